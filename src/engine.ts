@@ -1,0 +1,201 @@
+/**
+ * The lint pipeline for one Dockerfile: read, parse, model the image, follow the entrypoint,
+ * run the rules. Every failure becomes a finding with a file and a line; nothing here throws.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
+import { ContextFs } from './model/context-fs.js';
+import { ImageFs } from './model/image-fs.js';
+import { buildImageModel, targetStage } from './model/image.js';
+import { mappedScriptText, resolveLaunch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { analyseScript } from './model/script.js';
+import { ShellService } from './model/shell-service.js';
+import { parseDockerfile } from './parsers/dockerfile.js';
+import { SourceFile, type MappedText, type Span } from './parsers/source.js';
+import { RULES } from './rules/index.js';
+import type { Report, Rule, RuleContext } from './rules/rule.js';
+
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface LintOptions {
+  cwd: string;
+  /** Build context folder; default: the Dockerfile's folder (the current folder for stdin). */
+  context?: string;
+  /** `--target`: lint this stage instead of the last one. */
+  target?: string;
+  /** Severity per rule id; `off` disables it. */
+  severities?: Record<string, Severity | 'off'>;
+  shell?: ShellService;
+}
+
+export interface LintInput {
+  /** Absolute path, or `-` for stdin (then `text` is set). */
+  path: string;
+  text?: string;
+}
+
+const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+export function displayPath(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel === '' ? '.' : rel.startsWith('..') && path.isAbsolute(abs) && rel.split(path.sep).length > 4 ? abs : rel.split(path.sep).join('/');
+}
+
+/** Decodes file bytes, or says why they are not a text file dockerlint can read. */
+export function decodeText(bytes: Buffer): { text: string } | { problem: string } {
+  if (bytes.length > MAX_FILE_BYTES) return { problem: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+  const head = bytes.subarray(0, 8000);
+  if (head.includes(0)) return { problem: 'binary file (it contains NUL bytes), not a text file' };
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
+  const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
+  const inputError = (message: string, span: Span = WHOLE_FILE): Finding[] => [
+    spanFinding('input-error', 'error', shown, span, message),
+  ];
+
+  let text = input.text;
+  if (text === undefined) {
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(input.path);
+      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
+      if (st.size > MAX_FILE_BYTES) return inputError(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not linted`);
+      bytes = fs.readFileSync(input.path);
+    } catch (e) {
+      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const decoded = decodeText(bytes);
+    if ('problem' in decoded) return inputError(decoded.problem);
+    text = decoded.text;
+  } else if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const file = new SourceFile(shown, text);
+  try {
+    return await lintSource(file, input, options);
+  } catch (e) {
+    // A bug in dockerlint must not hide the other files' findings; say what failed, where.
+    return inputError(`internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`);
+  }
+}
+
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const ast = parseDockerfile(file);
+  for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
+  if (ast.instructions.length === 0) {
+    findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, 'empty Dockerfile: it has no instructions, so `docker build` fails'));
+    return findings;
+  }
+  const model = buildImageModel(ast);
+  if (model.stages.length === 0) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
+    );
+    return findings;
+  }
+  const stage = targetStage(model, options.target);
+  if (!stage) {
+    findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
+    return findings;
+  }
+
+  const contextDir = options.context
+    ? path.resolve(options.cwd, options.context)
+    : input.path === '-'
+      ? options.cwd
+      : path.dirname(input.path);
+  const context = new ContextFs(contextDir);
+  const shell = options.shell ?? new ShellService();
+  const env: LaunchEnv = {
+    fs: new ImageFs(context),
+    shell,
+    dockerfile: file,
+    displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
+    readContext: (rel) => {
+      const bytes = context.readBytes(rel);
+      const decoded = decodeText(bytes);
+      if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      return decoded.text;
+    },
+  };
+
+  const launch = await resolveLaunch(stage, env);
+  for (const unit of launch.scripts) {
+    if (unit.syntaxError) {
+      const err = unit.syntaxError;
+      findings.push(
+        spanFinding('syntax-error', 'error', unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`),
+      );
+    }
+  }
+  for (const step of launch.steps) {
+    if (step.kind === 'unknown') {
+      findings.push(
+        spanFinding('input-error', 'warning', file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`),
+      );
+    }
+  }
+
+  const parseInline = async (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> => {
+    const parser = await shell.get();
+    const source = mappedScriptText(text);
+    const result = parser.parse(text.text, interpreter === 'bash' ? 'bash' : 'posix');
+    const base = {
+      kind: 'inline' as const,
+      source,
+      interpreter,
+      receivesArgs: false,
+      startedAt: { file: file.displayPath, span: text.spanOf(0, 0), label: 'RUN' },
+      imagePath: null,
+      origin: null,
+      crlf: false,
+    };
+    return result.ok
+      ? { ...base, ast: result.file, syntaxError: null, analysis: analyseScript(result.file) }
+      : { ...base, ast: null, syntaxError: result.error, analysis: null };
+  };
+
+  for (const rule of RULES) {
+    const severity = options.severities?.[rule.id] ?? rule.severity;
+    if (severity === 'off') continue;
+    const ctx: RuleContext = {
+      dockerfile: ast,
+      model,
+      stage,
+      launch,
+      env,
+      parseInline,
+      report: (r) => findings.push(toFinding(rule, severity, r)),
+    };
+    try {
+      await rule.check(ctx);
+    } catch (e) {
+      findings.push(
+        spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
+      );
+    }
+  }
+  return dedupe(findings).sort(compareFindings);
+}
+
+function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+  const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
+  related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? '' });
+  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

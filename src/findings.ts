@@ -1,0 +1,58 @@
+/**
+ * Findings: what every rule reports and every reporter prints.
+ */
+import type { Span } from './parsers/source.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** One link of the evidence chain: `Dockerfile:14 ENTRYPOINT`. */
+export interface Related {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** One line: how to fix it. */
+  hint: string | null;
+  /** Relative to the current folder (`-` for stdin). */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The evidence chain across files, outermost first (ends with the finding's own place). */
+  related: Related[];
+}
+
+export function chainText(f: Finding): string {
+  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(' -> ');
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export function spanFinding(
+  rule: string,
+  severity: Severity,
+  file: string,
+  span: Span,
+  message: string,
+  hint: string | null = null,
+  related: Related[] = [],
+): Finding {
+  return { rule, severity, message, hint, file, ...span, related };
+}

@@ -1,0 +1,37 @@
+/**
+ * What dockerlint knows about a few well-known base images, since it cannot pull them: their
+ * default user, and whether their own ENTRYPOINT drops root (the docker-library gosu pattern),
+ * which matters when a Dockerfile only sets CMD. Unknown images are assumed to run as root
+ * with no entrypoint of their own, as Docker does for an image with no config.
+ */
+export interface BaseImageFacts {
+  /** Default user when it is not root. */
+  user: string | null;
+  /** Its ENTRYPOINT steps down from root (gosu/su-exec) before running CMD. */
+  dropsPrivileges: boolean;
+  note: string;
+}
+
+interface Entry extends BaseImageFacts {
+  match: RegExp;
+}
+
+const TABLE: Entry[] = [
+  { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: '65532', dropsPrivileges: false, note: 'distroless :nonroot runs as uid 65532' },
+  { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot by default' },
+  { match: /^(docker\.io\/)?bitnami\//, user: '1001', dropsPrivileges: false, note: 'Bitnami images run as uid 1001' },
+  { match: /-unprivileged(:|$)/, user: '101', dropsPrivileges: false, note: '*-unprivileged images run as a non-root user' },
+  {
+    match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+    user: null,
+    dropsPrivileges: true,
+    note: 'the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user',
+  },
+];
+
+export function knownBaseImage(stage: { base: string; baseKnown: boolean; baseStage: unknown }): BaseImageFacts | null {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}

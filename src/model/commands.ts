@@ -1,0 +1,326 @@
+/**
+ * What a simple command does, read from its words: which program, whether it forwards the
+ * positional parameters (`"$@"`), whether it switches user (gosu and friends, or su/sudo).
+ */
+import type { Word, WordPart } from '../parsers/shell-ast.js';
+
+/** Tools that switch user and then exec the command in the same process. */
+export const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid']);
+/** Tools that switch user but fork and stay alive as the parent. */
+export const FORKING_USER_SWITCHERS = new Set(['su', 'sudo', 'runuser']);
+
+/**
+ * How a word list passes on the positional parameters:
+ * `quoted` = `"$@"` (intact), `unquoted` = `$@` or `$*` (re-split and globbed), `star` = `"$*"`
+ * (joined into one word), `none` = not at all.
+ */
+export type ArgsUse = 'quoted' | 'unquoted' | 'star' | 'none';
+
+export interface UserSwitch {
+  tool: string;
+  /** The user as written (`redis`, `$APP_USER`, `1000:1000`), or null when not found. */
+  user: string | null;
+  /** Switches to root (`gosu root`, `sudo` without -u): no privilege drop. */
+  toRoot: boolean;
+  /** Words of the command it runs, after the tool and its options. */
+  command: Word[];
+  /** For su/runuser -c: the command string. */
+  commandString: string | null;
+}
+
+export interface CommandInfo {
+  /** The words after `exec`/`env` prefixes. */
+  words: Word[];
+  /** Literal program name (`gosu`, `/usr/local/bin/gosu`), null when dynamic (e.g. `"$@"`). */
+  name: string | null;
+  exec: boolean;
+  /** How the positional parameters appear anywhere in the words. */
+  args: ArgsUse;
+  /** The program itself is the positional parameters (`"$@"`, `$@`, `$*`). */
+  runsArgs: ArgsUse;
+  /** gosu-like: switches user and execs. */
+  switcher: UserSwitch | null;
+  /** su/sudo/runuser. */
+  forking: UserSwitch | null;
+  /** Re-runs the script itself (`"$0"`, `"$BASH_SOURCE"`), possibly through a user switch. */
+  reexec: boolean;
+}
+
+export function basename(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+
+/** The literal value of a word when it has no expansions, else null. */
+export function wordLiteral(word: Word): string | null {
+  let out = '';
+  for (const part of word.parts) {
+    const v = partLiteral(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+
+function partLiteral(part: WordPart): string | null {
+  switch (part.type) {
+    case 'Lit':
+      return part.value.replace(/\\(.)/g, '$1');
+    case 'SglQuoted':
+      return part.value;
+    case 'DblQuoted': {
+      let s = '';
+      for (const p of part.parts) {
+        if (p.type !== 'Lit') return null;
+        s += p.value.replace(/\\([$`"\\])/g, '$1');
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A best-effort rendering of a word for messages (`"$@"`, `$APP_USER`, `redis`). */
+export function wordText(word: Word, source: string): string {
+  return source.slice(word.p[2], word.e[2]);
+}
+
+function isPositionalExp(part: WordPart, names: string[]): boolean {
+  return (
+    part.type === 'ParamExp' && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ':')
+  );
+}
+
+/** How one word uses the positional parameters. */
+export function positionalUse(word: Word): ArgsUse {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only && only.type === 'DblQuoted' && only.parts.length === 1 && only.parts[0]) {
+      if (isPositionalExp(only.parts[0], ['@'])) return 'quoted';
+      if (isPositionalExp(only.parts[0], ['*'])) return 'star';
+    }
+    if (only && isPositionalExp(only, ['@', '*'])) return 'unquoted';
+  }
+  for (const part of word.parts) {
+    if (isPositionalExp(part, ['@', '*'])) return 'unquoted';
+    if (part.type === 'DblQuoted') {
+      for (const inner of part.parts) {
+        if (isPositionalExp(inner, ['*'])) return 'star';
+        if (isPositionalExp(inner, ['@'])) return 'star'; // "x$@": glued to other text
+      }
+    }
+  }
+  return 'none';
+}
+
+function worstUse(words: Word[]): ArgsUse {
+  let best: ArgsUse = 'none';
+  for (const w of words) {
+    const u = positionalUse(w);
+    if (u === 'unquoted' || u === 'star') return u;
+    if (u === 'quoted') best = 'quoted';
+  }
+  return best;
+}
+
+/** `"$0"`, `"$BASH_SOURCE"`, `"${BASH_SOURCE[0]}"`: the script itself. */
+export function isSelfReference(word: Word): boolean {
+  const parts = word.parts.length === 1 && word.parts[0]?.type === 'DblQuoted' ? word.parts[0].parts : word.parts;
+  if (parts.length !== 1) return false;
+  const p = parts[0];
+  return !!p && p.type === 'ParamExp' && (p.param === '0' || p.param === 'BASH_SOURCE') && !p.length && p.op === null;
+}
+
+export function analyseCommand(words: Word[], exec: boolean): CommandInfo {
+  let rest = words;
+  // `env [-i] [NAME=value ...] cmd` and `command cmd` run cmd in the same process.
+  for (;;) {
+    const first = rest[0] ? wordLiteral(rest[0]) : null;
+    if (first === null) break;
+    const b = basename(first);
+    if (b === 'env') {
+      let i = 1;
+      while (i < rest.length) {
+        const lit = rest[i] ? wordLiteral(rest[i] as Word) : null;
+        if (lit !== null && (lit.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
+        else break;
+      }
+      rest = rest.slice(i);
+      continue;
+    }
+    if (b === 'command' && rest.length > 1) {
+      rest = rest.slice(1);
+      continue;
+    }
+    break;
+  }
+  const name = rest[0] ? wordLiteral(rest[0]) : null;
+  const base = name !== null ? basename(name) : null;
+  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
+  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
+  const target = switcher?.command ?? rest;
+  const head = target[0];
+  return {
+    words: rest,
+    name,
+    exec,
+    args: worstUse(rest),
+    runsArgs: head ? positionalUse(head) : 'none',
+    switcher,
+    forking,
+    reexec: !!head && isSelfReference(head),
+  };
+}
+
+function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
+  const lits = args.map((w) => wordLiteral(w));
+  const raw = (i: number): string | null => {
+    const w = args[i];
+    if (!w) return null;
+    return lits[i] ?? renderWord(w);
+  };
+  const make = (user: string | null, commandStart: number): UserSwitch => ({
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    command: args.slice(commandStart),
+    commandString: null,
+  });
+  switch (tool) {
+    case 'gosu':
+    case 'su-exec':
+    case 's6-setuidgid':
+    case 'setuidgid':
+      return args.length >= 1 ? make(raw(0), 1) : null;
+    case 'chpst': {
+      // chpst [-u user[:group]] [other options] prog
+      let user: string | null = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? '').startsWith('-')) {
+        if (lits[i] === '-u' || lits[i] === '-U') {
+          user = raw(i + 1);
+          i += 2;
+        } else i += ['-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t'].includes(lits[i] ?? '') ? 2 : 1;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case 'setpriv': {
+      let user: string | null = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? '').startsWith('-')) {
+        const l = lits[i] ?? '';
+        if (l === '--') {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        else if (['--reuid', '--ruid', '--euid'].includes(l)) {
+          user = raw(i + 1);
+          i++;
+        } else if (['--regid', '--rgid', '--egid', '--groups', '--inh-caps', '--bounding-set', '--securebits', '--selinux-label', '--apparmor-profile'].includes(l)) i++;
+        i++;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case 'chroot': {
+      // chroot --userspec=USER:GROUP NEWROOT cmd
+      let user: string | null = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? '').startsWith('--')) {
+        const m = /^--userspec=(.*)$/.exec(lits[i] ?? '');
+        if (m) user = m[1] ?? null;
+        else if (lits[i] === '--userspec') {
+          user = raw(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return user === null ? null : make(user, i + 1);
+    }
+    default:
+      return null;
+  }
+}
+
+function renderWord(w: Word): string {
+  return w.parts
+    .map((p) => {
+      if (p.type === 'ParamExp') return p.short ? `$${p.param}` : `\${${p.param}}`;
+      if (p.type === 'DblQuoted') return renderWord({ ...w, parts: p.parts });
+      const lit = partLiteral(p);
+      return lit ?? '…';
+    })
+    .join('');
+}
+
+function parseForking(tool: string, args: Word[]): UserSwitch {
+  const lits = args.map((w) => wordLiteral(w));
+  let user: string | null = null;
+  let commandString: string | null = null;
+  let commandStart = args.length;
+  let i = 0;
+  if (tool === 'sudo') {
+    user = 'root';
+    while (i < args.length) {
+      const l = lits[i] ?? '';
+      if (l === '--') {
+        i++;
+        break;
+      }
+      if (!l.startsWith('-')) break;
+      if (l === '-u' || l === '--user' || l === '-g' || l === '--group' || l === '-C' || l === '-h' || l === '-p' || l === '-D' || l === '-r' || l === '-t' || l === '-U') {
+        if (l === '-u' || l === '--user') user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1] as Word) : null);
+        i += 2;
+      } else {
+        const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        i++;
+      }
+    }
+    commandStart = i;
+  } else {
+    // su [options] [-] [user [args]]; runuser [-u user] [options] [--] cmd, or runuser user -c cmd
+    while (i < args.length) {
+      const l = lits[i] ?? '';
+      if (l === '-c' || l === '--command') {
+        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1] as Word) : null);
+        i += 2;
+        continue;
+      }
+      if (l === '-u' && tool === 'runuser') {
+        user = lits[i + 1] ?? null;
+        i += 2;
+        continue;
+      }
+      if (l === '-s' || l === '--shell' || l === '-g' || l === '--group' || l === '-G' || l === '-w') {
+        i += 2;
+        continue;
+      }
+      if (l === '--') {
+        commandStart = i + 1;
+        break;
+      }
+      if (l === '-' || l === '-l' || l === '--login' || l === '-m' || l === '-p' || l === '-f' || l.startsWith('-')) {
+        i++;
+        continue;
+      }
+      if (user === null) {
+        user = lits[i] ?? renderWord(args[i] as Word);
+        i++;
+        continue;
+      }
+      commandStart = i;
+      break;
+    }
+    if (user === null) user = 'root';
+  }
+  return {
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)$/.test(user),
+    command: args.slice(commandStart),
+    commandString,
+  };
+}

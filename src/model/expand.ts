@@ -1,0 +1,157 @@
+/**
+ * Dockerfile word splitting and variable expansion (`$VAR`, `${VAR}`, `${VAR:-default}`, ...),
+ * as Docker applies them to FROM, COPY, ADD, ENV, ARG, USER, WORKDIR and friends.
+ *
+ * A variable whose value cannot be known statically (a build argument without a default) makes
+ * the result `known: false`; callers then stay silent rather than guess.
+ */
+
+/** Variables in scope: `undefined` = not declared, `null` = declared with an unknown value. */
+export type VarLookup = (name: string) => string | null | undefined;
+
+export interface Expanded {
+  value: string;
+  known: boolean;
+}
+
+export interface RawWord {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Splits on blanks outside quotes; quotes and escapes are kept for `expandWord`. */
+export function splitWords(text: string, escape = '\\'): RawWord[] {
+  const words: RawWord[] = [];
+  let start = -1;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === escape && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === escape) i++;
+    else if (/\s/.test(c)) {
+      words.push({ text: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
+  return words;
+}
+
+/** Removes quotes, resolves escapes and expands variables in one word. */
+export function expandWord(word: string, vars: VarLookup, escape = '\\'): Expanded {
+  let value = '';
+  let known = true;
+  let quote: string | null = null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] ?? '';
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else value += c;
+      continue;
+    }
+    if (c === escape && i + 1 < word.length) {
+      const next = word[i + 1] ?? '';
+      // Inside double quotes only a few characters are escapable; elsewhere any.
+      if (quote === '"' && !['"', '$', escape].includes(next)) value += c;
+      else {
+        value += next;
+        i++;
+        continue;
+      }
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote === '"' && c === '"') {
+      quote = null;
+      continue;
+    }
+    if (c === '$') {
+      const ref = readReference(word, i);
+      if (ref) {
+        const r = resolveReference(ref, vars, escape);
+        value += r.value;
+        known &&= r.known;
+        i = ref.end - 1;
+        continue;
+      }
+    }
+    value += c;
+  }
+  return { value, known };
+}
+
+interface Reference {
+  name: string;
+  op: string | null;
+  operand: string;
+  end: number;
+}
+
+function readReference(word: string, at: number): Reference | null {
+  const short = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short) return { name: short[1] ?? '', op: null, operand: '', end: at + short[0].length };
+  if (word[at + 1] !== '{') return null;
+  let depth = 0;
+  for (let j = at + 1; j < word.length; j++) {
+    if (word[j] === '{') depth++;
+    else if (word[j] === '}' && --depth === 0) {
+      const inner = word.slice(at + 2, j);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      if (!m) return { name: inner, op: '?unsupported', operand: '', end: j + 1 };
+      return { name: m[1] ?? '', op: m[2] ?? null, operand: m[3] ?? '', end: j + 1 };
+    }
+  }
+  return null;
+}
+
+function resolveReference(ref: Reference, vars: VarLookup, escape: string): Expanded {
+  const v = vars(ref.name);
+  if (ref.op === '?unsupported') return { value: '', known: false };
+  if (v === null) return { value: '', known: false };
+  const set = v !== undefined;
+  const nonEmpty = set && v !== '';
+  switch (ref.op) {
+    case null:
+      return { value: v ?? '', known: true };
+    case ':-':
+      return nonEmpty ? { value: v ?? '', known: true } : expandWord(ref.operand, vars, escape);
+    case '-':
+      return set ? { value: v ?? '', known: true } : expandWord(ref.operand, vars, escape);
+    case ':+':
+      return nonEmpty ? expandWord(ref.operand, vars, escape) : { value: '', known: true };
+    case '+':
+      return set ? expandWord(ref.operand, vars, escape) : { value: '', known: true };
+    default:
+      // `${x:?msg}` fails the build when unset; `=` is not allowed in Dockerfiles.
+      return { value: v ?? '', known: set };
+  }
+}
+
+/** `KEY=value KEY2="x y"` (or the legacy `KEY value`) as used by ENV, ARG and LABEL. */
+export function parseKeyValues(text: string, vars: VarLookup, escape = '\\'): { key: string; value: Expanded | null }[] {
+  const words = splitWords(text, escape);
+  const first = words[0];
+  if (first && !first.text.includes('=')) {
+    // Legacy `ENV KEY value with spaces` form (or a bare `ARG NAME`).
+    const rest = text.slice(first.end).trim();
+    return [{ key: first.text, value: rest === '' ? null : expandWord(rest, vars, escape) }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf('=');
+    if (eq < 0) return { key: w.text, value: null };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape) };
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The image filesystem as far as the Dockerfile tells: COPY/ADD replayed lazily. Asking for an
+ * image path walks the copy operations from the newest back (then into the base stage) and
+ * answers which build-context file, heredoc or remote source ended up there.
+ */
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { Heredoc } from '../parsers/dockerfile.js';
+import { ContextFs, hasGlob } from './context-fs.js';
+import { stagePath, type CopyOp, type Stage } from './image.js';
+
+export type FileOrigin =
+  | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
+  | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
+  | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] };
+
+export interface ResolvedCommand {
+  /** The absolute path in the image. */
+  imagePath: string;
+  origin: FileOrigin;
+}
+
+export class ImageFs {
+  private readonly matches = new Map<string, string[]>();
+
+  constructor(readonly context: ContextFs) {}
+
+  /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+  lookup(stage: Stage, imagePath: string, depth = 0): FileOrigin | null {
+    if (depth > 16) return null;
+    const p = path.posix.resolve('/', imagePath);
+    for (let s: Stage | null = stage; s; s = s.baseStage) {
+      for (let i = s.copies.length - 1; i >= 0; i--) {
+        const op = s.copies[i];
+        if (!op) continue;
+        const hit = this.lookupInOp(op, p, depth);
+        if (hit) return hit;
+      }
+    }
+    return null;
+  }
+
+  /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
+  resolveCommand(stage: Stage, name: string): ResolvedCommand | null {
+    if (name.includes('/')) {
+      const imagePath = path.posix.resolve(stage.config.workdir, name);
+      const origin = this.lookup(stage, imagePath);
+      return origin ? { imagePath, origin } : null;
+    }
+    for (const dir of stagePath(stage)) {
+      const imagePath = path.posix.join(dir, name);
+      const origin = this.lookup(stage, imagePath);
+      if (origin) return { imagePath, origin };
+    }
+    return null;
+  }
+
+  private targets(op: CopyOp, name: string): string[] {
+    const inside = path.posix.join(op.dest, name);
+    if (op.destIsDir) return [inside];
+    if (op.destMaybeDir) return [inside, op.dest];
+    return [op.dest];
+  }
+
+  private contextMatches(pattern: string): string[] {
+    let m = this.matches.get(pattern);
+    if (!m) {
+      m = this.context.glob(pattern);
+      this.matches.set(pattern, m);
+    }
+    return m;
+  }
+
+  private lookupInOp(op: CopyOp, p: string, depth: number): FileOrigin | null {
+    const under = op.dest === '/' ? p.slice(1) : p.startsWith(op.dest + '/') ? p.slice(op.dest.length + 1) : null;
+    for (let i = op.sources.length - 1; i >= 0; i--) {
+      const src = op.sources[i];
+      if (!src) continue;
+      switch (src.kind) {
+        case 'context':
+          for (const m of this.contextMatches(src.pattern)) {
+            const entry = this.context.stat(m);
+            if (entry?.kind === 'file') {
+              if (this.targets(op, path.posix.basename(m)).includes(p)) {
+                return { kind: 'context', contextPath: m, op, via: [] };
+              }
+            } else if (entry?.kind === 'dir' && under !== null && under !== '') {
+              const candidate = m ? `${m}/${under}` : under;
+              if (this.context.stat(candidate)?.kind === 'file') {
+                return { kind: 'context', contextPath: candidate, op, via: [] };
+              }
+            }
+          }
+          break;
+        case 'heredoc':
+          if (this.targets(op, src.heredoc.name).includes(p)) return { kind: 'heredoc', heredoc: src.heredoc, op, via: [] };
+          break;
+        case 'stage': {
+          const sp = path.posix.resolve('/', src.pattern);
+          const candidates: string[] = [];
+          if (hasGlob(sp)) {
+            const base = path.posix.basename(p);
+            if (picomatch(path.posix.basename(sp), { dot: true })(base) && path.posix.dirname(p) === op.dest) {
+              candidates.push(path.posix.join(path.posix.dirname(sp), base));
+            }
+          } else {
+            if (this.targets(op, path.posix.basename(sp)).includes(p)) candidates.push(sp);
+            if (under !== null && under !== '') candidates.push(path.posix.join(sp, under));
+          }
+          for (const c of candidates) {
+            const inner = this.lookup(src.stage, c, depth + 1);
+            if (inner) return { ...inner, via: [op, ...inner.via] };
+          }
+          break;
+        }
+        case 'remote': {
+          const name = path.posix.basename(src.ref.replace(/[?#].*$/, ''));
+          if (this.targets(op, name).includes(p) || (under !== null && under !== '' && !name.includes('.'))) {
+            return { kind: 'remote', why: src.why, op, via: [] };
+          }
+          break;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The image model: stages, the config each stage ends with (USER, WORKDIR, ENV, SHELL,
+ * ENTRYPOINT, CMD, after inheritance from earlier stages), and the COPY/ADD operations that
+ * build its filesystem.
+ */
+import path from 'node:path';
+import { commandForm, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
+import { expandWord, parseKeyValues, splitWords, type Expanded, type VarLookup } from './expand.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_SHELL = ['/bin/sh', '-c'];
+
+export interface CommandSetting {
+  instruction: Instruction;
+  form: CommandForm;
+  /** The stage whose instruction set it (differs from the current one when inherited). */
+  stage: Stage;
+}
+
+export interface UserSetting {
+  instruction: Instruction;
+  /** The expanded value, e.g. `app`, `1000:1000`, `root`. */
+  value: string;
+  known: boolean;
+}
+
+export interface StageConfig {
+  user: UserSetting | null;
+  workdir: string;
+  env: Map<string, string | null>;
+  shell: { argv: string[]; instruction: Instruction | null };
+  entrypoint: CommandSetting | null;
+  cmd: CommandSetting | null;
+  /** ENTRYPOINT in this stage dropped a CMD inherited from the base (Docker resets it). */
+  cmdResetBy: Instruction | null;
+}
+
+export type CopySource =
+  | { kind: 'context'; pattern: string }
+  | { kind: 'stage'; stage: Stage; pattern: string }
+  | { kind: 'heredoc'; heredoc: Heredoc }
+  | { kind: 'remote'; ref: string; why: string };
+
+export interface CopyOp {
+  instruction: Instruction;
+  /** Absolute, normalised destination (without a trailing slash, `/` for the root). */
+  dest: string;
+  /** The destination is certainly a folder (trailing `/`, several sources, a WORKDIR, ...). */
+  destIsDir: boolean;
+  /** The destination may be an existing folder of the base image (e.g. `/usr/local/bin`). */
+  destMaybeDir: boolean;
+  sources: CopySource[];
+  chmod: string | null;
+  chown: string | null;
+}
+
+export interface Stage {
+  index: number;
+  name: string | null;
+  from: Instruction;
+  /** The FROM argument after expansion (`alpine:3.20`, `scratch`, or another stage's name). */
+  base: string;
+  baseKnown: boolean;
+  /** The earlier stage this one is built on, if it is one. */
+  baseStage: Stage | null;
+  instructions: Instruction[];
+  config: StageConfig;
+  copies: CopyOp[];
+  /** Folders known to exist (WORKDIRs). */
+  dirs: Set<string>;
+  /** Build ARGs and ENV in scope at the end of the stage. */
+  vars: Map<string, string | null>;
+}
+
+export interface ImageModel {
+  ast: DockerfileAst;
+  stages: Stage[];
+  /** Instructions before the first FROM (global ARGs). */
+  preamble: Instruction[];
+}
+
+/** Folders every Linux base image has, so `COPY x.sh /usr/local/bin` lands inside them. */
+const STANDARD_DIRS = new Set([
+  '/', '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/local',
+  '/etc', '/opt', '/tmp', '/root', '/home', '/var', '/srv', '/usr', '/usr/share', '/usr/lib',
+]);
+
+export function buildImageModel(ast: DockerfileAst): ImageModel {
+  const preamble: Instruction[] = [];
+  const stages: Stage[] = [];
+  const globalArgs = new Map<string, string | null>();
+  const escape = ast.escape;
+
+  let current: Stage | null = null;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === 'FROM') {
+      current = startStage(inst, stages, globalArgs, escape);
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      preamble.push(inst);
+      if (inst.keyword === 'ARG') {
+        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape)) {
+          globalArgs.set(kv.key, kv.value ? (kv.value.known ? kv.value.value : null) : null);
+        }
+      }
+      continue;
+    }
+    applyInstruction(current, inst, stages, globalArgs, escape);
+  }
+  return { ast, stages, preamble };
+}
+
+function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, string | null>, escape: string): Stage {
+  const words = splitWords(from.rest.text, escape);
+  const imageWord = words[0]?.text ?? '';
+  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape);
+  const asIndex = words.findIndex((w) => w.text.toLowerCase() === 'as');
+  const name = asIndex >= 0 ? (words[asIndex + 1]?.text.toLowerCase() ?? null) : null;
+  const baseStage = image.known ? findStage(stages, image.value) : null;
+  const config: StageConfig = baseStage
+    ? {
+        ...baseStage.config,
+        env: new Map(baseStage.config.env),
+        cmdResetBy: null,
+      }
+    : {
+        user: null,
+        workdir: '/',
+        env: new Map(),
+        shell: { argv: DEFAULT_SHELL, instruction: null },
+        entrypoint: null,
+        cmd: null,
+        cmdResetBy: null,
+      };
+  const vars = new Map<string, string | null>(config.env);
+  // Base images set PATH in their config; `ENV PATH=/app/bin:$PATH` builds on it.
+  if (!vars.has('PATH')) vars.set('PATH', DEFAULT_PATH);
+  return {
+    index: stages.length,
+    name,
+    from,
+    base: image.value,
+    baseKnown: image.known,
+    baseStage,
+    instructions: [],
+    config,
+    copies: [],
+    dirs: new Set(baseStage ? baseStage.dirs : []),
+    vars,
+  };
+}
+
+/** An earlier stage by name or by index (`COPY --from=0`). */
+export function findStage(stages: Stage[], ref: string): Stage | null {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
+  return null;
+}
+
+function applyInstruction(
+  stage: Stage,
+  inst: Instruction,
+  stages: Stage[],
+  globalArgs: Map<string, string | null>,
+  escape: string,
+): void {
+  stage.instructions.push(inst);
+  const cfg = stage.config;
+  const lookup: VarLookup = (n) => (stage.vars.has(n) ? stage.vars.get(n) : undefined);
+  const expand = (word: string): Expanded => expandWord(word, lookup, escape);
+  switch (inst.keyword) {
+    case 'ARG':
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
+        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+      }
+      break;
+    case 'ENV':
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape)) {
+        const v = kv.value ? (kv.value.known ? kv.value.value : null) : null;
+        cfg.env.set(kv.key, v);
+        stage.vars.set(kv.key, v);
+      }
+      break;
+    case 'USER': {
+      const e = expand(inst.rest.text.trim());
+      cfg.user = { instruction: inst, value: e.value, known: e.known };
+      break;
+    }
+    case 'WORKDIR': {
+      const e = expand(inst.rest.text.trim());
+      if (e.known) cfg.workdir = path.posix.resolve(cfg.workdir, e.value);
+      stage.dirs.add(cfg.workdir);
+      break;
+    }
+    case 'SHELL': {
+      const form = commandForm(inst.rest);
+      if (form.kind === 'exec' && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
+      break;
+    }
+    case 'ENTRYPOINT':
+      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
+      // Docker: setting ENTRYPOINT drops a CMD that the stage did not set itself.
+      if (cfg.cmd && cfg.cmd.stage !== stage) {
+        cfg.cmdResetBy = inst;
+        cfg.cmd = null;
+      }
+      break;
+    case 'CMD':
+      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
+      break;
+    case 'COPY':
+    case 'ADD': {
+      const op = copyOp(stage, inst, stages, lookup, escape);
+      if (op) {
+        stage.copies.push(op);
+        if (op.destIsDir) stage.dirs.add(op.dest);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function flagValue(inst: Instruction, name: string): string | null {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? (f.value ?? '') : null;
+}
+
+function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLookup, escape: string): CopyOp | null {
+  const form = commandForm(inst.rest);
+  let words: string[];
+  if (form.kind === 'exec') words = form.argv;
+  else {
+    words = splitWords(inst.rest.text, escape).map((w) => {
+      const e = expandWord(w.text, lookup, escape);
+      return e.known ? e.value : '\u0000unknown';
+    });
+  }
+  if (words.length < 2) return null;
+  const rawDest = words[words.length - 1] ?? '';
+  if (rawDest.includes('\u0000')) return null;
+  const srcWords = words.slice(0, -1);
+  const from = flagValue(inst, 'from');
+  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
+  const sources: CopySource[] = [];
+  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
+  for (const w of srcWords) {
+    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const heredoc = hd ? heredocNames.get(hd[1] ?? '') : undefined;
+    if (heredoc) sources.push({ kind: 'heredoc', heredoc });
+    else if (w.includes('\u0000')) sources.push({ kind: 'remote', ref: w, why: 'a build argument with no known value' });
+    else if (from !== null) {
+      if (fromStage) sources.push({ kind: 'stage', stage: fromStage, pattern: w });
+      else sources.push({ kind: 'remote', ref: w, why: `image ${from}` });
+    } else if (inst.keyword === 'ADD' && /^(https?:\/\/|git@)/.test(w)) {
+      sources.push({ kind: 'remote', ref: w, why: 'a URL' });
+    } else sources.push({ kind: 'context', pattern: w });
+  }
+  const cfg = stage.config;
+  const dest = path.posix.resolve(cfg.workdir, rawDest);
+  const trailing = rawDest.endsWith('/') || rawDest === '.' || rawDest.endsWith('/.');
+  const multi = srcWords.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
+  return {
+    instruction: inst,
+    dest,
+    destIsDir: trailing || multi || stage.dirs.has(dest),
+    destMaybeDir: STANDARD_DIRS.has(dest),
+    sources,
+    chmod: flagValue(inst, 'chmod'),
+    chown: flagValue(inst, 'chown'),
+  };
+}
+
+/** The stage a build produces: the named `--target`, else the last one. */
+export function targetStage(model: ImageModel, target?: string): Stage | null {
+  if (target) return findStage(model.stages, target);
+  return model.stages[model.stages.length - 1] ?? null;
+}
+
+/** PATH of a stage's config. */
+export function stagePath(stage: Stage): string[] {
+  const p = stage.config.env.get('PATH');
+  return (p ?? DEFAULT_PATH).split(':').filter((d) => d.startsWith('/'));
+}

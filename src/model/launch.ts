@@ -1,0 +1,334 @@
+/**
+ * What runs when the container starts: the PID 1 argv from the ENTRYPOINT x CMD table, followed
+ * through inits (`tini --`), user switches (`gosu app`), shells (`sh -c "..."`, `bash x.sh`) and
+ * PATH lookup into the scripts that the image got from the build context, and through those
+ * scripts' `exec "$@"` into what CMD runs next.
+ */
+import path from 'node:path';
+import type { Instruction } from '../parsers/dockerfile.js';
+import type { Position, ShellFile, ShellSyntaxError, Word } from '../parsers/shell-ast.js';
+import { MappedText, SourceFile, type Span } from '../parsers/source.js';
+import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, type UserSwitch } from './commands.js';
+import type { FileOrigin, ImageFs, ResolvedCommand } from './image-fs.js';
+import type { Stage } from './image.js';
+import { computePid1, type Arg, type Pid1 } from './pid1.js';
+import { analyseScript, type ScriptAnalysis } from './script.js';
+import type { ShellService } from './shell-service.js';
+
+/** A place in a file, with what happens there: `Dockerfile:14 ENTRYPOINT`. */
+export interface Evidence {
+  file: string;
+  span: Span;
+  label: string;
+}
+
+/** Shell text with the way back from parser positions to file positions. */
+export interface ScriptText {
+  file: SourceFile;
+  text: string;
+  spanOf(p: Position, e: Position): Span;
+}
+
+export interface ScriptUnit {
+  kind: 'file' | 'inline';
+  source: ScriptText;
+  /** The shell that runs it (`sh`, `bash`, ...). */
+  interpreter: string;
+  ast: ShellFile | null;
+  syntaxError: ShellSyntaxError | null;
+  analysis: ScriptAnalysis | null;
+  /** It is given arguments by CMD (an ENTRYPOINT script with a CMD after it). */
+  receivesArgs: boolean;
+  /** Where the image starts it. */
+  startedAt: Evidence;
+  /** For files: the path in the image and where it came from. */
+  imagePath: string | null;
+  origin: FileOrigin | null;
+  /** CRLF line endings (the kernel then looks for `/bin/sh\r`). */
+  crlf: boolean;
+}
+
+export type Step =
+  | { kind: 'init'; name: string; at: Evidence }
+  | { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence }
+  | { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence; arg: Arg }
+  | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg }
+  | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg }
+  | { kind: 'program'; name: string; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
+  | { kind: 'unknown'; reason: string; at: Evidence };
+
+export interface Launch {
+  stage: Stage;
+  pid1: Pid1;
+  steps: Step[];
+  scripts: ScriptUnit[];
+}
+
+const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init', 's6-svscan']);
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+const MAX_STEPS = 24;
+
+export interface LaunchEnv {
+  fs: ImageFs;
+  shell: ShellService;
+  dockerfile: SourceFile;
+  /** Builds the display path of a build-context file. */
+  displayPath(contextPath: string): string;
+  /** Reads a build-context file as text; throws with a readable message. */
+  readContext(contextPath: string): string;
+}
+
+export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
+  return { file: env.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+}
+
+export async function resolveLaunch(stage: Stage, env: LaunchEnv): Promise<Launch> {
+  const pid1 = computePid1(stage);
+  const launch: Launch = { stage, pid1, steps: [], scripts: [] };
+  await walk(pid1.argv, launch, env);
+  return launch;
+}
+
+async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> {
+  let rest = argv;
+  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
+    const a0 = rest[0] as Arg;
+    const at = evidenceOf(env, a0.setting.instruction);
+    const name = basename(a0.value);
+
+    if (INITS.has(name) || a0.value === '/init') {
+      launch.steps.push({ kind: 'init', name: a0.value === '/init' ? 's6-overlay /init' : name, at });
+      rest = skipInitOptions(name, rest.slice(1));
+      continue;
+    }
+    if (name === 'env') {
+      let i = 1;
+      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? '')) i++;
+      rest = rest.slice(i);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
+      const sw: UserSwitch | null = info.switcher ?? info.forking;
+      if (!sw) {
+        launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+        return;
+      }
+      if (info.forking) {
+        launch.steps.push({ kind: 'forking-switch', tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
+        if (sw.commandString !== null) {
+          const unit = await inlineUnit(sw.commandString, null, 'sh', at, env);
+          launch.scripts.push(unit);
+        }
+        return;
+      }
+      launch.steps.push({ kind: 'switch', tool: name, user: sw.user, toRoot: sw.toRoot, at });
+      rest = rest.slice(rest.length - sw.command.length);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === 'busybox') {
+        if (!SHELLS.has(rest[1]?.value ?? '')) {
+          launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+          return;
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? '')) {
+        const opt = rest[i]?.value ?? '';
+        if (opt === '--') {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === '-o' || opt === '+o' || opt === '-O' || opt === '+O') i++;
+        i++;
+      }
+      const target = rest[i];
+      if (!target) {
+        launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+        return;
+      }
+      const interp = name === 'busybox' ? 'sh' : name;
+      if (inline) {
+        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env, target), interp, at, env);
+        launch.scripts.push(unit);
+        launch.steps.push({ kind: 'shell', unit, at, arg: target });
+        return;
+      }
+      // `bash script.sh args`: the script runs under that shell, whatever its shebang.
+      const resolved = resolveScriptPath(launch.stage, target.value, env);
+      if (!resolved) {
+        launch.steps.push({ kind: 'unknown', reason: `${target.value} is not provided by any COPY or ADD in the build context`, at });
+        return;
+      }
+      const next = await scriptStep(resolved, interp, rest.slice(i), launch, env, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+
+    const resolved = env.fs.resolveCommand(launch.stage, a0.value);
+    if (resolved) {
+      const next = await scriptStep(resolved, null, rest, launch, env, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    if (looksLikeScriptPath(a0.value)) {
+      launch.steps.push({ kind: 'unknown', reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at });
+      return;
+    }
+    launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+    return;
+  }
+}
+
+/** Paths that name a file the image must have got from somewhere, not a system program. */
+function looksLikeScriptPath(p: string): boolean {
+  return /\.(sh|bash)$/.test(p) || p.startsWith('./') || (p.startsWith('/') && !/^\/(usr\/)?(local\/)?s?bin\//.test(p));
+}
+
+function resolveScriptPath(stage: Stage, value: string, env: LaunchEnv): ResolvedCommand | null {
+  if (value.includes('/')) return env.fs.resolveCommand(stage, value);
+  const inWorkdir = path.posix.join(stage.config.workdir, value);
+  const origin = env.fs.lookup(stage, inWorkdir);
+  return origin ? { imagePath: inWorkdir, origin } : env.fs.resolveCommand(stage, value);
+}
+
+function skipInitOptions(name: string, args: Arg[]): Arg[] {
+  let i = 0;
+  const withValue = name === 'tini' || name === 'tini-static' ? ['-p', '-e', '-l'] : ['-r', '--rewrite'];
+  while (i < args.length) {
+    const v = args[i]?.value ?? '';
+    if (v === '--') return args.slice(i + 1);
+    if (!v.startsWith('-')) break;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+
+/**
+ * A file from the build context run as PID 1 (or by a shell). Returns the argv that runs after
+ * it when the script hands over with `exec "$@"`, or null when the walk stops here.
+ */
+async function scriptStep(
+  resolved: ResolvedCommand,
+  forcedInterpreter: string | null,
+  argv: Arg[],
+  launch: Launch,
+  env: LaunchEnv,
+  at: Evidence,
+): Promise<Arg[] | null> {
+  const a0 = argv[0] as Arg;
+  const origin = resolved.origin;
+  if (origin.kind === 'remote') {
+    launch.steps.push({ kind: 'unknown', reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
+    return null;
+  }
+  let text: string;
+  let file: SourceFile;
+  let source: ScriptText;
+  if (origin.kind === 'context') {
+    try {
+      text = env.readContext(origin.contextPath);
+    } catch (e) {
+      launch.steps.push({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e), at });
+      return null;
+    }
+    file = new SourceFile(env.displayPath(origin.contextPath), text);
+    source = fileScriptText(file);
+  } else {
+    const body = origin.heredoc.body;
+    file = env.dockerfile;
+    text = body.text;
+    source = mappedScriptText(body);
+  }
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
+  let interp = forcedInterpreter;
+  if (!interp && shebang) {
+    const prog = basename(shebang[1] ?? '');
+    interp = prog === 'env' ? basename(shebang[2] ?? '') : prog;
+  }
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) {
+    launch.steps.push({ kind: 'program', name: a0.value, at, resolved, arg: a0 });
+    return null;
+  }
+  const cmdArgs = argv.slice(1);
+  const unit = await parseUnit(
+    {
+      kind: 'file',
+      source,
+      interpreter: interp ?? 'sh',
+      receivesArgs: cmdArgs.some((a) => a.origin === 'cmd'),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+    },
+    env,
+  );
+  launch.scripts.push(unit);
+  launch.steps.push({ kind: 'script', unit, at, arg: a0 });
+  const forwards = unit.analysis?.endings.some(
+    (e) => e.kind === 'exec' && e.last?.info.runsArgs === 'quoted' && e.positional === 'script',
+  );
+  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
+}
+
+function looksLikeShell(text: string): boolean {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+
+async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
+  const source: ScriptText = mapped
+    ? mappedScriptText(mapped)
+    : { file: env.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: 'inline', source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false },
+    env,
+  );
+}
+
+async function parseUnit(
+  unit: Omit<ScriptUnit, 'ast' | 'syntaxError' | 'analysis'>,
+  env: LaunchEnv,
+): Promise<ScriptUnit> {
+  const parser = await env.shell.get();
+  const dialect = unit.interpreter === 'bash' || unit.interpreter === 'zsh' ? 'bash' : unit.interpreter === 'mksh' || unit.interpreter === 'ksh' ? 'mksh' : 'posix';
+  // CRLF: parse as LF (same offsets), the CRLF itself is reported by its own rule.
+  const result = parser.parse(unit.source.text.replace(/\r(?=\n)/g, ' '), dialect);
+  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file) };
+}
+
+export function fileScriptText(file: SourceFile): ScriptText {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] }),
+  };
+}
+
+export function mappedScriptText(m: MappedText): ScriptText {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+
+/** An exec-form string's text in the Dockerfile, when it can be found there unescaped. */
+function jsonStringText(env: LaunchEnv, arg: Arg): MappedText | null {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+
+function literalWord(value: string): Word {
+  const p: Position = [0, 0, 0];
+  return { type: 'Word', p, e: p, parts: [{ type: 'SglQuoted', p, e: p, value, dollar: false }] };
+}

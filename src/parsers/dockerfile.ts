@@ -1,0 +1,345 @@
+/**
+ * Dockerfile front end: dockerfile-ast finds the instructions; this module turns each one into
+ * the logical text Docker itself sees (line continuations joined, comment lines inside a
+ * continuation dropped, heredoc bodies split off), keeping a map back to file positions.
+ *
+ * Known dockerfile-ast 0.7.1 traps, guarded here (see test/parsers/dockerfile.test.ts):
+ * - it drops spaces inside exec-form JSON strings: exec form is parsed here with JSON.parse;
+ * - `RUN cat << 'EOF'` (space after `<<`) is not seen as a heredoc and the body lines become
+ *   instructions: the text handed to dockerfile-ast has that space moved behind the word;
+ * - an indented first instruction with a variable (` RUN $A`) overflows the stack in its
+ *   variable getters: they are never called; variables are expanded by `model/expand.ts`.
+ */
+import { DockerfileParser } from 'dockerfile-ast';
+import { MappedText, SourceFile, type Span } from './source.js';
+
+export interface Flag {
+  name: string;
+  value: string | null;
+  span: Span;
+}
+
+export interface Heredoc {
+  /** The delimiter word without quotes. */
+  name: string;
+  /** `<<-`: leading tabs are stripped from body lines. */
+  strip: boolean;
+  /** The delimiter was quoted: no expansion in the body. */
+  quoted: boolean;
+  /** The body, without the delimiter line. */
+  body: MappedText;
+  /** From the first body line to the delimiter line. */
+  span: Span;
+  /** Raw source of the body including the closing delimiter line (for re-parsing as shell). */
+  rawWithTerminator: MappedText;
+}
+
+export interface Instruction {
+  /** Upper-case keyword: `FROM`, `RUN`, ... */
+  keyword: string;
+  /** The whole instruction, heredoc bodies included. */
+  span: Span;
+  keywordSpan: Span;
+  /** Everything after the keyword on its (continued) line, flags included. */
+  args: MappedText;
+  /** Leading `--name[=value]` options (COPY, ADD, RUN, FROM). */
+  flags: Flag[];
+  /** `args` without the leading flags. */
+  rest: MappedText;
+  heredocs: Heredoc[];
+}
+
+export interface Directive {
+  name: string;
+  value: string;
+  line: number;
+}
+
+export interface ParseProblem {
+  message: string;
+  span: Span;
+}
+
+export interface DockerfileAst {
+  file: SourceFile;
+  escape: string;
+  directives: Directive[];
+  instructions: Instruction[];
+  problems: ParseProblem[];
+}
+
+/** Instructions whose arguments start with `--flags`. */
+const FLAGGED = new Set(['COPY', 'ADD', 'RUN', 'FROM', 'HEALTHCHECK']);
+/** Instructions BuildKit reads heredocs for. */
+const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
+
+const HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+
+export function parseDockerfile(file: SourceFile): DockerfileAst {
+  const problems: ParseProblem[] = [];
+  // Trap: `<< 'EOF'` — hand dockerfile-ast `<<'EOF' ` (same length, so positions hold).
+  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, '<<$1$3$2');
+  const parsed = DockerfileParser.parse(forAst);
+  const escape = parsed.getEscapeCharacter() === '`' ? '`' : '\\';
+  const directives: Directive[] = parsed.getDirectives().map((d) => ({
+    name: d.getName().toLowerCase(),
+    value: d.getValue(),
+    line: d.getRange().start.line + 1,
+  }));
+
+  const instructions: Instruction[] = [];
+  let consumedUntilLine = 0; // 1-based: lines up to here belong to an earlier instruction
+  for (const node of parsed.getInstructions()) {
+    const keywordRange = node.getInstructionRange();
+    const startLine = keywordRange.start.line + 1;
+    if (startLine <= consumedUntilLine) continue; // a heredoc body line dockerfile-ast took for an instruction
+    const keyword = node.getKeyword().toUpperCase();
+    const keywordStart = file.offsetOf(startLine, keywordRange.start.character + 1);
+    const keywordEnd = file.offsetOf(keywordRange.end.line + 1, keywordRange.end.character + 1);
+    const logical = joinContinuation(file, keywordEnd, escape);
+    let endOffset = logical.endOffset;
+    let lastLine = file.positionAt(Math.max(keywordStart, endOffset - 1)).line;
+
+    const args = logical.text.trim();
+    const { flags, rest } = FLAGGED.has(keyword) ? splitFlags(args) : { flags: [], rest: args };
+
+    const heredocs: Heredoc[] = [];
+    if (HEREDOC_INSTRUCTIONS.has(keyword)) {
+      for (const mark of findHeredocMarks(rest.text)) {
+        const doc = readHeredocBody(file, lastLine + 1, mark);
+        if (!doc) {
+          problems.push({
+            message: `heredoc <<${mark.name} is never closed: add a line with just ${mark.name}`,
+            span: rest.spanOf(mark.index, mark.index + mark.length),
+          });
+          lastLine = file.lineCount;
+          endOffset = file.text.length;
+          break;
+        }
+        heredocs.push(doc.heredoc);
+        lastLine = doc.endLine;
+        endOffset = file.offsetOf(lastLine, file.line(lastLine).length + 1);
+      }
+    }
+    consumedUntilLine = lastLine;
+    instructions.push({
+      keyword,
+      span: file.spanOf(keywordStart, Math.max(keywordStart, trimEndOffset(file, endOffset))),
+      keywordSpan: file.spanOf(keywordStart, keywordEnd),
+      args,
+      flags,
+      rest,
+      heredocs,
+    });
+  }
+  return { file, escape, directives, instructions, problems };
+}
+
+function trimEndOffset(file: SourceFile, end: number): number {
+  let e = end;
+  while (e > 0 && /\s/.test(file.text[e - 1] ?? '')) e--;
+  return e;
+}
+
+/**
+ * The logical line that starts at `start`: physical lines joined where they end with the escape
+ * character (trailing blanks allowed), dropping comment and empty lines inside the continuation,
+ * as Docker does.
+ */
+function joinContinuation(file: SourceFile, start: number, escape: string): { text: MappedText; endOffset: number } {
+  const b = MappedText.builder(file);
+  const text = file.text;
+  let pos = start;
+  let continued = false;
+  for (;;) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    let lineEnd = eol;
+    if (lineEnd > pos && text[lineEnd - 1] === '\r') lineEnd--;
+    const line = text.slice(pos, lineEnd);
+    if (continued && /^\s*(#.*)?$/.test(line)) {
+      if (eol >= text.length) return { text: b.build(lineEnd), endOffset: lineEnd };
+      pos = eol + 1;
+      continue;
+    }
+    const trimmed = line.replace(/[ \t]+$/, '');
+    if (trimmed.endsWith(escape) && !trimmed.endsWith(escape + escape) && eol < text.length) {
+      b.appendRange(pos, pos + trimmed.length - 1);
+      continued = true;
+      pos = eol + 1;
+      continue;
+    }
+    b.appendRange(pos, lineEnd);
+    return { text: b.build(lineEnd), endOffset: lineEnd };
+  }
+}
+
+function splitFlags(args: MappedText): { flags: Flag[]; rest: MappedText } {
+  const flags: Flag[] = [];
+  const re = /^--([A-Za-z][A-Za-z0-9-]*)(?:=((?:"[^"]*"|'[^']*'|\S)*))?\s*/;
+  let i = 0;
+  for (;;) {
+    const m = re.exec(args.text.slice(i));
+    if (!m) break;
+    const raw = m[0].trimEnd();
+    let value: string | null = m[2] ?? null;
+    if (value !== null && /^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+    flags.push({ name: (m[1] ?? '').toLowerCase(), value, span: args.spanOf(i, i + raw.length) });
+    i += m[0].length;
+  }
+  return { flags, rest: args.sub(i, args.text.length) };
+}
+
+interface HeredocMark {
+  name: string;
+  strip: boolean;
+  quoted: boolean;
+  index: number;
+  length: number;
+}
+
+/** `<<EOF` markers in a command line, outside quotes. */
+function findHeredocMarks(text: string): HeredocMark[] {
+  const marks: HeredocMark[] = [];
+  HEREDOC_MARK.lastIndex = 0;
+  for (let m = HEREDOC_MARK.exec(text); m; m = HEREDOC_MARK.exec(text)) {
+    if (insideQuotes(text, m.index)) continue;
+    if (text[m.index - 1] === '<') continue; // `<<<` here-string
+    marks.push({
+      name: m[3] ?? '',
+      strip: m[1] === '-',
+      quoted: (m[2] ?? '') !== '',
+      index: m.index,
+      length: m[0].length,
+    });
+  }
+  return marks;
+}
+
+function insideQuotes(text: string, index: number): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < index; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '\\') i++;
+  }
+  return quote !== null;
+}
+
+function readHeredocBody(
+  file: SourceFile,
+  firstLine: number,
+  mark: HeredocMark,
+): { heredoc: Heredoc; endLine: number } | null {
+  for (let n = firstLine; n <= file.lineCount; n++) {
+    const line = file.line(n);
+    const candidate = mark.strip ? line.replace(/^\t+/, '') : line;
+    if (candidate === mark.name) {
+      const bodyStart = file.offsetOf(firstLine, 1);
+      const bodyEnd = n > firstLine ? file.offsetOf(n, 1) : bodyStart;
+      const terminatorEnd = file.offsetOf(n, line.length + 1);
+      const lastBody = n > firstLine ? n - 1 : firstLine;
+      return {
+        heredoc: {
+          name: mark.name,
+          strip: mark.strip,
+          quoted: mark.quoted,
+          body: MappedText.slice(file, bodyStart, bodyEnd),
+          span: { line: firstLine, column: 1, endLine: n, endColumn: line.length + 1 },
+          rawWithTerminator: MappedText.slice(file, bodyStart, terminatorEnd),
+        },
+        endLine: Math.max(n, lastBody),
+      };
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command forms: exec form (a JSON array of strings) or shell form.
+
+export type CommandForm =
+  | { kind: 'exec'; argv: string[]; text: MappedText }
+  | {
+      kind: 'shell';
+      text: MappedText;
+      /** Set when the text looks like an exec-form array but is not valid JSON. */
+      invalidJson: string | null;
+    };
+
+/** How Docker reads RUN/CMD/ENTRYPOINT arguments: JSON array of strings, or else shell form. */
+export function commandForm(text: MappedText): CommandForm {
+  const trimmed = text.trim();
+  const t = trimmed.text;
+  if (t.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(t);
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+        return { kind: 'exec', argv: value as string[], text: trimmed };
+      }
+      if (Array.isArray(value)) {
+        return { kind: 'shell', text: trimmed, invalidJson: 'every element of an exec-form array must be a string' };
+      }
+    } catch (e) {
+      if (looksLikeJsonArray(t)) {
+        return { kind: 'shell', text: trimmed, invalidJson: jsonReason(t, e) };
+      }
+    }
+  }
+  return { kind: 'shell', text: trimmed, invalidJson: null };
+}
+
+/**
+ * Whether text that failed JSON.parse was meant as an exec-form array: `['a', 'b']`, `["a" "b"]`,
+ * `["a", "b",]`, and not the shell test command `[ -f x ] && ...` or `[ "$A" = b ]`.
+ */
+export function looksLikeJsonArray(t: string): boolean {
+  if (!t.endsWith(']')) return false;
+  const inner = t.slice(1, -1).trim();
+  if (inner === '') return false;
+  const elements = splitTopLevel(inner, ',');
+  const quoted = /^(?:"(?:[^"\\]|\\.)*"|'[^']*')$/;
+  const onlyQuotedWords = /^(?:(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*)+$/;
+  if (elements.length > 1) {
+    return elements.filter((e) => e.trim() !== '').every((e) => /^\s*["']/.test(e) || /["']\s*$/.test(e));
+  }
+  const only = (elements[0] ?? '').trim();
+  if (/^'/.test(only) && quoted.test(only)) return true; // ['server']
+  return onlyQuotedWords.test(only) && /["']\s+["']/.test(only); // ["a" "b"]
+}
+
+function splitTopLevel(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let quote: string | null = null;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? '';
+    if (quote) {
+      if (c === '\\' && quote === '"') {
+        cur += c + (text[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === sep) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+function jsonReason(t: string, e: unknown): string {
+  if (t.includes("'")) return 'JSON strings need double quotes, not single quotes';
+  if (/,\s*\]$/.test(t)) return 'JSON does not allow a trailing comma';
+  if (/["']\s+["']/.test(t)) return 'array elements must be separated by commas';
+  if (/[\u201c\u201d]/.test(t)) return 'typographic quotes are not JSON double quotes';
+  return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
+}

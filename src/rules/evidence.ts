@@ -1,0 +1,49 @@
+/**
+ * Building the evidence chain of a finding: from the Dockerfile line that starts a script,
+ * through the COPY that put it in the image, to the line of the script.
+ */
+import type { Position } from '../parsers/shell-ast.js';
+import type { Evidence, ScriptUnit } from '../model/launch.js';
+import type { Report } from './rule.js';
+
+/** Source text of a node, on one line, shortened for messages. */
+export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
+  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '';
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** The chain that leads to a script: `Dockerfile:14 ENTRYPOINT -> Dockerfile:9 COPY`. */
+export function scriptChain(unit: ScriptUnit, dockerfile: string): Evidence[] {
+  const chain: Evidence[] = [unit.startedAt];
+  const origin = unit.origin;
+  if (origin && origin.kind !== 'remote') {
+    for (const op of [origin.op, ...origin.via]) {
+      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} -> ${unit.imagePath ?? ''}`.trim() });
+    }
+  }
+  return chain;
+}
+
+/** A report at a node of a script, with the chain that leads there. */
+export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, dockerfile: string, message: string, hint: string, label?: string): Report {
+  const span = unit.source.spanOf(node.p, node.e);
+  // A finding spans one line at most: the first line of a multi-line statement.
+  const firstLine = span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + snippet(unit, node.p, node.e, 1000).length } : span;
+  return {
+    at: { file: unit.source.file.displayPath, span: firstLine },
+    message,
+    hint,
+    chain: unit.kind === 'file' ? scriptChain(unit, dockerfile) : [],
+    label: label ?? snippet(unit, node.p, node.e),
+  };
+}
+
+/** The last line of a script that has any text, for findings about what is missing at the end. */
+export function lastLine(unit: ScriptUnit): { p: Position; e: Position } {
+  const text = unit.source.text.replace(/\s+$/, '');
+  const start = text.lastIndexOf('\n') + 1;
+  const line = text.slice(0, start).split('\n').length;
+  const lineText = text.slice(start);
+  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
+}

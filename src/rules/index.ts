@@ -1,0 +1,28 @@
+/**
+ * Every rule, in the order of the documentation. The rule id is the file name.
+ */
+import cmdIgnored from './cmd-ignored.js';
+import entrypointCrlf from './entrypoint-crlf.js';
+import gosuWithoutExec from './gosu-without-exec.js';
+import invalidExecForm from './invalid-exec-form.js';
+import missingExecArgs from './missing-exec-args.js';
+import rootProcess from './root-process.js';
+import shellFormPid1 from './shell-form-pid1.js';
+import suSudo from './su-sudo.js';
+import sudoInRun from './sudo-in-run.js';
+import type { Rule } from './rule.js';
+
+export const RULES: readonly Rule[] = [
+  rootProcess,
+  shellFormPid1,
+  cmdIgnored,
+  invalidExecForm,
+  suSudo,
+  gosuWithoutExec,
+  sudoInRun,
+  missingExecArgs,
+  entrypointCrlf,
+];
+
+/** Findings that are not rules: the input could not be read or parsed. */
+export const DIAGNOSTIC_IDS = ['input-error', 'syntax-error'] as const;

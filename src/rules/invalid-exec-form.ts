@@ -1,0 +1,38 @@
+import { commandForm } from '../parsers/dockerfile.js';
+import { defineRule } from './rule.js';
+
+const COMMANDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
+
+export default defineRule({
+  id: 'invalid-exec-form',
+  severity: 'error',
+  title: 'An exec-form array that is not valid JSON runs as shell form',
+  docs: {
+    what:
+      "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+    why:
+      'Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c "[\'app\']"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.',
+    bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
+    good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
+    fix: 'Write a JSON array: double quotes around every element, commas between them, none after the last.',
+    equivalents: ['BuildKit JSONArgsRecommended (only for shell form in general)'],
+  },
+  check(ctx) {
+    const file = ctx.env.dockerfile.displayPath;
+    for (const inst of ctx.dockerfile.instructions) {
+      if (!COMMANDS.has(inst.keyword)) continue;
+      const form = commandForm(inst.rest);
+      if (form.kind !== 'shell' || !form.invalidJson) continue;
+      const fate =
+        inst.keyword === 'SHELL'
+          ? 'SHELL requires a JSON array, so the build fails'
+          : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? '…' : ''}'\``;
+      ctx.report({
+        at: { file, span: form.text.spanOf(0, form.text.text.length) },
+        message: `${inst.keyword} arguments look like an exec-form array but are not valid JSON (${form.invalidJson}): ${fate}.`,
+        hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
+        label: inst.keyword,
+      });
+    }
+  },
+});

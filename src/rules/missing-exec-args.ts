@@ -1,0 +1,80 @@
+import { isErrorExit, type Ending } from '../model/script.js';
+import type { ScriptUnit } from '../model/launch.js';
+import type { Stmt } from '../parsers/shell-ast.js';
+import { atNode, lastLine, snippet } from './evidence.js';
+import { defineRule, type RuleContext } from './rule.js';
+
+export default defineRule({
+  id: 'missing-exec-args',
+  severity: 'error',
+  title: 'The entrypoint script does not end with exec "$@"',
+  docs: {
+    what:
+      'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+    why:
+      'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
+    bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
+    good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
+    fix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+    equivalents: ['ShellCheck SC2068 covers unquoted $@ only'],
+  },
+  check(ctx) {
+    const launch = ctx.launch;
+    if (!launch) return;
+    for (const unit of launch.scripts) {
+      if (unit.kind !== 'file' || !unit.analysis) continue;
+      if (unit.analysis.supervisor) continue;
+      checkUnit(ctx, unit);
+    }
+  },
+});
+
+function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
+  const analysis = unit.analysis;
+  if (!analysis) return;
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const reported = new Set<Stmt | 'end'>();
+  const report = (node: { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    ctx.report(atNode(unit, node, dockerfile, message, hint));
+  };
+  const cmdLine = unit.startedAt;
+  const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
+
+  let forwards = false;
+  for (const e of analysis.endings) {
+    if (isErrorExit(e)) continue;
+    const last = e.last;
+    if (e.kind === 'exec' && last) {
+      if (last.info.forking) {
+        forwards = true; // reported by su-sudo, which shows the gosu equivalent
+        continue;
+      }
+      const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
+      if (mangled && e.positional === 'script') {
+        report(last.stmt, last.stmt, `\`${snippet(unit, last.stmt.p, last.stmt.e)}\` mangles the arguments: ${last.info.args === 'star' ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
+      }
+      if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
+      if (last.info.reexec) forwards = true;
+      continue;
+    }
+    if (last?.info.switcher || last?.info.forking) continue; // reported by gosu-without-exec / su-sudo
+    if (e.ranArgs) {
+      const r = e.ranArgs;
+      forwards = true;
+      report(r.stmt, r.stmt, `\`${snippet(unit, r.stmt.p, r.stmt.e)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${snippet(unit, r.stmt.p, r.stmt.e)}\`${r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : ''}.`);
+      continue;
+    }
+    const endNode = e.exitStmt ?? last?.stmt ?? null;
+    const at = endNode ?? lastLine(unit);
+    const what = last ? `ends with \`${snippet(unit, last.stmt.p, last.stmt.e)}\`, not exec'd` : 'ends without running any command';
+    const args = unit.receivesArgs ? ', and the CMD it is given is never run' : '';
+    report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, unit.receivesArgs ? 'End the script with `exec "$@"`.' : 'Put `exec` in front of the command that should be the main process.');
+  }
+  if (!unit.receivesArgs || forwards || analysis.truncated) return;
+  const execs = analysis.endings.filter((e): e is Ending & { last: NonNullable<Ending['last']> } => e.kind === 'exec' && !!e.last);
+  for (const e of execs) {
+    report(e.last.stmt, e.last.stmt, `\`${snippet(unit, e.last.stmt.p, e.last.stmt.e)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The shape of a rule: metadata and documentation beside the check. A rule is a short function
+ * over the image model; it never parses anything itself.
+ */
+import type { Finding, Severity } from '../findings.js';
+import type { DockerfileAst } from '../parsers/dockerfile.js';
+import type { Span } from '../parsers/source.js';
+import type { ImageModel, Stage } from '../model/image.js';
+import type { Evidence, Launch, LaunchEnv, ScriptUnit } from '../model/launch.js';
+import type { MappedText } from '../parsers/source.js';
+
+export interface RuleDocs {
+  /** What the rule flags. */
+  what: string;
+  /** Why it breaks at runtime. */
+  why: string;
+  /** A Dockerfile or script that makes it fire. */
+  bad: string;
+  /** The same, fixed. */
+  good: string;
+  /** How to fix it, in one or two sentences. */
+  fix: string;
+  /** Equivalent checks in other tools (hadolint, BuildKit, ShellCheck), if any. */
+  equivalents: string[];
+}
+
+export interface RuleMeta {
+  /** Kebab-case id; also the file name and the fixture folder. */
+  id: string;
+  severity: Severity;
+  title: string;
+  docs: RuleDocs;
+}
+
+export interface Report {
+  at: { file: string; span: Span };
+  message: string;
+  hint?: string;
+  /** Evidence chain, outermost first; the finding's own place is added at the end. */
+  chain?: Evidence[];
+  /** Label of the finding's own place in the chain (`gosu redis ...`). */
+  label?: string;
+}
+
+export interface RuleContext {
+  dockerfile: DockerfileAst;
+  model: ImageModel;
+  /** The stage being built (the last, or `--target`); null when the file has no FROM. */
+  stage: Stage | null;
+  /** What runs at container start; null when there is no stage. */
+  launch: Launch | null;
+  env: LaunchEnv;
+  /** Parses shell text from the Dockerfile (RUN, shell-form strings) as a script. */
+  parseInline(text: MappedText, interpreter?: string): Promise<ScriptUnit>;
+  report(r: Report): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void | Promise<void>;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export type { Finding };

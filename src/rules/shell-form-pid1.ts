@@ -1,0 +1,62 @@
+import { isErrorExit } from '../model/script.js';
+import type { Step } from '../model/launch.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'shell-form-pid1',
+  severity: 'warning',
+  title: 'A shell, not the application, is PID 1',
+  docs: {
+    what:
+      'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
+    why:
+      'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+    bad: 'FROM python:3.12-slim\nCMD python app.py',
+    good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
+    fix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
+    equivalents: ['BuildKit JSONArgsRecommended', 'hadolint DL3025'],
+  },
+  check(ctx) {
+    const launch = ctx.launch;
+    if (!launch) return;
+    const dockerfile = ctx.env.dockerfile.displayPath;
+    for (const [i, step] of launch.steps.entries()) {
+      if (step.kind !== 'shell') continue;
+      const unit = step.unit;
+      const endings = unit.analysis?.endings;
+      const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === 'exec' || !e.last) : /^\s*exec\s/.test(unit.source.text);
+      if (execs) continue;
+      const inst = step.arg.setting.instruction;
+      const shell = step.arg.fromShell ? shellWords(launch.steps, step) : null;
+      const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
+      const what = step.arg.fromShell
+        ? `${inst.keyword} is in shell form, so it runs as \`${shell} "${short(unit.source.text)}"\`${afterScript ? ' after the entrypoint script execs "$@"' : ''}`
+        : `\`${short(step.arg.value)}\` is run by \`${step.at.label === inst.keyword ? 'sh -c' : 'sh -c'}\` without \`exec\` on its last command`;
+      ctx.report({
+        at: { file: dockerfile, span: inst.keywordSpan },
+        message: `${what}: the shell is PID 1 and does not forward SIGTERM to the application, so \`docker stop\` waits and then kills it without a clean shutdown.`,
+        hint: step.arg.fromShell
+          ? `Use exec form, e.g. ${inst.keyword} ${JSON.stringify(naiveSplit(unit.source.text))}, or start the string with \`exec\`.`
+          : 'Put `exec` in front of the last command of the string.',
+        chain: launch.steps.slice(0, i).map((s) => s.at),
+        label: `${inst.keyword}`,
+      });
+    }
+  },
+});
+
+function shellWords(steps: Step[], step: Step & { kind: 'shell' }): string {
+  const setting = step.arg.setting;
+  const shell = setting.stage.config.shell.argv;
+  void steps;
+  return shell.join(' ');
+}
+
+function short(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+}
+
+function naiveSplit(s: string): string[] {
+  return s.replace(/^\s*exec\s+/, '').trim().split(/\s+/).slice(0, 8);
+}

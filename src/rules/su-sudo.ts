@@ -1,0 +1,64 @@
+import { wordText, type CommandInfo } from '../model/commands.js';
+import type { CommandAt } from '../model/script.js';
+import { atNode } from './evidence.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'su-sudo',
+  severity: 'error',
+  title: 'su, sudo or runuser starts the main process',
+  docs: {
+    what:
+      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+    why:
+      'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
+    bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
+    good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
+    fix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+    equivalents: ['hadolint DL3004 (sudo in RUN only)'],
+  },
+  check(ctx) {
+    const launch = ctx.launch;
+    if (!launch) return;
+    const dockerfile = ctx.env.dockerfile.displayPath;
+    for (const step of launch.steps) {
+      if (step.kind !== 'forking-switch') continue;
+      ctx.report({
+        at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
+        message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
+        hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user ?? 'app'}", ...].`,
+        label: `${step.at.label} ${step.tool}`,
+      });
+    }
+    for (const unit of launch.scripts) {
+      const analysis = unit.analysis;
+      if (!analysis) continue;
+      const main = new Set<CommandAt>();
+      for (const e of analysis.endings) if (e.last?.info.forking) main.add(e.last);
+      for (const c of analysis.commands) if (c.info.forking && (c.info.args !== 'none' || c.info.exec)) main.add(c);
+      for (const c of main) {
+        const sw = c.info.forking;
+        if (!sw) continue;
+        const fix = gosuEquivalent(c.info, unit.source.text);
+        ctx.report(
+          atNode(
+            unit,
+            c.stmt,
+            dockerfile,
+            `\`${sw.tool}\` runs the main process as ${sw.user ?? 'another user'}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
+            `Replace it with \`${fix}\`.`,
+          ),
+        );
+      }
+    }
+  },
+});
+
+function gosuEquivalent(info: CommandInfo, source: string): string {
+  const sw = info.forking;
+  const user = sw?.user && sw.user !== 'root' ? sw.user : 'app';
+  let command = '"$@"';
+  if (sw?.commandString) command = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else if (sw && sw.command.length > 0) command = sw.command.map((w) => wordText(w, source)).join(' ');
+  return `exec gosu ${user} ${command}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Fixture cases: `fixtures/<rule-id>/<bad|good>-<case>/`, each a build context with a Dockerfile
+ * and an `expected.txt` beside it listing every finding as `file:line:column severity rule`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { lintFile } from '../src/engine.js';
+import type { Finding } from '../src/findings.js';
+import { ShellService } from '../src/model/shell-service.js';
+
+export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
+
+export interface FixtureCase {
+  rule: string;
+  name: string;
+  kind: 'bad' | 'good';
+  dir: string;
+}
+
+export function fixtureCases(): FixtureCase[] {
+  const cases: FixtureCase[] = [];
+  for (const rule of fs.readdirSync(FIXTURES).sort()) {
+    const ruleDir = path.join(FIXTURES, rule);
+    if (!fs.statSync(ruleDir).isDirectory()) continue;
+    for (const name of fs.readdirSync(ruleDir).sort()) {
+      const dir = path.join(ruleDir, name);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      const kind = name.startsWith('bad-') ? 'bad' : name.startsWith('good-') ? 'good' : null;
+      if (!kind) throw new Error(`fixture ${rule}/${name}: the name must start with bad- or good-`);
+      cases.push({ rule, name, kind, dir });
+    }
+  }
+  return cases;
+}
+
+const shell = new ShellService();
+
+export async function lintCase(c: FixtureCase): Promise<Finding[]> {
+  return lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell });
+}
+
+export function findingLine(f: Finding): string {
+  return `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`;
+}
+
+export function expectedLines(c: FixtureCase): string[] | null {
+  const file = path.join(c.dir, 'expected.txt');
+  if (!fs.existsSync(file)) return null;
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
