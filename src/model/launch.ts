@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Instruction } from '../parsers/dockerfile.js';
 import type { Position, ShellFile, ShellSyntaxError, Word } from '../parsers/shell-ast.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, type UserSwitch } from './commands.js';
+import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, wordLiteral, type UserSwitch } from './commands.js';
 import type { FileOrigin, ImageFs, ResolvedCommand } from './image-fs.js';
 import type { Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
-import { analyseScript, type ScriptAnalysis } from './script.js';
+import { analyseScript, isErrorExit, type ScriptAnalysis } from './script.js';
 import type { ShellService } from './shell-service.js';
 
 /** A place in a file, with what happens there: `Dockerfile:14 ENTRYPOINT`. */
@@ -52,7 +52,7 @@ export type Step =
   | { kind: 'init'; name: string; at: Evidence }
   | { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence }
   | { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence; arg: Arg }
-  | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg }
+  | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg; shellForm: boolean; shellArgv: string[] }
   | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg }
   | { kind: 'program'; name: string; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
   | { kind: 'unknown'; reason: string; at: Evidence };
@@ -155,8 +155,12 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       if (inline) {
         const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env, target), interp, at, env);
         launch.scripts.push(unit);
-        launch.steps.push({ kind: 'shell', unit, at, arg: target });
-        return;
+        launch.steps.push({ kind: 'shell', unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
+        // Follow the string's main command when it is plain words (`sh -c "exec gosu app server"`).
+        const next = mainCommandOf(unit, target);
+        if (!next) return;
+        rest = next;
+        continue;
       }
       // `bash script.sh args`: the script runs under that shell, whatever its shebang.
       const resolved = resolveScriptPath(launch.stage, target.value, env);
@@ -241,7 +245,8 @@ async function scriptStep(
     file = new SourceFile(env.displayPath(origin.contextPath), text);
     source = fileScriptText(file);
   } else {
-    const body = origin.heredoc.body;
+    // An unquoted heredoc delimiter lets the Dockerfile expand the body: `\$` is a literal `$`.
+    const body = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
     file = env.dockerfile;
     text = body.text;
     source = mappedScriptText(body);
@@ -280,6 +285,20 @@ async function scriptStep(
   return forwards && cmdArgs.length > 0 ? cmdArgs : null;
 }
 
+/**
+ * The words of the command an inline script ends with, when every non-error path ends with the
+ * same simple command whose words are all literal.
+ */
+function mainCommandOf(unit: ScriptUnit, origin: Arg): Arg[] | null {
+  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
+  if (!endings || endings.length === 0) return null;
+  const last = endings[0]?.last;
+  if (!last || endings.some((e) => e.last !== last)) return null;
+  const values = last.info.words.map((w) => wordLiteral(w));
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return (values as string[]).map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
+}
+
 function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
@@ -316,6 +335,16 @@ export function fileScriptText(file: SourceFile): ScriptText {
 
 export function mappedScriptText(m: MappedText): ScriptText {
   return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+
+function unescapeDollars(m: MappedText): MappedText {
+  if (!m.text.includes('\\$')) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === '\\' && m.text[i + 1] === '$') continue;
+    b.appendChar(m.text[i] ?? '', m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
 }
 
 /** An exec-form string's text in the Dockerfile, when it can be found there unescaped. */

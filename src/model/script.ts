@@ -32,6 +32,8 @@ export interface Ending {
   userSwitch: CommandAt | null;
   /** What `"$@"` means at this point: the script's own arguments, or something else. */
   positional: 'script' | 'other';
+  /** The path got here because a command failed (`a && exec b` when `a` fails): an error path. */
+  failed: boolean;
 }
 
 export interface ScriptAnalysis {
@@ -50,6 +52,7 @@ interface State {
   ranArgs: CommandAt | null;
   userSwitch: CommandAt | null;
   positional: 'script' | 'other';
+  failed: boolean;
 }
 
 interface Flow {
@@ -127,8 +130,9 @@ class Walker {
         }
         const left = this.stmt(cmd.x, st);
         const right = this.stmtAll(cmd.y, left.next);
-        // `a && b`: b runs or is skipped.
-        return { next: [...left.next, ...right.next], returned: [...left.returned, ...right.returned] };
+        // `a && b`: b runs, or is skipped because a failed (for `||`, because a succeeded).
+        const skipped = cmd.op === '&&' ? left.next.map((x) => ({ ...x, failed: true })) : left.next;
+        return { next: [...skipped, ...right.next], returned: [...left.returned, ...right.returned] };
       }
       case 'IfClause':
         return this.ifClause(cmd, [st]);
@@ -231,13 +235,14 @@ class Walker {
         ranArgs: st.ranArgs,
         userSwitch: at.info.switcher || at.info.forking ? at : st.userSwitch,
         positional: st.positional,
+        failed: false,
       });
       return { next: [], returned: [] };
     }
     if (name === 'exit') {
       if (this.subshell > 0) return { next: [st], returned: [] };
       const code = call.args[1] ? sliceWord(call.args[1]) : null;
-      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional });
+      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed });
       return { next: [], returned: [] };
     }
     if (name === 'return') {
@@ -274,6 +279,7 @@ class Walker {
       ranArgs: runsArgs ? at : st.ranArgs,
       userSwitch: info.switcher || info.forking ? at : st.userSwitch,
       positional: st.positional,
+      failed: false,
     };
   }
 
@@ -356,7 +362,7 @@ function collectFunctions(stmts: Stmt[], into: Map<string, FuncDecl>): void {
 
 function stateKey(s: State): string {
   const k = (c: CommandAt | null): number => (c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1);
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}`;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}`;
 }
 
 function dedupe(states: State[], w: Walker): State[] {
@@ -377,10 +383,10 @@ function dedupe(states: State[], w: Walker): State[] {
 /** Every path of the script, from the first statement, with the script's arguments in `"$@"`. */
 export function analyseScript(file: ShellFile): ScriptAnalysis {
   const w = new Walker(file);
-  const start: State = { last: null, ranArgs: null, userSwitch: null, positional: 'script' };
+  const start: State = { last: null, ranArgs: null, userSwitch: null, positional: 'script', failed: false };
   const flow = w.stmts(file.stmts, [start]);
   for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: 'end', last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional });
+    w.endings.push({ kind: 'end', last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed });
   }
   const commands = [...w.commands.values()].sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
   const supervisor =
@@ -403,6 +409,7 @@ function dedupeEndings(endings: Ending[]): Ending[] {
 
 /** An `exit` whose status says failure: an error path, not a way the main process ends. */
 export function isErrorExit(e: Ending): boolean {
+  if (e.kind === 'end') return e.failed;
   if (e.kind !== 'exit') return false;
   if (e.exitCode === null || e.exitCode === '0') return false;
   if (e.exitCode === '$?') return false;

@@ -48,7 +48,10 @@ export interface Redirect extends Spanned {
   /** The file descriptor before the operator (`2` in `2>&1`), or null. */
   n: string | null;
   word: Word | null;
-  /** Body of a heredoc (`<<` and `<<-`), or null. Never contains commands to run. */
+  /**
+   * Body of a heredoc (`<<` and `<<-`), or null (also for an empty body). Never contains commands
+   * to run. Its span is the body only; the redirect's `e` includes the closing delimiter line.
+   */
   hdoc: Word | null;
 }
 
@@ -179,7 +182,11 @@ export interface OtherCommand extends Spanned {
 
 export interface Assign extends Spanned {
   type: 'Assign';
-  /** Variable name; for a naked `export FOO` or `local x` the name with no value. */
+  /**
+   * Variable name; for a naked `export FOO` or `local x` the name with no value.
+   * Adaptation: a DeclClause argument that is not a name (an option such as `-r`, or an
+   * expansion such as `"$var"`) has `name: ''`, `naked: true` and the argument in `value`.
+   */
   name: string;
   value: Word | null;
   append: boolean;
@@ -231,6 +238,8 @@ export interface ParamExp extends Spanned {
   /**
    * The expansion operator, or null: `:-`, `-`, `:=`, `=`, `:?`, `?`, `:+`, `+`, `#`, `##`,
    * `%`, `%%`, `^`, `^^`, `,`, `,,`, `@` for `${x@Q}`; `/`, `//` for replacements; `:` for slices.
+   * Also `*` / `@` (with `excl` true and `word` null) for the name listings `${!prefix*}` /
+   * `${!prefix@}`.
    */
   op: string | null;
   /** The word after the operator (`${x:-word}`), or null. */

@@ -19,7 +19,7 @@ export function scriptChain(unit: ScriptUnit, dockerfile: string): Evidence[] {
   const origin = unit.origin;
   if (origin && origin.kind !== 'remote') {
     for (const op of [origin.op, ...origin.via]) {
-      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} -> ${unit.imagePath ?? ''}`.trim() });
+      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ''}`.trim() });
     }
   }
   return chain;

@@ -42,7 +42,10 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
   const cmdLine = unit.startedAt;
   const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
 
-  let forwards = false;
+  // Some path passes the script's arguments on (with or without exec, through gosu or not).
+  let forwards = analysis.endings.some(
+    (e) => !isErrorExit(e) && (!!e.ranArgs || (!!e.last && e.positional === 'script' && (e.last.info.args === 'quoted' || e.last.info.reexec))),
+  );
   for (const e of analysis.endings) {
     if (isErrorExit(e)) continue;
     const last = e.last;
@@ -69,12 +72,21 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
     const endNode = e.exitStmt ?? last?.stmt ?? null;
     const at = endNode ?? lastLine(unit);
     const what = last ? `ends with \`${snippet(unit, last.stmt.p, last.stmt.e)}\`, not exec'd` : 'ends without running any command';
-    const args = unit.receivesArgs ? ', and the CMD it is given is never run' : '';
-    report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, unit.receivesArgs ? 'End the script with `exec "$@"`.' : 'Put `exec` in front of the command that should be the main process.');
+    const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
+    const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';
+    const hint = last && (passesArgs || !unit.receivesArgs)
+      ? `Write \`exec ${snippet(unit, last.stmt.p, last.stmt.e)}\`.`
+      : 'End the script with `exec "$@"`.';
+    report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  const execs = analysis.endings.filter((e): e is Ending & { last: NonNullable<Ending['last']> } => e.kind === 'exec' && !!e.last);
-  for (const e of execs) {
+  // No path runs the arguments: report where the paths hand over instead (su/gosu included,
+  // whose own rules say how they hand over, not that CMD is lost).
+  const handovers = analysis.endings.filter(
+    (e): e is Ending & { last: NonNullable<Ending['last']> } =>
+      !isErrorExit(e) && !!e.last && (e.kind === 'exec' || !!e.last.info.switcher || !!e.last.info.forking),
+  );
+  for (const e of handovers) {
     report(e.last.stmt, e.last.stmt, `\`${snippet(unit, e.last.stmt.p, e.last.stmt.e)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
   }
 }

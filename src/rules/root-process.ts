@@ -78,7 +78,7 @@ export function stepLabel(s: Step): string {
     case 'forking-switch':
       return `${s.at.label} ${s.tool} ${s.user ?? ''}`.trim();
     case 'shell':
-      return `${s.at.label} ${s.arg.fromShell ? 'shell form' : 'sh -c'}`;
+      return `${s.at.label} ${s.shellForm ? 'shell form' : 'sh -c'}`;
     case 'script':
       return `${s.at.label} ${s.arg.value}`;
     case 'program':

@@ -26,16 +26,19 @@ export default defineRule({
       const endings = unit.analysis?.endings;
       const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === 'exec' || !e.last) : /^\s*exec\s/.test(unit.source.text);
       if (execs) continue;
-      const inst = step.arg.setting.instruction;
-      const shell = step.arg.fromShell ? shellWords(launch.steps, step) : null;
+      const setting = step.arg.setting;
+      const inst = setting.instruction;
+      // Pseudo-JSON that fell back to shell form is invalid-exec-form's finding.
+      if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
+      const shell = step.shellArgv.join(' ');
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
-      const what = step.arg.fromShell
+      const what = step.shellForm
         ? `${inst.keyword} is in shell form, so it runs as \`${shell} "${short(unit.source.text)}"\`${afterScript ? ' after the entrypoint script execs "$@"' : ''}`
-        : `\`${short(step.arg.value)}\` is run by \`${step.at.label === inst.keyword ? 'sh -c' : 'sh -c'}\` without \`exec\` on its last command`;
+        : `\`${shell} "${short(step.arg.value)}"\` does not \`exec\` its last command`;
       ctx.report({
         at: { file: dockerfile, span: inst.keywordSpan },
         message: `${what}: the shell is PID 1 and does not forward SIGTERM to the application, so \`docker stop\` waits and then kills it without a clean shutdown.`,
-        hint: step.arg.fromShell
+        hint: step.shellForm
           ? `Use exec form, e.g. ${inst.keyword} ${JSON.stringify(naiveSplit(unit.source.text))}, or start the string with \`exec\`.`
           : 'Put `exec` in front of the last command of the string.',
         chain: launch.steps.slice(0, i).map((s) => s.at),
@@ -44,13 +47,6 @@ export default defineRule({
     }
   },
 });
-
-function shellWords(steps: Step[], step: Step & { kind: 'shell' }): string {
-  const setting = step.arg.setting;
-  const shell = setting.stage.config.shell.argv;
-  void steps;
-  return shell.join(' ');
-}
 
 function short(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
