@@ -1,0 +1,44 @@
+/**
+ * Every output format, each formatter loaded only when it is asked for (as Stylelint does), so
+ * a run pays for one reporter only.
+ */
+import type { Finding } from '../findings.js';
+
+export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'gitlab', 'compact'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface FormatOptions {
+  /** Colour the stylish output (the other formats never colour). */
+  color: boolean;
+  /** dockerlint's version, recorded in SARIF's `tool.driver.version`. */
+  version: string;
+}
+
+export function isFormat(name: string): name is Format {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export async function format(name: Format, findings: Finding[], { color, version }: FormatOptions): Promise<string> {
+  switch (name) {
+    case 'stylish':
+      return (await import('./stylish.js')).formatStylish(findings, color);
+    case 'json':
+      return (await import('./json.js')).formatJson(findings);
+    case 'sarif': {
+      const [{ formatSarif }, { RULES }] = await Promise.all([import('./sarif.js'), import('../rules/index.js')]);
+      return formatSarif(findings, RULES, version);
+    }
+    case 'github':
+      return (await import('./github.js')).formatGithub(findings);
+    case 'checkstyle':
+      return (await import('./checkstyle.js')).formatCheckstyle(findings);
+    case 'gitlab':
+      return (await import('./gitlab.js')).formatGitlab(findings);
+    case 'compact':
+      return (await import('./compact.js')).formatCompact(findings);
+    default: {
+      const unknown: never = name;
+      throw new Error(`unknown format: ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 (one run), for GitHub code scanning and other SARIF viewers.
+ *
+ * - `tool.driver.rules` is generated from the rule metadata, plus one entry for each finding id
+ *   that is not a rule (`input-error`, `syntax-error`); each result points at its rule with
+ *   `ruleId` and `ruleIndex`.
+ * - Paths are relative URIs (forward slashes, percent-encoded) against `uriBaseId: SRCROOT`, the
+ *   folder dockerlint ran in; absolute paths become `file://` URIs. Standard input (`-`) has no
+ *   URI: its artifact location carries only a description.
+ * - Columns count UTF-16 code units (`run.columnKind`), as dockerlint's own columns do, and the
+ *   region end is exclusive, as in SARIF.
+ * - The evidence chain (`related`, all but the last link, which is the result's own place)
+ *   becomes `relatedLocations`.
+ * - `partialFingerprints["dockerlint/v1"]` hashes rule + file + message, never line numbers, so
+ *   a finding keeps its identity when lines move; identical findings in one file are told apart
+ *   by a `:N` occurrence suffix (as GitHub's own `primaryLocationLineHash` does).
+ */
+import { createHash } from 'node:crypto';
+import type {
+  ArtifactLocation,
+  Location,
+  Log,
+  Region,
+  ReportingConfiguration,
+  ReportingDescriptor,
+  Result,
+} from 'sarif';
+import type { Finding, Related, Severity } from '../findings.js';
+import type { RuleMeta } from '../rules/rule.js';
+import { DIAGNOSTIC_IDS } from '../rules/index.js';
+
+export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
+export const INFORMATION_URI = 'https://github.com/dockerlint/dockerlint';
+export const FINGERPRINT_KEY = 'dockerlint/v1';
+
+export function helpUri(id: string): string {
+  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
+}
+
+type Level = ReportingConfiguration.level;
+
+const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** Findings that are not rules: described here, since they have no metadata or docs page. */
+const DIAGNOSTICS: Record<(typeof DIAGNOSTIC_IDS)[number], { title: string; what: string }> = {
+  'input-error': {
+    title: 'The input could not be linted',
+    what:
+      'A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.',
+  },
+  'syntax-error': {
+    title: 'Syntax error',
+    what:
+      'A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.',
+  },
+};
+
+/** `root-process` -> `RootProcess`: SARIF's `name` is an identifier-like, human-readable name. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function fence(lang: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${lang}\n${text.replace(/\n$/, '')}\n${ticks}`;
+}
+
+function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
+  const d = rule.docs;
+  const uri = helpUri(rule.id);
+  const lang = (text: string): string => (text.startsWith('#!') ? 'sh' : 'dockerfile');
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: d.what },
+    help: {
+      text: `${d.why}\n\nFix: ${d.fix}\n\nDocumentation: ${uri}`,
+      markdown: [
+        d.why,
+        `**Fix:** ${d.fix}`,
+        'Flagged:',
+        fence(lang(d.bad), d.bad),
+        'Fixed:',
+        fence(lang(d.good), d.good),
+        `[Rule documentation](${uri})`,
+      ].join('\n\n'),
+    },
+    helpUri: uri,
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+  };
+}
+
+function diagnosticDescriptor(id: (typeof DIAGNOSTIC_IDS)[number]): ReportingDescriptor {
+  const d = DIAGNOSTICS[id];
+  return {
+    id,
+    name: pascalCase(id),
+    shortDescription: { text: d.title },
+    fullDescription: { text: d.what },
+    help: { text: d.what, markdown: d.what },
+    defaultConfiguration: { level: 'error' },
+  };
+}
+
+/** Replace lone surrogates, which `encodeURIComponent` rejects. */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function encodePath(p: string): string {
+  return p
+    .split('/')
+    .map((segment) => encodeURIComponent(wellFormed(segment)))
+    .join('/');
+}
+
+/** The URI of a finding's file: relative (to SRCROOT) where possible; null for stdin. */
+export function fileUri(file: string): { uri: string; relative: boolean } | null {
+  if (file === '-') return null;
+  const slashed = file.replace(/\\/g, '/');
+  const drive = /^([A-Za-z]):\//.exec(slashed);
+  if (drive) return { uri: `file:///${drive[1]}:/${encodePath(slashed.slice(3))}`, relative: false };
+  if (slashed.startsWith('//')) return { uri: `file:${encodePath(slashed)}`, relative: false };
+  if (slashed.startsWith('/')) return { uri: `file://${encodePath(slashed)}`, relative: false };
+  return { uri: encodePath(slashed.replace(/^(\.\/)+/, '')), relative: true };
+}
+
+function artifactLocation(file: string): ArtifactLocation {
+  const u = fileUri(file);
+  if (!u) return { description: { text: 'standard input' } };
+  return u.relative ? { uri: u.uri, uriBaseId: 'SRCROOT' } : { uri: u.uri };
+}
+
+/** A region SARIF accepts: 1-based, the end never before the start. */
+function region(f: Finding): Region {
+  const startLine = Math.max(1, f.line);
+  const startColumn = Math.max(1, f.column);
+  const endLine = Math.max(startLine, f.endLine);
+  let endColumn = Math.max(1, f.endColumn);
+  if (endLine === startLine && endColumn < startColumn) endColumn = startColumn;
+  return { startLine, startColumn, endLine, endColumn };
+}
+
+function relatedLocation(r: Related, id: number): Location {
+  return {
+    id,
+    physicalLocation: {
+      artifactLocation: artifactLocation(r.file),
+      region: { startLine: Math.max(1, r.line), startColumn: Math.max(1, r.column) },
+    },
+    message: { text: r.message },
+  };
+}
+
+export function fingerprintBase(f: Finding): string {
+  const file = fileUri(f.file)?.uri ?? '-';
+  return createHash('sha256').update(JSON.stringify([f.rule, file, f.message])).digest('hex');
+}
+
+export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], version: string): string {
+  const descriptors: ReportingDescriptor[] = [
+    ...rules.map(ruleDescriptor),
+    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor),
+  ];
+  const index = new Map(descriptors.map((d, i) => [d.id, i]));
+  const seen = new Map<string, number>();
+
+  const results: Result[] = findings.map((f) => {
+    const base = fingerprintBase(f);
+    const occurrence = (seen.get(base) ?? 0) + 1;
+    seen.set(base, occurrence);
+    const ruleIndex = index.get(f.rule);
+    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    return {
+      ruleId: f.rule,
+      ...(ruleIndex === undefined ? {} : { ruleIndex }),
+      level: LEVEL[f.severity],
+      message: { text: f.hint ? `${f.message}\nFix: ${f.hint}` : f.message },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
+      ...(related.length ? { relatedLocations: related } : {}),
+      partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` },
+    };
+  });
+
+  const log: Log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dockerlint',
+            informationUri: INFORMATION_URI,
+            version,
+            rules: descriptors,
+          },
+        },
+        originalUriBaseIds: {
+          SRCROOT: { description: { text: 'The folder dockerlint ran in: finding paths are relative to it.' } },
+        },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
