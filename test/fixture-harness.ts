@@ -10,10 +10,13 @@ import { ShellService } from '../src/model/shell-service.js';
 
 export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
 
+/** Folders of `fixtures/` that are not rules: whole real-world-style images, compared exactly. */
+export const SCENARIO_SETS = new Set(['real-world-style']);
+
 export interface FixtureCase {
   rule: string;
   name: string;
-  kind: 'bad' | 'good';
+  kind: 'bad' | 'good' | 'scenario';
   dir: string;
 }
 
@@ -25,7 +28,7 @@ export function fixtureCases(): FixtureCase[] {
     for (const name of fs.readdirSync(ruleDir).sort()) {
       const dir = path.join(ruleDir, name);
       if (!fs.statSync(dir).isDirectory()) continue;
-      const kind = name.startsWith('bad-') ? 'bad' : name.startsWith('good-') ? 'good' : null;
+      const kind = SCENARIO_SETS.has(rule) ? 'scenario' : name.startsWith('bad-') ? 'bad' : name.startsWith('good-') ? 'good' : null;
       if (!kind) throw new Error(`fixture ${rule}/${name}: the name must start with bad- or good-`);
       cases.push({ rule, name, kind, dir });
     }
