@@ -1,84 +1,148 @@
 /**
  * The command line: `dockerlint [paths..]`.
  *
- * Exit codes: 0 no errors or warnings; 1 errors or warnings found; 2 usage error, or a file that
- * could not be read or parsed (after linting everything else).
+ * Exit codes: 0 nothing at or above the failure threshold; 1 findings at or above it (or more
+ * warnings than --max-warnings); 2 usage error, or a file that could not be read or linted
+ * (after linting everything else).
  */
 import fs from 'node:fs';
 import yargs from 'yargs';
 import { discover } from './discovery.js';
 import { lintFile, type LintInput } from './engine.js';
-import { compareFindings, type Finding } from './findings.js';
+import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
 import { ShellService } from './model/shell-service.js';
-import { formatJson } from './reporters/json.js';
-import { formatStylish } from './reporters/stylish.js';
 import { escapeControl } from './reporters/escape.js';
+import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
+import { RULES } from './rules/index.js';
 
-export const FORMATS = ['stylish', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+export const VERSION = '0.1.0';
+export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string>;
+  writeFile: (path: string, text: string) => void;
   isTTY: boolean;
   cwd: string;
+  env: Record<string, string | undefined>;
 }
 
 const defaultIo = (): CliIo => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs.readFileSync(0, 'utf8'),
+  writeFile: (p, text) => fs.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   cwd: process.cwd(),
+  env: process.env,
 });
 
+class UsageError extends Error {}
+
+function list(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  let usageError: string | null = null;
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`dockerlint: ${e.message}\nRun dockerlint --help for usage.\n`);
+      return 2;
+    }
+    io.stderr(`dockerlint: internal error: ${e instanceof Error ? e.message : String(e)} (please report it)\n`);
+    return 2;
+  }
+}
+
+/**
+ * Pairs each --output-file with the --format given just before it, in command-line order
+ * (`-f compact -f sarif -o out.sarif` prints compact and writes SARIF).
+ */
+function formatPairs(argv: string[]): { format: string; output: string | null }[] {
+  const pairs: { format: string; output: string | null }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const m = /^(?:-f|--format|-o|--output-file)(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const value = m[1] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${a} needs a value`);
+    if (a.startsWith('-f') || a.startsWith('--format')) pairs.push({ format: value, output: null });
+    else {
+      const last = pairs[pairs.length - 1];
+      if (!last || last.output !== null) throw new UsageError(`--output-file ${value} must follow the --format it writes`);
+      last.output = value;
+    }
+  }
+  return pairs;
+}
+
+async function run(rawArgv: string[], io: CliIo): Promise<number> {
+  // yargs drops a lone `-`; it means "read a Dockerfile from stdin".
+  const fromStdin = rawArgv.includes('-');
+  const argv = rawArgv.filter((a) => a !== '-');
+  let failure: string | null = null;
+  let helpText = '';
   const parser = yargs(argv)
     .scriptName('dockerlint')
-    .usage('$0 [paths..]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.')
+    .usage(
+      '$0 [paths..]\n\nLint Dockerfiles and the entrypoint scripts they start.\n' +
+        'Paths are files or folders (default: .); - reads one Dockerfile from stdin.',
+    )
     .command('$0 [paths..]', false)
     .positional('paths', { type: 'string', array: true, default: ['.'] })
-    .option('format', { alias: 'f', choices: FORMATS, default: 'stylish' as Format, describe: 'output format' })
-    .option('context', { type: 'string', describe: 'build context folder (default: each Dockerfile\'s folder)' })
+    .option('format', { alias: 'f', type: 'string', describe: `output format: ${FORMATS.join(', ')} (repeatable, paired with --output-file)` })
+    .option('output-file', { alias: 'o', type: 'string', describe: 'write the matching --format to this file instead of stdout' })
+    .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
+    .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (repeatable)' })
+    .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
+    .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
+    .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this' })
+    .option('list-rules', { type: 'boolean', describe: 'list the rules (as a table, or JSON with --format json)' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
-      usageError = msg ?? err?.message ?? 'invalid arguments';
+      failure = msg ?? err?.message ?? 'invalid arguments';
     })
     .help()
-    .version('0.1.0');
-  let args: Awaited<ReturnType<typeof parser.parseAsync>>;
-  let output = '';
-  try {
-    args = await parser.parseAsync(argv, {}, (_err, _argv, out) => {
-      output = out;
-    });
-  } catch (e) {
-    usageError ??= e instanceof Error ? e.message : String(e);
-    args = {} as typeof args;
-  }
-  if (usageError) {
-    io.stderr(`dockerlint: ${usageError}\nRun dockerlint --help for usage.\n`);
-    return 2;
-  }
-  if (output) {
-    io.stdout(`${output}\n`);
+    .version(VERSION);
+  const args = await parser.parseAsync(argv, {}, (_err, _argv, out) => {
+    helpText = out;
+  });
+  if (failure) throw new UsageError(failure);
+  if (helpText) {
+    io.stdout(`${helpText}\n`);
     return 0;
   }
 
-  const paths = ((args.paths as string[] | undefined) ?? ['.']).map(String);
-  const format = (args.format ?? 'stylish') as Format;
-  const color = (args.color as boolean | undefined) ?? (io.isTTY && !process.env.NO_COLOR);
+  const pairs = formatPairs(argv);
+  for (const p of pairs) if (!isFormat(p.format)) throw new UsageError(`unknown format ${p.format}; one of ${FORMATS.join(', ')}`);
+  if (!pairs.some((p) => p.output === null)) pairs.push({ format: 'stylish', output: null });
+  if (pairs.filter((p) => p.output === null).length > 1) {
+    throw new UsageError('only one format can go to stdout: give the others an --output-file');
+  }
+  const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
+  const severities = parseRuleOptions(list(args.rule), list(args['ignore-rule']));
+  const threshold = (args['failure-threshold'] as Threshold | undefined) ?? 'warning';
 
+  if (args['list-rules']) {
+    io.stdout(await listRules(pairs.some((p) => p.format === 'json')));
+    return 0;
+  }
+
+  const given = list(args.paths);
+  // With `-`, the default `.` does not apply: only paths actually given are linted besides stdin.
+  const onDisk = fromStdin ? given.filter((g) => rawArgv.includes(g)) : given;
+  const paths = fromStdin ? ['-', ...onDisk] : onDisk;
   const inputs: LintInput[] = [];
-  const findings: Finding[] = [];
   let inputProblems = 0;
-  const onDisk = paths.filter((p) => p !== '-');
-  if (paths.includes('-')) inputs.push({ path: '-', text: await io.readStdin() });
+  if (fromStdin) inputs.push({ path: '-', text: await io.readStdin() });
   const found = onDisk.length > 0 ? discover(onDisk, io.cwd) : { files: [], problems: [] };
   for (const p of found.problems) {
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${p.message}\n`);
@@ -90,13 +154,63 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 
   const shell = new ShellService();
+  const findings: Finding[] = [];
   for (const input of inputs) {
-    const options = { cwd: io.cwd, shell, ...(args.context ? { context: String(args.context) } : {}), ...(args.target ? { target: String(args.target) } : {}) };
-    findings.push(...(await lintFile(input, options)));
+    findings.push(
+      ...(await lintFile(input, {
+        cwd: io.cwd,
+        shell,
+        severities,
+        ...(args.context ? { context: String(args.context) } : {}),
+        ...(args.target ? { target: String(args.target) } : {}),
+      })),
+    );
   }
   findings.sort(compareFindings);
 
-  io.stdout(format === 'json' ? formatJson(findings) : formatStylish(findings, color));
+  for (const { format: name, output } of pairs) {
+    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  // In GitHub Actions, the human output also becomes annotations on the pull request.
+  if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
+    io.stdout(await format('github', findings, { color: false, version: VERSION }));
+  }
+  return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+export function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {
   if (inputProblems > 0 || findings.some((f) => f.rule === 'input-error' && f.severity === 'error')) return 2;
-  return findings.some((f) => f.severity === 'error' || f.severity === 'warning') ? 1 : 0;
+  if (threshold !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold])) return 1;
+  if (maxWarnings !== undefined && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;
+  return 0;
+}
+
+function parseRuleOptions(rules: string[], ignored: string[]): Record<string, Severity | 'off'> {
+  const out: Record<string, Severity | 'off'> = {};
+  for (const r of rules) {
+    const m = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
+    out[known(m[1] as string, '--rule')] = m[2] as Severity | 'off';
+  }
+  for (const id of ignored) out[known(id.trim(), '--ignore-rule')] = 'off';
+  return out;
+}
+
+function known(id: string, flag: string): string {
+  if (!RULES.some((r) => r.id === id)) throw new UsageError(`${flag} ${id}: unknown rule; see dockerlint --list-rules`);
+  return id;
+}
+
+async function listRules(json: boolean): Promise<string> {
+  if (json) {
+    return `${JSON.stringify(
+      RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
+      null,
+      2,
+    )}\n`;
+  }
+  const width = Math.max(...RULES.map((r) => r.id.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
 }

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, type CliIo } from '../src/cli.js';
+
+let dir: string;
+
+function write(rel: string, text: string | Buffer, mode = 0o644): void {
+  const p = path.join(dir, rel);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, text);
+  fs.chmodSync(p, mode);
+}
+
+async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string; files: Record<string, string> }> {
+  let out = '';
+  let err = '';
+  const files: Record<string, string> = {};
+  const io: CliIo = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    readStdin: async () => stdin,
+    writeFile: (p, t) => (files[p] = t),
+    isTTY: false,
+    cwd: dir,
+    env: {},
+  };
+  const code = await main(args, io);
+  return { code, out, err, files };
+}
+
+const GOOD = 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n';
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-cli-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('discovery', () => {
+  test('finds Dockerfile-like names, skips docs, .git, node_modules and .gitignore\'d paths, in sorted order', async () => {
+    for (const f of ['Dockerfile', 'Containerfile', 'api.Dockerfile', 'web.dockerfile', 'Dockerfile.prod', 'Containerfile.dev', 'sub/Dockerfile']) write(f, GOOD);
+    for (const f of ['Dockerfile.md', 'Dockerfile.j2', 'node_modules/x/Dockerfile', '.git/Dockerfile', 'ignored/Dockerfile', 'README.md']) write(f, 'not a dockerfile');
+    write('.gitignore', 'ignored/\n');
+    const { code, out } = await cli(['--format', 'json', '--list-rules']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).length).toBeGreaterThan(5);
+    const { discover } = await import('../src/discovery.js');
+    const found = discover(['.'], dir).files.map((f) => path.relative(dir, f));
+    expect(found).toEqual(['Containerfile', 'Containerfile.dev', 'Dockerfile', 'Dockerfile.prod', 'api.Dockerfile', 'sub/Dockerfile', 'web.dockerfile']);
+  });
+});
+
+describe('exit codes and formats', () => {
+  test('a clean Dockerfile exits 0 and prints nothing', async () => {
+    write('Dockerfile', GOOD);
+    expect(await cli(['.'])).toMatchObject({ code: 0, out: '' });
+  });
+
+  test('findings exit 1; --format json has the documented fields, relative paths', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nCMD sleep infinity\n');
+    const { code, out } = await cli(['--format', 'json']);
+    expect(code).toBe(1);
+    const findings = JSON.parse(out);
+    expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
+    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'related', 'rule', 'severity']);
+    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning' });
+  });
+
+  test('--failure-threshold error ignores warnings; --max-warnings counts them', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n');
+    expect((await cli(['--failure-threshold', 'error'])).code).toBe(0);
+    expect((await cli(['--failure-threshold', 'none', '--max-warnings', '0'])).code).toBe(1);
+    expect((await cli(['--failure-threshold', 'none', '--max-warnings', '1'])).code).toBe(0);
+  });
+
+  test('--rule and --ignore-rule change severities; unknown ids are usage errors', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n');
+    expect((await cli(['--ignore-rule', 'shell-form-pid1'])).code).toBe(0);
+    const { out } = await cli(['--rule', 'shell-form-pid1=error', '-f', 'json']);
+    expect(JSON.parse(out)[0].severity).toBe('error');
+    const bad = await cli(['--rule', 'no-such-rule=off']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown rule/);
+  });
+
+  test('an unknown option is a usage error with exit 2', async () => {
+    const r = await cli(['--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Unknown argument|no-such-flag/);
+  });
+
+  test('--format with --output-file pairs writes each format to its file', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nCMD sleep infinity\n');
+    const r = await cli(['-f', 'compact', '-f', 'sarif', '-o', 'out.sarif']);
+    expect(r.out.trim().split('\n')).toHaveLength(2);
+    expect(JSON.parse(r.files['out.sarif'] ?? '{}').version).toBe('2.1.0');
+  });
+
+  test('- reads a Dockerfile from stdin, with the current folder as context', async () => {
+    const r = await cli(['-', '-f', 'compact'], 'FROM alpine\nUSER root\nCMD ["sh"]\n');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^-:2:1: error root-process:/);
+  });
+
+  test('GITHUB_ACTIONS=true adds annotations to the default output', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n');
+    let out = '';
+    await main([], { stdout: (s) => (out += s), stderr: () => {}, readStdin: async () => '', writeFile: () => {}, isTTY: false, cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+    expect(out).toMatch(/^::warning file=Dockerfile,line=3,col=1/m);
+  });
+});
+
+describe('bad input: a clear message with file and line, exit 2, and the other files are still linted', () => {
+  test('empty, binary, no FROM, unreadable, missing path', async () => {
+    write('empty/Dockerfile', '');
+    write('binary/Dockerfile', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+    write('nofrom/Dockerfile', 'RUN echo hi\n');
+    write('unreadable/Dockerfile', GOOD, 0o000);
+    write('ok/Dockerfile', 'FROM alpine\nUSER root\nCMD ["sh"]\n');
+    const r = await cli(['.', 'missing-folder', '-f', 'compact']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/missing-folder: no such file or folder/);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^binary\/Dockerfile:1:1: error input-error: binary file/));
+    expect(lines).toContainEqual(expect.stringMatching(/^empty\/Dockerfile:1:1: error input-error: empty Dockerfile/));
+    expect(lines).toContainEqual(expect.stringMatching(/^nofrom\/Dockerfile:1:1: error input-error: no FROM/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ok\/Dockerfile:2:1: error root-process/));
+    if (process.getuid?.() !== 0) {
+      // root reads files whatever their mode
+      expect(lines).toContainEqual(expect.stringMatching(/^unreadable\/Dockerfile:1:1: error input-error: cannot read/));
+    }
+    expect(r.out + r.err).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack traces
+  });
+
+  test('an ENTRYPOINT script that is not in the build context is a warning at the ENTRYPOINT line', async () => {
+    write('Dockerfile', 'FROM alpine\nUSER nobody\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');
+    const r = await cli(['-f', 'compact']);
+    expect(r.out).toMatch(/^Dockerfile:3:1: warning input-error: cannot follow ENTRYPOINT: \/docker-entrypoint.sh is not provided by any COPY or ADD/m);
+  });
+
+  test('a script with a syntax error is reported at its line, the Dockerfile checks still run', async () => {
+    write('Dockerfile', 'FROM alpine\nRUN sudo true\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["x"]\n');
+    write('entrypoint.sh', '#!/bin/sh\nif true; then\n  exec "$@"\n', 0o755);
+    const r = await cli(['-f', 'compact']);
+    expect(r.out).toMatch(/^entrypoint.sh:\d+:\d+: error syntax-error: shell syntax error/m);
+    expect(r.out).toMatch(/^Dockerfile:2:5: error sudo-in-run/m);
+  });
+});
