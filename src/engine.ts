@@ -14,6 +14,8 @@ import { ShellService } from './model/shell-service.js';
 import { parseDockerfile } from './parsers/dockerfile.js';
 import { SourceFile, type MappedText, type Span } from './parsers/source.js';
 import { RULES } from './rules/index.js';
+import { collectRunFacts, type RunFacts } from './model/run-facts.js';
+import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import type { Report, Rule, RuleContext } from './rules/rule.js';
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -134,12 +136,16 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       );
     }
   }
+  // Steps dockerlint cannot follow are said once, as information: the checks that needed them
+  // were skipped. (A script that is certainly missing is entrypoint-not-found's finding.)
+  let runFacts: Promise<RunFacts> | null = null;
+  const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, shell));
   for (const step of launch.steps) {
-    if (step.kind === 'unknown') {
-      findings.push(
-        spanFinding('input-error', 'warning', file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`),
-      );
-    }
+    if (step.kind !== 'unknown') continue;
+    if (step.missing !== undefined && (await isCertainlyMissing(step.missing, stage, await facts()))) continue;
+    findings.push(
+      spanFinding('input-error', 'info', file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`),
+    );
   }
 
   const parseInline = async (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> => {
@@ -157,7 +163,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       crlf: false,
     };
     return result.ok
-      ? { ...base, ast: result.file, syntaxError: null, analysis: analyseScript(result.file) }
+      ? { ...base, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, text.text) }
       : { ...base, ast: null, syntaxError: result.error, analysis: null };
   };
 
@@ -171,6 +177,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       launch,
       env,
       parseInline,
+      runFacts: facts,
       report: (r) => findings.push(toFinding(rule, severity, r)),
     };
     try {

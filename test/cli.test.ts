@@ -132,10 +132,12 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     expect(r.out + r.err).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack traces
   });
 
-  test('an ENTRYPOINT script that is not in the build context is a warning at the ENTRYPOINT line', async () => {
-    write('Dockerfile', 'FROM alpine\nUSER nobody\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');
+  test('an ENTRYPOINT script that is not in the build context: an error on a plain OS image, information otherwise', async () => {
+    write('a/Dockerfile', 'FROM alpine\nUSER nobody\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');
+    write('b/Dockerfile', 'FROM node:20\nUSER node\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');
     const r = await cli(['-f', 'compact']);
-    expect(r.out).toMatch(/^Dockerfile:3:1: warning input-error: cannot follow ENTRYPOINT: \/docker-entrypoint.sh is not provided by any COPY or ADD/m);
+    expect(r.out).toMatch(/^a\/Dockerfile:3:1: error entrypoint-not-found: ENTRYPOINT runs `\/docker-entrypoint.sh`, but no COPY or ADD puts it in the image/m);
+    expect(r.out).toMatch(/^b\/Dockerfile:3:1: info input-error: cannot follow ENTRYPOINT: \/docker-entrypoint.sh is not provided by any COPY or ADD/m);
   });
 
   test('a script with a syntax error is reported at its line, the Dockerfile checks still run', async () => {

@@ -35,3 +35,16 @@ export function knownBaseImage(stage: { base: string; baseKnown: boolean; baseSt
   const hit = TABLE.find((e) => e.match.test(ref));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
 }
+
+/** Plain OS images: they ship no entrypoint scripts of their own, and no bash where noted. */
+const PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+/** Images without bash unless it is installed. */
+const NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+
+export function isPlainOs(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+
+export function lacksBash(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}

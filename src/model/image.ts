@@ -289,3 +289,10 @@ export function stagePath(stage: Stage): string[] {
   const p = stage.config.env.get('PATH');
   return (p ?? DEFAULT_PATH).split(':').filter((d) => d.startsWith('/'));
 }
+
+/** The first stage of a chain of `FROM <stage>`: the one built on an image. */
+export function rootStage(stage: Stage): Stage {
+  let s = stage;
+  while (s.baseStage) s = s.baseStage;
+  return s;
+}

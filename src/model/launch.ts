@@ -53,9 +53,9 @@ export type Step =
   | { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence }
   | { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence; arg: Arg }
   | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg; shellForm: boolean; shellArgv: string[] }
-  | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg }
+  | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean }
   | { kind: 'program'; name: string; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
-  | { kind: 'unknown'; reason: string; at: Evidence };
+  | { kind: 'unknown'; reason: string; at: Evidence; missing?: string };
 
 export interface Launch {
   stage: Stage;
@@ -165,7 +165,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       // `bash script.sh args`: the script runs under that shell, whatever its shebang.
       const resolved = resolveScriptPath(launch.stage, target.value, env);
       if (!resolved) {
-        launch.steps.push({ kind: 'unknown', reason: `${target.value} is not provided by any COPY or ADD in the build context`, at });
+        launch.steps.push({ kind: 'unknown', reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
         return;
       }
       const next = await scriptStep(resolved, interp, rest.slice(i), launch, env, at);
@@ -182,7 +182,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       continue;
     }
     if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: 'unknown', reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at });
+      launch.steps.push({ kind: 'unknown', reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
       return;
     }
     launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
@@ -278,7 +278,7 @@ async function scriptStep(
     env,
   );
   launch.scripts.push(unit);
-  launch.steps.push({ kind: 'script', unit, at, arg: a0 });
+  launch.steps.push({ kind: 'script', unit, at, arg: a0, direct: forcedInterpreter === null });
   const forwards = unit.analysis?.endings.some(
     (e) => e.kind === 'exec' && e.last?.info.runsArgs === 'quoted' && e.positional === 'script',
   );
@@ -322,7 +322,7 @@ async function parseUnit(
   // CRLF: parse as LF (same offsets), the CRLF itself is reported by its own rule.
   const result = parser.parse(unit.source.text.replace(/\r(?=\n)/g, ' '), dialect);
   if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file) };
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text) };
 }
 
 export function fileScriptText(file: SourceFile): ScriptText {

@@ -34,6 +34,8 @@ export interface Ending {
   positional: 'script' | 'other';
   /** The path got here because a command failed (`a && exec b` when `a` fails): an error path. */
   failed: boolean;
+  /** The path passed a test that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID -eq 0`). */
+  rootOnly: boolean;
 }
 
 export interface ScriptAnalysis {
@@ -53,6 +55,7 @@ interface State {
   userSwitch: CommandAt | null;
   positional: 'script' | 'other';
   failed: boolean;
+  rootOnly: boolean;
 }
 
 interface Flow {
@@ -73,7 +76,10 @@ class Walker {
   /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
   private subshell = 0;
 
-  constructor(file: ShellFile) {
+  constructor(
+    file: ShellFile,
+    private readonly source: string,
+  ) {
     collectFunctions(file.stmts, this.functions);
   }
 
@@ -184,18 +190,21 @@ class Walker {
 
   private ifClause(cl: IfClause, states: State[]): Flow {
     const known = this.sourcedGuard(cl.cond);
+    const root = rootTest(cl.cond, this.source);
     const c = this.stmts(cl.cond, states);
+    const asRoot = (list: State[], yes: boolean): State[] => (yes ? list.map((x) => ({ ...x, rootOnly: true })) : list);
     const next: State[] = [];
     const returned = [...c.returned];
     if (known !== 'false') {
-      const t = this.stmts(cl.then, c.next);
+      const t = this.stmts(cl.then, asRoot(c.next, root === 'when-true'));
       next.push(...t.next);
       returned.push(...t.returned);
     }
     if (known !== 'true') {
-      if (!cl.else) next.push(...c.next);
+      const elseStates = asRoot(c.next, root === 'when-false');
+      if (!cl.else) next.push(...elseStates);
       else {
-        const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, c.next) : this.ifClause(cl.else, c.next);
+        const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
         next.push(...e.next);
         returned.push(...e.returned);
       }
@@ -236,13 +245,14 @@ class Walker {
         userSwitch: at.info.switcher || at.info.forking ? at : st.userSwitch,
         positional: st.positional,
         failed: false,
+        rootOnly: st.rootOnly,
       });
       return { next: [], returned: [] };
     }
     if (name === 'exit') {
       if (this.subshell > 0) return { next: [st], returned: [] };
       const code = call.args[1] ? sliceWord(call.args[1]) : null;
-      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed });
+      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
       return { next: [], returned: [] };
     }
     if (name === 'return') {
@@ -280,6 +290,7 @@ class Walker {
       userSwitch: info.switcher || info.forking ? at : st.userSwitch,
       positional: st.positional,
       failed: false,
+      rootOnly: st.rootOnly,
     };
   }
 
@@ -290,6 +301,26 @@ class Walker {
     this.commands.set(s, at);
     return at;
   }
+}
+
+/**
+ * Whether an `if` condition tests that the script runs as root: `[ "$(id -u)" = 0 ]`,
+ * `[ "$EUID" -ne 0 ]`, `[ "$(whoami)" = root ]`, `[[ $EUID == 0 ]]`. 'when-true': the then
+ * branch runs as root; 'when-false': the else branch (and what follows a then that exits) does.
+ */
+function rootTest(cond: Stmt[], source: string): 'when-true' | 'when-false' | null {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0] as Stmt;
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? '';
+  let positive = op !== '!=' && op !== '-ne';
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  // `a && root-test` keeps the meaning for the then branch; `a || root-test` proves nothing.
+  if (s.cmd?.type === 'BinaryCmd' && s.cmd.op === '||') return null;
+  return positive ? 'when-true' : 'when-false';
 }
 
 function isQuotedAt(w: Word): boolean {
@@ -362,7 +393,7 @@ function collectFunctions(stmts: Stmt[], into: Map<string, FuncDecl>): void {
 
 function stateKey(s: State): string {
   const k = (c: CommandAt | null): number => (c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1);
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}`;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}`;
 }
 
 function dedupe(states: State[], w: Walker): State[] {
@@ -381,12 +412,12 @@ function dedupe(states: State[], w: Walker): State[] {
 }
 
 /** Every path of the script, from the first statement, with the script's arguments in `"$@"`. */
-export function analyseScript(file: ShellFile): ScriptAnalysis {
-  const w = new Walker(file);
-  const start: State = { last: null, ranArgs: null, userSwitch: null, positional: 'script', failed: false };
+export function analyseScript(file: ShellFile, source = ''): ScriptAnalysis {
+  const w = new Walker(file, source);
+  const start: State = { last: null, ranArgs: null, userSwitch: null, positional: 'script', failed: false, rootOnly: false };
   const flow = w.stmts(file.stmts, [start]);
   for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: 'end', last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed });
+    w.endings.push({ kind: 'end', last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
   }
   const commands = [...w.commands.values()].sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
   const supervisor =

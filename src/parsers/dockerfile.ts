@@ -258,6 +258,22 @@ function readHeredocBody(
   return null;
 }
 
+/** The shell text a RUN executes: its command line, followed by its heredocs (a real shell heredoc). */
+export function runShellText(inst: Instruction): MappedText {
+  const b = MappedText.builder(inst.rest.file);
+  const line = inst.rest;
+  for (let i = 0; i < line.text.length; i++) b.appendChar(line.text[i] ?? '', line.originOf(i));
+  for (const h of inst.heredocs) {
+    b.appendChar('\n', h.rawWithTerminator.originOf(0));
+    const raw = h.rawWithTerminator;
+    for (let i = 0; i < raw.text.length; i++) b.appendChar(raw.text[i] ?? '', raw.originOf(i));
+  }
+  // `RUN <<EOF` alone runs the heredoc body as the script.
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.text.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body;
+  return b.build(line.originOf(line.text.length));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Command forms: exec form (a JSON array of strings) or shell form.
 

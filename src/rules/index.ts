@@ -10,6 +10,11 @@ import rootProcess from './root-process.js';
 import shellFormPid1 from './shell-form-pid1.js';
 import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
+import entrypointNotExecutable from './entrypoint-not-executable.js';
+import entrypointNotFound from './entrypoint-not-found.js';
+import entrypointShebang from './entrypoint-shebang.js';
+import gosuNeedsRoot from './gosu-needs-root.js';
+import gosuSetuid from './gosu-setuid.js';
 import type { Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -21,7 +26,12 @@ export const RULES: readonly Rule[] = [
   gosuWithoutExec,
   sudoInRun,
   missingExecArgs,
+  gosuNeedsRoot,
+  entrypointNotFound,
+  entrypointNotExecutable,
   entrypointCrlf,
+  entrypointShebang,
+  gosuSetuid,
 ];
 
 /** Findings that are not rules: the input could not be read or parsed. */

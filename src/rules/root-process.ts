@@ -1,5 +1,6 @@
 import { knownBaseImage } from '../model/base-images.js';
 import type { Step } from '../model/launch.js';
+import { rootStage } from '../model/image.js';
 import { defineRule } from './rule.js';
 
 export const ROOT_USERS = /^(root|0)(:.*)?$/;
@@ -26,7 +27,7 @@ export default defineRule({
     const user = stage.config.user;
     if (user && !user.known) return;
     if (user && !ROOT_USERS.test(user.value)) return;
-    const base = knownBaseImage(rootBase(stage));
+    const base = knownBaseImage(rootStage(stage));
     if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
     if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
     if (launch.steps.some((s) => s.kind === 'unknown')) return; // a step dockerlint cannot see into
@@ -39,7 +40,7 @@ export default defineRule({
 
     const mainStep = launch.steps[launch.steps.length - 1] as Step;
     const chain = launch.steps.filter((s) => s.kind !== 'unknown').map((s) => ({ ...s.at, label: stepLabel(s) }));
-    const fromStage = rootBase(stage);
+    const fromStage = rootStage(stage);
     const how = user
       ? `\`USER ${user.value}\` is the last USER of the image`
       : `no USER is set in the final stage${stage.baseStage ? ' or the stages it builds on' : ''}, and ${fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image'} is assumed to run as root, as Docker does for an image with no user`;
@@ -55,12 +56,6 @@ export default defineRule({
     });
   },
 });
-
-function rootBase(stage: import('../model/image.js').Stage): import('../model/image.js').Stage {
-  let s = stage;
-  while (s.baseStage) s = s.baseStage;
-  return s;
-}
 
 function switchTarget(info: import('../model/commands.js').CommandInfo) {
   return info.switcher ?? info.forking;

@@ -8,6 +8,7 @@ import type { Span } from '../parsers/source.js';
 import type { ImageModel, Stage } from '../model/image.js';
 import type { Evidence, Launch, LaunchEnv, ScriptUnit } from '../model/launch.js';
 import type { MappedText } from '../parsers/source.js';
+import type { RunFacts } from '../model/run-facts.js';
 
 export interface RuleDocs {
   /** What the rule flags. */
@@ -52,6 +53,8 @@ export interface RuleContext {
   env: LaunchEnv;
   /** Parses shell text from the Dockerfile (RUN, shell-form strings) as a script. */
   parseInline(text: MappedText, interpreter?: string): Promise<ScriptUnit>;
+  /** What the RUN instructions of the stage do (chmod, installs, symlinks), parsed on first use. */
+  runFacts(): Promise<RunFacts>;
   report(r: Report): void;
 }
 

@@ -1,4 +1,4 @@
-import { commandForm, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, runShellText, type Instruction } from '../parsers/dockerfile.js';
 import { MappedText } from '../parsers/source.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { basename, wordLiteral } from '../model/commands.js';
@@ -31,26 +31,10 @@ export default defineRule({
         }
         continue;
       }
-      await scan(ctx, inst, runScript(inst), 0);
+      await scan(ctx, inst, runShellText(inst), 0);
     }
   },
 });
-
-/** The shell text a RUN executes: its command line, followed by its heredocs (a real shell heredoc). */
-function runScript(inst: Instruction): MappedText {
-  const b = MappedText.builder(inst.rest.file);
-  const line = inst.rest;
-  for (let i = 0; i < line.text.length; i++) b.appendChar(line.text[i] ?? '', line.originOf(i));
-  for (const h of inst.heredocs) {
-    b.appendChar('\n', h.rawWithTerminator.originOf(0));
-    const raw = h.rawWithTerminator;
-    for (let i = 0; i < raw.text.length; i++) b.appendChar(raw.text[i] ?? '', raw.originOf(i));
-  }
-  // `RUN <<EOF` alone runs the heredoc body as the script.
-  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.text.trim());
-  if (only && inst.heredocs[0]) return inst.heredocs[0].body;
-  return b.build(line.originOf(line.text.length));
-}
 
 async function scan(ctx: RuleContext, inst: Instruction, text: MappedText, depth: number): Promise<void> {
   const unit = await ctx.parseInline(text);

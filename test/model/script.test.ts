@@ -9,7 +9,7 @@ beforeAll(async () => {
 function analyse(src: string, dialect: 'posix' | 'bash' = 'posix'): ScriptAnalysis {
   const r = parser.parse(src, dialect);
   if (!r.ok) throw new Error(r.error.message);
-  return analyseScript(r.file);
+  return analyseScript(r.file, src);
 }
 
 /** One line per ending: `kind@line name args [switch] [ranArgs@line]`, error exits skipped. */
@@ -132,6 +132,17 @@ describe('script endings', () => {
       'fi',
     ].join('\n');
     expect(endings(src, 'bash')).toEqual(['exec@3 (dynamic) quoted']);
+  });
+
+  test('root guards: the step-down under `id -u` = 0 (or after a non-root early exec) runs only as root', () => {
+    const rootOnly = (src: string, dialect: 'posix' | 'bash' = 'posix'): boolean[] =>
+      analyse(src, dialect).endings.filter((e) => e.last?.info.switcher).map((e) => e.rootOnly);
+    expect(rootOnly('#!/bin/sh\nif [ "$(id -u)" = \'0\' ]; then exec gosu app "$0" "$@"; fi\nexec "$@"\n')).toEqual([true]);
+    expect(rootOnly('#!/bin/sh\nif [ "$1" = s -a "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi\nexec "$@"\n')).toEqual([true]);
+    expect(rootOnly('#!/bin/bash\nif [[ $EUID -ne 0 ]]; then exec "$@"; fi\nexec gosu app "$@"\n', 'bash')).toEqual([true]);
+    // the then-branch path (not root) reaches gosu too
+    expect(rootOnly('#!/bin/sh\nif [ "$(id -u)" != 0 ]; then echo not root; fi\nexec gosu app "$@"\n').sort()).toEqual([false, true]);
+    expect(rootOnly('#!/bin/sh\nexec gosu app "$@"\n')).toEqual([false]);
   });
 
   test('a trap-and-wait supervisor is recognised', () => {

@@ -1,0 +1,172 @@
+/**
+ * The configuration file's shape, as TypeScript types and as a JSON Schema generated from the
+ * rule list (so the enum of rule ids cannot go stale). `scripts/gen-schema.mjs` writes the same
+ * schema to `schema/dockerlint.schema.json`, which ships with the package for editors; a test
+ * fails when that file differs from `schemaText()`.
+ *
+ * Configuration is data only (YAML or JSON): nothing from a linted repository is ever executed.
+ */
+import type { Severity } from '../findings.js';
+import { FORMATS, type Format } from '../reporters/index.js';
+import { RULES } from '../rules/index.js';
+
+export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
+export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
+
+/** The same values as the CLI's `--failure-threshold` (a test checks they agree). */
+export const FAILURE_THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
+export type FailureThreshold = (typeof FAILURE_THRESHOLDS)[number];
+
+export interface ContextOverride {
+  /** Glob of Dockerfile paths, relative to the config file's folder. */
+  dockerfile: string;
+  /** Build context folder for those Dockerfiles, relative to the config file's folder. */
+  context: string;
+}
+
+export interface TrustedBaseImage {
+  /** Image reference: a glob (`ghcr.io/acme/*`) or a prefix (`ghcr.io/acme/`, `node`). */
+  image: string;
+  /** The user the image runs as (when it is not root). */
+  user?: string;
+  /** The image's own ENTRYPOINT steps down from root (gosu/su-exec) before running CMD. */
+  dropsPrivileges?: boolean;
+}
+
+export interface Config {
+  /** Severity per rule id; `off` disables the rule. Only the rules named are changed. */
+  rules: Record<string, Severity | 'off'>;
+  /** Globs of paths not to lint, relative to the config file's folder. */
+  ignore: string[];
+  failureThreshold?: FailureThreshold;
+  format?: Format;
+  context: ContextOverride[];
+  trustedBaseImages: TrustedBaseImage[];
+}
+
+/** The configuration when there is no file, and the base every file's keys are laid on. */
+export function defaultConfig(): Config {
+  return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
+}
+
+/** The top-level keys, in documentation order. */
+export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages'] as const;
+
+type JsonSchema = Record<string, unknown>;
+
+const nonEmptyString = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
+
+/** The JSON Schema (draft-07) of a dockerlint configuration file. */
+export function configSchema(): JsonSchema {
+  const rules: Record<string, JsonSchema> = {};
+  for (const rule of RULES) {
+    rules[rule.id] = {
+      description: `${rule.title} (default: ${rule.severity})`,
+      enum: [...SEVERITY_SETTINGS],
+      default: rule.severity,
+    };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'dockerlint configuration',
+    description:
+      'Configuration of dockerlint: .dockerlint.yaml, .dockerlint.yml, or the "dockerlint" key of package.json. Paths and globs are relative to the folder of the file.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'The schema of this file (for editors); ignored by dockerlint.' },
+      rules: {
+        description: 'Severity per rule id: off, info, warning or error. Rules not named keep their default severity.',
+        type: 'object',
+        additionalProperties: false,
+        properties: rules,
+      },
+      ignore: {
+        description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
+        type: 'array',
+        items: nonEmptyString('A glob, relative to the folder of this file.'),
+      },
+      failureThreshold: {
+        description: 'The lowest severity that makes the exit code 1 (default: warning); none never fails on findings.',
+        enum: [...FAILURE_THRESHOLDS],
+      },
+      format: {
+        description: 'Output format (default: stylish).',
+        enum: [...FORMATS],
+      },
+      context: {
+        description: 'Build contexts for Dockerfiles that are not built from their own folder.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['dockerfile', 'context'],
+          properties: {
+            dockerfile: nonEmptyString('Glob of Dockerfile paths, relative to the folder of this file.'),
+            context: nonEmptyString('The build context folder, relative to the folder of this file.'),
+          },
+        },
+      },
+      trustedBaseImages: {
+        description:
+          'Base images dockerlint cannot pull but you know: the user they run as, and whether their ENTRYPOINT drops root before running CMD.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['image'],
+          properties: {
+            image: nonEmptyString('Image reference: a glob (ghcr.io/acme/*) or a prefix (ghcr.io/acme/, node).'),
+            user: nonEmptyString('The user the image runs as.'),
+            dropsPrivileges: { type: 'boolean', description: "The image's ENTRYPOINT steps down from root before running CMD." },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The text of `schema/dockerlint.schema.json`. */
+export function schemaText(): string {
+  return `${JSON.stringify(configSchema(), null, 2)}\n`;
+}
+
+/**
+ * A commented YAML starter for `dockerlint --init`, listing every rule with its default severity.
+ * The settings are commented out, sshd_config style: a line that is `#` directly followed by a key
+ * (or, under `#rules:`, by two spaces and a rule id) shows a default, and removing that `#` makes
+ * it a setting. Prose lines are `# ` followed by text.
+ */
+export function starterConfig(): string {
+  const width = Math.max(...RULES.map((r) => r.id.length)) + 1;
+  const ruleLines = RULES.map((r) => `#  ${`${r.id}:`.padEnd(width)} ${r.severity.padEnd(7)}  # ${r.title}`);
+  return [
+    '# dockerlint configuration (written by `dockerlint --init`).',
+    '# Every key is optional. Paths and globs are relative to the folder of this file.',
+    '# A line with `#` directly before a key shows the default: remove the `#` to set it.',
+    '# Schema for editors: node_modules/dockerlint/schema/dockerlint.schema.json',
+    '',
+    '# Severity of each rule: off, info, warning or error.',
+    '#rules:',
+    ...ruleLines,
+    '',
+    '# Paths not to lint (globs), e.g. ["vendor/**", "**/testdata/**"].',
+    '#ignore: []',
+    '',
+    '# The lowest severity that makes the exit code 1: error, warning, info or none.',
+    '#failureThreshold: warning',
+    '',
+    `# Output format: ${FORMATS.join(', ')}.`,
+    '#format: stylish',
+    '',
+    '# Build context of Dockerfiles that are not built from their own folder,',
+    '# e.g. [{ dockerfile: "docker/*.Dockerfile", context: "." }].',
+    '#context: []',
+    '',
+    '# Base images dockerlint cannot look into: the user they run as, and whether their',
+    '# ENTRYPOINT drops root (gosu/su-exec) before running CMD, e.g.',
+    '# [{ image: "ghcr.io/acme/base-*", user: app }, { image: "ghcr.io/acme/db", dropsPrivileges: true }].',
+    '#trustedBaseImages: []',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,51 @@
+import { isPlainOs } from '../model/base-images.js';
+import { basename } from '../model/commands.js';
+import { rootStage, type Stage } from '../model/image.js';
+import type { RunFacts } from '../model/run-facts.js';
+import { defineRule } from './rule.js';
+
+/**
+ * A command path is certainly missing when no COPY/ADD provides it, no RUN mentions it (a RUN
+ * may download or generate it), and the image is built on a plain OS image that ships no such
+ * script (an official image such as `node` does ship `docker-entrypoint.sh`).
+ */
+export async function isCertainlyMissing(missing: string, stage: Stage, facts: RunFacts): Promise<boolean> {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename(missing);
+  for (const w of facts.words) if (w === missing || basename(w) === name || w.includes(name)) return false;
+  return true;
+}
+
+export default defineRule({
+  id: 'entrypoint-not-found',
+  severity: 'error',
+  title: 'ENTRYPOINT/CMD names a script the image does not have',
+  docs: {
+    what:
+      'ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.',
+    why:
+      'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+    bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+    good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+    fix: 'COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it.',
+    equivalents: [],
+  },
+  async check(ctx) {
+    const launch = ctx.launch;
+    const stage = ctx.stage;
+    if (!launch || !stage) return;
+    for (const step of launch.steps) {
+      if (step.kind !== 'unknown' || step.missing === undefined) continue;
+      if (!(await isCertainlyMissing(step.missing, stage, await ctx.runFacts()))) continue;
+      const copies = stage.copies.map((c) => c.dest);
+      ctx.report({
+        at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+        message:
+          `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` +
+          (copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(', ')}.` : ''),
+        hint: 'COPY the script to the path ENTRYPOINT/CMD names, or fix the name.',
+        label: step.at.label,
+      });
+    }
+  },
+});

@@ -1,0 +1,59 @@
+import { lacksBash } from '../model/base-images.js';
+import { basename } from '../model/commands.js';
+import { rootStage } from '../model/image.js';
+import { scriptChain } from './evidence.js';
+import { defineRule } from './rule.js';
+
+const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
+
+export default defineRule({
+  id: 'entrypoint-shebang',
+  severity: 'error',
+  title: 'The entrypoint script has no usable shebang',
+  docs: {
+    what:
+      'A script that ENTRYPOINT or CMD execs directly has no `#!` line, or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.',
+    why:
+      'Without a shebang the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
+    bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+    good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+    fix: 'Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.',
+    equivalents: ['ShellCheck SC2148 (missing shebang, without knowing how the file is run)'],
+  },
+  async check(ctx) {
+    const launch = ctx.launch;
+    const stage = ctx.stage;
+    if (!launch || !stage) return;
+    for (const step of launch.steps) {
+      if (step.kind !== 'script' || !step.direct) continue;
+      const unit = step.unit;
+      const first = unit.source.text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+      const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+      const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+      if (!first.startsWith('#!')) {
+        ctx.report({
+          at,
+          message: `${unit.imagePath ?? 'The script'} has no shebang (\`#!\` on its first line), and ${step.at.label} execs it directly: the container fails at start with "exec format error".`,
+          hint: 'Add `#!/bin/sh` as the first line.',
+          chain,
+          label: 'line 1',
+        });
+        continue;
+      }
+      const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+      const prog = basename(m?.[1] ?? '');
+      const interp = prog === 'env' ? basename(m?.[2] ?? '') : prog;
+      if (interp !== 'bash') continue;
+      if (!lacksBash(rootStage(stage))) continue;
+      const facts = await ctx.runFacts();
+      if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+      ctx.report({
+        at,
+        message: `${unit.imagePath ?? 'The script'} starts with \`${first}\`, but \`${rootStage(stage).base}\` has no bash and no RUN installs it: the container fails at start with "no such file or directory".`,
+        hint: 'Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.',
+        chain,
+        label: first,
+      });
+    }
+  },
+});
