@@ -136,6 +136,14 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       );
     }
   }
+  for (const unit of launch.scripts) {
+    for (const u of unit.analysis?.unknownSources ?? []) {
+      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
+      findings.push(
+        spanFinding('input-error', 'info', src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`),
+      );
+    }
+  }
   // Steps dockerlint cannot follow are said once, as information: the checks that needed them
   // were skipped. (A script that is certainly missing is entrypoint-not-found's finding.)
   let runFacts: Promise<RunFacts> | null = null;

@@ -12,7 +12,9 @@ import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, 
 import type { FileOrigin, ImageFs, ResolvedCommand } from './image-fs.js';
 import type { Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
-import { analyseScript, isErrorExit, type ScriptAnalysis } from './script.js';
+import { analyseScript, isErrorExit, type ScriptAnalysis, type SourcedFile, type SourceResolver } from './script.js';
+import type { ShellParser } from '../parsers/shell.js';
+import type { Dialect } from '../parsers/shell-ast.js';
 import type { ShellService } from './shell-service.js';
 
 /** A place in a file, with what happens there: `Dockerfile:14 ENTRYPOINT`. */
@@ -276,6 +278,7 @@ async function scriptStep(
       crlf: /\r\n/.test(text),
     },
     env,
+    launch.stage,
   );
   launch.scripts.push(unit);
   launch.steps.push({ kind: 'script', unit, at, arg: a0, direct: forcedInterpreter === null });
@@ -316,13 +319,45 @@ async function inlineUnit(script: string, mapped: MappedText | null, interp: str
 async function parseUnit(
   unit: Omit<ScriptUnit, 'ast' | 'syntaxError' | 'analysis'>,
   env: LaunchEnv,
+  stage: Stage | null = null,
 ): Promise<ScriptUnit> {
   const parser = await env.shell.get();
-  const dialect = unit.interpreter === 'bash' || unit.interpreter === 'zsh' ? 'bash' : unit.interpreter === 'mksh' || unit.interpreter === 'ksh' ? 'mksh' : 'posix';
+  const dialect: Dialect = unit.interpreter === 'bash' || unit.interpreter === 'zsh' ? 'bash' : unit.interpreter === 'mksh' || unit.interpreter === 'ksh' ? 'mksh' : 'posix';
   // CRLF: parse as LF (same offsets), the CRLF itself is reported by its own rule.
   const result = parser.parse(unit.source.text.replace(/\r(?=\n)/g, ' '), dialect);
   if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text) };
+  const resolve = stage ? sourceResolver(stage, env, parser, dialect) : null;
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve) };
+}
+
+/** `. /usr/local/bin/lib.sh`: the file the image got from the build context, parsed. */
+function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, dialect: Dialect): SourceResolver {
+  const cache = new Map<string, SourcedFile | null>();
+  return (p) => {
+    const imagePath = path.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found: SourcedFile | null = null;
+    const origin = env.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === 'context') {
+        const text = env.readContext(origin.contextPath);
+        const result = parser.parse(text.replace(/\r(?=\n)/g, ' '), dialect);
+        if (result.ok) {
+          const file = new SourceFile(env.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === 'heredoc') {
+        const body = origin.heredoc.body;
+        const result = parser.parse(body.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env.dockerfile.displayPath, text: body.text, spanOf: (a, b) => body.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
 }
 
 export function fileScriptText(file: SourceFile): ScriptText {

@@ -5,8 +5,29 @@
  * arguments. Comments, strings and heredoc bodies are never commands: they are not statements
  * in the AST.
  */
-import type { CallExpr, Command, FuncDecl, IfClause, ShellFile, Stmt, Word } from '../parsers/shell-ast.js';
+import type { CallExpr, Command, FuncDecl, IfClause, Position, ShellFile, Stmt, Word } from '../parsers/shell-ast.js';
+import type { Span } from '../parsers/source.js';
 import { analyseCommand, wordLiteral, type CommandInfo } from './commands.js';
+
+/** Where a command's positions point: the script itself, or a file it sources. */
+export interface CommandSource {
+  /** Display path of the file. */
+  path: string;
+  text: string;
+  spanOf(p: Position, e: Position): Span;
+}
+
+/** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
+export interface SourcedFile {
+  file: ShellFile;
+  source: CommandSource;
+}
+
+/**
+ * Finds a sourced file in the image: a parsed file, null when the image does not have it from
+ * the build context (reported once as unknown, never guessed).
+ */
+export type SourceResolver = (path: string) => SourcedFile | null;
 
 export interface CommandAt {
   info: CommandInfo;
@@ -14,6 +35,10 @@ export interface CommandAt {
   call: CallExpr;
   /** Function frames this command was reached through (outermost first). */
   via: string[];
+  /** The file the command is in; null for the analysed script itself. */
+  source: CommandSource | null;
+  /** The `. file` statements that led into that file, outermost first. */
+  sourcedVia: { stmt: Stmt; source: CommandSource | null }[];
 }
 
 export type EndingKind = 'exec' | 'exit' | 'end';
@@ -47,6 +72,8 @@ export interface ScriptAnalysis {
   truncated: boolean;
   /** `trap ... TERM` with a `wait`: a deliberate supervisor that forwards signals itself. */
   supervisor: boolean;
+  /** `. file` / `source file` that could not be followed (dynamic path, or not in the image). */
+  unknownSources: { path: string; stmt: Stmt; source: CommandSource | null }[];
 }
 
 interface State {
@@ -75,13 +102,24 @@ class Walker {
   private readonly stack: string[] = [];
   /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
   private subshell = 0;
+  readonly unknownSources: ScriptAnalysis['unknownSources'] = [];
+  /** The file being walked (null: the script itself) and the `.` statements that led there. */
+  private current: CommandSource | null = null;
+  private sourcedVia: CommandAt['sourcedVia'] = [];
+  private readonly sourcing = new Set<string>();
+  private readonly functionFiles = new Map<string, CommandSource | null>();
 
   constructor(
     file: ShellFile,
-    private readonly source: string,
+    private source: string,
+    private readonly resolve: SourceResolver | null,
   ) {
+    this.rootSource = source;
     collectFunctions(file.stmts, this.functions);
+    for (const n of this.functions.keys()) this.functionFiles.set(n, null);
   }
+
+  private readonly rootSource: string;
 
   stmts(list: Stmt[], states: State[]): Flow {
     let current = states;
@@ -264,6 +302,34 @@ class Walker {
       const keeps = st.positional === 'script' && newArgs.some((w) => isQuotedAt(w));
       return { next: [{ ...st, positional: keeps ? 'script' : 'other' }], returned: [] };
     }
+    if ((name === '.' || name === 'source') && call.args[1] && this.resolve) {
+      const target = wordLiteral(call.args[1]);
+      const sourced = target !== null ? this.resolve(target) : null;
+      if (!sourced || target === null || this.sourcing.has(target) || this.sourcing.size >= 8) {
+        if (!this.unknownSources.some((u) => u.stmt === s)) {
+          this.unknownSources.push({ path: target ?? this.source.slice(call.args[1].p[2], call.args[1].e[2]), stmt: s, source: this.current });
+        }
+        return { next: [st], returned: [] };
+      }
+      // The sourced file runs in this shell: its functions become callable, its commands count.
+      const fns = new Map<string, FuncDecl>();
+      collectFunctions(sourced.file.stmts, fns);
+      for (const [n, f] of fns) {
+        this.functions.set(n, f);
+        this.functionFiles.set(n, sourced.source);
+      }
+      const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+      this.sourcing.add(target);
+      this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+      this.current = sourced.source;
+      this.source = sourced.source.text;
+      const inner = this.stmts(sourced.file.stmts, [st]);
+      this.current = saved.current;
+      this.sourcedVia = saved.via;
+      this.source = saved.source;
+      this.sourcing.delete(target);
+      return { next: [...inner.next, ...inner.returned], returned: [] };
+    }
     if (name !== null && this.functions.has(name)) {
       const fn = this.functions.get(name) as FuncDecl;
       if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
@@ -272,7 +338,15 @@ class Walker {
       }
       const passes = st.positional === 'script' && call.args.slice(1).some((w) => isQuotedAt(w));
       this.stack.push(name);
+      const fnFile = this.functionFiles.has(name) ? (this.functionFiles.get(name) ?? null) : undefined;
+      const saved = { current: this.current, source: this.source };
+      if (fnFile !== undefined) {
+        this.current = fnFile;
+        this.source = fnFile?.text ?? this.rootSource;
+      }
       const inner = this.stmt(fn.body, { ...st, positional: passes ? 'script' : 'other' });
+      this.current = saved.current;
+      this.source = saved.source;
       this.stack.pop();
       const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
       return { next: back, returned: [] };
@@ -297,7 +371,7 @@ class Walker {
   private record(s: Stmt, call: CallExpr, words: Word[], exec: boolean): CommandAt {
     const existing = this.commands.get(s);
     if (existing && existing.info.exec === exec) return existing;
-    const at: CommandAt = { info: analyseCommand(words, exec), stmt: s, call, via: [...this.stack] };
+    const at: CommandAt = { info: analyseCommand(words, exec), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
     this.commands.set(s, at);
     return at;
   }
@@ -412,18 +486,20 @@ function dedupe(states: State[], w: Walker): State[] {
 }
 
 /** Every path of the script, from the first statement, with the script's arguments in `"$@"`. */
-export function analyseScript(file: ShellFile, source = ''): ScriptAnalysis {
-  const w = new Walker(file, source);
+export function analyseScript(file: ShellFile, source = '', resolve: SourceResolver | null = null): ScriptAnalysis {
+  const w = new Walker(file, source, resolve);
   const start: State = { last: null, ranArgs: null, userSwitch: null, positional: 'script', failed: false, rootOnly: false };
   const flow = w.stmts(file.stmts, [start]);
   for (const st of dedupe([...flow.next, ...flow.returned], w)) {
     w.endings.push({ kind: 'end', last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
   }
-  const commands = [...w.commands.values()].sort((a, b) => a.stmt.p[2] - b.stmt.p[2]);
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? '').localeCompare(b.source?.path ?? '') || a.stmt.p[2] - b.stmt.p[2],
+  );
   const supervisor =
     commands.some((c) => c.info.name === 'trap' && c.info.words.some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ''))) &&
     commands.some((c) => c.info.name === 'wait');
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor };
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
 }
 
 function dedupeEndings(endings: Ending[]): Ending[] {

@@ -4,6 +4,7 @@
  */
 import type { Position } from '../parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from '../model/launch.js';
+import type { CommandAt } from '../model/script.js';
 import type { Report } from './rule.js';
 
 /** Source text of a node, on one line, shortened for messages. */
@@ -37,6 +38,36 @@ export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, doc
     chain: unit.kind === 'file' ? scriptChain(unit, dockerfile) : [],
     label: label ?? snippet(unit, node.p, node.e),
   };
+}
+
+/**
+ * A report at a command found by the script analysis: in the script itself or in a file it
+ * sources, with the `. file` statements in the chain.
+ */
+export function atCommand(unit: ScriptUnit, c: CommandAt, dockerfile: string, message: string, hint: string, label?: string): Report {
+  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
+  const src = c.source;
+  const span = src.spanOf(c.stmt.p, c.stmt.e);
+  const text = src.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
+  }
+  return {
+    at: { file: src.path, span: span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + text.length } : span },
+    message,
+    hint,
+    chain,
+    label: label ?? (text.length > 60 ? `${text.slice(0, 59)}…` : text),
+  };
+}
+
+/** Source text of a command for messages, from whichever file it is in. */
+export function commandText(unit: ScriptUnit, c: CommandAt, max = 60): string {
+  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
+  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 /** The last line of a script that has any text, for findings about what is missing at the end. */

@@ -1,7 +1,7 @@
 import { knownBaseImage } from '../model/base-images.js';
 import { rootStage } from '../model/image.js';
 import { isErrorExit } from '../model/script.js';
-import { atNode } from './evidence.js';
+import { atCommand } from './evidence.js';
 import { ROOT_USERS } from './root-process.js';
 import { defineRule } from './rule.js';
 
@@ -34,9 +34,9 @@ export default defineRule({
         const sw = e.last?.info.switcher;
         if (!sw || !e.last) continue;
         ctx.report(
-          atNode(
+          atCommand(
             unit,
-            e.last.stmt,
+            e.last,
             ctx.env.dockerfile.displayPath,
             `\`${sw.tool}\` can only switch user when it runs as root, but this image starts as ${where} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`,
             `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${sw.tool} ${sw.user ?? 'app'} "$0" "$@"; fi\`, then \`exec "$@"\`.`,

@@ -1,5 +1,5 @@
 import { isErrorExit, type CommandAt } from '../model/script.js';
-import { atNode, snippet } from './evidence.js';
+import { atCommand, commandText } from './evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -34,11 +34,11 @@ export default defineRule({
       for (const c of found) {
         const sw = c.info.switcher;
         if (!sw) continue;
-        const text = snippet(unit, c.stmt.p, c.stmt.e);
+        const text = commandText(unit, c);
         ctx.report(
-          atNode(
+          atCommand(
             unit,
-            c.stmt,
+            c,
             dockerfile,
             `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
             `Write \`exec ${text}\`.`,

@@ -1,7 +1,8 @@
 import { isErrorExit, type Ending } from '../model/script.js';
 import type { ScriptUnit } from '../model/launch.js';
 import type { Stmt } from '../parsers/shell-ast.js';
-import { atNode, lastLine, snippet } from './evidence.js';
+import { atCommand, atNode, commandText, lastLine } from './evidence.js';
+import type { CommandAt } from '../model/script.js';
 import { defineRule, type RuleContext } from './rule.js';
 
 export default defineRule({
@@ -34,11 +35,12 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
   if (!analysis) return;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const reported = new Set<Stmt | 'end'>();
-  const report = (node: { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
+  const report = (node: CommandAt | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
     if (reported.has(key)) return;
     reported.add(key);
-    ctx.report(atNode(unit, node, dockerfile, message, hint));
+    ctx.report('info' in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
   };
+  const text = (c: CommandAt): string => commandText(unit, c);
   const cmdLine = unit.startedAt;
   const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
 
@@ -56,7 +58,7 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       }
       const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
       if (mangled && e.positional === 'script') {
-        report(last.stmt, last.stmt, `\`${snippet(unit, last.stmt.p, last.stmt.e)}\` mangles the arguments: ${last.info.args === 'star' ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
+        report(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === 'star' ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
       }
       if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
       if (last.info.reexec) forwards = true;
@@ -66,16 +68,16 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r.stmt, r.stmt, `\`${snippet(unit, r.stmt.p, r.stmt.e)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${snippet(unit, r.stmt.p, r.stmt.e)}\`${r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : ''}.`);
+      report(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : ''}.`);
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
     const at = endNode ?? lastLine(unit);
-    const what = last ? `ends with \`${snippet(unit, last.stmt.p, last.stmt.e)}\`, not exec'd` : 'ends without running any command';
+    const what = last ? `ends with \`${text(last)}\`, not exec'd` : 'ends without running any command';
     const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
     const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';
     const hint = last && (passesArgs || !unit.receivesArgs)
-      ? `Write \`exec ${snippet(unit, last.stmt.p, last.stmt.e)}\`.`
+      ? `Write \`exec ${text(last)}\`.`
       : 'End the script with `exec "$@"`.';
     report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
   }
@@ -87,6 +89,6 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       !isErrorExit(e) && !!e.last && (e.kind === 'exec' || !!e.last.info.switcher || !!e.last.info.forking),
   );
   for (const e of handovers) {
-    report(e.last.stmt, e.last.stmt, `\`${snippet(unit, e.last.stmt.p, e.last.stmt.e)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+    report(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
   }
 }

@@ -1,6 +1,6 @@
 import { wordText, type CommandInfo } from '../model/commands.js';
 import type { CommandAt } from '../model/script.js';
-import { atNode } from './evidence.js';
+import { atCommand } from './evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -39,11 +39,11 @@ export default defineRule({
       for (const c of main) {
         const sw = c.info.forking;
         if (!sw) continue;
-        const fix = gosuEquivalent(c.info, unit.source.text);
+        const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
         ctx.report(
-          atNode(
+          atCommand(
             unit,
-            c.stmt,
+            c,
             dockerfile,
             `\`${sw.tool}\` runs the main process as ${sw.user ?? 'another user'}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
             `Replace it with \`${fix}\`.`,
