@@ -6,6 +6,7 @@
  * (after linting everything else).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import yargs from 'yargs';
 import { discover } from './discovery.js';
 import { lintFile, type LintInput } from './engine.js';
@@ -81,7 +82,52 @@ function formatPairs(argv: string[]): { format: string; output: string | null }[
   return pairs;
 }
 
+/** `dockerlint explain [Dockerfile] [--target NAME] [--format text|json]`. */
+async function explain(argv: string[], io: CliIo): Promise<number> {
+  let failure: string | null = null;
+  let helpText = '';
+  const args = await yargs(argv)
+    .scriptName('dockerlint explain')
+    .usage('$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.')
+    .command('$0 [dockerfile]', false)
+    .positional('dockerfile', { type: 'string', default: 'Dockerfile' })
+    .option('target', { type: 'string', describe: 'explain this build stage instead of the last one' })
+    .option('context', { type: 'string', describe: "build context folder (default: the Dockerfile's folder)" })
+    .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const })
+    .strictOptions()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = msg ?? err?.message ?? 'invalid arguments';
+    })
+    .help()
+    .parseAsync(argv, {}, (_e, _a, out) => {
+      helpText = out;
+    });
+  if (failure) throw new UsageError(failure);
+  if (helpText) {
+    io.stdout(`${helpText}\n`);
+    return 0;
+  }
+  const { launchOf } = await import('./engine.js');
+  const { explainLaunch, formatExplanation } = await import('./explain.js');
+  const target = String(args.dockerfile ?? 'Dockerfile');
+  const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
+  const prepared = await launchOf(input, {
+    cwd: io.cwd,
+    ...(args.context ? { context: String(args.context) } : {}),
+    ...(args.target ? { target: String(args.target) } : {}),
+  });
+  if (Array.isArray(prepared)) {
+    for (const f of prepared) io.stderr(`dockerlint: ${escapeControl(f.file)}:${f.line}:${f.column}: ${escapeControl(f.message)}\n`);
+    return 2;
+  }
+  const explanation = explainLaunch(prepared.launch);
+  io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
+  return 0;
+}
+
 async function run(rawArgv: string[], io: CliIo): Promise<number> {
+  if (rawArgv[0] === 'explain') return explain(rawArgv.slice(1), io);
   // yargs drops a lone `-`; it means "read a Dockerfile from stdin".
   const fromStdin = rawArgv.includes('-');
   const argv = rawArgv.filter((a) => a !== '-');
@@ -90,8 +136,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const parser = yargs(argv)
     .scriptName('dockerlint')
     .usage(
-      '$0 [paths..]\n\nLint Dockerfiles and the entrypoint scripts they start.\n' +
-        'Paths are files or folders (default: .); - reads one Dockerfile from stdin.',
+      '$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\n' +
+        'Paths are files or folders (default: .); - reads one Dockerfile from stdin.\n' +
+        '`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help).',
     )
     .command('$0 [paths..]', false)
     .positional('paths', { type: 'string', array: true, default: ['.'] })

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
-import { buildImageModel, targetStage } from './model/image.js';
-import { mappedScriptText, resolveLaunch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
+import { mappedScriptText, resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
 import { analyseScript } from './model/script.js';
 import { ShellService } from './model/shell-service.js';
-import { parseDockerfile } from './parsers/dockerfile.js';
+import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type MappedText, type Span } from './parsers/source.js';
 import { RULES } from './rules/index.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
@@ -55,43 +55,44 @@ export function decodeText(bytes: Buffer): { text: string } | { problem: string 
 }
 
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
-  const inputError = (message: string, span: Span = WHOLE_FILE): Finding[] => [
-    spanFinding('input-error', 'error', shown, span, message),
-  ];
-
-  let text = input.text;
-  if (text === undefined) {
-    let bytes: Buffer;
-    try {
-      const st = fs.statSync(input.path);
-      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
-      if (st.size > MAX_FILE_BYTES) return inputError(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not linted`);
-      bytes = fs.readFileSync(input.path);
-    } catch (e) {
-      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const decoded = decodeText(bytes);
-    if ('problem' in decoded) return inputError(decoded.problem);
-    text = decoded.text;
-  } else if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-
-  const file = new SourceFile(shown, text);
+  const file = readInput(input, options);
+  if (Array.isArray(file)) return file;
   try {
     return await lintSource(file, input, options);
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
-    return inputError(`internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`);
+    return [
+      spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`),
+    ];
   }
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const findings: Finding[] = [];
+/** Everything the rules (and `explain`) look at for one Dockerfile. */
+export interface Prepared {
+  file: SourceFile;
+  ast: DockerfileAst;
+  model: ImageModel;
+  stage: Stage;
+  env: LaunchEnv;
+  shell: ShellService;
+  launch: Launch;
+}
+
+/**
+ * Reads, parses and models one Dockerfile and follows its entrypoint. Returns the findings that
+ * stop the work (empty file, no FROM, unknown --target) instead when there are any.
+ */
+async function prepare(
+  file: SourceFile,
+  input: LintInput,
+  options: LintOptions,
+  findings: Finding[],
+): Promise<Prepared | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
     findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, 'empty Dockerfile: it has no instructions, so `docker build` fails'));
-    return findings;
+    return null;
   }
   const model = buildImageModel(ast);
   if (model.stages.length === 0) {
@@ -99,12 +100,12 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     findings.push(
       spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
     );
-    return findings;
+    return null;
   }
   const stage = targetStage(model, options.target);
   if (!stage) {
     findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
-    return findings;
+    return null;
   }
 
   const contextDir = options.context
@@ -126,8 +127,46 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       return decoded.text;
     },
   };
+  const launch = await resolveLaunch(stage, env, model.stages.length);
+  return { file, ast, model, stage, env, shell, launch };
+}
 
-  const launch = await resolveLaunch(stage, env);
+/** Reads a Dockerfile (or stdin text) into a SourceFile, or says why it cannot. */
+function readInput(input: LintInput, options: LintOptions): SourceFile | Finding[] {
+  const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
+  const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
+  let text = input.text;
+  if (text === undefined) {
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(input.path);
+      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
+      if (st.size > MAX_FILE_BYTES) return inputError(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not linted`);
+      bytes = fs.readFileSync(input.path);
+    } catch (e) {
+      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const decoded = decodeText(bytes);
+    if ('problem' in decoded) return inputError(decoded.problem);
+    text = decoded.text;
+  } else if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return new SourceFile(shown, text);
+}
+
+/** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
+export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
+  const file = readInput(input, options);
+  if (Array.isArray(file)) return file;
+  const findings: Finding[] = [];
+  const prepared = await prepare(file, input, options, findings);
+  return prepared ?? findings;
+}
+
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const prepared = await prepare(file, input, options, findings);
+  if (!prepared) return findings;
+  const { ast, model, stage, env, shell, launch } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;

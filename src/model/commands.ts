@@ -225,11 +225,12 @@ function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
       return user === null ? null : make(user, i);
     }
     case 'chroot': {
-      // chroot --userspec=USER:GROUP NEWROOT cmd
+      // chroot --userspec=USER:GROUP NEWROOT cmd (the value may be an expansion: "$userspec")
       let user: string | null = null;
       let i = 0;
-      while (i < args.length && (lits[i] ?? '').startsWith('--')) {
-        const m = /^--userspec=(.*)$/.exec(lits[i] ?? '');
+      const text = (j: number): string => lits[j] ?? (args[j] ? renderWord(args[j] as Word) : '');
+      while (i < args.length && text(i).startsWith('--')) {
+        const m = /^--userspec=(.*)$/.exec(text(i));
         if (m) user = m[1] ?? null;
         else if (lits[i] === '--userspec') {
           user = raw(i + 1);

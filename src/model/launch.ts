@@ -56,11 +56,13 @@ export type Step =
   | { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence; arg: Arg }
   | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg; shellForm: boolean; shellArgv: string[] }
   | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean }
-  | { kind: 'program'; name: string; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
+  | { kind: 'program'; name: string; args: string[]; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
   | { kind: 'unknown'; reason: string; at: Evidence; missing?: string };
 
 export interface Launch {
   stage: Stage;
+  /** How many stages the Dockerfile has. */
+  stageCount: number;
   pid1: Pid1;
   steps: Step[];
   scripts: ScriptUnit[];
@@ -84,9 +86,9 @@ export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
   return { file: env.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
 
-export async function resolveLaunch(stage: Stage, env: LaunchEnv): Promise<Launch> {
+export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = stage.index + 1): Promise<Launch> {
   const pid1 = computePid1(stage);
-  const launch: Launch = { stage, pid1, steps: [], scripts: [] };
+  const launch: Launch = { stage, stageCount, pid1, steps: [], scripts: [] };
   await walk(pid1.argv, launch, env);
   return launch;
 }
@@ -101,6 +103,11 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
     if (INITS.has(name) || a0.value === '/init') {
       launch.steps.push({ kind: 'init', name: a0.value === '/init' ? 's6-overlay /init' : name, at });
       rest = skipInitOptions(name, rest.slice(1));
+      if (rest.length === 0 && a0.value === '/init') {
+        // s6-overlay supervises the services under /etc/s6-overlay/s6-rc.d and /etc/services.d;
+        // each run script drops privileges (or not) on its own.
+        launch.steps.push({ kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet', at });
+      }
       continue;
     }
     if (name === 'env') {
@@ -113,7 +120,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
       const sw: UserSwitch | null = info.switcher ?? info.forking;
       if (!sw) {
-        launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+        launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
         return;
       }
       if (info.forking) {
@@ -132,7 +139,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       let i = 1;
       if (name === 'busybox') {
         if (!SHELLS.has(rest[1]?.value ?? '')) {
-          launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+          launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
           return;
         }
         i = 2;
@@ -150,7 +157,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       }
       const target = rest[i];
       if (!target) {
-        launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+        launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
         return;
       }
       const interp = name === 'busybox' ? 'sh' : name;
@@ -187,7 +194,7 @@ async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> 
       launch.steps.push({ kind: 'unknown', reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
       return;
     }
-    launch.steps.push({ kind: 'program', name: a0.value, at, resolved: null, arg: a0 });
+    launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
     return;
   }
 }
@@ -262,7 +269,7 @@ async function scriptStep(
   }
   const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
   if (!isShell) {
-    launch.steps.push({ kind: 'program', name: a0.value, at, resolved, arg: a0 });
+    launch.steps.push({ kind: 'program', name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
     return null;
   }
   const cmdArgs = argv.slice(1);

@@ -83,6 +83,8 @@ interface State {
   positional: 'script' | 'other';
   failed: boolean;
   rootOnly: boolean;
+  /** `set -- gosu user "$@"`: what `exec "$@"` will run. */
+  argsSwitch?: CommandAt | null;
 }
 
 interface Flow {
@@ -228,7 +230,7 @@ class Walker {
 
   private ifClause(cl: IfClause, states: State[]): Flow {
     const known = this.sourcedGuard(cl.cond);
-    const root = rootTest(cl.cond, this.source);
+    const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
     const c = this.stmts(cl.cond, states);
     const asRoot = (list: State[], yes: boolean): State[] => (yes ? list.map((x) => ({ ...x, rootOnly: true })) : list);
     const next: State[] = [];
@@ -248,6 +250,22 @@ class Walker {
       }
     }
     return { next, returned };
+  }
+
+  /** `if am_i_root; then`: a call to a function whose body is a root test. */
+  private rootFunctionTest(cond: Stmt[]): 'when-true' | 'when-false' | null {
+    const s = cond[0];
+    if (cond.length !== 1 || !s || s.cmd?.type !== 'CallExpr' || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+    const name = wordLiteral(s.cmd.args[0]);
+    const fn = name !== null ? this.functions.get(name) : undefined;
+    if (!fn || !name) return null;
+    const file = this.functionFiles.get(name);
+    const text = file ? file.text : this.rootSource;
+    const body = fn.body.cmd?.type === 'Block' ? fn.body.cmd.stmts : [fn.body];
+    if (body.length !== 1) return null;
+    const inner = rootTest(body, text);
+    if (!inner) return null;
+    return s.negated ? (inner === 'when-true' ? 'when-false' : 'when-true') : inner;
   }
 
   /**
@@ -280,7 +298,7 @@ class Walker {
         exitStmt: null,
         exitCode: null,
         ranArgs: st.ranArgs,
-        userSwitch: at.info.switcher || at.info.forking ? at : st.userSwitch,
+        userSwitch: at.info.switcher || at.info.forking ? at : at.info.runsArgs === 'quoted' && st.argsSwitch ? st.argsSwitch : st.userSwitch,
         positional: st.positional,
         failed: false,
         rootOnly: st.rootOnly,
@@ -300,14 +318,18 @@ class Walker {
       const idx = call.args.findIndex((w) => wordLiteral(w) === '--');
       const newArgs = call.args.slice(idx + 1);
       const keeps = st.positional === 'script' && newArgs.some((w) => isQuotedAt(w));
-      return { next: [{ ...st, positional: keeps ? 'script' : 'other' }], returned: [] };
+      // `set -- su-exec app "$@"` then `exec "$@"`: the hand-over switches user.
+      const info = analyseCommand(newArgs, true);
+      const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+      return { next: [{ ...st, positional: keeps ? 'script' : 'other', argsSwitch }], returned: [] };
     }
     if ((name === '.' || name === 'source') && call.args[1] && this.resolve) {
       const target = wordLiteral(call.args[1]);
-      const sourced = target !== null ? this.resolve(target) : null;
-      if (!sourced || target === null || this.sourcing.has(target) || this.sourcing.size >= 8) {
+      if (target === null) return { next: [st], returned: [] }; // `. "$f"` in a loop over runtime files
+      const sourced = this.resolve(target);
+      if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
         if (!this.unknownSources.some((u) => u.stmt === s)) {
-          this.unknownSources.push({ path: target ?? this.source.slice(call.args[1].p[2], call.args[1].e[2]), stmt: s, source: this.current });
+          this.unknownSources.push({ path: target, stmt: s, source: this.current });
         }
         return { next: [st], returned: [] };
       }
@@ -467,7 +489,7 @@ function collectFunctions(stmts: Stmt[], into: Map<string, FuncDecl>): void {
 
 function stateKey(s: State): string {
   const k = (c: CommandAt | null): number => (c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1);
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}`;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
 }
 
 function dedupe(states: State[], w: Walker): State[] {
@@ -497,7 +519,13 @@ export function analyseScript(file: ShellFile, source = '', resolve: SourceResol
     (a, b) => (a.source?.path ?? '').localeCompare(b.source?.path ?? '') || a.stmt.p[2] - b.stmt.p[2],
   );
   const supervisor =
-    commands.some((c) => c.info.name === 'trap' && c.info.words.some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ''))) &&
+    commands.some(
+      (c) =>
+        c.info.name === 'trap' &&
+        c.info.words[1] !== undefined &&
+        !['-', ''].includes(wordLiteral(c.info.words[1]) ?? 'x') &&
+        c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? '')),
+    ) &&
     commands.some((c) => c.info.name === 'wait');
   return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
 }
@@ -518,7 +546,6 @@ function dedupeEndings(endings: Ending[]): Ending[] {
 export function isErrorExit(e: Ending): boolean {
   if (e.kind === 'end') return e.failed;
   if (e.kind !== 'exit') return false;
-  if (e.exitCode === null || e.exitCode === '0') return false;
-  if (e.exitCode === '$?') return false;
-  return true;
+  // Only a literal non-zero status is an error path; `exit "$status"` passes a child's on.
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== '0';
 }

@@ -72,7 +72,7 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = endNode ?? lastLine(unit);
+    const at = e.exitStmt ?? last ?? lastLine(unit);
     const what = last ? `ends with \`${text(last)}\`, not exec'd` : 'ends without running any command';
     const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
     const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';
