@@ -23,9 +23,12 @@ for (const rule of fs.readdirSync(root).sort()) {
     if (only && !`${rule}/${name}`.includes(only)) continue;
     if (!fs.statSync(dir).isDirectory()) continue;
     const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
-    const text = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`).join('\n') + (findings.length ? '\n' : '');
+    let text = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`).join('\n') + (findings.length ? '\n' : '');
     const file = path.join(dir, 'expected.txt');
     const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+    // Comment lines (`# why this is expected`) are kept, above the findings.
+    const comments = (old ?? '').split('\n').filter((l) => l.startsWith('#'));
+    if (comments.length) text = `${comments.join('\n')}\n${text}`;
     if (old === text) continue;
     changed++;
     console.log(`--- ${rule}/${name}/expected.txt`);

@@ -15,6 +15,8 @@ import entrypointNotFound from './entrypoint-not-found.js';
 import entrypointShebang from './entrypoint-shebang.js';
 import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
+import nodePid1Signals from './node-pid1-signals.js';
+import npmStartPid1 from './npm-start-pid1.js';
 import type { Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -32,6 +34,8 @@ export const RULES: readonly Rule[] = [
   entrypointCrlf,
   entrypointShebang,
   gosuSetuid,
+  nodePid1Signals,
+  npmStartPid1,
 ];
 
 /** Findings that are not rules: the input could not be read or parsed. */
