@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lintFile } from '../dist/engine.js';
 import { ShellService } from '../dist/model/shell-service.js';
+import { ComposeIndex } from '../dist/compose.js';
 
 if (process.env.CI) {
   console.error('update-fixtures: refusing to run in CI (CI is set). Expected files are updated by a person.');
@@ -22,7 +23,7 @@ for (const rule of fs.readdirSync(root).sort()) {
     const dir = path.join(ruleDir, name);
     if (only && !`${rule}/${name}`.includes(only)) continue;
     if (!fs.statSync(dir).isDirectory()) continue;
-    const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell });
+    const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell, compose: new ComposeIndex(dir) });
     let text = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`).join('\n') + (findings.length ? '\n' : '');
     const file = path.join(dir, 'expected.txt');
     const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;

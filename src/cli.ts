@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
+import { ComposeIndex } from './compose.js';
 import { discover } from './discovery.js';
 import { lintFile, type LintInput } from './engine.js';
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
@@ -114,6 +115,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
   const prepared = await launchOf(input, {
     cwd: io.cwd,
+    compose: new ComposeIndex(io.cwd),
     ...(args.context ? { context: String(args.context) } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
@@ -201,12 +203,14 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   }
 
   const shell = new ShellService();
+  const compose = new ComposeIndex(io.cwd);
   const findings: Finding[] = [];
   for (const input of inputs) {
     findings.push(
       ...(await lintFile(input, {
         cwd: io.cwd,
         shell,
+        compose,
         severities,
         ...(args.context ? { context: String(args.context) } : {}),
         ...(args.target ? { target: String(args.target) } : {}),

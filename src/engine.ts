@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ComposeIndex } from './compose.js';
 import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
@@ -29,6 +30,8 @@ export interface LintOptions {
   /** Severity per rule id; `off` disables it. */
   severities?: Record<string, Severity | 'off'>;
   shell?: ShellService;
+  /** docker-compose files that may name a Dockerfile's build context. */
+  compose?: ComposeIndex;
 }
 
 export interface LintInput {
@@ -108,12 +111,13 @@ async function prepare(
     return null;
   }
 
+  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path) : null;
   const contextDir = options.context
     ? path.resolve(options.cwd, options.context)
     : input.path === '-'
       ? options.cwd
-      : path.dirname(input.path);
-  const context = new ContextFs(contextDir);
+      : (composed?.context ?? path.dirname(input.path));
+  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path);
   const shell = options.shell ?? new ShellService();
   const env: LaunchEnv = {
     fs: new ImageFs(context),

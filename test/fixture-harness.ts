@@ -7,6 +7,7 @@ import path from 'node:path';
 import { lintFile } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
 import { ShellService } from '../src/model/shell-service.js';
+import { ComposeIndex } from '../src/compose.js';
 
 export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
 
@@ -39,7 +40,7 @@ export function fixtureCases(): FixtureCase[] {
 const shell = new ShellService();
 
 export async function lintCase(c: FixtureCase): Promise<Finding[]> {
-  return lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell });
+  return lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell, compose: new ComposeIndex(c.dir) });
 }
 
 export function findingLine(f: Finding): string {

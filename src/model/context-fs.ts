@@ -6,14 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import ignore, { type Ignore } from 'ignore';
 
 export type ContextEntry = { kind: 'file'; mode: number; size: number } | { kind: 'dir' } | null;
 
 export class ContextFs {
   private readonly realRoot: string;
   private readonly listings = new Map<string, string[]>();
+  private readonly excluded: Ignore | null;
+  /** The .dockerignore file in force (context-relative name), if any. */
+  readonly dockerignore: string | null;
+  /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+  readonly ignoredHits = new Set<string>();
 
-  constructor(readonly root: string) {
+  /**
+   * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+   *   context's `.dockerignore`, as BuildKit does.
+   */
+  constructor(
+    readonly root: string,
+    dockerfilePath: string | null = null,
+  ) {
     let real = path.resolve(root);
     try {
       real = fs.realpathSync(real);
@@ -21,6 +34,15 @@ export class ContextFs {
       // A missing context folder simply has no files.
     }
     this.realRoot = real;
+    const loaded = loadDockerignore(real, dockerfilePath);
+    this.excluded = loaded?.matcher ?? null;
+    this.dockerignore = loaded?.name ?? null;
+  }
+
+  /** Whether .dockerignore keeps a context path out of the build context. */
+  isIgnored(rel: string): boolean {
+    if (!this.excluded || rel === '') return false;
+    return this.excluded.ignores(rel);
   }
 
   /**
@@ -63,6 +85,11 @@ export class ContextFs {
   }
 
   stat(rel: string): ContextEntry {
+    const n = ContextFs.normalize(rel);
+    if (n !== null && this.isIgnored(n)) {
+      this.ignoredHits.add(n);
+      return null;
+    }
     const abs = this.resolveInside(rel);
     if (!abs) return null;
     try {
@@ -126,7 +153,10 @@ export class ContextFs {
         }
         const match = picomatch(seg, { dot: true });
         for (const name of this.list(dir)) {
-          if (match(name)) next.push(dir ? `${dir}/${name}` : name);
+          const p = dir ? `${dir}/${name}` : name;
+          if (!match(name)) continue;
+          if (this.isIgnored(p)) this.ignoredHits.add(p);
+          else next.push(p);
         }
       }
       current = next;
@@ -137,4 +167,39 @@ export class ContextFs {
 
 export function hasGlob(p: string): boolean {
   return /[*?[]/.test(p);
+}
+
+/**
+ * `.dockerignore` rules as gitignore rules anchored at the context root (Docker matches each
+ * pattern against the whole path from the root, `**` for any number of folders, `!` to re-include).
+ */
+function loadDockerignore(root: string, dockerfilePath: string | null): { matcher: Ignore; name: string } | null {
+  const candidates: { file: string; name: string }[] = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    candidates.push({ file: own, name: path.relative(root, own).split(path.sep).join('/') });
+  }
+  candidates.push({ file: path.join(root, '.dockerignore'), name: '.dockerignore' });
+  for (const c of candidates) {
+    let text: string;
+    try {
+      const st = fs.statSync(c.file);
+      if (!st.isFile() || st.size > 1024 * 1024) continue;
+      text = fs.readFileSync(c.file, 'utf8');
+    } catch {
+      continue;
+    }
+    const rules = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => {
+        const negate = l.startsWith('!');
+        let p = negate ? l.slice(1).trim() : l;
+        p = path.posix.normalize(p.replace(/^(\.\/)+/, '').replace(/^\/+/, ''));
+        return `${negate ? '!' : ''}/${p}`;
+      });
+    return { matcher: ignore().add(rules), name: c.name };
+  }
+  return null;
 }

@@ -38,12 +38,14 @@ export default defineRule({
       if (step.kind !== 'unknown' || step.missing === undefined) continue;
       if (!(await isCertainlyMissing(step.missing, stage, await ctx.runFacts()))) continue;
       const copies = stage.copies.map((c) => c.dest);
+      const context = ctx.env.fs.context;
+      const excluded = [...context.ignoredHits].find((p) => basename(p) === basename(step.missing ?? ''));
       ctx.report({
         at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
         message:
           `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` +
-          (copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(', ')}.` : ''),
-        hint: 'COPY the script to the path ENTRYPOINT/CMD names, or fix the name.',
+          (excluded ? ` ${context.dockerignore} excludes ${excluded} from the build context, so COPY never sees it.` : copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(', ')}.` : ''),
+        hint: excluded ? `Remove the pattern that matches ${excluded} from ${context.dockerignore} (or add \`!${excluded}\`).` : 'COPY the script to the path ENTRYPOINT/CMD names, or fix the name.',
         label: step.at.label,
       });
     }
