@@ -153,6 +153,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this' })
     .option('list-rules', { type: 'boolean', describe: 'list the rules (as a table, or JSON with --format json)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' })
+    .option('print-config', { type: 'string', describe: 'print the configuration that applies to a path, and exit' })
+    .option('init', { type: 'boolean', describe: 'write a commented starter .dockerlint.yaml' })
+    .option('report-unused-suppressions', { type: 'boolean', describe: 'report # dockerlint ignore= comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
     .strictOptions()
     .exitProcess(false)
@@ -170,22 +174,50 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
+  if (args.init) {
+    const { starterConfig } = await import('./config/schema.js');
+    const target = path.join(io.cwd, '.dockerlint.yaml');
+    if (fs.existsSync(target)) throw new UsageError('.dockerlint.yaml exists already; not overwritten');
+    io.writeFile(target, starterConfig());
+    io.stdout('wrote .dockerlint.yaml (every rule at its default, commented out)\n');
+    return 0;
+  }
+
+  // Configuration: --config FILE, else the first config file from the linted folder upwards.
+  const given = list(args.paths);
+  const printConfigFor = args['print-config'] as string | undefined;
+  const firstPath = printConfigFor ?? given.find((g) => g !== '-') ?? '.';
+  const startDir = configStartDir(path.resolve(io.cwd, firstPath));
+  const { loadConfig, configMatchers } = await import('./config/load.js');
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined);
+  if ('error' in loaded) {
+    const e = loaded.error;
+    io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+    return 2;
+  }
+  const config = loaded.config;
+  if (printConfigFor !== undefined) {
+    io.stdout(`${JSON.stringify({ file: loaded.file ? path.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}\n`);
+    return 0;
+  }
+  const matchers = configMatchers(config, loaded.file, io.cwd);
+
   const pairs = formatPairs(argv);
+  if (pairs.length === 0 && config.format) pairs.push({ format: config.format, output: null });
   for (const p of pairs) if (!isFormat(p.format)) throw new UsageError(`unknown format ${p.format}; one of ${FORMATS.join(', ')}`);
   if (!pairs.some((p) => p.output === null)) pairs.push({ format: 'stylish', output: null });
   if (pairs.filter((p) => p.output === null).length > 1) {
     throw new UsageError('only one format can go to stdout: give the others an --output-file');
   }
   const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
-  const severities = parseRuleOptions(list(args.rule), list(args['ignore-rule']));
-  const threshold = (args['failure-threshold'] as Threshold | undefined) ?? 'warning';
+  const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])) };
+  const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
 
   if (args['list-rules']) {
     io.stdout(await listRules(pairs.some((p) => p.format === 'json')));
     return 0;
   }
 
-  const given = list(args.paths);
   // With `-`, the default `.` does not apply: only paths actually given are linted besides stdin.
   const onDisk = fromStdin ? given.filter((g) => rawArgv.includes(g)) : given;
   const paths = fromStdin ? ['-', ...onDisk] : onDisk;
@@ -197,7 +229,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${p.message}\n`);
     inputProblems++;
   }
-  for (const f of found.files) inputs.push({ path: f });
+  const named = new Set(onDisk.map((p) => path.resolve(io.cwd, p)));
+  // `ignore` globs apply to what folder walks find; a file named on the command line is linted.
+  for (const f of found.files) if (named.has(f) || !matchers.isIgnored(f)) inputs.push({ path: f });
   if (inputs.length === 0 && found.problems.length === 0) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
   }
@@ -212,12 +246,16 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
         shell,
         compose,
         severities,
-        ...(args.context ? { context: String(args.context) } : {}),
+        reportUnusedSuppressions: !!args['report-unused-suppressions'],
+        baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+        ...contextOption(args.context ? path.resolve(io.cwd, String(args.context)) : input.path === '-' ? null : matchers.contextFor(input.path)),
         ...(args.target ? { target: String(args.target) } : {}),
       })),
     );
   }
-  findings.sort(compareFindings);
+  // A script used by several Dockerfiles is reported once per finding.
+  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
+  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
 
   for (const { format: name, output } of pairs) {
     const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION });
@@ -229,6 +267,19 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     io.stdout(await format('github', findings, { color: false, version: VERSION }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+function contextOption(dir: string | null): { context?: string } {
+  return dir ? { context: dir } : {};
+}
+
+/** The folder the configuration search starts from: a linted folder itself, or a file's folder. */
+function configStartDir(p: string): string {
+  try {
+    return fs.statSync(p).isDirectory() ? p : path.dirname(p);
+  } catch {
+    return path.dirname(p);
+  }
 }
 
 export function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
+import type { BaseImageFacts } from './model/base-images.js';
 import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
@@ -14,7 +15,8 @@ import { analyseScript } from './model/script.js';
 import { ShellService } from './model/shell-service.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type MappedText, type Span } from './parsers/source.js';
-import { RULES } from './rules/index.js';
+import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
+import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import type { Report, Rule, RuleContext } from './rules/rule.js';
@@ -32,6 +34,10 @@ export interface LintOptions {
   shell?: ShellService;
   /** docker-compose files that may name a Dockerfile's build context. */
   compose?: ComposeIndex;
+  /** Report `# dockerlint ignore=` comments that suppress nothing. */
+  reportUnusedSuppressions?: boolean;
+  /** Facts about base images from the configuration (`trustedBaseImages`), before the built-in table. */
+  baseImageFacts?: (ref: string) => BaseImageFacts | null;
 }
 
 export interface LintInput {
@@ -123,6 +129,7 @@ async function prepare(
     fs: new ImageFs(context),
     shell,
     dockerfile: file,
+    ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       const bytes = context.readBytes(rel);
@@ -239,8 +246,23 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       );
     }
   }
-  return dedupe(findings).sort(compareFindings);
+  // Suppression comments of the Dockerfile and of the scripts it starts.
+  const byFile = new Map<string, FileSuppressions>();
+  byFile.set(file.displayPath, dockerfileSuppressions(ast));
+  for (const unit of launch.scripts) {
+    if (unit.kind === 'file' && unit.ast) {
+      byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
+    }
+  }
+  const off = new Set(Object.entries(options.severities ?? {}).filter(([, v]) => v === 'off').map(([k]) => k));
+  return applySuppressions(dedupe(findings), byFile, {
+    reportUnused: options.reportUnusedSuppressions ?? false,
+    knownIds: KNOWN_IDS,
+    offIds: off,
+  }).sort(compareFindings);
 }
+
+const KNOWN_IDS = new Set<string>([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
 
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
   const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));

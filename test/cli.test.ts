@@ -148,3 +148,55 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     expect(r.out).toMatch(/^Dockerfile:2:5: error sudo-in-run/m);
   });
 });
+
+describe('configuration and suppressions', () => {
+  const SHELL_FORM = 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n';
+
+  test('a .dockerlint.yaml found upwards sets rule severities, failureThreshold and ignore', async () => {
+    write('.dockerlint.yaml', 'rules:\n  shell-form-pid1: error\nignore:\n  - vendor/**\n');
+    write('app/Dockerfile', SHELL_FORM);
+    write('vendor/x/Dockerfile', SHELL_FORM);
+    const r = await cli(['-f', 'compact', 'app', 'vendor']);
+    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(/^app\/Dockerfile:3:1: error shell-form-pid1:/)]);
+    write('.dockerlint.yaml', 'failureThreshold: none\n');
+    expect((await cli(['app'])).code).toBe(0);
+  });
+
+  test('CLI flags override the file', async () => {
+    write('.dockerlint.yaml', 'rules:\n  shell-form-pid1: off\n');
+    write('Dockerfile', SHELL_FORM);
+    expect((await cli(['.'])).code).toBe(0);
+    expect((await cli(['--rule', 'shell-form-pid1=warning', '.'])).code).toBe(1);
+  });
+
+  test('a bad config is exit 2 with file, line and key', async () => {
+    write('.dockerlint.yaml', 'rules:\n  root-procss: off\n');
+    write('Dockerfile', GOOD);
+    const r = await cli(['.']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^dockerlint: \.dockerlint\.yaml:2: rules\.root-procss: /);
+  });
+
+  test('--config names the file; --print-config shows what applies; --init writes a starter', async () => {
+    write('conf/strict.yml', 'failureThreshold: info\n');
+    const printed = await cli(['--config', 'conf/strict.yml', '--print-config', '.']);
+    expect(JSON.parse(printed.out)).toMatchObject({ file: 'conf/strict.yml', failureThreshold: 'info' });
+    const init = await cli(['--init']);
+    expect(init.code).toBe(0);
+    expect(init.files[path.join(dir, '.dockerlint.yaml')]).toMatch(/^#  root-process: +error/m);
+  });
+
+  test('# dockerlint ignore= suppresses the next line; an unknown id is reported', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\nUSER nobody\n# dockerlint ignore=shell-form-pid1 -- the image is only used for tests\nCMD sleep infinity\n');
+    expect(await cli(['-f', 'compact'])).toMatchObject({ code: 0, out: '' });
+    write('Dockerfile', 'FROM alpine:3.20\nUSER nobody\n# dockerlint ignore=shell-form-pidl\nCMD sleep infinity\n');
+    const r = await cli(['-f', 'compact']);
+    expect(r.out).toMatch(/^Dockerfile:3:\d+: warning suppression: /m);
+    expect(r.out).toMatch(/^Dockerfile:4:1: warning shell-form-pid1:/m);
+  });
+
+  test('hadolint pragmas are honoured for rules with an equivalent', async () => {
+    write('Dockerfile', 'FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\nCMD ["sh"]\n');
+    expect((await cli(['-f', 'compact'])).out).toBe('');
+  });
+});

@@ -29,9 +29,14 @@ const TABLE: Entry[] = [
   },
 ];
 
-export function knownBaseImage(stage: { base: string; baseKnown: boolean; baseStage: unknown }): BaseImageFacts | null {
+export function knownBaseImage(
+  stage: { base: string; baseKnown: boolean; baseStage: unknown },
+  trusted?: (ref: string) => BaseImageFacts | null,
+): BaseImageFacts | null {
   if (stage.baseStage || !stage.baseKnown) return null;
   const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
 }

@@ -11,6 +11,7 @@ import { MappedText, SourceFile, type Span } from '../parsers/source.js';
 import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, wordLiteral, type UserSwitch } from './commands.js';
 import type { FileOrigin, ImageFs, ResolvedCommand } from './image-fs.js';
 import type { Stage } from './image.js';
+import type { BaseImageFacts } from './base-images.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import { analyseScript, isErrorExit, type ScriptAnalysis, type SourcedFile, type SourceResolver } from './script.js';
 import type { ShellParser } from '../parsers/shell.js';
@@ -80,6 +81,8 @@ export interface LaunchEnv {
   displayPath(contextPath: string): string;
   /** Reads a build-context file as text; throws with a readable message. */
   readContext(contextPath: string): string;
+  /** Base image facts from the configuration, consulted before the built-in table. */
+  baseImageFacts?: (ref: string) => BaseImageFacts | null;
 }
 
 export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {

@@ -53,6 +53,11 @@ const DIAGNOSTICS: Record<(typeof DIAGNOSTIC_IDS)[number], { title: string; what
     what:
       'A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.',
   },
+  suppression: {
+    title: 'A suppression comment is wrong or unused',
+    what:
+      'A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.',
+  },
 };
 
 /** `root-process` -> `RootProcess`: SARIF's `name` is an identifier-like, human-readable name. */

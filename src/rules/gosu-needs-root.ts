@@ -24,7 +24,7 @@ export default defineRule({
     const launch = ctx.launch;
     if (!stage || !launch) return;
     const user = stage.config.user;
-    const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
+    const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
     const effective = user ? (user.known ? user.value : null) : baseUser;
     if (effective === null || ROOT_USERS.test(effective)) return;
     const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;

@@ -39,4 +39,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Findings that are not rules: the input could not be read or parsed. */
-export const DIAGNOSTIC_IDS = ['input-error', 'syntax-error'] as const;
+export const DIAGNOSTIC_IDS = ['input-error', 'syntax-error', 'suppression'] as const;

@@ -27,7 +27,7 @@ export default defineRule({
     const user = stage.config.user;
     if (user && !user.known) return;
     if (user && !ROOT_USERS.test(user.value)) return;
-    const base = knownBaseImage(rootStage(stage));
+    const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
     if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
     if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
     if (launch.steps.some((s) => s.kind === 'unknown')) return; // a step dockerlint cannot see into

@@ -1,0 +1,355 @@
+/**
+ * Finding, reading and validating the configuration file.
+ *
+ * From a start folder upwards, the first folder that has `.dockerlint.yaml`, `.dockerlint.yml`
+ * or a `package.json` with a `dockerlint` key wins; the search stops at the filesystem root and
+ * after a folder that contains `.git` (the top of the repository). `--config FILE` names the file
+ * instead (YAML or JSON; a `package.json` is read for its `dockerlint` key).
+ *
+ * The file is data only: YAML is parsed with the `yaml` package's core schema (no custom tags,
+ * nothing executed) and validated against the JSON Schema of `./schema.ts`. Nothing here throws
+ * for bad input: every problem comes back as a `ConfigError` naming the file, the key and, where
+ * it can tell, the line.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import picomatch from 'picomatch';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { BaseImageFacts } from '../model/base-images.js';
+import { CONFIG_KEYS, configSchema, defaultConfig, type Config } from './schema.js';
+
+export const CONFIG_FILE_NAMES = ['.dockerlint.yaml', '.dockerlint.yml'] as const;
+/** The key of `package.json` that holds the configuration. */
+export const PACKAGE_KEY = 'dockerlint';
+/** Larger configuration files are refused (they are a mistake, or an attack on the parser). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface ConfigError {
+  /** The file, relative to the start folder (forward slashes). */
+  file: string;
+  /**
+   * Where in the file: a dotted path such as `rules.root-procss` or `context[0].dockerfile`
+   * (prefixed with `dockerlint.` in a package.json); empty for the whole file.
+   */
+  key: string;
+  message: string;
+  /** 1-based, when known (always for YAML syntax errors). */
+  line?: number;
+  column?: number;
+}
+
+export type LoadResult = { config: Config; file: string | null } | { error: ConfigError };
+
+type Segment = string | number;
+
+/**
+ * Loads the configuration for a run started in `startDir` (the current folder): the file named
+ * by `explicit` (relative to `startDir`), else the nearest one found upwards, else the defaults
+ * (`file: null`). `file` in the result is an absolute path; relative paths in the configuration
+ * are relative to its folder.
+ */
+export function loadConfig(startDir: string, explicit?: string): LoadResult {
+  try {
+    return load(startDir, explicit);
+  } catch (e) {
+    // A bug here must not take the run down with a stack trace; say what failed.
+    return { error: { file: explicit ?? '', key: '', message: `internal error while reading the configuration: ${e instanceof Error ? e.message : String(e)} (please report it)` } };
+  }
+}
+
+function load(startDir: string, explicit: string | undefined): LoadResult {
+  const start = path.resolve(startDir);
+  const shown = (abs: string): string => displayFile(abs, start);
+  if (explicit !== undefined && explicit !== '') {
+    const abs = path.resolve(start, explicit);
+    const text = readText(abs, shown(abs));
+    if ('error' in text) return text;
+    const parsed = path.basename(abs) === 'package.json' ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
+    if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
+    return 'error' in parsed ? parsed : { config: parsed.config, file: abs };
+  }
+
+  for (let dir = start; ; ) {
+    const found: { abs: string; config: Config }[] = [];
+    for (const name of CONFIG_FILE_NAMES) {
+      const abs = path.join(dir, name);
+      if (!isFile(abs)) continue;
+      const text = readText(abs, shown(abs));
+      if ('error' in text) return text;
+      const parsed = parseConfigText(text.text, shown(abs));
+      if ('error' in parsed) return parsed;
+      found.push({ abs, config: parsed.config });
+    }
+    const pkg = path.join(dir, 'package.json');
+    if (isFile(pkg)) {
+      const text = readText(pkg, shown(pkg));
+      if ('error' in text) return text;
+      const parsed = parsePackageJson(text.text, shown(pkg), false);
+      if (parsed && 'error' in parsed) return parsed;
+      if (parsed) found.push({ abs: pkg, config: parsed.config });
+    }
+    if (found.length > 1) {
+      const names = found.map((f) => path.basename(f.abs) + (path.basename(f.abs) === 'package.json' ? ` (key "${PACKAGE_KEY}")` : ''));
+      return {
+        error: {
+          file: shown(found[1]!.abs),
+          key: '',
+          message: `several dockerlint configurations in one folder (${names.join(', ')}); keep one`,
+        },
+      };
+    }
+    if (found.length === 1) return { config: found[0]!.config, file: found[0]!.abs };
+    const parent = path.dirname(dir);
+    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) break;
+    dir = parent;
+  }
+  return { config: defaultConfig(), file: null };
+}
+
+/** Parses and validates the text of a YAML (or JSON) configuration file. */
+export function parseConfigText(text: string, file: string): { config: Config } | { error: ConfigError } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = lineCounter.linePos(syntax.pos[0]);
+    return { error: { file, key: '', message: `YAML syntax error: ${firstLine(syntax.message)}`, line: pos.line, column: pos.col } };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { error: { file, key: '', message: `cannot read the YAML: ${firstLine(e instanceof Error ? e.message : String(e))}` } };
+  }
+  if (data === null || data === undefined) return { config: defaultConfig() };
+  return validateConfig(data, file, [], locator(doc, lineCounter));
+}
+
+/**
+ * The `dockerlint` key of a package.json: null when it has none (and `required` is false), the
+ * validated configuration, or an error.
+ */
+function parsePackageJson(text: string, file: string, required: boolean): { config: Config } | { error: ConfigError } | null {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch (e) {
+    return { error: { file, key: '', message: `not valid JSON: ${firstLine(e instanceof Error ? e.message : String(e))}` } };
+  }
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg) || !Object.prototype.hasOwnProperty.call(pkg, PACKAGE_KEY)) {
+    return required ? { error: { file, key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } } : null;
+  }
+  // JSON is YAML: parse it again as a YAML document only to find the line of a bad key.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const locate = doc.errors.length === 0 ? locator(doc, lineCounter) : () => undefined;
+  return validateConfig((pkg as Record<string, unknown>)[PACKAGE_KEY], file, [PACKAGE_KEY], locate);
+}
+
+let validator: ValidateFunction | null = null;
+
+function validate(data: unknown): ErrorObject | null {
+  if (!validator) {
+    // ajv is CommonJS: under NodeNext its class is the default export's `default`.
+    const Ajv = AjvModule.default;
+    validator = new Ajv({ allErrors: false, strict: true }).compile(configSchema());
+  }
+  return validator(data) ? null : (validator.errors?.[0] ?? null);
+}
+
+type Locate = (segments: Segment[], keyOf?: string) => { line: number; column: number } | undefined;
+
+/** Validates parsed data; `prefix` is the path of the configuration inside the file. */
+export function validateConfig(data: unknown, file: string, prefix: Segment[] = [], locate: Locate = () => undefined): { config: Config } | { error: ConfigError } {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { error: { file, key: keyText(prefix), message: `expected a mapping of settings (${CONFIG_KEYS.join(', ')})`, ...locate(prefix) } };
+  }
+  const err = validate(data);
+  if (err) return { error: describe(err, file, prefix, locate) };
+  const raw = data as Partial<Config> & { $schema?: string };
+  const config = defaultConfig();
+  if (raw.rules) config.rules = { ...raw.rules };
+  if (raw.ignore) config.ignore = [...raw.ignore];
+  if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
+  if (raw.format) config.format = raw.format;
+  if (raw.context) config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
+  if (raw.trustedBaseImages) {
+    config.trustedBaseImages = raw.trustedBaseImages.map((t) => ({
+      image: t.image,
+      ...(t.user !== undefined ? { user: t.user } : {}),
+      ...(t.dropsPrivileges !== undefined ? { dropsPrivileges: t.dropsPrivileges } : {}),
+    }));
+  }
+  return { config };
+}
+
+function describe(err: ErrorObject, file: string, prefix: Segment[], locate: Locate): ConfigError {
+  const at: Segment[] = [
+    ...prefix,
+    ...err.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+  ];
+  const inner = at.slice(prefix.length);
+  const params = err.params as Record<string, unknown>;
+  const known = (schemaPath: Segment[]): string[] => {
+    let node: unknown = configSchema();
+    for (const s of schemaPath) node = typeof s === 'number' ? (node as { items: unknown }).items : (node as { properties: Record<string, unknown> }).properties[s];
+    return Object.keys((node as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
+  };
+  switch (err.keyword) {
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const isRules = inner.length === 1 && inner[0] === 'rules';
+      return {
+        file,
+        key: keyText([...at, name]),
+        message: `${isRules ? 'unknown rule id' : 'unknown key'}; known: ${known(inner).join(', ')}`,
+        ...locate(at, name),
+      };
+    }
+    case 'required':
+      return { file, key: keyText([...at, String(params.missingProperty)]), message: 'missing: this key is required', ...locate(at) };
+    case 'enum':
+      return { file, key: keyText(at), message: `expected one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`, ...locate(at) };
+    case 'type': {
+      const t = String(params.type);
+      const what = t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : t === 'boolean' ? 'true or false' : `a ${t}`;
+      return { file, key: keyText(at), message: `expected ${what}`, ...locate(at) };
+    }
+    case 'minLength':
+      return { file, key: keyText(at), message: 'must not be empty', ...locate(at) };
+    default:
+      return { file, key: keyText(at), message: err.message ?? 'invalid value', ...locate(at) };
+  }
+}
+
+/** Finds the line of a value (or of the key `keyOf` inside a mapping) in a YAML document. */
+function locator(doc: Document, lineCounter: LineCounter): Locate {
+  return (segments, keyOf) => {
+    const node = segments.length === 0 ? doc.contents : doc.getIn(segments, true);
+    let offset: number | undefined;
+    if (keyOf !== undefined && isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === keyOf);
+      if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
+    }
+    if (offset === undefined && node && typeof node === 'object' && 'range' in node) {
+      offset = (node as { range?: [number, number, number] | null }).range?.[0];
+    }
+    if (offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+function keyText(segments: Segment[]): string {
+  let out = '';
+  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out;
+}
+
+function readText(abs: string, file: string): { text: string } | { error: ConfigError } {
+  try {
+    const st = fs.statSync(abs);
+    if (!st.isFile()) return { error: { file, key: '', message: 'not a file' } };
+    if (st.size > MAX_CONFIG_BYTES) return { error: { file, key: '', message: `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not a dockerlint configuration` } };
+    let text = fs.readFileSync(abs, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch (e) {
+    return { error: { file, key: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
+  }
+}
+
+function isFile(abs: string): boolean {
+  try {
+    return fs.statSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function displayFile(abs: string, start: string): string {
+  const rel = path.relative(start, abs);
+  return (rel === '' || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0]?.trim() ?? s;
+}
+
+/** What the configuration says about paths and images, resolved against the config's folder. */
+export interface ConfigMatchers {
+  /** The config file's folder (the current folder when there is no file). */
+  dir: string;
+  /** True for a path (absolute) that an `ignore` glob matches, or that lies in a folder one matches. */
+  isIgnored(abs: string): boolean;
+  /** The absolute build context of a Dockerfile (absolute path) from `context`, or null. */
+  contextFor(dockerfileAbs: string): string | null;
+  /** Facts about a base image reference from `trustedBaseImages`, or null. */
+  trustedBaseImage(ref: string): BaseImageFacts | null;
+}
+
+export function configMatchers(config: Config, file: string | null, cwd: string): ConfigMatchers {
+  const dir = file ? path.dirname(file) : path.resolve(cwd);
+  const opts = { dot: true };
+  const ignores = config.ignore.map((g) => picomatch(stripSlashes(g), opts));
+  const contexts = config.context.map((c) => ({ match: picomatch(stripSlashes(c.dockerfile), opts), context: path.resolve(dir, c.context) }));
+  const rel = (abs: string): string | null => {
+    const r = path.relative(dir, path.resolve(cwd, abs));
+    if (r === '' || r.startsWith('..') || path.isAbsolute(r)) return null;
+    return r.split(path.sep).join('/');
+  };
+  const images = config.trustedBaseImages.map((t) => {
+    const pattern = normalizeImage(t.image);
+    const glob = /[*?[\]{}!]/.test(pattern);
+    const match = glob
+      ? picomatch(pattern)
+      : (ref: string) => ref === pattern || (ref.startsWith(pattern) && (/[/:@]$/.test(pattern) || /^[/:@]/.test(ref.slice(pattern.length))));
+    return { match, entry: t };
+  });
+  return {
+    dir,
+    isIgnored(abs) {
+      const r = rel(abs);
+      if (r === null) return false;
+      const parts = r.split('/');
+      for (let n = parts.length; n > 0; n--) {
+        const prefix = parts.slice(0, n).join('/');
+        if (ignores.some((m) => m(prefix))) return true;
+      }
+      return false;
+    },
+    contextFor(dockerfileAbs) {
+      const r = rel(dockerfileAbs);
+      if (r === null) return null;
+      return contexts.find((c) => c.match(r))?.context ?? null;
+    },
+    trustedBaseImage(ref) {
+      const norm = normalizeImage(ref);
+      const hit = images.find((i) => i.match(norm));
+      if (!hit) return null;
+      return {
+        user: hit.entry.user ?? null,
+        dropsPrivileges: hit.entry.dropsPrivileges ?? false,
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path.basename(file)}` : ''}`,
+      };
+    },
+  };
+}
+
+function stripSlashes(glob: string): string {
+  return glob.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** `docker.io/library/node:20` and `node:20` are the same image; case does not matter. */
+function normalizeImage(ref: string): string {
+  return ref
+    .trim()
+    .toLowerCase()
+    .replace(/^(index\.)?docker\.io\//, '')
+    .replace(/^library\//, '');
+}

@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { actionArgv, readInputs, runAction } from '../src/action.js';
+import type { CliIo } from '../src/cli.js';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const FIXTURE = 'fixtures/su-sudo/bad-redis-su';
+const ANNOTATION = `::error file=${FIXTURE}/docker-entrypoint.sh,line=13,`;
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-action-'));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+interface SarifLog {
+  version: string;
+  runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+}
+
+function expectSarif(file: string): void {
+  const sarif = JSON.parse(fs.readFileSync(file, 'utf8')) as SarifLog;
+  expect(sarif.version).toBe('2.1.0');
+  const results = sarif.runs[0]!.results;
+  expect(results.map((r) => r.ruleId)).toEqual(['su-sudo']);
+  expect(results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: `${FIXTURE}/docker-entrypoint.sh` }, region: { startLine: 13 } });
+}
+
+describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept)', () => {
+  test('defaults: path ., format github', () => {
+    expect(readInputs({})).toEqual({ paths: ['.'], config: null, format: 'github', failureThreshold: null, sarifFile: null });
+    expect(actionArgv(readInputs({ INPUT_PATH: '  ', INPUT_CONFIG: '' }))).toEqual(['--format', 'github', '.']);
+  });
+
+  test('every input; several paths one per line; a path like an option stays a path', () => {
+    const inputs = readInputs({
+      INPUT_PATH: 'services/api\n  docker/ \n\n-odd',
+      INPUT_CONFIG: 'ci/dockerlint.yaml',
+      INPUT_FORMAT: 'stylish',
+      'INPUT_FAILURE-THRESHOLD': 'error',
+      'INPUT_SARIF-FILE': 'out/dockerlint.sarif',
+    });
+    // SARIF pairs with --output-file first; the log format, printed on stdout, comes last.
+    expect(actionArgv(inputs)).toEqual([
+      '--format', 'sarif', '--output-file', 'out/dockerlint.sarif',
+      '--format', 'stylish',
+      '--config', 'ci/dockerlint.yaml',
+      '--failure-threshold', 'error',
+      'services/api', 'docker/', './-odd',
+    ]);
+  });
+
+  test('action.yml declares exactly these inputs, node20, and the committed bundle', () => {
+    const action = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+      runs: { using: string; main: string };
+    };
+    expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file']);
+    expect(action.inputs.path?.default).toBe('.');
+    expect(action.inputs.format?.default).toBe('github');
+    expect(action.runs).toEqual({ using: 'node20', main: 'action/index.js' });
+    for (const f of ['index.js', 'shparse.wasm', 'wasm_exec.cjs']) expect(fs.existsSync(path.join(root, 'action', f))).toBe(true);
+  });
+});
+
+describe('runAction in-process', () => {
+  test('annotations on stdout, SARIF to the file, exit code from the failure threshold', async () => {
+    let out = '';
+    const files: Record<string, string> = {};
+    const io: CliIo = {
+      stdout: (s) => (out += s),
+      stderr: (s) => (out += s),
+      readStdin: async () => '',
+      writeFile: (p, t) => (files[p] = t),
+      isTTY: false,
+      cwd: root,
+      env: { GITHUB_ACTIONS: 'true' },
+    };
+    const sarif = path.join(tmp, 'reports', 'dockerlint.sarif');
+    const env = { INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', 'INPUT_SARIF-FILE': sarif };
+    expect(await runAction(env, io)).toBe(1);
+    expect(out).toContain(ANNOTATION);
+    expect(out).toContain('title=dockerlint (su-sudo)::');
+    expect(fs.existsSync(path.dirname(sarif))).toBe(true); // made for the CLI to write into
+    fs.writeFileSync(sarif, files[sarif]!);
+    expectSarif(sarif);
+
+    out = '';
+    expect(await runAction({ ...env, 'INPUT_FAILURE-THRESHOLD': 'none' }, io)).toBe(0);
+    expect(out).toContain(ANNOTATION);
+  });
+
+  test('a bad input is a usage error (exit 2), said on stderr', async () => {
+    let err = '';
+    const io: CliIo = { stdout: () => undefined, stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'html' }, io)).toBe(2);
+    expect(err).toMatch(/unknown format html/);
+  });
+
+  test('the config input: a config that turns the firing rules off makes the run pass', async () => {
+    const cfg = path.join(tmp, 'quiet.yaml');
+    fs.writeFileSync(cfg, 'rules:\n  su-sudo: off\n  missing-exec-args: off\n');
+    let out = '';
+    const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (out += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github' }, io)).toBe(1);
+    out = '';
+    expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', INPUT_CONFIG: cfg }, io)).toBe(0);
+    expect(out).not.toContain('su-sudo');
+  });
+});
+
+describe('the committed bundle, end to end (node action/index.js, as the runner starts it)', () => {
+  const run = (cwd: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [path.join(cwd, 'action', 'index.js')], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', GITHUB_ACTIONS: 'true', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('from a copy of action/ with no node_modules anywhere: annotations, SARIF, exit 1', () => {
+    // The runner checks out the action's repository and runs `node action/index.js` in the
+    // workspace: no npm install, so everything must be in action/.
+    const work = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
+    fs.cpSync(path.join(root, FIXTURE), path.join(work, FIXTURE), { recursive: true });
+    const sarif = path.join(tmp, 'out', 'dockerlint.sarif');
+    const r = run(work, { INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', 'INPUT_FAILURE-THRESHOLD': 'error', 'INPUT_SARIF-FILE': sarif, INPUT_CONFIG: '' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(ANNOTATION);
+    expect(r.status).toBe(1);
+    expectSarif(sarif);
+  }, 60_000);
+
+  test('a JavaScript entrypoint: the lazily loaded parser file works from the bundle too', () => {
+    const work = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
+    fs.mkdirSync(path.join(work, 'app'));
+    fs.writeFileSync(path.join(work, 'app', 'Dockerfile'), 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n');
+    fs.writeFileSync(path.join(work, 'app', 'server.js'), "const http = require('node:http');\nhttp.createServer((q, r) => r.end('ok')).listen(8080);\n");
+    const r = run(work, { INPUT_PATH: 'app', INPUT_FORMAT: 'json', 'INPUT_FAILURE-THRESHOLD': 'none' });
+    expect(r.stderr).toBe('');
+    const findings = JSON.parse(r.stdout) as { rule: string; message: string }[];
+    expect(findings.filter((f) => f.rule === 'input-error')).toEqual([]);
+    expect(r.status).toBe(0);
+  }, 60_000);
+
+  test('in the repository itself, with the default format and a threshold that never fails', () => {
+    const r = run(root, { INPUT_PATH: FIXTURE, 'INPUT_FAILURE-THRESHOLD': 'none' });
+    expect(r.stdout).toContain(ANNOTATION);
+    expect(r.status).toBe(0);
+  }, 60_000);
+});
