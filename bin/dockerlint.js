@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// dist/dockerlint.mjs is the bundled CLI (fast start-up); dist/cli.js the plain tsc output.
+let cli;
+try {
+  cli = await import('../dist/dockerlint.mjs');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  cli = await import('../dist/cli.js');
+}
+process.exitCode = await cli.main(process.argv.slice(2));

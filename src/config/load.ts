@@ -13,9 +13,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import picomatch from 'picomatch';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+
+// yaml and ajv are loaded only when there is a configuration file to read: most runs have none,
+// and together they are a third of dockerlint's start-up code.
+const require = createRequire(import.meta.url);
+let yamlLib: typeof import('yaml') | null = null;
+const yaml = (): typeof import('yaml') => (yamlLib ??= require('yaml') as typeof import('yaml'));
 import type { BaseImageFacts } from '../model/base-images.js';
 import { CONFIG_KEYS, configSchema, defaultConfig, type Config } from './schema.js';
 
@@ -109,8 +116,8 @@ function load(startDir: string, explicit: string | undefined): LoadResult {
 
 /** Parses and validates the text of a YAML (or JSON) configuration file. */
 export function parseConfigText(text: string, file: string): { config: Config } | { error: ConfigError } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
   const syntax = doc.errors[0];
   if (syntax) {
     const pos = lineCounter.linePos(syntax.pos[0]);
@@ -141,8 +148,8 @@ function parsePackageJson(text: string, file: string, required: boolean): { conf
     return required ? { error: { file, key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } } : null;
   }
   // JSON is YAML: parse it again as a YAML document only to find the line of a bad key.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const locate = doc.errors.length === 0 ? locator(doc, lineCounter) : () => undefined;
   return validateConfig((pkg as Record<string, unknown>)[PACKAGE_KEY], file, [PACKAGE_KEY], locate);
 }
@@ -152,7 +159,7 @@ let validator: ValidateFunction | null = null;
 function validate(data: unknown): ErrorObject | null {
   if (!validator) {
     // ajv is CommonJS: under NodeNext its class is the default export's `default`.
-    const Ajv = AjvModule.default;
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
     validator = new Ajv({ allErrors: false, strict: true }).compile(configSchema());
   }
   return validator(data) ? null : (validator.errors?.[0] ?? null);
@@ -232,9 +239,9 @@ function locator(doc: Document, lineCounter: LineCounter): Locate {
   return (segments, keyOf) => {
     const node = segments.length === 0 ? doc.contents : doc.getIn(segments, true);
     let offset: number | undefined;
-    if (keyOf !== undefined && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === keyOf);
-      if (pair && isScalar(pair.key)) offset = pair.key.range?.[0];
+    if (keyOf !== undefined && yaml().isMap(node)) {
+      const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === keyOf);
+      if (pair && yaml().isScalar(pair.key)) offset = pair.key.range?.[0];
     }
     if (offset === undefined && node && typeof node === 'object' && 'range' in node) {
       offset = (node as { range?: [number, number, number] | null }).range?.[0];
