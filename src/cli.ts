@@ -27,6 +27,8 @@ export interface CliIo {
   readStdin: () => Promise<string>;
   writeFile: (path: string, text: string) => void;
   isTTY: boolean;
+  /** stderr is a terminal: a progress line may be shown there on long runs. */
+  stderrTTY?: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
 }
@@ -37,6 +39,7 @@ const defaultIo = (): CliIo => ({
   readStdin: async () => fs.readFileSync(0, 'utf8'),
   writeFile: (p, text) => fs.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
+  stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
   env: process.env,
 });
@@ -239,7 +242,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const shell = new ShellService();
   const compose = new ComposeIndex(io.cwd);
   const findings: Finding[] = [];
+  const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   for (const input of inputs) {
+    progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
     findings.push(
       ...(await lintFile(input, {
         cwd: io.cwd,
@@ -253,6 +259,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       })),
     );
   }
+  progress.done();
   // A script used by several Dockerfiles is reported once per finding.
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
@@ -267,6 +274,39 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     io.stdout(await format('github', findings, { color: false, version: VERSION }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+/**
+ * `[120/1000] services/api/Dockerfile` on stderr, rewritten in place, once a run has taken about a
+ * second; cleared at the end. Only on a terminal: never in CI logs, pipes or machine formats.
+ */
+class Progress {
+  private readonly start = Date.now();
+  private done_ = 0;
+  private shown = false;
+  private lastDraw = 0;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly total: number,
+    private readonly enabled: boolean,
+  ) {}
+
+  update(current: string): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    this.done_++;
+    if (now - this.start < 1000 || now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.shown = true;
+    const cols = 100;
+    const line = `[${this.done_}/${this.total}] ${escapeControl(current)}`;
+    this.io.stderr(`\r\x1b[K${line.length > cols ? `${line.slice(0, cols - 1)}…` : line}`);
+  }
+
+  done(): void {
+    if (this.shown) this.io.stderr('\r\x1b[K');
+  }
 }
 
 function contextOption(dir: string | null): { context?: string } {

@@ -200,3 +200,14 @@ describe('configuration and suppressions', () => {
     expect((await cli(['-f', 'compact'])).out).toBe('');
   });
 });
+
+describe('progress line', () => {
+  test('never when stderr is not a terminal, in CI, or with a machine format', async () => {
+    write('Dockerfile', GOOD);
+    for (const [tty, env, fmt] of [[false, {}, 'stylish'], [true, { CI: 'true' }, 'stylish'], [true, {}, 'json']] as const) {
+      let err = '';
+      await main(['-f', fmt], { stdout: () => {}, stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => {}, isTTY: false, stderrTTY: tty, cwd: dir, env });
+      expect(err).toBe('');
+    }
+  });
+});
