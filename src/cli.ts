@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { lintInWorkers, workerCount, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
 import { lintFile, type LintInput } from './engine.js';
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
@@ -244,7 +246,16 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const findings: Finding[] = [];
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  for (const input of inputs) {
+  const reportUnusedSuppressions = !!args['report-unused-suppressions'];
+  const explicitContext = args.context ? path.resolve(io.cwd, String(args.context)) : null;
+  const target = args.target ? String(args.target) : null;
+  const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
+  if (workers > 0) {
+    const onDisk = inputs.filter((i) => i.path !== '-');
+    const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
+    findings.push(...(await lintInWorkers(new URL(import.meta.url), setup, onDisk, workers, (i) => progress.update(path.relative(io.cwd, i.path)))));
+  }
+  for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
     progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
     findings.push(
       ...(await lintFile(input, {
@@ -252,10 +263,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
         shell,
         compose,
         severities,
-        reportUnusedSuppressions: !!args['report-unused-suppressions'],
+        reportUnusedSuppressions,
         baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-        ...contextOption(args.context ? path.resolve(io.cwd, String(args.context)) : input.path === '-' ? null : matchers.contextFor(input.path)),
-        ...(args.target ? { target: String(args.target) } : {}),
+        ...contextOption(explicitContext ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
+        ...(target ? { target } : {}),
       })),
     );
   }
@@ -355,4 +366,31 @@ async function listRules(json: boolean): Promise<string> {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
+}
+
+/** When this module is loaded as a worker of `lintInWorkers`: lint what the main thread sends. */
+async function workerLoop(setup: WorkerSetup): Promise<void> {
+  const { configMatchers } = await import('./config/load.js');
+  const matchers = configMatchers(setup.config, setup.configFile, setup.cwd);
+  const shell = new ShellService();
+  const compose = new ComposeIndex(setup.cwd);
+  const port = parentPort;
+  if (!port) return;
+  port.on('message', (msg: { input: LintInput }) => {
+    void lintFile(msg.input, {
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      ...contextOption(setup.context ?? matchers.contextFor(msg.input.path)),
+      ...(setup.target ? { target: setup.target } : {}),
+    }).then((findings) => port.postMessage({ findings }));
+  });
+  port.postMessage({ ready: true });
+}
+
+if (!isMainThread && (workerData as { dockerlintWorker?: WorkerSetup } | null)?.dockerlintWorker) {
+  void workerLoop((workerData as { dockerlintWorker: WorkerSetup }).dockerlintWorker);
 }

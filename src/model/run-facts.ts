@@ -22,7 +22,7 @@ export interface RunFacts {
   /** Packages named by apk add / apt-get install / yum / dnf / microdnf install. */
   installs: Set<string>;
   symlinks: { target: string; link: string; instruction: Instruction }[];
-  /** Every literal word of every RUN (for "does some RUN mention this file"). */
+  /** Every word of every RUN, split on blanks and shell operators (for "does a RUN mention this file"). */
   words: Set<string>;
 }
 
@@ -45,6 +45,11 @@ export async function collectRunFacts(stage: Stage, shell: ShellService): Promis
     for (const inst of [s.from, ...s.instructions]) {
       if (inst.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== 'RUN') continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `\n${h.body.text}`).join('');
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      // Only RUNs that can change a fact here are parsed (a shell parse per RUN adds up over a
+      // monorepo): chmod, ln, or a package manager installing bash.
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const form = commandForm(inst.rest);
       const calls: string[][] = [];
       if (form.kind === 'exec') calls.push(form.argv);
@@ -58,10 +63,7 @@ export async function collectRunFacts(stage: Stage, shell: ShellService): Promis
           calls.push(words);
         });
       }
-      for (const words of calls) {
-        for (const w of words) if (w !== '\u0000') facts.words.add(w);
-        record(facts, words, inst, workdir);
-      }
+      for (const words of calls) record(facts, words, inst, workdir);
     }
   }
   return facts;
