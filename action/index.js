@@ -11459,6 +11459,10 @@ async function collectRunFacts(stage, shell) {
     for (const inst of [s.from, ...s.instructions]) {
       if (inst.keyword === "WORKDIR") workdir = path7.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const form = commandForm(inst.rest);
       const calls = [];
       if (form.kind === "exec") calls.push(form.argv);
@@ -11472,10 +11476,7 @@ async function collectRunFacts(stage, shell) {
           calls.push(words);
         });
       }
-      for (const words of calls) {
-        for (const w of words) if (w !== "\0") facts.words.add(w);
-        record(facts, words, inst, workdir);
-      }
+      for (const words of calls) record(facts, words, inst, workdir);
     }
   }
   return facts;
@@ -12904,7 +12905,7 @@ var init_ansi_styles = __esm({
 
 // node_modules/chalk/source/vendor/supports-color/index.js
 import process2 from "node:process";
-import os from "node:os";
+import os2 from "node:os";
 import tty from "node:tty";
 function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.argv) {
   const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
@@ -12962,7 +12963,7 @@ function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
     return min;
   }
   if (process2.platform === "win32") {
-    const osRelease = os.release().split(".");
+    const osRelease = os2.release().split(".");
     if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
       return Number(osRelease[2]) >= 14931 ? 3 : 2;
     }
@@ -14090,6 +14091,9 @@ var init_load = __esm({
     validator = null;
   }
 });
+
+// action-entry.ts
+import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs7 from "node:fs";
@@ -19780,6 +19784,54 @@ function isInside(p, root) {
   return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
+// src/cli.ts
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
+// src/parallel.ts
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+var PARALLEL_THRESHOLD = 24;
+function workerCount(files, env3) {
+  const forced = env3.DOCKERLINT_WORKERS;
+  if (forced !== void 0 && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
+  if (files < PARALLEL_THRESHOLD) return 0;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(0, Math.min(cores, 8, Math.ceil(files / 8)));
+}
+function lintInWorkers(moduleUrl, setup, inputs, count, onDone) {
+  return new Promise((resolve5, reject) => {
+    const findings = [];
+    let next = 0;
+    let running = 0;
+    let failed = false;
+    const feed = (w) => {
+      const input2 = inputs[next++];
+      if (input2) w.postMessage({ input: input2 });
+      else {
+        void w.terminate();
+        if (--running === 0 && !failed) resolve5(findings);
+      }
+    };
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
+      running++;
+      let current = null;
+      w.on("message", (msg) => {
+        if (msg.findings) {
+          findings.push(...msg.findings);
+          if (current) onDone(current);
+        }
+        current = inputs[next] ?? null;
+        feed(w);
+      });
+      w.on("error", (e) => {
+        failed = true;
+        reject(e);
+      });
+    }
+  });
+}
+
 // src/discovery.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import fs2 from "node:fs";
@@ -19893,6 +19945,7 @@ var defaultIo = () => ({
   readStdin: async () => fs6.readFileSync(0, "utf8"),
   writeFile: (p, text) => fs6.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
+  stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
   env: process.env
 });
@@ -19990,9 +20043,9 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path11.join(io.cwd, ".dockerlint.yaml");
-    if (fs6.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
-    io.writeFile(target, starterConfig2());
+    const target2 = path11.join(io.cwd, ".dockerlint.yaml");
+    if (fs6.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
   }
@@ -20049,20 +20102,33 @@ async function run(rawArgv, io) {
   const shell = new ShellService();
   const compose = new ComposeIndex(io.cwd);
   const findings = [];
-  for (const input2 of inputs) {
+  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
+  const reportUnusedSuppressions = !!args["report-unused-suppressions"];
+  const explicitContext = args.context ? path11.resolve(io.cwd, String(args.context)) : null;
+  const target = args.target ? String(args.target) : null;
+  const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
+  if (workers > 0) {
+    const onDisk2 = inputs.filter((i) => i.path !== "-");
+    const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
+    findings.push(...await lintInWorkers(new URL(import.meta.url), setup, onDisk2, workers, (i) => progress.update(path11.relative(io.cwd, i.path))));
+  }
+  for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
+    progress.update(input2.path === "-" ? "-" : path11.relative(io.cwd, input2.path));
     findings.push(
       ...await lintFile(input2, {
         cwd: io.cwd,
         shell,
         compose,
         severities,
-        reportUnusedSuppressions: !!args["report-unused-suppressions"],
+        reportUnusedSuppressions,
         baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-        ...contextOption(args.context ? path11.resolve(io.cwd, String(args.context)) : input2.path === "-" ? null : matchers.contextFor(input2.path)),
-        ...args.target ? { target: String(args.target) } : {}
+        ...contextOption(explicitContext ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
+        ...target ? { target } : {}
       })
     );
   }
+  progress.done();
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
   for (const { format: name, output } of pairs) {
@@ -20075,6 +20141,34 @@ async function run(rawArgv, io) {
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
 }
+var Progress = class {
+  constructor(io, total, enabled) {
+    this.io = io;
+    this.total = total;
+    this.enabled = enabled;
+  }
+  io;
+  total;
+  enabled;
+  start = Date.now();
+  done_ = 0;
+  shown = false;
+  lastDraw = 0;
+  update(current) {
+    if (!this.enabled) return;
+    const now = Date.now();
+    this.done_++;
+    if (now - this.start < 1e3 || now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.shown = true;
+    const cols = 100;
+    const line = `[${this.done_}/${this.total}] ${escapeControl(current)}`;
+    this.io.stderr(`\r\x1B[K${line.length > cols ? `${line.slice(0, cols - 1)}…` : line}`);
+  }
+  done() {
+    if (this.shown) this.io.stderr("\r\x1B[K");
+  }
+};
 function contextOption(dir) {
   return dir ? { context: dir } : {};
 }
@@ -20117,6 +20211,30 @@ async function listRules(json) {
   const width = Math.max(...RULES.map((r) => r.id.length));
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
 `;
+}
+async function workerLoop(setup) {
+  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const matchers = configMatchers2(setup.config, setup.configFile, setup.cwd);
+  const shell = new ShellService();
+  const compose = new ComposeIndex(setup.cwd);
+  const port = parentPort;
+  if (!port) return;
+  port.on("message", (msg) => {
+    void lintFile(msg.input, {
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      ...contextOption(setup.context ?? matchers.contextFor(msg.input.path)),
+      ...setup.target ? { target: setup.target } : {}
+    }).then((findings) => port.postMessage({ findings }));
+  });
+  port.postMessage({ ready: true });
+}
+if (!isMainThread && workerData?.dockerlintWorker) {
+  void workerLoop(workerData.dockerlintWorker);
 }
 
 // src/action.ts
@@ -20162,7 +20280,7 @@ async function runAction(env3 = process.env, io) {
 }
 
 // action-entry.ts
-process.exitCode = await runAction();
+if (isMainThread2) process.exitCode = await runAction();
 /*! Bundled license information:
 
 yargs-parser/build/lib/string-utils.js:

@@ -104,7 +104,9 @@ export async function bundleAction(outDir) {
   await build({
     ...COMMON,
     stdin: {
-      contents: "import { runAction } from './src/action.ts';\nprocess.exitCode = await runAction();\n",
+      // In a worker thread (dockerlint lints big trees on workers that load this same file), the
+      // CLI module's own worker loop runs; the action itself only runs on the main thread.
+      contents: "import { isMainThread } from 'node:worker_threads';\nimport { runAction } from './src/action.ts';\nif (isMainThread) process.exitCode = await runAction();\n",
       resolveDir: root,
       sourcefile: 'action-entry.ts',
       loader: 'ts',
