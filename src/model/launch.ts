@@ -255,7 +255,9 @@ async function scriptStep(
       return null;
     }
     file = new SourceFile(env.displayPath(origin.contextPath), text);
-    source = fileScriptText(file);
+    // CRLF (reported by entrypoint-crlf) is parsed as LF: lines and columns are the same, and
+    // `text` (what offsets index) is the LF version.
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, '\n') } : fileScriptText(file);
   } else {
     // An unquoted heredoc delimiter lets the Dockerfile expand the body: `\$` is a literal `$`.
     const body = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
@@ -351,11 +353,12 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
     try {
       if (origin?.kind === 'context') {
         const text = env.readContext(origin.contextPath);
-        const result = parser.parse(text.replace(/\r(?=\n)/g, ' '), dialect);
+        const lf = text.replace(/\r\n/g, '\n');
+        const result = parser.parse(lf, dialect);
         if (result.ok) {
           const file = new SourceFile(env.displayPath(origin.contextPath), text);
           const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text, spanOf: st.spanOf } };
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
         }
       } else if (origin?.kind === 'heredoc') {
         const body = origin.heredoc.body;
