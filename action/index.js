@@ -10435,7 +10435,7 @@ async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
       return null;
     }
     file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = fileScriptText(file);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
   } else {
     const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
     file = env3.dockerfile;
@@ -10513,11 +10513,12 @@ function sourceResolver(stage, env3, parser2, dialect) {
     try {
       if (origin?.kind === "context") {
         const text = env3.readContext(origin.contextPath);
-        const result = parser2.parse(text.replace(/\r(?=\n)/g, " "), dialect);
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
         if (result.ok) {
           const file = new SourceFile(env3.displayPath(origin.contextPath), text);
           const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text, spanOf: st.spanOf } };
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
         }
       } else if (origin?.kind === "heredoc") {
         const body2 = origin.heredoc.body;
