@@ -1,0 +1,373 @@
+// Whole-process benchmark of dockerlint against the floor (`node -e 0`), dockerfilelint (on the
+// same Dockerfiles) and shellcheck (on the same entrypoint scripts).
+//
+//   npm run bench                      build, then the full run (small, 100, 1,000, 3,000 contexts)
+//   npm run bench -- --quick           smoke run: small and 100 contexts, one measured run each
+//   node bench/run.mjs [options]       without building (uses dist/ as it is)
+//
+// Options:
+//   --quick                 sizes small,100; 1 run each (after the warm-up); floor 3 runs
+//   --sizes LIST            comma-separated, of: small, 100, 1000, 3000 (default: all four)
+//   --runs N                measured runs for every size (overrides the defaults below)
+//   --runs-small N, --runs-100 N, --runs-1000 N, --runs-3000 N
+//                           defaults: 5, 5, 3, 1
+//   --no-warmup             skip the warm-up run of each command
+//   --no-compare            dockerlint only (no dockerfilelint, no shellcheck)
+//   --seed N                corpus seed (default 42): same seed, same files
+//   --dir DIR               where the corpora are written (default: .bench/ in the repository)
+//   --root DIR              the dockerlint checkout to run (default: this one), e.g. to compare a
+//                           baseline build with a change; it must be built (dist/) already
+//   --json FILE             also write every measurement as JSON
+//
+// Every command runs as a whole process (child_process.spawn), stdout to /dev/null. Wall time is
+// measured around the spawn; peak RSS comes from GNU `/usr/bin/time -f %M` when it is there, else
+// (Node children only) from process.resourceUsage().maxRSS written by bench/rss-hook.cjs at exit.
+// Exit code 1 (findings) is normal for all three linters; dockerfilelint exits with its issue count.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { writeDockerfileOnly, writeMonorepo, writeSmall } from './corpus.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..');
+
+// ---------------------------------------------------------------- options
+function parseArgs(argv) {
+  const o = {
+    quick: false,
+    sizes: null,
+    runs: null,
+    runsBySize: {},
+    warmup: true,
+    compare: true,
+    seed: 42,
+    dir: path.join(REPO, '.bench'),
+    root: REPO,
+    json: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const int = () => {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
+      return v;
+    };
+    const m = /^--runs-(small|100|1000|3000)$/.exec(a);
+    if (a === '--quick') o.quick = true;
+    else if (a === '--sizes') o.sizes = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--runs') o.runs = int();
+    else if (m) o.runsBySize[m[1]] = int();
+    else if (a === '--no-warmup') o.warmup = false;
+    else if (a === '--no-compare') o.compare = false;
+    else if (a === '--seed') o.seed = int();
+    else if (a === '--dir') o.dir = path.resolve(value());
+    else if (a === '--root') o.root = path.resolve(value());
+    else if (a === '--json') o.json = path.resolve(value());
+    else if (a === '-h' || a === '--help') {
+      const head = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+      console.log(head.slice(0, head.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  const all = ['small', '100', '1000', '3000'];
+  o.sizes ??= o.quick ? ['small', '100'] : all;
+  for (const s of o.sizes) if (!all.includes(s)) throw new Error(`--sizes: unknown size ${s}; one of ${all.join(', ')}`);
+  const defaults = o.quick ? { small: 1, 100: 1, 1000: 1, 3000: 1 } : { small: 5, 100: 5, 1000: 3, 3000: 1 };
+  o.runsFor = (size) => o.runsBySize[size] ?? o.runs ?? defaults[size];
+  o.floorRuns = o.quick ? 3 : 10;
+  return o;
+}
+
+// ---------------------------------------------------------------- measuring
+function detectRssMethod() {
+  if (process.env.BENCH_RSS === 'hook') return 'hook';
+  if (fs.existsSync('/usr/bin/time')) {
+    const tmp = path.join(os.tmpdir(), `bench-time-${process.pid}`);
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', tmp, 'true'], { stdio: 'ignore' });
+    const ok = r.status === 0 && fs.existsSync(tmp) && /^\d+\s*$/.test(fs.readFileSync(tmp, 'utf8'));
+    fs.rmSync(tmp, { force: true });
+    if (ok) return 'time';
+  }
+  return 'hook';
+}
+
+const RSS_METHOD = detectRssMethod();
+const HOOK = path.join(HERE, 'rss-hook.cjs');
+const DEV_NULL = fs.openSync('/dev/null', 'w');
+let rssCounter = 0;
+
+/** Runs a command once: wall ms, peak RSS kB (or null), exit code, stderr tail. */
+function runOnce(cmd, args, { cwd, node = false }) {
+  const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${rssCounter++}`);
+  fs.rmSync(rssFile, { force: true });
+  let file = cmd;
+  let argv = args;
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.NODE_OPTIONS;
+  if (RSS_METHOD === 'time') {
+    file = '/usr/bin/time';
+    argv = ['-f', '%U %S %M', '-o', rssFile, cmd, ...args];
+  } else if (node) {
+    env.NODE_OPTIONS = `--require ${HOOK}`;
+    env.BENCH_RSS_FILE = rssFile;
+  }
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', DEV_NULL, 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const ms = performance.now() - t0;
+      let rss = null;
+      let cpu = null;
+      try {
+        // "user system maxrss" (GNU time puts "Command exited with non-zero status N" before it).
+        const lines = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+        const [user, sys, kb] = (lines[lines.length - 1] ?? '').trim().split(/\s+/).map(Number);
+        if (Number.isFinite(kb) && kb > 0) rss = kb;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpu = (user + sys) * 1000;
+      } catch {
+        // no RSS (a non-Node child without /usr/bin/time)
+      }
+      fs.rmSync(rssFile, { force: true });
+      resolve({ ms, rss, cpu, code, signal, stderr });
+    });
+  });
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * A warm-up, then `runs` measured runs. `okCodes` says which exit codes are normal; anything else
+ * (or a signal) stops the benchmark with the command's stderr.
+ */
+async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCode = (c) => c === 0 || c === 1 }) {
+  const check = (r) => {
+    if (r.signal || !okCode(r.code)) {
+      throw new Error(`${label}: exit ${r.code ?? r.signal} in ${cwd}\n  ${cmd} ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' ...' : ''}\n${r.stderr}`);
+    }
+  };
+  if (warmup) check(await runOnce(cmd, args, { cwd, node }));
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runOnce(cmd, args, { cwd, node });
+    check(r);
+    results.push(r);
+    process.stderr.write('.');
+  }
+  const ms = results.map((r) => r.ms);
+  const rss = results.map((r) => r.rss).filter((x) => x !== null);
+  const cpu = results.map((r) => r.cpu).filter((x) => x !== null);
+  return {
+    label,
+    runs,
+    median: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    cpuMedian: cpu.length ? median(cpu) : null,
+    rssKB: rss.length ? Math.max(...rss) : null,
+    codes: [...new Set(results.map((r) => r.code))],
+    stderr: results[results.length - 1]?.stderr ?? '',
+  };
+}
+
+// ---------------------------------------------------------------- tools
+function which(name) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const p = path.join(dir, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function findDockerfilelint(root) {
+  for (const base of [root, REPO]) {
+    try {
+      const req = createRequire(path.join(base, 'package.json'));
+      const pkgPath = req.resolve('dockerfilelint/package.json');
+      const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+      const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.dockerfilelint;
+      return { bin: path.join(path.dirname(pkgPath), bin), version: pkg.version };
+    } catch {
+      // try the next place
+    }
+  }
+  return null;
+}
+
+function toolVersion(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return (r.stdout || r.stderr || '').trim();
+}
+
+// ---------------------------------------------------------------- output
+const fmtS = (ms) => (ms / 1000).toFixed(3);
+const fmtMB = (kb) => (kb === null ? 'n/a' : (kb / 1024).toFixed(0));
+const fmtCpu = (ms) => (ms === null ? 'n/a' : (ms / 1000).toFixed(2));
+
+function table(rows, header) {
+  const cells = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const cli = path.join(o.root, 'bin', 'dockerlint.js');
+  if (!fs.existsSync(path.join(o.root, 'dist', 'cli.js'))) throw new Error(`${o.root}/dist/cli.js is missing: run npm run build first`);
+  const dfl = o.compare ? findDockerfilelint(o.root) : null;
+  const shellcheck = o.compare ? which('shellcheck') : null;
+
+  console.log(`dockerlint benchmark (${o.root === REPO ? 'this checkout' : o.root})`);
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`);
+  console.log(`peak RSS: ${RSS_METHOD === 'time' ? 'GNU /usr/bin/time -f %M' : 'process.resourceUsage().maxRSS via bench/rss-hook.cjs (Node children only)'}`);
+  if (o.compare) {
+    console.log(`dockerfilelint: ${dfl ? `${dfl.version} (one process, every Dockerfile as an argument: it has no folder mode)` : 'not installed (npm install -E -D dockerfilelint@1.8.0); skipped'}`);
+    console.log(`shellcheck: ${shellcheck ? `${toolVersion(shellcheck, ['--version']).split('\n').find((l) => l.startsWith('version')) ?? '?'} (one process, every script as an argument, -f json)` : 'not on PATH; skipped'}`);
+  }
+  console.log(`corpora: ${o.dir} (seed ${o.seed}); sizes ${o.sizes.join(', ')}; warm-up ${o.warmup ? 'on' : 'off'}`);
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`load average at start: ${load()}${os.loadavg()[0] > os.cpus().length / 2 ? '  (busy machine: wall times will be noisy; cpu s is steadier)' : ''}\n`);
+
+  const results = { machine: { cores: os.cpus().length, node: process.version, rss: RSS_METHOD }, floor: null, startup: null, sizes: {} };
+  fs.mkdirSync(o.dir, { recursive: true });
+  const floor = await measure('node -e 0', process.execPath, ['-e', '0'], { cwd: o.dir, runs: o.floorRuns, warmup: o.warmup, node: true });
+  results.floor = floor;
+  const version = await measure('dockerlint --version', process.execPath, [cli, '--version'], { cwd: o.dir, runs: o.floorRuns, warmup: o.warmup, node: true });
+  results.startup = version;
+  process.stderr.write('\n');
+
+  const rows = [];
+  const addRow = (corpus, r, files, note = '') => {
+    rows.push([
+      corpus,
+      r.label,
+      files,
+      r.runs,
+      fmtS(r.median),
+      fmtS(r.min),
+      fmtS(r.max),
+      fmtCpu(r.cpuMedian),
+      files ? ((files * 1000) / r.median).toFixed(0) : '-',
+      files ? (r.median / files).toFixed(2) : '-',
+      fmtMB(r.rssKB),
+      note || r.codes.join('/'),
+    ]);
+  };
+  addRow('-', floor, 0);
+  addRow('-', version, 0);
+
+  for (const size of o.sizes) {
+    const runs = o.runsFor(size);
+    const dir = path.join(o.dir, size === 'small' ? 'small' : `mono-${size}`);
+    const t0 = performance.now();
+    const stats = size === 'small' ? writeSmall(dir, o.seed) : writeMonorepo(dir, Number(size), o.seed);
+    const dfDir = `${dir}-dockerfiles`;
+    writeDockerfileOnly(dir, dfDir, stats.dockerfiles);
+    process.stderr.write(`${size}: ${stats.dockerfiles.length} Dockerfiles (${stats.dockerfileLines} lines), ${stats.scripts.length} scripts (${stats.scriptLines} lines), ${stats.heredocEntrypoints} heredoc entrypoints, ${stats.broken} broken; written in ${fmtS(performance.now() - t0)} s `);
+    const corpus = size === 'small' ? 'small' : `${size} ctx`;
+    const files = stats.dockerfiles.length + stats.scripts.length;
+    const r = { stats, runs };
+    // Exit 2 (an input-error, e.g. an entrypoint that cannot be followed) is still a full run.
+    const lintOk = (c) => c === 0 || c === 1 || c === 2;
+    r.dockerlint = await measure('dockerlint', process.execPath, [cli, '.', '--format', 'json'], { cwd: dir, runs, warmup: o.warmup, node: true, okCode: lintOk });
+    addRow(corpus, r.dockerlint, files);
+    r.dockerlintDf = await measure('dockerlint (Dockerfiles only)', process.execPath, [cli, '.', '--format', 'json'], { cwd: dfDir, runs, warmup: o.warmup, node: true, okCode: lintOk });
+    addRow(corpus, r.dockerlintDf, stats.dockerfiles.length);
+    if (dfl) {
+      r.dockerfilelint = await measure('dockerfilelint', process.execPath, [dfl.bin, '-o', 'json', ...stats.dockerfiles], { cwd: dir, runs, warmup: o.warmup, node: true, okCode: (c) => c !== null });
+      if (/Invalid input/.test(r.dockerfilelint.stderr)) throw new Error(`dockerfilelint: ${r.dockerfilelint.stderr}`);
+      addRow(corpus, r.dockerfilelint, stats.dockerfiles.length, 'exit=#issues');
+    }
+    if (shellcheck && stats.scripts.length > 0) {
+      // shellcheck takes minutes on the big corpora: its warm-up (the page cache is warm from the
+      // runs above anyway) is skipped there.
+      const scWarm = o.warmup && stats.scripts.length <= 200;
+      r.shellcheck = await measure('shellcheck (scripts only)', shellcheck, ['-f', 'json', ...stats.scripts], { cwd: dir, runs, warmup: scWarm });
+      addRow(corpus, r.shellcheck, stats.scripts.length);
+    }
+    results.sizes[size] = r;
+    process.stderr.write('\n');
+  }
+
+  console.log(table(rows, ['corpus', 'command', 'files', 'runs', 'median s', 'min s', 'max s', 'cpu s', 'files/s', 'ms/file', 'peak MB', 'exit']));
+
+  // ---------------------------------------------------------------- ratios and targets
+  console.log('\nratios (medians)');
+  const targets = [];
+  const floorMs = floor.median;
+  for (const size of o.sizes) {
+    const r = results.sizes[size];
+    const parts = [`  ${size === 'small' ? 'small  ' : `${size.padEnd(5)}ctx`}: dockerlint / node -e 0 = ${(r.dockerlint.median / floorMs).toFixed(1)}x`];
+    if (r.dockerfilelint) {
+      const a = r.dockerlintDf.median / r.stats.dockerfiles.length;
+      const b = r.dockerfilelint.median / r.stats.dockerfiles.length;
+      parts.push(`per Dockerfile dockerlint ${a.toFixed(2)} ms vs dockerfilelint ${b.toFixed(2)} ms (dockerfilelint / dockerlint = ${(b / a).toFixed(2)}x)`);
+    }
+    if (r.shellcheck) parts.push(`shellcheck / dockerlint = ${(r.shellcheck.median / r.dockerlint.median).toFixed(1)}x`);
+    console.log(parts.join('; '));
+  }
+  const s = results.sizes;
+  const verdict = (name, ok, detail) => targets.push({ name, ok, detail });
+  if (s.small) verdict('one context cold within 2x of node -e 0', s.small.dockerlint.median <= 2 * floorMs, `${fmtS(s.small.dockerlint.median)} s vs ${fmtS(floorMs)} s = ${(s.small.dockerlint.median / floorMs).toFixed(1)}x`);
+  if (s['1000']) verdict('1,000 contexts under 4 s wall', s['1000'].dockerlint.median < 4000, `${fmtS(s['1000'].dockerlint.median)} s`);
+  // Throughput targets are judged on the biggest monorepo measured (one context is all start-up).
+  const big = ['3000', '1000', '100'].find((k) => s[k]?.shellcheck);
+  if (big) {
+    const x = s[big].shellcheck.median / s[big].dockerlint.median;
+    verdict('at least 10x faster than shellcheck', x >= 10, `shellcheck / dockerlint = ${x.toFixed(1)}x at ${big}`);
+  }
+  const bigDf = ['3000', '1000', '100'].find((k) => s[k]?.dockerfilelint);
+  if (bigDf) {
+    const x = s[bigDf].dockerfilelint.median / s[bigDf].dockerlintDf.median;
+    verdict('Dockerfile-only at least as fast as dockerfilelint per file', x >= 1, `dockerfilelint / dockerlint = ${x.toFixed(2)}x at ${bigDf}`);
+  }
+  const rssAll = [version, ...Object.values(s).flatMap((r) => [r.dockerlint, r.dockerlintDf])].map((r) => r.rssKB).filter((x) => x !== null);
+  if (rssAll.length) verdict('peak RSS under 300 MB', Math.max(...rssAll) < 300 * 1024, `max ${fmtMB(Math.max(...rssAll))} MB`);
+  const mono = ['100', '1000', '3000'].filter((k) => s[k]);
+  if (mono.length >= 2) {
+    // Cost per context with the fixed start-up (one small context) taken out.
+    const fixed = s.small ? s.small.dockerlint.median : version.median;
+    const per = mono.map((k) => ({ k, ms: (s[k].dockerlint.median - fixed) / (Number(k) - (s.small ? 1 : 0)) }));
+    const lo = Math.min(...per.map((p) => p.ms));
+    const hi = Math.max(...per.map((p) => p.ms));
+    verdict('linear growth 100 / 1,000 / 3,000', hi / lo <= 1.3, `${per.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms/ctx`).join(', ')} (max/min ${(hi / lo).toFixed(2)}, limit 1.3)`);
+  }
+  console.log(`\nload average at end: ${load()}`);
+  console.log('\ntargets');
+  for (const t of targets) console.log(`  [${t.ok ? 'met' : 'NOT met'}] ${t.name}: ${t.detail}`);
+  results.targets = targets;
+
+  if (o.json) {
+    fs.writeFileSync(o.json, `${JSON.stringify(results, (k, v) => (k === 'stderr' ? undefined : v), 2)}\n`);
+    console.log(`\nwrote ${o.json}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`\nbench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
