@@ -12,7 +12,9 @@ import { stagePath, type CopyOp, type Stage } from './image.js';
 export type FileOrigin =
   | { kind: 'context'; contextPath: string; op: CopyOp; via: CopyOp[] }
   | { kind: 'heredoc'; heredoc: Heredoc; op: CopyOp; via: CopyOp[] }
-  | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] };
+  | { kind: 'remote'; why: string; op: CopyOp; via: CopyOp[] }
+  /** Produced by RUN in an earlier stage and copied with `COPY --from`. */
+  | { kind: 'built'; stage: string; op: CopyOp; via: CopyOp[] };
 
 export interface ResolvedCommand {
   /** The absolute path in the image. */
@@ -110,6 +112,11 @@ export class ImageFs {
           for (const c of candidates) {
             const inner = this.lookup(src.stage, c, depth + 1);
             if (inner) return { ...inner, via: [op, ...inner.via] };
+          }
+          // Not copied into that stage from the context: made there by a RUN (a compiled binary,
+          // a generated script). It is in the image; its content is not known.
+          if (candidates.length > 0) {
+            return { kind: 'built', stage: src.stage.name ?? String(src.stage.index), op, via: [] };
           }
           break;
         }

@@ -240,6 +240,11 @@ async function scriptStep(
 ): Promise<Arg[] | null> {
   const a0 = argv[0] as Arg;
   const origin = resolved.origin;
+  if (origin.kind === 'built') {
+    // A build artifact (usually a compiled binary): the main process, content unknown.
+    launch.steps.push({ kind: 'program', name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
   if (origin.kind === 'remote') {
     launch.steps.push({ kind: 'unknown', reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
     return null;
