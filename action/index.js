@@ -2849,7 +2849,15 @@ var init_context_fs = __esm({
           return false;
         }
       }
+      stats = /* @__PURE__ */ new Map();
       stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
         const n = _ContextFs.normalize(rel);
         if (n !== null && this.isIgnored(n)) {
           this.ignoredHits.add(n);
@@ -9557,6 +9565,9 @@ var init_image_fs = __esm({
                 const inner = this.lookup(src.stage, c, depth + 1);
                 if (inner) return { ...inner, via: [op, ...inner.via] };
               }
+              if (candidates.length > 0) {
+                return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };
+              }
               break;
             }
             case "remote": {
@@ -10420,6 +10431,10 @@ function skipInitOptions(name, args) {
 async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
   const a0 = argv[0];
   const origin = resolved.origin;
+  if (origin.kind === "built") {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
   if (origin.kind === "remote") {
     launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
     return null;
@@ -10611,28 +10626,40 @@ async function load() {
     return { go, fn };
   };
   let runtime = start();
-  return {
-    parse(source, dialect) {
-      let json;
-      try {
-        const out = runtime.fn(source, dialect);
-        if (typeof out !== "string") throw new Error("the Go runtime exited");
-        json = out;
-      } catch (err) {
-        const timers = runtime.go._scheduledTimeouts;
-        if (timers) {
-          for (const timer of timers.values()) clearTimeout(timer);
-          timers.clear();
-        }
-        runtime = start();
-        const message = err instanceof Error ? err.message : String(err);
-        return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
-      }
-      const result = JSON.parse(json);
-      if (!ASCII.test(source)) toUtf16(result, source);
-      return result;
+  const cache = /* @__PURE__ */ new Map();
+  const CACHE_LIMIT = 1e3;
+  const parseOnce = (source, dialect) => {
+    const key = `${dialect}\0${source}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = parseFresh(source, dialect);
+    if (source.length < 8 * 1024) {
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
+      cache.set(key, result);
     }
+    return result;
   };
+  function parseFresh(source, dialect) {
+    let json;
+    try {
+      const out = runtime.fn(source, dialect);
+      if (typeof out !== "string") throw new Error("the Go runtime exited");
+      json = out;
+    } catch (err) {
+      const timers = runtime.go._scheduledTimeouts;
+      if (timers) {
+        for (const timer of timers.values()) clearTimeout(timer);
+        timers.clear();
+      }
+      runtime = start();
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+    }
+    const result = JSON.parse(json);
+    if (!ASCII.test(source)) toUtf16(result, source);
+    return result;
+  }
+  return { parse: parseOnce };
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -19797,22 +19824,14 @@ function workerCount(files, env3) {
   if (forced !== void 0 && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
   if (files < PARALLEL_THRESHOLD) return 0;
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  return Math.max(0, Math.min(cores, 8, Math.ceil(files / 8)));
+  return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
 }
-function lintInWorkers(moduleUrl, setup, inputs, count, onDone) {
-  return new Promise((resolve5, reject) => {
-    const findings = [];
-    let next = 0;
+async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
+  const findings = [];
+  let next = 0;
+  const workersDone = new Promise((resolve5, reject) => {
     let running = 0;
-    let failed = false;
-    const feed = (w) => {
-      const input2 = inputs[next++];
-      if (input2) w.postMessage({ input: input2 });
-      else {
-        void w.terminate();
-        if (--running === 0 && !failed) resolve5(findings);
-      }
-    };
+    if (count === 0) resolve5();
     for (let i = 0; i < count; i++) {
       const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
       running++;
@@ -19822,15 +19841,23 @@ function lintInWorkers(moduleUrl, setup, inputs, count, onDone) {
           findings.push(...msg.findings);
           if (current) onDone(current);
         }
-        current = inputs[next] ?? null;
-        feed(w);
+        current = inputs[next++] ?? null;
+        if (current) w.postMessage({ input: current });
+        else {
+          void w.terminate();
+          if (--running === 0) resolve5();
+        }
       });
-      w.on("error", (e) => {
-        failed = true;
-        reject(e);
-      });
+      w.on("error", reject);
     }
   });
+  for (let input2 = inputs[next++]; input2; input2 = inputs[next++]) {
+    findings.push(...await lintHere(input2));
+    onDone(input2);
+    await new Promise((r) => setImmediate(r));
+  }
+  await workersDone;
+  return findings;
 }
 
 // src/discovery.ts
@@ -20108,26 +20135,26 @@ async function run(rawArgv, io) {
   const reportUnusedSuppressions = !!args["report-unused-suppressions"];
   const explicitContext = args.context ? path11.resolve(io.cwd, String(args.context)) : null;
   const target = args.target ? String(args.target) : null;
+  const lintHere = (input2) => lintFile(input2, {
+    cwd: io.cwd,
+    shell,
+    compose,
+    severities,
+    reportUnusedSuppressions,
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...contextOption(explicitContext ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
+    ...target ? { target } : {}
+  });
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
     const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
-    findings.push(...await lintInWorkers(new URL(import.meta.url), setup, onDisk2, workers, (i) => progress.update(path11.relative(io.cwd, i.path))));
+    const show = (i) => progress.update(path11.relative(io.cwd, i.path));
+    findings.push(...await lintInWorkers(new URL(import.meta.url), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
     progress.update(input2.path === "-" ? "-" : path11.relative(io.cwd, input2.path));
-    findings.push(
-      ...await lintFile(input2, {
-        cwd: io.cwd,
-        shell,
-        compose,
-        severities,
-        reportUnusedSuppressions,
-        baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-        ...contextOption(explicitContext ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
-        ...target ? { target } : {}
-      })
-    );
+    findings.push(...await lintHere(input2));
   }
   progress.done();
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));

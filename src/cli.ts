@@ -249,26 +249,27 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const reportUnusedSuppressions = !!args['report-unused-suppressions'];
   const explicitContext = args.context ? path.resolve(io.cwd, String(args.context)) : null;
   const target = args.target ? String(args.target) : null;
+  const lintHere = (input: LintInput): Promise<Finding[]> =>
+    lintFile(input, {
+      cwd: io.cwd,
+      shell,
+      compose,
+      severities,
+      reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      ...contextOption(explicitContext ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
+      ...(target ? { target } : {}),
+    });
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
     const onDisk = inputs.filter((i) => i.path !== '-');
     const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
-    findings.push(...(await lintInWorkers(new URL(import.meta.url), setup, onDisk, workers, (i) => progress.update(path.relative(io.cwd, i.path)))));
+    const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
+    findings.push(...(await lintInWorkers(new URL(import.meta.url), setup, onDisk, workers, lintHere, show)));
   }
   for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
     progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
-    findings.push(
-      ...(await lintFile(input, {
-        cwd: io.cwd,
-        shell,
-        compose,
-        severities,
-        reportUnusedSuppressions,
-        baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-        ...contextOption(explicitContext ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
-        ...(target ? { target } : {}),
-      })),
-    );
+    findings.push(...(await lintHere(input)));
   }
   progress.done();
   // A script used by several Dockerfiles is reported once per finding.

@@ -33,33 +33,28 @@ export function workerCount(files: number, env: Record<string, string | undefine
   if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
   if (files < PARALLEL_THRESHOLD) return 0;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(0, Math.min(cores, 8, Math.ceil(files / 8)));
+  // This thread lints too: one worker fewer than cores.
+  return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
 }
 
 /**
  * Lints `inputs` on `count` workers running `moduleUrl` (the CLI module, which starts a worker
- * loop when loaded as a worker). `onDone` is called for each file as it finishes.
+ * loop when loaded as a worker) and on this thread too (`lintHere`), all taking files from one
+ * queue. `onDone` is called for each file as it finishes.
  */
-export function lintInWorkers(
+export async function lintInWorkers(
   moduleUrl: URL,
   setup: WorkerSetup,
   inputs: LintInput[],
   count: number,
+  lintHere: (input: LintInput) => Promise<Finding[]>,
   onDone: (input: LintInput) => void,
 ): Promise<Finding[]> {
-  return new Promise((resolve, reject) => {
-    const findings: Finding[] = [];
-    let next = 0;
+  const findings: Finding[] = [];
+  let next = 0;
+  const workersDone = new Promise<void>((resolve, reject) => {
     let running = 0;
-    let failed = false;
-    const feed = (w: Worker): void => {
-      const input = inputs[next++];
-      if (input) w.postMessage({ input });
-      else {
-        void w.terminate();
-        if (--running === 0 && !failed) resolve(findings);
-      }
-    };
+    if (count === 0) resolve();
     for (let i = 0; i < count; i++) {
       const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
       running++;
@@ -69,13 +64,23 @@ export function lintInWorkers(
           findings.push(...msg.findings);
           if (current) onDone(current);
         }
-        current = inputs[next] ?? null;
-        feed(w);
+        current = inputs[next++] ?? null;
+        if (current) w.postMessage({ input: current });
+        else {
+          void w.terminate();
+          if (--running === 0) resolve();
+        }
       });
-      w.on('error', (e) => {
-        failed = true;
-        reject(e);
-      });
+      w.on('error', reject);
     }
   });
+  // This thread works through the same queue while the workers start and run.
+  for (let input = inputs[next++]; input; input = inputs[next++]) {
+    findings.push(...(await lintHere(input)));
+    onDone(input);
+    // Let worker messages in between files.
+    await new Promise((r) => setImmediate(r));
+  }
+  await workersDone;
+  return findings;
 }

@@ -84,7 +84,17 @@ export class ContextFs {
     }
   }
 
+  private readonly stats = new Map<string, ContextEntry>();
+
   stat(rel: string): ContextEntry {
+    const cached = this.stats.get(rel);
+    if (cached !== undefined) return cached;
+    const entry = this.statUncached(rel);
+    this.stats.set(rel, entry);
+    return entry;
+  }
+
+  private statUncached(rel: string): ContextEntry {
     const n = ContextFs.normalize(rel);
     if (n !== null && this.isIgnored(n)) {
       this.ignoredHits.add(n);

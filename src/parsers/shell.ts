@@ -80,8 +80,23 @@ async function load(): Promise<ShellParser> {
   };
   let runtime = start();
 
-  return {
-    parse(source: string, dialect: Dialect): ShellParseResult {
+  // The same texts come back often in a monorepo (shared entrypoints, boilerplate RUN lines):
+  // results are kept, read-only, for the next caller.
+  const cache = new Map<string, ShellParseResult>();
+  const CACHE_LIMIT = 1000;
+  const parseOnce = (source: string, dialect: Dialect): ShellParseResult => {
+    const key = `${dialect}\u0000${source}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = parseFresh(source, dialect);
+    if (source.length < 8 * 1024) {
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+      cache.set(key, result);
+    }
+    return result;
+  };
+
+  function parseFresh(source: string, dialect: Dialect): ShellParseResult {
       let json: string;
       try {
         const out: unknown = runtime.fn(source, dialect);
@@ -105,8 +120,9 @@ async function load(): Promise<ShellParser> {
       const result = JSON.parse(json) as ShellParseResult;
       if (!ASCII.test(source)) toUtf16(result, source);
       return result;
-    },
-  };
+  }
+
+  return { parse: parseOnce };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
