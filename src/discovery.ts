@@ -53,13 +53,26 @@ export function discover(inputs: string[], cwd: string): Discovery {
       continue;
     }
     if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk(abs, [], files);
+    else if (st.isDirectory()) walk(abs, [], files, realOrSelf(abs));
     else problems.push({ path: input, message: 'not a regular file or folder' });
   }
   return { files: [...files].sort(), problems };
 }
 
-function walk(dir: string, scopes: IgnoreScope[], out: Set<string>): void {
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Walks `dir` (inside the folder the user named, whose real path is `top`). A symlinked
+ * Dockerfile is kept only when it resolves inside `top`: a link met while walking must not make
+ * dockerlint read (and quote) a file from elsewhere.
+ */
+function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -84,8 +97,12 @@ function walk(dir: string, scopes: IgnoreScope[], out: Set<string>): void {
     const abs = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk(abs, here, out);
+      walk(abs, here, out, top);
     } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
+      if (e.isSymbolicLink()) {
+        const real = realOrSelf(abs);
+        if (real !== top && !real.startsWith(top + path.sep)) continue;
+      }
       out.add(abs);
     }
   }

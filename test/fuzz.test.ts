@@ -377,6 +377,10 @@ interface Case {
  *     `exit 0` ends the script): the finding names the sourcing script but carries the sourced
  *     file's span, and its label/message text is sliced from the wrong file. Workaround: `exit` in
  *     the generated lib.sh becomes `true`.
+ *  5. U+0081 in shell text: mvdan/sh uses rune 0x81 internally as its escaped-newline marker, so a
+ *     literal U+0081 counts as a line break and disappears (`x\u0081y z` ends with `xy z`; after
+ *     `\u0081` at the start of line 2, findings are on line 3 of a 2-line script). Workaround:
+ *     U+0081 is dropped from generated text.
  */
 let SKIP_KNOWN_BUGS = process.env.FUZZ_KNOWN_BUGS !== '1';
 
@@ -388,10 +392,19 @@ function withoutKnownBugs(c: Case): Case {
     for (let i = 0; i < d.length; i++) if (d[i] !== 0x0d || d[i + 1] === 0x0a) out.push(d[i] as number);
     return Buffer.from(out);
   };
+  const noU0081 = (d: string | Buffer): string | Buffer => {
+    if (typeof d === 'string') return d.replace(/\u0081/g, '');
+    const out: number[] = [];
+    for (let i = 0; i < d.length; i++) {
+      if (d[i] === 0xc2 && d[i + 1] === 0x81) i++;
+      else out.push(d[i] as number);
+    }
+    return Buffer.from(out);
+  };
   return {
-    dockerfile: noLoneCr(c.dockerfile),
-    script: c.script,
-    ...(c.lib !== undefined ? { lib: c.lib.replace(/\bexit\b/g, 'true') } : {}),
+    dockerfile: noU0081(noLoneCr(c.dockerfile)),
+    script: noU0081(c.script),
+    ...(c.lib !== undefined ? { lib: (noU0081(c.lib) as string).replace(/\bexit\b/g, 'true') } : {}),
   };
 }
 
@@ -572,5 +585,9 @@ describe('known bugs found by fuzzing (test.failing: flip to test once fixed in 
       script: '#!/bin/sh\n{\n. /usr/local/bin/lib.sh\n}\nexec "$@"\n',
       lib: '#!/bin/sh\nexit 0\n',
     });
+  });
+  // 5. missing-exec-args at entrypoint.sh:3:3 of a 2-line script: U+0081 counted as a line break.
+  test.failing('U+0081 in a script does not shift lines', async () => {
+    await check({ dockerfile: entry, script: '#!/bin/sh\n\u0081 x\n' });
   });
 });

@@ -161,9 +161,9 @@ describe('nothing outside the build context is read', () => {
   // `.dockerignore` and `<Dockerfile>.dockerignore` files are read with fs.statSync/readFileSync
   // on their path in the context, following a symlink to anywhere (here ../secret.txt and
   // ../outside/run.sh). They should go through the same realpath check as every other context
-  // read. test.failing keeps the suite green until it is fixed: then flip these to `test`.
+  // read. Fixed: they go through a realpath check (inside the context, or beside the Dockerfile).
   for (const name of IGNORE_TRAPS) {
-    test.failing(`${name} with its .dockerignore symlinked outside: not followed`, async () => {
+    test(`${name} with its .dockerignore symlinked outside: not followed`, async () => {
       const { result: findings, opened } = await watchingFs(() => lintFile({ path: path.join(ignoreCtx, name) }, { cwd: ignoreCtx, shell }));
       expect(opened).toEqual([]);
       expect(leaks(JSON.stringify(findings))).toBe(false);
@@ -174,8 +174,9 @@ describe('nothing outside the build context is read', () => {
   // lintFile reads them wherever they point, so `Dockerfile -> ../secret` in a linted folder is
   // read and quoted (`/bin/sh -c "echo SECRET..."`). Docker resolves a Dockerfile symlink inside
   // the context only. A policy call for the lead (an explicit `dockerlint ../x/Dockerfile` is
-  // fine; a symlink met while walking a folder is the trap): test.failing until decided/fixed.
-  test.failing('a Dockerfile-named symlink to a file outside the linted folder is not read', async () => {
+  // fine; a symlink met while walking a folder is the trap). Fixed: a symlink met while walking
+  // is kept only when it resolves inside the folder being walked.
+  test('a Dockerfile-named symlink to a file outside the linted folder is not read', async () => {
     const repo = path.join(top, 'repo-with-link');
     fs.mkdirSync(repo, { recursive: true });
     fs.writeFileSync(path.join(top, 'outside.Dockerfile'), `FROM alpine\nCMD echo ${SECRET_TEXT}\n`);

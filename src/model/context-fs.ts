@@ -193,9 +193,14 @@ function loadDockerignore(root: string, dockerfilePath: string | null): { matche
   for (const c of candidates) {
     let text: string;
     try {
-      const st = fs.statSync(c.file);
+      // Read only what stays inside the context, or beside the Dockerfile: never through a
+      // symlink that leads elsewhere.
+      const real = fs.realpathSync(c.file);
+      const allowed = [root, dockerfilePath ? fs.realpathSync(path.dirname(dockerfilePath)) : null].filter((d): d is string => d !== null);
+      if (!allowed.some((d) => real === path.join(d, path.basename(real)) || real.startsWith(d + path.sep))) continue;
+      const st = fs.statSync(real);
       if (!st.isFile() || st.size > 1024 * 1024) continue;
-      text = fs.readFileSync(c.file, 'utf8');
+      text = fs.readFileSync(real, 'utf8');
     } catch {
       continue;
     }
