@@ -2761,9 +2761,12 @@ function loadDockerignore(root, dockerfilePath) {
   for (const c of candidates) {
     let text;
     try {
-      const st = fs3.statSync(c.file);
+      const real = fs3.realpathSync(c.file);
+      const allowed = [root, dockerfilePath ? fs3.realpathSync(path3.dirname(dockerfilePath)) : null].filter((d) => d !== null);
+      if (!allowed.some((d) => real === path3.join(d, path3.basename(real)) || real.startsWith(d + path3.sep))) continue;
+      const st = fs3.statSync(real);
       if (!st.isFile() || st.size > 1024 * 1024) continue;
-      text = fs3.readFileSync(c.file, "utf8");
+      text = fs3.readFileSync(real, "utf8");
     } catch {
       continue;
     }
@@ -8880,7 +8883,7 @@ var init_source = __esm({
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
-  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2");
+  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
   const parsed = import_dockerfile_ast.DockerfileParser.parse(forAst);
   const escape4 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
   const directives = parsed.getDirectives().map((d) => ({
@@ -9413,7 +9416,7 @@ function copyOp(stage, inst, stages, lookup, escape4) {
   const cfg = stage.config;
   const dest = path4.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
-  const multi = srcWords.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
+  const multi = srcWords.length > 1;
   return {
     instruction: inst,
     dest,
@@ -9511,9 +9514,9 @@ var init_image_fs = __esm({
         }
         return null;
       }
-      targets(op, name) {
+      targets(op, name, asDir = false) {
         const inside = path5.posix.join(op.dest, name);
-        if (op.destIsDir) return [inside];
+        if (op.destIsDir || asDir) return [inside];
         if (op.destMaybeDir) return [inside, op.dest];
         return [op.dest];
       }
@@ -9531,11 +9534,13 @@ var init_image_fs = __esm({
           const src = op.sources[i];
           if (!src) continue;
           switch (src.kind) {
-            case "context":
-              for (const m of this.contextMatches(src.pattern)) {
+            case "context": {
+              const matches = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches.length > 1;
+              for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path5.posix.basename(m)).includes(p)) {
+                  if (this.targets(op, path5.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -9546,6 +9551,7 @@ var init_image_fs = __esm({
                 }
               }
               break;
+            }
             case "heredoc":
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
@@ -10178,7 +10184,14 @@ var init_script = __esm({
       sourcedGuard(cond) {
         if (cond.length !== 1) return null;
         const s = cond[0];
-        if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
         const name = wordLiteral(s.cmd.args[0]);
         if (name === null) return null;
         const fn = this.functions.get(name);
@@ -10209,7 +10222,7 @@ var init_script = __esm({
         if (name === "exit") {
           if (this.subshell > 0) return { next: [st], returned: [] };
           const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
           return { next: [], returned: [] };
         }
         if (name === "return") {
@@ -10639,7 +10652,8 @@ async function load() {
     }
     return result;
   };
-  function parseFresh(source, dialect) {
+  function parseFresh(original, dialect) {
+    const source = original.includes("") ? original.replace(/\u0081/g, "") : original;
     let json;
     try {
       const out = runtime.fn(source, dialect);
@@ -10818,7 +10832,8 @@ function scriptChain(unit, dockerfile) {
 }
 function atNode(unit, node, dockerfile, message, hint, label) {
   const span = unit.source.spanOf(node.p, node.e);
-  const firstLine2 = span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + snippet(unit, node.p, node.e, 1e3).length } : span;
+  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
+  const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
   return {
     at: { file: unit.source.file.displayPath, span: firstLine2 },
     message,
@@ -10831,19 +10846,23 @@ function atCommand(unit, c, dockerfile, message, hint, label) {
   if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
   const src = c.source;
   const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = src.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
     const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
     chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
   }
   return {
-    at: { file: src.path, span: span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + text.length } : span },
+    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
     message,
     hint,
     chain,
-    label: label ?? (text.length > 60 ? `${text.slice(0, 59)}…` : text)
+    label: label ?? commandText(unit, c)
   };
+}
+function firstPhysicalLine(text, offset) {
+  const end = text.indexOf("\n", offset);
+  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
 }
 function commandText(unit, c, max = 60) {
   if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
@@ -10885,9 +10904,9 @@ var init_entrypoint_crlf = __esm({
       check(ctx) {
         for (const unit of ctx.launch?.scripts ?? []) {
           if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = unit.source.text.split("\n", 1)[0] ?? "";
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
           ctx.report({
-            at: { file: unit.source.file.displayPath, span: { line: 1, column: 1, endLine: 1, endColumn: first.length + 1 } },
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
             message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, "").replace(/\r$/, "")}\\r\`, so the container fails at start with "no such file or directory".`,
             hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.",
             chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
@@ -11002,7 +11021,7 @@ function checkUnit(ctx, unit) {
   const report2 = (node, key, message, hint) => {
     if (reported.has(key)) return;
     reported.add(key);
-    ctx.report("info" in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
+    ctx.report("stmt" in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
   };
   const text = (c) => commandText(unit, c);
   const cmdLine = unit.startedAt;
@@ -11034,7 +11053,7 @@ function checkUnit(ctx, unit) {
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ?? last ?? lastLine(unit);
+    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
     const what = last ? `ends with \`${text(last)}\`, not exec'd` : "ends without running any command";
     const passesArgs = last?.info.args === "quoted" && e.positional === "script";
     const args = unit.receivesArgs && !passesArgs ? ", and the CMD it is given is never run" : "";
@@ -19923,12 +19942,19 @@ function discover(inputs, cwd) {
       continue;
     }
     if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk(abs, [], files);
+    else if (st.isDirectory()) walk(abs, [], files, realOrSelf(abs));
     else problems.push({ path: input2, message: "not a regular file or folder" });
   }
   return { files: [...files].sort(), problems };
 }
-function walk(dir, scopes, out) {
+function realOrSelf(p) {
+  try {
+    return fs2.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+function walk(dir, scopes, out, top2) {
   let entries;
   try {
     entries = fs2.readdirSync(dir, { withFileTypes: true });
@@ -19951,8 +19977,12 @@ function walk(dir, scopes, out) {
     const abs = path2.join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk(abs, here, out);
+      walk(abs, here, out, top2);
     } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
+      if (e.isSymbolicLink()) {
+        const real = realOrSelf(abs);
+        if (real !== top2 && !real.startsWith(top2 + path2.sep)) continue;
+      }
       out.add(abs);
     }
   }

@@ -382,7 +382,7 @@ interface Case {
  *     `\u0081` at the start of line 2, findings are on line 3 of a 2-line script). Workaround:
  *     U+0081 is dropped from generated text.
  */
-let SKIP_KNOWN_BUGS = process.env.FUZZ_KNOWN_BUGS !== '1';
+let SKIP_KNOWN_BUGS = false; // all five were fixed; FUZZ_KNOWN_BUGS is kept for old seeds
 
 function withoutKnownBugs(c: Case): Case {
   if (!SKIP_KNOWN_BUGS) return c;
@@ -549,7 +549,7 @@ describe('fuzz: the whole pipeline on generated build contexts', () => {
   }
 });
 
-describe('known bugs found by fuzzing (test.failing: flip to test once fixed in src/)', () => {
+describe('bugs found by fuzzing, fixed (regression tests)', () => {
   // The reproducers run without the workarounds.
   let saved = SKIP_KNOWN_BUGS;
   beforeAll(() => {
@@ -561,25 +561,25 @@ describe('known bugs found by fuzzing (test.failing: flip to test once fixed in 
   });
   const entry = 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n';
   // 1. cmd-ignored at line 3 of a 2-line file ("the ENTRYPOINT on line 2"): dockerfile-ast breaks lines at the lone CR.
-  test.failing('a lone CR in a Dockerfile keeps findings inside the file', async () => {
+  test('a lone CR in a Dockerfile keeps findings inside the file', async () => {
     await check({ dockerfile: 'FROM a\rENTRYPOINT b\nCMD ["c"]\n', script: '#!/bin/sh\nexec "$@"\n' });
   });
   // 2. entrypoint-crlf at Dockerfile:1:1-1:11 (the FROM line, 16 chars long is line 1; the CR is on line 3).
-  test.failing('a CRLF heredoc entrypoint is reported at the heredoc line', async () => {
+  test('a CRLF heredoc entrypoint is reported at the heredoc line', async () => {
     const dockerfile = 'FROM alpine:3.20\nCOPY --chmod=755 <<EOF /usr/local/bin/entrypoint.sh\n#!/bin/sh\r\nexec "$@"\r\nEOF\nENTRYPOINT ["entrypoint.sh"]\n';
     const findings = await lintFile({ path: path.join(writeCase({ dockerfile, script: '' }), 'Dockerfile') }, { cwd: root, shell });
     expect(findings.filter((f) => f.rule === 'entrypoint-crlf').map((f) => f.line)).toEqual([3]);
   });
   // 3. missing-exec-args at entrypoint.sh:2:1-2:8 on the 6-character line `echo \`, both when the
   //    backslash ends the file and when the command goes on on the next line.
-  test.failing('a script ending in a backslash without a newline keeps spans inside the line', async () => {
+  test('a script ending in a backslash without a newline keeps spans inside the line', async () => {
     await check({ dockerfile: entry, script: '#!/bin/sh\necho \\' });
   });
-  test.failing('a command continued over two lines ends on its last line', async () => {
+  test('a command continued over two lines ends on its last line', async () => {
     await check({ dockerfile: entry, script: '#!/bin/sh\necho \\\n  hi\n' });
   });
   // 4. missing-exec-args at entrypoint.sh:2:1-2:7 labelled "{" (lib.sh's `exit 0` span, in the wrong file).
-  test.failing('a path that ends in a sourced file is reported in that file', async () => {
+  test('a path that ends in a sourced file is reported in that file', async () => {
     await check({
       dockerfile: 'FROM alpine:3.20\nCOPY . /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n',
       script: '#!/bin/sh\n{\n. /usr/local/bin/lib.sh\n}\nexec "$@"\n',
@@ -587,7 +587,7 @@ describe('known bugs found by fuzzing (test.failing: flip to test once fixed in 
     });
   });
   // 5. missing-exec-args at entrypoint.sh:3:3 of a 2-line script: U+0081 counted as a line break.
-  test.failing('U+0081 in a script does not shift lines', async () => {
+  test('U+0081 in a script does not shift lines', async () => {
     await check({ dockerfile: entry, script: '#!/bin/sh\n\u0081 x\n' });
   });
 });

@@ -57,9 +57,9 @@ export class ImageFs {
     return null;
   }
 
-  private targets(op: CopyOp, name: string): string[] {
+  private targets(op: CopyOp, name: string, asDir = false): string[] {
     const inside = path.posix.join(op.dest, name);
-    if (op.destIsDir) return [inside];
+    if (op.destIsDir || asDir) return [inside];
     if (op.destMaybeDir) return [inside, op.dest];
     return [op.dest];
   }
@@ -79,11 +79,15 @@ export class ImageFs {
       const src = op.sources[i];
       if (!src) continue;
       switch (src.kind) {
-        case 'context':
-          for (const m of this.contextMatches(src.pattern)) {
+        case 'context': {
+          const matches = this.contextMatches(src.pattern);
+          // `COPY run-*.sh /usr/local/bin/run.sh`: one match is copied to that name, several
+          // need a folder.
+          const asDir = hasGlob(src.pattern) && matches.length > 1;
+          for (const m of matches) {
             const entry = this.context.stat(m);
             if (entry?.kind === 'file') {
-              if (this.targets(op, path.posix.basename(m)).includes(p)) {
+              if (this.targets(op, path.posix.basename(m), asDir).includes(p)) {
                 return { kind: 'context', contextPath: m, op, via: [] };
               }
             } else if (entry?.kind === 'dir' && under !== null && under !== '') {
@@ -94,6 +98,7 @@ export class ImageFs {
             }
           }
           break;
+        }
         case 'heredoc':
           if (this.targets(op, src.heredoc.name).includes(p)) return { kind: 'heredoc', heredoc: src.heredoc, op, via: [] };
           break;

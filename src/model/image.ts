@@ -266,7 +266,9 @@ function copyOp(stage: Stage, inst: Instruction, stages: Stage[], lookup: VarLoo
   const cfg = stage.config;
   const dest = path.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith('/') || rawDest === '.' || rawDest.endsWith('/.');
-  const multi = srcWords.length > 1 || srcWords.some((w) => /[*?[]/.test(w));
+  // A glob that matches several files also makes the destination a folder; that is known only
+  // when the context is listed (ImageFs), so here only several source words count.
+  const multi = srcWords.length > 1;
   return {
     instruction: inst,
     dest,

@@ -49,6 +49,8 @@ export interface Ending {
   last: CommandAt | null;
   /** The `exit` statement, for `exit` endings. */
   exitStmt: Stmt | null;
+  /** The file the `exit` is in (null: the script itself). */
+  exitSource?: CommandSource | null;
   /** `exit`'s status word as written (`0`, `1`, `$?`), null for a bare exit or the script end. */
   exitCode: string | null;
   /** `"$@"` (or a mangled form) run as a child process on this path, not exec'd. */
@@ -276,7 +278,15 @@ class Walker {
   private sourcedGuard(cond: Stmt[]): 'true' | 'false' | null {
     if (cond.length !== 1) return null;
     const s = cond[0];
-    if (!s || s.cmd?.type !== 'CallExpr' || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+    if (!s) return null;
+    // `[ "${BASH_SOURCE[0]}" = "$0" ]` (either order, `==`, `[[ ]]`): true when run, not sourced.
+    const text = this.source.slice(s.p[2], s.e[2]);
+    const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+    if (self && s.cmd?.type !== 'BinaryCmd') {
+      const equal = (self[2] ?? self[3]) !== '!=';
+      return equal !== s.negated ? 'true' : 'false';
+    }
+    if (s.cmd?.type !== 'CallExpr' || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
     const name = wordLiteral(s.cmd.args[0]);
     if (name === null) return null;
     const fn = this.functions.get(name);
@@ -308,7 +318,7 @@ class Walker {
     if (name === 'exit') {
       if (this.subshell > 0) return { next: [st], returned: [] };
       const code = call.args[1] ? sliceWord(call.args[1]) : null;
-      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+      this.endings.push({ kind: 'exit', last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
       return { next: [], returned: [] };
     }
     if (name === 'return') {

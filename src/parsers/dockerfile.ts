@@ -78,7 +78,11 @@ const HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
 export function parseDockerfile(file: SourceFile): DockerfileAst {
   const problems: ParseProblem[] = [];
   // Trap: `<< 'EOF'` — hand dockerfile-ast `<<'EOF' ` (same length, so positions hold).
-  const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, '<<$1$3$2');
+  // Trap: a lone CR is a line break to dockerfile-ast but not to Docker (or to our positions):
+  // hand it over as a blank.
+  const forAst = file.text
+    .replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, '<<$1$3$2')
+    .replace(/\r(?!\n)/g, ' ');
   const parsed = DockerfileParser.parse(forAst);
   const escape = parsed.getEscapeCharacter() === '`' ? '`' : '\\';
   const directives: Directive[] = parsed.getDirectives().map((d) => ({

@@ -96,7 +96,10 @@ async function load(): Promise<ShellParser> {
     return result;
   };
 
-  function parseFresh(source: string, dialect: Dialect): ShellParseResult {
+  function parseFresh(original: string, dialect: Dialect): ShellParseResult {
+    // mvdan/sh uses U+0081 internally as its escaped-newline marker: hand over another character
+    // of the same UTF-8 and UTF-16 length so positions stay the same.
+    const source = original.includes('\u0081') ? original.replace(/\u0081/g, '\u0082') : original;
       let json: string;
       try {
         const out: unknown = runtime.fn(source, dialect);

@@ -17,9 +17,9 @@ export default defineRule({
   check(ctx) {
     for (const unit of ctx.launch?.scripts ?? []) {
       if (unit.kind !== 'file' || !unit.crlf) continue;
-      const first = unit.source.text.split('\n', 1)[0] ?? '';
+      const first = (unit.source.text.split('\n', 1)[0] ?? '').replace(/\r$/, '');
       ctx.report({
-        at: { file: unit.source.file.displayPath, span: { line: 1, column: 1, endLine: 1, endColumn: first.length + 1 } },
+        at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
         message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, '').replace(/\r$/, '')}\\r\`, so the container fails at start with "no such file or directory".`,
         hint: 'Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.',
         chain: scriptChain(unit, ctx.env.dockerfile.displayPath),

@@ -5,6 +5,9 @@
 import type { Position } from '../parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from '../model/launch.js';
 import type { CommandAt } from '../model/script.js';
+
+/** A statement and the file it is in (a command, or an `exit`). */
+export type Located = Pick<CommandAt, 'stmt' | 'source' | 'sourcedVia'>;
 import type { Report } from './rule.js';
 
 /** Source text of a node, on one line, shortened for messages. */
@@ -29,8 +32,9 @@ export function scriptChain(unit: ScriptUnit, dockerfile: string): Evidence[] {
 /** A report at a node of a script, with the chain that leads there. */
 export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, dockerfile: string, message: string, hint: string, label?: string): Report {
   const span = unit.source.spanOf(node.p, node.e);
-  // A finding spans one line at most: the first line of a multi-line statement.
-  const firstLine = span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + snippet(unit, node.p, node.e, 1000).length } : span;
+  // A finding spans one line at most: the first physical line of a multi-line statement.
+  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
+  const firstLine = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
   return {
     at: { file: unit.source.file.displayPath, span: firstLine },
     message,
@@ -44,27 +48,33 @@ export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, doc
  * A report at a command found by the script analysis: in the script itself or in a file it
  * sources, with the `. file` statements in the chain.
  */
-export function atCommand(unit: ScriptUnit, c: CommandAt, dockerfile: string, message: string, hint: string, label?: string): Report {
+export function atCommand(unit: ScriptUnit, c: Located, dockerfile: string, message: string, hint: string, label?: string): Report {
   if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
   const src = c.source;
   const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = src.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
     const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
     chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
   }
   return {
-    at: { file: src.path, span: span.endLine > span.line ? { ...span, endLine: span.line, endColumn: span.column + text.length } : span },
+    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
     message,
     hint,
     chain,
-    label: label ?? (text.length > 60 ? `${text.slice(0, 59)}…` : text),
+    label: label ?? commandText(unit, c),
   };
 }
 
+/** The text from `offset` to the end of its line (without CR). */
+function firstPhysicalLine(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, '');
+}
+
 /** Source text of a command for messages, from whichever file it is in. */
-export function commandText(unit: ScriptUnit, c: CommandAt, max = 60): string {
+export function commandText(unit: ScriptUnit, c: Located, max = 60): string {
   if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
   const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;

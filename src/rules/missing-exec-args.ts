@@ -1,7 +1,7 @@
 import { isErrorExit, type Ending } from '../model/script.js';
 import type { ScriptUnit } from '../model/launch.js';
 import type { Stmt } from '../parsers/shell-ast.js';
-import { atCommand, atNode, commandText, lastLine } from './evidence.js';
+import { atCommand, atNode, commandText, lastLine, type Located } from './evidence.js';
 import type { CommandAt } from '../model/script.js';
 import { defineRule, type RuleContext } from './rule.js';
 
@@ -35,10 +35,10 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
   if (!analysis) return;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const reported = new Set<Stmt | 'end'>();
-  const report = (node: CommandAt | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
+  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
     if (reported.has(key)) return;
     reported.add(key);
-    ctx.report('info' in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
+    ctx.report('stmt' in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
   };
   const text = (c: CommandAt): string => commandText(unit, c);
   const cmdLine = unit.startedAt;
@@ -72,7 +72,7 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ?? last ?? lastLine(unit);
+    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : (last ?? lastLine(unit));
     const what = last ? `ends with \`${text(last)}\`, not exec'd` : 'ends without running any command';
     const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
     const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';

@@ -57,6 +57,11 @@ describe('replaying COPY/ADD', () => {
     expect(resolve('FROM alpine\nWORKDIR /app\nCOPY . .\n', 'scripts/start.sh')).toBe('/app/scripts/start.sh <- scripts/start.sh');
   });
 
+  test('a glob with one match copies to the destination name; several matches need a folder', () => {
+    expect(resolve('FROM alpine\nCOPY docker-entry*.sh /usr/local/bin/run.sh\n', 'run.sh')).toBe('/usr/local/bin/run.sh <- docker-entrypoint.sh');
+    expect(resolve('FROM alpine\nCOPY bin/*.sh /opt/tools\n', '/opt/tools/a.sh')).toBe('/opt/tools/a.sh <- bin/a.sh');
+  });
+
   test('globs in sources', () => {
     expect(resolve('FROM alpine\nCOPY bin/*.sh /usr/bin/\n', 'b.sh')).toBe('/usr/bin/b.sh <- bin/b.sh');
     expect(resolve('FROM alpine\nCOPY bin/*.sh /usr/bin/\n', 'c.txt')).toBeNull();

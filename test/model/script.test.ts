@@ -145,6 +145,12 @@ describe('script endings', () => {
     expect(rootOnly('#!/bin/sh\nexec gosu app "$@"\n')).toEqual([false]);
   });
 
+  test('the `"${BASH_SOURCE[0]}" = "$0"` guard is known to be true at container start', () => {
+    const main = '_main() { exec "$@"; }\n';
+    expect(endings(`#!/bin/bash\n${main}if [ "\${BASH_SOURCE[0]}" = "$0" ]; then\n  _main "$@"\nfi\n`, 'bash')).toEqual(['exec@2 (dynamic) quoted']);
+    expect(endings(`#!/bin/bash\n${main}if [[ "$0" != "$BASH_SOURCE" ]]; then return; fi\n_main "$@"\n`, 'bash')).toEqual(['exec@2 (dynamic) quoted']);
+  });
+
   test('a trap-and-wait supervisor is recognised', () => {
     const a = analyse('#!/bin/sh\ntrap \'kill -TERM "$child"\' TERM\napp &\nchild=$!\nwait "$child"\n');
     expect(a.supervisor).toBe(true);
