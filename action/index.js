@@ -11115,6 +11115,10 @@ function isPlainOs(stage) {
 function lacksBash(stage) {
   return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
 }
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
 var TABLE, PLAIN_OS, NO_BASH;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
@@ -11199,6 +11203,7 @@ var init_root_process = __esm({
         const user = stage.config.user;
         if (user && !user.known) return;
         if (user && !ROOT_USERS.test(user.value)) return;
+        if (isWindowsImage(stage, rootStage(stage))) return;
         const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
         if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
         if (launch.steps.length === 0) return;

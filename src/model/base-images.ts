@@ -53,3 +53,9 @@ export function isPlainOs(stage: { base: string; baseKnown: boolean; baseStage: 
 export function lacksBash(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
   return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
 }
+
+/** Windows images: no root user or PID 1 semantics of Linux; the Linux rules do not apply. */
+export function isWindowsImage(stage: { base: string; config: { shell: { argv: string[] } } }, root: { base: string }): boolean {
+  const shell = (stage.config.shell.argv[0] ?? '').toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}

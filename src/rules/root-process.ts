@@ -1,4 +1,4 @@
-import { knownBaseImage } from '../model/base-images.js';
+import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import type { Step } from '../model/launch.js';
 import { rootStage } from '../model/image.js';
 import { defineRule } from './rule.js';
@@ -27,6 +27,7 @@ export default defineRule({
     const user = stage.config.user;
     if (user && !user.known) return;
     if (user && !ROOT_USERS.test(user.value)) return;
+    if (isWindowsImage(stage, rootStage(stage))) return; // ContainerAdministrator/ContainerUser, not root
     const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
     if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
     if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
