@@ -9487,14 +9487,14 @@ var init_image_fs = __esm({
       context;
       matches = /* @__PURE__ */ new Map();
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
-      lookup(stage, imagePath, depth = 0) {
+      lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
         const p = path5.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
             if (!op) continue;
-            const hit = this.lookupInOp(op, p, depth);
+            const hit = this.lookupInOp(op, p, depth, guess);
             if (hit) return hit;
           }
         }
@@ -9502,15 +9502,12 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        if (name.includes("/")) {
-          const imagePath = path5.posix.resolve(stage.config.workdir, name);
-          const origin = this.lookup(stage, imagePath);
-          return origin ? { imagePath, origin } : null;
-        }
-        for (const dir of stagePath(stage)) {
-          const imagePath = path5.posix.join(dir, name);
-          const origin = this.lookup(stage, imagePath);
-          if (origin) return { imagePath, origin };
+        const candidates = name.includes("/") ? [path5.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path5.posix.join(dir, name));
+        for (const guess of [false, true]) {
+          for (const imagePath of candidates) {
+            const origin = this.lookup(stage, imagePath, 0, guess);
+            if (origin) return { imagePath, origin };
+          }
         }
         return null;
       }
@@ -9528,7 +9525,7 @@ var init_image_fs = __esm({
         }
         return m;
       }
-      lookupInOp(op, p, depth) {
+      lookupInOp(op, p, depth, guess) {
         const under = op.dest === "/" ? p.slice(1) : p.startsWith(op.dest + "/") ? p.slice(op.dest.length + 1) : null;
         for (let i = op.sources.length - 1; i >= 0; i--) {
           const src = op.sources[i];
@@ -9558,20 +9555,25 @@ var init_image_fs = __esm({
             case "stage": {
               const sp = path5.posix.resolve("/", src.pattern);
               const candidates = [];
+              let named = false;
               if (hasGlob(sp)) {
                 const base = path5.posix.basename(p);
                 if ((0, import_picomatch2.default)(path5.posix.basename(sp), { dot: true })(base) && path5.posix.dirname(p) === op.dest) {
                   candidates.push(path5.posix.join(path5.posix.dirname(sp), base));
+                  named = true;
                 }
               } else {
-                if (this.targets(op, path5.posix.basename(sp)).includes(p)) candidates.push(sp);
+                if (this.targets(op, path5.posix.basename(sp)).includes(p)) {
+                  candidates.push(sp);
+                  named = true;
+                }
                 if (under !== null && under !== "") candidates.push(path5.posix.join(sp, under));
               }
               for (const c of candidates) {
-                const inner = this.lookup(src.stage, c, depth + 1);
+                const inner = this.lookup(src.stage, c, depth + 1, guess);
                 if (inner) return { ...inner, via: [op, ...inner.via] };
               }
-              if (candidates.length > 0) {
+              if (named || guess && candidates.length > 0) {
                 return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };
               }
               break;

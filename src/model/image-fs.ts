@@ -28,14 +28,14 @@ export class ImageFs {
   constructor(readonly context: ContextFs) {}
 
   /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
-  lookup(stage: Stage, imagePath: string, depth = 0): FileOrigin | null {
+  lookup(stage: Stage, imagePath: string, depth = 0, guess = false): FileOrigin | null {
     if (depth > 16) return null;
     const p = path.posix.resolve('/', imagePath);
     for (let s: Stage | null = stage; s; s = s.baseStage) {
       for (let i = s.copies.length - 1; i >= 0; i--) {
         const op = s.copies[i];
         if (!op) continue;
-        const hit = this.lookupInOp(op, p, depth);
+        const hit = this.lookupInOp(op, p, depth, guess);
         if (hit) return hit;
       }
     }
@@ -44,15 +44,14 @@ export class ImageFs {
 
   /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
   resolveCommand(stage: Stage, name: string): ResolvedCommand | null {
-    if (name.includes('/')) {
-      const imagePath = path.posix.resolve(stage.config.workdir, name);
-      const origin = this.lookup(stage, imagePath);
-      return origin ? { imagePath, origin } : null;
-    }
-    for (const dir of stagePath(stage)) {
-      const imagePath = path.posix.join(dir, name);
-      const origin = this.lookup(stage, imagePath);
-      if (origin) return { imagePath, origin };
+    const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path.posix.join(dir, name));
+    // First what is known to be there; only then a guess that a folder copied from a build
+    // stage (`COPY --from=build /out/ /app/`) holds it.
+    for (const guess of [false, true]) {
+      for (const imagePath of candidates) {
+        const origin = this.lookup(stage, imagePath, 0, guess);
+        if (origin) return { imagePath, origin };
+      }
     }
     return null;
   }
@@ -73,7 +72,7 @@ export class ImageFs {
     return m;
   }
 
-  private lookupInOp(op: CopyOp, p: string, depth: number): FileOrigin | null {
+  private lookupInOp(op: CopyOp, p: string, depth: number, guess: boolean): FileOrigin | null {
     const under = op.dest === '/' ? p.slice(1) : p.startsWith(op.dest + '/') ? p.slice(op.dest.length + 1) : null;
     for (let i = op.sources.length - 1; i >= 0; i--) {
       const src = op.sources[i];
@@ -105,22 +104,28 @@ export class ImageFs {
         case 'stage': {
           const sp = path.posix.resolve('/', src.pattern);
           const candidates: string[] = [];
+          let named = false;
           if (hasGlob(sp)) {
             const base = path.posix.basename(p);
             if (picomatch(path.posix.basename(sp), { dot: true })(base) && path.posix.dirname(p) === op.dest) {
               candidates.push(path.posix.join(path.posix.dirname(sp), base));
+              named = true;
             }
           } else {
-            if (this.targets(op, path.posix.basename(sp)).includes(p)) candidates.push(sp);
+            if (this.targets(op, path.posix.basename(sp)).includes(p)) {
+              candidates.push(sp);
+              named = true;
+            }
             if (under !== null && under !== '') candidates.push(path.posix.join(sp, under));
           }
           for (const c of candidates) {
-            const inner = this.lookup(src.stage, c, depth + 1);
+            const inner = this.lookup(src.stage, c, depth + 1, guess);
             if (inner) return { ...inner, via: [op, ...inner.via] };
           }
           // Not copied into that stage from the context: made there by a RUN (a compiled binary,
-          // a generated script). It is in the image; its content is not known.
-          if (candidates.length > 0) {
+          // a generated script). A file this COPY names is in the image; one that would only be
+          // inside a copied folder is a guess, made last.
+          if (named || (guess && candidates.length > 0)) {
             return { kind: 'built', stage: src.stage.name ?? String(src.stage.index), op, via: [] };
           }
           break;
