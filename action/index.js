@@ -10642,13 +10642,13 @@ async function load() {
   };
   let runtime = start();
   const cache = /* @__PURE__ */ new Map();
-  const CACHE_LIMIT = 1e3;
+  const CACHE_LIMIT = 500;
   const parseOnce = (source, dialect) => {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
     const result = parseFresh(source, dialect);
-    if (source.length < 8 * 1024) {
+    if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
     }

@@ -83,13 +83,13 @@ async function load(): Promise<ShellParser> {
   // The same texts come back often in a monorepo (shared entrypoints, boilerplate RUN lines):
   // results are kept, read-only, for the next caller.
   const cache = new Map<string, ShellParseResult>();
-  const CACHE_LIMIT = 1000;
+  const CACHE_LIMIT = 500;
   const parseOnce = (source: string, dialect: Dialect): ShellParseResult => {
     const key = `${dialect}\u0000${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
     const result = parseFresh(source, dialect);
-    if (source.length < 8 * 1024) {
+    if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
       cache.set(key, result);
     }
