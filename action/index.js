@@ -12550,7 +12550,9 @@ import fs4 from "node:fs";
 import path9 from "node:path";
 function displayPath(abs, cwd) {
   const rel = path9.relative(cwd, abs);
-  return rel === "" ? "." : rel.startsWith("..") && path9.isAbsolute(abs) && rel.split(path9.sep).length > 4 ? abs : rel.split(path9.sep).join("/");
+  if (rel === "") return ".";
+  const farOutside = rel.startsWith("..") && rel.split(path9.sep).length > 4;
+  return farOutside ? abs : rel.split(path9.sep).join("/");
 }
 function decodeText(bytes) {
   if (bytes.length > MAX_FILE_BYTES) return { problem: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
@@ -12668,22 +12670,7 @@ async function lintSource(file, input2, options) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  const parseInline = async (text, interpreter = "sh") => {
-    const parser2 = await shell.get();
-    const source = mappedScriptText(text);
-    const result = parser2.parse(text.text, interpreter === "bash" ? "bash" : "posix");
-    const base = {
-      kind: "inline",
-      source,
-      interpreter,
-      receivesArgs: false,
-      startedAt: { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" },
-      imagePath: null,
-      origin: null,
-      crlf: false
-    };
-    return result.ok ? { ...base, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, text.text) } : { ...base, ast: null, syntaxError: result.error, analysis: null };
-  };
+  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3);
   for (const rule of RULES) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
@@ -12742,7 +12729,6 @@ var init_engine = __esm({
     init_image_fs();
     init_image();
     init_launch();
-    init_script();
     init_shell_service();
     init_dockerfile();
     init_source();

@@ -10,8 +10,7 @@ import { compareFindings, spanFinding, type Finding, type Related, type Severity
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
-import { mappedScriptText, resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
-import { analyseScript } from './model/script.js';
+import { inlineUnit, resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
 import { ShellService } from './model/shell-service.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import { SourceFile, type MappedText, type Span } from './parsers/source.js';
@@ -48,9 +47,12 @@ export interface LintInput {
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
+/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
 export function displayPath(abs: string, cwd: string): string {
   const rel = path.relative(cwd, abs);
-  return rel === '' ? '.' : rel.startsWith('..') && path.isAbsolute(abs) && rel.split(path.sep).length > 4 ? abs : rel.split(path.sep).join('/');
+  if (rel === '') return '.';
+  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join('/');
 }
 
 /** Decodes file bytes, or says why they are not a text file dockerlint can read. */
@@ -206,24 +208,9 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     );
   }
 
-  const parseInline = async (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> => {
-    const parser = await shell.get();
-    const source = mappedScriptText(text);
-    const result = parser.parse(text.text, interpreter === 'bash' ? 'bash' : 'posix');
-    const base = {
-      kind: 'inline' as const,
-      source,
-      interpreter,
-      receivesArgs: false,
-      startedAt: { file: file.displayPath, span: text.spanOf(0, 0), label: 'RUN' },
-      imagePath: null,
-      origin: null,
-      crlf: false,
-    };
-    return result.ok
-      ? { ...base, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, text.text) }
-      : { ...base, ast: null, syntaxError: result.error, analysis: null };
-  };
+  // RUN texts and shell-form strings: the same parse-and-analyse as every other script.
+  const parseInline = (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> =>
+    inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: 'RUN' }, env);
 
   for (const rule of RULES) {
     const severity = options.severities?.[rule.id] ?? rule.severity;

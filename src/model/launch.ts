@@ -323,7 +323,7 @@ function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
 
-async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
+export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
   const source: ScriptText = mapped
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
