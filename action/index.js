@@ -2761,8 +2761,8 @@ function loadDockerignore(root, dockerfilePath) {
   for (const c of candidates) {
     let text;
     try {
-      const real = fs3.realpathSync(c.file);
-      const allowed = [root, dockerfilePath ? fs3.realpathSync(path3.dirname(dockerfilePath)) : null].filter((d) => d !== null);
+      const real = fs3.realpathSync.native(c.file);
+      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path3.dirname(dockerfilePath)) : null].filter((d) => d !== null);
       if (!allowed.some((d) => real === path3.join(d, path3.basename(real)) || real.startsWith(d + path3.sep))) continue;
       const st = fs3.statSync(real);
       if (!st.isFile() || st.size > 1024 * 1024) continue;
@@ -2795,7 +2795,7 @@ var init_context_fs = __esm({
         this.root = root;
         let real = path3.resolve(root);
         try {
-          real = fs3.realpathSync(real);
+          real = fs3.realpathSync.native(real);
         } catch {
         }
         this.realRoot = real;
@@ -2833,7 +2833,7 @@ var init_context_fs = __esm({
         const abs = path3.join(this.realRoot, n);
         let real;
         try {
-          real = fs3.realpathSync(abs);
+          real = fs3.realpathSync.native(abs);
         } catch {
           return null;
         }
@@ -2846,7 +2846,7 @@ var init_context_fs = __esm({
         if (n === null) return true;
         const abs = path3.join(this.realRoot, n);
         try {
-          const real = fs3.realpathSync(abs);
+          const real = fs3.realpathSync.native(abs);
           return real !== this.realRoot && !real.startsWith(this.realRoot + path3.sep);
         } catch {
           return false;
@@ -2866,7 +2866,8 @@ var init_context_fs = __esm({
           this.ignoredHits.add(n);
           return null;
         }
-        const abs = this.resolveInside(rel);
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
         if (!abs) return null;
         try {
           const st = fs3.statSync(abs);
@@ -2885,6 +2886,20 @@ var init_context_fs = __esm({
         const abs = this.resolveInside(rel);
         if (!abs) throw new Error(`${rel} is outside the build context`);
         return fs3.readFileSync(abs);
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
       }
       /** Names in a folder of the context (sorted), empty when absent. */
       list(relDir) {
@@ -9113,12 +9128,26 @@ function jsonReason(t, e) {
   if (/[\u201c\u201d]/.test(t)) return "typographic quotes are not JSON double quotes";
   return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
 }
-var import_dockerfile_ast, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
+var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
     import_dockerfile_ast = __toESM(require_main(), 1);
     init_source();
+    MEMO = /* @__PURE__ */ Symbol("dockerlint.rawArguments");
+    astProto = import_dockerfile_ast.Instruction.prototype;
+    originalGetRawArguments = astProto.getRawArguments.original ?? astProto.getRawArguments;
+    astProto.getRawArguments = Object.assign(
+      function getRawArguments() {
+        let args = this[MEMO];
+        if (args === void 0) {
+          args = originalGetRawArguments.call(this);
+          this[MEMO] = args;
+        }
+        return args.slice();
+      },
+      { original: originalGetRawArguments }
+    );
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
@@ -19783,8 +19812,8 @@ var ComposeIndex = class {
       const file = path.join(dir, name);
       let text;
       try {
-        const st = fs.statSync(file);
-        if (!st.isFile() || st.size > MAX_BYTES) continue;
+        const st = fs.statSync(file, { throwIfNoEntry: false });
+        if (!st || !st.isFile() || st.size > MAX_BYTES) continue;
         text = fs.readFileSync(file, "utf8");
       } catch {
         continue;
@@ -19942,7 +19971,7 @@ function discover(inputs, cwd) {
 }
 function realOrSelf(p) {
   try {
-    return fs2.realpathSync(p);
+    return fs2.realpathSync.native(p);
   } catch {
     return p;
   }

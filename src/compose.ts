@@ -50,8 +50,8 @@ export class ComposeIndex {
       const file = path.join(dir, name);
       let text: string;
       try {
-        const st = fs.statSync(file);
-        if (!st.isFile() || st.size > MAX_BYTES) continue;
+        const st = fs.statSync(file, { throwIfNoEntry: false });
+        if (!st || !st.isFile() || st.size > MAX_BYTES) continue;
         text = fs.readFileSync(file, 'utf8');
       } catch {
         continue;

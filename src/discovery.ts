@@ -61,7 +61,7 @@ export function discover(inputs: string[], cwd: string): Discovery {
 
 function realOrSelf(p: string): string {
   try {
-    return fs.realpathSync(p);
+    return fs.realpathSync.native(p);
   } catch {
     return p;
   }

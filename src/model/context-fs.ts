@@ -29,7 +29,7 @@ export class ContextFs {
   ) {
     let real = path.resolve(root);
     try {
-      real = fs.realpathSync(real);
+      real = fs.realpathSync.native(real);
     } catch {
       // A missing context folder simply has no files.
     }
@@ -63,7 +63,7 @@ export class ContextFs {
     const abs = path.join(this.realRoot, n);
     let real: string;
     try {
-      real = fs.realpathSync(abs);
+      real = fs.realpathSync.native(abs);
     } catch {
       return null;
     }
@@ -77,7 +77,7 @@ export class ContextFs {
     if (n === null) return true;
     const abs = path.join(this.realRoot, n);
     try {
-      const real = fs.realpathSync(abs);
+      const real = fs.realpathSync.native(abs);
       return real !== this.realRoot && !real.startsWith(this.realRoot + path.sep);
     } catch {
       return false;
@@ -100,7 +100,10 @@ export class ContextFs {
       this.ignoredHits.add(n);
       return null;
     }
-    const abs = this.resolveInside(rel);
+    // Absent paths (most lookups: PATH entries, guessed names) are answered from the cached
+    // listings of their folders, without a syscall or a thrown ENOENT.
+    if (n === null || !this.listed(n)) return null;
+    const abs = this.resolveInside(n);
     if (!abs) return null;
     try {
       const st = fs.statSync(abs);
@@ -122,6 +125,22 @@ export class ContextFs {
     const abs = this.resolveInside(rel);
     if (!abs) throw new Error(`${rel} is outside the build context`);
     return fs.readFileSync(abs);
+  }
+
+  private readonly listingSets = new Map<string, Set<string>>();
+
+  /** Whether every segment of a normalised path appears in its folder's listing. */
+  private listed(n: string): boolean {
+    if (n === '') return true;
+    const slash = n.lastIndexOf('/');
+    const dir = slash < 0 ? '' : n.slice(0, slash);
+    if (dir !== '' && !this.listed(dir)) return false;
+    let names = this.listingSets.get(dir);
+    if (!names) {
+      names = new Set(this.list(dir));
+      this.listingSets.set(dir, names);
+    }
+    return names.has(n.slice(slash + 1));
   }
 
   /** Names in a folder of the context (sorted), empty when absent. */
@@ -195,8 +214,8 @@ function loadDockerignore(root: string, dockerfilePath: string | null): { matche
     try {
       // Read only what stays inside the context, or beside the Dockerfile: never through a
       // symlink that leads elsewhere.
-      const real = fs.realpathSync(c.file);
-      const allowed = [root, dockerfilePath ? fs.realpathSync(path.dirname(dockerfilePath)) : null].filter((d): d is string => d !== null);
+      const real = fs.realpathSync.native(c.file);
+      const allowed = [root, dockerfilePath ? fs.realpathSync.native(path.dirname(dockerfilePath)) : null].filter((d): d is string => d !== null);
       if (!allowed.some((d) => real === path.join(d, path.basename(real)) || real.startsWith(d + path.sep))) continue;
       const st = fs.statSync(real);
       if (!st.isFile() || st.size > 1024 * 1024) continue;

@@ -10,7 +10,7 @@
  * - an indented first instruction with a variable (` RUN $A`) overflows the stack in its
  *   variable getters: they are never called; variables are expanded by `model/expand.ts`.
  */
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as AstInstruction } from 'dockerfile-ast';
 import { MappedText, SourceFile, type Span } from './source.js';
 
 export interface Flag {
@@ -66,6 +66,41 @@ export interface DockerfileAst {
   directives: Directive[];
   instructions: Instruction[];
   problems: ParseProblem[];
+}
+
+/**
+ * Speed: dockerfile-ast 0.7.1 re-tokenises an instruction's arguments on every
+ * `getRawArguments()` call, and its constructors and heredoc pass call it four to six times per
+ * COPY/RUN (`JSONInstruction`, `getFlags`, `getArguments`): about a quarter of the time spent
+ * linting a Dockerfile. The tokens depend only on the (immutable) document, so the first result is
+ * kept on the instance. Callers get a fresh array each time, because `ModifiableInstruction`
+ * shifts flags off the array it receives. test/parsers/dockerfile.test.ts compares the memoised
+ * and original results on every fixture.
+ */
+const MEMO = Symbol('dockerlint.rawArguments');
+interface RawArgumentsOwner {
+  [MEMO]?: unknown[];
+  getRawArguments(): unknown[];
+}
+// `getRawArguments` is private in dockerfile-ast's typings, hence the structural view.
+const astProto = AstInstruction.prototype as unknown as RawArgumentsOwner;
+const originalGetRawArguments: (this: RawArgumentsOwner) => unknown[] =
+  (astProto.getRawArguments as { original?: (this: RawArgumentsOwner) => unknown[] }).original ??
+  astProto.getRawArguments;
+astProto.getRawArguments = Object.assign(
+  function getRawArguments(this: RawArgumentsOwner): unknown[] {
+    let args = this[MEMO];
+    if (args === undefined) {
+      args = originalGetRawArguments.call(this);
+      this[MEMO] = args;
+    }
+    return args.slice();
+  },
+  { original: originalGetRawArguments },
+);
+/** The unmemoised tokenizer, for the test that checks the memo changes nothing. */
+export function unmemoisedRawArguments(node: AstInstruction): unknown[] {
+  return originalGetRawArguments.call(node as unknown as RawArgumentsOwner);
 }
 
 /** Instructions whose arguments start with `--flags`. */

@@ -1,4 +1,7 @@
-import { commandForm, looksLikeJsonArray } from '../../src/parsers/dockerfile.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DockerfileParser, Instruction } from 'dockerfile-ast';
+import { commandForm, looksLikeJsonArray, unmemoisedRawArguments } from '../../src/parsers/dockerfile.js';
 import { buildImageModel } from '../../src/model/image.js';
 import { ast, finalStage } from '../helpers.js';
 
@@ -109,5 +112,54 @@ describe('image model', () => {
     const stage = finalStage('FROM alpine\nWORKDIR /srv\nWORKDIR app\nENV PATH=/opt/bin:$PATH\n');
     expect(stage.config.workdir).toBe('/srv/app');
     expect(stage.config.env.get('PATH')).toBe('/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  });
+});
+
+describe('dockerfile-ast argument memo', () => {
+  // Every Dockerfile under fixtures/ and bench-like shapes: the memoised tokenizer must give what
+  // the original gives, and each caller must get its own array (ModifiableInstruction shifts it).
+  const root = path.resolve('fixtures');
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/Dockerfile/.test(e.name)) files.push(p);
+    }
+  };
+  walk(root);
+
+  const shape = (args: unknown[]) =>
+    (args as Array<{ getValue(): string; getRange(): unknown }>).map((a) => [a.getValue(), a.getRange()]);
+
+  test(`matches the unmemoised tokenizer on ${files.length} fixture Dockerfiles`, () => {
+    expect(files.length).toBeGreaterThan(50);
+    // The memo is installed on the same module instance the parser uses.
+    const proto = Instruction.prototype as unknown as { getRawArguments: { original?: unknown } };
+    expect(typeof proto.getRawArguments.original).toBe('function');
+    let compared = 0;
+    for (const f of files) {
+      const parsed = DockerfileParser.parse(fs.readFileSync(f, 'utf8'));
+      for (const node of parsed.getInstructions()) {
+        const raw = node as unknown as { getRawArguments(): unknown[] };
+        const first = raw.getRawArguments();
+        first.length = 0; // a caller that mutates its array must not affect the next one
+        expect(shape(raw.getRawArguments())).toEqual(shape(unmemoisedRawArguments(node)));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  test('flags are still taken off the arguments of COPY and RUN', () => {
+    const parsed = DockerfileParser.parse('FROM a\nCOPY --chown=1:1 --chmod=755 a b\nRUN --mount=type=cache,target=/x make\n');
+    const [, copy, run] = parsed.getInstructions() as unknown as Array<{
+      getFlags(): Array<{ getName(): string }>;
+      getArguments(): Array<{ getValue(): string }>;
+    }>;
+    expect(copy?.getFlags().map((f) => f.getName())).toEqual(['chown', 'chmod']);
+    expect(copy?.getArguments().map((a) => a.getValue())).toEqual(['a', 'b']);
+    expect(copy?.getArguments().map((a) => a.getValue())).toEqual(['a', 'b']);
+    expect(run?.getArguments().map((a) => a.getValue())).toEqual(['make']);
   });
 });
