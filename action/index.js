@@ -19867,38 +19867,46 @@ function workerCount(files, env3) {
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
 }
+function takeNext(queue) {
+  const i = Atomics.add(queue.cursor, 0, 1);
+  return i < queue.inputs.length ? i : null;
+}
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
   const findings = [];
-  let next = 0;
+  const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise((resolve5, reject) => {
-    let running = 0;
+    let running = count;
     if (count === 0) resolve5();
     for (let i = 0; i < count; i++) {
       const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
-      running++;
-      let current = null;
       w.on("message", (msg) => {
-        if (msg.findings) {
-          findings.push(...msg.findings);
-          if (current) onDone(current);
-        }
-        current = inputs[next++] ?? null;
-        if (current) w.postMessage({ input: current });
-        else {
+        if ("done" in msg) {
           void w.terminate();
           if (--running === 0) resolve5();
+          return;
         }
+        findings.push(...msg.findings);
+        const input2 = inputs[msg.index];
+        if (input2) onDone(input2);
       });
       w.on("error", reject);
+      w.postMessage(queue);
     }
   });
-  for (let input2 = inputs[next++]; input2; input2 = inputs[next++]) {
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    const input2 = inputs[i];
     findings.push(...await lintHere(input2));
     onDone(input2);
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
   return findings;
+}
+async function runWorkerQueue(queue, lint, post) {
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    post({ index: i, findings: await lint(queue.inputs[i]) });
+  }
+  post({ done: true });
 }
 
 // src/discovery.ts
@@ -20202,7 +20210,7 @@ async function run(rawArgv, io) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
     const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
     const show = (i) => progress.update(path11.relative(io.cwd, i.path));
-    findings.push(...await lintInWorkers(new URL(import.meta.url), setup, onDisk2, workers, lintHere, show));
+    findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
     progress.update(input2.path === "-" ? "-" : path11.relative(io.cwd, input2.path));
@@ -20299,19 +20307,23 @@ async function workerLoop(setup) {
   const compose = new ComposeIndex(setup.cwd);
   const port = parentPort;
   if (!port) return;
-  port.on("message", (msg) => {
-    void lintFile(msg.input, {
-      cwd: setup.cwd,
-      shell,
-      compose,
-      severities: setup.severities,
-      reportUnusedSuppressions: setup.reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      ...contextOption(setup.context ?? matchers.contextFor(msg.input.path)),
-      ...setup.target ? { target: setup.target } : {}
-    }).then((findings) => port.postMessage({ findings }));
+  const lint = (input2) => lintFile(input2, {
+    cwd: setup.cwd,
+    shell,
+    compose,
+    severities: setup.severities,
+    reportUnusedSuppressions: setup.reportUnusedSuppressions,
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...contextOption(setup.context ?? matchers.contextFor(input2.path)),
+    ...setup.target ? { target: setup.target } : {}
   });
-  port.postMessage({ ready: true });
+  port.once("message", (queue) => {
+    void runWorkerQueue(queue, lint, (report2) => port.postMessage(report2));
+  });
+}
+function workerEntry() {
+  const loader = globalThis.dockerlintLoader;
+  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
 }
 if (!isMainThread && workerData?.dockerlintWorker) {
   void workerLoop(workerData.dockerlintWorker);

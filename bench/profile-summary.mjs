@@ -1,7 +1,7 @@
 // Summarises a V8 CPU profile (`node --cpu-prof`): the functions with the most self time, and the
 // time by file (own code, node_modules packages, node internals, WebAssembly, GC, idle).
 //
-//   node --cpu-prof --cpu-prof-dir=/tmp/prof bin/dockerlint.js .bench/mono-1000 --format json > /dev/null
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof bin/dockerlint.cjs .bench/mono-1000 --format json > /dev/null
 //   node bench/profile-summary.mjs /tmp/prof/CPU.*.cpuprofile [top=25]
 import fs from 'node:fs';
 import path from 'node:path';

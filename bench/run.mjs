@@ -236,7 +236,8 @@ function table(rows, header) {
 // ---------------------------------------------------------------- main
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  const cli = path.join(o.root, 'bin', 'dockerlint.js');
+  // bin/dockerlint.cjs since the code-cache loader; bin/dockerlint.js in older checkouts (--root).
+  const cli = ['dockerlint.cjs', 'dockerlint.js'].map((n) => path.join(o.root, 'bin', n)).find((f) => fs.existsSync(f)) ?? path.join(o.root, 'bin', 'dockerlint.cjs');
   if (!fs.existsSync(path.join(o.root, 'dist', 'cli.js'))) throw new Error(`${o.root}/dist/cli.js is missing: run npm run build first`);
   const dfl = o.compare ? findDockerfilelint(o.root) : null;
   const shellcheck = o.compare ? which('shellcheck') : null;

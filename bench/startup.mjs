@@ -33,18 +33,19 @@ const steps = [
   ['import dist/engine.js', ['--input-type=module', '-e', `await import('${dist('engine.js')}')`]],
   ['import dist/cli.js', ['--input-type=module', '-e', `await import('${dist('cli.js')}')`]],
   ['shell parser: load + 1 parse', ['--input-type=module', '-e', `const m = await import('${dist('parsers/shell.js')}'); (await m.loadShellParser()).parse('echo hi', 'bash')`]],
-  ['dockerlint --version', [path.join(root, 'bin', 'dockerlint.js'), '--version']],
-  ['dockerlint: one context', [path.join(root, 'bin', 'dockerlint.js'), '.', '--format', 'json']],
+  ['dockerlint --version', [path.join(root, 'bin', 'dockerlint.cjs'), '--version']],
+  ['dockerlint: one context', [path.join(root, 'bin', 'dockerlint.cjs'), '.', '--format', 'json']],
+  ['one context, no code cache', [path.join(root, 'bin', 'dockerlint.cjs'), '.', '--format', 'json'], { DOCKERLINT_CODE_CACHE: 'off' }],
 ];
 
 const tmp = path.join(os.tmpdir(), `startup-${process.pid}`);
 const samples = steps.map(() => ({ wall: [], cpu: [] }));
 for (let r = 0; r < runs; r++) {
-  steps.forEach(([, argv], i) => {
+  steps.forEach(([, argv, extraEnv], i) => {
     const cmd = hasTime ? '/usr/bin/time' : process.execPath;
     const full = hasTime ? ['-f', '%U %S', '-o', tmp, process.execPath, ...argv] : argv;
     const t0 = performance.now();
-    const res = spawnSync(cmd, full, { cwd: small, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const res = spawnSync(cmd, full, { cwd: small, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
     samples[i].wall.push(performance.now() - t0);
     if (res.status !== 0 && res.status !== 1) throw new Error(`${steps[i][0]}: exit ${res.status}\n${res.stderr}`);
     if (hasTime) {

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli.js and what it imports, npm packages included) into one
-// ES module, dist/dockerlint.mjs, which bin/dockerlint.js loads: one file to read and compile
-// instead of ~150 modules to resolve is most of dockerlint's start-up time (measured: --version
-// 0.50 s -> 0.30 s). Run by `npm run build`.
+// CommonJS file, dist/dockerlint.cjs, and writes V8's code cache for it,
+// dist/dockerlint.cjs.cache. bin/dockerlint.cjs loads both. Run by `npm run build`.
+//
+// Why one file: reading and compiling one file instead of resolving ~150 modules is most of
+// dockerlint's start-up (measured: --version 0.50 s -> 0.30 s). Why CommonJS: Node 20 can hand a
+// code cache to `vm.Script` but not to an ES module, and the cache saves the compile and lazy
+// compilation of every function a lint run uses (see docs/performance.md for the figures).
 //
 // Left out, loaded from node_modules only when needed: @typescript-eslint/typescript-estree
-// (JavaScript entrypoints) and yaml (compose files and configuration), both required lazily.
+// (JavaScript entrypoints), yaml (compose files and configuration) and ajv (configuration).
 // The shell parser finds wasm/ relative to its module: `../../wasm/` from dist/parsers/, which is
-// rewritten to `../wasm/` from dist/dockerlint.mjs.
+// rewritten to `../wasm/` from dist/dockerlint.cjs.
+//
+// The cache is written by running the bundle once on examples/ (a warm-up that compiles what a
+// lint run compiles) under the same V8 flags bin/dockerlint.cjs sets. V8 rejects a cache made by
+// another Node version or other flags, and the loader then compiles normally; it also checks a
+// hash of the bundle, so a cache never outlives its bundle. Failing to write it is a warning.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +25,8 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_FILES = ['shparse.wasm', 'wasm_exec.cjs'];
+const OUT = path.join(root, 'dist', 'dockerlint.cjs');
+const CACHE = `${OUT}.cache`;
 
 const wasmBesideDist = {
   name: 'wasm-beside-dist',
@@ -32,17 +44,39 @@ const wasmBesideDist = {
   },
 };
 
+// A cache must never be paired with another bundle: remove it first.
+fs.rmSync(CACHE, { force: true });
+fs.rmSync(path.join(root, 'dist', 'dockerlint.mjs'), { force: true }); // the former ES module bundle
+
 await build({
   absWorkingDir: root,
   entryPoints: ['dist/cli.js'],
-  outfile: 'dist/dockerlint.mjs',
+  outfile: path.relative(root, OUT),
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
+  format: 'cjs',
+  // `import()` of the external packages becomes require(): they are CommonJS, and a vm.Script
+  // has no ES module loader of its own.
+  supported: { 'dynamic-import': false },
   external: ['@typescript-eslint/typescript-estree', 'yaml', 'ajv'],
-  banner: { js: "import { createRequire as __dockerlintCreateRequire } from 'node:module';\nconst require = __dockerlintCreateRequire(import.meta.url);" },
+  define: { 'import.meta.url': '__dockerlintBundleUrl' },
+  banner: { js: "const __dockerlintBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'error',
   plugins: [wasmBesideDist],
 });
+
+const text = fs.readFileSync(OUT, 'utf8');
+if (/\bimport\(/.test(text.replace(/\/\/.*|'[^'\n]*'|"[^"\n]*"|`[^`]*`/g, ''))) {
+  throw new Error('dist/dockerlint.cjs still contains import(): it would fail under vm.Script');
+}
+
+const warm = spawnSync(process.execPath, [path.join(root, 'bin', 'dockerlint.cjs'), 'examples', '--no-color'], {
+  cwd: root,
+  env: { ...process.env, DOCKERLINT_CODE_CACHE: 'write', DOCKERLINT_WORKERS: '0' },
+  encoding: 'utf8',
+});
+if (!fs.existsSync(CACHE)) {
+  console.warn(`bundle-cli: no code cache written (exit ${warm.status}): ${(warm.stderr || '').trim().split('\n')[0] ?? ''}`);
+}

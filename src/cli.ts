@@ -10,7 +10,7 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { lintInWorkers, workerCount, type WorkerSetup } from './parallel.js';
+import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
 import { lintFile, type LintInput } from './engine.js';
 import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
@@ -265,7 +265,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     const onDisk = inputs.filter((i) => i.path !== '-');
     const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
     const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
-    findings.push(...(await lintInWorkers(new URL(import.meta.url), setup, onDisk, workers, lintHere, show)));
+    findings.push(...(await lintInWorkers(workerEntry(), setup, onDisk, workers, lintHere, show)));
   }
   for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
     progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
@@ -369,7 +369,7 @@ async function listRules(json: boolean): Promise<string> {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
 }
 
-/** When this module is loaded as a worker of `lintInWorkers`: lint what the main thread sends. */
+/** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
 async function workerLoop(setup: WorkerSetup): Promise<void> {
   const { configMatchers } = await import('./config/load.js');
   const matchers = configMatchers(setup.config, setup.configFile, setup.cwd);
@@ -377,19 +377,29 @@ async function workerLoop(setup: WorkerSetup): Promise<void> {
   const compose = new ComposeIndex(setup.cwd);
   const port = parentPort;
   if (!port) return;
-  port.on('message', (msg: { input: LintInput }) => {
-    void lintFile(msg.input, {
+  const lint = (input: LintInput): Promise<Finding[]> =>
+    lintFile(input, {
       cwd: setup.cwd,
       shell,
       compose,
       severities: setup.severities,
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      ...contextOption(setup.context ?? matchers.contextFor(msg.input.path)),
+      ...contextOption(setup.context ?? matchers.contextFor(input.path)),
       ...(setup.target ? { target: setup.target } : {}),
-    }).then((findings) => port.postMessage({ findings }));
+    });
+  port.once('message', (queue: WorkerQueue) => {
+    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
   });
-  port.postMessage({ ready: true });
+}
+
+/**
+ * The module a worker thread starts: bin/dockerlint.cjs when it loaded this bundle (so workers get
+ * its compile cache too; it names itself in `globalThis.dockerlintLoader`), else this module.
+ */
+function workerEntry(): URL {
+  const loader = (globalThis as { dockerlintLoader?: unknown }).dockerlintLoader;
+  return typeof loader === 'string' ? new URL(loader) : new URL(import.meta.url);
 }
 
 if (!isMainThread && (workerData as { dockerlintWorker?: WorkerSetup } | null)?.dockerlintWorker) {

@@ -37,10 +37,28 @@ export function workerCount(files: number, env: Record<string, string | undefine
   return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
 }
 
+/** What the main thread posts to each worker once: the whole queue and the shared cursor. */
+export interface WorkerQueue {
+  inputs: LintInput[];
+  /** One Int32 on a SharedArrayBuffer: the index of the next input to take. */
+  cursor: Int32Array;
+}
+
+/** What a worker posts back: the findings of one input, or that the queue is empty. */
+export type WorkerReport = { index: number; findings: Finding[] } | { done: true };
+
+/** Takes the next input of the queue (every thread calls this; Atomics makes it race-free). */
+export function takeNext(queue: WorkerQueue): number | null {
+  const i = Atomics.add(queue.cursor, 0, 1);
+  return i < queue.inputs.length ? i : null;
+}
+
 /**
- * Lints `inputs` on `count` workers running `moduleUrl` (the CLI module, which starts a worker
- * loop when loaded as a worker) and on this thread too (`lintHere`), all taking files from one
- * queue. `onDone` is called for each file as it finishes.
+ * Lints `inputs` on `count` workers running `moduleUrl` (a module that starts `runWorkerQueue`
+ * when loaded as a worker) and on this thread too (`lintHere`). Every thread takes inputs from
+ * one queue through an atomic cursor, so no thread waits for another to hand it work (a worker
+ * that had to wait for this thread's next pause between files sat idle half the time).
+ * `onDone` is called for each file as it finishes.
  */
 export async function lintInWorkers(
   moduleUrl: URL,
@@ -51,36 +69,42 @@ export async function lintInWorkers(
   onDone: (input: LintInput) => void,
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
-  let next = 0;
+  const queue: WorkerQueue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise<void>((resolve, reject) => {
-    let running = 0;
+    let running = count;
     if (count === 0) resolve();
     for (let i = 0; i < count; i++) {
       const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
-      running++;
-      let current: LintInput | null = null;
-      w.on('message', (msg: { ready?: true; findings?: Finding[] }) => {
-        if (msg.findings) {
-          findings.push(...msg.findings);
-          if (current) onDone(current);
-        }
-        current = inputs[next++] ?? null;
-        if (current) w.postMessage({ input: current });
-        else {
+      w.on('message', (msg: WorkerReport) => {
+        if ('done' in msg) {
           void w.terminate();
           if (--running === 0) resolve();
+          return;
         }
+        findings.push(...msg.findings);
+        const input = inputs[msg.index];
+        if (input) onDone(input);
       });
       w.on('error', reject);
+      w.postMessage(queue);
     }
   });
   // This thread works through the same queue while the workers start and run.
-  for (let input = inputs[next++]; input; input = inputs[next++]) {
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    const input = inputs[i] as LintInput;
     findings.push(...(await lintHere(input)));
     onDone(input);
-    // Let worker messages in between files.
+    // Let worker messages (findings, progress) in between files.
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
   return findings;
+}
+
+/** The worker side: lint inputs from the queue until it is empty, posting each file's findings. */
+export async function runWorkerQueue(queue: WorkerQueue, lint: (input: LintInput) => Promise<Finding[]>, post: (report: WorkerReport) => void): Promise<void> {
+  for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
+    post({ index: i, findings: await lint(queue.inputs[i] as LintInput) });
+  }
+  post({ done: true });
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Starts dockerlint: loads the bundled CLI, dist/dockerlint.cjs, with V8's code cache
+// (dist/dockerlint.cjs.cache, written by `npm run build`), which saves compiling the bundle and
+// the functions a lint run uses. Without a bundle (a checkout that ran only tsc) it falls back to
+// dist/cli.js. The same file starts worker threads (see src/parallel.ts).
+//
+// DOCKERLINT_CODE_CACHE: `off` ignores the cache, `report` says on stderr whether it was used,
+// `write` writes it after the run (scripts/bundle-cli.mjs does that at build time).
+'use strict';
+const v8 = require('node:v8');
+
+// The shell parser (WebAssembly) runs on V8's baseline compiler only (src/parsers/shell.ts says
+// why). V8 accepts a code cache only under the flags it was written with, so the flag is set here,
+// before anything is compiled, both when the cache is written and when it is used.
+v8.setFlagsFromString('--liftoff-only');
+
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const crypto = require('node:crypto');
+const { pathToFileURL } = require('node:url');
+const { isMainThread, workerData } = require('node:worker_threads');
+
+const BUNDLE = path.join(__dirname, '..', 'dist', 'dockerlint.cjs');
+const CACHE = `${BUNDLE}.cache`;
+/** The cache file starts with the SHA-1 of the bundle it belongs to. */
+const HASH_BYTES = 20;
+
+function loadBundle() {
+  let source;
+  try {
+    source = fs.readFileSync(BUNDLE, 'utf8');
+  } catch {
+    return null;
+  }
+  const hash = crypto.createHash('sha1').update(source).digest();
+  let cachedData;
+  if (process.env.DOCKERLINT_CODE_CACHE !== 'write' && process.env.DOCKERLINT_CODE_CACHE !== 'off') {
+    try {
+      const file = fs.readFileSync(CACHE);
+      if (file.length > HASH_BYTES && file.subarray(0, HASH_BYTES).equals(hash)) cachedData = file.subarray(HASH_BYTES);
+    } catch {
+      // no cache: compile normally
+    }
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapper, { filename: BUNDLE, cachedData });
+  if (process.env.DOCKERLINT_CODE_CACHE === 'report') {
+    const status = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
+    process.stderr.write(`dockerlint: code cache ${status} (${CACHE})\n`);
+  }
+  globalThis.dockerlintLoader = pathToFileURL(__filename).href;
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, require('node:module').createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  return { cli: module.exports, script, hash };
+}
+
+function writeCache(script, hash) {
+  try {
+    fs.writeFileSync(CACHE, Buffer.concat([hash, script.createCachedData()]));
+  } catch (e) {
+    process.stderr.write(`dockerlint: could not write ${CACHE}: ${e.message}\n`);
+  }
+}
+
+const loaded = loadBundle();
+const isWorker = !isMainThread && workerData && workerData.dockerlintWorker;
+if (!isWorker) {
+  const cli = loaded ? Promise.resolve(loaded.cli) : import('../dist/cli.js');
+  cli
+    .then((m) => m.main(process.argv.slice(2)))
+    .then((code) => {
+      process.exitCode = code;
+      if (loaded && process.env.DOCKERLINT_CODE_CACHE === 'write') writeCache(loaded.script, loaded.hash);
+    });
+} else if (!loaded) {
+  import('../dist/cli.js'); // starts the worker loop when loaded in a worker
+}

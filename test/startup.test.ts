@@ -1,0 +1,64 @@
+/**
+ * The shipped entry point, bin/dockerlint.cjs, as users run it: the bundled CLI with its V8 code
+ * cache, and worker threads. Needs `npm run build` (npm ci runs it through `prepare`).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve('.');
+const bin = path.join(root, 'bin', 'dockerlint.cjs');
+const bundle = path.join(root, 'dist', 'dockerlint.cjs');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bin/dockerlint.cjs', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(bundle)) throw new Error('dist/dockerlint.cjs is missing: run `npm run build` first');
+  });
+
+  test('the build wrote a code cache that V8 accepts, and it changes nothing in the output', () => {
+    const cached = run(['fixtures/root-process', '--format', 'json'], { DOCKERLINT_CODE_CACHE: 'report' });
+    expect(cached.stderr).toContain('code cache used');
+    const plain = run(['fixtures/root-process', '--format', 'json'], { DOCKERLINT_CODE_CACHE: 'off' });
+    expect(plain.stderr).toBe('');
+    expect(cached.status).toBe(1);
+    expect(plain.status).toBe(cached.status);
+    expect(JSON.parse(plain.stdout)).toEqual(JSON.parse(cached.stdout));
+    expect(JSON.parse(cached.stdout).length).toBeGreaterThan(2);
+  });
+
+  test('a cache that belongs to another bundle is not used', () => {
+    const cache = `${bundle}.cache`;
+    const saved = fs.readFileSync(cache);
+    try {
+      const other = Buffer.from(saved);
+      other[0] = (other[0] ?? 0) ^ 0xff; // the bundle hash no longer matches
+      fs.writeFileSync(cache, other);
+      const r = run(['--version'], { DOCKERLINT_CODE_CACHE: 'report' });
+      expect(r.stderr).toContain('code cache absent');
+      expect(r.status).toBe(0);
+    } finally {
+      fs.writeFileSync(cache, saved);
+    }
+  });
+
+  test('worker threads find exactly what one thread finds, each file once', () => {
+    const args = ['fixtures', '--format', 'json'];
+    const one = run(args, { DOCKERLINT_WORKERS: '0' });
+    const three = run(args, { DOCKERLINT_WORKERS: '3' });
+    expect(three.stderr).toBe('');
+    expect(three.status).toBe(one.status);
+    const findings = JSON.parse(one.stdout) as unknown[];
+    expect(findings.length).toBeGreaterThan(50);
+    expect(JSON.parse(three.stdout)).toEqual(findings);
+  });
+});
