@@ -86,868 +86,523 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
+// node_modules/chalk/source/vendor/ansi-styles/index.js
+function assembleStyles2() {
+  const codes = /* @__PURE__ */ new Map();
+  for (const [groupName, group] of Object.entries(styles2)) {
+    for (const [styleName, style] of Object.entries(group)) {
+      styles2[styleName] = {
+        open: `\x1B[${style[0]}m`,
+        close: `\x1B[${style[1]}m`
+      };
+      group[styleName] = styles2[styleName];
+      codes.set(style[0], style[1]);
     }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
+    Object.defineProperty(styles2, groupName, {
+      value: group,
+      enumerable: false
+    });
+  }
+  Object.defineProperty(styles2, "codes", {
+    value: codes,
+    enumerable: false
+  });
+  styles2.color.close = "\x1B[39m";
+  styles2.bgColor.close = "\x1B[49m";
+  styles2.color.ansi = wrapAnsi162();
+  styles2.color.ansi256 = wrapAnsi2562();
+  styles2.color.ansi16m = wrapAnsi16m2();
+  styles2.bgColor.ansi = wrapAnsi162(ANSI_BACKGROUND_OFFSET2);
+  styles2.bgColor.ansi256 = wrapAnsi2562(ANSI_BACKGROUND_OFFSET2);
+  styles2.bgColor.ansi16m = wrapAnsi16m2(ANSI_BACKGROUND_OFFSET2);
+  Object.defineProperties(styles2, {
+    rgbToAnsi256: {
+      value(red, green, blue) {
+        if (red === green && green === blue) {
+          if (red < 8) {
+            return 16;
+          }
+          if (red > 248) {
+            return 231;
+          }
+          return Math.round((red - 8) / 247 * 24) + 232;
         }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
+        return 16 + 36 * Math.round(red / 255 * 5) + 6 * Math.round(green / 255 * 5) + Math.round(blue / 255 * 5);
+      },
+      enumerable: false
+    },
+    hexToRgb: {
+      value(hex) {
+        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches) {
+          return [0, 0, 0];
+        }
+        let [colorString] = matches;
+        if (colorString.length === 3) {
+          colorString = [...colorString].map((character) => character + character).join("");
+        }
+        const integer2 = Number.parseInt(colorString, 16);
+        return [
+          /* eslint-disable no-bitwise */
+          integer2 >> 16 & 255,
+          integer2 >> 8 & 255,
+          integer2 & 255
+          /* eslint-enable no-bitwise */
+        ];
+      },
+      enumerable: false
+    },
+    hexToAnsi256: {
+      value: (hex) => styles2.rgbToAnsi256(...styles2.hexToRgb(hex)),
+      enumerable: false
+    },
+    ansi256ToAnsi: {
+      value(code) {
+        if (code < 8) {
+          return 30 + code;
+        }
+        if (code < 16) {
+          return 90 + (code - 8);
+        }
+        let red;
+        let green;
+        let blue;
+        if (code >= 232) {
+          red = ((code - 232) * 10 + 8) / 255;
+          green = red;
+          blue = red;
         } else {
-          body2 += escapeMember(char);
-          prev = char;
+          code -= 16;
+          const remainder = code % 36;
+          red = Math.floor(code / 36) / 5;
+          green = Math.floor(remainder / 6) / 5;
+          blue = remainder % 6 / 5;
         }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
+        const value = Math.max(red, green, blue) * 2;
+        if (value === 0) {
+          return 30;
+        }
+        let result = 30 + (Math.round(blue) << 2 | Math.round(green) << 1 | Math.round(red));
+        if (value === 2) {
+          result += 60;
+        }
+        return result;
+      },
+      enumerable: false
+    },
+    rgbToAnsi: {
+      value: (red, green, blue) => styles2.ansi256ToAnsi(styles2.rgbToAnsi256(red, green, blue)),
+      enumerable: false
+    },
+    hexToAnsi: {
+      value: (hex) => styles2.ansi256ToAnsi(styles2.hexToAnsi256(hex)),
+      enumerable: false
+    }
+  });
+  return styles2;
+}
+var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, modifierNames2, foregroundColorNames2, backgroundColorNames2, colorNames2, ansiStyles2, ansi_styles_default2;
+var init_ansi_styles = __esm({
+  "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
+    ANSI_BACKGROUND_OFFSET2 = 10;
+    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
+    styles2 = {
+      modifier: {
+        reset: [0, 0],
+        // 21 isn't widely supported and 22 does the same thing
+        bold: [1, 22],
+        dim: [2, 22],
+        italic: [3, 23],
+        underline: [4, 24],
+        overline: [53, 55],
+        inverse: [7, 27],
+        hidden: [8, 28],
+        strikethrough: [9, 29]
+      },
+      color: {
+        black: [30, 39],
+        red: [31, 39],
+        green: [32, 39],
+        yellow: [33, 39],
+        blue: [34, 39],
+        magenta: [35, 39],
+        cyan: [36, 39],
+        white: [37, 39],
+        // Bright color
+        blackBright: [90, 39],
+        gray: [90, 39],
+        // Alias of `blackBright`
+        grey: [90, 39],
+        // Alias of `blackBright`
+        redBright: [91, 39],
+        greenBright: [92, 39],
+        yellowBright: [93, 39],
+        blueBright: [94, 39],
+        magentaBright: [95, 39],
+        cyanBright: [96, 39],
+        whiteBright: [97, 39]
+      },
+      bgColor: {
+        bgBlack: [40, 49],
+        bgRed: [41, 49],
+        bgGreen: [42, 49],
+        bgYellow: [43, 49],
+        bgBlue: [44, 49],
+        bgMagenta: [45, 49],
+        bgCyan: [46, 49],
+        bgWhite: [47, 49],
+        // Bright color
+        bgBlackBright: [100, 49],
+        bgGray: [100, 49],
+        // Alias of `bgBlackBright`
+        bgGrey: [100, 49],
+        // Alias of `bgBlackBright`
+        bgRedBright: [101, 49],
+        bgGreenBright: [102, 49],
+        bgYellowBright: [103, 49],
+        bgBlueBright: [104, 49],
+        bgMagentaBright: [105, 49],
+        bgCyanBright: [106, 49],
+        bgWhiteBright: [107, 49]
+      }
+    };
+    modifierNames2 = Object.keys(styles2.modifier);
+    foregroundColorNames2 = Object.keys(styles2.color);
+    backgroundColorNames2 = Object.keys(styles2.bgColor);
+    colorNames2 = [...foregroundColorNames2, ...backgroundColorNames2];
+    ansiStyles2 = assembleStyles2();
+    ansi_styles_default2 = ansiStyles2;
+  }
+});
+
+// node_modules/chalk/source/vendor/supports-color/index.js
+import process2 from "node:process";
+import os from "node:os";
+import tty from "node:tty";
+function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.argv) {
+  const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+  const position2 = argv.indexOf(prefix + flag);
+  const terminatorPosition = argv.indexOf("--");
+  return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
+}
+function envForceColor() {
+  if ("FORCE_COLOR" in env2) {
+    if (env2.FORCE_COLOR === "true") {
+      return 1;
+    }
+    if (env2.FORCE_COLOR === "false") {
+      return 0;
+    }
+    return env2.FORCE_COLOR.length === 0 ? 1 : Math.min(Number.parseInt(env2.FORCE_COLOR, 10), 3);
+  }
+}
+function translateLevel(level) {
+  if (level === 0) {
+    return false;
+  }
+  return {
+    level,
+    hasBasic: true,
+    has256: level >= 2,
+    has16m: level >= 3
+  };
+}
+function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
+  const noFlagForceColor = envForceColor();
+  if (noFlagForceColor !== void 0) {
+    flagForceColor = noFlagForceColor;
+  }
+  const forceColor = sniffFlags ? flagForceColor : noFlagForceColor;
+  if (forceColor === 0) {
+    return 0;
+  }
+  if (sniffFlags) {
+    if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+      return 3;
+    }
+    if (hasFlag("color=256")) {
+      return 2;
+    }
+  }
+  if ("TF_BUILD" in env2 && "AGENT_NAME" in env2) {
+    return 1;
+  }
+  if (haveStream && !streamIsTTY && forceColor === void 0) {
+    return 0;
+  }
+  const min = forceColor || 0;
+  if (env2.TERM === "dumb") {
+    return min;
+  }
+  if (process2.platform === "win32") {
+    const osRelease = os.release().split(".");
+    if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+      return Number(osRelease[2]) >= 14931 ? 3 : 2;
+    }
+    return 1;
+  }
+  if ("CI" in env2) {
+    if (["GITHUB_ACTIONS", "GITEA_ACTIONS", "CIRCLECI"].some((key) => key in env2)) {
+      return 3;
+    }
+    if (["TRAVIS", "APPVEYOR", "GITLAB_CI", "BUILDKITE", "DRONE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
+      return 1;
+    }
+    return min;
+  }
+  if ("TEAMCITY_VERSION" in env2) {
+    return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
+  }
+  if (env2.COLORTERM === "truecolor") {
+    return 3;
+  }
+  if (env2.TERM === "xterm-kitty") {
+    return 3;
+  }
+  if (env2.TERM === "xterm-ghostty") {
+    return 3;
+  }
+  if (env2.TERM === "wezterm") {
+    return 3;
+  }
+  if ("TERM_PROGRAM" in env2) {
+    const version = Number.parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+    switch (env2.TERM_PROGRAM) {
+      case "iTerm.app": {
+        return version >= 3 ? 3 : 2;
+      }
+      case "Apple_Terminal": {
+        return 2;
+      }
+    }
+  }
+  if (/-256(color)?$/i.test(env2.TERM)) {
+    return 2;
+  }
+  if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
+    return 1;
+  }
+  if ("COLORTERM" in env2) {
+    return 1;
+  }
+  return min;
+}
+function createSupportsColor(stream, options = {}) {
+  const level = _supportsColor(stream, {
+    streamIsTTY: stream && stream.isTTY,
+    ...options
+  });
+  return translateLevel(level);
+}
+var env2, flagForceColor, supportsColor, supports_color_default;
+var init_supports_color = __esm({
+  "node_modules/chalk/source/vendor/supports-color/index.js"() {
+    ({ env: env2 } = process2);
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      flagForceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      flagForceColor = 1;
+    }
+    supportsColor = {
+      stdout: createSupportsColor({ isTTY: tty.isatty(1) }),
+      stderr: createSupportsColor({ isTTY: tty.isatty(2) })
+    };
+    supports_color_default = supportsColor;
+  }
+});
+
+// node_modules/chalk/source/utilities.js
+function stringReplaceAll(string, substring, replacer) {
+  let index = string.indexOf(substring);
+  if (index === -1) {
+    return string;
+  }
+  const substringLength = substring.length;
+  let endIndex = 0;
+  let returnValue = "";
+  do {
+    returnValue += string.slice(endIndex, index) + substring + replacer;
+    endIndex = index + substringLength;
+    index = string.indexOf(substring, endIndex);
+  } while (index !== -1);
+  returnValue += string.slice(endIndex);
+  return returnValue;
+}
+function stringEncaseCRLFWithFirstIndex(string, prefix, postfix, index) {
+  let endIndex = 0;
+  let returnValue = "";
+  do {
+    const gotCR = string[index - 1] === "\r";
+    returnValue += string.slice(endIndex, gotCR ? index - 1 : index) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
+    endIndex = index + 1;
+    index = string.indexOf("\n", endIndex);
+  } while (index !== -1);
+  returnValue += string.slice(endIndex);
+  return returnValue;
+}
+var init_utilities = __esm({
+  "node_modules/chalk/source/utilities.js"() {
+  }
+});
+
+// node_modules/chalk/source/index.js
+function createChalk(options) {
+  return chalkFactory(options);
+}
+var stdoutColor, stderrColor, GENERATOR, STYLER, IS_EMPTY, levelMapping, styles3, applyOptions, Chalk, chalkFactory, getModelAnsi, usedModels, proto, createStyler, createBuilder, applyStyle, chalk, chalkStderr;
+var init_source = __esm({
+  "node_modules/chalk/source/index.js"() {
+    init_ansi_styles();
+    init_supports_color();
+    init_utilities();
+    ({ stdout: stdoutColor, stderr: stderrColor } = supports_color_default);
+    GENERATOR = /* @__PURE__ */ Symbol("GENERATOR");
+    STYLER = /* @__PURE__ */ Symbol("STYLER");
+    IS_EMPTY = /* @__PURE__ */ Symbol("IS_EMPTY");
+    levelMapping = [
+      "ansi",
+      "ansi",
+      "ansi256",
+      "ansi16m"
+    ];
+    styles3 = /* @__PURE__ */ Object.create(null);
+    applyOptions = (object, options = {}) => {
+      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
+        throw new Error("The `level` option should be an integer from 0 to 3");
+      }
+      const colorLevel = stdoutColor ? stdoutColor.level : 0;
+      object.level = options.level === void 0 ? colorLevel : options.level;
+    };
+    Chalk = class {
+      constructor(options) {
+        return chalkFactory(options);
+      }
+    };
+    chalkFactory = (options) => {
+      const chalk2 = (...strings) => strings.join(" ");
+      applyOptions(chalk2, options);
+      Object.setPrototypeOf(chalk2, createChalk.prototype);
+      return chalk2;
+    };
+    Object.setPrototypeOf(createChalk.prototype, Function.prototype);
+    for (const [styleName, style] of Object.entries(ansi_styles_default2)) {
+      styles3[styleName] = {
+        get() {
+          const builder = createBuilder(this, createStyler(style.open, style.close, this[STYLER]), this[IS_EMPTY]);
+          Object.defineProperty(this, styleName, { value: builder });
+          return builder;
+        }
+      };
+    }
+    styles3.visible = {
+      get() {
+        const builder = createBuilder(this, this[STYLER], true);
+        Object.defineProperty(this, "visible", { value: builder });
+        return builder;
+      }
+    };
+    getModelAnsi = (model, level, type, ...arguments_) => {
+      if (model === "rgb") {
+        if (level === "ansi16m") {
+          return ansi_styles_default2[type].ansi16m(...arguments_);
+        }
+        if (level === "ansi256") {
+          return ansi_styles_default2[type].ansi256(ansi_styles_default2.rgbToAnsi256(...arguments_));
+        }
+        return ansi_styles_default2[type].ansi(ansi_styles_default2.rgbToAnsi(...arguments_));
+      }
+      if (model === "hex") {
+        return getModelAnsi("rgb", level, type, ...ansi_styles_default2.hexToRgb(...arguments_));
+      }
+      return ansi_styles_default2[type][model](...arguments_);
+    };
+    usedModels = ["rgb", "hex", "ansi256"];
+    for (const model of usedModels) {
+      styles3[model] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(getModelAnsi(model, levelMapping[level], "color", ...arguments_), ansi_styles_default2.color.close, this[STYLER]);
+            return createBuilder(this, styler, this[IS_EMPTY]);
           };
         }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
+      };
+      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
+      styles3[bgModel] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(getModelAnsi(model, levelMapping[level], "bgColor", ...arguments_), ansi_styles_default2.bgColor.close, this[STYLER]);
+            return createBuilder(this, styler, this[IS_EMPTY]);
+          };
         }
+      };
+    }
+    proto = Object.defineProperties(() => {
+    }, {
+      ...styles3,
+      level: {
+        enumerable: true,
+        get() {
+          return this[GENERATOR].level;
+        },
+        set(level) {
+          this[GENERATOR].level = level;
+        }
+      }
+    });
+    createStyler = (open, close, parent) => {
+      let openAll;
+      let closeAll;
+      if (parent === void 0) {
+        openAll = open;
+        closeAll = close;
+      } else {
+        openAll = parent.openAll + open;
+        closeAll = close + parent.closeAll;
       }
       return {
-        source: out,
-        sources
+        open,
+        close,
+        openAll,
+        closeAll,
+        parent
       };
     };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
+    createBuilder = (self, _styler, _isEmpty) => {
+      const builder = (...arguments_) => applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
+      Object.setPrototypeOf(builder, proto);
+      builder[GENERATOR] = self;
+      builder[STYLER] = _styler;
+      builder[IS_EMPTY] = _isEmpty;
+      return builder;
     };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
+    applyStyle = (self, string) => {
+      if (self.level <= 0 || !string) {
+        return self[IS_EMPTY] ? "" : string;
       }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
+      let styler = self[STYLER];
+      if (styler === void 0) {
+        return string;
       }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
+      const { openAll, closeAll } = styler;
+      if (string.includes("\x1B")) {
+        while (styler !== void 0) {
+          string = stringReplaceAll(string, styler.close, styler.open);
+          styler = styler.parent;
         }
       }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
+      const lfIndex = string.indexOf("\n");
+      if (lfIndex !== -1) {
+        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
+      }
+      return openAll + string + closeAll;
     };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path13) => {
-      const end = path13.length - 1;
-      const index = path13.lastIndexOf(
-        SLASH,
-        path13[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path13 : path13.slice(index + 1);
-    };
-    var parentOf = (path13) => {
-      if (path13.charCodeAt(0) === SLASH_CODE || path13.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path13.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path13.length - 1;
-      const cut = path13.lastIndexOf(
-        SLASH,
-        path13.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path13.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path13) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path13)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path13, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path13) : path13;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path13
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path13, originalPath, doThrow) => {
-      if (!isString(path13)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path13) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path13)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path13) => {
-      const first = path13.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path13.length === 1) {
-        return true;
-      }
-      const second = path13.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path13.length === 2 || path13.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path13) {
-        checkPath(
-          path13,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path13 ? this._t(path13, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path13 = convertPath(target);
-        if (!path13 || path13.charCodeAt(path13.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path13);
-        }
-        const dir = this._t(path13, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path13);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path13, cache) {
-        const cached = cache[path13];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path13);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path13] = parent && parent.ignored ? parent : this._rules.test(path13, MODE_IGNORE);
-      }
-      ignores(path13) {
-        return this._test(path13, this._ignoreCache, convertPath(path13)).ignored;
-      }
-      createFilter() {
-        return (path13) => !this.ignores(path13);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path13) {
-        return this._test(path13, this._testCache, convertPath(path13));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path13) => checkPath(convertPath(path13), path13, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path13) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path13) || isNotRelative(path13);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+    Object.defineProperties(createChalk.prototype, styles3);
+    chalk = createChalk();
+    chalkStderr = createChalk({ level: stderrColor ? stderrColor.level : 0 });
   }
 });
 
@@ -969,1987 +624,974 @@ var init_findings = __esm({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output = input2;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input2;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input2.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel2 = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
-      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern4.length; i++) {
-        const ch = pattern4[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern4.length - 1) {
-              return;
-            }
-            return {
-              type: pattern4[0],
-              body: pattern4.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern4) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern4.length) {
-        const match = parseRepeatedExtglob(pattern4.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern4) => {
-      let depth = 0;
-      let value = pattern4.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body2, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment2 = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment2("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
-        const body2 = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment2("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment2("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment2("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input2, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex4.state;
-      delete regex4.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input2 === glob;
-      let output = match && format4 ? format4(input2) : input2;
-      if (match === false) {
-        output = format4 ? format4(input2) : input2;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input2, regex4, options, posix);
-        } else {
-          match = regex4.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
-    };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
-      return parse(pattern4, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input2, options) => scan2(input2, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex4 = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex4.state = state;
-      }
-      return regex4;
-    };
-    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input2, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants;
-    module.exports = picomatch4;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
-  }
-});
-
-// src/model/context-fs.ts
-import fs3 from "node:fs";
-import path3 from "node:path";
-function hasGlob(p) {
-  return /[*?[]/.test(p);
+// src/reporters/escape.ts
+function escapeControl(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
-function loadDockerignore(root, dockerfilePath) {
-  const candidates = [];
-  if (dockerfilePath) {
-    const own = `${dockerfilePath}.dockerignore`;
-    candidates.push({ file: own, name: path3.relative(root, own).split(path3.sep).join("/") });
+var init_escape = __esm({
+  "src/reporters/escape.ts"() {
+    "use strict";
   }
-  candidates.push({ file: path3.join(root, ".dockerignore"), name: ".dockerignore" });
-  for (const c of candidates) {
-    let text;
-    try {
-      const real = fs3.realpathSync.native(c.file);
-      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path3.dirname(dockerfilePath)) : null].filter((d) => d !== null);
-      if (!allowed.some((d) => real === path3.join(d, path3.basename(real)) || real.startsWith(d + path3.sep))) continue;
-      const st = fs3.statSync(real);
-      if (!st.isFile() || st.size > 1024 * 1024) continue;
-      text = fs3.readFileSync(real, "utf8");
-    } catch {
+});
+
+// src/reporters/stylish.ts
+var stylish_exports = {};
+__export(stylish_exports, {
+  formatStylish: () => formatStylish
+});
+function formatStylish(findings, color) {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  if (findings.length === 0) return "";
+  const out = [];
+  let current = null;
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) {
+    counts[f.severity]++;
+    if (f.file !== current) {
+      if (current !== null) out.push("");
+      out.push(c.underline(escapeControl(f.file)));
+      current = f.file;
+    }
+    const paint = f.severity === "error" ? c.red : f.severity === "warning" ? c.yellow : c.blue;
+    const pos = c.dim(`${f.line}:${f.column}`.padEnd(7));
+    out.push(`  ${pos} ${paint(f.severity.padEnd(7))}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`);
+    if (f.hint) out.push(`          ${c.green("fix:")} ${escapeControl(f.hint)}`);
+    if (f.related.length > 1) out.push(`          ${c.dim("via:")} ${c.dim(escapeControl(chainText(f)))}`);
+  }
+  const total = counts.error + counts.warning + counts.info;
+  const summary = `${total} problem${total === 1 ? "" : "s"} (${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}${counts.info ? `, ${counts.info} info` : ""})`;
+  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), "");
+  return out.join("\n");
+}
+var init_stylish = __esm({
+  "src/reporters/stylish.ts"() {
+    "use strict";
+    init_source();
+    init_findings();
+    init_escape();
+  }
+});
+
+// src/reporters/json.ts
+var json_exports = {};
+__export(json_exports, {
+  formatJson: () => formatJson
+});
+function formatJson(findings) {
+  return `${JSON.stringify(
+    findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      hint: f.hint,
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      related: f.related
+    })),
+    null,
+    2
+  )}
+`;
+}
+var init_json = __esm({
+  "src/reporters/json.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/rule.ts
+function defineRule(rule) {
+  return rule;
+}
+var init_rule = __esm({
+  "src/rules/rule.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/cmd-ignored.ts
+var cmd_ignored_default;
+var init_cmd_ignored = __esm({
+  "src/rules/cmd-ignored.ts"() {
+    "use strict";
+    init_rule();
+    cmd_ignored_default = defineRule({
+      id: "cmd-ignored",
+      severity: "warning",
+      title: "CMD never runs because ENTRYPOINT is in shell form",
+      docs: {
+        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
+        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
+        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
+        fix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
+        equivalents: ["hadolint DL4004 (multiple ENTRYPOINT) is different; BuildKit has no equivalent"]
+      },
+      check(ctx) {
+        const pid1 = ctx.launch?.pid1;
+        const cmd = pid1?.cmdIgnored;
+        const entry = pid1?.entrypoint;
+        if (!cmd || !entry) return;
+        const file = ctx.env.dockerfile.displayPath;
+        ctx.report({
+          at: { file, span: cmd.instruction.keywordSpan },
+          message: `This CMD never runs: the ENTRYPOINT on line ${entry.instruction.keywordSpan.line} is in shell form, which runs \`/bin/sh -c\` on its own string and drops CMD and \`docker run\` arguments.`,
+          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD.",
+          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
+          label: "CMD"
+        });
+      }
+    });
+  }
+});
+
+// src/rules/evidence.ts
+function snippet(unit, p, e, max = 60) {
+  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+function scriptChain(unit, dockerfile) {
+  const chain = [unit.startedAt];
+  const origin = unit.origin;
+  if (origin && origin.kind !== "remote") {
+    for (const op of [origin.op, ...origin.via]) {
+      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
+    }
+  }
+  return chain;
+}
+function atNode(unit, node, dockerfile, message, hint, label) {
+  const span = unit.source.spanOf(node.p, node.e);
+  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
+  const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
+  return {
+    at: { file: unit.source.file.displayPath, span: firstLine2 },
+    message,
+    hint,
+    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
+    label: label ?? snippet(unit, node.p, node.e)
+  };
+}
+function atCommand(unit, c, dockerfile, message, hint, label) {
+  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
+  const src = c.source;
+  const span = src.spanOf(c.stmt.p, c.stmt.e);
+  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
+  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+  }
+  return {
+    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
+    message,
+    hint,
+    chain,
+    label: label ?? commandText(unit, c)
+  };
+}
+function firstPhysicalLine(text, offset) {
+  const end = text.indexOf("\n", offset);
+  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
+}
+function commandText(unit, c, max = 60) {
+  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
+  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+function lastLine(unit) {
+  const text = unit.source.text.replace(/\s+$/, "");
+  const start = text.lastIndexOf("\n") + 1;
+  const line = text.slice(0, start).split("\n").length;
+  const lineText = text.slice(start);
+  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
+}
+var init_evidence = __esm({
+  "src/rules/evidence.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/entrypoint-crlf.ts
+var entrypoint_crlf_default;
+var init_entrypoint_crlf = __esm({
+  "src/rules/entrypoint-crlf.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    entrypoint_crlf_default = defineRule({
+      id: "entrypoint-crlf",
+      severity: "error",
+      title: "The entrypoint script has CRLF line endings",
+      docs: {
+        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
+        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
+        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
+        good: '#!/bin/sh\\nexec "$@"\\n',
+        fix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
+        equivalents: ["ShellCheck SC1017"]
+      },
+      check(ctx) {
+        for (const unit of ctx.launch?.scripts ?? []) {
+          if (unit.kind !== "file" || !unit.crlf) continue;
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
+            message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, "").replace(/\r$/, "")}\\r\`, so the container fails at start with "no such file or directory".`,
+            hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.",
+            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
+            label: "line 1"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/commands.ts
+function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function wordLiteral(word) {
+  let out = "";
+  for (const part of word.parts) {
+    const v = partLiteral(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partLiteral(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\(.)/g, "$1");
+    case "SglQuoted":
+      return part.value;
+    case "DblQuoted": {
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+function wordText(word, source) {
+  return source.slice(word.p[2], word.e[2]);
+}
+function isPositionalExp(part, names) {
+  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
+}
+function positionalUse(word) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
+      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
+      if (isPositionalExp(only.parts[0], ["*"])) return "star";
+    }
+    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
+  }
+  for (const part of word.parts) {
+    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
+    if (part.type === "DblQuoted") {
+      for (const inner of part.parts) {
+        if (isPositionalExp(inner, ["*"])) return "star";
+        if (isPositionalExp(inner, ["@"])) return "star";
+      }
+    }
+  }
+  return "none";
+}
+function worstUse(words) {
+  let best = "none";
+  for (const w of words) {
+    const u = positionalUse(w);
+    if (u === "unquoted" || u === "star") return u;
+    if (u === "quoted") best = "quoted";
+  }
+  return best;
+}
+function isSelfReference(word) {
+  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
+  if (parts.length !== 1) return false;
+  const p = parts[0];
+  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
+}
+function analyseCommand(words, exec2) {
+  let rest = words;
+  for (; ; ) {
+    const first = rest[0] ? wordLiteral(rest[0]) : null;
+    if (first === null) break;
+    const b = basename2(first);
+    if (b === "env") {
+      let i = 1;
+      while (i < rest.length) {
+        const lit = rest[i] ? wordLiteral(rest[i]) : null;
+        if (lit !== null && (lit.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
+        else break;
+      }
+      rest = rest.slice(i);
       continue;
     }
-    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-      const negate = l.startsWith("!");
-      let p = negate ? l.slice(1).trim() : l;
-      p = path3.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
-      return `${negate ? "!" : ""}/${p}`;
-    });
-    return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
+    if (b === "command" && rest.length > 1) {
+      rest = rest.slice(1);
+      continue;
+    }
+    break;
   }
-  return null;
+  const name = rest[0] ? wordLiteral(rest[0]) : null;
+  const base = name !== null ? basename2(name) : null;
+  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
+  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
+  const target = switcher?.command ?? rest;
+  const head = target[0];
+  return {
+    words: rest,
+    name,
+    exec: exec2,
+    args: worstUse(rest),
+    runsArgs: head ? positionalUse(head) : "none",
+    switcher,
+    forking,
+    reexec: !!head && isSelfReference(head)
+  };
 }
-var import_picomatch, import_ignore2, ContextFs;
-var init_context_fs = __esm({
-  "src/model/context-fs.ts"() {
+function parseSwitcher(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  const raw = (i) => {
+    const w = args[i];
+    if (!w) return null;
+    return lits[i] ?? renderWord(w);
+  };
+  const make = (user, commandStart) => ({
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    command: args.slice(commandStart),
+    commandString: null
+  });
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      return args.length >= 1 ? make(raw(0), 1) : null;
+    case "chpst": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        if (lits[i] === "-u" || lits[i] === "-U") {
+          user = raw(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "setpriv": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        const l = lits[i] ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = raw(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "chroot": {
+      let user = null;
+      let i = 0;
+      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
+      while (i < args.length && text(i).startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(text(i));
+        if (m) user = m[1] ?? null;
+        else if (lits[i] === "--userspec") {
+          user = raw(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return user === null ? null : make(user, i + 1);
+    }
+    default:
+      return null;
+  }
+}
+function renderWord(w) {
+  return w.parts.map((p) => {
+    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
+    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
+    const lit = partLiteral(p);
+    return lit ?? "…";
+  }).join("");
+}
+function parseForking(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  let user = null;
+  let commandString = null;
+  let commandStart = args.length;
+  let i = 0;
+  if (tool === "sudo") {
+    user = "root";
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "--") {
+        i++;
+        break;
+      }
+      if (!l.startsWith("-")) break;
+      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
+        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+      } else {
+        const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        i++;
+      }
+    }
+    commandStart = i;
+  } else {
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "-c" || l === "--command") {
+        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+        continue;
+      }
+      if (l === "-u" && tool === "runuser") {
+        user = lits[i + 1] ?? null;
+        i += 2;
+        continue;
+      }
+      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
+        i += 2;
+        continue;
+      }
+      if (l === "--") {
+        commandStart = i + 1;
+        break;
+      }
+      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
+        i++;
+        continue;
+      }
+      if (user === null) {
+        user = lits[i] ?? renderWord(args[i]);
+        i++;
+        continue;
+      }
+      commandStart = i;
+      break;
+    }
+    if (user === null) user = "root";
+  }
+  return {
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)$/.test(user),
+    command: args.slice(commandStart),
+    commandString
+  };
+}
+var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var init_commands = __esm({
+  "src/model/commands.ts"() {
     "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
-    ContextFs = class _ContextFs {
-      /**
-       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
-       *   context's `.dockerignore`, as BuildKit does.
-       */
-      constructor(root, dockerfilePath = null) {
-        this.root = root;
-        let real = path3.resolve(root);
-        try {
-          real = fs3.realpathSync.native(real);
-        } catch {
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    const c = s.cmd;
+    if (!c) return;
+    switch (c.type) {
+      case "FuncDecl":
+        if (!into.has(c.name)) into.set(c.name, c);
+        visit(c.body);
+        break;
+      case "Block":
+      case "Subshell":
+        c.stmts.forEach(visit);
+        break;
+      case "IfClause": {
+        let cl = c;
+        while (cl) {
+          cl.cond.forEach(visit);
+          cl.then.forEach(visit);
+          cl = cl.else;
         }
-        this.realRoot = real;
-        const loaded = loadDockerignore(real, dockerfilePath);
-        this.excluded = loaded?.matcher ?? null;
-        this.dockerignore = loaded?.name ?? null;
+        break;
       }
-      root;
-      realRoot;
-      listings = /* @__PURE__ */ new Map();
-      excluded;
-      /** The .dockerignore file in force (context-relative name), if any. */
-      dockerignore;
-      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
-      ignoredHits = /* @__PURE__ */ new Set();
-      /** Whether .dockerignore keeps a context path out of the build context. */
-      isIgnored(rel) {
-        if (!this.excluded || rel === "") return false;
-        return this.excluded.ignores(rel);
+      case "BinaryCmd":
+        visit(c.x);
+        visit(c.y);
+        break;
+      case "WhileClause":
+        c.cond.forEach(visit);
+        c.do.forEach(visit);
+        break;
+      case "ForClause":
+        c.do.forEach(visit);
+        break;
+      case "CaseClause":
+        c.items.forEach((i) => i.stmts.forEach(visit));
+        break;
+      default:
+        break;
+    }
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve5 = null) {
+  const w = new Walker(file, source, resolve5);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH = 12;
+    Walker = class {
+      constructor(file, source, resolve5) {
+        this.source = source;
+        this.resolve = resolve5;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
       }
-      /**
-       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
-       * anything outside the context.
-       */
-      static normalize(rel) {
-        const n = path3.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
-        if (n === "." || n === "./" || n === "") return "";
-        if (n === ".." || n.startsWith("../")) return null;
-        return n.replace(/\/+$/, "");
-      }
-      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
-      resolveInside(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return null;
-        const abs = path3.join(this.realRoot, n);
-        let real;
-        try {
-          real = fs3.realpathSync.native(abs);
-        } catch {
-          return null;
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
         }
-        if (real !== this.realRoot && !real.startsWith(this.realRoot + path3.sep)) return null;
-        return real;
+        return { next: current, returned };
       }
-      /** Whether `rel` escapes the context (by `..` or through a symlink). */
-      escapes(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return true;
-        const abs = path3.join(this.realRoot, n);
-        try {
-          const real = fs3.realpathSync.native(abs);
-          return real !== this.realRoot && !real.startsWith(this.realRoot + path3.sep);
-        } catch {
-          return false;
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
         }
       }
-      stats = /* @__PURE__ */ new Map();
-      stat(rel) {
-        const cached = this.stats.get(rel);
-        if (cached !== void 0) return cached;
-        const entry = this.statUncached(rel);
-        this.stats.set(rel, entry);
-        return entry;
-      }
-      statUncached(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n !== null && this.isIgnored(n)) {
-          this.ignoredHits.add(n);
-          return null;
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
         }
-        if (n === null || !this.listed(n)) return null;
-        const abs = this.resolveInside(n);
-        if (!abs) return null;
-        try {
-          const st = fs3.statSync(abs);
-          if (st.isDirectory()) return { kind: "dir" };
-          if (st.isFile()) return { kind: "file", mode: st.mode, size: st.size };
-        } catch {
-        }
-        return null;
-      }
-      readText(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new Error(`${rel} is outside the build context`);
-        return fs3.readFileSync(abs, "utf8");
-      }
-      readBytes(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new Error(`${rel} is outside the build context`);
-        return fs3.readFileSync(abs);
-      }
-      listingSets = /* @__PURE__ */ new Map();
-      /** Whether every segment of a normalised path appears in its folder's listing. */
-      listed(n) {
-        if (n === "") return true;
-        const slash = n.lastIndexOf("/");
-        const dir = slash < 0 ? "" : n.slice(0, slash);
-        if (dir !== "" && !this.listed(dir)) return false;
-        let names = this.listingSets.get(dir);
-        if (!names) {
-          names = new Set(this.list(dir));
-          this.listingSets.set(dir, names);
-        }
-        return names.has(n.slice(slash + 1));
-      }
-      /** Names in a folder of the context (sorted), empty when absent. */
-      list(relDir) {
-        const n = _ContextFs.normalize(relDir);
-        if (n === null) return [];
-        const cached = this.listings.get(n);
-        if (cached) return cached;
-        const abs = this.resolveInside(n);
-        let names = [];
-        if (abs) {
-          try {
-            names = fs3.readdirSync(abs).sort();
-          } catch {
-            names = [];
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
           }
         }
-        this.listings.set(n, names);
-        return names;
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
       }
       /**
-       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
-       * matching within one path segment). Only the folders the pattern needs are listed.
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
        */
-      glob(pattern4) {
-        const n = _ContextFs.normalize(pattern4);
-        if (n === null) return [];
-        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
-        const segments = n.split("/");
-        let current = [""];
-        for (const seg of segments) {
-          const next = [];
-          for (const dir of current) {
-            if (!hasGlob(seg)) {
-              const p = dir ? `${dir}/${seg}` : seg;
-              if (this.stat(p)) next.push(p);
-              continue;
-            }
-            const match = (0, import_picomatch.default)(seg, { dot: true });
-            for (const name of this.list(dir)) {
-              const p = dir ? `${dir}/${name}` : name;
-              if (!match(name)) continue;
-              if (this.isIgnored(p)) this.ignoredHits.add(p);
-              else next.push(p);
-            }
-          }
-          current = next;
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
         }
-        return current.sort();
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target = wordLiteral(call.args[1]);
+          if (target === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target);
+          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
       }
     };
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+        equivalents: []
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report(
+              atCommand(
+                unit,
+                c,
+                dockerfile,
+                `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
+                `Write \`exec ${text}\`.`
+              )
+            );
+          }
+        }
+      }
+    });
   }
 });
 
@@ -8771,7 +7413,7 @@ var require_main = __commonJS({
 
 // src/parsers/source.ts
 var SourceFile, MappedText, MappedTextBuilder;
-var init_source = __esm({
+var init_source2 = __esm({
   "src/parsers/source.ts"() {
     "use strict";
     SourceFile = class {
@@ -9133,7 +7775,7 @@ var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
     import_dockerfile_ast = __toESM(require_main(), 1);
-    init_source();
+    init_source2();
     MEMO = /* @__PURE__ */ Symbol("dockerlint.rawArguments");
     astProto = import_dockerfile_ast.Instruction.prototype;
     originalGetRawArguments = astProto.getRawArguments.original ?? astProto.getRawArguments;
@@ -9151,1856 +7793,6 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
-  }
-});
-
-// src/model/expand.ts
-function splitWords(text, escape4 = "\\") {
-  const words = [];
-  let start = -1;
-  let quote = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (start < 0) {
-      if (/\s/.test(c)) continue;
-      start = i;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === escape4 && quote === '"') i++;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === escape4) i++;
-    else if (/\s/.test(c)) {
-      words.push({ text: text.slice(start, i), start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
-  return words;
-}
-function expandWord(word, vars, escape4 = "\\") {
-  let value = "";
-  let known2 = true;
-  let quote = null;
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i] ?? "";
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else value += c;
-      continue;
-    }
-    if (c === escape4 && i + 1 < word.length) {
-      const next = word[i + 1] ?? "";
-      if (quote === '"' && !['"', "$", escape4].includes(next)) value += c;
-      else {
-        value += next;
-        i++;
-        continue;
-      }
-      continue;
-    }
-    if (quote === null && (c === '"' || c === "'")) {
-      quote = c;
-      continue;
-    }
-    if (quote === '"' && c === '"') {
-      quote = null;
-      continue;
-    }
-    if (c === "$") {
-      const ref = readReference(word, i);
-      if (ref) {
-        const r = resolveReference(ref, vars, escape4);
-        value += r.value;
-        known2 &&= r.known;
-        i = ref.end - 1;
-        continue;
-      }
-    }
-    value += c;
-  }
-  return { value, known: known2 };
-}
-function readReference(word, at) {
-  const short2 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short2) return { name: short2[1] ?? "", op: null, operand: "", end: at + short2[0].length };
-  if (word[at + 1] !== "{") return null;
-  let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
-    if (word[j] === "{") depth++;
-    else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
-      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
-      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
-    }
-  }
-  return null;
-}
-function resolveReference(ref, vars, escape4) {
-  const v = vars(ref.name);
-  if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
-  const set = v !== void 0;
-  const nonEmpty = set && v !== "";
-  switch (ref.op) {
-    case null:
-      return { value: v ?? "", known: true };
-    case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
-    case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
-    case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
-    case "+":
-      return set ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
-    default:
-      return { value: v ?? "", known: set };
-  }
-}
-function parseKeyValues(text, vars, escape4 = "\\") {
-  const words = splitWords(text, escape4);
-  const first = words[0];
-  if (first && !first.text.includes("=")) {
-    const rest = text.slice(first.end).trim();
-    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape4) }];
-  }
-  return words.map((w) => {
-    const eq = w.text.indexOf("=");
-    if (eq < 0) return { key: w.text, value: null };
-    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape4) };
-  });
-}
-var init_expand = __esm({
-  "src/model/expand.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/image.ts
-import path4 from "node:path";
-function buildImageModel(ast) {
-  const preamble = [];
-  const stages = [];
-  const globalArgs = /* @__PURE__ */ new Map();
-  const escape4 = ast.escape;
-  let current = null;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape4);
-      stages.push(current);
-      continue;
-    }
-    if (!current) {
-      preamble.push(inst);
-      if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape4)) {
-          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
-        }
-      }
-      continue;
-    }
-    applyInstruction(current, inst, stages, globalArgs, escape4);
-  }
-  return { ast, stages, preamble };
-}
-function startStage(from, stages, globalArgs, escape4) {
-  const words = splitWords(from.rest.text, escape4);
-  const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape4);
-  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
-  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
-  const baseStage = image.known ? findStage(stages, image.value) : null;
-  const config = baseStage ? {
-    ...baseStage.config,
-    env: new Map(baseStage.config.env),
-    cmdResetBy: null
-  } : {
-    user: null,
-    workdir: "/",
-    env: /* @__PURE__ */ new Map(),
-    shell: { argv: DEFAULT_SHELL, instruction: null },
-    entrypoint: null,
-    cmd: null,
-    cmdResetBy: null
-  };
-  const vars = new Map(config.env);
-  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
-  return {
-    index: stages.length,
-    name,
-    from,
-    base: image.value,
-    baseKnown: image.known,
-    baseStage,
-    instructions: [],
-    config,
-    copies: [],
-    dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
-  };
-}
-function findStage(stages, ref) {
-  const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
-  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
-  return null;
-}
-function applyInstruction(stage, inst, stages, globalArgs, escape4) {
-  stage.instructions.push(inst);
-  const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape4);
-  switch (inst.keyword) {
-    case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
-      }
-      break;
-    case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
-        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
-        cfg.env.set(kv.key, v);
-        stage.vars.set(kv.key, v);
-      }
-      break;
-    case "USER": {
-      const e = expand(inst.rest.text.trim());
-      cfg.user = { instruction: inst, value: e.value, known: e.known };
-      break;
-    }
-    case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
-      break;
-    }
-    case "SHELL": {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
-      break;
-    }
-    case "ENTRYPOINT":
-      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
-      if (cfg.cmd && cfg.cmd.stage !== stage) {
-        cfg.cmdResetBy = inst;
-        cfg.cmd = null;
-      }
-      break;
-    case "CMD":
-      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
-      break;
-    case "COPY":
-    case "ADD": {
-      const op = copyOp(stage, inst, stages, lookup, escape4);
-      if (op) {
-        stage.copies.push(op);
-        if (op.destIsDir) stage.dirs.add(op.dest);
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
-function flagValue(inst, name) {
-  const f = inst.flags.find((x) => x.name === name);
-  return f ? f.value ?? "" : null;
-}
-function copyOp(stage, inst, stages, lookup, escape4) {
-  const form = commandForm(inst.rest);
-  let words;
-  if (form.kind === "exec") words = form.argv;
-  else {
-    words = splitWords(inst.rest.text, escape4).map((w) => {
-      const e = expandWord(w.text, lookup, escape4);
-      return e.known ? e.value : "\0unknown";
-    });
-  }
-  if (words.length < 2) return null;
-  const rawDest = words[words.length - 1] ?? "";
-  if (rawDest.includes("\0")) return null;
-  const srcWords = words.slice(0, -1);
-  const from = flagValue(inst, "from");
-  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
-  const sources = [];
-  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
-    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
-    if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
-    else if (from !== null) {
-      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
-    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
-    } else sources.push({ kind: "context", pattern: w });
-  }
-  const cfg = stage.config;
-  const dest = path4.posix.resolve(cfg.workdir, rawDest);
-  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
-  const multi = srcWords.length > 1;
-  return {
-    instruction: inst,
-    dest,
-    destIsDir: trailing || multi || stage.dirs.has(dest),
-    destMaybeDir: STANDARD_DIRS.has(dest),
-    sources,
-    chmod: flagValue(inst, "chmod"),
-    chown: flagValue(inst, "chown")
-  };
-}
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
-  return model.stages[model.stages.length - 1] ?? null;
-}
-function stagePath(stage) {
-  const p = stage.config.env.get("PATH");
-  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
-}
-function rootStage(stage) {
-  let s = stage;
-  while (s.baseStage) s = s.baseStage;
-  return s;
-}
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
-var init_image = __esm({
-  "src/model/image.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_expand();
-    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    DEFAULT_SHELL = ["/bin/sh", "-c"];
-    STANDARD_DIRS = /* @__PURE__ */ new Set([
-      "/",
-      "/bin",
-      "/sbin",
-      "/usr/bin",
-      "/usr/sbin",
-      "/usr/local/bin",
-      "/usr/local/sbin",
-      "/usr/local",
-      "/etc",
-      "/opt",
-      "/tmp",
-      "/root",
-      "/home",
-      "/var",
-      "/srv",
-      "/usr",
-      "/usr/share",
-      "/usr/lib"
-    ]);
-  }
-});
-
-// src/model/image-fs.ts
-import path5 from "node:path";
-var import_picomatch2, ImageFs;
-var init_image_fs = __esm({
-  "src/model/image-fs.ts"() {
-    "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
-    init_context_fs();
-    init_image();
-    ImageFs = class {
-      constructor(context) {
-        this.context = context;
-      }
-      context;
-      matches = /* @__PURE__ */ new Map();
-      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
-      lookup(stage, imagePath, depth = 0, guess = false) {
-        if (depth > 16) return null;
-        const p = path5.posix.resolve("/", imagePath);
-        for (let s = stage; s; s = s.baseStage) {
-          for (let i = s.copies.length - 1; i >= 0; i--) {
-            const op = s.copies[i];
-            if (!op) continue;
-            const hit = this.lookupInOp(op, p, depth, guess);
-            if (hit) return hit;
-          }
-        }
-        return null;
-      }
-      /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
-      resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path5.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path5.posix.join(dir, name));
-        for (const guess of [false, true]) {
-          for (const imagePath of candidates) {
-            const origin = this.lookup(stage, imagePath, 0, guess);
-            if (origin) return { imagePath, origin };
-          }
-        }
-        return null;
-      }
-      targets(op, name, asDir = false) {
-        const inside = path5.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside];
-        if (op.destMaybeDir) return [inside, op.dest];
-        return [op.dest];
-      }
-      contextMatches(pattern4) {
-        let m = this.matches.get(pattern4);
-        if (!m) {
-          m = this.context.glob(pattern4);
-          this.matches.set(pattern4, m);
-        }
-        return m;
-      }
-      lookupInOp(op, p, depth, guess) {
-        const under = op.dest === "/" ? p.slice(1) : p.startsWith(op.dest + "/") ? p.slice(op.dest.length + 1) : null;
-        for (let i = op.sources.length - 1; i >= 0; i--) {
-          const src = op.sources[i];
-          if (!src) continue;
-          switch (src.kind) {
-            case "context": {
-              const matches = this.contextMatches(src.pattern);
-              const asDir = hasGlob(src.pattern) && matches.length > 1;
-              for (const m of matches) {
-                const entry = this.context.stat(m);
-                if (entry?.kind === "file") {
-                  if (this.targets(op, path5.posix.basename(m), asDir).includes(p)) {
-                    return { kind: "context", contextPath: m, op, via: [] };
-                  }
-                } else if (entry?.kind === "dir" && under !== null && under !== "") {
-                  const candidate = m ? `${m}/${under}` : under;
-                  if (this.context.stat(candidate)?.kind === "file") {
-                    return { kind: "context", contextPath: candidate, op, via: [] };
-                  }
-                }
-              }
-              break;
-            }
-            case "heredoc":
-              if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
-              break;
-            case "stage": {
-              const sp = path5.posix.resolve("/", src.pattern);
-              const candidates = [];
-              let named = false;
-              if (hasGlob(sp)) {
-                const base = path5.posix.basename(p);
-                if ((0, import_picomatch2.default)(path5.posix.basename(sp), { dot: true })(base) && path5.posix.dirname(p) === op.dest) {
-                  candidates.push(path5.posix.join(path5.posix.dirname(sp), base));
-                  named = true;
-                }
-              } else {
-                if (this.targets(op, path5.posix.basename(sp)).includes(p)) {
-                  candidates.push(sp);
-                  named = true;
-                }
-                if (under !== null && under !== "") candidates.push(path5.posix.join(sp, under));
-              }
-              for (const c of candidates) {
-                const inner = this.lookup(src.stage, c, depth + 1, guess);
-                if (inner) return { ...inner, via: [op, ...inner.via] };
-              }
-              if (named || guess && candidates.length > 0) {
-                return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };
-              }
-              break;
-            }
-            case "remote": {
-              const name = path5.posix.basename(src.ref.replace(/[?#].*$/, ""));
-              if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
-                return { kind: "remote", why: src.why, op, via: [] };
-              }
-              break;
-            }
-          }
-        }
-        return null;
-      }
-    };
-  }
-});
-
-// src/model/commands.ts
-function basename2(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
-}
-function wordLiteral(word) {
-  let out = "";
-  for (const part of word.parts) {
-    const v = partLiteral(part);
-    if (v === null) return null;
-    out += v;
-  }
-  return out;
-}
-function partLiteral(part) {
-  switch (part.type) {
-    case "Lit":
-      return part.value.replace(/\\(.)/g, "$1");
-    case "SglQuoted":
-      return part.value;
-    case "DblQuoted": {
-      let s = "";
-      for (const p of part.parts) {
-        if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\([$`"\\])/g, "$1");
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
-}
-function wordText(word, source) {
-  return source.slice(word.p[2], word.e[2]);
-}
-function isPositionalExp(part, names) {
-  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
-}
-function positionalUse(word) {
-  if (word.parts.length === 1) {
-    const only = word.parts[0];
-    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
-      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
-      if (isPositionalExp(only.parts[0], ["*"])) return "star";
-    }
-    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
-  }
-  for (const part of word.parts) {
-    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
-    if (part.type === "DblQuoted") {
-      for (const inner of part.parts) {
-        if (isPositionalExp(inner, ["*"])) return "star";
-        if (isPositionalExp(inner, ["@"])) return "star";
-      }
-    }
-  }
-  return "none";
-}
-function worstUse(words) {
-  let best = "none";
-  for (const w of words) {
-    const u = positionalUse(w);
-    if (u === "unquoted" || u === "star") return u;
-    if (u === "quoted") best = "quoted";
-  }
-  return best;
-}
-function isSelfReference(word) {
-  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
-  if (parts.length !== 1) return false;
-  const p = parts[0];
-  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
-}
-function analyseCommand(words, exec2) {
-  let rest = words;
-  for (; ; ) {
-    const first = rest[0] ? wordLiteral(rest[0]) : null;
-    if (first === null) break;
-    const b = basename2(first);
-    if (b === "env") {
-      let i = 1;
-      while (i < rest.length) {
-        const lit = rest[i] ? wordLiteral(rest[i]) : null;
-        if (lit !== null && (lit.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
-        else break;
-      }
-      rest = rest.slice(i);
-      continue;
-    }
-    if (b === "command" && rest.length > 1) {
-      rest = rest.slice(1);
-      continue;
-    }
-    break;
-  }
-  const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename2(name) : null;
-  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
-  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target = switcher?.command ?? rest;
-  const head = target[0];
-  return {
-    words: rest,
-    name,
-    exec: exec2,
-    args: worstUse(rest),
-    runsArgs: head ? positionalUse(head) : "none",
-    switcher,
-    forking,
-    reexec: !!head && isSelfReference(head)
-  };
-}
-function parseSwitcher(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  const raw = (i) => {
-    const w = args[i];
-    if (!w) return null;
-    return lits[i] ?? renderWord(w);
-  };
-  const make = (user, commandStart) => ({
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
-    command: args.slice(commandStart),
-    commandString: null
-  });
-  switch (tool) {
-    case "gosu":
-    case "su-exec":
-    case "s6-setuidgid":
-    case "setuidgid":
-      return args.length >= 1 ? make(raw(0), 1) : null;
-    case "chpst": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        if (lits[i] === "-u" || lits[i] === "-U") {
-          user = raw(i + 1);
-          i += 2;
-        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "setpriv": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        const l = lits[i] ?? "";
-        if (l === "--") {
-          i++;
-          break;
-        }
-        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
-          user = raw(i + 1);
-          i++;
-        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
-        i++;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "chroot": {
-      let user = null;
-      let i = 0;
-      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
-      while (i < args.length && text(i).startsWith("--")) {
-        const m = /^--userspec=(.*)$/.exec(text(i));
-        if (m) user = m[1] ?? null;
-        else if (lits[i] === "--userspec") {
-          user = raw(i + 1);
-          i++;
-        }
-        i++;
-      }
-      return user === null ? null : make(user, i + 1);
-    }
-    default:
-      return null;
-  }
-}
-function renderWord(w) {
-  return w.parts.map((p) => {
-    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
-    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
-    const lit = partLiteral(p);
-    return lit ?? "…";
-  }).join("");
-}
-function parseForking(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  let user = null;
-  let commandString = null;
-  let commandStart = args.length;
-  let i = 0;
-  if (tool === "sudo") {
-    user = "root";
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "--") {
-        i++;
-        break;
-      }
-      if (!l.startsWith("-")) break;
-      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
-        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-      } else {
-        const m = /^(?:-u|--user=)(.+)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        i++;
-      }
-    }
-    commandStart = i;
-  } else {
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "-c" || l === "--command") {
-        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-        continue;
-      }
-      if (l === "-u" && tool === "runuser") {
-        user = lits[i + 1] ?? null;
-        i += 2;
-        continue;
-      }
-      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
-        i += 2;
-        continue;
-      }
-      if (l === "--") {
-        commandStart = i + 1;
-        break;
-      }
-      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
-        i++;
-        continue;
-      }
-      if (user === null) {
-        user = lits[i] ?? renderWord(args[i]);
-        i++;
-        continue;
-      }
-      commandStart = i;
-      break;
-    }
-    if (user === null) user = "root";
-  }
-  return {
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)$/.test(user),
-    command: args.slice(commandStart),
-    commandString
-  };
-}
-var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
-var init_commands = __esm({
-  "src/model/commands.ts"() {
-    "use strict";
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
-    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
-  }
-});
-
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case "FuncDecl":
-        if (!into.has(c.name)) into.set(c.name, c);
-        visit(c.body);
-        break;
-      case "Block":
-      case "Subshell":
-        c.stmts.forEach(visit);
-        break;
-      case "IfClause": {
-        let cl = c;
-        while (cl) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-          cl = cl.else;
-        }
-        break;
-      }
-      case "BinaryCmd":
-        visit(c.x);
-        visit(c.y);
-        break;
-      case "WhileClause":
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case "ForClause":
-        c.do.forEach(visit);
-        break;
-      case "CaseClause":
-        c.items.forEach((i) => i.stmts.forEach(visit));
-        break;
-      default:
-        break;
-    }
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
-  }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
-  }
-  return out;
-}
-function analyseScript(file, source = "", resolve5 = null) {
-  const w = new Walker(file, source, resolve5);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-  }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
-}
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
-    "use strict";
-    init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve5) {
-        this.source = source;
-        this.resolve = resolve5;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
-    };
-  }
-});
-
-// src/model/launch.ts
-import path6 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk2(pid1.argv, launch, env3);
-  return launch;
-}
-async function walk2(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename2(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
-      }
-      continue;
-    }
-    if (name === "env") {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
-  }
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path6.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
-  const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
-  let text;
-  let file;
-  let source;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-    } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename2(shebang[1] ?? "");
-    interp = prog === "env" ? basename2(shebang[2] ?? "") : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text)
-    },
-    env3,
-    launch.stage
-  );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false },
-    env3
-  );
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve5 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve5) };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path6.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath);
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_source();
-    init_commands();
-    init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
-  }
-});
-
-// src/parsers/shell.ts
-var shell_exports = {};
-__export(shell_exports, {
-  dialectFromShebang: () => dialectFromShebang,
-  loadShellParser: () => loadShellParser
-});
-import { readFile } from "node:fs/promises";
-import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire4 } from "node:module";
-async function loadShellParser() {
-  loading ??= load().catch((err) => {
-    loading = null;
-    throw err;
-  });
-  return loading;
-}
-async function load() {
-  const g = globalThis;
-  createRequire4(import.meta.url)(GLUE_PATH);
-  const Go = g.Go;
-  if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
-  const wasm = g.WebAssembly;
-  setFlagsFromString("--liftoff-only");
-  const module = new wasm.Module(await readFile(WASM_URL));
-  const start = () => {
-    const go = new Go();
-    const instance = new wasm.Instance(module, go.importObject);
-    go.run(instance).catch(() => void 0);
-    const fn = g[GLOBAL_NAME];
-    delete g[GLOBAL_NAME];
-    if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
-    return { go, fn };
-  };
-  let runtime = start();
-  const cache = /* @__PURE__ */ new Map();
-  const CACHE_LIMIT = 500;
-  const parseOnce = (source, dialect) => {
-    const key = `${dialect}\0${source}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
-    const result = parseFresh(source, dialect);
-    if (source.length < 1024) {
-      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
-      cache.set(key, result);
-    }
-    return result;
-  };
-  function parseFresh(original, dialect) {
-    const source = original.includes("") ? original.replace(/\u0081/g, "") : original;
-    let json;
-    try {
-      const out = runtime.fn(source, dialect);
-      if (typeof out !== "string") throw new Error("the Go runtime exited");
-      json = out;
-    } catch (err) {
-      const timers = runtime.go._scheduledTimeouts;
-      if (timers) {
-        for (const timer of timers.values()) clearTimeout(timer);
-        timers.clear();
-      }
-      runtime = start();
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
-    }
-    const result = JSON.parse(json);
-    if (!ASCII.test(source)) toUtf16(result, source);
-    return result;
-  }
-  return { parse: parseOnce };
-}
-function toUtf16(result, source) {
-  const map = byteToUtf16(source);
-  const last = map.length - 1;
-  const fix = (pos) => {
-    const offset = Math.min(pos[2], last);
-    const unit = map[offset];
-    if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)] + 1;
-    pos[2] = unit;
-  };
-  const walk4 = (node) => {
-    if (Array.isArray(node)) {
-      for (const child of node) if (typeof child === "object" && child !== null) walk4(child);
-      return;
-    }
-    const obj = node;
-    for (const key in obj) {
-      const value = obj[key];
-      if (key === "p" || key === "e") fix(value);
-      else if (typeof value === "object" && value !== null) walk4(value);
-    }
-  };
-  walk4(result);
-}
-function byteToUtf16(source) {
-  const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
-  let byte = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    let size = 3;
-    const start = i;
-    if (c < 128) size = 1;
-    else if (c < 2048) size = 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < source.length) {
-      const d = source.charCodeAt(i + 1);
-      if (d >= 56320 && d <= 57343) {
-        size = 4;
-        i++;
-      }
-    }
-    if (size === 1) map[byte] = start;
-    else map.fill(start, byte, byte + size);
-    byte += size;
-  }
-  map[byte] = source.length;
-  return map;
-}
-function dialectFromShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return "bash";
-  const nl = source.indexOf("\n", start);
-  const words = source.slice(start + 2, nl === -1 ? void 0 : nl).trim().split(/\s+/);
-  const base = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
-  let i = 0;
-  let name = base(words[i]);
-  if (name === "env") {
-    i++;
-    while (i < words.length && (words[i].startsWith("-") || words[i].includes("="))) i++;
-    name = base(words[i]);
-  }
-  if (name === "busybox") name = base(words[i + 1]);
-  if (POSIX_SHELLS.has(name)) return "posix";
-  if (KORN_SHELLS.has(name)) return "mksh";
-  return "bash";
-}
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
-var init_shell = __esm({
-  "src/parsers/shell.ts"() {
-    "use strict";
-    WASM_URL = new URL("./shparse.wasm", import.meta.url);
-    GLUE_PATH = "./wasm_exec.cjs";
-    GLOBAL_NAME = "__dockerlintShParse";
-    loading = null;
-    ASCII = /^[\x00-\x7f]*$/;
-    POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
-    KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
-  }
-});
-
-// src/model/shell-service.ts
-var ShellService;
-var init_shell_service = __esm({
-  "src/model/shell-service.ts"() {
-    "use strict";
-    ShellService = class {
-      parser = null;
-      get() {
-        this.parser ??= Promise.resolve().then(() => (init_shell(), shell_exports)).then((m) => m.loadShellParser());
-        return this.parser;
-      }
-    };
-  }
-});
-
-// src/rules/rule.ts
-function defineRule(rule) {
-  return rule;
-}
-var init_rule = __esm({
-  "src/rules/rule.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/cmd-ignored.ts
-var cmd_ignored_default;
-var init_cmd_ignored = __esm({
-  "src/rules/cmd-ignored.ts"() {
-    "use strict";
-    init_rule();
-    cmd_ignored_default = defineRule({
-      id: "cmd-ignored",
-      severity: "warning",
-      title: "CMD never runs because ENTRYPOINT is in shell form",
-      docs: {
-        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
-        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
-        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
-        fix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
-        equivalents: ["hadolint DL4004 (multiple ENTRYPOINT) is different; BuildKit has no equivalent"]
-      },
-      check(ctx) {
-        const pid1 = ctx.launch?.pid1;
-        const cmd = pid1?.cmdIgnored;
-        const entry = pid1?.entrypoint;
-        if (!cmd || !entry) return;
-        const file = ctx.env.dockerfile.displayPath;
-        ctx.report({
-          at: { file, span: cmd.instruction.keywordSpan },
-          message: `This CMD never runs: the ENTRYPOINT on line ${entry.instruction.keywordSpan.line} is in shell form, which runs \`/bin/sh -c\` on its own string and drops CMD and \`docker run\` arguments.`,
-          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD.",
-          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
-          label: "CMD"
-        });
-      }
-    });
-  }
-});
-
-// src/rules/evidence.ts
-function snippet(unit, p, e, max = 60) {
-  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-function scriptChain(unit, dockerfile) {
-  const chain = [unit.startedAt];
-  const origin = unit.origin;
-  if (origin && origin.kind !== "remote") {
-    for (const op of [origin.op, ...origin.via]) {
-      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
-    }
-  }
-  return chain;
-}
-function atNode(unit, node, dockerfile, message, hint, label) {
-  const span = unit.source.spanOf(node.p, node.e);
-  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
-  const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
-  return {
-    at: { file: unit.source.file.displayPath, span: firstLine2 },
-    message,
-    hint,
-    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e)
-  };
-}
-function atCommand(unit, c, dockerfile, message, hint, label) {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
-  const src = c.source;
-  const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
-  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
-  }
-  return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
-    message,
-    hint,
-    chain,
-    label: label ?? commandText(unit, c)
-  };
-}
-function firstPhysicalLine(text, offset) {
-  const end = text.indexOf("\n", offset);
-  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
-}
-function commandText(unit, c, max = 60) {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-function lastLine(unit) {
-  const text = unit.source.text.replace(/\s+$/, "");
-  const start = text.lastIndexOf("\n") + 1;
-  const line = text.slice(0, start).split("\n").length;
-  const lineText = text.slice(start);
-  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
-}
-var init_evidence = __esm({
-  "src/rules/evidence.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/entrypoint-crlf.ts
-var entrypoint_crlf_default;
-var init_entrypoint_crlf = __esm({
-  "src/rules/entrypoint-crlf.ts"() {
-    "use strict";
-    init_evidence();
-    init_rule();
-    entrypoint_crlf_default = defineRule({
-      id: "entrypoint-crlf",
-      severity: "error",
-      title: "The entrypoint script has CRLF line endings",
-      docs: {
-        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
-        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
-        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
-        good: '#!/bin/sh\\nexec "$@"\\n',
-        fix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
-        equivalents: ["ShellCheck SC1017"]
-      },
-      check(ctx) {
-        for (const unit of ctx.launch?.scripts ?? []) {
-          if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, "").replace(/\r$/, "")}\\r\`, so the container fails at start with "no such file or directory".`,
-            hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.",
-            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
-            label: "line 1"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
-    "use strict";
-    init_script();
-    init_evidence();
-    init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
-      severity: "error",
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
-      docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
-        equivalents: []
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-          }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report(
-              atCommand(
-                unit,
-                c,
-                dockerfile,
-                `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
-                `Write \`exec ${text}\`.`
-              )
-            );
-          }
-        }
-      }
-    });
   }
 });
 
@@ -11168,6 +7960,352 @@ var init_base_images = __esm({
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+  }
+});
+
+// src/model/expand.ts
+function splitWords(text, escape4 = "\\") {
+  const words = [];
+  let start = -1;
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === escape4 && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === escape4) i++;
+    else if (/\s/.test(c)) {
+      words.push({ text: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
+  return words;
+}
+function expandWord(word, vars, escape4 = "\\") {
+  let value = "";
+  let known2 = true;
+  let quote = null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] ?? "";
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else value += c;
+      continue;
+    }
+    if (c === escape4 && i + 1 < word.length) {
+      const next = word[i + 1] ?? "";
+      if (quote === '"' && !['"', "$", escape4].includes(next)) value += c;
+      else {
+        value += next;
+        i++;
+        continue;
+      }
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote === '"' && c === '"') {
+      quote = null;
+      continue;
+    }
+    if (c === "$") {
+      const ref = readReference(word, i);
+      if (ref) {
+        const r = resolveReference(ref, vars, escape4);
+        value += r.value;
+        known2 &&= r.known;
+        i = ref.end - 1;
+        continue;
+      }
+    }
+    value += c;
+  }
+  return { value, known: known2 };
+}
+function readReference(word, at) {
+  const short2 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short2) return { name: short2[1] ?? "", op: null, operand: "", end: at + short2[0].length };
+  if (word[at + 1] !== "{") return null;
+  let depth = 0;
+  for (let j = at + 1; j < word.length; j++) {
+    if (word[j] === "{") depth++;
+    else if (word[j] === "}" && --depth === 0) {
+      const inner = word.slice(at + 2, j);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
+      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
+    }
+  }
+  return null;
+}
+function resolveReference(ref, vars, escape4) {
+  const v = vars(ref.name);
+  if (ref.op === "?unsupported") return { value: "", known: false };
+  if (v === null) return { value: "", known: false };
+  const set = v !== void 0;
+  const nonEmpty = set && v !== "";
+  switch (ref.op) {
+    case null:
+      return { value: v ?? "", known: true };
+    case ":-":
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
+    case "-":
+      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
+    case ":+":
+      return nonEmpty ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
+    case "+":
+      return set ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
+    default:
+      return { value: v ?? "", known: set };
+  }
+}
+function parseKeyValues(text, vars, escape4 = "\\") {
+  const words = splitWords(text, escape4);
+  const first = words[0];
+  if (first && !first.text.includes("=")) {
+    const rest = text.slice(first.end).trim();
+    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape4) }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.text, value: null };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape4) };
+  });
+}
+var init_expand = __esm({
+  "src/model/expand.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/image.ts
+import path2 from "node:path";
+function buildImageModel(ast) {
+  const preamble = [];
+  const stages = [];
+  const globalArgs = /* @__PURE__ */ new Map();
+  const escape4 = ast.escape;
+  let current = null;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      current = startStage(inst, stages, globalArgs, escape4);
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      preamble.push(inst);
+      if (inst.keyword === "ARG") {
+        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape4)) {
+          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+        }
+      }
+      continue;
+    }
+    applyInstruction(current, inst, stages, globalArgs, escape4);
+  }
+  return { ast, stages, preamble };
+}
+function startStage(from, stages, globalArgs, escape4) {
+  const words = splitWords(from.rest.text, escape4);
+  const imageWord = words[0]?.text ?? "";
+  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape4);
+  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
+  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
+  const baseStage = image.known ? findStage(stages, image.value) : null;
+  const config = baseStage ? {
+    ...baseStage.config,
+    env: new Map(baseStage.config.env),
+    cmdResetBy: null
+  } : {
+    user: null,
+    workdir: "/",
+    env: /* @__PURE__ */ new Map(),
+    shell: { argv: DEFAULT_SHELL, instruction: null },
+    entrypoint: null,
+    cmd: null,
+    cmdResetBy: null
+  };
+  const vars = new Map(config.env);
+  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  return {
+    index: stages.length,
+    name,
+    from,
+    base: image.value,
+    baseKnown: image.known,
+    baseStage,
+    instructions: [],
+    config,
+    copies: [],
+    dirs: new Set(baseStage ? baseStage.dirs : []),
+    vars
+  };
+}
+function findStage(stages, ref) {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
+  return null;
+}
+function applyInstruction(stage, inst, stages, globalArgs, escape4) {
+  stage.instructions.push(inst);
+  const cfg = stage.config;
+  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const expand = (word) => expandWord(word, lookup, escape4);
+  switch (inst.keyword) {
+    case "ARG":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
+        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+      }
+      break;
+    case "ENV":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
+        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
+        cfg.env.set(kv.key, v);
+        stage.vars.set(kv.key, v);
+      }
+      break;
+    case "USER": {
+      const e = expand(inst.rest.text.trim());
+      cfg.user = { instruction: inst, value: e.value, known: e.known };
+      break;
+    }
+    case "WORKDIR": {
+      const e = expand(inst.rest.text.trim());
+      if (e.known) cfg.workdir = path2.posix.resolve(cfg.workdir, e.value);
+      stage.dirs.add(cfg.workdir);
+      break;
+    }
+    case "SHELL": {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
+      break;
+    }
+    case "ENTRYPOINT":
+      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
+      if (cfg.cmd && cfg.cmd.stage !== stage) {
+        cfg.cmdResetBy = inst;
+        cfg.cmd = null;
+      }
+      break;
+    case "CMD":
+      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
+      break;
+    case "COPY":
+    case "ADD": {
+      const op = copyOp(stage, inst, stages, lookup, escape4);
+      if (op) {
+        stage.copies.push(op);
+        if (op.destIsDir) stage.dirs.add(op.dest);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+function flagValue(inst, name) {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? f.value ?? "" : null;
+}
+function copyOp(stage, inst, stages, lookup, escape4) {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") words = form.argv;
+  else {
+    words = splitWords(inst.rest.text, escape4).map((w) => {
+      const e = expandWord(w.text, lookup, escape4);
+      return e.known ? e.value : "\0unknown";
+    });
+  }
+  if (words.length < 2) return null;
+  const rawDest = words[words.length - 1] ?? "";
+  if (rawDest.includes("\0")) return null;
+  const srcWords = words.slice(0, -1);
+  const from = flagValue(inst, "from");
+  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
+  const sources = [];
+  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
+  for (const w of srcWords) {
+    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    if (heredoc) sources.push({ kind: "heredoc", heredoc });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (from !== null) {
+      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
+      sources.push({ kind: "remote", ref: w, why: "a URL" });
+    } else sources.push({ kind: "context", pattern: w });
+  }
+  const cfg = stage.config;
+  const dest = path2.posix.resolve(cfg.workdir, rawDest);
+  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
+  const multi = srcWords.length > 1;
+  return {
+    instruction: inst,
+    dest,
+    destIsDir: trailing || multi || stage.dirs.has(dest),
+    destMaybeDir: STANDARD_DIRS.has(dest),
+    sources,
+    chmod: flagValue(inst, "chmod"),
+    chown: flagValue(inst, "chown")
+  };
+}
+function targetStage(model, target) {
+  if (target) return findStage(model.stages, target);
+  return model.stages[model.stages.length - 1] ?? null;
+}
+function stagePath(stage) {
+  const p = stage.config.env.get("PATH");
+  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+}
+function rootStage(stage) {
+  let s = stage;
+  while (s.baseStage) s = s.baseStage;
+  return s;
+}
+var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var init_image = __esm({
+  "src/model/image.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_expand();
+    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    DEFAULT_SHELL = ["/bin/sh", "-c"];
+    STANDARD_DIRS = /* @__PURE__ */ new Set([
+      "/",
+      "/bin",
+      "/sbin",
+      "/usr/bin",
+      "/usr/sbin",
+      "/usr/local/bin",
+      "/usr/local/sbin",
+      "/usr/local",
+      "/etc",
+      "/opt",
+      "/tmp",
+      "/root",
+      "/home",
+      "/var",
+      "/srv",
+      "/usr",
+      "/usr/share",
+      "/usr/lib"
+    ]);
   }
 });
 
@@ -11455,6 +8593,338 @@ var init_shell_walk = __esm({
   }
 });
 
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/launch.ts
+import path3 from "node:path";
+function evidenceOf(env3, inst) {
+  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+}
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
+  await walk(pid1.argv, launch, env3);
+  return launch;
+}
+async function walk(argv, launch, env3) {
+  let rest = argv;
+  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
+    const a0 = rest[0];
+    const at = evidenceOf(env3, a0.setting.instruction);
+    const name = basename2(a0.value);
+    if (INITS.has(name) || a0.value === "/init") {
+      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
+      rest = skipInitOptions(name, rest.slice(1));
+      if (rest.length === 0 && a0.value === "/init") {
+        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+      }
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
+      rest = rest.slice(i);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
+      const sw = info.switcher ?? info.forking;
+      if (!sw) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      if (info.forking) {
+        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
+        if (sw.commandString !== null) {
+          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
+          launch.scripts.push(unit);
+        }
+        return;
+      }
+      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
+      rest = rest.slice(rest.length - sw.command.length);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(rest[1]?.value ?? "")) {
+          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+          return;
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
+        const opt = rest[i]?.value ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target = rest[i];
+      if (!target) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      if (inline) {
+        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
+        launch.scripts.push(unit);
+        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
+        const next2 = mainCommandOf(unit, target);
+        if (!next2) return;
+        rest = next2;
+        continue;
+      }
+      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
+      if (!resolved2) {
+        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
+        return;
+      }
+      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
+    if (resolved) {
+      const next = await scriptStep(resolved, null, rest, launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    if (looksLikeScriptPath(a0.value)) {
+      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
+      return;
+    }
+    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+    return;
+  }
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+function resolveScriptPath(stage, value, env3) {
+  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
+  const inWorkdir = path3.posix.join(stage.config.workdir, value);
+  const origin = env3.fs.lookup(stage, inWorkdir);
+  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
+}
+function skipInitOptions(name, args) {
+  let i = 0;
+  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.value ?? "";
+    if (v === "--") return args.slice(i + 1);
+    if (!v.startsWith("-")) break;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
+  const a0 = argv[0];
+  const origin = resolved.origin;
+  if (origin.kind === "built") {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  if (origin.kind === "remote") {
+    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
+    return null;
+  }
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
+      return null;
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const firstLine2 = text.split("\n", 1)[0] ?? "";
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
+  let interp = forcedInterpreter;
+  if (!interp && shebang) {
+    const prog = basename2(shebang[1] ?? "");
+    interp = prog === "env" ? basename2(shebang[2] ?? "") : prog;
+  }
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  const cmdArgs = argv.slice(1);
+  const unit = await parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    launch.stage
+  );
+  launch.scripts.push(unit);
+  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
+  const forwards = unit.analysis?.endings.some(
+    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
+  );
+  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
+}
+function mainCommandOf(unit, origin) {
+  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
+  if (!endings || endings.length === 0) return null;
+  const last = endings[0]?.last;
+  if (!last || endings.some((e) => e.last !== last)) return null;
+  const values = last.info.words.map((w) => wordLiteral(w));
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3
+  );
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
+  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
+  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
+  const resolve5 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve5) };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path3.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+function literalWord(value) {
+  const p = [0, 0, 0];
+  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
+}
+var INITS, SHELLS, MAX_STEPS;
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_source2();
+    init_commands();
+    init_pid1();
+    init_script();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_STEPS = 24;
+  }
+});
+
 // src/rules/sudo-in-run.ts
 async function scan(ctx, inst, text, depth) {
   const unit = await ctx.parseInline(text);
@@ -11494,7 +8964,7 @@ var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
     init_dockerfile();
-    init_source();
+    init_source2();
     init_shell_walk();
     init_commands();
     init_launch();
@@ -11532,7 +9002,7 @@ var init_sudo_in_run = __esm({
 });
 
 // src/model/run-facts.ts
-import path7 from "node:path";
+import path4 from "node:path";
 async function collectRunFacts(stage, shell) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -11540,7 +9010,7 @@ async function collectRunFacts(stage, shell) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path7.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path4.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -11573,13 +9043,13 @@ function record(facts, argv, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path7.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path4.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path7.posix.resolve(workdir, args[1]);
-      const target = path7.posix.resolve(path7.posix.dirname(link), args[0]);
+      const link = path4.posix.resolve(workdir, args[1]);
+      const target = path4.posix.resolve(path4.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -11742,8 +9212,8 @@ var init_entrypoint_shebang = __esm({
       severity: "error",
       title: "The entrypoint script has no usable shebang",
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line, or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
         fix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.",
@@ -11759,6 +9229,16 @@ var init_entrypoint_shebang = __esm({
           const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
           const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
           const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              message: `${unit.imagePath ?? "The script"} starts with a UTF-8 byte order mark (BOM) before \`#!\`, and ${step.at.label} execs it directly: the kernel sees the bytes EF BB BF, not \`#!\`, so the container fails at start with "exec format error".`,
+              hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
           if (!first.startsWith("#!")) {
             ctx.report({
               at,
@@ -12003,7 +9483,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path8 from "node:path";
+import path5 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -12019,7 +9499,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs8, scriptArg, read) {
-  const imagePath = path8.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs8, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -12046,7 +9526,7 @@ async function analyseNodeEntry(stage, fs8, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk3(ast, (node) => {
+    walk2(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -12060,7 +9540,7 @@ async function analyseNodeEntry(stage, fs8, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs8, path8.posix.resolve(path8.posix.dirname(next.imagePath), spec));
+        const target = resolveModule(stage, fs8, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
       }
     });
@@ -12075,9 +9555,9 @@ function resolveModule(stage, fs8, imagePath) {
   }
   return null;
 }
-function walk3(node, visit) {
+function walk2(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk3(n2, visit);
+    for (const n2 of node) walk2(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -12086,7 +9566,7 @@ function walk3(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk3(v, visit);
+    if (v && typeof v === "object") walk2(v, visit);
   }
 }
 function handlerIn(node) {
@@ -12287,1085 +9767,6 @@ var init_rules = __esm({
       npm_start_pid1_default
     ];
     DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
-  }
-});
-
-// src/suppressions.ts
-function body(text) {
-  return text.replace(/^[\s#]+/, "").trimEnd();
-}
-function parseSuppressions(fileName2, comments, kind, extents = []) {
-  const out = { file: fileName2, kind, suppressions: [], problems: [] };
-  const sorted = [...comments].sort((a, b) => a.line - b.line);
-  const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  const lastLine2 = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
-  const targetOf = (c) => {
-    if (c.trailing) return covering(c.line);
-    let t = c.line + 1;
-    while (commentLines.has(t)) t++;
-    if (extents.length > 0 && t > lastLine2) return null;
-    return covering(t);
-  };
-  const covering = (t) => {
-    let end = t;
-    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
-    return { line: t, endLine: end };
-  };
-  for (const c of sorted) {
-    const text = body(c.text);
-    const column = c.column ?? 1;
-    const endColumn = column + c.text.replace(/\s+$/, "").length + (c.text.startsWith("#") ? 0 : 1);
-    const place = { line: c.line, column, endColumn };
-    const m = DOCKERLINT.exec(text);
-    if (m) {
-      const [, verb, rest] = m;
-      const dash = rest.search(/(^|\s)--(\s|$)/);
-      const idsText = (dash === -1 ? rest : rest.slice(0, dash)).trim();
-      const reason = dash === -1 ? null : rest.slice(dash).replace(/^\s*--\s*/, "").trim() || null;
-      const ids = idsText.split(",").map((s) => s.trim());
-      const bad = ids.filter((id) => !RULE_ID.test(id));
-      if (idsText === "" || bad.length > 0) {
-        out.problems.push({
-          ...place,
-          message: idsText === "" ? `\`# dockerlint ${verb}=\` names no rule` : `cannot read \`${bad[0] || "(empty)"}\` as a rule id in \`# dockerlint ${verb}=\`: separate ids with commas, and put a reason after \` -- \``
-        });
-        continue;
-      }
-      const scope = verb === "ignore-file" ? "file" : "next-line";
-      out.suppressions.push({
-        source: "dockerlint",
-        scope,
-        ...place,
-        written: [...new Set(ids)],
-        rules: [...new Set(ids)],
-        target: scope === "file" ? null : targetOf(c),
-        reason
-      });
-      continue;
-    }
-    if (DOCKERLINT_LIKE.test(text)) {
-      out.problems.push({
-        ...place,
-        message: "this looks like a dockerlint suppression but is not one: write `# dockerlint ignore=rule-a,rule-b -- reason` (next line) or `# dockerlint ignore-file=rule` (whole file)"
-      });
-      continue;
-    }
-    if (kind !== "dockerfile") continue;
-    const h = HADOLINT.exec(text);
-    if (h) {
-      const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
-      if (rules.length === 0) continue;
-      const scope = h[1] ? "file" : "next-line";
-      out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
-    }
-  }
-  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
-  return out;
-}
-function buildkitDirectives(comments) {
-  const out = [];
-  let expected = 1;
-  for (const c of comments) {
-    if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
-    const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
-    if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
-    if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    for (const part of (d[2] ?? "").split(";")) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
-      if (rules.length === 0) continue;
-      out.push({
-        source: "buildkit",
-        scope: "file",
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null
-      });
-    }
-  }
-  return out;
-}
-function applySuppressions(findings, byFile, options) {
-  const used = /* @__PURE__ */ new Map();
-  const kept = [];
-  for (const f of findings) {
-    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
-  }
-  const known2 = [...options.knownIds].sort();
-  for (const fs8 of byFile.values()) {
-    for (const p of fs8.problems) {
-      kept.push(problem(fs8.file, p, p.message, "Fix the comment, or remove it."));
-    }
-    for (const s of fs8.suppressions) {
-      if (s.source !== "dockerlint") continue;
-      const verb = s.scope === "file" ? "ignore-file" : "ignore";
-      for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
-          kept.push(problem(fs8.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
-        } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
-          const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs8.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
-        }
-      }
-    }
-  }
-  return kept.sort(compareFindings);
-}
-function matchAll(f, byFile, used) {
-  let suppressed = false;
-  const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
-  for (const p of places) {
-    const fs8 = byFile.get(p.file);
-    if (!fs8 || !p.own && fs8.kind !== "dockerfile") continue;
-    for (const s of fs8.suppressions) {
-      if (!s.rules.includes(f.rule)) continue;
-      const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
-      if (!hit) continue;
-      suppressed = true;
-      let ids = used.get(s);
-      if (!ids) used.set(s, ids = /* @__PURE__ */ new Set());
-      ids.add(f.rule);
-    }
-  }
-  return suppressed;
-}
-function problem(file, at, message, hint) {
-  return {
-    rule: SUPPRESSION_RULE,
-    severity: "warning",
-    message,
-    hint,
-    file,
-    line: at.line,
-    column: at.column,
-    endLine: at.line,
-    endColumn: Math.max(at.column, at.endColumn),
-    related: [{ file, line: at.line, column: at.column, message: "" }]
-  };
-}
-function dockerfileComments(text, heredocs) {
-  const ranges = heredocs ?? heredocRanges(parseDockerfile(new SourceFile("Dockerfile", text)));
-  const out = [];
-  const lines = text.split("\n");
-  for (const [i, raw] of lines.entries()) {
-    const n = i + 1;
-    if (ranges.some((r) => n >= r.line && n <= r.endLine)) continue;
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = /^[ \t]*#/.exec(line);
-    if (!m) continue;
-    const hash = m[0].length - 1;
-    out.push({ line: n, column: hash + 1, text: line.slice(hash + 1) });
-  }
-  return out;
-}
-function heredocRanges(ast) {
-  return ast.instructions.flatMap((i) => i.heredocs.map((h) => ({ line: h.span.line, endLine: h.span.endLine })));
-}
-function dockerfileSuppressions(ast) {
-  const comments = dockerfileComments(ast.file.text, heredocRanges(ast));
-  const extents = ast.instructions.map((i) => ({ line: i.span.line, endLine: i.span.endLine }));
-  return parseSuppressions(ast.file.displayPath, comments, "dockerfile", extents);
-}
-function scriptSuppressions(displayPath2, source, file) {
-  const lines = source.split("\n");
-  const comments = file.comments.map((c) => {
-    const [line, column] = c.p;
-    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
-    return { line, column, text: c.text, trailing: before.trim() !== "" };
-  });
-  return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
-}
-function isSimple(cmd) {
-  if (!cmd) return true;
-  if (COMPOUND.has(cmd.type)) return false;
-  if (cmd.type === "BinaryCmd") return isSimple(cmd.x.cmd) && isSimple(cmd.y.cmd);
-  if (cmd.type === "TimeClause") return isSimple(cmd.stmt?.cmd ?? null);
-  if (cmd.type === "CoprocClause") return isSimple(cmd.stmt.cmd);
-  return true;
-}
-function shellExtents(stmts) {
-  const out = [];
-  const visit = (s) => {
-    if (isSimple(s.cmd)) {
-      out.push({ line: s.p[0], endLine: s.e[0] });
-      return;
-    }
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case "IfClause":
-        for (let cl = c; cl; cl = cl.else) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-        }
-        break;
-      case "WhileClause":
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case "ForClause":
-        c.do.forEach(visit);
-        break;
-      case "CaseClause":
-        for (const item of c.items) item.stmts.forEach(visit);
-        break;
-      case "Block":
-      case "Subshell":
-        c.stmts.forEach(visit);
-        break;
-      case "FuncDecl":
-        visit(c.body);
-        break;
-      case "BinaryCmd":
-        visit(c.x);
-        visit(c.y);
-        break;
-      case "TimeClause":
-        if (c.stmt) visit(c.stmt);
-        break;
-      case "CoprocClause":
-        visit(c.stmt);
-        break;
-      default:
-        break;
-    }
-  };
-  stmts.forEach(visit);
-  return out;
-}
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
-var init_suppressions = __esm({
-  "src/suppressions.ts"() {
-    "use strict";
-    init_findings();
-    init_dockerfile();
-    init_source();
-    SUPPRESSION_RULE = "suppression";
-    HADOLINT_EQUIVALENTS = {
-      DL3002: ["root-process"],
-      DL3004: ["sudo-in-run"],
-      DL3025: ["shell-form-pid1", "invalid-exec-form"]
-    };
-    BUILDKIT_EQUIVALENTS = {
-      JSONArgsRecommended: ["shell-form-pid1", "invalid-exec-form"]
-    };
-    BUILDKIT_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
-    DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
-    DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
-    HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-    COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
-  }
-});
-
-// src/engine.ts
-var engine_exports = {};
-__export(engine_exports, {
-  MAX_FILE_BYTES: () => MAX_FILE_BYTES,
-  decodeText: () => decodeText,
-  displayPath: () => displayPath,
-  launchOf: () => launchOf,
-  lintFile: () => lintFile
-});
-import fs4 from "node:fs";
-import path9 from "node:path";
-function displayPath(abs, cwd) {
-  const rel = path9.relative(cwd, abs);
-  if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path9.sep).length > 4;
-  return farOutside ? abs : rel.split(path9.sep).join("/");
-}
-function decodeText(bytes) {
-  if (bytes.length > MAX_FILE_BYTES) return { problem: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
-  const head = bytes.subarray(0, 8e3);
-  if (head.includes(0)) return { problem: "binary file (it contains NUL bytes), not a text file" };
-  let text = bytes.toString("utf8");
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { text };
-}
-async function lintFile(input2, options) {
-  const file = readInput(input2, options);
-  if (Array.isArray(file)) return file;
-  try {
-    return await lintSource(file, input2, options);
-  } catch (e) {
-    return [
-      spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
-    ];
-  }
-}
-async function prepare(file, input2, options, findings) {
-  const ast = parseDockerfile(file);
-  for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
-  if (ast.instructions.length === 0) {
-    findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, "empty Dockerfile: it has no instructions, so `docker build` fails"));
-    return null;
-  }
-  const model = buildImageModel(ast);
-  if (model.stages.length === 0) {
-    const first = ast.instructions[0];
-    findings.push(
-      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
-    );
-    return null;
-  }
-  const stage = targetStage(model, options.target);
-  if (!stage) {
-    findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
-    return null;
-  }
-  const composed = !options.context && input2.path !== "-" ? options.compose?.contextFor(input2.path) : null;
-  const contextDir = options.context ? path9.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path9.dirname(input2.path);
-  const context = new ContextFs(contextDir, input2.path === "-" ? null : input2.path);
-  const shell = options.shell ?? new ShellService();
-  const env3 = {
-    fs: new ImageFs(context),
-    shell,
-    dockerfile: file,
-    ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path9.join(contextDir, rel), options.cwd),
-    readContext: (rel) => {
-      const bytes = context.readBytes(rel);
-      const decoded = decodeText(bytes);
-      if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
-      return decoded.text;
-    }
-  };
-  const launch = await resolveLaunch(stage, env3, model.stages.length);
-  return { file, ast, model, stage, env: env3, shell, launch };
-}
-function readInput(input2, options) {
-  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
-  let text = input2.text;
-  if (text === void 0) {
-    let bytes;
-    try {
-      const st = fs4.statSync(input2.path);
-      if (st.isDirectory()) return inputError("is a folder, not a Dockerfile");
-      if (st.size > MAX_FILE_BYTES) return inputError(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not linted`);
-      bytes = fs4.readFileSync(input2.path);
-    } catch (e) {
-      return inputError(`cannot read the file: ${e.code ?? e.message}`);
-    }
-    const decoded = decodeText(bytes);
-    if ("problem" in decoded) return inputError(decoded.problem);
-    text = decoded.text;
-  } else if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return new SourceFile(shown, text);
-}
-async function launchOf(input2, options) {
-  const file = readInput(input2, options);
-  if (Array.isArray(file)) return file;
-  const findings = [];
-  const prepared = await prepare(file, input2, options, findings);
-  return prepared ?? findings;
-}
-async function lintSource(file, input2, options) {
-  const findings = [];
-  const prepared = await prepare(file, input2, options, findings);
-  if (!prepared) return findings;
-  const { ast, model, stage, env: env3, shell, launch } = prepared;
-  for (const unit of launch.scripts) {
-    if (unit.syntaxError) {
-      const err = unit.syntaxError;
-      findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
-      );
-    }
-  }
-  for (const unit of launch.scripts) {
-    for (const u of unit.analysis?.unknownSources ?? []) {
-      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
-      findings.push(
-        spanFinding("input-error", "info", src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`)
-      );
-    }
-  }
-  let runFacts = null;
-  const facts = () => runFacts ??= collectRunFacts(stage, shell);
-  for (const step of launch.steps) {
-    if (step.kind !== "unknown") continue;
-    if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
-    findings.push(
-      spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
-    );
-  }
-  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3);
-  for (const rule of RULES) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
-    if (severity === "off") continue;
-    const ctx = {
-      dockerfile: ast,
-      model,
-      stage,
-      launch,
-      env: env3,
-      parseInline,
-      runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r))
-    };
-    try {
-      await rule.check(ctx);
-    } catch (e) {
-      findings.push(
-        spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
-      );
-    }
-  }
-  const byFile = /* @__PURE__ */ new Map();
-  byFile.set(file.displayPath, dockerfileSuppressions(ast));
-  for (const unit of launch.scripts) {
-    if (unit.kind === "file" && unit.ast) {
-      byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
-    }
-  }
-  const off = new Set(Object.entries(options.severities ?? {}).filter(([, v]) => v === "off").map(([k]) => k));
-  return applySuppressions(dedupe2(findings), byFile, {
-    reportUnused: options.reportUnusedSuppressions ?? false,
-    knownIds: KNOWN_IDS,
-    offIds: off
-  }).sort(compareFindings);
-}
-function toFinding(rule, severity, r) {
-  const related = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
-  related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
-}
-function dedupe2(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-var MAX_FILE_BYTES, WHOLE_FILE, KNOWN_IDS;
-var init_engine = __esm({
-  "src/engine.ts"() {
-    "use strict";
-    init_findings();
-    init_context_fs();
-    init_image_fs();
-    init_image();
-    init_launch();
-    init_shell_service();
-    init_dockerfile();
-    init_source();
-    init_rules();
-    init_suppressions();
-    init_run_facts();
-    init_entrypoint_not_found();
-    MAX_FILE_BYTES = 4 * 1024 * 1024;
-    WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
-  }
-});
-
-// src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-var init_escape = __esm({
-  "src/reporters/escape.ts"() {
-    "use strict";
-  }
-});
-
-// node_modules/chalk/source/vendor/ansi-styles/index.js
-function assembleStyles2() {
-  const codes = /* @__PURE__ */ new Map();
-  for (const [groupName, group] of Object.entries(styles2)) {
-    for (const [styleName, style] of Object.entries(group)) {
-      styles2[styleName] = {
-        open: `\x1B[${style[0]}m`,
-        close: `\x1B[${style[1]}m`
-      };
-      group[styleName] = styles2[styleName];
-      codes.set(style[0], style[1]);
-    }
-    Object.defineProperty(styles2, groupName, {
-      value: group,
-      enumerable: false
-    });
-  }
-  Object.defineProperty(styles2, "codes", {
-    value: codes,
-    enumerable: false
-  });
-  styles2.color.close = "\x1B[39m";
-  styles2.bgColor.close = "\x1B[49m";
-  styles2.color.ansi = wrapAnsi162();
-  styles2.color.ansi256 = wrapAnsi2562();
-  styles2.color.ansi16m = wrapAnsi16m2();
-  styles2.bgColor.ansi = wrapAnsi162(ANSI_BACKGROUND_OFFSET2);
-  styles2.bgColor.ansi256 = wrapAnsi2562(ANSI_BACKGROUND_OFFSET2);
-  styles2.bgColor.ansi16m = wrapAnsi16m2(ANSI_BACKGROUND_OFFSET2);
-  Object.defineProperties(styles2, {
-    rgbToAnsi256: {
-      value(red, green, blue) {
-        if (red === green && green === blue) {
-          if (red < 8) {
-            return 16;
-          }
-          if (red > 248) {
-            return 231;
-          }
-          return Math.round((red - 8) / 247 * 24) + 232;
-        }
-        return 16 + 36 * Math.round(red / 255 * 5) + 6 * Math.round(green / 255 * 5) + Math.round(blue / 255 * 5);
-      },
-      enumerable: false
-    },
-    hexToRgb: {
-      value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
-          return [0, 0, 0];
-        }
-        let [colorString] = matches;
-        if (colorString.length === 3) {
-          colorString = [...colorString].map((character) => character + character).join("");
-        }
-        const integer2 = Number.parseInt(colorString, 16);
-        return [
-          /* eslint-disable no-bitwise */
-          integer2 >> 16 & 255,
-          integer2 >> 8 & 255,
-          integer2 & 255
-          /* eslint-enable no-bitwise */
-        ];
-      },
-      enumerable: false
-    },
-    hexToAnsi256: {
-      value: (hex) => styles2.rgbToAnsi256(...styles2.hexToRgb(hex)),
-      enumerable: false
-    },
-    ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
-        }
-        if (code < 16) {
-          return 90 + (code - 8);
-        }
-        let red;
-        let green;
-        let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
-          green = red;
-          blue = red;
-        } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
-          green = Math.floor(remainder / 6) / 5;
-          blue = remainder % 6 / 5;
-        }
-        const value = Math.max(red, green, blue) * 2;
-        if (value === 0) {
-          return 30;
-        }
-        let result = 30 + (Math.round(blue) << 2 | Math.round(green) << 1 | Math.round(red));
-        if (value === 2) {
-          result += 60;
-        }
-        return result;
-      },
-      enumerable: false
-    },
-    rgbToAnsi: {
-      value: (red, green, blue) => styles2.ansi256ToAnsi(styles2.rgbToAnsi256(red, green, blue)),
-      enumerable: false
-    },
-    hexToAnsi: {
-      value: (hex) => styles2.ansi256ToAnsi(styles2.hexToAnsi256(hex)),
-      enumerable: false
-    }
-  });
-  return styles2;
-}
-var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, modifierNames2, foregroundColorNames2, backgroundColorNames2, colorNames2, ansiStyles2, ansi_styles_default2;
-var init_ansi_styles = __esm({
-  "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
-    ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
-    wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
-    styles2 = {
-      modifier: {
-        reset: [0, 0],
-        // 21 isn't widely supported and 22 does the same thing
-        bold: [1, 22],
-        dim: [2, 22],
-        italic: [3, 23],
-        underline: [4, 24],
-        overline: [53, 55],
-        inverse: [7, 27],
-        hidden: [8, 28],
-        strikethrough: [9, 29]
-      },
-      color: {
-        black: [30, 39],
-        red: [31, 39],
-        green: [32, 39],
-        yellow: [33, 39],
-        blue: [34, 39],
-        magenta: [35, 39],
-        cyan: [36, 39],
-        white: [37, 39],
-        // Bright color
-        blackBright: [90, 39],
-        gray: [90, 39],
-        // Alias of `blackBright`
-        grey: [90, 39],
-        // Alias of `blackBright`
-        redBright: [91, 39],
-        greenBright: [92, 39],
-        yellowBright: [93, 39],
-        blueBright: [94, 39],
-        magentaBright: [95, 39],
-        cyanBright: [96, 39],
-        whiteBright: [97, 39]
-      },
-      bgColor: {
-        bgBlack: [40, 49],
-        bgRed: [41, 49],
-        bgGreen: [42, 49],
-        bgYellow: [43, 49],
-        bgBlue: [44, 49],
-        bgMagenta: [45, 49],
-        bgCyan: [46, 49],
-        bgWhite: [47, 49],
-        // Bright color
-        bgBlackBright: [100, 49],
-        bgGray: [100, 49],
-        // Alias of `bgBlackBright`
-        bgGrey: [100, 49],
-        // Alias of `bgBlackBright`
-        bgRedBright: [101, 49],
-        bgGreenBright: [102, 49],
-        bgYellowBright: [103, 49],
-        bgBlueBright: [104, 49],
-        bgMagentaBright: [105, 49],
-        bgCyanBright: [106, 49],
-        bgWhiteBright: [107, 49]
-      }
-    };
-    modifierNames2 = Object.keys(styles2.modifier);
-    foregroundColorNames2 = Object.keys(styles2.color);
-    backgroundColorNames2 = Object.keys(styles2.bgColor);
-    colorNames2 = [...foregroundColorNames2, ...backgroundColorNames2];
-    ansiStyles2 = assembleStyles2();
-    ansi_styles_default2 = ansiStyles2;
-  }
-});
-
-// node_modules/chalk/source/vendor/supports-color/index.js
-import process2 from "node:process";
-import os2 from "node:os";
-import tty from "node:tty";
-function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.argv) {
-  const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-  const position2 = argv.indexOf(prefix + flag);
-  const terminatorPosition = argv.indexOf("--");
-  return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
-}
-function envForceColor() {
-  if ("FORCE_COLOR" in env2) {
-    if (env2.FORCE_COLOR === "true") {
-      return 1;
-    }
-    if (env2.FORCE_COLOR === "false") {
-      return 0;
-    }
-    return env2.FORCE_COLOR.length === 0 ? 1 : Math.min(Number.parseInt(env2.FORCE_COLOR, 10), 3);
-  }
-}
-function translateLevel(level) {
-  if (level === 0) {
-    return false;
-  }
-  return {
-    level,
-    hasBasic: true,
-    has256: level >= 2,
-    has16m: level >= 3
-  };
-}
-function _supportsColor(haveStream, { streamIsTTY, sniffFlags = true } = {}) {
-  const noFlagForceColor = envForceColor();
-  if (noFlagForceColor !== void 0) {
-    flagForceColor = noFlagForceColor;
-  }
-  const forceColor = sniffFlags ? flagForceColor : noFlagForceColor;
-  if (forceColor === 0) {
-    return 0;
-  }
-  if (sniffFlags) {
-    if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-      return 3;
-    }
-    if (hasFlag("color=256")) {
-      return 2;
-    }
-  }
-  if ("TF_BUILD" in env2 && "AGENT_NAME" in env2) {
-    return 1;
-  }
-  if (haveStream && !streamIsTTY && forceColor === void 0) {
-    return 0;
-  }
-  const min = forceColor || 0;
-  if (env2.TERM === "dumb") {
-    return min;
-  }
-  if (process2.platform === "win32") {
-    const osRelease = os2.release().split(".");
-    if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-      return Number(osRelease[2]) >= 14931 ? 3 : 2;
-    }
-    return 1;
-  }
-  if ("CI" in env2) {
-    if (["GITHUB_ACTIONS", "GITEA_ACTIONS", "CIRCLECI"].some((key) => key in env2)) {
-      return 3;
-    }
-    if (["TRAVIS", "APPVEYOR", "GITLAB_CI", "BUILDKITE", "DRONE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
-      return 1;
-    }
-    return min;
-  }
-  if ("TEAMCITY_VERSION" in env2) {
-    return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
-  }
-  if (env2.COLORTERM === "truecolor") {
-    return 3;
-  }
-  if (env2.TERM === "xterm-kitty") {
-    return 3;
-  }
-  if (env2.TERM === "xterm-ghostty") {
-    return 3;
-  }
-  if (env2.TERM === "wezterm") {
-    return 3;
-  }
-  if ("TERM_PROGRAM" in env2) {
-    const version = Number.parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-    switch (env2.TERM_PROGRAM) {
-      case "iTerm.app": {
-        return version >= 3 ? 3 : 2;
-      }
-      case "Apple_Terminal": {
-        return 2;
-      }
-    }
-  }
-  if (/-256(color)?$/i.test(env2.TERM)) {
-    return 2;
-  }
-  if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
-    return 1;
-  }
-  if ("COLORTERM" in env2) {
-    return 1;
-  }
-  return min;
-}
-function createSupportsColor(stream, options = {}) {
-  const level = _supportsColor(stream, {
-    streamIsTTY: stream && stream.isTTY,
-    ...options
-  });
-  return translateLevel(level);
-}
-var env2, flagForceColor, supportsColor, supports_color_default;
-var init_supports_color = __esm({
-  "node_modules/chalk/source/vendor/supports-color/index.js"() {
-    ({ env: env2 } = process2);
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      flagForceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      flagForceColor = 1;
-    }
-    supportsColor = {
-      stdout: createSupportsColor({ isTTY: tty.isatty(1) }),
-      stderr: createSupportsColor({ isTTY: tty.isatty(2) })
-    };
-    supports_color_default = supportsColor;
-  }
-});
-
-// node_modules/chalk/source/utilities.js
-function stringReplaceAll(string, substring, replacer) {
-  let index = string.indexOf(substring);
-  if (index === -1) {
-    return string;
-  }
-  const substringLength = substring.length;
-  let endIndex = 0;
-  let returnValue = "";
-  do {
-    returnValue += string.slice(endIndex, index) + substring + replacer;
-    endIndex = index + substringLength;
-    index = string.indexOf(substring, endIndex);
-  } while (index !== -1);
-  returnValue += string.slice(endIndex);
-  return returnValue;
-}
-function stringEncaseCRLFWithFirstIndex(string, prefix, postfix, index) {
-  let endIndex = 0;
-  let returnValue = "";
-  do {
-    const gotCR = string[index - 1] === "\r";
-    returnValue += string.slice(endIndex, gotCR ? index - 1 : index) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
-    endIndex = index + 1;
-    index = string.indexOf("\n", endIndex);
-  } while (index !== -1);
-  returnValue += string.slice(endIndex);
-  return returnValue;
-}
-var init_utilities = __esm({
-  "node_modules/chalk/source/utilities.js"() {
-  }
-});
-
-// node_modules/chalk/source/index.js
-function createChalk(options) {
-  return chalkFactory(options);
-}
-var stdoutColor, stderrColor, GENERATOR, STYLER, IS_EMPTY, levelMapping, styles3, applyOptions, Chalk, chalkFactory, getModelAnsi, usedModels, proto, createStyler, createBuilder, applyStyle, chalk, chalkStderr;
-var init_source2 = __esm({
-  "node_modules/chalk/source/index.js"() {
-    init_ansi_styles();
-    init_supports_color();
-    init_utilities();
-    ({ stdout: stdoutColor, stderr: stderrColor } = supports_color_default);
-    GENERATOR = /* @__PURE__ */ Symbol("GENERATOR");
-    STYLER = /* @__PURE__ */ Symbol("STYLER");
-    IS_EMPTY = /* @__PURE__ */ Symbol("IS_EMPTY");
-    levelMapping = [
-      "ansi",
-      "ansi",
-      "ansi256",
-      "ansi16m"
-    ];
-    styles3 = /* @__PURE__ */ Object.create(null);
-    applyOptions = (object, options = {}) => {
-      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
-        throw new Error("The `level` option should be an integer from 0 to 3");
-      }
-      const colorLevel = stdoutColor ? stdoutColor.level : 0;
-      object.level = options.level === void 0 ? colorLevel : options.level;
-    };
-    Chalk = class {
-      constructor(options) {
-        return chalkFactory(options);
-      }
-    };
-    chalkFactory = (options) => {
-      const chalk2 = (...strings) => strings.join(" ");
-      applyOptions(chalk2, options);
-      Object.setPrototypeOf(chalk2, createChalk.prototype);
-      return chalk2;
-    };
-    Object.setPrototypeOf(createChalk.prototype, Function.prototype);
-    for (const [styleName, style] of Object.entries(ansi_styles_default2)) {
-      styles3[styleName] = {
-        get() {
-          const builder = createBuilder(this, createStyler(style.open, style.close, this[STYLER]), this[IS_EMPTY]);
-          Object.defineProperty(this, styleName, { value: builder });
-          return builder;
-        }
-      };
-    }
-    styles3.visible = {
-      get() {
-        const builder = createBuilder(this, this[STYLER], true);
-        Object.defineProperty(this, "visible", { value: builder });
-        return builder;
-      }
-    };
-    getModelAnsi = (model, level, type, ...arguments_) => {
-      if (model === "rgb") {
-        if (level === "ansi16m") {
-          return ansi_styles_default2[type].ansi16m(...arguments_);
-        }
-        if (level === "ansi256") {
-          return ansi_styles_default2[type].ansi256(ansi_styles_default2.rgbToAnsi256(...arguments_));
-        }
-        return ansi_styles_default2[type].ansi(ansi_styles_default2.rgbToAnsi(...arguments_));
-      }
-      if (model === "hex") {
-        return getModelAnsi("rgb", level, type, ...ansi_styles_default2.hexToRgb(...arguments_));
-      }
-      return ansi_styles_default2[type][model](...arguments_);
-    };
-    usedModels = ["rgb", "hex", "ansi256"];
-    for (const model of usedModels) {
-      styles3[model] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(getModelAnsi(model, levelMapping[level], "color", ...arguments_), ansi_styles_default2.color.close, this[STYLER]);
-            return createBuilder(this, styler, this[IS_EMPTY]);
-          };
-        }
-      };
-      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
-      styles3[bgModel] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(getModelAnsi(model, levelMapping[level], "bgColor", ...arguments_), ansi_styles_default2.bgColor.close, this[STYLER]);
-            return createBuilder(this, styler, this[IS_EMPTY]);
-          };
-        }
-      };
-    }
-    proto = Object.defineProperties(() => {
-    }, {
-      ...styles3,
-      level: {
-        enumerable: true,
-        get() {
-          return this[GENERATOR].level;
-        },
-        set(level) {
-          this[GENERATOR].level = level;
-        }
-      }
-    });
-    createStyler = (open, close, parent) => {
-      let openAll;
-      let closeAll;
-      if (parent === void 0) {
-        openAll = open;
-        closeAll = close;
-      } else {
-        openAll = parent.openAll + open;
-        closeAll = close + parent.closeAll;
-      }
-      return {
-        open,
-        close,
-        openAll,
-        closeAll,
-        parent
-      };
-    };
-    createBuilder = (self, _styler, _isEmpty) => {
-      const builder = (...arguments_) => applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
-      Object.setPrototypeOf(builder, proto);
-      builder[GENERATOR] = self;
-      builder[STYLER] = _styler;
-      builder[IS_EMPTY] = _isEmpty;
-      return builder;
-    };
-    applyStyle = (self, string) => {
-      if (self.level <= 0 || !string) {
-        return self[IS_EMPTY] ? "" : string;
-      }
-      let styler = self[STYLER];
-      if (styler === void 0) {
-        return string;
-      }
-      const { openAll, closeAll } = styler;
-      if (string.includes("\x1B")) {
-        while (styler !== void 0) {
-          string = stringReplaceAll(string, styler.close, styler.open);
-          styler = styler.parent;
-        }
-      }
-      const lfIndex = string.indexOf("\n");
-      if (lfIndex !== -1) {
-        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
-      }
-      return openAll + string + closeAll;
-    };
-    Object.defineProperties(createChalk.prototype, styles3);
-    chalk = createChalk();
-    chalkStderr = createChalk({ level: stderrColor ? stderrColor.level : 0 });
-  }
-});
-
-// src/reporters/stylish.ts
-var stylish_exports = {};
-__export(stylish_exports, {
-  formatStylish: () => formatStylish
-});
-function formatStylish(findings, color) {
-  const c = new Chalk({ level: color ? 1 : 0 });
-  if (findings.length === 0) return "";
-  const out = [];
-  let current = null;
-  const counts = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) {
-    counts[f.severity]++;
-    if (f.file !== current) {
-      if (current !== null) out.push("");
-      out.push(c.underline(escapeControl(f.file)));
-      current = f.file;
-    }
-    const paint = f.severity === "error" ? c.red : f.severity === "warning" ? c.yellow : c.blue;
-    const pos = c.dim(`${f.line}:${f.column}`.padEnd(7));
-    out.push(`  ${pos} ${paint(f.severity.padEnd(7))}  ${escapeControl(f.message)}  ${c.dim(f.rule)}`);
-    if (f.hint) out.push(`          ${c.green("fix:")} ${escapeControl(f.hint)}`);
-    if (f.related.length > 1) out.push(`          ${c.dim("via:")} ${c.dim(escapeControl(chainText(f)))}`);
-  }
-  const total = counts.error + counts.warning + counts.info;
-  const summary = `${total} problem${total === 1 ? "" : "s"} (${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}${counts.info ? `, ${counts.info} info` : ""})`;
-  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), "");
-  return out.join("\n");
-}
-var init_stylish = __esm({
-  "src/reporters/stylish.ts"() {
-    "use strict";
-    init_source2();
-    init_findings();
-    init_escape();
-  }
-});
-
-// src/reporters/json.ts
-var json_exports = {};
-__export(json_exports, {
-  formatJson: () => formatJson
-});
-function formatJson(findings) {
-  return `${JSON.stringify(
-    findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      hint: f.hint,
-      file: f.file,
-      line: f.line,
-      column: f.column,
-      endLine: f.endLine,
-      endColumn: f.endColumn,
-      related: f.related
-    })),
-    null,
-    2
-  )}
-`;
-}
-var init_json = __esm({
-  "src/reporters/json.ts"() {
-    "use strict";
   }
 });
 
@@ -13754,13 +10155,30 @@ var init_reporters = __esm({
 var schema_exports = {};
 __export(schema_exports, {
   CONFIG_KEYS: () => CONFIG_KEYS,
+  DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
   SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
+  SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
   defaultConfig: () => defaultConfig,
+  formatSize: () => formatSize,
+  parseSize: () => parseSize,
   schemaText: () => schemaText,
   starterConfig: () => starterConfig
 });
+function parseSize(value) {
+  if (typeof value === "number") return Number.isInteger(value) && value > 0 ? value : null;
+  const m = new RegExp(SIZE_PATTERN).exec(value);
+  if (!m) return null;
+  const unit = SIZE_UNITS[(m[2] ?? "").toLowerCase()];
+  const bytes = Math.floor(parseFloat(value) * (unit ?? NaN));
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : null;
+}
+function formatSize(bytes) {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
 function defaultConfig() {
   return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
 }
@@ -13826,6 +10244,13 @@ function configSchema() {
             dropsPrivileges: { type: "boolean", description: "The image's ENTRYPOINT steps down from root before running CMD." }
           }
         }
+      },
+      maxFileSize: {
+        description: 'Files larger than this are not read (reported as input-error): bytes, or a size such as "512KB" or "8MB" (powers of 1024). Default: 4MB.',
+        oneOf: [
+          { type: "integer", minimum: 1 },
+          { type: "string", pattern: SIZE_PATTERN }
+        ]
       }
     }
   };
@@ -13864,10 +10289,13 @@ function starterConfig() {
     "# ENTRYPOINT drops root (gosu/su-exec) before running CMD, e.g.",
     '# [{ image: "ghcr.io/acme/base-*", user: app }, { image: "ghcr.io/acme/db", dropsPrivileges: true }].',
     "#trustedBaseImages: []",
+    "",
+    "# Files larger than this are not read (reported as input-error), e.g. 512KB or 16MB.",
+    "#maxFileSize: 4MB",
     ""
   ].join("\n");
 }
-var SEVERITY_SETTINGS, FAILURE_THRESHOLDS, CONFIG_KEYS, nonEmptyString;
+var SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
@@ -13875,8 +10303,3649 @@ var init_schema = __esm({
     init_rules();
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
     FAILURE_THRESHOLDS = ["error", "warning", "info", "none"];
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages"];
+    DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+    SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+    SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path13) => {
+      const end = path13.length - 1;
+      const index = path13.lastIndexOf(
+        SLASH,
+        path13[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path13 : path13.slice(index + 1);
+    };
+    var parentOf = (path13) => {
+      if (path13.charCodeAt(0) === SLASH_CODE || path13.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path13.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path13.length - 1;
+      const cut = path13.lastIndexOf(
+        SLASH,
+        path13.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path13.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path13) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path13)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path13, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename3 = shortcut ? basenameOf(path13) : path13;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename3 : path13
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path13, originalPath, doThrow) => {
+      if (!isString(path13)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path13) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path13)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path13) => {
+      const first = path13.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path13.length === 1) {
+        return true;
+      }
+      const second = path13.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path13.length === 2 || path13.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path13) {
+        checkPath(
+          path13,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path13 ? this._t(path13, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path13 = convertPath(target);
+        if (!path13 || path13.charCodeAt(path13.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path13);
+        }
+        const dir = this._t(path13, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path13);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path13, cache) {
+        const cached = cache[path13];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path13);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path13] = parent && parent.ignored ? parent : this._rules.test(path13, MODE_IGNORE);
+      }
+      ignores(path13) {
+        return this._test(path13, this._ignoreCache, convertPath(path13)).ignored;
+      }
+      createFilter() {
+        return (path13) => !this.ignores(path13);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path13) {
+        return this._test(path13, this._testCache, convertPath(path13));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path13) => checkPath(convertPath(path13), path13, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path13) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path13) || isNotRelative(path13);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output = input2;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path13, { windows } = {}) => {
+      const segs = path13.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel2 = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
+      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern4.length; i++) {
+        const ch = pattern4[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern4.length - 1) {
+              return;
+            }
+            return {
+              type: pattern4[0],
+              body: pattern4.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern4) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern4.length) {
+        const match = parseRepeatedExtglob(pattern4.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern4) => {
+      let depth = 0;
+      let value = pattern4.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body2, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment2 = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment2("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input2.slice(token.startIndex, state.index + 1);
+        const body2 = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment2("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment2("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment2("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input2, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan2 = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch4 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const state = regex4.state;
+      delete regex4.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
+        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
+      let output = match && format4 ? format4(input2) : input2;
+      if (match === false) {
+        output = format4 ? format4(input2) : input2;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch4.matchBase(input2, regex4, options, posix);
+        } else {
+          match = regex4.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex4.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
+      return parse(pattern4, { ...options, fastpaths: false });
+    };
+    picomatch4.scan = (input2, options) => scan2(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex4 = picomatch4.toRegex(source, options);
+      if (returnState === true) {
+        regex4.state = state;
+      }
+      return regex4;
+    };
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse(input2, options);
+      }
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch4.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch4.constants = constants;
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch4(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
+  }
+});
+
+// src/model/context-fs.ts
+import fs3 from "node:fs";
+import path7 from "node:path";
+function hasGlob(p) {
+  return /[*?[]/.test(p);
+}
+function loadDockerignore(root, dockerfilePath) {
+  const candidates = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/") });
+  }
+  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore" });
+  for (const c of candidates) {
+    let text;
+    try {
+      const real = fs3.realpathSync.native(c.file);
+      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path7.dirname(dockerfilePath)) : null].filter((d) => d !== null);
+      if (!allowed.some((d) => real === path7.join(d, path7.basename(real)) || real.startsWith(d + path7.sep))) continue;
+      const st = fs3.statSync(real);
+      if (!st.isFile() || st.size > 1024 * 1024) continue;
+      text = fs3.readFileSync(real, "utf8");
+    } catch {
+      continue;
+    }
+    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      return `${negate ? "!" : ""}/${p}`;
+    });
+    return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
+  }
+  return null;
+}
+var import_picomatch, import_ignore2, ContextFs;
+var init_context_fs = __esm({
+  "src/model/context-fs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    import_ignore2 = __toESM(require_ignore(), 1);
+    ContextFs = class _ContextFs {
+      /**
+       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+       *   context's `.dockerignore`, as BuildKit does.
+       */
+      constructor(root, dockerfilePath = null) {
+        this.root = root;
+        let real = path7.resolve(root);
+        try {
+          real = fs3.realpathSync.native(real);
+        } catch {
+        }
+        this.realRoot = real;
+        const loaded = loadDockerignore(real, dockerfilePath);
+        this.excluded = loaded?.matcher ?? null;
+        this.dockerignore = loaded?.name ?? null;
+      }
+      root;
+      realRoot;
+      listings = /* @__PURE__ */ new Map();
+      excluded;
+      /** The .dockerignore file in force (context-relative name), if any. */
+      dockerignore;
+      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+      ignoredHits = /* @__PURE__ */ new Set();
+      /** Whether .dockerignore keeps a context path out of the build context. */
+      isIgnored(rel) {
+        if (!this.excluded || rel === "") return false;
+        return this.excluded.ignores(rel);
+      }
+      /**
+       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
+       * anything outside the context.
+       */
+      static normalize(rel) {
+        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        if (n === "." || n === "./" || n === "") return "";
+        if (n === ".." || n.startsWith("../")) return null;
+        return n.replace(/\/+$/, "");
+      }
+      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
+      resolveInside(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return null;
+        const abs = path7.join(this.realRoot, n);
+        let real;
+        try {
+          real = fs3.realpathSync.native(abs);
+        } catch {
+          return null;
+        }
+        if (real !== this.realRoot && !real.startsWith(this.realRoot + path7.sep)) return null;
+        return real;
+      }
+      /** Whether `rel` escapes the context (by `..` or through a symlink). */
+      escapes(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return true;
+        const abs = path7.join(this.realRoot, n);
+        try {
+          const real = fs3.realpathSync.native(abs);
+          return real !== this.realRoot && !real.startsWith(this.realRoot + path7.sep);
+        } catch {
+          return false;
+        }
+      }
+      stats = /* @__PURE__ */ new Map();
+      stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n !== null && this.isIgnored(n)) {
+          this.ignoredHits.add(n);
+          return null;
+        }
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
+        if (!abs) return null;
+        try {
+          const st = fs3.statSync(abs);
+          if (st.isDirectory()) return { kind: "dir" };
+          if (st.isFile()) return { kind: "file", mode: st.mode, size: st.size };
+        } catch {
+        }
+        return null;
+      }
+      readText(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new Error(`${rel} is outside the build context`);
+        return fs3.readFileSync(abs, "utf8");
+      }
+      readBytes(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new Error(`${rel} is outside the build context`);
+        return fs3.readFileSync(abs);
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
+      }
+      /** Names in a folder of the context (sorted), empty when absent. */
+      list(relDir) {
+        const n = _ContextFs.normalize(relDir);
+        if (n === null) return [];
+        const cached = this.listings.get(n);
+        if (cached) return cached;
+        const abs = this.resolveInside(n);
+        let names = [];
+        if (abs) {
+          try {
+            names = fs3.readdirSync(abs).sort();
+          } catch {
+            names = [];
+          }
+        }
+        this.listings.set(n, names);
+        return names;
+      }
+      /**
+       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
+       * matching within one path segment). Only the folders the pattern needs are listed.
+       */
+      glob(pattern4) {
+        const n = _ContextFs.normalize(pattern4);
+        if (n === null) return [];
+        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
+        const segments = n.split("/");
+        let current = [""];
+        for (const seg of segments) {
+          const next = [];
+          for (const dir of current) {
+            if (!hasGlob(seg)) {
+              const p = dir ? `${dir}/${seg}` : seg;
+              if (this.stat(p)) next.push(p);
+              continue;
+            }
+            const match = (0, import_picomatch.default)(seg, { dot: true });
+            for (const name of this.list(dir)) {
+              const p = dir ? `${dir}/${name}` : name;
+              if (!match(name)) continue;
+              if (this.isIgnored(p)) this.ignoredHits.add(p);
+              else next.push(p);
+            }
+          }
+          current = next;
+        }
+        return current.sort();
+      }
+    };
+  }
+});
+
+// src/model/image-fs.ts
+import path8 from "node:path";
+var import_picomatch2, ImageFs;
+var init_image_fs = __esm({
+  "src/model/image-fs.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    init_context_fs();
+    init_image();
+    ImageFs = class {
+      constructor(context) {
+        this.context = context;
+      }
+      context;
+      matches = /* @__PURE__ */ new Map();
+      /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
+      lookup(stage, imagePath, depth = 0, guess = false) {
+        if (depth > 16) return null;
+        const p = path8.posix.resolve("/", imagePath);
+        for (let s = stage; s; s = s.baseStage) {
+          for (let i = s.copies.length - 1; i >= 0; i--) {
+            const op = s.copies[i];
+            if (!op) continue;
+            const hit = this.lookupInOp(op, p, depth, guess);
+            if (hit) return hit;
+          }
+        }
+        return null;
+      }
+      /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
+      resolveCommand(stage, name) {
+        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
+        for (const guess of [false, true]) {
+          for (const imagePath of candidates) {
+            const origin = this.lookup(stage, imagePath, 0, guess);
+            if (origin) return { imagePath, origin };
+          }
+        }
+        return null;
+      }
+      targets(op, name, asDir = false) {
+        const inside = path8.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside];
+        if (op.destMaybeDir) return [inside, op.dest];
+        return [op.dest];
+      }
+      contextMatches(pattern4) {
+        let m = this.matches.get(pattern4);
+        if (!m) {
+          m = this.context.glob(pattern4);
+          this.matches.set(pattern4, m);
+        }
+        return m;
+      }
+      lookupInOp(op, p, depth, guess) {
+        const under = op.dest === "/" ? p.slice(1) : p.startsWith(op.dest + "/") ? p.slice(op.dest.length + 1) : null;
+        for (let i = op.sources.length - 1; i >= 0; i--) {
+          const src = op.sources[i];
+          if (!src) continue;
+          switch (src.kind) {
+            case "context": {
+              const matches = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches.length > 1;
+              for (const m of matches) {
+                const entry = this.context.stat(m);
+                if (entry?.kind === "file") {
+                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
+                    return { kind: "context", contextPath: m, op, via: [] };
+                  }
+                } else if (entry?.kind === "dir" && under !== null && under !== "") {
+                  const candidate = m ? `${m}/${under}` : under;
+                  if (this.context.stat(candidate)?.kind === "file") {
+                    return { kind: "context", contextPath: candidate, op, via: [] };
+                  }
+                }
+              }
+              break;
+            }
+            case "heredoc":
+              if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
+              break;
+            case "stage": {
+              const sp = path8.posix.resolve("/", src.pattern);
+              const candidates = [];
+              let named = false;
+              if (hasGlob(sp)) {
+                const base = path8.posix.basename(p);
+                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
+                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
+                  named = true;
+                }
+              } else {
+                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
+                  candidates.push(sp);
+                  named = true;
+                }
+                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
+              }
+              for (const c of candidates) {
+                const inner = this.lookup(src.stage, c, depth + 1, guess);
+                if (inner) return { ...inner, via: [op, ...inner.via] };
+              }
+              if (named || guess && candidates.length > 0) {
+                return { kind: "built", stage: src.stage.name ?? String(src.stage.index), op, via: [] };
+              }
+              break;
+            }
+            case "remote": {
+              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
+                return { kind: "remote", why: src.why, op, via: [] };
+              }
+              break;
+            }
+          }
+        }
+        return null;
+      }
+    };
+  }
+});
+
+// src/parsers/shell.ts
+var shell_exports = {};
+__export(shell_exports, {
+  dialectFromShebang: () => dialectFromShebang,
+  loadShellParser: () => loadShellParser
+});
+import { readFile } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
+import { createRequire as createRequire4 } from "node:module";
+async function loadShellParser() {
+  loading ??= load().catch((err) => {
+    loading = null;
+    throw err;
+  });
+  return loading;
+}
+async function load() {
+  const g = globalThis;
+  createRequire4(import.meta.url)(GLUE_PATH);
+  const Go = g.Go;
+  if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
+  const wasm = g.WebAssembly;
+  setFlagsFromString("--liftoff-only");
+  const module = new wasm.Module(await readFile(WASM_URL));
+  const start = () => {
+    const go = new Go();
+    const instance = new wasm.Instance(module, go.importObject);
+    go.run(instance).catch(() => void 0);
+    const fn = g[GLOBAL_NAME];
+    delete g[GLOBAL_NAME];
+    if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
+    return { go, fn };
+  };
+  let runtime = start();
+  const cache = /* @__PURE__ */ new Map();
+  const CACHE_LIMIT = 500;
+  const parseOnce = (source, dialect) => {
+    const key = `${dialect}\0${source}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const result = parseFresh(source, dialect);
+    if (source.length < 1024) {
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
+      cache.set(key, result);
+    }
+    return result;
+  };
+  function parseFresh(original, dialect) {
+    let source = original.includes("") ? original.replace(/\u0081/g, "") : original;
+    if (source.charCodeAt(0) === 65279) source = ` ${source.slice(1)}`;
+    let json;
+    try {
+      const out = runtime.fn(source, dialect);
+      if (typeof out !== "string") throw new Error("the Go runtime exited");
+      json = out;
+    } catch (err) {
+      const timers = runtime.go._scheduledTimeouts;
+      if (timers) {
+        for (const timer of timers.values()) clearTimeout(timer);
+        timers.clear();
+      }
+      runtime = start();
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+    }
+    const result = JSON.parse(json);
+    if (!ASCII.test(source)) toUtf16(result, source);
+    return result;
+  }
+  return { parse: parseOnce };
+}
+function toUtf16(result, source) {
+  const map = byteToUtf16(source);
+  const last = map.length - 1;
+  const fix = (pos) => {
+    const offset = Math.min(pos[2], last);
+    const unit = map[offset];
+    if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)] + 1;
+    pos[2] = unit;
+  };
+  const walk4 = (node) => {
+    if (Array.isArray(node)) {
+      for (const child of node) if (typeof child === "object" && child !== null) walk4(child);
+      return;
+    }
+    const obj = node;
+    for (const key in obj) {
+      const value = obj[key];
+      if (key === "p" || key === "e") fix(value);
+      else if (typeof value === "object" && value !== null) walk4(value);
+    }
+  };
+  walk4(result);
+}
+function byteToUtf16(source) {
+  const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
+  let byte = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    let size = 3;
+    const start = i;
+    if (c < 128) size = 1;
+    else if (c < 2048) size = 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < source.length) {
+      const d = source.charCodeAt(i + 1);
+      if (d >= 56320 && d <= 57343) {
+        size = 4;
+        i++;
+      }
+    }
+    if (size === 1) map[byte] = start;
+    else map.fill(start, byte, byte + size);
+    byte += size;
+  }
+  map[byte] = source.length;
+  return map;
+}
+function dialectFromShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return "bash";
+  const nl = source.indexOf("\n", start);
+  const words = source.slice(start + 2, nl === -1 ? void 0 : nl).trim().split(/\s+/);
+  const base = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
+  let i = 0;
+  let name = base(words[i]);
+  if (name === "env") {
+    i++;
+    while (i < words.length && (words[i].startsWith("-") || words[i].includes("="))) i++;
+    name = base(words[i]);
+  }
+  if (name === "busybox") name = base(words[i + 1]);
+  if (POSIX_SHELLS.has(name)) return "posix";
+  if (KORN_SHELLS.has(name)) return "mksh";
+  return "bash";
+}
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
+var init_shell = __esm({
+  "src/parsers/shell.ts"() {
+    "use strict";
+    WASM_URL = new URL("./shparse.wasm", import.meta.url);
+    GLUE_PATH = "./wasm_exec.cjs";
+    GLOBAL_NAME = "__dockerlintShParse";
+    loading = null;
+    ASCII = /^[\x00-\x7f]*$/;
+    POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
+    KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
+  }
+});
+
+// src/model/shell-service.ts
+var ShellService;
+var init_shell_service = __esm({
+  "src/model/shell-service.ts"() {
+    "use strict";
+    ShellService = class {
+      parser = null;
+      get() {
+        this.parser ??= Promise.resolve().then(() => (init_shell(), shell_exports)).then((m) => m.loadShellParser());
+        return this.parser;
+      }
+    };
+  }
+});
+
+// src/suppressions.ts
+function body(text) {
+  return text.replace(/^[\s#]+/, "").trimEnd();
+}
+function parseSuppressions(fileName2, comments, kind, extents = []) {
+  const out = { file: fileName2, kind, suppressions: [], problems: [] };
+  const sorted = [...comments].sort((a, b) => a.line - b.line);
+  const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
+  const lastLine2 = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
+  const targetOf = (c) => {
+    if (c.trailing) return covering(c.line);
+    let t = c.line + 1;
+    while (commentLines.has(t)) t++;
+    if (extents.length > 0 && t > lastLine2) return null;
+    return covering(t);
+  };
+  const covering = (t) => {
+    let end = t;
+    for (const e of extents) if (e.line === t && e.endLine > end) end = e.endLine;
+    return { line: t, endLine: end };
+  };
+  for (const c of sorted) {
+    const text = body(c.text);
+    const column = c.column ?? 1;
+    const endColumn = column + c.text.replace(/\s+$/, "").length + (c.text.startsWith("#") ? 0 : 1);
+    const place = { line: c.line, column, endColumn };
+    const m = DOCKERLINT.exec(text);
+    if (m) {
+      const [, verb, rest] = m;
+      const dash = rest.search(/(^|\s)--(\s|$)/);
+      const idsText = (dash === -1 ? rest : rest.slice(0, dash)).trim();
+      const reason = dash === -1 ? null : rest.slice(dash).replace(/^\s*--\s*/, "").trim() || null;
+      const ids = idsText.split(",").map((s) => s.trim());
+      const bad = ids.filter((id) => !RULE_ID.test(id));
+      if (idsText === "" || bad.length > 0) {
+        out.problems.push({
+          ...place,
+          message: idsText === "" ? `\`# dockerlint ${verb}=\` names no rule` : `cannot read \`${bad[0] || "(empty)"}\` as a rule id in \`# dockerlint ${verb}=\`: separate ids with commas, and put a reason after \` -- \``
+        });
+        continue;
+      }
+      const scope = verb === "ignore-file" ? "file" : "next-line";
+      out.suppressions.push({
+        source: "dockerlint",
+        scope,
+        ...place,
+        written: [...new Set(ids)],
+        rules: [...new Set(ids)],
+        target: scope === "file" ? null : targetOf(c),
+        reason
+      });
+      continue;
+    }
+    if (DOCKERLINT_LIKE.test(text)) {
+      out.problems.push({
+        ...place,
+        message: "this looks like a dockerlint suppression but is not one: write `# dockerlint ignore=rule-a,rule-b -- reason` (next line) or `# dockerlint ignore-file=rule` (whole file)"
+      });
+      continue;
+    }
+    if (kind !== "dockerfile") continue;
+    const h = HADOLINT.exec(text);
+    if (h) {
+      const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      if (rules.length === 0) continue;
+      const scope = h[1] ? "file" : "next-line";
+      out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
+    }
+  }
+  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
+  return out;
+}
+function buildkitDirectives(comments) {
+  const out = [];
+  let expected = 1;
+  for (const c of comments) {
+    if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
+    expected++;
+    const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
+    if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
+    if ((d[1] ?? "").toLowerCase() !== "check") continue;
+    for (const part of (d[2] ?? "").split(";")) {
+      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+      if (!kv) continue;
+      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
+      if (rules.length === 0) continue;
+      out.push({
+        source: "buildkit",
+        scope: "file",
+        line: c.line,
+        column: 1,
+        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+        written: names,
+        rules,
+        target: null,
+        reason: null
+      });
+    }
+  }
+  return out;
+}
+function applySuppressions(findings, byFile, options) {
+  const used = /* @__PURE__ */ new Map();
+  const kept = [];
+  for (const f of findings) {
+    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
+  }
+  const known2 = [...options.knownIds].sort();
+  for (const fs8 of byFile.values()) {
+    for (const p of fs8.problems) {
+      kept.push(problem(fs8.file, p, p.message, "Fix the comment, or remove it."));
+    }
+    for (const s of fs8.suppressions) {
+      if (s.source !== "dockerlint") continue;
+      const verb = s.scope === "file" ? "ignore-file" : "ignore";
+      for (const id of s.written) {
+        if (!options.knownIds.has(id)) {
+          kept.push(problem(fs8.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
+          const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
+          kept.push(problem(fs8.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+        }
+      }
+    }
+  }
+  return kept.sort(compareFindings);
+}
+function matchAll(f, byFile, used) {
+  let suppressed = false;
+  const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
+  for (const p of places) {
+    const fs8 = byFile.get(p.file);
+    if (!fs8 || !p.own && fs8.kind !== "dockerfile") continue;
+    for (const s of fs8.suppressions) {
+      if (!s.rules.includes(f.rule)) continue;
+      const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
+      if (!hit) continue;
+      suppressed = true;
+      let ids = used.get(s);
+      if (!ids) used.set(s, ids = /* @__PURE__ */ new Set());
+      ids.add(f.rule);
+    }
+  }
+  return suppressed;
+}
+function problem(file, at, message, hint) {
+  return {
+    rule: SUPPRESSION_RULE,
+    severity: "warning",
+    message,
+    hint,
+    file,
+    line: at.line,
+    column: at.column,
+    endLine: at.line,
+    endColumn: Math.max(at.column, at.endColumn),
+    related: [{ file, line: at.line, column: at.column, message: "" }]
+  };
+}
+function dockerfileComments(text, heredocs) {
+  const ranges = heredocs ?? heredocRanges(parseDockerfile(new SourceFile("Dockerfile", text)));
+  const out = [];
+  const lines = text.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const n = i + 1;
+    if (ranges.some((r) => n >= r.line && n <= r.endLine)) continue;
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const m = /^[ \t]*#/.exec(line);
+    if (!m) continue;
+    const hash = m[0].length - 1;
+    out.push({ line: n, column: hash + 1, text: line.slice(hash + 1) });
+  }
+  return out;
+}
+function heredocRanges(ast) {
+  return ast.instructions.flatMap((i) => i.heredocs.map((h) => ({ line: h.span.line, endLine: h.span.endLine })));
+}
+function dockerfileSuppressions(ast) {
+  const comments = dockerfileComments(ast.file.text, heredocRanges(ast));
+  const extents = ast.instructions.map((i) => ({ line: i.span.line, endLine: i.span.endLine }));
+  return parseSuppressions(ast.file.displayPath, comments, "dockerfile", extents);
+}
+function scriptSuppressions(displayPath2, source, file) {
+  const lines = source.split("\n");
+  const comments = file.comments.map((c) => {
+    const [line, column] = c.p;
+    const before = (lines[line - 1] ?? "").slice(0, Math.max(0, column - 1));
+    return { line, column, text: c.text, trailing: before.trim() !== "" };
+  });
+  return parseSuppressions(displayPath2, comments, "shell", shellExtents(file.stmts));
+}
+function isSimple(cmd) {
+  if (!cmd) return true;
+  if (COMPOUND.has(cmd.type)) return false;
+  if (cmd.type === "BinaryCmd") return isSimple(cmd.x.cmd) && isSimple(cmd.y.cmd);
+  if (cmd.type === "TimeClause") return isSimple(cmd.stmt?.cmd ?? null);
+  if (cmd.type === "CoprocClause") return isSimple(cmd.stmt.cmd);
+  return true;
+}
+function shellExtents(stmts) {
+  const out = [];
+  const visit = (s) => {
+    if (isSimple(s.cmd)) {
+      out.push({ line: s.p[0], endLine: s.e[0] });
+      return;
+    }
+    const c = s.cmd;
+    if (!c) return;
+    switch (c.type) {
+      case "IfClause":
+        for (let cl = c; cl; cl = cl.else) {
+          cl.cond.forEach(visit);
+          cl.then.forEach(visit);
+        }
+        break;
+      case "WhileClause":
+        c.cond.forEach(visit);
+        c.do.forEach(visit);
+        break;
+      case "ForClause":
+        c.do.forEach(visit);
+        break;
+      case "CaseClause":
+        for (const item of c.items) item.stmts.forEach(visit);
+        break;
+      case "Block":
+      case "Subshell":
+        c.stmts.forEach(visit);
+        break;
+      case "FuncDecl":
+        visit(c.body);
+        break;
+      case "BinaryCmd":
+        visit(c.x);
+        visit(c.y);
+        break;
+      case "TimeClause":
+        if (c.stmt) visit(c.stmt);
+        break;
+      case "CoprocClause":
+        visit(c.stmt);
+        break;
+      default:
+        break;
+    }
+  };
+  stmts.forEach(visit);
+  return out;
+}
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
+var init_suppressions = __esm({
+  "src/suppressions.ts"() {
+    "use strict";
+    init_findings();
+    init_dockerfile();
+    init_source2();
+    SUPPRESSION_RULE = "suppression";
+    HADOLINT_EQUIVALENTS = {
+      DL3002: ["root-process"],
+      DL3004: ["sudo-in-run"],
+      DL3025: ["shell-form-pid1", "invalid-exec-form"]
+    };
+    BUILDKIT_EQUIVALENTS = {
+      JSONArgsRecommended: ["shell-form-pid1", "invalid-exec-form"]
+    };
+    BUILDKIT_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
+    DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
+    DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
+    HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
+    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+    COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
+  }
+});
+
+// src/engine.ts
+var engine_exports = {};
+__export(engine_exports, {
+  decodeText: () => decodeText,
+  displayPath: () => displayPath,
+  launchOf: () => launchOf,
+  lintFile: () => lintFile
+});
+import { isUtf8 } from "node:buffer";
+import fs4 from "node:fs";
+import path9 from "node:path";
+function displayPath(abs, cwd) {
+  const rel = path9.relative(cwd, abs);
+  if (rel === "") return ".";
+  const farOutside = rel.startsWith("..") && rel.split(path9.sep).length > 4;
+  return farOutside ? abs : rel.split(path9.sep).join("/");
+}
+function tooLarge(size, limit) {
+  return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
+}
+function decodeText(bytes, maxBytes = DEFAULT_MAX_FILE_BYTES) {
+  if (bytes.length > maxBytes) return { problem: tooLarge(bytes.length, maxBytes) };
+  const head = bytes.subarray(0, 8e3);
+  if (head.includes(0)) return { problem: "binary file (it contains NUL bytes), not a text file" };
+  return { text: bytes.toString("utf8"), badUtf8Line: isUtf8(bytes) ? null : firstBadUtf8Line(bytes) };
+}
+function firstBadUtf8Line(bytes) {
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    start = end + 1;
+  }
+  return 1;
+}
+async function lintFile(input2, options) {
+  const read = readInput(input2, options);
+  if (Array.isArray(read)) return read;
+  const { file, notes } = read;
+  try {
+    return [...notes, ...await lintSource(file, input2, options)];
+  } catch (e) {
+    return [
+      spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+    ];
+  }
+}
+async function prepare(file, input2, options, findings) {
+  const ast = parseDockerfile(file);
+  for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
+  if (ast.instructions.length === 0) {
+    findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, "empty Dockerfile: it has no instructions, so `docker build` fails"));
+    return null;
+  }
+  const model = buildImageModel(ast);
+  if (model.stages.length === 0) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
+    );
+    return null;
+  }
+  const stage = targetStage(model, options.target);
+  if (!stage) {
+    findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
+    return null;
+  }
+  const composed = !options.context && input2.path !== "-" ? options.compose?.contextFor(input2.path) : null;
+  const contextDir = options.context ? path9.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path9.dirname(input2.path);
+  const context = new ContextFs(contextDir, input2.path === "-" ? null : input2.path);
+  const shell = options.shell ?? new ShellService();
+  const env3 = {
+    fs: new ImageFs(context),
+    shell,
+    dockerfile: file,
+    ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
+    displayPath: (rel) => displayPath(path9.join(contextDir, rel), options.cwd),
+    readContext: (rel) => {
+      const bytes = context.readBytes(rel);
+      const decoded = decodeText(bytes, options.maxFileBytes);
+      if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      return decoded.text;
+    }
+  };
+  const launch = await resolveLaunch(stage, env3, model.stages.length);
+  return { file, ast, model, stage, env: env3, shell, launch };
+}
+function readInput(input2, options) {
+  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
+  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
+  const notes = [];
+  let text = input2.text;
+  if (text === void 0) {
+    let bytes;
+    try {
+      const st = fs4.statSync(input2.path);
+      if (st.isDirectory()) return inputError("is a folder, not a Dockerfile");
+      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
+      bytes = fs4.readFileSync(input2.path);
+    } catch (e) {
+      return inputError(`cannot read the file: ${e.code ?? e.message}`);
+    }
+    const decoded = decodeText(bytes, options.maxFileBytes);
+    if ("problem" in decoded) return inputError(decoded.problem);
+    text = decoded.text;
+    if (decoded.badUtf8Line !== null) {
+      const line = decoded.badUtf8Line;
+      notes.push(
+        spanFinding("input-error", "warning", shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
+      );
+    }
+  }
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return { file: new SourceFile(shown, text), notes };
+}
+async function launchOf(input2, options) {
+  const read = readInput(input2, options);
+  if (Array.isArray(read)) return read;
+  const { file } = read;
+  const findings = [];
+  const prepared = await prepare(file, input2, options, findings);
+  return prepared ?? findings;
+}
+async function lintSource(file, input2, options) {
+  const findings = [];
+  const prepared = await prepare(file, input2, options, findings);
+  if (!prepared) return findings;
+  const { ast, model, stage, env: env3, shell, launch } = prepared;
+  for (const unit of launch.scripts) {
+    if (unit.syntaxError) {
+      const err = unit.syntaxError;
+      findings.push(
+        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
+      );
+    }
+  }
+  for (const unit of launch.scripts) {
+    for (const u of unit.analysis?.unknownSources ?? []) {
+      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
+      findings.push(
+        spanFinding("input-error", "info", src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`)
+      );
+    }
+  }
+  let runFacts = null;
+  const facts = () => runFacts ??= collectRunFacts(stage, shell);
+  for (const step of launch.steps) {
+    if (step.kind !== "unknown") continue;
+    if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
+    );
+  }
+  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3);
+  for (const rule of RULES) {
+    const severity = options.severities?.[rule.id] ?? rule.severity;
+    if (severity === "off") continue;
+    const ctx = {
+      dockerfile: ast,
+      model,
+      stage,
+      launch,
+      env: env3,
+      parseInline,
+      runFacts: facts,
+      report: (r) => findings.push(toFinding(rule, severity, r))
+    };
+    try {
+      await rule.check(ctx);
+    } catch (e) {
+      findings.push(
+        spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+      );
+    }
+  }
+  const byFile = /* @__PURE__ */ new Map();
+  byFile.set(file.displayPath, dockerfileSuppressions(ast));
+  for (const unit of launch.scripts) {
+    if (unit.kind === "file" && unit.ast) {
+      byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
+    }
+  }
+  const off = new Set(Object.entries(options.severities ?? {}).filter(([, v]) => v === "off").map(([k]) => k));
+  return applySuppressions(dedupe2(findings), byFile, {
+    reportUnused: options.reportUnusedSuppressions ?? false,
+    knownIds: KNOWN_IDS,
+    offIds: off
+  }).sort(compareFindings);
+}
+function toFinding(rule, severity, r) {
+  const related = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
+  related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
+  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+}
+function dedupe2(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f) => {
+    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+var WHOLE_FILE, KNOWN_IDS;
+var init_engine = __esm({
+  "src/engine.ts"() {
+    "use strict";
+    init_findings();
+    init_context_fs();
+    init_image_fs();
+    init_image();
+    init_launch();
+    init_shell_service();
+    init_dockerfile();
+    init_source2();
+    init_rules();
+    init_suppressions();
+    init_run_facts();
+    init_entrypoint_not_found();
+    init_schema();
+    WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
 
@@ -13999,6 +14068,12 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
+  if (raw.maxFileSize !== void 0) {
+    if (parseSize(raw.maxFileSize) === null) {
+      return { error: { file, key: keyText([...prefix, "maxFileSize"]), message: "expected a positive size: bytes, or a number with KB, MB or GB", ...locate([...prefix, "maxFileSize"]) } };
+    }
+    config.maxFileSize = raw.maxFileSize;
+  }
   if (raw.context) config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
   if (raw.trustedBaseImages) {
     config.trustedBaseImages = raw.trustedBaseImages.map((t) => ({
@@ -19854,17 +19929,18 @@ function isInside(p, root) {
 }
 
 // src/cli.ts
+init_schema();
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/parallel.ts
-import os from "node:os";
+import os2 from "node:os";
 import { Worker } from "node:worker_threads";
 var PARALLEL_THRESHOLD = 24;
 function workerCount(files, env3) {
   const forced = env3.DOCKERLINT_WORKERS;
   if (forced !== void 0 && /^\d+$/.test(forced)) return Math.min(Number(forced), files);
   if (files < PARALLEL_THRESHOLD) return 0;
-  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const cores = typeof os2.availableParallelism === "function" ? os2.availableParallelism() : os2.cpus().length;
   return Math.max(0, Math.min(cores - 1, 7, Math.ceil(files / 8)));
 }
 function takeNext(queue) {
@@ -19912,7 +19988,7 @@ async function runWorkerQueue(queue, lint, post) {
 // src/discovery.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import fs2 from "node:fs";
-import path2 from "node:path";
+import path6 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -19963,7 +20039,7 @@ function discover(inputs, cwd) {
   const files = /* @__PURE__ */ new Set();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path2.resolve(cwd, input2);
+    const abs = path6.resolve(cwd, input2);
     let st;
     try {
       st = fs2.statSync(abs);
@@ -19972,7 +20048,7 @@ function discover(inputs, cwd) {
       continue;
     }
     if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk(abs, [], files, realOrSelf(abs));
+    else if (st.isDirectory()) walk3(abs, [], files, realOrSelf(abs));
     else problems.push({ path: input2, message: "not a regular file or folder" });
   }
   return { files: [...files].sort(), problems };
@@ -19984,7 +20060,7 @@ function realOrSelf(p) {
     return p;
   }
 }
-function walk(dir, scopes, out, top2) {
+function walk3(dir, scopes, out, top2) {
   let entries;
   try {
     entries = fs2.readdirSync(dir, { withFileTypes: true });
@@ -19995,23 +20071,23 @@ function walk(dir, scopes, out, top2) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(fs2.readFileSync(path2.join(dir, ".gitignore"), "utf8")) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(fs2.readFileSync(path6.join(dir, ".gitignore"), "utf8")) });
     } catch {
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path2.relative(s.dir, abs).split(path2.sep).join("/");
+    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    const abs = path2.join(dir, e.name);
+    const abs = path6.join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk(abs, here, out, top2);
+      walk3(abs, here, out, top2);
     } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.isSymbolicLink()) {
         const real = realOrSelf(abs);
-        if (real !== top2 && !real.startsWith(top2 + path2.sep)) continue;
+        if (real !== top2 && !real.startsWith(top2 + path6.sep)) continue;
       }
       out.add(abs);
     }
@@ -20117,7 +20193,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -20166,6 +20242,9 @@ async function run(rawArgv, io) {
   const color = args.color ?? (io.isTTY && !io.env.NO_COLOR);
   const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])) };
   const threshold = args["failure-threshold"] ?? config.failureThreshold ?? "warning";
+  const sizeArg = args["max-file-size"];
+  const maxFileBytes = sizeArg !== void 0 ? parseSize(sizeArg) : config.maxFileSize !== void 0 ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
+  if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (args["list-rules"]) {
     io.stdout(await listRules(pairs.some((p) => p.format === "json")));
     return 0;
@@ -20202,13 +20281,14 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions,
     baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    maxFileBytes,
     ...contextOption(explicitContext ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
     ...target ? { target } : {}
   });
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
+    const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file, maxFileBytes };
     const show = (i) => progress.update(path11.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
@@ -20314,6 +20394,7 @@ async function workerLoop(setup) {
     severities: setup.severities,
     reportUnusedSuppressions: setup.reportUnusedSuppressions,
     baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    maxFileBytes: setup.maxFileBytes,
     ...contextOption(setup.context ?? matchers.contextFor(input2.path)),
     ...setup.target ? { target: setup.target } : {}
   });

@@ -17,14 +17,21 @@ v8.setFlagsFromString('--liftoff-only');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const crypto = require('node:crypto');
 const { pathToFileURL } = require('node:url');
 const { isMainThread, workerData } = require('node:worker_threads');
 
 const BUNDLE = path.join(__dirname, '..', 'dist', 'dockerlint.cjs');
 const CACHE = `${BUNDLE}.cache`;
-/** The cache file starts with the SHA-1 of the bundle it belongs to. */
-const HASH_BYTES = 20;
+/**
+ * The bundle's first line is `// dockerlint-bundle <sha1 of the rest>`; the cache file starts with
+ * that line too, so a cache is only used with the bundle it was written for (V8 itself checks
+ * only the length of the source, its own version and flags). Reading the id costs nothing, where
+ * hashing the bundle at start-up would load node:crypto (7 ms).
+ */
+function bundleId(source) {
+  const m = /^\/\/ dockerlint-bundle [0-9a-f]{40}\n/.exec(source);
+  return m ? Buffer.from(m[0]) : null;
+}
 
 function loadBundle() {
   let source;
@@ -33,12 +40,12 @@ function loadBundle() {
   } catch {
     return null;
   }
-  const hash = crypto.createHash('sha1').update(source).digest();
+  const hash = bundleId(source);
   let cachedData;
-  if (process.env.DOCKERLINT_CODE_CACHE !== 'write' && process.env.DOCKERLINT_CODE_CACHE !== 'off') {
+  if (hash && process.env.DOCKERLINT_CODE_CACHE !== 'write' && process.env.DOCKERLINT_CODE_CACHE !== 'off') {
     try {
       const file = fs.readFileSync(CACHE);
-      if (file.length > HASH_BYTES && file.subarray(0, HASH_BYTES).equals(hash)) cachedData = file.subarray(HASH_BYTES);
+      if (file.length > hash.length && file.subarray(0, hash.length).equals(hash)) cachedData = file.subarray(hash.length);
     } catch {
       // no cache: compile normally
     }
@@ -71,7 +78,7 @@ if (!isWorker) {
     .then((m) => m.main(process.argv.slice(2)))
     .then((code) => {
       process.exitCode = code;
-      if (loaded && process.env.DOCKERLINT_CODE_CACHE === 'write') writeCache(loaded.script, loaded.hash);
+      if (loaded && loaded.hash && process.env.DOCKERLINT_CODE_CACHE === 'write') writeCache(loaded.script, loaded.hash);
     });
 } else if (!loaded) {
   import('../dist/cli.js'); // starts the worker loop when loaded in a worker

@@ -16,8 +16,9 @@
 // The cache is written by running the bundle once on examples/ (a warm-up that compiles what a
 // lint run compiles) under the same V8 flags bin/dockerlint.cjs sets. V8 rejects a cache made by
 // another Node version or other flags, and the loader then compiles normally; it also checks a
-// hash of the bundle, so a cache never outlives its bundle. Failing to write it is a warning.
+// hash of the bundle (its first line), so a cache never outlives its bundle. Failing to write it is a warning.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,10 @@ await build({
   plugins: [wasmBesideDist],
 });
 
-const text = fs.readFileSync(OUT, 'utf8');
+// The id line bin/dockerlint.cjs pairs the cache with (a hash of the bundle).
+let text = fs.readFileSync(OUT, 'utf8');
+text = `// dockerlint-bundle ${createHash('sha1').update(text).digest('hex')}\n${text}`;
+fs.writeFileSync(OUT, text);
 if (/\bimport\(/.test(text.replace(/\/\/.*|'[^'\n]*'|"[^"\n]*"|`[^`]*`/g, ''))) {
   throw new Error('dist/dockerlint.cjs still contains import(): it would fail under vm.Script');
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
+import { DEFAULT_MAX_FILE_BYTES, parseSize } from './config/schema.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
@@ -161,6 +162,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' })
     .option('print-config', { type: 'string', describe: 'print the configuration that applies to a path, and exit' })
     .option('init', { type: 'boolean', describe: 'write a commented starter .dockerlint.yaml' })
+    .option('max-file-size', { type: 'string', describe: 'do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)' })
     .option('report-unused-suppressions', { type: 'boolean', describe: 'report # dockerlint ignore= comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
     .strictOptions()
@@ -217,6 +219,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
   const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])) };
   const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
+  const sizeArg = args['max-file-size'] as string | undefined;
+  const maxFileBytes = sizeArg !== undefined ? parseSize(sizeArg) : config.maxFileSize !== undefined ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
+  if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
 
   if (args['list-rules']) {
     io.stdout(await listRules(pairs.some((p) => p.format === 'json')));
@@ -257,13 +262,14 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       severities,
       reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes,
       ...contextOption(explicitContext ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
       ...(target ? { target } : {}),
     });
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
     const onDisk = inputs.filter((i) => i.path !== '-');
-    const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file };
+    const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file, maxFileBytes };
     const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
     findings.push(...(await lintInWorkers(workerEntry(), setup, onDisk, workers, lintHere, show)));
   }
@@ -385,6 +391,7 @@ async function workerLoop(setup: WorkerSetup): Promise<void> {
       severities: setup.severities,
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
       ...contextOption(setup.context ?? matchers.contextFor(input.path)),
       ...(setup.target ? { target: setup.target } : {}),
     });

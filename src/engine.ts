@@ -2,6 +2,7 @@
  * The lint pipeline for one Dockerfile: read, parse, model the image, follow the entrypoint,
  * run the rules. Every failure becomes a finding with a file and a line; nothing here throws.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
@@ -19,8 +20,8 @@ import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type Fil
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import type { Report, Rule, RuleContext } from './rules/rule.js';
+import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
 
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export interface LintOptions {
   cwd: string;
@@ -37,6 +38,8 @@ export interface LintOptions {
   reportUnusedSuppressions?: boolean;
   /** Facts about base images from the configuration (`trustedBaseImages`), before the built-in table. */
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
+  /** Files larger than this are not read (`maxFileSize`, `--max-file-size`); default 4 MB. */
+  maxFileBytes?: number;
 }
 
 export interface LintInput {
@@ -55,21 +58,40 @@ export function displayPath(abs: string, cwd: string): string {
   return farOutside ? abs : rel.split(path.sep).join('/');
 }
 
-/** Decodes file bytes, or says why they are not a text file dockerlint can read. */
-export function decodeText(bytes: Buffer): { text: string } | { problem: string } {
-  if (bytes.length > MAX_FILE_BYTES) return { problem: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+function tooLarge(size: number, limit: number): string {
+  return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
+}
+
+/**
+ * Decodes file bytes, or says why they are not a text file dockerlint can read. A byte order
+ * mark is kept (a script that starts with one cannot be exec'd: entrypoint-shebang says so);
+ * `badUtf8Line` is the first line that is not valid UTF-8 (its bytes become U+FFFD).
+ */
+export function decodeText(bytes: Buffer, maxBytes = DEFAULT_MAX_FILE_BYTES): { text: string; badUtf8Line: number | null } | { problem: string } {
+  if (bytes.length > maxBytes) return { problem: tooLarge(bytes.length, maxBytes) };
   const head = bytes.subarray(0, 8000);
   if (head.includes(0)) return { problem: 'binary file (it contains NUL bytes), not a text file' };
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
+  return { text: bytes.toString('utf8'), badUtf8Line: isUtf8(bytes) ? null : firstBadUtf8Line(bytes) };
+}
+
+/** 1-based line of the first invalid UTF-8 sequence (a newline byte never occurs inside one). */
+function firstBadUtf8Line(bytes: Buffer): number {
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    start = end + 1;
+  }
+  return 1;
 }
 
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const file = readInput(input, options);
-  if (Array.isArray(file)) return file;
+  const read = readInput(input, options);
+  if (Array.isArray(read)) return read;
+  const { file, notes } = read;
   try {
-    return await lintSource(file, input, options);
+    return [...notes, ...(await lintSource(file, input, options))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -135,7 +157,7 @@ async function prepare(
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       const bytes = context.readBytes(rel);
-      const decoded = decodeText(bytes);
+      const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
       return decoded.text;
     },
@@ -144,32 +166,46 @@ async function prepare(
   return { file, ast, model, stage, env, shell, launch };
 }
 
-/** Reads a Dockerfile (or stdin text) into a SourceFile, or says why it cannot. */
-function readInput(input: LintInput, options: LintOptions): SourceFile | Finding[] {
+/**
+ * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
+ * read; or the findings that say why it cannot be.
+ */
+function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[] } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
+  const notes: Finding[] = [];
   let text = input.text;
   if (text === undefined) {
     let bytes: Buffer;
     try {
       const st = fs.statSync(input.path);
       if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
-      if (st.size > MAX_FILE_BYTES) return inputError(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; not linted`);
+      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
       bytes = fs.readFileSync(input.path);
     } catch (e) {
       return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const decoded = decodeText(bytes);
+    const decoded = decodeText(bytes, options.maxFileBytes);
     if ('problem' in decoded) return inputError(decoded.problem);
     text = decoded.text;
-  } else if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return new SourceFile(shown, text);
+    if (decoded.badUtf8Line !== null) {
+      const line = decoded.badUtf8Line;
+      notes.push(
+        spanFinding('input-error', 'warning', shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`),
+      );
+    }
+  }
+  // BuildKit ignores a byte order mark at the start of a Dockerfile.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { file: new SourceFile(shown, text), notes };
 }
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
 export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
-  const file = readInput(input, options);
-  if (Array.isArray(file)) return file;
+  const read = readInput(input, options);
+  if (Array.isArray(read)) return read;
+  const { file } = read;
   const findings: Finding[] = [];
   const prepared = await prepare(file, input, options, findings);
   return prepared ?? findings;

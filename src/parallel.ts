@@ -19,6 +19,7 @@ export interface WorkerSetup {
   context: string | null;
   config: Config;
   configFile: string | null;
+  maxFileBytes: number;
 }
 
 export interface Task {

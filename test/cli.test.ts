@@ -132,6 +132,50 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     expect(r.out + r.err).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack traces
   });
 
+  test('a file over the size limit: one input-error each; maxFileSize and --max-file-size set the limit', async () => {
+    const big = `${GOOD}${'# padding\n'.repeat(200)}`; // ~2 KB
+    write('big/Dockerfile', big);
+    write('small/Dockerfile', GOOD);
+    const r = await cli(['.', '--max-file-size', '1KB', '-f', 'compact']);
+    expect(r.code).toBe(2);
+    expect(r.out.trim().split('\n')).toEqual([
+      expect.stringMatching(/^big\/Dockerfile:1:1: error input-error: file is \d+ bytes, larger than the 1 KB limit \(maxFileSize in the configuration, or --max-file-size\); not linted/),
+    ]);
+    // An entrypoint script over the limit is said where the Dockerfile starts it.
+    write('script/Dockerfile', 'FROM debian:12\nCOPY --chmod=755 run.sh /run.sh\nUSER nobody\nENTRYPOINT ["/run.sh"]\n');
+    write('script/run.sh', `#!/bin/sh\n${'# padding\n'.repeat(200)}exec "$@"\n`, 0o755);
+    const s = await cli(['script', '--max-file-size', '1024', '-f', 'compact']);
+    expect(s.out).toMatch(/run\.sh: file is \d+ bytes, larger than the 1 KB limit/);
+    // The configuration key, and a CLI flag that overrides it.
+    write('.dockerlint.yaml', 'maxFileSize: 1KB\n');
+    expect((await cli(['big', '-f', 'compact'])).out).toMatch(/larger than the 1 KB limit/);
+    expect((await cli(['big', '--max-file-size', '8MB', '-f', 'compact'])).code).toBe(0);
+    const bad = await cli(['big', '--max-file-size', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-file-size lots: expected a positive size/);
+    write('.dockerlint.yaml', 'maxFileSize: -3\n');
+    const badConfig = await cli(['big']);
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.err).toMatch(/\.dockerlint\.yaml:1.*maxFileSize/);
+  });
+
+  test('a Dockerfile that is not valid UTF-8 is linted, with a warning at its first bad line', async () => {
+    write('latin1/Dockerfile', Buffer.concat([Buffer.from('FROM alpine:3.20\n# caf'), Buffer.from([0xe9]), Buffer.from('\nUSER nobody\nCMD ["sleep", "infinity"]\n')]));
+    write('bom/Dockerfile', `\uFEFF${GOOD}`);
+    const r = await cli(['.', '-f', 'compact']);
+    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(/^latin1\/Dockerfile:2:1: warning input-error: not valid UTF-8 from line 2 on/)]);
+    expect(r.code).toBe(1);
+  });
+
+  test('symlink loops met in discovery: a looping folder is not walked, a looping Dockerfile is one input-error', async () => {
+    write('app/Dockerfile', GOOD);
+    fs.symlinkSync('..', path.join(dir, 'app', 'parent')); // app/parent/app/parent/...
+    fs.symlinkSync('Dockerfile.loop', path.join(dir, 'app', 'Dockerfile.loop')); // a link to itself
+    const r = await cli(['.', '-f', 'compact']);
+    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(/^app\/Dockerfile\.loop:1:1: error input-error: cannot read the file: ELOOP/)]);
+    expect(r.code).toBe(2);
+  });
+
   test('an ENTRYPOINT script that is not in the build context: an error on a plain OS image, information otherwise', async () => {
     write('a/Dockerfile', 'FROM alpine\nUSER nobody\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');
     write('b/Dockerfile', 'FROM node:20\nUSER node\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD ["x"]\n');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { THRESHOLDS } from '../src/cli.js';
 import { configMatchers, loadConfig, parseConfigText, type ConfigError, type LoadResult } from '../src/config/load.js';
-import { configSchema, defaultConfig, FAILURE_THRESHOLDS, schemaText, starterConfig, type Config } from '../src/config/schema.js';
+import { configSchema, defaultConfig, DEFAULT_MAX_FILE_BYTES, FAILURE_THRESHOLDS, parseSize, schemaText, starterConfig, type Config } from '../src/config/schema.js';
 import { FORMATS } from '../src/reporters/index.js';
 import { RULES } from '../src/rules/index.js';
 
@@ -136,7 +136,7 @@ describe('errors name the file, the key and the line', () => {
 
   test('an unknown top-level key', () => {
     const e = load('format: json\nrule:\n  root-process: off\n');
-    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages' });
+    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize' });
   });
 
   test('failureThreshold and format take their lists of values', () => {
@@ -240,7 +240,18 @@ describe('the schema and the starter file', () => {
       rules: Object.fromEntries(RULES.map((r) => [r.id, r.severity])),
       failureThreshold: 'warning',
       format: 'stylish',
+      maxFileSize: '4MB',
     });
+    expect(parseSize('4MB')).toBe(DEFAULT_MAX_FILE_BYTES);
+  });
+
+  test('sizes: bytes, or a number with a unit, in powers of 1024', () => {
+    expect(parseSize(1000)).toBe(1000);
+    expect(parseSize('1000')).toBe(1000);
+    expect(parseSize('512KB')).toBe(512 * 1024);
+    expect(parseSize('1.5 MiB')).toBe(1.5 * 1024 * 1024);
+    expect(parseSize('2g')).toBe(2 * 1024 ** 3);
+    for (const bad of [0, -1, 1.5, '', 'lots', '4 MBs', '-3KB', '0KB']) expect(parseSize(bad)).toBeNull();
   });
 });
 

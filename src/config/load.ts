@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 let yamlLib: typeof import('yaml') | null = null;
 const yaml = (): typeof import('yaml') => (yamlLib ??= require('yaml') as typeof import('yaml'));
 import type { BaseImageFacts } from '../model/base-images.js';
-import { CONFIG_KEYS, configSchema, defaultConfig, type Config } from './schema.js';
+import { CONFIG_KEYS, configSchema, defaultConfig, parseSize, type Config } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['.dockerlint.yaml', '.dockerlint.yml'] as const;
 /** The key of `package.json` that holds the configuration. */
@@ -180,6 +180,12 @@ export function validateConfig(data: unknown, file: string, prefix: Segment[] = 
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
+  if (raw.maxFileSize !== undefined) {
+    if (parseSize(raw.maxFileSize) === null) {
+      return { error: { file, key: keyText([...prefix, 'maxFileSize']), message: 'expected a positive size: bytes, or a number with KB, MB or GB', ...locate([...prefix, 'maxFileSize']) } };
+    }
+    config.maxFileSize = raw.maxFileSize;
+  }
   if (raw.context) config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
   if (raw.trustedBaseImages) {
     config.trustedBaseImages = raw.trustedBaseImages.map((t) => ({

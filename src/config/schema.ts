@@ -42,6 +42,36 @@ export interface Config {
   format?: Format;
   context: ContextOverride[];
   trustedBaseImages: TrustedBaseImage[];
+  /** Files larger than this are not read: bytes, or a size such as `512KB` or `8MB`. */
+  maxFileSize?: number | string;
+}
+
+/** The default of `maxFileSize` / `--max-file-size`. */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+/** The pattern of a size string, for the schema and for the CLI. */
+export const SIZE_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$';
+
+/**
+ * Bytes from `maxFileSize` / `--max-file-size`: a number of bytes, or a number with a unit (B, KB,
+ * MB, GB; K/M/G and KiB/MiB/GiB too; all powers of 1024, as Docker's size options). Null when it
+ * is not a positive size.
+ */
+export function parseSize(value: number | string): number | null {
+  if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : null;
+  const m = new RegExp(SIZE_PATTERN).exec(value);
+  if (!m) return null;
+  const unit = SIZE_UNITS[(m[2] ?? '').toLowerCase()];
+  const bytes = Math.floor(parseFloat(value) * (unit ?? NaN));
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : null;
+}
+
+/** A size for messages: `4 MB`, `512 KB`, `1000 bytes`. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
 }
 
 /** The configuration when there is no file, and the base every file's keys are laid on. */
@@ -50,7 +80,7 @@ export function defaultConfig(): Config {
 }
 
 /** The top-level keys, in documentation order. */
-export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages'] as const;
+export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize'] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -122,6 +152,14 @@ export function configSchema(): JsonSchema {
           },
         },
       },
+      maxFileSize: {
+        description:
+          'Files larger than this are not read (reported as input-error): bytes, or a size such as "512KB" or "8MB" (powers of 1024). Default: 4MB.',
+        oneOf: [
+          { type: 'integer', minimum: 1 },
+          { type: 'string', pattern: SIZE_PATTERN },
+        ],
+      },
     },
   };
 }
@@ -167,6 +205,9 @@ export function starterConfig(): string {
     '# ENTRYPOINT drops root (gosu/su-exec) before running CMD, e.g.',
     '# [{ image: "ghcr.io/acme/base-*", user: app }, { image: "ghcr.io/acme/db", dropsPrivileges: true }].',
     '#trustedBaseImages: []',
+    '',
+    '# Files larger than this are not read (reported as input-error), e.g. 512KB or 16MB.',
+    '#maxFileSize: 4MB',
     '',
   ].join('\n');
 }

@@ -49,6 +49,11 @@ export interface ScriptUnit {
   origin: FileOrigin | null;
   /** CRLF line endings (the kernel then looks for `/bin/sh\r`). */
   crlf: boolean;
+  /**
+   * The file starts with a UTF-8 byte order mark (the kernel then sees no `#!`). The mark is not
+   * part of `source`, so positions are those an editor shows.
+   */
+  bom: boolean;
 }
 
 export type Step =
@@ -252,9 +257,14 @@ async function scriptStep(
   let text: string;
   let file: SourceFile;
   let source: ScriptText;
+  let bom = false;
   if (origin.kind === 'context') {
     try {
       text = env.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1);
+        bom = true;
+      }
     } catch (e) {
       launch.steps.push({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e), at });
       return null;
@@ -293,6 +303,7 @@ async function scriptStep(
       imagePath: resolved.imagePath,
       origin,
       crlf: /\r\n/.test(text),
+      bom,
     },
     env,
     launch.stage,
@@ -328,7 +339,7 @@ export async function inlineUnit(script: string, mapped: MappedText | null, inte
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
   return parseUnit(
-    { kind: 'inline', source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false },
+    { kind: 'inline', source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
     env,
   );
 }
@@ -357,7 +368,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
     const origin = env.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === 'context') {
-        const text = env.readContext(origin.contextPath);
+        const text = env.readContext(origin.contextPath).replace(/^\uFEFF/, '');
         const lf = text.replace(/\r\n/g, '\n');
         const result = parser.parse(lf, dialect);
         if (result.ok) {

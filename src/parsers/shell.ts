@@ -99,7 +99,9 @@ async function load(): Promise<ShellParser> {
   function parseFresh(original: string, dialect: Dialect): ShellParseResult {
     // mvdan/sh uses U+0081 internally as its escaped-newline marker: hand over another character
     // of the same UTF-8 and UTF-16 length so positions stay the same.
-    const source = original.includes('\u0081') ? original.replace(/\u0081/g, '\u0082') : original;
+    let source = original.includes('\u0081') ? original.replace(/\u0081/g, '\u0082') : original;
+    // A byte order mark is not a shell character; a blank keeps the UTF-16 positions.
+    if (source.charCodeAt(0) === 0xfeff) source = ` ${source.slice(1)}`;
       let json: string;
       try {
         const out: unknown = runtime.fn(source, dialect);

@@ -12,9 +12,9 @@ export default defineRule({
   title: 'The entrypoint script has no usable shebang',
   docs: {
     what:
-      'A script that ENTRYPOINT or CMD execs directly has no `#!` line, or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.',
+      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.',
     why:
-      'Without a shebang the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
+      'Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
     good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
     fix: 'Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.',
@@ -30,6 +30,16 @@ export default defineRule({
       const first = unit.source.text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
       const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
       const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+      if (unit.bom && first.startsWith('#!')) {
+        ctx.report({
+          at,
+          message: `${unit.imagePath ?? 'The script'} starts with a UTF-8 byte order mark (BOM) before \`#!\`, and ${step.at.label} execs it directly: the kernel sees the bytes EF BB BF, not \`#!\`, so the container fails at start with "exec format error".`,
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
+          chain,
+          label: 'line 1',
+        });
+        continue;
+      }
       if (!first.startsWith('#!')) {
         ctx.report({
           at,
