@@ -143,7 +143,13 @@ func (w *writer) bool(v bool) {
 func (w *writer) uint(v uint) { w.b = strconv.AppendUint(w.b, uint64(v), 10) }
 
 func (w *writer) pos(p syntax.Pos) {
+	w.b = append(w.b, '[')
+	w.uint(p.Line())
+	w.b = append(w.b, ',')
+	w.uint(p.Col())
+	w.b = append(w.b, ',')
 	w.uint(p.Offset())
+	w.b = append(w.b, ']')
 }
 
 // span writes `"type":"<typ>","p":[...],"e":[...]` (no braces).
