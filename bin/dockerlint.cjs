@@ -79,6 +79,11 @@ if (!isWorker) {
     .then((code) => {
       process.exitCode = code;
       if (loaded && loaded.hash && process.env.DOCKERLINT_CODE_CACHE === 'write') writeCache(loaded.script, loaded.hash);
+    })
+    .catch((e) => {
+      // main() reports every expected failure itself; this is a bug, said without a stack trace.
+      process.stderr.write(`dockerlint: internal error: ${e && e.message ? e.message : String(e)} (please report it)\n`);
+      process.exitCode = 2;
     });
 } else if (!loaded) {
   import('../dist/cli.js'); // starts the worker loop when loaded in a worker
