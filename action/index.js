@@ -852,6 +852,77 @@ var init_entrypoint_crlf = __esm({
   }
 });
 
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/commands.ts
 function basename2(name) {
   const i = name.lastIndexOf("/");
@@ -1150,43 +1221,8 @@ function isConstant(s, value) {
 }
 function collectFunctions(stmts, into) {
   const visit = (s) => {
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case "FuncDecl":
-        if (!into.has(c.name)) into.set(c.name, c);
-        visit(c.body);
-        break;
-      case "Block":
-      case "Subshell":
-        c.stmts.forEach(visit);
-        break;
-      case "IfClause": {
-        let cl = c;
-        while (cl) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-          cl = cl.else;
-        }
-        break;
-      }
-      case "BinaryCmd":
-        visit(c.x);
-        visit(c.y);
-        break;
-      case "WhileClause":
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case "ForClause":
-        c.do.forEach(visit);
-        break;
-      case "CaseClause":
-        c.items.forEach((i) => i.stmts.forEach(visit));
-        break;
-      default:
-        break;
-    }
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
   };
   stmts.forEach(visit);
 }
@@ -1243,6 +1279,7 @@ var MAX_STATES, MAX_DEPTH, Walker;
 var init_script = __esm({
   "src/model/script.ts"() {
     "use strict";
+    init_shell_walk();
     init_commands();
     MAX_STATES = 64;
     MAX_DEPTH = 12;
@@ -8522,77 +8559,6 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/parsers/shell-walk.ts
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        break;
-      case "IfClause": {
-        for (let cl = c; cl; cl = cl.else) {
-          cl.cond.forEach(stmt);
-          cl.then.forEach(stmt);
-        }
-        break;
-      }
-      case "WhileClause":
-        c.cond.forEach(stmt);
-        c.do.forEach(stmt);
-        break;
-      case "ForClause":
-        if (c.items) words(c.items);
-        c.do.forEach(stmt);
-        break;
-      case "CaseClause":
-        word(c.word);
-        for (const item of c.items) item.stmts.forEach(stmt);
-        break;
-      case "Block":
-      case "Subshell":
-        c.stmts.forEach(stmt);
-        break;
-      case "BinaryCmd":
-        stmt(c.x);
-        stmt(c.y);
-        break;
-      case "FuncDecl":
-        stmt(c.body);
-        break;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        break;
-      case "TimeClause":
-        if (c.stmt) stmt(c.stmt);
-        break;
-      case "CoprocClause":
-        stmt(c.stmt);
-        break;
-      default:
-        break;
-    }
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/pid1.ts
 function computePid1(stage) {
   const { entrypoint, cmd, shell } = stage.config;
@@ -13650,49 +13616,8 @@ function isSimple(cmd) {
 function shellExtents(stmts) {
   const out = [];
   const visit = (s) => {
-    if (isSimple(s.cmd)) {
-      out.push({ line: s.p[0], endLine: s.e[0] });
-      return;
-    }
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case "IfClause":
-        for (let cl = c; cl; cl = cl.else) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-        }
-        break;
-      case "WhileClause":
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case "ForClause":
-        c.do.forEach(visit);
-        break;
-      case "CaseClause":
-        for (const item of c.items) item.stmts.forEach(visit);
-        break;
-      case "Block":
-      case "Subshell":
-        c.stmts.forEach(visit);
-        break;
-      case "FuncDecl":
-        visit(c.body);
-        break;
-      case "BinaryCmd":
-        visit(c.x);
-        visit(c.y);
-        break;
-      case "TimeClause":
-        if (c.stmt) visit(c.stmt);
-        break;
-      case "CoprocClause":
-        visit(c.stmt);
-        break;
-      default:
-        break;
-    }
+    if (isSimple(s.cmd)) out.push({ line: s.p[0], endLine: s.e[0] });
+    else childStmts(s.cmd).forEach(visit);
   };
   stmts.forEach(visit);
   return out;
@@ -13703,6 +13628,7 @@ var init_suppressions = __esm({
     "use strict";
     init_findings();
     init_dockerfile();
+    init_shell_walk();
     init_source2();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = {
@@ -20207,9 +20133,9 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path11.join(io.cwd, ".dockerlint.yaml");
-    if (fs6.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
-    io.writeFile(target2, starterConfig2());
+    const target = path11.join(io.cwd, ".dockerlint.yaml");
+    if (fs6.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
   }
@@ -20266,29 +20192,23 @@ async function run(rawArgv, io) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
-  const shell = new ShellService();
-  const compose = new ComposeIndex(io.cwd);
   const findings = [];
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const reportUnusedSuppressions = !!args["report-unused-suppressions"];
-  const explicitContext = args.context ? path11.resolve(io.cwd, String(args.context)) : null;
-  const target = args.target ? String(args.target) : null;
-  const lintHere = (input2) => lintFile(input2, {
+  const setup = {
     cwd: io.cwd,
-    shell,
-    compose,
     severities,
-    reportUnusedSuppressions,
-    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-    maxFileBytes,
-    ...contextOption(explicitContext ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
-    ...target ? { target } : {}
-  });
+    reportUnusedSuppressions: !!args["report-unused-suppressions"],
+    target: args.target ? String(args.target) : null,
+    context: args.context ? path11.resolve(io.cwd, String(args.context)) : null,
+    config,
+    configFile: loaded.file,
+    maxFileBytes
+  };
+  const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const setup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file, maxFileBytes };
     const show = (i) => progress.update(path11.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
@@ -20380,14 +20300,10 @@ async function listRules(json) {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
 `;
 }
-async function workerLoop(setup) {
-  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const matchers = configMatchers2(setup.config, setup.configFile, setup.cwd);
+function linter(setup, matchers) {
   const shell = new ShellService();
   const compose = new ComposeIndex(setup.cwd);
-  const port = parentPort;
-  if (!port) return;
-  const lint = (input2) => lintFile(input2, {
+  return (input2) => lintFile(input2, {
     cwd: setup.cwd,
     shell,
     compose,
@@ -20395,9 +20311,15 @@ async function workerLoop(setup) {
     reportUnusedSuppressions: setup.reportUnusedSuppressions,
     baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
     maxFileBytes: setup.maxFileBytes,
-    ...contextOption(setup.context ?? matchers.contextFor(input2.path)),
+    ...contextOption(setup.context ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
     ...setup.target ? { target: setup.target } : {}
   });
+}
+async function workerLoop(setup) {
+  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd));
+  const port = parentPort;
+  if (!port) return;
   port.once("message", (queue) => {
     void runWorkerQueue(queue, lint, (report2) => port.postMessage(report2));
   });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
+import type { ConfigMatchers } from './config/load.js';
 import { DEFAULT_MAX_FILE_BYTES, parseSize } from './config/schema.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
@@ -246,30 +247,23 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
   }
 
-  const shell = new ShellService();
-  const compose = new ComposeIndex(io.cwd);
   const findings: Finding[] = [];
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const reportUnusedSuppressions = !!args['report-unused-suppressions'];
-  const explicitContext = args.context ? path.resolve(io.cwd, String(args.context)) : null;
-  const target = args.target ? String(args.target) : null;
-  const lintHere = (input: LintInput): Promise<Finding[]> =>
-    lintFile(input, {
-      cwd: io.cwd,
-      shell,
-      compose,
-      severities,
-      reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      maxFileBytes,
-      ...contextOption(explicitContext ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
-      ...(target ? { target } : {}),
-    });
+  const setup: WorkerSetup = {
+    cwd: io.cwd,
+    severities,
+    reportUnusedSuppressions: !!args['report-unused-suppressions'],
+    target: args.target ? String(args.target) : null,
+    context: args.context ? path.resolve(io.cwd, String(args.context)) : null,
+    config,
+    configFile: loaded.file,
+    maxFileBytes,
+  };
+  const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
     const onDisk = inputs.filter((i) => i.path !== '-');
-    const setup: WorkerSetup = { cwd: io.cwd, severities, reportUnusedSuppressions, target, context: explicitContext, config, configFile: loaded.file, maxFileBytes };
     const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
     findings.push(...(await lintInWorkers(workerEntry(), setup, onDisk, workers, lintHere, show)));
   }
@@ -375,15 +369,11 @@ async function listRules(json: boolean): Promise<string> {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
 }
 
-/** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
-async function workerLoop(setup: WorkerSetup): Promise<void> {
-  const { configMatchers } = await import('./config/load.js');
-  const matchers = configMatchers(setup.config, setup.configFile, setup.cwd);
+/** How this thread lints one input: the same options on the main thread and in every worker. */
+function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput) => Promise<Finding[]> {
   const shell = new ShellService();
   const compose = new ComposeIndex(setup.cwd);
-  const port = parentPort;
-  if (!port) return;
-  const lint = (input: LintInput): Promise<Finding[]> =>
+  return (input) =>
     lintFile(input, {
       cwd: setup.cwd,
       shell,
@@ -392,9 +382,17 @@ async function workerLoop(setup: WorkerSetup): Promise<void> {
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? matchers.contextFor(input.path)),
+      ...contextOption(setup.context ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
       ...(setup.target ? { target: setup.target } : {}),
     });
+}
+
+/** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
+async function workerLoop(setup: WorkerSetup): Promise<void> {
+  const { configMatchers } = await import('./config/load.js');
+  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd));
+  const port = parentPort;
+  if (!port) return;
   port.once('message', (queue: WorkerQueue) => {
     void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
   });

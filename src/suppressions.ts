@@ -24,6 +24,7 @@
 import { compareFindings, type Finding } from './findings.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import type { Command, ShellFile, Stmt } from './parsers/shell-ast.js';
+import { childStmts } from './parsers/shell-walk.js';
 import { SourceFile } from './parsers/source.js';
 
 /** The rule id of the findings this module adds. */
@@ -380,49 +381,8 @@ function isSimple(cmd: Command | null): boolean {
 function shellExtents(stmts: Stmt[]): LineRange[] {
   const out: LineRange[] = [];
   const visit = (s: Stmt): void => {
-    if (isSimple(s.cmd)) {
-      out.push({ line: s.p[0], endLine: s.e[0] });
-      return;
-    }
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case 'IfClause':
-        for (let cl: typeof c | null = c; cl; cl = cl.else) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-        }
-        break;
-      case 'WhileClause':
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case 'ForClause':
-        c.do.forEach(visit);
-        break;
-      case 'CaseClause':
-        for (const item of c.items) item.stmts.forEach(visit);
-        break;
-      case 'Block':
-      case 'Subshell':
-        c.stmts.forEach(visit);
-        break;
-      case 'FuncDecl':
-        visit(c.body);
-        break;
-      case 'BinaryCmd':
-        visit(c.x);
-        visit(c.y);
-        break;
-      case 'TimeClause':
-        if (c.stmt) visit(c.stmt);
-        break;
-      case 'CoprocClause':
-        visit(c.stmt);
-        break;
-      default:
-        break;
-    }
+    if (isSimple(s.cmd)) out.push({ line: s.p[0], endLine: s.e[0] });
+    else childStmts(s.cmd).forEach(visit);
   };
   stmts.forEach(visit);
   return out;

@@ -6,6 +6,7 @@
  * in the AST.
  */
 import type { CallExpr, Command, FuncDecl, IfClause, Position, ShellFile, Stmt, Word } from '../parsers/shell-ast.js';
+import { childStmts } from '../parsers/shell-walk.js';
 import type { Span } from '../parsers/source.js';
 import { analyseCommand, wordLiteral, type CommandInfo } from './commands.js';
 
@@ -456,43 +457,8 @@ function isConstant(s: Stmt | undefined, value: boolean): boolean {
 
 function collectFunctions(stmts: Stmt[], into: Map<string, FuncDecl>): void {
   const visit = (s: Stmt): void => {
-    const c = s.cmd;
-    if (!c) return;
-    switch (c.type) {
-      case 'FuncDecl':
-        if (!into.has(c.name)) into.set(c.name, c);
-        visit(c.body);
-        break;
-      case 'Block':
-      case 'Subshell':
-        c.stmts.forEach(visit);
-        break;
-      case 'IfClause': {
-        let cl: typeof c | null = c;
-        while (cl) {
-          cl.cond.forEach(visit);
-          cl.then.forEach(visit);
-          cl = cl.else;
-        }
-        break;
-      }
-      case 'BinaryCmd':
-        visit(c.x);
-        visit(c.y);
-        break;
-      case 'WhileClause':
-        c.cond.forEach(visit);
-        c.do.forEach(visit);
-        break;
-      case 'ForClause':
-        c.do.forEach(visit);
-        break;
-      case 'CaseClause':
-        c.items.forEach((i) => i.stmts.forEach(visit));
-        break;
-      default:
-        break;
-    }
+    if (s.cmd?.type === 'FuncDecl' && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
   };
   stmts.forEach(visit);
 }
