@@ -17072,6 +17072,19 @@ var init_rules = __esm({
   }
 });
 
+// src/meta.ts
+function ruleDocUrl(id) {
+  return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
+}
+var REPOSITORY_URL, RULE_DOCS_URL;
+var init_meta = __esm({
+  "src/meta.ts"() {
+    "use strict";
+    REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
+    RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+  }
+});
+
 // src/reporters/sarif.ts
 var sarif_exports = {};
 __export(sarif_exports, {
@@ -17085,7 +17098,7 @@ __export(sarif_exports, {
 });
 import { createHash } from "node:crypto";
 function helpUri(id) {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
+  return ruleDocUrl(id);
 }
 function pascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
@@ -17232,8 +17245,9 @@ var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
     init_rules();
+    init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
-    INFORMATION_URI = "https://github.com/dockerlint/dockerlint";
+    INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
     LEVEL = { error: "error", warning: "warning", info: "note" };
     DIAGNOSTICS = {
