@@ -16004,6 +16004,9 @@ var init_sudo_in_run = __esm({
       severity: "error",
       title: "sudo in a RUN instruction",
       scope: "instructions",
+      category: "privilege",
+      recommended: true,
+      peers: { hadolint: ["DL3004"] },
       docs: {
         what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
@@ -16742,6 +16745,904 @@ var init_npm_start_pid1 = __esm({
   }
 });
 
+// src/model/command-view.ts
+function shellDialect(program) {
+  const b = basename3(program).toLowerCase();
+  if (b === "bash" || b === "zsh") return "bash";
+  if (b === "mksh" || b === "ksh") return "mksh";
+  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
+  return null;
+}
+function flagNames(text) {
+  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
+  if (text.startsWith("--")) {
+    const eq = text.indexOf("=");
+    return [text.slice(2, eq >= 0 ? eq : void 0)];
+  }
+  return [...text.slice(1)];
+}
+function makeCommandView(words, all, prefixes, depth, span) {
+  const program = words[0];
+  const args = words.slice(1);
+  const flagText = (w) => w.value ?? "";
+  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  return {
+    name: program.value === null ? null : basename3(program.value),
+    program,
+    args,
+    prefixes: prefixes.map((p) => p.name),
+    prefixWords: prefixes.map((p) => all[p.index]),
+    words: all,
+    span,
+    depth,
+    subcommand: positional[0]?.value ?? null,
+    positional,
+    hasFlag(...names) {
+      for (const a of args) {
+        if (a.value === "--") break;
+        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
+      }
+      return false;
+    },
+    hasArg(...values) {
+      return args.some((a) => a.value !== null && values.includes(a.value));
+    },
+    flagValue(...names) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const v = a.value;
+        if (v === null) continue;
+        if (v === "--") break;
+        if (v.startsWith("--")) {
+          const eq = v.indexOf("=");
+          const n = v.slice(2, eq >= 0 ? eq : void 0);
+          if (!names.includes(n)) continue;
+          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
+        }
+        if (v.startsWith("-") && v.length > 1) {
+          const c = v[1];
+          if (!names.includes(c)) continue;
+          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
+        }
+      }
+      return void 0;
+    }
+  };
+}
+function shellScriptIndex(args) {
+  let sawC = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]?.value;
+    if (v === null || v === void 0) return sawC ? i : -1;
+    if (v === "--") return sawC ? i + 1 : -1;
+    if (/^[-+]o$/.test(v)) {
+      i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith("-") && v.includes("c")) sawC = true;
+      continue;
+    }
+    return sawC ? i : -1;
+  }
+  return -1;
+}
+function shellWord(w, text) {
+  const start = text.originOf(w.p[2]);
+  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
+  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
+}
+function innerScript(w, text) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
+    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
+    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
+  }
+  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
+  return null;
+}
+function execFormWords(text, argv) {
+  const words = [];
+  const scripts = [];
+  const t = text.text;
+  let i = 0;
+  for (const value of argv) {
+    const open = t.indexOf('"', i);
+    let close = open + 1;
+    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
+    i = close + 1;
+    const start = text.originOf(open);
+    const end = text.originOf(close) + 1;
+    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
+    const raw = t.slice(open + 1, close);
+    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
+    else {
+      const b = MappedText.builder(text.file);
+      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
+      scripts.push(b.build(start));
+    }
+  }
+  return { words, scripts };
+}
+function writtenAsIs(fileText, w) {
+  return fileText.slice(w.start, w.end) === w.text;
+}
+var MAX_DEPTH2, CommandCollector;
+var init_command_view = __esm({
+  "src/model/command-view.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_source2();
+    init_commands();
+    init_prefixes();
+    MAX_DEPTH2 = 4;
+    CommandCollector = class {
+      constructor(parser2) {
+        this.parser = parser2;
+      }
+      parser;
+      commands = [];
+      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
+      syntaxErrors = [];
+      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
+      script(text, dialect, depth) {
+        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
+        if (!result.ok) {
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          return false;
+        }
+        this.stmts(result.file.stmts, text, depth);
+        return true;
+      }
+      stmts(stmts, text, depth) {
+        forEachCall(stmts, (call, stmt) => {
+          const words = call.args.map((w) => shellWord(w, text));
+          const callSpan = text.spanOf(call.p[2], call.e[2]);
+          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
+          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
+          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
+        });
+      }
+      /** One command's words (exec form, or a simple command of a script). */
+      argv(words, depth, span, scriptOf, stdin = null) {
+        if (words.length === 0) return;
+        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
+        const own = words.slice(start);
+        const view = makeCommandView(own, words, prefixes, depth, span);
+        this.commands.push(view);
+        const dialect = view.name !== null ? shellDialect(view.name) : null;
+        if (dialect === null || depth >= MAX_DEPTH2 || view.name === "busybox") return;
+        const at = shellScriptIndex(view.args);
+        if (at >= 0) {
+          const inner = scriptOf(start + 1 + at);
+          if (inner) this.script(inner, dialect, depth + 1);
+        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
+          this.script(stdin, dialect, depth + 1);
+        }
+      }
+    };
+  }
+});
+
+// src/model/packages.ts
+function operands(cmd, valued = [], verbs = []) {
+  const out = [];
+  let skipNext = false;
+  let afterDashes = false;
+  for (const a of cmd.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    const v = a.value;
+    if (!afterDashes && v !== null && v.startsWith("-") && v !== "-") {
+      if (v === "--") {
+        afterDashes = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (!v.includes("=") && valued.includes(v.slice(2))) skipNext = true;
+      } else {
+        const last = v[v.length - 1];
+        if (valued.includes(last)) skipNext = true;
+      }
+      continue;
+    }
+    if (v !== null && verbs.includes(v)) continue;
+    out.push(a);
+  }
+  return out;
+}
+function isAptGetInstall(cmd) {
+  return cmd.name === "apt-get" && cmd.hasArg("install");
+}
+function aptGetPackages(cmd) {
+  return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
+}
+function isApkAdd(cmd) {
+  return cmd.name === "apk" && cmd.hasArg("add");
+}
+function apkPackages(cmd) {
+  return operands(cmd, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "repositories-file", "cache-dir", "arch"], ["add"]);
+}
+function isPipInstall(cmd, opts = {}) {
+  const name = cmd.name ?? "";
+  const args = cmd.args.map((a) => a.value);
+  if (/^pip[0-9.]*$/.test(name) || opts.pipx === true && name === "pipx") return args.includes("install");
+  if (/^python[0-9.]*$/.test(name)) {
+    const m = args.indexOf("-m");
+    return m >= 0 && args[m + 1] === "pip" && args.indexOf("install", m + 2) >= 0;
+  }
+  return false;
+}
+function cacheMountCovers(flags, path13) {
+  return flags.some((f) => {
+    if (f.name !== "mount" || f.value === null) return false;
+    const opts = new Map(
+      f.value.split(",").map((kv) => {
+        const eq = kv.indexOf("=");
+        return [eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : ""];
+      })
+    );
+    const type = opts.get("type");
+    const target = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
+    return (type === "cache" || type === "tmpfs") && target.includes(path13);
+  });
+}
+function removesTree(cmd, prefix) {
+  if (cmd.name !== "rm") return false;
+  if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
+  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+}
+var init_packages = __esm({
+  "src/model/packages.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/apt-get-missing-yes.ts
+var apt_get_missing_yes_default;
+var init_apt_get_missing_yes = __esm({
+  "src/rules/apt-get-missing-yes.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apt_get_missing_yes_default = defineRule({
+      id: "apt-get-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apt-get install` without `-y`",
+      peers: { hadolint: ["DL3014"] },
+      messages: {
+        missingYes: {
+          message: '`apt-get install` without `-y`: a build has no terminal, so apt-get aborts at its "Do you want to continue?" prompt as soon as an install needs confirmation.',
+          hint: "Add `-y` (or `--yes`, `-qq`): `apt-get install -y ...`."
+        }
+      },
+      docs: {
+        what: "`apt-get install` (in any RUN, `sh -c` string, heredoc or ONBUILD RUN) without `-y`, `--yes`, `--assume-yes`, `-qq` or `-q=2`.",
+        why: "Without a terminal apt-get cannot ask, so it aborts the build the first time an install pulls extra packages or needs more disk space.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Add `-y` after `apt-get`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          const quiet2 = cmd.args.filter((a) => a.value === "-q" || a.value === "--quiet").length >= 2 || cmd.args.some((a) => a.value === "-q=2" || a.value === "-qq");
+          if (cmd.hasFlag("y", "yes", "assume-yes") || quiet2) return;
+          ctx.report({
+            messageId: "missingYes",
+            at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-install-recommends.ts
+var apt_get_install_recommends_default;
+var init_apt_get_install_recommends = __esm({
+  "src/rules/apt-get-install-recommends.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_install_recommends_default = defineRule({
+      id: "apt-get-install-recommends",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt-get install` without `--no-install-recommends`",
+      peers: { hadolint: ["DL3015"] },
+      messages: {
+        recommends: {
+          message: '`apt-get install` without `--no-install-recommends` also installs every "recommended" package: often tens of megabytes the image never uses.',
+          hint: "Add `--no-install-recommends` and name the packages the image needs."
+        }
+      },
+      docs: {
+        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.",
+        why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
+          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-version-pin.ts
+var apt_get_version_pin_default;
+var init_apt_get_version_pin = __esm({
+  "src/rules/apt-get-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_version_pin_default = defineRule({
+      id: "apt-get-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apt-get install` of a package without a version",
+      peers: { hadolint: ["DL3008"] },
+      messages: {
+        unpinned: {
+          message: "`apt-get install {pkg}` without a version: the build installs whatever version the mirror has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` (see `apt-cache policy {pkg}`), or accept the drift and leave this rule off."
+        }
+      },
+      docs: {
+        what: "A package word of `apt-get install` with no `=version`, that is not a `.deb` file or a path. Words computed at build time (`$PKGS`) are not judged.",
+        why: "Unpinned packages make builds irreproducible. Pinned ones break when the mirror drops the old version, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5",
+        howToFix: "Write `package=version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          for (const pkg of aptGetPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || v.includes("=") || v.includes("/") || v.endsWith(".deb")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-lists-not-removed.ts
+var UPDATERS, apt_lists_not_removed_default;
+var init_apt_lists_not_removed = __esm({
+  "src/rules/apt-lists-not-removed.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    UPDATERS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
+    apt_lists_not_removed_default = defineRule({
+      id: "apt-lists-not-removed",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "apt lists left in the image after `apt-get update`",
+      peers: { hadolint: ["DL3009"] },
+      messages: {
+        lists: {
+          message: "`{cmd} update` downloads the package lists into /var/lib/apt/lists, and this RUN does not remove them: the layer keeps tens of megabytes of lists that are stale the day after the build.",
+          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
+        }
+      },
+      docs: {
+        what: "A RUN of the final image (the last stage, or a stage a later FROM builds on) that runs `apt-get update` without removing `/var/lib/apt/lists` in the same RUN, and without a cache or tmpfs mount for them.",
+        why: "Files deleted in a later RUN still take space in the earlier layer; the lists only help the build itself.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*",
+        howToFix: "Remove the lists in the RUN that downloaded them."
+      },
+      async check(ctx) {
+        const stages = ctx.model.stages;
+        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
+          if (!update) continue;
+          if (run2.commands.some((c) => removesTree(c, "/var/lib/apt/lists"))) continue;
+          const flags = view.inst.flags;
+          if (cacheMountCovers(flags, "/var/lib/apt/lists") || cacheMountCovers(flags, "/var/lib/apt") && cacheMountCovers(flags, "/var/cache/apt")) continue;
+          ctx.report({ messageId: "lists", data: { cmd: update.name ?? "apt-get" }, at: { file: ctx.env.dockerfile.displayPath, span: update.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/apt-instead-of-apt-get.ts
+var apt_instead_of_apt_get_default;
+var init_apt_instead_of_apt_get = __esm({
+  "src/rules/apt-instead-of-apt-get.ts"() {
+    "use strict";
+    init_rule();
+    apt_instead_of_apt_get_default = defineRule({
+      id: "apt-instead-of-apt-get",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt` in a RUN instruction",
+      peers: { hadolint: ["DL3027"] },
+      messages: {
+        apt: {
+          message: '`apt` is the interactive front end: its output and options are not stable for scripts, and it warns "apt does not have a stable CLI interface" in every build.',
+          hint: "Use `apt-get` (install, update, remove) or `apt-cache` (search, policy)."
+        }
+      },
+      docs: {
+        what: "A command named `apt` in a RUN.",
+        why: "apt's behaviour is meant for people at a terminal and may change between releases; apt-get's is kept stable for scripts.",
+        bad: "FROM debian:12\nRUN apt update && apt install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Replace `apt` with `apt-get` (or `apt-cache` for queries)."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "apt") ctx.report({ messageId: "apt", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apk-version-pin.ts
+var apk_version_pin_default;
+var init_apk_version_pin = __esm({
+  "src/rules/apk-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apk_version_pin_default = defineRule({
+      id: "apk-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apk add` of a package without a version",
+      peers: { hadolint: ["DL3018"] },
+      messages: {
+        unpinned: {
+          message: "`apk add {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` or `{pkg}~<major.minor>`, or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package word of `apk add` without `=`, `~`, `>` or `<`, that is not a `.apk` file. The values of `--virtual`/`-t`, `--repository`/`-X` are not packages; words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; Alpine drops old versions from its repositories, so pins break too, which is why this rule is off in `recommended`.",
+        bad: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl~8",
+        howToFix: "Write `package=version` or `package~version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isApkAdd(cmd)) return;
+          for (const pkg of apkPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || /[=~<>]/.test(v) || v.endsWith(".apk")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apk-add-no-cache.ts
+var apk_add_no_cache_default;
+var init_apk_add_no_cache = __esm({
+  "src/rules/apk-add-no-cache.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apk_add_no_cache_default = defineRule({
+      id: "apk-add-no-cache",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apk add` without `--no-cache`",
+      peers: { hadolint: ["DL3019"] },
+      messages: {
+        noCache: {
+          message: "`apk add` without `--no-cache` keeps the package index in /var/cache/apk in the layer.",
+          hint: "Use `apk add --no-cache ...` (it also makes `apk update` and removing /var/cache/apk unnecessary)."
+        }
+      },
+      docs: {
+        what: "`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.",
+        why: "The index is only useful during the build; left in the layer it makes the image bigger.",
+        bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        howToFix: "Add `--no-cache` after `apk add`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache")) return;
+          if (cacheMountCovers(view.inst.flags, "/var/cache/apk")) return;
+          const add = cmd.args.find((a) => a.value === "add");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "noCache",
+            at: { file, span: cmd.program.span },
+            ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/pip-version-pin.ts
+var VALUED2, VCS, pip_version_pin_default;
+var init_pip_version_pin = __esm({
+  "src/rules/pip-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    VALUED2 = ["abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix", "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host", "upgrade-strategy", "m"];
+    VCS = /^(git|hg|svn|bzr)(\+[a-z-]+)?:/;
+    pip_version_pin_default = defineRule({
+      id: "pip-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`pip install` of a package without a version",
+      peers: { hadolint: ["DL3013"] },
+      messages: {
+        unpinned: {
+          message: "`pip install {pkg}` without a version: the build installs the newest release of the day, so two builds of the same Dockerfile can differ (or break on a new major version).",
+          hint: "Pin it (`{pkg}==<version>`), or install from a requirements or constraints file (`-r requirements.txt`, `-c constraints.txt`)."
+        }
+      },
+      docs: {
+        what: "A package of `pip install` (pip, pip3, `python -m pip`, pipx) without a version specifier (`==`, `>=`, `~=`, ...), that is not a wheel, an archive, a path or a VCS URL with `@ref`; not when the install reads a requirements file (`-r`), a constraints file (`-c`) or the current folder (`.`).",
+        why: "Unpinned packages make builds irreproducible. Many teams pin in requirements files instead, which is why this rule is off in `recommended`.",
+        bad: "FROM python:3.12\nRUN pip install --no-cache-dir requests",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3",
+        howToFix: "Pin each package, or move them to a requirements file and install that."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isPipInstall(cmd, { pipx: true })) return;
+          if (cmd.hasFlag("r", "requirement", "c", "constraint") || cmd.hasArg(".")) return;
+          const words = operands(cmd, VALUED2);
+          const start = words.findIndex((w) => w.value === "install");
+          for (const pkg of words.slice(start + 1)) {
+            const v = pkg.value;
+            if (v === null || v === "pip" || /(==|>=|<=|!=|~=|>|<)/.test(v) || v.endsWith(".whl") || v.endsWith(".tar.gz")) continue;
+            if (VCS.test(v) ? v.includes("@") : v.includes("/")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/model/instructions.ts
+function viewsOf(ast, model) {
+  const out = [];
+  let stageIndex = -1;
+  let shell = DEFAULT_SHELL;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      stageIndex++;
+      const base = model.stages[stageIndex]?.baseStage;
+      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
+    }
+    const stage = model.stages[stageIndex] ?? null;
+    if (inst.keyword === "SHELL") {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
+    }
+    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
+    if (inst.keyword === "ONBUILD") {
+      const trigger = onbuildTrigger(inst);
+      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
+    }
+  }
+  return out;
+}
+function shellAtEnd(stage) {
+  return stage.config.shell.argv;
+}
+async function runCommands(view, service) {
+  const form = commandForm(view.inst.rest);
+  const parser2 = await service.get();
+  const collector = new CommandCollector(parser2);
+  if (form.kind === "exec") {
+    const { words, scripts } = execFormWords(form.text, form.argv);
+    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
+    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+  }
+  const text = runShellText(view.inst);
+  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  const ok = collector.script(text, dialect, 0);
+  const err = ok ? null : collector.syntaxErrors[0] ?? null;
+  return { form, dialect, commands: collector.commands, syntaxError: err };
+}
+function unquote(text, escape5) {
+  let out = "";
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else out += c;
+      continue;
+    }
+    if (c === escape5 && i + 1 < text.length) {
+      out += text[++i];
+      continue;
+    }
+    if (c === "$" && /[A-Za-z_{]/.test(text[i + 1] ?? "")) return null;
+    if (c === '"' && quote === '"') quote = null;
+    else if ((c === '"' || c === "'") && quote === null) quote = c;
+    else out += c;
+  }
+  return out;
+}
+function wordsOf(text, escape5 = "\\") {
+  return splitWords(text.text, escape5).map((w) => ({
+    text: w.text,
+    value: unquote(w.text, escape5),
+    span: text.spanOf(w.start, w.end),
+    start: text.originOf(w.start),
+    end: text.originOf(w.end - 1) + 1
+  }));
+}
+function keyValues(inst, escape5 = "\\") {
+  const words = wordsOf(inst.rest, escape5);
+  const first = words[0];
+  if (!first) return [];
+  if (!first.text.includes("=")) {
+    const rest = inst.rest.text.slice(inst.rest.text.indexOf(first.text) + first.text.length).trim();
+    const key = first.value ?? first.text;
+    if (rest === "") return [{ key, keySpan: first.span, valueText: null, value: null, span: first.span, legacy: false }];
+    return [{ key, keySpan: first.span, valueText: rest, value: unquote(rest, escape5), span: inst.rest.trim().spanOf(0, inst.rest.text.trim().length), legacy: true }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.value ?? w.text, keySpan: w.span, valueText: null, value: null, span: w.span, legacy: false };
+    const rawKey = w.text.slice(0, eq);
+    const valueText = w.text.slice(eq + 1);
+    return { key: unquote(rawKey, escape5) ?? rawKey, keySpan: w.span, valueText, value: unquote(valueText, escape5), span: w.span, legacy: false };
+  });
+}
+var DockerfileView;
+var init_instructions = __esm({
+  "src/model/instructions.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_command_view();
+    init_expand();
+    init_image();
+    DockerfileView = class {
+      constructor(ast, model, shell) {
+        this.ast = ast;
+        this.model = model;
+        this.shell = shell;
+        this.instructions = viewsOf(ast, model);
+      }
+      ast;
+      model;
+      shell;
+      instructions;
+      runs = /* @__PURE__ */ new Map();
+      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
+      byKeyword(keyword, opts = {}) {
+        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /** The view of an instruction of the file (not of an ONBUILD trigger). */
+      viewOf(inst) {
+        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
+        return this.byInst.get(inst);
+      }
+      byInst = null;
+      /** The commands of a RUN, parsed once. */
+      run(view) {
+        let p = this.runs.get(view.inst);
+        if (!p) {
+          p = runCommands(view, this.shell);
+          this.runs.set(view.inst, p);
+        }
+        return p;
+      }
+      /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
+      async forEachCommand(visit) {
+        for (const { view, run: run2 } of await this.allRuns()) for (const cmd of run2.commands) visit(cmd, view, run2);
+      }
+      /** Every RUN with its commands, in file order. */
+      async allRuns() {
+        const out = [];
+        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
+        return out;
+      }
+    };
+  }
+});
+
+// src/rules/pip-no-cache-dir.ts
+var TRUTHY, pip_no_cache_dir_default;
+var init_pip_no_cache_dir = __esm({
+  "src/rules/pip-no-cache-dir.ts"() {
+    "use strict";
+    init_command_view();
+    init_instructions();
+    init_packages();
+    init_rule();
+    TRUTHY = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"]);
+    pip_no_cache_dir_default = defineRule({
+      id: "pip-no-cache-dir",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`pip install` without `--no-cache-dir`",
+      peers: { hadolint: ["DL3042"] },
+      messages: {
+        cache: {
+          message: "`pip install` keeps its download and wheel cache (~/.cache/pip) in the layer: often as large as the packages themselves.",
+          hint: "Add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`."
+        }
+      },
+      docs: {
+        what: "`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
+        why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
+        bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
+        howToFix: "Add `--no-cache-dir` after `install`."
+      },
+      async check(ctx) {
+        const envOff = /* @__PURE__ */ new Map();
+        for (const v of ctx.view.instructions) {
+          if (v.keyword !== "ENV" || v.onbuild) continue;
+          if (keyValues(v.inst, ctx.dockerfile.escape).some((kv) => kv.key === "PIP_NO_CACHE_DIR" && kv.value !== null && TRUTHY.has(kv.value))) {
+            if (!envOff.has(v.stageIndex)) envOff.set(v.stageIndex, v.inst.span.line);
+          }
+        }
+        const disabledAt = (stageIndex, line) => {
+          for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
+            const at = envOff.get(s.index);
+            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+          }
+          return (envOff.get(-1) ?? Infinity) < line;
+        };
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir")) return;
+          if (view.inst.rest.text.includes("PIP_NO_CACHE_DIR=") && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
+          if (cacheMountCovers(view.inst.flags, ".cache/pip") || disabledAt(view.stageIndex, view.inst.span.line)) return;
+          const install = cmd.args.find((a) => a.value === "install");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "cache",
+            at: { file, span: cmd.program.span },
+            ...install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "safe", title: "Add --no-cache-dir", edits: [{ file, start: install.end, end: install.end, text: " --no-cache-dir" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/cd-in-run.ts
+var cd_in_run_default;
+var init_cd_in_run = __esm({
+  "src/rules/cd-in-run.ts"() {
+    "use strict";
+    init_rule();
+    cd_in_run_default = defineRule({
+      id: "cd-in-run",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "`cd` in a RUN instead of WORKDIR",
+      peers: { hadolint: ["DL3003"] },
+      messages: {
+        cd: {
+          message: "`cd` in RUN changes the folder for this RUN only; the next instruction starts in WORKDIR again, which is easy to forget when the file grows.",
+          hint: "Set the folder with `WORKDIR /path` before the RUN, or use the tool's own option (`make -C dir`, `git -C dir`)."
+        }
+      },
+      docs: {
+        what: "A `cd` command in a RUN.",
+        why: "A later edit that splits the RUN silently runs its second half in another folder. `cd` inside one RUN is often harmless, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nRUN cd /app && npm ci",
+        good: "FROM node:22\nWORKDIR /app\nRUN npm ci",
+        howToFix: "Use WORKDIR, or the program's option for its working folder."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "cd") ctx.report({ messageId: "cd", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/pointless-command.ts
+var POINTLESS, pointless_command_default;
+var init_pointless_command = __esm({
+  "src/rules/pointless-command.ts"() {
+    "use strict";
+    init_rule();
+    POINTLESS = {
+      ssh: "the build has no keys or terminal for an interactive session",
+      vim: "nobody is at the keyboard during a build",
+      shutdown: "a build container has no init system to shut down",
+      service: "services started in a RUN stop when the RUN ends; nothing of them is kept in the image",
+      ps: "the only processes are the RUN itself",
+      free: "it prints the build machine's memory, not the future container's",
+      top: "it waits for a terminal that a build does not have",
+      kill: "every process of a RUN ends with it",
+      mount: "mounts made in a RUN are gone when it ends (use RUN --mount)"
+    };
+    pointless_command_default = defineRule({
+      id: "pointless-command",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "A command that makes no sense in a build",
+      peers: { hadolint: ["DL3001"] },
+      messages: {
+        pointless: {
+          message: "`{cmd}` in RUN has no lasting effect: {why}.",
+          hint: "Remove it; start services in the container's entrypoint, not at build time."
+        }
+      },
+      docs: {
+        what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        bad: "FROM debian:12\nRUN service nginx start",
+        good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
+        howToFix: "Drop the command, or move it to the container's start-up."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : void 0;
+          if (why) ctx.report({ messageId: "pointless", data: { cmd: cmd.name ?? "", why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
@@ -16768,6 +17669,17 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_node_pid1_signals();
     init_npm_start_pid1();
+    init_apt_get_missing_yes();
+    init_apt_get_install_recommends();
+    init_apt_get_version_pin();
+    init_apt_lists_not_removed();
+    init_apt_instead_of_apt_get();
+    init_apk_version_pin();
+    init_apk_add_no_cache();
+    init_pip_version_pin();
+    init_pip_no_cache_dir();
+    init_cd_in_run();
+    init_pointless_command();
     RULES = [
       root_process_default,
       shell_form_pid1_default,
@@ -16784,7 +17696,18 @@ var init_rules = __esm({
       entrypoint_shebang_default,
       gosu_setuid_default,
       node_pid1_signals_default,
-      npm_start_pid1_default
+      npm_start_pid1_default,
+      apt_get_missing_yes_default,
+      apt_get_install_recommends_default,
+      apt_get_version_pin_default,
+      apt_lists_not_removed_default,
+      apt_instead_of_apt_get_default,
+      apk_version_pin_default,
+      apk_add_no_cache_default,
+      pip_version_pin_default,
+      pip_no_cache_dir_default,
+      cd_in_run_default,
+      pointless_command_default
     ];
     DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
   }
@@ -20648,279 +21571,6 @@ var init_launch = __esm({
   }
 });
 
-// src/model/command-view.ts
-function shellDialect(program) {
-  const b = basename3(program).toLowerCase();
-  if (b === "bash" || b === "zsh") return "bash";
-  if (b === "mksh" || b === "ksh") return "mksh";
-  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
-  return null;
-}
-function flagNames(text) {
-  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
-  if (text.startsWith("--")) {
-    const eq = text.indexOf("=");
-    return [text.slice(2, eq >= 0 ? eq : void 0)];
-  }
-  return [...text.slice(1)];
-}
-function makeCommandView(words, all, prefixes, depth, span) {
-  const program = words[0];
-  const args = words.slice(1);
-  const flagText = (w) => w.value ?? "";
-  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
-  return {
-    name: program.value === null ? null : basename3(program.value),
-    program,
-    args,
-    prefixes: prefixes.map((p) => p.name),
-    prefixWords: prefixes.map((p) => all[p.index]),
-    words: all,
-    span,
-    depth,
-    subcommand: positional[0]?.value ?? null,
-    positional,
-    hasFlag(...names) {
-      for (const a of args) {
-        if (a.value === "--") break;
-        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
-      }
-      return false;
-    },
-    hasArg(...values) {
-      return args.some((a) => a.value !== null && values.includes(a.value));
-    },
-    flagValue(...names) {
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        const v = a.value;
-        if (v === null) continue;
-        if (v === "--") break;
-        if (v.startsWith("--")) {
-          const eq = v.indexOf("=");
-          const n = v.slice(2, eq >= 0 ? eq : void 0);
-          if (!names.includes(n)) continue;
-          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
-        }
-        if (v.startsWith("-") && v.length > 1) {
-          const c = v[1];
-          if (!names.includes(c)) continue;
-          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
-        }
-      }
-      return void 0;
-    }
-  };
-}
-function shellScriptIndex(args) {
-  let sawC = false;
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i]?.value;
-    if (v === null || v === void 0) return sawC ? i : -1;
-    if (v === "--") return sawC ? i + 1 : -1;
-    if (/^[-+]o$/.test(v)) {
-      i++;
-      continue;
-    }
-    if (/^[-+][A-Za-z]+$/.test(v)) {
-      if (v.startsWith("-") && v.includes("c")) sawC = true;
-      continue;
-    }
-    return sawC ? i : -1;
-  }
-  return -1;
-}
-function shellWord(w, text) {
-  const start = text.originOf(w.p[2]);
-  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
-  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
-}
-function innerScript(w, text) {
-  const only = w.parts.length === 1 ? w.parts[0] : void 0;
-  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
-    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
-    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
-  }
-  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
-  return null;
-}
-function execFormWords(text, argv) {
-  const words = [];
-  const scripts = [];
-  const t = text.text;
-  let i = 0;
-  for (const value of argv) {
-    const open = t.indexOf('"', i);
-    let close = open + 1;
-    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
-    i = close + 1;
-    const start = text.originOf(open);
-    const end = text.originOf(close) + 1;
-    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
-    const raw = t.slice(open + 1, close);
-    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
-    else {
-      const b = MappedText.builder(text.file);
-      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
-      scripts.push(b.build(start));
-    }
-  }
-  return { words, scripts };
-}
-var MAX_DEPTH2, CommandCollector;
-var init_command_view = __esm({
-  "src/model/command-view.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_source2();
-    init_commands();
-    init_prefixes();
-    MAX_DEPTH2 = 4;
-    CommandCollector = class {
-      constructor(parser2) {
-        this.parser = parser2;
-      }
-      parser;
-      commands = [];
-      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
-      syntaxErrors = [];
-      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
-      script(text, dialect, depth) {
-        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
-        if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
-          return false;
-        }
-        this.stmts(result.file.stmts, text, depth);
-        return true;
-      }
-      stmts(stmts, text, depth) {
-        forEachCall(stmts, (call, stmt) => {
-          const words = call.args.map((w) => shellWord(w, text));
-          const callSpan = text.spanOf(call.p[2], call.e[2]);
-          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
-          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
-          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
-        });
-      }
-      /** One command's words (exec form, or a simple command of a script). */
-      argv(words, depth, span, scriptOf, stdin = null) {
-        if (words.length === 0) return;
-        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
-        const own = words.slice(start);
-        const view = makeCommandView(own, words, prefixes, depth, span);
-        this.commands.push(view);
-        const dialect = view.name !== null ? shellDialect(view.name) : null;
-        if (dialect === null || depth >= MAX_DEPTH2 || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
-          if (inner) this.script(inner, dialect, depth + 1);
-        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
-          this.script(stdin, dialect, depth + 1);
-        }
-      }
-    };
-  }
-});
-
-// src/model/instructions.ts
-function viewsOf(ast, model) {
-  const out = [];
-  let stageIndex = -1;
-  let shell = DEFAULT_SHELL;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      stageIndex++;
-      const base = model.stages[stageIndex]?.baseStage;
-      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
-    }
-    const stage = model.stages[stageIndex] ?? null;
-    if (inst.keyword === "SHELL") {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
-    }
-    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
-    if (inst.keyword === "ONBUILD") {
-      const trigger = onbuildTrigger(inst);
-      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
-    }
-  }
-  return out;
-}
-function shellAtEnd(stage) {
-  return stage.config.shell.argv;
-}
-async function runCommands(view, service) {
-  const form = commandForm(view.inst.rest);
-  const parser2 = await service.get();
-  const collector = new CommandCollector(parser2);
-  if (form.kind === "exec") {
-    const { words, scripts } = execFormWords(form.text, form.argv);
-    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
-    return { form, dialect: null, commands: collector.commands, syntaxError: null };
-  }
-  const text = runShellText(view.inst);
-  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
-  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
-    const prog = shebang[1] ?? "";
-    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
-  }
-  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
-  const ok = collector.script(text, dialect, 0);
-  const err = ok ? null : collector.syntaxErrors[0] ?? null;
-  return { form, dialect, commands: collector.commands, syntaxError: err };
-}
-var DockerfileView;
-var init_instructions = __esm({
-  "src/model/instructions.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_command_view();
-    init_expand();
-    init_image();
-    DockerfileView = class {
-      constructor(ast, model, shell) {
-        this.ast = ast;
-        this.model = model;
-        this.shell = shell;
-        this.instructions = viewsOf(ast, model);
-      }
-      ast;
-      model;
-      shell;
-      instructions;
-      runs = /* @__PURE__ */ new Map();
-      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
-      byKeyword(keyword, opts = {}) {
-        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
-      }
-      /** The view of an instruction of the file (not of an ONBUILD trigger). */
-      viewOf(inst) {
-        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
-        return this.byInst.get(inst);
-      }
-      byInst = null;
-      /** The commands of a RUN, parsed once. */
-      run(view) {
-        let p = this.runs.get(view.inst);
-        if (!p) {
-          p = runCommands(view, this.shell);
-          this.runs.set(view.inst, p);
-        }
-        return p;
-      }
-      /** Every RUN with its commands, in file order. */
-      async allRuns() {
-        const out = [];
-        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
-        return out;
-      }
-    };
-  }
-});
-
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -21518,6 +22168,12 @@ function finish(findings, file, ast, scripts, options) {
 function toFinding(rule, severity, r) {
   const related = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
+  if ("messageId" in r) {
+    const spec = rule.messages?.[r.messageId];
+    if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+    const fill = (t) => t.replace(/\{([A-Za-z0-9_]+)\}/g, (all, n) => r.data && Object.hasOwn(r.data, n) ? String(r.data[n]) : all);
+    return spanFinding(rule.id, severity, r.at.file, r.at.span, fill(spec.message), spec.hint === void 0 ? null : fill(spec.hint), related);
+  }
   return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
 }
 function dedupe2(findings) {
@@ -22321,9 +22977,9 @@ var require_codegen = __commonJS({
         return this;
       }
       // returns code for object literal for the passed argument list of key-value pairs
-      object(...keyValues) {
+      object(...keyValues2) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key, value] of keyValues2) {
           if (code.length > 1)
             code.push(",");
           code.push(key);
@@ -22865,12 +23521,12 @@ var require_errors2 = __commonJS({
     }
     function errorObject(cxt, error, errorPaths = {}) {
       const { gen, it } = cxt;
-      const keyValues = [
+      const keyValues2 = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error, keyValues);
-      return gen.object(...keyValues);
+      extraErrorProps(cxt, error, keyValues2);
+      return gen.object(...keyValues2);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
       const instPath = instancePath ? (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(instancePath, util_1.Type.Str)}` : errorPath;
@@ -22883,18 +23539,18 @@ var require_errors2 = __commonJS({
       }
       return [E.schemaPath, schPath];
     }
-    function extraErrorProps(cxt, { params, message }, keyValues) {
+    function extraErrorProps(cxt, { params, message }, keyValues2) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
-      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      keyValues2.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues2.push([E.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues2.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E.propertyName, propertyName]);
+        keyValues2.push([E.propertyName, propertyName]);
     }
   }
 });

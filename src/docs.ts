@@ -37,7 +37,7 @@ export function rulePage(rule: Rule): string {
     '',
     '## Fix',
     '',
-    d.fix,
+    d.howToFix ?? d.fix ?? '',
     '',
     fence(exampleLang(d.good), d.good),
     '',
@@ -47,7 +47,7 @@ export function rulePage(rule: Rule): string {
     '',
     '## Equivalents in other tools',
     '',
-    d.equivalents.length ? d.equivalents.map((e) => `- ${e}`).join('\n') : 'None: this check needs both the Dockerfile and the script it starts.',
+    equivalentsOf(rule),
     '',
   ].join('\n');
 }
@@ -57,4 +57,12 @@ export function replaceReadmeTable(readme: string, table = ruleTable()): string 
   const end = readme.indexOf(README_END);
   if (start < 0 || end < start) throw new Error('README.md has no rules:start/rules:end markers');
   return `${readme.slice(0, start + README_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+function equivalentsOf(rule: Rule): string {
+  const list = rule.docs.equivalents ?? [
+    ...(rule.peers?.hadolint ?? []).map((c) => `hadolint ${c}`),
+    ...(rule.peers?.buildkit ?? []).map((c) => `docker build --check ${c}`),
+  ];
+  return list.length ? list.map((e) => `- ${e}`).join('\n') : 'None: this check needs both the Dockerfile and the script it starts.';
 }

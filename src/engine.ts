@@ -20,7 +20,7 @@ import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
-import type { Report, Rule, RuleContext } from './rules/rule.js';
+import type { MessageReport, Report, Rule, RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
 
 
@@ -301,9 +301,15 @@ function finish(findings: Finding[], file: SourceFile, ast: DockerfileAst, scrip
 
 const KNOWN_IDS = new Set<string>([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
 
-function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+function toFinding(rule: Rule, severity: Severity, r: Report | MessageReport): Finding {
   const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? '' });
+  if ('messageId' in r) {
+    const spec = rule.messages?.[r.messageId];
+    if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+    const fill = (t: string): string => t.replace(/\{([A-Za-z0-9_]+)\}/g, (all, n: string) => (r.data && Object.hasOwn(r.data, n) ? String(r.data[n]) : all));
+    return spanFinding(rule.id, severity, r.at.file, r.at.span, fill(spec.message), spec.hint === undefined ? null : fill(spec.hint), related);
+  }
   return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
 }
 

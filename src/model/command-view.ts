@@ -237,3 +237,8 @@ export function execFormWords(text: MappedText, argv: readonly string[]): { word
   }
   return { words, scripts };
 }
+
+/** The word sits in the file exactly as parsed (not decoded from a JSON escape): an edit at its offsets is exact. */
+export function writtenAsIs(fileText: string, w: ArgWord): boolean {
+  return fileText.slice(w.start, w.end) === w.text;
+}

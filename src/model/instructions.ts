@@ -86,6 +86,11 @@ export class DockerfileView {
     return p;
   }
 
+  /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
+  async forEachCommand(visit: (cmd: CommandView, view: InstructionView, run: RunCommands) => void): Promise<void> {
+    for (const { view, run } of await this.allRuns()) for (const cmd of run.commands) visit(cmd, view, run);
+  }
+
   /** Every RUN with its commands, in file order. */
   async allRuns(): Promise<{ view: InstructionView; run: RunCommands }[]> {
     const out: { view: InstructionView; run: RunCommands }[] = [];

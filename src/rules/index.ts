@@ -17,6 +17,17 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import nodePid1Signals from './node-pid1-signals.js';
 import npmStartPid1 from './npm-start-pid1.js';
+import aptGetMissingYes from './apt-get-missing-yes.js';
+import aptGetInstallRecommends from './apt-get-install-recommends.js';
+import aptGetVersionPin from './apt-get-version-pin.js';
+import aptListsNotRemoved from './apt-lists-not-removed.js';
+import aptInsteadOfAptGet from './apt-instead-of-apt-get.js';
+import apkVersionPin from './apk-version-pin.js';
+import apkAddNoCache from './apk-add-no-cache.js';
+import pipVersionPin from './pip-version-pin.js';
+import pipNoCacheDir from './pip-no-cache-dir.js';
+import cdInRun from './cd-in-run.js';
+import pointlessCommand from './pointless-command.js';
 import type { Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -36,6 +47,17 @@ export const RULES: readonly Rule[] = [
   gosuSetuid,
   nodePid1Signals,
   npmStartPid1,
+  aptGetMissingYes,
+  aptGetInstallRecommends,
+  aptGetVersionPin,
+  aptListsNotRemoved,
+  aptInsteadOfAptGet,
+  apkVersionPin,
+  apkAddNoCache,
+  pipVersionPin,
+  pipNoCacheDir,
+  cdInRun,
+  pointlessCommand,
 ];
 
 /** Findings that are not rules: the input could not be read or parsed. */

@@ -20,9 +20,42 @@ export interface RuleDocs {
   /** The same, fixed. */
   good: string;
   /** How to fix it, in one or two sentences. */
-  fix: string;
+  fix?: string;
+  howToFix?: string;
   /** Equivalent checks in other tools (hadolint, BuildKit, ShellCheck), if any. */
-  equivalents: string[];
+  equivalents?: string[];
+}
+
+// Transitional, until the message-id contract lands on main: the same names and shapes.
+export type Category = 'pid1' | 'privilege' | 'startup' | 'build' | 'style' | 'input';
+export interface Peers {
+  hadolint?: readonly string[];
+  buildkit?: readonly string[];
+  shellcheck?: readonly string[];
+}
+export interface MessageSpec {
+  message: string;
+  hint?: string;
+}
+export type Messages = Record<string, MessageSpec>;
+export interface Edit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+export interface Fix {
+  safety: 'safe' | 'unsafe';
+  title: string;
+  edits: Edit[];
+}
+export interface MessageReport {
+  messageId: string;
+  data?: Record<string, string | number>;
+  at: { file: string; span: Span };
+  chain?: Evidence[];
+  label?: string;
+  fix?: Fix;
 }
 
 export interface RuleMeta {
@@ -36,6 +69,11 @@ export interface RuleMeta {
    * without FROM (a fragment); default `image`: needs the stage and its launch.
    */
   scope?: 'image' | 'instructions';
+  category?: Category;
+  recommended?: boolean;
+  peers?: Peers;
+  messages?: Messages;
+  fixable?: boolean;
 }
 
 export interface Report {
@@ -60,7 +98,7 @@ export interface RuleContext {
   view: DockerfileView;
   /** What the RUN instructions of the stage do (chmod, installs, symlinks), parsed on first use. */
   runFacts(): Promise<RunFacts>;
-  report(r: Report): void;
+  report(r: Report | MessageReport): void;
 }
 
 export interface Rule extends RuleMeta {

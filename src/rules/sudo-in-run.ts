@@ -6,6 +6,9 @@ export default defineRule({
   severity: 'error',
   title: 'sudo in a RUN instruction',
   scope: 'instructions',
+  category: 'privilege',
+  recommended: true,
+  peers: { hadolint: ['DL3004'] },
   docs: {
     what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
     why:
