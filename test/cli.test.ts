@@ -62,8 +62,9 @@ describe('exit codes and formats', () => {
     expect(code).toBe(1);
     const findings = JSON.parse(out);
     expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
-    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'related', 'rule', 'severity']);
-    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning' });
+    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
+    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
+    expect(findings[1].url).toBe('https://github.com/dockerlint/dockerlint/blob/main/docs/rules/shell-form-pid1.md');
   });
 
   test('--failure-threshold error ignores warnings; --max-warnings counts them', async () => {

@@ -25,17 +25,14 @@ import type {
   ReportingDescriptor,
   Result,
 } from 'sarif';
-import type { Finding, Related, Severity } from '../findings.js';
+import { INFORMATION_URI, ruleUrl, type Finding, type Related, type Severity } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { DIAGNOSTIC_IDS } from '../rules/index.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://github.com/dockerlint/dockerlint';
 export const FINGERPRINT_KEY = 'dockerlint/v1';
 
-export function helpUri(id: string): string {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
-}
+export const helpUri = ruleUrl;
 
 type Level = ReportingConfiguration.level;
 
@@ -85,10 +82,10 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     shortDescription: { text: rule.title },
     fullDescription: { text: d.what },
     help: {
-      text: `${d.why}\n\nFix: ${d.fix}\n\nDocumentation: ${uri}`,
+      text: `${d.why}\n\nFix: ${d.howToFix}\n\nDocumentation: ${uri}`,
       markdown: [
         d.why,
-        `**Fix:** ${d.fix}`,
+        `**Fix:** ${d.howToFix}`,
         'Flagged:',
         fence(lang(d.bad), d.bad),
         'Fixed:',

@@ -5,18 +5,31 @@ import { basename, wordLiteral } from '../model/commands.js';
 import { SHELLS } from '../model/launch.js';
 import { defineRule, type RuleContext } from './rule.js';
 
+const messages = {
+  sudo: {
+    message:
+      '`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.',
+    hint: 'Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.',
+  },
+} as const;
+
+type Ctx = RuleContext<typeof messages>;
+
 export default defineRule({
   id: 'sudo-in-run',
   severity: 'error',
+  category: 'privilege',
+  recommended: true,
   title: 'sudo in a RUN instruction',
+  peers: { hadolint: ['DL3004'] },
+  messages,
   docs: {
     what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, or inside `sh -c "..."`.',
     why:
       'RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.',
     bad: 'FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
-    fix: 'Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.',
-    equivalents: ['hadolint DL3004'],
+    howToFix: 'Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.',
   },
   async check(ctx) {
     for (const inst of ctx.dockerfile.instructions) {
@@ -36,7 +49,7 @@ export default defineRule({
   },
 });
 
-async function scan(ctx: RuleContext, inst: Instruction, text: MappedText, depth: number): Promise<void> {
+async function scan(ctx: Ctx, inst: Instruction, text: MappedText, depth: number): Promise<void> {
   const unit = await ctx.parseInline(text);
   if (!unit.ast) return;
   const nested: MappedText[] = [];
@@ -62,13 +75,11 @@ async function scan(ctx: RuleContext, inst: Instruction, text: MappedText, depth
   for (const n of nested) await scan(ctx, inst, n, depth + 1);
 }
 
-function report(ctx: RuleContext, inst: Instruction, text: MappedText, label: string, span = text.spanOf(0, text.text.length)): void {
+function report(ctx: Ctx, inst: Instruction, text: MappedText, label: string, span = text.spanOf(0, text.text.length)): void {
   void inst;
   ctx.report({
     at: { file: ctx.env.dockerfile.displayPath, span },
-    message:
-      '`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.',
-    hint: 'Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.',
+    messageId: 'sudo',
     label,
   });
 }
