@@ -10054,17 +10054,6 @@ Documentation: ${uri}`,
     defaultConfiguration: { level: LEVEL[rule.severity] }
   };
 }
-function diagnosticDescriptor(id) {
-  const d = DIAGNOSTICS2[id];
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text: d.title },
-    fullDescription: { text: d.what },
-    help: { text: d.what, markdown: d.what },
-    defaultConfiguration: { level: "error" }
-  };
-}
 function wellFormed(text) {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "�");
 }
@@ -10110,7 +10099,7 @@ function fingerprintBase(f) {
 function formatSarif(findings, rules, version) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
-    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor)
+    ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
@@ -10155,7 +10144,7 @@ Fix: ${f.hint}` : f.message },
   return `${JSON.stringify(log, null, 2)}
 `;
 }
-var SARIF_SCHEMA, FINGERPRINT_KEY, helpUri, LEVEL, DIAGNOSTICS2;
+var SARIF_SCHEMA, FINGERPRINT_KEY, helpUri, LEVEL;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -10165,20 +10154,6 @@ var init_sarif = __esm({
     FINGERPRINT_KEY = "dockerlint/v1";
     helpUri = ruleUrl;
     LEVEL = { error: "error", warning: "warning", info: "note" };
-    DIAGNOSTICS2 = {
-      "input-error": {
-        title: "The input could not be linted",
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped."
-      },
-      "syntax-error": {
-        title: "Syntax error",
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped."
-      },
-      suppression: {
-        title: "A suppression comment is wrong or unused",
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing."
-      }
-    };
   }
 });
 
