@@ -31,14 +31,6 @@ export interface Fix {
   edits: Edit[];
 }
 
-/** The project's home; rule pages live under docs/rules/ there. */
-export const INFORMATION_URI = 'https://github.com/dockerlint/dockerlint';
-
-/** The documentation page of a rule (or pseudo-rule). */
-export function ruleUrl(id: string): string {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
-}
-
 export interface Finding {
   rule: string;
   /** Which of the rule's messages this is (absent for findings made outside a rule). */

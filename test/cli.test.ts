@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
+import { ruleDocUrl } from '../src/meta.js';
 
 let dir: string;
 
@@ -64,7 +65,7 @@ describe('exit codes and formats', () => {
     expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
     expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
     expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
-    expect(findings[1].url).toBe('https://github.com/dockerlint/dockerlint/blob/main/docs/rules/shell-form-pid1.md');
+    expect(findings[1].url).toBe(ruleDocUrl('shell-form-pid1'));
   });
 
   test('--failure-threshold error ignores warnings; --max-warnings counts them', async () => {

@@ -3,14 +3,15 @@
  * rule's message (null for input and syntax errors), `url` its documentation page, and `fix`
  * (when there is one) edits in offsets of the file's text.
  */
-import { ruleUrl, type Finding } from '../findings.js';
+import type { Finding } from '../findings.js';
+import { ruleDocUrl } from '../meta.js';
 
 export function formatJson(findings: Finding[]): string {
   return `${JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
-      url: ruleUrl(f.rule),
+      url: ruleDocUrl(f.rule),
       severity: f.severity,
       message: f.message,
       hint: f.hint,

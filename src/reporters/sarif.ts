@@ -25,14 +25,18 @@ import type {
   ReportingDescriptor,
   Result,
 } from 'sarif';
-import { INFORMATION_URI, ruleUrl, type Finding, type Related, type Severity } from '../findings.js';
+import type { Finding, Related, Severity } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { DIAGNOSTICS } from '../rules/index.js';
+import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
+export const INFORMATION_URI = REPOSITORY_URL;
 export const FINGERPRINT_KEY = 'dockerlint/v1';
 
-export const helpUri = ruleUrl;
+export function helpUri(id: string): string {
+  return ruleDocUrl(id);
+}
 
 type Level = ReportingConfiguration.level;
 

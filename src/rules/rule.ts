@@ -20,8 +20,8 @@ import type { Edit, Finding, Fix, Severity } from '../findings.js';
 import type { DockerfileAst } from '../parsers/dockerfile.js';
 import type { Span } from '../parsers/source.js';
 import type { ImageModel, Stage } from '../model/image.js';
-import type { Evidence, Launch, LaunchEnv, ScriptUnit } from '../model/launch.js';
-import type { MappedText } from '../parsers/source.js';
+import type { Evidence, Launch, LaunchEnv } from '../model/launch.js';
+import type { DockerfileView } from '../model/instructions.js';
 import type { RunFacts } from '../model/run-facts.js';
 
 /** What a rule is about; `--rule category:<name>` and the config's `categories` select by it. */
@@ -122,8 +122,8 @@ export interface RuleContext<M extends Messages = Messages, O = undefined> {
   env: LaunchEnv;
   /** The rule's options from the configuration, merged over its defaults. */
   options: O;
-  /** Parses shell text from the Dockerfile (RUN, shell-form strings) as a script. */
-  parseInline(text: MappedText, interpreter?: string): Promise<ScriptUnit>;
+  /** Typed views of the instructions (ONBUILD unwrapped) and each RUN's commands, parsed once. */
+  view: DockerfileView;
   /** What the RUN instructions of the stage do (chmod, installs, symlinks), parsed on first use. */
   runFacts(): Promise<RunFacts>;
   report(r: Report<M>): void;
@@ -150,6 +150,11 @@ export interface RuleMeta {
   messages: Messages;
   docs: RuleDocs;
   options?: RuleOptions<unknown>;
+  /**
+   * `instructions`: reads only the Dockerfile's instructions, so it also lints a Dockerfile
+   * without FROM (a fragment); default `image`: needs the stage and its launch.
+   */
+  scope?: 'image' | 'instructions';
 }
 
 /** A message built with `+` or a variable has type `string`: its placeholders cannot be checked. */
