@@ -15585,8 +15585,8 @@ function expandWord(word, vars, escape5 = "\\") {
   return { value, known: known2 };
 }
 function readReference(word, at) {
-  const short2 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short2) return { name: short2[1] ?? "", op: null, operand: "", end: at + short2[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -21799,6 +21799,54 @@ var init_engine = __esm({
     init_schema();
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
+  }
+});
+
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
   }
 });
 
@@ -31077,7 +31125,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural = args.shift();
+    const plural2 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -31085,7 +31133,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural;
+    let str = quantity === 1 ? singular : plural2;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -31093,7 +31141,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural
+        other: plural2
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -34908,7 +34956,7 @@ function formatPairs(argv) {
 async function explain(argv, io) {
   let failure = null;
   let helpText = "";
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("format", { alias: "f", choices: ["text", "json"], default: "text" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -34935,7 +34983,8 @@ async function explain(argv, io) {
     return 2;
   }
   const explanation = explainLaunch2(prepared.launch);
-  io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
+  if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
+  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
 ` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
   return 0;
 }
@@ -35161,11 +35210,25 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 }
 
 // src/action.ts
+init_meta();
+init_escape();
 init_github();
+var ANNOTATION_LIMIT = 10;
+var SUMMARY_ROWS = 200;
+var SUMMARY_DIAGRAMS = 10;
+var InputError = class extends Error {
+};
 function input(env3, name) {
   const value = env3[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
   const trimmed = value?.trim() ?? "";
   return trimmed === "" ? null : trimmed;
+}
+function onOff(env3, name, fallback) {
+  const value = input(env3, name);
+  if (value === null) return fallback;
+  if (/^(on|true|yes|1)$/i.test(value)) return true;
+  if (/^(off|false|no|0)$/i.test(value)) return false;
+  throw new InputError(`input ${name}: expected on or off, got ${value}`);
 }
 function readInputs(env3) {
   const paths = (input(env3, "path") ?? ".").split(/\r?\n/).map((p) => p.trim()).filter((p) => p !== "");
@@ -35174,32 +35237,180 @@ function readInputs(env3) {
     config: input(env3, "config"),
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
-    sarifFile: input(env3, "sarif-file")
+    sarifFile: input(env3, "sarif-file"),
+    annotations: onOff(env3, "annotations", true)
   };
 }
-function actionArgv(inputs) {
+function actionArgv(inputs, captured) {
   const argv = [];
+  if (captured) argv.push("--format", "json", "--output-file", captured.json);
+  if (captured?.annotations) argv.push("--format", "github", "--output-file", captured.annotations);
   if (inputs.sarifFile) argv.push("--format", "sarif", "--output-file", inputs.sarifFile);
-  argv.push("--format", inputs.format);
+  argv.push("--format", logFormat(inputs));
   if (inputs.config) argv.push("--config", inputs.config);
   if (inputs.failureThreshold) argv.push("--failure-threshold", inputs.failureThreshold);
   argv.push(...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p));
   return argv;
 }
-async function runAction(env3 = process.env, io) {
-  const cwd = io?.cwd ?? process.cwd();
-  const inputs = readInputs(env3);
+function logFormat(inputs) {
+  return inputs.format === "github" && !inputs.annotations ? "stylish" : inputs.format;
+}
+var processIo = () => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readStdin: async () => "",
+  writeFile: (p, text) => fs7.writeFileSync(p, text),
+  isTTY: false,
+  stderrTTY: false,
+  cwd: process.cwd(),
+  env: process.env
+});
+async function runAction(env3 = process.env, io = processIo()) {
+  const cwd = io.cwd;
+  const command2 = (kind, message) => io.stdout(`::${kind} title=dockerlint::${escapeData(message)}
+`);
+  let inputs;
+  try {
+    inputs = readInputs(env3);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    command2("error", e.message);
+    return 2;
+  }
   if (inputs.sarifFile) {
     try {
       fs7.mkdirSync(path12.dirname(path12.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
-      const message = `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`;
-      (io?.stdout ?? ((s) => process.stdout.write(s)))(`::error title=dockerlint::${escapeData(message)}
-`);
+      command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
     }
   }
-  return io ? main(actionArgv(inputs), io) : main(actionArgv(inputs));
+  const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
+  const captured = {
+    json: path12.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path12.join(cwd, `${key}.annotations`) : null
+  };
+  const memory = /* @__PURE__ */ new Map();
+  let stderr = "";
+  const cliIo = {
+    ...io,
+    stderr: (s) => stderr += s,
+    writeFile: (p, text) => p === captured.json || p === captured.annotations ? memory.set(p, text) : io.writeFile(p, text),
+    // The action prints the annotations itself (or not, with annotations: off).
+    env: { ...io.env, GITHUB_ACTIONS: void 0 }
+  };
+  const code = await main(actionArgv(inputs, captured), cliIo);
+  if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
+  for (const line of stderr.split("\n")) {
+    const m = /^dockerlint: (.*)$/.exec(line);
+    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+  }
+  const json = memory.get(captured.json);
+  const findings = json === void 0 ? null : JSON.parse(json);
+  const counts = countBySeverity(findings ?? []);
+  if (findings) io.stderr(`dockerlint: ${countText(counts)}
+`);
+  const outputs = [
+    ["errors", String(counts.error)],
+    ["warnings", String(counts.warning)],
+    ["sarif-file", inputs.sarifFile && findings ? inputs.sarifFile : ""]
+  ];
+  const problems = [];
+  const append = (variable, text) => {
+    const file = env3[variable];
+    if (!file) return;
+    try {
+      fs7.appendFileSync(file, text);
+    } catch (e) {
+      problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
+    }
+  };
+  append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
+`).join(""));
+  if (env3.GITHUB_STEP_SUMMARY) {
+    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+  }
+  for (const p of problems) command2("warning", p);
+  return code;
+}
+function countBySeverity(findings) {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function countText(c) {
+  return `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.info, "note")}`;
+}
+function markdownText(text) {
+  return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
+}
+function dockerfileOf(f) {
+  return f.related[0]?.file ?? f.file;
+}
+async function pid1Diagrams(findings, io) {
+  const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
+  const diagrams = [];
+  for (const dockerfile of files) {
+    let out = "";
+    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+  }
+  return diagrams;
+}
+function jobSummary(s) {
+  const out = ["## dockerlint", ""];
+  const messages = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  if (s.findings === null) {
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages.map((m) => `> ${markdownText(m)}`), "");
+    return `${out.join("\n")}
+`;
+  }
+  const findings = s.findings;
+  const files = new Set(findings.map((f) => f.file));
+  const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
+  out.push(
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    ""
+  );
+  if (messages.length > 0) out.push(...messages.map((m) => `- ${markdownText(m)}`), "");
+  const levels = [
+    ["error", "errors"],
+    ["warning", "warnings"],
+    ["info", "notices"]
+  ];
+  const over = levels.filter(([sev]) => s.counts[sev] > ANNOTATION_LIMIT);
+  if (s.annotations && over.length > 0) {
+    const what = over.map(([sev, name]) => `${s.counts[sev]} ${name}`).join(" and ");
+    out.push(
+      "> [!WARNING]",
+      `> GitHub shows at most ${ANNOTATION_LIMIT} annotations of each level per step, and this run has ${what}: the rest have no annotation on the pull request. Every finding is in the table below (and in code scanning, if you upload the \`sarif-file\`).`,
+      ""
+    );
+  }
+  if (findings.length > 0) {
+    out.push("### Findings by file", "", "| File | Line | Severity | Rule | Message |", "|---|---:|---|---|---|");
+    for (const f of findings.slice(0, SUMMARY_ROWS)) {
+      const message = f.message.length > 300 ? `${f.message.slice(0, 299)}…` : f.message;
+      out.push(`| ${markdownText(f.file)} | ${f.line} | ${f.severity} | [${markdownText(f.rule)}](${ruleDocUrl(f.rule)}) | ${markdownText(message)} |`);
+    }
+    if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
+    out.push("");
+  }
+  if (s.diagrams.length > 0) {
+    out.push("### PID 1 of each image with findings", "");
+    for (const d of s.diagrams) {
+      out.push(`<details><summary>${markdownText(d.dockerfile)}</summary>`, "");
+      if (d.mermaid) out.push("```mermaid", d.mermaid.replace(/\n$/, ""), "```");
+      else out.push("(dockerlint explain could not follow this image)");
+      out.push("", "</details>", "");
+    }
+  }
+  return `${out.join("\n")}
+`;
 }
 
 // action-entry.ts
