@@ -35363,9 +35363,9 @@ async function pid1Diagrams(findings, io) {
 }
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
-  const messages = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
   if (s.findings === null) {
-    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages.map((m) => `> ${markdownText(m)}`), "");
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages2.map((m) => `> ${markdownText(m)}`), "");
     return `${out.join("\n")}
 `;
   }
@@ -35376,7 +35376,7 @@ function jobSummary(s) {
     findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
-  if (messages.length > 0) out.push(...messages.map((m) => `- ${markdownText(m)}`), "");
+  if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");
   const levels = [
     ["error", "errors"],
     ["warning", "warnings"],
