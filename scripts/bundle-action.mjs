@@ -27,6 +27,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { noPackageJsonLookup } from './esbuild-no-pkgup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
@@ -112,7 +113,7 @@ export async function bundleAction(outDir) {
       loader: 'ts',
     },
     outfile: path.join(outDir, 'index.js'),
-    plugins: [wasmNextToBundle, lazyPackagesBeside],
+    plugins: [wasmNextToBundle, lazyPackagesBeside, noPackageJsonLookup],
   });
 
   for (const pkg of LAZY_PACKAGES) {
