@@ -53,7 +53,7 @@ describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept
     ]);
   });
 
-  test('action.yml declares exactly these inputs, node20, and the committed bundle', () => {
+  test('action.yml declares exactly these inputs, node24, and the committed bundle', () => {
     const action = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string }>;
       runs: { using: string; main: string };
@@ -61,7 +61,7 @@ describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept
     expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file']);
     expect(action.inputs.path?.default).toBe('.');
     expect(action.inputs.format?.default).toBe('github');
-    expect(action.runs).toEqual({ using: 'node20', main: 'action/index.js' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'action/index.js' });
     for (const f of ['index.js', 'shparse.wasm', 'wasm_exec.cjs']) expect(fs.existsSync(path.join(root, 'action', f))).toBe(true);
   });
 });
@@ -137,17 +137,74 @@ describe('the committed bundle, end to end (node action/index.js, as the runner 
     expectSarif(sarif);
   }, 60_000);
 
-  test('a JavaScript entrypoint: the lazily loaded parser file works from the bundle too', () => {
+  /**
+   * A workspace that needs every module the CLI loads at run time: a configuration file (yaml,
+   * ajv), a compose file (yaml) naming the build context, and Node entrypoints (the TypeScript
+   * parser, bundled apart).
+   */
+  function project(work: string): void {
+    const write = (rel: string, text: string, mode = 0o644): void => {
+      fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+      fs.writeFileSync(path.join(work, rel), text, { mode });
+    };
+    // Without the configuration, root-process fires on svc (no USER).
+    write('.dockerlint.yaml', 'rules:\n  root-process: off\n');
+    // The Dockerfile is in svc/docker/, its context (compose) is svc/: without the compose file,
+    // entry.sh is not found.
+    write('svc/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n');
+    write('svc/docker/Dockerfile', 'FROM alpine:3.20\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["redis-server"]\n');
+    write('svc/entry.sh', '#!/bin/sh\nset -e\nsu redis -c "$*"\n', 0o755);
+    const node = (dir: string, server: string): void => {
+      write(`${dir}/Dockerfile`, 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n');
+      write(`${dir}/server.js`, server);
+    };
+    node('app-bad', "const http = require('node:http');\nhttp.createServer((q, r) => r.end('ok')).listen(8080);\n");
+    // The handler is in a module server.js imports: only a parsed import graph sees it.
+    node('app-good', "const http = require('node:http');\nconst server = http.createServer((q, r) => r.end('ok')).listen(8080);\nrequire('./shutdown')(server);\n");
+    write('app-good/shutdown.js', "module.exports = (server) => process.on('SIGTERM', () => server.close());\n");
+  }
+
+  const FORMATS = ['github', 'stylish', 'json', 'sarif', 'checkstyle', 'gitlab', 'compact'];
+
+  test('from a folder with no node_modules: configuration, compose, Node entrypoints, every format', () => {
     const work = path.join(tmp, 'workspace');
     fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
-    fs.mkdirSync(path.join(work, 'app'));
-    fs.writeFileSync(path.join(work, 'app', 'Dockerfile'), 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n');
-    fs.writeFileSync(path.join(work, 'app', 'server.js'), "const http = require('node:http');\nhttp.createServer((q, r) => r.end('ok')).listen(8080);\n");
-    const r = run(work, { INPUT_PATH: 'app', INPUT_FORMAT: 'json', 'INPUT_FAILURE-THRESHOLD': 'none' });
+    project(work);
+    for (let dir = work; dir !== path.dirname(dir); dir = path.dirname(dir)) expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    for (const format of FORMATS) {
+      const r = run(work, { INPUT_FORMAT: format });
+      expect({ format, stderr: r.stderr }).toEqual({ format, stderr: '' });
+      expect({ format, status: r.status }).toEqual({ format, status: 1 });
+      // su-sudo in the script compose names the context of; the Node warning only where no
+      // module handles SIGTERM; root-process turned off by the configuration.
+      expect(r.stdout).toContain('svc/entry.sh');
+      expect(r.stdout).toContain('su-sudo');
+      expect(r.stdout).toContain('app-bad/Dockerfile');
+      expect(r.stdout).toContain('node-pid1-signals');
+      // SARIF describes every rule; its results are what was found.
+      const found = format === 'sarif' ? JSON.stringify((JSON.parse(r.stdout) as SarifLog).runs[0]!.results) : r.stdout;
+      expect(found).not.toContain('app-good');
+      expect(found).not.toContain('root-process');
+      expect(found).not.toContain('entrypoint-not-found');
+      expect(found).not.toContain('input-error');
+      if (format === 'json' || format === 'gitlab') expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    }
+    const json = JSON.parse(run(work, { INPUT_FORMAT: 'json' }).stdout) as { rule: string; file: string }[];
+    expect(json.map((f) => `${f.file} ${f.rule}`).sort()).toEqual(['app-bad/Dockerfile node-pid1-signals', 'svc/entry.sh missing-exec-args', 'svc/entry.sh su-sudo']);
+  }, 120_000);
+
+  test('action/dockerlint.js: the same bundle as a command line (the pre-commit hook runs it)', () => {
+    const work = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
+    project(work);
+    expect(fs.statSync(path.join(work, 'action', 'dockerlint.js')).mode & 0o111).not.toBe(0);
+    const r = spawnSync(path.join(work, 'action', 'dockerlint.js'), ['.', '--format', 'compact', '--no-color'], { cwd: work, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const findings = JSON.parse(r.stdout) as { rule: string; message: string }[];
-    expect(findings.filter((f) => f.rule === 'input-error')).toEqual([]);
-    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^svc\/entry\.sh:3:1: error su-sudo: /m);
+    expect(r.stdout).toMatch(/^app-bad\/Dockerfile:5:\d+: warning node-pid1-signals: /m);
+    expect(r.status).toBe(1);
+    const v = spawnSync(process.execPath, [path.join(work, 'action', 'dockerlint.js'), '--version'], { cwd: work, encoding: 'utf8' });
+    expect(v.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
   }, 60_000);
 
   test('in the repository itself, with the default format and a threshold that never fails', () => {
@@ -156,3 +213,14 @@ describe('the committed bundle, end to end (node action/index.js, as the runner 
     expect(r.status).toBe(0);
   }, 60_000);
 });
+
+test('bin/dockerlint.cjs in a clone that was not built runs the committed bundle', () => {
+  // npm ci in a clone builds nothing (the package builds before it is packed): bin/ falls back to action/.
+  const clone = path.join(tmp, 'clone');
+  for (const dir of ['bin', 'action']) fs.cpSync(path.join(root, dir), path.join(clone, dir), { recursive: true });
+  fs.cpSync(path.join(root, FIXTURE), path.join(clone, FIXTURE), { recursive: true });
+  const r = spawnSync(process.execPath, [path.join(clone, 'bin', 'dockerlint.cjs'), FIXTURE, '--format', 'compact'], { cwd: clone, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain(`${FIXTURE}/docker-entrypoint.sh:13:`);
+  expect(r.status).toBe(1);
+}, 60_000);
