@@ -1023,8 +1023,105 @@ var init_shell_walk = __esm({
   }
 });
 
-// src/model/commands.ts
+// src/model/prefixes.ts
 function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function unwrapPrefixes(words, literal, through = ALL) {
+  const prefixes = [];
+  let i = 0;
+  for (; ; ) {
+    const w = words[i];
+    const lit = w === void 0 ? null : literal(w);
+    if (lit === null) return { prefixes, start: i };
+    const name = basename2(lit);
+    if (!through.has(name)) return { prefixes, start: i };
+    const next = skipOptions(name, words, i + 1, literal);
+    if (next === null || next >= words.length) return { prefixes, start: i };
+    prefixes.push({ name, index: i });
+    i = next;
+  }
+}
+function skipOptions(prefix, words, from, literal) {
+  let i = from;
+  while (i < words.length) {
+    const w = words[i];
+    const lit = literal(w);
+    if (lit === null) return i;
+    if (lit === "--") return i + 1;
+    if (prefix === "env" && ASSIGNMENT.test(lit)) {
+      i++;
+      continue;
+    }
+    if (prefix === "env" && lit === "-") {
+      i++;
+      continue;
+    }
+    if (prefix === "nice" && /^-\d+$/.test(lit)) {
+      i++;
+      continue;
+    }
+    if (lit.startsWith("--") && lit.length > 2) {
+      const eq = lit.indexOf("=");
+      const long = lit.slice(2, eq >= 0 ? eq : void 0);
+      if (NO_COMMAND[prefix].has(long)) return null;
+      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
+      continue;
+    }
+    if (lit.startsWith("-") && lit.length > 1) {
+      let consumed = 1;
+      for (let k = 1; k < lit.length; k++) {
+        const c = lit[k];
+        if (NO_COMMAND[prefix].has(c)) return null;
+        if (VALUED[prefix].has(c)) {
+          if (k === lit.length - 1) consumed = 2;
+          break;
+        }
+      }
+      i += consumed;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var init_prefixes = __esm({
+  "src/model/prefixes.ts"() {
+    "use strict";
+    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
+    ALL = new Set(COMMAND_PREFIXES);
+    VALUED = {
+      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
+      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(["a"]),
+      nice: /* @__PURE__ */ new Set(["n"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    VALUED_LONG = {
+      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
+      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["adjustment"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    NO_COMMAND = {
+      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
+      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
+      command: /* @__PURE__ */ new Set(["v", "V"]),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["help", "version"]),
+      nohup: /* @__PURE__ */ new Set(["help", "version"])
+    };
+    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+  }
+});
+
+// src/model/commands.ts
+function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
@@ -1097,29 +1194,9 @@ function isSelfReference(word) {
   return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
 }
 function analyseCommand(words, exec2) {
-  let rest = words;
-  for (; ; ) {
-    const first = rest[0] ? wordLiteral(rest[0]) : null;
-    if (first === null) break;
-    const b = basename2(first);
-    if (b === "env") {
-      let i = 1;
-      while (i < rest.length) {
-        const lit = rest[i] ? wordLiteral(rest[i]) : null;
-        if (lit !== null && (lit.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
-        else break;
-      }
-      rest = rest.slice(i);
-      continue;
-    }
-    if (b === "command" && rest.length > 1) {
-      rest = rest.slice(1);
-      continue;
-    }
-    break;
-  }
+  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
   const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename2(name) : null;
+  const base = name !== null ? basename3(name) : null;
   const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
   const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
   const target = switcher?.command ?? rest;
@@ -1280,10 +1357,12 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
+    init_prefixes();
+    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
   }
@@ -7907,6 +7986,25 @@ function jsonReason(t, e) {
   if (/[\u201c\u201d]/.test(t)) return "typographic quotes are not JSON double quotes";
   return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
 }
+function onbuildTrigger(onbuild) {
+  const text = onbuild.rest.text;
+  const m = /^\s*([A-Za-z]+)/.exec(text);
+  if (!m || !m[1]) return null;
+  const kwStart = m[0].length - m[1].length;
+  const kwEnd = m[0].length;
+  const keyword = m[1].toUpperCase();
+  const args = onbuild.rest.sub(kwEnd, text.length).trim();
+  const { flags, rest } = FLAGGED.has(keyword) ? splitFlags(args) : { flags: [], rest: args };
+  return {
+    keyword,
+    span: onbuild.span,
+    keywordSpan: onbuild.rest.spanOf(kwStart, kwEnd),
+    args,
+    flags,
+    rest,
+    heredocs: []
+  };
+}
 var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
@@ -7978,7 +8076,7 @@ function checkUnit(ctx, unit) {
   if (!analysis) return;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const reported = /* @__PURE__ */ new Set();
-  const report2 = (node, key, message, hint) => {
+  const report = (node, key, message, hint) => {
     if (reported.has(key)) return;
     reported.add(key);
     ctx.report("stmt" in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
@@ -7999,7 +8097,7 @@ function checkUnit(ctx, unit) {
       }
       const mangled = last.info.args === "unquoted" || last.info.args === "star";
       if (mangled && e.positional === "script") {
-        report2(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === "star" ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
+        report(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === "star" ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
       }
       if (last.info.args === "quoted" && e.positional === "script") forwards = true;
       if (last.info.reexec) forwards = true;
@@ -8009,7 +8107,7 @@ function checkUnit(ctx, unit) {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report2(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : ""}.`);
+      report(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : ""}.`);
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
@@ -8018,14 +8116,14 @@ function checkUnit(ctx, unit) {
     const passesArgs = last?.info.args === "quoted" && e.positional === "script";
     const args = unit.receivesArgs && !passesArgs ? ", and the CMD it is given is never run" : "";
     const hint = last && (passesArgs || !unit.receivesArgs) ? `Write \`exec ${text(last)}\`.` : 'End the script with `exec "$@"`.';
-    report2(at, endNode ?? "end", `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
+    report(at, endNode ?? "end", `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   const handovers = analysis.endings.filter(
     (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
   );
   for (const e of handovers) {
-    report2(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+    report(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
   }
 }
 var missing_exec_args_default;
@@ -8170,8 +8268,8 @@ function expandWord(word, vars, escape5 = "\\") {
   return { value, known: known2 };
 }
 function readReference(word, at) {
-  const short2 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short2) return { name: short2[1] ?? "", op: null, operand: "", end: at + short2[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -8659,388 +8757,19 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/launch.ts
-import path2 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk(pid1.argv, launch, env3);
-  return launch;
-}
-async function walk(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename2(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
-      }
-      continue;
-    }
-    if (name === "env") {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
-  }
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path2.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
-  const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
-  let text;
-  let file;
-  let source;
-  let bom = false;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
-    } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename2(shebang[1] ?? "");
-    interp = prog === "env" ? basename2(shebang[2] ?? "") : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text),
-      bom
-    },
-    env3,
-    launch.stage
-  );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3
-  );
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path2.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_source2();
-    init_commands();
-    init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
-  }
-});
-
 // src/rules/sudo-in-run.ts
-async function scan(ctx, inst, text, depth) {
-  const unit = await ctx.parseInline(text);
-  if (!unit.ast) return;
-  const nested = [];
-  forEachCall(unit.ast.stmts, (call) => {
-    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
-    if (name === null) return;
-    if (basename2(name) === "sudo") {
-      const first = call.args[0];
-      if (first) report(ctx, inst, text, "RUN", text.spanOf(first.p[2], first.e[2]));
-      return;
-    }
-    if (SHELLS.has(basename2(name)) && depth < 3) {
-      const flag = call.args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(wordLiteral(w) ?? ""));
-      const str = flag >= 0 ? call.args[flag + 1] : void 0;
-      const lit = str ? wordLiteral(str) : null;
-      if (str && lit !== null && lit.includes("sudo")) {
-        const inner = str.parts.length === 1 && (str.parts[0]?.type === "SglQuoted" || str.parts[0]?.type === "DblQuoted") ? 1 : 0;
-        nested.push(text.sub(str.p[2] + inner, str.e[2] - inner));
-      }
-    }
-  });
-  for (const n of nested) await scan(ctx, inst, n, depth + 1);
-}
-function report(ctx, inst, text, label, span = text.spanOf(0, text.text.length)) {
-  void inst;
-  ctx.report({
-    at: { file: ctx.env.dockerfile.displayPath, span },
-    message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-    hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.",
-    label
-  });
-}
 var sudo_in_run_default;
 var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
-    init_dockerfile();
-    init_source2();
-    init_shell_walk();
-    init_commands();
-    init_launch();
     init_rule();
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
       severity: "error",
       title: "sudo in a RUN instruction",
+      scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, or inside `sh -c "..."`.',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
@@ -9048,19 +8777,22 @@ var init_sudo_in_run = __esm({
         equivalents: ["hadolint DL3004"]
       },
       async check(ctx) {
-        for (const inst of ctx.dockerfile.instructions) {
-          if (inst.keyword !== "RUN") continue;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const inst = view.inst;
           if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-          const form = commandForm(inst.rest);
-          if (form.kind === "exec") {
-            const [a0, ...rest] = form.argv;
-            if (a0 && basename2(a0) === "sudo") report(ctx, inst, form.text, "RUN");
-            else if (a0 && SHELLS.has(basename2(a0)) && rest[0] && /^-[a-z]*c/.test(rest[0]) && rest[1]?.includes("sudo")) {
-              report(ctx, inst, form.text, "RUN (sh -c)");
-            }
-            continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const i = cmd.prefixes.indexOf("sudo");
+            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
+            if (!word) continue;
+            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
+            ctx.report({
+              at: { file: ctx.env.dockerfile.displayPath, span },
+              message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+              hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.",
+              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
+            });
           }
-          await scan(ctx, inst, runShellText(inst), 0);
         }
       }
     });
@@ -9068,54 +8800,42 @@ var init_sudo_in_run = __esm({
 });
 
 // src/model/run-facts.ts
-import path3 from "node:path";
-async function collectRunFacts(stage, shell) {
+import path2 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
       if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const form = commandForm(inst.rest);
-      const calls = [];
-      if (form.kind === "exec") calls.push(form.argv);
-      else {
-        const parser2 = await shell.get();
-        const text = runShellText(inst);
-        const result = parser2.parse(text.text, "bash");
-        if (!result.ok) continue;
-        forEachCall(result.file.stmts, (call) => {
-          const words = call.args.map((w) => wordLiteral(w) ?? "\0");
-          calls.push(words);
-        });
-      }
-      for (const words of calls) record(facts, words, inst, workdir);
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
     }
   }
   return facts;
 }
-function record(facts, argv, inst, workdir) {
-  let words = argv;
-  while (words[0] === "sudo" || words[0] === "command" || words[0] === "exec") words = words.slice(1);
-  const name = words[0] ? basename2(words[0]) : "";
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
   const rest = words.slice(1);
   if (name === "chmod") {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path3.posix.resolve(workdir, args[1]);
-      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
+      const link = path2.posix.resolve(workdir, args[1]);
+      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -9145,8 +8865,6 @@ var INSTALLERS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
-    init_dockerfile();
-    init_shell_walk();
     init_commands();
     INSTALLERS = {
       apk: ["add"],
@@ -9216,8 +8934,8 @@ var init_entrypoint_not_executable = __esm({
 // src/rules/entrypoint-not-found.ts
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename2(missing2);
-  for (const w of facts.words) if (w === missing2 || basename2(w) === name || w.includes(name)) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -9249,7 +8967,7 @@ var init_entrypoint_not_found = __esm({
           if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
           const copies = stage.copies.map((c) => c.dest);
           const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename2(p) === basename2(step.missing ?? ""));
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
             message: `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` + (excluded ? ` ${context.dockerignore} excludes ${excluded} from the build context, so COPY never sees it.` : copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : ""),
@@ -9316,8 +9034,8 @@ var init_entrypoint_shebang = __esm({
             continue;
           }
           const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename2(m?.[1] ?? "");
-          const interp = prog === "env" ? basename2(m?.[2] ?? "") : prog;
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
           if (interp !== "bash") continue;
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
@@ -9414,7 +9132,7 @@ var init_gosu_setuid = __esm({
         const facts = await ctx.runFacts();
         for (const c of facts.chmods) {
           if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename2(p)).find((b) => TOOLS.has(b));
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
           if (!tool) continue;
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
@@ -9549,7 +9267,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path4 from "node:path";
+import path3 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9565,7 +9283,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs4, scriptArg, read) {
-  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path3.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs4, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -9592,7 +9310,7 @@ async function analyseNodeEntry(stage, fs4, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk2(ast, (node) => {
+    walk(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -9606,7 +9324,7 @@ async function analyseNodeEntry(stage, fs4, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs4, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
+        const target = resolveModule(stage, fs4, path3.posix.resolve(path3.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
       }
     });
@@ -9621,9 +9339,9 @@ function resolveModule(stage, fs4, imagePath) {
   }
   return null;
 }
-function walk2(node, visit) {
+function walk(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk2(n2, visit);
+    for (const n2 of node) walk(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -9632,7 +9350,7 @@ function walk2(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk2(v, visit);
+    if (v && typeof v === "object") walk(v, visit);
   }
 }
 function handlerIn(node) {
@@ -9668,7 +9386,7 @@ function importedModule(node) {
   return null;
 }
 function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename2(name));
+  return NODE_RUNNERS.has(basename3(name));
 }
 var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
 var init_node_entry = __esm({
@@ -9770,7 +9488,7 @@ var init_npm_start_pid1 = __esm({
         if (!launch) return;
         const hops = explainLaunch(launch).hops;
         for (const step of launch.steps) {
-          if (step.kind !== "program" || !MANAGERS.has(basename2(step.name))) continue;
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
           const verb = step.args.find((a) => !a.startsWith("-"));
           if (!verb || !RUN_VERBS.has(verb)) continue;
           const hop = hops.find((h) => h.process.startsWith(step.name));
@@ -9778,7 +9496,7 @@ var init_npm_start_pid1 = __esm({
           const cmd = [step.name, ...step.args].join(" ");
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            message: `PID 1 is \`${cmd}\`: ${basename2(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
+            message: `PID 1 is \`${cmd}\`: ${basename3(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
             hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
             label: step.at.label
           });
@@ -10392,27 +10110,27 @@ var init_schema = __esm({
 });
 
 // src/fs/jail.ts
-import path5 from "node:path";
+import path4 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
+  return p === root || p.startsWith(root.endsWith(path4.sep) ? root : root + path4.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
+  const abs = path4.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path4.dirname(abs);
   } catch {
-    start = path5.dirname(abs);
+    start = path4.dirname(abs);
   }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
+  for (let dir = start; ; dir = path4.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path5.join(dir, ".git"));
+      marker = fsys.stat(path4.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
+    if (path4.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10443,7 +10161,7 @@ var init_jail = __esm({
       constructor(root, fs4 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         this.fs = fs4;
         this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
+        const abs = path4.resolve(root);
         this.root = fs4.realpath(abs) ?? abs;
       }
       fs;
@@ -10453,7 +10171,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path4.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10465,15 +10183,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path5.resolve(this.root, p);
+        const abs = path4.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
+          if (real !== null) return tail.length ? path4.join(real, ...tail.reverse()) : real;
+          const parent = path4.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
+          tail.push(path4.basename(existing));
           existing = parent;
         }
       }
@@ -18541,11 +18259,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path14) : path14;
+        const basename4 = shortcut ? basenameOf(path14) : path14;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path14
+            shortcut && rule._basenameOnly ? basename4 : path14
           )) {
             const { negative } = rule;
             const ret = {
@@ -19013,7 +18731,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan2 = (input2, options) => {
+    var scan = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -19302,7 +19020,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan2;
+    module.exports = scan;
   }
 });
 
@@ -20325,7 +20043,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan2 = require_scan();
+    var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
     var constants = require_constants();
@@ -20416,7 +20134,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input2, options) => scan2(input2, options);
+    picomatch4.scan = (input2, options) => scan(input2, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -20479,7 +20197,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path8 from "node:path";
+import path7 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -20488,22 +20206,22 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
       st = c.jail.stat(c.file);
     } catch (e) {
-      problems.push({ path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
       continue;
     }
     if (!st) {
       if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
       }
       continue;
     }
@@ -20511,13 +20229,13 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     try {
       text = c.jail.readText(c.file);
     } catch (e) {
-      problems.push({ path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
       continue;
     }
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -20539,7 +20257,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -20566,7 +20284,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -20575,7 +20293,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -20583,7 +20301,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -20608,7 +20326,7 @@ var init_context_fs = __esm({
           if (st?.kind === "dir") return { kind: "dir" };
           if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
         } catch (e) {
-          this.problems.push({ path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
         }
         return null;
       }
@@ -20650,7 +20368,7 @@ var init_context_fs = __esm({
           try {
             names = this.jail.fs.readdir(abs).map((e) => e.name);
           } catch (e) {
-            this.problems.push({ path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
         }
         this.listings.set(n, names);
@@ -20691,7 +20409,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path9 from "node:path";
+import path8 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20708,7 +20426,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path9.posix.resolve("/", imagePath);
+        const p = path8.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20721,7 +20439,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20731,7 +20449,7 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path9.posix.join(op.dest, name);
+        const inside = path8.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside];
         if (op.destMaybeDir) return [inside, op.dest];
         return [op.dest];
@@ -20756,7 +20474,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20772,21 +20490,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path9.posix.resolve("/", src.pattern);
+              const sp = path8.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path9.posix.basename(p);
-                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
-                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
+                const base = path8.posix.basename(p);
+                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
+                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20798,7 +20516,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20807,6 +20525,611 @@ var init_image_fs = __esm({
           }
         }
         return null;
+      }
+    };
+  }
+});
+
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/launch.ts
+import path9 from "node:path";
+function evidenceOf(env3, inst) {
+  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+}
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
+  await walk3(pid1.argv, launch, env3);
+  return launch;
+}
+async function walk3(argv, launch, env3) {
+  let rest = argv;
+  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
+    const a0 = rest[0];
+    const at = evidenceOf(env3, a0.setting.instruction);
+    const name = basename3(a0.value);
+    if (INITS.has(name) || a0.value === "/init") {
+      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
+      rest = skipInitOptions(name, rest.slice(1));
+      if (rest.length === 0 && a0.value === "/init") {
+        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+      }
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
+      rest = rest.slice(i);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
+      const sw = info.switcher ?? info.forking;
+      if (!sw) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      if (info.forking) {
+        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
+        if (sw.commandString !== null) {
+          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
+          launch.scripts.push(unit);
+        }
+        return;
+      }
+      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
+      rest = rest.slice(rest.length - sw.command.length);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(rest[1]?.value ?? "")) {
+          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+          return;
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
+        const opt = rest[i]?.value ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target = rest[i];
+      if (!target) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      if (inline) {
+        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
+        launch.scripts.push(unit);
+        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
+        const next2 = mainCommandOf(unit, target);
+        if (!next2) return;
+        rest = next2;
+        continue;
+      }
+      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
+      if (!resolved2) {
+        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
+        return;
+      }
+      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
+    if (resolved) {
+      const next = await scriptStep(resolved, null, rest, launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    if (looksLikeScriptPath(a0.value)) {
+      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
+      return;
+    }
+    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+    return;
+  }
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+function resolveScriptPath(stage, value, env3) {
+  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
+  const inWorkdir = path9.posix.join(stage.config.workdir, value);
+  const origin = env3.fs.lookup(stage, inWorkdir);
+  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
+}
+function skipInitOptions(name, args) {
+  let i = 0;
+  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.value ?? "";
+    if (v === "--") return args.slice(i + 1);
+    if (!v.startsWith("-")) break;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
+  const a0 = argv[0];
+  const origin = resolved.origin;
+  if (origin.kind === "built") {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  if (origin.kind === "remote") {
+    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
+    return null;
+  }
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
+      return null;
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const firstLine2 = text.split("\n", 1)[0] ?? "";
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
+  let interp = forcedInterpreter;
+  if (!interp && shebang) {
+    const prog = basename3(shebang[1] ?? "");
+    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
+  }
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  const cmdArgs = argv.slice(1);
+  const unit = await parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    launch.stage
+  );
+  launch.scripts.push(unit);
+  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
+  const forwards = unit.analysis?.endings.some(
+    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
+  );
+  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
+}
+function mainCommandOf(unit, origin) {
+  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
+  if (!endings || endings.length === 0) return null;
+  const last = endings[0]?.last;
+  if (!last || endings.some((e) => e.last !== last)) return null;
+  const values = last.info.words.map((w) => wordLiteral(w));
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3
+  );
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
+  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
+  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
+  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+function literalWord(value) {
+  const p = [0, 0, 0];
+  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
+}
+var INITS, SHELLS, MAX_STEPS;
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_source2();
+    init_commands();
+    init_pid1();
+    init_script();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_STEPS = 24;
+  }
+});
+
+// src/model/command-view.ts
+function shellDialect(program) {
+  const b = basename3(program).toLowerCase();
+  if (b === "bash" || b === "zsh") return "bash";
+  if (b === "mksh" || b === "ksh") return "mksh";
+  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
+  return null;
+}
+function flagNames(text) {
+  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
+  if (text.startsWith("--")) {
+    const eq = text.indexOf("=");
+    return [text.slice(2, eq >= 0 ? eq : void 0)];
+  }
+  return [...text.slice(1)];
+}
+function makeCommandView(words, all, prefixes, depth, span) {
+  const program = words[0];
+  const args = words.slice(1);
+  const flagText = (w) => w.value ?? "";
+  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  return {
+    name: program.value === null ? null : basename3(program.value),
+    program,
+    args,
+    prefixes: prefixes.map((p) => p.name),
+    prefixWords: prefixes.map((p) => all[p.index]),
+    words: all,
+    span,
+    depth,
+    subcommand: positional[0]?.value ?? null,
+    positional,
+    hasFlag(...names) {
+      for (const a of args) {
+        if (a.value === "--") break;
+        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
+      }
+      return false;
+    },
+    hasArg(...values) {
+      return args.some((a) => a.value !== null && values.includes(a.value));
+    },
+    flagValue(...names) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const v = a.value;
+        if (v === null) continue;
+        if (v === "--") break;
+        if (v.startsWith("--")) {
+          const eq = v.indexOf("=");
+          const n = v.slice(2, eq >= 0 ? eq : void 0);
+          if (!names.includes(n)) continue;
+          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
+        }
+        if (v.startsWith("-") && v.length > 1) {
+          const c = v[1];
+          if (!names.includes(c)) continue;
+          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
+        }
+      }
+      return void 0;
+    }
+  };
+}
+function shellScriptIndex(args) {
+  let sawC = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]?.value;
+    if (v === null || v === void 0) return sawC ? i : -1;
+    if (v === "--") return sawC ? i + 1 : -1;
+    if (/^[-+]o$/.test(v)) {
+      i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith("-") && v.includes("c")) sawC = true;
+      continue;
+    }
+    return sawC ? i : -1;
+  }
+  return -1;
+}
+function shellWord(w, text) {
+  const start = text.originOf(w.p[2]);
+  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
+  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
+}
+function innerScript(w, text) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
+    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
+    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
+  }
+  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
+  return null;
+}
+function execFormWords(text, argv) {
+  const words = [];
+  const scripts = [];
+  const t = text.text;
+  let i = 0;
+  for (const value of argv) {
+    const open = t.indexOf('"', i);
+    let close = open + 1;
+    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
+    i = close + 1;
+    const start = text.originOf(open);
+    const end = text.originOf(close) + 1;
+    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
+    const raw = t.slice(open + 1, close);
+    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
+    else {
+      const b = MappedText.builder(text.file);
+      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
+      scripts.push(b.build(start));
+    }
+  }
+  return { words, scripts };
+}
+var MAX_DEPTH2, CommandCollector;
+var init_command_view = __esm({
+  "src/model/command-view.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_source2();
+    init_commands();
+    init_prefixes();
+    MAX_DEPTH2 = 4;
+    CommandCollector = class {
+      constructor(parser2) {
+        this.parser = parser2;
+      }
+      parser;
+      commands = [];
+      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
+      syntaxErrors = [];
+      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
+      script(text, dialect, depth) {
+        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
+        if (!result.ok) {
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          return false;
+        }
+        this.stmts(result.file.stmts, text, depth);
+        return true;
+      }
+      stmts(stmts, text, depth) {
+        forEachCall(stmts, (call, stmt) => {
+          const words = call.args.map((w) => shellWord(w, text));
+          const callSpan = text.spanOf(call.p[2], call.e[2]);
+          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
+          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
+          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
+        });
+      }
+      /** One command's words (exec form, or a simple command of a script). */
+      argv(words, depth, span, scriptOf, stdin = null) {
+        if (words.length === 0) return;
+        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
+        const own = words.slice(start);
+        const view = makeCommandView(own, words, prefixes, depth, span);
+        this.commands.push(view);
+        const dialect = view.name !== null ? shellDialect(view.name) : null;
+        if (dialect === null || depth >= MAX_DEPTH2 || view.name === "busybox") return;
+        const at = shellScriptIndex(view.args);
+        if (at >= 0) {
+          const inner = scriptOf(start + 1 + at);
+          if (inner) this.script(inner, dialect, depth + 1);
+        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
+          this.script(stdin, dialect, depth + 1);
+        }
+      }
+    };
+  }
+});
+
+// src/model/instructions.ts
+function viewsOf(ast, model) {
+  const out = [];
+  let stageIndex = -1;
+  let shell = DEFAULT_SHELL;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      stageIndex++;
+      const base = model.stages[stageIndex]?.baseStage;
+      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
+    }
+    const stage = model.stages[stageIndex] ?? null;
+    if (inst.keyword === "SHELL") {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
+    }
+    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
+    if (inst.keyword === "ONBUILD") {
+      const trigger = onbuildTrigger(inst);
+      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
+    }
+  }
+  return out;
+}
+function shellAtEnd(stage) {
+  return stage.config.shell.argv;
+}
+async function runCommands(view, service) {
+  const form = commandForm(view.inst.rest);
+  const parser2 = await service.get();
+  const collector = new CommandCollector(parser2);
+  if (form.kind === "exec") {
+    const { words, scripts } = execFormWords(form.text, form.argv);
+    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
+    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+  }
+  const text = runShellText(view.inst);
+  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  const ok = collector.script(text, dialect, 0);
+  const err = ok ? null : collector.syntaxErrors[0] ?? null;
+  return { form, dialect, commands: collector.commands, syntaxError: err };
+}
+var DockerfileView;
+var init_instructions = __esm({
+  "src/model/instructions.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_command_view();
+    init_expand();
+    init_image();
+    DockerfileView = class {
+      constructor(ast, model, shell) {
+        this.ast = ast;
+        this.model = model;
+        this.shell = shell;
+        this.instructions = viewsOf(ast, model);
+      }
+      ast;
+      model;
+      shell;
+      instructions;
+      runs = /* @__PURE__ */ new Map();
+      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
+      byKeyword(keyword, opts = {}) {
+        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /** The view of an instruction of the file (not of an ONBUILD trigger). */
+      viewOf(inst) {
+        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
+        return this.byInst.get(inst);
+      }
+      byInst = null;
+      /** The commands of a RUN, parsed once. */
+      run(view) {
+        let p = this.runs.get(view.inst);
+        if (!p) {
+          p = runCommands(view, this.shell);
+          this.runs.set(view.inst, p);
+        }
+        return p;
+      }
+      /** Every RUN with its commands, in file order. */
+      async allRuns() {
+        const out = [];
+        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
+        return out;
       }
     };
   }
@@ -21273,15 +21596,8 @@ async function prepare(file, input2, options, findings, jail) {
     return null;
   }
   const model = buildImageModel(ast);
-  if (model.stages.length === 0) {
-    const first = ast.instructions[0];
-    findings.push(
-      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
-    );
-    return null;
-  }
-  const stage = targetStage(model, options.target);
-  if (!stage) {
+  const stage = model.stages.length === 0 ? null : targetStage(model, options.target);
+  if (model.stages.length > 0 && !stage) {
     findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
     return null;
   }
@@ -21328,8 +21644,16 @@ async function prepare(file, input2, options, findings, jail) {
       return decoded.text;
     }
   };
+  const view = new DockerfileView(ast, model, shell);
+  if (!stage) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
+    );
+    return { fragment: true, ast, model, env: env3, view, context };
+  }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
-  return { file, ast, model, stage, env: env3, shell, launch, context };
+  return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function readInput(input2, options, jail) {
   const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
@@ -21368,13 +21692,20 @@ async function launchOf(input2, options) {
   const { file } = read;
   const findings = [];
   const prepared = await prepare(file, input2, options, findings, jail);
-  return prepared ?? findings;
+  return prepared && !("fragment" in prepared) ? prepared : findings;
 }
 async function lintSource(file, input2, options, jail) {
   const findings = [];
   const prepared = await prepare(file, input2, options, findings, jail);
   if (!prepared) return findings;
-  const { ast, model, stage, env: env3, shell, launch, context } = prepared;
+  if ("fragment" in prepared) {
+    const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings);
+    contextProblems(context2, options, findings);
+    return finish(findings, file, ast2, [], options);
+  }
+  const { ast, model, stage, env: env3, launch, view, context } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
@@ -21392,7 +21723,7 @@ async function lintSource(file, input2, options, jail) {
     }
   }
   let runFacts = null;
-  const facts = () => runFacts ??= collectRunFacts(stage, shell);
+  const facts = () => runFacts ??= collectRunFacts(stage, view);
   for (const step of launch.steps) {
     if (step.kind !== "unknown") continue;
     if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
@@ -21400,38 +21731,36 @@ async function lintSource(file, input2, options, jail) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3);
-  for (const rule of RULES) {
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings);
+  contextProblems(context, options, findings);
+  return finish(findings, file, ast, launch.scripts, options);
+}
+async function runRules(rules, base, options, findings) {
+  for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
-    const ctx = {
-      dockerfile: ast,
-      model,
-      stage,
-      launch,
-      env: env3,
-      parseInline,
-      runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r))
-    };
+    const ctx = { ...base, report: (r) => findings.push(toFinding(rule, severity, r)) };
     try {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+        spanFinding("input-error", "error", base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
       );
     }
   }
-  const unreadable = context.problems.filter((p) => p.message.startsWith("cannot read this folder"));
+}
+function contextProblems(context, options, findings) {
   for (const p of context.problems) {
     findings.push(spanFinding("input-error", "warning", displayPath(path10.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
-  if (unreadable.length > 0) {
+  if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
   }
+}
+function finish(findings, file, ast, scripts, options) {
   const byFile = /* @__PURE__ */ new Map();
   byFile.set(file.displayPath, dockerfileSuppressions(ast));
-  for (const unit of launch.scripts) {
+  for (const unit of scripts) {
     if (unit.kind === "file" && unit.ast) {
       byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
     }
@@ -21466,6 +21795,7 @@ var init_engine = __esm({
     init_image_fs();
     init_image();
     init_launch();
+    init_instructions();
     init_shell_service();
     init_dockerfile();
     init_source2();
@@ -21478,6 +21808,54 @@ var init_engine = __esm({
     init_jail();
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
+  }
+});
+
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
   }
 });
 
@@ -30765,7 +31143,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural = args.shift();
+    const plural2 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -30773,7 +31151,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural;
+    let str = quantity === 1 ? singular : plural2;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -30781,7 +31159,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural
+        other: plural2
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -34297,7 +34675,7 @@ var yargs_default = Yargs;
 // src/compose.ts
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path5 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -34316,11 +34694,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path6.dirname(path6.resolve(dockerfile)))) {
-    const abs = path6.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path5.dirname(path5.resolve(dockerfile)))) {
+    const abs = path5.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path6.dirname(real); ; dir = path6.dirname(dir)) {
+    for (let dir = path5.dirname(real); ; dir = path5.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -34329,7 +34707,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path6.dirname(dir) === dir) return null;
+      if (dir === root || path5.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -34337,7 +34715,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path6.join(dir, name);
+      const file = path5.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -34394,9 +34772,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path6.resolve(dir, context);
+      const ctx = path5.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path6.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path5.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -34463,7 +34841,7 @@ async function runWorkerQueue(queue, lint, post) {
 var import_ignore = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path6 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -34516,7 +34894,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path7.resolve(cwd, input2);
+    const abs = path6.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -34528,10 +34906,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path7.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path6.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -34540,8 +34918,8 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk3(dir, scopes, out, top2, jail, input2, problems) {
-  const shown = (abs) => path7.join(input2.input, path7.relative(input2.abs, abs)).split(path7.sep).join("/");
+function walk2(dir, scopes, out, top2, jail, input2, problems) {
+  const shown = (abs) => path6.join(input2.input, path6.relative(input2.abs, abs)).split(path6.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -34553,20 +34931,20 @@ function walk3(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path7.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path6.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown(path7.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
+      problems.push({ path: shown(path6.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path7.relative(s.dir, abs).split(path7.sep).join("/");
+    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path7.join(dir, e.name);
+    const abs = path6.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk3(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real = jail.fs.realpath(abs) ?? abs;
@@ -34638,7 +35016,7 @@ function formatPairs(argv) {
 async function explain(argv, io) {
   let failure = null;
   let helpText = "";
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json"], default: "text" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -34666,7 +35044,8 @@ async function explain(argv, io) {
     return 2;
   }
   const explanation = explainLaunch2(prepared.launch);
-  io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
+  if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
+  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
 ` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
   return 0;
 }
@@ -34906,7 +35285,7 @@ async function workerLoop(setup) {
   const port = parentPort;
   if (!port) return;
   port.once("message", (queue) => {
-    void runWorkerQueue(queue, lint, (report2) => port.postMessage(report2));
+    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
   });
 }
 function workerEntry() {
@@ -34918,11 +35297,25 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 }
 
 // src/action.ts
+init_meta();
+init_escape();
 init_github();
+var ANNOTATION_LIMIT = 10;
+var SUMMARY_ROWS = 200;
+var SUMMARY_DIAGRAMS = 10;
+var InputError = class extends Error {
+};
 function input(env3, name) {
   const value = env3[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
   const trimmed = value?.trim() ?? "";
   return trimmed === "" ? null : trimmed;
+}
+function onOff(env3, name, fallback) {
+  const value = input(env3, name);
+  if (value === null) return fallback;
+  if (/^(on|true|yes|1)$/i.test(value)) return true;
+  if (/^(off|false|no|0)$/i.test(value)) return false;
+  throw new InputError(`input ${name}: expected on or off, got ${value}`);
 }
 function readInputs(env3) {
   const paths = (input(env3, "path") ?? ".").split(/\r?\n/).map((p) => p.trim()).filter((p) => p !== "");
@@ -34931,32 +35324,180 @@ function readInputs(env3) {
     config: input(env3, "config"),
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
-    sarifFile: input(env3, "sarif-file")
+    sarifFile: input(env3, "sarif-file"),
+    annotations: onOff(env3, "annotations", true)
   };
 }
-function actionArgv(inputs) {
+function actionArgv(inputs, captured) {
   const argv = [];
+  if (captured) argv.push("--format", "json", "--output-file", captured.json);
+  if (captured?.annotations) argv.push("--format", "github", "--output-file", captured.annotations);
   if (inputs.sarifFile) argv.push("--format", "sarif", "--output-file", inputs.sarifFile);
-  argv.push("--format", inputs.format);
+  argv.push("--format", logFormat(inputs));
   if (inputs.config) argv.push("--config", inputs.config);
   if (inputs.failureThreshold) argv.push("--failure-threshold", inputs.failureThreshold);
   argv.push(...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p));
   return argv;
 }
-async function runAction(env3 = process.env, io) {
-  const cwd = io?.cwd ?? process.cwd();
-  const inputs = readInputs(env3);
+function logFormat(inputs) {
+  return inputs.format === "github" && !inputs.annotations ? "stylish" : inputs.format;
+}
+var processIo = () => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readStdin: async () => "",
+  writeFile: (p, text) => fs3.writeFileSync(p, text),
+  isTTY: false,
+  stderrTTY: false,
+  cwd: process.cwd(),
+  env: process.env
+});
+async function runAction(env3 = process.env, io = processIo()) {
+  const cwd = io.cwd;
+  const command2 = (kind, message) => io.stdout(`::${kind} title=dockerlint::${escapeData(message)}
+`);
+  let inputs;
+  try {
+    inputs = readInputs(env3);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    command2("error", e.message);
+    return 2;
+  }
   if (inputs.sarifFile) {
     try {
       fs3.mkdirSync(path13.dirname(path13.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
-      const message = `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`;
-      (io?.stdout ?? ((s) => process.stdout.write(s)))(`::error title=dockerlint::${escapeData(message)}
-`);
+      command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
     }
   }
-  return io ? main(actionArgv(inputs), io) : main(actionArgv(inputs));
+  const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
+  const captured = {
+    json: path13.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path13.join(cwd, `${key}.annotations`) : null
+  };
+  const memory = /* @__PURE__ */ new Map();
+  let stderr = "";
+  const cliIo = {
+    ...io,
+    stderr: (s) => stderr += s,
+    writeFile: (p, text) => p === captured.json || p === captured.annotations ? memory.set(p, text) : io.writeFile(p, text),
+    // The action prints the annotations itself (or not, with annotations: off).
+    env: { ...io.env, GITHUB_ACTIONS: void 0 }
+  };
+  const code = await main(actionArgv(inputs, captured), cliIo);
+  if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
+  for (const line of stderr.split("\n")) {
+    const m = /^dockerlint: (.*)$/.exec(line);
+    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+  }
+  const json = memory.get(captured.json);
+  const findings = json === void 0 ? null : JSON.parse(json);
+  const counts = countBySeverity(findings ?? []);
+  if (findings) io.stderr(`dockerlint: ${countText(counts)}
+`);
+  const outputs = [
+    ["errors", String(counts.error)],
+    ["warnings", String(counts.warning)],
+    ["sarif-file", inputs.sarifFile && findings ? inputs.sarifFile : ""]
+  ];
+  const problems = [];
+  const append = (variable, text) => {
+    const file = env3[variable];
+    if (!file) return;
+    try {
+      fs3.appendFileSync(file, text);
+    } catch (e) {
+      problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
+    }
+  };
+  append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
+`).join(""));
+  if (env3.GITHUB_STEP_SUMMARY) {
+    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+  }
+  for (const p of problems) command2("warning", p);
+  return code;
+}
+function countBySeverity(findings) {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function countText(c) {
+  return `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.info, "note")}`;
+}
+function markdownText(text) {
+  return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
+}
+function dockerfileOf(f) {
+  return f.related[0]?.file ?? f.file;
+}
+async function pid1Diagrams(findings, io) {
+  const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
+  const diagrams = [];
+  for (const dockerfile of files) {
+    let out = "";
+    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+  }
+  return diagrams;
+}
+function jobSummary(s) {
+  const out = ["## dockerlint", ""];
+  const messages = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  if (s.findings === null) {
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages.map((m) => `> ${markdownText(m)}`), "");
+    return `${out.join("\n")}
+`;
+  }
+  const findings = s.findings;
+  const files = new Set(findings.map((f) => f.file));
+  const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
+  out.push(
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    ""
+  );
+  if (messages.length > 0) out.push(...messages.map((m) => `- ${markdownText(m)}`), "");
+  const levels = [
+    ["error", "errors"],
+    ["warning", "warnings"],
+    ["info", "notices"]
+  ];
+  const over = levels.filter(([sev]) => s.counts[sev] > ANNOTATION_LIMIT);
+  if (s.annotations && over.length > 0) {
+    const what = over.map(([sev, name]) => `${s.counts[sev]} ${name}`).join(" and ");
+    out.push(
+      "> [!WARNING]",
+      `> GitHub shows at most ${ANNOTATION_LIMIT} annotations of each level per step, and this run has ${what}: the rest have no annotation on the pull request. Every finding is in the table below (and in code scanning, if you upload the \`sarif-file\`).`,
+      ""
+    );
+  }
+  if (findings.length > 0) {
+    out.push("### Findings by file", "", "| File | Line | Severity | Rule | Message |", "|---|---:|---|---|---|");
+    for (const f of findings.slice(0, SUMMARY_ROWS)) {
+      const message = f.message.length > 300 ? `${f.message.slice(0, 299)}…` : f.message;
+      out.push(`| ${markdownText(f.file)} | ${f.line} | ${f.severity} | [${markdownText(f.rule)}](${ruleDocUrl(f.rule)}) | ${markdownText(message)} |`);
+    }
+    if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
+    out.push("");
+  }
+  if (s.diagrams.length > 0) {
+    out.push("### PID 1 of each image with findings", "");
+    for (const d of s.diagrams) {
+      out.push(`<details><summary>${markdownText(d.dockerfile)}</summary>`, "");
+      if (d.mermaid) out.push("```mermaid", d.mermaid.replace(/\n$/, ""), "```");
+      else out.push("(dockerlint explain could not follow this image)");
+      out.push("", "</details>", "");
+    }
+  }
+  return `${out.join("\n")}
+`;
 }
 
 // action-entry.ts

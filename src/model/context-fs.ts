@@ -15,6 +15,8 @@ export type ContextEntry = { kind: 'file'; mode: number; size: number } | { kind
 
 /** Something of the context that could not be read (a folder, `.dockerignore`). */
 export interface ContextProblem {
+  /** A folder that could not be listed, an ignore file that could not be used, a failed stat. */
+  kind: 'folder' | 'ignore-file' | 'stat';
   /** Context-relative path (forward slashes; `.` for the root). */
   path: string;
   message: string;
@@ -111,7 +113,7 @@ export class ContextFs {
       // A FIFO, device or socket counts as a file that is there: reading it then says what it is.
       if (st?.kind === 'file' || st?.kind === 'other') return { kind: 'file', mode: st.mode, size: st.size };
     } catch (e) {
-      this.problems.push({ path: n || '.', message: `cannot stat it (${FsError.from(e).code})` });
+      this.problems.push({ kind: 'stat', path: n || '.', message: `cannot stat it (${FsError.from(e).code})` });
     }
     return null;
   }
@@ -158,7 +160,7 @@ export class ContextFs {
       try {
         names = this.jail.fs.readdir(abs).map((e) => e.name);
       } catch (e) {
-        this.problems.push({ path: n || '.', message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+        this.problems.push({ kind: 'folder', path: n || '.', message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
       }
     }
     this.listings.set(n, names);
@@ -222,13 +224,13 @@ function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | n
     try {
       st = c.jail.stat(c.file);
     } catch (e) {
-      problems.push({ path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      problems.push({ kind: 'ignore-file', path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
       continue;
     }
     if (!st) {
       // Present, but its real path lies outside: refused, and said.
       if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+        problems.push({ kind: 'ignore-file', path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
       }
       continue;
     }
@@ -237,7 +239,7 @@ function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | n
       // A symlink that leads out of the context is refused (EOUTSIDE) like every other read.
       text = c.jail.readText(c.file);
     } catch (e) {
-      problems.push({ path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      problems.push({ kind: 'ignore-file', path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
       continue;
     }
     const rules = text
