@@ -28,7 +28,10 @@ import pipVersionPin from './pip-version-pin.js';
 import pipNoCacheDir from './pip-no-cache-dir.js';
 import cdInRun from './cd-in-run.js';
 import pointlessCommand from './pointless-command.js';
-import type { Rule } from './rule.js';
+import inputError from './input-error.js';
+import syntaxError from './syntax-error.js';
+import suppression from './suppression.js';
+import { peersOf, type DiagnosticMeta, type Peers, type Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   rootProcess,
@@ -60,5 +63,18 @@ export const RULES: readonly Rule[] = [
   pointlessCommand,
 ];
 
-/** Findings that are not rules: the input could not be read or parsed. */
+/** Findings that are not rules: the input could not be read or parsed, a suppression is wrong. */
+export const DIAGNOSTICS: readonly DiagnosticMeta[] = [inputError, syntaxError, suppression];
 export const DIAGNOSTIC_IDS = ['input-error', 'syntax-error', 'suppression'] as const;
+
+/**
+ * Codes of a peer tool whose suppression comments also silence rules here (`# hadolint
+ * ignore=DL3002`, `# check=skip=JSONArgsRecommended`): from each rule's `peers`.
+ */
+export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
+  const table: Record<string, string[]> = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}

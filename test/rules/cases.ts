@@ -17,10 +17,10 @@ export interface RuleCase {
 
 const shell = new ShellService();
 
-export async function findingsOf(ruleId: string, dockerfile: string): Promise<{ at: string; message: string; hint: string | null }[]> {
+export async function findingsOf(ruleId: string, dockerfile: string): Promise<{ at: string; message: string; hint: string | null; messageId: string | undefined }[]> {
   const severities = Object.fromEntries(RULES.filter((r) => r.id !== ruleId).map((r) => [r.id, 'off' as const]));
   const findings = await lintFile({ path: '-', text: dockerfile }, { cwd: process.cwd(), severities, shell });
-  return findings.filter((f) => f.rule === ruleId).map((f) => ({ at: `${f.line}:${f.column}`, message: f.message, hint: f.hint }));
+  return findings.filter((f) => f.rule === ruleId).map((f) => ({ at: `${f.line}:${f.column}`, message: f.message, hint: f.hint, messageId: f.messageId }));
 }
 
 export function ruleCases(ruleId: string, cases: RuleCase[]): void {
@@ -30,13 +30,21 @@ export function ruleCases(ruleId: string, cases: RuleCase[]): void {
       expect(rule).toBeDefined();
       expect(Object.keys(rule?.messages ?? {}).length).toBeGreaterThan(0);
     });
+    const seen = new Set<string>();
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const got = await findingsOf(ruleId, c.dockerfile);
+      for (const g of got) {
+        if (g.messageId) seen.add(g.messageId);
+        expect(`${g.message} ${g.hint ?? ''}`).not.toMatch(/\{[A-Za-z0-9_]+\}/);
+      }
       expect(got.map((g) => g.at)).toEqual(c.expect.map((e) => e.split(' ')[0]));
       c.expect.forEach((e, i) => {
         const fragment = e.slice(e.indexOf(' ') + 1);
         if (e.includes(' ')) expect(got[i]?.message).toContain(fragment);
       });
+    });
+    it('makes every message fire in some case', () => {
+      expect([...seen].sort()).toEqual(Object.keys(rule?.messages ?? {}).sort());
     });
     it('has firing and silent cases', () => {
       expect(cases.some((c) => c.expect.length > 0)).toBe(true);
