@@ -3,7 +3,6 @@
  * run the rules. Every failure becomes a finding with a file and a line; nothing here throws.
  */
 import { isUtf8 } from 'node:buffer';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
@@ -22,6 +21,8 @@ import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import type { Report, Rule, RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
+import { FsError, type FileSystem } from './fs/file-system.js';
+import { describeFsError, Jail, repositoryRoot } from './fs/jail.js';
 
 
 export interface LintOptions {
@@ -41,12 +42,29 @@ export interface LintOptions {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
   /** Files larger than this are not read (`maxFileSize`, `--max-file-size`); default 4 MB. */
   maxFileBytes?: number;
+  /** What the run reads through: the disk (default), or an overlay of unsaved buffers. */
+  fs?: FileSystem;
+  /**
+   * The jail's root: nothing outside it is read, and a build context outside it is refused.
+   * Default: the input's `root`, else the repository of the Dockerfile (its folder without one).
+   */
+  root?: string;
+  /** Where `context` is written (configuration file and key), for the finding that refuses it. */
+  contextOrigin?: { file: string | null; key: string; line?: number };
 }
 
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
   path: string;
   text?: string;
+  /** The jail's root for this input (see LintOptions.root). */
+  root?: string;
+}
+
+/** The jail an input is linted in. */
+export function jailOf(input: LintInput, options: LintOptions): Jail {
+  const root = input.root ?? options.root ?? repositoryRoot(input.path === '-' ? options.cwd : input.path, options.fs);
+  return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -88,11 +106,12 @@ function firstBadUtf8Line(bytes: Buffer): number {
 }
 
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
   const { file, notes } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options))];
+    return [...notes, ...(await lintSource(file, input, options, jail))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -111,6 +130,7 @@ export interface Prepared {
   shell: ShellService;
   launch: Launch;
   view: DockerfileView;
+  context: ContextFs;
 }
 
 /** A Dockerfile without FROM (a fragment): only the instruction-level rules run on it. */
@@ -120,6 +140,7 @@ interface Fragment {
   model: ImageModel;
   env: LaunchEnv;
   view: DockerfileView;
+  context: ContextFs;
 }
 
 /**
@@ -132,6 +153,7 @@ async function prepare(
   input: LintInput,
   options: LintOptions,
   findings: Finding[],
+  jail: Jail,
 ): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
@@ -146,13 +168,40 @@ async function prepare(
     return null;
   }
 
-  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path) : null;
+  const composeProblems = options.compose?.problems.length ?? 0;
+  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path, jail) : null;
+  for (const p of options.compose?.problems.slice(composeProblems) ?? []) {
+    const line = p.line ?? 1;
+    findings.push(spanFinding('input-error', 'warning', displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
+  }
   const contextDir = options.context
     ? path.resolve(options.cwd, options.context)
     : input.path === '-'
       ? options.cwd
       : (composed?.context ?? path.dirname(input.path));
-  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path);
+  // Every build context must lie inside the root (real path, after symlinks): a repository must
+  // not make dockerlint read the host (`context: /etc`, `../../..`, a symlink to /etc).
+  if (!jail.contains(contextDir)) {
+    const origin = options.context
+      ? (options.contextOrigin ?? null)
+      : composed
+        ? { file: composed.composeFile, key: composed.key, ...(composed.line ? { line: composed.line } : {}) }
+        : null;
+    const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
+    const line = origin?.line ?? 1;
+    const named = origin ? `${origin.key || 'context'}` : options.context ? '--context' : 'the build context';
+    findings.push(
+      spanFinding(
+        'input-error',
+        'error',
+        where,
+        { line, column: 1, endLine: line, endColumn: 1 },
+        `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`,
+      ),
+    );
+    return null;
+  }
+  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path, jail);
   const shell = options.shell ?? new ShellService();
   const env: LaunchEnv = {
     fs: new ImageFs(context),
@@ -161,7 +210,12 @@ async function prepare(
     ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
-      const bytes = context.readBytes(rel);
+      let bytes: Buffer;
+      try {
+        bytes = context.readBytes(rel);
+      } catch (e) {
+        throw new Error(`${rel}: ${describeFsError(e, jail.maxFileBytes, (size) => tooLarge(size, jail.maxFileBytes))}`);
+      }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
       return decoded.text;
@@ -173,17 +227,17 @@ async function prepare(
     findings.push(
       spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
     );
-    return { fragment: true, ast, model, env, view };
+    return { fragment: true, ast, model, env, view, context };
   }
   const launch = await resolveLaunch(stage, env, model.stages.length);
-  return { file, ast, model, stage, env, shell, launch, view };
+  return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
 /**
  * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
  * read; or the findings that say why it cannot be.
  */
-function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[] } | Finding[] {
+function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: SourceFile; notes: Finding[] } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
   const notes: Finding[] = [];
@@ -191,13 +245,15 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
   if (text === undefined) {
     let bytes: Buffer;
     try {
-      const st = fs.statSync(input.path);
-      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
-      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
-      bytes = fs.readFileSync(input.path);
+      // Through the jail's reader: regular files only (a FIFO would block), at most the limit.
+      bytes = jail.readFile(input.path);
     } catch (e) {
-      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const err = FsError.from(e);
+      if (err.code === 'EISDIR') return inputError('is a folder, not a Dockerfile');
+      if (err.code === 'EFBIG') return inputError(`${tooLarge(err.size ?? 0, jail.maxFileBytes)}; not linted`);
+      if (err.code === 'ENOTREG') return inputError('not a regular file (a FIFO, device or socket): not read, not linted');
+      if (err.code === 'EOUTSIDE') return inputError(`its real path ${jail.realpath(input.path)} is outside the root ${jail.root}: not read, not linted`);
+      return inputError(`cannot read the file: ${err.code}`);
     }
     const decoded = decodeText(bytes, options.maxFileBytes);
     if ('problem' in decoded) return inputError(decoded.problem);
@@ -216,25 +272,27 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
 export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
   const { file } = read;
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
+  const prepared = await prepare(file, input, options, findings, jail);
   return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
+  const prepared = await prepare(file, input, options, findings, jail);
   if (!prepared) return findings;
   if ('fragment' in prepared) {
-    const { ast, model, env, view } = prepared;
+    const { ast, model, env, view, context } = prepared;
     const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings);
+    contextProblems(context, options, findings);
     return finish(findings, file, ast, [], options);
   }
-  const { ast, model, stage, env, launch, view } = prepared;
+  const { ast, model, stage, env, launch, view, context } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
@@ -264,6 +322,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   }
 
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings);
+  contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
 
@@ -279,6 +338,19 @@ async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'
         spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
       );
     }
+  }
+}
+
+/**
+ * What of the context could not be read is said, and a script "missing" from a folder that could
+ * not be listed is not called missing: nobody knows.
+ */
+function contextProblems(context: ContextFs, options: LintOptions, findings: Finding[]): void {
+  for (const p of context.problems) {
+    findings.push(spanFinding('input-error', 'warning', displayPath(path.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+  }
+  if (context.problems.some((p) => p.kind === 'folder')) {
+    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === 'entrypoint-not-found') findings.splice(i, 1);
   }
 }
 
