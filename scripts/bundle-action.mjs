@@ -128,6 +128,9 @@ const wasmNextToBundle = {
  * `require`, which it bundles (and still runs only when called).
  */
 const LOCAL_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
+export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** `filter`: the project's own files (never a package's: those are bundled as they are). */
 export const bundleLocalRequires = (filter) => ({
   name: 'bundle-local-requires',
   setup(b) {
@@ -219,7 +222,7 @@ export async function bundleAction(outDir) {
       loader: 'ts',
     },
     outfile: path.join(outDir, 'index.js'),
-    plugins: [wasmNextToBundle, lazyPackagesBeside, bundleLocalRequires(/[\\/]src[\\/].*\.ts$/), noPackageJsonLookup],
+    plugins: [wasmNextToBundle, lazyPackagesBeside, bundleLocalRequires(new RegExp(`^${escapeRegExp(path.join(root, 'src'))}[\\\\/].*\\.ts$`)), noPackageJsonLookup],
   });
   checkImports(main.metafile, LAZY_PACKAGES.map((p) => `./${fileOf(p)}`));
 
