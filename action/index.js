@@ -9835,6 +9835,8 @@ var init_command_view = __esm({
       commands = [];
       /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
       syntaxErrors = [];
+      /** The pipes (`a | b`) of the top-level script, outermost first. */
+      pipes = [];
       /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
       script(text, dialect, depth) {
         const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
@@ -9842,8 +9844,22 @@ var init_command_view = __esm({
           this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
           return false;
         }
+        if (depth === 0) this.collectPipes(result.file.stmts, text);
         this.stmts(result.file.stmts, text, depth);
         return true;
+      }
+      collectPipes(stmts, text) {
+        const todo = [...stmts];
+        for (let s = todo.pop(); s; s = todo.pop()) {
+          const c = s.cmd;
+          if (c?.type === "BinaryCmd" && (c.op === "|" || c.op === "|&")) {
+            const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, " ");
+            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+            continue;
+          }
+          todo.push(...childStmts(c));
+        }
+        this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
       }
       stmts(stmts, text, depth) {
         forEachCall(stmts, (call, stmt) => {
@@ -10331,7 +10347,7 @@ async function runCommands(view, service) {
   if (form.kind === "exec") {
     const { words, scripts } = execFormWords(form.text, form.argv);
     collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
-    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+    return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
   }
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
@@ -10340,10 +10356,10 @@ async function runCommands(view, service) {
     const prog = shebang[1] ?? "";
     dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
   }
-  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : collector.syntaxErrors[0] ?? null;
-  return { form, dialect, commands: collector.commands, syntaxError: err };
+  return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
 }
 function unquote(text, escape5) {
   let out = "";
@@ -10375,6 +10391,85 @@ function wordsOf(text, escape5 = "\\") {
     end: text.originOf(w.end - 1) + 1
   }));
 }
+function parseImageRef(text) {
+  let rest = text;
+  let digest = null;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let registry = null;
+  const slash = rest.indexOf("/");
+  if (slash >= 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || first.includes(":") || first === "localhost") {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  let tag = null;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { text, registry, repository: rest, tag, digest, variable: text.includes("$") };
+}
+function fromView(inst, escape5 = "\\") {
+  const words = wordsOf(inst.rest, escape5);
+  const image = words[0] ?? null;
+  const asWord = words[1] && words[1].text.toLowerCase() === "as" ? words[1] : null;
+  return {
+    image,
+    ref: image ? parseImageRef(image.text) : null,
+    platform: inst.flags.find((f) => f.name === "platform") ?? null,
+    asWord,
+    alias: asWord ? words[2] ?? null : null,
+    scratch: image?.text.toLowerCase() === "scratch"
+  };
+}
+function copyView(inst, escape5 = "\\") {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") {
+    words = execFormWords(form.text, form.argv).words.map((w) => ({ ...w, value: w.value }));
+  } else words = wordsOf(inst.rest, escape5);
+  const flag = (n) => inst.flags.find((f) => f.name === n) ?? null;
+  const heredocSources = /* @__PURE__ */ new Set();
+  for (const w of words) {
+    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
+  }
+  return {
+    json: form.kind === "exec",
+    sources: words.slice(0, -1),
+    dest: words.length >= 2 ? words[words.length - 1] ?? null : null,
+    from: flag("from"),
+    chown: flag("chown"),
+    chmod: flag("chmod"),
+    heredocSources
+  };
+}
+function userView(inst, escape5 = "\\") {
+  const word = wordsOf(inst.rest, escape5)[0] ?? null;
+  const text = word?.value ?? word?.text ?? "";
+  const colon = text.indexOf(":");
+  return { word, user: colon >= 0 ? text.slice(0, colon) : text, group: colon >= 0 ? text.slice(colon + 1) : null };
+}
+function workdirView(inst, escape5 = "\\") {
+  const form = commandForm(inst.rest);
+  if (form.kind === "exec") return { word: execFormWords(form.text, form.argv).words[0] ?? null };
+  const all = wordsOf(inst.rest, escape5);
+  if (all.length <= 1) return { word: all[0] ?? null };
+  const first = all[0];
+  const last = all[all.length - 1];
+  const text = inst.rest.text.trim();
+  return { word: { text, value: unquote(text, escape5), span: inst.rest.trim().spanOf(0, text.length), start: first.start, end: last.end } };
+}
+function exposeView(inst, escape5 = "\\") {
+  return { ports: wordsOf(inst.rest, escape5) };
+}
 function keyValues(inst, escape5 = "\\") {
   const words = wordsOf(inst.rest, escape5);
   const first = words[0];
@@ -10392,6 +10487,17 @@ function keyValues(inst, escape5 = "\\") {
     const valueText = w.text.slice(eq + 1);
     return { key: unquote(rawKey, escape5) ?? rawKey, keySpan: w.span, valueText, value: unquote(valueText, escape5), span: w.span, legacy: false };
   });
+}
+function healthcheckView(inst) {
+  const text = inst.rest.text.trim();
+  if (/^none$/i.test(text)) return { none: true, flags: inst.flags, cmd: null };
+  const m = /^cmd\b\s*/i.exec(inst.rest.text.trimStart());
+  if (!m) return { none: false, flags: inst.flags, cmd: null };
+  const lead = inst.rest.text.length - inst.rest.text.trimStart().length;
+  return { none: false, flags: inst.flags, cmd: commandForm(inst.rest.sub(lead + m[0].length, inst.rest.text.length)) };
+}
+function maintainerView(inst) {
+  return { text: inst.rest.text.trim() };
 }
 var DockerfileView;
 var init_instructions = __esm({
@@ -10594,6 +10700,2357 @@ var init_pointless_command = __esm({
   }
 });
 
+// src/rules/add-instead-of-copy.ts
+var ARCHIVE, REMOTE, add_instead_of_copy_default;
+var init_add_instead_of_copy = __esm({
+  "src/rules/add-instead-of-copy.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|txz|tzst|tlz|gz|bz2|xz|zst|lz|lzma|Z)$/i;
+    REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/;
+    add_instead_of_copy_default = defineRule({
+      id: "add-instead-of-copy",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "ADD for plain files and folders",
+      peers: { hadolint: ["DL3020"] },
+      messages: {
+        add: {
+          message: "`ADD {src}` copies a plain file or folder: ADD also unpacks archives and fetches URLs, so a reader (and a renamed file) cannot tell which it does; COPY does only the copy.",
+          hint: "Use `COPY`; keep ADD for a local archive it should unpack or a URL it should fetch."
+        }
+      },
+      docs: {
+        what: "ADD with a source that is neither a URL (http, https, git) nor a local tar archive ADD unpacks (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, ...; a `.zip` is not unpacked).",
+        why: "ADD's extra behaviour is implicit: the same line starts unpacking when someone renames a file to `.tar.gz`.",
+        bad: "FROM alpine:3.20\nADD app.py /app/",
+        good: "FROM alpine:3.20\nCOPY app.py /app/",
+        howToFix: "Replace ADD with COPY (the fix does it when ADD has no ADD-only option such as `--checksum`)."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("ADD")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const plain = copy.sources.find((s) => {
+            const v = (s.value ?? s.text).replace(/^["']|["']$/g, "");
+            return !copy.heredocSources.has(s.text) && !REMOTE.test(v) && !ARCHIVE.test(v) && !/\.git(#.*)?$/.test(v);
+          });
+          if (!plain) continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const kw = view.inst.keywordSpan;
+          const start = ctx.env.dockerfile.offsetOf(kw.line, kw.column);
+          const addOnly = view.inst.flags.some((f) => ["checksum", "keep-git-dir", "unpack"].includes(f.name));
+          ctx.report({
+            messageId: "add",
+            data: { src: plain.text },
+            at: { file, span: kw },
+            ...addOnly || view.onbuild ? {} : { fix: { safety: "unsafe", title: "Replace ADD with COPY", edits: [{ file, start, end: start + 3, text: "COPY" }] } }
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/consecutive-run.ts
+var consecutive_run_default;
+var init_consecutive_run = __esm({
+  "src/rules/consecutive-run.ts"() {
+    "use strict";
+    init_rule();
+    consecutive_run_default = defineRule({
+      id: "consecutive-run",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "Consecutive one-command RUN instructions",
+      peers: { hadolint: ["DL3059"] },
+      messages: {
+        consecutive: {
+          message: "This RUN follows another one-command RUN (line {previous}) with the same options: each RUN is a layer of its own, and consecutive one-command RUNs could be one.",
+          hint: "Join them with `&&` (or use one RUN with a heredoc)."
+        }
+      },
+      docs: {
+        what: "A RUN directly after another RUN (comments between them allowed) with the same flags, when each runs a single command.",
+        why: "Fewer layers make smaller, faster images; splitting is sometimes wanted for caching, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Merge the RUNs."
+      },
+      async check(ctx) {
+        let prev = null;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword !== "RUN") {
+            if (view.keyword !== "ONBUILD") prev = null;
+            continue;
+          }
+          const run2 = await ctx.view.run(view);
+          const count = run2.commands.filter((c) => c.depth === 0).length;
+          const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
+          if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run2.syntaxError === null) {
+            ctx.report({ messageId: "consecutive", data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          }
+          prev = { flags, count, line: view.inst.keywordSpan.line };
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-from-own-stage.ts
+var copy_from_own_stage_default;
+var init_copy_from_own_stage = __esm({
+  "src/rules/copy-from-own-stage.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_from_own_stage_default = defineRule({
+      id: "copy-from-own-stage",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`COPY --from` the stage it is in",
+      peers: { hadolint: ["DL3023"] },
+      messages: {
+        self: {
+          message: "`COPY --from={name}` inside stage `{name}` itself: a stage cannot copy from itself, so the build fails (circular dependency).",
+          hint: "Copy from an earlier stage, or use the path directly (the files are already in this stage)."
+        }
+      },
+      docs: {
+        what: "`COPY --from=NAME` (or `--from=INDEX`) in the stage named NAME.",
+        why: "BuildKit rejects the build with a circular-dependency error.",
+        bad: "FROM alpine:3.20 AS app\nCOPY --from=app /etc/os-release /x",
+        good: "FROM alpine:3.20 AS base\nFROM alpine:3.20 AS app\nCOPY --from=base /etc/os-release /x",
+        howToFix: "Point --from at another stage."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY", { onbuild: false })) {
+          const from = copyView(view.inst, ctx.dockerfile.escape).from;
+          const stage = view.stage;
+          if (!from?.value || !stage) continue;
+          const v = from.value.toLowerCase();
+          if (v !== stage.name && !(/^\d+$/.test(v) && Number(v) === stage.index)) continue;
+          ctx.report({ messageId: "self", data: { name: from.value }, at: { file: ctx.env.dockerfile.displayPath, span: from.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-from-unknown-stage.ts
+var copy_from_unknown_stage_default;
+var init_copy_from_unknown_stage = __esm({
+  "src/rules/copy-from-unknown-stage.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_from_unknown_stage_default = defineRule({
+      id: "copy-from-unknown-stage",
+      severity: "warning",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`COPY --from` a name that is no earlier stage",
+      peers: { hadolint: ["DL3022"] },
+      messages: {
+        unknown: {
+          message: "`COPY --from={name}`: no stage before this one is called `{name}`, so Docker takes it for an image on a registry and pulls `{name}:latest`; a misspelt stage name fails only at build time, or copies from the wrong image.",
+          hint: "Name an earlier stage (`FROM ... AS {name}`), or write the image with its tag (`--from={name}:<tag>`)."
+        }
+      },
+      docs: {
+        what: "`COPY --from=NAME` where NAME is no earlier stage name or index and has no `:tag` or `@digest`. Values from `$variables` are not judged.",
+        why: "A typo in a stage name silently becomes an image pull. Copying from an untagged image is legitimate but rare, which is why this rule is off in `recommended`.",
+        bad: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=biuld /app /app",
+        good: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app",
+        howToFix: "Fix the stage name, or tag the image."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const from = copyView(view.inst, ctx.dockerfile.escape).from;
+          const name = from?.value;
+          if (!from || !name || name.includes("$") || name.includes(":") || name.includes("@")) continue;
+          const earlier = ctx.model.stages.slice(0, Math.max(0, view.onbuild ? ctx.model.stages.length : view.stageIndex));
+          if (earlier.some((s) => s.name === name.toLowerCase())) continue;
+          if (/^\d+$/.test(name) && Number(name) < earlier.length) continue;
+          ctx.report({ messageId: "unknown", data: { name }, at: { file: ctx.env.dockerfile.displayPath, span: from.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-multiple-sources-slash.ts
+var copy_multiple_sources_slash_default;
+var init_copy_multiple_sources_slash = __esm({
+  "src/rules/copy-multiple-sources-slash.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_multiple_sources_slash_default = defineRule({
+      id: "copy-multiple-sources-slash",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "COPY of several sources to a destination without a trailing `/`",
+      peers: { hadolint: ["DL3021"] },
+      messages: {
+        slash: {
+          message: '`COPY` of {count} sources to `{dest}`: with more than one source the destination must be a folder written with a trailing `/`, or the build fails ("When using COPY with more than one source file, the destination must be a directory and end with a /").',
+          hint: "Write `{dest}/`."
+        }
+      },
+      docs: {
+        what: "COPY (shell or JSON form) with two or more sources whose destination does not end with `/`.",
+        why: "Docker refuses the build.",
+        bad: "FROM alpine:3.20\nCOPY a.txt b.txt /data",
+        good: "FROM alpine:3.20\nCOPY a.txt b.txt /data/",
+        howToFix: "Add the trailing slash."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const dest = copy.dest;
+          if (!dest || copy.sources.length < 2) continue;
+          const d = (dest.value ?? dest.text).replace(/^["']|["']$/g, "");
+          if (d.endsWith("/") || d.endsWith("\\")) continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const exact = ctx.env.dockerfile.text.slice(dest.start, dest.end) === dest.text && !copy.json && !/["']$/.test(dest.text);
+          ctx.report({
+            messageId: "slash",
+            data: { count: copy.sources.length, dest: d },
+            at: { file, span: dest.span },
+            ...exact ? { fix: { safety: "safe", title: "Add a trailing /", edits: [{ file, start: dest.end, end: dest.end, text: "/" }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-relative-without-workdir.ts
+var copy_relative_without_workdir_default;
+var init_copy_relative_without_workdir = __esm({
+  "src/rules/copy-relative-without-workdir.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_relative_without_workdir_default = defineRule({
+      id: "copy-relative-without-workdir",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "COPY to a relative destination with no WORKDIR set",
+      peers: { hadolint: ["DL3045"] },
+      messages: {
+        relative: {
+          message: "`{keyword} ... {dest}` copies to a relative path, and no WORKDIR is set in this stage: the files land under whatever folder the base image set, which can change with the base image.",
+          hint: "Set `WORKDIR /app` before it, or write an absolute destination."
+        }
+      },
+      docs: {
+        what: "COPY or ADD with a destination that does not start with `/`, a drive letter or a `$variable`, in a stage (and the stages it builds on) with no WORKDIR before it.",
+        why: "Relative destinations depend on the base image's WORKDIR, which the Dockerfile does not control.",
+        bad: "FROM node:22\nCOPY package.json .",
+        good: "FROM node:22\nWORKDIR /app\nCOPY package.json .",
+        howToFix: "Add a WORKDIR, or make the destination absolute."
+      },
+      check(ctx) {
+        const workdirAt = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "WORKDIR" && !workdirAt.has(view.stageIndex)) workdirAt.set(view.stageIndex, view.inst.span.line);
+          if (view.keyword !== "COPY" && view.keyword !== "ADD") continue;
+          const dest = copyView(view.inst, ctx.dockerfile.escape).dest;
+          if (!dest) continue;
+          const d = (dest.value ?? dest.text).replace(/^["']|["']$/g, "");
+          if (d.startsWith("/") || d.startsWith("$") || /^[A-Za-z]:/.test(d) || d.startsWith("\\")) continue;
+          let set = workdirAt.has(view.stageIndex);
+          for (let s = view.stage?.baseStage ?? null; s; s = s.baseStage) if (workdirAt.has(s.index)) set = true;
+          if (set) continue;
+          ctx.report({ messageId: "relative", data: { keyword: view.keyword, dest: d }, at: { file: ctx.env.dockerfile.displayPath, span: dest.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-whole-filesystem.ts
+var copy_whole_filesystem_default;
+var init_copy_whole_filesystem = __esm({
+  "src/rules/copy-whole-filesystem.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_whole_filesystem_default = defineRule({
+      id: "copy-whole-filesystem",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`COPY --from` of a whole filesystem onto `/`",
+      peers: { hadolint: ["DL3067"] },
+      messages: {
+        whole: {
+          message: "`COPY --from={from} / /` copies the other stage's entire filesystem over this one: its /etc/passwd, libraries and package database replace this stage's, and the image doubles in size.",
+          hint: "Copy only what the image needs (`COPY --from={from} /app /app`), or build FROM that stage."
+        }
+      },
+      docs: {
+        what: "`COPY --from=...` with `/` as a source and `/` as the destination.",
+        why: "It overwrites the system files of this stage and is almost always a shortcut that ships a whole build environment.",
+        bad: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build / /",
+        good: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app",
+        howToFix: "Name the paths to copy."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const clean = (t) => t.replace(/^["']|["']$/g, "");
+          if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
+          if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
+          ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/duplicate-stage-name.ts
+var duplicate_stage_name_default;
+var init_duplicate_stage_name = __esm({
+  "src/rules/duplicate-stage-name.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    duplicate_stage_name_default = defineRule({
+      id: "duplicate-stage-name",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Two stages with the same name",
+      peers: { hadolint: ["DL3024"], buildkit: ["DuplicateStageName"] },
+      messages: {
+        duplicate: {
+          message: "Stage name `{name}` is already used on line {first}: stage names are case-insensitive and must be unique, so BuildKit refuses the build.",
+          hint: "Rename one of the stages (and the `--from=` and `FROM` lines that refer to it)."
+        }
+      },
+      docs: {
+        what: "A `FROM ... AS NAME` whose NAME (compared without case, as BuildKit does) an earlier stage already has.",
+        why: 'The build fails with "duplicate stage name"; with old builders `--from` picks one of them silently.',
+        bad: "FROM node:22 AS build\nFROM golang:1.23 AS build",
+        good: "FROM node:22 AS web\nFROM golang:1.23 AS api",
+        howToFix: "Give each stage its own name."
+      },
+      check(ctx) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
+          if (!alias) continue;
+          const key = alias.text.toLowerCase();
+          const first = seen.get(key);
+          if (first !== void 0) ctx.report({ messageId: "duplicate", data: { name: alias.text, first }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+          else seen.set(key, alias.span.line);
+        }
+      }
+    });
+  }
+});
+
+// src/rules/env-self-reference.ts
+var env_self_reference_default;
+var init_env_self_reference = __esm({
+  "src/rules/env-self-reference.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    env_self_reference_default = defineRule({
+      id: "env-self-reference",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "ENV that uses a variable it defines in the same instruction",
+      peers: { hadolint: ["DL3044"] },
+      messages: {
+        selfRef: {
+          message: "`{other}` uses `${name}`, which this same ENV defines: variables in an ENV are expanded with the values from before the instruction, so `${name}` there has its value from before this ENV (empty unless the base image sets it), not `{value}`.",
+          hint: "Split it: `ENV {name}={value}` first, then a second ENV that uses `${name}`."
+        }
+      },
+      docs: {
+        what: "An ENV with several pairs where one value refers (`$NAME`, `${NAME}`, `${NAME:-x}`) to a NAME set by another pair of the same ENV, when NAME was not already defined by an earlier ENV or ARG.",
+        why: "Docker expands the whole instruction before setting any of it: the reference gets the old (usually empty) value.",
+        bad: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=$APP_HOME/bin",
+        good: "FROM alpine:3.20\nENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin",
+        howToFix: "Define the variable in an ENV of its own before using it."
+      },
+      check(ctx) {
+        const defined = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) defined.clear();
+          if (view.keyword === "ARG") for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) defined.add(kv.key);
+          if (view.keyword !== "ENV") continue;
+          const pairs = keyValues(view.inst, ctx.dockerfile.escape);
+          for (const other of pairs) {
+            const text = other.valueText ?? "";
+            for (const pair of pairs) {
+              if (pair === other || defined.has(pair.key)) continue;
+              const k = pair.key.replace(/[^A-Za-z0-9_]/g, "\\$&");
+              const re = new RegExp(`\\$(?:\\{${k}(?=[}:])|${k}(?![A-Za-z0-9_]))`);
+              if (!re.test(text)) continue;
+              ctx.report({
+                messageId: "selfRef",
+                data: { other: `${other.key}=${text}`, name: pair.key, value: pair.valueText ?? "" },
+                at: { file: ctx.env.dockerfile.displayPath, span: other.span }
+              });
+              break;
+            }
+          }
+          for (const kv of pairs) defined.add(kv.key);
+        }
+      }
+    });
+  }
+});
+
+// src/rules/expose-port.ts
+var expose_port_default;
+var init_expose_port = __esm({
+  "src/rules/expose-port.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    expose_port_default = defineRule({
+      id: "expose-port",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
+      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
+      messages: {
+        range: {
+          message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
+          hint: "Use the port the process listens on, 0-65535."
+        },
+        mapping: {
+          message: "`EXPOSE {port}` names an IP address or a host port: EXPOSE only documents the container's port, the host side belongs to `docker run -p`, and BuildKit plans to reject this form.",
+          hint: "Write only the container port (and protocol): `EXPOSE {container}`."
+        },
+        casing: {
+          message: "`EXPOSE {port}`: the protocol is written in lower case (`tcp`, `udp`, `sctp`).",
+          hint: "Write `EXPOSE {lower}`."
+        }
+      },
+      docs: {
+        what: "An EXPOSE port above 65535 (also in a range), an `ip:host:container` or `host:container` mapping, or a protocol not in lower case. Ports from `$variables` are not judged.",
+        why: "A port out of range fails the build; a host mapping in EXPOSE is ignored on the host side and misleads the reader; BuildKit warns on both forms.",
+        bad: "FROM nginx:1.27\nEXPOSE 8080:80/TCP",
+        good: "FROM nginx:1.27\nEXPOSE 80/tcp",
+        howToFix: "Keep only the container port with a lower-case protocol; map the host port with `docker run -p`."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("EXPOSE")) {
+          for (const w of exposeView(view.inst, ctx.dockerfile.escape).ports) {
+            const port = w.value;
+            if (port === null) continue;
+            const at = { file: ctx.env.dockerfile.displayPath, span: w.span };
+            const slash = port.indexOf("/");
+            const spec = slash >= 0 ? port.slice(0, slash) : port;
+            const proto2 = slash >= 0 ? port.slice(slash + 1) : "";
+            if (spec.includes(":")) {
+              const container = spec.slice(spec.lastIndexOf(":") + 1) + (proto2 ? `/${proto2.toLowerCase()}` : "");
+              ctx.report({ messageId: "mapping", data: { port, container }, at });
+              continue;
+            }
+            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at });
+            const nums = spec.split("-").map(Number);
+            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/from-platform-constant.ts
+var from_platform_constant_default;
+var init_from_platform_constant = __esm({
+  "src/rules/from-platform-constant.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    from_platform_constant_default = defineRule({
+      id: "from-platform-constant",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`FROM --platform` with a constant value",
+      peers: { buildkit: ["FromPlatformFlagConstDisallowed"], hadolint: ["DL3029"] },
+      messages: {
+        constant: {
+          message: "`FROM --platform={platform}` pins this stage to one platform: a build for any other platform (`docker build --platform`, a multi-platform build) still gets {platform} here, and runs it under emulation or fails.",
+          hint: "Drop the flag, or use `--platform=$BUILDPLATFORM` for a stage that only runs build tools."
+        }
+      },
+      docs: {
+        what: "`FROM --platform=` with a constant value (`linux/amd64`), unless the stage name mentions its OS or architecture (`AS build-amd64`).",
+        why: "A constant platform breaks multi-platform builds; `$BUILDPLATFORM` and other variables are the intended use.",
+        bad: "FROM --platform=linux/amd64 node:22",
+        good: "FROM --platform=$BUILDPLATFORM golang:1.23 AS build",
+        howToFix: "Remove the flag, or use `$BUILDPLATFORM` for cross-compiling stages."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const flag = from.platform;
+          if (!flag || flag.value === null || flag.value === "") continue;
+          const v = flag.value;
+          const at = { file: ctx.env.dockerfile.displayPath, span: flag.span };
+          if (v.includes("$")) continue;
+          const [os3 = "", arch = ""] = v.split("/");
+          const name = from.alias?.text ?? "";
+          if (os3 && name.includes(os3) || arch && name.includes(arch)) continue;
+          ctx.report({ messageId: "constant", data: { platform: v }, at });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/redundant-target-platform.ts
+var redundant_target_platform_default;
+var init_redundant_target_platform = __esm({
+  "src/rules/redundant-target-platform.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    redundant_target_platform_default = defineRule({
+      id: "redundant-target-platform",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`FROM --platform=$TARGETPLATFORM`",
+      peers: { buildkit: ["RedundantTargetPlatform"], hadolint: ["DL3065"] },
+      messages: {
+        redundant: {
+          message: "`FROM --platform={platform}` is what FROM does anyway: $TARGETPLATFORM is the default platform of every stage.",
+          hint: "Remove `--platform={platform}`."
+        }
+      },
+      docs: {
+        what: "`FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`).",
+        why: "It changes nothing and suggests to a reader that the stage is special.",
+        bad: "FROM --platform=$TARGETPLATFORM alpine:3.20",
+        good: "FROM alpine:3.20",
+        howToFix: "Remove the flag (the fix does)."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const flag = fromView(view.inst, ctx.dockerfile.escape).platform;
+          if (!flag || flag.value !== "$TARGETPLATFORM" && flag.value !== "${TARGETPLATFORM}") continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const src = ctx.env.dockerfile;
+          const start = src.offsetOf(flag.span.line, flag.span.column);
+          let end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+          while (src.text[end] === " " || src.text[end] === "	") end++;
+          const oneLine3 = flag.span.line === flag.span.endLine && src.text.slice(start, end).startsWith("--");
+          ctx.report({
+            messageId: "redundant",
+            data: { platform: flag.value },
+            at: { file, span: flag.span },
+            ...oneLine3 ? { fix: { safety: "safe", title: "Remove --platform", edits: [{ file, start, end, text: "" }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/instruction-before-from.ts
+var instruction_before_from_default;
+var init_instruction_before_from = __esm({
+  "src/rules/instruction-before-from.ts"() {
+    "use strict";
+    init_rule();
+    instruction_before_from_default = defineRule({
+      id: "instruction-before-from",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "An instruction other than ARG before the first FROM",
+      peers: { hadolint: ["DL3061"] },
+      messages: {
+        order: {
+          message: '`{keyword}` before the first FROM: only ARG (and parser directives and comments) may come before FROM, so the build fails ("no build stage in current context").',
+          hint: "Move it after the FROM it belongs to."
+        }
+      },
+      docs: {
+        what: "Any instruction except ARG before the first FROM; once per file, at the first such instruction (a file with no FROM gets its input error instead).",
+        why: "The builder has no stage to apply it to and rejects the Dockerfile.",
+        bad: "LABEL org.opencontainers.image.title=app\nFROM alpine:3.20",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=app",
+        howToFix: "Put FROM first (global ARGs may stay above it)."
+      },
+      check(ctx) {
+        if (ctx.model.stages.length === 0) return;
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) return;
+          if (view.keyword === "ARG" || view.onbuild) continue;
+          ctx.report({ messageId: "order", data: { keyword: view.keyword }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          return;
+        }
+      }
+    });
+  }
+});
+
+// src/rules/instruction-casing.ts
+var instruction_casing_default;
+var init_instruction_casing = __esm({
+  "src/rules/instruction-casing.ts"() {
+    "use strict";
+    init_rule();
+    instruction_casing_default = defineRule({
+      id: "instruction-casing",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "Instruction keywords in mixed case",
+      peers: { buildkit: ["ConsistentInstructionCasing"] },
+      messages: {
+        casing: {
+          message: "`{keyword}` is not in the case of the file's other instructions ({casing}).",
+          hint: "Write `{expected}`."
+        }
+      },
+      docs: {
+        what: "An instruction keyword that is in mixed case (`Run`), or in upper case in a file written mostly in lower case (or the reverse).",
+        why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
+        bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
+        good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
+        howToFix: "Use one casing (upper case by convention)."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const words = ctx.dockerfile.instructions.map((inst) => {
+          const k = inst.keywordSpan;
+          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+        });
+        let lower = 0;
+        let upper = 0;
+        for (const w of words) {
+          if (w.text === w.text.toLowerCase()) lower++;
+          else if (w.text === w.text.toUpperCase()) upper++;
+        }
+        const majorityLower = lower > upper;
+        for (const w of words) {
+          const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
+          if (w.text === expected) continue;
+          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/json-args.ts
+var json_args_default;
+var init_json_args = __esm({
+  "src/rules/json-args.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_instructions();
+    init_rule();
+    json_args_default = defineRule({
+      id: "json-args",
+      severity: "info",
+      category: "pid1",
+      recommended: false,
+      scope: "instructions",
+      title: "CMD, ENTRYPOINT or HEALTHCHECK in shell form",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: "`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.",
+          hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).'
+        }
+      },
+      docs: {
+        what: "CMD, ENTRYPOINT and `HEALTHCHECK CMD` written in shell form, in any stage, when no SHELL instruction in the stage (or the stages it builds on) says a shell is intended.",
+        why: "This is the peers' check for every instruction of every stage; `shell-form-pid1` is the precise version for the command that really runs as PID 1, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nCMD node server.js",
+        good: 'FROM node:22\nCMD ["node", "server.js"]',
+        howToFix: "Use the JSON array form."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const k = view.keyword;
+          let form;
+          if (k === "CMD" || k === "ENTRYPOINT") form = commandForm(view.inst.rest);
+          else if (k === "HEALTHCHECK") form = healthcheckView(view.inst).cmd;
+          else continue;
+          if (!form || form.kind !== "shell" || form.invalidJson !== null || form.text.text === "") continue;
+          let shellSet = false;
+          for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
+          if (shellSet && k !== "HEALTHCHECK") continue;
+          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/label-key-invalid.ts
+var label_key_invalid_default;
+var init_label_key_invalid = __esm({
+  "src/rules/label-key-invalid.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    label_key_invalid_default = defineRule({
+      id: "label-key-invalid",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "LABEL key outside the label key conventions",
+      peers: { hadolint: ["DL3048"] },
+      messages: {
+        invalid: {
+          message: "Label key `{key}` {why}: label keys are lower-case reverse-DNS names (`org.example.build-date`), made of a-z, 0-9, `.`, `-`, `_` and `/`.",
+          hint: "Rename it, e.g. `org.opencontainers.image.*` for the standard ones."
+        }
+      },
+      docs: {
+        what: "A LABEL key that does not start with a-z, does not end with a-z or 0-9, has another character than a-z 0-9 `.-_/`, has `..` or `--`, or uses the namespaces reserved for Docker (`com.docker.`, `io.docker.`, `org.dockerproject.`).",
+        why: "Docker's label conventions keep keys portable across tools; a style matter, which is why this rule is off in `recommended`.",
+        bad: "FROM alpine:3.20\nLABEL Version=1.0",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0",
+        howToFix: "Use lower-case, namespaced keys."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("LABEL")) {
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            const k = kv.key;
+            const why = !/^[a-z]/.test(k) ? "does not start with a lower-case letter" : !/[a-z0-9]$/.test(k) ? "does not end with a lower-case letter or digit" : /[^a-z0-9._/-]/.test(k) ? "has characters outside a-z, 0-9, `.`, `-`, `_`, `/`" : /\.\.|--/.test(k) ? "has consecutive separators" : /^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(k) ? "uses a namespace reserved for Docker" : null;
+            if (why) ctx.report({ messageId: "invalid", data: { key: k, why }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/latest-tag.ts
+var latest_tag_default;
+var init_latest_tag = __esm({
+  "src/rules/latest-tag.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    latest_tag_default = defineRule({
+      id: "latest-tag",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM an image tagged `latest`",
+      peers: { hadolint: ["DL3007"] },
+      messages: {
+        latest: {
+          message: "`FROM {image}` uses the `latest` tag: it moves to each new release, a new major version included, so the same Dockerfile builds a different image over time.",
+          hint: "Name the version you tested with (`{repo}:<version>`), or add the digest (`{image}@sha256:...`)."
+        }
+      },
+      docs: {
+        what: "A FROM image tagged `latest` without a digest.",
+        why: "`latest` is just a tag that moves; builds stop being reproducible and break on upstream releases.",
+        bad: "FROM python:latest",
+        good: "FROM python:3.12-slim",
+        howToFix: "Replace `latest` with a version tag."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const ref = from.ref;
+          if (!ref || !from.image || ref.tag !== "latest" || ref.digest !== null) continue;
+          const repo = ref.text.slice(0, ref.text.lastIndexOf(":"));
+          ctx.report({ messageId: "latest", data: { image: ref.text, repo }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/legacy-key-value.ts
+var legacy_key_value_default;
+var init_legacy_key_value = __esm({
+  "src/rules/legacy-key-value.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    legacy_key_value_default = defineRule({
+      id: "legacy-key-value",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
+      peers: { buildkit: ["LegacyKeyValueFormat"] },
+      messages: {
+        legacy: {
+          message: "`{keyword} {key} {value}` uses the legacy space-separated form: the whole rest of the line becomes the value (spaces and quotes included), and the form is deprecated.",
+          hint: "Write `{keyword} {key}={quoted}`."
+        }
+      },
+      docs: {
+        what: "ENV, ARG and LABEL written as `KEY value` instead of `KEY=value`.",
+        why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
+        bad: "FROM alpine:3.20\nENV APP_HOME /app",
+        good: "FROM alpine:3.20\nENV APP_HOME=/app",
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.keyword !== "ENV" && view.keyword !== "LABEL" && view.keyword !== "ARG") continue;
+          const [kv] = keyValues(view.inst, ctx.dockerfile.escape);
+          if (!kv?.legacy) continue;
+          const value = kv.valueText ?? "";
+          const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/ln-bin-sh.ts
+var ln_bin_sh_default;
+var init_ln_bin_sh = __esm({
+  "src/rules/ln-bin-sh.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    ln_bin_sh_default = defineRule({
+      id: "ln-bin-sh",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Replacing /bin/sh with a symlink",
+      peers: { hadolint: ["DL4005"] },
+      messages: {
+        shell: {
+          message: "`ln ... /bin/sh` swaps the system shell of the image: every script that expects the distribution's /bin/sh (package scripts included) now runs under another shell.",
+          hint: 'Use `SHELL ["/bin/bash", "-c"]` to run the Dockerfile\'s RUNs in bash instead.'
+        }
+      },
+      docs: {
+        what: "An `ln` whose link name (its last operand) is `/bin/sh`.",
+        why: "SHELL changes the shell for RUN only; a symlink changes it for the whole image, at runtime too.",
+        bad: "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh",
+        good: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]',
+        howToFix: "Use SHELL for the RUNs that need another shell."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "ln" || cmd.hasFlag("t", "target-directory")) return;
+          const ops = operands(cmd, ["S", "suffix"]);
+          if (ops.length < 2 || ops[ops.length - 1]?.value !== "/bin/sh") return;
+          ctx.report({ messageId: "shell", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/maintainer-deprecated.ts
+var maintainer_deprecated_default;
+var init_maintainer_deprecated = __esm({
+  "src/rules/maintainer-deprecated.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    maintainer_deprecated_default = defineRule({
+      id: "maintainer-deprecated",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "MAINTAINER instruction",
+      peers: { hadolint: ["DL4000"], buildkit: ["MaintainerDeprecated"] },
+      messages: {
+        maintainer: {
+          message: "MAINTAINER is deprecated: it sets a legacy image field that tools no longer read.",
+          hint: 'Use `LABEL org.opencontainers.image.authors="{who}"`.'
+        }
+      },
+      docs: {
+        what: "A MAINTAINER instruction.",
+        why: "The author belongs in the standard OCI label, where registries and scanners show it.",
+        bad: "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>",
+        good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"',
+        howToFix: "Replace it with the label (the fix does)."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("MAINTAINER", { onbuild: false })) {
+          const who = maintainerView(view.inst).text;
+          const file = ctx.env.dockerfile.displayPath;
+          const sp = view.inst.span;
+          const src = ctx.env.dockerfile;
+          const start = src.offsetOf(sp.line, sp.column);
+          const end = src.offsetOf(sp.endLine, sp.endColumn);
+          const single = sp.line === sp.endLine && !/["\\$`]/.test(who);
+          ctx.report({
+            messageId: "maintainer",
+            data: { who },
+            at: { file, span: view.inst.keywordSpan },
+            ...single ? { fix: { safety: "safe", title: "Use the OCI authors label", edits: [{ file, start, end, text: `LABEL org.opencontainers.image.authors="${who}"` }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-cmd.ts
+var multiple_cmd_default;
+var init_multiple_cmd = __esm({
+  "src/rules/multiple-cmd.ts"() {
+    "use strict";
+    init_rule();
+    multiple_cmd_default = defineRule({
+      id: "multiple-cmd",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one CMD in a stage",
+      peers: { hadolint: ["DL4003"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This CMD is ignored: a later CMD (line {later}) in the same stage replaces it, because only the last CMD of a stage is the image's default command.",
+          hint: "Keep one CMD per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A CMD followed by another CMD in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier CMD is dead text that a reader takes for the real one.",
+        bad: 'FROM alpine:3.20\nCMD ["one"]\nCMD ["two"]',
+        good: 'FROM alpine:3.20\nCMD ["two"]',
+        howToFix: "Delete the CMD that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("CMD", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-entrypoint.ts
+var multiple_entrypoint_default;
+var init_multiple_entrypoint = __esm({
+  "src/rules/multiple-entrypoint.ts"() {
+    "use strict";
+    init_rule();
+    multiple_entrypoint_default = defineRule({
+      id: "multiple-entrypoint",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one ENTRYPOINT in a stage",
+      peers: { hadolint: ["DL4004"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This ENTRYPOINT is ignored: a later ENTRYPOINT (line {later}) in the same stage replaces it, because only the last ENTRYPOINT of a stage is the image's entrypoint.",
+          hint: "Keep one ENTRYPOINT per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A ENTRYPOINT followed by another ENTRYPOINT in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier ENTRYPOINT is dead text that a reader takes for the real one.",
+        bad: 'FROM alpine:3.20\nENTRYPOINT ["one"]\nENTRYPOINT ["two"]',
+        good: 'FROM alpine:3.20\nENTRYPOINT ["two"]',
+        howToFix: "Delete the ENTRYPOINT that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("ENTRYPOINT", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-healthcheck.ts
+var multiple_healthcheck_default;
+var init_multiple_healthcheck = __esm({
+  "src/rules/multiple-healthcheck.ts"() {
+    "use strict";
+    init_rule();
+    multiple_healthcheck_default = defineRule({
+      id: "multiple-healthcheck",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one HEALTHCHECK in a stage",
+      peers: { hadolint: ["DL3012"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This HEALTHCHECK is ignored: a later HEALTHCHECK (line {later}) in the same stage replaces it, because only the last HEALTHCHECK of a stage is the image's health check.",
+          hint: "Keep one HEALTHCHECK per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A HEALTHCHECK followed by another HEALTHCHECK in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier HEALTHCHECK is dead text that a reader takes for the real one.",
+        bad: "FROM alpine:3.20\nHEALTHCHECK CMD true\nHEALTHCHECK CMD wget -qO- http://localhost/ || exit 1",
+        good: "FROM alpine:3.20\nHEALTHCHECK CMD wget -qO- http://localhost/ || exit 1",
+        howToFix: "Delete the HEALTHCHECK that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("HEALTHCHECK", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/onbuild-forbidden-trigger.ts
+var onbuild_forbidden_trigger_default;
+var init_onbuild_forbidden_trigger = __esm({
+  "src/rules/onbuild-forbidden-trigger.ts"() {
+    "use strict";
+    init_rule();
+    onbuild_forbidden_trigger_default = defineRule({
+      id: "onbuild-forbidden-trigger",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "ONBUILD holding ONBUILD, FROM or MAINTAINER",
+      peers: { hadolint: ["DL3043"] },
+      messages: {
+        forbidden: {
+          message: "`ONBUILD {keyword}` is not allowed: Docker refuses ONBUILD triggers that are ONBUILD, FROM or MAINTAINER, so the build fails.",
+          hint: "Move the {keyword} out of the ONBUILD."
+        }
+      },
+      docs: {
+        what: "An ONBUILD whose instruction is ONBUILD, FROM or MAINTAINER.",
+        why: "The builder rejects the Dockerfile.",
+        bad: "FROM alpine:3.20\nONBUILD FROM alpine:3.20",
+        good: "FROM alpine:3.20\nONBUILD RUN echo built",
+        howToFix: "Remove the forbidden trigger."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (!view.onbuild || !["ONBUILD", "FROM", "MAINTAINER"].includes(view.keyword)) continue;
+          ctx.report({ messageId: "forbidden", data: { keyword: view.keyword }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/pipefail.ts
+var PIPEFAIL_SHELLS, pipefail_default;
+var init_pipefail = __esm({
+  "src/rules/pipefail.ts"() {
+    "use strict";
+    init_commands();
+    init_rule();
+    PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    pipefail_default = defineRule({
+      id: "pipefail",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "A pipe in RUN without `pipefail`",
+      peers: { hadolint: ["DL4006"] },
+      messages: {
+        pipe: {
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
+        }
+      },
+      docs: {
+        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs.",
+        why: "A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.",
+        bad: "FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt",
+        good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+        howToFix: "Set pipefail with SHELL."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (run2.form.kind !== "shell" || run2.dialect === null || run2.pipes.length === 0) continue;
+          const argv = view.shell;
+          const shell = basename3(argv[0] ?? "");
+          if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === "pipefail" && /^-[a-z]*o$/.test(argv[i - 1] ?? ""))) continue;
+          const first = run2.pipes[0];
+          if (!first) continue;
+          const setsBefore = run2.commands.some(
+            (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
+          );
+          if (setsBefore) continue;
+          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/reserved-stage-name.ts
+var reserved_stage_name_default;
+var init_reserved_stage_name = __esm({
+  "src/rules/reserved-stage-name.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    reserved_stage_name_default = defineRule({
+      id: "reserved-stage-name",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Stage named `scratch` or `context`",
+      peers: { hadolint: ["DL3063"], buildkit: ["ReservedStageName"] },
+      messages: {
+        reserved: {
+          message: "Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.",
+          hint: "Rename the stage (`AS {name}-stage`, or a name that says what it builds)."
+        }
+      },
+      docs: {
+        what: "A `FROM ... AS scratch` or `AS context` (any case).",
+        why: "`scratch` is the empty image and `context` the build context; a stage with such a name is unreachable and BuildKit warns about it.",
+        bad: "FROM alpine:3.20 AS scratch",
+        good: "FROM alpine:3.20 AS base",
+        howToFix: "Choose another stage name."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
+          const name = alias?.text.toLowerCase();
+          if (!alias || name !== "scratch" && name !== "context") continue;
+          ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/secret-in-arg-or-env.ts
+var SECRET_WORD, ALLOWED_WORD, secret_in_arg_or_env_default;
+var init_secret_in_arg_or_env = __esm({
+  "src/rules/secret-in-arg-or-env.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
+    ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+    secret_in_arg_or_env_default = defineRule({
+      id: "secret-in-arg-or-env",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      scope: "instructions",
+      title: "A secret passed through ARG or ENV",
+      peers: { buildkit: ["SecretsUsedInArgOrEnv"], hadolint: ["DL3064"] },
+      messages: {
+        secret: {
+          message: "`{keyword} {name}` looks like a secret: ARG values are recorded in the image history and ENV values in its config, so anyone who can pull the image can read it.",
+          hint: "Pass it as a build secret: `RUN --mount=type=secret,id={id},env={name} ...` and `docker build --secret id={id},env={name}`."
+        }
+      },
+      docs: {
+        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`).",
+        why: "Build arguments and environment variables persist in the image metadata; build secrets do not.",
+        bad: "FROM node:22\nARG NPM_TOKEN\nRUN npm ci",
+        good: "FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci",
+        howToFix: "Use a secret mount for the value."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.keyword !== "ARG" && view.keyword !== "ENV") continue;
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
+            ctx.report({ messageId: "secret", data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, "-") }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/stage-name-casing.ts
+var stage_name_casing_default;
+var init_stage_name_casing = __esm({
+  "src/rules/stage-name-casing.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    stage_name_casing_default = defineRule({
+      id: "stage-name-casing",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "Stage name not in lower case, or `AS` in another case than `FROM`",
+      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
+      messages: {
+        name: {
+          message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
+          hint: "Write it `{lower}` (and every reference to it)."
+        },
+        asCasing: {
+          message: "`{as}` and `{from}` differ in case: write the keywords of one instruction the same way.",
+          hint: "Write `{expected}`."
+        }
+      },
+      docs: {
+        what: "A stage name with upper-case letters, and `FROM ... AS` where `AS` is not in the case of `FROM` (`FROM x as y`, `from x AS y`).",
+        why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
+        bad: "FROM golang:1.23 as Build",
+        good: "FROM golang:1.23 AS build",
+        howToFix: "Lower-case the stage name; match the case of AS to FROM."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const file = ctx.env.dockerfile.displayPath;
+          if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
+            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
+          }
+          if (from.asWord) {
+            const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
+            const as = from.asWord.text;
+            const fromUpper = kw === kw.toUpperCase();
+            const fromLower = kw === kw.toLowerCase();
+            if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
+              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/untagged-image.ts
+var untagged_image_default;
+var init_untagged_image = __esm({
+  "src/rules/untagged-image.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    untagged_image_default = defineRule({
+      id: "untagged-image",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM an image without a tag or digest",
+      peers: { hadolint: ["DL3006"] },
+      messages: {
+        untagged: {
+          message: "`FROM {image}` has no tag or digest, so it means `{image}:latest`: whatever the registry calls latest the day of the build, a new major version included.",
+          hint: "Name the version: `FROM {image}:<tag>` (or pin the digest, `{image}@sha256:...`)."
+        }
+      },
+      docs: {
+        what: "A FROM image with neither a tag nor a digest; not `scratch`, an earlier stage, or an image computed from a build argument.",
+        why: "An untagged base changes under the Dockerfile without any edit: builds stop being reproducible and break on upstream major releases.",
+        bad: 'FROM node\nCMD ["node", "server.js"]',
+        good: 'FROM node:22-bookworm-slim\nCMD ["node", "server.js"]',
+        howToFix: "Add the tag (or digest) you tested with."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const ref = from.ref;
+          if (!ref || !from.image || from.scratch || ref.variable || ref.tag !== null || ref.digest !== null) continue;
+          if (view.stage?.baseStage) continue;
+          ctx.report({ messageId: "untagged", data: { image: ref.text }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/user-not-numeric.ts
+var user_not_numeric_default;
+var init_user_not_numeric = __esm({
+  "src/rules/user-not-numeric.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    user_not_numeric_default = defineRule({
+      id: "user-not-numeric",
+      severity: "info",
+      category: "privilege",
+      recommended: false,
+      scope: "instructions",
+      title: "USER by name instead of a numeric UID",
+      peers: { hadolint: ["DL3066"] },
+      messages: {
+        name: {
+          message: "`USER {user}` names the user: a runtime that enforces non-root (Kubernetes `runAsNonRoot`) cannot verify a name, only a numeric UID, and refuses to start the pod.",
+          hint: "Write the UID (and GID): `USER 10001:10001`, after creating the user with that UID."
+        }
+      },
+      docs: {
+        what: "A USER whose user part is not a number and not a `$variable`.",
+        why: "Names only resolve inside the image's /etc/passwd; policies outside the image need the number. Many images are fine with names, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nUSER node",
+        good: "FROM node:22\nUSER 1000:1000",
+        howToFix: "Use the numeric UID."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("USER")) {
+          const u = userView(view.inst, ctx.dockerfile.escape);
+          if (!u.word || u.word.text.includes("$") || /^\d+$/.test(u.user)) continue;
+          ctx.report({ messageId: "name", data: { user: u.word.text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/useradd-without-no-log-init.ts
+var useradd_without_no_log_init_default;
+var init_useradd_without_no_log_init = __esm({
+  "src/rules/useradd-without-no-log-init.ts"() {
+    "use strict";
+    init_rule();
+    useradd_without_no_log_init_default = defineRule({
+      id: "useradd-without-no-log-init",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`useradd` with a high UID and without `-l`",
+      peers: { hadolint: ["DL3046"] },
+      messages: {
+        lastlog: {
+          message: "`useradd -u {uid}` without `-l`: useradd writes the user's entry into /var/log/lastlog and faillog at an offset of the UID, a sparse file that the image layer stores as gigabytes of zeros.",
+          hint: "Add `-l` (`--no-log-init`): `useradd -l -u {uid} ...`."
+        }
+      },
+      docs: {
+        what: "`useradd` with `-u`/`--uid` of six digits or more and without `-l`/`--no-log-init`.",
+        why: "Layers do not keep files sparse: a UID of 100000000 can add gigabytes to the image.",
+        bad: "FROM debian:12\nRUN useradd -u 123456789 app",
+        good: "FROM debian:12\nRUN useradd -l -u 123456789 app",
+        howToFix: "Add `-l` to the useradd."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "useradd" || cmd.hasFlag("l", "no-log-init")) return;
+          const uid = cmd.flagValue("u", "uid");
+          if (typeof uid !== "string" || uid.length <= 5) return;
+          ctx.report({ messageId: "lastlog", data: { uid }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/wget-and-curl.ts
+var wget_and_curl_default;
+var init_wget_and_curl = __esm({
+  "src/rules/wget-and-curl.ts"() {
+    "use strict";
+    init_rule();
+    wget_and_curl_default = defineRule({
+      id: "wget-and-curl",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "Both wget and curl in one stage",
+      peers: { hadolint: ["DL4001"] },
+      messages: {
+        both: {
+          message: "This stage runs `{tool}` here and `{other}` on line {line}: two download tools where one would do, each a package in the image.",
+          hint: "Use one of them throughout the stage (and install only that one)."
+        }
+      },
+      docs: {
+        what: "A RUN that uses `wget` or `curl` in a stage where an earlier RUN used the other one.",
+        why: "It is a size and consistency matter, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN curl -fsSLO https://example.com/a\nRUN wget https://example.com/b",
+        good: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b",
+        howToFix: "Pick one tool."
+      },
+      async check(ctx) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          const key = view.onbuild ? -2 : view.stageIndex;
+          const stage = seen.get(key) ?? /* @__PURE__ */ new Map();
+          seen.set(key, stage);
+          let reported = false;
+          for (const cmd of run2.commands) {
+            if (cmd.name !== "wget" && cmd.name !== "curl") continue;
+            const other = cmd.name === "wget" ? "curl" : "wget";
+            const line = stage.get(other);
+            if (line !== void 0 && !reported) {
+              ctx.report({ messageId: "both", data: { tool: cmd.name, other, line }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+              reported = true;
+            }
+            if (!stage.has(cmd.name)) stage.set(cmd.name, cmd.program.span.line);
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/wget-without-progress.ts
+var wget_without_progress_default;
+var init_wget_without_progress = __esm({
+  "src/rules/wget-without-progress.ts"() {
+    "use strict";
+    init_command_view();
+    init_rule();
+    wget_without_progress_default = defineRule({
+      id: "wget-without-progress",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      fixable: true,
+      title: "`wget` with its default progress bar",
+      peers: { hadolint: ["DL3047"] },
+      messages: {
+        progress: {
+          message: "`wget` without `--progress` writes a progress line per few kilobytes into the build log: a large download makes the log megabytes long.",
+          hint: "Use `wget --progress=dot:giga ...`, or `-q` / `-nv`."
+        }
+      },
+      docs: {
+        what: "`wget` without `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`, or an output log option (`-o`, `-a`).",
+        why: "Bloated build logs hide the lines that matter; it is cosmetic, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN wget https://example.com/big.tar.gz",
+        good: "FROM debian:12\nRUN wget --progress=dot:giga https://example.com/big.tar.gz",
+        howToFix: "Add `--progress=dot:giga` (the fix does)."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "wget") return;
+          if (cmd.hasFlag("progress", "q", "quiet", "no-verbose", "o", "output-file", "a", "append-output") || cmd.hasArg("-nv")) return;
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "progress",
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add --progress=dot:giga", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " --progress=dot:giga" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/workdir-relative.ts
+var workdir_relative_default;
+var init_workdir_relative = __esm({
+  "src/rules/workdir-relative.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    workdir_relative_default = defineRule({
+      id: "workdir-relative",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Relative WORKDIR before any absolute one",
+      peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
+      messages: {
+        relative: {
+          message: "`WORKDIR {path}` is relative, and no absolute WORKDIR comes before it in this stage: it lands under whatever folder the base image set, which can change with the base image.",
+          hint: "Write the absolute path: `WORKDIR /{path}` (or set an absolute WORKDIR first)."
+        }
+      },
+      docs: {
+        what: "A relative WORKDIR (not starting with `/`, a drive letter, or a `$variable`) in a stage that has no absolute WORKDIR before it (also in the stages it builds on). A later relative WORKDIR after an absolute one is fine: its result is known.",
+        why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
+        bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
+        good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
+        howToFix: "Start the path with `/`."
+      },
+      check(ctx) {
+        const absoluteIn = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
+          const word = workdirView(view.inst, ctx.dockerfile.escape).word;
+          if (!word) continue;
+          const path14 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path14.startsWith("/") || path14.startsWith("$") || /^[A-Za-z]:/.test(path14) || path14.startsWith("\\");
+          let known2 = absoluteIn.has(view.stageIndex);
+          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
+          if (absolute) {
+            absoluteIn.add(view.stageIndex);
+            continue;
+          }
+          if (known2) continue;
+          absoluteIn.add(view.stageIndex);
+          ctx.report({ messageId: "relative", data: { path: path14 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/dnf-cache-not-cleaned.ts
+var TOOLS2, INSTALL, dnf_cache_not_cleaned_default;
+var init_dnf_cache_not_cleaned = __esm({
+  "src/rules/dnf-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    INSTALL = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
+    dnf_cache_not_cleaned_default = defineRule({
+      id: "dnf-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without `dnf clean all` in the same RUN",
+      peers: { hadolint: ["DL3040"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `dnf clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& dnf clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/libdnf5 ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM fedora:40\nRUN dnf install -y httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS2.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/dnf-missing-yes.ts
+var TOOLS3, VERBS, dnf_missing_yes_default;
+var init_dnf_missing_yes = __esm({
+  "src/rules/dnf-missing-yes.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS3 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    VERBS = ["install", "groupinstall", "localinstall"];
+    dnf_missing_yes_default = defineRule({
+      id: "dnf-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without its non-interactive switch",
+      peers: { hadolint: ["DL3038"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-y`: `{tool} -y {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`dnf` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM fedora:40\nRUN dnf install httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS3.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/empty-continuation.ts
+var empty_continuation_default;
+var init_empty_continuation = __esm({
+  "src/rules/empty-continuation.ts"() {
+    "use strict";
+    init_rule();
+    empty_continuation_default = defineRule({
+      id: "empty-continuation",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "Empty line inside a continued instruction",
+      peers: { buildkit: ["NoEmptyContinuation"] },
+      messages: {
+        empty: {
+          message: "Empty line inside a continued `{keyword}`: the builder skips it today, but it reads as the end of the instruction, and BuildKit plans to make it an error.",
+          hint: "Delete the empty line (a comment line is fine)."
+        }
+      },
+      docs: {
+        what: "A blank line between the lines of an instruction continued with `\\` (or the escape character); heredoc bodies are not continuations.",
+        why: "A reader stops at the blank line; the next lines still belong to the instruction.",
+        bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl",
+        howToFix: "Remove the blank line (the fix does)."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const esc = ctx.dockerfile.escape;
+        for (const inst of ctx.dockerfile.instructions) {
+          const last = inst.heredocs.length > 0 ? (inst.heredocs[0]?.span.line ?? inst.span.endLine) - 1 : inst.span.endLine;
+          let continued = false;
+          for (let n = inst.span.line; n <= last; n++) {
+            const line = src.line(n).replace(/\r$/, "");
+            if (continued && /^[ \t]*$/.test(line)) {
+              const file = ctx.env.dockerfile.displayPath;
+              const start = src.offsetOf(n, 1);
+              const end = n < src.lineCount ? src.offsetOf(n + 1, 1) : src.text.length;
+              ctx.report({ messageId: "empty", data: { keyword: inst.keyword }, at: { file, span: src.lineSpan(n) }, fix: { safety: "safe", title: "Remove the empty line", edits: [{ file, start, end, text: "" }] } });
+              continue;
+            }
+            if (continued && /^[ \t]*#/.test(line)) continue;
+            const t = line.replace(/[ \t]+$/, "");
+            continued = t.endsWith(esc) && !t.endsWith(esc + esc);
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/from-arg-default-invalid.ts
+function validReference(ref) {
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+var from_arg_default_invalid_default;
+var init_from_arg_default_invalid = __esm({
+  "src/rules/from-arg-default-invalid.ts"() {
+    "use strict";
+    init_instructions();
+    init_expand();
+    init_rule();
+    from_arg_default_invalid_default = defineRule({
+      id: "from-arg-default-invalid",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Global ARG defaults give FROM an empty or invalid image name",
+      peers: { buildkit: ["InvalidDefaultArgInFrom"] },
+      messages: {
+        invalid: {
+          message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        }
+      },
+      docs: {
+        what: "A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.",
+        why: "The Dockerfile only builds when every caller passes the build argument.",
+        bad: "ARG TAG\nFROM alpine:${TAG}",
+        good: "ARG TAG=3.20\nFROM alpine:${TAG}",
+        howToFix: "Add defaults to the global ARGs FROM uses."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) {
+            for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+              const v = kv.valueText === null ? { value: "", known: true } : expandWord(kv.valueText, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+              global.set(kv.key, v.known ? v.value : null);
+            }
+          }
+          if (view.keyword !== "FROM") continue;
+          const image = fromView(view.inst, ctx.dockerfile.escape).image;
+          if (!image || !image.text.includes("$")) continue;
+          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
+          if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
+          const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+          if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
+          const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
+          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/model/suggest.ts
+function distance(a, b) {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(cur + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+function suggestion(name, known2) {
+  let best = "";
+  let bestD = Infinity;
+  for (const k of known2) {
+    const dd = distance(name.toLowerCase(), k.toLowerCase());
+    if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
+      best = k;
+      bestD = dd;
+    }
+  }
+  return best;
+}
+var init_suggest = __esm({
+  "src/model/suggest.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/from-arg-undefined.ts
+function varsIn(text) {
+  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
+}
+var PREDEFINED, from_arg_undefined_default;
+var init_from_arg_undefined = __esm({
+  "src/rules/from-arg-undefined.ts"() {
+    "use strict";
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    from_arg_undefined_default = defineRule({
+      id: "from-arg-undefined",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM uses an ARG not declared before the first FROM",
+      peers: { buildkit: ["UndefinedArgInFrom"] },
+      messages: {
+        undefined: {
+          message: "`FROM` uses `${name}`, but no ARG {name} is declared before the first FROM: FROM only sees global ARGs, so it expands to an empty string{suggest}.",
+          hint: "Declare it above the first FROM: `ARG {name}=<default>`."
+        }
+      },
+      docs: {
+        what: "A variable in a FROM image or `--platform` that is neither a global ARG (declared before the first FROM) nor one BuildKit predefines (`BUILDPLATFORM`, `TARGETARCH`, ...).",
+        why: "An ARG declared inside a stage is not visible to FROM; the image name silently loses that part.",
+        bad: "FROM alpine:3.20 AS base\nARG VERSION=1.27\nFROM nginx:${VERSION}",
+        good: "ARG VERSION=1.27\nFROM nginx:${VERSION}",
+        howToFix: "Move or copy the ARG above the first FROM."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) global.add(kv.key);
+          if (view.keyword !== "FROM") continue;
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const texts = [from.image?.text ?? "", from.platform?.value ?? ""];
+          const seen = /* @__PURE__ */ new Set();
+          for (const name of texts.flatMap(varsIn)) {
+            if (global.has(name) || PREDEFINED.has(name) || seen.has(name)) continue;
+            seen.add(name);
+            const s = suggestion(name, global);
+            ctx.report({ messageId: "undefined", data: { name, suggest: s ? ` (did you mean ${s}?)` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.span.line === view.inst.keywordSpan.line ? from.image?.span ?? view.inst.keywordSpan : view.inst.keywordSpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gem-version-pin.ts
+var gem_version_pin_default;
+var init_gem_version_pin = __esm({
+  "src/rules/gem-version-pin.ts"() {
+    "use strict";
+    init_rule();
+    gem_version_pin_default = defineRule({
+      id: "gem-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`gem install` of a gem without a version",
+      peers: { hadolint: ["DL3028"] },
+      messages: {
+        unpinned: {
+          message: "`gem install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it: `gem install {pkg}:<version>` (or `-v <version>`), or use a Gemfile.lock with `bundle install`."
+        }
+      },
+      docs: {
+        what: "A gem of `gem install` (or `gem i`) without `:version`, when the command has no `-v`/`--version`.",
+        why: "Unpinned gems make builds irreproducible; off in `recommended`.",
+        bad: "FROM ruby:3.3\nRUN gem install bundler",
+        good: "FROM ruby:3.3\nRUN gem install bundler:2.5.22",
+        howToFix: "Write `gem:version`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "gem" || !(cmd.subcommand === "install" || cmd.subcommand === "i")) return;
+          if (cmd.hasFlag("v", "version")) return;
+          const args = cmd.args;
+          for (let i = 0; i < args.length; i++) {
+            const v = args[i]?.value;
+            if (v === "--") break;
+            if (v === null || v === void 0) continue;
+            if (v.startsWith("-")) {
+              if (!v.includes("=")) i++;
+              continue;
+            }
+            if (v === "install" || v === "i" || v.includes(":")) continue;
+            const w = args[i];
+            if (w) ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/go-install-version-pin.ts
+var go_install_version_pin_default;
+var init_go_install_version_pin = __esm({
+  "src/rules/go-install-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    go_install_version_pin_default = defineRule({
+      id: "go-install-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`go install` of a module without a version",
+      peers: { hadolint: ["DL3062"] },
+      messages: {
+        unpinned: {
+          message: "`go {verb} {pkg}` without a version (or with `@latest`): the build fetches whatever the module's newest release is that day.",
+          hint: "Pin it: `{bare}@v1.2.3`."
+        }
+      },
+      docs: {
+        what: "A package of `go install` / `go get`, or the package of `go run`, without `@version` or with `@latest`/`@none`; local paths (`.`, `./cmd/x`) are fine.",
+        why: "Unpinned tools make builds irreproducible; off in `recommended`.",
+        bad: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest",
+        good: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2",
+        howToFix: "Name the version after `@`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "go") return;
+          const words = operands(cmd, ["C", "o", "p", "tags", "ldflags", "gcflags", "mod", "modfile", "overlay", "pkgdir", "toolexec"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "get" && verb !== "run") return;
+          const pkgs = verb === "run" ? words.slice(1, 2) : words.slice(1).filter((w) => w.value !== "tool");
+          for (const w of pkgs) {
+            const pkg = w.value;
+            if (pkg === null || pkg === "." || pkg.startsWith("/") || pkg.startsWith(".")) continue;
+            if (pkg.includes("@") && !/@(latest|none)$/.test(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { verb, pkg, bare: pkg.replace(/@.*$/, "") }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/npm-version-pin.ts
+function pinned(pkg) {
+  if (GIT.test(pkg)) return pkg.includes("#");
+  if (/\.(tar|tar\.gz|tgz)$/.test(pkg) || /^(\/|\.\/|\.\.\/|~\/)/.test(pkg)) return true;
+  const name = pkg.startsWith("@") ? pkg.slice(pkg.indexOf("/") + 1) : pkg;
+  return name.includes("@");
+}
+var GIT, npm_version_pin_default;
+var init_npm_version_pin = __esm({
+  "src/rules/npm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    GIT = /^(git|git\+ssh|git\+http|git\+https):\/\//;
+    npm_version_pin_default = defineRule({
+      id: "npm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`npm install` of a package without a version",
+      peers: { hadolint: ["DL3016"] },
+      messages: {
+        unpinned: {
+          message: "`npm install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it (`{pkg}@<version>`), or install from package.json with `npm ci`."
+        }
+      },
+      docs: {
+        what: "A package of `npm install` (or `npm i`, `npm add`) without `@version`, that is not a tarball, a folder, or a git URL with `#ref`. `npm install` alone (from package.json) is fine.",
+        why: "Unpinned global tools make builds irreproducible; off in `recommended` because many teams accept it for tools.",
+        bad: "FROM node:22\nRUN npm install -g typescript",
+        good: "FROM node:22\nRUN npm install -g typescript@5.6.3",
+        howToFix: "Write `name@version`, or use package.json and `npm ci`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "npm") return;
+          const words = operands(cmd, ["loglevel", "registry", "prefix", "C", "w", "workspace"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "i" && verb !== "add") return;
+          for (const w of words.slice(1)) {
+            const pkg = w.value;
+            if (pkg === null || pinned(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/rpm-version-pin.ts
+function versioned(pkg) {
+  if (pkg.endsWith(".rpm")) return true;
+  const parts = pkg.split("-").slice(1);
+  return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
+}
+var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
+var init_rpm_version_pin = __esm({
+  "src/rules/rpm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
+    VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
+    rpm_version_pin_default = defineRule({
+      id: "rpm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`yum`/`dnf install` of a package without a version",
+      peers: { hadolint: ["DL3033", "DL3041"] },
+      messages: {
+        unpinned: {
+          message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
+        bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
+        good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
+        howToFix: "Write `name-version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
+          const module = cmd.hasArg("module");
+          for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
+            const pkg = w.value;
+            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/yarn-cache-not-cleaned.ts
+var yarn_cache_not_cleaned_default;
+var init_yarn_cache_not_cleaned = __esm({
+  "src/rules/yarn-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    yarn_cache_not_cleaned_default = defineRule({
+      id: "yarn-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yarn install` without `yarn cache clean` after it",
+      peers: { hadolint: ["DL3060"] },
+      messages: {
+        cache: {
+          message: "`yarn install` leaves its package cache in the layer: no `yarn cache clean` follows it in this RUN.",
+          hint: "End the RUN with `&& yarn cache clean`, or use `RUN --mount=type=cache,target=/usr/local/share/.cache/yarn ...`."
+        }
+      },
+      docs: {
+        what: "A RUN of the final image with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.",
+        why: "The yarn cache holds a copy of every package, as large as node_modules itself.",
+        bad: "FROM node:22\nRUN yarn install --frozen-lockfile",
+        good: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        const stages = ctx.model.stages;
+        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
+          const install = cmds[at];
+          if (!install) continue;
+          if (cmds.slice(at + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
+          ctx.report({ messageId: "cache", at: { file: ctx.env.dockerfile.displayPath, span: install.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/yum-cache-not-cleaned.ts
+var TOOLS5, INSTALL2, yum_cache_not_cleaned_default;
+var init_yum_cache_not_cleaned = __esm({
+  "src/rules/yum-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS5 = /* @__PURE__ */ new Set(["yum"]);
+    INSTALL2 = ["install"];
+    yum_cache_not_cleaned_default = defineRule({
+      id: "yum-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yum install` without `yum clean all` in the same RUN",
+      peers: { hadolint: ["DL3032"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `yum clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& yum clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/yum ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `yum` `install` and no `yum clean all` (or `rm -rf /var/cache/yum*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM centos:7\nRUN yum install -y httpd",
+        good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL2.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/yum-missing-yes.ts
+var TOOLS6, VERBS2, yum_missing_yes_default;
+var init_yum_missing_yes = __esm({
+  "src/rules/yum-missing-yes.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
+    VERBS2 = ["install", "groupinstall", "localinstall"];
+    yum_missing_yes_default = defineRule({
+      id: "yum-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yum install` without its non-interactive switch",
+      peers: { hadolint: ["DL3030"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-y`: `{tool} -y {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`yum` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM centos:7\nRUN yum install httpd",
+        good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-cache-not-cleaned.ts
+var TOOLS7, INSTALL3, zypper_cache_not_cleaned_default;
+var init_zypper_cache_not_cleaned = __esm({
+  "src/rules/zypper-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS7 = /* @__PURE__ */ new Set(["zypper"]);
+    INSTALL3 = ["install", "in"];
+    zypper_cache_not_cleaned_default = defineRule({
+      id: "zypper-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper install` without `zypper clean` in the same RUN",
+      peers: { hadolint: ["DL3036"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `zypper clean` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& zypper clean` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/zypp ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `zypper` `install` / `in` and no `zypper clean` (or `rm -rf /var/cache/zypp*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install -y curl",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL3.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/zypper-dist-upgrade.ts
+var zypper_dist_upgrade_default;
+var init_zypper_dist_upgrade = __esm({
+  "src/rules/zypper-dist-upgrade.ts"() {
+    "use strict";
+    init_rule();
+    zypper_dist_upgrade_default = defineRule({
+      id: "zypper-dist-upgrade",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper dist-upgrade` in a build",
+      peers: { hadolint: ["DL3035"] },
+      messages: {
+        dup: {
+          message: "`zypper {verb}` upgrades the whole distribution inside the image: the base image's release changes under it, which the base image's maintainers did not test.",
+          hint: "Use a newer base image tag instead, or `zypper update` for fixes within the release."
+        }
+      },
+      docs: {
+        what: "`zypper dist-upgrade` or `zypper dup`.",
+        why: "A distribution upgrade in a Dockerfile makes the image unpredictable and large.",
+        bad: "FROM opensuse/leap:15.5\nRUN zypper dup -y",
+        good: "FROM opensuse/leap:15.6\nRUN zypper update -y",
+        howToFix: "Move to the newer base image."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "zypper") return;
+          const verb = cmd.args.find((a) => a.value === "dist-upgrade" || a.value === "dup")?.value;
+          if (verb) ctx.report({ messageId: "dup", data: { verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-non-interactive.ts
+var TOOLS8, VERBS3, zypper_non_interactive_default;
+var init_zypper_non_interactive = __esm({
+  "src/rules/zypper-non-interactive.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
+    VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
+    zypper_non_interactive_default = defineRule({
+      id: "zypper-non-interactive",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper install` without its non-interactive switch",
+      peers: { hadolint: ["DL3034"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-n`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-n`: `{tool} -n {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`zypper` with `install` / `in` / `remove` / `rm` / `source-install` / `si` / `patch` and none of `-n`, `--non-interactive`, `-y`, `--no-confirm`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-version-pin.ts
+var zypper_version_pin_default;
+var init_zypper_version_pin = __esm({
+  "src/rules/zypper-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    zypper_version_pin_default = defineRule({
+      id: "zypper-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`zypper install` of a package without a version",
+      peers: { hadolint: ["DL3037"] },
+      messages: {
+        unpinned: {
+          message: "`zypper install {pkg}` without a version: the build installs whatever the repository has that day.",
+          hint: "Pin it as `{pkg}=<version>` (or `>=`, `<`), or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package of `zypper install`/`in` without `=`, `<` or `>`, that is not an `.rpm` file.",
+        why: "Unpinned packages make builds irreproducible, which pins trade for breakage when versions disappear; off in `recommended`.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl=8.6.0 && zypper clean",
+        howToFix: "Write `name=version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "zypper" || !cmd.hasArg("install", "in")) return;
+          for (const w of operands(cmd, ["r", "repo", "t", "type", "from"], ["install", "in"])) {
+            const pkg = w.value;
+            if (pkg === null || /[=<>]/.test(pkg) || pkg.endsWith(".rpm")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -10712,6 +13169,56 @@ var init_rules = __esm({
     init_pip_no_cache_dir();
     init_cd_in_run();
     init_pointless_command();
+    init_add_instead_of_copy();
+    init_consecutive_run();
+    init_copy_from_own_stage();
+    init_copy_from_unknown_stage();
+    init_copy_multiple_sources_slash();
+    init_copy_relative_without_workdir();
+    init_copy_whole_filesystem();
+    init_duplicate_stage_name();
+    init_env_self_reference();
+    init_expose_port();
+    init_from_platform_constant();
+    init_redundant_target_platform();
+    init_instruction_before_from();
+    init_instruction_casing();
+    init_json_args();
+    init_label_key_invalid();
+    init_latest_tag();
+    init_legacy_key_value();
+    init_ln_bin_sh();
+    init_maintainer_deprecated();
+    init_multiple_cmd();
+    init_multiple_entrypoint();
+    init_multiple_healthcheck();
+    init_onbuild_forbidden_trigger();
+    init_pipefail();
+    init_reserved_stage_name();
+    init_secret_in_arg_or_env();
+    init_stage_name_casing();
+    init_untagged_image();
+    init_user_not_numeric();
+    init_useradd_without_no_log_init();
+    init_wget_and_curl();
+    init_wget_without_progress();
+    init_workdir_relative();
+    init_dnf_cache_not_cleaned();
+    init_dnf_missing_yes();
+    init_empty_continuation();
+    init_from_arg_default_invalid();
+    init_from_arg_undefined();
+    init_gem_version_pin();
+    init_go_install_version_pin();
+    init_npm_version_pin();
+    init_rpm_version_pin();
+    init_yarn_cache_not_cleaned();
+    init_yum_cache_not_cleaned();
+    init_yum_missing_yes();
+    init_zypper_cache_not_cleaned();
+    init_zypper_dist_upgrade();
+    init_zypper_non_interactive();
+    init_zypper_version_pin();
     init_input_error();
     init_syntax_error();
     init_suppression();
@@ -10743,7 +13250,57 @@ var init_rules = __esm({
       pip_version_pin_default,
       pip_no_cache_dir_default,
       cd_in_run_default,
-      pointless_command_default
+      pointless_command_default,
+      add_instead_of_copy_default,
+      consecutive_run_default,
+      copy_from_own_stage_default,
+      copy_from_unknown_stage_default,
+      copy_multiple_sources_slash_default,
+      copy_relative_without_workdir_default,
+      copy_whole_filesystem_default,
+      duplicate_stage_name_default,
+      env_self_reference_default,
+      expose_port_default,
+      from_platform_constant_default,
+      redundant_target_platform_default,
+      instruction_before_from_default,
+      instruction_casing_default,
+      json_args_default,
+      label_key_invalid_default,
+      latest_tag_default,
+      legacy_key_value_default,
+      ln_bin_sh_default,
+      maintainer_deprecated_default,
+      multiple_cmd_default,
+      multiple_entrypoint_default,
+      multiple_healthcheck_default,
+      onbuild_forbidden_trigger_default,
+      pipefail_default,
+      reserved_stage_name_default,
+      secret_in_arg_or_env_default,
+      stage_name_casing_default,
+      untagged_image_default,
+      user_not_numeric_default,
+      useradd_without_no_log_init_default,
+      wget_and_curl_default,
+      wget_without_progress_default,
+      workdir_relative_default,
+      dnf_cache_not_cleaned_default,
+      dnf_missing_yes_default,
+      empty_continuation_default,
+      from_arg_default_invalid_default,
+      from_arg_undefined_default,
+      gem_version_pin_default,
+      go_install_version_pin_default,
+      npm_version_pin_default,
+      rpm_version_pin_default,
+      yarn_cache_not_cleaned_default,
+      yum_cache_not_cleaned_default,
+      yum_missing_yes_default,
+      zypper_cache_not_cleaned_default,
+      zypper_dist_upgrade_default,
+      zypper_non_interactive_default,
+      zypper_version_pin_default
     ];
     DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
     DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
@@ -22617,7 +25174,7 @@ async function lintSource(file, input2, options, jail) {
 }
 async function runRules(rules, base, options, findings) {
   for (const rule of rules) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
+    const severity = options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
     if (severity === "off") continue;
     const ctx = {
       ...base,

@@ -31,8 +31,10 @@ export interface LintOptions {
   context?: string;
   /** `--target`: lint this stage instead of the last one. */
   target?: string;
-  /** Severity per rule id; `off` disables it. */
+  /** Severity per rule id; `off` disables it. A rule not named here is on when its preset is. */
   severities?: Record<string, Severity | 'off'>;
+  /** `recommended` (default): the rules right nearly every time; `all`: every rule. */
+  preset?: 'recommended' | 'all';
   /** Options per rule id, laid over the rule's defaults. */
   ruleOptions?: Record<string, Record<string, unknown>>;
   shell?: ShellService;
@@ -330,7 +332,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
 
 async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[]): Promise<void> {
   for (const rule of rules) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
+    const severity = options.severities?.[rule.id] ?? (rule.recommended || options.preset === 'all' ? rule.severity : 'off');
     if (severity === 'off') continue;
     const ctx: RuleContext<Messages, unknown> = {
       ...base,

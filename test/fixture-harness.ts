@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lintFile } from '../src/engine.js';
-import type { Finding } from '../src/findings.js';
+import type { Finding, Severity } from '../src/findings.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { ComposeIndex } from '../src/compose.js';
+import { RULES } from '../src/rules/index.js';
 
 export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
 
@@ -39,8 +40,14 @@ export function fixtureCases(): FixtureCase[] {
 
 const shell = new ShellService();
 
+/** A case of `fixtures/<rule>/` runs with only that rule on; a scenario runs every rule. */
+export function fixtureSeverities(c: Pick<FixtureCase, 'rule' | 'kind'>): Record<string, Severity | 'off'> {
+  if (c.kind === 'scenario') return {};
+  return Object.fromEntries(RULES.map((r) => [r.id, r.id === c.rule ? r.severity : ('off' as const)]));
+}
+
 export async function lintCase(c: FixtureCase): Promise<Finding[]> {
-  return lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell, compose: new ComposeIndex(c.dir) });
+  return lintFile({ path: path.join(c.dir, 'Dockerfile') }, { cwd: c.dir, shell, compose: new ComposeIndex(c.dir), severities: fixtureSeverities(c) });
 }
 
 export function findingLine(f: Finding): string {

@@ -48,6 +48,8 @@ export interface RunCommands {
   commands: readonly CommandView[];
   /** The body did not parse in its dialect: no commands are known. */
   syntaxError: { span: Span; message: string } | null;
+  /** The pipes of the RUN's own script (not of `sh -c` strings). */
+  pipes: readonly { span: Span; text: string }[];
 }
 
 /** The views of a Dockerfile; RUN commands are parsed on the first request and kept. */
@@ -134,7 +136,7 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
   if (form.kind === 'exec') {
     const { words, scripts } = execFormWords(form.text, form.argv);
     collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
-    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+    return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
   }
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? '/bin/sh');
@@ -144,10 +146,10 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
     const prog = shebang[1] ?? '';
     dialect = shellDialect(prog.endsWith('/env') ? (shebang[2] ?? '') : prog);
   }
-  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : (collector.syntaxErrors[0] ?? null);
-  return { form, dialect, commands: collector.commands, syntaxError: err };
+  return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
 }
 
 // ---------------------------------------------------------------------------------------------

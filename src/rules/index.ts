@@ -28,6 +28,56 @@ import pipVersionPin from './pip-version-pin.js';
 import pipNoCacheDir from './pip-no-cache-dir.js';
 import cdInRun from './cd-in-run.js';
 import pointlessCommand from './pointless-command.js';
+import addInsteadOfCopy from './add-instead-of-copy.js';
+import consecutiveRun from './consecutive-run.js';
+import copyFromOwnStage from './copy-from-own-stage.js';
+import copyFromUnknownStage from './copy-from-unknown-stage.js';
+import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
+import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
+import copyWholeFilesystem from './copy-whole-filesystem.js';
+import duplicateStageName from './duplicate-stage-name.js';
+import envSelfReference from './env-self-reference.js';
+import exposePort from './expose-port.js';
+import fromPlatformConstant from './from-platform-constant.js';
+import redundantTargetPlatform from './redundant-target-platform.js';
+import instructionBeforeFrom from './instruction-before-from.js';
+import instructionCasing from './instruction-casing.js';
+import jsonArgs from './json-args.js';
+import labelKeyInvalid from './label-key-invalid.js';
+import latestTag from './latest-tag.js';
+import legacyKeyValue from './legacy-key-value.js';
+import lnBinSh from './ln-bin-sh.js';
+import maintainerDeprecated from './maintainer-deprecated.js';
+import multipleCmd from './multiple-cmd.js';
+import multipleEntrypoint from './multiple-entrypoint.js';
+import multipleHealthcheck from './multiple-healthcheck.js';
+import onbuildForbiddenTrigger from './onbuild-forbidden-trigger.js';
+import pipefail from './pipefail.js';
+import reservedStageName from './reserved-stage-name.js';
+import secretInArgOrEnv from './secret-in-arg-or-env.js';
+import stageNameCasing from './stage-name-casing.js';
+import untaggedImage from './untagged-image.js';
+import userNotNumeric from './user-not-numeric.js';
+import useraddWithoutNoLogInit from './useradd-without-no-log-init.js';
+import wgetAndCurl from './wget-and-curl.js';
+import wgetWithoutProgress from './wget-without-progress.js';
+import workdirRelative from './workdir-relative.js';
+import dnfCacheNotCleaned from './dnf-cache-not-cleaned.js';
+import dnfMissingYes from './dnf-missing-yes.js';
+import emptyContinuation from './empty-continuation.js';
+import fromArgDefaultInvalid from './from-arg-default-invalid.js';
+import fromArgUndefined from './from-arg-undefined.js';
+import gemVersionPin from './gem-version-pin.js';
+import goInstallVersionPin from './go-install-version-pin.js';
+import npmVersionPin from './npm-version-pin.js';
+import rpmVersionPin from './rpm-version-pin.js';
+import yarnCacheNotCleaned from './yarn-cache-not-cleaned.js';
+import yumCacheNotCleaned from './yum-cache-not-cleaned.js';
+import yumMissingYes from './yum-missing-yes.js';
+import zypperCacheNotCleaned from './zypper-cache-not-cleaned.js';
+import zypperDistUpgrade from './zypper-dist-upgrade.js';
+import zypperNonInteractive from './zypper-non-interactive.js';
+import zypperVersionPin from './zypper-version-pin.js';
 import inputError from './input-error.js';
 import syntaxError from './syntax-error.js';
 import suppression from './suppression.js';
@@ -61,6 +111,56 @@ export const RULES: readonly Rule[] = [
   pipNoCacheDir,
   cdInRun,
   pointlessCommand,
+  addInsteadOfCopy,
+  consecutiveRun,
+  copyFromOwnStage,
+  copyFromUnknownStage,
+  copyMultipleSourcesSlash,
+  copyRelativeWithoutWorkdir,
+  copyWholeFilesystem,
+  duplicateStageName,
+  envSelfReference,
+  exposePort,
+  fromPlatformConstant,
+  redundantTargetPlatform,
+  instructionBeforeFrom,
+  instructionCasing,
+  jsonArgs,
+  labelKeyInvalid,
+  latestTag,
+  legacyKeyValue,
+  lnBinSh,
+  maintainerDeprecated,
+  multipleCmd,
+  multipleEntrypoint,
+  multipleHealthcheck,
+  onbuildForbiddenTrigger,
+  pipefail,
+  reservedStageName,
+  secretInArgOrEnv,
+  stageNameCasing,
+  untaggedImage,
+  userNotNumeric,
+  useraddWithoutNoLogInit,
+  wgetAndCurl,
+  wgetWithoutProgress,
+  workdirRelative,
+  dnfCacheNotCleaned,
+  dnfMissingYes,
+  emptyContinuation,
+  fromArgDefaultInvalid,
+  fromArgUndefined,
+  gemVersionPin,
+  goInstallVersionPin,
+  npmVersionPin,
+  rpmVersionPin,
+  yarnCacheNotCleaned,
+  yumCacheNotCleaned,
+  yumMissingYes,
+  zypperCacheNotCleaned,
+  zypperDistUpgrade,
+  zypperNonInteractive,
+  zypperVersionPin,
 ];
 
 /** Findings that are not rules: the input could not be read or parsed, a suppression is wrong. */

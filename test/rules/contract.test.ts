@@ -3,7 +3,7 @@
  * The `@ts-expect-error` lines are the compile-time half: `npm run typecheck` fails if any of
  * them stops being an error.
  */
-import { CATEGORIES, defineRule, fillMessage, type RuleContext } from '../../src/rules/rule.js';
+import { CATEGORIES, defineRule, fillMessage, peersOf, type RuleContext } from '../../src/rules/rule.js';
 import { DIAGNOSTICS, peerSuppressions, RULES } from '../../src/rules/index.js';
 
 const messages = {
@@ -69,7 +69,13 @@ describe('metadata', () => {
   });
 
   test('the hadolint and BuildKit suppression tables come from peers', () => {
-    expect(peerSuppressions('hadolint')).toEqual({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3025: ['shell-form-pid1', 'invalid-exec-form'] });
-    expect(peerSuppressions('buildkit')).toEqual({ JSONArgsRecommended: ['shell-form-pid1', 'invalid-exec-form'] });
+    const hadolint = peerSuppressions('hadolint');
+    const buildkit = peerSuppressions('buildkit');
+    expect(hadolint).toMatchObject({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3008: ['apt-get-version-pin'], DL3025: ['shell-form-pid1', 'invalid-exec-form', 'json-args'] });
+    expect(buildkit).toMatchObject({ JSONArgsRecommended: ['shell-form-pid1', 'invalid-exec-form', 'json-args'], MultipleInstructionsDisallowed: ['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck'] });
+    // Every code maps to rules that exist, and every peer code of every rule is in the table.
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const table of [hadolint, buildkit]) for (const list of Object.values(table)) for (const id of list) expect(ids.has(id)).toBe(true);
+    for (const r of RULES) for (const p of peersOf(r, 'hadolint')) if (p.suppresses !== false) expect(hadolint[p.code]).toContain(r.id);
   });
 });
