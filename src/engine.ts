@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
+import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Related, type Severity } from './findings.js';
+import { BOM_START, type Fix } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
@@ -40,11 +41,16 @@ export interface LintOptions {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
   /** Files larger than this are not read (`maxFileSize`, `--max-file-size`); default 4 MB. */
   maxFileBytes?: number;
+  /** Contents to read instead of the disk's (real path -> bytes): files fixed but not yet written. */
+  overlay?: ReadonlyMap<string, Buffer>;
+  /** Receives the real path of every file read (what a fix may edit). */
+  filesRead?: Set<string>;
 }
 
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
   path: string;
+  /** The content, when it is not read from the disk: stdin, or an editor's unsaved buffer of `path`. */
   text?: string;
 }
 
@@ -89,9 +95,9 @@ function firstBadUtf8Line(bytes: Buffer): number {
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
   const read = readInput(input, options);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options))];
+    return [...notes, ...(await lintSource(file, input, options, texts))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -120,6 +126,7 @@ async function prepare(
   input: LintInput,
   options: LintOptions,
   findings: Finding[],
+  texts: FileTexts = new FileTexts(),
 ): Promise<Prepared | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
@@ -156,9 +163,14 @@ async function prepare(
     ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
-      const bytes = context.readBytes(rel);
+      const real = context.realPath(rel);
+      const bytes = (real !== null ? options.overlay?.get(real) : undefined) ?? context.readBytes(rel);
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     },
   };
@@ -170,11 +182,12 @@ async function prepare(
  * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
  * read; or the findings that say why it cannot be.
  */
-function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[] } | Finding[] {
+function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[]; texts: FileTexts } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
   const notes: Finding[] = [];
   let text = input.text;
+  let real: string | null = input.path === '-' ? null : realOrResolved(input.path);
   if (text === undefined) {
     let bytes: Buffer;
     try {
@@ -182,7 +195,8 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
       if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
       const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
       if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
-      bytes = fs.readFileSync(input.path);
+      real = fs.realpathSync.native(input.path);
+      bytes = options.overlay?.get(real) ?? fs.readFileSync(input.path);
     } catch (e) {
       return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
@@ -198,22 +212,62 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
   }
   // BuildKit ignores a byte order mark at the start of a Dockerfile.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (real !== null) {
+    options.filesRead?.add(real);
+    texts.add(real, shown, text);
+  }
+  return { file: new SourceFile(shown, text), notes, texts };
+}
+
+/**
+ * The texts of the files one lint read (after a byte order mark), by real path and by display
+ * path: a fix may edit only these, and its edits get their lines and columns from them.
+ */
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+export class FileTexts {
+  private readonly byPath = new Map<string, SourceFile>();
+  private readonly realOf = new Map<string, string>();
+
+  add(real: string, shown: string, text: string): void {
+    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+    this.realOf.set(shown, real);
+  }
+
+  /** The real path and text of a file named by its real, absolute or display path. */
+  lookup(file: string): SourceFile | null {
+    const direct = this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? '');
+    if (direct) return direct;
+    if (!path.isAbsolute(file)) return null;
+    try {
+      return this.byPath.get(fs.realpathSync.native(file)) ?? null;
+    } catch {
+      return null;
+    }
+  }
 }
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
 export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
   const read = readInput(input, options);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
+  const prepared = await prepare(file, input, options, findings, texts);
   return prepared ?? findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, texts: FileTexts): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
+  const prepared = await prepare(file, input, options, findings, texts);
   if (!prepared) return findings;
   const { ast, model, stage, env, shell, launch } = prepared;
   for (const unit of launch.scripts) {
@@ -259,7 +313,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       env,
       parseInline,
       runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r)),
+      report: (r) => findings.push(toFinding(rule, severity, r, texts)),
     };
     try {
       await rule.check(ctx);
@@ -287,10 +341,28 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
 
 const KNOWN_IDS = new Set<string>([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
 
-function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+function toFinding(rule: Rule, severity: Severity, r: Report, texts: FileTexts): Finding {
   const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? '' });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
+  return finding;
+}
+
+/**
+ * A rule's fix with real paths and the span of each edit; null when an edit names a file this
+ * lint did not read (a fix may only touch what the run read) or lies outside its text.
+ */
+function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
+  const edits: FindingEdit[] = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -115,6 +115,11 @@ export class ContextFs {
     return null;
   }
 
+  /** The real path of a context file (links followed), or null when it is absent or outside. */
+  realPath(rel: string): string | null {
+    return this.resolveInside(rel);
+  }
+
   readText(rel: string): string {
     const abs = this.resolveInside(rel);
     if (!abs) throw new Error(`${rel} is outside the build context`);

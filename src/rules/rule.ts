@@ -2,7 +2,7 @@
  * The shape of a rule: metadata and documentation beside the check. A rule is a short function
  * over the image model; it never parses anything itself.
  */
-import type { Finding, Severity } from '../findings.js';
+import type { Finding, Fix, Severity } from '../findings.js';
 import type { DockerfileAst } from '../parsers/dockerfile.js';
 import type { Span } from '../parsers/source.js';
 import type { ImageModel, Stage } from '../model/image.js';
@@ -41,6 +41,8 @@ export interface Report {
   chain?: Evidence[];
   /** Label of the finding's own place in the chain (`gosu redis ...`). */
   label?: string;
+  /** The fix, as edits in file offsets (the file: its absolute path, or the path it is shown as). */
+  fix?: Fix;
 }
 
 export interface RuleContext {
