@@ -90,7 +90,7 @@ function formatPairs(argv: string[]): { format: string; output: string | null }[
   return pairs;
 }
 
-/** `dockerlint explain [Dockerfile] [--target NAME] [--format text|json]`. */
+/** `dockerlint explain [Dockerfile] [--target NAME] [--format text|json|mermaid]`. */
 async function explain(argv: string[], io: CliIo): Promise<number> {
   let failure: string | null = null;
   let helpText = '';
@@ -101,7 +101,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .positional('dockerfile', { type: 'string', default: 'Dockerfile' })
     .option('target', { type: 'string', describe: 'explain this build stage instead of the last one' })
     .option('context', { type: 'string', describe: "build context folder (default: the Dockerfile's folder)" })
-    .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -131,7 +131,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const explanation = explainLaunch(prepared.launch);
-  io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
+  if (args.format === 'mermaid') io.stdout((await import('./reporters/mermaid.js')).formatMermaid(explanation));
+  else io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
   return 0;
 }
 

@@ -12,10 +12,11 @@ import { BOM_START, type Fix } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
-import { inlineUnit, resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { DockerfileView } from './model/instructions.js';
 import { ShellService } from './model/shell-service.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
-import { SourceFile, type MappedText, type Span } from './parsers/source.js';
+import { SourceFile, type Span } from './parsers/source.js';
 import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
@@ -115,11 +116,22 @@ export interface Prepared {
   env: LaunchEnv;
   shell: ShellService;
   launch: Launch;
+  view: DockerfileView;
+}
+
+/** A Dockerfile without FROM (a fragment): only the instruction-level rules run on it. */
+interface Fragment {
+  fragment: true;
+  ast: DockerfileAst;
+  model: ImageModel;
+  env: LaunchEnv;
+  view: DockerfileView;
 }
 
 /**
  * Reads, parses and models one Dockerfile and follows its entrypoint. Returns the findings that
- * stop the work (empty file, no FROM, unknown --target) instead when there are any.
+ * stop the work (empty file, unknown --target) instead when there are any; a file without FROM
+ * gets its error and comes back as a fragment.
  */
 async function prepare(
   file: SourceFile,
@@ -127,7 +139,7 @@ async function prepare(
   options: LintOptions,
   findings: Finding[],
   texts: FileTexts = new FileTexts(),
-): Promise<Prepared | null> {
+): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -135,15 +147,8 @@ async function prepare(
     return null;
   }
   const model = buildImageModel(ast);
-  if (model.stages.length === 0) {
-    const first = ast.instructions[0];
-    findings.push(
-      spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
-    );
-    return null;
-  }
-  const stage = targetStage(model, options.target);
-  if (!stage) {
+  const stage = model.stages.length === 0 ? null : targetStage(model, options.target);
+  if (model.stages.length > 0 && !stage) {
     findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
     return null;
   }
@@ -174,8 +179,16 @@ async function prepare(
       return decoded.text;
     },
   };
+  const view = new DockerfileView(ast, model, shell);
+  if (!stage) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
+    );
+    return { fragment: true, ast, model, env, view };
+  }
   const launch = await resolveLaunch(stage, env, model.stages.length);
-  return { file, ast, model, stage, env, shell, launch };
+  return { file, ast, model, stage, env, shell, launch, view };
 }
 
 /**
@@ -262,14 +275,20 @@ export async function launchOf(input: LintInput, options: LintOptions): Promise<
   const { file, texts } = read;
   const findings: Finding[] = [];
   const prepared = await prepare(file, input, options, findings, texts);
-  return prepared ?? findings;
+  return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
 async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, texts: FileTexts): Promise<Finding[]> {
   const findings: Finding[] = [];
   const prepared = await prepare(file, input, options, findings, texts);
   if (!prepared) return findings;
-  const { ast, model, stage, env, shell, launch } = prepared;
+  if ('fragment' in prepared) {
+    const { ast, model, env, view } = prepared;
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
+    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts);
+    return finish(findings, file, ast, [], options);
+  }
+  const { ast, model, stage, env, launch, view } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
@@ -289,7 +308,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   // Steps dockerlint cannot follow are said once, as information: the checks that needed them
   // were skipped. (A script that is certainly missing is entrypoint-not-found's finding.)
   let runFacts: Promise<RunFacts> | null = null;
-  const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, shell));
+  const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, view));
   for (const step of launch.steps) {
     if (step.kind !== 'unknown') continue;
     if (step.missing !== undefined && (await isCertainlyMissing(step.missing, stage, await facts()))) continue;
@@ -298,35 +317,30 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     );
   }
 
-  // RUN texts and shell-form strings: the same parse-and-analyse as every other script.
-  const parseInline = (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> =>
-    inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: 'RUN' }, env);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts);
+  return finish(findings, file, ast, launch.scripts, options);
+}
 
-  for (const rule of RULES) {
+async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'>, options: LintOptions, findings: Finding[], texts: FileTexts): Promise<void> {
+  for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === 'off') continue;
-    const ctx: RuleContext = {
-      dockerfile: ast,
-      model,
-      stage,
-      launch,
-      env,
-      parseInline,
-      runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r, texts)),
-    };
+    const ctx: RuleContext = { ...base, report: (r) => findings.push(toFinding(rule, severity, r, texts)) };
     try {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
+        spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
       );
     }
   }
-  // Suppression comments of the Dockerfile and of the scripts it starts.
+}
+
+/** Suppression comments of the Dockerfile and of the scripts it starts, then dedupe and order. */
+function finish(findings: Finding[], file: SourceFile, ast: DockerfileAst, scripts: readonly ScriptUnit[], options: LintOptions): Finding[] {
   const byFile = new Map<string, FileSuppressions>();
   byFile.set(file.displayPath, dockerfileSuppressions(ast));
-  for (const unit of launch.scripts) {
+  for (const unit of scripts) {
     if (unit.kind === 'file' && unit.ast) {
       byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
     }

@@ -28,13 +28,14 @@ import type {
 import type { Finding, Related, Severity } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { DIAGNOSTIC_IDS } from '../rules/index.js';
+import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://github.com/dockerlint/dockerlint';
+export const INFORMATION_URI = REPOSITORY_URL;
 export const FINGERPRINT_KEY = 'dockerlint/v1';
 
 export function helpUri(id: string): string {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
+  return ruleDocUrl(id);
 }
 
 type Level = ReportingConfiguration.level;

@@ -6,8 +6,8 @@ import type { Finding, Fix, Severity } from '../findings.js';
 import type { DockerfileAst } from '../parsers/dockerfile.js';
 import type { Span } from '../parsers/source.js';
 import type { ImageModel, Stage } from '../model/image.js';
-import type { Evidence, Launch, LaunchEnv, ScriptUnit } from '../model/launch.js';
-import type { MappedText } from '../parsers/source.js';
+import type { Evidence, Launch, LaunchEnv } from '../model/launch.js';
+import type { DockerfileView } from '../model/instructions.js';
 import type { RunFacts } from '../model/run-facts.js';
 
 export interface RuleDocs {
@@ -31,6 +31,11 @@ export interface RuleMeta {
   severity: Severity;
   title: string;
   docs: RuleDocs;
+  /**
+   * `instructions`: reads only the Dockerfile's instructions, so it also lints a Dockerfile
+   * without FROM (a fragment); default `image`: needs the stage and its launch.
+   */
+  scope?: 'image' | 'instructions';
 }
 
 export interface Report {
@@ -53,8 +58,8 @@ export interface RuleContext {
   /** What runs at container start; null when there is no stage. */
   launch: Launch | null;
   env: LaunchEnv;
-  /** Parses shell text from the Dockerfile (RUN, shell-form strings) as a script. */
-  parseInline(text: MappedText, interpreter?: string): Promise<ScriptUnit>;
+  /** Typed views of the instructions (ONBUILD unwrapped) and each RUN's commands, parsed once. */
+  view: DockerfileView;
   /** What the RUN instructions of the stage do (chmod, installs, symlinks), parsed on first use. */
   runFacts(): Promise<RunFacts>;
   report(r: Report): void;

@@ -245,7 +245,7 @@ describe('su / sudo to gosu', () => {
       const r = parser.parse(t, 'posix');
       return r.ok ? r.file : null;
     };
-    const fix = gosuFix(unit, c, p.stage, await collectRunFacts(p.stage, shell), p.file, parse);
+    const fix = gosuFix(unit, c, p.stage, await collectRunFacts(p.stage, p.view), p.file, parse);
     return { fix, files: fix ? applied(fix) : null };
   }
 

@@ -121,7 +121,7 @@ describe('formatSarif', () => {
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe('dockerlint');
     expect(driver.version).toBe('1.2.3');
-    expect(driver.informationUri).toBe('https://github.com/dockerlint/dockerlint');
+    expect(driver.informationUri).toBe('https://github.com/dockerlint-pid1/dockerlint');
     const ids = driver.rules!.map((r) => r.id);
     expect(ids).toEqual([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
     const rootProcess = RULES.find((r) => r.id === 'root-process')!;
@@ -129,7 +129,7 @@ describe('formatSarif', () => {
     expect(d.name).toBe('RootProcess');
     expect(d.shortDescription).toEqual({ text: rootProcess.title });
     expect(d.fullDescription).toEqual({ text: rootProcess.docs.what });
-    expect(d.helpUri).toBe('https://github.com/dockerlint/dockerlint/blob/main/docs/rules/root-process.md');
+    expect(d.helpUri).toBe('https://github.com/dockerlint-pid1/dockerlint/blob/main/docs/rules/root-process.md');
     expect(d.helpUri).toBe(helpUri('root-process'));
     expect(d.help!.text).toContain(rootProcess.docs.why);
     expect(d.help!.text).toContain(rootProcess.docs.fix);
