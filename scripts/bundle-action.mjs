@@ -32,6 +32,7 @@ import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { noPackageJsonLookup } from './esbuild-no-pkgup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
@@ -192,7 +193,7 @@ export async function bundleAction(outDir) {
       loader: 'ts',
     },
     outfile: path.join(outDir, 'index.js'),
-    plugins: [wasmNextToBundle, lazyPackagesBeside, bundleLocalRequires(/[\\/]src[\\/].*\.ts$/)],
+    plugins: [wasmNextToBundle, lazyPackagesBeside, bundleLocalRequires(/[\\/]src[\\/].*\.ts$/), noPackageJsonLookup],
   });
   checkImports(main.metafile, LAZY_PACKAGES.map((p) => `./${fileOf(p)}`));
 

@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { noPackageJsonLookup } from './esbuild-no-pkgup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_FILES = ['shparse.wasm', 'wasm_exec.cjs'];
@@ -65,7 +66,7 @@ await build({
   banner: { js: "const __dockerlintBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'error',
-  plugins: [wasmBesideDist],
+  plugins: [wasmBesideDist, noPackageJsonLookup],
 });
 
 // The id line bin/dockerlint.cjs pairs the cache with (a hash of the bundle).

@@ -10,12 +10,13 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
-import { DEFAULT_MAX_FILE_BYTES, parseSize } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize } from './config/schema.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
-import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
+import { displayPath, lintFile, type LintInput, type LintOptions } from './engine.js';
+import { compareFindings, SEVERITY_RANK, spanFinding, type Finding, type Severity } from './findings.js';
+import { Jail, repositoryRoot } from './fs/jail.js';
 import { ShellService } from './model/shell-service.js';
 import { escapeControl } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
@@ -101,6 +102,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .positional('dockerfile', { type: 'string', default: 'Dockerfile' })
     .option('target', { type: 'string', describe: 'explain this build stage instead of the last one' })
     .option('context', { type: 'string', describe: "build context folder (default: the Dockerfile's folder)" })
+    .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)' })
     .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     .strictOptions()
     .exitProcess(false)
@@ -122,7 +124,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
   const prepared = await launchOf(input, {
     cwd: io.cwd,
-    compose: new ComposeIndex(io.cwd),
+    compose: new ComposeIndex(),
+    ...(args.root ? { root: path.resolve(io.cwd, String(args.root)) } : {}),
     ...(args.context ? { context: String(args.context) } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
@@ -155,6 +158,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('format', { alias: 'f', type: 'string', describe: `output format: ${FORMATS.join(', ')} (repeatable, paired with --output-file)` })
     .option('output-file', { alias: 'o', type: 'string', describe: 'write the matching --format to this file instead of stdout' })
     .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
+    .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of each linted path, or the path itself)' })
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (repeatable)' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
@@ -201,19 +205,35 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const printConfigFor = args['print-config'] as string | undefined;
   const firstPath = printConfigFor ?? given.find((g) => g !== '-') ?? '.';
   const startDir = configStartDir(path.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== undefined ? path.resolve(io.cwd, String(args.root)) : null;
+  const sizeGiven = args['max-file-size'] as string | undefined;
   const { loadConfig, configMatchers } = await import('./config/load.js');
-  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined);
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined, {
+    jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== undefined ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES }),
+  });
+  // A broken configuration is one error finding: everything else is still linted (with the
+  // defaults) and printed in the format asked for.
+  const configProblems: Finding[] = [];
   if ('error' in loaded) {
     const e = loaded.error;
-    io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
-    return 2;
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    configProblems.push(
+      spanFinding('input-error', 'error', e.file ? displayPath(path.resolve(startDir, e.file), io.cwd) : '.', { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ''}${e.message}; the configuration was not used (defaults apply)`),
+    );
+    if (printConfigFor !== undefined) {
+      io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+      return 2;
+    }
   }
-  const config = loaded.config;
+  const config = 'error' in loaded ? defaultConfig() : loaded.config;
+  const configFile = 'error' in loaded ? null : loaded.file;
+  const configLines = 'error' in loaded ? {} : (loaded.lines ?? {});
   if (printConfigFor !== undefined) {
-    io.stdout(`${JSON.stringify({ file: loaded.file ? path.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ file: configFile ? path.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}\n`);
     return 0;
   }
-  const matchers = configMatchers(config, loaded.file, io.cwd);
+  const matchers = configMatchers(config, configFile, io.cwd, configLines);
 
   const pairs = formatPairs(argv);
   if (pairs.length === 0 && config.format) pairs.push({ format: config.format, output: null });
@@ -225,7 +245,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
   const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])) };
   const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
-  const sizeArg = args['max-file-size'] as string | undefined;
+  const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== undefined ? parseSize(sizeArg) : config.maxFileSize !== undefined ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
 
@@ -239,33 +259,42 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const paths = fromStdin ? ['-', ...onDisk] : onDisk;
   const inputs: LintInput[] = [];
   let inputProblems = 0;
-  if (fromStdin) inputs.push({ path: '-', text: await io.readStdin() });
-  const found = onDisk.length > 0 ? discover(onDisk, io.cwd) : { files: [], problems: [] };
+  if (fromStdin) inputs.push({ path: '-', text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
+  const found = onDisk.length > 0 ? discover(onDisk, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
+  const findings: Finding[] = [...configProblems];
   for (const p of found.problems) {
-    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${p.message}\n`);
+    if (p.severity === 'warning') {
+      findings.push(spanFinding('input-error', 'warning', p.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, p.message));
+      continue;
+    }
+    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}\n`);
     inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path.resolve(io.cwd, p)));
-  const setup = (): WorkerSetup => ({
+  // `ignore` globs apply to what folder walks find; a file named on the command line is linted.
+  for (const f of found.files) {
+    const root = found.roots.get(f);
+    if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
+  }
+  if (inputs.length === 0 && found.problems.length === 0) {
+    io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
+  }
+
+  const setup: WorkerSetup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args['report-unused-suppressions'],
     target: args.target ? String(args.target) : null,
     context: args.context ? path.resolve(io.cwd, String(args.context)) : null,
     config,
-    configFile: loaded.file,
+    configFile,
+    configLines,
     maxFileBytes,
-  });
-  // `ignore` globs apply to what folder walks find; a file named on the command line is linted.
-  for (const f of found.files) if (named.has(f) || !matchers.isIgnored(f)) inputs.push({ path: f });
-  if (inputs.length === 0 && found.problems.length === 0) {
-    io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
-  }
-
+  };
   const dryRun = !!args['fix-dry-run'];
   if (args.fix || dryRun) {
     if (fromStdin) throw new UsageError('--fix and --fix-dry-run work on files, not on standard input');
-    return fixCommand(io, inputs, setup(), matchers, {
+    return fixCommand(io, inputs, setup, matchers, findings, {
       dryRun,
       unsafe: !!args['unsafe-fixes'],
       rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).map((id) => known(id.trim(), '--fix-rule'))),
@@ -278,15 +307,14 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   }
   if (args['unsafe-fixes'] || args['fix-rule'] !== undefined) throw new UsageError('--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run');
 
-  const findings: Finding[] = [];
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const lintHere = linter(setup(), matchers);
+  const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
     const onDisk = inputs.filter((i) => i.path !== '-');
     const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
-    findings.push(...(await lintInWorkers(workerEntry(), setup(), onDisk, workers, lintHere, show)));
+    findings.push(...(await lintInWorkers(workerEntry(), setup, onDisk, workers, lintHere, show)));
   }
   for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
     progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
@@ -391,11 +419,12 @@ async function listRules(json: boolean): Promise<string> {
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */
-function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra?: Pick<LintOptions, 'overlay' | 'filesRead'>) => Promise<Finding[]> {
+function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra?: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
   const shell = new ShellService();
-  const compose = new ComposeIndex(setup.cwd);
-  return (input, extra = {}) =>
-    lintFile(input, {
+  const compose = new ComposeIndex();
+  return (input, extra = {}) => {
+    const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
+    return lintFile(input, {
       ...extra,
       cwd: setup.cwd,
       shell,
@@ -404,9 +433,11 @@ function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
+      ...contextOption(setup.context ?? configured?.dir ?? null),
+      ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
       ...(setup.target ? { target: setup.target } : {}),
     });
+  };
 }
 
 interface FixFlags {
@@ -425,36 +456,36 @@ interface FixFlags {
  * are written). A dry run prints the diff on stdout and exits 1 when it would change something;
  * `--fix` writes, prints what is left in the chosen format and exits as a lint would.
  */
-async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, matchers: ConfigMatchers, flags: FixFlags): Promise<number> {
+async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, matchers: ConfigMatchers, before: Finding[], flags: FixFlags): Promise<number> {
   const { runFixCommand } = await import('./fix/command.js');
   const lintOne = linter(setup, matchers);
   const result = await runFixCommand({
     cwd: io.cwd,
-    root: io.cwd,
     dryRun: flags.dryRun,
     unsafe: flags.unsafe,
     rules: flags.rules,
-    inputs: inputs.filter((i) => i.path !== '-'),
-    lint: (input, overlay, filesRead) => lintOne(input, { overlay, filesRead }),
+    inputs,
+    lint: (input, fsys, filesRead) => lintOne(input, { fs: fsys, filesRead }),
   });
   for (const line of result.summary) io.stderr(`${escapeControl(line)}\n`);
   if (flags.dryRun) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
+  const findings = [...before, ...result.findings].sort(compareFindings);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format(name as Format, result.findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;
-  return exitCode(result.findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 
 /** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
 async function workerLoop(setup: WorkerSetup): Promise<void> {
   const { configMatchers } = await import('./config/load.js');
-  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd));
+  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd, setup.configLines));
   const port = parentPort;
   if (!port) return;
   port.once('message', (queue: WorkerQueue) => {

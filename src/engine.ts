@@ -3,12 +3,11 @@
  * run the rules. Every failure becomes a finding with a file and a line; nothing here throws.
  */
 import { isUtf8 } from 'node:buffer';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Related, type Severity } from './findings.js';
-import { BOM_START, type Fix } from './fix/edits.js';
+import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
@@ -23,6 +22,8 @@ import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
 import type { Report, Rule, RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
+import { FsError, type FileSystem } from './fs/file-system.js';
+import { describeFsError, Jail, repositoryRoot } from './fs/jail.js';
 
 
 export interface LintOptions {
@@ -42,8 +43,15 @@ export interface LintOptions {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
   /** Files larger than this are not read (`maxFileSize`, `--max-file-size`); default 4 MB. */
   maxFileBytes?: number;
-  /** Contents to read instead of the disk's (real path -> bytes): files fixed but not yet written. */
-  overlay?: ReadonlyMap<string, Buffer>;
+  /** What the run reads through: the disk (default), or an overlay of unsaved buffers. */
+  fs?: FileSystem;
+  /**
+   * The jail's root: nothing outside it is read, and a build context outside it is refused.
+   * Default: the input's `root`, else the repository of the Dockerfile (its folder without one).
+   */
+  root?: string;
+  /** Where `context` is written (configuration file and key), for the finding that refuses it. */
+  contextOrigin?: { file: string | null; key: string; line?: number };
   /** Receives the real path of every file read (what a fix may edit). */
   filesRead?: Set<string>;
 }
@@ -53,6 +61,14 @@ export interface LintInput {
   path: string;
   /** The content, when it is not read from the disk: stdin, or an editor's unsaved buffer of `path`. */
   text?: string;
+  /** The jail's root for this input (see LintOptions.root). */
+  root?: string;
+}
+
+/** The jail an input is linted in. */
+export function jailOf(input: LintInput, options: LintOptions): Jail {
+  const root = input.root ?? options.root ?? repositoryRoot(input.path === '-' ? options.cwd : input.path, options.fs);
+  return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -94,11 +110,12 @@ function firstBadUtf8Line(bytes: Buffer): number {
 }
 
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
   const { file, notes, texts } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options, texts))];
+    return [...notes, ...(await lintSource(file, input, options, jail, texts))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -117,6 +134,7 @@ export interface Prepared {
   shell: ShellService;
   launch: Launch;
   view: DockerfileView;
+  context: ContextFs;
 }
 
 /** A Dockerfile without FROM (a fragment): only the instruction-level rules run on it. */
@@ -126,6 +144,7 @@ interface Fragment {
   model: ImageModel;
   env: LaunchEnv;
   view: DockerfileView;
+  context: ContextFs;
 }
 
 /**
@@ -138,6 +157,7 @@ async function prepare(
   input: LintInput,
   options: LintOptions,
   findings: Finding[],
+  jail: Jail,
   texts: FileTexts = new FileTexts(),
 ): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
@@ -153,13 +173,40 @@ async function prepare(
     return null;
   }
 
-  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path) : null;
+  const composeProblems = options.compose?.problems.length ?? 0;
+  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path, jail) : null;
+  for (const p of options.compose?.problems.slice(composeProblems) ?? []) {
+    const line = p.line ?? 1;
+    findings.push(spanFinding('input-error', 'warning', displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
+  }
   const contextDir = options.context
     ? path.resolve(options.cwd, options.context)
     : input.path === '-'
       ? options.cwd
       : (composed?.context ?? path.dirname(input.path));
-  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path);
+  // Every build context must lie inside the root (real path, after symlinks): a repository must
+  // not make dockerlint read the host (`context: /etc`, `../../..`, a symlink to /etc).
+  if (!jail.contains(contextDir)) {
+    const origin = options.context
+      ? (options.contextOrigin ?? null)
+      : composed
+        ? { file: composed.composeFile, key: composed.key, ...(composed.line ? { line: composed.line } : {}) }
+        : null;
+    const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
+    const line = origin?.line ?? 1;
+    const named = origin ? `${origin.key || 'context'}` : options.context ? '--context' : 'the build context';
+    findings.push(
+      spanFinding(
+        'input-error',
+        'error',
+        where,
+        { line, column: 1, endLine: line, endColumn: 1 },
+        `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`,
+      ),
+    );
+    return null;
+  }
+  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path, jail);
   const shell = options.shell ?? new ShellService();
   const env: LaunchEnv = {
     fs: new ImageFs(context),
@@ -168,10 +215,15 @@ async function prepare(
     ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
-      const real = context.realPath(rel);
-      const bytes = (real !== null ? options.overlay?.get(real) : undefined) ?? context.readBytes(rel);
+      let bytes: Buffer;
+      try {
+        bytes = context.readBytes(rel);
+      } catch (e) {
+        throw new Error(`${rel}: ${describeFsError(e, jail.maxFileBytes, (size) => tooLarge(size, jail.maxFileBytes))}`);
+      }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
         texts.add(real, displayPath(path.join(contextDir, rel), options.cwd), decoded.text);
@@ -185,33 +237,33 @@ async function prepare(
     findings.push(
       spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
     );
-    return { fragment: true, ast, model, env, view };
+    return { fragment: true, ast, model, env, view, context };
   }
   const launch = await resolveLaunch(stage, env, model.stages.length);
-  return { file, ast, model, stage, env, shell, launch, view };
+  return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
 /**
  * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
  * read; or the findings that say why it cannot be.
  */
-function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[]; texts: FileTexts } | Finding[] {
+function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: SourceFile; notes: Finding[]; texts: FileTexts } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
   const notes: Finding[] = [];
   let text = input.text;
-  let real: string | null = input.path === '-' ? null : realOrResolved(input.path);
   if (text === undefined) {
     let bytes: Buffer;
     try {
-      const st = fs.statSync(input.path);
-      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
-      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
-      real = fs.realpathSync.native(input.path);
-      bytes = options.overlay?.get(real) ?? fs.readFileSync(input.path);
+      // Through the jail's reader: regular files only (a FIFO would block), at most the limit.
+      bytes = jail.readFile(input.path);
     } catch (e) {
-      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const err = FsError.from(e);
+      if (err.code === 'EISDIR') return inputError('is a folder, not a Dockerfile');
+      if (err.code === 'EFBIG') return inputError(`${tooLarge(err.size ?? 0, jail.maxFileBytes)}; not linted`);
+      if (err.code === 'ENOTREG') return inputError('not a regular file (a FIFO, device or socket): not read, not linted');
+      if (err.code === 'EOUTSIDE') return inputError(`its real path ${jail.realpath(input.path)} is outside the root ${jail.root}: not read, not linted`);
+      return inputError(`cannot read the file: ${err.code}`);
     }
     const decoded = decodeText(bytes, options.maxFileBytes);
     if ('problem' in decoded) return inputError(decoded.problem);
@@ -226,7 +278,8 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
   // BuildKit ignores a byte order mark at the start of a Dockerfile.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const texts = new FileTexts();
-  if (real !== null) {
+  if (input.path !== '-') {
+    const real = jail.realpath(input.path);
     options.filesRead?.add(real);
     texts.add(real, shown, text);
   }
@@ -237,14 +290,6 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
  * The texts of the files one lint read (after a byte order mark), by real path and by display
  * path: a fix may edit only these, and its edits get their lines and columns from them.
  */
-function realOrResolved(p: string): string {
-  try {
-    return fs.realpathSync.native(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 export class FileTexts {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly realOf = new Map<string, string>();
@@ -255,40 +300,35 @@ export class FileTexts {
     this.realOf.set(shown, real);
   }
 
-  /** The real path and text of a file named by its real, absolute or display path. */
+  /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
   lookup(file: string): SourceFile | null {
-    const direct = this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? '');
-    if (direct) return direct;
-    if (!path.isAbsolute(file)) return null;
-    try {
-      return this.byPath.get(fs.realpathSync.native(file)) ?? null;
-    } catch {
-      return null;
-    }
+    return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? '') ?? null;
   }
 }
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
 export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
   const { file, texts } = read;
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings, texts);
+  const prepared = await prepare(file, input, options, findings, jail, texts);
   return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, texts: FileTexts): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, texts: FileTexts): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings, texts);
+  const prepared = await prepare(file, input, options, findings, jail, texts);
   if (!prepared) return findings;
   if ('fragment' in prepared) {
-    const { ast, model, env, view } = prepared;
+    const { ast, model, env, view, context } = prepared;
     const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts);
+    contextProblems(context, options, findings);
     return finish(findings, file, ast, [], options);
   }
-  const { ast, model, stage, env, launch, view } = prepared;
+  const { ast, model, stage, env, launch, view, context } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
@@ -318,6 +358,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   }
 
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts);
+  contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
 
@@ -333,6 +374,19 @@ async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'
         spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
       );
     }
+  }
+}
+
+/**
+ * What of the context could not be read is said, and a script "missing" from a folder that could
+ * not be listed is not called missing: nobody knows.
+ */
+function contextProblems(context: ContextFs, options: LintOptions, findings: Finding[]): void {
+  for (const p of context.problems) {
+    findings.push(spanFinding('input-error', 'warning', displayPath(path.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+  }
+  if (context.problems.some((p) => p.kind === 'folder')) {
+    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === 'entrypoint-not-found') findings.splice(i, 1);
   }
 }
 

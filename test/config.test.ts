@@ -286,8 +286,8 @@ describe('configMatchers: paths and images resolved against the config folder', 
 
   test('context: the first matching override, as an absolute folder', () => {
     const m = configMatchers(config, '/r/.dockerlint.yaml', '/r');
-    expect(m.contextFor('/r/docker/api.Dockerfile')).toBe('/r');
-    expect(m.contextFor('/r/services/a/b/Dockerfile')).toBe('/r/services');
+    expect(m.contextFor('/r/docker/api.Dockerfile')?.dir).toBe('/r');
+    expect(m.contextFor('/r/services/a/b/Dockerfile')?.dir).toBe('/r/services');
     expect(m.contextFor('/r/Dockerfile')).toBeNull();
   });
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { lintFile, type LintOptions } from '../engine.js';
 import type { Finding, FindingFix } from '../findings.js';
+import { diskFs, OverlayFileSystem } from '../fs/file-system.js';
 import { realPathOf } from './files.js';
 import { MAX_FIX_PASSES, runFixLoop, type AppliedFix, type FixSelection } from './run.js';
 
@@ -52,7 +53,7 @@ export async function fixBuffer(input: BufferInput, options: LintOptions, select
     lint: async (overlay) => {
       const filesRead = new Set<string>();
       const text = (overlay.get(abs) as Buffer).toString('utf8');
-      const findings = await lintFile({ path: abs, text }, { ...options, overlay, filesRead });
+      const findings = await lintFile({ path: abs, text }, { ...options, fs: new OverlayFileSystem(options.fs ?? diskFs, overlay), filesRead });
       filesRead.add(abs);
       return { findings, filesRead };
     },

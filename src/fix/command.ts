@@ -6,15 +6,18 @@
 import path from 'node:path';
 import { compareFindings, type Finding } from '../findings.js';
 import type { LintInput } from '../engine.js';
+import { diskFs, OverlayFileSystem, type FileSystem } from '../fs/file-system.js';
+import { repositoryRoot } from '../fs/jail.js';
+import { realPathOf } from './files.js';
 import { runFixLoop, selected, writeChanged, type FixLoopResult, type FixSelection } from './run.js';
 
 export interface FixCommandOptions extends FixSelection {
   cwd: string;
-  /** No file outside it is changed. */
-  root: string;
   dryRun: boolean;
+  /** Dockerfiles on disk (each linted in its jail: a file is fixed only inside its input's root). */
   inputs: readonly LintInput[];
-  lint(input: LintInput, overlay: ReadonlyMap<string, Buffer>, filesRead: Set<string>): Promise<Finding[]>;
+  /** Lints one input through `fs` (the disk under the files fixed so far), adding what it read to `filesRead`. */
+  lint(input: LintInput, fs: FileSystem, filesRead: Set<string>): Promise<Finding[]>;
 }
 
 export interface FixCommandResult {
@@ -36,9 +39,10 @@ function uniqueSorted(findings: Finding[]): Finding[] {
 
 export async function runFixCommand(o: FixCommandOptions): Promise<FixCommandResult> {
   const cache = new Map<LintInput, { findings: Finding[]; filesRead: Set<string> }>();
+  const rootOf = new Map<string, string>();
   let lastOverlay = new Map<string, Buffer>();
   const loop = await runFixLoop({
-    root: o.root,
+    root: (file) => rootOf.get(file) ?? null,
     unsafe: o.unsafe,
     rules: o.rules,
     lint: async (overlay) => {
@@ -50,8 +54,10 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixCommandRes
         let entry = cache.get(input);
         if (!entry || [...entry.filesRead].some((p) => changed.has(p))) {
           const read = new Set<string>();
-          entry = { findings: await o.lint(input, overlay, read), filesRead: read };
+          entry = { findings: await o.lint(input, new OverlayFileSystem(diskFs, overlay), read), filesRead: read };
           cache.set(input, entry);
+          const root = realPathOf(input.root ?? repositoryRoot(input.path));
+          if (root) for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
         }
         for (const p of entry.filesRead) filesRead.add(p);
         findings.push(...entry.findings);

@@ -25,8 +25,11 @@ export interface LintPassResult {
 }
 
 export interface FixLoopOptions extends FixSelection {
-  /** No file outside this folder is ever changed. */
-  root: string;
+  /**
+   * No file outside this folder is ever changed; or, per file, the root of the run that read it
+   * (null: none, the file is refused).
+   */
+  root: string | ((file: string) => string | null);
   maxPasses?: number;
   /** Contents that stand for the disk's (real path -> bytes): an editor's unsaved buffers. */
   base?: ReadonlyMap<string, Buffer>;
@@ -149,7 +152,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixLoopResult
 function checkFiles(
   c: Candidate,
   filesRead: ReadonlySet<string>,
-  root: string,
+  rootOf: FixLoopOptions['root'],
   current: Map<string, FixFile>,
   originals: Map<string, FixFile>,
   base: ReadonlyMap<string, Buffer> | undefined,
@@ -159,6 +162,8 @@ function checkFiles(
     if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
     let file = current.get(real);
     if (!file) {
+      const root = typeof rootOf === 'string' ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
       const held = base?.get(real);
       const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
       if (!loaded.ok) return `${e.file}: ${loaded.reason}`;

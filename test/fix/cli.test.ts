@@ -80,7 +80,8 @@ describe('the engine reads fixed files from the overlay and says which files it 
     expect(clean.filter((f) => f.rule === 'entrypoint-crlf')).toEqual([]);
     expect([...filesRead].sort()).toEqual([path.join(dir, 'Dockerfile'), path.join(dir, 'entrypoint.sh')]);
     const overlay = new Map([[path.join(dir, 'entrypoint.sh'), Buffer.from('#!/bin/sh\r\nexec "$@"\r\n')]]);
-    const withOverlay = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, overlay });
+    const { OverlayFileSystem, diskFs } = await import('../../src/fs/file-system.js');
+    const withOverlay = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, fs: new OverlayFileSystem(diskFs, overlay) });
     expect(withOverlay.map((f) => f.rule)).toContain('entrypoint-crlf');
     expect(fs.readFileSync(path.join(dir, 'entrypoint.sh'), 'utf8')).toBe('#!/bin/sh\nexec "$@"\n');
   });
