@@ -33,6 +33,8 @@ export interface Fix {
 
 export interface Finding {
   rule: string;
+  /** Which of the rule's messages this is (absent for findings made outside a rule). */
+  messageId?: string;
   severity: Severity;
   message: string;
   /** One line: how to fix it. */
