@@ -94,10 +94,11 @@ var require_get_caller_file = __commonJS({
 
 // src/fs/file-system.ts
 import fs from "node:fs";
+import path from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
-var FsError, missing, DiskFileSystem, diskFs;
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
 var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
@@ -180,6 +181,48 @@ var init_file_system = __esm({
         } finally {
           fs.closeSync(fd);
         }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path.dirname(abs));
+          return dir === null ? null : path.join(dir, path.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
       }
     };
     diskFs = new DiskFileSystem();
@@ -1335,7 +1378,7 @@ var init_commands = __esm({
 });
 
 // src/model/run-facts.ts
-import path from "node:path";
+import path2 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -1343,7 +1386,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -1364,13 +1407,13 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path.posix.resolve(workdir, args[1]);
-      const target = path.posix.resolve(path.posix.dirname(link), args[0]);
+      const link = path2.posix.resolve(workdir, args[1]);
+      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -2959,7 +3002,7 @@ var init_main = __esm({
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         let text = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -2982,7 +3025,7 @@ var init_main = __esm({
         }
         return text;
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
       function mergeSort2(data, compare) {
         if (data.length <= 1) {
           return data;
@@ -3564,7 +3607,7 @@ var init_main2 = __esm({
         }
       }
       TextDocument3.update = update;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         const text = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -3590,7 +3633,7 @@ var init_main2 = __esm({
         spans.push(text.substr(lastModifiedOffset));
         return spans.join("");
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
     })(TextDocument2 || (TextDocument2 = {}));
   }
 });
@@ -6222,9 +6265,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path14 = this.getPath();
-        if (path14 === null || path14.startsWith("/")) {
-          return path14;
+        const path19 = this.getPath();
+        if (path19 === null || path19.startsWith("/")) {
+          return path19;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6236,7 +6279,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path14 : parent + "/" + path14;
+              return parent.endsWith("/") ? parent + path19 : parent + "/" + path19;
             }
           }
         }
@@ -7863,7 +7906,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path2 from "node:path";
+import path3 from "node:path";
 function buildImageModel(ast) {
   const preamble = [];
   const stages = [];
@@ -7959,7 +8002,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path2.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -8026,7 +8069,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path2.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -9269,7 +9312,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path3 from "node:path";
+import path4 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9284,9 +9327,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs4, scriptArg, read) {
-  const imagePath = path3.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs4, imagePath);
+async function analyseNodeEntry(stage, fs6, scriptArg, read) {
+  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs6, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -9326,17 +9369,17 @@ async function analyseNodeEntry(stage, fs4, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs4, path3.posix.resolve(path3.posix.dirname(next.imagePath), spec));
+        const target = resolveModule(stage, fs6, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs4, imagePath) {
+function resolveModule(stage, fs6, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs4.lookup(stage, c);
+    const origin = fs6.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -10091,8 +10134,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path14 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path14, f.message]);
+    const path19 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path19, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10105,7 +10148,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path14, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path19, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${JSON.stringify(issues, null, 2)}
@@ -10339,27 +10382,27 @@ var init_schema = __esm({
 });
 
 // src/fs/jail.ts
-import path4 from "node:path";
+import path5 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path4.sep) ? root : root + path4.sep);
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path4.resolve(linted);
+  const abs = path5.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path4.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
   } catch {
-    start = path4.dirname(abs);
+    start = path5.dirname(abs);
   }
-  for (let dir = start; ; dir = path4.dirname(dir)) {
+  for (let dir = start; ; dir = path5.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path4.join(dir, ".git"));
+      marker = fsys.stat(path5.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path4.dirname(dir) === dir) return start;
+    if (path5.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10387,11 +10430,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs4 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs4;
+      constructor(root, fs6 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs6;
         this.maxFileBytes = maxFileBytes;
-        const abs = path4.resolve(root);
-        this.root = fs4.realpath(abs) ?? abs;
+        const abs = path5.resolve(root);
+        this.root = fs6.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -10400,7 +10443,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path4.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10412,15 +10455,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path4.resolve(this.root, p);
+        const abs = path5.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path4.join(real, ...tail.reverse()) : real;
-          const parent = path4.dirname(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path4.basename(existing));
+          tail.push(path5.basename(existing));
           existing = parent;
         }
       }
@@ -10531,17 +10574,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10552,13 +10595,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10579,17 +10622,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10600,13 +10643,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10633,23 +10676,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11261,10 +11304,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path19, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11283,7 +11326,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11313,11 +11356,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11331,8 +11374,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11346,8 +11389,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11365,8 +11408,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11376,8 +11419,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -13892,9 +13935,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -13969,14 +14012,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -13991,10 +14034,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14005,10 +14048,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14025,13 +14068,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -14870,7 +14913,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -15028,7 +15071,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -15992,9 +16035,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16003,23 +16046,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path19) => {
+      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16030,10 +16073,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17335,14 +17378,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs4, sep: [] });
+                map.items.push({ start, key: fs6, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs6);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -17470,13 +17513,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs6, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs6);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -18286,26 +18329,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path14) => {
-      const end = path14.length - 1;
-      const index = path14.lastIndexOf(
+    var basenameOf = (path19) => {
+      const end = path19.length - 1;
+      const index = path19.lastIndexOf(
         SLASH,
-        path14[end] === SLASH ? end - 1 : end
+        path19[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path14 : path14.slice(index + 1);
+      return index < 0 ? path19 : path19.slice(index + 1);
     };
-    var parentOf = (path14) => {
-      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path14.split(SLASH).filter(Boolean);
+    var parentOf = (path19) => {
+      if (path19.charCodeAt(0) === SLASH_CODE || path19.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path19.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path14.length - 1;
-      const cut = path14.lastIndexOf(
+      const end = path19.length - 1;
+      const cut = path19.lastIndexOf(
         SLASH,
-        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path19.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path19.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -18455,7 +18498,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path14) {
+      testLiteral(path19) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -18464,7 +18507,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path14)) {
+          if (rule.checkRegex.test(path19)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18484,15 +18527,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path14, mode) {
+      test(path19, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path14) : path14;
+        const basename4 = shortcut ? basenameOf(path19) : path19;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path14
+            shortcut && rule._basenameOnly ? basename4 : path19
           )) {
             const { negative } = rule;
             const ret = {
@@ -18514,17 +18557,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path14, originalPath, doThrow) => {
-      if (!isString(path14)) {
+    var checkPath = (path19, originalPath, doThrow) => {
+      if (!isString(path19)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path14) {
+      if (!path19) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path14)) {
+      if (checkPath.isNotRelative(path19)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18533,25 +18576,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path14) => {
-      const first = path14.charCodeAt(0);
+    var isNotRelative = (path19) => {
+      const first = path19.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path14.length === 1) {
+      if (path19.length === 1) {
         return true;
       }
-      const second = path14.charCodeAt(1);
+      const second = path19.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
+      return path19.length === 2 || path19.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18582,59 +18625,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path14) {
+      _test(originalPath, cache, path19) {
         checkPath(
-          path14,
+          path19,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path14 ? this._t(path14, cache) : {
+        return path19 ? this._t(path19, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path14 = convertPath(target);
-        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path14);
+        const path19 = convertPath(target);
+        if (!path19 || path19.charCodeAt(path19.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path19);
         }
-        const dir = this._t(path14, this._testCache);
+        const dir = this._t(path19, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path14);
+        const literal = this._rules.testLiteral(path19);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path14, cache) {
-        const cached = cache[path14];
+      _t(path19, cache) {
+        const cached = cache[path19];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path14);
+        const parentPath = parentOf(path19);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
+        return cache[path19] = parent && parent.ignored ? parent : this._rules.test(path19, MODE_IGNORE);
       }
-      ignores(path14) {
-        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
+      ignores(path19) {
+        return this._test(path19, this._ignoreCache, convertPath(path19)).ignored;
       }
       createFilter() {
-        return (path14) => !this.ignores(path14);
+        return (path19) => !this.ignores(path19);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path14) {
-        return this._test(path14, this._testCache, convertPath(path14));
+      test(path19) {
+        return this._test(path19, this._testCache, convertPath(path19));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
+    var isPathValid = (path19) => checkPath(convertPath(path19), path19, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
+      checkPath.isNotRelative = (path19) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path19) || isNotRelative(path19);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -18646,6 +18689,89 @@ var require_ignore = __commonJS({
     factory.default = factory;
     module.exports.isPathValid = isPathValid;
     define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fix/edits.ts
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
   }
 });
 
@@ -18904,8 +19030,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path14, { windows } = {}) => {
-      const segs = path14.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path19, { windows } = {}) => {
+      const segs = path19.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -20426,7 +20552,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -20435,11 +20561,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -20464,7 +20590,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -20486,7 +20612,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -20513,7 +20639,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -20522,7 +20648,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -20530,7 +20656,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -20558,6 +20684,10 @@ var init_context_fs = __esm({
           this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
         }
         return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
       }
       /**
        * The bytes of a context file, through the jail's reader (a regular file, at most the size
@@ -20638,7 +20768,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20655,7 +20785,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path8.posix.resolve("/", imagePath);
+        const p = path9.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20668,7 +20798,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20678,9 +20808,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path8.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside];
-        if (op.destMaybeDir) return [inside, op.dest];
+        const inside2 = path9.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside2];
+        if (op.destMaybeDir) return [inside2, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -20703,7 +20833,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20719,21 +20849,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path8.posix.resolve("/", src.pattern);
+              const sp = path9.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path8.posix.basename(p);
-                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
-                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
+                const base = path9.posix.basename(p);
+                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
+                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20745,7 +20875,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20792,7 +20922,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path9 from "node:path";
+import path10 from "node:path";
 function evidenceOf(env3, inst) {
   return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
@@ -20906,7 +21036,7 @@ function looksLikeScriptPath(p) {
 }
 function resolveScriptPath(stage, value, env3) {
   if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path9.posix.join(stage.config.workdir, value);
+  const inWorkdir = path10.posix.join(stage.config.workdir, value);
   const origin = env3.fs.lookup(stage, inWorkdir);
   return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
 }
@@ -21020,7 +21150,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    const imagePath = path10.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -21645,19 +21775,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs4 of byFile.values()) {
-    for (const p of fs4.problems) {
-      kept.push(problem(fs4.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs6 of byFile.values()) {
+    for (const p of fs6.problems) {
+      kept.push(problem(fs6.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs4.suppressions) {
+    for (const s of fs6.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs4.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs6.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs4.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs6.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -21668,9 +21798,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs4 = byFile.get(p.file);
-    if (!fs4 || !p.own && fs4.kind !== "dockerfile") continue;
-    for (const s of fs4.suppressions) {
+    const fs6 = byFile.get(p.file);
+    if (!fs6 || !p.own && fs6.kind !== "dockerfile") continue;
+    for (const s of fs6.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -21770,6 +21900,7 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   displayPath: () => displayPath,
   jailOf: () => jailOf,
@@ -21777,16 +21908,16 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path10 from "node:path";
+import path11 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 function displayPath(abs, cwd) {
-  const rel = path10.relative(cwd, abs);
+  const rel = path11.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path10.sep).length > 4;
-  return farOutside ? abs : rel.split(path10.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
+  return farOutside ? abs : rel.split(path11.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -21811,16 +21942,16 @@ async function lintFile(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts)];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
     ];
   }
 }
-async function prepare(file, input2, options, findings, jail) {
+async function prepare(file, input2, options, findings, jail, texts = new FileTexts()) {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -21839,7 +21970,7 @@ async function prepare(file, input2, options, findings, jail) {
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path10.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path10.dirname(input2.path);
+  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -21863,7 +21994,7 @@ async function prepare(file, input2, options, findings, jail) {
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path10.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -21873,6 +22004,11 @@ async function prepare(file, input2, options, findings, jail) {
       }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path11.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     }
   };
@@ -21888,8 +22024,8 @@ async function prepare(file, input2, options, findings, jail) {
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function readInput(input2, options, jail) {
-  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
+  const shown2 = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
+  const inputError = (message) => [spanFinding("input-error", "error", shown2, WHOLE_FILE, message)];
   const notes = [];
   let text = input2.text;
   if (text === void 0) {
@@ -21910,30 +22046,36 @@ function readInput(input2, options, jail) {
     if (decoded.badUtf8Line !== null) {
       const line = decoded.badUtf8Line;
       notes.push(
-        spanFinding("input-error", "warning", shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
+        spanFinding("input-error", "warning", shown2, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
       );
     }
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input2.path !== "-") {
+    const real = jail.realpath(input2.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown2, text);
+  }
+  return { file: new SourceFile(shown2, text), notes, texts };
 }
 async function launchOf(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail) {
+async function lintSource(file, input2, options, jail, texts) {
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -21963,18 +22105,18 @@ async function lintSource(file, input2, options, jail) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings) {
+async function runRules(rules, base, options, findings, texts) {
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
-      report: (r) => findings.push(toFinding(rule, severity, r))
+      report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
       await rule.check(ctx);
@@ -21987,7 +22129,7 @@ async function runRules(rules, base, options, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path10.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path11.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -22013,7 +22155,7 @@ function ruleOptions(rule, given) {
   if (!given) return defaults;
   return { ...defaults, ...given };
 }
-function toFinding(rule, severity, r) {
+function toFinding(rule, severity, r, texts) {
   const spec = rule.messages[r.messageId];
   if (!spec) throw new Error(`unknown message id ${r.messageId}`);
   const data = r.data;
@@ -22022,8 +22164,19 @@ function toFinding(rule, severity, r) {
   const hint = spec.hint === void 0 ? null : fillMessage(spec.hint, data);
   const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
   finding.messageId = r.messageId;
-  if (r.fix) finding.fix = r.fix;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
   return finding;
+}
+function findingFix(fix, texts) {
+  const edits = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -22034,11 +22187,12 @@ function dedupe2(findings) {
     return true;
   });
 }
-var WHOLE_FILE, KNOWN_IDS;
+var WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
     init_findings();
+    init_edits();
     init_context_fs();
     init_image_fs();
     init_image();
@@ -22056,6 +22210,19 @@ var init_engine = __esm({
     init_file_system();
     init_jail();
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    FileTexts = class {
+      byPath = /* @__PURE__ */ new Map();
+      realOf = /* @__PURE__ */ new Map();
+      add(real, shown2, text) {
+        const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+        this.realOf.set(shown2, real);
+      }
+      /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+      lookup(file) {
+        return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
+      }
+    };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -25337,8 +25504,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input2 = path14;
+    function removeDotSegments(path19) {
+      let input2 = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25412,11 +25579,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path14.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -25779,8 +25946,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -29024,7 +29191,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path11 from "node:path";
+import path12 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -29033,49 +29200,49 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path11.resolve(startDir);
-  const shown = (abs) => displayFile(abs, start);
+  const start = path12.resolve(startDir);
+  const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path11.resolve(start, explicit);
-    const own = new Jail(path11.dirname(abs), given?.fs, given?.maxFileBytes);
-    const text = readText(abs, shown(abs), own);
+    const abs = path12.resolve(start, explicit);
+    const own = new Jail(path12.dirname(abs), given?.fs, given?.maxFileBytes);
+    const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path11.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
-    if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
+    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path11.parse(start).root);
+  const jail = given ?? new Jail(path12.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path11.join(dir, name);
+      const abs = path12.join(dir, name);
       if (!present(abs, jail)) continue;
-      const text = readText(abs, shown(abs), jail);
+      const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
-      const parsed = parseConfigText(text.text, shown(abs));
+      const parsed = parseConfigText(text.text, shown2(abs));
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path11.join(dir, "package.json");
+    const pkg = path12.join(dir, "package.json");
     if (present(pkg, jail)) {
-      const text = readText(pkg, shown(pkg), jail);
+      const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
-      const parsed = parsePackageJson(text.text, shown(pkg), false);
+      const parsed = parsePackageJson(text.text, shown2(pkg), false);
       if (parsed && "error" in parsed) return parsed;
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path11.basename(f.abs) + (path11.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
-          file: shown(found[1].abs),
+          file: shown2(found[1].abs),
           key: "",
           message: `several dockerlint configurations in one folder (${names.join(", ")}); keep one`
         }
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path11.dirname(dir);
+    const parent = path12.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -29231,7 +29398,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path11.join(dir, ".git")) !== null;
+    return jail.stat(path12.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -29245,26 +29412,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path11.relative(start, abs);
-  return (rel === "" || path11.isAbsolute(rel) ? abs : rel).split(path11.sep).join("/");
+  const rel = path12.relative(start, abs);
+  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path11.dirname(file) : path11.resolve(cwd);
+  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path11.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path12.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path11.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path12.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path11.relative(dir, path11.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path11.isAbsolute(r)) return null;
-    return r.split(path11.sep).join("/");
+    const r = path12.relative(dir, path12.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
+    return r.split(path12.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -29296,7 +29463,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path11.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
       };
     }
   };
@@ -29324,16 +29491,731 @@ var init_load = __esm({
   }
 });
 
+// src/fix/files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import crypto from "node:crypto";
+import fs2 from "node:fs";
+import path13 from "node:path";
+function inside(root, p) {
+  const rel = path13.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path13.isAbsolute(rel);
+}
+function realPathOf(p) {
+  try {
+    return fs2.realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+function loadFixFile(file, root) {
+  const realRoot = realPathOf(root);
+  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
+  if (!path13.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  const real = realPathOf(file);
+  if (!real) return { ok: false, reason: "the file does not exist" };
+  if (!inside(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  let fd;
+  try {
+    fd = fs2.openSync(real, fs2.constants.O_RDONLY | (fs2.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
+  }
+  try {
+    const st = fs2.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    const bytes = fs2.readFileSync(fd);
+    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
+    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
+    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
+  } finally {
+    fs2.closeSync(fd);
+  }
+}
+function fixFileFromBytes(file, bytes) {
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
+  return { ...file, bom, text };
+}
+function editFile(file, edits) {
+  const eol = newlineOf(file.text);
+  const { text, removeBom } = applyEdits(file.text, edits, eol);
+  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
+}
+function bytesOf(file) {
+  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
+}
+function writeAtomic(realPath, bytes, mode) {
+  const dir = path13.dirname(realPath);
+  const tmp = path13.join(dir, `.${path13.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd = null;
+  try {
+    fd = fs2.openSync(tmp, fs2.constants.O_WRONLY | fs2.constants.O_CREAT | fs2.constants.O_EXCL, 384);
+    fs2.writeFileSync(fd, bytes);
+    fs2.fchmodSync(fd, mode);
+    fs2.fsyncSync(fd);
+    fs2.closeSync(fd);
+    fd = null;
+    fs2.renameSync(tmp, realPath);
+  } catch (e) {
+    if (fd !== null) fs2.closeSync(fd);
+    fs2.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_files = __esm({
+  "src/fix/files.ts"() {
+    "use strict";
+    init_edits();
+  }
+});
+
+// src/fix/run.ts
+import fs3 from "node:fs";
+import path14 from "node:path";
+function selected(f, sel) {
+  if (!f.fix) return false;
+  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
+  return sel.rules === null || sel.rules.has(f.rule);
+}
+async function runFixLoop(options) {
+  const max = options.maxPasses ?? MAX_FIX_PASSES;
+  const originals = /* @__PURE__ */ new Map();
+  const current = /* @__PURE__ */ new Map();
+  const overlay = new Map(options.base ?? []);
+  const applied = [];
+  const refused = /* @__PURE__ */ new Map();
+  const seenStates = /* @__PURE__ */ new Set();
+  let passes = 0;
+  let converged = false;
+  let result = await options.lint(overlay);
+  while (true) {
+    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
+    const usable = [];
+    for (const c of candidates) {
+      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
+      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
+      else usable.push(c);
+    }
+    const choice = chooseFixes(usable);
+    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
+    if (choice.chosen.length === 0) {
+      converged = true;
+      break;
+    }
+    if (passes >= max) break;
+    passes++;
+    const byFile = /* @__PURE__ */ new Map();
+    for (const c of choice.chosen) {
+      for (const e of c.fix.edits) {
+        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
+        const list2 = byFile.get(real) ?? [];
+        list2.push({ ...e, file: real });
+        byFile.set(real, list2);
+      }
+      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
+    }
+    for (const [real, edits] of byFile) {
+      const file = current.get(real);
+      const next = editFile(file, edits);
+      current.set(real, next);
+      overlay.set(real, bytesOf(next));
+    }
+    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
+    if (seenStates.has(state)) {
+      result = await options.lint(overlay);
+      break;
+    }
+    seenStates.add(state);
+    result = await options.lint(overlay);
+  }
+  const changed = [];
+  for (const [real, file] of current) {
+    const before = bytesOf(originals.get(real));
+    const after = bytesOf(file);
+    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+  }
+  changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
+}
+function checkFiles(c, filesRead, rootOf, current, originals, base) {
+  for (const e of c.fix.edits) {
+    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
+    let file = current.get(real);
+    if (!file) {
+      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
+      const held = base?.get(real);
+      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
+      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
+      file = loaded.file;
+      originals.set(real, file);
+      current.set(real, file);
+    }
+    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
+    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
+  }
+  return null;
+}
+function bufferFile(real, bytes, root) {
+  const realRoot = realPathOf(root) ?? root;
+  const rel = path14.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
+}
+function writeChanged(changed) {
+  const out = { written: [], failed: [] };
+  for (const c of changed) {
+    try {
+      const now = fs3.readFileSync(c.path);
+      if (!now.equals(c.before)) {
+        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
+        continue;
+      }
+      writeAtomic(c.path, c.after, c.mode);
+      out.written.push(c.path);
+    } catch (e) {
+      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
+    }
+  }
+  return out;
+}
+var MAX_FIX_PASSES;
+var init_run = __esm({
+  "src/fix/run.ts"() {
+    "use strict";
+    init_edits();
+    init_files();
+    MAX_FIX_PASSES = 10;
+  }
+});
+
+// node_modules/diff/libesm/diff/base.js
+var Diff;
+var init_base = __esm({
+  "node_modules/diff/libesm/diff/base.js"() {
+    Diff = class {
+      diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+          callback = options;
+          options = {};
+        } else if ("callback" in options) {
+          callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+      }
+      diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a2;
+        const done = (value) => {
+          value = this.postProcess(value, options);
+          if (callback) {
+            setTimeout(function() {
+              callback(value);
+            }, 0);
+            return void 0;
+          } else {
+            return value;
+          }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+          maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a2 = options.timeout) !== null && _a2 !== void 0 ? _a2 : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+          for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+            let basePath;
+            const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+            if (removePath) {
+              bestPath[diagonalPath - 1] = void 0;
+            }
+            let canAdd = false;
+            if (addPath) {
+              const addPathNewPos = addPath.oldPos - diagonalPath;
+              canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+            }
+            const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+              bestPath[diagonalPath] = void 0;
+              continue;
+            }
+            if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+              basePath = this.addToPath(addPath, true, false, 0, options);
+            } else {
+              basePath = this.addToPath(removePath, false, true, 1, options);
+            }
+            newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+            if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+              return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+            } else {
+              bestPath[diagonalPath] = basePath;
+              if (basePath.oldPos + 1 >= oldLen) {
+                maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+              }
+              if (newPos + 1 >= newLen) {
+                minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+              }
+            }
+          }
+          editLength++;
+        };
+        if (callback) {
+          (function exec2() {
+            setTimeout(function() {
+              if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                return callback(void 0);
+              }
+              if (!execEditLength()) {
+                exec2();
+              }
+            }, 0);
+          })();
+        } else {
+          while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+            const ret = execEditLength();
+            if (ret) {
+              return ret;
+            }
+          }
+        }
+      }
+      addToPath(path19, added, removed, oldPosInc, options) {
+        const last = path19.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+          return {
+            oldPos: path19.oldPos + oldPosInc,
+            lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+          };
+        } else {
+          return {
+            oldPos: path19.oldPos + oldPosInc,
+            lastComponent: { count: 1, added, removed, previousComponent: last }
+          };
+        }
+      }
+      extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+          newPos++;
+          oldPos++;
+          commonCount++;
+          if (options.oneChangePerToken) {
+            basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+          }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+          basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+      }
+      equals(left2, right2, options) {
+        if (options.comparator) {
+          return options.comparator(left2, right2);
+        } else {
+          return left2 === right2 || !!options.ignoreCase && left2.toLowerCase() === right2.toLowerCase();
+        }
+      }
+      removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+          if (array[i]) {
+            ret.push(array[i]);
+          }
+        }
+        return ret;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      castInput(value, options) {
+        return value;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      tokenize(value, options) {
+        return Array.from(value);
+      }
+      join(chars) {
+        return chars.join("");
+      }
+      postProcess(changeObjects, options) {
+        return changeObjects;
+      }
+      get useLongestToken() {
+        return false;
+      }
+      buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+          components.push(lastComponent);
+          nextComponent = lastComponent.previousComponent;
+          delete lastComponent.previousComponent;
+          lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+          const component = components[componentPos];
+          if (!component.removed) {
+            if (!component.added && this.useLongestToken) {
+              let value = newTokens.slice(newPos, newPos + component.count);
+              value = value.map(function(value2, i) {
+                const oldValue = oldTokens[oldPos + i];
+                return oldValue.length > value2.length ? oldValue : value2;
+              });
+              component.value = this.join(value);
+            } else {
+              component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+            }
+            newPos += component.count;
+            if (!component.added) {
+              oldPos += component.count;
+            }
+          } else {
+            component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+            oldPos += component.count;
+          }
+        }
+        return components;
+      }
+    };
+  }
+});
+
+// node_modules/diff/libesm/diff/line.js
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+var LineDiff, lineDiff;
+var init_line = __esm({
+  "node_modules/diff/libesm/diff/line.js"() {
+    init_base();
+    LineDiff = class extends Diff {
+      constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+      }
+      equals(left2, right2, options) {
+        if (options.ignoreWhitespace) {
+          if (!options.newlineIsToken || !left2.includes("\n")) {
+            left2 = left2.trim();
+          }
+          if (!options.newlineIsToken || !right2.includes("\n")) {
+            right2 = right2.trim();
+          }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+          if (left2.endsWith("\n")) {
+            left2 = left2.slice(0, -1);
+          }
+          if (right2.endsWith("\n")) {
+            right2 = right2.slice(0, -1);
+          }
+        }
+        return super.equals(left2, right2, options);
+      }
+    };
+    lineDiff = new LineDiff();
+  }
+});
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+var init_create = __esm({
+  "node_modules/diff/libesm/patch/create.js"() {
+    init_line();
+  }
+});
+
+// node_modules/diff/libesm/index.js
+var init_libesm = __esm({
+  "node_modules/diff/libesm/index.js"() {
+    init_create();
+  }
+});
+
+// src/fix/diff.ts
+var diff_exports = {};
+__export(diff_exports, {
+  unifiedDiff: () => unifiedDiff
+});
+import path15 from "node:path";
+function shown(p, cwd) {
+  const rel = path15.relative(cwd, p);
+  return (rel.startsWith("..") || path15.isAbsolute(rel) ? p : rel).split(path15.sep).join("/");
+}
+function printable(line) {
+  const cr = line.endsWith("\r");
+  const body2 = cr ? line.slice(0, -1) : line;
+  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+}
+function unifiedDiff(changed, cwd) {
+  let out = "";
+  for (const c of changed) {
+    const name = shown(c.path, cwd);
+    const before = c.before.toString("utf8");
+    const after = c.after.toString("utf8");
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    out += `--- a/${escapeControl(name)}
++++ b/${escapeControl(name)}
+`;
+    for (const h of patch.hunks) {
+      out += `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@
+`;
+      for (const line of h.lines) out += `${printable(line)}
+`;
+    }
+  }
+  return out;
+}
+var init_diff = __esm({
+  "src/fix/diff.ts"() {
+    "use strict";
+    init_libesm();
+    init_escape();
+  }
+});
+
+// src/fix/command.ts
+var command_exports = {};
+__export(command_exports, {
+  runFixCommand: () => runFixCommand
+});
+import path16 from "node:path";
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
+  return [...unique.values()].sort(compareFindings);
+}
+async function runFixCommand(o) {
+  const cache = /* @__PURE__ */ new Map();
+  const rootOf = /* @__PURE__ */ new Map();
+  let lastOverlay = /* @__PURE__ */ new Map();
+  const loop = await runFixLoop({
+    root: (file) => rootOf.get(file) ?? null,
+    unsafe: o.unsafe,
+    rules: o.rules,
+    lint: async (overlay) => {
+      const changed = new Set([...overlay.keys()].filter((p) => !lastOverlay.get(p)?.equals(overlay.get(p))));
+      lastOverlay = new Map(overlay);
+      const filesRead = /* @__PURE__ */ new Set();
+      const findings = [];
+      for (const input2 of o.inputs) {
+        let entry = cache.get(input2);
+        if (!entry || [...entry.filesRead].some((p) => changed.has(p))) {
+          const read = /* @__PURE__ */ new Set();
+          entry = { findings: await o.lint(input2, new OverlayFileSystem(diskFs, overlay), read), filesRead: read };
+          cache.set(input2, entry);
+          const root = realPathOf(input2.root ?? repositoryRoot(input2.path));
+          if (root) {
+            for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
+          }
+        }
+        for (const p of entry.filesRead) filesRead.add(p);
+        findings.push(...entry.findings);
+      }
+      return { findings: uniqueSorted(findings), filesRead };
+    }
+  });
+  let diff = "";
+  let failures = [];
+  if (o.dryRun) diff = (await Promise.resolve().then(() => (init_diff(), diff_exports))).unifiedDiff(loop.changed, o.cwd);
+  else failures = writeChanged(loop.changed).failed;
+  return { loop, findings: loop.findings, summary: summaryLines(loop, o, failures), diff, failures };
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function summaryLines(loop, o, failures) {
+  const lines = [];
+  const shown2 = (p) => {
+    const rel = path16.relative(o.cwd, p);
+    return rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel.split(path16.sep).join("/");
+  };
+  const verb = o.dryRun ? "would fix" : "fixed";
+  const files = loop.changed.length;
+  if (loop.applied.length === 0) lines.push(o.dryRun ? "nothing to fix" : "nothing fixed");
+  else lines.push(`${verb} ${plural(loop.applied.length, "problem")} in ${plural(files, "file")}${loop.passes > 1 ? ` (${loop.passes} passes)` : ""}`);
+  for (const a of loop.applied) lines.push(`  ${a.files.map(shown2).join(", ")}: ${a.rule}: ${a.title}${a.safety === "unsafe" ? " (unsafe)" : ""}`);
+  for (const r of loop.refused) lines.push(`  not fixed: ${r.rule}: ${r.title}: ${r.reason}`);
+  for (const f of failures) lines.push(`  not written: ${shown2(f.path)}: ${f.reason}`);
+  if (!loop.converged) lines.push(`  stopped after ${loop.passes} passes with fixes still to apply; run --fix again`);
+  const left2 = loop.findings.length;
+  const moreUnsafe = o.unsafe ? 0 : loop.findings.filter((f) => f.fix?.safety === "unsafe" && selected(f, { unsafe: true, rules: o.rules })).length;
+  if (left2 > 0) lines.push(`${plural(left2, "problem")} ${o.dryRun ? "would remain" : "remain"}${moreUnsafe > 0 ? ` (${moreUnsafe} fixable with --unsafe-fixes)` : ""}`);
+  return lines;
+}
+var init_command = __esm({
+  "src/fix/command.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_jail();
+    init_files();
+    init_run();
+  }
+});
+
 // action-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs3 from "node:fs";
-import path13 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 
 // src/cli.ts
-import fs2 from "node:fs";
-import path12 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -31143,11 +32025,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path14) => {
+  require: (path19) => {
     if (typeof require2 !== "undefined") {
-      return require2(path14);
-    } else if (path14.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path14, "utf8"));
+      return require2(path19);
+    } else if (path19.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path19, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -31392,7 +32274,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural2 = args.shift();
+    const plural3 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -31400,7 +32282,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural2;
+    let str = quantity === 1 ? singular : plural3;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -31408,7 +32290,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural2
+        other: plural3
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -34924,7 +35806,7 @@ var yargs_default = Yargs;
 // src/compose.ts
 init_file_system();
 init_jail();
-import path5 from "node:path";
+import path6 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -34943,11 +35825,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path5.dirname(path5.resolve(dockerfile)))) {
-    const abs = path5.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path6.dirname(path6.resolve(dockerfile)))) {
+    const abs = path6.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path5.dirname(real); ; dir = path5.dirname(dir)) {
+    for (let dir = path6.dirname(real); ; dir = path6.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -34956,7 +35838,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path5.dirname(dir) === dir) return null;
+      if (dir === root || path6.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -34964,7 +35846,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path5.join(dir, name);
+      const file = path6.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -35021,9 +35903,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path5.resolve(dir, context);
+      const ctx = path6.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path5.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path6.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -35090,7 +35972,7 @@ async function runWorkerQueue(queue, lint, post) {
 var import_ignore = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path7 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -35143,7 +36025,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path6.resolve(cwd, input2);
+    const abs = path7.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -35155,7 +36037,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path6.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path7.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -35168,29 +36050,29 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown = (abs) => path6.join(input2.input, path6.relative(input2.abs, abs)).split(path6.sep).join("/");
+  const shown2 = (abs) => path7.join(input2.input, path7.relative(input2.abs, abs)).split(path7.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
   } catch (e) {
-    problems.push({ path: shown(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
+    problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
   const here = [...scopes];
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path6.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path7.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown(path6.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path7.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
+    const rel = path7.relative(s.dir, abs).split(path7.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path6.join(dir, e.name);
+    const abs = path7.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -35217,8 +36099,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs2.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs2.writeFileSync(p, text),
+  readStdin: async () => fs4.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs4.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -35279,11 +36161,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path12.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path17.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path12.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path17.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -35306,7 +36188,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -35320,8 +36202,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path12.join(io.cwd, ".dockerlint.yaml");
-    if (fs2.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path17.join(io.cwd, ".dockerlint.yaml");
+    if (fs4.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -35329,11 +36211,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path12.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path12.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path17.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path17.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path12.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path17.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -35342,7 +36224,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path12.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path17.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -35354,7 +36236,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path12.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path17.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -35392,7 +36274,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path12.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path17.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -35401,28 +36283,43 @@ async function run(rawArgv, io) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
-  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path12.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path17.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
     maxFileBytes
   };
+  const dryRun = !!args["fix-dry-run"];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args["unsafe-fixes"],
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args["max-warnings"],
+      inputProblems
+    });
+  }
+  if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
+  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path12.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path17.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path12.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path17.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
@@ -35471,9 +36368,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs2.statSync(p).isDirectory() ? p : path12.dirname(p);
+    return fs4.statSync(p).isDirectory() ? p : path17.dirname(p);
   } catch {
-    return path12.dirname(p);
+    return path17.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -35512,9 +36409,10 @@ async function listRules(json) {
 function linter(setup, matchers) {
   const shell = new ShellService();
   const compose = new ComposeIndex();
-  return (input2) => {
+  return (input2, extra = {}) => {
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     return lintFile(input2, {
+      ...extra,
       cwd: setup.cwd,
       shell,
       compose,
@@ -35527,6 +36425,32 @@ function linter(setup, matchers) {
       ...setup.target ? { target: setup.target } : {}
     });
   };
+}
+async function fixCommand(io, inputs, setup, matchers, before, flags) {
+  const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand2({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input2, fsys, filesRead) => lintOne(input2, { fs: fsys, filesRead })
+  });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}
+`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 async function workerLoop(setup) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
@@ -35595,7 +36519,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs3.writeFileSync(p, text),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -35615,7 +36539,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs3.mkdirSync(path13.dirname(path13.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs5.mkdirSync(path18.dirname(path18.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -35623,8 +36547,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path13.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path13.join(cwd, `${key}.annotations`) : null
+    json: path18.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path18.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -35656,7 +36580,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs3.appendFileSync(file, text);
+      fs5.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -35675,11 +36599,11 @@ function countBySeverity(findings) {
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 function countText(c) {
-  return `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.info, "note")}`;
+  return `${plural2(c.error, "error")}, ${plural2(c.warning, "warning")}, ${plural2(c.info, "note")}`;
 }
 function markdownText(text) {
   return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
@@ -35709,7 +36633,7 @@ function jobSummary(s) {
   const files = new Set(findings.map((f) => f.file));
   const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
   out.push(
-    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
   if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");

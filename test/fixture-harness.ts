@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { lintFile, type LintOptions } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
-import { applyFixes } from '../src/fix.js';
+import { applyEdits, chooseFixes, newlineOf, type Edit } from '../src/fix/edits.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { ComposeIndex } from '../src/compose.js';
 import { diskFs, OverlayFileSystem } from '../src/fs/file-system.js';
@@ -59,10 +59,21 @@ export function expectedText(c: FixtureCase): string | null {
   return fs.existsSync(file) ? withoutComments(fs.readFileSync(file, 'utf8')) : null;
 }
 
-/** Every file the findings' fixes change, as fixed (display path -> text). */
-export function fixedFiles(findings: readonly Finding[], read: (file: string) => string | null): Map<string, string> {
-  const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
-  return applyFixes(fixes, read);
+/**
+ * Every file the findings' fixes change, as fixed, by the path relative to `cwd` (one pass of
+ * `--fix`: the fixes that do not touch each other, safe and unsafe alike).
+ */
+export function fixedFiles(findings: readonly Finding[], read: (file: string) => string | null, cwd: string): Map<string, string> {
+  const candidates = findings.flatMap((f) => (f.fix ? [{ rule: f.rule, fix: f.fix }] : []));
+  const byFile = new Map<string, Edit[]>();
+  for (const c of chooseFixes(candidates).chosen) for (const e of c.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const out = new Map<string, string>();
+  for (const [file, edits] of byFile) {
+    const rel = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
+    const text = read(rel);
+    if (text !== null) out.set(rel, applyEdits(text, edits, newlineOf(text)).text);
+  }
+  return out;
 }
 
 /** The fixed files a case expects: `fixed/` of a folder, `--- fixed` of an inline case. */

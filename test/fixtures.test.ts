@@ -48,9 +48,9 @@ describe('fixtures', () => {
 
   describe.each(cases.map((c) => [c.where.replace(/:\d+$/, `: ${c.name}`), c] as const))('%s', (_label, c) => {
     test('reports exactly the expected findings, messages, hints and chains', async () => {
-      const { findings, read } = await linted(c);
+      const { findings, read, cwd } = await linted(c);
       if (UPDATE) {
-        if (writeExpected(c, findings, fixedFiles(findings, read))) console.log(`updated ${c.where}\n${formatFindings(findings)}`);
+        if (writeExpected(c, findings, fixedFiles(findings, read, cwd))) console.log(`updated ${c.where}\n${formatFindings(findings)}`);
         return;
       }
       const expected = expectedText(c);
@@ -60,8 +60,8 @@ describe('fixtures', () => {
 
     test('its fixes give the expected files', async () => {
       if (UPDATE) return;
-      const { findings, read } = await linted(c);
-      expect(Object.fromEntries(fixedFiles(findings, read))).toEqual(Object.fromEntries(expectedFixed(c)));
+      const { findings, read, cwd } = await linted(c);
+      expect(Object.fromEntries(fixedFiles(findings, read, cwd))).toEqual(Object.fromEntries(expectedFixed(c)));
     });
 
     if (c.kind === 'bad') {
