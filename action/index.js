@@ -1069,77 +1069,6 @@ var init_entrypoint_crlf = __esm({
   }
 });
 
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/prefixes.ts
 function basename2(name) {
   const i = name.lastIndexOf("/");
@@ -1485,446 +1414,186 @@ var init_commands = __esm({
   }
 });
 
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
+// src/model/run-facts.ts
+import path3 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
   }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path3.posix.resolve(workdir, args[1]);
+      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
   }
-  return out;
 }
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
   }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
     "use strict";
-    init_shell_walk();
     init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
     };
   }
 });
 
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
-    init_script();
+    init_run_facts();
     init_evidence();
     init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
       severity: "error",
-      category: "pid1",
+      category: "startup",
       recommended: true,
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      title: "The entrypoint script is not executable",
       peers: {},
       messages: {
-        noExec: {
-          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
-          hint: "Write `exec {command}`."
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
         }
       },
       docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
       },
-      check(ctx) {
+      async check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
           }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
-          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
         }
       }
     });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+var TABLE, PLAIN_OS, NO_BASH;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
   }
 });
 
@@ -8148,6 +7817,1246 @@ var init_dockerfile = __esm({
   }
 });
 
+// src/model/expand.ts
+function splitWords(text, escape5 = "\\") {
+  const words = [];
+  let start = -1;
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === escape5 && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === escape5) i++;
+    else if (/\s/.test(c)) {
+      words.push({ text: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
+  return words;
+}
+function expandWord(word, vars, escape5 = "\\") {
+  let value = "";
+  let known2 = true;
+  let quote = null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] ?? "";
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else value += c;
+      continue;
+    }
+    if (c === escape5 && i + 1 < word.length) {
+      const next = word[i + 1] ?? "";
+      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
+      else {
+        value += next;
+        i++;
+        continue;
+      }
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote === '"' && c === '"') {
+      quote = null;
+      continue;
+    }
+    if (c === "$") {
+      const ref = readReference(word, i);
+      if (ref) {
+        const r = resolveReference(ref, vars, escape5);
+        value += r.value;
+        known2 &&= r.known;
+        i = ref.end - 1;
+        continue;
+      }
+    }
+    value += c;
+  }
+  return { value, known: known2 };
+}
+function readReference(word, at) {
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  if (word[at + 1] !== "{") return null;
+  let depth = 0;
+  for (let j = at + 1; j < word.length; j++) {
+    if (word[j] === "{") depth++;
+    else if (word[j] === "}" && --depth === 0) {
+      const inner = word.slice(at + 2, j);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
+      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
+    }
+  }
+  return null;
+}
+function resolveReference(ref, vars, escape5) {
+  const v = vars(ref.name);
+  if (ref.op === "?unsupported") return { value: "", known: false };
+  if (v === null) return { value: "", known: false };
+  const set = v !== void 0;
+  const nonEmpty = set && v !== "";
+  switch (ref.op) {
+    case null:
+      return { value: v ?? "", known: true };
+    case ":-":
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+    case "-":
+      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+    case ":+":
+      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+    case "+":
+      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+    default:
+      return { value: v ?? "", known: set };
+  }
+}
+function parseKeyValues(text, vars, escape5 = "\\") {
+  const words = splitWords(text, escape5);
+  const first = words[0];
+  if (first && !first.text.includes("=")) {
+    const rest = text.slice(first.end).trim();
+    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.text, value: null };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
+  });
+}
+var init_expand = __esm({
+  "src/model/expand.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/image.ts
+import path4 from "node:path";
+function buildImageModel(ast) {
+  const preamble = [];
+  const stages = [];
+  const globalArgs = /* @__PURE__ */ new Map();
+  const escape5 = ast.escape;
+  let current = null;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      current = startStage(inst, stages, globalArgs, escape5);
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      preamble.push(inst);
+      if (inst.keyword === "ARG") {
+        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+        }
+      }
+      continue;
+    }
+    applyInstruction(current, inst, stages, globalArgs, escape5);
+  }
+  return { ast, stages, preamble };
+}
+function startStage(from, stages, globalArgs, escape5) {
+  const words = splitWords(from.rest.text, escape5);
+  const imageWord = words[0]?.text ?? "";
+  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
+  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
+  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
+  const baseStage = image.known ? findStage(stages, image.value) : null;
+  const config = baseStage ? {
+    ...baseStage.config,
+    env: new Map(baseStage.config.env),
+    cmdResetBy: null
+  } : {
+    user: null,
+    workdir: "/",
+    env: /* @__PURE__ */ new Map(),
+    shell: { argv: DEFAULT_SHELL, instruction: null },
+    entrypoint: null,
+    cmd: null,
+    cmdResetBy: null
+  };
+  const vars = new Map(config.env);
+  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  return {
+    index: stages.length,
+    name,
+    from,
+    base: image.value,
+    baseKnown: image.known,
+    baseStage,
+    instructions: [],
+    config,
+    copies: [],
+    dirs: new Set(baseStage ? baseStage.dirs : []),
+    vars
+  };
+}
+function findStage(stages, ref) {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
+  return null;
+}
+function applyInstruction(stage, inst, stages, globalArgs, escape5) {
+  stage.instructions.push(inst);
+  const cfg = stage.config;
+  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const expand = (word) => expandWord(word, lookup, escape5);
+  switch (inst.keyword) {
+    case "ARG":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+      }
+      break;
+    case "ENV":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
+        cfg.env.set(kv.key, v);
+        stage.vars.set(kv.key, v);
+      }
+      break;
+    case "USER": {
+      const e = expand(inst.rest.text.trim());
+      cfg.user = { instruction: inst, value: e.value, known: e.known };
+      break;
+    }
+    case "WORKDIR": {
+      const e = expand(inst.rest.text.trim());
+      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+      stage.dirs.add(cfg.workdir);
+      break;
+    }
+    case "SHELL": {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
+      break;
+    }
+    case "ENTRYPOINT":
+      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
+      if (cfg.cmd && cfg.cmd.stage !== stage) {
+        cfg.cmdResetBy = inst;
+        cfg.cmd = null;
+      }
+      break;
+    case "CMD":
+      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
+      break;
+    case "COPY":
+    case "ADD": {
+      const op = copyOp(stage, inst, stages, lookup, escape5);
+      if (op) {
+        stage.copies.push(op);
+        if (op.destIsDir) stage.dirs.add(op.dest);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+function flagValue(inst, name) {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? f.value ?? "" : null;
+}
+function copyOp(stage, inst, stages, lookup, escape5) {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") words = form.argv;
+  else {
+    words = splitWords(inst.rest.text, escape5).map((w) => {
+      const e = expandWord(w.text, lookup, escape5);
+      return e.known ? e.value : "\0unknown";
+    });
+  }
+  if (words.length < 2) return null;
+  const rawDest = words[words.length - 1] ?? "";
+  if (rawDest.includes("\0")) return null;
+  const srcWords = words.slice(0, -1);
+  const from = flagValue(inst, "from");
+  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
+  const sources = [];
+  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
+  for (const w of srcWords) {
+    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    if (heredoc) sources.push({ kind: "heredoc", heredoc });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (from !== null) {
+      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
+      sources.push({ kind: "remote", ref: w, why: "a URL" });
+    } else sources.push({ kind: "context", pattern: w });
+  }
+  const cfg = stage.config;
+  const dest = path4.posix.resolve(cfg.workdir, rawDest);
+  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
+  const multi = srcWords.length > 1;
+  return {
+    instruction: inst,
+    dest,
+    destIsDir: trailing || multi || stage.dirs.has(dest),
+    destMaybeDir: STANDARD_DIRS.has(dest),
+    sources,
+    chmod: flagValue(inst, "chmod"),
+    chown: flagValue(inst, "chown")
+  };
+}
+function targetStage(model, target) {
+  if (target) return findStage(model.stages, target);
+  return model.stages[model.stages.length - 1] ?? null;
+}
+function stagePath(stage) {
+  const p = stage.config.env.get("PATH");
+  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+}
+function rootStage(stage) {
+  let s = stage;
+  while (s.baseStage) s = s.baseStage;
+  return s;
+}
+var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var init_image = __esm({
+  "src/model/image.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_expand();
+    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    DEFAULT_SHELL = ["/bin/sh", "-c"];
+    STANDARD_DIRS = /* @__PURE__ */ new Set([
+      "/",
+      "/bin",
+      "/sbin",
+      "/usr/bin",
+      "/usr/sbin",
+      "/usr/local/bin",
+      "/usr/local/sbin",
+      "/usr/local",
+      "/etc",
+      "/opt",
+      "/tmp",
+      "/root",
+      "/home",
+      "/var",
+      "/srv",
+      "/usr",
+      "/usr/share",
+      "/usr/lib"
+    ]);
+  }
+});
+
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve4 = null) {
+  const w = new Walker(file, source, resolve4);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH = 12;
+    Walker = class {
+      constructor(file, source, resolve4) {
+        this.source = source;
+        this.resolve = resolve4;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+      }
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
+        }
+        return { next: current, returned };
+      }
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
+        }
+      }
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
+        }
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
+          }
+        }
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      }
+      /**
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
+       */
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target = wordLiteral(call.args[1]);
+          if (target === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target);
+          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
+      }
+    };
+  }
+});
+
+// src/rules/root-process.ts
+function switchTarget(info) {
+  return info.switcher ?? info.forking;
+}
+function dropsPrivileges(steps) {
+  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
+}
+function stepLabel(s) {
+  switch (s.kind) {
+    case "init":
+      return `${s.at.label} ${s.name}`;
+    case "switch":
+    case "forking-switch":
+      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
+    case "shell":
+      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
+    case "script":
+      return `${s.at.label} ${s.arg.value}`;
+    case "program":
+      return `${s.at.label} ${s.name}`;
+    case "unknown":
+      return s.at.label;
+  }
+}
+function mainLabel(s) {
+  switch (s.kind) {
+    case "program":
+      return `\`${s.name}\``;
+    case "script":
+      return `\`${s.arg.value}\``;
+    case "shell":
+      return "`/bin/sh -c ...`";
+    default:
+      return stepLabel(s);
+  }
+}
+var ROOT_USERS, root_process_default;
+var init_root_process = __esm({
+  "src/rules/root-process.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_rule();
+    ROOT_USERS = /^(root|0)(:.*)?$/;
+    root_process_default = defineRule({
+      id: "root-process",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
+      docs: {
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        if (user && !user.known) return;
+        if (user && !ROOT_USERS.test(user.value)) return;
+        if (isWindowsImage(stage, rootStage(stage))) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        if (launch.steps.length === 0) return;
+        if (launch.steps.some((s) => s.kind === "unknown")) return;
+        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (dropsPrivileges(launch.steps)) return;
+        for (const unit of launch.scripts) {
+          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
+          if (!unit.analysis) return;
+        }
+        const mainStep = launch.steps[launch.steps.length - 1];
+        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const fromStage = rootStage(stage);
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(mainStep);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-needs-root.ts
+var gosu_needs_root_default;
+var init_gosu_needs_root = __esm({
+  "src/rules/gosu-needs-root.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_script();
+    init_evidence();
+    init_root_process();
+    init_rule();
+    gosu_needs_root_default = defineRule({
+      id: "gosu-needs-root",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
+      docs: {
+        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
+        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
+        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
+        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
+        const effective = user ? user.known ? user.value : null : baseUser;
+        if (effective === null || ROOT_USERS.test(effective)) return;
+        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
+        for (const unit of launch.scripts) {
+          for (const e of unit.analysis?.endings ?? []) {
+            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
+            const sw = e.last?.info.switcher;
+            if (!sw || !e.last) continue;
+            ctx.report({
+              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
+              messageId: "notRoot",
+              data: { tool: sw.tool, where, user: sw.user ?? "app" }
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-setuid.ts
+var TOOLS, gosu_setuid_default;
+var init_gosu_setuid = __esm({
+  "src/rules/gosu-setuid.ts"() {
+    "use strict";
+    init_commands();
+    init_run_facts();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    gosu_setuid_default = defineRule({
+      id: "gosu-setuid",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
+      docs: {
+        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
+        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
+      },
+      async check(ctx) {
+        if (!ctx.stage) return;
+        const facts = await ctx.runFacts();
+        for (const c of facts.chmods) {
+          if (!addsSetuid(c.mode)) continue;
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
+          if (!tool) continue;
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
+            label: "RUN chmod"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
 // src/rules/invalid-exec-form.ts
 var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
@@ -8313,1083 +9222,6 @@ var init_missing_exec_args = __esm({
           if (unit.kind !== "file" || !unit.analysis) continue;
           if (unit.analysis.supervisor) continue;
           checkUnit(ctx, unit);
-        }
-      }
-    });
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-  }
-});
-
-// src/model/expand.ts
-function splitWords(text, escape5 = "\\") {
-  const words = [];
-  let start = -1;
-  let quote = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (start < 0) {
-      if (/\s/.test(c)) continue;
-      start = i;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === escape5 && quote === '"') i++;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === escape5) i++;
-    else if (/\s/.test(c)) {
-      words.push({ text: text.slice(start, i), start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
-  return words;
-}
-function expandWord(word, vars, escape5 = "\\") {
-  let value = "";
-  let known2 = true;
-  let quote = null;
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i] ?? "";
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else value += c;
-      continue;
-    }
-    if (c === escape5 && i + 1 < word.length) {
-      const next = word[i + 1] ?? "";
-      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
-      else {
-        value += next;
-        i++;
-        continue;
-      }
-      continue;
-    }
-    if (quote === null && (c === '"' || c === "'")) {
-      quote = c;
-      continue;
-    }
-    if (quote === '"' && c === '"') {
-      quote = null;
-      continue;
-    }
-    if (c === "$") {
-      const ref = readReference(word, i);
-      if (ref) {
-        const r = resolveReference(ref, vars, escape5);
-        value += r.value;
-        known2 &&= r.known;
-        i = ref.end - 1;
-        continue;
-      }
-    }
-    value += c;
-  }
-  return { value, known: known2 };
-}
-function readReference(word, at) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
-  let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
-    if (word[j] === "{") depth++;
-    else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
-      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
-      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
-    }
-  }
-  return null;
-}
-function resolveReference(ref, vars, escape5) {
-  const v = vars(ref.name);
-  if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
-  const set = v !== void 0;
-  const nonEmpty = set && v !== "";
-  switch (ref.op) {
-    case null:
-      return { value: v ?? "", known: true };
-    case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    default:
-      return { value: v ?? "", known: set };
-  }
-}
-function parseKeyValues(text, vars, escape5 = "\\") {
-  const words = splitWords(text, escape5);
-  const first = words[0];
-  if (first && !first.text.includes("=")) {
-    const rest = text.slice(first.end).trim();
-    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
-  }
-  return words.map((w) => {
-    const eq = w.text.indexOf("=");
-    if (eq < 0) return { key: w.text, value: null };
-    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
-  });
-}
-var init_expand = __esm({
-  "src/model/expand.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/image.ts
-import path3 from "node:path";
-function buildImageModel(ast) {
-  const preamble = [];
-  const stages = [];
-  const globalArgs = /* @__PURE__ */ new Map();
-  const escape5 = ast.escape;
-  let current = null;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape5);
-      stages.push(current);
-      continue;
-    }
-    if (!current) {
-      preamble.push(inst);
-      if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
-          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
-        }
-      }
-      continue;
-    }
-    applyInstruction(current, inst, stages, globalArgs, escape5);
-  }
-  return { ast, stages, preamble };
-}
-function startStage(from, stages, globalArgs, escape5) {
-  const words = splitWords(from.rest.text, escape5);
-  const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
-  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
-  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
-  const baseStage = image.known ? findStage(stages, image.value) : null;
-  const config = baseStage ? {
-    ...baseStage.config,
-    env: new Map(baseStage.config.env),
-    cmdResetBy: null
-  } : {
-    user: null,
-    workdir: "/",
-    env: /* @__PURE__ */ new Map(),
-    shell: { argv: DEFAULT_SHELL, instruction: null },
-    entrypoint: null,
-    cmd: null,
-    cmdResetBy: null
-  };
-  const vars = new Map(config.env);
-  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
-  return {
-    index: stages.length,
-    name,
-    from,
-    base: image.value,
-    baseKnown: image.known,
-    baseStage,
-    instructions: [],
-    config,
-    copies: [],
-    dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
-  };
-}
-function findStage(stages, ref) {
-  const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
-  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
-  return null;
-}
-function applyInstruction(stage, inst, stages, globalArgs, escape5) {
-  stage.instructions.push(inst);
-  const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
-  switch (inst.keyword) {
-    case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
-      }
-      break;
-    case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
-        cfg.env.set(kv.key, v);
-        stage.vars.set(kv.key, v);
-      }
-      break;
-    case "USER": {
-      const e = expand(inst.rest.text.trim());
-      cfg.user = { instruction: inst, value: e.value, known: e.known };
-      break;
-    }
-    case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
-      break;
-    }
-    case "SHELL": {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
-      break;
-    }
-    case "ENTRYPOINT":
-      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
-      if (cfg.cmd && cfg.cmd.stage !== stage) {
-        cfg.cmdResetBy = inst;
-        cfg.cmd = null;
-      }
-      break;
-    case "CMD":
-      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
-      break;
-    case "COPY":
-    case "ADD": {
-      const op = copyOp(stage, inst, stages, lookup, escape5);
-      if (op) {
-        stage.copies.push(op);
-        if (op.destIsDir) stage.dirs.add(op.dest);
-      }
-      break;
-    }
-    default:
-      break;
-  }
-}
-function flagValue(inst, name) {
-  const f = inst.flags.find((x) => x.name === name);
-  return f ? f.value ?? "" : null;
-}
-function copyOp(stage, inst, stages, lookup, escape5) {
-  const form = commandForm(inst.rest);
-  let words;
-  if (form.kind === "exec") words = form.argv;
-  else {
-    words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
-      return e.known ? e.value : "\0unknown";
-    });
-  }
-  if (words.length < 2) return null;
-  const rawDest = words[words.length - 1] ?? "";
-  if (rawDest.includes("\0")) return null;
-  const srcWords = words.slice(0, -1);
-  const from = flagValue(inst, "from");
-  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
-  const sources = [];
-  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
-    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
-    if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
-    else if (from !== null) {
-      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
-    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
-    } else sources.push({ kind: "context", pattern: w });
-  }
-  const cfg = stage.config;
-  const dest = path3.posix.resolve(cfg.workdir, rawDest);
-  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
-  const multi = srcWords.length > 1;
-  return {
-    instruction: inst,
-    dest,
-    destIsDir: trailing || multi || stage.dirs.has(dest),
-    destMaybeDir: STANDARD_DIRS.has(dest),
-    sources,
-    chmod: flagValue(inst, "chmod"),
-    chown: flagValue(inst, "chown")
-  };
-}
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
-  return model.stages[model.stages.length - 1] ?? null;
-}
-function stagePath(stage) {
-  const p = stage.config.env.get("PATH");
-  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
-}
-function rootStage(stage) {
-  let s = stage;
-  while (s.baseStage) s = s.baseStage;
-  return s;
-}
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
-var init_image = __esm({
-  "src/model/image.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_expand();
-    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    DEFAULT_SHELL = ["/bin/sh", "-c"];
-    STANDARD_DIRS = /* @__PURE__ */ new Set([
-      "/",
-      "/bin",
-      "/sbin",
-      "/usr/bin",
-      "/usr/sbin",
-      "/usr/local/bin",
-      "/usr/local/sbin",
-      "/usr/local",
-      "/etc",
-      "/opt",
-      "/tmp",
-      "/root",
-      "/home",
-      "/var",
-      "/srv",
-      "/usr",
-      "/usr/share",
-      "/usr/lib"
-    ]);
-  }
-});
-
-// src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
-}
-function stepLabel(s) {
-  switch (s.kind) {
-    case "init":
-      return `${s.at.label} ${s.name}`;
-    case "switch":
-    case "forking-switch":
-      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
-    case "shell":
-      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
-    case "script":
-      return `${s.at.label} ${s.arg.value}`;
-    case "program":
-      return `${s.at.label} ${s.name}`;
-    case "unknown":
-      return s.at.label;
-  }
-}
-function mainLabel(s) {
-  switch (s.kind) {
-    case "program":
-      return `\`${s.name}\``;
-    case "script":
-      return `\`${s.arg.value}\``;
-    case "shell":
-      return "`/bin/sh -c ...`";
-    default:
-      return stepLabel(s);
-  }
-}
-var ROOT_USERS, root_process_default;
-var init_root_process = __esm({
-  "src/rules/root-process.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
-    root_process_default = defineRule({
-      id: "root-process",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
-      messages: {
-        lastUserRoot: {
-          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        },
-        noUser: {
-          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        }
-      },
-      docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
-        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
-        if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
-        if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
-        const fromStage = rootStage(stage);
-        const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(mainStep);
-        if (user) {
-          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
-        } else {
-          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
-          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/shell-form-pid1.ts
-function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
-}
-function naiveSplit(s) {
-  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
-}
-var shell_form_pid1_default;
-var init_shell_form_pid1 = __esm({
-  "src/rules/shell-form-pid1.ts"() {
-    "use strict";
-    init_script();
-    init_rule();
-    shell_form_pid1_default = defineRule({
-      id: "shell-form-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
-      messages: {
-        shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
-        },
-        shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Put `exec` in front of the last command of the string."
-        }
-      },
-      docs: {
-        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
-        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
-        bad: "FROM python:3.12-slim\nCMD python app.py",
-        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const [i, step] of launch.steps.entries()) {
-          if (step.kind !== "shell") continue;
-          const unit = step.unit;
-          const endings = unit.analysis?.endings;
-          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
-          if (execs) continue;
-          const setting = step.arg.setting;
-          const inst = setting.instruction;
-          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
-          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
-          if (step.shellForm) {
-            const data = {
-              keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
-              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
-              execForm: JSON.stringify(naiveSplit(unit.source.text))
-            };
-            ctx.report({ ...place, messageId: "shellForm", data });
-          } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/su-sudo.ts
-function gosuEquivalent(info, source) {
-  const sw = info.forking;
-  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
-  let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
-  return `exec gosu ${user} ${command2}`;
-}
-var su_sudo_default;
-var init_su_sudo = __esm({
-  "src/rules/su-sudo.ts"() {
-    "use strict";
-    init_commands();
-    init_evidence();
-    init_rule();
-    su_sudo_default = defineRule({
-      id: "su-sudo",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
-      messages: {
-        commandForks: {
-          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
-        },
-        scriptForks: {
-          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
-          hint: "Replace it with `{replacement}`."
-        }
-      },
-      docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
-        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
-        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
-        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const step of launch.steps) {
-          if (step.kind !== "forking-switch") continue;
-          ctx.report({
-            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            messageId: "commandForks",
-            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
-            label: `${step.at.label} ${step.tool}`
-          });
-        }
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const main2 = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
-          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
-          for (const c of main2) {
-            const sw = c.info.forking;
-            if (!sw) continue;
-            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/sudo-in-run.ts
-var sudo_in_run_default;
-var init_sudo_in_run = __esm({
-  "src/rules/sudo-in-run.ts"() {
-    "use strict";
-    init_rule();
-    sudo_in_run_default = defineRule({
-      id: "sudo-in-run",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "sudo in a RUN instruction",
-      peers: { hadolint: ["DL3004"] },
-      messages: {
-        sudo: {
-          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
-        }
-      },
-      scope: "instructions",
-      docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
-        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
-        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
-      },
-      async check(ctx) {
-        for (const view of ctx.view.byKeyword("RUN")) {
-          const inst = view.inst;
-          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-          const run2 = await ctx.view.run(view);
-          for (const cmd of run2.commands) {
-            const i = cmd.prefixes.indexOf("sudo");
-            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
-            if (!word) continue;
-            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
-            ctx.report({
-              at: { file: ctx.env.dockerfile.displayPath, span },
-              messageId: "sudo",
-              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/model/run-facts.ts
-import path4 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path4.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path4.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path4.posix.resolve(workdir, args[1]);
-      const target = path4.posix.resolve(path4.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
-    "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
-    init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing2, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename3(missing2);
-  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      peers: {},
-      messages: {
-        missing: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
-          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
-        },
-        dockerignored: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
-          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
-          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
-          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
-          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has no usable shebang",
-      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
-      messages: {
-        bom: {
-          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
-        },
-        noShebang: {
-          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
-          hint: "Add `#!/bin/sh` as the first line."
-        },
-        noBash: {
-          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
-          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const script = unit.imagePath ?? "The script";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "bom",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "noShebang",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
-            chain,
-            label: first
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-needs-root.ts
-var gosu_needs_root_default;
-var init_gosu_needs_root = __esm({
-  "src/rules/gosu-needs-root.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_script();
-    init_evidence();
-    init_root_process();
-    init_rule();
-    gosu_needs_root_default = defineRule({
-      id: "gosu-needs-root",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu runs unconditionally in an image that does not start as root",
-      peers: {},
-      messages: {
-        notRoot: {
-          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
-          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
-        }
-      },
-      docs: {
-        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
-        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
-        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
-        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report({
-              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-              messageId: "notRoot",
-              data: { tool: sw.tool, where, user: sw.user ?? "app" }
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
-var init_gosu_setuid = __esm({
-  "src/rules/gosu-setuid.ts"() {
-    "use strict";
-    init_commands();
-    init_run_facts();
-    init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
-    gosu_setuid_default = defineRule({
-      id: "gosu-setuid",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu or su-exec made setuid",
-      peers: {},
-      messages: {
-        setuid: {
-          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
-          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
-        }
-      },
-      docs: {
-        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
-        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
-      },
-      async check(ctx) {
-        if (!ctx.stage) return;
-        const facts = await ctx.runFacts();
-        for (const c of facts.chmods) {
-          if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
-          if (!tool) continue;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            messageId: "setuid",
-            data: { mode: c.mode, tool },
-            label: "RUN chmod"
-          });
         }
       }
     });
@@ -9776,49 +9608,193 @@ var init_npm_start_pid1 = __esm({
   }
 });
 
-// src/rules/input-error.ts
-var input_error_default;
-var init_input_error = __esm({
-  "src/rules/input-error.ts"() {
+// src/rules/shell-form-pid1.ts
+function short(s) {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+}
+function naiveSplit(s) {
+  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
+}
+var shell_form_pid1_default;
+var init_shell_form_pid1 = __esm({
+  "src/rules/shell-form-pid1.ts"() {
     "use strict";
+    init_script();
     init_rule();
-    input_error_default = defineDiagnostic({
-      id: "input-error",
-      severity: "error",
-      category: "input",
-      title: "The input could not be linted",
-      peers: {},
+    shell_form_pid1_default = defineRule({
+      id: "shell-form-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "A shell, not the application, is PID 1",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+        },
+        shellCNoExec: {
+          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Put `exec` in front of the last command of the string."
+        }
+      },
       docs: {
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
-        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
-        bad: 'RUN echo "no FROM before me"',
-        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
-        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
-        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
+        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+        bad: "FROM python:3.12-slim\nCMD python app.py",
+        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const [i, step] of launch.steps.entries()) {
+          if (step.kind !== "shell") continue;
+          const unit = step.unit;
+          const endings = unit.analysis?.endings;
+          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
+          if (execs) continue;
+          const setting = step.arg.setting;
+          const inst = setting.instruction;
+          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
+          const shell = step.shellArgv.join(" ");
+          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+          if (step.shellForm) {
+            const data = {
+              keyword: inst.keyword,
+              shell,
+              text: short(unit.source.text),
+              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
+              execForm: JSON.stringify(naiveSplit(unit.source.text))
+            };
+            ctx.report({ ...place, messageId: "shellForm", data });
+          } else {
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+          }
+        }
       }
     });
   }
 });
 
-// src/rules/syntax-error.ts
-var syntax_error_default;
-var init_syntax_error = __esm({
-  "src/rules/syntax-error.ts"() {
+// src/rules/su-sudo.ts
+function gosuEquivalent(info, source) {
+  const sw = info.forking;
+  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
+  let command2 = '"$@"';
+  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
+  return `exec gosu ${user} ${command2}`;
+}
+var su_sudo_default;
+var init_su_sudo = __esm({
+  "src/rules/su-sudo.ts"() {
+    "use strict";
+    init_commands();
+    init_evidence();
+    init_rule();
+    su_sudo_default = defineRule({
+      id: "su-sudo",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "su, sudo or runuser starts the main process",
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      messages: {
+        commandForks: {
+          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
+          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+        },
+        scriptForks: {
+          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
+          hint: "Replace it with `{replacement}`."
+        }
+      },
+      docs: {
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
+        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
+        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const step of launch.steps) {
+          if (step.kind !== "forking-switch") continue;
+          ctx.report({
+            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
+            messageId: "commandForks",
+            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
+            label: `${step.at.label} ${step.tool}`
+          });
+        }
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const main2 = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
+          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
+          for (const c of main2) {
+            const sw = c.info.forking;
+            if (!sw) continue;
+            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/sudo-in-run.ts
+var sudo_in_run_default;
+var init_sudo_in_run = __esm({
+  "src/rules/sudo-in-run.ts"() {
     "use strict";
     init_rule();
-    syntax_error_default = defineDiagnostic({
-      id: "syntax-error",
+    sudo_in_run_default = defineRule({
+      id: "sudo-in-run",
       severity: "error",
-      category: "input",
-      title: "Syntax error",
-      peers: {},
+      category: "privilege",
+      recommended: true,
+      title: "sudo in a RUN instruction",
+      peers: { hadolint: ["DL3004"] },
+      messages: {
+        sudo: {
+          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        }
+      },
+      scope: "instructions",
       docs: {
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
-        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
-        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
-        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
-        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
-        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
+        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
+        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
+      },
+      async check(ctx) {
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const inst = view.inst;
+          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const i = cmd.prefixes.indexOf("sudo");
+            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
+            if (!word) continue;
+            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
+            ctx.report({
+              at: { file: ctx.env.dockerfile.displayPath, span },
+              messageId: "sudo",
+              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
+            });
+          }
+        }
       }
     });
   }
@@ -9848,65 +9824,80 @@ var init_suppression = __esm({
   }
 });
 
+// src/rules/syntax-error.ts
+var syntax_error_default;
+var init_syntax_error = __esm({
+  "src/rules/syntax-error.ts"() {
+    "use strict";
+    init_rule();
+    syntax_error_default = defineDiagnostic({
+      id: "syntax-error",
+      severity: "error",
+      category: "input",
+      title: "Syntax error",
+      peers: {},
+      docs: {
+        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
+        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
+        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
+        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
+        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
+        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
+      }
+    });
+  }
+});
+
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
   DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES,
-  peerSuppressions: () => peerSuppressions
+  RULES: () => RULES
 });
-function peerSuppressions(tool, rules = RULES) {
-  const table = {};
-  for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
-  }
-  return table;
-}
 var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
     init_gosu_needs_root();
     init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
+    init_invalid_exec_form();
+    init_missing_exec_args();
     init_node_pid1_signals();
     init_npm_start_pid1();
-    init_input_error();
-    init_syntax_error();
+    init_root_process();
+    init_shell_form_pid1();
+    init_su_sudo();
+    init_sudo_in_run();
     init_suppression();
-    init_rule();
+    init_syntax_error();
     RULES = [
+      cmd_ignored_default,
+      entrypoint_crlf_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
+      invalid_exec_form_default,
+      missing_exec_args_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
       su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default
+      sudo_in_run_default
     ];
-    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -21730,6 +21721,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -21948,6 +21946,7 @@ var init_suppressions = __esm({
     init_shell_walk();
     init_source2();
     init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
     BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
