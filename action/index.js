@@ -94,10 +94,11 @@ var require_get_caller_file = __commonJS({
 
 // src/fs/file-system.ts
 import fs from "node:fs";
+import path from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
-var FsError, missing, DiskFileSystem, diskFs;
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
 var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
@@ -182,7 +183,86 @@ var init_file_system = __esm({
         }
       }
     };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path.dirname(abs));
+          return dir === null ? null : path.join(dir, path.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
     diskFs = new DiskFileSystem();
+  }
+});
+
+// src/reporters/source-root.ts
+var source_root_exports = {};
+__export(source_root_exports, {
+  rebaseFindings: () => rebaseFindings,
+  sourceRoot: () => sourceRoot
+});
+import fs2 from "node:fs";
+import path2 from "node:path";
+function inside(dir, root) {
+  const rel = path2.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function sourceRoot(cwd, env3) {
+  const here = path2.resolve(cwd);
+  for (const name of ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]) {
+    const dir = env3[name];
+    if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
+  }
+  for (let dir = here; ; dir = path2.dirname(dir)) {
+    if (fs2.existsSync(path2.join(dir, ".git"))) return dir;
+    if (path2.dirname(dir) === dir) return here;
+  }
+}
+function rebaseFindings(findings, cwd, root) {
+  const rebase = (file) => {
+    if (file === "-") return file;
+    const abs = path2.resolve(cwd, file);
+    return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
+  };
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+}
+var init_source_root = __esm({
+  "src/reporters/source-root.ts"() {
+    "use strict";
   }
 });
 
@@ -816,1035 +896,6 @@ var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
     init_meta();
-  }
-});
-
-// src/rules/rule.ts
-function defineDiagnostic(meta) {
-  return { ...meta, fixable: false, recommended: true };
-}
-function defineRule(rule) {
-  return { ...rule, fixable: rule.fixable ?? false };
-}
-function fillMessage(text, data) {
-  if (!data) return text;
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
-}
-function peersOf(rule, tool) {
-  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
-}
-var init_rule = __esm({
-  "src/rules/rule.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/cmd-ignored.ts
-var cmd_ignored_default;
-var init_cmd_ignored = __esm({
-  "src/rules/cmd-ignored.ts"() {
-    "use strict";
-    init_rule();
-    cmd_ignored_default = defineRule({
-      id: "cmd-ignored",
-      severity: "warning",
-      category: "startup",
-      recommended: true,
-      title: "CMD never runs because ENTRYPOINT is in shell form",
-      peers: {},
-      messages: {
-        ignored: {
-          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
-          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
-        }
-      },
-      docs: {
-        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
-        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
-        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
-        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
-        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
-      },
-      check(ctx) {
-        const pid1 = ctx.launch?.pid1;
-        const cmd = pid1?.cmdIgnored;
-        const entry = pid1?.entrypoint;
-        if (!cmd || !entry) return;
-        const file = ctx.env.dockerfile.displayPath;
-        ctx.report({
-          at: { file, span: cmd.instruction.keywordSpan },
-          messageId: "ignored",
-          data: { entryLine: entry.instruction.keywordSpan.line },
-          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
-          label: "CMD"
-        });
-      }
-    });
-  }
-});
-
-// src/evidence.ts
-function snippet(unit, p, e, max = 60) {
-  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-function scriptChain(unit, dockerfile) {
-  const chain = [unit.startedAt];
-  const origin = unit.origin;
-  if (origin && origin.kind !== "remote") {
-    for (const op of [origin.op, ...origin.via]) {
-      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
-    }
-  }
-  return chain;
-}
-function atNode(unit, node, dockerfile, label) {
-  return {
-    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
-    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e)
-  };
-}
-function atCommand(unit, c, dockerfile, label) {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
-  const src = c.source;
-  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
-  }
-  return {
-    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
-    chain,
-    label: label ?? commandText(unit, c)
-  };
-}
-function withinText(e, text) {
-  if (e[2] < text.length) return e;
-  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
-  const line = text.slice(0, lineStart).split("\n").length;
-  return [line, text.length - lineStart + 1, text.length];
-}
-function commandText(unit, c, max = 60) {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-function lastLine(unit) {
-  const text = unit.source.text.replace(/\s+$/, "");
-  const start = text.lastIndexOf("\n") + 1;
-  const line = text.slice(0, start).split("\n").length;
-  const lineText = text.slice(start);
-  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
-}
-var init_evidence = __esm({
-  "src/evidence.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/entrypoint-crlf.ts
-var entrypoint_crlf_default;
-var init_entrypoint_crlf = __esm({
-  "src/rules/entrypoint-crlf.ts"() {
-    "use strict";
-    init_evidence();
-    init_rule();
-    entrypoint_crlf_default = defineRule({
-      id: "entrypoint-crlf",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has CRLF line endings",
-      peers: { shellcheck: ["SC1017"] },
-      messages: {
-        crlf: {
-          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
-          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
-        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
-        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
-        good: '#!/bin/sh\\nexec "$@"\\n',
-        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
-      },
-      check(ctx) {
-        for (const unit of ctx.launch?.scripts ?? []) {
-          if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            messageId: "crlf",
-            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
-            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
-            label: "line 1"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/prefixes.ts
-function basename2(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
-}
-function unwrapPrefixes(words, literal, through = ALL) {
-  const prefixes = [];
-  let i = 0;
-  for (; ; ) {
-    const w = words[i];
-    const lit = w === void 0 ? null : literal(w);
-    if (lit === null) return { prefixes, start: i };
-    const name = basename2(lit);
-    if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal);
-    if (next === null || next >= words.length) return { prefixes, start: i };
-    prefixes.push({ name, index: i });
-    i = next;
-  }
-}
-function skipOptions(prefix, words, from, literal) {
-  let i = from;
-  while (i < words.length) {
-    const w = words[i];
-    const lit = literal(w);
-    if (lit === null) return i;
-    if (lit === "--") return i + 1;
-    if (prefix === "env" && ASSIGNMENT.test(lit)) {
-      i++;
-      continue;
-    }
-    if (prefix === "env" && lit === "-") {
-      i++;
-      continue;
-    }
-    if (prefix === "nice" && /^-\d+$/.test(lit)) {
-      i++;
-      continue;
-    }
-    if (lit.startsWith("--") && lit.length > 2) {
-      const eq = lit.indexOf("=");
-      const long = lit.slice(2, eq >= 0 ? eq : void 0);
-      if (NO_COMMAND[prefix].has(long)) return null;
-      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
-      continue;
-    }
-    if (lit.startsWith("-") && lit.length > 1) {
-      let consumed = 1;
-      for (let k = 1; k < lit.length; k++) {
-        const c = lit[k];
-        if (NO_COMMAND[prefix].has(c)) return null;
-        if (VALUED[prefix].has(c)) {
-          if (k === lit.length - 1) consumed = 2;
-          break;
-        }
-      }
-      i += consumed;
-      continue;
-    }
-    return i;
-  }
-  return i;
-}
-var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
-var init_prefixes = __esm({
-  "src/model/prefixes.ts"() {
-    "use strict";
-    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
-    ALL = new Set(COMMAND_PREFIXES);
-    VALUED = {
-      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
-      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
-      command: /* @__PURE__ */ new Set(),
-      exec: /* @__PURE__ */ new Set(["a"]),
-      nice: /* @__PURE__ */ new Set(["n"]),
-      nohup: /* @__PURE__ */ new Set()
-    };
-    VALUED_LONG = {
-      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
-      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
-      command: /* @__PURE__ */ new Set(),
-      exec: /* @__PURE__ */ new Set(),
-      nice: /* @__PURE__ */ new Set(["adjustment"]),
-      nohup: /* @__PURE__ */ new Set()
-    };
-    NO_COMMAND = {
-      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
-      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
-      command: /* @__PURE__ */ new Set(["v", "V"]),
-      exec: /* @__PURE__ */ new Set(),
-      nice: /* @__PURE__ */ new Set(["help", "version"]),
-      nohup: /* @__PURE__ */ new Set(["help", "version"])
-    };
-    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-  }
-});
-
-// src/model/commands.ts
-function basename3(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
-}
-function wordLiteral(word) {
-  let out = "";
-  for (const part of word.parts) {
-    const v = partLiteral(part);
-    if (v === null) return null;
-    out += v;
-  }
-  return out;
-}
-function partLiteral(part) {
-  switch (part.type) {
-    case "Lit":
-      return part.value.replace(/\\(.)/g, "$1");
-    case "SglQuoted":
-      return part.value;
-    case "DblQuoted": {
-      let s = "";
-      for (const p of part.parts) {
-        if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\([$`"\\])/g, "$1");
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
-}
-function wordText(word, source) {
-  return source.slice(word.p[2], word.e[2]);
-}
-function isPositionalExp(part, names) {
-  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
-}
-function positionalUse(word) {
-  if (word.parts.length === 1) {
-    const only = word.parts[0];
-    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
-      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
-      if (isPositionalExp(only.parts[0], ["*"])) return "star";
-    }
-    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
-  }
-  for (const part of word.parts) {
-    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
-    if (part.type === "DblQuoted") {
-      for (const inner of part.parts) {
-        if (isPositionalExp(inner, ["*"])) return "star";
-        if (isPositionalExp(inner, ["@"])) return "star";
-      }
-    }
-  }
-  return "none";
-}
-function worstUse(words) {
-  let best = "none";
-  for (const w of words) {
-    const u = positionalUse(w);
-    if (u === "unquoted" || u === "star") return u;
-    if (u === "quoted") best = "quoted";
-  }
-  return best;
-}
-function isSelfReference(word) {
-  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
-  if (parts.length !== 1) return false;
-  const p = parts[0];
-  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
-}
-function analyseCommand(words, exec2) {
-  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
-  const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename3(name) : null;
-  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
-  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target = switcher?.command ?? rest;
-  const head = target[0];
-  return {
-    words: rest,
-    name,
-    exec: exec2,
-    args: worstUse(rest),
-    runsArgs: head ? positionalUse(head) : "none",
-    switcher,
-    forking,
-    reexec: !!head && isSelfReference(head)
-  };
-}
-function parseSwitcher(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  const raw = (i) => {
-    const w = args[i];
-    if (!w) return null;
-    return lits[i] ?? renderWord(w);
-  };
-  const make = (user, commandStart) => ({
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
-    command: args.slice(commandStart),
-    commandString: null
-  });
-  switch (tool) {
-    case "gosu":
-    case "su-exec":
-    case "s6-setuidgid":
-    case "setuidgid":
-      return args.length >= 1 ? make(raw(0), 1) : null;
-    case "chpst": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        if (lits[i] === "-u" || lits[i] === "-U") {
-          user = raw(i + 1);
-          i += 2;
-        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "setpriv": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        const l = lits[i] ?? "";
-        if (l === "--") {
-          i++;
-          break;
-        }
-        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
-          user = raw(i + 1);
-          i++;
-        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
-        i++;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "chroot": {
-      let user = null;
-      let i = 0;
-      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
-      while (i < args.length && text(i).startsWith("--")) {
-        const m = /^--userspec=(.*)$/.exec(text(i));
-        if (m) user = m[1] ?? null;
-        else if (lits[i] === "--userspec") {
-          user = raw(i + 1);
-          i++;
-        }
-        i++;
-      }
-      return user === null ? null : make(user, i + 1);
-    }
-    default:
-      return null;
-  }
-}
-function renderWord(w) {
-  return w.parts.map((p) => {
-    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
-    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
-    const lit = partLiteral(p);
-    return lit ?? "…";
-  }).join("");
-}
-function parseForking(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  let user = null;
-  let commandString = null;
-  let commandStart = args.length;
-  let i = 0;
-  if (tool === "sudo") {
-    user = "root";
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "--") {
-        i++;
-        break;
-      }
-      if (!l.startsWith("-")) break;
-      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
-        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-      } else {
-        const m = /^(?:-u|--user=)(.+)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        i++;
-      }
-    }
-    commandStart = i;
-  } else {
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "-c" || l === "--command") {
-        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-        continue;
-      }
-      if (l === "-u" && tool === "runuser") {
-        user = lits[i + 1] ?? null;
-        i += 2;
-        continue;
-      }
-      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
-        i += 2;
-        continue;
-      }
-      if (l === "--") {
-        commandStart = i + 1;
-        break;
-      }
-      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
-        i++;
-        continue;
-      }
-      if (user === null) {
-        user = lits[i] ?? renderWord(args[i]);
-        i++;
-        continue;
-      }
-      commandStart = i;
-      break;
-    }
-    if (user === null) user = "root";
-  }
-  return {
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)$/.test(user),
-    command: args.slice(commandStart),
-    commandString
-  };
-}
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
-var init_commands = __esm({
-  "src/model/commands.ts"() {
-    "use strict";
-    init_prefixes();
-    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
-    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
-  }
-});
-
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
-  }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
-  }
-  return out;
-}
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-  }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
-}
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
-    };
-  }
-});
-
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
-    "use strict";
-    init_script();
-    init_evidence();
-    init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
-      severity: "error",
-      category: "pid1",
-      recommended: true,
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
-      peers: {},
-      messages: {
-        noExec: {
-          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
-          hint: "Write `exec {command}`."
-        }
-      },
-      docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-          }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
-          }
-        }
-      }
-    });
   }
 });
 
@@ -3290,7 +2341,7 @@ var init_main = __esm({
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         let text = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -3313,7 +2364,7 @@ var init_main = __esm({
         }
         return text;
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
       function mergeSort2(data, compare) {
         if (data.length <= 1) {
           return data;
@@ -3895,7 +2946,7 @@ var init_main2 = __esm({
         }
       }
       TextDocument3.update = update;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         const text = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -3921,7 +2972,7 @@ var init_main2 = __esm({
         spans.push(text.substr(lastModifiedOffset));
         return spans.join("");
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
     })(TextDocument2 || (TextDocument2 = {}));
   }
 });
@@ -6553,9 +5604,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path14 = this.getPath();
-        if (path14 === null || path14.startsWith("/")) {
-          return path14;
+        const path20 = this.getPath();
+        if (path20 === null || path20.startsWith("/")) {
+          return path20;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6567,7 +5618,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path14 : parent + "/" + path14;
+              return parent.endsWith("/") ? parent + path20 : parent + "/" + path20;
             }
           }
         }
@@ -8068,214 +7119,614 @@ var init_dockerfile = __esm({
   }
 });
 
-// src/rules/invalid-exec-form.ts
-var COMMANDS, invalid_exec_form_default;
-var init_invalid_exec_form = __esm({
-  "src/rules/invalid-exec-form.ts"() {
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
     "use strict";
-    init_dockerfile();
-    init_rule();
-    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
-    invalid_exec_form_default = defineRule({
-      id: "invalid-exec-form",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "An exec-form array that is not valid JSON runs as shell form",
-      peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
-      },
-      messages: {
-        invalidJson: {
-          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
-          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
-        }
-      },
-      docs: {
-        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
-        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
-        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
-      },
-      check(ctx) {
-        const file = ctx.env.dockerfile.displayPath;
-        for (const inst of ctx.dockerfile.instructions) {
-          if (!COMMANDS.has(inst.keyword)) continue;
-          const form = commandForm(inst.rest);
-          if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
-          ctx.report({
-            at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            messageId: "invalidJson",
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
-            label: inst.keyword
-          });
-        }
-      }
-    });
   }
 });
 
-// src/rules/missing-exec-args.ts
-function checkUnit(ctx, unit) {
-  const analysis = unit.analysis;
-  if (!analysis) return;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = /* @__PURE__ */ new Set();
-  const cmdLine = unit.startedAt;
-  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node, key, msg) => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
+// src/model/prefixes.ts
+function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function unwrapPrefixes(words, literal, through = ALL) {
+  const prefixes = [];
+  let i = 0;
+  for (; ; ) {
+    const w = words[i];
+    const lit = w === void 0 ? null : literal(w);
+    if (lit === null) return { prefixes, start: i };
+    const name = basename2(lit);
+    if (!through.has(name)) return { prefixes, start: i };
+    const next = skipOptions(name, words, i + 1, literal);
+    if (next === null || next >= words.length) return { prefixes, start: i };
+    prefixes.push({ name, index: i });
+    i = next;
+  }
+}
+function skipOptions(prefix, words, from, literal) {
+  let i = from;
+  while (i < words.length) {
+    const w = words[i];
+    const lit = literal(w);
+    if (lit === null) return i;
+    if (lit === "--") return i + 1;
+    if (prefix === "env" && ASSIGNMENT.test(lit)) {
+      i++;
+      continue;
+    }
+    if (prefix === "env" && lit === "-") {
+      i++;
+      continue;
+    }
+    if (prefix === "nice" && /^-\d+$/.test(lit)) {
+      i++;
+      continue;
+    }
+    if (lit.startsWith("--") && lit.length > 2) {
+      const eq = lit.indexOf("=");
+      const long = lit.slice(2, eq >= 0 ? eq : void 0);
+      if (NO_COMMAND[prefix].has(long)) return null;
+      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
+      continue;
+    }
+    if (lit.startsWith("-") && lit.length > 1) {
+      let consumed = 1;
+      for (let k = 1; k < lit.length; k++) {
+        const c = lit[k];
+        if (NO_COMMAND[prefix].has(c)) return null;
+        if (VALUED[prefix].has(c)) {
+          if (k === lit.length - 1) consumed = 2;
+          break;
+        }
+      }
+      i += consumed;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var init_prefixes = __esm({
+  "src/model/prefixes.ts"() {
+    "use strict";
+    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
+    ALL = new Set(COMMAND_PREFIXES);
+    VALUED = {
+      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
+      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(["a"]),
+      nice: /* @__PURE__ */ new Set(["n"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    VALUED_LONG = {
+      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
+      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["adjustment"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    NO_COMMAND = {
+      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
+      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
+      command: /* @__PURE__ */ new Set(["v", "V"]),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["help", "version"]),
+      nohup: /* @__PURE__ */ new Set(["help", "version"])
+    };
+    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+  }
+});
+
+// src/model/commands.ts
+function basename3(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function wordLiteral(word) {
+  let out = "";
+  for (const part of word.parts) {
+    const v = partLiteral(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partLiteral(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\(.)/g, "$1");
+    case "SglQuoted":
+      return part.value;
+    case "DblQuoted": {
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+function wordText(word, source) {
+  return source.slice(word.p[2], word.e[2]);
+}
+function isPositionalExp(part, names) {
+  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
+}
+function positionalUse(word) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
+      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
+      if (isPositionalExp(only.parts[0], ["*"])) return "star";
+    }
+    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
+  }
+  for (const part of word.parts) {
+    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
+    if (part.type === "DblQuoted") {
+      for (const inner of part.parts) {
+        if (isPositionalExp(inner, ["*"])) return "star";
+        if (isPositionalExp(inner, ["@"])) return "star";
+      }
+    }
+  }
+  return "none";
+}
+function worstUse(words) {
+  let best = "none";
+  for (const w of words) {
+    const u = positionalUse(w);
+    if (u === "unquoted" || u === "star") return u;
+    if (u === "quoted") best = "quoted";
+  }
+  return best;
+}
+function isSelfReference(word) {
+  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
+  if (parts.length !== 1) return false;
+  const p = parts[0];
+  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
+}
+function analyseCommand(words, exec2) {
+  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
+  const name = rest[0] ? wordLiteral(rest[0]) : null;
+  const base = name !== null ? basename3(name) : null;
+  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
+  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
+  const target = switcher?.command ?? rest;
+  const head = target[0];
+  return {
+    words: rest,
+    name,
+    exec: exec2,
+    args: worstUse(rest),
+    runsArgs: head ? positionalUse(head) : "none",
+    switcher,
+    forking,
+    reexec: !!head && isSelfReference(head)
   };
-  const text = (c) => commandText(unit, c);
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === "exec" && last) {
-      if (last.info.forking) {
-        forwards = true;
+}
+function parseSwitcher(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  const raw = (i) => {
+    const w = args[i];
+    if (!w) return null;
+    return lits[i] ?? renderWord(w);
+  };
+  const make = (user, commandStart) => ({
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    command: args.slice(commandStart),
+    commandString: null
+  });
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      return args.length >= 1 ? make(raw(0), 1) : null;
+    case "chpst": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        if (lits[i] === "-u" || lits[i] === "-U") {
+          user = raw(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "setpriv": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        const l = lits[i] ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = raw(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "chroot": {
+      let user = null;
+      let i = 0;
+      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
+      while (i < args.length && text(i).startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(text(i));
+        if (m) user = m[1] ?? null;
+        else if (lits[i] === "--userspec") {
+          user = raw(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return user === null ? null : make(user, i + 1);
+    }
+    default:
+      return null;
+  }
+}
+function renderWord(w) {
+  return w.parts.map((p) => {
+    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
+    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
+    const lit = partLiteral(p);
+    return lit ?? "…";
+  }).join("");
+}
+function parseForking(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  let user = null;
+  let commandString = null;
+  let commandStart = args.length;
+  let i = 0;
+  if (tool === "sudo") {
+    user = "root";
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "--") {
+        i++;
+        break;
+      }
+      if (!l.startsWith("-")) break;
+      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
+        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+      } else {
+        const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        i++;
+      }
+    }
+    commandStart = i;
+  } else {
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "-c" || l === "--command") {
+        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
         continue;
       }
-      const mangled = last.info.args === "unquoted" || last.info.args === "star";
-      if (mangled && e.positional === "script") {
-        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } });
+      if (l === "-u" && tool === "runuser") {
+        user = lits[i + 1] ?? null;
+        i += 2;
+        continue;
       }
-      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
+      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
+        i += 2;
+        continue;
+      }
+      if (l === "--") {
+        commandStart = i + 1;
+        break;
+      }
+      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
+        i++;
+        continue;
+      }
+      if (user === null) {
+        user = lits[i] ?? renderWord(args[i]);
+        i++;
+        continue;
+      }
+      commandStart = i;
+      break;
     }
-    if (last?.info.switcher || last?.info.forking) continue;
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } });
-      continue;
-    }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
-    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
-    const cmdLost = unit.receivesArgs && !passesArgs;
-    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
-    report(at, endNode ?? "end", msg);
+    if (user === null) user = "root";
   }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  const handovers = analysis.endings.filter(
-    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
-  );
-  for (const e of handovers) {
-    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
-  }
+  return {
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)$/.test(user),
+    command: args.slice(commandStart),
+    commandString
+  };
 }
-var messages, missing_exec_args_default;
-var init_missing_exec_args = __esm({
-  "src/rules/missing-exec-args.ts"() {
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var init_commands = __esm({
+  "src/model/commands.ts"() {
     "use strict";
-    init_script();
-    init_evidence();
-    init_rule();
-    messages = {
-      starArgs: {
-        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
-        hint: 'Write `"$@"`, with the double quotes.'
-      },
-      unquotedArgs: {
-        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'Write `"$@"`, with the double quotes.'
-      },
-      argsNotExeced: {
-        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: "Write `exec {command}`{makeLast}."
-      },
-      endsNotExeced: {
-        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: "Write `exec {command}`."
-      },
-      endsIgnoringCmd: {
-        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'End the script with `exec "$@"`.'
-      },
-      endsWithoutCommand: {
-        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'End the script with `exec "$@"`.'
-      },
-      ignoresArgs: {
-        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
-      }
-    };
-    missing_exec_args_default = defineRule({
-      id: "missing-exec-args",
-      severity: "error",
-      category: "pid1",
-      recommended: true,
-      title: 'The entrypoint script does not end with exec "$@"',
-      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
-      messages,
-      docs: {
-        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
-        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
-        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
-        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const unit of launch.scripts) {
-          if (unit.kind !== "file" || !unit.analysis) continue;
-          if (unit.analysis.supervisor) continue;
-          checkUnit(ctx, unit);
-        }
-      }
-    });
+    init_prefixes();
+    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
   }
 });
 
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+// src/model/command-view.ts
+function shellDialect(program) {
+  const b = basename3(program).toLowerCase();
+  if (b === "bash" || b === "zsh") return "bash";
+  if (b === "mksh" || b === "ksh") return "mksh";
+  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
+  return null;
 }
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+function flagNames(text) {
+  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
+  if (text.startsWith("--")) {
+    const eq = text.indexOf("=");
+    return [text.slice(2, eq >= 0 ? eq : void 0)];
+  }
+  return [...text.slice(1)];
 }
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+function makeCommandView(words, all, prefixes, depth, span) {
+  const program = words[0];
+  const args = words.slice(1);
+  const flagText = (w) => w.value ?? "";
+  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  return {
+    name: program.value === null ? null : basename3(program.value),
+    program,
+    args,
+    prefixes: prefixes.map((p) => p.name),
+    prefixWords: prefixes.map((p) => all[p.index]),
+    words: all,
+    span,
+    depth,
+    subcommand: positional[0]?.value ?? null,
+    positional,
+    hasFlag(...names) {
+      for (const a of args) {
+        if (a.value === "--") break;
+        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
       }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+      return false;
+    },
+    hasArg(...values) {
+      return args.some((a) => a.value !== null && values.includes(a.value));
+    },
+    flagValue(...names) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const v = a.value;
+        if (v === null) continue;
+        if (v === "--") break;
+        if (v.startsWith("--")) {
+          const eq = v.indexOf("=");
+          const n = v.slice(2, eq >= 0 ? eq : void 0);
+          if (!names.includes(n)) continue;
+          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
+        }
+        if (v.startsWith("-") && v.length > 1) {
+          const c = v[1];
+          if (!names.includes(c)) continue;
+          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
+        }
+      }
+      return void 0;
+    }
+  };
+}
+function shellScriptIndex(args) {
+  let sawC = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]?.value;
+    if (v === null || v === void 0) return sawC ? i : -1;
+    if (v === "--") return sawC ? i + 1 : -1;
+    if (/^[-+]o$/.test(v)) {
+      i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith("-") && v.includes("c")) sawC = true;
+      continue;
+    }
+    return sawC ? i : -1;
+  }
+  return -1;
+}
+function shellWord(w, text) {
+  const start = text.originOf(w.p[2]);
+  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
+  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
+}
+function innerScript(w, text) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
+    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
+    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
+  }
+  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
+  return null;
+}
+function execFormWords(text, argv) {
+  const words = [];
+  const scripts = [];
+  const t = text.text;
+  let i = 0;
+  for (const value of argv) {
+    const open = t.indexOf('"', i);
+    let close = open + 1;
+    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
+    i = close + 1;
+    const start = text.originOf(open);
+    const end = text.originOf(close) + 1;
+    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
+    const raw = t.slice(open + 1, close);
+    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
+    else {
+      const b = MappedText.builder(text.file);
+      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
+      scripts.push(b.build(start));
+    }
+  }
+  return { words, scripts };
+}
+function writtenAsIs(fileText, w) {
+  return fileText.slice(w.start, w.end) === w.text;
+}
+var MAX_DEPTH, CommandCollector;
+var init_command_view = __esm({
+  "src/model/command-view.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_source2();
+    init_commands();
+    init_prefixes();
+    MAX_DEPTH = 4;
+    CommandCollector = class {
+      constructor(parser2) {
+        this.parser = parser2;
+      }
+      parser;
+      commands = [];
+      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
+      syntaxErrors = [];
+      /** The pipes (`a | b`) of the top-level script, outermost first. */
+      pipes = [];
+      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
+      script(text, dialect, depth) {
+        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
+        if (!result.ok) {
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          return false;
+        }
+        if (depth === 0) this.collectPipes(result.file.stmts, text);
+        this.stmts(result.file.stmts, text, depth);
+        return true;
+      }
+      collectPipes(stmts, text) {
+        const todo = [...stmts];
+        for (let s = todo.pop(); s; s = todo.pop()) {
+          const c = s.cmd;
+          if (c?.type === "BinaryCmd" && (c.op === "|" || c.op === "|&")) {
+            const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, " ");
+            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+            continue;
+          }
+          todo.push(...childStmts(c));
+        }
+        this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+      }
+      stmts(stmts, text, depth) {
+        forEachCall(stmts, (call, stmt) => {
+          const words = call.args.map((w) => shellWord(w, text));
+          const callSpan = text.spanOf(call.p[2], call.e[2]);
+          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
+          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
+          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
+        });
+      }
+      /** One command's words (exec form, or a simple command of a script). */
+      argv(words, depth, span, scriptOf, stdin = null) {
+        if (words.length === 0) return;
+        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
+        const own = words.slice(start);
+        const view = makeCommandView(own, words, prefixes, depth, span);
+        this.commands.push(view);
+        const dialect = view.name !== null ? shellDialect(view.name) : null;
+        if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
+        const at = shellScriptIndex(view.args);
+        if (at >= 0) {
+          const inner = scriptOf(start + 1 + at);
+          if (inner) this.script(inner, dialect, depth + 1);
+        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
+          this.script(stdin, dialect, depth + 1);
+        }
+      }
+    };
   }
 });
 
@@ -8405,7 +7856,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path from "node:path";
+import path3 from "node:path";
 function buildImageModel(ast) {
   const preamble = [];
   const stages = [];
@@ -8501,7 +7952,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -8568,7 +8019,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -8622,1694 +8073,6 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
-  }
-});
-
-// src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
-}
-function stepLabel(s) {
-  switch (s.kind) {
-    case "init":
-      return `${s.at.label} ${s.name}`;
-    case "switch":
-    case "forking-switch":
-      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
-    case "shell":
-      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
-    case "script":
-      return `${s.at.label} ${s.arg.value}`;
-    case "program":
-      return `${s.at.label} ${s.name}`;
-    case "unknown":
-      return s.at.label;
-  }
-}
-function mainLabel(s) {
-  switch (s.kind) {
-    case "program":
-      return `\`${s.name}\``;
-    case "script":
-      return `\`${s.arg.value}\``;
-    case "shell":
-      return "`/bin/sh -c ...`";
-    default:
-      return stepLabel(s);
-  }
-}
-var ROOT_USERS, root_process_default;
-var init_root_process = __esm({
-  "src/rules/root-process.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
-    root_process_default = defineRule({
-      id: "root-process",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
-      messages: {
-        lastUserRoot: {
-          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        },
-        noUser: {
-          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        }
-      },
-      docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
-        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
-        if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
-        if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
-        const fromStage = rootStage(stage);
-        const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(mainStep);
-        if (user) {
-          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
-        } else {
-          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
-          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/shell-form-pid1.ts
-function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
-}
-function naiveSplit(s) {
-  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
-}
-var shell_form_pid1_default;
-var init_shell_form_pid1 = __esm({
-  "src/rules/shell-form-pid1.ts"() {
-    "use strict";
-    init_script();
-    init_rule();
-    shell_form_pid1_default = defineRule({
-      id: "shell-form-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
-      messages: {
-        shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
-        },
-        shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Put `exec` in front of the last command of the string."
-        }
-      },
-      docs: {
-        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
-        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
-        bad: "FROM python:3.12-slim\nCMD python app.py",
-        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const [i, step] of launch.steps.entries()) {
-          if (step.kind !== "shell") continue;
-          const unit = step.unit;
-          const endings = unit.analysis?.endings;
-          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
-          if (execs) continue;
-          const setting = step.arg.setting;
-          const inst = setting.instruction;
-          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
-          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
-          if (step.shellForm) {
-            const data = {
-              keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
-              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
-              execForm: JSON.stringify(naiveSplit(unit.source.text))
-            };
-            ctx.report({ ...place, messageId: "shellForm", data });
-          } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/su-sudo.ts
-function gosuEquivalent(info, source) {
-  const sw = info.forking;
-  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
-  let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
-  return `exec gosu ${user} ${command2}`;
-}
-var su_sudo_default;
-var init_su_sudo = __esm({
-  "src/rules/su-sudo.ts"() {
-    "use strict";
-    init_commands();
-    init_evidence();
-    init_rule();
-    su_sudo_default = defineRule({
-      id: "su-sudo",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
-      messages: {
-        commandForks: {
-          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
-        },
-        scriptForks: {
-          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
-          hint: "Replace it with `{replacement}`."
-        }
-      },
-      docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
-        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
-        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
-        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const step of launch.steps) {
-          if (step.kind !== "forking-switch") continue;
-          ctx.report({
-            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            messageId: "commandForks",
-            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
-            label: `${step.at.label} ${step.tool}`
-          });
-        }
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const main2 = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
-          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
-          for (const c of main2) {
-            const sw = c.info.forking;
-            if (!sw) continue;
-            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/sudo-in-run.ts
-var sudo_in_run_default;
-var init_sudo_in_run = __esm({
-  "src/rules/sudo-in-run.ts"() {
-    "use strict";
-    init_rule();
-    sudo_in_run_default = defineRule({
-      id: "sudo-in-run",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "sudo in a RUN instruction",
-      peers: { hadolint: ["DL3004"] },
-      messages: {
-        sudo: {
-          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
-        }
-      },
-      scope: "instructions",
-      docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
-        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
-        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
-      },
-      async check(ctx) {
-        for (const view of ctx.view.byKeyword("RUN")) {
-          const inst = view.inst;
-          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-          const run2 = await ctx.view.run(view);
-          for (const cmd of run2.commands) {
-            const i = cmd.prefixes.indexOf("sudo");
-            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
-            if (!word) continue;
-            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
-            ctx.report({
-              at: { file: ctx.env.dockerfile.displayPath, span },
-              messageId: "sudo",
-              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/model/run-facts.ts
-import path2 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path2.posix.resolve(workdir, args[1]);
-      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
-    "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
-    init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing2, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename3(missing2);
-  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      peers: {},
-      messages: {
-        missing: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
-          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
-        },
-        dockerignored: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
-          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
-          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
-          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
-          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has no usable shebang",
-      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
-      messages: {
-        bom: {
-          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
-        },
-        noShebang: {
-          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
-          hint: "Add `#!/bin/sh` as the first line."
-        },
-        noBash: {
-          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
-          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const script = unit.imagePath ?? "The script";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "bom",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "noShebang",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
-            chain,
-            label: first
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-needs-root.ts
-var gosu_needs_root_default;
-var init_gosu_needs_root = __esm({
-  "src/rules/gosu-needs-root.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_script();
-    init_evidence();
-    init_root_process();
-    init_rule();
-    gosu_needs_root_default = defineRule({
-      id: "gosu-needs-root",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu runs unconditionally in an image that does not start as root",
-      peers: {},
-      messages: {
-        notRoot: {
-          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
-          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
-        }
-      },
-      docs: {
-        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
-        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
-        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
-        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report({
-              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-              messageId: "notRoot",
-              data: { tool: sw.tool, where, user: sw.user ?? "app" }
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
-var init_gosu_setuid = __esm({
-  "src/rules/gosu-setuid.ts"() {
-    "use strict";
-    init_commands();
-    init_run_facts();
-    init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
-    gosu_setuid_default = defineRule({
-      id: "gosu-setuid",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu or su-exec made setuid",
-      peers: {},
-      messages: {
-        setuid: {
-          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
-          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
-        }
-      },
-      docs: {
-        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
-        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
-      },
-      async check(ctx) {
-        if (!ctx.stage) return;
-        const facts = await ctx.runFacts();
-        for (const c of facts.chmods) {
-          if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
-          if (!tool) continue;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            messageId: "setuid",
-            data: { mode: c.mode, tool },
-            label: "RUN chmod"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  explainLaunch: () => explainLaunch,
-  formatExplanation: () => formatExplanation
-});
-function explainLaunch(launch) {
-  const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
-  const hops = [];
-  let pid1 = true;
-  const at = (s) => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case "init":
-        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
-        pid1 = false;
-        break;
-      case "switch":
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
-        break;
-      case "forking-switch":
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case "shell": {
-        const shell = step.shellArgv.join(" ");
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
-        break;
-      }
-      case "script": {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e) => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
-          });
-        }
-        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== "exec");
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case "program":
-        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
-        break;
-      case "unknown":
-        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? "",
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
-    hops,
-    summary
-  };
-}
-function argsAfter(launch, step) {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === step.arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
-}
-function oneLine(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-function formatExplanation(e) {
-  const lines = [
-    `${e.dockerfile} (stage ${e.stage})`,
-    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
-    `starts as: ${e.startUser}`,
-    ""
-  ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push("", e.summary, "");
-  return lines.join("\n");
-}
-var init_explain = __esm({
-  "src/explain.ts"() {
-    "use strict";
-    init_script();
-    init_base_images();
-    init_image();
-    init_evidence();
-  }
-});
-
-// src/model/node-entry.ts
-import path3 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs4, scriptArg, read) {
-  const imagePath = path3.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs4, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs4, path3.posix.resolve(path3.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs4, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs4.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename3(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
-// src/rules/node-pid1-signals.ts
-var node_pid1_signals_default;
-var init_node_pid1_signals = __esm({
-  "src/rules/node-pid1-signals.ts"() {
-    "use strict";
-    init_explain();
-    init_node_entry();
-    init_rule();
-    node_pid1_signals_default = defineRule({
-      id: "node-pid1-signals",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "Node.js is PID 1 and handles no SIGTERM",
-      peers: {},
-      messages: {
-        noHandler: {
-          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
-          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
-        }
-      },
-      docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
-        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
-        good: `FROM node:20-slim
-WORKDIR /app
-COPY server.js .
-USER node
-CMD ["node", "server.js"]
-// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
-        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        const last = launch.steps[launch.steps.length - 1];
-        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
-        if (launch.steps.some((s) => s.kind === "init")) return;
-        const hops = explainLaunch(launch).hops;
-        if (!hops[hops.length - 1]?.pid1) return;
-        const script = nodeScriptArg(last.args);
-        if (!script) return;
-        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
-        const others = handling.files.length - 1;
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
-          messageId: "noHandler",
-          data: {
-            command: `${last.name} ${script}`,
-            entry: handling.entry,
-            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
-          },
-          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.at.label
-        });
-      }
-    });
-  }
-});
-
-// src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
-var init_npm_start_pid1 = __esm({
-  "src/rules/npm-start-pid1.ts"() {
-    "use strict";
-    init_explain();
-    init_commands();
-    init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
-    npm_start_pid1_default = defineRule({
-      id: "npm-start-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "npm, yarn or pnpm is PID 1",
-      peers: {},
-      messages: {
-        managerPid1: {
-          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
-        }
-      },
-      docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
-        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const hops = explainLaunch(launch).hops;
-        for (const step of launch.steps) {
-          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
-          const hop = hops.find((h) => h.process.startsWith(step.name));
-          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
-          const cmd = [step.name, ...step.args].join(" ");
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            messageId: "managerPid1",
-            data: { command: cmd, manager: basename3(step.name) },
-            label: step.at.label
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/model/command-view.ts
-function shellDialect(program) {
-  const b = basename3(program).toLowerCase();
-  if (b === "bash" || b === "zsh") return "bash";
-  if (b === "mksh" || b === "ksh") return "mksh";
-  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
-  return null;
-}
-function flagNames(text) {
-  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
-  if (text.startsWith("--")) {
-    const eq = text.indexOf("=");
-    return [text.slice(2, eq >= 0 ? eq : void 0)];
-  }
-  return [...text.slice(1)];
-}
-function makeCommandView(words, all, prefixes, depth, span) {
-  const program = words[0];
-  const args = words.slice(1);
-  const flagText = (w) => w.value ?? "";
-  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
-  return {
-    name: program.value === null ? null : basename3(program.value),
-    program,
-    args,
-    prefixes: prefixes.map((p) => p.name),
-    prefixWords: prefixes.map((p) => all[p.index]),
-    words: all,
-    span,
-    depth,
-    subcommand: positional[0]?.value ?? null,
-    positional,
-    hasFlag(...names) {
-      for (const a of args) {
-        if (a.value === "--") break;
-        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
-      }
-      return false;
-    },
-    hasArg(...values) {
-      return args.some((a) => a.value !== null && values.includes(a.value));
-    },
-    flagValue(...names) {
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        const v = a.value;
-        if (v === null) continue;
-        if (v === "--") break;
-        if (v.startsWith("--")) {
-          const eq = v.indexOf("=");
-          const n = v.slice(2, eq >= 0 ? eq : void 0);
-          if (!names.includes(n)) continue;
-          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
-        }
-        if (v.startsWith("-") && v.length > 1) {
-          const c = v[1];
-          if (!names.includes(c)) continue;
-          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
-        }
-      }
-      return void 0;
-    }
-  };
-}
-function shellScriptIndex(args) {
-  let sawC = false;
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i]?.value;
-    if (v === null || v === void 0) return sawC ? i : -1;
-    if (v === "--") return sawC ? i + 1 : -1;
-    if (/^[-+]o$/.test(v)) {
-      i++;
-      continue;
-    }
-    if (/^[-+][A-Za-z]+$/.test(v)) {
-      if (v.startsWith("-") && v.includes("c")) sawC = true;
-      continue;
-    }
-    return sawC ? i : -1;
-  }
-  return -1;
-}
-function shellWord(w, text) {
-  const start = text.originOf(w.p[2]);
-  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
-  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
-}
-function innerScript(w, text) {
-  const only = w.parts.length === 1 ? w.parts[0] : void 0;
-  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
-    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
-    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
-  }
-  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
-  return null;
-}
-function execFormWords(text, argv) {
-  const words = [];
-  const scripts = [];
-  const t = text.text;
-  let i = 0;
-  for (const value of argv) {
-    const open = t.indexOf('"', i);
-    let close = open + 1;
-    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
-    i = close + 1;
-    const start = text.originOf(open);
-    const end = text.originOf(close) + 1;
-    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
-    const raw = t.slice(open + 1, close);
-    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
-    else {
-      const b = MappedText.builder(text.file);
-      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
-      scripts.push(b.build(start));
-    }
-  }
-  return { words, scripts };
-}
-function writtenAsIs(fileText, w) {
-  return fileText.slice(w.start, w.end) === w.text;
-}
-var MAX_DEPTH2, CommandCollector;
-var init_command_view = __esm({
-  "src/model/command-view.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_source2();
-    init_commands();
-    init_prefixes();
-    MAX_DEPTH2 = 4;
-    CommandCollector = class {
-      constructor(parser2) {
-        this.parser = parser2;
-      }
-      parser;
-      commands = [];
-      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
-      syntaxErrors = [];
-      /** The pipes (`a | b`) of the top-level script, outermost first. */
-      pipes = [];
-      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
-      script(text, dialect, depth) {
-        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
-        if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
-          return false;
-        }
-        if (depth === 0) this.collectPipes(result.file.stmts, text);
-        this.stmts(result.file.stmts, text, depth);
-        return true;
-      }
-      collectPipes(stmts, text) {
-        const todo = [...stmts];
-        for (let s = todo.pop(); s; s = todo.pop()) {
-          const c = s.cmd;
-          if (c?.type === "BinaryCmd" && (c.op === "|" || c.op === "|&")) {
-            const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, " ");
-            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
-            continue;
-          }
-          todo.push(...childStmts(c));
-        }
-        this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
-      }
-      stmts(stmts, text, depth) {
-        forEachCall(stmts, (call, stmt) => {
-          const words = call.args.map((w) => shellWord(w, text));
-          const callSpan = text.spanOf(call.p[2], call.e[2]);
-          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
-          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
-          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
-        });
-      }
-      /** One command's words (exec form, or a simple command of a script). */
-      argv(words, depth, span, scriptOf, stdin = null) {
-        if (words.length === 0) return;
-        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
-        const own = words.slice(start);
-        const view = makeCommandView(own, words, prefixes, depth, span);
-        this.commands.push(view);
-        const dialect = view.name !== null ? shellDialect(view.name) : null;
-        if (dialect === null || depth >= MAX_DEPTH2 || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
-          if (inner) this.script(inner, dialect, depth + 1);
-        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
-          this.script(stdin, dialect, depth + 1);
-        }
-      }
-    };
-  }
-});
-
-// src/model/packages.ts
-function operands(cmd, valued = [], verbs = []) {
-  const out = [];
-  let skipNext = false;
-  let afterDashes = false;
-  for (const a of cmd.args) {
-    if (skipNext) {
-      skipNext = false;
-      continue;
-    }
-    const v = a.value;
-    if (!afterDashes && v !== null && v.startsWith("-") && v !== "-") {
-      if (v === "--") {
-        afterDashes = true;
-        continue;
-      }
-      if (v.startsWith("--")) {
-        if (!v.includes("=") && valued.includes(v.slice(2))) skipNext = true;
-      } else {
-        const last = v[v.length - 1];
-        if (valued.includes(last)) skipNext = true;
-      }
-      continue;
-    }
-    if (v !== null && verbs.includes(v)) continue;
-    out.push(a);
-  }
-  return out;
-}
-function isAptGetInstall(cmd) {
-  return cmd.name === "apt-get" && cmd.hasArg("install");
-}
-function aptGetPackages(cmd) {
-  return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
-}
-function isApkAdd(cmd) {
-  return cmd.name === "apk" && cmd.hasArg("add");
-}
-function apkPackages(cmd) {
-  return operands(cmd, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "repositories-file", "cache-dir", "arch"], ["add"]);
-}
-function isPipInstall(cmd, opts = {}) {
-  const name = cmd.name ?? "";
-  const args = cmd.args.map((a) => a.value);
-  if (/^pip[0-9.]*$/.test(name) || opts.pipx === true && name === "pipx") return args.includes("install");
-  if (/^python[0-9.]*$/.test(name)) {
-    const m = args.indexOf("-m");
-    return m >= 0 && args[m + 1] === "pip" && args.indexOf("install", m + 2) >= 0;
-  }
-  return false;
-}
-function cacheMountCovers(flags, path14) {
-  return flags.some((f) => {
-    if (f.name !== "mount" || f.value === null) return false;
-    const opts = new Map(
-      f.value.split(",").map((kv) => {
-        const eq = kv.indexOf("=");
-        return [eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : ""];
-      })
-    );
-    const type = opts.get("type");
-    const target = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target.includes(path14);
-  });
-}
-function removesTree(cmd, prefix) {
-  if (cmd.name !== "rm") return false;
-  if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
-  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
-}
-var init_packages = __esm({
-  "src/model/packages.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/apt-get-missing-yes.ts
-var apt_get_missing_yes_default;
-var init_apt_get_missing_yes = __esm({
-  "src/rules/apt-get-missing-yes.ts"() {
-    "use strict";
-    init_command_view();
-    init_packages();
-    init_rule();
-    apt_get_missing_yes_default = defineRule({
-      id: "apt-get-missing-yes",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      fixable: true,
-      title: "`apt-get install` without `-y`",
-      peers: { hadolint: ["DL3014"] },
-      messages: {
-        missingYes: {
-          message: '`apt-get install` without `-y`: a build has no terminal, so apt-get aborts at its "Do you want to continue?" prompt as soon as an install needs confirmation.',
-          hint: "Add `-y` (or `--yes`, `-qq`): `apt-get install -y ...`."
-        }
-      },
-      docs: {
-        what: "`apt-get install` (in any RUN, `sh -c` string, heredoc or ONBUILD RUN) without `-y`, `--yes`, `--assume-yes`, `-qq` or `-q=2`.",
-        why: "Without a terminal apt-get cannot ask, so it aborts the build the first time an install pulls extra packages or needs more disk space.",
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Add `-y` after `apt-get`."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isAptGetInstall(cmd)) return;
-          const quiet2 = cmd.args.filter((a) => a.value === "-q" || a.value === "--quiet").length >= 2 || cmd.args.some((a) => a.value === "-q=2" || a.value === "-qq");
-          if (cmd.hasFlag("y", "yes", "assume-yes") || quiet2) return;
-          ctx.report({
-            messageId: "missingYes",
-            at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
-          });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/apt-get-install-recommends.ts
-var apt_get_install_recommends_default;
-var init_apt_get_install_recommends = __esm({
-  "src/rules/apt-get-install-recommends.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    apt_get_install_recommends_default = defineRule({
-      id: "apt-get-install-recommends",
-      severity: "info",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "`apt-get install` without `--no-install-recommends`",
-      peers: { hadolint: ["DL3015"] },
-      messages: {
-        recommends: {
-          message: '`apt-get install` without `--no-install-recommends` also installs every "recommended" package: often tens of megabytes the image never uses.',
-          hint: "Add `--no-install-recommends` and name the packages the image needs."
-        }
-      },
-      docs: {
-        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.",
-        why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isAptGetInstall(cmd)) return;
-          if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
-          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/apt-get-version-pin.ts
-var apt_get_version_pin_default;
-var init_apt_get_version_pin = __esm({
-  "src/rules/apt-get-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    apt_get_version_pin_default = defineRule({
-      id: "apt-get-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`apt-get install` of a package without a version",
-      peers: { hadolint: ["DL3008"] },
-      messages: {
-        unpinned: {
-          message: "`apt-get install {pkg}` without a version: the build installs whatever version the mirror has that day, so two builds of the same Dockerfile can differ.",
-          hint: "Pin it as `{pkg}=<version>` (see `apt-cache policy {pkg}`), or accept the drift and leave this rule off."
-        }
-      },
-      docs: {
-        what: "A package word of `apt-get install` with no `=version`, that is not a `.deb` file or a path. Words computed at build time (`$PKGS`) are not judged.",
-        why: "Unpinned packages make builds irreproducible. Pinned ones break when the mirror drops the old version, which is why this rule is off in `recommended`.",
-        bad: "FROM debian:12\nRUN apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5",
-        howToFix: "Write `package=version` for each package."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isAptGetInstall(cmd)) return;
-          for (const pkg of aptGetPackages(cmd)) {
-            const v = pkg.value;
-            if (v === null || v.includes("=") || v.includes("/") || v.endsWith(".deb")) continue;
-            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
-          }
-        });
-      }
-    });
-  }
-});
-
-// src/rules/apt-lists-not-removed.ts
-var UPDATERS, apt_lists_not_removed_default;
-var init_apt_lists_not_removed = __esm({
-  "src/rules/apt-lists-not-removed.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    UPDATERS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
-    apt_lists_not_removed_default = defineRule({
-      id: "apt-lists-not-removed",
-      severity: "info",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "apt lists left in the image after `apt-get update`",
-      peers: { hadolint: ["DL3009"] },
-      messages: {
-        lists: {
-          message: "`{cmd} update` downloads the package lists into /var/lib/apt/lists, and this RUN does not remove them: the layer keeps tens of megabytes of lists that are stale the day after the build.",
-          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
-        }
-      },
-      docs: {
-        what: "A RUN of the final image (the last stage, or a stage a later FROM builds on) that runs `apt-get update` without removing `/var/lib/apt/lists` in the same RUN, and without a cache or tmpfs mount for them.",
-        why: "Files deleted in a later RUN still take space in the earlier layer; the lists only help the build itself.",
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*",
-        howToFix: "Remove the lists in the RUN that downloaded them."
-      },
-      async check(ctx) {
-        const stages = ctx.model.stages;
-        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
-        for (const { view, run: run2 } of await ctx.view.allRuns()) {
-          if (!view.onbuild && !shipped(view.stageIndex)) continue;
-          const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
-          if (!update) continue;
-          if (run2.commands.some((c) => removesTree(c, "/var/lib/apt/lists"))) continue;
-          const flags = view.inst.flags;
-          if (cacheMountCovers(flags, "/var/lib/apt/lists") || cacheMountCovers(flags, "/var/lib/apt") && cacheMountCovers(flags, "/var/cache/apt")) continue;
-          ctx.report({ messageId: "lists", data: { cmd: update.name ?? "apt-get" }, at: { file: ctx.env.dockerfile.displayPath, span: update.span } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/apt-instead-of-apt-get.ts
-var apt_instead_of_apt_get_default;
-var init_apt_instead_of_apt_get = __esm({
-  "src/rules/apt-instead-of-apt-get.ts"() {
-    "use strict";
-    init_rule();
-    apt_instead_of_apt_get_default = defineRule({
-      id: "apt-instead-of-apt-get",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "`apt` in a RUN instruction",
-      peers: { hadolint: ["DL3027"] },
-      messages: {
-        apt: {
-          message: '`apt` is the interactive front end: its output and options are not stable for scripts, and it warns "apt does not have a stable CLI interface" in every build.',
-          hint: "Use `apt-get` (install, update, remove) or `apt-cache` (search, policy)."
-        }
-      },
-      docs: {
-        what: "A command named `apt` in a RUN.",
-        why: "apt's behaviour is meant for people at a terminal and may change between releases; apt-get's is kept stable for scripts.",
-        bad: "FROM debian:12\nRUN apt update && apt install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Replace `apt` with `apt-get` (or `apt-cache` for queries)."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === "apt") ctx.report({ messageId: "apt", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/apk-version-pin.ts
-var apk_version_pin_default;
-var init_apk_version_pin = __esm({
-  "src/rules/apk-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    apk_version_pin_default = defineRule({
-      id: "apk-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`apk add` of a package without a version",
-      peers: { hadolint: ["DL3018"] },
-      messages: {
-        unpinned: {
-          message: "`apk add {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
-          hint: "Pin it as `{pkg}=<version>` or `{pkg}~<major.minor>`, or leave this rule off if you accept the drift."
-        }
-      },
-      docs: {
-        what: "A package word of `apk add` without `=`, `~`, `>` or `<`, that is not a `.apk` file. The values of `--virtual`/`-t`, `--repository`/`-X` are not packages; words computed at build time are not judged.",
-        why: "Unpinned packages make builds irreproducible; Alpine drops old versions from its repositories, so pins break too, which is why this rule is off in `recommended`.",
-        bad: "FROM alpine:3.20\nRUN apk add --no-cache curl",
-        good: "FROM alpine:3.20\nRUN apk add --no-cache curl~8",
-        howToFix: "Write `package=version` or `package~version` for each package."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isApkAdd(cmd)) return;
-          for (const pkg of apkPackages(cmd)) {
-            const v = pkg.value;
-            if (v === null || /[=~<>]/.test(v) || v.endsWith(".apk")) continue;
-            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
-          }
-        });
-      }
-    });
-  }
-});
-
-// src/rules/apk-add-no-cache.ts
-var apk_add_no_cache_default;
-var init_apk_add_no_cache = __esm({
-  "src/rules/apk-add-no-cache.ts"() {
-    "use strict";
-    init_command_view();
-    init_packages();
-    init_rule();
-    apk_add_no_cache_default = defineRule({
-      id: "apk-add-no-cache",
-      severity: "info",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      fixable: true,
-      title: "`apk add` without `--no-cache`",
-      peers: { hadolint: ["DL3019"] },
-      messages: {
-        noCache: {
-          message: "`apk add` without `--no-cache` keeps the package index in /var/cache/apk in the layer.",
-          hint: "Use `apk add --no-cache ...` (it also makes `apk update` and removing /var/cache/apk unnecessary)."
-        }
-      },
-      docs: {
-        what: "`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.",
-        why: "The index is only useful during the build; left in the layer it makes the image bigger.",
-        bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
-        good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
-        howToFix: "Add `--no-cache` after `apk add`."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd, view) => {
-          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache")) return;
-          if (cacheMountCovers(view.inst.flags, "/var/cache/apk")) return;
-          const add = cmd.args.find((a) => a.value === "add");
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "noCache",
-            at: { file, span: cmd.program.span },
-            ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
-          });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/pip-version-pin.ts
-var VALUED2, VCS, pip_version_pin_default;
-var init_pip_version_pin = __esm({
-  "src/rules/pip-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    VALUED2 = ["abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix", "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host", "upgrade-strategy", "m"];
-    VCS = /^(git|hg|svn|bzr)(\+[a-z-]+)?:/;
-    pip_version_pin_default = defineRule({
-      id: "pip-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`pip install` of a package without a version",
-      peers: { hadolint: ["DL3013"] },
-      messages: {
-        unpinned: {
-          message: "`pip install {pkg}` without a version: the build installs the newest release of the day, so two builds of the same Dockerfile can differ (or break on a new major version).",
-          hint: "Pin it (`{pkg}==<version>`), or install from a requirements or constraints file (`-r requirements.txt`, `-c constraints.txt`)."
-        }
-      },
-      docs: {
-        what: "A package of `pip install` (pip, pip3, `python -m pip`, pipx) without a version specifier (`==`, `>=`, `~=`, ...), that is not a wheel, an archive, a path or a VCS URL with `@ref`; not when the install reads a requirements file (`-r`), a constraints file (`-c`) or the current folder (`.`).",
-        why: "Unpinned packages make builds irreproducible. Many teams pin in requirements files instead, which is why this rule is off in `recommended`.",
-        bad: "FROM python:3.12\nRUN pip install --no-cache-dir requests",
-        good: "FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3",
-        howToFix: "Pin each package, or move them to a requirements file and install that."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (!isPipInstall(cmd, { pipx: true })) return;
-          if (cmd.hasFlag("r", "requirement", "c", "constraint") || cmd.hasArg(".")) return;
-          const words = operands(cmd, VALUED2);
-          const start = words.findIndex((w) => w.value === "install");
-          for (const pkg of words.slice(start + 1)) {
-            const v = pkg.value;
-            if (v === null || v === "pip" || /(==|>=|<=|!=|~=|>|<)/.test(v) || v.endsWith(".whl") || v.endsWith(".tar.gz")) continue;
-            if (VCS.test(v) ? v.includes("@") : v.includes("/")) continue;
-            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
-          }
-        });
-      }
-    });
   }
 });
 
@@ -10552,151 +8315,23 @@ var init_instructions = __esm({
   }
 });
 
-// src/rules/pip-no-cache-dir.ts
-var TRUTHY, pip_no_cache_dir_default;
-var init_pip_no_cache_dir = __esm({
-  "src/rules/pip-no-cache-dir.ts"() {
+// src/rules/rule.ts
+function defineDiagnostic(meta) {
+  return { ...meta, fixable: false, recommended: true };
+}
+function defineRule(rule) {
+  return { ...rule, fixable: rule.fixable ?? false };
+}
+function fillMessage(text, data) {
+  if (!data) return text;
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
+}
+function peersOf(rule, tool) {
+  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
+}
+var init_rule = __esm({
+  "src/rules/rule.ts"() {
     "use strict";
-    init_command_view();
-    init_instructions();
-    init_packages();
-    init_rule();
-    TRUTHY = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"]);
-    pip_no_cache_dir_default = defineRule({
-      id: "pip-no-cache-dir",
-      severity: "info",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      fixable: true,
-      title: "`pip install` without `--no-cache-dir`",
-      peers: { hadolint: ["DL3042"] },
-      messages: {
-        cache: {
-          message: "`pip install` keeps its download and wheel cache (~/.cache/pip) in the layer: often as large as the packages themselves.",
-          hint: "Add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`."
-        }
-      },
-      docs: {
-        what: "`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
-        why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
-        bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
-        good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
-        howToFix: "Add `--no-cache-dir` after `install`."
-      },
-      async check(ctx) {
-        const envOff = /* @__PURE__ */ new Map();
-        for (const v of ctx.view.instructions) {
-          if (v.keyword !== "ENV" || v.onbuild) continue;
-          if (keyValues(v.inst, ctx.dockerfile.escape).some((kv) => kv.key === "PIP_NO_CACHE_DIR" && kv.value !== null && TRUTHY.has(kv.value))) {
-            if (!envOff.has(v.stageIndex)) envOff.set(v.stageIndex, v.inst.span.line);
-          }
-        }
-        const disabledAt = (stageIndex, line) => {
-          for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
-            const at = envOff.get(s.index);
-            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
-          }
-          return (envOff.get(-1) ?? Infinity) < line;
-        };
-        await ctx.view.forEachCommand((cmd, view) => {
-          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir")) return;
-          if (view.inst.rest.text.includes("PIP_NO_CACHE_DIR=") && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
-          if (cacheMountCovers(view.inst.flags, ".cache/pip") || disabledAt(view.stageIndex, view.inst.span.line)) return;
-          const install = cmd.args.find((a) => a.value === "install");
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "cache",
-            at: { file, span: cmd.program.span },
-            ...install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "safe", title: "Add --no-cache-dir", edits: [{ file, start: install.end, end: install.end, text: " --no-cache-dir" }] } } : {}
-          });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/cd-in-run.ts
-var cd_in_run_default;
-var init_cd_in_run = __esm({
-  "src/rules/cd-in-run.ts"() {
-    "use strict";
-    init_rule();
-    cd_in_run_default = defineRule({
-      id: "cd-in-run",
-      severity: "info",
-      category: "style",
-      recommended: false,
-      scope: "instructions",
-      title: "`cd` in a RUN instead of WORKDIR",
-      peers: { hadolint: ["DL3003"] },
-      messages: {
-        cd: {
-          message: "`cd` in RUN changes the folder for this RUN only; the next instruction starts in WORKDIR again, which is easy to forget when the file grows.",
-          hint: "Set the folder with `WORKDIR /path` before the RUN, or use the tool's own option (`make -C dir`, `git -C dir`)."
-        }
-      },
-      docs: {
-        what: "A `cd` command in a RUN.",
-        why: "A later edit that splits the RUN silently runs its second half in another folder. `cd` inside one RUN is often harmless, which is why this rule is off in `recommended`.",
-        bad: "FROM node:22\nRUN cd /app && npm ci",
-        good: "FROM node:22\nWORKDIR /app\nRUN npm ci",
-        howToFix: "Use WORKDIR, or the program's option for its working folder."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === "cd") ctx.report({ messageId: "cd", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/pointless-command.ts
-var POINTLESS, pointless_command_default;
-var init_pointless_command = __esm({
-  "src/rules/pointless-command.ts"() {
-    "use strict";
-    init_rule();
-    POINTLESS = {
-      ssh: "the build has no keys or terminal for an interactive session",
-      vim: "nobody is at the keyboard during a build",
-      shutdown: "a build container has no init system to shut down",
-      service: "services started in a RUN stop when the RUN ends; nothing of them is kept in the image",
-      ps: "the only processes are the RUN itself",
-      free: "it prints the build machine's memory, not the future container's",
-      top: "it waits for a terminal that a build does not have",
-      kill: "every process of a RUN ends with it",
-      mount: "mounts made in a RUN are gone when it ends (use RUN --mount)"
-    };
-    pointless_command_default = defineRule({
-      id: "pointless-command",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "A command that makes no sense in a build",
-      peers: { hadolint: ["DL3001"] },
-      messages: {
-        pointless: {
-          message: "`{cmd}` in RUN has no lasting effect: {why}.",
-          hint: "Remove it; start services in the container's entrypoint, not at build time."
-        }
-      },
-      docs: {
-        what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
-        bad: "FROM debian:12\nRUN service nginx start",
-        good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
-        howToFix: "Drop the command, or move it to the container's start-up."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : void 0;
-          if (why) ctx.report({ messageId: "pointless", data: { cmd: cmd.name ?? "", why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        });
-      }
-    });
   }
 });
 
@@ -10750,6 +8385,461 @@ var init_add_instead_of_copy = __esm({
             ...addOnly || view.onbuild ? {} : { fix: { safety: "unsafe", title: "Replace ADD with COPY", edits: [{ file, start, end: start + 3, text: "COPY" }] } }
           });
         }
+      }
+    });
+  }
+});
+
+// src/model/packages.ts
+function operands(cmd, valued = [], verbs = []) {
+  const out = [];
+  let skipNext = false;
+  let afterDashes = false;
+  for (const a of cmd.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    const v = a.value;
+    if (!afterDashes && v !== null && v.startsWith("-") && v !== "-") {
+      if (v === "--") {
+        afterDashes = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (!v.includes("=") && valued.includes(v.slice(2))) skipNext = true;
+      } else {
+        const last = v[v.length - 1];
+        if (valued.includes(last)) skipNext = true;
+      }
+      continue;
+    }
+    if (v !== null && verbs.includes(v)) continue;
+    out.push(a);
+  }
+  return out;
+}
+function isAptGetInstall(cmd) {
+  return cmd.name === "apt-get" && cmd.hasArg("install");
+}
+function aptGetPackages(cmd) {
+  return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
+}
+function isApkAdd(cmd) {
+  return cmd.name === "apk" && cmd.hasArg("add");
+}
+function apkPackages(cmd) {
+  return operands(cmd, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "repositories-file", "cache-dir", "arch"], ["add"]);
+}
+function isPipInstall(cmd, opts = {}) {
+  const name = cmd.name ?? "";
+  const args = cmd.args.map((a) => a.value);
+  if (/^pip[0-9.]*$/.test(name) || opts.pipx === true && name === "pipx") return args.includes("install");
+  if (/^python[0-9.]*$/.test(name)) {
+    const m = args.indexOf("-m");
+    return m >= 0 && args[m + 1] === "pip" && args.indexOf("install", m + 2) >= 0;
+  }
+  return false;
+}
+function cacheMountCovers(flags, path20) {
+  return flags.some((f) => {
+    if (f.name !== "mount" || f.value === null) return false;
+    const opts = new Map(
+      f.value.split(",").map((kv) => {
+        const eq = kv.indexOf("=");
+        return [eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : ""];
+      })
+    );
+    const type = opts.get("type");
+    const target = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
+    return (type === "cache" || type === "tmpfs") && target.includes(path20);
+  });
+}
+function removesTree(cmd, prefix) {
+  if (cmd.name !== "rm") return false;
+  if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
+  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+}
+var init_packages = __esm({
+  "src/model/packages.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/apk-add-no-cache.ts
+var apk_add_no_cache_default;
+var init_apk_add_no_cache = __esm({
+  "src/rules/apk-add-no-cache.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apk_add_no_cache_default = defineRule({
+      id: "apk-add-no-cache",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apk add` without `--no-cache`",
+      peers: { hadolint: ["DL3019"] },
+      messages: {
+        noCache: {
+          message: "`apk add` without `--no-cache` keeps the package index in /var/cache/apk in the layer.",
+          hint: "Use `apk add --no-cache ...` (it also makes `apk update` and removing /var/cache/apk unnecessary)."
+        }
+      },
+      docs: {
+        what: "`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.",
+        why: "The index is only useful during the build; left in the layer it makes the image bigger.",
+        bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        howToFix: "Add `--no-cache` after `apk add`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache")) return;
+          if (cacheMountCovers(view.inst.flags, "/var/cache/apk")) return;
+          const add = cmd.args.find((a) => a.value === "add");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "noCache",
+            at: { file, span: cmd.program.span },
+            ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apk-version-pin.ts
+var apk_version_pin_default;
+var init_apk_version_pin = __esm({
+  "src/rules/apk-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apk_version_pin_default = defineRule({
+      id: "apk-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apk add` of a package without a version",
+      peers: { hadolint: ["DL3018"] },
+      messages: {
+        unpinned: {
+          message: "`apk add {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` or `{pkg}~<major.minor>`, or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package word of `apk add` without `=`, `~`, `>` or `<`, that is not a `.apk` file. The values of `--virtual`/`-t`, `--repository`/`-X` are not packages; words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; Alpine drops old versions from its repositories, so pins break too, which is why this rule is off in `recommended`.",
+        bad: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl~8",
+        howToFix: "Write `package=version` or `package~version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isApkAdd(cmd)) return;
+          for (const pkg of apkPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || /[=~<>]/.test(v) || v.endsWith(".apk")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-install-recommends.ts
+var apt_get_install_recommends_default;
+var init_apt_get_install_recommends = __esm({
+  "src/rules/apt-get-install-recommends.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_install_recommends_default = defineRule({
+      id: "apt-get-install-recommends",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt-get install` without `--no-install-recommends`",
+      peers: { hadolint: ["DL3015"] },
+      messages: {
+        recommends: {
+          message: '`apt-get install` without `--no-install-recommends` also installs every "recommended" package: often tens of megabytes the image never uses.',
+          hint: "Add `--no-install-recommends` and name the packages the image needs."
+        }
+      },
+      docs: {
+        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.",
+        why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
+          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-missing-yes.ts
+var apt_get_missing_yes_default;
+var init_apt_get_missing_yes = __esm({
+  "src/rules/apt-get-missing-yes.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apt_get_missing_yes_default = defineRule({
+      id: "apt-get-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apt-get install` without `-y`",
+      peers: { hadolint: ["DL3014"] },
+      messages: {
+        missingYes: {
+          message: '`apt-get install` without `-y`: a build has no terminal, so apt-get aborts at its "Do you want to continue?" prompt as soon as an install needs confirmation.',
+          hint: "Add `-y` (or `--yes`, `-qq`): `apt-get install -y ...`."
+        }
+      },
+      docs: {
+        what: "`apt-get install` (in any RUN, `sh -c` string, heredoc or ONBUILD RUN) without `-y`, `--yes`, `--assume-yes`, `-qq` or `-q=2`.",
+        why: "Without a terminal apt-get cannot ask, so it aborts the build the first time an install pulls extra packages or needs more disk space.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Add `-y` after `apt-get`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          const quiet2 = cmd.args.filter((a) => a.value === "-q" || a.value === "--quiet").length >= 2 || cmd.args.some((a) => a.value === "-q=2" || a.value === "-qq");
+          if (cmd.hasFlag("y", "yes", "assume-yes") || quiet2) return;
+          ctx.report({
+            messageId: "missingYes",
+            at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-version-pin.ts
+var apt_get_version_pin_default;
+var init_apt_get_version_pin = __esm({
+  "src/rules/apt-get-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_version_pin_default = defineRule({
+      id: "apt-get-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apt-get install` of a package without a version",
+      peers: { hadolint: ["DL3008"] },
+      messages: {
+        unpinned: {
+          message: "`apt-get install {pkg}` without a version: the build installs whatever version the mirror has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` (see `apt-cache policy {pkg}`), or accept the drift and leave this rule off."
+        }
+      },
+      docs: {
+        what: "A package word of `apt-get install` with no `=version`, that is not a `.deb` file or a path. Words computed at build time (`$PKGS`) are not judged.",
+        why: "Unpinned packages make builds irreproducible. Pinned ones break when the mirror drops the old version, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5",
+        howToFix: "Write `package=version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          for (const pkg of aptGetPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || v.includes("=") || v.includes("/") || v.endsWith(".deb")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-instead-of-apt-get.ts
+var apt_instead_of_apt_get_default;
+var init_apt_instead_of_apt_get = __esm({
+  "src/rules/apt-instead-of-apt-get.ts"() {
+    "use strict";
+    init_rule();
+    apt_instead_of_apt_get_default = defineRule({
+      id: "apt-instead-of-apt-get",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt` in a RUN instruction",
+      peers: { hadolint: ["DL3027"] },
+      messages: {
+        apt: {
+          message: '`apt` is the interactive front end: its output and options are not stable for scripts, and it warns "apt does not have a stable CLI interface" in every build.',
+          hint: "Use `apt-get` (install, update, remove) or `apt-cache` (search, policy)."
+        }
+      },
+      docs: {
+        what: "A command named `apt` in a RUN.",
+        why: "apt's behaviour is meant for people at a terminal and may change between releases; apt-get's is kept stable for scripts.",
+        bad: "FROM debian:12\nRUN apt update && apt install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Replace `apt` with `apt-get` (or `apt-cache` for queries)."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "apt") ctx.report({ messageId: "apt", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-lists-not-removed.ts
+var UPDATERS, apt_lists_not_removed_default;
+var init_apt_lists_not_removed = __esm({
+  "src/rules/apt-lists-not-removed.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    UPDATERS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
+    apt_lists_not_removed_default = defineRule({
+      id: "apt-lists-not-removed",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "apt lists left in the image after `apt-get update`",
+      peers: { hadolint: ["DL3009"] },
+      messages: {
+        lists: {
+          message: "`{cmd} update` downloads the package lists into /var/lib/apt/lists, and this RUN does not remove them: the layer keeps tens of megabytes of lists that are stale the day after the build.",
+          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
+        }
+      },
+      docs: {
+        what: "A RUN of the final image (the last stage, or a stage a later FROM builds on) that runs `apt-get update` without removing `/var/lib/apt/lists` in the same RUN, and without a cache or tmpfs mount for them.",
+        why: "Files deleted in a later RUN still take space in the earlier layer; the lists only help the build itself.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*",
+        howToFix: "Remove the lists in the RUN that downloaded them."
+      },
+      async check(ctx) {
+        const stages = ctx.model.stages;
+        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
+          if (!update) continue;
+          if (run2.commands.some((c) => removesTree(c, "/var/lib/apt/lists"))) continue;
+          const flags = view.inst.flags;
+          if (cacheMountCovers(flags, "/var/lib/apt/lists") || cacheMountCovers(flags, "/var/lib/apt") && cacheMountCovers(flags, "/var/cache/apt")) continue;
+          ctx.report({ messageId: "lists", data: { cmd: update.name ?? "apt-get" }, at: { file: ctx.env.dockerfile.displayPath, span: update.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/cd-in-run.ts
+var cd_in_run_default;
+var init_cd_in_run = __esm({
+  "src/rules/cd-in-run.ts"() {
+    "use strict";
+    init_rule();
+    cd_in_run_default = defineRule({
+      id: "cd-in-run",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "`cd` in a RUN instead of WORKDIR",
+      peers: { hadolint: ["DL3003"] },
+      messages: {
+        cd: {
+          message: "`cd` in RUN changes the folder for this RUN only; the next instruction starts in WORKDIR again, which is easy to forget when the file grows.",
+          hint: "Set the folder with `WORKDIR /path` before the RUN, or use the tool's own option (`make -C dir`, `git -C dir`)."
+        }
+      },
+      docs: {
+        what: "A `cd` command in a RUN.",
+        why: "A later edit that splits the RUN silently runs its second half in another folder. `cd` inside one RUN is often harmless, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nRUN cd /app && npm ci",
+        good: "FROM node:22\nWORKDIR /app\nRUN npm ci",
+        howToFix: "Use WORKDIR, or the program's option for its working folder."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "cd") ctx.report({ messageId: "cd", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/cmd-ignored.ts
+var cmd_ignored_default;
+var init_cmd_ignored = __esm({
+  "src/rules/cmd-ignored.ts"() {
+    "use strict";
+    init_rule();
+    cmd_ignored_default = defineRule({
+      id: "cmd-ignored",
+      severity: "warning",
+      category: "startup",
+      recommended: true,
+      title: "CMD never runs because ENTRYPOINT is in shell form",
+      peers: {},
+      messages: {
+        ignored: {
+          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
+          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
+        }
+      },
+      docs: {
+        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
+        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
+        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
+        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
+        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
+      },
+      check(ctx) {
+        const pid1 = ctx.launch?.pid1;
+        const cmd = pid1?.cmdIgnored;
+        const entry = pid1?.entrypoint;
+        if (!cmd || !entry) return;
+        const file = ctx.env.dockerfile.displayPath;
+        ctx.report({
+          at: { file, span: cmd.instruction.keywordSpan },
+          messageId: "ignored",
+          data: { entryLine: entry.instruction.keywordSpan.line },
+          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
+          label: "CMD"
+        });
       }
     });
   }
@@ -11027,6 +9117,95 @@ var init_copy_whole_filesystem = __esm({
   }
 });
 
+// src/rules/dnf-cache-not-cleaned.ts
+var TOOLS, INSTALL, dnf_cache_not_cleaned_default;
+var init_dnf_cache_not_cleaned = __esm({
+  "src/rules/dnf-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    INSTALL = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
+    dnf_cache_not_cleaned_default = defineRule({
+      id: "dnf-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without `dnf clean all` in the same RUN",
+      peers: { hadolint: ["DL3040"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `dnf clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& dnf clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/libdnf5 ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM fedora:40\nRUN dnf install -y httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/dnf-missing-yes.ts
+var TOOLS2, VERBS, dnf_missing_yes_default;
+var init_dnf_missing_yes = __esm({
+  "src/rules/dnf-missing-yes.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    VERBS = ["install", "groupinstall", "localinstall"];
+    dnf_missing_yes_default = defineRule({
+      id: "dnf-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without its non-interactive switch",
+      peers: { hadolint: ["DL3038"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-y`: `{tool} -y {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`dnf` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM fedora:40\nRUN dnf install httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
 // src/rules/duplicate-stage-name.ts
 var duplicate_stage_name_default;
 var init_duplicate_stage_name = __esm({
@@ -11064,6 +9243,496 @@ var init_duplicate_stage_name = __esm({
           const first = seen.get(key);
           if (first !== void 0) ctx.report({ messageId: "duplicate", data: { name: alias.text, first }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
           else seen.set(key, alias.span.line);
+        }
+      }
+    });
+  }
+});
+
+// src/rules/empty-continuation.ts
+var empty_continuation_default;
+var init_empty_continuation = __esm({
+  "src/rules/empty-continuation.ts"() {
+    "use strict";
+    init_rule();
+    empty_continuation_default = defineRule({
+      id: "empty-continuation",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "Empty line inside a continued instruction",
+      peers: { buildkit: ["NoEmptyContinuation"] },
+      messages: {
+        empty: {
+          message: "Empty line inside a continued `{keyword}`: the builder skips it today, but it reads as the end of the instruction, and BuildKit plans to make it an error.",
+          hint: "Delete the empty line (a comment line is fine)."
+        }
+      },
+      docs: {
+        what: "A blank line between the lines of an instruction continued with `\\` (or the escape character); heredoc bodies are not continuations.",
+        why: "A reader stops at the blank line; the next lines still belong to the instruction.",
+        bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl",
+        howToFix: "Remove the blank line (the fix does)."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const esc = ctx.dockerfile.escape;
+        for (const inst of ctx.dockerfile.instructions) {
+          const last = inst.heredocs.length > 0 ? (inst.heredocs[0]?.span.line ?? inst.span.endLine) - 1 : inst.span.endLine;
+          let continued = false;
+          for (let n = inst.span.line; n <= last; n++) {
+            const line = src.line(n).replace(/\r$/, "");
+            if (continued && /^[ \t]*$/.test(line)) {
+              const file = ctx.env.dockerfile.displayPath;
+              const start = src.offsetOf(n, 1);
+              const end = n < src.lineCount ? src.offsetOf(n + 1, 1) : src.text.length;
+              ctx.report({ messageId: "empty", data: { keyword: inst.keyword }, at: { file, span: src.lineSpan(n) }, fix: { safety: "safe", title: "Remove the empty line", edits: [{ file, start, end, text: "" }] } });
+              continue;
+            }
+            if (continued && /^[ \t]*#/.test(line)) continue;
+            const t = line.replace(/[ \t]+$/, "");
+            continued = t.endsWith(esc) && !t.endsWith(esc + esc);
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/evidence.ts
+function snippet(unit, p, e, max = 60) {
+  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+function scriptChain(unit, dockerfile) {
+  const chain = [unit.startedAt];
+  const origin = unit.origin;
+  if (origin && origin.kind !== "remote") {
+    for (const op of [origin.op, ...origin.via]) {
+      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
+    }
+  }
+  return chain;
+}
+function atNode(unit, node, dockerfile, label) {
+  return {
+    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
+    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
+    label: label ?? snippet(unit, node.p, node.e)
+  };
+}
+function atCommand(unit, c, dockerfile, label) {
+  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
+  const src = c.source;
+  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+  }
+  return {
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
+    chain,
+    label: label ?? commandText(unit, c)
+  };
+}
+function withinText(e, text) {
+  if (e[2] < text.length) return e;
+  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  return [line, text.length - lineStart + 1, text.length];
+}
+function commandText(unit, c, max = 60) {
+  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
+  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+function lastLine(unit) {
+  const text = unit.source.text.replace(/\s+$/, "");
+  const start = text.lastIndexOf("\n") + 1;
+  const line = text.slice(0, start).split("\n").length;
+  const lineText = text.slice(start);
+  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
+}
+var init_evidence = __esm({
+  "src/evidence.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/entrypoint-crlf.ts
+var entrypoint_crlf_default;
+var init_entrypoint_crlf = __esm({
+  "src/rules/entrypoint-crlf.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    entrypoint_crlf_default = defineRule({
+      id: "entrypoint-crlf",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
+        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
+        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
+        good: '#!/bin/sh\\nexec "$@"\\n',
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
+      },
+      check(ctx) {
+        for (const unit of ctx.launch?.scripts ?? []) {
+          if (unit.kind !== "file" || !unit.crlf) continue;
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
+            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
+            label: "line 1"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/run-facts.ts
+import path4 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path4.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
+  }
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path4.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path4.posix.resolve(workdir, args[1]);
+      const target = path4.posix.resolve(path4.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
+  }
+}
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
+  }
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
+}
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
+    "use strict";
+    init_commands();
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
+    };
+  }
+});
+
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
+    "use strict";
+    init_run_facts();
+    init_evidence();
+    init_rule();
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script is not executable",
+      peers: {},
+      messages: {
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
+          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
+        }
+      }
+    });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+var TABLE, PLAIN_OS, NO_BASH;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+  }
+});
+
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first
+          });
         }
       }
     });
@@ -11187,6 +9856,164 @@ var init_expose_port = __esm({
   }
 });
 
+// src/rules/from-arg-default-invalid.ts
+function validReference(ref) {
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+var from_arg_default_invalid_default;
+var init_from_arg_default_invalid = __esm({
+  "src/rules/from-arg-default-invalid.ts"() {
+    "use strict";
+    init_instructions();
+    init_expand();
+    init_rule();
+    from_arg_default_invalid_default = defineRule({
+      id: "from-arg-default-invalid",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Global ARG defaults give FROM an empty or invalid image name",
+      peers: { buildkit: ["InvalidDefaultArgInFrom"] },
+      messages: {
+        invalid: {
+          message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        }
+      },
+      docs: {
+        what: "A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.",
+        why: "The Dockerfile only builds when every caller passes the build argument.",
+        bad: "ARG TAG\nFROM alpine:${TAG}",
+        good: "ARG TAG=3.20\nFROM alpine:${TAG}",
+        howToFix: "Add defaults to the global ARGs FROM uses."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) {
+            for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+              const v = kv.valueText === null ? { value: "", known: true } : expandWord(kv.valueText, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+              global.set(kv.key, v.known ? v.value : null);
+            }
+          }
+          if (view.keyword !== "FROM") continue;
+          const image = fromView(view.inst, ctx.dockerfile.escape).image;
+          if (!image || !image.text.includes("$")) continue;
+          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
+          if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
+          const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+          if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
+          const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
+          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/model/suggest.ts
+function distance(a, b) {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(cur + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+function suggestion(name, known2) {
+  let best = "";
+  let bestD = Infinity;
+  for (const k of known2) {
+    const dd = distance(name.toLowerCase(), k.toLowerCase());
+    if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
+      best = k;
+      bestD = dd;
+    }
+  }
+  return best;
+}
+var init_suggest = __esm({
+  "src/model/suggest.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/from-arg-undefined.ts
+function varsIn(text) {
+  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
+}
+var PREDEFINED, from_arg_undefined_default;
+var init_from_arg_undefined = __esm({
+  "src/rules/from-arg-undefined.ts"() {
+    "use strict";
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    from_arg_undefined_default = defineRule({
+      id: "from-arg-undefined",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM uses an ARG not declared before the first FROM",
+      peers: { buildkit: ["UndefinedArgInFrom"] },
+      messages: {
+        undefined: {
+          message: "`FROM` uses `${name}`, but no ARG {name} is declared before the first FROM: FROM only sees global ARGs, so it expands to an empty string{suggest}.",
+          hint: "Declare it above the first FROM: `ARG {name}=<default>`."
+        }
+      },
+      docs: {
+        what: "A variable in a FROM image or `--platform` that is neither a global ARG (declared before the first FROM) nor one BuildKit predefines (`BUILDPLATFORM`, `TARGETARCH`, ...).",
+        why: "An ARG declared inside a stage is not visible to FROM; the image name silently loses that part.",
+        bad: "FROM alpine:3.20 AS base\nARG VERSION=1.27\nFROM nginx:${VERSION}",
+        good: "ARG VERSION=1.27\nFROM nginx:${VERSION}",
+        howToFix: "Move or copy the ARG above the first FROM."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) global.add(kv.key);
+          if (view.keyword !== "FROM") continue;
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const texts = [from.image?.text ?? "", from.platform?.value ?? ""];
+          const seen = /* @__PURE__ */ new Set();
+          for (const name of texts.flatMap(varsIn)) {
+            if (global.has(name) || PREDEFINED.has(name) || seen.has(name)) continue;
+            seen.add(name);
+            const s = suggestion(name, global);
+            ctx.report({ messageId: "undefined", data: { name, suggest: s ? ` (did you mean ${s}?)` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.span.line === view.inst.keywordSpan.line ? from.image?.span ?? view.inst.keywordSpan : view.inst.keywordSpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/from-platform-constant.ts
 var from_platform_constant_default;
 var init_from_platform_constant = __esm({
@@ -11233,52 +10060,772 @@ var init_from_platform_constant = __esm({
   }
 });
 
-// src/rules/redundant-target-platform.ts
-var redundant_target_platform_default;
-var init_redundant_target_platform = __esm({
-  "src/rules/redundant-target-platform.ts"() {
+// src/rules/gem-version-pin.ts
+var gem_version_pin_default;
+var init_gem_version_pin = __esm({
+  "src/rules/gem-version-pin.ts"() {
     "use strict";
-    init_instructions();
     init_rule();
-    redundant_target_platform_default = defineRule({
-      id: "redundant-target-platform",
+    gem_version_pin_default = defineRule({
+      id: "gem-version-pin",
       severity: "info",
-      category: "style",
-      recommended: true,
+      category: "build",
+      recommended: false,
       scope: "instructions",
-      fixable: true,
-      title: "`FROM --platform=$TARGETPLATFORM`",
-      peers: { buildkit: ["RedundantTargetPlatform"], hadolint: ["DL3065"] },
+      title: "`gem install` of a gem without a version",
+      peers: { hadolint: ["DL3028"] },
       messages: {
-        redundant: {
-          message: "`FROM --platform={platform}` is what FROM does anyway: $TARGETPLATFORM is the default platform of every stage.",
-          hint: "Remove `--platform={platform}`."
+        unpinned: {
+          message: "`gem install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it: `gem install {pkg}:<version>` (or `-v <version>`), or use a Gemfile.lock with `bundle install`."
         }
       },
       docs: {
-        what: "`FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`).",
-        why: "It changes nothing and suggests to a reader that the stage is special.",
-        bad: "FROM --platform=$TARGETPLATFORM alpine:3.20",
-        good: "FROM alpine:3.20",
-        howToFix: "Remove the flag (the fix does)."
+        what: "A gem of `gem install` (or `gem i`) without `:version`, when the command has no `-v`/`--version`.",
+        why: "Unpinned gems make builds irreproducible; off in `recommended`.",
+        bad: "FROM ruby:3.3\nRUN gem install bundler",
+        good: "FROM ruby:3.3\nRUN gem install bundler:2.5.22",
+        howToFix: "Write `gem:version`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "gem" || !(cmd.subcommand === "install" || cmd.subcommand === "i")) return;
+          if (cmd.hasFlag("v", "version")) return;
+          const args = cmd.args;
+          for (let i = 0; i < args.length; i++) {
+            const v = args[i]?.value;
+            if (v === "--") break;
+            if (v === null || v === void 0) continue;
+            if (v.startsWith("-")) {
+              if (!v.includes("=")) i++;
+              continue;
+            }
+            if (v === "install" || v === "i" || v.includes(":")) continue;
+            const w = args[i];
+            if (w) ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/go-install-version-pin.ts
+var go_install_version_pin_default;
+var init_go_install_version_pin = __esm({
+  "src/rules/go-install-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    go_install_version_pin_default = defineRule({
+      id: "go-install-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`go install` of a module without a version",
+      peers: { hadolint: ["DL3062"] },
+      messages: {
+        unpinned: {
+          message: "`go {verb} {pkg}` without a version (or with `@latest`): the build fetches whatever the module's newest release is that day.",
+          hint: "Pin it: `{bare}@v1.2.3`."
+        }
+      },
+      docs: {
+        what: "A package of `go install` / `go get`, or the package of `go run`, without `@version` or with `@latest`/`@none`; local paths (`.`, `./cmd/x`) are fine.",
+        why: "Unpinned tools make builds irreproducible; off in `recommended`.",
+        bad: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest",
+        good: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2",
+        howToFix: "Name the version after `@`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "go") return;
+          const words = operands(cmd, ["C", "o", "p", "tags", "ldflags", "gcflags", "mod", "modfile", "overlay", "pkgdir", "toolexec"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "get" && verb !== "run") return;
+          const pkgs = verb === "run" ? words.slice(1, 2) : words.slice(1).filter((w) => w.value !== "tool");
+          for (const w of pkgs) {
+            const pkg = w.value;
+            if (pkg === null || pkg === "." || pkg.startsWith("/") || pkg.startsWith(".")) continue;
+            if (pkg.includes("@") && !/@(latest|none)$/.test(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { verb, pkg, bare: pkg.replace(/@.*$/, "") }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve4 = null) {
+  const w = new Walker(file, source, resolve4);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH2, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH2 = 12;
+    Walker = class {
+      constructor(file, source, resolve4) {
+        this.source = source;
+        this.resolve = resolve4;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+      }
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
+        }
+        return { next: current, returned };
+      }
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
+        }
+      }
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
+        }
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
+          }
+        }
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      }
+      /**
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
+       */
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target = wordLiteral(call.args[1]);
+          if (target === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target);
+          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH2) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
+      }
+    };
+  }
+});
+
+// src/rules/root-process.ts
+function switchTarget(info) {
+  return info.switcher ?? info.forking;
+}
+function dropsPrivileges(steps) {
+  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
+}
+function stepLabel(s) {
+  switch (s.kind) {
+    case "init":
+      return `${s.at.label} ${s.name}`;
+    case "switch":
+    case "forking-switch":
+      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
+    case "shell":
+      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
+    case "script":
+      return `${s.at.label} ${s.arg.value}`;
+    case "program":
+      return `${s.at.label} ${s.name}`;
+    case "unknown":
+      return s.at.label;
+  }
+}
+function mainLabel(s) {
+  switch (s.kind) {
+    case "program":
+      return `\`${s.name}\``;
+    case "script":
+      return `\`${s.arg.value}\``;
+    case "shell":
+      return "`/bin/sh -c ...`";
+    default:
+      return stepLabel(s);
+  }
+}
+var ROOT_USERS, root_process_default;
+var init_root_process = __esm({
+  "src/rules/root-process.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_rule();
+    ROOT_USERS = /^(root|0)(:.*)?$/;
+    root_process_default = defineRule({
+      id: "root-process",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
+      docs: {
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
       },
       check(ctx) {
-        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
-          const flag = fromView(view.inst, ctx.dockerfile.escape).platform;
-          if (!flag || flag.value !== "$TARGETPLATFORM" && flag.value !== "${TARGETPLATFORM}") continue;
-          const file = ctx.env.dockerfile.displayPath;
-          const src = ctx.env.dockerfile;
-          const start = src.offsetOf(flag.span.line, flag.span.column);
-          let end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
-          while (src.text[end] === " " || src.text[end] === "	") end++;
-          const oneLine3 = flag.span.line === flag.span.endLine && src.text.slice(start, end).startsWith("--");
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        if (user && !user.known) return;
+        if (user && !ROOT_USERS.test(user.value)) return;
+        if (isWindowsImage(stage, rootStage(stage))) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        if (launch.steps.length === 0) return;
+        if (launch.steps.some((s) => s.kind === "unknown")) return;
+        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (dropsPrivileges(launch.steps)) return;
+        for (const unit of launch.scripts) {
+          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
+          if (!unit.analysis) return;
+        }
+        const mainStep = launch.steps[launch.steps.length - 1];
+        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const fromStage = rootStage(stage);
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(mainStep);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-needs-root.ts
+var gosu_needs_root_default;
+var init_gosu_needs_root = __esm({
+  "src/rules/gosu-needs-root.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_script();
+    init_evidence();
+    init_root_process();
+    init_rule();
+    gosu_needs_root_default = defineRule({
+      id: "gosu-needs-root",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
+      docs: {
+        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
+        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
+        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
+        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
+        const effective = user ? user.known ? user.value : null : baseUser;
+        if (effective === null || ROOT_USERS.test(effective)) return;
+        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
+        for (const unit of launch.scripts) {
+          for (const e of unit.analysis?.endings ?? []) {
+            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
+            const sw = e.last?.info.switcher;
+            if (!sw || !e.last) continue;
+            ctx.report({
+              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
+              messageId: "notRoot",
+              data: { tool: sw.tool, where, user: sw.user ?? "app" }
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-setuid.ts
+var TOOLS3, gosu_setuid_default;
+var init_gosu_setuid = __esm({
+  "src/rules/gosu-setuid.ts"() {
+    "use strict";
+    init_commands();
+    init_run_facts();
+    init_rule();
+    TOOLS3 = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    gosu_setuid_default = defineRule({
+      id: "gosu-setuid",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
+      docs: {
+        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
+        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
+      },
+      async check(ctx) {
+        if (!ctx.stage) return;
+        const facts = await ctx.runFacts();
+        for (const c of facts.chmods) {
+          if (!addsSetuid(c.mode)) continue;
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS3.has(b));
+          if (!tool) continue;
           ctx.report({
-            messageId: "redundant",
-            data: { platform: flag.value },
-            at: { file, span: flag.span },
-            ...oneLine3 ? { fix: { safety: "safe", title: "Remove --platform", edits: [{ file, start, end, text: "" }] } } : {}
+            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
+            label: "RUN chmod"
           });
         }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
       }
     });
   }
@@ -11368,6 +10915,56 @@ var init_instruction_casing = __esm({
           const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
           if (w.text === expected) continue;
           ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/invalid-exec-form.ts
+var COMMANDS, invalid_exec_form_default;
+var init_invalid_exec_form = __esm({
+  "src/rules/invalid-exec-form.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_rule();
+    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
+    invalid_exec_form_default = defineRule({
+      id: "invalid-exec-form",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "An exec-form array that is not valid JSON runs as shell form",
+      peers: {
+        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
+        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+      },
+      messages: {
+        invalidJson: {
+          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
+          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+        }
+      },
+      docs: {
+        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
+        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
+        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
+      },
+      check(ctx) {
+        const file = ctx.env.dockerfile.displayPath;
+        for (const inst of ctx.dockerfile.instructions) {
+          if (!COMMANDS.has(inst.keyword)) continue;
+          const form = commandForm(inst.rest);
+          if (form.kind !== "shell" || !form.invalidJson) continue;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          ctx.report({
+            at: { file, span: form.text.spanOf(0, form.text.text.length) },
+            messageId: "invalidJson",
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            label: inst.keyword
+          });
         }
       }
     });
@@ -11636,6 +11233,127 @@ var init_maintainer_deprecated = __esm({
   }
 });
 
+// src/rules/missing-exec-args.ts
+function checkUnit(ctx, unit) {
+  const analysis = unit.analysis;
+  if (!analysis) return;
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const reported = /* @__PURE__ */ new Set();
+  const cmdLine = unit.startedAt;
+  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
+  const report = (node, key, msg) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
+  };
+  const text = (c) => commandText(unit, c);
+  let forwards = analysis.endings.some(
+    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
+  );
+  for (const e of analysis.endings) {
+    if (isErrorExit(e)) continue;
+    const last = e.last;
+    if (e.kind === "exec" && last) {
+      if (last.info.forking) {
+        forwards = true;
+        continue;
+      }
+      const mangled = last.info.args === "unquoted" || last.info.args === "star";
+      if (mangled && e.positional === "script") {
+        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } });
+      }
+      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
+      if (last.info.reexec) forwards = true;
+      continue;
+    }
+    if (last?.info.switcher || last?.info.forking) continue;
+    if (e.ranArgs) {
+      const r = e.ranArgs;
+      forwards = true;
+      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } });
+      continue;
+    }
+    const endNode = e.exitStmt ?? last?.stmt ?? null;
+    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
+    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
+    const cmdLost = unit.receivesArgs && !passesArgs;
+    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
+    report(at, endNode ?? "end", msg);
+  }
+  if (!unit.receivesArgs || forwards || analysis.truncated) return;
+  const handovers = analysis.endings.filter(
+    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
+  );
+  for (const e of handovers) {
+    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
+  }
+}
+var messages, missing_exec_args_default;
+var init_missing_exec_args = __esm({
+  "src/rules/missing-exec-args.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    messages = {
+      starArgs: {
+        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      unquotedArgs: {
+        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      argsNotExeced: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`{makeLast}."
+      },
+      endsNotExeced: {
+        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`."
+      },
+      endsIgnoringCmd: {
+        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      endsWithoutCommand: {
+        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      ignoresArgs: {
+        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      }
+    };
+    missing_exec_args_default = defineRule({
+      id: "missing-exec-args",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: 'The entrypoint script does not end with exec "$@"',
+      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      messages,
+      docs: {
+        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
+        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
+        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
+        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const unit of launch.scripts) {
+          if (unit.kind !== "file" || !unit.analysis) continue;
+          if (unit.analysis.supervisor) continue;
+          checkUnit(ctx, unit);
+        }
+      }
+    });
+  }
+});
+
 // src/rules/multiple-cmd.ts
 var multiple_cmd_default;
 var init_multiple_cmd = __esm({
@@ -11762,6 +11480,438 @@ var init_multiple_healthcheck = __esm({
   }
 });
 
+// src/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  explainLaunch: () => explainLaunch,
+  formatExplanation: () => formatExplanation
+});
+function explainLaunch(launch) {
+  const stage = launch.stage;
+  const cfgUser = stage.config.user;
+  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
+  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
+  const hops = [];
+  let pid1 = true;
+  const at = (s) => `${s.at.file}:${s.at.span.line}`;
+  for (const step of launch.steps) {
+    switch (step.kind) {
+      case "init":
+        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
+        pid1 = false;
+        break;
+      case "switch":
+        user = step.user ?? user;
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
+        break;
+      case "forking-switch":
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
+        user = step.user ?? user;
+        pid1 = false;
+        break;
+      case "shell": {
+        const shell = step.shellArgv.join(" ");
+        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
+        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
+        break;
+      }
+      case "script": {
+        const unit = step.unit;
+        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
+        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
+        const where = (e) => {
+          const src = e.last?.source;
+          const file = src ? src.path : unit.source.file.displayPath;
+          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
+          return `${file}:${line}`;
+        };
+        if (drop?.last) {
+          user = drop.last.info.switcher?.user ?? user;
+          hops.push({
+            process: commandText(unit, drop.last),
+            user,
+            pid1,
+            at: where(drop),
+            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
+          });
+        }
+        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
+        const other = endings.find((e) => e.kind !== "exec");
+        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
+        else if (other) {
+          const sw = other.last?.info.switcher ?? other.last?.info.forking;
+          if (sw?.user) user = sw.user;
+          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
+          pid1 = false;
+        }
+        break;
+      }
+      case "program":
+        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
+        break;
+      case "unknown":
+        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
+        break;
+    }
+  }
+  const argv = launch.pid1.argv.map((a) => a.value);
+  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
+  return {
+    dockerfile: launch.steps[0]?.at.file ?? "",
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv,
+    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
+    hops,
+    summary
+  };
+}
+function argsAfter(launch, step) {
+  const argv = launch.pid1.argv;
+  const i = argv.findIndex((a) => a === step.arg);
+  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
+}
+function oneLine(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+function formatExplanation(e) {
+  const lines = [
+    `${e.dockerfile} (stage ${e.stage})`,
+    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
+    `starts as: ${e.startUser}`,
+    ""
+  ];
+  e.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push("", e.summary, "");
+  return lines.join("\n");
+}
+var init_explain = __esm({
+  "src/explain.ts"() {
+    "use strict";
+    init_script();
+    init_base_images();
+    init_image();
+    init_evidence();
+  }
+});
+
+// src/model/node-entry.ts
+import path5 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs7, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target = resolveModule(stage, fs7, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
+        if (target) queue.push(target);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs7, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs7.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+  }
+});
+
+// src/rules/node-pid1-signals.ts
+var node_pid1_signals_default;
+var init_node_pid1_signals = __esm({
+  "src/rules/node-pid1-signals.ts"() {
+    "use strict";
+    init_explain();
+    init_node_entry();
+    init_rule();
+    node_pid1_signals_default = defineRule({
+      id: "node-pid1-signals",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "Node.js is PID 1 and handles no SIGTERM",
+      peers: {},
+      messages: {
+        noHandler: {
+          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
+          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
+        }
+      },
+      docs: {
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
+        good: `FROM node:20-slim
+WORKDIR /app
+COPY server.js .
+USER node
+CMD ["node", "server.js"]
+// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
+        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const last = launch.steps[launch.steps.length - 1];
+        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
+        if (launch.steps.some((s) => s.kind === "init")) return;
+        const hops = explainLaunch(launch).hops;
+        if (!hops[hops.length - 1]?.pid1) return;
+        const script = nodeScriptArg(last.args);
+        if (!script) return;
+        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
+        if (!handling || handling.handler || handling.errors.length > 0) return;
+        const others = handling.files.length - 1;
+        ctx.report({
+          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+          messageId: "noHandler",
+          data: {
+            command: `${last.name} ${script}`,
+            entry: handling.entry,
+            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
+          },
+          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
+          label: last.at.label
+        });
+      }
+    });
+  }
+});
+
+// src/rules/npm-start-pid1.ts
+var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var init_npm_start_pid1 = __esm({
+  "src/rules/npm-start-pid1.ts"() {
+    "use strict";
+    init_explain();
+    init_commands();
+    init_rule();
+    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    npm_start_pid1_default = defineRule({
+      id: "npm-start-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "npm, yarn or pnpm is PID 1",
+      peers: {},
+      messages: {
+        managerPid1: {
+          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+        }
+      },
+      docs: {
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const hops = explainLaunch(launch).hops;
+        for (const step of launch.steps) {
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
+          const verb = step.args.find((a) => !a.startsWith("-"));
+          if (!verb || !RUN_VERBS.has(verb)) continue;
+          const hop = hops.find((h) => h.process.startsWith(step.name));
+          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
+          const cmd = [step.name, ...step.args].join(" ");
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+            messageId: "managerPid1",
+            data: { command: cmd, manager: basename3(step.name) },
+            label: step.at.label
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/npm-version-pin.ts
+function pinned(pkg) {
+  if (GIT.test(pkg)) return pkg.includes("#");
+  if (/\.(tar|tar\.gz|tgz)$/.test(pkg) || /^(\/|\.\/|\.\.\/|~\/)/.test(pkg)) return true;
+  const name = pkg.startsWith("@") ? pkg.slice(pkg.indexOf("/") + 1) : pkg;
+  return name.includes("@");
+}
+var GIT, npm_version_pin_default;
+var init_npm_version_pin = __esm({
+  "src/rules/npm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    GIT = /^(git|git\+ssh|git\+http|git\+https):\/\//;
+    npm_version_pin_default = defineRule({
+      id: "npm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`npm install` of a package without a version",
+      peers: { hadolint: ["DL3016"] },
+      messages: {
+        unpinned: {
+          message: "`npm install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it (`{pkg}@<version>`), or install from package.json with `npm ci`."
+        }
+      },
+      docs: {
+        what: "A package of `npm install` (or `npm i`, `npm add`) without `@version`, that is not a tarball, a folder, or a git URL with `#ref`. `npm install` alone (from package.json) is fine.",
+        why: "Unpinned global tools make builds irreproducible; off in `recommended` because many teams accept it for tools.",
+        bad: "FROM node:22\nRUN npm install -g typescript",
+        good: "FROM node:22\nRUN npm install -g typescript@5.6.3",
+        howToFix: "Write `name@version`, or use package.json and `npm ci`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "npm") return;
+          const words = operands(cmd, ["loglevel", "registry", "prefix", "C", "w", "workspace"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "i" && verb !== "add") return;
+          for (const w of words.slice(1)) {
+            const pkg = w.value;
+            if (pkg === null || pinned(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
 // src/rules/onbuild-forbidden-trigger.ts
 var onbuild_forbidden_trigger_default;
 var init_onbuild_forbidden_trigger = __esm({
@@ -11794,6 +11944,118 @@ var init_onbuild_forbidden_trigger = __esm({
           if (!view.onbuild || !["ONBUILD", "FROM", "MAINTAINER"].includes(view.keyword)) continue;
           ctx.report({ messageId: "forbidden", data: { keyword: view.keyword }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
+      }
+    });
+  }
+});
+
+// src/rules/pip-no-cache-dir.ts
+var TRUTHY, pip_no_cache_dir_default;
+var init_pip_no_cache_dir = __esm({
+  "src/rules/pip-no-cache-dir.ts"() {
+    "use strict";
+    init_command_view();
+    init_instructions();
+    init_packages();
+    init_rule();
+    TRUTHY = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"]);
+    pip_no_cache_dir_default = defineRule({
+      id: "pip-no-cache-dir",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`pip install` without `--no-cache-dir`",
+      peers: { hadolint: ["DL3042"] },
+      messages: {
+        cache: {
+          message: "`pip install` keeps its download and wheel cache (~/.cache/pip) in the layer: often as large as the packages themselves.",
+          hint: "Add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`."
+        }
+      },
+      docs: {
+        what: "`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
+        why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
+        bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
+        howToFix: "Add `--no-cache-dir` after `install`."
+      },
+      async check(ctx) {
+        const envOff = /* @__PURE__ */ new Map();
+        for (const v of ctx.view.instructions) {
+          if (v.keyword !== "ENV" || v.onbuild) continue;
+          if (keyValues(v.inst, ctx.dockerfile.escape).some((kv) => kv.key === "PIP_NO_CACHE_DIR" && kv.value !== null && TRUTHY.has(kv.value))) {
+            if (!envOff.has(v.stageIndex)) envOff.set(v.stageIndex, v.inst.span.line);
+          }
+        }
+        const disabledAt = (stageIndex, line) => {
+          for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
+            const at = envOff.get(s.index);
+            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+          }
+          return (envOff.get(-1) ?? Infinity) < line;
+        };
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir")) return;
+          if (view.inst.rest.text.includes("PIP_NO_CACHE_DIR=") && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
+          if (cacheMountCovers(view.inst.flags, ".cache/pip") || disabledAt(view.stageIndex, view.inst.span.line)) return;
+          const install = cmd.args.find((a) => a.value === "install");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "cache",
+            at: { file, span: cmd.program.span },
+            ...install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "safe", title: "Add --no-cache-dir", edits: [{ file, start: install.end, end: install.end, text: " --no-cache-dir" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/pip-version-pin.ts
+var VALUED2, VCS, pip_version_pin_default;
+var init_pip_version_pin = __esm({
+  "src/rules/pip-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    VALUED2 = ["abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix", "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host", "upgrade-strategy", "m"];
+    VCS = /^(git|hg|svn|bzr)(\+[a-z-]+)?:/;
+    pip_version_pin_default = defineRule({
+      id: "pip-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`pip install` of a package without a version",
+      peers: { hadolint: ["DL3013"] },
+      messages: {
+        unpinned: {
+          message: "`pip install {pkg}` without a version: the build installs the newest release of the day, so two builds of the same Dockerfile can differ (or break on a new major version).",
+          hint: "Pin it (`{pkg}==<version>`), or install from a requirements or constraints file (`-r requirements.txt`, `-c constraints.txt`)."
+        }
+      },
+      docs: {
+        what: "A package of `pip install` (pip, pip3, `python -m pip`, pipx) without a version specifier (`==`, `>=`, `~=`, ...), that is not a wheel, an archive, a path or a VCS URL with `@ref`; not when the install reads a requirements file (`-r`), a constraints file (`-c`) or the current folder (`.`).",
+        why: "Unpinned packages make builds irreproducible. Many teams pin in requirements files instead, which is why this rule is off in `recommended`.",
+        bad: "FROM python:3.12\nRUN pip install --no-cache-dir requests",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3",
+        howToFix: "Pin each package, or move them to a requirements file and install that."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isPipInstall(cmd, { pipx: true })) return;
+          if (cmd.hasFlag("r", "requirement", "c", "constraint") || cmd.hasArg(".")) return;
+          const words = operands(cmd, VALUED2);
+          const start = words.findIndex((w) => w.value === "install");
+          for (const pkg of words.slice(start + 1)) {
+            const v = pkg.value;
+            if (v === null || v === "pip" || /(==|>=|<=|!=|~=|>|<)/.test(v) || v.endsWith(".whl") || v.endsWith(".tar.gz")) continue;
+            if (VCS.test(v) ? v.includes("@") : v.includes("/")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
       }
     });
   }
@@ -11847,6 +12109,105 @@ var init_pipefail = __esm({
   }
 });
 
+// src/rules/pointless-command.ts
+var POINTLESS, pointless_command_default;
+var init_pointless_command = __esm({
+  "src/rules/pointless-command.ts"() {
+    "use strict";
+    init_rule();
+    POINTLESS = {
+      ssh: "the build has no keys or terminal for an interactive session",
+      vim: "nobody is at the keyboard during a build",
+      shutdown: "a build container has no init system to shut down",
+      service: "services started in a RUN stop when the RUN ends; nothing of them is kept in the image",
+      ps: "the only processes are the RUN itself",
+      free: "it prints the build machine's memory, not the future container's",
+      top: "it waits for a terminal that a build does not have",
+      kill: "every process of a RUN ends with it",
+      mount: "mounts made in a RUN are gone when it ends (use RUN --mount)"
+    };
+    pointless_command_default = defineRule({
+      id: "pointless-command",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "A command that makes no sense in a build",
+      peers: { hadolint: ["DL3001"] },
+      messages: {
+        pointless: {
+          message: "`{cmd}` in RUN has no lasting effect: {why}.",
+          hint: "Remove it; start services in the container's entrypoint, not at build time."
+        }
+      },
+      docs: {
+        what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        bad: "FROM debian:12\nRUN service nginx start",
+        good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
+        howToFix: "Drop the command, or move it to the container's start-up."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : void 0;
+          if (why) ctx.report({ messageId: "pointless", data: { cmd: cmd.name ?? "", why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/redundant-target-platform.ts
+var redundant_target_platform_default;
+var init_redundant_target_platform = __esm({
+  "src/rules/redundant-target-platform.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    redundant_target_platform_default = defineRule({
+      id: "redundant-target-platform",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`FROM --platform=$TARGETPLATFORM`",
+      peers: { buildkit: ["RedundantTargetPlatform"], hadolint: ["DL3065"] },
+      messages: {
+        redundant: {
+          message: "`FROM --platform={platform}` is what FROM does anyway: $TARGETPLATFORM is the default platform of every stage.",
+          hint: "Remove `--platform={platform}`."
+        }
+      },
+      docs: {
+        what: "`FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`).",
+        why: "It changes nothing and suggests to a reader that the stage is special.",
+        bad: "FROM --platform=$TARGETPLATFORM alpine:3.20",
+        good: "FROM alpine:3.20",
+        howToFix: "Remove the flag (the fix does)."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const flag = fromView(view.inst, ctx.dockerfile.escape).platform;
+          if (!flag || flag.value !== "$TARGETPLATFORM" && flag.value !== "${TARGETPLATFORM}") continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const src = ctx.env.dockerfile;
+          const start = src.offsetOf(flag.span.line, flag.span.column);
+          let end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+          while (src.text[end] === " " || src.text[end] === "	") end++;
+          const oneLine3 = flag.span.line === flag.span.endLine && src.text.slice(start, end).startsWith("--");
+          ctx.report({
+            messageId: "redundant",
+            data: { platform: flag.value },
+            at: { file, span: flag.span },
+            ...oneLine3 ? { fix: { safety: "safe", title: "Remove --platform", edits: [{ file, start, end, text: "" }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/reserved-stage-name.ts
 var reserved_stage_name_default;
 var init_reserved_stage_name = __esm({
@@ -11882,6 +12243,56 @@ var init_reserved_stage_name = __esm({
           if (!alias || name !== "scratch" && name !== "context") continue;
           ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
         }
+      }
+    });
+  }
+});
+
+// src/rules/rpm-version-pin.ts
+function versioned(pkg) {
+  if (pkg.endsWith(".rpm")) return true;
+  const parts = pkg.split("-").slice(1);
+  return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
+}
+var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
+var init_rpm_version_pin = __esm({
+  "src/rules/rpm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
+    VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
+    rpm_version_pin_default = defineRule({
+      id: "rpm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`yum`/`dnf install` of a package without a version",
+      peers: { hadolint: ["DL3033", "DL3041"] },
+      messages: {
+        unpinned: {
+          message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
+        bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
+        good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
+        howToFix: "Write `name-version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
+          const module = cmd.hasArg("module");
+          for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
+            const pkg = w.value;
+            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
       }
     });
   }
@@ -11923,6 +12334,78 @@ var init_secret_in_arg_or_env = __esm({
           for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
             if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
             ctx.report({ messageId: "secret", data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, "-") }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/shell-form-pid1.ts
+function short(s) {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+}
+function naiveSplit(s) {
+  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
+}
+var shell_form_pid1_default;
+var init_shell_form_pid1 = __esm({
+  "src/rules/shell-form-pid1.ts"() {
+    "use strict";
+    init_script();
+    init_rule();
+    shell_form_pid1_default = defineRule({
+      id: "shell-form-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "A shell, not the application, is PID 1",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+        },
+        shellCNoExec: {
+          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Put `exec` in front of the last command of the string."
+        }
+      },
+      docs: {
+        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
+        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+        bad: "FROM python:3.12-slim\nCMD python app.py",
+        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const [i, step] of launch.steps.entries()) {
+          if (step.kind !== "shell") continue;
+          const unit = step.unit;
+          const endings = unit.analysis?.endings;
+          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
+          if (execs) continue;
+          const setting = step.arg.setting;
+          const inst = setting.instruction;
+          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
+          const shell = step.shellArgv.join(" ");
+          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+          if (step.shellForm) {
+            const data = {
+              keyword: inst.keyword,
+              shell,
+              text: short(unit.source.text),
+              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
+              execForm: JSON.stringify(naiveSplit(unit.source.text))
+            };
+            ctx.report({ ...place, messageId: "shellForm", data });
+          } else {
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
           }
         }
       }
@@ -11979,6 +12462,174 @@ var init_stage_name_casing = __esm({
             }
           }
         }
+      }
+    });
+  }
+});
+
+// src/rules/su-sudo.ts
+function gosuEquivalent(info, source) {
+  const sw = info.forking;
+  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
+  let command2 = '"$@"';
+  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
+  return `exec gosu ${user} ${command2}`;
+}
+var su_sudo_default;
+var init_su_sudo = __esm({
+  "src/rules/su-sudo.ts"() {
+    "use strict";
+    init_commands();
+    init_evidence();
+    init_rule();
+    su_sudo_default = defineRule({
+      id: "su-sudo",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "su, sudo or runuser starts the main process",
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      messages: {
+        commandForks: {
+          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
+          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+        },
+        scriptForks: {
+          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
+          hint: "Replace it with `{replacement}`."
+        }
+      },
+      docs: {
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
+        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
+        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const step of launch.steps) {
+          if (step.kind !== "forking-switch") continue;
+          ctx.report({
+            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
+            messageId: "commandForks",
+            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
+            label: `${step.at.label} ${step.tool}`
+          });
+        }
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const main2 = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
+          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
+          for (const c of main2) {
+            const sw = c.info.forking;
+            if (!sw) continue;
+            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/sudo-in-run.ts
+var sudo_in_run_default;
+var init_sudo_in_run = __esm({
+  "src/rules/sudo-in-run.ts"() {
+    "use strict";
+    init_rule();
+    sudo_in_run_default = defineRule({
+      id: "sudo-in-run",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "sudo in a RUN instruction",
+      peers: { hadolint: ["DL3004"] },
+      messages: {
+        sudo: {
+          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        }
+      },
+      scope: "instructions",
+      docs: {
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
+        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
+        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
+      },
+      async check(ctx) {
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const inst = view.inst;
+          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const i = cmd.prefixes.indexOf("sudo");
+            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
+            if (!word) continue;
+            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
+            ctx.report({
+              at: { file: ctx.env.dockerfile.displayPath, span },
+              messageId: "sudo",
+              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/suppression.ts
+var suppression_default;
+var init_suppression = __esm({
+  "src/rules/suppression.ts"() {
+    "use strict";
+    init_rule();
+    suppression_default = defineDiagnostic({
+      id: "suppression",
+      severity: "warning",
+      category: "input",
+      title: "A suppression comment is wrong or unused",
+      peers: {},
+      docs: {
+        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
+        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
+        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
+        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
+        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
+        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
+      }
+    });
+  }
+});
+
+// src/rules/syntax-error.ts
+var syntax_error_default;
+var init_syntax_error = __esm({
+  "src/rules/syntax-error.ts"() {
+    "use strict";
+    init_rule();
+    syntax_error_default = defineDiagnostic({
+      id: "syntax-error",
+      severity: "error",
+      category: "input",
+      title: "Syntax error",
+      peers: {},
+      docs: {
+        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
+        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
+        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
+        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
+        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
+        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
       }
     });
   }
@@ -12231,8 +12882,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path14 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path14.startsWith("/") || path14.startsWith("$") || /^[A-Za-z]:/.test(path14) || path14.startsWith("\\");
+          const path20 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path20.startsWith("/") || path20.startsWith("$") || /^[A-Za-z]:/.test(path20) || path20.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -12241,507 +12892,8 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path14 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          ctx.report({ messageId: "relative", data: { path: path20 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
         }
-      }
-    });
-  }
-});
-
-// src/rules/dnf-cache-not-cleaned.ts
-var TOOLS2, INSTALL, dnf_cache_not_cleaned_default;
-var init_dnf_cache_not_cleaned = __esm({
-  "src/rules/dnf-cache-not-cleaned.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
-    INSTALL = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
-    dnf_cache_not_cleaned_default = defineRule({
-      id: "dnf-cache-not-cleaned",
-      severity: "info",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "`dnf install` without `dnf clean all` in the same RUN",
-      peers: { hadolint: ["DL3040"] },
-      messages: {
-        cache: {
-          message: "`{tool} {verb}` leaves its package cache in the layer: no `dnf clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
-          hint: "End the RUN with `&& dnf clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/libdnf5 ...`)."
-        }
-      },
-      docs: {
-        what: "A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
-        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
-        bad: "FROM fedora:40\nRUN dnf install -y httpd",
-        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Clean the cache in the RUN that filled it."
-      },
-      async check(ctx) {
-        for (const { view, run: run2 } of await ctx.view.allRuns()) {
-          if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
-          const cmds = run2.commands;
-          const at = cmds.findIndex((c) => c.name !== null && TOOLS2.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
-          if (at < 0) continue;
-          const cmd = cmds[at];
-          if (!cmd) continue;
-          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
-          if (cleaned) continue;
-          const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
-          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/dnf-missing-yes.ts
-var TOOLS3, VERBS, dnf_missing_yes_default;
-var init_dnf_missing_yes = __esm({
-  "src/rules/dnf-missing-yes.ts"() {
-    "use strict";
-    init_rule();
-    TOOLS3 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
-    VERBS = ["install", "groupinstall", "localinstall"];
-    dnf_missing_yes_default = defineRule({
-      id: "dnf-missing-yes",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "`dnf install` without its non-interactive switch",
-      peers: { hadolint: ["DL3038"] },
-      messages: {
-        interactive: {
-          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
-          hint: "Add `-y`: `{tool} -y {verb} ...`."
-        }
-      },
-      docs: {
-        what: "`dnf` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
-        why: "Without a terminal the package manager cannot ask, so it aborts.",
-        bad: "FROM fedora:40\nRUN dnf install httpd",
-        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Add the non-interactive switch."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === null || !TOOLS3.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
-          const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
-          if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        });
-      }
-    });
-  }
-});
-
-// src/rules/empty-continuation.ts
-var empty_continuation_default;
-var init_empty_continuation = __esm({
-  "src/rules/empty-continuation.ts"() {
-    "use strict";
-    init_rule();
-    empty_continuation_default = defineRule({
-      id: "empty-continuation",
-      severity: "warning",
-      category: "style",
-      recommended: true,
-      scope: "instructions",
-      fixable: true,
-      title: "Empty line inside a continued instruction",
-      peers: { buildkit: ["NoEmptyContinuation"] },
-      messages: {
-        empty: {
-          message: "Empty line inside a continued `{keyword}`: the builder skips it today, but it reads as the end of the instruction, and BuildKit plans to make it an error.",
-          hint: "Delete the empty line (a comment line is fine)."
-        }
-      },
-      docs: {
-        what: "A blank line between the lines of an instruction continued with `\\` (or the escape character); heredoc bodies are not continuations.",
-        why: "A reader stops at the blank line; the next lines still belong to the instruction.",
-        bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl",
-        howToFix: "Remove the blank line (the fix does)."
-      },
-      check(ctx) {
-        const src = ctx.env.dockerfile;
-        const esc = ctx.dockerfile.escape;
-        for (const inst of ctx.dockerfile.instructions) {
-          const last = inst.heredocs.length > 0 ? (inst.heredocs[0]?.span.line ?? inst.span.endLine) - 1 : inst.span.endLine;
-          let continued = false;
-          for (let n = inst.span.line; n <= last; n++) {
-            const line = src.line(n).replace(/\r$/, "");
-            if (continued && /^[ \t]*$/.test(line)) {
-              const file = ctx.env.dockerfile.displayPath;
-              const start = src.offsetOf(n, 1);
-              const end = n < src.lineCount ? src.offsetOf(n + 1, 1) : src.text.length;
-              ctx.report({ messageId: "empty", data: { keyword: inst.keyword }, at: { file, span: src.lineSpan(n) }, fix: { safety: "safe", title: "Remove the empty line", edits: [{ file, start, end, text: "" }] } });
-              continue;
-            }
-            if (continued && /^[ \t]*#/.test(line)) continue;
-            const t = line.replace(/[ \t]+$/, "");
-            continued = t.endsWith(esc) && !t.endsWith(esc + esc);
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/from-arg-default-invalid.ts
-function validReference(ref) {
-  let rest = ref;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split("/");
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
-  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
-}
-var from_arg_default_invalid_default;
-var init_from_arg_default_invalid = __esm({
-  "src/rules/from-arg-default-invalid.ts"() {
-    "use strict";
-    init_instructions();
-    init_expand();
-    init_rule();
-    from_arg_default_invalid_default = defineRule({
-      id: "from-arg-default-invalid",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "Global ARG defaults give FROM an empty or invalid image name",
-      peers: { buildkit: ["InvalidDefaultArgInFrom"] },
-      messages: {
-        invalid: {
-          message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
-          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
-        }
-      },
-      docs: {
-        what: "A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.",
-        why: "The Dockerfile only builds when every caller passes the build argument.",
-        bad: "ARG TAG\nFROM alpine:${TAG}",
-        good: "ARG TAG=3.20\nFROM alpine:${TAG}",
-        howToFix: "Add defaults to the global ARGs FROM uses."
-      },
-      check(ctx) {
-        const global = /* @__PURE__ */ new Map();
-        for (const view of ctx.view.instructions) {
-          if (view.onbuild) continue;
-          if (view.keyword === "ARG" && view.stageIndex < 0) {
-            for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
-              const v = kv.valueText === null ? { value: "", known: true } : expandWord(kv.valueText, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
-              global.set(kv.key, v.known ? v.value : null);
-            }
-          }
-          if (view.keyword !== "FROM") continue;
-          const image = fromView(view.inst, ctx.dockerfile.escape).image;
-          if (!image || !image.text.includes("$")) continue;
-          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
-          if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
-          const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
-          if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
-          const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
-          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
-        }
-      }
-    });
-  }
-});
-
-// src/model/suggest.ts
-function distance(a, b) {
-  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j];
-      d[j] = Math.min(cur + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length];
-}
-function suggestion(name, known2) {
-  let best = "";
-  let bestD = Infinity;
-  for (const k of known2) {
-    const dd = distance(name.toLowerCase(), k.toLowerCase());
-    if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
-      best = k;
-      bestD = dd;
-    }
-  }
-  return best;
-}
-var init_suggest = __esm({
-  "src/model/suggest.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/from-arg-undefined.ts
-function varsIn(text) {
-  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
-}
-var PREDEFINED, from_arg_undefined_default;
-var init_from_arg_undefined = __esm({
-  "src/rules/from-arg-undefined.ts"() {
-    "use strict";
-    init_instructions();
-    init_suggest();
-    init_rule();
-    PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
-    from_arg_undefined_default = defineRule({
-      id: "from-arg-undefined",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "FROM uses an ARG not declared before the first FROM",
-      peers: { buildkit: ["UndefinedArgInFrom"] },
-      messages: {
-        undefined: {
-          message: "`FROM` uses `${name}`, but no ARG {name} is declared before the first FROM: FROM only sees global ARGs, so it expands to an empty string{suggest}.",
-          hint: "Declare it above the first FROM: `ARG {name}=<default>`."
-        }
-      },
-      docs: {
-        what: "A variable in a FROM image or `--platform` that is neither a global ARG (declared before the first FROM) nor one BuildKit predefines (`BUILDPLATFORM`, `TARGETARCH`, ...).",
-        why: "An ARG declared inside a stage is not visible to FROM; the image name silently loses that part.",
-        bad: "FROM alpine:3.20 AS base\nARG VERSION=1.27\nFROM nginx:${VERSION}",
-        good: "ARG VERSION=1.27\nFROM nginx:${VERSION}",
-        howToFix: "Move or copy the ARG above the first FROM."
-      },
-      check(ctx) {
-        const global = /* @__PURE__ */ new Set();
-        for (const view of ctx.view.instructions) {
-          if (view.onbuild) continue;
-          if (view.keyword === "ARG" && view.stageIndex < 0) for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) global.add(kv.key);
-          if (view.keyword !== "FROM") continue;
-          const from = fromView(view.inst, ctx.dockerfile.escape);
-          const texts = [from.image?.text ?? "", from.platform?.value ?? ""];
-          const seen = /* @__PURE__ */ new Set();
-          for (const name of texts.flatMap(varsIn)) {
-            if (global.has(name) || PREDEFINED.has(name) || seen.has(name)) continue;
-            seen.add(name);
-            const s = suggestion(name, global);
-            ctx.report({ messageId: "undefined", data: { name, suggest: s ? ` (did you mean ${s}?)` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.span.line === view.inst.keywordSpan.line ? from.image?.span ?? view.inst.keywordSpan : view.inst.keywordSpan } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gem-version-pin.ts
-var gem_version_pin_default;
-var init_gem_version_pin = __esm({
-  "src/rules/gem-version-pin.ts"() {
-    "use strict";
-    init_rule();
-    gem_version_pin_default = defineRule({
-      id: "gem-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`gem install` of a gem without a version",
-      peers: { hadolint: ["DL3028"] },
-      messages: {
-        unpinned: {
-          message: "`gem install {pkg}` without a version: the build installs the newest release of the day.",
-          hint: "Pin it: `gem install {pkg}:<version>` (or `-v <version>`), or use a Gemfile.lock with `bundle install`."
-        }
-      },
-      docs: {
-        what: "A gem of `gem install` (or `gem i`) without `:version`, when the command has no `-v`/`--version`.",
-        why: "Unpinned gems make builds irreproducible; off in `recommended`.",
-        bad: "FROM ruby:3.3\nRUN gem install bundler",
-        good: "FROM ruby:3.3\nRUN gem install bundler:2.5.22",
-        howToFix: "Write `gem:version`."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name !== "gem" || !(cmd.subcommand === "install" || cmd.subcommand === "i")) return;
-          if (cmd.hasFlag("v", "version")) return;
-          const args = cmd.args;
-          for (let i = 0; i < args.length; i++) {
-            const v = args[i]?.value;
-            if (v === "--") break;
-            if (v === null || v === void 0) continue;
-            if (v.startsWith("-")) {
-              if (!v.includes("=")) i++;
-              continue;
-            }
-            if (v === "install" || v === "i" || v.includes(":")) continue;
-            const w = args[i];
-            if (w) ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
-          }
-        });
-      }
-    });
-  }
-});
-
-// src/rules/go-install-version-pin.ts
-var go_install_version_pin_default;
-var init_go_install_version_pin = __esm({
-  "src/rules/go-install-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    go_install_version_pin_default = defineRule({
-      id: "go-install-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`go install` of a module without a version",
-      peers: { hadolint: ["DL3062"] },
-      messages: {
-        unpinned: {
-          message: "`go {verb} {pkg}` without a version (or with `@latest`): the build fetches whatever the module's newest release is that day.",
-          hint: "Pin it: `{bare}@v1.2.3`."
-        }
-      },
-      docs: {
-        what: "A package of `go install` / `go get`, or the package of `go run`, without `@version` or with `@latest`/`@none`; local paths (`.`, `./cmd/x`) are fine.",
-        why: "Unpinned tools make builds irreproducible; off in `recommended`.",
-        bad: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest",
-        good: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2",
-        howToFix: "Name the version after `@`."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name !== "go") return;
-          const words = operands(cmd, ["C", "o", "p", "tags", "ldflags", "gcflags", "mod", "modfile", "overlay", "pkgdir", "toolexec"]);
-          const verb = words[0]?.value;
-          if (verb !== "install" && verb !== "get" && verb !== "run") return;
-          const pkgs = verb === "run" ? words.slice(1, 2) : words.slice(1).filter((w) => w.value !== "tool");
-          for (const w of pkgs) {
-            const pkg = w.value;
-            if (pkg === null || pkg === "." || pkg.startsWith("/") || pkg.startsWith(".")) continue;
-            if (pkg.includes("@") && !/@(latest|none)$/.test(pkg)) continue;
-            ctx.report({ messageId: "unpinned", data: { verb, pkg, bare: pkg.replace(/@.*$/, "") }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
-          }
-        });
-      }
-    });
-  }
-});
-
-// src/rules/npm-version-pin.ts
-function pinned(pkg) {
-  if (GIT.test(pkg)) return pkg.includes("#");
-  if (/\.(tar|tar\.gz|tgz)$/.test(pkg) || /^(\/|\.\/|\.\.\/|~\/)/.test(pkg)) return true;
-  const name = pkg.startsWith("@") ? pkg.slice(pkg.indexOf("/") + 1) : pkg;
-  return name.includes("@");
-}
-var GIT, npm_version_pin_default;
-var init_npm_version_pin = __esm({
-  "src/rules/npm-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    GIT = /^(git|git\+ssh|git\+http|git\+https):\/\//;
-    npm_version_pin_default = defineRule({
-      id: "npm-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`npm install` of a package without a version",
-      peers: { hadolint: ["DL3016"] },
-      messages: {
-        unpinned: {
-          message: "`npm install {pkg}` without a version: the build installs the newest release of the day.",
-          hint: "Pin it (`{pkg}@<version>`), or install from package.json with `npm ci`."
-        }
-      },
-      docs: {
-        what: "A package of `npm install` (or `npm i`, `npm add`) without `@version`, that is not a tarball, a folder, or a git URL with `#ref`. `npm install` alone (from package.json) is fine.",
-        why: "Unpinned global tools make builds irreproducible; off in `recommended` because many teams accept it for tools.",
-        bad: "FROM node:22\nRUN npm install -g typescript",
-        good: "FROM node:22\nRUN npm install -g typescript@5.6.3",
-        howToFix: "Write `name@version`, or use package.json and `npm ci`."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name !== "npm") return;
-          const words = operands(cmd, ["loglevel", "registry", "prefix", "C", "w", "workspace"]);
-          const verb = words[0]?.value;
-          if (verb !== "install" && verb !== "i" && verb !== "add") return;
-          for (const w of words.slice(1)) {
-            const pkg = w.value;
-            if (pkg === null || pinned(pkg)) continue;
-            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
-          }
-        });
-      }
-    });
-  }
-});
-
-// src/rules/rpm-version-pin.ts
-function versioned(pkg) {
-  if (pkg.endsWith(".rpm")) return true;
-  const parts = pkg.split("-").slice(1);
-  return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
-}
-var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
-var init_rpm_version_pin = __esm({
-  "src/rules/rpm-version-pin.ts"() {
-    "use strict";
-    init_packages();
-    init_rule();
-    TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
-    VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
-    rpm_version_pin_default = defineRule({
-      id: "rpm-version-pin",
-      severity: "info",
-      category: "build",
-      recommended: false,
-      scope: "instructions",
-      title: "`yum`/`dnf install` of a package without a version",
-      peers: { hadolint: ["DL3033", "DL3041"] },
-      messages: {
-        unpinned: {
-          message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
-          hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
-        }
-      },
-      docs: {
-        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
-        why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
-        bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
-        good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
-        howToFix: "Write `name-version` for each package."
-      },
-      async check(ctx) {
-        await ctx.view.forEachCommand((cmd) => {
-          if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
-          const module = cmd.hasArg("module");
-          for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
-            const pkg = w.value;
-            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
-            ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
-          }
-        });
       }
     });
   }
@@ -13051,167 +13203,90 @@ var init_zypper_version_pin = __esm({
   }
 });
 
-// src/rules/input-error.ts
-var input_error_default;
-var init_input_error = __esm({
-  "src/rules/input-error.ts"() {
-    "use strict";
-    init_rule();
-    input_error_default = defineDiagnostic({
-      id: "input-error",
-      severity: "error",
-      category: "input",
-      title: "The input could not be linted",
-      peers: {},
-      docs: {
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
-        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
-        bad: 'RUN echo "no FROM before me"',
-        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
-        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
-        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
-      }
-    });
-  }
-});
-
-// src/rules/syntax-error.ts
-var syntax_error_default;
-var init_syntax_error = __esm({
-  "src/rules/syntax-error.ts"() {
-    "use strict";
-    init_rule();
-    syntax_error_default = defineDiagnostic({
-      id: "syntax-error",
-      severity: "error",
-      category: "input",
-      title: "Syntax error",
-      peers: {},
-      docs: {
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
-        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
-        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
-        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
-        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
-        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
-      }
-    });
-  }
-});
-
-// src/rules/suppression.ts
-var suppression_default;
-var init_suppression = __esm({
-  "src/rules/suppression.ts"() {
-    "use strict";
-    init_rule();
-    suppression_default = defineDiagnostic({
-      id: "suppression",
-      severity: "warning",
-      category: "input",
-      title: "A suppression comment is wrong or unused",
-      peers: {},
-      docs: {
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
-        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
-        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
-        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
-        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
-        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
-      }
-    });
-  }
-});
-
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
   DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES,
-  peerSuppressions: () => peerSuppressions
+  RULES: () => RULES
 });
-function peerSuppressions(tool, rules = RULES) {
-  const table = {};
-  for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
-  }
-  return table;
-}
 var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
-    init_cmd_ignored();
-    init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
-    init_entrypoint_not_executable();
-    init_entrypoint_not_found();
-    init_entrypoint_shebang();
-    init_gosu_needs_root();
-    init_gosu_setuid();
-    init_node_pid1_signals();
-    init_npm_start_pid1();
-    init_apt_get_missing_yes();
-    init_apt_get_install_recommends();
-    init_apt_get_version_pin();
-    init_apt_lists_not_removed();
-    init_apt_instead_of_apt_get();
-    init_apk_version_pin();
-    init_apk_add_no_cache();
-    init_pip_version_pin();
-    init_pip_no_cache_dir();
-    init_cd_in_run();
-    init_pointless_command();
     init_add_instead_of_copy();
+    init_apk_add_no_cache();
+    init_apk_version_pin();
+    init_apt_get_install_recommends();
+    init_apt_get_missing_yes();
+    init_apt_get_version_pin();
+    init_apt_instead_of_apt_get();
+    init_apt_lists_not_removed();
+    init_cd_in_run();
+    init_cmd_ignored();
     init_consecutive_run();
     init_copy_from_own_stage();
     init_copy_from_unknown_stage();
     init_copy_multiple_sources_slash();
     init_copy_relative_without_workdir();
     init_copy_whole_filesystem();
+    init_dnf_cache_not_cleaned();
+    init_dnf_missing_yes();
     init_duplicate_stage_name();
+    init_empty_continuation();
+    init_entrypoint_crlf();
+    init_entrypoint_not_executable();
+    init_entrypoint_not_found();
+    init_entrypoint_shebang();
     init_env_self_reference();
     init_expose_port();
+    init_from_arg_default_invalid();
+    init_from_arg_undefined();
     init_from_platform_constant();
-    init_redundant_target_platform();
+    init_gem_version_pin();
+    init_go_install_version_pin();
+    init_gosu_needs_root();
+    init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
+    init_invalid_exec_form();
     init_json_args();
     init_label_key_invalid();
     init_latest_tag();
     init_legacy_key_value();
     init_ln_bin_sh();
     init_maintainer_deprecated();
+    init_missing_exec_args();
     init_multiple_cmd();
     init_multiple_entrypoint();
     init_multiple_healthcheck();
+    init_node_pid1_signals();
+    init_npm_start_pid1();
+    init_npm_version_pin();
     init_onbuild_forbidden_trigger();
+    init_pip_no_cache_dir();
+    init_pip_version_pin();
     init_pipefail();
+    init_pointless_command();
+    init_redundant_target_platform();
     init_reserved_stage_name();
+    init_root_process();
+    init_rpm_version_pin();
     init_secret_in_arg_or_env();
+    init_shell_form_pid1();
     init_stage_name_casing();
+    init_su_sudo();
+    init_sudo_in_run();
+    init_suppression();
+    init_syntax_error();
     init_untagged_image();
     init_user_not_numeric();
     init_useradd_without_no_log_init();
     init_wget_and_curl();
     init_wget_without_progress();
     init_workdir_relative();
-    init_dnf_cache_not_cleaned();
-    init_dnf_missing_yes();
-    init_empty_continuation();
-    init_from_arg_default_invalid();
-    init_from_arg_undefined();
-    init_gem_version_pin();
-    init_go_install_version_pin();
-    init_npm_version_pin();
-    init_rpm_version_pin();
     init_yarn_cache_not_cleaned();
     init_yum_cache_not_cleaned();
     init_yum_missing_yes();
@@ -13219,81 +13294,77 @@ var init_rules = __esm({
     init_zypper_dist_upgrade();
     init_zypper_non_interactive();
     init_zypper_version_pin();
-    init_input_error();
-    init_syntax_error();
-    init_suppression();
-    init_rule();
     RULES = [
-      root_process_default,
-      shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
-      su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default,
-      apt_get_missing_yes_default,
-      apt_get_install_recommends_default,
-      apt_get_version_pin_default,
-      apt_lists_not_removed_default,
-      apt_instead_of_apt_get_default,
-      apk_version_pin_default,
-      apk_add_no_cache_default,
-      pip_version_pin_default,
-      pip_no_cache_dir_default,
-      cd_in_run_default,
-      pointless_command_default,
       add_instead_of_copy_default,
+      apk_add_no_cache_default,
+      apk_version_pin_default,
+      apt_get_install_recommends_default,
+      apt_get_missing_yes_default,
+      apt_get_version_pin_default,
+      apt_instead_of_apt_get_default,
+      apt_lists_not_removed_default,
+      cd_in_run_default,
+      cmd_ignored_default,
       consecutive_run_default,
       copy_from_own_stage_default,
       copy_from_unknown_stage_default,
       copy_multiple_sources_slash_default,
       copy_relative_without_workdir_default,
       copy_whole_filesystem_default,
+      dnf_cache_not_cleaned_default,
+      dnf_missing_yes_default,
       duplicate_stage_name_default,
+      empty_continuation_default,
+      entrypoint_crlf_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
       env_self_reference_default,
       expose_port_default,
+      from_arg_default_invalid_default,
+      from_arg_undefined_default,
       from_platform_constant_default,
-      redundant_target_platform_default,
+      gem_version_pin_default,
+      go_install_version_pin_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
       instruction_before_from_default,
       instruction_casing_default,
+      invalid_exec_form_default,
       json_args_default,
       label_key_invalid_default,
       latest_tag_default,
       legacy_key_value_default,
       ln_bin_sh_default,
       maintainer_deprecated_default,
+      missing_exec_args_default,
       multiple_cmd_default,
       multiple_entrypoint_default,
       multiple_healthcheck_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
+      npm_version_pin_default,
       onbuild_forbidden_trigger_default,
+      pip_no_cache_dir_default,
+      pip_version_pin_default,
       pipefail_default,
+      pointless_command_default,
+      redundant_target_platform_default,
       reserved_stage_name_default,
+      root_process_default,
+      rpm_version_pin_default,
       secret_in_arg_or_env_default,
+      shell_form_pid1_default,
       stage_name_casing_default,
+      su_sudo_default,
+      sudo_in_run_default,
       untagged_image_default,
       user_not_numeric_default,
       useradd_without_no_log_init_default,
       wget_and_curl_default,
       wget_without_progress_default,
       workdir_relative_default,
-      dnf_cache_not_cleaned_default,
-      dnf_missing_yes_default,
-      empty_continuation_default,
-      from_arg_default_invalid_default,
-      from_arg_undefined_default,
-      gem_version_pin_default,
-      go_install_version_pin_default,
-      npm_version_pin_default,
-      rpm_version_pin_default,
       yarn_cache_not_cleaned_default,
       yum_cache_not_cleaned_default,
       yum_missing_yes_default,
@@ -13302,8 +13373,8 @@ var init_rules = __esm({
       zypper_non_interactive_default,
       zypper_version_pin_default
     ];
-    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -13313,12 +13384,16 @@ __export(sarif_exports, {
   FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_CATEGORIES: () => SECURITY_CATEGORIES,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  SRCROOT: () => SRCROOT,
   fileUri: () => fileUri,
   fingerprintBase: () => fingerprintBase,
   formatSarif: () => formatSarif,
   helpUri: () => helpUri
 });
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 function helpUri(id) {
   return ruleDocUrl(id);
 }
@@ -13358,7 +13433,11 @@ Documentation: ${uri}`,
       ].join("\n\n")
     },
     helpUri: uri,
-    defaultConfiguration: { level: LEVEL[rule.severity] }
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ["security", rule.category] : [rule.category],
+      "security-severity": SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1)
+    }
   };
 }
 function wellFormed(text) {
@@ -13379,7 +13458,7 @@ function fileUri(file) {
 function artifactLocation(file) {
   const u = fileUri(file);
   if (!u) return { description: { text: "standard input" } };
-  return u.relative ? { uri: u.uri, uriBaseId: "SRCROOT" } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 function region(f) {
   const startLine = Math.max(1, f.line);
@@ -13399,11 +13478,15 @@ function relatedLocation(r, id) {
     message: { text: r.message }
   };
 }
+function rootUri(root) {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
   return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
 }
-function formatSarif(findings, rules, version) {
+function formatSarif(findings, rules, version, root) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
@@ -13441,7 +13524,7 @@ Fix: ${f.hint}` : f.message },
           }
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
+          [SRCROOT]: root ? { uri: rootUri(root), description: { text: "The repository root: finding paths are relative to it." } } : { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
         },
         columnKind: "utf16CodeUnits",
         results
@@ -13451,7 +13534,7 @@ Fix: ${f.hint}` : f.message },
   return `${JSON.stringify(log, null, 2)}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -13460,7 +13543,17 @@ var init_sarif = __esm({
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
+    SRCROOT = "%SRCROOT%";
     LEVEL = { error: "error", warning: "warning", info: "note" };
+    SECURITY_SEVERITY = {
+      privilege: { error: 7.5, warning: 5.5, info: 3 },
+      startup: { error: 5, warning: 4, info: 2 },
+      pid1: { error: 4, warning: 3, info: 1.5 },
+      build: { error: 3, warning: 2, info: 1 },
+      style: { error: 0, warning: 0, info: 0 },
+      input: { error: 0, warning: 0, info: 0 }
+    };
+    SECURITY_CATEGORIES = ["privilege"];
   }
 });
 
@@ -13577,8 +13670,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path14 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path14, f.message]);
+    const path20 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path20, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -13591,7 +13684,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path14, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path20, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${JSON.stringify(issues, null, 2)}
@@ -13632,7 +13725,9 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, findings, { color, version }) {
+async function format3(name, all, { color, version, paths }) {
+  let findings = all;
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
       return (await Promise.resolve().then(() => (init_stylish(), stylish_exports))).formatStylish(findings, color);
@@ -13640,7 +13735,7 @@ async function format3(name, findings, { color, version }) {
       return (await Promise.resolve().then(() => (init_json(), json_exports))).formatJson(findings);
     case "sarif": {
       const [{ formatSarif: formatSarif2 }, { RULES: RULES2 }] = await Promise.all([Promise.resolve().then(() => (init_sarif(), sarif_exports)), Promise.resolve().then(() => (init_rules(), rules_exports))]);
-      return formatSarif2(findings, RULES2, version);
+      return formatSarif2(findings, RULES2, version, paths?.root);
     }
     case "github":
       return (await Promise.resolve().then(() => (init_github(), github_exports))).formatGithub(findings);
@@ -13656,11 +13751,12 @@ async function format3(name, findings, { color, version }) {
     }
   }
 }
-var FORMATS;
+var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
+    ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
 });
 
@@ -13825,27 +13921,27 @@ var init_schema = __esm({
 });
 
 // src/fs/jail.ts
-import path4 from "node:path";
+import path6 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path4.sep) ? root : root + path4.sep);
+  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path4.resolve(linted);
+  const abs = path6.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path4.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
   } catch {
-    start = path4.dirname(abs);
+    start = path6.dirname(abs);
   }
-  for (let dir = start; ; dir = path4.dirname(dir)) {
+  for (let dir = start; ; dir = path6.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path4.join(dir, ".git"));
+      marker = fsys.stat(path6.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path4.dirname(dir) === dir) return start;
+    if (path6.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -13873,11 +13969,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs4 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs4;
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
         this.maxFileBytes = maxFileBytes;
-        const abs = path4.resolve(root);
-        this.root = fs4.realpath(abs) ?? abs;
+        const abs = path6.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -13886,7 +13982,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path4.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -13898,15 +13994,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path4.resolve(this.root, p);
+        const abs = path6.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path4.join(real, ...tail.reverse()) : real;
-          const parent = path4.dirname(existing);
+          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
+          const parent = path6.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path4.basename(existing));
+          tail.push(path6.basename(existing));
           existing = parent;
         }
       }
@@ -14017,17 +14113,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14038,13 +14134,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14065,17 +14161,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14086,13 +14182,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14119,23 +14215,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -14747,10 +14843,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path20, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -14769,7 +14865,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -14799,11 +14895,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -14817,8 +14913,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -14832,8 +14928,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -14851,8 +14947,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -14862,8 +14958,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -17378,9 +17474,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -17455,14 +17551,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -17477,10 +17573,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -17491,10 +17587,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -17511,13 +17607,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -18356,7 +18452,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -18514,7 +18610,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -19478,9 +19574,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -19489,23 +19585,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path20) => {
+      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19516,10 +19612,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit;
   }
@@ -20821,14 +20917,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs4, sep: [] });
+                map.items.push({ start, key: fs7, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs7);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -20956,13 +21052,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs7, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs7);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -21772,26 +21868,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path14) => {
-      const end = path14.length - 1;
-      const index = path14.lastIndexOf(
+    var basenameOf = (path20) => {
+      const end = path20.length - 1;
+      const index = path20.lastIndexOf(
         SLASH,
-        path14[end] === SLASH ? end - 1 : end
+        path20[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path14 : path14.slice(index + 1);
+      return index < 0 ? path20 : path20.slice(index + 1);
     };
-    var parentOf = (path14) => {
-      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path14.split(SLASH).filter(Boolean);
+    var parentOf = (path20) => {
+      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path20.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path14.length - 1;
-      const cut = path14.lastIndexOf(
+      const end = path20.length - 1;
+      const cut = path20.lastIndexOf(
         SLASH,
-        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -21941,7 +22037,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path14) {
+      testLiteral(path20) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -21950,7 +22046,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path14)) {
+          if (rule.checkRegex.test(path20)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -21970,15 +22066,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path14, mode) {
+      test(path20, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path14) : path14;
+        const basename4 = shortcut ? basenameOf(path20) : path20;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path14
+            shortcut && rule._basenameOnly ? basename4 : path20
           )) {
             const { negative } = rule;
             const ret = {
@@ -22000,17 +22096,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path14, originalPath, doThrow) => {
-      if (!isString(path14)) {
+    var checkPath = (path20, originalPath, doThrow) => {
+      if (!isString(path20)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path14) {
+      if (!path20) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path14)) {
+      if (checkPath.isNotRelative(path20)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -22019,25 +22115,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path14) => {
-      const first = path14.charCodeAt(0);
+    var isNotRelative = (path20) => {
+      const first = path20.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path14.length === 1) {
+      if (path20.length === 1) {
         return true;
       }
-      const second = path14.charCodeAt(1);
+      const second = path20.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
+      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -22068,59 +22164,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path14) {
+      _test(originalPath, cache, path20) {
         checkPath(
-          path14,
+          path20,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path14 ? this._t(path14, cache) : {
+        return path20 ? this._t(path20, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path14 = convertPath(target);
-        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path14);
+        const path20 = convertPath(target);
+        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path20);
         }
-        const dir = this._t(path14, this._testCache);
+        const dir = this._t(path20, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path14);
+        const literal = this._rules.testLiteral(path20);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path14, cache) {
-        const cached = cache[path14];
+      _t(path20, cache) {
+        const cached = cache[path20];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path14);
+        const parentPath = parentOf(path20);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
+        return cache[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
       }
-      ignores(path14) {
-        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
+      ignores(path20) {
+        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
       }
       createFilter() {
-        return (path14) => !this.ignores(path14);
+        return (path20) => !this.ignores(path20);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path14) {
-        return this._test(path14, this._testCache, convertPath(path14));
+      test(path20) {
+        return this._test(path20, this._testCache, convertPath(path20));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
+    var isPathValid = (path20) => checkPath(convertPath(path20), path20, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
+      checkPath.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -22132,6 +22228,89 @@ var require_ignore = __commonJS({
     factory.default = factory;
     module.exports.isPathValid = isPathValid;
     define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fix/edits.ts
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
   }
 });
 
@@ -22390,8 +22569,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path14, { windows } = {}) => {
-      const segs = path14.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -23912,7 +24091,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path7 from "node:path";
+import path9 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -23921,11 +24100,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -23950,7 +24129,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -23972,7 +24151,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -23999,7 +24178,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -24008,7 +24187,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -24016,7 +24195,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -24044,6 +24223,10 @@ var init_context_fs = __esm({
           this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
         }
         return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
       }
       /**
        * The bytes of a context file, through the jail's reader (a regular file, at most the size
@@ -24124,7 +24307,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path8 from "node:path";
+import path10 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -24141,7 +24324,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path8.posix.resolve("/", imagePath);
+        const p = path10.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -24154,7 +24337,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -24164,9 +24347,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path8.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside];
-        if (op.destMaybeDir) return [inside, op.dest];
+        const inside3 = path10.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside3];
+        if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -24189,7 +24372,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -24205,21 +24388,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path8.posix.resolve("/", src.pattern);
+              const sp = path10.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path8.posix.basename(p);
-                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
-                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
+                const base = path10.posix.basename(p);
+                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
+                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -24231,7 +24414,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -24278,7 +24461,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path9 from "node:path";
+import path11 from "node:path";
 function evidenceOf(env3, inst) {
   return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
@@ -24392,7 +24575,7 @@ function looksLikeScriptPath(p) {
 }
 function resolveScriptPath(stage, value, env3) {
   if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path9.posix.join(stage.config.workdir, value);
+  const inWorkdir = path11.posix.join(stage.config.workdir, value);
   const origin = env3.fs.lookup(stage, inWorkdir);
   return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
 }
@@ -24506,7 +24689,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    const imagePath = path11.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -24742,6 +24925,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -24851,19 +25041,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs4 of byFile.values()) {
-    for (const p of fs4.problems) {
-      kept.push(problem(fs4.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs7 of byFile.values()) {
+    for (const p of fs7.problems) {
+      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs4.suppressions) {
+    for (const s of fs7.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs4.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs4.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -24874,9 +25064,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs4 = byFile.get(p.file);
-    if (!fs4 || !p.own && fs4.kind !== "dockerfile") continue;
-    for (const s of fs4.suppressions) {
+    const fs7 = byFile.get(p.file);
+    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
+    for (const s of fs7.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -24960,6 +25150,7 @@ var init_suppressions = __esm({
     init_shell_walk();
     init_source2();
     init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
     BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
@@ -24975,6 +25166,7 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   displayPath: () => displayPath,
   jailOf: () => jailOf,
@@ -24982,16 +25174,16 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path10 from "node:path";
+import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 function displayPath(abs, cwd) {
-  const rel = path10.relative(cwd, abs);
+  const rel = path12.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path10.sep).length > 4;
-  return farOutside ? abs : rel.split(path10.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path12.sep).length > 4;
+  return farOutside ? abs : rel.split(path12.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -25016,16 +25208,16 @@ async function lintFile(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts)];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
     ];
   }
 }
-async function prepare(file, input2, options, findings, jail) {
+async function prepare(file, input2, options, findings, jail, texts = new FileTexts()) {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -25044,7 +25236,7 @@ async function prepare(file, input2, options, findings, jail) {
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path10.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path10.dirname(input2.path);
+  const contextDir = options.context ? path12.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path12.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -25068,7 +25260,7 @@ async function prepare(file, input2, options, findings, jail) {
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path10.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path12.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -25078,6 +25270,11 @@ async function prepare(file, input2, options, findings, jail) {
       }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path12.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     }
   };
@@ -25093,8 +25290,8 @@ async function prepare(file, input2, options, findings, jail) {
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function readInput(input2, options, jail) {
-  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
+  const shown2 = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
+  const inputError = (message) => [spanFinding("input-error", "error", shown2, WHOLE_FILE, message)];
   const notes = [];
   let text = input2.text;
   if (text === void 0) {
@@ -25115,30 +25312,36 @@ function readInput(input2, options, jail) {
     if (decoded.badUtf8Line !== null) {
       const line = decoded.badUtf8Line;
       notes.push(
-        spanFinding("input-error", "warning", shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
+        spanFinding("input-error", "warning", shown2, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
       );
     }
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input2.path !== "-") {
+    const real = jail.realpath(input2.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown2, text);
+  }
+  return { file: new SourceFile(shown2, text), notes, texts };
 }
 async function launchOf(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail) {
+async function lintSource(file, input2, options, jail, texts) {
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -25168,18 +25371,18 @@ async function lintSource(file, input2, options, jail) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings) {
+async function runRules(rules, base, options, findings, texts) {
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
     if (severity === "off") continue;
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
-      report: (r) => findings.push(toFinding(rule, severity, r))
+      report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
       await rule.check(ctx);
@@ -25192,7 +25395,7 @@ async function runRules(rules, base, options, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path10.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path12.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -25218,7 +25421,7 @@ function ruleOptions(rule, given) {
   if (!given) return defaults;
   return { ...defaults, ...given };
 }
-function toFinding(rule, severity, r) {
+function toFinding(rule, severity, r, texts) {
   const spec = rule.messages[r.messageId];
   if (!spec) throw new Error(`unknown message id ${r.messageId}`);
   const data = r.data;
@@ -25227,8 +25430,19 @@ function toFinding(rule, severity, r) {
   const hint = spec.hint === void 0 ? null : fillMessage(spec.hint, data);
   const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
   finding.messageId = r.messageId;
-  if (r.fix) finding.fix = r.fix;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
   return finding;
+}
+function findingFix(fix, texts) {
+  const edits = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -25239,11 +25453,12 @@ function dedupe2(findings) {
     return true;
   });
 }
-var WHOLE_FILE, KNOWN_IDS;
+var WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
     init_findings();
+    init_edits();
     init_context_fs();
     init_image_fs();
     init_image();
@@ -25261,6 +25476,19 @@ var init_engine = __esm({
     init_file_system();
     init_jail();
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    FileTexts = class {
+      byPath = /* @__PURE__ */ new Map();
+      realOf = /* @__PURE__ */ new Map();
+      add(real, shown2, text) {
+        const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+        this.realOf.set(shown2, real);
+      }
+      /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+      lookup(file) {
+        return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
+      }
+    };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -28542,8 +28770,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input2 = path14;
+    function removeDotSegments(path20) {
+      let input2 = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -28617,11 +28845,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path14.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -28984,8 +29212,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -32229,7 +32457,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path11 from "node:path";
+import path13 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -32238,49 +32466,49 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path11.resolve(startDir);
-  const shown = (abs) => displayFile(abs, start);
+  const start = path13.resolve(startDir);
+  const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path11.resolve(start, explicit);
-    const own = new Jail(path11.dirname(abs), given?.fs, given?.maxFileBytes);
-    const text = readText(abs, shown(abs), own);
+    const abs = path13.resolve(start, explicit);
+    const own = new Jail(path13.dirname(abs), given?.fs, given?.maxFileBytes);
+    const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path11.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
-    if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
+    const parsed = path13.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path11.parse(start).root);
+  const jail = given ?? new Jail(path13.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path11.join(dir, name);
+      const abs = path13.join(dir, name);
       if (!present(abs, jail)) continue;
-      const text = readText(abs, shown(abs), jail);
+      const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
-      const parsed = parseConfigText(text.text, shown(abs));
+      const parsed = parseConfigText(text.text, shown2(abs));
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path11.join(dir, "package.json");
+    const pkg = path13.join(dir, "package.json");
     if (present(pkg, jail)) {
-      const text = readText(pkg, shown(pkg), jail);
+      const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
-      const parsed = parsePackageJson(text.text, shown(pkg), false);
+      const parsed = parsePackageJson(text.text, shown2(pkg), false);
       if (parsed && "error" in parsed) return parsed;
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path11.basename(f.abs) + (path11.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path13.basename(f.abs) + (path13.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
-          file: shown(found[1].abs),
+          file: shown2(found[1].abs),
           key: "",
           message: `several dockerlint configurations in one folder (${names.join(", ")}); keep one`
         }
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path11.dirname(dir);
+    const parent = path13.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -32436,7 +32664,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path11.join(dir, ".git")) !== null;
+    return jail.stat(path13.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -32450,26 +32678,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path11.relative(start, abs);
-  return (rel === "" || path11.isAbsolute(rel) ? abs : rel).split(path11.sep).join("/");
+  const rel = path13.relative(start, abs);
+  return (rel === "" || path13.isAbsolute(rel) ? abs : rel).split(path13.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path11.dirname(file) : path11.resolve(cwd);
+  const dir = file ? path13.dirname(file) : path13.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path11.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path13.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path11.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path13.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path11.relative(dir, path11.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path11.isAbsolute(r)) return null;
-    return r.split(path11.sep).join("/");
+    const r = path13.relative(dir, path13.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path13.isAbsolute(r)) return null;
+    return r.split(path13.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -32501,7 +32729,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path11.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path13.basename(file)}` : ""}`
       };
     }
   };
@@ -32529,16 +32757,731 @@ var init_load = __esm({
   }
 });
 
+// src/fix/files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import crypto from "node:crypto";
+import fs3 from "node:fs";
+import path14 from "node:path";
+function inside2(root, p) {
+  const rel = path14.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path14.isAbsolute(rel);
+}
+function realPathOf(p) {
+  try {
+    return fs3.realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+function loadFixFile(file, root) {
+  const realRoot = realPathOf(root);
+  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
+  if (!path14.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  const real = realPathOf(file);
+  if (!real) return { ok: false, reason: "the file does not exist" };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  let fd;
+  try {
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
+  }
+  try {
+    const st = fs3.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    const bytes = fs3.readFileSync(fd);
+    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
+    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
+    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
+  } finally {
+    fs3.closeSync(fd);
+  }
+}
+function fixFileFromBytes(file, bytes) {
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
+  return { ...file, bom, text };
+}
+function editFile(file, edits) {
+  const eol = newlineOf(file.text);
+  const { text, removeBom } = applyEdits(file.text, edits, eol);
+  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
+}
+function bytesOf(file) {
+  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
+}
+function writeAtomic(realPath, bytes, mode) {
+  const dir = path14.dirname(realPath);
+  const tmp = path14.join(dir, `.${path14.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd = null;
+  try {
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
+    fd = null;
+    fs3.renameSync(tmp, realPath);
+  } catch (e) {
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_files = __esm({
+  "src/fix/files.ts"() {
+    "use strict";
+    init_edits();
+  }
+});
+
+// src/fix/run.ts
+import fs4 from "node:fs";
+import path15 from "node:path";
+function selected(f, sel) {
+  if (!f.fix) return false;
+  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
+  return sel.rules === null || sel.rules.has(f.rule);
+}
+async function runFixLoop(options) {
+  const max = options.maxPasses ?? MAX_FIX_PASSES;
+  const originals = /* @__PURE__ */ new Map();
+  const current = /* @__PURE__ */ new Map();
+  const overlay = new Map(options.base ?? []);
+  const applied = [];
+  const refused = /* @__PURE__ */ new Map();
+  const seenStates = /* @__PURE__ */ new Set();
+  let passes = 0;
+  let converged = false;
+  let result = await options.lint(overlay);
+  while (true) {
+    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
+    const usable = [];
+    for (const c of candidates) {
+      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
+      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
+      else usable.push(c);
+    }
+    const choice = chooseFixes(usable);
+    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
+    if (choice.chosen.length === 0) {
+      converged = true;
+      break;
+    }
+    if (passes >= max) break;
+    passes++;
+    const byFile = /* @__PURE__ */ new Map();
+    for (const c of choice.chosen) {
+      for (const e of c.fix.edits) {
+        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
+        const list2 = byFile.get(real) ?? [];
+        list2.push({ ...e, file: real });
+        byFile.set(real, list2);
+      }
+      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
+    }
+    for (const [real, edits] of byFile) {
+      const file = current.get(real);
+      const next = editFile(file, edits);
+      current.set(real, next);
+      overlay.set(real, bytesOf(next));
+    }
+    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
+    if (seenStates.has(state)) {
+      result = await options.lint(overlay);
+      break;
+    }
+    seenStates.add(state);
+    result = await options.lint(overlay);
+  }
+  const changed = [];
+  for (const [real, file] of current) {
+    const before = bytesOf(originals.get(real));
+    const after = bytesOf(file);
+    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+  }
+  changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
+}
+function checkFiles(c, filesRead, rootOf, current, originals, base) {
+  for (const e of c.fix.edits) {
+    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
+    let file = current.get(real);
+    if (!file) {
+      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
+      const held = base?.get(real);
+      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
+      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
+      file = loaded.file;
+      originals.set(real, file);
+      current.set(real, file);
+    }
+    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
+    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
+  }
+  return null;
+}
+function bufferFile(real, bytes, root) {
+  const realRoot = realPathOf(root) ?? root;
+  const rel = path15.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
+}
+function writeChanged(changed) {
+  const out = { written: [], failed: [] };
+  for (const c of changed) {
+    try {
+      const now = fs4.readFileSync(c.path);
+      if (!now.equals(c.before)) {
+        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
+        continue;
+      }
+      writeAtomic(c.path, c.after, c.mode);
+      out.written.push(c.path);
+    } catch (e) {
+      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
+    }
+  }
+  return out;
+}
+var MAX_FIX_PASSES;
+var init_run = __esm({
+  "src/fix/run.ts"() {
+    "use strict";
+    init_edits();
+    init_files();
+    MAX_FIX_PASSES = 10;
+  }
+});
+
+// node_modules/diff/libesm/diff/base.js
+var Diff;
+var init_base = __esm({
+  "node_modules/diff/libesm/diff/base.js"() {
+    Diff = class {
+      diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+          callback = options;
+          options = {};
+        } else if ("callback" in options) {
+          callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+      }
+      diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a2;
+        const done = (value) => {
+          value = this.postProcess(value, options);
+          if (callback) {
+            setTimeout(function() {
+              callback(value);
+            }, 0);
+            return void 0;
+          } else {
+            return value;
+          }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+          maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a2 = options.timeout) !== null && _a2 !== void 0 ? _a2 : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+          for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+            let basePath;
+            const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+            if (removePath) {
+              bestPath[diagonalPath - 1] = void 0;
+            }
+            let canAdd = false;
+            if (addPath) {
+              const addPathNewPos = addPath.oldPos - diagonalPath;
+              canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+            }
+            const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+              bestPath[diagonalPath] = void 0;
+              continue;
+            }
+            if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+              basePath = this.addToPath(addPath, true, false, 0, options);
+            } else {
+              basePath = this.addToPath(removePath, false, true, 1, options);
+            }
+            newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+            if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+              return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+            } else {
+              bestPath[diagonalPath] = basePath;
+              if (basePath.oldPos + 1 >= oldLen) {
+                maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+              }
+              if (newPos + 1 >= newLen) {
+                minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+              }
+            }
+          }
+          editLength++;
+        };
+        if (callback) {
+          (function exec2() {
+            setTimeout(function() {
+              if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                return callback(void 0);
+              }
+              if (!execEditLength()) {
+                exec2();
+              }
+            }, 0);
+          })();
+        } else {
+          while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+            const ret = execEditLength();
+            if (ret) {
+              return ret;
+            }
+          }
+        }
+      }
+      addToPath(path20, added, removed, oldPosInc, options) {
+        const last = path20.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+          return {
+            oldPos: path20.oldPos + oldPosInc,
+            lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+          };
+        } else {
+          return {
+            oldPos: path20.oldPos + oldPosInc,
+            lastComponent: { count: 1, added, removed, previousComponent: last }
+          };
+        }
+      }
+      extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+          newPos++;
+          oldPos++;
+          commonCount++;
+          if (options.oneChangePerToken) {
+            basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+          }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+          basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+      }
+      equals(left2, right2, options) {
+        if (options.comparator) {
+          return options.comparator(left2, right2);
+        } else {
+          return left2 === right2 || !!options.ignoreCase && left2.toLowerCase() === right2.toLowerCase();
+        }
+      }
+      removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+          if (array[i]) {
+            ret.push(array[i]);
+          }
+        }
+        return ret;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      castInput(value, options) {
+        return value;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      tokenize(value, options) {
+        return Array.from(value);
+      }
+      join(chars) {
+        return chars.join("");
+      }
+      postProcess(changeObjects, options) {
+        return changeObjects;
+      }
+      get useLongestToken() {
+        return false;
+      }
+      buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+          components.push(lastComponent);
+          nextComponent = lastComponent.previousComponent;
+          delete lastComponent.previousComponent;
+          lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+          const component = components[componentPos];
+          if (!component.removed) {
+            if (!component.added && this.useLongestToken) {
+              let value = newTokens.slice(newPos, newPos + component.count);
+              value = value.map(function(value2, i) {
+                const oldValue = oldTokens[oldPos + i];
+                return oldValue.length > value2.length ? oldValue : value2;
+              });
+              component.value = this.join(value);
+            } else {
+              component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+            }
+            newPos += component.count;
+            if (!component.added) {
+              oldPos += component.count;
+            }
+          } else {
+            component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+            oldPos += component.count;
+          }
+        }
+        return components;
+      }
+    };
+  }
+});
+
+// node_modules/diff/libesm/diff/line.js
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+var LineDiff, lineDiff;
+var init_line = __esm({
+  "node_modules/diff/libesm/diff/line.js"() {
+    init_base();
+    LineDiff = class extends Diff {
+      constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+      }
+      equals(left2, right2, options) {
+        if (options.ignoreWhitespace) {
+          if (!options.newlineIsToken || !left2.includes("\n")) {
+            left2 = left2.trim();
+          }
+          if (!options.newlineIsToken || !right2.includes("\n")) {
+            right2 = right2.trim();
+          }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+          if (left2.endsWith("\n")) {
+            left2 = left2.slice(0, -1);
+          }
+          if (right2.endsWith("\n")) {
+            right2 = right2.slice(0, -1);
+          }
+        }
+        return super.equals(left2, right2, options);
+      }
+    };
+    lineDiff = new LineDiff();
+  }
+});
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+var init_create = __esm({
+  "node_modules/diff/libesm/patch/create.js"() {
+    init_line();
+  }
+});
+
+// node_modules/diff/libesm/index.js
+var init_libesm = __esm({
+  "node_modules/diff/libesm/index.js"() {
+    init_create();
+  }
+});
+
+// src/fix/diff.ts
+var diff_exports = {};
+__export(diff_exports, {
+  unifiedDiff: () => unifiedDiff
+});
+import path16 from "node:path";
+function shown(p, cwd) {
+  const rel = path16.relative(cwd, p);
+  return (rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel).split(path16.sep).join("/");
+}
+function printable(line) {
+  const cr = line.endsWith("\r");
+  const body2 = cr ? line.slice(0, -1) : line;
+  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+}
+function unifiedDiff(changed, cwd) {
+  let out = "";
+  for (const c of changed) {
+    const name = shown(c.path, cwd);
+    const before = c.before.toString("utf8");
+    const after = c.after.toString("utf8");
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    out += `--- a/${escapeControl(name)}
++++ b/${escapeControl(name)}
+`;
+    for (const h of patch.hunks) {
+      out += `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@
+`;
+      for (const line of h.lines) out += `${printable(line)}
+`;
+    }
+  }
+  return out;
+}
+var init_diff = __esm({
+  "src/fix/diff.ts"() {
+    "use strict";
+    init_libesm();
+    init_escape();
+  }
+});
+
+// src/fix/command.ts
+var command_exports = {};
+__export(command_exports, {
+  runFixCommand: () => runFixCommand
+});
+import path17 from "node:path";
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
+  return [...unique.values()].sort(compareFindings);
+}
+async function runFixCommand(o) {
+  const cache = /* @__PURE__ */ new Map();
+  const rootOf = /* @__PURE__ */ new Map();
+  let lastOverlay = /* @__PURE__ */ new Map();
+  const loop = await runFixLoop({
+    root: (file) => rootOf.get(file) ?? null,
+    unsafe: o.unsafe,
+    rules: o.rules,
+    lint: async (overlay) => {
+      const changed = new Set([...overlay.keys()].filter((p) => !lastOverlay.get(p)?.equals(overlay.get(p))));
+      lastOverlay = new Map(overlay);
+      const filesRead = /* @__PURE__ */ new Set();
+      const findings = [];
+      for (const input2 of o.inputs) {
+        let entry = cache.get(input2);
+        if (!entry || [...entry.filesRead].some((p) => changed.has(p))) {
+          const read = /* @__PURE__ */ new Set();
+          entry = { findings: await o.lint(input2, new OverlayFileSystem(diskFs, overlay), read), filesRead: read };
+          cache.set(input2, entry);
+          const root = realPathOf(input2.root ?? repositoryRoot(input2.path));
+          if (root) {
+            for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
+          }
+        }
+        for (const p of entry.filesRead) filesRead.add(p);
+        findings.push(...entry.findings);
+      }
+      return { findings: uniqueSorted(findings), filesRead };
+    }
+  });
+  let diff = "";
+  let failures = [];
+  if (o.dryRun) diff = (await Promise.resolve().then(() => (init_diff(), diff_exports))).unifiedDiff(loop.changed, o.cwd);
+  else failures = writeChanged(loop.changed).failed;
+  return { loop, findings: loop.findings, summary: summaryLines(loop, o, failures), diff, failures };
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function summaryLines(loop, o, failures) {
+  const lines = [];
+  const shown2 = (p) => {
+    const rel = path17.relative(o.cwd, p);
+    return rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel.split(path17.sep).join("/");
+  };
+  const verb = o.dryRun ? "would fix" : "fixed";
+  const files = loop.changed.length;
+  if (loop.applied.length === 0) lines.push(o.dryRun ? "nothing to fix" : "nothing fixed");
+  else lines.push(`${verb} ${plural(loop.applied.length, "problem")} in ${plural(files, "file")}${loop.passes > 1 ? ` (${loop.passes} passes)` : ""}`);
+  for (const a of loop.applied) lines.push(`  ${a.files.map(shown2).join(", ")}: ${a.rule}: ${a.title}${a.safety === "unsafe" ? " (unsafe)" : ""}`);
+  for (const r of loop.refused) lines.push(`  not fixed: ${r.rule}: ${r.title}: ${r.reason}`);
+  for (const f of failures) lines.push(`  not written: ${shown2(f.path)}: ${f.reason}`);
+  if (!loop.converged) lines.push(`  stopped after ${loop.passes} passes with fixes still to apply; run --fix again`);
+  const left2 = loop.findings.length;
+  const moreUnsafe = o.unsafe ? 0 : loop.findings.filter((f) => f.fix?.safety === "unsafe" && selected(f, { unsafe: true, rules: o.rules })).length;
+  if (left2 > 0) lines.push(`${plural(left2, "problem")} ${o.dryRun ? "would remain" : "remain"}${moreUnsafe > 0 ? ` (${moreUnsafe} fixable with --unsafe-fixes)` : ""}`);
+  return lines;
+}
+var init_command = __esm({
+  "src/fix/command.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_jail();
+    init_files();
+    init_run();
+  }
+});
+
 // action-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs3 from "node:fs";
-import path13 from "node:path";
+import fs6 from "node:fs";
+import path19 from "node:path";
 
 // src/cli.ts
-import fs2 from "node:fs";
-import path12 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -34348,11 +35291,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path14) => {
+  require: (path20) => {
     if (typeof require2 !== "undefined") {
-      return require2(path14);
-    } else if (path14.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path14, "utf8"));
+      return require2(path20);
+    } else if (path20.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path20, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -34597,7 +35540,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural2 = args.shift();
+    const plural3 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -34605,7 +35548,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural2;
+    let str = quantity === 1 ? singular : plural3;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -34613,7 +35556,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural2
+        other: plural3
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -38129,7 +39072,7 @@ var yargs_default = Yargs;
 // src/compose.ts
 init_file_system();
 init_jail();
-import path5 from "node:path";
+import path7 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -38148,11 +39091,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path5.dirname(path5.resolve(dockerfile)))) {
-    const abs = path5.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path7.dirname(path7.resolve(dockerfile)))) {
+    const abs = path7.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path5.dirname(real); ; dir = path5.dirname(dir)) {
+    for (let dir = path7.dirname(real); ; dir = path7.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -38161,7 +39104,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path5.dirname(dir) === dir) return null;
+      if (dir === root || path7.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -38169,7 +39112,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path5.join(dir, name);
+      const file = path7.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -38226,9 +39169,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path5.resolve(dir, context);
+      const ctx = path7.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path5.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path7.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -38295,7 +39238,7 @@ async function runWorkerQueue(queue, lint, post) {
 var import_ignore = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path8 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -38348,7 +39291,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path6.resolve(cwd, input2);
+    const abs = path8.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -38360,7 +39303,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path6.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path8.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -38373,29 +39316,29 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown = (abs) => path6.join(input2.input, path6.relative(input2.abs, abs)).split(path6.sep).join("/");
+  const shown2 = (abs) => path8.join(input2.input, path8.relative(input2.abs, abs)).split(path8.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
   } catch (e) {
-    problems.push({ path: shown(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
+    problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
   const here = [...scopes];
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path6.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path8.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown(path6.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path8.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
+    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path6.join(dir, e.name);
+    const abs = path8.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -38422,8 +39365,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs2.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs2.writeFileSync(p, text),
+  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -38484,11 +39427,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path12.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path18.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path12.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path18.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -38511,7 +39454,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -38525,8 +39468,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path12.join(io.cwd, ".dockerlint.yaml");
-    if (fs2.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path18.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -38534,11 +39477,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path12.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path12.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path18.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path18.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path12.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path18.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -38547,7 +39490,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path12.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path18.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -38559,7 +39502,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path12.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path18.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -38597,7 +39540,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path12.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path18.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -38606,42 +39549,62 @@ async function run(rawArgv, io) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
-  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path12.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path18.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
     maxFileBytes
   };
+  const dryRun = !!args["fix-dry-run"];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args["unsafe-fixes"],
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args["max-warnings"],
+      inputProblems
+    });
+  }
+  if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
+  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path12.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path18.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path12.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path18.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
+}
+async function reportPaths(name, io) {
+  if (!["sarif", "github", "gitlab"].includes(name)) return void 0;
+  const { sourceRoot: sourceRoot2 } = await Promise.resolve().then(() => (init_source_root(), source_root_exports));
+  return { cwd: io.cwd, root: sourceRoot2(io.cwd, io.env) };
 }
 var Progress = class {
   constructor(io, total, enabled) {
@@ -38676,9 +39639,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs2.statSync(p).isDirectory() ? p : path12.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path18.dirname(p);
   } catch {
-    return path12.dirname(p);
+    return path18.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -38717,9 +39680,10 @@ async function listRules(json) {
 function linter(setup, matchers) {
   const shell = new ShellService();
   const compose = new ComposeIndex();
-  return (input2) => {
+  return (input2, extra = {}) => {
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     return lintFile(input2, {
+      ...extra,
       cwd: setup.cwd,
       shell,
       compose,
@@ -38732,6 +39696,32 @@ function linter(setup, matchers) {
       ...setup.target ? { target: setup.target } : {}
     });
   };
+}
+async function fixCommand(io, inputs, setup, matchers, before, flags) {
+  const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand2({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input2, fsys, filesRead) => lintOne(input2, { fs: fsys, filesRead })
+  });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}
+`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 async function workerLoop(setup) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
@@ -38800,7 +39790,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs3.writeFileSync(p, text),
+  writeFile: (p, text) => fs6.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -38820,7 +39810,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs3.mkdirSync(path13.dirname(path13.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path19.dirname(path19.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -38828,8 +39818,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path13.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path13.join(cwd, `${key}.annotations`) : null
+    json: path19.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path19.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -38861,7 +39851,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs3.appendFileSync(file, text);
+      fs6.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -38880,11 +39870,11 @@ function countBySeverity(findings) {
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 function countText(c) {
-  return `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.info, "note")}`;
+  return `${plural2(c.error, "error")}, ${plural2(c.warning, "warning")}, ${plural2(c.info, "note")}`;
 }
 function markdownText(text) {
   return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
@@ -38914,7 +39904,7 @@ function jobSummary(s) {
   const files = new Set(findings.map((f) => f.file));
   const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
   out.push(
-    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
   if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");

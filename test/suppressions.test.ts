@@ -156,7 +156,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     expect(supp.suppressions.map((s) => [s.source, s.line, s.rules])).toEqual([
       ['hadolint', 2, ['root-process']],
       ['hadolint', 4, ['sudo-in-run', 'apt-get-version-pin']],
-      ['hadolint', 6, ['shell-form-pid1', 'invalid-exec-form', 'json-args']],
+      ['hadolint', 6, ['invalid-exec-form', 'json-args', 'shell-form-pid1']],
       ['hadolint', 8, ['multiple-cmd']],
     ]);
     const out = apply(
@@ -187,7 +187,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     const findings = [finding('shell-form-pid1', 'Dockerfile', 4), finding('invalid-exec-form', 'Dockerfile', 5), finding('root-process', 'Dockerfile', 3)];
     const skip = dockerfile('# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing,JSONArgsRecommended;error=true\nFROM alpine\nCMD a b\nCMD [\'a\']\n');
     expect(skip.suppressions.map((s) => [s.source, s.scope, s.line, s.written, s.rules])).toEqual([
-      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing', 'shell-form-pid1', 'invalid-exec-form', 'json-args']],
+      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
     ]);
     expect(brief(apply(findings, [skip], true))).toEqual(['Dockerfile:3 root-process']);
     // skip=all skips what maps, not dockerlint's other rules
