@@ -856,10 +856,11 @@ var init_stylish = __esm({
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var REPOSITORY_URL, RULE_DOCS_URL;
+var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
   }
@@ -36156,7 +36157,8 @@ init_shell_service();
 init_escape();
 init_reporters();
 init_rules();
-var VERSION = "0.1.0";
+init_meta();
+init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),

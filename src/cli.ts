@@ -22,7 +22,8 @@ import { escapeControl } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './meta.js';
+import { VERSION } from './meta.js';
 export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
