@@ -2,9 +2,10 @@
  * `--format json`: a JSON array of findings. The fields are a public contract.
  */
 import type { Finding } from '../findings.js';
+import { escapeJson } from './escape.js';
 
 export function formatJson(findings: Finding[]): string {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,
@@ -19,5 +20,5 @@ export function formatJson(findings: Finding[]): string {
     })),
     null,
     2,
-  )}\n`;
+  ))}\n`;
 }

@@ -27,6 +27,7 @@ import type {
 } from 'sarif';
 import type { Finding, Related, Severity } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';
+import { escapeJson } from './escape.js';
 import { DIAGNOSTIC_IDS } from '../rules/index.js';
 import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
@@ -215,5 +216,5 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJson(JSON.stringify(log, null, 2))}\n`;
 }
