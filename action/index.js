@@ -102,22 +102,22 @@ var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
     FsError = class _FsError extends Error {
-      constructor(code, message, size) {
+      constructor(code2, message, size) {
         super(message);
-        this.code = code;
+        this.code = code2;
         this.size = size;
       }
       code;
       size;
       static from(e) {
         if (e instanceof _FsError) return e;
-        const code = e?.code ?? "EIO";
-        return new _FsError(code, code);
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
       }
     };
     missing = (e) => {
-      const code = e?.code;
-      return code === "ENOENT" || code === "ENOTDIR";
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
     };
     DiskFileSystem = class {
       stat(p) {
@@ -257,24 +257,24 @@ function assembleStyles2() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -305,8 +305,8 @@ var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, m
 var init_ansi_styles = __esm({
   "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
     ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi162 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
     wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
     styles2 = {
       modifier: {
@@ -725,12 +725,34 @@ var init_findings = __esm({
 });
 
 // src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function code(ch) {
+  const n = ch.charCodeAt(0);
+  return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
+function escapeControl(text) {
+  return text.replace(UNSAFE, code);
+}
+function escapeControlButWhitespace(text) {
+  return text.replace(UNSAFE_BUT_WHITESPACE, code);
+}
+function escapeJson(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function escapeStrings(value) {
+  if (typeof value === "string") return escapeControl(value);
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+var UNSAFE, UNSAFE_BUT_WHITESPACE, JSON_UNSAFE;
 var init_escape = __esm({
   "src/reporters/escape.ts"() {
     "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    UNSAFE_BUT_WHITESPACE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -772,15 +794,30 @@ var init_stylish = __esm({
   }
 });
 
+// src/meta.ts
+function ruleDocUrl(id) {
+  return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
+}
+var REPOSITORY_URL, RULE_DOCS_URL;
+var init_meta = __esm({
+  "src/meta.ts"() {
+    "use strict";
+    REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
+    RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+  }
+});
+
 // src/reporters/json.ts
 var json_exports = {};
 __export(json_exports, {
   formatJson: () => formatJson
 });
 function formatJson(findings) {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
+      messageId: f.messageId ?? null,
+      url: ruleDocUrl(f.rule),
       severity: f.severity,
       message: f.message,
       hint: f.hint,
@@ -789,22 +826,35 @@ function formatJson(findings) {
       column: f.column,
       endLine: f.endLine,
       endColumn: f.endColumn,
-      related: f.related
+      related: f.related,
+      ...f.fix ? { fix: f.fix } : {}
     })),
     null,
     2
-  )}
+  ))}
 `;
 }
 var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
+    init_meta();
+    init_escape();
   }
 });
 
 // src/rules/rule.ts
+function defineDiagnostic(meta) {
+  return { ...meta, fixable: false, recommended: true };
+}
 function defineRule(rule) {
-  return rule;
+  return { ...rule, fixable: rule.fixable ?? false };
+}
+function fillMessage(text, data) {
+  if (!data) return text;
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
+}
+function peersOf(rule, tool) {
+  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
 }
 var init_rule = __esm({
   "src/rules/rule.ts"() {
@@ -821,14 +871,23 @@ var init_cmd_ignored = __esm({
     cmd_ignored_default = defineRule({
       id: "cmd-ignored",
       severity: "warning",
+      category: "startup",
+      recommended: true,
       title: "CMD never runs because ENTRYPOINT is in shell form",
+      peers: {},
+      messages: {
+        ignored: {
+          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
+          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
+        }
+      },
       docs: {
         what: "A CMD in an image whose ENTRYPOINT is in shell form.",
         why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
         bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
-        fix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
-        equivalents: ["hadolint DL4004 (multiple ENTRYPOINT) is different; BuildKit has no equivalent"]
+        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
+        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
       },
       check(ctx) {
         const pid1 = ctx.launch?.pid1;
@@ -838,8 +897,8 @@ var init_cmd_ignored = __esm({
         const file = ctx.env.dockerfile.displayPath;
         ctx.report({
           at: { file, span: cmd.instruction.keywordSpan },
-          message: `This CMD never runs: the ENTRYPOINT on line ${entry.instruction.keywordSpan.line} is in shell form, which runs \`/bin/sh -c\` on its own string and drops CMD and \`docker run\` arguments.`,
-          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD.",
+          messageId: "ignored",
+          data: { entryLine: entry.instruction.keywordSpan.line },
           chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
           label: "CMD"
         });
@@ -848,7 +907,7 @@ var init_cmd_ignored = __esm({
   }
 });
 
-// src/rules/evidence.ts
+// src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
   const one = text.replace(/\s+/g, " ").trim();
@@ -864,39 +923,32 @@ function scriptChain(unit, dockerfile) {
   }
   return chain;
 }
-function atNode(unit, node, dockerfile, message, hint, label) {
-  const span = unit.source.spanOf(node.p, node.e);
-  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
-  const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
+function atNode(unit, node, dockerfile, label) {
   return {
-    at: { file: unit.source.file.displayPath, span: firstLine2 },
-    message,
-    hint,
+    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
     label: label ?? snippet(unit, node.p, node.e)
   };
 }
-function atCommand(unit, c, dockerfile, message, hint, label) {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
+function atCommand(unit, c, dockerfile, label) {
+  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
   const src = c.source;
-  const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
     const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
     chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
   }
   return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
-    message,
-    hint,
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
     chain,
     label: label ?? commandText(unit, c)
   };
 }
-function firstPhysicalLine(text, offset) {
-  const end = text.indexOf("\n", offset);
-  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
+function withinText(e, text) {
+  if (e[2] < text.length) return e;
+  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  return [line, text.length - lineStart + 1, text.length];
 }
 function commandText(unit, c, max = 60) {
   if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
@@ -911,7 +963,7 @@ function lastLine(unit) {
   return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
 }
 var init_evidence = __esm({
-  "src/rules/evidence.ts"() {
+  "src/evidence.ts"() {
     "use strict";
   }
 });
@@ -926,14 +978,22 @@ var init_entrypoint_crlf = __esm({
     entrypoint_crlf_default = defineRule({
       id: "entrypoint-crlf",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
       docs: {
         what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
         why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
         bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
         good: '#!/bin/sh\\nexec "$@"\\n',
-        fix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
-        equivalents: ["ShellCheck SC1017"]
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
       },
       check(ctx) {
         for (const unit of ctx.launch?.scripts ?? []) {
@@ -941,8 +1001,8 @@ var init_entrypoint_crlf = __esm({
           const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
           ctx.report({
             at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, "").replace(/\r$/, "")}\\r\`, so the container fails at start with "no such file or directory".`,
-            hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.",
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
             chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
             label: "line 1"
           });
@@ -1666,8 +1726,8 @@ var init_script = __esm({
         }
         if (name === "exit") {
           if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
           return { next: [], returned: [] };
         }
         if (name === "return") {
@@ -1767,14 +1827,22 @@ var init_gosu_without_exec = __esm({
     gosu_without_exec_default = defineRule({
       id: "gosu-without-exec",
       severity: "error",
+      category: "pid1",
+      recommended: true,
       title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
       docs: {
         what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
         why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
         bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
         good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
-        equivalents: []
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -1795,15 +1863,7 @@ var init_gosu_without_exec = __esm({
             const sw = c.info.switcher;
             if (!sw) continue;
             const text = commandText(unit, c);
-            ctx.report(
-              atCommand(
-                unit,
-                c,
-                dockerfile,
-                `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
-                `Write \`exec ${text}\`.`
-              )
-            );
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
           }
         }
       }
@@ -2159,13 +2219,13 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code, source, relatedInformation) {
+      function create(range, message, severity, code2, source, relatedInformation) {
         const result = { range, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
-        if (Is.defined(code)) {
-          result.code = code;
+        if (Is.defined(code2)) {
+          result.code = code2;
         }
         if (Is.defined(source)) {
           result.source = source;
@@ -8042,14 +8102,25 @@ var init_invalid_exec_form = __esm({
     invalid_exec_form_default = defineRule({
       id: "invalid-exec-form",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
+      peers: {
+        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
+        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+      },
+      messages: {
+        invalidJson: {
+          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
+          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+        }
+      },
       docs: {
         what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
         why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
         bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-        fix: "Write a JSON array: double quotes around every element, commas between them, none after the last.",
-        equivalents: ["BuildKit JSONArgsRecommended (only for shell form in general)"]
+        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
       },
       check(ctx) {
         const file = ctx.env.dockerfile.displayPath;
@@ -8060,8 +8131,8 @@ var init_invalid_exec_form = __esm({
           const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
           ctx.report({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            message: `${inst.keyword} arguments look like an exec-form array but are not valid JSON (${form.invalidJson}): ${fate}.`,
-            hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
+            messageId: "invalidJson",
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
             label: inst.keyword
           });
         }
@@ -8076,14 +8147,15 @@ function checkUnit(ctx, unit) {
   if (!analysis) return;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const reported = /* @__PURE__ */ new Set();
-  const report = (node, key, message, hint) => {
+  const cmdLine = unit.startedAt;
+  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
+  const report = (node, key, msg) => {
     if (reported.has(key)) return;
     reported.add(key);
-    ctx.report("stmt" in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
+    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
   };
   const text = (c) => commandText(unit, c);
-  const cmdLine = unit.startedAt;
-  const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
   let forwards = analysis.endings.some(
     (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
   );
@@ -8097,7 +8169,7 @@ function checkUnit(ctx, unit) {
       }
       const mangled = last.info.args === "unquoted" || last.info.args === "star";
       if (mangled && e.positional === "script") {
-        report(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === "star" ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
+        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } });
       }
       if (last.info.args === "quoted" && e.positional === "script") forwards = true;
       if (last.info.reexec) forwards = true;
@@ -8107,43 +8179,75 @@ function checkUnit(ctx, unit) {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : ""}.`);
+      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } });
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
     const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
-    const what = last ? `ends with \`${text(last)}\`, not exec'd` : "ends without running any command";
     const passesArgs = last?.info.args === "quoted" && e.positional === "script";
-    const args = unit.receivesArgs && !passesArgs ? ", and the CMD it is given is never run" : "";
-    const hint = last && (passesArgs || !unit.receivesArgs) ? `Write \`exec ${text(last)}\`.` : 'End the script with `exec "$@"`.';
-    report(at, endNode ?? "end", `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
+    const cmdLost = unit.receivesArgs && !passesArgs;
+    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
+    report(at, endNode ?? "end", msg);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   const handovers = analysis.endings.filter(
     (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
   );
   for (const e of handovers) {
-    report(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
   }
 }
-var missing_exec_args_default;
+var messages, missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
     init_script();
     init_evidence();
     init_rule();
+    messages = {
+      starArgs: {
+        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      unquotedArgs: {
+        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      argsNotExeced: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`{makeLast}."
+      },
+      endsNotExeced: {
+        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`."
+      },
+      endsIgnoringCmd: {
+        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      endsWithoutCommand: {
+        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      ignoresArgs: {
+        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      }
+    };
     missing_exec_args_default = defineRule({
       id: "missing-exec-args",
       severity: "error",
+      category: "pid1",
+      recommended: true,
       title: 'The entrypoint script does not end with exec "$@"',
+      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      messages,
       docs: {
         what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-        fix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
-        equivalents: ["ShellCheck SC2068 covers unquoted $@ only"]
+        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -8591,14 +8695,26 @@ var init_root_process = __esm({
     root_process_default = defineRule({
       id: "root-process",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
       docs: {
         what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        fix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).',
-        equivalents: ["hadolint DL3002 (only an explicit last `USER root`)"]
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
       },
       check(ctx) {
         const stage = ctx.stage;
@@ -8621,15 +8737,14 @@ var init_root_process = __esm({
         const mainStep = launch.steps[launch.steps.length - 1];
         const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
         const fromStage = rootStage(stage);
-        const how = user ? `\`USER ${user.value}\` is the last USER of the image` : `no USER is set in the final stage${stage.baseStage ? " or the stages it builds on" : ""}, and ${fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image"} is assumed to run as root, as Docker does for an image with no user`;
-        const where = user ? user.instruction.keywordSpan : stage.from.keywordSpan;
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: where },
-          message: `The main process (${mainLabel(mainStep)}) runs as root: ${how}, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.`,
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
-          chain,
-          label: user ? `USER ${user.value}` : "FROM"
-        });
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(mainStep);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
       }
     });
   }
@@ -8652,14 +8767,26 @@ var init_shell_form_pid1 = __esm({
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
+      category: "pid1",
+      recommended: true,
       title: "A shell, not the application, is PID 1",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+        },
+        shellCNoExec: {
+          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Put `exec` in front of the last command of the string."
+        }
+      },
       docs: {
         what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
         why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
         bad: "FROM python:3.12-slim\nCMD python app.py",
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        fix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
-        equivalents: ["BuildKit JSONArgsRecommended", "hadolint DL3025"]
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -8676,14 +8803,19 @@ var init_shell_form_pid1 = __esm({
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
           const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const what = step.shellForm ? `${inst.keyword} is in shell form, so it runs as \`${shell} "${short(unit.source.text)}"\`${afterScript ? ' after the entrypoint script execs "$@"' : ""}` : `\`${shell} "${short(step.arg.value)}"\` does not \`exec\` its last command`;
-          ctx.report({
-            at: { file: dockerfile, span: inst.keywordSpan },
-            message: `${what}: the shell is PID 1 and does not forward SIGTERM to the application, so \`docker stop\` waits and then kills it without a clean shutdown.`,
-            hint: step.shellForm ? `Use exec form, e.g. ${inst.keyword} ${JSON.stringify(naiveSplit(unit.source.text))}, or start the string with \`exec\`.` : "Put `exec` in front of the last command of the string.",
-            chain: launch.steps.slice(0, i).map((s) => s.at),
-            label: `${inst.keyword}`
-          });
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+          if (step.shellForm) {
+            const data = {
+              keyword: inst.keyword,
+              shell,
+              text: short(unit.source.text),
+              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
+              execForm: JSON.stringify(naiveSplit(unit.source.text))
+            };
+            ctx.report({ ...place, messageId: "shellForm", data });
+          } else {
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+          }
         }
       }
     });
@@ -8709,14 +8841,26 @@ var init_su_sudo = __esm({
     su_sudo_default = defineRule({
       id: "su-sudo",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "su, sudo or runuser starts the main process",
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      messages: {
+        commandForks: {
+          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
+          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+        },
+        scriptForks: {
+          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
+          hint: "Replace it with `{replacement}`."
+        }
+      },
       docs: {
         what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        fix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
-        equivalents: ["hadolint DL3004 (sudo in RUN only)"]
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -8726,8 +8870,8 @@ var init_su_sudo = __esm({
           if (step.kind !== "forking-switch") continue;
           ctx.report({
             at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-            hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user ?? "app"}", ...].`,
+            messageId: "commandForks",
+            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
             label: `${step.at.label} ${step.tool}`
           });
         }
@@ -8741,15 +8885,7 @@ var init_su_sudo = __esm({
             const sw = c.info.forking;
             if (!sw) continue;
             const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report(
-              atCommand(
-                unit,
-                c,
-                dockerfile,
-                `\`${sw.tool}\` runs the main process as ${sw.user ?? "another user"}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-                `Replace it with \`${fix}\`.`
-              )
-            );
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
           }
         }
       }
@@ -8766,15 +8902,23 @@ var init_sudo_in_run = __esm({
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "sudo in a RUN instruction",
+      peers: { hadolint: ["DL3004"] },
+      messages: {
+        sudo: {
+          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        }
+      },
       scope: "instructions",
       docs: {
         what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        fix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.",
-        equivalents: ["hadolint DL3004"]
+        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
       },
       async check(ctx) {
         for (const view of ctx.view.byKeyword("RUN")) {
@@ -8788,8 +8932,7 @@ var init_sudo_in_run = __esm({
             const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
             ctx.report({
               at: { file: ctx.env.dockerfile.displayPath, span },
-              message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-              hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.",
+              messageId: "sudo",
               label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
             });
           }
@@ -8889,14 +9032,26 @@ var init_entrypoint_not_executable = __esm({
     entrypoint_not_executable_default = defineRule({
       id: "entrypoint-not-executable",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "The entrypoint script is not executable",
+      peers: {},
+      messages: {
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
+        }
+      },
       docs: {
         what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        fix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
-        equivalents: []
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
       },
       async check(ctx) {
         const launch = ctx.launch;
@@ -8917,14 +9072,13 @@ var init_entrypoint_not_executable = __esm({
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
           if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const what = origin.kind === "heredoc" ? "is created by a COPY heredoc with mode 0644" : `${unit.source.file.displayPath} has no execute bit`;
-          ctx.report({
+          const place = {
             at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            message: `${imagePath} ${what}, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): ${step.at.label} fails at start with "permission denied".`,
-            hint: origin.kind === "heredoc" ? "Write `COPY --chmod=755 <<EOF ...`." : "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.",
             chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
             label: origin.op.instruction.keyword
-          });
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
         }
       }
     });
@@ -8949,14 +9103,26 @@ var init_entrypoint_not_found = __esm({
     entrypoint_not_found_default = defineRule({
       id: "entrypoint-not-found",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
       docs: {
         what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
         why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        fix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it.",
-        equivalents: []
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
       },
       async check(ctx) {
         const launch = ctx.launch;
@@ -8968,12 +9134,10 @@ var init_entrypoint_not_found = __esm({
           const copies = stage.copies.map((c) => c.dest);
           const context = ctx.env.fs.context;
           const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            message: `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` + (excluded ? ` ${context.dockerignore} excludes ${excluded} from the build context, so COPY never sees it.` : copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : ""),
-            hint: excluded ? `Remove the pattern that matches ${excluded} from ${context.dockerignore} (or add \`!${excluded}\`).` : "COPY the script to the path ENTRYPOINT/CMD names, or fix the name.",
-            label: step.at.label
-          });
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
         }
       }
     });
@@ -8994,14 +9158,30 @@ var init_entrypoint_shebang = __esm({
     entrypoint_shebang_default = defineRule({
       id: "entrypoint-shebang",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
       docs: {
         what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        fix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.",
-        equivalents: ["ShellCheck SC2148 (missing shebang, without knowing how the file is run)"]
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
       },
       async check(ctx) {
         const launch = ctx.launch;
@@ -9011,13 +9191,14 @@ var init_entrypoint_shebang = __esm({
           if (step.kind !== "script" || !step.direct) continue;
           const unit = step.unit;
           const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
           const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
           const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
           if (unit.bom && first.startsWith("#!")) {
             ctx.report({
               at,
-              message: `${unit.imagePath ?? "The script"} starts with a UTF-8 byte order mark (BOM) before \`#!\`, and ${step.at.label} execs it directly: the kernel sees the bytes EF BB BF, not \`#!\`, so the container fails at start with "exec format error".`,
-              hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
+              messageId: "bom",
+              data: { script, command: step.at.label },
               chain,
               label: "line 1"
             });
@@ -9026,8 +9207,8 @@ var init_entrypoint_shebang = __esm({
           if (!first.startsWith("#!")) {
             ctx.report({
               at,
-              message: `${unit.imagePath ?? "The script"} has no shebang (\`#!\` on its first line), and ${step.at.label} execs it directly: the container fails at start with "exec format error".`,
-              hint: "Add `#!/bin/sh` as the first line.",
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
               chain,
               label: "line 1"
             });
@@ -9042,8 +9223,8 @@ var init_entrypoint_shebang = __esm({
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
           ctx.report({
             at,
-            message: `${unit.imagePath ?? "The script"} starts with \`${first}\`, but \`${rootStage(stage).base}\` has no bash and no RUN installs it: the container fails at start with "no such file or directory".`,
-            hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.",
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
             chain,
             label: first
           });
@@ -9067,14 +9248,22 @@ var init_gosu_needs_root = __esm({
     gosu_needs_root_default = defineRule({
       id: "gosu-needs-root",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
       docs: {
         what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
         why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
         bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
         good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        fix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.',
-        equivalents: []
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
       },
       check(ctx) {
         const stage = ctx.stage;
@@ -9090,15 +9279,11 @@ var init_gosu_needs_root = __esm({
             if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
             const sw = e.last?.info.switcher;
             if (!sw || !e.last) continue;
-            ctx.report(
-              atCommand(
-                unit,
-                e.last,
-                ctx.env.dockerfile.displayPath,
-                `\`${sw.tool}\` can only switch user when it runs as root, but this image starts as ${where} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`,
-                `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${sw.tool} ${sw.user ?? "app"} "$0" "$@"; fi\`, then \`exec "$@"\`.`
-              )
-            );
+            ctx.report({
+              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
+              messageId: "notRoot",
+              data: { tool: sw.tool, where, user: sw.user ?? "app" }
+            });
           }
         }
       }
@@ -9118,14 +9303,22 @@ var init_gosu_setuid = __esm({
     gosu_setuid_default = defineRule({
       id: "gosu-setuid",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
       docs: {
         what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
         why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        fix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode.",
-        equivalents: []
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
       },
       async check(ctx) {
         if (!ctx.stage) return;
@@ -9136,8 +9329,8 @@ var init_gosu_setuid = __esm({
           if (!tool) continue;
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            message: `\`chmod ${c.mode}\` makes ${tool} setuid: any user in the container could then switch to root, and ${tool} refuses to run setuid, so the entrypoint's step-down fails.`,
-            hint: `Drop the chmod: ${tool} runs as root from the entrypoint and needs no setuid bit.`,
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
             label: "RUN chmod"
           });
         }
@@ -9421,7 +9614,16 @@ var init_node_pid1_signals = __esm({
     node_pid1_signals_default = defineRule({
       id: "node-pid1-signals",
       severity: "warning",
+      category: "pid1",
+      recommended: true,
       title: "Node.js is PID 1 and handles no SIGTERM",
+      peers: {},
+      messages: {
+        noHandler: {
+          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
+          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
+        }
+      },
       docs: {
         what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
         why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
@@ -9432,8 +9634,7 @@ COPY server.js .
 USER node
 CMD ["node", "server.js"]
 // server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
-        fix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).',
-        equivalents: []
+        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
       },
       async check(ctx) {
         const launch = ctx.launch;
@@ -9451,8 +9652,12 @@ CMD ["node", "server.js"]
         const others = handling.files.length - 1;
         ctx.report({
           at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
-          message: `PID 1 is \`${last.name} ${script}\`, and ${handling.entry}${others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so \`docker stop\` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with \`docker run --init\`, that init handles it; dockerlint cannot see that.)`,
-          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.',
+          messageId: "noHandler",
+          data: {
+            command: `${last.name} ${script}`,
+            entry: handling.entry,
+            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
+          },
           chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
           label: last.at.label
         });
@@ -9474,14 +9679,22 @@ var init_npm_start_pid1 = __esm({
     npm_start_pid1_default = defineRule({
       id: "npm-start-pid1",
       severity: "warning",
+      category: "pid1",
+      recommended: true,
       title: "npm, yarn or pnpm is PID 1",
+      peers: {},
+      messages: {
+        managerPid1: {
+          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+        }
+      },
       docs: {
         what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
         why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-        fix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.',
-        equivalents: []
+        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -9496,8 +9709,8 @@ var init_npm_start_pid1 = __esm({
           const cmd = [step.name, ...step.args].join(" ");
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            message: `PID 1 is \`${cmd}\`: ${basename3(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
-            hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
+            messageId: "managerPid1",
+            data: { command: cmd, manager: basename3(step.name) },
             label: step.at.label
           });
         }
@@ -9506,13 +9719,94 @@ var init_npm_start_pid1 = __esm({
   }
 });
 
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
+// src/rules/syntax-error.ts
+var syntax_error_default;
+var init_syntax_error = __esm({
+  "src/rules/syntax-error.ts"() {
+    "use strict";
+    init_rule();
+    syntax_error_default = defineDiagnostic({
+      id: "syntax-error",
+      severity: "error",
+      category: "input",
+      title: "Syntax error",
+      peers: {},
+      docs: {
+        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
+        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
+        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
+        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
+        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
+        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
+      }
+    });
+  }
+});
+
+// src/rules/suppression.ts
+var suppression_default;
+var init_suppression = __esm({
+  "src/rules/suppression.ts"() {
+    "use strict";
+    init_rule();
+    suppression_default = defineDiagnostic({
+      id: "suppression",
+      severity: "warning",
+      category: "input",
+      title: "A suppression comment is wrong or unused",
+      peers: {},
+      docs: {
+        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
+        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
+        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
+        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
+        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
+        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
+      }
+    });
+  }
+});
+
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
+  DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES
+  RULES: () => RULES,
+  peerSuppressions: () => peerSuppressions
 });
-var RULES, DIAGNOSTIC_IDS;
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
+var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
@@ -9532,6 +9826,10 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_node_pid1_signals();
     init_npm_start_pid1();
+    init_input_error();
+    init_syntax_error();
+    init_suppression();
+    init_rule();
     RULES = [
       root_process_default,
       shell_form_pid1_default,
@@ -9550,20 +9848,8 @@ var init_rules = __esm({
       node_pid1_signals_default,
       npm_start_pid1_default
     ];
+    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
     DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
-  }
-});
-
-// src/meta.ts
-function ruleDocUrl(id) {
-  return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
-}
-var REPOSITORY_URL, RULE_DOCS_URL;
-var init_meta = __esm({
-  "src/meta.ts"() {
-    "use strict";
-    REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
-    RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
   }
 });
 
@@ -9604,12 +9890,12 @@ function ruleDescriptor(rule) {
     help: {
       text: `${d.why}
 
-Fix: ${d.fix}
+Fix: ${d.howToFix}
 
 Documentation: ${uri}`,
       markdown: [
         d.why,
-        `**Fix:** ${d.fix}`,
+        `**Fix:** ${d.howToFix}`,
         "Flagged:",
         fence(lang(d.bad), d.bad),
         "Fixed:",
@@ -9619,17 +9905,6 @@ Documentation: ${uri}`,
     },
     helpUri: uri,
     defaultConfiguration: { level: LEVEL[rule.severity] }
-  };
-}
-function diagnosticDescriptor(id) {
-  const d = DIAGNOSTICS[id];
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text: d.title },
-    fullDescription: { text: d.what },
-    help: { text: d.what, markdown: d.what },
-    defaultConfiguration: { level: "error" }
   };
 }
 function wellFormed(text) {
@@ -9677,7 +9952,7 @@ function fingerprintBase(f) {
 function formatSarif(findings, rules, version) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
-    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor)
+    ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
@@ -9719,33 +9994,20 @@ Fix: ${f.hint}` : f.message },
       }
     ]
   };
-  return `${JSON.stringify(log, null, 2)}
+  return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL, DIAGNOSTICS;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_escape();
     init_rules();
     init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
     LEVEL = { error: "error", warning: "warning", info: "note" };
-    DIAGNOSTICS = {
-      "input-error": {
-        title: "The input could not be linted",
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped."
-      },
-      "syntax-error": {
-        title: "Syntax error",
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped."
-      },
-      suppression: {
-        title: "A suppression comment is wrong or unused",
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing."
-      }
-    };
   }
 });
 
@@ -9808,7 +10070,7 @@ __export(checkstyle_exports, {
   formatCheckstyle: () => formatCheckstyle
 });
 function escapeXml(text) {
-  return escapeControl(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
+  return escapeControlButWhitespace(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
 }
 function formatCheckstyle(findings) {
   const files = /* @__PURE__ */ new Map();
@@ -9879,7 +10141,7 @@ function formatGitlab(findings) {
       location: { path: path14, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
-  return `${JSON.stringify(issues, null, 2)}
+  return `${escapeJson(JSON.stringify(issues, null, 2))}
 `;
 }
 var GITLAB_SEVERITY;
@@ -9887,6 +10149,7 @@ var init_gitlab = __esm({
   "src/reporters/gitlab.ts"() {
     "use strict";
     init_findings();
+    init_escape();
     GITLAB_SEVERITY = { error: "major", warning: "minor", info: "info" };
   }
 });
@@ -9900,7 +10163,7 @@ function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
-  return escapeControl(file).replace(/\n/g, "\\x0a");
+  return escapeControl(file);
 }
 function formatCompact(findings) {
   return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
@@ -11372,8 +11635,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -11399,8 +11662,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -11866,9 +12129,9 @@ var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports) {
     "use strict";
     var node_process = __require("process");
-    function debug(logLevel, ...messages) {
+    function debug(logLevel, ...messages2) {
       if (logLevel === "debug")
-        console.log(...messages);
+        console.log(...messages2);
     }
     function warn(logLevel, warning) {
       if (logLevel === "debug" || logLevel === "warn") {
@@ -13899,22 +14162,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -14823,7 +15086,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -15021,9 +15284,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -15345,12 +15608,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -15512,12 +15775,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -18723,8 +18986,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -18754,38 +19017,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -18794,7 +19057,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -18803,7 +19066,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -18818,7 +19081,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -18831,27 +19094,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -18861,7 +19124,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -18870,7 +19133,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -18878,7 +19141,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -18897,26 +19160,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -18981,7 +19244,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -21363,7 +21626,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -21517,15 +21780,10 @@ var init_suppressions = __esm({
     init_dockerfile();
     init_shell_walk();
     init_source2();
+    init_rules();
     SUPPRESSION_RULE = "suppression";
-    HADOLINT_EQUIVALENTS = {
-      DL3002: ["root-process"],
-      DL3004: ["sudo-in-run"],
-      DL3025: ["shell-form-pid1", "invalid-exec-form"]
-    };
-    BUILDKIT_EQUIVALENTS = {
-      JSONArgsRecommended: ["shell-form-pid1", "invalid-exec-form"]
-    };
+    HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
+    BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
     BUILDKIT_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
@@ -21739,7 +21997,11 @@ async function runRules(rules, base, options, findings) {
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
-    const ctx = { ...base, report: (r) => findings.push(toFinding(rule, severity, r)) };
+    const ctx = {
+      ...base,
+      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      report: (r) => findings.push(toFinding(rule, severity, r))
+    };
     try {
       await rule.check(ctx);
     } catch (e) {
@@ -21772,10 +22034,22 @@ function finish(findings, file, ast, scripts, options) {
     offIds: off
   }).sort(compareFindings);
 }
+function ruleOptions(rule, given) {
+  const defaults = rule.options?.defaults;
+  if (!given) return defaults;
+  return { ...defaults, ...given };
+}
 function toFinding(rule, severity, r) {
+  const spec = rule.messages[r.messageId];
+  if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+  const data = r.data;
   const related = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const hint = spec.hint === void 0 ? null : fillMessage(spec.hint, data);
+  const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
+  finding.messageId = r.messageId;
+  if (r.fix) finding.fix = r.fix;
+  return finding;
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -21803,6 +22077,7 @@ var init_engine = __esm({
     init_suppressions();
     init_run_facts();
     init_entrypoint_not_found();
+    init_rule();
     init_schema();
     init_file_system();
     init_jail();
@@ -21888,9 +22163,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -21917,13 +22192,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -21939,13 +22214,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -22129,7 +22404,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -22142,16 +22417,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -22311,9 +22586,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -22335,7 +22610,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -22383,10 +22658,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -22507,12 +22782,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a2, _b2;
@@ -22629,18 +22904,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -24959,22 +25234,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input2) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input2[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
         break;
       }
       for (i += 1; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input2[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
@@ -25247,15 +25522,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25286,15 +25561,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25321,15 +25596,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25374,15 +25649,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -28340,8 +28615,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -29579,8 +29854,8 @@ function stringWidth2(string, options = {}) {
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -29716,24 +29991,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -29774,7 +30049,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
 var wrapWord = (rows, word, columns) => {
@@ -29888,22 +30163,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -31304,8 +31579,8 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
@@ -33597,11 +33872,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -35045,8 +35320,8 @@ async function explain(argv, io) {
   }
   const explanation = explainLaunch2(prepared.launch);
   if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
-  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
-` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
+  else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
+` : formatExplanation2(escapeStrings(explanation)));
   return 0;
 }
 async function run(rawArgv, io) {
@@ -35386,11 +35661,11 @@ async function runAction(env3 = process.env, io = processIo()) {
     // The action prints the annotations itself (or not, with annotations: off).
     env: { ...io.env, GITHUB_ACTIONS: void 0 }
   };
-  const code = await main(actionArgv(inputs, captured), cliIo);
+  const code2 = await main(actionArgv(inputs, captured), cliIo);
   if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
   for (const line of stderr.split("\n")) {
     const m = /^dockerlint: (.*)$/.exec(line);
-    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+    if (m?.[1]) command2(code2 === 2 ? "error" : "warning", m[1]);
   }
   const json = memory.get(captured.json);
   const findings = json === void 0 ? null : JSON.parse(json);
@@ -35416,10 +35691,10 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
   }
   for (const p of problems) command2("warning", p);
-  return code;
+  return code2;
 }
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -35443,16 +35718,16 @@ async function pid1Diagrams(findings, io) {
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
-    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
 }
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
-  const messages = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
   if (s.findings === null) {
-    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages.map((m) => `> ${markdownText(m)}`), "");
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages2.map((m) => `> ${markdownText(m)}`), "");
     return `${out.join("\n")}
 `;
   }
@@ -35463,7 +35738,7 @@ function jobSummary(s) {
     findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
-  if (messages.length > 0) out.push(...messages.map((m) => `- ${markdownText(m)}`), "");
+  if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");
   const levels = [
     ["error", "errors"],
     ["warning", "warnings"],

@@ -19,7 +19,7 @@ import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
-import type { Report, Rule, RuleContext } from './rules/rule.js';
+import { fillMessage, type Messages, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
 import { FsError, type FileSystem } from './fs/file-system.js';
 import { describeFsError, Jail, repositoryRoot } from './fs/jail.js';
@@ -33,6 +33,8 @@ export interface LintOptions {
   target?: string;
   /** Severity per rule id; `off` disables it. */
   severities?: Record<string, Severity | 'off'>;
+  /** Options per rule id, laid over the rule's defaults. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
   shell?: ShellService;
   /** docker-compose files that may name a Dockerfile's build context. */
   compose?: ComposeIndex;
@@ -326,11 +328,15 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   return finish(findings, file, ast, launch.scripts, options);
 }
 
-async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'>, options: LintOptions, findings: Finding[]): Promise<void> {
+async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[]): Promise<void> {
   for (const rule of rules) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === 'off') continue;
-    const ctx: RuleContext = { ...base, report: (r) => findings.push(toFinding(rule, severity, r)) };
+    const ctx: RuleContext<Messages, unknown> = {
+      ...base,
+      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      report: (r) => findings.push(toFinding(rule, severity, r)),
+    };
     try {
       await rule.check(ctx);
     } catch (e) {
@@ -373,10 +379,23 @@ function finish(findings: Finding[], file: SourceFile, ast: DockerfileAst, scrip
 
 const KNOWN_IDS = new Set<string>([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
 
+function ruleOptions(rule: Rule, given: Record<string, unknown> | undefined): unknown {
+  const defaults = rule.options?.defaults;
+  if (!given) return defaults;
+  return { ...(defaults as Record<string, unknown> | undefined), ...given };
+}
+
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+  const spec = rule.messages[r.messageId];
+  if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+  const data = r.data as Record<string, string | number> | undefined;
   const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? '' });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const hint = spec.hint === undefined ? null : fillMessage(spec.hint, data);
+  const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
+  finding.messageId = r.messageId;
+  if (r.fix) finding.fix = r.fix;
+  return finding;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

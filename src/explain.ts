@@ -7,7 +7,7 @@ import type { Launch, Step } from './model/launch.js';
 import { isErrorExit, type Ending } from './model/script.js';
 import { knownBaseImage } from './model/base-images.js';
 import { rootStage } from './model/image.js';
-import { commandText } from './rules/evidence.js';
+import { commandText } from './evidence.js';
 
 export interface Hop {
   /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis`, ... */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
+import { ruleDocUrl } from '../src/meta.js';
 
 let dir: string;
 
@@ -62,8 +63,9 @@ describe('exit codes and formats', () => {
     expect(code).toBe(1);
     const findings = JSON.parse(out);
     expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
-    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'related', 'rule', 'severity']);
-    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning' });
+    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
+    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
+    expect(findings[1].url).toBe(ruleDocUrl('shell-form-pid1'));
   });
 
   test('--failure-threshold error ignores warnings; --max-warnings counts them', async () => {

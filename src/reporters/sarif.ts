@@ -28,7 +28,7 @@ import type {
 import type { Finding, Related, Severity } from '../findings.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { escapeJson } from './escape.js';
-import { DIAGNOSTIC_IDS } from '../rules/index.js';
+import { DIAGNOSTICS } from '../rules/index.js';
 import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
@@ -42,25 +42,6 @@ export function helpUri(id: string): string {
 type Level = ReportingConfiguration.level;
 
 const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
-
-/** Findings that are not rules: described here, since they have no metadata or docs page. */
-const DIAGNOSTICS: Record<(typeof DIAGNOSTIC_IDS)[number], { title: string; what: string }> = {
-  'input-error': {
-    title: 'The input could not be linted',
-    what:
-      'A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.',
-  },
-  'syntax-error': {
-    title: 'Syntax error',
-    what:
-      'A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.',
-  },
-  suppression: {
-    title: 'A suppression comment is wrong or unused',
-    what:
-      'A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.',
-  },
-};
 
 /** `root-process` -> `RootProcess`: SARIF's `name` is an identifier-like, human-readable name. */
 function pascalCase(id: string): string {
@@ -77,7 +58,7 @@ function fence(lang: string, text: string): string {
   return `${ticks}${lang}\n${text.replace(/\n$/, '')}\n${ticks}`;
 }
 
-function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
+function ruleDescriptor(rule: Pick<RuleMeta, 'id' | 'title' | 'docs' | 'severity'>): ReportingDescriptor {
   const d = rule.docs;
   const uri = helpUri(rule.id);
   const lang = (text: string): string => (text.startsWith('#!') ? 'sh' : 'dockerfile');
@@ -87,10 +68,10 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     shortDescription: { text: rule.title },
     fullDescription: { text: d.what },
     help: {
-      text: `${d.why}\n\nFix: ${d.fix}\n\nDocumentation: ${uri}`,
+      text: `${d.why}\n\nFix: ${d.howToFix}\n\nDocumentation: ${uri}`,
       markdown: [
         d.why,
-        `**Fix:** ${d.fix}`,
+        `**Fix:** ${d.howToFix}`,
         'Flagged:',
         fence(lang(d.bad), d.bad),
         'Fixed:',
@@ -100,18 +81,6 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     },
     helpUri: uri,
     defaultConfiguration: { level: LEVEL[rule.severity] },
-  };
-}
-
-function diagnosticDescriptor(id: (typeof DIAGNOSTIC_IDS)[number]): ReportingDescriptor {
-  const d = DIAGNOSTICS[id];
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text: d.title },
-    fullDescription: { text: d.what },
-    help: { text: d.what, markdown: d.what },
-    defaultConfiguration: { level: 'error' },
   };
 }
 
@@ -173,7 +142,7 @@ export function fingerprintBase(f: Finding): string {
 export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], version: string): string {
   const descriptors: ReportingDescriptor[] = [
     ...rules.map(ruleDescriptor),
-    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor),
+    ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor),
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = new Map<string, number>();

@@ -1,11 +1,20 @@
 import { isErrorExit, type CommandAt } from '../model/script.js';
-import { atCommand, commandText } from './evidence.js';
+import { atCommand, commandText } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'gosu-without-exec',
   severity: 'error',
+  category: 'pid1',
+  recommended: true,
   title: 'gosu (or su-exec, setpriv, ...) hands over without exec',
+  peers: {},
+  messages: {
+    noExec: {
+      message: '`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.',
+      hint: 'Write `exec {command}`.',
+    },
+  },
   docs: {
     what:
       'gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.',
@@ -13,8 +22,7 @@ export default defineRule({
       'These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script\'s shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.',
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
     good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-    fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
-    equivalents: [],
+    howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -35,15 +43,7 @@ export default defineRule({
         const sw = c.info.switcher;
         if (!sw) continue;
         const text = commandText(unit, c);
-        ctx.report(
-          atCommand(
-            unit,
-            c,
-            dockerfile,
-            `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
-            `Write \`exec ${text}\`.`,
-          ),
-        );
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text } });
       }
     }
   },

@@ -17,7 +17,10 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import nodePid1Signals from './node-pid1-signals.js';
 import npmStartPid1 from './npm-start-pid1.js';
-import type { Rule } from './rule.js';
+import inputError from './input-error.js';
+import syntaxError from './syntax-error.js';
+import suppression from './suppression.js';
+import { peersOf, type DiagnosticMeta, type Peers, type Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
   rootProcess,
@@ -38,5 +41,18 @@ export const RULES: readonly Rule[] = [
   npmStartPid1,
 ];
 
-/** Findings that are not rules: the input could not be read or parsed. */
+/** Findings that are not rules: the input could not be read or parsed, a suppression is wrong. */
+export const DIAGNOSTICS: readonly DiagnosticMeta[] = [inputError, syntaxError, suppression];
 export const DIAGNOSTIC_IDS = ['input-error', 'syntax-error', 'suppression'] as const;
+
+/**
+ * Codes of a peer tool whose suppression comments also silence rules here (`# hadolint
+ * ignore=DL3002`, `# check=skip=JSONArgsRecommended`): from each rule's `peers`.
+ */
+export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
+  const table: Record<string, string[]> = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}

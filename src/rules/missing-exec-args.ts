@@ -1,14 +1,54 @@
 import { isErrorExit, type Ending } from '../model/script.js';
 import type { ScriptUnit } from '../model/launch.js';
 import type { Stmt } from '../parsers/shell-ast.js';
-import { atCommand, atNode, commandText, lastLine, type Located } from './evidence.js';
+import { atCommand, atNode, commandText, lastLine, type Located } from '../evidence.js';
 import type { CommandAt } from '../model/script.js';
-import { defineRule, type RuleContext } from './rule.js';
+import { defineRule, type MessageRef, type RuleContext } from './rule.js';
+
+const messages = {
+  starArgs: {
+    message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Write `"$@"`, with the double quotes.',
+  },
+  unquotedArgs: {
+    message: '`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Write `"$@"`, with the double quotes.',
+  },
+  argsNotExeced: {
+    message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Write `exec {command}`{makeLast}.',
+  },
+  endsNotExeced: {
+    message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Write `exec {command}`.',
+  },
+  endsIgnoringCmd: {
+    message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'End the script with `exec "$@"`.',
+  },
+  endsWithoutCommand: {
+    message: 'This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'End the script with `exec "$@"`.',
+  },
+  ignoresArgs: {
+    message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Hand over with `exec "$@"` and move this command into CMD.',
+  },
+} as const;
+
+type Ctx = RuleContext<typeof messages>;
+/** A message without the place: the data of ` {startedBy} on line {startLine} of {startFile} makes this script PID 1.` (who makes the script PID 1) is added by `report`. */
+type Msg = DistributiveOmit<MessageRef<typeof messages>, 'data'> & { data: Record<string, string> };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export default defineRule({
   id: 'missing-exec-args',
   severity: 'error',
+  category: 'pid1',
+  recommended: true,
   title: 'The entrypoint script does not end with exec "$@"',
+  peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
+  messages,
   docs: {
     what:
       'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
@@ -16,8 +56,7 @@ export default defineRule({
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
     good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-    fix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
-    equivalents: ['ShellCheck SC2068 covers unquoted $@ only'],
+    howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -30,19 +69,20 @@ export default defineRule({
   },
 });
 
-function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
+function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
   const analysis = unit.analysis;
   if (!analysis) return;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const reported = new Set<Stmt | 'end'>();
-  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
+  const cmdLine = unit.startedAt;
+  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
+  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg): void => {
     if (reported.has(key)) return;
     reported.add(key);
-    ctx.report('stmt' in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
+    const place = 'stmt' in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } } as Parameters<Ctx['report']>[0]);
   };
   const text = (c: CommandAt): string => commandText(unit, c);
-  const cmdLine = unit.startedAt;
-  const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
 
   // Some path passes the script's arguments on (with or without exec, through gosu or not).
   let forwards = analysis.endings.some(
@@ -58,7 +98,7 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       }
       const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
       if (mangled && e.positional === 'script') {
-        report(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === 'star' ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
+        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } });
       }
       if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
       if (last.info.reexec) forwards = true;
@@ -68,18 +108,17 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : ''}.`);
+      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } });
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
     const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : (last ?? lastLine(unit));
-    const what = last ? `ends with \`${text(last)}\`, not exec'd` : 'ends without running any command';
     const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
-    const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';
-    const hint = last && (passesArgs || !unit.receivesArgs)
-      ? `Write \`exec ${text(last)}\`.`
-      : 'End the script with `exec "$@"`.';
-    report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
+    const cmdLost = unit.receivesArgs && !passesArgs;
+    const msg: Msg = !last
+      ? { messageId: 'endsWithoutCommand', data: { cmdLost: cmdLost ? ', and the CMD it is given is never run' : '' } }
+      : { messageId: cmdLost ? 'endsIgnoringCmd' : 'endsNotExeced', data: { command: text(last) } };
+    report(at, endNode ?? 'end', msg);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   // No path runs the arguments: report where the paths hand over instead (su/gosu included,
@@ -89,6 +128,6 @@ function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
       !isErrorExit(e) && !!e.last && (e.kind === 'exec' || !!e.last.info.switcher || !!e.last.info.forking),
   );
   for (const e of handovers) {
-    report(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+    report(e.last, e.last.stmt, { messageId: 'ignoresArgs', data: { command: text(e.last) } });
   }
 }

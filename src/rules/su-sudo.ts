@@ -1,12 +1,25 @@
 import { wordText, type CommandInfo } from '../model/commands.js';
 import type { CommandAt } from '../model/script.js';
-import { atCommand } from './evidence.js';
+import { atCommand } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'su-sudo',
   severity: 'error',
+  category: 'privilege',
+  recommended: true,
   title: 'su, sudo or runuser starts the main process',
+  peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
+  messages: {
+    commandForks: {
+      message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.',
+      hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].',
+    },
+    scriptForks: {
+      message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
+      hint: 'Replace it with `{replacement}`.',
+    },
+  },
   docs: {
     what:
       '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
@@ -14,8 +27,7 @@ export default defineRule({
       'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-    fix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
-    equivalents: ['hadolint DL3004 (sudo in RUN only)'],
+    howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -25,8 +37,8 @@ export default defineRule({
       if (step.kind !== 'forking-switch') continue;
       ctx.report({
         at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-        message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-        hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user ?? 'app'}", ...].`,
+        messageId: 'commandForks',
+        data: { command: step.at.label, tool: step.tool, user: step.user ?? 'app' },
         label: `${step.at.label} ${step.tool}`,
       });
     }
@@ -40,15 +52,7 @@ export default defineRule({
         const sw = c.info.forking;
         if (!sw) continue;
         const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-        ctx.report(
-          atCommand(
-            unit,
-            c,
-            dockerfile,
-            `\`${sw.tool}\` runs the main process as ${sw.user ?? 'another user'}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-            `Replace it with \`${fix}\`.`,
-          ),
-        );
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix } });
       }
     }
   },

@@ -4,7 +4,17 @@ import { defineRule } from './rule.js';
 export default defineRule({
   id: 'sudo-in-run',
   severity: 'error',
+  category: 'privilege',
+  recommended: true,
   title: 'sudo in a RUN instruction',
+  peers: { hadolint: ['DL3004'] },
+  messages: {
+    sudo: {
+      message:
+        '`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.',
+      hint: 'Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.',
+    },
+  },
   scope: 'instructions',
   docs: {
     what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
@@ -12,8 +22,7 @@ export default defineRule({
       'RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.',
     bad: 'FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
-    fix: 'Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.',
-    equivalents: ['hadolint DL3004'],
+    howToFix: 'Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.',
   },
   async check(ctx) {
     for (const view of ctx.view.byKeyword('RUN')) {
@@ -29,9 +38,7 @@ export default defineRule({
         const span = run.form.kind === 'exec' && cmd.depth === 0 ? run.form.text.spanOf(0, run.form.text.text.length) : word.span;
         ctx.report({
           at: { file: ctx.env.dockerfile.displayPath, span },
-          message:
-            '`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.',
-          hint: 'Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.',
+          messageId: 'sudo',
           label: cmd.depth > 0 ? 'RUN (sh -c)' : view.onbuild ? 'ONBUILD RUN' : 'RUN',
         });
       }

@@ -132,8 +132,8 @@ describe('formatSarif', () => {
     expect(d.helpUri).toBe('https://github.com/dockerlint-pid1/dockerlint/blob/main/docs/rules/root-process.md');
     expect(d.helpUri).toBe(helpUri('root-process'));
     expect(d.help!.text).toContain(rootProcess.docs.why);
-    expect(d.help!.text).toContain(rootProcess.docs.fix);
-    expect(d.help!.markdown).toContain(`**Fix:** ${rootProcess.docs.fix}`);
+    expect(d.help!.text).toContain(rootProcess.docs.howToFix);
+    expect(d.help!.markdown).toContain(`**Fix:** ${rootProcess.docs.howToFix}`);
     expect(d.help!.markdown).toContain('```dockerfile\n' + rootProcess.docs.bad + '\n```');
     expect(d.defaultConfiguration).toEqual({ level: 'error' });
     for (const rule of RULES) {

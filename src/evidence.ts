@@ -2,13 +2,13 @@
  * Building the evidence chain of a finding: from the Dockerfile line that starts a script,
  * through the COPY that put it in the image, to the line of the script.
  */
-import type { Position } from '../parsers/shell-ast.js';
-import type { Evidence, ScriptUnit } from '../model/launch.js';
-import type { CommandAt } from '../model/script.js';
+import type { Position } from './parsers/shell-ast.js';
+import type { Evidence, ScriptUnit } from './model/launch.js';
+import type { CommandAt } from './model/script.js';
+import type { Place } from './rules/rule.js';
 
 /** A statement and the file it is in (a command, or an `exit`). */
 export type Located = Pick<CommandAt, 'stmt' | 'source' | 'sourcedVia'>;
-import type { Report } from './rule.js';
 
 /** Source text of a node, on one line, shortened for messages. */
 export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
@@ -29,48 +29,43 @@ export function scriptChain(unit: ScriptUnit, dockerfile: string): Evidence[] {
   return chain;
 }
 
-/** A report at a node of a script, with the chain that leads there. */
-export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, dockerfile: string, message: string, hint: string, label?: string): Report {
-  const span = unit.source.spanOf(node.p, node.e);
-  // A finding spans one line at most: the first physical line of a multi-line statement.
-  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
-  const firstLine = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
+/** The place of a node of a script (its whole range), with the chain that leads there. */
+export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, dockerfile: string, label?: string): Place {
   return {
-    at: { file: unit.source.file.displayPath, span: firstLine },
-    message,
-    hint,
+    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === 'file' ? scriptChain(unit, dockerfile) : [],
     label: label ?? snippet(unit, node.p, node.e),
   };
 }
 
 /**
- * A report at a command found by the script analysis: in the script itself or in a file it
+ * The place of a command found by the script analysis: in the script itself or in a file it
  * sources, with the `. file` statements in the chain.
  */
-export function atCommand(unit: ScriptUnit, c: Located, dockerfile: string, message: string, hint: string, label?: string): Report {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
+export function atCommand(unit: ScriptUnit, c: Located, dockerfile: string, label?: string): Place {
+  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
   const src = c.source;
-  const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
     const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
     chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
   }
   return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
-    message,
-    hint,
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
     chain,
     label: label ?? commandText(unit, c),
   };
 }
 
-/** The text from `offset` to the end of its line (without CR). */
-function firstPhysicalLine(text: string, offset: number): string {
-  const end = text.indexOf('\n', offset);
-  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, '');
+/**
+ * A node's end, kept inside the text: the shell parser puts the end of a statement that ends in
+ * a backslash at end of file past the last character.
+ */
+function withinText(e: Position, text: string): Position {
+  if (e[2] < text.length) return e;
+  const lineStart = text.lastIndexOf('\n', text.length - 1) + 1;
+  const line = text.slice(0, lineStart).split('\n').length;
+  return [line, text.length - lineStart + 1, text.length];
 }
 
 /** Source text of a command for messages, from whichever file it is in. */
