@@ -94,10 +94,11 @@ var require_get_caller_file = __commonJS({
 
 // src/fs/file-system.ts
 import fs from "node:fs";
+import path from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
-var FsError, missing, DiskFileSystem, diskFs;
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
 var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
@@ -180,6 +181,48 @@ var init_file_system = __esm({
         } finally {
           fs.closeSync(fd);
         }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path.dirname(abs));
+          return dir === null ? null : path.join(dir, path.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
       }
     };
     diskFs = new DiskFileSystem();
@@ -1012,77 +1055,6 @@ var init_entrypoint_crlf = __esm({
   }
 });
 
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/prefixes.ts
 function basename2(name) {
   const i = name.lastIndexOf("/");
@@ -1428,446 +1400,186 @@ var init_commands = __esm({
   }
 });
 
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
+// src/model/run-facts.ts
+import path2 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
   }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path2.posix.resolve(workdir, args[1]);
+      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
   }
-  return out;
 }
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
   }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
     "use strict";
-    init_shell_walk();
     init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
     };
   }
 });
 
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
-    init_script();
+    init_run_facts();
     init_evidence();
     init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
       severity: "error",
-      category: "pid1",
+      category: "startup",
       recommended: true,
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      title: "The entrypoint script is not executable",
       peers: {},
       messages: {
-        noExec: {
-          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
-          hint: "Write `exec {command}`."
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
         }
       },
       docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
       },
-      check(ctx) {
+      async check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
           }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
-          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
         }
       }
     });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+var TABLE, PLAIN_OS, NO_BASH;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
   }
 });
 
@@ -3313,7 +3025,7 @@ var init_main = __esm({
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         let text = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -3336,7 +3048,7 @@ var init_main = __esm({
         }
         return text;
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
       function mergeSort2(data, compare) {
         if (data.length <= 1) {
           return data;
@@ -3918,7 +3630,7 @@ var init_main2 = __esm({
         }
       }
       TextDocument3.update = update;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         const text = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -3944,7 +3656,7 @@ var init_main2 = __esm({
         spans.push(text.substr(lastModifiedOffset));
         return spans.join("");
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
     })(TextDocument2 || (TextDocument2 = {}));
   }
 });
@@ -6576,9 +6288,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path14 = this.getPath();
-        if (path14 === null || path14.startsWith("/")) {
-          return path14;
+        const path19 = this.getPath();
+        if (path19 === null || path19.startsWith("/")) {
+          return path19;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6590,7 +6302,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path14 : parent + "/" + path14;
+              return parent.endsWith("/") ? parent + path19 : parent + "/" + path19;
             }
           }
         }
@@ -8091,6 +7803,1291 @@ var init_dockerfile = __esm({
   }
 });
 
+// src/model/expand.ts
+function splitWords(text, escape5 = "\\") {
+  const words = [];
+  let start = -1;
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === escape5 && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === escape5) i++;
+    else if (/\s/.test(c)) {
+      words.push({ text: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
+  return words;
+}
+function expandWord(word, vars, escape5 = "\\") {
+  try {
+    return expandIn(word, vars, escape5, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: "", known: false, budget: true };
+    throw e;
+  }
+}
+function expandIn(word, vars, escape5, budget, depth) {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
+  let value = "";
+  let known2 = true;
+  let quote = null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] ?? "";
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else value += c;
+      continue;
+    }
+    if (c === escape5 && i + 1 < word.length) {
+      const next = word[i + 1] ?? "";
+      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
+      else {
+        value += next;
+        i++;
+        continue;
+      }
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote === '"' && c === '"') {
+      quote = null;
+      continue;
+    }
+    if (c === "$") {
+      const ref = readReference(word, i, budget);
+      if (ref) {
+        const r = resolveReference(ref, vars, escape5, budget, depth);
+        value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
+        known2 &&= r.known;
+        i = ref.end - 1;
+        continue;
+      }
+    }
+    value += c;
+  }
+  return { value, known: known2 };
+}
+function readReference(word, at, budget) {
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  if (word[at + 1] !== "{") return null;
+  let depth = 0;
+  for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
+    if (word[j] === "{") depth++;
+    else if (word[j] === "}" && --depth === 0) {
+      const inner = word.slice(at + 2, j);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
+      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
+    }
+  }
+  return null;
+}
+function resolveReference(ref, vars, escape5, budget, depth) {
+  const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
+  const v = vars(ref.name);
+  if (ref.op === "?unsupported") return { value: "", known: false };
+  if (v === null) return { value: "", known: false };
+  const set = v !== void 0;
+  const nonEmpty = set && v !== "";
+  switch (ref.op) {
+    case null:
+      return { value: v ?? "", known: true };
+    case ":-":
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
+    case "-":
+      return set ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
+    case ":+":
+      return nonEmpty ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
+    case "+":
+      return set ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
+    default:
+      return { value: v ?? "", known: set };
+  }
+}
+function parseKeyValues(text, vars, escape5 = "\\") {
+  const words = splitWords(text, escape5);
+  const first = words[0];
+  if (first && !first.text.includes("=")) {
+    const rest = text.slice(first.end).trim();
+    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.text, value: null };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
+  });
+}
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
+var init_expand = __esm({
+  "src/model/expand.ts"() {
+    "use strict";
+    MAX_EXPANSION_LENGTH = 1024 * 1024;
+    MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+    MAX_EXPANSION_DEPTH = 64;
+    OverBudget = class extends Error {
+    };
+  }
+});
+
+// src/model/image.ts
+import path3 from "node:path";
+function noteBudget(e) {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+function expandWord2(word, vars, escape5) {
+  const e = expandWord(word, vars, escape5);
+  noteBudget(e);
+  return e;
+}
+function parseKeyValues2(text, vars, escape5) {
+  const kvs = parseKeyValues(text, vars, escape5);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
+}
+function buildImageModel(ast) {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+function buildModel(ast) {
+  const preamble = [];
+  const stages = [];
+  const globalArgs = /* @__PURE__ */ new Map();
+  const escape5 = ast.escape;
+  let current = null;
+  for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
+    if (inst.keyword === "FROM") {
+      current = startStage(inst, stages, globalArgs, escape5);
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      preamble.push(inst);
+      if (inst.keyword === "ARG") {
+        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+        }
+      }
+      continue;
+    }
+    applyInstruction(current, inst, stages, globalArgs, escape5);
+  }
+  return { ast, stages, preamble };
+}
+function startStage(from, stages, globalArgs, escape5) {
+  const words = splitWords(from.rest.text, escape5);
+  const imageWord = words[0]?.text ?? "";
+  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
+  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
+  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
+  const baseStage = image.known ? findStage(stages, image.value) : null;
+  const config = baseStage ? {
+    ...baseStage.config,
+    env: new Map(baseStage.config.env),
+    cmdResetBy: null
+  } : {
+    user: null,
+    workdir: "/",
+    env: /* @__PURE__ */ new Map(),
+    shell: { argv: DEFAULT_SHELL, instruction: null },
+    entrypoint: null,
+    cmd: null,
+    cmdResetBy: null
+  };
+  const vars = new Map(config.env);
+  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  return {
+    index: stages.length,
+    name,
+    from,
+    base: image.value,
+    baseKnown: image.known,
+    baseStage,
+    instructions: [],
+    config,
+    copies: [],
+    dirs: new Set(baseStage ? baseStage.dirs : []),
+    vars
+  };
+}
+function findStage(stages, ref) {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
+  return null;
+}
+function applyInstruction(stage, inst, stages, globalArgs, escape5) {
+  stage.instructions.push(inst);
+  const cfg = stage.config;
+  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const expand = (word) => expandWord2(word, lookup, escape5);
+  switch (inst.keyword) {
+    case "ARG":
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
+        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+      }
+      break;
+    case "ENV":
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
+        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
+        cfg.env.set(kv.key, v);
+        stage.vars.set(kv.key, v);
+      }
+      break;
+    case "USER": {
+      const e = expand(inst.rest.text.trim());
+      cfg.user = { instruction: inst, value: e.value, known: e.known };
+      break;
+    }
+    case "WORKDIR": {
+      const e = expand(inst.rest.text.trim());
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
+      stage.dirs.add(cfg.workdir);
+      break;
+    }
+    case "SHELL": {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
+      break;
+    }
+    case "ENTRYPOINT":
+      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
+      if (cfg.cmd && cfg.cmd.stage !== stage) {
+        cfg.cmdResetBy = inst;
+        cfg.cmd = null;
+      }
+      break;
+    case "CMD":
+      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
+      break;
+    case "COPY":
+    case "ADD": {
+      const op = copyOp(stage, inst, stages, lookup, escape5);
+      if (op) {
+        stage.copies.push(op);
+        if (op.destIsDir) stage.dirs.add(op.dest);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+function flagValue(inst, name) {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? f.value ?? "" : null;
+}
+function copyOp(stage, inst, stages, lookup, escape5) {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") words = form.argv;
+  else {
+    words = splitWords(inst.rest.text, escape5).map((w) => {
+      const e = expandWord2(w.text, lookup, escape5);
+      return e.known ? e.value : "\0unknown";
+    });
+  }
+  if (words.length < 2) return null;
+  const rawDest = words[words.length - 1] ?? "";
+  if (rawDest.includes("\0")) return null;
+  const srcWords = words.slice(0, -1);
+  const from = flagValue(inst, "from");
+  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
+  const sources = [];
+  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
+  for (const w of srcWords) {
+    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    if (heredoc) sources.push({ kind: "heredoc", heredoc });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (from !== null) {
+      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
+      sources.push({ kind: "remote", ref: w, why: "a URL" });
+    } else sources.push({ kind: "context", pattern: w });
+  }
+  const cfg = stage.config;
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
+  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
+  const multi = srcWords.length > 1;
+  return {
+    instruction: inst,
+    dest,
+    destIsDir: trailing || multi || stage.dirs.has(dest),
+    destMaybeDir: STANDARD_DIRS.has(dest),
+    sources,
+    chmod: flagValue(inst, "chmod"),
+    chown: flagValue(inst, "chown")
+  };
+}
+function targetStage(model, target) {
+  if (target) return findStage(model.stages, target);
+  return model.stages[model.stages.length - 1] ?? null;
+}
+function stagePath(stage) {
+  const p = stage.config.env.get("PATH");
+  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+}
+function rootStage(stage) {
+  let s = stage;
+  while (s.baseStage) s = s.baseStage;
+  return s;
+}
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
+var init_image = __esm({
+  "src/model/image.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_expand();
+    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    DEFAULT_SHELL = ["/bin/sh", "-c"];
+    applying = null;
+    STANDARD_DIRS = /* @__PURE__ */ new Set([
+      "/",
+      "/bin",
+      "/sbin",
+      "/usr/bin",
+      "/usr/sbin",
+      "/usr/local/bin",
+      "/usr/local/sbin",
+      "/usr/local",
+      "/etc",
+      "/opt",
+      "/tmp",
+      "/root",
+      "/home",
+      "/var",
+      "/srv",
+      "/usr",
+      "/usr/share",
+      "/usr/lib"
+    ]);
+  }
+});
+
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve4 = null) {
+  const w = new Walker(file, source, resolve4);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH = 12;
+    Walker = class {
+      constructor(file, source, resolve4) {
+        this.source = source;
+        this.resolve = resolve4;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+      }
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
+        }
+        return { next: current, returned };
+      }
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
+        }
+      }
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
+        }
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
+          }
+        }
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      }
+      /**
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
+       */
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target = wordLiteral(call.args[1]);
+          if (target === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target);
+          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
+      }
+    };
+  }
+});
+
+// src/rules/root-process.ts
+function switchTarget(info) {
+  return info.switcher ?? info.forking;
+}
+function dropsPrivileges(steps) {
+  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
+}
+function stepLabel(s) {
+  switch (s.kind) {
+    case "init":
+      return `${s.at.label} ${s.name}`;
+    case "switch":
+    case "forking-switch":
+      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
+    case "shell":
+      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
+    case "script":
+      return `${s.at.label} ${s.arg.value}`;
+    case "program":
+      return `${s.at.label} ${s.name}`;
+    case "unknown":
+      return s.at.label;
+  }
+}
+function mainLabel(s) {
+  switch (s.kind) {
+    case "program":
+      return `\`${s.name}\``;
+    case "script":
+      return `\`${s.arg.value}\``;
+    case "shell":
+      return "`/bin/sh -c ...`";
+    default:
+      return stepLabel(s);
+  }
+}
+var ROOT_USERS, root_process_default;
+var init_root_process = __esm({
+  "src/rules/root-process.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_rule();
+    ROOT_USERS = /^(root|0)(:.*)?$/;
+    root_process_default = defineRule({
+      id: "root-process",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
+      docs: {
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        if (user && !user.known) return;
+        if (user && !ROOT_USERS.test(user.value)) return;
+        if (isWindowsImage(stage, rootStage(stage))) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        if (launch.steps.length === 0) return;
+        if (launch.steps.some((s) => s.kind === "unknown")) return;
+        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (dropsPrivileges(launch.steps)) return;
+        for (const unit of launch.scripts) {
+          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
+          if (!unit.analysis) return;
+        }
+        const mainStep = launch.steps[launch.steps.length - 1];
+        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const fromStage = rootStage(stage);
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(mainStep);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-needs-root.ts
+var gosu_needs_root_default;
+var init_gosu_needs_root = __esm({
+  "src/rules/gosu-needs-root.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_script();
+    init_evidence();
+    init_root_process();
+    init_rule();
+    gosu_needs_root_default = defineRule({
+      id: "gosu-needs-root",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
+      docs: {
+        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
+        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
+        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
+        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
+        const effective = user ? user.known ? user.value : null : baseUser;
+        if (effective === null || ROOT_USERS.test(effective)) return;
+        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
+        for (const unit of launch.scripts) {
+          for (const e of unit.analysis?.endings ?? []) {
+            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
+            const sw = e.last?.info.switcher;
+            if (!sw || !e.last) continue;
+            ctx.report({
+              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
+              messageId: "notRoot",
+              data: { tool: sw.tool, where, user: sw.user ?? "app" }
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-setuid.ts
+var TOOLS, gosu_setuid_default;
+var init_gosu_setuid = __esm({
+  "src/rules/gosu-setuid.ts"() {
+    "use strict";
+    init_commands();
+    init_run_facts();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    gosu_setuid_default = defineRule({
+      id: "gosu-setuid",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
+      docs: {
+        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
+        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
+      },
+      async check(ctx) {
+        if (!ctx.stage) return;
+        const facts = await ctx.runFacts();
+        for (const c of facts.chmods) {
+          if (!addsSetuid(c.mode)) continue;
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
+          if (!tool) continue;
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
+            label: "RUN chmod"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
 // src/rules/invalid-exec-form.ts
 var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
@@ -8262,488 +9259,380 @@ var init_missing_exec_args = __esm({
   }
 });
 
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-  }
+// src/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  explainLaunch: () => explainLaunch,
+  formatExplanation: () => formatExplanation
 });
-
-// src/model/expand.ts
-function splitWords(text, escape5 = "\\") {
-  const words = [];
-  let start = -1;
-  let quote = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (start < 0) {
-      if (/\s/.test(c)) continue;
-      start = i;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === escape5 && quote === '"') i++;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === escape5) i++;
-    else if (/\s/.test(c)) {
-      words.push({ text: text.slice(start, i), start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
-  return words;
-}
-function expandWord(word, vars, escape5 = "\\") {
-  let value = "";
-  let known2 = true;
-  let quote = null;
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i] ?? "";
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else value += c;
-      continue;
-    }
-    if (c === escape5 && i + 1 < word.length) {
-      const next = word[i + 1] ?? "";
-      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
-      else {
-        value += next;
-        i++;
-        continue;
+function explainLaunch(launch) {
+  const stage = launch.stage;
+  const cfgUser = stage.config.user;
+  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
+  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
+  const hops = [];
+  let pid1 = true;
+  const at = (s) => `${s.at.file}:${s.at.span.line}`;
+  for (const step of launch.steps) {
+    switch (step.kind) {
+      case "init":
+        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
+        pid1 = false;
+        break;
+      case "switch":
+        user = step.user ?? user;
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
+        break;
+      case "forking-switch":
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
+        user = step.user ?? user;
+        pid1 = false;
+        break;
+      case "shell": {
+        const shell = step.shellArgv.join(" ");
+        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
+        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
+        break;
       }
-      continue;
-    }
-    if (quote === null && (c === '"' || c === "'")) {
-      quote = c;
-      continue;
-    }
-    if (quote === '"' && c === '"') {
-      quote = null;
-      continue;
-    }
-    if (c === "$") {
-      const ref = readReference(word, i);
-      if (ref) {
-        const r = resolveReference(ref, vars, escape5);
-        value += r.value;
-        known2 &&= r.known;
-        i = ref.end - 1;
-        continue;
-      }
-    }
-    value += c;
-  }
-  return { value, known: known2 };
-}
-function readReference(word, at) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
-  let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
-    if (word[j] === "{") depth++;
-    else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
-      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
-      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
-    }
-  }
-  return null;
-}
-function resolveReference(ref, vars, escape5) {
-  const v = vars(ref.name);
-  if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
-  const set = v !== void 0;
-  const nonEmpty = set && v !== "";
-  switch (ref.op) {
-    case null:
-      return { value: v ?? "", known: true };
-    case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    default:
-      return { value: v ?? "", known: set };
-  }
-}
-function parseKeyValues(text, vars, escape5 = "\\") {
-  const words = splitWords(text, escape5);
-  const first = words[0];
-  if (first && !first.text.includes("=")) {
-    const rest = text.slice(first.end).trim();
-    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
-  }
-  return words.map((w) => {
-    const eq = w.text.indexOf("=");
-    if (eq < 0) return { key: w.text, value: null };
-    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
-  });
-}
-var init_expand = __esm({
-  "src/model/expand.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/image.ts
-import path from "node:path";
-function buildImageModel(ast) {
-  const preamble = [];
-  const stages = [];
-  const globalArgs = /* @__PURE__ */ new Map();
-  const escape5 = ast.escape;
-  let current = null;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape5);
-      stages.push(current);
-      continue;
-    }
-    if (!current) {
-      preamble.push(inst);
-      if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
-          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+      case "script": {
+        const unit = step.unit;
+        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
+        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
+        const where = (e) => {
+          const src = e.last?.source;
+          const file = src ? src.path : unit.source.file.displayPath;
+          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
+          return `${file}:${line}`;
+        };
+        if (drop?.last) {
+          user = drop.last.info.switcher?.user ?? user;
+          hops.push({
+            process: commandText(unit, drop.last),
+            user,
+            pid1,
+            at: where(drop),
+            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
+          });
         }
+        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
+        const other = endings.find((e) => e.kind !== "exec");
+        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
+        else if (other) {
+          const sw = other.last?.info.switcher ?? other.last?.info.forking;
+          if (sw?.user) user = sw.user;
+          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
+          pid1 = false;
+        }
+        break;
       }
-      continue;
+      case "program":
+        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
+        break;
+      case "unknown":
+        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
+        break;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape5);
   }
-  return { ast, stages, preamble };
-}
-function startStage(from, stages, globalArgs, escape5) {
-  const words = splitWords(from.rest.text, escape5);
-  const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
-  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
-  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
-  const baseStage = image.known ? findStage(stages, image.value) : null;
-  const config = baseStage ? {
-    ...baseStage.config,
-    env: new Map(baseStage.config.env),
-    cmdResetBy: null
-  } : {
-    user: null,
-    workdir: "/",
-    env: /* @__PURE__ */ new Map(),
-    shell: { argv: DEFAULT_SHELL, instruction: null },
-    entrypoint: null,
-    cmd: null,
-    cmdResetBy: null
-  };
-  const vars = new Map(config.env);
-  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  const argv = launch.pid1.argv.map((a) => a.value);
+  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return {
-    index: stages.length,
-    name,
-    from,
-    base: image.value,
-    baseKnown: image.known,
-    baseStage,
-    instructions: [],
-    config,
-    copies: [],
-    dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
+    dockerfile: launch.steps[0]?.at.file ?? "",
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv,
+    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
+    hops,
+    summary
   };
 }
-function findStage(stages, ref) {
-  const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
-  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
-  return null;
+function argsAfter(launch, step) {
+  const argv = launch.pid1.argv;
+  const i = argv.findIndex((a) => a === step.arg);
+  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
 }
-function applyInstruction(stage, inst, stages, globalArgs, escape5) {
-  stage.instructions.push(inst);
-  const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
-  switch (inst.keyword) {
-    case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
-      }
-      break;
-    case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
-        cfg.env.set(kv.key, v);
-        stage.vars.set(kv.key, v);
-      }
-      break;
-    case "USER": {
-      const e = expand(inst.rest.text.trim());
-      cfg.user = { instruction: inst, value: e.value, known: e.known };
-      break;
-    }
-    case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
-      break;
-    }
-    case "SHELL": {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
-      break;
-    }
-    case "ENTRYPOINT":
-      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
-      if (cfg.cmd && cfg.cmd.stage !== stage) {
-        cfg.cmdResetBy = inst;
-        cfg.cmd = null;
-      }
-      break;
-    case "CMD":
-      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
-      break;
-    case "COPY":
-    case "ADD": {
-      const op = copyOp(stage, inst, stages, lookup, escape5);
-      if (op) {
-        stage.copies.push(op);
-        if (op.destIsDir) stage.dirs.add(op.dest);
-      }
-      break;
-    }
-    default:
-      break;
-  }
+function oneLine(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }
-function flagValue(inst, name) {
-  const f = inst.flags.find((x) => x.name === name);
-  return f ? f.value ?? "" : null;
+function formatExplanation(e) {
+  const lines = [
+    `${e.dockerfile} (stage ${e.stage})`,
+    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
+    `starts as: ${e.startUser}`,
+    ""
+  ];
+  e.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push("", e.summary, "");
+  return lines.join("\n");
 }
-function copyOp(stage, inst, stages, lookup, escape5) {
-  const form = commandForm(inst.rest);
-  let words;
-  if (form.kind === "exec") words = form.argv;
-  else {
-    words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
-      return e.known ? e.value : "\0unknown";
-    });
-  }
-  if (words.length < 2) return null;
-  const rawDest = words[words.length - 1] ?? "";
-  if (rawDest.includes("\0")) return null;
-  const srcWords = words.slice(0, -1);
-  const from = flagValue(inst, "from");
-  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
-  const sources = [];
-  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
-    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
-    if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
-    else if (from !== null) {
-      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
-    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
-    } else sources.push({ kind: "context", pattern: w });
-  }
-  const cfg = stage.config;
-  const dest = path.posix.resolve(cfg.workdir, rawDest);
-  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
-  const multi = srcWords.length > 1;
-  return {
-    instruction: inst,
-    dest,
-    destIsDir: trailing || multi || stage.dirs.has(dest),
-    destMaybeDir: STANDARD_DIRS.has(dest),
-    sources,
-    chmod: flagValue(inst, "chmod"),
-    chown: flagValue(inst, "chown")
-  };
-}
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
-  return model.stages[model.stages.length - 1] ?? null;
-}
-function stagePath(stage) {
-  const p = stage.config.env.get("PATH");
-  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
-}
-function rootStage(stage) {
-  let s = stage;
-  while (s.baseStage) s = s.baseStage;
-  return s;
-}
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
-var init_image = __esm({
-  "src/model/image.ts"() {
+var init_explain = __esm({
+  "src/explain.ts"() {
     "use strict";
-    init_dockerfile();
-    init_expand();
-    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    DEFAULT_SHELL = ["/bin/sh", "-c"];
-    STANDARD_DIRS = /* @__PURE__ */ new Set([
-      "/",
-      "/bin",
-      "/sbin",
-      "/usr/bin",
-      "/usr/sbin",
-      "/usr/local/bin",
-      "/usr/local/sbin",
-      "/usr/local",
-      "/etc",
-      "/opt",
-      "/tmp",
-      "/root",
-      "/home",
-      "/var",
-      "/srv",
-      "/usr",
-      "/usr/share",
-      "/usr/lib"
-    ]);
-  }
-});
-
-// src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
-}
-function stepLabel(s) {
-  switch (s.kind) {
-    case "init":
-      return `${s.at.label} ${s.name}`;
-    case "switch":
-    case "forking-switch":
-      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
-    case "shell":
-      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
-    case "script":
-      return `${s.at.label} ${s.arg.value}`;
-    case "program":
-      return `${s.at.label} ${s.name}`;
-    case "unknown":
-      return s.at.label;
-  }
-}
-function mainLabel(s) {
-  switch (s.kind) {
-    case "program":
-      return `\`${s.name}\``;
-    case "script":
-      return `\`${s.arg.value}\``;
-    case "shell":
-      return "`/bin/sh -c ...`";
-    default:
-      return stepLabel(s);
-  }
-}
-var ROOT_USERS, root_process_default;
-var init_root_process = __esm({
-  "src/rules/root-process.ts"() {
-    "use strict";
+    init_script();
     init_base_images();
     init_image();
+    init_evidence();
+  }
+});
+
+// src/model/node-entry.ts
+import path4 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs6, scriptArg, read) {
+  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs6, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target = resolveModule(stage, fs6, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
+        if (target) queue.push(target);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs6, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs6.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+  }
+});
+
+// src/rules/node-pid1-signals.ts
+var node_pid1_signals_default;
+var init_node_pid1_signals = __esm({
+  "src/rules/node-pid1-signals.ts"() {
+    "use strict";
+    init_explain();
+    init_node_entry();
     init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
-    root_process_default = defineRule({
-      id: "root-process",
-      severity: "error",
-      category: "privilege",
+    node_pid1_signals_default = defineRule({
+      id: "node-pid1-signals",
+      severity: "warning",
+      category: "pid1",
       recommended: true,
-      title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      title: "Node.js is PID 1 and handles no SIGTERM",
+      peers: {},
       messages: {
-        lastUserRoot: {
-          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        },
-        noUser: {
-          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        noHandler: {
+          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
+          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
-        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
+        good: `FROM node:20-slim
+WORKDIR /app
+COPY server.js .
+USER node
+CMD ["node", "server.js"]
+// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
+        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const last = launch.steps[launch.steps.length - 1];
+        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
+        if (launch.steps.some((s) => s.kind === "init")) return;
+        const hops = explainLaunch(launch).hops;
+        if (!hops[hops.length - 1]?.pid1) return;
+        const script = nodeScriptArg(last.args);
+        if (!script) return;
+        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
+        if (!handling || handling.handler || handling.errors.length > 0) return;
+        const others = handling.files.length - 1;
+        ctx.report({
+          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+          messageId: "noHandler",
+          data: {
+            command: `${last.name} ${script}`,
+            entry: handling.entry,
+            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
+          },
+          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
+          label: last.at.label
+        });
+      }
+    });
+  }
+});
+
+// src/rules/npm-start-pid1.ts
+var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var init_npm_start_pid1 = __esm({
+  "src/rules/npm-start-pid1.ts"() {
+    "use strict";
+    init_explain();
+    init_commands();
+    init_rule();
+    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    npm_start_pid1_default = defineRule({
+      id: "npm-start-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "npm, yarn or pnpm is PID 1",
+      peers: {},
+      messages: {
+        managerPid1: {
+          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+        }
+      },
+      docs: {
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
       },
       check(ctx) {
-        const stage = ctx.stage;
         const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
-        if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
-        if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
-        const fromStage = rootStage(stage);
-        const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(mainStep);
-        if (user) {
-          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
-        } else {
-          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
-          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        if (!launch) return;
+        const hops = explainLaunch(launch).hops;
+        for (const step of launch.steps) {
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
+          const verb = step.args.find((a) => !a.startsWith("-"));
+          if (!verb || !RUN_VERBS.has(verb)) continue;
+          const hop = hops.find((h) => h.process.startsWith(step.name));
+          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
+          const cmd = [step.name, ...step.args].join(" ");
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+            messageId: "managerPid1",
+            data: { command: cmd, manager: basename3(step.name) },
+            label: step.at.label
+          });
         }
       }
     });
@@ -8942,802 +9831,25 @@ var init_sudo_in_run = __esm({
   }
 });
 
-// src/model/run-facts.ts
-import path2 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path2.posix.resolve(workdir, args[1]);
-      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
+// src/rules/suppression.ts
+var suppression_default;
+var init_suppression = __esm({
+  "src/rules/suppression.ts"() {
     "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
     init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing2, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename3(missing2);
-  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      peers: {},
-      messages: {
-        missing: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
-          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
-        },
-        dockerignored: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
-          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
-          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
-          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
-          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has no usable shebang",
-      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
-      messages: {
-        bom: {
-          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
-        },
-        noShebang: {
-          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
-          hint: "Add `#!/bin/sh` as the first line."
-        },
-        noBash: {
-          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
-          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const script = unit.imagePath ?? "The script";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "bom",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "noShebang",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
-            chain,
-            label: first
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-needs-root.ts
-var gosu_needs_root_default;
-var init_gosu_needs_root = __esm({
-  "src/rules/gosu-needs-root.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_script();
-    init_evidence();
-    init_root_process();
-    init_rule();
-    gosu_needs_root_default = defineRule({
-      id: "gosu-needs-root",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu runs unconditionally in an image that does not start as root",
-      peers: {},
-      messages: {
-        notRoot: {
-          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
-          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
-        }
-      },
-      docs: {
-        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
-        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
-        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
-        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report({
-              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-              messageId: "notRoot",
-              data: { tool: sw.tool, where, user: sw.user ?? "app" }
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
-var init_gosu_setuid = __esm({
-  "src/rules/gosu-setuid.ts"() {
-    "use strict";
-    init_commands();
-    init_run_facts();
-    init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
-    gosu_setuid_default = defineRule({
-      id: "gosu-setuid",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu or su-exec made setuid",
-      peers: {},
-      messages: {
-        setuid: {
-          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
-          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
-        }
-      },
-      docs: {
-        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
-        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
-      },
-      async check(ctx) {
-        if (!ctx.stage) return;
-        const facts = await ctx.runFacts();
-        for (const c of facts.chmods) {
-          if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
-          if (!tool) continue;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            messageId: "setuid",
-            data: { mode: c.mode, tool },
-            label: "RUN chmod"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  explainLaunch: () => explainLaunch,
-  formatExplanation: () => formatExplanation
-});
-function explainLaunch(launch) {
-  const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
-  const hops = [];
-  let pid1 = true;
-  const at = (s) => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case "init":
-        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
-        pid1 = false;
-        break;
-      case "switch":
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
-        break;
-      case "forking-switch":
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case "shell": {
-        const shell = step.shellArgv.join(" ");
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
-        break;
-      }
-      case "script": {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e) => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
-          });
-        }
-        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== "exec");
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case "program":
-        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
-        break;
-      case "unknown":
-        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? "",
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
-    hops,
-    summary
-  };
-}
-function argsAfter(launch, step) {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === step.arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
-}
-function oneLine(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-function formatExplanation(e) {
-  const lines = [
-    `${e.dockerfile} (stage ${e.stage})`,
-    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
-    `starts as: ${e.startUser}`,
-    ""
-  ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push("", e.summary, "");
-  return lines.join("\n");
-}
-var init_explain = __esm({
-  "src/explain.ts"() {
-    "use strict";
-    init_script();
-    init_base_images();
-    init_image();
-    init_evidence();
-  }
-});
-
-// src/model/node-entry.ts
-import path3 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs4, scriptArg, read) {
-  const imagePath = path3.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs4, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs4, path3.posix.resolve(path3.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs4, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs4.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename3(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
-// src/rules/node-pid1-signals.ts
-var node_pid1_signals_default;
-var init_node_pid1_signals = __esm({
-  "src/rules/node-pid1-signals.ts"() {
-    "use strict";
-    init_explain();
-    init_node_entry();
-    init_rule();
-    node_pid1_signals_default = defineRule({
-      id: "node-pid1-signals",
+    suppression_default = defineDiagnostic({
+      id: "suppression",
       severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "Node.js is PID 1 and handles no SIGTERM",
-      peers: {},
-      messages: {
-        noHandler: {
-          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
-          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
-        }
-      },
-      docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
-        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
-        good: `FROM node:20-slim
-WORKDIR /app
-COPY server.js .
-USER node
-CMD ["node", "server.js"]
-// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
-        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        const last = launch.steps[launch.steps.length - 1];
-        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
-        if (launch.steps.some((s) => s.kind === "init")) return;
-        const hops = explainLaunch(launch).hops;
-        if (!hops[hops.length - 1]?.pid1) return;
-        const script = nodeScriptArg(last.args);
-        if (!script) return;
-        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
-        const others = handling.files.length - 1;
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
-          messageId: "noHandler",
-          data: {
-            command: `${last.name} ${script}`,
-            entry: handling.entry,
-            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
-          },
-          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.at.label
-        });
-      }
-    });
-  }
-});
-
-// src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
-var init_npm_start_pid1 = __esm({
-  "src/rules/npm-start-pid1.ts"() {
-    "use strict";
-    init_explain();
-    init_commands();
-    init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
-    npm_start_pid1_default = defineRule({
-      id: "npm-start-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "npm, yarn or pnpm is PID 1",
-      peers: {},
-      messages: {
-        managerPid1: {
-          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
-        }
-      },
-      docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
-        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const hops = explainLaunch(launch).hops;
-        for (const step of launch.steps) {
-          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
-          const hop = hops.find((h) => h.process.startsWith(step.name));
-          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
-          const cmd = [step.name, ...step.args].join(" ");
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            messageId: "managerPid1",
-            data: { command: cmd, manager: basename3(step.name) },
-            label: step.at.label
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/input-error.ts
-var input_error_default;
-var init_input_error = __esm({
-  "src/rules/input-error.ts"() {
-    "use strict";
-    init_rule();
-    input_error_default = defineDiagnostic({
-      id: "input-error",
-      severity: "error",
       category: "input",
-      title: "The input could not be linted",
+      title: "A suppression comment is wrong or unused",
       peers: {},
       docs: {
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
-        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
-        bad: 'RUN echo "no FROM before me"',
-        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
-        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
-        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
+        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
+        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
+        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
+        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
+        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
       }
     });
   }
@@ -9767,89 +9879,56 @@ var init_syntax_error = __esm({
   }
 });
 
-// src/rules/suppression.ts
-var suppression_default;
-var init_suppression = __esm({
-  "src/rules/suppression.ts"() {
-    "use strict";
-    init_rule();
-    suppression_default = defineDiagnostic({
-      id: "suppression",
-      severity: "warning",
-      category: "input",
-      title: "A suppression comment is wrong or unused",
-      peers: {},
-      docs: {
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
-        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
-        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
-        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
-        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
-        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
-      }
-    });
-  }
-});
-
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
   DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES,
-  peerSuppressions: () => peerSuppressions
+  RULES: () => RULES
 });
-function peerSuppressions(tool, rules = RULES) {
-  const table = {};
-  for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
-  }
-  return table;
-}
 var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
     init_gosu_needs_root();
     init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
+    init_invalid_exec_form();
+    init_missing_exec_args();
     init_node_pid1_signals();
     init_npm_start_pid1();
-    init_input_error();
-    init_syntax_error();
+    init_root_process();
+    init_shell_form_pid1();
+    init_su_sudo();
+    init_sudo_in_run();
     init_suppression();
-    init_rule();
+    init_syntax_error();
     RULES = [
+      cmd_ignored_default,
+      entrypoint_crlf_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
+      invalid_exec_form_default,
+      missing_exec_args_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
       su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default
+      sudo_in_run_default
     ];
-    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -10124,8 +10203,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path14 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path14, f.message]);
+    const path19 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path19, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10138,7 +10217,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path14, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path19, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -10373,27 +10452,27 @@ var init_schema = __esm({
 });
 
 // src/fs/jail.ts
-import path4 from "node:path";
+import path5 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path4.sep) ? root : root + path4.sep);
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path4.resolve(linted);
+  const abs = path5.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path4.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
   } catch {
-    start = path4.dirname(abs);
+    start = path5.dirname(abs);
   }
-  for (let dir = start; ; dir = path4.dirname(dir)) {
+  for (let dir = start; ; dir = path5.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path4.join(dir, ".git"));
+      marker = fsys.stat(path5.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path4.dirname(dir) === dir) return start;
+    if (path5.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10421,11 +10500,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs4 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs4;
+      constructor(root, fs6 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs6;
         this.maxFileBytes = maxFileBytes;
-        const abs = path4.resolve(root);
-        this.root = fs4.realpath(abs) ?? abs;
+        const abs = path5.resolve(root);
+        this.root = fs6.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -10434,7 +10513,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path4.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10446,15 +10525,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path4.resolve(this.root, p);
+        const abs = path5.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path4.join(real, ...tail.reverse()) : real;
-          const parent = path4.dirname(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path4.basename(existing));
+          tail.push(path5.basename(existing));
           existing = parent;
         }
       }
@@ -10565,17 +10644,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path14);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10586,13 +10665,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10613,17 +10692,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10634,13 +10713,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10667,23 +10746,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path19);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path19);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path19);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path19);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path19);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11295,10 +11374,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path14, value) {
+    function collectionFromPath(schema, path19, value) {
       let v = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k = path14[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11317,7 +11396,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11347,11 +11426,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11365,8 +11444,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11380,8 +11459,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11399,8 +11478,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11410,8 +11489,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -13926,9 +14005,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14003,14 +14082,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14025,10 +14104,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14039,10 +14118,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14059,13 +14138,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -14904,7 +14983,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -15062,7 +15141,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
@@ -16026,9 +16105,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path14) => {
+    visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16037,23 +16116,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path14) => {
-      const parent = visit.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit.parentCollection = (cst, path19) => {
+      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16064,10 +16143,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17369,14 +17448,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs4, sep: [] });
+                map.items.push({ start, key: fs6, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs6);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -17504,13 +17583,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs6, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs6);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -18320,26 +18399,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path14) => {
-      const end = path14.length - 1;
-      const index = path14.lastIndexOf(
+    var basenameOf = (path19) => {
+      const end = path19.length - 1;
+      const index = path19.lastIndexOf(
         SLASH,
-        path14[end] === SLASH ? end - 1 : end
+        path19[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path14 : path14.slice(index + 1);
+      return index < 0 ? path19 : path19.slice(index + 1);
     };
-    var parentOf = (path14) => {
-      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path14.split(SLASH).filter(Boolean);
+    var parentOf = (path19) => {
+      if (path19.charCodeAt(0) === SLASH_CODE || path19.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path19.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path14.length - 1;
-      const cut = path14.lastIndexOf(
+      const end = path19.length - 1;
+      const cut = path19.lastIndexOf(
         SLASH,
-        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path19.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path19.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -18489,7 +18568,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path14) {
+      testLiteral(path19) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -18498,7 +18577,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path14)) {
+          if (rule.checkRegex.test(path19)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18518,15 +18597,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path14, mode) {
+      test(path19, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path14) : path14;
+        const basename4 = shortcut ? basenameOf(path19) : path19;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path14
+            shortcut && rule._basenameOnly ? basename4 : path19
           )) {
             const { negative } = rule;
             const ret = {
@@ -18548,17 +18627,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path14, originalPath, doThrow) => {
-      if (!isString(path14)) {
+    var checkPath = (path19, originalPath, doThrow) => {
+      if (!isString(path19)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path14) {
+      if (!path19) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path14)) {
+      if (checkPath.isNotRelative(path19)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18567,25 +18646,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path14) => {
-      const first = path14.charCodeAt(0);
+    var isNotRelative = (path19) => {
+      const first = path19.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path14.length === 1) {
+      if (path19.length === 1) {
         return true;
       }
-      const second = path14.charCodeAt(1);
+      const second = path19.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
+      return path19.length === 2 || path19.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18616,59 +18695,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path14) {
+      _test(originalPath, cache, path19) {
         checkPath(
-          path14,
+          path19,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path14 ? this._t(path14, cache) : {
+        return path19 ? this._t(path19, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path14 = convertPath(target);
-        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path14);
+        const path19 = convertPath(target);
+        if (!path19 || path19.charCodeAt(path19.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path19);
         }
-        const dir = this._t(path14, this._testCache);
+        const dir = this._t(path19, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path14);
+        const literal = this._rules.testLiteral(path19);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path14, cache) {
-        const cached = cache[path14];
+      _t(path19, cache) {
+        const cached = cache[path19];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path14);
+        const parentPath = parentOf(path19);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
+        return cache[path19] = parent && parent.ignored ? parent : this._rules.test(path19, MODE_IGNORE);
       }
-      ignores(path14) {
-        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
+      ignores(path19) {
+        return this._test(path19, this._ignoreCache, convertPath(path19)).ignored;
       }
       createFilter() {
-        return (path14) => !this.ignores(path14);
+        return (path19) => !this.ignores(path19);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path14) {
-        return this._test(path14, this._testCache, convertPath(path14));
+      test(path19) {
+        return this._test(path19, this._testCache, convertPath(path19));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
+    var isPathValid = (path19) => checkPath(convertPath(path19), path19, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
+      checkPath.isNotRelative = (path19) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path19) || isNotRelative(path19);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -18680,6 +18759,89 @@ var require_ignore = __commonJS({
     factory.default = factory;
     module.exports.isPathValid = isPathValid;
     define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fix/edits.ts
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
   }
 });
 
@@ -18938,8 +19100,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path14, { windows } = {}) => {
-      const segs = path14.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path19, { windows } = {}) => {
+      const segs = path19.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -20460,7 +20622,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path7 from "node:path";
+import path8 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -20469,11 +20631,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -20498,7 +20660,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -20520,7 +20682,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -20547,7 +20709,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -20556,7 +20718,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -20564,7 +20726,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -20592,6 +20754,10 @@ var init_context_fs = __esm({
           this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
         }
         return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
       }
       /**
        * The bytes of a context file, through the jail's reader (a regular file, at most the size
@@ -20672,7 +20838,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20689,7 +20855,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path8.posix.resolve("/", imagePath);
+        const p = path9.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20702,7 +20868,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20712,9 +20878,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path8.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside];
-        if (op.destMaybeDir) return [inside, op.dest];
+        const inside2 = path9.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside2];
+        if (op.destMaybeDir) return [inside2, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -20737,7 +20903,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20753,21 +20919,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path8.posix.resolve("/", src.pattern);
+              const sp = path9.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path8.posix.basename(p);
-                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
-                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
+                const base = path9.posix.basename(p);
+                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
+                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20779,7 +20945,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20826,7 +20992,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path9 from "node:path";
+import path10 from "node:path";
 function evidenceOf(env3, inst) {
   return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
@@ -20940,7 +21106,7 @@ function looksLikeScriptPath(p) {
 }
 function resolveScriptPath(stage, value, env3) {
   if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path9.posix.join(stage.config.workdir, value);
+  const inWorkdir = path10.posix.join(stage.config.workdir, value);
   const origin = env3.fs.lookup(stage, inWorkdir);
   return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
 }
@@ -21054,7 +21220,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    const imagePath = path10.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -21265,7 +21431,7 @@ var init_command_view = __esm({
       script(text, dialect, depth) {
         const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
         if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
           return false;
         }
         this.stmts(result.file.stmts, text, depth);
@@ -21398,6 +21564,126 @@ var init_instructions = __esm({
   }
 });
 
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  let depth = 0;
+  let chain = 0;
+  let inDouble = false;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, at: 0 };
+  const n = source.length;
+  const note = (i) => {
+    if (depth > max.depth || chain > max.chain) {
+      max.depth = Math.max(max.depth, depth);
+      max.chain = Math.max(max.chain, chain);
+      max.at = i;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (inDouble) {
+      if (c === '"') inDouble = false;
+      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+        if (c === "$") i++;
+        depth++;
+        note(i);
+      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = true;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) chain++;
+      else chain = 0;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      depth++;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      depth = Math.max(0, depth - 1);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      if (reserved && OPEN_WORDS.has(word)) {
+        depth++;
+        note(i);
+      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
+  }
+});
+
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -21438,7 +21724,8 @@ async function load() {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
@@ -21468,6 +21755,15 @@ async function load() {
     return result;
   }
   return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -21537,6 +21833,7 @@ var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
 var init_shell = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -21563,6 +21860,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -21672,19 +21976,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs4 of byFile.values()) {
-    for (const p of fs4.problems) {
-      kept.push(problem(fs4.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs6 of byFile.values()) {
+    for (const p of fs6.problems) {
+      kept.push(problem(fs6.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs4.suppressions) {
+    for (const s of fs6.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs4.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs6.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs4.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs6.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -21695,9 +21999,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs4 = byFile.get(p.file);
-    if (!fs4 || !p.own && fs4.kind !== "dockerfile") continue;
-    for (const s of fs4.suppressions) {
+    const fs6 = byFile.get(p.file);
+    if (!fs6 || !p.own && fs6.kind !== "dockerfile") continue;
+    for (const s of fs6.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -21781,6 +22085,7 @@ var init_suppressions = __esm({
     init_shell_walk();
     init_source2();
     init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
     BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
@@ -21796,6 +22101,8 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
+  FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   displayPath: () => displayPath,
   jailOf: () => jailOf,
@@ -21803,16 +22110,16 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path10 from "node:path";
+import path11 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 function displayPath(abs, cwd) {
-  const rel = path10.relative(cwd, abs);
+  const rel = path11.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path10.sep).length > 4;
-  return farOutside ? abs : rel.split(path10.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
+  return farOutside ? abs : rel.split(path11.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -21837,16 +22144,16 @@ async function lintFile(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS))];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
     ];
   }
 }
-async function prepare(file, input2, options, findings, jail) {
+async function prepare(file, input2, options, findings, jail, texts = new FileTexts()) {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -21865,7 +22172,7 @@ async function prepare(file, input2, options, findings, jail) {
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path10.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path10.dirname(input2.path);
+  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -21889,7 +22196,7 @@ async function prepare(file, input2, options, findings, jail) {
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path10.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -21899,6 +22206,11 @@ async function prepare(file, input2, options, findings, jail) {
       }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path11.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     }
   };
@@ -21914,8 +22226,8 @@ async function prepare(file, input2, options, findings, jail) {
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function readInput(input2, options, jail) {
-  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
+  const shown2 = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
+  const inputError = (message) => [spanFinding("input-error", "error", shown2, WHOLE_FILE, message)];
   const notes = [];
   let text = input2.text;
   if (text === void 0) {
@@ -21936,30 +22248,37 @@ function readInput(input2, options, jail) {
     if (decoded.badUtf8Line !== null) {
       const line = decoded.badUtf8Line;
       notes.push(
-        spanFinding("input-error", "warning", shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
+        spanFinding("input-error", "warning", shown2, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
       );
     }
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input2.path !== "-") {
+    const real = jail.realpath(input2.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown2, text);
+  }
+  return { file: new SourceFile(shown2, text), notes, texts };
 }
 async function launchOf(input2, options) {
   const jail = jailOf(input2, options);
   const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail) {
+async function lintSource(file, input2, options, jail, texts, deadline) {
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings, jail);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -21967,9 +22286,9 @@ async function lintSource(file, input2, options, jail) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else findings.push(spanFinding("syntax-error", "error", unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
     }
   }
   for (const unit of launch.scripts) {
@@ -21989,18 +22308,26 @@ async function lintSource(file, input2, options, jail) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings) {
-  for (const rule of rules) {
+async function runRules(rules, base, options, findings, texts, deadline) {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      findings.push(
+        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+      );
+      return;
+    }
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
-      report: (r) => findings.push(toFinding(rule, severity, r))
+      report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
       await rule.check(ctx);
@@ -22011,9 +22338,21 @@ async function runRules(rules, base, options, findings) {
     }
   }
 }
+async function runBudgets(view, file, findings) {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
+    );
+  }
+  for (const { view: inst, run: run2 } of await view.allRuns()) {
+    if (run2.syntaxError?.budget) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
+    }
+  }
+}
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path10.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path11.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -22039,7 +22378,7 @@ function ruleOptions(rule, given) {
   if (!given) return defaults;
   return { ...defaults, ...given };
 }
-function toFinding(rule, severity, r) {
+function toFinding(rule, severity, r, texts) {
   const spec = rule.messages[r.messageId];
   if (!spec) throw new Error(`unknown message id ${r.messageId}`);
   const data = r.data;
@@ -22048,8 +22387,19 @@ function toFinding(rule, severity, r) {
   const hint = spec.hint === void 0 ? null : fillMessage(spec.hint, data);
   const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
   finding.messageId = r.messageId;
-  if (r.fix) finding.fix = r.fix;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
   return finding;
+}
+function findingFix(fix, texts) {
+  const edits = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -22060,11 +22410,12 @@ function dedupe2(findings) {
     return true;
   });
 }
-var WHOLE_FILE, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
     init_findings();
+    init_edits();
     init_context_fs();
     init_image_fs();
     init_image();
@@ -22081,7 +22432,21 @@ var init_engine = __esm({
     init_schema();
     init_file_system();
     init_jail();
+    DEFAULT_TIME_BUDGET_MS = 3e4;
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    FileTexts = class {
+      byPath = /* @__PURE__ */ new Map();
+      realOf = /* @__PURE__ */ new Map();
+      add(real, shown2, text) {
+        const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+        this.realOf.set(shown2, real);
+      }
+      /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+      lookup(file) {
+        return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
+      }
+    };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -25363,8 +25728,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path14) {
-      let input2 = path14;
+    function removeDotSegments(path19) {
+      let input2 = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25438,11 +25803,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path14) {
-      if (path14 === "" || path14[0] === "/") {
-        return removeDotSegments(path14);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path14.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -25805,8 +26170,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -29050,7 +29415,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path11 from "node:path";
+import path12 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -29059,49 +29424,49 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path11.resolve(startDir);
-  const shown = (abs) => displayFile(abs, start);
+  const start = path12.resolve(startDir);
+  const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path11.resolve(start, explicit);
-    const own = new Jail(path11.dirname(abs), given?.fs, given?.maxFileBytes);
-    const text = readText(abs, shown(abs), own);
+    const abs = path12.resolve(start, explicit);
+    const own = new Jail(path12.dirname(abs), given?.fs, given?.maxFileBytes);
+    const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path11.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
-    if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
+    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path11.parse(start).root);
+  const jail = given ?? new Jail(path12.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path11.join(dir, name);
+      const abs = path12.join(dir, name);
       if (!present(abs, jail)) continue;
-      const text = readText(abs, shown(abs), jail);
+      const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
-      const parsed = parseConfigText(text.text, shown(abs));
+      const parsed = parseConfigText(text.text, shown2(abs));
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path11.join(dir, "package.json");
+    const pkg = path12.join(dir, "package.json");
     if (present(pkg, jail)) {
-      const text = readText(pkg, shown(pkg), jail);
+      const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
-      const parsed = parsePackageJson(text.text, shown(pkg), false);
+      const parsed = parsePackageJson(text.text, shown2(pkg), false);
       if (parsed && "error" in parsed) return parsed;
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path11.basename(f.abs) + (path11.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
-          file: shown(found[1].abs),
+          file: shown2(found[1].abs),
           key: "",
           message: `several dockerlint configurations in one folder (${names.join(", ")}); keep one`
         }
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path11.dirname(dir);
+    const parent = path12.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -29257,7 +29622,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path11.join(dir, ".git")) !== null;
+    return jail.stat(path12.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -29271,26 +29636,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path11.relative(start, abs);
-  return (rel === "" || path11.isAbsolute(rel) ? abs : rel).split(path11.sep).join("/");
+  const rel = path12.relative(start, abs);
+  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path11.dirname(file) : path11.resolve(cwd);
+  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path11.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path12.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path11.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path12.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path11.relative(dir, path11.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path11.isAbsolute(r)) return null;
-    return r.split(path11.sep).join("/");
+    const r = path12.relative(dir, path12.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
+    return r.split(path12.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -29322,7 +29687,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path11.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
       };
     }
   };
@@ -29350,16 +29715,731 @@ var init_load = __esm({
   }
 });
 
+// src/fix/files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import crypto from "node:crypto";
+import fs2 from "node:fs";
+import path13 from "node:path";
+function inside(root, p) {
+  const rel = path13.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path13.isAbsolute(rel);
+}
+function realPathOf(p) {
+  try {
+    return fs2.realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+function loadFixFile(file, root) {
+  const realRoot = realPathOf(root);
+  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
+  if (!path13.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  const real = realPathOf(file);
+  if (!real) return { ok: false, reason: "the file does not exist" };
+  if (!inside(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  let fd;
+  try {
+    fd = fs2.openSync(real, fs2.constants.O_RDONLY | (fs2.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
+  }
+  try {
+    const st = fs2.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    const bytes = fs2.readFileSync(fd);
+    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
+    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
+    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
+  } finally {
+    fs2.closeSync(fd);
+  }
+}
+function fixFileFromBytes(file, bytes) {
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
+  return { ...file, bom, text };
+}
+function editFile(file, edits) {
+  const eol = newlineOf(file.text);
+  const { text, removeBom } = applyEdits(file.text, edits, eol);
+  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
+}
+function bytesOf(file) {
+  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
+}
+function writeAtomic(realPath, bytes, mode) {
+  const dir = path13.dirname(realPath);
+  const tmp = path13.join(dir, `.${path13.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd = null;
+  try {
+    fd = fs2.openSync(tmp, fs2.constants.O_WRONLY | fs2.constants.O_CREAT | fs2.constants.O_EXCL, 384);
+    fs2.writeFileSync(fd, bytes);
+    fs2.fchmodSync(fd, mode);
+    fs2.fsyncSync(fd);
+    fs2.closeSync(fd);
+    fd = null;
+    fs2.renameSync(tmp, realPath);
+  } catch (e) {
+    if (fd !== null) fs2.closeSync(fd);
+    fs2.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_files = __esm({
+  "src/fix/files.ts"() {
+    "use strict";
+    init_edits();
+  }
+});
+
+// src/fix/run.ts
+import fs3 from "node:fs";
+import path14 from "node:path";
+function selected(f, sel) {
+  if (!f.fix) return false;
+  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
+  return sel.rules === null || sel.rules.has(f.rule);
+}
+async function runFixLoop(options) {
+  const max = options.maxPasses ?? MAX_FIX_PASSES;
+  const originals = /* @__PURE__ */ new Map();
+  const current = /* @__PURE__ */ new Map();
+  const overlay = new Map(options.base ?? []);
+  const applied = [];
+  const refused = /* @__PURE__ */ new Map();
+  const seenStates = /* @__PURE__ */ new Set();
+  let passes = 0;
+  let converged = false;
+  let result = await options.lint(overlay);
+  while (true) {
+    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
+    const usable = [];
+    for (const c of candidates) {
+      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
+      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
+      else usable.push(c);
+    }
+    const choice = chooseFixes(usable);
+    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
+    if (choice.chosen.length === 0) {
+      converged = true;
+      break;
+    }
+    if (passes >= max) break;
+    passes++;
+    const byFile = /* @__PURE__ */ new Map();
+    for (const c of choice.chosen) {
+      for (const e of c.fix.edits) {
+        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
+        const list2 = byFile.get(real) ?? [];
+        list2.push({ ...e, file: real });
+        byFile.set(real, list2);
+      }
+      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
+    }
+    for (const [real, edits] of byFile) {
+      const file = current.get(real);
+      const next = editFile(file, edits);
+      current.set(real, next);
+      overlay.set(real, bytesOf(next));
+    }
+    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
+    if (seenStates.has(state)) {
+      result = await options.lint(overlay);
+      break;
+    }
+    seenStates.add(state);
+    result = await options.lint(overlay);
+  }
+  const changed = [];
+  for (const [real, file] of current) {
+    const before = bytesOf(originals.get(real));
+    const after = bytesOf(file);
+    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+  }
+  changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
+}
+function checkFiles(c, filesRead, rootOf, current, originals, base) {
+  for (const e of c.fix.edits) {
+    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
+    let file = current.get(real);
+    if (!file) {
+      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
+      const held = base?.get(real);
+      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
+      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
+      file = loaded.file;
+      originals.set(real, file);
+      current.set(real, file);
+    }
+    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
+    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
+  }
+  return null;
+}
+function bufferFile(real, bytes, root) {
+  const realRoot = realPathOf(root) ?? root;
+  const rel = path14.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
+}
+function writeChanged(changed) {
+  const out = { written: [], failed: [] };
+  for (const c of changed) {
+    try {
+      const now = fs3.readFileSync(c.path);
+      if (!now.equals(c.before)) {
+        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
+        continue;
+      }
+      writeAtomic(c.path, c.after, c.mode);
+      out.written.push(c.path);
+    } catch (e) {
+      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
+    }
+  }
+  return out;
+}
+var MAX_FIX_PASSES;
+var init_run = __esm({
+  "src/fix/run.ts"() {
+    "use strict";
+    init_edits();
+    init_files();
+    MAX_FIX_PASSES = 10;
+  }
+});
+
+// node_modules/diff/libesm/diff/base.js
+var Diff;
+var init_base = __esm({
+  "node_modules/diff/libesm/diff/base.js"() {
+    Diff = class {
+      diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+          callback = options;
+          options = {};
+        } else if ("callback" in options) {
+          callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+      }
+      diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a2;
+        const done = (value) => {
+          value = this.postProcess(value, options);
+          if (callback) {
+            setTimeout(function() {
+              callback(value);
+            }, 0);
+            return void 0;
+          } else {
+            return value;
+          }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+          maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a2 = options.timeout) !== null && _a2 !== void 0 ? _a2 : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+          for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+            let basePath;
+            const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+            if (removePath) {
+              bestPath[diagonalPath - 1] = void 0;
+            }
+            let canAdd = false;
+            if (addPath) {
+              const addPathNewPos = addPath.oldPos - diagonalPath;
+              canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+            }
+            const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+              bestPath[diagonalPath] = void 0;
+              continue;
+            }
+            if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+              basePath = this.addToPath(addPath, true, false, 0, options);
+            } else {
+              basePath = this.addToPath(removePath, false, true, 1, options);
+            }
+            newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+            if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+              return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+            } else {
+              bestPath[diagonalPath] = basePath;
+              if (basePath.oldPos + 1 >= oldLen) {
+                maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+              }
+              if (newPos + 1 >= newLen) {
+                minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+              }
+            }
+          }
+          editLength++;
+        };
+        if (callback) {
+          (function exec2() {
+            setTimeout(function() {
+              if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                return callback(void 0);
+              }
+              if (!execEditLength()) {
+                exec2();
+              }
+            }, 0);
+          })();
+        } else {
+          while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+            const ret = execEditLength();
+            if (ret) {
+              return ret;
+            }
+          }
+        }
+      }
+      addToPath(path19, added, removed, oldPosInc, options) {
+        const last = path19.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+          return {
+            oldPos: path19.oldPos + oldPosInc,
+            lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+          };
+        } else {
+          return {
+            oldPos: path19.oldPos + oldPosInc,
+            lastComponent: { count: 1, added, removed, previousComponent: last }
+          };
+        }
+      }
+      extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+          newPos++;
+          oldPos++;
+          commonCount++;
+          if (options.oneChangePerToken) {
+            basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+          }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+          basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+      }
+      equals(left2, right2, options) {
+        if (options.comparator) {
+          return options.comparator(left2, right2);
+        } else {
+          return left2 === right2 || !!options.ignoreCase && left2.toLowerCase() === right2.toLowerCase();
+        }
+      }
+      removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+          if (array[i]) {
+            ret.push(array[i]);
+          }
+        }
+        return ret;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      castInput(value, options) {
+        return value;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      tokenize(value, options) {
+        return Array.from(value);
+      }
+      join(chars) {
+        return chars.join("");
+      }
+      postProcess(changeObjects, options) {
+        return changeObjects;
+      }
+      get useLongestToken() {
+        return false;
+      }
+      buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+          components.push(lastComponent);
+          nextComponent = lastComponent.previousComponent;
+          delete lastComponent.previousComponent;
+          lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+          const component = components[componentPos];
+          if (!component.removed) {
+            if (!component.added && this.useLongestToken) {
+              let value = newTokens.slice(newPos, newPos + component.count);
+              value = value.map(function(value2, i) {
+                const oldValue = oldTokens[oldPos + i];
+                return oldValue.length > value2.length ? oldValue : value2;
+              });
+              component.value = this.join(value);
+            } else {
+              component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+            }
+            newPos += component.count;
+            if (!component.added) {
+              oldPos += component.count;
+            }
+          } else {
+            component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+            oldPos += component.count;
+          }
+        }
+        return components;
+      }
+    };
+  }
+});
+
+// node_modules/diff/libesm/diff/line.js
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+var LineDiff, lineDiff;
+var init_line = __esm({
+  "node_modules/diff/libesm/diff/line.js"() {
+    init_base();
+    LineDiff = class extends Diff {
+      constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+      }
+      equals(left2, right2, options) {
+        if (options.ignoreWhitespace) {
+          if (!options.newlineIsToken || !left2.includes("\n")) {
+            left2 = left2.trim();
+          }
+          if (!options.newlineIsToken || !right2.includes("\n")) {
+            right2 = right2.trim();
+          }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+          if (left2.endsWith("\n")) {
+            left2 = left2.slice(0, -1);
+          }
+          if (right2.endsWith("\n")) {
+            right2 = right2.slice(0, -1);
+          }
+        }
+        return super.equals(left2, right2, options);
+      }
+    };
+    lineDiff = new LineDiff();
+  }
+});
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+var init_create = __esm({
+  "node_modules/diff/libesm/patch/create.js"() {
+    init_line();
+  }
+});
+
+// node_modules/diff/libesm/index.js
+var init_libesm = __esm({
+  "node_modules/diff/libesm/index.js"() {
+    init_create();
+  }
+});
+
+// src/fix/diff.ts
+var diff_exports = {};
+__export(diff_exports, {
+  unifiedDiff: () => unifiedDiff
+});
+import path15 from "node:path";
+function shown(p, cwd) {
+  const rel = path15.relative(cwd, p);
+  return (rel.startsWith("..") || path15.isAbsolute(rel) ? p : rel).split(path15.sep).join("/");
+}
+function printable(line) {
+  const cr = line.endsWith("\r");
+  const body2 = cr ? line.slice(0, -1) : line;
+  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+}
+function unifiedDiff(changed, cwd) {
+  let out = "";
+  for (const c of changed) {
+    const name = shown(c.path, cwd);
+    const before = c.before.toString("utf8");
+    const after = c.after.toString("utf8");
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    out += `--- a/${escapeControl(name)}
++++ b/${escapeControl(name)}
+`;
+    for (const h of patch.hunks) {
+      out += `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@
+`;
+      for (const line of h.lines) out += `${printable(line)}
+`;
+    }
+  }
+  return out;
+}
+var init_diff = __esm({
+  "src/fix/diff.ts"() {
+    "use strict";
+    init_libesm();
+    init_escape();
+  }
+});
+
+// src/fix/command.ts
+var command_exports = {};
+__export(command_exports, {
+  runFixCommand: () => runFixCommand
+});
+import path16 from "node:path";
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
+  return [...unique.values()].sort(compareFindings);
+}
+async function runFixCommand(o) {
+  const cache = /* @__PURE__ */ new Map();
+  const rootOf = /* @__PURE__ */ new Map();
+  let lastOverlay = /* @__PURE__ */ new Map();
+  const loop = await runFixLoop({
+    root: (file) => rootOf.get(file) ?? null,
+    unsafe: o.unsafe,
+    rules: o.rules,
+    lint: async (overlay) => {
+      const changed = new Set([...overlay.keys()].filter((p) => !lastOverlay.get(p)?.equals(overlay.get(p))));
+      lastOverlay = new Map(overlay);
+      const filesRead = /* @__PURE__ */ new Set();
+      const findings = [];
+      for (const input2 of o.inputs) {
+        let entry = cache.get(input2);
+        if (!entry || [...entry.filesRead].some((p) => changed.has(p))) {
+          const read = /* @__PURE__ */ new Set();
+          entry = { findings: await o.lint(input2, new OverlayFileSystem(diskFs, overlay), read), filesRead: read };
+          cache.set(input2, entry);
+          const root = realPathOf(input2.root ?? repositoryRoot(input2.path));
+          if (root) {
+            for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
+          }
+        }
+        for (const p of entry.filesRead) filesRead.add(p);
+        findings.push(...entry.findings);
+      }
+      return { findings: uniqueSorted(findings), filesRead };
+    }
+  });
+  let diff = "";
+  let failures = [];
+  if (o.dryRun) diff = (await Promise.resolve().then(() => (init_diff(), diff_exports))).unifiedDiff(loop.changed, o.cwd);
+  else failures = writeChanged(loop.changed).failed;
+  return { loop, findings: loop.findings, summary: summaryLines(loop, o, failures), diff, failures };
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function summaryLines(loop, o, failures) {
+  const lines = [];
+  const shown2 = (p) => {
+    const rel = path16.relative(o.cwd, p);
+    return rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel.split(path16.sep).join("/");
+  };
+  const verb = o.dryRun ? "would fix" : "fixed";
+  const files = loop.changed.length;
+  if (loop.applied.length === 0) lines.push(o.dryRun ? "nothing to fix" : "nothing fixed");
+  else lines.push(`${verb} ${plural(loop.applied.length, "problem")} in ${plural(files, "file")}${loop.passes > 1 ? ` (${loop.passes} passes)` : ""}`);
+  for (const a of loop.applied) lines.push(`  ${a.files.map(shown2).join(", ")}: ${a.rule}: ${a.title}${a.safety === "unsafe" ? " (unsafe)" : ""}`);
+  for (const r of loop.refused) lines.push(`  not fixed: ${r.rule}: ${r.title}: ${r.reason}`);
+  for (const f of failures) lines.push(`  not written: ${shown2(f.path)}: ${f.reason}`);
+  if (!loop.converged) lines.push(`  stopped after ${loop.passes} passes with fixes still to apply; run --fix again`);
+  const left2 = loop.findings.length;
+  const moreUnsafe = o.unsafe ? 0 : loop.findings.filter((f) => f.fix?.safety === "unsafe" && selected(f, { unsafe: true, rules: o.rules })).length;
+  if (left2 > 0) lines.push(`${plural(left2, "problem")} ${o.dryRun ? "would remain" : "remain"}${moreUnsafe > 0 ? ` (${moreUnsafe} fixable with --unsafe-fixes)` : ""}`);
+  return lines;
+}
+var init_command = __esm({
+  "src/fix/command.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_jail();
+    init_files();
+    init_run();
+  }
+});
+
 // action-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs3 from "node:fs";
-import path13 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 
 // src/cli.ts
-import fs2 from "node:fs";
-import path12 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -31169,11 +32249,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path14) => {
+  require: (path19) => {
     if (typeof require2 !== "undefined") {
-      return require2(path14);
-    } else if (path14.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path14, "utf8"));
+      return require2(path19);
+    } else if (path19.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path19, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -31418,7 +32498,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural2 = args.shift();
+    const plural3 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -31426,7 +32506,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural2;
+    let str = quantity === 1 ? singular : plural3;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -31434,7 +32514,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural2
+        other: plural3
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -34950,7 +36030,7 @@ var yargs_default = Yargs;
 // src/compose.ts
 init_file_system();
 init_jail();
-import path5 from "node:path";
+import path6 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -34969,11 +36049,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path5.dirname(path5.resolve(dockerfile)))) {
-    const abs = path5.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path6.dirname(path6.resolve(dockerfile)))) {
+    const abs = path6.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path5.dirname(real); ; dir = path5.dirname(dir)) {
+    for (let dir = path6.dirname(real); ; dir = path6.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -34982,7 +36062,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path5.dirname(dir) === dir) return null;
+      if (dir === root || path6.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -34990,7 +36070,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path5.join(dir, name);
+      const file = path6.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -35047,9 +36127,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path5.resolve(dir, context);
+      const ctx = path6.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path5.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path6.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -35116,7 +36196,7 @@ async function runWorkerQueue(queue, lint, post) {
 var import_ignore = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path7 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -35169,7 +36249,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path6.resolve(cwd, input2);
+    const abs = path7.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -35181,7 +36261,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path6.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path7.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -35194,29 +36274,29 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown = (abs) => path6.join(input2.input, path6.relative(input2.abs, abs)).split(path6.sep).join("/");
+  const shown2 = (abs) => path7.join(input2.input, path7.relative(input2.abs, abs)).split(path7.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
   } catch (e) {
-    problems.push({ path: shown(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
+    problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
   const here = [...scopes];
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path6.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path7.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown(path6.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path7.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
+    const rel = path7.relative(s.dir, abs).split(path7.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path6.join(dir, e.name);
+    const abs = path7.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -35243,8 +36323,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs2.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs2.writeFileSync(p, text),
+  readStdin: async () => fs4.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs4.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -35305,11 +36385,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path12.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path17.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path12.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path17.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -35332,7 +36412,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -35346,8 +36426,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path12.join(io.cwd, ".dockerlint.yaml");
-    if (fs2.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path17.join(io.cwd, ".dockerlint.yaml");
+    if (fs4.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -35355,11 +36435,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path12.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path12.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path17.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path17.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path12.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path17.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -35368,7 +36448,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path12.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path17.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -35380,7 +36460,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path12.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path17.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -35418,7 +36498,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path12.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path17.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -35427,28 +36507,43 @@ async function run(rawArgv, io) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
-  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path12.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path17.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
     maxFileBytes
   };
+  const dryRun = !!args["fix-dry-run"];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args["unsafe-fixes"],
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args["max-warnings"],
+      inputProblems
+    });
+  }
+  if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
+  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path12.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path17.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path12.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path17.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
@@ -35497,9 +36592,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs2.statSync(p).isDirectory() ? p : path12.dirname(p);
+    return fs4.statSync(p).isDirectory() ? p : path17.dirname(p);
   } catch {
-    return path12.dirname(p);
+    return path17.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -35538,9 +36633,10 @@ async function listRules(json) {
 function linter(setup, matchers) {
   const shell = new ShellService();
   const compose = new ComposeIndex();
-  return (input2) => {
+  return (input2, extra = {}) => {
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     return lintFile(input2, {
+      ...extra,
       cwd: setup.cwd,
       shell,
       compose,
@@ -35553,6 +36649,32 @@ function linter(setup, matchers) {
       ...setup.target ? { target: setup.target } : {}
     });
   };
+}
+async function fixCommand(io, inputs, setup, matchers, before, flags) {
+  const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand2({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input2, fsys, filesRead) => lintOne(input2, { fs: fsys, filesRead })
+  });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}
+`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 async function workerLoop(setup) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
@@ -35621,7 +36743,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs3.writeFileSync(p, text),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -35641,7 +36763,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs3.mkdirSync(path13.dirname(path13.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs5.mkdirSync(path18.dirname(path18.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -35649,8 +36771,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path13.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path13.join(cwd, `${key}.annotations`) : null
+    json: path18.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path18.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -35682,7 +36804,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs3.appendFileSync(file, text);
+      fs5.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -35701,11 +36823,11 @@ function countBySeverity(findings) {
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
-function plural(n, one, many = `${one}s`) {
+function plural2(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 function countText(c) {
-  return `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${plural(c.info, "note")}`;
+  return `${plural2(c.error, "error")}, ${plural2(c.warning, "warning")}, ${plural2(c.info, "note")}`;
 }
 function markdownText(text) {
   return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
@@ -35735,7 +36857,7 @@ function jobSummary(s) {
   const files = new Set(findings.map((f) => f.file));
   const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
   out.push(
-    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
     ""
   );
   if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");

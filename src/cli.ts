@@ -14,7 +14,7 @@ import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize } from './config/schem
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
-import { displayPath, lintFile, type LintInput } from './engine.js';
+import { displayPath, lintFile, type LintInput, type LintOptions } from './engine.js';
 import { compareFindings, SEVERITY_RANK, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
 import { ShellService } from './model/shell-service.js';
@@ -173,6 +173,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('max-file-size', { type: 'string', describe: 'do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)' })
     .option('report-unused-suppressions', { type: 'boolean', describe: 'report # dockerlint ignore= comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
+    .option('fix', { type: 'boolean', describe: 'apply the safe fixes in place, then report what is left' })
+    .option('unsafe-fixes', { type: 'boolean', describe: 'with --fix or --fix-dry-run: also apply the fixes that may change behaviour' })
+    .option('fix-dry-run', { alias: 'diff', type: 'boolean', describe: 'print the changes --fix would make as a unified diff; write nothing' })
+    .option('fix-rule', { type: 'string', describe: 'fix only the findings of this rule (repeatable)' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -278,8 +282,6 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
   }
 
-  const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup: WorkerSetup = {
     cwd: io.cwd,
     severities,
@@ -291,6 +293,24 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     configLines,
     maxFileBytes,
   };
+  const dryRun = !!args['fix-dry-run'];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError('--fix and --fix-dry-run work on files, not on standard input');
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args['unsafe-fixes'],
+      rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).map((id) => known(id.trim(), '--fix-rule'))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args['max-warnings'] as number | undefined,
+      inputProblems,
+    });
+  }
+  if (args['unsafe-fixes'] || args['fix-rule'] !== undefined) throw new UsageError('--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run');
+
+  const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
@@ -401,12 +421,13 @@ async function listRules(json: boolean): Promise<string> {
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */
-function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput) => Promise<Finding[]> {
+function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra?: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
   const shell = new ShellService();
   const compose = new ComposeIndex();
-  return (input) => {
+  return (input, extra = {}) => {
     const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
     return lintFile(input, {
+      ...extra,
       cwd: setup.cwd,
       shell,
       compose,
@@ -419,6 +440,48 @@ function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput
       ...(setup.target ? { target: setup.target } : {}),
     });
   };
+}
+
+interface FixFlags {
+  dryRun: boolean;
+  unsafe: boolean;
+  rules: ReadonlySet<string> | null;
+  pairs: { format: string; output: string | null }[];
+  color: boolean;
+  threshold: Threshold;
+  maxWarnings: number | undefined;
+  inputProblems: number;
+}
+
+/**
+ * `--fix` and `--fix-dry-run`: on the main thread (the fixed files live in its memory until they
+ * are written). A dry run prints the diff on stdout and exits 1 when it would change something;
+ * `--fix` writes, prints what is left in the chosen format and exits as a lint would.
+ */
+async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, matchers: ConfigMatchers, before: Finding[], flags: FixFlags): Promise<number> {
+  const { runFixCommand } = await import('./fix/command.js');
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input, fsys, filesRead) => lintOne(input, { fs: fsys, filesRead }),
+  });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}\n`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 
 /** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */

@@ -6,7 +6,8 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
+import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
@@ -53,6 +54,8 @@ export interface LintOptions {
   root?: string;
   /** Where `context` is written (configuration file and key), for the finding that refuses it. */
   contextOrigin?: { file: string | null; key: string; line?: number };
+  /** Receives the real path of every file read (what a fix may edit). */
+  filesRead?: Set<string>;
   /**
    * The time budget of one Dockerfile, in milliseconds (default 30 s): past it, the rules not run
    * yet are skipped and an info finding says so. Checked between rules.
@@ -65,6 +68,7 @@ export const DEFAULT_TIME_BUDGET_MS = 30_000;
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
   path: string;
+  /** The content, when it is not read from the disk: stdin, or an editor's unsaved buffer of `path`. */
   text?: string;
   /** The jail's root for this input (see LintOptions.root). */
   root?: string;
@@ -118,9 +122,9 @@ export async function lintFile(input: LintInput, options: LintOptions): Promise<
   const jail = jailOf(input, options);
   const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options, jail, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS)))];
+    return [...notes, ...(await lintSource(file, input, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS)))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -163,6 +167,7 @@ async function prepare(
   options: LintOptions,
   findings: Finding[],
   jail: Jail,
+  texts: FileTexts = new FileTexts(),
 ): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
@@ -227,6 +232,11 @@ async function prepare(
       }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     },
   };
@@ -246,7 +256,7 @@ async function prepare(
  * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
  * read; or the findings that say why it cannot be.
  */
-function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: SourceFile; notes: Finding[] } | Finding[] {
+function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: SourceFile; notes: Finding[]; texts: FileTexts } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
   const notes: Finding[] = [];
@@ -276,7 +286,33 @@ function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: 
   }
   // BuildKit ignores a byte order mark at the start of a Dockerfile.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input.path !== '-') {
+    const real = jail.realpath(input.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown, text);
+  }
+  return { file: new SourceFile(shown, text), notes, texts };
+}
+
+/**
+ * The texts of the files one lint read (after a byte order mark), by real path and by display
+ * path: a fix may edit only these, and its edits get their lines and columns from them.
+ */
+export class FileTexts {
+  private readonly byPath = new Map<string, SourceFile>();
+  private readonly realOf = new Map<string, string>();
+
+  add(real: string, shown: string, text: string): void {
+    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+    this.realOf.set(shown, real);
+  }
+
+  /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+  lookup(file: string): SourceFile | null {
+    return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? '') ?? null;
+  }
 }
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
@@ -284,20 +320,20 @@ export async function launchOf(input: LintInput, options: LintOptions): Promise<
   const jail = jailOf(input, options);
   const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings, jail);
+  const prepared = await prepare(file, input, options, findings, jail, texts);
   return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, deadline: number): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, texts: FileTexts, deadline: number): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings, jail);
+  const prepared = await prepare(file, input, options, findings, jail, texts);
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
     const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
-    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, deadline);
+    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
     await runBudgets(view, file, findings);
     contextProblems(context, options, findings);
     return finish(findings, file, ast, [], options);
@@ -332,13 +368,13 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     );
   }
 
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, deadline);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts, deadline);
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
 
-async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], deadline: number): Promise<void> {
+async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
   for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === 'off') continue;
@@ -352,7 +388,7 @@ async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'
     const ctx: RuleContext<Messages, unknown> = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
-      report: (r) => findings.push(toFinding(rule, severity, r)),
+      report: (r) => findings.push(toFinding(rule, severity, r, texts)),
     };
     try {
       await rule.check(ctx);
@@ -419,7 +455,7 @@ function ruleOptions(rule: Rule, given: Record<string, unknown> | undefined): un
   return { ...(defaults as Record<string, unknown> | undefined), ...given };
 }
 
-function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+function toFinding(rule: Rule, severity: Severity, r: Report, texts: FileTexts): Finding {
   const spec = rule.messages[r.messageId];
   if (!spec) throw new Error(`unknown message id ${r.messageId}`);
   const data = r.data as Record<string, string | number> | undefined;
@@ -428,8 +464,24 @@ function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
   const hint = spec.hint === undefined ? null : fillMessage(spec.hint, data);
   const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
   finding.messageId = r.messageId;
-  if (r.fix) finding.fix = r.fix;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
   return finding;
+}
+
+/**
+ * A rule's fix with real paths and the span of each edit; null when an edit names a file this
+ * lint did not read (a fix may only touch what the run read) or lies outside its text.
+ */
+function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
+  const edits: FindingEdit[] = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

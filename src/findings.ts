@@ -47,7 +47,17 @@ export interface Finding {
   endColumn: number;
   /** The evidence chain across files, outermost first (ends with the finding's own place). */
   related: Related[];
-  fix?: Fix;
+  /** The fix, when the rule has one (edits in offsets and, for reporters, in lines and columns). */
+  fix?: FindingFix;
+}
+
+/** An edit of a fix, with the span of the replaced text in the file as read. */
+export interface FindingEdit extends Edit {
+  span: Span;
+}
+
+export interface FindingFix extends Fix {
+  edits: FindingEdit[];
 }
 
 export function chainText(f: Finding): string {

@@ -118,6 +118,11 @@ export class ContextFs {
     return null;
   }
 
+  /** The real path of a context file (links followed), or null when it is absent or outside. */
+  realPath(rel: string): string | null {
+    return this.resolveInside(rel);
+  }
+
   /**
    * The bytes of a context file, through the jail's reader (a regular file, at most the size
    * limit); throws FsError.
