@@ -2,7 +2,7 @@
  * Every output format, each formatter loaded only when it is asked for (as Stylelint does), so
  * a run pays for one reporter only.
  */
-import type { Finding } from '../findings.js';
+import { forDisplay, type Finding } from '../findings.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'gitlab', 'compact'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -12,13 +12,19 @@ export interface FormatOptions {
   color: boolean;
   /** dockerlint's version, recorded in SARIF's `tool.driver.version`. */
   version: string;
+  /**
+   * The folder display paths are relative to: findings from the engine are keyed by absolute
+   * path, and every format shows them relative to it (far outside it, absolute).
+   */
+  cwd?: string;
 }
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }
 
-export async function format(name: Format, findings: Finding[], { color, version }: FormatOptions): Promise<string> {
+export async function format(name: Format, keyed: Finding[], { color, version, cwd }: FormatOptions): Promise<string> {
+  const findings = cwd === undefined ? keyed : keyed.map((f) => forDisplay(f, cwd));
   switch (name) {
     case 'stylish':
       return (await import('./stylish.js')).formatStylish(findings, color);
