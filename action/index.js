@@ -128,6 +128,43 @@ var init_findings = __esm({
   }
 });
 
+// src/reporters/source-root.ts
+var source_root_exports = {};
+__export(source_root_exports, {
+  rebaseFindings: () => rebaseFindings,
+  sourceRoot: () => sourceRoot
+});
+import fs from "node:fs";
+import path2 from "node:path";
+function inside(dir, root) {
+  const rel = path2.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function sourceRoot(cwd, env3) {
+  const here = path2.resolve(cwd);
+  for (const name of ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]) {
+    const dir = env3[name];
+    if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
+  }
+  for (let dir = here; ; dir = path2.dirname(dir)) {
+    if (fs.existsSync(path2.join(dir, ".git"))) return dir;
+    if (path2.dirname(dir) === dir) return here;
+  }
+}
+function rebaseFindings(findings, cwd, root) {
+  const rebase = (file) => {
+    if (file === "-") return file;
+    const abs = path2.resolve(cwd, file);
+    return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
+  };
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+}
+var init_source_root = __esm({
+  "src/reporters/source-root.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/chalk/source/vendor/ansi-styles/index.js
 function assembleStyles2() {
   const codes = /* @__PURE__ */ new Map();
@@ -199,24 +236,24 @@ function assembleStyles2() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -247,8 +284,8 @@ var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, m
 var init_ansi_styles = __esm({
   "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
     ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi162 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
     wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
     styles2 = {
       modifier: {
@@ -649,12 +686,34 @@ var init_source = __esm({
 });
 
 // src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function code(ch) {
+  const n = ch.charCodeAt(0);
+  return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
+function escapeControl(text) {
+  return text.replace(UNSAFE, code);
+}
+function escapeControlButWhitespace(text) {
+  return text.replace(UNSAFE_BUT_WHITESPACE, code);
+}
+function escapeJson(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function escapeStrings(value) {
+  if (typeof value === "string") return escapeControl(value);
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+var UNSAFE, UNSAFE_BUT_WHITESPACE, JSON_UNSAFE;
 var init_escape = __esm({
   "src/reporters/escape.ts"() {
     "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    UNSAFE_BUT_WHITESPACE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -700,10 +759,11 @@ var init_stylish = __esm({
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var REPOSITORY_URL, RULE_DOCS_URL;
+var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
   }
@@ -715,7 +775,7 @@ __export(json_exports, {
   formatJson: () => formatJson
 });
 function formatJson(findings) {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
@@ -733,13 +793,14 @@ function formatJson(findings) {
     })),
     null,
     2
-  )}
+  ))}
 `;
 }
 var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
     init_meta();
+    init_escape();
   }
 });
 
@@ -1259,7 +1320,7 @@ var init_commands = __esm({
 });
 
 // src/model/run-facts.ts
-import path2 from "node:path";
+import path3 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -1267,7 +1328,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path2.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -1288,13 +1349,13 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path2.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path2.posix.resolve(workdir, args[1]);
-      const target = path2.posix.resolve(path2.posix.dirname(link), args[0]);
+      const link = path3.posix.resolve(workdir, args[1]);
+      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -1789,13 +1850,13 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code, source, relatedInformation) {
+      function create(range, message, severity, code2, source, relatedInformation) {
         const result = { range, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
-        if (Is.defined(code)) {
-          result.code = code;
+        if (Is.defined(code2)) {
+          result.code = code2;
         }
         if (Is.defined(source)) {
           result.source = source;
@@ -6146,9 +6207,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path21 = this.getPath();
-        if (path21 === null || path21.startsWith("/")) {
-          return path21;
+        const path22 = this.getPath();
+        if (path22 === null || path22.startsWith("/")) {
+          return path22;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6160,7 +6221,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path21 : parent + "/" + path21;
+              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
             }
           }
         }
@@ -7688,6 +7749,17 @@ function splitWords(text, escape5 = "\\") {
   return words;
 }
 function expandWord(word, vars, escape5 = "\\") {
+  try {
+    return expandIn(word, vars, escape5, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: "", known: false, budget: true };
+    throw e;
+  }
+}
+function expandIn(word, vars, escape5, budget, depth) {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
   let known2 = true;
   let quote = null;
@@ -7717,10 +7789,11 @@ function expandWord(word, vars, escape5 = "\\") {
       continue;
     }
     if (c === "$") {
-      const ref = readReference(word, i);
+      const ref = readReference(word, i, budget);
       if (ref) {
-        const r = resolveReference(ref, vars, escape5);
+        const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
         known2 &&= r.known;
         i = ref.end - 1;
         continue;
@@ -7730,12 +7803,13 @@ function expandWord(word, vars, escape5 = "\\") {
   }
   return { value, known: known2 };
 }
-function readReference(word, at) {
+function readReference(word, at, budget) {
   const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
   if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
@@ -7746,7 +7820,8 @@ function readReference(word, at) {
   }
   return null;
 }
-function resolveReference(ref, vars, escape5) {
+function resolveReference(ref, vars, escape5, budget, depth) {
+  const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
   if (v === null) return { value: "", known: false };
@@ -7756,13 +7831,13 @@ function resolveReference(ref, vars, escape5) {
     case null:
       return { value: v ?? "", known: true };
     case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return set ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return nonEmpty ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return set ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     default:
       return { value: v ?? "", known: set };
   }
@@ -7780,21 +7855,51 @@ function parseKeyValues(text, vars, escape5 = "\\") {
     return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    MAX_EXPANSION_LENGTH = 1024 * 1024;
+    MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+    MAX_EXPANSION_DEPTH = 64;
+    OverBudget = class extends Error {
+    };
   }
 });
 
 // src/model/image.ts
-import path3 from "node:path";
+import path4 from "node:path";
+function noteBudget(e) {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+function expandWord2(word, vars, escape5) {
+  const e = expandWord(word, vars, escape5);
+  noteBudget(e);
+  return e;
+}
+function parseKeyValues2(text, vars, escape5) {
+  const kvs = parseKeyValues(text, vars, escape5);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
+}
 function buildImageModel(ast) {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+function buildModel(ast) {
   const preamble = [];
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
   const escape5 = ast.escape;
   let current = null;
   for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
       current = startStage(inst, stages, globalArgs, escape5);
       stages.push(current);
@@ -7803,7 +7908,7 @@ function buildImageModel(ast) {
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
         }
       }
@@ -7816,7 +7921,7 @@ function buildImageModel(ast) {
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
+  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -7860,17 +7965,17 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
   stage.instructions.push(inst);
   const cfg = stage.config;
   const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
+  const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
         else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
         else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
       }
       break;
     case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
@@ -7883,7 +7988,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -7925,7 +8030,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   if (form.kind === "exec") words = form.argv;
   else {
     words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
+      const e = expandWord2(w.text, lookup, escape5);
       return e.known ? e.value : "\0unknown";
     });
   }
@@ -7950,7 +8055,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path3.posix.resolve(cfg.workdir, rawDest);
+  const dest = path4.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -7976,7 +8081,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -7984,6 +8089,7 @@ var init_image = __esm({
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
+    applying = null;
     STANDARD_DIRS = /* @__PURE__ */ new Set([
       "/",
       "/bin",
@@ -8394,7 +8500,7 @@ var init_script = __esm({
             const left2 = this.stmt(cmd.x, st);
             const right2 = this.stmtAll(cmd.y, left2.next);
             const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
           }
           case "IfClause":
             return this.ifClause(cmd, [st]);
@@ -8525,8 +8631,8 @@ var init_script = __esm({
         }
         if (name === "exit") {
           if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
           return { next: [], returned: [] };
         }
         if (name === "return") {
@@ -9193,7 +9299,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path4 from "node:path";
+import path5 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9208,9 +9314,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs6, scriptArg, read) {
-  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs6, imagePath);
+async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs7, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -9250,17 +9356,17 @@ async function analyseNodeEntry(stage, fs6, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs6, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
+        const target = resolveModule(stage, fs7, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs6, imagePath) {
+function resolveModule(stage, fs7, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs6.lookup(stage, c);
+    const origin = fs7.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -9751,12 +9857,16 @@ __export(sarif_exports, {
   FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_CATEGORIES: () => SECURITY_CATEGORIES,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  SRCROOT: () => SRCROOT,
   fileUri: () => fileUri,
   fingerprintBase: () => fingerprintBase,
   formatSarif: () => formatSarif,
   helpUri: () => helpUri
 });
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 function helpUri(id) {
   return ruleDocUrl(id);
 }
@@ -9796,7 +9906,11 @@ Documentation: ${uri}`,
       ].join("\n\n")
     },
     helpUri: uri,
-    defaultConfiguration: { level: LEVEL[rule.severity] }
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ["security", rule.category] : [rule.category],
+      "security-severity": SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1)
+    }
   };
 }
 function wellFormed(text) {
@@ -9817,7 +9931,7 @@ function fileUri(file) {
 function artifactLocation(file) {
   const u = fileUri(file);
   if (!u) return { description: { text: "standard input" } };
-  return u.relative ? { uri: u.uri, uriBaseId: "SRCROOT" } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 function region(f) {
   const startLine = Math.max(1, f.line);
@@ -9837,11 +9951,15 @@ function relatedLocation(r, id) {
     message: { text: r.message }
   };
 }
+function rootUri(root) {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
   return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
 }
-function formatSarif(findings, rules, version) {
+function formatSarif(findings, rules, version, root) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
@@ -9879,26 +9997,37 @@ Fix: ${f.hint}` : f.message },
           }
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
+          [SRCROOT]: root ? { uri: rootUri(root), description: { text: "The repository root: finding paths are relative to it." } } : { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
         },
         columnKind: "utf16CodeUnits",
         results
       }
     ]
   };
-  return `${JSON.stringify(log, null, 2)}
+  return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_escape();
     init_rules();
     init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
+    SRCROOT = "%SRCROOT%";
     LEVEL = { error: "error", warning: "warning", info: "note" };
+    SECURITY_SEVERITY = {
+      privilege: { error: 7.5, warning: 5.5, info: 3 },
+      startup: { error: 5, warning: 4, info: 2 },
+      pid1: { error: 4, warning: 3, info: 1.5 },
+      build: { error: 3, warning: 2, info: 1 },
+      style: { error: 0, warning: 0, info: 0 },
+      input: { error: 0, warning: 0, info: 0 }
+    };
+    SECURITY_CATEGORIES = ["privilege"];
   }
 });
 
@@ -9961,7 +10090,7 @@ __export(checkstyle_exports, {
   formatCheckstyle: () => formatCheckstyle
 });
 function escapeXml(text) {
-  return escapeControl(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
+  return escapeControlButWhitespace(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
 }
 function formatCheckstyle(findings) {
   const files = /* @__PURE__ */ new Map();
@@ -10015,8 +10144,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path21 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path21, f.message]);
+    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path22, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10029,10 +10158,10 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path21, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
-  return `${JSON.stringify(issues, null, 2)}
+  return `${escapeJson(JSON.stringify(issues, null, 2))}
 `;
 }
 var GITLAB_SEVERITY;
@@ -10040,6 +10169,7 @@ var init_gitlab = __esm({
   "src/reporters/gitlab.ts"() {
     "use strict";
     init_findings();
+    init_escape();
     GITLAB_SEVERITY = { error: "major", warning: "minor", info: "info" };
   }
 });
@@ -10053,7 +10183,7 @@ function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
-  return escapeControl(file).replace(/\n/g, "\\x0a");
+  return escapeControl(file);
 }
 function formatCompact(findings) {
   return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
@@ -10070,8 +10200,9 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, keyed, { color, version, cwd }) {
-  const findings = cwd === void 0 ? keyed : keyed.map((f) => forDisplay(f, cwd));
+async function format3(name, all, { color, version, cwd, paths }) {
+  let findings = cwd === void 0 ? all : all.map((f) => forDisplay(f, cwd));
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
       return (await Promise.resolve().then(() => (init_stylish(), stylish_exports))).formatStylish(findings, color);
@@ -10079,7 +10210,7 @@ async function format3(name, keyed, { color, version, cwd }) {
       return (await Promise.resolve().then(() => (init_json(), json_exports))).formatJson(findings);
     case "sarif": {
       const [{ formatSarif: formatSarif2 }, { RULES: RULES2 }] = await Promise.all([Promise.resolve().then(() => (init_sarif(), sarif_exports)), Promise.resolve().then(() => (init_rules(), rules_exports))]);
-      return formatSarif2(findings, RULES2, version);
+      return formatSarif2(findings, RULES2, version, paths?.root);
     }
     case "github":
       return (await Promise.resolve().then(() => (init_github(), github_exports))).formatGithub(findings);
@@ -10095,12 +10226,13 @@ async function format3(name, keyed, { color, version, cwd }) {
     }
   }
 }
-var FORMATS;
+var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
     init_findings();
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
+    ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
 });
 
@@ -10265,8 +10397,8 @@ var init_schema = __esm({
 });
 
 // src/fs/file-system.ts
-import fs from "node:fs";
-import path5 from "node:path";
+import fs2 from "node:fs";
+import path6 from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
@@ -10275,28 +10407,28 @@ var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
     FsError = class _FsError extends Error {
-      constructor(code, message, size) {
+      constructor(code2, message, size) {
         super(message);
-        this.code = code;
+        this.code = code2;
         this.size = size;
       }
       code;
       size;
       static from(e) {
         if (e instanceof _FsError) return e;
-        const code = e?.code ?? "EIO";
-        return new _FsError(code, code);
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
       }
     };
     missing = (e) => {
-      const code = e?.code;
-      return code === "ENOENT" || code === "ENOTDIR";
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
     };
     DiskFileSystem = class {
       stat(p) {
         let st;
         try {
-          st = fs.statSync(p, { throwIfNoEntry: false });
+          st = fs2.statSync(p, { throwIfNoEntry: false });
         } catch (e) {
           if (missing(e)) return null;
           throw FsError.from(e);
@@ -10305,7 +10437,7 @@ var init_file_system = __esm({
       }
       realpath(p) {
         try {
-          return fs.realpathSync.native(p);
+          return fs2.realpathSync.native(p);
         } catch {
           return null;
         }
@@ -10313,7 +10445,7 @@ var init_file_system = __esm({
       readdir(p) {
         let entries;
         try {
-          entries = fs.readdirSync(p, { withFileTypes: true });
+          entries = fs2.readdirSync(p, { withFileTypes: true });
         } catch (e) {
           throw FsError.from(e);
         }
@@ -10327,12 +10459,12 @@ var init_file_system = __esm({
         if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
         let fd;
         try {
-          fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
         } catch (e) {
           throw FsError.from(e);
         }
         try {
-          const st = fs.fstatSync(fd);
+          const st = fs2.fstatSync(fd);
           if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
           if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
           if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
@@ -10340,7 +10472,7 @@ var init_file_system = __esm({
           let total = 0;
           let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
           for (; ; ) {
-            const n = fs.readSync(fd, buf, 0, buf.length, null);
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
             if (n === 0) break;
             chunks.push(buf.subarray(0, n));
             total += n;
@@ -10351,7 +10483,7 @@ var init_file_system = __esm({
         } catch (e) {
           throw FsError.from(e);
         } finally {
-          fs.closeSync(fd);
+          fs2.closeSync(fd);
         }
       }
     };
@@ -10363,35 +10495,35 @@ var init_file_system = __esm({
       base;
       buffers = /* @__PURE__ */ new Map();
       set(p, text) {
-        this.buffers.set(path5.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+        this.buffers.set(path6.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
       }
       delete(p) {
-        this.buffers.delete(path5.resolve(p));
+        this.buffers.delete(path6.resolve(p));
       }
       stat(p) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path6.resolve(p));
         if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
         return this.base.stat(p);
       }
       realpath(p) {
-        const abs = path5.resolve(p);
+        const abs = path6.resolve(p);
         if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path5.dirname(abs));
-          return dir === null ? null : path5.join(dir, path5.basename(abs));
+          const dir = this.base.realpath(path6.dirname(abs));
+          return dir === null ? null : path6.join(dir, path6.basename(abs));
         }
         return this.base.realpath(abs);
       }
       readdir(p) {
-        const abs = path5.resolve(p);
+        const abs = path6.resolve(p);
         const entries = this.base.readdir(abs);
         const names = new Set(entries.map((e) => e.name));
         for (const file of this.buffers.keys()) {
-          if (path5.dirname(file) === abs && !names.has(path5.basename(file))) entries.push({ name: path5.basename(file), kind: "file" });
+          if (path6.dirname(file) === abs && !names.has(path6.basename(file))) entries.push({ name: path6.basename(file), kind: "file" });
         }
         return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path6.resolve(p));
         if (!b) return this.base.readFile(p, maxBytes);
         if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
         return b;
@@ -10402,27 +10534,27 @@ var init_file_system = __esm({
 });
 
 // src/fs/jail.ts
-import path6 from "node:path";
+import path7 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
+  return p === root || p.startsWith(root.endsWith(path7.sep) ? root : root + path7.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path6.resolve(linted);
+  const abs = path7.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path7.dirname(abs);
   } catch {
-    start = path6.dirname(abs);
+    start = path7.dirname(abs);
   }
-  for (let dir = start; ; dir = path6.dirname(dir)) {
+  for (let dir = start; ; dir = path7.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path6.join(dir, ".git"));
+      marker = fsys.stat(path7.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path6.dirname(dir) === dir) return start;
+    if (path7.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10450,11 +10582,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs6 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs6;
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
         this.maxFileBytes = maxFileBytes;
-        const abs = path6.resolve(root);
-        this.root = fs6.realpath(abs) ?? abs;
+        const abs = path7.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -10463,7 +10595,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path7.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10475,15 +10607,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path6.resolve(this.root, p);
+        const abs = path7.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
-          const parent = path6.dirname(existing);
+          if (real !== null) return tail.length ? path7.join(real, ...tail.reverse()) : real;
+          const parent = path7.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path6.basename(existing));
+          tail.push(path7.basename(existing));
           existing = parent;
         }
       }
@@ -10594,17 +10726,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path21);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10615,13 +10747,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10642,17 +10774,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path21);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10663,13 +10795,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10696,23 +10828,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11324,10 +11456,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path21, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path21.length - 1; i >= 0; --i) {
-        const k = path21[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11346,7 +11478,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11376,11 +11508,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11394,8 +11526,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11409,8 +11541,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11428,8 +11560,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11439,8 +11571,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11664,8 +11796,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -11691,8 +11823,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -13955,9 +14087,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14032,14 +14164,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14054,10 +14186,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14068,10 +14200,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14088,13 +14220,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -14191,22 +14323,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -15115,7 +15247,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -15313,9 +15445,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -15637,12 +15769,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -15804,12 +15936,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -16055,9 +16187,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path21) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16066,23 +16198,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path21) => {
-      const parent = visit.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16093,10 +16225,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17398,14 +17530,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs6, sep: [] });
+                map.items.push({ start, key: fs7, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -17533,13 +17665,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs7, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -18185,8 +18317,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path21, { windows } = {}) => {
-      const segs = path21.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -18233,8 +18365,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -18264,38 +18396,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -18304,7 +18436,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -18313,7 +18445,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -18328,7 +18460,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -18341,27 +18473,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -18371,7 +18503,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -18380,7 +18512,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -18388,7 +18520,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -18407,26 +18539,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -18491,7 +18623,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -20208,26 +20340,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path21) => {
-      const end = path21.length - 1;
-      const index = path21.lastIndexOf(
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
         SLASH,
-        path21[end] === SLASH ? end - 1 : end
+        path22[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path21 : path21.slice(index + 1);
+      return index < 0 ? path22 : path22.slice(index + 1);
     };
-    var parentOf = (path21) => {
-      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path21.split(SLASH).filter(Boolean);
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path21.length - 1;
-      const cut = path21.lastIndexOf(
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
         SLASH,
-        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -20377,7 +20509,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path21) {
+      testLiteral(path22) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -20386,7 +20518,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path21)) {
+          if (rule.checkRegex.test(path22)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -20406,15 +20538,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path21, mode) {
+      test(path22, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path21) : path21;
+        const basename4 = shortcut ? basenameOf(path22) : path22;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path21
+            shortcut && rule._basenameOnly ? basename4 : path22
           )) {
             const { negative } = rule;
             const ret = {
@@ -20436,17 +20568,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path21, originalPath, doThrow) => {
-      if (!isString(path21)) {
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path21) {
+      if (!path22) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path21)) {
+      if (checkPath.isNotRelative(path22)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -20455,25 +20587,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path21) => {
-      const first = path21.charCodeAt(0);
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path21.length === 1) {
+      if (path22.length === 1) {
         return true;
       }
-      const second = path21.charCodeAt(1);
+      const second = path22.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -20504,59 +20636,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path21) {
+      _test(originalPath, cache, path22) {
         checkPath(
-          path21,
+          path22,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path21 ? this._t(path21, cache) : {
+        return path22 ? this._t(path22, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path21 = convertPath(target);
-        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path21);
+        const path22 = convertPath(target);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path22);
         }
-        const dir = this._t(path21, this._testCache);
+        const dir = this._t(path22, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path21);
+        const literal = this._rules.testLiteral(path22);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path21, cache) {
-        const cached = cache[path21];
+      _t(path22, cache) {
+        const cached = cache[path22];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path21);
+        const parentPath = parentOf(path22);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
       }
-      ignores(path21) {
-        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
       }
       createFilter() {
-        return (path21) => !this.ignores(path21);
+        return (path22) => !this.ignores(path22);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path21) {
-        return this._test(path21, this._testCache, convertPath(path21));
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path21) => checkPath(convertPath(path21), path21, RETURN_FALSE);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20572,7 +20704,7 @@ var require_ignore = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path8 from "node:path";
+import path9 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -20581,11 +20713,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -20610,7 +20742,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
@@ -20632,7 +20764,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -20659,7 +20791,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -20668,7 +20800,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -20676,7 +20808,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -20788,7 +20920,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20805,7 +20937,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path9.posix.resolve("/", imagePath);
+        const p = path10.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20818,7 +20950,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20828,9 +20960,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside2 = path9.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside2];
-        if (op.destMaybeDir) return [inside2, op.dest];
+        const inside3 = path10.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside3];
+        if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -20853,7 +20985,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20869,21 +21001,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path9.posix.resolve("/", src.pattern);
+              const sp = path10.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path9.posix.basename(p);
-                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
-                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
+                const base = path10.posix.basename(p);
+                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
+                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20895,7 +21027,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20942,7 +21074,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function evidenceOf(env3, inst) {
   return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
@@ -21056,7 +21188,7 @@ function looksLikeScriptPath(p) {
 }
 function resolveScriptPath(stage, value, env3) {
   if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path10.posix.join(stage.config.workdir, value);
+  const inWorkdir = path11.posix.join(stage.config.workdir, value);
   const origin = env3.fs.lookup(stage, inWorkdir);
   return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
 }
@@ -21170,7 +21302,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path10.posix.resolve(stage.config.workdir, p);
+    const imagePath = path11.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -21381,7 +21513,7 @@ var init_command_view = __esm({
       script(text, dialect, depth) {
         const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
         if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
           return false;
         }
         this.stmts(result.file.stmts, text, depth);
@@ -21514,6 +21646,126 @@ var init_instructions = __esm({
   }
 });
 
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  let depth = 0;
+  let chain = 0;
+  let inDouble = false;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, at: 0 };
+  const n = source.length;
+  const note = (i) => {
+    if (depth > max.depth || chain > max.chain) {
+      max.depth = Math.max(max.depth, depth);
+      max.chain = Math.max(max.chain, chain);
+      max.at = i;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (inDouble) {
+      if (c === '"') inDouble = false;
+      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+        if (c === "$") i++;
+        depth++;
+        note(i);
+      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = true;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) chain++;
+      else chain = 0;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      depth++;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      depth = Math.max(0, depth - 1);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      if (reserved && OPEN_WORDS.has(word)) {
+        depth++;
+        note(i);
+      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
+  }
+});
+
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -21554,7 +21806,8 @@ async function load() {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
@@ -21584,6 +21837,15 @@ async function load() {
     return result;
   }
   return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -21653,6 +21915,7 @@ var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
 var init_shell = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -21749,7 +22012,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -21795,19 +22058,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs6 of byFile.values()) {
-    for (const p of fs6.problems) {
-      kept.push(problem(fs6.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs7 of byFile.values()) {
+    for (const p of fs7.problems) {
+      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs6.suppressions) {
+    for (const s of fs7.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs6.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs6.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -21818,9 +22081,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs6 = byFile.get(p.file);
-    if (!fs6 || !p.own && fs6.kind !== "dockerfile") continue;
-    for (const s of fs6.suppressions) {
+    const fs7 = byFile.get(p.file);
+    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
+    for (const s of fs7.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -21920,6 +22183,7 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
   FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   jailOf: () => jailOf,
@@ -21927,7 +22191,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path11 from "node:path";
+import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -21957,7 +22221,7 @@ async function lintFile(input2, options) {
   if (Array.isArray(read)) return read;
   const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail, texts)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS))];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -21983,7 +22247,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
+  const contextDir = options.context ? path12.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path12.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -22007,7 +22271,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path12.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -22020,7 +22284,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path11.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path12.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -22081,14 +22345,15 @@ async function launchOf(input2, options) {
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail, texts) {
+async function lintSource(file, input2, options, jail, texts, deadline) {
   const findings = [];
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -22096,9 +22361,9 @@ async function lintSource(file, input2, options, jail, texts) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else findings.push(spanFinding("syntax-error", "error", unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
     }
   }
   for (const unit of launch.scripts) {
@@ -22118,14 +22383,22 @@ async function lintSource(file, input2, options, jail, texts) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings, texts) {
-  for (const rule of rules) {
+async function runRules(rules, base, options, findings, texts, deadline) {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      findings.push(
+        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+      );
+      return;
+    }
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
@@ -22140,9 +22413,21 @@ async function runRules(rules, base, options, findings, texts) {
     }
   }
 }
+async function runBudgets(view, file, findings) {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
+    );
+  }
+  for (const { view: inst, run: run2 } of await view.allRuns()) {
+    if (run2.syntaxError?.budget) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
+    }
+  }
+}
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path11.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path12.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -22200,7 +22485,7 @@ function dedupe2(findings) {
     return true;
   });
 }
-var WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -22222,6 +22507,7 @@ var init_engine = __esm({
     init_schema();
     init_file_system();
     init_jail();
+    DEFAULT_TIME_BUDGET_MS = 3e4;
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     FileTexts = class {
       byPath = /* @__PURE__ */ new Map();
@@ -22269,9 +22555,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -22298,13 +22584,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -22320,13 +22606,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -22510,7 +22796,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -22523,16 +22809,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -22692,9 +22978,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -22716,7 +23002,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -22764,10 +23050,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -22888,12 +23174,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a2, _b2;
@@ -23010,18 +23296,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -25340,22 +25626,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input2) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input2[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
         break;
       }
       for (i += 1; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input2[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
@@ -25469,8 +25755,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path21) {
-      let input2 = path21;
+    function removeDotSegments(path22) {
+      let input2 = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25544,11 +25830,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path21) {
-      if (path21 === "" || path21[0] === "/") {
-        return removeDotSegments(path21);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path21.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -25628,15 +25914,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25667,15 +25953,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25702,15 +25988,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25755,15 +26041,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25911,8 +26197,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path21 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path21 && path21 !== "/" ? path21 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -28721,8 +29007,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -29156,7 +29442,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path12 from "node:path";
+import path13 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -29165,22 +29451,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path12.resolve(startDir);
+  const start = path13.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path12.resolve(start, explicit);
-    const own = new Jail(path12.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path13.resolve(start, explicit);
+    const own = new Jail(path13.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path13.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path12.parse(start).root);
+  const jail = given ?? new Jail(path13.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path12.join(dir, name);
+      const abs = path13.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -29188,7 +29474,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path12.join(dir, "package.json");
+    const pkg = path13.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -29197,7 +29483,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path13.basename(f.abs) + (path13.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -29207,7 +29493,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path12.dirname(dir);
+    const parent = path13.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -29363,7 +29649,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path12.join(dir, ".git")) !== null;
+    return jail.stat(path13.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -29377,26 +29663,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path12.relative(start, abs);
-  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
+  const rel = path13.relative(start, abs);
+  return (rel === "" || path13.isAbsolute(rel) ? abs : rel).split(path13.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
+  const dir = file ? path13.dirname(file) : path13.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path12.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path13.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path12.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path13.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path12.relative(dir, path12.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
-    return r.split(path12.sep).join("/");
+    const r = path13.relative(dir, path13.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path13.isAbsolute(r)) return null;
+    return r.split(path13.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -29428,7 +29714,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path13.basename(file)}` : ""}`
       };
     }
   };
@@ -29507,15 +29793,15 @@ var init_mermaid = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs2 from "node:fs";
-import path15 from "node:path";
-function inside(root, p) {
-  const rel = path15.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path15.isAbsolute(rel);
+import fs3 from "node:fs";
+import path16 from "node:path";
+function inside2(root, p) {
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs2.realpathSync.native(p);
+    return fs3.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -29523,20 +29809,20 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path15.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
-  if (!inside(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs2.openSync(real, fs2.constants.O_RDONLY | (fs2.constants.O_NOFOLLOW ?? 0));
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs2.fstatSync(fd);
+    const st = fs3.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs2.readFileSync(fd);
+    const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     let text = bytes.toString("utf8");
@@ -29544,7 +29830,7 @@ function loadFixFile(file, root) {
     if (bom) text = text.slice(1);
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs2.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -29562,20 +29848,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path15.dirname(realPath);
-  const tmp = path15.join(dir, `.${path15.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs2.openSync(tmp, fs2.constants.O_WRONLY | fs2.constants.O_CREAT | fs2.constants.O_EXCL, 384);
-    fs2.writeFileSync(fd, bytes);
-    fs2.fchmodSync(fd, mode);
-    fs2.fsyncSync(fd);
-    fs2.closeSync(fd);
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
     fd = null;
-    fs2.renameSync(tmp, realPath);
+    fs3.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs2.closeSync(fd);
-    fs2.rmSync(tmp, { force: true });
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -29587,8 +29873,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs3 from "node:fs";
-import path16 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -29676,15 +29962,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path16.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path16.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs3.readFileSync(c.path);
+      const now = fs4.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -29810,16 +30096,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path21, added, removed, oldPosInc, options) {
-        const last = path21.lastComponent;
+      addToPath(path22, added, removed, oldPosInc, options) {
+        const last = path22.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path21.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path21.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -30103,10 +30389,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path17 from "node:path";
+import path18 from "node:path";
 function shown(p, cwd) {
-  const rel = path17.relative(cwd, p);
-  return (rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel).split(path17.sep).join("/");
+  const rel = path18.relative(cwd, p);
+  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -30145,7 +30431,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path18 from "node:path";
+import path19 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -30188,8 +30474,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path18.relative(o.cwd, p);
-    return rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel.split(path18.sep).join("/");
+    const rel = path19.relative(o.cwd, p);
+    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -30219,12 +30505,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs5 from "node:fs";
-import path20 from "node:path";
+import fs6 from "node:fs";
+import path21 from "node:path";
 
 // src/cli.ts
-import fs4 from "node:fs";
-import path19 from "node:path";
+import fs5 from "node:fs";
+import path20 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -30719,8 +31005,8 @@ function stringWidth2(string, options = {}) {
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -30856,24 +31142,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -30914,7 +31200,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
 var wrapWord = (rows, word, columns) => {
@@ -31028,22 +31314,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -32034,11 +32320,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path21) => {
+  require: (path22) => {
     if (typeof require2 !== "undefined") {
-      return require2(path21);
-    } else if (path21.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path21, "utf8"));
+      return require2(path22);
+    } else if (path22.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path22, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -32444,8 +32730,8 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
@@ -34737,11 +35023,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -35816,13 +36102,13 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path13 from "node:path";
+import path14 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path8 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -35841,11 +36127,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path7.dirname(path7.resolve(dockerfile)))) {
-    const abs = path7.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path8.dirname(path8.resolve(dockerfile)))) {
+    const abs = path8.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path7.dirname(real); ; dir = path7.dirname(dir)) {
+    for (let dir = path8.dirname(real); ; dir = path8.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -35854,7 +36140,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path7.dirname(dir) === dir) return null;
+      if (dir === root || path8.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -35862,7 +36148,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path7.join(dir, name);
+      const file = path8.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -35919,9 +36205,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path7.resolve(dir, context);
+      const ctx = path8.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path7.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path8.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -36016,7 +36302,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path13.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
 }
 function inputLinter(setup, matchers) {
@@ -36067,7 +36353,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path14 from "node:path";
+import path15 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -36120,7 +36406,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path14.resolve(cwd, input2);
+    const abs = path15.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -36132,7 +36418,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path14.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path15.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -36145,7 +36431,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk3(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path14.join(input2.input, path14.relative(input2.abs, abs)).split(path14.sep).join("/");
+  const shown2 = (abs) => path15.join(input2.input, path15.relative(input2.abs, abs)).split(path15.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -36157,17 +36443,17 @@ function walk3(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path14.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path15.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path14.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path15.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path14.relative(s.dir, abs).split(path14.sep).join("/");
+    const rel = path15.relative(s.dir, abs).split(path15.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path14.join(dir, e.name);
+    const abs = path15.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk3(abs, here, out, top2, jail, input2, problems);
@@ -36187,13 +36473,14 @@ init_jail();
 init_escape();
 init_reporters();
 init_rules();
-var VERSION = "0.1.0";
+init_meta();
+init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs4.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs4.writeFileSync(p, text),
+  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -36254,11 +36541,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path19.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path19.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -36269,8 +36556,8 @@ async function explain(argv, io) {
   }
   const explanation = explainLaunch2(prepared.launch);
   if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
-  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
-` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
+  else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
+` : formatExplanation2(escapeStrings(explanation)));
   return 0;
 }
 async function run(rawArgv, io) {
@@ -36295,8 +36582,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path19.join(io.cwd, ".dockerlint.yaml");
-    if (fs4.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path20.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -36304,11 +36591,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path19.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path19.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path19.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -36317,7 +36604,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path19.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -36329,7 +36616,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path19.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -36367,7 +36654,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path19.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -36381,7 +36668,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path19.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -36405,18 +36692,23 @@ async function run(rawArgv, io) {
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const linter = await createLinter(setup);
-  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path19.relative(io.cwd, i.path)) });
+  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
   progress.done();
   findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION, cwd: io.cwd }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
+}
+async function reportPaths(name, io) {
+  if (!["sarif", "github", "gitlab"].includes(name)) return void 0;
+  const { sourceRoot: sourceRoot2 } = await Promise.resolve().then(() => (init_source_root(), source_root_exports));
+  return { cwd: io.cwd, root: sourceRoot2(io.cwd, io.env) };
 }
 var Progress = class {
   constructor(io, total, enabled) {
@@ -36448,9 +36740,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs4.statSync(p).isDirectory() ? p : path19.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
   } catch {
-    return path19.dirname(p);
+    return path20.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -36505,7 +36797,7 @@ async function fixCommand(io, inputs, setup, before, flags) {
   }
   const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd });
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
@@ -36563,7 +36855,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs5.writeFileSync(p, text),
+  writeFile: (p, text) => fs6.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -36583,7 +36875,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs5.mkdirSync(path20.dirname(path20.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -36591,8 +36883,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path20.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path20.join(cwd, `${key}.annotations`) : null
+    json: path21.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -36603,11 +36895,11 @@ async function runAction(env3 = process.env, io = processIo()) {
     // The action prints the annotations itself (or not, with annotations: off).
     env: { ...io.env, GITHUB_ACTIONS: void 0 }
   };
-  const code = await main(actionArgv(inputs, captured), cliIo);
+  const code2 = await main(actionArgv(inputs, captured), cliIo);
   if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
   for (const line of stderr.split("\n")) {
     const m = /^dockerlint: (.*)$/.exec(line);
-    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+    if (m?.[1]) command2(code2 === 2 ? "error" : "warning", m[1]);
   }
   const json = memory.get(captured.json);
   const findings = json === void 0 ? null : JSON.parse(json);
@@ -36624,7 +36916,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs5.appendFileSync(file, text);
+      fs6.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -36633,10 +36925,10 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
   }
   for (const p of problems) command2("warning", p);
-  return code;
+  return code2;
 }
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -36660,8 +36952,8 @@ async function pid1Diagrams(findings, io) {
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
-    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
 }

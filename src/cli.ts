@@ -16,11 +16,12 @@ import type { LintInput } from './engine.js';
 import { ComposeIndex } from './compose.js';
 import { displayPath, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
-import { escapeControl } from './reporters/escape.js';
+import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './meta.js';
+import { VERSION } from './meta.js';
 export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
@@ -132,8 +133,10 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const explanation = explainLaunch(prepared.launch);
+  // Every field is escaped before it is laid out: the text `\x0a` (or a real newline) in a
+  // Dockerfile stays one field of one line. (Mermaid escapes its labels as entities.)
   if (args.format === 'mermaid') io.stdout((await import('./reporters/mermaid.js')).formatMermaid(explanation));
-  else io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
+  else io.stdout(args.format === 'json' ? `${escapeJson(JSON.stringify(explanation, null, 2))}\n` : formatExplanation(escapeStrings(explanation)));
   return 0;
 }
 
@@ -313,15 +316,22 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
 
   for (const { format: name, output } of pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd });
+    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   // In GitHub Actions, the human output also becomes annotations on the pull request.
   if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
-    io.stdout(await format('github', findings, { color: false, version: VERSION, cwd: io.cwd }));
+    io.stdout(await format('github', findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths('github', io) }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+/** For the formats whose paths are relative to the repository root: where that is. */
+async function reportPaths(name: string, io: CliIo): Promise<{ cwd: string; root: string } | undefined> {
+  if (!['sarif', 'github', 'gitlab'].includes(name)) return undefined;
+  const { sourceRoot } = await import('./reporters/source-root.js');
+  return { cwd: io.cwd, root: sourceRoot(io.cwd, io.env) };
 }
 
 /**
@@ -435,7 +445,7 @@ async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, be
   }
   const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd });
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }

@@ -5,9 +5,10 @@
  */
 import type { Finding } from '../findings.js';
 import { ruleDocUrl } from '../meta.js';
+import { escapeJson } from './escape.js';
 
 export function formatJson(findings: Finding[]): string {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
@@ -25,5 +26,5 @@ export function formatJson(findings: Finding[]): string {
     })),
     null,
     2,
-  )}\n`;
+  ))}\n`;
 }
