@@ -78,5 +78,7 @@ describe('metadata', () => {
     const ids = new Set(RULES.map((r) => r.id));
     for (const table of [hadolint, buildkit]) for (const list of Object.values(table)) for (const id of list) expect(ids.has(id)).toBe(true);
     for (const r of RULES) for (const p of peersOf(r, 'hadolint')) if (p.suppresses !== false) expect(hadolint[p.code]).toContain(r.id);
+    // su-sudo names DL3004 as a partial peer that does not silence it.
+    expect(RULES.find((r) => r.id === 'su-sudo')?.peers.hadolint).toContainEqual(expect.objectContaining({ code: 'DL3004', suppresses: false }));
   });
 });
