@@ -1,5 +1,7 @@
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { crlfFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'entrypoint-crlf',
@@ -32,6 +34,7 @@ export default defineRule({
         data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, '').replace(/\r$/, '') },
         chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
         label: 'line 1',
+        ...fixOf(crlfFix(unit)),
       });
     }
   },

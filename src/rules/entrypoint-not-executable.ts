@@ -1,6 +1,8 @@
 import { addsExecute, chmodCovers } from '../model/run-facts.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { chmodFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'entrypoint-not-executable',
@@ -30,6 +32,7 @@ export default defineRule({
   },
   async check(ctx) {
     const launch = ctx.launch;
+    const stage = ctx.stage;
     if (!launch) return;
     for (const step of launch.steps) {
       if (step.kind !== 'script' || step.direct !== true) continue;
@@ -53,8 +56,9 @@ export default defineRule({
         chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
         label: origin.op.instruction.keyword,
       };
-      if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label } });
-      else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
+      const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
+      if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label }, ...fix });
+      else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
     }
   },
 });

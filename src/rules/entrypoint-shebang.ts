@@ -3,6 +3,8 @@ import { basename } from '../model/commands.js';
 import { rootStage } from '../model/image.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
 
@@ -54,6 +56,7 @@ export default defineRule({
           data: { script, command: step.at.label },
           chain,
           label: 'line 1',
+          ...fixOf(bomFix(unit)),
         });
         continue;
       }
@@ -64,6 +67,7 @@ export default defineRule({
           data: { script, command: step.at.label },
           chain,
           label: 'line 1',
+          ...fixOf(shebangFix(unit)),
         });
         continue;
       }
@@ -80,6 +84,7 @@ export default defineRule({
         data: { script, shebang: first, base: rootStage(stage).base },
         chain,
         label: first,
+        ...fixOf(installBashFix(stage, ctx.env.dockerfile)),
       });
     }
   },

@@ -1,6 +1,8 @@
 import { isErrorExit, type CommandAt } from '../model/script.js';
 import { atCommand, commandText } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'gosu-without-exec',
@@ -43,7 +45,7 @@ export default defineRule({
         const sw = c.info.switcher;
         if (!sw) continue;
         const text = commandText(unit, c);
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text } });
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text }, ...fixOf(execFix(unit, c)) });
       }
     }
   },

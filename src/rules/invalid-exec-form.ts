@@ -1,5 +1,7 @@
 import { commandForm } from '../parsers/dockerfile.js';
 import { defineRule } from './rule.js';
+import { fixOf } from '../fix/builders/report.js';
+import { pseudoJsonFix } from '../fix/builders/pid1.js';
 
 const COMMANDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
 
@@ -43,6 +45,7 @@ export default defineRule({
         messageId: 'invalidJson',
         data: { keyword: inst.keyword, problem: form.invalidJson, fate },
         label: inst.keyword,
+        ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile)),
       });
     }
   },

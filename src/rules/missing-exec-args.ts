@@ -4,6 +4,9 @@ import type { Stmt } from '../parsers/shell-ast.js';
 import { atCommand, atNode, commandText, lastLine, type Located } from '../evidence.js';
 import type { CommandAt } from '../model/script.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
+import type { Fix } from '../findings.js';
+import { argsFix, execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 const messages = {
   starArgs: {
@@ -76,11 +79,11 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
   const reported = new Set<Stmt | 'end'>();
   const cmdLine = unit.startedAt;
   const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg): void => {
+  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg, fix: Fix | null = null): void => {
     if (reported.has(key)) return;
     reported.add(key);
     const place = 'stmt' in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } } as Parameters<Ctx['report']>[0]);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
   };
   const text = (c: CommandAt): string => commandText(unit, c);
 
@@ -98,7 +101,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
       }
       const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
       if (mangled && e.positional === 'script') {
-        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } });
+        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } }, argsFix(unit, last));
       }
       if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
       if (last.info.reexec) forwards = true;
@@ -108,7 +111,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } });
+      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } }, execFix(unit, r));
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
@@ -118,7 +121,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
     const msg: Msg = !last
       ? { messageId: 'endsWithoutCommand', data: { cmdLost: cmdLost ? ', and the CMD it is given is never run' : '' } }
       : { messageId: cmdLost ? 'endsIgnoringCmd' : 'endsNotExeced', data: { command: text(last) } };
-    report(at, endNode ?? 'end', msg);
+    report(at, endNode ?? 'end', msg, last && msg.messageId === 'endsNotExeced' ? execFix(unit, last) : null);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   // No path runs the arguments: report where the paths hand over instead (su/gosu included,

@@ -1,6 +1,8 @@
 import { isErrorExit } from '../model/script.js';
 import type { Step } from '../model/launch.js';
 import { defineRule } from './rule.js';
+import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
@@ -44,14 +46,15 @@ export default defineRule({
       if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
       const shell = step.shellArgv.join(' ');
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
-      const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+      const fix = shellFormFix(step, launch, ctx.env.dockerfile);
+      const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
       if (step.shellForm) {
         const data = {
           keyword: inst.keyword,
           shell,
           text: short(unit.source.text),
           afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
-          execForm: JSON.stringify(naiveSplit(unit.source.text)),
+          execForm: execFormOf(unit) ?? '["prog", "arg"]',
         };
         ctx.report({ ...place, messageId: 'shellForm', data });
       } else {
@@ -64,8 +67,4 @@ export default defineRule({
 function short(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > 50 ? `${one.slice(0, 49)}…` : one;
-}
-
-function naiveSplit(s: string): string[] {
-  return s.replace(/^\s*exec\s+/, '').trim().split(/\s+/).slice(0, 8);
 }

@@ -2,6 +2,8 @@ import { wordText, type CommandInfo } from '../model/commands.js';
 import type { CommandAt } from '../model/script.js';
 import { atCommand } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { gosuFix } from '../fix/builders/pid1.js';
+import { fixOf, shellParse } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'su-sudo',
@@ -29,7 +31,7 @@ export default defineRule({
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
   },
-  check(ctx) {
+  async check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
@@ -52,7 +54,8 @@ export default defineRule({
         const sw = c.info.forking;
         if (!sw) continue;
         const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix } });
+        const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix }, ...fixOf(edit) });
       }
     }
   },
