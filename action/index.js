@@ -229,6 +229,43 @@ var init_file_system = __esm({
   }
 });
 
+// src/reporters/source-root.ts
+var source_root_exports = {};
+__export(source_root_exports, {
+  rebaseFindings: () => rebaseFindings,
+  sourceRoot: () => sourceRoot
+});
+import fs2 from "node:fs";
+import path2 from "node:path";
+function inside(dir, root) {
+  const rel = path2.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function sourceRoot(cwd, env3) {
+  const here = path2.resolve(cwd);
+  for (const name of ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]) {
+    const dir = env3[name];
+    if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
+  }
+  for (let dir = here; ; dir = path2.dirname(dir)) {
+    if (fs2.existsSync(path2.join(dir, ".git"))) return dir;
+    if (path2.dirname(dir) === dir) return here;
+  }
+}
+function rebaseFindings(findings, cwd, root) {
+  const rebase = (file) => {
+    if (file === "-") return file;
+    const abs = path2.resolve(cwd, file);
+    return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
+  };
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+}
+var init_source_root = __esm({
+  "src/reporters/source-root.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/chalk/source/vendor/ansi-styles/index.js
 function assembleStyles2() {
   const codes = /* @__PURE__ */ new Map();
@@ -1032,77 +1069,6 @@ var init_entrypoint_crlf = __esm({
   }
 });
 
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/prefixes.ts
 function basename2(name) {
   const i = name.lastIndexOf("/");
@@ -1448,446 +1414,186 @@ var init_commands = __esm({
   }
 });
 
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
+// src/model/run-facts.ts
+import path3 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
   }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path3.posix.resolve(workdir, args[1]);
+      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
   }
-  return out;
 }
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
   }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
     "use strict";
-    init_shell_walk();
     init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
     };
   }
 });
 
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
     "use strict";
-    init_script();
+    init_run_facts();
     init_evidence();
     init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
       severity: "error",
-      category: "pid1",
+      category: "startup",
       recommended: true,
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      title: "The entrypoint script is not executable",
       peers: {},
       messages: {
-        noExec: {
-          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
-          hint: "Write `exec {command}`."
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
         }
       },
       docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
       },
-      check(ctx) {
+      async check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
           }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
-          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
         }
       }
     });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+var TABLE, PLAIN_OS, NO_BASH;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
   }
 });
 
@@ -6596,9 +6302,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path19 = this.getPath();
-        if (path19 === null || path19.startsWith("/")) {
-          return path19;
+        const path20 = this.getPath();
+        if (path20 === null || path20.startsWith("/")) {
+          return path20;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6610,7 +6316,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path19 : parent + "/" + path19;
+              return parent.endsWith("/") ? parent + path20 : parent + "/" + path20;
             }
           }
         }
@@ -8111,6 +7817,1246 @@ var init_dockerfile = __esm({
   }
 });
 
+// src/model/expand.ts
+function splitWords(text, escape5 = "\\") {
+  const words = [];
+  let start = -1;
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === escape5 && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === escape5) i++;
+    else if (/\s/.test(c)) {
+      words.push({ text: text.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
+  return words;
+}
+function expandWord(word, vars, escape5 = "\\") {
+  let value = "";
+  let known2 = true;
+  let quote = null;
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i] ?? "";
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else value += c;
+      continue;
+    }
+    if (c === escape5 && i + 1 < word.length) {
+      const next = word[i + 1] ?? "";
+      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
+      else {
+        value += next;
+        i++;
+        continue;
+      }
+      continue;
+    }
+    if (quote === null && (c === '"' || c === "'")) {
+      quote = c;
+      continue;
+    }
+    if (quote === '"' && c === '"') {
+      quote = null;
+      continue;
+    }
+    if (c === "$") {
+      const ref = readReference(word, i);
+      if (ref) {
+        const r = resolveReference(ref, vars, escape5);
+        value += r.value;
+        known2 &&= r.known;
+        i = ref.end - 1;
+        continue;
+      }
+    }
+    value += c;
+  }
+  return { value, known: known2 };
+}
+function readReference(word, at) {
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  if (word[at + 1] !== "{") return null;
+  let depth = 0;
+  for (let j = at + 1; j < word.length; j++) {
+    if (word[j] === "{") depth++;
+    else if (word[j] === "}" && --depth === 0) {
+      const inner = word.slice(at + 2, j);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
+      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
+      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
+    }
+  }
+  return null;
+}
+function resolveReference(ref, vars, escape5) {
+  const v = vars(ref.name);
+  if (ref.op === "?unsupported") return { value: "", known: false };
+  if (v === null) return { value: "", known: false };
+  const set = v !== void 0;
+  const nonEmpty = set && v !== "";
+  switch (ref.op) {
+    case null:
+      return { value: v ?? "", known: true };
+    case ":-":
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+    case "-":
+      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+    case ":+":
+      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+    case "+":
+      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+    default:
+      return { value: v ?? "", known: set };
+  }
+}
+function parseKeyValues(text, vars, escape5 = "\\") {
+  const words = splitWords(text, escape5);
+  const first = words[0];
+  if (first && !first.text.includes("=")) {
+    const rest = text.slice(first.end).trim();
+    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.text, value: null };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
+  });
+}
+var init_expand = __esm({
+  "src/model/expand.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/image.ts
+import path4 from "node:path";
+function buildImageModel(ast) {
+  const preamble = [];
+  const stages = [];
+  const globalArgs = /* @__PURE__ */ new Map();
+  const escape5 = ast.escape;
+  let current = null;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      current = startStage(inst, stages, globalArgs, escape5);
+      stages.push(current);
+      continue;
+    }
+    if (!current) {
+      preamble.push(inst);
+      if (inst.keyword === "ARG") {
+        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+        }
+      }
+      continue;
+    }
+    applyInstruction(current, inst, stages, globalArgs, escape5);
+  }
+  return { ast, stages, preamble };
+}
+function startStage(from, stages, globalArgs, escape5) {
+  const words = splitWords(from.rest.text, escape5);
+  const imageWord = words[0]?.text ?? "";
+  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
+  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
+  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
+  const baseStage = image.known ? findStage(stages, image.value) : null;
+  const config = baseStage ? {
+    ...baseStage.config,
+    env: new Map(baseStage.config.env),
+    cmdResetBy: null
+  } : {
+    user: null,
+    workdir: "/",
+    env: /* @__PURE__ */ new Map(),
+    shell: { argv: DEFAULT_SHELL, instruction: null },
+    entrypoint: null,
+    cmd: null,
+    cmdResetBy: null
+  };
+  const vars = new Map(config.env);
+  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  return {
+    index: stages.length,
+    name,
+    from,
+    base: image.value,
+    baseKnown: image.known,
+    baseStage,
+    instructions: [],
+    config,
+    copies: [],
+    dirs: new Set(baseStage ? baseStage.dirs : []),
+    vars
+  };
+}
+function findStage(stages, ref) {
+  const lower = ref.toLowerCase();
+  const byName = stages.find((s) => s.name === lower);
+  if (byName) return byName;
+  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
+  return null;
+}
+function applyInstruction(stage, inst, stages, globalArgs, escape5) {
+  stage.instructions.push(inst);
+  const cfg = stage.config;
+  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
+  const expand = (word) => expandWord(word, lookup, escape5);
+  switch (inst.keyword) {
+    case "ARG":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
+        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
+        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
+      }
+      break;
+    case "ENV":
+      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
+        cfg.env.set(kv.key, v);
+        stage.vars.set(kv.key, v);
+      }
+      break;
+    case "USER": {
+      const e = expand(inst.rest.text.trim());
+      cfg.user = { instruction: inst, value: e.value, known: e.known };
+      break;
+    }
+    case "WORKDIR": {
+      const e = expand(inst.rest.text.trim());
+      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+      stage.dirs.add(cfg.workdir);
+      break;
+    }
+    case "SHELL": {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
+      break;
+    }
+    case "ENTRYPOINT":
+      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
+      if (cfg.cmd && cfg.cmd.stage !== stage) {
+        cfg.cmdResetBy = inst;
+        cfg.cmd = null;
+      }
+      break;
+    case "CMD":
+      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
+      break;
+    case "COPY":
+    case "ADD": {
+      const op = copyOp(stage, inst, stages, lookup, escape5);
+      if (op) {
+        stage.copies.push(op);
+        if (op.destIsDir) stage.dirs.add(op.dest);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+function flagValue(inst, name) {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? f.value ?? "" : null;
+}
+function copyOp(stage, inst, stages, lookup, escape5) {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") words = form.argv;
+  else {
+    words = splitWords(inst.rest.text, escape5).map((w) => {
+      const e = expandWord(w.text, lookup, escape5);
+      return e.known ? e.value : "\0unknown";
+    });
+  }
+  if (words.length < 2) return null;
+  const rawDest = words[words.length - 1] ?? "";
+  if (rawDest.includes("\0")) return null;
+  const srcWords = words.slice(0, -1);
+  const from = flagValue(inst, "from");
+  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
+  const sources = [];
+  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
+  for (const w of srcWords) {
+    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
+    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
+    if (heredoc) sources.push({ kind: "heredoc", heredoc });
+    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
+    else if (from !== null) {
+      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
+      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
+    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
+      sources.push({ kind: "remote", ref: w, why: "a URL" });
+    } else sources.push({ kind: "context", pattern: w });
+  }
+  const cfg = stage.config;
+  const dest = path4.posix.resolve(cfg.workdir, rawDest);
+  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
+  const multi = srcWords.length > 1;
+  return {
+    instruction: inst,
+    dest,
+    destIsDir: trailing || multi || stage.dirs.has(dest),
+    destMaybeDir: STANDARD_DIRS.has(dest),
+    sources,
+    chmod: flagValue(inst, "chmod"),
+    chown: flagValue(inst, "chown")
+  };
+}
+function targetStage(model, target) {
+  if (target) return findStage(model.stages, target);
+  return model.stages[model.stages.length - 1] ?? null;
+}
+function stagePath(stage) {
+  const p = stage.config.env.get("PATH");
+  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+}
+function rootStage(stage) {
+  let s = stage;
+  while (s.baseStage) s = s.baseStage;
+  return s;
+}
+var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var init_image = __esm({
+  "src/model/image.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_expand();
+    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    DEFAULT_SHELL = ["/bin/sh", "-c"];
+    STANDARD_DIRS = /* @__PURE__ */ new Set([
+      "/",
+      "/bin",
+      "/sbin",
+      "/usr/bin",
+      "/usr/sbin",
+      "/usr/local/bin",
+      "/usr/local/sbin",
+      "/usr/local",
+      "/etc",
+      "/opt",
+      "/tmp",
+      "/root",
+      "/home",
+      "/var",
+      "/srv",
+      "/usr",
+      "/usr/share",
+      "/usr/lib"
+    ]);
+  }
+});
+
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve4 = null) {
+  const w = new Walker(file, source, resolve4);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH = 12;
+    Walker = class {
+      constructor(file, source, resolve4) {
+        this.source = source;
+        this.resolve = resolve4;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+      }
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
+        }
+        return { next: current, returned };
+      }
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
+        }
+      }
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
+        }
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
+          }
+        }
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      }
+      /**
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
+       */
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target = wordLiteral(call.args[1]);
+          if (target === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target);
+          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
+      }
+    };
+  }
+});
+
+// src/rules/root-process.ts
+function switchTarget(info) {
+  return info.switcher ?? info.forking;
+}
+function dropsPrivileges(steps) {
+  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
+}
+function stepLabel(s) {
+  switch (s.kind) {
+    case "init":
+      return `${s.at.label} ${s.name}`;
+    case "switch":
+    case "forking-switch":
+      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
+    case "shell":
+      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
+    case "script":
+      return `${s.at.label} ${s.arg.value}`;
+    case "program":
+      return `${s.at.label} ${s.name}`;
+    case "unknown":
+      return s.at.label;
+  }
+}
+function mainLabel(s) {
+  switch (s.kind) {
+    case "program":
+      return `\`${s.name}\``;
+    case "script":
+      return `\`${s.arg.value}\``;
+    case "shell":
+      return "`/bin/sh -c ...`";
+    default:
+      return stepLabel(s);
+  }
+}
+var ROOT_USERS, root_process_default;
+var init_root_process = __esm({
+  "src/rules/root-process.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_rule();
+    ROOT_USERS = /^(root|0)(:.*)?$/;
+    root_process_default = defineRule({
+      id: "root-process",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
+      docs: {
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        if (user && !user.known) return;
+        if (user && !ROOT_USERS.test(user.value)) return;
+        if (isWindowsImage(stage, rootStage(stage))) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        if (launch.steps.length === 0) return;
+        if (launch.steps.some((s) => s.kind === "unknown")) return;
+        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (dropsPrivileges(launch.steps)) return;
+        for (const unit of launch.scripts) {
+          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
+          if (!unit.analysis) return;
+        }
+        const mainStep = launch.steps[launch.steps.length - 1];
+        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const fromStage = rootStage(stage);
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(mainStep);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-needs-root.ts
+var gosu_needs_root_default;
+var init_gosu_needs_root = __esm({
+  "src/rules/gosu-needs-root.ts"() {
+    "use strict";
+    init_base_images();
+    init_image();
+    init_script();
+    init_evidence();
+    init_root_process();
+    init_rule();
+    gosu_needs_root_default = defineRule({
+      id: "gosu-needs-root",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
+      docs: {
+        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
+        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
+        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
+        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
+        const effective = user ? user.known ? user.value : null : baseUser;
+        if (effective === null || ROOT_USERS.test(effective)) return;
+        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
+        for (const unit of launch.scripts) {
+          for (const e of unit.analysis?.endings ?? []) {
+            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
+            const sw = e.last?.info.switcher;
+            if (!sw || !e.last) continue;
+            ctx.report({
+              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
+              messageId: "notRoot",
+              data: { tool: sw.tool, where, user: sw.user ?? "app" }
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-setuid.ts
+var TOOLS, gosu_setuid_default;
+var init_gosu_setuid = __esm({
+  "src/rules/gosu-setuid.ts"() {
+    "use strict";
+    init_commands();
+    init_run_facts();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    gosu_setuid_default = defineRule({
+      id: "gosu-setuid",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
+      docs: {
+        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
+        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
+      },
+      async check(ctx) {
+        if (!ctx.stage) return;
+        const facts = await ctx.runFacts();
+        for (const c of facts.chmods) {
+          if (!addsSetuid(c.mode)) continue;
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
+          if (!tool) continue;
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
+            label: "RUN chmod"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
 // src/rules/invalid-exec-form.ts
 var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
@@ -8282,488 +9228,380 @@ var init_missing_exec_args = __esm({
   }
 });
 
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-  }
+// src/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  explainLaunch: () => explainLaunch,
+  formatExplanation: () => formatExplanation
 });
-
-// src/model/expand.ts
-function splitWords(text, escape5 = "\\") {
-  const words = [];
-  let start = -1;
-  let quote = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] ?? "";
-    if (start < 0) {
-      if (/\s/.test(c)) continue;
-      start = i;
-    }
-    if (quote) {
-      if (c === quote) quote = null;
-      else if (c === escape5 && quote === '"') i++;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === escape5) i++;
-    else if (/\s/.test(c)) {
-      words.push({ text: text.slice(start, i), start, end: i });
-      start = -1;
-    }
-  }
-  if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
-  return words;
-}
-function expandWord(word, vars, escape5 = "\\") {
-  let value = "";
-  let known2 = true;
-  let quote = null;
-  for (let i = 0; i < word.length; i++) {
-    const c = word[i] ?? "";
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else value += c;
-      continue;
-    }
-    if (c === escape5 && i + 1 < word.length) {
-      const next = word[i + 1] ?? "";
-      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
-      else {
-        value += next;
-        i++;
-        continue;
+function explainLaunch(launch) {
+  const stage = launch.stage;
+  const cfgUser = stage.config.user;
+  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
+  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
+  const hops = [];
+  let pid1 = true;
+  const at = (s) => `${s.at.file}:${s.at.span.line}`;
+  for (const step of launch.steps) {
+    switch (step.kind) {
+      case "init":
+        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
+        pid1 = false;
+        break;
+      case "switch":
+        user = step.user ?? user;
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
+        break;
+      case "forking-switch":
+        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
+        user = step.user ?? user;
+        pid1 = false;
+        break;
+      case "shell": {
+        const shell = step.shellArgv.join(" ");
+        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
+        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
+        break;
       }
-      continue;
-    }
-    if (quote === null && (c === '"' || c === "'")) {
-      quote = c;
-      continue;
-    }
-    if (quote === '"' && c === '"') {
-      quote = null;
-      continue;
-    }
-    if (c === "$") {
-      const ref = readReference(word, i);
-      if (ref) {
-        const r = resolveReference(ref, vars, escape5);
-        value += r.value;
-        known2 &&= r.known;
-        i = ref.end - 1;
-        continue;
-      }
-    }
-    value += c;
-  }
-  return { value, known: known2 };
-}
-function readReference(word, at) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
-  if (word[at + 1] !== "{") return null;
-  let depth = 0;
-  for (let j = at + 1; j < word.length; j++) {
-    if (word[j] === "{") depth++;
-    else if (word[j] === "}" && --depth === 0) {
-      const inner = word.slice(at + 2, j);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])(.*))?$/s.exec(inner);
-      if (!m) return { name: inner, op: "?unsupported", operand: "", end: j + 1 };
-      return { name: m[1] ?? "", op: m[2] ?? null, operand: m[3] ?? "", end: j + 1 };
-    }
-  }
-  return null;
-}
-function resolveReference(ref, vars, escape5) {
-  const v = vars(ref.name);
-  if (ref.op === "?unsupported") return { value: "", known: false };
-  if (v === null) return { value: "", known: false };
-  const set = v !== void 0;
-  const nonEmpty = set && v !== "";
-  switch (ref.op) {
-    case null:
-      return { value: v ?? "", known: true };
-    case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
-    case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
-    default:
-      return { value: v ?? "", known: set };
-  }
-}
-function parseKeyValues(text, vars, escape5 = "\\") {
-  const words = splitWords(text, escape5);
-  const first = words[0];
-  if (first && !first.text.includes("=")) {
-    const rest = text.slice(first.end).trim();
-    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
-  }
-  return words.map((w) => {
-    const eq = w.text.indexOf("=");
-    if (eq < 0) return { key: w.text, value: null };
-    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
-  });
-}
-var init_expand = __esm({
-  "src/model/expand.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/image.ts
-import path2 from "node:path";
-function buildImageModel(ast) {
-  const preamble = [];
-  const stages = [];
-  const globalArgs = /* @__PURE__ */ new Map();
-  const escape5 = ast.escape;
-  let current = null;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape5);
-      stages.push(current);
-      continue;
-    }
-    if (!current) {
-      preamble.push(inst);
-      if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
-          globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
+      case "script": {
+        const unit = step.unit;
+        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
+        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
+        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
+        const where = (e) => {
+          const src = e.last?.source;
+          const file = src ? src.path : unit.source.file.displayPath;
+          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
+          return `${file}:${line}`;
+        };
+        if (drop?.last) {
+          user = drop.last.info.switcher?.user ?? user;
+          hops.push({
+            process: commandText(unit, drop.last),
+            user,
+            pid1,
+            at: where(drop),
+            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
+          });
         }
+        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
+        const other = endings.find((e) => e.kind !== "exec");
+        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
+        else if (other) {
+          const sw = other.last?.info.switcher ?? other.last?.info.forking;
+          if (sw?.user) user = sw.user;
+          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
+          pid1 = false;
+        }
+        break;
       }
-      continue;
+      case "program":
+        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
+        break;
+      case "unknown":
+        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
+        break;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape5);
   }
-  return { ast, stages, preamble };
-}
-function startStage(from, stages, globalArgs, escape5) {
-  const words = splitWords(from.rest.text, escape5);
-  const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
-  const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
-  const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
-  const baseStage = image.known ? findStage(stages, image.value) : null;
-  const config = baseStage ? {
-    ...baseStage.config,
-    env: new Map(baseStage.config.env),
-    cmdResetBy: null
-  } : {
-    user: null,
-    workdir: "/",
-    env: /* @__PURE__ */ new Map(),
-    shell: { argv: DEFAULT_SHELL, instruction: null },
-    entrypoint: null,
-    cmd: null,
-    cmdResetBy: null
-  };
-  const vars = new Map(config.env);
-  if (!vars.has("PATH")) vars.set("PATH", DEFAULT_PATH);
+  const argv = launch.pid1.argv.map((a) => a.value);
+  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
   return {
-    index: stages.length,
-    name,
-    from,
-    base: image.value,
-    baseKnown: image.known,
-    baseStage,
-    instructions: [],
-    config,
-    copies: [],
-    dirs: new Set(baseStage ? baseStage.dirs : []),
-    vars
+    dockerfile: launch.steps[0]?.at.file ?? "",
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv,
+    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
+    hops,
+    summary
   };
 }
-function findStage(stages, ref) {
-  const lower = ref.toLowerCase();
-  const byName = stages.find((s) => s.name === lower);
-  if (byName) return byName;
-  if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
-  return null;
+function argsAfter(launch, step) {
+  const argv = launch.pid1.argv;
+  const i = argv.findIndex((a) => a === step.arg);
+  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
 }
-function applyInstruction(stage, inst, stages, globalArgs, escape5) {
-  stage.instructions.push(inst);
-  const cfg = stage.config;
-  const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
-  switch (inst.keyword) {
-    case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
-        else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
-        else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
-      }
-      break;
-    case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
-        const v = kv.value ? kv.value.known ? kv.value.value : null : null;
-        cfg.env.set(kv.key, v);
-        stage.vars.set(kv.key, v);
-      }
-      break;
-    case "USER": {
-      const e = expand(inst.rest.text.trim());
-      cfg.user = { instruction: inst, value: e.value, known: e.known };
-      break;
-    }
-    case "WORKDIR": {
-      const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path2.posix.resolve(cfg.workdir, e.value);
-      stage.dirs.add(cfg.workdir);
-      break;
-    }
-    case "SHELL": {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) cfg.shell = { argv: form.argv, instruction: inst };
-      break;
-    }
-    case "ENTRYPOINT":
-      cfg.entrypoint = { instruction: inst, form: commandForm(inst.rest), stage };
-      if (cfg.cmd && cfg.cmd.stage !== stage) {
-        cfg.cmdResetBy = inst;
-        cfg.cmd = null;
-      }
-      break;
-    case "CMD":
-      cfg.cmd = { instruction: inst, form: commandForm(inst.rest), stage };
-      break;
-    case "COPY":
-    case "ADD": {
-      const op = copyOp(stage, inst, stages, lookup, escape5);
-      if (op) {
-        stage.copies.push(op);
-        if (op.destIsDir) stage.dirs.add(op.dest);
-      }
-      break;
-    }
-    default:
-      break;
-  }
+function oneLine(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }
-function flagValue(inst, name) {
-  const f = inst.flags.find((x) => x.name === name);
-  return f ? f.value ?? "" : null;
+function formatExplanation(e) {
+  const lines = [
+    `${e.dockerfile} (stage ${e.stage})`,
+    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
+    `starts as: ${e.startUser}`,
+    ""
+  ];
+  e.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push("", e.summary, "");
+  return lines.join("\n");
 }
-function copyOp(stage, inst, stages, lookup, escape5) {
-  const form = commandForm(inst.rest);
-  let words;
-  if (form.kind === "exec") words = form.argv;
-  else {
-    words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
-      return e.known ? e.value : "\0unknown";
-    });
-  }
-  if (words.length < 2) return null;
-  const rawDest = words[words.length - 1] ?? "";
-  if (rawDest.includes("\0")) return null;
-  const srcWords = words.slice(0, -1);
-  const from = flagValue(inst, "from");
-  const heredocNames = new Map(inst.heredocs.map((h) => [h.name, h]));
-  const sources = [];
-  const fromStage = from !== null ? findStage(stages.slice(0, stage.index), from) : null;
-  for (const w of srcWords) {
-    const hd = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w);
-    const heredoc = hd ? heredocNames.get(hd[1] ?? "") : void 0;
-    if (heredoc) sources.push({ kind: "heredoc", heredoc });
-    else if (w.includes("\0")) sources.push({ kind: "remote", ref: w, why: "a build argument with no known value" });
-    else if (from !== null) {
-      if (fromStage) sources.push({ kind: "stage", stage: fromStage, pattern: w });
-      else sources.push({ kind: "remote", ref: w, why: `image ${from}` });
-    } else if (inst.keyword === "ADD" && /^(https?:\/\/|git@)/.test(w)) {
-      sources.push({ kind: "remote", ref: w, why: "a URL" });
-    } else sources.push({ kind: "context", pattern: w });
-  }
-  const cfg = stage.config;
-  const dest = path2.posix.resolve(cfg.workdir, rawDest);
-  const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
-  const multi = srcWords.length > 1;
-  return {
-    instruction: inst,
-    dest,
-    destIsDir: trailing || multi || stage.dirs.has(dest),
-    destMaybeDir: STANDARD_DIRS.has(dest),
-    sources,
-    chmod: flagValue(inst, "chmod"),
-    chown: flagValue(inst, "chown")
-  };
-}
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
-  return model.stages[model.stages.length - 1] ?? null;
-}
-function stagePath(stage) {
-  const p = stage.config.env.get("PATH");
-  return (p ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
-}
-function rootStage(stage) {
-  let s = stage;
-  while (s.baseStage) s = s.baseStage;
-  return s;
-}
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
-var init_image = __esm({
-  "src/model/image.ts"() {
+var init_explain = __esm({
+  "src/explain.ts"() {
     "use strict";
-    init_dockerfile();
-    init_expand();
-    DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    DEFAULT_SHELL = ["/bin/sh", "-c"];
-    STANDARD_DIRS = /* @__PURE__ */ new Set([
-      "/",
-      "/bin",
-      "/sbin",
-      "/usr/bin",
-      "/usr/sbin",
-      "/usr/local/bin",
-      "/usr/local/sbin",
-      "/usr/local",
-      "/etc",
-      "/opt",
-      "/tmp",
-      "/root",
-      "/home",
-      "/var",
-      "/srv",
-      "/usr",
-      "/usr/share",
-      "/usr/lib"
-    ]);
-  }
-});
-
-// src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
-}
-function stepLabel(s) {
-  switch (s.kind) {
-    case "init":
-      return `${s.at.label} ${s.name}`;
-    case "switch":
-    case "forking-switch":
-      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
-    case "shell":
-      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
-    case "script":
-      return `${s.at.label} ${s.arg.value}`;
-    case "program":
-      return `${s.at.label} ${s.name}`;
-    case "unknown":
-      return s.at.label;
-  }
-}
-function mainLabel(s) {
-  switch (s.kind) {
-    case "program":
-      return `\`${s.name}\``;
-    case "script":
-      return `\`${s.arg.value}\``;
-    case "shell":
-      return "`/bin/sh -c ...`";
-    default:
-      return stepLabel(s);
-  }
-}
-var ROOT_USERS, root_process_default;
-var init_root_process = __esm({
-  "src/rules/root-process.ts"() {
-    "use strict";
+    init_script();
     init_base_images();
     init_image();
+    init_evidence();
+  }
+});
+
+// src/model/node-entry.ts
+import path5 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs7, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target = resolveModule(stage, fs7, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
+        if (target) queue.push(target);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs7, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs7.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+  }
+});
+
+// src/rules/node-pid1-signals.ts
+var node_pid1_signals_default;
+var init_node_pid1_signals = __esm({
+  "src/rules/node-pid1-signals.ts"() {
+    "use strict";
+    init_explain();
+    init_node_entry();
     init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
-    root_process_default = defineRule({
-      id: "root-process",
-      severity: "error",
-      category: "privilege",
+    node_pid1_signals_default = defineRule({
+      id: "node-pid1-signals",
+      severity: "warning",
+      category: "pid1",
       recommended: true,
-      title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      title: "Node.js is PID 1 and handles no SIGTERM",
+      peers: {},
       messages: {
-        lastUserRoot: {
-          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        },
-        noUser: {
-          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        noHandler: {
+          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
+          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
-        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
+        good: `FROM node:20-slim
+WORKDIR /app
+COPY server.js .
+USER node
+CMD ["node", "server.js"]
+// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
+        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const last = launch.steps[launch.steps.length - 1];
+        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
+        if (launch.steps.some((s) => s.kind === "init")) return;
+        const hops = explainLaunch(launch).hops;
+        if (!hops[hops.length - 1]?.pid1) return;
+        const script = nodeScriptArg(last.args);
+        if (!script) return;
+        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
+        if (!handling || handling.handler || handling.errors.length > 0) return;
+        const others = handling.files.length - 1;
+        ctx.report({
+          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+          messageId: "noHandler",
+          data: {
+            command: `${last.name} ${script}`,
+            entry: handling.entry,
+            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
+          },
+          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
+          label: last.at.label
+        });
+      }
+    });
+  }
+});
+
+// src/rules/npm-start-pid1.ts
+var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var init_npm_start_pid1 = __esm({
+  "src/rules/npm-start-pid1.ts"() {
+    "use strict";
+    init_explain();
+    init_commands();
+    init_rule();
+    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    npm_start_pid1_default = defineRule({
+      id: "npm-start-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "npm, yarn or pnpm is PID 1",
+      peers: {},
+      messages: {
+        managerPid1: {
+          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+        }
+      },
+      docs: {
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
       },
       check(ctx) {
-        const stage = ctx.stage;
         const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
-        if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
-        if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
-        const fromStage = rootStage(stage);
-        const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(mainStep);
-        if (user) {
-          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
-        } else {
-          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
-          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        if (!launch) return;
+        const hops = explainLaunch(launch).hops;
+        for (const step of launch.steps) {
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
+          const verb = step.args.find((a) => !a.startsWith("-"));
+          if (!verb || !RUN_VERBS.has(verb)) continue;
+          const hop = hops.find((h) => h.process.startsWith(step.name));
+          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
+          const cmd = [step.name, ...step.args].join(" ");
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+            messageId: "managerPid1",
+            data: { command: cmd, manager: basename3(step.name) },
+            label: step.at.label
+          });
         }
       }
     });
@@ -8962,802 +9800,25 @@ var init_sudo_in_run = __esm({
   }
 });
 
-// src/model/run-facts.ts
-import path3 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path3.posix.resolve(workdir, args[1]);
-      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
+// src/rules/suppression.ts
+var suppression_default;
+var init_suppression = __esm({
+  "src/rules/suppression.ts"() {
     "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
     init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing2, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename3(missing2);
-  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      peers: {},
-      messages: {
-        missing: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
-          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
-        },
-        dockerignored: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
-          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
-          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
-          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
-          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has no usable shebang",
-      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
-      messages: {
-        bom: {
-          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
-        },
-        noShebang: {
-          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
-          hint: "Add `#!/bin/sh` as the first line."
-        },
-        noBash: {
-          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
-          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const script = unit.imagePath ?? "The script";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "bom",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "noShebang",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
-            chain,
-            label: first
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-needs-root.ts
-var gosu_needs_root_default;
-var init_gosu_needs_root = __esm({
-  "src/rules/gosu-needs-root.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_script();
-    init_evidence();
-    init_root_process();
-    init_rule();
-    gosu_needs_root_default = defineRule({
-      id: "gosu-needs-root",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu runs unconditionally in an image that does not start as root",
-      peers: {},
-      messages: {
-        notRoot: {
-          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
-          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
-        }
-      },
-      docs: {
-        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
-        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
-        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
-        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report({
-              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-              messageId: "notRoot",
-              data: { tool: sw.tool, where, user: sw.user ?? "app" }
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
-var init_gosu_setuid = __esm({
-  "src/rules/gosu-setuid.ts"() {
-    "use strict";
-    init_commands();
-    init_run_facts();
-    init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
-    gosu_setuid_default = defineRule({
-      id: "gosu-setuid",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "gosu or su-exec made setuid",
-      peers: {},
-      messages: {
-        setuid: {
-          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
-          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
-        }
-      },
-      docs: {
-        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
-        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
-      },
-      async check(ctx) {
-        if (!ctx.stage) return;
-        const facts = await ctx.runFacts();
-        for (const c of facts.chmods) {
-          if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
-          if (!tool) continue;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            messageId: "setuid",
-            data: { mode: c.mode, tool },
-            label: "RUN chmod"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  explainLaunch: () => explainLaunch,
-  formatExplanation: () => formatExplanation
-});
-function explainLaunch(launch) {
-  const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
-  const hops = [];
-  let pid1 = true;
-  const at = (s) => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case "init":
-        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
-        pid1 = false;
-        break;
-      case "switch":
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
-        break;
-      case "forking-switch":
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case "shell": {
-        const shell = step.shellArgv.join(" ");
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
-        break;
-      }
-      case "script": {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e) => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
-          });
-        }
-        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== "exec");
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case "program":
-        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
-        break;
-      case "unknown":
-        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? "",
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
-    hops,
-    summary
-  };
-}
-function argsAfter(launch, step) {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === step.arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
-}
-function oneLine(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-function formatExplanation(e) {
-  const lines = [
-    `${e.dockerfile} (stage ${e.stage})`,
-    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
-    `starts as: ${e.startUser}`,
-    ""
-  ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push("", e.summary, "");
-  return lines.join("\n");
-}
-var init_explain = __esm({
-  "src/explain.ts"() {
-    "use strict";
-    init_script();
-    init_base_images();
-    init_image();
-    init_evidence();
-  }
-});
-
-// src/model/node-entry.ts
-import path4 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs6, scriptArg, read) {
-  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs6, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs6, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs6, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs6.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename3(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
-// src/rules/node-pid1-signals.ts
-var node_pid1_signals_default;
-var init_node_pid1_signals = __esm({
-  "src/rules/node-pid1-signals.ts"() {
-    "use strict";
-    init_explain();
-    init_node_entry();
-    init_rule();
-    node_pid1_signals_default = defineRule({
-      id: "node-pid1-signals",
+    suppression_default = defineDiagnostic({
+      id: "suppression",
       severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "Node.js is PID 1 and handles no SIGTERM",
-      peers: {},
-      messages: {
-        noHandler: {
-          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
-          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
-        }
-      },
-      docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
-        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
-        good: `FROM node:20-slim
-WORKDIR /app
-COPY server.js .
-USER node
-CMD ["node", "server.js"]
-// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
-        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        const last = launch.steps[launch.steps.length - 1];
-        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
-        if (launch.steps.some((s) => s.kind === "init")) return;
-        const hops = explainLaunch(launch).hops;
-        if (!hops[hops.length - 1]?.pid1) return;
-        const script = nodeScriptArg(last.args);
-        if (!script) return;
-        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
-        const others = handling.files.length - 1;
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
-          messageId: "noHandler",
-          data: {
-            command: `${last.name} ${script}`,
-            entry: handling.entry,
-            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
-          },
-          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.at.label
-        });
-      }
-    });
-  }
-});
-
-// src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
-var init_npm_start_pid1 = __esm({
-  "src/rules/npm-start-pid1.ts"() {
-    "use strict";
-    init_explain();
-    init_commands();
-    init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
-    npm_start_pid1_default = defineRule({
-      id: "npm-start-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "npm, yarn or pnpm is PID 1",
-      peers: {},
-      messages: {
-        managerPid1: {
-          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
-          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
-        }
-      },
-      docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
-        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const hops = explainLaunch(launch).hops;
-        for (const step of launch.steps) {
-          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
-          const hop = hops.find((h) => h.process.startsWith(step.name));
-          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
-          const cmd = [step.name, ...step.args].join(" ");
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            messageId: "managerPid1",
-            data: { command: cmd, manager: basename3(step.name) },
-            label: step.at.label
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/input-error.ts
-var input_error_default;
-var init_input_error = __esm({
-  "src/rules/input-error.ts"() {
-    "use strict";
-    init_rule();
-    input_error_default = defineDiagnostic({
-      id: "input-error",
-      severity: "error",
       category: "input",
-      title: "The input could not be linted",
+      title: "A suppression comment is wrong or unused",
       peers: {},
       docs: {
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
-        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
-        bad: 'RUN echo "no FROM before me"',
-        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
-        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
-        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
+        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
+        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
+        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
+        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
+        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
       }
     });
   }
@@ -9787,89 +9848,56 @@ var init_syntax_error = __esm({
   }
 });
 
-// src/rules/suppression.ts
-var suppression_default;
-var init_suppression = __esm({
-  "src/rules/suppression.ts"() {
-    "use strict";
-    init_rule();
-    suppression_default = defineDiagnostic({
-      id: "suppression",
-      severity: "warning",
-      category: "input",
-      title: "A suppression comment is wrong or unused",
-      peers: {},
-      docs: {
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
-        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
-        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
-        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
-        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
-        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
-      }
-    });
-  }
-});
-
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
   DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES,
-  peerSuppressions: () => peerSuppressions
+  RULES: () => RULES
 });
-function peerSuppressions(tool, rules = RULES) {
-  const table = {};
-  for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
-  }
-  return table;
-}
 var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
     init_gosu_needs_root();
     init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
+    init_invalid_exec_form();
+    init_missing_exec_args();
     init_node_pid1_signals();
     init_npm_start_pid1();
-    init_input_error();
-    init_syntax_error();
+    init_root_process();
+    init_shell_form_pid1();
+    init_su_sudo();
+    init_sudo_in_run();
     init_suppression();
-    init_rule();
+    init_syntax_error();
     RULES = [
+      cmd_ignored_default,
+      entrypoint_crlf_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
+      invalid_exec_form_default,
+      missing_exec_args_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
       su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default
+      sudo_in_run_default
     ];
-    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -9879,12 +9907,16 @@ __export(sarif_exports, {
   FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_CATEGORIES: () => SECURITY_CATEGORIES,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  SRCROOT: () => SRCROOT,
   fileUri: () => fileUri,
   fingerprintBase: () => fingerprintBase,
   formatSarif: () => formatSarif,
   helpUri: () => helpUri
 });
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 function helpUri(id) {
   return ruleDocUrl(id);
 }
@@ -9924,7 +9956,11 @@ Documentation: ${uri}`,
       ].join("\n\n")
     },
     helpUri: uri,
-    defaultConfiguration: { level: LEVEL[rule.severity] }
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ["security", rule.category] : [rule.category],
+      "security-severity": SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1)
+    }
   };
 }
 function wellFormed(text) {
@@ -9945,7 +9981,7 @@ function fileUri(file) {
 function artifactLocation(file) {
   const u = fileUri(file);
   if (!u) return { description: { text: "standard input" } };
-  return u.relative ? { uri: u.uri, uriBaseId: "SRCROOT" } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 function region(f) {
   const startLine = Math.max(1, f.line);
@@ -9965,11 +10001,15 @@ function relatedLocation(r, id) {
     message: { text: r.message }
   };
 }
+function rootUri(root) {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
   return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
 }
-function formatSarif(findings, rules, version) {
+function formatSarif(findings, rules, version, root) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
@@ -10007,7 +10047,7 @@ Fix: ${f.hint}` : f.message },
           }
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
+          [SRCROOT]: root ? { uri: rootUri(root), description: { text: "The repository root: finding paths are relative to it." } } : { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
         },
         columnKind: "utf16CodeUnits",
         results
@@ -10017,7 +10057,7 @@ Fix: ${f.hint}` : f.message },
   return `${JSON.stringify(log, null, 2)}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -10026,7 +10066,17 @@ var init_sarif = __esm({
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
+    SRCROOT = "%SRCROOT%";
     LEVEL = { error: "error", warning: "warning", info: "note" };
+    SECURITY_SEVERITY = {
+      privilege: { error: 7.5, warning: 5.5, info: 3 },
+      startup: { error: 5, warning: 4, info: 2 },
+      pid1: { error: 4, warning: 3, info: 1.5 },
+      build: { error: 3, warning: 2, info: 1 },
+      style: { error: 0, warning: 0, info: 0 },
+      input: { error: 0, warning: 0, info: 0 }
+    };
+    SECURITY_CATEGORIES = ["privilege"];
   }
 });
 
@@ -10143,8 +10193,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path19 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path19, f.message]);
+    const path20 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path20, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10157,7 +10207,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path19, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path20, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${JSON.stringify(issues, null, 2)}
@@ -10198,7 +10248,9 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, findings, { color, version }) {
+async function format3(name, all, { color, version, paths }) {
+  let findings = all;
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
       return (await Promise.resolve().then(() => (init_stylish(), stylish_exports))).formatStylish(findings, color);
@@ -10206,7 +10258,7 @@ async function format3(name, findings, { color, version }) {
       return (await Promise.resolve().then(() => (init_json(), json_exports))).formatJson(findings);
     case "sarif": {
       const [{ formatSarif: formatSarif2 }, { RULES: RULES2 }] = await Promise.all([Promise.resolve().then(() => (init_sarif(), sarif_exports)), Promise.resolve().then(() => (init_rules(), rules_exports))]);
-      return formatSarif2(findings, RULES2, version);
+      return formatSarif2(findings, RULES2, version, paths?.root);
     }
     case "github":
       return (await Promise.resolve().then(() => (init_github(), github_exports))).formatGithub(findings);
@@ -10222,11 +10274,12 @@ async function format3(name, findings, { color, version }) {
     }
   }
 }
-var FORMATS;
+var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
+    ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
 });
 
@@ -10391,27 +10444,27 @@ var init_schema = __esm({
 });
 
 // src/fs/jail.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
+  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
+  const abs = path6.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
   } catch {
-    start = path5.dirname(abs);
+    start = path6.dirname(abs);
   }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
+  for (let dir = start; ; dir = path6.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path5.join(dir, ".git"));
+      marker = fsys.stat(path6.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
+    if (path6.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10439,11 +10492,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs6 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs6;
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
         this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
-        this.root = fs6.realpath(abs) ?? abs;
+        const abs = path6.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -10452,7 +10505,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10464,15 +10517,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path5.resolve(this.root, p);
+        const abs = path6.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
+          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
+          const parent = path6.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
+          tail.push(path6.basename(existing));
           existing = parent;
         }
       }
@@ -10583,17 +10636,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10604,13 +10657,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10631,17 +10684,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10652,13 +10705,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10685,23 +10738,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11313,10 +11366,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11335,7 +11388,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11365,11 +11418,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11383,8 +11436,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11398,8 +11451,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11417,8 +11470,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11428,8 +11481,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -13944,9 +13997,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14021,14 +14074,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14043,10 +14096,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14057,10 +14110,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14077,13 +14130,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -16044,9 +16097,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path19) => {
+    visit.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16055,23 +16108,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path19) => {
-      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit.parentCollection = (cst, path20) => {
+      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16082,10 +16135,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17387,14 +17440,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs6, sep: [] });
+                map.items.push({ start, key: fs7, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -17522,13 +17575,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs7, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -18338,26 +18391,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path19) => {
-      const end = path19.length - 1;
-      const index = path19.lastIndexOf(
+    var basenameOf = (path20) => {
+      const end = path20.length - 1;
+      const index = path20.lastIndexOf(
         SLASH,
-        path19[end] === SLASH ? end - 1 : end
+        path20[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path19 : path19.slice(index + 1);
+      return index < 0 ? path20 : path20.slice(index + 1);
     };
-    var parentOf = (path19) => {
-      if (path19.charCodeAt(0) === SLASH_CODE || path19.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path19.split(SLASH).filter(Boolean);
+    var parentOf = (path20) => {
+      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path20.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path19.length - 1;
-      const cut = path19.lastIndexOf(
+      const end = path20.length - 1;
+      const cut = path20.lastIndexOf(
         SLASH,
-        path19.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path19.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -18507,7 +18560,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path19) {
+      testLiteral(path20) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -18516,7 +18569,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path19)) {
+          if (rule.checkRegex.test(path20)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -18536,15 +18589,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path19, mode) {
+      test(path20, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path19) : path19;
+        const basename4 = shortcut ? basenameOf(path20) : path20;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path19
+            shortcut && rule._basenameOnly ? basename4 : path20
           )) {
             const { negative } = rule;
             const ret = {
@@ -18566,17 +18619,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path19, originalPath, doThrow) => {
-      if (!isString(path19)) {
+    var checkPath = (path20, originalPath, doThrow) => {
+      if (!isString(path20)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path19) {
+      if (!path20) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path19)) {
+      if (checkPath.isNotRelative(path20)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -18585,25 +18638,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path19) => {
-      const first = path19.charCodeAt(0);
+    var isNotRelative = (path20) => {
+      const first = path20.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path19.length === 1) {
+      if (path20.length === 1) {
         return true;
       }
-      const second = path19.charCodeAt(1);
+      const second = path20.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path19.length === 2 || path19.charCodeAt(2) === SLASH_CODE;
+      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -18634,59 +18687,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path19) {
+      _test(originalPath, cache, path20) {
         checkPath(
-          path19,
+          path20,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path19 ? this._t(path19, cache) : {
+        return path20 ? this._t(path20, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path19 = convertPath(target);
-        if (!path19 || path19.charCodeAt(path19.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path19);
+        const path20 = convertPath(target);
+        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path20);
         }
-        const dir = this._t(path19, this._testCache);
+        const dir = this._t(path20, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path19);
+        const literal = this._rules.testLiteral(path20);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path19, cache) {
-        const cached = cache[path19];
+      _t(path20, cache) {
+        const cached = cache[path20];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path19);
+        const parentPath = parentOf(path20);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path19] = parent && parent.ignored ? parent : this._rules.test(path19, MODE_IGNORE);
+        return cache[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
       }
-      ignores(path19) {
-        return this._test(path19, this._ignoreCache, convertPath(path19)).ignored;
+      ignores(path20) {
+        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
       }
       createFilter() {
-        return (path19) => !this.ignores(path19);
+        return (path20) => !this.ignores(path20);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path19) {
-        return this._test(path19, this._testCache, convertPath(path19));
+      test(path20) {
+        return this._test(path20, this._testCache, convertPath(path20));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path19) => checkPath(convertPath(path19), path19, RETURN_FALSE);
+    var isPathValid = (path20) => checkPath(convertPath(path20), path20, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path19) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path19) || isNotRelative(path19);
+      checkPath.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -19039,8 +19092,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path20, { windows } = {}) => {
+      const segs = path20.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -20561,7 +20614,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import path8 from "node:path";
+import path9 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -20570,11 +20623,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -20599,7 +20652,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -20621,7 +20674,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -20648,7 +20701,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -20657,7 +20710,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -20665,7 +20718,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       stats = /* @__PURE__ */ new Map();
@@ -20777,7 +20830,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path9 from "node:path";
+import path10 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20794,7 +20847,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path9.posix.resolve("/", imagePath);
+        const p = path10.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20807,7 +20860,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20817,9 +20870,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside2 = path9.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside2];
-        if (op.destMaybeDir) return [inside2, op.dest];
+        const inside3 = path10.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside3];
+        if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -20842,7 +20895,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20858,21 +20911,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path9.posix.resolve("/", src.pattern);
+              const sp = path10.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path9.posix.basename(p);
-                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
-                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
+                const base = path10.posix.basename(p);
+                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
+                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20884,7 +20937,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20931,7 +20984,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path10 from "node:path";
+import path11 from "node:path";
 function evidenceOf(env3, inst) {
   return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
@@ -21045,7 +21098,7 @@ function looksLikeScriptPath(p) {
 }
 function resolveScriptPath(stage, value, env3) {
   if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path10.posix.join(stage.config.workdir, value);
+  const inWorkdir = path11.posix.join(stage.config.workdir, value);
   const origin = env3.fs.lookup(stage, inWorkdir);
   return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
 }
@@ -21159,7 +21212,7 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path10.posix.resolve(stage.config.workdir, p);
+    const imagePath = path11.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -21668,6 +21721,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -21777,19 +21837,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs6 of byFile.values()) {
-    for (const p of fs6.problems) {
-      kept.push(problem(fs6.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs7 of byFile.values()) {
+    for (const p of fs7.problems) {
+      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs6.suppressions) {
+    for (const s of fs7.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs6.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs6.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -21800,9 +21860,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs6 = byFile.get(p.file);
-    if (!fs6 || !p.own && fs6.kind !== "dockerfile") continue;
-    for (const s of fs6.suppressions) {
+    const fs7 = byFile.get(p.file);
+    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
+    for (const s of fs7.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -21886,6 +21946,7 @@ var init_suppressions = __esm({
     init_shell_walk();
     init_source2();
     init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
     BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
@@ -21909,16 +21970,16 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path11 from "node:path";
+import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 function displayPath(abs, cwd) {
-  const rel = path11.relative(cwd, abs);
+  const rel = path12.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
-  return farOutside ? abs : rel.split(path11.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path12.sep).length > 4;
+  return farOutside ? abs : rel.split(path12.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -21971,7 +22032,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
+  const contextDir = options.context ? path12.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path12.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -21995,7 +22056,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path12.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -22008,7 +22069,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path11.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path12.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -22130,7 +22191,7 @@ async function runRules(rules, base, options, findings, texts) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path11.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path12.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -25505,8 +25566,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input2 = path19;
+    function removeDotSegments(path20) {
+      let input2 = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25580,11 +25641,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -25947,8 +26008,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -29192,7 +29253,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path12 from "node:path";
+import path13 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -29201,22 +29262,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path12.resolve(startDir);
+  const start = path13.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path12.resolve(start, explicit);
-    const own = new Jail(path12.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path13.resolve(start, explicit);
+    const own = new Jail(path13.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path13.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path12.parse(start).root);
+  const jail = given ?? new Jail(path13.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path12.join(dir, name);
+      const abs = path13.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -29224,7 +29285,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path12.join(dir, "package.json");
+    const pkg = path13.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -29233,7 +29294,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path13.basename(f.abs) + (path13.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -29243,7 +29304,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path12.dirname(dir);
+    const parent = path13.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -29399,7 +29460,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path12.join(dir, ".git")) !== null;
+    return jail.stat(path13.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -29413,26 +29474,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path12.relative(start, abs);
-  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
+  const rel = path13.relative(start, abs);
+  return (rel === "" || path13.isAbsolute(rel) ? abs : rel).split(path13.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
+  const dir = file ? path13.dirname(file) : path13.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path12.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path13.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path12.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path13.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path12.relative(dir, path12.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
-    return r.split(path12.sep).join("/");
+    const r = path13.relative(dir, path13.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path13.isAbsolute(r)) return null;
+    return r.split(path13.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -29464,7 +29525,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path13.basename(file)}` : ""}`
       };
     }
   };
@@ -29495,15 +29556,15 @@ var init_load = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs2 from "node:fs";
-import path13 from "node:path";
-function inside(root, p) {
-  const rel = path13.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path13.isAbsolute(rel);
+import fs3 from "node:fs";
+import path14 from "node:path";
+function inside2(root, p) {
+  const rel = path14.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path14.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs2.realpathSync.native(p);
+    return fs3.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -29511,20 +29572,20 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path13.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path14.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
-  if (!inside(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs2.openSync(real, fs2.constants.O_RDONLY | (fs2.constants.O_NOFOLLOW ?? 0));
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs2.fstatSync(fd);
+    const st = fs3.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs2.readFileSync(fd);
+    const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     let text = bytes.toString("utf8");
@@ -29532,7 +29593,7 @@ function loadFixFile(file, root) {
     if (bom) text = text.slice(1);
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs2.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -29550,20 +29611,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path13.dirname(realPath);
-  const tmp = path13.join(dir, `.${path13.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path14.dirname(realPath);
+  const tmp = path14.join(dir, `.${path14.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs2.openSync(tmp, fs2.constants.O_WRONLY | fs2.constants.O_CREAT | fs2.constants.O_EXCL, 384);
-    fs2.writeFileSync(fd, bytes);
-    fs2.fchmodSync(fd, mode);
-    fs2.fsyncSync(fd);
-    fs2.closeSync(fd);
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
     fd = null;
-    fs2.renameSync(tmp, realPath);
+    fs3.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs2.closeSync(fd);
-    fs2.rmSync(tmp, { force: true });
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -29575,8 +29636,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs3 from "node:fs";
-import path14 from "node:path";
+import fs4 from "node:fs";
+import path15 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -29664,15 +29725,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path14.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path15.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs3.readFileSync(c.path);
+      const now = fs4.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -29798,16 +29859,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path19, added, removed, oldPosInc, options) {
-        const last = path19.lastComponent;
+      addToPath(path20, added, removed, oldPosInc, options) {
+        const last = path20.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path19.oldPos + oldPosInc,
+            oldPos: path20.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path19.oldPos + oldPosInc,
+            oldPos: path20.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -30091,10 +30152,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path15 from "node:path";
+import path16 from "node:path";
 function shown(p, cwd) {
-  const rel = path15.relative(cwd, p);
-  return (rel.startsWith("..") || path15.isAbsolute(rel) ? p : rel).split(path15.sep).join("/");
+  const rel = path16.relative(cwd, p);
+  return (rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel).split(path16.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -30133,7 +30194,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path16 from "node:path";
+import path17 from "node:path";
 function uniqueSorted(findings) {
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   return [...unique.values()].sort(compareFindings);
@@ -30180,8 +30241,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path16.relative(o.cwd, p);
-    return rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel.split(path16.sep).join("/");
+    const rel = path17.relative(o.cwd, p);
+    return rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel.split(path17.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -30211,12 +30272,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs5 from "node:fs";
-import path18 from "node:path";
+import fs6 from "node:fs";
+import path19 from "node:path";
 
 // src/cli.ts
-import fs4 from "node:fs";
-import path17 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -32026,11 +32087,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path19) => {
+  require: (path20) => {
     if (typeof require2 !== "undefined") {
-      return require2(path19);
-    } else if (path19.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path19, "utf8"));
+      return require2(path20);
+    } else if (path20.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path20, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -35807,7 +35868,7 @@ var yargs_default = Yargs;
 // src/compose.ts
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path7 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -35826,11 +35887,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path6.dirname(path6.resolve(dockerfile)))) {
-    const abs = path6.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path7.dirname(path7.resolve(dockerfile)))) {
+    const abs = path7.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path6.dirname(real); ; dir = path6.dirname(dir)) {
+    for (let dir = path7.dirname(real); ; dir = path7.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -35839,7 +35900,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path6.dirname(dir) === dir) return null;
+      if (dir === root || path7.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -35847,7 +35908,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path6.join(dir, name);
+      const file = path7.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -35904,9 +35965,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path6.resolve(dir, context);
+      const ctx = path7.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path6.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path7.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -35973,7 +36034,7 @@ async function runWorkerQueue(queue, lint, post) {
 var import_ignore = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path8 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -36026,7 +36087,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path7.resolve(cwd, input2);
+    const abs = path8.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -36038,7 +36099,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path7.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path8.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -36051,7 +36112,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path7.join(input2.input, path7.relative(input2.abs, abs)).split(path7.sep).join("/");
+  const shown2 = (abs) => path8.join(input2.input, path8.relative(input2.abs, abs)).split(path8.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -36063,17 +36124,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path7.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path8.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path7.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path8.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path7.relative(s.dir, abs).split(path7.sep).join("/");
+    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path7.join(dir, e.name);
+    const abs = path8.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -36100,8 +36161,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs4.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs4.writeFileSync(p, text),
+  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -36162,11 +36223,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path17.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path18.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path17.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path18.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -36203,8 +36264,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path17.join(io.cwd, ".dockerlint.yaml");
-    if (fs4.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path18.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -36212,11 +36273,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path17.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path17.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path18.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path18.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path17.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path18.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -36225,7 +36286,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path17.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path18.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -36237,7 +36298,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path17.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path18.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -36275,7 +36336,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path17.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path18.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -36289,7 +36350,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path17.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path18.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -36316,25 +36377,30 @@ async function run(rawArgv, io) {
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path17.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path18.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path17.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path18.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
+}
+async function reportPaths(name, io) {
+  if (!["sarif", "github", "gitlab"].includes(name)) return void 0;
+  const { sourceRoot: sourceRoot2 } = await Promise.resolve().then(() => (init_source_root(), source_root_exports));
+  return { cwd: io.cwd, root: sourceRoot2(io.cwd, io.env) };
 }
 var Progress = class {
   constructor(io, total, enabled) {
@@ -36369,9 +36435,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs4.statSync(p).isDirectory() ? p : path17.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path18.dirname(p);
   } catch {
-    return path17.dirname(p);
+    return path18.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -36520,7 +36586,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs5.writeFileSync(p, text),
+  writeFile: (p, text) => fs6.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -36540,7 +36606,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs5.mkdirSync(path18.dirname(path18.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path19.dirname(path19.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -36548,8 +36614,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path18.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path18.join(cwd, `${key}.annotations`) : null
+    json: path19.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path19.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -36581,7 +36647,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs5.appendFileSync(file, text);
+      fs6.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

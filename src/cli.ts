@@ -326,15 +326,22 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
 
   for (const { format: name, output } of pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION });
+    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   // In GitHub Actions, the human output also becomes annotations on the pull request.
   if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
-    io.stdout(await format('github', findings, { color: false, version: VERSION }));
+    io.stdout(await format('github', findings, { color: false, version: VERSION, paths: await reportPaths('github', io) }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+/** For the formats whose paths are relative to the repository root: where that is. */
+async function reportPaths(name: string, io: CliIo): Promise<{ cwd: string; root: string } | undefined> {
+  if (!['sarif', 'github', 'gitlab'].includes(name)) return undefined;
+  const { sourceRoot } = await import('./reporters/source-root.js');
+  return { cwd: io.cwd, root: sourceRoot(io.cwd, io.env) };
 }
 
 /**

@@ -68,6 +68,11 @@ export interface RuleDocs {
   howToFix: string;
   /** A sentence for the equivalents section when `peers` is empty (default: it has none). */
   noPeers?: string;
+  /**
+   * The fixture cases the doc page shows (a case folder's name, or a cases.txt title); default:
+   * the smallest bad and good cases. `bad` and `good` above are the short forms (SARIF's help).
+   */
+  example?: { bad?: string; good?: string };
 }
 
 /** A message, with `{name}` placeholders filled from the report's `data`. */
