@@ -9,6 +9,7 @@ export default defineRule({
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script is not executable',
   peers: {},
   messages: {
@@ -29,6 +30,9 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
     good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
     howToFix: 'Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.',
+    autofix: [
+      { safety: 'unsafe', what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: '`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image' },
+    ],
   },
   async check(ctx) {
     const launch = ctx.launch;

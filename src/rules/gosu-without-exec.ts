@@ -9,6 +9,7 @@ export default defineRule({
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'gosu (or su-exec, setpriv, ...) hands over without exec',
   peers: {},
   messages: {
@@ -25,6 +26,9 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
     good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
     howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+    autofix: [
+      { safety: 'unsafe', what: '`exec` in front of the hand-over (`exec gosu redis "$@"`), when nothing runs after it, or when it re-runs the script (`gosu redis "$0" "$@"`, whose second run does the rest)', why: 'The shell no longer runs anything after the hand-over' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;

@@ -10,6 +10,7 @@ export default defineRule({
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'An exec-form array that is not valid JSON runs as shell form',
   peers: {
     hadolint: [{ code: 'DL3025', note: 'any CMD/ENTRYPOINT that is not a JSON array' }],
@@ -29,6 +30,9 @@ export default defineRule({
     bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
     good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
     howToFix: 'Write a JSON array: double quotes around every element, commas between them, none after the last.',
+    autofix: [
+      { safety: 'safe', what: 'Rewrites the pseudo-JSON as a JSON array of the same strings (single and typographic quotes, missing and trailing commas); nothing is guessed: an element that is not a string, or a backslash inside single quotes, gets no fix', why: 'Docker then runs the program the author wrote, instead of a shell that fails on the text' },
+    ],
   },
   check(ctx) {
     const file = ctx.env.dockerfile.displayPath;

@@ -49,6 +49,7 @@ export default defineRule({
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script does not end with exec "$@"',
   peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
   messages,
@@ -60,6 +61,10 @@ export default defineRule({
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
     good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
     howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+    autofix: [
+      { safety: 'safe', what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: 'The arguments reach the program as they were given, one word each' },
+      { safety: 'unsafe', what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: 'The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;

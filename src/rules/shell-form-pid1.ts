@@ -9,6 +9,7 @@ export default defineRule({
   severity: 'warning',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'A shell, not the application, is PID 1',
   peers: { hadolint: ['DL3025'], buildkit: ['JSONArgsRecommended'] },
   messages: {
@@ -29,6 +30,11 @@ export default defineRule({
     bad: 'FROM python:3.12-slim\nCMD python app.py',
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
     howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
+    autofix: [
+      { safety: 'safe', what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: 'The shell would only have run that one program with those words, so the program is the same; it now gets the signals' },
+      { safety: 'unsafe', what: 'The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)', why: 'The container may run something else: review the arguments' },
+      { safety: 'unsafe', what: 'A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin', why: 'The shell no longer runs anything after that command, and the string keeps its shell' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;

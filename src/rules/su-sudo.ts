@@ -10,6 +10,7 @@ export default defineRule({
   severity: 'error',
   category: 'privilege',
   recommended: true,
+  fixable: true,
   title: 'su, sudo or runuser starts the main process',
   peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
   messages: {
@@ -30,6 +31,9 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+    autofix: [
+      { safety: 'unsafe', what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: 'gosu must be in the image, and sudo\'s environment reset and su\'s login session are gone' },
+    ],
   },
   async check(ctx) {
     const launch = ctx.launch;

@@ -59,7 +59,7 @@ describe('fixes in the output formats', () => {
         description: { text: 'Use exec form: CMD ["python", "app.py"] (unsafe)' },
         artifactChanges: [
           {
-            artifactLocation: { uri: 'app/Dockerfile', uriBaseId: 'SRCROOT' },
+            artifactLocation: { uri: 'app/Dockerfile', uriBaseId: '%SRCROOT%' },
             replacements: [{ deletedRegion: { startLine: 5, startColumn: 5, endLine: 5, endColumn: 18 }, insertedContent: { text: '["python", "app.py"]' } }],
           },
         ],

@@ -50,7 +50,8 @@ describe.each(projects)('--fix --unsafe-fixes on a copy of %s', (project) => {
   let dir: string;
   beforeAll(() => {
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-scenario-')));
-    fs.cpSync(path.join(ROOT, project), dir, { recursive: true });
+    // The project without its expectations (fixed/ holds Dockerfiles of its own).
+    fs.cpSync(path.join(ROOT, project), dir, { recursive: true, filter: (src) => !/(^|\/)(fixed|expected\.txt)$/.test(path.relative(path.join(ROOT, project), src)) });
     // A repository of its own: the fixes stay inside the copy.
     fs.mkdirSync(path.join(dir, '.git'));
   });
