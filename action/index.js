@@ -103,22 +103,22 @@ var init_file_system = __esm({
   "src/fs/file-system.ts"() {
     "use strict";
     FsError = class _FsError extends Error {
-      constructor(code, message, size) {
+      constructor(code2, message, size) {
         super(message);
-        this.code = code;
+        this.code = code2;
         this.size = size;
       }
       code;
       size;
       static from(e) {
         if (e instanceof _FsError) return e;
-        const code = e?.code ?? "EIO";
-        return new _FsError(code, code);
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
       }
     };
     missing = (e) => {
-      const code = e?.code;
-      return code === "ENOENT" || code === "ENOTDIR";
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
     };
     DiskFileSystem = class {
       stat(p) {
@@ -337,24 +337,24 @@ function assembleStyles2() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -385,8 +385,8 @@ var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, m
 var init_ansi_styles = __esm({
   "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
     ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi162 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
     wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
     styles2 = {
       modifier: {
@@ -805,12 +805,34 @@ var init_findings = __esm({
 });
 
 // src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function code(ch) {
+  const n = ch.charCodeAt(0);
+  return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
+function escapeControl(text) {
+  return text.replace(UNSAFE, code);
+}
+function escapeControlButWhitespace(text) {
+  return text.replace(UNSAFE_BUT_WHITESPACE, code);
+}
+function escapeJson(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function escapeStrings(value) {
+  if (typeof value === "string") return escapeControl(value);
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+var UNSAFE, UNSAFE_BUT_WHITESPACE, JSON_UNSAFE;
 var init_escape = __esm({
   "src/reporters/escape.ts"() {
     "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    UNSAFE_BUT_WHITESPACE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -856,10 +878,11 @@ var init_stylish = __esm({
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var REPOSITORY_URL, RULE_DOCS_URL;
+var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
   }
@@ -996,7 +1019,7 @@ __export(json_exports, {
   formatJson: () => formatJson
 });
 function formatJson(findings) {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
@@ -1014,7 +1037,7 @@ function formatJson(findings) {
     })),
     null,
     2
-  )}
+  ))}
 `;
 }
 var init_json = __esm({
@@ -1022,6 +1045,7 @@ var init_json = __esm({
     "use strict";
     init_meta();
     init_output();
+    init_escape();
   }
 });
 
@@ -1892,7 +1916,7 @@ var init_script = __esm({
             const left2 = this.stmt(cmd.x, st);
             const right2 = this.stmtAll(cmd.y, left2.next);
             const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
           }
           case "IfClause":
             return this.ifClause(cmd, [st]);
@@ -2023,8 +2047,8 @@ var init_script = __esm({
         }
         if (name === "exit") {
           if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
           return { next: [], returned: [] };
         }
         if (name === "return") {
@@ -2716,8 +2740,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -2747,38 +2771,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -2787,7 +2811,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -2796,7 +2820,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -2811,7 +2835,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -2824,27 +2848,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -2854,7 +2878,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -2863,7 +2887,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -2871,7 +2895,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -2890,26 +2914,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -2974,7 +2998,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -6415,13 +6439,13 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code, source, relatedInformation) {
+      function create(range, message, severity, code2, source, relatedInformation) {
         const result = { range, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
-        if (Is.defined(code)) {
-          result.code = code;
+        if (Is.defined(code2)) {
+          result.code = code2;
         }
         if (Is.defined(source)) {
           result.source = source;
@@ -12188,6 +12212,17 @@ function splitWords(text, escape5 = "\\") {
   return words;
 }
 function expandWord(word, vars, escape5 = "\\") {
+  try {
+    return expandIn(word, vars, escape5, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: "", known: false, budget: true };
+    throw e;
+  }
+}
+function expandIn(word, vars, escape5, budget, depth) {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
   let known2 = true;
   let quote = null;
@@ -12217,10 +12252,11 @@ function expandWord(word, vars, escape5 = "\\") {
       continue;
     }
     if (c === "$") {
-      const ref = readReference(word, i);
+      const ref = readReference(word, i, budget);
       if (ref) {
-        const r = resolveReference(ref, vars, escape5);
+        const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
         known2 &&= r.known;
         i = ref.end - 1;
         continue;
@@ -12230,12 +12266,13 @@ function expandWord(word, vars, escape5 = "\\") {
   }
   return { value, known: known2 };
 }
-function readReference(word, at) {
+function readReference(word, at, budget) {
   const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
   if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
@@ -12246,7 +12283,8 @@ function readReference(word, at) {
   }
   return null;
 }
-function resolveReference(ref, vars, escape5) {
+function resolveReference(ref, vars, escape5, budget, depth) {
+  const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
   if (v === null) return { value: "", known: false };
@@ -12256,13 +12294,13 @@ function resolveReference(ref, vars, escape5) {
     case null:
       return { value: v ?? "", known: true };
     case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return set ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return nonEmpty ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return set ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     default:
       return { value: v ?? "", known: set };
   }
@@ -12280,21 +12318,51 @@ function parseKeyValues(text, vars, escape5 = "\\") {
     return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    MAX_EXPANSION_LENGTH = 1024 * 1024;
+    MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+    MAX_EXPANSION_DEPTH = 64;
+    OverBudget = class extends Error {
+    };
   }
 });
 
 // src/model/image.ts
 import path6 from "node:path";
+function noteBudget(e) {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+function expandWord2(word, vars, escape5) {
+  const e = expandWord(word, vars, escape5);
+  noteBudget(e);
+  return e;
+}
+function parseKeyValues2(text, vars, escape5) {
+  const kvs = parseKeyValues(text, vars, escape5);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
+}
 function buildImageModel(ast) {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+function buildModel(ast) {
   const preamble = [];
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
   const escape5 = ast.escape;
   let current = null;
   for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
       current = startStage(inst, stages, globalArgs, escape5);
       stages.push(current);
@@ -12303,7 +12371,7 @@ function buildImageModel(ast) {
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
         }
       }
@@ -12316,7 +12384,7 @@ function buildImageModel(ast) {
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
+  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -12360,17 +12428,17 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
   stage.instructions.push(inst);
   const cfg = stage.config;
   const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
+  const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
         else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
         else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
       }
       break;
     case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
@@ -12425,7 +12493,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   if (form.kind === "exec") words = form.argv;
   else {
     words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
+      const e = expandWord2(w.text, lookup, escape5);
       return e.known ? e.value : "\0unknown";
     });
   }
@@ -12476,7 +12544,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -12484,6 +12552,7 @@ var init_image = __esm({
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
+    applying = null;
     STANDARD_DIRS = /* @__PURE__ */ new Set([
       "/",
       "/bin",
@@ -13984,13 +14053,14 @@ Fix: ${f.hint}` : f.message },
       }
     ]
   };
-  return `${JSON.stringify(log, null, 2)}
+  return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
 var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_escape();
     init_rules();
     init_output();
     init_meta();
@@ -14072,7 +14142,7 @@ __export(checkstyle_exports, {
   formatCheckstyle: () => formatCheckstyle
 });
 function escapeXml(text) {
-  return escapeControl(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
+  return escapeControlButWhitespace(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
 }
 function formatCheckstyle(findings) {
   const files = /* @__PURE__ */ new Map();
@@ -14143,7 +14213,7 @@ function formatGitlab(findings) {
       location: { path: path20, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
-  return `${JSON.stringify(issues, null, 2)}
+  return `${escapeJson(JSON.stringify(issues, null, 2))}
 `;
 }
 var GITLAB_SEVERITY;
@@ -14151,6 +14221,7 @@ var init_gitlab = __esm({
   "src/reporters/gitlab.ts"() {
     "use strict";
     init_findings();
+    init_escape();
     GITLAB_SEVERITY = { error: "major", warning: "minor", info: "info" };
   }
 });
@@ -14164,7 +14235,7 @@ function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
-  return escapeControl(file).replace(/\n/g, "\\x0a");
+  return escapeControl(file);
 }
 function formatCompact(findings) {
   return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
@@ -15639,8 +15710,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -15666,8 +15737,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -18166,22 +18237,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -19090,7 +19161,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -19288,9 +19359,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -19612,12 +19683,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -19779,12 +19850,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -22084,7 +22155,7 @@ var init_command_view = __esm({
       script(text, dialect, depth) {
         const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
         if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
           return false;
         }
         this.stmts(result.file.stmts, text, depth);
@@ -22217,6 +22288,126 @@ var init_instructions = __esm({
   }
 });
 
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  let depth = 0;
+  let chain = 0;
+  let inDouble = false;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, at: 0 };
+  const n = source.length;
+  const note = (i) => {
+    if (depth > max.depth || chain > max.chain) {
+      max.depth = Math.max(max.depth, depth);
+      max.chain = Math.max(max.chain, chain);
+      max.at = i;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (inDouble) {
+      if (c === '"') inDouble = false;
+      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+        if (c === "$") i++;
+        depth++;
+        note(i);
+      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = true;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) chain++;
+      else chain = 0;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      depth++;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      depth = Math.max(0, depth - 1);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      if (reserved && OPEN_WORDS.has(word)) {
+        depth++;
+        note(i);
+      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
+  }
+});
+
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -22257,7 +22448,8 @@ async function load() {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
@@ -22287,6 +22479,15 @@ async function load() {
     return result;
   }
   return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -22356,6 +22557,7 @@ var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -22452,7 +22654,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -22623,6 +22825,7 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
   FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   displayPath: () => displayPath,
@@ -22667,7 +22870,7 @@ async function lintFile(input2, options) {
   if (Array.isArray(read)) return read;
   const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail, texts)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS))];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -22791,14 +22994,15 @@ async function launchOf(input2, options) {
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail, texts) {
+async function lintSource(file, input2, options, jail, texts, deadline) {
   const findings = [];
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -22806,9 +23010,9 @@ async function lintSource(file, input2, options, jail, texts) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else findings.push(spanFinding("syntax-error", "error", unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
     }
   }
   for (const unit of launch.scripts) {
@@ -22828,14 +23032,22 @@ async function lintSource(file, input2, options, jail, texts) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings, texts) {
-  for (const rule of rules) {
+async function runRules(rules, base, options, findings, texts, deadline) {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      findings.push(
+        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+      );
+      return;
+    }
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
@@ -22847,6 +23059,18 @@ async function runRules(rules, base, options, findings, texts) {
       findings.push(
         spanFinding("input-error", "error", base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
       );
+    }
+  }
+}
+async function runBudgets(view, file, findings) {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
+    );
+  }
+  for (const { view: inst, run: run2 } of await view.allRuns()) {
+    if (run2.syntaxError?.budget) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
     }
   }
 }
@@ -22910,7 +23134,7 @@ function dedupe2(findings) {
     return true;
   });
 }
-var WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -22932,6 +23156,7 @@ var init_engine = __esm({
     init_schema();
     init_file_system();
     init_jail();
+    DEFAULT_TIME_BUDGET_MS = 3e4;
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     FileTexts = class {
       byPath = /* @__PURE__ */ new Map();
@@ -23033,9 +23258,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -23062,13 +23287,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -23084,13 +23309,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -23274,7 +23499,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -23287,16 +23512,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -23456,9 +23681,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -23480,7 +23705,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -23528,10 +23753,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -23652,12 +23877,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a2, _b2;
@@ -23774,18 +23999,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -26104,22 +26329,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input2) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input2[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
         break;
       }
       for (i += 1; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input2[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
@@ -26392,15 +26617,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -26431,15 +26656,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -26466,15 +26691,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -26519,15 +26744,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -29485,8 +29710,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -31439,8 +31664,8 @@ function stringWidth2(string, options = {}) {
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -31576,24 +31801,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -31634,7 +31859,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
 var wrapWord = (rows, word, columns) => {
@@ -31748,22 +31973,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -33164,8 +33389,8 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
@@ -35457,11 +35682,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -36823,7 +37048,8 @@ init_shell_service();
 init_escape();
 init_reporters();
 init_rules();
-var VERSION = "0.1.0";
+init_meta();
+init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
@@ -36905,8 +37131,8 @@ async function explain(argv, io) {
   }
   const explanation = explainLaunch2(prepared.launch);
   if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
-  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
-` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
+  else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
+` : formatExplanation2(escapeStrings(explanation)));
   return 0;
 }
 async function run(rawArgv, io) {
@@ -37293,11 +37519,11 @@ async function runAction(env3 = process.env, io = processIo()) {
     // The action prints the annotations itself (or not, with annotations: off).
     env: { ...io.env, GITHUB_ACTIONS: void 0 }
   };
-  const code = await main(actionArgv(inputs, captured), cliIo);
+  const code2 = await main(actionArgv(inputs, captured), cliIo);
   if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
   for (const line of stderr.split("\n")) {
     const m = /^dockerlint: (.*)$/.exec(line);
-    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+    if (m?.[1]) command2(code2 === 2 ? "error" : "warning", m[1]);
   }
   const json = memory.get(captured.json);
   const findings = json === void 0 ? null : JSON.parse(json);
@@ -37323,10 +37549,10 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
   }
   for (const p of problems) command2("warning", p);
-  return code;
+  return code2;
 }
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -37350,8 +37576,8 @@ async function pid1Diagrams(findings, io) {
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
-    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
 }

@@ -18,11 +18,12 @@ import { displayPath, lintFile, type LintInput, type LintOptions } from './engin
 import { compareFindings, SEVERITY_RANK, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
 import { ShellService } from './model/shell-service.js';
-import { escapeControl } from './reporters/escape.js';
+import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './meta.js';
+import { VERSION } from './meta.js';
 export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
@@ -134,8 +135,10 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const explanation = explainLaunch(prepared.launch);
+  // Every field is escaped before it is laid out: the text `\x0a` (or a real newline) in a
+  // Dockerfile stays one field of one line. (Mermaid escapes its labels as entities.)
   if (args.format === 'mermaid') io.stdout((await import('./reporters/mermaid.js')).formatMermaid(explanation));
-  else io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
+  else io.stdout(args.format === 'json' ? `${escapeJson(JSON.stringify(explanation, null, 2))}\n` : formatExplanation(escapeStrings(explanation)));
   return 0;
 }
 

@@ -7,9 +7,10 @@
 import type { Finding } from '../findings.js';
 import { ruleDocUrl } from '../meta.js';
 import { jsonFix } from '../fix/output.js';
+import { escapeJson } from './escape.js';
 
 export function formatJson(findings: Finding[]): string {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
@@ -27,5 +28,5 @@ export function formatJson(findings: Finding[]): string {
     })),
     null,
     2,
-  )}\n`;
+  ))}\n`;
 }

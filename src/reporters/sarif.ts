@@ -38,6 +38,7 @@ import type {
 import type { Finding, Related, Severity } from '../findings.js';
 import type { Category } from '../rules/rule.js';
 import type { RuleMeta } from '../rules/rule.js';
+import { escapeJson } from './escape.js';
 import { DIAGNOSTICS } from '../rules/index.js';
 import { sarifFix } from '../fix/output.js';
 import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
@@ -235,5 +236,5 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJson(JSON.stringify(log, null, 2))}\n`;
 }
