@@ -25229,10 +25229,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -36738,7 +36738,7 @@ async function fixCommand(io, inputs, setup, matchers, before, flags) {
   }
   const findings = [...before, ...result.findings].sort(compareFindings);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
@@ -36791,7 +36791,8 @@ function readInputs(env3) {
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
     sarifFile: input(env3, "sarif-file"),
-    annotations: onOff(env3, "annotations", true)
+    annotations: onOff(env3, "annotations", true),
+    fix: onOff(env3, "fix", false)
   };
 }
 function actionArgv(inputs, captured) {
@@ -36882,7 +36883,8 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
+    const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
   for (const p of problems) command2("warning", p);
   return code2;
@@ -36914,6 +36916,21 @@ async function pid1Diagrams(findings, io) {
   }
   return diagrams;
 }
+async function dryRunFixes(inputs, io) {
+  let diff = "";
+  const argv = ["--fix-dry-run", "--no-color", ...inputs.config ? ["--config", inputs.config] : [], ...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p)];
+  await main(argv, { ...io, stdout: (s) => diff += s, stderr: () => void 0, env: { ...io.env, GITHUB_ACTIONS: void 0 } });
+  return diff.trim() === "" ? null : diff;
+}
+function codeBlock(lang, text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const ticks = "`".repeat(longest + 1);
+  const lines = text.replace(/\n$/, "").split("\n").map(escapeControl);
+  return `${ticks}${lang}
+${lines.join("\n")}
+${ticks}`;
+}
+var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
   const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
@@ -36952,6 +36969,15 @@ function jobSummary(s) {
     }
     if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
     out.push("");
+  }
+  if (s.fixes !== void 0) {
+    out.push("### Automatic fixes (dry run)", "");
+    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
+    else {
+      const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
+      out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
+      if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
+    }
   }
   if (s.diagrams.length > 0) {
     out.push("### PID 1 of each image with findings", "");

@@ -484,7 +484,7 @@ async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, ma
   }
   const findings = [...before, ...result.findings].sort(compareFindings);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
