@@ -92,140 +92,39 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// src/fs/file-system.ts
-import fs from "node:fs";
+// src/findings.ts
 import path from "node:path";
-function kindOf(st) {
-  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+function chainText(f) {
+  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
-var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
-var init_file_system = __esm({
-  "src/fs/file-system.ts"() {
+function findingKey(f) {
+  return `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
+  return { rule, severity, message, hint, file, ...span, related };
+}
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [findingKey(f), f]));
+  return [...unique.values()].sort(compareFindings);
+}
+function displayPath(abs, cwd) {
+  const rel = path.relative(cwd, abs);
+  if (rel === "") return ".";
+  const farOutside = rel.startsWith("..") && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join("/");
+}
+function forDisplay(f, cwd) {
+  const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
+  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })) };
+}
+var SEVERITY_RANK;
+var init_findings = __esm({
+  "src/findings.ts"() {
     "use strict";
-    FsError = class _FsError extends Error {
-      constructor(code2, message, size) {
-        super(message);
-        this.code = code2;
-        this.size = size;
-      }
-      code;
-      size;
-      static from(e) {
-        if (e instanceof _FsError) return e;
-        const code2 = e?.code ?? "EIO";
-        return new _FsError(code2, code2);
-      }
-    };
-    missing = (e) => {
-      const code2 = e?.code;
-      return code2 === "ENOENT" || code2 === "ENOTDIR";
-    };
-    DiskFileSystem = class {
-      stat(p) {
-        let st;
-        try {
-          st = fs.statSync(p, { throwIfNoEntry: false });
-        } catch (e) {
-          if (missing(e)) return null;
-          throw FsError.from(e);
-        }
-        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
-      }
-      realpath(p) {
-        try {
-          return fs.realpathSync.native(p);
-        } catch {
-          return null;
-        }
-      }
-      readdir(p) {
-        let entries;
-        try {
-          entries = fs.readdirSync(p, { withFileTypes: true });
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
-        let fd;
-        try {
-          fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        try {
-          const st = fs.fstatSync(fd);
-          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
-          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
-          const chunks = [];
-          let total = 0;
-          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-          for (; ; ) {
-            const n = fs.readSync(fd, buf, 0, buf.length, null);
-            if (n === 0) break;
-            chunks.push(buf.subarray(0, n));
-            total += n;
-            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
-            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
-          }
-          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-        } catch (e) {
-          throw FsError.from(e);
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
-    };
-    OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
-        for (const [p, text] of buffers) this.set(p, text);
-      }
-      base;
-      buffers = /* @__PURE__ */ new Map();
-      set(p, text) {
-        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
-      }
-      delete(p) {
-        this.buffers.delete(path.resolve(p));
-      }
-      stat(p) {
-        const b = this.buffers.get(path.resolve(p));
-        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
-        return this.base.stat(p);
-      }
-      realpath(p) {
-        const abs = path.resolve(p);
-        if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path.dirname(abs));
-          return dir === null ? null : path.join(dir, path.basename(abs));
-        }
-        return this.base.realpath(abs);
-      }
-      readdir(p) {
-        const abs = path.resolve(p);
-        const entries = this.base.readdir(abs);
-        const names = new Set(entries.map((e) => e.name));
-        for (const file of this.buffers.keys()) {
-          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
-        }
-        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const b = this.buffers.get(path.resolve(p));
-        if (!b) return this.base.readFile(p, maxBytes);
-        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
-        return b;
-      }
-    };
-    diskFs = new DiskFileSystem();
+    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
   }
 });
 
@@ -235,7 +134,7 @@ __export(source_root_exports, {
   rebaseFindings: () => rebaseFindings,
   sourceRoot: () => sourceRoot
 });
-import fs2 from "node:fs";
+import fs from "node:fs";
 import path2 from "node:path";
 function inside(dir, root) {
   const rel = path2.relative(root, dir);
@@ -248,7 +147,7 @@ function sourceRoot(cwd, env3) {
     if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
   }
   for (let dir = here; ; dir = path2.dirname(dir)) {
-    if (fs2.existsSync(path2.join(dir, ".git"))) return dir;
+    if (fs.existsSync(path2.join(dir, ".git"))) return dir;
     if (path2.dirname(dir) === dir) return here;
   }
 }
@@ -783,24 +682,6 @@ var init_source = __esm({
     Object.defineProperties(createChalk.prototype, styles3);
     chalk = createChalk();
     chalkStderr = createChalk({ level: stderrColor ? stderrColor.level : 0 });
-  }
-});
-
-// src/findings.ts
-function chainText(f) {
-  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
-  return { rule, severity, message, hint, file, ...span, related };
-}
-var SEVERITY_RANK;
-var init_findings = __esm({
-  "src/findings.ts"() {
-    "use strict";
-    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
   }
 });
 
@@ -6326,9 +6207,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path20 = this.getPath();
-        if (path20 === null || path20.startsWith("/")) {
-          return path20;
+        const path22 = this.getPath();
+        if (path22 === null || path22.startsWith("/")) {
+          return path22;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6340,7 +6221,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path20 : parent + "/" + path20;
+              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
             }
           }
         }
@@ -10263,8 +10144,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path20 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path20, f.message]);
+    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path22, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10277,7 +10158,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path20, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -10319,8 +10200,8 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, all, { color, version, paths }) {
-  let findings = all;
+async function format3(name, all, { color, version, cwd, paths }) {
+  let findings = cwd === void 0 ? all : all.map((f) => forDisplay(f, cwd));
   if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
@@ -10349,6 +10230,7 @@ var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
+    init_findings();
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
     ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
@@ -10514,28 +10396,165 @@ var init_schema = __esm({
   }
 });
 
-// src/fs/jail.ts
+// src/fs/file-system.ts
+import fs2 from "node:fs";
 import path6 from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs2.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs2.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs2.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs2.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs2.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path6.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path6.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path6.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path6.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path6.dirname(abs));
+          return dir === null ? null : path6.join(dir, path6.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path6.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path6.dirname(file) === abs && !names.has(path6.basename(file))) entries.push({ name: path6.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path6.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/fs/jail.ts
+import path7 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
+  return p === root || p.startsWith(root.endsWith(path7.sep) ? root : root + path7.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path6.resolve(linted);
+  const abs = path7.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path7.dirname(abs);
   } catch {
-    start = path6.dirname(abs);
+    start = path7.dirname(abs);
   }
-  for (let dir = start; ; dir = path6.dirname(dir)) {
+  for (let dir = start; ; dir = path7.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path6.join(dir, ".git"));
+      marker = fsys.stat(path7.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path6.dirname(dir) === dir) return start;
+    if (path7.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -10566,7 +10585,7 @@ var init_jail = __esm({
       constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         this.fs = fs7;
         this.maxFileBytes = maxFileBytes;
-        const abs = path6.resolve(root);
+        const abs = path7.resolve(root);
         this.root = fs7.realpath(abs) ?? abs;
       }
       fs;
@@ -10576,7 +10595,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path7.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -10588,15 +10607,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path6.resolve(this.root, p);
+        const abs = path7.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
-          const parent = path6.dirname(existing);
+          if (real !== null) return tail.length ? path7.join(real, ...tail.reverse()) : real;
+          const parent = path7.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path6.basename(existing));
+          tail.push(path7.basename(existing));
           existing = parent;
         }
       }
@@ -10707,17 +10726,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10728,13 +10747,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10755,17 +10774,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10776,13 +10795,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10809,23 +10828,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11437,10 +11456,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11459,7 +11478,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11489,11 +11508,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11507,8 +11526,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11522,8 +11541,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11541,8 +11560,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11552,8 +11571,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -14068,9 +14087,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14145,14 +14164,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14167,10 +14186,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14181,10 +14200,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14201,13 +14220,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -16168,9 +16187,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path20) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16179,23 +16198,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path20) => {
-      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16206,10 +16225,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17960,871 +17979,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path20) => {
-      const end = path20.length - 1;
-      const index = path20.lastIndexOf(
-        SLASH,
-        path20[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path20 : path20.slice(index + 1);
-    };
-    var parentOf = (path20) => {
-      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path20.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path20.length - 1;
-      const cut = path20.lastIndexOf(
-        SLASH,
-        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path20) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path20)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path20, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path20) : path20;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path20
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path20, originalPath, doThrow) => {
-      if (!isString(path20)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path20) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path20)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path20) => {
-      const first = path20.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path20.length === 1) {
-        return true;
-      }
-      const second = path20.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path20) {
-        checkPath(
-          path20,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path20 ? this._t(path20, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path20 = convertPath(target);
-        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path20);
-        }
-        const dir = this._t(path20, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path20);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path20, cache) {
-        const cached = cache[path20];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path20);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
-      }
-      ignores(path20) {
-        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
-      }
-      createFilter() {
-        return (path20) => !this.ignores(path20);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path20) {
-        return this._test(path20, this._testCache, convertPath(path20));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path20) => checkPath(convertPath(path20), path20, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
 // src/fix/edits.ts
 function editsConflict(a, b) {
   return a.file === b.file && a.start <= b.end && b.start <= a.end;
@@ -19163,8 +18317,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -20684,6 +19838,871 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
+        SLASH,
+        path22[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path22 : path22.slice(index + 1);
+    };
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
+        SLASH,
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path22) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path22)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path22, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path22) : path22;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path22
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path22) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path22)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path22.length === 1) {
+        return true;
+      }
+      const second = path22.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path22) {
+        checkPath(
+          path22,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path22 ? this._t(path22, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path22 = convertPath(target);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path22);
+        }
+        const dir = this._t(path22, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path22);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path22, cache) {
+        const cached = cache[path22];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path22);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+      }
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      }
+      createFilter() {
+        return (path22) => !this.ignores(path22);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
 // src/model/context-fs.ts
 import path9 from "node:path";
 function hasGlob(p) {
@@ -20726,16 +20745,16 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
       p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
-    return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
+    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
   }
   return null;
 }
-var import_picomatch, import_ignore2, ContextFs;
+var import_picomatch, import_ignore, ContextFs;
 var init_context_fs = __esm({
   "src/model/context-fs.ts"() {
     "use strict";
     import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
     init_file_system();
     init_jail();
     ContextFs = class _ContextFs {
@@ -21062,10 +21081,10 @@ function evidenceOf(env3, inst) {
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const pid1 = computePid1(stage);
   const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk3(pid1.argv, launch, env3);
+  await walk2(pid1.argv, launch, env3);
   return launch;
 }
-async function walk3(argv, launch, env3) {
+async function walk2(argv, launch, env3) {
   let rest = argv;
   while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
     const a0 = rest[0];
@@ -22167,7 +22186,6 @@ __export(engine_exports, {
   DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
   FileTexts: () => FileTexts,
   decodeText: () => decodeText,
-  displayPath: () => displayPath,
   jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
@@ -22177,12 +22195,6 @@ import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-}
-function displayPath(abs, cwd) {
-  const rel = path12.relative(cwd, abs);
-  if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path12.sep).length > 4;
-  return farOutside ? abs : rel.split(path12.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -22467,7 +22479,7 @@ function findingFix(fix, texts) {
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -22511,54 +22523,6 @@ var init_engine = __esm({
       }
     };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
-  }
-});
-
-// src/reporters/mermaid.ts
-var mermaid_exports = {};
-__export(mermaid_exports, {
-  formatMermaid: () => formatMermaid,
-  mermaidText: () => mermaidText
-});
-function mermaidText(text) {
-  let out = "";
-  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
-  return out;
-}
-function short2(text, max = 80) {
-  const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
-}
-function formatMermaid(e) {
-  const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
-  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
-  if (e.hops.length === 0) {
-    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
-    return `${lines.join("\n")}
-`;
-  }
-  e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
-    const where = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
-    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
-  });
-  e.hops.forEach((h, i) => {
-    const from = i === 0 ? "start" : `h${i}`;
-    if (i === 0) lines.push(`  ${from} --> h1`);
-    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
-  });
-  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
-  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
-  return `${lines.join("\n")}
-`;
-}
-var SAFE;
-var init_mermaid = __esm({
-  "src/reporters/mermaid.ts"() {
-    "use strict";
-    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
   }
 });
 
@@ -25791,8 +25755,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input2 = path20;
+    function removeDotSegments(path22) {
+      let input2 = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25866,11 +25830,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path20.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -26233,8 +26197,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -29778,14 +29742,62 @@ var init_load = __esm({
   }
 });
 
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs3 from "node:fs";
-import path14 from "node:path";
+import path16 from "node:path";
 function inside2(root, p) {
-  const rel = path14.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path14.isAbsolute(rel);
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -29797,7 +29809,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path14.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -29836,8 +29848,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path14.dirname(realPath);
-  const tmp = path14.join(dir, `.${path14.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
@@ -29862,7 +29874,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs4 from "node:fs";
-import path15 from "node:path";
+import path17 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -29950,8 +29962,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path15.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -30084,16 +30096,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path20, added, removed, oldPosInc, options) {
-        const last = path20.lastComponent;
+      addToPath(path22, added, removed, oldPosInc, options) {
+        const last = path22.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path20.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path20.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -30377,10 +30389,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path16 from "node:path";
+import path18 from "node:path";
 function shown(p, cwd) {
-  const rel = path16.relative(cwd, p);
-  return (rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel).split(path16.sep).join("/");
+  const rel = path18.relative(cwd, p);
+  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -30419,11 +30431,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path17 from "node:path";
-function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  return [...unique.values()].sort(compareFindings);
-}
+import path19 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -30466,8 +30474,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path17.relative(o.cwd, p);
-    return rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel.split(path17.sep).join("/");
+    const rel = path19.relative(o.cwd, p);
+    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -30498,11 +30506,11 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs6 from "node:fs";
-import path19 from "node:path";
+import path21 from "node:path";
 
 // src/cli.ts
 import fs5 from "node:fs";
-import path18 from "node:path";
+import path20 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -32312,11 +32320,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path20) => {
+  require: (path22) => {
     if (typeof require2 !== "undefined") {
-      return require2(path20);
-    } else if (path20.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path20, "utf8"));
+      return require2(path22);
+    } else if (path22.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path22, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -36090,10 +36098,17 @@ function isYargsInstance(y) {
 var Yargs = YargsFactory(esm_default);
 var yargs_default = Yargs;
 
+// src/cli.ts
+init_schema();
+
+// src/linter.ts
+import path14 from "node:path";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
 // src/compose.ts
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path8 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -36112,11 +36127,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path7.dirname(path7.resolve(dockerfile)))) {
-    const abs = path7.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path8.dirname(path8.resolve(dockerfile)))) {
+    const abs = path8.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path7.dirname(real); ; dir = path7.dirname(dir)) {
+    for (let dir = path8.dirname(real); ; dir = path8.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -36125,7 +36140,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path7.dirname(dir) === dir) return null;
+      if (dir === root || path8.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -36133,7 +36148,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path7.join(dir, name);
+      const file = path8.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -36190,17 +36205,18 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path7.resolve(dir, context);
+      const ctx = path8.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path7.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path8.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
 };
 
-// src/cli.ts
-init_schema();
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+// src/linter.ts
+init_engine();
+init_findings();
+init_shell_service();
 
 // src/parallel.ts
 import os2 from "node:os";
@@ -36219,6 +36235,7 @@ function takeNext(queue) {
 }
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
   const findings = [];
+  const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise((resolve4, reject) => {
     let running = count;
@@ -36232,6 +36249,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
           return;
         }
         findings.push(...msg.findings);
+        filesRead.push(...msg.filesRead);
         const input2 = inputs[msg.index];
         if (input2) onDone(input2);
       });
@@ -36246,20 +36264,96 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
-  return findings;
+  return { findings, filesRead };
 }
 async function runWorkerQueue(queue, lint, post) {
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    post({ index: i, findings: await lint(queue.inputs[i]) });
+    post({ index: i, ...await lint(queue.inputs[i]) });
   }
   post({ done: true });
 }
 
+// src/linter.ts
+async function createLinter(options) {
+  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
+  return {
+    lintOne,
+    async lint(inputs, hooks = {}) {
+      const findings = [];
+      const filesRead = /* @__PURE__ */ new Set();
+      const onDisk = inputs.filter((i) => i.path !== "-");
+      const workers = workerCount(onDisk.length, hooks.env ?? {});
+      const done = hooks.onDone ?? (() => {
+      });
+      if (workers > 0) {
+        const mine = (input2) => lintOne(input2, { filesRead });
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        findings.push(...got.findings);
+        for (const p of got.filesRead) filesRead.add(p);
+      }
+      for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
+        findings.push(...await lintOne(input2, { filesRead }));
+        done(input2);
+      }
+      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+    }
+  };
+}
+function byAbsolutePath(findings, cwd) {
+  const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+}
+function inputLinter(setup, matchers) {
+  const shell = new ShellService();
+  const compose = new ComposeIndex();
+  return (input2, extra) => {
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured?.dir ?? null;
+    return lintFile(input2, {
+      ...extra,
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
+      ...context ? { context } : {},
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...setup.target ? { target: setup.target } : {}
+    });
+  };
+}
+function workerModule() {
+  const loader = globalThis.dockerlintLoader;
+  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
+}
+async function workerLoop(setup) {
+  const linter = await createLinter(setup);
+  const port = parentPort;
+  if (!port) return;
+  port.once("message", (queue) => {
+    void runWorkerQueue(
+      queue,
+      async (input2) => {
+        const filesRead = /* @__PURE__ */ new Set();
+        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+      },
+      (report) => port.postMessage(report)
+    );
+  });
+}
+if (!isMainThread && workerData?.dockerlintWorker) {
+  void workerLoop(workerData.dockerlintWorker);
+}
+
 // src/discovery.ts
-var import_ignore = __toESM(require_ignore(), 1);
+var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path8 from "node:path";
+import path15 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -36312,7 +36406,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path8.resolve(cwd, input2);
+    const abs = path15.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -36324,10 +36418,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path8.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path15.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -36336,8 +36430,8 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path8.join(input2.input, path8.relative(input2.abs, abs)).split(path8.sep).join("/");
+function walk3(dir, scopes, out, top2, jail, input2, problems) {
+  const shown2 = (abs) => path15.join(input2.input, path15.relative(input2.abs, abs)).split(path15.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -36349,20 +36443,20 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path8.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path15.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path8.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path15.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
+    const rel = path15.relative(s.dir, abs).split(path15.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path8.join(dir, e.name);
+    const abs = path15.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk3(abs, here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real = jail.fs.realpath(abs) ?? abs;
@@ -36374,10 +36468,8 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
 }
 
 // src/cli.ts
-init_engine();
 init_findings();
 init_jail();
-init_shell_service();
 init_escape();
 init_reporters();
 init_rules();
@@ -36449,11 +36541,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path18.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path18.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -36490,7 +36582,7 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path18.join(io.cwd, ".dockerlint.yaml");
+    const target = path20.join(io.cwd, ".dockerlint.yaml");
     if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
@@ -36499,11 +36591,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path18.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path18.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path18.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -36512,7 +36604,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path18.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -36524,7 +36616,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path18.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -36562,7 +36654,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path18.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -36576,7 +36668,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path18.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -36585,7 +36677,7 @@ async function run(rawArgv, io) {
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
     if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
-    return fixCommand(io, inputs, setup, matchers, findings, {
+    return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
       rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
@@ -36599,27 +36691,17 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const lintHere = linter(setup, matchers);
-  const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
-  if (workers > 0) {
-    const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path18.relative(io.cwd, i.path));
-    findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
-  }
-  for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path18.relative(io.cwd, input2.path));
-    findings.push(...await lintHere(input2));
-  }
+  const linter = await createLinter(setup);
+  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
   progress.done();
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
+  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION, paths: await reportPaths("github", io) }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
 }
@@ -36656,14 +36738,11 @@ var Progress = class {
     if (this.shown) this.io.stderr("\r\x1B[K");
   }
 };
-function contextOption(dir) {
-  return dir ? { context: dir } : {};
-}
 function configStartDir(p) {
   try {
-    return fs5.statSync(p).isDirectory() ? p : path18.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
   } catch {
-    return path18.dirname(p);
+    return path20.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -36699,29 +36778,9 @@ async function listRules(json) {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
 `;
 }
-function linter(setup, matchers) {
-  const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra = {}) => {
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    return lintFile(input2, {
-      ...extra,
-      cwd: setup.cwd,
-      shell,
-      compose,
-      severities: setup.severities,
-      reportUnusedSuppressions: setup.reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? configured?.dir ?? null),
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
-      ...setup.target ? { target: setup.target } : {}
-    });
-  };
-}
-async function fixCommand(io, inputs, setup, matchers, before, flags) {
+async function fixCommand(io, inputs, setup, before, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
-  const lintOne = linter(setup, matchers);
+  const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
     cwd: io.cwd,
     dryRun: flags.dryRun,
@@ -36736,30 +36795,14 @@ async function fixCommand(io, inputs, setup, matchers, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = [...before, ...result.findings].sort(compareFindings);
+  const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, paths: await reportPaths(name, io) });
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;
   return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
-}
-async function workerLoop(setup) {
-  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd, setup.configLines));
-  const port = parentPort;
-  if (!port) return;
-  port.once("message", (queue) => {
-    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
-  });
-}
-function workerEntry() {
-  const loader = globalThis.dockerlintLoader;
-  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
-}
-if (!isMainThread && workerData?.dockerlintWorker) {
-  void workerLoop(workerData.dockerlintWorker);
 }
 
 // src/action.ts
@@ -36833,7 +36876,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs6.mkdirSync(path19.dirname(path19.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -36841,8 +36884,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path19.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path19.join(cwd, `${key}.annotations`) : null
+    json: path21.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

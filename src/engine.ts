@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { compareFindings, displayPath, findingKey, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
 import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
@@ -82,13 +82,6 @@ export function jailOf(input: LintInput, options: LintOptions): Jail {
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
-export function displayPath(abs: string, cwd: string): string {
-  const rel = path.relative(cwd, abs);
-  if (rel === '') return '.';
-  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
-  return farOutside ? abs : rel.split(path.sep).join('/');
-}
 
 function tooLarge(size: number, limit: number): string {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -487,7 +480,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,6 +1,7 @@
 /**
  * Findings: what every rule reports and every reporter prints.
  */
+import path from 'node:path';
 import type { Span } from './parsers/source.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -64,6 +65,11 @@ export function chainText(f: Finding): string {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(' -> ');
 }
 
+/** Findings with the same key are one finding (the same script reached from two Dockerfiles). */
+export function findingKey(f: Finding): string {
+  return `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
@@ -84,4 +90,24 @@ export function spanFinding(
   related: Related[] = [],
 ): Finding {
   return { rule, severity, message, hint, file, ...span, related };
+}
+
+/** One finding per key (a script shared by several Dockerfiles is reported once), sorted. */
+export function uniqueSorted(findings: readonly Finding[]): Finding[] {
+  const unique = new Map(findings.map((f) => [findingKey(f), f]));
+  return [...unique.values()].sort(compareFindings);
+}
+
+/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  if (rel === '') return '.';
+  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join('/');
+}
+
+/** A finding as shown to users: its paths (absolute, or relative to `cwd`) made display paths. */
+export function forDisplay(f: Finding, cwd: string): Finding {
+  const shown = (file: string): string => (file === '-' ? file : displayPath(path.resolve(cwd, file), cwd));
+  return { ...f, file: shown(f.file), related: f.related.map((r) => ({ ...r, file: shown(r.file) })) };
 }
