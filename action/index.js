@@ -29067,10 +29067,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -40708,7 +40708,8 @@ function readInputs(env3) {
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
     sarifFile: input(env3, "sarif-file"),
-    annotations: onOff(env3, "annotations", true)
+    annotations: onOff(env3, "annotations", true),
+    fix: onOff(env3, "fix", false)
   };
 }
 function actionArgv(inputs, captured) {
@@ -40799,7 +40800,8 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
+    const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
   for (const p of problems) command2("warning", p);
   return code2;
@@ -40831,6 +40833,21 @@ async function pid1Diagrams(findings, io) {
   }
   return diagrams;
 }
+async function dryRunFixes(inputs, io) {
+  let diff = "";
+  const argv = ["--fix-dry-run", "--no-color", ...inputs.config ? ["--config", inputs.config] : [], ...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p)];
+  await main(argv, { ...io, stdout: (s) => diff += s, stderr: () => void 0, env: { ...io.env, GITHUB_ACTIONS: void 0 } });
+  return diff.trim() === "" ? null : diff;
+}
+function codeBlock(lang, text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const ticks = "`".repeat(longest + 1);
+  const lines = text.replace(/\n$/, "").split("\n").map(escapeControl);
+  return `${ticks}${lang}
+${lines.join("\n")}
+${ticks}`;
+}
+var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
   const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
@@ -40869,6 +40886,15 @@ function jobSummary(s) {
     }
     if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
     out.push("");
+  }
+  if (s.fixes !== void 0) {
+    out.push("### Automatic fixes (dry run)", "");
+    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
+    else {
+      const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
+      out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
+      if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
+    }
   }
   if (s.diagrams.length > 0) {
     out.push("### PID 1 of each image with findings", "");
