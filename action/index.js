@@ -212,11 +212,11 @@ function assembleStyles2() {
     },
     hexToRgb: {
       value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
+        const matches2 = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches2) {
           return [0, 0, 0];
         }
-        let [colorString] = matches;
+        let [colorString] = matches2;
         if (colorString.length === 3) {
           colorString = [...colorString].map((character) => character + character).join("");
         }
@@ -7394,9 +7394,9 @@ function isSelfReference(word) {
 function analyseCommand(words, exec2) {
   const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
   const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename3(name) : null;
-  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
-  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
+  const base2 = name !== null ? basename3(name) : null;
+  const switcher = base2 && EXEC_USER_SWITCHERS.has(base2) ? parseSwitcher(base2, rest.slice(1)) : null;
+  const forking = base2 && FORKING_USER_SWITCHERS.has(base2) ? parseForking(base2, rest.slice(1)) : null;
   const target2 = switcher?.command ?? rest;
   const head = target2[0];
   return {
@@ -8160,8 +8160,8 @@ function viewsOf(ast, model) {
   for (const inst of ast.instructions) {
     if (inst.keyword === "FROM") {
       stageIndex++;
-      const base = model.stages[stageIndex]?.baseStage;
-      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
+      const base2 = model.stages[stageIndex]?.baseStage;
+      shell = base2 ? shellAtEnd(base2) : DEFAULT_SHELL;
     }
     const stage = model.stages[stageIndex] ?? null;
     if (inst.keyword === "SHELL") {
@@ -8440,7 +8440,10 @@ var init_add_instead_of_copy = __esm({
         why: "ADD's extra behaviour is implicit: the same line starts unpacking when someone renames a file to `.tar.gz`.",
         bad: "FROM alpine:3.20\nADD app.py /app/",
         good: "FROM alpine:3.20\nCOPY app.py /app/",
-        howToFix: "Replace ADD with COPY (the fix does it when ADD has no ADD-only option such as `--checksum`)."
+        howToFix: "Replace ADD with COPY (the fix does it when ADD has no ADD-only option such as `--checksum`).",
+        autofix: [
+          { safety: "unsafe", what: "Replaces the ADD keyword with COPY, when ADD has no ADD-only option (`--checksum`, `--keep-git-dir`, `--unpack`)", why: "the rule fires only for sources that are not URLs or tar archives by name, but a tar archive under another name would no longer be unpacked" }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("ADD")) {
@@ -8570,7 +8573,10 @@ var init_apk_add_no_cache = __esm({
         why: "The index is only useful during the build; left in the layer it makes the image bigger.",
         bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
         good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
-        howToFix: "Add `--no-cache` after `apk add`."
+        howToFix: "Add `--no-cache` after `apk add`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --no-cache` after `add`", why: "apk installs the same packages; only its index is not kept in the layer" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd, view) => {
@@ -8698,7 +8704,10 @@ var init_apt_get_missing_yes = __esm({
         why: "Without a terminal apt-get cannot ask, so it aborts the build the first time an install pulls extra packages or needs more disk space.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Add `-y` after `apt-get`."
+        howToFix: "Add `-y` after `apt-get`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` after `apt-get` (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install aborts" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
@@ -9081,7 +9090,10 @@ var init_copy_multiple_sources_slash = __esm({
         why: "Docker refuses the build.",
         bad: "FROM alpine:3.20\nCOPY a.txt b.txt /data",
         good: "FROM alpine:3.20\nCOPY a.txt b.txt /data/",
-        howToFix: "Add the trailing slash."
+        howToFix: "Add the trailing slash.",
+        autofix: [
+          { safety: "safe", what: "Appends `/` to the destination of a shell-form COPY", why: "without it the build fails; with it the sources land in the folder, as meant" }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("COPY")) {
@@ -9146,6 +9158,73 @@ var init_copy_relative_without_workdir = __esm({
           for (let s = view.stage?.baseStage ?? null; s; s = s.baseStage) if (workdirAt.has(s.index)) set = true;
           if (set) continue;
           ctx.report({ messageId: "relative", data: { keyword: view.keyword, dest: d }, at: { file: ctx.env.dockerfile.displayPath, span: dest.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-then-extract.ts
+var ARCHIVE2, DECOMPRESSORS, base, copy_then_extract_default;
+var init_copy_then_extract = __esm({
+  "src/rules/copy-then-extract.ts"() {
+    "use strict";
+    init_instructions();
+    init_packages();
+    init_rule();
+    ARCHIVE2 = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|txz|tzst|tlz|gz|bz2|xz|zst|Z|lz|lzma|zip)$/i;
+    DECOMPRESSORS = /* @__PURE__ */ new Set(["unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat"]);
+    base = (p) => p.replace(/^["']|["']$/g, "").replace(/[/\\]+$/, "").split(/[/\\]/).pop() ?? p;
+    copy_then_extract_default = defineRule({
+      id: "copy-then-extract",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "COPY of an archive that a later RUN unpacks",
+      peers: { hadolint: ["DL3010"] },
+      messages: {
+        extract: {
+          message: "`{file}` is copied here and unpacked by a RUN on line {line}: the archive stays in this COPY's layer, so the image holds it twice (packed and unpacked).",
+          hint: "Let ADD unpack a local tar archive (`ADD {file} /dest/`), or fetch and unpack it in one RUN."
+        }
+      },
+      docs: {
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
+        good: "FROM debian:12\nADD app.tar.gz /opt/",
+        howToFix: "Use ADD for local tar archives."
+      },
+      async check(ctx) {
+        const copies = [];
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "COPY") {
+            const copy = copyView(view.inst, ctx.dockerfile.escape);
+            if (copy.from || !copy.dest) continue;
+            const dest = copy.dest.value ?? copy.dest.text;
+            const names = /* @__PURE__ */ new Set();
+            if (ARCHIVE2.test(dest)) names.add(base(dest));
+            else for (const s of copy.sources) if (ARCHIVE2.test(s.value ?? s.text)) names.add(base(s.value ?? s.text));
+            if (names.size > 0) copies.push({ stage: view.stageIndex, names, span: view.inst.keywordSpan, reported: false });
+            continue;
+          }
+          if (view.keyword !== "RUN") continue;
+          const pending = copies.filter((c) => c.stage === view.stageIndex && !c.reported);
+          if (pending.length === 0) continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const extracts = cmd.name === "tar" ? cmd.args.some((a, i) => a.value === "--extract" || a.value === "--get" || /^-[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "") || i === 0 && /^[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "")) : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
+            if (!extracts) continue;
+            const args = new Set(operands(cmd).map((w) => base(w.value ?? w.text)).concat(cmd.args.map((w) => base((w.value ?? "").replace(/^-[A-Za-z]*f/, "")))));
+            for (const c of pending) {
+              const file = [...c.names].find((n) => args.has(n));
+              if (!file || c.reported) continue;
+              c.reported = true;
+              ctx.report({ messageId: "extract", data: { file, line: cmd.span.line }, at: { file: ctx.env.dockerfile.displayPath, span: c.span } });
+            }
+          }
         }
       }
     });
@@ -9351,7 +9430,10 @@ var init_empty_continuation = __esm({
         why: "A reader stops at the blank line; the next lines still belong to the instruction.",
         bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl",
-        howToFix: "Remove the blank line (the fix does)."
+        howToFix: "Remove the blank line (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Deletes the blank line inside the continuation", why: "the builder already skips it: the instruction stays the same" }
+        ]
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
@@ -10676,7 +10758,7 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base2 = str;
       let prefix = "";
       let glob = "";
       if (start > 0) {
@@ -10684,31 +10766,31 @@ var require_scan = __commonJS({
         str = str.slice(start);
         lastIndex -= start;
       }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
+      if (base2 && isGlob === true && lastIndex > 0) {
+        base2 = str.slice(0, lastIndex);
         glob = str.slice(lastIndex);
       } else if (isGlob === true) {
-        base = "";
+        base2 = "";
         glob = str;
       } else {
-        base = str;
+        base2 = str;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str) {
+        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
+          base2 = base2.slice(0, -1);
         }
       }
       if (opts.unescape === true) {
         if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
+        if (base2 && backslashes === true) {
+          base2 = utils.removeBackslashes(base2);
         }
       }
       const state = {
         prefix,
         input: input2,
         start,
-        base,
+        base: base2,
         glob,
         isBrace,
         isBracket,
@@ -12892,8 +12974,8 @@ var init_file_system = __esm({
       }
     };
     OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
+      constructor(base2, buffers = []) {
+        this.base = base2;
         for (const [p, text] of buffers) this.set(p, text);
       }
       base;
@@ -13379,8 +13461,8 @@ function endOfInstruction(file, inst) {
   const lastLine2 = inst.span.endLine;
   return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
 }
-function packageManagerOf(base) {
-  const b = base.toLowerCase();
+function packageManagerOf(base2) {
+  const b = base2.toLowerCase();
   if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
   if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
   return null;
@@ -14720,11 +14802,11 @@ var init_root_process = __esm({
         if (user && !user.known) return;
         if (user && !ROOT_USERS.test(user.value)) return;
         if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!user && base2?.user && !ROOT_USERS.test(base2.user)) return;
         if (launch.steps.length === 0) return;
         if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (dropsPrivileges(launch.steps)) return;
         for (const unit of launch.scripts) {
           if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
@@ -15172,6 +15254,855 @@ var init_label_key_invalid = __esm({
   }
 });
 
+// node_modules/spdx-license-ids/index.json
+var spdx_license_ids_default;
+var init_spdx_license_ids = __esm({
+  "node_modules/spdx-license-ids/index.json"() {
+    spdx_license_ids_default = [
+      "0BSD",
+      "3D-Slicer-1.0",
+      "AAL",
+      "ADSL",
+      "AFL-1.1",
+      "AFL-1.2",
+      "AFL-2.0",
+      "AFL-2.1",
+      "AFL-3.0",
+      "AGPL-1.0-only",
+      "AGPL-1.0-or-later",
+      "AGPL-3.0-only",
+      "AGPL-3.0-or-later",
+      "ALGLIB-Documentation",
+      "AMD-newlib",
+      "AMDPLPA",
+      "AML",
+      "AML-glslang",
+      "AMPAS",
+      "ANTLR-PD",
+      "ANTLR-PD-fallback",
+      "APAFML",
+      "APL-1.0",
+      "APSL-1.0",
+      "APSL-1.1",
+      "APSL-1.2",
+      "APSL-2.0",
+      "ASWF-Digital-Assets-1.0",
+      "ASWF-Digital-Assets-1.1",
+      "Abstyles",
+      "AdaCore-doc",
+      "Adobe-2006",
+      "Adobe-Display-PostScript",
+      "Adobe-Glyph",
+      "Adobe-Utopia",
+      "Advanced-Cryptics-Dictionary",
+      "Afmparse",
+      "Aladdin",
+      "Apache-1.0",
+      "Apache-1.1",
+      "Apache-2.0",
+      "App-s2p",
+      "Arphic-1999",
+      "Artistic-1.0",
+      "Artistic-1.0-Perl",
+      "Artistic-1.0-cl8",
+      "Artistic-2.0",
+      "Artistic-dist",
+      "Aspell-RU",
+      "BOLA-1.1",
+      "BSD-1-Clause",
+      "BSD-2-Clause",
+      "BSD-2-Clause-Darwin",
+      "BSD-2-Clause-Patent",
+      "BSD-2-Clause-Views",
+      "BSD-2-Clause-first-lines",
+      "BSD-2-Clause-pkgconf-disclaimer",
+      "BSD-2-Clause-pos-unchanged",
+      "BSD-3-Clause",
+      "BSD-3-Clause-Attribution",
+      "BSD-3-Clause-Clear",
+      "BSD-3-Clause-HP",
+      "BSD-3-Clause-LBNL",
+      "BSD-3-Clause-Modification",
+      "BSD-3-Clause-No-Military-License",
+      "BSD-3-Clause-No-Nuclear-License",
+      "BSD-3-Clause-No-Nuclear-License-2014",
+      "BSD-3-Clause-No-Nuclear-Warranty",
+      "BSD-3-Clause-Open-MPI",
+      "BSD-3-Clause-OpenWebUI",
+      "BSD-3-Clause-Sun",
+      "BSD-3-Clause-Tso",
+      "BSD-3-Clause-acpica",
+      "BSD-3-Clause-flex",
+      "BSD-4-Clause",
+      "BSD-4-Clause-Shortened",
+      "BSD-4-Clause-UC",
+      "BSD-4.3RENO",
+      "BSD-4.3TAHOE",
+      "BSD-Advertising-Acknowledgement",
+      "BSD-Attribution-HPND-disclaimer",
+      "BSD-Inferno-Nettverk",
+      "BSD-Mark-Modifications",
+      "BSD-Protection",
+      "BSD-Source-Code",
+      "BSD-Source-Code-no-disclaimer",
+      "BSD-Source-alt-GPL",
+      "BSD-Source-beginning-file",
+      "BSD-Systemics",
+      "BSD-Systemics-W3Works",
+      "BSD-ask-to-endorse",
+      "BSL-1.0",
+      "BUSL-1.1",
+      "Baekmuk",
+      "Bahyph",
+      "Barr",
+      "Beerware",
+      "BitTorrent-1.0",
+      "BitTorrent-1.1",
+      "Bitstream-Charter",
+      "Bitstream-Vera",
+      "BlueOak-1.0.0",
+      "Boehm-GC",
+      "Boehm-GC-without-fee",
+      "Borceux",
+      "Brian-Gladman-2-Clause",
+      "Brian-Gladman-3-Clause",
+      "Brian-Gladman-3-Clause-no-conversion",
+      "Buddy",
+      "Bugroff",
+      "C-UDA-1.0",
+      "CAL-1.0",
+      "CAL-1.0-Combined-Work-Exception",
+      "CAPEC-tou",
+      "CATOSL-1.1",
+      "CC-BY-1.0",
+      "CC-BY-2.0",
+      "CC-BY-2.5",
+      "CC-BY-2.5-AU",
+      "CC-BY-3.0",
+      "CC-BY-3.0-AT",
+      "CC-BY-3.0-AU",
+      "CC-BY-3.0-DE",
+      "CC-BY-3.0-IGO",
+      "CC-BY-3.0-NL",
+      "CC-BY-3.0-US",
+      "CC-BY-4.0",
+      "CC-BY-NC-1.0",
+      "CC-BY-NC-2.0",
+      "CC-BY-NC-2.5",
+      "CC-BY-NC-3.0",
+      "CC-BY-NC-3.0-DE",
+      "CC-BY-NC-3.0-IGO",
+      "CC-BY-NC-4.0",
+      "CC-BY-NC-ND-1.0",
+      "CC-BY-NC-ND-2.0",
+      "CC-BY-NC-ND-2.5",
+      "CC-BY-NC-ND-3.0",
+      "CC-BY-NC-ND-3.0-DE",
+      "CC-BY-NC-ND-3.0-IGO",
+      "CC-BY-NC-ND-4.0",
+      "CC-BY-NC-SA-1.0",
+      "CC-BY-NC-SA-2.0",
+      "CC-BY-NC-SA-2.0-DE",
+      "CC-BY-NC-SA-2.0-FR",
+      "CC-BY-NC-SA-2.0-UK",
+      "CC-BY-NC-SA-2.5",
+      "CC-BY-NC-SA-3.0",
+      "CC-BY-NC-SA-3.0-DE",
+      "CC-BY-NC-SA-3.0-IGO",
+      "CC-BY-NC-SA-4.0",
+      "CC-BY-ND-1.0",
+      "CC-BY-ND-2.0",
+      "CC-BY-ND-2.5",
+      "CC-BY-ND-3.0",
+      "CC-BY-ND-3.0-DE",
+      "CC-BY-ND-4.0",
+      "CC-BY-SA-1.0",
+      "CC-BY-SA-2.0",
+      "CC-BY-SA-2.0-UK",
+      "CC-BY-SA-2.1-JP",
+      "CC-BY-SA-2.5",
+      "CC-BY-SA-3.0",
+      "CC-BY-SA-3.0-AT",
+      "CC-BY-SA-3.0-DE",
+      "CC-BY-SA-3.0-IGO",
+      "CC-BY-SA-4.0",
+      "CC-PDDC",
+      "CC-PDM-1.0",
+      "CC-SA-1.0",
+      "CC0-1.0",
+      "CDDL-1.0",
+      "CDDL-1.1",
+      "CDL-1.0",
+      "CDLA-Permissive-1.0",
+      "CDLA-Permissive-2.0",
+      "CDLA-Sharing-1.0",
+      "CECILL-1.0",
+      "CECILL-1.1",
+      "CECILL-2.0",
+      "CECILL-2.1",
+      "CECILL-B",
+      "CECILL-C",
+      "CERN-OHL-1.1",
+      "CERN-OHL-1.2",
+      "CERN-OHL-P-2.0",
+      "CERN-OHL-S-2.0",
+      "CERN-OHL-W-2.0",
+      "CFITSIO",
+      "CMU-Mach",
+      "CMU-Mach-nodoc",
+      "CNRI-Jython",
+      "CNRI-Python",
+      "CNRI-Python-GPL-Compatible",
+      "COIL-1.0",
+      "CPAL-1.0",
+      "CPL-1.0",
+      "CPOL-1.02",
+      "CUA-OPL-1.0",
+      "Caldera",
+      "Caldera-no-preamble",
+      "Catharon",
+      "ClArtistic",
+      "Clips",
+      "Community-Spec-1.0",
+      "Condor-1.1",
+      "Cornell-Lossless-JPEG",
+      "Cronyx",
+      "Crossword",
+      "CryptoSwift",
+      "CrystalStacker",
+      "Cube",
+      "D-FSL-1.0",
+      "DEC-3-Clause",
+      "DL-DE-BY-2.0",
+      "DL-DE-ZERO-2.0",
+      "DOC",
+      "DRL-1.0",
+      "DRL-1.1",
+      "DSDP",
+      "DocBook-DTD",
+      "DocBook-Schema",
+      "DocBook-Stylesheet",
+      "DocBook-XML",
+      "Dotseqn",
+      "ECL-1.0",
+      "ECL-2.0",
+      "EFL-1.0",
+      "EFL-2.0",
+      "EPICS",
+      "EPL-1.0",
+      "EPL-2.0",
+      "ESA-PL-permissive-2.4",
+      "ESA-PL-strong-copyleft-2.4",
+      "ESA-PL-weak-copyleft-2.4",
+      "EUDatagrid",
+      "EUPL-1.0",
+      "EUPL-1.1",
+      "EUPL-1.2",
+      "Elastic-2.0",
+      "Entessa",
+      "ErlPL-1.1",
+      "Eurosym",
+      "FBM",
+      "FDK-AAC",
+      "FDK-MPEG-H",
+      "FSFAP",
+      "FSFAP-no-warranty-disclaimer",
+      "FSFUL",
+      "FSFULLR",
+      "FSFULLRSD",
+      "FSFULLRWD",
+      "FSL-1.1-ALv2",
+      "FSL-1.1-MIT",
+      "FTL",
+      "Fair",
+      "Ferguson-Twofish",
+      "Frameworx-1.0",
+      "FreeBSD-DOC",
+      "FreeImage",
+      "Furuseth",
+      "GCR-docs",
+      "GD",
+      "GFDL-1.1-invariants-only",
+      "GFDL-1.1-invariants-or-later",
+      "GFDL-1.1-no-invariants-only",
+      "GFDL-1.1-no-invariants-or-later",
+      "GFDL-1.1-only",
+      "GFDL-1.1-or-later",
+      "GFDL-1.2-invariants-only",
+      "GFDL-1.2-invariants-or-later",
+      "GFDL-1.2-no-invariants-only",
+      "GFDL-1.2-no-invariants-or-later",
+      "GFDL-1.2-only",
+      "GFDL-1.2-or-later",
+      "GFDL-1.3-invariants-only",
+      "GFDL-1.3-invariants-or-later",
+      "GFDL-1.3-no-invariants-only",
+      "GFDL-1.3-no-invariants-or-later",
+      "GFDL-1.3-only",
+      "GFDL-1.3-or-later",
+      "GL2PS",
+      "GLWTPL",
+      "GPL-1.0-only",
+      "GPL-1.0-or-later",
+      "GPL-2.0-only",
+      "GPL-2.0-or-later",
+      "GPL-3.0-only",
+      "GPL-3.0-or-later",
+      "Game-Programming-Gems",
+      "Giftware",
+      "Glide",
+      "Glulxe",
+      "Graphics-Gems",
+      "Gutmann",
+      "HDF5",
+      "HIDAPI",
+      "HP-1986",
+      "HP-1989",
+      "HPND",
+      "HPND-DEC",
+      "HPND-Fenneberg-Livingston",
+      "HPND-INRIA-IMAG",
+      "HPND-Intel",
+      "HPND-Kevlin-Henney",
+      "HPND-MIT-disclaimer",
+      "HPND-Markus-Kuhn",
+      "HPND-Netrek",
+      "HPND-Pbmplus",
+      "HPND-SMC",
+      "HPND-UC",
+      "HPND-UC-export-US",
+      "HPND-doc",
+      "HPND-doc-sell",
+      "HPND-export-US",
+      "HPND-export-US-acknowledgement",
+      "HPND-export-US-modify",
+      "HPND-export2-US",
+      "HPND-merchantability-variant",
+      "HPND-sell-MIT-disclaimer-xserver",
+      "HPND-sell-regexpr",
+      "HPND-sell-variant",
+      "HPND-sell-variant-MIT-disclaimer",
+      "HPND-sell-variant-MIT-disclaimer-rev",
+      "HPND-sell-variant-critical-systems",
+      "HTMLTIDY",
+      "HaskellReport",
+      "Hippocratic-2.1",
+      "Hippocratic-3.0-core",
+      "IBM-pibs",
+      "ICU",
+      "IEC-Code-Components-EULA",
+      "IJG",
+      "IJG-short",
+      "IPA",
+      "IPL-1.0",
+      "ISC",
+      "ISC-Veillard",
+      "ISO-permission",
+      "ImageMagick",
+      "Imlib2",
+      "Info-ZIP",
+      "Informatica",
+      "Inner-Net-2.0",
+      "InnoSetup",
+      "Intel",
+      "Intel-ACPI",
+      "Interbase-1.0",
+      "JPL-image",
+      "JPNIC",
+      "JSON",
+      "Jam",
+      "JasPer-2.0",
+      "Kastrup",
+      "Kazlib",
+      "Knuth-CTAN",
+      "LAL-1.2",
+      "LAL-1.3",
+      "LGPL-2.0-only",
+      "LGPL-2.0-or-later",
+      "LGPL-2.1-only",
+      "LGPL-2.1-or-later",
+      "LGPL-3.0-only",
+      "LGPL-3.0-or-later",
+      "LGPLLR",
+      "LOOP",
+      "LPD-document",
+      "LPL-1.0",
+      "LPL-1.02",
+      "LPPL-1.0",
+      "LPPL-1.1",
+      "LPPL-1.2",
+      "LPPL-1.3a",
+      "LPPL-1.3c",
+      "LZMA-SDK-9.11-to-9.20",
+      "LZMA-SDK-9.22",
+      "Latex2e",
+      "Latex2e-translated-notice",
+      "Leptonica",
+      "LiLiQ-P-1.1",
+      "LiLiQ-R-1.1",
+      "LiLiQ-Rplus-1.1",
+      "Libpng",
+      "Linux-OpenIB",
+      "Linux-man-pages-1-para",
+      "Linux-man-pages-copyleft",
+      "Linux-man-pages-copyleft-2-para",
+      "Linux-man-pages-copyleft-var",
+      "Lucida-Bitmap-Fonts",
+      "MIPS",
+      "MIT",
+      "MIT-0",
+      "MIT-CMU",
+      "MIT-Click",
+      "MIT-Festival",
+      "MIT-Khronos-old",
+      "MIT-Modern-Variant",
+      "MIT-STK",
+      "MIT-Wu",
+      "MIT-advertising",
+      "MIT-enna",
+      "MIT-feh",
+      "MIT-open-group",
+      "MIT-testregex",
+      "MITNFA",
+      "MMIXware",
+      "MMPL-1.0.1",
+      "MPEG-SSG",
+      "MPL-1.0",
+      "MPL-1.1",
+      "MPL-2.0",
+      "MPL-2.0-no-copyleft-exception",
+      "MS-LPL",
+      "MS-PL",
+      "MS-RL",
+      "MTLL",
+      "MVT-1.1",
+      "Mackerras-3-Clause",
+      "Mackerras-3-Clause-acknowledgment",
+      "MakeIndex",
+      "Martin-Birgmeier",
+      "McPhee-slideshow",
+      "Minpack",
+      "MirOS",
+      "Motosoto",
+      "MulanPSL-1.0",
+      "MulanPSL-2.0",
+      "Multics",
+      "Mup",
+      "NAIST-2003",
+      "NASA-1.3",
+      "NBPL-1.0",
+      "NCBI-PD",
+      "NCGL-UK-2.0",
+      "NCL",
+      "NCSA",
+      "NGPL",
+      "NICTA-1.0",
+      "NIST-PD",
+      "NIST-PD-TNT",
+      "NIST-PD-fallback",
+      "NIST-Software",
+      "NLOD-1.0",
+      "NLOD-2.0",
+      "NLPL",
+      "NOSL",
+      "NPL-1.0",
+      "NPL-1.1",
+      "NPOSL-3.0",
+      "NRL",
+      "NTIA-PD",
+      "NTP",
+      "NTP-0",
+      "Naumen",
+      "NetCDF",
+      "Newsletr",
+      "Nokia",
+      "Noweb",
+      "O-UDA-1.0",
+      "OAR",
+      "OCCT-PL",
+      "OCLC-2.0",
+      "ODC-By-1.0",
+      "ODbL-1.0",
+      "OFFIS",
+      "OFL-1.0",
+      "OFL-1.0-RFN",
+      "OFL-1.0-no-RFN",
+      "OFL-1.1",
+      "OFL-1.1-RFN",
+      "OFL-1.1-no-RFN",
+      "OGC-1.0",
+      "OGDL-Taiwan-1.0",
+      "OGL-Canada-2.0",
+      "OGL-UK-1.0",
+      "OGL-UK-2.0",
+      "OGL-UK-3.0",
+      "OGTSL",
+      "OLDAP-1.1",
+      "OLDAP-1.2",
+      "OLDAP-1.3",
+      "OLDAP-1.4",
+      "OLDAP-2.0",
+      "OLDAP-2.0.1",
+      "OLDAP-2.1",
+      "OLDAP-2.2",
+      "OLDAP-2.2.1",
+      "OLDAP-2.2.2",
+      "OLDAP-2.3",
+      "OLDAP-2.4",
+      "OLDAP-2.5",
+      "OLDAP-2.6",
+      "OLDAP-2.7",
+      "OLDAP-2.8",
+      "OLFL-1.3",
+      "OML",
+      "OPL-1.0",
+      "OPL-UK-3.0",
+      "OPUBL-1.0",
+      "OSC-1.0",
+      "OSET-PL-2.1",
+      "OSL-1.0",
+      "OSL-1.1",
+      "OSL-2.0",
+      "OSL-2.1",
+      "OSL-3.0",
+      "OSSP",
+      "OpenMDW-1.0",
+      "OpenPBS-2.3",
+      "OpenSSL",
+      "OpenSSL-standalone",
+      "OpenVision",
+      "PADL",
+      "PDDL-1.0",
+      "PHP-3.0",
+      "PHP-3.01",
+      "PPL",
+      "PSF-2.0",
+      "ParaType-Free-Font-1.3",
+      "Parity-6.0.0",
+      "Parity-7.0.0",
+      "Pixar",
+      "Plexus",
+      "PolyForm-Noncommercial-1.0.0",
+      "PolyForm-Small-Business-1.0.0",
+      "PostgreSQL",
+      "Python-2.0",
+      "Python-2.0.1",
+      "QPL-1.0",
+      "QPL-1.0-INRIA-2004",
+      "Qhull",
+      "RHeCos-1.1",
+      "RPL-1.1",
+      "RPL-1.5",
+      "RPSL-1.0",
+      "RSA-MD",
+      "RSCPL",
+      "Rdisc",
+      "Ruby",
+      "Ruby-pty",
+      "SAX-PD",
+      "SAX-PD-2.0",
+      "SCEA",
+      "SGI-B-1.0",
+      "SGI-B-1.1",
+      "SGI-B-2.0",
+      "SGI-OpenGL",
+      "SGMLUG-PM",
+      "SGP4",
+      "SHL-0.5",
+      "SHL-0.51",
+      "SISSL",
+      "SISSL-1.2",
+      "SL",
+      "SMAIL-GPL",
+      "SMLNJ",
+      "SMPPL",
+      "SNIA",
+      "SOFA",
+      "SPL-1.0",
+      "SSH-OpenSSH",
+      "SSH-short",
+      "SSLeay-standalone",
+      "SSPL-1.0",
+      "SUL-1.0",
+      "SWL",
+      "Saxpath",
+      "SchemeReport",
+      "Sendmail",
+      "Sendmail-8.23",
+      "Sendmail-Open-Source-1.1",
+      "SimPL-2.0",
+      "Sleepycat",
+      "Soundex",
+      "Spencer-86",
+      "Spencer-94",
+      "Spencer-99",
+      "SugarCRM-1.1.3",
+      "Sun-PPP",
+      "Sun-PPP-2000",
+      "SunPro",
+      "Symlinks",
+      "TAPR-OHL-1.0",
+      "TCL",
+      "TCP-wrappers",
+      "TGPPL-1.0",
+      "TMate",
+      "TORQUE-1.1",
+      "TOSL",
+      "TPDL",
+      "TPL-1.0",
+      "TTWL",
+      "TTYP0",
+      "TU-Berlin-1.0",
+      "TU-Berlin-2.0",
+      "TekHVC",
+      "TermReadKey",
+      "ThirdEye",
+      "TrustedQSL",
+      "UCAR",
+      "UCL-1.0",
+      "UMich-Merit",
+      "UPL-1.0",
+      "URT-RLE",
+      "Ubuntu-font-1.0",
+      "UnRAR",
+      "Unicode-3.0",
+      "Unicode-DFS-2015",
+      "Unicode-DFS-2016",
+      "Unicode-TOU",
+      "UnixCrypt",
+      "Unlicense",
+      "Unlicense-libtelnet",
+      "Unlicense-libwhirlpool",
+      "VOSTROM",
+      "VSL-1.0",
+      "Vim",
+      "Vixie-Cron",
+      "W3C",
+      "W3C-19980720",
+      "W3C-20150513",
+      "WTFNMFPL",
+      "WTFPL",
+      "Watcom-1.0",
+      "Widget-Workshop",
+      "WordNet",
+      "Wsuipa",
+      "X11",
+      "X11-distribute-modifications-variant",
+      "X11-no-permit-persons",
+      "X11-swapped",
+      "XFree86-1.1",
+      "XSkat",
+      "Xdebug-1.03",
+      "Xerox",
+      "Xfig",
+      "Xnet",
+      "YPL-1.0",
+      "YPL-1.1",
+      "ZPL-1.1",
+      "ZPL-2.0",
+      "ZPL-2.1",
+      "Zed",
+      "Zeeff",
+      "Zend-2.0",
+      "Zimbra-1.3",
+      "Zimbra-1.4",
+      "Zlib",
+      "any-OSI",
+      "any-OSI-perl-modules",
+      "atc-game",
+      "bcrypt-Solar-Designer",
+      "blessing",
+      "bzip2-1.0.6",
+      "check-cvs",
+      "checkmk",
+      "copyleft-next-0.3.0",
+      "copyleft-next-0.3.1",
+      "curl",
+      "cve-tou",
+      "diffmark",
+      "dtoa",
+      "dvipdfm",
+      "eGenix",
+      "etalab-2.0",
+      "fwlw",
+      "gSOAP-1.3b",
+      "generic-xts",
+      "gnuplot",
+      "gtkbook",
+      "hdparm",
+      "hyphen-bulgarian",
+      "iMatix",
+      "jove",
+      "libpng-1.6.35",
+      "libpng-2.0",
+      "libselinux-1.0",
+      "libtiff",
+      "libutil-David-Nugent",
+      "lsof",
+      "magaz",
+      "mailprio",
+      "man2html",
+      "metamail",
+      "mpi-permissive",
+      "mpich2",
+      "mplus",
+      "ngrep",
+      "pkgconf",
+      "pnmstitch",
+      "psfrag",
+      "psutils",
+      "python-ldap",
+      "radvd",
+      "snprintf",
+      "softSurfer",
+      "ssh-keyscan",
+      "swrule",
+      "threeparttable",
+      "ulem",
+      "w3m",
+      "wwl",
+      "xinetd",
+      "xkeyboard-config-Zinoviev",
+      "xlock",
+      "xpp",
+      "xzoom",
+      "zlib-acknowledgement"
+    ];
+  }
+});
+
+// node_modules/spdx-license-ids/deprecated.json
+var deprecated_default;
+var init_deprecated = __esm({
+  "node_modules/spdx-license-ids/deprecated.json"() {
+    deprecated_default = [
+      "AGPL-1.0",
+      "AGPL-3.0",
+      "BSD-2-Clause-FreeBSD",
+      "BSD-2-Clause-NetBSD",
+      "GFDL-1.1",
+      "GFDL-1.2",
+      "GFDL-1.3",
+      "GPL-1.0",
+      "GPL-2.0",
+      "GPL-2.0-with-GCC-exception",
+      "GPL-2.0-with-autoconf-exception",
+      "GPL-2.0-with-bison-exception",
+      "GPL-2.0-with-classpath-exception",
+      "GPL-2.0-with-font-exception",
+      "GPL-3.0",
+      "GPL-3.0-with-GCC-exception",
+      "GPL-3.0-with-autoconf-exception",
+      "LGPL-2.0",
+      "LGPL-2.1",
+      "LGPL-3.0",
+      "Net-SNMP",
+      "Nunit",
+      "StandardML-NJ",
+      "bzip2-1.0.5",
+      "eCos-2.0",
+      "wxWindows"
+    ];
+  }
+});
+
+// src/rules/label-schema.ts
+function isSpdx(value) {
+  spdxIds ??= /* @__PURE__ */ new Set([...spdx_license_ids_default, ...deprecated_default]);
+  return spdxIds.has(value.replace(/\+$/, ""));
+}
+var spdxIds, VALID, TYPE_TEXT, label_schema_default;
+var init_label_schema = __esm({
+  "src/rules/label-schema.ts"() {
+    "use strict";
+    init_spdx_license_ids();
+    init_deprecated();
+    init_instructions();
+    init_rule();
+    spdxIds = null;
+    VALID = {
+      url: (v) => {
+        try {
+          return new URL(v).protocol.length > 1;
+        } catch {
+          return false;
+        }
+      },
+      spdx: isSpdx,
+      hash: (v) => /^[0-9a-f]{40}$|^[0-9a-f]{7}$/.test(v),
+      rfc3339: (v) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+      semver: (v) => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/.test(v),
+      email: (v) => /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/.test(v)
+    };
+    TYPE_TEXT = {
+      url: "a URL",
+      spdx: "an SPDX license identifier (`MIT`, `Apache-2.0`)",
+      hash: "a git commit hash (7 or 40 hex digits)",
+      rfc3339: "an RFC 3339 time (`2024-05-01T12:00:00Z`)",
+      semver: "a semantic version (`1.2.3`)",
+      email: "an e-mail address"
+    };
+    label_schema_default = defineRule({
+      id: "label-schema",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "Labels missing, empty or not of the type the label schema asks for",
+      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            labels: { type: "object", additionalProperties: { enum: ["text", "url", "spdx", "hash", "rfc3339", "semver", "email"] }, description: "Required labels and the type of their value." },
+            strict: { type: "boolean", description: "Also report labels the schema does not name." }
+          }
+        },
+        defaults: { labels: {}, strict: false }
+      },
+      messages: {
+        missing: { message: "The image has no label `{label}`, which the label schema requires.", hint: "Add `LABEL {label}=<value>` to the final stage." },
+        empty: { message: "Label `{label}` is empty.", hint: "Give `{label}` a value, or remove it." },
+        badValue: { message: "Label `{label}` is `{value}`, which is not {type}.", hint: "Write {type} as the value of `{label}`." },
+        superfluous: { message: "Label `{label}` is not in the label schema (strict labels are on).", hint: "Remove it, or add it to the schema." }
+      },
+      docs: {
+        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
+        howToFix: "Set the labels the schema asks for, with values of their type."
+      },
+      check(ctx) {
+        const schema = ctx.options.labels;
+        const names = Object.keys(schema);
+        if (names.length === 0 && !ctx.options.strict) return;
+        const file = ctx.env.dockerfile.displayPath;
+        const last = ctx.model.stages[ctx.model.stages.length - 1];
+        const chain = /* @__PURE__ */ new Set();
+        for (let s = last ?? null; s; s = s.baseStage) chain.add(s.index);
+        const seen = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.byKeyword("LABEL", { onbuild: false })) {
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            if (chain.has(view.stageIndex) || view.stageIndex < 0) seen.add(kv.key);
+            const type = Object.hasOwn(schema, kv.key) ? schema[kv.key] : void 0;
+            if (!type) {
+              if (ctx.options.strict) ctx.report({ messageId: "superfluous", data: { label: kv.key }, at: { file, span: kv.keySpan } });
+              continue;
+            }
+            const value = kv.value;
+            if (value === "" || kv.valueText === "") ctx.report({ messageId: "empty", data: { label: kv.key }, at: { file, span: kv.span } });
+            else if (value !== null && type !== "text" && !VALID[type](value)) ctx.report({ messageId: "badValue", data: { label: kv.key, value, type: TYPE_TEXT[type] }, at: { file, span: kv.span } });
+          }
+        }
+        if (!last) return;
+        for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
+      }
+    });
+  }
+});
+
 // src/rules/latest-tag.ts
 var latest_tag_default;
 var init_latest_tag = __esm({
@@ -15322,7 +16253,10 @@ var init_maintainer_deprecated = __esm({
         why: "The author belongs in the standard OCI label, where registries and scanners show it.",
         bad: "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>",
         good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"',
-        howToFix: "Replace it with the label (the fix does)."
+        howToFix: "Replace it with the label (the fix does).",
+        autofix: [
+          { safety: "safe", what: 'Replaces a one-line MAINTAINER with `LABEL org.opencontainers.image.authors="..."` (not when the text has quotes, backslashes or `$`)', why: "the author moves to the standard label; MAINTAINER's legacy field is read by nothing" }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("MAINTAINER", { onbuild: false })) {
@@ -16098,7 +17032,10 @@ var init_pip_no_cache_dir = __esm({
         why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
         bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
         good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
-        howToFix: "Add `--no-cache-dir` after `install`."
+        howToFix: "Add `--no-cache-dir` after `install`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --no-cache-dir` after `install`", why: "pip installs the same packages; only its download cache is not kept" }
+        ]
       },
       async check(ctx) {
         const envOff = /* @__PURE__ */ new Map();
@@ -16303,7 +17240,10 @@ var init_redundant_target_platform = __esm({
         why: "It changes nothing and suggests to a reader that the stage is special.",
         bad: "FROM --platform=$TARGETPLATFORM alpine:3.20",
         good: "FROM alpine:3.20",
-        howToFix: "Remove the flag (the fix does)."
+        howToFix: "Remove the flag (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Removes `--platform=$TARGETPLATFORM` from FROM", why: "$TARGETPLATFORM is FROM's default: the stage is built the same way" }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
@@ -16767,6 +17707,79 @@ var init_syntax_error = __esm({
   }
 });
 
+// src/rules/trusted-registry.ts
+function matches(allow, registry) {
+  if (allow === "*") return true;
+  if (allow.startsWith("*")) return registry.endsWith(allow.slice(1));
+  if (allow.endsWith("*")) return registry.startsWith(allow.slice(0, -1));
+  return registry === allow;
+}
+var trusted_registry_default;
+var init_trusted_registry = __esm({
+  "src/rules/trusted-registry.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    trusted_registry_default = defineRule({
+      id: "trusted-registry",
+      severity: "error",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "An image from a registry that is not in the trusted list",
+      peers: { hadolint: ["DL3026"] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: { registries: { type: "array", items: { type: "string", minLength: 1 }, description: "Registries images may come from (`docker.io` for Docker Hub images without a registry; `*.example.com`, `prefix*` and `*` match several)." } }
+        },
+        defaults: { registries: [] }
+      },
+      messages: {
+        untrusted: {
+          message: "`{image}` comes from `{registry}`, which is not one of the trusted registries ({trusted}).",
+          hint: "Use an image from a trusted registry (or mirror it there), or add `{registry}` to the rule's `registries` option."
+        }
+      },
+      docs: {
+        what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        bad: "FROM quay.io/example/app:1.0",
+        good: "FROM registry.example.com/example/app:1.0",
+        howToFix: "Pull the image through a trusted registry."
+      },
+      check(ctx) {
+        const trusted = ctx.options.registries;
+        if (trusted.length === 0) return;
+        const stages = new Set(ctx.model.stages.map((s) => s.name).filter((n) => n !== null));
+        const check = (text, span) => {
+          if (text.includes("$") || text.toLowerCase() === "scratch" || stages.has(text.toLowerCase()) || /^\d+$/.test(text)) return;
+          const ref = parseImageRef(text);
+          const registry = ref.registry ?? "docker.io";
+          const ok = ref.registry === null ? trusted.some((t) => matches(t, "docker.io") || matches(t, "hub.docker.com")) : trusted.some((t) => matches(t, registry));
+          if (!ok) ctx.report({ messageId: "untrusted", data: { image: text, registry, trusted: trusted.join(", ") }, at: { file: ctx.env.dockerfile.displayPath, span } });
+        };
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) {
+            const image = fromView(view.inst, ctx.dockerfile.escape).image;
+            if (image) check(image.text, image.span);
+          } else if (view.keyword === "COPY") {
+            const from = copyView(view.inst, ctx.dockerfile.escape).from;
+            if (from?.value) check(from.value, from.span);
+          } else if (view.keyword === "RUN") {
+            for (const f of view.inst.flags) {
+              if (f.name !== "mount" || !f.value) continue;
+              const m = /(?:^|,)from=([^,]+)/.exec(f.value);
+              if (m?.[1]) check(m[1], f.span);
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/untagged-image.ts
 var untagged_image_default;
 var init_untagged_image = __esm({
@@ -16963,7 +17976,10 @@ var init_wget_without_progress = __esm({
         why: "Bloated build logs hide the lines that matter; it is cosmetic, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN wget https://example.com/big.tar.gz",
         good: "FROM debian:12\nRUN wget --progress=dot:giga https://example.com/big.tar.gz",
-        howToFix: "Add `--progress=dot:giga` (the fix does)."
+        howToFix: "Add `--progress=dot:giga` (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --progress=dot:giga` after `wget`", why: "it changes only what wget prints to the build log" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
@@ -17361,6 +18377,7 @@ var init_rules = __esm({
     init_copy_from_unknown_stage();
     init_copy_multiple_sources_slash();
     init_copy_relative_without_workdir();
+    init_copy_then_extract();
     init_copy_whole_filesystem();
     init_dnf_cache_not_cleaned();
     init_dnf_missing_yes();
@@ -17386,6 +18403,7 @@ var init_rules = __esm({
     init_invalid_exec_form();
     init_json_args();
     init_label_key_invalid();
+    init_label_schema();
     init_latest_tag();
     init_legacy_key_value();
     init_ln_bin_sh();
@@ -17413,6 +18431,7 @@ var init_rules = __esm({
     init_sudo_in_run();
     init_suppression();
     init_syntax_error();
+    init_trusted_registry();
     init_untagged_image();
     init_user_not_numeric();
     init_useradd_without_no_log_init();
@@ -17442,6 +18461,7 @@ var init_rules = __esm({
       copy_from_unknown_stage_default,
       copy_multiple_sources_slash_default,
       copy_relative_without_workdir_default,
+      copy_then_extract_default,
       copy_whole_filesystem_default,
       dnf_cache_not_cleaned_default,
       dnf_missing_yes_default,
@@ -17466,6 +18486,7 @@ var init_rules = __esm({
       invalid_exec_form_default,
       json_args_default,
       label_key_invalid_default,
+      label_schema_default,
       latest_tag_default,
       legacy_key_value_default,
       ln_bin_sh_default,
@@ -17491,6 +18512,7 @@ var init_rules = __esm({
       stage_name_casing_default,
       su_sudo_default,
       sudo_in_run_default,
+      trusted_registry_default,
       untagged_image_default,
       user_not_numeric_default,
       useradd_without_no_log_init_default,
@@ -17626,9 +18648,9 @@ function formatSarif(findings, rules, version, root) {
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
-    const base = fingerprintBase(f);
-    const occurrence = (seen.get(base) ?? 0) + 1;
-    seen.set(base, occurrence);
+    const base2 = fingerprintBase(f);
+    const occurrence = (seen.get(base2) ?? 0) + 1;
+    seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
     const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
     return {
@@ -17640,7 +18662,7 @@ Fix: ${f.hint}` : f.message },
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
       ...related.length ? { relatedLocations: related } : {},
       ...f.fix ? { fixes: [sarifFix(f.fix, artifactLocation)] } : {},
-      partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` }
+      partialFingerprints: { [FINGERPRINT_KEY]: `${base2}:${occurrence}` }
     };
   });
   const log = {
@@ -17899,6 +18921,38 @@ var init_reporters = __esm({
   }
 });
 
+// src/config/rule-refs.ts
+function peerTables() {
+  if (tables) return tables;
+  const t = { hadolint: /* @__PURE__ */ new Map(), buildkit: /* @__PURE__ */ new Map() };
+  for (const tool of ["hadolint", "buildkit"]) {
+    for (const rule of RULES) for (const p of peersOf(rule, tool)) if (p.suppresses !== false) t[tool].set(p.code, [...t[tool].get(p.code) ?? [], rule.id]);
+  }
+  tables = t;
+  return t;
+}
+function ruleIdsFor(name) {
+  if (RULES.some((r) => r.id === name)) return [name];
+  const t = peerTables();
+  if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
+  for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
+  return null;
+}
+function peerCodeTable() {
+  const t = peerTables();
+  const rows = ["hadolint", "buildkit"].flatMap((tool) => [...t[tool]].map(([code2, rules]) => ({ tool, code: code2, rules })));
+  return rows.sort((a, b) => a.tool.localeCompare(b.tool) || a.code.localeCompare(b.code));
+}
+var tables;
+var init_rule_refs = __esm({
+  "src/config/rule-refs.ts"() {
+    "use strict";
+    init_rules();
+    init_rule();
+    tables = null;
+  }
+});
+
 // src/config/schema.ts
 var schema_exports = {};
 __export(schema_exports, {
@@ -17939,6 +18993,12 @@ function configSchema() {
       default: rule.severity
     };
   }
+  for (const row of peerCodeTable()) {
+    if (rules[row.code]) continue;
+    rules[row.code] = { description: `${row.tool === "hadolint" ? "hadolint" : "BuildKit"} ${row.code}: sets ${row.rules.join(", ")}`, enum: [...SEVERITY_SETTINGS] };
+  }
+  const ruleOptions2 = {};
+  for (const rule of RULES) if (rule.options) ruleOptions2[rule.id] = { description: `Options of ${rule.id}.`, ...rule.options.schema };
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "dockerlint configuration",
@@ -17952,6 +19012,12 @@ function configSchema() {
         type: "object",
         additionalProperties: false,
         properties: rules
+      },
+      ruleOptions: {
+        description: "Options per rule id, for the rules that take options (see each rule's page).",
+        type: "object",
+        additionalProperties: false,
+        properties: ruleOptions2
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -18049,12 +19115,13 @@ var init_schema = __esm({
     "use strict";
     init_reporters();
     init_rules();
+    init_rule_refs();
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
     FAILURE_THRESHOLDS = ["error", "warning", "info", "none"];
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -25450,9 +26517,9 @@ var init_image_fs = __esm({
           if (!src) continue;
           switch (src.kind) {
             case "context": {
-              const matches = this.contextMatches(src.pattern);
-              const asDir = hasGlob(src.pattern) && matches.length > 1;
-              for (const m of matches) {
+              const matches2 = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches2.length > 1;
+              for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
                   if (this.targets(op, path11.posix.basename(m), asDir).includes(p)) {
@@ -25475,9 +26542,9 @@ var init_image_fs = __esm({
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path11.posix.basename(p);
-                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base) && path11.posix.dirname(p) === op.dest) {
-                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base));
+                const base2 = path11.posix.basename(p);
+                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base2) && path11.posix.dirname(p) === op.dest) {
+                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
@@ -25763,15 +26830,15 @@ function dialectFromShebang(source) {
   if (!source.startsWith("#!", start)) return "bash";
   const nl = source.indexOf("\n", start);
   const words = source.slice(start + 2, nl === -1 ? void 0 : nl).trim().split(/\s+/);
-  const base = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
+  const base2 = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
   let i = 0;
-  let name = base(words[i]);
+  let name = base2(words[i]);
   if (name === "env") {
     i++;
     while (i < words.length && (words[i].startsWith("-") || words[i].includes("="))) i++;
-    name = base(words[i]);
+    name = base2(words[i]);
   }
-  if (name === "busybox") name = base(words[i + 1]);
+  if (name === "busybox") name = base2(words[i + 1]);
   if (POSIX_SHELLS.has(name)) return "posix";
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
@@ -26256,19 +27323,19 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
 }
-async function runRules(rules, base, options, findings, texts, deadline) {
+async function runRules(rules, base2, options, findings, texts, deadline) {
   for (const [i, rule] of rules.entries()) {
     const severity = severityOf(rule, options);
     if (severity === "off") continue;
     if (Date.now() >= deadline) {
       const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== "off").map((r) => r.id);
       findings.push(
-        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+        spanFinding("input-error", "info", base2.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
       );
       return;
     }
     const ctx = {
-      ...base,
+      ...base2,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
       report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
@@ -26276,7 +27343,7 @@ async function runRules(rules, base, options, findings, texts, deadline) {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding("input-error", "error", base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+        spanFinding("input-error", "error", base2.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
       );
     }
   }
@@ -26397,6 +27464,116 @@ var init_engine = __esm({
       }
     };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
+  }
+});
+
+// src/config/hadolint.ts
+var hadolint_exports = {};
+__export(hadolint_exports, {
+  HADOLINT_CONFIG_NAMES: () => HADOLINT_CONFIG_NAMES,
+  dockerlintYamlFrom: () => dockerlintYamlFrom,
+  translateHadolint: () => translateHadolint
+});
+function translateHadolint(data) {
+  const config = defaultConfig();
+  const notes = [];
+  if (data === null || data === void 0) return { config, notes };
+  if (typeof data !== "object" || Array.isArray(data)) return { config, notes: ["not a mapping of settings; nothing was used"] };
+  const unmapped = [];
+  const codes = (key, value) => {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+      notes.push(`${key}: expected a list of rule codes; not used`);
+      return [];
+    }
+    const ids = [];
+    for (const code2 of value) {
+      const mapped = ruleIdsFor(code2);
+      if (mapped) ids.push(...mapped);
+      else unmapped.push(code2);
+    }
+    return ids;
+  };
+  const options = {};
+  for (const [key, value] of Object.entries(data)) {
+    switch (key) {
+      case "ignored":
+        for (const id of codes(key, value)) config.rules[id] = "off";
+        break;
+      case "override": {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          notes.push("override: expected a mapping of error/warning/info/style to lists of codes; not used");
+          break;
+        }
+        for (const [level, list2] of Object.entries(value)) {
+          const sev = SEVERITY[level];
+          if (!sev) {
+            notes.push(`override.${level}: unknown level (error, warning, info, style); not used`);
+            continue;
+          }
+          for (const id of codes(`override.${level}`, list2)) if (config.rules[id] !== "off") config.rules[id] = sev;
+        }
+        break;
+      }
+      case "failure-threshold": {
+        const t = typeof value === "string" ? THRESHOLD[value] : void 0;
+        if (t) config.failureThreshold = t;
+        else notes.push(`failure-threshold: ${String(value)} is not one of error, warning, info, style, ignore, none; not used`);
+        break;
+      }
+      case "no-fail":
+        if (value === true) config.failureThreshold = "none";
+        break;
+      case "trustedRegistries":
+        if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+          options["trusted-registry"] = { registries: [...value] };
+          if (config.rules["trusted-registry"] === void 0) config.rules["trusted-registry"] = "error";
+        } else notes.push("trustedRegistries: expected a list of registry names; not used");
+        break;
+      case "label-schema":
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+          options["label-schema"] = { ...options["label-schema"] ?? {}, labels: { ...value } };
+          if (config.rules["label-schema"] === void 0) config.rules["label-schema"] = "info";
+        } else notes.push("label-schema: expected a mapping of label names to types; not used");
+        break;
+      case "strict-labels":
+        options["label-schema"] = { ...options["label-schema"] ?? {}, strict: value === true };
+        break;
+      default:
+        notes.push(NOT_USED.has(key) ? `${key}: hadolint's own output setting; dockerlint does not use it` : `${key}: unknown hadolint setting; ignored`);
+    }
+  }
+  if (unmapped.length > 0) notes.push(`no dockerlint equivalent for ${unmapped.join(", ")}: nothing to change for them`);
+  if (Object.keys(options).length > 0) config.ruleOptions = options;
+  return { config, notes };
+}
+function dockerlintYamlFrom(t, source) {
+  const lines = [`# Translated from ${source} by dockerlint --init --from-hadolint.`, ""];
+  const rules = Object.entries(t.config.rules);
+  if (rules.length > 0) {
+    lines.push("rules:");
+    for (const [id, sev] of rules.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${id}: ${sev}`);
+    lines.push("");
+  }
+  if (t.config.failureThreshold) lines.push(`failureThreshold: ${t.config.failureThreshold}`, "");
+  if (t.config.ruleOptions) {
+    lines.push("ruleOptions:");
+    for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
+    lines.push("");
+  }
+  for (const n of t.notes) lines.push(`# not translated: ${n}`);
+  return `${lines.join("\n").replace(/\n+$/, "")}
+`;
+}
+var HADOLINT_CONFIG_NAMES, SEVERITY, THRESHOLD, NOT_USED;
+var init_hadolint = __esm({
+  "src/config/hadolint.ts"() {
+    "use strict";
+    init_schema();
+    init_rule_refs();
+    HADOLINT_CONFIG_NAMES = [".hadolint.yaml", ".hadolint.yml"];
+    SEVERITY = { error: "error", warning: "warning", info: "info", style: "info" };
+    THRESHOLD = { error: "error", warning: "warning", info: "info", style: "info", ignore: "none", none: "none" };
+    NOT_USED = /* @__PURE__ */ new Set(["format", "no-color", "disable-ignore-pragma", "verbose"]);
   }
 });
 
@@ -29161,11 +30338,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -30084,11 +31261,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -30278,10 +31455,10 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base2, relative2, options, skipNormalization) {
       const target2 = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
+        base2 = parse(serialize(base2, options), options);
         relative2 = parse(serialize(relative2, options), options);
       }
       options = options || {};
@@ -30301,33 +31478,33 @@ var require_fast_uri = __commonJS({
           target2.query = relative2.query;
         } else {
           if (!relative2.path) {
-            target2.path = base.path;
+            target2.path = base2.path;
             if (relative2.query !== void 0) {
               target2.query = relative2.query;
             } else {
-              target2.query = base.query;
+              target2.query = base2.query;
             }
           } else {
             if (relative2.path[0] === "/") {
               target2.path = removeDotSegments(relative2.path);
             } else {
-              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
-              if (baseHasAuthority && !base.path) {
+              const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
+              if (baseHasAuthority && !base2.path) {
                 target2.path = "/" + relative2.path;
-              } else if (!base.path) {
+              } else if (!base2.path) {
                 target2.path = relative2.path;
               } else {
-                target2.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target2.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative2.path;
               }
-              target2.path = base.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
+              target2.path = base2.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
             }
             target2.query = relative2.query;
           }
-          target2.userinfo = base.userinfo;
-          target2.host = base.host;
-          target2.port = base.port;
+          target2.userinfo = base2.userinfo;
+          target2.host = base2.host;
+          target2.port = base2.port;
         }
-        target2.scheme = base.scheme;
+        target2.scheme = base2.scheme;
       }
       target2.fragment = relative2.fragment;
       return target2;
@@ -30409,8 +31586,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -30432,9 +31609,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -30509,15 +31686,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -30526,14 +31703,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -33312,6 +34489,7 @@ __export(load_exports, {
   MAX_CONFIG_BYTES: () => MAX_CONFIG_BYTES,
   PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
+  findHadolintConfig: () => findHadolintConfig,
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
@@ -33371,7 +34549,31 @@ function load2(startDir, explicit, given) {
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
-  return { config: defaultConfig(), file: null };
+  return findHadolintConfig(start, jail, shown2) ?? { config: defaultConfig(), file: null };
+}
+function findHadolintConfig(start, jail, shown2 = (a) => a) {
+  for (let dir = start; jail.contains(dir); ) {
+    for (const name of HADOLINT_CONFIG_NAMES) {
+      const abs = path13.join(dir, name);
+      if (!present(abs, jail)) continue;
+      const text = readText(abs, shown2(abs), jail);
+      if ("error" in text) return text;
+      const doc = yaml2().parseDocument(text.text, { prettyErrors: false, uniqueKeys: false, merge: false });
+      if (doc.errors[0]) return { error: { file: shown2(abs), key: "", message: `YAML syntax error: ${firstLine(doc.errors[0].message)}` } };
+      let data;
+      try {
+        data = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        return { error: { file: shown2(abs), key: "", message: `cannot read the YAML: ${firstLine(e instanceof Error ? e.message : String(e))}` } };
+      }
+      const t = translateHadolint(data);
+      return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
+    }
+    const parent = path13.dirname(dir);
+    if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
+    dir = parent;
+  }
+  return null;
 }
 function linesOf(parsed) {
   return parsed.lines && Object.keys(parsed.lines).length > 0 ? { lines: parsed.lines } : {};
@@ -33423,7 +34625,11 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data;
   const config = defaultConfig();
-  if (raw.rules) config.rules = { ...raw.rules };
+  if (raw.rules) {
+    for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
+    for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
+  }
+  if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -33599,10 +34805,13 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, validator;
+var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
+    init_hadolint();
+    init_rule_refs();
+    init_rules();
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
@@ -33612,6 +34821,7 @@ var init_load = __esm({
     CONFIG_FILE_NAMES = [".dockerlint.yaml", ".dockerlint.yml"];
     PACKAGE_KEY = "dockerlint";
     MAX_CONFIG_BYTES = 1024 * 1024;
+    RULE_IDS = new Set(RULES.map((r) => r.id));
     validator = null;
   }
 });
@@ -33814,15 +35024,15 @@ async function runFixLoop(options) {
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
 }
-function checkFiles(c, filesRead, rootOf, current, originals, base) {
+function checkFiles(c, filesRead, rootOf, current, originals, base2) {
   for (const e of c.fix.edits) {
-    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    const real = base2?.has(e.file) ? e.file : realPathOf(e.file);
     if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
     let file = current.get(real);
     if (!file) {
       const root = typeof rootOf === "string" ? rootOf : rootOf(real);
       if (root === null) return `${e.file} is not inside the root of the run that read it`;
-      const held = base?.get(real);
+      const held = base2?.get(real);
       const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
       if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
       file = loaded.file;
@@ -34992,11 +36202,11 @@ function assembleStyles() {
     },
     hexToRgb: {
       value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
+        const matches2 = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches2) {
           return [0, 0, 0];
         }
-        let [colorString] = matches;
+        let [colorString] = matches2;
         if (colorString.length === 3) {
           colorString = [...colorString].map((character) => character + character).join("");
         }
@@ -39791,8 +41001,8 @@ var YargsInstance = class {
     this.parsed = false;
     return this;
   }
-  [kRebase](base, dir) {
-    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base, dir);
+  [kRebase](base2, dir) {
+    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base2, dir);
   }
   [kRunYargsParserAndExecuteCommands](args, shortCircuit, calledFromCommand, commandIndex = 0, helpOnly = false) {
     var _a2, _b2, _c2, _d;
@@ -40191,6 +41401,7 @@ function inputLinter(setup, matchers) {
       shell,
       compose,
       severities: setup.severities,
+      ...setup.config.ruleOptions ? { ruleOptions: setup.config.ruleOptions } : {},
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
@@ -40347,6 +41558,7 @@ init_jail();
 init_escape();
 init_reporters();
 init_rules();
+init_rule_refs();
 init_meta();
 init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
@@ -40442,7 +41654,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error; a hadolint or BuildKit code works too (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (a rule id, or a hadolint/BuildKit code) (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -40454,10 +41666,23 @@ async function run(rawArgv, io) {
 `);
     return 0;
   }
+  if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
     const target2 = path20.join(io.cwd, ".dockerlint.yaml");
     if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    if (args["from-hadolint"]) {
+      const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+      const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
+      if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
+      const source = path20.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
+      io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
+`);
+      return 0;
+    }
     io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -40484,6 +41709,11 @@ async function run(rawArgv, io) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
+    }
+  }
+  if (!("error" in loaded) && loaded.notes && loaded.file) {
+    for (const note of loaded.notes) {
+      configProblems.push(spanFinding("input-error", "warning", displayPath(loaded.file, io.cwd), { line: 1, column: 1, endLine: 1, endColumn: 1 }, `hadolint configuration: ${note}`));
     }
   }
   const config = "error" in loaded ? defaultConfig() : loaded.config;
@@ -40554,7 +41784,7 @@ async function run(rawArgv, io) {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
-      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known(id.trim(), "--fix-rule"))),
       pairs,
       color,
       threshold,
@@ -40628,16 +41858,17 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 function parseRuleOptions(rules, ignored) {
   const out = {};
   for (const r of rules) {
-    const m = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    const m = /^([A-Za-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
-    out[known(m[1], "--rule")] = m[2];
+    for (const id of known(m[1], "--rule")) out[id] = m[2];
   }
-  for (const id of ignored) out[known(id.trim(), "--ignore-rule")] = "off";
+  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out[id] = "off";
   return out;
 }
-function known(id, flag) {
-  if (!RULES.some((r) => r.id === id)) throw new UsageError(`${flag} ${id}: unknown rule; see dockerlint --list-rules`);
-  return id;
+function known(name, flag) {
+  const ids = ruleIdsFor(name);
+  if (!ids) throw new UsageError(`${flag} ${name}: unknown rule (and no hadolint or BuildKit code with an equivalent); see dockerlint --list-rules`);
+  return ids;
 }
 async function listRules(json) {
   if (json) {

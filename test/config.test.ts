@@ -121,7 +121,7 @@ describe('errors name the file, the key and the line', () => {
   test('an unknown rule id lists the known ones', () => {
     const e = load('# comment\nrules:\n  root-procss: error\n');
     expect(e).toMatchObject({ file: '.dockerlint.yaml', key: 'rules.root-procss', line: 3, column: 3 });
-    expect(e.message).toBe(`unknown rule id; known: ${RULES.map((r) => r.id).join(', ')}`);
+    expect(e.message).toBe(`unknown rule id (or hadolint/BuildKit code); known: ${RULES.map((r) => r.id).join(', ')}`);
   });
 
   test('a bad severity', () => {
@@ -136,7 +136,7 @@ describe('errors name the file, the key and the line', () => {
 
   test('an unknown top-level key', () => {
     const e = load('format: json\nrule:\n  root-process: off\n');
-    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize' });
+    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ruleOptions, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize' });
   });
 
   test('failureThreshold and format take their lists of values', () => {
@@ -214,8 +214,11 @@ describe('the schema and the starter file', () => {
 
   test('the rule ids of the schema are the rules, with their default severities', () => {
     const rules = (configSchema().properties as Record<string, { properties: Record<string, { default: string }> }>).rules.properties;
-    expect(Object.keys(rules)).toEqual(RULES.map((r) => r.id));
+    const ids = RULES.map((r) => r.id);
+    expect(Object.keys(rules).slice(0, ids.length)).toEqual(ids);
     for (const r of RULES) expect(rules[r.id]?.default).toBe(r.severity);
+    // The other keys are the hadolint and BuildKit codes that stand for rules.
+    for (const code of Object.keys(rules).slice(ids.length)) expect(code).toMatch(/^(DL\d{4}|[A-Z][A-Za-z]+)$/);
   });
 
   test('failureThreshold takes the same values as --failure-threshold', () => {

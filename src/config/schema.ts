@@ -9,6 +9,7 @@
 import type { Severity } from '../findings.js';
 import { FORMATS, type Format } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
+import { peerCodeTable } from './rule-refs.js';
 
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
@@ -44,6 +45,8 @@ export interface Config {
   trustedBaseImages: TrustedBaseImage[];
   /** Files larger than this are not read: bytes, or a size such as `512KB` or `8MB`. */
   maxFileSize?: number | string;
+  /** Options per rule id (`trusted-registry: { registries: [...] }`), over the rule's defaults. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
 /** The default of `maxFileSize` / `--max-file-size`. */
@@ -80,7 +83,7 @@ export function defaultConfig(): Config {
 }
 
 /** The top-level keys, in documentation order. */
-export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize'] as const;
+export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize', 'ruleOptions'] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -96,6 +99,13 @@ export function configSchema(): JsonSchema {
       default: rule.severity,
     };
   }
+  // hadolint and BuildKit codes work wherever a rule id does (`DL3008: off`).
+  for (const row of peerCodeTable()) {
+    if (rules[row.code]) continue;
+    rules[row.code] = { description: `${row.tool === 'hadolint' ? 'hadolint' : 'BuildKit'} ${row.code}: sets ${row.rules.join(', ')}`, enum: [...SEVERITY_SETTINGS] };
+  }
+  const ruleOptions: Record<string, JsonSchema> = {};
+  for (const rule of RULES) if (rule.options) ruleOptions[rule.id] = { description: `Options of ${rule.id}.`, ...rule.options.schema };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'dockerlint configuration',
@@ -110,6 +120,12 @@ export function configSchema(): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: rules,
+      },
+      ruleOptions: {
+        description: 'Options per rule id, for the rules that take options (see each rule\'s page).',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleOptions,
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',

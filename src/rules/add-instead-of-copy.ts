@@ -25,6 +25,9 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nADD app.py /app/',
     good: 'FROM alpine:3.20\nCOPY app.py /app/',
     howToFix: 'Replace ADD with COPY (the fix does it when ADD has no ADD-only option such as `--checksum`).',
+    autofix: [
+      { safety: 'unsafe', what: 'Replaces the ADD keyword with COPY, when ADD has no ADD-only option (`--checksum`, `--keep-git-dir`, `--unpack`)', why: 'the rule fires only for sources that are not URLs or tar archives by name, but a tar archive under another name would no longer be unpacked' },
+    ],
   },
   check(ctx) {
     for (const view of ctx.view.byKeyword('ADD')) {

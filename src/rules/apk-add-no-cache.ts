@@ -23,6 +23,9 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nRUN apk update && apk add curl',
     good: 'FROM alpine:3.20\nRUN apk add --no-cache curl',
     howToFix: 'Add `--no-cache` after `apk add`.',
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` --no-cache` after `add`', why: 'apk installs the same packages; only its index is not kept in the layer' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd, view) => {

@@ -23,6 +23,9 @@ export default defineRule({
     bad: 'FROM debian:12\nRUN apt-get update && apt-get install curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
     howToFix: 'Add `-y` after `apt-get`.',
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` -y` after `apt-get` (not in JSON strings with escapes, whose offsets are not exact)', why: 'answering yes is what a non-interactive build needs; without it the install aborts' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {

@@ -22,6 +22,9 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nCOPY a.txt b.txt /data',
     good: 'FROM alpine:3.20\nCOPY a.txt b.txt /data/',
     howToFix: 'Add the trailing slash.',
+    autofix: [
+      { safety: 'safe', what: 'Appends `/` to the destination of a shell-form COPY', why: 'without it the build fails; with it the sources land in the folder, as meant' },
+    ],
   },
   check(ctx) {
     for (const view of ctx.view.byKeyword('COPY')) {

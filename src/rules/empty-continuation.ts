@@ -21,6 +21,9 @@ export default defineRule({
     bad: 'FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl',
     howToFix: 'Remove the blank line (the fix does).',
+    autofix: [
+      { safety: 'safe', what: 'Deletes the blank line inside the continuation', why: 'the builder already skips it: the instruction stays the same' },
+    ],
   },
   check(ctx) {
     const src = ctx.env.dockerfile;

@@ -15,6 +15,7 @@ import copyFromOwnStage from './copy-from-own-stage.js';
 import copyFromUnknownStage from './copy-from-unknown-stage.js';
 import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
+import copyThenExtract from './copy-then-extract.js';
 import copyWholeFilesystem from './copy-whole-filesystem.js';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned.js';
 import dnfMissingYes from './dnf-missing-yes.js';
@@ -40,6 +41,7 @@ import instructionCasing from './instruction-casing.js';
 import invalidExecForm from './invalid-exec-form.js';
 import jsonArgs from './json-args.js';
 import labelKeyInvalid from './label-key-invalid.js';
+import labelSchema from './label-schema.js';
 import latestTag from './latest-tag.js';
 import legacyKeyValue from './legacy-key-value.js';
 import lnBinSh from './ln-bin-sh.js';
@@ -67,6 +69,7 @@ import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
 import syntaxError from './syntax-error.js';
+import trustedRegistry from './trusted-registry.js';
 import untaggedImage from './untagged-image.js';
 import userNotNumeric from './user-not-numeric.js';
 import useraddWithoutNoLogInit from './useradd-without-no-log-init.js';
@@ -98,6 +101,7 @@ export const RULES: readonly Rule[] = [
   copyFromUnknownStage,
   copyMultipleSourcesSlash,
   copyRelativeWithoutWorkdir,
+  copyThenExtract,
   copyWholeFilesystem,
   dnfCacheNotCleaned,
   dnfMissingYes,
@@ -122,6 +126,7 @@ export const RULES: readonly Rule[] = [
   invalidExecForm,
   jsonArgs,
   labelKeyInvalid,
+  labelSchema,
   latestTag,
   legacyKeyValue,
   lnBinSh,
@@ -147,6 +152,7 @@ export const RULES: readonly Rule[] = [
   stageNameCasing,
   suSudo,
   sudoInRun,
+  trustedRegistry,
   untaggedImage,
   userNotNumeric,
   useraddWithoutNoLogInit,

@@ -22,6 +22,9 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>',
     good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"',
     howToFix: 'Replace it with the label (the fix does).',
+    autofix: [
+      { safety: 'safe', what: 'Replaces a one-line MAINTAINER with `LABEL org.opencontainers.image.authors="..."` (not when the text has quotes, backslashes or `$`)', why: 'the author moves to the standard label; MAINTAINER\'s legacy field is read by nothing' },
+    ],
   },
   check(ctx) {
     for (const view of ctx.view.byKeyword('MAINTAINER', { onbuild: false })) {

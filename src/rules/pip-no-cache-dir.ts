@@ -27,6 +27,9 @@ export default defineRule({
     bad: 'FROM python:3.12\nRUN pip install -r requirements.txt',
     good: 'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt',
     howToFix: 'Add `--no-cache-dir` after `install`.',
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` --no-cache-dir` after `install`', why: 'pip installs the same packages; only its download cache is not kept' },
+    ],
   },
   async check(ctx) {
     // Stages (by index) where ENV PIP_NO_CACHE_DIR is truthy from some instruction on.

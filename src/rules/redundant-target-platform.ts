@@ -22,6 +22,9 @@ export default defineRule({
     bad: 'FROM --platform=$TARGETPLATFORM alpine:3.20',
     good: 'FROM alpine:3.20',
     howToFix: 'Remove the flag (the fix does).',
+    autofix: [
+      { safety: 'safe', what: 'Removes `--platform=$TARGETPLATFORM` from FROM', why: '$TARGETPLATFORM is FROM\'s default: the stage is built the same way' },
+    ],
   },
   check(ctx) {
     for (const view of ctx.view.byKeyword('FROM', { onbuild: false })) {

@@ -22,6 +22,9 @@ export default defineRule({
     bad: 'FROM debian:12\nRUN wget https://example.com/big.tar.gz',
     good: 'FROM debian:12\nRUN wget --progress=dot:giga https://example.com/big.tar.gz',
     howToFix: 'Add `--progress=dot:giga` (the fix does).',
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` --progress=dot:giga` after `wget`', why: 'it changes only what wget prints to the build log' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
