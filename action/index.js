@@ -28,9 +28,9 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
+var __export = (target2, all) => {
   for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+    __defProp(target2, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -40,12 +40,12 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target2, "default", { value: mod, enumerable: true }) : target2,
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
@@ -92,140 +92,76 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// src/fs/file-system.ts
-import fs from "node:fs";
+// src/findings.ts
 import path from "node:path";
-function kindOf(st) {
-  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+function chainText(f) {
+  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
-var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
-var init_file_system = __esm({
-  "src/fs/file-system.ts"() {
+function findingKey(f) {
+  return `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
+  return { rule, severity, message, hint, file, ...span, related };
+}
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [findingKey(f), f]));
+  return [...unique.values()].sort(compareFindings);
+}
+function displayPath(abs, cwd) {
+  const rel = path.relative(cwd, abs);
+  if (rel === "") return ".";
+  const farOutside = rel.startsWith("..") && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join("/");
+}
+function forDisplay(f, cwd) {
+  const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
+  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })) };
+}
+var SEVERITY_RANK;
+var init_findings = __esm({
+  "src/findings.ts"() {
     "use strict";
-    FsError = class _FsError extends Error {
-      constructor(code, message, size) {
-        super(message);
-        this.code = code;
-        this.size = size;
-      }
-      code;
-      size;
-      static from(e) {
-        if (e instanceof _FsError) return e;
-        const code = e?.code ?? "EIO";
-        return new _FsError(code, code);
-      }
-    };
-    missing = (e) => {
-      const code = e?.code;
-      return code === "ENOENT" || code === "ENOTDIR";
-    };
-    DiskFileSystem = class {
-      stat(p) {
-        let st;
-        try {
-          st = fs.statSync(p, { throwIfNoEntry: false });
-        } catch (e) {
-          if (missing(e)) return null;
-          throw FsError.from(e);
-        }
-        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
-      }
-      realpath(p) {
-        try {
-          return fs.realpathSync.native(p);
-        } catch {
-          return null;
-        }
-      }
-      readdir(p) {
-        let entries;
-        try {
-          entries = fs.readdirSync(p, { withFileTypes: true });
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
-        let fd;
-        try {
-          fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        try {
-          const st = fs.fstatSync(fd);
-          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
-          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
-          const chunks = [];
-          let total = 0;
-          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-          for (; ; ) {
-            const n = fs.readSync(fd, buf, 0, buf.length, null);
-            if (n === 0) break;
-            chunks.push(buf.subarray(0, n));
-            total += n;
-            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
-            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
-          }
-          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-        } catch (e) {
-          throw FsError.from(e);
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
-    };
-    OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
-        for (const [p, text] of buffers) this.set(p, text);
-      }
-      base;
-      buffers = /* @__PURE__ */ new Map();
-      set(p, text) {
-        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
-      }
-      delete(p) {
-        this.buffers.delete(path.resolve(p));
-      }
-      stat(p) {
-        const b = this.buffers.get(path.resolve(p));
-        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
-        return this.base.stat(p);
-      }
-      realpath(p) {
-        const abs = path.resolve(p);
-        if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path.dirname(abs));
-          return dir === null ? null : path.join(dir, path.basename(abs));
-        }
-        return this.base.realpath(abs);
-      }
-      readdir(p) {
-        const abs = path.resolve(p);
-        const entries = this.base.readdir(abs);
-        const names = new Set(entries.map((e) => e.name));
-        for (const file of this.buffers.keys()) {
-          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
-        }
-        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const b = this.buffers.get(path.resolve(p));
-        if (!b) return this.base.readFile(p, maxBytes);
-        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
-        return b;
-      }
-    };
-    diskFs = new DiskFileSystem();
+    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
+  }
+});
+
+// src/reporters/source-root.ts
+var source_root_exports = {};
+__export(source_root_exports, {
+  rebaseFindings: () => rebaseFindings,
+  sourceRoot: () => sourceRoot
+});
+import fs from "node:fs";
+import path2 from "node:path";
+function inside(dir, root) {
+  const rel = path2.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function sourceRoot(cwd, env3) {
+  const here = path2.resolve(cwd);
+  for (const name of ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]) {
+    const dir = env3[name];
+    if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
+  }
+  for (let dir = here; ; dir = path2.dirname(dir)) {
+    if (fs.existsSync(path2.join(dir, ".git"))) return dir;
+    if (path2.dirname(dir) === dir) return here;
+  }
+}
+function rebaseFindings(findings, cwd, root) {
+  const rebase = (file) => {
+    if (file === "-") return file;
+    const abs = path2.resolve(cwd, file);
+    return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
+  };
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+}
+var init_source_root = __esm({
+  "src/reporters/source-root.ts"() {
+    "use strict";
   }
 });
 
@@ -300,24 +236,24 @@ function assembleStyles2() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -348,8 +284,8 @@ var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, m
 var init_ansi_styles = __esm({
   "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
     ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi162 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
     wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
     styles2 = {
       modifier: {
@@ -749,31 +685,35 @@ var init_source = __esm({
   }
 });
 
-// src/findings.ts
-function chainText(f) {
-  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
-  return { rule, severity, message, hint, file, ...span, related };
-}
-var SEVERITY_RANK;
-var init_findings = __esm({
-  "src/findings.ts"() {
-    "use strict";
-    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
-  }
-});
-
 // src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function code(ch) {
+  const n = ch.charCodeAt(0);
+  return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
+function escapeControl(text) {
+  return text.replace(UNSAFE, code);
+}
+function escapeControlButWhitespace(text) {
+  return text.replace(UNSAFE_BUT_WHITESPACE, code);
+}
+function escapeJson(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function escapeStrings(value) {
+  if (typeof value === "string") return escapeControl(value);
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+var UNSAFE, UNSAFE_BUT_WHITESPACE, JSON_UNSAFE;
 var init_escape = __esm({
   "src/reporters/escape.ts"() {
     "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    UNSAFE_BUT_WHITESPACE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -819,12 +759,138 @@ var init_stylish = __esm({
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var REPOSITORY_URL, RULE_DOCS_URL;
+var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+  }
+});
+
+// src/fix/edits.ts
+function bomEdit(file) {
+  return { file, start: BOM_START, end: 0, text: "" };
+}
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
+  }
+});
+
+// src/fix/output.ts
+function jsonFix(fix) {
+  return {
+    title: fix.title,
+    safety: fix.safety,
+    edits: fix.edits.map((e) => ({ file: e.shown, start: e.start, end: e.end, ...e.span, text: e.text }))
+  };
+}
+function sarifFix(fix, location) {
+  const files = [...new Set(fix.edits.map((e) => e.shown))];
+  return {
+    description: { text: `${fix.title} (${fix.safety})` },
+    artifactChanges: files.map((file) => ({
+      artifactLocation: location(file),
+      replacements: fix.edits.filter((e) => e.shown === file).map((e) => ({
+        deletedRegion: e.start === BOM_START ? { byteOffset: 0, byteLength: 3 } : { startLine: e.span.line, startColumn: e.span.column, endLine: e.span.endLine, endColumn: e.span.endColumn },
+        ...e.text ? { insertedContent: { text: e.text } } : {}
+      }))
+    })),
+    properties: { safety: fix.safety }
+  };
+}
+function fixLines(fix) {
+  const lines = [`autofix (${fix.safety}, dockerlint --fix${fix.safety === "unsafe" ? " --unsafe-fixes" : ""}): ${fix.title}`];
+  if (fix.edits.length > 3) return lines;
+  for (const e of fix.edits) {
+    const at = `${e.shown}:${e.span.line}:${e.span.column}`;
+    const what = e.start === BOM_START ? "remove the byte order mark" : e.text === "" ? `delete to ${e.span.endLine}:${e.span.endColumn}` : e.start === e.end ? `insert ${JSON.stringify(e.text)}` : `replace to ${e.span.endLine}:${e.span.endColumn} with ${JSON.stringify(e.text)}`;
+    lines.push(`  ${at}: ${what}`);
+  }
+  return lines;
+}
+var init_output = __esm({
+  "src/fix/output.ts"() {
+    "use strict";
+    init_edits();
   }
 });
 
@@ -834,7 +900,7 @@ __export(json_exports, {
   formatJson: () => formatJson
 });
 function formatJson(findings) {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
       messageId: f.messageId ?? null,
@@ -848,17 +914,19 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
-      ...f.fix ? { fix: f.fix } : {}
+      ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
     2
-  )}
+  ))}
 `;
 }
 var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
     init_meta();
+    init_output();
+    init_escape();
   }
 });
 
@@ -988,118 +1056,129 @@ var init_evidence = __esm({
   }
 });
 
-// src/rules/entrypoint-crlf.ts
-var entrypoint_crlf_default;
-var init_entrypoint_crlf = __esm({
-  "src/rules/entrypoint-crlf.ts"() {
+// src/parsers/source.ts
+var SourceFile, MappedText, MappedTextBuilder;
+var init_source2 = __esm({
+  "src/parsers/source.ts"() {
     "use strict";
-    init_evidence();
-    init_rule();
-    entrypoint_crlf_default = defineRule({
-      id: "entrypoint-crlf",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has CRLF line endings",
-      peers: { shellcheck: ["SC1017"] },
-      messages: {
-        crlf: {
-          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
-          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
-        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
-        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
-        good: '#!/bin/sh\\nexec "$@"\\n',
-        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
-      },
-      check(ctx) {
-        for (const unit of ctx.launch?.scripts ?? []) {
-          if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            messageId: "crlf",
-            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
-            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
-            label: "line 1"
-          });
+    SourceFile = class {
+      constructor(displayPath2, text) {
+        this.displayPath = displayPath2;
+        this.text = text;
+        this.lineStarts = [0];
+        for (let i = 0; i < text.length; i++) {
+          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
         }
       }
-    });
-  }
-});
-
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
+      displayPath;
+      text;
+      /** Offsets (UTF-16) at which each line starts. */
+      lineStarts;
+      get lineCount() {
+        const n = this.lineStarts.length;
+        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
+      }
+      /** The 1-based line `n` without its line terminator. */
+      line(n) {
+        const start = this.lineStarts[n - 1];
+        if (start === void 0) return "";
+        const next = this.lineStarts[n];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+        return this.text.slice(start, end);
+      }
+      /** Offset of 1-based (line, column). */
+      offsetOf(line, column) {
+        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
+        return start + column - 1;
+      }
+      /** 1-based line and column of an offset. */
+      positionAt(offset) {
+        const clamped = Math.max(0, Math.min(offset, this.text.length));
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
+          else hi = mid - 1;
+        }
+        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
+      }
+      spanOf(start, end) {
+        const a = this.positionAt(start);
+        const b = this.positionAt(Math.max(start, end));
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      }
+      /** The span of a whole line, from its first non-blank character. */
+      lineSpan(n) {
+        const text = this.line(n);
+        const indent = text.length - text.trimStart().length;
+        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
+      }
+    };
+    MappedText = class _MappedText {
+      constructor(file, text, origins) {
+        this.file = file;
+        this.text = text;
+        this.origins = origins;
+      }
+      file;
+      text;
+      origins;
+      static builder(file) {
+        return new MappedTextBuilder(file);
+      }
+      /** A slice of the file taken as it is. */
+      static slice(file, start, end) {
+        const b = new MappedTextBuilder(file);
+        b.appendRange(start, end);
+        return b.build(end);
+      }
+      static fromParts(file, text, origins) {
+        return new _MappedText(file, text, origins);
+      }
+      originOf(index) {
+        const i = Math.max(0, Math.min(index, this.text.length));
+        return this.origins[i] ?? 0;
+      }
+      spanOf(start, end) {
+        const from = this.originOf(start);
+        const to = end > start ? this.originOf(end - 1) + 1 : from;
+        return this.file.spanOf(from, to);
+      }
+      /** A sub-range of this text, still mapped to the file. */
+      sub(start, end) {
+        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
+      }
+      trim() {
+        const lead = this.text.length - this.text.trimStart().length;
+        const end = this.text.trimEnd().length;
+        return this.sub(lead, Math.max(lead, end));
+      }
+    };
+    MappedTextBuilder = class {
+      constructor(file) {
+        this.file = file;
+      }
+      file;
+      text = "";
+      origins = [];
+      appendRange(start, end) {
+        this.text += this.file.text.slice(start, end);
+        for (let i = start; i < end; i++) this.origins.push(i);
+      }
+      appendChar(ch, origin) {
+        this.text += ch;
+        this.origins.push(origin);
+      }
+      get length() {
+        return this.text.length;
+      }
+      build(endOrigin) {
+        const origins = Int32Array.from([...this.origins, endOrigin]);
+        return MappedText.fromParts(this.file, this.text, origins);
+      }
+    };
   }
 });
 
@@ -1279,8 +1358,8 @@ function analyseCommand(words, exec2) {
   const base = name !== null ? basename3(name) : null;
   const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
   const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target = switcher?.command ?? rest;
-  const head = target[0];
+  const target2 = switcher?.command ?? rest;
+  const head = target2[0];
   return {
     words: rest,
     name,
@@ -1445,6 +1524,109 @@ var init_commands = __esm({
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+  }
+});
+
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
   }
 });
 
@@ -1615,7 +1797,7 @@ var init_script = __esm({
             const left2 = this.stmt(cmd.x, st);
             const right2 = this.stmtAll(cmd.y, left2.next);
             const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
+            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
           }
           case "IfClause":
             return this.ifClause(cmd, [st]);
@@ -1746,8 +1928,8 @@ var init_script = __esm({
         }
         if (name === "exit") {
           if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
           return { next: [], returned: [] };
         }
         if (name === "return") {
@@ -1762,12 +1944,12 @@ var init_script = __esm({
           return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
         }
         if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
+          const target2 = wordLiteral(call.args[1]);
+          if (target2 === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target2);
+          if (!sourced || this.sourcing.has(target2) || this.sourcing.size >= 8) {
             if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
+              this.unknownSources.push({ path: target2, stmt: s, source: this.current });
             }
             return { next: [st], returned: [] };
           }
@@ -1778,7 +1960,7 @@ var init_script = __esm({
             this.functionFiles.set(n, sourced.source);
           }
           const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
+          this.sourcing.add(target2);
           this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
           this.current = sourced.source;
           this.source = sourced.source.text;
@@ -1786,7 +1968,7 @@ var init_script = __esm({
           this.current = saved.current;
           this.sourcedVia = saved.via;
           this.source = saved.source;
-          this.sourcing.delete(target);
+          this.sourcing.delete(target2);
           return { next: [...inner.next, ...inner.returned], returned: [] };
         }
         if (name !== null && this.functions.has(name)) {
@@ -1836,58 +2018,4210 @@ var init_script = __esm({
   }
 });
 
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
-    "use strict";
-    init_script();
-    init_evidence();
-    init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
-      severity: "error",
-      category: "pid1",
-      recommended: true,
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
-      peers: {},
-      messages: {
-        noExec: {
-          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
-          hint: "Write `exec {command}`."
+// src/model/launch.ts
+import path3 from "node:path";
+function evidenceOf(env3, inst) {
+  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+}
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
+  await walk(pid1.argv, launch, env3);
+  return launch;
+}
+async function walk(argv, launch, env3) {
+  let rest = argv;
+  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
+    const a0 = rest[0];
+    const at = evidenceOf(env3, a0.setting.instruction);
+    const name = basename3(a0.value);
+    if (INITS.has(name) || a0.value === "/init") {
+      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
+      rest = skipInitOptions(name, rest.slice(1));
+      if (rest.length === 0 && a0.value === "/init") {
+        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+      }
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
+      rest = rest.slice(i);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
+      const sw = info.switcher ?? info.forking;
+      if (!sw) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      if (info.forking) {
+        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
+        if (sw.commandString !== null) {
+          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
+          launch.scripts.push(unit);
         }
+        return;
+      }
+      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
+      rest = rest.slice(rest.length - sw.command.length);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(rest[1]?.value ?? "")) {
+          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+          return;
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
+        const opt = rest[i]?.value ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target2 = rest[i];
+      if (!target2) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      if (inline) {
+        const unit = await inlineUnit(target2.value, target2.script ?? jsonStringText(env3, target2), interp, at, env3);
+        launch.scripts.push(unit);
+        launch.steps.push({ kind: "shell", unit, at, arg: target2, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
+        const next2 = mainCommandOf(unit, target2);
+        if (!next2) return;
+        rest = next2;
+        continue;
+      }
+      const resolved2 = resolveScriptPath(launch.stage, target2.value, env3);
+      if (!resolved2) {
+        launch.steps.push({ kind: "unknown", reason: `${target2.value} is not provided by any COPY or ADD in the build context`, at, missing: target2.value });
+        return;
+      }
+      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
+    if (resolved) {
+      const next = await scriptStep(resolved, null, rest, launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    if (looksLikeScriptPath(a0.value)) {
+      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
+      return;
+    }
+    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+    return;
+  }
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+function resolveScriptPath(stage, value, env3) {
+  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
+  const inWorkdir = path3.posix.join(stage.config.workdir, value);
+  const origin = env3.fs.lookup(stage, inWorkdir);
+  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
+}
+function skipInitOptions(name, args) {
+  let i = 0;
+  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.value ?? "";
+    if (v === "--") return args.slice(i + 1);
+    if (!v.startsWith("-")) break;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
+  const a0 = argv[0];
+  const origin = resolved.origin;
+  if (origin.kind === "built") {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  if (origin.kind === "remote") {
+    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
+    return null;
+  }
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
+      return null;
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const firstLine2 = text.split("\n", 1)[0] ?? "";
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
+  let interp = forcedInterpreter;
+  if (!interp && shebang) {
+    const prog = basename3(shebang[1] ?? "");
+    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
+  }
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  const cmdArgs = argv.slice(1);
+  const unit = await parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    launch.stage
+  );
+  launch.scripts.push(unit);
+  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
+  const forwards = unit.analysis?.endings.some(
+    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
+  );
+  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
+}
+function mainCommandOf(unit, origin) {
+  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
+  if (!endings || endings.length === 0) return null;
+  const last = endings[0]?.last;
+  if (!last || endings.some((e) => e.last !== last)) return null;
+  const values = last.info.words.map((w) => wordLiteral(w));
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3
+  );
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
+  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
+  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
+  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path3.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+function literalWord(value) {
+  const p = [0, 0, 0];
+  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
+}
+var INITS, SHELLS, MAX_STEPS;
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_source2();
+    init_commands();
+    init_pid1();
+    init_script();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_STEPS = 24;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
       },
-      docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
       },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output = input2;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
           }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
           }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel2 = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
           }
         }
       }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
+      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern4.length; i++) {
+        const ch = pattern4[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern4.length - 1) {
+              return;
+            }
+            return {
+              type: pattern4[0],
+              body: pattern4.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern4) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern4.length) {
+        const match = parseRepeatedExtglob(pattern4.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern4) => {
+      let depth = 0;
+      let value = pattern4.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body2, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment2 = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment2("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input2.slice(token.startIndex, state.index + 1);
+        const body2 = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment2("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment2("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment2("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input2, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch4 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const state = regex4.state;
+      delete regex4.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
+        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
+      let output = match && format4 ? format4(input2) : input2;
+      if (match === false) {
+        output = format4 ? format4(input2) : input2;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch4.matchBase(input2, regex4, options, posix);
+        } else {
+          match = regex4.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex4.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
+      return parse(pattern4, { ...options, fastpaths: false });
+    };
+    picomatch4.scan = (input2, options) => scan(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex4 = picomatch4.toRegex(source, options);
+      if (returnState === true) {
+        regex4.state = state;
+      }
+      return regex4;
+    };
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse(input2, options);
+      }
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch4.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch4.constants = constants;
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch4(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
+        SLASH,
+        path22[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path22 : path22.slice(index + 1);
+    };
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
+        SLASH,
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path22) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path22)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path22, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path22) : path22;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path22
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path22) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path22)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path22.length === 1) {
+        return true;
+      }
+      const second = path22.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path22) {
+        checkPath(
+          path22,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path22 ? this._t(path22, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target2) {
+        const path22 = convertPath(target2);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path22);
+        }
+        const dir = this._t(path22, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path22);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path22, cache) {
+        const cached = cache[path22];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path22);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+      }
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      }
+      createFilter() {
+        return (path22) => !this.ignores(path22);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fs/file-system.ts
+import fs2 from "node:fs";
+import path4 from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs2.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs2.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs2.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs2.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs2.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path4.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path4.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path4.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path4.dirname(abs));
+          return dir === null ? null : path4.join(dir, path4.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path4.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path4.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/fs/jail.ts
+import path5 from "node:path";
+function isWithin(p, root) {
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
+}
+function repositoryRoot(linted, fsys = diskFs) {
+  const abs = path5.resolve(linted);
+  let start = abs;
+  try {
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
+  } catch {
+    start = path5.dirname(abs);
+  }
+  for (let dir = start; ; dir = path5.dirname(dir)) {
+    let marker = null;
+    try {
+      marker = fsys.stat(path5.join(dir, ".git"));
+    } catch {
+      marker = null;
+    }
+    if (marker && marker.kind !== "other") return dir;
+    if (path5.dirname(dir) === dir) return start;
+  }
+}
+function describeFsError(e, limit, limitText) {
+  const err = FsError.from(e);
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, device or socket): not read";
+    case "EFBIG":
+      if (limitText && err.size !== void 0) return limitText(err.size);
+      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
+    case "EOUTSIDE":
+      return `${err.message}: not read`;
+    default:
+      return `cannot read it (${err.code})`;
+  }
+}
+var Jail;
+var init_jail = __esm({
+  "src/fs/jail.ts"() {
+    "use strict";
+    init_schema();
+    init_file_system();
+    Jail = class _Jail {
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
+        this.maxFileBytes = maxFileBytes;
+        const abs = path5.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
+      }
+      fs;
+      maxFileBytes;
+      /** The root's real path. */
+      root;
+      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
+      static of(linted, options = {}) {
+        const fsys = options.fs ?? diskFs;
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
+        return new _Jail(root, fsys, options.maxFileBytes);
+      }
+      /** A jail with the same root over another limit. */
+      withLimit(maxFileBytes) {
+        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
+      }
+      /**
+       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
+       * path exists; an absent tail is appended as written (normalised).
+       */
+      realpath(p) {
+        const abs = path5.resolve(this.root, p);
+        let existing = abs;
+        const tail = [];
+        for (; ; ) {
+          const real = this.fs.realpath(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
+          if (parent === existing) return abs;
+          tail.push(path5.basename(existing));
+          existing = parent;
+        }
+      }
+      /** Whether `p` (its real path) is the root or inside it. */
+      contains(p) {
+        return isWithin(this.realpath(p), this.root);
+      }
+      check(p) {
+        const real = this.realpath(p);
+        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
+        return real;
+      }
+      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
+      readFile(p, maxBytes = this.maxFileBytes) {
+        return this.fs.readFile(this.check(p), maxBytes);
+      }
+      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
+      readText(p, maxBytes = this.maxFileBytes) {
+        const text = this.readFile(p, maxBytes).toString("utf8");
+        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+      }
+      readdir(p) {
+        return this.fs.readdir(this.check(p));
+      }
+      /** Null for what is absent or outside the jail. */
+      stat(p) {
+        const real = this.realpath(p);
+        return isWithin(real, this.root) ? this.fs.stat(real) : null;
+      }
+    };
+  }
+});
+
+// src/model/context-fs.ts
+import path6 from "node:path";
+function hasGlob(p) {
+  return /[*?[]/.test(p);
+}
+function loadDockerignore(context, outer, dockerfilePath, problems) {
+  const root = context.root;
+  const candidates = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
+  }
+  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
+    let text;
+    try {
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      continue;
+    }
+    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      return `${negate ? "!" : ""}/${p}`;
     });
+    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
+  }
+  return null;
+}
+var import_picomatch, import_ignore, ContextFs;
+var init_context_fs = __esm({
+  "src/model/context-fs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    init_file_system();
+    init_jail();
+    ContextFs = class _ContextFs {
+      /**
+       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+       *   context's `.dockerignore`, as BuildKit does.
+       */
+      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
+        this.root = root;
+        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.realRoot = this.jail.root;
+        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
+        this.excluded = loaded?.matcher ?? null;
+        this.dockerignore = loaded?.name ?? null;
+      }
+      root;
+      realRoot;
+      /** The context as a jail of its own: reads stay inside it. */
+      jail;
+      problems = [];
+      listings = /* @__PURE__ */ new Map();
+      excluded;
+      /** The .dockerignore file in force (context-relative name), if any. */
+      dockerignore;
+      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+      ignoredHits = /* @__PURE__ */ new Set();
+      /** Whether .dockerignore keeps a context path out of the build context. */
+      isIgnored(rel) {
+        if (!this.excluded || rel === "") return false;
+        return this.excluded.ignores(rel);
+      }
+      /**
+       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
+       * anything outside the context.
+       */
+      static normalize(rel) {
+        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        if (n === "." || n === "./" || n === "") return "";
+        if (n === ".." || n.startsWith("../")) return null;
+        return n.replace(/\/+$/, "");
+      }
+      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
+      resolveInside(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return null;
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        if (real === null || !isWithin(real, this.realRoot)) return null;
+        return real;
+      }
+      /** Whether `rel` escapes the context (by `..` or through a symlink). */
+      escapes(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return true;
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        return real !== null && !isWithin(real, this.realRoot);
+      }
+      stats = /* @__PURE__ */ new Map();
+      stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n !== null && this.isIgnored(n)) {
+          this.ignoredHits.add(n);
+          return null;
+        }
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
+        if (!abs) return null;
+        try {
+          const st = this.jail.fs.stat(abs);
+          if (st?.kind === "dir") return { kind: "dir" };
+          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
+        } catch (e) {
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
+        }
+        return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
+      }
+      /**
+       * The bytes of a context file, through the jail's reader (a regular file, at most the size
+       * limit); throws FsError.
+       */
+      readBytes(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
+        return this.jail.readFile(abs);
+      }
+      readText(rel) {
+        return this.readBytes(rel).toString("utf8");
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
+      }
+      /** Names in a folder of the context (sorted), empty when absent. */
+      list(relDir) {
+        const n = _ContextFs.normalize(relDir);
+        if (n === null) return [];
+        const cached = this.listings.get(n);
+        if (cached) return cached;
+        const abs = this.resolveInside(n);
+        let names = [];
+        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+          try {
+            names = this.jail.fs.readdir(abs).map((e) => e.name);
+          } catch (e) {
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+          }
+        }
+        this.listings.set(n, names);
+        return names;
+      }
+      /**
+       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
+       * matching within one path segment). Only the folders the pattern needs are listed.
+       */
+      glob(pattern4) {
+        const n = _ContextFs.normalize(pattern4);
+        if (n === null) return [];
+        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
+        const segments = n.split("/");
+        let current = [""];
+        for (const seg of segments) {
+          const next = [];
+          for (const dir of current) {
+            if (!hasGlob(seg)) {
+              const p = dir ? `${dir}/${seg}` : seg;
+              if (this.stat(p)) next.push(p);
+              continue;
+            }
+            const match = (0, import_picomatch.default)(seg, { dot: true });
+            for (const name of this.list(dir)) {
+              const p = dir ? `${dir}/${name}` : name;
+              if (!match(name)) continue;
+              if (this.isIgnored(p)) this.ignoredHits.add(p);
+              else next.push(p);
+            }
+          }
+          current = next;
+        }
+        return current.sort();
+      }
+    };
+  }
+});
+
+// src/fix/builders/place.ts
+function scriptEdit(source, p, e, text) {
+  const file = source.file;
+  const span = source.spanOf(p, e);
+  const start = file.offsetOf(span.line, span.column);
+  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
+  if (start < 0 || end < start || end > file.text.length) return null;
+  if (p[2] === e[2]) {
+    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
+    const got = file.text.slice(start, start + want.length);
+    if (got !== want) return null;
+  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
+    return null;
+  }
+  return { file: file.displayPath, start, end, text };
+}
+function mappedRange(text) {
+  const start = text.originOf(0);
+  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
+  return { start, end };
+}
+var init_place = __esm({
+  "src/fix/builders/place.ts"() {
+    "use strict";
+  }
+});
+
+// src/fix/builders/dockerfile.ts
+function execFormText(argv) {
+  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
+}
+function replaceCommandText(file, command2, text) {
+  const { start, end } = mappedRange(command2);
+  const slice = file.text.slice(start, end);
+  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
+  return { file: file.displayPath, start, end, text };
+}
+function pseudoJsonStrings(text) {
+  const t = text.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) return null;
+  const out = [];
+  let i = 1;
+  const end = t.length - 1;
+  const ws = () => {
+    while (i < end && /\s/.test(t[i] ?? "")) i++;
+  };
+  ws();
+  while (i < end) {
+    const open = t[i] ?? "";
+    const close = CLOSING[open];
+    if (!close) return null;
+    let j = i + 1;
+    let raw = "";
+    for (; j < end; j++) {
+      const c = t[j] ?? "";
+      if (open === '"' && c === "\\") {
+        raw += c + (t[j + 1] ?? "");
+        j++;
+        continue;
+      }
+      if (c === close) break;
+      raw += c;
+    }
+    if (j >= end) return null;
+    if (open === '"') {
+      try {
+        out.push(JSON.parse(`"${raw}"`));
+      } catch {
+        return null;
+      }
+    } else {
+      if (raw.includes("\\")) return null;
+      out.push(raw);
+    }
+    i = j + 1;
+    ws();
+    if (t[i] === ",") {
+      i++;
+      ws();
+    }
+  }
+  return out.length > 0 ? out : null;
+}
+function copyChmodEdit(file, op) {
+  const inst = op.instruction;
+  if (op.sources.length !== 1) return null;
+  const source = op.sources[0];
+  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
+  const existing = inst.flags.find((f) => f.name === "chmod");
+  if (existing) {
+    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
+    const mode = parseInt(existing.value, 8);
+    const withX = mode | (mode & 292) >> 2;
+    const start = file.offsetOf(existing.span.line, existing.span.column);
+    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
+    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
+    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
+  }
+  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+}
+function runChmodAfter(file, inst, imagePath) {
+  const at = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at, end: at, text: `
+RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
+}
+function endOfInstruction(file, inst) {
+  const lastLine2 = inst.span.endLine;
+  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
+}
+function packageManagerOf(base) {
+  const b = base.toLowerCase();
+  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
+  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
+  return null;
+}
+function switchToolFor(pm) {
+  return pm === "apk" ? "su-exec" : "gosu";
+}
+function installAfterFrom(file, stage, pm, pkg) {
+  const at = endOfInstruction(file, stage.from);
+  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
+  return { file: file.displayPath, start: at, end: at, text: `
+${line}` };
+}
+var CLOSING;
+var init_dockerfile = __esm({
+  "src/fix/builders/dockerfile.ts"() {
+    "use strict";
+    init_place();
+    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
+  }
+});
+
+// src/fix/builders/shell.ts
+function contains(outer, inner) {
+  return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
+}
+function tailOf(stmts, target2, last = true) {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const isLast = !last || i === stmts.length - 1;
+    if (s === target2) return isLast && !s.background && !s.negated;
+    if (contains(s, target2)) return isLast && !s.background && tailInCommand(s.cmd, target2, last);
+  }
+  return false;
+}
+function tailInCommand(c, target2, last = true) {
+  if (!c) return false;
+  switch (c.type) {
+    case "IfClause":
+      for (let cl = c; cl; cl = cl.else) {
+        if (cl.cond.some((s) => contains(s, target2))) return false;
+        if (cl.then.some((s) => contains(s, target2))) return tailOf(cl.then, target2, last);
+      }
+      return false;
+    case "CaseClause":
+      for (const item of c.items) if (item.stmts.some((s) => contains(s, target2))) return item.op === ";;" && tailOf(item.stmts, target2, last);
+      return false;
+    case "Block":
+      return tailOf(c.stmts, target2, last);
+    case "BinaryCmd":
+      if (c.op !== "&&" && c.op !== "||") return false;
+      return c.y === target2 ? !c.y.background && !c.y.negated : contains(c.y, target2) && !c.y.background && tailInCommand(c.y.cmd, target2, last);
+    default:
+      return false;
+  }
+}
+function functionsOf(ast) {
+  const out = /* @__PURE__ */ new Map();
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !out.has(s.cmd.name)) out.set(s.cmd.name, { body: s.cmd.body, decl: s });
+    childStmts(s.cmd).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return out;
+}
+function callsOf(ast, name) {
+  const out = [];
+  forEachCall(ast.stmts, (call, stmt) => {
+    const w = call.args[0];
+    if (w && wordLiteral(w) === name) out.push(stmt);
+  });
+  return out;
+}
+function isLastOnItsPath(ast, target2, depth = 0) {
+  if (tailOf(ast.stmts, target2)) return true;
+  if (depth > 4) return false;
+  for (const [name, fn] of functionsOf(ast)) {
+    if (!contains(fn.body, target2)) continue;
+    const body2 = fn.body.cmd?.type === "Block" || fn.body.cmd?.type === "Subshell" ? fn.body.cmd : null;
+    if (!body2 || body2.type === "Subshell" || !tailOf(body2.stmts, target2)) return false;
+    const calls = callsOf(ast, name);
+    return calls.length === 1 && isLastOnItsPath(ast, calls[0], depth + 1);
+  }
+  return false;
+}
+function inScriptShell(ast, target2) {
+  return tailOf(ast.stmts, target2, false);
+}
+function assignedValues(ast, name) {
+  const values = [];
+  let unknown = false;
+  const visit = (s) => {
+    const c = s.cmd;
+    if (c?.type === "CallExpr" || c?.type === "DeclClause") {
+      const assigns = c.type === "CallExpr" ? c.assigns : c.args;
+      for (const a of assigns) {
+        if (a.name !== name) continue;
+        const v = a.value ? wordLiteral(a.value) : "";
+        if (v === null || a.array) unknown = true;
+        else values.push(v);
+      }
+    }
+    if (c?.type === "ForClause" && c.name === name) unknown = true;
+    childStmts(c).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return unknown ? null : values;
+}
+function execBlocker(target2, call) {
+  const head = call.args[0];
+  if (!head) return "no command";
+  const lit = wordLiteral(head);
+  const functions = functionsOf(target2.ast);
+  if (lit !== null) {
+    if (lit === "exec") return "already exec";
+    if (NOT_EXECUTABLE.has(lit)) return `${lit} is a shell builtin`;
+    if (functions.has(lit)) return `${lit} is a shell function`;
+    return null;
+  }
+  const only = head.parts.length === 1 ? head.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || inner.length || inner.excl || inner.op !== null) return "the command is computed";
+  if (/^[@*0-9]$/.test(inner.param)) return null;
+  const values = assignedValues(target2.ast, inner.param);
+  if (values === null || values.length === 0) return `$${inner.param} is not known`;
+  for (const v of values) {
+    const first = v.trim().split(/\s+/)[0] ?? "";
+    if (first === "" || first === "exec" || NOT_EXECUTABLE.has(first) || functions.has(first)) return `$${inner.param} holds \`${v}\``;
+  }
+  return null;
+}
+function prependExec(target2, stmt, title = "Put exec in front of the last command", reexec = false) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated) return null;
+  const call = stmt.cmd;
+  if (execBlocker(target2, call) !== null) return null;
+  if (!(isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const head = call.args[0];
+  const edit = scriptEdit(target2.source, head.p, head.p, "exec ");
+  return edit ? { safety: "unsafe", title, edits: [edit] } : null;
+}
+function quoteArgs(target2, word) {
+  const only = word.parts.length === 1 ? word.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param) || inner.length || inner.excl || inner.op !== null) return null;
+  const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
+  return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
+}
+function shellQuote(value) {
+  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function literalCommand(stmt) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
+  const words = [];
+  for (const w of stmt.cmd.args) {
+    const v = strictLiteral(w);
+    if (v === null) return null;
+    words.push(v);
+  }
+  return words.length > 0 ? words : null;
+}
+function strictLiteral(w) {
+  for (const p of w.parts) {
+    if (p.type === "Lit" && /[*?[\]{}~]|\\\n/.test(p.value)) return null;
+    if (p.type === "SglQuoted" && p.dollar) return null;
+    if (p.type === "DblQuoted" && p.dollar) return null;
+  }
+  return wordLiteral(w);
+}
+function plainUser(user) {
+  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+}
+function gosuReplacement(target2, stmt, sw, parse) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
+  if (!plainUser(sw.user)) return null;
+  const all = stmt.cmd.args;
+  const skip = all[0] && wordLiteral(all[0]) === "exec" ? 1 : 0;
+  const args = all.slice(skip + 1);
+  const toolWord = all[skip] ? wordLiteral(all[skip]) : null;
+  if (toolWord === null || toolWord.split("/").pop() !== sw.tool) return null;
+  const reexec = sw.command.length > 0 && isSelfReference(sw.command[0]);
+  if (!(skip === 1 ? inScriptShell(target2.ast, stmt) : isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const lits = args.map((w) => wordLiteral(w));
+  const commandAt = sw.command.length > 0 ? args.indexOf(sw.command[0]) : args.length;
+  const options = lits.slice(0, commandAt < 0 ? args.length : commandAt);
+  if (options.some((l) => l !== null && /^(-|-l|--login|-i|-g|--group|-G|--supp-group|-b|--background|-P|--pty)$/.test(l))) return null;
+  if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
+  let command2;
+  if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
+    const at = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at >= 0 ? args[at + 1] : void 0;
+    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
+    const single = only && only.length === 1 ? only[0] : null;
+    const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
+    const isZero = (p) => p?.type === "ParamExp" && p.param === "0" && p.op === null && !p.length;
+    if (isArgs(single ?? void 0)) command2 = '"$@"';
+    else if (only && only.length === 3 && isZero(only[0]) && only[1]?.type === "Lit" && only[1].value === " " && isArgs(only[2])) command2 = '"$0" "$@"';
+    else {
+      const text2 = strictLiteral(word);
+      if (text2 === null) return null;
+      const parsed = parse(text2);
+      const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+    }
+  } else {
+    if (sw.command.length === 0) return null;
+    const first = sw.command[0];
+    const last = sw.command[sw.command.length - 1];
+    command2 = target2.source.text.slice(first.p[2], last.e[2]);
+    if (command2.includes("\n")) return null;
+  }
+  const head = all[0];
+  const lastArg = all[all.length - 1];
+  if (!head || !lastArg) return null;
+  const text = `exec gosu ${sw.user} ${command2}`;
+  const edit = scriptEdit(target2.source, head.p, lastArg.e, text);
+  return edit ? { edit, text } : null;
+}
+var NOT_EXECUTABLE;
+var init_shell = __esm({
+  "src/fix/builders/shell.ts"() {
+    "use strict";
+    init_commands();
+    init_shell_walk();
+    init_place();
+    NOT_EXECUTABLE = /* @__PURE__ */ new Set([
+      ".",
+      ":",
+      "source",
+      "eval",
+      "exec",
+      "exit",
+      "return",
+      "set",
+      "unset",
+      "shift",
+      "export",
+      "readonly",
+      "local",
+      "declare",
+      "typeset",
+      "cd",
+      "wait",
+      "trap",
+      "read",
+      "break",
+      "continue",
+      "alias",
+      "unalias",
+      "ulimit",
+      "umask",
+      "builtin",
+      "command",
+      "jobs",
+      "fg",
+      "bg",
+      "hash",
+      "type",
+      "getopts",
+      "let",
+      "shopt",
+      "enable",
+      "pushd",
+      "popd",
+      "dirs",
+      "disown",
+      "suspend",
+      "times",
+      "caller",
+      "mapfile",
+      "readarray"
+    ]);
+  }
+});
+
+// src/fix/builders/pid1.ts
+function target(unit) {
+  return unit.ast ? { source: unit.source, ast: unit.ast } : null;
+}
+function unexecdEnds(unit) {
+  const endings = unit.analysis?.endings;
+  if (!endings || unit.analysis?.truncated) return null;
+  const out = /* @__PURE__ */ new Set();
+  for (const e of endings) {
+    if (isErrorExit(e) || e.kind === "exec") continue;
+    if (e.kind === "exit" || !e.last || e.last.source) return null;
+    out.add(e.last.stmt);
+  }
+  return [...out];
+}
+function shellFormFix(step, launch, dockerfile) {
+  const unit = step.unit;
+  const t = target(unit);
+  if (!t || !SHELLS.has(basename3(step.shellArgv[0] ?? ""))) return null;
+  const setting = step.arg.setting;
+  if (step.shellForm && setting.form.kind === "shell" && t.ast.stmts.length === 1) {
+    const words = literalCommand(t.ast.stmts[0]);
+    if (words && setting.form.text.text.trim() === unit.source.text.trim()) {
+      const edit = replaceCommandText(dockerfile, setting.form.text, execFormText(words));
+      const inst = setting.instruction;
+      const gainsArgs = inst.keyword === "ENTRYPOINT" && launch.pid1.cmdIgnored !== null || step.arg.origin === "cmd" && launch.pid1.entrypoint !== null;
+      if (edit) return { safety: gainsArgs ? "unsafe" : "safe", title: `Use exec form: ${inst.keyword} ${execFormText(words)}`, edits: [edit] };
+    }
+  }
+  return execEachEnd(unit, t, "Put exec in front of the last command of the string");
+}
+function execEachEnd(unit, t, title) {
+  const ends = unexecdEnds(unit);
+  if (!ends || ends.length === 0) return null;
+  const edits = [];
+  for (const stmt of ends) {
+    const fix = prependExec(t, stmt, title);
+    if (!fix) return null;
+    edits.push(...fix.edits);
+  }
+  return { safety: "unsafe", title, edits };
+}
+function execFormOf(unit) {
+  const stmt = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
+  const words = stmt ? literalCommand(stmt) : null;
+  return words ? execFormText(words) : null;
+}
+function pseudoJsonFix(inst, text, dockerfile) {
+  const strings = pseudoJsonStrings(text.text);
+  if (!strings) return null;
+  const json = execFormText(strings);
+  const edit = replaceCommandText(dockerfile, text, json);
+  return edit ? { safety: "safe", title: `Write valid JSON: ${inst.keyword} ${json}`, edits: [edit] } : null;
+}
+function execFix(unit, c) {
+  const t = target(unit);
+  if (!t || c.source) return null;
+  return prependExec(t, c.stmt, "Put exec in front of the command", c.info.reexec);
+}
+function argsFix(unit, c) {
+  const t = target(unit);
+  if (!t || c.source) return null;
+  const edits = [];
+  for (const w of c.info.words) {
+    const fix = isPositionalWord(w) ? quoteArgs(t, w) : null;
+    if (isPositionalWord(w) && !fix) return null;
+    if (fix) edits.push(...fix.edits);
+  }
+  const sourceText = (w) => unit.source.text.slice(w.p[2], w.e[2]);
+  if (edits.length === 0 || c.info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
+  return { safety: "safe", title: 'Pass the arguments on intact: "$@"', edits };
+}
+function isPositionalWord(w) {
+  const only = w.parts.length === 1 ? w.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param)) return false;
+  return !(only?.type === "DblQuoted" && inner.param === "@");
+}
+function gosuFix(unit, c, stage, facts, dockerfile, parse) {
+  const t = target(unit);
+  const sw = c.info.forking;
+  if (!t || !sw || c.source) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const tool = switchToolFor(pm);
+  const built = gosuReplacement(t, c.stmt, sw, parse);
+  if (!built) return null;
+  const text = tool === "gosu" ? built.text : built.text.replace(/^exec gosu /, "exec su-exec ");
+  const edits = [{ ...built.edit, text }];
+  const installed = ["gosu", "su-exec"].some((t2) => facts.installs.has(t2) || facts.words.has(t2)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage)) edits.push(installAfterFrom(dockerfile, stage, pm, tool));
+  const note = installed ? "" : pm ? ` and install ${tool}` : ` (${tool} must be installed in the image)`;
+  return { safety: "unsafe", title: `Hand over with ${text}${note}`, edits };
+}
+function installBashFix(stage, dockerfile) {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  return pm && rootAtFrom(stage) ? { safety: "unsafe", title: "Install bash in the image", edits: [installAfterFrom(dockerfile, stage, pm, "bash")] } : null;
+}
+function rootAtFrom(stage) {
+  const user = stage.baseStage?.config.user;
+  return !user || /^(root|0)(:.*)?$/.test(user.value);
+}
+function crlfFix(unit) {
+  if (unit.kind !== "file") return null;
+  const file = unit.source.file;
+  const edits = [];
+  const text = file.text;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
+    if (text[i + 1] === "\n" || i === text.length - 1) edits.push({ file: file.displayPath, start: i, end: i + 1, text: "" });
+  }
+  return edits.length > 0 ? { safety: "safe", title: "Convert the line endings to LF", edits } : null;
+}
+function bomFix(unit) {
+  if (unit.kind !== "file" || !unit.bom) return null;
+  return { safety: "safe", title: "Remove the byte order mark", edits: [bomEdit(unit.source.file.displayPath)] };
+}
+function shebangFix(unit) {
+  if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
+  const file = unit.source.file;
+  const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
+  return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
+}
+function chmodFix(origin, imagePath, stage, dockerfile) {
+  const op = origin.op;
+  const src = op.sources.length === 1 ? op.sources[0] : void 0;
+  const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
+  const copy = alone ? copyChmodEdit(dockerfile, op) : null;
+  if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
+  if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
+  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
+}
+var init_pid12 = __esm({
+  "src/fix/builders/pid1.ts"() {
+    "use strict";
+    init_launch();
+    init_commands();
+    init_script();
+    init_context_fs();
+    init_edits();
+    init_dockerfile();
+    init_shell();
+  }
+});
+
+// src/fix/builders/report.ts
+function fixOf(fix) {
+  return fix ? { fix } : {};
+}
+async function shellParse(shell, interpreter) {
+  const parser2 = await shell.get();
+  const dialect = interpreter === "bash" ? "bash" : "posix";
+  return (text) => {
+    const r = parser2.parse(text, dialect);
+    return r.ok ? r.file : null;
+  };
+}
+var init_report = __esm({
+  "src/fix/builders/report.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/entrypoint-crlf.ts
+var entrypoint_crlf_default;
+var init_entrypoint_crlf = __esm({
+  "src/rules/entrypoint-crlf.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    entrypoint_crlf_default = defineRule({
+      id: "entrypoint-crlf",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
+        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
+        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
+        good: '#!/bin/sh\\nexec "$@"\\n',
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
+        autofix: [
+          { safety: "safe", what: "Deletes the carriage return of every CRLF line end of the script", why: "Only the line ends change; a CR inside a line is kept" }
+        ]
+      },
+      check(ctx) {
+        for (const unit of ctx.launch?.scripts ?? []) {
+          if (unit.kind !== "file" || !unit.crlf) continue;
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
+            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
+            label: "line 1",
+            ...fixOf(crlfFix(unit))
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/run-facts.ts
+import path7 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path7.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
+  }
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path7.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path7.posix.resolve(workdir, args[1]);
+      const target2 = path7.posix.resolve(path7.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target: target2, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
+  }
+}
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
+  }
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
+}
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
+    "use strict";
+    init_commands();
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
+    };
+  }
+});
+
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
+    "use strict";
+    init_run_facts();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script is not executable",
+      peers: {},
+      messages: {
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
+        autofix: [
+          { safety: "unsafe", what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: "`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image" }
+        ]
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
+          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label }, ...fix });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
+        }
+      }
+    });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+var TABLE, PLAIN_OS, NO_BASH;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
   }
 });
 
@@ -2239,13 +6573,13 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code, source, relatedInformation) {
+      function create(range, message, severity, code2, source, relatedInformation) {
         const result = { range, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
-        if (Is.defined(code)) {
-          result.code = code;
+        if (Is.defined(code2)) {
+          result.code = code2;
         }
         if (Is.defined(source)) {
           result.source = source;
@@ -3132,8 +7466,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range, target, data) {
-        return { range, target, data };
+      function create(range, target2, data) {
+        return { range, target: target2, data };
       }
       DocumentLink2.create = create;
       function is(value) {
@@ -6596,9 +10930,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path19 = this.getPath();
-        if (path19 === null || path19.startsWith("/")) {
-          return path19;
+        const path22 = this.getPath();
+        if (path22 === null || path22.startsWith("/")) {
+          return path22;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6610,7 +10944,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path19 : parent + "/" + path19;
+              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
             }
           }
         }
@@ -7707,132 +12041,6 @@ var require_main = __commonJS({
   }
 });
 
-// src/parsers/source.ts
-var SourceFile, MappedText, MappedTextBuilder;
-var init_source2 = __esm({
-  "src/parsers/source.ts"() {
-    "use strict";
-    SourceFile = class {
-      constructor(displayPath2, text) {
-        this.displayPath = displayPath2;
-        this.text = text;
-        this.lineStarts = [0];
-        for (let i = 0; i < text.length; i++) {
-          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-        }
-      }
-      displayPath;
-      text;
-      /** Offsets (UTF-16) at which each line starts. */
-      lineStarts;
-      get lineCount() {
-        const n = this.lineStarts.length;
-        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
-      }
-      /** The 1-based line `n` without its line terminator. */
-      line(n) {
-        const start = this.lineStarts[n - 1];
-        if (start === void 0) return "";
-        const next = this.lineStarts[n];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-        return this.text.slice(start, end);
-      }
-      /** Offset of 1-based (line, column). */
-      offsetOf(line, column) {
-        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
-        return start + column - 1;
-      }
-      /** 1-based line and column of an offset. */
-      positionAt(offset) {
-        const clamped = Math.max(0, Math.min(offset, this.text.length));
-        let lo = 0;
-        let hi = this.lineStarts.length - 1;
-        while (lo < hi) {
-          const mid = lo + hi + 1 >> 1;
-          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
-          else hi = mid - 1;
-        }
-        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
-      }
-      spanOf(start, end) {
-        const a = this.positionAt(start);
-        const b = this.positionAt(Math.max(start, end));
-        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-      }
-      /** The span of a whole line, from its first non-blank character. */
-      lineSpan(n) {
-        const text = this.line(n);
-        const indent = text.length - text.trimStart().length;
-        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
-      }
-    };
-    MappedText = class _MappedText {
-      constructor(file, text, origins) {
-        this.file = file;
-        this.text = text;
-        this.origins = origins;
-      }
-      file;
-      text;
-      origins;
-      static builder(file) {
-        return new MappedTextBuilder(file);
-      }
-      /** A slice of the file taken as it is. */
-      static slice(file, start, end) {
-        const b = new MappedTextBuilder(file);
-        b.appendRange(start, end);
-        return b.build(end);
-      }
-      static fromParts(file, text, origins) {
-        return new _MappedText(file, text, origins);
-      }
-      originOf(index) {
-        const i = Math.max(0, Math.min(index, this.text.length));
-        return this.origins[i] ?? 0;
-      }
-      spanOf(start, end) {
-        const from = this.originOf(start);
-        const to = end > start ? this.originOf(end - 1) + 1 : from;
-        return this.file.spanOf(from, to);
-      }
-      /** A sub-range of this text, still mapped to the file. */
-      sub(start, end) {
-        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
-      }
-      trim() {
-        const lead = this.text.length - this.text.trimStart().length;
-        const end = this.text.trimEnd().length;
-        return this.sub(lead, Math.max(lead, end));
-      }
-    };
-    MappedTextBuilder = class {
-      constructor(file) {
-        this.file = file;
-      }
-      file;
-      text = "";
-      origins = [];
-      appendRange(start, end) {
-        this.text += this.file.text.slice(start, end);
-        for (let i = start; i < end; i++) this.origins.push(i);
-      }
-      appendChar(ch, origin) {
-        this.text += ch;
-        this.origins.push(origin);
-      }
-      get length() {
-        return this.text.length;
-      }
-      build(endOrigin) {
-        const origins = Int32Array.from([...this.origins, endOrigin]);
-        return MappedText.fromParts(this.file, this.text, origins);
-      }
-    };
-  }
-});
-
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
@@ -8086,7 +12294,7 @@ function onbuildTrigger(onbuild) {
   };
 }
 var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
-var init_dockerfile = __esm({
+var init_dockerfile2 = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
     import_dockerfile_ast = __toESM(require_main(), 1);
@@ -8108,217 +12316,6 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
-  }
-});
-
-// src/rules/invalid-exec-form.ts
-var COMMANDS, invalid_exec_form_default;
-var init_invalid_exec_form = __esm({
-  "src/rules/invalid-exec-form.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_rule();
-    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
-    invalid_exec_form_default = defineRule({
-      id: "invalid-exec-form",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "An exec-form array that is not valid JSON runs as shell form",
-      peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
-      },
-      messages: {
-        invalidJson: {
-          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
-          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
-        }
-      },
-      docs: {
-        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
-        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
-        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
-      },
-      check(ctx) {
-        const file = ctx.env.dockerfile.displayPath;
-        for (const inst of ctx.dockerfile.instructions) {
-          if (!COMMANDS.has(inst.keyword)) continue;
-          const form = commandForm(inst.rest);
-          if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
-          ctx.report({
-            at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            messageId: "invalidJson",
-            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
-            label: inst.keyword
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/missing-exec-args.ts
-function checkUnit(ctx, unit) {
-  const analysis = unit.analysis;
-  if (!analysis) return;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = /* @__PURE__ */ new Set();
-  const cmdLine = unit.startedAt;
-  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node, key, msg) => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
-  };
-  const text = (c) => commandText(unit, c);
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === "exec" && last) {
-      if (last.info.forking) {
-        forwards = true;
-        continue;
-      }
-      const mangled = last.info.args === "unquoted" || last.info.args === "star";
-      if (mangled && e.positional === "script") {
-        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } });
-      }
-      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
-    }
-    if (last?.info.switcher || last?.info.forking) continue;
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } });
-      continue;
-    }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
-    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
-    const cmdLost = unit.receivesArgs && !passesArgs;
-    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
-    report(at, endNode ?? "end", msg);
-  }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  const handovers = analysis.endings.filter(
-    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
-  );
-  for (const e of handovers) {
-    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
-  }
-}
-var messages, missing_exec_args_default;
-var init_missing_exec_args = __esm({
-  "src/rules/missing-exec-args.ts"() {
-    "use strict";
-    init_script();
-    init_evidence();
-    init_rule();
-    messages = {
-      starArgs: {
-        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
-        hint: 'Write `"$@"`, with the double quotes.'
-      },
-      unquotedArgs: {
-        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'Write `"$@"`, with the double quotes.'
-      },
-      argsNotExeced: {
-        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: "Write `exec {command}`{makeLast}."
-      },
-      endsNotExeced: {
-        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: "Write `exec {command}`."
-      },
-      endsIgnoringCmd: {
-        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'End the script with `exec "$@"`.'
-      },
-      endsWithoutCommand: {
-        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'End the script with `exec "$@"`.'
-      },
-      ignoresArgs: {
-        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
-        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
-      }
-    };
-    missing_exec_args_default = defineRule({
-      id: "missing-exec-args",
-      severity: "error",
-      category: "pid1",
-      recommended: true,
-      title: 'The entrypoint script does not end with exec "$@"',
-      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
-      messages,
-      docs: {
-        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
-        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
-        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
-        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const unit of launch.scripts) {
-          if (unit.kind !== "file" || !unit.analysis) continue;
-          if (unit.analysis.supervisor) continue;
-          checkUnit(ctx, unit);
-        }
-      }
-    });
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
   }
 });
 
@@ -8349,6 +12346,17 @@ function splitWords(text, escape5 = "\\") {
   return words;
 }
 function expandWord(word, vars, escape5 = "\\") {
+  try {
+    return expandIn(word, vars, escape5, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: "", known: false, budget: true };
+    throw e;
+  }
+}
+function expandIn(word, vars, escape5, budget, depth) {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
   let known2 = true;
   let quote = null;
@@ -8378,10 +12386,11 @@ function expandWord(word, vars, escape5 = "\\") {
       continue;
     }
     if (c === "$") {
-      const ref = readReference(word, i);
+      const ref = readReference(word, i, budget);
       if (ref) {
-        const r = resolveReference(ref, vars, escape5);
+        const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
         known2 &&= r.known;
         i = ref.end - 1;
         continue;
@@ -8391,12 +12400,13 @@ function expandWord(word, vars, escape5 = "\\") {
   }
   return { value, known: known2 };
 }
-function readReference(word, at) {
+function readReference(word, at, budget) {
   const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
   if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
@@ -8407,7 +12417,8 @@ function readReference(word, at) {
   }
   return null;
 }
-function resolveReference(ref, vars, escape5) {
+function resolveReference(ref, vars, escape5, budget, depth) {
+  const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
   if (v === null) return { value: "", known: false };
@@ -8417,13 +12428,13 @@ function resolveReference(ref, vars, escape5) {
     case null:
       return { value: v ?? "", known: true };
     case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape5);
+      return set ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return nonEmpty ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     case "+":
-      return set ? expandWord(ref.operand, vars, escape5) : { value: "", known: true };
+      return set ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     default:
       return { value: v ?? "", known: set };
   }
@@ -8441,21 +12452,51 @@ function parseKeyValues(text, vars, escape5 = "\\") {
     return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    MAX_EXPANSION_LENGTH = 1024 * 1024;
+    MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+    MAX_EXPANSION_DEPTH = 64;
+    OverBudget = class extends Error {
+    };
   }
 });
 
 // src/model/image.ts
-import path2 from "node:path";
+import path8 from "node:path";
+function noteBudget(e) {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+function expandWord2(word, vars, escape5) {
+  const e = expandWord(word, vars, escape5);
+  noteBudget(e);
+  return e;
+}
+function parseKeyValues2(text, vars, escape5) {
+  const kvs = parseKeyValues(text, vars, escape5);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
+}
 function buildImageModel(ast) {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+function buildModel(ast) {
   const preamble = [];
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
   const escape5 = ast.escape;
   let current = null;
   for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
       current = startStage(inst, stages, globalArgs, escape5);
       stages.push(current);
@@ -8464,7 +12505,7 @@ function buildImageModel(ast) {
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
+        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
         }
       }
@@ -8477,7 +12518,7 @@ function buildImageModel(ast) {
 function startStage(from, stages, globalArgs, escape5) {
   const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape5);
+  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -8521,17 +12562,17 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
   stage.instructions.push(inst);
   const cfg = stage.config;
   const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape5);
+  const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
         else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
         else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
       }
       break;
     case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape5)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
@@ -8544,7 +12585,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path2.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path8.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -8586,7 +12627,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
   if (form.kind === "exec") words = form.argv;
   else {
     words = splitWords(inst.rest.text, escape5).map((w) => {
-      const e = expandWord(w.text, lookup, escape5);
+      const e = expandWord2(w.text, lookup, escape5);
       return e.known ? e.value : "\0unknown";
     });
   }
@@ -8611,7 +12652,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path2.posix.resolve(cfg.workdir, rawDest);
+  const dest = path8.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -8624,8 +12665,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chown: flagValue(inst, "chown")
   };
 }
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
+function targetStage(model, target2) {
+  if (target2) return findStage(model.stages, target2);
   return model.stages[model.stages.length - 1] ?? null;
 }
 function stagePath(stage) {
@@ -8637,14 +12678,15 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
-    init_dockerfile();
+    init_dockerfile2();
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
+    applying = null;
     STANDARD_DIRS = /* @__PURE__ */ new Set([
       "/",
       "/bin",
@@ -8665,6 +12707,166 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
+  }
+});
+
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.",
+        autofix: [
+          { safety: "safe", what: "Removes the byte order mark before `#!`", why: "Only the three invisible bytes change" },
+          { safety: "unsafe", what: "Adds `#!/bin/sh` as the first line of a script that has none and parses as POSIX sh", why: "The interpreter is a guess: a script written for bash may still parse as sh" },
+          { safety: "unsafe", what: "For `#!/bin/bash` on an image without bash: installs bash after FROM (`apk add --no-cache bash`), where the base image's package manager is known", why: "It adds a package to the image" }
+        ]
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1",
+              ...fixOf(bomFix(unit))
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1",
+              ...fixOf(shebangFix(unit))
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first,
+            ...fixOf(installBashFix(stage, ctx.env.dockerfile))
+          });
+        }
+      }
+    });
   }
 });
 
@@ -8770,490 +12972,6 @@ var init_root_process = __esm({
   }
 });
 
-// src/rules/shell-form-pid1.ts
-function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
-}
-function naiveSplit(s) {
-  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
-}
-var shell_form_pid1_default;
-var init_shell_form_pid1 = __esm({
-  "src/rules/shell-form-pid1.ts"() {
-    "use strict";
-    init_script();
-    init_rule();
-    shell_form_pid1_default = defineRule({
-      id: "shell-form-pid1",
-      severity: "warning",
-      category: "pid1",
-      recommended: true,
-      title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
-      messages: {
-        shellForm: {
-          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
-        },
-        shellCNoExec: {
-          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
-          hint: "Put `exec` in front of the last command of the string."
-        }
-      },
-      docs: {
-        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
-        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
-        bad: "FROM python:3.12-slim\nCMD python app.py",
-        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const [i, step] of launch.steps.entries()) {
-          if (step.kind !== "shell") continue;
-          const unit = step.unit;
-          const endings = unit.analysis?.endings;
-          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
-          if (execs) continue;
-          const setting = step.arg.setting;
-          const inst = setting.instruction;
-          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
-          const shell = step.shellArgv.join(" ");
-          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
-          if (step.shellForm) {
-            const data = {
-              keyword: inst.keyword,
-              shell,
-              text: short(unit.source.text),
-              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
-              execForm: JSON.stringify(naiveSplit(unit.source.text))
-            };
-            ctx.report({ ...place, messageId: "shellForm", data });
-          } else {
-            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/su-sudo.ts
-function gosuEquivalent(info, source) {
-  const sw = info.forking;
-  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
-  let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
-  return `exec gosu ${user} ${command2}`;
-}
-var su_sudo_default;
-var init_su_sudo = __esm({
-  "src/rules/su-sudo.ts"() {
-    "use strict";
-    init_commands();
-    init_evidence();
-    init_rule();
-    su_sudo_default = defineRule({
-      id: "su-sudo",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
-      messages: {
-        commandForks: {
-          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
-          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
-        },
-        scriptForks: {
-          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
-          hint: "Replace it with `{replacement}`."
-        }
-      },
-      docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
-        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
-        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
-        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const step of launch.steps) {
-          if (step.kind !== "forking-switch") continue;
-          ctx.report({
-            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            messageId: "commandForks",
-            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
-            label: `${step.at.label} ${step.tool}`
-          });
-        }
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const main2 = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
-          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
-          for (const c of main2) {
-            const sw = c.info.forking;
-            if (!sw) continue;
-            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rules/sudo-in-run.ts
-var sudo_in_run_default;
-var init_sudo_in_run = __esm({
-  "src/rules/sudo-in-run.ts"() {
-    "use strict";
-    init_rule();
-    sudo_in_run_default = defineRule({
-      id: "sudo-in-run",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "sudo in a RUN instruction",
-      peers: { hadolint: ["DL3004"] },
-      messages: {
-        sudo: {
-          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
-        }
-      },
-      scope: "instructions",
-      docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
-        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
-        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
-      },
-      async check(ctx) {
-        for (const view of ctx.view.byKeyword("RUN")) {
-          const inst = view.inst;
-          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-          const run2 = await ctx.view.run(view);
-          for (const cmd of run2.commands) {
-            const i = cmd.prefixes.indexOf("sudo");
-            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
-            if (!word) continue;
-            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
-            ctx.report({
-              at: { file: ctx.env.dockerfile.displayPath, span },
-              messageId: "sudo",
-              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/model/run-facts.ts
-import path3 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path3.posix.resolve(workdir, args[1]);
-      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
-    "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
-    init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing2, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename3(missing2);
-  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      peers: {},
-      messages: {
-        missing: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
-          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
-        },
-        dockerignored: {
-          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
-          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
-        }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
-          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
-          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
-          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
-          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has no usable shebang",
-      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
-      messages: {
-        bom: {
-          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
-        },
-        noShebang: {
-          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
-          hint: "Add `#!/bin/sh` as the first line."
-        },
-        noBash: {
-          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
-          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const script = unit.imagePath ?? "The script";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "bom",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              messageId: "noShebang",
-              data: { script, command: step.at.label },
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            messageId: "noBash",
-            data: { script, shebang: first, base: rootStage(stage).base },
-            chain,
-            label: first
-          });
-        }
-      }
-    });
-  }
-});
-
 // src/rules/gosu-needs-root.ts
 var gosu_needs_root_default;
 var init_gosu_needs_root = __esm({
@@ -9353,6 +13071,276 @@ var init_gosu_setuid = __esm({
             data: { mode: c.mode, tool },
             label: "RUN chmod"
           });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      fixable: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+        autofix: [
+          { safety: "unsafe", what: '`exec` in front of the hand-over (`exec gosu redis "$@"`), when nothing runs after it, or when it re-runs the script (`gosu redis "$0" "$@"`, whose second run does the rest)', why: "The shell no longer runs anything after the hand-over" }
+        ]
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const found = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) {
+            if (isErrorExit(e) || e.kind === "exec") continue;
+            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
+          }
+          for (const c of analysis.commands) {
+            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
+          }
+          for (const c of found) {
+            const sw = c.info.switcher;
+            if (!sw) continue;
+            const text = commandText(unit, c);
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text }, ...fixOf(execFix(unit, c)) });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
+// src/rules/invalid-exec-form.ts
+var COMMANDS, invalid_exec_form_default;
+var init_invalid_exec_form = __esm({
+  "src/rules/invalid-exec-form.ts"() {
+    "use strict";
+    init_dockerfile2();
+    init_rule();
+    init_report();
+    init_pid12();
+    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
+    invalid_exec_form_default = defineRule({
+      id: "invalid-exec-form",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "An exec-form array that is not valid JSON runs as shell form",
+      peers: {
+        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
+        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+      },
+      messages: {
+        invalidJson: {
+          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
+          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+        }
+      },
+      docs: {
+        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
+        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
+        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last.",
+        autofix: [
+          { safety: "safe", what: "Rewrites the pseudo-JSON as a JSON array of the same strings (single and typographic quotes, missing and trailing commas); nothing is guessed: an element that is not a string, or a backslash inside single quotes, gets no fix", why: "Docker then runs the program the author wrote, instead of a shell that fails on the text" }
+        ]
+      },
+      check(ctx) {
+        const file = ctx.env.dockerfile.displayPath;
+        for (const inst of ctx.dockerfile.instructions) {
+          if (!COMMANDS.has(inst.keyword)) continue;
+          const form = commandForm(inst.rest);
+          if (form.kind !== "shell" || !form.invalidJson) continue;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          ctx.report({
+            at: { file, span: form.text.spanOf(0, form.text.text.length) },
+            messageId: "invalidJson",
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            label: inst.keyword,
+            ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/missing-exec-args.ts
+function checkUnit(ctx, unit) {
+  const analysis = unit.analysis;
+  if (!analysis) return;
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const reported = /* @__PURE__ */ new Set();
+  const cmdLine = unit.startedAt;
+  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
+  const report = (node, key, msg, fix = null) => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
+  };
+  const text = (c) => commandText(unit, c);
+  let forwards = analysis.endings.some(
+    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
+  );
+  for (const e of analysis.endings) {
+    if (isErrorExit(e)) continue;
+    const last = e.last;
+    if (e.kind === "exec" && last) {
+      if (last.info.forking) {
+        forwards = true;
+        continue;
+      }
+      const mangled = last.info.args === "unquoted" || last.info.args === "star";
+      if (mangled && e.positional === "script") {
+        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } }, argsFix(unit, last));
+      }
+      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
+      if (last.info.reexec) forwards = true;
+      continue;
+    }
+    if (last?.info.switcher || last?.info.forking) continue;
+    if (e.ranArgs) {
+      const r = e.ranArgs;
+      forwards = true;
+      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } }, execFix(unit, r));
+      continue;
+    }
+    const endNode = e.exitStmt ?? last?.stmt ?? null;
+    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
+    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
+    const cmdLost = unit.receivesArgs && !passesArgs;
+    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
+    report(at, endNode ?? "end", msg, last && msg.messageId === "endsNotExeced" ? execFix(unit, last) : null);
+  }
+  if (!unit.receivesArgs || forwards || analysis.truncated) return;
+  const handovers = analysis.endings.filter(
+    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
+  );
+  for (const e of handovers) {
+    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
+  }
+}
+var messages, missing_exec_args_default;
+var init_missing_exec_args = __esm({
+  "src/rules/missing-exec-args.ts"() {
+    "use strict";
+    init_script();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    messages = {
+      starArgs: {
+        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      unquotedArgs: {
+        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      argsNotExeced: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`{makeLast}."
+      },
+      endsNotExeced: {
+        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`."
+      },
+      endsIgnoringCmd: {
+        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      endsWithoutCommand: {
+        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      ignoresArgs: {
+        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      }
+    };
+    missing_exec_args_default = defineRule({
+      id: "missing-exec-args",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      fixable: true,
+      title: 'The entrypoint script does not end with exec "$@"',
+      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      messages,
+      docs: {
+        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
+        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
+        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
+        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+        autofix: [
+          { safety: "safe", what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: "The arguments reach the program as they were given, one word each" },
+          { safety: "unsafe", what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: "The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run" }
+        ]
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const unit of launch.scripts) {
+          if (unit.kind !== "file" || !unit.analysis) continue;
+          if (unit.analysis.supervisor) continue;
+          checkUnit(ctx, unit);
         }
       }
     });
@@ -9480,7 +13468,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path4 from "node:path";
+import path9 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9495,9 +13483,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs6, scriptArg, read) {
-  const imagePath = path4.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs6, imagePath);
+async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+  const imagePath = path9.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs7, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -9523,7 +13511,7 @@ async function analyseNodeEntry(stage, fs6, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk(ast, (node) => {
+    walk2(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -9537,24 +13525,24 @@ async function analyseNodeEntry(stage, fs6, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs6, path4.posix.resolve(path4.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
+        const target2 = resolveModule(stage, fs7, path9.posix.resolve(path9.posix.dirname(next.imagePath), spec));
+        if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs6, imagePath) {
+function resolveModule(stage, fs7, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs6.lookup(stage, c);
+    const origin = fs7.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
 }
-function walk(node, visit) {
+function walk2(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
+    for (const n2 of node) walk2(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -9563,7 +13551,7 @@ function walk(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
+    if (v && typeof v === "object") walk2(v, visit);
   }
 }
 function handlerIn(node) {
@@ -9739,49 +13727,206 @@ var init_npm_start_pid1 = __esm({
   }
 });
 
-// src/rules/input-error.ts
-var input_error_default;
-var init_input_error = __esm({
-  "src/rules/input-error.ts"() {
+// src/rules/shell-form-pid1.ts
+function short(s) {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+}
+var shell_form_pid1_default;
+var init_shell_form_pid1 = __esm({
+  "src/rules/shell-form-pid1.ts"() {
     "use strict";
+    init_script();
     init_rule();
-    input_error_default = defineDiagnostic({
-      id: "input-error",
-      severity: "error",
-      category: "input",
-      title: "The input could not be linted",
-      peers: {},
+    init_pid12();
+    init_report();
+    shell_form_pid1_default = defineRule({
+      id: "shell-form-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      fixable: true,
+      title: "A shell, not the application, is PID 1",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+        },
+        shellCNoExec: {
+          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Put `exec` in front of the last command of the string."
+        }
+      },
       docs: {
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
-        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
-        bad: 'RUN echo "no FROM before me"',
-        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
-        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
-        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+        what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
+        why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
+        bad: "FROM python:3.12-slim\nCMD python app.py",
+        good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
+        autofix: [
+          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
+          { safety: "unsafe", what: "The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)", why: "The container may run something else: review the arguments" },
+          { safety: "unsafe", what: "A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin", why: "The shell no longer runs anything after that command, and the string keeps its shell" }
+        ]
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const [i, step] of launch.steps.entries()) {
+          if (step.kind !== "shell") continue;
+          const unit = step.unit;
+          const endings = unit.analysis?.endings;
+          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
+          if (execs) continue;
+          const setting = step.arg.setting;
+          const inst = setting.instruction;
+          if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
+          const shell = step.shellArgv.join(" ");
+          const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
+          const fix = shellFormFix(step, launch, ctx.env.dockerfile);
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
+          if (step.shellForm) {
+            const data = {
+              keyword: inst.keyword,
+              shell,
+              text: short(unit.source.text),
+              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
+              execForm: execFormOf(unit) ?? '["prog", "arg"]'
+            };
+            ctx.report({ ...place, messageId: "shellForm", data });
+          } else {
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+          }
+        }
       }
     });
   }
 });
 
-// src/rules/syntax-error.ts
-var syntax_error_default;
-var init_syntax_error = __esm({
-  "src/rules/syntax-error.ts"() {
+// src/rules/su-sudo.ts
+function gosuEquivalent(info, source) {
+  const sw = info.forking;
+  const user = sw?.user && sw.user !== "root" ? sw.user : "app";
+  let command2 = '"$@"';
+  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
+  return `exec gosu ${user} ${command2}`;
+}
+var su_sudo_default;
+var init_su_sudo = __esm({
+  "src/rules/su-sudo.ts"() {
+    "use strict";
+    init_commands();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    su_sudo_default = defineRule({
+      id: "su-sudo",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      fixable: true,
+      title: "su, sudo or runuser starts the main process",
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      messages: {
+        commandForks: {
+          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
+          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+        },
+        scriptForks: {
+          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
+          hint: "Replace it with `{replacement}`."
+        }
+      },
+      docs: {
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+        why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
+        bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
+        good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+        autofix: [
+          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
+        ]
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        for (const step of launch.steps) {
+          if (step.kind !== "forking-switch") continue;
+          ctx.report({
+            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
+            messageId: "commandForks",
+            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
+            label: `${step.at.label} ${step.tool}`
+          });
+        }
+        for (const unit of launch.scripts) {
+          const analysis = unit.analysis;
+          if (!analysis) continue;
+          const main2 = /* @__PURE__ */ new Set();
+          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
+          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
+          for (const c of main2) {
+            const sw = c.info.forking;
+            if (!sw) continue;
+            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
+            const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix }, ...fixOf(edit) });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/sudo-in-run.ts
+var sudo_in_run_default;
+var init_sudo_in_run = __esm({
+  "src/rules/sudo-in-run.ts"() {
     "use strict";
     init_rule();
-    syntax_error_default = defineDiagnostic({
-      id: "syntax-error",
+    sudo_in_run_default = defineRule({
+      id: "sudo-in-run",
       severity: "error",
-      category: "input",
-      title: "Syntax error",
-      peers: {},
+      category: "privilege",
+      recommended: true,
+      title: "sudo in a RUN instruction",
+      peers: { hadolint: ["DL3004"] },
+      messages: {
+        sudo: {
+          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        }
+      },
+      scope: "instructions",
       docs: {
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
-        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
-        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
-        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
-        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
-        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
+        why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
+        bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
+      },
+      async check(ctx) {
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const inst = view.inst;
+          if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const i = cmd.prefixes.indexOf("sudo");
+            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
+            if (!word) continue;
+            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
+            ctx.report({
+              at: { file: ctx.env.dockerfile.displayPath, span },
+              messageId: "sudo",
+              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
+            });
+          }
+        }
       }
     });
   }
@@ -9811,65 +13956,80 @@ var init_suppression = __esm({
   }
 });
 
+// src/rules/syntax-error.ts
+var syntax_error_default;
+var init_syntax_error = __esm({
+  "src/rules/syntax-error.ts"() {
+    "use strict";
+    init_rule();
+    syntax_error_default = defineDiagnostic({
+      id: "syntax-error",
+      severity: "error",
+      category: "input",
+      title: "Syntax error",
+      peers: {},
+      docs: {
+        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
+        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
+        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
+        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
+        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
+        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
+      }
+    });
+  }
+});
+
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
   DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
-  RULES: () => RULES,
-  peerSuppressions: () => peerSuppressions
+  RULES: () => RULES
 });
-function peerSuppressions(tool, rules = RULES) {
-  const table = {};
-  for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
-  }
-  return table;
-}
 var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
     init_gosu_needs_root();
     init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
+    init_invalid_exec_form();
+    init_missing_exec_args();
     init_node_pid1_signals();
     init_npm_start_pid1();
-    init_input_error();
-    init_syntax_error();
+    init_root_process();
+    init_shell_form_pid1();
+    init_su_sudo();
+    init_sudo_in_run();
     init_suppression();
-    init_rule();
+    init_syntax_error();
     RULES = [
+      cmd_ignored_default,
+      entrypoint_crlf_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
+      invalid_exec_form_default,
+      missing_exec_args_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
       su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default
+      sudo_in_run_default
     ];
-    DIAGNOSTICS = [input_error_default, syntax_error_default, suppression_default];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -9879,12 +14039,16 @@ __export(sarif_exports, {
   FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_CATEGORIES: () => SECURITY_CATEGORIES,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  SRCROOT: () => SRCROOT,
   fileUri: () => fileUri,
   fingerprintBase: () => fingerprintBase,
   formatSarif: () => formatSarif,
   helpUri: () => helpUri
 });
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 function helpUri(id) {
   return ruleDocUrl(id);
 }
@@ -9924,7 +14088,11 @@ Documentation: ${uri}`,
       ].join("\n\n")
     },
     helpUri: uri,
-    defaultConfiguration: { level: LEVEL[rule.severity] }
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ["security", rule.category] : [rule.category],
+      "security-severity": SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1)
+    }
   };
 }
 function wellFormed(text) {
@@ -9945,7 +14113,7 @@ function fileUri(file) {
 function artifactLocation(file) {
   const u = fileUri(file);
   if (!u) return { description: { text: "standard input" } };
-  return u.relative ? { uri: u.uri, uriBaseId: "SRCROOT" } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 function region(f) {
   const startLine = Math.max(1, f.line);
@@ -9965,11 +14133,15 @@ function relatedLocation(r, id) {
     message: { text: r.message }
   };
 }
+function rootUri(root) {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
   return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
 }
-function formatSarif(findings, rules, version) {
+function formatSarif(findings, rules, version, root) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
@@ -9990,6 +14162,7 @@ function formatSarif(findings, rules, version) {
 Fix: ${f.hint}` : f.message },
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
       ...related.length ? { relatedLocations: related } : {},
+      ...f.fix ? { fixes: [sarifFix(f.fix, artifactLocation)] } : {},
       partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` }
     };
   });
@@ -10007,26 +14180,38 @@ Fix: ${f.hint}` : f.message },
           }
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
+          [SRCROOT]: root ? { uri: rootUri(root), description: { text: "The repository root: finding paths are relative to it." } } : { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
         },
         columnKind: "utf16CodeUnits",
         results
       }
     ]
   };
-  return `${JSON.stringify(log, null, 2)}
+  return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_escape();
     init_rules();
+    init_output();
     init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
+    SRCROOT = "%SRCROOT%";
     LEVEL = { error: "error", warning: "warning", info: "note" };
+    SECURITY_SEVERITY = {
+      privilege: { error: 7.5, warning: 5.5, info: 3 },
+      startup: { error: 5, warning: 4, info: 2 },
+      pid1: { error: 4, warning: 3, info: 1.5 },
+      build: { error: 3, warning: 2, info: 1 },
+      style: { error: 0, warning: 0, info: 0 },
+      input: { error: 0, warning: 0, info: 0 }
+    };
+    SECURITY_CATEGORIES = ["privilege"];
   }
 });
 
@@ -10067,6 +14252,7 @@ function formatGithub(findings) {
     const lines = [stdin ? `-:${f.line}:${f.column}: ${f.message}` : f.message];
     if (f.hint) lines.push(`fix: ${f.hint}`);
     if (f.related.length > 1) lines.push(`via: ${chainText(f)}`);
+    if (f.fix) lines.push(...fixLines(f.fix));
     const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
     return `::${COMMAND[f.severity]} ${properties}::${escapeData(lines.join("\n"))}
 `;
@@ -10078,6 +14264,7 @@ var init_github = __esm({
     "use strict";
     init_findings();
     init_escape();
+    init_output();
     COMMAND = { error: "error", warning: "warning", info: "notice" };
   }
 });
@@ -10089,7 +14276,7 @@ __export(checkstyle_exports, {
   formatCheckstyle: () => formatCheckstyle
 });
 function escapeXml(text) {
-  return escapeControl(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
+  return escapeControlButWhitespace(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
 }
 function formatCheckstyle(findings) {
   const files = /* @__PURE__ */ new Map();
@@ -10143,8 +14330,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path19 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path19, f.message]);
+    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path22, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10157,10 +14344,10 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path19, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
-  return `${JSON.stringify(issues, null, 2)}
+  return `${escapeJson(JSON.stringify(issues, null, 2))}
 `;
 }
 var GITLAB_SEVERITY;
@@ -10168,6 +14355,7 @@ var init_gitlab = __esm({
   "src/reporters/gitlab.ts"() {
     "use strict";
     init_findings();
+    init_escape();
     GITLAB_SEVERITY = { error: "major", warning: "minor", info: "info" };
   }
 });
@@ -10181,7 +14369,7 @@ function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
-  return escapeControl(file).replace(/\n/g, "\\x0a");
+  return escapeControl(file);
 }
 function formatCompact(findings) {
   return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
@@ -10198,7 +14386,9 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, findings, { color, version }) {
+async function format3(name, all, { color, version, cwd, paths }) {
+  let findings = cwd === void 0 ? all : all.map((f) => forDisplay(f, cwd));
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
       return (await Promise.resolve().then(() => (init_stylish(), stylish_exports))).formatStylish(findings, color);
@@ -10206,7 +14396,7 @@ async function format3(name, findings, { color, version }) {
       return (await Promise.resolve().then(() => (init_json(), json_exports))).formatJson(findings);
     case "sarif": {
       const [{ formatSarif: formatSarif2 }, { RULES: RULES2 }] = await Promise.all([Promise.resolve().then(() => (init_sarif(), sarif_exports)), Promise.resolve().then(() => (init_rules(), rules_exports))]);
-      return formatSarif2(findings, RULES2, version);
+      return formatSarif2(findings, RULES2, version, paths?.root);
     }
     case "github":
       return (await Promise.resolve().then(() => (init_github(), github_exports))).formatGithub(findings);
@@ -10222,11 +14412,13 @@ async function format3(name, findings, { color, version }) {
     }
   }
 }
-var FORMATS;
+var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
+    init_findings();
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
+    ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
 });
 
@@ -10390,122 +14582,6 @@ var init_schema = __esm({
   }
 });
 
-// src/fs/jail.ts
-import path5 from "node:path";
-function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
-}
-function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
-  let start = abs;
-  try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
-  } catch {
-    start = path5.dirname(abs);
-  }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
-    let marker = null;
-    try {
-      marker = fsys.stat(path5.join(dir, ".git"));
-    } catch {
-      marker = null;
-    }
-    if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
-  }
-}
-function describeFsError(e, limit, limitText) {
-  const err = FsError.from(e);
-  switch (err.code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "ENOTREG":
-      return "not a regular file (a FIFO, device or socket): not read";
-    case "EFBIG":
-      if (limitText && err.size !== void 0) return limitText(err.size);
-      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
-    case "EOUTSIDE":
-      return `${err.message}: not read`;
-    default:
-      return `cannot read it (${err.code})`;
-  }
-}
-var Jail;
-var init_jail = __esm({
-  "src/fs/jail.ts"() {
-    "use strict";
-    init_schema();
-    init_file_system();
-    Jail = class _Jail {
-      constructor(root, fs6 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs6;
-        this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
-        this.root = fs6.realpath(abs) ?? abs;
-      }
-      fs;
-      maxFileBytes;
-      /** The root's real path. */
-      root;
-      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
-      static of(linted, options = {}) {
-        const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
-        return new _Jail(root, fsys, options.maxFileBytes);
-      }
-      /** A jail with the same root over another limit. */
-      withLimit(maxFileBytes) {
-        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
-      }
-      /**
-       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
-       * path exists; an absent tail is appended as written (normalised).
-       */
-      realpath(p) {
-        const abs = path5.resolve(this.root, p);
-        let existing = abs;
-        const tail = [];
-        for (; ; ) {
-          const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
-          if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
-          existing = parent;
-        }
-      }
-      /** Whether `p` (its real path) is the root or inside it. */
-      contains(p) {
-        return isWithin(this.realpath(p), this.root);
-      }
-      check(p) {
-        const real = this.realpath(p);
-        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
-        return real;
-      }
-      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
-      readFile(p, maxBytes = this.maxFileBytes) {
-        return this.fs.readFile(this.check(p), maxBytes);
-      }
-      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
-      readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-      }
-      readdir(p) {
-        return this.fs.readdir(this.check(p));
-      }
-      /** Null for what is absent or outside the jail. */
-      stat(p) {
-        const real = this.realpath(p);
-        return isWithin(real, this.root) ? this.fs.stat(real) : null;
-      }
-    };
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -10583,17 +14659,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10604,13 +14680,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10631,17 +14707,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10652,13 +14728,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10685,23 +14761,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11313,10 +15389,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path19, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11335,7 +15411,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11365,11 +15441,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11383,8 +15459,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11398,8 +15474,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11417,8 +15493,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11428,8 +15504,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -11653,8 +15729,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -11680,8 +15756,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -13944,9 +18020,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14021,14 +18097,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14043,10 +18119,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14057,10 +18133,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14077,13 +18153,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -14180,22 +18256,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -15104,7 +19180,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -15302,9 +19378,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -15626,12 +19702,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code2, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -15793,12 +19869,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -16044,9 +20120,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path19) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16055,23 +20131,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path19) => {
-      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16082,10 +20158,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit;
   }
@@ -16884,12 +20960,12 @@ var require_parser2 = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
-    function arrayPushArray(target, source) {
+    function arrayPushArray(target2, source) {
       if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+        Array.prototype.push.apply(target2, source);
       else
         for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+          target2.push(source[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -17387,14 +21463,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs6, sep: [] });
+                map.items.push({ start, key: fs7, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               } else {
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -17522,13 +21598,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs6 = this.flowScalar(this.type);
+              const fs7 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs6, sep: [] });
+                fc.items.push({ start: [], key: fs7, sep: [] });
               else if (it.sep)
-                this.stack.push(fs6);
+                this.stack.push(fs7);
               else
-                Object.assign(it, { key: fs6, sep: [] });
+                Object.assign(it, { key: fs7, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -17836,2948 +21912,8 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path19) => {
-      const end = path19.length - 1;
-      const index = path19.lastIndexOf(
-        SLASH,
-        path19[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path19 : path19.slice(index + 1);
-    };
-    var parentOf = (path19) => {
-      if (path19.charCodeAt(0) === SLASH_CODE || path19.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path19.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path19.length - 1;
-      const cut = path19.lastIndexOf(
-        SLASH,
-        path19.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path19.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path19) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path19)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path19, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path19) : path19;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path19
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path19, originalPath, doThrow) => {
-      if (!isString(path19)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path19) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path19)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path19) => {
-      const first = path19.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path19.length === 1) {
-        return true;
-      }
-      const second = path19.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path19.length === 2 || path19.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path19) {
-        checkPath(
-          path19,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path19 ? this._t(path19, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path19 = convertPath(target);
-        if (!path19 || path19.charCodeAt(path19.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path19);
-        }
-        const dir = this._t(path19, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path19);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path19, cache) {
-        const cached = cache[path19];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path19);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path19] = parent && parent.ignored ? parent : this._rules.test(path19, MODE_IGNORE);
-      }
-      ignores(path19) {
-        return this._test(path19, this._ignoreCache, convertPath(path19)).ignored;
-      }
-      createFilter() {
-        return (path19) => !this.ignores(path19);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path19) {
-        return this._test(path19, this._testCache, convertPath(path19));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path19) => checkPath(convertPath(path19), path19, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path19) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path19) || isNotRelative(path19);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/fix/edits.ts
-function editsConflict(a, b) {
-  return a.file === b.file && a.start <= b.end && b.start <= a.end;
-}
-function problemOf(fix) {
-  if (fix.edits.length === 0) return "the fix has no edits";
-  for (const e of fix.edits) {
-    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
-    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
-  }
-  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
-  for (let i = 1; i < sorted.length; i++) {
-    const p = sorted[i - 1];
-    const e = sorted[i];
-    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
-    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
-  }
-  return null;
-}
-function sameEdits(a, b) {
-  if (a.edits.length !== b.edits.length) return false;
-  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
-  const ka = a.edits.map(key).sort();
-  const kb = b.edits.map(key).sort();
-  return ka.every((k, i) => k === kb[i]);
-}
-function chooseFixes(candidates) {
-  const chosen = [];
-  const deferred = [];
-  const invalid = [];
-  for (const c of candidates) {
-    const problem2 = problemOf(c.fix);
-    if (problem2) {
-      invalid.push({ candidate: c, reason: problem2 });
-      continue;
-    }
-    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
-    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
-    if (clash) deferred.push(c);
-    else chosen.push(c);
-  }
-  return { chosen, deferred, invalid };
-}
-function applyEdits(text, edits, eol = "\n") {
-  let removeBom = false;
-  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of ordered) {
-    if (e.start === BOM_START) {
-      removeBom = true;
-      continue;
-    }
-    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
-    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
-    out = out.slice(0, e.start) + inserted + out.slice(e.end);
-  }
-  return { text: out, removeBom };
-}
-function newlineOf(text) {
-  let crlf = 0;
-  let lf = 0;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
-    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
-    else lf++;
-  }
-  return crlf > lf ? "\r\n" : "\n";
-}
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
-  const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
-  if (!had && has) return after.replace(/\r?\n$/, "");
-  return after;
-}
-var BOM_START;
-var init_edits = __esm({
-  "src/fix/edits.ts"() {
-    "use strict";
-    BOM_START = -1;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output = input2;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path19, { windows } = {}) => {
-      const segs = path19.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input2;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input2.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel2 = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
-      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern4.length; i++) {
-        const ch = pattern4[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern4.length - 1) {
-              return;
-            }
-            return {
-              type: pattern4[0],
-              body: pattern4.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern4) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern4.length) {
-        const match = parseRepeatedExtglob(pattern4.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern4) => {
-      let depth = 0;
-      let value = pattern4.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body2, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment2 = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment2("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
-        const body2 = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment2("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment2("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment2("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input2, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex4.state;
-      delete regex4.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input2 === glob;
-      let output = match && format4 ? format4(input2) : input2;
-      if (match === false) {
-        output = format4 ? format4(input2) : input2;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input2, regex4, options, posix);
-        } else {
-          match = regex4.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
-    };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
-      return parse(pattern4, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input2, options) => scan(input2, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex4 = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex4.state = state;
-      }
-      return regex4;
-    };
-    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input2, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants;
-    module.exports = picomatch4;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
-  }
-});
-
-// src/model/context-fs.ts
-import path8 from "node:path";
-function hasGlob(p) {
-  return /[*?[]/.test(p);
-}
-function loadDockerignore(context, outer, dockerfilePath, problems) {
-  const root = context.root;
-  const candidates = [];
-  if (dockerfilePath) {
-    const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path8.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
-    const inContext = context.contains(own);
-    candidates.push({ file: own, name: path8.relative(root, own).split(path8.sep).join("/"), jail: inContext ? context : beside });
-  }
-  candidates.push({ file: path8.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
-  for (const c of candidates) {
-    let st;
-    try {
-      st = c.jail.stat(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
-      continue;
-    }
-    if (!st) {
-      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
-      }
-      continue;
-    }
-    let text;
-    try {
-      text = c.jail.readText(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
-      continue;
-    }
-    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-      const negate = l.startsWith("!");
-      let p = negate ? l.slice(1).trim() : l;
-      p = path8.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
-      return `${negate ? "!" : ""}/${p}`;
-    });
-    return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
-  }
-  return null;
-}
-var import_picomatch, import_ignore2, ContextFs;
-var init_context_fs = __esm({
-  "src/model/context-fs.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
-    init_file_system();
-    init_jail();
-    ContextFs = class _ContextFs {
-      /**
-       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
-       *   context's `.dockerignore`, as BuildKit does.
-       */
-      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
-        this.root = root;
-        this.jail = new Jail(outer.realpath(path8.resolve(root)), outer.fs, outer.maxFileBytes);
-        this.realRoot = this.jail.root;
-        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
-        this.excluded = loaded?.matcher ?? null;
-        this.dockerignore = loaded?.name ?? null;
-      }
-      root;
-      realRoot;
-      /** The context as a jail of its own: reads stay inside it. */
-      jail;
-      problems = [];
-      listings = /* @__PURE__ */ new Map();
-      excluded;
-      /** The .dockerignore file in force (context-relative name), if any. */
-      dockerignore;
-      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
-      ignoredHits = /* @__PURE__ */ new Set();
-      /** Whether .dockerignore keeps a context path out of the build context. */
-      isIgnored(rel) {
-        if (!this.excluded || rel === "") return false;
-        return this.excluded.ignores(rel);
-      }
-      /**
-       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
-       * anything outside the context.
-       */
-      static normalize(rel) {
-        const n = path8.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
-        if (n === "." || n === "./" || n === "") return "";
-        if (n === ".." || n.startsWith("../")) return null;
-        return n.replace(/\/+$/, "");
-      }
-      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
-      resolveInside(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return null;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
-        if (real === null || !isWithin(real, this.realRoot)) return null;
-        return real;
-      }
-      /** Whether `rel` escapes the context (by `..` or through a symlink). */
-      escapes(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return true;
-        const real = this.jail.fs.realpath(path8.join(this.realRoot, n));
-        return real !== null && !isWithin(real, this.realRoot);
-      }
-      stats = /* @__PURE__ */ new Map();
-      stat(rel) {
-        const cached = this.stats.get(rel);
-        if (cached !== void 0) return cached;
-        const entry = this.statUncached(rel);
-        this.stats.set(rel, entry);
-        return entry;
-      }
-      statUncached(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n !== null && this.isIgnored(n)) {
-          this.ignoredHits.add(n);
-          return null;
-        }
-        if (n === null || !this.listed(n)) return null;
-        const abs = this.resolveInside(n);
-        if (!abs) return null;
-        try {
-          const st = this.jail.fs.stat(abs);
-          if (st?.kind === "dir") return { kind: "dir" };
-          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
-        } catch (e) {
-          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
-        }
-        return null;
-      }
-      /** The real path of a context file (links followed), or null when it is absent or outside. */
-      realPath(rel) {
-        return this.resolveInside(rel);
-      }
-      /**
-       * The bytes of a context file, through the jail's reader (a regular file, at most the size
-       * limit); throws FsError.
-       */
-      readBytes(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
-        return this.jail.readFile(abs);
-      }
-      readText(rel) {
-        return this.readBytes(rel).toString("utf8");
-      }
-      listingSets = /* @__PURE__ */ new Map();
-      /** Whether every segment of a normalised path appears in its folder's listing. */
-      listed(n) {
-        if (n === "") return true;
-        const slash = n.lastIndexOf("/");
-        const dir = slash < 0 ? "" : n.slice(0, slash);
-        if (dir !== "" && !this.listed(dir)) return false;
-        let names = this.listingSets.get(dir);
-        if (!names) {
-          names = new Set(this.list(dir));
-          this.listingSets.set(dir, names);
-        }
-        return names.has(n.slice(slash + 1));
-      }
-      /** Names in a folder of the context (sorted), empty when absent. */
-      list(relDir) {
-        const n = _ContextFs.normalize(relDir);
-        if (n === null) return [];
-        const cached = this.listings.get(n);
-        if (cached) return cached;
-        const abs = this.resolveInside(n);
-        let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
-          try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
-          } catch (e) {
-            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
-          }
-        }
-        this.listings.set(n, names);
-        return names;
-      }
-      /**
-       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
-       * matching within one path segment). Only the folders the pattern needs are listed.
-       */
-      glob(pattern4) {
-        const n = _ContextFs.normalize(pattern4);
-        if (n === null) return [];
-        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
-        const segments = n.split("/");
-        let current = [""];
-        for (const seg of segments) {
-          const next = [];
-          for (const dir of current) {
-            if (!hasGlob(seg)) {
-              const p = dir ? `${dir}/${seg}` : seg;
-              if (this.stat(p)) next.push(p);
-              continue;
-            }
-            const match = (0, import_picomatch.default)(seg, { dot: true });
-            for (const name of this.list(dir)) {
-              const p = dir ? `${dir}/${name}` : name;
-              if (!match(name)) continue;
-              if (this.isIgnored(p)) this.ignoredHits.add(p);
-              else next.push(p);
-            }
-          }
-          current = next;
-        }
-        return current.sort();
-      }
-    };
-  }
-});
-
 // src/model/image-fs.ts
-import path9 from "node:path";
+import path11 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20794,7 +21930,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path9.posix.resolve("/", imagePath);
+        const p = path11.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20807,7 +21943,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path9.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path11.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path11.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20817,9 +21953,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside2 = path9.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside2];
-        if (op.destMaybeDir) return [inside2, op.dest];
+        const inside3 = path11.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside3];
+        if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -20842,7 +21978,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path9.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path11.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20858,21 +21994,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path9.posix.resolve("/", src.pattern);
+              const sp = path11.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path9.posix.basename(p);
-                if ((0, import_picomatch2.default)(path9.posix.basename(sp), { dot: true })(base) && path9.posix.dirname(p) === op.dest) {
-                  candidates.push(path9.posix.join(path9.posix.dirname(sp), base));
+                const base = path11.posix.basename(p);
+                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base) && path11.posix.dirname(p) === op.dest) {
+                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path9.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path11.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path9.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path11.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -20884,7 +22020,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path9.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path11.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -20895,338 +22031,6 @@ var init_image_fs = __esm({
         return null;
       }
     };
-  }
-});
-
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/launch.ts
-import path10 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk3(pid1.argv, launch, env3);
-  return launch;
-}
-async function walk3(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename3(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
-      }
-      continue;
-    }
-    if (name === "env") {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
-  }
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path10.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
-  const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
-  let text;
-  let file;
-  let source;
-  let bom = false;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
-    } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename3(shebang[1] ?? "");
-    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text),
-      bom
-    },
-    env3,
-    launch.stage
-  );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3
-  );
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path10.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_source2();
-    init_commands();
-    init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
   }
 });
 
@@ -21370,7 +22174,7 @@ var init_command_view = __esm({
       script(text, dialect, depth) {
         const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
         if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
           return false;
         }
         this.stmts(result.file.stmts, text, depth);
@@ -21458,7 +22262,7 @@ var DockerfileView;
 var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
-    init_dockerfile();
+    init_dockerfile2();
     init_command_view();
     init_expand();
     init_image();
@@ -21503,6 +22307,126 @@ var init_instructions = __esm({
   }
 });
 
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  let depth = 0;
+  let chain = 0;
+  let inDouble = false;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, at: 0 };
+  const n = source.length;
+  const note = (i) => {
+    if (depth > max.depth || chain > max.chain) {
+      max.depth = Math.max(max.depth, depth);
+      max.chain = Math.max(max.chain, chain);
+      max.at = i;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (inDouble) {
+      if (c === '"') inDouble = false;
+      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+        if (c === "$") i++;
+        depth++;
+        note(i);
+      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = true;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) chain++;
+      else chain = 0;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      depth++;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      depth = Math.max(0, depth - 1);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      if (reserved && OPEN_WORDS.has(word)) {
+        depth++;
+        note(i);
+      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
+  }
+});
+
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -21543,7 +22467,8 @@ async function load() {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
@@ -21573,6 +22498,15 @@ async function load() {
     return result;
   }
   return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -21639,9 +22573,10 @@ function dialectFromShebang(source) {
   return "bash";
 }
 var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
-var init_shell = __esm({
+var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -21660,7 +22595,7 @@ var init_shell_service = __esm({
     ShellService = class {
       parser = null;
       get() {
-        this.parser ??= Promise.resolve().then(() => (init_shell(), shell_exports)).then((m) => m.loadShellParser());
+        this.parser ??= Promise.resolve().then(() => (init_shell2(), shell_exports)).then((m) => m.loadShellParser());
         return this.parser;
       }
     };
@@ -21668,6 +22603,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -21731,7 +22673,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -21777,19 +22719,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs6 of byFile.values()) {
-    for (const p of fs6.problems) {
-      kept.push(problem(fs6.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs7 of byFile.values()) {
+    for (const p of fs7.problems) {
+      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs6.suppressions) {
+    for (const s of fs7.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs6.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs6.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -21800,9 +22742,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs6 = byFile.get(p.file);
-    if (!fs6 || !p.own && fs6.kind !== "dockerfile") continue;
-    for (const s of fs6.suppressions) {
+    const fs7 = byFile.get(p.file);
+    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
+    for (const s of fs7.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -21882,10 +22824,11 @@ var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
     init_findings();
-    init_dockerfile();
+    init_dockerfile2();
     init_shell_walk();
     init_source2();
     init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
     HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
     BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
@@ -21901,24 +22844,18 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
   FileTexts: () => FileTexts,
   decodeText: () => decodeText,
-  displayPath: () => displayPath,
   jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path11 from "node:path";
+import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-}
-function displayPath(abs, cwd) {
-  const rel = path11.relative(cwd, abs);
-  if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
-  return farOutside ? abs : rel.split(path11.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -21945,7 +22882,7 @@ async function lintFile(input2, options) {
   if (Array.isArray(read)) return read;
   const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options, jail, texts)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS))];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
@@ -21971,7 +22908,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
+  const contextDir = options.context ? path12.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path12.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -21995,7 +22932,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path12.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -22008,7 +22945,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path11.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path12.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -22069,14 +23006,15 @@ async function launchOf(input2, options) {
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options, jail, texts) {
+async function lintSource(file, input2, options, jail, texts, deadline) {
   const findings = [];
   const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
-    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts);
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
   }
@@ -22084,9 +23022,9 @@ async function lintSource(file, input2, options, jail, texts) {
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else findings.push(spanFinding("syntax-error", "error", unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
     }
   }
   for (const unit of launch.scripts) {
@@ -22106,14 +23044,22 @@ async function lintSource(file, input2, options, jail, texts) {
       spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
     );
   }
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings, texts) {
-  for (const rule of rules) {
+async function runRules(rules, base, options, findings, texts, deadline) {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      findings.push(
+        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+      );
+      return;
+    }
     const ctx = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
@@ -22128,9 +23074,21 @@ async function runRules(rules, base, options, findings, texts) {
     }
   }
 }
+async function runBudgets(view, file, findings) {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
+    );
+  }
+  for (const { view: inst, run: run2 } of await view.allRuns()) {
+    if (run2.syntaxError?.budget) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
+    }
+  }
+}
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path11.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path12.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -22175,20 +23133,20 @@ function findingFix(fix, texts) {
     const source = texts.lookup(e.file);
     if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
     const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
-    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+    edits.push({ file: source.displayPath, shown: texts.shown(source.displayPath), start: e.start, end: e.end, text: e.text, span });
   }
   return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
-var WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -22200,7 +23158,7 @@ var init_engine = __esm({
     init_launch();
     init_instructions();
     init_shell_service();
-    init_dockerfile();
+    init_dockerfile2();
     init_source2();
     init_rules();
     init_suppressions();
@@ -22210,14 +23168,21 @@ var init_engine = __esm({
     init_schema();
     init_file_system();
     init_jail();
+    DEFAULT_TIME_BUDGET_MS = 3e4;
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
     FileTexts = class {
       byPath = /* @__PURE__ */ new Map();
       realOf = /* @__PURE__ */ new Map();
+      shownOf = /* @__PURE__ */ new Map();
       add(real, shown2, text) {
         const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
         if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
         this.realOf.set(shown2, real);
+        if (!this.shownOf.has(real)) this.shownOf.set(real, shown2);
+      }
+      /** How a file read by this lint is shown (its display path). */
+      shown(real) {
+        return this.shownOf.get(real) ?? real;
       }
       /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
       lookup(file) {
@@ -22225,54 +23190,6 @@ var init_engine = __esm({
       }
     };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
-  }
-});
-
-// src/reporters/mermaid.ts
-var mermaid_exports = {};
-__export(mermaid_exports, {
-  formatMermaid: () => formatMermaid,
-  mermaidText: () => mermaidText
-});
-function mermaidText(text) {
-  let out = "";
-  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
-  return out;
-}
-function short2(text, max = 80) {
-  const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
-}
-function formatMermaid(e) {
-  const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
-  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
-  if (e.hops.length === 0) {
-    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
-    return `${lines.join("\n")}
-`;
-  }
-  e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
-    const where = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
-    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
-  });
-  e.hops.forEach((h, i) => {
-    const from = i === 0 ? "start" : `h${i}`;
-    if (i === 0) lines.push(`  ${from} --> h1`);
-    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
-  });
-  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
-  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
-  return `${lines.join("\n")}
-`;
-}
-var SAFE;
-var init_mermaid = __esm({
-  "src/reporters/mermaid.ts"() {
-    "use strict";
-    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
   }
 });
 
@@ -22305,9 +23222,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -22334,13 +23251,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -22356,13 +23273,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -22546,7 +23463,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -22559,16 +23476,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -22728,9 +23645,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -22752,7 +23669,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -22800,10 +23717,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -22924,12 +23841,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a2, _b2;
@@ -23046,18 +23963,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -25376,22 +26293,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input2) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input2[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
         break;
       }
       for (i += 1; i < input2.length; i++) {
-        code = input2[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input2[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input2[i];
@@ -25505,8 +26422,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input2 = path19;
+    function removeDotSegments(path22) {
+      let input2 = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25580,11 +26497,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path19.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -25664,15 +26581,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25703,15 +26620,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25738,15 +26655,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25791,15 +26708,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input2.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input2.length) {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
             const low = input2.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -25947,8 +26864,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26155,58 +27072,58 @@ var require_fast_uri = __commonJS({
       return serialize(resolved, schemelessOptions);
     }
     function resolveComponent(base, relative2, options, skipNormalization) {
-      const target = {};
+      const target2 = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
         relative2 = parse(serialize(relative2, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+        target2.scheme = relative2.scheme;
+        target2.userinfo = relative2.userinfo;
+        target2.host = relative2.host;
+        target2.port = relative2.port;
+        target2.path = removeDotSegments(relative2.path || "");
+        target2.query = relative2.query;
       } else {
         if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+          target2.userinfo = relative2.userinfo;
+          target2.host = relative2.host;
+          target2.port = relative2.port;
+          target2.path = removeDotSegments(relative2.path || "");
+          target2.query = relative2.query;
         } else {
           if (!relative2.path) {
-            target.path = base.path;
+            target2.path = base.path;
             if (relative2.query !== void 0) {
-              target.query = relative2.query;
+              target2.query = relative2.query;
             } else {
-              target.query = base.query;
+              target2.query = base.query;
             }
           } else {
             if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+              target2.path = removeDotSegments(relative2.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target2.path = "/" + relative2.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target2.path = relative2.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target2.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
               }
-              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+              target2.path = base.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
             }
-            target.query = relative2.query;
+            target2.query = relative2.query;
           }
-          target.userinfo = base.userinfo;
-          target.host = base.host;
-          target.port = base.port;
+          target2.userinfo = base.userinfo;
+          target2.host = base.host;
+          target2.port = base.port;
         }
-        target.scheme = base.scheme;
+        target2.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
-      return target;
+      target2.fragment = relative2.fragment;
+      return target2;
     }
     function equal(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
@@ -28757,8 +29674,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -29192,7 +30109,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path12 from "node:path";
+import path13 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -29201,22 +30118,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path12.resolve(startDir);
+  const start = path13.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path12.resolve(start, explicit);
-    const own = new Jail(path12.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path13.resolve(start, explicit);
+    const own = new Jail(path13.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path13.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path12.parse(start).root);
+  const jail = given ?? new Jail(path13.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path12.join(dir, name);
+      const abs = path13.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -29224,7 +30141,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path12.join(dir, "package.json");
+    const pkg = path13.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -29233,7 +30150,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path13.basename(f.abs) + (path13.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -29243,7 +30160,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path12.dirname(dir);
+    const parent = path13.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -29399,7 +30316,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path12.join(dir, ".git")) !== null;
+    return jail.stat(path13.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -29413,26 +30330,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path12.relative(start, abs);
-  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
+  const rel = path13.relative(start, abs);
+  return (rel === "" || path13.isAbsolute(rel) ? abs : rel).split(path13.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
+  const dir = file ? path13.dirname(file) : path13.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path12.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path13.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path12.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path13.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path12.relative(dir, path12.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
-    return r.split(path12.sep).join("/");
+    const r = path13.relative(dir, path13.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path13.isAbsolute(r)) return null;
+    return r.split(path13.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -29464,7 +30381,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path13.basename(file)}` : ""}`
       };
     }
   };
@@ -29492,18 +30409,66 @@ var init_load = __esm({
   }
 });
 
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs2 from "node:fs";
-import path13 from "node:path";
-function inside(root, p) {
-  const rel = path13.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path13.isAbsolute(rel);
+import fs3 from "node:fs";
+import path16 from "node:path";
+function inside2(root, p) {
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs2.realpathSync.native(p);
+    return fs3.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -29511,20 +30476,20 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path13.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
-  if (!inside(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs2.openSync(real, fs2.constants.O_RDONLY | (fs2.constants.O_NOFOLLOW ?? 0));
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs2.fstatSync(fd);
+    const st = fs3.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs2.readFileSync(fd);
+    const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     let text = bytes.toString("utf8");
@@ -29532,7 +30497,7 @@ function loadFixFile(file, root) {
     if (bom) text = text.slice(1);
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs2.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -29550,20 +30515,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path13.dirname(realPath);
-  const tmp = path13.join(dir, `.${path13.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs2.openSync(tmp, fs2.constants.O_WRONLY | fs2.constants.O_CREAT | fs2.constants.O_EXCL, 384);
-    fs2.writeFileSync(fd, bytes);
-    fs2.fchmodSync(fd, mode);
-    fs2.fsyncSync(fd);
-    fs2.closeSync(fd);
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
     fd = null;
-    fs2.renameSync(tmp, realPath);
+    fs3.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs2.closeSync(fd);
-    fs2.rmSync(tmp, { force: true });
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -29575,8 +30540,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs3 from "node:fs";
-import path14 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -29664,15 +30629,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path14.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path14.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs3.readFileSync(c.path);
+      const now = fs4.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -29798,16 +30763,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path19, added, removed, oldPosInc, options) {
-        const last = path19.lastComponent;
+      addToPath(path22, added, removed, oldPosInc, options) {
+        const last = path22.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path19.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path19.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -30091,10 +31056,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path15 from "node:path";
+import path18 from "node:path";
 function shown(p, cwd) {
-  const rel = path15.relative(cwd, p);
-  return (rel.startsWith("..") || path15.isAbsolute(rel) ? p : rel).split(path15.sep).join("/");
+  const rel = path18.relative(cwd, p);
+  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -30133,11 +31098,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path16 from "node:path";
-function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  return [...unique.values()].sort(compareFindings);
-}
+import path19 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -30180,8 +31141,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path16.relative(o.cwd, p);
-    return rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel.split(path16.sep).join("/");
+    const rel = path19.relative(o.cwd, p);
+    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -30211,12 +31172,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs5 from "node:fs";
-import path18 from "node:path";
+import fs6 from "node:fs";
+import path21 from "node:path";
 
 // src/cli.ts
-import fs4 from "node:fs";
-import path17 from "node:path";
+import fs5 from "node:fs";
+import path20 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -30342,20 +31303,20 @@ var UI = class {
   renderInline(source, previousLine) {
     const match = source.match(/^ */);
     const leadingWhitespace = match ? match[0].length : 0;
-    const target = previousLine.text;
-    const targetTextWidth = mixin.stringWidth(target.trimRight());
+    const target2 = previousLine.text;
+    const targetTextWidth = mixin.stringWidth(target2.trimRight());
     if (!previousLine.span) {
       return source;
     }
     if (!this.wrap) {
       previousLine.hidden = true;
-      return target + source;
+      return target2 + source;
     }
     if (leadingWhitespace < targetTextWidth) {
       return source;
     }
     previousLine.hidden = true;
-    return target.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
+    return target2.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
   }
   rasterize(row) {
     const rrows = [];
@@ -30711,8 +31672,8 @@ function stringWidth2(string, options = {}) {
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -30848,24 +31809,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -30906,7 +31867,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
 var wrapWord = (rows, word, columns) => {
@@ -31020,22 +31981,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -32026,11 +32987,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path19) => {
+  require: (path22) => {
     if (typeof require2 !== "undefined") {
-      return require2(path19);
-    } else if (path19.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path19, "utf8"));
+      return require2(path22);
+    } else if (path22.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path22, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -32436,8 +33397,8 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
@@ -34284,21 +35245,21 @@ function getPathToDefaultConfig(cwd, pathToExtend) {
   return shim2.path.resolve(cwd, pathToExtend);
 }
 function mergeDeep(config1, config2) {
-  const target = {};
+  const target2 = {};
   function isObject(obj) {
     return obj && typeof obj === "object" && !Array.isArray(obj);
   }
-  Object.assign(target, config1);
+  Object.assign(target2, config1);
   for (const key of Object.keys(config2)) {
     if (key === "__proto__")
       continue;
-    if (isObject(config2[key]) && isObject(target[key])) {
-      target[key] = mergeDeep(config1[key], config2[key]);
+    if (isObject(config2[key]) && isObject(target2[key])) {
+      target2[key] = mergeDeep(config1[key], config2[key]);
     } else {
-      target[key] = config2[key];
+      target2[key] = config2[key];
     }
   }
-  return target;
+  return target2;
 }
 
 // node_modules/yargs/build/lib/yargs-factory.js
@@ -34729,11 +35690,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -35804,10 +36765,17 @@ function isYargsInstance(y) {
 var Yargs = YargsFactory(esm_default);
 var yargs_default = Yargs;
 
+// src/cli.ts
+init_schema();
+
+// src/linter.ts
+import path14 from "node:path";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
 // src/compose.ts
 init_file_system();
 init_jail();
-import path6 from "node:path";
+import path10 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -35826,11 +36794,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path6.dirname(path6.resolve(dockerfile)))) {
-    const abs = path6.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path10.dirname(path10.resolve(dockerfile)))) {
+    const abs = path10.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path6.dirname(real); ; dir = path6.dirname(dir)) {
+    for (let dir = path10.dirname(real); ; dir = path10.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -35839,7 +36807,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path6.dirname(dir) === dir) return null;
+      if (dir === root || path10.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -35847,7 +36815,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path6.join(dir, name);
+      const file = path10.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -35904,17 +36872,18 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path6.resolve(dir, context);
+      const ctx = path10.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path6.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path10.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
 };
 
-// src/cli.ts
-init_schema();
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+// src/linter.ts
+init_engine();
+init_findings();
+init_shell_service();
 
 // src/parallel.ts
 import os2 from "node:os";
@@ -35933,6 +36902,7 @@ function takeNext(queue) {
 }
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
   const findings = [];
+  const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise((resolve4, reject) => {
     let running = count;
@@ -35946,6 +36916,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
           return;
         }
         findings.push(...msg.findings);
+        filesRead.push(...msg.filesRead);
         const input2 = inputs[msg.index];
         if (input2) onDone(input2);
       });
@@ -35960,20 +36931,96 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
-  return findings;
+  return { findings, filesRead };
 }
 async function runWorkerQueue(queue, lint, post) {
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    post({ index: i, findings: await lint(queue.inputs[i]) });
+    post({ index: i, ...await lint(queue.inputs[i]) });
   }
   post({ done: true });
 }
 
+// src/linter.ts
+async function createLinter(options) {
+  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
+  return {
+    lintOne,
+    async lint(inputs, hooks = {}) {
+      const findings = [];
+      const filesRead = /* @__PURE__ */ new Set();
+      const onDisk = inputs.filter((i) => i.path !== "-");
+      const workers = workerCount(onDisk.length, hooks.env ?? {});
+      const done = hooks.onDone ?? (() => {
+      });
+      if (workers > 0) {
+        const mine = (input2) => lintOne(input2, { filesRead });
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        findings.push(...got.findings);
+        for (const p of got.filesRead) filesRead.add(p);
+      }
+      for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
+        findings.push(...await lintOne(input2, { filesRead }));
+        done(input2);
+      }
+      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+    }
+  };
+}
+function byAbsolutePath(findings, cwd) {
+  const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+}
+function inputLinter(setup, matchers) {
+  const shell = new ShellService();
+  const compose = new ComposeIndex();
+  return (input2, extra) => {
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured?.dir ?? null;
+    return lintFile(input2, {
+      ...extra,
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
+      ...context ? { context } : {},
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...setup.target ? { target: setup.target } : {}
+    });
+  };
+}
+function workerModule() {
+  const loader = globalThis.dockerlintLoader;
+  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
+}
+async function workerLoop(setup) {
+  const linter = await createLinter(setup);
+  const port = parentPort;
+  if (!port) return;
+  port.once("message", (queue) => {
+    void runWorkerQueue(
+      queue,
+      async (input2) => {
+        const filesRead = /* @__PURE__ */ new Set();
+        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+      },
+      (report) => port.postMessage(report)
+    );
+  });
+}
+if (!isMainThread && workerData?.dockerlintWorker) {
+  void workerLoop(workerData.dockerlintWorker);
+}
+
 // src/discovery.ts
-var import_ignore = __toESM(require_ignore(), 1);
+var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path15 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -36026,7 +37073,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path7.resolve(cwd, input2);
+    const abs = path15.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -36038,10 +37085,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path7.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path15.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -36050,8 +37097,8 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path7.join(input2.input, path7.relative(input2.abs, abs)).split(path7.sep).join("/");
+function walk3(dir, scopes, out, top2, jail, input2, problems) {
+  const shown2 = (abs) => path15.join(input2.input, path15.relative(input2.abs, abs)).split(path15.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -36063,20 +37110,20 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path7.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path15.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path7.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path15.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path7.relative(s.dir, abs).split(path7.sep).join("/");
+    const rel = path15.relative(s.dir, abs).split(path15.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path7.join(dir, e.name);
+    const abs = path15.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk3(abs, here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real = jail.fs.realpath(abs) ?? abs;
@@ -36088,20 +37135,19 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
 }
 
 // src/cli.ts
-init_engine();
 init_findings();
 init_jail();
-init_shell_service();
 init_escape();
 init_reporters();
 init_rules();
-var VERSION = "0.1.0";
+init_meta();
+init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs4.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs4.writeFileSync(p, text),
+  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -36161,12 +37207,12 @@ async function explain(argv, io) {
   }
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
-  const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path17.resolve(io.cwd, target) };
+  const target2 = String(args.dockerfile ?? "Dockerfile");
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path17.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -36177,8 +37223,8 @@ async function explain(argv, io) {
   }
   const explanation = explainLaunch2(prepared.launch);
   if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
-  else io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
-` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
+  else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
+` : formatExplanation2(escapeStrings(explanation)));
   return 0;
 }
 async function run(rawArgv, io) {
@@ -36203,20 +37249,20 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path17.join(io.cwd, ".dockerlint.yaml");
-    if (fs4.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
-    io.writeFile(target, starterConfig2());
+    const target2 = path20.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
   }
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path17.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path17.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path17.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -36225,7 +37271,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path17.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -36237,7 +37283,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path17.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -36275,7 +37321,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path17.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -36289,7 +37335,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path17.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -36298,7 +37344,7 @@ async function run(rawArgv, io) {
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
     if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
-    return fixCommand(io, inputs, setup, matchers, findings, {
+    return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
       rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
@@ -36312,29 +37358,24 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const lintHere = linter(setup, matchers);
-  const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
-  if (workers > 0) {
-    const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path17.relative(io.cwd, i.path));
-    findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
-  }
-  for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path17.relative(io.cwd, input2.path));
-    findings.push(...await lintHere(input2));
-  }
+  const linter = await createLinter(setup);
+  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
   progress.done();
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
+  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
+}
+async function reportPaths(name, io) {
+  if (!["sarif", "github", "gitlab"].includes(name)) return void 0;
+  const { sourceRoot: sourceRoot2 } = await Promise.resolve().then(() => (init_source_root(), source_root_exports));
+  return { cwd: io.cwd, root: sourceRoot2(io.cwd, io.env) };
 }
 var Progress = class {
   constructor(io, total, enabled) {
@@ -36364,14 +37405,11 @@ var Progress = class {
     if (this.shown) this.io.stderr("\r\x1B[K");
   }
 };
-function contextOption(dir) {
-  return dir ? { context: dir } : {};
-}
 function configStartDir(p) {
   try {
-    return fs4.statSync(p).isDirectory() ? p : path17.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
   } catch {
-    return path17.dirname(p);
+    return path20.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -36407,29 +37445,9 @@ async function listRules(json) {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
 `;
 }
-function linter(setup, matchers) {
-  const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra = {}) => {
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    return lintFile(input2, {
-      ...extra,
-      cwd: setup.cwd,
-      shell,
-      compose,
-      severities: setup.severities,
-      reportUnusedSuppressions: setup.reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? configured?.dir ?? null),
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
-      ...setup.target ? { target: setup.target } : {}
-    });
-  };
-}
-async function fixCommand(io, inputs, setup, matchers, before, flags) {
+async function fixCommand(io, inputs, setup, before, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
-  const lintOne = linter(setup, matchers);
+  const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
     cwd: io.cwd,
     dryRun: flags.dryRun,
@@ -36444,30 +37462,14 @@ async function fixCommand(io, inputs, setup, matchers, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = [...before, ...result.findings].sort(compareFindings);
+  const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;
   return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
-}
-async function workerLoop(setup) {
-  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd, setup.configLines));
-  const port = parentPort;
-  if (!port) return;
-  port.once("message", (queue) => {
-    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
-  });
-}
-function workerEntry() {
-  const loader = globalThis.dockerlintLoader;
-  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
-}
-if (!isMainThread && workerData?.dockerlintWorker) {
-  void workerLoop(workerData.dockerlintWorker);
 }
 
 // src/action.ts
@@ -36520,7 +37522,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs5.writeFileSync(p, text),
+  writeFile: (p, text) => fs6.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -36540,7 +37542,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs5.mkdirSync(path18.dirname(path18.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -36548,8 +37550,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path18.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path18.join(cwd, `${key}.annotations`) : null
+    json: path21.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -36560,11 +37562,11 @@ async function runAction(env3 = process.env, io = processIo()) {
     // The action prints the annotations itself (or not, with annotations: off).
     env: { ...io.env, GITHUB_ACTIONS: void 0 }
   };
-  const code = await main(actionArgv(inputs, captured), cliIo);
+  const code2 = await main(actionArgv(inputs, captured), cliIo);
   if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
   for (const line of stderr.split("\n")) {
     const m = /^dockerlint: (.*)$/.exec(line);
-    if (m?.[1]) command2(code === 2 ? "error" : "warning", m[1]);
+    if (m?.[1]) command2(code2 === 2 ? "error" : "warning", m[1]);
   }
   const json = memory.get(captured.json);
   const findings = json === void 0 ? null : JSON.parse(json);
@@ -36581,7 +37583,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs5.appendFileSync(file, text);
+      fs6.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -36590,10 +37592,10 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
   }
   for (const p of problems) command2("warning", p);
-  return code;
+  return code2;
 }
 function countBySeverity(findings) {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -36617,8 +37619,8 @@ async function pid1Diagrams(findings, io) {
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
-    diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith("flowchart") ? out : null });
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
 }

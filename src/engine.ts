@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { compareFindings, displayPath, findingKey, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
 import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
@@ -56,7 +56,14 @@ export interface LintOptions {
   contextOrigin?: { file: string | null; key: string; line?: number };
   /** Receives the real path of every file read (what a fix may edit). */
   filesRead?: Set<string>;
+  /**
+   * The time budget of one Dockerfile, in milliseconds (default 30 s): past it, the rules not run
+   * yet are skipped and an info finding says so. Checked between rules.
+   */
+  timeBudgetMs?: number;
 }
+
+export const DEFAULT_TIME_BUDGET_MS = 30_000;
 
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
@@ -75,13 +82,6 @@ export function jailOf(input: LintInput, options: LintOptions): Jail {
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
-export function displayPath(abs: string, cwd: string): string {
-  const rel = path.relative(cwd, abs);
-  if (rel === '') return '.';
-  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
-  return farOutside ? abs : rel.split(path.sep).join('/');
-}
 
 function tooLarge(size: number, limit: number): string {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -117,7 +117,7 @@ export async function lintFile(input: LintInput, options: LintOptions): Promise<
   if (Array.isArray(read)) return read;
   const { file, notes, texts } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options, jail, texts))];
+    return [...notes, ...(await lintSource(file, input, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS)))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -295,11 +295,18 @@ function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: 
 export class FileTexts {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly realOf = new Map<string, string>();
+  private readonly shownOf = new Map<string, string>();
 
   add(real: string, shown: string, text: string): void {
     const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
     this.realOf.set(shown, real);
+    if (!this.shownOf.has(real)) this.shownOf.set(real, shown);
+  }
+
+  /** How a file read by this lint is shown (its display path). */
+  shown(real: string): string {
+    return this.shownOf.get(real) ?? real;
   }
 
   /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
@@ -319,14 +326,15 @@ export async function launchOf(input: LintInput, options: LintOptions): Promise<
   return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, texts: FileTexts): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, texts: FileTexts, deadline: number): Promise<Finding[]> {
   const findings: Finding[] = [];
   const prepared = await prepare(file, input, options, findings, jail, texts);
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
     const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
-    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts);
+    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
+    await runBudgets(view, file, findings);
     contextProblems(context, options, findings);
     return finish(findings, file, ast, [], options);
   }
@@ -334,9 +342,10 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding('syntax-error', 'error', unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`),
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      // Over a budget is not a syntax error: said as information, the rest goes on.
+      if (err.budget) findings.push(spanFinding('input-error', 'info', unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else findings.push(spanFinding('syntax-error', 'error', unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
     }
   }
   for (const unit of launch.scripts) {
@@ -359,15 +368,23 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     );
   }
 
-  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
 
-async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts): Promise<void> {
-  for (const rule of rules) {
+async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === 'off') continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== 'off').map((r) => r.id);
+      findings.push(
+        spanFinding('input-error', 'info', base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1000} s): not checked: ${skipped.join(', ')}`),
+      );
+      return;
+    }
     const ctx: RuleContext<Messages, unknown> = {
       ...base,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
@@ -379,6 +396,23 @@ async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report'
       findings.push(
         spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
       );
+    }
+  }
+}
+
+/**
+ * Budgets hit (variable expansion, RUN bodies over the parse budget): their checks were skipped,
+ * said once each as information; the rest of the file is linted as usual.
+ */
+async function runBudgets(view: DockerfileView, file: SourceFile, findings: Finding[]): Promise<void> {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding('input-error', 'info', file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`),
+    );
+  }
+  for (const { view: inst, run } of await view.allRuns()) {
+    if (run.syntaxError?.budget) {
+      findings.push(spanFinding('input-error', 'info', file.displayPath, inst.inst.keywordSpan, `this RUN is ${run.syntaxError.message}`));
     }
   }
 }
@@ -445,7 +479,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
     const source = texts.lookup(e.file);
     if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
     const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
-    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+    edits.push({ file: source.displayPath, shown: texts.shown(source.displayPath), start: e.start, end: e.end, text: e.text, span });
   }
   return { safety: fix.safety, title: fix.title, edits };
 }
@@ -453,7 +487,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

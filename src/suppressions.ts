@@ -26,7 +26,8 @@ import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import type { Command, ShellFile, Stmt } from './parsers/shell-ast.js';
 import { childStmts } from './parsers/shell-walk.js';
 import { SourceFile } from './parsers/source.js';
-import { peerSuppressions } from './rules/index.js';
+import { RULES } from './rules/index.js';
+import { peersOf, type Peers, type Rule } from './rules/rule.js';
 
 /** The rule id of the findings this module adds. */
 export const SUPPRESSION_RULE = 'suppression';
@@ -81,6 +82,18 @@ export interface FileSuppressions {
   kind: SuppressionKind;
   suppressions: Suppression[];
   problems: SuppressionProblem[];
+}
+
+/**
+ * Codes of a peer tool whose suppression comments also silence rules here (`# hadolint
+ * ignore=DL3002`, `# check=skip=JSONArgsRecommended`): from each rule's `peers`.
+ */
+export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
+  const table: Record<string, string[]> = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
 }
 
 /**

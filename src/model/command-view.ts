@@ -149,7 +149,7 @@ const MAX_DEPTH = 4;
 export class CommandCollector {
   readonly commands: CommandView[] = [];
   /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
-  readonly syntaxErrors: { span: Span; message: string }[] = [];
+  readonly syntaxErrors: { span: Span; message: string; budget?: true }[] = [];
 
   constructor(private readonly parser: ShellParser) {}
 
@@ -157,7 +157,7 @@ export class CommandCollector {
   script(text: MappedText, dialect: Dialect, depth: number): boolean {
     const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, ' '), dialect);
     if (!result.ok) {
-      this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message });
+      this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...(result.error.budget ? { budget: true as const } : {}) });
       return false;
     }
     this.stmts(result.file.stmts, text, depth);

@@ -46,8 +46,8 @@ export interface RunCommands {
   dialect: Dialect | null;
   /** Every simple command, `sh -c` scripts included, in source order. */
   commands: readonly CommandView[];
-  /** The body did not parse in its dialect: no commands are known. */
-  syntaxError: { span: Span; message: string } | null;
+  /** The body did not parse in its dialect (or was over the parse budget): no commands are known. */
+  syntaxError: { span: Span; message: string; budget?: true } | null;
 }
 
 /** The views of a Dockerfile; RUN commands are parsed on the first request and kept. */

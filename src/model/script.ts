@@ -181,7 +181,8 @@ class Walker {
         const right = this.stmtAll(cmd.y, left.next);
         // `a && b`: b runs, or is skipped because a failed (for `||`, because a succeeded).
         const skipped = cmd.op === '&&' ? left.next.map((x) => ({ ...x, failed: true })) : left.next;
-        return { next: [...skipped, ...right.next], returned: [...left.returned, ...right.returned] };
+        // Deduplicated here too: a chain of n `&&` would otherwise hold 2^n copies of a few states.
+        return { next: dedupe([...skipped, ...right.next], this), returned: dedupe([...left.returned, ...right.returned], this) };
       }
       case 'IfClause':
         return this.ifClause(cmd, [st]);

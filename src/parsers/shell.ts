@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import type { Assign, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
+import { overBudget } from './shell-budget.js';
 
 export interface ShellParser {
   /** Parses a whole script. Never throws: syntax errors come back as `{ ok: false }`. */
@@ -93,7 +94,8 @@ async function load(): Promise<ShellParser> {
     const key = `${dialect}\u0000${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result: ShellParseResult = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
       cache.set(key, result);
@@ -134,6 +136,17 @@ async function load(): Promise<ShellParser> {
   }
 
   return { parse: parseOnce };
+}
+
+/** Line, column and offset (UTF-16) of an offset of `source`. */
+function positionAt(source: string, offset: number): Position {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 
 /**

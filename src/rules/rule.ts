@@ -68,6 +68,24 @@ export interface RuleDocs {
   howToFix: string;
   /** A sentence for the equivalents section when `peers` is empty (default: it has none). */
   noPeers?: string;
+  /**
+   * The fixture cases the doc page shows (a case folder's name, or a cases.txt title); default:
+   * the smallest bad and good cases. `bad` and `good` above are the short forms (SARIF's help).
+   */
+  example?: { bad?: string; good?: string };
+  /**
+   * The fixes `--fix` makes for this rule, each with its safety and why (shown on the page under
+   * "Automatic fixes"). A rule with `fixable: true` lists every kind of fix it reports.
+   */
+  autofix?: readonly AutofixDoc[];
+}
+
+export interface AutofixDoc {
+  safety: 'safe' | 'unsafe';
+  /** What the fix does (`Writes the command in exec form, split as the shell splits it`). */
+  what: string;
+  /** Why it is safe, or what it may change. */
+  why: string;
 }
 
 /** A message, with `{name}` placeholders filled from the report's `data`. */
