@@ -295,11 +295,18 @@ function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: 
 export class FileTexts {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly realOf = new Map<string, string>();
+  private readonly shownOf = new Map<string, string>();
 
   add(real: string, shown: string, text: string): void {
     const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
     this.realOf.set(shown, real);
+    if (!this.shownOf.has(real)) this.shownOf.set(real, shown);
+  }
+
+  /** How a file read by this lint is shown (its display path). */
+  shown(real: string): string {
+    return this.shownOf.get(real) ?? real;
   }
 
   /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
@@ -472,7 +479,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
     const source = texts.lookup(e.file);
     if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
     const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
-    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+    edits.push({ file: source.displayPath, shown: texts.shown(source.displayPath), start: e.start, end: e.end, text: e.text, span });
   }
   return { safety: fix.safety, title: fix.title, edits };
 }

@@ -52,8 +52,12 @@ export interface Finding {
   fix?: FindingFix;
 }
 
-/** An edit of a fix, with the span of the replaced text in the file as read. */
+/**
+ * An edit of a fix: `file` is the file's real path (what `--fix` writes), `shown` the path as
+ * reporters show it (the convention of `Finding.file`), `span` the replaced text's place.
+ */
 export interface FindingEdit extends Edit {
+  shown: string;
   span: Span;
 }
 
