@@ -100,6 +100,8 @@ describe('parse depth: over the budget, said as information, not a stack overflo
     ['5,000 nested subshells', `${'('.repeat(5000)}true${')'.repeat(5000)}`, /nested 5000 levels deep, more than dockerlint analyses \(100\)/],
     ['3,000 nested $(...)', `echo ${'$('.repeat(3000)}true${')'.repeat(3000)}`, /nested 3000 levels deep/],
     ['2,000 nested if', `${'if true; then '.repeat(2000)}true${'; fi'.repeat(2000)}`, /nested 2000 levels deep/],
+    // Found by the corpus fuzzer: `(` inside `$(` inside double quotes nests too.
+    ['"$(((((..." in double quotes', `[ "$(${'('.repeat(3000)}1${')'.repeat(3000)})" ]`, /nested 3002 levels deep/],
   ])('an entrypoint with %s', async (_name, body, message) => {
     const findings = await lint(ENTRY_SUDO, { 'e.sh': `#!/bin/sh\n${body}\nexec "$@"\n` });
     const info = findings.filter((f) => f.rule === 'input-error');
