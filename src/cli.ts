@@ -324,8 +324,14 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   }
   progress.done();
   // A script used by several Dockerfiles is reported once per finding.
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
+  // Which copy is kept must not depend on which thread finished first (the copies differ in their
+  // evidence chain): a total order first, then the first of each.
+  const unique = new Map<string, Finding>();
+  for (const f of findings.sort(compareFindingsTotally)) {
+    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  findings.splice(0, findings.length, ...unique.values());
 
   for (const { format: name, output } of pairs) {
     const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
@@ -344,6 +350,15 @@ async function reportPaths(name: string, io: CliIo): Promise<{ cwd: string; root
   if (!['sarif', 'github', 'gitlab'].includes(name)) return undefined;
   const { sourceRoot } = await import('./reporters/source-root.js');
   return { cwd: io.cwd, root: sourceRoot(io.cwd, io.env) };
+}
+
+/** compareFindings, then every other field: no two different findings compare equal. */
+function compareFindingsTotally(a: Finding, b: Finding): number {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
