@@ -28,9 +28,9 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
+var __export = (target2, all) => {
   for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+    __defProp(target2, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -40,12 +40,12 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target2, "default", { value: mod, enumerable: true }) : target2,
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
@@ -92,140 +92,50 @@ var require_get_caller_file = __commonJS({
   }
 });
 
-// src/fs/file-system.ts
-import fs from "node:fs";
+// src/findings.ts
 import path from "node:path";
-function kindOf(st) {
-  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+function chainText(f) {
+  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
-var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
-var init_file_system = __esm({
-  "src/fs/file-system.ts"() {
+function findingKey(f) {
+  return `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+}
+function compareFindings(a, b) {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
+  return { rule, severity, message, hint, file, ...span, related };
+}
+function uniqueSorted(findings) {
+  const unique = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+function compareFindingsTotally(a, b) {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function displayPath(abs, cwd) {
+  const rel = path.relative(cwd, abs);
+  if (rel === "") return ".";
+  const farOutside = rel.startsWith("..") && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join("/");
+}
+function forDisplay(f, cwd) {
+  const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
+  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })) };
+}
+var SEVERITY_RANK;
+var init_findings = __esm({
+  "src/findings.ts"() {
     "use strict";
-    FsError = class _FsError extends Error {
-      constructor(code2, message, size) {
-        super(message);
-        this.code = code2;
-        this.size = size;
-      }
-      code;
-      size;
-      static from(e) {
-        if (e instanceof _FsError) return e;
-        const code2 = e?.code ?? "EIO";
-        return new _FsError(code2, code2);
-      }
-    };
-    missing = (e) => {
-      const code2 = e?.code;
-      return code2 === "ENOENT" || code2 === "ENOTDIR";
-    };
-    DiskFileSystem = class {
-      stat(p) {
-        let st;
-        try {
-          st = fs.statSync(p, { throwIfNoEntry: false });
-        } catch (e) {
-          if (missing(e)) return null;
-          throw FsError.from(e);
-        }
-        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
-      }
-      realpath(p) {
-        try {
-          return fs.realpathSync.native(p);
-        } catch {
-          return null;
-        }
-      }
-      readdir(p) {
-        let entries;
-        try {
-          entries = fs.readdirSync(p, { withFileTypes: true });
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
-        let fd;
-        try {
-          fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        try {
-          const st = fs.fstatSync(fd);
-          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
-          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
-          const chunks = [];
-          let total = 0;
-          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-          for (; ; ) {
-            const n = fs.readSync(fd, buf, 0, buf.length, null);
-            if (n === 0) break;
-            chunks.push(buf.subarray(0, n));
-            total += n;
-            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
-            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
-          }
-          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-        } catch (e) {
-          throw FsError.from(e);
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
-    };
-    OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
-        for (const [p, text] of buffers) this.set(p, text);
-      }
-      base;
-      buffers = /* @__PURE__ */ new Map();
-      set(p, text) {
-        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
-      }
-      delete(p) {
-        this.buffers.delete(path.resolve(p));
-      }
-      stat(p) {
-        const b = this.buffers.get(path.resolve(p));
-        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
-        return this.base.stat(p);
-      }
-      realpath(p) {
-        const abs = path.resolve(p);
-        if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path.dirname(abs));
-          return dir === null ? null : path.join(dir, path.basename(abs));
-        }
-        return this.base.realpath(abs);
-      }
-      readdir(p) {
-        const abs = path.resolve(p);
-        const entries = this.base.readdir(abs);
-        const names = new Set(entries.map((e) => e.name));
-        for (const file of this.buffers.keys()) {
-          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
-        }
-        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const b = this.buffers.get(path.resolve(p));
-        if (!b) return this.base.readFile(p, maxBytes);
-        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
-        return b;
-      }
-    };
-    diskFs = new DiskFileSystem();
+    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
   }
 });
 
@@ -235,7 +145,7 @@ __export(source_root_exports, {
   rebaseFindings: () => rebaseFindings,
   sourceRoot: () => sourceRoot
 });
-import fs2 from "node:fs";
+import fs from "node:fs";
 import path2 from "node:path";
 function inside(dir, root) {
   const rel = path2.relative(root, dir);
@@ -248,7 +158,7 @@ function sourceRoot(cwd, env3) {
     if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
   }
   for (let dir = here; ; dir = path2.dirname(dir)) {
-    if (fs2.existsSync(path2.join(dir, ".git"))) return dir;
+    if (fs.existsSync(path2.join(dir, ".git"))) return dir;
     if (path2.dirname(dir) === dir) return here;
   }
 }
@@ -786,24 +696,6 @@ var init_source = __esm({
   }
 });
 
-// src/findings.ts
-function chainText(f) {
-  return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
-}
-function compareFindings(a, b) {
-  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
-}
-function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
-  return { rule, severity, message, hint, file, ...span, related };
-}
-var SEVERITY_RANK;
-var init_findings = __esm({
-  "src/findings.ts"() {
-    "use strict";
-    SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
-  }
-});
-
 // src/reporters/escape.ts
 function code(ch) {
   const n = ch.charCodeAt(0);
@@ -878,12 +770,138 @@ var init_stylish = __esm({
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var REPOSITORY_URL, RULE_DOCS_URL;
+var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+  }
+});
+
+// src/fix/edits.ts
+function bomEdit(file) {
+  return { file, start: BOM_START, end: 0, text: "" };
+}
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
+  }
+});
+
+// src/fix/output.ts
+function jsonFix(fix) {
+  return {
+    title: fix.title,
+    safety: fix.safety,
+    edits: fix.edits.map((e) => ({ file: e.shown, start: e.start, end: e.end, ...e.span, text: e.text }))
+  };
+}
+function sarifFix(fix, location) {
+  const files = [...new Set(fix.edits.map((e) => e.shown))];
+  return {
+    description: { text: `${fix.title} (${fix.safety})` },
+    artifactChanges: files.map((file) => ({
+      artifactLocation: location(file),
+      replacements: fix.edits.filter((e) => e.shown === file).map((e) => ({
+        deletedRegion: e.start === BOM_START ? { byteOffset: 0, byteLength: 3 } : { startLine: e.span.line, startColumn: e.span.column, endLine: e.span.endLine, endColumn: e.span.endColumn },
+        ...e.text ? { insertedContent: { text: e.text } } : {}
+      }))
+    })),
+    properties: { safety: fix.safety }
+  };
+}
+function fixLines(fix) {
+  const lines = [`autofix (${fix.safety}, dockerlint --fix${fix.safety === "unsafe" ? " --unsafe-fixes" : ""}): ${fix.title}`];
+  if (fix.edits.length > 3) return lines;
+  for (const e of fix.edits) {
+    const at = `${e.shown}:${e.span.line}:${e.span.column}`;
+    const what = e.start === BOM_START ? "remove the byte order mark" : e.text === "" ? `delete to ${e.span.endLine}:${e.span.endColumn}` : e.start === e.end ? `insert ${JSON.stringify(e.text)}` : `replace to ${e.span.endLine}:${e.span.endColumn} with ${JSON.stringify(e.text)}`;
+    lines.push(`  ${at}: ${what}`);
+  }
+  return lines;
+}
+var init_output = __esm({
+  "src/fix/output.ts"() {
+    "use strict";
+    init_edits();
   }
 });
 
@@ -907,7 +925,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
-      ...f.fix ? { fix: f.fix } : {}
+      ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
     2
@@ -918,6 +936,7 @@ var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
     init_meta();
+    init_output();
     init_escape();
   }
 });
@@ -1048,47 +1067,129 @@ var init_evidence = __esm({
   }
 });
 
-// src/rules/entrypoint-crlf.ts
-var entrypoint_crlf_default;
-var init_entrypoint_crlf = __esm({
-  "src/rules/entrypoint-crlf.ts"() {
+// src/parsers/source.ts
+var SourceFile, MappedText, MappedTextBuilder;
+var init_source2 = __esm({
+  "src/parsers/source.ts"() {
     "use strict";
-    init_evidence();
-    init_rule();
-    entrypoint_crlf_default = defineRule({
-      id: "entrypoint-crlf",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      title: "The entrypoint script has CRLF line endings",
-      peers: { shellcheck: ["SC1017"] },
-      messages: {
-        crlf: {
-          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
-          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
-        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
-        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
-        good: '#!/bin/sh\\nexec "$@"\\n',
-        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
-      },
-      check(ctx) {
-        for (const unit of ctx.launch?.scripts ?? []) {
-          if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            messageId: "crlf",
-            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
-            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
-            label: "line 1"
-          });
+    SourceFile = class {
+      constructor(displayPath2, text) {
+        this.displayPath = displayPath2;
+        this.text = text;
+        this.lineStarts = [0];
+        for (let i = 0; i < text.length; i++) {
+          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
         }
       }
-    });
+      displayPath;
+      text;
+      /** Offsets (UTF-16) at which each line starts. */
+      lineStarts;
+      get lineCount() {
+        const n = this.lineStarts.length;
+        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
+      }
+      /** The 1-based line `n` without its line terminator. */
+      line(n) {
+        const start = this.lineStarts[n - 1];
+        if (start === void 0) return "";
+        const next = this.lineStarts[n];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+        return this.text.slice(start, end);
+      }
+      /** Offset of 1-based (line, column). */
+      offsetOf(line, column) {
+        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
+        return start + column - 1;
+      }
+      /** 1-based line and column of an offset. */
+      positionAt(offset) {
+        const clamped = Math.max(0, Math.min(offset, this.text.length));
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
+          else hi = mid - 1;
+        }
+        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
+      }
+      spanOf(start, end) {
+        const a = this.positionAt(start);
+        const b = this.positionAt(Math.max(start, end));
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      }
+      /** The span of a whole line, from its first non-blank character. */
+      lineSpan(n) {
+        const text = this.line(n);
+        const indent = text.length - text.trimStart().length;
+        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
+      }
+    };
+    MappedText = class _MappedText {
+      constructor(file, text, origins) {
+        this.file = file;
+        this.text = text;
+        this.origins = origins;
+      }
+      file;
+      text;
+      origins;
+      static builder(file) {
+        return new MappedTextBuilder(file);
+      }
+      /** A slice of the file taken as it is. */
+      static slice(file, start, end) {
+        const b = new MappedTextBuilder(file);
+        b.appendRange(start, end);
+        return b.build(end);
+      }
+      static fromParts(file, text, origins) {
+        return new _MappedText(file, text, origins);
+      }
+      originOf(index) {
+        const i = Math.max(0, Math.min(index, this.text.length));
+        return this.origins[i] ?? 0;
+      }
+      spanOf(start, end) {
+        const from = this.originOf(start);
+        const to = end > start ? this.originOf(end - 1) + 1 : from;
+        return this.file.spanOf(from, to);
+      }
+      /** A sub-range of this text, still mapped to the file. */
+      sub(start, end) {
+        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
+      }
+      trim() {
+        const lead = this.text.length - this.text.trimStart().length;
+        const end = this.text.trimEnd().length;
+        return this.sub(lead, Math.max(lead, end));
+      }
+    };
+    MappedTextBuilder = class {
+      constructor(file) {
+        this.file = file;
+      }
+      file;
+      text = "";
+      origins = [];
+      appendRange(start, end) {
+        this.text += this.file.text.slice(start, end);
+        for (let i = start; i < end; i++) this.origins.push(i);
+      }
+      appendChar(ch, origin) {
+        this.text += ch;
+        this.origins.push(origin);
+      }
+      get length() {
+        return this.text.length;
+      }
+      build(endOrigin) {
+        const origins = Int32Array.from([...this.origins, endOrigin]);
+        return MappedText.fromParts(this.file, this.text, origins);
+      }
+    };
   }
 });
 
@@ -1268,8 +1369,8 @@ function analyseCommand(words, exec2) {
   const base = name !== null ? basename3(name) : null;
   const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
   const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target = switcher?.command ?? rest;
-  const head = target[0];
+  const target2 = switcher?.command ?? rest;
+  const head = target2[0];
   return {
     words: rest,
     name,
@@ -1437,8 +1538,4515 @@ var init_commands = __esm({
   }
 });
 
-// src/model/run-facts.ts
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/script.ts
+function rootTest(cond, source) {
+  if (cond.length !== 1 || !source) return null;
+  const s = cond[0];
+  const text = source.slice(s.p[2], s.e[2]);
+  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
+  if (!m) return null;
+  const op = m[2] ?? m[5] ?? "";
+  let positive = op !== "!=" && op !== "-ne";
+  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
+  if (s.negated || negations % 2 === 1) positive = !positive;
+  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
+  return positive ? "when-true" : "when-false";
+}
+function isQuotedAt(w) {
+  const only = w.parts[0];
+  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+}
+function sliceWord(w) {
+  const lit = wordLiteral(w);
+  if (lit !== null) return lit;
+  const p = w.parts[0];
+  if (p?.type === "ParamExp") return `$${p.param}`;
+  return "…";
+}
+function isConstant(s, value) {
+  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
+  const lit = wordLiteral(s.cmd.args[0]);
+  return value ? lit === "true" || lit === ":" : lit === "false";
+}
+function collectFunctions(stmts, into) {
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
+    childStmts(s.cmd).forEach(visit);
+  };
+  stmts.forEach(visit);
+}
+function stateKey(s) {
+  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
+  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+}
+function dedupe(states, w) {
+  if (states.length <= 1) return states;
+  const seen = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = stateKey(s);
+    if (!seen.has(key)) seen.set(key, s);
+  }
+  let out = [...seen.values()];
+  if (out.length > MAX_STATES) {
+    w.truncated = true;
+    out = out.slice(0, MAX_STATES);
+  }
+  return out;
+}
+function analyseScript(file, source = "", resolve4 = null) {
+  const w = new Walker(file, source, resolve4);
+  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
+  const flow = w.stmts(file.stmts, [start]);
+  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
+    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+  }
+  const commands = [...w.commands.values()].sort(
+    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
+  );
+  const supervisor = commands.some(
+    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
+  ) && commands.some((c) => c.info.name === "wait");
+  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+}
+function dedupeEndings(endings) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of endings) {
+    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+function isErrorExit(e) {
+  if (e.kind === "end") return e.failed;
+  if (e.kind !== "exit") return false;
+  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+}
+var MAX_STATES, MAX_DEPTH, Walker;
+var init_script = __esm({
+  "src/model/script.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_commands();
+    MAX_STATES = 64;
+    MAX_DEPTH = 12;
+    Walker = class {
+      constructor(file, source, resolve4) {
+        this.source = source;
+        this.resolve = resolve4;
+        this.rootSource = source;
+        collectFunctions(file.stmts, this.functions);
+        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+      }
+      source;
+      resolve;
+      endings = [];
+      commands = /* @__PURE__ */ new Map();
+      functions = /* @__PURE__ */ new Map();
+      truncated = false;
+      stack = [];
+      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
+      subshell = 0;
+      unknownSources = [];
+      /** The file being walked (null: the script itself) and the `.` statements that led there. */
+      current = null;
+      sourcedVia = [];
+      sourcing = /* @__PURE__ */ new Set();
+      functionFiles = /* @__PURE__ */ new Map();
+      rootSource;
+      stmts(list2, states) {
+        let current = states;
+        const returned = [];
+        for (const s of list2) {
+          if (current.length === 0) break;
+          const flow = this.stmtAll(s, current);
+          returned.push(...flow.returned);
+          current = dedupe(flow.next, this);
+        }
+        return { next: current, returned };
+      }
+      stmtAll(s, states) {
+        const next = [];
+        const returned = [];
+        for (const st of states) {
+          const f = this.stmt(s, st);
+          next.push(...f.next);
+          returned.push(...f.returned);
+        }
+        return { next, returned };
+      }
+      stmt(s, st) {
+        if (!s.cmd) return { next: [st], returned: [] };
+        if (s.background) {
+          this.subshell++;
+          const f = this.command(s, s.cmd, st);
+          this.subshell--;
+          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
+          return { next: merged.length ? merged : [st], returned: [] };
+        }
+        return this.command(s, s.cmd, st);
+      }
+      command(s, cmd, st) {
+        switch (cmd.type) {
+          case "CallExpr":
+            return this.call(s, cmd, st);
+          case "BinaryCmd": {
+            if (cmd.op === "|" || cmd.op === "|&") {
+              this.subshell++;
+              const left3 = this.stmt(cmd.x, st);
+              this.subshell--;
+              this.subshell++;
+              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
+              this.subshell--;
+              return { next: right3.next, returned: [] };
+            }
+            const left2 = this.stmt(cmd.x, st);
+            const right2 = this.stmtAll(cmd.y, left2.next);
+            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
+            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
+          }
+          case "IfClause":
+            return this.ifClause(cmd, [st]);
+          case "WhileClause": {
+            const cond = this.stmts(cmd.cond, [st]);
+            const body2 = this.stmts(cmd.do, cond.next);
+            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
+            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
+          }
+          case "ForClause": {
+            const body2 = this.stmts(cmd.do, [st]);
+            return { next: [st, ...body2.next], returned: body2.returned };
+          }
+          case "CaseClause": {
+            const next = [];
+            const returned = [];
+            let hasDefault = false;
+            for (const item of cmd.items) {
+              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
+              const f = this.stmts(item.stmts, [st]);
+              next.push(...f.next);
+              returned.push(...f.returned);
+            }
+            if (!hasDefault) next.push(st);
+            return { next, returned };
+          }
+          case "Block":
+            return this.stmts(cmd.stmts, [st]);
+          case "Subshell": {
+            this.subshell++;
+            const f = this.stmts(cmd.stmts, [st]);
+            this.subshell--;
+            const after = [...f.next, ...f.returned];
+            return { next: after.length ? after : [st], returned: [] };
+          }
+          case "TimeClause":
+            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
+          case "CoprocClause": {
+            this.subshell++;
+            this.stmt(cmd.stmt, st);
+            this.subshell--;
+            return { next: [st], returned: [] };
+          }
+          default:
+            return { next: [st], returned: [] };
+        }
+      }
+      ifClause(cl, states) {
+        const known2 = this.sourcedGuard(cl.cond);
+        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
+        const c = this.stmts(cl.cond, states);
+        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
+        const next = [];
+        const returned = [...c.returned];
+        if (known2 !== "false") {
+          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
+          next.push(...t.next);
+          returned.push(...t.returned);
+        }
+        if (known2 !== "true") {
+          const elseStates = asRoot(c.next, root === "when-false");
+          if (!cl.else) next.push(...elseStates);
+          else {
+            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
+            next.push(...e.next);
+            returned.push(...e.returned);
+          }
+        }
+        return { next, returned };
+      }
+      /** `if am_i_root; then`: a call to a function whose body is a root test. */
+      rootFunctionTest(cond) {
+        const s = cond[0];
+        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        const fn = name !== null ? this.functions.get(name) : void 0;
+        if (!fn || !name) return null;
+        const file = this.functionFiles.get(name);
+        const text = file ? file.text : this.rootSource;
+        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
+        if (body2.length !== 1) return null;
+        const inner = rootTest(body2, text);
+        if (!inner) return null;
+        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      }
+      /**
+       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
+       * When the script runs as a container's entrypoint it is never sourced, so the condition is
+       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
+       */
+      sourcedGuard(cond) {
+        if (cond.length !== 1) return null;
+        const s = cond[0];
+        if (!s) return null;
+        const text = this.source.slice(s.p[2], s.e[2]);
+        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
+        if (self && s.cmd?.type !== "BinaryCmd") {
+          const equal = (self[2] ?? self[3]) !== "!=";
+          return equal !== s.negated ? "true" : "false";
+        }
+        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
+        const name = wordLiteral(s.cmd.args[0]);
+        if (name === null) return null;
+        const fn = this.functions.get(name);
+        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
+        return s.negated ? "true" : "false";
+      }
+      call(s, call, st) {
+        const first = call.args[0];
+        if (!first) return { next: [st], returned: [] };
+        const name = wordLiteral(first);
+        if (name === "exec") {
+          if (call.args.length === 1) return { next: [st], returned: [] };
+          const at2 = this.record(s, call, call.args.slice(1), true);
+          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
+          this.endings.push({
+            kind: "exec",
+            last: at2,
+            exitStmt: null,
+            exitCode: null,
+            ranArgs: st.ranArgs,
+            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
+            positional: st.positional,
+            failed: false,
+            rootOnly: st.rootOnly
+          });
+          return { next: [], returned: [] };
+        }
+        if (name === "exit") {
+          if (this.subshell > 0) return { next: [st], returned: [] };
+          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
+          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
+          return { next: [], returned: [] };
+        }
+        if (name === "return") {
+          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
+        }
+        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
+          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
+          const newArgs = call.args.slice(idx + 1);
+          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
+          const info = analyseCommand(newArgs, true);
+          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
+          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
+        }
+        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
+          const target2 = wordLiteral(call.args[1]);
+          if (target2 === null) return { next: [st], returned: [] };
+          const sourced = this.resolve(target2);
+          if (!sourced || this.sourcing.has(target2) || this.sourcing.size >= 8) {
+            if (!this.unknownSources.some((u) => u.stmt === s)) {
+              this.unknownSources.push({ path: target2, stmt: s, source: this.current });
+            }
+            return { next: [st], returned: [] };
+          }
+          const fns = /* @__PURE__ */ new Map();
+          collectFunctions(sourced.file.stmts, fns);
+          for (const [n, f] of fns) {
+            this.functions.set(n, f);
+            this.functionFiles.set(n, sourced.source);
+          }
+          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
+          this.sourcing.add(target2);
+          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
+          this.current = sourced.source;
+          this.source = sourced.source.text;
+          const inner = this.stmts(sourced.file.stmts, [st]);
+          this.current = saved.current;
+          this.sourcedVia = saved.via;
+          this.source = saved.source;
+          this.sourcing.delete(target2);
+          return { next: [...inner.next, ...inner.returned], returned: [] };
+        }
+        if (name !== null && this.functions.has(name)) {
+          const fn = this.functions.get(name);
+          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
+            this.truncated = true;
+            return { next: [st], returned: [] };
+          }
+          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
+          this.stack.push(name);
+          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
+          const saved = { current: this.current, source: this.source };
+          if (fnFile !== void 0) {
+            this.current = fnFile;
+            this.source = fnFile?.text ?? this.rootSource;
+          }
+          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
+          this.current = saved.current;
+          this.source = saved.source;
+          this.stack.pop();
+          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
+          return { next: back, returned: [] };
+        }
+        const at = this.record(s, call, call.args, false);
+        return { next: [this.after(st, at)], returned: [] };
+      }
+      after(st, at) {
+        const info = at.info;
+        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
+        return {
+          last: at,
+          ranArgs: runsArgs ? at : st.ranArgs,
+          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
+          positional: st.positional,
+          failed: false,
+          rootOnly: st.rootOnly
+        };
+      }
+      record(s, call, words, exec2) {
+        const existing = this.commands.get(s);
+        if (existing && existing.info.exec === exec2) return existing;
+        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
+        this.commands.set(s, at);
+        return at;
+      }
+    };
+  }
+});
+
+// src/model/launch.ts
 import path3 from "node:path";
+function evidenceOf(env3, inst) {
+  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+}
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
+  await walk(pid1.argv, launch, env3);
+  return launch;
+}
+async function walk(argv, launch, env3) {
+  let rest = argv;
+  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
+    const a0 = rest[0];
+    const at = evidenceOf(env3, a0.setting.instruction);
+    const name = basename3(a0.value);
+    if (INITS.has(name) || a0.value === "/init") {
+      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
+      rest = skipInitOptions(name, rest.slice(1));
+      if (rest.length === 0 && a0.value === "/init") {
+        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+      }
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
+      rest = rest.slice(i);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
+      const sw = info.switcher ?? info.forking;
+      if (!sw) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      if (info.forking) {
+        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
+        if (sw.commandString !== null) {
+          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
+          launch.scripts.push(unit);
+        }
+        return;
+      }
+      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
+      rest = rest.slice(rest.length - sw.command.length);
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(rest[1]?.value ?? "")) {
+          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+          return;
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
+        const opt = rest[i]?.value ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target2 = rest[i];
+      if (!target2) {
+        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+        return;
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      if (inline) {
+        const unit = await inlineUnit(target2.value, target2.script ?? jsonStringText(env3, target2), interp, at, env3);
+        launch.scripts.push(unit);
+        launch.steps.push({ kind: "shell", unit, at, arg: target2, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
+        const next2 = mainCommandOf(unit, target2);
+        if (!next2) return;
+        rest = next2;
+        continue;
+      }
+      const resolved2 = resolveScriptPath(launch.stage, target2.value, env3);
+      if (!resolved2) {
+        launch.steps.push({ kind: "unknown", reason: `${target2.value} is not provided by any COPY or ADD in the build context`, at, missing: target2.value });
+        return;
+      }
+      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
+    if (resolved) {
+      const next = await scriptStep(resolved, null, rest, launch, env3, at);
+      if (!next) return;
+      rest = next;
+      continue;
+    }
+    if (looksLikeScriptPath(a0.value)) {
+      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
+      return;
+    }
+    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+    return;
+  }
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+function resolveScriptPath(stage, value, env3) {
+  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
+  const inWorkdir = path3.posix.join(stage.config.workdir, value);
+  const origin = env3.fs.lookup(stage, inWorkdir);
+  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
+}
+function skipInitOptions(name, args) {
+  let i = 0;
+  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.value ?? "";
+    if (v === "--") return args.slice(i + 1);
+    if (!v.startsWith("-")) break;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
+  const a0 = argv[0];
+  const origin = resolved.origin;
+  if (origin.kind === "built") {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  if (origin.kind === "remote") {
+    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
+    return null;
+  }
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
+      return null;
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const firstLine2 = text.split("\n", 1)[0] ?? "";
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
+  let interp = forcedInterpreter;
+  if (!interp && shebang) {
+    const prog = basename3(shebang[1] ?? "");
+    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
+  }
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) {
+    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
+    return null;
+  }
+  const cmdArgs = argv.slice(1);
+  const unit = await parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    launch.stage
+  );
+  launch.scripts.push(unit);
+  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
+  const forwards = unit.analysis?.endings.some(
+    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
+  );
+  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
+}
+function mainCommandOf(unit, origin) {
+  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
+  if (!endings || endings.length === 0) return null;
+  const last = endings[0]?.last;
+  if (!last || endings.some((e) => e.last !== last)) return null;
+  const values = last.info.words.map((w) => wordLiteral(w));
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3
+  );
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
+  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
+  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
+  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
+  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path3.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+function literalWord(value) {
+  const p = [0, 0, 0];
+  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
+}
+var INITS, SHELLS, MAX_STEPS;
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_source2();
+    init_commands();
+    init_pid1();
+    init_script();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_STEPS = 24;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output = input2;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel2 = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
+      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern4.length; i++) {
+        const ch = pattern4[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern4.length - 1) {
+              return;
+            }
+            return {
+              type: pattern4[0],
+              body: pattern4.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern4) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern4.length) {
+        const match = parseRepeatedExtglob(pattern4.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern4) => {
+      let depth = 0;
+      let value = pattern4.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body2, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment2 = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment2("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input2.slice(token.startIndex, state.index + 1);
+        const body2 = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body2, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment2("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment2("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment2("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input2, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch4 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const state = regex4.state;
+      delete regex4.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
+        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob;
+      let output = match && format4 ? format4(input2) : input2;
+      if (match === false) {
+        output = format4 ? format4(input2) : input2;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch4.matchBase(input2, regex4, options, posix);
+        } else {
+          match = regex4.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex4.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
+    picomatch4.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
+      return parse(pattern4, { ...options, fastpaths: false });
+    };
+    picomatch4.scan = (input2, options) => scan(input2, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex4 = picomatch4.toRegex(source, options);
+      if (returnState === true) {
+        regex4.state = state;
+      }
+      return regex4;
+    };
+    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse(input2, options);
+      }
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch4.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch4.constants = constants;
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch4(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
+        SLASH,
+        path22[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path22 : path22.slice(index + 1);
+    };
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
+        SLASH,
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path22) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path22)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path22, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path22) : path22;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path22
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path22) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path22)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path22.length === 1) {
+        return true;
+      }
+      const second = path22.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path22) {
+        checkPath(
+          path22,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path22 ? this._t(path22, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target2) {
+        const path22 = convertPath(target2);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path22);
+        }
+        const dir = this._t(path22, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path22);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path22, cache) {
+        const cached = cache[path22];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path22);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+      }
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      }
+      createFilter() {
+        return (path22) => !this.ignores(path22);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fs/file-system.ts
+import fs2 from "node:fs";
+import path4 from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs2.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs2.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs2.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs2.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs2.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path4.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path4.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path4.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path4.dirname(abs));
+          return dir === null ? null : path4.join(dir, path4.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path4.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path4.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/fs/jail.ts
+import path5 from "node:path";
+function isWithin(p, root) {
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
+}
+function repositoryRoot(linted, fsys = diskFs) {
+  const abs = path5.resolve(linted);
+  let start = abs;
+  try {
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
+  } catch {
+    start = path5.dirname(abs);
+  }
+  for (let dir = start; ; dir = path5.dirname(dir)) {
+    let marker = null;
+    try {
+      marker = fsys.stat(path5.join(dir, ".git"));
+    } catch {
+      marker = null;
+    }
+    if (marker && marker.kind !== "other") return dir;
+    if (path5.dirname(dir) === dir) return start;
+  }
+}
+function describeFsError(e, limit, limitText) {
+  const err = FsError.from(e);
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, device or socket): not read";
+    case "EFBIG":
+      if (limitText && err.size !== void 0) return limitText(err.size);
+      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
+    case "EOUTSIDE":
+      return `${err.message}: not read`;
+    default:
+      return `cannot read it (${err.code})`;
+  }
+}
+var Jail;
+var init_jail = __esm({
+  "src/fs/jail.ts"() {
+    "use strict";
+    init_schema();
+    init_file_system();
+    Jail = class _Jail {
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
+        this.maxFileBytes = maxFileBytes;
+        const abs = path5.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
+      }
+      fs;
+      maxFileBytes;
+      /** The root's real path. */
+      root;
+      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
+      static of(linted, options = {}) {
+        const fsys = options.fs ?? diskFs;
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
+        return new _Jail(root, fsys, options.maxFileBytes);
+      }
+      /** A jail with the same root over another limit. */
+      withLimit(maxFileBytes) {
+        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
+      }
+      /**
+       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
+       * path exists; an absent tail is appended as written (normalised).
+       */
+      realpath(p) {
+        const abs = path5.resolve(this.root, p);
+        let existing = abs;
+        const tail = [];
+        for (; ; ) {
+          const real = this.fs.realpath(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
+          if (parent === existing) return abs;
+          tail.push(path5.basename(existing));
+          existing = parent;
+        }
+      }
+      /** Whether `p` (its real path) is the root or inside it. */
+      contains(p) {
+        return isWithin(this.realpath(p), this.root);
+      }
+      check(p) {
+        const real = this.realpath(p);
+        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
+        return real;
+      }
+      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
+      readFile(p, maxBytes = this.maxFileBytes) {
+        return this.fs.readFile(this.check(p), maxBytes);
+      }
+      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
+      readText(p, maxBytes = this.maxFileBytes) {
+        const text = this.readFile(p, maxBytes).toString("utf8");
+        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+      }
+      readdir(p) {
+        return this.fs.readdir(this.check(p));
+      }
+      /** Null for what is absent or outside the jail. */
+      stat(p) {
+        const real = this.realpath(p);
+        return isWithin(real, this.root) ? this.fs.stat(real) : null;
+      }
+    };
+  }
+});
+
+// src/model/context-fs.ts
+import path6 from "node:path";
+function hasGlob(p) {
+  return /[*?[]/.test(p);
+}
+function loadDockerignore(context, outer, dockerfilePath, problems) {
+  const root = context.root;
+  const candidates = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
+  }
+  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
+    let text;
+    try {
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      continue;
+    }
+    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      return `${negate ? "!" : ""}/${p}`;
+    });
+    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
+  }
+  return null;
+}
+var import_picomatch, import_ignore, ContextFs;
+var init_context_fs = __esm({
+  "src/model/context-fs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    init_file_system();
+    init_jail();
+    ContextFs = class _ContextFs {
+      /**
+       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+       *   context's `.dockerignore`, as BuildKit does.
+       */
+      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
+        this.root = root;
+        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.realRoot = this.jail.root;
+        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
+        this.excluded = loaded?.matcher ?? null;
+        this.dockerignore = loaded?.name ?? null;
+      }
+      root;
+      realRoot;
+      /** The context as a jail of its own: reads stay inside it. */
+      jail;
+      problems = [];
+      listings = /* @__PURE__ */ new Map();
+      excluded;
+      /** The .dockerignore file in force (context-relative name), if any. */
+      dockerignore;
+      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+      ignoredHits = /* @__PURE__ */ new Set();
+      /** Whether .dockerignore keeps a context path out of the build context. */
+      isIgnored(rel) {
+        if (!this.excluded || rel === "") return false;
+        return this.excluded.ignores(rel);
+      }
+      /**
+       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
+       * anything outside the context.
+       */
+      static normalize(rel) {
+        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        if (n === "." || n === "./" || n === "") return "";
+        if (n === ".." || n.startsWith("../")) return null;
+        return n.replace(/\/+$/, "");
+      }
+      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
+      resolveInside(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return null;
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        if (real === null || !isWithin(real, this.realRoot)) return null;
+        return real;
+      }
+      /** Whether `rel` escapes the context (by `..` or through a symlink). */
+      escapes(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return true;
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        return real !== null && !isWithin(real, this.realRoot);
+      }
+      stats = /* @__PURE__ */ new Map();
+      stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n !== null && this.isIgnored(n)) {
+          this.ignoredHits.add(n);
+          return null;
+        }
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
+        if (!abs) return null;
+        try {
+          const st = this.jail.fs.stat(abs);
+          if (st?.kind === "dir") return { kind: "dir" };
+          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
+        } catch (e) {
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
+        }
+        return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
+      }
+      /**
+       * The bytes of a context file, through the jail's reader (a regular file, at most the size
+       * limit); throws FsError.
+       */
+      readBytes(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
+        return this.jail.readFile(abs);
+      }
+      readText(rel) {
+        return this.readBytes(rel).toString("utf8");
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
+      }
+      /** Names in a folder of the context (sorted), empty when absent. */
+      list(relDir) {
+        const n = _ContextFs.normalize(relDir);
+        if (n === null) return [];
+        const cached = this.listings.get(n);
+        if (cached) return cached;
+        const abs = this.resolveInside(n);
+        let names = [];
+        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+          try {
+            names = this.jail.fs.readdir(abs).map((e) => e.name);
+          } catch (e) {
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+          }
+        }
+        this.listings.set(n, names);
+        return names;
+      }
+      /**
+       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
+       * matching within one path segment). Only the folders the pattern needs are listed.
+       */
+      glob(pattern4) {
+        const n = _ContextFs.normalize(pattern4);
+        if (n === null) return [];
+        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
+        const segments = n.split("/");
+        let current = [""];
+        for (const seg of segments) {
+          const next = [];
+          for (const dir of current) {
+            if (!hasGlob(seg)) {
+              const p = dir ? `${dir}/${seg}` : seg;
+              if (this.stat(p)) next.push(p);
+              continue;
+            }
+            const match = (0, import_picomatch.default)(seg, { dot: true });
+            for (const name of this.list(dir)) {
+              const p = dir ? `${dir}/${name}` : name;
+              if (!match(name)) continue;
+              if (this.isIgnored(p)) this.ignoredHits.add(p);
+              else next.push(p);
+            }
+          }
+          current = next;
+        }
+        return current.sort();
+      }
+    };
+  }
+});
+
+// src/fix/builders/place.ts
+function scriptEdit(source, p, e, text) {
+  const file = source.file;
+  const span = source.spanOf(p, e);
+  const start = file.offsetOf(span.line, span.column);
+  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
+  if (start < 0 || end < start || end > file.text.length) return null;
+  if (p[2] === e[2]) {
+    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
+    const got = file.text.slice(start, start + want.length);
+    if (got !== want) return null;
+  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
+    return null;
+  }
+  return { file: file.displayPath, start, end, text };
+}
+function mappedRange(text) {
+  const start = text.originOf(0);
+  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
+  return { start, end };
+}
+var init_place = __esm({
+  "src/fix/builders/place.ts"() {
+    "use strict";
+  }
+});
+
+// src/fix/builders/dockerfile.ts
+function execFormText(argv) {
+  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
+}
+function replaceCommandText(file, command2, text) {
+  const { start, end } = mappedRange(command2);
+  const slice = file.text.slice(start, end);
+  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
+  return { file: file.displayPath, start, end, text };
+}
+function pseudoJsonStrings(text) {
+  const t = text.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) return null;
+  const out = [];
+  let i = 1;
+  const end = t.length - 1;
+  const ws = () => {
+    while (i < end && /\s/.test(t[i] ?? "")) i++;
+  };
+  ws();
+  while (i < end) {
+    const open = t[i] ?? "";
+    const close = CLOSING[open];
+    if (!close) return null;
+    let j = i + 1;
+    let raw = "";
+    for (; j < end; j++) {
+      const c = t[j] ?? "";
+      if (open === '"' && c === "\\") {
+        raw += c + (t[j + 1] ?? "");
+        j++;
+        continue;
+      }
+      if (c === close) break;
+      raw += c;
+    }
+    if (j >= end) return null;
+    if (open === '"') {
+      try {
+        out.push(JSON.parse(`"${raw}"`));
+      } catch {
+        return null;
+      }
+    } else {
+      if (raw.includes("\\")) return null;
+      out.push(raw);
+    }
+    i = j + 1;
+    ws();
+    if (t[i] === ",") {
+      i++;
+      ws();
+    }
+  }
+  return out.length > 0 ? out : null;
+}
+function copyChmodEdit(file, op) {
+  const inst = op.instruction;
+  if (op.sources.length !== 1) return null;
+  const source = op.sources[0];
+  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
+  const existing = inst.flags.find((f) => f.name === "chmod");
+  if (existing) {
+    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
+    const mode = parseInt(existing.value, 8);
+    const withX = mode | (mode & 292) >> 2;
+    const start = file.offsetOf(existing.span.line, existing.span.column);
+    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
+    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
+    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
+  }
+  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+}
+function runChmodAfter(file, inst, imagePath) {
+  const at = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at, end: at, text: `
+RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
+}
+function endOfInstruction(file, inst) {
+  const lastLine2 = inst.span.endLine;
+  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
+}
+function packageManagerOf(base) {
+  const b = base.toLowerCase();
+  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
+  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
+  return null;
+}
+function switchToolFor(pm) {
+  return pm === "apk" ? "su-exec" : "gosu";
+}
+function installAfterFrom(file, stage, pm, pkg) {
+  const at = endOfInstruction(file, stage.from);
+  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
+  return { file: file.displayPath, start: at, end: at, text: `
+${line}` };
+}
+var CLOSING;
+var init_dockerfile = __esm({
+  "src/fix/builders/dockerfile.ts"() {
+    "use strict";
+    init_place();
+    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
+  }
+});
+
+// src/fix/builders/shell.ts
+function contains(outer, inner) {
+  return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
+}
+function tailOf(stmts, target2, last = true) {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const isLast = !last || i === stmts.length - 1;
+    if (s === target2) return isLast && !s.background && !s.negated;
+    if (contains(s, target2)) return isLast && !s.background && tailInCommand(s.cmd, target2, last);
+  }
+  return false;
+}
+function tailInCommand(c, target2, last = true) {
+  if (!c) return false;
+  switch (c.type) {
+    case "IfClause":
+      for (let cl = c; cl; cl = cl.else) {
+        if (cl.cond.some((s) => contains(s, target2))) return false;
+        if (cl.then.some((s) => contains(s, target2))) return tailOf(cl.then, target2, last);
+      }
+      return false;
+    case "CaseClause":
+      for (const item of c.items) if (item.stmts.some((s) => contains(s, target2))) return item.op === ";;" && tailOf(item.stmts, target2, last);
+      return false;
+    case "Block":
+      return tailOf(c.stmts, target2, last);
+    case "BinaryCmd":
+      if (c.op !== "&&" && c.op !== "||") return false;
+      return c.y === target2 ? !c.y.background && !c.y.negated : contains(c.y, target2) && !c.y.background && tailInCommand(c.y.cmd, target2, last);
+    default:
+      return false;
+  }
+}
+function functionsOf(ast) {
+  const out = /* @__PURE__ */ new Map();
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !out.has(s.cmd.name)) out.set(s.cmd.name, { body: s.cmd.body, decl: s });
+    childStmts(s.cmd).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return out;
+}
+function callsOf(ast, name) {
+  const out = [];
+  forEachCall(ast.stmts, (call, stmt) => {
+    const w = call.args[0];
+    if (w && wordLiteral(w) === name) out.push(stmt);
+  });
+  return out;
+}
+function isLastOnItsPath(ast, target2, depth = 0) {
+  if (tailOf(ast.stmts, target2)) return true;
+  if (depth > 4) return false;
+  for (const [name, fn] of functionsOf(ast)) {
+    if (!contains(fn.body, target2)) continue;
+    const body2 = fn.body.cmd?.type === "Block" || fn.body.cmd?.type === "Subshell" ? fn.body.cmd : null;
+    if (!body2 || body2.type === "Subshell" || !tailOf(body2.stmts, target2)) return false;
+    const calls = callsOf(ast, name);
+    return calls.length === 1 && isLastOnItsPath(ast, calls[0], depth + 1);
+  }
+  return false;
+}
+function inScriptShell(ast, target2) {
+  return tailOf(ast.stmts, target2, false);
+}
+function assignedValues(ast, name) {
+  const values = [];
+  let unknown = false;
+  const visit = (s) => {
+    const c = s.cmd;
+    if (c?.type === "CallExpr" || c?.type === "DeclClause") {
+      const assigns = c.type === "CallExpr" ? c.assigns : c.args;
+      for (const a of assigns) {
+        if (a.name !== name) continue;
+        const v = a.value ? wordLiteral(a.value) : "";
+        if (v === null || a.array) unknown = true;
+        else values.push(v);
+      }
+    }
+    if (c?.type === "ForClause" && c.name === name) unknown = true;
+    childStmts(c).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return unknown ? null : values;
+}
+function execBlocker(target2, call) {
+  const head = call.args[0];
+  if (!head) return "no command";
+  const lit = wordLiteral(head);
+  const functions = functionsOf(target2.ast);
+  if (lit !== null) {
+    if (lit === "exec") return "already exec";
+    if (NOT_EXECUTABLE.has(lit)) return `${lit} is a shell builtin`;
+    if (functions.has(lit)) return `${lit} is a shell function`;
+    return null;
+  }
+  const only = head.parts.length === 1 ? head.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || inner.length || inner.excl || inner.op !== null) return "the command is computed";
+  if (/^[@*0-9]$/.test(inner.param)) return null;
+  const values = assignedValues(target2.ast, inner.param);
+  if (values === null || values.length === 0) return `$${inner.param} is not known`;
+  for (const v of values) {
+    const first = v.trim().split(/\s+/)[0] ?? "";
+    if (first === "" || first === "exec" || NOT_EXECUTABLE.has(first) || functions.has(first)) return `$${inner.param} holds \`${v}\``;
+  }
+  return null;
+}
+function prependExec(target2, stmt, title = "Put exec in front of the last command", reexec = false) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated) return null;
+  const call = stmt.cmd;
+  if (execBlocker(target2, call) !== null) return null;
+  if (!(isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const head = call.args[0];
+  const edit = scriptEdit(target2.source, head.p, head.p, "exec ");
+  return edit ? { safety: "unsafe", title, edits: [edit] } : null;
+}
+function quoteArgs(target2, word) {
+  const only = word.parts.length === 1 ? word.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param) || inner.length || inner.excl || inner.op !== null) return null;
+  const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
+  return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
+}
+function shellQuote(value) {
+  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function literalCommand(stmt) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
+  const words = [];
+  for (const w of stmt.cmd.args) {
+    const v = strictLiteral(w);
+    if (v === null) return null;
+    words.push(v);
+  }
+  return words.length > 0 ? words : null;
+}
+function strictLiteral(w) {
+  for (const p of w.parts) {
+    if (p.type === "Lit" && /[*?[\]{}~]|\\\n/.test(p.value)) return null;
+    if (p.type === "SglQuoted" && p.dollar) return null;
+    if (p.type === "DblQuoted" && p.dollar) return null;
+  }
+  return wordLiteral(w);
+}
+function plainUser(user) {
+  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+}
+function gosuReplacement(target2, stmt, sw, parse) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
+  if (!plainUser(sw.user)) return null;
+  const all = stmt.cmd.args;
+  const skip = all[0] && wordLiteral(all[0]) === "exec" ? 1 : 0;
+  const args = all.slice(skip + 1);
+  const toolWord = all[skip] ? wordLiteral(all[skip]) : null;
+  if (toolWord === null || toolWord.split("/").pop() !== sw.tool) return null;
+  const reexec = sw.command.length > 0 && isSelfReference(sw.command[0]);
+  if (!(skip === 1 ? inScriptShell(target2.ast, stmt) : isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const lits = args.map((w) => wordLiteral(w));
+  const commandAt = sw.command.length > 0 ? args.indexOf(sw.command[0]) : args.length;
+  const options = lits.slice(0, commandAt < 0 ? args.length : commandAt);
+  if (options.some((l) => l !== null && /^(-|-l|--login|-i|-g|--group|-G|--supp-group|-b|--background|-P|--pty)$/.test(l))) return null;
+  if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
+  let command2;
+  if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
+    const at = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at >= 0 ? args[at + 1] : void 0;
+    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
+    const single = only && only.length === 1 ? only[0] : null;
+    const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
+    const isZero = (p) => p?.type === "ParamExp" && p.param === "0" && p.op === null && !p.length;
+    if (isArgs(single ?? void 0)) command2 = '"$@"';
+    else if (only && only.length === 3 && isZero(only[0]) && only[1]?.type === "Lit" && only[1].value === " " && isArgs(only[2])) command2 = '"$0" "$@"';
+    else {
+      const text2 = strictLiteral(word);
+      if (text2 === null) return null;
+      const parsed = parse(text2);
+      const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+    }
+  } else {
+    if (sw.command.length === 0) return null;
+    const first = sw.command[0];
+    const last = sw.command[sw.command.length - 1];
+    command2 = target2.source.text.slice(first.p[2], last.e[2]);
+    if (command2.includes("\n")) return null;
+  }
+  const head = all[0];
+  const lastArg = all[all.length - 1];
+  if (!head || !lastArg) return null;
+  const text = `exec gosu ${sw.user} ${command2}`;
+  const edit = scriptEdit(target2.source, head.p, lastArg.e, text);
+  return edit ? { edit, text } : null;
+}
+var NOT_EXECUTABLE;
+var init_shell = __esm({
+  "src/fix/builders/shell.ts"() {
+    "use strict";
+    init_commands();
+    init_shell_walk();
+    init_place();
+    NOT_EXECUTABLE = /* @__PURE__ */ new Set([
+      ".",
+      ":",
+      "source",
+      "eval",
+      "exec",
+      "exit",
+      "return",
+      "set",
+      "unset",
+      "shift",
+      "export",
+      "readonly",
+      "local",
+      "declare",
+      "typeset",
+      "cd",
+      "wait",
+      "trap",
+      "read",
+      "break",
+      "continue",
+      "alias",
+      "unalias",
+      "ulimit",
+      "umask",
+      "builtin",
+      "command",
+      "jobs",
+      "fg",
+      "bg",
+      "hash",
+      "type",
+      "getopts",
+      "let",
+      "shopt",
+      "enable",
+      "pushd",
+      "popd",
+      "dirs",
+      "disown",
+      "suspend",
+      "times",
+      "caller",
+      "mapfile",
+      "readarray"
+    ]);
+  }
+});
+
+// src/fix/builders/pid1.ts
+function target(unit) {
+  return unit.ast ? { source: unit.source, ast: unit.ast } : null;
+}
+function unexecdEnds(unit) {
+  const endings = unit.analysis?.endings;
+  if (!endings || unit.analysis?.truncated) return null;
+  const out = /* @__PURE__ */ new Set();
+  for (const e of endings) {
+    if (isErrorExit(e) || e.kind === "exec") continue;
+    if (e.kind === "exit" || !e.last || e.last.source) return null;
+    out.add(e.last.stmt);
+  }
+  return [...out];
+}
+function shellFormFix(step, launch, dockerfile) {
+  const unit = step.unit;
+  const t = target(unit);
+  if (!t || !SHELLS.has(basename3(step.shellArgv[0] ?? ""))) return null;
+  const setting = step.arg.setting;
+  if (step.shellForm && setting.form.kind === "shell" && t.ast.stmts.length === 1) {
+    const words = literalCommand(t.ast.stmts[0]);
+    if (words && setting.form.text.text.trim() === unit.source.text.trim()) {
+      const edit = replaceCommandText(dockerfile, setting.form.text, execFormText(words));
+      const inst = setting.instruction;
+      const gainsArgs = inst.keyword === "ENTRYPOINT" && launch.pid1.cmdIgnored !== null || step.arg.origin === "cmd" && launch.pid1.entrypoint !== null;
+      if (edit) return { safety: gainsArgs ? "unsafe" : "safe", title: `Use exec form: ${inst.keyword} ${execFormText(words)}`, edits: [edit] };
+    }
+  }
+  return execEachEnd(unit, t, "Put exec in front of the last command of the string");
+}
+function execEachEnd(unit, t, title) {
+  const ends = unexecdEnds(unit);
+  if (!ends || ends.length === 0) return null;
+  const edits = [];
+  for (const stmt of ends) {
+    const fix = prependExec(t, stmt, title);
+    if (!fix) return null;
+    edits.push(...fix.edits);
+  }
+  return { safety: "unsafe", title, edits };
+}
+function execFormOf(unit) {
+  const stmt = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
+  const words = stmt ? literalCommand(stmt) : null;
+  return words ? execFormText(words) : null;
+}
+function pseudoJsonFix(inst, text, dockerfile) {
+  const strings = pseudoJsonStrings(text.text);
+  if (!strings) return null;
+  const json = execFormText(strings);
+  const edit = replaceCommandText(dockerfile, text, json);
+  return edit ? { safety: "safe", title: `Write valid JSON: ${inst.keyword} ${json}`, edits: [edit] } : null;
+}
+function execFix(unit, c) {
+  const t = target(unit);
+  if (!t || c.source) return null;
+  return prependExec(t, c.stmt, "Put exec in front of the command", c.info.reexec);
+}
+function argsFix(unit, c) {
+  const t = target(unit);
+  if (!t || c.source) return null;
+  const edits = [];
+  for (const w of c.info.words) {
+    const fix = isPositionalWord(w) ? quoteArgs(t, w) : null;
+    if (isPositionalWord(w) && !fix) return null;
+    if (fix) edits.push(...fix.edits);
+  }
+  const sourceText = (w) => unit.source.text.slice(w.p[2], w.e[2]);
+  if (edits.length === 0 || c.info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
+  return { safety: "safe", title: 'Pass the arguments on intact: "$@"', edits };
+}
+function isPositionalWord(w) {
+  const only = w.parts.length === 1 ? w.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param)) return false;
+  return !(only?.type === "DblQuoted" && inner.param === "@");
+}
+function gosuFix(unit, c, stage, facts, dockerfile, parse) {
+  const t = target(unit);
+  const sw = c.info.forking;
+  if (!t || !sw || c.source) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const tool = switchToolFor(pm);
+  const built = gosuReplacement(t, c.stmt, sw, parse);
+  if (!built) return null;
+  const text = tool === "gosu" ? built.text : built.text.replace(/^exec gosu /, "exec su-exec ");
+  const edits = [{ ...built.edit, text }];
+  const installed = ["gosu", "su-exec"].some((t2) => facts.installs.has(t2) || facts.words.has(t2)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage)) edits.push(installAfterFrom(dockerfile, stage, pm, tool));
+  const note = installed ? "" : pm ? ` and install ${tool}` : ` (${tool} must be installed in the image)`;
+  return { safety: "unsafe", title: `Hand over with ${text}${note}`, edits };
+}
+function installBashFix(stage, dockerfile) {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  return pm && rootAtFrom(stage) ? { safety: "unsafe", title: "Install bash in the image", edits: [installAfterFrom(dockerfile, stage, pm, "bash")] } : null;
+}
+function rootAtFrom(stage) {
+  const user = stage.baseStage?.config.user;
+  return !user || /^(root|0)(:.*)?$/.test(user.value);
+}
+function crlfFix(unit) {
+  if (unit.kind !== "file") return null;
+  const file = unit.source.file;
+  const edits = [];
+  const text = file.text;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
+    if (text[i + 1] === "\n" || i === text.length - 1) edits.push({ file: file.displayPath, start: i, end: i + 1, text: "" });
+  }
+  return edits.length > 0 ? { safety: "safe", title: "Convert the line endings to LF", edits } : null;
+}
+function bomFix(unit) {
+  if (unit.kind !== "file" || !unit.bom) return null;
+  return { safety: "safe", title: "Remove the byte order mark", edits: [bomEdit(unit.source.file.displayPath)] };
+}
+function shebangFix(unit) {
+  if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
+  const file = unit.source.file;
+  const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
+  return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
+}
+function chmodFix(origin, imagePath, stage, dockerfile) {
+  const op = origin.op;
+  const src = op.sources.length === 1 ? op.sources[0] : void 0;
+  const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
+  const copy = alone ? copyChmodEdit(dockerfile, op) : null;
+  if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
+  if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
+  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
+}
+var init_pid12 = __esm({
+  "src/fix/builders/pid1.ts"() {
+    "use strict";
+    init_launch();
+    init_commands();
+    init_script();
+    init_context_fs();
+    init_edits();
+    init_dockerfile();
+    init_shell();
+  }
+});
+
+// src/fix/builders/report.ts
+function fixOf(fix) {
+  return fix ? { fix } : {};
+}
+async function shellParse(shell, interpreter) {
+  const parser2 = await shell.get();
+  const dialect = interpreter === "bash" ? "bash" : "posix";
+  return (text) => {
+    const r = parser2.parse(text, dialect);
+    return r.ok ? r.file : null;
+  };
+}
+var init_report = __esm({
+  "src/fix/builders/report.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/entrypoint-crlf.ts
+var entrypoint_crlf_default;
+var init_entrypoint_crlf = __esm({
+  "src/rules/entrypoint-crlf.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    entrypoint_crlf_default = defineRule({
+      id: "entrypoint-crlf",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
+        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
+        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
+        good: '#!/bin/sh\\nexec "$@"\\n',
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
+        autofix: [
+          { safety: "safe", what: "Deletes the carriage return of every CRLF line end of the script", why: "Only the line ends change; a CR inside a line is kept" }
+        ]
+      },
+      check(ctx) {
+        for (const unit of ctx.launch?.scripts ?? []) {
+          if (unit.kind !== "file" || !unit.crlf) continue;
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
+            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
+            label: "line 1",
+            ...fixOf(crlfFix(unit))
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/run-facts.ts
+import path7 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -1446,7 +6054,7 @@ async function collectRunFacts(stage, dockerfile) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path3.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path7.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -1467,14 +6075,14 @@ function record(facts, words, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path3.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path7.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path3.posix.resolve(workdir, args[1]);
-      const target = path3.posix.resolve(path3.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
+      const link = path7.posix.resolve(workdir, args[1]);
+      const target2 = path7.posix.resolve(path7.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target: target2, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
     const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
@@ -1524,11 +6132,14 @@ var init_entrypoint_not_executable = __esm({
     init_run_facts();
     init_evidence();
     init_rule();
+    init_pid12();
+    init_report();
     entrypoint_not_executable_default = defineRule({
       id: "entrypoint-not-executable",
       severity: "error",
       category: "startup",
       recommended: true,
+      fixable: true,
       title: "The entrypoint script is not executable",
       peers: {},
       messages: {
@@ -1546,10 +6157,14 @@ var init_entrypoint_not_executable = __esm({
         why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
         bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
         good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
+        autofix: [
+          { safety: "unsafe", what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: "`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image" }
+        ]
       },
       async check(ctx) {
         const launch = ctx.launch;
+        const stage = ctx.stage;
         if (!launch) return;
         for (const step of launch.steps) {
           if (step.kind !== "script" || step.direct !== true) continue;
@@ -1572,8 +6187,9 @@ var init_entrypoint_not_executable = __esm({
             chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
             label: origin.op.instruction.keyword
           };
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
+          const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label }, ...fix });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
         }
       }
     });
@@ -2861,8 +7477,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range, target, data) {
-        return { range, target, data };
+      function create(range, target2, data) {
+        return { range, target: target2, data };
       }
       DocumentLink2.create = create;
       function is(value) {
@@ -6325,9 +10941,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path20 = this.getPath();
-        if (path20 === null || path20.startsWith("/")) {
-          return path20;
+        const path22 = this.getPath();
+        if (path22 === null || path22.startsWith("/")) {
+          return path22;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6339,7 +10955,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path20 : parent + "/" + path20;
+              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
             }
           }
         }
@@ -7436,132 +12052,6 @@ var require_main = __commonJS({
   }
 });
 
-// src/parsers/source.ts
-var SourceFile, MappedText, MappedTextBuilder;
-var init_source2 = __esm({
-  "src/parsers/source.ts"() {
-    "use strict";
-    SourceFile = class {
-      constructor(displayPath2, text) {
-        this.displayPath = displayPath2;
-        this.text = text;
-        this.lineStarts = [0];
-        for (let i = 0; i < text.length; i++) {
-          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-        }
-      }
-      displayPath;
-      text;
-      /** Offsets (UTF-16) at which each line starts. */
-      lineStarts;
-      get lineCount() {
-        const n = this.lineStarts.length;
-        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
-      }
-      /** The 1-based line `n` without its line terminator. */
-      line(n) {
-        const start = this.lineStarts[n - 1];
-        if (start === void 0) return "";
-        const next = this.lineStarts[n];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-        return this.text.slice(start, end);
-      }
-      /** Offset of 1-based (line, column). */
-      offsetOf(line, column) {
-        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
-        return start + column - 1;
-      }
-      /** 1-based line and column of an offset. */
-      positionAt(offset) {
-        const clamped = Math.max(0, Math.min(offset, this.text.length));
-        let lo = 0;
-        let hi = this.lineStarts.length - 1;
-        while (lo < hi) {
-          const mid = lo + hi + 1 >> 1;
-          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
-          else hi = mid - 1;
-        }
-        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
-      }
-      spanOf(start, end) {
-        const a = this.positionAt(start);
-        const b = this.positionAt(Math.max(start, end));
-        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-      }
-      /** The span of a whole line, from its first non-blank character. */
-      lineSpan(n) {
-        const text = this.line(n);
-        const indent = text.length - text.trimStart().length;
-        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
-      }
-    };
-    MappedText = class _MappedText {
-      constructor(file, text, origins) {
-        this.file = file;
-        this.text = text;
-        this.origins = origins;
-      }
-      file;
-      text;
-      origins;
-      static builder(file) {
-        return new MappedTextBuilder(file);
-      }
-      /** A slice of the file taken as it is. */
-      static slice(file, start, end) {
-        const b = new MappedTextBuilder(file);
-        b.appendRange(start, end);
-        return b.build(end);
-      }
-      static fromParts(file, text, origins) {
-        return new _MappedText(file, text, origins);
-      }
-      originOf(index) {
-        const i = Math.max(0, Math.min(index, this.text.length));
-        return this.origins[i] ?? 0;
-      }
-      spanOf(start, end) {
-        const from = this.originOf(start);
-        const to = end > start ? this.originOf(end - 1) + 1 : from;
-        return this.file.spanOf(from, to);
-      }
-      /** A sub-range of this text, still mapped to the file. */
-      sub(start, end) {
-        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
-      }
-      trim() {
-        const lead = this.text.length - this.text.trimStart().length;
-        const end = this.text.trimEnd().length;
-        return this.sub(lead, Math.max(lead, end));
-      }
-    };
-    MappedTextBuilder = class {
-      constructor(file) {
-        this.file = file;
-      }
-      file;
-      text = "";
-      origins = [];
-      appendRange(start, end) {
-        this.text += this.file.text.slice(start, end);
-        for (let i = start; i < end; i++) this.origins.push(i);
-      }
-      appendChar(ch, origin) {
-        this.text += ch;
-        this.origins.push(origin);
-      }
-      get length() {
-        return this.text.length;
-      }
-      build(endOrigin) {
-        const origins = Int32Array.from([...this.origins, endOrigin]);
-        return MappedText.fromParts(this.file, this.text, origins);
-      }
-    };
-  }
-});
-
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
@@ -7815,7 +12305,7 @@ function onbuildTrigger(onbuild) {
   };
 }
 var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
-var init_dockerfile = __esm({
+var init_dockerfile2 = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
     import_dockerfile_ast = __toESM(require_main(), 1);
@@ -7986,7 +12476,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path4 from "node:path";
+import path8 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -8106,7 +12596,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path8.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -8173,7 +12663,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path4.posix.resolve(cfg.workdir, rawDest);
+  const dest = path8.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -8186,8 +12676,8 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     chown: flagValue(inst, "chown")
   };
 }
-function targetStage(model, target) {
-  if (target) return findStage(model.stages, target);
+function targetStage(model, target2) {
+  if (target2) return findStage(model.stages, target2);
   return model.stages[model.stages.length - 1] ?? null;
 }
 function stagePath(stage) {
@@ -8203,7 +12693,7 @@ var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
-    init_dockerfile();
+    init_dockerfile2();
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
@@ -8300,12 +12790,15 @@ var init_entrypoint_shebang = __esm({
     init_image();
     init_evidence();
     init_rule();
+    init_pid12();
+    init_report();
     BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
     entrypoint_shebang_default = defineRule({
       id: "entrypoint-shebang",
       severity: "error",
       category: "startup",
       recommended: true,
+      fixable: true,
       title: "The entrypoint script has no usable shebang",
       peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
       messages: {
@@ -8327,7 +12820,12 @@ var init_entrypoint_shebang = __esm({
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.",
+        autofix: [
+          { safety: "safe", what: "Removes the byte order mark before `#!`", why: "Only the three invisible bytes change" },
+          { safety: "unsafe", what: "Adds `#!/bin/sh` as the first line of a script that has none and parses as POSIX sh", why: "The interpreter is a guess: a script written for bash may still parse as sh" },
+          { safety: "unsafe", what: "For `#!/bin/bash` on an image without bash: installs bash after FROM (`apk add --no-cache bash`), where the base image's package manager is known", why: "It adds a package to the image" }
+        ]
       },
       async check(ctx) {
         const launch = ctx.launch;
@@ -8346,7 +12844,8 @@ var init_entrypoint_shebang = __esm({
               messageId: "bom",
               data: { script, command: step.at.label },
               chain,
-              label: "line 1"
+              label: "line 1",
+              ...fixOf(bomFix(unit))
             });
             continue;
           }
@@ -8356,7 +12855,8 @@ var init_entrypoint_shebang = __esm({
               messageId: "noShebang",
               data: { script, command: step.at.label },
               chain,
-              label: "line 1"
+              label: "line 1",
+              ...fixOf(shebangFix(unit))
             });
             continue;
           }
@@ -8372,470 +12872,12 @@ var init_entrypoint_shebang = __esm({
             messageId: "noBash",
             data: { script, shebang: first, base: rootStage(stage).base },
             chain,
-            label: first
+            label: first,
+            ...fixOf(installBashFix(stage, ctx.env.dockerfile))
           });
         }
       }
     });
-  }
-});
-
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
-}
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
-}
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
-  }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
-  }
-  return out;
-}
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-  }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
-}
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
-}
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
-}
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
-    };
   }
 });
 
@@ -9054,11 +13096,14 @@ var init_gosu_without_exec = __esm({
     init_script();
     init_evidence();
     init_rule();
+    init_pid12();
+    init_report();
     gosu_without_exec_default = defineRule({
       id: "gosu-without-exec",
       severity: "error",
       category: "pid1",
       recommended: true,
+      fixable: true,
       title: "gosu (or su-exec, setpriv, ...) hands over without exec",
       peers: {},
       messages: {
@@ -9072,7 +13117,10 @@ var init_gosu_without_exec = __esm({
         why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
         bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
         good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+        autofix: [
+          { safety: "unsafe", what: '`exec` in front of the hand-over (`exec gosu redis "$@"`), when nothing runs after it, or when it re-runs the script (`gosu redis "$0" "$@"`, whose second run does the rest)', why: "The shell no longer runs anything after the hand-over" }
+        ]
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -9093,7 +13141,7 @@ var init_gosu_without_exec = __esm({
             const sw = c.info.switcher;
             if (!sw) continue;
             const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text } });
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text }, ...fixOf(execFix(unit, c)) });
           }
         }
       }
@@ -9130,14 +13178,17 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
-    init_dockerfile();
+    init_dockerfile2();
     init_rule();
+    init_report();
+    init_pid12();
     COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
     invalid_exec_form_default = defineRule({
       id: "invalid-exec-form",
       severity: "error",
       category: "startup",
       recommended: true,
+      fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
         hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
@@ -9154,7 +13205,10 @@ var init_invalid_exec_form = __esm({
         why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
         bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
+        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last.",
+        autofix: [
+          { safety: "safe", what: "Rewrites the pseudo-JSON as a JSON array of the same strings (single and typographic quotes, missing and trailing commas); nothing is guessed: an element that is not a string, or a backslash inside single quotes, gets no fix", why: "Docker then runs the program the author wrote, instead of a shell that fails on the text" }
+        ]
       },
       check(ctx) {
         const file = ctx.env.dockerfile.displayPath;
@@ -9167,7 +13221,8 @@ var init_invalid_exec_form = __esm({
             at: { file, span: form.text.spanOf(0, form.text.text.length) },
             messageId: "invalidJson",
             data: { keyword: inst.keyword, problem: form.invalidJson, fate },
-            label: inst.keyword
+            label: inst.keyword,
+            ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
           });
         }
       }
@@ -9183,11 +13238,11 @@ function checkUnit(ctx, unit) {
   const reported = /* @__PURE__ */ new Set();
   const cmdLine = unit.startedAt;
   const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node, key, msg) => {
+  const report = (node, key, msg, fix = null) => {
     if (reported.has(key)) return;
     reported.add(key);
     const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
   };
   const text = (c) => commandText(unit, c);
   let forwards = analysis.endings.some(
@@ -9203,7 +13258,7 @@ function checkUnit(ctx, unit) {
       }
       const mangled = last.info.args === "unquoted" || last.info.args === "star";
       if (mangled && e.positional === "script") {
-        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } });
+        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } }, argsFix(unit, last));
       }
       if (last.info.args === "quoted" && e.positional === "script") forwards = true;
       if (last.info.reexec) forwards = true;
@@ -9213,7 +13268,7 @@ function checkUnit(ctx, unit) {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } });
+      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } }, execFix(unit, r));
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
@@ -9221,7 +13276,7 @@ function checkUnit(ctx, unit) {
     const passesArgs = last?.info.args === "quoted" && e.positional === "script";
     const cmdLost = unit.receivesArgs && !passesArgs;
     const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
-    report(at, endNode ?? "end", msg);
+    report(at, endNode ?? "end", msg, last && msg.messageId === "endsNotExeced" ? execFix(unit, last) : null);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   const handovers = analysis.endings.filter(
@@ -9238,6 +13293,8 @@ var init_missing_exec_args = __esm({
     init_script();
     init_evidence();
     init_rule();
+    init_pid12();
+    init_report();
     messages = {
       starArgs: {
         message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
@@ -9273,6 +13330,7 @@ var init_missing_exec_args = __esm({
       severity: "error",
       category: "pid1",
       recommended: true,
+      fixable: true,
       title: 'The entrypoint script does not end with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
@@ -9281,7 +13339,11 @@ var init_missing_exec_args = __esm({
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
+        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+        autofix: [
+          { safety: "safe", what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: "The arguments reach the program as they were given, one word each" },
+          { safety: "unsafe", what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: "The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run" }
+        ]
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -9417,7 +13479,7 @@ var init_explain = __esm({
 });
 
 // src/model/node-entry.ts
-import path5 from "node:path";
+import path9 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9433,7 +13495,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs7, scriptArg, read) {
-  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path9.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs7, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -9460,7 +13522,7 @@ async function analyseNodeEntry(stage, fs7, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk(ast, (node) => {
+    walk2(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -9474,8 +13536,8 @@ async function analyseNodeEntry(stage, fs7, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs7, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
+        const target2 = resolveModule(stage, fs7, path9.posix.resolve(path9.posix.dirname(next.imagePath), spec));
+        if (target2) queue.push(target2);
       }
     });
   }
@@ -9489,9 +13551,9 @@ function resolveModule(stage, fs7, imagePath) {
   }
   return null;
 }
-function walk(node, visit) {
+function walk2(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
+    for (const n2 of node) walk2(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -9500,7 +13562,7 @@ function walk(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
+    if (v && typeof v === "object") walk2(v, visit);
   }
 }
 function handlerIn(node) {
@@ -9681,20 +13743,20 @@ function short(s) {
   const one = s.replace(/\s+/g, " ").trim();
   return one.length > 50 ? `${one.slice(0, 49)}…` : one;
 }
-function naiveSplit(s) {
-  return s.replace(/^\s*exec\s+/, "").trim().split(/\s+/).slice(0, 8);
-}
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
   "src/rules/shell-form-pid1.ts"() {
     "use strict";
     init_script();
     init_rule();
+    init_pid12();
+    init_report();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
       category: "pid1",
       recommended: true,
+      fixable: true,
       title: "A shell, not the application, is PID 1",
       peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
       messages: {
@@ -9712,7 +13774,12 @@ var init_shell_form_pid1 = __esm({
         why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
         bad: "FROM python:3.12-slim\nCMD python app.py",
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
+        autofix: [
+          { safety: "safe", what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: "The shell would only have run that one program with those words, so the program is the same; it now gets the signals" },
+          { safety: "unsafe", what: "The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)", why: "The container may run something else: review the arguments" },
+          { safety: "unsafe", what: "A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin", why: "The shell no longer runs anything after that command, and the string keeps its shell" }
+        ]
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -9729,14 +13796,15 @@ var init_shell_form_pid1 = __esm({
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
           const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+          const fix = shellFormFix(step, launch, ctx.env.dockerfile);
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
           if (step.shellForm) {
             const data = {
               keyword: inst.keyword,
               shell,
               text: short(unit.source.text),
               afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
-              execForm: JSON.stringify(naiveSplit(unit.source.text))
+              execForm: execFormOf(unit) ?? '["prog", "arg"]'
             };
             ctx.report({ ...place, messageId: "shellForm", data });
           } else {
@@ -9764,11 +13832,14 @@ var init_su_sudo = __esm({
     init_commands();
     init_evidence();
     init_rule();
+    init_pid12();
+    init_report();
     su_sudo_default = defineRule({
       id: "su-sudo",
       severity: "error",
       category: "privilege",
       recommended: true,
+      fixable: true,
       title: "su, sudo or runuser starts the main process",
       peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
       messages: {
@@ -9786,9 +13857,12 @@ var init_su_sudo = __esm({
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+        autofix: [
+          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
+        ]
       },
-      check(ctx) {
+      async check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
         const dockerfile = ctx.env.dockerfile.displayPath;
@@ -9811,7 +13885,8 @@ var init_su_sudo = __esm({
             const sw = c.info.forking;
             if (!sw) continue;
             const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix } });
+            const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
+            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix }, ...fixOf(edit) });
           }
         }
       }
@@ -10098,6 +14173,7 @@ function formatSarif(findings, rules, version, root) {
 Fix: ${f.hint}` : f.message },
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
       ...related.length ? { relatedLocations: related } : {},
+      ...f.fix ? { fixes: [sarifFix(f.fix, artifactLocation)] } : {},
       partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` }
     };
   });
@@ -10131,6 +14207,7 @@ var init_sarif = __esm({
     "use strict";
     init_escape();
     init_rules();
+    init_output();
     init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
     INFORMATION_URI = REPOSITORY_URL;
@@ -10186,6 +14263,7 @@ function formatGithub(findings) {
     const lines = [stdin ? `-:${f.line}:${f.column}: ${f.message}` : f.message];
     if (f.hint) lines.push(`fix: ${f.hint}`);
     if (f.related.length > 1) lines.push(`via: ${chainText(f)}`);
+    if (f.fix) lines.push(...fixLines(f.fix));
     const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
     return `::${COMMAND[f.severity]} ${properties}::${escapeData(lines.join("\n"))}
 `;
@@ -10197,6 +14275,7 @@ var init_github = __esm({
     "use strict";
     init_findings();
     init_escape();
+    init_output();
     COMMAND = { error: "error", warning: "warning", info: "notice" };
   }
 });
@@ -10262,8 +14341,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path20 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path20, f.message]);
+    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path22, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10276,7 +14355,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path20, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -10318,8 +14397,8 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, all, { color, version, paths }) {
-  let findings = all;
+async function format3(name, all, { color, version, cwd, paths }) {
+  let findings = cwd === void 0 ? all : all.map((f) => forDisplay(f, cwd));
   if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
@@ -10348,6 +14427,7 @@ var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
+    init_findings();
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
     ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
@@ -10513,122 +14593,6 @@ var init_schema = __esm({
   }
 });
 
-// src/fs/jail.ts
-import path6 from "node:path";
-function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
-}
-function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path6.resolve(linted);
-  let start = abs;
-  try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
-  } catch {
-    start = path6.dirname(abs);
-  }
-  for (let dir = start; ; dir = path6.dirname(dir)) {
-    let marker = null;
-    try {
-      marker = fsys.stat(path6.join(dir, ".git"));
-    } catch {
-      marker = null;
-    }
-    if (marker && marker.kind !== "other") return dir;
-    if (path6.dirname(dir) === dir) return start;
-  }
-}
-function describeFsError(e, limit, limitText) {
-  const err = FsError.from(e);
-  switch (err.code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "ENOTREG":
-      return "not a regular file (a FIFO, device or socket): not read";
-    case "EFBIG":
-      if (limitText && err.size !== void 0) return limitText(err.size);
-      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
-    case "EOUTSIDE":
-      return `${err.message}: not read`;
-    default:
-      return `cannot read it (${err.code})`;
-  }
-}
-var Jail;
-var init_jail = __esm({
-  "src/fs/jail.ts"() {
-    "use strict";
-    init_schema();
-    init_file_system();
-    Jail = class _Jail {
-      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs7;
-        this.maxFileBytes = maxFileBytes;
-        const abs = path6.resolve(root);
-        this.root = fs7.realpath(abs) ?? abs;
-      }
-      fs;
-      maxFileBytes;
-      /** The root's real path. */
-      root;
-      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
-      static of(linted, options = {}) {
-        const fsys = options.fs ?? diskFs;
-        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
-        return new _Jail(root, fsys, options.maxFileBytes);
-      }
-      /** A jail with the same root over another limit. */
-      withLimit(maxFileBytes) {
-        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
-      }
-      /**
-       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
-       * path exists; an absent tail is appended as written (normalised).
-       */
-      realpath(p) {
-        const abs = path6.resolve(this.root, p);
-        let existing = abs;
-        const tail = [];
-        for (; ; ) {
-          const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
-          const parent = path6.dirname(existing);
-          if (parent === existing) return abs;
-          tail.push(path6.basename(existing));
-          existing = parent;
-        }
-      }
-      /** Whether `p` (its real path) is the root or inside it. */
-      contains(p) {
-        return isWithin(this.realpath(p), this.root);
-      }
-      check(p) {
-        const real = this.realpath(p);
-        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
-        return real;
-      }
-      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
-      readFile(p, maxBytes = this.maxFileBytes) {
-        return this.fs.readFile(this.check(p), maxBytes);
-      }
-      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
-      readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-      }
-      readdir(p) {
-        return this.fs.readdir(this.check(p));
-      }
-      /** Null for what is absent or outside the jail. */
-      stat(p) {
-        const real = this.realpath(p);
-        return isWithin(real, this.root) ? this.fs.stat(real) : null;
-      }
-    };
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -10706,17 +14670,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path20);
+            const ci = visit_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10727,13 +14691,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10754,17 +14718,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path20);
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -10775,13 +14739,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -10808,23 +14772,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path22);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path22);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path22);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path22);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path22);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -11436,10 +15400,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path20, value) {
+    function collectionFromPath(schema, path22, value) {
       let v = value;
-      for (let i = path20.length - 1; i >= 0; --i) {
-        const k = path20[i];
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -11458,7 +15422,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -11488,11 +15452,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -11506,8 +15470,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -11521,8 +15485,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -11540,8 +15504,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -11551,8 +15515,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -14067,9 +18031,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -14144,14 +18108,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -14166,10 +18130,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -14180,10 +18144,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -14200,13 +18164,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -16167,9 +20131,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path20) => {
+    visit.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -16178,23 +20142,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path20) => {
-      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -16205,10 +20169,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports.visit = visit;
   }
@@ -17007,12 +20971,12 @@ var require_parser2 = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
-    function arrayPushArray(target, source) {
+    function arrayPushArray(target2, source) {
       if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+        Array.prototype.push.apply(target2, source);
       else
         for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+          target2.push(source[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -17959,2948 +21923,8 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path20) => {
-      const end = path20.length - 1;
-      const index = path20.lastIndexOf(
-        SLASH,
-        path20[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path20 : path20.slice(index + 1);
-    };
-    var parentOf = (path20) => {
-      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path20.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path20.length - 1;
-      const cut = path20.lastIndexOf(
-        SLASH,
-        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path20) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path20)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path20, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path20) : path20;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path20
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path20, originalPath, doThrow) => {
-      if (!isString(path20)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path20) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path20)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path20) => {
-      const first = path20.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path20.length === 1) {
-        return true;
-      }
-      const second = path20.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path20) {
-        checkPath(
-          path20,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path20 ? this._t(path20, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path20 = convertPath(target);
-        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path20);
-        }
-        const dir = this._t(path20, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path20);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path20, cache) {
-        const cached = cache[path20];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path20);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
-      }
-      ignores(path20) {
-        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
-      }
-      createFilter() {
-        return (path20) => !this.ignores(path20);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path20) {
-        return this._test(path20, this._testCache, convertPath(path20));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path20) => checkPath(convertPath(path20), path20, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/fix/edits.ts
-function editsConflict(a, b) {
-  return a.file === b.file && a.start <= b.end && b.start <= a.end;
-}
-function problemOf(fix) {
-  if (fix.edits.length === 0) return "the fix has no edits";
-  for (const e of fix.edits) {
-    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
-    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
-  }
-  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
-  for (let i = 1; i < sorted.length; i++) {
-    const p = sorted[i - 1];
-    const e = sorted[i];
-    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
-    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
-  }
-  return null;
-}
-function sameEdits(a, b) {
-  if (a.edits.length !== b.edits.length) return false;
-  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
-  const ka = a.edits.map(key).sort();
-  const kb = b.edits.map(key).sort();
-  return ka.every((k, i) => k === kb[i]);
-}
-function chooseFixes(candidates) {
-  const chosen = [];
-  const deferred = [];
-  const invalid = [];
-  for (const c of candidates) {
-    const problem2 = problemOf(c.fix);
-    if (problem2) {
-      invalid.push({ candidate: c, reason: problem2 });
-      continue;
-    }
-    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
-    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
-    if (clash) deferred.push(c);
-    else chosen.push(c);
-  }
-  return { chosen, deferred, invalid };
-}
-function applyEdits(text, edits, eol = "\n") {
-  let removeBom = false;
-  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of ordered) {
-    if (e.start === BOM_START) {
-      removeBom = true;
-      continue;
-    }
-    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
-    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
-    out = out.slice(0, e.start) + inserted + out.slice(e.end);
-  }
-  return { text: out, removeBom };
-}
-function newlineOf(text) {
-  let crlf = 0;
-  let lf = 0;
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
-    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
-    else lf++;
-  }
-  return crlf > lf ? "\r\n" : "\n";
-}
-function keepFinalNewline(before, after) {
-  if (before === "" || after === "") return after;
-  const had = before.endsWith("\n");
-  const has = after.endsWith("\n");
-  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
-  if (!had && has) return after.replace(/\r?\n$/, "");
-  return after;
-}
-var BOM_START;
-var init_edits = __esm({
-  "src/fix/edits.ts"() {
-    "use strict";
-    BOM_START = -1;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output = input2;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path20, { windows } = {}) => {
-      const segs = path20.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input2;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code2;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code2;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code2 = advance();
-        let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code2 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input2.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel2 = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern4, requireEnd = true) => {
-      if (pattern4[0] !== "+" && pattern4[0] !== "*" || pattern4[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern4.length; i++) {
-        const ch = pattern4[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern4.length - 1) {
-              return;
-            }
-            return {
-              type: pattern4[0],
-              body: pattern4.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern4) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern4.length) {
-        const match = parseRepeatedExtglob(pattern4.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel2(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern4) => {
-      let depth = 0;
-      let value = pattern4.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body2, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel2(body2).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment2 = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment2("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input2.slice(token.startIndex, state.index + 1);
-        const body2 = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body2, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment2("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment2("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment2("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input2, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex4 = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex4.state;
-      delete regex4.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input2, regex4, options, { glob, posix } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input2 === glob;
-      let output = match && format4 ? format4(input2) : input2;
-      if (match === false) {
-        output = format4 ? format4(input2) : input2;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input2, regex4, options, posix);
-        } else {
-          match = regex4.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
-    };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
-      return parse(pattern4, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input2, options) => scan(input2, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex4 = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex4.state = state;
-      }
-      return regex4;
-    };
-    picomatch4.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input2, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants;
-    module.exports = picomatch4;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
-    }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
-  }
-});
-
-// src/model/context-fs.ts
-import path9 from "node:path";
-function hasGlob(p) {
-  return /[*?[]/.test(p);
-}
-function loadDockerignore(context, outer, dockerfilePath, problems) {
-  const root = context.root;
-  const candidates = [];
-  if (dockerfilePath) {
-    const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
-    const inContext = context.contains(own);
-    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
-  }
-  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
-  for (const c of candidates) {
-    let st;
-    try {
-      st = c.jail.stat(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
-      continue;
-    }
-    if (!st) {
-      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
-      }
-      continue;
-    }
-    let text;
-    try {
-      text = c.jail.readText(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
-      continue;
-    }
-    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-      const negate = l.startsWith("!");
-      let p = negate ? l.slice(1).trim() : l;
-      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
-      return `${negate ? "!" : ""}/${p}`;
-    });
-    return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
-  }
-  return null;
-}
-var import_picomatch, import_ignore2, ContextFs;
-var init_context_fs = __esm({
-  "src/model/context-fs.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
-    init_file_system();
-    init_jail();
-    ContextFs = class _ContextFs {
-      /**
-       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
-       *   context's `.dockerignore`, as BuildKit does.
-       */
-      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
-        this.root = root;
-        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
-        this.realRoot = this.jail.root;
-        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
-        this.excluded = loaded?.matcher ?? null;
-        this.dockerignore = loaded?.name ?? null;
-      }
-      root;
-      realRoot;
-      /** The context as a jail of its own: reads stay inside it. */
-      jail;
-      problems = [];
-      listings = /* @__PURE__ */ new Map();
-      excluded;
-      /** The .dockerignore file in force (context-relative name), if any. */
-      dockerignore;
-      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
-      ignoredHits = /* @__PURE__ */ new Set();
-      /** Whether .dockerignore keeps a context path out of the build context. */
-      isIgnored(rel) {
-        if (!this.excluded || rel === "") return false;
-        return this.excluded.ignores(rel);
-      }
-      /**
-       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
-       * anything outside the context.
-       */
-      static normalize(rel) {
-        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
-        if (n === "." || n === "./" || n === "") return "";
-        if (n === ".." || n.startsWith("../")) return null;
-        return n.replace(/\/+$/, "");
-      }
-      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
-      resolveInside(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return null;
-        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
-        if (real === null || !isWithin(real, this.realRoot)) return null;
-        return real;
-      }
-      /** Whether `rel` escapes the context (by `..` or through a symlink). */
-      escapes(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return true;
-        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
-        return real !== null && !isWithin(real, this.realRoot);
-      }
-      stats = /* @__PURE__ */ new Map();
-      stat(rel) {
-        const cached = this.stats.get(rel);
-        if (cached !== void 0) return cached;
-        const entry = this.statUncached(rel);
-        this.stats.set(rel, entry);
-        return entry;
-      }
-      statUncached(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n !== null && this.isIgnored(n)) {
-          this.ignoredHits.add(n);
-          return null;
-        }
-        if (n === null || !this.listed(n)) return null;
-        const abs = this.resolveInside(n);
-        if (!abs) return null;
-        try {
-          const st = this.jail.fs.stat(abs);
-          if (st?.kind === "dir") return { kind: "dir" };
-          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
-        } catch (e) {
-          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
-        }
-        return null;
-      }
-      /** The real path of a context file (links followed), or null when it is absent or outside. */
-      realPath(rel) {
-        return this.resolveInside(rel);
-      }
-      /**
-       * The bytes of a context file, through the jail's reader (a regular file, at most the size
-       * limit); throws FsError.
-       */
-      readBytes(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
-        return this.jail.readFile(abs);
-      }
-      readText(rel) {
-        return this.readBytes(rel).toString("utf8");
-      }
-      listingSets = /* @__PURE__ */ new Map();
-      /** Whether every segment of a normalised path appears in its folder's listing. */
-      listed(n) {
-        if (n === "") return true;
-        const slash = n.lastIndexOf("/");
-        const dir = slash < 0 ? "" : n.slice(0, slash);
-        if (dir !== "" && !this.listed(dir)) return false;
-        let names = this.listingSets.get(dir);
-        if (!names) {
-          names = new Set(this.list(dir));
-          this.listingSets.set(dir, names);
-        }
-        return names.has(n.slice(slash + 1));
-      }
-      /** Names in a folder of the context (sorted), empty when absent. */
-      list(relDir) {
-        const n = _ContextFs.normalize(relDir);
-        if (n === null) return [];
-        const cached = this.listings.get(n);
-        if (cached) return cached;
-        const abs = this.resolveInside(n);
-        let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
-          try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
-          } catch (e) {
-            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
-          }
-        }
-        this.listings.set(n, names);
-        return names;
-      }
-      /**
-       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
-       * matching within one path segment). Only the folders the pattern needs are listed.
-       */
-      glob(pattern4) {
-        const n = _ContextFs.normalize(pattern4);
-        if (n === null) return [];
-        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
-        const segments = n.split("/");
-        let current = [""];
-        for (const seg of segments) {
-          const next = [];
-          for (const dir of current) {
-            if (!hasGlob(seg)) {
-              const p = dir ? `${dir}/${seg}` : seg;
-              if (this.stat(p)) next.push(p);
-              continue;
-            }
-            const match = (0, import_picomatch.default)(seg, { dot: true });
-            for (const name of this.list(dir)) {
-              const p = dir ? `${dir}/${name}` : name;
-              if (!match(name)) continue;
-              if (this.isIgnored(p)) this.ignoredHits.add(p);
-              else next.push(p);
-            }
-          }
-          current = next;
-        }
-        return current.sort();
-      }
-    };
-  }
-});
-
 // src/model/image-fs.ts
-import path10 from "node:path";
+import path11 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -20917,7 +21941,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path10.posix.resolve("/", imagePath);
+        const p = path11.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -20930,7 +21954,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path11.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path11.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -20940,7 +21964,7 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside3 = path10.posix.join(op.dest, name);
+        const inside3 = path11.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -20965,7 +21989,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path11.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -20981,21 +22005,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path10.posix.resolve("/", src.pattern);
+              const sp = path11.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path10.posix.basename(p);
-                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
-                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
+                const base = path11.posix.basename(p);
+                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base) && path11.posix.dirname(p) === op.dest) {
+                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path11.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path11.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -21007,7 +22031,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path11.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -21018,338 +22042,6 @@ var init_image_fs = __esm({
         return null;
       }
     };
-  }
-});
-
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/launch.ts
-import path11 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk3(pid1.argv, launch, env3);
-  return launch;
-}
-async function walk3(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename3(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
-      }
-      continue;
-    }
-    if (name === "env") {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
-  }
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path11.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
-  const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
-  let text;
-  let file;
-  let source;
-  let bom = false;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
-    } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename3(shebang[1] ?? "");
-    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text),
-      bom
-    },
-    env3,
-    launch.stage
-  );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3
-  );
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path11.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_source2();
-    init_commands();
-    init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
   }
 });
 
@@ -21581,7 +22273,7 @@ var DockerfileView;
 var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
-    init_dockerfile();
+    init_dockerfile2();
     init_command_view();
     init_expand();
     init_image();
@@ -21628,34 +22320,36 @@ var init_instructions = __esm({
 
 // src/parsers/shell-budget.ts
 function shellNesting(source) {
-  let depth = 0;
+  const stack = [];
   let chain = 0;
-  let inDouble = false;
   let wordStart = true;
   let commandPos = true;
-  const max = { depth: 0, chain: 0, at: 0 };
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i) => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
+    const top2 = stack[stack.length - 1];
     if (c === "\\") {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-        if (c === "$") i++;
-        depth++;
-        note(i);
-      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
       continue;
     }
     if (c === "'") {
@@ -21665,7 +22359,7 @@ function shellNesting(source) {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -21686,21 +22380,30 @@ function shellNesting(source) {
     if (c === "&" || c === "|") {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
-      if (c === "|" || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
       if (c === "$") i++;
-      depth++;
-      note(i);
+      open(source[i] === "(" ? ")" : "}", i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ")" || c === "}") {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -21711,10 +22414,9 @@ function shellNesting(source) {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -21727,20 +22429,20 @@ function shellNesting(source) {
 function overBudget(source) {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
 var init_shell_budget = __esm({
   "src/parsers/shell-budget.ts"() {
     "use strict";
     MAX_SHELL_NESTING = 100;
     MAX_SHELL_CHAIN = 1e3;
-    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
     CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
     LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
@@ -21892,7 +22594,7 @@ function dialectFromShebang(source) {
   return "bash";
 }
 var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
-var init_shell = __esm({
+var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
     init_shell_budget();
@@ -21914,7 +22616,7 @@ var init_shell_service = __esm({
     ShellService = class {
       parser = null;
       get() {
-        this.parser ??= Promise.resolve().then(() => (init_shell(), shell_exports)).then((m) => m.loadShellParser());
+        this.parser ??= Promise.resolve().then(() => (init_shell2(), shell_exports)).then((m) => m.loadShellParser());
         return this.parser;
       }
     };
@@ -22143,7 +22845,7 @@ var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
     init_findings();
-    init_dockerfile();
+    init_dockerfile2();
     init_shell_walk();
     init_source2();
     init_rules();
@@ -22166,7 +22868,6 @@ __export(engine_exports, {
   DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
   FileTexts: () => FileTexts,
   decodeText: () => decodeText,
-  displayPath: () => displayPath,
   jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
@@ -22176,12 +22877,6 @@ import path12 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-}
-function displayPath(abs, cwd) {
-  const rel = path12.relative(cwd, abs);
-  if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path12.sep).length > 4;
-  return farOutside ? abs : rel.split(path12.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -22459,14 +23154,14 @@ function findingFix(fix, texts) {
     const source = texts.lookup(e.file);
     if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
     const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
-    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+    edits.push({ file: source.displayPath, shown: texts.shown(source.displayPath), start: e.start, end: e.end, text: e.text, span });
   }
   return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe2(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -22484,7 +23179,7 @@ var init_engine = __esm({
     init_launch();
     init_instructions();
     init_shell_service();
-    init_dockerfile();
+    init_dockerfile2();
     init_source2();
     init_rules();
     init_suppressions();
@@ -22499,10 +23194,16 @@ var init_engine = __esm({
     FileTexts = class {
       byPath = /* @__PURE__ */ new Map();
       realOf = /* @__PURE__ */ new Map();
+      shownOf = /* @__PURE__ */ new Map();
       add(real, shown2, text) {
         const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
         if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
         this.realOf.set(shown2, real);
+        if (!this.shownOf.has(real)) this.shownOf.set(real, shown2);
+      }
+      /** How a file read by this lint is shown (its display path). */
+      shown(real) {
+        return this.shownOf.get(real) ?? real;
       }
       /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
       lookup(file) {
@@ -22510,54 +23211,6 @@ var init_engine = __esm({
       }
     };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
-  }
-});
-
-// src/reporters/mermaid.ts
-var mermaid_exports = {};
-__export(mermaid_exports, {
-  formatMermaid: () => formatMermaid,
-  mermaidText: () => mermaidText
-});
-function mermaidText(text) {
-  let out = "";
-  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
-  return out;
-}
-function short2(text, max = 80) {
-  const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
-}
-function formatMermaid(e) {
-  const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
-  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
-  if (e.hops.length === 0) {
-    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
-    return `${lines.join("\n")}
-`;
-  }
-  e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
-    const where = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
-    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
-  });
-  e.hops.forEach((h, i) => {
-    const from = i === 0 ? "start" : `h${i}`;
-    if (i === 0) lines.push(`  ${from} --> h1`);
-    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
-  });
-  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
-  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
-  return `${lines.join("\n")}
-`;
-}
-var SAFE;
-var init_mermaid = __esm({
-  "src/reporters/mermaid.ts"() {
-    "use strict";
-    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
   }
 });
 
@@ -25228,10 +25881,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -25790,8 +26443,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path20) {
-      let input2 = path20;
+    function removeDotSegments(path22) {
+      let input2 = path22;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -25865,11 +26518,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path20) {
-      if (path20 === "" || path20[0] === "/") {
-        return removeDotSegments(path20);
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
       }
-      const segments = path20.split("/");
+      const segments = path22.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -26232,8 +26885,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -26440,58 +27093,58 @@ var require_fast_uri = __commonJS({
       return serialize(resolved, schemelessOptions);
     }
     function resolveComponent(base, relative2, options, skipNormalization) {
-      const target = {};
+      const target2 = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
         relative2 = parse(serialize(relative2, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+        target2.scheme = relative2.scheme;
+        target2.userinfo = relative2.userinfo;
+        target2.host = relative2.host;
+        target2.port = relative2.port;
+        target2.path = removeDotSegments(relative2.path || "");
+        target2.query = relative2.query;
       } else {
         if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+          target2.userinfo = relative2.userinfo;
+          target2.host = relative2.host;
+          target2.port = relative2.port;
+          target2.path = removeDotSegments(relative2.path || "");
+          target2.query = relative2.query;
         } else {
           if (!relative2.path) {
-            target.path = base.path;
+            target2.path = base.path;
             if (relative2.query !== void 0) {
-              target.query = relative2.query;
+              target2.query = relative2.query;
             } else {
-              target.query = base.query;
+              target2.query = base.query;
             }
           } else {
             if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+              target2.path = removeDotSegments(relative2.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target2.path = "/" + relative2.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target2.path = relative2.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target2.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
               }
-              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+              target2.path = base.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
             }
-            target.query = relative2.query;
+            target2.query = relative2.query;
           }
-          target.userinfo = base.userinfo;
-          target.host = base.host;
-          target.port = base.port;
+          target2.userinfo = base.userinfo;
+          target2.host = base.host;
+          target2.port = base.port;
         }
-        target.scheme = base.scheme;
+        target2.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
-      return target;
+      target2.fragment = relative2.fragment;
+      return target2;
     }
     function equal(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
@@ -29777,14 +30430,62 @@ var init_load = __esm({
   }
 });
 
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs3 from "node:fs";
-import path14 from "node:path";
+import path16 from "node:path";
 function inside2(root, p) {
-  const rel = path14.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path14.isAbsolute(rel);
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -29796,7 +30497,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path14.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -29835,8 +30536,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path14.dirname(realPath);
-  const tmp = path14.join(dir, `.${path14.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
@@ -29861,7 +30562,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs4 from "node:fs";
-import path15 from "node:path";
+import path17 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -29949,8 +30650,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path15.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path15.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -30083,16 +30784,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path20, added, removed, oldPosInc, options) {
-        const last = path20.lastComponent;
+      addToPath(path22, added, removed, oldPosInc, options) {
+        const last = path22.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path20.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path20.oldPos + oldPosInc,
+            oldPos: path22.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -30376,10 +31077,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path16 from "node:path";
+import path18 from "node:path";
 function shown(p, cwd) {
-  const rel = path16.relative(cwd, p);
-  return (rel.startsWith("..") || path16.isAbsolute(rel) ? p : rel).split(path16.sep).join("/");
+  const rel = path18.relative(cwd, p);
+  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -30418,11 +31119,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path17 from "node:path";
-function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  return [...unique.values()].sort(compareFindings);
-}
+import path19 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -30465,8 +31162,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path17.relative(o.cwd, p);
-    return rel.startsWith("..") || path17.isAbsolute(rel) ? p : rel.split(path17.sep).join("/");
+    const rel = path19.relative(o.cwd, p);
+    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -30497,11 +31194,11 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs6 from "node:fs";
-import path19 from "node:path";
+import path21 from "node:path";
 
 // src/cli.ts
 import fs5 from "node:fs";
-import path18 from "node:path";
+import path20 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -30627,20 +31324,20 @@ var UI = class {
   renderInline(source, previousLine) {
     const match = source.match(/^ */);
     const leadingWhitespace = match ? match[0].length : 0;
-    const target = previousLine.text;
-    const targetTextWidth = mixin.stringWidth(target.trimRight());
+    const target2 = previousLine.text;
+    const targetTextWidth = mixin.stringWidth(target2.trimRight());
     if (!previousLine.span) {
       return source;
     }
     if (!this.wrap) {
       previousLine.hidden = true;
-      return target + source;
+      return target2 + source;
     }
     if (leadingWhitespace < targetTextWidth) {
       return source;
     }
     previousLine.hidden = true;
-    return target.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
+    return target2.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
   }
   rasterize(row) {
     const rrows = [];
@@ -32311,11 +33008,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path20) => {
+  require: (path22) => {
     if (typeof require2 !== "undefined") {
-      return require2(path20);
-    } else if (path20.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path20, "utf8"));
+      return require2(path22);
+    } else if (path22.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path22, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -34569,21 +35266,21 @@ function getPathToDefaultConfig(cwd, pathToExtend) {
   return shim2.path.resolve(cwd, pathToExtend);
 }
 function mergeDeep(config1, config2) {
-  const target = {};
+  const target2 = {};
   function isObject(obj) {
     return obj && typeof obj === "object" && !Array.isArray(obj);
   }
-  Object.assign(target, config1);
+  Object.assign(target2, config1);
   for (const key of Object.keys(config2)) {
     if (key === "__proto__")
       continue;
-    if (isObject(config2[key]) && isObject(target[key])) {
-      target[key] = mergeDeep(config1[key], config2[key]);
+    if (isObject(config2[key]) && isObject(target2[key])) {
+      target2[key] = mergeDeep(config1[key], config2[key]);
     } else {
-      target[key] = config2[key];
+      target2[key] = config2[key];
     }
   }
-  return target;
+  return target2;
 }
 
 // node_modules/yargs/build/lib/yargs-factory.js
@@ -36089,10 +36786,17 @@ function isYargsInstance(y) {
 var Yargs = YargsFactory(esm_default);
 var yargs_default = Yargs;
 
+// src/cli.ts
+init_schema();
+
+// src/linter.ts
+import path14 from "node:path";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
 // src/compose.ts
 init_file_system();
 init_jail();
-import path7 from "node:path";
+import path10 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -36111,11 +36815,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path7.dirname(path7.resolve(dockerfile)))) {
-    const abs = path7.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path10.dirname(path10.resolve(dockerfile)))) {
+    const abs = path10.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path7.dirname(real); ; dir = path7.dirname(dir)) {
+    for (let dir = path10.dirname(real); ; dir = path10.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -36124,7 +36828,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path7.dirname(dir) === dir) return null;
+      if (dir === root || path10.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -36132,7 +36836,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path7.join(dir, name);
+      const file = path10.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -36189,17 +36893,18 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path7.resolve(dir, context);
+      const ctx = path10.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path7.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path10.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
 };
 
-// src/cli.ts
-init_schema();
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+// src/linter.ts
+init_engine();
+init_findings();
+init_shell_service();
 
 // src/parallel.ts
 import os2 from "node:os";
@@ -36218,6 +36923,7 @@ function takeNext(queue) {
 }
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
   const findings = [];
+  const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise((resolve4, reject) => {
     let running = count;
@@ -36231,6 +36937,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
           return;
         }
         findings.push(...msg.findings);
+        filesRead.push(...msg.filesRead);
         const input2 = inputs[msg.index];
         if (input2) onDone(input2);
       });
@@ -36245,20 +36952,96 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
-  return findings;
+  return { findings, filesRead };
 }
 async function runWorkerQueue(queue, lint, post) {
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    post({ index: i, findings: await lint(queue.inputs[i]) });
+    post({ index: i, ...await lint(queue.inputs[i]) });
   }
   post({ done: true });
 }
 
+// src/linter.ts
+async function createLinter(options) {
+  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
+  return {
+    lintOne,
+    async lint(inputs, hooks = {}) {
+      const findings = [];
+      const filesRead = /* @__PURE__ */ new Set();
+      const onDisk = inputs.filter((i) => i.path !== "-");
+      const workers = workerCount(onDisk.length, hooks.env ?? {});
+      const done = hooks.onDone ?? (() => {
+      });
+      if (workers > 0) {
+        const mine = (input2) => lintOne(input2, { filesRead });
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        findings.push(...got.findings);
+        for (const p of got.filesRead) filesRead.add(p);
+      }
+      for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
+        findings.push(...await lintOne(input2, { filesRead }));
+        done(input2);
+      }
+      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+    }
+  };
+}
+function byAbsolutePath(findings, cwd) {
+  const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+}
+function inputLinter(setup, matchers) {
+  const shell = new ShellService();
+  const compose = new ComposeIndex();
+  return (input2, extra) => {
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured?.dir ?? null;
+    return lintFile(input2, {
+      ...extra,
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
+      ...context ? { context } : {},
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...setup.target ? { target: setup.target } : {}
+    });
+  };
+}
+function workerModule() {
+  const loader = globalThis.dockerlintLoader;
+  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
+}
+async function workerLoop(setup) {
+  const linter = await createLinter(setup);
+  const port = parentPort;
+  if (!port) return;
+  port.once("message", (queue) => {
+    void runWorkerQueue(
+      queue,
+      async (input2) => {
+        const filesRead = /* @__PURE__ */ new Set();
+        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+      },
+      (report) => port.postMessage(report)
+    );
+  });
+}
+if (!isMainThread && workerData?.dockerlintWorker) {
+  void workerLoop(workerData.dockerlintWorker);
+}
+
 // src/discovery.ts
-var import_ignore = __toESM(require_ignore(), 1);
+var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path8 from "node:path";
+import path15 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -36311,7 +37094,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path8.resolve(cwd, input2);
+    const abs = path15.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -36323,10 +37106,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path8.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path15.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -36335,8 +37118,8 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path8.join(input2.input, path8.relative(input2.abs, abs)).split(path8.sep).join("/");
+function walk3(dir, scopes, out, top2, jail, input2, problems) {
+  const shown2 = (abs) => path15.join(input2.input, path15.relative(input2.abs, abs)).split(path15.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -36348,20 +37131,20 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path8.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path15.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path8.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path15.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
+    const rel = path15.relative(s.dir, abs).split(path15.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path8.join(dir, e.name);
+    const abs = path15.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2, jail, input2, problems);
+      walk3(abs, here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real = jail.fs.realpath(abs) ?? abs;
@@ -36373,14 +37156,13 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
 }
 
 // src/cli.ts
-init_engine();
 init_findings();
 init_jail();
-init_shell_service();
 init_escape();
 init_reporters();
 init_rules();
-var VERSION = "0.1.0";
+init_meta();
+init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
@@ -36446,12 +37228,12 @@ async function explain(argv, io) {
   }
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
-  const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path18.resolve(io.cwd, target) };
+  const target2 = String(args.dockerfile ?? "Dockerfile");
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path18.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -36488,20 +37270,20 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path18.join(io.cwd, ".dockerlint.yaml");
-    if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
-    io.writeFile(target, starterConfig2());
+    const target2 = path20.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
   }
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path18.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path18.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path18.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -36510,7 +37292,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path18.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -36522,7 +37304,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path18.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -36560,7 +37342,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path18.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -36574,7 +37356,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path18.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -36583,7 +37365,7 @@ async function run(rawArgv, io) {
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
     if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
-    return fixCommand(io, inputs, setup, matchers, findings, {
+    return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
       rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
@@ -36597,27 +37379,17 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const lintHere = linter(setup, matchers);
-  const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
-  if (workers > 0) {
-    const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path18.relative(io.cwd, i.path));
-    findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
-  }
-  for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path18.relative(io.cwd, input2.path));
-    findings.push(...await lintHere(input2));
-  }
+  const linter = await createLinter(setup);
+  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
   progress.done();
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
+  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION, paths: await reportPaths("github", io) }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
 }
@@ -36654,14 +37426,11 @@ var Progress = class {
     if (this.shown) this.io.stderr("\r\x1B[K");
   }
 };
-function contextOption(dir) {
-  return dir ? { context: dir } : {};
-}
 function configStartDir(p) {
   try {
-    return fs5.statSync(p).isDirectory() ? p : path18.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
   } catch {
-    return path18.dirname(p);
+    return path20.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -36697,29 +37466,9 @@ async function listRules(json) {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
 `;
 }
-function linter(setup, matchers) {
-  const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra = {}) => {
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    return lintFile(input2, {
-      ...extra,
-      cwd: setup.cwd,
-      shell,
-      compose,
-      severities: setup.severities,
-      reportUnusedSuppressions: setup.reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? configured?.dir ?? null),
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
-      ...setup.target ? { target: setup.target } : {}
-    });
-  };
-}
-async function fixCommand(io, inputs, setup, matchers, before, flags) {
+async function fixCommand(io, inputs, setup, before, flags) {
   const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
-  const lintOne = linter(setup, matchers);
+  const { lintOne } = await createLinter(setup);
   const result = await runFixCommand2({
     cwd: io.cwd,
     dryRun: flags.dryRun,
@@ -36734,30 +37483,14 @@ async function fixCommand(io, inputs, setup, matchers, before, flags) {
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = [...before, ...result.findings].sort(compareFindings);
+  const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;
   return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
-}
-async function workerLoop(setup) {
-  const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd, setup.configLines));
-  const port = parentPort;
-  if (!port) return;
-  port.once("message", (queue) => {
-    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
-  });
-}
-function workerEntry() {
-  const loader = globalThis.dockerlintLoader;
-  return typeof loader === "string" ? new URL(loader) : new URL(import.meta.url);
-}
-if (!isMainThread && workerData?.dockerlintWorker) {
-  void workerLoop(workerData.dockerlintWorker);
 }
 
 // src/action.ts
@@ -36789,7 +37522,8 @@ function readInputs(env3) {
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
     sarifFile: input(env3, "sarif-file"),
-    annotations: onOff(env3, "annotations", true)
+    annotations: onOff(env3, "annotations", true),
+    fix: onOff(env3, "fix", false)
   };
 }
 function actionArgv(inputs, captured) {
@@ -36830,7 +37564,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs6.mkdirSync(path19.dirname(path19.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -36838,8 +37572,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path19.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path19.join(cwd, `${key}.annotations`) : null
+    json: path21.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -36880,7 +37614,8 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
+    const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
   for (const p of problems) command2("warning", p);
   return code2;
@@ -36912,6 +37647,21 @@ async function pid1Diagrams(findings, io) {
   }
   return diagrams;
 }
+async function dryRunFixes(inputs, io) {
+  let diff = "";
+  const argv = ["--fix-dry-run", "--no-color", ...inputs.config ? ["--config", inputs.config] : [], ...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p)];
+  await main(argv, { ...io, stdout: (s) => diff += s, stderr: () => void 0, env: { ...io.env, GITHUB_ACTIONS: void 0 } });
+  return diff.trim() === "" ? null : diff;
+}
+function codeBlock(lang, text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const ticks = "`".repeat(longest + 1);
+  const lines = text.replace(/\n$/, "").split("\n").map(escapeControl);
+  return `${ticks}${lang}
+${lines.join("\n")}
+${ticks}`;
+}
+var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
   const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
@@ -36950,6 +37700,15 @@ function jobSummary(s) {
     }
     if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
     out.push("");
+  }
+  if (s.fixes !== void 0) {
+    out.push("### Automatic fixes (dry run)", "");
+    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
+    else {
+      const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
+      out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
+      if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
+    }
   }
   if (s.diagrams.length > 0) {
     out.push("### PID 1 of each image with findings", "");

@@ -1,12 +1,15 @@
 import { isErrorExit, type CommandAt } from '../model/script.js';
 import { atCommand, commandText } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'gosu-without-exec',
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'gosu (or su-exec, setpriv, ...) hands over without exec',
   peers: {},
   messages: {
@@ -23,6 +26,9 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
     good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
     howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+    autofix: [
+      { safety: 'unsafe', what: '`exec` in front of the hand-over (`exec gosu redis "$@"`), when nothing runs after it, or when it re-runs the script (`gosu redis "$0" "$@"`, whose second run does the rest)', why: 'The shell no longer runs anything after the hand-over' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -43,7 +49,7 @@ export default defineRule({
         const sw = c.info.switcher;
         if (!sw) continue;
         const text = commandText(unit, c);
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text } });
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text }, ...fixOf(execFix(unit, c)) });
       }
     }
   },

@@ -4,6 +4,9 @@ import type { Stmt } from '../parsers/shell-ast.js';
 import { atCommand, atNode, commandText, lastLine, type Located } from '../evidence.js';
 import type { CommandAt } from '../model/script.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
+import type { Fix } from '../findings.js';
+import { argsFix, execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 const messages = {
   starArgs: {
@@ -46,6 +49,7 @@ export default defineRule({
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script does not end with exec "$@"',
   peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
   messages,
@@ -57,6 +61,10 @@ export default defineRule({
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
     good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
     howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+    autofix: [
+      { safety: 'safe', what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: 'The arguments reach the program as they were given, one word each' },
+      { safety: 'unsafe', what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: 'The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -76,11 +84,11 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
   const reported = new Set<Stmt | 'end'>();
   const cmdLine = unit.startedAt;
   const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg): void => {
+  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg, fix: Fix | null = null): void => {
     if (reported.has(key)) return;
     reported.add(key);
     const place = 'stmt' in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } } as Parameters<Ctx['report']>[0]);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
   };
   const text = (c: CommandAt): string => commandText(unit, c);
 
@@ -98,7 +106,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
       }
       const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
       if (mangled && e.positional === 'script') {
-        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } });
+        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } }, argsFix(unit, last));
       }
       if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
       if (last.info.reexec) forwards = true;
@@ -108,7 +116,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
     if (e.ranArgs) {
       const r = e.ranArgs;
       forwards = true;
-      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } });
+      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } }, execFix(unit, r));
       continue;
     }
     const endNode = e.exitStmt ?? last?.stmt ?? null;
@@ -118,7 +126,7 @@ function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
     const msg: Msg = !last
       ? { messageId: 'endsWithoutCommand', data: { cmdLost: cmdLost ? ', and the CMD it is given is never run' : '' } }
       : { messageId: cmdLost ? 'endsIgnoringCmd' : 'endsNotExeced', data: { command: text(last) } };
-    report(at, endNode ?? 'end', msg);
+    report(at, endNode ?? 'end', msg, last && msg.messageId === 'endsNotExeced' ? execFix(unit, last) : null);
   }
   if (!unit.receivesArgs || forwards || analysis.truncated) return;
   // No path runs the arguments: report where the paths hand over instead (su/gosu included,

@@ -2,12 +2,15 @@ import { wordText, type CommandInfo } from '../model/commands.js';
 import type { CommandAt } from '../model/script.js';
 import { atCommand } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { gosuFix } from '../fix/builders/pid1.js';
+import { fixOf, shellParse } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'su-sudo',
   severity: 'error',
   category: 'privilege',
   recommended: true,
+  fixable: true,
   title: 'su, sudo or runuser starts the main process',
   peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
   messages: {
@@ -28,8 +31,11 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+    autofix: [
+      { safety: 'unsafe', what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: 'gosu must be in the image, and sudo\'s environment reset and su\'s login session are gone' },
+    ],
   },
-  check(ctx) {
+  async check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
@@ -52,7 +58,8 @@ export default defineRule({
         const sw = c.info.forking;
         if (!sw) continue;
         const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix } });
+        const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
+        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix }, ...fixOf(edit) });
       }
     }
   },
