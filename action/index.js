@@ -107,8 +107,19 @@ function spanFinding(rule, severity, file, span, message, hint = null, related =
   return { rule, severity, message, hint, file, ...span, related };
 }
 function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [findingKey(f), f]));
-  return [...unique.values()].sort(compareFindings);
+  const unique = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+function compareFindingsTotally(a, b) {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 function displayPath(abs, cwd) {
   const rel = path.relative(cwd, abs);
@@ -756,13 +767,22 @@ var init_stylish = __esm({
 });
 
 // src/meta.ts
+var meta_exports = {};
+__export(meta_exports, {
+  PACKAGE_NAME: () => PACKAGE_NAME,
+  REPOSITORY_URL: () => REPOSITORY_URL,
+  RULE_DOCS_URL: () => RULE_DOCS_URL,
+  VERSION: () => VERSION,
+  ruleDocUrl: () => ruleDocUrl
+});
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
+var PACKAGE_NAME, VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    PACKAGE_NAME = "dockerlint-pid1";
     VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
@@ -8405,9 +8425,18 @@ function fillMessage(text, data) {
 function peersOf(rule, tool) {
   return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
 }
+var CATEGORIES;
 var init_rule = __esm({
   "src/rules/rule.ts"() {
     "use strict";
+    CATEGORIES = {
+      pid1: "PID 1 and signals: what runs as PID 1 and whether `docker stop` reaches the application",
+      privilege: "Privileges: the user the container runs as and how it steps down from root",
+      startup: "Start-up failures: the container cannot start (missing, non-executable or unrunnable entrypoint)",
+      build: "Build: RUN, COPY/ADD, packages and base images",
+      style: "Style and maintainability of the Dockerfile",
+      input: "Input problems: files dockerlint cannot read, parse, or suppression comments it cannot use"
+    };
   }
 });
 
@@ -18959,6 +18988,7 @@ __export(schema_exports, {
   CONFIG_KEYS: () => CONFIG_KEYS,
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
+  PRESETS: () => PRESETS,
   SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
   SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
@@ -18982,7 +19012,7 @@ function formatSize(bytes) {
   return `${bytes} bytes`;
 }
 function defaultConfig() {
-  return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
+  return { categories: {}, rules: {}, ruleOptions: {}, ignore: [], context: [], trustedBaseImages: [] };
 }
 function configSchema() {
   const rules = {};
@@ -18997,8 +19027,6 @@ function configSchema() {
     if (rules[row.code]) continue;
     rules[row.code] = { description: `${row.tool === "hadolint" ? "hadolint" : "BuildKit"} ${row.code}: sets ${row.rules.join(", ")}`, enum: [...SEVERITY_SETTINGS] };
   }
-  const ruleOptions2 = {};
-  for (const rule of RULES) if (rule.options) ruleOptions2[rule.id] = { description: `Options of ${rule.id}.`, ...rule.options.schema };
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "dockerlint configuration",
@@ -19012,12 +19040,6 @@ function configSchema() {
         type: "object",
         additionalProperties: false,
         properties: rules
-      },
-      ruleOptions: {
-        description: "Options per rule id, for the rules that take options (see each rule's page).",
-        type: "object",
-        additionalProperties: false,
-        properties: ruleOptions2
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -19065,6 +19087,22 @@ function configSchema() {
           { type: "integer", minimum: 1 },
           { type: "string", pattern: SIZE_PATTERN }
         ]
+      },
+      preset: {
+        description: "Which rules are on: recommended (the default: the rules marked recommended) or all. categories and rules then change them.",
+        enum: [...PRESETS]
+      },
+      categories: {
+        description: "Severity for every rule of a category: off, info, warning or error (rules then changes single rules).",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(CATEGORIES).map(([name, what]) => [name, { description: what, enum: [...SEVERITY_SETTINGS] }]))
+      },
+      ruleOptions: {
+        description: "Options of the rules that take options, by rule id.",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(RULES.filter((r) => r.options).map((r) => [r.id, { description: `Options of ${r.id}`, ...r.options?.schema }]))
       }
     }
   };
@@ -19081,6 +19119,12 @@ function starterConfig() {
     "# Every key is optional. Paths and globs are relative to the folder of this file.",
     "# A line with `#` directly before a key shows the default: remove the `#` to set it.",
     "# Schema for editors: node_modules/dockerlint/schema/dockerlint.schema.json",
+    "",
+    "# Which rules are on: recommended (the rules marked so in --list-rules) or all.",
+    "#preset: recommended",
+    "",
+    `# A severity for every rule of a category (${Object.keys(CATEGORIES).join(", ")}),`,
+    "# e.g. { build: off, pid1: error }; the rules below then change single rules.",
     "",
     "# Severity of each rule: off, info, warning or error.",
     "#rules:",
@@ -19109,19 +19153,21 @@ function starterConfig() {
     ""
   ].join("\n");
 }
-var SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
+var PRESETS, SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_reporters();
     init_rules();
     init_rule_refs();
+    init_rule();
+    PRESETS = ["recommended", "all"];
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
     FAILURE_THRESHOLDS = ["error", "warning", "info", "none"];
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "ruleOptions"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -26580,34 +26626,36 @@ var init_image_fs = __esm({
 
 // src/parsers/shell-budget.ts
 function shellNesting(source) {
-  let depth = 0;
+  const stack = [];
   let chain = 0;
-  let inDouble = false;
   let wordStart = true;
   let commandPos = true;
-  const max = { depth: 0, chain: 0, at: 0 };
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i) => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
+    const top2 = stack[stack.length - 1];
     if (c === "\\") {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-        if (c === "$") i++;
-        depth++;
-        note(i);
-      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
       continue;
     }
     if (c === "'") {
@@ -26617,7 +26665,7 @@ function shellNesting(source) {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -26638,21 +26686,30 @@ function shellNesting(source) {
     if (c === "&" || c === "|") {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
-      if (c === "|" || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
       if (c === "$") i++;
-      depth++;
-      note(i);
+      open(source[i] === "(" ? ")" : "}", i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ")" || c === "}") {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -26663,10 +26720,9 @@ function shellNesting(source) {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -26679,20 +26735,20 @@ function shellNesting(source) {
 function overBudget(source) {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
 var init_shell_budget = __esm({
   "src/parsers/shell-budget.ts"() {
     "use strict";
     MAX_SHELL_NESTING = 100;
     MAX_SHELL_CHAIN = 1e3;
-    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
     CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
     LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
@@ -26729,7 +26785,9 @@ async function load() {
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
-    return { go, fn };
+    const memory = instance.exports.mem;
+    if (!memory) throw new Error("dockerlint: shparse.wasm exports no memory");
+    return { go, fn, memory };
   };
   let runtime = start();
   const cache = /* @__PURE__ */ new Map();
@@ -26749,11 +26807,13 @@ async function load() {
   function parseFresh(original, dialect) {
     let source = original.includes("") ? original.replace(/\u0081/g, "") : original;
     if (source.charCodeAt(0) === 65279) source = ` ${source.slice(1)}`;
-    let json;
+    const ascii = ASCII.test(source);
+    if (!ascii) source = source.replace(LONE_SURROGATE, "�");
+    let addr;
     try {
       const out = runtime.fn(source, dialect);
-      if (typeof out !== "string") throw new Error("the Go runtime exited");
-      json = out;
+      if (typeof out !== "number") throw new Error("the Go runtime exited");
+      addr = out;
     } catch (err) {
       const timers = runtime.go._scheduledTimeouts;
       if (timers) {
@@ -26764,9 +26824,7 @@ async function load() {
       const message = err instanceof Error ? err.message : String(err);
       return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
     }
-    const result = JSON.parse(json);
-    if (!ASCII.test(source)) toUtf16(result, source);
-    return result;
+    return decode(runtime.memory.buffer, addr, source, ascii);
   }
   return { parse: parseOnce };
 }
@@ -26779,28 +26837,250 @@ function positionAt(source, offset) {
   }
   return [line, offset - start + 1, offset];
 }
-function toUtf16(result, source) {
-  const map = byteToUtf16(source);
-  const last = map.length - 1;
-  const fix = (pos) => {
-    const offset = Math.min(pos[2], last);
-    const unit = map[offset];
-    if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)] + 1;
-    pos[2] = unit;
-  };
-  const walk4 = (node) => {
-    if (Array.isArray(node)) {
-      for (const child of node) if (typeof child === "object" && child !== null) walk4(child);
-      return;
+function decode(buffer, addr, source, ascii) {
+  const head = new Uint32Array(buffer, addr, 4);
+  const b = new Uint32Array(buffer, addr, head[0]);
+  const strBytes = head[2] > 0 ? new Uint8Array(buffer, head[1], head[2]) : new Uint8Array(0);
+  const map = ascii ? null : byteToUtf16(source);
+  const lines = lineStarts(source);
+  const lastLine2 = lines.length - 1;
+  let i = 4;
+  let line = 0;
+  const unit = (byte) => map === null ? byte : map[Math.min(byte, map.length - 1)];
+  const pos = () => {
+    const raw = b[i++];
+    if (raw === NO_POS) return [0, 0, 0];
+    const o = unit(raw);
+    if (o < lines[line] || line < lastLine2 && o >= lines[line + 1]) {
+      if (line < lastLine2 && o >= lines[line + 1] && (line + 1 === lastLine2 || o < lines[line + 2])) line++;
+      else {
+        let lo = 0;
+        let hi = lastLine2;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if (lines[mid] <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
     }
-    const obj = node;
-    for (const key in obj) {
-      const value = obj[key];
-      if (key === "p" || key === "e") fix(value);
-      else if (typeof value === "object" && value !== null) walk4(value);
+    return [line + 1, o - lines[line] + 1, o];
+  };
+  const str = () => {
+    const a = b[i++];
+    const e = b[i++];
+    if (a < INLINE) return map === null ? source.slice(a, e) : source.slice(unit(a), unit(e));
+    let s = "";
+    const from = a & ~INLINE;
+    for (let k = from; k < from + e; k++) {
+      const c = strBytes[k];
+      if (c >= 128) return UTF8.decode(strBytes.subarray(from, from + e));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  };
+  const strOrNull = () => {
+    if (b[i] === NULL_STR) {
+      i += 2;
+      return null;
+    }
+    return str();
+  };
+  const stmts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = stmt();
+    return out;
+  };
+  const stmt = () => {
+    const p = pos();
+    const e = pos();
+    const cmd = command2();
+    const flags = b[i++];
+    const n2 = b[i++];
+    const redirs = new Array(n2);
+    for (let k = 0; k < n2; k++) redirs[k] = redirect();
+    return { type: "Stmt", p, e, cmd, negated: (flags & 1) !== 0, background: (flags & 2) !== 0, redirs };
+  };
+  const redirect = () => {
+    const p = pos();
+    const e = pos();
+    const op = str();
+    const n2 = strOrNull();
+    const w = wordOrNull();
+    const hdoc = wordOrNull();
+    return { type: "Redirect", p, e, op, n: n2, word: w, hdoc };
+  };
+  const ifClause = () => {
+    const p = pos();
+    const e = pos();
+    const cond = stmts();
+    const then = stmts();
+    const els = b[i++] === 1 ? ifClause() : null;
+    return { type: "IfClause", p, e, cond, then, else: els };
+  };
+  const command2 = () => {
+    const tag = b[i++];
+    if (tag === CMD_IF) return ifClause();
+    if (tag === 0) return null;
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case CMD_CALL: {
+        const as = assigns();
+        return { type: "CallExpr", p, e, assigns: as, args: words() };
+      }
+      case CMD_WHILE: {
+        const until = b[i++] === 1;
+        const cond = stmts();
+        return { type: "WhileClause", p, e, until, cond, do: stmts() };
+      }
+      case CMD_FOR: {
+        const name = strOrNull();
+        const items = b[i++] === 1 ? words() : null;
+        return { type: "ForClause", p, e, name, items, do: stmts() };
+      }
+      case CMD_CASE: {
+        const w = word();
+        const n2 = b[i++];
+        const items = new Array(n2);
+        for (let k = 0; k < n2; k++) {
+          const ip = pos();
+          const ie = pos();
+          const patterns = words();
+          const op = str();
+          items[k] = { type: "CaseItem", p: ip, e: ie, patterns, op, stmts: stmts() };
+        }
+        return { type: "CaseClause", p, e, word: w, items };
+      }
+      case CMD_BLOCK:
+        return { type: "Block", p, e, stmts: stmts() };
+      case CMD_SUBSHELL:
+        return { type: "Subshell", p, e, stmts: stmts() };
+      case CMD_BINARY: {
+        const op = str();
+        const x = stmt();
+        return { type: "BinaryCmd", p, e, op, x, y: stmt() };
+      }
+      case CMD_FUNC: {
+        const name = str();
+        return { type: "FuncDecl", p, e, name, body: stmt() };
+      }
+      case CMD_DECL: {
+        const variant = str();
+        return { type: "DeclClause", p, e, variant, args: assigns() };
+      }
+      case CMD_TIME:
+        return { type: "TimeClause", p, e, stmt: b[i++] === 1 ? stmt() : null };
+      case CMD_COPROC:
+        return { type: "CoprocClause", p, e, stmt: stmt() };
+      case CMD_TEST:
+        return { type: "TestClause", p, e };
+      case CMD_ARITHM:
+        return { type: "ArithmCmd", p, e };
+      case CMD_LET:
+        return { type: "LetClause", p, e };
+      case CMD_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad command tag ${tag} in the shell parser's output`);
     }
   };
-  walk4(result);
+  const assigns = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) {
+      const p = pos();
+      const e = pos();
+      const name = str();
+      const value = wordOrNull();
+      const flags = b[i++];
+      out[k] = { type: "Assign", p, e, name, value, append: (flags & 1) !== 0, array: (flags & 2) !== 0, naked: (flags & 4) !== 0 };
+    }
+    return out;
+  };
+  const words = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = word();
+    return out;
+  };
+  const wordOrNull = () => b[i++] === 1 ? word() : null;
+  const word = () => {
+    const p = pos();
+    const e = pos();
+    return { type: "Word", p, e, parts: parts() };
+  };
+  const parts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = part();
+    return out;
+  };
+  const part = () => {
+    const tag = b[i++];
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case PART_LIT:
+        return { type: "Lit", p, e, value: str() };
+      case PART_SGL: {
+        const value = str();
+        return { type: "SglQuoted", p, e, value, dollar: b[i++] === 1 };
+      }
+      case PART_DBL: {
+        const ps = parts();
+        return { type: "DblQuoted", p, e, parts: ps, dollar: b[i++] === 1 };
+      }
+      case PART_PARAM: {
+        const param = str();
+        const flags = b[i++];
+        const index = strOrNull();
+        const op = strOrNull();
+        return { type: "ParamExp", p, e, param, short: (flags & 1) !== 0, length: (flags & 2) !== 0, excl: (flags & 4) !== 0, index, op, word: wordOrNull() };
+      }
+      case PART_CMDSUBST: {
+        const ss = stmts();
+        return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
+      }
+      case PART_ARITHM:
+        return { type: "ArithmExp", p, e };
+      case PART_PROCSUBST: {
+        const op = str();
+        return { type: "ProcSubst", p, e, op, stmts: stmts() };
+      }
+      case PART_EXTGLOB: {
+        const op = str();
+        return { type: "ExtGlob", p, e, op, pattern: str() };
+      }
+      case PART_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad word part tag ${tag} in the shell parser's output`);
+    }
+  };
+  if (head[3] === 0) {
+    const message = str();
+    const p = pos();
+    return { ok: false, error: { message, p, incomplete: b[i++] === 1 } };
+  }
+  const file = { type: "File", stmts: stmts(), comments: [] };
+  const n = b[i++];
+  const comments = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const p = pos();
+    comments[k] = { p, text: str() };
+  }
+  file.comments = comments;
+  return { ok: true, file };
+}
+function lineStarts(source) {
+  let n = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) n++;
+  const out = new Uint32Array(n);
+  let l = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) out[l++] = k + 1;
+  return out;
 }
 function byteToUtf16(source) {
   const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
@@ -26843,7 +27123,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -26852,7 +27132,37 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    NO_POS = 4294967295;
+    INLINE = 2147483648;
+    NULL_STR = 4294967295;
+    CMD_CALL = 1;
+    CMD_IF = 2;
+    CMD_WHILE = 3;
+    CMD_FOR = 4;
+    CMD_CASE = 5;
+    CMD_BLOCK = 6;
+    CMD_SUBSHELL = 7;
+    CMD_BINARY = 8;
+    CMD_FUNC = 9;
+    CMD_DECL = 10;
+    CMD_TIME = 11;
+    CMD_COPROC = 12;
+    CMD_TEST = 13;
+    CMD_ARITHM = 14;
+    CMD_LET = 15;
+    CMD_OTHER = 16;
+    PART_LIT = 1;
+    PART_SGL = 2;
+    PART_DBL = 3;
+    PART_PARAM = 4;
+    PART_CMDSUBST = 5;
+    PART_ARITHM = 6;
+    PART_PROCSUBST = 7;
+    PART_EXTGLOB = 8;
+    PART_OTHER = 9;
+    UTF8 = new TextDecoder();
     ASCII = /^[\x00-\x7f]*$/;
+    LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
     POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
     KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
   }
@@ -34625,6 +34935,8 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data;
   const config = defaultConfig();
+  if (raw.preset) config.preset = raw.preset;
+  if (raw.categories) config.categories = { ...raw.categories };
   if (raw.rules) {
     for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
@@ -34675,7 +34987,7 @@ function describe(err, file, prefix, locate) {
       return {
         file,
         key: keyText([...at, name]),
-        message: `${isRules ? "unknown rule id" : "unknown key"}; known: ${known2(inner).join(", ")}`,
+        message: `${isRules ? "unknown rule id (or hadolint/BuildKit code)" : "unknown key"}; known: ${known2(inner).filter((k) => !isRules || RULE_IDS.has(k)).join(", ")}`,
         ...locate(at, name)
       };
     }
@@ -41405,6 +41717,7 @@ function inputLinter(setup, matchers) {
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
+      ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
       ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
@@ -41559,6 +41872,25 @@ init_escape();
 init_reporters();
 init_rules();
 init_rule_refs();
+init_rule();
+
+// src/config/severities.ts
+init_rules();
+function resolveSeverities(layers, rules = RULES) {
+  const preset = [...layers].reverse().find((l) => l.preset)?.preset ?? "recommended";
+  const out = {};
+  for (const rule of rules) {
+    let setting = preset === "all" || rule.recommended ? rule.severity : "off";
+    for (const layer of layers) {
+      setting = layer.categories?.[rule.category] ?? setting;
+      setting = layer.rules?.[rule.id] ?? setting;
+    }
+    out[rule.id] = setting;
+  }
+  return out;
+}
+
+// src/cli.ts
 init_meta();
 init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
@@ -41654,7 +41986,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error; a hadolint or BuildKit code works too (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (a rule id, or a hadolint/BuildKit code) (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -41733,7 +42065,7 @@ async function run(rawArgv, io) {
     throw new UsageError("only one format can go to stdout: give the others an --output-file");
   }
   const color = args.color ?? (io.isTTY && !io.env.NO_COLOR);
-  const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])) };
+  const severities = resolveSeverities([config, { ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])), ...args.preset ? { preset: args.preset } : {} }]);
   const threshold = args["failure-threshold"] ?? config.failureThreshold ?? "warning";
   const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== void 0 ? parseSize(sizeArg) : config.maxFileSize !== void 0 ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
@@ -41856,31 +42188,52 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
   return 0;
 }
 function parseRuleOptions(rules, ignored) {
-  const out = {};
+  const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^([A-Za-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
-    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
-    for (const id of known(m[1], "--rule")) out[id] = m[2];
+    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
+    const setting = m[3];
+    if (m[1]) {
+      const name = m[2];
+      if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
+      out.categories[name] = setting;
+    } else for (const id of known(m[2], "--rule")) out.rules[id] = setting;
   }
-  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out[id] = "off";
+  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out.rules[id] = "off";
   return out;
 }
 function known(name, flag) {
   const ids = ruleIdsFor(name);
-  if (!ids) throw new UsageError(`${flag} ${name}: unknown rule (and no hadolint or BuildKit code with an equivalent); see dockerlint --list-rules`);
+  if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
   return ids;
 }
 async function listRules(json) {
+  const { DIAGNOSTICS: DIAGNOSTICS2 } = await Promise.resolve().then(() => (init_rules(), rules_exports));
+  const { ruleDocUrl: ruleDocUrl2 } = await Promise.resolve().then(() => (init_meta(), meta_exports));
   if (json) {
-    return `${JSON.stringify(
-      RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
-      null,
-      2
-    )}
+    const peers = (r) => Object.fromEntries(["hadolint", "buildkit", "shellcheck"].map((t) => [t, peersOf(r, t)]));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      kind: "rule",
+      severity: r.severity,
+      category: r.category,
+      recommended: r.recommended,
+      fixable: r.fixable,
+      title: r.title,
+      url: ruleDocUrl2(r.id),
+      peers: peers(r),
+      messages: r.messages,
+      options: r.options ?? null,
+      scope: r.scope ?? "image",
+      docs: r.docs
+    }));
+    const diagnostics = DIAGNOSTICS2.map((d) => ({ id: d.id, kind: "diagnostic", severity: d.severity, category: d.category, recommended: true, fixable: false, title: d.title, url: ruleDocUrl2(d.id), peers: peers(d), docs: d.docs }));
+    return `${escapeJson(JSON.stringify([...rules, ...diagnostics], null, 2))}
 `;
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
+  const cat = Math.max(...RULES.map((r) => r.category.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}`).join("\n")}
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {

@@ -234,6 +234,8 @@ export function validateConfig(
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data as Partial<Config> & { $schema?: string };
   const config = defaultConfig();
+  if (raw.preset) config.preset = raw.preset;
+  if (raw.categories) config.categories = { ...raw.categories };
   if (raw.rules) {
     // Peer codes stand for the rules they map to; a rule id named as well wins over a code.
     for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
@@ -290,7 +292,7 @@ function describe(err: ErrorObject, file: string, prefix: Segment[], locate: Loc
       return {
         file,
         key: keyText([...at, name]),
-        message: `${isRules ? 'unknown rule id (or hadolint/BuildKit code)' : 'unknown key'}; known: ${known(inner).filter((k) => !isRules || RULE_IDS.has(k)).join(', ')}`,
+        message: `${isRules ? 'unknown rule id' : 'unknown key'}; known: ${known(inner).filter((k) => !isRules || RULE_IDS.has(k)).join(', ')}`,
         ...locate(at, name),
       };
     }
