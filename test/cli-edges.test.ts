@@ -130,10 +130,10 @@ test('--print-config prints the effective configuration: every rule, defaults an
 test('--list-rules shows the severities the configuration and flags set', async () => {
   write('.dockerlint.yaml', 'rules:\n  root-process: warning\n');
   const r = await cli(['--list-rules', '--ignore-rule', 'su-sudo']);
-  expect(r.out).toMatch(/^root-process\s+warning\s+The main process runs as root \(default: error\)$/m);
+  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)$/m);
   expect(r.out).toMatch(/^su-sudo\s+off\s+/m);
-  const json = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as { id: string; severity: string; defaultSeverity: string }[];
-  expect(json.find((x) => x.id === 'root-process')).toMatchObject({ severity: 'warning', defaultSeverity: 'error' });
+  const json = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as { id: string; severity: string; effectiveSeverity: string }[];
+  expect(json.find((x) => x.id === 'root-process')).toMatchObject({ severity: 'error', effectiveSeverity: 'warning' });
 });
 
 test('--quiet reports errors only, and warnings alone then pass', async () => {
