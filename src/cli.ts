@@ -316,7 +316,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const linter = await createLinter(setup);
   const run = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path)) });
   progress.done();
-  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
+  // Not splice(..., ...all): a run may have more findings than a call takes arguments.
+  const all = uniqueSorted([...findings, ...run.findings]);
+  findings.length = 0;
+  for (const f of all) findings.push(f);
 
   for (const { format: name, output } of pairs) {
     const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
