@@ -22935,7 +22935,9 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  const lastLine2 = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
+  let lastLine2 = 0;
+  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
@@ -31445,7 +31447,7 @@ async function runFixCommand(o) {
           }
         }
         for (const p of entry.filesRead) filesRead.add(p);
-        findings.push(...entry.findings);
+        for (const f of entry.findings) findings.push(f);
       }
       return { findings: uniqueSorted(findings), filesRead };
     }
@@ -37236,8 +37238,8 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
           if (--running === 0) resolve4();
           return;
         }
-        findings.push(...msg.findings);
-        filesRead.push(...msg.filesRead);
+        for (const f of msg.findings) findings.push(f);
+        for (const p of msg.filesRead) filesRead.push(p);
         const input2 = inputs[msg.index];
         if (input2) onDone(input2);
       });
@@ -37247,7 +37249,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
   });
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
     const input2 = inputs[i];
-    findings.push(...await lintHere(input2));
+    for (const f of await lintHere(input2)) findings.push(f);
     onDone(input2);
     await new Promise((r) => setImmediate(r));
   }
@@ -37278,11 +37280,11 @@ async function createLinter(options) {
       if (workers > 0) {
         const mine = (input2) => lintOne(input2, { filesRead });
         const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
-        findings.push(...got.findings);
+        for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        findings.push(...await lintOne(input2, { filesRead }));
+        for (const f of await lintOne(input2, { filesRead })) findings.push(f);
         done(input2);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
@@ -37702,7 +37704,9 @@ async function run(rawArgv, io) {
   const linter = await createLinter(setup);
   const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
   progress.done();
-  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
+  const all = uniqueSorted([...findings, ...run2.findings]);
+  findings.length = 0;
+  for (const f of all) findings.push(f);
   for (const { format: name, output } of pairs) {
     const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
