@@ -37672,8 +37672,8 @@ async function run(rawArgv, io) {
   });
   const configProblems = [];
   if ("error" in loaded) {
-    const all = [loaded.error, ...loaded.error.more ?? []];
-    for (const e of all) {
+    const all2 = [loaded.error, ...loaded.error.more ?? []];
+    for (const e of all2) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
@@ -37681,7 +37681,7 @@ async function run(rawArgv, io) {
       );
     }
     if (printConfigFor !== void 0) {
-      for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+      for (const e of all2) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
     }
