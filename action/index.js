@@ -613,8 +613,8 @@ function chainText(f) {
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
-function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
-  return { rule, severity, message, hint, file, ...span, related };
+function spanFinding(rule, severity, file, span, message2, hint2 = null, related = []) {
+  return { rule, severity, message: message2, hint: hint2, file, ...span, related };
 }
 var SEVERITY_RANK;
 var init_findings = __esm({
@@ -764,43 +764,41 @@ function scriptChain(unit, dockerfile) {
   }
   return chain;
 }
-function atNode(unit, node, dockerfile, message, hint, label) {
+function atNode(unit, node, dockerfile, message2, hint2, label) {
   const span = unit.source.spanOf(node.p, node.e);
   const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
   const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
   return {
     at: { file: unit.source.file.displayPath, span: firstLine2 },
-    message,
-    hint,
+    message: message2,
+    hint: hint2,
     chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
     label: label ?? snippet(unit, node.p, node.e)
   };
 }
-function atCommand(unit, c, dockerfile, message, hint, label) {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
-  const src = c.source;
+function atRef(unit, c, dockerfile, message2, hint2, label) {
+  const src = c.file;
   const span = src.spanOf(c.stmt.p, c.stmt.e);
   const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
   }
+  const oneLine3 = span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length);
   return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
-    message,
-    hint,
+    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: Math.max(oneLine3, span.column) } },
+    message: message2,
+    hint: hint2,
     chain,
-    label: label ?? commandText(unit, c)
+    label: label ?? refText(c)
   };
 }
 function firstPhysicalLine(text, offset) {
   const end = text.indexOf("\n", offset);
   return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
 }
-function commandText(unit, c, max = 60) {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+function refText(c, max = 60) {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 function lastLine(unit) {
@@ -849,6 +847,47 @@ var init_entrypoint_crlf = __esm({
         }
       }
     });
+  }
+});
+
+// src/model/commands.ts
+function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function wordLiteral(word) {
+  let out = "";
+  for (const part of word.parts) {
+    const v = partLiteral(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partLiteral(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\(.)/g, "$1");
+    case "SglQuoted":
+      return part.value;
+    case "DblQuoted": {
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var init_commands = __esm({
+  "src/model/commands.ts"() {
+    "use strict";
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
   }
 });
 
@@ -923,657 +962,2830 @@ var init_shell_walk = __esm({
   }
 });
 
-// src/model/commands.ts
-function basename2(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
+// src/model/evaluator/values.ts
+function lit(s) {
+  return { s };
 }
-function wordLiteral(word) {
+function showField(f) {
+  if (f.multi) return "…";
+  if (f.s === null) return "?";
+  if (f.s === USER_COMMAND) return "<command>";
+  return f.s.includes(USER_COMMAND) ? f.s.split(USER_COMMAND).join("<command>") : f.s;
+}
+function showArgv(fields) {
+  return fields.map((f) => {
+    const t = showField(f);
+    return f.s !== null && /[\s"'\\$`]/.test(t) ? JSON.stringify(t) : t;
+  }).join(" ");
+}
+function compareFields(a, b) {
+  if (a.multi || b.multi) return null;
+  if (a.s !== null && b.s !== null) return a.s === b.s;
+  if (a.s === null && b.s !== null && a.not?.includes(b.s)) return false;
+  if (b.s === null && a.s !== null && b.not?.includes(a.s)) return false;
+  return null;
+}
+function sameField(a, b) {
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
+}
+function sameFields(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameField(a[i], b[i])) return false;
+  return true;
+}
+function joinField(a, b) {
+  if (sameField(a, b)) return a;
+  if (a.multi || b.multi) return UNKNOWN_FIELDS;
+  return UNKNOWN;
+}
+function joinFieldLists(a, b) {
+  if (sameFields(a, b)) return a;
+  if (a.length !== b.length) return [UNKNOWN_FIELDS];
+  return a.map((f, i) => joinField(f, b[i]));
+}
+function userFromSpec(spec, why) {
+  if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
+  if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
+  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  const u = spec.split(":")[0] ?? spec;
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+}
+function showUser(u) {
+  if (u.root === true) return "root";
+  return u.name ?? u.uid ?? "unknown user";
+}
+function sameUser(a, b) {
+  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+function joinUser(a, b) {
+  if (sameUser(a, b)) return a;
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+}
+function uidField(u) {
+  if (u.root === true) return lit("0");
+  if (u.uid !== null) return lit(u.uid);
+  return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
+}
+function userNameField(u) {
+  if (u.root === true) return lit("root");
+  if (u.name !== null) return lit(u.name);
+  return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
+}
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var init_values = __esm({
+  "src/model/evaluator/values.ts"() {
+    "use strict";
+    USER_COMMAND = "\0command";
+    UNKNOWN = Object.freeze({ s: null });
+    UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
+  }
+});
+
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs8 = p.fields;
+    if (fs8.length === 0) continue;
+    fs8.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs8, sep) {
+  if (fs8.length === 0) return lit("");
+  if (fs8.length === 1) return fs8[0];
+  let acc = fs8[0];
+  for (const f of fs8.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target = base.scalar;
+    if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+      const v = st.getVar(target.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base.list) return { kind: "scalar", field: base.list.some((f) => f.multi) ? UNKNOWN : lit(String(base.list.length)) };
+    const s = base.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base.list) {
+    let list2 = base.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base.scalar;
+  const set = base.set;
+  if (op === null) return { kind: "scalar", field: value ?? lit("") };
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
+      }
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
   let out = "";
   for (const part of word.parts) {
-    const v = partLiteral(part);
-    if (v === null) return null;
-    out += v;
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
   }
   return out;
 }
-function partLiteral(part) {
-  switch (part.type) {
-    case "Lit":
-      return part.value.replace(/\\(.)/g, "$1");
-    case "SglQuoted":
-      return part.value;
-    case "DblQuoted": {
-      let s = "";
-      for (const p of part.parts) {
-        if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\([$`"\\])/g, "$1");
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
       }
-      return s;
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl) {
+  const p = new Parser2(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+        }
+        return unknown;
+      }
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
     }
     default:
-      return null;
+      return unknown;
   }
 }
-function wordText(word, source) {
-  return source.slice(word.p[2], word.e[2]);
-}
-function isPositionalExp(part, names) {
-  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
-}
-function positionalUse(word) {
-  if (word.parts.length === 1) {
-    const only = word.parts[0];
-    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
-      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
-      if (isPositionalExp(only.parts[0], ["*"])) return "star";
-    }
-    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
-  }
-  for (const part of word.parts) {
-    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
-    if (part.type === "DblQuoted") {
-      for (const inner of part.parts) {
-        if (isPositionalExp(inner, ["*"])) return "star";
-        if (isPositionalExp(inner, ["@"])) return "star";
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl) {
+        this.ops = ops;
+        this.dbl = dbl;
       }
+      ops;
+      dbl;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
+      }
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
+      }
+    };
+  }
+});
+
+// src/model/evaluator/state.ts
+function fieldKey(f) {
+  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+}
+function varKey(v) {
+  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
+}
+function textHash(text) {
+  let a = 2166136261;
+  let b = 2654435769;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 1540483477);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, b >>> 0];
+}
+function mix(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function entryHash(name, v) {
+  let vh = varHashes.get(v);
+  if (!vh) {
+    vh = textHash(varKey(v));
+    varHashes.set(v, vh);
+  }
+  let nh = nameHashes.get(name);
+  if (!nh) {
+    nh = textHash(name);
+    if (nameHashes.size < 1e5) nameHashes.set(name, nh);
+  }
+  return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function* history(a) {
+  let s = a;
+  while (s) {
+    if (s.source) {
+      s = s.source;
+      continue;
+    }
+    yield s;
+    if (s.havoc) return;
+    s = s.parent;
+  }
+}
+function havocScope(own) {
+  havocCount++;
+  const h = new Scope(null, /* @__PURE__ */ new Map(), { h1: mix(havocCount * 2654435761), h2: mix(havocCount ^ 1540483477) });
+  h.havoc = true;
+  for (const [k, v] of own) h.set(k, v);
+  return h;
+}
+function joinValues(values) {
+  let out = values[0];
+  for (const w of values.slice(1)) {
+    if (out === w) continue;
+    out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+  }
+  return out;
+}
+function valuesAbove(a, base) {
+  const out = /* @__PURE__ */ new Map();
+  if (!base) {
+    for (const [k, v] of a.flat()) out.set(k, v);
+    return out;
+  }
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const [k, v] of s.own) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+function namesAbove(a, base) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const k of s.own.keys()) names.add(k);
+  }
+  return names;
+}
+function commonAncestor(a, b) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of history(a)) seen.add(s);
+  for (const s of history(b)) if (seen.has(s)) return s;
+  return null;
+}
+function whyList(w) {
+  const out = [];
+  for (let x = w; x; x = x.prev) out.push(x.d);
+  return out.reverse();
+}
+function unionLast(a, b) {
+  if (a === b) return a;
+  const out = [...a];
+  for (const c of b) if (!out.some((x) => x.stmt === c.stmt) && out.length < 4) out.push(c);
+  return out;
+}
+function sameVar(a, b) {
+  if (a === b) return true;
+  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
+  if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
+  return false;
+}
+function joinVar(a, b) {
+  if (sameVar(a, b)) return a;
+  if (a.kind === "scalar" && b.kind === "scalar") {
+    const f = joinField(a.value, b.value);
+    return f === UNKNOWN ? UNKNOWN_VAR : { kind: "scalar", value: f };
+  }
+  if (a.kind === "array" && b.kind === "array") return { kind: "array", items: joinFieldLists(a.items, b.items) };
+  return { kind: "scalar", value: UNKNOWN };
+}
+function sameScopes(a, b) {
+  return a === b || a.h1 === b.h1 && a.h2 === b.h2;
+}
+function sameMaps(a, b, eq) {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === void 0 || !eq(v, w)) return false;
+  }
+  return true;
+}
+function sameLocals(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.size !== y.size) return false;
+    for (const [k, v] of x) {
+      if (!y.has(k)) return false;
+      const w = y.get(k);
+      if (v !== w && (!v || !w || !sameVar(v, w))) return false;
     }
   }
-  return "none";
+  return true;
 }
-function worstUse(words) {
-  let best = "none";
-  for (const w of words) {
-    const u = positionalUse(w);
-    if (u === "unquoted" || u === "star") return u;
-    if (u === "quoted") best = "quoted";
+function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+  if (states.length <= 1) return { states, capped: false };
+  const out = [];
+  for (const s of states) {
+    const same = out.find((x) => x.sameAs(s));
+    if (same) same.absorb(s);
+    else if (out.length < cap) out.push(s);
+    else {
+      return { states: [State.joinAll(states)], capped: true };
+    }
   }
-  return best;
+  return { states: out, capped: false };
 }
-function isSelfReference(word) {
-  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
-  if (parts.length !== 1) return false;
-  const p = parts[0];
-  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+var init_state = __esm({
+  "src/model/evaluator/state.ts"() {
+    "use strict";
+    init_values();
+    Scope = class _Scope {
+      constructor(parent, own, digest) {
+        this.parent = parent;
+        this.own = own;
+        this.depth = parent ? parent.depth + 1 : 0;
+        this.h1 = digest ? digest.h1 : parent ? parent.h1 : 0;
+        this.h2 = digest ? digest.h2 : parent ? parent.h2 : 0;
+        if (!parent && !digest) {
+          for (const [k, v] of own) {
+            if (!v) continue;
+            const [a, b] = entryHash(k, v);
+            this.h1 ^= a;
+            this.h2 ^= b;
+          }
+        }
+      }
+      parent;
+      own;
+      depth;
+      /**
+       * A 64-bit digest of every variable (two 32-bit halves, XOR of one hash per name and value),
+       * kept up to date on each write: equal states are found without comparing their variables.
+       */
+      h1;
+      h2;
+      /** Sets a name in this (owned) layer, keeping the digest. */
+      set(name, v) {
+        const old = this.get(name);
+        if (old) {
+          const [a, b] = entryHash(name, old);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        if (v) {
+          const [a, b] = entryHash(name, v);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        this.own.set(name, v);
+      }
+      /**
+       * A layer made when too many variables differ between paths that meet: every variable it does
+       * not list is unknown (nothing below it is read).
+       */
+      havoc = false;
+      get(name) {
+        for (let s = this; s; s = s.parent) {
+          if (s.own.has(name)) return s.own.get(name);
+          if (s.havoc) return UNKNOWN_VAR;
+        }
+        return void 0;
+      }
+      /** The scope's history ends in a havoc layer. */
+      get rootedInHavoc() {
+        for (const s of history(this)) if (s.havoc) return true;
+        return false;
+      }
+      flatCache = null;
+      /** For a flat copy: the scope it copies (same variables), to find common ancestors through it. */
+      source = null;
+      /** This scope as one flat layer, made once per scope (so paths that share it share the copy). */
+      compacted() {
+        if (!this.flatCache) {
+          this.flatCache = new _Scope(null, this.flat(), this);
+          this.flatCache.source = this;
+          for (let s = this; s; s = s.parent) {
+            if (s.havoc) {
+              this.flatCache.havoc = true;
+              break;
+            }
+          }
+        }
+        return this.flatCache;
+      }
+      /**
+       * The same variables with the layers below the top `keep` squashed into the (shared) flat
+       * copy of the layer under them, so reads stay short and forks keep a common ancestor.
+       */
+      rebased(keep) {
+        const kept = [];
+        let s = this;
+        while (kept.length < keep && s.parent) {
+          kept.push(s);
+          s = s.parent;
+        }
+        let out = s.compacted();
+        for (let i = kept.length - 1; i >= 0; i--) {
+          const layer = kept[i];
+          out = new _Scope(out, layer.own, layer);
+        }
+        return out;
+      }
+      /** Every variable, newest layer winning. */
+      flat() {
+        const out = /* @__PURE__ */ new Map();
+        const layers = [];
+        for (let s = this; s; s = s.parent) {
+          layers.push(s);
+          if (s.havoc) break;
+        }
+        for (let i = layers.length - 1; i >= 0; i--) {
+          for (const [k, v] of layers[i].own) {
+            if (v === void 0) out.delete(k);
+            else out.set(k, v);
+          }
+        }
+        return out;
+      }
+    };
+    varHashes = /* @__PURE__ */ new WeakMap();
+    nameHashes = /* @__PURE__ */ new Map();
+    UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    MAX_SCOPE_DEPTH = 64;
+    KEPT_LAYERS = 32;
+    MAX_JOINED_NAMES = 256;
+    havocCount = 0;
+    State = class _State {
+      vars;
+      varsOwned;
+      funcs;
+      funcsOwned;
+      /** Saved values of the names each active function declared `local`, innermost last. */
+      locals;
+      params;
+      user;
+      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+      status;
+      /** What the last test command decided, for the `if`/`&&` that reads its status. */
+      test;
+      /** The last foreground simple commands of the path (several after a merge). */
+      last;
+      why;
+      /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
+      out;
+      constructor(init) {
+        this.vars = new Scope(null, new Map(init.vars ?? []));
+        this.varsOwned = false;
+        this.funcs = /* @__PURE__ */ new Map();
+        this.funcsOwned = true;
+        this.locals = [];
+        this.params = init.params;
+        this.user = init.user;
+        this.status = true;
+        this.test = null;
+        this.last = [];
+        this.why = null;
+        this.out = void 0;
+      }
+      fork() {
+        const s = Object.create(_State.prototype);
+        s.vars = this.vars;
+        s.funcs = this.funcs;
+        s.locals = this.locals;
+        this.varsOwned = false;
+        this.funcsOwned = false;
+        s.varsOwned = false;
+        s.funcsOwned = false;
+        s.params = this.params;
+        s.user = this.user;
+        s.status = this.status;
+        s.test = this.test;
+        s.last = this.last;
+        s.why = this.why;
+        s.out = this.out;
+        return s;
+      }
+      getVar(name) {
+        return this.vars.get(name);
+      }
+      hasVar(name) {
+        return this.vars.get(name) !== void 0;
+      }
+      setVar(name, v) {
+        if (!this.varsOwned) {
+          this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
+          this.varsOwned = true;
+        }
+        this.vars.set(name, v);
+      }
+      /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
+      forget(names) {
+        for (const n of names) {
+          const v = this.vars.get(n);
+          this.setVar(n, v?.kind === "array" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+        }
+      }
+      getFunction(name) {
+        return this.funcs.get(name);
+      }
+      defineFunction(name, def) {
+        if (this.funcs.get(name) === def) return;
+        if (!this.funcsOwned) {
+          this.funcs = new Map(this.funcs);
+          this.funcsOwned = true;
+        }
+        if (def) this.funcs.set(name, def);
+        else this.funcs.delete(name);
+      }
+      enterFunction() {
+        this.locals = [...this.locals, /* @__PURE__ */ new Map()];
+      }
+      /** `local x`: remembers the outer value, to restore when the function returns. */
+      declareLocal(name) {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2 || top2.has(name)) return;
+        const copy = new Map(top2);
+        copy.set(name, this.vars.get(name));
+        this.locals = [...this.locals.slice(0, -1), copy];
+      }
+      leaveFunction() {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2) return;
+        this.locals = this.locals.slice(0, -1);
+        for (const [name, v] of top2) this.setVar(name, v);
+      }
+      addDecision(d) {
+        this.why = { d, prev: this.why };
+      }
+      /** Equal in everything that decides what the path does next. */
+      sameAs(o) {
+        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+      }
+      /** The join of two states: what both agree on, unknown where they differ. */
+      joinWith(o, withVars = true) {
+        const s = this.fork();
+        s.status = this.status === o.status ? this.status : null;
+        s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
+        s.user = joinUser(this.user, o.user);
+        s.params = joinFieldLists(this.params, o.params);
+        if (withVars && this.vars !== o.vars) {
+          const base = commonAncestor(this.vars, o.vars);
+          const names = base ? /* @__PURE__ */ new Set([...namesAbove(this.vars, base), ...namesAbove(o.vars, base)]) : /* @__PURE__ */ new Set([...this.vars.flat().keys(), ...o.vars.flat().keys()]);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names) {
+            const v = this.vars.get(k);
+            const w = o.vars.get(k);
+            own.set(k, v && w ? joinVar(v, w) : v || w ? UNKNOWN_VAR : void 0);
+          }
+          const joined = new Scope(base && base.depth > MAX_SCOPE_DEPTH ? base.compacted() : base, /* @__PURE__ */ new Map());
+          for (const [k, v] of own) joined.set(k, v);
+          s.vars = joined;
+          s.varsOwned = true;
+        }
+        if (this.funcs !== o.funcs) {
+          const funcs = new Map(this.funcs);
+          for (const [k, v] of o.funcs) if (!funcs.has(k)) funcs.set(k, v);
+          s.funcs = funcs;
+          s.funcsOwned = true;
+        }
+        s.last = unionLast(this.last, o.last);
+        return s;
+      }
+      /** The join of several states at once (one pass over the variables that differ). */
+      static joinAll(states) {
+        const first = states[0];
+        if (states.length === 1) return first;
+        let s = first;
+        for (const o of states.slice(1)) {
+          const vars = s.vars;
+          s = s.joinWith(o, false);
+          s.vars = vars;
+        }
+        const scopes = states.map((x) => x.vars);
+        if (scopes.every((v) => v === scopes[0])) {
+          s.vars = first.vars;
+          s.varsOwned = false;
+          return s;
+        }
+        if (scopes.some((v) => v.rootedInHavoc)) {
+          const names2 = /* @__PURE__ */ new Set();
+          for (const v of scopes) if (v.rootedInHavoc) for (const k of namesAbove(v, null)) names2.add(k);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names2) own.set(k, joinValues(scopes.map((v) => v.get(k))));
+          s.vars = havocScope(own);
+          s.varsOwned = true;
+          return s;
+        }
+        const sets = scopes.slice(1).map((v) => new Set(history(v)));
+        let base = null;
+        for (const h of history(first.vars)) {
+          if (sets.every((set) => set.has(h))) {
+            base = h;
+            break;
+          }
+        }
+        const above = scopes.map((v) => valuesAbove(v, base));
+        const names = /* @__PURE__ */ new Set();
+        for (const m of above) for (const k of m.keys()) names.add(k);
+        if (names.size > MAX_JOINED_NAMES) {
+          s.vars = havocScope(/* @__PURE__ */ new Map());
+          s.varsOwned = true;
+          return s;
+        }
+        const flatBase = base ? base.compacted() : null;
+        const joined = new Scope(flatBase, /* @__PURE__ */ new Map());
+        for (const k of names) {
+          const fromBase = flatBase ? flatBase.own.get(k) : void 0;
+          let out;
+          let firstValue = true;
+          for (const m of above) {
+            const w = m.has(k) ? m.get(k) : fromBase;
+            if (firstValue) {
+              out = w;
+              firstValue = false;
+            } else if (out !== w) out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+          }
+          joined.set(k, out);
+        }
+        s.vars = joined;
+        s.varsOwned = true;
+        return s;
+      }
+      /** Merges `o` into this equal state: only the record of the last commands differs. */
+      absorb(o) {
+        if (o.last !== this.last) this.last = unionLast(this.last, o.last);
+      }
+    };
+    MAX_STATES_PER_POINT = 8;
+  }
+});
+
+// src/model/evaluator/interpreter.ts
+function redirectsStdout(s) {
+  return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
-function analyseCommand(words, exec2) {
-  let rest = words;
-  for (; ; ) {
-    const first = rest[0] ? wordLiteral(rest[0]) : null;
-    if (first === null) break;
-    const b = basename2(first);
-    if (b === "env") {
-      let i = 1;
+function startCommand(m, s, c, states) {
+  switch (c.type) {
+    case "CallExpr":
+      return { push: new CallFrame(s, c, states) };
+    case "BinaryCmd":
+      if (c.op === "&&" || c.op === "||") return { push: new AndOrFrame(c.op, c.x, c.y, states) };
+      return { push: new SubshellFrame([c.x, c.y], states, true) };
+    case "IfClause":
+      return { push: new IfFrame(c, states) };
+    case "WhileClause":
+      return { push: new WhileFrame(c, states) };
+    case "ForClause":
+      return { push: new ForFrame(c, states) };
+    case "CaseClause":
+      return { push: new CaseFrame(c, states) };
+    case "Block":
+      return { push: new ListFrame(c.stmts, states) };
+    case "Subshell":
+      return { push: new SubshellFrame(c.stmts, states, false) };
+    case "FuncDecl": {
+      const def = { decl: c, file: m.ctx.file, sourcedVia: [...m.ctx.sourced] };
+      const next = states.map((st) => {
+        st.defineFunction(c.name, def);
+        st.status = true;
+        return st;
+      });
+      return { done: flowOf(next) };
+    }
+    case "DeclClause":
+      return { done: flowOf(states.map((st) => declare(m, c.variant, c.args, st))) };
+    case "TestClause":
+      return { done: flowOf(states.map((st) => doubleBracket(m, s, c, st))) };
+    case "TimeClause":
+      return c.stmt ? { push: new StmtFrame(c.stmt, states) } : { done: flowOf(states) };
+    case "CoprocClause":
+      return { push: new SubshellFrame([c.stmt], states, false) };
+    default:
+      return { done: flowOf(states.map((st) => withStatus(st, null))) };
+  }
+}
+function withStatus(st, status) {
+  st.status = status;
+  return st;
+}
+function effectsOf(node, stmts) {
+  const hit = loopEffects.get(node);
+  if (hit) return hit;
+  const names = /* @__PURE__ */ new Set();
+  let params = false;
+  const todo = [...stmts];
+  while (todo.length > 0) {
+    const s = todo.pop();
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      for (const a of c.assigns) if (c.args.length === 0) names.add(a.name);
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === "shift" || first === "set") params = true;
+      if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
+        for (const w of c.args.slice(1)) {
+          const l = literalOf(w);
+          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+        }
+        names.add("REPLY");
+        names.add("OPTARG");
+        names.add("OPTIND");
+      }
+      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
+    } else if (c.type === "DeclClause") {
+      for (const a of c.args) if (a.name) names.add(a.name);
+    } else if (c.type === "ForClause" && c.name) names.add(c.name);
+    todo.push(...childStmts(c));
+  }
+  const r = { names, params };
+  loopEffects.set(node, r);
+  return r;
+}
+function widen(states, eff, extra = []) {
+  return states.map((st) => {
+    const x = st.fork();
+    x.forget([...eff.names, ...extra]);
+    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    return x;
+  });
+}
+function wordText(m, w) {
+  return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
+}
+function literalOf(w) {
+  let out = "";
+  for (const p of w.parts) {
+    if (p.type === "Lit") out += p.value;
+    else if (p.type === "SglQuoted") out += p.value;
+    else if (p.type === "DblQuoted" && p.parts.every((x) => x.type === "Lit")) out += p.parts.map((x) => x.type === "Lit" ? x.value : "").join("");
+    else return null;
+  }
+  return out;
+}
+function simpleCommand(m, stmt, call, st) {
+  if (call.args.length === 0) {
+    let status = true;
+    for (const a of call.assigns) {
+      if (a.value && a.value.parts.some((p) => p.type === "CmdSubst")) status = null;
+      assign(m, a, st);
+    }
+    return { done: flowOf([withStatus(st, status)]) };
+  }
+  let argv = m.fields(call.args, st);
+  if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
+  while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
+  const name = argv[0];
+  const ref = m.ref(stmt, call);
+  const capturing = st.out !== void 0 && !redirectsStdout(stmt);
+  const ran = (status, output) => {
+    st.status = status;
+    if (capturing) st.out = output === void 0 ? st.out : output === null || st.out === null ? null : st.out + output;
+    return { done: flowOf([st]) };
+  };
+  if (name.s === null || name.multi) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    return ran(null, null);
+  }
+  const cmd = name.s;
+  const fn = st.getFunction(cmd);
+  if (fn && !NOT_A_COMMAND.has(cmd)) {
+    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, null);
+    }
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+  }
+  switch (cmd) {
+    case ":":
+    case "true":
+      return ran(true, "");
+    case "false":
+      return ran(false, "");
+    case "[":
+    case "test": {
+      const words = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
+      const src = cmd === "[" ? call.args.slice(1, -1) : call.args.slice(1);
+      return test(m, st, words, src, false, ref);
+    }
+    case "exec": {
+      let rest = argv.slice(1);
+      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+        const o = rest[0].s;
+        rest = rest.slice(o === "-a" ? 2 : 1);
+        if (o === "--") break;
+      }
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "exit": {
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
+      const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== "0" : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "return":
+      if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
+        const code = argv[1]?.s;
+        st.status = code === void 0 ? st.status : code === "0" ? true : code !== null && /^\d+$/.test(code) ? false : null;
+        return { done: { next: [], ret: [st], brk: [], cont: [] } };
+      }
+      return ran(st.status);
+    case "break":
+      return { done: { next: [], ret: [], brk: [st], cont: [] } };
+    case "continue":
+      return { done: { next: [], ret: [], brk: [], cont: [st] } };
+    case "set": {
+      const rest = argv.slice(1);
+      let i = 0;
       while (i < rest.length) {
-        const lit = rest[i] ? wordLiteral(rest[i]) : null;
-        if (lit !== null && (lit.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
+        const s = rest[i]?.s;
+        if (s === "--") {
+          i++;
+          st.params = rest.slice(i);
+          return ran(true, "");
+        }
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
         else break;
       }
-      rest = rest.slice(i);
-      continue;
+      if (i < rest.length) {
+        if (rest[i]?.s === null || rest[i]?.multi) st.params = [UNKNOWN_FIELDS];
+        else st.params = rest.slice(i);
+      }
+      return ran(true, "");
     }
-    if (b === "command" && rest.length > 1) {
-      rest = rest.slice(1);
-      continue;
+    case "shift": {
+      const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
+      if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        st.params = [UNKNOWN_FIELDS];
+        return ran(null, "");
+      }
+      if (n > st.params.length) return ran(false, "");
+      st.params = st.params.slice(n);
+      return ran(true, "");
     }
-    break;
+    case ".":
+    case "source":
+      return sourceFile(m, stmt, ref, argv, st);
+    case "eval": {
+      const parts = argv.slice(1);
+      if (parts.some((f) => f.s === null || f.multi)) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(null, null);
+      }
+      const text = parts.map((f) => f.s).join(" ");
+      const ast = m.host.parse(text);
+      if (!ast) return ran(false, "");
+      const outer = m.ctx.file;
+      const file = { path: outer.path, text, spanOf: () => outer.spanOf(stmt.p, stmt.e) };
+      return { push: new EvalFrame(ast, file, [st]) };
+    }
+    case "unset": {
+      const fnMode = argv[1]?.s === "-f";
+      for (const f of argv.slice(1)) {
+        if (f.s === null || f.s.startsWith("-")) continue;
+        if (fnMode) st.defineFunction(f.s, void 0);
+        else st.setVar(f.s, void 0);
+      }
+      return ran(true, "");
+    }
+    case "read":
+    case "getopts":
+    case "mapfile":
+    case "readarray": {
+      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
+        st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+      }
+      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      return ran(null, "");
+    }
+    case "echo": {
+      let args = argv.slice(1);
+      let newline = true;
+      let unknown = false;
+      while (args[0]?.s && /^-[neE]+$/.test(args[0].s)) {
+        if (args[0].s.includes("n")) newline = false;
+        if (args[0].s.includes("e")) unknown = true;
+        args = args.slice(1);
+      }
+      if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
+      return ran(true, args.map((f) => f.s).join(" ") + (newline ? "\n" : ""));
+    }
+    case "printf": {
+      const fmt = argv[1];
+      if (!fmt || fmt.s === null || argv[1]?.s === "-v") {
+        if (argv[1]?.s === "-v" && argv[2]?.s) st.setVar(argv[2].s, { kind: "scalar", value: UNKNOWN });
+        return ran(true, null);
+      }
+      return ran(true, printf(fmt.s, argv.slice(2)));
+    }
+    case "id": {
+      const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
+      if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
+      return ran(true, null);
+    }
+    case "whoami":
+      return ran(true, fieldText(userNameField(st.user)));
+    case "cd":
+    case "umask":
+    case "ulimit":
+    case "shopt":
+    case "hash":
+    case "alias":
+    case "unalias":
+      return ran(null, "");
+    case "trap":
+    case "wait":
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, "");
+    default:
+      break;
   }
-  const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename2(name) : null;
-  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
-  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target = switcher?.command ?? rest;
-  const head = target[0];
-  return {
-    words: rest,
-    name,
-    exec: exec2,
-    args: worstUse(rest),
-    runsArgs: head ? positionalUse(head) : "none",
-    switcher,
-    forking,
-    reexec: !!head && isSelfReference(head)
-  };
+  m.rec.command(ref, argv, st.user, m.ctx, false);
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  return ran(null, null);
 }
-function parseSwitcher(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  const raw = (i) => {
-    const w = args[i];
-    if (!w) return null;
-    return lits[i] ?? renderWord(w);
+function fieldText(f) {
+  return f.s;
+}
+function userQuery(stmts, user) {
+  const only = stmts.length === 1 ? stmts[0] : void 0;
+  const c = only?.cmd;
+  if (!only || only.negated || c?.type !== "CallExpr" || c.assigns.length > 0) return null;
+  const words = c.args.map(literalOf);
+  if (words.some((w) => w === null)) return null;
+  const line = words.join(" ");
+  if (line === "id -u") return uidField(user);
+  if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
+  return null;
+}
+function printf(fmt, args) {
+  if (/%[^s%]/.test(fmt.replace(/%%/g, "")) || /\\[^n\\t]/.test(fmt)) return null;
+  if (args.some((f) => f.s === null || f.multi)) return null;
+  const esc = (s) => s.replace(/\\n/g, "\n").replace(/\\t/g, "	").replace(/\\\\/g, "\\");
+  const slots = (fmt.replace(/%%/g, "").match(/%s/g) ?? []).length;
+  let out = "";
+  let i = 0;
+  do {
+    out += esc(fmt).replace(/%s|%%/g, (x) => x === "%%" ? "%" : args[i++]?.s ?? "");
+  } while (slots > 0 && i < args.length);
+  return out;
+}
+function test(m, st, words, src, dbl, ref) {
+  const aligned = words.length === src.length;
+  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
+  const r = evalTest(ops, dbl);
+  st.status = r.value;
+  decide(m, st, r, ref);
+  return { done: flowOf([st]) };
+}
+function decide(m, st, r, ref) {
+  if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
+  const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+}
+function isUidTest(text) {
+  return /id -u|\bE?UID\b|whoami/.test(text);
+}
+function isPatternWord(w) {
+  return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
+}
+function doubleBracket(m, s, c, st) {
+  const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
+  const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
+  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
+  const ast = m.host.parse(`test ${inner}`);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  const flat = only ? flattenTest(only) : null;
+  if (!flat) return withStatus(st, null);
+  const sub = { ...m.expandEnv, text: `test ${inner}` };
+  const words = [];
+  const src = [];
+  for (const w of flat) {
+    if (w.op) {
+      src.push({ field: lit(w.op), text: w.op });
+      continue;
+    }
+    const word = w.word;
+    const f = expandScalar(word, st, sub);
+    words.push(f);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+  }
+  const r = evalTest(src, true);
+  st.status = r.value;
+  decide(m, st, r, null);
+  void s;
+  return st;
+}
+function flattenTest(s) {
+  const out = [];
+  const todo = [s];
+  let first = true;
+  while (todo.length > 0) {
+    const x = todo.shift();
+    if (typeof x === "string") {
+      out.push({ op: x });
+      continue;
+    }
+    if (x.negated) out.push({ op: "!" });
+    const c = x.cmd;
+    if (!c) return null;
+    if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
+      todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type !== "CallExpr") return null;
+    const args = first ? c.args.slice(1) : c.args;
+    first = false;
+    for (const w of args) {
+      const l = literalOf(w);
+      if (l === "!" && w.parts.length === 1 && w.parts[0]?.type === "Lit") out.push({ op: "!" });
+      else out.push({ word: w });
+    }
+  }
+  return out;
+}
+function sourceFile(m, stmt, ref, argv, st) {
+  const target = argv[1];
+  if (!target || target.s === null || target.multi) {
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  const found = m.host.source(target.s);
+  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  return { push: new SourceFrame(stmt, found, [st]) };
+}
+function assign(m, a, st, local = false) {
+  if (!a.name) return;
+  if (local) st.declareLocal(a.name);
+  if (a.array) {
+    st.setVar(a.name, { kind: "array", items: arrayItems(m, a, st) });
+    return;
+  }
+  if (a.naked) {
+    if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: "scalar", value: lit("") });
+    return;
+  }
+  const value = a.value ? m.scalar(a.value, st) : lit("");
+  if (a.append) {
+    const old = st.getVar(a.name);
+    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    st.setVar(a.name, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    return;
+  }
+  st.setVar(a.name, { kind: "scalar", value });
+}
+function arrayItems(m, a, st) {
+  const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
+  const open = text.indexOf("=(");
+  if (open < 0 || !text.endsWith(")")) return [UNKNOWN_FIELDS];
+  const body2 = text.slice(open + 2, -1);
+  if (/\[[^\]]*\]=/.test(body2)) return [UNKNOWN_FIELDS];
+  const src = `: ${body2.replace(/\n/g, " ")}`;
+  const ast = m.host.parse(src);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  if (!only || only.cmd?.type !== "CallExpr") return [UNKNOWN_FIELDS];
+  const env3 = { ...m.expandEnv, text: src };
+  const out = [];
+  for (const w of only.cmd.args.slice(1)) out.push(...expandFields(w, st, env3));
+  if (a.append) {
+    const old = st.getVar(a.name);
+    return [...old?.kind === "array" ? old.items : old ? [old.value] : [], ...out];
+  }
+  return out;
+}
+function declare(m, variant, args, st) {
+  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  let array = false;
+  for (const a of args) {
+    if (!a.name) {
+      const opt = a.value ? literalOf(a.value) : null;
+      if (opt && /^-[a-zA-Z]*[aA]/.test(opt)) array = true;
+      if (opt && /g/.test(opt) && opt.startsWith("-")) continue;
+      continue;
+    }
+    if (array && a.naked) {
+      if (local) st.declareLocal(a.name);
+      if (!st.hasVar(a.name)) st.setVar(a.name, { kind: "array", items: [] });
+      continue;
+    }
+    assign(m, a, st, local);
+  }
+  st.status = true;
+  return st;
+}
+function interpret(inv, host, limits = DEFAULT_LIMITS) {
+  const rec = new Recorder();
+  const m = new Machine(inv, host, limits, rec);
+  const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
+  let budget = null;
+  try {
+    const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
+    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+    }
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    budget = e.message;
+  }
+  const commands = [...rec.commands.values()].flat();
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+}
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var init_interpreter = __esm({
+  "src/model/evaluator/interpreter.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_conditions();
+    init_state();
+    init_values();
+    init_words();
+    DEFAULT_LIMITS = { maxSteps: 4e5, maxCallDepth: 2e3, maxSourceDepth: 8, maxSubstDepth: 6 };
+    flowOf = (next) => ({ next, ret: [], brk: [], cont: [] });
+    Frame = class {
+      /** Called when the frame is pushed and when it is popped, to set and restore the context. */
+      enter(_m) {
+      }
+      leave(_m) {
+      }
+    };
+    BudgetExceeded = class extends Error {
+    };
+    Recorder = class {
+      endings = [];
+      endingKeys = /* @__PURE__ */ new Set();
+      commands = /* @__PURE__ */ new Map();
+      unknownSources = [];
+      joined = 0;
+      steps = 0;
+      ending(e) {
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map(showField).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.last.map((l) => l.stmt.p[2]).join(",")}`;
+        if (this.endingKeys.has(key)) return;
+        this.endingKeys.add(key);
+        if (this.endings.length < 256) this.endings.push(e);
+      }
+      command(ref, argv, user, ctx, exec2) {
+        let list2 = this.commands.get(ref.stmt);
+        if (!list2) {
+          list2 = [];
+          this.commands.set(ref.stmt, list2);
+        }
+        const child = ctx.sub > 0;
+        let e = list2.find((x) => x.exec === exec2 && x.child === child && x.ref.file === ref.file);
+        if (!e) {
+          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+          list2.push(e);
+        }
+        const shown = argv.map(showField).join("");
+        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown)) e.argvs.push(argv);
+        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+      }
+    };
+    Machine = class {
+      constructor(inv, host, limits, rec) {
+        this.inv = inv;
+        this.host = host;
+        this.limits = limits;
+        this.rec = rec;
+        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+        const self = this;
+        this.expandEnv = {
+          arg0: inv.arg0,
+          get text() {
+            return self.ctx.file.text;
+          },
+          substitute: (stmts, st) => this.substitute(stmts, st),
+          bash: host.bash
+        };
+      }
+      inv;
+      host;
+      limits;
+      rec;
+      ctx;
+      expandEnv;
+      substDepth = 0;
+      step() {
+        if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
+      }
+      /** Runs a frame to completion on an explicit stack. */
+      run(root) {
+        const stack = [root];
+        root.enter(this);
+        let result = null;
+        while (stack.length > 0) {
+          const top2 = stack[stack.length - 1];
+          const action = top2.resume(this, result);
+          result = null;
+          if ("push" in action) {
+            this.step();
+            stack.push(action.push);
+            action.push.enter(this);
+          } else {
+            top2.leave(this);
+            stack.pop();
+            result = action.done;
+          }
+        }
+        return result ?? flowOf([]);
+      }
+      ref(stmt, call) {
+        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+      }
+      merge(states) {
+        const r = mergeStates(states);
+        if (r.capped) this.rec.joined++;
+        return r.states;
+      }
+      /** `$(...)`: runs the statements in a subshell that captures what they print. */
+      substitute(stmts, st) {
+        const known2 = userQuery(stmts, st.user);
+        if (known2) return known2;
+        const text = this.capture(stmts, st);
+        return text === null ? UNKNOWN : lit(text);
+      }
+      capture(stmts, st) {
+        if (this.substDepth >= this.limits.maxSubstDepth) return null;
+        this.substDepth++;
+        this.ctx.sub++;
+        try {
+          const inner = st.fork();
+          inner.out = "";
+          const flow = this.run(new ListFrame(stmts, [inner]));
+          const outs = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => s.out);
+          if (outs.length === 0) return null;
+          const first = outs[0];
+          if (typeof first !== "string" || outs.some((o) => o !== first)) return null;
+          return first.replace(/\n+$/, "");
+        } finally {
+          this.ctx.sub--;
+          this.substDepth--;
+        }
+      }
+      fields(words, st) {
+        const out = [];
+        for (const w of words) out.push(...expandFields(w, st, this.expandEnv));
+        return out;
+      }
+      scalar(w, st) {
+        return expandScalar(w, st, this.expandEnv);
+      }
+      /** A description of where a value comes from, for decisions: `from CMD`, `no USER`. */
+      origin(f, st) {
+        if (f.arg !== void 0) return this.inv.argLabel(f.arg);
+        void st;
+        return null;
+      }
+    };
+    ListFrame = class extends Frame {
+      constructor(stmts, states) {
+        super();
+        this.stmts = stmts;
+        this.cur = states;
+      }
+      stmts;
+      i = 0;
+      cur;
+      ret = [];
+      brk = [];
+      cont = [];
+      resume(m, child) {
+        if (child) {
+          this.ret.push(...child.ret);
+          this.brk.push(...child.brk);
+          this.cont.push(...child.cont);
+          this.cur = m.merge(child.next);
+        }
+        if (this.i >= this.stmts.length || this.cur.length === 0) {
+          return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
+        }
+        return { push: new StmtFrame(this.stmts[this.i++], this.cur) };
+      }
+    };
+    StmtFrame = class extends Frame {
+      constructor(stmt, states) {
+        super();
+        this.stmt = stmt;
+        this.states = states;
+      }
+      stmt;
+      states;
+      started = false;
+      enter(m) {
+        if (this.stmt.background) {
+          m.ctx.sub++;
+          m.ctx.background++;
+        }
+      }
+      leave(m) {
+        if (this.stmt.background) {
+          m.ctx.sub--;
+          m.ctx.background--;
+        }
+      }
+      resume(m, child) {
+        const s = this.stmt;
+        if (!this.started) {
+          this.started = true;
+          if (!s.cmd) return { done: flowOf(this.states) };
+          const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
+          if ("push" in action) return action;
+          child = action.done;
+        }
+        const flow = child ?? flowOf([]);
+        if (s.background) {
+          const next = this.states.map((st) => {
+            const x = st.fork();
+            x.status = true;
+            return x;
+          });
+          return { done: flowOf(next) };
+        }
+        if (s.negated) {
+          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+        }
+        return { done: flow };
+      }
+    };
+    SubshellFrame = class extends Frame {
+      constructor(stmts, states, pipeline) {
+        super();
+        this.stmts = stmts;
+        this.states = states;
+        this.pipeline = pipeline;
+      }
+      stmts;
+      states;
+      pipeline;
+      i = 0;
+      outs = [];
+      enter(m) {
+        m.ctx.sub++;
+      }
+      leave(m) {
+        m.ctx.sub--;
+      }
+      resume(_m, child) {
+        if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+        if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
+          const inner = this.states.map((st) => {
+            const x = st.fork();
+            if (x.out !== void 0) x.out = this.pipeline && this.i < this.stmts.length - 1 ? void 0 : "";
+            return x;
+          });
+          const frame = this.pipeline ? new StmtFrame(this.stmts[this.i], inner) : new ListFrame(this.stmts, inner);
+          this.i = this.pipeline ? this.i + 1 : 1;
+          return { push: frame };
+        }
+        const next = this.states.map((st) => {
+          const x = st.fork();
+          x.status = null;
+          if (x.out !== void 0) {
+            const last = this.outs.filter((o) => o !== void 0);
+            const first = last[0];
+            x.out = last.length > 0 && typeof first === "string" && last.every((o) => o === first) && x.out !== null ? x.out + first : null;
+          }
+          return x;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    AndOrFrame = class extends Frame {
+      constructor(op, x, y, states) {
+        super();
+        this.op = op;
+        this.x = x;
+        this.y = y;
+        this.states = states;
+      }
+      op;
+      x;
+      y;
+      states;
+      phase = 0;
+      skipped = [];
+      acc = flowOf([]);
+      resume(m, child) {
+        if (this.phase === 0) {
+          this.phase = 1;
+          m.ctx.cond++;
+          return { push: new StmtFrame(this.x, this.states) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const left2 = child ?? flowOf([]);
+          this.acc = { next: [], ret: left2.ret, brk: left2.brk, cont: left2.cont };
+          const go = [];
+          const want = this.op === "&&";
+          for (const st of left2.next) {
+            if (st.status === want) go.push(st);
+            else if (st.status === null) {
+              const a = st.fork();
+              a.status = want;
+              go.push(a);
+              const b = st.fork();
+              b.status = !want;
+              this.skipped.push(b);
+            } else this.skipped.push(st);
+          }
+          if (go.length === 0) return { done: { ...this.acc, next: this.skipped } };
+          return { push: new StmtFrame(this.y, go) };
+        }
+        const right2 = child ?? flowOf([]);
+        return {
+          done: {
+            next: [...this.skipped, ...right2.next],
+            ret: [...this.acc.ret, ...right2.ret],
+            brk: [...this.acc.brk, ...right2.brk],
+            cont: [...this.acc.cont, ...right2.cont]
+          }
+        };
+      }
+    };
+    IfFrame = class _IfFrame extends Frame {
+      constructor(cl, states) {
+        super();
+        this.cl = cl;
+        this.states = states;
+      }
+      cl;
+      states;
+      phase = 0;
+      elseStates = [];
+      out = flowOf([]);
+      add(f) {
+        this.out.next.push(...f.next);
+        this.out.ret.push(...f.ret);
+        this.out.brk.push(...f.brk);
+        this.out.cont.push(...f.cont);
+      }
+      resume(m, child) {
+        const cl = this.cl;
+        switch (this.phase) {
+          case 0:
+            this.phase = 1;
+            if (cl.cond.length === 0) {
+              this.phase = 3;
+              return { push: new ListFrame(cl.then, this.states) };
+            }
+            m.ctx.cond++;
+            return { push: new ListFrame(cl.cond, this.states) };
+          case 1: {
+            m.ctx.cond--;
+            const cond = child ?? flowOf([]);
+            this.add({ ...cond, next: [] });
+            const yes = [];
+            for (const st of cond.next) {
+              if (st.status === true) yes.push(st);
+              else if (st.status === false) this.elseStates.push(st);
+              else {
+                const a = st.fork();
+                a.status = true;
+                yes.push(a);
+                const b = st.fork();
+                b.status = false;
+                this.elseStates.push(b);
+              }
+            }
+            this.phase = 2;
+            if (yes.length > 0) return { push: new ListFrame(cl.then, yes) };
+            return this.resume(m, null);
+          }
+          case 2: {
+            if (child) this.add(child);
+            this.phase = 3;
+            if (this.elseStates.length === 0) return { done: this.out };
+            if (!cl.else) {
+              for (const st of this.elseStates) st.status = true;
+              this.out.next.push(...this.elseStates);
+              return { done: this.out };
+            }
+            return { push: new _IfFrame(cl.else, this.elseStates) };
+          }
+          default:
+            if (child) this.add(child);
+            return { done: this.out };
+        }
+      }
+    };
+    loopEffects = /* @__PURE__ */ new WeakMap();
+    WhileFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      exits = [];
+      forever = false;
+      acc = flowOf([]);
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, [...c.cond, ...c.do]);
+          m.ctx.cond++;
+          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const cond = child ?? flowOf([]);
+          this.acc.ret.push(...cond.ret);
+          const body3 = [];
+          const enter = !c.until;
+          this.forever = cond.next.length > 0 && cond.next.every((st) => st.status === enter);
+          for (const st of cond.next) {
+            if (st.status === enter) body3.push(st);
+            else if (st.status === null) {
+              body3.push(st.fork());
+              this.exits.push(st);
+            } else this.exits.push(st);
+          }
+          if (body3.length === 0) return { done: { ...this.acc, next: this.exits.map((s) => withStatus(s, true)) } };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        this.acc.ret.push(...body2.ret);
+        const again = [...body2.next, ...body2.cont];
+        const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
+        return { done: { ...this.acc, next } };
+      }
+    };
+    ForFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      entry = [];
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, c.do);
+          const body3 = [];
+          for (const st of this.states) {
+            let items;
+            if (c.items) items = m.fields(c.items, st);
+            else if (c.name) items = st.params;
+            else items = [UNKNOWN_FIELDS];
+            const w = widen([st], eff)[0];
+            if (c.name) {
+              const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
+              w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
+            }
+            if (items.length === 0) this.entry.push(withStatus(st, true));
+            else {
+              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              body3.push(w);
+            }
+          }
+          if (body3.length === 0) return { done: flowOf(this.entry) };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
+        return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+    };
+    CaseFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      started = false;
+      queue = [];
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        if (!this.started) {
+          this.started = true;
+          const byItem = this.c.items.map(() => []);
+          for (const st of this.states) {
+            const value = m.scalar(this.c.word, st);
+            let certain = false;
+            for (const [i, item] of this.c.items.entries()) {
+              let match = false;
+              for (const p of item.patterns) {
+                const glob = patternOf(p, st, m.expandEnv);
+                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
+                if (r === true) {
+                  match = true;
+                  break;
+                }
+                if (r === null) match = null;
+              }
+              if (match === true) {
+                const x = st.fork();
+                const origin = m.origin(value, x);
+                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
+                byItem[i]?.push(x);
+                certain = true;
+                break;
+              }
+              if (match === null) byItem[i]?.push(st.fork());
+            }
+            if (!certain) this.out.next.push(withStatus(st, true));
+          }
+          this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
+        }
+        const q = this.queue.shift();
+        if (!q) return { done: this.out };
+        return { push: new ListFrame(q.stmts, q.states) };
+      }
+    };
+    FunctionFrame = class extends Frame {
+      constructor(name, def, args, st) {
+        super();
+        this.name = name;
+        this.def = def;
+        this.args = args;
+        this.st = st;
+      }
+      name;
+      def;
+      args;
+      st;
+      started = false;
+      savedFile = null;
+      savedSourced = [];
+      enter(m) {
+        m.ctx.calls.push(this.name);
+        this.savedFile = m.ctx.file;
+        m.ctx.file = this.def.file;
+        this.savedSourced = m.ctx.sourced;
+        m.ctx.sourced = [...this.def.sourcedVia];
+      }
+      leave(m) {
+        m.ctx.calls.pop();
+        if (this.savedFile) m.ctx.file = this.savedFile;
+        m.ctx.sourced = this.savedSourced;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          const inner = this.st.fork();
+          inner.params = this.args;
+          inner.enterFunction();
+          return { push: new StmtFrame(this.def.decl.body, [inner]) };
+        }
+        const flow = child ?? flowOf([]);
+        const callerParams = this.st.params;
+        const next = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => {
+          s.leaveFunction();
+          s.params = callerParams;
+          return s;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    SourceFrame = class extends Frame {
+      constructor(stmt, target, states) {
+        super();
+        this.stmt = stmt;
+        this.target = target;
+        this.states = states;
+      }
+      stmt;
+      target;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
+        m.ctx.file = this.target.file;
+      }
+      leave(m) {
+        m.ctx.sourced.pop();
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.target.ast.stmts, this.states) };
+        }
+        const flow = child ?? flowOf([]);
+        return { done: { next: [...flow.next, ...flow.ret], ret: [], brk: flow.brk, cont: flow.cont } };
+      }
+    };
+    EvalFrame = class extends Frame {
+      constructor(ast, file, states) {
+        super();
+        this.ast = ast;
+        this.file = file;
+        this.states = states;
+      }
+      ast;
+      file;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.file = this.file;
+      }
+      leave(m) {
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.ast.stmts, this.states) };
+        }
+        return { done: child ?? flowOf([]) };
+      }
+    };
+    CallFrame = class extends Frame {
+      constructor(stmt, call, states) {
+        super();
+        this.stmt = stmt;
+        this.call = call;
+        this.states = states;
+      }
+      stmt;
+      call;
+      states;
+      i = 0;
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        while (this.i < this.states.length) {
+          const st = this.states[this.i++];
+          m.step();
+          const r = simpleCommand(m, this.stmt, this.call, st);
+          if ("push" in r) return r;
+          this.out.next.push(...r.done.next);
+          this.out.ret.push(...r.done.ret);
+          this.out.brk.push(...r.done.brk);
+          this.out.cont.push(...r.done.cont);
+        }
+        return { done: this.out };
+      }
+    };
+    NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
+  }
+});
+
+// src/model/evaluator/invocations.ts
+import path2 from "node:path";
+async function followRun(kind, argv, args, startUser2, r) {
+  const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
+  const first = args[0];
+  if (!first || argv.length === 0) return run2;
+  const cache = /* @__PURE__ */ new Map();
+  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  while (work.length > 0) {
+    const item = work.shift();
+    if (run2.chains.length + work.length >= MAX_CHAINS) {
+      run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
+      break;
+    }
+    await follow(item, run2, work, cache, r);
+  }
+  return run2;
+}
+function evidenceOf(r, inst) {
+  return { file: r.dockerfilePath, span: inst.keywordSpan, label: inst.keyword };
+}
+function argOf(f, item) {
+  const base = item.args[0];
+  if (f.arg !== void 0 && item.args[f.arg] && !f.mangled) return item.args[f.arg];
+  return { value: f.s ?? "", origin: base.origin, setting: base.setting, fromShell: false, script: null };
+}
+async function follow(item, run2, work, cache, r) {
+  let { argv, runsAs, pid1, at } = item;
+  const hops = item.hops;
+  const base = { why: item.why };
+  const push = (h) => {
+    hops.push(h);
   };
-  const make = (user, commandStart) => ({
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
-    command: args.slice(commandStart),
-    commandString: null
-  });
+  const end = () => {
+    run2.chains.push({ hops, end: null });
+  };
+  while (argv.length > 0) {
+    if (hops.length >= MAX_HOPS) {
+      run2.truncated = `more than ${MAX_HOPS} hops`;
+      return end();
+    }
+    const a0 = argv[0];
+    const arg = argOf(a0, item);
+    const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
+    const fromDockerfile = !!word && word.value === a0.s;
+    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
+    const common = { at, runsAs, pid1, ...base, arg, argv };
+    if (a0.s === null || a0.multi) {
+      push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
+      return end();
+    }
+    if (a0.s === USER_COMMAND) {
+      push({ ...common, kind: "program", name: showField(a0), args: argv.slice(1).map(showField), resolved: null, userCommand: true });
+      return end();
+    }
+    const value = a0.s;
+    const name = basename2(value);
+    if (INITS.has(name) || value === "/init") {
+      const { rest, group } = initOptions(name, argv.slice(1));
+      push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
+      if (rest.length === 0 && value === "/init") {
+        push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
+        return end();
+      }
+      argv = rest;
+      pid1 = false;
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === "exec" || name === "nohup" || name === "nice") {
+      argv = argv.slice(1);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const sw = parseSwitch(name, argv.slice(1));
+      if (!sw) {
+        push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+        return end();
+      }
+      const target = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
+      if (FORKING_USER_SWITCHERS.has(name)) {
+        push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        return end();
+      }
+      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+      runsAs = target;
+      argv = sw.rest;
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(argv[1]?.s ?? "")) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < argv.length && /^[-+]/.test(argv[i]?.s ?? "")) {
+        const opt = argv[i]?.s ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target = argv[i];
+      if (!target || target.s === null || target.multi) {
+        push({ ...common, kind: target ? "unknown" : "program", ...target ? { reason: "the shell runs a value dockerlint cannot know" } : { name: value, args: [], resolved: null, userCommand: false } });
+        return end();
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      const targetArg = argOf(target, item);
+      if (inline) {
+        const unit = await r.loadInline(target.s, targetArg, interp, at);
+        const shellArgv = argv.slice(0, i).map(showField);
+        const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
+        const arg0 = argv[i + 1] ?? lit(interp);
+        const params = argv.slice(i + 2);
+        await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
+        return;
+      }
+      const resolved2 = resolveScriptPath(r, target.s);
+      if (!resolved2) {
+        const named = target.arg !== void 0 && item.args[target.arg]?.value === target.s;
+        if (!named) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        push({ ...common, kind: "unknown", reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s });
+        return end();
+      }
+      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved2));
+        return end();
+      }
+      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded, run: null, direct: false, ending: null };
+      await runScript(hop, target, argv.slice(i + 1), item, hops, run2, work, cache, r);
+      return;
+    }
+    const resolved = r.resolveCommand(value);
+    if (resolved) {
+      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved));
+        return end();
+      }
+      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
+      return;
+    }
+    if (fromDockerfile && r.missingScript(value)) {
+      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      return end();
+    }
+    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    return end();
+  }
+  end();
+}
+function nonScript(common, loaded, value, argv, resolved) {
+  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
+  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+}
+function resolveScriptPath(r, value) {
+  if (value.includes("/")) return r.resolveCommand(value);
+  const inWorkdir = path2.posix.join(r.stage.config.workdir, value);
+  return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
+}
+async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
+  const unit = hop.unit;
+  const host = unit.ast ? await r.host(unit) : null;
+  if (!unit.ast || !host) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  const key = `${unit.source.file.displayPath}|${unit.imagePath}|${unit.source.text.length}|${showArgv([arg0, ...params])}|${hop.runsAs.name}|${hop.runsAs.uid}|${hop.runsAs.root}`;
+  if (hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.unit === unit && sameRunKey(h, arg0, params, hop))) {
+    hops.push({ ...hop, kind: "unknown", reason: "the script runs itself again with the same arguments and user" });
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
+      {
+        file: scriptFile(unit),
+        ast: unit.ast,
+        arg0,
+        params: params.map((f) => ({ ...f })),
+        user: hop.runsAs,
+        vars: environment(r, hop.runsAs),
+        argLabel: (i) => argLabel(item.args[i])
+      },
+      host
+    );
+    cache.set(key, result);
+  }
+  hop.run = result;
+  if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
+  const endings = result.endings.filter((e) => !e.failed);
+  if (endings.length === 0) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  for (const e of endings) {
+    const h = { ...hop, ending: e };
+    const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" || !e.cmd) {
+      const last = e.last.length === 1 ? e.last[0] : void 0;
+      const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
+      if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
+        work.push({ hops: chainHops2, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
+        continue;
+      }
+      run2.chains.push({ hops: chainHops2, end: { hop: h, ending: e } });
+      continue;
+    }
+    const ref = e.cmd;
+    const span = ref.file.spanOf(ref.stmt.p, ref.stmt.e);
+    const label = ref.file.text.slice(ref.stmt.p[2], ref.stmt.e[2]).split("\n")[0]?.trim() ?? "exec";
+    work.push({
+      hops: chainHops2,
+      argv: e.argv,
+      args: item.args,
+      runsAs: e.user,
+      pid1: hop.pid1,
+      at: { file: ref.file.path, span: { ...span, endLine: span.line }, label },
+      why: e.why
+    });
+  }
+}
+function sameRunKey(h, arg0, params, hop) {
+  const argv = [arg0, ...params];
+  return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
+}
+function argLabel(a) {
+  if (!a) return "set by the script";
+  if (a.value === USER_COMMAND) return "the user command";
+  return a.origin === "cmd" ? "from CMD" : "from ENTRYPOINT";
+}
+function scriptFile(unit) {
+  return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+}
+function environment(r, user) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
+  if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
+  if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
+  vars.set("PWD", { kind: "scalar", value: lit(r.stage.config.workdir) });
+  return vars;
+}
+function initOptions(name, args) {
+  let i = 0;
+  const tini = name === "tini" || name === "tini-static" || name === "docker-init";
+  let group = name === "dumb-init";
+  const withValue = tini ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.s ?? "";
+    if (v === "--") return { rest: args.slice(i + 1), group };
+    if (!v.startsWith("-")) break;
+    if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
+    if (!tini && (v === "-c" || v === "--single-child")) group = false;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return { rest: args.slice(i), group };
+}
+function parseSwitch(tool, args) {
+  const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
+  const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
   switch (tool) {
     case "gosu":
     case "su-exec":
     case "s6-setuidgid":
     case "setuidgid":
-      return args.length >= 1 ? make(raw(0), 1) : null;
+      if (args.length < 1 || args[0]?.multi) return null;
+      return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case "chpst": {
       let user = null;
+      let userText = null;
       let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        if (lits[i] === "-u" || lits[i] === "-U") {
-          user = raw(i + 1);
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        if (s(i) === "-u" || s(i) === "-U") {
+          user = s(i + 1);
+          userText = text(i + 1);
           i += 2;
-        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(s(i) ?? "") ? 2 : 1;
       }
-      return user === null ? null : make(user, i);
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
     }
     case "setpriv": {
       let user = null;
+      let userText = null;
       let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        const l = lits[i] ?? "";
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        const l = s(i) ?? "";
         if (l === "--") {
           i++;
           break;
         }
         const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
-        if (m) user = m[1] ?? null;
+        if (m) user = userText = m[1] ?? null;
         else if (["--reuid", "--ruid", "--euid"].includes(l)) {
-          user = raw(i + 1);
+          user = s(i + 1);
+          userText = text(i + 1);
           i++;
         } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
         i++;
       }
-      return user === null ? null : make(user, i);
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
     }
     case "chroot": {
       let user = null;
+      let userText = null;
       let i = 0;
-      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
-      while (i < args.length && text(i).startsWith("--")) {
-        const m = /^--userspec=(.*)$/.exec(text(i));
-        if (m) user = m[1] ?? null;
-        else if (lits[i] === "--userspec") {
-          user = raw(i + 1);
+      while (i < args.length && (s(i) ?? "").startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(s(i) ?? "");
+        if (m) user = userText = m[1] ?? null;
+        else if (s(i) === "--userspec") {
+          user = s(i + 1);
+          userText = text(i + 1);
           i++;
         }
         i++;
       }
-      return user === null ? null : make(user, i + 1);
+      return userText === null ? null : { user, userText, rest: args.slice(i + 1), commandString: null };
     }
-    default:
-      return null;
-  }
-}
-function renderWord(w) {
-  return w.parts.map((p) => {
-    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
-    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
-    const lit = partLiteral(p);
-    return lit ?? "…";
-  }).join("");
-}
-function parseForking(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  let user = null;
-  let commandString = null;
-  let commandStart = args.length;
-  let i = 0;
-  if (tool === "sudo") {
-    user = "root";
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "--") {
-        i++;
+    case "sudo": {
+      let user = "root";
+      let userText = "root";
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        if (!l.startsWith("-")) break;
+        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
+          if (l === "-u" || l === "--user") {
+            user = s(i + 1);
+            userText = text(i + 1);
+          }
+          i += 2;
+        } else {
+          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+          if (m) user = userText = m[1] ?? null;
+          i++;
+        }
+      }
+      return { user, userText, rest: args.slice(i), commandString: null };
+    }
+    default: {
+      let user = null;
+      let userText = null;
+      let commandString = null;
+      let start = args.length;
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "-c" || l === "--command") {
+          commandString = s(i + 1);
+          i += 2;
+          continue;
+        }
+        if (l === "-u" && tool === "runuser") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+          continue;
+        }
+        if (["-s", "--shell", "-g", "--group", "-G", "-w"].includes(l)) {
+          i += 2;
+          continue;
+        }
+        if (l === "--") {
+          start = i + 1;
+          break;
+        }
+        if (l.startsWith("-")) {
+          i++;
+          continue;
+        }
+        if (userText === null) {
+          user = s(i);
+          userText = text(i);
+          i++;
+          continue;
+        }
+        start = i;
         break;
       }
-      if (!l.startsWith("-")) break;
-      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
-        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-      } else {
-        const m = /^(?:-u|--user=)(.+)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        i++;
-      }
+      if (userText === null) user = userText = "root";
+      return { user, userText, rest: args.slice(start), commandString };
     }
-    commandStart = i;
-  } else {
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "-c" || l === "--command") {
-        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-        continue;
-      }
-      if (l === "-u" && tool === "runuser") {
-        user = lits[i + 1] ?? null;
-        i += 2;
-        continue;
-      }
-      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
-        i += 2;
-        continue;
-      }
-      if (l === "--") {
-        commandStart = i + 1;
-        break;
-      }
-      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
-        i++;
-        continue;
-      }
-      if (user === null) {
-        user = lits[i] ?? renderWord(args[i]);
-        i++;
-        continue;
-      }
-      commandStart = i;
-      break;
-    }
-    if (user === null) user = "root";
   }
-  return {
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)$/.test(user),
-    command: args.slice(commandStart),
-    commandString
-  };
 }
-var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
-var init_commands = __esm({
-  "src/model/commands.ts"() {
+var INITS, SHELLS, MAX_HOPS, MAX_CHAINS;
+var init_invocations = __esm({
+  "src/model/evaluator/invocations.ts"() {
     "use strict";
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
-    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+    init_commands();
+    init_interpreter();
+    init_values();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_HOPS = 24;
+    MAX_CHAINS = 16;
   }
 });
 
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
+// src/model/evaluator/questions.ts
+function mainProcesses(run2) {
+  return run2.chains.flatMap((chain) => {
+    const hop = chain.hops[chain.hops.length - 1];
+    if (!hop) return [];
+    const init = chain.hops.find((h) => h.kind === "init") ?? null;
+    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
+  });
 }
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+function stayingUser(end) {
+  const last = end.ending.last[0];
+  const argv = last ? end.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  if (!argv) return end.ending.user;
+  const t = commandOf(argv);
+  const tool = t.switcher ?? t.forking;
+  if (!tool) return end.ending.user;
+  const at = argv.findIndex((f) => f.s !== null && basename2(f.s) === tool);
+  const sw = parseSwitch(tool, argv.slice(at + 1));
+  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
-}
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
-}
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
-}
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
-}
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
-  }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
+function handsOverWithoutExec(run2) {
+  const out = [];
+  for (const { hop, cmd } of commandsRun(run2)) {
+    if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+    for (const argv of cmd.argvs) {
+      const t = commandOf(argv);
+      const tool = t.switcher ?? t.forking;
+      if (!tool || !t.name) continue;
+      const self = hop.argv[0]?.s;
+      const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
+      if (!runs) continue;
+      const at = argv.findIndex((f) => f.s !== null && basename2(f.s) === tool);
+      const sw = parseSwitch(tool, argv.slice(at + 1));
+      out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
+      break;
+    }
   }
   return out;
 }
-function analyseScript(file, source = "", resolve5 = null) {
-  const w = new Walker(file, source, resolve5);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-  }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
-}
-function dedupeEndings(endings) {
+function scriptHops(run2) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
+  for (const chain of run2.chains) {
+    for (const h of chain.hops) {
+      if ((h.kind === "script" || h.kind === "shell") && h.run && !seen.has(h.run)) {
+        seen.add(h.run);
+        out.push({ hop: h, run: h.run });
+      }
+    }
   }
   return out;
 }
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+function fullyKnown(run2) {
+  return !run2.truncated && run2.chains.length > 0 && run2.chains.every((c) => c.hops.every((h) => h.kind !== "unknown" && (!(h.kind === "script" || h.kind === "shell") || h.run !== null && !h.run.budget)));
 }
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
+function isScriptArg(f, run2) {
+  if (f.arg === void 0) return false;
+  const a = run2.args[f.arg];
+  return !!a && (a.origin === "cmd" || a.value === USER_COMMAND);
+}
+function isUserCommand(f) {
+  return f.s === USER_COMMAND || f.s !== null && f.s.includes(USER_COMMAND);
+}
+function argsUse(argv, run2) {
+  let use = "none";
+  for (const f of argv) {
+    if (f.mangled && (isScriptArg(f, run2) || isUserCommand(f) || f.mangled === "star" || f.mangled === "unquoted")) {
+      if (f.arg !== void 0 || isUserCommand(f)) return "mangled";
+    }
+    if (isScriptArg(f, run2) && !f.mangled) use = "intact";
+  }
+  return use;
+}
+function commandOf(argv) {
+  let i = 0;
+  let switcher = null;
+  let forking = null;
+  while (i < argv.length) {
+    const s = argv[i]?.s;
+    if (s === null || s === void 0) break;
+    const b = basename2(s);
+    if (b === "env") {
+      i++;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      continue;
+    }
+    if (b === "command" || b === "nohup" || b === "exec") {
+      i++;
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
+      switcher = b;
+      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions(argv, i + 1) - i : 2;
+      continue;
+    }
+    if (FORKING_USER_SWITCHERS.has(b) && !forking) {
+      forking = b;
+      break;
+    }
+    break;
+  }
+  const tool = argv[0]?.s ?? null;
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
+}
+function skipOptions(argv, from) {
+  let i = from;
+  while (i < argv.length && (argv[i]?.s ?? "").startsWith("-")) {
+    const s = argv[i]?.s ?? "";
+    i += /^--?[a-z-]+$/.test(s) && !s.includes("=") && ["--reuid", "--regid", "--userspec", "-u", "-U", "--groups"].includes(s) ? 2 : 1;
+  }
+  if (basename2(argv[from - 1]?.s ?? "") === "chroot") i++;
+  return i;
+}
+function commandsRun(run2) {
+  return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
+}
+var init_questions = __esm({
+  "src/model/evaluator/questions.ts"() {
     "use strict";
-    init_shell_walk();
+    init_invocations();
+    init_values();
     init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve5) {
-        this.source = source;
-        this.resolve = resolve5;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
-      }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
-      }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
-      }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
-        }
-        return this.command(s, s.cmd, st);
-      }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: [...skipped, ...right2.next], returned: [...left2.returned, ...right2.returned] };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
-      }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
-      }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
-      }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
-        }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
-      }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target = wordLiteral(call.args[1]);
-          if (target === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target);
-          if (!sourced || this.sourcing.has(target) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
-      }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
-      }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
-      }
-    };
   }
 });
 
@@ -1582,7 +3794,7 @@ var gosu_without_exec_default;
 var init_gosu_without_exec = __esm({
   "src/rules/gosu-without-exec.ts"() {
     "use strict";
-    init_script();
+    init_questions();
     init_evidence();
     init_rule();
     gosu_without_exec_default = defineRule({
@@ -1601,25 +3813,27 @@ var init_gosu_without_exec = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-          }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          const lastOfStaying = new Set(run2.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
+          for (const { hop, cmd } of commandsRun(run2)) {
+            if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+            const hands = cmd.argvs.some((argv) => {
+              const t = commandOf(argv);
+              if (!t.switcher || !t.name) return false;
+              const self = hop.argv[0]?.s;
+              return isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self || lastOfStaying.has(cmd.ref.stmt);
+            });
+            if (!hands) continue;
+            const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
+            if (done.has(key)) continue;
+            done.add(key);
+            const text = refText(cmd.ref);
             ctx.report(
-              atCommand(
-                unit,
-                c,
+              atRef(
+                hop.unit,
+                cmd.ref,
                 dockerfile,
                 `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
                 `Write \`exec ${text}\`.`
@@ -1639,9 +3853,9 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range) {
+      constructor(value, range2) {
         this.value = value;
-        this.range = range;
+        this.range = range2;
       }
       toString() {
         return this.value;
@@ -1677,8 +3891,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value, range2, jsonRange) {
+        super(value, range2);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -1850,8 +4064,8 @@ var init_main = __esm({
       Range2.is = is;
     })(Range || (Range = {}));
     (function(Location2) {
-      function create(uri, range) {
-        return { uri, range };
+      function create(uri, range2) {
+        return { uri, range: range2 };
       }
       Location2.create = create;
       function is(value) {
@@ -1888,9 +4102,9 @@ var init_main = __esm({
       Color2.is = is;
     })(Color || (Color = {}));
     (function(ColorInformation2) {
-      function create(range, color) {
+      function create(range2, color) {
         return {
-          range,
+          range: range2,
           color
         };
       }
@@ -1949,10 +4163,10 @@ var init_main = __esm({
       FoldingRange2.is = is;
     })(FoldingRange || (FoldingRange = {}));
     (function(DiagnosticRelatedInformation2) {
-      function create(location, message) {
+      function create(location, message2) {
         return {
           location,
-          message
+          message: message2
         };
       }
       DiagnosticRelatedInformation2.create = create;
@@ -1980,8 +4194,8 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code, source, relatedInformation) {
-        const result = { range, message };
+      function create(range2, message2, severity, code, source, relatedInformation) {
+        const result = { range: range2, message: message2 };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
@@ -2034,16 +4248,16 @@ var init_main = __esm({
       Command2.is = is;
     })(Command || (Command = {}));
     (function(TextEdit2) {
-      function replace(range, newText) {
-        return { range, newText };
+      function replace2(range2, newText) {
+        return { range: range2, newText };
       }
-      TextEdit2.replace = replace;
+      TextEdit2.replace = replace2;
       function insert(position2, newText) {
         return { range: { start: position2, end: position2 }, newText };
       }
       TextEdit2.insert = insert;
-      function del(range) {
-        return { range, newText: "" };
+      function del(range2) {
+        return { range: range2, newText: "" };
       }
       TextEdit2.del = del;
       function is(value) {
@@ -2078,16 +4292,16 @@ var init_main = __esm({
       ChangeAnnotationIdentifier2.is = is;
     })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
     (function(AnnotatedTextEdit2) {
-      function replace(range, newText, annotation) {
-        return { range, newText, annotationId: annotation };
+      function replace2(range2, newText, annotation) {
+        return { range: range2, newText, annotationId: annotation };
       }
-      AnnotatedTextEdit2.replace = replace;
+      AnnotatedTextEdit2.replace = replace2;
       function insert(position2, newText, annotation) {
         return { range: { start: position2, end: position2 }, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.insert = insert;
-      function del(range, annotation) {
-        return { range, newText: "", annotationId: annotation };
+      function del(range2, annotation) {
+        return { range: range2, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
       function is(value) {
@@ -2207,36 +4421,36 @@ var init_main = __esm({
           return id;
         }
       }
-      replace(range, newText, annotation) {
+      replace(range2, newText, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.replace(range, newText);
+          edit = TextEdit.replace(range2, newText);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.replace(range, newText, annotation);
+          edit = AnnotatedTextEdit.replace(range2, newText, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.replace(range, newText, id);
+          edit = AnnotatedTextEdit.replace(range2, newText, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
           return id;
         }
       }
-      delete(range, annotation) {
+      delete(range2, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.del(range);
+          edit = TextEdit.del(range2);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.del(range, annotation);
+          edit = AnnotatedTextEdit.del(range2, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.del(range, id);
+          edit = AnnotatedTextEdit.del(range2, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
@@ -2617,8 +4831,8 @@ var init_main = __esm({
       CompletionItemTag2.Deprecated = 1;
     })(CompletionItemTag || (CompletionItemTag = {}));
     (function(InsertReplaceEdit2) {
-      function create(newText, insert, replace) {
-        return { newText, insert, replace };
+      function create(newText, insert, replace2) {
+        return { newText, insert, replace: replace2 };
       }
       InsertReplaceEdit2.create = create;
       function is(value) {
@@ -2699,8 +4913,8 @@ var init_main = __esm({
       DocumentHighlightKind2.Write = 3;
     })(DocumentHighlightKind || (DocumentHighlightKind = {}));
     (function(DocumentHighlight2) {
-      function create(range, kind) {
-        const result = { range };
+      function create(range2, kind) {
+        const result = { range: range2 };
         if (Is.number(kind)) {
           result.kind = kind;
         }
@@ -2740,11 +4954,11 @@ var init_main = __esm({
       SymbolTag2.Deprecated = 1;
     })(SymbolTag || (SymbolTag = {}));
     (function(SymbolInformation2) {
-      function create(name, kind, range, uri, containerName) {
+      function create(name, kind, range2, uri, containerName) {
         const result = {
           name,
           kind,
-          location: { uri, range }
+          location: { uri, range: range2 }
         };
         if (containerName) {
           result.containerName = containerName;
@@ -2754,18 +4968,18 @@ var init_main = __esm({
       SymbolInformation2.create = create;
     })(SymbolInformation || (SymbolInformation = {}));
     (function(WorkspaceSymbol2) {
-      function create(name, kind, uri, range) {
-        return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+      function create(name, kind, uri, range2) {
+        return range2 !== void 0 ? { name, kind, location: { uri, range: range2 } } : { name, kind, location: { uri } };
       }
       WorkspaceSymbol2.create = create;
     })(WorkspaceSymbol || (WorkspaceSymbol = {}));
     (function(DocumentSymbol2) {
-      function create(name, detail, kind, range, selectionRange, children) {
+      function create(name, detail, kind, range2, selectionRange, children) {
         const result = {
           name,
           detail,
           kind,
-          range,
+          range: range2,
           selectionRange
         };
         if (children !== void 0) {
@@ -2847,8 +5061,8 @@ var init_main = __esm({
       CodeAction2.is = is;
     })(CodeAction || (CodeAction = {}));
     (function(CodeLens2) {
-      function create(range, data) {
-        const result = { range };
+      function create(range2, data) {
+        const result = { range: range2 };
         if (Is.defined(data)) {
           result.data = data;
         }
@@ -2873,8 +5087,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range, target, data) {
-        return { range, target, data };
+      function create(range2, target, data) {
+        return { range: range2, target, data };
       }
       DocumentLink2.create = create;
       function is(value) {
@@ -2884,8 +5098,8 @@ var init_main = __esm({
       DocumentLink2.is = is;
     })(DocumentLink || (DocumentLink = {}));
     (function(SelectionRange2) {
-      function create(range, parent) {
-        return { range, parent };
+      function create(range2, parent) {
+        return { range: range2, parent };
       }
       SelectionRange2.create = create;
       function is(value) {
@@ -2940,8 +5154,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range, text) {
-        return { range, text };
+      function create(range2, text) {
+        return { range: range2, text };
       }
       InlineValueText2.create = create;
       function is(value) {
@@ -2951,8 +5165,8 @@ var init_main = __esm({
       InlineValueText2.is = is;
     })(InlineValueText || (InlineValueText = {}));
     (function(InlineValueVariableLookup2) {
-      function create(range, variableName, caseSensitiveLookup) {
-        return { range, variableName, caseSensitiveLookup };
+      function create(range2, variableName, caseSensitiveLookup) {
+        return { range: range2, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
       function is(value) {
@@ -2962,8 +5176,8 @@ var init_main = __esm({
       InlineValueVariableLookup2.is = is;
     })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
     (function(InlineValueEvaluatableExpression2) {
-      function create(range, expression) {
-        return { range, expression };
+      function create(range2, expression) {
+        return { range: range2, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
       function is(value) {
@@ -3029,8 +5243,8 @@ var init_main = __esm({
       StringValue2.isSnippet = isSnippet;
     })(StringValue || (StringValue = {}));
     (function(InlineCompletionItem2) {
-      function create(insertText, filterText, range, command2) {
-        return { insertText, filterText, range, command: command2 };
+      function create(insertText, filterText, range2, command2) {
+        return { insertText, filterText, range: range2, command: command2 };
       }
       InlineCompletionItem2.create = create;
     })(InlineCompletionItem || (InlineCompletionItem = {}));
@@ -3045,8 +5259,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range, text) {
-        return { range, text };
+      function create(range2, text) {
+        return { range: range2, text };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -3144,10 +5358,10 @@ var init_main = __esm({
       get version() {
         return this._version;
       }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
+      getText(range2) {
+        if (range2) {
+          const start = this.offsetAt(range2.start);
+          const end = this.offsetAt(range2.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -3270,9 +5484,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range) {
+      constructor(document, range2) {
         this.document = document;
-        this.range = range;
+        this.range = range2;
       }
       getRange() {
         return this.range;
@@ -3343,15 +5557,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position2, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position2.line && range.start.character <= position2.character && position2.character <= range.end.character;
-        } else if (range.start.line === position2.line) {
-          return range.start.character <= position2.character;
-        } else if (range.end.line === position2.line) {
-          return position2.character <= range.end.character;
+      static isInsideRange(position2, range2) {
+        if (range2.start.line === range2.end.line) {
+          return range2.start.line === position2.line && range2.start.character <= position2.character && position2.character <= range2.end.character;
+        } else if (range2.start.line === position2.line) {
+          return range2.start.character <= position2.character;
+        } else if (range2.end.line === position2.line) {
+          return position2.character <= range2.end.character;
         }
-        return range.start.line < position2.line && position2.line < range.end.line;
+        return range2.start.line < position2.line && position2.line < range2.end.line;
       }
       static parseHeredocName(value) {
         value = value.substring(2);
@@ -3390,8 +5604,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
+      constructor(document, range2) {
+        super(document, range2);
       }
       toString() {
         const content = this.getContent();
@@ -3406,11 +5620,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
+        let range2 = this.getContentRange();
+        if (range2 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -3419,9 +5633,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let range2 = this.getRange();
+        const startOffset = this.document.offsetAt(range2.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range2.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -3495,18 +5709,18 @@ function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
 function isEOL(char) {
   return char === 13 || char === 10;
 }
-function getWellformedRange(range) {
-  const start = range.start;
-  const end = range.end;
+function getWellformedRange(range2) {
+  const start = range2.start;
+  const end = range2.end;
   if (start.line > end.line || start.line === end.line && start.character > end.character) {
     return { start: end, end: start };
   }
-  return range;
+  return range2;
 }
 function getWellformedEdit(textEdit) {
-  const range = getWellformedRange(textEdit.range);
-  if (range !== textEdit.range) {
-    return { newText: textEdit.newText, range };
+  const range2 = getWellformedRange(textEdit.range);
+  if (range2 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range2 };
   }
   return textEdit;
 }
@@ -3531,10 +5745,10 @@ var init_main2 = __esm({
       get version() {
         return this._version;
       }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
+      getText(range2) {
+        if (range2) {
+          const start = this.offsetAt(range2.start);
+          const end = this.offsetAt(range2.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -3542,9 +5756,9 @@ var init_main2 = __esm({
       update(changes, version) {
         for (const change of changes) {
           if (_FullTextDocument.isIncremental(change)) {
-            const range = getWellformedRange(change.range);
-            const startOffset = this.offsetAt(range.start);
-            const endOffset = this.offsetAt(range.end);
+            const range2 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range2.start);
+            const endOffset = this.offsetAt(range2.end);
             this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
             const insertedEndOffset = startOffset + change.text.length;
             const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -3553,8 +5767,8 @@ var init_main2 = __esm({
               this._lineOffsets = void 0;
               continue;
             }
-            const startLine = Math.max(range.start.line, 0);
-            const endLine = Math.max(range.end.line, 0);
+            const startLine = Math.max(range2.start.line, 0);
+            const endLine = Math.max(range2.end.line, 0);
             let lineOffsets = this._lineOffsets;
             const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
             if (endLine - startLine === addedLineOffsets.length) {
@@ -3719,8 +5933,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
+      constructor(document, range2, nameRange, valueRange) {
+        super(document, range2);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -3823,10 +6037,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+      constructor(name, nameRange, range2, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range;
+        this.range = range2;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -3928,8 +6142,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -3943,11 +6157,11 @@ var require_instruction = __commonJS({
         }
         return value;
       }
-      getRangeContent(range) {
-        if (range === null) {
+      getRangeContent(range2) {
+        if (range2 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -3976,11 +6190,11 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range2.start));
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         for (let i = 0; i < fullArgs.length; i++) {
@@ -4071,8 +6285,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        for (let range2 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
         }
         return content;
       }
@@ -4081,11 +6295,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range2.end) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         let found = -1;
@@ -4251,8 +6465,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          let range2 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -4587,8 +6801,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
+        const range2 = this.getRange();
+        if (range2.start.line === range2.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -4695,9 +6909,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range2.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range2.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -4742,8 +6956,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
-        this.range = range;
+      constructor(range2, name, nameRange, value, valueRange) {
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -4784,9 +6998,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range2, name, nameRange, value, valueRange) {
         this.options = [];
-        this.range = range;
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -4913,8 +7127,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -4924,8 +7138,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value)) {
               return this.flags;
             } else if (value.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let range2 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
               let nameIndex = value.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -4954,15 +7168,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range2.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range2.end), null, null));
               } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range2.end, range2.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range2.start) + index + 1), range2.end)));
               }
             }
           }
@@ -4996,8 +7210,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -5158,8 +7372,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -5493,8 +7707,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -5574,9 +7788,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range2.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -5584,7 +7798,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
+        let escaped = range2.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -5787,8 +8001,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -5818,8 +8032,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -5834,8 +8048,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -5866,8 +8080,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -5885,8 +8099,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -5902,8 +8116,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -5965,22 +8179,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
+        let range2 = this.getImageRange();
+        if (range2) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range2.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range;
+          return range2;
         }
         return null;
       }
@@ -6007,16 +8221,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
+        const range2 = this.getImageRange();
+        if (range2) {
+          const rangeStartOffset = this.document.offsetAt(range2.start);
+          const content = this.getRangeContent(range2);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range2.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -6045,12 +8259,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+        let range2 = this.getImageRange();
+        if (range2) {
+          let content = this.getRangeContent(range2);
+          let index = this.lastIndexOf(this.document.offsetAt(range2.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+            return vscode_languageserver_types_1.Range.create(range2.start.line, range2.start.character + index + 1, range2.end.line, range2.end.character);
           }
         }
         return null;
@@ -6096,19 +8310,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
+        const range2 = this.getImageRange();
+        if (range2) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range2);
+          const rangeStart = this.document.offsetAt(range2.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -6116,18 +8330,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
+        let range2 = this.getBuildStageRange();
+        return range2 === null ? null : this.getRangeContent(range2);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -6153,8 +8367,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -6178,8 +8392,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -6187,9 +8401,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value = property.getUnescapedValue();
           if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range = property.getValueRange();
+            const range2 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range2)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -6216,8 +8430,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -6251,8 +8465,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -6279,8 +8493,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -6295,8 +8509,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -6311,8 +8525,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -6337,9 +8551,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path13 = this.getPath();
-        if (path13 === null || path13.startsWith("/")) {
-          return path13;
+        const path15 = this.getPath();
+        if (path15 === null || path15.startsWith("/")) {
+          return path15;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -6351,7 +8565,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path13 : parent + "/" + path13;
+              return parent.endsWith("/") ? parent + path15 : parent + "/" + path15;
             }
           }
         }
@@ -6370,8 +8584,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -6386,8 +8600,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -6620,11 +8834,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position2) {
-        const range = this.getRange();
-        if (range === null) {
+        const range2 = this.getRange();
+        if (range2 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position2, range);
+        return util_1.Util.isInsideRange(position2, range2);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -6667,8 +8881,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position2) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position2, range)) {
+        let range2 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position2, range2)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -6707,8 +8921,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
+          let range2 = from.getRange();
+          if (range2.start.line <= line && line <= range2.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -6752,11 +8966,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
+            const range2 = from.getRange();
+            if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range.start);
+            return this.getContainingImage(range2.start);
           }
         }
         return null;
@@ -6812,13 +9026,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range = null;
+        let range2 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range2 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range2 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -6826,24 +9040,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+              range2 = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
             }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range === null) {
+        if (range2 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range;
+          return range2;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range2.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -6880,7 +9094,7 @@ var require_parser = __commonJS({
     var dockerfile_1 = require_dockerfile();
     var util_1 = require_util();
     var main_1 = require_main();
-    var Parser2 = class _Parser {
+    var Parser3 = class _Parser {
       constructor() {
         this.escapeChar = null;
       }
@@ -7230,8 +9444,8 @@ var require_parser = __commonJS({
               break commentLoop;
           }
         }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        const range2 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range2));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -7272,7 +9486,7 @@ var require_parser = __commonJS({
         return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -7873,74 +10087,90 @@ var init_invalid_exec_form = __esm({
 });
 
 // src/rules/missing-exec-args.ts
-function checkUnit(ctx, unit) {
-  const analysis = unit.analysis;
-  if (!analysis) return;
+function receivesArgs(hop, run2) {
+  return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
+}
+function isSupervisor(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+function startedBy(hop) {
+  const at = hop.unit.startedAt;
+  return `${at.label} on line ${at.span.line} of ${at.file} starts this script`;
+}
+function pid1Consequence(hop, run2) {
+  if (hop.pid1) return "the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown";
+  const init = run2.chains.flatMap((c) => c.hops).find((h) => h.kind === "init");
+  if (init && init.kind === "init" && !init.group) {
+    return `${init.name} signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when \`docker stop\` times out`;
+  }
+  return "the shell stays in between as its parent";
+}
+function checkEnding(ctx, hop, e, run2, done) {
+  const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = /* @__PURE__ */ new Set();
-  const report2 = (node, key, message, hint) => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    ctx.report("stmt" in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
+  const report2 = (ref, message2, hint2) => {
+    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+    if (done.has(key)) return;
+    done.add(key);
+    ctx.report(ref ? atRef(unit, ref, dockerfile, message2, hint2) : atNode(unit, lastLine(unit), dockerfile, message2, hint2));
   };
-  const text = (c) => commandText(unit, c);
-  const cmdLine = unit.startedAt;
-  const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === "exec" && last) {
-      if (last.info.forking) {
-        forwards = true;
-        continue;
-      }
-      const mangled = last.info.args === "unquoted" || last.info.args === "star";
-      if (mangled && e.positional === "script") {
-        report2(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === "star" ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
-      }
-      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
+  if (e.kind === "exec" && e.cmd) {
+    const target = commandOf(e.argv);
+    if (target.forking) return;
+    const use = argsUse(e.argv, run2);
+    if (use === "mangled") {
+      const star = e.argv.some((f) => f.mangled === "star");
+      report2(e.cmd, `\`${refText(e.cmd)}\` mangles the arguments: ${star ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${startedBy(hop)}.`, 'Write `"$@"`, with the double quotes.');
+      return;
     }
-    if (last?.info.switcher || last?.info.forking) continue;
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report2(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : ""}.`);
-      continue;
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+      report2(e.cmd, `\`${refText(e.cmd)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${startedBy(hop)}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
     }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
-    const what = last ? `ends with \`${text(last)}\`, not exec'd` : "ends without running any command";
-    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
-    const args = unit.receivesArgs && !passesArgs ? ", and the CMD it is given is never run" : "";
-    const hint = last && (passesArgs || !unit.receivesArgs) ? `Write \`exec ${text(last)}\`.` : 'End the script with `exec "$@"`.';
-    report2(at, endNode ?? "end", `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
+    return;
   }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  const handovers = analysis.endings.filter(
-    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
-  );
-  for (const e of handovers) {
-    report2(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run2)));
+  if (child) {
+    const a = child.argvs.find((x) => runsArgs(x, run2)) ?? [];
+    const t = commandOf(a);
+    if (t.switcher || t.forking) return;
+    const text = refText(child.ref);
+    const last2 = e.last.some((l) => l.stmt === child.ref.stmt);
+    report2(child.ref, `\`${text}\` runs the container's command as a child of the script, not with \`exec\`: ${pid1Consequence(hop, run2)}. ${startedBy(hop)}.`, `Write \`exec ${text}\`${last2 ? "" : " and make it the last command"}.`);
+    return;
   }
+  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  const last = e.last[0] ?? null;
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  const at = e.kind === "exit" ? e.cmd : last;
+  const what = last ? `ends with \`${refText(last)}\`, not exec'd` : "ends without running any command";
+  report2(at, `This path of the script ${what}, and the CMD it is given is never run: \`docker run IMAGE <command>\` does not run the command. ${startedBy(hop)}.`, 'End the script with `exec "$@"`.');
+}
+function reexecs(e, hop) {
+  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
+}
+function runsArgs(argv, run2) {
+  const t = commandOf(argv);
+  const name = t.name;
+  if (!name) return false;
+  if (t.forking) return argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
+  return isScriptArg(name, run2) || isUserCommand(name);
 }
 var missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
-    init_script();
+    init_questions();
     init_evidence();
     init_rule();
     missing_exec_args_default = defineRule({
       id: "missing-exec-args",
       severity: "error",
-      title: 'The entrypoint script does not end with exec "$@"',
+      title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       docs: {
-        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command.',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
@@ -7950,10 +10180,17 @@ var init_missing_exec_args = __esm({
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        for (const unit of launch.scripts) {
-          if (unit.kind !== "file" || !unit.analysis) continue;
-          if (unit.analysis.supervisor) continue;
-          checkUnit(ctx, unit);
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          for (const chain of run2.chains) {
+            for (const hop of chain.hops) {
+              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (!receivesArgs(hop, run2)) continue;
+              if (isSupervisor(hop)) continue;
+              checkEnding(ctx, hop, hop.ending, run2, done);
+            }
+          }
         }
       }
     });
@@ -7979,7 +10216,14 @@ function isWindowsImage(stage, root) {
   const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
   return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
 }
-var TABLE, PLAIN_OS, NO_BASH;
+function imageSh(stage) {
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+}
+var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
@@ -7997,6 +10241,8 @@ var init_base_images = __esm({
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
   }
 });
 
@@ -8126,7 +10372,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path2 from "node:path";
+import path3 from "node:path";
 function buildImageModel(ast) {
   const preamble = [];
   const stages = [];
@@ -8222,7 +10468,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape4) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path2.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -8289,7 +10535,7 @@ function copyOp(stage, inst, stages, lookup, escape4) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path2.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -8347,11 +10593,34 @@ var init_image = __esm({
 });
 
 // src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
+function dropNotes(run2, units) {
+  const notes = [];
+  const ran = commandsRun(run2);
+  for (const { cmd } of ran) {
+    const argv = cmd.argvs[0] ?? [];
+    const t = commandOf(argv);
+    if (cmd.exec || cmd.child || !t.switcher || cmd.condition) continue;
+    notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
+    break;
+  }
+  const executed = new Set(ran.map((r) => r.cmd.ref.stmt));
+  for (const unit of units) {
+    if (!unit.ast || unit.kind !== "file") continue;
+    let found = null;
+    forEachCall(unit.ast.stmts, (call, stmt) => {
+      if (found || executed.has(stmt)) return;
+      const words = call.args.map(wordLiteral);
+      const i = words[0] === "exec" ? 1 : 0;
+      const tool = words[i];
+      if (!tool || !EXEC_USER_SWITCHERS.has(basename2(tool))) return;
+      found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
+    });
+    if (found) {
+      notes.push(found);
+      break;
+    }
+  }
+  return notes.length > 0 ? ` (${notes.join("; ")})` : "";
 }
 function stepLabel(s) {
   switch (s.kind) {
@@ -8375,21 +10644,24 @@ function mainLabel(s) {
     case "program":
       return `\`${s.name}\``;
     case "script":
-      return `\`${s.arg.value}\``;
+      return `\`${s.arg.value}\`, which does not exec its last command`;
     case "shell":
       return "`/bin/sh -c ...`";
     default:
       return stepLabel(s);
   }
 }
-var ROOT_USERS, root_process_default;
+var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
     "use strict";
     init_base_images();
+    init_commands();
+    init_questions();
     init_image();
+    init_shell_walk();
+    init_evidence();
     init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
     root_process_default = defineRule({
       id: "root-process",
       severity: "error",
@@ -8407,27 +10679,25 @@ var init_root_process = __esm({
         const launch = ctx.launch;
         if (!stage || !launch) return;
         const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
         if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+        const run2 = launch.runs.default;
+        if (run2.startUser.root !== true) return;
         if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
         if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
+        if (!fullyKnown(run2)) return;
+        const mains = mainProcesses(run2);
+        if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
+        const main2 = mains[0];
+        const chain = main2.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
         const fromStage = rootStage(stage);
         const how = user ? `\`USER ${user.value}\` is the last USER of the image` : `no USER is set in the final stage${stage.baseStage ? " or the stages it builds on" : ""}, and ${fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image"} is assumed to run as root, as Docker does for an image with no user`;
-        const where = user ? user.instruction.keywordSpan : stage.from.keywordSpan;
+        const where2 = user ? user.instruction.keywordSpan : stage.from.keywordSpan;
+        const notes = dropNotes(run2, launch.scripts);
         ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: where },
-          message: `The main process (${mainLabel(mainStep)}) runs as root: ${how}, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.`,
+          at: { file: ctx.env.dockerfile.displayPath, span: where2 },
+          message: `The main process (${mainLabel(main2.hop)}) runs as root: ${how}, and nothing between ENTRYPOINT/CMD and the main process drops privileges${notes}. As root it holds every privilege in the container and, through bind mounts, over host files.`,
           hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
           chain,
           label: user ? `USER ${user.value}` : "FROM"
@@ -8449,7 +10719,6 @@ var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
   "src/rules/shell-form-pid1.ts"() {
     "use strict";
-    init_script();
     init_rule();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
@@ -8470,8 +10739,8 @@ var init_shell_form_pid1 = __esm({
         for (const [i, step] of launch.steps.entries()) {
           if (step.kind !== "shell") continue;
           const unit = step.unit;
-          const endings = unit.analysis?.endings;
-          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
+          const endings = step.run?.endings;
+          const execs = endings ? endings.filter((e) => !e.failed).every((e) => e.kind === "exec" || e.last.length === 0) : /^\s*exec\s/.test(unit.source.text);
           if (execs) continue;
           const setting = step.arg.setting;
           const inst = setting.instruction;
@@ -8493,19 +10762,25 @@ var init_shell_form_pid1 = __esm({
 });
 
 // src/rules/su-sudo.ts
-function gosuEquivalent(info, source) {
-  const sw = info.forking;
+function gosuEquivalent(ref, tool, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
   let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
+  if (sw?.commandString) command2 = /\$[@*]|\u0000/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else {
+    const words = ref.call.args;
+    const idx = words.findIndex((w) => ref.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "") === tool || ref.file.text.slice(w.p[2], w.e[2]).endsWith(`/${tool}`));
+    const rest = idx >= 0 && sw ? words.slice(idx + 1 + (words.length - idx - 1 - sw.rest.length)) : [];
+    if (rest.length > 0) command2 = rest.map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(" ");
+  }
   return `exec gosu ${user} ${command2}`;
 }
 var su_sudo_default;
 var init_su_sudo = __esm({
   "src/rules/su-sudo.ts"() {
     "use strict";
-    init_commands();
+    init_invocations();
+    init_questions();
+    init_values();
     init_evidence();
     init_rule();
     su_sudo_default = defineRule({
@@ -8524,38 +10799,137 @@ var init_su_sudo = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const step of launch.steps) {
-          if (step.kind !== "forking-switch") continue;
-          ctx.report({
-            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-            hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user ?? "app"}", ...].`,
-            label: `${step.at.label} ${step.tool}`
-          });
-        }
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const main2 = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
-          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
-          for (const c of main2) {
-            const sw = c.info.forking;
-            if (!sw) continue;
-            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            ctx.report(
-              atCommand(
-                unit,
-                c,
-                dockerfile,
-                `\`${sw.tool}\` runs the main process as ${sw.user ?? "another user"}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-                `Replace it with \`${fix}\`.`
-              )
-            );
+        const done = /* @__PURE__ */ new Set();
+        const once = (key) => {
+          if (done.has(key)) return false;
+          done.add(key);
+          return true;
+        };
+        for (const chain of launch.runs.default.chains) {
+          for (const [i, step] of chain.hops.entries()) {
+            if (step.kind !== "forking-switch") continue;
+            const prev = chain.hops[i - 1];
+            if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
+            const inst = step.arg.setting.instruction;
+            if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            ctx.report({
+              at: { file: dockerfile, span: inst.keywordSpan },
+              message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
+              hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user && step.user !== "root" ? step.user : "app"}", ...].`,
+              label: `${step.at.label} ${step.tool}`
+            });
           }
+        }
+        const mainRefs = /* @__PURE__ */ new Set();
+        for (const run3 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run3.truncated) continue;
+          const lastOfStaying = new Set(run3.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
+          for (const { hop, cmd } of commandsRun(run3)) {
+            if (cmd.child || cmd.background) continue;
+            for (const argv of cmd.argvs) {
+              const t = commandOf(argv);
+              if (!t.forking) continue;
+              const sw = parseSwitch(t.forking, argv.slice(argv.findIndex((f) => f === t.name) + 1));
+              const runsArgs2 = argv.some((f) => isScriptArg(f, run3) || isUserCommand(f)) || (sw?.commandString ?? "").includes(USER_COMMAND);
+              if (!(cmd.exec || runsArgs2 || lastOfStaying.has(cmd.ref.stmt))) continue;
+              mainRefs.add(cmd.ref.stmt);
+              if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+              const user = sw?.userText ?? "another user";
+              ctx.report(
+                atRef(
+                  hop.unit,
+                  cmd.ref,
+                  dockerfile,
+                  `\`${t.forking}\` runs the main process as ${user}, but ${t.forking} forks and stays alive as its parent: ${t.forking}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
+                  `Replace it with \`${gosuEquivalent(cmd.ref, t.forking, sw)}\`.`
+                )
+              );
+              break;
+            }
+          }
+        }
+        const run2 = launch.runs.default;
+        if (run2.truncated) return;
+        for (const { hop, cmd } of commandsRun(run2)) {
+          if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
+          const argv = cmd.argvs[0] ?? [];
+          if (commandOf(argv).forking !== "sudo") continue;
+          if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+          const text = refText(cmd.ref);
+          ctx.report(
+            atRef(
+              hop.unit,
+              cmd.ref,
+              dockerfile,
+              `\`${text}\` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.`,
+              'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
+            )
+          );
         }
       }
     });
+  }
+});
+
+// src/parsers/shebang.ts
+import path4 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path4.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
+      }
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (INITS2.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
+          break;
+        }
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
+      }
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (name === "busybox") {
+      i++;
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
+  }
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+}
+var INITS2;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
+    "use strict";
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
 
@@ -8592,146 +10966,111 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path3 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
+import path5 from "node:path";
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk(pid1.argv, launch, env3);
-  return launch;
-}
-async function walk(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename2(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+  const units = /* @__PURE__ */ new Map();
+  const scripts = [];
+  const remember = (u) => {
+    if (!scripts.includes(u)) scripts.push(u);
+    return u;
+  };
+  const hosts = /* @__PURE__ */ new Map();
+  let defaultArgs = true;
+  const resolver = {
+    stage,
+    env: stage.config.env,
+    dockerfilePath: env3.dockerfile.displayPath,
+    resolveCommand: (name) => resolveInImage(stage, name, env3),
+    missingScript: looksLikeScriptPath,
+    loadFile: async (resolved, forced, at, argv2) => {
+      const key = `${resolved.imagePath}|${forced ?? ""}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      if ("source" in loaded) {
+        units.set(key, loaded);
+        remember(loaded);
       }
-      continue;
+      return loaded;
+    },
+    loadInline: async (text, arg, interp, at) => {
+      const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      units.set(key, unit);
+      return remember(unit);
+    },
+    host: async (unit) => {
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get()));
+      return hosts.get(unit) ?? null;
     }
-    if (name === "env") {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env3, target), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
+  };
+  const start = startUser(stage, env3.baseImageFacts);
+  const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
+  const runs = {};
+  runs.default = await followRun("default", argv, pid1.argv, start, resolver);
+  defaultArgs = false;
+  const entry = pid1.entrypoint;
+  const userArgs = [];
+  if (entry && entry.form.kind === "exec") userArgs.push(...pid1.argv.filter((a) => a.origin === "entrypoint"));
+  else if (entry) userArgs.push(...pid1.argv);
+  const cmdSetting = entry ?? pid1.cmd;
+  if (cmdSetting && !(entry && entry.form.kind === "shell")) {
+    userArgs.push({ value: USER_COMMAND, origin: "cmd", setting: cmdSetting, fromShell: false, script: null });
   }
+  runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
+  runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
+  const first = runs.default.chains[0];
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
+}
+function startUser(stage, trusted) {
+  const u = stage.config.user;
+  if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const base = knownBaseImage(rootStage(stage), trusted);
+  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  return userFromSpec("root", "no USER");
+}
+function unitHost(unit, stage, env3, p) {
+  const dialect = unit.dialect;
+  const resolve5 = unit.kind === "file" ? sourceResolver(stage, env3, p, dialect) : null;
+  return {
+    bash: dialect === "bash",
+    parse: (text) => {
+      const r = p.parse(text, dialect);
+      return r.ok ? r.file : null;
+    },
+    source: (target) => {
+      const found = resolve5?.(target);
+      return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
+    }
+  };
+}
+function resolveInImage(stage, name, env3) {
+  const direct = env3.fs.resolveCommand(stage, name);
+  if (direct || !env3.symlinks?.length) return direct;
+  const candidates = name.includes("/") ? [path5.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path5.posix.join(d, name));
+  for (const c of candidates) {
+    let p = c;
+    for (let i = 0; i < 8; i++) {
+      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
+      if (!link) break;
+      const target = path5.posix.resolve(path5.posix.dirname(link.link), link.target);
+      p = link.link === p ? target : target + p.slice(link.link.length);
+      const origin = env3.fs.lookup(stage, p);
+      if (origin) return { imagePath: p, origin };
+    }
+  }
+  return null;
 }
 function looksLikeScriptPath(p) {
   return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
 }
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path3.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
+async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
   const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
+  if (origin.kind === "built") return { program: true };
+  if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text;
   let file;
   let source;
@@ -8744,8 +11083,7 @@ async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
         bom = true;
       }
     } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
+      return { unknown: e instanceof Error ? e.message : String(e) };
     }
     file = new SourceFile(env3.displayPath(origin.contextPath), text);
     source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
@@ -8755,25 +11093,18 @@ async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
     text = body2.text;
     source = mappedScriptText(body2);
   }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename2(shebang[1] ?? "");
-    interp = prog === "env" ? basename2(shebang[2] ?? "") : prog;
-  }
+  const shebang = readShebang(text);
+  const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
   const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
+  if (!isShell) return { program: true };
   const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
+  return parseUnit(
     {
       kind: "file",
       source,
       interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
+      shebang: forcedInterpreter ? null : shebang,
+      receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
       startedAt: at,
       imagePath: resolved.imagePath,
       origin,
@@ -8781,46 +11112,54 @@ async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
       bom
     },
     env3,
-    launch.stage
+    stage
   );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
 }
 function looksLikeShell(text) {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
-async function inlineUnit(script, mapped, interp, at, env3) {
+async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
   const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
   return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3,
+    stage
   );
+}
+function shellOf(interpreter, stage) {
+  if (interpreter === "bash" || interpreter === "zsh") return { dialect: "bash", sh: null, known: true };
+  if (interpreter === "mksh" || interpreter === "ksh") return { dialect: "mksh", sh: null, known: true };
+  if (interpreter === "ash") return { dialect: "bash", sh: "ash", known: true };
+  if (interpreter === "dash" || interpreter === "posh") return { dialect: "posix", sh: "dash", known: true };
+  const image = stage ? imageSh(rootStage(stage)) : { flavour: "dash", known: false };
+  return { dialect: image.flavour === "dash" ? "posix" : "bash", sh: image.flavour, known: image.known };
 }
 async function parseUnit(unit, env3, stage = null) {
   const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve5 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve5) };
+  const shell = shellOf(unit.interpreter, stage);
+  const text = unit.source.text.replace(/\r(?=\n)/g, " ");
+  const result = parser2.parse(text, shell.dialect);
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
+    const loose = parser2.parse(text, "bash");
+    if (loose.ok) {
+      const base = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      return {
+        ...unit,
+        ast: loose.file,
+        syntaxError: null,
+        dialect: "bash",
+        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
+      };
+    }
+  }
+  return { ...unit, ast: null, syntaxError: result.error, dialect: shell.dialect, portability: null };
 }
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path3.posix.resolve(stage.config.workdir, p);
+    const imagePath = path5.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
@@ -8873,21 +11212,18 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
+var SHELLS2;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    init_shebang();
     init_source2();
-    init_commands();
+    init_base_images();
+    init_invocations();
+    init_values();
+    init_image();
     init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
+    SHELLS2 = SHELLS;
   }
 });
 
@@ -8904,11 +11240,11 @@ async function scan(ctx, inst, text, depth) {
       if (first) report(ctx, inst, text, "RUN", text.spanOf(first.p[2], first.e[2]));
       return;
     }
-    if (SHELLS.has(basename2(name)) && depth < 3) {
+    if (SHELLS2.has(basename2(name)) && depth < 3) {
       const flag = call.args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(wordLiteral(w) ?? ""));
       const str = flag >= 0 ? call.args[flag + 1] : void 0;
-      const lit = str ? wordLiteral(str) : null;
-      if (str && lit !== null && lit.includes("sudo")) {
+      const lit2 = str ? wordLiteral(str) : null;
+      if (str && lit2 !== null && lit2.includes("sudo")) {
         const inner = str.parts.length === 1 && (str.parts[0]?.type === "SglQuoted" || str.parts[0]?.type === "DblQuoted") ? 1 : 0;
         nested.push(text.sub(str.p[2] + inner, str.e[2] - inner));
       }
@@ -8955,7 +11291,7 @@ var init_sudo_in_run = __esm({
           if (form.kind === "exec") {
             const [a0, ...rest] = form.argv;
             if (a0 && basename2(a0) === "sudo") report(ctx, inst, form.text, "RUN");
-            else if (a0 && SHELLS.has(basename2(a0)) && rest[0] && /^-[a-z]*c/.test(rest[0]) && rest[1]?.includes("sudo")) {
+            else if (a0 && SHELLS2.has(basename2(a0)) && rest[0] && /^-[a-z]*c/.test(rest[0]) && rest[1]?.includes("sudo")) {
               report(ctx, inst, form.text, "RUN (sh -c)");
             }
             continue;
@@ -8968,7 +11304,7 @@ var init_sudo_in_run = __esm({
 });
 
 // src/model/run-facts.ts
-import path4 from "node:path";
+import path6 from "node:path";
 async function collectRunFacts(stage, shell) {
   const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
@@ -8976,7 +11312,7 @@ async function collectRunFacts(stage, shell) {
   for (const s of chain) {
     let workdir = "/";
     for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path4.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword === "WORKDIR") workdir = path6.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
@@ -9009,13 +11345,13 @@ function record(facts, argv, inst, workdir) {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path4.posix.resolve(workdir, p)) });
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path6.posix.resolve(workdir, p)) });
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
     if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path4.posix.resolve(workdir, args[1]);
-      const target = path4.posix.resolve(path4.posix.dirname(link), args[0]);
+      const link = path6.posix.resolve(workdir, args[1]);
+      const target = path6.posix.resolve(path6.posix.dirname(link), args[0]);
       facts.symlinks.push({ target, link, instruction: inst });
     }
   } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
@@ -9240,11 +11576,7 @@ var gosu_needs_root_default;
 var init_gosu_needs_root = __esm({
   "src/rules/gosu-needs-root.ts"() {
     "use strict";
-    init_base_images();
-    init_image();
-    init_script();
     init_evidence();
-    init_root_process();
     init_rule();
     gosu_needs_root_default = defineRule({
       id: "gosu-needs-root",
@@ -9262,26 +11594,31 @@ var init_gosu_needs_root = __esm({
         const stage = ctx.stage;
         const launch = ctx.launch;
         if (!stage || !launch) return;
+        const run2 = launch.runs.default;
+        if (run2.startUser.root !== false || run2.truncated) return;
         const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report(
-              atCommand(
-                unit,
-                e.last,
-                ctx.env.dockerfile.displayPath,
-                `\`${sw.tool}\` can only switch user when it runs as root, but this image starts as ${where} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`,
-                `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${sw.tool} ${sw.user ?? "app"} "$0" "$@"; fi\`, then \`exec "$@"\`.`
-              )
-            );
-          }
+        const where2 = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run2.startUser.name ?? run2.startUser.uid ?? ""}`.trim();
+        const done = /* @__PURE__ */ new Set();
+        for (const chain of run2.chains) {
+          chain.hops.forEach((hop, i) => {
+            if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
+            const prev = chain.hops[i - 1];
+            const ref = prev && (prev.kind === "script" || prev.kind === "shell") ? prev.ending?.cmd : null;
+            const message2 = `\`${hop.tool}\` can only switch user when it runs as root, but this image starts as ${where2} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`;
+            const hint2 = `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${hop.tool} ${hop.user ?? "app"} "$0" "$@"; fi\`, then \`exec "$@"\`.`;
+            if (ref && prev && (prev.kind === "script" || prev.kind === "shell")) {
+              const key = `${ref.file.path}:${ref.stmt.p[2]}`;
+              if (done.has(key)) return;
+              done.add(key);
+              ctx.report(atRef(prev.unit, ref, ctx.env.dockerfile.displayPath, message2, hint2));
+            } else if (i === 0 || chain.hops.slice(0, i).every((h) => h.kind === "init")) {
+              const inst = hop.arg.setting.instruction;
+              const key = `Dockerfile:${inst.keywordSpan.line}`;
+              if (done.has(key)) return;
+              done.add(key);
+              ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan }, message: message2, hint: `Drop the USER line and let ${hop.tool} step down, or remove ${hop.tool} from ${inst.keyword}.`, label: inst.keyword });
+            }
+          });
         }
       }
     });
@@ -9328,128 +11665,8 @@ var init_gosu_setuid = __esm({
   }
 });
 
-// src/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  explainLaunch: () => explainLaunch,
-  formatExplanation: () => formatExplanation
-});
-function explainLaunch(launch) {
-  const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
-  const hops = [];
-  let pid1 = true;
-  const at = (s) => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case "init":
-        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
-        pid1 = false;
-        break;
-      case "switch":
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
-        break;
-      case "forking-switch":
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case "shell": {
-        const shell = step.shellArgv.join(" ");
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
-        break;
-      }
-      case "script": {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e) => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
-          });
-        }
-        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== "exec");
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case "program":
-        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
-        break;
-      case "unknown":
-        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? "",
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
-    hops,
-    summary
-  };
-}
-function argsAfter(launch, step) {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === step.arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
-}
-function oneLine(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-function formatExplanation(e) {
-  const lines = [
-    `${e.dockerfile} (stage ${e.stage})`,
-    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
-    `starts as: ${e.startUser}`,
-    ""
-  ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push("", e.summary, "");
-  return lines.join("\n");
-}
-var init_explain = __esm({
-  "src/explain.ts"() {
-    "use strict";
-    init_script();
-    init_base_images();
-    init_image();
-    init_evidence();
-  }
-});
-
 // src/model/node-entry.ts
-import path5 from "node:path";
+import path7 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -9465,7 +11682,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs8, scriptArg, read) {
-  const imagePath = path5.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path7.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs8, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -9492,7 +11709,7 @@ async function analyseNodeEntry(stage, fs8, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk2(ast, (node) => {
+    walk(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -9506,7 +11723,7 @@ async function analyseNodeEntry(stage, fs8, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs8, path5.posix.resolve(path5.posix.dirname(next.imagePath), spec));
+        const target = resolveModule(stage, fs8, path7.posix.resolve(path7.posix.dirname(next.imagePath), spec));
         if (target) queue.push(target);
       }
     });
@@ -9521,9 +11738,9 @@ function resolveModule(stage, fs8, imagePath) {
   }
   return null;
 }
-function walk2(node, visit) {
+function walk(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk2(n2, visit);
+    for (const n2 of node) walk(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -9532,7 +11749,7 @@ function walk2(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk2(v, visit);
+    if (v && typeof v === "object") walk(v, visit);
   }
 }
 function handlerIn(node) {
@@ -9597,7 +11814,7 @@ var node_pid1_signals_default;
 var init_node_pid1_signals = __esm({
   "src/rules/node-pid1-signals.ts"() {
     "use strict";
-    init_explain();
+    init_questions();
     init_node_entry();
     init_rule();
     node_pid1_signals_default = defineRule({
@@ -9621,22 +11838,22 @@ CMD ["node", "server.js"]
         const launch = ctx.launch;
         const stage = ctx.stage;
         if (!launch || !stage) return;
-        const last = launch.steps[launch.steps.length - 1];
-        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
-        if (launch.steps.some((s) => s.kind === "init")) return;
-        const hops = explainLaunch(launch).hops;
-        if (!hops[hops.length - 1]?.pid1) return;
+        const mains = mainProcesses(launch.runs.default);
+        const main2 = mains[0];
+        if (!main2 || mains.length !== 1 || main2.staying || main2.init || !main2.pid1) return;
+        const last = main2.hop;
+        if (last.kind !== "program" || !isNodeRunner(last.name)) return;
         const script = nodeScriptArg(last.args);
         if (!script) return;
         const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
         if (!handling || handling.handler || handling.errors.length > 0) return;
         const others = handling.files.length - 1;
         ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+          at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
           message: `PID 1 is \`${last.name} ${script}\`, and ${handling.entry}${others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so \`docker stop\` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with \`docker run --init\`, that init handles it; dockerlint cannot see that.)`,
           hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.',
           chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.at.label
+          label: last.arg.setting.instruction.keyword
         });
       }
     });
@@ -9648,7 +11865,7 @@ var MANAGERS, RUN_VERBS, npm_start_pid1_default;
 var init_npm_start_pid1 = __esm({
   "src/rules/npm-start-pid1.ts"() {
     "use strict";
-    init_explain();
+    init_questions();
     init_commands();
     init_rule();
     MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
@@ -9668,19 +11885,215 @@ var init_npm_start_pid1 = __esm({
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        const hops = explainLaunch(launch).hops;
-        for (const step of launch.steps) {
+        const done = /* @__PURE__ */ new Set();
+        for (const main2 of mainProcesses(launch.runs.default)) {
+          const step = main2.hop;
           if (step.kind !== "program" || !MANAGERS.has(basename2(step.name))) continue;
           const verb = step.args.find((a) => !a.startsWith("-"));
           if (!verb || !RUN_VERBS.has(verb)) continue;
-          const hop = hops.find((h) => h.process.startsWith(step.name));
-          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
+          if (main2.init || !step.pid1) continue;
+          const fromDockerfile = step.argv[0]?.arg !== void 0;
+          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at.file}:${at.span.line}`;
+          if (done.has(key)) continue;
+          done.add(key);
           const cmd = [step.name, ...step.args].join(" ");
           ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+            at,
             message: `PID 1 is \`${cmd}\`: ${basename2(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
             hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
-            label: step.at.label
+            label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-no-exec.ts
+function longRunning(argv) {
+  const name = argv[0]?.s;
+  if (!name) return false;
+  const base = basename2(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename2(name)) ? "" : m);
+  const words = argv.map((f) => f.s ?? "");
+  if (base === "npm" || base === "yarn" || base === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
+  if (base === "tail") return words.includes("-f") || words.includes("-F");
+  if (base === "sleep") return words[1] === "infinity";
+  if (base === "nc") return words.some((w) => /^-\w*l/.test(w));
+  if (base === "python" || base === "node" || base === "ruby" || base === "perl" || base === "php" || base === "java") {
+    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
+    if (base === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
+    return words.length > 1;
+  }
+  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename2(name));
+}
+function message(cmd, hop, init) {
+  const text = refText(cmd.ref);
+  const started = `${hop.unit.startedAt.label} on line ${hop.unit.startedAt.span.line} of ${hop.unit.startedAt.file} starts this script`;
+  if (init) {
+    return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: ${init.name} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it. ${started} under ${init.name}.`;
+  }
+  return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` waits and then kills the application without a clean shutdown. ${started}.`;
+}
+function hint(cmd) {
+  const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
+  return `Write \`exec ${refText(cmd.ref)}\`${where2}.`;
+}
+function isSupervisor2(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
+var init_entrypoint_no_exec = __esm({
+  "src/rules/entrypoint-no-exec.ts"() {
+    "use strict";
+    init_questions();
+    init_commands();
+    init_evidence();
+    init_rule();
+    LONG_RUNNING = /* @__PURE__ */ new Set([
+      "python",
+      "python2",
+      "python3",
+      "node",
+      "nodejs",
+      "java",
+      "ruby",
+      "perl",
+      "php",
+      "dotnet",
+      "deno",
+      "bun",
+      "elixir",
+      "mix",
+      "iex",
+      "erl",
+      "gunicorn",
+      "uvicorn",
+      "hypercorn",
+      "daphne",
+      "uwsgi",
+      "waitress-serve",
+      "celery",
+      "rq",
+      "dramatiq",
+      "puma",
+      "unicorn",
+      "rails",
+      "thin",
+      "passenger",
+      "nginx",
+      "httpd",
+      "apache2",
+      "apachectl",
+      "haproxy",
+      "caddy",
+      "traefik",
+      "envoy",
+      "lighttpd",
+      "php-fpm",
+      "redis-server",
+      "mongod",
+      "postgres",
+      "mysqld",
+      "mariadbd",
+      "memcached",
+      "rabbitmq-server",
+      "supervisord",
+      "catalina.sh",
+      "jetty.sh",
+      "sshd",
+      "crond",
+      "cron",
+      "tail",
+      "sleep",
+      "npm",
+      "yarn",
+      "pnpm",
+      "flask",
+      "streamlit",
+      "jupyter",
+      "nc"
+    ]);
+    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    entrypoint_no_exec_default = defineRule({
+      id: "entrypoint-no-exec",
+      severity: "warning",
+      title: "The entrypoint script runs its main command without exec",
+      docs: {
+        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
+        bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
+        good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
+        fix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group).",
+        equivalents: []
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const run2 = launch.runs.default;
+        if (run2.truncated) return;
+        const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
+        const done = /* @__PURE__ */ new Set();
+        for (const main2 of mainProcesses(run2)) {
+          const staying = main2.staying;
+          if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
+          const hop = staying.hop;
+          const e = staying.ending;
+          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (main2.init?.group) continue;
+          if (e.last.length !== 1) continue;
+          const last = e.last[0];
+          if (!last) continue;
+          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
+          const argv = cmd?.argvs[0];
+          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
+          if (isSupervisor2(hop)) continue;
+          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
+          if (!service && JOB_WORDS.test(words)) continue;
+          const key = `${last.file.path}:${last.stmt.p[2]}`;
+          if (done.has(key)) continue;
+          done.add(key);
+          ctx.report(atRef(hop.unit, last, ctx.env.dockerfile.displayPath, message(cmd, hop, main2.init), hint(cmd)));
+        }
+      }
+    });
+  }
+});
+
+// src/rules/shell-portability.ts
+var shell_portability_default;
+var init_shell_portability = __esm({
+  "src/rules/shell-portability.ts"() {
+    "use strict";
+    init_rule();
+    shell_portability_default = defineRule({
+      id: "shell-portability",
+      severity: "warning",
+      title: "The script uses syntax that the image's /bin/sh does not accept",
+      docs: {
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
+        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
+        good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
+        fix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.',
+        equivalents: ["ShellCheck SC3057 and the SC3xxx family (when the shebang says sh)"]
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const unit of launch.scripts) {
+          const p = unit.portability;
+          if (!p) continue;
+          const span = unit.source.spanOf(p.p, p.p);
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span },
+            message: `${unit.imagePath ?? "This script"} is run by sh, and ${p.message}. bash and busybox ash accept it; dash stops here when the container starts.`,
+            hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of `${1:0:1}`), or use `#!/bin/bash` with bash installed.',
+            label: "sh"
           });
         }
       }
@@ -9714,6 +12127,8 @@ var init_rules = __esm({
     init_gosu_setuid();
     init_node_pid1_signals();
     init_npm_start_pid1();
+    init_entrypoint_no_exec();
+    init_shell_portability();
     RULES = [
       root_process_default,
       shell_form_pid1_default,
@@ -9723,11 +12138,13 @@ var init_rules = __esm({
       gosu_without_exec_default,
       sudo_in_run_default,
       missing_exec_args_default,
+      entrypoint_no_exec_default,
       gosu_needs_root_default,
       entrypoint_not_found_default,
       entrypoint_not_executable_default,
       entrypoint_crlf_default,
       entrypoint_shebang_default,
+      shell_portability_default,
       gosu_setuid_default,
       node_pid1_signals_default,
       npm_start_pid1_default
@@ -10030,8 +12447,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path13 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path13, f.message]);
+    const path15 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path15, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -10044,7 +12461,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path13, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path15, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${JSON.stringify(issues, null, 2)}
@@ -10064,14 +12481,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine2(text) {
+function oneLine(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file).replace(/\n/g, "\\x0a");
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -10307,7 +12724,7 @@ var require_ignore = __commonJS({
       return value;
     };
     var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
+    var POSIX_CLASSES2 = {
       alnum: "0-9A-Za-z",
       alpha: "A-Za-z",
       blank: " \\t",
@@ -10374,10 +12791,10 @@ var require_ignore = __commonJS({
           }
           if (end > nameStart && pattern4[end - 1] === ":") {
             const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
               return null;
             }
-            body2 += POSIX_CLASSES[name];
+            body2 += POSIX_CLASSES2[name];
             prev = EMPTY;
             index = end;
           } else {
@@ -10613,7 +13030,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -10779,26 +13196,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path13) => {
-      const end = path13.length - 1;
-      const index = path13.lastIndexOf(
+    var basenameOf = (path15) => {
+      const end = path15.length - 1;
+      const index = path15.lastIndexOf(
         SLASH,
-        path13[end] === SLASH ? end - 1 : end
+        path15[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path13 : path13.slice(index + 1);
+      return index < 0 ? path15 : path15.slice(index + 1);
     };
-    var parentOf = (path13) => {
-      if (path13.charCodeAt(0) === SLASH_CODE || path13.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path13.split(SLASH).filter(Boolean);
+    var parentOf = (path15) => {
+      if (path15.charCodeAt(0) === SLASH_CODE || path15.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path15.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path13.length - 1;
-      const cut = path13.lastIndexOf(
+      const end = path15.length - 1;
+      const cut = path15.lastIndexOf(
         SLASH,
-        path13.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path15.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path13.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path15.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -10948,7 +13365,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path13) {
+      testLiteral(path15) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -10957,7 +13374,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path13)) {
+          if (rule.checkRegex.test(path15)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -10977,15 +13394,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path13, mode) {
+      test(path15, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path13) : path13;
+        const basename3 = shortcut ? basenameOf(path15) : path15;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path13
+            shortcut && rule._basenameOnly ? basename3 : path15
           )) {
             const { negative } = rule;
             const ret = {
@@ -11004,20 +13421,20 @@ var require_ignore = __commonJS({
         };
       }
     };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
+    var throwError = (message2, Ctor) => {
+      throw new Ctor(message2);
     };
-    var checkPath = (path13, originalPath, doThrow) => {
-      if (!isString(path13)) {
+    var checkPath = (path15, originalPath, doThrow) => {
+      if (!isString(path15)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path13) {
+      if (!path15) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path13)) {
+      if (checkPath.isNotRelative(path15)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11026,25 +13443,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path13) => {
-      const first = path13.charCodeAt(0);
+    var isNotRelative = (path15) => {
+      const first = path15.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path13.length === 1) {
+      if (path15.length === 1) {
         return true;
       }
-      const second = path13.charCodeAt(1);
+      const second = path15.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path13.length === 2 || path13.charCodeAt(2) === SLASH_CODE;
+      return path15.length === 2 || path15.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -11075,59 +13492,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path13) {
+      _test(originalPath, cache, path15) {
         checkPath(
-          path13,
+          path15,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path13 ? this._t(path13, cache) : {
+        return path15 ? this._t(path15, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path13 = convertPath(target);
-        if (!path13 || path13.charCodeAt(path13.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path13);
+        const path15 = convertPath(target);
+        if (!path15 || path15.charCodeAt(path15.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path15);
         }
-        const dir = this._t(path13, this._testCache);
+        const dir = this._t(path15, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path13);
+        const literal = this._rules.testLiteral(path15);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path13, cache) {
-        const cached = cache[path13];
+      _t(path15, cache) {
+        const cached = cache[path15];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path13);
+        const parentPath = parentOf(path15);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path13] = parent && parent.ignored ? parent : this._rules.test(path13, MODE_IGNORE);
+        return cache[path15] = parent && parent.ignored ? parent : this._rules.test(path15, MODE_IGNORE);
       }
-      ignores(path13) {
-        return this._test(path13, this._ignoreCache, convertPath(path13)).ignored;
+      ignores(path15) {
+        return this._test(path15, this._ignoreCache, convertPath(path15)).ignored;
       }
       createFilter() {
-        return (path13) => !this.ignores(path13);
+        return (path15) => !this.ignores(path15);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path13) {
-        return this._test(path13, this._testCache, convertPath(path13));
+      test(path15) {
+        return this._test(path15, this._testCache, convertPath(path15));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path13) => checkPath(convertPath(path13), path13, RETURN_FALSE);
+    var isPathValid = (path15) => checkPath(convertPath(path15), path15, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path13) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path13) || isNotRelative(path13);
+      checkPath.isNotRelative = (path15) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path15) || isNotRelative(path15);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -11397,8 +13814,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path15, { windows } = {}) => {
+      const segs = path15.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -12392,17 +14809,17 @@ var require_parse = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
+                range2.unshift(arr[i].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -12920,7 +15337,7 @@ var require_picomatch2 = __commonJS({
 
 // src/model/context-fs.ts
 import fs3 from "node:fs";
-import path7 from "node:path";
+import path9 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -12928,15 +15345,15 @@ function loadDockerignore(root, dockerfilePath) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/") });
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/") });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore" });
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore" });
   for (const c of candidates) {
     let text;
     try {
       const real = fs3.realpathSync.native(c.file);
-      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path7.dirname(dockerfilePath)) : null].filter((d) => d !== null);
-      if (!allowed.some((d) => real === path7.join(d, path7.basename(real)) || real.startsWith(d + path7.sep))) continue;
+      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path9.dirname(dockerfilePath)) : null].filter((d) => d !== null);
+      if (!allowed.some((d) => real === path9.join(d, path9.basename(real)) || real.startsWith(d + path9.sep))) continue;
       const st = fs3.statSync(real);
       if (!st.isFile() || st.size > 1024 * 1024) continue;
       text = fs3.readFileSync(real, "utf8");
@@ -12946,7 +15363,7 @@ function loadDockerignore(root, dockerfilePath) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -12966,7 +15383,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null) {
         this.root = root;
-        let real = path7.resolve(root);
+        let real = path9.resolve(root);
         try {
           real = fs3.realpathSync.native(real);
         } catch {
@@ -12994,7 +15411,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -13003,27 +15420,32 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const abs = path7.join(this.realRoot, n);
+        const abs = path9.join(this.realRoot, n);
         let real;
         try {
           real = fs3.realpathSync.native(abs);
         } catch {
           return null;
         }
-        if (real !== this.realRoot && !real.startsWith(this.realRoot + path7.sep)) return null;
+        if (real !== this.realRoot && !real.startsWith(this.realRoot + path9.sep)) return null;
         return real;
       }
       /** Whether `rel` escapes the context (by `..` or through a symlink). */
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const abs = path7.join(this.realRoot, n);
+        const abs = path9.join(this.realRoot, n);
         try {
           const real = fs3.realpathSync.native(abs);
-          return real !== this.realRoot && !real.startsWith(this.realRoot + path7.sep);
+          return real !== this.realRoot && !real.startsWith(this.realRoot + path9.sep);
         } catch {
           return false;
         }
+      }
+      /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
+      present(rel) {
+        const n = _ContextFs.normalize(rel);
+        return n === null || n === "" || this.listed(n);
       }
       stats = /* @__PURE__ */ new Map();
       stat(rel) {
@@ -13127,7 +15549,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path8 from "node:path";
+import path10 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -13144,7 +15566,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path8.posix.resolve("/", imagePath);
+        const p = path10.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -13157,7 +15579,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path8.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path8.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -13167,7 +15589,7 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path8.posix.join(op.dest, name);
+        const inside = path10.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside];
         if (op.destMaybeDir) return [inside, op.dest];
         return [op.dest];
@@ -13192,7 +15614,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path8.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -13202,27 +15624,33 @@ var init_image_fs = __esm({
                   }
                 }
               }
+              if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
+                const name = path10.posix.basename(src.pattern.replace(/\/+$/, ""));
+                if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
+                  return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
+                }
+              }
               break;
             }
             case "heredoc":
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path8.posix.resolve("/", src.pattern);
+              const sp = path10.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path8.posix.basename(p);
-                if ((0, import_picomatch2.default)(path8.posix.basename(sp), { dot: true })(base) && path8.posix.dirname(p) === op.dest) {
-                  candidates.push(path8.posix.join(path8.posix.dirname(sp), base));
+                const base = path10.posix.basename(p);
+                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
+                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path8.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path8.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -13234,7 +15662,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path8.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -13310,8 +15738,8 @@ async function load() {
         timers.clear();
       }
       runtime = start();
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+      const message2 = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message2}`, p: [1, 1, 0], incomplete: false } };
     }
     const result = JSON.parse(json);
     if (!ASCII.test(source)) toUtf16(result, source);
@@ -13328,19 +15756,19 @@ function toUtf16(result, source) {
     if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)] + 1;
     pos[2] = unit;
   };
-  const walk4 = (node) => {
+  const walk3 = (node) => {
     if (Array.isArray(node)) {
-      for (const child of node) if (typeof child === "object" && child !== null) walk4(child);
+      for (const child of node) if (typeof child === "object" && child !== null) walk3(child);
       return;
     }
     const obj = node;
     for (const key in obj) {
       const value = obj[key];
       if (key === "p" || key === "e") fix(value);
-      else if (typeof value === "object" && value !== null) walk4(value);
+      else if (typeof value === "object" && value !== null) walk3(value);
     }
   };
-  walk4(result);
+  walk3(result);
 }
 function byteToUtf16(source) {
   const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
@@ -13366,19 +15794,7 @@ function byteToUtf16(source) {
   return map;
 }
 function dialectFromShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return "bash";
-  const nl = source.indexOf("\n", start);
-  const words = source.slice(start + 2, nl === -1 ? void 0 : nl).trim().split(/\s+/);
-  const base = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
-  let i = 0;
-  let name = base(words[i]);
-  if (name === "env") {
-    i++;
-    while (i < words.length && (words[i].startsWith("-") || words[i].includes("="))) i++;
-    name = base(words[i]);
-  }
-  if (name === "busybox") name = base(words[i + 1]);
+  const name = readShebang(source)?.interpreter ?? "bash";
   if (POSIX_SHELLS.has(name)) return "posix";
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
@@ -13387,6 +15803,7 @@ var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
 var init_shell = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shebang();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -13533,8 +15950,8 @@ function applySuppressions(findings, byFile, options) {
         if (!options.knownIds.has(id)) {
           kept.push(problem(fs8.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
-          const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs8.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
+          kept.push(problem(fs8.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -13559,12 +15976,12 @@ function matchAll(f, byFile, used) {
   }
   return suppressed;
 }
-function problem(file, at, message, hint) {
+function problem(file, at, message2, hint2) {
   return {
     rule: SUPPRESSION_RULE,
     severity: "warning",
-    message,
-    hint,
+    message: message2,
+    hint: hint2,
     file,
     line: at.line,
     column: at.column,
@@ -13658,12 +16075,12 @@ __export(engine_exports, {
 });
 import { isUtf8 } from "node:buffer";
 import fs4 from "node:fs";
-import path9 from "node:path";
+import path11 from "node:path";
 function displayPath(abs, cwd) {
-  const rel = path9.relative(cwd, abs);
+  const rel = path11.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path9.sep).length > 4;
-  return farOutside ? abs : rel.split(path9.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
+  return farOutside ? abs : rel.split(path11.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -13717,7 +16134,7 @@ async function prepare(file, input2, options, findings) {
     return null;
   }
   const composed = !options.context && input2.path !== "-" ? options.compose?.contextFor(input2.path) : null;
-  const contextDir = options.context ? path9.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path9.dirname(input2.path);
+  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
   const context = new ContextFs(contextDir, input2.path === "-" ? null : input2.path);
   const shell = options.shell ?? new ShellService();
   const env3 = {
@@ -13725,7 +16142,7 @@ async function prepare(file, input2, options, findings) {
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path9.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       const bytes = context.readBytes(rel);
       const decoded = decodeText(bytes, options.maxFileBytes);
@@ -13733,12 +16150,22 @@ async function prepare(file, input2, options, findings) {
       return decoded.text;
     }
   };
+  if (hasLinkingRun(stage)) {
+    const facts = await collectRunFacts(stage, shell);
+    env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+  }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch };
 }
+function hasLinkingRun(stage) {
+  for (let s = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+  }
+  return false;
+}
 function readInput(input2, options) {
   const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message)];
+  const inputError = (message2) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message2)];
   const notes = [];
   let text = input2.text;
   if (text === void 0) {
@@ -13782,28 +16209,46 @@ async function lintSource(file, input2, options) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
       findings.push(
-        spanFinding("syntax-error", "error", unit.source.file.displayPath, unit.source.spanOf(err.p, err.p), `shell syntax error (as ${unit.interpreter}): ${err.message}`)
+        spanFinding(
+          "syntax-error",
+          "error",
+          unit.source.file.displayPath,
+          unit.source.spanOf(err.p, err.p),
+          `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
+        )
       );
     }
   }
-  for (const unit of launch.scripts) {
-    for (const u of unit.analysis?.unknownSources ?? []) {
-      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
-      findings.push(
-        spanFinding("input-error", "info", src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`)
-      );
-    }
-  }
+  const said = /* @__PURE__ */ new Set();
+  const info = (f, span, message2) => {
+    const key = `${f}:${span.line}:${message2}`;
+    if (said.has(key)) return;
+    said.add(key);
+    findings.push(spanFinding("input-error", "info", f, span, message2));
+  };
   let runFacts = null;
   const facts = () => runFacts ??= collectRunFacts(stage, shell);
-  for (const step of launch.steps) {
-    if (step.kind !== "unknown") continue;
-    if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
-    findings.push(
-      spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
-    );
+  for (const run2 of Object.values(launch.runs)) {
+    for (const chain of run2.chains) {
+      for (const step of chain.hops) {
+        if ((step.kind === "script" || step.kind === "shell") && step.run) {
+          for (const u of step.run.unknownSources) {
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+          }
+          if (step.run.budget) {
+            info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
+          }
+        }
+        if (step.kind !== "unknown" || run2.kind !== "default" || step.at.file !== file.displayPath) continue;
+        if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
+        info(step.at.file, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`);
+      }
+    }
+    if (run2.truncated && run2.kind === "default" && !run2.chains.some((c) => c.hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.run?.budget))) {
+      info(file.displayPath, stage.from.keywordSpan, `the start-up analysis stopped early (${run2.truncated}); the entrypoint checks say nothing about what it could not follow`);
+    }
   }
-  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3);
+  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3, stage);
   for (const rule of RULES) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
@@ -13833,7 +16278,7 @@ async function lintSource(file, input2, options) {
     }
   }
   const off = new Set(Object.entries(options.severities ?? {}).filter(([, v]) => v === "off").map(([k]) => k));
-  return applySuppressions(dedupe2(findings), byFile, {
+  return applySuppressions(dedupe(findings), byFile, {
     reportUnused: options.reportUnusedSuppressions ?? false,
     knownIds: KNOWN_IDS,
     offIds: off
@@ -13844,7 +16289,7 @@ function toFinding(rule, severity, r) {
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
   return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
 }
-function dedupe2(findings) {
+function dedupe(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
     const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
@@ -13875,6 +16320,185 @@ var init_engine = __esm({
   }
 });
 
+// src/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  explainLaunch: () => explainLaunch,
+  formatExplanation: () => formatExplanation
+});
+function explainLaunch(launch) {
+  const stage = launch.stage;
+  const def = explainRun(launch.runs.default, "docker run IMAGE");
+  const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>");
+  return {
+    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv: def.argv,
+    startUser: `${showUser(launch.runs.default.startUser)}`,
+    hops: def.hops,
+    summary: def.summary,
+    otherPaths: def.otherPaths,
+    userCommand: user
+  };
+}
+function explainRun(run2, label) {
+  const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
+  const chain = run2.chains[0];
+  const hops = chain ? chainHops(chain) : [];
+  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
+  return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
+}
+function where(s) {
+  return `${s.at.file}:${s.at.span.line}`;
+}
+function chainHops(chain) {
+  const out = [];
+  const shownUnits = /* @__PURE__ */ new Set();
+  for (let i = 0; i < chain.hops.length; i++) {
+    const step = chain.hops[i];
+    const user = showUser(step.runsAs);
+    switch (step.kind) {
+      case "init":
+        out.push({ process: step.name, user, pid1: step.pid1, at: where(step), note: `init: reaps zombies and forwards signals to ${step.group ? "the whole process group of its child" : "its direct child only"}; what follows is its child`, why: [] });
+        break;
+      case "switch":
+      case "forking-switch": {
+        const prev = chain.hops[i - 1];
+        if (prev && (prev.kind === "script" || prev.kind === "shell") && prev.ending?.kind === "exec") break;
+        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        out.push({
+          process: `${step.tool} ${step.user ?? ""}`.trim(),
+          user: step.kind === "switch" ? showUser(after) : user,
+          pid1: step.pid1,
+          at: where(step),
+          note: step.kind === "switch" ? "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
+          why: []
+        });
+        break;
+      }
+      case "shell":
+      case "script": {
+        const again = shownUnits.has(step.unit);
+        shownUnits.add(step.unit);
+        if (!again) {
+          out.push({
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : showArgv(step.argv),
+            user,
+            pid1: step.pid1,
+            at: where(step),
+            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            why: []
+          });
+        }
+        const e = step.ending;
+        if (!e) break;
+        if (e.kind === "exec" && e.cmd) {
+          const next = nextUser(chain, i);
+          const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
+          const reexec = chain.hops.slice(i + 1).find((h) => h.kind === "script" || h.kind === "shell");
+          const self = reexec && (reexec.kind === "script" || reexec.kind === "shell") && reexec.unit === step.unit;
+          out.push({
+            process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
+            user: showUser(next),
+            pid1: step.pid1,
+            at: `${e.cmd.file.path}:${span.line}`,
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
+            why: e.why.map((d) => d.text)
+          });
+        } else {
+          const last = e.last[0];
+          const run2 = step.run;
+          const argv = last ? run2?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+          let childUser = step.runsAs;
+          const t = argv ? commandOf(argv) : null;
+          if (argv && t && (t.switcher || t.forking)) {
+            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
+            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
+            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
+          }
+          const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          out.push({
+            process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
+            user: showUser(childUser),
+            pid1: false,
+            at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
+            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            why: e.why.map((d) => d.text)
+          });
+        }
+        break;
+      }
+      case "program": {
+        const origin = step.arg.setting.instruction;
+        const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
+        out.push({
+          process: [step.name, ...step.args].join(" "),
+          user,
+          pid1: step.pid1,
+          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
+          note: step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process",
+          why: []
+        });
+        break;
+      }
+      case "unknown":
+        out.push({ process: "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+        break;
+    }
+  }
+  return out;
+}
+function nextUser(chain, i) {
+  let user = chain.hops[i].runsAs;
+  for (let j = i + 1; j < chain.hops.length; j++) {
+    const h = chain.hops[j];
+    user = h.runsAs;
+    if (h.kind !== "switch") break;
+  }
+  return user;
+}
+function cmdText(s) {
+  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+}
+function oneLine2(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+function formatRun(lines, r) {
+  r.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.why.length > 0) lines.push(`      because ${h.why.join(", ")}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push("", r.summary);
+  if (r.otherPaths > 0) lines.push(`(${r.otherPaths} other path${r.otherPaths === 1 ? "" : "s"} depend on conditions dockerlint cannot decide)`);
+  if (r.incomplete) lines.push(`(not fully known: ${r.incomplete})`);
+}
+function formatExplanation(e) {
+  const lines = [
+    `${e.dockerfile} (stage ${e.stage})`,
+    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
+    `starts as: ${e.startUser}`,
+    "",
+    "docker run IMAGE:"
+  ];
+  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths, incomplete: null });
+  if (e.userCommand.hops.length > 0) {
+    lines.push("", "docker run IMAGE <command>:");
+    formatRun(lines, e.userCommand);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+var init_explain = __esm({
+  "src/explain.ts"() {
+    "use strict";
+    init_questions();
+    init_values();
+    init_invocations();
+  }
+});
+
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
@@ -13887,7 +16511,7 @@ __export(load_exports, {
   validateConfig: () => validateConfig
 });
 import fs5 from "node:fs";
-import path10 from "node:path";
+import path12 from "node:path";
 import { createRequire as createRequire5 } from "node:module";
 function loadConfig(startDir, explicit) {
   try {
@@ -13897,20 +16521,20 @@ function loadConfig(startDir, explicit) {
   }
 }
 function load2(startDir, explicit) {
-  const start = path10.resolve(startDir);
+  const start = path12.resolve(startDir);
   const shown = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path10.resolve(start, explicit);
+    const abs = path12.resolve(start, explicit);
     const text = readText(abs, shown(abs));
     if ("error" in text) return text;
-    const parsed = path10.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
+    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
     if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs };
   }
   for (let dir = start; ; ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path10.join(dir, name);
+      const abs = path12.join(dir, name);
       if (!isFile(abs)) continue;
       const text = readText(abs, shown(abs));
       if ("error" in text) return text;
@@ -13918,7 +16542,7 @@ function load2(startDir, explicit) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config });
     }
-    const pkg = path10.join(dir, "package.json");
+    const pkg = path12.join(dir, "package.json");
     if (isFile(pkg)) {
       const text = readText(pkg, shown(pkg));
       if ("error" in text) return text;
@@ -13927,7 +16551,7 @@ function load2(startDir, explicit) {
       if (parsed) found.push({ abs: pkg, config: parsed.config });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path10.basename(f.abs) + (path10.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown(found[1].abs),
@@ -13937,8 +16561,8 @@ function load2(startDir, explicit) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs };
-    const parent = path10.dirname(dir);
-    if (parent === dir || fs5.existsSync(path10.join(dir, ".git"))) break;
+    const parent = path12.dirname(dir);
+    if (parent === dir || fs5.existsSync(path12.join(dir, ".git"))) break;
     dir = parent;
   }
   return { config: defaultConfig(), file: null };
@@ -14089,21 +16713,21 @@ function isFile(abs) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path10.relative(start, abs);
-  return (rel === "" || path10.isAbsolute(rel) ? abs : rel).split(path10.sep).join("/");
+  const rel = path12.relative(start, abs);
+  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd) {
-  const dir = file ? path10.dirname(file) : path10.resolve(cwd);
+  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const contexts = config.context.map((c) => ({ match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: path10.resolve(dir, c.context) }));
+  const contexts = config.context.map((c) => ({ match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: path12.resolve(dir, c.context) }));
   const rel = (abs) => {
-    const r = path10.relative(dir, path10.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path10.isAbsolute(r)) return null;
-    return r.split(path10.sep).join("/");
+    const r = path12.relative(dir, path12.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
+    return r.split(path12.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -14135,7 +16759,7 @@ function configMatchers(config, file, cwd) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path10.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
       };
     }
   };
@@ -14167,11 +16791,11 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs7 from "node:fs";
-import path12 from "node:path";
+import path14 from "node:path";
 
 // src/cli.ts
 import fs6 from "node:fs";
-import path11 from "node:path";
+import path13 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -15998,11 +18622,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve: resolve2,
-  require: (path13) => {
+  require: (path15) => {
     if (typeof require2 !== "undefined") {
-      return require2(path13);
-    } else if (path13.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path13, "utf8"));
+      return require2(path15);
+    } else if (path15.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path15, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -16429,8 +19053,8 @@ var esm_default = {
 };
 
 // node_modules/yargs/build/lib/typings/common-types.js
-function assertNotStrictEqual(actual, expected, shim3, message) {
-  shim3.assert.notStrictEqual(actual, expected, message);
+function assertNotStrictEqual(actual, expected, shim3, message2) {
+  shim3.assert.notStrictEqual(actual, expected, message2);
 }
 function assertSingleKey(actual, shim3) {
   shim3.assert.strictEqual(typeof actual, "string");
@@ -16907,9 +19531,9 @@ var CommandInstance = class {
     this.postProcessPositionals(argv, positionalMap, this.cmdToParseOptions(commandHandler.original), yargs);
     return positionalMap;
   }
-  populatePositional(positional, argv, positionalMap) {
-    const cmd = positional.cmd[0];
-    if (positional.variadic) {
+  populatePositional(positional2, argv, positionalMap) {
+    const cmd = positional2.cmd[0];
+    if (positional2.variadic) {
       positionalMap[cmd] = argv._.splice(0).map(String);
     } else {
       if (argv._.length)
@@ -17014,10 +19638,10 @@ var CommandInstance = class {
     return void 0;
   }
   extractDesc({ describe: describe2, description, desc }) {
-    for (const test of [describe2, description, desc]) {
-      if (typeof test === "string" || test === false)
-        return test;
-      assertNotStrictEqual(test, true, this.shim);
+    for (const test2 of [describe2, description, desc]) {
+      if (typeof test2 === "string" || test2 === false)
+        return test2;
+      assertNotStrictEqual(test2, true, this.shim);
     }
     return false;
   }
@@ -17102,11 +19726,11 @@ function usage(yargs, shim3) {
   let globalFailMessage = null;
   let showHelpOnFail = true;
   self.showHelpOnFail = function showHelpOnFailFn(arg1 = true, arg2) {
-    const [enabled, message] = typeof arg1 === "string" ? [true, arg1] : [arg1, arg2];
+    const [enabled, message2] = typeof arg1 === "string" ? [true, arg1] : [arg1, arg2];
     if (yargs.getInternalMethods().isGlobalContext()) {
-      globalFailMessage = message;
+      globalFailMessage = message2;
     }
-    failMessage = message;
+    failMessage = message2;
     showHelpOnFail = enabled;
     return self;
   };
@@ -18660,9 +21284,9 @@ var YargsInstance = class {
     this[kPopulateParserHintSingleValueDictionary](this.demandOption.bind(this), "demandedOptions", keys, msg);
     return this;
   }
-  deprecateOption(option, message) {
-    argsert("<string> [string|boolean]", [option, message], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message;
+  deprecateOption(option, message2) {
+    argsert("<string> [string|boolean]", [option, message2], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message2;
     return this;
   }
   describe(keys, description) {
@@ -19133,9 +21757,9 @@ var YargsInstance = class {
     this.$0 = scriptName;
     return this;
   }
-  showHelpOnFail(enabled, message) {
-    argsert("[boolean|string] [string]", [enabled, message], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message);
+  showHelpOnFail(enabled, message2) {
+    argsert("[boolean|string] [string]", [enabled, message2], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message2);
     return this;
   }
   showVersion(level) {
@@ -19268,12 +21892,12 @@ var YargsInstance = class {
     objectKeys(__classPrivateFieldGet(this, _YargsInstance_options, "f")).forEach((hintKey) => {
       if (/* @__PURE__ */ ((key) => key === "configObjects")(hintKey))
         return;
-      const hint = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
-      if (Array.isArray(hint)) {
-        if (hint.includes(optionKey))
-          hint.splice(hint.indexOf(optionKey), 1);
-      } else if (typeof hint === "object") {
-        delete hint[optionKey];
+      const hint2 = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
+      if (Array.isArray(hint2)) {
+        if (hint2.includes(optionKey))
+          hint2.splice(hint2.indexOf(optionKey), 1);
+      } else if (typeof hint2 === "object") {
+        delete hint2[optionKey];
       }
     });
     delete __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions()[optionKey];
@@ -19695,8 +22319,8 @@ var YargsInstance = class {
           if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
             setBlocking(true);
           skipValidation = true;
-          this.showHelp((message) => {
-            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message);
+          this.showHelp((message2) => {
+            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message2);
             this.exit(0);
           });
         } else if (versionOptSet) {
@@ -19914,7 +22538,7 @@ async function runWorkerQueue(queue, lint, post) {
 // src/discovery.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import fs2 from "node:fs";
-import path6 from "node:path";
+import path8 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -19965,7 +22589,7 @@ function discover(inputs, cwd) {
   const files = /* @__PURE__ */ new Set();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path6.resolve(cwd, input2);
+    const abs = path8.resolve(cwd, input2);
     let st;
     try {
       st = fs2.statSync(abs);
@@ -19974,7 +22598,7 @@ function discover(inputs, cwd) {
       continue;
     }
     if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk3(abs, [], files, realOrSelf(abs));
+    else if (st.isDirectory()) walk2(abs, [], files, realOrSelf(abs));
     else problems.push({ path: input2, message: "not a regular file or folder" });
   }
   return { files: [...files].sort(), problems };
@@ -19986,7 +22610,7 @@ function realOrSelf(p) {
     return p;
   }
 }
-function walk3(dir, scopes, out, top2) {
+function walk2(dir, scopes, out, top2) {
   let entries;
   try {
     entries = fs2.readdirSync(dir, { withFileTypes: true });
@@ -19997,23 +22621,23 @@ function walk3(dir, scopes, out, top2) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(fs2.readFileSync(path6.join(dir, ".gitignore"), "utf8")) });
+      here.push({ dir, matcher: (0, import_ignore.default)().add(fs2.readFileSync(path8.join(dir, ".gitignore"), "utf8")) });
     } catch {
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path6.relative(s.dir, abs).split(path6.sep).join("/");
+    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    const abs = path6.join(dir, e.name);
+    const abs = path8.join(dir, e.name);
     if (e.isDirectory()) {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk3(abs, here, out, top2);
+      walk2(abs, here, out, top2);
     } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.isSymbolicLink()) {
         const real = realOrSelf(abs);
-        if (real !== top2 && !real.startsWith(top2 + path6.sep)) continue;
+        if (real !== top2 && !real.startsWith(top2 + path8.sep)) continue;
       }
       out.add(abs);
     }
@@ -20094,7 +22718,7 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path11.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path13.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(io.cwd),
@@ -20133,7 +22757,7 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path11.join(io.cwd, ".dockerlint.yaml");
+    const target = path13.join(io.cwd, ".dockerlint.yaml");
     if (fs6.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
@@ -20142,9 +22766,9 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path11.resolve(io.cwd, firstPath));
+  const startDir = configStartDir(path13.resolve(io.cwd, firstPath));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path11.resolve(io.cwd, String(args.config)) : void 0);
+  const loaded = loadConfig2(startDir, args.config ? path13.resolve(io.cwd, String(args.config)) : void 0);
   if ("error" in loaded) {
     const e = loaded.error;
     io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -20153,7 +22777,7 @@ async function run(rawArgv, io) {
   }
   const config = loaded.config;
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: loaded.file ? path11.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: loaded.file ? path13.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -20186,7 +22810,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path11.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path13.resolve(io.cwd, p)));
   for (const f of found.files) if (named.has(f) || !matchers.isIgnored(f)) inputs.push({ path: f });
   if (inputs.length === 0 && found.problems.length === 0) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
@@ -20200,7 +22824,7 @@ async function run(rawArgv, io) {
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path11.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path13.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile: loaded.file,
     maxFileBytes
@@ -20209,11 +22833,11 @@ async function run(rawArgv, io) {
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path11.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path13.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path11.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path13.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
@@ -20262,9 +22886,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs6.statSync(p).isDirectory() ? p : path11.dirname(p);
+    return fs6.statSync(p).isDirectory() ? p : path13.dirname(p);
   } catch {
-    return path11.dirname(p);
+    return path13.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -20363,10 +22987,10 @@ async function runAction(env3 = process.env, io) {
   const inputs = readInputs(env3);
   if (inputs.sarifFile) {
     try {
-      fs7.mkdirSync(path12.dirname(path12.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs7.mkdirSync(path14.dirname(path14.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
-      const message = `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`;
-      (io?.stdout ?? ((s) => process.stdout.write(s)))(`::error title=dockerlint::${escapeData(message)}
+      const message2 = `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`;
+      (io?.stdout ?? ((s) => process.stdout.write(s)))(`::error title=dockerlint::${escapeData(message2)}
 `);
       return 2;
     }

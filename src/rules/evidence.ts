@@ -4,10 +4,7 @@
  */
 import type { Position } from '../parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from '../model/launch.js';
-import type { CommandAt } from '../model/script.js';
-
-/** A statement and the file it is in (a command, or an `exit`). */
-export type Located = Pick<CommandAt, 'stmt' | 'source' | 'sourcedVia'>;
+import type { CmdRef } from '../model/evaluator/state.js';
 import type { Report } from './rule.js';
 
 /** Source text of a node, on one line, shortened for messages. */
@@ -45,25 +42,24 @@ export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, doc
 }
 
 /**
- * A report at a command found by the script analysis: in the script itself or in a file it
- * sources, with the `. file` statements in the chain.
+ * A report at a command the evaluator reached: in the script itself or in a file it sources, with
+ * the `. file` statements in the chain.
  */
-export function atCommand(unit: ScriptUnit, c: Located, dockerfile: string, message: string, hint: string, label?: string): Report {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, message, hint, label);
-  const src = c.source;
+export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourcedVia'>, dockerfile: string, message: string, hint: string, label?: string): Report {
+  const src = c.file;
   const span = src.spanOf(c.stmt.p, c.stmt.e);
   const text = firstPhysicalLine(src.text, c.stmt.p[2]);
   const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
   for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
   }
+  const oneLine = span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length);
   return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length) } },
+    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: Math.max(oneLine, span.column) } },
     message,
     hint,
     chain,
-    label: label ?? commandText(unit, c),
+    label: label ?? refText(c),
   };
 }
 
@@ -73,10 +69,9 @@ function firstPhysicalLine(text: string, offset: number): string {
   return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, '');
 }
 
-/** Source text of a command for messages, from whichever file it is in. */
-export function commandText(unit: ScriptUnit, c: Located, max = 60): string {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+/** Source text of a command for messages, on one line, shortened. */
+export function refText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 

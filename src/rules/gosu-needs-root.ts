@@ -1,8 +1,4 @@
-import { knownBaseImage } from '../model/base-images.js';
-import { rootStage } from '../model/image.js';
-import { isErrorExit } from '../model/script.js';
-import { atCommand } from './evidence.js';
-import { ROOT_USERS } from './root-process.js';
+import { atRef } from './evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -23,26 +19,32 @@ export default defineRule({
     const stage = ctx.stage;
     const launch = ctx.launch;
     if (!stage || !launch) return;
+    const run = launch.runs.default;
+    if (run.startUser.root !== false || run.truncated) return;
     const user = stage.config.user;
-    const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-    const effective = user ? (user.known ? user.value : null) : baseUser;
-    if (effective === null || ROOT_USERS.test(effective)) return;
-    const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-    for (const unit of launch.scripts) {
-      for (const e of unit.analysis?.endings ?? []) {
-        if (isErrorExit(e) || e.kind !== 'exec' || e.rootOnly) continue;
-        const sw = e.last?.info.switcher;
-        if (!sw || !e.last) continue;
-        ctx.report(
-          atCommand(
-            unit,
-            e.last,
-            ctx.env.dockerfile.displayPath,
-            `\`${sw.tool}\` can only switch user when it runs as root, but this image starts as ${where} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`,
-            `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${sw.tool} ${sw.user ?? 'app'} "$0" "$@"; fi\`, then \`exec "$@"\`.`,
-          ),
-        );
-      }
+    const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run.startUser.name ?? run.startUser.uid ?? ''}`.trim();
+    const done = new Set<string>();
+    for (const chain of run.chains) {
+      chain.hops.forEach((hop, i) => {
+        // A switch reached while the process is not root (known: not merely unknown).
+        if (hop.kind !== 'switch' || hop.runsAs.root !== false) return;
+        const prev = chain.hops[i - 1];
+        const ref = prev && (prev.kind === 'script' || prev.kind === 'shell') ? prev.ending?.cmd : null;
+        const message = `\`${hop.tool}\` can only switch user when it runs as root, but this image starts as ${where} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`;
+        const hint = `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${hop.tool} ${hop.user ?? 'app'} "$0" "$@"; fi\`, then \`exec "$@"\`.`;
+        if (ref && prev && (prev.kind === 'script' || prev.kind === 'shell')) {
+          const key = `${ref.file.path}:${ref.stmt.p[2]}`;
+          if (done.has(key)) return;
+          done.add(key);
+          ctx.report(atRef(prev.unit, ref, ctx.env.dockerfile.displayPath, message, hint));
+        } else if (i === 0 || chain.hops.slice(0, i).every((h) => h.kind === 'init')) {
+          const inst = hop.arg.setting.instruction;
+          const key = `Dockerfile:${inst.keywordSpan.line}`;
+          if (done.has(key)) return;
+          done.add(key);
+          ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan }, message, hint: `Drop the USER line and let ${hop.tool} step down, or remove ${hop.tool} from ${inst.keyword}.`, label: inst.keyword });
+        }
+      });
     }
   },
 });

@@ -1,5 +1,5 @@
-import { isErrorExit, type CommandAt } from '../model/script.js';
-import { atCommand, commandText } from './evidence.js';
+import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
+import { atRef, refText } from './evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -20,25 +20,27 @@ export default defineRule({
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
-    for (const unit of launch.scripts) {
-      const analysis = unit.analysis;
-      if (!analysis) continue;
-      const found = new Set<CommandAt>();
-      for (const e of analysis.endings) {
-        if (isErrorExit(e) || e.kind === 'exec') continue;
-        if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-      }
-      for (const c of analysis.commands) {
-        if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== 'none' || c.info.reexec) && !c.stmt.background) found.add(c);
-      }
-      for (const c of found) {
-        const sw = c.info.switcher;
-        if (!sw) continue;
-        const text = commandText(unit, c);
+    const done = new Set<string>();
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
+      for (const { hop, cmd } of commandsRun(run)) {
+        if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+        const hands = cmd.argvs.some((argv) => {
+          const t = commandOf(argv);
+          if (!t.switcher || !t.name) return false;
+          const self = hop.argv[0]?.s;
+          return isScriptArg(t.name, run) || isUserCommand(t.name) || (self != null && t.name.s === self) || lastOfStaying.has(cmd.ref.stmt);
+        });
+        if (!hands) continue;
+        const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        const text = refText(cmd.ref);
         ctx.report(
-          atCommand(
-            unit,
-            c,
+          atRef(
+            hop.unit,
+            cmd.ref,
             dockerfile,
             `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
             `Write \`exec ${text}\`.`,

@@ -17,6 +17,8 @@ import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import nodePid1Signals from './node-pid1-signals.js';
 import npmStartPid1 from './npm-start-pid1.js';
+import entrypointNoExec from './entrypoint-no-exec.js';
+import shellPortability from './shell-portability.js';
 import type { Rule } from './rule.js';
 
 export const RULES: readonly Rule[] = [
@@ -28,11 +30,13 @@ export const RULES: readonly Rule[] = [
   gosuWithoutExec,
   sudoInRun,
   missingExecArgs,
+  entrypointNoExec,
   gosuNeedsRoot,
   entrypointNotFound,
   entrypointNotExecutable,
   entrypointCrlf,
   entrypointShebang,
+  shellPortability,
   gosuSetuid,
   nodePid1Signals,
   npmStartPid1,

@@ -1,17 +1,18 @@
-import { isErrorExit, type Ending } from '../model/script.js';
-import type { ScriptUnit } from '../model/launch.js';
-import type { Stmt } from '../parsers/shell-ast.js';
-import { atCommand, atNode, commandText, lastLine, type Located } from './evidence.js';
-import type { CommandAt } from '../model/script.js';
+import type { Ending } from '../model/evaluator/interpreter.js';
+import type { Run } from '../model/evaluator/invocations.js';
+import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
+import type { CmdRef } from '../model/evaluator/state.js';
+import type { Field } from '../model/evaluator/values.js';
+import { atNode, atRef, lastLine, refText } from './evidence.js';
 import { defineRule, type RuleContext } from './rule.js';
 
 export default defineRule({
   id: 'missing-exec-args',
   severity: 'error',
-  title: 'The entrypoint script does not end with exec "$@"',
+  title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
   docs: {
     what:
-      'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command.',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -22,73 +23,102 @@ export default defineRule({
   check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
-    for (const unit of launch.scripts) {
-      if (unit.kind !== 'file' || !unit.analysis) continue;
-      if (unit.analysis.supervisor) continue;
-      checkUnit(ctx, unit);
+    const done = new Set<string>();
+    // The user-command run is the one `exec "$@"` exists for; the default run adds CMD's words.
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      for (const chain of run.chains) {
+        for (const hop of chain.hops) {
+          if ((hop.kind !== 'script' && hop.kind !== 'shell') || hop.unit.kind !== 'file' || !hop.ending || !hop.run || hop.run.budget) continue;
+          if (!receivesArgs(hop, run)) continue;
+          if (isSupervisor(hop)) continue;
+          checkEnding(ctx, hop, hop.ending, run, done);
+        }
+      }
     }
   },
 });
 
-function checkUnit(ctx: RuleContext, unit: ScriptUnit): void {
-  const analysis = unit.analysis;
-  if (!analysis) return;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = new Set<Stmt | 'end'>();
-  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', message: string, hint: string): void => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    ctx.report('stmt' in node ? atCommand(unit, node, dockerfile, message, hint) : atNode(unit, node, dockerfile, message, hint));
-  };
-  const text = (c: CommandAt): string => commandText(unit, c);
-  const cmdLine = unit.startedAt;
-  const started = `${cmdLine.label} on line ${cmdLine.span.line} of ${cmdLine.file} makes this script PID 1`;
+/** The script was started with the script's arguments (CMD words, or the user's command). */
+function receivesArgs(hop: ScriptHop, run: Run): boolean {
+  return hop.argv.slice(1).some((f) => (isScriptArg(f, run) || isUserCommand(f)) && !f.mangled);
+}
 
-  // Some path passes the script's arguments on (with or without exec, through gosu or not).
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || (!!e.last && e.positional === 'script' && (e.last.info.args === 'quoted' || e.last.info.reexec))),
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === 'exec' && last) {
-      if (last.info.forking) {
-        forwards = true; // reported by su-sudo, which shows the gosu equivalent
-        continue;
-      }
-      const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
-      if (mangled && e.positional === 'script') {
-        report(last, last.stmt, `\`${text(last)}\` mangles the arguments: ${last.info.args === 'star' ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${started}.`, 'Write `"$@"`, with the double quotes.');
-      }
-      if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
-    }
-    if (last?.info.switcher || last?.info.forking) continue; // reported by gosu-without-exec / su-sudo
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report(r, r.stmt, `\`${text(r)}\` runs the container's command as a child of the script, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` kills the application without a clean shutdown. ${started}.`, `Write \`exec ${text(r)}\`${r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : ''}.`);
-      continue;
-    }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : (last ?? lastLine(unit));
-    const what = last ? `ends with \`${text(last)}\`, not exec'd` : 'ends without running any command';
-    const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
-    const args = unit.receivesArgs && !passesArgs ? ', and the CMD it is given is never run' : '';
-    const hint = last && (passesArgs || !unit.receivesArgs)
-      ? `Write \`exec ${text(last)}\`.`
-      : 'End the script with `exec "$@"`.';
-    report(at, endNode ?? 'end', `This path of the script ${what}${args}: the shell stays PID 1 and swallows SIGTERM. ${started}.`, hint);
+/** `trap ... TERM` and `wait`: a deliberate supervisor that forwards signals itself. */
+function isSupervisor(hop: ScriptHop): boolean {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'trap' && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? '')) && a[1]?.s !== '-' && a[1]?.s !== ''));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'));
+}
+
+function startedBy(hop: ScriptHop): string {
+  const at = hop.unit.startedAt;
+  return `${at.label} on line ${at.span.line} of ${at.file} starts this script`;
+}
+
+function pid1Consequence(hop: ScriptHop, run: Run): string {
+  if (hop.pid1) return 'the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown';
+  const init = run.chains.flatMap((c) => c.hops).find((h) => h.kind === 'init');
+  if (init && init.kind === 'init' && !init.group) {
+    return `${init.name} signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when \`docker stop\` times out`;
   }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  // No path runs the arguments: report where the paths hand over instead (su/gosu included,
-  // whose own rules say how they hand over, not that CMD is lost).
-  const handovers = analysis.endings.filter(
-    (e): e is Ending & { last: NonNullable<Ending['last']> } =>
-      !isErrorExit(e) && !!e.last && (e.kind === 'exec' || !!e.last.info.switcher || !!e.last.info.forking),
-  );
-  for (const e of handovers) {
-    report(e.last, e.last.stmt, `\`${text(e.last)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${started}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+  return 'the shell stays in between as its parent';
+}
+
+function checkEnding(ctx: RuleContext, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  const unit = hop.unit;
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const report = (ref: CmdRef | null, message: string, hint: string): void => {
+    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+    if (done.has(key)) return;
+    done.add(key);
+    ctx.report(ref ? atRef(unit, ref, dockerfile, message, hint) : atNode(unit, lastLine(unit), dockerfile, message, hint));
+  };
+  if (e.kind === 'exec' && e.cmd) {
+    const target = commandOf(e.argv);
+    if (target.forking) return; // su-sudo's finding, with the gosu equivalent
+    const use = argsUse(e.argv, run);
+    if (use === 'mangled') {
+      const star = e.argv.some((f) => f.mangled === 'star');
+      report(e.cmd, `\`${refText(e.cmd)}\` mangles the arguments: ${star ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${startedBy(hop)}.`, 'Write `"$@"`, with the double quotes.');
+      return;
+    }
+    if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !reexecs(e, hop)) {
+      report(e.cmd, `\`${refText(e.cmd)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${startedBy(hop)}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+    }
+    return;
   }
+  // The script stays: did it run its arguments as a child, or drop them?
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run)));
+  if (child) {
+    const a = child.argvs.find((x) => runsArgs(x, run)) ?? [];
+    const t = commandOf(a);
+    if (t.switcher || t.forking) return; // gosu-without-exec / su-sudo say how to hand over
+    const text = refText(child.ref);
+    const last = e.last.some((l) => l.stmt === child.ref.stmt);
+    report(child.ref, `\`${text}\` runs the container's command as a child of the script, not with \`exec\`: ${pid1Consequence(hop, run)}. ${startedBy(hop)}.`, `Write \`exec ${text}\`${last ? '' : ' and make it the last command'}.`);
+    return;
+  }
+  if (run.kind !== 'user-command' || !unit.receivesArgs) return;
+  const last = e.last[0] ?? null;
+  // A user switch as the last command is gosu-without-exec's or su-sudo's finding.
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  const at = e.kind === 'exit' ? e.cmd : last;
+  const what = last ? `ends with \`${refText(last)}\`, not exec'd` : 'ends without running any command';
+  report(at, `This path of the script ${what}, and the CMD it is given is never run: \`docker run IMAGE <command>\` does not run the command. ${startedBy(hop)}.`, 'End the script with `exec "$@"`.');
+}
+
+/** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */
+function reexecs(e: Ending, hop: ScriptHop): boolean {
+  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
+}
+
+/** The command line runs the script's arguments as its program (`"$@"`, `gosu app "$@"`). */
+function runsArgs(argv: readonly Field[], run: Run): boolean {
+  const t = commandOf(argv);
+  const name = t.name;
+  if (!name) return false;
+  if (t.forking) return argv.some((f) => isScriptArg(f, run) || isUserCommand(f));
+  return isScriptArg(name, run) || isUserCommand(name);
 }

@@ -1,4 +1,4 @@
-import { explainLaunch } from '../explain.js';
+import { mainProcesses } from '../model/evaluator/questions.js';
 import { basename } from '../model/commands.js';
 import { defineRule } from './rule.js';
 
@@ -21,19 +21,25 @@ export default defineRule({
   check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
-    const hops = explainLaunch(launch).hops;
-    for (const step of launch.steps) {
+    const done = new Set<string>();
+    for (const main of mainProcesses(launch.runs.default)) {
+      const step = main.hop;
       if (step.kind !== 'program' || !MANAGERS.has(basename(step.name))) continue;
       const verb = step.args.find((a) => !a.startsWith('-'));
       if (!verb || !RUN_VERBS.has(verb)) continue;
-      const hop = hops.find((h) => h.process.startsWith(step.name));
-      if (launch.steps.some((s) => s.kind === 'init') || (hop && !hop.pid1)) continue;
+      if (main.init || !step.pid1) continue;
+      // Where the word is written: the Dockerfile's CMD, or the script line that execs it.
+      const fromDockerfile = step.argv[0]?.arg !== undefined;
+      const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+      const key = `${at.file}:${at.span.line}`;
+      if (done.has(key)) continue;
+      done.add(key);
       const cmd = [step.name, ...step.args].join(' ');
       ctx.report({
-        at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+        at,
         message: `PID 1 is \`${cmd}\`: ${basename(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
         hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
-        label: step.at.label,
+        label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label,
       });
     }
   },

@@ -1,6 +1,9 @@
-import { wordText, type CommandInfo } from '../model/commands.js';
-import type { CommandAt } from '../model/script.js';
-import { atCommand } from './evidence.js';
+import { parseSwitch } from '../model/evaluator/invocations.js';
+import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
+import type { CmdRef } from '../model/evaluator/state.js';
+import { USER_COMMAND } from '../model/evaluator/values.js';
+import type { Stmt } from '../parsers/shell-ast.js';
+import { atRef, refText } from './evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -21,44 +24,88 @@ export default defineRule({
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
-    for (const step of launch.steps) {
-      if (step.kind !== 'forking-switch') continue;
-      ctx.report({
-        at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-        message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-        hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user ?? 'app'}", ...].`,
-        label: `${step.at.label} ${step.tool}`,
-      });
-    }
-    for (const unit of launch.scripts) {
-      const analysis = unit.analysis;
-      if (!analysis) continue;
-      const main = new Set<CommandAt>();
-      for (const e of analysis.endings) if (e.last?.info.forking) main.add(e.last);
-      for (const c of analysis.commands) if (c.info.forking && (c.info.args !== 'none' || c.info.exec)) main.add(c);
-      for (const c of main) {
-        const sw = c.info.forking;
-        if (!sw) continue;
-        const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-        ctx.report(
-          atCommand(
-            unit,
-            c,
-            dockerfile,
-            `\`${sw.tool}\` runs the main process as ${sw.user ?? 'another user'}, but ${sw.tool} forks and stays alive as its parent: ${sw.tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-            `Replace it with \`${fix}\`.`,
-          ),
-        );
+    const done = new Set<string>();
+    const once = (key: string): boolean => {
+      if (done.has(key)) return false;
+      done.add(key);
+      return true;
+    };
+    for (const chain of launch.runs.default.chains) {
+      for (const [i, step] of chain.hops.entries()) {
+        if (step.kind !== 'forking-switch') continue;
+        // Only where a Dockerfile word starts it; in a script it is reported at the script's line.
+        const prev = chain.hops[i - 1];
+        if (prev && (prev.kind === 'script' || prev.kind === 'shell')) continue;
+        const inst = step.arg.setting.instruction;
+        if (!once(`df:${inst.keywordSpan.line}`)) continue;
+        ctx.report({
+          at: { file: dockerfile, span: inst.keywordSpan },
+          message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
+          hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user && step.user !== 'root' ? step.user : 'app'}", ...].`,
+          label: `${step.at.label} ${step.tool}`,
+        });
       }
+    }
+    const mainRefs = new Set<Stmt>();
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
+      for (const { hop, cmd } of commandsRun(run)) {
+        if (cmd.child || cmd.background) continue;
+        for (const argv of cmd.argvs) {
+          const t = commandOf(argv);
+          if (!t.forking) continue;
+          const sw = parseSwitch(t.forking, argv.slice(argv.findIndex((f) => f === t.name) + 1));
+          const runsArgs = argv.some((f) => isScriptArg(f, run) || isUserCommand(f)) || (sw?.commandString ?? '').includes(USER_COMMAND);
+          if (!(cmd.exec || runsArgs || lastOfStaying.has(cmd.ref.stmt))) continue;
+          mainRefs.add(cmd.ref.stmt);
+          if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+          const user = sw?.userText ?? 'another user';
+          ctx.report(
+            atRef(
+              hop.unit,
+              cmd.ref,
+              dockerfile,
+              `\`${t.forking}\` runs the main process as ${user}, but ${t.forking} forks and stays alive as its parent: ${t.forking}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
+              `Replace it with \`${gosuEquivalent(cmd.ref, t.forking, sw)}\`.`,
+            ),
+          );
+          break;
+        }
+      }
+    }
+    // sudo for a set-up step in the entrypoint: not the hand-over, but a privilege-escalation path.
+    const run = launch.runs.default;
+    if (run.truncated) return;
+    for (const { hop, cmd } of commandsRun(run)) {
+      if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
+      const argv = cmd.argvs[0] ?? [];
+      if (commandOf(argv).forking !== 'sudo') continue;
+      if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+      const text = refText(cmd.ref);
+      ctx.report(
+        atRef(
+          hop.unit,
+          cmd.ref,
+          dockerfile,
+          `\`${text}\` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.`,
+          'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.',
+        ),
+      );
     }
   },
 });
 
-function gosuEquivalent(info: CommandInfo, source: string): string {
-  const sw = info.forking;
+function gosuEquivalent(ref: CmdRef, tool: string, sw: ReturnType<typeof parseSwitch>): string {
   const user = sw?.user && sw.user !== 'root' ? sw.user : 'app';
   let command = '"$@"';
-  if (sw?.commandString) command = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command = sw.command.map((w) => wordText(w, source)).join(' ');
+  if (sw?.commandString) command = /\$[@*]|\u0000/.test(sw.commandString) ? '"$@"' : sw.commandString;
+  else {
+    // The words after the tool and its options, as written.
+    const words = ref.call.args;
+    const idx = words.findIndex((w) => ref.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, '') === tool || ref.file.text.slice(w.p[2], w.e[2]).endsWith(`/${tool}`));
+    const rest = idx >= 0 && sw ? words.slice(idx + 1 + (words.length - idx - 1 - sw.rest.length)) : [];
+    if (rest.length > 0) command = rest.map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(' ');
+  }
   return `exec gosu ${user} ${command}`;
 }
