@@ -7,6 +7,12 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
 var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
@@ -15,7 +21,7 @@ var __esm = (fn, res, err) => function __init() {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require() {
+var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
@@ -83,6 +89,180 @@ var require_get_caller_file = __commonJS({
         return stack[position2] ? stack[position2].getFileName() : void 0;
       }
     };
+  }
+});
+
+// src/fs/file-system.ts
+import fs from "node:fs";
+import path from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path.dirname(abs));
+          return dir === null ? null : path.join(dir, path.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path.dirname(file) === abs && !names.has(path.basename(file))) entries.push({ name: path.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/reporters/source-root.ts
+var source_root_exports = {};
+__export(source_root_exports, {
+  rebaseFindings: () => rebaseFindings,
+  sourceRoot: () => sourceRoot
+});
+import fs2 from "node:fs";
+import path2 from "node:path";
+function inside(dir, root) {
+  const rel = path2.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
+}
+function sourceRoot(cwd, env3) {
+  const here = path2.resolve(cwd);
+  for (const name of ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]) {
+    const dir = env3[name];
+    if (dir && path2.isAbsolute(dir) && inside(here, path2.resolve(dir))) return path2.resolve(dir);
+  }
+  for (let dir = here; ; dir = path2.dirname(dir)) {
+    if (fs2.existsSync(path2.join(dir, ".git"))) return dir;
+    if (path2.dirname(dir) === dir) return here;
+  }
+}
+function rebaseFindings(findings, cwd, root) {
+  const rebase = (file) => {
+    if (file === "-") return file;
+    const abs = path2.resolve(cwd, file);
+    return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
+  };
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+}
+var init_source_root = __esm({
+  "src/reporters/source-root.ts"() {
+    "use strict";
   }
 });
 
@@ -157,24 +337,24 @@ function assembleStyles2() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -205,8 +385,8 @@ var ANSI_BACKGROUND_OFFSET2, wrapAnsi162, wrapAnsi2562, wrapAnsi16m2, styles2, m
 var init_ansi_styles = __esm({
   "node_modules/chalk/source/vendor/ansi-styles/index.js"() {
     ANSI_BACKGROUND_OFFSET2 = 10;
-    wrapAnsi162 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-    wrapAnsi2562 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+    wrapAnsi162 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+    wrapAnsi2562 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
     wrapAnsi16m2 = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
     styles2 = {
       modifier: {
@@ -613,8 +793,8 @@ function chainText(f) {
 function compareFindings(a, b) {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
-function spanFinding(rule, severity, file, span, message2, hint2 = null, related = []) {
-  return { rule, severity, message: message2, hint: hint2, file, ...span, related };
+function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
+  return { rule, severity, message, hint, file, ...span, related };
 }
 var SEVERITY_RANK;
 var init_findings = __esm({
@@ -625,12 +805,34 @@ var init_findings = __esm({
 });
 
 // src/reporters/escape.ts
-function escapeControl(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function code(ch) {
+  const n = ch.charCodeAt(0);
+  return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
 }
+function escapeControl(text) {
+  return text.replace(UNSAFE, code);
+}
+function escapeControlButWhitespace(text) {
+  return text.replace(UNSAFE_BUT_WHITESPACE, code);
+}
+function escapeJson(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function escapeStrings(value) {
+  if (typeof value === "string") return escapeControl(value);
+  if (Array.isArray(value)) return value.map((v) => escapeStrings(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  }
+  return value;
+}
+var UNSAFE, UNSAFE_BUT_WHITESPACE, JSON_UNSAFE;
 var init_escape = __esm({
   "src/reporters/escape.ts"() {
     "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    UNSAFE_BUT_WHITESPACE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+    JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
@@ -672,15 +874,30 @@ var init_stylish = __esm({
   }
 });
 
+// src/meta.ts
+function ruleDocUrl(id) {
+  return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
+}
+var REPOSITORY_URL, RULE_DOCS_URL;
+var init_meta = __esm({
+  "src/meta.ts"() {
+    "use strict";
+    REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
+    RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+  }
+});
+
 // src/reporters/json.ts
 var json_exports = {};
 __export(json_exports, {
   formatJson: () => formatJson
 });
 function formatJson(findings) {
-  return `${JSON.stringify(
+  return `${escapeJson(JSON.stringify(
     findings.map((f) => ({
       rule: f.rule,
+      messageId: f.messageId ?? null,
+      url: ruleDocUrl(f.rule),
       severity: f.severity,
       message: f.message,
       hint: f.hint,
@@ -689,22 +906,35 @@ function formatJson(findings) {
       column: f.column,
       endLine: f.endLine,
       endColumn: f.endColumn,
-      related: f.related
+      related: f.related,
+      ...f.fix ? { fix: f.fix } : {}
     })),
     null,
     2
-  )}
+  ))}
 `;
 }
 var init_json = __esm({
   "src/reporters/json.ts"() {
     "use strict";
+    init_meta();
+    init_escape();
   }
 });
 
 // src/rules/rule.ts
+function defineDiagnostic(meta) {
+  return { ...meta, fixable: false, recommended: true };
+}
 function defineRule(rule) {
-  return rule;
+  return { ...rule, fixable: rule.fixable ?? false };
+}
+function fillMessage(text, data) {
+  if (!data) return text;
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
+}
+function peersOf(rule, tool) {
+  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
 }
 var init_rule = __esm({
   "src/rules/rule.ts"() {
@@ -721,14 +951,23 @@ var init_cmd_ignored = __esm({
     cmd_ignored_default = defineRule({
       id: "cmd-ignored",
       severity: "warning",
+      category: "startup",
+      recommended: true,
       title: "CMD never runs because ENTRYPOINT is in shell form",
+      peers: {},
+      messages: {
+        ignored: {
+          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
+          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
+        }
+      },
       docs: {
         what: "A CMD in an image whose ENTRYPOINT is in shell form.",
         why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
         bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
         good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
-        fix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
-        equivalents: ["hadolint DL4004 (multiple ENTRYPOINT) is different; BuildKit has no equivalent"]
+        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
+        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
       },
       check(ctx) {
         const pid1 = ctx.launch?.pid1;
@@ -738,8 +977,8 @@ var init_cmd_ignored = __esm({
         const file = ctx.env.dockerfile.displayPath;
         ctx.report({
           at: { file, span: cmd.instruction.keywordSpan },
-          message: `This CMD never runs: the ENTRYPOINT on line ${entry.instruction.keywordSpan.line} is in shell form, which runs \`/bin/sh -c\` on its own string and drops CMD and \`docker run\` arguments.`,
-          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD.",
+          messageId: "ignored",
+          data: { entryLine: entry.instruction.keywordSpan.line },
           chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
           label: "CMD"
         });
@@ -748,7 +987,7 @@ var init_cmd_ignored = __esm({
   }
 });
 
-// src/rules/evidence.ts
+// src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
   const one = text.replace(/\s+/g, " ").trim();
@@ -764,42 +1003,18 @@ function scriptChain(unit, dockerfile) {
   }
   return chain;
 }
-function atNode(unit, node, dockerfile, message2, hint2, label) {
-  const span = unit.source.spanOf(node.p, node.e);
-  const lineEnd = span.column + firstPhysicalLine(unit.source.text, node.p[2]).length;
-  const firstLine2 = { ...span, endLine: span.line, endColumn: span.endLine > span.line ? lineEnd : Math.min(span.endColumn, lineEnd) };
+function atNode(unit, node, dockerfile, label) {
   return {
-    at: { file: unit.source.file.displayPath, span: firstLine2 },
-    message: message2,
-    hint: hint2,
+    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
     chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
     label: label ?? snippet(unit, node.p, node.e)
   };
 }
-function atRef(unit, c, dockerfile, message2, hint2, label) {
-  const src = c.file;
-  const span = src.spanOf(c.stmt.p, c.stmt.e);
-  const text = firstPhysicalLine(src.text, c.stmt.p[2]);
-  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
-  }
-  const oneLine3 = span.endLine > span.line ? span.column + text.length : Math.min(span.endColumn, span.column + text.length);
-  return {
-    at: { file: src.path, span: { ...span, endLine: span.line, endColumn: Math.max(oneLine3, span.column) } },
-    message: message2,
-    hint: hint2,
-    chain,
-    label: label ?? refText(c)
-  };
-}
-function firstPhysicalLine(text, offset) {
-  const end = text.indexOf("\n", offset);
-  return text.slice(offset, end < 0 ? text.length : end).replace(/\r$/, "");
-}
-function refText(c, max = 60) {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+function withinText(e, text) {
+  if (e[2] < text.length) return e;
+  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  return [line, text.length - lineStart + 1, text.length];
 }
 function lastLine(unit) {
   const text = unit.source.text.replace(/\s+$/, "");
@@ -808,8 +1023,24 @@ function lastLine(unit) {
   const lineText = text.slice(start);
   return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
 }
+function atRef(unit, c, dockerfile, label) {
+  const src = c.file;
+  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+  }
+  return {
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
+    chain,
+    label: label ?? refText(c)
+  };
+}
+function refText(c, max = 60) {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
 var init_evidence = __esm({
-  "src/rules/evidence.ts"() {
+  "src/evidence.ts"() {
     "use strict";
   }
 });
@@ -824,14 +1055,22 @@ var init_entrypoint_crlf = __esm({
     entrypoint_crlf_default = defineRule({
       id: "entrypoint-crlf",
       severity: "error",
+      category: "startup",
+      recommended: true,
       title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
       docs: {
         what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
         why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
         bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
         good: '#!/bin/sh\\nexec "$@"\\n',
-        fix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
-        equivalents: ["ShellCheck SC1017"]
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes)."
       },
       check(ctx) {
         for (const unit of ctx.launch?.scripts ?? []) {
@@ -839,8 +1078,8 @@ var init_entrypoint_crlf = __esm({
           const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
           ctx.report({
             at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            message: `${unit.source.file.displayPath} has CRLF line endings: the kernel looks for the interpreter \`${first.replace(/^#!\s*/, "").replace(/\r$/, "")}\\r\`, so the container fails at start with "no such file or directory".`,
-            hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes.",
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
             chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
             label: "line 1"
           });
@@ -850,8 +1089,105 @@ var init_entrypoint_crlf = __esm({
   }
 });
 
-// src/model/commands.ts
+// src/model/prefixes.ts
 function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function unwrapPrefixes(words, literal, through = ALL) {
+  const prefixes = [];
+  let i = 0;
+  for (; ; ) {
+    const w = words[i];
+    const lit2 = w === void 0 ? null : literal(w);
+    if (lit2 === null) return { prefixes, start: i };
+    const name = basename2(lit2);
+    if (!through.has(name)) return { prefixes, start: i };
+    const next = skipOptions(name, words, i + 1, literal);
+    if (next === null || next >= words.length) return { prefixes, start: i };
+    prefixes.push({ name, index: i });
+    i = next;
+  }
+}
+function skipOptions(prefix, words, from, literal) {
+  let i = from;
+  while (i < words.length) {
+    const w = words[i];
+    const lit2 = literal(w);
+    if (lit2 === null) return i;
+    if (lit2 === "--") return i + 1;
+    if (prefix === "env" && ASSIGNMENT.test(lit2)) {
+      i++;
+      continue;
+    }
+    if (prefix === "env" && lit2 === "-") {
+      i++;
+      continue;
+    }
+    if (prefix === "nice" && /^-\d+$/.test(lit2)) {
+      i++;
+      continue;
+    }
+    if (lit2.startsWith("--") && lit2.length > 2) {
+      const eq = lit2.indexOf("=");
+      const long = lit2.slice(2, eq >= 0 ? eq : void 0);
+      if (NO_COMMAND[prefix].has(long)) return null;
+      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
+      continue;
+    }
+    if (lit2.startsWith("-") && lit2.length > 1) {
+      let consumed = 1;
+      for (let k = 1; k < lit2.length; k++) {
+        const c = lit2[k];
+        if (NO_COMMAND[prefix].has(c)) return null;
+        if (VALUED[prefix].has(c)) {
+          if (k === lit2.length - 1) consumed = 2;
+          break;
+        }
+      }
+      i += consumed;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var init_prefixes = __esm({
+  "src/model/prefixes.ts"() {
+    "use strict";
+    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
+    ALL = new Set(COMMAND_PREFIXES);
+    VALUED = {
+      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
+      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(["a"]),
+      nice: /* @__PURE__ */ new Set(["n"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    VALUED_LONG = {
+      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
+      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["adjustment"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    NO_COMMAND = {
+      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
+      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
+      command: /* @__PURE__ */ new Set(["v", "V"]),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["help", "version"]),
+      nohup: /* @__PURE__ */ new Set(["help", "version"])
+    };
+    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+  }
+});
+
+// src/model/commands.ts
+function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
@@ -882,10 +1218,214 @@ function partLiteral(part) {
       return null;
   }
 }
-var EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+function isPositionalExp(part, names) {
+  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
+}
+function positionalUse(word) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
+      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
+      if (isPositionalExp(only.parts[0], ["*"])) return "star";
+    }
+    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
+  }
+  for (const part of word.parts) {
+    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
+    if (part.type === "DblQuoted") {
+      for (const inner of part.parts) {
+        if (isPositionalExp(inner, ["*"])) return "star";
+        if (isPositionalExp(inner, ["@"])) return "star";
+      }
+    }
+  }
+  return "none";
+}
+function worstUse(words) {
+  let best = "none";
+  for (const w of words) {
+    const u = positionalUse(w);
+    if (u === "unquoted" || u === "star") return u;
+    if (u === "quoted") best = "quoted";
+  }
+  return best;
+}
+function isSelfReference(word) {
+  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
+  if (parts.length !== 1) return false;
+  const p = parts[0];
+  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
+}
+function analyseCommand(words, exec2) {
+  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
+  const name = rest[0] ? wordLiteral(rest[0]) : null;
+  const base = name !== null ? basename3(name) : null;
+  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
+  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
+  const target = switcher?.command ?? rest;
+  const head = target[0];
+  return {
+    words: rest,
+    name,
+    exec: exec2,
+    args: worstUse(rest),
+    runsArgs: head ? positionalUse(head) : "none",
+    switcher,
+    forking,
+    reexec: !!head && isSelfReference(head)
+  };
+}
+function parseSwitcher(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  const raw = (i) => {
+    const w = args[i];
+    if (!w) return null;
+    return lits[i] ?? renderWord(w);
+  };
+  const make = (user, commandStart) => ({
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    command: args.slice(commandStart),
+    commandString: null
+  });
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      return args.length >= 1 ? make(raw(0), 1) : null;
+    case "chpst": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        if (lits[i] === "-u" || lits[i] === "-U") {
+          user = raw(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "setpriv": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        const l = lits[i] ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = raw(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "chroot": {
+      let user = null;
+      let i = 0;
+      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
+      while (i < args.length && text(i).startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(text(i));
+        if (m) user = m[1] ?? null;
+        else if (lits[i] === "--userspec") {
+          user = raw(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return user === null ? null : make(user, i + 1);
+    }
+    default:
+      return null;
+  }
+}
+function renderWord(w) {
+  return w.parts.map((p) => {
+    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
+    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
+    const lit2 = partLiteral(p);
+    return lit2 ?? "…";
+  }).join("");
+}
+function parseForking(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  let user = null;
+  let commandString = null;
+  let commandStart = args.length;
+  let i = 0;
+  if (tool === "sudo") {
+    user = "root";
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "--") {
+        i++;
+        break;
+      }
+      if (!l.startsWith("-")) break;
+      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
+        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+      } else {
+        const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        i++;
+      }
+    }
+    commandStart = i;
+  } else {
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "-c" || l === "--command") {
+        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+        continue;
+      }
+      if (l === "-u" && tool === "runuser") {
+        user = lits[i + 1] ?? null;
+        i += 2;
+        continue;
+      }
+      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
+        i += 2;
+        continue;
+      }
+      if (l === "--") {
+        commandStart = i + 1;
+        break;
+      }
+      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
+        i++;
+        continue;
+      }
+      if (user === null) {
+        user = lits[i] ?? renderWord(args[i]);
+        i++;
+        continue;
+      }
+      commandStart = i;
+      break;
+    }
+    if (user === null) user = "root";
+  }
+  return {
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)$/.test(user),
+    command: args.slice(commandStart),
+    commandString
+  };
+}
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
+    init_prefixes();
+    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
   }
@@ -1100,9 +1640,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs8 = p.fields;
-    if (fs8.length === 0) continue;
-    fs8.forEach((f, i) => {
+    const fs7 = p.fields;
+    if (fs7.length === 0) continue;
+    fs7.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -1120,11 +1660,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs8, sep) {
-  if (fs8.length === 0) return lit("");
-  if (fs8.length === 1) return fs8[0];
-  let acc = fs8[0];
-  for (const f of fs8.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs7, sep) {
+  if (fs7.length === 0) return lit("");
+  if (fs7.length === 1) return fs7[0];
+  let acc = fs7[0];
+  for (const f of fs7.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -2263,15 +2803,15 @@ function simpleCommand(m, stmt, call, st) {
     }
     case "exit": {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
-      const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
+      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
       return { done: flowOf([]) };
     }
     case "return":
       if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
-        const code = argv[1]?.s;
-        st.status = code === void 0 ? st.status : code === "0" ? true : code !== null && /^\d+$/.test(code) ? false : null;
+        const code2 = argv[1]?.s;
+        st.status = code2 === void 0 ? st.status : code2 === "0" ? true : code2 !== null && /^\d+$/.test(code2) ? false : null;
         return { done: { next: [], ret: [st], brk: [], cont: [] } };
       }
       return ran(st.status);
@@ -2355,10 +2895,12 @@ function simpleCommand(m, stmt, call, st) {
         if (args[0].s.includes("e")) unknown = true;
         args = args.slice(1);
       }
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
       if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
       return ran(true, args.map((f) => f.s).join(" ") + (newline ? "\n" : ""));
     }
     case "printf": {
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
       const fmt = argv[1];
       if (!fmt || fmt.s === null || argv[1]?.s === "-v") {
         if (argv[1]?.s === "-v" && argv[2]?.s) st.setVar(argv[2].s, { kind: "scalar", value: UNKNOWN });
@@ -2604,16 +3146,21 @@ var init_interpreter = __esm({
     };
     Recorder = class {
       endings = [];
-      endingKeys = /* @__PURE__ */ new Set();
+      endingKeys = /* @__PURE__ */ new Map();
       commands = /* @__PURE__ */ new Map();
       unknownSources = [];
       joined = 0;
       steps = 0;
       ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map(showField).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.last.map((l) => l.stmt.p[2]).join(",")}`;
-        if (this.endingKeys.has(key)) return;
-        this.endingKeys.add(key);
-        if (this.endings.length < 256) this.endings.push(e);
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
+        const seen = this.endingKeys.get(key);
+        if (seen) {
+          for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+          return;
+        }
+        if (this.endings.length >= 256) return;
+        this.endingKeys.set(key, e);
+        this.endings.push(e);
       }
       command(ref, argv, user, ctx, exec2) {
         let list2 = this.commands.get(ref.stmt);
@@ -2627,8 +3174,8 @@ var init_interpreter = __esm({
           e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
           list2.push(e);
         }
-        const shown = argv.map(showField).join("");
-        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown)) e.argvs.push(argv);
+        const shown2 = argv.map(showField).join("");
+        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
         if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
       }
     };
@@ -3239,7 +3786,7 @@ var init_interpreter = __esm({
 });
 
 // src/model/evaluator/invocations.ts
-import path2 from "node:path";
+import path3 from "node:path";
 async function followRun(kind, argv, args, startUser2, r) {
   const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
   const first = args[0];
@@ -3294,7 +3841,7 @@ async function follow(item, run2, work, cache, r) {
       return end();
     }
     const value = a0.s;
-    const name = basename2(value);
+    const name = basename3(value);
     if (INITS.has(name) || value === "/init") {
       const { rest, group } = initOptions(name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
@@ -3415,7 +3962,7 @@ function nonScript(common, loaded, value, argv, resolved) {
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
-  const inWorkdir = path2.posix.join(r.stage.config.workdir, value);
+  const inWorkdir = path3.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
 async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
@@ -3680,7 +4227,7 @@ function stayingUser(end) {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const at = argv.findIndex((f) => f.s !== null && basename2(f.s) === tool);
+  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
   const sw = parseSwitch(tool, argv.slice(at + 1));
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
@@ -3695,7 +4242,7 @@ function handsOverWithoutExec(run2) {
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
       if (!runs) continue;
-      const at = argv.findIndex((f) => f.s !== null && basename2(f.s) === tool);
+      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
       const sw = parseSwitch(tool, argv.slice(at + 1));
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
@@ -3744,7 +4291,7 @@ function commandOf(argv) {
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
-    const b = basename2(s);
+    const b = basename3(s);
     if (b === "env") {
       i++;
       while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
@@ -3756,7 +4303,7 @@ function commandOf(argv) {
     }
     if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
       switcher = b;
-      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions(argv, i + 1) - i : 2;
+      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
@@ -3768,13 +4315,13 @@ function commandOf(argv) {
   const tool = argv[0]?.s ?? null;
   return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
 }
-function skipOptions(argv, from) {
+function skipOptions2(argv, from) {
   let i = from;
   while (i < argv.length && (argv[i]?.s ?? "").startsWith("-")) {
     const s = argv[i]?.s ?? "";
     i += /^--?[a-z-]+$/.test(s) && !s.includes("=") && ["--reuid", "--regid", "--userspec", "-u", "-U", "--groups"].includes(s) ? 2 : 1;
   }
-  if (basename2(argv[from - 1]?.s ?? "") === "chroot") i++;
+  if (basename3(argv[from - 1]?.s ?? "") === "chroot") i++;
   return i;
 }
 function commandsRun(run2) {
@@ -3789,60 +4336,354 @@ var init_questions = __esm({
   }
 });
 
-// src/rules/gosu-without-exec.ts
-var gosu_without_exec_default;
-var init_gosu_without_exec = __esm({
-  "src/rules/gosu-without-exec.ts"() {
+// src/rules/entrypoint-no-exec.ts
+function longRunning(argv) {
+  const name = argv[0]?.s;
+  if (!name) return false;
+  const base = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
+  const words = argv.map((f) => f.s ?? "");
+  if (base === "npm" || base === "yarn" || base === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
+  if (base === "tail") return words.includes("-f") || words.includes("-F");
+  if (base === "sleep") return words[1] === "infinity";
+  if (base === "nc") return words.some((w) => /^-\w*l/.test(w));
+  if (base === "python" || base === "node" || base === "ruby" || base === "perl" || base === "php" || base === "java") {
+    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
+    if (base === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
+    return words.length > 1;
+  }
+  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename3(name));
+}
+function isSupervisor(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
+var init_entrypoint_no_exec = __esm({
+  "src/rules/entrypoint-no-exec.ts"() {
     "use strict";
     init_questions();
+    init_commands();
     init_evidence();
     init_rule();
-    gosu_without_exec_default = defineRule({
-      id: "gosu-without-exec",
-      severity: "error",
-      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+    LONG_RUNNING = /* @__PURE__ */ new Set([
+      "python",
+      "python2",
+      "python3",
+      "node",
+      "nodejs",
+      "java",
+      "ruby",
+      "perl",
+      "php",
+      "dotnet",
+      "deno",
+      "bun",
+      "elixir",
+      "mix",
+      "iex",
+      "erl",
+      "gunicorn",
+      "uvicorn",
+      "hypercorn",
+      "daphne",
+      "uwsgi",
+      "waitress-serve",
+      "celery",
+      "rq",
+      "dramatiq",
+      "puma",
+      "unicorn",
+      "rails",
+      "thin",
+      "passenger",
+      "nginx",
+      "httpd",
+      "apache2",
+      "apachectl",
+      "haproxy",
+      "caddy",
+      "traefik",
+      "envoy",
+      "lighttpd",
+      "php-fpm",
+      "redis-server",
+      "mongod",
+      "postgres",
+      "mysqld",
+      "mariadbd",
+      "memcached",
+      "rabbitmq-server",
+      "supervisord",
+      "catalina.sh",
+      "jetty.sh",
+      "sshd",
+      "crond",
+      "cron",
+      "tail",
+      "sleep",
+      "npm",
+      "yarn",
+      "pnpm",
+      "flask",
+      "streamlit",
+      "jupyter",
+      "nc"
+    ]);
+    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    entrypoint_no_exec_default = defineRule({
+      id: "entrypoint-no-exec",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "The entrypoint script runs its main command without exec",
+      peers: {},
+      messages: {
+        shellPid1: {
+          message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+          hint: "Write `exec {command}`{where}."
+        },
+        underInit: {
+          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+          hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
+        }
+      },
       docs: {
-        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
-        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
-        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
-        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-        fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
-        equivalents: []
+        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
+        bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
+        good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group)."
       },
       check(ctx) {
         const launch = ctx.launch;
-        if (!launch) return;
-        const dockerfile = ctx.env.dockerfile.displayPath;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const run2 = launch.runs.default;
+        if (run2.truncated) return;
+        const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
         const done = /* @__PURE__ */ new Set();
-        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
-          if (run2.truncated) continue;
-          const lastOfStaying = new Set(run2.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
-          for (const { hop, cmd } of commandsRun(run2)) {
-            if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
-            const hands = cmd.argvs.some((argv) => {
-              const t = commandOf(argv);
-              if (!t.switcher || !t.name) return false;
-              const self = hop.argv[0]?.s;
-              return isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self || lastOfStaying.has(cmd.ref.stmt);
-            });
-            if (!hands) continue;
-            const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
-            if (done.has(key)) continue;
-            done.add(key);
-            const text = refText(cmd.ref);
-            ctx.report(
-              atRef(
-                hop.unit,
-                cmd.ref,
-                dockerfile,
-                `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
-                `Write \`exec ${text}\`.`
-              )
-            );
-          }
+        for (const main2 of mainProcesses(run2)) {
+          const staying = main2.staying;
+          if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
+          const hop = staying.hop;
+          const e = staying.ending;
+          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (main2.init?.group) continue;
+          if (e.last.length !== 1) continue;
+          const last = e.last[0];
+          if (!last) continue;
+          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
+          const argv = cmd?.argvs[0];
+          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
+          if (isSupervisor(hop)) continue;
+          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
+          if (!service && JOB_WORDS.test(words)) continue;
+          const key = `${last.file.path}:${last.stmt.p[2]}`;
+          if (done.has(key)) continue;
+          done.add(key);
+          const started = { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
+          const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
+          const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
+          const data = { command: refText(cmd.ref), where: where2, ...started };
+          if (main2.init) ctx.report({ ...place, messageId: "underInit", data: { ...data, init: main2.init.name } });
+          else ctx.report({ ...place, messageId: "shellPid1", data });
         }
       }
     });
+  }
+});
+
+// src/model/run-facts.ts
+import path4 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path4.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
+  }
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path4.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path4.posix.resolve(workdir, args[1]);
+      const target = path4.posix.resolve(path4.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
+  }
+}
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
+  }
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
+}
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
+    "use strict";
+    init_commands();
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
+    };
+  }
+});
+
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
+    "use strict";
+    init_run_facts();
+    init_evidence();
+    init_rule();
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script is not executable",
+      peers: {},
+      messages: {
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
+          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label } });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
+        }
+      }
+    });
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+}
+var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
   }
 });
 
@@ -4163,10 +5004,10 @@ var init_main = __esm({
       FoldingRange2.is = is;
     })(FoldingRange || (FoldingRange = {}));
     (function(DiagnosticRelatedInformation2) {
-      function create(location, message2) {
+      function create(location, message) {
         return {
           location,
-          message: message2
+          message
         };
       }
       DiagnosticRelatedInformation2.create = create;
@@ -4194,13 +5035,13 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range2, message2, severity, code, source, relatedInformation) {
-        const result = { range: range2, message: message2 };
+      function create(range2, message, severity, code2, source, relatedInformation) {
+        const result = { range: range2, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
-        if (Is.defined(code)) {
-          result.code = code;
+        if (Is.defined(code2)) {
+          result.code = code2;
         }
         if (Is.defined(source)) {
           result.source = source;
@@ -5288,7 +6129,7 @@ var init_main = __esm({
         return Is.defined(candidate) && Is.string(candidate.uri) && (Is.undefined(candidate.languageId) || Is.string(candidate.languageId)) && Is.uinteger(candidate.lineCount) && Is.func(candidate.getText) && Is.func(candidate.positionAt) && Is.func(candidate.offsetAt) ? true : false;
       }
       TextDocument3.is = is;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         let text = document.getText();
         const sortedEdits = mergeSort2(edits, (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -5311,7 +6152,7 @@ var init_main = __esm({
         }
         return text;
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
       function mergeSort2(data, compare) {
         if (data.length <= 1) {
           return data;
@@ -5893,7 +6734,7 @@ var init_main2 = __esm({
         }
       }
       TextDocument3.update = update;
-      function applyEdits(document, edits) {
+      function applyEdits2(document, edits) {
         const text = document.getText();
         const sortedEdits = mergeSort(edits.map(getWellformedEdit), (a, b) => {
           const diff = a.range.start.line - b.range.start.line;
@@ -5919,7 +6760,7 @@ var init_main2 = __esm({
         spans.push(text.substr(lastModifiedOffset));
         return spans.join("");
       }
-      TextDocument3.applyEdits = applyEdits;
+      TextDocument3.applyEdits = applyEdits2;
     })(TextDocument2 || (TextDocument2 = {}));
   }
 });
@@ -8551,9 +9392,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path15 = this.getPath();
-        if (path15 === null || path15.startsWith("/")) {
-          return path15;
+        const path22 = this.getPath();
+        if (path22 === null || path22.startsWith("/")) {
+          return path22;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -8565,7 +9406,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path15 : parent + "/" + path15;
+              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
             }
           }
         }
@@ -9793,7 +10634,7 @@ function parseDockerfile(file) {
   const problems = [];
   const forAst = file.text.replace(/<<(-?)([ \t]+)(["']?[A-Za-z0-9_][A-Za-z0-9_.-]*["']?)/g, "<<$1$3$2").replace(/\r(?!\n)/g, " ");
   const parsed = import_dockerfile_ast.DockerfileParser.parse(forAst);
-  const escape4 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
+  const escape5 = parsed.getEscapeCharacter() === "`" ? "`" : "\\";
   const directives = parsed.getDirectives().map((d) => ({
     name: d.getName().toLowerCase(),
     value: d.getValue(),
@@ -9808,7 +10649,7 @@ function parseDockerfile(file) {
     const keyword = node.getKeyword().toUpperCase();
     const keywordStart = file.offsetOf(startLine, keywordRange.start.character + 1);
     const keywordEnd = file.offsetOf(keywordRange.end.line + 1, keywordRange.end.character + 1);
-    const logical = joinContinuation(file, keywordEnd, escape4);
+    const logical = joinContinuation(file, keywordEnd, escape5);
     let endOffset = logical.endOffset;
     let lastLine2 = file.positionAt(Math.max(keywordStart, endOffset - 1)).line;
     const args = logical.text.trim();
@@ -9842,14 +10683,14 @@ function parseDockerfile(file) {
       heredocs
     });
   }
-  return { file, escape: escape4, directives, instructions, problems };
+  return { file, escape: escape5, directives, instructions, problems };
 }
 function trimEndOffset(file, end) {
   let e = end;
   while (e > 0 && /\s/.test(file.text[e - 1] ?? "")) e--;
   return e;
 }
-function joinContinuation(file, start, escape4) {
+function joinContinuation(file, start, escape5) {
   const b = MappedText.builder(file);
   const text = file.text;
   let pos = start;
@@ -9866,7 +10707,7 @@ function joinContinuation(file, start, escape4) {
       continue;
     }
     const trimmed = line.replace(/[ \t]+$/, "");
-    if (trimmed.endsWith(escape4) && !trimmed.endsWith(escape4 + escape4) && eol < text.length) {
+    if (trimmed.endsWith(escape5) && !trimmed.endsWith(escape5 + escape5) && eol < text.length) {
       b.appendRange(pos, pos + trimmed.length - 1);
       continued = true;
       pos = eol + 1;
@@ -10021,6 +10862,25 @@ function jsonReason(t, e) {
   if (/[\u201c\u201d]/.test(t)) return "typographic quotes are not JSON double quotes";
   return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
 }
+function onbuildTrigger(onbuild) {
+  const text = onbuild.rest.text;
+  const m = /^\s*([A-Za-z]+)/.exec(text);
+  if (!m || !m[1]) return null;
+  const kwStart = m[0].length - m[1].length;
+  const kwEnd = m[0].length;
+  const keyword = m[1].toUpperCase();
+  const args = onbuild.rest.sub(kwEnd, text.length).trim();
+  const { flags, rest } = FLAGGED.has(keyword) ? splitFlags(args) : { flags: [], rest: args };
+  return {
+    keyword,
+    span: onbuild.span,
+    keywordSpan: onbuild.rest.spanOf(kwStart, kwEnd),
+    args,
+    flags,
+    rest,
+    heredocs: []
+  };
+}
 var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
 var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
@@ -10047,207 +10907,8 @@ var init_dockerfile = __esm({
   }
 });
 
-// src/rules/invalid-exec-form.ts
-var COMMANDS, invalid_exec_form_default;
-var init_invalid_exec_form = __esm({
-  "src/rules/invalid-exec-form.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_rule();
-    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
-    invalid_exec_form_default = defineRule({
-      id: "invalid-exec-form",
-      severity: "error",
-      title: "An exec-form array that is not valid JSON runs as shell form",
-      docs: {
-        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
-        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
-        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-        fix: "Write a JSON array: double quotes around every element, commas between them, none after the last.",
-        equivalents: ["BuildKit JSONArgsRecommended (only for shell form in general)"]
-      },
-      check(ctx) {
-        const file = ctx.env.dockerfile.displayPath;
-        for (const inst of ctx.dockerfile.instructions) {
-          if (!COMMANDS.has(inst.keyword)) continue;
-          const form = commandForm(inst.rest);
-          if (form.kind !== "shell" || !form.invalidJson) continue;
-          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
-          ctx.report({
-            at: { file, span: form.text.spanOf(0, form.text.text.length) },
-            message: `${inst.keyword} arguments look like an exec-form array but are not valid JSON (${form.invalidJson}): ${fate}.`,
-            hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
-            label: inst.keyword
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/missing-exec-args.ts
-function receivesArgs(hop, run2) {
-  return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
-}
-function isSupervisor(hop) {
-  const cmds = hop.run?.commands ?? [];
-  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
-  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
-}
-function startedBy(hop) {
-  const at = hop.unit.startedAt;
-  return `${at.label} on line ${at.span.line} of ${at.file} starts this script`;
-}
-function pid1Consequence(hop, run2) {
-  if (hop.pid1) return "the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown";
-  const init = run2.chains.flatMap((c) => c.hops).find((h) => h.kind === "init");
-  if (init && init.kind === "init" && !init.group) {
-    return `${init.name} signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when \`docker stop\` times out`;
-  }
-  return "the shell stays in between as its parent";
-}
-function checkEnding(ctx, hop, e, run2, done) {
-  const unit = hop.unit;
-  const dockerfile = ctx.env.dockerfile.displayPath;
-  const report2 = (ref, message2, hint2) => {
-    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
-    if (done.has(key)) return;
-    done.add(key);
-    ctx.report(ref ? atRef(unit, ref, dockerfile, message2, hint2) : atNode(unit, lastLine(unit), dockerfile, message2, hint2));
-  };
-  if (e.kind === "exec" && e.cmd) {
-    const target = commandOf(e.argv);
-    if (target.forking) return;
-    const use = argsUse(e.argv, run2);
-    if (use === "mangled") {
-      const star = e.argv.some((f) => f.mangled === "star");
-      report2(e.cmd, `\`${refText(e.cmd)}\` mangles the arguments: ${star ? '"$*" joins them into one word' : "unquoted $@ re-splits them on spaces and expands globs"}, so an argument that contains a space breaks. ${startedBy(hop)}.`, 'Write `"$@"`, with the double quotes.');
-      return;
-    }
-    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
-      report2(e.cmd, `\`${refText(e.cmd)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${startedBy(hop)}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
-    }
-    return;
-  }
-  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run2)));
-  if (child) {
-    const a = child.argvs.find((x) => runsArgs(x, run2)) ?? [];
-    const t = commandOf(a);
-    if (t.switcher || t.forking) return;
-    const text = refText(child.ref);
-    const last2 = e.last.some((l) => l.stmt === child.ref.stmt);
-    report2(child.ref, `\`${text}\` runs the container's command as a child of the script, not with \`exec\`: ${pid1Consequence(hop, run2)}. ${startedBy(hop)}.`, `Write \`exec ${text}\`${last2 ? "" : " and make it the last command"}.`);
-    return;
-  }
-  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
-  const last = e.last[0] ?? null;
-  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
-  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
-  const at = e.kind === "exit" ? e.cmd : last;
-  const what = last ? `ends with \`${refText(last)}\`, not exec'd` : "ends without running any command";
-  report2(at, `This path of the script ${what}, and the CMD it is given is never run: \`docker run IMAGE <command>\` does not run the command. ${startedBy(hop)}.`, 'End the script with `exec "$@"`.');
-}
-function reexecs(e, hop) {
-  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
-}
-function runsArgs(argv, run2) {
-  const t = commandOf(argv);
-  const name = t.name;
-  if (!name) return false;
-  if (t.forking) return argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
-  return isScriptArg(name, run2) || isUserCommand(name);
-}
-var missing_exec_args_default;
-var init_missing_exec_args = __esm({
-  "src/rules/missing-exec-args.ts"() {
-    "use strict";
-    init_questions();
-    init_evidence();
-    init_rule();
-    missing_exec_args_default = defineRule({
-      id: "missing-exec-args",
-      severity: "error",
-      title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
-      docs: {
-        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command.',
-        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
-        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
-        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-        fix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
-        equivalents: ["ShellCheck SC2068 covers unquoted $@ only"]
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const done = /* @__PURE__ */ new Set();
-        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
-          if (run2.truncated) continue;
-          for (const chain of run2.chains) {
-            for (const hop of chain.hops) {
-              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
-              if (!receivesArgs(hop, run2)) continue;
-              if (isSupervisor(hop)) continue;
-              checkEnding(ctx, hop, hop.ending, run2, done);
-            }
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-function imageSh(stage) {
-  if (!stage.baseKnown) return { flavour: "dash", known: false };
-  const ref = stage.base.toLowerCase();
-  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
-  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
-}
-var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
-    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-  }
-});
-
 // src/model/expand.ts
-function splitWords(text, escape4 = "\\") {
+function splitWords(text, escape5 = "\\") {
   const words = [];
   let start = -1;
   let quote = null;
@@ -10259,11 +10920,11 @@ function splitWords(text, escape4 = "\\") {
     }
     if (quote) {
       if (c === quote) quote = null;
-      else if (c === escape4 && quote === '"') i++;
+      else if (c === escape5 && quote === '"') i++;
       continue;
     }
     if (c === '"' || c === "'") quote = c;
-    else if (c === escape4) i++;
+    else if (c === escape5) i++;
     else if (/\s/.test(c)) {
       words.push({ text: text.slice(start, i), start, end: i });
       start = -1;
@@ -10272,7 +10933,18 @@ function splitWords(text, escape4 = "\\") {
   if (start >= 0) words.push({ text: text.slice(start), start, end: text.length });
   return words;
 }
-function expandWord(word, vars, escape4 = "\\") {
+function expandWord(word, vars, escape5 = "\\") {
+  try {
+    return expandIn(word, vars, escape5, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: "", known: false, budget: true };
+    throw e;
+  }
+}
+function expandIn(word, vars, escape5, budget, depth) {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = "";
   let known2 = true;
   let quote = null;
@@ -10283,9 +10955,9 @@ function expandWord(word, vars, escape4 = "\\") {
       else value += c;
       continue;
     }
-    if (c === escape4 && i + 1 < word.length) {
+    if (c === escape5 && i + 1 < word.length) {
       const next = word[i + 1] ?? "";
-      if (quote === '"' && !['"', "$", escape4].includes(next)) value += c;
+      if (quote === '"' && !['"', "$", escape5].includes(next)) value += c;
       else {
         value += next;
         i++;
@@ -10302,10 +10974,11 @@ function expandWord(word, vars, escape4 = "\\") {
       continue;
     }
     if (c === "$") {
-      const ref = readReference(word, i);
+      const ref = readReference(word, i, budget);
       if (ref) {
-        const r = resolveReference(ref, vars, escape4);
+        const r = resolveReference(ref, vars, escape5, budget, depth);
         value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
         known2 &&= r.known;
         i = ref.end - 1;
         continue;
@@ -10315,12 +10988,13 @@ function expandWord(word, vars, escape4 = "\\") {
   }
   return { value, known: known2 };
 }
-function readReference(word, at) {
-  const short2 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short2) return { name: short2[1] ?? "", op: null, operand: "", end: at + short2[0].length };
+function readReference(word, at, budget) {
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === "{") depth++;
     else if (word[j] === "}" && --depth === 0) {
       const inner = word.slice(at + 2, j);
@@ -10331,7 +11005,8 @@ function readReference(word, at) {
   }
   return null;
 }
-function resolveReference(ref, vars, escape4) {
+function resolveReference(ref, vars, escape5, budget, depth) {
+  const expandWord3 = (w, v2, e) => expandIn(w, v2, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === "?unsupported") return { value: "", known: false };
   if (v === null) return { value: "", known: false };
@@ -10341,67 +11016,97 @@ function resolveReference(ref, vars, escape4) {
     case null:
       return { value: v ?? "", known: true };
     case ":-":
-      return nonEmpty ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
+      return nonEmpty ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case "-":
-      return set ? { value: v ?? "", known: true } : expandWord(ref.operand, vars, escape4);
+      return set ? { value: v ?? "", known: true } : expandWord3(ref.operand, vars, escape5);
     case ":+":
-      return nonEmpty ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
+      return nonEmpty ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     case "+":
-      return set ? expandWord(ref.operand, vars, escape4) : { value: "", known: true };
+      return set ? expandWord3(ref.operand, vars, escape5) : { value: "", known: true };
     default:
       return { value: v ?? "", known: set };
   }
 }
-function parseKeyValues(text, vars, escape4 = "\\") {
-  const words = splitWords(text, escape4);
+function parseKeyValues(text, vars, escape5 = "\\") {
+  const words = splitWords(text, escape5);
   const first = words[0];
   if (first && !first.text.includes("=")) {
     const rest = text.slice(first.end).trim();
-    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape4) }];
+    return [{ key: first.text, value: rest === "" ? null : expandWord(rest, vars, escape5) }];
   }
   return words.map((w) => {
     const eq = w.text.indexOf("=");
     if (eq < 0) return { key: w.text, value: null };
-    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape4) };
+    return { key: w.text.slice(0, eq), value: expandWord(w.text.slice(eq + 1), vars, escape5) };
   });
 }
+var MAX_EXPANSION_LENGTH, MAX_EXPANSION_STEPS, MAX_EXPANSION_DEPTH, OverBudget;
 var init_expand = __esm({
   "src/model/expand.ts"() {
     "use strict";
+    MAX_EXPANSION_LENGTH = 1024 * 1024;
+    MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+    MAX_EXPANSION_DEPTH = 64;
+    OverBudget = class extends Error {
+    };
   }
 });
 
 // src/model/image.ts
-import path3 from "node:path";
+import path5 from "node:path";
+function noteBudget(e) {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+function expandWord2(word, vars, escape5) {
+  const e = expandWord(word, vars, escape5);
+  noteBudget(e);
+  return e;
+}
+function parseKeyValues2(text, vars, escape5) {
+  const kvs = parseKeyValues(text, vars, escape5);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
+}
 function buildImageModel(ast) {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+function buildModel(ast) {
   const preamble = [];
   const stages = [];
   const globalArgs = /* @__PURE__ */ new Map();
-  const escape4 = ast.escape;
+  const escape5 = ast.escape;
   let current = null;
   for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
     if (inst.keyword === "FROM") {
-      current = startStage(inst, stages, globalArgs, escape4);
+      current = startStage(inst, stages, globalArgs, escape5);
       stages.push(current);
       continue;
     }
     if (!current) {
       preamble.push(inst);
       if (inst.keyword === "ARG") {
-        for (const kv of parseKeyValues(inst.rest.text, (n) => globalArgs.get(n), escape4)) {
+        for (const kv of parseKeyValues2(inst.rest.text, (n) => globalArgs.get(n), escape5)) {
           globalArgs.set(kv.key, kv.value ? kv.value.known ? kv.value.value : null : null);
         }
       }
       continue;
     }
-    applyInstruction(current, inst, stages, globalArgs, escape4);
+    applyInstruction(current, inst, stages, globalArgs, escape5);
   }
   return { ast, stages, preamble };
 }
-function startStage(from, stages, globalArgs, escape4) {
-  const words = splitWords(from.rest.text, escape4);
+function startStage(from, stages, globalArgs, escape5) {
+  const words = splitWords(from.rest.text, escape5);
   const imageWord = words[0]?.text ?? "";
-  const image = expandWord(imageWord, (n) => globalArgs.get(n), escape4);
+  const image = expandWord2(imageWord, (n) => globalArgs.get(n), escape5);
   const asIndex = words.findIndex((w) => w.text.toLowerCase() === "as");
   const name = asIndex >= 0 ? words[asIndex + 1]?.text.toLowerCase() ?? null : null;
   const baseStage = image.known ? findStage(stages, image.value) : null;
@@ -10441,21 +11146,21 @@ function findStage(stages, ref) {
   if (/^\d+$/.test(ref)) return stages[Number(ref)] ?? null;
   return null;
 }
-function applyInstruction(stage, inst, stages, globalArgs, escape4) {
+function applyInstruction(stage, inst, stages, globalArgs, escape5) {
   stage.instructions.push(inst);
   const cfg = stage.config;
   const lookup = (n) => stage.vars.has(n) ? stage.vars.get(n) : void 0;
-  const expand = (word) => expandWord(word, lookup, escape4);
+  const expand = (word) => expandWord2(word, lookup, escape5);
   switch (inst.keyword) {
     case "ARG":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         if (kv.value) stage.vars.set(kv.key, kv.value.known ? kv.value.value : null);
         else if (globalArgs.has(kv.key)) stage.vars.set(kv.key, globalArgs.get(kv.key) ?? null);
         else if (!stage.vars.has(kv.key)) stage.vars.set(kv.key, null);
       }
       break;
     case "ENV":
-      for (const kv of parseKeyValues(inst.rest.text, lookup, escape4)) {
+      for (const kv of parseKeyValues2(inst.rest.text, lookup, escape5)) {
         const v = kv.value ? kv.value.known ? kv.value.value : null : null;
         cfg.env.set(kv.key, v);
         stage.vars.set(kv.key, v);
@@ -10468,7 +11173,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape4) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path5.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -10489,7 +11194,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape4) {
       break;
     case "COPY":
     case "ADD": {
-      const op = copyOp(stage, inst, stages, lookup, escape4);
+      const op = copyOp(stage, inst, stages, lookup, escape5);
       if (op) {
         stage.copies.push(op);
         if (op.destIsDir) stage.dirs.add(op.dest);
@@ -10504,13 +11209,13 @@ function flagValue(inst, name) {
   const f = inst.flags.find((x) => x.name === name);
   return f ? f.value ?? "" : null;
 }
-function copyOp(stage, inst, stages, lookup, escape4) {
+function copyOp(stage, inst, stages, lookup, escape5) {
   const form = commandForm(inst.rest);
   let words;
   if (form.kind === "exec") words = form.argv;
   else {
-    words = splitWords(inst.rest.text, escape4).map((w) => {
-      const e = expandWord(w.text, lookup, escape4);
+    words = splitWords(inst.rest.text, escape5).map((w) => {
+      const e = expandWord2(w.text, lookup, escape5);
       return e.known ? e.value : "\0unknown";
     });
   }
@@ -10535,7 +11240,7 @@ function copyOp(stage, inst, stages, lookup, escape4) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path3.posix.resolve(cfg.workdir, rawDest);
+  const dest = path5.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -10561,7 +11266,7 @@ function rootStage(stage) {
   while (s.baseStage) s = s.baseStage;
   return s;
 }
-var DEFAULT_PATH, DEFAULT_SHELL, STANDARD_DIRS;
+var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
@@ -10569,6 +11274,7 @@ var init_image = __esm({
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
+    applying = null;
     STANDARD_DIRS = /* @__PURE__ */ new Set([
       "/",
       "/bin",
@@ -10592,6 +11298,794 @@ var init_image = __esm({
   }
 });
 
+// src/rules/entrypoint-not-found.ts
+async function isCertainlyMissing(missing2, stage, facts) {
+  if (!isPlainOs(rootStage(stage))) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  return true;
+}
+var entrypoint_not_found_default;
+var init_entrypoint_not_found = __esm({
+  "src/rules/entrypoint-not-found.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_rule();
+    entrypoint_not_found_default = defineRule({
+      id: "entrypoint-not-found",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "ENTRYPOINT/CMD names a script the image does not have",
+      peers: {},
+      messages: {
+        missing: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+          hint: "COPY the script to the path ENTRYPOINT/CMD names, or fix the name."
+        },
+        dockerignored: {
+          message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+          hint: "Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`)."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
+        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
+        howToFix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "unknown" || step.missing === void 0) continue;
+          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
+          const copies = stage.copies.map((c) => c.dest);
+          const context = ctx.env.fs.context;
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
+          const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+          const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+          if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
+          else ctx.report({ ...place, messageId: "missing", data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : "" } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/entrypoint-shebang.ts
+var BASH_PACKAGES, entrypoint_shebang_default;
+var init_entrypoint_shebang = __esm({
+  "src/rules/entrypoint-shebang.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_image();
+    init_evidence();
+    init_rule();
+    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
+    entrypoint_shebang_default = defineRule({
+      id: "entrypoint-shebang",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "The entrypoint script has no usable shebang",
+      peers: { shellcheck: [{ code: "SC2148", note: "missing shebang, without knowing how the file is run" }] },
+      messages: {
+        bom: {
+          message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
+        },
+        noShebang: {
+          message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+          hint: "Add `#!/bin/sh` as the first line."
+        },
+        noBash: {
+          message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+          hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
+        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
+        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names."
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || !step.direct) continue;
+          const unit = step.unit;
+          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
+          const script = unit.imagePath ?? "The script";
+          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
+          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
+          if (unit.bom && first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "bom",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          if (!first.startsWith("#!")) {
+            ctx.report({
+              at,
+              messageId: "noShebang",
+              data: { script, command: step.at.label },
+              chain,
+              label: "line 1"
+            });
+            continue;
+          }
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
+          if (!lacksBash(rootStage(stage))) continue;
+          const facts = await ctx.runFacts();
+          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          ctx.report({
+            at,
+            messageId: "noBash",
+            data: { script, shebang: first, base: rootStage(stage).base },
+            chain,
+            label: first
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-needs-root.ts
+var gosu_needs_root_default;
+var init_gosu_needs_root = __esm({
+  "src/rules/gosu-needs-root.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    gosu_needs_root_default = defineRule({
+      id: "gosu-needs-root",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu runs unconditionally in an image that does not start as root",
+      peers: {},
+      messages: {
+        notRoot: {
+          message: '`{tool}` can only switch user when it runs as root, but this image starts as {where} and nothing checks `id -u` first: the container fails at start with "operation not permitted".',
+          hint: 'Guard it: `if [ "$(id -u)" = \'0\' ]; then exec {tool} {user} "$0" "$@"; fi`, then `exec "$@"`.'
+        }
+      },
+      docs: {
+        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
+        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
+        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
+        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
+        howToFix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const run2 = launch.runs.default;
+        if (run2.startUser.root !== false || run2.truncated) return;
+        const user = stage.config.user;
+        const where2 = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run2.startUser.name ?? run2.startUser.uid ?? ""}`.trim();
+        const done = /* @__PURE__ */ new Set();
+        for (const chain of run2.chains) {
+          chain.hops.forEach((hop, i) => {
+            if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
+            const prev = chain.hops[i - 1];
+            if (!prev || prev.kind !== "script" && prev.kind !== "shell" || !prev.ending?.cmd) return;
+            const ref = prev.ending.cmd;
+            const key = `${ref.file.path}:${ref.stmt.p[2]}`;
+            if (done.has(key)) return;
+            done.add(key);
+            ctx.report({ ...atRef(prev.unit, ref, ctx.env.dockerfile.displayPath), messageId: "notRoot", data: { tool: hop.tool, where: where2, user: hop.user ?? "app" } });
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-setuid.ts
+var TOOLS, gosu_setuid_default;
+var init_gosu_setuid = __esm({
+  "src/rules/gosu-setuid.ts"() {
+    "use strict";
+    init_commands();
+    init_run_facts();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    gosu_setuid_default = defineRule({
+      id: "gosu-setuid",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "gosu or su-exec made setuid",
+      peers: {},
+      messages: {
+        setuid: {
+          message: "`chmod {mode}` makes {tool} setuid: any user in the container could then switch to root, and {tool} refuses to run setuid, so the entrypoint's step-down fails.",
+          hint: "Drop the chmod: {tool} runs as root from the entrypoint and needs no setuid bit."
+        }
+      },
+      docs: {
+        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
+        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
+        howToFix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode."
+      },
+      async check(ctx) {
+        if (!ctx.stage) return;
+        const facts = await ctx.runFacts();
+        for (const c of facts.chmods) {
+          if (!addsSetuid(c.mode)) continue;
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
+          if (!tool) continue;
+          ctx.report({
+            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
+            messageId: "setuid",
+            data: { mode: c.mode, tool },
+            label: "RUN chmod"
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gosu-without-exec.ts
+var gosu_without_exec_default;
+var init_gosu_without_exec = __esm({
+  "src/rules/gosu-without-exec.ts"() {
+    "use strict";
+    init_questions();
+    init_evidence();
+    init_rule();
+    gosu_without_exec_default = defineRule({
+      id: "gosu-without-exec",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: "gosu (or su-exec, setpriv, ...) hands over without exec",
+      peers: {},
+      messages: {
+        noExec: {
+          message: "`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.",
+          hint: "Write `exec {command}`."
+        }
+      },
+      docs: {
+        what: "gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.",
+        why: "These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script's shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.",
+        bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
+        good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
+        howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const dockerfile = ctx.env.dockerfile.displayPath;
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          const lastOfStaying = new Set(run2.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
+          for (const { hop, cmd } of commandsRun(run2)) {
+            if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+            const hands = cmd.argvs.some((argv) => {
+              const t = commandOf(argv);
+              if (!t.switcher || !t.name) return false;
+              const self = hop.argv[0]?.s;
+              return isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self || lastOfStaying.has(cmd.ref.stmt);
+            });
+            if (!hands) continue;
+            const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
+            if (done.has(key)) continue;
+            done.add(key);
+            ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "noExec", data: { command: refText(cmd.ref) } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/input-error.ts
+var input_error_default;
+var init_input_error = __esm({
+  "src/rules/input-error.ts"() {
+    "use strict";
+    init_rule();
+    input_error_default = defineDiagnostic({
+      id: "input-error",
+      severity: "error",
+      category: "input",
+      title: "The input could not be linted",
+      peers: {},
+      docs: {
+        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.",
+        why: "A file dockerlint cannot read is a file nobody checked: it is reported, with its file and line, instead of being skipped in silence. Read errors are errors; steps that cannot be followed (a script sourced from a path computed at runtime, a base image dockerlint does not know) are information.",
+        bad: 'RUN echo "no FROM before me"',
+        good: 'FROM alpine:3.20\nRUN echo "built on alpine"',
+        howToFix: "Fix what the message names (the path, the encoding, the missing FROM or stage); for a step that cannot be followed, nothing is wrong: the checks that needed it were skipped.",
+        noPeers: "hadolint and BuildKit stop with an error of their own on a file they cannot parse."
+      }
+    });
+  }
+});
+
+// src/rules/invalid-exec-form.ts
+var COMMANDS, invalid_exec_form_default;
+var init_invalid_exec_form = __esm({
+  "src/rules/invalid-exec-form.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_rule();
+    COMMANDS = /* @__PURE__ */ new Set(["RUN", "CMD", "ENTRYPOINT", "SHELL"]);
+    invalid_exec_form_default = defineRule({
+      id: "invalid-exec-form",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      title: "An exec-form array that is not valid JSON runs as shell form",
+      peers: {
+        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
+        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+      },
+      messages: {
+        invalidJson: {
+          message: "{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.",
+          hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].'
+        }
+      },
+      docs: {
+        what: "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
+        why: "Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c \"['app']\"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.",
+        bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
+        howToFix: "Write a JSON array: double quotes around every element, commas between them, none after the last."
+      },
+      check(ctx) {
+        const file = ctx.env.dockerfile.displayPath;
+        for (const inst of ctx.dockerfile.instructions) {
+          if (!COMMANDS.has(inst.keyword)) continue;
+          const form = commandForm(inst.rest);
+          if (form.kind !== "shell" || !form.invalidJson) continue;
+          const fate = inst.keyword === "SHELL" ? "SHELL requires a JSON array, so the build fails" : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? "…" : ""}'\``;
+          ctx.report({
+            at: { file, span: form.text.spanOf(0, form.text.text.length) },
+            messageId: "invalidJson",
+            data: { keyword: inst.keyword, problem: form.invalidJson, fate },
+            label: inst.keyword
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/missing-exec-args.ts
+function receivesArgs(hop, run2) {
+  return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
+}
+function isSupervisor2(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+function checkEnding(ctx, hop, e, run2, done) {
+  const unit = hop.unit;
+  const dockerfile = ctx.env.dockerfile.displayPath;
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  const report = (ref, msg) => {
+    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+    if (done.has(key)) return;
+    done.add(key);
+    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } });
+  };
+  if (e.kind === "exec" && e.cmd) {
+    if (commandOf(e.argv).forking) return;
+    const use = argsUse(e.argv, run2);
+    if (use === "mangled") {
+      const star = e.argv.some((f) => f.mangled === "star");
+      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } });
+      return;
+    }
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+      report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
+    }
+    return;
+  }
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run2)));
+  if (child) {
+    const a = child.argvs.find((x) => runsArgs(x, run2)) ?? [];
+    const t = commandOf(a);
+    if (t.switcher || t.forking) return;
+    const last2 = e.last.some((l) => l.stmt === child.ref.stmt);
+    const makeLast = last2 ? "" : " and make it the last command";
+    const init = run2.chains.flatMap((c) => c.hops).find((h) => h.kind === "init");
+    if (!hop.pid1 && init && init.kind === "init" && !init.group) {
+      report(child.ref, { messageId: "argsNotExecedUnderInit", data: { command: refText(child.ref), makeLast, init: init.name } });
+    } else if (hop.pid1) {
+      report(child.ref, { messageId: "argsNotExeced", data: { command: refText(child.ref), makeLast } });
+    }
+    return;
+  }
+  const last = e.last[0] ?? null;
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  if (last && lastArgv && e.last.length === 1 && argsUse(lastArgv, run2) === "intact" && hop.pid1) {
+    report(last, { messageId: "endsNotExeced", data: { command: refText(last) } });
+    return;
+  }
+  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  const at = e.kind === "exit" ? e.cmd : last;
+  report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+}
+function reexecs(e, hop) {
+  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
+}
+function runsArgs(argv, run2) {
+  const t = commandOf(argv);
+  const name = t.name;
+  if (!name) return false;
+  if (t.forking) return argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
+  return isScriptArg(name, run2) || isUserCommand(name);
+}
+var messages, missing_exec_args_default;
+var init_missing_exec_args = __esm({
+  "src/rules/missing-exec-args.ts"() {
+    "use strict";
+    init_questions();
+    init_evidence();
+    init_rule();
+    messages = {
+      starArgs: {
+        message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      unquotedArgs: {
+        message: "`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Write `"$@"`, with the double quotes.'
+      },
+      argsNotExeced: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`{makeLast}."
+      },
+      endsNotExeced: {
+        message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: "Write `exec {command}`."
+      },
+      argsNotExecedUnderInit: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: {init} is PID 1 and signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when `docker stop` times out. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{makeLast}, or run {init} with `-g` so that it signals the whole process group."
+      },
+      endsIgnoringCmd: {
+        message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      endsWithoutCommand: {
+        message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'End the script with `exec "$@"`.'
+      },
+      ignoresArgs: {
+        message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        hint: 'Hand over with `exec "$@"` and move this command into CMD.'
+      }
+    };
+    missing_exec_args_default = defineRule({
+      id: "missing-exec-args",
+      severity: "error",
+      category: "pid1",
+      recommended: true,
+      title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
+      peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
+      messages,
+      docs: {
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
+        why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
+        bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
+        good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
+        howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          for (const chain of run2.chains) {
+            for (const hop of chain.hops) {
+              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              checkEnding(ctx, hop, hop.ending, run2, done);
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/model/node-entry.ts
+import path6 from "node:path";
+function nodeScriptArg(args) {
+  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith("-")) continue;
+    return a;
+  }
+  return null;
+}
+async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+  const imagePath = path6.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs7, imagePath);
+  if (!origin) return null;
+  estree ??= import("./typescript-eslint-typescript-estree.cjs");
+  const { parse } = await estree;
+  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
+  const queue = [origin];
+  const seen = /* @__PURE__ */ new Set();
+  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
+    const next = queue.shift();
+    if (seen.has(next.contextPath)) continue;
+    seen.add(next.contextPath);
+    let text;
+    try {
+      text = read(next.contextPath);
+    } catch {
+      continue;
+    }
+    result.files.push(next.contextPath);
+    let ast;
+    try {
+      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
+    } catch (e) {
+      const err = e;
+      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
+      continue;
+    }
+    walk(ast, (node) => {
+      if (result.handler) return;
+      const found = handlerIn(node);
+      if (found) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} ${found}`;
+        return;
+      }
+      const spec = importedModule(node);
+      if (spec === null) return;
+      if (SHUTDOWN_LIBRARIES.has(spec)) {
+        const line = node.loc?.start.line ?? 1;
+        result.handler = `${next.contextPath}:${line} uses ${spec}`;
+      } else if (spec.startsWith(".")) {
+        const target = resolveModule(stage, fs7, path6.posix.resolve(path6.posix.dirname(next.imagePath), spec));
+        if (target) queue.push(target);
+      }
+    });
+  }
+  return result;
+}
+function resolveModule(stage, fs7, imagePath) {
+  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
+  for (const c of candidates) {
+    const origin = fs7.lookup(stage, c);
+    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
+  }
+  return null;
+}
+function walk(node, visit) {
+  if (Array.isArray(node)) {
+    for (const n2 of node) walk(n2, visit);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const n = node;
+  if (typeof n.type === "string") visit(n);
+  for (const key of Object.keys(n)) {
+    if (key === "parent" || key === "loc" || key === "range") continue;
+    const v = n[key];
+    if (v && typeof v === "object") walk(v, visit);
+  }
+}
+function handlerIn(node) {
+  if (node.type !== "CallExpression") return null;
+  const callee = node.callee;
+  if (callee.type !== "MemberExpression") return null;
+  const prop = callee.property;
+  const method = prop.type === "Identifier" ? prop.name : null;
+  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
+  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
+  const obj = callee.object;
+  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
+  if (!isProcess) return null;
+  const first = node.arguments[0];
+  const signal = first?.type === "Literal" ? String(first.value) : null;
+  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
+  return null;
+}
+function importedModule(node) {
+  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
+    const src = node.source;
+    return src && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "ImportExpression") {
+    const src = node.source;
+    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
+  }
+  if (node.type === "CallExpression") {
+    const callee = node.callee;
+    const first = node.arguments[0];
+    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
+  }
+  return null;
+}
+function isNodeRunner(name) {
+  return NODE_RUNNERS.has(basename3(name));
+}
+var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
+var init_node_entry = __esm({
+  "src/model/node-entry.ts"() {
+    "use strict";
+    init_commands();
+    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
+    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
+      "@godaddy/terminus",
+      "stoppable",
+      "http-terminator",
+      "close-with-grace",
+      "lightship",
+      "death",
+      "node-graceful-shutdown",
+      "@moebius/http-graceful-shutdown",
+      "http-graceful-shutdown",
+      "graceful-shutdown-manager"
+    ]);
+    estree = null;
+  }
+});
+
+// src/rules/node-pid1-signals.ts
+var node_pid1_signals_default;
+var init_node_pid1_signals = __esm({
+  "src/rules/node-pid1-signals.ts"() {
+    "use strict";
+    init_questions();
+    init_node_entry();
+    init_rule();
+    node_pid1_signals_default = defineRule({
+      id: "node-pid1-signals",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "Node.js is PID 1 and handles no SIGTERM",
+      peers: {},
+      messages: {
+        noHandler: {
+          message: "PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)",
+          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.'
+        }
+      },
+      docs: {
+        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
+        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
+        good: `FROM node:20-slim
+WORKDIR /app
+COPY server.js .
+USER node
+CMD ["node", "server.js"]
+// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
+        howToFix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).'
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const mains = mainProcesses(launch.runs.default);
+        const main2 = mains[0];
+        if (!main2 || mains.length !== 1 || main2.staying || main2.init || !main2.pid1) return;
+        const last = main2.hop;
+        if (last.kind !== "program" || !isNodeRunner(last.name)) return;
+        const script = nodeScriptArg(last.args);
+        if (!script) return;
+        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
+        if (!handling || handling.handler || handling.errors.length > 0) return;
+        const others = handling.files.length - 1;
+        ctx.report({
+          at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
+          messageId: "noHandler",
+          data: {
+            command: `${last.name} ${script}`,
+            entry: handling.entry,
+            modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
+          },
+          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
+          label: last.arg.setting.instruction.keyword
+        });
+      }
+    });
+  }
+});
+
+// src/rules/npm-start-pid1.ts
+var MANAGERS, RUN_VERBS, npm_start_pid1_default;
+var init_npm_start_pid1 = __esm({
+  "src/rules/npm-start-pid1.ts"() {
+    "use strict";
+    init_questions();
+    init_commands();
+    init_rule();
+    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
+    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
+    npm_start_pid1_default = defineRule({
+      id: "npm-start-pid1",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      title: "npm, yarn or pnpm is PID 1",
+      peers: {},
+      messages: {
+        managerPid1: {
+          message: "PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.",
+          hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].'
+        }
+      },
+      docs: {
+        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
+        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        const done = /* @__PURE__ */ new Set();
+        for (const main2 of mainProcesses(launch.runs.default)) {
+          const step = main2.hop;
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
+          const verb = step.args.find((a) => !a.startsWith("-"));
+          if (!verb || !RUN_VERBS.has(verb)) continue;
+          if (main2.init || !step.pid1) continue;
+          const fromDockerfile = step.argv[0]?.arg !== void 0;
+          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at.file}:${at.span.line}`;
+          if (done.has(key)) continue;
+          done.add(key);
+          ctx.report({
+            at,
+            messageId: "managerPid1",
+            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
+            label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
+          });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/root-process.ts
 function dropNotes(run2, units) {
   const notes = [];
@@ -10612,7 +12106,7 @@ function dropNotes(run2, units) {
       const words = call.args.map(wordLiteral);
       const i = words[0] === "exec" ? 1 : 0;
       const tool = words[i];
-      if (!tool || !EXEC_USER_SWITCHERS.has(basename2(tool))) return;
+      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {
@@ -10665,14 +12159,26 @@ var init_root_process = __esm({
     root_process_default = defineRule({
       id: "root-process",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
       docs: {
         what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        fix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).',
-        equivalents: ["hadolint DL3002 (only an explicit last `USER root`)"]
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
       },
       check(ctx) {
         const stage = ctx.stage;
@@ -10689,19 +12195,18 @@ var init_root_process = __esm({
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
-        const main2 = mains[0];
-        const chain = main2.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const first = mains[0];
+        const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
         const fromStage = rootStage(stage);
-        const how = user ? `\`USER ${user.value}\` is the last USER of the image` : `no USER is set in the final stage${stage.baseStage ? " or the stages it builds on" : ""}, and ${fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image"} is assumed to run as root, as Docker does for an image with no user`;
-        const where2 = user ? user.instruction.keywordSpan : stage.from.keywordSpan;
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(first.hop);
         const notes = dropNotes(run2, launch.scripts);
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: where2 },
-          message: `The main process (${mainLabel(main2.hop)}) runs as root: ${how}, and nothing between ENTRYPOINT/CMD and the main process drops privileges${notes}. As root it holds every privilege in the container and, through bind mounts, over host files.`,
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
-          chain,
-          label: user ? `USER ${user.value}` : "FROM"
-        });
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
       }
     });
   }
@@ -10723,14 +12228,26 @@ var init_shell_form_pid1 = __esm({
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
+      category: "pid1",
+      recommended: true,
       title: "A shell, not the application, is PID 1",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`."
+        },
+        shellCNoExec: {
+          message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+          hint: "Put `exec` in front of the last command of the string."
+        }
+      },
       docs: {
         what: 'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
         why: 'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
         bad: "FROM python:3.12-slim\nCMD python app.py",
         good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-        fix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
-        equivalents: ["BuildKit JSONArgsRecommended", "hadolint DL3025"]
+        howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -10747,14 +12264,59 @@ var init_shell_form_pid1 = __esm({
           if (setting.form.kind === "shell" && setting.form.invalidJson) continue;
           const shell = step.shellArgv.join(" ");
           const afterScript = launch.steps.slice(0, i).some((s) => s.kind === "script");
-          const what = step.shellForm ? `${inst.keyword} is in shell form, so it runs as \`${shell} "${short(unit.source.text)}"\`${afterScript ? ' after the entrypoint script execs "$@"' : ""}` : `\`${shell} "${short(step.arg.value)}"\` does not \`exec\` its last command`;
-          ctx.report({
-            at: { file: dockerfile, span: inst.keywordSpan },
-            message: `${what}: the shell is PID 1 and does not forward SIGTERM to the application, so \`docker stop\` waits and then kills it without a clean shutdown.`,
-            hint: step.shellForm ? `Use exec form, e.g. ${inst.keyword} ${JSON.stringify(naiveSplit(unit.source.text))}, or start the string with \`exec\`.` : "Put `exec` in front of the last command of the string.",
-            chain: launch.steps.slice(0, i).map((s) => s.at),
-            label: `${inst.keyword}`
-          });
+          const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+          if (step.shellForm) {
+            const data = {
+              keyword: inst.keyword,
+              shell,
+              text: short(unit.source.text),
+              afterScript: afterScript ? ' after the entrypoint script execs "$@"' : "",
+              execForm: JSON.stringify(naiveSplit(unit.source.text))
+            };
+            ctx.report({ ...place, messageId: "shellForm", data });
+          } else {
+            ctx.report({ ...place, messageId: "shellCNoExec", data: { shell, text: short(step.arg.value) } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/shell-portability.ts
+var shell_portability_default;
+var init_shell_portability = __esm({
+  "src/rules/shell-portability.ts"() {
+    "use strict";
+    init_rule();
+    shell_portability_default = defineRule({
+      id: "shell-portability",
+      severity: "warning",
+      category: "startup",
+      recommended: true,
+      title: "The script uses syntax that the image's /bin/sh does not accept",
+      peers: { shellcheck: [{ code: "SC3057", note: "and the SC3xxx family, from the shebang alone", suppresses: false }] },
+      messages: {
+        dashRejects: {
+          message: "{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.",
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+        }
+      },
+      docs: {
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
+        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
+        good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const unit of launch.scripts) {
+          const p = unit.portability;
+          if (!p) continue;
+          const span = unit.source.spanOf(p.p, p.p);
+          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
         }
       }
     });
@@ -10762,15 +12324,14 @@ var init_shell_form_pid1 = __esm({
 });
 
 // src/rules/su-sudo.ts
-function gosuEquivalent(ref, tool, sw) {
+function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
   let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]|\u0000/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else {
-    const words = ref.call.args;
-    const idx = words.findIndex((w) => ref.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "") === tool || ref.file.text.slice(w.p[2], w.e[2]).endsWith(`/${tool}`));
-    const rest = idx >= 0 && sw ? words.slice(idx + 1 + (words.length - idx - 1 - sw.rest.length)) : [];
-    if (rest.length > 0) command2 = rest.map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(" ");
+  const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === "exec" ? ref.call.args.slice(1) : ref.call.args;
+  const written = analyseCommand(words, false).forking?.commandString ?? null;
+  if (written !== null) command2 = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
+  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
+    command2 = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(" ");
   }
   return `exec gosu ${user} ${command2}`;
 }
@@ -10778,6 +12339,7 @@ var su_sudo_default;
 var init_su_sudo = __esm({
   "src/rules/su-sudo.ts"() {
     "use strict";
+    init_commands();
     init_invocations();
     init_questions();
     init_values();
@@ -10786,14 +12348,30 @@ var init_su_sudo = __esm({
     su_sudo_default = defineRule({
       id: "su-sudo",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "su, sudo or runuser starts the main process",
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      messages: {
+        commandForks: {
+          message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
+          hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].'
+        },
+        scriptForks: {
+          message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
+          hint: "Replace it with `{replacement}`."
+        },
+        sudoForSetup: {
+          message: "`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.",
+          hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
+        }
+      },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-        fix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
-        equivalents: ["hadolint DL3004 (sudo in RUN only)"]
+        howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.'
       },
       check(ctx) {
         const launch = ctx.launch;
@@ -10814,8 +12392,8 @@ var init_su_sudo = __esm({
             if (!once(`df:${inst.keywordSpan.line}`)) continue;
             ctx.report({
               at: { file: dockerfile, span: inst.keywordSpan },
-              message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-              hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user && step.user !== "root" ? step.user : "app"}", ...].`,
+              messageId: "commandForks",
+              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
               label: `${step.at.label} ${step.tool}`
             });
           }
@@ -10829,21 +12407,16 @@ var init_su_sudo = __esm({
             for (const argv of cmd.argvs) {
               const t = commandOf(argv);
               if (!t.forking) continue;
-              const sw = parseSwitch(t.forking, argv.slice(argv.findIndex((f) => f === t.name) + 1));
+              const sw = parseSwitch(t.forking, argv.slice(argv.indexOf(t.name) + 1));
               const runsArgs2 = argv.some((f) => isScriptArg(f, run3) || isUserCommand(f)) || (sw?.commandString ?? "").includes(USER_COMMAND);
               if (!(cmd.exec || runsArgs2 || lastOfStaying.has(cmd.ref.stmt))) continue;
               mainRefs.add(cmd.ref.stmt);
               if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
-              const user = sw?.userText ?? "another user";
-              ctx.report(
-                atRef(
-                  hop.unit,
-                  cmd.ref,
-                  dockerfile,
-                  `\`${t.forking}\` runs the main process as ${user}, but ${t.forking} forks and stays alive as its parent: ${t.forking}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-                  `Replace it with \`${gosuEquivalent(cmd.ref, t.forking, sw)}\`.`
-                )
-              );
+              ctx.report({
+                ...atRef(hop.unit, cmd.ref, dockerfile),
+                messageId: "scriptForks",
+                data: { tool: t.forking, user: sw?.userText ?? "another user", replacement: gosuEquivalent(cmd.ref, sw) }
+              });
               break;
             }
           }
@@ -10855,1247 +12428,105 @@ var init_su_sudo = __esm({
           const argv = cmd.argvs[0] ?? [];
           if (commandOf(argv).forking !== "sudo") continue;
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
-          const text = refText(cmd.ref);
-          ctx.report(
-            atRef(
-              hop.unit,
-              cmd.ref,
-              dockerfile,
-              `\`${text}\` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.`,
-              'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
-            )
-          );
+          ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }
       }
     });
-  }
-});
-
-// src/parsers/shebang.ts
-import path4 from "node:path";
-function readShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return null;
-  const nl = source.indexOf("\n", start);
-  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  const program = words[0] ?? "";
-  let i = 0;
-  let name = path4.posix.basename(program);
-  let init = null;
-  let group = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (name === "env") {
-      i++;
-      while (i < words.length) {
-        const w = words[i];
-        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
-        else if (w.startsWith("-S")) {
-          words.splice(i, 1, w.slice(2));
-        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-        else break;
-      }
-      name = path4.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (INITS2.has(name)) {
-      init = name;
-      group = name === "dumb-init";
-      i++;
-      while (i < words.length && words[i].startsWith("-")) {
-        const w = words[i];
-        if (w === "--") {
-          i++;
-          break;
-        }
-        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
-        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
-        i++;
-      }
-      name = path4.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (name === "busybox") {
-      i++;
-      name = path4.posix.basename(words[i] ?? "");
-      continue;
-    }
-    break;
-  }
-  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
-}
-var INITS2;
-var init_shebang = __esm({
-  "src/parsers/shebang.ts"() {
-    "use strict";
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
-  }
-});
-
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/launch.ts
-import path5 from "node:path";
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const units = /* @__PURE__ */ new Map();
-  const scripts = [];
-  const remember = (u) => {
-    if (!scripts.includes(u)) scripts.push(u);
-    return u;
-  };
-  const hosts = /* @__PURE__ */ new Map();
-  let defaultArgs = true;
-  const resolver = {
-    stage,
-    env: stage.config.env,
-    dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => resolveInImage(stage, name, env3),
-    missingScript: looksLikeScriptPath,
-    loadFile: async (resolved, forced, at, argv2) => {
-      const key = `${resolved.imagePath}|${forced ?? ""}`;
-      const hit = units.get(key);
-      if (hit) return remember(hit);
-      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
-      if ("source" in loaded) {
-        units.set(key, loaded);
-        remember(loaded);
-      }
-      return loaded;
-    },
-    loadInline: async (text, arg, interp, at) => {
-      const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
-      const hit = units.get(key);
-      if (hit) return remember(hit);
-      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
-      units.set(key, unit);
-      return remember(unit);
-    },
-    host: async (unit) => {
-      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get()));
-      return hosts.get(unit) ?? null;
-    }
-  };
-  const start = startUser(stage, env3.baseImageFacts);
-  const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
-  const runs = {};
-  runs.default = await followRun("default", argv, pid1.argv, start, resolver);
-  defaultArgs = false;
-  const entry = pid1.entrypoint;
-  const userArgs = [];
-  if (entry && entry.form.kind === "exec") userArgs.push(...pid1.argv.filter((a) => a.origin === "entrypoint"));
-  else if (entry) userArgs.push(...pid1.argv);
-  const cmdSetting = entry ?? pid1.cmd;
-  if (cmdSetting && !(entry && entry.form.kind === "shell")) {
-    userArgs.push({ value: USER_COMMAND, origin: "cmd", setting: cmdSetting, fromShell: false, script: null });
-  }
-  runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
-  runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
-  const first = runs.default.chains[0];
-  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
-}
-function startUser(stage, trusted) {
-  const u = stage.config.user;
-  if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
-  const base = knownBaseImage(rootStage(stage), trusted);
-  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
-  return userFromSpec("root", "no USER");
-}
-function unitHost(unit, stage, env3, p) {
-  const dialect = unit.dialect;
-  const resolve5 = unit.kind === "file" ? sourceResolver(stage, env3, p, dialect) : null;
-  return {
-    bash: dialect === "bash",
-    parse: (text) => {
-      const r = p.parse(text, dialect);
-      return r.ok ? r.file : null;
-    },
-    source: (target) => {
-      const found = resolve5?.(target);
-      return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    }
-  };
-}
-function resolveInImage(stage, name, env3) {
-  const direct = env3.fs.resolveCommand(stage, name);
-  if (direct || !env3.symlinks?.length) return direct;
-  const candidates = name.includes("/") ? [path5.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path5.posix.join(d, name));
-  for (const c of candidates) {
-    let p = c;
-    for (let i = 0; i < 8; i++) {
-      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
-      if (!link) break;
-      const target = path5.posix.resolve(path5.posix.dirname(link.link), link.target);
-      p = link.link === p ? target : target + p.slice(link.link.length);
-      const origin = env3.fs.lookup(stage, p);
-      if (origin) return { imagePath: p, origin };
-    }
-  }
-  return null;
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
-  const origin = resolved.origin;
-  if (origin.kind === "built") return { program: true };
-  if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
-  let text;
-  let file;
-  let source;
-  let bom = false;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
-    } catch (e) {
-      return { unknown: e instanceof Error ? e.message : String(e) };
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const shebang = readShebang(text);
-  const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) return { program: true };
-  const cmdArgs = argv.slice(1);
-  return parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      shebang: forcedInterpreter ? null : shebang,
-      receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text),
-      bom
-    },
-    env3,
-    stage
-  );
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3,
-    stage
-  );
-}
-function shellOf(interpreter, stage) {
-  if (interpreter === "bash" || interpreter === "zsh") return { dialect: "bash", sh: null, known: true };
-  if (interpreter === "mksh" || interpreter === "ksh") return { dialect: "mksh", sh: null, known: true };
-  if (interpreter === "ash") return { dialect: "bash", sh: "ash", known: true };
-  if (interpreter === "dash" || interpreter === "posh") return { dialect: "posix", sh: "dash", known: true };
-  const image = stage ? imageSh(rootStage(stage)) : { flavour: "dash", known: false };
-  return { dialect: image.flavour === "dash" ? "posix" : "bash", sh: image.flavour, known: image.known };
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const shell = shellOf(unit.interpreter, stage);
-  const text = unit.source.text.replace(/\r(?=\n)/g, " ");
-  const result = parser2.parse(text, shell.dialect);
-  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
-  if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
-    const loose = parser2.parse(text, "bash");
-    if (loose.ok) {
-      const base = stage ? rootStage(stage).base : "the base image";
-      const where2 = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
-      return {
-        ...unit,
-        ast: loose.file,
-        syntaxError: null,
-        dialect: "bash",
-        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
-      };
-    }
-  }
-  return { ...unit, ast: null, syntaxError: result.error, dialect: shell.dialect, portability: null };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path5.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-var SHELLS2;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_shebang();
-    init_source2();
-    init_base_images();
-    init_invocations();
-    init_values();
-    init_image();
-    init_pid1();
-    SHELLS2 = SHELLS;
   }
 });
 
 // src/rules/sudo-in-run.ts
-async function scan(ctx, inst, text, depth) {
-  const unit = await ctx.parseInline(text);
-  if (!unit.ast) return;
-  const nested = [];
-  forEachCall(unit.ast.stmts, (call) => {
-    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
-    if (name === null) return;
-    if (basename2(name) === "sudo") {
-      const first = call.args[0];
-      if (first) report(ctx, inst, text, "RUN", text.spanOf(first.p[2], first.e[2]));
-      return;
-    }
-    if (SHELLS2.has(basename2(name)) && depth < 3) {
-      const flag = call.args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(wordLiteral(w) ?? ""));
-      const str = flag >= 0 ? call.args[flag + 1] : void 0;
-      const lit2 = str ? wordLiteral(str) : null;
-      if (str && lit2 !== null && lit2.includes("sudo")) {
-        const inner = str.parts.length === 1 && (str.parts[0]?.type === "SglQuoted" || str.parts[0]?.type === "DblQuoted") ? 1 : 0;
-        nested.push(text.sub(str.p[2] + inner, str.e[2] - inner));
-      }
-    }
-  });
-  for (const n of nested) await scan(ctx, inst, n, depth + 1);
-}
-function report(ctx, inst, text, label, span = text.spanOf(0, text.text.length)) {
-  void inst;
-  ctx.report({
-    at: { file: ctx.env.dockerfile.displayPath, span },
-    message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
-    hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it.",
-    label
-  });
-}
 var sudo_in_run_default;
 var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
-    init_dockerfile();
-    init_source2();
-    init_shell_walk();
-    init_commands();
-    init_launch();
     init_rule();
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
       severity: "error",
+      category: "privilege",
+      recommended: true,
       title: "sudo in a RUN instruction",
+      peers: { hadolint: ["DL3004"] },
+      messages: {
+        sudo: {
+          message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
+          hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        }
+      },
+      scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, or inside `sh -c "..."`.',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
-        fix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.",
-        equivalents: ["hadolint DL3004"]
+        howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
       },
       async check(ctx) {
-        for (const inst of ctx.dockerfile.instructions) {
-          if (inst.keyword !== "RUN") continue;
+        for (const view of ctx.view.byKeyword("RUN")) {
+          const inst = view.inst;
           if (!inst.rest.text.includes("sudo") && !inst.heredocs.some((h) => h.body.text.includes("sudo"))) continue;
-          const form = commandForm(inst.rest);
-          if (form.kind === "exec") {
-            const [a0, ...rest] = form.argv;
-            if (a0 && basename2(a0) === "sudo") report(ctx, inst, form.text, "RUN");
-            else if (a0 && SHELLS2.has(basename2(a0)) && rest[0] && /^-[a-z]*c/.test(rest[0]) && rest[1]?.includes("sudo")) {
-              report(ctx, inst, form.text, "RUN (sh -c)");
-            }
-            continue;
-          }
-          await scan(ctx, inst, runShellText(inst), 0);
-        }
-      }
-    });
-  }
-});
-
-// src/model/run-facts.ts
-import path6 from "node:path";
-async function collectRunFacts(stage, shell) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path6.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const form = commandForm(inst.rest);
-      const calls = [];
-      if (form.kind === "exec") calls.push(form.argv);
-      else {
-        const parser2 = await shell.get();
-        const text = runShellText(inst);
-        const result = parser2.parse(text.text, "bash");
-        if (!result.ok) continue;
-        forEachCall(result.file.stmts, (call) => {
-          const words = call.args.map((w) => wordLiteral(w) ?? "\0");
-          calls.push(words);
-        });
-      }
-      for (const words of calls) record(facts, words, inst, workdir);
-    }
-  }
-  return facts;
-}
-function record(facts, argv, inst, workdir) {
-  let words = argv;
-  while (words[0] === "sudo" || words[0] === "command" || words[0] === "exec") words = words.slice(1);
-  const name = words[0] ? basename2(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path6.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path6.posix.resolve(workdir, args[1]);
-      const target = path6.posix.resolve(path6.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_shell_walk();
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
-    init_rule();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      title: "The entrypoint script is not executable",
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        fix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
-        equivalents: []
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
-          }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const what = origin.kind === "heredoc" ? "is created by a COPY heredoc with mode 0644" : `${unit.source.file.displayPath} has no execute bit`;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            message: `${imagePath} ${what}, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): ${step.at.label} fails at start with "permission denied".`,
-            hint: origin.kind === "heredoc" ? "Write `COPY --chmod=755 <<EOF ...`." : "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.",
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-not-found.ts
-async function isCertainlyMissing(missing, stage, facts) {
-  if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename2(missing);
-  for (const w of facts.words) if (w === missing || basename2(w) === name || w.includes(name)) return false;
-  return true;
-}
-var entrypoint_not_found_default;
-var init_entrypoint_not_found = __esm({
-  "src/rules/entrypoint-not-found.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_rule();
-    entrypoint_not_found_default = defineRule({
-      id: "entrypoint-not-found",
-      severity: "error",
-      title: "ENTRYPOINT/CMD names a script the image does not have",
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.",
-        why: 'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-        fix: "COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it.",
-        equivalents: []
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "unknown" || step.missing === void 0) continue;
-          if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
-          const copies = stage.copies.map((c) => c.dest);
-          const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename2(p) === basename2(step.missing ?? ""));
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-            message: `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` + (excluded ? ` ${context.dockerignore} excludes ${excluded} from the build context, so COPY never sees it.` : copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(", ")}.` : ""),
-            hint: excluded ? `Remove the pattern that matches ${excluded} from ${context.dockerignore} (or add \`!${excluded}\`).` : "COPY the script to the path ENTRYPOINT/CMD names, or fix the name.",
-            label: step.at.label
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-shebang.ts
-var BASH_PACKAGES, entrypoint_shebang_default;
-var init_entrypoint_shebang = __esm({
-  "src/rules/entrypoint-shebang.ts"() {
-    "use strict";
-    init_base_images();
-    init_commands();
-    init_image();
-    init_evidence();
-    init_rule();
-    BASH_PACKAGES = /* @__PURE__ */ new Set(["bash", "bash-completion"]);
-    entrypoint_shebang_default = defineRule({
-      id: "entrypoint-shebang",
-      severity: "error",
-      title: "The entrypoint script has no usable shebang",
-      docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
-        why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
-        bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
-        good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-        fix: "Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.",
-        equivalents: ["ShellCheck SC2148 (missing shebang, without knowing how the file is run)"]
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || !step.direct) continue;
-          const unit = step.unit;
-          const first = unit.source.text.split("\n", 1)[0]?.replace(/\r$/, "") ?? "";
-          const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
-          const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
-          if (unit.bom && first.startsWith("#!")) {
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const i = cmd.prefixes.indexOf("sudo");
+            const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
+            if (!word) continue;
+            const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
             ctx.report({
-              at,
-              message: `${unit.imagePath ?? "The script"} starts with a UTF-8 byte order mark (BOM) before \`#!\`, and ${step.at.label} execs it directly: the kernel sees the bytes EF BB BF, not \`#!\`, so the container fails at start with "exec format error".`,
-              hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
-              chain,
-              label: "line 1"
+              at: { file: ctx.env.dockerfile.displayPath, span },
+              messageId: "sudo",
+              label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
             });
-            continue;
           }
-          if (!first.startsWith("#!")) {
-            ctx.report({
-              at,
-              message: `${unit.imagePath ?? "The script"} has no shebang (\`#!\` on its first line), and ${step.at.label} execs it directly: the container fails at start with "exec format error".`,
-              hint: "Add `#!/bin/sh` as the first line.",
-              chain,
-              label: "line 1"
-            });
-            continue;
-          }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename2(m?.[1] ?? "");
-          const interp = prog === "env" ? basename2(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
-          if (!lacksBash(rootStage(stage))) continue;
-          const facts = await ctx.runFacts();
-          if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          ctx.report({
-            at,
-            message: `${unit.imagePath ?? "The script"} starts with \`${first}\`, but \`${rootStage(stage).base}\` has no bash and no RUN installs it: the container fails at start with "no such file or directory".`,
-            hint: "Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.",
-            chain,
-            label: first
-          });
         }
       }
     });
   }
 });
 
-// src/rules/gosu-needs-root.ts
-var gosu_needs_root_default;
-var init_gosu_needs_root = __esm({
-  "src/rules/gosu-needs-root.ts"() {
+// src/rules/suppression.ts
+var suppression_default;
+var init_suppression = __esm({
+  "src/rules/suppression.ts"() {
     "use strict";
-    init_evidence();
     init_rule();
-    gosu_needs_root_default = defineRule({
-      id: "gosu-needs-root",
+    suppression_default = defineDiagnostic({
+      id: "suppression",
+      severity: "warning",
+      category: "input",
+      title: "A suppression comment is wrong or unused",
+      peers: {},
+      docs: {
+        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.",
+        why: "A suppression with a typo in its rule id suppresses nothing, so the finding it was meant for comes back, or a stale one hides a future finding on the same line.",
+        bad: "FROM alpine:3.20\n# dockerlint ignore=root-procss\nUSER root",
+        good: "FROM alpine:3.20\n# dockerlint ignore=root-process -- the init drops privileges\nUSER root",
+        howToFix: "Correct the rule id (`dockerlint --list-rules`), or remove the comment when it suppresses nothing.",
+        noPeers: "ESLint reports unused disable directives the same way (`--report-unused-disable-directives`)."
+      }
+    });
+  }
+});
+
+// src/rules/syntax-error.ts
+var syntax_error_default;
+var init_syntax_error = __esm({
+  "src/rules/syntax-error.ts"() {
+    "use strict";
+    init_rule();
+    syntax_error_default = defineDiagnostic({
+      id: "syntax-error",
       severity: "error",
-      title: "gosu runs unconditionally in an image that does not start as root",
+      category: "input",
+      title: "Syntax error",
+      peers: {},
       docs: {
-        what: 'The entrypoint hands over with `exec gosu user ...` (or su-exec, setpriv, s6-setuidgid, chpst -u) on a path that is not guarded by a check that the script runs as root (`[ "$(id -u)" = 0 ]`, `$EUID`), in an image whose final USER is not root.',
-        why: 'gosu and su-exec can only switch user when they run as root. Under `USER app` (or `docker run --user`), `gosu app server` fails with "operation not permitted" and the container exits at start. The official images guard the step-down with `if [ "$(id -u)" = \'0\' ]` so that the image works both ways.',
-        bad: 'FROM debian:12\nCOPY entrypoint.sh /\nUSER app\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh ends with: exec gosu app "$@"',
-        good: 'FROM debian:12\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh: if [ "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi; exec "$@"',
-        fix: 'Guard the step-down with `if [ "$(id -u)" = \'0\' ]; then ... exec gosu app "$0" "$@"; fi` and end with `exec "$@"`, or drop the USER line and let the entrypoint step down.',
-        equivalents: []
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const run2 = launch.runs.default;
-        if (run2.startUser.root !== false || run2.truncated) return;
-        const user = stage.config.user;
-        const where2 = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run2.startUser.name ?? run2.startUser.uid ?? ""}`.trim();
-        const done = /* @__PURE__ */ new Set();
-        for (const chain of run2.chains) {
-          chain.hops.forEach((hop, i) => {
-            if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
-            const prev = chain.hops[i - 1];
-            const ref = prev && (prev.kind === "script" || prev.kind === "shell") ? prev.ending?.cmd : null;
-            const message2 = `\`${hop.tool}\` can only switch user when it runs as root, but this image starts as ${where2} and nothing checks \`id -u\` first: the container fails at start with "operation not permitted".`;
-            const hint2 = `Guard it: \`if [ "$(id -u)" = '0' ]; then exec ${hop.tool} ${hop.user ?? "app"} "$0" "$@"; fi\`, then \`exec "$@"\`.`;
-            if (ref && prev && (prev.kind === "script" || prev.kind === "shell")) {
-              const key = `${ref.file.path}:${ref.stmt.p[2]}`;
-              if (done.has(key)) return;
-              done.add(key);
-              ctx.report(atRef(prev.unit, ref, ctx.env.dockerfile.displayPath, message2, hint2));
-            } else if (i === 0 || chain.hops.slice(0, i).every((h) => h.kind === "init")) {
-              const inst = hop.arg.setting.instruction;
-              const key = `Dockerfile:${inst.keywordSpan.line}`;
-              if (done.has(key)) return;
-              done.add(key);
-              ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: inst.keywordSpan }, message: message2, hint: `Drop the USER line and let ${hop.tool} step down, or remove ${hop.tool} from ${inst.keyword}.`, label: inst.keyword });
-            }
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
-var init_gosu_setuid = __esm({
-  "src/rules/gosu-setuid.ts"() {
-    "use strict";
-    init_commands();
-    init_run_facts();
-    init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
-    gosu_setuid_default = defineRule({
-      id: "gosu-setuid",
-      severity: "error",
-      title: "gosu or su-exec made setuid",
-      docs: {
-        what: "A RUN that sets the setuid bit on gosu or su-exec (`chmod +s`, `chmod u+s`, `chmod 4755`).",
-        why: 'A setuid gosu lets any user in the container become any other user, root included: it turns a tool meant for dropping privileges into one for gaining them. gosu refuses to run when it is setuid ("gosu should not be installed setuid"), so the entrypoint fails too.',
-        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && chmod +s /usr/sbin/gosu",
-        good: "FROM debian:12\nRUN apt-get update && apt-get install -y gosu && gosu nobody true",
-        fix: "Remove the setuid bit: gosu is run by root in the entrypoint and needs no special mode.",
-        equivalents: []
-      },
-      async check(ctx) {
-        if (!ctx.stage) return;
-        const facts = await ctx.runFacts();
-        for (const c of facts.chmods) {
-          if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename2(p)).find((b) => TOOLS.has(b));
-          if (!tool) continue;
-          ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
-            message: `\`chmod ${c.mode}\` makes ${tool} setuid: any user in the container could then switch to root, and ${tool} refuses to run setuid, so the entrypoint's step-down fails.`,
-            hint: `Drop the chmod: ${tool} runs as root from the entrypoint and needs no setuid bit.`,
-            label: "RUN chmod"
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/model/node-entry.ts
-import path7 from "node:path";
-function nodeScriptArg(args) {
-  const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (a === "-e" || a === "--eval" || a === "-p" || a === "--print") return null;
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith("-")) continue;
-    return a;
-  }
-  return null;
-}
-async function analyseNodeEntry(stage, fs8, scriptArg, read) {
-  const imagePath = path7.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs8, imagePath);
-  if (!origin) return null;
-  estree ??= import("./typescript-eslint-typescript-estree.cjs");
-  const { parse } = await estree;
-  const result = { handler: null, files: [], errors: [], entry: origin.contextPath };
-  const queue = [origin];
-  const seen = /* @__PURE__ */ new Set();
-  while (queue.length > 0 && result.files.length < 40 && !result.handler) {
-    const next = queue.shift();
-    if (seen.has(next.contextPath)) continue;
-    seen.add(next.contextPath);
-    let text;
-    try {
-      text = read(next.contextPath);
-    } catch {
-      continue;
-    }
-    result.files.push(next.contextPath);
-    let ast;
-    try {
-      ast = parse(text.replace(/^#!.*/, ""), { jsx: /\.[jt]sx$/.test(next.contextPath), loc: true, range: false, comment: false });
-    } catch (e) {
-      const err = e;
-      result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
-      continue;
-    }
-    walk(ast, (node) => {
-      if (result.handler) return;
-      const found = handlerIn(node);
-      if (found) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} ${found}`;
-        return;
-      }
-      const spec = importedModule(node);
-      if (spec === null) return;
-      if (SHUTDOWN_LIBRARIES.has(spec)) {
-        const line = node.loc?.start.line ?? 1;
-        result.handler = `${next.contextPath}:${line} uses ${spec}`;
-      } else if (spec.startsWith(".")) {
-        const target = resolveModule(stage, fs8, path7.posix.resolve(path7.posix.dirname(next.imagePath), spec));
-        if (target) queue.push(target);
-      }
-    });
-  }
-  return result;
-}
-function resolveModule(stage, fs8, imagePath) {
-  const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
-  for (const c of candidates) {
-    const origin = fs8.lookup(stage, c);
-    if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
-  }
-  return null;
-}
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const n2 of node) walk(n2, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  const n = node;
-  if (typeof n.type === "string") visit(n);
-  for (const key of Object.keys(n)) {
-    if (key === "parent" || key === "loc" || key === "range") continue;
-    const v = n[key];
-    if (v && typeof v === "object") walk(v, visit);
-  }
-}
-function handlerIn(node) {
-  if (node.type !== "CallExpression") return null;
-  const callee = node.callee;
-  if (callee.type !== "MemberExpression") return null;
-  const prop = callee.property;
-  const method = prop.type === "Identifier" ? prop.name : null;
-  if (method === "enableShutdownHooks") return "enableShutdownHooks()";
-  if (!method || !["on", "once", "addListener", "prependListener", "prependOnceListener"].includes(method)) return null;
-  const obj = callee.object;
-  const isProcess = obj.type === "Identifier" && obj.name === "process" || obj.type === "MemberExpression" && obj.property.name === "process";
-  if (!isProcess) return null;
-  const first = node.arguments[0];
-  const signal = first?.type === "Literal" ? String(first.value) : null;
-  if (signal === "SIGTERM" || signal === "SIGINT") return `process.${method}('${signal}')`;
-  return null;
-}
-function importedModule(node) {
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration" || node.type === "ExportNamedDeclaration") {
-    const src = node.source;
-    return src && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "ImportExpression") {
-    const src = node.source;
-    return src?.type === "Literal" && typeof src.value === "string" ? src.value : null;
-  }
-  if (node.type === "CallExpression") {
-    const callee = node.callee;
-    const first = node.arguments[0];
-    if (callee.type === "Identifier" && callee.name === "require" && first?.type === "Literal" && typeof first.value === "string") return first.value;
-  }
-  return null;
-}
-function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename2(name));
-}
-var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
-var init_node_entry = __esm({
-  "src/model/node-entry.ts"() {
-    "use strict";
-    init_commands();
-    NODE_RUNNERS = /* @__PURE__ */ new Set(["node", "nodejs", "ts-node", "tsx", "ts-node-esm", "bun"]);
-    SHUTDOWN_LIBRARIES = /* @__PURE__ */ new Set([
-      "@godaddy/terminus",
-      "stoppable",
-      "http-terminator",
-      "close-with-grace",
-      "lightship",
-      "death",
-      "node-graceful-shutdown",
-      "@moebius/http-graceful-shutdown",
-      "http-graceful-shutdown",
-      "graceful-shutdown-manager"
-    ]);
-    estree = null;
-  }
-});
-
-// src/rules/node-pid1-signals.ts
-var node_pid1_signals_default;
-var init_node_pid1_signals = __esm({
-  "src/rules/node-pid1-signals.ts"() {
-    "use strict";
-    init_questions();
-    init_node_entry();
-    init_rule();
-    node_pid1_signals_default = defineRule({
-      id: "node-pid1-signals",
-      severity: "warning",
-      title: "Node.js is PID 1 and handles no SIGTERM",
-      docs: {
-        what: "PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on('SIGTERM', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).",
-        why: "The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
-        good: `FROM node:20-slim
-WORKDIR /app
-COPY server.js .
-USER node
-CMD ["node", "server.js"]
-// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))`,
-        fix: 'Handle SIGTERM (`process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT ["tini", "--"]` (or `docker run --init`).',
-        equivalents: []
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        const mains = mainProcesses(launch.runs.default);
-        const main2 = mains[0];
-        if (!main2 || mains.length !== 1 || main2.staying || main2.init || !main2.pid1) return;
-        const last = main2.hop;
-        if (last.kind !== "program" || !isNodeRunner(last.name)) return;
-        const script = nodeScriptArg(last.args);
-        if (!script) return;
-        const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
-        if (!handling || handling.handler || handling.errors.length > 0) return;
-        const others = handling.files.length - 1;
-        ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
-          message: `PID 1 is \`${last.name} ${script}\`, and ${handling.entry}${others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so \`docker stop\` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with \`docker run --init\`, that init handles it; dockerlint cannot see that.)`,
-          hint: 'Add `process.on(\'SIGTERM\', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT ["tini", "--"]`.',
-          chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.arg.setting.instruction.keyword
-        });
-      }
-    });
-  }
-});
-
-// src/rules/npm-start-pid1.ts
-var MANAGERS, RUN_VERBS, npm_start_pid1_default;
-var init_npm_start_pid1 = __esm({
-  "src/rules/npm-start-pid1.ts"() {
-    "use strict";
-    init_questions();
-    init_commands();
-    init_rule();
-    MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
-    RUN_VERBS = /* @__PURE__ */ new Set(["start", "run", "run-script", "dev", "serve"]);
-    npm_start_pid1_default = defineRule({
-      id: "npm-start-pid1",
-      severity: "warning",
-      title: "npm, yarn or pnpm is PID 1",
-      docs: {
-        what: "The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.",
-        why: "The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-        fix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.',
-        equivalents: []
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        const done = /* @__PURE__ */ new Set();
-        for (const main2 of mainProcesses(launch.runs.default)) {
-          const step = main2.hop;
-          if (step.kind !== "program" || !MANAGERS.has(basename2(step.name))) continue;
-          const verb = step.args.find((a) => !a.startsWith("-"));
-          if (!verb || !RUN_VERBS.has(verb)) continue;
-          if (main2.init || !step.pid1) continue;
-          const fromDockerfile = step.argv[0]?.arg !== void 0;
-          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
-          const key = `${at.file}:${at.span.line}`;
-          if (done.has(key)) continue;
-          done.add(key);
-          const cmd = [step.name, ...step.args].join(" ");
-          ctx.report({
-            at,
-            message: `PID 1 is \`${cmd}\`: ${basename2(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
-            hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
-            label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/rules/entrypoint-no-exec.ts
-function longRunning(argv) {
-  const name = argv[0]?.s;
-  if (!name) return false;
-  const base = basename2(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename2(name)) ? "" : m);
-  const words = argv.map((f) => f.s ?? "");
-  if (base === "npm" || base === "yarn" || base === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
-  if (base === "tail") return words.includes("-f") || words.includes("-F");
-  if (base === "sleep") return words[1] === "infinity";
-  if (base === "nc") return words.some((w) => /^-\w*l/.test(w));
-  if (base === "python" || base === "node" || base === "ruby" || base === "perl" || base === "php" || base === "java") {
-    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
-    if (base === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
-    return words.length > 1;
-  }
-  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename2(name));
-}
-function message(cmd, hop, init) {
-  const text = refText(cmd.ref);
-  const started = `${hop.unit.startedAt.label} on line ${hop.unit.startedAt.span.line} of ${hop.unit.startedAt.file} starts this script`;
-  if (init) {
-    return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: ${init.name} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it. ${started} under ${init.name}.`;
-  }
-  return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` waits and then kills the application without a clean shutdown. ${started}.`;
-}
-function hint(cmd) {
-  const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
-  return `Write \`exec ${refText(cmd.ref)}\`${where2}.`;
-}
-function isSupervisor2(hop) {
-  const cmds = hop.run?.commands ?? [];
-  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
-  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
-}
-var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
-var init_entrypoint_no_exec = __esm({
-  "src/rules/entrypoint-no-exec.ts"() {
-    "use strict";
-    init_questions();
-    init_commands();
-    init_evidence();
-    init_rule();
-    LONG_RUNNING = /* @__PURE__ */ new Set([
-      "python",
-      "python2",
-      "python3",
-      "node",
-      "nodejs",
-      "java",
-      "ruby",
-      "perl",
-      "php",
-      "dotnet",
-      "deno",
-      "bun",
-      "elixir",
-      "mix",
-      "iex",
-      "erl",
-      "gunicorn",
-      "uvicorn",
-      "hypercorn",
-      "daphne",
-      "uwsgi",
-      "waitress-serve",
-      "celery",
-      "rq",
-      "dramatiq",
-      "puma",
-      "unicorn",
-      "rails",
-      "thin",
-      "passenger",
-      "nginx",
-      "httpd",
-      "apache2",
-      "apachectl",
-      "haproxy",
-      "caddy",
-      "traefik",
-      "envoy",
-      "lighttpd",
-      "php-fpm",
-      "redis-server",
-      "mongod",
-      "postgres",
-      "mysqld",
-      "mariadbd",
-      "memcached",
-      "rabbitmq-server",
-      "supervisord",
-      "catalina.sh",
-      "jetty.sh",
-      "sshd",
-      "crond",
-      "cron",
-      "tail",
-      "sleep",
-      "npm",
-      "yarn",
-      "pnpm",
-      "flask",
-      "streamlit",
-      "jupyter",
-      "nc"
-    ]);
-    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
-    entrypoint_no_exec_default = defineRule({
-      id: "entrypoint-no-exec",
-      severity: "warning",
-      title: "The entrypoint script runs its main command without exec",
-      docs: {
-        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
-        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
-        bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
-        good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
-        fix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group).",
-        equivalents: []
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch || !stage) return;
-        const run2 = launch.runs.default;
-        if (run2.truncated) return;
-        const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
-        const done = /* @__PURE__ */ new Set();
-        for (const main2 of mainProcesses(run2)) {
-          const staying = main2.staying;
-          if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
-          const hop = staying.hop;
-          const e = staying.ending;
-          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
-          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
-          if (main2.init?.group) continue;
-          if (e.last.length !== 1) continue;
-          const last = e.last[0];
-          if (!last) continue;
-          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
-          const argv = cmd?.argvs[0];
-          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
-          if (isSupervisor2(hop)) continue;
-          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
-          if (!service && JOB_WORDS.test(words)) continue;
-          const key = `${last.file.path}:${last.stmt.p[2]}`;
-          if (done.has(key)) continue;
-          done.add(key);
-          ctx.report(atRef(hop.unit, last, ctx.env.dockerfile.displayPath, message(cmd, hop, main2.init), hint(cmd)));
-        }
-      }
-    });
-  }
-});
-
-// src/rules/shell-portability.ts
-var shell_portability_default;
-var init_shell_portability = __esm({
-  "src/rules/shell-portability.ts"() {
-    "use strict";
-    init_rule();
-    shell_portability_default = defineRule({
-      id: "shell-portability",
-      severity: "warning",
-      title: "The script uses syntax that the image's /bin/sh does not accept",
-      docs: {
-        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
-        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
-        bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
-        good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
-        fix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.',
-        equivalents: ["ShellCheck SC3057 and the SC3xxx family (when the shebang says sh)"]
-      },
-      check(ctx) {
-        const launch = ctx.launch;
-        if (!launch) return;
-        for (const unit of launch.scripts) {
-          const p = unit.portability;
-          if (!p) continue;
-          const span = unit.source.spanOf(p.p, p.p);
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span },
-            message: `${unit.imagePath ?? "This script"} is run by sh, and ${p.message}. bash and busybox ash accept it; dash stops here when the container starts.`,
-            hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of `${1:0:1}`), or use `#!/bin/bash` with bash installed.',
-            label: "sh"
-          });
-        }
+        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.",
+        why: "A Dockerfile that does not parse fails `docker build`; an entrypoint script that does not parse fails when the container starts, at the line the shell gives up on.",
+        bad: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\n',
+        good: '#!/bin/sh\nif [ "$1" = serve ]; then\n  exec server\nfi\nexec "$@"\n',
+        howToFix: "Fix the syntax at the reported line (the shell dialect is the one of the shebang, or of SHELL for RUN).",
+        noPeers: "ShellCheck and hadolint report parse errors of their own (ShellCheck SC1xxx)."
       }
     });
   }
@@ -12104,52 +12535,57 @@ var init_shell_portability = __esm({
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
+  DIAGNOSTICS: () => DIAGNOSTICS,
   DIAGNOSTIC_IDS: () => DIAGNOSTIC_IDS,
   RULES: () => RULES
 });
-var RULES, DIAGNOSTIC_IDS;
+var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
-    init_gosu_without_exec();
-    init_invalid_exec_form();
-    init_missing_exec_args();
-    init_root_process();
-    init_shell_form_pid1();
-    init_su_sudo();
-    init_sudo_in_run();
+    init_entrypoint_no_exec();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
     init_gosu_needs_root();
     init_gosu_setuid();
+    init_gosu_without_exec();
+    init_input_error();
+    init_invalid_exec_form();
+    init_missing_exec_args();
     init_node_pid1_signals();
     init_npm_start_pid1();
-    init_entrypoint_no_exec();
+    init_root_process();
+    init_shell_form_pid1();
     init_shell_portability();
+    init_su_sudo();
+    init_sudo_in_run();
+    init_suppression();
+    init_syntax_error();
     RULES = [
+      cmd_ignored_default,
+      entrypoint_crlf_default,
+      entrypoint_no_exec_default,
+      entrypoint_not_executable_default,
+      entrypoint_not_found_default,
+      entrypoint_shebang_default,
+      gosu_needs_root_default,
+      gosu_setuid_default,
+      gosu_without_exec_default,
+      invalid_exec_form_default,
+      missing_exec_args_default,
+      node_pid1_signals_default,
+      npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
-      cmd_ignored_default,
-      invalid_exec_form_default,
-      su_sudo_default,
-      gosu_without_exec_default,
-      sudo_in_run_default,
-      missing_exec_args_default,
-      entrypoint_no_exec_default,
-      gosu_needs_root_default,
-      entrypoint_not_found_default,
-      entrypoint_not_executable_default,
-      entrypoint_crlf_default,
-      entrypoint_shebang_default,
       shell_portability_default,
-      gosu_setuid_default,
-      node_pid1_signals_default,
-      npm_start_pid1_default
+      su_sudo_default,
+      sudo_in_run_default
     ];
-    DIAGNOSTIC_IDS = ["input-error", "syntax-error", "suppression"];
+    DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
+    DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
   }
 });
 
@@ -12159,14 +12595,18 @@ __export(sarif_exports, {
   FINGERPRINT_KEY: () => FINGERPRINT_KEY,
   INFORMATION_URI: () => INFORMATION_URI,
   SARIF_SCHEMA: () => SARIF_SCHEMA,
+  SECURITY_CATEGORIES: () => SECURITY_CATEGORIES,
+  SECURITY_SEVERITY: () => SECURITY_SEVERITY,
+  SRCROOT: () => SRCROOT,
   fileUri: () => fileUri,
   fingerprintBase: () => fingerprintBase,
   formatSarif: () => formatSarif,
   helpUri: () => helpUri
 });
 import { createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 function helpUri(id) {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
+  return ruleDocUrl(id);
 }
 function pascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
@@ -12190,12 +12630,12 @@ function ruleDescriptor(rule) {
     help: {
       text: `${d.why}
 
-Fix: ${d.fix}
+Fix: ${d.howToFix}
 
 Documentation: ${uri}`,
       markdown: [
         d.why,
-        `**Fix:** ${d.fix}`,
+        `**Fix:** ${d.howToFix}`,
         "Flagged:",
         fence(lang(d.bad), d.bad),
         "Fixed:",
@@ -12204,18 +12644,11 @@ Documentation: ${uri}`,
       ].join("\n\n")
     },
     helpUri: uri,
-    defaultConfiguration: { level: LEVEL[rule.severity] }
-  };
-}
-function diagnosticDescriptor(id) {
-  const d = DIAGNOSTICS[id];
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text: d.title },
-    fullDescription: { text: d.what },
-    help: { text: d.what, markdown: d.what },
-    defaultConfiguration: { level: "error" }
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ["security", rule.category] : [rule.category],
+      "security-severity": SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1)
+    }
   };
 }
 function wellFormed(text) {
@@ -12236,7 +12669,7 @@ function fileUri(file) {
 function artifactLocation(file) {
   const u = fileUri(file);
   if (!u) return { description: { text: "standard input" } };
-  return u.relative ? { uri: u.uri, uriBaseId: "SRCROOT" } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 function region(f) {
   const startLine = Math.max(1, f.line);
@@ -12256,14 +12689,18 @@ function relatedLocation(r, id) {
     message: { text: r.message }
   };
 }
+function rootUri(root) {
+  const href = pathToFileURL(root).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
   return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
 }
-function formatSarif(findings, rules, version) {
+function formatSarif(findings, rules, version, root) {
   const descriptors = [
     ...rules.map(ruleDescriptor),
-    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor)
+    ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
@@ -12298,39 +12735,37 @@ Fix: ${f.hint}` : f.message },
           }
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
+          [SRCROOT]: root ? { uri: rootUri(root), description: { text: "The repository root: finding paths are relative to it." } } : { description: { text: "The folder dockerlint ran in: finding paths are relative to it." } }
         },
         columnKind: "utf16CodeUnits",
         results
       }
     ]
   };
-  return `${JSON.stringify(log, null, 2)}
+  return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, LEVEL, DIAGNOSTICS;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
+    init_escape();
     init_rules();
+    init_meta();
     SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
-    INFORMATION_URI = "https://github.com/dockerlint/dockerlint";
+    INFORMATION_URI = REPOSITORY_URL;
     FINGERPRINT_KEY = "dockerlint/v1";
+    SRCROOT = "%SRCROOT%";
     LEVEL = { error: "error", warning: "warning", info: "note" };
-    DIAGNOSTICS = {
-      "input-error": {
-        title: "The input could not be linted",
-        what: "A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped."
-      },
-      "syntax-error": {
-        title: "Syntax error",
-        what: "A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped."
-      },
-      suppression: {
-        title: "A suppression comment is wrong or unused",
-        what: "A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing."
-      }
+    SECURITY_SEVERITY = {
+      privilege: { error: 7.5, warning: 5.5, info: 3 },
+      startup: { error: 5, warning: 4, info: 2 },
+      pid1: { error: 4, warning: 3, info: 1.5 },
+      build: { error: 3, warning: 2, info: 1 },
+      style: { error: 0, warning: 0, info: 0 },
+      input: { error: 0, warning: 0, info: 0 }
     };
+    SECURITY_CATEGORIES = ["privilege"];
   }
 });
 
@@ -12393,7 +12828,7 @@ __export(checkstyle_exports, {
   formatCheckstyle: () => formatCheckstyle
 });
 function escapeXml(text) {
-  return escapeControl(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
+  return escapeControlButWhitespace(text).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, "�").replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]);
 }
 function formatCheckstyle(findings) {
   const files = /* @__PURE__ */ new Map();
@@ -12447,8 +12882,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path15 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path15, f.message]);
+    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path22, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -12461,10 +12896,10 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path15, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
-  return `${JSON.stringify(issues, null, 2)}
+  return `${escapeJson(JSON.stringify(issues, null, 2))}
 `;
 }
 var GITLAB_SEVERITY;
@@ -12472,6 +12907,7 @@ var init_gitlab = __esm({
   "src/reporters/gitlab.ts"() {
     "use strict";
     init_findings();
+    init_escape();
     GITLAB_SEVERITY = { error: "major", warning: "minor", info: "info" };
   }
 });
@@ -12485,7 +12921,7 @@ function oneLine(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
-  return escapeControl(file).replace(/\n/g, "\\x0a");
+  return escapeControl(file);
 }
 function formatCompact(findings) {
   return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
@@ -12502,7 +12938,9 @@ var init_compact = __esm({
 function isFormat(name) {
   return FORMATS.includes(name);
 }
-async function format3(name, findings, { color, version }) {
+async function format3(name, all, { color, version, paths }) {
+  let findings = all;
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await Promise.resolve().then(() => (init_source_root(), source_root_exports))).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case "stylish":
       return (await Promise.resolve().then(() => (init_stylish(), stylish_exports))).formatStylish(findings, color);
@@ -12510,7 +12948,7 @@ async function format3(name, findings, { color, version }) {
       return (await Promise.resolve().then(() => (init_json(), json_exports))).formatJson(findings);
     case "sarif": {
       const [{ formatSarif: formatSarif2 }, { RULES: RULES2 }] = await Promise.all([Promise.resolve().then(() => (init_sarif(), sarif_exports)), Promise.resolve().then(() => (init_rules(), rules_exports))]);
-      return formatSarif2(findings, RULES2, version);
+      return formatSarif2(findings, RULES2, version, paths?.root);
     }
     case "github":
       return (await Promise.resolve().then(() => (init_github(), github_exports))).formatGithub(findings);
@@ -12526,11 +12964,12 @@ async function format3(name, findings, { color, version }) {
     }
   }
 }
-var FORMATS;
+var FORMATS, ROOT_RELATIVE;
 var init_reporters = __esm({
   "src/reporters/index.ts"() {
     "use strict";
     FORMATS = ["stylish", "json", "sarif", "github", "checkstyle", "gitlab", "compact"];
+    ROOT_RELATIVE = ["sarif", "github", "gitlab"];
   }
 });
 
@@ -12691,6 +13130,7452 @@ var init_schema = __esm({
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
     CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
+  }
+});
+
+// src/fs/jail.ts
+import path7 from "node:path";
+function isWithin(p, root) {
+  return p === root || p.startsWith(root.endsWith(path7.sep) ? root : root + path7.sep);
+}
+function repositoryRoot(linted, fsys = diskFs) {
+  const abs = path7.resolve(linted);
+  let start = abs;
+  try {
+    if (fsys.stat(abs)?.kind !== "dir") start = path7.dirname(abs);
+  } catch {
+    start = path7.dirname(abs);
+  }
+  for (let dir = start; ; dir = path7.dirname(dir)) {
+    let marker = null;
+    try {
+      marker = fsys.stat(path7.join(dir, ".git"));
+    } catch {
+      marker = null;
+    }
+    if (marker && marker.kind !== "other") return dir;
+    if (path7.dirname(dir) === dir) return start;
+  }
+}
+function describeFsError(e, limit, limitText) {
+  const err = FsError.from(e);
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, device or socket): not read";
+    case "EFBIG":
+      if (limitText && err.size !== void 0) return limitText(err.size);
+      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
+    case "EOUTSIDE":
+      return `${err.message}: not read`;
+    default:
+      return `cannot read it (${err.code})`;
+  }
+}
+var Jail;
+var init_jail = __esm({
+  "src/fs/jail.ts"() {
+    "use strict";
+    init_schema();
+    init_file_system();
+    Jail = class _Jail {
+      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs7;
+        this.maxFileBytes = maxFileBytes;
+        const abs = path7.resolve(root);
+        this.root = fs7.realpath(abs) ?? abs;
+      }
+      fs;
+      maxFileBytes;
+      /** The root's real path. */
+      root;
+      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
+      static of(linted, options = {}) {
+        const fsys = options.fs ?? diskFs;
+        const root = options.root ? path7.resolve(options.root) : repositoryRoot(linted, fsys);
+        return new _Jail(root, fsys, options.maxFileBytes);
+      }
+      /** A jail with the same root over another limit. */
+      withLimit(maxFileBytes) {
+        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
+      }
+      /**
+       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
+       * path exists; an absent tail is appended as written (normalised).
+       */
+      realpath(p) {
+        const abs = path7.resolve(this.root, p);
+        let existing = abs;
+        const tail = [];
+        for (; ; ) {
+          const real = this.fs.realpath(existing);
+          if (real !== null) return tail.length ? path7.join(real, ...tail.reverse()) : real;
+          const parent = path7.dirname(existing);
+          if (parent === existing) return abs;
+          tail.push(path7.basename(existing));
+          existing = parent;
+        }
+      }
+      /** Whether `p` (its real path) is the root or inside it. */
+      contains(p) {
+        return isWithin(this.realpath(p), this.root);
+      }
+      check(p) {
+        const real = this.realpath(p);
+        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
+        return real;
+      }
+      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
+      readFile(p, maxBytes = this.maxFileBytes) {
+        return this.fs.readFile(this.check(p), maxBytes);
+      }
+      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
+      readText(p, maxBytes = this.maxFileBytes) {
+        const text = this.readFile(p, maxBytes).toString("utf8");
+        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+      }
+      readdir(p) {
+        return this.fs.readdir(this.check(p));
+      }
+      /** Null for what is absent or outside the jail. */
+      stat(p) {
+        const real = this.realpath(p);
+        return isWithin(real, this.root) ? this.fs.stat(real) : null;
+      }
+    };
+  }
+});
+
+// node_modules/yaml/dist/nodes/identity.js
+var require_identity = __commonJS({
+  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+    "use strict";
+    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
+    var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
+    var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
+    var PAIR = /* @__PURE__ */ Symbol.for("yaml.pair");
+    var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
+    var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
+    var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
+    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
+    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    function isCollection(node) {
+      if (node && typeof node === "object")
+        switch (node[NODE_TYPE]) {
+          case MAP:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    function isNode(node) {
+      if (node && typeof node === "object")
+        switch (node[NODE_TYPE]) {
+          case ALIAS:
+          case MAP:
+          case SCALAR:
+          case SEQ:
+            return true;
+        }
+      return false;
+    }
+    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    exports.ALIAS = ALIAS;
+    exports.DOC = DOC;
+    exports.MAP = MAP;
+    exports.NODE_TYPE = NODE_TYPE;
+    exports.PAIR = PAIR;
+    exports.SCALAR = SCALAR;
+    exports.SEQ = SEQ;
+    exports.hasAnchor = hasAnchor;
+    exports.isAlias = isAlias;
+    exports.isCollection = isCollection;
+    exports.isDocument = isDocument;
+    exports.isMap = isMap;
+    exports.isNode = isNode;
+    exports.isPair = isPair;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
+  }
+});
+
+// node_modules/yaml/dist/visit.js
+var require_visit = __commonJS({
+  "node_modules/yaml/dist/visit.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove node");
+    function visit(node, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+          node.contents = null;
+      } else
+        visit_(null, node, visitor_, Object.freeze([]));
+    }
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity.isCollection(node)) {
+          path22 = Object.freeze(path22.concat(node));
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = visit_(i, node.items[i], visitor, path22);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity.isPair(node)) {
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node.key = null;
+          const cv = visit_("value", node.value, visitor, path22);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node.value = null;
+        }
+      }
+      return ctrl;
+    }
+    async function visitAsync(node, visitor) {
+      const visitor_ = initVisitor(visitor);
+      if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+          node.contents = null;
+      } else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+    }
+    visitAsync.BREAK = BREAK;
+    visitAsync.SKIP = SKIP;
+    visitAsync.REMOVE = REMOVE;
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
+      }
+      if (typeof ctrl !== "symbol") {
+        if (identity.isCollection(node)) {
+          path22 = Object.freeze(path22.concat(node));
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = await visitAsync_(i, node.items[i], visitor, path22);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              node.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+        } else if (identity.isPair(node)) {
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
+          if (ck === BREAK)
+            return BREAK;
+          else if (ck === REMOVE)
+            node.key = null;
+          const cv = await visitAsync_("value", node.value, visitor, path22);
+          if (cv === BREAK)
+            return BREAK;
+          else if (cv === REMOVE)
+            node.value = null;
+        }
+      }
+      return ctrl;
+    }
+    function initVisitor(visitor) {
+      if (typeof visitor === "object" && (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+          Alias: visitor.Node,
+          Map: visitor.Node,
+          Scalar: visitor.Node,
+          Seq: visitor.Node
+        }, visitor.Value && {
+          Map: visitor.Value,
+          Scalar: visitor.Value,
+          Seq: visitor.Value
+        }, visitor.Collection && {
+          Map: visitor.Collection,
+          Seq: visitor.Collection
+        }, visitor);
+      }
+      return visitor;
+    }
+    function callVisitor(key, node, visitor, path22) {
+      if (typeof visitor === "function")
+        return visitor(key, node, path22);
+      if (identity.isMap(node))
+        return visitor.Map?.(key, node, path22);
+      if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path22);
+      if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path22);
+      if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path22);
+      if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path22);
+      return void 0;
+    }
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
+      if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+      } else if (identity.isPair(parent)) {
+        if (key === "key")
+          parent.key = node;
+        else
+          parent.value = node;
+      } else if (identity.isDocument(parent)) {
+        parent.contents = node;
+      } else {
+        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
+      }
+    }
+    exports.visit = visit;
+    exports.visitAsync = visitAsync;
+  }
+});
+
+// node_modules/yaml/dist/doc/directives.js
+var require_directives = __commonJS({
+  "node_modules/yaml/dist/doc/directives.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var visit = require_visit();
+    var escapeChars = {
+      "!": "%21",
+      ",": "%2C",
+      "[": "%5B",
+      "]": "%5D",
+      "{": "%7B",
+      "}": "%7D"
+    };
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var Directives = class _Directives {
+      constructor(yaml3, tags) {
+        this.docStart = null;
+        this.docEnd = false;
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml3);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+      }
+      clone() {
+        const copy = new _Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+      }
+      /**
+       * During parsing, get a Directives instance for the current document and
+       * update the stream state according to the current version's spec.
+       */
+      atDocument() {
+        const res = new _Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+          case "1.1":
+            this.atNextDocument = true;
+            break;
+          case "1.2":
+            this.atNextDocument = false;
+            this.yaml = {
+              explicit: _Directives.defaultYaml.explicit,
+              version: "1.2"
+            };
+            this.tags = Object.assign({}, _Directives.defaultTags);
+            break;
+        }
+        return res;
+      }
+      /**
+       * @param onError - May be called even if the action was successful
+       * @returns `true` on success
+       */
+      add(line, onError) {
+        if (this.atNextDocument) {
+          this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
+          this.tags = Object.assign({}, _Directives.defaultTags);
+          this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+          case "%TAG": {
+            if (parts.length !== 2) {
+              onError(0, "%TAG directive should contain exactly two parts");
+              if (parts.length < 2)
+                return false;
+            }
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
+            return true;
+          }
+          case "%YAML": {
+            this.yaml.explicit = true;
+            if (parts.length !== 1) {
+              onError(0, "%YAML directive should contain exactly one part");
+              return false;
+            }
+            const [version] = parts;
+            if (version === "1.1" || version === "1.2") {
+              this.yaml.version = version;
+              return true;
+            } else {
+              const isValid = /^\d+\.\d+$/.test(version);
+              onError(6, `Unsupported YAML version ${version}`, isValid);
+              return false;
+            }
+          }
+          default:
+            onError(0, `Unknown directive ${name}`, true);
+            return false;
+        }
+      }
+      /**
+       * Resolves a tag, matching handles to those defined in %TAG directives.
+       *
+       * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+       *   `'!local'` tag, or `null` if unresolvable.
+       */
+      tagName(source, onError) {
+        if (source === "!")
+          return "!";
+        if (source[0] !== "!") {
+          onError(`Not a valid tag: ${source}`);
+          return null;
+        }
+        if (source[1] === "<") {
+          const verbatim = source.slice(2, -1);
+          if (verbatim === "!" || verbatim === "!!") {
+            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            return null;
+          }
+          if (source[source.length - 1] !== ">")
+            onError("Verbatim tags must end with a >");
+          return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+          onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+          try {
+            return prefix + decodeURIComponent(suffix);
+          } catch (error) {
+            onError(String(error));
+            return null;
+          }
+        }
+        if (handle === "!")
+          return source;
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+      }
+      /**
+       * Given a fully resolved tag, returns its printable string form,
+       * taking into account current tag prefixes and defaults.
+       */
+      tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === "!" ? tag : `!<${tag}>`;
+      }
+      toString(doc) {
+        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+          const tags = {};
+          visit.visit(doc.contents, (_key, node) => {
+            if (identity.isNode(node) && node.tag)
+              tags[node.tag] = true;
+          });
+          tagNames = Object.keys(tags);
+        } else
+          tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
+            continue;
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join("\n");
+      }
+    };
+    Directives.defaultYaml = { explicit: false, version: "1.2" };
+    Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
+    exports.Directives = Directives;
+  }
+});
+
+// node_modules/yaml/dist/doc/anchors.js
+var require_anchors = __commonJS({
+  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var visit = require_visit();
+    function anchorIsValid(anchor) {
+      if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+      }
+      return true;
+    }
+    function anchorNames(root) {
+      const anchors = /* @__PURE__ */ new Set();
+      visit.visit(root, {
+        Value(_key, node) {
+          if (node.anchor)
+            anchors.add(node.anchor);
+        }
+      });
+      return anchors;
+    }
+    function findNewAnchor(prefix, exclude) {
+      for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+          return name;
+      }
+    }
+    function createNodeAnchors(doc, prefix) {
+      const aliasObjects = [];
+      const sourceObjects = /* @__PURE__ */ new Map();
+      let prevAnchors = null;
+      return {
+        onAnchor: (source) => {
+          aliasObjects.push(source);
+          prevAnchors ?? (prevAnchors = anchorNames(doc));
+          const anchor = findNewAnchor(prefix, prevAnchors);
+          prevAnchors.add(anchor);
+          return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+          for (const source of aliasObjects) {
+            const ref = sourceObjects.get(source);
+            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+              ref.node.anchor = ref.anchor;
+            } else {
+              const error = new Error("Failed to resolve repeated object (this should not happen)");
+              error.source = source;
+              throw error;
+            }
+          }
+        },
+        sourceObjects
+      };
+    }
+    exports.anchorIsValid = anchorIsValid;
+    exports.anchorNames = anchorNames;
+    exports.createNodeAnchors = createNodeAnchors;
+    exports.findNewAnchor = findNewAnchor;
+  }
+});
+
+// node_modules/yaml/dist/doc/applyReviver.js
+var require_applyReviver = __commonJS({
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+    "use strict";
+    function applyReviver(reviver, obj, key, val) {
+      if (val && typeof val === "object") {
+        if (Array.isArray(val)) {
+          for (let i = 0, len = val.length; i < len; ++i) {
+            const v0 = val[i];
+            const v1 = applyReviver(reviver, val, String(i), v0);
+            if (v1 === void 0)
+              delete val[i];
+            else if (v1 !== v0)
+              val[i] = v1;
+          }
+        } else if (val instanceof Map) {
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              val.delete(k);
+            else if (v1 !== v0)
+              val.set(k, v1);
+          }
+        } else if (val instanceof Set) {
+          for (const v0 of Array.from(val)) {
+            const v1 = applyReviver(reviver, val, v0, v0);
+            if (v1 === void 0)
+              val.delete(v0);
+            else if (v1 !== v0) {
+              val.delete(v0);
+              val.add(v1);
+            }
+          }
+        } else {
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
+            if (v1 === void 0)
+              delete val[k];
+            else if (v1 !== v0)
+              val[k] = v1;
+          }
+        }
+      }
+      return reviver.call(obj, key, val);
+    }
+    exports.applyReviver = applyReviver;
+  }
+});
+
+// node_modules/yaml/dist/nodes/toJS.js
+var require_toJS = __commonJS({
+  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    function toJS(value, arg, ctx) {
+      if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+      if (value && typeof value.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value))
+          return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = (res2) => {
+          data.res = res2;
+          delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+          ctx.onCreate(res);
+        return res;
+      }
+      if (typeof value === "bigint" && !ctx?.keep)
+        return Number(value);
+      return value;
+    }
+    exports.toJS = toJS;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Node.js
+var require_Node = __commonJS({
+  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+    "use strict";
+    var applyReviver = require_applyReviver();
+    var identity = require_identity();
+    var toJS = require_toJS();
+    var NodeBase = class {
+      constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+      }
+      /** Create a copy of this node.  */
+      clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** A plain JavaScript representation of this node. */
+      toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+          throw new TypeError("A document argument is required");
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc,
+          keep: true,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+    };
+    exports.NodeBase = NodeBase;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Alias.js
+var require_Alias = __commonJS({
+  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var visit = require_visit();
+    var identity = require_identity();
+    var Node = require_Node();
+    var toJS = require_toJS();
+    var Alias = class extends Node.NodeBase {
+      constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, "tag", {
+          set() {
+            throw new Error("Alias nodes cannot have tags");
+          }
+        });
+      }
+      /**
+       * Resolve the value of this alias within `doc`, finding the last
+       * instance of the `source` anchor before this node.
+       */
+      resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+          throw new ReferenceError("Alias resolution is disabled");
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+          nodes = ctx.aliasResolveCache;
+        } else {
+          nodes = [];
+          visit.visit(doc, {
+            Node: (_key, node) => {
+              if (identity.isAlias(node) || identity.hasAnchor(node))
+                nodes.push(node);
+            }
+          });
+          if (ctx)
+            ctx.aliasResolveCache = nodes;
+        }
+        let found = void 0;
+        for (const node of nodes) {
+          if (node === this)
+            break;
+          if (node.anchor === this.source)
+            found = node;
+        }
+        if (found && ctx) {
+          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
+          let data = anchors2.get(found);
+          if (!data) {
+            toJS.toJS(found, null, ctx);
+            data = anchors2.get(found);
+          }
+          if (data?.res === void 0) {
+            const msg = "This should not happen: Alias anchor was not resolved?";
+            throw new ReferenceError(msg);
+          }
+          if (maxAliasCount >= 0) {
+            data.count += 1;
+            if (data.aliasCount === 0)
+              data.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data.count * data.aliasCount > maxAliasCount) {
+              const msg = "Excessive alias count indicates a resource exhaustion attack";
+              throw new ReferenceError(msg);
+            }
+          }
+        }
+        return found;
+      }
+      toJSON(_arg, ctx) {
+        if (!ctx)
+          return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+          const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+          throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+      }
+      toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+          anchors.anchorIsValid(this.source);
+          if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new Error(msg);
+          }
+          if (ctx.implicitKey)
+            return `${src} `;
+        }
+        return src;
+      }
+    };
+    function getAliasCount(doc, node, anchors2) {
+      if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors2 && source && anchors2.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+      } else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+          const c = getAliasCount(doc, item, anchors2);
+          if (c > count)
+            count = c;
+        }
+        return count;
+      } else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors2);
+        const vc = getAliasCount(doc, node.value, anchors2);
+        return Math.max(kc, vc);
+      }
+      return 1;
+    }
+    exports.Alias = Alias;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Scalar.js
+var require_Scalar = __commonJS({
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Node = require_Node();
+    var toJS = require_toJS();
+    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var Scalar = class extends Node.NodeBase {
+      constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+      }
+      toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+      }
+      toString() {
+        return String(this.value);
+      }
+    };
+    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar.PLAIN = "PLAIN";
+    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar;
+    exports.isScalarValue = isScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/doc/createNode.js
+var require_createNode = __commonJS({
+  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var defaultTagPrefix = "tag:yaml.org,2002:";
+    function findTagObject(value, tagName, tags) {
+      if (tagName) {
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
+        if (!tagObj)
+          throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+      }
+      return tags.find((t) => t.identify?.(value) && !t.format);
+    }
+    function createNode(value, tagName, ctx) {
+      if (identity.isDocument(value))
+        value = value.contents;
+      if (identity.isNode(value))
+        return value;
+      if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+      }
+      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
+        value = value.valueOf();
+      }
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      let ref = void 0;
+      if (aliasDuplicateObjects && value && typeof value === "object") {
+        ref = sourceObjects.get(value);
+        if (ref) {
+          ref.anchor ?? (ref.anchor = onAnchor(value));
+          return new Alias.Alias(ref.anchor);
+        } else {
+          ref = { anchor: null, node: null };
+          sourceObjects.set(value, ref);
+        }
+      }
+      if (tagName?.startsWith("!!"))
+        tagName = defaultTagPrefix + tagName.slice(2);
+      let tagObj = findTagObject(value, tagName, schema.tags);
+      if (!tagObj) {
+        if (value && typeof value.toJSON === "function") {
+          value = value.toJSON();
+        }
+        if (!value || typeof value !== "object") {
+          const node2 = new Scalar.Scalar(value);
+          if (ref)
+            ref.node = node2;
+          return node2;
+        }
+        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+      }
+      if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+      }
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      if (tagName)
+        node.tag = tagName;
+      else if (!tagObj.default)
+        node.tag = tagObj.tag;
+      if (ref)
+        ref.node = node;
+      return node;
+    }
+    exports.createNode = createNode;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Collection.js
+var require_Collection = __commonJS({
+  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var identity = require_identity();
+    var Node = require_Node();
+    function collectionFromPath(schema, path22, value) {
+      let v = value;
+      for (let i = path22.length - 1; i >= 0; --i) {
+        const k = path22[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
+          const a = [];
+          a[k] = v;
+          v = a;
+        } else {
+          v = /* @__PURE__ */ new Map([[k, v]]);
+        }
+      }
+      return createNode.createNode(v, void 0, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+          throw new Error("This should not happen, please report a bug.");
+        },
+        schema,
+        sourceObjects: /* @__PURE__ */ new Map()
+      });
+    }
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var Collection = class extends Node.NodeBase {
+      constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, "schema", {
+          value: schema,
+          configurable: true,
+          enumerable: false,
+          writable: true
+        });
+      }
+      /**
+       * Create a copy of this collection.
+       *
+       * @param schema - If defined, overwrites the original's schema
+       */
+      clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+          copy.schema = schema;
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /**
+       * Adds a value to the collection. For `!!map` and `!!omap` the value must
+       * be a Pair instance or a `{ key, value }` object, which may not have a key
+       * that already exists in the map.
+       */
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
+          this.add(value);
+        else {
+          const [key, ...rest] = path22;
+          const node = this.get(key, true);
+          if (identity.isCollection(node))
+            node.addIn(rest, value);
+          else if (node === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+      /**
+       * Removes a value from the collection.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
+        if (rest.length === 0)
+          return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+          return node.deleteIn(rest);
+        else
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+          return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+      }
+      hasAllNullValues(allowScalar) {
+        return this.items.every((node) => {
+          if (!identity.isPair(node))
+            return false;
+          const n = node.value;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+        });
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       */
+      hasIn(path22) {
+        const [key, ...rest] = path22;
+        if (rest.length === 0)
+          return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
+        if (rest.length === 0) {
+          this.set(key, value);
+        } else {
+          const node = this.get(key, true);
+          if (identity.isCollection(node))
+            node.setIn(rest, value);
+          else if (node === void 0 && this.schema)
+            this.set(key, collectionFromPath(this.schema, rest, value));
+          else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+      }
+    };
+    exports.Collection = Collection;
+    exports.collectionFromPath = collectionFromPath;
+    exports.isEmptyPath = isEmptyPath;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyComment.js
+var require_stringifyComment = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+    "use strict";
+    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    function indentComment(comment, indent) {
+      if (/^\n+$/.test(comment))
+        return comment.substring(1);
+      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+    }
+    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    exports.indentComment = indentComment;
+    exports.lineComment = lineComment;
+    exports.stringifyComment = stringifyComment;
+  }
+});
+
+// node_modules/yaml/dist/stringify/foldFlowLines.js
+var require_foldFlowLines = __commonJS({
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+    "use strict";
+    var FOLD_FLOW = "flow";
+    var FOLD_BLOCK = "block";
+    var FOLD_QUOTED = "quoted";
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+      if (!lineWidth || lineWidth < 0)
+        return text;
+      if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      if (text.length <= endStep)
+        return text;
+      const folds = [];
+      const escapedFolds = {};
+      let end = lineWidth - indent.length;
+      if (typeof indentAtStart === "number") {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+          folds.push(0);
+        else
+          end = lineWidth - indentAtStart;
+      }
+      let split = void 0;
+      let prev = void 0;
+      let overflow = false;
+      let i = -1;
+      let escStart = -1;
+      let escEnd = -1;
+      if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+          end = i + endStep;
+      }
+      for (let ch; ch = text[i += 1]; ) {
+        if (mode === FOLD_QUOTED && ch === "\\") {
+          escStart = i;
+          switch (text[i + 1]) {
+            case "x":
+              i += 3;
+              break;
+            case "u":
+              i += 5;
+              break;
+            case "U":
+              i += 9;
+              break;
+            default:
+              i += 1;
+          }
+          escEnd = i;
+        }
+        if (ch === "\n") {
+          if (mode === FOLD_BLOCK)
+            i = consumeMoreIndentedLines(text, i, indent.length);
+          end = i + indent.length + endStep;
+          split = void 0;
+        } else {
+          if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
+            const next = text[i + 1];
+            if (next && next !== " " && next !== "\n" && next !== "	")
+              split = i;
+          }
+          if (i >= end) {
+            if (split) {
+              folds.push(split);
+              end = split + endStep;
+              split = void 0;
+            } else if (mode === FOLD_QUOTED) {
+              while (prev === " " || prev === "	") {
+                prev = ch;
+                ch = text[i += 1];
+                overflow = true;
+              }
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j])
+                return text;
+              folds.push(j);
+              escapedFolds[j] = true;
+              end = j + endStep;
+              split = void 0;
+            } else {
+              overflow = true;
+            }
+          }
+        }
+        prev = ch;
+      }
+      if (overflow && onOverflow)
+        onOverflow();
+      if (folds.length === 0)
+        return text;
+      if (onFold)
+        onFold();
+      let res = text.slice(0, folds[0]);
+      for (let i2 = 0; i2 < folds.length; ++i2) {
+        const fold = folds[i2];
+        const end2 = folds[i2 + 1] || text.length;
+        if (fold === 0)
+          res = `
+${indent}${text.slice(0, end2)}`;
+        else {
+          if (mode === FOLD_QUOTED && escapedFolds[fold])
+            res += `${text[fold]}\\`;
+          res += `
+${indent}${text.slice(fold + 1, end2)}`;
+        }
+      }
+      return res;
+    }
+    function consumeMoreIndentedLines(text, i, indent) {
+      let end = i;
+      let start = i + 1;
+      let ch = text[start];
+      while (ch === " " || ch === "	") {
+        if (i < start + indent) {
+          ch = text[++i];
+        } else {
+          do {
+            ch = text[++i];
+          } while (ch && ch !== "\n");
+          end = i;
+          start = i + 1;
+          ch = text[start];
+        }
+      }
+      return end;
+    }
+    exports.FOLD_BLOCK = FOLD_BLOCK;
+    exports.FOLD_FLOW = FOLD_FLOW;
+    exports.FOLD_QUOTED = FOLD_QUOTED;
+    exports.foldFlowLines = foldFlowLines;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyString.js
+var require_stringifyString = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var foldFlowLines = require_foldFlowLines();
+    var getFoldOptions = (ctx, isBlock) => ({
+      indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+      lineWidth: ctx.options.lineWidth,
+      minContentWidth: ctx.options.minContentWidth
+    });
+    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+    function lineLengthOverLimit(str, lineWidth, indentLength) {
+      if (!lineWidth || lineWidth < 0)
+        return false;
+      const limit = lineWidth - indentLength;
+      const strLen = str.length;
+      if (strLen <= limit)
+        return false;
+      for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === "\n") {
+          if (i - start > limit)
+            return true;
+          start = i + 1;
+          if (strLen - start <= limit)
+            return false;
+        }
+      }
+      return true;
+    }
+    function doubleQuotedString(value, ctx) {
+      const json = JSON.stringify(value);
+      if (ctx.options.doubleQuotedAsJSON)
+        return json;
+      const { implicitKey } = ctx;
+      const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      let str = "";
+      let start = 0;
+      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
+          str += json.slice(start, i) + "\\ ";
+          i += 1;
+          start = i;
+          ch = "\\";
+        }
+        if (ch === "\\")
+          switch (json[i + 1]) {
+            case "u":
+              {
+                str += json.slice(start, i);
+                const code2 = json.substr(i + 2, 4);
+                switch (code2) {
+                  case "0000":
+                    str += "\\0";
+                    break;
+                  case "0007":
+                    str += "\\a";
+                    break;
+                  case "000b":
+                    str += "\\v";
+                    break;
+                  case "001b":
+                    str += "\\e";
+                    break;
+                  case "0085":
+                    str += "\\N";
+                    break;
+                  case "00a0":
+                    str += "\\_";
+                    break;
+                  case "2028":
+                    str += "\\L";
+                    break;
+                  case "2029":
+                    str += "\\P";
+                    break;
+                  default:
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
+                    else
+                      str += json.substr(i, 6);
+                }
+                i += 5;
+                start = i + 1;
+              }
+              break;
+            case "n":
+              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+                i += 1;
+              } else {
+                str += json.slice(start, i) + "\n\n";
+                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                  str += "\n";
+                  i += 2;
+                }
+                str += indent;
+                if (json[i + 2] === " ")
+                  str += "\\";
+                i += 1;
+                start = i + 1;
+              }
+              break;
+            default:
+              i += 1;
+          }
+      }
+      str = start ? str + json.slice(start) : json;
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+    }
+    function singleQuotedString(value, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
+        return doubleQuotedString(value, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+${indent}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function quotedString(value, ctx) {
+      const { singleQuote } = ctx.options;
+      let qs;
+      if (singleQuote === false)
+        qs = doubleQuotedString;
+      else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+          qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+          qs = doubleQuotedString;
+        else
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
+      }
+      return qs(value, ctx);
+    }
+    var blockEndNewlines;
+    try {
+      blockEndNewlines = new RegExp("(^|(?<!\n))\n+(?!\n|$)", "g");
+    } catch {
+      blockEndNewlines = /\n+(?!\n|$)/g;
+    }
+    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+      const { blockQuote, commentString, lineWidth } = ctx.options;
+      if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      if (!value)
+        return literal ? "|\n" : ">\n";
+      let chomp;
+      let endStart;
+      for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== "\n" && ch !== "	" && ch !== " ")
+          break;
+      }
+      let end = value.substring(endStart);
+      const endNlPos = end.indexOf("\n");
+      if (endNlPos === -1) {
+        chomp = "-";
+      } else if (value === end || endNlPos !== end.length - 1) {
+        chomp = "+";
+        if (onChompKeep)
+          onChompKeep();
+      } else {
+        chomp = "";
+      }
+      if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === "\n")
+          end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+      }
+      let startWithSpace = false;
+      let startEnd;
+      let startNlPos = -1;
+      for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === " ")
+          startWithSpace = true;
+        else if (ch === "\n")
+          startNlPos = startEnd;
+        else
+          break;
+      }
+      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+      }
+      const indentSize = indent ? "2" : "1";
+      let header = (startWithSpace ? indentSize : "") + chomp;
+      if (comment) {
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        if (onComment)
+          onComment();
+      }
+      if (!literal) {
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+          foldOptions.onOverflow = () => {
+            literalFallback = true;
+          };
+        }
+        const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+          return `>${header}
+${indent}${body2}`;
+      }
+      value = value.replace(/\n+/g, `$&${indent}`);
+      return `|${header}
+${indent}${start}${value}${end}`;
+    }
+    function plainString(item, ctx, onComment, onChompKeep) {
+      const { type, value } = item;
+      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
+        return quotedString(value, ctx);
+      }
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+        return blockString(item, ctx, onComment, onChompKeep);
+      }
+      if (containsDocumentMarker(value)) {
+        if (indent === "") {
+          ctx.forceBlockIndent = true;
+          return blockString(item, ctx, onComment, onChompKeep);
+        } else if (implicitKey && indent === indentStep) {
+          return quotedString(value, ctx);
+        }
+      }
+      const str = value.replace(/\n+/g, `$&
+${indent}`);
+      if (actualString) {
+        const test2 = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test2) || compat?.some(test2))
+          return quotedString(value, ctx);
+      }
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+    }
+    function stringifyString(item, ctx, onComment, onChompKeep) {
+      const { implicitKey, inFlow } = ctx;
+      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
+      let { type } = item;
+      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+          type = Scalar.Scalar.QUOTE_DOUBLE;
+      }
+      const _stringify = (_type) => {
+        switch (_type) {
+          case Scalar.Scalar.BLOCK_FOLDED:
+          case Scalar.Scalar.BLOCK_LITERAL:
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
+          case Scalar.Scalar.QUOTE_DOUBLE:
+            return doubleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.QUOTE_SINGLE:
+            return singleQuotedString(ss.value, ctx);
+          case Scalar.Scalar.PLAIN:
+            return plainString(ss, ctx, onComment, onChompKeep);
+          default:
+            return null;
+        }
+      };
+      let res = _stringify(type);
+      if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+          throw new Error(`Unsupported default string type ${t}`);
+      }
+      return res;
+    }
+    exports.stringifyString = stringifyString;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringify.js
+var require_stringify = __commonJS({
+  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+    "use strict";
+    var anchors = require_anchors();
+    var identity = require_identity();
+    var stringifyComment = require_stringifyComment();
+    var stringifyString = require_stringifyString();
+    function createStringifyContext(doc, options) {
+      const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: "PLAIN",
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: "false",
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: "null",
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: "true",
+        verifyAliasOrder: true
+      }, doc.schema.toStringOptions, options);
+      let inFlow;
+      switch (opt.collectionStyle) {
+        case "block":
+          inFlow = false;
+          break;
+        case "flow":
+          inFlow = true;
+          break;
+        default:
+          inFlow = null;
+      }
+      return {
+        anchors: /* @__PURE__ */ new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? " " : "",
+        indent: "",
+        indentStep: typeof opt.indent === "number" ? " ".repeat(opt.indent) : "  ",
+        inFlow,
+        options: opt
+      };
+    }
+    function getTagObject(tags, item) {
+      if (item.tag) {
+        const match = tags.filter((t) => t.tag === item.tag);
+        if (match.length > 0)
+          return match.find((t) => t.format === item.format) ?? match[0];
+      }
+      let tagObj = void 0;
+      let obj;
+      if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter((t) => t.identify?.(obj));
+        if (match.length > 1) {
+          const testMatch = match.filter((t) => t.test);
+          if (testMatch.length > 0)
+            match = testMatch;
+        }
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+      } else {
+        obj = item;
+        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+      }
+      if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+      }
+      return tagObj;
+    }
+    function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+      if (!doc.directives)
+        return "";
+      const props = [];
+      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+      }
+      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag)
+        props.push(doc.directives.tagString(tag));
+      return props.join(" ");
+    }
+    function stringify(item, ctx, onComment, onChompKeep) {
+      if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+      if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+          return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+          throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        } else {
+          if (ctx.resolvedAliases)
+            ctx.resolvedAliases.add(item);
+          else
+            ctx.resolvedAliases = /* @__PURE__ */ new Set([item]);
+          item = item.resolve(ctx.doc);
+        }
+      }
+      let tagObj = void 0;
+      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+      const props = stringifyProps(node, tagObj, ctx);
+      if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      if (!props)
+        return str;
+      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+${ctx.indent}${str}`;
+    }
+    exports.createStringifyContext = createStringifyContext;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyPair.js
+var require_stringifyPair = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      let keyComment = identity.isNode(key) && key.comment || null;
+      if (simpleKeys) {
+        if (keyComment) {
+          throw new Error("With simple keys, key nodes cannot have comments");
+        }
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+          const msg = "With simple keys, collection cannot be used as a key value";
+          throw new Error(msg);
+        }
+      }
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+      });
+      let keyCommentDone = false;
+      let chompKeep = false;
+      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+          throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
+        explicitKey = true;
+      }
+      if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+          if (keyCommentDone && onComment)
+            onComment();
+          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+        }
+      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        } else if (chompKeep && onChompKeep)
+          onChompKeep();
+        return str;
+      }
+      if (keyCommentDone)
+        keyComment = null;
+      if (explicitKey) {
+        if (keyComment)
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}
+${indent}:`;
+      } else {
+        str = `${str}:`;
+        if (keyComment)
+          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+      }
+      let vsb, vcb, valueComment;
+      if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+      } else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === "object")
+          value = doc.createNode(value);
+      }
+      ctx.implicitKey = false;
+      if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+      chompKeep = false;
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+        ctx.indent = ctx.indent.substring(2);
+      }
+      let valueCommentDone = false;
+      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      let ws = " ";
+      if (keyComment || vsb || vcb) {
+        ws = vsb ? "\n" : "";
+        if (vcb) {
+          const cs = commentString(vcb);
+          ws += `
+${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === "" && !ctx.inFlow) {
+          if (ws === "\n" && valueComment)
+            ws = "\n\n";
+        } else {
+          ws += `
+${ctx.indent}`;
+        }
+      } else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf("\n");
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+          let hasPropsLine = false;
+          if (hasNewline && (vs0 === "&" || vs0 === "!")) {
+            let sp0 = valueStr.indexOf(" ");
+            if (vs0 === "&" && sp0 !== -1 && sp0 < nl0 && valueStr[sp0 + 1] === "!") {
+              sp0 = valueStr.indexOf(" ", sp0 + 1);
+            }
+            if (sp0 === -1 || nl0 < sp0)
+              hasPropsLine = true;
+          }
+          if (!hasPropsLine)
+            ws = `
+${ctx.indent}`;
+        }
+      } else if (valueStr === "" || valueStr[0] === "\n") {
+        ws = "";
+      }
+      str += ws + valueStr;
+      if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+          onComment();
+      } else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+      } else if (chompKeep && onChompKeep) {
+        onChompKeep();
+      }
+      return str;
+    }
+    exports.stringifyPair = stringifyPair;
+  }
+});
+
+// node_modules/yaml/dist/log.js
+var require_log = __commonJS({
+  "node_modules/yaml/dist/log.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    function debug(logLevel, ...messages2) {
+      if (logLevel === "debug")
+        console.log(...messages2);
+    }
+    function warn(logLevel, warning) {
+      if (logLevel === "debug" || logLevel === "warn") {
+        if (typeof node_process.emitWarning === "function")
+          node_process.emitWarning(warning);
+        else
+          console.warn(warning);
+      }
+    }
+    exports.debug = debug;
+    exports.warn = warn;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+var require_merge = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var MERGE_KEY = "<<";
+    var merge = {
+      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      default: "key",
+      tag: "tag:yaml.org,2002:merge",
+      test: /^<<$/,
+      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+      }),
+      stringify: () => MERGE_KEY
+    };
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    function addMergeToJSMap(ctx, map, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (identity.isSeq(source))
+        for (const it of source.items)
+          mergeValue(ctx, map, it);
+      else if (Array.isArray(source))
+        for (const it of source)
+          mergeValue(ctx, map, it);
+      else
+        mergeValue(ctx, map, source);
+    }
+    function mergeValue(ctx, map, value) {
+      const source = resolveAliasValue(ctx, value);
+      if (!identity.isMap(source))
+        throw new Error("Merge sources must be maps or map aliases");
+      const srcMap = source.toJSON(null, ctx, Map);
+      for (const [key, value2] of srcMap) {
+        if (map instanceof Map) {
+          if (!map.has(key))
+            map.set(key, value2);
+        } else if (map instanceof Set) {
+          map.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+          Object.defineProperty(map, key, {
+            value: value2,
+            writable: true,
+            enumerable: true,
+            configurable: true
+          });
+        }
+      }
+      return map;
+    }
+    function resolveAliasValue(ctx, value) {
+      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    }
+    exports.addMergeToJSMap = addMergeToJSMap;
+    exports.isMergeKey = isMergeKey;
+    exports.merge = merge;
+  }
+});
+
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
+var require_addPairToJSMap = __commonJS({
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+    "use strict";
+    var log = require_log();
+    var merge = require_merge();
+    var stringify = require_stringify();
+    var identity = require_identity();
+    var toJS = require_toJS();
+    function addPairToJSMap(ctx, map, { key, value }) {
+      if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+      else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+      else {
+        const jsKey = toJS.toJS(key, "", ctx);
+        if (map instanceof Map) {
+          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        } else if (map instanceof Set) {
+          map.add(jsKey);
+        } else {
+          const stringKey = stringifyKey(key, jsKey, ctx);
+          const jsValue = toJS.toJS(value, stringKey, ctx);
+          if (stringKey in map)
+            Object.defineProperty(map, stringKey, {
+              value: jsValue,
+              writable: true,
+              enumerable: true,
+              configurable: true
+            });
+          else
+            map[stringKey] = jsValue;
+        }
+      }
+      return map;
+    }
+    function stringifyKey(key, jsKey, ctx) {
+      if (jsKey === null)
+        return "";
+      if (typeof jsKey !== "object")
+        return String(jsKey);
+      if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = /* @__PURE__ */ new Set();
+        for (const node of ctx.anchors.keys())
+          strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+          let jsonStr = JSON.stringify(strKey);
+          if (jsonStr.length > 40)
+            jsonStr = jsonStr.substring(0, 36) + '..."';
+          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+          ctx.mapKeyWarned = true;
+        }
+        return strKey;
+      }
+      return JSON.stringify(jsKey);
+    }
+    exports.addPairToJSMap = addPairToJSMap;
+  }
+});
+
+// node_modules/yaml/dist/nodes/Pair.js
+var require_Pair = __commonJS({
+  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyPair = require_stringifyPair();
+    var addPairToJSMap = require_addPairToJSMap();
+    var identity = require_identity();
+    function createPair(key, value, ctx) {
+      const k = createNode.createNode(key, void 0, ctx);
+      const v = createNode.createNode(value, void 0, ctx);
+      return new Pair(k, v);
+    }
+    var Pair = class _Pair {
+      constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+      }
+      clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+          key = key.clone(schema);
+        if (identity.isNode(value))
+          value = value.clone(schema);
+        return new _Pair(key, value);
+      }
+      toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
+      }
+    };
+    exports.Pair = Pair;
+    exports.createPair = createPair;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyCollection.js
+var require_stringifyCollection = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyCollection(collection, ctx, options) {
+      const flow = ctx.inFlow ?? collection.flow;
+      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify2(collection, ctx, options);
+    }
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+      const { indent, options: { commentString } } = ctx;
+      const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+      let chompKeep = false;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment2 = null;
+        if (identity.isNode(item)) {
+          if (!chompKeep && item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+          if (item.comment)
+            comment2 = item.comment;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (!chompKeep && ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+          }
+        }
+        chompKeep = false;
+        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        if (comment2)
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+        if (chompKeep && comment2)
+          chompKeep = false;
+        lines.push(blockItemPrefix + str2);
+      }
+      let str;
+      if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+      } else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
+          str += line ? `
+${indent}${line}` : "\n";
+        }
+      }
+      if (comment) {
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+          onComment();
+      } else if (chompKeep && onChompKeep)
+        onChompKeep();
+      return str;
+    }
+    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      itemIndent += indentStep;
+      const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+      });
+      let reqNewline = false;
+      let linesAtValue = 0;
+      const lines = [];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+          if (item.spaceBefore)
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, false);
+          if (item.comment)
+            comment = item.comment;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
+          if (ik) {
+            if (ik.spaceBefore)
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, false);
+            if (ik.comment)
+              reqNewline = true;
+          }
+          const iv = identity.isNode(item.value) ? item.value : null;
+          if (iv) {
+            if (iv.comment)
+              comment = iv.comment;
+            if (iv.commentBefore)
+              reqNewline = true;
+          } else if (item.value == null && ik?.comment) {
+            comment = ik.comment;
+          }
+        }
+        if (comment)
+          reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        if (i < items.length - 1) {
+          str += ",";
+        } else if (ctx.options.trailingComma) {
+          if (ctx.options.lineWidth > 0) {
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+          }
+          if (reqNewline) {
+            str += ",";
+          }
+        }
+        if (comment)
+          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+      }
+      const { start, end } = flowChars;
+      if (lines.length === 0) {
+        return start + end;
+      } else {
+        if (!reqNewline) {
+          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+          let str = start;
+          for (const line of lines)
+            str += line ? `
+${indentStep}${indent}${line}` : "\n";
+          return `${str}
+${indent}${end}`;
+        } else {
+          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+        }
+      }
+    }
+    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+      if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, "");
+      if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart());
+      }
+    }
+    exports.stringifyCollection = stringifyCollection;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLMap.js
+var require_YAMLMap = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+    "use strict";
+    var stringifyCollection = require_stringifyCollection();
+    var addPairToJSMap = require_addPairToJSMap();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    function findPair(items, key) {
+      const k = identity.isScalar(key) ? key.value : key;
+      for (const it of items) {
+        if (identity.isPair(it)) {
+          if (it.key === key || it.key === k)
+            return it;
+          if (identity.isScalar(it.key) && it.key.value === k)
+            return it;
+        }
+      }
+      return void 0;
+    }
+    var YAMLMap = class extends Collection.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:map";
+      }
+      constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+      }
+      /**
+       * A generic collection parsing method that can be extended
+       * to other node classes that inherit from YAMLMap
+       */
+      static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+          if (typeof replacer === "function")
+            value = replacer.call(obj, key, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key))
+            return;
+          if (value !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+          for (const [key, value] of obj)
+            add(key, value);
+        } else if (obj && typeof obj === "object") {
+          for (const key of Object.keys(obj))
+            add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === "function") {
+          map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+      }
+      /**
+       * Adds a value to the collection.
+       *
+       * @param overwrite - If not set `true`, using a key that is already in the
+       *   collection will throw. Otherwise, overwrites the previous value.
+       */
+      add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+          _pair = pair;
+        else if (!pair || typeof pair !== "object" || !("key" in pair)) {
+          _pair = new Pair.Pair(pair, pair?.value);
+        } else
+          _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+          if (!overwrite)
+            throw new Error(`Key ${_pair.key} already set`);
+          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+            prev.value.value = _pair.value;
+          else
+            prev.value = _pair.value;
+        } else if (sortEntries) {
+          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i === -1)
+            this.items.push(_pair);
+          else
+            this.items.splice(i, 0, _pair);
+        } else {
+          this.items.push(_pair);
+        }
+      }
+      delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+          return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+      }
+      has(key) {
+        return !!findPair(this.items, key);
+      }
+      set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+      }
+      /**
+       * @param ctx - Conversion context, originally set in Document#toJS()
+       * @param {Class} Type - If set, forces the returned collection type
+       * @returns Instance of Type, Map, or Object
+       */
+      toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
+        if (ctx?.onCreate)
+          ctx.onCreate(map);
+        for (const item of this.items)
+          addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        for (const item of this.items) {
+          if (!identity.isPair(item))
+            throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+          ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "",
+          flowChars: { start: "{", end: "}" },
+          itemIndent: ctx.indent || "",
+          onChompKeep,
+          onComment
+        });
+      }
+    };
+    exports.YAMLMap = YAMLMap;
+    exports.findPair = findPair;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/map.js
+var require_map = __commonJS({
+  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var YAMLMap = require_YAMLMap();
+    var map = {
+      collection: "map",
+      default: true,
+      nodeClass: YAMLMap.YAMLMap,
+      tag: "tag:yaml.org,2002:map",
+      resolve(map2, onError) {
+        if (!identity.isMap(map2))
+          onError("Expected a mapping for this tag");
+        return map2;
+      },
+      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+    };
+    exports.map = map;
+  }
+});
+
+// node_modules/yaml/dist/nodes/YAMLSeq.js
+var require_YAMLSeq = __commonJS({
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+    "use strict";
+    var createNode = require_createNode();
+    var stringifyCollection = require_stringifyCollection();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var toJS = require_toJS();
+    var YAMLSeq = class extends Collection.Collection {
+      static get tagName() {
+        return "tag:yaml.org,2002:seq";
+      }
+      constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+      }
+      add(value) {
+        this.items.push(value);
+      }
+      /**
+       * Removes a value from the collection.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       *
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+      }
+      get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          return void 0;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+      }
+      /**
+       * Checks if the collection includes a value with the key `key`.
+       *
+       * `key` must contain a representation of an integer for this to succeed.
+       * It may be wrapped in a `Scalar`.
+       */
+      has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === "number" && idx < this.items.length;
+      }
+      /**
+       * Sets a value in this collection. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       *
+       * If `key` does not contain a representation of an integer, this will throw.
+       * It may be wrapped in a `Scalar`.
+       */
+      set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== "number")
+          throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+          prev.value = value;
+        else
+          this.items[idx] = value;
+      }
+      toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+          ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+          seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+          blockItemPrefix: "- ",
+          flowChars: { start: "[", end: "]" },
+          itemIndent: (ctx.indent || "") + "  ",
+          onChompKeep,
+          onComment
+        });
+      }
+      static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+          let i = 0;
+          for (let it of obj) {
+            if (typeof replacer === "function") {
+              const key = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key, it);
+            }
+            seq.items.push(createNode.createNode(it, void 0, ctx));
+          }
+        }
+        return seq;
+      }
+    };
+    function asItemIndex(key) {
+      let idx = identity.isScalar(key) ? key.value : key;
+      if (idx && typeof idx === "string")
+        idx = Number(idx);
+      return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
+    }
+    exports.YAMLSeq = YAMLSeq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/seq.js
+var require_seq = __commonJS({
+  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var YAMLSeq = require_YAMLSeq();
+    var seq = {
+      collection: "seq",
+      default: true,
+      nodeClass: YAMLSeq.YAMLSeq,
+      tag: "tag:yaml.org,2002:seq",
+      resolve(seq2, onError) {
+        if (!identity.isSeq(seq2))
+          onError("Expected a sequence for this tag");
+        return seq2;
+      },
+      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+    };
+    exports.seq = seq;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/string.js
+var require_string = __commonJS({
+  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+    "use strict";
+    var stringifyString = require_stringifyString();
+    var string = {
+      identify: (value) => typeof value === "string",
+      default: true,
+      tag: "tag:yaml.org,2002:str",
+      resolve: (str) => str,
+      stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.string = string;
+  }
+});
+
+// node_modules/yaml/dist/schema/common/null.js
+var require_null = __commonJS({
+  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var nullTag = {
+      identify: (value) => value == null,
+      createNode: () => new Scalar.Scalar(null),
+      default: true,
+      tag: "tag:yaml.org,2002:null",
+      test: /^(?:~|[Nn]ull|NULL)?$/,
+      resolve: () => new Scalar.Scalar(null),
+      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+    };
+    exports.nullTag = nullTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/bool.js
+var require_bool = __commonJS({
+  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var boolTag = {
+      identify: (value) => typeof value === "boolean",
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+          const sv = source[0] === "t" || source[0] === "T";
+          if (value === sv)
+            return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+      }
+    };
+    exports.boolTag = boolTag;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyNumber.js
+var require_stringifyNumber = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+    "use strict";
+    function stringifyNumber({ format: format4, minFractionDigits, tag, value }) {
+      if (typeof value === "bigint")
+        return String(value);
+      const num = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num))
+        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      if (!format4 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+        let i = n.indexOf(".");
+        if (i < 0) {
+          i = n.length;
+          n += ".";
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+          n += "0";
+      }
+      return n;
+    }
+    exports.stringifyNumber = stringifyNumber;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/float.js
+var require_float = __commonJS({
+  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+      resolve: (str) => parseFloat(str),
+      stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+      resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf(".");
+        if (dot !== -1 && str[str.length - 1] === "0")
+          node.minFractionDigits = str.length - dot - 1;
+        return node;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/int.js
+var require_int = __commonJS({
+  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    function intStringify(node, radix, prefix) {
+      const { value } = node;
+      if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+      return stringifyNumber.stringifyNumber(node);
+    }
+    var intOct = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^0o[0-7]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      stringify: (node) => intStringify(node, 8, "0o")
+    };
+    var int = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: (value) => intIdentify(value) && value >= 0,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^0x[0-9a-fA-F]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      stringify: (node) => intStringify(node, 16, "0x")
+    };
+    exports.int = int;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/core/schema.js
+var require_schema = __commonJS({
+  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var bool = require_bool();
+    var float = require_float();
+    var int = require_int();
+    var schema = [
+      map.map,
+      seq.seq,
+      string.string,
+      _null.nullTag,
+      bool.boolTag,
+      int.intOct,
+      int.int,
+      int.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/json/schema.js
+var require_schema2 = __commonJS({
+  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var map = require_map();
+    var seq = require_seq();
+    function intIdentify(value) {
+      return typeof value === "bigint" || Number.isInteger(value);
+    }
+    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var jsonScalars = [
+      {
+        identify: (value) => typeof value === "string",
+        default: true,
+        tag: "tag:yaml.org,2002:str",
+        resolve: (str) => str,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: "tag:yaml.org,2002:null",
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+      },
+      {
+        identify: (value) => typeof value === "boolean",
+        default: true,
+        tag: "tag:yaml.org,2002:bool",
+        test: /^true$|^false$/,
+        resolve: (str) => str === "true",
+        stringify: stringifyJSON
+      },
+      {
+        identify: intIdentify,
+        default: true,
+        tag: "tag:yaml.org,2002:int",
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+      },
+      {
+        identify: (value) => typeof value === "number",
+        default: true,
+        tag: "tag:yaml.org,2002:float",
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: (str) => parseFloat(str),
+        stringify: stringifyJSON
+      }
+    ];
+    var jsonError = {
+      default: true,
+      tag: "",
+      test: /^/,
+      resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+      }
+    };
+    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+var require_binary = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+    "use strict";
+    var node_buffer = __require("buffer");
+    var Scalar = require_Scalar();
+    var stringifyString = require_stringifyString();
+    var binary2 = {
+      identify: (value) => value instanceof Uint8Array,
+      // Buffer inherits from Uint8Array
+      default: false,
+      tag: "tag:yaml.org,2002:binary",
+      /**
+       * Returns a Buffer in node and an Uint8Array in browsers
+       *
+       * To use the resulting buffer as an image, you'll want to do something like:
+       *
+       *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+       *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+       */
+      resolve(src, onError) {
+        if (typeof node_buffer.Buffer === "function") {
+          return node_buffer.Buffer.from(src, "base64");
+        } else if (typeof atob === "function") {
+          const str = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str.length);
+          for (let i = 0; i < str.length; ++i)
+            buffer[i] = str.charCodeAt(i);
+          return buffer;
+        } else {
+          onError("This environment does not support reading binary tags; either Buffer or atob is required");
+          return src;
+        }
+      },
+      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+          return "";
+        const buf = value;
+        let str;
+        if (typeof node_buffer.Buffer === "function") {
+          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+        } else if (typeof btoa === "function") {
+          let s = "";
+          for (let i = 0; i < buf.length; ++i)
+            s += String.fromCharCode(buf[i]);
+          str = btoa(s);
+        } else {
+          throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+          const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+          const n = Math.ceil(str.length / lineWidth);
+          const lines = new Array(n);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str.substr(o, lineWidth);
+          }
+          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+      }
+    };
+    exports.binary = binary2;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+var require_pairs = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLSeq = require_YAMLSeq();
+    function resolvePairs(seq, onError) {
+      if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+          let item = seq.items[i];
+          if (identity.isPair(item))
+            continue;
+          else if (identity.isMap(item)) {
+            if (item.items.length > 1)
+              onError("Each pair must have its own sequence indicator");
+            const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            if (item.commentBefore)
+              pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
+${pair.key.commentBefore}` : item.commentBefore;
+            if (item.comment) {
+              const cn = pair.value ?? pair.key;
+              cn.comment = cn.comment ? `${item.comment}
+${cn.comment}` : item.comment;
+            }
+            item = pair;
+          }
+          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+      } else
+        onError("Expected a sequence for this tag");
+      return seq;
+    }
+    function createPairs(schema, iterable, ctx) {
+      const { replacer } = ctx;
+      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      pairs2.tag = "tag:yaml.org,2002:pairs";
+      let i = 0;
+      if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+          if (typeof replacer === "function")
+            it = replacer.call(iterable, String(i++), it);
+          let key, value;
+          if (Array.isArray(it)) {
+            if (it.length === 2) {
+              key = it[0];
+              value = it[1];
+            } else
+              throw new TypeError(`Expected [key, value] tuple: ${it}`);
+          } else if (it && it instanceof Object) {
+            const keys = Object.keys(it);
+            if (keys.length === 1) {
+              key = keys[0];
+              value = it[key];
+            } else {
+              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+            }
+          } else {
+            key = it;
+          }
+          pairs2.items.push(Pair.createPair(key, value, ctx));
+        }
+      return pairs2;
+    }
+    var pairs = {
+      collection: "seq",
+      default: false,
+      tag: "tag:yaml.org,2002:pairs",
+      resolve: resolvePairs,
+      createNode: createPairs
+    };
+    exports.createPairs = createPairs;
+    exports.pairs = pairs;
+    exports.resolvePairs = resolvePairs;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+var require_omap = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var toJS = require_toJS();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var pairs = require_pairs();
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+      constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = _YAMLOMap.tag;
+      }
+      /**
+       * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+       * but TypeScript won't allow widening the signature of a child method.
+       */
+      toJSON(_, ctx) {
+        if (!ctx)
+          return super.toJSON(_);
+        const map = /* @__PURE__ */ new Map();
+        if (ctx?.onCreate)
+          ctx.onCreate(map);
+        for (const pair of this.items) {
+          let key, value;
+          if (identity.isPair(pair)) {
+            key = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key, ctx);
+          } else {
+            key = toJS.toJS(pair, "", ctx);
+          }
+          if (map.has(key))
+            throw new Error("Ordered maps must not include duplicate keys");
+          map.set(key, value);
+        }
+        return map;
+      }
+      static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap2 = new this();
+        omap2.items = pairs$1.items;
+        return omap2;
+      }
+    };
+    YAMLOMap.tag = "tag:yaml.org,2002:omap";
+    var omap = {
+      collection: "seq",
+      identify: (value) => value instanceof Map,
+      nodeClass: YAMLOMap,
+      default: false,
+      tag: "tag:yaml.org,2002:omap",
+      resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+          if (identity.isScalar(key)) {
+            if (seenKeys.includes(key.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+            } else {
+              seenKeys.push(key.value);
+            }
+          }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+      },
+      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+    };
+    exports.YAMLOMap = YAMLOMap;
+    exports.omap = omap;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+var require_bool2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function boolStringify({ value, source }, ctx) {
+      const boolObj = value ? trueTag : falseTag;
+      if (source && boolObj.test.test(source))
+        return source;
+      return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+    var trueTag = {
+      identify: (value) => value === true,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+      resolve: () => new Scalar.Scalar(true),
+      stringify: boolStringify
+    };
+    var falseTag = {
+      identify: (value) => value === false,
+      default: true,
+      tag: "tag:yaml.org,2002:bool",
+      test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+      resolve: () => new Scalar.Scalar(false),
+      stringify: boolStringify
+    };
+    exports.falseTag = falseTag;
+    exports.trueTag = trueTag;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
+var require_float2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var stringifyNumber = require_stringifyNumber();
+    var floatNaN = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var floatExp = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "EXP",
+      test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+      }
+    };
+    var float = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+      resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const dot = str.indexOf(".");
+        if (dot !== -1) {
+          const f = str.substring(dot + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node.minFractionDigits = f.length;
+        }
+        return node;
+      },
+      stringify: stringifyNumber.stringifyNumber
+    };
+    exports.float = float;
+    exports.floatExp = floatExp;
+    exports.floatNaN = floatNaN;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
+var require_int2 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    function intResolve(str, offset, radix, { intAsBigInt }) {
+      const sign = str[0];
+      if (sign === "-" || sign === "+")
+        offset += 1;
+      str = str.substring(offset).replace(/_/g, "");
+      if (intAsBigInt) {
+        switch (radix) {
+          case 2:
+            str = `0b${str}`;
+            break;
+          case 8:
+            str = `0o${str}`;
+            break;
+          case 16:
+            str = `0x${str}`;
+            break;
+        }
+        const n2 = BigInt(str);
+        return sign === "-" ? BigInt(-1) * n2 : n2;
+      }
+      const n = parseInt(str, radix);
+      return sign === "-" ? -1 * n : n;
+    }
+    function intStringify(node, radix, prefix) {
+      const { value } = node;
+      if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+      }
+      return stringifyNumber.stringifyNumber(node);
+    }
+    var intBin = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "BIN",
+      test: /^[-+]?0b[0-1_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      stringify: (node) => intStringify(node, 2, "0b")
+    };
+    var intOct = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "OCT",
+      test: /^[-+]?0[0-7_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      stringify: (node) => intStringify(node, 8, "0")
+    };
+    var int = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      test: /^[-+]?[0-9][0-9_]*$/,
+      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      stringify: stringifyNumber.stringifyNumber
+    };
+    var intHex = {
+      identify: intIdentify,
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "HEX",
+      test: /^[-+]?0x[0-9a-fA-F_]+$/,
+      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      stringify: (node) => intStringify(node, 16, "0x")
+    };
+    exports.int = int;
+    exports.intBin = intBin;
+    exports.intHex = intHex;
+    exports.intOct = intOct;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
+var require_set = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+      constructor(schema) {
+        super(schema);
+        this.tag = _YAMLSet.tag;
+      }
+      add(key) {
+        let pair;
+        if (identity.isPair(key))
+          pair = key;
+        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
+          pair = new Pair.Pair(key.key, null);
+        else
+          pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+          this.items.push(pair);
+      }
+      /**
+       * If `keepPair` is `true`, returns the Pair matching `key`.
+       * Otherwise, returns the value of that Pair's key.
+       */
+      get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+      }
+      set(key, value) {
+        if (typeof value !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+          this.items.splice(this.items.indexOf(prev), 1);
+        } else if (!prev && value) {
+          this.items.push(new Pair.Pair(key));
+        }
+      }
+      toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+      }
+      toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+          return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+          throw new Error("Set items must all have null values");
+      }
+      static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set2 = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+          for (let value of iterable) {
+            if (typeof replacer === "function")
+              value = replacer.call(iterable, value, value);
+            set2.items.push(Pair.createPair(value, null, ctx));
+          }
+        return set2;
+      }
+    };
+    YAMLSet.tag = "tag:yaml.org,2002:set";
+    var set = {
+      collection: "map",
+      identify: (value) => value instanceof Set,
+      nodeClass: YAMLSet,
+      default: false,
+      tag: "tag:yaml.org,2002:set",
+      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      resolve(map, onError) {
+        if (identity.isMap(map)) {
+          if (map.hasAllNullValues(true))
+            return Object.assign(new YAMLSet(), map);
+          else
+            onError("Set items must all have null values");
+        } else
+          onError("Expected a mapping for this tag");
+        return map;
+      }
+    };
+    exports.YAMLSet = YAMLSet;
+    exports.set = set;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+var require_timestamp = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+    "use strict";
+    var stringifyNumber = require_stringifyNumber();
+    function parseSexagesimal(str, asBigInt) {
+      const sign = str[0];
+      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const num = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      return sign === "-" ? num(-1) * res : res;
+    }
+    function stringifySexagesimal(node) {
+      let { value } = node;
+      let num = (n) => n;
+      if (typeof value === "bigint")
+        num = (n) => BigInt(n);
+      else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+      let sign = "";
+      if (value < 0) {
+        sign = "-";
+        value *= num(-1);
+      }
+      const _60 = num(60);
+      const parts = [value % _60];
+      if (value < 60) {
+        parts.unshift(0);
+      } else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60);
+        if (value >= 60) {
+          value = (value - parts[0]) / _60;
+          parts.unshift(value);
+        }
+      }
+      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+    }
+    var intTime = {
+      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      default: true,
+      tag: "tag:yaml.org,2002:int",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      stringify: stringifySexagesimal
+    };
+    var floatTime = {
+      identify: (value) => typeof value === "number",
+      default: true,
+      tag: "tag:yaml.org,2002:float",
+      format: "TIME",
+      test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+      resolve: (str) => parseSexagesimal(str, false),
+      stringify: stringifySexagesimal
+    };
+    var timestamp = {
+      identify: (value) => value instanceof Date,
+      default: true,
+      tag: "tag:yaml.org,2002:timestamp",
+      // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+      // may be omitted altogether, resulting in a date format. In such a case, the time part is
+      // assumed to be 00:00:00Z (start of day, UTC).
+      test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
+      resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+          throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== "Z") {
+          let d = parseSexagesimal(tz, false);
+          if (Math.abs(d) < 30)
+            d *= 60;
+          date -= 6e4 * d;
+        }
+        return new Date(date);
+      },
+      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+    };
+    exports.floatTime = floatTime;
+    exports.intTime = intTime;
+    exports.timestamp = timestamp;
+  }
+});
+
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+var require_schema3 = __commonJS({
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var binary2 = require_binary();
+    var bool = require_bool2();
+    var float = require_float2();
+    var int = require_int2();
+    var merge = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var set = require_set();
+    var timestamp = require_timestamp();
+    var schema = [
+      map.map,
+      seq.seq,
+      string.string,
+      _null.nullTag,
+      bool.trueTag,
+      bool.falseTag,
+      int.intBin,
+      int.intOct,
+      int.int,
+      int.intHex,
+      float.floatNaN,
+      float.floatExp,
+      float.float,
+      binary2.binary,
+      merge.merge,
+      omap.omap,
+      pairs.pairs,
+      set.set,
+      timestamp.intTime,
+      timestamp.floatTime,
+      timestamp.timestamp
+    ];
+    exports.schema = schema;
+  }
+});
+
+// node_modules/yaml/dist/schema/tags.js
+var require_tags = __commonJS({
+  "node_modules/yaml/dist/schema/tags.js"(exports) {
+    "use strict";
+    var map = require_map();
+    var _null = require_null();
+    var seq = require_seq();
+    var string = require_string();
+    var bool = require_bool();
+    var float = require_float();
+    var int = require_int();
+    var schema = require_schema();
+    var schema$1 = require_schema2();
+    var binary2 = require_binary();
+    var merge = require_merge();
+    var omap = require_omap();
+    var pairs = require_pairs();
+    var schema$2 = require_schema3();
+    var set = require_set();
+    var timestamp = require_timestamp();
+    var schemas = /* @__PURE__ */ new Map([
+      ["core", schema.schema],
+      ["failsafe", [map.map, seq.seq, string.string]],
+      ["json", schema$1.schema],
+      ["yaml11", schema$2.schema],
+      ["yaml-1.1", schema$2.schema]
+    ]);
+    var tagsByName = {
+      binary: binary2.binary,
+      bool: bool.boolTag,
+      float: float.float,
+      floatExp: float.floatExp,
+      floatNaN: float.floatNaN,
+      floatTime: timestamp.floatTime,
+      int: int.int,
+      intHex: int.intHex,
+      intOct: int.intOct,
+      intTime: timestamp.intTime,
+      map: map.map,
+      merge: merge.merge,
+      null: _null.nullTag,
+      omap: omap.omap,
+      pairs: pairs.pairs,
+      seq: seq.seq,
+      set: set.set,
+      timestamp: timestamp.timestamp
+    };
+    var coreKnownTags = {
+      "tag:yaml.org,2002:binary": binary2.binary,
+      "tag:yaml.org,2002:merge": merge.merge,
+      "tag:yaml.org,2002:omap": omap.omap,
+      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:set": set.set,
+      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+    };
+    function getTags(customTags, schemaName, addMergeTag) {
+      const schemaTags = schemas.get(schemaName);
+      if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge) ? schemaTags.concat(merge.merge) : schemaTags.slice();
+      }
+      let tags = schemaTags;
+      if (!tags) {
+        if (Array.isArray(customTags))
+          tags = [];
+        else {
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+      }
+      if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+          tags = tags.concat(tag);
+      } else if (typeof customTags === "function") {
+        tags = customTags(tags.slice());
+      }
+      if (addMergeTag)
+        tags = tags.concat(merge.merge);
+      return tags.reduce((tags2, tag) => {
+        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
+        if (!tagObj) {
+          const tagName = JSON.stringify(tag);
+          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags2.includes(tagObj))
+          tags2.push(tagObj);
+        return tags2;
+      }, []);
+    }
+    exports.coreKnownTags = coreKnownTags;
+    exports.getTags = getTags;
+  }
+});
+
+// node_modules/yaml/dist/schema/Schema.js
+var require_Schema = __commonJS({
+  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var map = require_map();
+    var seq = require_seq();
+    var string = require_string();
+    var tags = require_tags();
+    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    var Schema = class _Schema {
+      constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.name = typeof schema === "string" && schema || "core";
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
+      }
+      clone() {
+        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+      }
+    };
+    exports.Schema = Schema;
+  }
+});
+
+// node_modules/yaml/dist/stringify/stringifyDocument.js
+var require_stringifyDocument = __commonJS({
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var stringify = require_stringify();
+    var stringifyComment = require_stringifyComment();
+    function stringifyDocument(doc, options) {
+      const lines = [];
+      let hasDirectives = options.directives === true;
+      if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
+          hasDirectives = true;
+        } else if (doc.directives.docStart)
+          hasDirectives = true;
+      }
+      if (hasDirectives)
+        lines.push("---");
+      const ctx = stringify.createStringifyContext(doc, options);
+      const { commentString } = ctx.options;
+      if (doc.commentBefore) {
+        if (lines.length !== 1)
+          lines.unshift("");
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ""));
+      }
+      let chompKeep = false;
+      let contentComment = null;
+      if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+          if (doc.contents.spaceBefore && hasDirectives)
+            lines.push("");
+          if (doc.contents.commentBefore) {
+            const cs = commentString(doc.contents.commentBefore);
+            lines.push(stringifyComment.indentComment(cs, ""));
+          }
+          ctx.forceBlockIndent = !!doc.comment;
+          contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
+        let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        if (contentComment)
+          body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
+        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body2}`;
+        } else
+          lines.push(body2);
+      } else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+      }
+      if (doc.directives?.docEnd) {
+        if (doc.comment) {
+          const cs = commentString(doc.comment);
+          if (cs.includes("\n")) {
+            lines.push("...");
+            lines.push(stringifyComment.indentComment(cs, ""));
+          } else {
+            lines.push(`... ${cs}`);
+          }
+        } else {
+          lines.push("...");
+        }
+      } else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+          dc = dc.replace(/^\n+/, "");
+        if (dc) {
+          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
+            lines.push("");
+          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+        }
+      }
+      return lines.join("\n") + "\n";
+    }
+    exports.stringifyDocument = stringifyDocument;
+  }
+});
+
+// node_modules/yaml/dist/doc/Document.js
+var require_Document = __commonJS({
+  "node_modules/yaml/dist/doc/Document.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var Collection = require_Collection();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var toJS = require_toJS();
+    var Schema = require_Schema();
+    var stringifyDocument = require_stringifyDocument();
+    var anchors = require_anchors();
+    var applyReviver = require_applyReviver();
+    var createNode = require_createNode();
+    var directives = require_directives();
+    var Document = class _Document {
+      constructor(value, replacer, options) {
+        this.commentBefore = null;
+        this.comment = null;
+        this.errors = [];
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === "function" || Array.isArray(replacer)) {
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const opt = Object.assign({
+          intAsBigInt: false,
+          keepSourceTokens: false,
+          logLevel: "warn",
+          prettyErrors: true,
+          strict: true,
+          stringKeys: false,
+          uniqueKeys: true,
+          version: "1.2"
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+          this.directives = options._directives.atDocument();
+          if (this.directives.yaml.explicit)
+            version = this.directives.yaml.version;
+        } else
+          this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+      }
+      /**
+       * Create a deep copy of this Document and its contents.
+       *
+       * Custom Node values that inherit from `Object` still refer to their original instances.
+       */
+      clone() {
+        const copy = Object.create(_Document.prototype, {
+          [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+          copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        if (this.range)
+          copy.range = this.range.slice();
+        return copy;
+      }
+      /** Adds a value to the document. */
+      add(value) {
+        if (assertCollection(this.contents))
+          this.contents.add(value);
+      }
+      /** Adds a value to the document. */
+      addIn(path22, value) {
+        if (assertCollection(this.contents))
+          this.contents.addIn(path22, value);
+      }
+      /**
+       * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+       *
+       * If `node` already has an anchor, `name` is ignored.
+       * Otherwise, the `node.anchor` value will be set to `name`,
+       * or if an anchor with that name is already present in the document,
+       * `name` will be used as a prefix for a new unique anchor.
+       * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+       */
+      createAlias(node, name) {
+        if (!node.anchor) {
+          const prev = anchors.anchorNames(this);
+          node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+      }
+      createNode(value, replacer, options) {
+        let _replacer = void 0;
+        if (typeof replacer === "function") {
+          value = replacer.call({ "": value }, "", value);
+          _replacer = replacer;
+        } else if (Array.isArray(replacer)) {
+          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
+          const asStr = replacer.filter(keyToStr).map(String);
+          if (asStr.length > 0)
+            replacer = replacer.concat(asStr);
+          _replacer = replacer;
+        } else if (options === void 0 && replacer) {
+          options = replacer;
+          replacer = void 0;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
+          this,
+          // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          anchorPrefix || "a"
+        );
+        const ctx = {
+          aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+          keepUndefined: keepUndefined ?? false,
+          onAnchor,
+          onTagObj,
+          replacer: _replacer,
+          schema: this.schema,
+          sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+          node.flow = true;
+        setAnchors();
+        return node;
+      }
+      /**
+       * Convert a key and a value into a `Pair` using the current schema,
+       * recursively wrapping all values as `Scalar` or `Collection` nodes.
+       */
+      createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      }
+      /**
+       * Removes a value from the document.
+       * @returns `true` if the item was found and removed.
+       */
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
+          if (this.contents == null)
+            return false;
+          this.contents = null;
+          return true;
+        }
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+      }
+      /**
+       * Returns item at `key`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      get(key, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      }
+      /**
+       * Returns item at `path`, or `undefined` if not found. By default unwraps
+       * scalar values from their surrounding node; to disable set `keepScalar` to
+       * `true` (collections are always returned intact).
+       */
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
+          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+      }
+      /**
+       * Checks if the document includes a value with the key `key`.
+       */
+      has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      }
+      /**
+       * Checks if the document includes a value at `path`.
+       */
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
+          return this.contents !== void 0;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      set(key, value) {
+        if (this.contents == null) {
+          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.set(key, value);
+        }
+      }
+      /**
+       * Sets a value in this document. For `!!set`, `value` needs to be a
+       * boolean to add/remove the item from the set.
+       */
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
+          this.contents = value;
+        } else if (this.contents == null) {
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+        } else if (assertCollection(this.contents)) {
+          this.contents.setIn(path22, value);
+        }
+      }
+      /**
+       * Change the YAML version and schema used by the document.
+       * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+       * It also requires the `schema` option to be given as a `Schema` instance value.
+       *
+       * Overrides all previously set schema options.
+       */
+      setSchema(version, options = {}) {
+        if (typeof version === "number")
+          version = String(version);
+        let opt;
+        switch (version) {
+          case "1.1":
+            if (this.directives)
+              this.directives.yaml.version = "1.1";
+            else
+              this.directives = new directives.Directives({ version: "1.1" });
+            opt = { resolveKnownTags: false, schema: "yaml-1.1" };
+            break;
+          case "1.2":
+          case "next":
+            if (this.directives)
+              this.directives.yaml.version = version;
+            else
+              this.directives = new directives.Directives({ version });
+            opt = { resolveKnownTags: true, schema: "core" };
+            break;
+          case null:
+            if (this.directives)
+              delete this.directives;
+            opt = null;
+            break;
+          default: {
+            const sv = JSON.stringify(version);
+            throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+          }
+        }
+        if (options.schema instanceof Object)
+          this.schema = options.schema;
+        else if (opt)
+          this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+          throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+      }
+      // json & jsonArg are only used from toJSON()
+      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+          anchors: /* @__PURE__ */ new Map(),
+          doc: this,
+          keep: !json,
+          mapAsMap: mapAsMap === true,
+          mapKeyWarned: false,
+          maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
+        if (typeof onAnchor === "function")
+          for (const { count, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count);
+        return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
+      }
+      /**
+       * A JSON representation of the document `contents`.
+       *
+       * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+       *   property name.
+       */
+      toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+      }
+      /** A YAML representation of the document. */
+      toString(options = {}) {
+        if (this.errors.length > 0)
+          throw new Error("Document with errors cannot be stringified");
+        if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+          const s = JSON.stringify(options.indent);
+          throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+      }
+    };
+    function assertCollection(contents) {
+      if (identity.isCollection(contents))
+        return true;
+      throw new Error("Expected a YAML collection as document contents");
+    }
+    exports.Document = Document;
+  }
+});
+
+// node_modules/yaml/dist/errors.js
+var require_errors = __commonJS({
+  "node_modules/yaml/dist/errors.js"(exports) {
+    "use strict";
+    var YAMLError = class extends Error {
+      constructor(name, pos, code2, message) {
+        super();
+        this.name = name;
+        this.code = code2;
+        this.message = message;
+        this.pos = pos;
+      }
+    };
+    var YAMLParseError = class extends YAMLError {
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
+      }
+    };
+    var YAMLWarning = class extends YAMLError {
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
+      }
+    };
+    var prettifyError = (src, lc) => (error) => {
+      if (error.pos[0] === -1)
+        return;
+      error.linePos = error.pos.map((pos) => lc.linePos(pos));
+      const { line, col } = error.linePos[0];
+      error.message += ` at line ${line}, column ${col}`;
+      let ci = col - 1;
+      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = "…" + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+      }
+      if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + "…";
+      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+          prev = prev.substring(0, 79) + "…\n";
+        lineStr = prev + lineStr;
+      }
+      if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = " ".repeat(ci) + "^".repeat(count);
+        error.message += `:
+
+${lineStr}
+${pointer}
+`;
+      }
+    };
+    exports.YAMLError = YAMLError;
+    exports.YAMLParseError = YAMLParseError;
+    exports.YAMLWarning = YAMLWarning;
+    exports.prettifyError = prettifyError;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-props.js
+var require_resolve_props = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+    "use strict";
+    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+      let spaceBefore = false;
+      let atNewline = startOnNewline;
+      let hasSpace = startOnNewline;
+      let comment = "";
+      let commentSep = "";
+      let hasNewline = false;
+      let reqSpace = false;
+      let tab = null;
+      let anchor = null;
+      let tag = null;
+      let newlineAfterProp = null;
+      let comma = null;
+      let found = null;
+      let start = null;
+      for (const token of tokens) {
+        if (reqSpace) {
+          if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
+            onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+          reqSpace = false;
+        }
+        if (tab) {
+          if (atNewline && token.type !== "comment" && token.type !== "newline") {
+            onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+          }
+          tab = null;
+        }
+        switch (token.type) {
+          case "space":
+            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+              tab = token;
+            }
+            hasSpace = true;
+            break;
+          case "comment": {
+            if (!hasSpace)
+              onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+            const cb = token.source.substring(1) || " ";
+            if (!comment)
+              comment = cb;
+            else
+              comment += commentSep + cb;
+            commentSep = "";
+            atNewline = false;
+            break;
+          }
+          case "newline":
+            if (atNewline) {
+              if (comment)
+                comment += token.source;
+              else if (!found || indicator !== "seq-item-ind")
+                spaceBefore = true;
+            } else
+              commentSep += token.source;
+            atNewline = true;
+            hasNewline = true;
+            if (anchor || tag)
+              newlineAfterProp = token;
+            hasSpace = true;
+            break;
+          case "anchor":
+            if (anchor)
+              onError(token, "MULTIPLE_ANCHORS", "A node can have at most one anchor");
+            if (token.source.endsWith(":"))
+              onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
+            anchor = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          case "tag": {
+            if (tag)
+              onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
+            tag = token;
+            start ?? (start = token.offset);
+            atNewline = false;
+            hasSpace = false;
+            reqSpace = true;
+            break;
+          }
+          case indicator:
+            if (anchor || tag)
+              onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
+            if (found)
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
+            found = token;
+            atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
+            hasSpace = false;
+            break;
+          case "comma":
+            if (flow) {
+              if (comma)
+                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+              comma = token;
+              atNewline = false;
+              hasSpace = false;
+              break;
+            }
+          // else fallthrough
+          default:
+            onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.type} token`);
+            atNewline = false;
+            hasSpace = false;
+        }
+      }
+      const last = tokens[tokens.length - 1];
+      const end = last ? last.offset + last.source.length : offset;
+      if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
+        onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
+      }
+      if (tab && (atNewline && tab.indent <= parentIndent || next?.type === "block-map" || next?.type === "block-seq"))
+        onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
+      return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+      };
+    }
+    exports.resolveProps = resolveProps;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-contains-newline.js
+var require_util_contains_newline = __commonJS({
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+    "use strict";
+    function containsNewline(key) {
+      if (!key)
+        return null;
+      switch (key.type) {
+        case "alias":
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          if (key.source.includes("\n"))
+            return true;
+          if (key.end) {
+            for (const st of key.end)
+              if (st.type === "newline")
+                return true;
+          }
+          return false;
+        case "flow-collection":
+          for (const it of key.items) {
+            for (const st of it.start)
+              if (st.type === "newline")
+                return true;
+            if (it.sep) {
+              for (const st of it.sep)
+                if (st.type === "newline")
+                  return true;
+            }
+            if (containsNewline(it.key) || containsNewline(it.value))
+              return true;
+          }
+          return false;
+        default:
+          return true;
+      }
+    }
+    exports.containsNewline = containsNewline;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
+var require_util_flow_indent_check = __commonJS({
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+    "use strict";
+    var utilContainsNewline = require_util_contains_newline();
+    function flowIndentCheck(indent, fc, onError) {
+      if (fc?.type === "flow-collection") {
+        const end = fc.end[0];
+        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+          const msg = "Flow end indicator should be more indented than parent";
+          onError(end, "BAD_INDENT", msg, true);
+        }
+      }
+    }
+    exports.flowIndentCheck = flowIndentCheck;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-map-includes.js
+var require_util_map_includes = __commonJS({
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    function mapIncludes(ctx, items, search) {
+      const { uniqueKeys } = ctx.options;
+      if (uniqueKeys === false)
+        return false;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      return items.some((pair) => isEqual(pair.key, search));
+    }
+    exports.mapIncludes = mapIncludes;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-map.js
+var require_resolve_block_map = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+    "use strict";
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    var utilMapIncludes = require_util_map_includes();
+    var startColMsg = "All mapping items must start at the same column";
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const map = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      let offset = bm.offset;
+      let commentEnd = null;
+      for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start, {
+          indicator: "explicit-key-ind",
+          next: key ?? sep?.[0],
+          offset,
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+          if (key) {
+            if (key.type === "block-seq")
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
+            else if ("indent" in key && key.indent !== bm.indent)
+              onError(offset, "BAD_INDENT", startColMsg);
+          }
+          if (!keyProps.anchor && !keyProps.tag && !sep) {
+            commentEnd = keyProps.end;
+            if (keyProps.comment) {
+              if (map.comment)
+                map.comment += "\n" + keyProps.comment;
+              else
+                map.comment = keyProps.comment;
+            }
+            continue;
+          }
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          }
+        } else if (keyProps.found?.indent !== bm.indent) {
+          onError(offset, "BAD_INDENT", startColMsg);
+        }
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+          onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+          indicator: "map-value-ind",
+          next: value,
+          offset: keyNode.range[2],
+          onError,
+          parentIndent: bm.indent,
+          startOnNewline: !key || key.type === "block-scalar"
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+          if (implicitKey) {
+            if (value?.type === "block-map" && !valueProps.hasNewline)
+              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
+            if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
+              onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+          offset = valueNode.range[2];
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map.items.push(pair);
+        } else {
+          if (implicitKey)
+            onError(keyNode.range, "MISSING_CHAR", "Implicit map keys need to be followed by map values");
+          if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          map.items.push(pair);
+        }
+      }
+      if (commentEnd && commentEnd < offset)
+        onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
+      map.range = [bm.offset, offset, commentEnd ?? offset];
+      return map;
+    }
+    exports.resolveBlockMap = resolveBlockMap;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-seq.js
+var require_resolve_block_seq = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+    "use strict";
+    var YAMLSeq = require_YAMLSeq();
+    var resolveProps = require_resolve_props();
+    var utilFlowIndentCheck = require_util_flow_indent_check();
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const seq = new NodeClass(ctx.schema);
+      if (ctx.atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = bs.offset;
+      let commentEnd = null;
+      for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+          indicator: "seq-item-ind",
+          next: value,
+          offset,
+          onError,
+          parentIndent: bs.indent,
+          startOnNewline: true
+        });
+        if (!props.found) {
+          if (props.anchor || props.tag || value) {
+            if (value?.type === "block-seq")
+              onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
+            else
+              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
+          } else {
+            commentEnd = props.end;
+            if (props.comment)
+              seq.comment = props.comment;
+            continue;
+          }
+        }
+        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+      }
+      seq.range = [bs.offset, offset, commentEnd ?? offset];
+      return seq;
+    }
+    exports.resolveBlockSeq = resolveBlockSeq;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-end.js
+var require_resolve_end = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+    "use strict";
+    function resolveEnd(end, offset, reqSpace, onError) {
+      let comment = "";
+      if (end) {
+        let hasSpace = false;
+        let sep = "";
+        for (const token of end) {
+          const { source, type } = token;
+          switch (type) {
+            case "space":
+              hasSpace = true;
+              break;
+            case "comment": {
+              if (reqSpace && !hasSpace)
+                onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
+              const cb = source.substring(1) || " ";
+              if (!comment)
+                comment = cb;
+              else
+                comment += sep + cb;
+              sep = "";
+              break;
+            }
+            case "newline":
+              if (comment)
+                sep += source;
+              hasSpace = true;
+              break;
+            default:
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
+          }
+          offset += source.length;
+        }
+      }
+      return { comment, offset };
+    }
+    exports.resolveEnd = resolveEnd;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
+var require_resolve_flow_collection = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    var utilContainsNewline = require_util_contains_newline();
+    var utilMapIncludes = require_util_map_includes();
+    var blockMsg = "Block collections are not allowed within flow collections";
+    var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const coll = new NodeClass(ctx.schema);
+      coll.flow = true;
+      const atRoot = ctx.atRoot;
+      if (atRoot)
+        ctx.atRoot = false;
+      if (ctx.atKey)
+        ctx.atKey = false;
+      let offset = fc.offset + fc.start.source.length;
+      for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+          flow: fcName,
+          indicator: "explicit-key-ind",
+          next: key ?? sep?.[0],
+          offset,
+          onError,
+          parentIndent: fc.indent,
+          startOnNewline: false
+        });
+        if (!props.found) {
+          if (!props.anchor && !props.tag && !sep && !value) {
+            if (i === 0 && props.comma)
+              onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+            else if (i < fc.items.length - 1)
+              onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
+            if (props.comment) {
+              if (coll.comment)
+                coll.comment += "\n" + props.comment;
+              else
+                coll.comment = props.comment;
+            }
+            offset = props.end;
+            continue;
+          }
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+            onError(
+              key,
+              // checked by containsNewline()
+              "MULTILINE_IMPLICIT_KEY",
+              "Implicit keys of flow sequence pairs need to be on a single line"
+            );
+        }
+        if (i === 0) {
+          if (props.comma)
+            onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
+        } else {
+          if (!props.comma)
+            onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
+          if (props.comment) {
+            let prevItemComment = "";
+            loop: for (const st of start) {
+              switch (st.type) {
+                case "comma":
+                case "space":
+                  break;
+                case "comment":
+                  prevItemComment = st.source.substring(1);
+                  break loop;
+                default:
+                  break loop;
+              }
+            }
+            if (prevItemComment) {
+              let prev = coll.items[coll.items.length - 1];
+              if (identity.isPair(prev))
+                prev = prev.value ?? prev.key;
+              if (prev.comment)
+                prev.comment += "\n" + prevItemComment;
+              else
+                prev.comment = prevItemComment;
+              props.comment = props.comment.substring(prevItemComment.length + 1);
+            }
+          }
+        }
+        if (!isMap && !sep && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+          coll.items.push(valueNode);
+          offset = valueNode.range[2];
+          if (isBlock(value))
+            onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+        } else {
+          ctx.atKey = true;
+          const keyStart = props.end;
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key))
+            onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
+          ctx.atKey = false;
+          const valueProps = resolveProps.resolveProps(sep ?? [], {
+            flow: fcName,
+            indicator: "map-value-ind",
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+          });
+          if (valueProps.found) {
+            if (!isMap && !props.found && ctx.options.strict) {
+              if (sep)
+                for (const st of sep) {
+                  if (st === valueProps.found)
+                    break;
+                  if (st.type === "newline") {
+                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                    break;
+                  }
+                }
+              if (props.start < valueProps.found.offset - 1024)
+                onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
+            }
+          } else if (value) {
+            if ("source" in value && value.source?.[0] === ":")
+              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+            else
+              onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
+          }
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          if (valueNode) {
+            if (isBlock(value))
+              onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
+          } else if (valueProps.comment) {
+            if (keyNode.comment)
+              keyNode.comment += "\n" + valueProps.comment;
+            else
+              keyNode.comment = valueProps.comment;
+          }
+          const pair = new Pair.Pair(keyNode, valueNode);
+          if (ctx.options.keepSourceTokens)
+            pair.srcToken = collItem;
+          if (isMap) {
+            const map = coll;
+            if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+              onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
+            map.items.push(pair);
+          } else {
+            const map = new YAMLMap.YAMLMap(ctx.schema);
+            map.flow = true;
+            map.items.push(pair);
+            const endRange = (valueNode ?? keyNode).range;
+            map.range = [keyNode.range[0], endRange[1], endRange[2]];
+            coll.items.push(map);
+          }
+          offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+      }
+      const expectedEnd = isMap ? "}" : "]";
+      const [ce, ...ee] = fc.end;
+      let cePos = offset;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+      else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
+      }
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+          if (coll.comment)
+            coll.comment += "\n" + end.comment;
+          else
+            coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+      } else {
+        coll.range = [fc.offset, cePos, cePos];
+      }
+      return coll;
+    }
+    exports.resolveFlowCollection = resolveFlowCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-collection.js
+var require_compose_collection = __commonJS({
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var resolveBlockMap = require_resolve_block_map();
+    var resolveBlockSeq = require_resolve_block_seq();
+    var resolveFlowCollection = require_resolve_flow_collection();
+    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+      const Coll = coll.constructor;
+      if (tagName === "!" || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+      }
+      if (tagName)
+        coll.tag = tagName;
+      return coll;
+    }
+    function composeCollection(CN, ctx, token, props, onError) {
+      const tagToken = props.tag;
+      const tagName = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      if (token.type === "block-seq") {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+          const message = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message);
+        }
+      }
+      const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+      }
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
+      if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+          tag = kt;
+        } else {
+          if (kt) {
+            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
+          } else {
+            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
+          }
+          return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+      }
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      node.range = coll.range;
+      node.tag = tagName;
+      if (tag?.format)
+        node.format = tag.format;
+      return node;
+    }
+    exports.composeCollection = composeCollection;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
+var require_resolve_block_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    function resolveBlockScalar(ctx, scalar, onError) {
+      const start = scalar.offset;
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
+        return { value: "", type: null, comment: "", range: [start, start, start] };
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines.length;
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === "" || content === "\r")
+          chompStart = i;
+        else
+          break;
+      }
+      if (chompStart === 0) {
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
+        if (scalar.source)
+          end2 += scalar.source.length;
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+      }
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
+      let contentStart = 0;
+      for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === "" || content === "\r") {
+          if (header.indent === 0 && indent.length > trimIndent)
+            trimIndent = indent.length;
+        } else {
+          if (indent.length < trimIndent) {
+            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message);
+          }
+          if (header.indent === 0)
+            trimIndent = indent.length;
+          contentStart = i;
+          if (trimIndent === 0 && !ctx.atRoot) {
+            const message = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message);
+          }
+          break;
+        }
+        offset += indent.length + content.length + 1;
+      }
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+          chompStart = i + 1;
+      }
+      let value = "";
+      let sep = "";
+      let prevMoreIndented = false;
+      for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + "\n";
+      for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === "\r";
+        if (crlf)
+          content = content.slice(0, -1);
+        if (content && indent.length < trimIndent) {
+          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const message = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          indent = "";
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
+        } else if (indent.length > trimIndent || content[0] === "	") {
+          if (sep === " ")
+            sep = "\n";
+          else if (!prevMoreIndented && sep === "\n")
+            sep = "\n\n";
+          value += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
+          prevMoreIndented = true;
+        } else if (content === "") {
+          if (sep === "\n")
+            value += "\n";
+          else
+            sep = "\n";
+        } else {
+          value += sep + content;
+          sep = " ";
+          prevMoreIndented = false;
+        }
+      }
+      switch (header.chomp) {
+        case "-":
+          break;
+        case "+":
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
+          if (value[value.length - 1] !== "\n")
+            value += "\n";
+          break;
+        default:
+          value += "\n";
+      }
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+      if (props[0].type !== "block-scalar-header") {
+        onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
+        return null;
+      }
+      const { source } = props[0];
+      const mode = source[0];
+      let indent = 0;
+      let chomp = "";
+      let error = -1;
+      for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === "-" || ch === "+"))
+          chomp = ch;
+        else {
+          const n = Number(ch);
+          if (!indent && n)
+            indent = n;
+          else if (error === -1)
+            error = offset + i;
+        }
+      }
+      if (error !== -1)
+        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+      let hasSpace = false;
+      let comment = "";
+      let length = source.length;
+      for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+          case "space":
+            hasSpace = true;
+          // fallthrough
+          case "newline":
+            length += token.source.length;
+            break;
+          case "comment":
+            if (strict && !hasSpace) {
+              const message = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message);
+            }
+            length += token.source.length;
+            comment = token.source.substring(1);
+            break;
+          case "error":
+            onError(token, "UNEXPECTED_TOKEN", token.message);
+            length += token.source.length;
+            break;
+          /* istanbul ignore next should not happen */
+          default: {
+            const message = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message);
+            const ts = token.source;
+            if (ts && typeof ts === "string")
+              length += ts.length;
+          }
+        }
+      }
+      return { mode, indent, chomp, comment, length };
+    }
+    function splitLines2(source) {
+      const split = source.split(/\n( *)/);
+      const first = split[0];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const lines = [line0];
+      for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+      return lines;
+    }
+    exports.resolveBlockScalar = resolveBlockScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+var require_resolve_flow_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+    "use strict";
+    var Scalar = require_Scalar();
+    var resolveEnd = require_resolve_end();
+    function resolveFlowScalar(scalar, strict, onError) {
+      const { offset, type, source, end } = scalar;
+      let _type;
+      let value;
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      switch (type) {
+        case "scalar":
+          _type = Scalar.Scalar.PLAIN;
+          value = plainValue(source, _onError);
+          break;
+        case "single-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_SINGLE;
+          value = singleQuotedValue(source, _onError);
+          break;
+        case "double-quoted-scalar":
+          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          value = doubleQuotedValue(source, _onError);
+          break;
+        /* istanbul ignore next should not happen */
+        default:
+          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          return {
+            value: "",
+            type: null,
+            comment: "",
+            range: [offset, offset + source.length, offset + source.length]
+          };
+      }
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+      };
+    }
+    function plainValue(source, onError) {
+      let badChar = "";
+      switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case "	":
+          badChar = "a tab character";
+          break;
+        case ",":
+          badChar = "flow indicator character ,";
+          break;
+        case "%":
+          badChar = "directive indicator character %";
+          break;
+        case "|":
+        case ">": {
+          badChar = `block scalar indicator ${source[0]}`;
+          break;
+        }
+        case "@":
+        case "`": {
+          badChar = `reserved character ${source[0]}`;
+          break;
+        }
+      }
+      if (badChar)
+        onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
+      return unfoldLines(source);
+    }
+    function singleQuotedValue(source, onError) {
+      if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    }
+    function unfoldLines(source) {
+      const line = /(.*?)\r?\n/sy;
+      let match = line.exec(source);
+      if (!match)
+        return source;
+      let trimEnd, trimBoth;
+      try {
+        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
+      } catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+      }
+      let res = match[1].replace(trimEnd, "");
+      let sep = " ";
+      let pos = line.lastIndex;
+      while (match = line.exec(source)) {
+        const lm = match[1].replace(trimBoth, "");
+        if (lm === "") {
+          if (sep === "\n")
+            res += sep;
+          else
+            sep = "\n";
+        } else {
+          res += sep + lm;
+          sep = " ";
+        }
+        pos = line.lastIndex;
+      }
+      const last = /[ \t]*(.*)/sy;
+      last.lastIndex = pos;
+      match = last.exec(source);
+      return res + sep + (match?.[1] ?? "");
+    }
+    function doubleQuotedValue(source, onError) {
+      let res = "";
+      for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === "\r" && source[i + 1] === "\n")
+          continue;
+        if (ch === "\n") {
+          const { fold, offset } = foldNewline(source, i);
+          res += fold;
+          i = offset;
+        } else if (ch === "\\") {
+          let next = source[++i];
+          const cc = escapeCodes[next];
+          if (cc)
+            res += cc;
+          else if (next === "\n") {
+            next = source[i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
+            while (next === " " || next === "	")
+              next = source[++i + 1];
+          } else if (next === "x" || next === "u" || next === "U") {
+            const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+            res += parseCharCode(source, i + 1, length, onError);
+            i += length;
+          } else {
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            res += raw;
+          }
+        } else if (ch === " " || ch === "	") {
+          const wsStart = i;
+          let next = source[i + 1];
+          while (next === " " || next === "	")
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        } else {
+          res += ch;
+        }
+      }
+      if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      return res;
+    }
+    function foldNewline(source, offset) {
+      let fold = "";
+      let ch = source[offset + 1];
+      while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
+        if (ch === "\r" && source[offset + 2] !== "\n")
+          break;
+        if (ch === "\n")
+          fold += "\n";
+        offset += 1;
+        ch = source[offset + 1];
+      }
+      if (!fold)
+        fold = " ";
+      return { fold, offset };
+    }
+    var escapeCodes = {
+      "0": "\0",
+      // null character
+      a: "\x07",
+      // bell character
+      b: "\b",
+      // backspace
+      e: "\x1B",
+      // escape character
+      f: "\f",
+      // form feed
+      n: "\n",
+      // line feed
+      r: "\r",
+      // carriage return
+      t: "	",
+      // horizontal tab
+      v: "\v",
+      // vertical tab
+      N: "",
+      // Unicode next line
+      _: " ",
+      // Unicode non-breaking space
+      L: "\u2028",
+      // Unicode line separator
+      P: "\u2029",
+      // Unicode paragraph separator
+      " ": " ",
+      '"': '"',
+      "/": "/",
+      "\\": "\\",
+      "	": "	"
+    };
+    function parseCharCode(source, offset, length, onError) {
+      const cc = source.substr(offset, length);
+      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code2 = ok ? parseInt(cc, 16) : NaN;
+      try {
+        return String.fromCodePoint(code2);
+      } catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        return raw;
+      }
+    }
+    exports.resolveFlowScalar = resolveFlowScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-scalar.js
+var require_compose_scalar = __commonJS({
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+    "use strict";
+    var identity = require_identity();
+    var Scalar = require_Scalar();
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    function composeScalar(ctx, token, tagToken, onError) {
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      let tag;
+      if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+      } else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+      else if (token.type === "scalar")
+        tag = findScalarTagByTest(ctx, value, token, onError);
+      else
+        tag = ctx.schema[identity.SCALAR];
+      let scalar;
+      try {
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+      } catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
+        scalar = new Scalar.Scalar(value);
+      }
+      scalar.range = range2;
+      scalar.source = value;
+      if (type)
+        scalar.type = type;
+      if (tagName)
+        scalar.tag = tagName;
+      if (tag.format)
+        scalar.format = tag.format;
+      if (comment)
+        scalar.comment = comment;
+      return scalar;
+    }
+    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+      if (tagName === "!")
+        return schema[identity.SCALAR];
+      const matchWithTest = [];
+      for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+          if (tag.default && tag.test)
+            matchWithTest.push(tag);
+          else
+            return tag;
+        }
+      }
+      for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+          return tag;
+      const kt = schema.knownTags[tagName];
+      if (kt && !kt.collection) {
+        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        return kt;
+      }
+      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
+      return schema[identity.SCALAR];
+    }
+    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      if (schema.compat) {
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+          const ts = directives.tagString(tag.tag);
+          const cs = directives.tagString(compat.tag);
+          const msg = `Value may be parsed as either ${ts} or ${cs}`;
+          onError(token, "TAG_RESOLVE_FAILED", msg, true);
+        }
+      }
+      return tag;
+    }
+    exports.composeScalar = composeScalar;
+  }
+});
+
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+var require_util_empty_scalar_position = __commonJS({
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+    "use strict";
+    function emptyScalarPosition(offset, before, pos) {
+      if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+          let st = before[i];
+          switch (st.type) {
+            case "space":
+            case "comment":
+            case "newline":
+              offset -= st.source.length;
+              continue;
+          }
+          st = before[++i];
+          while (st?.type === "space") {
+            offset += st.source.length;
+            st = before[++i];
+          }
+          break;
+        }
+      }
+      return offset;
+    }
+    exports.emptyScalarPosition = emptyScalarPosition;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-node.js
+var require_compose_node = __commonJS({
+  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+    "use strict";
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var composeCollection = require_compose_collection();
+    var composeScalar = require_compose_scalar();
+    var resolveEnd = require_resolve_end();
+    var utilEmptyScalarPosition = require_util_empty_scalar_position();
+    var CN = { composeNode, composeEmptyNode };
+    function composeNode(ctx, token, props, onError) {
+      const atKey = ctx.atKey;
+      const { spaceBefore, comment, anchor, tag } = props;
+      let node;
+      let isSrcToken = true;
+      switch (token.type) {
+        case "alias":
+          node = composeAlias(ctx, token, onError);
+          if (anchor || tag)
+            onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
+          break;
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "block-scalar":
+          node = composeScalar.composeScalar(ctx, token, tag, onError);
+          if (anchor)
+            node.anchor = anchor.source.substring(1);
+          break;
+        case "block-map":
+        case "block-seq":
+        case "flow-collection":
+          try {
+            node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            if (anchor)
+              node.anchor = anchor.source.substring(1);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            onError(token, "RESOURCE_EXHAUSTION", message);
+          }
+          break;
+        default: {
+          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message);
+          isSrcToken = false;
+        }
+      }
+      node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      if (anchor && node.anchor === "")
+        onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+        const msg = "With stringKeys, all keys must be strings";
+        onError(tag ?? token, "NON_STRING_KEY", msg);
+      }
+      if (spaceBefore)
+        node.spaceBefore = true;
+      if (comment) {
+        if (token.type === "scalar" && token.source === "")
+          node.comment = comment;
+        else
+          node.commentBefore = comment;
+      }
+      if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+      return node;
+    }
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+      const token = {
+        type: "scalar",
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ""
+      };
+      const node = composeScalar.composeScalar(ctx, token, tag, onError);
+      if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === "")
+          onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
+      }
+      if (spaceBefore)
+        node.spaceBefore = true;
+      if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+      }
+      return node;
+    }
+    function composeAlias({ options }, { offset, source, end }, onError) {
+      const alias = new Alias.Alias(source.substring(1));
+      if (alias.source === "")
+        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
+      if (alias.source.endsWith(":"))
+        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
+      return alias;
+    }
+    exports.composeEmptyNode = composeEmptyNode;
+    exports.composeNode = composeNode;
+  }
+});
+
+// node_modules/yaml/dist/compose/compose-doc.js
+var require_compose_doc = __commonJS({
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+    "use strict";
+    var Document = require_Document();
+    var composeNode = require_compose_node();
+    var resolveEnd = require_resolve_end();
+    var resolveProps = require_resolve_props();
+    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+      const opts = Object.assign({ _directives: directives }, options);
+      const doc = new Document.Document(void 0, opts);
+      const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+      };
+      const props = resolveProps.resolveProps(start, {
+        indicator: "doc-start",
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+      });
+      if (props.found) {
+        doc.directives.docStart = true;
+        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+          onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
+      }
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      const contentEnd = doc.contents.range[2];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
+      return doc;
+    }
+    exports.composeDoc = composeDoc;
+  }
+});
+
+// node_modules/yaml/dist/compose/composer.js
+var require_composer = __commonJS({
+  "node_modules/yaml/dist/compose/composer.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var directives = require_directives();
+    var Document = require_Document();
+    var errors = require_errors();
+    var identity = require_identity();
+    var composeDoc = require_compose_doc();
+    var resolveEnd = require_resolve_end();
+    function getErrorPos(src) {
+      if (typeof src === "number")
+        return [src, src + 1];
+      if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+      const { offset, source } = src;
+      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+    }
+    function parsePrelude(prelude) {
+      let comment = "";
+      let atComment = false;
+      let afterEmptyLine = false;
+      for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+          case "#":
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            atComment = true;
+            afterEmptyLine = false;
+            break;
+          case "%":
+            if (prelude[i + 1]?.[0] !== "#")
+              i += 1;
+            atComment = false;
+            break;
+          default:
+            if (!atComment)
+              afterEmptyLine = true;
+            atComment = false;
+        }
+      }
+      return { comment, afterEmptyLine };
+    }
+    var Composer = class {
+      constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code2, message, warning) => {
+          const pos = getErrorPos(source);
+          if (warning)
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+          else
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+        };
+        this.directives = new directives.Directives({ version: options.version || "1.2" });
+        this.options = options;
+      }
+      decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        if (comment) {
+          const dc = doc.contents;
+          if (afterDoc) {
+            doc.comment = doc.comment ? `${doc.comment}
+${comment}` : comment;
+          } else if (afterEmptyLine || doc.directives.docStart || !dc) {
+            doc.commentBefore = comment;
+          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+            let it = dc.items[0];
+            if (identity.isPair(it))
+              it = it.key;
+            const cb = it.commentBefore;
+            it.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          } else {
+            const cb = dc.commentBefore;
+            dc.commentBefore = cb ? `${comment}
+${cb}` : comment;
+          }
+        }
+        if (afterDoc) {
+          for (let i = 0; i < this.errors.length; ++i)
+            doc.errors.push(this.errors[i]);
+          for (let i = 0; i < this.warnings.length; ++i)
+            doc.warnings.push(this.warnings[i]);
+        } else {
+          doc.errors = this.errors;
+          doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+      }
+      /**
+       * Current stream status information.
+       *
+       * Mostly useful at the end of input for an empty stream.
+       */
+      streamInfo() {
+        return {
+          comment: parsePrelude(this.prelude).comment,
+          directives: this.directives,
+          errors: this.errors,
+          warnings: this.warnings
+        };
+      }
+      /**
+       * Compose tokens into documents.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+          yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+      }
+      /** Advance the composer by one CST token. */
+      *next(token) {
+        if (node_process.env.LOG_STREAM)
+          console.dir(token, { depth: null });
+        switch (token.type) {
+          case "directive":
+            this.directives.add(token.source, (offset, message, warning) => {
+              const pos = getErrorPos(token);
+              pos[0] += offset;
+              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+            });
+            this.prelude.push(token.source);
+            this.atDirectives = true;
+            break;
+          case "document": {
+            const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+            if (this.atDirectives && !doc.directives.docStart)
+              this.onError(token, "MISSING_CHAR", "Missing directives-end/doc-start indicator line");
+            this.decorate(doc, false);
+            if (this.doc)
+              yield this.doc;
+            this.doc = doc;
+            this.atDirectives = false;
+            break;
+          }
+          case "byte-order-mark":
+          case "space":
+            break;
+          case "comment":
+          case "newline":
+            this.prelude.push(token.source);
+            break;
+          case "error": {
+            const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
+            const error = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            if (this.atDirectives || !this.doc)
+              this.errors.push(error);
+            else
+              this.doc.errors.push(error);
+            break;
+          }
+          case "doc-end": {
+            if (!this.doc) {
+              const msg = "Unexpected doc-end without preceding document";
+              this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg));
+              break;
+            }
+            this.doc.directives.docEnd = true;
+            const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+            this.decorate(this.doc, true);
+            if (end.comment) {
+              const dc = this.doc.comment;
+              this.doc.comment = dc ? `${dc}
+${end.comment}` : end.comment;
+            }
+            this.doc.range[2] = end.offset;
+            break;
+          }
+          default:
+            this.errors.push(new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", `Unsupported token ${token.type}`));
+        }
+      }
+      /**
+       * Call at end of input to yield any remaining document.
+       *
+       * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+       * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+       */
+      *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+          this.decorate(this.doc, true);
+          yield this.doc;
+          this.doc = null;
+        } else if (forceDoc) {
+          const opts = Object.assign({ _directives: this.directives }, this.options);
+          const doc = new Document.Document(void 0, opts);
+          if (this.atDirectives)
+            this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
+          doc.range = [0, endOffset, endOffset];
+          this.decorate(doc, false);
+          yield doc;
+        }
+      }
+    };
+    exports.Composer = Composer;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-scalar.js
+var require_cst_scalar = __commonJS({
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+    "use strict";
+    var resolveBlockScalar = require_resolve_block_scalar();
+    var resolveFlowScalar = require_resolve_flow_scalar();
+    var errors = require_errors();
+    var stringifyString = require_stringifyString();
+    function resolveAsScalar(token, strict = true, onError) {
+      if (token) {
+        const _onError = (pos, code2, message) => {
+          const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+          if (onError)
+            onError(offset, code2, message);
+          else
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+        };
+        switch (token.type) {
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+          case "block-scalar":
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+      }
+      return null;
+    }
+    function createScalarToken(value, context) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      const end = context.end ?? [
+        { type: "newline", offset: -1, indent, source: "\n" }
+      ];
+      switch (source[0]) {
+        case "|":
+        case ">": {
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body2 = source.substring(he + 1) + "\n";
+          const props = [
+            { type: "block-scalar-header", offset, indent, source: head }
+          ];
+          if (!addEndtoBlockProps(props, end))
+            props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          return { type: "block-scalar", offset, indent, props, source: body2 };
+        }
+        case '"':
+          return { type: "double-quoted-scalar", offset, indent, source, end };
+        case "'":
+          return { type: "single-quoted-scalar", offset, indent, source, end };
+        default:
+          return { type: "scalar", offset, indent, source, end };
+      }
+    }
+    function setScalarValue(token, value, context = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+      let indent = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent === "number")
+        indent += 2;
+      if (!type)
+        switch (token.type) {
+          case "single-quoted-scalar":
+            type = "QUOTE_SINGLE";
+            break;
+          case "double-quoted-scalar":
+            type = "QUOTE_DOUBLE";
+            break;
+          case "block-scalar": {
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
+              throw new Error("Invalid block scalar header");
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            break;
+          }
+          default:
+            type = "PLAIN";
+        }
+      const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+      });
+      switch (source[0]) {
+        case "|":
+        case ">":
+          setBlockScalarValue(token, source);
+          break;
+        case '"':
+          setFlowScalarValue(token, source, "double-quoted-scalar");
+          break;
+        case "'":
+          setFlowScalarValue(token, source, "single-quoted-scalar");
+          break;
+        default:
+          setFlowScalarValue(token, source, "scalar");
+      }
+    }
+    function setBlockScalarValue(token, source) {
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body2 = source.substring(he + 1) + "\n";
+      if (token.type === "block-scalar") {
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
+          throw new Error("Invalid block scalar header");
+        header.source = head;
+        token.source = body2;
+      } else {
+        const { offset } = token;
+        const indent = "indent" in token ? token.indent : -1;
+        const props = [
+          { type: "block-scalar-header", offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
+          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+        for (const key of Object.keys(token))
+          if (key !== "type" && key !== "offset")
+            delete token[key];
+        Object.assign(token, { type: "block-scalar", indent, props, source: body2 });
+      }
+    }
+    function addEndtoBlockProps(props, end) {
+      if (end)
+        for (const st of end)
+          switch (st.type) {
+            case "space":
+            case "comment":
+              props.push(st);
+              break;
+            case "newline":
+              props.push(st);
+              return true;
+          }
+      return false;
+    }
+    function setFlowScalarValue(token, source, type) {
+      switch (token.type) {
+        case "scalar":
+        case "double-quoted-scalar":
+        case "single-quoted-scalar":
+          token.type = type;
+          token.source = source;
+          break;
+        case "block-scalar": {
+          const end = token.props.slice(1);
+          let oa = source.length;
+          if (token.props[0].type === "block-scalar-header")
+            oa -= token.props[0].source.length;
+          for (const tok of end)
+            tok.offset += oa;
+          delete token.props;
+          Object.assign(token, { type, source, end });
+          break;
+        }
+        case "block-map":
+        case "block-seq": {
+          const offset = token.offset + source.length;
+          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
+          delete token.items;
+          Object.assign(token, { type, source, end: [nl] });
+          break;
+        }
+        default: {
+          const indent = "indent" in token ? token.indent : -1;
+          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
+          for (const key of Object.keys(token))
+            if (key !== "type" && key !== "offset")
+              delete token[key];
+          Object.assign(token, { type, indent, source, end });
+        }
+      }
+    }
+    exports.createScalarToken = createScalarToken;
+    exports.resolveAsScalar = resolveAsScalar;
+    exports.setScalarValue = setScalarValue;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-stringify.js
+var require_cst_stringify = __commonJS({
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+    "use strict";
+    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    function stringifyToken(token) {
+      switch (token.type) {
+        case "block-scalar": {
+          let res = "";
+          for (const tok of token.props)
+            res += stringifyToken(tok);
+          return res + token.source;
+        }
+        case "block-map":
+        case "block-seq": {
+          let res = "";
+          for (const item of token.items)
+            res += stringifyItem(item);
+          return res;
+        }
+        case "flow-collection": {
+          let res = token.start.source;
+          for (const item of token.items)
+            res += stringifyItem(item);
+          for (const st of token.end)
+            res += st.source;
+          return res;
+        }
+        case "document": {
+          let res = stringifyItem(token);
+          if (token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+        default: {
+          let res = token.source;
+          if ("end" in token && token.end)
+            for (const st of token.end)
+              res += st.source;
+          return res;
+        }
+      }
+    }
+    function stringifyItem({ start, key, sep, value }) {
+      let res = "";
+      for (const st of start)
+        res += st.source;
+      if (key)
+        res += stringifyToken(key);
+      if (sep)
+        for (const st of sep)
+          res += st.source;
+      if (value)
+        res += stringifyToken(value);
+      return res;
+    }
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst-visit.js
+var require_cst_visit = __commonJS({
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+    "use strict";
+    var BREAK = /* @__PURE__ */ Symbol("break visit");
+    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var REMOVE = /* @__PURE__ */ Symbol("remove item");
+    function visit(cst, visitor) {
+      if ("type" in cst && cst.type === "document")
+        cst = { start: cst.start, value: cst.value };
+      _visit(Object.freeze([]), cst, visitor);
+    }
+    visit.BREAK = BREAK;
+    visit.SKIP = SKIP;
+    visit.REMOVE = REMOVE;
+    visit.itemAtPath = (cst, path22) => {
+      let item = cst;
+      for (const [field, index] of path22) {
+        const tok = item?.[field];
+        if (tok && "items" in tok) {
+          item = tok.items[index];
+        } else
+          return void 0;
+      }
+      return item;
+    };
+    visit.parentCollection = (cst, path22) => {
+      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
+      const coll = parent?.[field];
+      if (coll && "items" in coll)
+        return coll;
+      throw new Error("Parent collection not found");
+    };
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
+      if (typeof ctrl === "symbol")
+        return ctrl;
+      for (const field of ["key", "value"]) {
+        const token = item[field];
+        if (token && "items" in token) {
+          for (let i = 0; i < token.items.length; ++i) {
+            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
+            if (typeof ci === "number")
+              i = ci - 1;
+            else if (ci === BREAK)
+              return BREAK;
+            else if (ci === REMOVE) {
+              token.items.splice(i, 1);
+              i -= 1;
+            }
+          }
+          if (typeof ctrl === "function" && field === "key")
+            ctrl = ctrl(item, path22);
+        }
+      }
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+    }
+    exports.visit = visit;
+  }
+});
+
+// node_modules/yaml/dist/parse/cst.js
+var require_cst = __commonJS({
+  "node_modules/yaml/dist/parse/cst.js"(exports) {
+    "use strict";
+    var cstScalar = require_cst_scalar();
+    var cstStringify = require_cst_stringify();
+    var cstVisit = require_cst_visit();
+    var BOM = "\uFEFF";
+    var DOCUMENT = "";
+    var FLOW_END = "";
+    var SCALAR = "";
+    var isCollection = (token) => !!token && "items" in token;
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    function prettyToken(token) {
+      switch (token) {
+        case BOM:
+          return "<BOM>";
+        case DOCUMENT:
+          return "<DOC>";
+        case FLOW_END:
+          return "<FLOW_END>";
+        case SCALAR:
+          return "<SCALAR>";
+        default:
+          return JSON.stringify(token);
+      }
+    }
+    function tokenType(source) {
+      switch (source) {
+        case BOM:
+          return "byte-order-mark";
+        case DOCUMENT:
+          return "doc-mode";
+        case FLOW_END:
+          return "flow-error-end";
+        case SCALAR:
+          return "scalar";
+        case "---":
+          return "doc-start";
+        case "...":
+          return "doc-end";
+        case "":
+        case "\n":
+        case "\r\n":
+          return "newline";
+        case "-":
+          return "seq-item-ind";
+        case "?":
+          return "explicit-key-ind";
+        case ":":
+          return "map-value-ind";
+        case "{":
+          return "flow-map-start";
+        case "}":
+          return "flow-map-end";
+        case "[":
+          return "flow-seq-start";
+        case "]":
+          return "flow-seq-end";
+        case ",":
+          return "comma";
+      }
+      switch (source[0]) {
+        case " ":
+        case "	":
+          return "space";
+        case "#":
+          return "comment";
+        case "%":
+          return "directive-line";
+        case "*":
+          return "alias";
+        case "&":
+          return "anchor";
+        case "!":
+          return "tag";
+        case "'":
+          return "single-quoted-scalar";
+        case '"':
+          return "double-quoted-scalar";
+        case "|":
+        case ">":
+          return "block-scalar-header";
+      }
+      return null;
+    }
+    exports.createScalarToken = cstScalar.createScalarToken;
+    exports.resolveAsScalar = cstScalar.resolveAsScalar;
+    exports.setScalarValue = cstScalar.setScalarValue;
+    exports.stringify = cstStringify.stringify;
+    exports.visit = cstVisit.visit;
+    exports.BOM = BOM;
+    exports.DOCUMENT = DOCUMENT;
+    exports.FLOW_END = FLOW_END;
+    exports.SCALAR = SCALAR;
+    exports.isCollection = isCollection;
+    exports.isScalar = isScalar;
+    exports.prettyToken = prettyToken;
+    exports.tokenType = tokenType;
+  }
+});
+
+// node_modules/yaml/dist/parse/lexer.js
+var require_lexer = __commonJS({
+  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+    "use strict";
+    var cst = require_cst();
+    function isEmpty(ch) {
+      switch (ch) {
+        case void 0:
+        case " ":
+        case "\n":
+        case "\r":
+        case "	":
+          return true;
+        default:
+          return false;
+      }
+    }
+    var hexDigits = new Set("0123456789ABCDEFabcdef");
+    var tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+    var flowIndicatorChars = new Set(",[]{}");
+    var invalidAnchorChars = new Set(" ,[]{}\n\r	");
+    var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+    var Lexer = class {
+      constructor() {
+        this.atEnd = false;
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        this.buffer = "";
+        this.flowKey = false;
+        this.flowLevel = 0;
+        this.indentNext = 0;
+        this.indentValue = 0;
+        this.lineEndPos = null;
+        this.next = null;
+        this.pos = 0;
+      }
+      /**
+       * Generate YAML tokens from the `source` string. If `incomplete`,
+       * a part of the last line may be left as a buffer for the next call.
+       *
+       * @returns A generator of lexical tokens
+       */
+      *lex(source, incomplete = false) {
+        if (source) {
+          if (typeof source !== "string")
+            throw TypeError("source is not a string");
+          this.buffer = this.buffer ? this.buffer + source : source;
+          this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? "stream";
+        while (next && (incomplete || this.hasChars(1)))
+          next = yield* this.parseNext(next);
+      }
+      atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === " " || ch === "	")
+          ch = this.buffer[++i];
+        if (!ch || ch === "#" || ch === "\n")
+          return true;
+        if (ch === "\r")
+          return this.buffer[i + 1] === "\n";
+        return false;
+      }
+      charAt(n) {
+        return this.buffer[this.pos + n];
+      }
+      continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+          let indent = 0;
+          while (ch === " ")
+            ch = this.buffer[++indent + offset];
+          if (ch === "\r") {
+            const next = this.buffer[indent + offset + 1];
+            if (next === "\n" || !next && !this.atEnd)
+              return offset + indent + 1;
+          }
+          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+        }
+        if (ch === "-" || ch === ".") {
+          const dt = this.buffer.substr(offset, 3);
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+            return -1;
+        }
+        return offset;
+      }
+      getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== "number" || end !== -1 && end < this.pos) {
+          end = this.buffer.indexOf("\n", this.pos);
+          this.lineEndPos = end;
+        }
+        if (end === -1)
+          return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === "\r")
+          end -= 1;
+        return this.buffer.substring(this.pos, end);
+      }
+      hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+      }
+      setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+      }
+      peek(n) {
+        return this.buffer.substr(this.pos, n);
+      }
+      *parseNext(next) {
+        switch (next) {
+          case "stream":
+            return yield* this.parseStream();
+          case "line-start":
+            return yield* this.parseLineStart();
+          case "block-start":
+            return yield* this.parseBlockStart();
+          case "doc":
+            return yield* this.parseDocument();
+          case "flow":
+            return yield* this.parseFlowCollection();
+          case "quoted-scalar":
+            return yield* this.parseQuotedScalar();
+          case "block-scalar":
+            return yield* this.parseBlockScalar();
+          case "plain-scalar":
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+          return this.setNext("stream");
+        if (line[0] === cst.BOM) {
+          yield* this.pushCount(1);
+          line = line.substring(1);
+        }
+        if (line[0] === "%") {
+          let dirEnd = line.length;
+          let cs = line.indexOf("#");
+          while (cs !== -1) {
+            const ch = line[cs - 1];
+            if (ch === " " || ch === "	") {
+              dirEnd = cs - 1;
+              break;
+            } else {
+              cs = line.indexOf("#", cs + 1);
+            }
+          }
+          while (true) {
+            const ch = line[dirEnd - 1];
+            if (ch === " " || ch === "	")
+              dirEnd -= 1;
+            else
+              break;
+          }
+          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n);
+          this.pushNewline();
+          return "stream";
+        }
+        if (this.atLineEnd()) {
+          const sp = yield* this.pushSpaces(true);
+          yield* this.pushCount(line.length - sp);
+          yield* this.pushNewline();
+          return "stream";
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+      }
+      *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+          return this.setNext("line-start");
+        if (ch === "-" || ch === ".") {
+          if (!this.atEnd && !this.hasChars(4))
+            return this.setNext("line-start");
+          const s = this.peek(3);
+          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+            yield* this.pushCount(3);
+            this.indentValue = 0;
+            this.indentNext = 0;
+            return s === "---" ? "doc" : "stream";
+          }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+          this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+      }
+      *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+          return this.setNext("block-start");
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          this.indentNext = this.indentValue + 1;
+          this.indentValue += n;
+          return "block-start";
+        }
+        return "doc";
+      }
+      *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("doc");
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+          case "#":
+            yield* this.pushCount(line.length - n);
+          // fallthrough
+          case void 0:
+            yield* this.pushNewline();
+            return yield* this.parseLineStart();
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel = 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            return "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "doc";
+          case '"':
+          case "'":
+            return yield* this.parseQuotedScalar();
+          case "|":
+          case ">":
+            n += yield* this.parseBlockScalarHeader();
+            n += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n);
+            yield* this.pushNewline();
+            return yield* this.parseBlockScalar();
+          default:
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+          nl = yield* this.pushNewline();
+          if (nl > 0) {
+            sp = yield* this.pushSpaces(false);
+            this.indentValue = indent = sp;
+          } else {
+            sp = 0;
+          }
+          sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+          return this.setNext("flow");
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+          if (!atFlowEndMarker) {
+            this.flowLevel = 0;
+            yield cst.FLOW_END;
+            return yield* this.parseLineStart();
+          }
+        }
+        let n = 0;
+        while (line[n] === ",") {
+          n += yield* this.pushCount(1);
+          n += yield* this.pushSpaces(true);
+          this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+          case void 0:
+            return "flow";
+          case "#":
+            yield* this.pushCount(line.length - n);
+            return "flow";
+          case "{":
+          case "[":
+            yield* this.pushCount(1);
+            this.flowKey = false;
+            this.flowLevel += 1;
+            return "flow";
+          case "}":
+          case "]":
+            yield* this.pushCount(1);
+            this.flowKey = true;
+            this.flowLevel -= 1;
+            return this.flowLevel ? "flow" : "doc";
+          case "*":
+            yield* this.pushUntil(isNotAnchorChar);
+            return "flow";
+          case '"':
+          case "'":
+            this.flowKey = true;
+            return yield* this.parseQuotedScalar();
+          case ":": {
+            const next = this.charAt(1);
+            if (this.flowKey || isEmpty(next) || next === ",") {
+              this.flowKey = false;
+              yield* this.pushCount(1);
+              yield* this.pushSpaces(true);
+              return "flow";
+            }
+          }
+          // fallthrough
+          default:
+            this.flowKey = false;
+            return yield* this.parsePlainScalar();
+        }
+      }
+      *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+          while (end !== -1 && this.buffer[end + 1] === "'")
+            end = this.buffer.indexOf("'", end + 2);
+        } else {
+          while (end !== -1) {
+            let n = 0;
+            while (this.buffer[end - 1 - n] === "\\")
+              n += 1;
+            if (n % 2 === 0)
+              break;
+            end = this.buffer.indexOf('"', end + 1);
+          }
+        }
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf("\n", this.pos);
+        if (nl !== -1) {
+          while (nl !== -1) {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = qb.indexOf("\n", cs);
+          }
+          if (nl !== -1) {
+            end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
+          }
+        }
+        if (end === -1) {
+          if (!this.atEnd)
+            return this.setNext("quoted-scalar");
+          end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? "flow" : "doc";
+      }
+      *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+          const ch = this.buffer[++i];
+          if (ch === "+")
+            this.blockScalarKeep = true;
+          else if (ch > "0" && ch <= "9")
+            this.blockScalarIndent = Number(ch) - 1;
+          else if (ch !== "-")
+            break;
+        }
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+      }
+      *parseBlockScalar() {
+        let nl = this.pos - 1;
+        let indent = 0;
+        let ch;
+        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
+          switch (ch) {
+            case " ":
+              indent += 1;
+              break;
+            case "\n":
+              nl = i2;
+              indent = 0;
+              break;
+            case "\r": {
+              const next = this.buffer[i2 + 1];
+              if (!next && !this.atEnd)
+                return this.setNext("block-scalar");
+              if (next === "\n")
+                break;
+            }
+            // fallthrough
+            default:
+              break loop;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("block-scalar");
+        if (indent >= this.indentNext) {
+          if (this.blockScalarIndent === -1)
+            this.indentNext = indent;
+          else {
+            this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+          }
+          do {
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
+              break;
+            nl = this.buffer.indexOf("\n", cs);
+          } while (nl !== -1);
+          if (nl === -1) {
+            if (!this.atEnd)
+              return this.setNext("block-scalar");
+            nl = this.buffer.length;
+          }
+        }
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === " ")
+          ch = this.buffer[++i];
+        if (ch === "	") {
+          while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
+            ch = this.buffer[++i];
+          nl = i - 1;
+        } else if (!this.blockScalarKeep) {
+          do {
+            let i2 = nl - 1;
+            let ch2 = this.buffer[i2];
+            if (ch2 === "\r")
+              ch2 = this.buffer[--i2];
+            const lastChar = i2;
+            while (ch2 === " ")
+              ch2 = this.buffer[--i2];
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+              nl = i2;
+            else
+              break;
+          } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+      }
+      *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while (ch = this.buffer[++i]) {
+          if (ch === ":") {
+            const next = this.buffer[i + 1];
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+              break;
+            end = i;
+          } else if (isEmpty(ch)) {
+            let next = this.buffer[i + 1];
+            if (ch === "\r") {
+              if (next === "\n") {
+                i += 1;
+                ch = "\n";
+                next = this.buffer[i + 1];
+              } else
+                end = i;
+            }
+            if (next === "#" || inFlow && flowIndicatorChars.has(next))
+              break;
+            if (ch === "\n") {
+              const cs = this.continueScalar(i + 1);
+              if (cs === -1)
+                break;
+              i = Math.max(i, cs - 2);
+            }
+          } else {
+            if (inFlow && flowIndicatorChars.has(ch))
+              break;
+            end = i;
+          }
+        }
+        if (!ch && !this.atEnd)
+          return this.setNext("plain-scalar");
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? "flow" : "doc";
+      }
+      *pushCount(n) {
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos += n;
+          return n;
+        }
+        return 0;
+      }
+      *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+          yield s;
+          this.pos += s.length;
+          return s.length;
+        } else if (allowEmpty)
+          yield "";
+        return 0;
+      }
+      *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+          switch (this.charAt(0)) {
+            case "!":
+              n += yield* this.pushTag();
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "&":
+              n += yield* this.pushUntil(isNotAnchorChar);
+              n += yield* this.pushSpaces(true);
+              continue loop;
+            case "-":
+            // this is an error
+            case "?":
+            // this is an error outside flow collections
+            case ":": {
+              const inFlow = this.flowLevel > 0;
+              const ch1 = this.charAt(1);
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+                if (!inFlow)
+                  this.indentNext = this.indentValue + 1;
+                else if (this.flowKey)
+                  this.flowKey = false;
+                n += yield* this.pushCount(1);
+                n += yield* this.pushSpaces(true);
+                continue loop;
+              }
+            }
+          }
+          break loop;
+        }
+        return n;
+      }
+      *pushTag() {
+        if (this.charAt(1) === "<") {
+          let i = this.pos + 2;
+          let ch = this.buffer[i];
+          while (!isEmpty(ch) && ch !== ">")
+            ch = this.buffer[++i];
+          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
+        } else {
+          let i = this.pos + 1;
+          let ch = this.buffer[i];
+          while (ch) {
+            if (tagChars.has(ch))
+              ch = this.buffer[++i];
+            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
+              ch = this.buffer[i += 3];
+            } else
+              break;
+          }
+          return yield* this.pushToIndex(i, false);
+        }
+      }
+      *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === "\n")
+          return yield* this.pushCount(1);
+        else if (ch === "\r" && this.charAt(1) === "\n")
+          return yield* this.pushCount(2);
+        else
+          return 0;
+      }
+      *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+          ch = this.buffer[++i];
+        } while (ch === " " || allowTabs && ch === "	");
+        const n = i - this.pos;
+        if (n > 0) {
+          yield this.buffer.substr(this.pos, n);
+          this.pos = i;
+        }
+        return n;
+      }
+      *pushUntil(test2) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test2(ch))
+          ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+      }
+    };
+    exports.Lexer = Lexer;
+  }
+});
+
+// node_modules/yaml/dist/parse/line-counter.js
+var require_line_counter = __commonJS({
+  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+    "use strict";
+    var LineCounter = class {
+      constructor() {
+        this.lineStarts = [];
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        this.linePos = (offset) => {
+          let low = 0;
+          let high = this.lineStarts.length;
+          while (low < high) {
+            const mid = low + high >> 1;
+            if (this.lineStarts[mid] < offset)
+              low = mid + 1;
+            else
+              high = mid;
+          }
+          if (this.lineStarts[low] === offset)
+            return { line: low + 1, col: 1 };
+          if (low === 0)
+            return { line: 0, col: offset };
+          const start = this.lineStarts[low - 1];
+          return { line: low, col: offset - start + 1 };
+        };
+      }
+    };
+    exports.LineCounter = LineCounter;
+  }
+});
+
+// node_modules/yaml/dist/parse/parser.js
+var require_parser2 = __commonJS({
+  "node_modules/yaml/dist/parse/parser.js"(exports) {
+    "use strict";
+    var node_process = __require("process");
+    var cst = require_cst();
+    var lexer = require_lexer();
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
+          return true;
+      return false;
+    }
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
+          case "space":
+          case "comment":
+          case "newline":
+            break;
+          default:
+            return i;
+        }
+      }
+      return -1;
+    }
+    function isFlowToken(token) {
+      switch (token?.type) {
+        case "alias":
+        case "scalar":
+        case "single-quoted-scalar":
+        case "double-quoted-scalar":
+        case "flow-collection":
+          return true;
+        default:
+          return false;
+      }
+    }
+    function getPrevProps(parent) {
+      switch (parent.type) {
+        case "document":
+          return parent.start;
+        case "block-map": {
+          const it = parent.items[parent.items.length - 1];
+          return it.sep ?? it.start;
+        }
+        case "block-seq":
+          return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+          return [];
+      }
+    }
+    function getFirstKeyStartProps(prev) {
+      if (prev.length === 0)
+        return [];
+      let i = prev.length;
+      loop: while (--i >= 0) {
+        switch (prev[i].type) {
+          case "doc-start":
+          case "explicit-key-ind":
+          case "map-value-ind":
+          case "seq-item-ind":
+          case "newline":
+            break loop;
+        }
+      }
+      while (prev[++i]?.type === "space") {
+      }
+      return prev.splice(i, prev.length);
+    }
+    function arrayPushArray(target, source) {
+      if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+      else
+        for (let i = 0; i < source.length; ++i)
+          target.push(source[i]);
+    }
+    function fixFlowSeqItems(fc) {
+      if (fc.start.type === "flow-seq-start") {
+        for (const it of fc.items) {
+          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
+            if (it.key)
+              it.value = it.key;
+            delete it.key;
+            if (isFlowToken(it.value)) {
+              if (it.value.end)
+                arrayPushArray(it.value.end, it.sep);
+              else
+                it.value.end = it.sep;
+            } else
+              arrayPushArray(it.start, it.sep);
+            delete it.sep;
+          }
+        }
+      }
+    }
+    var Parser3 = class {
+      /**
+       * @param onNewLine - If defined, called separately with the start position of
+       *   each new line (in `parse()`, including the start of input).
+       */
+      constructor(onNewLine) {
+        this.atNewLine = true;
+        this.atScalar = false;
+        this.indent = 0;
+        this.offset = 0;
+        this.onKeyLine = false;
+        this.stack = [];
+        this.source = "";
+        this.type = "";
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+      }
+      /**
+       * Parse `source` as a YAML stream.
+       * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+       *
+       * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+       *
+       * @returns A generator of tokens representing each directive, document, and other structure.
+       */
+      *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+          this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+          yield* this.next(lexeme);
+        if (!incomplete)
+          yield* this.end();
+      }
+      /**
+       * Advance the parser by the `source` of one lexical token.
+       */
+      *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+          console.log("|", cst.prettyToken(source));
+        if (this.atScalar) {
+          this.atScalar = false;
+          yield* this.step();
+          this.offset += source.length;
+          return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+          const message = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          this.offset += source.length;
+        } else if (type === "scalar") {
+          this.atNewLine = false;
+          this.atScalar = true;
+          this.type = "scalar";
+        } else {
+          this.type = type;
+          yield* this.step();
+          switch (type) {
+            case "newline":
+              this.atNewLine = true;
+              this.indent = 0;
+              if (this.onNewLine)
+                this.onNewLine(this.offset + source.length);
+              break;
+            case "space":
+              if (this.atNewLine && source[0] === " ")
+                this.indent += source.length;
+              break;
+            case "explicit-key-ind":
+            case "map-value-ind":
+            case "seq-item-ind":
+              if (this.atNewLine)
+                this.indent += source.length;
+              break;
+            case "doc-mode":
+            case "flow-error-end":
+              return;
+            default:
+              this.atNewLine = false;
+          }
+          this.offset += source.length;
+        }
+      }
+      /** Call at end of input to push out any remaining constructions */
+      *end() {
+        while (this.stack.length > 0)
+          yield* this.pop();
+      }
+      get sourceToken() {
+        const st = {
+          type: this.type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+        return st;
+      }
+      *step() {
+        const top2 = this.peek(1);
+        if (this.type === "doc-end" && top2?.type !== "doc-end") {
+          while (this.stack.length > 0)
+            yield* this.pop();
+          this.stack.push({
+            type: "doc-end",
+            offset: this.offset,
+            source: this.source
+          });
+          return;
+        }
+        if (!top2)
+          return yield* this.stream();
+        switch (top2.type) {
+          case "document":
+            return yield* this.document(top2);
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return yield* this.scalar(top2);
+          case "block-scalar":
+            return yield* this.blockScalar(top2);
+          case "block-map":
+            return yield* this.blockMap(top2);
+          case "block-seq":
+            return yield* this.blockSequence(top2);
+          case "flow-collection":
+            return yield* this.flowCollection(top2);
+          case "doc-end":
+            return yield* this.documentEnd(top2);
+        }
+        yield* this.pop();
+      }
+      peek(n) {
+        return this.stack[this.stack.length - n];
+      }
+      *pop(error) {
+        const token = error ?? this.stack.pop();
+        if (!token) {
+          const message = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message };
+        } else if (this.stack.length === 0) {
+          yield token;
+        } else {
+          const top2 = this.peek(1);
+          if (token.type === "block-scalar") {
+            token.indent = "indent" in top2 ? top2.indent : 0;
+          } else if (token.type === "flow-collection" && top2.type === "document") {
+            token.indent = 0;
+          }
+          if (token.type === "flow-collection")
+            fixFlowSeqItems(token);
+          switch (top2.type) {
+            case "document":
+              top2.value = token;
+              break;
+            case "block-scalar":
+              top2.props.push(token);
+              break;
+            case "block-map": {
+              const it = top2.items[top2.items.length - 1];
+              if (it.value) {
+                top2.items.push({ start: [], key: token, sep: [] });
+                this.onKeyLine = true;
+                return;
+              } else if (it.sep) {
+                it.value = token;
+              } else {
+                Object.assign(it, { key: token, sep: [] });
+                this.onKeyLine = !it.explicitKey;
+                return;
+              }
+              break;
+            }
+            case "block-seq": {
+              const it = top2.items[top2.items.length - 1];
+              if (it.value)
+                top2.items.push({ start: [], value: token });
+              else
+                it.value = token;
+              break;
+            }
+            case "flow-collection": {
+              const it = top2.items[top2.items.length - 1];
+              if (!it || it.value)
+                top2.items.push({ start: [], key: token, sep: [] });
+              else if (it.sep)
+                it.value = token;
+              else
+                Object.assign(it, { key: token, sep: [] });
+              return;
+            }
+            /* istanbul ignore next should not happen */
+            default:
+              yield* this.pop();
+              yield* this.pop(token);
+          }
+          if ((top2.type === "document" || top2.type === "block-map" || top2.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
+            const last = token.items[token.items.length - 1];
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+              if (top2.type === "document")
+                top2.end = last.start;
+              else
+                top2.items.push({ start: last.start });
+              token.items.splice(-1, 1);
+            }
+          }
+        }
+      }
+      *stream() {
+        switch (this.type) {
+          case "directive-line":
+            yield { type: "directive", offset: this.offset, source: this.source };
+            return;
+          case "byte-order-mark":
+          case "space":
+          case "comment":
+          case "newline":
+            yield this.sourceToken;
+            return;
+          case "doc-mode":
+          case "doc-start": {
+            const doc = {
+              type: "document",
+              offset: this.offset,
+              start: []
+            };
+            if (this.type === "doc-start")
+              doc.start.push(this.sourceToken);
+            this.stack.push(doc);
+            return;
+          }
+        }
+        yield {
+          type: "error",
+          offset: this.offset,
+          message: `Unexpected ${this.type} token in YAML stream`,
+          source: this.source
+        };
+      }
+      *document(doc) {
+        if (doc.value)
+          return yield* this.lineEnd(doc);
+        switch (this.type) {
+          case "doc-start": {
+            if (findNonEmptyIndex(doc.start) !== -1) {
+              yield* this.pop();
+              yield* this.step();
+            } else
+              doc.start.push(this.sourceToken);
+            return;
+          }
+          case "anchor":
+          case "tag":
+          case "space":
+          case "comment":
+          case "newline":
+            doc.start.push(this.sourceToken);
+            return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+          this.stack.push(bv);
+        else {
+          yield {
+            type: "error",
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML document`,
+            source: this.source
+          };
+        }
+      }
+      *scalar(scalar) {
+        if (this.type === "map-value-ind") {
+          const prev = getPrevProps(this.peek(2));
+          const start = getFirstKeyStartProps(prev);
+          let sep;
+          if (scalar.end) {
+            sep = scalar.end;
+            sep.push(this.sourceToken);
+            delete scalar.end;
+          } else
+            sep = [this.sourceToken];
+          const map = {
+            type: "block-map",
+            offset: scalar.offset,
+            indent: scalar.indent,
+            items: [{ start, key: scalar, sep }]
+          };
+          this.onKeyLine = true;
+          this.stack[this.stack.length - 1] = map;
+        } else
+          yield* this.lineEnd(scalar);
+      }
+      *blockScalar(scalar) {
+        switch (this.type) {
+          case "space":
+          case "comment":
+          case "newline":
+            scalar.props.push(this.sourceToken);
+            return;
+          case "scalar":
+            scalar.source = this.source;
+            this.atNewLine = true;
+            this.indent = 0;
+            if (this.onNewLine) {
+              let nl = this.source.indexOf("\n") + 1;
+              while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf("\n", nl) + 1;
+              }
+            }
+            yield* this.pop();
+            break;
+          /* istanbul ignore next should not happen */
+          default:
+            yield* this.pop();
+            yield* this.step();
+        }
+      }
+      *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            this.onKeyLine = false;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                map.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "space":
+          case "comment":
+            if (it.value) {
+              map.items.push({ start: [this.sourceToken] });
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
+            } else {
+              if (this.atIndentedComment(it.start, map.indent)) {
+                const prev = map.items[map.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  map.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+        }
+        if (this.indent >= map.indent) {
+          const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
+          let start = [];
+          if (atNextItem && it.sep && !it.value) {
+            const nl = [];
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
+              switch (st.type) {
+                case "newline":
+                  nl.push(i);
+                  break;
+                case "space":
+                  break;
+                case "comment":
+                  if (st.indent > map.indent)
+                    nl.length = 0;
+                  break;
+                default:
+                  nl.length = 0;
+              }
+            }
+            if (nl.length >= 2)
+              start = it.sep.splice(nl[1]);
+          }
+          switch (this.type) {
+            case "anchor":
+            case "tag":
+              if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map.items.push({ start });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                it.sep.push(this.sourceToken);
+              } else {
+                it.start.push(this.sourceToken);
+              }
+              return;
+            case "explicit-key-ind":
+              if (!it.sep && !it.explicitKey) {
+                it.start.push(this.sourceToken);
+                it.explicitKey = true;
+              } else if (atNextItem || it.value) {
+                start.push(this.sourceToken);
+                map.items.push({ start, explicitKey: true });
+              } else {
+                this.stack.push({
+                  type: "block-map",
+                  offset: this.offset,
+                  indent: this.indent,
+                  items: [{ start: [this.sourceToken], explicitKey: true }]
+                });
+              }
+              this.onKeyLine = true;
+              return;
+            case "map-value-ind":
+              if (it.explicitKey) {
+                if (!it.sep) {
+                  if (includesToken(it.start, "newline")) {
+                    Object.assign(it, { key: null, sep: [this.sourceToken] });
+                  } else {
+                    const start2 = getFirstKeyStartProps(it.start);
+                    this.stack.push({
+                      type: "block-map",
+                      offset: this.offset,
+                      indent: this.indent,
+                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                    });
+                  }
+                } else if (it.value) {
+                  map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                  });
+                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
+                  const start2 = getFirstKeyStartProps(it.start);
+                  const key = it.key;
+                  const sep = it.sep;
+                  sep.push(this.sourceToken);
+                  delete it.key;
+                  delete it.sep;
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: start2, key, sep }]
+                  });
+                } else if (start.length > 0) {
+                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              } else {
+                if (!it.sep) {
+                  Object.assign(it, { key: null, sep: [this.sourceToken] });
+                } else if (it.value || atNextItem) {
+                  map.items.push({ start, key: null, sep: [this.sourceToken] });
+                } else if (includesToken(it.sep, "map-value-ind")) {
+                  this.stack.push({
+                    type: "block-map",
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                  });
+                } else {
+                  it.sep.push(this.sourceToken);
+                }
+              }
+              this.onKeyLine = true;
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs7 = this.flowScalar(this.type);
+              if (atNextItem || it.value) {
+                map.items.push({ start, key: fs7, sep: [] });
+                this.onKeyLine = true;
+              } else if (it.sep) {
+                this.stack.push(fs7);
+              } else {
+                Object.assign(it, { key: fs7, sep: [] });
+                this.onKeyLine = true;
+              }
+              return;
+            }
+            default: {
+              const bv = this.startBlockValue(map);
+              if (bv) {
+                if (bv.type === "block-seq") {
+                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
+                    yield* this.pop({
+                      type: "error",
+                      offset: this.offset,
+                      message: "Unexpected block-seq-ind on same line with key",
+                      source: this.source
+                    });
+                    return;
+                  }
+                } else if (atMapIndent) {
+                  map.items.push({ start });
+                }
+                this.stack.push(bv);
+                return;
+              }
+            }
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+          case "newline":
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
+              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last?.type === "comment")
+                end?.push(this.sourceToken);
+              else
+                seq.items.push({ start: [this.sourceToken] });
+            } else
+              it.start.push(this.sourceToken);
+            return;
+          case "space":
+          case "comment":
+            if (it.value)
+              seq.items.push({ start: [this.sourceToken] });
+            else {
+              if (this.atIndentedComment(it.start, seq.indent)) {
+                const prev = seq.items[seq.items.length - 2];
+                const end = prev?.value?.end;
+                if (Array.isArray(end)) {
+                  arrayPushArray(end, it.start);
+                  end.push(this.sourceToken);
+                  seq.items.pop();
+                  return;
+                }
+              }
+              it.start.push(this.sourceToken);
+            }
+            return;
+          case "anchor":
+          case "tag":
+            if (it.value || this.indent <= seq.indent)
+              break;
+            it.start.push(this.sourceToken);
+            return;
+          case "seq-item-ind":
+            if (this.indent !== seq.indent)
+              break;
+            if (it.value || includesToken(it.start, "seq-item-ind"))
+              seq.items.push({ start: [this.sourceToken] });
+            else
+              it.start.push(this.sourceToken);
+            return;
+        }
+        if (this.indent > seq.indent) {
+          const bv = this.startBlockValue(seq);
+          if (bv) {
+            this.stack.push(bv);
+            return;
+          }
+        }
+        yield* this.pop();
+        yield* this.step();
+      }
+      *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === "flow-error-end") {
+          let top2;
+          do {
+            yield* this.pop();
+            top2 = this.peek(1);
+          } while (top2?.type === "flow-collection");
+        } else if (fc.end.length === 0) {
+          switch (this.type) {
+            case "comma":
+            case "explicit-key-ind":
+              if (!it || it.sep)
+                fc.items.push({ start: [this.sourceToken] });
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "map-value-ind":
+              if (!it || it.value)
+                fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                Object.assign(it, { key: null, sep: [this.sourceToken] });
+              return;
+            case "space":
+            case "comment":
+            case "newline":
+            case "anchor":
+            case "tag":
+              if (!it || it.value)
+                fc.items.push({ start: [this.sourceToken] });
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
+              else
+                it.start.push(this.sourceToken);
+              return;
+            case "alias":
+            case "scalar":
+            case "single-quoted-scalar":
+            case "double-quoted-scalar": {
+              const fs7 = this.flowScalar(this.type);
+              if (!it || it.value)
+                fc.items.push({ start: [], key: fs7, sep: [] });
+              else if (it.sep)
+                this.stack.push(fs7);
+              else
+                Object.assign(it, { key: fs7, sep: [] });
+              return;
+            }
+            case "flow-map-end":
+            case "flow-seq-end":
+              fc.end.push(this.sourceToken);
+              return;
+          }
+          const bv = this.startBlockValue(fc);
+          if (bv)
+            this.stack.push(bv);
+          else {
+            yield* this.pop();
+            yield* this.step();
+          }
+        } else {
+          const parent = this.peek(2);
+          if (parent.type === "block-map" && (this.type === "map-value-ind" && parent.indent === fc.indent || this.type === "newline" && !parent.items[parent.items.length - 1].sep)) {
+            yield* this.pop();
+            yield* this.step();
+          } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            fixFlowSeqItems(fc);
+            const sep = fc.end.splice(1, fc.end.length);
+            sep.push(this.sourceToken);
+            const map = {
+              type: "block-map",
+              offset: fc.offset,
+              indent: fc.indent,
+              items: [{ start, key: fc, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+          } else {
+            yield* this.lineEnd(fc);
+          }
+        }
+      }
+      flowScalar(type) {
+        if (this.onNewLine) {
+          let nl = this.source.indexOf("\n") + 1;
+          while (nl !== 0) {
+            this.onNewLine(this.offset + nl);
+            nl = this.source.indexOf("\n", nl) + 1;
+          }
+        }
+        return {
+          type,
+          offset: this.offset,
+          indent: this.indent,
+          source: this.source
+        };
+      }
+      startBlockValue(parent) {
+        switch (this.type) {
+          case "alias":
+          case "scalar":
+          case "single-quoted-scalar":
+          case "double-quoted-scalar":
+            return this.flowScalar(this.type);
+          case "block-scalar-header":
+            return {
+              type: "block-scalar",
+              offset: this.offset,
+              indent: this.indent,
+              props: [this.sourceToken],
+              source: ""
+            };
+          case "flow-map-start":
+          case "flow-seq-start":
+            return {
+              type: "flow-collection",
+              offset: this.offset,
+              indent: this.indent,
+              start: this.sourceToken,
+              items: [],
+              end: []
+            };
+          case "seq-item-ind":
+            return {
+              type: "block-seq",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start: [this.sourceToken] }]
+            };
+          case "explicit-key-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            start.push(this.sourceToken);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, explicitKey: true }]
+            };
+          }
+          case "map-value-ind": {
+            this.onKeyLine = true;
+            const prev = getPrevProps(parent);
+            const start = getFirstKeyStartProps(prev);
+            return {
+              type: "block-map",
+              offset: this.offset,
+              indent: this.indent,
+              items: [{ start, key: null, sep: [this.sourceToken] }]
+            };
+          }
+        }
+        return null;
+      }
+      atIndentedComment(start, indent) {
+        if (this.type !== "comment")
+          return false;
+        if (this.indent <= indent)
+          return false;
+        return start.every((st) => st.type === "newline" || st.type === "space");
+      }
+      *documentEnd(docEnd) {
+        if (this.type !== "doc-mode") {
+          if (docEnd.end)
+            docEnd.end.push(this.sourceToken);
+          else
+            docEnd.end = [this.sourceToken];
+          if (this.type === "newline")
+            yield* this.pop();
+        }
+      }
+      *lineEnd(token) {
+        switch (this.type) {
+          case "comma":
+          case "doc-start":
+          case "doc-end":
+          case "flow-seq-end":
+          case "flow-map-end":
+          case "map-value-ind":
+            yield* this.pop();
+            yield* this.step();
+            break;
+          case "newline":
+            this.onKeyLine = false;
+          // fallthrough
+          case "space":
+          case "comment":
+          default:
+            if (token.end)
+              token.end.push(this.sourceToken);
+            else
+              token.end = [this.sourceToken];
+            if (this.type === "newline")
+              yield* this.pop();
+        }
+      }
+    };
+    exports.Parser = Parser3;
+  }
+});
+
+// node_modules/yaml/dist/public-api.js
+var require_public_api = __commonJS({
+  "node_modules/yaml/dist/public-api.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var errors = require_errors();
+    var log = require_log();
+    var identity = require_identity();
+    var lineCounter = require_line_counter();
+    var parser2 = require_parser2();
+    function parseOptions(options) {
+      const prettyErrors = options.prettyErrors !== false;
+      const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
+      return { lineCounter: lineCounter$1, prettyErrors };
+    }
+    function parseAllDocuments(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      if (prettyErrors && lineCounter2)
+        for (const doc of docs) {
+          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        }
+      if (docs.length > 0)
+        return docs;
+      return Object.assign([], { empty: true }, composer$1.streamInfo());
+    }
+    function parseDocument(source, options = {}) {
+      const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
+      const composer$1 = new composer.Composer(options);
+      let doc = null;
+      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+          doc = _doc;
+        else if (doc.options.logLevel !== "silent") {
+          doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), "MULTIPLE_DOCS", "Source contains multiple documents; please use YAML.parseAllDocuments()"));
+          break;
+        }
+      }
+      if (prettyErrors && lineCounter2) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+      }
+      return doc;
+    }
+    function parse(src, reviver, options) {
+      let _reviver = void 0;
+      if (typeof reviver === "function") {
+        _reviver = reviver;
+      } else if (options === void 0 && reviver && typeof reviver === "object") {
+        options = reviver;
+      }
+      const doc = parseDocument(src, options);
+      if (!doc)
+        return null;
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== "silent")
+          throw doc.errors[0];
+        else
+          doc.errors = [];
+      }
+      return doc.toJS(Object.assign({ reviver: _reviver }, options));
+    }
+    function stringify(value, replacer, options) {
+      let _replacer = null;
+      if (typeof replacer === "function" || Array.isArray(replacer)) {
+        _replacer = replacer;
+      } else if (options === void 0 && replacer) {
+        options = replacer;
+      }
+      if (typeof options === "string")
+        options = options.length;
+      if (typeof options === "number") {
+        const indent = Math.round(options);
+        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+      }
+      if (value === void 0) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+          return void 0;
+      }
+      if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
+    }
+    exports.parse = parse;
+    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseDocument = parseDocument;
+    exports.stringify = stringify;
+  }
+});
+
+// node_modules/yaml/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/yaml/dist/index.js"(exports) {
+    "use strict";
+    var composer = require_composer();
+    var Document = require_Document();
+    var Schema = require_Schema();
+    var errors = require_errors();
+    var Alias = require_Alias();
+    var identity = require_identity();
+    var Pair = require_Pair();
+    var Scalar = require_Scalar();
+    var YAMLMap = require_YAMLMap();
+    var YAMLSeq = require_YAMLSeq();
+    var cst = require_cst();
+    var lexer = require_lexer();
+    var lineCounter = require_line_counter();
+    var parser2 = require_parser2();
+    var publicApi = require_public_api();
+    var visit = require_visit();
+    exports.Composer = composer.Composer;
+    exports.Document = Document.Document;
+    exports.Schema = Schema.Schema;
+    exports.YAMLError = errors.YAMLError;
+    exports.YAMLParseError = errors.YAMLParseError;
+    exports.YAMLWarning = errors.YAMLWarning;
+    exports.Alias = Alias.Alias;
+    exports.isAlias = identity.isAlias;
+    exports.isCollection = identity.isCollection;
+    exports.isDocument = identity.isDocument;
+    exports.isMap = identity.isMap;
+    exports.isNode = identity.isNode;
+    exports.isPair = identity.isPair;
+    exports.isScalar = identity.isScalar;
+    exports.isSeq = identity.isSeq;
+    exports.Pair = Pair.Pair;
+    exports.Scalar = Scalar.Scalar;
+    exports.YAMLMap = YAMLMap.YAMLMap;
+    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.CST = cst;
+    exports.Lexer = lexer.Lexer;
+    exports.LineCounter = lineCounter.LineCounter;
+    exports.Parser = parser2.Parser;
+    exports.parse = publicApi.parse;
+    exports.parseAllDocuments = publicApi.parseAllDocuments;
+    exports.parseDocument = publicApi.parseDocument;
+    exports.stringify = publicApi.stringify;
+    exports.visit = visit.visit;
+    exports.visitAsync = visit.visitAsync;
   }
 });
 
@@ -13196,26 +21081,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path15) => {
-      const end = path15.length - 1;
-      const index = path15.lastIndexOf(
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
         SLASH,
-        path15[end] === SLASH ? end - 1 : end
+        path22[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path15 : path15.slice(index + 1);
+      return index < 0 ? path22 : path22.slice(index + 1);
     };
-    var parentOf = (path15) => {
-      if (path15.charCodeAt(0) === SLASH_CODE || path15.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path15.split(SLASH).filter(Boolean);
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path15.length - 1;
-      const cut = path15.lastIndexOf(
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
         SLASH,
-        path15.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path15.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -13365,7 +21250,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path15) {
+      testLiteral(path22) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -13374,7 +21259,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path15)) {
+          if (rule.checkRegex.test(path22)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -13394,15 +21279,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path15, mode) {
+      test(path22, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename3 = shortcut ? basenameOf(path15) : path15;
+        const basename4 = shortcut ? basenameOf(path22) : path22;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename3 : path15
+            shortcut && rule._basenameOnly ? basename4 : path22
           )) {
             const { negative } = rule;
             const ret = {
@@ -13421,20 +21306,20 @@ var require_ignore = __commonJS({
         };
       }
     };
-    var throwError = (message2, Ctor) => {
-      throw new Ctor(message2);
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
     };
-    var checkPath = (path15, originalPath, doThrow) => {
-      if (!isString(path15)) {
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path15) {
+      if (!path22) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path15)) {
+      if (checkPath.isNotRelative(path22)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -13443,25 +21328,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path15) => {
-      const first = path15.charCodeAt(0);
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path15.length === 1) {
+      if (path22.length === 1) {
         return true;
       }
-      const second = path15.charCodeAt(1);
+      const second = path22.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path15.length === 2 || path15.charCodeAt(2) === SLASH_CODE;
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -13492,59 +21377,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path15) {
+      _test(originalPath, cache, path22) {
         checkPath(
-          path15,
+          path22,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path15 ? this._t(path15, cache) : {
+        return path22 ? this._t(path22, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path15 = convertPath(target);
-        if (!path15 || path15.charCodeAt(path15.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path15);
+        const path22 = convertPath(target);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path22);
         }
-        const dir = this._t(path15, this._testCache);
+        const dir = this._t(path22, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path15);
+        const literal = this._rules.testLiteral(path22);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path15, cache) {
-        const cached = cache[path15];
+      _t(path22, cache) {
+        const cached = cache[path22];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path15);
+        const parentPath = parentOf(path22);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path15] = parent && parent.ignored ? parent : this._rules.test(path15, MODE_IGNORE);
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
       }
-      ignores(path15) {
-        return this._test(path15, this._ignoreCache, convertPath(path15)).ignored;
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
       }
       createFilter() {
-        return (path15) => !this.ignores(path15);
+        return (path22) => !this.ignores(path22);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path15) {
-        return this._test(path15, this._testCache, convertPath(path15));
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path15) => checkPath(convertPath(path15), path15, RETURN_FALSE);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path15) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path15) || isNotRelative(path15);
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -13556,6 +21441,89 @@ var require_ignore = __commonJS({
     factory.default = factory;
     module.exports.isPathValid = isPathValid;
     define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fix/edits.ts
+function editsConflict(a, b) {
+  return a.file === b.file && a.start <= b.end && b.start <= a.end;
+}
+function problemOf(fix) {
+  if (fix.edits.length === 0) return "the fix has no edits";
+  for (const e of fix.edits) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start > e.end) return `reversed or broken range ${e.start}-${e.end}`;
+    if (e.start < BOM_START || e.start === BOM_START && (e.end !== 0 || e.text !== "")) return "an edit before the start of the file";
+  }
+  const sorted = [...fix.edits].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const p = sorted[i - 1];
+    const e = sorted[i];
+    if (p.file === e.file && e.start < p.end) return "two edits of the fix overlap";
+    if (p.file === e.file && p.start === p.end && e.start === e.end && p.start === e.start) return "two insertions at one place";
+  }
+  return null;
+}
+function sameEdits(a, b) {
+  if (a.edits.length !== b.edits.length) return false;
+  const key = (e) => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+  const ka = a.edits.map(key).sort();
+  const kb = b.edits.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+function chooseFixes(candidates) {
+  const chosen = [];
+  const deferred = [];
+  const invalid = [];
+  for (const c of candidates) {
+    const problem2 = problemOf(c.fix);
+    if (problem2) {
+      invalid.push({ candidate: c, reason: problem2 });
+      continue;
+    }
+    if (chosen.some((p) => sameEdits(p.fix, c.fix))) continue;
+    const clash = chosen.some((p) => p.fix.edits.some((a) => c.fix.edits.some((b) => editsConflict(a, b))));
+    if (clash) deferred.push(c);
+    else chosen.push(c);
+  }
+  return { chosen, deferred, invalid };
+}
+function applyEdits(text, edits, eol = "\n") {
+  let removeBom = false;
+  const ordered = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of ordered) {
+    if (e.start === BOM_START) {
+      removeBom = true;
+      continue;
+    }
+    if (e.end > out.length) throw new Error(`edit ${e.start}-${e.end} is past the end of the file (${out.length})`);
+    const inserted = eol === "\r\n" ? e.text.replace(/\r?\n/g, "\r\n") : e.text;
+    out = out.slice(0, e.start) + inserted + out.slice(e.end);
+  }
+  return { text: out, removeBom };
+}
+function newlineOf(text) {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? "\r\n" : "\n";
+}
+function keepFinalNewline(before, after) {
+  if (before === "" || after === "") return after;
+  const had = before.endsWith("\n");
+  const has = after.endsWith("\n");
+  if (had && !has) return after + (before.endsWith("\r\n") ? "\r\n" : "\n");
+  if (!had && has) return after.replace(/\r?\n$/, "");
+  return after;
+}
+var BOM_START;
+var init_edits = __esm({
+  "src/fix/edits.ts"() {
+    "use strict";
+    BOM_START = -1;
   }
 });
 
@@ -13814,8 +21782,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path15, { windows } = {}) => {
-      const segs = path15.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path22, { windows } = {}) => {
+      const segs = path22.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -13862,15 +21830,15 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan2 = (input2, options) => {
+    var scan = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -13893,38 +21861,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code;
+      let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
       const advance = () => {
-        prev = code;
+        prev = code2;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code2 = advance();
         let next;
-        if (code === CHAR_BACKWARD_SLASH) {
+        if (code2 === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -13933,7 +21901,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -13942,7 +21910,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -13957,7 +21925,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_FORWARD_SLASH) {
+        if (code2 === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -13970,27 +21938,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code === CHAR_LEFT_PARENTHESES) {
+                if (code2 === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -14000,7 +21968,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK) {
+        if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -14009,7 +21977,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_QUESTION_MARK) {
+        if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -14017,7 +21985,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -14036,26 +22004,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code === CHAR_LEFT_PARENTHESES) {
+              if (code2 === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -14120,7 +22088,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
+        if (!isPathSeparator(code2)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -14159,7 +22127,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan2;
+    module.exports = scan;
   }
 });
 
@@ -15182,7 +23150,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var scan2 = require_scan();
+    var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
     var constants = require_constants();
@@ -15273,7 +23241,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch4.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input2, options) => scan2(input2, options);
+    picomatch4.scan = (input2, options) => scan(input2, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -15336,34 +23304,45 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/model/context-fs.ts
-import fs3 from "node:fs";
-import path9 from "node:path";
+import path10 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
-function loadDockerignore(root, dockerfilePath) {
+function loadDockerignore(context, outer, dockerfilePath, problems) {
+  const root = context.root;
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/") });
+    const beside = new Jail(outer.realpath(path10.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path10.relative(root, own).split(path10.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore" });
+  candidates.push({ file: path10.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
     let text;
     try {
-      const real = fs3.realpathSync.native(c.file);
-      const allowed = [root, dockerfilePath ? fs3.realpathSync.native(path9.dirname(dockerfilePath)) : null].filter((d) => d !== null);
-      if (!allowed.some((d) => real === path9.join(d, path9.basename(real)) || real.startsWith(d + path9.sep))) continue;
-      const st = fs3.statSync(real);
-      if (!st.isFile() || st.size > 1024 * 1024) continue;
-      text = fs3.readFileSync(real, "utf8");
-    } catch {
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
       continue;
     }
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path10.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore2.default)().add(rules), name: c.name };
@@ -15376,25 +23355,26 @@ var init_context_fs = __esm({
     "use strict";
     import_picomatch = __toESM(require_picomatch2(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
+    init_file_system();
+    init_jail();
     ContextFs = class _ContextFs {
       /**
        * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
        *   context's `.dockerignore`, as BuildKit does.
        */
-      constructor(root, dockerfilePath = null) {
+      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        let real = path9.resolve(root);
-        try {
-          real = fs3.realpathSync.native(real);
-        } catch {
-        }
-        this.realRoot = real;
-        const loaded = loadDockerignore(real, dockerfilePath);
+        this.jail = new Jail(outer.realpath(path10.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.realRoot = this.jail.root;
+        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
         this.dockerignore = loaded?.name ?? null;
       }
       root;
       realRoot;
+      /** The context as a jail of its own: reads stay inside it. */
+      jail;
+      problems = [];
       listings = /* @__PURE__ */ new Map();
       excluded;
       /** The .dockerignore file in force (context-relative name), if any. */
@@ -15411,7 +23391,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path10.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -15420,27 +23400,16 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const abs = path9.join(this.realRoot, n);
-        let real;
-        try {
-          real = fs3.realpathSync.native(abs);
-        } catch {
-          return null;
-        }
-        if (real !== this.realRoot && !real.startsWith(this.realRoot + path9.sep)) return null;
+        const real = this.jail.fs.realpath(path10.join(this.realRoot, n));
+        if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
       /** Whether `rel` escapes the context (by `..` or through a symlink). */
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const abs = path9.join(this.realRoot, n);
-        try {
-          const real = fs3.realpathSync.native(abs);
-          return real !== this.realRoot && !real.startsWith(this.realRoot + path9.sep);
-        } catch {
-          return false;
-        }
+        const real = this.jail.fs.realpath(path10.join(this.realRoot, n));
+        return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
       present(rel) {
@@ -15465,22 +23434,29 @@ var init_context_fs = __esm({
         const abs = this.resolveInside(n);
         if (!abs) return null;
         try {
-          const st = fs3.statSync(abs);
-          if (st.isDirectory()) return { kind: "dir" };
-          if (st.isFile()) return { kind: "file", mode: st.mode, size: st.size };
-        } catch {
+          const st = this.jail.fs.stat(abs);
+          if (st?.kind === "dir") return { kind: "dir" };
+          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
+        } catch (e) {
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
         }
         return null;
       }
-      readText(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new Error(`${rel} is outside the build context`);
-        return fs3.readFileSync(abs, "utf8");
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
       }
+      /**
+       * The bytes of a context file, through the jail's reader (a regular file, at most the size
+       * limit); throws FsError.
+       */
       readBytes(rel) {
         const abs = this.resolveInside(rel);
-        if (!abs) throw new Error(`${rel} is outside the build context`);
-        return fs3.readFileSync(abs);
+        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
+        return this.jail.readFile(abs);
+      }
+      readText(rel) {
+        return this.readBytes(rel).toString("utf8");
       }
       listingSets = /* @__PURE__ */ new Map();
       /** Whether every segment of a normalised path appears in its folder's listing. */
@@ -15504,11 +23480,11 @@ var init_context_fs = __esm({
         if (cached) return cached;
         const abs = this.resolveInside(n);
         let names = [];
-        if (abs) {
+        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
           try {
-            names = fs3.readdirSync(abs).sort();
-          } catch {
-            names = [];
+            names = this.jail.fs.readdir(abs).map((e) => e.name);
+          } catch (e) {
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
         }
         this.listings.set(n, names);
@@ -15549,7 +23525,7 @@ var init_context_fs = __esm({
 });
 
 // src/model/image-fs.ts
-import path10 from "node:path";
+import path11 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -15566,7 +23542,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path10.posix.resolve("/", imagePath);
+        const p = path11.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -15579,7 +23555,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path10.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path10.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path11.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path11.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -15589,9 +23565,9 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside = path10.posix.join(op.dest, name);
-        if (op.destIsDir || asDir) return [inside];
-        if (op.destMaybeDir) return [inside, op.dest];
+        const inside3 = path11.posix.join(op.dest, name);
+        if (op.destIsDir || asDir) return [inside3];
+        if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
       }
       contextMatches(pattern4) {
@@ -15614,7 +23590,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path10.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path11.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -15625,7 +23601,7 @@ var init_image_fs = __esm({
                 }
               }
               if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
-                const name = path10.posix.basename(src.pattern.replace(/\/+$/, ""));
+                const name = path11.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
                   return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
                 }
@@ -15636,21 +23612,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path10.posix.resolve("/", src.pattern);
+              const sp = path11.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path10.posix.basename(p);
-                if ((0, import_picomatch2.default)(path10.posix.basename(sp), { dot: true })(base) && path10.posix.dirname(p) === op.dest) {
-                  candidates.push(path10.posix.join(path10.posix.dirname(sp), base));
+                const base = path11.posix.basename(p);
+                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base) && path11.posix.dirname(p) === op.dest) {
+                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path10.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path11.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path10.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path11.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -15662,7 +23638,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path10.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path11.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -15676,6 +23652,753 @@ var init_image_fs = __esm({
   }
 });
 
+// src/parsers/shebang.ts
+import path12 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path12.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
+      }
+      name = path12.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (INITS2.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
+          break;
+        }
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
+      }
+      name = path12.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (name === "busybox") {
+      i++;
+      name = path12.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
+  }
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+}
+var INITS2;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
+    "use strict";
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
+  }
+});
+
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/launch.ts
+import path13 from "node:path";
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const units = /* @__PURE__ */ new Map();
+  const scripts = [];
+  const remember = (u) => {
+    if (!scripts.includes(u)) scripts.push(u);
+    return u;
+  };
+  const hosts = /* @__PURE__ */ new Map();
+  let defaultArgs = true;
+  const resolver = {
+    stage,
+    env: stage.config.env,
+    dockerfilePath: env3.dockerfile.displayPath,
+    resolveCommand: (name) => resolveInImage(stage, name, env3),
+    missingScript: looksLikeScriptPath,
+    loadFile: async (resolved, forced, at, argv2) => {
+      const key = `${resolved.imagePath}|${forced ?? ""}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      if ("source" in loaded) {
+        units.set(key, loaded);
+        remember(loaded);
+      }
+      return loaded;
+    },
+    loadInline: async (text, arg, interp, at) => {
+      const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      units.set(key, unit);
+      return remember(unit);
+    },
+    host: async (unit) => {
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get()));
+      return hosts.get(unit) ?? null;
+    }
+  };
+  const start = startUser(stage, env3.baseImageFacts);
+  const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
+  const runs = {};
+  runs.default = await followRun("default", argv, pid1.argv, start, resolver);
+  defaultArgs = false;
+  const entry = pid1.entrypoint;
+  const userArgs = [];
+  if (entry && entry.form.kind === "exec") userArgs.push(...pid1.argv.filter((a) => a.origin === "entrypoint"));
+  else if (entry) userArgs.push(...pid1.argv);
+  const cmdSetting = entry ?? pid1.cmd;
+  if (cmdSetting && !(entry && entry.form.kind === "shell")) {
+    userArgs.push({ value: USER_COMMAND, origin: "cmd", setting: cmdSetting, fromShell: false, script: null });
+  }
+  runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
+  runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
+  const first = runs.default.chains[0];
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
+}
+function startUser(stage, trusted) {
+  const u = stage.config.user;
+  if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const base = knownBaseImage(rootStage(stage), trusted);
+  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  return userFromSpec("root", "no USER");
+}
+function unitHost(unit, stage, env3, p) {
+  const dialect = unit.dialect;
+  const resolve4 = unit.kind === "file" ? sourceResolver(stage, env3, p, dialect) : null;
+  return {
+    bash: dialect === "bash",
+    parse: (text) => {
+      const r = p.parse(text, dialect);
+      return r.ok ? r.file : null;
+    },
+    source: (target) => {
+      const found = resolve4?.(target);
+      return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
+    }
+  };
+}
+function resolveInImage(stage, name, env3) {
+  const direct = env3.fs.resolveCommand(stage, name);
+  if (direct || !env3.symlinks?.length) return direct;
+  const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path13.posix.join(d, name));
+  for (const c of candidates) {
+    let p = c;
+    for (let i = 0; i < 8; i++) {
+      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
+      if (!link) break;
+      const target = path13.posix.resolve(path13.posix.dirname(link.link), link.target);
+      p = link.link === p ? target : target + p.slice(link.link.length);
+      const origin = env3.fs.lookup(stage, p);
+      if (origin) return { imagePath: p, origin };
+    }
+  }
+  return null;
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
+  const origin = resolved.origin;
+  if (origin.kind === "built") return { program: true };
+  if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      return { unknown: e instanceof Error ? e.message : String(e) };
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const shebang = readShebang(text);
+  const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) return { program: true };
+  const cmdArgs = argv.slice(1);
+  return parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      shebang: forcedInterpreter ? null : shebang,
+      receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    stage
+  );
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3,
+    stage
+  );
+}
+function shellOf(interpreter, stage) {
+  if (interpreter === "bash" || interpreter === "zsh") return { dialect: "bash", sh: null, known: true };
+  if (interpreter === "mksh" || interpreter === "ksh") return { dialect: "mksh", sh: null, known: true };
+  if (interpreter === "ash") return { dialect: "bash", sh: "ash", known: true };
+  if (interpreter === "dash" || interpreter === "posh") return { dialect: "posix", sh: "dash", known: true };
+  const image = stage ? imageSh(rootStage(stage)) : { flavour: "dash", known: false };
+  return { dialect: image.flavour === "dash" ? "posix" : "bash", sh: image.flavour, known: image.known };
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const shell = shellOf(unit.interpreter, stage);
+  const text = unit.source.text.replace(/\r(?=\n)/g, " ");
+  const result = parser2.parse(text, shell.dialect);
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
+    const loose = parser2.parse(text, "bash");
+    if (loose.ok) {
+      const base = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      return {
+        ...unit,
+        ast: loose.file,
+        syntaxError: null,
+        dialect: "bash",
+        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
+      };
+    }
+  }
+  return { ...unit, ast: null, syntaxError: result.error, dialect: shell.dialect, portability: null };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path13.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_shebang();
+    init_source2();
+    init_base_images();
+    init_invocations();
+    init_values();
+    init_image();
+    init_pid1();
+  }
+});
+
+// src/model/command-view.ts
+function shellDialect(program) {
+  const b = basename3(program).toLowerCase();
+  if (b === "bash" || b === "zsh") return "bash";
+  if (b === "mksh" || b === "ksh") return "mksh";
+  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
+  return null;
+}
+function flagNames(text) {
+  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
+  if (text.startsWith("--")) {
+    const eq = text.indexOf("=");
+    return [text.slice(2, eq >= 0 ? eq : void 0)];
+  }
+  return [...text.slice(1)];
+}
+function makeCommandView(words, all, prefixes, depth, span) {
+  const program = words[0];
+  const args = words.slice(1);
+  const flagText = (w) => w.value ?? "";
+  const positional2 = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  return {
+    name: program.value === null ? null : basename3(program.value),
+    program,
+    args,
+    prefixes: prefixes.map((p) => p.name),
+    prefixWords: prefixes.map((p) => all[p.index]),
+    words: all,
+    span,
+    depth,
+    subcommand: positional2[0]?.value ?? null,
+    positional: positional2,
+    hasFlag(...names) {
+      for (const a of args) {
+        if (a.value === "--") break;
+        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
+      }
+      return false;
+    },
+    hasArg(...values) {
+      return args.some((a) => a.value !== null && values.includes(a.value));
+    },
+    flagValue(...names) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const v = a.value;
+        if (v === null) continue;
+        if (v === "--") break;
+        if (v.startsWith("--")) {
+          const eq = v.indexOf("=");
+          const n = v.slice(2, eq >= 0 ? eq : void 0);
+          if (!names.includes(n)) continue;
+          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
+        }
+        if (v.startsWith("-") && v.length > 1) {
+          const c = v[1];
+          if (!names.includes(c)) continue;
+          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
+        }
+      }
+      return void 0;
+    }
+  };
+}
+function shellScriptIndex(args) {
+  let sawC = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]?.value;
+    if (v === null || v === void 0) return sawC ? i : -1;
+    if (v === "--") return sawC ? i + 1 : -1;
+    if (/^[-+]o$/.test(v)) {
+      i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith("-") && v.includes("c")) sawC = true;
+      continue;
+    }
+    return sawC ? i : -1;
+  }
+  return -1;
+}
+function shellWord(w, text) {
+  const start = text.originOf(w.p[2]);
+  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
+  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
+}
+function innerScript(w, text) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
+    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
+    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
+  }
+  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
+  return null;
+}
+function execFormWords(text, argv) {
+  const words = [];
+  const scripts = [];
+  const t = text.text;
+  let i = 0;
+  for (const value of argv) {
+    const open = t.indexOf('"', i);
+    let close = open + 1;
+    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
+    i = close + 1;
+    const start = text.originOf(open);
+    const end = text.originOf(close) + 1;
+    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
+    const raw = t.slice(open + 1, close);
+    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
+    else {
+      const b = MappedText.builder(text.file);
+      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
+      scripts.push(b.build(start));
+    }
+  }
+  return { words, scripts };
+}
+var MAX_DEPTH, CommandCollector;
+var init_command_view = __esm({
+  "src/model/command-view.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_source2();
+    init_commands();
+    init_prefixes();
+    MAX_DEPTH = 4;
+    CommandCollector = class {
+      constructor(parser2) {
+        this.parser = parser2;
+      }
+      parser;
+      commands = [];
+      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
+      syntaxErrors = [];
+      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
+      script(text, dialect, depth) {
+        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
+        if (!result.ok) {
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
+          return false;
+        }
+        this.stmts(result.file.stmts, text, depth);
+        return true;
+      }
+      stmts(stmts, text, depth) {
+        forEachCall(stmts, (call, stmt) => {
+          const words = call.args.map((w) => shellWord(w, text));
+          const callSpan = text.spanOf(call.p[2], call.e[2]);
+          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
+          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
+          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
+        });
+      }
+      /** One command's words (exec form, or a simple command of a script). */
+      argv(words, depth, span, scriptOf, stdin = null) {
+        if (words.length === 0) return;
+        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
+        const own = words.slice(start);
+        const view = makeCommandView(own, words, prefixes, depth, span);
+        this.commands.push(view);
+        const dialect = view.name !== null ? shellDialect(view.name) : null;
+        if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
+        const at = shellScriptIndex(view.args);
+        if (at >= 0) {
+          const inner = scriptOf(start + 1 + at);
+          if (inner) this.script(inner, dialect, depth + 1);
+        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
+          this.script(stdin, dialect, depth + 1);
+        }
+      }
+    };
+  }
+});
+
+// src/model/instructions.ts
+function viewsOf(ast, model) {
+  const out = [];
+  let stageIndex = -1;
+  let shell = DEFAULT_SHELL;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      stageIndex++;
+      const base = model.stages[stageIndex]?.baseStage;
+      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
+    }
+    const stage = model.stages[stageIndex] ?? null;
+    if (inst.keyword === "SHELL") {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
+    }
+    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
+    if (inst.keyword === "ONBUILD") {
+      const trigger = onbuildTrigger(inst);
+      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
+    }
+  }
+  return out;
+}
+function shellAtEnd(stage) {
+  return stage.config.shell.argv;
+}
+async function runCommands(view, service) {
+  const form = commandForm(view.inst.rest);
+  const parser2 = await service.get();
+  const collector = new CommandCollector(parser2);
+  if (form.kind === "exec") {
+    const { words, scripts } = execFormWords(form.text, form.argv);
+    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
+    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+  }
+  const text = runShellText(view.inst);
+  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  const ok = collector.script(text, dialect, 0);
+  const err = ok ? null : collector.syntaxErrors[0] ?? null;
+  return { form, dialect, commands: collector.commands, syntaxError: err };
+}
+var DockerfileView;
+var init_instructions = __esm({
+  "src/model/instructions.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_command_view();
+    init_expand();
+    init_image();
+    DockerfileView = class {
+      constructor(ast, model, shell) {
+        this.ast = ast;
+        this.model = model;
+        this.shell = shell;
+        this.instructions = viewsOf(ast, model);
+      }
+      ast;
+      model;
+      shell;
+      instructions;
+      runs = /* @__PURE__ */ new Map();
+      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
+      byKeyword(keyword, opts = {}) {
+        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /** The view of an instruction of the file (not of an ONBUILD trigger). */
+      viewOf(inst) {
+        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
+        return this.byInst.get(inst);
+      }
+      byInst = null;
+      /** The commands of a RUN, parsed once. */
+      run(view) {
+        let p = this.runs.get(view.inst);
+        if (!p) {
+          p = runCommands(view, this.shell);
+          this.runs.set(view.inst, p);
+        }
+        return p;
+      }
+      /** Every RUN with its commands, in file order. */
+      async allRuns() {
+        const out = [];
+        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
+        return out;
+      }
+    };
+  }
+});
+
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  let depth = 0;
+  let chain = 0;
+  let inDouble = false;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, at: 0 };
+  const n = source.length;
+  const note = (i) => {
+    if (depth > max.depth || chain > max.chain) {
+      max.depth = Math.max(max.depth, depth);
+      max.chain = Math.max(max.chain, chain);
+      max.at = i;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (inDouble) {
+      if (c === '"') inDouble = false;
+      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+        if (c === "$") i++;
+        depth++;
+        note(i);
+      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      inDouble = true;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) chain++;
+      else chain = 0;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      depth++;
+      note(i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      depth = Math.max(0, depth - 1);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      if (reserved && OPEN_WORDS.has(word)) {
+        depth++;
+        note(i);
+      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
+  }
+});
+
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -15684,7 +24407,7 @@ __export(shell_exports, {
 });
 import { readFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
-import { createRequire as createRequire4 } from "node:module";
+import { createRequire as createRequire3 } from "node:module";
 async function loadShellParser() {
   loading ??= load().catch((err) => {
     loading = null;
@@ -15694,7 +24417,7 @@ async function loadShellParser() {
 }
 async function load() {
   const g = globalThis;
-  createRequire4(import.meta.url)(GLUE_PATH);
+  createRequire3(import.meta.url)(GLUE_PATH);
   const Go = g.Go;
   if (typeof Go !== "function") throw new Error(`dockerlint: ${GLUE_PATH} did not define globalThis.Go`);
   const wasm = g.WebAssembly;
@@ -15716,7 +24439,8 @@ async function load() {
     const key = `${dialect}\0${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value);
       cache.set(key, result);
@@ -15738,14 +24462,23 @@ async function load() {
         timers.clear();
       }
       runtime = start();
-      const message2 = err instanceof Error ? err.message : String(err);
-      return { ok: false, error: { message: `internal error: ${message2}`, p: [1, 1, 0], incomplete: false } };
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
     }
     const result = JSON.parse(json);
     if (!ASCII.test(source)) toUtf16(result, source);
     return result;
   }
   return { parse: parseOnce };
+}
+function positionAt(source, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf("\n"); i >= 0 && i < offset; i = source.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
 }
 function toUtf16(result, source) {
   const map = byteToUtf16(source);
@@ -15804,6 +24537,7 @@ var init_shell = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
     init_shebang();
+    init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
@@ -15830,6 +24564,13 @@ var init_shell_service = __esm({
 });
 
 // src/suppressions.ts
+function peerSuppressions(tool, rules = RULES) {
+  const table = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
 function body(text) {
   return text.replace(/^[\s#]+/, "").trimEnd();
 }
@@ -15893,7 +24634,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -15939,19 +24680,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs8 of byFile.values()) {
-    for (const p of fs8.problems) {
-      kept.push(problem(fs8.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs7 of byFile.values()) {
+    for (const p of fs7.problems) {
+      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs8.suppressions) {
+    for (const s of fs7.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs8.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs8.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -15962,9 +24703,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs8 = byFile.get(p.file);
-    if (!fs8 || !p.own && fs8.kind !== "dockerfile") continue;
-    for (const s of fs8.suppressions) {
+    const fs7 = byFile.get(p.file);
+    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
+    for (const s of fs7.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -15976,12 +24717,12 @@ function matchAll(f, byFile, used) {
   }
   return suppressed;
 }
-function problem(file, at, message2, hint2) {
+function problem(file, at, message, hint) {
   return {
     rule: SUPPRESSION_RULE,
     severity: "warning",
-    message: message2,
-    hint: hint2,
+    message,
+    hint,
     file,
     line: at.line,
     column: at.column,
@@ -16047,15 +24788,11 @@ var init_suppressions = __esm({
     init_dockerfile();
     init_shell_walk();
     init_source2();
+    init_rules();
+    init_rule();
     SUPPRESSION_RULE = "suppression";
-    HADOLINT_EQUIVALENTS = {
-      DL3002: ["root-process"],
-      DL3004: ["sudo-in-run"],
-      DL3025: ["shell-form-pid1", "invalid-exec-form"]
-    };
-    BUILDKIT_EQUIVALENTS = {
-      JSONArgsRecommended: ["shell-form-pid1", "invalid-exec-form"]
-    };
+    HADOLINT_EQUIVALENTS = peerSuppressions("hadolint");
+    BUILDKIT_EQUIVALENTS = peerSuppressions("buildkit");
     BUILDKIT_DIRECTIVES = /* @__PURE__ */ new Set(["syntax", "escape", "check"]);
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
@@ -16068,19 +24805,25 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
+  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
+  FileTexts: () => FileTexts,
   decodeText: () => decodeText,
   displayPath: () => displayPath,
+  jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import fs4 from "node:fs";
-import path11 from "node:path";
+import path14 from "node:path";
+function jailOf(input2, options) {
+  const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
+  return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+}
 function displayPath(abs, cwd) {
-  const rel = path11.relative(cwd, abs);
+  const rel = path14.relative(cwd, abs);
   if (rel === "") return ".";
-  const farOutside = rel.startsWith("..") && rel.split(path11.sep).length > 4;
-  return farOutside ? abs : rel.split(path11.sep).join("/");
+  const farOutside = rel.startsWith("..") && rel.split(path14.sep).length > 4;
+  return farOutside ? abs : rel.split(path14.sep).join("/");
 }
 function tooLarge(size, limit) {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -16102,18 +24845,19 @@ function firstBadUtf8Line(bytes) {
   return 1;
 }
 async function lintFile(input2, options) {
-  const read = readInput(input2, options);
+  const jail = jailOf(input2, options);
+  const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...await lintSource(file, input2, options)];
+    return [...notes, ...await lintSource(file, input2, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS))];
   } catch (e) {
     return [
       spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error while linting this file: ${e instanceof Error ? e.message : String(e)} (please report it)`)
     ];
   }
 }
-async function prepare(file, input2, options, findings) {
+async function prepare(file, input2, options, findings, jail, texts = new FileTexts()) {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding("syntax-error", "error", file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -16121,41 +24865,73 @@ async function prepare(file, input2, options, findings) {
     return null;
   }
   const model = buildImageModel(ast);
-  if (model.stages.length === 0) {
-    const first = ast.instructions[0];
-    findings.push(
-      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
-    );
-    return null;
-  }
-  const stage = targetStage(model, options.target);
-  if (!stage) {
+  const stage = model.stages.length === 0 ? null : targetStage(model, options.target);
+  if (model.stages.length > 0 && !stage) {
     findings.push(spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
     return null;
   }
-  const composed = !options.context && input2.path !== "-" ? options.compose?.contextFor(input2.path) : null;
-  const contextDir = options.context ? path11.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path11.dirname(input2.path);
-  const context = new ContextFs(contextDir, input2.path === "-" ? null : input2.path);
+  const composeProblems = options.compose?.problems.length ?? 0;
+  const composed = !options.context && input2.path !== "-" ? options.compose?.contextFor(input2.path, jail) : null;
+  for (const p of options.compose?.problems.slice(composeProblems) ?? []) {
+    const line = p.line ?? 1;
+    findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
+  }
+  const contextDir = options.context ? path14.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path14.dirname(input2.path);
+  if (!jail.contains(contextDir)) {
+    const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
+    const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
+    const line = origin?.line ?? 1;
+    const named = origin ? `${origin.key || "context"}` : options.context ? "--context" : "the build context";
+    findings.push(
+      spanFinding(
+        "input-error",
+        "error",
+        where2,
+        { line, column: 1, endLine: line, endColumn: 1 },
+        `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`
+      )
+    );
+    return null;
+  }
+  const context = new ContextFs(contextDir, input2.path === "-" ? null : input2.path, jail);
   const shell = options.shell ?? new ShellService();
   const env3 = {
     fs: new ImageFs(context),
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path11.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path14.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
-      const bytes = context.readBytes(rel);
+      let bytes;
+      try {
+        bytes = context.readBytes(rel);
+      } catch (e) {
+        throw new Error(`${rel}: ${describeFsError(e, jail.maxFileBytes, (size) => tooLarge(size, jail.maxFileBytes))}`);
+      }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ("problem" in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path14.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     }
   };
+  const view = new DockerfileView(ast, model, shell);
+  if (!stage) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding("input-error", "error", file.displayPath, first ? first.keywordSpan : WHOLE_FILE, "no FROM instruction: this is not a Dockerfile `docker build` can use")
+    );
+    return { fragment: true, ast, model, env: env3, view, context };
+  }
   if (hasLinkingRun(stage)) {
-    const facts = await collectRunFacts(stage, shell);
+    const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
-  return { file, ast, model, stage, env: env3, shell, launch };
+  return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
@@ -16163,21 +24939,22 @@ function hasLinkingRun(stage) {
   }
   return false;
 }
-function readInput(input2, options) {
-  const shown = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
-  const inputError = (message2) => [spanFinding("input-error", "error", shown, WHOLE_FILE, message2)];
+function readInput(input2, options, jail) {
+  const shown2 = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
+  const inputError = (message) => [spanFinding("input-error", "error", shown2, WHOLE_FILE, message)];
   const notes = [];
   let text = input2.text;
   if (text === void 0) {
     let bytes;
     try {
-      const st = fs4.statSync(input2.path);
-      if (st.isDirectory()) return inputError("is a folder, not a Dockerfile");
-      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
-      bytes = fs4.readFileSync(input2.path);
+      bytes = jail.readFile(input2.path);
     } catch (e) {
-      return inputError(`cannot read the file: ${e.code ?? e.message}`);
+      const err = FsError.from(e);
+      if (err.code === "EISDIR") return inputError("is a folder, not a Dockerfile");
+      if (err.code === "EFBIG") return inputError(`${tooLarge(err.size ?? 0, jail.maxFileBytes)}; not linted`);
+      if (err.code === "ENOTREG") return inputError("not a regular file (a FIFO, device or socket): not read, not linted");
+      if (err.code === "EOUTSIDE") return inputError(`its real path ${jail.realpath(input2.path)} is outside the root ${jail.root}: not read, not linted`);
+      return inputError(`cannot read the file: ${err.code}`);
     }
     const decoded = decodeText(bytes, options.maxFileBytes);
     if ("problem" in decoded) return inputError(decoded.problem);
@@ -16185,49 +24962,68 @@ function readInput(input2, options) {
     if (decoded.badUtf8Line !== null) {
       const line = decoded.badUtf8Line;
       notes.push(
-        spanFinding("input-error", "warning", shown, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
+        spanFinding("input-error", "warning", shown2, { line, column: 1, endLine: line, endColumn: 1 }, `not valid UTF-8 from line ${line} on: BuildKit reads Dockerfiles as UTF-8, and dockerlint read the invalid bytes as U+FFFD, so paths and words with them may not match what the build sees; save the file as UTF-8`)
       );
     }
   }
   if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input2.path !== "-") {
+    const real = jail.realpath(input2.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown2, text);
+  }
+  return { file: new SourceFile(shown2, text), notes, texts };
 }
 async function launchOf(input2, options) {
-  const read = readInput(input2, options);
+  const jail = jailOf(input2, options);
+  const read = readInput(input2, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings);
-  return prepared ?? findings;
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
+  return prepared && !("fragment" in prepared) ? prepared : findings;
 }
-async function lintSource(file, input2, options) {
+async function lintSource(file, input2, options, jail, texts, deadline) {
   const findings = [];
-  const prepared = await prepare(file, input2, options, findings);
+  const prepared = await prepare(file, input2, options, findings, jail, texts);
   if (!prepared) return findings;
-  const { ast, model, stage, env: env3, shell, launch } = prepared;
+  if ("fragment" in prepared) {
+    const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
+    await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    await runBudgets(view2, file, findings);
+    contextProblems(context2, options, findings);
+    return finish(findings, file, ast2, [], options);
+  }
+  const { ast, model, stage, env: env3, launch, view, context } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding(
-          "syntax-error",
-          "error",
-          unit.source.file.displayPath,
-          unit.source.spanOf(err.p, err.p),
-          `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
-        )
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else {
+        findings.push(
+          spanFinding(
+            "syntax-error",
+            "error",
+            unit.source.file.displayPath,
+            at,
+            `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
+          )
+        );
+      }
     }
   }
   const said = /* @__PURE__ */ new Set();
-  const info = (f, span, message2) => {
-    const key = `${f}:${span.line}:${message2}`;
+  const info = (f, span, message) => {
+    const key = `${f}:${span.line}:${message}`;
     if (said.has(key)) return;
     said.add(key);
-    findings.push(spanFinding("input-error", "info", f, span, message2));
+    findings.push(spanFinding("input-error", "info", f, span, message));
   };
   let runFacts = null;
-  const facts = () => runFacts ??= collectRunFacts(stage, shell);
+  const facts = () => runFacts ??= collectRunFacts(stage, view);
   for (const run2 of Object.values(launch.runs)) {
     for (const chain of run2.chains) {
       for (const step of chain.hops) {
@@ -16248,31 +25044,60 @@ async function lintSource(file, input2, options) {
       info(file.displayPath, stage.from.keywordSpan, `the start-up analysis stopped early (${run2.truncated}); the entrypoint checks say nothing about what it could not follow`);
     }
   }
-  const parseInline = (text, interpreter = "sh") => inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: "RUN" }, env3, stage);
-  for (const rule of RULES) {
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
+  contextProblems(context, options, findings);
+  return finish(findings, file, ast, launch.scripts, options);
+}
+async function runRules(rules, base, options, findings, texts, deadline) {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === "off") continue;
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      findings.push(
+        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+      );
+      return;
+    }
     const ctx = {
-      dockerfile: ast,
-      model,
-      stage,
-      launch,
-      env: env3,
-      parseInline,
-      runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r))
+      ...base,
+      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
     try {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding("input-error", "error", file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+        spanFinding("input-error", "error", base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
       );
     }
   }
+}
+async function runBudgets(view, file, findings) {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
+    );
+  }
+  for (const { view: inst, run: run2 } of await view.allRuns()) {
+    if (run2.syntaxError?.budget) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
+    }
+  }
+}
+function contextProblems(context, options, findings) {
+  for (const p of context.problems) {
+    findings.push(spanFinding("input-error", "warning", displayPath(path14.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+  }
+  if (context.problems.some((p) => p.kind === "folder")) {
+    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
+  }
+}
+function finish(findings, file, ast, scripts, options) {
   const byFile = /* @__PURE__ */ new Map();
   byFile.set(file.displayPath, dockerfileSuppressions(ast));
-  for (const unit of launch.scripts) {
+  for (const unit of scripts) {
     if (unit.kind === "file" && unit.ast) {
       byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
     }
@@ -16284,10 +25109,33 @@ async function lintSource(file, input2, options) {
     offIds: off
   }).sort(compareFindings);
 }
-function toFinding(rule, severity, r) {
+function ruleOptions(rule, given) {
+  const defaults = rule.options?.defaults;
+  if (!given) return defaults;
+  return { ...defaults, ...given };
+}
+function toFinding(rule, severity, r, texts) {
+  const spec = rule.messages[r.messageId];
+  if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+  const data = r.data;
   const related = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? "" });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const hint = spec.hint === void 0 ? null : fillMessage(spec.hint, data);
+  const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
+  finding.messageId = r.messageId;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
+  return finding;
+}
+function findingFix(fix, texts) {
+  const edits = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 function dedupe(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -16298,15 +25146,17 @@ function dedupe(findings) {
     return true;
   });
 }
-var WHOLE_FILE, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
     init_findings();
+    init_edits();
     init_context_fs();
     init_image_fs();
     init_image();
     init_launch();
+    init_instructions();
     init_shell_service();
     init_dockerfile();
     init_source2();
@@ -16314,8 +25164,25 @@ var init_engine = __esm({
     init_suppressions();
     init_run_facts();
     init_entrypoint_not_found();
+    init_rule();
     init_schema();
+    init_file_system();
+    init_jail();
+    DEFAULT_TIME_BUDGET_MS = 3e4;
     WHOLE_FILE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    FileTexts = class {
+      byPath = /* @__PURE__ */ new Map();
+      realOf = /* @__PURE__ */ new Map();
+      add(real, shown2, text) {
+        const t = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+        this.realOf.set(shown2, real);
+      }
+      /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+      lookup(file) {
+        return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
+      }
+    };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -16382,7 +25249,7 @@ function chainHops(chain) {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : showArgv(step.argv),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -16467,7 +25334,7 @@ function oneLine2(s) {
 function formatRun(lines, r) {
   r.hops.forEach((h, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.why.length > 0) lines.push(`      because ${h.why.join(", ")}`);
+    if (h.why && h.why.length > 0) lines.push(`      because ${h.why.join(", ")}`);
     if (h.note) lines.push(`      ${h.note}`);
   });
   lines.push("", r.summary);
@@ -16482,8 +25349,8 @@ function formatExplanation(e) {
     "",
     "docker run IMAGE:"
   ];
-  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths, incomplete: null });
-  if (e.userCommand.hops.length > 0) {
+  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  if (e.userCommand && e.userCommand.hops.length > 0) {
     lines.push("", "docker run IMAGE <command>:");
     formatRun(lines, e.userCommand);
   }
@@ -16499,6 +25366,6959 @@ var init_explain = __esm({
   }
 });
 
+// src/reporters/mermaid.ts
+var mermaid_exports = {};
+__export(mermaid_exports, {
+  formatMermaid: () => formatMermaid,
+  mermaidText: () => mermaidText
+});
+function mermaidText(text) {
+  let out = "";
+  for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+  return out;
+}
+function short2(text, max = 80) {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}
+function formatMermaid(e) {
+  const lines = ["flowchart TD"];
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
+  if (e.hops.length === 0) {
+    lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
+    return `${lines.join("\n")}
+`;
+  }
+  e.hops.forEach((h, i) => {
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const where2 = `user ${h.user} · ${h.at}`;
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
+  });
+  e.hops.forEach((h, i) => {
+    const from = i === 0 ? "start" : `h${i}`;
+    if (i === 0) lines.push(`  ${from} --> h1`);
+    else lines.push(h.pid1 ? `  ${from} -->|exec, same PID| h${i + 1}` : `  ${from} -.->|child process| h${i + 1}`);
+  });
+  const children = e.hops.map((h, i) => h.pid1 ? null : `h${i + 1}`).filter((n) => n !== null);
+  if (children.length > 0) lines.push("  classDef child stroke-dasharray: 5 5", `  class ${children.join(",")} child`);
+  return `${lines.join("\n")}
+`;
+}
+var SAFE;
+var init_mermaid = __esm({
+  "src/reporters/mermaid.ts"() {
+    "use strict";
+    SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
+// node_modules/ajv/dist/compile/codegen/code.js
+var require_code = __commonJS({
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.regexpCode = exports.getEsmExportName = exports.getProperty = exports.safeStringify = exports.stringify = exports.strConcat = exports.addCodeArg = exports.str = exports._ = exports.nil = exports._Code = exports.Name = exports.IDENTIFIER = exports._CodeOrName = void 0;
+    var _CodeOrName = class {
+    };
+    exports._CodeOrName = _CodeOrName;
+    exports.IDENTIFIER = /^[a-z$_][a-z$_0-9]*$/i;
+    var Name = class extends _CodeOrName {
+      constructor(s) {
+        super();
+        if (!exports.IDENTIFIER.test(s))
+          throw new Error("CodeGen: name must be a valid identifier");
+        this.str = s;
+      }
+      toString() {
+        return this.str;
+      }
+      emptyStr() {
+        return false;
+      }
+      get names() {
+        return { [this.str]: 1 };
+      }
+    };
+    exports.Name = Name;
+    var _Code = class extends _CodeOrName {
+      constructor(code2) {
+        super();
+        this._items = typeof code2 === "string" ? [code2] : code2;
+      }
+      toString() {
+        return this.str;
+      }
+      emptyStr() {
+        if (this._items.length > 1)
+          return false;
+        const item = this._items[0];
+        return item === "" || item === '""';
+      }
+      get str() {
+        var _a2;
+        return (_a2 = this._str) !== null && _a2 !== void 0 ? _a2 : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+      }
+      get names() {
+        var _a2;
+        return (_a2 = this._names) !== null && _a2 !== void 0 ? _a2 : this._names = this._items.reduce((names, c) => {
+          if (c instanceof Name)
+            names[c.str] = (names[c.str] || 0) + 1;
+          return names;
+        }, {});
+      }
+    };
+    exports._Code = _Code;
+    exports.nil = new _Code("");
+    function _(strs, ...args) {
+      const code2 = [strs[0]];
+      let i = 0;
+      while (i < args.length) {
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
+      }
+      return new _Code(code2);
+    }
+    exports._ = _;
+    var plus = new _Code("+");
+    function str(strs, ...args) {
+      const expr = [safeStringify(strs[0])];
+      let i = 0;
+      while (i < args.length) {
+        expr.push(plus);
+        addCodeArg(expr, args[i]);
+        expr.push(plus, safeStringify(strs[++i]));
+      }
+      optimize(expr);
+      return new _Code(expr);
+    }
+    exports.str = str;
+    function addCodeArg(code2, arg) {
+      if (arg instanceof _Code)
+        code2.push(...arg._items);
+      else if (arg instanceof Name)
+        code2.push(arg);
+      else
+        code2.push(interpolate(arg));
+    }
+    exports.addCodeArg = addCodeArg;
+    function optimize(expr) {
+      let i = 1;
+      while (i < expr.length - 1) {
+        if (expr[i] === plus) {
+          const res = mergeExprItems(expr[i - 1], expr[i + 1]);
+          if (res !== void 0) {
+            expr.splice(i - 1, 3, res);
+            continue;
+          }
+          expr[i++] = "+";
+        }
+        i++;
+      }
+    }
+    function mergeExprItems(a, b) {
+      if (b === '""')
+        return a;
+      if (a === '""')
+        return b;
+      if (typeof a == "string") {
+        if (b instanceof Name || a[a.length - 1] !== '"')
+          return;
+        if (typeof b != "string")
+          return `${a.slice(0, -1)}${b}"`;
+        if (b[0] === '"')
+          return a.slice(0, -1) + b.slice(1);
+        return;
+      }
+      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
+        return `"${a}${b.slice(1)}`;
+      return;
+    }
+    function strConcat(c1, c2) {
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+    }
+    exports.strConcat = strConcat;
+    function interpolate(x) {
+      return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
+    }
+    function stringify(x) {
+      return new _Code(safeStringify(x));
+    }
+    exports.stringify = stringify;
+    function safeStringify(x) {
+      return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+    }
+    exports.safeStringify = safeStringify;
+    function getProperty(key) {
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+    }
+    exports.getProperty = getProperty;
+    function getEsmExportName(key) {
+      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
+        return new _Code(`${key}`);
+      }
+      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+    }
+    exports.getEsmExportName = getEsmExportName;
+    function regexpCode(rx) {
+      return new _Code(rx.toString());
+    }
+    exports.regexpCode = regexpCode;
+  }
+});
+
+// node_modules/ajv/dist/compile/codegen/scope.js
+var require_scope = __commonJS({
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
+    var code_1 = require_code();
+    var ValueError = class extends Error {
+      constructor(name) {
+        super(`CodeGen: "code" for ${name} not defined`);
+        this.value = name.value;
+      }
+    };
+    var UsedValueState;
+    (function(UsedValueState2) {
+      UsedValueState2[UsedValueState2["Started"] = 0] = "Started";
+      UsedValueState2[UsedValueState2["Completed"] = 1] = "Completed";
+    })(UsedValueState || (exports.UsedValueState = UsedValueState = {}));
+    exports.varKinds = {
+      const: new code_1.Name("const"),
+      let: new code_1.Name("let"),
+      var: new code_1.Name("var")
+    };
+    var Scope2 = class {
+      constructor({ prefixes, parent } = {}) {
+        this._names = {};
+        this._prefixes = prefixes;
+        this._parent = parent;
+      }
+      toName(nameOrPrefix) {
+        return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
+      }
+      name(prefix) {
+        return new code_1.Name(this._newName(prefix));
+      }
+      _newName(prefix) {
+        const ng = this._names[prefix] || this._nameGroup(prefix);
+        return `${prefix}${ng.index++}`;
+      }
+      _nameGroup(prefix) {
+        var _a2, _b2;
+        if (((_b2 = (_a2 = this._parent) === null || _a2 === void 0 ? void 0 : _a2._prefixes) === null || _b2 === void 0 ? void 0 : _b2.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+          throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
+        }
+        return this._names[prefix] = { prefix, index: 0 };
+      }
+    };
+    exports.Scope = Scope2;
+    var ValueScopeName = class extends code_1.Name {
+      constructor(prefix, nameStr) {
+        super(nameStr);
+        this.prefix = prefix;
+      }
+      setValue(value, { property, itemIndex }) {
+        this.value = value;
+        this.scopePath = (0, code_1._)`.${new code_1.Name(property)}[${itemIndex}]`;
+      }
+    };
+    exports.ValueScopeName = ValueScopeName;
+    var line = (0, code_1._)`\n`;
+    var ValueScope = class extends Scope2 {
+      constructor(opts) {
+        super(opts);
+        this._values = {};
+        this._scope = opts.scope;
+        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
+      }
+      get() {
+        return this._scope;
+      }
+      name(prefix) {
+        return new ValueScopeName(prefix, this._newName(prefix));
+      }
+      value(nameOrPrefix, value) {
+        var _a2;
+        if (value.ref === void 0)
+          throw new Error("CodeGen: ref must be passed in value");
+        const name = this.toName(nameOrPrefix);
+        const { prefix } = name;
+        const valueKey = (_a2 = value.key) !== null && _a2 !== void 0 ? _a2 : value.ref;
+        let vs = this._values[prefix];
+        if (vs) {
+          const _name = vs.get(valueKey);
+          if (_name)
+            return _name;
+        } else {
+          vs = this._values[prefix] = /* @__PURE__ */ new Map();
+        }
+        vs.set(valueKey, name);
+        const s = this._scope[prefix] || (this._scope[prefix] = []);
+        const itemIndex = s.length;
+        s[itemIndex] = value.ref;
+        name.setValue(value, { property: prefix, itemIndex });
+        return name;
+      }
+      getValue(prefix, keyOrRef) {
+        const vs = this._values[prefix];
+        if (!vs)
+          return;
+        return vs.get(keyOrRef);
+      }
+      scopeRefs(scopeName, values = this._values) {
+        return this._reduceValues(values, (name) => {
+          if (name.scopePath === void 0)
+            throw new Error(`CodeGen: name "${name}" has no value`);
+          return (0, code_1._)`${scopeName}${name.scopePath}`;
+        });
+      }
+      scopeCode(values = this._values, usedValues, getCode) {
+        return this._reduceValues(values, (name) => {
+          if (name.value === void 0)
+            throw new Error(`CodeGen: name "${name}" has no value`);
+          return name.value.code;
+        }, usedValues, getCode);
+      }
+      _reduceValues(values, valueCode, usedValues = {}, getCode) {
+        let code2 = code_1.nil;
+        for (const prefix in values) {
+          const vs = values[prefix];
+          if (!vs)
+            continue;
+          const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
+          vs.forEach((name) => {
+            if (nameSet.has(name))
+              return;
+            nameSet.set(name, UsedValueState.Started);
+            let c = valueCode(name);
+            if (c) {
+              const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
+            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
+            } else {
+              throw new ValueError(name);
+            }
+            nameSet.set(name, UsedValueState.Completed);
+          });
+        }
+        return code2;
+      }
+    };
+    exports.ValueScope = ValueScope;
+  }
+});
+
+// node_modules/ajv/dist/compile/codegen/index.js
+var require_codegen = __commonJS({
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
+    var code_1 = require_code();
+    var scope_1 = require_scope();
+    var code_2 = require_code();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return code_2._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return code_2.str;
+    } });
+    Object.defineProperty(exports, "strConcat", { enumerable: true, get: function() {
+      return code_2.strConcat;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return code_2.nil;
+    } });
+    Object.defineProperty(exports, "getProperty", { enumerable: true, get: function() {
+      return code_2.getProperty;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return code_2.stringify;
+    } });
+    Object.defineProperty(exports, "regexpCode", { enumerable: true, get: function() {
+      return code_2.regexpCode;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return code_2.Name;
+    } });
+    var scope_2 = require_scope();
+    Object.defineProperty(exports, "Scope", { enumerable: true, get: function() {
+      return scope_2.Scope;
+    } });
+    Object.defineProperty(exports, "ValueScope", { enumerable: true, get: function() {
+      return scope_2.ValueScope;
+    } });
+    Object.defineProperty(exports, "ValueScopeName", { enumerable: true, get: function() {
+      return scope_2.ValueScopeName;
+    } });
+    Object.defineProperty(exports, "varKinds", { enumerable: true, get: function() {
+      return scope_2.varKinds;
+    } });
+    exports.operators = {
+      GT: new code_1._Code(">"),
+      GTE: new code_1._Code(">="),
+      LT: new code_1._Code("<"),
+      LTE: new code_1._Code("<="),
+      EQ: new code_1._Code("==="),
+      NEQ: new code_1._Code("!=="),
+      NOT: new code_1._Code("!"),
+      OR: new code_1._Code("||"),
+      AND: new code_1._Code("&&"),
+      ADD: new code_1._Code("+")
+    };
+    var Node = class {
+      optimizeNodes() {
+        return this;
+      }
+      optimizeNames(_names, _constants) {
+        return this;
+      }
+    };
+    var Def = class extends Node {
+      constructor(varKind, name, rhs) {
+        super();
+        this.varKind = varKind;
+        this.name = name;
+        this.rhs = rhs;
+      }
+      render({ es5, _n }) {
+        const varKind = es5 ? scope_1.varKinds.var : this.varKind;
+        const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
+        return `${varKind} ${this.name}${rhs};` + _n;
+      }
+      optimizeNames(names, constants) {
+        if (!names[this.name.str])
+          return;
+        if (this.rhs)
+          this.rhs = optimizeExpr(this.rhs, names, constants);
+        return this;
+      }
+      get names() {
+        return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
+      }
+    };
+    var Assign = class extends Node {
+      constructor(lhs, rhs, sideEffects) {
+        super();
+        this.lhs = lhs;
+        this.rhs = rhs;
+        this.sideEffects = sideEffects;
+      }
+      render({ _n }) {
+        return `${this.lhs} = ${this.rhs};` + _n;
+      }
+      optimizeNames(names, constants) {
+        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+          return;
+        this.rhs = optimizeExpr(this.rhs, names, constants);
+        return this;
+      }
+      get names() {
+        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+        return addExprNames(names, this.rhs);
+      }
+    };
+    var AssignOp = class extends Assign {
+      constructor(lhs, op, rhs, sideEffects) {
+        super(lhs, rhs, sideEffects);
+        this.op = op;
+      }
+      render({ _n }) {
+        return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
+      }
+    };
+    var Label = class extends Node {
+      constructor(label) {
+        super();
+        this.label = label;
+        this.names = {};
+      }
+      render({ _n }) {
+        return `${this.label}:` + _n;
+      }
+    };
+    var Break = class extends Node {
+      constructor(label) {
+        super();
+        this.label = label;
+        this.names = {};
+      }
+      render({ _n }) {
+        const label = this.label ? ` ${this.label}` : "";
+        return `break${label};` + _n;
+      }
+    };
+    var Throw = class extends Node {
+      constructor(error) {
+        super();
+        this.error = error;
+      }
+      render({ _n }) {
+        return `throw ${this.error};` + _n;
+      }
+      get names() {
+        return this.error.names;
+      }
+    };
+    var AnyCode = class extends Node {
+      constructor(code2) {
+        super();
+        this.code = code2;
+      }
+      render({ _n }) {
+        return `${this.code};` + _n;
+      }
+      optimizeNodes() {
+        return `${this.code}` ? this : void 0;
+      }
+      optimizeNames(names, constants) {
+        this.code = optimizeExpr(this.code, names, constants);
+        return this;
+      }
+      get names() {
+        return this.code instanceof code_1._CodeOrName ? this.code.names : {};
+      }
+    };
+    var ParentNode = class extends Node {
+      constructor(nodes = []) {
+        super();
+        this.nodes = nodes;
+      }
+      render(opts) {
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+      }
+      optimizeNodes() {
+        const { nodes } = this;
+        let i = nodes.length;
+        while (i--) {
+          const n = nodes[i].optimizeNodes();
+          if (Array.isArray(n))
+            nodes.splice(i, 1, ...n);
+          else if (n)
+            nodes[i] = n;
+          else
+            nodes.splice(i, 1);
+        }
+        return nodes.length > 0 ? this : void 0;
+      }
+      optimizeNames(names, constants) {
+        const { nodes } = this;
+        let i = nodes.length;
+        while (i--) {
+          const n = nodes[i];
+          if (n.optimizeNames(names, constants))
+            continue;
+          subtractNames(names, n.names);
+          nodes.splice(i, 1);
+        }
+        return nodes.length > 0 ? this : void 0;
+      }
+      get names() {
+        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+      }
+    };
+    var BlockNode = class extends ParentNode {
+      render(opts) {
+        return "{" + opts._n + super.render(opts) + "}" + opts._n;
+      }
+    };
+    var Root = class extends ParentNode {
+    };
+    var Else = class extends BlockNode {
+    };
+    Else.kind = "else";
+    var If = class _If extends BlockNode {
+      constructor(condition, nodes) {
+        super(nodes);
+        this.condition = condition;
+      }
+      render(opts) {
+        let code2 = `if(${this.condition})` + super.render(opts);
+        if (this.else)
+          code2 += "else " + this.else.render(opts);
+        return code2;
+      }
+      optimizeNodes() {
+        super.optimizeNodes();
+        const cond = this.condition;
+        if (cond === true)
+          return this.nodes;
+        let e = this.else;
+        if (e) {
+          const ns = e.optimizeNodes();
+          e = this.else = Array.isArray(ns) ? new Else(ns) : ns;
+        }
+        if (e) {
+          if (cond === false)
+            return e instanceof _If ? e : e.nodes;
+          if (this.nodes.length)
+            return this;
+          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
+        }
+        if (cond === false || !this.nodes.length)
+          return void 0;
+        return this;
+      }
+      optimizeNames(names, constants) {
+        var _a2;
+        this.else = (_a2 = this.else) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
+        if (!(super.optimizeNames(names, constants) || this.else))
+          return;
+        this.condition = optimizeExpr(this.condition, names, constants);
+        return this;
+      }
+      get names() {
+        const names = super.names;
+        addExprNames(names, this.condition);
+        if (this.else)
+          addNames(names, this.else.names);
+        return names;
+      }
+    };
+    If.kind = "if";
+    var For = class extends BlockNode {
+    };
+    For.kind = "for";
+    var ForLoop = class extends For {
+      constructor(iteration) {
+        super();
+        this.iteration = iteration;
+      }
+      render(opts) {
+        return `for(${this.iteration})` + super.render(opts);
+      }
+      optimizeNames(names, constants) {
+        if (!super.optimizeNames(names, constants))
+          return;
+        this.iteration = optimizeExpr(this.iteration, names, constants);
+        return this;
+      }
+      get names() {
+        return addNames(super.names, this.iteration.names);
+      }
+    };
+    var ForRange = class extends For {
+      constructor(varKind, name, from, to) {
+        super();
+        this.varKind = varKind;
+        this.name = name;
+        this.from = from;
+        this.to = to;
+      }
+      render(opts) {
+        const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
+        const { name, from, to } = this;
+        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
+      }
+      get names() {
+        const names = addExprNames(super.names, this.from);
+        return addExprNames(names, this.to);
+      }
+    };
+    var ForIter = class extends For {
+      constructor(loop, varKind, name, iterable) {
+        super();
+        this.loop = loop;
+        this.varKind = varKind;
+        this.name = name;
+        this.iterable = iterable;
+      }
+      render(opts) {
+        return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
+      }
+      optimizeNames(names, constants) {
+        if (!super.optimizeNames(names, constants))
+          return;
+        this.iterable = optimizeExpr(this.iterable, names, constants);
+        return this;
+      }
+      get names() {
+        return addNames(super.names, this.iterable.names);
+      }
+    };
+    var Func = class extends BlockNode {
+      constructor(name, args, async) {
+        super();
+        this.name = name;
+        this.args = args;
+        this.async = async;
+      }
+      render(opts) {
+        const _async = this.async ? "async " : "";
+        return `${_async}function ${this.name}(${this.args})` + super.render(opts);
+      }
+    };
+    Func.kind = "func";
+    var Return = class extends ParentNode {
+      render(opts) {
+        return "return " + super.render(opts);
+      }
+    };
+    Return.kind = "return";
+    var Try = class extends BlockNode {
+      render(opts) {
+        let code2 = "try" + super.render(opts);
+        if (this.catch)
+          code2 += this.catch.render(opts);
+        if (this.finally)
+          code2 += this.finally.render(opts);
+        return code2;
+      }
+      optimizeNodes() {
+        var _a2, _b2;
+        super.optimizeNodes();
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNodes();
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNodes();
+        return this;
+      }
+      optimizeNames(names, constants) {
+        var _a2, _b2;
+        super.optimizeNames(names, constants);
+        (_a2 = this.catch) === null || _a2 === void 0 ? void 0 : _a2.optimizeNames(names, constants);
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names, constants);
+        return this;
+      }
+      get names() {
+        const names = super.names;
+        if (this.catch)
+          addNames(names, this.catch.names);
+        if (this.finally)
+          addNames(names, this.finally.names);
+        return names;
+      }
+    };
+    var Catch = class extends BlockNode {
+      constructor(error) {
+        super();
+        this.error = error;
+      }
+      render(opts) {
+        return `catch(${this.error})` + super.render(opts);
+      }
+    };
+    Catch.kind = "catch";
+    var Finally = class extends BlockNode {
+      render(opts) {
+        return "finally" + super.render(opts);
+      }
+    };
+    Finally.kind = "finally";
+    var CodeGen = class {
+      constructor(extScope, opts = {}) {
+        this._values = {};
+        this._blockStarts = [];
+        this._constants = {};
+        this.opts = { ...opts, _n: opts.lines ? "\n" : "" };
+        this._extScope = extScope;
+        this._scope = new scope_1.Scope({ parent: extScope });
+        this._nodes = [new Root()];
+      }
+      toString() {
+        return this._root.render(this.opts);
+      }
+      // returns unique name in the internal scope
+      name(prefix) {
+        return this._scope.name(prefix);
+      }
+      // reserves unique name in the external scope
+      scopeName(prefix) {
+        return this._extScope.name(prefix);
+      }
+      // reserves unique name in the external scope and assigns value to it
+      scopeValue(prefixOrName, value) {
+        const name = this._extScope.value(prefixOrName, value);
+        const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
+        vs.add(name);
+        return name;
+      }
+      getScopeValue(prefix, keyOrRef) {
+        return this._extScope.getValue(prefix, keyOrRef);
+      }
+      // return code that assigns values in the external scope to the names that are used internally
+      // (same names that were returned by gen.scopeName or gen.scopeValue)
+      scopeRefs(scopeName) {
+        return this._extScope.scopeRefs(scopeName, this._values);
+      }
+      scopeCode() {
+        return this._extScope.scopeCode(this._values);
+      }
+      _def(varKind, nameOrPrefix, rhs, constant) {
+        const name = this._scope.toName(nameOrPrefix);
+        if (rhs !== void 0 && constant)
+          this._constants[name.str] = rhs;
+        this._leafNode(new Def(varKind, name, rhs));
+        return name;
+      }
+      // `const` declaration (`var` in es5 mode)
+      const(nameOrPrefix, rhs, _constant) {
+        return this._def(scope_1.varKinds.const, nameOrPrefix, rhs, _constant);
+      }
+      // `let` declaration with optional assignment (`var` in es5 mode)
+      let(nameOrPrefix, rhs, _constant) {
+        return this._def(scope_1.varKinds.let, nameOrPrefix, rhs, _constant);
+      }
+      // `var` declaration with optional assignment
+      var(nameOrPrefix, rhs, _constant) {
+        return this._def(scope_1.varKinds.var, nameOrPrefix, rhs, _constant);
+      }
+      // assignment code
+      assign(lhs, rhs, sideEffects) {
+        return this._leafNode(new Assign(lhs, rhs, sideEffects));
+      }
+      // `+=` code
+      add(lhs, rhs) {
+        return this._leafNode(new AssignOp(lhs, exports.operators.ADD, rhs));
+      }
+      // appends passed SafeExpr to code or executes Block
+      code(c) {
+        if (typeof c == "function")
+          c();
+        else if (c !== code_1.nil)
+          this._leafNode(new AnyCode(c));
+        return this;
+      }
+      // returns code for object literal for the passed argument list of key-value pairs
+      object(...keyValues) {
+        const code2 = ["{"];
+        for (const [key, value] of keyValues) {
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
+          if (key !== value || this.opts.es5) {
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
+          }
+        }
+        code2.push("}");
+        return new code_1._Code(code2);
+      }
+      // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
+      if(condition, thenBody, elseBody) {
+        this._blockNode(new If(condition));
+        if (thenBody && elseBody) {
+          this.code(thenBody).else().code(elseBody).endIf();
+        } else if (thenBody) {
+          this.code(thenBody).endIf();
+        } else if (elseBody) {
+          throw new Error('CodeGen: "else" body without "then" body');
+        }
+        return this;
+      }
+      // `else if` clause - invalid without `if` or after `else` clauses
+      elseIf(condition) {
+        return this._elseNode(new If(condition));
+      }
+      // `else` clause - only valid after `if` or `else if` clauses
+      else() {
+        return this._elseNode(new Else());
+      }
+      // end `if` statement (needed if gen.if was used only with condition)
+      endIf() {
+        return this._endBlockNode(If, Else);
+      }
+      _for(node, forBody) {
+        this._blockNode(node);
+        if (forBody)
+          this.code(forBody).endFor();
+        return this;
+      }
+      // a generic `for` clause (or statement if `forBody` is passed)
+      for(iteration, forBody) {
+        return this._for(new ForLoop(iteration), forBody);
+      }
+      // `for` statement for a range of values
+      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
+        const name = this._scope.toName(nameOrPrefix);
+        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
+      }
+      // `for-of` statement (in es5 mode replace with a normal for loop)
+      forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
+        const name = this._scope.toName(nameOrPrefix);
+        if (this.opts.es5) {
+          const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
+          return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i) => {
+            this.var(name, (0, code_1._)`${arr}[${i}]`);
+            forBody(name);
+          });
+        }
+        return this._for(new ForIter("of", varKind, name, iterable), () => forBody(name));
+      }
+      // `for-in` statement.
+      // With option `ownProperties` replaced with a `for-of` loop for object keys
+      forIn(nameOrPrefix, obj, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.const) {
+        if (this.opts.ownProperties) {
+          return this.forOf(nameOrPrefix, (0, code_1._)`Object.keys(${obj})`, forBody);
+        }
+        const name = this._scope.toName(nameOrPrefix);
+        return this._for(new ForIter("in", varKind, name, obj), () => forBody(name));
+      }
+      // end `for` loop
+      endFor() {
+        return this._endBlockNode(For);
+      }
+      // `label` statement
+      label(label) {
+        return this._leafNode(new Label(label));
+      }
+      // `break` statement
+      break(label) {
+        return this._leafNode(new Break(label));
+      }
+      // `return` statement
+      return(value) {
+        const node = new Return();
+        this._blockNode(node);
+        this.code(value);
+        if (node.nodes.length !== 1)
+          throw new Error('CodeGen: "return" should have one node');
+        return this._endBlockNode(Return);
+      }
+      // `try` statement
+      try(tryBody, catchCode, finallyCode) {
+        if (!catchCode && !finallyCode)
+          throw new Error('CodeGen: "try" without "catch" and "finally"');
+        const node = new Try();
+        this._blockNode(node);
+        this.code(tryBody);
+        if (catchCode) {
+          const error = this.name("e");
+          this._currNode = node.catch = new Catch(error);
+          catchCode(error);
+        }
+        if (finallyCode) {
+          this._currNode = node.finally = new Finally();
+          this.code(finallyCode);
+        }
+        return this._endBlockNode(Catch, Finally);
+      }
+      // `throw` statement
+      throw(error) {
+        return this._leafNode(new Throw(error));
+      }
+      // start self-balancing block
+      block(body2, nodeCount) {
+        this._blockStarts.push(this._nodes.length);
+        if (body2)
+          this.code(body2).endBlock(nodeCount);
+        return this;
+      }
+      // end the current self-balancing block
+      endBlock(nodeCount) {
+        const len = this._blockStarts.pop();
+        if (len === void 0)
+          throw new Error("CodeGen: not in self-balancing block");
+        const toClose = this._nodes.length - len;
+        if (toClose < 0 || nodeCount !== void 0 && toClose !== nodeCount) {
+          throw new Error(`CodeGen: wrong number of nodes: ${toClose} vs ${nodeCount} expected`);
+        }
+        this._nodes.length = len;
+        return this;
+      }
+      // `function` heading (or definition if funcBody is passed)
+      func(name, args = code_1.nil, async, funcBody) {
+        this._blockNode(new Func(name, args, async));
+        if (funcBody)
+          this.code(funcBody).endFunc();
+        return this;
+      }
+      // end function definition
+      endFunc() {
+        return this._endBlockNode(Func);
+      }
+      optimize(n = 1) {
+        while (n-- > 0) {
+          this._root.optimizeNodes();
+          this._root.optimizeNames(this._root.names, this._constants);
+        }
+      }
+      _leafNode(node) {
+        this._currNode.nodes.push(node);
+        return this;
+      }
+      _blockNode(node) {
+        this._currNode.nodes.push(node);
+        this._nodes.push(node);
+      }
+      _endBlockNode(N1, N2) {
+        const n = this._currNode;
+        if (n instanceof N1 || N2 && n instanceof N2) {
+          this._nodes.pop();
+          return this;
+        }
+        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
+      }
+      _elseNode(node) {
+        const n = this._currNode;
+        if (!(n instanceof If)) {
+          throw new Error('CodeGen: "else" without "if"');
+        }
+        this._currNode = n.else = node;
+        return this;
+      }
+      get _root() {
+        return this._nodes[0];
+      }
+      get _currNode() {
+        const ns = this._nodes;
+        return ns[ns.length - 1];
+      }
+      set _currNode(node) {
+        const ns = this._nodes;
+        ns[ns.length - 1] = node;
+      }
+    };
+    exports.CodeGen = CodeGen;
+    function addNames(names, from) {
+      for (const n in from)
+        names[n] = (names[n] || 0) + (from[n] || 0);
+      return names;
+    }
+    function addExprNames(names, from) {
+      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    }
+    function optimizeExpr(expr, names, constants) {
+      if (expr instanceof code_1.Name)
+        return replaceName(expr);
+      if (!canOptimize(expr))
+        return expr;
+      return new code_1._Code(expr._items.reduce((items, c) => {
+        if (c instanceof code_1.Name)
+          c = replaceName(c);
+        if (c instanceof code_1._Code)
+          items.push(...c._items);
+        else
+          items.push(c);
+        return items;
+      }, []));
+      function replaceName(n) {
+        const c = constants[n.str];
+        if (c === void 0 || names[n.str] !== 1)
+          return n;
+        delete names[n.str];
+        return c;
+      }
+      function canOptimize(e) {
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+      }
+    }
+    function subtractNames(names, from) {
+      for (const n in from)
+        names[n] = (names[n] || 0) - (from[n] || 0);
+    }
+    function not(x) {
+      return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
+    }
+    exports.not = not;
+    var andCode = mappend(exports.operators.AND);
+    function and(...args) {
+      return args.reduce(andCode);
+    }
+    exports.and = and;
+    var orCode = mappend(exports.operators.OR);
+    function or(...args) {
+      return args.reduce(orCode);
+    }
+    exports.or = or;
+    function mappend(op) {
+      return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
+    }
+    function par(x) {
+      return x instanceof code_1.Name ? x : (0, code_1._)`(${x})`;
+    }
+  }
+});
+
+// node_modules/ajv/dist/compile/util.js
+var require_util2 = __commonJS({
+  "node_modules/ajv/dist/compile/util.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
+    var codegen_1 = require_codegen();
+    var code_1 = require_code();
+    function toHash(arr) {
+      const hash = {};
+      for (const item of arr)
+        hash[item] = true;
+      return hash;
+    }
+    exports.toHash = toHash;
+    function alwaysValidSchema(it, schema) {
+      if (typeof schema == "boolean")
+        return schema;
+      if (Object.keys(schema).length === 0)
+        return true;
+      checkUnknownRules(it, schema);
+      return !schemaHasRules(schema, it.self.RULES.all);
+    }
+    exports.alwaysValidSchema = alwaysValidSchema;
+    function checkUnknownRules(it, schema = it.schema) {
+      const { opts, self } = it;
+      if (!opts.strictSchema)
+        return;
+      if (typeof schema === "boolean")
+        return;
+      const rules = self.RULES.keywords;
+      for (const key in schema) {
+        if (!rules[key])
+          checkStrictMode(it, `unknown keyword: "${key}"`);
+      }
+    }
+    exports.checkUnknownRules = checkUnknownRules;
+    function schemaHasRules(schema, rules) {
+      if (typeof schema == "boolean")
+        return !schema;
+      for (const key in schema)
+        if (rules[key])
+          return true;
+      return false;
+    }
+    exports.schemaHasRules = schemaHasRules;
+    function schemaHasRulesButRef(schema, RULES2) {
+      if (typeof schema == "boolean")
+        return !schema;
+      for (const key in schema)
+        if (key !== "$ref" && RULES2.all[key])
+          return true;
+      return false;
+    }
+    exports.schemaHasRulesButRef = schemaHasRulesButRef;
+    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
+      if (!$data) {
+        if (typeof schema == "number" || typeof schema == "boolean")
+          return schema;
+        if (typeof schema == "string")
+          return (0, codegen_1._)`${schema}`;
+      }
+      return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
+    }
+    exports.schemaRefOrVal = schemaRefOrVal;
+    function unescapeFragment(str) {
+      return unescapeJsonPointer(decodeURIComponent(str));
+    }
+    exports.unescapeFragment = unescapeFragment;
+    function escapeFragment(str) {
+      return encodeURIComponent(escapeJsonPointer(str));
+    }
+    exports.escapeFragment = escapeFragment;
+    function escapeJsonPointer(str) {
+      if (typeof str == "number")
+        return `${str}`;
+      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    }
+    exports.escapeJsonPointer = escapeJsonPointer;
+    function unescapeJsonPointer(str) {
+      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    }
+    exports.unescapeJsonPointer = unescapeJsonPointer;
+    function eachItem(xs, f) {
+      if (Array.isArray(xs)) {
+        for (const x of xs)
+          f(x);
+      } else {
+        f(xs);
+      }
+    }
+    exports.eachItem = eachItem;
+    function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
+      return (gen, from, to, toName) => {
+        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
+        return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
+      };
+    }
+    exports.mergeEvaluated = {
+      props: makeMergeEvaluated({
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
+          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
+        }),
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
+          if (from === true) {
+            gen.assign(to, true);
+          } else {
+            gen.assign(to, (0, codegen_1._)`${to} || {}`);
+            setEvaluated(gen, to, from);
+          }
+        }),
+        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
+        resultToName: evaluatedPropsToName
+      }),
+      items: makeMergeEvaluated({
+        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
+        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
+        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
+        resultToName: (gen, items) => gen.var("items", items)
+      })
+    };
+    function evaluatedPropsToName(gen, ps) {
+      if (ps === true)
+        return gen.var("props", true);
+      const props = gen.var("props", (0, codegen_1._)`{}`);
+      if (ps !== void 0)
+        setEvaluated(gen, props, ps);
+      return props;
+    }
+    exports.evaluatedPropsToName = evaluatedPropsToName;
+    function setEvaluated(gen, props, ps) {
+      Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p)}`, true));
+    }
+    exports.setEvaluated = setEvaluated;
+    var snippets = {};
+    function useFunc(gen, f) {
+      return gen.scopeValue("func", {
+        ref: f,
+        code: snippets[f.code] || (snippets[f.code] = new code_1._Code(f.code))
+      });
+    }
+    exports.useFunc = useFunc;
+    var Type;
+    (function(Type2) {
+      Type2[Type2["Num"] = 0] = "Num";
+      Type2[Type2["Str"] = 1] = "Str";
+    })(Type || (exports.Type = Type = {}));
+    function getErrorPath(dataProp, dataPropType, jsPropertySyntax) {
+      if (dataProp instanceof codegen_1.Name) {
+        const isNumber = dataPropType === Type.Num;
+        return jsPropertySyntax ? isNumber ? (0, codegen_1._)`"[" + ${dataProp} + "]"` : (0, codegen_1._)`"['" + ${dataProp} + "']"` : isNumber ? (0, codegen_1._)`"/" + ${dataProp}` : (0, codegen_1._)`"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`;
+      }
+      return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
+    }
+    exports.getErrorPath = getErrorPath;
+    function checkStrictMode(it, msg, mode = it.opts.strictSchema) {
+      if (!mode)
+        return;
+      msg = `strict mode: ${msg}`;
+      if (mode === true)
+        throw new Error(msg);
+      it.self.logger.warn(msg);
+    }
+    exports.checkStrictMode = checkStrictMode;
+  }
+});
+
+// node_modules/ajv/dist/compile/names.js
+var require_names = __commonJS({
+  "node_modules/ajv/dist/compile/names.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var names = {
+      // validation function arguments
+      data: new codegen_1.Name("data"),
+      // data passed to validation function
+      // args passed from referencing schema
+      valCxt: new codegen_1.Name("valCxt"),
+      // validation/data context - should not be used directly, it is destructured to the names below
+      instancePath: new codegen_1.Name("instancePath"),
+      parentData: new codegen_1.Name("parentData"),
+      parentDataProperty: new codegen_1.Name("parentDataProperty"),
+      rootData: new codegen_1.Name("rootData"),
+      // root data - same as the data passed to the first/top validation function
+      dynamicAnchors: new codegen_1.Name("dynamicAnchors"),
+      // used to support recursiveRef and dynamicRef
+      // function scoped variables
+      vErrors: new codegen_1.Name("vErrors"),
+      // null or array of validation errors
+      errors: new codegen_1.Name("errors"),
+      // counter of validation errors
+      this: new codegen_1.Name("this"),
+      // "globals"
+      self: new codegen_1.Name("self"),
+      scope: new codegen_1.Name("scope"),
+      // JTD serialize/parse name for JSON string and position
+      json: new codegen_1.Name("json"),
+      jsonPos: new codegen_1.Name("jsonPos"),
+      jsonLen: new codegen_1.Name("jsonLen"),
+      jsonPart: new codegen_1.Name("jsonPart")
+    };
+    exports.default = names;
+  }
+});
+
+// node_modules/ajv/dist/compile/errors.js
+var require_errors2 = __commonJS({
+  "node_modules/ajv/dist/compile/errors.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var names_1 = require_names();
+    exports.keywordError = {
+      message: ({ keyword }) => (0, codegen_1.str)`must pass "${keyword}" keyword validation`
+    };
+    exports.keyword$DataError = {
+      message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
+    };
+    function reportError(cxt, error = exports.keywordError, errorPaths, overrideAllErrors) {
+      const { it } = cxt;
+      const { gen, compositeRule, allErrors } = it;
+      const errObj = errorObjectCode(cxt, error, errorPaths);
+      if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
+        addError(gen, errObj);
+      } else {
+        returnErrors(it, (0, codegen_1._)`[${errObj}]`);
+      }
+    }
+    exports.reportError = reportError;
+    function reportExtraError(cxt, error = exports.keywordError, errorPaths) {
+      const { it } = cxt;
+      const { gen, compositeRule, allErrors } = it;
+      const errObj = errorObjectCode(cxt, error, errorPaths);
+      addError(gen, errObj);
+      if (!(compositeRule || allErrors)) {
+        returnErrors(it, names_1.default.vErrors);
+      }
+    }
+    exports.reportExtraError = reportExtraError;
+    function resetErrorsCount(gen, errsCount) {
+      gen.assign(names_1.default.errors, errsCount);
+      gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
+    }
+    exports.resetErrorsCount = resetErrorsCount;
+    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
+      if (errsCount === void 0)
+        throw new Error("ajv implementation error");
+      const err = gen.name("err");
+      gen.forRange("i", errsCount, names_1.default.errors, (i) => {
+        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
+        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
+        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
+        if (it.opts.verbose) {
+          gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
+          gen.assign((0, codegen_1._)`${err}.data`, data);
+        }
+      });
+    }
+    exports.extendErrors = extendErrors;
+    function addError(gen, errObj) {
+      const err = gen.const("err", errObj);
+      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err})`);
+      gen.code((0, codegen_1._)`${names_1.default.errors}++`);
+    }
+    function returnErrors(it, errs) {
+      const { gen, validateName, schemaEnv } = it;
+      if (schemaEnv.$async) {
+        gen.throw((0, codegen_1._)`new ${it.ValidationError}(${errs})`);
+      } else {
+        gen.assign((0, codegen_1._)`${validateName}.errors`, errs);
+        gen.return(false);
+      }
+    }
+    var E = {
+      keyword: new codegen_1.Name("keyword"),
+      schemaPath: new codegen_1.Name("schemaPath"),
+      // also used in JTD errors
+      params: new codegen_1.Name("params"),
+      propertyName: new codegen_1.Name("propertyName"),
+      message: new codegen_1.Name("message"),
+      schema: new codegen_1.Name("schema"),
+      parentSchema: new codegen_1.Name("parentSchema")
+    };
+    function errorObjectCode(cxt, error, errorPaths) {
+      const { createErrors } = cxt.it;
+      if (createErrors === false)
+        return (0, codegen_1._)`{}`;
+      return errorObject(cxt, error, errorPaths);
+    }
+    function errorObject(cxt, error, errorPaths = {}) {
+      const { gen, it } = cxt;
+      const keyValues = [
+        errorInstancePath(it, errorPaths),
+        errorSchemaPath(cxt, errorPaths)
+      ];
+      extraErrorProps(cxt, error, keyValues);
+      return gen.object(...keyValues);
+    }
+    function errorInstancePath({ errorPath }, { instancePath }) {
+      const instPath = instancePath ? (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(instancePath, util_1.Type.Str)}` : errorPath;
+      return [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, instPath)];
+    }
+    function errorSchemaPath({ keyword, it: { errSchemaPath } }, { schemaPath, parentSchema }) {
+      let schPath = parentSchema ? errSchemaPath : (0, codegen_1.str)`${errSchemaPath}/${keyword}`;
+      if (schemaPath) {
+        schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
+      }
+      return [E.schemaPath, schPath];
+    }
+    function extraErrorProps(cxt, { params, message }, keyValues) {
+      const { keyword, data, schemaValue, it } = cxt;
+      const { opts, propertyName, topSchemaRef, schemaPath } = it;
+      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      if (opts.messages) {
+        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+      }
+      if (opts.verbose) {
+        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+      }
+      if (propertyName)
+        keyValues.push([E.propertyName, propertyName]);
+    }
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/boolSchema.js
+var require_boolSchema = __commonJS({
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
+    var errors_1 = require_errors2();
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var boolError = {
+      message: "boolean schema is false"
+    };
+    function topBoolOrEmptySchema(it) {
+      const { gen, schema, validateName } = it;
+      if (schema === false) {
+        falseSchemaError(it, false);
+      } else if (typeof schema == "object" && schema.$async === true) {
+        gen.return(names_1.default.data);
+      } else {
+        gen.assign((0, codegen_1._)`${validateName}.errors`, null);
+        gen.return(true);
+      }
+    }
+    exports.topBoolOrEmptySchema = topBoolOrEmptySchema;
+    function boolOrEmptySchema(it, valid) {
+      const { gen, schema } = it;
+      if (schema === false) {
+        gen.var(valid, false);
+        falseSchemaError(it);
+      } else {
+        gen.var(valid, true);
+      }
+    }
+    exports.boolOrEmptySchema = boolOrEmptySchema;
+    function falseSchemaError(it, overrideAllErrors) {
+      const { gen, data } = it;
+      const cxt = {
+        gen,
+        keyword: "false schema",
+        data,
+        schema: false,
+        schemaCode: false,
+        schemaValue: false,
+        params: {},
+        it
+      };
+      (0, errors_1.reportError)(cxt, boolError, void 0, overrideAllErrors);
+    }
+  }
+});
+
+// node_modules/ajv/dist/compile/rules.js
+var require_rules = __commonJS({
+  "node_modules/ajv/dist/compile/rules.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getRules = exports.isJSONType = void 0;
+    var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
+    var jsonTypes = new Set(_jsonTypes);
+    function isJSONType(x) {
+      return typeof x == "string" && jsonTypes.has(x);
+    }
+    exports.isJSONType = isJSONType;
+    function getRules() {
+      const groups = {
+        number: { type: "number", rules: [] },
+        string: { type: "string", rules: [] },
+        array: { type: "array", rules: [] },
+        object: { type: "object", rules: [] }
+      };
+      return {
+        types: { ...groups, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+        post: { rules: [] },
+        all: {},
+        keywords: {}
+      };
+    }
+    exports.getRules = getRules;
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/applicability.js
+var require_applicability = __commonJS({
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
+    function schemaHasRulesForType({ schema, self }, type) {
+      const group = self.RULES.types[type];
+      return group && group !== true && shouldUseGroup(schema, group);
+    }
+    exports.schemaHasRulesForType = schemaHasRulesForType;
+    function shouldUseGroup(schema, group) {
+      return group.rules.some((rule) => shouldUseRule(schema, rule));
+    }
+    exports.shouldUseGroup = shouldUseGroup;
+    function shouldUseRule(schema, rule) {
+      var _a2;
+      return schema[rule.keyword] !== void 0 || ((_a2 = rule.definition.implements) === null || _a2 === void 0 ? void 0 : _a2.some((kwd) => schema[kwd] !== void 0));
+    }
+    exports.shouldUseRule = shouldUseRule;
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/dataType.js
+var require_dataType = __commonJS({
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
+    var rules_1 = require_rules();
+    var applicability_1 = require_applicability();
+    var errors_1 = require_errors2();
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var DataType;
+    (function(DataType2) {
+      DataType2[DataType2["Correct"] = 0] = "Correct";
+      DataType2[DataType2["Wrong"] = 1] = "Wrong";
+    })(DataType || (exports.DataType = DataType = {}));
+    function getSchemaTypes(schema) {
+      const types = getJSONTypes(schema.type);
+      const hasNull = types.includes("null");
+      if (hasNull) {
+        if (schema.nullable === false)
+          throw new Error("type: null contradicts nullable: false");
+      } else {
+        if (!types.length && schema.nullable !== void 0) {
+          throw new Error('"nullable" cannot be used without "type"');
+        }
+        if (schema.nullable === true)
+          types.push("null");
+      }
+      return types;
+    }
+    exports.getSchemaTypes = getSchemaTypes;
+    function getJSONTypes(ts) {
+      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
+      if (types.every(rules_1.isJSONType))
+        return types;
+      throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
+    }
+    exports.getJSONTypes = getJSONTypes;
+    function coerceAndCheckDataType(it, types) {
+      const { gen, data, opts } = it;
+      const coerceTo = coerceToTypes(types, opts.coerceTypes);
+      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
+      if (checkTypes) {
+        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        gen.if(wrongType, () => {
+          if (coerceTo.length)
+            coerceData(it, types, coerceTo);
+          else
+            reportTypeError(it);
+        });
+      }
+      return checkTypes;
+    }
+    exports.coerceAndCheckDataType = coerceAndCheckDataType;
+    var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
+    function coerceToTypes(types, coerceTypes) {
+      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+    }
+    function coerceData(it, types, coerceTo) {
+      const { gen, data, opts } = it;
+      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
+      const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
+      if (opts.coerceTypes === "array") {
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+      }
+      gen.if((0, codegen_1._)`${coerced} !== undefined`);
+      for (const t of coerceTo) {
+        if (COERCIBLE.has(t) || t === "array" && opts.coerceTypes === "array") {
+          coerceSpecificType(t);
+        }
+      }
+      gen.else();
+      reportTypeError(it);
+      gen.endIf();
+      gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
+        gen.assign(data, coerced);
+        assignParentData(it, coerced);
+      });
+      function coerceSpecificType(t) {
+        switch (t) {
+          case "string":
+            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
+            return;
+          case "number":
+            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data} === null
+              || (${dataType} == "string" && ${data} && ${data} == +${data})`).assign(coerced, (0, codegen_1._)`+${data}`);
+            return;
+          case "integer":
+            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data} === null
+              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`).assign(coerced, (0, codegen_1._)`+${data}`);
+            return;
+          case "boolean":
+            gen.elseIf((0, codegen_1._)`${data} === "false" || ${data} === 0 || ${data} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data} === "true" || ${data} === 1`).assign(coerced, true);
+            return;
+          case "null":
+            gen.elseIf((0, codegen_1._)`${data} === "" || ${data} === 0 || ${data} === false`);
+            gen.assign(coerced, null);
+            return;
+          case "array":
+            gen.elseIf((0, codegen_1._)`${dataType} === "string" || ${dataType} === "number"
+              || ${dataType} === "boolean" || ${data} === null`).assign(coerced, (0, codegen_1._)`[${data}]`);
+        }
+      }
+    }
+    function assignParentData({ gen, parentData, parentDataProperty }, expr) {
+      gen.if((0, codegen_1._)`${parentData} !== undefined`, () => gen.assign((0, codegen_1._)`${parentData}[${parentDataProperty}]`, expr));
+    }
+    function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
+      const EQ = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
+      let cond;
+      switch (dataType) {
+        case "null":
+          return (0, codegen_1._)`${data} ${EQ} null`;
+        case "array":
+          cond = (0, codegen_1._)`Array.isArray(${data})`;
+          break;
+        case "object":
+          cond = (0, codegen_1._)`${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
+          break;
+        case "integer":
+          cond = numCond((0, codegen_1._)`!(${data} % 1) && !isNaN(${data})`);
+          break;
+        case "number":
+          cond = numCond();
+          break;
+        default:
+          return (0, codegen_1._)`typeof ${data} ${EQ} ${dataType}`;
+      }
+      return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
+      function numCond(_cond = codegen_1.nil) {
+        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data})` : codegen_1.nil);
+      }
+    }
+    exports.checkDataType = checkDataType;
+    function checkDataTypes(dataTypes, data, strictNums, correct) {
+      if (dataTypes.length === 1) {
+        return checkDataType(dataTypes[0], data, strictNums, correct);
+      }
+      let cond;
+      const types = (0, util_1.toHash)(dataTypes);
+      if (types.array && types.object) {
+        const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
+        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        delete types.null;
+        delete types.array;
+        delete types.object;
+      } else {
+        cond = codegen_1.nil;
+      }
+      if (types.number)
+        delete types.integer;
+      for (const t in types)
+        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+      return cond;
+    }
+    exports.checkDataTypes = checkDataTypes;
+    var typeError = {
+      message: ({ schema }) => `must be ${schema}`,
+      params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._)`{type: ${schema}}` : (0, codegen_1._)`{type: ${schemaValue}}`
+    };
+    function reportTypeError(it) {
+      const cxt = getTypeErrorContext(it);
+      (0, errors_1.reportError)(cxt, typeError);
+    }
+    exports.reportTypeError = reportTypeError;
+    function getTypeErrorContext(it) {
+      const { gen, data, schema } = it;
+      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
+      return {
+        gen,
+        keyword: "type",
+        data,
+        schema: schema.type,
+        schemaCode,
+        schemaValue: schemaCode,
+        parentSchema: schema,
+        params: {},
+        it
+      };
+    }
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/defaults.js
+var require_defaults = __commonJS({
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.assignDefaults = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    function assignDefaults(it, ty) {
+      const { properties, items } = it.schema;
+      if (ty === "object" && properties) {
+        for (const key in properties) {
+          assignDefault(it, key, properties[key].default);
+        }
+      } else if (ty === "array" && Array.isArray(items)) {
+        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+      }
+    }
+    exports.assignDefaults = assignDefaults;
+    function assignDefault(it, prop, defaultValue) {
+      const { gen, compositeRule, data, opts } = it;
+      if (defaultValue === void 0)
+        return;
+      const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
+      if (compositeRule) {
+        (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
+        return;
+      }
+      let condition = (0, codegen_1._)`${childData} === undefined`;
+      if (opts.useDefaults === "empty") {
+        condition = (0, codegen_1._)`${condition} || ${childData} === null || ${childData} === ""`;
+      }
+      gen.if(condition, (0, codegen_1._)`${childData} = ${(0, codegen_1.stringify)(defaultValue)}`);
+    }
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/code.js
+var require_code2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/code.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var names_1 = require_names();
+    var util_2 = require_util2();
+    function checkReportMissingProp(cxt, prop) {
+      const { gen, data, it } = cxt;
+      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
+        cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
+        cxt.error();
+      });
+    }
+    exports.checkReportMissingProp = checkReportMissingProp;
+    function checkMissingProp({ gen, data, it: { opts } }, properties, missing2) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing2} = ${prop}`)));
+    }
+    exports.checkMissingProp = checkMissingProp;
+    function reportMissingProp(cxt, missing2) {
+      cxt.setParams({ missingProperty: missing2 }, true);
+      cxt.error();
+    }
+    exports.reportMissingProp = reportMissingProp;
+    function hasPropFunc(gen) {
+      return gen.scopeValue("func", {
+        // eslint-disable-next-line @typescript-eslint/unbound-method
+        ref: Object.prototype.hasOwnProperty,
+        code: (0, codegen_1._)`Object.prototype.hasOwnProperty`
+      });
+    }
+    exports.hasPropFunc = hasPropFunc;
+    function isOwnProperty(gen, data, property) {
+      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data}, ${property})`;
+    }
+    exports.isOwnProperty = isOwnProperty;
+    function propertyInData(gen, data, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
+      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data, property)}` : cond;
+    }
+    exports.propertyInData = propertyInData;
+    function noPropertyInData(gen, data, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} === undefined`;
+      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
+    }
+    exports.noPropertyInData = noPropertyInData;
+    function allSchemaProperties(schemaMap) {
+      return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
+    }
+    exports.allSchemaProperties = allSchemaProperties;
+    function schemaProperties(it, schemaMap) {
+      return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
+    }
+    exports.schemaProperties = schemaProperties;
+    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
+      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
+      const valCxt = [
+        [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
+        [names_1.default.parentData, it.parentData],
+        [names_1.default.parentDataProperty, it.parentDataProperty],
+        [names_1.default.rootData, names_1.default.rootData]
+      ];
+      if (it.opts.dynamicRef)
+        valCxt.push([names_1.default.dynamicAnchors, names_1.default.dynamicAnchors]);
+      const args = (0, codegen_1._)`${dataAndSchema}, ${gen.object(...valCxt)}`;
+      return context !== codegen_1.nil ? (0, codegen_1._)`${func}.call(${context}, ${args})` : (0, codegen_1._)`${func}(${args})`;
+    }
+    exports.callValidateCode = callValidateCode;
+    var newRegExp = (0, codegen_1._)`new RegExp`;
+    function usePattern({ gen, it: { opts } }, pattern4) {
+      const u = opts.unicodeRegExp ? "u" : "";
+      const { regExp } = opts.code;
+      const rx = regExp(pattern4, u);
+      return gen.scopeValue("pattern", {
+        key: rx.toString(),
+        ref: rx,
+        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern4}, ${u})`
+      });
+    }
+    exports.usePattern = usePattern;
+    function validateArray(cxt) {
+      const { gen, data, keyword, it } = cxt;
+      const valid = gen.name("valid");
+      if (it.allErrors) {
+        const validArr = gen.let("valid", true);
+        validateItems(() => gen.assign(validArr, false));
+        return validArr;
+      }
+      gen.var(valid, true);
+      validateItems(() => gen.break());
+      return valid;
+      function validateItems(notValid) {
+        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        gen.forRange("i", 0, len, (i) => {
+          cxt.subschema({
+            keyword,
+            dataProp: i,
+            dataPropType: util_1.Type.Num
+          }, valid);
+          gen.if((0, codegen_1.not)(valid), notValid);
+        });
+      }
+    }
+    exports.validateArray = validateArray;
+    function validateUnion(cxt) {
+      const { gen, schema, keyword, it } = cxt;
+      if (!Array.isArray(schema))
+        throw new Error("ajv implementation error");
+      const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+      if (alwaysValid && !it.opts.unevaluated)
+        return;
+      const valid = gen.let("valid", false);
+      const schValid = gen.name("_valid");
+      gen.block(() => schema.forEach((_sch, i) => {
+        const schCxt = cxt.subschema({
+          keyword,
+          schemaProp: i,
+          compositeRule: true
+        }, schValid);
+        gen.assign(valid, (0, codegen_1._)`${valid} || ${schValid}`);
+        const merged = cxt.mergeValidEvaluated(schCxt, schValid);
+        if (!merged)
+          gen.if((0, codegen_1.not)(valid));
+      }));
+      cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+    }
+    exports.validateUnion = validateUnion;
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/keyword.js
+var require_keyword = __commonJS({
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var code_1 = require_code2();
+    var errors_1 = require_errors2();
+    function macroKeywordCode(cxt, def) {
+      const { gen, keyword, schema, parentSchema, it } = cxt;
+      const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
+      const schemaRef = useKeyword(gen, keyword, macroSchema);
+      if (it.opts.validateSchema !== false)
+        it.self.validateSchema(macroSchema, true);
+      const valid = gen.name("valid");
+      cxt.subschema({
+        schema: macroSchema,
+        schemaPath: codegen_1.nil,
+        errSchemaPath: `${it.errSchemaPath}/${keyword}`,
+        topSchemaRef: schemaRef,
+        compositeRule: true
+      }, valid);
+      cxt.pass(valid, () => cxt.error(true));
+    }
+    exports.macroKeywordCode = macroKeywordCode;
+    function funcKeywordCode(cxt, def) {
+      var _a2;
+      const { gen, keyword, schema, parentSchema, $data, it } = cxt;
+      checkAsyncKeyword(it, def);
+      const validate3 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate3);
+      const valid = gen.let("valid");
+      cxt.block$data(valid, validateKeyword);
+      cxt.ok((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid);
+      function validateKeyword() {
+        if (def.errors === false) {
+          assignValid();
+          if (def.modifying)
+            modifyData(cxt);
+          reportErrs(() => cxt.error());
+        } else {
+          const ruleErrs = def.async ? validateAsync() : validateSync();
+          if (def.modifying)
+            modifyData(cxt);
+          reportErrs(() => addErrs(cxt, ruleErrs));
+        }
+      }
+      function validateAsync() {
+        const ruleErrs = gen.let("ruleErrs", null);
+        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
+        return ruleErrs;
+      }
+      function validateSync() {
+        const validateErrs = (0, codegen_1._)`${validateRef}.errors`;
+        gen.assign(validateErrs, null);
+        assignValid(codegen_1.nil);
+        return validateErrs;
+      }
+      function assignValid(_await = def.async ? (0, codegen_1._)`await ` : codegen_1.nil) {
+        const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
+        const passSchema = !("compile" in def && !$data || def.schema === false);
+        gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
+      }
+      function reportErrs(errors) {
+        var _a3;
+        gen.if((0, codegen_1.not)((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid), errors);
+      }
+    }
+    exports.funcKeywordCode = funcKeywordCode;
+    function modifyData(cxt) {
+      const { gen, data, it } = cxt;
+      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
+    }
+    function addErrs(cxt, errs) {
+      const { gen } = cxt;
+      gen.if((0, codegen_1._)`Array.isArray(${errs})`, () => {
+        gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`).assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
+        (0, errors_1.extendErrors)(cxt);
+      }, () => cxt.error());
+    }
+    function checkAsyncKeyword({ schemaEnv }, def) {
+      if (def.async && !schemaEnv.$async)
+        throw new Error("async keyword in sync schema");
+    }
+    function useKeyword(gen, keyword, result) {
+      if (result === void 0)
+        throw new Error(`keyword "${keyword}" failed to compile`);
+      return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
+    }
+    function validSchemaType(schema, schemaType, allowUndefined = false) {
+      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
+    }
+    exports.validSchemaType = validSchemaType;
+    function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
+      if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
+        throw new Error("ajv implementation error");
+      }
+      const deps = def.dependencies;
+      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
+        throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
+      }
+      if (def.validateSchema) {
+        const valid = def.validateSchema(schema[keyword]);
+        if (!valid) {
+          const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
+          if (opts.validateSchema === "log")
+            self.logger.error(msg);
+          else
+            throw new Error(msg);
+        }
+      }
+    }
+    exports.validateKeywordUsage = validateKeywordUsage;
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/subschema.js
+var require_subschema = __commonJS({
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
+      if (keyword !== void 0 && schema !== void 0) {
+        throw new Error('both "keyword" and "schema" passed, only one allowed');
+      }
+      if (keyword !== void 0) {
+        const sch = it.schema[keyword];
+        return schemaProp === void 0 ? {
+          schema: sch,
+          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}`,
+          errSchemaPath: `${it.errSchemaPath}/${keyword}`
+        } : {
+          schema: sch[schemaProp],
+          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}${(0, codegen_1.getProperty)(schemaProp)}`,
+          errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
+        };
+      }
+      if (schema !== void 0) {
+        if (schemaPath === void 0 || errSchemaPath === void 0 || topSchemaRef === void 0) {
+          throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
+        }
+        return {
+          schema,
+          schemaPath,
+          topSchemaRef,
+          errSchemaPath
+        };
+      }
+      throw new Error('either "keyword" or "schema" must be passed');
+    }
+    exports.getSubschema = getSubschema;
+    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
+      if (data !== void 0 && dataProp !== void 0) {
+        throw new Error('both "data" and "dataProp" passed, only one allowed');
+      }
+      const { gen } = it;
+      if (dataProp !== void 0) {
+        const { errorPath, dataPathArr, opts } = it;
+        const nextData = gen.let("data", (0, codegen_1._)`${it.data}${(0, codegen_1.getProperty)(dataProp)}`, true);
+        dataContextProps(nextData);
+        subschema.errorPath = (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(dataProp, dpType, opts.jsPropertySyntax)}`;
+        subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
+        subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
+      }
+      if (data !== void 0) {
+        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true);
+        dataContextProps(nextData);
+        if (propertyName !== void 0)
+          subschema.propertyName = propertyName;
+      }
+      if (dataTypes)
+        subschema.dataTypes = dataTypes;
+      function dataContextProps(_nextData) {
+        subschema.data = _nextData;
+        subschema.dataLevel = it.dataLevel + 1;
+        subschema.dataTypes = [];
+        it.definedProperties = /* @__PURE__ */ new Set();
+        subschema.parentData = it.data;
+        subschema.dataNames = [...it.dataNames, _nextData];
+      }
+    }
+    exports.extendSubschemaData = extendSubschemaData;
+    function extendSubschemaMode(subschema, { jtdDiscriminator, jtdMetadata, compositeRule, createErrors, allErrors }) {
+      if (compositeRule !== void 0)
+        subschema.compositeRule = compositeRule;
+      if (createErrors !== void 0)
+        subschema.createErrors = createErrors;
+      if (allErrors !== void 0)
+        subschema.allErrors = allErrors;
+      subschema.jtdDiscriminator = jtdDiscriminator;
+      subschema.jtdMetadata = jtdMetadata;
+    }
+    exports.extendSubschemaMode = extendSubschemaMode;
+  }
+});
+
+// node_modules/fast-deep-equal/index.js
+var require_fast_deep_equal = __commonJS({
+  "node_modules/fast-deep-equal/index.js"(exports, module) {
+    "use strict";
+    module.exports = function equal(a, b) {
+      if (a === b) return true;
+      if (a && b && typeof a == "object" && typeof b == "object") {
+        if (a.constructor !== b.constructor) return false;
+        var length, i, keys;
+        if (Array.isArray(a)) {
+          length = a.length;
+          if (length != b.length) return false;
+          for (i = length; i-- !== 0; )
+            if (!equal(a[i], b[i])) return false;
+          return true;
+        }
+        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+        keys = Object.keys(a);
+        length = keys.length;
+        if (length !== Object.keys(b).length) return false;
+        for (i = length; i-- !== 0; )
+          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+        for (i = length; i-- !== 0; ) {
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
+        }
+        return true;
+      }
+      return a !== a && b !== b;
+    };
+  }
+});
+
+// node_modules/json-schema-traverse/index.js
+var require_json_schema_traverse = __commonJS({
+  "node_modules/json-schema-traverse/index.js"(exports, module) {
+    "use strict";
+    var traverse = module.exports = function(schema, opts, cb) {
+      if (typeof opts == "function") {
+        cb = opts;
+        opts = {};
+      }
+      cb = opts.cb || cb;
+      var pre = typeof cb == "function" ? cb : cb.pre || function() {
+      };
+      var post = cb.post || function() {
+      };
+      _traverse(opts, pre, post, schema, "", schema);
+    };
+    traverse.keywords = {
+      additionalItems: true,
+      items: true,
+      contains: true,
+      additionalProperties: true,
+      propertyNames: true,
+      not: true,
+      if: true,
+      then: true,
+      else: true
+    };
+    traverse.arrayKeywords = {
+      items: true,
+      allOf: true,
+      anyOf: true,
+      oneOf: true
+    };
+    traverse.propsKeywords = {
+      $defs: true,
+      definitions: true,
+      properties: true,
+      patternProperties: true,
+      dependencies: true
+    };
+    traverse.skipKeywords = {
+      default: true,
+      enum: true,
+      const: true,
+      required: true,
+      maximum: true,
+      minimum: true,
+      exclusiveMaximum: true,
+      exclusiveMinimum: true,
+      multipleOf: true,
+      maxLength: true,
+      minLength: true,
+      pattern: true,
+      format: true,
+      maxItems: true,
+      minItems: true,
+      uniqueItems: true,
+      maxProperties: true,
+      minProperties: true
+    };
+    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+      if (schema && typeof schema == "object" && !Array.isArray(schema)) {
+        pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        for (var key in schema) {
+          var sch = schema[key];
+          if (Array.isArray(sch)) {
+            if (key in traverse.arrayKeywords) {
+              for (var i = 0; i < sch.length; i++)
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+            }
+          } else if (key in traverse.propsKeywords) {
+            if (sch && typeof sch == "object") {
+              for (var prop in sch)
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+            }
+          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+          }
+        }
+        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+      }
+    }
+    function escapeJsonPtr(str) {
+      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    }
+  }
+});
+
+// node_modules/ajv/dist/compile/resolve.js
+var require_resolve = __commonJS({
+  "node_modules/ajv/dist/compile/resolve.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
+    var util_1 = require_util2();
+    var equal = require_fast_deep_equal();
+    var traverse = require_json_schema_traverse();
+    var SIMPLE_INLINED = /* @__PURE__ */ new Set([
+      "type",
+      "format",
+      "pattern",
+      "maxLength",
+      "minLength",
+      "maxProperties",
+      "minProperties",
+      "maxItems",
+      "minItems",
+      "maximum",
+      "minimum",
+      "uniqueItems",
+      "multipleOf",
+      "required",
+      "enum",
+      "const"
+    ]);
+    function inlineRef(schema, limit = true) {
+      if (typeof schema == "boolean")
+        return true;
+      if (limit === true)
+        return !hasRef(schema);
+      if (!limit)
+        return false;
+      return countKeys(schema) <= limit;
+    }
+    exports.inlineRef = inlineRef;
+    var REF_KEYWORDS = /* @__PURE__ */ new Set([
+      "$ref",
+      "$recursiveRef",
+      "$recursiveAnchor",
+      "$dynamicRef",
+      "$dynamicAnchor"
+    ]);
+    function hasRef(schema) {
+      for (const key in schema) {
+        if (REF_KEYWORDS.has(key))
+          return true;
+        const sch = schema[key];
+        if (Array.isArray(sch) && sch.some(hasRef))
+          return true;
+        if (typeof sch == "object" && hasRef(sch))
+          return true;
+      }
+      return false;
+    }
+    function countKeys(schema) {
+      let count = 0;
+      for (const key in schema) {
+        if (key === "$ref")
+          return Infinity;
+        count++;
+        if (SIMPLE_INLINED.has(key))
+          continue;
+        if (typeof schema[key] == "object") {
+          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+        }
+        if (count === Infinity)
+          return Infinity;
+      }
+      return count;
+    }
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
+        id = normalizeId(id);
+      const p = resolver.parse(id);
+      return _getFullPath(resolver, p);
+    }
+    exports.getFullPath = getFullPath;
+    function _getFullPath(resolver, p) {
+      const serialized = resolver.serialize(p);
+      return serialized.split("#")[0] + "#";
+    }
+    exports._getFullPath = _getFullPath;
+    var TRAILING_SLASH_HASH = /#\/?$/;
+    function normalizeId(id) {
+      return id ? id.replace(TRAILING_SLASH_HASH, "") : "";
+    }
+    exports.normalizeId = normalizeId;
+    function resolveUrl(resolver, baseId, id) {
+      id = normalizeId(id);
+      return resolver.resolve(baseId, id);
+    }
+    exports.resolveUrl = resolveUrl;
+    var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
+    function getSchemaRefs(schema, baseId) {
+      if (typeof schema == "boolean")
+        return {};
+      const { schemaId, uriResolver } = this.opts;
+      const schId = normalizeId(schema[schemaId] || baseId);
+      const baseIds = { "": schId };
+      const pathPrefix = getFullPath(uriResolver, schId, false);
+      const localRefs = {};
+      const schemaRefs = /* @__PURE__ */ new Set();
+      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+        if (parentJsonPtr === void 0)
+          return;
+        const fullPath = pathPrefix + jsonPtr;
+        let innerBaseId = baseIds[parentJsonPtr];
+        if (typeof sch[schemaId] == "string")
+          innerBaseId = addRef.call(this, sch[schemaId]);
+        addAnchor.call(this, sch.$anchor);
+        addAnchor.call(this, sch.$dynamicAnchor);
+        baseIds[jsonPtr] = innerBaseId;
+        function addRef(ref) {
+          const _resolve = this.opts.uriResolver.resolve;
+          ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
+          if (schemaRefs.has(ref))
+            throw ambiguos(ref);
+          schemaRefs.add(ref);
+          let schOrRef = this.refs[ref];
+          if (typeof schOrRef == "string")
+            schOrRef = this.refs[schOrRef];
+          if (typeof schOrRef == "object") {
+            checkAmbiguosRef(sch, schOrRef.schema, ref);
+          } else if (ref !== normalizeId(fullPath)) {
+            if (ref[0] === "#") {
+              checkAmbiguosRef(sch, localRefs[ref], ref);
+              localRefs[ref] = sch;
+            } else {
+              this.refs[ref] = fullPath;
+            }
+          }
+          return ref;
+        }
+        function addAnchor(anchor) {
+          if (typeof anchor == "string") {
+            if (!ANCHOR.test(anchor))
+              throw new Error(`invalid anchor "${anchor}"`);
+            addRef.call(this, `#${anchor}`);
+          }
+        }
+      });
+      return localRefs;
+      function checkAmbiguosRef(sch1, sch2, ref) {
+        if (sch2 !== void 0 && !equal(sch1, sch2))
+          throw ambiguos(ref);
+      }
+      function ambiguos(ref) {
+        return new Error(`reference "${ref}" resolves to more than one schema`);
+      }
+    }
+    exports.getSchemaRefs = getSchemaRefs;
+  }
+});
+
+// node_modules/ajv/dist/compile/validate/index.js
+var require_validate = __commonJS({
+  "node_modules/ajv/dist/compile/validate/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
+    var boolSchema_1 = require_boolSchema();
+    var dataType_1 = require_dataType();
+    var applicability_1 = require_applicability();
+    var dataType_2 = require_dataType();
+    var defaults_1 = require_defaults();
+    var keyword_1 = require_keyword();
+    var subschema_1 = require_subschema();
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var resolve_1 = require_resolve();
+    var util_1 = require_util2();
+    var errors_1 = require_errors2();
+    function validateFunctionCode(it) {
+      if (isSchemaObj(it)) {
+        checkKeywords(it);
+        if (schemaCxtHasRules(it)) {
+          topSchemaObjCode(it);
+          return;
+        }
+      }
+      validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
+    }
+    exports.validateFunctionCode = validateFunctionCode;
+    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body2) {
+      if (opts.code.es5) {
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
+          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
+          destructureValCxtES5(gen, opts);
+          gen.code(body2);
+        });
+      } else {
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body2));
+      }
+    }
+    function destructureValCxt(opts) {
+      return (0, codegen_1._)`{${names_1.default.instancePath}="", ${names_1.default.parentData}, ${names_1.default.parentDataProperty}, ${names_1.default.rootData}=${names_1.default.data}${opts.dynamicRef ? (0, codegen_1._)`, ${names_1.default.dynamicAnchors}={}` : codegen_1.nil}}={}`;
+    }
+    function destructureValCxtES5(gen, opts) {
+      gen.if(names_1.default.valCxt, () => {
+        gen.var(names_1.default.instancePath, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.instancePath}`);
+        gen.var(names_1.default.parentData, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.parentData}`);
+        gen.var(names_1.default.parentDataProperty, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.parentDataProperty}`);
+        gen.var(names_1.default.rootData, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.rootData}`);
+        if (opts.dynamicRef)
+          gen.var(names_1.default.dynamicAnchors, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.dynamicAnchors}`);
+      }, () => {
+        gen.var(names_1.default.instancePath, (0, codegen_1._)`""`);
+        gen.var(names_1.default.parentData, (0, codegen_1._)`undefined`);
+        gen.var(names_1.default.parentDataProperty, (0, codegen_1._)`undefined`);
+        gen.var(names_1.default.rootData, names_1.default.data);
+        if (opts.dynamicRef)
+          gen.var(names_1.default.dynamicAnchors, (0, codegen_1._)`{}`);
+      });
+    }
+    function topSchemaObjCode(it) {
+      const { schema, opts, gen } = it;
+      validateFunction(it, () => {
+        if (opts.$comment && schema.$comment)
+          commentKeyword(it);
+        checkNoDefault(it);
+        gen.let(names_1.default.vErrors, null);
+        gen.let(names_1.default.errors, 0);
+        if (opts.unevaluated)
+          resetEvaluated(it);
+        typeAndKeywords(it);
+        returnResults(it);
+      });
+      return;
+    }
+    function resetEvaluated(it) {
+      const { gen, validateName } = it;
+      it.evaluated = gen.const("evaluated", (0, codegen_1._)`${validateName}.evaluated`);
+      gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
+      gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
+    }
+    function funcSourceUrl(schema, opts) {
+      const schId = typeof schema == "object" && schema[opts.schemaId];
+      return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
+    }
+    function subschemaCode(it, valid) {
+      if (isSchemaObj(it)) {
+        checkKeywords(it);
+        if (schemaCxtHasRules(it)) {
+          subSchemaObjCode(it, valid);
+          return;
+        }
+      }
+      (0, boolSchema_1.boolOrEmptySchema)(it, valid);
+    }
+    function schemaCxtHasRules({ schema, self }) {
+      if (typeof schema == "boolean")
+        return !schema;
+      for (const key in schema)
+        if (self.RULES.all[key])
+          return true;
+      return false;
+    }
+    function isSchemaObj(it) {
+      return typeof it.schema != "boolean";
+    }
+    function subSchemaObjCode(it, valid) {
+      const { schema, gen, opts } = it;
+      if (opts.$comment && schema.$comment)
+        commentKeyword(it);
+      updateContext(it);
+      checkAsyncSchema(it);
+      const errsCount = gen.const("_errs", names_1.default.errors);
+      typeAndKeywords(it, errsCount);
+      gen.var(valid, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
+    }
+    function checkKeywords(it) {
+      (0, util_1.checkUnknownRules)(it);
+      checkRefsAndKeywords(it);
+    }
+    function typeAndKeywords(it, errsCount) {
+      if (it.opts.jtd)
+        return schemaKeywords(it, [], false, errsCount);
+      const types = (0, dataType_1.getSchemaTypes)(it.schema);
+      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
+      schemaKeywords(it, types, !checkedTypes, errsCount);
+    }
+    function checkRefsAndKeywords(it) {
+      const { schema, errSchemaPath, opts, self } = it;
+      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
+        self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
+      }
+    }
+    function checkNoDefault(it) {
+      const { schema, opts } = it;
+      if (schema.default !== void 0 && opts.useDefaults && opts.strictSchema) {
+        (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
+      }
+    }
+    function updateContext(it) {
+      const schId = it.schema[it.opts.schemaId];
+      if (schId)
+        it.baseId = (0, resolve_1.resolveUrl)(it.opts.uriResolver, it.baseId, schId);
+    }
+    function checkAsyncSchema(it) {
+      if (it.schema.$async && !it.schemaEnv.$async)
+        throw new Error("async schema in sync schema");
+    }
+    function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
+      const msg = schema.$comment;
+      if (opts.$comment === true) {
+        gen.code((0, codegen_1._)`${names_1.default.self}.logger.log(${msg})`);
+      } else if (typeof opts.$comment == "function") {
+        const schemaPath = (0, codegen_1.str)`${errSchemaPath}/$comment`;
+        const rootName = gen.scopeValue("root", { ref: schemaEnv.root });
+        gen.code((0, codegen_1._)`${names_1.default.self}.opts.$comment(${msg}, ${schemaPath}, ${rootName}.schema)`);
+      }
+    }
+    function returnResults(it) {
+      const { gen, schemaEnv, validateName, ValidationError, opts } = it;
+      if (schemaEnv.$async) {
+        gen.if((0, codegen_1._)`${names_1.default.errors} === 0`, () => gen.return(names_1.default.data), () => gen.throw((0, codegen_1._)`new ${ValidationError}(${names_1.default.vErrors})`));
+      } else {
+        gen.assign((0, codegen_1._)`${validateName}.errors`, names_1.default.vErrors);
+        if (opts.unevaluated)
+          assignEvaluated(it);
+        gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
+      }
+    }
+    function assignEvaluated({ gen, evaluated, props, items }) {
+      if (props instanceof codegen_1.Name)
+        gen.assign((0, codegen_1._)`${evaluated}.props`, props);
+      if (items instanceof codegen_1.Name)
+        gen.assign((0, codegen_1._)`${evaluated}.items`, items);
+    }
+    function schemaKeywords(it, types, typeErrors, errsCount) {
+      const { gen, schema, data, allErrors, opts, self } = it;
+      const { RULES: RULES2 } = self;
+      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES2))) {
+        gen.block(() => keywordCode(it, "$ref", RULES2.all.$ref.definition));
+        return;
+      }
+      if (!opts.jtd)
+        checkStrictTypes(it, types);
+      gen.block(() => {
+        for (const group of RULES2.rules)
+          groupKeywords(group);
+        groupKeywords(RULES2.post);
+      });
+      function groupKeywords(group) {
+        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+          return;
+        if (group.type) {
+          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
+          iterateKeywords(it, group);
+          if (types.length === 1 && types[0] === group.type && typeErrors) {
+            gen.else();
+            (0, dataType_2.reportTypeError)(it);
+          }
+          gen.endIf();
+        } else {
+          iterateKeywords(it, group);
+        }
+        if (!allErrors)
+          gen.if((0, codegen_1._)`${names_1.default.errors} === ${errsCount || 0}`);
+      }
+    }
+    function iterateKeywords(it, group) {
+      const { gen, schema, opts: { useDefaults } } = it;
+      if (useDefaults)
+        (0, defaults_1.assignDefaults)(it, group.type);
+      gen.block(() => {
+        for (const rule of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule)) {
+            keywordCode(it, rule.keyword, rule.definition, group.type);
+          }
+        }
+      });
+    }
+    function checkStrictTypes(it, types) {
+      if (it.schemaEnv.meta || !it.opts.strictTypes)
+        return;
+      checkContextTypes(it, types);
+      if (!it.opts.allowUnionTypes)
+        checkMultipleTypes(it, types);
+      checkKeywordTypes(it, it.dataTypes);
+    }
+    function checkContextTypes(it, types) {
+      if (!types.length)
+        return;
+      if (!it.dataTypes.length) {
+        it.dataTypes = types;
+        return;
+      }
+      types.forEach((t) => {
+        if (!includesType(it.dataTypes, t)) {
+          strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
+        }
+      });
+      narrowSchemaTypes(it, types);
+    }
+    function checkMultipleTypes(it, ts) {
+      if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
+        strictTypesError(it, "use allowUnionTypes to allow union type keyword");
+      }
+    }
+    function checkKeywordTypes(it, ts) {
+      const rules = it.self.RULES.all;
+      for (const keyword in rules) {
+        const rule = rules[keyword];
+        if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
+          const { type } = rule.definition;
+          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
+            strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
+          }
+        }
+      }
+    }
+    function hasApplicableType(schTs, kwdT) {
+      return schTs.includes(kwdT) || kwdT === "number" && schTs.includes("integer");
+    }
+    function includesType(ts, t) {
+      return ts.includes(t) || t === "integer" && ts.includes("number");
+    }
+    function narrowSchemaTypes(it, withTypes) {
+      const ts = [];
+      for (const t of it.dataTypes) {
+        if (includesType(withTypes, t))
+          ts.push(t);
+        else if (withTypes.includes("integer") && t === "number")
+          ts.push("integer");
+      }
+      it.dataTypes = ts;
+    }
+    function strictTypesError(it, msg) {
+      const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
+      msg += ` at "${schemaPath}" (strictTypes)`;
+      (0, util_1.checkStrictMode)(it, msg, it.opts.strictTypes);
+    }
+    var KeywordCxt = class {
+      constructor(it, def, keyword) {
+        (0, keyword_1.validateKeywordUsage)(it, def, keyword);
+        this.gen = it.gen;
+        this.allErrors = it.allErrors;
+        this.keyword = keyword;
+        this.data = it.data;
+        this.schema = it.schema[keyword];
+        this.$data = def.$data && it.opts.$data && this.schema && this.schema.$data;
+        this.schemaValue = (0, util_1.schemaRefOrVal)(it, this.schema, keyword, this.$data);
+        this.schemaType = def.schemaType;
+        this.parentSchema = it.schema;
+        this.params = {};
+        this.it = it;
+        this.def = def;
+        if (this.$data) {
+          this.schemaCode = it.gen.const("vSchema", getData(this.$data, it));
+        } else {
+          this.schemaCode = this.schemaValue;
+          if (!(0, keyword_1.validSchemaType)(this.schema, def.schemaType, def.allowUndefined)) {
+            throw new Error(`${keyword} value must be ${JSON.stringify(def.schemaType)}`);
+          }
+        }
+        if ("code" in def ? def.trackErrors : def.errors !== false) {
+          this.errsCount = it.gen.const("_errs", names_1.default.errors);
+        }
+      }
+      result(condition, successAction, failAction) {
+        this.failResult((0, codegen_1.not)(condition), successAction, failAction);
+      }
+      failResult(condition, successAction, failAction) {
+        this.gen.if(condition);
+        if (failAction)
+          failAction();
+        else
+          this.error();
+        if (successAction) {
+          this.gen.else();
+          successAction();
+          if (this.allErrors)
+            this.gen.endIf();
+        } else {
+          if (this.allErrors)
+            this.gen.endIf();
+          else
+            this.gen.else();
+        }
+      }
+      pass(condition, failAction) {
+        this.failResult((0, codegen_1.not)(condition), void 0, failAction);
+      }
+      fail(condition) {
+        if (condition === void 0) {
+          this.error();
+          if (!this.allErrors)
+            this.gen.if(false);
+          return;
+        }
+        this.gen.if(condition);
+        this.error();
+        if (this.allErrors)
+          this.gen.endIf();
+        else
+          this.gen.else();
+      }
+      fail$data(condition) {
+        if (!this.$data)
+          return this.fail(condition);
+        const { schemaCode } = this;
+        this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
+      }
+      error(append, errorParams, errorPaths) {
+        if (errorParams) {
+          this.setParams(errorParams);
+          this._error(append, errorPaths);
+          this.setParams({});
+          return;
+        }
+        this._error(append, errorPaths);
+      }
+      _error(append, errorPaths) {
+        ;
+        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
+      }
+      $dataError() {
+        (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
+      }
+      reset() {
+        if (this.errsCount === void 0)
+          throw new Error('add "trackErrors" to keyword definition');
+        (0, errors_1.resetErrorsCount)(this.gen, this.errsCount);
+      }
+      ok(cond) {
+        if (!this.allErrors)
+          this.gen.if(cond);
+      }
+      setParams(obj, assign2) {
+        if (assign2)
+          Object.assign(this.params, obj);
+        else
+          this.params = obj;
+      }
+      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+        this.gen.block(() => {
+          this.check$data(valid, $dataValid);
+          codeBlock();
+        });
+      }
+      check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
+        if (!this.$data)
+          return;
+        const { gen, schemaCode, schemaType, def } = this;
+        gen.if((0, codegen_1.or)((0, codegen_1._)`${schemaCode} === undefined`, $dataValid));
+        if (valid !== codegen_1.nil)
+          gen.assign(valid, true);
+        if (schemaType.length || def.validateSchema) {
+          gen.elseIf(this.invalid$data());
+          this.$dataError();
+          if (valid !== codegen_1.nil)
+            gen.assign(valid, false);
+        }
+        gen.else();
+      }
+      invalid$data() {
+        const { gen, schemaCode, schemaType, def, it } = this;
+        return (0, codegen_1.or)(wrong$DataType(), invalid$DataSchema());
+        function wrong$DataType() {
+          if (schemaType.length) {
+            if (!(schemaCode instanceof codegen_1.Name))
+              throw new Error("ajv implementation error");
+            const st = Array.isArray(schemaType) ? schemaType : [schemaType];
+            return (0, codegen_1._)`${(0, dataType_2.checkDataTypes)(st, schemaCode, it.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
+          }
+          return codegen_1.nil;
+        }
+        function invalid$DataSchema() {
+          if (def.validateSchema) {
+            const validateSchemaRef = gen.scopeValue("validate$data", { ref: def.validateSchema });
+            return (0, codegen_1._)`!${validateSchemaRef}(${schemaCode})`;
+          }
+          return codegen_1.nil;
+        }
+      }
+      subschema(appl, valid) {
+        const subschema = (0, subschema_1.getSubschema)(this.it, appl);
+        (0, subschema_1.extendSubschemaData)(subschema, this.it, appl);
+        (0, subschema_1.extendSubschemaMode)(subschema, appl);
+        const nextContext = { ...this.it, ...subschema, items: void 0, props: void 0 };
+        subschemaCode(nextContext, valid);
+        return nextContext;
+      }
+      mergeEvaluated(schemaCxt, toName) {
+        const { it, gen } = this;
+        if (!it.opts.unevaluated)
+          return;
+        if (it.props !== true && schemaCxt.props !== void 0) {
+          it.props = util_1.mergeEvaluated.props(gen, schemaCxt.props, it.props, toName);
+        }
+        if (it.items !== true && schemaCxt.items !== void 0) {
+          it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
+        }
+      }
+      mergeValidEvaluated(schemaCxt, valid) {
+        const { it, gen } = this;
+        if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
+          gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
+          return true;
+        }
+      }
+    };
+    exports.KeywordCxt = KeywordCxt;
+    function keywordCode(it, keyword, def, ruleType) {
+      const cxt = new KeywordCxt(it, def, keyword);
+      if ("code" in def) {
+        def.code(cxt, ruleType);
+      } else if (cxt.$data && def.validate) {
+        (0, keyword_1.funcKeywordCode)(cxt, def);
+      } else if ("macro" in def) {
+        (0, keyword_1.macroKeywordCode)(cxt, def);
+      } else if (def.compile || def.validate) {
+        (0, keyword_1.funcKeywordCode)(cxt, def);
+      }
+    }
+    var JSON_POINTER = /^\/(?:[^~]|~0|~1)*$/;
+    var RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
+    function getData($data, { dataLevel, dataNames, dataPathArr }) {
+      let jsonPointer;
+      let data;
+      if ($data === "")
+        return names_1.default.rootData;
+      if ($data[0] === "/") {
+        if (!JSON_POINTER.test($data))
+          throw new Error(`Invalid JSON-pointer: ${$data}`);
+        jsonPointer = $data;
+        data = names_1.default.rootData;
+      } else {
+        const matches = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches)
+          throw new Error(`Invalid JSON-pointer: ${$data}`);
+        const up = +matches[1];
+        jsonPointer = matches[2];
+        if (jsonPointer === "#") {
+          if (up >= dataLevel)
+            throw new Error(errorMsg("property/index", up));
+          return dataPathArr[dataLevel - up];
+        }
+        if (up > dataLevel)
+          throw new Error(errorMsg("data", up));
+        data = dataNames[dataLevel - up];
+        if (!jsonPointer)
+          return data;
+      }
+      let expr = data;
+      const segments = jsonPointer.split("/");
+      for (const segment of segments) {
+        if (segment) {
+          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+          expr = (0, codegen_1._)`${expr} && ${data}`;
+        }
+      }
+      return expr;
+      function errorMsg(pointerType, up) {
+        return `Cannot access ${pointerType} ${up} levels up, current level is ${dataLevel}`;
+      }
+    }
+    exports.getData = getData;
+  }
+});
+
+// node_modules/ajv/dist/runtime/validation_error.js
+var require_validation_error = __commonJS({
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var ValidationError = class extends Error {
+      constructor(errors) {
+        super("validation failed");
+        this.errors = errors;
+        this.ajv = this.validation = true;
+      }
+    };
+    exports.default = ValidationError;
+  }
+});
+
+// node_modules/ajv/dist/compile/ref_error.js
+var require_ref_error = __commonJS({
+  "node_modules/ajv/dist/compile/ref_error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var resolve_1 = require_resolve();
+    var MissingRefError = class extends Error {
+      constructor(resolver, baseId, ref, msg) {
+        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
+        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
+        this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
+      }
+    };
+    exports.default = MissingRefError;
+  }
+});
+
+// node_modules/ajv/dist/compile/index.js
+var require_compile = __commonJS({
+  "node_modules/ajv/dist/compile/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
+    var codegen_1 = require_codegen();
+    var validation_error_1 = require_validation_error();
+    var names_1 = require_names();
+    var resolve_1 = require_resolve();
+    var util_1 = require_util2();
+    var validate_1 = require_validate();
+    var SchemaEnv = class {
+      constructor(env3) {
+        var _a2;
+        this.refs = {};
+        this.dynamicAnchors = {};
+        let schema;
+        if (typeof env3.schema == "object")
+          schema = env3.schema;
+        this.schema = env3.schema;
+        this.schemaId = env3.schemaId;
+        this.root = env3.root || this;
+        this.baseId = (_a2 = env3.baseId) !== null && _a2 !== void 0 ? _a2 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env3.schemaId || "$id"]);
+        this.schemaPath = env3.schemaPath;
+        this.localRefs = env3.localRefs;
+        this.meta = env3.meta;
+        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
+        this.refs = {};
+      }
+    };
+    exports.SchemaEnv = SchemaEnv;
+    function compileSchema(sch) {
+      const _sch = getCompilingSchema.call(this, sch);
+      if (_sch)
+        return _sch;
+      const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
+      const { es5, lines } = this.opts.code;
+      const { ownProperties } = this.opts;
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      let _ValidationError;
+      if (sch.$async) {
+        _ValidationError = gen.scopeValue("Error", {
+          ref: validation_error_1.default,
+          code: (0, codegen_1._)`require("ajv/dist/runtime/validation_error").default`
+        });
+      }
+      const validateName = gen.scopeName("validate");
+      sch.validateName = validateName;
+      const schemaCxt = {
+        gen,
+        allErrors: this.opts.allErrors,
+        data: names_1.default.data,
+        parentData: names_1.default.parentData,
+        parentDataProperty: names_1.default.parentDataProperty,
+        dataNames: [names_1.default.data],
+        dataPathArr: [codegen_1.nil],
+        // TODO can its length be used as dataLevel if nil is removed?
+        dataLevel: 0,
+        dataTypes: [],
+        definedProperties: /* @__PURE__ */ new Set(),
+        topSchemaRef: gen.scopeValue("schema", this.opts.code.source === true ? { ref: sch.schema, code: (0, codegen_1.stringify)(sch.schema) } : { ref: sch.schema }),
+        validateName,
+        ValidationError: _ValidationError,
+        schema: sch.schema,
+        schemaEnv: sch,
+        rootId,
+        baseId: sch.baseId || rootId,
+        schemaPath: codegen_1.nil,
+        errSchemaPath: sch.schemaPath || (this.opts.jtd ? "" : "#"),
+        errorPath: (0, codegen_1._)`""`,
+        opts: this.opts,
+        self: this
+      };
+      let sourceCode;
+      try {
+        this._compilations.add(sch);
+        (0, validate_1.validateFunctionCode)(schemaCxt);
+        gen.optimize(this.opts.code.optimize);
+        const validateCode = gen.toString();
+        sourceCode = `${gen.scopeRefs(names_1.default.scope)}return ${validateCode}`;
+        if (this.opts.code.process)
+          sourceCode = this.opts.code.process(sourceCode, sch);
+        const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
+        const validate3 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate3 });
+        validate3.errors = null;
+        validate3.schema = sch.schema;
+        validate3.schemaEnv = sch;
+        if (sch.$async)
+          validate3.$async = true;
+        if (this.opts.code.source === true) {
+          validate3.source = { validateName, validateCode, scopeValues: gen._values };
+        }
+        if (this.opts.unevaluated) {
+          const { props, items } = schemaCxt;
+          validate3.evaluated = {
+            props: props instanceof codegen_1.Name ? void 0 : props,
+            items: items instanceof codegen_1.Name ? void 0 : items,
+            dynamicProps: props instanceof codegen_1.Name,
+            dynamicItems: items instanceof codegen_1.Name
+          };
+          if (validate3.source)
+            validate3.source.evaluated = (0, codegen_1.stringify)(validate3.evaluated);
+        }
+        sch.validate = validate3;
+        return sch;
+      } catch (e) {
+        delete sch.validate;
+        delete sch.validateName;
+        if (sourceCode)
+          this.logger.error("Error compiling schema, function code:", sourceCode);
+        throw e;
+      } finally {
+        this._compilations.delete(sch);
+      }
+    }
+    exports.compileSchema = compileSchema;
+    function resolveRef(root, baseId, ref) {
+      var _a2;
+      ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
+      const schOrFunc = root.refs[ref];
+      if (schOrFunc)
+        return schOrFunc;
+      let _sch = resolve4.call(this, root, ref);
+      if (_sch === void 0) {
+        const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
+        const { schemaId } = this.opts;
+        if (schema)
+          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+      }
+      if (_sch === void 0)
+        return;
+      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+    }
+    exports.resolveRef = resolveRef;
+    function inlineOrCompile(sch) {
+      if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
+        return sch.schema;
+      return sch.validate ? sch : compileSchema.call(this, sch);
+    }
+    function getCompilingSchema(schEnv) {
+      for (const sch of this._compilations) {
+        if (sameSchemaEnv(sch, schEnv))
+          return sch;
+      }
+    }
+    exports.getCompilingSchema = getCompilingSchema;
+    function sameSchemaEnv(s1, s2) {
+      return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
+    }
+    function resolve4(root, ref) {
+      let sch;
+      while (typeof (sch = this.refs[ref]) == "string")
+        ref = sch;
+      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+    }
+    function resolveSchema(root, ref) {
+      const p = this.opts.uriResolver.parse(ref);
+      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
+      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
+      if (Object.keys(root.schema).length > 0 && refPath === baseId) {
+        return getJsonPointer.call(this, p, root);
+      }
+      const id = (0, resolve_1.normalizeId)(refPath);
+      const schOrRef = this.refs[id] || this.schemas[id];
+      if (typeof schOrRef == "string") {
+        const sch = resolveSchema.call(this, root, schOrRef);
+        if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
+          return;
+        return getJsonPointer.call(this, p, sch);
+      }
+      if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
+        return;
+      if (!schOrRef.validate)
+        compileSchema.call(this, schOrRef);
+      if (id === (0, resolve_1.normalizeId)(ref)) {
+        const { schema } = schOrRef;
+        const { schemaId } = this.opts;
+        const schId = schema[schemaId];
+        if (schId)
+          baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
+        return new SchemaEnv({ schema, schemaId, root, baseId });
+      }
+      return getJsonPointer.call(this, p, schOrRef);
+    }
+    exports.resolveSchema = resolveSchema;
+    var PREVENT_SCOPE_CHANGE = /* @__PURE__ */ new Set([
+      "properties",
+      "patternProperties",
+      "enum",
+      "dependencies",
+      "definitions"
+    ]);
+    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+      var _a2;
+      if (((_a2 = parsedRef.fragment) === null || _a2 === void 0 ? void 0 : _a2[0]) !== "/")
+        return;
+      for (const part of parsedRef.fragment.slice(1).split("/")) {
+        if (typeof schema === "boolean")
+          return;
+        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        if (partSchema === void 0)
+          return;
+        schema = partSchema;
+        const schId = typeof schema === "object" && schema[this.opts.schemaId];
+        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
+          baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
+        }
+      }
+      let env3;
+      if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
+        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
+        env3 = resolveSchema.call(this, root, $ref);
+      }
+      const { schemaId } = this.opts;
+      env3 = env3 || new SchemaEnv({ schema, schemaId, root, baseId });
+      if (env3.schema !== env3.root.schema)
+        return env3;
+      return void 0;
+    }
+  }
+});
+
+// node_modules/ajv/dist/refs/data.json
+var require_data = __commonJS({
+  "node_modules/ajv/dist/refs/data.json"(exports, module) {
+    module.exports = {
+      $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
+      description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
+      type: "object",
+      required: ["$data"],
+      properties: {
+        $data: {
+          type: "string",
+          anyOf: [{ format: "relative-json-pointer" }, { format: "json-pointer" }]
+        }
+      },
+      additionalProperties: false
+    };
+  }
+});
+
+// node_modules/fast-uri/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/fast-uri/lib/utils.js"(exports, module) {
+    "use strict";
+    var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
+    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isPort = RegExp.prototype.test.bind(/^\d*$/u);
+    var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
+    var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
+    var isPathCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/u);
+    var isQueryFragmentCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]$/u);
+    var isUserinfoCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:]$/u);
+    var BYTE_HEX = new Array(256);
+    {
+      const HEX_DIGITS = "0123456789ABCDEF";
+      for (let i = 0; i < 256; i++) {
+        BYTE_HEX[i] = "%" + HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15];
+      }
+    }
+    function percentEncodeNonAscii(cp) {
+      if (cp < 2048) {
+        return BYTE_HEX[192 | cp >> 6] + BYTE_HEX[128 | cp & 63];
+      }
+      if (cp < 65536) {
+        return BYTE_HEX[224 | cp >> 12] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
+      }
+      return BYTE_HEX[240 | cp >> 18] + BYTE_HEX[128 | cp >> 12 & 63] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
+    }
+    function stringArrayToHexStripped(input2) {
+      let acc = "";
+      let code2 = 0;
+      let i = 0;
+      for (i = 0; i < input2.length; i++) {
+        code2 = input2[i].charCodeAt(0);
+        if (code2 === 48) {
+          continue;
+        }
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+          return "";
+        }
+        acc += input2[i];
+        break;
+      }
+      for (i += 1; i < input2.length; i++) {
+        code2 = input2[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+          return "";
+        }
+        acc += input2[i];
+      }
+      return acc;
+    }
+    var isHextet = RegExp.prototype.test.bind(/^[\dA-Fa-f]{1,4}$/);
+    var isIPvFuture = RegExp.prototype.test.bind(/^[vV][\dA-Fa-f]+\.[A-Za-z\d\-._~!$&'()*+,;=:]+$/);
+    var isZoneCharacter = RegExp.prototype.test.bind(/^[A-Za-z\d\-._~]$/);
+    var nonSimpleDomain = RegExp.prototype.test.bind(/[^!"$&'()*+,\-.;=_`a-z{}~]/u);
+    function isZoneIdentifier(zone) {
+      if (zone.length === 0) return false;
+      for (let i = 0; i < zone.length; i++) {
+        if (isZoneCharacter(zone[i])) continue;
+        if (zone[i] === "%" && i + 2 < zone.length && isHexPair(zone.slice(i + 1, i + 3))) {
+          i += 2;
+          continue;
+        }
+        return false;
+      }
+      return true;
+    }
+    function compressIPv6ZeroRun(hextets) {
+      let bestStart = -1;
+      let bestLength = 0;
+      let runStart = -1;
+      let runLength = 0;
+      for (let i = 0; i < hextets.length; i++) {
+        if (hextets[i] === "0") {
+          if (runStart === -1) runStart = i;
+          runLength++;
+          if (runLength > bestLength) {
+            bestLength = runLength;
+            bestStart = runStart;
+          }
+        } else {
+          runStart = -1;
+          runLength = 0;
+        }
+      }
+      if (bestLength < 2) return hextets.join(":");
+      const head = hextets.slice(0, bestStart).join(":");
+      const tail = hextets.slice(bestStart + bestLength).join(":");
+      return head + "::" + tail;
+    }
+    function normalizeIPv6Address(input2) {
+      const compression = input2.indexOf("::");
+      if (compression !== -1 && input2.indexOf("::", compression + 1) !== -1) return void 0;
+      const left2 = compression === -1 ? input2.split(":") : input2.slice(0, compression).split(":");
+      const right2 = compression === -1 ? [] : input2.slice(compression + 2).split(":");
+      if (compression !== -1) {
+        if (left2.length === 1 && left2[0] === "") left2.length = 0;
+        if (right2.length === 1 && right2[0] === "") right2.length = 0;
+      }
+      const parts = left2.concat(right2);
+      let hextetCount = 0;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (part === "") return void 0;
+        if (part.indexOf(".") !== -1) {
+          if (i !== parts.length - 1 || compression !== -1 && right2.length === 0 || !isIPv4(part)) return void 0;
+          hextetCount += 2;
+          continue;
+        }
+        if (!isHextet(part)) return void 0;
+        parts[i] = parseInt(part, 16).toString(16);
+        hextetCount++;
+      }
+      if (compression === -1) {
+        if (hextetCount !== 8) return void 0;
+        return compressIPv6ZeroRun(parts);
+      }
+      if (hextetCount >= 8) return void 0;
+      const expanded = parts.slice(0, left2.length);
+      for (let i = hextetCount; i < 8; i++) expanded.push("0");
+      for (let i = left2.length; i < parts.length; i++) expanded.push(parts[i]);
+      return compressIPv6ZeroRun(expanded);
+    }
+    function normalizeIPv6(host) {
+      const bracketed = host[0] === "[" && host[host.length - 1] === "]";
+      const hasBracket = host[0] === "[" || host[host.length - 1] === "]";
+      if (hasBracket && !bracketed) return { host, isIPV6: false, error: true };
+      let input2 = bracketed ? host.slice(1, -1) : host;
+      if (bracketed && isIPvFuture(input2)) {
+        input2 = input2.toLowerCase();
+        return { host: `[${input2}]`, escapedHost: input2, isIPV6: false, isIPVFuture: true };
+      }
+      if (findToken(input2, ":") < 2) {
+        return { host, isIPV6: false, error: bracketed };
+      }
+      let zoneIdentifier = "";
+      const zoneSeparator = input2.indexOf("%");
+      if (zoneSeparator !== -1) {
+        const separatorLength = input2.slice(zoneSeparator, zoneSeparator + 3).toLowerCase() === "%25" ? 3 : 1;
+        zoneIdentifier = input2.slice(zoneSeparator + separatorLength);
+        if (!isZoneIdentifier(zoneIdentifier)) return { host, isIPV6: false, error: true };
+        input2 = input2.slice(0, zoneSeparator);
+      }
+      const address = normalizeIPv6Address(input2);
+      if (address === void 0) return { host, isIPV6: false, error: true };
+      return {
+        host: address + (zoneIdentifier ? "%" + zoneIdentifier : ""),
+        escapedHost: address + (zoneIdentifier ? "%25" + zoneIdentifier : ""),
+        isIPV6: true
+      };
+    }
+    function findToken(str, token) {
+      let ind = 0;
+      for (let i = 0; i < str.length; i++) {
+        if (str[i] === token) ind++;
+      }
+      return ind;
+    }
+    function removeDotSegments(path22) {
+      let input2 = path22;
+      const output = [];
+      let nextSlash = -1;
+      let len = 0;
+      while (len = input2.length) {
+        if (len === 1) {
+          if (input2 === ".") {
+            break;
+          } else if (input2 === "/") {
+            output.push("/");
+            break;
+          } else {
+            output.push(input2);
+            break;
+          }
+        } else if (len === 2) {
+          if (input2[0] === ".") {
+            if (input2[1] === ".") {
+              break;
+            } else if (input2[1] === "/") {
+              input2 = input2.slice(2);
+              continue;
+            }
+          } else if (input2[0] === "/") {
+            if (input2[1] === "." || input2[1] === "/") {
+              output.push("/");
+              break;
+            }
+          }
+        } else if (len === 3) {
+          if (input2 === "/..") {
+            if (output.length !== 0) {
+              output.pop();
+            }
+            output.push("/");
+            break;
+          }
+        }
+        if (input2[0] === ".") {
+          if (input2[1] === ".") {
+            if (input2[2] === "/") {
+              input2 = input2.slice(3);
+              continue;
+            }
+          } else if (input2[1] === "/") {
+            input2 = input2.slice(2);
+            continue;
+          }
+        } else if (input2[0] === "/") {
+          if (input2[1] === ".") {
+            if (input2[2] === "/") {
+              input2 = input2.slice(2);
+              continue;
+            } else if (input2[2] === ".") {
+              if (input2[3] === "/") {
+                input2 = input2.slice(3);
+                if (output.length !== 0) {
+                  output.pop();
+                }
+                continue;
+              }
+            }
+          }
+        }
+        if ((nextSlash = input2.indexOf("/", 1)) === -1) {
+          output.push(input2);
+          break;
+        } else {
+          output.push(input2.slice(0, nextSlash));
+          input2 = input2.slice(nextSlash);
+        }
+      }
+      return output.join("");
+    }
+    function removeDotSegmentsRelative(path22) {
+      if (path22 === "" || path22[0] === "/") {
+        return removeDotSegments(path22);
+      }
+      const segments = path22.split("/");
+      const last = segments.length - 1;
+      const output = [];
+      let trailingDirectory = false;
+      for (let i = 0; i <= last; i++) {
+        const segment = segments[i];
+        if (segment === "." || segment === "..") {
+          if (segment === "..") {
+            if (output.length !== 0 && output[output.length - 1] !== "..") {
+              output.pop();
+            } else {
+              output.push("..");
+            }
+          }
+          trailingDirectory = i === last;
+        } else {
+          output.push(segment);
+        }
+      }
+      if (trailingDirectory && output[output.length - 1] !== "..") {
+        output.push("");
+      }
+      if (output.length === 0 || output[0] === "" || output[0].includes(":")) {
+        output.unshift(".");
+      }
+      return output.join("/");
+    }
+    var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
+    var HOST_DELIM_RE = /[@/?#:]/g;
+    var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
+    function reescapeHostDelimiters(host, isIP) {
+      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+      re.lastIndex = 0;
+      return host.replace(re, (ch) => HOST_DELIMS[ch]);
+    }
+    function normalizePercentEncoding(input2, decodeUnreserved = false) {
+      if (input2.indexOf("%") === -1) {
+        return input2;
+      }
+      let output = "";
+      for (let i = 0; i < input2.length; i++) {
+        if (input2[i] === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            const normalizedHex = hex.toUpperCase();
+            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+            if (decodeUnreserved && isUnreserved(decoded)) {
+              output += decoded;
+            } else {
+              output += "%" + normalizedHex;
+            }
+            i += 2;
+            continue;
+          }
+        }
+        output += input2[i];
+      }
+      return output;
+    }
+    function normalizePathEncoding(input2) {
+      let output = "";
+      for (let i = 0; i < input2.length; i++) {
+        const ch = input2[i];
+        if (ch === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            const normalizedHex = hex.toUpperCase();
+            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+            if (decoded !== "." && isUnreserved(decoded)) {
+              output += decoded;
+            } else {
+              output += "%" + normalizedHex;
+            }
+            i += 2;
+            continue;
+          }
+        }
+        if (isPathCharacter(ch)) {
+          output += ch;
+        } else {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
+            const low = input2.charCodeAt(i + 1);
+            if (low >= 56320 && low <= 57343) {
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              i++;
+            } else {
+              output += percentEncodeNonAscii(65533);
+            }
+          } else {
+            output += percentEncodeNonAscii(65533);
+          }
+        }
+      }
+      return output;
+    }
+    function serializePathEncoding(input2, pathNoScheme = false) {
+      let output = "";
+      let firstSegment = pathNoScheme && input2[0] !== "/";
+      for (let i = 0; i < input2.length; i++) {
+        const ch = input2[i];
+        if (ch === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            output += "%" + hex.toUpperCase();
+            i += 2;
+            continue;
+          }
+        }
+        if (ch === "/") {
+          firstSegment = false;
+        }
+        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
+          output += ch;
+        } else {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
+            const low = input2.charCodeAt(i + 1);
+            if (low >= 56320 && low <= 57343) {
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              i++;
+            } else {
+              output += percentEncodeNonAscii(65533);
+            }
+          } else {
+            output += percentEncodeNonAscii(65533);
+          }
+        }
+      }
+      return output;
+    }
+    function encodeComponent(input2, isAllowed) {
+      let output = "";
+      for (let i = 0; i < input2.length; i++) {
+        const ch = input2[i];
+        if (ch === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            output += "%" + hex.toUpperCase();
+            i += 2;
+            continue;
+          }
+        }
+        if (isAllowed(ch)) {
+          output += ch;
+        } else {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
+            const low = input2.charCodeAt(i + 1);
+            if (low >= 56320 && low <= 57343) {
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              i++;
+            } else {
+              output += percentEncodeNonAscii(65533);
+            }
+          } else {
+            output += percentEncodeNonAscii(65533);
+          }
+        }
+      }
+      return output;
+    }
+    function encodeUserinfo(input2) {
+      return encodeComponent(input2, isUserinfoCharacter);
+    }
+    function encodeQuery(input2) {
+      return encodeComponent(input2, isQueryFragmentCharacter);
+    }
+    function encodeFragment(input2) {
+      return encodeComponent(input2, isQueryFragmentCharacter);
+    }
+    function isEscapeSafe(cp) {
+      return cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 42 || cp === 43 || cp === 45 || cp === 46 || cp === 47 || cp === 64 || cp === 95;
+    }
+    function normalizeQueryFragmentEncoding(input2) {
+      let output = "";
+      for (let i = 0; i < input2.length; i++) {
+        const ch = input2[i];
+        if (ch === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            const normalizedHex = hex.toUpperCase();
+            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
+            if (isUnreserved(decoded)) {
+              output += decoded;
+            } else {
+              output += "%" + normalizedHex;
+            }
+            i += 2;
+            continue;
+          }
+        }
+        if (isQueryFragmentCharacter(ch)) {
+          output += ch;
+        } else {
+          const code2 = input2.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input2.length) {
+            const low = input2.charCodeAt(i + 1);
+            if (low >= 56320 && low <= 57343) {
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              i++;
+            } else {
+              output += percentEncodeNonAscii(65533);
+            }
+          } else {
+            output += percentEncodeNonAscii(65533);
+          }
+        }
+      }
+      return output;
+    }
+    function escapePreservingEscapes(input2) {
+      let output = "";
+      for (let i = 0; i < input2.length; i++) {
+        if (input2[i] === "%" && i + 2 < input2.length) {
+          const hex = input2.slice(i + 1, i + 3);
+          if (isHexPair(hex)) {
+            output += "%" + hex.toUpperCase();
+            i += 2;
+            continue;
+          }
+        }
+        output += escape(input2[i]);
+      }
+      return output;
+    }
+    function recomposeAuthority(component) {
+      const uriTokens = [];
+      if (component.userinfo !== void 0) {
+        uriTokens.push(encodeUserinfo(component.userinfo));
+        uriTokens.push("@");
+      }
+      if (component.host !== void 0) {
+        let host = component.host;
+        if (!isIPv4(host)) {
+          let ipV6res = normalizeIPv6(host);
+          if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
+            host = normalizePercentEncoding(host, true);
+            ipV6res = normalizeIPv6(host);
+          }
+          if (ipV6res.isIPV6 === true || ipV6res.isIPVFuture === true) {
+            host = `[${ipV6res.escapedHost}]`;
+          } else {
+            host = reescapeHostDelimiters(host, false);
+          }
+        }
+        uriTokens.push(host);
+      }
+      if (typeof component.port === "number" || typeof component.port === "string") {
+        const port = String(component.port);
+        if (!isPort(port)) {
+          throw new TypeError("URI port is malformed.");
+        }
+        uriTokens.push(":");
+        uriTokens.push(port);
+      }
+      return uriTokens.length ? uriTokens.join("") : void 0;
+    }
+    module.exports = {
+      nonSimpleDomain,
+      recomposeAuthority,
+      reescapeHostDelimiters,
+      normalizePercentEncoding,
+      normalizePathEncoding,
+      serializePathEncoding,
+      normalizeQueryFragmentEncoding,
+      encodeUserinfo,
+      encodeQuery,
+      encodeFragment,
+      escapePreservingEscapes,
+      removeDotSegments,
+      removeDotSegmentsRelative,
+      isIPv4,
+      isUUID,
+      normalizeIPv6,
+      stringArrayToHexStripped
+    };
+  }
+});
+
+// node_modules/fast-uri/lib/schemes.js
+var require_schemes = __commonJS({
+  "node_modules/fast-uri/lib/schemes.js"(exports, module) {
+    "use strict";
+    var { isUUID } = require_utils2();
+    var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
+    var supportedSchemeNames = (
+      /** @type {const} */
+      [
+        "http",
+        "https",
+        "ws",
+        "wss",
+        "urn",
+        "urn:uuid"
+      ]
+    );
+    function isValidSchemeName(name) {
+      return supportedSchemeNames.indexOf(
+        /** @type {*} */
+        name
+      ) !== -1;
+    }
+    function wsIsSecure(wsComponent) {
+      if (wsComponent.secure === true) {
+        return true;
+      } else if (wsComponent.secure === false) {
+        return false;
+      } else if (wsComponent.scheme) {
+        return wsComponent.scheme.length === 3 && (wsComponent.scheme[0] === "w" || wsComponent.scheme[0] === "W") && (wsComponent.scheme[1] === "s" || wsComponent.scheme[1] === "S") && (wsComponent.scheme[2] === "s" || wsComponent.scheme[2] === "S");
+      } else {
+        return false;
+      }
+    }
+    function httpParse(component) {
+      if (!component.host) {
+        component.error = component.error || "HTTP URIs must have a host.";
+      }
+      return component;
+    }
+    function httpSerialize(component) {
+      const secure = String(component.scheme).toLowerCase() === "https";
+      if (component.port === (secure ? 443 : 80) || component.port === "") {
+        component.port = void 0;
+      }
+      if (!component.path) {
+        component.path = "/";
+      }
+      return component;
+    }
+    function wsParse(wsComponent) {
+      wsComponent.secure = wsIsSecure(wsComponent);
+      wsComponent.resourceName = (wsComponent.path || "/") + (wsComponent.query ? "?" + wsComponent.query : "");
+      wsComponent.path = void 0;
+      wsComponent.query = void 0;
+      return wsComponent;
+    }
+    function wsSerialize(wsComponent) {
+      if (wsComponent.port === (wsIsSecure(wsComponent) ? 443 : 80) || wsComponent.port === "") {
+        wsComponent.port = void 0;
+      }
+      if (typeof wsComponent.secure === "boolean") {
+        wsComponent.scheme = wsComponent.secure ? "wss" : "ws";
+        wsComponent.secure = void 0;
+      }
+      if (wsComponent.resourceName) {
+        const queryIndex = wsComponent.resourceName.indexOf("?");
+        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
+        wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
+        wsComponent.resourceName = void 0;
+      }
+      wsComponent.fragment = void 0;
+      return wsComponent;
+    }
+    function urnParse(urnComponent, options) {
+      if (!urnComponent.path) {
+        urnComponent.error = "URN can not be parsed";
+        return urnComponent;
+      }
+      const matches = urnComponent.path.match(URN_REG);
+      if (matches && matches[0] === urnComponent.path) {
+        const scheme = options.scheme || urnComponent.scheme || "urn";
+        urnComponent.nid = matches[1].toLowerCase();
+        urnComponent.nss = matches[2];
+        const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
+        const schemeHandler = getSchemeHandler(urnScheme);
+        urnComponent.path = void 0;
+        if (schemeHandler) {
+          urnComponent = schemeHandler.parse(urnComponent, options);
+        }
+      } else {
+        urnComponent.error = urnComponent.error || "URN can not be parsed.";
+      }
+      return urnComponent;
+    }
+    function urnSerialize(urnComponent, options) {
+      if (urnComponent.nid === void 0) {
+        throw new Error("URN without nid cannot be serialized");
+      }
+      const scheme = options.scheme || urnComponent.scheme || "urn";
+      const nid = urnComponent.nid.toLowerCase();
+      const urnScheme = `${scheme}:${options.nid || nid}`;
+      const schemeHandler = getSchemeHandler(urnScheme);
+      if (schemeHandler) {
+        urnComponent = schemeHandler.serialize(urnComponent, options);
+      }
+      const uriComponent = urnComponent;
+      const nss = urnComponent.nss;
+      uriComponent.path = `${nid || options.nid}:${nss}`;
+      options.skipEscape = true;
+      return uriComponent;
+    }
+    function urnuuidParse(urnComponent, options) {
+      const uuidComponent = urnComponent;
+      uuidComponent.uuid = uuidComponent.nss;
+      uuidComponent.nss = void 0;
+      if (!options.tolerant && (!uuidComponent.uuid || !isUUID(uuidComponent.uuid))) {
+        uuidComponent.error = uuidComponent.error || "UUID is not valid.";
+      }
+      return uuidComponent;
+    }
+    function urnuuidSerialize(uuidComponent) {
+      const urnComponent = uuidComponent;
+      urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
+      return urnComponent;
+    }
+    var http = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "http",
+        domainHost: true,
+        parse: httpParse,
+        serialize: httpSerialize
+      }
+    );
+    var https = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "https",
+        domainHost: http.domainHost,
+        parse: httpParse,
+        serialize: httpSerialize
+      }
+    );
+    var ws = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "ws",
+        domainHost: true,
+        parse: wsParse,
+        serialize: wsSerialize
+      }
+    );
+    var wss = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "wss",
+        domainHost: ws.domainHost,
+        parse: ws.parse,
+        serialize: ws.serialize
+      }
+    );
+    var urn = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "urn",
+        parse: urnParse,
+        serialize: urnSerialize,
+        skipNormalize: true
+      }
+    );
+    var urnuuid = (
+      /** @type {SchemeHandler} */
+      {
+        scheme: "urn:uuid",
+        parse: urnuuidParse,
+        serialize: urnuuidSerialize,
+        skipNormalize: true
+      }
+    );
+    var SCHEMES = (
+      /** @type {Record<SchemeName, SchemeHandler>} */
+      {
+        http,
+        https,
+        ws,
+        wss,
+        urn,
+        "urn:uuid": urnuuid
+      }
+    );
+    Object.setPrototypeOf(SCHEMES, null);
+    function getSchemeHandler(scheme) {
+      return scheme && (SCHEMES[
+        /** @type {SchemeName} */
+        scheme
+      ] || SCHEMES[
+        /** @type {SchemeName} */
+        scheme.toLowerCase()
+      ]) || void 0;
+    }
+    module.exports = {
+      wsIsSecure,
+      SCHEMES,
+      isValidSchemeName,
+      getSchemeHandler
+    };
+  }
+});
+
+// node_modules/fast-uri/index.js
+var require_fast_uri = __commonJS({
+  "node_modules/fast-uri/index.js"(exports, module) {
+    "use strict";
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { SCHEMES, getSchemeHandler } = require_schemes();
+    var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
+    var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
+    var MALFORMED_HOST_ERROR = "URI host is malformed.";
+    var FORBIDDEN_DOMAIN_HOST_CHARACTER = /[\0-\x20"#/:<>?@[\\\]^`{|}\x7F]/u;
+    function validateScheme(scheme) {
+      const stringScheme = String(scheme);
+      if (!VALID_SCHEME.test(stringScheme)) {
+        throw new TypeError(MALFORMED_SCHEME_ERROR);
+      }
+      return stringScheme;
+    }
+    function normalize2(uri, options) {
+      if (typeof uri === "string") {
+        uri = /** @type {T} */
+        normalizeString(uri, options);
+      } else if (typeof uri === "object") {
+        uri = /** @type {T} */
+        parse(serialize(uri, options), options);
+      }
+      return uri;
+    }
+    function resolve4(baseURI, relativeURI, options) {
+      const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
+      const {
+        parsed: baseParsed,
+        malformedAuthorityOrPort: baseMalformed,
+        malformedPercentEncoding: baseMalformedPercentEncoding,
+        malformedSchemeSpecific: baseMalformedSchemeSpecific,
+        malformedHost: baseMalformedHost,
+        malformedScheme: baseMalformedScheme
+      } = parseWithStatus(baseURI, schemelessOptions);
+      const {
+        parsed: relativeParsed,
+        malformedAuthorityOrPort: relativeMalformed,
+        malformedPercentEncoding: relativeMalformedPercentEncoding,
+        malformedSchemeSpecific: relativeMalformedSchemeSpecific,
+        malformedHost: relativeMalformedHost,
+        malformedScheme: relativeMalformedScheme
+      } = parseWithStatus(relativeURI, schemelessOptions);
+      if (baseMalformed || relativeMalformed || baseMalformedPercentEncoding || relativeMalformedPercentEncoding || baseMalformedSchemeSpecific || relativeMalformedSchemeSpecific || baseMalformedHost || relativeMalformedHost || baseMalformedScheme || relativeMalformedScheme) {
+        throw new Error(baseParsed.error || relativeParsed.error || "URI is malformed.");
+      }
+      const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
+      const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
+      const resolvedHost = resolved.host;
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
+        throw new Error(MALFORMED_HOST_ERROR);
+      }
+      canonicalizeHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP);
+      const encodedASCIIHost = resolvedHost && resolvedHost.indexOf("%") !== -1 && !new RegExp("\\P{ASCII}", "u").test(resolvedHost);
+      if (resolved.error && !encodedASCIIHost) {
+        throw new Error(resolved.error);
+      }
+      schemelessOptions.skipEscape = true;
+      return serialize(resolved, schemelessOptions);
+    }
+    function resolveComponent(base, relative2, options, skipNormalization) {
+      const target = {};
+      if (!skipNormalization) {
+        base = parse(serialize(base, options), options);
+        relative2 = parse(serialize(relative2, options), options);
+      }
+      options = options || {};
+      if (!options.tolerant && relative2.scheme) {
+        target.scheme = relative2.scheme;
+        target.userinfo = relative2.userinfo;
+        target.host = relative2.host;
+        target.port = relative2.port;
+        target.path = removeDotSegments(relative2.path || "");
+        target.query = relative2.query;
+      } else {
+        if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
+          target.userinfo = relative2.userinfo;
+          target.host = relative2.host;
+          target.port = relative2.port;
+          target.path = removeDotSegments(relative2.path || "");
+          target.query = relative2.query;
+        } else {
+          if (!relative2.path) {
+            target.path = base.path;
+            if (relative2.query !== void 0) {
+              target.query = relative2.query;
+            } else {
+              target.query = base.query;
+            }
+          } else {
+            if (relative2.path[0] === "/") {
+              target.path = removeDotSegments(relative2.path);
+            } else {
+              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
+              if (baseHasAuthority && !base.path) {
+                target.path = "/" + relative2.path;
+              } else if (!base.path) {
+                target.path = relative2.path;
+              } else {
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+              }
+              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+            }
+            target.query = relative2.query;
+          }
+          target.userinfo = base.userinfo;
+          target.host = base.host;
+          target.port = base.port;
+        }
+        target.scheme = base.scheme;
+      }
+      target.fragment = relative2.fragment;
+      return target;
+    }
+    function equal(uriA, uriB, options) {
+      const normalizedA = normalizeComparableURI(uriA, options);
+      const normalizedB = normalizeComparableURI(uriB, options);
+      return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
+    }
+    function serialize(cmpts, opts) {
+      const component = {
+        host: cmpts.host,
+        scheme: cmpts.scheme,
+        userinfo: cmpts.userinfo,
+        port: cmpts.port,
+        path: cmpts.path,
+        query: cmpts.query,
+        nid: cmpts.nid,
+        nss: cmpts.nss,
+        uuid: cmpts.uuid,
+        fragment: cmpts.fragment,
+        reference: cmpts.reference,
+        resourceName: cmpts.resourceName,
+        secure: cmpts.secure,
+        error: ""
+      };
+      const options = Object.assign({}, opts);
+      const uriTokens = [];
+      if (component.scheme) {
+        component.scheme = validateScheme(component.scheme);
+      }
+      const schemeHandler = getSchemeHandler(options.scheme || component.scheme);
+      if (schemeHandler && schemeHandler.serialize) schemeHandler.serialize(component, options);
+      const hasAuthority = component.userinfo !== void 0 || component.host !== void 0 || component.port !== void 0;
+      const schemelessReference = (component.scheme === void 0 || options.reference === "suffix") && !hasAuthority;
+      const pathNoScheme = !options.skipEscape && schemelessReference;
+      if (component.path !== void 0) {
+        if (!options.skipEscape) {
+          component.path = serializePathEncoding(component.path, pathNoScheme);
+        } else {
+          component.path = normalizePercentEncoding(component.path);
+        }
+      }
+      if (options.reference !== "suffix" && component.scheme) {
+        component.scheme = validateScheme(component.scheme);
+        uriTokens.push(component.scheme, ":");
+      }
+      const authority = recomposeAuthority(component);
+      if (authority !== void 0) {
+        if (options.reference !== "suffix") {
+          uriTokens.push("//");
+        }
+        uriTokens.push(authority);
+        if (component.path && component.path[0] !== "/") {
+          uriTokens.push("/");
+        }
+      }
+      if (component.path !== void 0) {
+        let s = component.path;
+        if (!options.absolutePath && (!schemeHandler || !schemeHandler.absolutePath)) {
+          s = schemelessReference && s[0] !== "/" ? removeDotSegmentsRelative(s) : removeDotSegments(s);
+        }
+        if (schemelessReference) {
+          s = serializePathEncoding(s, true);
+        }
+        if (authority === void 0 && s[0] === "/" && s[1] === "/") {
+          s = "/%2F" + s.slice(2);
+        }
+        uriTokens.push(s);
+      }
+      if (component.query !== void 0) {
+        uriTokens.push("?", encodeQuery(component.query));
+      }
+      if (component.fragment !== void 0) {
+        uriTokens.push("#", encodeFragment(component.fragment));
+      }
+      return uriTokens.join("");
+    }
+    var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
+    var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
+    var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
+    function getParseError(parsed, matches) {
+      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+        return 'URI path must start with "/" when authority is present.';
+      }
+      if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
+        return "URI port is malformed.";
+      }
+      return void 0;
+    }
+    function hasMalformedPercentEncoding(component) {
+      if (component === void 0) return false;
+      let percent = component.indexOf("%");
+      while (percent !== -1) {
+        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+          return true;
+        }
+        percent = component.indexOf("%", percent + 3);
+      }
+      return false;
+    }
+    function isIPLiteral(host) {
+      return host[0] === "[" && host[host.length - 1] === "]";
+    }
+    function hasMalformedComponentPercentEncoding(matches) {
+      const host = matches[4];
+      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    }
+    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
+        parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+        return true;
+      }
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
+        let url;
+        try {
+          url = new URL("http://" + parsed.host);
+        } catch (e) {
+          parsed.error = parsed.error || "Host's domain name can not be converted to ASCII: " + e;
+          return true;
+        }
+        if (!isHostOnlyURL(url)) {
+          parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+          return true;
+        }
+        parsed.host = url.hostname;
+      }
+      return false;
+    }
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
+      return Boolean(
+        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+      );
+    }
+    function isHostOnlyURL(url) {
+      return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
+    }
+    function parseWithStatus(uri, opts) {
+      const options = Object.assign({}, opts);
+      const parsed = {
+        scheme: void 0,
+        userinfo: void 0,
+        host: "",
+        port: void 0,
+        path: "",
+        query: void 0,
+        fragment: void 0
+      };
+      let malformedAuthorityOrPort = false;
+      let malformedPercentEncoding = false;
+      let malformedSchemeSpecific = false;
+      let malformedHost = false;
+      let malformedIPLiteral = false;
+      let malformedScheme = false;
+      let isIP = false;
+      if (options.reference === "suffix") {
+        if (options.scheme) {
+          uri = options.scheme + ":" + uri;
+        } else {
+          uri = "//" + uri;
+        }
+      }
+      const authorityMatch = uri.match(AUTHORITY_PREFIX);
+      if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
+        parsed.error = "URI authority must not contain a literal backslash.";
+        malformedAuthorityOrPort = true;
+      }
+      const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
+      if (introducerMatch !== null) {
+        const region2 = introducerMatch[1];
+        const normalizedRegion = region2.replace(/[\t\n\r]/g, "");
+        if (normalizedRegion.length >= 2) {
+          if (normalizedRegion.slice(0, 2) !== "//") {
+            parsed.error = parsed.error || "URI authority must not contain a literal backslash.";
+            malformedAuthorityOrPort = true;
+          } else if (region2.length !== normalizedRegion.length) {
+            parsed.error = parsed.error || "URI authority introducer must not contain whitespace.";
+            malformedAuthorityOrPort = true;
+          }
+        }
+      }
+      const matches = uri.match(URI_PARSE);
+      if (matches) {
+        parsed.scheme = matches[1];
+        parsed.userinfo = matches[3];
+        parsed.host = matches[4];
+        parsed.port = parseInt(matches[5], 10);
+        parsed.path = matches[6] || "";
+        parsed.query = matches[7];
+        parsed.fragment = matches[8];
+        if (parsed.scheme !== void 0) {
+          if (VALID_SCHEME.test(parsed.scheme)) {
+            parsed.scheme = parsed.scheme.toLowerCase();
+          } else {
+            parsed.error = parsed.error || MALFORMED_SCHEME_ERROR;
+            malformedScheme = true;
+          }
+        }
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        if (malformedPercentEncoding) {
+          parsed.error = parsed.error || "URI contains malformed percent-encoding.";
+        }
+        if (isNaN(parsed.port)) {
+          parsed.port = matches[5];
+        }
+        const parseError = getParseError(parsed, matches);
+        if (parseError !== void 0) {
+          parsed.error = parsed.error || parseError;
+          malformedAuthorityOrPort = true;
+        }
+        if (parsed.host) {
+          const ipv4result = isIPv4(parsed.host);
+          if (ipv4result === false) {
+            const bracketedIPLiteral = isIPLiteral(parsed.host);
+            const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
+            const ipv6result = normalizeIPv6(parsed.host);
+            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
+            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            if (malformedIPLiteral) {
+              parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+              malformedAuthorityOrPort = true;
+            }
+          } else {
+            isIP = true;
+          }
+        }
+        if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
+          parsed.reference = "same-document";
+        } else if (parsed.scheme === void 0) {
+          parsed.reference = "relative";
+        } else if (parsed.fragment === void 0) {
+          parsed.reference = "absolute";
+        } else {
+          parsed.reference = "uri";
+        }
+        if (options.reference && options.reference !== "suffix" && options.reference !== parsed.reference) {
+          parsed.error = parsed.error || "URI is not a " + options.reference + " reference.";
+        }
+        const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
+        if (!malformedIPLiteral) {
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+        }
+        if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
+          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP) {
+            host = normalizePercentEncoding(host.toLowerCase());
+          }
+          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+        }
+        if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
+          if (parsed.path) {
+            parsed.path = normalizePathEncoding(parsed.path);
+          }
+          if (parsed.query) {
+            parsed.query = normalizeQueryFragmentEncoding(parsed.query);
+          }
+          if (parsed.fragment) {
+            parsed.fragment = normalizeQueryFragmentEncoding(parsed.fragment);
+          }
+        }
+        if (schemeHandler && schemeHandler.parse) {
+          schemeHandler.parse(parsed, options);
+          if (schemeHandler === SCHEMES.urn && parsed.nid === void 0) {
+            malformedSchemeSpecific = true;
+          }
+        }
+      } else {
+        parsed.error = parsed.error || "URI can not be parsed.";
+      }
+      return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
+    }
+    function parse(uri, opts) {
+      return parseWithStatus(uri, opts).parsed;
+    }
+    function normalizeString(uri, opts) {
+      return normalizeStringWithStatus(uri, opts).normalized;
+    }
+    function normalizeStringWithStatus(uri, opts) {
+      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+      return {
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        malformedAuthorityOrPort,
+        malformedPercentEncoding,
+        malformedSchemeSpecific,
+        malformedHost,
+        malformedScheme
+      };
+    }
+    function normalizeComparableURI(uri, opts) {
+      if (typeof uri !== "string" && typeof uri !== "object") {
+        return void 0;
+      }
+      let value;
+      try {
+        value = typeof uri === "string" ? uri : serialize(uri, opts);
+      } catch {
+        return void 0;
+      }
+      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value, opts);
+      return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? void 0 : normalized;
+    }
+    var fastUri = {
+      SCHEMES,
+      normalize: normalize2,
+      resolve: resolve4,
+      resolveComponent,
+      equal,
+      serialize,
+      parse
+    };
+    module.exports = fastUri;
+    module.exports.default = fastUri;
+    module.exports.fastUri = fastUri;
+  }
+});
+
+// node_modules/ajv/dist/runtime/uri.js
+var require_uri = __commonJS({
+  "node_modules/ajv/dist/runtime/uri.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var uri = require_fast_uri();
+    uri.code = 'require("ajv/dist/runtime/uri").default';
+    exports.default = uri;
+  }
+});
+
+// node_modules/ajv/dist/core.js
+var require_core = __commonJS({
+  "node_modules/ajv/dist/core.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    var ref_error_1 = require_ref_error();
+    var rules_1 = require_rules();
+    var compile_1 = require_compile();
+    var codegen_2 = require_codegen();
+    var resolve_1 = require_resolve();
+    var dataType_1 = require_dataType();
+    var util_1 = require_util2();
+    var $dataRefSchema = require_data();
+    var uri_1 = require_uri();
+    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    defaultRegExp.code = "new RegExp";
+    var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
+    var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
+      "validate",
+      "serialize",
+      "parse",
+      "wrapper",
+      "root",
+      "schema",
+      "keyword",
+      "pattern",
+      "formats",
+      "validate$data",
+      "func",
+      "obj",
+      "Error"
+    ]);
+    var removedOptions = {
+      errorDataPath: "",
+      format: "`validateFormats: false` can be used instead.",
+      nullable: '"nullable" keyword is supported by default.',
+      jsonPointers: "Deprecated jsPropertySyntax can be used instead.",
+      extendRefs: "Deprecated ignoreKeywordsWithRef can be used instead.",
+      missingRefs: "Pass empty schema with $id that should be ignored to ajv.addSchema.",
+      processCode: "Use option `code: {process: (code, schemaEnv: object) => string}`",
+      sourceCode: "Use option `code: {source: true}`",
+      strictDefaults: "It is default now, see option `strict`.",
+      strictKeywords: "It is default now, see option `strict`.",
+      uniqueItems: '"uniqueItems" keyword is always validated.',
+      unknownFormats: "Disable strict mode or pass `true` to `ajv.addFormat` (or `formats` option).",
+      cache: "Map is used as cache, schema object as key.",
+      serialize: "Map is used as cache, schema object as key.",
+      ajvErrors: "It is default now."
+    };
+    var deprecatedOptions = {
+      ignoreKeywordsWithRef: "",
+      jsPropertySyntax: "",
+      unicode: '"minLength"/"maxLength" account for unicode characters by default.'
+    };
+    var MAX_EXPRESSION = 200;
+    function requiredOptions(o) {
+      var _a2, _b2, _c2, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      const s = o.strict;
+      const _optz = (_a2 = o.code) === null || _a2 === void 0 ? void 0 : _a2.optimize;
+      const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
+      const regExp = (_c2 = (_b2 = o.code) === null || _b2 === void 0 ? void 0 : _b2.regExp) !== null && _c2 !== void 0 ? _c2 : defaultRegExp;
+      const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
+      return {
+        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
+        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
+        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
+        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
+        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
+        code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
+        loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
+        loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
+        meta: (_s = o.meta) !== null && _s !== void 0 ? _s : true,
+        messages: (_t = o.messages) !== null && _t !== void 0 ? _t : true,
+        inlineRefs: (_u = o.inlineRefs) !== null && _u !== void 0 ? _u : true,
+        schemaId: (_v = o.schemaId) !== null && _v !== void 0 ? _v : "$id",
+        addUsedSchema: (_w = o.addUsedSchema) !== null && _w !== void 0 ? _w : true,
+        validateSchema: (_x = o.validateSchema) !== null && _x !== void 0 ? _x : true,
+        validateFormats: (_y = o.validateFormats) !== null && _y !== void 0 ? _y : true,
+        unicodeRegExp: (_z = o.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
+        int32range: (_0 = o.int32range) !== null && _0 !== void 0 ? _0 : true,
+        uriResolver
+      };
+    }
+    var Ajv = class {
+      constructor(opts = {}) {
+        this.schemas = {};
+        this.refs = {};
+        this.formats = /* @__PURE__ */ Object.create(null);
+        this._compilations = /* @__PURE__ */ new Set();
+        this._loading = {};
+        this._cache = /* @__PURE__ */ new Map();
+        opts = this.opts = { ...opts, ...requiredOptions(opts) };
+        const { es5, lines } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        this.logger = getLogger(opts.logger);
+        const formatOpt = opts.validateFormats;
+        opts.validateFormats = false;
+        this.RULES = (0, rules_1.getRules)();
+        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
+        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+        this._metaOpts = getMetaSchemaOptions.call(this);
+        if (opts.formats)
+          addInitialFormats.call(this);
+        this._addVocabularies();
+        this._addDefaultMetaSchema();
+        if (opts.keywords)
+          addInitialKeywords.call(this, opts.keywords);
+        if (typeof opts.meta == "object")
+          this.addMetaSchema(opts.meta);
+        addInitialSchemas.call(this);
+        opts.validateFormats = formatOpt;
+      }
+      _addVocabularies() {
+        this.addKeyword("$async");
+      }
+      _addDefaultMetaSchema() {
+        const { $data, meta, schemaId } = this.opts;
+        let _dataRefSchema = $dataRefSchema;
+        if (schemaId === "id") {
+          _dataRefSchema = { ...$dataRefSchema };
+          _dataRefSchema.id = _dataRefSchema.$id;
+          delete _dataRefSchema.$id;
+        }
+        if (meta && $data)
+          this.addMetaSchema(_dataRefSchema, _dataRefSchema[schemaId], false);
+      }
+      defaultMeta() {
+        const { meta, schemaId } = this.opts;
+        return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
+      }
+      validate(schemaKeyRef, data) {
+        let v;
+        if (typeof schemaKeyRef == "string") {
+          v = this.getSchema(schemaKeyRef);
+          if (!v)
+            throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
+        } else {
+          v = this.compile(schemaKeyRef);
+        }
+        const valid = v(data);
+        if (!("$async" in v))
+          this.errors = v.errors;
+        return valid;
+      }
+      compile(schema, _meta) {
+        const sch = this._addSchema(schema, _meta);
+        return sch.validate || this._compileSchemaEnv(sch);
+      }
+      compileAsync(schema, meta) {
+        if (typeof this.opts.loadSchema != "function") {
+          throw new Error("options.loadSchema should be a function");
+        }
+        const { loadSchema } = this.opts;
+        return runCompileAsync.call(this, schema, meta);
+        async function runCompileAsync(_schema, _meta) {
+          await loadMetaSchema.call(this, _schema.$schema);
+          const sch = this._addSchema(_schema, _meta);
+          return sch.validate || _compileAsync.call(this, sch);
+        }
+        async function loadMetaSchema($ref) {
+          if ($ref && !this.getSchema($ref)) {
+            await runCompileAsync.call(this, { $ref }, true);
+          }
+        }
+        async function _compileAsync(sch) {
+          try {
+            return this._compileSchemaEnv(sch);
+          } catch (e) {
+            if (!(e instanceof ref_error_1.default))
+              throw e;
+            checkLoaded.call(this, e);
+            await loadMissingSchema.call(this, e.missingSchema);
+            return _compileAsync.call(this, sch);
+          }
+        }
+        function checkLoaded({ missingSchema: ref, missingRef }) {
+          if (this.refs[ref]) {
+            throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
+          }
+        }
+        async function loadMissingSchema(ref) {
+          const _schema = await _loadSchema.call(this, ref);
+          if (!this.refs[ref])
+            await loadMetaSchema.call(this, _schema.$schema);
+          if (!this.refs[ref])
+            this.addSchema(_schema, ref, meta);
+        }
+        async function _loadSchema(ref) {
+          const p = this._loading[ref];
+          if (p)
+            return p;
+          try {
+            return await (this._loading[ref] = loadSchema(ref));
+          } finally {
+            delete this._loading[ref];
+          }
+        }
+      }
+      // Adds schema to the instance
+      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
+        if (Array.isArray(schema)) {
+          for (const sch of schema)
+            this.addSchema(sch, void 0, _meta, _validateSchema);
+          return this;
+        }
+        let id;
+        if (typeof schema === "object") {
+          const { schemaId } = this.opts;
+          id = schema[schemaId];
+          if (id !== void 0 && typeof id != "string") {
+            throw new Error(`schema ${schemaId} must be string`);
+          }
+        }
+        key = (0, resolve_1.normalizeId)(key || id);
+        this._checkUnique(key);
+        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        return this;
+      }
+      // Add schema that will be used to validate other schemas
+      // options in META_IGNORE_OPTIONS are alway set to false
+      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key, true, _validateSchema);
+        return this;
+      }
+      //  Validate schema against its meta-schema
+      validateSchema(schema, throwOrLogError) {
+        if (typeof schema == "boolean")
+          return true;
+        let $schema;
+        $schema = schema.$schema;
+        if ($schema !== void 0 && typeof $schema != "string") {
+          throw new Error("$schema must be a string");
+        }
+        $schema = $schema || this.opts.defaultMeta || this.defaultMeta();
+        if (!$schema) {
+          this.logger.warn("meta-schema not available");
+          this.errors = null;
+          return true;
+        }
+        const valid = this.validate($schema, schema);
+        if (!valid && throwOrLogError) {
+          const message = "schema is invalid: " + this.errorsText();
+          if (this.opts.validateSchema === "log")
+            this.logger.error(message);
+          else
+            throw new Error(message);
+        }
+        return valid;
+      }
+      // Get compiled schema by `key` or `ref`.
+      // (`key` that was passed to `addSchema` or full schema reference - `schema.$id` or resolved id)
+      getSchema(keyRef) {
+        let sch;
+        while (typeof (sch = getSchEnv.call(this, keyRef)) == "string")
+          keyRef = sch;
+        if (sch === void 0) {
+          const { schemaId } = this.opts;
+          const root = new compile_1.SchemaEnv({ schema: {}, schemaId });
+          sch = compile_1.resolveSchema.call(this, root, keyRef);
+          if (!sch)
+            return;
+          this.refs[keyRef] = sch;
+        }
+        return sch.validate || this._compileSchemaEnv(sch);
+      }
+      // Remove cached schema(s).
+      // If no parameter is passed all schemas but meta-schemas are removed.
+      // If RegExp is passed all schemas with key/id matching pattern but meta-schemas are removed.
+      // Even if schema is referenced by other schemas it still can be removed as other schemas have local references.
+      removeSchema(schemaKeyRef) {
+        if (schemaKeyRef instanceof RegExp) {
+          this._removeAllSchemas(this.schemas, schemaKeyRef);
+          this._removeAllSchemas(this.refs, schemaKeyRef);
+          return this;
+        }
+        switch (typeof schemaKeyRef) {
+          case "undefined":
+            this._removeAllSchemas(this.schemas);
+            this._removeAllSchemas(this.refs);
+            this._cache.clear();
+            return this;
+          case "string": {
+            const sch = getSchEnv.call(this, schemaKeyRef);
+            if (typeof sch == "object")
+              this._cache.delete(sch.schema);
+            delete this.schemas[schemaKeyRef];
+            delete this.refs[schemaKeyRef];
+            return this;
+          }
+          case "object": {
+            const cacheKey = schemaKeyRef;
+            this._cache.delete(cacheKey);
+            let id = schemaKeyRef[this.opts.schemaId];
+            if (id) {
+              id = (0, resolve_1.normalizeId)(id);
+              delete this.schemas[id];
+              delete this.refs[id];
+            }
+            return this;
+          }
+          default:
+            throw new Error("ajv.removeSchema: invalid parameter");
+        }
+      }
+      // add "vocabulary" - a collection of keywords
+      addVocabulary(definitions) {
+        for (const def of definitions)
+          this.addKeyword(def);
+        return this;
+      }
+      addKeyword(kwdOrDef, def) {
+        let keyword;
+        if (typeof kwdOrDef == "string") {
+          keyword = kwdOrDef;
+          if (typeof def == "object") {
+            this.logger.warn("these parameters are deprecated, see docs for addKeyword");
+            def.keyword = keyword;
+          }
+        } else if (typeof kwdOrDef == "object" && def === void 0) {
+          def = kwdOrDef;
+          keyword = def.keyword;
+          if (Array.isArray(keyword) && !keyword.length) {
+            throw new Error("addKeywords: keyword must be string or non-empty array");
+          }
+        } else {
+          throw new Error("invalid addKeywords parameters");
+        }
+        checkKeyword.call(this, keyword, def);
+        if (!def) {
+          (0, util_1.eachItem)(keyword, (kwd) => addRule.call(this, kwd));
+          return this;
+        }
+        keywordMetaschema.call(this, def);
+        const definition = {
+          ...def,
+          type: (0, dataType_1.getJSONTypes)(def.type),
+          schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
+        };
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+        return this;
+      }
+      getKeyword(keyword) {
+        const rule = this.RULES.all[keyword];
+        return typeof rule == "object" ? rule.definition : !!rule;
+      }
+      // Remove keyword
+      removeKeyword(keyword) {
+        const { RULES: RULES2 } = this;
+        delete RULES2.keywords[keyword];
+        delete RULES2.all[keyword];
+        for (const group of RULES2.rules) {
+          const i = group.rules.findIndex((rule) => rule.keyword === keyword);
+          if (i >= 0)
+            group.rules.splice(i, 1);
+        }
+        return this;
+      }
+      // Add format
+      addFormat(name, format4) {
+        if (typeof format4 == "string")
+          format4 = new RegExp(format4);
+        this.formats[name] = format4;
+        return this;
+      }
+      errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
+        if (!errors || errors.length === 0)
+          return "No errors";
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+      }
+      $dataMetaSchema(metaSchema, keywordsJsonPointers) {
+        const rules = this.RULES.all;
+        metaSchema = JSON.parse(JSON.stringify(metaSchema));
+        for (const jsonPointer of keywordsJsonPointers) {
+          const segments = jsonPointer.split("/").slice(1);
+          let keywords = metaSchema;
+          for (const seg of segments)
+            keywords = keywords[seg];
+          for (const key in rules) {
+            const rule = rules[key];
+            if (typeof rule != "object")
+              continue;
+            const { $data } = rule.definition;
+            const schema = keywords[key];
+            if ($data && schema)
+              keywords[key] = schemaOrData(schema);
+          }
+        }
+        return metaSchema;
+      }
+      _removeAllSchemas(schemas, regex4) {
+        for (const keyRef in schemas) {
+          const sch = schemas[keyRef];
+          if (!regex4 || regex4.test(keyRef)) {
+            if (typeof sch == "string") {
+              delete schemas[keyRef];
+            } else if (sch && !sch.meta) {
+              this._cache.delete(sch.schema);
+              delete schemas[keyRef];
+            }
+          }
+        }
+      }
+      _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+        let id;
+        const { schemaId } = this.opts;
+        if (typeof schema == "object") {
+          id = schema[schemaId];
+        } else {
+          if (this.opts.jtd)
+            throw new Error("schema must be object");
+          else if (typeof schema != "boolean")
+            throw new Error("schema must be object or boolean");
+        }
+        let sch = this._cache.get(schema);
+        if (sch !== void 0)
+          return sch;
+        baseId = (0, resolve_1.normalizeId)(id || baseId);
+        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
+        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
+        this._cache.set(sch.schema, sch);
+        if (addSchema && !baseId.startsWith("#")) {
+          if (baseId)
+            this._checkUnique(baseId);
+          this.refs[baseId] = sch;
+        }
+        if (validateSchema)
+          this.validateSchema(schema, true);
+        return sch;
+      }
+      _checkUnique(id) {
+        if (this.schemas[id] || this.refs[id]) {
+          throw new Error(`schema with key or id "${id}" already exists`);
+        }
+      }
+      _compileSchemaEnv(sch) {
+        if (sch.meta)
+          this._compileMetaSchema(sch);
+        else
+          compile_1.compileSchema.call(this, sch);
+        if (!sch.validate)
+          throw new Error("ajv implementation error");
+        return sch.validate;
+      }
+      _compileMetaSchema(sch) {
+        const currentOpts = this.opts;
+        this.opts = this._metaOpts;
+        try {
+          compile_1.compileSchema.call(this, sch);
+        } finally {
+          this.opts = currentOpts;
+        }
+      }
+    };
+    Ajv.ValidationError = validation_error_1.default;
+    Ajv.MissingRefError = ref_error_1.default;
+    exports.default = Ajv;
+    function checkOptions(checkOpts, options, msg, log = "error") {
+      for (const key in checkOpts) {
+        const opt = key;
+        if (opt in options)
+          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+      }
+    }
+    function getSchEnv(keyRef) {
+      keyRef = (0, resolve_1.normalizeId)(keyRef);
+      return this.schemas[keyRef] || this.refs[keyRef];
+    }
+    function addInitialSchemas() {
+      const optsSchemas = this.opts.schemas;
+      if (!optsSchemas)
+        return;
+      if (Array.isArray(optsSchemas))
+        this.addSchema(optsSchemas);
+      else
+        for (const key in optsSchemas)
+          this.addSchema(optsSchemas[key], key);
+    }
+    function addInitialFormats() {
+      for (const name in this.opts.formats) {
+        const format4 = this.opts.formats[name];
+        if (format4)
+          this.addFormat(name, format4);
+      }
+    }
+    function addInitialKeywords(defs) {
+      if (Array.isArray(defs)) {
+        this.addVocabulary(defs);
+        return;
+      }
+      this.logger.warn("keywords option as map is deprecated, pass array");
+      for (const keyword in defs) {
+        const def = defs[keyword];
+        if (!def.keyword)
+          def.keyword = keyword;
+        this.addKeyword(def);
+      }
+    }
+    function getMetaSchemaOptions() {
+      const metaOpts = { ...this.opts };
+      for (const opt of META_IGNORE_OPTIONS)
+        delete metaOpts[opt];
+      return metaOpts;
+    }
+    var noLogs = { log() {
+    }, warn() {
+    }, error() {
+    } };
+    function getLogger(logger) {
+      if (logger === false)
+        return noLogs;
+      if (logger === void 0)
+        return console;
+      if (logger.log && logger.warn && logger.error)
+        return logger;
+      throw new Error("logger must implement log, warn and error methods");
+    }
+    var KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
+    function checkKeyword(keyword, def) {
+      const { RULES: RULES2 } = this;
+      (0, util_1.eachItem)(keyword, (kwd) => {
+        if (RULES2.keywords[kwd])
+          throw new Error(`Keyword ${kwd} is already defined`);
+        if (!KEYWORD_NAME.test(kwd))
+          throw new Error(`Keyword ${kwd} has invalid name`);
+      });
+      if (!def)
+        return;
+      if (def.$data && !("code" in def || "validate" in def)) {
+        throw new Error('$data keyword must have "code" or "validate" function');
+      }
+    }
+    function addRule(keyword, definition, dataType) {
+      var _a2;
+      const post = definition === null || definition === void 0 ? void 0 : definition.post;
+      if (dataType && post)
+        throw new Error('keyword with "post" flag cannot have "type"');
+      const { RULES: RULES2 } = this;
+      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t }) => t === dataType);
+      if (!ruleGroup) {
+        ruleGroup = { type: dataType, rules: [] };
+        RULES2.rules.push(ruleGroup);
+      }
+      RULES2.keywords[keyword] = true;
+      if (!definition)
+        return;
+      const rule = {
+        keyword,
+        definition: {
+          ...definition,
+          type: (0, dataType_1.getJSONTypes)(definition.type),
+          schemaType: (0, dataType_1.getJSONTypes)(definition.schemaType)
+        }
+      };
+      if (definition.before)
+        addBeforeRule.call(this, ruleGroup, rule, definition.before);
+      else
+        ruleGroup.rules.push(rule);
+      RULES2.all[keyword] = rule;
+      (_a2 = definition.implements) === null || _a2 === void 0 ? void 0 : _a2.forEach((kwd) => this.addKeyword(kwd));
+    }
+    function addBeforeRule(ruleGroup, rule, before) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+      if (i >= 0) {
+        ruleGroup.rules.splice(i, 0, rule);
+      } else {
+        ruleGroup.rules.push(rule);
+        this.logger.warn(`rule ${before} is not defined`);
+      }
+    }
+    function keywordMetaschema(def) {
+      let { metaSchema } = def;
+      if (metaSchema === void 0)
+        return;
+      if (def.$data && this.opts.$data)
+        metaSchema = schemaOrData(metaSchema);
+      def.validateSchema = this.compile(metaSchema, true);
+    }
+    var $dataRef = {
+      $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#"
+    };
+    function schemaOrData(schema) {
+      return { anyOf: [schema, $dataRef] };
+    }
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/core/id.js
+var require_id = __commonJS({
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var def = {
+      keyword: "id",
+      code() {
+        throw new Error('NOT SUPPORTED: keyword "id", use "$id" for schema ID');
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/core/ref.js
+var require_ref = __commonJS({
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.callRef = exports.getValidate = void 0;
+    var ref_error_1 = require_ref_error();
+    var code_1 = require_code2();
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var compile_1 = require_compile();
+    var util_1 = require_util2();
+    var def = {
+      keyword: "$ref",
+      schemaType: "string",
+      code(cxt) {
+        const { gen, schema: $ref, it } = cxt;
+        const { baseId, schemaEnv: env3, validateName, opts, self } = it;
+        const { root } = env3;
+        if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
+          return callRootRef();
+        const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
+        if (schOrEnv === void 0)
+          throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
+        if (schOrEnv instanceof compile_1.SchemaEnv)
+          return callValidate(schOrEnv);
+        return inlineRefSchema(schOrEnv);
+        function callRootRef() {
+          if (env3 === root)
+            return callRef(cxt, validateName, env3, env3.$async);
+          const rootName = gen.scopeValue("root", { ref: root });
+          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
+        }
+        function callValidate(sch) {
+          const v = getValidate(cxt, sch);
+          callRef(cxt, v, sch, sch.$async);
+        }
+        function inlineRefSchema(sch) {
+          const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
+          const valid = gen.name("valid");
+          const schCxt = cxt.subschema({
+            schema: sch,
+            dataTypes: [],
+            schemaPath: codegen_1.nil,
+            topSchemaRef: schName,
+            errSchemaPath: $ref
+          }, valid);
+          cxt.mergeEvaluated(schCxt);
+          cxt.ok(valid);
+        }
+      }
+    };
+    function getValidate(cxt, sch) {
+      const { gen } = cxt;
+      return sch.validate ? gen.scopeValue("validate", { ref: sch.validate }) : (0, codegen_1._)`${gen.scopeValue("wrapper", { ref: sch })}.validate`;
+    }
+    exports.getValidate = getValidate;
+    function callRef(cxt, v, sch, $async) {
+      const { gen, it } = cxt;
+      const { allErrors, schemaEnv: env3, opts } = it;
+      const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
+      if ($async)
+        callAsyncRef();
+      else
+        callSyncRef();
+      function callAsyncRef() {
+        if (!env3.$async)
+          throw new Error("async schema referenced by sync schema");
+        const valid = gen.let("valid");
+        gen.try(() => {
+          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
+          addEvaluatedFrom(v);
+          if (!allErrors)
+            gen.assign(valid, true);
+        }, (e) => {
+          gen.if((0, codegen_1._)`!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
+          addErrorsFrom(e);
+          if (!allErrors)
+            gen.assign(valid, false);
+        });
+        cxt.ok(valid);
+      }
+      function callSyncRef() {
+        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
+      }
+      function addErrorsFrom(source) {
+        const errs = (0, codegen_1._)`${source}.errors`;
+        gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`);
+        gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
+      }
+      function addEvaluatedFrom(source) {
+        var _a2;
+        if (!it.opts.unevaluated)
+          return;
+        const schEvaluated = (_a2 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a2 === void 0 ? void 0 : _a2.evaluated;
+        if (it.props !== true) {
+          if (schEvaluated && !schEvaluated.dynamicProps) {
+            if (schEvaluated.props !== void 0) {
+              it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
+            }
+          } else {
+            const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
+            it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
+          }
+        }
+        if (it.items !== true) {
+          if (schEvaluated && !schEvaluated.dynamicItems) {
+            if (schEvaluated.items !== void 0) {
+              it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
+            }
+          } else {
+            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
+          }
+        }
+      }
+    }
+    exports.callRef = callRef;
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/core/index.js
+var require_core2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var id_1 = require_id();
+    var ref_1 = require_ref();
+    var core = [
+      "$schema",
+      "$id",
+      "$defs",
+      "$vocabulary",
+      { keyword: "$comment" },
+      "definitions",
+      id_1.default,
+      ref_1.default
+    ];
+    exports.default = core;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+var require_limitNumber = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var ops = codegen_1.operators;
+    var KWDs = {
+      maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
+      minimum: { okStr: ">=", ok: ops.GTE, fail: ops.LT },
+      exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
+      exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
+    };
+    var error = {
+      message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
+      params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
+    };
+    var def = {
+      keyword: Object.keys(KWDs),
+      type: "number",
+      schemaType: "number",
+      $data: true,
+      error,
+      code(cxt) {
+        const { keyword, data, schemaCode } = cxt;
+        cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+var require_multipleOf = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error = {
+      message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
+      params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "multipleOf",
+      type: "number",
+      schemaType: "number",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, data, schemaCode, it } = cxt;
+        const prec = it.opts.multipleOfPrecision;
+        const res = gen.let("res");
+        const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    function ucs2length(str) {
+      const len = str.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+var require_limitLength = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var ucs2length_1 = require_ucs2length();
+    var error = {
+      message({ keyword, schemaCode }) {
+        const comp = keyword === "maxLength" ? "more" : "fewer";
+        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
+      },
+      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
+    };
+    var def = {
+      keyword: ["maxLength", "minLength"],
+      type: "string",
+      schemaType: "number",
+      $data: true,
+      error,
+      code(cxt) {
+        const { keyword, data, schemaCode, it } = cxt;
+        const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
+        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+        cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
+var require_pattern = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var code_1 = require_code2();
+    var util_1 = require_util2();
+    var codegen_1 = require_codegen();
+    var error = {
+      message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
+      params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "pattern",
+      type: "string",
+      schemaType: "string",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const u = it.opts.unicodeRegExp ? "u" : "";
+        if ($data) {
+          const { regExp } = it.opts.code;
+          const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
+          const valid = gen.let("valid");
+          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
+          cxt.fail$data((0, codegen_1._)`!${valid}`);
+        } else {
+          const regExp = (0, code_1.usePattern)(cxt, schema);
+          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+var require_limitProperties = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error = {
+      message({ keyword, schemaCode }) {
+        const comp = keyword === "maxProperties" ? "more" : "fewer";
+        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
+      },
+      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
+    };
+    var def = {
+      keyword: ["maxProperties", "minProperties"],
+      type: "object",
+      schemaType: "number",
+      $data: true,
+      error,
+      code(cxt) {
+        const { keyword, data, schemaCode } = cxt;
+        const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
+        cxt.fail$data((0, codegen_1._)`Object.keys(${data}).length ${op} ${schemaCode}`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/required.js
+var require_required = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var code_1 = require_code2();
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
+      params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
+    };
+    var def = {
+      keyword: "required",
+      type: "object",
+      schemaType: "array",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { opts } = it;
+        if (!$data && schema.length === 0)
+          return;
+        const useLoop = schema.length >= opts.loopRequired;
+        if (it.allErrors)
+          allErrorsMode();
+        else
+          exitOnErrorMode();
+        if (opts.strictRequired) {
+          const props = cxt.parentSchema.properties;
+          const { definedProperties } = cxt.it;
+          for (const requiredKey of schema) {
+            if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
+              const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
+              const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
+              (0, util_1.checkStrictMode)(it, msg, it.opts.strictRequired);
+            }
+          }
+        }
+        function allErrorsMode() {
+          if (useLoop || $data) {
+            cxt.block$data(codegen_1.nil, loopAllRequired);
+          } else {
+            for (const prop of schema) {
+              (0, code_1.checkReportMissingProp)(cxt, prop);
+            }
+          }
+        }
+        function exitOnErrorMode() {
+          const missing2 = gen.let("missing");
+          if (useLoop || $data) {
+            const valid = gen.let("valid", true);
+            cxt.block$data(valid, () => loopUntilMissing(missing2, valid));
+            cxt.ok(valid);
+          } else {
+            gen.if((0, code_1.checkMissingProp)(cxt, schema, missing2));
+            (0, code_1.reportMissingProp)(cxt, missing2);
+            gen.else();
+          }
+        }
+        function loopAllRequired() {
+          gen.forOf("prop", schemaCode, (prop) => {
+            cxt.setParams({ missingProperty: prop });
+            gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
+          });
+        }
+        function loopUntilMissing(missing2, valid) {
+          cxt.setParams({ missingProperty: missing2 });
+          gen.forOf(missing2, schemaCode, () => {
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing2, opts.ownProperties));
+            gen.if((0, codegen_1.not)(valid), () => {
+              cxt.error();
+              gen.break();
+            });
+          }, codegen_1.nil);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+var require_limitItems = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error = {
+      message({ keyword, schemaCode }) {
+        const comp = keyword === "maxItems" ? "more" : "fewer";
+        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
+      },
+      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
+    };
+    var def = {
+      keyword: ["maxItems", "minItems"],
+      type: "array",
+      schemaType: "number",
+      $data: true,
+      error,
+      code(cxt) {
+        const { keyword, data, schemaCode } = cxt;
+        const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
+        cxt.fail$data((0, codegen_1._)`${data}.length ${op} ${schemaCode}`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/runtime/equal.js
+var require_equal = __commonJS({
+  "node_modules/ajv/dist/runtime/equal.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var equal = require_fast_deep_equal();
+    equal.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+var require_uniqueItems = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var dataType_1 = require_dataType();
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var equal_1 = require_equal();
+    var error = {
+      message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+      params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
+    };
+    var def = {
+      keyword: "uniqueItems",
+      type: "array",
+      schemaType: "boolean",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
+        if (!$data && !schema)
+          return;
+        const valid = gen.let("valid");
+        const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
+        cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
+        cxt.ok(valid);
+        function validateUniqueItems() {
+          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
+          const j = gen.let("j");
+          cxt.setParams({ i, j });
+          gen.assign(valid, true);
+          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
+        }
+        function canOptimize() {
+          return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
+        }
+        function loopN(i, j) {
+          const item = gen.name("item");
+          const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
+          const indices = gen.const("indices", (0, codegen_1._)`{}`);
+          gen.for((0, codegen_1._)`;${i}--;`, () => {
+            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
+            gen.if(wrongType, (0, codegen_1._)`continue`);
+            if (itemTypes.length > 1)
+              gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
+            gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
+              gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
+              cxt.error();
+              gen.assign(valid, false).break();
+            }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
+          });
+        }
+        function loopN2(i, j) {
+          const eql = (0, util_1.useFunc)(gen, equal_1.default);
+          const outer = gen.name("outer");
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
+            cxt.error();
+            gen.assign(valid, false).break(outer);
+          })));
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/const.js
+var require_const = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var equal_1 = require_equal();
+    var error = {
+      message: "must be equal to constant",
+      params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "const",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, data, $data, schemaCode, schema } = cxt;
+        if ($data || schema && typeof schema == "object") {
+          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
+        } else {
+          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/enum.js
+var require_enum = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var equal_1 = require_equal();
+    var error = {
+      message: "must be equal to one of the allowed values",
+      params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "enum",
+      schemaType: "array",
+      $data: true,
+      error,
+      code(cxt) {
+        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        if (!$data && schema.length === 0)
+          throw new Error("enum must have non-empty array");
+        const useLoop = schema.length >= it.opts.loopEnum;
+        let eql;
+        const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
+        let valid;
+        if (useLoop || $data) {
+          valid = gen.let("valid");
+          cxt.block$data(valid, loopEnum);
+        } else {
+          if (!Array.isArray(schema))
+            throw new Error("ajv implementation error");
+          const vSchema = gen.const("vSchema", schemaCode);
+          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+        }
+        cxt.pass(valid);
+        function loopEnum() {
+          gen.assign(valid, false);
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+        }
+        function equalCode(vSchema, i) {
+          const sch = schema[i];
+          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/validation/index.js
+var require_validation = __commonJS({
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var limitNumber_1 = require_limitNumber();
+    var multipleOf_1 = require_multipleOf();
+    var limitLength_1 = require_limitLength();
+    var pattern_1 = require_pattern();
+    var limitProperties_1 = require_limitProperties();
+    var required_1 = require_required();
+    var limitItems_1 = require_limitItems();
+    var uniqueItems_1 = require_uniqueItems();
+    var const_1 = require_const();
+    var enum_1 = require_enum();
+    var validation2 = [
+      // number
+      limitNumber_1.default,
+      multipleOf_1.default,
+      // string
+      limitLength_1.default,
+      pattern_1.default,
+      // object
+      limitProperties_1.default,
+      required_1.default,
+      // array
+      limitItems_1.default,
+      uniqueItems_1.default,
+      // any
+      { keyword: "type", schemaType: ["string", "array"] },
+      { keyword: "nullable", schemaType: "boolean" },
+      const_1.default,
+      enum_1.default
+    ];
+    exports.default = validation2;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+var require_additionalItems = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.validateAdditionalItems = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
+      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
+    };
+    var def = {
+      keyword: "additionalItems",
+      type: "array",
+      schemaType: ["boolean", "object"],
+      before: "uniqueItems",
+      error,
+      code(cxt) {
+        const { parentSchema, it } = cxt;
+        const { items } = parentSchema;
+        if (!Array.isArray(items)) {
+          (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
+          return;
+        }
+        validateAdditionalItems(cxt, items);
+      }
+    };
+    function validateAdditionalItems(cxt, items) {
+      const { gen, schema, data, keyword, it } = cxt;
+      it.items = true;
+      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      if (schema === false) {
+        cxt.setParams({ len: items.length });
+        cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
+      } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
+        cxt.ok(valid);
+      }
+      function validateItems(valid) {
+        gen.forRange("i", items.length, len, (i) => {
+          cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
+          if (!it.allErrors)
+            gen.if((0, codegen_1.not)(valid), () => gen.break());
+        });
+      }
+    }
+    exports.validateAdditionalItems = validateAdditionalItems;
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/items.js
+var require_items = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.validateTuple = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var code_1 = require_code2();
+    var def = {
+      keyword: "items",
+      type: "array",
+      schemaType: ["object", "array", "boolean"],
+      before: "uniqueItems",
+      code(cxt) {
+        const { schema, it } = cxt;
+        if (Array.isArray(schema))
+          return validateTuple(cxt, "additionalItems", schema);
+        it.items = true;
+        if ((0, util_1.alwaysValidSchema)(it, schema))
+          return;
+        cxt.ok((0, code_1.validateArray)(cxt));
+      }
+    };
+    function validateTuple(cxt, extraItems, schArr = cxt.schema) {
+      const { gen, parentSchema, data, keyword, it } = cxt;
+      checkStrictTuple(parentSchema);
+      if (it.opts.unevaluated && schArr.length && it.items !== true) {
+        it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
+      }
+      const valid = gen.name("valid");
+      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      schArr.forEach((sch, i) => {
+        if ((0, util_1.alwaysValidSchema)(it, sch))
+          return;
+        gen.if((0, codegen_1._)`${len} > ${i}`, () => cxt.subschema({
+          keyword,
+          schemaProp: i,
+          dataProp: i
+        }, valid));
+        cxt.ok(valid);
+      });
+      function checkStrictTuple(sch) {
+        const { opts, errSchemaPath } = it;
+        const l = schArr.length;
+        const fullTuple = l === sch.minItems && (l === sch.maxItems || sch[extraItems] === false);
+        if (opts.strictTuples && !fullTuple) {
+          const msg = `"${keyword}" is ${l}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
+          (0, util_1.checkStrictMode)(it, msg, opts.strictTuples);
+        }
+      }
+    }
+    exports.validateTuple = validateTuple;
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+var require_prefixItems = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var items_1 = require_items();
+    var def = {
+      keyword: "prefixItems",
+      type: "array",
+      schemaType: ["array"],
+      before: "uniqueItems",
+      code: (cxt) => (0, items_1.validateTuple)(cxt, "items")
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+var require_items2020 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var code_1 = require_code2();
+    var additionalItems_1 = require_additionalItems();
+    var error = {
+      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
+      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
+    };
+    var def = {
+      keyword: "items",
+      type: "array",
+      schemaType: ["object", "boolean"],
+      before: "uniqueItems",
+      error,
+      code(cxt) {
+        const { schema, parentSchema, it } = cxt;
+        const { prefixItems } = parentSchema;
+        it.items = true;
+        if ((0, util_1.alwaysValidSchema)(it, schema))
+          return;
+        if (prefixItems)
+          (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
+        else
+          cxt.ok((0, code_1.validateArray)(cxt));
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
+var require_contains = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
+      params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
+    };
+    var def = {
+      keyword: "contains",
+      type: "array",
+      schemaType: ["object", "boolean"],
+      before: "uniqueItems",
+      trackErrors: true,
+      error,
+      code(cxt) {
+        const { gen, schema, parentSchema, data, it } = cxt;
+        let min;
+        let max;
+        const { minContains, maxContains } = parentSchema;
+        if (it.opts.next) {
+          min = minContains === void 0 ? 1 : minContains;
+          max = maxContains;
+        } else {
+          min = 1;
+        }
+        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        cxt.setParams({ min, max });
+        if (max === void 0 && min === 0) {
+          (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
+          return;
+        }
+        if (max !== void 0 && min > max) {
+          (0, util_1.checkStrictMode)(it, `"minContains" > "maxContains" is always invalid`);
+          cxt.fail();
+          return;
+        }
+        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+          let cond = (0, codegen_1._)`${len} >= ${min}`;
+          if (max !== void 0)
+            cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
+          cxt.pass(cond);
+          return;
+        }
+        it.items = true;
+        const valid = gen.name("valid");
+        if (max === void 0 && min === 1) {
+          validateItems(valid, () => gen.if(valid, () => gen.break()));
+        } else if (min === 0) {
+          gen.let(valid, true);
+          if (max !== void 0)
+            gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
+        } else {
+          gen.let(valid, false);
+          validateItemsWithCount();
+        }
+        cxt.result(valid, () => cxt.reset());
+        function validateItemsWithCount() {
+          const schValid = gen.name("_valid");
+          const count = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+        }
+        function validateItems(_valid, block) {
+          gen.forRange("i", 0, len, (i) => {
+            cxt.subschema({
+              keyword: "contains",
+              dataProp: i,
+              dataPropType: util_1.Type.Num,
+              compositeRule: true
+            }, _valid);
+            block();
+          });
+        }
+        function checkLimits(count) {
+          gen.code((0, codegen_1._)`${count}++`);
+          if (max === void 0) {
+            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+          } else {
+            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            if (min === 1)
+              gen.assign(valid, true);
+            else
+              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+          }
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+var require_dependencies = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var code_1 = require_code2();
+    exports.error = {
+      message: ({ params: { property, depsCount, deps } }) => {
+        const property_ies = depsCount === 1 ? "property" : "properties";
+        return (0, codegen_1.str)`must have ${property_ies} ${deps} when property ${property} is present`;
+      },
+      params: ({ params: { property, depsCount, deps, missingProperty } }) => (0, codegen_1._)`{property: ${property},
+    missingProperty: ${missingProperty},
+    depsCount: ${depsCount},
+    deps: ${deps}}`
+      // TODO change to reference
+    };
+    var def = {
+      keyword: "dependencies",
+      type: "object",
+      schemaType: "object",
+      error: exports.error,
+      code(cxt) {
+        const [propDeps, schDeps] = splitDependencies(cxt);
+        validatePropertyDeps(cxt, propDeps);
+        validateSchemaDeps(cxt, schDeps);
+      }
+    };
+    function splitDependencies({ schema }) {
+      const propertyDeps = {};
+      const schemaDeps = {};
+      for (const key in schema) {
+        if (key === "__proto__")
+          continue;
+        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
+        deps[key] = schema[key];
+      }
+      return [propertyDeps, schemaDeps];
+    }
+    function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
+      const { gen, data, it } = cxt;
+      if (Object.keys(propertyDeps).length === 0)
+        return;
+      const missing2 = gen.let("missing");
+      for (const prop in propertyDeps) {
+        const deps = propertyDeps[prop];
+        if (deps.length === 0)
+          continue;
+        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
+        cxt.setParams({
+          property: prop,
+          depsCount: deps.length,
+          deps: deps.join(", ")
+        });
+        if (it.allErrors) {
+          gen.if(hasProperty, () => {
+            for (const depProp of deps) {
+              (0, code_1.checkReportMissingProp)(cxt, depProp);
+            }
+          });
+        } else {
+          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing2)})`);
+          (0, code_1.reportMissingProp)(cxt, missing2);
+          gen.else();
+        }
+      }
+    }
+    exports.validatePropertyDeps = validatePropertyDeps;
+    function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
+      const { gen, data, keyword, it } = cxt;
+      const valid = gen.name("valid");
+      for (const prop in schemaDeps) {
+        if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
+          continue;
+        gen.if(
+          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
+          () => {
+            const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
+            cxt.mergeValidEvaluated(schCxt, valid);
+          },
+          () => gen.var(valid, true)
+          // TODO var
+        );
+        cxt.ok(valid);
+      }
+    }
+    exports.validateSchemaDeps = validateSchemaDeps;
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+var require_propertyNames = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: "property name must be valid",
+      params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
+    };
+    var def = {
+      keyword: "propertyNames",
+      type: "object",
+      schemaType: ["object", "boolean"],
+      error,
+      code(cxt) {
+        const { gen, schema, data, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema))
+          return;
+        const valid = gen.name("valid");
+        gen.forIn("key", data, (key) => {
+          cxt.setParams({ propertyName: key });
+          cxt.subschema({
+            keyword: "propertyNames",
+            data: key,
+            dataTypes: ["string"],
+            propertyName: key,
+            compositeRule: true
+          }, valid);
+          gen.if((0, codegen_1.not)(valid), () => {
+            cxt.error(true);
+            if (!it.allErrors)
+              gen.break();
+          });
+        });
+        cxt.ok(valid);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+var require_additionalProperties = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var code_1 = require_code2();
+    var codegen_1 = require_codegen();
+    var names_1 = require_names();
+    var util_1 = require_util2();
+    var error = {
+      message: "must NOT have additional properties",
+      params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
+    };
+    var def = {
+      keyword: "additionalProperties",
+      type: ["object"],
+      schemaType: ["boolean", "object"],
+      allowUndefined: true,
+      trackErrors: true,
+      error,
+      code(cxt) {
+        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        if (!errsCount)
+          throw new Error("ajv implementation error");
+        const { allErrors, opts } = it;
+        it.props = true;
+        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
+          return;
+        const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
+        const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
+        checkAdditionalProperties();
+        cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
+        function checkAdditionalProperties() {
+          gen.forIn("key", data, (key) => {
+            if (!props.length && !patProps.length)
+              additionalPropertyCode(key);
+            else
+              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+          });
+        }
+        function isAdditional(key) {
+          let definedProp;
+          if (props.length > 8) {
+            const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+          } else if (props.length) {
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+          } else {
+            definedProp = codegen_1.nil;
+          }
+          if (patProps.length) {
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+          }
+          return (0, codegen_1.not)(definedProp);
+        }
+        function deleteAdditional(key) {
+          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        }
+        function additionalPropertyCode(key) {
+          if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
+            deleteAdditional(key);
+            return;
+          }
+          if (schema === false) {
+            cxt.setParams({ additionalProperty: key });
+            cxt.error();
+            if (!allErrors)
+              gen.break();
+            return;
+          }
+          if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+            const valid = gen.name("valid");
+            if (opts.removeAdditional === "failing") {
+              applyAdditionalSchema(key, valid, false);
+              gen.if((0, codegen_1.not)(valid), () => {
+                cxt.reset();
+                deleteAdditional(key);
+              });
+            } else {
+              applyAdditionalSchema(key, valid);
+              if (!allErrors)
+                gen.if((0, codegen_1.not)(valid), () => gen.break());
+            }
+          }
+        }
+        function applyAdditionalSchema(key, valid, errors) {
+          const subschema = {
+            keyword: "additionalProperties",
+            dataProp: key,
+            dataPropType: util_1.Type.Str
+          };
+          if (errors === false) {
+            Object.assign(subschema, {
+              compositeRule: true,
+              createErrors: false,
+              allErrors: false
+            });
+          }
+          cxt.subschema(subschema, valid);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
+var require_properties = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var validate_1 = require_validate();
+    var code_1 = require_code2();
+    var util_1 = require_util2();
+    var additionalProperties_1 = require_additionalProperties();
+    var def = {
+      keyword: "properties",
+      type: "object",
+      schemaType: "object",
+      code(cxt) {
+        const { gen, schema, parentSchema, data, it } = cxt;
+        if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
+          additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
+        }
+        const allProps = (0, code_1.allSchemaProperties)(schema);
+        for (const prop of allProps) {
+          it.definedProperties.add(prop);
+        }
+        if (it.opts.unevaluated && allProps.length && it.props !== true) {
+          it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
+        }
+        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+        if (properties.length === 0)
+          return;
+        const valid = gen.name("valid");
+        for (const prop of properties) {
+          if (hasDefault(prop)) {
+            applyPropertySchema(prop);
+          } else {
+            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
+            applyPropertySchema(prop);
+            if (!it.allErrors)
+              gen.else().var(valid, true);
+            gen.endIf();
+          }
+          cxt.it.definedProperties.add(prop);
+          cxt.ok(valid);
+        }
+        function hasDefault(prop) {
+          return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
+        }
+        function applyPropertySchema(prop) {
+          cxt.subschema({
+            keyword: "properties",
+            schemaProp: prop,
+            dataProp: prop
+          }, valid);
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+var require_patternProperties = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var code_1 = require_code2();
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var util_2 = require_util2();
+    var def = {
+      keyword: "patternProperties",
+      type: "object",
+      schemaType: "object",
+      code(cxt) {
+        const { gen, schema, data, parentSchema, it } = cxt;
+        const { opts } = it;
+        const patterns = (0, code_1.allSchemaProperties)(schema);
+        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
+          return;
+        }
+        const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
+        const valid = gen.name("valid");
+        if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
+          it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
+        }
+        const { props } = it;
+        validatePatternProperties();
+        function validatePatternProperties() {
+          for (const pat of patterns) {
+            if (checkProperties)
+              checkMatchingProperties(pat);
+            if (it.allErrors) {
+              validateProperties(pat);
+            } else {
+              gen.var(valid, true);
+              validateProperties(pat);
+              gen.if(valid);
+            }
+          }
+        }
+        function checkMatchingProperties(pat) {
+          for (const prop in checkProperties) {
+            if (new RegExp(pat).test(prop)) {
+              (0, util_1.checkStrictMode)(it, `property ${prop} matches pattern ${pat} (use allowMatchingProperties)`);
+            }
+          }
+        }
+        function validateProperties(pat) {
+          gen.forIn("key", data, (key) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+              const alwaysValid = alwaysValidPatterns.includes(pat);
+              if (!alwaysValid) {
+                cxt.subschema({
+                  keyword: "patternProperties",
+                  schemaProp: pat,
+                  dataProp: key,
+                  dataPropType: util_2.Type.Str
+                }, valid);
+              }
+              if (it.opts.unevaluated && props !== true) {
+                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+              } else if (!alwaysValid && !it.allErrors) {
+                gen.if((0, codegen_1.not)(valid), () => gen.break());
+              }
+            });
+          });
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/not.js
+var require_not = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var util_1 = require_util2();
+    var def = {
+      keyword: "not",
+      schemaType: ["object", "boolean"],
+      trackErrors: true,
+      code(cxt) {
+        const { gen, schema, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+          cxt.fail();
+          return;
+        }
+        const valid = gen.name("valid");
+        cxt.subschema({
+          keyword: "not",
+          compositeRule: true,
+          createErrors: false,
+          allErrors: false
+        }, valid);
+        cxt.failResult(valid, () => cxt.reset(), () => cxt.error());
+      },
+      error: { message: "must NOT be valid" }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+var require_anyOf = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var code_1 = require_code2();
+    var def = {
+      keyword: "anyOf",
+      schemaType: "array",
+      trackErrors: true,
+      code: code_1.validateUnion,
+      error: { message: "must match a schema in anyOf" }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+var require_oneOf = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: "must match exactly one schema in oneOf",
+      params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
+    };
+    var def = {
+      keyword: "oneOf",
+      schemaType: "array",
+      trackErrors: true,
+      error,
+      code(cxt) {
+        const { gen, schema, parentSchema, it } = cxt;
+        if (!Array.isArray(schema))
+          throw new Error("ajv implementation error");
+        if (it.opts.discriminator && parentSchema.discriminator)
+          return;
+        const schArr = schema;
+        const valid = gen.let("valid", false);
+        const passing = gen.let("passing", null);
+        const schValid = gen.name("_valid");
+        cxt.setParams({ passing });
+        gen.block(validateOneOf);
+        cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
+        function validateOneOf() {
+          schArr.forEach((sch, i) => {
+            let schCxt;
+            if ((0, util_1.alwaysValidSchema)(it, sch)) {
+              gen.var(schValid, true);
+            } else {
+              schCxt = cxt.subschema({
+                keyword: "oneOf",
+                schemaProp: i,
+                compositeRule: true
+              }, schValid);
+            }
+            if (i > 0) {
+              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
+            }
+            gen.if(schValid, () => {
+              gen.assign(valid, true);
+              gen.assign(passing, i);
+              if (schCxt)
+                cxt.mergeEvaluated(schCxt, codegen_1.Name);
+            });
+          });
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+var require_allOf = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var util_1 = require_util2();
+    var def = {
+      keyword: "allOf",
+      schemaType: "array",
+      code(cxt) {
+        const { gen, schema, it } = cxt;
+        if (!Array.isArray(schema))
+          throw new Error("ajv implementation error");
+        const valid = gen.name("valid");
+        schema.forEach((sch, i) => {
+          if ((0, util_1.alwaysValidSchema)(it, sch))
+            return;
+          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
+          cxt.ok(valid);
+          cxt.mergeEvaluated(schCxt);
+        });
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/if.js
+var require_if = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var util_1 = require_util2();
+    var error = {
+      message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
+      params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
+    };
+    var def = {
+      keyword: "if",
+      schemaType: ["object", "boolean"],
+      trackErrors: true,
+      error,
+      code(cxt) {
+        const { gen, parentSchema, it } = cxt;
+        if (parentSchema.then === void 0 && parentSchema.else === void 0) {
+          (0, util_1.checkStrictMode)(it, '"if" without "then" and "else" is ignored');
+        }
+        const hasThen = hasSchema(it, "then");
+        const hasElse = hasSchema(it, "else");
+        if (!hasThen && !hasElse)
+          return;
+        const valid = gen.let("valid", true);
+        const schValid = gen.name("_valid");
+        validateIf();
+        cxt.reset();
+        if (hasThen && hasElse) {
+          const ifClause = gen.let("ifClause");
+          cxt.setParams({ ifClause });
+          gen.if(schValid, validateClause("then", ifClause), validateClause("else", ifClause));
+        } else if (hasThen) {
+          gen.if(schValid, validateClause("then"));
+        } else {
+          gen.if((0, codegen_1.not)(schValid), validateClause("else"));
+        }
+        cxt.pass(valid, () => cxt.error(true));
+        function validateIf() {
+          const schCxt = cxt.subschema({
+            keyword: "if",
+            compositeRule: true,
+            createErrors: false,
+            allErrors: false
+          }, schValid);
+          cxt.mergeEvaluated(schCxt);
+        }
+        function validateClause(keyword, ifClause) {
+          return () => {
+            const schCxt = cxt.subschema({ keyword }, schValid);
+            gen.assign(valid, schValid);
+            cxt.mergeValidEvaluated(schCxt, valid);
+            if (ifClause)
+              gen.assign(ifClause, (0, codegen_1._)`${keyword}`);
+            else
+              cxt.setParams({ ifClause: keyword });
+          };
+        }
+      }
+    };
+    function hasSchema(it, keyword) {
+      const schema = it.schema[keyword];
+      return schema !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema);
+    }
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+var require_thenElse = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var util_1 = require_util2();
+    var def = {
+      keyword: ["then", "else"],
+      schemaType: ["object", "boolean"],
+      code({ keyword, parentSchema, it }) {
+        if (parentSchema.if === void 0)
+          (0, util_1.checkStrictMode)(it, `"${keyword}" without "if" is ignored`);
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/applicator/index.js
+var require_applicator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var additionalItems_1 = require_additionalItems();
+    var prefixItems_1 = require_prefixItems();
+    var items_1 = require_items();
+    var items2020_1 = require_items2020();
+    var contains_1 = require_contains();
+    var dependencies_1 = require_dependencies();
+    var propertyNames_1 = require_propertyNames();
+    var additionalProperties_1 = require_additionalProperties();
+    var properties_1 = require_properties();
+    var patternProperties_1 = require_patternProperties();
+    var not_1 = require_not();
+    var anyOf_1 = require_anyOf();
+    var oneOf_1 = require_oneOf();
+    var allOf_1 = require_allOf();
+    var if_1 = require_if();
+    var thenElse_1 = require_thenElse();
+    function getApplicator(draft2020 = false) {
+      const applicator = [
+        // any
+        not_1.default,
+        anyOf_1.default,
+        oneOf_1.default,
+        allOf_1.default,
+        if_1.default,
+        thenElse_1.default,
+        // object
+        propertyNames_1.default,
+        additionalProperties_1.default,
+        dependencies_1.default,
+        properties_1.default,
+        patternProperties_1.default
+      ];
+      if (draft2020)
+        applicator.push(prefixItems_1.default, items2020_1.default);
+      else
+        applicator.push(additionalItems_1.default, items_1.default);
+      applicator.push(contains_1.default);
+      return applicator;
+    }
+    exports.default = getApplicator;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/format.js
+var require_format = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error = {
+      message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
+      params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
+    };
+    var def = {
+      keyword: "format",
+      type: ["number", "string"],
+      schemaType: "string",
+      $data: true,
+      error,
+      code(cxt, ruleType) {
+        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self } = it;
+        if (!opts.validateFormats)
+          return;
+        if ($data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self.formats,
+            code: opts.code.formats
+          });
+          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
+          const fType = gen.let("fType");
+          const format4 = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format4, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format4, fDef));
+          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+          function unknownFmt() {
+            if (opts.strictSchema === false)
+              return codegen_1.nil;
+            return (0, codegen_1._)`${schemaCode} && !${format4}`;
+          }
+          function invalidFmt() {
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format4}(${data}) : ${format4}(${data}))` : (0, codegen_1._)`${format4}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format4} == "function" ? ${callFormat} : ${format4}.test(${data}))`;
+            return (0, codegen_1._)`${format4} && ${format4} !== true && ${fType} === ${ruleType} && !${validData}`;
+          }
+        }
+        function validateFormat() {
+          const formatDef = self.formats[schema];
+          if (!formatDef) {
+            unknownFormat();
+            return;
+          }
+          if (formatDef === true)
+            return;
+          const [fmtType, format4, fmtRef] = getFormat(formatDef);
+          if (fmtType === ruleType)
+            cxt.pass(validCondition());
+          function unknownFormat() {
+            if (opts.strictSchema === false) {
+              self.logger.warn(unknownMsg());
+              return;
+            }
+            throw new Error(unknownMsg());
+            function unknownMsg() {
+              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+            }
+          }
+          function getFormat(fmtDef) {
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
+            }
+            return ["string", fmtDef, fmt];
+          }
+          function validCondition() {
+            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+              if (!schemaEnv.$async)
+                throw new Error("async format in sync schema");
+              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+            }
+            return typeof format4 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+          }
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/index.js
+var require_format2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var format_1 = require_format();
+    var format4 = [format_1.default];
+    exports.default = format4;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.contentVocabulary = exports.metadataVocabulary = void 0;
+    exports.metadataVocabulary = [
+      "title",
+      "description",
+      "default",
+      "deprecated",
+      "readOnly",
+      "writeOnly",
+      "examples"
+    ];
+    exports.contentVocabulary = [
+      "contentMediaType",
+      "contentEncoding",
+      "contentSchema"
+    ];
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
+var require_types = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DiscrError = void 0;
+    var DiscrError;
+    (function(DiscrError2) {
+      DiscrError2["Tag"] = "tag";
+      DiscrError2["Mapping"] = "mapping";
+    })(DiscrError || (exports.DiscrError = DiscrError = {}));
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
+var require_discriminator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var types_1 = require_types();
+    var compile_1 = require_compile();
+    var ref_error_1 = require_ref_error();
+    var util_1 = require_util2();
+    var error = {
+      message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
+      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
+    };
+    var def = {
+      keyword: "discriminator",
+      type: "object",
+      schemaType: "object",
+      error,
+      code(cxt) {
+        const { gen, data, schema, parentSchema, it } = cxt;
+        const { oneOf } = parentSchema;
+        if (!it.opts.discriminator) {
+          throw new Error("discriminator: requires discriminator option");
+        }
+        const tagName = schema.propertyName;
+        if (typeof tagName != "string")
+          throw new Error("discriminator: requires propertyName");
+        if (schema.mapping)
+          throw new Error("discriminator: mapping is not supported");
+        if (!oneOf)
+          throw new Error("discriminator: requires oneOf keyword");
+        const valid = gen.let("valid", false);
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        cxt.ok(valid);
+        function validateMapping() {
+          const mapping = getMapping();
+          gen.if(false);
+          for (const tagValue in mapping) {
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+          }
+          gen.else();
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          gen.endIf();
+        }
+        function applyTagSchema(schemaProp) {
+          const _valid = gen.name("valid");
+          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+          cxt.mergeEvaluated(schCxt, codegen_1.Name);
+          return _valid;
+        }
+        function getMapping() {
+          var _a2;
+          const oneOfMapping = {};
+          const topRequired = hasRequired(parentSchema);
+          let tagRequired = true;
+          for (let i = 0; i < oneOf.length; i++) {
+            let sch = oneOf[i];
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+              const ref = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              if (sch instanceof compile_1.SchemaEnv)
+                sch = sch.schema;
+              if (sch === void 0)
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+            }
+            const propSch = (_a2 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a2 === void 0 ? void 0 : _a2[tagName];
+            if (typeof propSch != "object") {
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+            }
+            tagRequired = tagRequired && (topRequired || hasRequired(sch));
+            addMappings(propSch, i);
+          }
+          if (!tagRequired)
+            throw new Error(`discriminator: "${tagName}" must be required`);
+          return oneOfMapping;
+          function hasRequired({ required }) {
+            return Array.isArray(required) && required.includes(tagName);
+          }
+          function addMappings(sch, i) {
+            if (sch.const) {
+              addMapping(sch.const, i);
+            } else if (sch.enum) {
+              for (const tagValue of sch.enum) {
+                addMapping(tagValue, i);
+              }
+            } else {
+              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+            }
+          }
+          function addMapping(tagValue, i) {
+            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+            }
+            oneOfMapping[tagValue] = i;
+          }
+        }
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv = class extends core_1.default {
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv;
+    module.exports = exports = Ajv;
+    module.exports.Ajv = Ajv;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
+      return validate_1.KeywordCxt;
+    } });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: function() {
+      return codegen_1._;
+    } });
+    Object.defineProperty(exports, "str", { enumerable: true, get: function() {
+      return codegen_1.str;
+    } });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: function() {
+      return codegen_1.stringify;
+    } });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: function() {
+      return codegen_1.nil;
+    } });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: function() {
+      return codegen_1.Name;
+    } });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: function() {
+      return codegen_1.CodeGen;
+    } });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function() {
+      return validation_error_1.default;
+    } });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: function() {
+      return ref_error_1.default;
+    } });
+  }
+});
+
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
@@ -16510,62 +32330,65 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import fs5 from "node:fs";
-import path12 from "node:path";
-import { createRequire as createRequire5 } from "node:module";
-function loadConfig(startDir, explicit) {
+import path15 from "node:path";
+function loadConfig(startDir, explicit, options = {}) {
   try {
-    return load2(startDir, explicit);
+    return load2(startDir, explicit, options.jail ?? null);
   } catch (e) {
     return { error: { file: explicit ?? "", key: "", message: `internal error while reading the configuration: ${e instanceof Error ? e.message : String(e)} (please report it)` } };
   }
 }
-function load2(startDir, explicit) {
-  const start = path12.resolve(startDir);
-  const shown = (abs) => displayFile(abs, start);
+function load2(startDir, explicit, given) {
+  const start = path15.resolve(startDir);
+  const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path12.resolve(start, explicit);
-    const text = readText(abs, shown(abs));
+    const abs = path15.resolve(start, explicit);
+    const own = new Jail(path15.dirname(abs), given?.fs, given?.maxFileBytes);
+    const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path12.basename(abs) === "package.json" ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
-    if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
-    return "error" in parsed ? parsed : { config: parsed.config, file: abs };
+    const parsed = path15.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
+    return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  for (let dir = start; ; ) {
+  const jail = given ?? new Jail(path15.parse(start).root);
+  for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path12.join(dir, name);
-      if (!isFile(abs)) continue;
-      const text = readText(abs, shown(abs));
+      const abs = path15.join(dir, name);
+      if (!present(abs, jail)) continue;
+      const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
-      const parsed = parseConfigText(text.text, shown(abs));
+      const parsed = parseConfigText(text.text, shown2(abs));
       if ("error" in parsed) return parsed;
-      found.push({ abs, config: parsed.config });
+      found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path12.join(dir, "package.json");
-    if (isFile(pkg)) {
-      const text = readText(pkg, shown(pkg));
+    const pkg = path15.join(dir, "package.json");
+    if (present(pkg, jail)) {
+      const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
-      const parsed = parsePackageJson(text.text, shown(pkg), false);
+      const parsed = parsePackageJson(text.text, shown2(pkg), false);
       if (parsed && "error" in parsed) return parsed;
-      if (parsed) found.push({ abs: pkg, config: parsed.config });
+      if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path12.basename(f.abs) + (path12.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path15.basename(f.abs) + (path15.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
-          file: shown(found[1].abs),
+          file: shown2(found[1].abs),
           key: "",
           message: `several dockerlint configurations in one folder (${names.join(", ")}); keep one`
         }
       };
     }
-    if (found.length === 1) return { config: found[0].config, file: found[0].abs };
-    const parent = path12.dirname(dir);
-    if (parent === dir || fs5.existsSync(path12.join(dir, ".git"))) break;
+    if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
+    const parent = path15.dirname(dir);
+    if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
   return { config: defaultConfig(), file: null };
+}
+function linesOf(parsed) {
+  return parsed.lines && Object.keys(parsed.lines).length > 0 ? { lines: parsed.lines } : {};
 }
 function parseConfigText(text, file) {
   const lineCounter = new (yaml2()).LineCounter();
@@ -16601,7 +32424,7 @@ function parsePackageJson(text, file, required) {
 }
 function validate2(data) {
   if (!validator) {
-    const Ajv = require5("ajv").default;
+    const Ajv = require_ajv().default;
     validator = new Ajv({ allErrors: false, strict: true }).compile(configSchema());
   }
   return validator(data) ? null : validator.errors?.[0] ?? null;
@@ -16624,7 +32447,14 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     }
     config.maxFileSize = raw.maxFileSize;
   }
-  if (raw.context) config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
+  const lines = {};
+  if (raw.context) {
+    config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
+    raw.context.forEach((_c2, i) => {
+      const at = locate([...prefix, "context", i, "context"]);
+      if (at) lines[keyText([...prefix, "context", i, "context"])] = at.line;
+    });
+  }
   if (raw.trustedBaseImages) {
     config.trustedBaseImages = raw.trustedBaseImages.map((t) => ({
       image: t.image,
@@ -16632,7 +32462,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
       ...t.dropsPrivileges !== void 0 ? { dropsPrivileges: t.dropsPrivileges } : {}
     }));
   }
-  return { config };
+  return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
 function describe(err, file, prefix, locate) {
   const at = [
@@ -16693,41 +32523,54 @@ function keyText(segments) {
   for (const s of segments) out += typeof s === "number" ? `[${s}]` : out === "" ? s : `.${s}`;
   return out;
 }
-function readText(abs, file) {
+function readText(abs, file, jail) {
+  const limit = Math.min(MAX_CONFIG_BYTES, jail.maxFileBytes);
   try {
-    const st = fs5.statSync(abs);
-    if (!st.isFile()) return { error: { file, key: "", message: "not a file" } };
-    if (st.size > MAX_CONFIG_BYTES) return { error: { file, key: "", message: `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not a dockerlint configuration` } };
-    let text = fs5.readFileSync(abs, "utf8");
-    if (text.charCodeAt(0) === 65279) text = text.slice(1);
-    return { text };
+    return { text: jail.readText(abs, limit) };
   } catch (e) {
-    return { error: { file, key: "", message: `cannot read the file: ${e.code ?? e.message}` } };
+    const err = FsError.from(e);
+    if (err.code === "EISDIR" || err.code === "ENOTREG") return { error: { file, key: "", message: err.code === "ENOTREG" ? "not a regular file (a FIFO, device or socket): not read" : "not a file" } };
+    if (err.code === "EFBIG") return { error: { file, key: "", message: `larger than ${limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit} bytes`}; not a dockerlint configuration: not read` } };
+    if (err.code === "EOUTSIDE") return { error: { file, key: "", message: `its real path is outside the root ${jail.root}: not read` } };
+    return { error: { file, key: "", message: `cannot read the file: ${err.code}` } };
   }
 }
-function isFile(abs) {
+function hasGit(dir, jail) {
   try {
-    return fs5.statSync(abs).isFile();
+    return jail.stat(path15.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
 }
+function present(abs, jail) {
+  try {
+    const st = jail.stat(abs);
+    return st !== null && st.kind !== "dir";
+  } catch {
+    return true;
+  }
+}
 function displayFile(abs, start) {
-  const rel = path12.relative(start, abs);
-  return (rel === "" || path12.isAbsolute(rel) ? abs : rel).split(path12.sep).join("/");
+  const rel = path15.relative(start, abs);
+  return (rel === "" || path15.isAbsolute(rel) ? abs : rel).split(path15.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
-function configMatchers(config, file, cwd) {
-  const dir = file ? path12.dirname(file) : path12.resolve(cwd);
+function configMatchers(config, file, cwd, lines = {}) {
+  const dir = file ? path15.dirname(file) : path15.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const contexts = config.context.map((c) => ({ match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: path12.resolve(dir, c.context) }));
+  const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const contexts = config.context.map((c, i) => {
+    const key = `${keyPrefix}context[${i}].context`;
+    const line = lines[key];
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+  });
   const rel = (abs) => {
-    const r = path12.relative(dir, path12.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path12.isAbsolute(r)) return null;
-    return r.split(path12.sep).join("/");
+    const r = path15.relative(dir, path15.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path15.isAbsolute(r)) return null;
+    return r.split(path15.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -16759,7 +32602,7 @@ function configMatchers(config, file, cwd) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path12.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path15.basename(file)}` : ""}`
       };
     }
   };
@@ -16770,15 +32613,16 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, require5, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, validator;
+var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_picomatch3 = __toESM(require_picomatch2(), 1);
+    init_file_system();
+    init_jail();
     init_schema();
-    require5 = createRequire5(import.meta.url);
     yamlLib = null;
-    yaml2 = () => yamlLib ??= require5("yaml");
+    yaml2 = () => yamlLib ??= require_dist();
     CONFIG_FILE_NAMES = [".dockerlint.yaml", ".dockerlint.yml"];
     PACKAGE_KEY = "dockerlint";
     MAX_CONFIG_BYTES = 1024 * 1024;
@@ -16786,16 +32630,731 @@ var init_load = __esm({
   }
 });
 
+// src/fix/files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import crypto from "node:crypto";
+import fs3 from "node:fs";
+import path16 from "node:path";
+function inside2(root, p) {
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
+}
+function realPathOf(p) {
+  try {
+    return fs3.realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+function loadFixFile(file, root) {
+  const realRoot = realPathOf(root);
+  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  const real = realPathOf(file);
+  if (!real) return { ok: false, reason: "the file does not exist" };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  let fd;
+  try {
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
+  }
+  try {
+    const st = fs3.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    const bytes = fs3.readFileSync(fd);
+    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
+    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
+    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
+  } finally {
+    fs3.closeSync(fd);
+  }
+}
+function fixFileFromBytes(file, bytes) {
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
+  return { ...file, bom, text };
+}
+function editFile(file, edits) {
+  const eol = newlineOf(file.text);
+  const { text, removeBom } = applyEdits(file.text, edits, eol);
+  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
+}
+function bytesOf(file) {
+  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
+}
+function writeAtomic(realPath, bytes, mode) {
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd = null;
+  try {
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
+    fd = null;
+    fs3.renameSync(tmp, realPath);
+  } catch (e) {
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_files = __esm({
+  "src/fix/files.ts"() {
+    "use strict";
+    init_edits();
+  }
+});
+
+// src/fix/run.ts
+import fs4 from "node:fs";
+import path17 from "node:path";
+function selected(f, sel) {
+  if (!f.fix) return false;
+  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
+  return sel.rules === null || sel.rules.has(f.rule);
+}
+async function runFixLoop(options) {
+  const max = options.maxPasses ?? MAX_FIX_PASSES;
+  const originals = /* @__PURE__ */ new Map();
+  const current = /* @__PURE__ */ new Map();
+  const overlay = new Map(options.base ?? []);
+  const applied = [];
+  const refused = /* @__PURE__ */ new Map();
+  const seenStates = /* @__PURE__ */ new Set();
+  let passes = 0;
+  let converged = false;
+  let result = await options.lint(overlay);
+  while (true) {
+    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
+    const usable = [];
+    for (const c of candidates) {
+      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
+      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
+      else usable.push(c);
+    }
+    const choice = chooseFixes(usable);
+    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
+    if (choice.chosen.length === 0) {
+      converged = true;
+      break;
+    }
+    if (passes >= max) break;
+    passes++;
+    const byFile = /* @__PURE__ */ new Map();
+    for (const c of choice.chosen) {
+      for (const e of c.fix.edits) {
+        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
+        const list2 = byFile.get(real) ?? [];
+        list2.push({ ...e, file: real });
+        byFile.set(real, list2);
+      }
+      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
+    }
+    for (const [real, edits] of byFile) {
+      const file = current.get(real);
+      const next = editFile(file, edits);
+      current.set(real, next);
+      overlay.set(real, bytesOf(next));
+    }
+    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
+    if (seenStates.has(state)) {
+      result = await options.lint(overlay);
+      break;
+    }
+    seenStates.add(state);
+    result = await options.lint(overlay);
+  }
+  const changed = [];
+  for (const [real, file] of current) {
+    const before = bytesOf(originals.get(real));
+    const after = bytesOf(file);
+    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+  }
+  changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
+}
+function checkFiles(c, filesRead, rootOf, current, originals, base) {
+  for (const e of c.fix.edits) {
+    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
+    let file = current.get(real);
+    if (!file) {
+      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
+      const held = base?.get(real);
+      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
+      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
+      file = loaded.file;
+      originals.set(real, file);
+      current.set(real, file);
+    }
+    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
+    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
+  }
+  return null;
+}
+function bufferFile(real, bytes, root) {
+  const realRoot = realPathOf(root) ?? root;
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
+}
+function writeChanged(changed) {
+  const out = { written: [], failed: [] };
+  for (const c of changed) {
+    try {
+      const now = fs4.readFileSync(c.path);
+      if (!now.equals(c.before)) {
+        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
+        continue;
+      }
+      writeAtomic(c.path, c.after, c.mode);
+      out.written.push(c.path);
+    } catch (e) {
+      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
+    }
+  }
+  return out;
+}
+var MAX_FIX_PASSES;
+var init_run = __esm({
+  "src/fix/run.ts"() {
+    "use strict";
+    init_edits();
+    init_files();
+    MAX_FIX_PASSES = 10;
+  }
+});
+
+// node_modules/diff/libesm/diff/base.js
+var Diff;
+var init_base = __esm({
+  "node_modules/diff/libesm/diff/base.js"() {
+    Diff = class {
+      diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+          callback = options;
+          options = {};
+        } else if ("callback" in options) {
+          callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+      }
+      diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a2;
+        const done = (value) => {
+          value = this.postProcess(value, options);
+          if (callback) {
+            setTimeout(function() {
+              callback(value);
+            }, 0);
+            return void 0;
+          } else {
+            return value;
+          }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+          maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a2 = options.timeout) !== null && _a2 !== void 0 ? _a2 : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+          for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+            let basePath;
+            const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+            if (removePath) {
+              bestPath[diagonalPath - 1] = void 0;
+            }
+            let canAdd = false;
+            if (addPath) {
+              const addPathNewPos = addPath.oldPos - diagonalPath;
+              canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+            }
+            const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+              bestPath[diagonalPath] = void 0;
+              continue;
+            }
+            if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+              basePath = this.addToPath(addPath, true, false, 0, options);
+            } else {
+              basePath = this.addToPath(removePath, false, true, 1, options);
+            }
+            newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+            if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+              return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+            } else {
+              bestPath[diagonalPath] = basePath;
+              if (basePath.oldPos + 1 >= oldLen) {
+                maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+              }
+              if (newPos + 1 >= newLen) {
+                minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+              }
+            }
+          }
+          editLength++;
+        };
+        if (callback) {
+          (function exec2() {
+            setTimeout(function() {
+              if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                return callback(void 0);
+              }
+              if (!execEditLength()) {
+                exec2();
+              }
+            }, 0);
+          })();
+        } else {
+          while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+            const ret = execEditLength();
+            if (ret) {
+              return ret;
+            }
+          }
+        }
+      }
+      addToPath(path22, added, removed, oldPosInc, options) {
+        const last = path22.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+          return {
+            oldPos: path22.oldPos + oldPosInc,
+            lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+          };
+        } else {
+          return {
+            oldPos: path22.oldPos + oldPosInc,
+            lastComponent: { count: 1, added, removed, previousComponent: last }
+          };
+        }
+      }
+      extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+          newPos++;
+          oldPos++;
+          commonCount++;
+          if (options.oneChangePerToken) {
+            basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+          }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+          basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+      }
+      equals(left2, right2, options) {
+        if (options.comparator) {
+          return options.comparator(left2, right2);
+        } else {
+          return left2 === right2 || !!options.ignoreCase && left2.toLowerCase() === right2.toLowerCase();
+        }
+      }
+      removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+          if (array[i]) {
+            ret.push(array[i]);
+          }
+        }
+        return ret;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      castInput(value, options) {
+        return value;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      tokenize(value, options) {
+        return Array.from(value);
+      }
+      join(chars) {
+        return chars.join("");
+      }
+      postProcess(changeObjects, options) {
+        return changeObjects;
+      }
+      get useLongestToken() {
+        return false;
+      }
+      buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+          components.push(lastComponent);
+          nextComponent = lastComponent.previousComponent;
+          delete lastComponent.previousComponent;
+          lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+          const component = components[componentPos];
+          if (!component.removed) {
+            if (!component.added && this.useLongestToken) {
+              let value = newTokens.slice(newPos, newPos + component.count);
+              value = value.map(function(value2, i) {
+                const oldValue = oldTokens[oldPos + i];
+                return oldValue.length > value2.length ? oldValue : value2;
+              });
+              component.value = this.join(value);
+            } else {
+              component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+            }
+            newPos += component.count;
+            if (!component.added) {
+              oldPos += component.count;
+            }
+          } else {
+            component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+            oldPos += component.count;
+          }
+        }
+        return components;
+      }
+    };
+  }
+});
+
+// node_modules/diff/libesm/diff/line.js
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+var LineDiff, lineDiff;
+var init_line = __esm({
+  "node_modules/diff/libesm/diff/line.js"() {
+    init_base();
+    LineDiff = class extends Diff {
+      constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+      }
+      equals(left2, right2, options) {
+        if (options.ignoreWhitespace) {
+          if (!options.newlineIsToken || !left2.includes("\n")) {
+            left2 = left2.trim();
+          }
+          if (!options.newlineIsToken || !right2.includes("\n")) {
+            right2 = right2.trim();
+          }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+          if (left2.endsWith("\n")) {
+            left2 = left2.slice(0, -1);
+          }
+          if (right2.endsWith("\n")) {
+            right2 = right2.slice(0, -1);
+          }
+        }
+        return super.equals(left2, right2, options);
+      }
+    };
+    lineDiff = new LineDiff();
+  }
+});
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+var init_create = __esm({
+  "node_modules/diff/libesm/patch/create.js"() {
+    init_line();
+  }
+});
+
+// node_modules/diff/libesm/index.js
+var init_libesm = __esm({
+  "node_modules/diff/libesm/index.js"() {
+    init_create();
+  }
+});
+
+// src/fix/diff.ts
+var diff_exports = {};
+__export(diff_exports, {
+  unifiedDiff: () => unifiedDiff
+});
+import path18 from "node:path";
+function shown(p, cwd) {
+  const rel = path18.relative(cwd, p);
+  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
+}
+function printable(line) {
+  const cr = line.endsWith("\r");
+  const body2 = cr ? line.slice(0, -1) : line;
+  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+}
+function unifiedDiff(changed, cwd) {
+  let out = "";
+  for (const c of changed) {
+    const name = shown(c.path, cwd);
+    const before = c.before.toString("utf8");
+    const after = c.after.toString("utf8");
+    const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, "", "", { context: 3, stripTrailingCr: false });
+    out += `--- a/${escapeControl(name)}
++++ b/${escapeControl(name)}
+`;
+    for (const h of patch.hunks) {
+      out += `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@
+`;
+      for (const line of h.lines) out += `${printable(line)}
+`;
+    }
+  }
+  return out;
+}
+var init_diff = __esm({
+  "src/fix/diff.ts"() {
+    "use strict";
+    init_libesm();
+    init_escape();
+  }
+});
+
+// src/fix/command.ts
+var command_exports = {};
+__export(command_exports, {
+  runFixCommand: () => runFixCommand
+});
+import path19 from "node:path";
+function uniqueSorted(findings) {
+  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
+  return [...unique.values()].sort(compareFindings);
+}
+async function runFixCommand(o) {
+  const cache = /* @__PURE__ */ new Map();
+  const rootOf = /* @__PURE__ */ new Map();
+  let lastOverlay = /* @__PURE__ */ new Map();
+  const loop = await runFixLoop({
+    root: (file) => rootOf.get(file) ?? null,
+    unsafe: o.unsafe,
+    rules: o.rules,
+    lint: async (overlay) => {
+      const changed = new Set([...overlay.keys()].filter((p) => !lastOverlay.get(p)?.equals(overlay.get(p))));
+      lastOverlay = new Map(overlay);
+      const filesRead = /* @__PURE__ */ new Set();
+      const findings = [];
+      for (const input2 of o.inputs) {
+        let entry = cache.get(input2);
+        if (!entry || [...entry.filesRead].some((p) => changed.has(p))) {
+          const read = /* @__PURE__ */ new Set();
+          entry = { findings: await o.lint(input2, new OverlayFileSystem(diskFs, overlay), read), filesRead: read };
+          cache.set(input2, entry);
+          const root = realPathOf(input2.root ?? repositoryRoot(input2.path));
+          if (root) {
+            for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
+          }
+        }
+        for (const p of entry.filesRead) filesRead.add(p);
+        findings.push(...entry.findings);
+      }
+      return { findings: uniqueSorted(findings), filesRead };
+    }
+  });
+  let diff = "";
+  let failures = [];
+  if (o.dryRun) diff = (await Promise.resolve().then(() => (init_diff(), diff_exports))).unifiedDiff(loop.changed, o.cwd);
+  else failures = writeChanged(loop.changed).failed;
+  return { loop, findings: loop.findings, summary: summaryLines(loop, o, failures), diff, failures };
+}
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function summaryLines(loop, o, failures) {
+  const lines = [];
+  const shown2 = (p) => {
+    const rel = path19.relative(o.cwd, p);
+    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
+  };
+  const verb = o.dryRun ? "would fix" : "fixed";
+  const files = loop.changed.length;
+  if (loop.applied.length === 0) lines.push(o.dryRun ? "nothing to fix" : "nothing fixed");
+  else lines.push(`${verb} ${plural(loop.applied.length, "problem")} in ${plural(files, "file")}${loop.passes > 1 ? ` (${loop.passes} passes)` : ""}`);
+  for (const a of loop.applied) lines.push(`  ${a.files.map(shown2).join(", ")}: ${a.rule}: ${a.title}${a.safety === "unsafe" ? " (unsafe)" : ""}`);
+  for (const r of loop.refused) lines.push(`  not fixed: ${r.rule}: ${r.title}: ${r.reason}`);
+  for (const f of failures) lines.push(`  not written: ${shown2(f.path)}: ${f.reason}`);
+  if (!loop.converged) lines.push(`  stopped after ${loop.passes} passes with fixes still to apply; run --fix again`);
+  const left2 = loop.findings.length;
+  const moreUnsafe = o.unsafe ? 0 : loop.findings.filter((f) => f.fix?.safety === "unsafe" && selected(f, { unsafe: true, rules: o.rules })).length;
+  if (left2 > 0) lines.push(`${plural(left2, "problem")} ${o.dryRun ? "would remain" : "remain"}${moreUnsafe > 0 ? ` (${moreUnsafe} fixable with --unsafe-fixes)` : ""}`);
+  return lines;
+}
+var init_command = __esm({
+  "src/fix/command.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_jail();
+    init_files();
+    init_run();
+  }
+});
+
 // action-entry.ts
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs7 from "node:fs";
-import path14 from "node:path";
+import fs6 from "node:fs";
+import path21 from "node:path";
 
 // src/cli.ts
-import fs6 from "node:fs";
-import path13 from "node:path";
+import fs5 from "node:fs";
+import path20 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -17063,8 +33622,8 @@ var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${S
 var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
 var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
 var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape}`;
+var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
 function ansiRegex({ onlyFirst = false } = {}) {
   return new RegExp(pattern, onlyFirst ? void 0 : "g");
 }
@@ -17221,8 +33780,8 @@ var osc2 = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls2}]*(?:\u0007|$
 var controlString2 = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls2}]*${ST2}`;
 var linuxPalette2 = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST2})?`;
 var csi2 = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern2 = `${linuxPalette2}|${osc2}|${controlString2}|${csi2}|${escape2}`;
+var escape3 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern2 = `${linuxPalette2}|${osc2}|${controlString2}|${csi2}|${escape3}`;
 function ansiRegex2({ onlyFirst = false } = {}) {
   return new RegExp(pattern2, onlyFirst ? void 0 : "g");
 }
@@ -17290,8 +33849,8 @@ function stringWidth2(string, options = {}) {
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -17427,24 +33986,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -17485,7 +34044,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth2(character));
 var wrapWord = (rows, word, columns) => {
@@ -17599,22 +34158,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -17638,30 +34197,13 @@ function ui(opts) {
   });
 }
 
-// node_modules/escalade/sync/index.mjs
-import { dirname, resolve } from "path";
-import { readdirSync, statSync } from "fs";
-function sync_default(start, callback) {
-  let dir = resolve(".", start);
-  let tmp, stats = statSync(dir);
-  if (!stats.isDirectory()) {
-    dir = dirname(dir);
-  }
-  while (true) {
-    tmp = callback(dir, readdirSync(dir));
-    if (tmp) return resolve(dir, tmp);
-    dir = dirname(tmp = dir);
-    if (tmp === dir) break;
-  }
-}
-
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { inspect } from "util";
 import { fileURLToPath } from "url";
 
 // node_modules/yargs/node_modules/yargs-parser/build/lib/index.js
 import { format } from "util";
-import { normalize, resolve as resolve2 } from "path";
+import { normalize, resolve } from "path";
 
 // node_modules/yargs/node_modules/yargs-parser/build/lib/string-utils.js
 function camelCase(str) {
@@ -18621,12 +35163,12 @@ var parser = new YargsParser({
   },
   format,
   normalize,
-  resolve: resolve2,
-  require: (path15) => {
+  resolve,
+  require: (path22) => {
     if (typeof require2 !== "undefined") {
-      return require2(path15);
-    } else if (path15.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path15, "utf8"));
+      return require2(path22);
+    } else if (path22.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path22, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -18645,7 +35187,7 @@ yargsParser.looksLikeNumber = looksLikeNumber;
 var lib_default = yargsParser;
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
-import { basename, dirname as dirname2, extname, relative, resolve as resolve4, join } from "path";
+import { basename, dirname, extname, relative, resolve as resolve3, join } from "path";
 
 // node_modules/yargs/build/lib/utils/process-argv.js
 function getProcessArgvBinIndex() {
@@ -18670,8 +35212,8 @@ var osc3 = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls3}]*(?:\u0007|$
 var controlString3 = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls3}]*${ST3}`;
 var linuxPalette3 = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST3})?`;
 var csi3 = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape3 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern3 = `${linuxPalette3}|${osc3}|${controlString3}|${csi3}|${escape3}`;
+var escape4 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern3 = `${linuxPalette3}|${osc3}|${controlString3}|${csi3}|${escape4}`;
 function ansiRegex3({ onlyFirst = false } = {}) {
   return new RegExp(pattern3, onlyFirst ? void 0 : "g");
 }
@@ -18812,19 +35354,19 @@ function stringWidth3(input2, options = {}) {
 }
 
 // node_modules/y18n/build/lib/platform-shims/node.js
-import { readFileSync as readFileSync2, statSync as statSync2, writeFile } from "fs";
+import { readFileSync as readFileSync2, statSync, writeFile } from "fs";
 import { format as format2 } from "util";
-import { resolve as resolve3 } from "path";
+import { resolve as resolve2 } from "path";
 var node_default = {
   fs: {
     readFileSync: readFileSync2,
     writeFile
   },
   format: format2,
-  resolve: resolve3,
+  resolve: resolve2,
   exists: (file) => {
     try {
-      return statSync2(file).isFile();
+      return statSync(file).isFile();
     } catch (err) {
       return false;
     }
@@ -18871,7 +35413,7 @@ var Y18N = class {
   __n() {
     const args = Array.prototype.slice.call(arguments);
     const singular = args.shift();
-    const plural = args.shift();
+    const plural3 = args.shift();
     const quantity = args.shift();
     let cb = function() {
     };
@@ -18879,7 +35421,7 @@ var Y18N = class {
       cb = args.pop();
     if (!this.cache[this.locale])
       this._readLocaleFile();
-    let str = quantity === 1 ? singular : plural;
+    let str = quantity === 1 ? singular : plural3;
     if (this.cache[this.locale][singular]) {
       const entry = this.cache[this.locale][singular];
       str = entry[quantity === 1 ? "one" : "other"];
@@ -18887,7 +35429,7 @@ var Y18N = class {
     if (!this.cache[this.locale][singular] && this.updateFiles) {
       this.cache[this.locale][singular] = {
         one: singular,
-        other: plural
+        other: plural3
       };
       this._enqueueWrite({
         directory: this.directory,
@@ -19001,7 +35543,7 @@ var y18n_default = y18n2;
 // node_modules/yargs/lib/platform-shims/esm.mjs
 var import_get_caller_file = __toESM(require_get_caller_file(), 1);
 import { createRequire as createRequire2 } from "node:module";
-import { readFileSync as readFileSync3, readdirSync as readdirSync2 } from "node:fs";
+import { readFileSync as readFileSync3, readdirSync } from "node:fs";
 var __dirname = fileURLToPath(import.meta.url);
 var mainFilename = __dirname.substring(0, __dirname.lastIndexOf("node_modules"));
 var require3 = createRequire2(import.meta.url);
@@ -19011,7 +35553,7 @@ var esm_default = {
     strictEqual
   },
   cliui: ui,
-  findUp: sync_default,
+  findUp: () => void 0,
   getEnv: (key) => {
     return process.env[key];
   },
@@ -19021,10 +35563,10 @@ var esm_default = {
   Parser: lib_default,
   path: {
     basename,
-    dirname: dirname2,
+    dirname,
     extname,
     relative,
-    resolve: resolve4,
+    resolve: resolve3,
     join
   },
   process: {
@@ -19032,14 +35574,14 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
   },
   readFileSync: readFileSync3,
-  readdirSync: readdirSync2,
+  readdirSync,
   require: require3,
   getCallerFile: () => {
     const callerFile = (0, import_get_caller_file.default)(3);
@@ -19047,14 +35589,14 @@ var esm_default = {
   },
   stringWidth: stringWidth3,
   y18n: y18n_default({
-    directory: resolve4(__dirname, "../../../locales"),
+    directory: resolve3(__dirname, "../../../locales"),
     updateFiles: false
   })
 };
 
 // node_modules/yargs/build/lib/typings/common-types.js
-function assertNotStrictEqual(actual, expected, shim3, message2) {
-  shim3.assert.notStrictEqual(actual, expected, message2);
+function assertNotStrictEqual(actual, expected, shim3, message) {
+  shim3.assert.notStrictEqual(actual, expected, message);
 }
 function assertSingleKey(actual, shim3) {
   shim3.assert.strictEqual(typeof actual, "string");
@@ -19726,11 +36268,11 @@ function usage(yargs, shim3) {
   let globalFailMessage = null;
   let showHelpOnFail = true;
   self.showHelpOnFail = function showHelpOnFailFn(arg1 = true, arg2) {
-    const [enabled, message2] = typeof arg1 === "string" ? [true, arg1] : [arg1, arg2];
+    const [enabled, message] = typeof arg1 === "string" ? [true, arg1] : [arg1, arg2];
     if (yargs.getInternalMethods().isGlobalContext()) {
-      globalFailMessage = message2;
+      globalFailMessage = message;
     }
-    failMessage = message2;
+    failMessage = message;
     showHelpOnFail = enabled;
     return self;
   };
@@ -20605,24 +37147,24 @@ function validation(yargs, usage2, shim3) {
     }
   };
   self.requiredArguments = function requiredArguments(argv, demandedOptions) {
-    let missing = null;
+    let missing2 = null;
     for (const key of Object.keys(demandedOptions)) {
       if (!Object.prototype.hasOwnProperty.call(argv, key) || typeof argv[key] === "undefined") {
-        missing = missing || {};
-        missing[key] = demandedOptions[key];
+        missing2 = missing2 || {};
+        missing2[key] = demandedOptions[key];
       }
     }
-    if (missing) {
+    if (missing2) {
       const customMsgs = [];
-      for (const key of Object.keys(missing)) {
-        const msg = missing[key];
+      for (const key of Object.keys(missing2)) {
+        const msg = missing2[key];
         if (msg && customMsgs.indexOf(msg) < 0) {
           customMsgs.push(msg);
         }
       }
       const customMsg = customMsgs.length ? `
 ${customMsgs.join("\n")}` : "";
-      usage2.fail(__n("Missing required argument: %s", "Missing required arguments: %s", Object.keys(missing).length, Object.keys(missing).join(", ") + customMsg));
+      usage2.fail(__n("Missing required argument: %s", "Missing required arguments: %s", Object.keys(missing2).length, Object.keys(missing2).join(", ") + customMsg));
     }
   };
   self.unknownArguments = function unknownArguments(argv, aliases, positionalMap, isDefaultCommand, checkPositionals = true) {
@@ -21284,9 +37826,9 @@ var YargsInstance = class {
     this[kPopulateParserHintSingleValueDictionary](this.demandOption.bind(this), "demandedOptions", keys, msg);
     return this;
   }
-  deprecateOption(option, message2) {
-    argsert("<string> [string|boolean]", [option, message2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message2;
+  deprecateOption(option, message) {
+    argsert("<string> [string|boolean]", [option, message], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_options, "f").deprecatedOptions[option] = message;
     return this;
   }
   describe(keys, description) {
@@ -21325,11 +37867,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -21350,12 +37892,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve4, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve5(completions);
+            resolve4(completions);
         });
       });
     } else {
@@ -21757,9 +38299,9 @@ var YargsInstance = class {
     this.$0 = scriptName;
     return this;
   }
-  showHelpOnFail(enabled, message2) {
-    argsert("[boolean|string] [string]", [enabled, message2], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message2);
+  showHelpOnFail(enabled, message) {
+    argsert("[boolean|string] [string]", [enabled, message], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_usage, "f").showHelpOnFail(enabled, message);
     return this;
   }
   showVersion(level) {
@@ -21892,12 +38434,12 @@ var YargsInstance = class {
     objectKeys(__classPrivateFieldGet(this, _YargsInstance_options, "f")).forEach((hintKey) => {
       if (/* @__PURE__ */ ((key) => key === "configObjects")(hintKey))
         return;
-      const hint2 = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
-      if (Array.isArray(hint2)) {
-        if (hint2.includes(optionKey))
-          hint2.splice(hint2.indexOf(optionKey), 1);
-      } else if (typeof hint2 === "object") {
-        delete hint2[optionKey];
+      const hint = __classPrivateFieldGet(this, _YargsInstance_options, "f")[hintKey];
+      if (Array.isArray(hint)) {
+        if (hint.includes(optionKey))
+          hint.splice(hint.indexOf(optionKey), 1);
+      } else if (typeof hint === "object") {
+        delete hint[optionKey];
       }
     });
     delete __classPrivateFieldGet(this, _YargsInstance_usage, "f").getDescriptions()[optionKey];
@@ -22319,8 +38861,8 @@ var YargsInstance = class {
           if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
             setBlocking(true);
           skipValidation = true;
-          this.showHelp((message2) => {
-            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message2);
+          this.showHelp((message) => {
+            __classPrivateFieldGet(this, _YargsInstance_logger, "f").log(message);
             this.exit(0);
           });
         } else if (versionOptSet) {
@@ -22401,82 +38943,112 @@ var Yargs = YargsFactory(esm_default);
 var yargs_default = Yargs;
 
 // src/compose.ts
-import fs from "node:fs";
-import { createRequire as createRequire3 } from "node:module";
-import path from "node:path";
-var require4 = createRequire3(import.meta.url);
+init_file_system();
+init_jail();
+import path8 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-var MAX_BYTES = 1024 * 1024;
 var ComposeIndex = class {
+  /**
+   * @param root the folder the upward search stops at when `contextFor` is given no jail (the
+   *   current folder, as before jails).
+   */
   constructor(root) {
     this.root = root;
   }
   root;
   byFolder = /* @__PURE__ */ new Map();
-  /** The compose build context of a Dockerfile, searching its folder and those above it up to the root. */
-  contextFor(dockerfile) {
-    const root = path.resolve(this.root);
-    for (let dir = path.dirname(path.resolve(dockerfile)); ; dir = path.dirname(dir)) {
-      if (!isInside(dir, root)) return null;
-      for (const compose of this.composeFiles(dir)) {
+  /** Problems of the compose files read so far (each file once). */
+  problems = [];
+  /**
+   * The compose build context of a Dockerfile, searching its folder and those above it up to the
+   * jail's root; with the compose files' problems met on the way.
+   */
+  contextFor(dockerfile, jail = new Jail(this.root ?? path8.dirname(path8.resolve(dockerfile)))) {
+    const abs = path8.resolve(dockerfile);
+    const root = jail.root;
+    const real = jail.realpath(abs);
+    for (let dir = path8.dirname(real); ; dir = path8.dirname(dir)) {
+      if (!jail.contains(dir)) return null;
+      for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
-          if (s.dockerfile === path.resolve(dockerfile) && isInside(s.context, root)) {
-            return { context: s.context, composeFile: compose.file, service: s.name };
+          if (s.dockerfile === abs || jail.realpath(s.dockerfile) === real) {
+            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...s.line ? { line: s.line } : {}, outside: !jail.contains(s.context) };
           }
         }
       }
-      if (dir === root || path.dirname(dir) === dir) return null;
+      if (dir === root || path8.dirname(dir) === dir) return null;
     }
   }
-  composeFiles(dir) {
+  composeFiles(dir, jail) {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path.join(dir, name);
+      const file = path8.join(dir, name);
       let text;
       try {
-        const st = fs.statSync(file, { throwIfNoEntry: false });
-        if (!st || !st.isFile() || st.size > MAX_BYTES) continue;
-        text = fs.readFileSync(file, "utf8");
-      } catch {
+        if (!jail.stat(file)) continue;
+        text = jail.readText(file);
+      } catch (e) {
+        this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      let doc;
-      try {
-        yaml ??= require4("yaml");
-        doc = yaml.parse(text, { maxAliasCount: 100 });
-      } catch {
-        continue;
-      }
-      const services = doc?.services;
-      if (!services || typeof services !== "object") continue;
-      const list2 = [];
-      for (const [name2, svc] of Object.entries(services)) {
-        const build = svc?.build;
-        let context = null;
-        let dockerfile = "Dockerfile";
-        if (typeof build === "string") context = build;
-        else if (build && typeof build === "object") {
-          const b = build;
-          context = typeof b.context === "string" ? b.context : ".";
-          if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
-        }
-        if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-        const ctx = path.resolve(dir, context);
-        list2.push({ name: name2, context: ctx, dockerfile: path.resolve(ctx, dockerfile) });
-      }
-      found.push({ file, services: list2 });
+      const services = this.parse(file, text, dir);
+      if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
   }
+  parse(file, text, dir) {
+    yaml ??= require_dist();
+    const y = yaml;
+    const lineCounter = new y.LineCounter();
+    let doc;
+    let data;
+    try {
+      doc = y.parseDocument(text, { lineCounter, prettyErrors: false });
+      const syntax = doc.errors[0];
+      if (syntax) {
+        this.problems.push({ file, message: `YAML syntax error: ${syntax.message.split("\n", 1)[0]}; its build contexts were not used`, line: lineCounter.linePos(syntax.pos[0]).line });
+        return null;
+      }
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      const message = e instanceof FsError || e instanceof Error ? e.message.split("\n", 1)[0] : String(e);
+      this.problems.push({ file, message: `cannot read the YAML (${message}); its build contexts were not used` });
+      return null;
+    }
+    const services = data?.services;
+    if (!services || typeof services !== "object") return [];
+    const lineOf = (keys) => {
+      const node = doc.getIn(keys, true);
+      const at = node && typeof node === "object" && node.range ? node.range[0] : void 0;
+      return at === void 0 ? void 0 : lineCounter.linePos(at).line;
+    };
+    const list2 = [];
+    for (const [name, svc] of Object.entries(services)) {
+      const build = svc?.build;
+      let context = null;
+      let dockerfile = "Dockerfile";
+      let keys = ["services", name, "build"];
+      if (typeof build === "string") context = build;
+      else if (build && typeof build === "object") {
+        const b = build;
+        if (typeof b.context === "string") {
+          context = b.context;
+          keys = [...keys, "context"];
+        } else context = ".";
+        if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
+      }
+      if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
+      const ctx = path8.resolve(dir, context);
+      const line = lineOf(keys);
+      list2.push({ name, context: ctx, dockerfile: path8.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+    }
+    return list2;
+  }
 };
-function isInside(p, root) {
-  const rel = path.relative(root, p);
-  return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
-}
 
 // src/cli.ts
 init_schema();
@@ -22500,15 +39072,15 @@ function takeNext(queue) {
 async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
   const findings = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
-  const workersDone = new Promise((resolve5, reject) => {
+  const workersDone = new Promise((resolve4, reject) => {
     let running = count;
-    if (count === 0) resolve5();
+    if (count === 0) resolve4();
     for (let i = 0; i < count; i++) {
       const w = new Worker(moduleUrl, { workerData: { dockerlintWorker: setup } });
       w.on("message", (msg) => {
         if ("done" in msg) {
           void w.terminate();
-          if (--running === 0) resolve5();
+          if (--running === 0) resolve4();
           return;
         }
         findings.push(...msg.findings);
@@ -22537,8 +39109,9 @@ async function runWorkerQueue(queue, lint, post) {
 
 // src/discovery.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import fs2 from "node:fs";
-import path8 from "node:path";
+init_file_system();
+init_jail();
+import path9 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -22585,59 +39158,67 @@ function isDockerfileName(name) {
   }
   return /^[^.].*\.(Dockerfile|dockerfile)$/.test(name);
 }
-function discover(inputs, cwd) {
+function discover(inputs, cwd, options = {}) {
+  const fsys = options.fs ?? diskFs;
   const files = /* @__PURE__ */ new Set();
+  const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path8.resolve(cwd, input2);
+    const abs = path9.resolve(cwd, input2);
     let st;
     try {
-      st = fs2.statSync(abs);
-    } catch {
+      st = fsys.stat(abs);
+    } catch (e) {
+      problems.push({ path: input2, message: `cannot read it (${FsError.from(e).code})` });
+      continue;
+    }
+    if (!st) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk2(abs, [], files, realOrSelf(abs));
+    const jail = new Jail(options.root ? path9.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const found = /* @__PURE__ */ new Set();
+    if (st.kind === "file") found.add(abs);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
+    for (const f of found) {
+      files.add(f);
+      if (!roots.has(f)) roots.set(f, jail.root);
+    }
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, roots };
 }
-function realOrSelf(p) {
-  try {
-    return fs2.realpathSync.native(p);
-  } catch {
-    return p;
-  }
-}
-function walk2(dir, scopes, out, top2) {
+function walk2(dir, scopes, out, top2, jail, input2, problems) {
+  const shown2 = (abs) => path9.join(input2.input, path9.relative(input2.abs, abs)).split(path9.sep).join("/");
   let entries;
   try {
-    entries = fs2.readdirSync(dir, { withFileTypes: true });
-  } catch {
+    entries = jail.readdir(dir);
+  } catch (e) {
+    problems.push({ path: shown2(dir), severity: "warning", message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
   const here = [...scopes];
-  const gitignore = entries.find((e) => e.name === ".gitignore" && e.isFile());
+  const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore.default)().add(fs2.readFileSync(path8.join(dir, ".gitignore"), "utf8")) });
-    } catch {
+      here.push({ dir, matcher: (0, import_ignore.default)().add(jail.readText(path9.join(dir, ".gitignore"))) });
+    } catch (e) {
+      problems.push({ path: shown2(path9.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path8.relative(s.dir, abs).split(path8.sep).join("/");
+    const rel = path9.relative(s.dir, abs).split(path9.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
-  for (const e of entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) {
-    const abs = path8.join(dir, e.name);
-    if (e.isDirectory()) {
+  for (const e of entries) {
+    const abs = path9.join(dir, e.name);
+    if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk2(abs, here, out, top2);
-    } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
-      if (e.isSymbolicLink()) {
-        const real = realOrSelf(abs);
-        if (real !== top2 && !real.startsWith(top2 + path8.sep)) continue;
+      walk2(abs, here, out, top2, jail, input2, problems);
+    } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
+      if (e.kind === "symlink") {
+        const real = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real, top2)) continue;
       }
       out.add(abs);
     }
@@ -22647,6 +39228,7 @@ function walk2(dir, scopes, out, top2) {
 // src/cli.ts
 init_engine();
 init_findings();
+init_jail();
 init_shell_service();
 init_escape();
 init_reporters();
@@ -22656,8 +39238,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs6.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs6.writeFileSync(p, text),
+  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs5.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -22704,7 +39286,7 @@ function formatPairs(argv) {
 async function explain(argv, io) {
   let failure = null;
   let helpText = "";
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("format", { alias: "f", choices: ["text", "json"], default: "text" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -22718,10 +39300,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path13.resolve(io.cwd, target) };
+  const input2 = target === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
-    compose: new ComposeIndex(io.cwd),
+    compose: new ComposeIndex(),
+    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -22731,8 +39314,9 @@ async function explain(argv, io) {
     return 2;
   }
   const explanation = explainLaunch2(prepared.launch);
-  io.stdout(args.format === "json" ? `${JSON.stringify(explanation, null, 2)}
-` : escapeControl(formatExplanation2(explanation)).replace(/\\x0a/g, "\n"));
+  if (args.format === "mermaid") io.stdout((await Promise.resolve().then(() => (init_mermaid(), mermaid_exports))).formatMermaid(explanation));
+  else io.stdout(args.format === "json" ? `${escapeJson(JSON.stringify(explanation, null, 2))}
+` : formatExplanation2(escapeStrings(explanation)));
   return 0;
 }
 async function run(rawArgv, io) {
@@ -22743,7 +39327,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -22757,8 +39341,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target = path13.join(io.cwd, ".dockerlint.yaml");
-    if (fs6.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target = path20.join(io.cwd, ".dockerlint.yaml");
+    if (fs5.existsSync(target)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -22766,22 +39350,36 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path13.resolve(io.cwd, firstPath));
+  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
+  const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path13.resolve(io.cwd, String(args.config)) : void 0);
+  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
+    jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
+  });
+  const configProblems = [];
   if ("error" in loaded) {
     const e = loaded.error;
-    io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    configProblems.push(
+      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+    );
+    if (printConfigFor !== void 0) {
+      io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
-    return 2;
+      return 2;
+    }
   }
-  const config = loaded.config;
+  const config = "error" in loaded ? defaultConfig() : loaded.config;
+  const configFile = "error" in loaded ? null : loaded.file;
+  const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: loaded.file ? path13.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
-  const matchers = configMatchers2(config, loaded.file, io.cwd);
+  const matchers = configMatchers2(config, configFile, io.cwd, configLines);
   const pairs = formatPairs(argv);
   if (pairs.length === 0 && config.format) pairs.push({ format: config.format, output: null });
   for (const p of pairs) if (!isFormat(p.format)) throw new UsageError(`unknown format ${p.format}; one of ${FORMATS.join(", ")}`);
@@ -22792,7 +39390,7 @@ async function run(rawArgv, io) {
   const color = args.color ?? (io.isTTY && !io.env.NO_COLOR);
   const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])) };
   const threshold = args["failure-threshold"] ?? config.failureThreshold ?? "warning";
-  const sizeArg = args["max-file-size"];
+  const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== void 0 ? parseSize(sizeArg) : config.maxFileSize !== void 0 ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (args["list-rules"]) {
@@ -22803,55 +39401,83 @@ async function run(rawArgv, io) {
   const paths = fromStdin ? ["-", ...onDisk] : onDisk;
   const inputs = [];
   let inputProblems = 0;
-  if (fromStdin) inputs.push({ path: "-", text: await io.readStdin() });
-  const found = onDisk.length > 0 ? discover(onDisk, io.cwd) : { files: [], problems: [] };
+  if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
+  const found = onDisk.length > 0 ? discover(onDisk, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
+  const findings = [...configProblems];
   for (const p of found.problems) {
-    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${p.message}
+    if (p.severity === "warning") {
+      findings.push(spanFinding("input-error", "warning", p.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, p.message));
+      continue;
+    }
+    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path13.resolve(io.cwd, p)));
-  for (const f of found.files) if (named.has(f) || !matchers.isIgnored(f)) inputs.push({ path: f });
+  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
+  for (const f of found.files) {
+    const root = found.roots.get(f);
+    if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
+  }
   if (inputs.length === 0 && found.problems.length === 0) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
-  const findings = [];
-  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path13.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
     config,
-    configFile: loaded.file,
+    configFile,
+    configLines,
     maxFileBytes
   };
+  const dryRun = !!args["fix-dry-run"];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError("--fix and --fix-dry-run work on files, not on standard input");
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args["unsafe-fixes"],
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args["max-warnings"],
+      inputProblems
+    });
+  }
+  if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
+  const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== "-").length, io.env);
   if (workers > 0) {
     const onDisk2 = inputs.filter((i) => i.path !== "-");
-    const show = (i) => progress.update(path13.relative(io.cwd, i.path));
+    const show = (i) => progress.update(path20.relative(io.cwd, i.path));
     findings.push(...await lintInWorkers(workerEntry(), setup, onDisk2, workers, lintHere, show));
   }
   for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-    progress.update(input2.path === "-" ? "-" : path13.relative(io.cwd, input2.path));
+    progress.update(input2.path === "-" ? "-" : path20.relative(io.cwd, input2.path));
     findings.push(...await lintHere(input2));
   }
   progress.done();
   const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
   for (const { format: name, output } of pairs) {
-    const text = await format3(name, findings, { color: output ? false : color, version: VERSION });
+    const text = await format3(name, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (io.env.GITHUB_ACTIONS === "true" && !pairs.some((p) => p.format === "github") && pairs.some((p) => p.format === "stylish" && !p.output)) {
-    io.stdout(await format3("github", findings, { color: false, version: VERSION }));
+    io.stdout(await format3("github", findings, { color: false, version: VERSION, paths: await reportPaths("github", io) }));
   }
   return exitCode(findings, inputProblems, threshold, args["max-warnings"]);
+}
+async function reportPaths(name, io) {
+  if (!["sarif", "github", "gitlab"].includes(name)) return void 0;
+  const { sourceRoot: sourceRoot2 } = await Promise.resolve().then(() => (init_source_root(), source_root_exports));
+  return { cwd: io.cwd, root: sourceRoot2(io.cwd, io.env) };
 }
 var Progress = class {
   constructor(io, total, enabled) {
@@ -22886,9 +39512,9 @@ function contextOption(dir) {
 }
 function configStartDir(p) {
   try {
-    return fs6.statSync(p).isDirectory() ? p : path13.dirname(p);
+    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
   } catch {
-    return path13.dirname(p);
+    return path20.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -22926,26 +39552,57 @@ async function listRules(json) {
 }
 function linter(setup, matchers) {
   const shell = new ShellService();
-  const compose = new ComposeIndex(setup.cwd);
-  return (input2) => lintFile(input2, {
-    cwd: setup.cwd,
-    shell,
-    compose,
-    severities: setup.severities,
-    reportUnusedSuppressions: setup.reportUnusedSuppressions,
-    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-    maxFileBytes: setup.maxFileBytes,
-    ...contextOption(setup.context ?? (input2.path === "-" ? null : matchers.contextFor(input2.path))),
-    ...setup.target ? { target: setup.target } : {}
+  const compose = new ComposeIndex();
+  return (input2, extra = {}) => {
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    return lintFile(input2, {
+      ...extra,
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
+      ...contextOption(setup.context ?? configured?.dir ?? null),
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...setup.target ? { target: setup.target } : {}
+    });
+  };
+}
+async function fixCommand(io, inputs, setup, matchers, before, flags) {
+  const { runFixCommand: runFixCommand2 } = await Promise.resolve().then(() => (init_command(), command_exports));
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand2({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input2, fsys, filesRead) => lintOne(input2, { fs: fsys, filesRead })
   });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}
+`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format3(name, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 async function workerLoop(setup) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd));
+  const lint = linter(setup, configMatchers2(setup.config, setup.configFile, setup.cwd, setup.configLines));
   const port = parentPort;
   if (!port) return;
   port.once("message", (queue) => {
-    void runWorkerQueue(queue, lint, (report2) => port.postMessage(report2));
+    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
   });
 }
 function workerEntry() {
@@ -22957,11 +39614,25 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 }
 
 // src/action.ts
+init_meta();
+init_escape();
 init_github();
+var ANNOTATION_LIMIT = 10;
+var SUMMARY_ROWS = 200;
+var SUMMARY_DIAGRAMS = 10;
+var InputError = class extends Error {
+};
 function input(env3, name) {
   const value = env3[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`];
   const trimmed = value?.trim() ?? "";
   return trimmed === "" ? null : trimmed;
+}
+function onOff(env3, name, fallback) {
+  const value = input(env3, name);
+  if (value === null) return fallback;
+  if (/^(on|true|yes|1)$/i.test(value)) return true;
+  if (/^(off|false|no|0)$/i.test(value)) return false;
+  throw new InputError(`input ${name}: expected on or off, got ${value}`);
 }
 function readInputs(env3) {
   const paths = (input(env3, "path") ?? ".").split(/\r?\n/).map((p) => p.trim()).filter((p) => p !== "");
@@ -22970,36 +39641,193 @@ function readInputs(env3) {
     config: input(env3, "config"),
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
-    sarifFile: input(env3, "sarif-file")
+    sarifFile: input(env3, "sarif-file"),
+    annotations: onOff(env3, "annotations", true)
   };
 }
-function actionArgv(inputs) {
+function actionArgv(inputs, captured) {
   const argv = [];
+  if (captured) argv.push("--format", "json", "--output-file", captured.json);
+  if (captured?.annotations) argv.push("--format", "github", "--output-file", captured.annotations);
   if (inputs.sarifFile) argv.push("--format", "sarif", "--output-file", inputs.sarifFile);
-  argv.push("--format", inputs.format);
+  argv.push("--format", logFormat(inputs));
   if (inputs.config) argv.push("--config", inputs.config);
   if (inputs.failureThreshold) argv.push("--failure-threshold", inputs.failureThreshold);
   argv.push(...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p));
   return argv;
 }
-async function runAction(env3 = process.env, io) {
-  const cwd = io?.cwd ?? process.cwd();
-  const inputs = readInputs(env3);
+function logFormat(inputs) {
+  return inputs.format === "github" && !inputs.annotations ? "stylish" : inputs.format;
+}
+var processIo = () => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readStdin: async () => "",
+  writeFile: (p, text) => fs6.writeFileSync(p, text),
+  isTTY: false,
+  stderrTTY: false,
+  cwd: process.cwd(),
+  env: process.env
+});
+async function runAction(env3 = process.env, io = processIo()) {
+  const cwd = io.cwd;
+  const command2 = (kind, message) => io.stdout(`::${kind} title=dockerlint::${escapeData(message)}
+`);
+  let inputs;
+  try {
+    inputs = readInputs(env3);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    command2("error", e.message);
+    return 2;
+  }
   if (inputs.sarifFile) {
     try {
-      fs7.mkdirSync(path14.dirname(path14.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
-      const message2 = `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`;
-      (io?.stdout ?? ((s) => process.stdout.write(s)))(`::error title=dockerlint::${escapeData(message2)}
-`);
+      command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
     }
   }
-  return io ? main(actionArgv(inputs), io) : main(actionArgv(inputs));
+  const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
+  const captured = {
+    json: path21.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
+  };
+  const memory = /* @__PURE__ */ new Map();
+  let stderr = "";
+  const cliIo = {
+    ...io,
+    stderr: (s) => stderr += s,
+    writeFile: (p, text) => p === captured.json || p === captured.annotations ? memory.set(p, text) : io.writeFile(p, text),
+    // The action prints the annotations itself (or not, with annotations: off).
+    env: { ...io.env, GITHUB_ACTIONS: void 0 }
+  };
+  const code2 = await main(actionArgv(inputs, captured), cliIo);
+  if (captured.annotations && memory.has(captured.annotations)) io.stdout(memory.get(captured.annotations) ?? "");
+  for (const line of stderr.split("\n")) {
+    const m = /^dockerlint: (.*)$/.exec(line);
+    if (m?.[1]) command2(code2 === 2 ? "error" : "warning", m[1]);
+  }
+  const json = memory.get(captured.json);
+  const findings = json === void 0 ? null : JSON.parse(json);
+  const counts = countBySeverity(findings ?? []);
+  if (findings) io.stderr(`dockerlint: ${countText(counts)}
+`);
+  const outputs = [
+    ["errors", String(counts.error)],
+    ["warnings", String(counts.warning)],
+    ["sarif-file", inputs.sarifFile && findings ? inputs.sarifFile : ""]
+  ];
+  const problems = [];
+  const append = (variable, text) => {
+    const file = env3[variable];
+    if (!file) return;
+    try {
+      fs6.appendFileSync(file, text);
+    } catch (e) {
+      problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
+    }
+  };
+  append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
+`).join(""));
+  if (env3.GITHUB_STEP_SUMMARY) {
+    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
+  }
+  for (const p of problems) command2("warning", p);
+  return code2;
+}
+function countBySeverity(findings) {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+function plural2(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function countText(c) {
+  return `${plural2(c.error, "error")}, ${plural2(c.warning, "warning")}, ${plural2(c.info, "note")}`;
+}
+function markdownText(text) {
+  return escapeControl(text.replace(/\r?\n/g, " ")).replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`).replace(/(www)\./gi, "$1&#46;");
+}
+function dockerfileOf(f) {
+  return f.related[0]?.file ?? f.file;
+}
+async function pid1Diagrams(findings, io) {
+  const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
+  const diagrams = [];
+  for (const dockerfile of files) {
+    let out = "";
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
+  }
+  return diagrams;
+}
+function jobSummary(s) {
+  const out = ["## dockerlint", ""];
+  const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
+  if (s.findings === null) {
+    out.push("> [!CAUTION]", "> dockerlint could not run:", ...messages2.map((m) => `> ${markdownText(m)}`), "");
+    return `${out.join("\n")}
+`;
+  }
+  const findings = s.findings;
+  const files = new Set(findings.map((f) => f.file));
+  const verdict = s.code === 0 ? "passed" : s.code === 1 ? "failed" : "could not lint everything";
+  out.push(
+    findings.length === 0 ? `**No problems found** (dockerlint ${VERSION}).` : `**${countText(s.counts)}** in ${plural2(files.size, "file")}: the check ${verdict} (dockerlint ${VERSION}).`,
+    ""
+  );
+  if (messages2.length > 0) out.push(...messages2.map((m) => `- ${markdownText(m)}`), "");
+  const levels = [
+    ["error", "errors"],
+    ["warning", "warnings"],
+    ["info", "notices"]
+  ];
+  const over = levels.filter(([sev]) => s.counts[sev] > ANNOTATION_LIMIT);
+  if (s.annotations && over.length > 0) {
+    const what = over.map(([sev, name]) => `${s.counts[sev]} ${name}`).join(" and ");
+    out.push(
+      "> [!WARNING]",
+      `> GitHub shows at most ${ANNOTATION_LIMIT} annotations of each level per step, and this run has ${what}: the rest have no annotation on the pull request. Every finding is in the table below (and in code scanning, if you upload the \`sarif-file\`).`,
+      ""
+    );
+  }
+  if (findings.length > 0) {
+    out.push("### Findings by file", "", "| File | Line | Severity | Rule | Message |", "|---|---:|---|---|---|");
+    for (const f of findings.slice(0, SUMMARY_ROWS)) {
+      const message = f.message.length > 300 ? `${f.message.slice(0, 299)}…` : f.message;
+      out.push(`| ${markdownText(f.file)} | ${f.line} | ${f.severity} | [${markdownText(f.rule)}](${ruleDocUrl(f.rule)}) | ${markdownText(message)} |`);
+    }
+    if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
+    out.push("");
+  }
+  if (s.diagrams.length > 0) {
+    out.push("### PID 1 of each image with findings", "");
+    for (const d of s.diagrams) {
+      out.push(`<details><summary>${markdownText(d.dockerfile)}</summary>`, "");
+      if (d.mermaid) out.push("```mermaid", d.mermaid.replace(/\n$/, ""), "```");
+      else out.push("(dockerlint explain could not follow this image)");
+      out.push("", "</details>", "");
+    }
+  }
+  return `${out.join("\n")}
+`;
 }
 
 // action-entry.ts
-if (isMainThread2) process.exitCode = await runAction();
+if (isMainThread2) {
+  const args = globalThis.dockerlintCliArgs;
+  try {
+    process.exitCode = Array.isArray(args) ? await main(args) : await runAction();
+  } catch (e) {
+    process.stderr.write(`dockerlint: internal error: ${e && e.message ? e.message : String(e)} (please report it)
+`);
+    process.exitCode = 2;
+  }
+}
 /*! Bundled license information:
 
 yargs-parser/build/lib/string-utils.js:

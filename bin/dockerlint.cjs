@@ -70,9 +70,29 @@ function writeCache(script, hash) {
   }
 }
 
+/**
+ * Without dist/ (a clone where `npm ci` ran but no build: the package builds only before it is
+ * packed), the command line runs from the committed, self-contained bundle in action/, which
+ * test/action-bundle.test.ts keeps equal to the sources. `npm run build` makes dist/, which wins.
+ */
+function committedBundle() {
+  const cli = path.join(__dirname, '..', 'action', 'dockerlint.js');
+  if (fs.existsSync(path.join(__dirname, '..', 'dist', 'cli.js')) || !fs.existsSync(cli)) return null;
+  return cli;
+}
+
 const loaded = loadBundle();
 const isWorker = !isMainThread && workerData && workerData.dockerlintWorker;
 if (!isWorker) {
+  const fallback = loaded ? null : committedBundle();
+  // The committed bundle runs the command line itself (exit code, errors) when imported.
+  if (fallback) import(pathToFileURL(fallback).href);
+  else runCli(loaded);
+} else if (!loaded) {
+  import('../dist/cli.js'); // starts the worker loop when loaded in a worker
+}
+
+function runCli(loaded) {
   const cli = loaded ? Promise.resolve(loaded.cli) : import('../dist/cli.js');
   cli
     .then((m) => m.main(process.argv.slice(2)))
@@ -85,6 +105,4 @@ if (!isWorker) {
       process.stderr.write(`dockerlint: internal error: ${e && e.message ? e.message : String(e)} (please report it)\n`);
       process.exitCode = 2;
     });
-} else if (!loaded) {
-  import('../dist/cli.js'); // starts the worker loop when loaded in a worker
 }

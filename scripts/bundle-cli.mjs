@@ -8,8 +8,11 @@
 // code cache to `vm.Script` but not to an ES module, and the cache saves the compile and lazy
 // compilation of every function a lint run uses (see docs/performance.md for the figures).
 //
-// Left out, loaded from node_modules only when needed: @typescript-eslint/typescript-estree
-// (JavaScript entrypoints), yaml (compose files and configuration) and ajv (configuration).
+// Self-contained, so the published package has no dependencies to install: yaml and ajv
+// (compose files, configuration) are in the bundle, still evaluated only when first required;
+// @typescript-eslint/typescript-estree (JavaScript entrypoints, with TypeScript ~10 MB) is bundled
+// apart into dist/typescript-eslint-typescript-estree.cjs, the same file as the Action's, loaded
+// only for a Node entrypoint. The build fails if the bundle would load any other package.
 // The shell parser finds wasm/ relative to its module: `../../wasm/` from dist/parsers/, which is
 // rewritten to `../wasm/` from dist/dockerlint.cjs.
 //
@@ -23,6 +26,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundleLazyPackage, bundleLocalRequires, checkImports, escapeRegExp, fileOf, LAZY_PACKAGES } from './bundle-action.mjs';
+import { noPackageJsonLookup } from './esbuild-no-pkgup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_FILES = ['shparse.wasm', 'wasm_exec.cjs'];
@@ -49,8 +54,19 @@ const wasmBesideDist = {
 fs.rmSync(CACHE, { force: true });
 fs.rmSync(path.join(root, 'dist', 'dockerlint.mjs'), { force: true }); // the former ES module bundle
 
-await build({
+/** The lazy packages are the files beside the bundle, loaded by the require() bin/ hands it. */
+const lazyBeside = {
+  name: 'lazy-beside',
+  setup(b) {
+    for (const pkg of LAZY_PACKAGES) {
+      b.onResolve({ filter: new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, () => ({ path: `./${fileOf(pkg)}`, external: true }));
+    }
+  },
+};
+
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: ['dist/cli.js'],
   outfile: path.relative(root, OUT),
   bundle: true,
@@ -60,13 +76,14 @@ await build({
   // `import()` of the external packages becomes require(): they are CommonJS, and a vm.Script
   // has no ES module loader of its own.
   supported: { 'dynamic-import': false },
-  external: ['@typescript-eslint/typescript-estree', 'yaml', 'ajv'],
   define: { 'import.meta.url': '__dockerlintBundleUrl' },
   banner: { js: "const __dockerlintBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'error',
-  plugins: [wasmBesideDist],
+  plugins: [wasmBesideDist, lazyBeside, bundleLocalRequires(new RegExp(`^${escapeRegExp(path.join(root, 'dist'))}[\\\\/].*\\.js$`)), noPackageJsonLookup],
 });
+checkImports(result.metafile, LAZY_PACKAGES.map((p) => `./${fileOf(p)}`));
+for (const pkg of LAZY_PACKAGES) await bundleLazyPackage(pkg, path.dirname(OUT));
 
 // The id line bin/dockerlint.cjs pairs the cache with (a hash of the bundle).
 let text = fs.readFileSync(OUT, 'utf8');

@@ -1,42 +1,20 @@
 #!/usr/bin/env node
-// Rewrites fixtures/*/*/expected.txt from what dockerlint reports now, and prints what changed so
-// a person reads the diff before committing it. Refuses to run in CI: expectations are approved
-// by people, never by the pipeline. Run `npm run build` first.
-import fs from 'node:fs';
+// Rewrites the fixtures' expectations (expected.txt, the `--- expected` and `--- fixed` sections
+// of cases.txt, fixed/ folders) from what dockerlint reports now, and prints each case it changed,
+// so a person reads the diff (`git diff fixtures/`) before committing it. Comment lines (`# why`)
+// are kept. Refuses to run in CI: expectations are approved by people, never by the pipeline.
+//
+//   npm run fixtures:update [-- <jest name filter, e.g. root-process>]
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { lintFile } from '../dist/engine.js';
-import { ShellService } from '../dist/model/shell-service.js';
-import { ComposeIndex } from '../dist/compose.js';
+import { fileURLToPath } from 'node:url';
 
 if (process.env.CI) {
   console.error('update-fixtures: refusing to run in CI (CI is set). Expected files are updated by a person.');
   process.exit(2);
 }
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
-const only = process.argv[2];
-const shell = new ShellService();
-let changed = 0;
-for (const rule of fs.readdirSync(root).sort()) {
-  const ruleDir = path.join(root, rule);
-  if (!fs.statSync(ruleDir).isDirectory()) continue;
-  for (const name of fs.readdirSync(ruleDir).sort()) {
-    const dir = path.join(ruleDir, name);
-    if (only && !`${rule}/${name}`.includes(only)) continue;
-    if (!fs.statSync(dir).isDirectory()) continue;
-    const findings = await lintFile({ path: path.join(dir, 'Dockerfile') }, { cwd: dir, shell, compose: new ComposeIndex(dir) });
-    let text = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`).join('\n') + (findings.length ? '\n' : '');
-    const file = path.join(dir, 'expected.txt');
-    const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
-    // Comment lines (`# why this is expected`) are kept, above the findings.
-    const comments = (old ?? '').split('\n').filter((l) => l.startsWith('#'));
-    if (comments.length) text = `${comments.join('\n')}\n${text}`;
-    if (old === text) continue;
-    changed++;
-    console.log(`--- ${rule}/${name}/expected.txt`);
-    for (const l of (old ?? '').split('\n').filter(Boolean)) if (!text.includes(l)) console.log(`- ${l}`);
-    for (const l of text.split('\n').filter(Boolean)) if (!(old ?? '').includes(l)) console.log(`+ ${l}`);
-    for (const f of findings) console.log(`    ${f.rule}: ${f.message}`);
-    fs.writeFileSync(file, text);
-  }
-}
-console.log(`${changed} expected file(s) changed`);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const filter = process.argv[2];
+const args = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', 'test/fixtures.test.ts', ...(filter ? ['-t', filter] : [])];
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, DOCKERLINT_UPDATE_FIXTURES: '1' } });
+process.exit(r.status ?? 1);

@@ -10,14 +10,15 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
-import { DEFAULT_MAX_FILE_BYTES, parseSize } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize } from './config/schema.js';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 import { discover } from './discovery.js';
-import { lintFile, type LintInput } from './engine.js';
-import { compareFindings, SEVERITY_RANK, type Finding, type Severity } from './findings.js';
+import { displayPath, lintFile, type LintInput, type LintOptions } from './engine.js';
+import { compareFindings, SEVERITY_RANK, spanFinding, type Finding, type Severity } from './findings.js';
+import { Jail, repositoryRoot } from './fs/jail.js';
 import { ShellService } from './model/shell-service.js';
-import { escapeControl } from './reporters/escape.js';
+import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
 
@@ -90,7 +91,7 @@ function formatPairs(argv: string[]): { format: string; output: string | null }[
   return pairs;
 }
 
-/** `dockerlint explain [Dockerfile] [--target NAME] [--format text|json]`. */
+/** `dockerlint explain [Dockerfile] [--target NAME] [--format text|json|mermaid]`. */
 async function explain(argv: string[], io: CliIo): Promise<number> {
   let failure: string | null = null;
   let helpText = '';
@@ -101,7 +102,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .positional('dockerfile', { type: 'string', default: 'Dockerfile' })
     .option('target', { type: 'string', describe: 'explain this build stage instead of the last one' })
     .option('context', { type: 'string', describe: "build context folder (default: the Dockerfile's folder)" })
-    .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)' })
+    .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -122,7 +124,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
   const prepared = await launchOf(input, {
     cwd: io.cwd,
-    compose: new ComposeIndex(io.cwd),
+    compose: new ComposeIndex(),
+    ...(args.root ? { root: path.resolve(io.cwd, String(args.root)) } : {}),
     ...(args.context ? { context: String(args.context) } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
@@ -131,7 +134,10 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const explanation = explainLaunch(prepared.launch);
-  io.stdout(args.format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : escapeControl(formatExplanation(explanation)).replace(/\\x0a/g, '\n'));
+  // Every field is escaped before it is laid out: the text `\x0a` (or a real newline) in a
+  // Dockerfile stays one field of one line. (Mermaid escapes its labels as entities.)
+  if (args.format === 'mermaid') io.stdout((await import('./reporters/mermaid.js')).formatMermaid(explanation));
+  else io.stdout(args.format === 'json' ? `${escapeJson(JSON.stringify(explanation, null, 2))}\n` : formatExplanation(escapeStrings(explanation)));
   return 0;
 }
 
@@ -154,6 +160,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('format', { alias: 'f', type: 'string', describe: `output format: ${FORMATS.join(', ')} (repeatable, paired with --output-file)` })
     .option('output-file', { alias: 'o', type: 'string', describe: 'write the matching --format to this file instead of stdout' })
     .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
+    .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of each linted path, or the path itself)' })
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (repeatable)' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
@@ -166,6 +173,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('max-file-size', { type: 'string', describe: 'do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)' })
     .option('report-unused-suppressions', { type: 'boolean', describe: 'report # dockerlint ignore= comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
+    .option('fix', { type: 'boolean', describe: 'apply the safe fixes in place, then report what is left' })
+    .option('unsafe-fixes', { type: 'boolean', describe: 'with --fix or --fix-dry-run: also apply the fixes that may change behaviour' })
+    .option('fix-dry-run', { alias: 'diff', type: 'boolean', describe: 'print the changes --fix would make as a unified diff; write nothing' })
+    .option('fix-rule', { type: 'string', describe: 'fix only the findings of this rule (repeatable)' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -196,19 +207,35 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const printConfigFor = args['print-config'] as string | undefined;
   const firstPath = printConfigFor ?? given.find((g) => g !== '-') ?? '.';
   const startDir = configStartDir(path.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== undefined ? path.resolve(io.cwd, String(args.root)) : null;
+  const sizeGiven = args['max-file-size'] as string | undefined;
   const { loadConfig, configMatchers } = await import('./config/load.js');
-  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined);
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined, {
+    jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== undefined ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES }),
+  });
+  // A broken configuration is one error finding: everything else is still linted (with the
+  // defaults) and printed in the format asked for.
+  const configProblems: Finding[] = [];
   if ('error' in loaded) {
     const e = loaded.error;
-    io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
-    return 2;
+    const line = e.line ?? 1;
+    const column = e.column ?? 1;
+    configProblems.push(
+      spanFinding('input-error', 'error', e.file ? displayPath(path.resolve(startDir, e.file), io.cwd) : '.', { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ''}${e.message}; the configuration was not used (defaults apply)`),
+    );
+    if (printConfigFor !== undefined) {
+      io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+      return 2;
+    }
   }
-  const config = loaded.config;
+  const config = 'error' in loaded ? defaultConfig() : loaded.config;
+  const configFile = 'error' in loaded ? null : loaded.file;
+  const configLines = 'error' in loaded ? {} : (loaded.lines ?? {});
   if (printConfigFor !== undefined) {
-    io.stdout(`${JSON.stringify({ file: loaded.file ? path.relative(io.cwd, loaded.file) || loaded.file : null, ...config }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ file: configFile ? path.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}\n`);
     return 0;
   }
-  const matchers = configMatchers(config, loaded.file, io.cwd);
+  const matchers = configMatchers(config, configFile, io.cwd, configLines);
 
   const pairs = formatPairs(argv);
   if (pairs.length === 0 && config.format) pairs.push({ format: config.format, output: null });
@@ -220,7 +247,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
   const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])) };
   const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
-  const sizeArg = args['max-file-size'] as string | undefined;
+  const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== undefined ? parseSize(sizeArg) : config.maxFileSize !== undefined ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
 
@@ -234,22 +261,27 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const paths = fromStdin ? ['-', ...onDisk] : onDisk;
   const inputs: LintInput[] = [];
   let inputProblems = 0;
-  if (fromStdin) inputs.push({ path: '-', text: await io.readStdin() });
-  const found = onDisk.length > 0 ? discover(onDisk, io.cwd) : { files: [], problems: [] };
+  if (fromStdin) inputs.push({ path: '-', text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
+  const found = onDisk.length > 0 ? discover(onDisk, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
+  const findings: Finding[] = [...configProblems];
   for (const p of found.problems) {
-    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${p.message}\n`);
+    if (p.severity === 'warning') {
+      findings.push(spanFinding('input-error', 'warning', p.path, { line: 1, column: 1, endLine: 1, endColumn: 1 }, p.message));
+      continue;
+    }
+    io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}\n`);
     inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path.resolve(io.cwd, p)));
   // `ignore` globs apply to what folder walks find; a file named on the command line is linted.
-  for (const f of found.files) if (named.has(f) || !matchers.isIgnored(f)) inputs.push({ path: f });
+  for (const f of found.files) {
+    const root = found.roots.get(f);
+    if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
+  }
   if (inputs.length === 0 && found.problems.length === 0) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
   }
 
-  const findings: Finding[] = [];
-  const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
-  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const setup: WorkerSetup = {
     cwd: io.cwd,
     severities,
@@ -257,9 +289,28 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     target: args.target ? String(args.target) : null,
     context: args.context ? path.resolve(io.cwd, String(args.context)) : null,
     config,
-    configFile: loaded.file,
+    configFile,
+    configLines,
     maxFileBytes,
   };
+  const dryRun = !!args['fix-dry-run'];
+  if (args.fix || dryRun) {
+    if (fromStdin) throw new UsageError('--fix and --fix-dry-run work on files, not on standard input');
+    return fixCommand(io, inputs, setup, matchers, findings, {
+      dryRun,
+      unsafe: !!args['unsafe-fixes'],
+      rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).map((id) => known(id.trim(), '--fix-rule'))),
+      pairs,
+      color,
+      threshold,
+      maxWarnings: args['max-warnings'] as number | undefined,
+      inputProblems,
+    });
+  }
+  if (args['unsafe-fixes'] || args['fix-rule'] !== undefined) throw new UsageError('--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run');
+
+  const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
+  const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
   const lintHere = linter(setup, matchers);
   const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
   if (workers > 0) {
@@ -277,15 +328,22 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
 
   for (const { format: name, output } of pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION });
+    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   // In GitHub Actions, the human output also becomes annotations on the pull request.
   if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
-    io.stdout(await format('github', findings, { color: false, version: VERSION }));
+    io.stdout(await format('github', findings, { color: false, version: VERSION, paths: await reportPaths('github', io) }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+}
+
+/** For the formats whose paths are relative to the repository root: where that is. */
+async function reportPaths(name: string, io: CliIo): Promise<{ cwd: string; root: string } | undefined> {
+  if (!['sarif', 'github', 'gitlab'].includes(name)) return undefined;
+  const { sourceRoot } = await import('./reporters/source-root.js');
+  return { cwd: io.cwd, root: sourceRoot(io.cwd, io.env) };
 }
 
 /**
@@ -370,11 +428,13 @@ async function listRules(json: boolean): Promise<string> {
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */
-function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput) => Promise<Finding[]> {
+function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra?: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
   const shell = new ShellService();
-  const compose = new ComposeIndex(setup.cwd);
-  return (input) =>
-    lintFile(input, {
+  const compose = new ComposeIndex();
+  return (input, extra = {}) => {
+    const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
+    return lintFile(input, {
+      ...extra,
       cwd: setup.cwd,
       shell,
       compose,
@@ -382,15 +442,59 @@ function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? (input.path === '-' ? null : matchers.contextFor(input.path))),
+      ...contextOption(setup.context ?? configured?.dir ?? null),
+      ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
       ...(setup.target ? { target: setup.target } : {}),
     });
+  };
+}
+
+interface FixFlags {
+  dryRun: boolean;
+  unsafe: boolean;
+  rules: ReadonlySet<string> | null;
+  pairs: { format: string; output: string | null }[];
+  color: boolean;
+  threshold: Threshold;
+  maxWarnings: number | undefined;
+  inputProblems: number;
+}
+
+/**
+ * `--fix` and `--fix-dry-run`: on the main thread (the fixed files live in its memory until they
+ * are written). A dry run prints the diff on stdout and exits 1 when it would change something;
+ * `--fix` writes, prints what is left in the chosen format and exits as a lint would.
+ */
+async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, matchers: ConfigMatchers, before: Finding[], flags: FixFlags): Promise<number> {
+  const { runFixCommand } = await import('./fix/command.js');
+  const lintOne = linter(setup, matchers);
+  const result = await runFixCommand({
+    cwd: io.cwd,
+    dryRun: flags.dryRun,
+    unsafe: flags.unsafe,
+    rules: flags.rules,
+    inputs,
+    lint: (input, fsys, filesRead) => lintOne(input, { fs: fsys, filesRead }),
+  });
+  for (const line of result.summary) io.stderr(`${escapeControl(line)}\n`);
+  if (flags.dryRun) {
+    io.stdout(result.diff);
+    return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
+  }
+  const findings = [...before, ...result.findings].sort(compareFindings);
+  for (const { format: name, output } of flags.pairs) {
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION });
+    if (output) io.writeFile(output, text);
+    else io.stdout(text);
+  }
+  if (result.failures.length > 0) return 2;
+  return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
 }
 
 /** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
 async function workerLoop(setup: WorkerSetup): Promise<void> {
   const { configMatchers } = await import('./config/load.js');
-  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd));
+  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd, setup.configLines));
   const port = parentPort;
   if (!port) return;
   port.once('message', (queue: WorkerQueue) => {

@@ -1,40 +1,73 @@
 /**
  * docker-compose.yml / compose.yaml files next to or above a Dockerfile may name its build
  * `context` (and `dockerfile`): then scripts are looked up there, not in the Dockerfile's
- * folder. Compose files are data: parsed as YAML, nothing in them is run. A context outside the
- * folder being linted is ignored (nothing outside it is read).
+ * folder. Compose files are data: parsed as YAML, nothing in them is run. They are looked for up
+ * to the run's root only, read through its jail, and a context whose real path lies outside the
+ * root is returned marked `outside` (the engine refuses it with a finding naming the file and key).
  */
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { FsError } from './fs/file-system.js';
+import { describeFsError, Jail } from './fs/jail.js';
 
 // Loaded only when a compose file is found: start-up stays lean for the common case.
 const require = createRequire(import.meta.url);
 let yaml: typeof import('yaml') | null = null;
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const MAX_BYTES = 1024 * 1024;
 
 export interface ComposeContext {
+  /** Absolute, as written (resolved against the compose file's folder). */
   context: string;
   composeFile: string;
   service: string;
+  /** Where the context is named: `services.<name>.build.context` (or `.build`). */
+  key: string;
+  line?: number;
+  /** The context's real path lies outside the root: it must not be read. */
+  outside: boolean;
+}
+
+/** A compose file that could not be used (unreadable, too large, not YAML). */
+export interface ComposeProblem {
+  file: string;
+  message: string;
+  line?: number;
+}
+
+interface Service {
+  name: string;
+  context: string;
+  dockerfile: string;
+  key: string;
+  line?: number;
 }
 
 export class ComposeIndex {
-  private readonly byFolder = new Map<string, { file: string; services: { name: string; context: string; dockerfile: string }[] }[]>();
+  private readonly byFolder = new Map<string, { file: string; services: Service[] }[]>();
+  /** Problems of the compose files read so far (each file once). */
+  readonly problems: ComposeProblem[] = [];
 
-  constructor(private readonly root: string) {}
+  /**
+   * @param root the folder the upward search stops at when `contextFor` is given no jail (the
+   *   current folder, as before jails).
+   */
+  constructor(private readonly root?: string) {}
 
-  /** The compose build context of a Dockerfile, searching its folder and those above it up to the root. */
-  contextFor(dockerfile: string): ComposeContext | null {
-    const root = path.resolve(this.root);
-    for (let dir = path.dirname(path.resolve(dockerfile)); ; dir = path.dirname(dir)) {
-      if (!isInside(dir, root)) return null;
-      for (const compose of this.composeFiles(dir)) {
+  /**
+   * The compose build context of a Dockerfile, searching its folder and those above it up to the
+   * jail's root; with the compose files' problems met on the way.
+   */
+  contextFor(dockerfile: string, jail: Jail = new Jail(this.root ?? path.dirname(path.resolve(dockerfile)))): ComposeContext | null {
+    const abs = path.resolve(dockerfile);
+    const root = jail.root;
+    const real = jail.realpath(abs);
+    for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+      if (!jail.contains(dir)) return null;
+      for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
-          if (s.dockerfile === path.resolve(dockerfile) && isInside(s.context, root)) {
-            return { context: s.context, composeFile: compose.file, service: s.name };
+          if (s.dockerfile === abs || jail.realpath(s.dockerfile) === real) {
+            return { context: s.context, composeFile: compose.file, service: s.name, key: s.key, ...(s.line ? { line: s.line } : {}), outside: !jail.contains(s.context) };
           }
         }
       }
@@ -42,52 +75,73 @@ export class ComposeIndex {
     }
   }
 
-  private composeFiles(dir: string) {
+  private composeFiles(dir: string, jail: Jail): { file: string; services: Service[] }[] {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
-    const found: { file: string; services: { name: string; context: string; dockerfile: string }[] }[] = [];
+    const found: { file: string; services: Service[] }[] = [];
     for (const name of COMPOSE_NAMES) {
       const file = path.join(dir, name);
       let text: string;
       try {
-        const st = fs.statSync(file, { throwIfNoEntry: false });
-        if (!st || !st.isFile() || st.size > MAX_BYTES) continue;
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
+        if (!jail.stat(file)) continue;
+        text = jail.readText(file);
+      } catch (e) {
+        this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      let doc: unknown;
-      try {
-        yaml ??= require('yaml') as typeof import('yaml');
-        doc = yaml.parse(text, { maxAliasCount: 100 });
-      } catch {
-        continue; // a broken compose file only means no context override
-      }
-      const services = (doc as { services?: Record<string, unknown> } | null)?.services;
-      if (!services || typeof services !== 'object') continue;
-      const list: { name: string; context: string; dockerfile: string }[] = [];
-      for (const [name, svc] of Object.entries(services)) {
-        const build = (svc as { build?: unknown } | null)?.build;
-        let context: string | null = null;
-        let dockerfile = 'Dockerfile';
-        if (typeof build === 'string') context = build;
-        else if (build && typeof build === 'object') {
-          const b = build as { context?: unknown; dockerfile?: unknown };
-          context = typeof b.context === 'string' ? b.context : '.';
-          if (typeof b.dockerfile === 'string') dockerfile = b.dockerfile;
-        }
-        if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith('git@')) continue;
-        const ctx = path.resolve(dir, context);
-        list.push({ name, context: ctx, dockerfile: path.resolve(ctx, dockerfile) });
-      }
-      found.push({ file, services: list });
+      const services = this.parse(file, text, dir);
+      if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
   }
-}
 
-function isInside(p: string, root: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  private parse(file: string, text: string, dir: string): Service[] | null {
+    yaml ??= require('yaml') as typeof import('yaml');
+    const y = yaml;
+    const lineCounter = new y.LineCounter();
+    let doc: import('yaml').Document;
+    let data: unknown;
+    try {
+      doc = y.parseDocument(text, { lineCounter, prettyErrors: false });
+      const syntax = doc.errors[0];
+      if (syntax) {
+        this.problems.push({ file, message: `YAML syntax error: ${syntax.message.split('\n', 1)[0]}; its build contexts were not used`, line: lineCounter.linePos(syntax.pos[0]).line });
+        return null;
+      }
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      const message = e instanceof FsError || e instanceof Error ? e.message.split('\n', 1)[0] : String(e);
+      this.problems.push({ file, message: `cannot read the YAML (${message}); its build contexts were not used` });
+      return null;
+    }
+    const services = (data as { services?: Record<string, unknown> } | null)?.services;
+    if (!services || typeof services !== 'object') return [];
+    const lineOf = (keys: string[]): number | undefined => {
+      const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+      const at = node && typeof node === 'object' && node.range ? node.range[0] : undefined;
+      return at === undefined ? undefined : lineCounter.linePos(at).line;
+    };
+    const list: Service[] = [];
+    for (const [name, svc] of Object.entries(services)) {
+      const build = (svc as { build?: unknown } | null)?.build;
+      let context: string | null = null;
+      let dockerfile = 'Dockerfile';
+      let keys = ['services', name, 'build'];
+      if (typeof build === 'string') context = build;
+      else if (build && typeof build === 'object') {
+        const b = build as { context?: unknown; dockerfile?: unknown };
+        if (typeof b.context === 'string') {
+          context = b.context;
+          keys = [...keys, 'context'];
+        } else context = '.';
+        if (typeof b.dockerfile === 'string') dockerfile = b.dockerfile;
+      }
+      if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith('git@')) continue;
+      const ctx = path.resolve(dir, context);
+      const line = lineOf(keys);
+      list.push({ name, context: ctx, dockerfile: path.resolve(ctx, dockerfile), key: keys.join('.'), ...(line ? { line } : {}) });
+    }
+    return list;
+  }
 }

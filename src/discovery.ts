@@ -2,10 +2,14 @@
  * Finding Dockerfiles: explicit files as given, folders walked for Dockerfile-like names,
  * skipping `.git`, `node_modules` and what `.gitignore` files ignore. Symlinked folders are
  * not followed (no loops, no escape). The result is sorted, so output order is deterministic.
+ * Every input gets its jail's root (`--root`, else its repository, else itself); folders and
+ * `.gitignore` files are read through that jail, and one that cannot be read is a problem to
+ * report, not an empty folder.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
+import { describeFsError, isWithin, Jail, repositoryRoot } from './fs/jail.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** `Dockerfile.<ext>` names that are documentation or templates, not Dockerfiles. */
@@ -28,11 +32,26 @@ export function isDockerfileName(name: string): boolean {
 export interface DiscoveryProblem {
   path: string;
   message: string;
+  /**
+   * `error` (default): an input that does not exist or cannot be linted; `warning`: something met
+   * while walking (an unreadable folder or .gitignore), reported as a finding.
+   */
+  severity?: 'error' | 'warning';
 }
 
 export interface Discovery {
   files: string[];
   problems: DiscoveryProblem[];
+  /** The jail's root of each file (absolute path -> real path of the root). */
+  roots: Map<string, string>;
+}
+
+export interface DiscoverOptions {
+  fs?: FileSystem;
+  /** `--root`: one root for every input. */
+  root?: string | null;
+  /** The size limit of the files read (.gitignore). */
+  maxFileBytes?: number;
 }
 
 interface IgnoreScope {
@@ -40,31 +59,35 @@ interface IgnoreScope {
   matcher: Ignore;
 }
 
-export function discover(inputs: string[], cwd: string): Discovery {
+export function discover(inputs: string[], cwd: string, options: DiscoverOptions = {}): Discovery {
+  const fsys = options.fs ?? diskFs;
   const files = new Set<string>();
+  const roots = new Map<string, string>();
   const problems: DiscoveryProblem[] = [];
   for (const input of inputs) {
     const abs = path.resolve(cwd, input);
-    let st: fs.Stats;
+    let st;
     try {
-      st = fs.statSync(abs);
-    } catch {
+      st = fsys.stat(abs);
+    } catch (e) {
+      problems.push({ path: input, message: `cannot read it (${FsError.from(e).code})` });
+      continue;
+    }
+    if (!st) {
       problems.push({ path: input, message: 'no such file or folder' });
       continue;
     }
-    if (st.isFile()) files.add(abs);
-    else if (st.isDirectory()) walk(abs, [], files, realOrSelf(abs));
+    const jail = new Jail(options.root ? path.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const found = new Set<string>();
+    if (st.kind === 'file') found.add(abs);
+    else if (st.kind === 'dir') walk(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs }, problems);
     else problems.push({ path: input, message: 'not a regular file or folder' });
+    for (const f of found) {
+      files.add(f);
+      if (!roots.has(f)) roots.set(f, jail.root);
+    }
   }
-  return { files: [...files].sort(), problems };
-}
-
-function realOrSelf(p: string): string {
-  try {
-    return fs.realpathSync.native(p);
-  } catch {
-    return p;
-  }
+  return { files: [...files].sort(), problems, roots };
 }
 
 /**
@@ -72,20 +95,23 @@ function realOrSelf(p: string): string {
  * Dockerfile is kept only when it resolves inside `top`: a link met while walking must not make
  * dockerlint read (and quote) a file from elsewhere.
  */
-function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string): void {
-  let entries: fs.Dirent[];
+function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string }, problems: DiscoveryProblem[]): void {
+  // Shown as the user named the folder: `sub/.gitignore` for `dockerlint sub`.
+  const shown = (abs: string): string => path.join(input.input, path.relative(input.abs, abs)).split(path.sep).join('/');
+  let entries;
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
+    entries = jail.readdir(dir);
+  } catch (e) {
+    problems.push({ path: shown(dir), severity: 'warning', message: `cannot read this folder (${FsError.from(e).code}): Dockerfiles in it were not linted` });
     return;
   }
   const here = [...scopes];
-  const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
+  const gitignore = entries.find((e) => e.name === '.gitignore' && e.kind !== 'dir');
   if (gitignore) {
     try {
-      here.push({ dir, matcher: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) });
-    } catch {
-      // an unreadable .gitignore ignores nothing
+      here.push({ dir, matcher: ignore().add(jail.readText(path.join(dir, '.gitignore'))) });
+    } catch (e) {
+      problems.push({ path: shown(path.join(dir, '.gitignore')), severity: 'warning', message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs: string, isDir: boolean): boolean =>
@@ -93,15 +119,15 @@ function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string)
       const rel = path.relative(s.dir, abs).split(path.sep).join('/');
       return rel !== '' && s.matcher.ignores(isDir ? `${rel}/` : rel);
     });
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of entries) {
     const abs = path.join(dir, e.name);
-    if (e.isDirectory()) {
+    if (e.kind === 'dir') {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk(abs, here, out, top);
-    } else if ((e.isFile() || e.isSymbolicLink()) && isDockerfileName(e.name) && !ignored(abs, false)) {
-      if (e.isSymbolicLink()) {
-        const real = realOrSelf(abs);
-        if (real !== top && !real.startsWith(top + path.sep)) continue;
+      walk(abs, here, out, top, jail, input, problems);
+    } else if ((e.kind === 'file' || e.kind === 'symlink') && isDockerfileName(e.name) && !ignored(abs, false)) {
+      if (e.kind === 'symlink') {
+        const real = jail.fs.realpath(abs) ?? abs;
+        if (!isWithin(real, top)) continue;
       }
       out.add(abs);
     }

@@ -3,24 +3,27 @@
  * run the rules. Every failure becomes a finding with a file and a line; nothing here throws.
  */
 import { isUtf8 } from 'node:buffer';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type Related, type Severity } from './findings.js';
+import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
 import { buildImageModel, targetStage, type ImageModel, type Stage } from './model/image.js';
-import { inlineUnit, resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { resolveLaunch, type Launch, type LaunchEnv, type ScriptUnit } from './model/launch.js';
+import { DockerfileView } from './model/instructions.js';
 import { ShellService } from './model/shell-service.js';
 import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
-import { SourceFile, type MappedText, type Span } from './parsers/source.js';
+import { SourceFile, type Span } from './parsers/source.js';
 import { DIAGNOSTIC_IDS, RULES } from './rules/index.js';
 import { applySuppressions, dockerfileSuppressions, scriptSuppressions, type FileSuppressions } from './suppressions.js';
 import { collectRunFacts, type RunFacts } from './model/run-facts.js';
 import { isCertainlyMissing } from './rules/entrypoint-not-found.js';
-import type { Report, Rule, RuleContext } from './rules/rule.js';
+import { fillMessage, type Messages, type Report, type Rule, type RuleContext } from './rules/rule.js';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from './config/schema.js';
+import { FsError, type FileSystem } from './fs/file-system.js';
+import { describeFsError, Jail, repositoryRoot } from './fs/jail.js';
 
 
 export interface LintOptions {
@@ -31,6 +34,8 @@ export interface LintOptions {
   target?: string;
   /** Severity per rule id; `off` disables it. */
   severities?: Record<string, Severity | 'off'>;
+  /** Options per rule id, laid over the rule's defaults. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
   shell?: ShellService;
   /** docker-compose files that may name a Dockerfile's build context. */
   compose?: ComposeIndex;
@@ -40,12 +45,39 @@ export interface LintOptions {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
   /** Files larger than this are not read (`maxFileSize`, `--max-file-size`); default 4 MB. */
   maxFileBytes?: number;
+  /** What the run reads through: the disk (default), or an overlay of unsaved buffers. */
+  fs?: FileSystem;
+  /**
+   * The jail's root: nothing outside it is read, and a build context outside it is refused.
+   * Default: the input's `root`, else the repository of the Dockerfile (its folder without one).
+   */
+  root?: string;
+  /** Where `context` is written (configuration file and key), for the finding that refuses it. */
+  contextOrigin?: { file: string | null; key: string; line?: number };
+  /** Receives the real path of every file read (what a fix may edit). */
+  filesRead?: Set<string>;
+  /**
+   * The time budget of one Dockerfile, in milliseconds (default 30 s): past it, the rules not run
+   * yet are skipped and an info finding says so. Checked between rules.
+   */
+  timeBudgetMs?: number;
 }
+
+export const DEFAULT_TIME_BUDGET_MS = 30_000;
 
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
   path: string;
+  /** The content, when it is not read from the disk: stdin, or an editor's unsaved buffer of `path`. */
   text?: string;
+  /** The jail's root for this input (see LintOptions.root). */
+  root?: string;
+}
+
+/** The jail an input is linted in. */
+export function jailOf(input: LintInput, options: LintOptions): Jail {
+  const root = input.root ?? options.root ?? repositoryRoot(input.path === '-' ? options.cwd : input.path, options.fs);
+  return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -87,11 +119,12 @@ function firstBadUtf8Line(bytes: Buffer): number {
 }
 
 export async function lintFile(input: LintInput, options: LintOptions): Promise<Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
-  const { file, notes } = read;
+  const { file, notes, texts } = read;
   try {
-    return [...notes, ...(await lintSource(file, input, options))];
+    return [...notes, ...(await lintSource(file, input, options, jail, texts, Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS)))];
   } catch (e) {
     // A bug in dockerlint must not hide the other files' findings; say what failed, where.
     return [
@@ -109,18 +142,33 @@ export interface Prepared {
   env: LaunchEnv;
   shell: ShellService;
   launch: Launch;
+  view: DockerfileView;
+  context: ContextFs;
+}
+
+/** A Dockerfile without FROM (a fragment): only the instruction-level rules run on it. */
+interface Fragment {
+  fragment: true;
+  ast: DockerfileAst;
+  model: ImageModel;
+  env: LaunchEnv;
+  view: DockerfileView;
+  context: ContextFs;
 }
 
 /**
  * Reads, parses and models one Dockerfile and follows its entrypoint. Returns the findings that
- * stop the work (empty file, no FROM, unknown --target) instead when there are any.
+ * stop the work (empty file, unknown --target) instead when there are any; a file without FROM
+ * gets its error and comes back as a fragment.
  */
 async function prepare(
   file: SourceFile,
   input: LintInput,
   options: LintOptions,
   findings: Finding[],
-): Promise<Prepared | null> {
+  jail: Jail,
+  texts: FileTexts = new FileTexts(),
+): Promise<Prepared | Fragment | null> {
   const ast = parseDockerfile(file);
   for (const p of ast.problems) findings.push(spanFinding('syntax-error', 'error', file.displayPath, p.span, p.message));
   if (ast.instructions.length === 0) {
@@ -128,26 +176,46 @@ async function prepare(
     return null;
   }
   const model = buildImageModel(ast);
-  if (model.stages.length === 0) {
-    const first = ast.instructions[0];
-    findings.push(
-      spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
-    );
-    return null;
-  }
-  const stage = targetStage(model, options.target);
-  if (!stage) {
+  const stage = model.stages.length === 0 ? null : targetStage(model, options.target);
+  if (model.stages.length > 0 && !stage) {
     findings.push(spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `--target ${options.target}: no stage of that name`));
     return null;
   }
 
-  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path) : null;
+  const composeProblems = options.compose?.problems.length ?? 0;
+  const composed = !options.context && input.path !== '-' ? options.compose?.contextFor(input.path, jail) : null;
+  for (const p of options.compose?.problems.slice(composeProblems) ?? []) {
+    const line = p.line ?? 1;
+    findings.push(spanFinding('input-error', 'warning', displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
+  }
   const contextDir = options.context
     ? path.resolve(options.cwd, options.context)
     : input.path === '-'
       ? options.cwd
       : (composed?.context ?? path.dirname(input.path));
-  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path);
+  // Every build context must lie inside the root (real path, after symlinks): a repository must
+  // not make dockerlint read the host (`context: /etc`, `../../..`, a symlink to /etc).
+  if (!jail.contains(contextDir)) {
+    const origin = options.context
+      ? (options.contextOrigin ?? null)
+      : composed
+        ? { file: composed.composeFile, key: composed.key, ...(composed.line ? { line: composed.line } : {}) }
+        : null;
+    const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
+    const line = origin?.line ?? 1;
+    const named = origin ? `${origin.key || 'context'}` : options.context ? '--context' : 'the build context';
+    findings.push(
+      spanFinding(
+        'input-error',
+        'error',
+        where,
+        { line, column: 1, endLine: line, endColumn: 1 },
+        `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`,
+      ),
+    );
+    return null;
+  }
+  const context = new ContextFs(contextDir, input.path === '-' ? null : input.path, jail);
   const shell = options.shell ?? new ShellService();
   const env: LaunchEnv = {
     fs: new ImageFs(context),
@@ -156,19 +224,37 @@ async function prepare(
     ...(options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {}),
     displayPath: (rel) => displayPath(path.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
-      const bytes = context.readBytes(rel);
+      let bytes: Buffer;
+      try {
+        bytes = context.readBytes(rel);
+      } catch (e) {
+        throw new Error(`${rel}: ${describeFsError(e, jail.maxFileBytes, (size) => tooLarge(size, jail.maxFileBytes))}`);
+      }
       const decoded = decodeText(bytes, options.maxFileBytes);
       if ('problem' in decoded) throw new Error(`${rel}: ${decoded.problem}`);
+      const real = context.realPath(rel);
+      if (real !== null) {
+        options.filesRead?.add(real);
+        texts.add(real, displayPath(path.join(contextDir, rel), options.cwd), decoded.text);
+      }
       return decoded.text;
     },
   };
+  const view = new DockerfileView(ast, model, shell);
+  if (!stage) {
+    const first = ast.instructions[0];
+    findings.push(
+      spanFinding('input-error', 'error', file.displayPath, first ? first.keywordSpan : WHOLE_FILE, 'no FROM instruction: this is not a Dockerfile `docker build` can use'),
+    );
+    return { fragment: true, ast, model, env, view, context };
+  }
   // Symlinks made by RUN (`ln -s`) lead to scripts too; RUNs are parsed only when one mentions ln.
   if (hasLinkingRun(stage)) {
-    const facts = await collectRunFacts(stage, shell);
+    const facts = await collectRunFacts(stage, view);
     env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
   }
   const launch = await resolveLaunch(stage, env, model.stages.length);
-  return { file, ast, model, stage, env, shell, launch };
+  return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
 function hasLinkingRun(stage: Stage): boolean {
@@ -182,7 +268,7 @@ function hasLinkingRun(stage: Stage): boolean {
  * Reads a Dockerfile (or stdin text) into a SourceFile, with what is worth saying about how it was
  * read; or the findings that say why it cannot be.
  */
-function readInput(input: LintInput, options: LintOptions): { file: SourceFile; notes: Finding[] } | Finding[] {
+function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: SourceFile; notes: Finding[]; texts: FileTexts } | Finding[] {
   const shown = input.path === '-' ? '-' : displayPath(input.path, options.cwd);
   const inputError = (message: string): Finding[] => [spanFinding('input-error', 'error', shown, WHOLE_FILE, message)];
   const notes: Finding[] = [];
@@ -190,13 +276,15 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
   if (text === undefined) {
     let bytes: Buffer;
     try {
-      const st = fs.statSync(input.path);
-      if (st.isDirectory()) return inputError('is a folder, not a Dockerfile');
-      const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-      if (st.size > limit) return inputError(`${tooLarge(st.size, limit)}; not linted`);
-      bytes = fs.readFileSync(input.path);
+      // Through the jail's reader: regular files only (a FIFO would block), at most the limit.
+      bytes = jail.readFile(input.path);
     } catch (e) {
-      return inputError(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const err = FsError.from(e);
+      if (err.code === 'EISDIR') return inputError('is a folder, not a Dockerfile');
+      if (err.code === 'EFBIG') return inputError(`${tooLarge(err.size ?? 0, jail.maxFileBytes)}; not linted`);
+      if (err.code === 'ENOTREG') return inputError('not a regular file (a FIFO, device or socket): not read, not linted');
+      if (err.code === 'EOUTSIDE') return inputError(`its real path ${jail.realpath(input.path)} is outside the root ${jail.root}: not read, not linted`);
+      return inputError(`cannot read the file: ${err.code}`);
     }
     const decoded = decodeText(bytes, options.maxFileBytes);
     if ('problem' in decoded) return inputError(decoded.problem);
@@ -210,36 +298,76 @@ function readInput(input: LintInput, options: LintOptions): { file: SourceFile; 
   }
   // BuildKit ignores a byte order mark at the start of a Dockerfile.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: new SourceFile(shown, text), notes };
+  const texts = new FileTexts();
+  if (input.path !== '-') {
+    const real = jail.realpath(input.path);
+    options.filesRead?.add(real);
+    texts.add(real, shown, text);
+  }
+  return { file: new SourceFile(shown, text), notes, texts };
+}
+
+/**
+ * The texts of the files one lint read (after a byte order mark), by real path and by display
+ * path: a fix may edit only these, and its edits get their lines and columns from them.
+ */
+export class FileTexts {
+  private readonly byPath = new Map<string, SourceFile>();
+  private readonly realOf = new Map<string, string>();
+
+  add(real: string, shown: string, text: string): void {
+    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
+    this.realOf.set(shown, real);
+  }
+
+  /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
+  lookup(file: string): SourceFile | null {
+    return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? '') ?? null;
+  }
 }
 
 /** The launch model of one Dockerfile, for `dockerlint explain`; or the findings that stop it. */
 export async function launchOf(input: LintInput, options: LintOptions): Promise<Prepared | Finding[]> {
-  const read = readInput(input, options);
+  const jail = jailOf(input, options);
+  const read = readInput(input, options, jail);
   if (Array.isArray(read)) return read;
-  const { file } = read;
+  const { file, texts } = read;
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
-  return prepared ?? findings;
+  const prepared = await prepare(file, input, options, findings, jail, texts);
+  return prepared && !('fragment' in prepared) ? prepared : findings;
 }
 
-async function lintSource(file: SourceFile, input: LintInput, options: LintOptions): Promise<Finding[]> {
+async function lintSource(file: SourceFile, input: LintInput, options: LintOptions, jail: Jail, texts: FileTexts, deadline: number): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const prepared = await prepare(file, input, options, findings);
+  const prepared = await prepare(file, input, options, findings, jail, texts);
   if (!prepared) return findings;
-  const { ast, model, stage, env, shell, launch } = prepared;
+  if ('fragment' in prepared) {
+    const { ast, model, env, view, context } = prepared;
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
+    await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
+    await runBudgets(view, file, findings);
+    contextProblems(context, options, findings);
+    return finish(findings, file, ast, [], options);
+  }
+  const { ast, model, stage, env, launch, view, context } = prepared;
   for (const unit of launch.scripts) {
     if (unit.syntaxError) {
       const err = unit.syntaxError;
-      findings.push(
-        spanFinding(
-          'syntax-error',
-          'error',
-          unit.source.file.displayPath,
-          unit.source.spanOf(err.p, err.p),
-          `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`,
-        ),
-      );
+      const at = unit.source.spanOf(err.p, err.p);
+      // Over a budget is not a syntax error: said as information, the rest goes on.
+      if (err.budget) findings.push(spanFinding('input-error', 'info', unit.source.file.displayPath, at, `this script is ${err.message}`));
+      else {
+        findings.push(
+          spanFinding(
+            'syntax-error',
+            'error',
+            unit.source.file.displayPath,
+            at,
+            `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`,
+          ),
+        );
+      }
     }
   }
   // What the evaluator could not follow, said once each, as information: the checks that needed
@@ -252,7 +380,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     findings.push(spanFinding('input-error', 'info', f, span, message));
   };
   let runFacts: Promise<RunFacts> | null = null;
-  const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, shell));
+  const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, view));
   for (const run of Object.values(launch.runs)) {
     for (const chain of run.chains) {
       for (const step of chain.hops) {
@@ -275,35 +403,73 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     }
   }
 
-  // RUN texts and shell-form strings: the same parse-and-analyse as every other script.
-  const parseInline = (text: MappedText, interpreter = 'sh'): Promise<ScriptUnit> =>
-    inlineUnit(text.text, text, interpreter, { file: file.displayPath, span: text.spanOf(0, 0), label: 'RUN' }, env, stage);
+  await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts, deadline);
+  await runBudgets(view, file, findings);
+  contextProblems(context, options, findings);
+  return finish(findings, file, ast, launch.scripts, options);
+}
 
-  for (const rule of RULES) {
+async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
+  for (const [i, rule] of rules.entries()) {
     const severity = options.severities?.[rule.id] ?? rule.severity;
     if (severity === 'off') continue;
-    const ctx: RuleContext = {
-      dockerfile: ast,
-      model,
-      stage,
-      launch,
-      env,
-      parseInline,
-      runFacts: facts,
-      report: (r) => findings.push(toFinding(rule, severity, r)),
+    if (Date.now() >= deadline) {
+      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== 'off').map((r) => r.id);
+      findings.push(
+        spanFinding('input-error', 'info', base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1000} s): not checked: ${skipped.join(', ')}`),
+      );
+      return;
+    }
+    const ctx: RuleContext<Messages, unknown> = {
+      ...base,
+      options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
+      report: (r) => findings.push(toFinding(rule, severity, r, texts)),
     };
     try {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding('input-error', 'error', file.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
+        spanFinding('input-error', 'error', base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`),
       );
     }
   }
-  // Suppression comments of the Dockerfile and of the scripts it starts.
+}
+
+/**
+ * Budgets hit (variable expansion, RUN bodies over the parse budget): their checks were skipped,
+ * said once each as information; the rest of the file is linted as usual.
+ */
+async function runBudgets(view: DockerfileView, file: SourceFile, findings: Finding[]): Promise<void> {
+  for (const inst of view.model.expansionBudget) {
+    findings.push(
+      spanFinding('input-error', 'info', file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`),
+    );
+  }
+  for (const { view: inst, run } of await view.allRuns()) {
+    if (run.syntaxError?.budget) {
+      findings.push(spanFinding('input-error', 'info', file.displayPath, inst.inst.keywordSpan, `this RUN is ${run.syntaxError.message}`));
+    }
+  }
+}
+
+/**
+ * What of the context could not be read is said, and a script "missing" from a folder that could
+ * not be listed is not called missing: nobody knows.
+ */
+function contextProblems(context: ContextFs, options: LintOptions, findings: Finding[]): void {
+  for (const p of context.problems) {
+    findings.push(spanFinding('input-error', 'warning', displayPath(path.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+  }
+  if (context.problems.some((p) => p.kind === 'folder')) {
+    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === 'entrypoint-not-found') findings.splice(i, 1);
+  }
+}
+
+/** Suppression comments of the Dockerfile and of the scripts it starts, then dedupe and order. */
+function finish(findings: Finding[], file: SourceFile, ast: DockerfileAst, scripts: readonly ScriptUnit[], options: LintOptions): Finding[] {
   const byFile = new Map<string, FileSuppressions>();
   byFile.set(file.displayPath, dockerfileSuppressions(ast));
-  for (const unit of launch.scripts) {
+  for (const unit of scripts) {
     if (unit.kind === 'file' && unit.ast) {
       byFile.set(unit.source.file.displayPath, scriptSuppressions(unit.source.file.displayPath, unit.source.text, unit.ast));
     }
@@ -318,10 +484,39 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
 
 const KNOWN_IDS = new Set<string>([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
 
-function toFinding(rule: Rule, severity: Severity, r: Report): Finding {
+function ruleOptions(rule: Rule, given: Record<string, unknown> | undefined): unknown {
+  const defaults = rule.options?.defaults;
+  if (!given) return defaults;
+  return { ...(defaults as Record<string, unknown> | undefined), ...given };
+}
+
+function toFinding(rule: Rule, severity: Severity, r: Report, texts: FileTexts): Finding {
+  const spec = rule.messages[r.messageId];
+  if (!spec) throw new Error(`unknown message id ${r.messageId}`);
+  const data = r.data as Record<string, string | number> | undefined;
   const related: Related[] = (r.chain ?? []).map((c) => ({ file: c.file, line: c.span.line, column: c.span.column, message: c.label }));
   related.push({ file: r.at.file, line: r.at.span.line, column: r.at.span.column, message: r.label ?? '' });
-  return spanFinding(rule.id, severity, r.at.file, r.at.span, r.message, r.hint ?? null, related);
+  const hint = spec.hint === undefined ? null : fillMessage(spec.hint, data);
+  const finding = spanFinding(rule.id, severity, r.at.file, r.at.span, fillMessage(spec.message, data), hint, related);
+  finding.messageId = r.messageId;
+  const fix = r.fix ? findingFix(r.fix, texts) : null;
+  if (fix) finding.fix = fix;
+  return finding;
+}
+
+/**
+ * A rule's fix with real paths and the span of each edit; null when an edit names a file this
+ * lint did not read (a fix may only touch what the run read) or lies outside its text.
+ */
+function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
+  const edits: FindingEdit[] = [];
+  for (const e of fix.edits) {
+    const source = texts.lookup(e.file);
+    if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
+    const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
+    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+  }
+  return { safety: fix.safety, title: fix.title, edits };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -7,7 +7,7 @@
 import type { Launch } from './model/launch.js';
 import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import { commandOf } from './model/evaluator/questions.js';
-import { showArgv, showUser, type UserValue } from './model/evaluator/values.js';
+import { showField, showUser, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
 
 export interface Hop {
@@ -20,7 +20,7 @@ export interface Hop {
   at: string;
   note: string | null;
   /** The conditions that chose the branch leading here. */
-  why: string[];
+  why?: string[];
 }
 
 export interface RunExplanation {
@@ -44,8 +44,8 @@ export interface Explanation {
   /** The default run's chain. */
   hops: Hop[];
   summary: string;
-  otherPaths: number;
-  userCommand: RunExplanation;
+  otherPaths?: number;
+  userCommand?: RunExplanation;
 }
 
 export function explainLaunch(launch: Launch): Explanation {
@@ -111,7 +111,7 @@ function chainHops(chain: Chain): Hop[] {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${oneLine(step.unit.source.text)}"` : showArgv(step.argv),
+            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${oneLine(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -201,7 +201,7 @@ function oneLine(s: string): string {
 function formatRun(lines: string[], r: RunExplanation): void {
   r.hops.forEach((h, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? 'PID 1' : 'child'}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.why.length > 0) lines.push(`      because ${h.why.join(', ')}`);
+    if (h.why && h.why.length > 0) lines.push(`      because ${h.why.join(', ')}`);
     if (h.note) lines.push(`      ${h.note}`);
   });
   lines.push('', r.summary);
@@ -217,8 +217,8 @@ export function formatExplanation(e: Explanation): string {
     '',
     'docker run IMAGE:',
   ];
-  formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths, incomplete: null });
-  if (e.userCommand.hops.length > 0) {
+  formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  if (e.userCommand && e.userCommand.hops.length > 0) {
     lines.push('', 'docker run IMAGE <command>:');
     formatRun(lines, e.userCommand);
   }

@@ -15,8 +15,26 @@ export interface Related {
   message: string;
 }
 
+/** One text edit, in UTF-16 offsets of the file's text (as read, after a byte order mark). */
+export interface Edit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Fix {
+  /** `safe`: it cannot change what the image does beyond the rule's point; `unsafe`: review it. */
+  safety: 'safe' | 'unsafe';
+  /** What the fix does, for a code action's title (`Add --no-install-recommends`). */
+  title: string;
+  edits: Edit[];
+}
+
 export interface Finding {
   rule: string;
+  /** Which of the rule's messages this is (absent for findings made outside a rule). */
+  messageId?: string;
   severity: Severity;
   message: string;
   /** One line: how to fix it. */
@@ -29,6 +47,17 @@ export interface Finding {
   endColumn: number;
   /** The evidence chain across files, outermost first (ends with the finding's own place). */
   related: Related[];
+  /** The fix, when the rule has one (edits in offsets and, for reporters, in lines and columns). */
+  fix?: FindingFix;
+}
+
+/** An edit of a fix, with the span of the replaced text in the file as read. */
+export interface FindingEdit extends Edit {
+  span: Span;
+}
+
+export interface FindingFix extends Fix {
+  edits: FindingEdit[];
 }
 
 export function chainText(f: Finding): string {

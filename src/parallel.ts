@@ -19,6 +19,8 @@ export interface WorkerSetup {
   context: string | null;
   config: Config;
   configFile: string | null;
+  /** Lines of the configuration's `context[i].context` keys. */
+  configLines: Record<string, number>;
   maxFileBytes: number;
 }
 

@@ -26,6 +26,8 @@ import { parseDockerfile, type DockerfileAst } from './parsers/dockerfile.js';
 import type { Command, ShellFile, Stmt } from './parsers/shell-ast.js';
 import { childStmts } from './parsers/shell-walk.js';
 import { SourceFile } from './parsers/source.js';
+import { RULES } from './rules/index.js';
+import { peersOf, type Peers, type Rule } from './rules/rule.js';
 
 /** The rule id of the findings this module adds. */
 export const SUPPRESSION_RULE = 'suppression';
@@ -83,26 +85,32 @@ export interface FileSuppressions {
 }
 
 /**
- * hadolint codes with an equivalent here. DL3025 ("use arguments JSON notation for CMD and
+ * Codes of a peer tool whose suppression comments also silence rules here (`# hadolint
+ * ignore=DL3002`, `# check=skip=JSONArgsRecommended`): from each rule's `peers`.
+ */
+export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
+  const table: Record<string, string[]> = {};
+  for (const rule of rules) {
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+  }
+  return table;
+}
+
+/**
+ * hadolint codes with an equivalent here, from the rules' `peers`. DL3025 ("use arguments JSON notation for CMD and
  * ENTRYPOINT") fires on every CMD/ENTRYPOINT that is not a valid JSON array, so it covers both
  * the shell form (shell-form-pid1) and pseudo-JSON that falls back to shell form
  * (invalid-exec-form). DL4003/DL4004 (several CMD/ENTRYPOINT instructions) and DL4006 (pipefail)
  * have no equivalent; codes not listed are hadolint's alone and are left to it.
  */
-export const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
-  DL3002: ['root-process'],
-  DL3004: ['sudo-in-run'],
-  DL3025: ['shell-form-pid1', 'invalid-exec-form'],
-};
+export const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('hadolint');
 
 /**
- * BuildKit build checks with an equivalent here. JSONArgsRecommended fires on shell-form CMD and
+ * BuildKit build checks with an equivalent here, from the rules' `peers`. JSONArgsRecommended fires on shell-form CMD and
  * ENTRYPOINT, and BuildKit parses pseudo-JSON (`CMD ['a']`) as shell form, so it covers both
  * shell-form-pid1 and invalid-exec-form. `skip=all` skips these too.
  */
-export const BUILDKIT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
-  JSONArgsRecommended: ['shell-form-pid1', 'invalid-exec-form'],
-};
+export const BUILDKIT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('buildkit');
 
 /** Parser directives BuildKit knows: only these keep the directive block at the top open. */
 const BUILDKIT_DIRECTIVES = new Set(['syntax', 'escape', 'check']);

@@ -26,3 +26,19 @@ test('action/ is what scripts/bundle-action.mjs builds from the current sources 
     fs.rmSync(out, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('the build refuses a bundle that would still load a package at run time', () => {
+  // What esbuild reports for a require() it left external, e.g. require('yaml') through a
+  // createRequire it cannot follow, fails the build; node built-ins and the allowed files pass.
+  const script = `
+    import { checkImports } from ${JSON.stringify(path.join(root, 'scripts', 'bundle-action.mjs'))};
+    const meta = (imports) => ({ outputs: { 'action/index.js': { imports } } });
+    checkImports(meta([{ path: 'node:fs', kind: 'import-statement', external: true }, { path: 'fs', kind: 'require-call', external: true },
+      { path: './x.cjs', kind: 'dynamic-import', external: true }, { path: 'yaml', kind: 'require-call', external: false }]), ['./x.cjs']);
+    try { checkImports(meta([{ path: 'yaml', kind: 'require-call', external: true }]), []); console.log('accepted'); }
+    catch (e) { console.log(e.message); }
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe('the bundle would load modules it does not contain:\n  action/index.js: require-call yaml\n');
+});

@@ -31,7 +31,7 @@ function expectSarif(file: string): void {
 
 describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept)', () => {
   test('defaults: path ., format github', () => {
-    expect(readInputs({})).toEqual({ paths: ['.'], config: null, format: 'github', failureThreshold: null, sarifFile: null });
+    expect(readInputs({})).toEqual({ paths: ['.'], config: null, format: 'github', failureThreshold: null, sarifFile: null, annotations: true });
     expect(actionArgv(readInputs({ INPUT_PATH: '  ', INPUT_CONFIG: '' }))).toEqual(['--format', 'github', '.']);
   });
 
@@ -53,15 +53,17 @@ describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept
     ]);
   });
 
-  test('action.yml declares exactly these inputs, node20, and the committed bundle', () => {
+  test('action.yml declares exactly these inputs, node24, and the committed bundle', () => {
     const action = parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default?: string }>;
+      outputs: Record<string, { description: string }>;
       runs: { using: string; main: string };
     };
-    expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file']);
+    expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file', 'annotations']);
+    expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'sarif-file']);
     expect(action.inputs.path?.default).toBe('.');
     expect(action.inputs.format?.default).toBe('github');
-    expect(action.runs).toEqual({ using: 'node20', main: 'action/index.js' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'action/index.js' });
     for (const f of ['index.js', 'shparse.wasm', 'wasm_exec.cjs']) expect(fs.existsSync(path.join(root, 'action', f))).toBe(true);
   });
 });
@@ -93,11 +95,17 @@ describe('runAction in-process', () => {
     expect(out).toContain(ANNOTATION);
   });
 
-  test('a bad input is a usage error (exit 2), said on stderr', async () => {
+  test('a bad input is a usage error (exit 2), said as an ::error:: workflow command', async () => {
     let err = '';
     const io: CliIo = { stdout: () => undefined, stderr: (s) => (err += s), readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    let out = '';
+    io.stdout = (s) => (out += s);
     expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_FORMAT: 'html' }, io)).toBe(2);
-    expect(err).toMatch(/unknown format html/);
+    expect(out).toBe('::error title=dockerlint::unknown format html; one of stylish, json, sarif, github, checkstyle, gitlab, compact\n');
+    expect(err).toBe('');
+    out = '';
+    expect(await runAction({ INPUT_PATH: FIXTURE, INPUT_ANNOTATIONS: 'maybe' }, io)).toBe(2);
+    expect(out).toBe('::error title=dockerlint::input annotations: expected on or off, got maybe\n');
   });
 
   test('the config input: a config that turns the firing rules off makes the run pass', async () => {
@@ -131,23 +139,81 @@ describe('the committed bundle, end to end (node action/index.js, as the runner 
     fs.cpSync(path.join(root, FIXTURE), path.join(work, FIXTURE), { recursive: true });
     const sarif = path.join(tmp, 'out', 'dockerlint.sarif');
     const r = run(work, { INPUT_PATH: FIXTURE, INPUT_FORMAT: 'github', 'INPUT_FAILURE-THRESHOLD': 'error', 'INPUT_SARIF-FILE': sarif, INPUT_CONFIG: '' });
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('dockerlint: 1 error, 0 warnings, 0 notes\n');
     expect(r.stdout).toContain(ANNOTATION);
     expect(r.status).toBe(1);
     expectSarif(sarif);
   }, 60_000);
 
-  test('a JavaScript entrypoint: the lazily loaded parser file works from the bundle too', () => {
+  /**
+   * A workspace that needs every module the CLI loads at run time: a configuration file (yaml,
+   * ajv), a compose file (yaml) naming the build context, and Node entrypoints (the TypeScript
+   * parser, bundled apart).
+   */
+  function project(work: string): void {
+    const write = (rel: string, text: string, mode = 0o644): void => {
+      fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+      fs.writeFileSync(path.join(work, rel), text, { mode });
+    };
+    // Without the configuration, root-process fires on svc (no USER).
+    write('.dockerlint.yaml', 'rules:\n  root-process: off\n');
+    // The Dockerfile is in svc/docker/, its context (compose) is svc/: without the compose file,
+    // entry.sh is not found.
+    write('svc/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n');
+    write('svc/docker/Dockerfile', 'FROM alpine:3.20\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["redis-server"]\n');
+    write('svc/entry.sh', '#!/bin/sh\nset -e\nsu redis -c "$*"\n', 0o755);
+    const node = (dir: string, server: string): void => {
+      write(`${dir}/Dockerfile`, 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n');
+      write(`${dir}/server.js`, server);
+    };
+    node('app-bad', "const http = require('node:http');\nhttp.createServer((q, r) => r.end('ok')).listen(8080);\n");
+    // The handler is in a module server.js imports: only a parsed import graph sees it.
+    node('app-good', "const http = require('node:http');\nconst server = http.createServer((q, r) => r.end('ok')).listen(8080);\nrequire('./shutdown')(server);\n");
+    write('app-good/shutdown.js', "module.exports = (server) => process.on('SIGTERM', () => server.close());\n");
+  }
+
+  const FORMATS = ['github', 'stylish', 'json', 'sarif', 'checkstyle', 'gitlab', 'compact'];
+
+  test('from a folder with no node_modules: configuration, compose, Node entrypoints, every format', () => {
     const work = path.join(tmp, 'workspace');
     fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
-    fs.mkdirSync(path.join(work, 'app'));
-    fs.writeFileSync(path.join(work, 'app', 'Dockerfile'), 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n');
-    fs.writeFileSync(path.join(work, 'app', 'server.js'), "const http = require('node:http');\nhttp.createServer((q, r) => r.end('ok')).listen(8080);\n");
-    const r = run(work, { INPUT_PATH: 'app', INPUT_FORMAT: 'json', 'INPUT_FAILURE-THRESHOLD': 'none' });
+    project(work);
+    for (let dir = work; dir !== path.dirname(dir); dir = path.dirname(dir)) expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    for (const format of FORMATS) {
+      // Annotations off: stdout is the format alone (annotations would follow it).
+      const r = run(work, { INPUT_FORMAT: format, INPUT_ANNOTATIONS: 'off' });
+      expect({ format, stderr: r.stderr }).toEqual({ format, stderr: 'dockerlint: 1 error, 1 warning, 0 notes\n' });
+      expect({ format, status: r.status }).toEqual({ format, status: 1 });
+      // su-sudo in the script compose names the context of; the Node warning only where no
+      // module handles SIGTERM; root-process turned off by the configuration.
+      expect(r.stdout).toContain('svc/entry.sh');
+      expect(r.stdout).toContain('su-sudo');
+      expect(r.stdout).toContain('app-bad/Dockerfile');
+      expect(r.stdout).toContain('node-pid1-signals');
+      // SARIF describes every rule; its results are what was found.
+      const found = format === 'sarif' ? JSON.stringify((JSON.parse(r.stdout) as SarifLog).runs[0]!.results) : r.stdout;
+      expect(found).not.toContain('app-good');
+      expect(found).not.toContain('root-process');
+      expect(found).not.toContain('entrypoint-not-found');
+      expect(found).not.toContain('input-error');
+      if (format === 'json' || format === 'gitlab') expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    }
+    const json = JSON.parse(run(work, { INPUT_FORMAT: 'json', INPUT_ANNOTATIONS: 'off' }).stdout) as { rule: string; file: string }[];
+    expect(json.map((f) => `${f.file} ${f.rule}`).sort()).toEqual(['app-bad/Dockerfile node-pid1-signals', 'svc/entry.sh su-sudo']);
+  }, 120_000);
+
+  test('action/dockerlint.js: the same bundle as a command line (the pre-commit hook runs it)', () => {
+    const work = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
+    project(work);
+    expect(fs.statSync(path.join(work, 'action', 'dockerlint.js')).mode & 0o111).not.toBe(0);
+    const r = spawnSync(path.join(work, 'action', 'dockerlint.js'), ['.', '--format', 'compact', '--no-color'], { cwd: work, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    const findings = JSON.parse(r.stdout) as { rule: string; message: string }[];
-    expect(findings.filter((f) => f.rule === 'input-error')).toEqual([]);
-    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^svc\/entry\.sh:3:1: error su-sudo: /m);
+    expect(r.stdout).toMatch(/^app-bad\/Dockerfile:5:\d+: warning node-pid1-signals: /m);
+    expect(r.status).toBe(1);
+    const v = spawnSync(process.execPath, [path.join(work, 'action', 'dockerlint.js'), '--version'], { cwd: work, encoding: 'utf8' });
+    expect(v.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
   }, 60_000);
 
   test('in the repository itself, with the default format and a threshold that never fails', () => {
@@ -155,4 +221,119 @@ describe('the committed bundle, end to end (node action/index.js, as the runner 
     expect(r.stdout).toContain(ANNOTATION);
     expect(r.status).toBe(0);
   }, 60_000);
+});
+
+test('bin/dockerlint.cjs in a clone that was not built runs the committed bundle', () => {
+  // npm ci in a clone builds nothing (the package builds before it is packed): bin/ falls back to action/.
+  const clone = path.join(tmp, 'clone');
+  for (const dir of ['bin', 'action']) fs.cpSync(path.join(root, dir), path.join(clone, dir), { recursive: true });
+  fs.cpSync(path.join(root, FIXTURE), path.join(clone, FIXTURE), { recursive: true });
+  const r = spawnSync(process.execPath, [path.join(clone, 'bin', 'dockerlint.cjs'), FIXTURE, '--format', 'compact'], { cwd: clone, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain(`${FIXTURE}/docker-entrypoint.sh:13:`);
+  expect(r.status).toBe(1);
+}, 60_000);
+
+describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
+  function io(cwd: string): CliIo & { out: () => string; err: () => string } {
+    let out = '';
+    let err = '';
+    return {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      readStdin: async () => '',
+      writeFile: (p, t) => fs.writeFileSync(p, t),
+      isTTY: false,
+      cwd,
+      env: {},
+      out: () => out,
+      err: () => err,
+    };
+  }
+  function githubFiles(): { env: Record<string, string>; output: () => string; summary: () => string } {
+    const output = path.join(tmp, 'github_output');
+    const summary = path.join(tmp, 'step_summary');
+    fs.writeFileSync(output, 'earlier=kept\n');
+    fs.writeFileSync(summary, '');
+    return {
+      env: { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+      output: () => fs.readFileSync(output, 'utf8'),
+      summary: () => fs.readFileSync(summary, 'utf8'),
+    };
+  }
+
+  test('counts as outputs, a findings table, the PID 1 chain as a Mermaid diagram', async () => {
+    const gh = githubFiles();
+    const sarif = path.join(tmp, 'dockerlint.sarif');
+    const cli = io(root);
+    expect(await runAction({ ...gh.env, INPUT_PATH: FIXTURE, 'INPUT_SARIF-FILE': sarif }, cli)).toBe(1);
+    // Appended to what earlier steps wrote.
+    expect(gh.output()).toBe(`earlier=kept\nerrors=1\nwarnings=0\nsarif-file=${sarif}\n`);
+    expect(cli.err()).toBe('dockerlint: 1 error, 0 warnings, 0 notes\n');
+    const summary = gh.summary();
+    expect(summary).toContain('## dockerlint\n\n**1 error, 0 warnings, 0 notes** in 1 file: the check failed');
+    expect(summary).toContain('| File | Line | Severity | Rule | Message |\n|---|---:|---|---|---|\n');
+    expect(summary).toContain(`| ${FIXTURE}/docker-entrypoint.sh | 13 | error | [su-sudo](https://github.com/dockerlint-pid1/dockerlint/blob/main/docs/rules/su-sudo.md) | `);
+    expect(summary).toContain(`<details><summary>${FIXTURE}/Dockerfile</summary>\n\n\`\`\`mermaid\nflowchart TD\n  start(["docker run: ${FIXTURE}/Dockerfile`);
+    expect(summary).not.toContain('[!WARNING]');
+  });
+
+  test('more findings than GitHub annotates: a note in the summary; annotations off: none in the log', async () => {
+    const work = path.join(tmp, 'many');
+    fs.mkdirSync(work);
+    const sudo = (n: number): string => `FROM debian:12\n${Array.from({ length: n }, (_, i) => `RUN sudo touch /f${i}\n`).join('')}USER nobody\nCMD ["sleep", "infinity"]\n`;
+    fs.writeFileSync(path.join(work, 'Dockerfile'), sudo(11));
+    let gh = githubFiles();
+    let cli = io(work);
+    expect(await runAction({ ...gh.env }, cli)).toBe(1);
+    expect(cli.out().match(/^::error file=Dockerfile,/gm)).toHaveLength(11);
+    expect(gh.output()).toContain('errors=11\nwarnings=0\nsarif-file=\n');
+    expect(gh.summary()).toContain('> [!WARNING]\n> GitHub shows at most 10 annotations of each level per step, and this run has 11 errors: the rest have no annotation');
+
+    gh = githubFiles();
+    cli = io(work);
+    expect(await runAction({ ...gh.env, INPUT_ANNOTATIONS: 'off' }, cli)).toBe(1);
+    expect(cli.out()).not.toContain('::error');
+    expect(cli.out()).toContain('sudo-in-run'); // the github format falls back to stylish
+    expect(gh.summary()).not.toContain('[!WARNING]');
+
+    fs.writeFileSync(path.join(work, 'Dockerfile'), sudo(10));
+    gh = githubFiles();
+    cli = io(work);
+    expect(await runAction({ ...gh.env, INPUT_FORMAT: 'compact' }, cli)).toBe(1);
+    // compact is the log, the annotations follow it.
+    expect(cli.out()).toMatch(/^Dockerfile:2:5: error sudo-in-run: [^\n]*\n(.*\n)*::error file=Dockerfile,line=2,/m);
+    expect(gh.summary()).not.toContain('[!WARNING]');
+  });
+
+  test('a clean run, and a usage error: both still write a summary and the outputs', async () => {
+    const work = path.join(tmp, 'clean');
+    fs.mkdirSync(work);
+    fs.writeFileSync(path.join(work, 'Dockerfile'), 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n');
+    let gh = githubFiles();
+    expect(await runAction({ ...gh.env }, io(work))).toBe(0);
+    expect(gh.summary()).toBe('## dockerlint\n\n**No problems found** (dockerlint 0.1.0).\n\n');
+    expect(gh.output()).toBe('earlier=kept\nerrors=0\nwarnings=0\nsarif-file=\n');
+
+    gh = githubFiles();
+    const cli = io(work);
+    expect(await runAction({ ...gh.env, 'INPUT_FAILURE-THRESHOLD': 'fatal' }, cli)).toBe(2);
+    expect(cli.out()).toMatch(/^::error title=dockerlint::Invalid values:/m);
+    expect(gh.summary()).toMatch(/^## dockerlint\n\n> \[!CAUTION\]\n> dockerlint could not run:\n> Invalid values&#58;/);
+  });
+
+  test('file names and messages cannot inject Markdown, HTML or table cells into the summary', async () => {
+    const work = path.join(tmp, 'evil');
+    fs.mkdirSync(work);
+    const name = 'x|y<img src=a>[l](https:__e.com)`$1$`.Dockerfile';
+    fs.writeFileSync(path.join(work, name), 'FROM debian:12\nRUN sudo true\nUSER nobody\nCMD ["sleep", "1"]\n');
+    const gh = githubFiles();
+    expect(await runAction({ ...gh.env }, io(work))).toBe(1);
+    const row = gh.summary().split('\n').find((l) => l.includes('sudo-in-run'));
+    expect(row).toBe(
+      '| x&#124;y&#60;img src=a&#62;&#91;l&#93;&#40;https&#58;&#95;&#95;e.com&#41;&#96;&#36;1&#36;&#96;.Dockerfile | 2 | error | [sudo-in-run](https://github.com/dockerlint-pid1/dockerlint/blob/main/docs/rules/sudo-in-run.md) | ' +
+        '&#96;sudo&#96; in RUN&#58; the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime. |',
+    );
+    expect(gh.summary()).toContain(`<details><summary>x&#124;y&#60;img`);
+  });
 });

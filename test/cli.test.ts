@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
+import { ruleDocUrl } from '../src/meta.js';
 
 let dir: string;
 
@@ -62,8 +63,9 @@ describe('exit codes and formats', () => {
     expect(code).toBe(1);
     const findings = JSON.parse(out);
     expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
-    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'related', 'rule', 'severity']);
-    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning' });
+    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
+    expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
+    expect(findings[1].url).toBe(ruleDocUrl('shell-form-pid1'));
   });
 
   test('--failure-threshold error ignores warnings; --max-warnings counts them', async () => {
@@ -146,7 +148,9 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     write('script/run.sh', `#!/bin/sh\n${'# padding\n'.repeat(200)}exec "$@"\n`, 0o755);
     const s = await cli(['script', '--max-file-size', '1024', '-f', 'compact']);
     expect(s.out).toMatch(/run\.sh: file is \d+ bytes, larger than the 1 KB limit/);
-    // The configuration key, and a CLI flag that overrides it.
+    // The configuration key, and a CLI flag that overrides it (found above `big` inside the
+    // repository: without a .git, the root would be `big` itself).
+    fs.mkdirSync(path.join(dir, '.git'));
     write('.dockerlint.yaml', 'maxFileSize: 1KB\n');
     expect((await cli(['big', '-f', 'compact'])).out).toMatch(/larger than the 1 KB limit/);
     expect((await cli(['big', '--max-file-size', '8MB', '-f', 'compact'])).code).toBe(0);
@@ -154,9 +158,9 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--max-file-size lots: expected a positive size/);
     write('.dockerlint.yaml', 'maxFileSize: -3\n');
-    const badConfig = await cli(['big']);
+    const badConfig = await cli(['big', '-f', 'compact']);
     expect(badConfig.code).toBe(2);
-    expect(badConfig.err).toMatch(/\.dockerlint\.yaml:1.*maxFileSize/);
+    expect(badConfig.out).toMatch(/^\.dockerlint\.yaml:1:\d+: error input-error: maxFileSize: /m);
   });
 
   test('a Dockerfile that is not valid UTF-8 is linted, with a warning at its first bad line', async () => {
@@ -196,7 +200,8 @@ describe('bad input: a clear message with file and line, exit 2, and the other f
 describe('configuration and suppressions', () => {
   const SHELL_FORM = 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n';
 
-  test('a .dockerlint.yaml found upwards sets rule severities, failureThreshold and ignore', async () => {
+  test('a .dockerlint.yaml found upwards (up to the repository root) sets rule severities, failureThreshold and ignore', async () => {
+    fs.mkdirSync(path.join(dir, '.git'));
     write('.dockerlint.yaml', 'rules:\n  shell-form-pid1: error\nignore:\n  - vendor/**\n');
     write('app/Dockerfile', SHELL_FORM);
     write('vendor/x/Dockerfile', SHELL_FORM);
@@ -216,9 +221,14 @@ describe('configuration and suppressions', () => {
   test('a bad config is exit 2 with file, line and key', async () => {
     write('.dockerlint.yaml', 'rules:\n  root-procss: off\n');
     write('Dockerfile', GOOD);
-    const r = await cli(['.']);
+    const r = await cli(['.', '-f', 'compact']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^dockerlint: \.dockerlint\.yaml:2: rules\.root-procss: /);
+    // One error finding in the format asked for; the Dockerfile is still linted (with the defaults).
+    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(/^\.dockerlint\.yaml:2:3: error input-error: rules\.root-procss: unknown rule id; known: .*; the configuration was not used \(defaults apply\)$/)]);
+    write('Dockerfile', 'FROM alpine:3.20\nCMD sleep infinity\n');
+    const json = await cli(['.', '-f', 'json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.out).map((f: { rule: string }) => f.rule).sort()).toEqual(['input-error', 'root-process', 'shell-form-pid1']);
   });
 
   test('--config names the file; --print-config shows what applies; --init writes a starter', async () => {

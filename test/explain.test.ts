@@ -2,7 +2,7 @@ import path from 'node:path';
 import { launchOf } from '../src/engine.js';
 import { explainLaunch, formatExplanation } from '../src/explain.js';
 import { ShellService } from '../src/model/shell-service.js';
-import { FIXTURES } from './fixture-harness.js';
+import { FIXTURES } from './fixture-format.js';
 
 const shell = new ShellService();
 

@@ -1,6 +1,6 @@
 /**
  * The shipped entry point, bin/dockerlint.cjs, as users run it: the bundled CLI with its V8 code
- * cache, and worker threads. Needs `npm run build` (npm ci runs it through `prepare`).
+ * cache, and worker threads. Needs `npm run build` (`npm test` runs it first, as `pretest`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -156,7 +156,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     expect(supp.suppressions.map((s) => [s.source, s.line, s.rules])).toEqual([
       ['hadolint', 2, ['root-process']],
       ['hadolint', 4, ['sudo-in-run']],
-      ['hadolint', 6, ['shell-form-pid1', 'invalid-exec-form']],
+      ['hadolint', 6, ['invalid-exec-form', 'shell-form-pid1']],
     ]);
     const out = apply(
       [
@@ -186,7 +186,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     const findings = [finding('shell-form-pid1', 'Dockerfile', 4), finding('invalid-exec-form', 'Dockerfile', 5), finding('root-process', 'Dockerfile', 3)];
     const skip = dockerfile('# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing,JSONArgsRecommended;error=true\nFROM alpine\nCMD a b\nCMD [\'a\']\n');
     expect(skip.suppressions.map((s) => [s.source, s.scope, s.line, s.written, s.rules])).toEqual([
-      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['shell-form-pid1', 'invalid-exec-form']],
+      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['invalid-exec-form', 'shell-form-pid1']],
     ]);
     expect(brief(apply(findings, [skip], true))).toEqual(['Dockerfile:3 root-process']);
     // skip=all skips what maps, not dockerlint's other rules

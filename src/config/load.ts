@@ -11,7 +11,6 @@
  * for bad input: every problem comes back as a `ConfigError` naming the file, the key and, where
  * it can tell, the line.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
@@ -24,6 +23,8 @@ const require = createRequire(import.meta.url);
 let yamlLib: typeof import('yaml') | null = null;
 const yaml = (): typeof import('yaml') => (yamlLib ??= require('yaml') as typeof import('yaml'));
 import type { BaseImageFacts } from '../model/base-images.js';
+import { FsError } from '../fs/file-system.js';
+import { Jail } from '../fs/jail.js';
 import { CONFIG_KEYS, configSchema, defaultConfig, parseSize, type Config } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['.dockerlint.yaml', '.dockerlint.yml'] as const;
@@ -46,7 +47,19 @@ export interface ConfigError {
   column?: number;
 }
 
-export type LoadResult = { config: Config; file: string | null } | { error: ConfigError };
+/**
+ * `lines`: where each `context[i].context` of the file is (key `context[i].context` -> line), so
+ * that a context refused later can be reported at its line.
+ */
+export type LoadResult = { config: Config; file: string | null; lines?: Record<string, number> } | { error: ConfigError };
+
+export interface LoadOptions {
+  /**
+   * The run's jail: the upward search stops at its root, and every file is read through it (its
+   * file system and size limit). Default: the whole file system (the search stops at `.git`).
+   */
+  jail?: Jail;
+}
 
 type Segment = string | number;
 
@@ -56,45 +69,49 @@ type Segment = string | number;
  * (`file: null`). `file` in the result is an absolute path; relative paths in the configuration
  * are relative to its folder.
  */
-export function loadConfig(startDir: string, explicit?: string): LoadResult {
+export function loadConfig(startDir: string, explicit?: string, options: LoadOptions = {}): LoadResult {
   try {
-    return load(startDir, explicit);
+    return load(startDir, explicit, options.jail ?? null);
   } catch (e) {
     // A bug here must not take the run down with a stack trace; say what failed.
     return { error: { file: explicit ?? '', key: '', message: `internal error while reading the configuration: ${e instanceof Error ? e.message : String(e)} (please report it)` } };
   }
 }
 
-function load(startDir: string, explicit: string | undefined): LoadResult {
+function load(startDir: string, explicit: string | undefined, given: Jail | null): LoadResult {
   const start = path.resolve(startDir);
   const shown = (abs: string): string => displayFile(abs, start);
   if (explicit !== undefined && explicit !== '') {
     const abs = path.resolve(start, explicit);
-    const text = readText(abs, shown(abs));
+    // A file named by the user is read where it is (through the same reader and limits).
+    const own = new Jail(path.dirname(abs), given?.fs, given?.maxFileBytes);
+    const text = readText(abs, shown(abs), own);
     if ('error' in text) return text;
     const parsed = path.basename(abs) === 'package.json' ? parsePackageJson(text.text, shown(abs), true) : parseConfigText(text.text, shown(abs));
     if (!parsed) return { error: { file: shown(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
-    return 'error' in parsed ? parsed : { config: parsed.config, file: abs };
+    return 'error' in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
 
-  for (let dir = start; ; ) {
-    const found: { abs: string; config: Config }[] = [];
+  // Without a jail (the API), the search may go up to the file system's root (and stops at .git).
+  const jail = given ?? new Jail(path.parse(start).root);
+  for (let dir = start; jail.contains(dir); ) {
+    const found: { abs: string; config: Config; lines?: Record<string, number> }[] = [];
     for (const name of CONFIG_FILE_NAMES) {
       const abs = path.join(dir, name);
-      if (!isFile(abs)) continue;
-      const text = readText(abs, shown(abs));
+      if (!present(abs, jail)) continue;
+      const text = readText(abs, shown(abs), jail);
       if ('error' in text) return text;
       const parsed = parseConfigText(text.text, shown(abs));
       if ('error' in parsed) return parsed;
-      found.push({ abs, config: parsed.config });
+      found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
     const pkg = path.join(dir, 'package.json');
-    if (isFile(pkg)) {
-      const text = readText(pkg, shown(pkg));
+    if (present(pkg, jail)) {
+      const text = readText(pkg, shown(pkg), jail);
       if ('error' in text) return text;
       const parsed = parsePackageJson(text.text, shown(pkg), false);
       if (parsed && 'error' in parsed) return parsed;
-      if (parsed) found.push({ abs: pkg, config: parsed.config });
+      if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
       const names = found.map((f) => path.basename(f.abs) + (path.basename(f.abs) === 'package.json' ? ` (key "${PACKAGE_KEY}")` : ''));
@@ -106,16 +123,20 @@ function load(startDir: string, explicit: string | undefined): LoadResult {
         },
       };
     }
-    if (found.length === 1) return { config: found[0]!.config, file: found[0]!.abs };
+    if (found.length === 1) return { config: found[0]!.config, file: found[0]!.abs, ...(found[0]!.lines ? { lines: found[0]!.lines } : {}) };
     const parent = path.dirname(dir);
-    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) break;
+    if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
   return { config: defaultConfig(), file: null };
 }
 
+function linesOf(parsed: { lines?: Record<string, number> }): { lines?: Record<string, number> } {
+  return parsed.lines && Object.keys(parsed.lines).length > 0 ? { lines: parsed.lines } : {};
+}
+
 /** Parses and validates the text of a YAML (or JSON) configuration file. */
-export function parseConfigText(text: string, file: string): { config: Config } | { error: ConfigError } {
+export function parseConfigText(text: string, file: string): { config: Config; lines?: Record<string, number> } | { error: ConfigError } {
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
   const syntax = doc.errors[0];
@@ -137,7 +158,7 @@ export function parseConfigText(text: string, file: string): { config: Config } 
  * The `dockerlint` key of a package.json: null when it has none (and `required` is false), the
  * validated configuration, or an error.
  */
-function parsePackageJson(text: string, file: string, required: boolean): { config: Config } | { error: ConfigError } | null {
+function parsePackageJson(text: string, file: string, required: boolean): { config: Config; lines?: Record<string, number> } | { error: ConfigError } | null {
   let pkg: unknown;
   try {
     pkg = JSON.parse(text);
@@ -168,7 +189,12 @@ function validate(data: unknown): ErrorObject | null {
 type Locate = (segments: Segment[], keyOf?: string) => { line: number; column: number } | undefined;
 
 /** Validates parsed data; `prefix` is the path of the configuration inside the file. */
-export function validateConfig(data: unknown, file: string, prefix: Segment[] = [], locate: Locate = () => undefined): { config: Config } | { error: ConfigError } {
+export function validateConfig(
+  data: unknown,
+  file: string,
+  prefix: Segment[] = [],
+  locate: Locate = () => undefined,
+): { config: Config; lines?: Record<string, number> } | { error: ConfigError } {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { error: { file, key: keyText(prefix), message: `expected a mapping of settings (${CONFIG_KEYS.join(', ')})`, ...locate(prefix) } };
   }
@@ -186,7 +212,14 @@ export function validateConfig(data: unknown, file: string, prefix: Segment[] = 
     }
     config.maxFileSize = raw.maxFileSize;
   }
-  if (raw.context) config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
+  const lines: Record<string, number> = {};
+  if (raw.context) {
+    config.context = raw.context.map((c) => ({ dockerfile: c.dockerfile, context: c.context }));
+    raw.context.forEach((_c, i) => {
+      const at = locate([...prefix, 'context', i, 'context']);
+      if (at) lines[keyText([...prefix, 'context', i, 'context'])] = at.line;
+    });
+  }
   if (raw.trustedBaseImages) {
     config.trustedBaseImages = raw.trustedBaseImages.map((t) => ({
       image: t.image,
@@ -194,7 +227,7 @@ export function validateConfig(data: unknown, file: string, prefix: Segment[] = 
       ...(t.dropsPrivileges !== undefined ? { dropsPrivileges: t.dropsPrivileges } : {}),
     }));
   }
-  return { config };
+  return Object.keys(lines).length > 0 ? { config, lines } : { config };
 }
 
 function describe(err: ErrorObject, file: string, prefix: Segment[], locate: Locate): ConfigError {
@@ -264,24 +297,35 @@ function keyText(segments: Segment[]): string {
   return out;
 }
 
-function readText(abs: string, file: string): { text: string } | { error: ConfigError } {
+/** Reads a configuration file (or package.json) through the jail's reader. */
+function readText(abs: string, file: string, jail: Jail): { text: string } | { error: ConfigError } {
+  const limit = Math.min(MAX_CONFIG_BYTES, jail.maxFileBytes);
   try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) return { error: { file, key: '', message: 'not a file' } };
-    if (st.size > MAX_CONFIG_BYTES) return { error: { file, key: '', message: `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not a dockerlint configuration` } };
-    let text = fs.readFileSync(abs, 'utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
+    return { text: jail.readText(abs, limit) };
   } catch (e) {
-    return { error: { file, key: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` } };
+    const err = FsError.from(e);
+    if (err.code === 'EISDIR' || err.code === 'ENOTREG') return { error: { file, key: '', message: err.code === 'ENOTREG' ? 'not a regular file (a FIFO, device or socket): not read' : 'not a file' } };
+    if (err.code === 'EFBIG') return { error: { file, key: '', message: `larger than ${limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit} bytes`}; not a dockerlint configuration: not read` } };
+    if (err.code === 'EOUTSIDE') return { error: { file, key: '', message: `its real path is outside the root ${jail.root}: not read` } };
+    return { error: { file, key: '', message: `cannot read the file: ${err.code}` } };
   }
 }
 
-function isFile(abs: string): boolean {
+function hasGit(dir: string, jail: Jail): boolean {
   try {
-    return fs.statSync(abs).isFile();
+    return jail.stat(path.join(dir, '.git')) !== null;
   } catch {
     return false;
+  }
+}
+
+/** Whether a file is there (even a FIFO: reading it then says what it is); folders are not. */
+function present(abs: string, jail: Jail): boolean {
+  try {
+    const st = jail.stat(abs);
+    return st !== null && st.kind !== 'dir';
+  } catch {
+    return true;
   }
 }
 
@@ -300,17 +344,34 @@ export interface ConfigMatchers {
   dir: string;
   /** True for a path (absolute) that an `ignore` glob matches, or that lies in a folder one matches. */
   isIgnored(abs: string): boolean;
-  /** The absolute build context of a Dockerfile (absolute path) from `context`, or null. */
-  contextFor(dockerfileAbs: string): string | null;
+  /**
+   * The absolute build context of a Dockerfile (absolute path) from `context`, with where it is
+   * written (`context[i].context` of the file, and its line when known); or null.
+   */
+  contextFor(dockerfileAbs: string): ConfigContext | null;
   /** Facts about a base image reference from `trustedBaseImages`, or null. */
   trustedBaseImage(ref: string): BaseImageFacts | null;
 }
 
-export function configMatchers(config: Config, file: string | null, cwd: string): ConfigMatchers {
+export interface ConfigContext {
+  /** Absolute: `context` resolved against the configuration file's folder. */
+  dir: string;
+  /** The configuration file (absolute; null for a configuration without a file). */
+  file: string | null;
+  key: string;
+  line?: number;
+}
+
+export function configMatchers(config: Config, file: string | null, cwd: string, lines: Record<string, number> = {}): ConfigMatchers {
   const dir = file ? path.dirname(file) : path.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => picomatch(stripSlashes(g), opts));
-  const contexts = config.context.map((c) => ({ match: picomatch(stripSlashes(c.dockerfile), opts), context: path.resolve(dir, c.context) }));
+  const keyPrefix = file && path.basename(file) === 'package.json' ? `${PACKAGE_KEY}.` : '';
+  const contexts = config.context.map((c, i) => {
+    const key = `${keyPrefix}context[${i}].context`;
+    const line = lines[key];
+    return { match: picomatch(stripSlashes(c.dockerfile), opts), context: { dir: path.resolve(dir, c.context), file, key, ...(line ? { line } : {}) } };
+  });
   const rel = (abs: string): string | null => {
     const r = path.relative(dir, path.resolve(cwd, abs));
     if (r === '' || r.startsWith('..') || path.isAbsolute(r)) return null;

@@ -1,6 +1,6 @@
 /**
  * The configuration file's shape, as TypeScript types and as a JSON Schema generated from the
- * rule list (so the enum of rule ids cannot go stale). `scripts/gen-schema.mjs` writes the same
+ * rule list (so the enum of rule ids cannot go stale). `npm run gen` writes the same
  * schema to `schema/dockerlint.schema.json`, which ships with the package for editors; a test
  * fails when that file differs from `schemaText()`.
  *

@@ -3,6 +3,10 @@
  * positional parameters (`"$@"`), whether it switches user (gosu and friends, or su/sudo).
  */
 import type { Word, WordPart } from '../parsers/shell-ast.js';
+import { unwrapPrefixes, type CommandPrefix } from './prefixes.js';
+
+/** Prefixes that run the command in the same process (an exec'd `env X=1 cmd` is still cmd). */
+const SAME_PROCESS: ReadonlySet<CommandPrefix> = new Set(['env', 'command']);
 
 /** Tools that switch user and then exec the command in the same process. */
 export const EXEC_USER_SWITCHERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 's6-setuidgid', 'chpst', 'setuidgid']);
@@ -133,28 +137,8 @@ export function isSelfReference(word: Word): boolean {
 }
 
 export function analyseCommand(words: Word[], exec: boolean): CommandInfo {
-  let rest = words;
   // `env [-i] [NAME=value ...] cmd` and `command cmd` run cmd in the same process.
-  for (;;) {
-    const first = rest[0] ? wordLiteral(rest[0]) : null;
-    if (first === null) break;
-    const b = basename(first);
-    if (b === 'env') {
-      let i = 1;
-      while (i < rest.length) {
-        const lit = rest[i] ? wordLiteral(rest[i] as Word) : null;
-        if (lit !== null && (lit.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(lit))) i++;
-        else break;
-      }
-      rest = rest.slice(i);
-      continue;
-    }
-    if (b === 'command' && rest.length > 1) {
-      rest = rest.slice(1);
-      continue;
-    }
-    break;
-  }
+  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
   const name = rest[0] ? wordLiteral(rest[0]) : null;
   const base = name !== null ? basename(name) : null;
   const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;

@@ -1,17 +1,32 @@
 /**
  * Read-only access to a build context that never leaves it: no absolute paths, no `..` escape,
  * no symlink whose target lies outside. Everything dockerlint reads of a context goes through
- * here, so this is the one place to audit.
+ * here, over the run's jail (`../fs/jail.ts`: its file system and its size limit), so this is the
+ * one place to audit. A folder or an ignore file that cannot be read is recorded in `problems`,
+ * never silently taken for absent.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
+import { FsError } from '../fs/file-system.js';
+import { describeFsError, isWithin, Jail } from '../fs/jail.js';
 
 export type ContextEntry = { kind: 'file'; mode: number; size: number } | { kind: 'dir' } | null;
 
+/** Something of the context that could not be read (a folder, `.dockerignore`). */
+export interface ContextProblem {
+  /** A folder that could not be listed, an ignore file that could not be used, a failed stat. */
+  kind: 'folder' | 'ignore-file' | 'stat';
+  /** Context-relative path (forward slashes; `.` for the root). */
+  path: string;
+  message: string;
+}
+
 export class ContextFs {
   private readonly realRoot: string;
+  /** The context as a jail of its own: reads stay inside it. */
+  private readonly jail: Jail;
+  readonly problems: ContextProblem[] = [];
   private readonly listings = new Map<string, string[]>();
   private readonly excluded: Ignore | null;
   /** The .dockerignore file in force (context-relative name), if any. */
@@ -26,15 +41,13 @@ export class ContextFs {
   constructor(
     readonly root: string,
     dockerfilePath: string | null = null,
+    /** The run's jail (file system and size limit); the context must lie inside it. */
+    outer: Jail = new Jail(root),
   ) {
-    let real = path.resolve(root);
-    try {
-      real = fs.realpathSync.native(real);
-    } catch {
-      // A missing context folder simply has no files.
-    }
-    this.realRoot = real;
-    const loaded = loadDockerignore(real, dockerfilePath);
+    // A missing context folder simply has no files.
+    this.jail = new Jail(outer.realpath(path.resolve(root)), outer.fs, outer.maxFileBytes);
+    this.realRoot = this.jail.root;
+    const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
     this.excluded = loaded?.matcher ?? null;
     this.dockerignore = loaded?.name ?? null;
   }
@@ -60,14 +73,8 @@ export class ContextFs {
   private resolveInside(rel: string): string | null {
     const n = ContextFs.normalize(rel);
     if (n === null) return null;
-    const abs = path.join(this.realRoot, n);
-    let real: string;
-    try {
-      real = fs.realpathSync.native(abs);
-    } catch {
-      return null;
-    }
-    if (real !== this.realRoot && !real.startsWith(this.realRoot + path.sep)) return null;
+    const real = this.jail.fs.realpath(path.join(this.realRoot, n));
+    if (real === null || !isWithin(real, this.realRoot)) return null;
     return real;
   }
 
@@ -75,13 +82,8 @@ export class ContextFs {
   escapes(rel: string): boolean {
     const n = ContextFs.normalize(rel);
     if (n === null) return true;
-    const abs = path.join(this.realRoot, n);
-    try {
-      const real = fs.realpathSync.native(abs);
-      return real !== this.realRoot && !real.startsWith(this.realRoot + path.sep);
-    } catch {
-      return false;
-    }
+    const real = this.jail.fs.realpath(path.join(this.realRoot, n));
+    return real !== null && !isWithin(real, this.realRoot);
   }
 
   /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
@@ -112,25 +114,33 @@ export class ContextFs {
     const abs = this.resolveInside(n);
     if (!abs) return null;
     try {
-      const st = fs.statSync(abs);
-      if (st.isDirectory()) return { kind: 'dir' };
-      if (st.isFile()) return { kind: 'file', mode: st.mode, size: st.size };
-    } catch {
-      // unreadable: treated as absent
+      const st = this.jail.fs.stat(abs);
+      if (st?.kind === 'dir') return { kind: 'dir' };
+      // A FIFO, device or socket counts as a file that is there: reading it then says what it is.
+      if (st?.kind === 'file' || st?.kind === 'other') return { kind: 'file', mode: st.mode, size: st.size };
+    } catch (e) {
+      this.problems.push({ kind: 'stat', path: n || '.', message: `cannot stat it (${FsError.from(e).code})` });
     }
     return null;
   }
 
-  readText(rel: string): string {
-    const abs = this.resolveInside(rel);
-    if (!abs) throw new Error(`${rel} is outside the build context`);
-    return fs.readFileSync(abs, 'utf8');
+  /** The real path of a context file (links followed), or null when it is absent or outside. */
+  realPath(rel: string): string | null {
+    return this.resolveInside(rel);
   }
 
+  /**
+   * The bytes of a context file, through the jail's reader (a regular file, at most the size
+   * limit); throws FsError.
+   */
   readBytes(rel: string): Buffer {
     const abs = this.resolveInside(rel);
-    if (!abs) throw new Error(`${rel} is outside the build context`);
-    return fs.readFileSync(abs);
+    if (!abs) throw new FsError('EOUTSIDE', `${rel} is outside the build context`);
+    return this.jail.readFile(abs);
+  }
+
+  readText(rel: string): string {
+    return this.readBytes(rel).toString('utf8');
   }
 
   private readonly listingSets = new Map<string, Set<string>>();
@@ -157,11 +167,11 @@ export class ContextFs {
     if (cached) return cached;
     const abs = this.resolveInside(n);
     let names: string[] = [];
-    if (abs) {
+    if (abs && this.jail.fs.stat(abs)?.kind === 'dir') {
       try {
-        names = fs.readdirSync(abs).sort();
-      } catch {
-        names = [];
+        names = this.jail.fs.readdir(abs).map((e) => e.name);
+      } catch (e) {
+        this.problems.push({ kind: 'folder', path: n || '.', message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
       }
     }
     this.listings.set(n, names);
@@ -207,26 +217,40 @@ export function hasGlob(p: string): boolean {
 /**
  * `.dockerignore` rules as gitignore rules anchored at the context root (Docker matches each
  * pattern against the whole path from the root, `**` for any number of folders, `!` to re-include).
+ * Read only inside the context, or beside the Dockerfile (`<Dockerfile>.dockerignore`): never
+ * through a symlink that leads elsewhere.
  */
-function loadDockerignore(root: string, dockerfilePath: string | null): { matcher: Ignore; name: string } | null {
-  const candidates: { file: string; name: string }[] = [];
+function loadDockerignore(context: Jail, outer: Jail, dockerfilePath: string | null, problems: ContextProblem[]): { matcher: Ignore; name: string } | null {
+  const root = context.root;
+  const candidates: { file: string; name: string; jail: Jail }[] = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    candidates.push({ file: own, name: path.relative(root, own).split(path.sep).join('/') });
+    const beside = new Jail(outer.realpath(path.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path.relative(root, own).split(path.sep).join('/'), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path.join(root, '.dockerignore'), name: '.dockerignore' });
+  candidates.push({ file: path.join(root, '.dockerignore'), name: '.dockerignore', jail: context });
   for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: 'ignore-file', path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      // Present, but its real path lies outside: refused, and said.
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: 'ignore-file', path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
     let text: string;
     try {
-      // Read only what stays inside the context, or beside the Dockerfile: never through a
-      // symlink that leads elsewhere.
-      const real = fs.realpathSync.native(c.file);
-      const allowed = [root, dockerfilePath ? fs.realpathSync.native(path.dirname(dockerfilePath)) : null].filter((d): d is string => d !== null);
-      if (!allowed.some((d) => real === path.join(d, path.basename(real)) || real.startsWith(d + path.sep))) continue;
-      const st = fs.statSync(real);
-      if (!st.isFile() || st.size > 1024 * 1024) continue;
-      text = fs.readFileSync(real, 'utf8');
-    } catch {
+      // A symlink that leads out of the context is refused (EOUTSIDE) like every other read.
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: 'ignore-file', path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
       continue;
     }
     const rules = text

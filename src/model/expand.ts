@@ -12,6 +12,25 @@ export type VarLookup = (name: string) => string | null | undefined;
 export interface Expanded {
   value: string;
   known: boolean;
+  /** The expansion went over its budget (length, steps or nesting): `value` is unknown. */
+  budget?: true;
+}
+
+/**
+ * The budget of one word's expansion. A Dockerfile can double a value with each ENV
+ * (`ENV A1=$A0$A0`, `ENV A2=$A1$A1`, ...), nest defaults (`${a:-${b:-...}}`) or scan a long
+ * line over and over; past these limits the value is unknown (`known: false`, `budget: true`)
+ * and the caller says so, so the work and memory per word stay bounded.
+ */
+export const MAX_EXPANSION_LENGTH = 1024 * 1024;
+/** Characters read, nested operands and searches for a closing brace included. */
+export const MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+export const MAX_EXPANSION_DEPTH = 64;
+
+class OverBudget extends Error {}
+
+interface Budget {
+  steps: number;
 }
 
 export interface RawWord {
@@ -47,8 +66,20 @@ export function splitWords(text: string, escape = '\\'): RawWord[] {
   return words;
 }
 
-/** Removes quotes, resolves escapes and expands variables in one word. */
+/** Removes quotes, resolves escapes and expands variables in one word, within the budget. */
 export function expandWord(word: string, vars: VarLookup, escape = '\\'): Expanded {
+  try {
+    return expandIn(word, vars, escape, { steps: 0 }, 0);
+  } catch (e) {
+    if (e instanceof OverBudget) return { value: '', known: false, budget: true };
+    throw e;
+  }
+}
+
+function expandIn(word: string, vars: VarLookup, escape: string, budget: Budget, depth: number): Expanded {
+  if (depth > MAX_EXPANSION_DEPTH) throw new OverBudget();
+  budget.steps += word.length;
+  if (budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
   let value = '';
   let known = true;
   let quote: string | null = null;
@@ -79,10 +110,11 @@ export function expandWord(word: string, vars: VarLookup, escape = '\\'): Expand
       continue;
     }
     if (c === '$') {
-      const ref = readReference(word, i);
+      const ref = readReference(word, i, budget);
       if (ref) {
-        const r = resolveReference(ref, vars, escape);
+        const r = resolveReference(ref, vars, escape, budget, depth);
         value += r.value;
+        if (value.length > MAX_EXPANSION_LENGTH) throw new OverBudget();
         known &&= r.known;
         i = ref.end - 1;
         continue;
@@ -100,12 +132,13 @@ interface Reference {
   end: number;
 }
 
-function readReference(word: string, at: number): Reference | null {
+function readReference(word: string, at: number, budget: Budget): Reference | null {
   const short = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
   if (short) return { name: short[1] ?? '', op: null, operand: '', end: at + short[0].length };
   if (word[at + 1] !== '{') return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
+    if (++budget.steps > MAX_EXPANSION_STEPS) throw new OverBudget();
     if (word[j] === '{') depth++;
     else if (word[j] === '}' && --depth === 0) {
       const inner = word.slice(at + 2, j);
@@ -117,7 +150,8 @@ function readReference(word: string, at: number): Reference | null {
   return null;
 }
 
-function resolveReference(ref: Reference, vars: VarLookup, escape: string): Expanded {
+function resolveReference(ref: Reference, vars: VarLookup, escape: string, budget: Budget, depth: number): Expanded {
+  const expandWord = (w: string, v: VarLookup, e: string): Expanded => expandIn(w, v, e, budget, depth + 1);
   const v = vars(ref.name);
   if (ref.op === '?unsupported') return { value: '', known: false };
   if (v === null) return { value: '', known: false };

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { commandForm, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
-import { expandWord, parseKeyValues, splitWords, type Expanded, type VarLookup } from './expand.js';
+import { expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -77,6 +77,27 @@ export interface ImageModel {
   stages: Stage[];
   /** Instructions before the first FROM (global ARGs). */
   preamble: Instruction[];
+  /** Instructions whose variable expansion went over its budget (model/expand.ts): values taken as unknown. */
+  expansionBudget: Instruction[];
+}
+
+/** While buildImageModel runs (synchronously): the instruction being applied, and the budget hits. */
+let applying: { inst: Instruction | null; hits: Instruction[] } | null = null;
+
+function noteBudget(e: Expanded | null): void {
+  if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
+}
+
+function expandWord(word: string, vars: VarLookup, escape: string): Expanded {
+  const e = expandWordIn(word, vars, escape);
+  noteBudget(e);
+  return e;
+}
+
+function parseKeyValues(text: string, vars: VarLookup, escape: string): ReturnType<typeof parseKeyValuesIn> {
+  const kvs = parseKeyValuesIn(text, vars, escape);
+  for (const kv of kvs) noteBudget(kv.value);
+  return kvs;
 }
 
 /** Folders every Linux base image has, so `COPY x.sh /usr/local/bin` lands inside them. */
@@ -86,6 +107,17 @@ const STANDARD_DIRS = new Set([
 ]);
 
 export function buildImageModel(ast: DockerfileAst): ImageModel {
+  const outer = applying;
+  applying = { inst: null, hits: [] };
+  try {
+    const model = buildModel(ast);
+    return { ...model, expansionBudget: applying.hits };
+  } finally {
+    applying = outer;
+  }
+}
+
+function buildModel(ast: DockerfileAst): Omit<ImageModel, 'expansionBudget'> {
   const preamble: Instruction[] = [];
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string | null>();
@@ -93,6 +125,7 @@ export function buildImageModel(ast: DockerfileAst): ImageModel {
 
   let current: Stage | null = null;
   for (const inst of ast.instructions) {
+    if (applying) applying.inst = inst;
     if (inst.keyword === 'FROM') {
       current = startStage(inst, stages, globalArgs, escape);
       stages.push(current);

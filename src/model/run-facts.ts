@@ -1,14 +1,13 @@
 /**
  * What the RUN instructions of a stage (and the stages it builds on) do to the files that matter
- * here, read from their shell AST: `chmod` modes and paths, packages installed, symlinks made,
+ * here, read from their command views: `chmod` modes and paths, packages installed, symlinks made,
  * and the words they mention (a script a RUN creates is not "missing").
  */
 import path from 'node:path';
-import { commandForm, runShellText, type Instruction } from '../parsers/dockerfile.js';
-import { forEachCall } from '../parsers/shell-walk.js';
-import { basename, wordLiteral } from './commands.js';
+import type { Instruction } from '../parsers/dockerfile.js';
+import { basename } from './commands.js';
 import type { Stage } from './image.js';
-import type { ShellService } from './shell-service.js';
+import type { DockerfileView } from './instructions.js';
 
 export interface ChmodFact {
   instruction: Instruction;
@@ -36,7 +35,7 @@ const INSTALLERS: Record<string, string[]> = {
   zypper: ['install', 'in'],
 };
 
-export async function collectRunFacts(stage: Stage, shell: ShellService): Promise<RunFacts> {
+export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView): Promise<RunFacts> {
   const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set() };
   const chain: Stage[] = [];
   for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
@@ -47,31 +46,19 @@ export async function collectRunFacts(stage: Stage, shell: ShellService): Promis
       if (inst.keyword !== 'RUN') continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `\n${h.body.text}`).join('');
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      // Only RUNs that can change a fact here are parsed (a shell parse per RUN adds up over a
-      // monorepo): chmod, ln, or a package manager installing bash.
+      // Only RUNs that can change a fact here are read: chmod, ln, or a package manager
+      // installing bash (the parse is shared with the rules that read every RUN).
       if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const form = commandForm(inst.rest);
-      const calls: string[][] = [];
-      if (form.kind === 'exec') calls.push(form.argv);
-      else {
-        const parser = await shell.get();
-        const text = runShellText(inst);
-        const result = parser.parse(text.text, 'bash');
-        if (!result.ok) continue;
-        forEachCall(result.file.stmts, (call) => {
-          const words = call.args.map((w) => wordLiteral(w) ?? '\u0000');
-          calls.push(words);
-        });
-      }
-      for (const words of calls) record(facts, words, inst, workdir);
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run = await dockerfile.run(view);
+      for (const c of run.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? '\u0000'), inst, workdir);
     }
   }
   return facts;
 }
 
-function record(facts: RunFacts, argv: string[], inst: Instruction, workdir: string): void {
-  let words = argv;
-  while (words[0] === 'sudo' || words[0] === 'command' || words[0] === 'exec') words = words.slice(1);
+function record(facts: RunFacts, words: string[], inst: Instruction, workdir: string): void {
   const name = words[0] ? basename(words[0]) : '';
   const rest = words.slice(1);
   if (name === 'chmod') {

@@ -398,3 +398,27 @@ function jsonReason(t: string, e: unknown): string {
   if (/[\u201c\u201d]/.test(t)) return 'typographic quotes are not JSON double quotes';
   return `not valid JSON (${e instanceof Error ? e.message : String(e)})`;
 }
+
+/**
+ * The instruction an `ONBUILD` holds (`ONBUILD RUN make` -> the `RUN make` instruction, mapped to
+ * the same file positions); null when it holds nothing. Heredocs are not read inside ONBUILD.
+ */
+export function onbuildTrigger(onbuild: Instruction): Instruction | null {
+  const text = onbuild.rest.text;
+  const m = /^\s*([A-Za-z]+)/.exec(text);
+  if (!m || !m[1]) return null;
+  const kwStart = m[0].length - m[1].length;
+  const kwEnd = m[0].length;
+  const keyword = m[1].toUpperCase();
+  const args = onbuild.rest.sub(kwEnd, text.length).trim();
+  const { flags, rest } = FLAGGED.has(keyword) ? splitFlags(args) : { flags: [], rest: args };
+  return {
+    keyword,
+    span: onbuild.span,
+    keywordSpan: onbuild.rest.spanOf(kwStart, kwEnd),
+    args,
+    flags,
+    rest,
+    heredocs: [],
+  };
+}

@@ -279,6 +279,8 @@ export interface ShellSyntaxError {
   p: Position;
   /** True when the input ended too early (unclosed quote, missing `fi`, ...). */
   incomplete: boolean;
+  /** Not a syntax error: the text is over the parse budget (parsers/shell-budget.ts) and was not parsed. */
+  budget?: true;
 }
 
 export type ShellParseResult = { ok: true; file: ShellFile } | { ok: false; error: ShellSyntaxError };

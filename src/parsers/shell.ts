@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import type { Dialect, Position, ShellParseResult } from './shell-ast.js';
 import { readShebang } from './shebang.js';
+import { overBudget } from './shell-budget.js';
 
 export interface ShellParser {
   /** Parses a whole script. Never throws: syntax errors come back as `{ ok: false }`. */
@@ -89,7 +90,8 @@ async function load(): Promise<ShellParser> {
     const key = `${dialect}\u0000${source}`;
     const hit = cache.get(key);
     if (hit) return hit;
-    const result = parseFresh(source, dialect);
+    const over = overBudget(source);
+    const result: ShellParseResult = over ? { ok: false, error: { message: over.message, p: positionAt(source, over.at), incomplete: false, budget: true } } : parseFresh(source, dialect);
     if (source.length < 1024) {
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
       cache.set(key, result);
@@ -132,6 +134,17 @@ async function load(): Promise<ShellParser> {
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+
+/** Line, column and offset (UTF-16) of an offset of `source`. */
+function positionAt(source: string, offset: number): Position {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf('\n'); i >= 0 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1, offset];
+}
 
 /**
  * Rewrites every `p`/`e` position of the result from UTF-8 bytes to UTF-16 code units. Go

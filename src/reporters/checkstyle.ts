@@ -18,7 +18,7 @@
  * XML cannot carry either, become U+FFFD.
  */
 import { chainText, type Finding } from '../findings.js';
-import { escapeControl } from './escape.js';
+import { escapeControlButWhitespace } from './escape.js';
 
 const REFERENCES: Record<string, string> = {
   '&': '&amp;',
@@ -33,7 +33,7 @@ const REFERENCES: Record<string, string> = {
 
 /** Escape text for an XML 1.0 attribute value (or element content). */
 export function escapeXml(text: string): string {
-  return escapeControl(text)
+  return escapeControlButWhitespace(text)
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g, '\uFFFD')
     .replace(/[&<>"'\t\n\r]/g, (ch) => REFERENCES[ch]!);
 }

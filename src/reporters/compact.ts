@@ -14,7 +14,7 @@ function oneLine(text: string): string {
 }
 
 function fileName(file: string): string {
-  return escapeControl(file).replace(/\n/g, '\\x0a');
+  return escapeControl(file);
 }
 
 export function formatCompact(findings: Finding[]): string {

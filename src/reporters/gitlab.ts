@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { chainText, type Finding, type Severity } from '../findings.js';
+import { escapeJson } from './escape.js';
 
 export type GitlabSeverity = 'info' | 'minor' | 'major' | 'critical' | 'blocker';
 
@@ -50,5 +51,5 @@ export function formatGitlab(findings: Finding[]): string {
       location: { path, lines: { begin, end: Math.max(begin, f.endLine) } },
     };
   });
-  return `${JSON.stringify(issues, null, 2)}\n`;
+  return `${escapeJson(JSON.stringify(issues, null, 2))}\n`;
 }

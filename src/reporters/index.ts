@@ -12,13 +12,24 @@ export interface FormatOptions {
   color: boolean;
   /** dockerlint's version, recorded in SARIF's `tool.driver.version`. */
   version: string;
+  /**
+   * The folder finding paths are relative to, and the repository root (./source-root.ts): SARIF,
+   * GitHub annotations and GitLab reports give paths relative to the root, where code scanning,
+   * the pull request and the merge request look for them. Without it, paths stay as they are.
+   */
+  paths?: { cwd: string; root: string };
 }
+
+/** The formats whose paths are relative to the repository root. */
+const ROOT_RELATIVE: readonly Format[] = ['sarif', 'github', 'gitlab'];
 
 export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }
 
-export async function format(name: Format, findings: Finding[], { color, version }: FormatOptions): Promise<string> {
+export async function format(name: Format, all: Finding[], { color, version, paths }: FormatOptions): Promise<string> {
+  let findings = all;
+  if (paths && ROOT_RELATIVE.includes(name)) findings = (await import('./source-root.js')).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case 'stylish':
       return (await import('./stylish.js')).formatStylish(findings, color);
@@ -26,7 +37,7 @@ export async function format(name: Format, findings: Finding[], { color, version
       return (await import('./json.js')).formatJson(findings);
     case 'sarif': {
       const [{ formatSarif }, { RULES }] = await Promise.all([import('./sarif.js'), import('../rules/index.js')]);
-      return formatSarif(findings, RULES, version);
+      return formatSarif(findings, RULES, version, paths?.root);
     }
     case 'github':
       return (await import('./github.js')).formatGithub(findings);

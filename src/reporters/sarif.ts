@@ -4,9 +4,16 @@
  * - `tool.driver.rules` is generated from the rule metadata, plus one entry for each finding id
  *   that is not a rule (`input-error`, `syntax-error`); each result points at its rule with
  *   `ruleId` and `ruleIndex`.
- * - Paths are relative URIs (forward slashes, percent-encoded) against `uriBaseId: SRCROOT`, the
- *   folder dockerlint ran in; absolute paths become `file://` URIs. Standard input (`-`) has no
- *   URI: its artifact location carries only a description.
+ * - Paths are relative URIs (forward slashes, percent-encoded) against `uriBaseId: %SRCROOT%`,
+ *   the repository root (./source-root.ts: the CI checkout, else the nearest folder with `.git`),
+ *   which `originalUriBaseIds` gives as a `file://` URI; code scanning maps such paths to the
+ *   repository's files whatever subfolder dockerlint ran in. Files outside the root become
+ *   absolute `file://` URIs. Standard input (`-`) has no URI: its artifact location carries only
+ *   a description.
+ * - Every rule carries `properties.tags` (its category) and `properties["security-severity"]`, a
+ *   CVSS-like score from its category and default severity (SECURITY_SEVERITY, documented in
+ *   docs/sarif.md); rules about privileges are also tagged `security`, which makes GitHub show
+ *   their alerts as security alerts with that score's level.
  * - Columns count UTF-16 code units (`run.columnKind`), as dockerlint's own columns do, and the
  *   region end is exclusive, as in SARIF.
  * - The evidence chain (`related`, all but the last link, which is the result's own place)
@@ -16,6 +23,7 @@
  *   by a `:N` occurrence suffix (as GitHub's own `primaryLocationLineHash` does).
  */
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import type {
   ArtifactLocation,
   Location,
@@ -26,39 +34,25 @@ import type {
   Result,
 } from 'sarif';
 import type { Finding, Related, Severity } from '../findings.js';
+import type { Category } from '../rules/rule.js';
 import type { RuleMeta } from '../rules/rule.js';
-import { DIAGNOSTIC_IDS } from '../rules/index.js';
+import { escapeJson } from './escape.js';
+import { DIAGNOSTICS } from '../rules/index.js';
+import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://github.com/dockerlint/dockerlint';
+export const INFORMATION_URI = REPOSITORY_URL;
 export const FINGERPRINT_KEY = 'dockerlint/v1';
+/** The base id of relative URIs (the name GitHub and SARIF's examples use for the source root). */
+export const SRCROOT = '%SRCROOT%';
 
 export function helpUri(id: string): string {
-  return `${INFORMATION_URI}/blob/main/docs/rules/${id}.md`;
+  return ruleDocUrl(id);
 }
 
 type Level = ReportingConfiguration.level;
 
 const LEVEL: Record<Severity, Level> = { error: 'error', warning: 'warning', info: 'note' };
-
-/** Findings that are not rules: described here, since they have no metadata or docs page. */
-const DIAGNOSTICS: Record<(typeof DIAGNOSTIC_IDS)[number], { title: string; what: string }> = {
-  'input-error': {
-    title: 'The input could not be linted',
-    what:
-      'A Dockerfile could not be read, is empty, has no FROM instruction or lacks the `--target` stage; or dockerlint could not follow a step from ENTRYPOINT/CMD to the main process, so the checks that needed it were skipped.',
-  },
-  'syntax-error': {
-    title: 'Syntax error',
-    what:
-      'A Dockerfile, or a shell script it starts, does not parse. The error is reported where the parser stopped; checks that needed the unparsable part were skipped.',
-  },
-  suppression: {
-    title: 'A suppression comment is wrong or unused',
-    what:
-      'A `# dockerlint ignore=...` comment names a rule id that does not exist, cannot be read, or (with --report-unused-suppressions) suppresses nothing.',
-  },
-};
 
 /** `root-process` -> `RootProcess`: SARIF's `name` is an identifier-like, human-readable name. */
 function pascalCase(id: string): string {
@@ -75,7 +69,27 @@ function fence(lang: string, text: string): string {
   return `${ticks}${lang}\n${text.replace(/\n$/, '')}\n${ticks}`;
 }
 
-function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
+/**
+ * CVSS-like scores (0.0-10.0) by category and default severity, for `security-severity`. GitHub
+ * reads 9.0+ as critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low. The privilege rules score
+ * highest (a root main process or password-less sudo turns any code execution into root in the
+ * container); start-up failures stop the service (availability); PID 1 and signal problems lose
+ * clean shutdowns (availability, partial); build, style and input findings have no runtime
+ * security impact of their own.
+ */
+export const SECURITY_SEVERITY: Record<Category, Record<Severity, number>> = {
+  privilege: { error: 7.5, warning: 5.5, info: 3.0 },
+  startup: { error: 5.0, warning: 4.0, info: 2.0 },
+  pid1: { error: 4.0, warning: 3.0, info: 1.5 },
+  build: { error: 3.0, warning: 2.0, info: 1.0 },
+  style: { error: 0.0, warning: 0.0, info: 0.0 },
+  input: { error: 0.0, warning: 0.0, info: 0.0 },
+};
+
+/** The categories whose rules GitHub should treat as security queries. */
+export const SECURITY_CATEGORIES: readonly Category[] = ['privilege'];
+
+function ruleDescriptor(rule: Pick<RuleMeta, 'id' | 'title' | 'docs' | 'severity' | 'category'>): ReportingDescriptor {
   const d = rule.docs;
   const uri = helpUri(rule.id);
   const lang = (text: string): string => (text.startsWith('#!') ? 'sh' : 'dockerfile');
@@ -85,10 +99,10 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     shortDescription: { text: rule.title },
     fullDescription: { text: d.what },
     help: {
-      text: `${d.why}\n\nFix: ${d.fix}\n\nDocumentation: ${uri}`,
+      text: `${d.why}\n\nFix: ${d.howToFix}\n\nDocumentation: ${uri}`,
       markdown: [
         d.why,
-        `**Fix:** ${d.fix}`,
+        `**Fix:** ${d.howToFix}`,
         'Flagged:',
         fence(lang(d.bad), d.bad),
         'Fixed:',
@@ -98,18 +112,10 @@ function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
     },
     helpUri: uri,
     defaultConfiguration: { level: LEVEL[rule.severity] },
-  };
-}
-
-function diagnosticDescriptor(id: (typeof DIAGNOSTIC_IDS)[number]): ReportingDescriptor {
-  const d = DIAGNOSTICS[id];
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text: d.title },
-    fullDescription: { text: d.what },
-    help: { text: d.what, markdown: d.what },
-    defaultConfiguration: { level: 'error' },
+    properties: {
+      tags: SECURITY_CATEGORIES.includes(rule.category) ? ['security', rule.category] : [rule.category],
+      'security-severity': SECURITY_SEVERITY[rule.category][rule.severity].toFixed(1),
+    },
   };
 }
 
@@ -139,7 +145,7 @@ export function fileUri(file: string): { uri: string; relative: boolean } | null
 function artifactLocation(file: string): ArtifactLocation {
   const u = fileUri(file);
   if (!u) return { description: { text: 'standard input' } };
-  return u.relative ? { uri: u.uri, uriBaseId: 'SRCROOT' } : { uri: u.uri };
+  return u.relative ? { uri: u.uri, uriBaseId: SRCROOT } : { uri: u.uri };
 }
 
 /** A region SARIF accepts: 1-based, the end never before the start. */
@@ -163,15 +169,25 @@ function relatedLocation(r: Related, id: number): Location {
   };
 }
 
+/** The root as an absolute `file://` URI ending in `/`, as SARIF requires of a base URI. */
+function rootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
 export function fingerprintBase(f: Finding): string {
   const file = fileUri(f.file)?.uri ?? '-';
   return createHash('sha256').update(JSON.stringify([f.rule, file, f.message])).digest('hex');
 }
 
-export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], version: string): string {
+/**
+ * `root`: the absolute repository root that finding paths are relative to (given by the caller,
+ * which has rebased them); without it, `%SRCROOT%` is only described.
+ */
+export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], version: string, root?: string): string {
   const descriptors: ReportingDescriptor[] = [
     ...rules.map(ruleDescriptor),
-    ...DIAGNOSTIC_IDS.filter((id) => !rules.some((r) => r.id === id)).map(diagnosticDescriptor),
+    ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor),
   ];
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = new Map<string, number>();
@@ -207,12 +223,14 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
           },
         },
         originalUriBaseIds: {
-          SRCROOT: { description: { text: 'The folder dockerlint ran in: finding paths are relative to it.' } },
+          [SRCROOT]: root
+            ? { uri: rootUri(root), description: { text: 'The repository root: finding paths are relative to it.' } }
+            : { description: { text: 'The folder dockerlint ran in: finding paths are relative to it.' } },
         },
         columnKind: 'utf16CodeUnits',
         results,
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJson(JSON.stringify(log, null, 2))}\n`;
 }

@@ -1,8 +1,7 @@
-import type { Executed } from '../model/evaluator/interpreter.js';
 import { isScriptArg, isUserCommand, mainProcesses, type ScriptHop } from '../model/evaluator/questions.js';
 import type { Field } from '../model/evaluator/values.js';
 import { basename } from '../model/commands.js';
-import { atRef, refText } from './evidence.js';
+import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 /** Programs that run until they are stopped: servers, workers, language runtimes running an app. */
@@ -37,7 +36,20 @@ function longRunning(argv: readonly Field[]): boolean {
 export default defineRule({
   id: 'entrypoint-no-exec',
   severity: 'warning',
+  category: 'pid1',
+  recommended: true,
   title: 'The entrypoint script runs its main command without exec',
+  peers: {},
+  messages: {
+    shellPid1: {
+      message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+      hint: 'Write `exec {command}`{where}.',
+    },
+    underInit: {
+      message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+      hint: 'Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group.',
+    },
+  },
   docs: {
     what:
       'A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`\'s.',
@@ -45,8 +57,7 @@ export default defineRule({
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
     good: '#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py',
-    fix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group).',
-    equivalents: [],
+    howToFix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group).',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -77,25 +88,16 @@ export default defineRule({
       const key = `${last.file.path}:${last.stmt.p[2]}`;
       if (done.has(key)) continue;
       done.add(key);
-      ctx.report(atRef(hop.unit, last, ctx.env.dockerfile.displayPath, message(cmd, hop, main.init), hint(cmd)));
+      const started = { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
+      // A command called through a function is fixed where it is written: exec in front of it there.
+      const where = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : '';
+      const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
+      const data = { command: refText(cmd.ref), where, ...started };
+      if (main.init) ctx.report({ ...place, messageId: 'underInit', data: { ...data, init: main.init.name } });
+      else ctx.report({ ...place, messageId: 'shellPid1', data });
     }
   },
 });
-
-function message(cmd: Executed, hop: ScriptHop, init: { name: string } | null): string {
-  const text = refText(cmd.ref);
-  const started = `${hop.unit.startedAt.label} on line ${hop.unit.startedAt.span.line} of ${hop.unit.startedAt.file} starts this script`;
-  if (init) {
-    return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: ${init.name} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until \`docker stop\` times out and kills it. ${started} under ${init.name}.`;
-  }
-  return `\`${text}\` runs as a child of the script's shell, not with \`exec\`: the shell stays PID 1 and does not forward SIGTERM, so \`docker stop\` waits and then kills the application without a clean shutdown. ${started}.`;
-}
-
-function hint(cmd: Executed): string {
-  // A command called through a function is fixed where it is written: exec in front of it there.
-  const where = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : '';
-  return `Write \`exec ${refText(cmd.ref)}\`${where}.`;
-}
 
 /** `trap ... TERM` and `wait`: a deliberate supervisor that forwards signals itself. */
 function isSupervisor(hop: ScriptHop): boolean {

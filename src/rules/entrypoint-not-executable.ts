@@ -1,11 +1,24 @@
 import { addsExecute, chmodCovers } from '../model/run-facts.js';
-import { scriptChain } from './evidence.js';
+import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'entrypoint-not-executable',
   severity: 'error',
+  category: 'startup',
+  recommended: true,
   title: 'The entrypoint script is not executable',
+  peers: {},
+  messages: {
+    noExecBit: {
+      message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+      hint: 'Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.',
+    },
+    heredoc: {
+      message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+      hint: 'Write `COPY --chmod=755 <<EOF ...`.',
+    },
+  },
   docs: {
     what:
       'ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.',
@@ -13,8 +26,7 @@ export default defineRule({
       'The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author\'s machine and fails in CI, where the file was checked out from git without `+x`.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
     good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-    fix: 'Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.',
-    equivalents: [],
+    howToFix: 'Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.',
   },
   async check(ctx) {
     const launch = ctx.launch;
@@ -36,14 +48,13 @@ export default defineRule({
       const facts = await ctx.runFacts();
       const imagePath = unit.imagePath;
       if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-      const what = origin.kind === 'heredoc' ? 'is created by a COPY heredoc with mode 0644' : `${unit.source.file.displayPath} has no execute bit`;
-      ctx.report({
+      const place = {
         at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-        message: `${imagePath} ${what}, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): ${step.at.label} fails at start with "permission denied".`,
-        hint: origin.kind === 'heredoc' ? 'Write `COPY --chmod=755 <<EOF ...`.' : 'Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.',
         chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
         label: origin.op.instruction.keyword,
-      });
+      };
+      if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label } });
+      else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
     }
   },
 });

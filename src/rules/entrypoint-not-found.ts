@@ -19,7 +19,20 @@ export async function isCertainlyMissing(missing: string, stage: Stage, facts: R
 export default defineRule({
   id: 'entrypoint-not-found',
   severity: 'error',
+  category: 'startup',
+  recommended: true,
   title: 'ENTRYPOINT/CMD names a script the image does not have',
+  peers: {},
+  messages: {
+    missing: {
+      message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory".{copies}',
+      hint: 'COPY the script to the path ENTRYPOINT/CMD names, or fix the name.',
+    },
+    dockerignored: {
+      message: '{command} runs `{path}`, but no COPY or ADD puts it in the image and `{base}` does not ship it: the container fails at start with "no such file or directory". {dockerignore} excludes {excluded} from the build context, so COPY never sees it.',
+      hint: 'Remove the pattern that matches {excluded} from {dockerignore} (or add `!{excluded}`).',
+    },
+  },
   docs: {
     what:
       'ENTRYPOINT or CMD runs a script (an absolute or relative path, or a `*.sh` name looked up in PATH) that no COPY or ADD puts in the image, that no RUN creates, and that the base image (a plain OS image) does not ship.',
@@ -27,8 +40,7 @@ export default defineRule({
       'The container fails at start with `exec: "/entrypoint.sh": stat /entrypoint.sh: no such file or directory`. The build succeeds, so the mistake (a missing COPY, a wrong destination folder, a typo, a file excluded by .dockerignore) is only found at deploy time.',
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["/entrypoint.sh"]',
     good: 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]',
-    fix: 'COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it.',
-    equivalents: [],
+    howToFix: 'COPY the script to the path ENTRYPOINT names (or name the path the COPY uses); check .dockerignore does not exclude it.',
   },
   async check(ctx) {
     const launch = ctx.launch;
@@ -40,14 +52,10 @@ export default defineRule({
       const copies = stage.copies.map((c) => c.dest);
       const context = ctx.env.fs.context;
       const excluded = [...context.ignoredHits].find((p) => basename(p) === basename(step.missing ?? ''));
-      ctx.report({
-        at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
-        message:
-          `${step.at.label} runs \`${step.missing}\`, but no COPY or ADD puts it in the image and \`${rootStage(stage).base}\` does not ship it: the container fails at start with "no such file or directory".` +
-          (excluded ? ` ${context.dockerignore} excludes ${excluded} from the build context, so COPY never sees it.` : copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(', ')}.` : ''),
-        hint: excluded ? `Remove the pattern that matches ${excluded} from ${context.dockerignore} (or add \`!${excluded}\`).` : 'COPY the script to the path ENTRYPOINT/CMD names, or fix the name.',
-        label: step.at.label,
-      });
+      const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
+      const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
+      if (excluded) ctx.report({ ...place, messageId: 'dockerignored', data: { ...data, dockerignore: context.dockerignore ?? '.dockerignore', excluded } });
+      else ctx.report({ ...place, messageId: 'missing', data: { ...data, copies: copies.length ? ` Files are copied to: ${[...new Set(copies)].slice(0, 4).join(', ')}.` : '' } });
     }
   },
 });

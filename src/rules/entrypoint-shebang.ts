@@ -1,7 +1,7 @@
 import { lacksBash } from '../model/base-images.js';
 import { basename } from '../model/commands.js';
 import { rootStage } from '../model/image.js';
-import { scriptChain } from './evidence.js';
+import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
@@ -9,7 +9,24 @@ const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
 export default defineRule({
   id: 'entrypoint-shebang',
   severity: 'error',
+  category: 'startup',
+  recommended: true,
   title: 'The entrypoint script has no usable shebang',
+  peers: { shellcheck: [{ code: 'SC2148', note: 'missing shebang, without knowing how the file is run' }] },
+  messages: {
+    bom: {
+      message: '{script} starts with a UTF-8 byte order mark (BOM) before `#!`, and {command} execs it directly: the kernel sees the bytes EF BB BF, not `#!`, so the container fails at start with "exec format error".',
+      hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
+    },
+    noShebang: {
+      message: '{script} has no shebang (`#!` on its first line), and {command} execs it directly: the container fails at start with "exec format error".',
+      hint: 'Add `#!/bin/sh` as the first line.',
+    },
+    noBash: {
+      message: '{script} starts with `{shebang}`, but `{base}` has no bash and no RUN installs it: the container fails at start with "no such file or directory".',
+      hint: 'Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.',
+    },
+  },
   docs: {
     what:
       'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.',
@@ -17,8 +34,7 @@ export default defineRule({
       'Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
     good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
-    fix: 'Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.',
-    equivalents: ['ShellCheck SC2148 (missing shebang, without knowing how the file is run)'],
+    howToFix: 'Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.',
   },
   async check(ctx) {
     const launch = ctx.launch;
@@ -28,13 +44,14 @@ export default defineRule({
       if (step.kind !== 'script' || !step.direct) continue;
       const unit = step.unit;
       const first = unit.source.text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
+      const script = unit.imagePath ?? 'The script';
       const chain = scriptChain(unit, ctx.env.dockerfile.displayPath);
       const at = { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) };
       if (unit.bom && first.startsWith('#!')) {
         ctx.report({
           at,
-          message: `${unit.imagePath ?? 'The script'} starts with a UTF-8 byte order mark (BOM) before \`#!\`, and ${step.at.label} execs it directly: the kernel sees the bytes EF BB BF, not \`#!\`, so the container fails at start with "exec format error".`,
-          hint: "Save the file as UTF-8 without a BOM, e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`.",
+          messageId: 'bom',
+          data: { script, command: step.at.label },
           chain,
           label: 'line 1',
         });
@@ -43,8 +60,8 @@ export default defineRule({
       if (!first.startsWith('#!')) {
         ctx.report({
           at,
-          message: `${unit.imagePath ?? 'The script'} has no shebang (\`#!\` on its first line), and ${step.at.label} execs it directly: the container fails at start with "exec format error".`,
-          hint: 'Add `#!/bin/sh` as the first line.',
+          messageId: 'noShebang',
+          data: { script, command: step.at.label },
           chain,
           label: 'line 1',
         });
@@ -59,8 +76,8 @@ export default defineRule({
       if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
       ctx.report({
         at,
-        message: `${unit.imagePath ?? 'The script'} starts with \`${first}\`, but \`${rootStage(stage).base}\` has no bash and no RUN installs it: the container fails at start with "no such file or directory".`,
-        hint: 'Use `#!/bin/sh` (and POSIX syntax), or `RUN apk add --no-cache bash`.',
+        messageId: 'noBash',
+        data: { script, shebang: first, base: rootStage(stage).base },
         chain,
         label: first,
       });

@@ -1,11 +1,20 @@
 import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
-import { atRef, refText } from './evidence.js';
+import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'gosu-without-exec',
   severity: 'error',
+  category: 'pid1',
+  recommended: true,
   title: 'gosu (or su-exec, setpriv, ...) hands over without exec',
+  peers: {},
+  messages: {
+    noExec: {
+      message: '`{command}` hands over to the main process without `exec`: the shell stays PID 1 and the application runs as its child, so SIGTERM from `docker stop` stops at the shell.',
+      hint: 'Write `exec {command}`.',
+    },
+  },
   docs: {
     what:
       'gosu, su-exec, setpriv, `chroot --userspec`, s6-setuidgid or `chpst -u` used as the hand-over to the main process without `exec` in front.',
@@ -13,8 +22,7 @@ export default defineRule({
       'These tools switch user and then exec the command, so the command keeps their PID. But without `exec`, the script\'s shell forks first: the shell stays PID 1, the application runs as its child, and SIGTERM from `docker stop` goes to the shell, which does not forward it.',
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
     good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
-    fix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
-    equivalents: [],
+    howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -26,6 +34,7 @@ export default defineRule({
       const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
       for (const { hop, cmd } of commandsRun(run)) {
         if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+        // The switch runs the script's arguments, re-runs the script, or is the last command.
         const hands = cmd.argvs.some((argv) => {
           const t = commandOf(argv);
           if (!t.switcher || !t.name) return false;
@@ -36,16 +45,7 @@ export default defineRule({
         const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
         if (done.has(key)) continue;
         done.add(key);
-        const text = refText(cmd.ref);
-        ctx.report(
-          atRef(
-            hop.unit,
-            cmd.ref,
-            dockerfile,
-            `\`${text}\` hands over to the main process without \`exec\`: the shell stays PID 1 and the application runs as its child, so SIGTERM from \`docker stop\` stops at the shell.`,
-            `Write \`exec ${text}\`.`,
-          ),
-        );
+        ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'noExec', data: { command: refText(cmd.ref) } });
       }
     }
   },

@@ -6,7 +6,19 @@ const COMMANDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
 export default defineRule({
   id: 'invalid-exec-form',
   severity: 'error',
+  category: 'startup',
+  recommended: true,
   title: 'An exec-form array that is not valid JSON runs as shell form',
+  peers: {
+    hadolint: [{ code: 'DL3025', note: 'any CMD/ENTRYPOINT that is not a JSON array' }],
+    buildkit: [{ code: 'JSONArgsRecommended', note: 'only for shell form in general' }],
+  },
+  messages: {
+    invalidJson: {
+      message: '{keyword} arguments look like an exec-form array but are not valid JSON ({problem}): {fate}.',
+      hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
+    },
+  },
   docs: {
     what:
       "RUN, CMD, ENTRYPOINT or SHELL arguments that look like an exec-form array but are not valid JSON: single quotes (`['app']`), a missing comma, a trailing comma, typographic quotes, a non-string element.",
@@ -14,8 +26,7 @@ export default defineRule({
       'Docker only takes the exec form when the text parses as a JSON array of strings. Anything else is silently run as shell form: `/bin/sh -c "[\'app\']"`, which fails with `[app]: not found`, or (for ENTRYPOINT/CMD) puts a shell at PID 1. SHELL requires JSON and fails the build.',
     bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
     good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
-    fix: 'Write a JSON array: double quotes around every element, commas between them, none after the last.',
-    equivalents: ['BuildKit JSONArgsRecommended (only for shell form in general)'],
+    howToFix: 'Write a JSON array: double quotes around every element, commas between them, none after the last.',
   },
   check(ctx) {
     const file = ctx.env.dockerfile.displayPath;
@@ -29,8 +40,8 @@ export default defineRule({
           : `Docker does not see an exec-form array and runs the whole text as shell form, \`/bin/sh -c '${form.text.text.slice(0, 40)}${form.text.text.length > 40 ? '…' : ''}'\``;
       ctx.report({
         at: { file, span: form.text.spanOf(0, form.text.text.length) },
-        message: `${inst.keyword} arguments look like an exec-form array but are not valid JSON (${form.invalidJson}): ${fate}.`,
-        hint: 'Use double quotes around every element and commas between them: ["prog", "arg"].',
+        messageId: 'invalidJson',
+        data: { keyword: inst.keyword, problem: form.invalidJson, fate },
         label: inst.keyword,
       });
     }

@@ -3,22 +3,65 @@ import type { Run } from '../model/evaluator/invocations.js';
 import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
-import { atNode, atRef, lastLine, refText } from './evidence.js';
-import { defineRule, type RuleContext } from './rule.js';
+import { atNode, atRef, lastLine, refText } from '../evidence.js';
+import { defineRule, type MessageRef, type RuleContext } from './rule.js';
+
+const messages = {
+  starArgs: {
+    message: '`{command}` mangles the arguments: "$*" joins them into one word, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Write `"$@"`, with the double quotes.',
+  },
+  unquotedArgs: {
+    message: '`{command}` mangles the arguments: unquoted $@ re-splits them on spaces and expands globs, so an argument that contains a space breaks. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'Write `"$@"`, with the double quotes.',
+  },
+  argsNotExeced: {
+    message: "`{command}` runs the container's command as a child of the script, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Write `exec {command}`{makeLast}.',
+  },
+  endsNotExeced: {
+    message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Write `exec {command}`.',
+  },
+  argsNotExecedUnderInit: {
+    message: "`{command}` runs the container's command as a child of the script, not with `exec`: {init} is PID 1 and signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when `docker stop` times out. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+    hint: 'Write `exec {command}`{makeLast}, or run {init} with `-g` so that it signals the whole process group.',
+  },
+  endsIgnoringCmd: {
+    message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'End the script with `exec "$@"`.',
+  },
+  endsWithoutCommand: {
+    message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    hint: 'End the script with `exec "$@"`.',
+  },
+  ignoresArgs: {
+    message: "`{command}` ignores the script's arguments: the CMD, and anything after `docker run IMAGE`, never runs. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+    hint: 'Hand over with `exec "$@"` and move this command into CMD.',
+  },
+} as const;
+
+type Ctx = RuleContext<typeof messages>;
+/** A message without the place: the data of ` {startedBy} on line {startLine} of {startFile} makes this script PID 1.` (who makes the script PID 1) is added by `report`. */
+type Msg = DistributiveOmit<MessageRef<typeof messages>, 'data'> & { data: Record<string, string> };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export default defineRule({
   id: 'missing-exec-args',
   severity: 'error',
+  category: 'pid1',
+  recommended: true,
   title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
+  peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
+  messages,
   docs: {
     what:
-      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command.',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
     good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
-    fix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
-    equivalents: ['ShellCheck SC2068 covers unquoted $@ only'],
+    howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -30,8 +73,7 @@ export default defineRule({
       for (const chain of run.chains) {
         for (const hop of chain.hops) {
           if ((hop.kind !== 'script' && hop.kind !== 'shell') || hop.unit.kind !== 'file' || !hop.ending || !hop.run || hop.run.budget) continue;
-          if (!receivesArgs(hop, run)) continue;
-          if (isSupervisor(hop)) continue;
+          if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
           checkEnding(ctx, hop, hop.ending, run, done);
         }
       }
@@ -51,40 +93,27 @@ function isSupervisor(hop: ScriptHop): boolean {
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'));
 }
 
-function startedBy(hop: ScriptHop): string {
-  const at = hop.unit.startedAt;
-  return `${at.label} on line ${at.span.line} of ${at.file} starts this script`;
-}
-
-function pid1Consequence(hop: ScriptHop, run: Run): string {
-  if (hop.pid1) return 'the shell stays PID 1 and does not forward SIGTERM, so `docker stop` kills the application without a clean shutdown';
-  const init = run.chains.flatMap((c) => c.hops).find((h) => h.kind === 'init');
-  if (init && init.kind === 'init' && !init.group) {
-    return `${init.name} signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when \`docker stop\` times out`;
-  }
-  return 'the shell stays in between as its parent';
-}
-
-function checkEnding(ctx: RuleContext, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const report = (ref: CmdRef | null, message: string, hint: string): void => {
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  const report = (ref: CmdRef | null, msg: Msg): void => {
     const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
     if (done.has(key)) return;
     done.add(key);
-    ctx.report(ref ? atRef(unit, ref, dockerfile, message, hint) : atNode(unit, lastLine(unit), dockerfile, message, hint));
+    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } } as Parameters<Ctx['report']>[0]);
   };
   if (e.kind === 'exec' && e.cmd) {
-    const target = commandOf(e.argv);
-    if (target.forking) return; // su-sudo's finding, with the gosu equivalent
+    if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
-      report(e.cmd, `\`${refText(e.cmd)}\` mangles the arguments: ${star ? '"$*" joins them into one word' : 'unquoted $@ re-splits them on spaces and expands globs'}, so an argument that contains a space breaks. ${startedBy(hop)}.`, 'Write `"$@"`, with the double quotes.');
+      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } });
       return;
     }
     if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !reexecs(e, hop)) {
-      report(e.cmd, `\`${refText(e.cmd)}\` ignores the script's arguments: the CMD, and anything after \`docker run IMAGE\`, never runs. ${startedBy(hop)}.`, 'Hand over with `exec "$@"` and move this command into CMD.');
+      report(e.cmd, { messageId: 'ignoresArgs', data: { command: refText(e.cmd) } });
     }
     return;
   }
@@ -94,19 +123,28 @@ function checkEnding(ctx: RuleContext, hop: ScriptHop, e: Ending, run: Run, done
     const a = child.argvs.find((x) => runsArgs(x, run)) ?? [];
     const t = commandOf(a);
     if (t.switcher || t.forking) return; // gosu-without-exec / su-sudo say how to hand over
-    const text = refText(child.ref);
     const last = e.last.some((l) => l.stmt === child.ref.stmt);
-    report(child.ref, `\`${text}\` runs the container's command as a child of the script, not with \`exec\`: ${pid1Consequence(hop, run)}. ${startedBy(hop)}.`, `Write \`exec ${text}\`${last ? '' : ' and make it the last command'}.`);
+    const makeLast = last ? '' : ' and make it the last command';
+    const init = run.chains.flatMap((c) => c.hops).find((h) => h.kind === 'init');
+    if (!hop.pid1 && init && init.kind === 'init' && !init.group) {
+      report(child.ref, { messageId: 'argsNotExecedUnderInit', data: { command: refText(child.ref), makeLast, init: init.name } });
+    } else if (hop.pid1) {
+      report(child.ref, { messageId: 'argsNotExeced', data: { command: refText(child.ref), makeLast } });
+    }
+    return;
+  }
+  const last = e.last[0] ?? null;
+  // A user switch as the last command is gosu-without-exec's or su-sudo's finding.
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : undefined;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  // `/app/server "$@"` at the end: the arguments are passed on, to a child that is not exec'd.
+  if (last && lastArgv && e.last.length === 1 && argsUse(lastArgv, run) === 'intact' && hop.pid1) {
+    report(last, { messageId: 'endsNotExeced', data: { command: refText(last) } });
     return;
   }
   if (run.kind !== 'user-command' || !unit.receivesArgs) return;
-  const last = e.last[0] ?? null;
-  // A user switch as the last command is gosu-without-exec's or su-sudo's finding.
-  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
-  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
   const at = e.kind === 'exit' ? e.cmd : last;
-  const what = last ? `ends with \`${refText(last)}\`, not exec'd` : 'ends without running any command';
-  report(at, `This path of the script ${what}, and the CMD it is given is never run: \`docker run IMAGE <command>\` does not run the command. ${startedBy(hop)}.`, 'End the script with `exec "$@"`.');
+  report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
 }
 
 /** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */

@@ -5,7 +5,17 @@ import { defineRule } from './rule.js';
 export default defineRule({
   id: 'node-pid1-signals',
   severity: 'warning',
+  category: 'pid1',
+  recommended: true,
   title: 'Node.js is PID 1 and handles no SIGTERM',
+  peers: {},
+  messages: {
+    noHandler: {
+      message:
+        'PID 1 is `{command}`, and {entry}{modules} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so `docker stop` waits 10 s and then SIGKILLs Node with no clean shutdown. (If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)',
+      hint: "Add `process.on('SIGTERM', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT [\"tini\", \"--\"]`.",
+    },
+  },
   docs: {
     what:
       'PID 1 is `node` (or ts-node, tsx) running a file from the build context, no init (tini, dumb-init) wraps it, and neither that file nor the local modules it imports register a SIGTERM or SIGINT handler (`process.on(\'SIGTERM\', ...)`, `process.once`, NestJS `enableShutdownHooks()`, or a shutdown library such as @godaddy/terminus, stoppable, http-terminator, close-with-grace, lightship).',
@@ -13,8 +23,7 @@ export default defineRule({
       'The kernel applies no default signal action to PID 1: a SIGTERM that PID 1 does not handle is dropped. Node installs no SIGTERM handler of its own, so `docker stop` waits its 10 seconds and then SIGKILLs the process: open requests are cut, buffers are not flushed, deploys are slow. `docker run --init` fixes it too, but dockerlint cannot see how the container is run.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD ["node", "server.js"]\n// server.js: http.createServer(handler).listen(3000)',
     good: "FROM node:20-slim\nWORKDIR /app\nCOPY server.js .\nUSER node\nCMD [\"node\", \"server.js\"]\n// server.js: process.on('SIGTERM', () => server.close(() => process.exit(0)))",
-    fix: "Handle SIGTERM (`process.on('SIGTERM', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT [\"tini\", \"--\"]` (or `docker run --init`).",
-    equivalents: [],
+    howToFix: "Handle SIGTERM (`process.on('SIGTERM', () => server.close(() => process.exit(0)))`), or run an init as PID 1: `ENTRYPOINT [\"tini\", \"--\"]` (or `docker run --init`).",
   },
   async check(ctx) {
     const launch = ctx.launch;
@@ -33,10 +42,12 @@ export default defineRule({
     const others = handling.files.length - 1;
     ctx.report({
       at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
-      message:
-        `PID 1 is \`${last.name} ${script}\`, and ${handling.entry}${others > 0 ? ` (with the ${others} local module${others === 1 ? '' : 's'} it imports)` : ''} registers no SIGTERM or SIGINT handler: the kernel drops signals PID 1 does not handle, so \`docker stop\` waits 10 s and then SIGKILLs Node with no clean shutdown. ` +
-        '(If the container always runs with `docker run --init`, that init handles it; dockerlint cannot see that.)',
-      hint: "Add `process.on('SIGTERM', () => server.close(() => process.exit(0)))`, or start with `ENTRYPOINT [\"tini\", \"--\"]`.",
+      messageId: 'noHandler',
+      data: {
+        command: `${last.name} ${script}`,
+        entry: handling.entry,
+        modules: others > 0 ? ` (with the ${others} local module${others === 1 ? '' : 's'} it imports)` : '',
+      },
       chain: [{ file: handling.entry.startsWith('/') ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: 'entry file' }],
       label: last.arg.setting.instruction.keyword,
     });

@@ -8,15 +8,23 @@ const RUN_VERBS = new Set(['start', 'run', 'run-script', 'dev', 'serve']);
 export default defineRule({
   id: 'npm-start-pid1',
   severity: 'warning',
+  category: 'pid1',
+  recommended: true,
   title: 'npm, yarn or pnpm is PID 1',
+  peers: {},
+  messages: {
+    managerPid1: {
+      message: 'PID 1 is `{command}`: {manager} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so `docker stop` ends in a SIGKILL without a clean shutdown.',
+      hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
+    },
+  },
   docs: {
     what: 'The container starts `npm start`, `npm run <script>`, `yarn start`, `pnpm start` (or `run`) as PID 1.',
     why:
       'The package manager runs the script through a shell, as a child, and stays alive as PID 1. It does not reliably pass SIGTERM on to the application (npm has changed this behaviour across versions), so `docker stop` ends in a SIGKILL with no clean shutdown. It also costs memory and start-up time for a process that does nothing.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["npm", "start"]',
     good: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]',
-    fix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.',
-    equivalents: [],
+    howToFix: 'Run what the start script runs directly (`CMD ["node", "server.js"]`), so Node itself is PID 1 and handles SIGTERM.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -34,11 +42,10 @@ export default defineRule({
       const key = `${at.file}:${at.span.line}`;
       if (done.has(key)) continue;
       done.add(key);
-      const cmd = [step.name, ...step.args].join(' ');
       ctx.report({
         at,
-        message: `PID 1 is \`${cmd}\`: ${basename(step.name)} runs the script as a child and stays PID 1, and it does not reliably pass SIGTERM on, so \`docker stop\` ends in a SIGKILL without a clean shutdown.`,
-        hint: 'Run the command of the start script directly, e.g. CMD ["node", "server.js"].',
+        messageId: 'managerPid1',
+        data: { command: [step.name, ...step.args].join(' '), manager: basename(step.name) },
         label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label,
       });
     }

@@ -5,13 +5,28 @@ import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses
 import { rootStage } from '../model/image.js';
 import type { ScriptUnit } from '../model/launch.js';
 import { forEachCall } from '../parsers/shell-walk.js';
-import { refText } from './evidence.js';
+import { refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'root-process',
   severity: 'error',
+  category: 'privilege',
+  recommended: true,
   title: 'The main process runs as root',
+  peers: { hadolint: [{ code: 'DL3002', note: 'only an explicit last `USER root`' }] },
+  messages: {
+    lastUserRoot: {
+      message:
+        'The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.',
+      hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
+    },
+    noUser: {
+      message:
+        'The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.',
+      hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
+    },
+  },
   docs: {
     what:
       'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).',
@@ -19,9 +34,8 @@ export default defineRule({
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
     good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-    fix:
+    howToFix:
       'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).',
-    equivalents: ['hadolint DL3002 (only an explicit last `USER root`)'],
   },
   check(ctx) {
     const stage = ctx.stage;
@@ -43,23 +57,18 @@ export default defineRule({
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
 
-    const main = mains[0] as (typeof mains)[number];
-    const chain = main.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
+    const first = mains[0] as (typeof mains)[number];
+    const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
     const fromStage = rootStage(stage);
-    const how = user
-      ? `\`USER ${user.value}\` is the last USER of the image`
-      : `no USER is set in the final stage${stage.baseStage ? ' or the stages it builds on' : ''}, and ${fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image'} is assumed to run as root, as Docker does for an image with no user`;
-    const where = user ? user.instruction.keywordSpan : stage.from.keywordSpan;
+    const file = ctx.env.dockerfile.displayPath;
+    const main = mainLabel(first.hop);
     const notes = dropNotes(run, launch.scripts);
-    ctx.report({
-      at: { file: ctx.env.dockerfile.displayPath, span: where },
-      message:
-        `The main process (${mainLabel(main.hop)}) runs as root: ${how}, and nothing between ENTRYPOINT/CMD and the main process drops privileges${notes}. ` +
-        'As root it holds every privilege in the container and, through bind mounts, over host files.',
-      hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
-      chain,
-      label: user ? `USER ${user.value}` : 'FROM',
-    });
+    if (user) {
+      ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
+    } else {
+      const data = { main, notes, stages: stage.baseStage ? ' or the stages it builds on' : '', base: fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image' };
+      ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain, label: 'FROM' });
+    }
   },
 });
 

@@ -4,7 +4,20 @@ import { defineRule } from './rule.js';
 export default defineRule({
   id: 'shell-form-pid1',
   severity: 'warning',
+  category: 'pid1',
+  recommended: true,
   title: 'A shell, not the application, is PID 1',
+  peers: { hadolint: ['DL3025'], buildkit: ['JSONArgsRecommended'] },
+  messages: {
+    shellForm: {
+      message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+      hint: 'Use exec form, e.g. {keyword} {execForm}, or start the string with `exec`.',
+    },
+    shellCNoExec: {
+      message: '`{shell} "{text}"` does not `exec` its last command: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
+      hint: 'Put `exec` in front of the last command of the string.',
+    },
+  },
   docs: {
     what:
       'A shell-form ENTRYPOINT, a shell-form CMD with no ENTRYPOINT (or after an entrypoint script that execs `"$@"`), or an exec-form `["sh", "-c", "..."]` whose command string does not `exec` its last command. The rule follows SHELL: with `SHELL ["/bin/bash", "-c"]` the wrapper is bash.',
@@ -12,8 +25,7 @@ export default defineRule({
       'Shell form runs `/bin/sh -c "<string>"`, so the shell becomes PID 1 and the application its child. The kernel gives PID 1 no default signal handlers, and the shell does not forward SIGTERM: `docker stop` waits its 10 seconds and then SIGKILLs the application, with no graceful shutdown. Some shells happen to exec a lone simple command, but that is an accident of the shell, not something to rely on.',
     bad: 'FROM python:3.12-slim\nCMD python app.py',
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
-    fix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
-    equivalents: ['BuildKit JSONArgsRecommended', 'hadolint DL3025'],
+    howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -32,18 +44,19 @@ export default defineRule({
       if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
       const shell = step.shellArgv.join(' ');
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
-      const what = step.shellForm
-        ? `${inst.keyword} is in shell form, so it runs as \`${shell} "${short(unit.source.text)}"\`${afterScript ? ' after the entrypoint script execs "$@"' : ''}`
-        : `\`${shell} "${short(step.arg.value)}"\` does not \`exec\` its last command`;
-      ctx.report({
-        at: { file: dockerfile, span: inst.keywordSpan },
-        message: `${what}: the shell is PID 1 and does not forward SIGTERM to the application, so \`docker stop\` waits and then kills it without a clean shutdown.`,
-        hint: step.shellForm
-          ? `Use exec form, e.g. ${inst.keyword} ${JSON.stringify(naiveSplit(unit.source.text))}, or start the string with \`exec\`.`
-          : 'Put `exec` in front of the last command of the string.',
-        chain: launch.steps.slice(0, i).map((s) => s.at),
-        label: `${inst.keyword}`,
-      });
+      const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+      if (step.shellForm) {
+        const data = {
+          keyword: inst.keyword,
+          shell,
+          text: short(unit.source.text),
+          afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
+          execForm: JSON.stringify(naiveSplit(unit.source.text)),
+        };
+        ctx.report({ ...place, messageId: 'shellForm', data });
+      } else {
+        ctx.report({ ...place, messageId: 'shellCNoExec', data: { shell, text: short(step.arg.value) } });
+      }
     }
   },
 });

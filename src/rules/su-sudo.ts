@@ -1,24 +1,41 @@
+import { analyseCommand, wordLiteral } from '../model/commands.js';
 import { parseSwitch } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
 import type { CmdRef } from '../model/evaluator/state.js';
 import { USER_COMMAND } from '../model/evaluator/values.js';
 import type { Stmt } from '../parsers/shell-ast.js';
-import { atRef, refText } from './evidence.js';
+import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
   id: 'su-sudo',
   severity: 'error',
+  category: 'privilege',
+  recommended: true,
   title: 'su, sudo or runuser starts the main process',
+  peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
+  messages: {
+    commandForks: {
+      message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.',
+      hint: 'Use gosu, which execs: {command} ["gosu", "{user}", ...].',
+    },
+    scriptForks: {
+      message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
+      hint: 'Replace it with `{replacement}`.',
+    },
+    sudoForSetup: {
+      message: '`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.',
+      hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.',
+    },
+  },
   docs: {
     what:
-      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
     why:
       'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
-    fix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
-    equivalents: ['hadolint DL3004 (sudo in RUN only)'],
+    howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -40,8 +57,8 @@ export default defineRule({
         if (!once(`df:${inst.keywordSpan.line}`)) continue;
         ctx.report({
           at: { file: dockerfile, span: inst.keywordSpan },
-          message: `${step.at.label} starts the container with \`${step.tool}\`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.`,
-          hint: `Use gosu, which execs: ${step.at.label} ["gosu", "${step.user && step.user !== 'root' ? step.user : 'app'}", ...].`,
+          messageId: 'commandForks',
+          data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== 'root' ? step.user : 'app' },
           label: `${step.at.label} ${step.tool}`,
         });
       }
@@ -55,21 +72,16 @@ export default defineRule({
         for (const argv of cmd.argvs) {
           const t = commandOf(argv);
           if (!t.forking) continue;
-          const sw = parseSwitch(t.forking, argv.slice(argv.findIndex((f) => f === t.name) + 1));
+          const sw = parseSwitch(t.forking, argv.slice(argv.indexOf(t.name as never) + 1));
           const runsArgs = argv.some((f) => isScriptArg(f, run) || isUserCommand(f)) || (sw?.commandString ?? '').includes(USER_COMMAND);
           if (!(cmd.exec || runsArgs || lastOfStaying.has(cmd.ref.stmt))) continue;
           mainRefs.add(cmd.ref.stmt);
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
-          const user = sw?.userText ?? 'another user';
-          ctx.report(
-            atRef(
-              hop.unit,
-              cmd.ref,
-              dockerfile,
-              `\`${t.forking}\` runs the main process as ${user}, but ${t.forking} forks and stays alive as its parent: ${t.forking}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from \`docker stop\` does not reach it cleanly.`,
-              `Replace it with \`${gosuEquivalent(cmd.ref, t.forking, sw)}\`.`,
-            ),
-          );
+          ctx.report({
+            ...atRef(hop.unit, cmd.ref, dockerfile),
+            messageId: 'scriptForks',
+            data: { tool: t.forking, user: sw?.userText ?? 'another user', replacement: gosuEquivalent(cmd.ref, sw) },
+          });
           break;
         }
       }
@@ -82,30 +94,21 @@ export default defineRule({
       const argv = cmd.argvs[0] ?? [];
       if (commandOf(argv).forking !== 'sudo') continue;
       if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
-      const text = refText(cmd.ref);
-      ctx.report(
-        atRef(
-          hop.unit,
-          cmd.ref,
-          dockerfile,
-          `\`${text}\` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.`,
-          'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.',
-        ),
-      );
+      ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'sudoForSetup', data: { command: refText(cmd.ref) } });
     }
   },
 });
 
-function gosuEquivalent(ref: CmdRef, tool: string, sw: ReturnType<typeof parseSwitch>): string {
+/** `exec gosu <user> <the same command>`, from the words as written. */
+function gosuEquivalent(ref: CmdRef, sw: ReturnType<typeof parseSwitch>): string {
   const user = sw?.user && sw.user !== 'root' ? sw.user : 'app';
   let command = '"$@"';
-  if (sw?.commandString) command = /\$[@*]|\u0000/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else {
-    // The words after the tool and its options, as written.
-    const words = ref.call.args;
-    const idx = words.findIndex((w) => ref.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, '') === tool || ref.file.text.slice(w.p[2], w.e[2]).endsWith(`/${tool}`));
-    const rest = idx >= 0 && sw ? words.slice(idx + 1 + (words.length - idx - 1 - sw.rest.length)) : [];
-    if (rest.length > 0) command = rest.map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(' ');
+  // The -c string as written: one that passes the arguments on becomes "$@".
+  const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === 'exec' ? ref.call.args.slice(1) : ref.call.args;
+  const written = analyseCommand(words, false).forking?.commandString ?? null;
+  if (written !== null) command = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
+  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
+    command = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(' ');
   }
   return `exec gosu ${user} ${command}`;
 }

@@ -121,7 +121,7 @@ describe('formatSarif', () => {
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe('dockerlint');
     expect(driver.version).toBe('1.2.3');
-    expect(driver.informationUri).toBe('https://github.com/dockerlint/dockerlint');
+    expect(driver.informationUri).toBe('https://github.com/dockerlint-pid1/dockerlint');
     const ids = driver.rules!.map((r) => r.id);
     expect(ids).toEqual([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
     const rootProcess = RULES.find((r) => r.id === 'root-process')!;
@@ -129,11 +129,11 @@ describe('formatSarif', () => {
     expect(d.name).toBe('RootProcess');
     expect(d.shortDescription).toEqual({ text: rootProcess.title });
     expect(d.fullDescription).toEqual({ text: rootProcess.docs.what });
-    expect(d.helpUri).toBe('https://github.com/dockerlint/dockerlint/blob/main/docs/rules/root-process.md');
+    expect(d.helpUri).toBe('https://github.com/dockerlint-pid1/dockerlint/blob/main/docs/rules/root-process.md');
     expect(d.helpUri).toBe(helpUri('root-process'));
     expect(d.help!.text).toContain(rootProcess.docs.why);
-    expect(d.help!.text).toContain(rootProcess.docs.fix);
-    expect(d.help!.markdown).toContain(`**Fix:** ${rootProcess.docs.fix}`);
+    expect(d.help!.text).toContain(rootProcess.docs.howToFix);
+    expect(d.help!.markdown).toContain(`**Fix:** ${rootProcess.docs.howToFix}`);
     expect(d.help!.markdown).toContain('```dockerfile\n' + rootProcess.docs.bad + '\n```');
     expect(d.defaultConfiguration).toEqual({ level: 'error' });
     for (const rule of RULES) {
@@ -155,22 +155,22 @@ describe('formatSarif', () => {
     expect(rs[2]!.message).toEqual({ text: 'unexpected end of JSON array' });
   });
 
-  test('locations: relative URIs against SRCROOT, percent-encoded, with the whole region', () => {
+  test('locations: relative URIs against %SRCROOT%, percent-encoded, with the whole region', () => {
     const rs = results(log);
     expect(rs[0]!.locations).toEqual([
       {
         physicalLocation: {
-          artifactLocation: { uri: 'Dockerfile', uriBaseId: 'SRCROOT' },
+          artifactLocation: { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' },
           region: { startLine: 14, startColumn: 1, endLine: 14, endColumn: 40 },
         },
       },
     ]);
     expect(rs[4]!.locations![0]!.physicalLocation!.artifactLocation).toEqual({
       uri: 'sub%20dir/Docker%23file%20100%25.dev',
-      uriBaseId: 'SRCROOT',
+      uriBaseId: '%SRCROOT%',
     });
     expect(rs[5]!.locations![0]!.physicalLocation!.artifactLocation).toEqual({ uri: 'file:///srv/app/Dockerfile' });
-    expect(log.runs[0]!.originalUriBaseIds!.SRCROOT).toBeDefined();
+    expect(log.runs[0]!.originalUriBaseIds!['%SRCROOT%']).toBeDefined();
     expect(log.runs[0]!.columnKind).toBe('utf16CodeUnits');
   });
 
@@ -186,12 +186,12 @@ describe('formatSarif', () => {
     expect(rs[1]!.relatedLocations).toEqual([
       {
         id: 1,
-        physicalLocation: { artifactLocation: { uri: 'Dockerfile', uriBaseId: 'SRCROOT' }, region: { startLine: 14, startColumn: 1 } },
+        physicalLocation: { artifactLocation: { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 14, startColumn: 1 } },
         message: { text: 'ENTRYPOINT' },
       },
       {
         id: 2,
-        physicalLocation: { artifactLocation: { uri: 'docker-entrypoint.sh', uriBaseId: 'SRCROOT' }, region: { startLine: 20, startColumn: 1 } },
+        physicalLocation: { artifactLocation: { uri: 'docker-entrypoint.sh', uriBaseId: '%SRCROOT%' }, region: { startLine: 20, startColumn: 1 } },
         message: { text: 'if [ "$1" = redis-server ]' },
       },
     ]);

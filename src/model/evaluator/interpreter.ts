@@ -142,17 +142,23 @@ interface Context {
 
 class Recorder {
   readonly endings: Ending[] = [];
-  private readonly endingKeys = new Set<string>();
+  private readonly endingKeys = new Map<string, Ending>();
   readonly commands = new Map<Stmt, Executed[]>();
   readonly unknownSources: ScriptRun['unknownSources'] = [];
   joined = 0;
   steps = 0;
 
   ending(e: Ending): void {
-    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map(showField).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.last.map((l) => l.stmt.p[2]).join(',')}`;
-    if (this.endingKeys.has(key)) return;
-    this.endingKeys.add(key);
-    if (this.endings.length < 256) this.endings.push(e);
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
+    const seen = this.endingKeys.get(key);
+    if (seen) {
+      // The same ending reached after different last commands: one ending, with both.
+      for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+      return;
+    }
+    if (this.endings.length >= 256) return;
+    this.endingKeys.set(key, e);
+    this.endings.push(e);
   }
 
   command(ref: CmdRef, argv: Field[], user: UserValue, ctx: Context, exec: boolean): void {
@@ -1097,10 +1103,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         if (args[0].s.includes('e')) unknown = true;
         args = args.slice(1);
       }
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
       if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
       return ran(true, args.map((f) => f.s).join(' ') + (newline ? '\n' : ''));
     }
     case 'printf': {
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
       const fmt = argv[1];
       if (!fmt || fmt.s === null || argv[1]?.s === '-v') {
         if (argv[1]?.s === '-v' && argv[2]?.s) st.setVar(argv[2].s, { kind: 'scalar', value: UNKNOWN });

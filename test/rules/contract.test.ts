@@ -1,0 +1,76 @@
+/**
+ * The rule contract: messages with placeholders, typed reports, fills, metadata of every rule.
+ * The `@ts-expect-error` lines are the compile-time half: `npm run typecheck` fails if any of
+ * them stops being an error.
+ */
+import { CATEGORIES, defineRule, fillMessage, type RuleContext } from '../../src/rules/rule.js';
+import { DIAGNOSTICS, RULES } from '../../src/rules/index.js';
+import { peerSuppressions } from '../../src/suppressions.js';
+
+const messages = {
+  plain: { message: 'No placeholder here.' },
+  named: { message: '`{cmd}` on line {line}.', hint: 'Write `{cmd} --flag`.' },
+} as const;
+
+function typedReports(ctx: RuleContext<typeof messages>): void {
+  const at = { file: 'Dockerfile', span: { line: 1, column: 1, endLine: 1, endColumn: 2 } };
+  ctx.report({ at, messageId: 'plain' });
+  ctx.report({ at, messageId: 'named', data: { cmd: 'apt-get', line: 3 } });
+  // @ts-expect-error an unknown message id
+  ctx.report({ at, messageId: 'nope' });
+  // @ts-expect-error a missing placeholder
+  ctx.report({ at, messageId: 'named', data: { cmd: 'apt-get' } });
+  // @ts-expect-error no data at all for a message with placeholders
+  ctx.report({ at, messageId: 'named' });
+  // @ts-expect-error an unknown placeholder
+  ctx.report({ at, messageId: 'named', data: { cmd: 'x', line: 1, extra: 1 } });
+}
+void typedReports;
+
+const message = 'built with ' + String(1);
+defineRule({
+  id: 'x',
+  severity: 'info',
+  category: 'style',
+  recommended: false,
+  title: 't',
+  peers: {},
+  // @ts-expect-error a message that is not one string literal cannot have its placeholders checked
+  messages: { m: { message } },
+  docs: { what: '', why: '', bad: '', good: '', howToFix: '' },
+  check() {},
+});
+
+describe('messages', () => {
+  test('placeholders are filled once, from data; unknown ones stay as written', () => {
+    expect(fillMessage('`{cmd}` on {line}', { cmd: 'echo {line}', line: 3 })).toBe('`echo {line}` on 3');
+    expect(fillMessage('{a} and {b}', { a: 'x' })).toBe('x and {b}');
+    expect(fillMessage('${HOME} {x}', { x: 1 })).toBe('${HOME} 1');
+  });
+
+  test.each(RULES.map((r) => [r.id, r] as const))('%s: message ids are camelCase, texts are sentences', (_id, rule) => {
+    const ids = Object.keys(rule.messages);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+      const spec = rule.messages[id];
+      expect(spec?.message).toMatch(/[.)}]$/);
+      if (spec?.hint !== undefined) expect(spec.hint).toMatch(/[.)`]$/);
+    }
+  });
+});
+
+describe('metadata', () => {
+  test.each([...RULES, ...DIAGNOSTICS].map((r) => [r.id, r] as const))('%s: category, peers, docs', (_id, rule) => {
+    expect(Object.keys(CATEGORIES)).toContain(rule.category);
+    expect(typeof rule.recommended).toBe('boolean');
+    expect(typeof rule.fixable).toBe('boolean');
+    for (const tool of Object.keys(rule.peers)) expect(['hadolint', 'buildkit', 'shellcheck']).toContain(tool);
+    for (const key of ['what', 'why', 'bad', 'good', 'howToFix'] as const) expect(rule.docs[key].length).toBeGreaterThan(10);
+  });
+
+  test('the hadolint and BuildKit suppression tables come from peers', () => {
+    expect(peerSuppressions('hadolint')).toEqual({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3025: ['invalid-exec-form', 'shell-form-pid1'] });
+    expect(peerSuppressions('buildkit')).toEqual({ JSONArgsRecommended: ['invalid-exec-form', 'shell-form-pid1'] });
+  });
+});
