@@ -8,21 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
-import { ComposeIndex } from './compose.js';
-import type { ConfigMatchers } from './config/load.js';
 import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize } from './config/schema.js';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
+import type { WorkerSetup } from './parallel.js';
+import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
-import { displayPath, lintFile, type LintInput, type LintOptions } from './engine.js';
-import { compareFindings, SEVERITY_RANK, spanFinding, type Finding, type Severity } from './findings.js';
+import type { LintInput } from './engine.js';
+import { ComposeIndex } from './compose.js';
+import { displayPath, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
-import { ShellService } from './model/shell-service.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './meta.js';
+import { VERSION } from './meta.js';
 export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
@@ -296,7 +295,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const dryRun = !!args['fix-dry-run'];
   if (args.fix || dryRun) {
     if (fromStdin) throw new UsageError('--fix and --fix-dry-run work on files, not on standard input');
-    return fixCommand(io, inputs, setup, matchers, findings, {
+    return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args['unsafe-fixes'],
       rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).map((id) => known(id.trim(), '--fix-rule'))),
@@ -311,30 +310,19 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
 
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const lintHere = linter(setup, matchers);
-  const workers = workerCount(inputs.filter((i) => i.path !== '-').length, io.env);
-  if (workers > 0) {
-    const onDisk = inputs.filter((i) => i.path !== '-');
-    const show = (i: LintInput): void => progress.update(path.relative(io.cwd, i.path));
-    findings.push(...(await lintInWorkers(workerEntry(), setup, onDisk, workers, lintHere, show)));
-  }
-  for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
-    progress.update(input.path === '-' ? '-' : path.relative(io.cwd, input.path));
-    findings.push(...(await lintHere(input)));
-  }
+  const linter = await createLinter(setup);
+  const run = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path)) });
   progress.done();
-  // A script used by several Dockerfiles is reported once per finding.
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  findings.splice(0, findings.length, ...[...unique.values()].sort(compareFindings));
+  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
 
   for (const { format: name, output } of pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, paths: await reportPaths(name, io) });
+    const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   // In GitHub Actions, the human output also becomes annotations on the pull request.
   if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
-    io.stdout(await format('github', findings, { color: false, version: VERSION, paths: await reportPaths('github', io) }));
+    io.stdout(await format('github', findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths('github', io) }));
   }
   return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
 }
@@ -377,10 +365,6 @@ class Progress {
   done(): void {
     if (this.shown) this.io.stderr('\r\x1b[K');
   }
-}
-
-function contextOption(dir: string | null): { context?: string } {
-  return dir ? { context: dir } : {};
 }
 
 /** The folder the configuration search starts from: a linted folder itself, or a file's folder. */
@@ -427,28 +411,6 @@ async function listRules(json: boolean): Promise<string> {
   return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
 }
 
-/** How this thread lints one input: the same options on the main thread and in every worker. */
-function linter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra?: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
-  const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input, extra = {}) => {
-    const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
-    return lintFile(input, {
-      ...extra,
-      cwd: setup.cwd,
-      shell,
-      compose,
-      severities: setup.severities,
-      reportUnusedSuppressions: setup.reportUnusedSuppressions,
-      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-      maxFileBytes: setup.maxFileBytes,
-      ...contextOption(setup.context ?? configured?.dir ?? null),
-      ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
-      ...(setup.target ? { target: setup.target } : {}),
-    });
-  };
-}
-
 interface FixFlags {
   dryRun: boolean;
   unsafe: boolean;
@@ -465,9 +427,9 @@ interface FixFlags {
  * are written). A dry run prints the diff on stdout and exits 1 when it would change something;
  * `--fix` writes, prints what is left in the chosen format and exits as a lint would.
  */
-async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, matchers: ConfigMatchers, before: Finding[], flags: FixFlags): Promise<number> {
+async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, before: Finding[], flags: FixFlags): Promise<number> {
   const { runFixCommand } = await import('./fix/command.js');
-  const lintOne = linter(setup, matchers);
+  const { lintOne } = await createLinter(setup);
   const result = await runFixCommand({
     cwd: io.cwd,
     dryRun: flags.dryRun,
@@ -481,36 +443,12 @@ async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, ma
     io.stdout(result.diff);
     return result.loop.changed.length > 0 ? 1 : flags.inputProblems > 0 ? 2 : 0;
   }
-  const findings = [...before, ...result.findings].sort(compareFindings);
+  const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
-    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION });
+    const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) io.writeFile(output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;
   return exitCode(findings, flags.inputProblems, flags.threshold, flags.maxWarnings);
-}
-
-/** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
-async function workerLoop(setup: WorkerSetup): Promise<void> {
-  const { configMatchers } = await import('./config/load.js');
-  const lint = linter(setup, configMatchers(setup.config, setup.configFile, setup.cwd, setup.configLines));
-  const port = parentPort;
-  if (!port) return;
-  port.once('message', (queue: WorkerQueue) => {
-    void runWorkerQueue(queue, lint, (report) => port.postMessage(report));
-  });
-}
-
-/**
- * The module a worker thread starts: bin/dockerlint.cjs when it loaded this bundle (so workers get
- * its compile cache too; it names itself in `globalThis.dockerlintLoader`), else this module.
- */
-function workerEntry(): URL {
-  const loader = (globalThis as { dockerlintLoader?: unknown }).dockerlintLoader;
-  return typeof loader === 'string' ? new URL(loader) : new URL(import.meta.url);
-}
-
-if (!isMainThread && (workerData as { dockerlintWorker?: WorkerSetup } | null)?.dockerlintWorker) {
-  void workerLoop((workerData as { dockerlintWorker: WorkerSetup }).dockerlintWorker);
 }

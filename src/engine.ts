@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import path from 'node:path';
 import type { ComposeIndex } from './compose.js';
 import type { BaseImageFacts } from './model/base-images.js';
-import { compareFindings, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
+import { compareFindings, displayPath, findingKey, spanFinding, type Finding, type FindingEdit, type FindingFix, type Fix, type Related, type Severity } from './findings.js';
 import { BOM_START } from './fix/edits.js';
 import { ContextFs } from './model/context-fs.js';
 import { ImageFs } from './model/image-fs.js';
@@ -82,13 +82,6 @@ export function jailOf(input: LintInput, options: LintOptions): Jail {
 
 const WHOLE_FILE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
-export function displayPath(abs: string, cwd: string): string {
-  const rel = path.relative(cwd, abs);
-  if (rel === '') return '.';
-  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
-  return farOutside ? abs : rel.split(path.sep).join('/');
-}
 
 function tooLarge(size: number, limit: number): string {
   return `file is ${formatSize(size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size)`;
@@ -314,11 +307,18 @@ function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: 
 export class FileTexts {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly realOf = new Map<string, string>();
+  private readonly shownOf = new Map<string, string>();
 
   add(real: string, shown: string, text: string): void {
     const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (!this.byPath.has(real)) this.byPath.set(real, new SourceFile(real, t));
     this.realOf.set(shown, real);
+    if (!this.shownOf.has(real)) this.shownOf.set(real, shown);
+  }
+
+  /** How a file read by this lint is shown (its display path). */
+  shown(real: string): string {
+    return this.shownOf.get(real) ?? real;
   }
 
   /** The text of a file named by its real path or by its display path (its `displayPath` is the real path). */
@@ -514,7 +514,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
     const source = texts.lookup(e.file);
     if (!source || e.end > source.text.length || e.start < BOM_START || e.start > e.end) return null;
     const span = e.start === BOM_START ? { line: 1, column: 1, endLine: 1, endColumn: 1 } : source.spanOf(e.start, e.end);
-    edits.push({ file: source.displayPath, start: e.start, end: e.end, text: e.text, span });
+    edits.push({ file: source.displayPath, shown: texts.shown(source.displayPath), start: e.start, end: e.end, text: e.text, span });
   }
   return { safety: fix.safety, title: fix.title, edits };
 }
@@ -522,7 +522,7 @@ function findingFix(fix: Fix, texts: FileTexts): FindingFix | null {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

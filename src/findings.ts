@@ -1,6 +1,7 @@
 /**
  * Findings: what every rule reports and every reporter prints.
  */
+import path from 'node:path';
 import type { Span } from './parsers/source.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -51,8 +52,12 @@ export interface Finding {
   fix?: FindingFix;
 }
 
-/** An edit of a fix, with the span of the replaced text in the file as read. */
+/**
+ * An edit of a fix: `file` is the file's real path (what `--fix` writes), `shown` the path as
+ * reporters show it (the convention of `Finding.file`), `span` the replaced text's place.
+ */
 export interface FindingEdit extends Edit {
+  shown: string;
   span: Span;
 }
 
@@ -62,6 +67,11 @@ export interface FindingFix extends Fix {
 
 export function chainText(f: Finding): string {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(' -> ');
+}
+
+/** Findings with the same key are one finding (the same script reached from two Dockerfiles). */
+export function findingKey(f: Finding): string {
+  return `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -84,4 +94,24 @@ export function spanFinding(
   related: Related[] = [],
 ): Finding {
   return { rule, severity, message, hint, file, ...span, related };
+}
+
+/** One finding per key (a script shared by several Dockerfiles is reported once), sorted. */
+export function uniqueSorted(findings: readonly Finding[]): Finding[] {
+  const unique = new Map(findings.map((f) => [findingKey(f), f]));
+  return [...unique.values()].sort(compareFindings);
+}
+
+/** A path as shown to users: relative to the current folder, unless it lies far outside it. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  if (rel === '') return '.';
+  const farOutside = rel.startsWith('..') && rel.split(path.sep).length > 4;
+  return farOutside ? abs : rel.split(path.sep).join('/');
+}
+
+/** A finding as shown to users: its paths (absolute, or relative to `cwd`) made display paths. */
+export function forDisplay(f: Finding, cwd: string): Finding {
+  const shown = (file: string): string => (file === '-' ? file : displayPath(path.resolve(cwd, file), cwd));
+  return { ...f, file: shown(f.file), related: f.related.map((r) => ({ ...r, file: shown(r.file) })) };
 }

@@ -9,6 +9,9 @@
  */
 export const PACKAGE_NAME = 'dockerlint-pid1';
 
+/** The version (package.json's; `npm run release` changes both). */
+export const VERSION = '0.1.0';
+
 /** The canonical repository (GitHub: the Action is `uses: <owner>/<repo>@<ref>`). */
 export const REPOSITORY_URL = 'https://github.com/dockerlint-pid1/dockerlint';
 

@@ -47,8 +47,8 @@ export interface WorkerQueue {
   cursor: Int32Array;
 }
 
-/** What a worker posts back: the findings of one input, or that the queue is empty. */
-export type WorkerReport = { index: number; findings: Finding[] } | { done: true };
+/** What a worker posts back: the findings of one input and the files it read, or that the queue is empty. */
+export type WorkerReport = { index: number; findings: Finding[]; filesRead: string[] } | { done: true };
 
 /** Takes the next input of the queue (every thread calls this; Atomics makes it race-free). */
 export function takeNext(queue: WorkerQueue): number | null {
@@ -70,8 +70,9 @@ export async function lintInWorkers(
   count: number,
   lintHere: (input: LintInput) => Promise<Finding[]>,
   onDone: (input: LintInput) => void,
-): Promise<Finding[]> {
+): Promise<{ findings: Finding[]; filesRead: string[] }> {
   const findings: Finding[] = [];
+  const filesRead: string[] = [];
   const queue: WorkerQueue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
   const workersDone = new Promise<void>((resolve, reject) => {
     let running = count;
@@ -85,6 +86,7 @@ export async function lintInWorkers(
           return;
         }
         findings.push(...msg.findings);
+        filesRead.push(...msg.filesRead);
         const input = inputs[msg.index];
         if (input) onDone(input);
       });
@@ -101,13 +103,17 @@ export async function lintInWorkers(
     await new Promise((r) => setImmediate(r));
   }
   await workersDone;
-  return findings;
+  return { findings, filesRead };
 }
 
 /** The worker side: lint inputs from the queue until it is empty, posting each file's findings. */
-export async function runWorkerQueue(queue: WorkerQueue, lint: (input: LintInput) => Promise<Finding[]>, post: (report: WorkerReport) => void): Promise<void> {
+export async function runWorkerQueue(
+  queue: WorkerQueue,
+  lint: (input: LintInput) => Promise<{ findings: Finding[]; filesRead: string[] }>,
+  post: (report: WorkerReport) => void,
+): Promise<void> {
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
-    post({ index: i, findings: await lint(queue.inputs[i] as LintInput) });
+    post({ index: i, ...(await lint(queue.inputs[i] as LintInput)) });
   }
   post({ done: true });
 }

@@ -63,7 +63,12 @@ describe('exit codes and formats', () => {
     expect(code).toBe(1);
     const findings = JSON.parse(out);
     expect(findings.map((f: { rule: string }) => f.rule)).toEqual(['root-process', 'shell-form-pid1']);
-    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
+    expect(Object.keys(findings[1]).sort()).toEqual(['column', 'endColumn', 'endLine', 'file', 'fix', 'hint', 'line', 'message', 'messageId', 'related', 'rule', 'severity', 'url']);
+    expect(findings[1].fix).toEqual({
+      title: 'Use exec form: CMD ["sleep", "infinity"]',
+      safety: 'safe',
+      edits: [{ file: 'Dockerfile', start: 21, end: 35, line: 2, column: 5, endLine: 2, endColumn: 19, text: '["sleep", "infinity"]' }],
+    });
     expect(findings[1]).toMatchObject({ file: 'Dockerfile', line: 2, column: 1, severity: 'warning', messageId: 'shellForm' });
     expect(findings[1].url).toBe(ruleDocUrl('shell-form-pid1'));
   });

@@ -3,7 +3,8 @@
  *
  * - a folder `fixtures/<rule>/<bad|good>-<case>/`: a build context with a Dockerfile (and the
  *   scripts, .dockerignore, compose file it needs) and `expected.txt`, the findings in the format
- *   of `formatFindings`; with fixes, `fixed/` holds every file a fix changes, as fixed;
+ *   of `formatFindings`; with fixes, `fixed/` holds every file a fix changes, as fixed (byte for
+ *   byte: what `--fix --unsafe-fixes --fix-rule <rule>` writes);
  * - the multi-case file `fixtures/<rule>/cases.txt`, for cases that need only a Dockerfile:
  *   `=== bad: <title>` or `=== good: <title>`, the Dockerfile, then (bad cases) `--- expected`
  *   and the findings, and, with fixes, `--- fixed` and the Dockerfile as fixed.
@@ -16,7 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { lintFile, type LintOptions } from '../src/engine.js';
 import type { Finding } from '../src/findings.js';
-import { applyEdits, chooseFixes, newlineOf, type Edit } from '../src/fix/edits.js';
+import { runFixLoop, type LintPassResult } from '../src/fix/run.js';
+import { buildImageModel } from '../src/model/image.js';
+import { parseDockerfile } from '../src/parsers/dockerfile.js';
+import { dialectFromShebang } from '../src/parsers/shell.js';
+import { SourceFile } from '../src/parsers/source.js';
 import { ShellService } from '../src/model/shell-service.js';
 import { ComposeIndex } from '../src/compose.js';
 import { diskFs, OverlayFileSystem } from '../src/fs/file-system.js';
@@ -59,28 +64,75 @@ export function expectedText(c: FixtureCase): string | null {
   return fs.existsSync(file) ? withoutComments(fs.readFileSync(file, 'utf8')) : null;
 }
 
+/** What `--fix --unsafe-fixes --fix-rule <the case's rule>` does to a case, computed in memory. */
+export interface FixOutcome {
+  /** Every file the fixes change, as fixed (path relative to the case -> bytes). */
+  fixed: Map<string, Buffer>;
+  /** The findings after fixing. */
+  remaining: Finding[];
+  /** Fixes a second `--fix` would still make (files it would change). */
+  second: string[];
+  converged: boolean;
+  /** Each fixed file that is a script, or a Dockerfile, and whether it still parses. */
+  parses: { file: string; ok: boolean; stages?: string[] }[];
+}
+
+/** The Dockerfile's stages, as `name base` (what a fix must keep). */
+export function stagesOf(text: string): string[] {
+  return buildImageModel(parseDockerfile(new SourceFile('Dockerfile', text))).stages.map((s) => `${s.name ?? '-'} ${s.base}`);
+}
+
 /**
- * Every file the findings' fixes change, as fixed, by the path relative to `cwd` (one pass of
- * `--fix`: the fixes that do not touch each other, safe and unsafe alike).
+ * Runs the fix loop of `--fix` on a case (the case's rule only, unsafe fixes too; the whole rule
+ * set for a scenario), reading and writing nothing but memory; then once more on the result.
  */
-export function fixedFiles(findings: readonly Finding[], read: (file: string) => string | null, cwd: string): Map<string, string> {
-  const candidates = findings.flatMap((f) => (f.fix ? [{ rule: f.rule, fix: f.fix }] : []));
-  const byFile = new Map<string, Edit[]>();
-  for (const c of chooseFixes(candidates).chosen) for (const e of c.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  const out = new Map<string, string>();
-  for (const [file, edits] of byFile) {
-    const rel = path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join('/');
-    const text = read(rel);
-    if (text !== null) out.set(rel, applyEdits(text, edits, newlineOf(text)).text);
+export async function fixCase(c: FixtureCase): Promise<FixOutcome> {
+  let cwd: string;
+  let dockerfile: string;
+  const base = new Map<string, Buffer>();
+  if (c.form === 'folder') {
+    cwd = fs.realpathSync(c.dir);
+    dockerfile = path.join(cwd, 'Dockerfile');
+  } else {
+    emptyDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-cases-'));
+    cwd = fs.realpathSync(emptyDir);
+    dockerfile = path.join(cwd, 'Dockerfile');
+    base.set(dockerfile, Buffer.from(c.dockerfile));
   }
-  return out;
+  const lint = async (overlay: ReadonlyMap<string, Buffer>): Promise<LintPassResult> => {
+    const filesRead = new Set<string>();
+    const findings = await lintFile(
+      { path: dockerfile },
+      { cwd, shell, compose: new ComposeIndex(cwd), severities: severities(c), fs: new OverlayFileSystem(diskFs, overlay), root: cwd, filesRead },
+    );
+    return { findings, filesRead };
+  };
+  const selection = { unsafe: true, rules: c.kind === 'scenario' ? null : new Set([c.rule]) };
+  const loop = await runFixLoop({ root: cwd, ...selection, base, lint });
+  const fixed = new Map<string, Buffer>();
+  for (const ch of loop.changed) fixed.set(path.relative(cwd, ch.path).split(path.sep).join('/'), ch.after);
+  const again = await runFixLoop({ root: cwd, ...selection, base: new Map([...base, ...loop.changed.map((ch) => [ch.path, ch.after] as const)]), lint });
+  const parser = await shell.get();
+  const parses: FixOutcome['parses'] = [];
+  for (const [rel, bytes] of fixed) {
+    const text = bytes.toString('utf8');
+    if (path.basename(rel) === 'Dockerfile') {
+      const before = loop.changed.find((ch) => ch.path === path.join(cwd, rel))?.before.toString('utf8') ?? '';
+      const ok = parseDockerfile(new SourceFile(rel, text)).problems.length === 0 && stagesOf(text).join('\n') === stagesOf(before).join('\n');
+      parses.push({ file: rel, ok, stages: stagesOf(text) });
+    } else {
+      const r = parser.parse(text.replace(/^\uFEFF/, ''), dialectFromShebang(text));
+      parses.push({ file: rel, ok: r.ok });
+    }
+  }
+  return { fixed, remaining: loop.findings, second: again.changed.map((ch) => path.relative(cwd, ch.path)), converged: loop.converged, parses };
 }
 
 /** The fixed files a case expects: `fixed/` of a folder, `--- fixed` of an inline case. */
-export function expectedFixed(c: FixtureCase): Map<string, string> {
-  const out = new Map<string, string>();
+export function expectedFixed(c: FixtureCase): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
   if (c.form === 'inline') {
-    if (c.fixed !== null) out.set('Dockerfile', c.fixed);
+    if (c.fixed !== null) out.set('Dockerfile', Buffer.from(c.fixed));
     return out;
   }
   const root = path.join(c.dir, 'fixed');
@@ -89,7 +141,7 @@ export function expectedFixed(c: FixtureCase): Map<string, string> {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else out.set(path.relative(root, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8'));
+      else out.set(path.relative(root, p).split(path.sep).join('/'), fs.readFileSync(p));
     }
   };
   walk(root);
@@ -100,7 +152,7 @@ export function expectedFixed(c: FixtureCase): Map<string, string> {
  * Rewrites a case's expectations from what dockerlint reports now (scripts/update-fixtures.mjs):
  * comment lines of expected.txt are kept above the findings.
  */
-export function writeExpected(c: FixtureCase, findings: readonly Finding[], fixed: Map<string, string>): boolean {
+export function writeExpected(c: FixtureCase, findings: readonly Finding[], fixed: Map<string, Buffer>): boolean {
   const text = formatFindings(findings);
   if (c.form === 'folder') {
     const file = path.join(c.dir, 'expected.txt');
@@ -111,7 +163,7 @@ export function writeExpected(c: FixtureCase, findings: readonly Finding[], fixe
     if (changed) fs.writeFileSync(file, next);
     for (const [rel, body] of fixed) {
       const p = path.join(c.dir, 'fixed', rel);
-      if (fs.existsSync(p) && fs.readFileSync(p, 'utf8') === body) continue;
+      if (fs.existsSync(p) && fs.readFileSync(p).equals(body)) continue;
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(p, body);
       changed = true;
@@ -120,7 +172,7 @@ export function writeExpected(c: FixtureCase, findings: readonly Finding[], fixe
   }
   const file = path.join(FIXTURES, c.rule, CASES_FILE);
   const source = fs.readFileSync(file, 'utf8');
-  const next = rewriteInlineCase(source, c, text, fixed.get('Dockerfile') ?? null);
+  const next = rewriteInlineCase(source, c, text, fixed.get('Dockerfile')?.toString('utf8') ?? null);
   if (next === source) return false;
   fs.writeFileSync(file, next);
   return true;

@@ -1,8 +1,9 @@
+import type { Finding } from '../src/findings.js';
 import { RULES } from '../src/rules/index.js';
 import {
   expectedFixed,
   expectedText,
-  fixedFiles,
+  fixCase,
   fixtureCases,
   formatFindings,
   lintCase,
@@ -16,6 +17,13 @@ const cases = fixtureCases();
 const ruleIds = new Set(RULES.map((r) => r.id));
 /** scripts/update-fixtures.mjs sets it: rewrite the expectations instead of checking them. */
 const UPDATE = process.env.DOCKERLINT_UPDATE_FIXTURES === '1' && !process.env.CI;
+
+const fixes = new Map<FixtureCase, ReturnType<typeof fixCase>>();
+const fixedCase = (c: FixtureCase): ReturnType<typeof fixCase> => {
+  let p = fixes.get(c);
+  if (!p) fixes.set(c, (p = fixCase(c)));
+  return p;
+};
 
 const lint = new Map<FixtureCase, ReturnType<typeof lintCase>>();
 const linted = (c: FixtureCase): ReturnType<typeof lintCase> => {
@@ -48,9 +56,9 @@ describe('fixtures', () => {
 
   describe.each(cases.map((c) => [c.where.replace(/:\d+$/, `: ${c.name}`), c] as const))('%s', (_label, c) => {
     test('reports exactly the expected findings, messages, hints and chains', async () => {
-      const { findings, read, cwd } = await linted(c);
+      const { findings } = await linted(c);
       if (UPDATE) {
-        if (writeExpected(c, findings, fixedFiles(findings, read, cwd))) console.log(`updated ${c.where}\n${formatFindings(findings)}`);
+        if (writeExpected(c, findings, (await fixedCase(c)).fixed)) console.log(`updated ${c.where}\n${formatFindings(findings)}`);
         return;
       }
       const expected = expectedText(c);
@@ -58,10 +66,22 @@ describe('fixtures', () => {
       expect(formatFindings(findings)).toBe(expected);
     });
 
-    test('its fixes give the expected files', async () => {
+    test('its fixes give the expected files, byte for byte', async () => {
       if (UPDATE) return;
-      const { findings, read, cwd } = await linted(c);
-      expect(Object.fromEntries(fixedFiles(findings, read, cwd))).toEqual(Object.fromEntries(expectedFixed(c)));
+      const { fixed } = await fixedCase(c);
+      expect(Object.fromEntries(fixed)).toEqual(Object.fromEntries(expectedFixed(c)));
+    });
+
+    test('fixed, it still parses (same stages) and its rule keeps only the findings that had no fix; a second --fix changes nothing', async () => {
+      const { findings } = await linted(c);
+      const outcome = await fixedCase(c);
+      if (outcome.fixed.size === 0) return;
+      expect(outcome.parses.filter((p) => !p.ok)).toEqual([]);
+      const rule = c.kind === 'scenario' ? null : c.rule;
+      const ids = (fs: readonly Finding[]): string[] => fs.filter((f) => rule === null || f.rule === rule).map((f) => `${f.rule} ${f.messageId ?? ''}`).sort();
+      expect(ids(outcome.remaining)).toEqual(ids(findings.filter((f) => !f.fix)));
+      expect(outcome.converged).toBe(true);
+      expect(outcome.second).toEqual([]);
     });
 
     if (c.kind === 'bad') {

@@ -69,6 +69,14 @@ export function rulePage(rule: DiagnosticMeta, examples: { bad: Example | null; 
     d.howToFix,
     '',
     ...(examples.good ? showExample(examples.good) : [snippet(d.good), '']),
+    ...(d.autofix?.length
+      ? [
+          '### Automatic fixes',
+          '',
+          ...d.autofix.map((a) => `- **${a.safety}** (\`dockerlint --fix${a.safety === 'unsafe' ? ' --unsafe-fixes' : ''}\`): ${a.what}. ${a.why}.`),
+          '',
+        ]
+      : []),
     ...(full
       ? [
           '## Messages',

@@ -4,7 +4,7 @@
  * summary of what was fixed and what is left.
  */
 import path from 'node:path';
-import { compareFindings, type Finding } from '../findings.js';
+import { uniqueSorted, type Finding } from '../findings.js';
 import type { LintInput } from '../engine.js';
 import { diskFs, OverlayFileSystem, type FileSystem } from '../fs/file-system.js';
 import { repositoryRoot } from '../fs/jail.js';
@@ -32,10 +32,6 @@ export interface FixCommandResult {
   failures: { path: string; reason: string }[];
 }
 
-function uniqueSorted(findings: Finding[]): Finding[] {
-  const unique = new Map(findings.map((f) => [`${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`, f]));
-  return [...unique.values()].sort(compareFindings);
-}
 
 export async function runFixCommand(o: FixCommandOptions): Promise<FixCommandResult> {
   const cache = new Map<LintInput, { findings: Finding[]; filesRead: Set<string> }>();

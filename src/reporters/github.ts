@@ -4,8 +4,9 @@
  *
  *   ::error file=Dockerfile,line=14,col=1,endLine=14,endColumn=10,title=dockerlint (root-process)::message%0Afix: ...
  *
- * error -> `::error`, warning -> `::warning`, info -> `::notice`. The hint and the evidence chain
- * follow the message on lines of their own (escaped as %0A).
+ * error -> `::error`, warning -> `::warning`, info -> `::notice`. The hint, the evidence chain
+ * and the fix (its safety, title and each edit's place and text: workflow commands cannot post
+ * suggestions) follow the message on lines of their own (escaped as %0A).
  *
  * Escaping: the message (data) has `%`, CR and LF percent-encoded; property values also `:` and
  * `,`. Other control characters (an ANSI sequence in a file name, say) are then shown as `\xNN`
@@ -18,6 +19,7 @@
  */
 import { chainText, type Finding, type Severity } from '../findings.js';
 import { escapeControl } from './escape.js';
+import { fixLines } from '../fix/output.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -58,6 +60,7 @@ export function formatGithub(findings: Finding[]): string {
       const lines = [stdin ? `-:${f.line}:${f.column}: ${f.message}` : f.message];
       if (f.hint) lines.push(`fix: ${f.hint}`);
       if (f.related.length > 1) lines.push(`via: ${chainText(f)}`);
+      if (f.fix) lines.push(...fixLines(f.fix));
       const properties = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
       return `::${COMMAND[f.severity]} ${properties}::${escapeData(lines.join('\n'))}\n`;
     })

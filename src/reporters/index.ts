@@ -2,7 +2,7 @@
  * Every output format, each formatter loaded only when it is asked for (as Stylelint does), so
  * a run pays for one reporter only.
  */
-import type { Finding } from '../findings.js';
+import { forDisplay, type Finding } from '../findings.js';
 
 export const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'gitlab', 'compact'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -12,6 +12,11 @@ export interface FormatOptions {
   color: boolean;
   /** dockerlint's version, recorded in SARIF's `tool.driver.version`. */
   version: string;
+  /**
+   * The folder display paths are relative to: findings from the engine are keyed by absolute
+   * path, and every format shows them relative to it (far outside it, absolute).
+   */
+  cwd?: string;
   /**
    * The folder finding paths are relative to, and the repository root (./source-root.ts): SARIF,
    * GitHub annotations and GitLab reports give paths relative to the root, where code scanning,
@@ -27,8 +32,8 @@ export function isFormat(name: string): name is Format {
   return (FORMATS as readonly string[]).includes(name);
 }
 
-export async function format(name: Format, all: Finding[], { color, version, paths }: FormatOptions): Promise<string> {
-  let findings = all;
+export async function format(name: Format, all: Finding[], { color, version, cwd, paths }: FormatOptions): Promise<string> {
+  let findings = cwd === undefined ? all : all.map((f) => forDisplay(f, cwd));
   if (paths && ROOT_RELATIVE.includes(name)) findings = (await import('./source-root.js')).rebaseFindings(all, paths.cwd, paths.root);
   switch (name) {
     case 'stylish':

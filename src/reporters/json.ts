@@ -1,10 +1,12 @@
 /**
  * `--format json`: a JSON array of findings. The fields are a public contract: `messageId` is the
  * rule's message (null for input and syntax errors), `url` its documentation page, and `fix`
- * (when there is one) edits in offsets of the file's text.
+ * (when there is one) its title, safety and edits: the file as findings show it, offsets of the
+ * file's text (after a byte order mark; -1 is the mark), lines and columns, and the new text.
  */
 import type { Finding } from '../findings.js';
 import { ruleDocUrl } from '../meta.js';
+import { jsonFix } from '../fix/output.js';
 import { escapeJson } from './escape.js';
 
 export function formatJson(findings: Finding[]): string {
@@ -22,7 +24,7 @@ export function formatJson(findings: Finding[]): string {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
-      ...(f.fix ? { fix: f.fix } : {}),
+      ...(f.fix ? { fix: jsonFix(f.fix) } : {}),
     })),
     null,
     2,

@@ -21,6 +21,8 @@
  * - `partialFingerprints["dockerlint/v1"]` hashes rule + file + message, never line numbers, so
  *   a finding keeps its identity when lines move; identical findings in one file are told apart
  *   by a `:N` occurrence suffix (as GitHub's own `primaryLocationLineHash` does).
+ * - A finding with a fix carries it as `fixes` (artifact changes with replacements; the safety
+ *   in the description and in `properties.safety`).
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +40,7 @@ import type { Category } from '../rules/rule.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { escapeJson } from './escape.js';
 import { DIAGNOSTICS } from '../rules/index.js';
+import { sarifFix } from '../fix/output.js';
 import { REPOSITORY_URL, ruleDocUrl } from '../meta.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
@@ -205,6 +208,7 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
       message: { text: f.hint ? `${f.message}\nFix: ${f.hint}` : f.message },
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
       ...(related.length ? { relatedLocations: related } : {}),
+      ...(f.fix ? { fixes: [sarifFix(f.fix, artifactLocation)] } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` },
     };
   });

@@ -1,11 +1,14 @@
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { crlfFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'entrypoint-crlf',
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script has CRLF line endings',
   peers: { shellcheck: ['SC1017'] },
   messages: {
@@ -21,6 +24,9 @@ export default defineRule({
     bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
     good: '#!/bin/sh\\nexec "$@"\\n',
     howToFix: 'Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).',
+    autofix: [
+      { safety: 'safe', what: 'Deletes the carriage return of every CRLF line end of the script', why: 'Only the line ends change; a CR inside a line is kept' },
+    ],
   },
   check(ctx) {
     for (const unit of ctx.launch?.scripts ?? []) {
@@ -32,6 +38,7 @@ export default defineRule({
         data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, '').replace(/\r$/, '') },
         chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
         label: 'line 1',
+        ...fixOf(crlfFix(unit)),
       });
     }
   },

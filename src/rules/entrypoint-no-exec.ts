@@ -3,6 +3,8 @@ import type { Field } from '../model/evaluator/values.js';
 import { basename } from '../model/commands.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 /** Programs that run until they are stopped: servers, workers, language runtimes running an app. */
 const LONG_RUNNING = new Set([
@@ -38,6 +40,7 @@ export default defineRule({
   severity: 'warning',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script runs its main command without exec',
   peers: {},
   messages: {
@@ -57,6 +60,9 @@ export default defineRule({
       'Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.',
     bad: '#!/bin/sh\nset -e\npython manage.py migrate\npython app.py',
     good: '#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py',
+    autofix: [
+      { safety: 'unsafe', what: '`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec)', why: 'The shell no longer runs anything after it (an EXIT trap included)' },
+    ],
     howToFix: 'Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group).',
   },
   check(ctx) {
@@ -93,8 +99,9 @@ export default defineRule({
       const where = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : '';
       const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
       const data = { command: refText(cmd.ref), where, ...started };
-      if (main.init) ctx.report({ ...place, messageId: 'underInit', data: { ...data, init: main.init.name } });
-      else ctx.report({ ...place, messageId: 'shellPid1', data });
+      const fix = fixOf(execFix(hop.unit, cmd.ref));
+      if (main.init) ctx.report({ ...place, messageId: 'underInit', data: { ...data, init: main.init.name }, ...fix });
+      else ctx.report({ ...place, messageId: 'shellPid1', data, ...fix });
     }
   },
 });

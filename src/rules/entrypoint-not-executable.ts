@@ -1,12 +1,15 @@
 import { addsExecute, chmodCovers } from '../model/run-facts.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { chmodFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'entrypoint-not-executable',
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script is not executable',
   peers: {},
   messages: {
@@ -27,9 +30,13 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
     good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
     howToFix: 'Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.',
+    autofix: [
+      { safety: 'unsafe', what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: '`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image' },
+    ],
   },
   async check(ctx) {
     const launch = ctx.launch;
+    const stage = ctx.stage;
     if (!launch) return;
     for (const step of launch.steps) {
       if (step.kind !== 'script' || step.direct !== true) continue;
@@ -53,8 +60,9 @@ export default defineRule({
         chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
         label: origin.op.instruction.keyword,
       };
-      if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label } });
-      else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label } });
+      const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
+      if (origin.kind === 'heredoc') ctx.report({ ...place, messageId: 'heredoc', data: { imagePath, command: step.at.label }, ...fix });
+      else ctx.report({ ...place, messageId: 'noExecBit', data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
     }
   },
 });

@@ -3,6 +3,8 @@ import { basename } from '../model/commands.js';
 import { rootStage } from '../model/image.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 const BASH_PACKAGES = new Set(['bash', 'bash-completion']);
 
@@ -11,6 +13,7 @@ export default defineRule({
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script has no usable shebang',
   peers: { shellcheck: [{ code: 'SC2148', note: 'missing shebang, without knowing how the file is run' }] },
   messages: {
@@ -35,6 +38,11 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
     good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
     howToFix: 'Start the script with `#!/bin/sh` (and keep it POSIX), or install the interpreter it names.',
+    autofix: [
+      { safety: 'safe', what: 'Removes the byte order mark before `#!`', why: 'Only the three invisible bytes change' },
+      { safety: 'unsafe', what: 'Adds `#!/bin/sh` as the first line of a script that has none and parses as POSIX sh', why: 'The interpreter is a guess: a script written for bash may still parse as sh' },
+      { safety: 'unsafe', what: 'For `#!/bin/bash` on an image without bash: installs bash after FROM (`apk add --no-cache bash`), where the base image\'s package manager is known', why: 'It adds a package to the image' },
+    ],
   },
   async check(ctx) {
     const launch = ctx.launch;
@@ -54,6 +62,7 @@ export default defineRule({
           data: { script, command: step.at.label },
           chain,
           label: 'line 1',
+          ...fixOf(bomFix(unit)),
         });
         continue;
       }
@@ -64,6 +73,7 @@ export default defineRule({
           data: { script, command: step.at.label },
           chain,
           label: 'line 1',
+          ...fixOf(shebangFix(unit)),
         });
         continue;
       }
@@ -80,6 +90,7 @@ export default defineRule({
         data: { script, shebang: first, base: rootStage(stage).base },
         chain,
         label: first,
+        ...fixOf(installBashFix(stage, ctx.env.dockerfile)),
       });
     }
   },

@@ -1,12 +1,15 @@
 import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'gosu-without-exec',
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'gosu (or su-exec, setpriv, ...) hands over without exec',
   peers: {},
   messages: {
@@ -23,6 +26,9 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R redis /data\ngosu redis "$@"',
     good: '#!/bin/sh\nchown -R redis /data\nexec gosu redis "$@"',
     howToFix: 'Put `exec` in front: `exec gosu <user> "$@"`.',
+    autofix: [
+      { safety: 'unsafe', what: '`exec` in front of the hand-over (`exec gosu redis "$@"`), when nothing runs after it, or when it re-runs the script (`gosu redis "$0" "$@"`, whose second run does the rest)', why: 'The shell no longer runs anything after the hand-over' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -45,7 +51,7 @@ export default defineRule({
         const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
         if (done.has(key)) continue;
         done.add(key);
-        ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'noExec', data: { command: refText(cmd.ref) } });
+        ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'noExec', data: { command: refText(cmd.ref) }, ...fixOf(execFix(hop.unit, cmd.ref)) });
       }
     }
   },

@@ -1,5 +1,7 @@
 import { commandForm } from '../parsers/dockerfile.js';
 import { defineRule } from './rule.js';
+import { fixOf } from '../fix/builders/report.js';
+import { pseudoJsonFix } from '../fix/builders/pid1.js';
 
 const COMMANDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
 
@@ -8,6 +10,7 @@ export default defineRule({
   severity: 'error',
   category: 'startup',
   recommended: true,
+  fixable: true,
   title: 'An exec-form array that is not valid JSON runs as shell form',
   peers: {
     hadolint: [{ code: 'DL3025', note: 'any CMD/ENTRYPOINT that is not a JSON array' }],
@@ -27,6 +30,9 @@ export default defineRule({
     bad: "FROM alpine\nENTRYPOINT ['/usr/local/bin/server', '--port', '80']",
     good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]',
     howToFix: 'Write a JSON array: double quotes around every element, commas between them, none after the last.',
+    autofix: [
+      { safety: 'safe', what: 'Rewrites the pseudo-JSON as a JSON array of the same strings (single and typographic quotes, missing and trailing commas); nothing is guessed: an element that is not a string, or a backslash inside single quotes, gets no fix', why: 'Docker then runs the program the author wrote, instead of a shell that fails on the text' },
+    ],
   },
   check(ctx) {
     const file = ctx.env.dockerfile.displayPath;
@@ -43,6 +49,7 @@ export default defineRule({
         messageId: 'invalidJson',
         data: { keyword: inst.keyword, problem: form.invalidJson, fate },
         label: inst.keyword,
+        ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile)),
       });
     }
   },

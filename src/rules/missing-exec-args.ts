@@ -5,6 +5,9 @@ import type { CmdRef } from '../model/evaluator/state.js';
 import type { Field } from '../model/evaluator/values.js';
 import { atNode, atRef, lastLine, refText } from '../evidence.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
+import type { Fix } from '../findings.js';
+import { argsFix, execFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 const messages = {
   starArgs: {
@@ -51,6 +54,7 @@ export default defineRule({
   severity: 'error',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
   peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
   messages,
@@ -62,6 +66,10 @@ export default defineRule({
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
     good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
     howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
+    autofix: [
+      { safety: 'safe', what: '`exec $@`, `exec $*` and `exec "$*"` become `exec "$@"` (only where the whole word is the expansion)', why: 'The arguments reach the program as they were given, one word each' },
+      { safety: 'unsafe', what: '`exec` in front of the command that ends the path (`"$@"`, `/app/server "$@"`), when nothing runs after it in the script, or when it re-runs the script itself; never in front of a shell function, a builtin or a variable that holds `exec ...`', why: 'The shell no longer waits for the command: an EXIT trap or a cleanup after it does not run' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -97,19 +105,19 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
-  const report = (ref: CmdRef | null, msg: Msg): void => {
+  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => {
     const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
     if (done.has(key)) return;
     done.add(key);
     const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
-    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data } } as Parameters<Ctx['report']>[0]);
+    ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
   };
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
     const use = argsUse(e.argv, run);
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
-      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } });
+      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
     if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !reexecs(e, hop)) {
@@ -127,9 +135,9 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     const makeLast = last ? '' : ' and make it the last command';
     const init = run.chains.flatMap((c) => c.hops).find((h) => h.kind === 'init');
     if (!hop.pid1 && init && init.kind === 'init' && !init.group) {
-      report(child.ref, { messageId: 'argsNotExecedUnderInit', data: { command: refText(child.ref), makeLast, init: init.name } });
+      report(child.ref, { messageId: 'argsNotExecedUnderInit', data: { command: refText(child.ref), makeLast, init: init.name } }, execFix(unit, child.ref));
     } else if (hop.pid1) {
-      report(child.ref, { messageId: 'argsNotExeced', data: { command: refText(child.ref), makeLast } });
+      report(child.ref, { messageId: 'argsNotExeced', data: { command: refText(child.ref), makeLast } }, execFix(unit, child.ref));
     }
     return;
   }
@@ -139,7 +147,7 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
   // `/app/server "$@"` at the end: the arguments are passed on, to a child that is not exec'd.
   if (last && lastArgv && e.last.length === 1 && argsUse(lastArgv, run) === 'intact' && hop.pid1) {
-    report(last, { messageId: 'endsNotExeced', data: { command: refText(last) } });
+    report(last, { messageId: 'endsNotExeced', data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
   if (run.kind !== 'user-command' || !unit.receivesArgs) return;

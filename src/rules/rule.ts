@@ -73,6 +73,19 @@ export interface RuleDocs {
    * the smallest bad and good cases. `bad` and `good` above are the short forms (SARIF's help).
    */
   example?: { bad?: string; good?: string };
+  /**
+   * The fixes `--fix` makes for this rule, each with its safety and why (shown on the page under
+   * "Automatic fixes"). A rule with `fixable: true` lists every kind of fix it reports.
+   */
+  autofix?: readonly AutofixDoc[];
+}
+
+export interface AutofixDoc {
+  safety: 'safe' | 'unsafe';
+  /** What the fix does (`Writes the command in exec form, split as the shell splits it`). */
+  what: string;
+  /** Why it is safe, or what it may change. */
+  why: string;
 }
 
 /** A message, with `{name}` placeholders filled from the report's `data`. */

@@ -1,11 +1,14 @@
 import type { Step } from '../model/launch.js';
 import { defineRule } from './rule.js';
+import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
+import { fixOf } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
   severity: 'warning',
   category: 'pid1',
   recommended: true,
+  fixable: true,
   title: 'A shell, not the application, is PID 1',
   peers: { hadolint: ['DL3025'], buildkit: ['JSONArgsRecommended'] },
   messages: {
@@ -26,6 +29,11 @@ export default defineRule({
     bad: 'FROM python:3.12-slim\nCMD python app.py',
     good: 'FROM python:3.12-slim\nCMD ["python", "app.py"]',
     howToFix: 'Use exec form (`CMD ["python", "app.py"]`), or start the string with `exec` so the application replaces the shell (`ENTRYPOINT exec python app.py`).',
+    autofix: [
+      { safety: 'safe', what: 'A shell-form ENTRYPOINT or CMD that is one simple command of literal words becomes exec form, split as the shell splits it (`CMD python app.py` -> `CMD ["python", "app.py"]`, `ENTRYPOINT "/app/run.sh"` -> `ENTRYPOINT ["/app/run.sh"]`)', why: 'The shell would only have run that one program with those words, so the program is the same; it now gets the signals' },
+      { safety: 'unsafe', what: 'The same conversion where the exec form is given arguments the shell form never saw: a shell-form ENTRYPOINT with a CMD (which exec form appends), or a CMD handed to an entrypoint script (which may look at `$1`)', why: 'The container may run something else: review the arguments' },
+      { safety: 'unsafe', what: 'A string that uses shell features (expansions, `&&`, redirections, globs), or an exec-form `sh -c` string, gets `exec` in front of the command that ends each path (`cd /app && exec python app.py`); never in front of a shell function or a builtin', why: 'The shell no longer runs anything after that command, and the string keeps its shell' },
+    ],
   },
   check(ctx) {
     const launch = ctx.launch;
@@ -44,14 +52,15 @@ export default defineRule({
       if (setting.form.kind === 'shell' && setting.form.invalidJson) continue;
       const shell = step.shellArgv.join(' ');
       const afterScript = launch.steps.slice(0, i).some((s: Step) => s.kind === 'script');
-      const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}` };
+      const fix = shellFormFix(step, launch, ctx.env.dockerfile);
+      const place = { at: { file: dockerfile, span: inst.keywordSpan }, chain: launch.steps.slice(0, i).map((s) => s.at), label: `${inst.keyword}`, ...fixOf(fix) };
       if (step.shellForm) {
         const data = {
           keyword: inst.keyword,
           shell,
           text: short(unit.source.text),
           afterScript: afterScript ? ' after the entrypoint script execs "$@"' : '',
-          execForm: JSON.stringify(naiveSplit(unit.source.text)),
+          execForm: execFormOf(unit) ?? '["prog", "arg"]',
         };
         ctx.report({ ...place, messageId: 'shellForm', data });
       } else {
@@ -64,8 +73,4 @@ export default defineRule({
 function short(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > 50 ? `${one.slice(0, 49)}…` : one;
-}
-
-function naiveSplit(s: string): string[] {
-  return s.replace(/^\s*exec\s+/, '').trim().split(/\s+/).slice(0, 8);
 }

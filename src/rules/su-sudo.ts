@@ -6,12 +6,15 @@ import { USER_COMMAND } from '../model/evaluator/values.js';
 import type { Stmt } from '../parsers/shell-ast.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
+import { gosuFix } from '../fix/builders/pid1.js';
+import { fixOf, shellParse } from '../fix/builders/report.js';
 
 export default defineRule({
   id: 'su-sudo',
   severity: 'error',
   category: 'privilege',
   recommended: true,
+  fixable: true,
   title: 'su, sudo or runuser starts the main process',
   peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
   messages: {
@@ -36,8 +39,11 @@ export default defineRule({
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
+    autofix: [
+      { safety: 'unsafe', what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: 'gosu must be in the image, and sudo\'s environment reset and su\'s login session are gone' },
+    ],
   },
-  check(ctx) {
+  async check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
@@ -77,10 +83,12 @@ export default defineRule({
           if (!(cmd.exec || runsArgs || lastOfStaying.has(cmd.ref.stmt))) continue;
           mainRefs.add(cmd.ref.stmt);
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+          const edit = ctx.stage ? gosuFix(hop.unit, cmd.ref, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, hop.unit.interpreter)) : null;
           ctx.report({
             ...atRef(hop.unit, cmd.ref, dockerfile),
             messageId: 'scriptForks',
             data: { tool: t.forking, user: sw?.userText ?? 'another user', replacement: gosuEquivalent(cmd.ref, sw) },
+            ...fixOf(edit),
           });
           break;
         }

@@ -181,7 +181,7 @@ function fakeLint(files: string[], opts: { unsafe?: boolean; outside?: string } 
       const fixOf = (start: number, end: number, to: string, rule: string): FindingFix => ({
         safety: opts.unsafe ? 'unsafe' : 'safe',
         title: `${rule} fix`,
-        edits: [{ file: opts.outside ?? file, start, end, text: to, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } }],
+        edits: [{ file: opts.outside ?? file, shown: 'Dockerfile', start, end, text: to, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } }],
       });
       for (const m of text.matchAll(/todo/g)) {
         findings.push({ rule: 'todo', severity: 'warning', message: 'todo', hint: null, file, line: 1, column: 1, endLine: 1, endColumn: 1, related: [], fix: fixOf(m.index, m.index + 4, 'TODO', 'todo') });
@@ -257,7 +257,7 @@ describe('runFixLoop', () => {
       const text = (overlay.get(p) ?? fs.readFileSync(p)).toString();
       flip++;
       const to = text === 'x' ? 'y' : 'x';
-      const fix: FindingFix = { safety: 'safe', title: 'flip', edits: [{ file: p, start: 0, end: 1, text: to, span: { line: 1, column: 1, endLine: 1, endColumn: 2 } }] };
+      const fix: FindingFix = { safety: 'safe', title: 'flip', edits: [{ file: p, shown: 'Dockerfile', start: 0, end: 1, text: to, span: { line: 1, column: 1, endLine: 1, endColumn: 2 } }] };
       return { findings: [{ rule: 'flip', severity: 'info', message: 'flip', hint: null, file: p, line: 1, column: 1, endLine: 1, endColumn: 2, related: [], fix }], filesRead: new Set([p]) };
     };
     const result = await runFixLoop({ root: dir, unsafe: false, rules: null, lint });

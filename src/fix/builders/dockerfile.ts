@@ -127,12 +127,9 @@ export function switchToolFor(pm: PackageManager | null): 'gosu' | 'su-exec' {
   return pm === 'apk' ? 'su-exec' : 'gosu';
 }
 
-/** A RUN line after the stage's FROM that installs the tool (the stage still runs as root there). */
-export function installSwitchTool(file: SourceFile, stage: Stage, pm: PackageManager): Edit {
+/** A RUN line after the stage's FROM that installs a package (the stage still runs as root there). */
+export function installAfterFrom(file: SourceFile, stage: Stage, pm: PackageManager, pkg: string): Edit {
   const at = endOfInstruction(file, stage.from);
-  const line =
-    pm === 'apk'
-      ? 'RUN apk add --no-cache su-exec'
-      : 'RUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*';
+  const line = pm === 'apk' ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
   return { file: file.displayPath, start: at, end: at, text: `\n${line}` };
 }

@@ -14,7 +14,7 @@ import type { Instruction } from '../../parsers/dockerfile.js';
 import type { MappedText, SourceFile } from '../../parsers/source.js';
 import type { ShellFile, Stmt, Word } from '../../parsers/shell-ast.js';
 import { bomEdit, type Edit, type Fix } from '../edits.js';
-import { copyChmodEdit, execFormText, installSwitchTool, packageManagerOf, pseudoJsonStrings, replaceCommandText, runChmodAfter, switchToolFor } from './dockerfile.js';
+import { copyChmodEdit, execFormText, installAfterFrom, packageManagerOf, pseudoJsonStrings, replaceCommandText, runChmodAfter, switchToolFor } from './dockerfile.js';
 import { gosuReplacement, literalCommand, prependExec, quoteArgs, type ScriptTarget } from './shell.js';
 
 function target(unit: ScriptUnit): ScriptTarget | null {
@@ -152,7 +152,7 @@ export function execFix(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'call' | 'fil
   const t = target(unit);
   if (!t || !inUnit(unit, c)) return null;
   // prependExec refuses a shell function and a variable that already holds exec.
-  return prependExec(t, c.stmt, 'Put exec in front of the command');
+  return prependExec(t, c.stmt, 'Put exec in front of the command', infoOf(c).reexec);
 }
 
 /** missing-exec-args: `$@`, `$*` or `"$*"` handed over -> `"$@"`. Safe. */
@@ -206,9 +206,26 @@ export function gosuFix(
   const edits: Edit[] = [{ ...built.edit, text }];
   // A RUN that mentions the tool (installs or downloads it), or a COPY that brings it.
   const installed = ['gosu', 'su-exec'].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm) edits.push(installSwitchTool(dockerfile, stage, pm));
+  if (!installed && pm && rootAtFrom(stage)) edits.push(installAfterFrom(dockerfile, stage, pm, tool));
   const note = installed ? '' : pm ? ` and install ${tool}` : ` (${tool} must be installed in the image)`;
   return { safety: 'unsafe', title: `Hand over with ${text}${note}`, edits };
+}
+
+/**
+ * entrypoint-shebang: `#!/bin/bash` on an image without bash gets bash installed after FROM, where
+ * the base image's package manager is known. Unsafe: it adds a package to the image.
+ */
+export function installBashFix(stage: Stage, dockerfile: SourceFile): Fix | null {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  return pm && rootAtFrom(stage) ? { safety: 'unsafe', title: 'Install bash in the image', edits: [installAfterFrom(dockerfile, stage, pm, 'bash')] } : null;
+}
+
+/** The stage starts as root (no earlier stage it builds on ended with another USER). */
+function rootAtFrom(stage: Stage): boolean {
+  const user = stage.baseStage?.config.user;
+  return !user || /^(root|0)(:.*)?$/.test(user.value);
 }
 
 /** entrypoint-crlf: every CR before a LF (and a last lone CR) removed. Safe. */

@@ -3,8 +3,8 @@
  * mvdan/sh AST: where `exec` may go, how `"$@"` is written, what replaces `su`/`sudo`.
  */
 import type { ScriptText } from '../../model/launch.js';
-import { wordLiteral } from '../../model/commands.js';
-import type { CallExpr, Command, ShellFile, Stmt, Word } from '../../parsers/shell-ast.js';
+import { isSelfReference, wordLiteral } from '../../model/commands.js';
+import type { CallExpr, Command, ShellFile, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import type { Edit, Fix } from '../edits.js';
 import { scriptEdit } from './place.js';
@@ -34,32 +34,37 @@ function contains(outer: { p: [number, number, number]; e: [number, number, numb
  * if/case branches, blocks and the right side of `&&`/`||`. Never inside a loop, a pipeline, a
  * subshell, a command substitution or a background job.
  */
-function tailOf(stmts: readonly Stmt[], target: Stmt): boolean {
+function tailOf(stmts: readonly Stmt[], target: Stmt, last = true): boolean {
   for (let i = 0; i < stmts.length; i++) {
     const s = stmts[i] as Stmt;
-    if (s === target) return i === stmts.length - 1 && !s.background && !s.negated;
-    if (contains(s, target)) return i === stmts.length - 1 && !s.background && tailInCommand(s.cmd, target);
+    const isLast = !last || i === stmts.length - 1;
+    if (s === target) return isLast && !s.background && !s.negated;
+    if (contains(s, target)) return isLast && !s.background && tailInCommand(s.cmd, target, last);
   }
   return false;
 }
 
-function tailInCommand(c: Command | null, target: Stmt): boolean {
+/**
+ * `last`: nothing runs after `target`. Without it: `target` is run by the script's own shell
+ * (not in a loop, a pipeline, a subshell or the background) wherever it is in the flow.
+ */
+function tailInCommand(c: Command | null, target: Stmt, last = true): boolean {
   if (!c) return false;
   switch (c.type) {
     case 'IfClause':
       for (let cl: typeof c | null = c; cl; cl = cl.else) {
         if (cl.cond.some((s) => contains(s, target))) return false;
-        if (cl.then.some((s) => contains(s, target))) return tailOf(cl.then, target);
+        if (cl.then.some((s) => contains(s, target))) return tailOf(cl.then, target, last);
       }
       return false;
     case 'CaseClause':
-      for (const item of c.items) if (item.stmts.some((s) => contains(s, target))) return item.op === ';;' && tailOf(item.stmts, target);
+      for (const item of c.items) if (item.stmts.some((s) => contains(s, target))) return item.op === ';;' && tailOf(item.stmts, target, last);
       return false;
     case 'Block':
-      return tailOf(c.stmts, target);
+      return tailOf(c.stmts, target, last);
     case 'BinaryCmd':
       if (c.op !== '&&' && c.op !== '||') return false;
-      return c.y === target ? !c.y.background && !c.y.negated : contains(c.y, target) && !c.y.background && tailInCommand(c.y.cmd, target);
+      return c.y === target ? !c.y.background && !c.y.negated : contains(c.y, target) && !c.y.background && tailInCommand(c.y.cmd, target, last);
     default:
       return false;
   }
@@ -100,6 +105,11 @@ export function isLastOnItsPath(ast: ShellFile, target: Stmt, depth = 0): boolea
     return calls.length === 1 && isLastOnItsPath(ast, calls[0] as Stmt, depth + 1);
   }
   return false;
+}
+
+/** Whether the script's own shell runs `target` (not a loop, pipeline, subshell, or function). */
+export function inScriptShell(ast: ShellFile, target: Stmt): boolean {
+  return tailOf(ast.stmts, target, false);
 }
 
 /** Literal values assigned to a variable anywhere in the script; null when one is not literal. */
@@ -156,11 +166,12 @@ function execBlocker(target: ScriptTarget, call: CallExpr): string | null {
  * shell no longer waits for it (an EXIT trap or a cleanup after it no longer runs). Never in
  * front of a builtin, a function, or a variable that holds `exec ...` already.
  */
-export function prependExec(target: ScriptTarget, stmt: Stmt, title = 'Put exec in front of the last command'): Fix | null {
+export function prependExec(target: ScriptTarget, stmt: Stmt, title = 'Put exec in front of the last command', reexec = false): Fix | null {
   if (stmt.cmd?.type !== 'CallExpr' || stmt.background || stmt.negated) return null;
   const call = stmt.cmd;
   if (execBlocker(target, call) !== null) return null;
-  if (!isLastOnItsPath(target.ast, stmt)) return null;
+  // A hand-over that re-runs the script (`gosu redis "$0" "$@"`) runs what follows it itself.
+  if (!(isLastOnItsPath(target.ast, stmt) || (reexec && inScriptShell(target.ast, stmt)))) return null;
   const head = call.args[0] as Word;
   const edit = scriptEdit(target.source, head.p, head.p, 'exec ');
   return edit ? { safety: 'unsafe', title, edits: [edit] } : null;
@@ -232,13 +243,15 @@ export function gosuReplacement(
 ): SwitchFix | null {
   if (stmt.cmd?.type !== 'CallExpr' || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
   if (!plainUser(sw.user)) return null;
-  if (!isLastOnItsPath(target.ast, stmt)) return null;
   const all = stmt.cmd.args;
   // `[exec] su ...`: the tool is the first word, or the second after `exec` (not behind `env`).
   const skip = all[0] && wordLiteral(all[0]) === 'exec' ? 1 : 0;
   const args = all.slice(skip + 1);
   const toolWord = all[skip] ? wordLiteral(all[skip] as Word) : null;
   if (toolWord === null || toolWord.split('/').pop() !== sw.tool) return null;
+  // Nothing after it may run: it is exec'd already, ends its path, or re-runs the script.
+  const reexec = sw.command.length > 0 && isSelfReference(sw.command[0] as Word);
+  if (!(skip === 1 ? inScriptShell(target.ast, stmt) : isLastOnItsPath(target.ast, stmt) || (reexec && inScriptShell(target.ast, stmt)))) return null;
   const lits = args.map((w) => wordLiteral(w));
   const commandAt = sw.command.length > 0 ? args.indexOf(sw.command[0] as Word) : args.length;
   const options = lits.slice(0, commandAt < 0 ? args.length : commandAt);
@@ -252,7 +265,11 @@ export function gosuReplacement(
     if (at < 0 || !word || at + 2 !== args.length) return null;
     const only = word.parts.length === 1 && word.parts[0]?.type === 'DblQuoted' ? word.parts[0].parts : null;
     const single = only && only.length === 1 ? only[0] : null;
-    if (single?.type === 'ParamExp' && ['*', '@'].includes(single.param) && single.op === null && !single.length) command = '"$@"';
+    const isArgs = (p: WordPart | undefined): boolean => p?.type === 'ParamExp' && ['*', '@'].includes(p.param) && p.op === null && !p.length;
+    const isZero = (p: WordPart | undefined): boolean => p?.type === 'ParamExp' && p.param === '0' && p.op === null && !p.length;
+    if (isArgs(single ?? undefined)) command = '"$@"';
+    // `su user -c "$0 $*"`: the script re-run as the user, with its arguments.
+    else if (only && only.length === 3 && isZero(only[0]) && only[1]?.type === 'Lit' && only[1].value === ' ' && isArgs(only[2])) command = '"$0" "$@"';
     else {
       const text = strictLiteral(word);
       if (text === null) return null;

@@ -1,0 +1,125 @@
+/**
+ * The engine API: `createLinter(options).lint(inputs) -> { findings, filesRead }`, what the
+ * command line, the GitHub Action (through the command line), `--fix` and an editor server call.
+ * It lints many Dockerfiles (on worker threads when there are many), merges what the same script
+ * seen from several Dockerfiles reports once, and sorts.
+ *
+ * Findings are keyed by absolute path (`file`, and each `related[].file`; `-` for standard
+ * input): a reporter makes display paths (`format(..., { cwd })`). Messages keep the paths as the
+ * user sees them, relative to `cwd`.
+ */
+import path from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ComposeIndex } from './compose.js';
+import type { ConfigMatchers } from './config/load.js';
+import { lintFile, type LintInput, type LintOptions } from './engine.js';
+import { uniqueSorted, type Finding } from './findings.js';
+import type { FileSystem } from './fs/file-system.js';
+import { ShellService } from './model/shell-service.js';
+import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
+
+export type LinterOptions = WorkerSetup;
+
+export interface LintRun {
+  /** Sorted, one per finding; keyed by absolute path. */
+  findings: Finding[];
+  /** The real path of every file the run read (what a fix may edit). */
+  filesRead: string[];
+}
+
+export interface Linter {
+  /** Lints every input; `onDone` is called as each finishes (for progress). */
+  lint(inputs: readonly LintInput[], hooks?: { onDone?: (input: LintInput) => void; env?: Record<string, string | undefined> }): Promise<LintRun>;
+  /**
+   * Lints one input on this thread, through `fs` when given (an overlay of unsaved or fixed
+   * buffers), adding what it read to `filesRead`. Findings keyed by absolute path.
+   */
+  lintOne(input: LintInput, extra?: { fs?: FileSystem; filesRead?: Set<string> }): Promise<Finding[]>;
+}
+
+/** A linter over the options of a run (`WorkerSetup`: plain data, so workers get the same). */
+export async function createLinter(options: LinterOptions): Promise<Linter> {
+  const { configMatchers } = await import('./config/load.js');
+  const here = inputLinter(options, configMatchers(options.config, options.configFile, options.cwd, options.configLines));
+  const lintOne = async (input: LintInput, extra: { fs?: FileSystem; filesRead?: Set<string> } = {}): Promise<Finding[]> => byAbsolutePath(await here(input, extra), options.cwd);
+  return {
+    lintOne,
+    async lint(inputs, hooks = {}) {
+      const findings: Finding[] = [];
+      const filesRead = new Set<string>();
+      const onDisk = inputs.filter((i) => i.path !== '-');
+      const workers = workerCount(onDisk.length, hooks.env ?? {});
+      const done = hooks.onDone ?? ((): void => {});
+      if (workers > 0) {
+        const mine = (input: LintInput): Promise<Finding[]> => lintOne(input, { filesRead });
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        findings.push(...got.findings);
+        for (const p of got.filesRead) filesRead.add(p);
+      }
+      for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
+        findings.push(...(await lintOne(input, { filesRead })));
+        done(input);
+      }
+      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+    },
+  };
+}
+
+/** A finding with absolute paths (it comes from the engine with paths relative to `cwd`). */
+function byAbsolutePath(findings: Finding[], cwd: string): Finding[] {
+  const abs = (file: string): string => (file === '-' ? file : path.resolve(cwd, file));
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+}
+
+/** How this thread lints one input: the same options on the main thread and in every worker. */
+function inputLinter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
+  const shell = new ShellService();
+  const compose = new ComposeIndex();
+  return (input, extra) => {
+    const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
+    const context = setup.context ?? configured?.dir ?? null;
+    return lintFile(input, {
+      ...extra,
+      cwd: setup.cwd,
+      shell,
+      compose,
+      severities: setup.severities,
+      reportUnusedSuppressions: setup.reportUnusedSuppressions,
+      baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+      maxFileBytes: setup.maxFileBytes,
+      ...(context ? { context } : {}),
+      ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
+      ...(setup.target ? { target: setup.target } : {}),
+    });
+  };
+}
+
+/**
+ * The module a worker thread starts: bin/dockerlint.cjs when it loaded the bundle (so workers get
+ * its compile cache too; it names itself in `globalThis.dockerlintLoader`), else this module.
+ */
+function workerModule(): URL {
+  const loader = (globalThis as { dockerlintLoader?: unknown }).dockerlintLoader;
+  return typeof loader === 'string' ? new URL(loader) : new URL(import.meta.url);
+}
+
+/** When this module is loaded as a worker of `lintInWorkers`: lint from the shared queue. */
+async function workerLoop(setup: WorkerSetup): Promise<void> {
+  const linter = await createLinter(setup);
+  const port = parentPort;
+  if (!port) return;
+  port.once('message', (queue: WorkerQueue) => {
+    void runWorkerQueue(
+      queue,
+      async (input) => {
+        const filesRead = new Set<string>();
+        return { findings: await linter.lintOne(input, { filesRead }), filesRead: [...filesRead] };
+      },
+      (report) => port.postMessage(report),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as { dockerlintWorker?: WorkerSetup } | null)?.dockerlintWorker) {
+  void workerLoop((workerData as { dockerlintWorker: WorkerSetup }).dockerlintWorker);
+}

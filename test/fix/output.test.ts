@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import Ajv04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import type { Log } from 'sarif';
+import { main, type CliIo } from '../../src/cli.js';
+
+const require = createRequire(import.meta.url);
+const schemaPath = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
+const ajv = new Ajv04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats.default(ajv);
+const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as Record<string, unknown>);
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-fixout-')));
+  fs.mkdirSync(path.join(dir, 'app'));
+  fs.writeFileSync(path.join(dir, 'app', 'Dockerfile'), 'FROM python:3.12-slim\nUSER nobody\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\nCMD python app.py\n');
+  fs.writeFileSync(path.join(dir, 'app', 'start.sh'), '#!/bin/sh\r\nexec "$@"\r\n');
+  fs.chmodSync(path.join(dir, 'app', 'start.sh'), 0o755);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<string> {
+  let out = '';
+  const io: CliIo = { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: dir, env: {} };
+  await main(args, io);
+  return out;
+}
+
+describe('fixes in the output formats', () => {
+  test('json: title, safety and edits with the file as findings show it, offsets, lines and columns', async () => {
+    const findings = JSON.parse(await run(['--format', 'json', 'app'])) as { rule: string; fix?: unknown }[];
+    const crlf = findings.find((f) => f.rule === 'entrypoint-crlf');
+    expect(crlf?.fix).toEqual({
+      title: 'Convert the line endings to LF',
+      safety: 'safe',
+      edits: [
+        { file: 'app/start.sh', start: 9, end: 10, line: 1, column: 10, endLine: 1, endColumn: 11, text: '' },
+        { file: 'app/start.sh', start: 20, end: 21, line: 2, column: 10, endLine: 2, endColumn: 11, text: '' },
+      ],
+    });
+    const shellForm = findings.find((f) => f.rule === 'shell-form-pid1');
+    expect(shellForm?.fix).toEqual({
+      title: 'Use exec form: CMD ["python", "app.py"]',
+      safety: 'unsafe',
+      edits: [{ file: 'app/Dockerfile', start: 87, end: 100, line: 5, column: 5, endLine: 5, endColumn: 18, text: '["python", "app.py"]' }],
+    });
+  });
+
+  test('sarif: fixes with artifact changes and replacements, valid SARIF 2.1.0', async () => {
+    const log = JSON.parse(await run(['--format', 'sarif', 'app'])) as Log;
+    expect(validate(log)).toBe(true);
+    const result = log.runs[0]?.results?.find((r) => r.ruleId === 'shell-form-pid1');
+    expect(result?.fixes).toEqual([
+      {
+        description: { text: 'Use exec form: CMD ["python", "app.py"] (unsafe)' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'app/Dockerfile', uriBaseId: '%SRCROOT%' },
+            replacements: [{ deletedRegion: { startLine: 5, startColumn: 5, endLine: 5, endColumn: 18 }, insertedContent: { text: '["python", "app.py"]' } }],
+          },
+        ],
+        properties: { safety: 'unsafe' },
+      },
+    ]);
+  });
+
+  test('github: the fix, its safety and its replacement follow the message', async () => {
+    const out = await run(['--format', 'github', 'app']);
+    const line = out.split('\n').find((l) => l.includes('shell-form-pid1'));
+    expect(line).toContain('%0Aautofix (unsafe, dockerlint --fix --unsafe-fixes): Use exec form: CMD ["python", "app.py"]%0A  app/Dockerfile:5:5: replace to 5:18 with "[\\"python\\", \\"app.py\\"]"');
+  });
+});

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { defaultConfig } from '../src/config/schema.js';
+import { forDisplay } from '../src/findings.js';
+import { createLinter } from '../src/linter.js';
+import { FIXTURES } from './fixture-format.js';
+
+const setup = (cwd: string) => ({
+  cwd,
+  severities: {},
+  reportUnusedSuppressions: false,
+  target: null,
+  context: null,
+  config: defaultConfig(),
+  configFile: null,
+  configLines: {},
+  maxFileBytes: 4 * 1024 * 1024,
+});
+
+describe('createLinter', () => {
+  test('lint(inputs): findings keyed by absolute path, the files read, one finding per key', async () => {
+    const dir = path.join(FIXTURES, 'su-sudo', 'bad-redis-su');
+    const linter = await createLinter(setup(FIXTURES));
+    const input = { path: path.join(dir, 'Dockerfile') };
+    const run = await linter.lint([input, input]);
+    const script = path.join(dir, 'docker-entrypoint.sh');
+    expect(run.findings.map((f) => [f.file, f.rule])).toEqual([[script, 'su-sudo']]);
+    expect(run.findings[0]?.related.map((r) => r.file)).toEqual([path.join(dir, 'Dockerfile'), path.join(dir, 'Dockerfile'), script]);
+    expect(run.filesRead).toEqual(expect.arrayContaining([path.join(dir, 'Dockerfile'), script]));
+    // Messages keep what the user sees: paths relative to cwd.
+    expect(run.findings[0]?.message).not.toContain(FIXTURES);
+    expect(forDisplay(run.findings[0]!, FIXTURES).file).toBe('su-sudo/bad-redis-su/docker-entrypoint.sh');
+  });
+
+  test('standard input stays `-`', async () => {
+    const linter = await createLinter(setup(FIXTURES));
+    const run = await linter.lint([{ path: '-', text: 'FROM alpine:3.20\nCMD sleep 1\n', root: FIXTURES }]);
+    expect(new Set(run.findings.map((f) => f.file))).toEqual(new Set(['-']));
+  });
+});
