@@ -107,8 +107,19 @@ function spanFinding(rule, severity, file, span, message, hint = null, related =
   return { rule, severity, message, hint, file, ...span, related };
 }
 function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [findingKey(f), f]));
-  return [...unique.values()].sort(compareFindings);
+  const unique = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+function compareFindingsTotally(a, b) {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 function displayPath(abs, cwd) {
   const rel = path.relative(cwd, abs);
@@ -756,13 +767,22 @@ var init_stylish = __esm({
 });
 
 // src/meta.ts
+var meta_exports = {};
+__export(meta_exports, {
+  PACKAGE_NAME: () => PACKAGE_NAME,
+  REPOSITORY_URL: () => REPOSITORY_URL,
+  RULE_DOCS_URL: () => RULE_DOCS_URL,
+  VERSION: () => VERSION,
+  ruleDocUrl: () => ruleDocUrl
+});
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
+var PACKAGE_NAME, VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    PACKAGE_NAME = "dockerlint-pid1";
     VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
@@ -944,9 +964,18 @@ function fillMessage(text, data) {
 function peersOf(rule, tool) {
   return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
 }
+var CATEGORIES;
 var init_rule = __esm({
   "src/rules/rule.ts"() {
     "use strict";
+    CATEGORIES = {
+      pid1: "PID 1 and signals: what runs as PID 1 and whether `docker stop` reaches the application",
+      privilege: "Privileges: the user the container runs as and how it steps down from root",
+      startup: "Start-up failures: the container cannot start (missing, non-executable or unrunnable entrypoint)",
+      build: "Build: RUN, COPY/ADD, packages and base images",
+      style: "Style and maintainability of the Dockerfile",
+      input: "Input problems: files dockerlint cannot read, parse, or suppression comments it cannot use"
+    };
   }
 });
 
@@ -17132,6 +17161,7 @@ __export(schema_exports, {
   CONFIG_KEYS: () => CONFIG_KEYS,
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
+  PRESETS: () => PRESETS,
   SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
   SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
@@ -17155,7 +17185,7 @@ function formatSize(bytes) {
   return `${bytes} bytes`;
 }
 function defaultConfig() {
-  return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
+  return { categories: {}, rules: {}, ruleOptions: {}, ignore: [], context: [], trustedBaseImages: [] };
 }
 function configSchema() {
   const rules = {};
@@ -17226,6 +17256,22 @@ function configSchema() {
           { type: "integer", minimum: 1 },
           { type: "string", pattern: SIZE_PATTERN }
         ]
+      },
+      preset: {
+        description: "Which rules are on: recommended (the default: the rules marked recommended) or all. categories and rules then change them.",
+        enum: [...PRESETS]
+      },
+      categories: {
+        description: "Severity for every rule of a category: off, info, warning or error (rules then changes single rules).",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(CATEGORIES).map(([name, what]) => [name, { description: what, enum: [...SEVERITY_SETTINGS] }]))
+      },
+      ruleOptions: {
+        description: "Options of the rules that take options, by rule id.",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(RULES.filter((r) => r.options).map((r) => [r.id, { description: `Options of ${r.id}`, ...r.options?.schema }]))
       }
     }
   };
@@ -17242,6 +17288,12 @@ function starterConfig() {
     "# Every key is optional. Paths and globs are relative to the folder of this file.",
     "# A line with `#` directly before a key shows the default: remove the `#` to set it.",
     "# Schema for editors: node_modules/dockerlint/schema/dockerlint.schema.json",
+    "",
+    "# Which rules are on: recommended (the rules marked so in --list-rules) or all.",
+    "#preset: recommended",
+    "",
+    `# A severity for every rule of a category (${Object.keys(CATEGORIES).join(", ")}),`,
+    "# e.g. { build: off, pid1: error }; the rules below then change single rules.",
     "",
     "# Severity of each rule: off, info, warning or error.",
     "#rules:",
@@ -17270,18 +17322,20 @@ function starterConfig() {
     ""
   ].join("\n");
 }
-var SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
+var PRESETS, SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_reporters();
     init_rules();
+    init_rule();
+    PRESETS = ["recommended", "all"];
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
     FAILURE_THRESHOLDS = ["error", "warning", "info", "none"];
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -25019,34 +25073,36 @@ var init_instructions = __esm({
 
 // src/parsers/shell-budget.ts
 function shellNesting(source) {
-  let depth = 0;
+  const stack = [];
   let chain = 0;
-  let inDouble = false;
   let wordStart = true;
   let commandPos = true;
-  const max = { depth: 0, chain: 0, at: 0 };
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i) => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
+    const top2 = stack[stack.length - 1];
     if (c === "\\") {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-        if (c === "$") i++;
-        depth++;
-        note(i);
-      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
       continue;
     }
     if (c === "'") {
@@ -25056,7 +25112,7 @@ function shellNesting(source) {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -25077,21 +25133,30 @@ function shellNesting(source) {
     if (c === "&" || c === "|") {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
-      if (c === "|" || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
       if (c === "$") i++;
-      depth++;
-      note(i);
+      open(source[i] === "(" ? ")" : "}", i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ")" || c === "}") {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -25102,10 +25167,9 @@ function shellNesting(source) {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -25118,20 +25182,20 @@ function shellNesting(source) {
 function overBudget(source) {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
 var init_shell_budget = __esm({
   "src/parsers/shell-budget.ts"() {
     "use strict";
     MAX_SHELL_NESTING = 100;
     MAX_SHELL_CHAIN = 1e3;
-    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
     CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
     LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
@@ -25782,7 +25846,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
 }
 async function runRules(rules, base, options, findings, texts, deadline) {
   for (const [i, rule] of rules.entries()) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
+    const severity = options.severities?.[rule.id] ?? (rule.recommended ? rule.severity : "off");
     if (severity === "off") continue;
     if (Date.now() >= deadline) {
       const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
@@ -32947,7 +33011,10 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data;
   const config = defaultConfig();
+  if (raw.preset) config.preset = raw.preset;
+  if (raw.categories) config.categories = { ...raw.categories };
   if (raw.rules) config.rules = { ...raw.rules };
+  if (raw.ruleOptions) config.ruleOptions = { ...raw.ruleOptions };
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -39897,6 +39964,7 @@ function inputLinter(setup, matchers) {
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
+      ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
       ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
@@ -40050,6 +40118,25 @@ init_jail();
 init_escape();
 init_reporters();
 init_rules();
+init_rule();
+
+// src/config/severities.ts
+init_rules();
+function resolveSeverities(layers, rules = RULES) {
+  const preset = [...layers].reverse().find((l) => l.preset)?.preset ?? "recommended";
+  const out = {};
+  for (const rule of rules) {
+    let setting = preset === "all" || rule.recommended ? rule.severity : "off";
+    for (const layer of layers) {
+      setting = layer.categories?.[rule.category] ?? setting;
+      setting = layer.rules?.[rule.id] ?? setting;
+    }
+    out[rule.id] = setting;
+  }
+  return out;
+}
+
+// src/cli.ts
 init_meta();
 init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
@@ -40145,7 +40232,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -40206,7 +40293,7 @@ async function run(rawArgv, io) {
     throw new UsageError("only one format can go to stdout: give the others an --output-file");
   }
   const color = args.color ?? (io.isTTY && !io.env.NO_COLOR);
-  const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])) };
+  const severities = resolveSeverities([config, { ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])), ...args.preset ? { preset: args.preset } : {} }]);
   const threshold = args["failure-threshold"] ?? config.failureThreshold ?? "warning";
   const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== void 0 ? parseSize(sizeArg) : config.maxFileSize !== void 0 ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
@@ -40329,13 +40416,18 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
   return 0;
 }
 function parseRuleOptions(rules, ignored) {
-  const out = {};
+  const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
-    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
-    out[known(m[1], "--rule")] = m[2];
+    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
+    const setting = m[3];
+    if (m[1]) {
+      const name = m[2];
+      if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
+      out.categories[name] = setting;
+    } else out.rules[known(m[2], "--rule")] = setting;
   }
-  for (const id of ignored) out[known(id.trim(), "--ignore-rule")] = "off";
+  for (const id of ignored) out.rules[known(id.trim(), "--ignore-rule")] = "off";
   return out;
 }
 function known(id, flag) {
@@ -40343,16 +40435,32 @@ function known(id, flag) {
   return id;
 }
 async function listRules(json) {
+  const { DIAGNOSTICS: DIAGNOSTICS2 } = await Promise.resolve().then(() => (init_rules(), rules_exports));
+  const { ruleDocUrl: ruleDocUrl2 } = await Promise.resolve().then(() => (init_meta(), meta_exports));
   if (json) {
-    return `${JSON.stringify(
-      RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
-      null,
-      2
-    )}
+    const peers = (r) => Object.fromEntries(["hadolint", "buildkit", "shellcheck"].map((t) => [t, peersOf(r, t)]));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      kind: "rule",
+      severity: r.severity,
+      category: r.category,
+      recommended: r.recommended,
+      fixable: r.fixable,
+      title: r.title,
+      url: ruleDocUrl2(r.id),
+      peers: peers(r),
+      messages: r.messages,
+      options: r.options ?? null,
+      scope: r.scope ?? "image",
+      docs: r.docs
+    }));
+    const diagnostics = DIAGNOSTICS2.map((d) => ({ id: d.id, kind: "diagnostic", severity: d.severity, category: d.category, recommended: true, fixable: false, title: d.title, url: ruleDocUrl2(d.id), peers: peers(d), docs: d.docs }));
+    return `${escapeJson(JSON.stringify([...rules, ...diagnostics], null, 2))}
 `;
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
+  const cat = Math.max(...RULES.map((r) => r.category.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}`).join("\n")}
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
