@@ -22,6 +22,7 @@ import dnfMissingYes from './dnf-missing-yes.js';
 import duplicateStageName from './duplicate-stage-name.js';
 import emptyContinuation from './empty-continuation.js';
 import entrypointCrlf from './entrypoint-crlf.js';
+import entrypointNoExec from './entrypoint-no-exec.js';
 import entrypointNotExecutable from './entrypoint-not-executable.js';
 import entrypointNotFound from './entrypoint-not-found.js';
 import entrypointShebang from './entrypoint-shebang.js';
@@ -64,6 +65,7 @@ import rootProcess from './root-process.js';
 import rpmVersionPin from './rpm-version-pin.js';
 import secretInArgOrEnv from './secret-in-arg-or-env.js';
 import shellFormPid1 from './shell-form-pid1.js';
+import shellPortability from './shell-portability.js';
 import stageNameCasing from './stage-name-casing.js';
 import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
@@ -108,6 +110,7 @@ export const RULES: readonly Rule[] = [
   duplicateStageName,
   emptyContinuation,
   entrypointCrlf,
+  entrypointNoExec,
   entrypointNotExecutable,
   entrypointNotFound,
   entrypointShebang,
@@ -149,6 +152,7 @@ export const RULES: readonly Rule[] = [
   rpmVersionPin,
   secretInArgOrEnv,
   shellFormPid1,
+  shellPortability,
   stageNameCasing,
   suSudo,
   sudoInRun,
