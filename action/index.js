@@ -756,13 +756,22 @@ var init_stylish = __esm({
 });
 
 // src/meta.ts
+var meta_exports = {};
+__export(meta_exports, {
+  PACKAGE_NAME: () => PACKAGE_NAME,
+  REPOSITORY_URL: () => REPOSITORY_URL,
+  RULE_DOCS_URL: () => RULE_DOCS_URL,
+  VERSION: () => VERSION,
+  ruleDocUrl: () => ruleDocUrl
+});
 function ruleDocUrl(id) {
   return `${RULE_DOCS_URL}${encodeURIComponent(id)}.md`;
 }
-var VERSION, REPOSITORY_URL, RULE_DOCS_URL;
+var PACKAGE_NAME, VERSION, REPOSITORY_URL, RULE_DOCS_URL;
 var init_meta = __esm({
   "src/meta.ts"() {
     "use strict";
+    PACKAGE_NAME = "dockerlint-pid1";
     VERSION = "0.1.0";
     REPOSITORY_URL = "https://github.com/dockerlint-pid1/dockerlint";
     RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
@@ -944,9 +953,18 @@ function fillMessage(text, data) {
 function peersOf(rule, tool) {
   return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
 }
+var CATEGORIES;
 var init_rule = __esm({
   "src/rules/rule.ts"() {
     "use strict";
+    CATEGORIES = {
+      pid1: "PID 1 and signals: what runs as PID 1 and whether `docker stop` reaches the application",
+      privilege: "Privileges: the user the container runs as and how it steps down from root",
+      startup: "Start-up failures: the container cannot start (missing, non-executable or unrunnable entrypoint)",
+      build: "Build: RUN, COPY/ADD, packages and base images",
+      style: "Style and maintainability of the Dockerfile",
+      input: "Input problems: files dockerlint cannot read, parse, or suppression comments it cannot use"
+    };
   }
 });
 
@@ -14428,6 +14446,7 @@ __export(schema_exports, {
   CONFIG_KEYS: () => CONFIG_KEYS,
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
+  PRESETS: () => PRESETS,
   SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
   SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
@@ -14451,7 +14470,7 @@ function formatSize(bytes) {
   return `${bytes} bytes`;
 }
 function defaultConfig() {
-  return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
+  return { categories: {}, rules: {}, ruleOptions: {}, ignore: [], context: [], trustedBaseImages: [] };
 }
 function configSchema() {
   const rules = {};
@@ -14522,6 +14541,22 @@ function configSchema() {
           { type: "integer", minimum: 1 },
           { type: "string", pattern: SIZE_PATTERN }
         ]
+      },
+      preset: {
+        description: "Which rules are on: recommended (the default: the rules marked recommended) or all. categories and rules then change them.",
+        enum: [...PRESETS]
+      },
+      categories: {
+        description: "Severity for every rule of a category: off, info, warning or error (rules then changes single rules).",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(CATEGORIES).map(([name, what]) => [name, { description: what, enum: [...SEVERITY_SETTINGS] }]))
+      },
+      ruleOptions: {
+        description: "Options of the rules that take options, by rule id.",
+        type: "object",
+        additionalProperties: false,
+        properties: Object.fromEntries(RULES.filter((r) => r.options).map((r) => [r.id, { description: `Options of ${r.id}`, ...r.options?.schema }]))
       }
     }
   };
@@ -14538,6 +14573,12 @@ function starterConfig() {
     "# Every key is optional. Paths and globs are relative to the folder of this file.",
     "# A line with `#` directly before a key shows the default: remove the `#` to set it.",
     "# Schema for editors: node_modules/dockerlint/schema/dockerlint.schema.json",
+    "",
+    "# Which rules are on: recommended (the rules marked so in --list-rules) or all.",
+    "#preset: recommended",
+    "",
+    `# A severity for every rule of a category (${Object.keys(CATEGORIES).join(", ")}),`,
+    "# e.g. { build: off, pid1: error }; the rules below then change single rules.",
     "",
     "# Severity of each rule: off, info, warning or error.",
     "#rules:",
@@ -14566,18 +14607,20 @@ function starterConfig() {
     ""
   ].join("\n");
 }
-var SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
+var PRESETS, SEVERITY_SETTINGS, FAILURE_THRESHOLDS, DEFAULT_MAX_FILE_BYTES, SIZE_UNITS, SIZE_PATTERN, CONFIG_KEYS, nonEmptyString;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_reporters();
     init_rules();
+    init_rule();
+    PRESETS = ["recommended", "all"];
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
     FAILURE_THRESHOLDS = ["error", "warning", "info", "none"];
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -23051,7 +23094,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
 }
 async function runRules(rules, base, options, findings, texts, deadline) {
   for (const [i, rule] of rules.entries()) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
+    const severity = options.severities?.[rule.id] ?? (rule.recommended ? rule.severity : "off");
     if (severity === "off") continue;
     if (Date.now() >= deadline) {
       const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
@@ -25860,10 +25903,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -30216,7 +30259,10 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data;
   const config = defaultConfig();
+  if (raw.preset) config.preset = raw.preset;
+  if (raw.categories) config.categories = { ...raw.categories };
   if (raw.rules) config.rules = { ...raw.rules };
+  if (raw.ruleOptions) config.ruleOptions = { ...raw.ruleOptions };
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -36987,6 +37033,7 @@ function inputLinter(setup, matchers) {
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
+      ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
       ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
@@ -37140,6 +37187,25 @@ init_jail();
 init_escape();
 init_reporters();
 init_rules();
+init_rule();
+
+// src/config/severities.ts
+init_rules();
+function resolveSeverities(layers, rules = RULES) {
+  const preset = [...layers].reverse().find((l) => l.preset)?.preset ?? "recommended";
+  const out = {};
+  for (const rule of rules) {
+    let setting = preset === "all" || rule.recommended ? rule.severity : "off";
+    for (const layer of layers) {
+      setting = layer.categories?.[rule.category] ?? setting;
+      setting = layer.rules?.[rule.id] ?? setting;
+    }
+    out[rule.id] = setting;
+  }
+  return out;
+}
+
+// src/cli.ts
 init_meta();
 init_meta();
 var THRESHOLDS = ["error", "warning", "info", "none"];
@@ -37235,7 +37301,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (repeatable)" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -37296,7 +37362,7 @@ async function run(rawArgv, io) {
     throw new UsageError("only one format can go to stdout: give the others an --output-file");
   }
   const color = args.color ?? (io.isTTY && !io.env.NO_COLOR);
-  const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])) };
+  const severities = resolveSeverities([config, { ...parseRuleOptions(list(args.rule), list(args["ignore-rule"])), ...args.preset ? { preset: args.preset } : {} }]);
   const threshold = args["failure-threshold"] ?? config.failureThreshold ?? "warning";
   const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== void 0 ? parseSize(sizeArg) : config.maxFileSize !== void 0 ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
@@ -37419,13 +37485,18 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
   return 0;
 }
 function parseRuleOptions(rules, ignored) {
-  const out = {};
+  const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
-    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
-    out[known(m[1], "--rule")] = m[2];
+    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
+    const setting = m[3];
+    if (m[1]) {
+      const name = m[2];
+      if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
+      out.categories[name] = setting;
+    } else out.rules[known(m[2], "--rule")] = setting;
   }
-  for (const id of ignored) out[known(id.trim(), "--ignore-rule")] = "off";
+  for (const id of ignored) out.rules[known(id.trim(), "--ignore-rule")] = "off";
   return out;
 }
 function known(id, flag) {
@@ -37433,16 +37504,32 @@ function known(id, flag) {
   return id;
 }
 async function listRules(json) {
+  const { DIAGNOSTICS: DIAGNOSTICS2 } = await Promise.resolve().then(() => (init_rules(), rules_exports));
+  const { ruleDocUrl: ruleDocUrl2 } = await Promise.resolve().then(() => (init_meta(), meta_exports));
   if (json) {
-    return `${JSON.stringify(
-      RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
-      null,
-      2
-    )}
+    const peers = (r) => Object.fromEntries(["hadolint", "buildkit", "shellcheck"].map((t) => [t, peersOf(r, t)]));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      kind: "rule",
+      severity: r.severity,
+      category: r.category,
+      recommended: r.recommended,
+      fixable: r.fixable,
+      title: r.title,
+      url: ruleDocUrl2(r.id),
+      peers: peers(r),
+      messages: r.messages,
+      options: r.options ?? null,
+      scope: r.scope ?? "image",
+      docs: r.docs
+    }));
+    const diagnostics = DIAGNOSTICS2.map((d) => ({ id: d.id, kind: "diagnostic", severity: d.severity, category: d.category, recommended: true, fixable: false, title: d.title, url: ruleDocUrl2(d.id), peers: peers(d), docs: d.docs }));
+    return `${escapeJson(JSON.stringify([...rules, ...diagnostics], null, 2))}
 `;
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join("\n")}
+  const cat = Math.max(...RULES.map((r) => r.category.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}`).join("\n")}
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
@@ -37501,7 +37588,8 @@ function readInputs(env3) {
     format: input(env3, "format") ?? "github",
     failureThreshold: input(env3, "failure-threshold"),
     sarifFile: input(env3, "sarif-file"),
-    annotations: onOff(env3, "annotations", true)
+    annotations: onOff(env3, "annotations", true),
+    fix: onOff(env3, "fix", false)
   };
 }
 function actionArgv(inputs, captured) {
@@ -37592,7 +37680,8 @@ async function runAction(env3 = process.env, io = processIo()) {
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr }));
+    const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
+    append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
   for (const p of problems) command2("warning", p);
   return code2;
@@ -37624,6 +37713,21 @@ async function pid1Diagrams(findings, io) {
   }
   return diagrams;
 }
+async function dryRunFixes(inputs, io) {
+  let diff = "";
+  const argv = ["--fix-dry-run", "--no-color", ...inputs.config ? ["--config", inputs.config] : [], ...inputs.paths.map((p) => p.startsWith("-") ? `./${p}` : p)];
+  await main(argv, { ...io, stdout: (s) => diff += s, stderr: () => void 0, env: { ...io.env, GITHUB_ACTIONS: void 0 } });
+  return diff.trim() === "" ? null : diff;
+}
+function codeBlock(lang, text) {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const ticks = "`".repeat(longest + 1);
+  const lines = text.replace(/\n$/, "").split("\n").map(escapeControl);
+  return `${ticks}${lang}
+${lines.join("\n")}
+${ticks}`;
+}
+var SUMMARY_DIFF_BYTES = 64 * 1024;
 function jobSummary(s) {
   const out = ["## dockerlint", ""];
   const messages2 = s.messages.split("\n").map((l) => /^dockerlint: (.*)$/.exec(l)?.[1]).filter((m) => !!m);
@@ -37662,6 +37766,15 @@ function jobSummary(s) {
     }
     if (findings.length > SUMMARY_ROWS) out.push("", `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
     out.push("");
+  }
+  if (s.fixes !== void 0) {
+    out.push("### Automatic fixes (dry run)", "");
+    if (s.fixes === null) out.push("No finding here has an automatic fix: the messages say how to fix them.", "");
+    else {
+      const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
+      out.push("What `dockerlint --fix` would change (run it locally to apply):", "", codeBlock("diff", cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), "");
+      if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, "");
+    }
   }
   if (s.diagrams.length > 0) {
     out.push("### PID 1 of each image with findings", "");

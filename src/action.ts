@@ -34,6 +34,8 @@ export interface ActionInputs {
   sarifFile: string | null;
   /** Annotations on the pull request (the `annotations` input, on/off; default on). */
   annotations: boolean;
+  /** The `fix` input (on/off; default off): the diff `--fix-dry-run` would apply, in the summary. */
+  fix: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,6 +74,7 @@ export function readInputs(env: Env): ActionInputs {
     failureThreshold: input(env, 'failure-threshold'),
     sarifFile: input(env, 'sarif-file'),
     annotations: onOff(env, 'annotations', true),
+    fix: onOff(env, 'fix', false),
   };
 }
 
@@ -185,7 +188,8 @@ export async function runAction(env: Env = process.env, io: CliIo = processIo())
   append('GITHUB_OUTPUT', outputs.map(([k, v]) => `${k}=${v}\n`).join(''));
   if (env.GITHUB_STEP_SUMMARY) {
     const diagrams = findings ? await pid1Diagrams(findings, io) : [];
-    append('GITHUB_STEP_SUMMARY', jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr }));
+    const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : undefined;
+    append('GITHUB_STEP_SUMMARY', jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr, ...(fixes === undefined ? {} : { fixes }) }));
   }
   for (const p of problems) command('warning', p);
   return code;
@@ -241,6 +245,25 @@ async function pid1Diagrams(findings: Finding[], io: CliIo): Promise<Diagram[]> 
   return diagrams;
 }
 
+/** What `dockerlint --fix-dry-run` would change (the `fix` input): a unified diff, or null. */
+async function dryRunFixes(inputs: ActionInputs, io: CliIo): Promise<string | null> {
+  let diff = '';
+  const argv = ['--fix-dry-run', '--no-color', ...(inputs.config ? ['--config', inputs.config] : []), ...inputs.paths.map((p) => (p.startsWith('-') ? `./${p}` : p))];
+  await main(argv, { ...io, stdout: (s) => (diff += s), stderr: () => undefined, env: { ...io.env, GITHUB_ACTIONS: undefined } });
+  return diff.trim() === '' ? null : diff;
+}
+
+/** A fenced code block that no backtick run in `text` can close. */
+export function codeBlock(lang: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  const lines = text.replace(/\n$/, '').split('\n').map(escapeControl);
+  return `${ticks}${lang}\n${lines.join('\n')}\n${ticks}`;
+}
+
+/** The summary's diff is cut here (the summary of a step may be at most 1 MiB). */
+export const SUMMARY_DIFF_BYTES = 64 * 1024;
+
 export interface SummaryInput {
   /** null: the run stopped before linting (a usage error). */
   findings: Finding[] | null;
@@ -250,6 +273,8 @@ export interface SummaryInput {
   diagrams: Diagram[];
   /** What the CLI said on stderr. */
   messages: string;
+  /** With the `fix` input: the dry-run diff, or null when no fix applies; undefined without it. */
+  fixes?: string | null;
 }
 
 /** The job summary, GitHub-flavoured Markdown (tables, alerts, mermaid code blocks). */
@@ -297,6 +322,16 @@ export function jobSummary(s: SummaryInput): string {
     }
     if (findings.length > SUMMARY_ROWS) out.push('', `…and ${findings.length - SUMMARY_ROWS} more (see the log or the SARIF report).`);
     out.push('');
+  }
+
+  if (s.fixes !== undefined) {
+    out.push('### Automatic fixes (dry run)', '');
+    if (s.fixes === null) out.push('No finding here has an automatic fix: the messages say how to fix them.', '');
+    else {
+      const cut = s.fixes.length > SUMMARY_DIFF_BYTES;
+      out.push('What `dockerlint --fix` would change (run it locally to apply):', '', codeBlock('diff', cut ? s.fixes.slice(0, SUMMARY_DIFF_BYTES) : s.fixes), '');
+      if (cut) out.push(`The diff is cut at ${SUMMARY_DIFF_BYTES / 1024} KB; \`dockerlint --fix-dry-run\` prints all of it.`, '');
+    }
   }
 
   if (s.diagrams.length > 0) {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import yargs from 'yargs';
-import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize, PRESETS, type Preset } from './config/schema.js';
 import type { WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
@@ -19,6 +19,8 @@ import { Jail, repositoryRoot } from './fs/jail.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
+import { CATEGORIES, peersOf, type Category, type DiagnosticMeta, type Peer } from './rules/rule.js';
+import { resolveSeverities, type Selection } from './config/severities.js';
 
 export { VERSION } from './meta.js';
 import { VERSION } from './meta.js';
@@ -161,7 +163,8 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
     .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of each linted path, or the path itself)' })
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
-    .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (repeatable)' })
+    .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)' })
+    .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
     .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this' })
@@ -244,7 +247,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     throw new UsageError('only one format can go to stdout: give the others an --output-file');
   }
   const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
-  const severities = { ...config.rules, ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])) };
+  const severities = resolveSeverities([config, { ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])), ...(args.preset ? { preset: args.preset as Preset } : {}) }]);
   const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
   const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== undefined ? parseSize(sizeArg) : config.maxFileSize !== undefined ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
@@ -383,14 +386,19 @@ export function exitCode(findings: Finding[], inputProblems: number, threshold: 
   return 0;
 }
 
-function parseRuleOptions(rules: string[], ignored: string[]): Record<string, Severity | 'off'> {
-  const out: Record<string, Severity | 'off'> = {};
+function parseRuleOptions(rules: string[], ignored: string[]): Selection {
+  const out: Required<Pick<Selection, 'rules' | 'categories'>> = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
-    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error`);
-    out[known(m[1] as string, '--rule')] = m[2] as Severity | 'off';
+    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
+    const setting = m[3] as Severity | 'off';
+    if (m[1]) {
+      const name = m[2] as string;
+      if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(', ')}`);
+      out.categories[name as Category] = setting;
+    } else out.rules[known(m[2] as string, '--rule')] = setting;
   }
-  for (const id of ignored) out[known(id.trim(), '--ignore-rule')] = 'off';
+  for (const id of ignored) out.rules[known(id.trim(), '--ignore-rule')] = 'off';
   return out;
 }
 
@@ -399,16 +407,33 @@ function known(id: string, flag: string): string {
   return id;
 }
 
+/** `--list-rules`: a table, or (`--format json`) every rule's metadata, then the pseudo-rules'. */
 async function listRules(json: boolean): Promise<string> {
+  const { DIAGNOSTICS } = await import('./rules/index.js');
+  const { ruleDocUrl } = await import('./meta.js');
   if (json) {
-    return `${JSON.stringify(
-      RULES.map((r) => ({ id: r.id, severity: r.severity, title: r.title })),
-      null,
-      2,
-    )}\n`;
+    const peers = (r: DiagnosticMeta): Record<string, Peer[]> => Object.fromEntries((['hadolint', 'buildkit', 'shellcheck'] as const).map((t) => [t, peersOf(r, t)]));
+    const rules = RULES.map((r) => ({
+      id: r.id,
+      kind: 'rule',
+      severity: r.severity,
+      category: r.category,
+      recommended: r.recommended,
+      fixable: r.fixable,
+      title: r.title,
+      url: ruleDocUrl(r.id),
+      peers: peers(r),
+      messages: r.messages,
+      options: r.options ?? null,
+      scope: r.scope ?? 'image',
+      docs: r.docs,
+    }));
+    const diagnostics = DIAGNOSTICS.map((d) => ({ id: d.id, kind: 'diagnostic', severity: d.severity, category: d.category, recommended: true, fixable: false, title: d.title, url: ruleDocUrl(d.id), peers: peers(d), docs: d.docs }));
+    return `${escapeJson(JSON.stringify([...rules, ...diagnostics], null, 2))}\n`;
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}`).join('\n')}\n`;
+  const cat = Math.max(...RULES.map((r) => r.category.length));
+  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}`).join('\n')}\n`;
 }
 
 interface FixFlags {

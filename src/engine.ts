@@ -376,7 +376,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
 
 async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
   for (const [i, rule] of rules.entries()) {
-    const severity = options.severities?.[rule.id] ?? rule.severity;
+    const severity = options.severities?.[rule.id] ?? (rule.recommended ? rule.severity : 'off');
     if (severity === 'off') continue;
     if (Date.now() >= deadline) {
       const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== 'off').map((r) => r.id);

@@ -97,6 +97,7 @@ function inputLinter(setup: WorkerSetup, matchers: ConfigMatchers): (input: Lint
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
+      ruleOptions: setup.config.ruleOptions,
       ...(context ? { context } : {}),
       ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
       ...(setup.target ? { target: setup.target } : {}),

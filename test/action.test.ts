@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { actionArgv, readInputs, runAction } from '../src/action.js';
+import { actionArgv, codeBlock, jobSummary, readInputs, runAction } from '../src/action.js';
 import type { CliIo } from '../src/cli.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -31,7 +31,7 @@ function expectSarif(file: string): void {
 
 describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept)', () => {
   test('defaults: path ., format github', () => {
-    expect(readInputs({})).toEqual({ paths: ['.'], config: null, format: 'github', failureThreshold: null, sarifFile: null, annotations: true });
+    expect(readInputs({})).toEqual({ paths: ['.'], config: null, format: 'github', failureThreshold: null, sarifFile: null, annotations: true, fix: false });
     expect(actionArgv(readInputs({ INPUT_PATH: '  ', INPUT_CONFIG: '' }))).toEqual(['--format', 'github', '.']);
   });
 
@@ -59,7 +59,7 @@ describe('inputs, as GitHub passes them (INPUT_ + upper-cased name, hyphens kept
       outputs: Record<string, { description: string }>;
       runs: { using: string; main: string };
     };
-    expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file', 'annotations']);
+    expect(Object.keys(action.inputs)).toEqual(['path', 'config', 'format', 'failure-threshold', 'sarif-file', 'annotations', 'fix']);
     expect(Object.keys(action.outputs)).toEqual(['errors', 'warnings', 'sarif-file']);
     expect(action.inputs.path?.default).toBe('.');
     expect(action.inputs.format?.default).toBe('github');
@@ -335,5 +335,25 @@ describe('outputs and job summary (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)', () => {
         '&#96;sudo&#96; in RUN&#58; the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime. |',
     );
     expect(gh.summary()).toContain(`<details><summary>x&#124;y&#60;img`);
+  });
+});
+
+describe('the fix input: the dry-run diff in the summary', () => {
+  test('fix: on with findings that have no automatic fix says so; off adds no section', async () => {
+    const summary = path.join(tmp, 'summary.md');
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: root, env: {} };
+    fs.writeFileSync(summary, '');
+    await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE, INPUT_FIX: 'on' }, io);
+    expect(fs.readFileSync(summary, 'utf8')).toContain('### Automatic fixes (dry run)\n\nNo finding here has an automatic fix');
+    fs.writeFileSync(summary, '');
+    await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE }, io);
+    expect(fs.readFileSync(summary, 'utf8')).not.toContain('Automatic fixes');
+  });
+
+  test('a diff goes in a diff block that no backtick in it can close', () => {
+    const diff = '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-CMD echo ```\n+CMD ["echo", "```"]\n';
+    expect(codeBlock('diff', diff)).toBe(`\`\`\`\`diff\n${diff.replace(/\n$/, '')}\n\`\`\`\``);
+    const text = jobSummary({ findings: [], counts: { error: 0, warning: 0, info: 0 }, code: 0, annotations: true, diagrams: [], messages: '', fixes: diff });
+    expect(text).toContain('What `dockerlint --fix` would change (run it locally to apply):\n\n````diff\n--- a/Dockerfile');
   });
 });

@@ -136,7 +136,7 @@ describe('errors name the file, the key and the line', () => {
 
   test('an unknown top-level key', () => {
     const e = load('format: json\nrule:\n  root-process: off\n');
-    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize' });
+    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize, preset, categories, ruleOptions' });
   });
 
   test('failureThreshold and format take their lists of values', () => {
@@ -238,6 +238,7 @@ describe('the schema and the starter file', () => {
     expect(config).toEqual({
       ...defaultConfig(),
       rules: Object.fromEntries(RULES.map((r) => [r.id, r.severity])),
+      preset: 'recommended',
       failureThreshold: 'warning',
       format: 'stylish',
       maxFileSize: '4MB',

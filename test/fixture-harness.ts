@@ -37,7 +37,7 @@ let emptyDir: string | null = null;
 /** Only `rule` on (every rule for a scenario). */
 function severities(c: FixtureCase): LintOptions['severities'] {
   if (c.kind === 'scenario') return {};
-  return Object.fromEntries(RULES.filter((r) => r.id !== c.rule).map((r) => [r.id, 'off' as const]));
+  return Object.fromEntries(RULES.map((r) => [r.id, r.id === c.rule ? r.severity : ('off' as const)]));
 }
 
 /** The findings of a case, and the texts of the files they point into (for fixes). */

@@ -202,7 +202,10 @@ export function validateConfig(
   if (err) return { error: describe(err, file, prefix, locate) };
   const raw = data as Partial<Config> & { $schema?: string };
   const config = defaultConfig();
+  if (raw.preset) config.preset = raw.preset;
+  if (raw.categories) config.categories = { ...raw.categories };
   if (raw.rules) config.rules = { ...raw.rules };
+  if (raw.ruleOptions) config.ruleOptions = { ...raw.ruleOptions };
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;

@@ -9,6 +9,11 @@
 import type { Severity } from '../findings.js';
 import { FORMATS, type Format } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
+import { CATEGORIES, type Category } from '../rules/rule.js';
+
+/** `recommended` (the default): the rules marked recommended; `all`: every rule. */
+export const PRESETS = ['recommended', 'all'] as const;
+export type Preset = (typeof PRESETS)[number];
 
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
@@ -34,8 +39,14 @@ export interface TrustedBaseImage {
 }
 
 export interface Config {
+  /** Which rules are on before `categories` and `rules` change them (default: recommended). */
+  preset?: Preset;
+  /** Severity for every rule of a category; `off` disables them. */
+  categories: Partial<Record<Category, Severity | 'off'>>;
   /** Severity per rule id; `off` disables the rule. Only the rules named are changed. */
   rules: Record<string, Severity | 'off'>;
+  /** Options per rule id (for the rules that take options; see each rule's page). */
+  ruleOptions: Record<string, Record<string, unknown>>;
   /** Globs of paths not to lint, relative to the config file's folder. */
   ignore: string[];
   failureThreshold?: FailureThreshold;
@@ -76,11 +87,11 @@ export function formatSize(bytes: number): string {
 
 /** The configuration when there is no file, and the base every file's keys are laid on. */
 export function defaultConfig(): Config {
-  return { rules: {}, ignore: [], context: [], trustedBaseImages: [] };
+  return { categories: {}, rules: {}, ruleOptions: {}, ignore: [], context: [], trustedBaseImages: [] };
 }
 
 /** The top-level keys, in documentation order. */
-export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize'] as const;
+export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize', 'preset', 'categories', 'ruleOptions'] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -160,6 +171,22 @@ export function configSchema(): JsonSchema {
           { type: 'string', pattern: SIZE_PATTERN },
         ],
       },
+      preset: {
+        description: 'Which rules are on: recommended (the default: the rules marked recommended) or all. categories and rules then change them.',
+        enum: [...PRESETS],
+      },
+      categories: {
+        description: 'Severity for every rule of a category: off, info, warning or error (rules then changes single rules).',
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.entries(CATEGORIES).map(([name, what]) => [name, { description: what, enum: [...SEVERITY_SETTINGS] }])),
+      },
+      ruleOptions: {
+        description: 'Options of the rules that take options, by rule id.',
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(RULES.filter((r) => r.options).map((r) => [r.id, { description: `Options of ${r.id}`, ...r.options?.schema }])),
+      },
     },
   };
 }
@@ -183,6 +210,12 @@ export function starterConfig(): string {
     '# Every key is optional. Paths and globs are relative to the folder of this file.',
     '# A line with `#` directly before a key shows the default: remove the `#` to set it.',
     '# Schema for editors: node_modules/dockerlint/schema/dockerlint.schema.json',
+    '',
+    '# Which rules are on: recommended (the rules marked so in --list-rules) or all.',
+    '#preset: recommended',
+    '',
+    `# A severity for every rule of a category (${Object.keys(CATEGORIES).join(', ')}),`,
+    '# e.g. { build: off, pid1: error }; the rules below then change single rules.',
     '',
     '# Severity of each rule: off, info, warning or error.',
     '#rules:',
