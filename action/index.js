@@ -107,8 +107,19 @@ function spanFinding(rule, severity, file, span, message, hint = null, related =
   return { rule, severity, message, hint, file, ...span, related };
 }
 function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [findingKey(f), f]));
-  return [...unique.values()].sort(compareFindings);
+  const unique = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+function compareFindingsTotally(a, b) {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 function displayPath(abs, cwd) {
   const rel = path.relative(cwd, abs);
@@ -22356,34 +22367,36 @@ var init_instructions = __esm({
 
 // src/parsers/shell-budget.ts
 function shellNesting(source) {
-  let depth = 0;
+  const stack = [];
   let chain = 0;
-  let inDouble = false;
   let wordStart = true;
   let commandPos = true;
-  const max = { depth: 0, chain: 0, at: 0 };
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i) => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
+    const top2 = stack[stack.length - 1];
     if (c === "\\") {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-        if (c === "$") i++;
-        depth++;
-        note(i);
-      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
       continue;
     }
     if (c === "'") {
@@ -22393,7 +22406,7 @@ function shellNesting(source) {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -22414,21 +22427,30 @@ function shellNesting(source) {
     if (c === "&" || c === "|") {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
-      if (c === "|" || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
       if (c === "$") i++;
-      depth++;
-      note(i);
+      open(source[i] === "(" ? ")" : "}", i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ")" || c === "}") {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -22439,10 +22461,9 @@ function shellNesting(source) {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -22455,20 +22476,20 @@ function shellNesting(source) {
 function overBudget(source) {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
 var init_shell_budget = __esm({
   "src/parsers/shell-budget.ts"() {
     "use strict";
     MAX_SHELL_NESTING = 100;
     MAX_SHELL_CHAIN = 1e3;
-    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
     CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
     LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
