@@ -25638,7 +25638,9 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  const lastLine2 = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
+  let lastLine2 = 0;
+  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
@@ -34437,7 +34439,7 @@ async function runFixCommand(o) {
           }
         }
         for (const p of entry.filesRead) filesRead.add(p);
-        findings.push(...entry.findings);
+        for (const f of entry.findings) findings.push(f);
       }
       return { findings: uniqueSorted(findings), filesRead };
     }
@@ -40229,8 +40231,8 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
           if (--running === 0) resolve4();
           return;
         }
-        findings.push(...msg.findings);
-        filesRead.push(...msg.filesRead);
+        for (const f of msg.findings) findings.push(f);
+        for (const p of msg.filesRead) filesRead.push(p);
         const input2 = inputs[msg.index];
         if (input2) onDone(input2);
       });
@@ -40240,7 +40242,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
   });
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
     const input2 = inputs[i];
-    findings.push(...await lintHere(input2));
+    for (const f of await lintHere(input2)) findings.push(f);
     onDone(input2);
     await new Promise((r) => setImmediate(r));
   }
@@ -40273,11 +40275,11 @@ async function createLinter(options) {
       if (workers > 0) {
         const mine = (input2) => lintOne(input2, { filesRead });
         const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
-        findings.push(...got.findings);
+        for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        findings.push(...await lintOne(input2, { filesRead }));
+        for (const f of await lintOne(input2, { filesRead })) findings.push(f);
         done(input2);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
@@ -40628,8 +40630,8 @@ async function run(rawArgv, io) {
   });
   const configProblems = [];
   if ("error" in loaded) {
-    const all = [loaded.error, ...loaded.error.more ?? []];
-    for (const e of all) {
+    const all2 = [loaded.error, ...loaded.error.more ?? []];
+    for (const e of all2) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
@@ -40637,7 +40639,7 @@ async function run(rawArgv, io) {
       );
     }
     if (printConfigFor !== void 0) {
-      for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+      for (const e of all2) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
     }
@@ -40763,9 +40765,11 @@ async function run(rawArgv, io) {
   const linter = await createLinter(setup);
   const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path23.relative(io.cwd, i.path)) });
   progress.done();
-  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
-  if (args.quiet) findings.splice(0, findings.length, ...findings.filter((f) => f.severity === "error"));
-  if (stdinFile !== void 0) findings.splice(0, findings.length, ...findings.map((f) => renameStdin(f, stdinFile)));
+  let all = uniqueSorted([...findings, ...run2.findings]);
+  if (args.quiet) all = all.filter((f) => f.severity === "error");
+  if (stdinFile !== void 0) all = all.map((f) => renameStdin(f, stdinFile));
+  findings.length = 0;
+  for (const f of all) findings.push(f);
   for (const { format: name, output } of pairs) {
     const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
