@@ -89,15 +89,35 @@ export class DockerfileView {
   }
 
   /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
-  async forEachCommand(visit: (cmd: CommandView, view: InstructionView, run: RunCommands) => void): Promise<void> {
-    for (const { view, run } of await this.allRuns()) for (const cmd of run.commands) visit(cmd, view, run);
+  async forEachCommand(visit: (cmd: CommandView, view: InstructionView, run: RunCommands) => void, mentions?: readonly string[]): Promise<void> {
+    for (const { view, run } of await this.allRuns(mentions)) for (const cmd of run.commands) visit(cmd, view, run);
   }
 
-  /** Every RUN with its commands, in file order. */
-  async allRuns(): Promise<{ view: InstructionView; run: RunCommands }[]> {
+  /**
+   * Every RUN with its commands, in file order. With `mentions`, only the RUNs whose text contains
+   * one of those strings (a rule about `apt-get` needs no parse of the others): a filter on which
+   * RUNs to read, never a finding by itself.
+   */
+  async allRuns(mentions?: readonly string[]): Promise<{ view: InstructionView; run: RunCommands }[]> {
     const out: { view: InstructionView; run: RunCommands }[] = [];
-    for (const view of this.instructions) if (view.keyword === 'RUN') out.push({ view, run: await this.run(view) });
+    for (const view of this.instructions) {
+      if (view.keyword !== 'RUN') continue;
+      if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
+      out.push({ view, run: await this.run(view) });
+    }
     return out;
+  }
+
+  private readonly raw = new Map<Instruction, string>();
+
+  /** A RUN's text and heredoc bodies, as written. */
+  private rawText(view: InstructionView): string {
+    let t = this.raw.get(view.inst);
+    if (t === undefined) {
+      t = view.inst.rest.text + view.inst.heredocs.map((h) => `\n${h.body.text}`).join('');
+      this.raw.set(view.inst, t);
+    }
+    return t;
   }
 }
 

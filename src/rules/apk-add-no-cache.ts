@@ -38,6 +38,6 @@ export default defineRule({
         at: { file, span: cmd.program.span },
         ...(add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: 'safe' as const, title: 'Add --no-cache', edits: [{ file, start: add.end, end: add.end, text: ' --no-cache' }] } } : {}),
       });
-    });
+    }, ['apk']);
   },
 });

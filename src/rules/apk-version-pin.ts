@@ -30,6 +30,6 @@ export default defineRule({
         if (v === null || /[=~<>]/.test(v) || v.endsWith('.apk')) continue;
         ctx.report({ messageId: 'unpinned', data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
       }
-    });
+    }, ['apk']);
   },
 });

@@ -27,6 +27,6 @@ export default defineRule({
       if (!isAptGetInstall(cmd)) return;
       if (cmd.hasFlag('no-install-recommends') || cmd.hasArg('APT::Install-Recommends=false', 'APT::Install-Recommends=0')) return;
       ctx.report({ messageId: 'recommends', at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['apt-get']);
   },
 });

@@ -39,6 +39,6 @@ export default defineRule({
           ? { fix: { safety: 'safe' as const, title: 'Add -y', edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: ' -y' }] } }
           : {}),
       });
-    });
+    }, ['apt-get']);
   },
 });

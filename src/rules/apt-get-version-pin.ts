@@ -30,6 +30,6 @@ export default defineRule({
         if (v === null || v.includes('=') || v.includes('/') || v.endsWith('.deb')) continue;
         ctx.report({ messageId: 'unpinned', data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
       }
-    });
+    }, ['apt-get']);
   },
 });

@@ -24,6 +24,6 @@ export default defineRule({
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
       if (cmd.name === 'apt') ctx.report({ messageId: 'apt', at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['apt']);
   },
 });

@@ -29,7 +29,7 @@ export default defineRule({
     // A builder stage the final image does not build on can keep its lists.
     const shipped = (index: number): boolean =>
       index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
-    for (const { view, run } of await ctx.view.allRuns()) {
+    for (const { view, run } of await ctx.view.allRuns(['update'])) {
       // An ONBUILD trigger runs in the image built FROM this one: it always ships.
       if (!view.onbuild && !shipped(view.stageIndex)) continue;
       const update = run.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg('update'));

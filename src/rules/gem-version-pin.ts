@@ -39,6 +39,6 @@ export default defineRule({
         const w = args[i];
         if (w) ctx.report({ messageId: 'unpinned', data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
       }
-    });
+    }, ['gem']);
   },
 });

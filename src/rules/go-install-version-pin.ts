@@ -35,6 +35,6 @@ export default defineRule({
         if (pkg.includes('@') && !/@(latest|none)$/.test(pkg)) continue;
         ctx.report({ messageId: 'unpinned', data: { verb, pkg, bare: pkg.replace(/@.*$/, '') }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
       }
-    });
+    }, ['go']);
   },
 });

@@ -13,6 +13,7 @@ import cmdIgnored from './cmd-ignored.js';
 import consecutiveRun from './consecutive-run.js';
 import copyFromOwnStage from './copy-from-own-stage.js';
 import copyFromUnknownStage from './copy-from-unknown-stage.js';
+import copyIgnoredFile from './copy-ignored-file.js';
 import copyMultipleSourcesSlash from './copy-multiple-sources-slash.js';
 import copyRelativeWithoutWorkdir from './copy-relative-without-workdir.js';
 import copyThenExtract from './copy-then-extract.js';
@@ -101,6 +102,7 @@ export const RULES: readonly Rule[] = [
   consecutiveRun,
   copyFromOwnStage,
   copyFromUnknownStage,
+  copyIgnoredFile,
   copyMultipleSourcesSlash,
   copyRelativeWithoutWorkdir,
   copyThenExtract,

@@ -29,6 +29,6 @@ export default defineRule({
       const ops = operands(cmd, ['S', 'suffix']);
       if (ops.length < 2 || ops[ops.length - 1]?.value !== '/bin/sh') return;
       ctx.report({ messageId: 'shell', at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['/bin/sh']);
   },
 });

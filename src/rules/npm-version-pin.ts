@@ -42,6 +42,6 @@ export default defineRule({
         if (pkg === null || pinned(pkg)) continue;
         ctx.report({ messageId: 'unpinned', data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
       }
-    });
+    }, ['npm']);
   },
 });

@@ -60,6 +60,6 @@ export default defineRule({
           ? { fix: { safety: 'safe' as const, title: 'Add --no-cache-dir', edits: [{ file, start: install.end, end: install.end, text: ' --no-cache-dir' }] } }
           : {}),
       });
-    });
+    }, ['pip']);
   },
 });

@@ -38,6 +38,6 @@ export default defineRule({
         if (VCS.test(v) ? v.includes('@') : v.includes('/')) continue;
         ctx.report({ messageId: 'unpinned', data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
       }
-    });
+    }, ['pip']);
   },
 });

@@ -25,7 +25,7 @@ export default defineRule({
     howToFix: 'Set pipefail with SHELL.',
   },
   async check(ctx) {
-    for (const { view, run } of await ctx.view.allRuns()) {
+    for (const { view, run } of await ctx.view.allRuns(['|'])) {
       if (run.form.kind !== 'shell' || run.dialect === null || run.pipes.length === 0) continue;
       const argv = view.shell;
       const shell = basename(argv[0] ?? '');

@@ -37,6 +37,6 @@ export default defineRule({
     await ctx.view.forEachCommand((cmd) => {
       const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : undefined;
       if (why) ctx.report({ messageId: 'pointless', data: { cmd: cmd.name ?? '', why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, Object.keys(POINTLESS));
   },
 });

@@ -41,6 +41,6 @@ export default defineRule({
         if (pkg === null || (module ? pkg.includes(':') : versioned(pkg))) continue;
         ctx.report({ messageId: 'unpinned', data: { tool: cmd.name ?? '', pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
       }
-    });
+    }, ['yum', 'dnf']);
   },
 });

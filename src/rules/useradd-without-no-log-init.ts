@@ -27,6 +27,6 @@ export default defineRule({
       const uid = cmd.flagValue('u', 'uid');
       if (typeof uid !== 'string' || uid.length <= 5) return;
       ctx.report({ messageId: 'lastlog', data: { uid }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['useradd']);
   },
 });

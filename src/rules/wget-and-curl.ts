@@ -23,7 +23,7 @@ export default defineRule({
   },
   async check(ctx) {
     const seen = new Map<number, Map<string, number>>();
-    for (const { view, run } of await ctx.view.allRuns()) {
+    for (const { view, run } of await ctx.view.allRuns(['wget', 'curl'])) {
       const key = view.onbuild ? -2 : view.stageIndex;
       const stage = seen.get(key) ?? new Map<string, number>();
       seen.set(key, stage);

@@ -38,6 +38,6 @@ export default defineRule({
           ? { fix: { safety: 'safe' as const, title: 'Add --progress=dot:giga', edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: ' --progress=dot:giga' }] } }
           : {}),
       });
-    });
+    }, ['wget']);
   },
 });

@@ -25,7 +25,7 @@ export default defineRule({
   async check(ctx) {
     const stages = ctx.model.stages;
     const shipped = (index: number): boolean => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
-    for (const { view, run } of await ctx.view.allRuns()) {
+    for (const { view, run } of await ctx.view.allRuns(['yarn'])) {
       if (!view.onbuild && !shipped(view.stageIndex)) continue;
       if (cacheMountCovers(view.inst.flags, '.cache/yarn')) continue;
       const cmds = run.commands;

@@ -26,7 +26,7 @@ export default defineRule({
     howToFix: 'Clean the cache in the RUN that filled it.',
   },
   async check(ctx) {
-    for (const { view, run } of await ctx.view.allRuns()) {
+    for (const { view, run } of await ctx.view.allRuns(['zypper'])) {
       if (['/var/cache/zypp'].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
       const cmds = run.commands;
       const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));

@@ -26,6 +26,6 @@ export default defineRule({
       if (cmd.name !== 'zypper') return;
       const verb = cmd.args.find((a) => a.value === 'dist-upgrade' || a.value === 'dup')?.value;
       if (verb) ctx.report({ messageId: 'dup', data: { verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['zypper']);
   },
 });

@@ -30,6 +30,6 @@ export default defineRule({
       const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
       if (!verb) return;
       ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-    });
+    }, ['zypper']);
   },
 });

@@ -30,6 +30,6 @@ export default defineRule({
         if (pkg === null || /[=<>]/.test(pkg) || pkg.endsWith('.rpm')) continue;
         ctx.report({ messageId: 'unpinned', data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
       }
-    });
+    }, ['zypper']);
   },
 });
