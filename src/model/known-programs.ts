@@ -23,13 +23,14 @@ const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|n
 /**
  * Why a main process that runs as root is not the image's problem: a server that drops
  * privileges itself, or an interactive shell or REPL left as a base image's CMD. Null when
- * nothing is known, and the root-process rule applies.
+ * nothing is known, and the root-process rule applies. An explicit `USER root` (`explicitRoot`) is a
+ * choice the REPL exception does not excuse.
  */
-export function rootByDesign(program: string, args: readonly string[]): string | null {
+export function rootByDesign(program: string, args: readonly string[], explicitRoot = false): string | null {
   const name = basename(program);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l');
-  if (interactive && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
 }

@@ -30,7 +30,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -55,7 +55,7 @@ export default defineRule({
     const mains = mainProcesses(run);
     if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
     // A server whose master stays root while its workers drop, or a base image's REPL.
-    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args) !== null)) return;
+    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
     // gosu/su without exec around the arguments: the application runs as that user (the other
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;

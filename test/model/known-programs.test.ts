@@ -13,6 +13,11 @@ describe('rootByDesign', () => {
     expect(rootByDesign('bash', [])).toMatch(/interactive shell or REPL/);
   });
 
+  it('does not excuse a REPL under an explicit USER root, as hadolint DL3002 does not', () => {
+    expect(rootByDesign('sh', [], true)).toBeNull();
+    expect(rootByDesign('nginx', [], true)).toMatch(/by design/);
+  });
+
   it('knows nothing of a program given work to do, or of an unknown server', () => {
     expect(rootByDesign('python3', ['app.py'])).toBeNull();
     expect(rootByDesign('node', ['server.js'])).toBeNull();
