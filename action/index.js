@@ -1882,13 +1882,26 @@ function compareFindings(a, b) {
 function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
   return { rule, severity, message, hint, file, ...span, related };
 }
-function uniqueSorted(findings) {
+function uniqueSorted(findings, show = (f) => f) {
   const unique = /* @__PURE__ */ new Map();
   for (const f of [...findings].sort(compareFindingsTotally)) {
-    const key = findingKey(f);
-    if (!unique.has(key)) unique.set(key, f);
+    const key = scriptKey(f) ?? findingKey(f);
+    const seen = unique.get(key);
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    else {
+      const by = startedBy(f);
+      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+    }
   }
-  return [...unique.values()];
+  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+}
+function startedBy(f) {
+  const first = f.related[0];
+  return first && first.file !== f.file ? first.file : null;
+}
+function scriptKey(f) {
+  if (startedBy(f) === null || f.messageId === void 0) return null;
+  return `${f.rule}|${f.messageId}|${f.file}|${f.line}|${f.column}|${f.endLine}|${f.endColumn}`;
 }
 function compareFindingsTotally(a, b) {
   const byPlace = compareFindings(a, b);
@@ -37322,7 +37335,7 @@ async function createLinter(options) {
         findings.push(...await lintOne(input2, { filesRead }));
         done(input2);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     }
   };
 }

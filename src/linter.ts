@@ -13,7 +13,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { uniqueSorted, type Finding } from './findings.js';
+import { displayPath, uniqueSorted, type Finding } from './findings.js';
 import type { FileSystem } from './fs/file-system.js';
 import { ShellService } from './model/shell-service.js';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
@@ -60,7 +60,7 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
         findings.push(...(await lintOne(input, { filesRead })));
         done(input);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     },
   };
 }
