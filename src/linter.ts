@@ -94,6 +94,7 @@ function inputLinter(setup: WorkerSetup, matchers: ConfigMatchers): (input: Lint
       shell,
       compose,
       severities: setup.severities,
+      ...(setup.config.ruleOptions ? { ruleOptions: setup.config.ruleOptions } : {}),
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
