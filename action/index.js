@@ -19914,6 +19914,33 @@ var init_reserved_stage_name = __esm({
   }
 });
 
+// src/model/known-programs.ts
+function rootByDesign(program, args, explicitRoot = false) {
+  const name = basename3(program);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
+  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE;
+var init_known_programs = __esm({
+  "src/model/known-programs.ts"() {
+    "use strict";
+    init_commands();
+    DROPS_ITSELF = [
+      { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
+      { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
+      { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
+      { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
+      { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
+      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" }
+    ];
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+  }
+});
+
 // src/rules/root-process.ts
 function dropNotes(run2, units) {
   const notes = [];
@@ -19981,6 +20008,7 @@ var init_root_process = __esm({
     init_commands();
     init_questions();
     init_image();
+    init_known_programs();
     init_shell_walk();
     init_evidence();
     init_rule();
@@ -20002,7 +20030,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
@@ -20022,6 +20050,7 @@ var init_root_process = __esm({
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
