@@ -3,7 +3,6 @@
 //   npm run fuzz                         60 s in all, fresh seeds
 //   FUZZ_SECONDS=600 npm run fuzz        ten minutes
 //   FUZZ_SEED=1234567 npm run fuzz       replay from a seed a failure printed
-//   FUZZ_KNOWN_BUGS=1 npm run fuzz       also generate the inputs of the known bugs (see the test)
 //
 // The time is shared between the properties; each runs batches of 100 cases, one seed per batch,
 // and prints the seeds it used. A failure prints FUZZ_SEED=<seed> and fast-check's shrunk

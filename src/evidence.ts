@@ -11,7 +11,7 @@ import type { Place } from './rules/rule.js';
 export type Located = Pick<CommandAt, 'stmt' | 'source' | 'sourcedVia'>;
 
 /** Source text of a node, on one line, shortened for messages. */
-export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
+function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '';
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;

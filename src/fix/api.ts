@@ -21,7 +21,7 @@ export interface OfferedFix {
   fix: FindingFix;
 }
 
-/** The fixes the findings of a buffer offer (safe and unsafe), as code actions would list them. */
+/** @public (an editor server) The fixes the findings of a buffer offer (safe and unsafe), as code actions would list them. */
 export async function getFixes(input: BufferInput, options: LintOptions): Promise<OfferedFix[]> {
   const findings = await lintFile({ path: path.resolve(input.path), text: input.text }, options);
   return findings.filter((f): f is Finding & { fix: FindingFix } => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
@@ -40,6 +40,7 @@ export interface FixedBuffer {
 /**
  * Applies the selected fixes to a buffer (and, in memory, to the files they reach), as
  * ESLint's `verifyAndFix`. `root` bounds the files a fix may touch (default: `options.cwd`).
+ * @public (an editor server)
  */
 export async function fixBuffer(input: BufferInput, options: LintOptions, selection: FixSelection & { root?: string }): Promise<FixedBuffer> {
   const abs = realPathOf(path.resolve(input.path)) ?? path.resolve(input.path);

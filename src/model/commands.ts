@@ -97,7 +97,7 @@ function isPositionalExp(part: WordPart, names: string[]): boolean {
 }
 
 /** How one word uses the positional parameters. */
-export function positionalUse(word: Word): ArgsUse {
+function positionalUse(word: Word): ArgsUse {
   if (word.parts.length === 1) {
     const only = word.parts[0];
     if (only && only.type === 'DblQuoted' && only.parts.length === 1 && only.parts[0]) {

@@ -171,7 +171,7 @@ function unquote(text: string, escape: string): string | null {
 }
 
 /** The blank-separated words of an instruction's text (quotes respected). */
-export function wordsOf(text: MappedText, escape = '\\'): InstWord[] {
+function wordsOf(text: MappedText, escape = '\\'): InstWord[] {
   return splitWords(text.text, escape).map((w) => ({
     text: w.text,
     value: unquote(w.text, escape),
@@ -368,10 +368,3 @@ export function healthcheckView(inst: Instruction): HealthcheckView {
   return { none: false, flags: inst.flags, cmd: commandForm(inst.rest.sub(lead + m[0].length, inst.rest.text.length)) };
 }
 
-export interface MaintainerView {
-  text: string;
-}
-
-export function maintainerView(inst: Instruction): MaintainerView {
-  return { text: inst.rest.text.trim() };
-}

@@ -90,7 +90,7 @@ export interface LaunchEnv {
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
 }
 
-export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
+function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
   return { file: env.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
 }
 
@@ -334,7 +334,7 @@ function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
 
-export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
+async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
   const source: ScriptText = mapped
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
@@ -389,7 +389,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
   };
 }
 
-export function fileScriptText(file: SourceFile): ScriptText {
+function fileScriptText(file: SourceFile): ScriptText {
   return {
     file,
     text: file.text,
@@ -397,7 +397,7 @@ export function fileScriptText(file: SourceFile): ScriptText {
   };
 }
 
-export function mappedScriptText(m: MappedText): ScriptText {
+function mappedScriptText(m: MappedText): ScriptText {
   return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
 }
 

@@ -75,7 +75,7 @@ function dropsPrivileges(steps: Step[]): boolean {
   return steps.some((s) => (s.kind === 'switch' || s.kind === 'forking-switch') && !s.toRoot);
 }
 
-export function stepLabel(s: Step): string {
+function stepLabel(s: Step): string {
   switch (s.kind) {
     case 'init':
       return `${s.at.label} ${s.name}`;
