@@ -107,8 +107,19 @@ function spanFinding(rule, severity, file, span, message, hint = null, related =
   return { rule, severity, message, hint, file, ...span, related };
 }
 function uniqueSorted(findings) {
-  const unique = new Map(findings.map((f) => [findingKey(f), f]));
-  return [...unique.values()].sort(compareFindings);
+  const unique = /* @__PURE__ */ new Map();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+function compareFindingsTotally(a, b) {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 function displayPath(abs, cwd) {
   const rel = path.relative(cwd, abs);
@@ -22346,34 +22357,36 @@ var init_instructions = __esm({
 
 // src/parsers/shell-budget.ts
 function shellNesting(source) {
-  let depth = 0;
+  const stack = [];
   let chain = 0;
-  let inDouble = false;
   let wordStart = true;
   let commandPos = true;
-  const max = { depth: 0, chain: 0, at: 0 };
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i) => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i];
+    const top2 = stack[stack.length - 1];
     if (c === "\\") {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-        if (c === "$") i++;
-        depth++;
-        note(i);
-      } else if ((c === ")" || c === "}") && depth > 0) depth--;
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
       continue;
     }
     if (c === "'") {
@@ -22383,7 +22396,7 @@ function shellNesting(source) {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -22404,21 +22417,30 @@ function shellNesting(source) {
     if (c === "&" || c === "|") {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
-      if (c === "|" || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === "(" || c === "{" || c === "`" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
       if (c === "$") i++;
-      depth++;
-      note(i);
+      open(source[i] === "(" ? ")" : "}", i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ")" || c === "}") {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -22429,10 +22451,9 @@ function shellNesting(source) {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -22445,20 +22466,20 @@ function shellNesting(source) {
 function overBudget(source) {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, OPEN_WORDS, CLOSE_WORDS, LEAD_WORDS;
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
 var init_shell_budget = __esm({
   "src/parsers/shell-budget.ts"() {
     "use strict";
     MAX_SHELL_NESTING = 100;
     MAX_SHELL_CHAIN = 1e3;
-    OPEN_WORDS = /* @__PURE__ */ new Set(["if", "case", "while", "until", "for", "select"]);
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
     CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
     LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
@@ -22495,7 +22516,9 @@ async function load() {
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== "function") throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
-    return { go, fn };
+    const memory = instance.exports.mem;
+    if (!memory) throw new Error("dockerlint: shparse.wasm exports no memory");
+    return { go, fn, memory };
   };
   let runtime = start();
   const cache = /* @__PURE__ */ new Map();
@@ -22515,11 +22538,13 @@ async function load() {
   function parseFresh(original, dialect) {
     let source = original.includes("") ? original.replace(/\u0081/g, "") : original;
     if (source.charCodeAt(0) === 65279) source = ` ${source.slice(1)}`;
-    let json;
+    const ascii = ASCII.test(source);
+    if (!ascii) source = source.replace(LONE_SURROGATE, "�");
+    let addr;
     try {
       const out = runtime.fn(source, dialect);
-      if (typeof out !== "string") throw new Error("the Go runtime exited");
-      json = out;
+      if (typeof out !== "number") throw new Error("the Go runtime exited");
+      addr = out;
     } catch (err) {
       const timers = runtime.go._scheduledTimeouts;
       if (timers) {
@@ -22530,9 +22555,7 @@ async function load() {
       const message = err instanceof Error ? err.message : String(err);
       return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
     }
-    const result = JSON.parse(json);
-    if (!ASCII.test(source)) toUtf16(result, source);
-    return result;
+    return decode(runtime.memory.buffer, addr, source, ascii);
   }
   return { parse: parseOnce };
 }
@@ -22545,28 +22568,250 @@ function positionAt(source, offset) {
   }
   return [line, offset - start + 1, offset];
 }
-function toUtf16(result, source) {
-  const map = byteToUtf16(source);
-  const last = map.length - 1;
-  const fix = (pos) => {
-    const offset = Math.min(pos[2], last);
-    const unit = map[offset];
-    if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)] + 1;
-    pos[2] = unit;
-  };
-  const walk4 = (node) => {
-    if (Array.isArray(node)) {
-      for (const child of node) if (typeof child === "object" && child !== null) walk4(child);
-      return;
+function decode(buffer, addr, source, ascii) {
+  const head = new Uint32Array(buffer, addr, 4);
+  const b = new Uint32Array(buffer, addr, head[0]);
+  const strBytes = head[2] > 0 ? new Uint8Array(buffer, head[1], head[2]) : new Uint8Array(0);
+  const map = ascii ? null : byteToUtf16(source);
+  const lines = lineStarts(source);
+  const lastLine2 = lines.length - 1;
+  let i = 4;
+  let line = 0;
+  const unit = (byte) => map === null ? byte : map[Math.min(byte, map.length - 1)];
+  const pos = () => {
+    const raw = b[i++];
+    if (raw === NO_POS) return [0, 0, 0];
+    const o = unit(raw);
+    if (o < lines[line] || line < lastLine2 && o >= lines[line + 1]) {
+      if (line < lastLine2 && o >= lines[line + 1] && (line + 1 === lastLine2 || o < lines[line + 2])) line++;
+      else {
+        let lo = 0;
+        let hi = lastLine2;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if (lines[mid] <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
     }
-    const obj = node;
-    for (const key in obj) {
-      const value = obj[key];
-      if (key === "p" || key === "e") fix(value);
-      else if (typeof value === "object" && value !== null) walk4(value);
+    return [line + 1, o - lines[line] + 1, o];
+  };
+  const str = () => {
+    const a = b[i++];
+    const e = b[i++];
+    if (a < INLINE) return map === null ? source.slice(a, e) : source.slice(unit(a), unit(e));
+    let s = "";
+    const from = a & ~INLINE;
+    for (let k = from; k < from + e; k++) {
+      const c = strBytes[k];
+      if (c >= 128) return UTF8.decode(strBytes.subarray(from, from + e));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  };
+  const strOrNull = () => {
+    if (b[i] === NULL_STR) {
+      i += 2;
+      return null;
+    }
+    return str();
+  };
+  const stmts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = stmt();
+    return out;
+  };
+  const stmt = () => {
+    const p = pos();
+    const e = pos();
+    const cmd = command2();
+    const flags = b[i++];
+    const n2 = b[i++];
+    const redirs = new Array(n2);
+    for (let k = 0; k < n2; k++) redirs[k] = redirect();
+    return { type: "Stmt", p, e, cmd, negated: (flags & 1) !== 0, background: (flags & 2) !== 0, redirs };
+  };
+  const redirect = () => {
+    const p = pos();
+    const e = pos();
+    const op = str();
+    const n2 = strOrNull();
+    const w = wordOrNull();
+    const hdoc = wordOrNull();
+    return { type: "Redirect", p, e, op, n: n2, word: w, hdoc };
+  };
+  const ifClause = () => {
+    const p = pos();
+    const e = pos();
+    const cond = stmts();
+    const then = stmts();
+    const els = b[i++] === 1 ? ifClause() : null;
+    return { type: "IfClause", p, e, cond, then, else: els };
+  };
+  const command2 = () => {
+    const tag = b[i++];
+    if (tag === CMD_IF) return ifClause();
+    if (tag === 0) return null;
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case CMD_CALL: {
+        const as = assigns();
+        return { type: "CallExpr", p, e, assigns: as, args: words() };
+      }
+      case CMD_WHILE: {
+        const until = b[i++] === 1;
+        const cond = stmts();
+        return { type: "WhileClause", p, e, until, cond, do: stmts() };
+      }
+      case CMD_FOR: {
+        const name = strOrNull();
+        const items = b[i++] === 1 ? words() : null;
+        return { type: "ForClause", p, e, name, items, do: stmts() };
+      }
+      case CMD_CASE: {
+        const w = word();
+        const n2 = b[i++];
+        const items = new Array(n2);
+        for (let k = 0; k < n2; k++) {
+          const ip = pos();
+          const ie = pos();
+          const patterns = words();
+          const op = str();
+          items[k] = { type: "CaseItem", p: ip, e: ie, patterns, op, stmts: stmts() };
+        }
+        return { type: "CaseClause", p, e, word: w, items };
+      }
+      case CMD_BLOCK:
+        return { type: "Block", p, e, stmts: stmts() };
+      case CMD_SUBSHELL:
+        return { type: "Subshell", p, e, stmts: stmts() };
+      case CMD_BINARY: {
+        const op = str();
+        const x = stmt();
+        return { type: "BinaryCmd", p, e, op, x, y: stmt() };
+      }
+      case CMD_FUNC: {
+        const name = str();
+        return { type: "FuncDecl", p, e, name, body: stmt() };
+      }
+      case CMD_DECL: {
+        const variant = str();
+        return { type: "DeclClause", p, e, variant, args: assigns() };
+      }
+      case CMD_TIME:
+        return { type: "TimeClause", p, e, stmt: b[i++] === 1 ? stmt() : null };
+      case CMD_COPROC:
+        return { type: "CoprocClause", p, e, stmt: stmt() };
+      case CMD_TEST:
+        return { type: "TestClause", p, e };
+      case CMD_ARITHM:
+        return { type: "ArithmCmd", p, e };
+      case CMD_LET:
+        return { type: "LetClause", p, e };
+      case CMD_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad command tag ${tag} in the shell parser's output`);
     }
   };
-  walk4(result);
+  const assigns = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) {
+      const p = pos();
+      const e = pos();
+      const name = str();
+      const value = wordOrNull();
+      const flags = b[i++];
+      out[k] = { type: "Assign", p, e, name, value, append: (flags & 1) !== 0, array: (flags & 2) !== 0, naked: (flags & 4) !== 0 };
+    }
+    return out;
+  };
+  const words = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = word();
+    return out;
+  };
+  const wordOrNull = () => b[i++] === 1 ? word() : null;
+  const word = () => {
+    const p = pos();
+    const e = pos();
+    return { type: "Word", p, e, parts: parts() };
+  };
+  const parts = () => {
+    const n2 = b[i++];
+    const out = new Array(n2);
+    for (let k = 0; k < n2; k++) out[k] = part();
+    return out;
+  };
+  const part = () => {
+    const tag = b[i++];
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case PART_LIT:
+        return { type: "Lit", p, e, value: str() };
+      case PART_SGL: {
+        const value = str();
+        return { type: "SglQuoted", p, e, value, dollar: b[i++] === 1 };
+      }
+      case PART_DBL: {
+        const ps = parts();
+        return { type: "DblQuoted", p, e, parts: ps, dollar: b[i++] === 1 };
+      }
+      case PART_PARAM: {
+        const param = str();
+        const flags = b[i++];
+        const index = strOrNull();
+        const op = strOrNull();
+        return { type: "ParamExp", p, e, param, short: (flags & 1) !== 0, length: (flags & 2) !== 0, excl: (flags & 4) !== 0, index, op, word: wordOrNull() };
+      }
+      case PART_CMDSUBST: {
+        const ss = stmts();
+        return { type: "CmdSubst", p, e, stmts: ss, backquotes: b[i++] === 1 };
+      }
+      case PART_ARITHM:
+        return { type: "ArithmExp", p, e };
+      case PART_PROCSUBST: {
+        const op = str();
+        return { type: "ProcSubst", p, e, op, stmts: stmts() };
+      }
+      case PART_EXTGLOB: {
+        const op = str();
+        return { type: "ExtGlob", p, e, op, pattern: str() };
+      }
+      case PART_OTHER:
+        return { type: "Other", p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad word part tag ${tag} in the shell parser's output`);
+    }
+  };
+  if (head[3] === 0) {
+    const message = str();
+    const p = pos();
+    return { ok: false, error: { message, p, incomplete: b[i++] === 1 } };
+  }
+  const file = { type: "File", stmts: stmts(), comments: [] };
+  const n = b[i++];
+  const comments = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const p = pos();
+    comments[k] = { p, text: str() };
+  }
+  file.comments = comments;
+  return { ok: true, file };
+}
+function lineStarts(source) {
+  let n = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) n++;
+  const out = new Uint32Array(n);
+  let l = 1;
+  for (let k = source.indexOf("\n"); k !== -1; k = source.indexOf("\n", k + 1)) out[l++] = k + 1;
+  return out;
 }
 function byteToUtf16(source) {
   const map = new Uint32Array(Buffer.byteLength(source, "utf8") + 1);
@@ -22609,7 +22854,7 @@ function dialectFromShebang(source) {
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
 }
-var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, ASCII, POSIX_SHELLS, KORN_SHELLS;
+var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CALL, CMD_IF, CMD_WHILE, CMD_FOR, CMD_CASE, CMD_BLOCK, CMD_SUBSHELL, CMD_BINARY, CMD_FUNC, CMD_DECL, CMD_TIME, CMD_COPROC, CMD_TEST, CMD_ARITHM, CMD_LET, CMD_OTHER, PART_LIT, PART_SGL, PART_DBL, PART_PARAM, PART_CMDSUBST, PART_ARITHM, PART_PROCSUBST, PART_EXTGLOB, PART_OTHER, UTF8, ASCII, LONE_SURROGATE, POSIX_SHELLS, KORN_SHELLS;
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
@@ -22618,7 +22863,37 @@ var init_shell2 = __esm({
     GLUE_PATH = "./wasm_exec.cjs";
     GLOBAL_NAME = "__dockerlintShParse";
     loading = null;
+    NO_POS = 4294967295;
+    INLINE = 2147483648;
+    NULL_STR = 4294967295;
+    CMD_CALL = 1;
+    CMD_IF = 2;
+    CMD_WHILE = 3;
+    CMD_FOR = 4;
+    CMD_CASE = 5;
+    CMD_BLOCK = 6;
+    CMD_SUBSHELL = 7;
+    CMD_BINARY = 8;
+    CMD_FUNC = 9;
+    CMD_DECL = 10;
+    CMD_TIME = 11;
+    CMD_COPROC = 12;
+    CMD_TEST = 13;
+    CMD_ARITHM = 14;
+    CMD_LET = 15;
+    CMD_OTHER = 16;
+    PART_LIT = 1;
+    PART_SGL = 2;
+    PART_DBL = 3;
+    PART_PARAM = 4;
+    PART_CMDSUBST = 5;
+    PART_ARITHM = 6;
+    PART_PROCSUBST = 7;
+    PART_EXTGLOB = 8;
+    PART_OTHER = 9;
+    UTF8 = new TextDecoder();
     ASCII = /^[\x00-\x7f]*$/;
+    LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
     POSIX_SHELLS = /* @__PURE__ */ new Set(["sh", "dash", "ash", "posh"]);
     KORN_SHELLS = /* @__PURE__ */ new Set(["mksh", "ksh", "ksh93", "pdksh", "oksh", "lksh"]);
   }

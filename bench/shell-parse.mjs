@@ -3,7 +3,7 @@
 // Runs against the compiled output: run `npm run build` first (it imports ../dist/parsers/shell.js).
 //   node bench/shell-parse.mjs [seconds]
 // Prints the load (compile + instantiate) time, scripts parsed per second, and the size of the
-// JSON the Go side produces per parse.
+// AST per parse (as JSON, for scale).
 import { performance } from 'node:perf_hooks';
 
 const seconds = Number(process.argv[2] ?? 2);
@@ -187,4 +187,4 @@ const elapsed = (now - start) / 1000;
 console.log(`script: ${lineCount} lines, ${(Buffer.byteLength(source) / 1024).toFixed(1)} KB`);
 console.log(`load (compile + instantiate): ${loadMs.toFixed(1)} ms`);
 console.log(`parse: ${(n / elapsed).toFixed(0)} scripts/s (${((elapsed * 1000) / n).toFixed(2)} ms/script, ${n} parses)`);
-console.log(`JSON per parse: ${jsonKB.toFixed(1)} KB`);
+console.log(`AST per parse, as JSON: ${jsonKB.toFixed(1)} KB`);

@@ -98,8 +98,23 @@ export function spanFinding(
 
 /** One finding per key (a script shared by several Dockerfiles is reported once), sorted. */
 export function uniqueSorted(findings: readonly Finding[]): Finding[] {
-  const unique = new Map(findings.map((f) => [findingKey(f), f]));
-  return [...unique.values()].sort(compareFindings);
+  // Which copy is kept must not depend on which thread finished first (the copies of a finding in
+  // a shared script differ in their evidence chain): a total order first, then the first of each.
+  const unique = new Map<string, Finding>();
+  for (const f of [...findings].sort(compareFindingsTotally)) {
+    const key = findingKey(f);
+    if (!unique.has(key)) unique.set(key, f);
+  }
+  return [...unique.values()];
+}
+
+/** compareFindings, then every other field: no two different findings compare equal. */
+function compareFindingsTotally(a: Finding, b: Finding): number {
+  const byPlace = compareFindings(a, b);
+  if (byPlace !== 0) return byPlace;
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** A path as shown to users: relative to the current folder, unless it lies far outside it. */

@@ -10,7 +10,7 @@
  *   - linting the same context twice gives identical output.
  *
  * `npm test` runs a fixed seed (FUZZ_SEED overrides it): 1,600 cases (two lints each), ~18 s on 2 cores.
- * `npm run fuzz` (scripts/fuzz.mjs) sets FUZZ_SECONDS (default 60): then every property runs in
+ * `FUZZ_SECONDS=60 npm run fuzz` (scripts/fuzz.mjs) sets FUZZ_SECONDS: then every property runs in
  * batches with fresh seeds until its share of the time is up, printing each seed; a failure
  * prints `FUZZ_SEED=<seed>` (and fast-check's counterexample path) to replay it.
  */

@@ -100,6 +100,8 @@ describe('parse depth: over the budget, said as information, not a stack overflo
     ['5,000 nested subshells', `${'('.repeat(5000)}true${')'.repeat(5000)}`, /nested 5000 levels deep, more than dockerlint analyses \(100\)/],
     ['3,000 nested $(...)', `echo ${'$('.repeat(3000)}true${')'.repeat(3000)}`, /nested 3000 levels deep/],
     ['2,000 nested if', `${'if true; then '.repeat(2000)}true${'; fi'.repeat(2000)}`, /nested 2000 levels deep/],
+    // Found by the corpus fuzzer: `(` inside `$(` inside double quotes nests too.
+    ['"$(((((..." in double quotes', `[ "$(${'('.repeat(3000)}1${')'.repeat(3000)})" ]`, /nested 3002 levels deep/],
   ])('an entrypoint with %s', async (_name, body, message) => {
     const findings = await lint(ENTRY_SUDO, { 'e.sh': `#!/bin/sh\n${body}\nexec "$@"\n` });
     const info = findings.filter((f) => f.rule === 'input-error');
@@ -166,5 +168,20 @@ describe('determinism: same input, same bytes, whatever the worker count', () =>
     expect(run('3')).toBe(single);
     expect(run('3')).toBe(single);
     expect(run('0')).toBe(single);
+  });
+
+  (built ? test : test.skip)('one script shared by 40 Dockerfiles: the same evidence chain is kept whichever thread finished first', () => {
+    const root = path.join(dir, 'shared');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'entry.sh'), '#!/bin/sh\nsu app -c "$@"\n', { mode: 0o755 });
+    for (let i = 10; i < 50; i++) fs.writeFileSync(path.join(root, `Dockerfile.s${i}`), `FROM alpine:3.20\nCOPY entry.sh /e${i}.sh\nENTRYPOINT ["/e${i}.sh"]\n`);
+    const run = (workers: string): string =>
+      spawnSync(process.execPath, [bin, root, '-f', 'json'], { encoding: 'utf8', env: { ...process.env, DOCKERLINT_WORKERS: workers }, timeout: 120_000 }).stdout;
+    const single = run('0');
+    const shared = (JSON.parse(single) as Finding[]).filter((f) => f.file.endsWith('entry.sh'));
+    expect(shared).toHaveLength(1);
+    // The first Dockerfile in file order supplies the chain.
+    expect(shared[0]?.related[0]?.file).toMatch(/Dockerfile\.s10$/);
+    for (let k = 0; k < 3; k++) expect(run('3')).toBe(single);
   });
 });

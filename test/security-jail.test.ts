@@ -297,6 +297,22 @@ describe('start-up and configuration reads stay inside the root', () => {
   });
 });
 
+describe('broken compose files: a warning each, the Dockerfile linted with its own folder as context', () => {
+  test.each([
+    ['a YAML alias bomb', (dir: string) => fs.writeFileSync(path.join(dir, 'compose.yaml'), bomb()), /^compose\.yaml:1:1: warning input-error: cannot read the YAML \(Excessive alias count/],
+    ['a FIFO', (dir: string) => spawnSync('mkfifo', [path.join(dir, 'compose.yaml')]), /^compose\.yaml:1:1: warning input-error: not a regular file \(a FIFO, device or socket\): not read; its build contexts were not used$/],
+    ['invalid YAML', (dir: string) => fs.writeFileSync(path.join(dir, 'docker-compose.yml'), 'services: [\n'), /^docker-compose\.yml:2:1: warning input-error: YAML syntax error: /],
+  ])('%s', async (_name, make, expected) => {
+    const dir = fs.mkdtempSync(path.join(T, 'compose-'));
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n');
+    make(dir);
+    const r = await cli(['.', '-f', 'compact'], dir);
+    expect(r.code).toBe(1);
+    expect(compactLines(r.out)).toEqual([expect.stringMatching(/^Dockerfile:3:1: warning shell-form-pid1: /), expect.stringMatching(expected)]);
+  });
+});
+
 /** A billion-laughs YAML: ten levels of ten aliases. */
 function bomb(): string {
   const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];

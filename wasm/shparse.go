@@ -1,12 +1,24 @@
 //go:build js && wasm
 
 // Command shparse exposes mvdan.cc/sh/v3/syntax to JavaScript as one global function,
-// __dockerlintShParse(source, dialect), returning the compact AST described in
-// src/parsers/shell-ast.ts as a JSON string.
+// __dockerlintShParse(source, dialect). It encodes the compact AST of src/parsers/shell-ast.ts
+// as a stream of little-endian uint32 words in a buffer in the module's memory and returns the
+// buffer's address; src/parsers/shell.ts reads the words in place (no copy, no JSON) and builds
+// the AST objects.
 //
-// The JSON is written by hand (no encoding/json, no reflection): it is several times faster,
-// and it emits only the fields of the contract. Positions are [line, column, offset] with
-// byte-based column and offset; the TypeScript loader converts them to UTF-16 when needed.
+// The encoding (both sides must agree; shell.ts has the reader):
+//
+//   header    total words, address of the string bytes, their length, then 1 (ok) or 0 (error)
+//   ok        stmts, comments
+//   error     str message, pos, incomplete (0/1)
+//   pos       one word: the byte offset, or 0xffffffff for no position. Lines and columns are
+//             not sent: the reader computes them from the source.
+//   str       two words: [start, end) byte offsets into the source when the value is that slice
+//             of it (nearly always: names, literals, operators); otherwise 0x80000000|offset and
+//             length in the string bytes; 0xffffffff, 0 for null.
+//   list      a count, then the elements.
+//   node      its fields in the order of shell-ast.ts; a command or word part starts with a tag
+//             (cmd* and part* below), an optional node (word, else branch) with 0 or 1.
 //
 // Build with scripts/build-wasm.sh.
 package main
@@ -17,7 +29,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
-	"unicode/utf8"
+	"unsafe"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -61,10 +73,55 @@ func parserFor(dialect string) (*syntax.Parser, bool) {
 	return p, true
 }
 
-// The output buffer is reused between calls; only its contents are copied out to JS.
-var out = make([]byte, 0, 64*1024)
+// Tags of commands and word parts.
+const (
+	cmdNull uint32 = iota
+	cmdCall
+	cmdIf
+	cmdWhile
+	cmdFor
+	cmdCase
+	cmdBlock
+	cmdSubshell
+	cmdBinary
+	cmdFunc
+	cmdDecl
+	cmdTime
+	cmdCoproc
+	cmdTest
+	cmdArithm
+	cmdLet
+	cmdOther
+)
 
-func parse(src, dialect string) (result string) {
+const (
+	partLit uint32 = iota + 1
+	partSgl
+	partDbl
+	partParam
+	partCmdSubst
+	partArithm
+	partProcSubst
+	partExtGlob
+	partOther
+)
+
+const (
+	noPos    = 0xffffffff
+	inline   = 0x80000000
+	nullStr  = 0xffffffff
+	hdrWords = 4
+)
+
+// The output buffers are reused between calls: JavaScript reads them in place after the call
+// returns, before the next one.
+var (
+	outWords = make([]uint32, 0, 16*1024)
+	outStrs  = make([]byte, 0, 1024)
+)
+
+// parse returns the address of the encoded result.
+func parse(src, dialect string) (result int) {
 	defer func() {
 		if r := recover(); r != nil {
 			// The parser may be in a bad state after a panic: drop it.
@@ -91,69 +148,88 @@ func parse(src, dialect string) (result string) {
 			return errorResult(err.Error(), syntax.Pos{}, false)
 		}
 	}
-	w := &writer{b: out[:0], src: src}
-	w.str(`{"ok":true,"file":{"type":"File","stmts":`)
+	w := newWriter(src, 1)
 	w.stmts(f.Stmts)
-	w.str(`,"comments":`)
 	w.comments(f)
-	w.str(`}}`)
-	result = string(w.b)
-	out = w.b
-	if cap(out) > 16*1024*1024 {
-		out = make([]byte, 0, 64*1024) // do not keep a huge buffer alive
-	}
-	return result
+	return w.finish()
 }
 
-func errorResult(message string, pos syntax.Pos, incomplete bool) string {
-	w := &writer{}
-	w.str(`{"ok":false,"error":{"message":`)
-	w.quote(message)
-	w.str(`,"p":`)
+func errorResult(message string, pos syntax.Pos, incomplete bool) int {
+	w := newWriter("", 0)
+	w.inline(message)
 	if pos.IsValid() {
 		w.pos(pos)
 	} else {
-		w.str(`[1,1,0]`)
+		w.word(0)
 	}
-	w.str(`,"incomplete":`)
 	w.bool(incomplete)
-	w.str(`}}`)
-	return string(w.b)
+	return w.finish()
 }
 
-// writer appends JSON to b.
+// writer appends the encoding to b (words) and s (string bytes).
 type writer struct {
-	b   []byte
+	b   []uint32
+	s   []byte
 	src string
 	// While clipping, positions after clip are written as clip (see heredocBodyEnd).
 	clip     syntax.Pos
 	clipping bool
 }
 
-func (w *writer) str(s string) { w.b = append(w.b, s...) }
+func newWriter(src string, kind uint32) *writer {
+	w := &writer{b: outWords[:0], s: outStrs[:0], src: src}
+	w.b = append(w.b, 0, 0, 0, kind)
+	return w
+}
+
+// finish fills in the header, keeps the buffers for the next call and returns the address.
+func (w *writer) finish() int {
+	w.b[0] = uint32(len(w.b))
+	if len(w.s) > 0 {
+		w.b[1] = uint32(uintptr(unsafe.Pointer(&w.s[0])))
+	}
+	w.b[2] = uint32(len(w.s))
+	outWords, outStrs = w.b, w.s
+	addr := int(uintptr(unsafe.Pointer(&w.b[0])))
+	// Do not keep a huge buffer alive after this call (JavaScript still reads this one: the
+	// garbage collector does not run before the next call).
+	if cap(outWords) > 4*1024*1024 {
+		outWords = make([]uint32, 0, 16*1024)
+	}
+	if cap(outStrs) > 4*1024*1024 {
+		outStrs = make([]byte, 0, 1024)
+	}
+	return addr
+}
+
+func (w *writer) word(v uint32) { w.b = append(w.b, v) }
 
 func (w *writer) bool(v bool) {
 	if v {
-		w.b = append(w.b, "true"...)
+		w.b = append(w.b, 1)
 	} else {
-		w.b = append(w.b, "false"...)
+		w.b = append(w.b, 0)
 	}
 }
 
-func (w *writer) uint(v uint) { w.b = strconv.AppendUint(w.b, uint64(v), 10) }
-
-func (w *writer) pos(p syntax.Pos) {
-	w.b = append(w.b, '[')
-	w.uint(p.Line())
-	w.b = append(w.b, ',')
-	w.uint(p.Col())
-	w.b = append(w.b, ',')
-	w.uint(p.Offset())
-	w.b = append(w.b, ']')
+// placeholder reserves a word for a count written later with setCount.
+func (w *writer) placeholder() int {
+	w.b = append(w.b, 0)
+	return len(w.b) - 1
 }
 
-// span writes `"type":"<typ>","p":[...],"e":[...]` (no braces).
-func (w *writer) span(typ string, p, e syntax.Pos) {
+func (w *writer) setCount(at int, n int) { w.b[at] = uint32(n) }
+
+func (w *writer) pos(p syntax.Pos) {
+	if !p.IsValid() {
+		w.b = append(w.b, noPos)
+		return
+	}
+	w.b = append(w.b, uint32(p.Offset()))
+}
+
+// span writes the start and end positions of a node.
+func (w *writer) span(p, e syntax.Pos) {
 	if w.clipping {
 		if p.Offset() > w.clip.Offset() {
 			p = w.clip
@@ -162,139 +238,89 @@ func (w *writer) span(typ string, p, e syntax.Pos) {
 			e = w.clip
 		}
 	}
-	w.b = append(w.b, `"type":"`...)
-	w.b = append(w.b, typ...)
-	w.b = append(w.b, `","p":`...)
 	w.pos(p)
-	w.b = append(w.b, `,"e":`...)
 	w.pos(e)
 }
 
-const hex = "0123456789abcdef"
-
-// quote writes s as a JSON string. Control characters become \u00XX, invalid UTF-8 bytes
-// become \ufffd; everything else valid UTF-8 is copied as is.
-func (w *writer) quote(s string) {
-	b := append(w.b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
+// strAt writes v as a slice of the source when the source holds it at byte offset at, and
+// inline otherwise.
+func (w *writer) strAt(at syntax.Pos, v string) {
+	if at.IsValid() {
+		off := int(at.Offset())
+		if end := off + len(v); end <= len(w.src) && w.src[off:end] == v {
+			w.b = append(w.b, uint32(off), uint32(end))
+			return
 		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, s[start:i]...)
-				b = append(b, `\ufffd`...)
-				i++
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
 	}
-	b = append(b, s[start:]...)
-	w.b = append(b, '"')
+	w.inline(v)
 }
+
+func (w *writer) inline(v string) {
+	w.b = append(w.b, inline|uint32(len(w.s)), uint32(len(v)))
+	w.s = append(w.s, v...)
+}
+
+func (w *writer) null() { w.b = append(w.b, nullStr, 0) }
 
 // ---- statements and commands ----
 
 func (w *writer) stmts(list []*syntax.Stmt) {
-	w.b = append(w.b, '[')
-	for i, s := range list {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
+	w.b = append(w.b, uint32(len(list)))
+	for _, s := range list {
 		w.stmt(s)
 	}
-	w.b = append(w.b, ']')
-}
-
-func (w *writer) stmtOrNull(s *syntax.Stmt) {
-	if s == nil {
-		w.str("null")
-		return
-	}
-	w.stmt(s)
 }
 
 func (w *writer) stmt(s *syntax.Stmt) {
-	w.b = append(w.b, '{')
-	w.span("Stmt", s.Pos(), s.End())
-	w.str(`,"cmd":`)
+	w.span(s.Pos(), s.End())
 	if s.Cmd == nil {
-		w.str("null")
+		w.word(cmdNull)
 	} else {
 		w.command(s.Cmd)
 	}
-	w.str(`,"negated":`)
-	w.bool(s.Negated)
-	w.str(`,"background":`)
-	w.bool(s.Background)
-	w.str(`,"redirs":[`)
-	for i, r := range s.Redirs {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
+	var flags uint32
+	if s.Negated {
+		flags |= 1
+	}
+	if s.Background {
+		flags |= 2
+	}
+	w.word(flags)
+	w.b = append(w.b, uint32(len(s.Redirs)))
+	for _, r := range s.Redirs {
 		w.redirect(r)
 	}
-	w.str(`]}`)
 }
 
 func (w *writer) redirect(r *syntax.Redirect) {
-	w.b = append(w.b, '{')
 	end := r.OpPos
 	if r.Hdoc != nil && len(r.Hdoc.Parts) > 0 {
 		end = r.Hdoc.End()
 	} else if r.Word != nil && len(r.Word.Parts) > 0 {
 		end = r.Word.End()
 	}
-	w.span("Redirect", r.Pos(), end)
-	w.str(`,"op":`)
-	w.quote(r.Op.String())
-	w.str(`,"n":`)
+	w.span(r.Pos(), end)
+	w.strAt(r.OpPos, r.Op.String())
 	if r.N != nil {
-		w.quote(r.N.Value)
+		w.strAt(r.N.ValuePos, r.N.Value)
 	} else {
-		w.str("null")
+		w.null()
 	}
-	w.str(`,"word":`)
 	w.wordOrNull(r.Word)
-	w.str(`,"hdoc":`)
 	if r.Hdoc != nil && len(r.Hdoc.Parts) > 0 {
+		w.word(1)
 		// mvdan ends the body (its last part) after the closing delimiter line; end it where
 		// that line starts instead, so that the span of hdoc is the body only.
 		if bodyEnd, ok := w.heredocBodyEnd(r); ok {
 			w.clip, w.clipping = bodyEnd, true
-			w.word(r.Hdoc)
+			w.shWord(r.Hdoc)
 			w.clipping = false
 		} else {
-			w.word(r.Hdoc)
+			w.shWord(r.Hdoc)
 		}
 	} else {
-		w.str("null")
+		w.word(0)
 	}
-	w.b = append(w.b, '}')
 }
 
 // heredocBodyEnd returns the start of the closing delimiter line of a heredoc, if the source
@@ -353,210 +379,184 @@ func unquotedDelimiter(word *syntax.Word) string {
 }
 
 func (w *writer) command(c syntax.Command) {
-	w.b = append(w.b, '{')
 	switch x := c.(type) {
 	case *syntax.CallExpr:
-		w.span("CallExpr", x.Pos(), x.End())
-		w.str(`,"assigns":`)
+		w.word(cmdCall)
+		w.span(x.Pos(), x.End())
 		w.assigns(x.Assigns)
-		w.str(`,"args":`)
 		w.words(x.Args)
 	case *syntax.IfClause:
+		w.word(cmdIf)
 		w.ifClause(x)
 	case *syntax.WhileClause:
-		w.span("WhileClause", x.Pos(), x.End())
-		w.str(`,"until":`)
+		w.word(cmdWhile)
+		w.span(x.Pos(), x.End())
 		w.bool(x.Until)
-		w.str(`,"cond":`)
 		w.stmts(x.Cond)
-		w.str(`,"do":`)
 		w.stmts(x.Do)
 	case *syntax.ForClause:
-		w.span("ForClause", x.Pos(), x.End())
+		w.word(cmdFor)
+		w.span(x.Pos(), x.End())
 		if it, ok := x.Loop.(*syntax.WordIter); ok {
-			w.str(`,"name":`)
-			w.quote(it.Name.Value)
-			w.str(`,"items":`)
+			w.strAt(it.Name.ValuePos, it.Name.Value)
 			if it.InPos.IsValid() {
+				w.word(1)
 				w.words(it.Items)
 			} else {
-				w.str("null")
+				w.word(0)
 			}
 		} else {
-			w.str(`,"name":null,"items":null`)
+			w.null()
+			w.word(0)
 		}
-		w.str(`,"do":`)
 		w.stmts(x.Do)
 	case *syntax.CaseClause:
-		w.span("CaseClause", x.Pos(), x.End())
-		w.str(`,"word":`)
-		w.word(x.Word)
-		w.str(`,"items":[`)
-		for i, ci := range x.Items {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = append(w.b, '{')
-			w.span("CaseItem", ci.Pos(), ci.End())
-			w.str(`,"patterns":`)
+		w.word(cmdCase)
+		w.span(x.Pos(), x.End())
+		w.shWord(x.Word)
+		w.b = append(w.b, uint32(len(x.Items)))
+		for _, ci := range x.Items {
+			w.span(ci.Pos(), ci.End())
 			w.words(ci.Patterns)
-			w.str(`,"op":`)
-			w.quote(ci.Op.String())
-			w.str(`,"stmts":`)
+			w.strAt(ci.OpPos, ci.Op.String())
 			w.stmts(ci.Stmts)
-			w.b = append(w.b, '}')
 		}
-		w.b = append(w.b, ']')
 	case *syntax.Block:
-		w.span("Block", x.Pos(), x.End())
-		w.str(`,"stmts":`)
+		w.word(cmdBlock)
+		w.span(x.Pos(), x.End())
 		w.stmts(x.Stmts)
 	case *syntax.Subshell:
-		w.span("Subshell", x.Pos(), x.End())
-		w.str(`,"stmts":`)
+		w.word(cmdSubshell)
+		w.span(x.Pos(), x.End())
 		w.stmts(x.Stmts)
 	case *syntax.BinaryCmd:
-		w.span("BinaryCmd", x.Pos(), x.End())
-		w.str(`,"op":`)
-		w.quote(x.Op.String())
-		w.str(`,"x":`)
+		w.word(cmdBinary)
+		w.span(x.Pos(), x.End())
+		w.strAt(x.OpPos, x.Op.String())
 		w.stmt(x.X)
-		w.str(`,"y":`)
 		w.stmt(x.Y)
 	case *syntax.FuncDecl:
-		w.span("FuncDecl", x.Pos(), x.End())
-		w.str(`,"name":`)
-		w.quote(x.Name.Value)
-		w.str(`,"body":`)
+		w.word(cmdFunc)
+		w.span(x.Pos(), x.End())
+		w.strAt(x.Name.ValuePos, x.Name.Value)
 		w.stmt(x.Body)
 	case *syntax.DeclClause:
-		w.span("DeclClause", x.Pos(), x.End())
-		w.str(`,"variant":`)
-		w.quote(x.Variant.Value)
-		w.str(`,"args":`)
+		w.word(cmdDecl)
+		w.span(x.Pos(), x.End())
+		w.strAt(x.Variant.ValuePos, x.Variant.Value)
 		w.assigns(x.Args)
 	case *syntax.TimeClause:
-		w.span("TimeClause", x.Pos(), x.End())
-		w.str(`,"stmt":`)
-		w.stmtOrNull(x.Stmt)
+		w.word(cmdTime)
+		w.span(x.Pos(), x.End())
+		if x.Stmt == nil {
+			w.word(0)
+		} else {
+			w.word(1)
+			w.stmt(x.Stmt)
+		}
 	case *syntax.CoprocClause:
-		w.span("CoprocClause", x.Pos(), x.End())
-		w.str(`,"stmt":`)
+		w.word(cmdCoproc)
+		w.span(x.Pos(), x.End())
 		w.stmt(x.Stmt)
 	case *syntax.TestClause:
-		w.span("TestClause", x.Pos(), x.End())
+		w.word(cmdTest)
+		w.span(x.Pos(), x.End())
 	case *syntax.ArithmCmd:
-		w.span("ArithmCmd", x.Pos(), x.End())
+		w.word(cmdArithm)
+		w.span(x.Pos(), x.End())
 	case *syntax.LetClause:
-		w.span("LetClause", x.Pos(), x.End())
+		w.word(cmdLet)
+		w.span(x.Pos(), x.End())
 	case *syntax.TestDecl:
-		w.span("Other", x.Pos(), x.End())
-		w.str(`,"kind":"TestDecl"`)
+		w.word(cmdOther)
+		w.span(x.Pos(), x.End())
+		w.inline("TestDecl")
 	default:
-		w.span("Other", c.Pos(), c.End())
-		w.str(`,"kind":`)
-		w.quote(strings.TrimPrefix(fmt.Sprintf("%T", c), "*syntax."))
+		w.word(cmdOther)
+		w.span(c.Pos(), c.End())
+		w.inline(strings.TrimPrefix(fmt.Sprintf("%T", c), "*syntax."))
 	}
-	w.b = append(w.b, '}')
 }
 
-// ifClause writes the fields of an IfClause (inside the braces opened by command); the
-// elif/else chain nests through "else".
+// ifClause writes the fields of an IfClause; the elif/else chain nests through else.
 func (w *writer) ifClause(x *syntax.IfClause) {
-	w.span("IfClause", x.Pos(), x.End())
-	w.str(`,"cond":`)
+	w.span(x.Pos(), x.End())
 	w.stmts(x.Cond)
-	w.str(`,"then":`)
 	w.stmts(x.Then)
-	w.str(`,"else":`)
 	if x.Else == nil {
-		w.str("null")
+		w.word(0)
 	} else {
-		w.b = append(w.b, '{')
+		w.word(1)
 		w.ifClause(x.Else)
-		w.b = append(w.b, '}')
 	}
 }
 
 func (w *writer) assigns(list []*syntax.Assign) {
-	w.b = append(w.b, '[')
-	for i, a := range list {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.b = append(w.b, '{')
-		w.span("Assign", a.Pos(), a.End())
-		w.str(`,"name":`)
+	w.b = append(w.b, uint32(len(list)))
+	for _, a := range list {
+		w.span(a.Pos(), a.End())
 		if a.Name != nil {
-			w.quote(a.Name.Value)
+			w.strAt(a.Name.ValuePos, a.Name.Value)
 		} else {
 			// A DeclClause argument that is not a name: an option (`-r`) or an expansion.
-			w.str(`""`)
+			w.inline("")
 		}
-		w.str(`,"value":`)
 		w.wordOrNull(a.Value)
-		w.str(`,"append":`)
-		w.bool(a.Append)
-		w.str(`,"array":`)
-		w.bool(a.Array != nil)
-		w.str(`,"naked":`)
-		w.bool(a.Naked)
-		w.b = append(w.b, '}')
+		var flags uint32
+		if a.Append {
+			flags |= 1
+		}
+		if a.Array != nil {
+			flags |= 2
+		}
+		if a.Naked {
+			flags |= 4
+		}
+		w.word(flags)
 	}
-	w.b = append(w.b, ']')
 }
 
 // ---- words ----
 
 func (w *writer) words(list []*syntax.Word) {
-	w.b = append(w.b, '[')
+	at := w.placeholder()
 	n := 0
 	for _, x := range list {
 		if x == nil || len(x.Parts) == 0 {
 			continue
 		}
-		if n > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.word(x)
+		w.shWord(x)
 		n++
 	}
-	w.b = append(w.b, ']')
+	w.setCount(at, n)
 }
 
 func (w *writer) wordOrNull(x *syntax.Word) {
 	if x == nil || len(x.Parts) == 0 {
-		w.str("null")
+		w.word(0)
 		return
 	}
-	w.word(x)
+	w.word(1)
+	w.shWord(x)
 }
 
-func (w *writer) word(x *syntax.Word) {
-	w.b = append(w.b, '{')
-	w.span("Word", x.Pos(), x.End())
-	w.str(`,"parts":`)
+func (w *writer) shWord(x *syntax.Word) {
+	w.span(x.Pos(), x.End())
 	w.parts(x.Parts)
-	w.b = append(w.b, '}')
 }
 
 func (w *writer) parts(list []syntax.WordPart) {
-	w.b = append(w.b, '[')
-	for i, p := range list {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
+	w.b = append(w.b, uint32(len(list)))
+	for _, p := range list {
 		w.part(p)
 	}
-	w.b = append(w.b, ']')
 }
 
 func (w *writer) part(p syntax.WordPart) {
-	w.b = append(w.b, '{')
 	switch x := p.(type) {
 	case *syntax.Lit:
-		w.span("Lit", x.Pos(), x.End())
-		w.str(`,"value":`)
+		w.word(partLit)
+		w.span(x.Pos(), x.End())
 		v := x.Value
 		if w.clipping && x.End().Offset() > w.clip.Offset() {
 			// The last line of a <<- body: mvdan keeps the tabs that indent the delimiter.
@@ -564,108 +564,120 @@ func (w *writer) part(p syntax.WordPart) {
 				v = t
 			}
 		}
-		w.quote(v)
+		w.strAt(x.ValuePos, v)
 	case *syntax.SglQuoted:
-		w.span("SglQuoted", x.Pos(), x.End())
-		w.str(`,"value":`)
-		w.quote(x.Value)
-		w.str(`,"dollar":`)
+		w.word(partSgl)
+		w.span(x.Pos(), x.End())
+		at := x.Left
+		if at.IsValid() {
+			at = posAddOffset(at, 1)
+			if x.Dollar {
+				at = posAddOffset(at, 1)
+			}
+		}
+		w.strAt(at, x.Value)
 		w.bool(x.Dollar)
 	case *syntax.DblQuoted:
-		w.span("DblQuoted", x.Pos(), x.End())
-		w.str(`,"parts":`)
+		w.word(partDbl)
+		w.span(x.Pos(), x.End())
 		w.parts(x.Parts)
-		w.str(`,"dollar":`)
 		w.bool(x.Dollar)
 	case *syntax.ParamExp:
+		w.word(partParam)
 		w.paramExp(x)
 	case *syntax.CmdSubst:
-		w.span("CmdSubst", x.Pos(), x.End())
-		w.str(`,"stmts":`)
+		w.word(partCmdSubst)
+		w.span(x.Pos(), x.End())
 		w.stmts(x.Stmts)
-		w.str(`,"backquotes":`)
 		w.bool(x.Backquotes)
 	case *syntax.ArithmExp:
-		w.span("ArithmExp", x.Pos(), x.End())
+		w.word(partArithm)
+		w.span(x.Pos(), x.End())
 	case *syntax.ProcSubst:
-		w.span("ProcSubst", x.Pos(), x.End())
-		w.str(`,"op":`)
-		w.quote(x.Op.String())
-		w.str(`,"stmts":`)
+		w.word(partProcSubst)
+		w.span(x.Pos(), x.End())
+		w.strAt(x.OpPos, x.Op.String())
 		w.stmts(x.Stmts)
 	case *syntax.ExtGlob:
-		w.span("ExtGlob", x.Pos(), x.End())
-		w.str(`,"op":`)
-		w.quote(x.Op.String())
-		w.str(`,"pattern":`)
+		w.word(partExtGlob)
+		w.span(x.Pos(), x.End())
+		w.strAt(x.OpPos, x.Op.String())
 		if x.Pattern != nil {
-			w.quote(x.Pattern.Value)
+			w.strAt(x.Pattern.ValuePos, x.Pattern.Value)
 		} else {
-			w.str(`""`)
+			w.inline("")
 		}
 	case *syntax.BraceExp:
-		w.span("Other", x.Pos(), x.End())
-		w.str(`,"kind":"BraceExp"`)
+		w.word(partOther)
+		w.span(x.Pos(), x.End())
+		w.inline("BraceExp")
 	default:
-		w.span("Other", p.Pos(), p.End())
-		w.str(`,"kind":`)
-		w.quote(strings.TrimPrefix(fmt.Sprintf("%T", p), "*syntax."))
+		w.word(partOther)
+		w.span(p.Pos(), p.End())
+		w.inline(strings.TrimPrefix(fmt.Sprintf("%T", p), "*syntax."))
 	}
-	w.b = append(w.b, '}')
+}
+
+// posAddOffset is p moved n bytes to the right on the same line (only its offset is encoded).
+func posAddOffset(p syntax.Pos, n uint) syntax.Pos {
+	return syntax.NewPos(p.Offset()+n, p.Line(), p.Col()+n)
 }
 
 func (w *writer) paramExp(x *syntax.ParamExp) {
-	w.span("ParamExp", x.Pos(), x.End())
-	w.str(`,"param":`)
+	w.span(x.Pos(), x.End())
 	if x.Param != nil {
-		w.quote(x.Param.Value)
+		w.strAt(x.Param.ValuePos, x.Param.Value)
 	} else {
-		w.str(`""`)
+		w.inline("")
 	}
-	w.str(`,"short":`)
-	w.bool(x.Short)
-	w.str(`,"length":`)
-	w.bool(x.Length)
-	w.str(`,"excl":`)
-	w.bool(x.Excl)
-	w.str(`,"index":`)
+	var flags uint32
+	if x.Short {
+		flags |= 1
+	}
+	if x.Length {
+		flags |= 2
+	}
+	if x.Excl {
+		flags |= 4
+	}
+	w.word(flags)
 	if x.Index != nil {
-		w.quote(w.source(x.Index.Pos(), x.Index.End()))
+		w.source(x.Index.Pos(), x.Index.End())
 	} else {
-		w.str("null")
+		w.null()
 	}
-	w.str(`,"op":`)
 	switch {
 	case x.Exp != nil:
-		w.quote(x.Exp.Op.String())
-		w.str(`,"word":`)
+		w.inline(x.Exp.Op.String())
 		w.wordOrNull(x.Exp.Word)
 	case x.Repl != nil:
 		if x.Repl.All {
-			w.str(`"//"`)
+			w.inline("//")
 		} else {
-			w.str(`"/"`)
+			w.inline("/")
 		}
-		w.str(`,"word":`)
 		w.wordOrNull(x.Repl.Orig)
 	case x.Slice != nil:
-		w.str(`":","word":null`)
+		w.inline(":")
+		w.word(0)
 	case x.Names != 0:
 		// ${!prefix*} / ${!prefix@}
-		w.quote(x.Names.String())
-		w.str(`,"word":null`)
+		w.inline(x.Names.String())
+		w.word(0)
 	default:
-		w.str(`null,"word":null`)
+		w.null()
+		w.word(0)
 	}
 }
 
-// source returns the source text between two positions, or "" if they are not usable.
-func (w *writer) source(p, e syntax.Pos) string {
+// source writes the source text between two positions, or "" if they are not usable.
+func (w *writer) source(p, e syntax.Pos) {
 	a, b := int(p.Offset()), int(e.Offset())
 	if !p.IsValid() || !e.IsValid() || a > b || b > len(w.src) {
-		return ""
+		w.inline("")
+		return
 	}
-	return w.src[a:b]
+	w.b = append(w.b, uint32(a), uint32(b))
 }
 
 // ---- comments ----
@@ -695,19 +707,15 @@ func (w *writer) comments(f *syntax.File) {
 	if !sort.IsSorted(byOffset(list)) {
 		sort.Stable(byOffset(list))
 	}
-	w.b = append(w.b, '[')
+	at := w.placeholder()
+	n := 0
 	for i, c := range list {
 		if i > 0 && c.pos == list[i-1].pos {
 			continue
 		}
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.str(`{"p":`)
 		w.pos(c.pos)
-		w.str(`,"text":`)
-		w.quote(c.text)
-		w.b = append(w.b, '}')
+		w.strAt(posAddOffset(c.pos, 1), c.text)
+		n++
 	}
-	w.b = append(w.b, ']')
+	w.setCount(at, n)
 }

@@ -1,5 +1,6 @@
 /**
- * The compact shell AST that `wasm/shparse.go` (mvdan/sh compiled to WebAssembly) emits as JSON.
+ * The compact shell AST that `wasm/shparse.go` (mvdan/sh compiled to WebAssembly) encodes and
+ * `./shell.ts` decodes.
  *
  * It keeps only what dockerlint's analysis needs: statements, commands, words and their parts.
  * Everything else (test expressions, arithmetic) is kept as a node with a position, so that the

@@ -7,10 +7,12 @@
  * between runs and between worker threads. Measuring first makes the outcome a property of the
  * text alone: over the budget, the text is not parsed, and the caller says so (an info finding).
  *
- * The measure is a cheap lexical scan that errs on the side of counting too much: quotes and
- * comments are skipped, every opener (`(`, `{`, `$(`, `${`, `` ` ``, `if`, `case`, `while`,
- * `until`, `for`, `select`) adds a level and its closer removes one, and the `&&`, `||` and `|` of
- * one statement (which the parser nests one inside the other) are counted until a newline or `;`.
+ * The measure is a cheap lexical scan that errs on the side of counting too much: single quotes
+ * and comments are skipped, every opener (`(`, `{`, `$(`, `${`, `` ` ``, `"`, `if`, `case`,
+ * `while`, `until`, `for`, `select`) adds a level and its closer removes it (and what it still
+ * held open), inside double quotes only `$(`, `${` and `` ` `` open anything, and the `&&`, `||`
+ * and `|` of one statement (which the parser nests one inside the other) are counted until a
+ * newline, `;` or `&`.
  */
 
 /** Nesting levels: real scripts stay under 20; the parser overflows after about 500. */
@@ -18,7 +20,7 @@ export const MAX_SHELL_NESTING = 100;
 /** `&&`/`||`/`|` in one statement: long RUN chains have about 100; the parser overflows after about 6,000. */
 export const MAX_SHELL_CHAIN = 1000;
 
-const OPEN_WORDS = new Set(['if', 'case', 'while', 'until', 'for', 'select']);
+const CLOSER: Record<string, string> = { if: 'fi', case: 'esac', while: 'done', until: 'done', for: 'done', select: 'done' };
 const CLOSE_WORDS = new Set(['fi', 'esac', 'done']);
 /** Reserved words after which the next word is again in command position. */
 const LEAD_WORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do', 'time', '!']);
@@ -26,40 +28,44 @@ const LEAD_WORDS = new Set(['if', 'then', 'else', 'elif', 'while', 'until', 'do'
 export interface ShellNesting {
   depth: number;
   chain: number;
-  /** The UTF-16 offset where the deepest level (or the longest chain) was reached. */
-  at: number;
+  /** The UTF-16 offsets where the deepest level and the longest chain were reached. */
+  depthAt: number;
+  chainAt: number;
 }
 
 export function shellNesting(source: string): ShellNesting {
-  let depth = 0;
+  // The open constructs, innermost last: what closes each (`)`, `}`, `` ` ``, `"`, `fi`, ...).
+  const stack: string[] = [];
   let chain = 0;
-  let inDouble = false;
-  // At the start of a word / of a command (where a reserved word is one).
   let wordStart = true;
   let commandPos = true;
-  const max: ShellNesting = { depth: 0, chain: 0, at: 0 };
+  const max: ShellNesting = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
   const n = source.length;
-  const note = (i: number): void => {
-    if (depth > max.depth || chain > max.chain) {
-      max.depth = Math.max(max.depth, depth);
-      max.chain = Math.max(max.chain, chain);
-      max.at = i;
+  const open = (closer: string, i: number): void => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
     }
+  };
+  const close = (closer: string): void => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
   };
   for (let i = 0; i < n; i++) {
     const c = source[i] as string;
+    const top = stack[stack.length - 1];
     if (c === '\\') {
       i++;
       wordStart = commandPos = false;
       continue;
     }
-    if (inDouble) {
-      if (c === '"') inDouble = false;
-      else if (c === '`' || (c === '$' && (source[i + 1] === '(' || source[i + 1] === '{'))) {
-        if (c === '$') i++;
-        depth++;
-        note(i);
-      } else if ((c === ')' || c === '}') && depth > 0) depth--;
+    if (top === '"') {
+      // Inside double quotes only `$(`, `${`, a backquote and the closing quote mean anything.
+      if (c === '"') stack.pop();
+      else if (c === '`') open('`', i);
+      else if (c === '$' && source[i + 1] === '(') open(')', i++);
+      else if (c === '$' && source[i + 1] === '{') open('}', i++);
       continue;
     }
     if (c === "'") {
@@ -69,7 +75,7 @@ export function shellNesting(source: string): ShellNesting {
       continue;
     }
     if (c === '"') {
-      inDouble = true;
+      open('"', i);
       wordStart = commandPos = false;
       continue;
     }
@@ -91,21 +97,30 @@ export function shellNesting(source: string): ShellNesting {
       const doubled = source[i + 1] === c;
       if (doubled) i++;
       // A lone `&` ends a statement (a background job); `|`, `||` and `&&` chain it.
-      if (c === '|' || doubled) chain++;
-      else chain = 0;
-      note(i);
+      if (c === '|' || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
       wordStart = commandPos = true;
       continue;
     }
-    if (c === '(' || c === '{' || c === '`' || (c === '$' && (source[i + 1] === '(' || source[i + 1] === '{'))) {
+    if (c === '`') {
+      if (top === '`') stack.pop();
+      else open('`', i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === '(' || c === '{' || (c === '$' && (source[i + 1] === '(' || source[i + 1] === '{'))) {
       if (c === '$') i++;
-      depth++;
-      note(i);
+      open(source[i] === '(' ? ')' : '}', i);
       wordStart = commandPos = true;
       continue;
     }
     if (c === ')' || c === '}') {
-      depth = Math.max(0, depth - 1);
+      close(c);
       wordStart = true;
       commandPos = false;
       continue;
@@ -116,10 +131,9 @@ export function shellNesting(source: string): ShellNesting {
       const word = source.slice(i, j);
       const after = source[j];
       const reserved = after === undefined || /[\s;&|()]/.test(after);
-      if (reserved && OPEN_WORDS.has(word)) {
-        depth++;
-        note(i);
-      } else if (reserved && CLOSE_WORDS.has(word)) depth = Math.max(0, depth - 1);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
       commandPos = reserved && LEAD_WORDS.has(word);
       wordStart = false;
       i = j - 1;
@@ -134,10 +148,10 @@ export function shellNesting(source: string): ShellNesting {
 export function overBudget(source: string): { message: string; at: number } | null {
   const m = shellNesting(source);
   if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
   }
   if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.at };
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
   }
   return null;
 }

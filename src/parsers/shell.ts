@@ -3,14 +3,14 @@
  * `scripts/build-wasm.sh`), returning the compact AST of `./shell-ast.ts`.
  *
  * Loading compiles the module once (tens of milliseconds); after that `parse` is synchronous.
- * The Go side reports byte offsets and byte columns; for sources that are not pure ASCII they are
- * rewritten here to UTF-16 code units, so that `source.slice(node.p[2], node.e[2])` is the node's
- * text.
+ * The Go side writes the tree as uint32 words into its own memory (byte offsets only, strings as
+ * slices of the source); `decode` reads them in place and computes lines and UTF-16 columns and
+ * offsets from the source, so that `source.slice(node.p[2], node.e[2])` is the node's text.
  */
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
-import type { Dialect, Position, ShellParseResult } from './shell-ast.js';
+import type { Assign, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
 import { overBudget } from './shell-budget.js';
 
 export interface ShellParser {
@@ -41,6 +41,9 @@ interface GoRuntime {
   _scheduledTimeouts?: Map<number, ReturnType<typeof setTimeout>>;
 }
 type GoClass = new () => GoRuntime;
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
 type ParseFn = (source: string, dialect: string) => unknown;
 
 let loading: Promise<ShellParser> | null = null;
@@ -68,7 +71,7 @@ async function load(): Promise<ShellParser> {
   setFlagsFromString('--liftoff-only');
   const module = new wasm.Module(await readFile(WASM_URL));
 
-  const start = (): { go: GoRuntime; fn: ParseFn } => {
+  const start = (): { go: GoRuntime; fn: ParseFn; memory: WasmMemory } => {
     const go = new Go();
     const instance = new wasm.Instance(module, go.importObject);
     // run() executes Go's main() synchronously until it blocks in `select {}`, having registered
@@ -77,7 +80,9 @@ async function load(): Promise<ShellParser> {
     const fn = g[GLOBAL_NAME];
     delete g[GLOBAL_NAME];
     if (typeof fn !== 'function') throw new Error(`dockerlint: shparse.wasm did not register ${GLOBAL_NAME}`);
-    return { go, fn: fn as ParseFn };
+    const memory = (instance.exports as { mem?: WasmMemory }).mem;
+    if (!memory) throw new Error('dockerlint: shparse.wasm exports no memory');
+    return { go, fn: fn as ParseFn, memory };
   };
   let runtime = start();
 
@@ -104,35 +109,34 @@ async function load(): Promise<ShellParser> {
     let source = original.includes('\u0081') ? original.replace(/\u0081/g, '\u0082') : original;
     // A byte order mark is not a shell character; a blank keeps the UTF-16 positions.
     if (source.charCodeAt(0) === 0xfeff) source = ` ${source.slice(1)}`;
-      let json: string;
-      try {
-        const out: unknown = runtime.fn(source, dialect);
-        // After a fatal Go error the program exits and the call returns undefined.
-        if (typeof out !== 'string') throw new Error('the Go runtime exited');
-        json = out;
-      } catch (err) {
-        // A JavaScript exception went through the Go code: in practice "Maximum call stack size
-        // exceeded" on absurdly deep nesting (some hundreds of levels), or a fatal Go error. The
-        // instance is unusable; stop its timers, start a fresh one, report the script as
-        // unparsable.
-        const timers = runtime.go._scheduledTimeouts;
-        if (timers) {
-          for (const timer of timers.values()) clearTimeout(timer);
-          timers.clear();
-        }
-        runtime = start();
-        const message = err instanceof Error ? err.message : String(err);
-        return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+    // Go receives the string UTF-8 encoded, lone surrogates as U+FFFD: slice the same text.
+    const ascii = ASCII.test(source);
+    if (!ascii) source = source.replace(LONE_SURROGATE, '\ufffd');
+    let addr: number;
+    try {
+      const out: unknown = runtime.fn(source, dialect);
+      // After a fatal Go error the program exits and the call returns undefined.
+      if (typeof out !== 'number') throw new Error('the Go runtime exited');
+      addr = out;
+    } catch (err) {
+      // A JavaScript exception went through the Go code: in practice "Maximum call stack size
+      // exceeded" on absurdly deep nesting (some hundreds of levels), or a fatal Go error. The
+      // instance is unusable; stop its timers, start a fresh one, report the script as
+      // unparsable.
+      const timers = runtime.go._scheduledTimeouts;
+      if (timers) {
+        for (const timer of timers.values()) clearTimeout(timer);
+        timers.clear();
       }
-      const result = JSON.parse(json) as ShellParseResult;
-      if (!ASCII.test(source)) toUtf16(result, source);
-      return result;
+      runtime = start();
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, error: { message: `internal error: ${message}`, p: [1, 1, 0], incomplete: false } };
+    }
+    return decode(runtime.memory.buffer, addr, source, ascii);
   }
 
   return { parse: parseOnce };
 }
-
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** Line, column and offset (UTF-16) of an offset of `source`. */
 function positionAt(source: string, offset: number): Position {
@@ -146,31 +150,295 @@ function positionAt(source: string, offset: number): Position {
 }
 
 /**
- * Rewrites every `p`/`e` position of the result from UTF-8 bytes to UTF-16 code units. Go
- * received the string UTF-8 encoded, with lone surrogates replaced by U+FFFD (3 bytes each).
+ * Builds the AST from the words that `wasm/shparse.go` wrote at `addr` in the module's memory
+ * (the encoding is described at the top of that file). Positions come as byte offsets; lines and
+ * columns are computed here from the source, and offsets and columns count UTF-16 code units.
  */
-function toUtf16(result: ShellParseResult, source: string): void {
-  const map = byteToUtf16(source);
-  const last = map.length - 1;
-  const fix = (pos: Position): void => {
-    const offset = Math.min(pos[2], last);
-    const unit = map[offset]!;
-    if (pos[1] > 0 && offset - (pos[1] - 1) >= 0) pos[1] = unit - map[offset - (pos[1] - 1)]! + 1;
-    pos[2] = unit;
-  };
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) if (typeof child === 'object' && child !== null) walk(child);
-      return;
+function decode(buffer: ArrayBuffer, addr: number, source: string, ascii: boolean): ShellParseResult {
+  const head = new Uint32Array(buffer, addr, 4);
+  const b = new Uint32Array(buffer, addr, head[0]!);
+  const strBytes = head[2]! > 0 ? new Uint8Array(buffer, head[1]!, head[2]!) : new Uint8Array(0);
+  const map = ascii ? null : byteToUtf16(source);
+  const lines = lineStarts(source);
+  const lastLine = lines.length - 1;
+  let i = 4;
+  let line = 0; // index into lines of the last position's line
+
+  const unit = (byte: number): number => (map === null ? byte : map[Math.min(byte, map.length - 1)]!);
+
+  const pos = (): Position => {
+    const raw = b[i++]!;
+    if (raw === NO_POS) return [0, 0, 0];
+    const o = unit(raw);
+    if (o < lines[line]! || (line < lastLine && o >= lines[line + 1]!)) {
+      if (line < lastLine && o >= lines[line + 1]! && (line + 1 === lastLine || o < lines[line + 2]!)) line++;
+      else {
+        let lo = 0;
+        let hi = lastLine;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (lines[mid]! <= o) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
     }
-    const obj = node as Record<string, unknown>;
-    for (const key in obj) {
-      const value = obj[key];
-      if (key === 'p' || key === 'e') fix(value as Position);
-      else if (typeof value === 'object' && value !== null) walk(value);
+    return [line + 1, o - lines[line]! + 1, o];
+  };
+
+  const str = (): string => {
+    const a = b[i++]!;
+    const e = b[i++]!;
+    if (a < INLINE) return map === null ? source.slice(a, e) : source.slice(unit(a), unit(e));
+    let s = '';
+    const from = a & ~INLINE;
+    for (let k = from; k < from + e; k++) {
+      const c = strBytes[k]!;
+      if (c >= 0x80) return UTF8.decode(strBytes.subarray(from, from + e));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  };
+  const strOrNull = (): string | null => {
+    if (b[i] === NULL_STR) {
+      i += 2;
+      return null;
+    }
+    return str();
+  };
+
+  const stmts = (): Stmt[] => {
+    const n = b[i++]!;
+    const out: Stmt[] = new Array<Stmt>(n);
+    for (let k = 0; k < n; k++) out[k] = stmt();
+    return out;
+  };
+  const stmt = (): Stmt => {
+    const p = pos();
+    const e = pos();
+    const cmd = command();
+    const flags = b[i++]!;
+    const n = b[i++]!;
+    const redirs: Redirect[] = new Array<Redirect>(n);
+    for (let k = 0; k < n; k++) redirs[k] = redirect();
+    return { type: 'Stmt', p, e, cmd, negated: (flags & 1) !== 0, background: (flags & 2) !== 0, redirs };
+  };
+  const redirect = (): Redirect => {
+    const p = pos();
+    const e = pos();
+    const op = str();
+    const n = strOrNull();
+    const w = wordOrNull();
+    const hdoc = wordOrNull();
+    return { type: 'Redirect', p, e, op, n, word: w, hdoc };
+  };
+  const ifClause = (): IfClause => {
+    const p = pos();
+    const e = pos();
+    const cond = stmts();
+    const then = stmts();
+    const els = b[i++] === 1 ? ifClause() : null;
+    return { type: 'IfClause', p, e, cond, then, else: els };
+  };
+  const command = (): Command | null => {
+    const tag = b[i++]!;
+    if (tag === CMD_IF) return ifClause();
+    if (tag === 0) return null;
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case CMD_CALL: {
+        const as = assigns();
+        return { type: 'CallExpr', p, e, assigns: as, args: words() };
+      }
+      case CMD_WHILE: {
+        const until = b[i++] === 1;
+        const cond = stmts();
+        return { type: 'WhileClause', p, e, until, cond, do: stmts() };
+      }
+      case CMD_FOR: {
+        const name = strOrNull();
+        const items = b[i++] === 1 ? words() : null;
+        return { type: 'ForClause', p, e, name, items, do: stmts() };
+      }
+      case CMD_CASE: {
+        const w = word();
+        const n = b[i++]!;
+        const items: CaseItem[] = new Array<CaseItem>(n);
+        for (let k = 0; k < n; k++) {
+          const ip = pos();
+          const ie = pos();
+          const patterns = words();
+          const op = str();
+          items[k] = { type: 'CaseItem', p: ip, e: ie, patterns, op, stmts: stmts() };
+        }
+        return { type: 'CaseClause', p, e, word: w, items };
+      }
+      case CMD_BLOCK:
+        return { type: 'Block', p, e, stmts: stmts() };
+      case CMD_SUBSHELL:
+        return { type: 'Subshell', p, e, stmts: stmts() };
+      case CMD_BINARY: {
+        const op = str();
+        const x = stmt();
+        return { type: 'BinaryCmd', p, e, op, x, y: stmt() };
+      }
+      case CMD_FUNC: {
+        const name = str();
+        return { type: 'FuncDecl', p, e, name, body: stmt() };
+      }
+      case CMD_DECL: {
+        const variant = str();
+        return { type: 'DeclClause', p, e, variant, args: assigns() };
+      }
+      case CMD_TIME:
+        return { type: 'TimeClause', p, e, stmt: b[i++] === 1 ? stmt() : null };
+      case CMD_COPROC:
+        return { type: 'CoprocClause', p, e, stmt: stmt() };
+      case CMD_TEST:
+        return { type: 'TestClause', p, e };
+      case CMD_ARITHM:
+        return { type: 'ArithmCmd', p, e };
+      case CMD_LET:
+        return { type: 'LetClause', p, e };
+      case CMD_OTHER:
+        return { type: 'Other', p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad command tag ${tag} in the shell parser's output`);
     }
   };
-  walk(result);
+  const assigns = (): Assign[] => {
+    const n = b[i++]!;
+    const out: Assign[] = new Array<Assign>(n);
+    for (let k = 0; k < n; k++) {
+      const p = pos();
+      const e = pos();
+      const name = str();
+      const value = wordOrNull();
+      const flags = b[i++]!;
+      out[k] = { type: 'Assign', p, e, name, value, append: (flags & 1) !== 0, array: (flags & 2) !== 0, naked: (flags & 4) !== 0 };
+    }
+    return out;
+  };
+  const words = (): Word[] => {
+    const n = b[i++]!;
+    const out: Word[] = new Array<Word>(n);
+    for (let k = 0; k < n; k++) out[k] = word();
+    return out;
+  };
+  const wordOrNull = (): Word | null => (b[i++] === 1 ? word() : null);
+  const word = (): Word => {
+    const p = pos();
+    const e = pos();
+    return { type: 'Word', p, e, parts: parts() };
+  };
+  const parts = (): WordPart[] => {
+    const n = b[i++]!;
+    const out: WordPart[] = new Array<WordPart>(n);
+    for (let k = 0; k < n; k++) out[k] = part();
+    return out;
+  };
+  const part = (): WordPart => {
+    const tag = b[i++]!;
+    const p = pos();
+    const e = pos();
+    switch (tag) {
+      case PART_LIT:
+        return { type: 'Lit', p, e, value: str() };
+      case PART_SGL: {
+        const value = str();
+        return { type: 'SglQuoted', p, e, value, dollar: b[i++] === 1 };
+      }
+      case PART_DBL: {
+        const ps = parts();
+        return { type: 'DblQuoted', p, e, parts: ps, dollar: b[i++] === 1 };
+      }
+      case PART_PARAM: {
+        const param = str();
+        const flags = b[i++]!;
+        const index = strOrNull();
+        const op = strOrNull();
+        return { type: 'ParamExp', p, e, param, short: (flags & 1) !== 0, length: (flags & 2) !== 0, excl: (flags & 4) !== 0, index, op, word: wordOrNull() };
+      }
+      case PART_CMDSUBST: {
+        const ss = stmts();
+        return { type: 'CmdSubst', p, e, stmts: ss, backquotes: b[i++] === 1 };
+      }
+      case PART_ARITHM:
+        return { type: 'ArithmExp', p, e };
+      case PART_PROCSUBST: {
+        const op = str();
+        return { type: 'ProcSubst', p, e, op, stmts: stmts() };
+      }
+      case PART_EXTGLOB: {
+        const op = str();
+        return { type: 'ExtGlob', p, e, op, pattern: str() };
+      }
+      case PART_OTHER:
+        return { type: 'Other', p, e, kind: str() };
+      default:
+        throw new Error(`dockerlint: bad word part tag ${tag} in the shell parser's output`);
+    }
+  };
+
+  if (head[3] === 0) {
+    const message = str();
+    const p = pos(); // offset 0 when mvdan gave no position
+    return { ok: false, error: { message, p, incomplete: b[i++] === 1 } };
+  }
+  const file: ShellFile = { type: 'File', stmts: stmts(), comments: [] };
+  const n = b[i++]!;
+  const comments: ShellComment[] = new Array<ShellComment>(n);
+  for (let k = 0; k < n; k++) {
+    const p = pos();
+    comments[k] = { p, text: str() };
+  }
+  file.comments = comments;
+  return { ok: true, file };
+}
+
+// Tags and markers of the encoding (wasm/shparse.go).
+const NO_POS = 0xffffffff;
+const INLINE = 0x80000000;
+const NULL_STR = 0xffffffff;
+const CMD_CALL = 1;
+const CMD_IF = 2;
+const CMD_WHILE = 3;
+const CMD_FOR = 4;
+const CMD_CASE = 5;
+const CMD_BLOCK = 6;
+const CMD_SUBSHELL = 7;
+const CMD_BINARY = 8;
+const CMD_FUNC = 9;
+const CMD_DECL = 10;
+const CMD_TIME = 11;
+const CMD_COPROC = 12;
+const CMD_TEST = 13;
+const CMD_ARITHM = 14;
+const CMD_LET = 15;
+const CMD_OTHER = 16;
+const PART_LIT = 1;
+const PART_SGL = 2;
+const PART_DBL = 3;
+const PART_PARAM = 4;
+const PART_CMDSUBST = 5;
+const PART_ARITHM = 6;
+const PART_PROCSUBST = 7;
+const PART_EXTGLOB = 8;
+const PART_OTHER = 9;
+
+const UTF8 = new TextDecoder();
+const ASCII = /^[\x00-\x7f]*$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The UTF-16 offset where each line of `source` starts. */
+function lineStarts(source: string): Uint32Array {
+  let n = 1;
+  for (let k = source.indexOf('\n'); k !== -1; k = source.indexOf('\n', k + 1)) n++;
+  const out = new Uint32Array(n);
+  let l = 1;
+  for (let k = source.indexOf('\n'); k !== -1; k = source.indexOf('\n', k + 1)) out[l++] = k + 1;
+  return out;
 }
 
 /** For each UTF-8 byte offset of `source` (and its end), the UTF-16 offset of its character. */

@@ -436,6 +436,81 @@ describe('positions', () => {
   });
 });
 
+describe('the encoding between Go and TypeScript', () => {
+  type Pos = [number, number, number];
+  /** Every position in a parse result, with the path that leads to it. */
+  const positions = (node: unknown, path = '', out: Array<[string, Pos]> = []): Array<[string, Pos]> => {
+    if (Array.isArray(node)) {
+      if (node.length === 3 && node.every((x) => typeof x === 'number')) out.push([path, node as Pos]);
+      else node.forEach((child, i) => positions(child, `${path}[${i}]`, out));
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) positions(v, `${path}.${k}`, out);
+    }
+    return out;
+  };
+  /** Line and column (1-based, UTF-16) of an offset, counted from the source itself. */
+  const lineCol = (src: string, offset: number): Pos => {
+    const before = src.slice(0, offset);
+    return [before.split('\n').length, offset - (before.lastIndexOf('\n') + 1) + 1, offset];
+  };
+
+  it.each([
+    ['CRLF line ends', '#!/bin/sh\r\nset -e\r\nf() {\r\n\tif [ "$1" ]; then\r\n\t\texit 1\r\n\tfi\r\n}\r\nexec "$@"\r\n'],
+    ['heredocs and escaped newlines', 'cat <<-EOF >x\n\tbody $v\n\tEOF\necho a\\\n  b "c\\\nd" \\\n  e\n# done\n'],
+    ['non-ASCII text', '# é\necho "😀 $x" ü\ncase $1 in\n  é*) echo ï ;;\nesac\n'],
+    ['nested commands', 'a=$(b "$(c <(d) | e)") && { f; } || (g; h) &\nfor i in 1 2; do while :; do break; done; done\n'],
+  ])('gives every position the line and column of its offset (%s)', (_name, src) => {
+    const result = parser.parse(src, 'bash');
+    expect(result.ok).toBe(true);
+    const all = positions(result);
+    expect(all.length).toBeGreaterThan(10);
+    for (const [path, p] of all) expect([path, p]).toEqual([path, lineCol(src, p[2])]);
+  });
+
+  it('counts columns past 16,383 bytes (where mvdan/sh stops counting)', () => {
+    const src = `echo ${'x'.repeat(20000)} y`;
+    const call = cmd<CallExpr>(parse(src).stmts[0], 'CallExpr');
+    expect(call.args[2]!.p).toEqual([1, 20007, 20006]);
+    expect(call.e).toEqual([1, 20008, 20007]);
+  });
+
+  it('gives a comment at the start of the file column 1 after other parses', () => {
+    parse('echo one # one\n');
+    expect(parse('# c1\necho # c2\n').comments.map((c) => c.p)).toEqual([
+      [1, 1, 0],
+      [2, 6, 10],
+    ]);
+  });
+
+  it('carries values that are not a slice of the source at their position', () => {
+    const src = 'echo ${x:-y} ${x%%.*} ${x//a/b} ${a[@]:1} ${!pre*} a\\\nb\ncat <<-EOF\n\tz\n\tEOF\n';
+    const [echo, cat] = parse(src).stmts;
+    const call = cmd<CallExpr>(echo, 'CallExpr');
+    const pe = (i: number): ParamExp => call.args[i]!.parts[0] as ParamExp;
+    expect([1, 2, 3, 4, 5].map((i) => [pe(i).param, pe(i).op, pe(i).index, pe(i).word && lit(pe(i).word!)])).toEqual([
+      ['x', ':-', null, 'y'],
+      ['x', '%%', null, '.*'],
+      ['x', '//', null, 'a'],
+      ['a', ':', '@', null],
+      ['pre', '*', null, null],
+    ]);
+    expect(text(src, call.args[6]!)).toBe('a\\\nb');
+    expect(call.args[6]!.parts).toMatchObject([{ type: 'Lit', value: 'ab' }]);
+    const hdoc = cat!.redirs[0]!.hdoc!;
+    expect(hdoc.parts).toEqual([{ type: 'Lit', p: [4, 1, 67], e: [5, 1, 70], value: '\tz\n' }]);
+  });
+
+  it('decodes large scripts and keeps working after them', () => {
+    const body = Array.from({ length: 3000 }, (_, i) => `f${i}() { local v="\${${i}:-x}"; echo "$v" | grep -q é && exec "$@"; }`).join('\n');
+    const file = parse(`#!/bin/bash\n${body}\n`);
+    expect(file.stmts).toHaveLength(3000);
+    const last = cmd<FuncDecl>(file.stmts[2999], 'FuncDecl');
+    expect(last.name).toBe('f2999');
+    expect(last.p).toEqual([3001, 1, lineCol(`#!/bin/bash\n${body}\n`, last.p[2])[2]]);
+    expect(cmd<CallExpr>(parse('true').stmts[0], 'CallExpr').args.map(lit)).toEqual(['true']);
+  });
+});
+
 describe('dialectFromShebang', () => {
   it.each([
     ['#!/bin/sh\necho', 'posix'],
