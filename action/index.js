@@ -30410,7 +30410,6 @@ var require_ajv = __commonJS({
 var load_exports = {};
 __export(load_exports, {
   configMatchers: () => configMatchers,
-  didYouMean: () => didYouMean,
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });

@@ -204,7 +204,7 @@ function warnAlias(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The known name closest to a misspelt one (at most a third of its letters off), if any. */
-export function didYouMean(name: string, known: readonly string[]): string | null {
+function didYouMean(name: string, known: readonly string[]): string | null {
   const distance = (a: string, b: string): number => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
