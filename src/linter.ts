@@ -53,11 +53,11 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
       if (workers > 0) {
         const mine = (input: LintInput): Promise<Finding[]> => lintOne(input, { filesRead });
         const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
-        findings.push(...got.findings);
+        for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
-        findings.push(...(await lintOne(input, { filesRead })));
+        for (const f of await lintOne(input, { filesRead })) findings.push(f);
         done(input);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
