@@ -15,7 +15,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { fixShownBy, uniqueSorted, type Finding } from './findings.js';
+import { displayPath, fixShownBy, uniqueSorted, type Finding } from './findings.js';
 import type { FileSystem } from './fs/file-system.js';
 import type { BufferInput, FixedBuffer, OfferedFix } from './fix/api.js';
 import type { FixSelection } from './fix/run.js';
@@ -70,7 +70,7 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
         for (const f of await lintOne(input, { filesRead })) findings.push(f);
         done(input);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     },
   };
 }
@@ -94,6 +94,7 @@ function inputLinter(setup: WorkerSetup, matchers: ConfigMatchers): (input: Lint
       shell,
       compose,
       severities: setup.severities,
+      ...(setup.config.ruleOptions ? { ruleOptions: setup.config.ruleOptions } : {}),
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
