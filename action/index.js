@@ -9137,6 +9137,22 @@ var init_prefixes = __esm({
   }
 });
 
+// src/text.ts
+function stripBom(text) {
+  return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function oneLine(text, max) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+var ROOT_USER;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    ROOT_USER = /^(root|0)(:.*)?$/;
+  }
+});
+
 // src/model/commands.ts
 function basename3(name) {
   const i = name.lastIndexOf("/");
@@ -9236,7 +9252,7 @@ function parseSwitcher(tool, args) {
   const make = (user, commandStart) => ({
     tool,
     user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    toRoot: user !== null && ROOT_USER.test(user),
     command: args.slice(commandStart),
     commandString: null
   });
@@ -9376,6 +9392,7 @@ var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
     init_prefixes();
+    init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
@@ -9659,8 +9676,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -11288,8 +11305,7 @@ var init_empty_continuation = __esm({
 // src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(text, max);
 }
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
@@ -11334,12 +11350,12 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function refText(c, max = 60) {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
     "use strict";
+    init_text();
   }
 });
 
@@ -11499,7 +11515,7 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
   const u = spec.split(":")[0] ?? spec;
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
@@ -11524,14 +11540,14 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
+    init_text();
     USER_COMMAND = "\0command";
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
-    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
   }
 });
 
@@ -14306,11 +14322,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
   let bom = false;
   if (origin.kind === "context") {
     try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
+      ({ text, bom } = stripBom(env3.readContext(origin.contextPath)));
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -14394,7 +14406,7 @@ function sourceResolver(stage, env3, parser2, dialect) {
     const origin = env3.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const { text } = stripBom(env3.readContext(origin.contextPath));
         const lf = text.replace(/\r\n/g, "\n");
         const result = parser2.parse(lf, dialect);
         if (result.ok) {
@@ -14452,6 +14464,7 @@ var init_launch = __esm({
     init_values();
     init_image();
     init_pid1();
+    init_text();
     SHELLS2 = SHELLS;
   }
 });
@@ -15506,6 +15519,7 @@ var init_jail = __esm({
     "use strict";
     init_schema();
     init_file_system();
+    init_text();
     Jail = class _Jail {
       constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         this.fs = fs7;
@@ -15559,8 +15573,7 @@ var init_jail = __esm({
       }
       /** `readFile` decoded as UTF-8, without a leading byte order mark. */
       readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        return stripBom(this.readFile(p, maxBytes).toString("utf8")).text;
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
@@ -16333,7 +16346,7 @@ function installBashFix(stage, dockerfile) {
 }
 function rootAtFrom(stage) {
   const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
+  return !user || ROOT_USER.test(user.value);
 }
 function crlfFix(unit) {
   if (unit.kind !== "file") return null;
@@ -16437,6 +16450,7 @@ var init_pid12 = __esm({
     init_edits();
     init_dockerfile2();
     init_shell();
+    init_text();
   }
 });
 
@@ -20132,8 +20146,7 @@ var init_secret_in_arg_or_env = __esm({
 
 // src/rules/shell-form-pid1.ts
 function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+  return oneLine(s, 50);
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -20142,6 +20155,7 @@ var init_shell_form_pid1 = __esm({
     init_rule();
     init_pid12();
     init_report();
+    init_text();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -21679,14 +21693,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine(text) {
+function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file);
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -38013,18 +38027,14 @@ function loadFixFile(file, root) {
     const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
-    let text = bytes.toString("utf8");
-    const bom = text.charCodeAt(0) === 65279;
-    if (bom) text = text.slice(1);
+    const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
     fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
-  let text = bytes.toString("utf8");
-  const bom = text.charCodeAt(0) === 65279;
-  if (bom) text = text.slice(1);
+  const { text, bom } = stripBom(bytes.toString("utf8"));
   return { ...file, bom, text };
 }
 function editFile(file, edits) {
@@ -38057,6 +38067,7 @@ var init_files = __esm({
   "src/fix/files.ts"() {
     "use strict";
     init_edits();
+    init_text();
   }
 });
 
@@ -38285,7 +38296,7 @@ function chainHops(chain) {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -38361,11 +38372,10 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function oneLine2(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+function short2(s) {
+  return oneLine(s, 60);
 }
 function formatRun(lines, r) {
   r.hops.forEach((h, i) => {
@@ -38399,6 +38409,7 @@ var init_explain = __esm({
     init_questions();
     init_values();
     init_invocations();
+    init_text();
   }
 });
 
@@ -38413,13 +38424,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short2(text, max = 80) {
+function short3(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -38427,9 +38438,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -44957,7 +44968,6 @@ function resolveSeverities(layers, rules = RULES) {
 // src/cli.ts
 init_meta();
 init_meta();
-var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
@@ -45074,7 +45084,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import yargs from 'yargs';
-import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize, PRESETS, type Preset } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, FAILURE_THRESHOLDS, parseSize, PRESETS, type FailureThreshold, type Preset } from './config/schema.js';
 import type { WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
@@ -26,8 +26,7 @@ import { resolveSeverities, type Selection } from './config/severities.js';
 
 export { VERSION } from './meta.js';
 import { VERSION } from './meta.js';
-export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
-export type Threshold = (typeof THRESHOLDS)[number];
+type Threshold = FailureThreshold;
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -199,7 +198,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)' })
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)' })
-    .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
+    .option('failure-threshold', { choices: FAILURE_THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'report errors only (warnings and info neither shown nor counted)' })
     .option('stdin-filename', { type: 'string', describe: 'the path to show for - (standard input); its folder is the default build context' })

@@ -9,6 +9,7 @@ import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import { commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
+import { oneLine } from './text.js';
 
 export interface Hop {
   /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis "$0" "$@"`, ... */
@@ -111,7 +112,7 @@ function chainHops(chain: Chain): Hop[] {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${oneLine(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
+            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -190,12 +191,11 @@ function nextUser(chain: Chain, i: number): UserValue {
 }
 
 function cmdText(s: string): string {
-  return oneLine(s.replace(/\\\n\s*/g, ' ').split('\n')[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, ' ').split('\n')[0] ?? s);
 }
 
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+function short(s: string): string {
+  return oneLine(s, 60);
 }
 
 function formatRun(lines: string[], r: RunExplanation): void {
