@@ -44979,7 +44979,7 @@ async function explain(argv, io) {
   let helpText = "";
   const fromStdin = argv.includes("-");
   if (fromStdin) argv = argv.filter((a) => a !== "-");
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).option("config", { alias: "c", type: "string", describe: "configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -44994,11 +44994,24 @@ async function explain(argv, io) {
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
   const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path23.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path23.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path23.resolve(io.cwd, target2));
+  const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const loaded = loadConfig2(startDir, args.config ? path23.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ("error" in loaded) {
+    for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+`);
+    return 2;
+  }
+  const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path23.resolve(io.cwd, String(args.root)) } : {},
-    ...args.context ? { context: String(args.context) } : {},
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...rootArg ? { root: rootArg } : {},
+    ...context ? { context } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
   if (Array.isArray(prepared)) {
@@ -45479,7 +45492,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
     append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
@@ -45503,12 +45516,13 @@ function markdownText(text) {
 function dockerfileOf(f) {
   return f.related[0]?.file ?? f.file;
 }
-async function pid1Diagrams(findings, io) {
+async function pid1Diagrams(findings, io, config) {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    const argv = ["explain", dockerfile, "--format", "mermaid", ...config ? ["--config", config] : []];
+    const code2 = await main(argv, { ...io, stdout: (s) => out += s, stderr: () => void 0 });
     diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
