@@ -2547,7 +2547,14 @@ function formatStylish(findings, color) {
   }
   const total = counts.error + counts.warning + counts.info;
   const summary = `${total} problem${total === 1 ? "" : "s"} (${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}${counts.info ? `, ${counts.info} info` : ""})`;
-  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), "");
+  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`));
+  const safe = findings.filter((f) => f.fix?.safety === "safe").length;
+  const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+  if (safe || unsafe) {
+    const parts = [safe ? `${safe} fixable with \`--fix\`` : null, unsafe ? `${unsafe} more with \`--fix --unsafe-fixes\`` : null].filter(Boolean);
+    out.push(c.dim(`  ${parts.join(", ")} (preview: \`--fix-dry-run\`)`));
+  }
+  out.push("");
   return out.join("\n");
 }
 var init_stylish = __esm({
@@ -2564,7 +2571,6 @@ var meta_exports = {};
 __export(meta_exports, {
   PACKAGE_NAME: () => PACKAGE_NAME,
   REPOSITORY_URL: () => REPOSITORY_URL,
-  RULE_DOCS_URL: () => RULE_DOCS_URL,
   VERSION: () => VERSION,
   ruleDocUrl: () => ruleDocUrl
 });
@@ -16360,6 +16366,67 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
+function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  if (setting.form.kind !== "exec") return null;
+  const argv = setting.form.argv;
+  const tool = basename3(argv[0] ?? "");
+  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
+  let user;
+  let command2 = null;
+  if (tool === "su" || tool === "runuser") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-s" || a === "--shell") i += 2;
+      else if (a === "-m" || a === "-p" || a === "--preserve-environment") i++;
+      else if (a === "-u" && tool === "runuser") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "--" && tool === "runuser" && user) {
+        command2 = argv.slice(i + 1);
+        break;
+      } else if (a === "-c" || a === "--command") {
+        if (i + 2 !== argv.length) return null;
+        const parsed = parse(argv[i + 1] ?? "");
+        const words = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+        command2 = words ?? ["sh", "-c", argv[i + 1] ?? ""];
+        break;
+      } else if (a.startsWith("-")) return null;
+      else if (user === void 0) {
+        user = a;
+        i++;
+      } else return null;
+    }
+  } else if (tool === "sudo") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-u" || a === "--user") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "-E" || a === "-H" || a === "-n" || a === "--preserve-env" || a === "--non-interactive") i++;
+      else if (a === "--") {
+        i++;
+        break;
+      } else if (a.startsWith("-")) return null;
+      else break;
+    }
+    command2 = argv.slice(i);
+  }
+  if (!plain(user) || !command2 || command2.length === 0) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const switcher = switchToolFor(pm);
+  const array = execFormText([switcher, user, ...command2]);
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
     "use strict";
@@ -16865,8 +16932,6 @@ var init_entrypoint_not_executable = __esm({
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
           }
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
@@ -20289,7 +20354,7 @@ var init_su_sudo = __esm({
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
         howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
         autofix: [
-          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
+          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before; an exec-form ENTRYPOINT or CMD that starts su or sudo becomes the same array with gosu (`["gosu", "app", "/usr/local/bin/server"]`). Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
         ]
       },
       async check(ctx) {
@@ -20313,7 +20378,8 @@ var init_su_sudo = __esm({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
               data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
-              label: `${step.at.label} ${step.tool}`
+              label: `${step.at.label} ${step.tool}`,
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
             });
           }
         }
@@ -21572,7 +21638,6 @@ var init_checkstyle = __esm({
 // src/reporters/gitlab.ts
 var gitlab_exports = {};
 __export(gitlab_exports, {
-  GITLAB_SEVERITY: () => GITLAB_SEVERITY,
   formatGitlab: () => formatGitlab
 });
 import { createHash as createHash2 } from "node:crypto";
@@ -21710,8 +21775,6 @@ __export(schema_exports, {
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
   PRESETS: () => PRESETS,
-  SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
-  SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
   defaultConfig: () => defaultConfig,
   formatSize: () => formatSize,
@@ -30143,10 +30206,6 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
-  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
-  FileTexts: () => FileTexts,
-  decodeText: () => decodeText,
-  jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
 });
@@ -37545,15 +37604,10 @@ var require_ajv = __commonJS({
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
-  CONFIG_FILE_NAMES: () => CONFIG_FILE_NAMES,
-  MAX_CONFIG_BYTES: () => MAX_CONFIG_BYTES,
-  PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
-  didYouMean: () => didYouMean,
   findHadolintConfig: () => findHadolintConfig,
   loadConfig: () => loadConfig,
-  parseConfigText: () => parseConfigText,
-  validateConfig: () => validateConfig
+  parseConfigText: () => parseConfigText
 });
 import path15 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
