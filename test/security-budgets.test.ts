@@ -48,7 +48,7 @@ const ENTRY_SUDO = 'FROM alpine:3.20\nRUN sudo true\nCOPY e.sh /e.sh\nENTRYPOINT
 
 describe('&& chains are linear and keep their findings', () => {
   test.each([17, 30])('RUN with %i && that mentions sudo: sudo-in-run, no internal error', async (k) => {
-    const findings = await lint(`FROM alpine:3.20\nRUN ${chain(k, 'apk add x')} && sudo ls\nUSER nobody\nCMD ["x"]\n`);
+    const findings = await lint(`FROM alpine:3.20\nRUN ${chain(k, 'apk add --no-cache x')} && sudo ls\nUSER nobody\nCMD ["x"]\n`);
     expect(rules(findings)).toEqual(['sudo-in-run']);
   });
 
@@ -134,6 +134,22 @@ describe('parse depth: over the budget, said as information, not a stack overflo
     // Lines of a long RUN continue a statement; a newline or `;` ends it.
     expect(shellNesting(Array.from({ length: 50 }, () => 'a && \\\n').join('') + 'b').chain).toBe(50);
     expect(shellNesting(Array.from({ length: 50 }, () => 'a && b').join('\n')).chain).toBe(1);
+  });
+});
+
+describe('more of anything than a function call takes arguments (about 125,000)', () => {
+  test('140,000 comment lines: no stack overflow in the suppression scan', async () => {
+    const findings = await lint(`FROM alpine:3.20\n${'# x\n'.repeat(140_000)}USER nobody\nCMD ["x"]\n`);
+    expect(findings).toEqual([]);
+  });
+
+  test('200,000 findings from one file are collected, not spread into a call', async () => {
+    const { lintInWorkers } = await import('../src/parallel.js');
+    const many: Finding[] = Array.from({ length: 200_000 }, (_, i) => ({ rule: 'x', severity: 'info', file: 'f', line: i + 1, column: 1, endLine: i + 1, endColumn: 1, message: 'm', hint: null, related: [] }) as unknown as Finding);
+    const { uniqueSorted } = await import('../src/findings.js');
+    const got = await lintInWorkers(new URL(import.meta.url), {} as never, [{ path: '/nowhere/Dockerfile' }], 0, async () => many, () => undefined);
+    expect(got.findings).toHaveLength(200_000);
+    expect(uniqueSorted(got.findings)).toHaveLength(200_000);
   });
 });
 
