@@ -15752,9 +15752,9 @@ var init_context_fs = __esm({
         if (cached) return cached;
         const abs = this.resolveInside(n);
         let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+        if (abs) {
           try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
+            if (this.jail.fs.stat(abs)?.kind === "dir") names = this.jail.fs.readdir(abs).map((e) => e.name);
           } catch (e) {
             this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
@@ -37903,6 +37903,7 @@ function hasGit(dir, jail) {
 }
 function present(abs, jail) {
   try {
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== "dir";
     const st = jail.stat(abs);
     return st !== null && st.kind !== "dir";
   } catch {
