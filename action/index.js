@@ -38854,7 +38854,8 @@ function shown(p, cwd) {
 function printable(line) {
   const cr = line.endsWith("\r");
   const body2 = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+  const shown2 = body2.split("	").map(escapeControl).join("	");
+  return `${shown2.replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
 }
 function unifiedDiff(changed, cwd) {
   let out = "";
