@@ -15803,9 +15803,9 @@ var init_context_fs = __esm({
         if (cached) return cached;
         const abs = this.resolveInside(n);
         let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+        if (abs) {
           try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
+            if (this.jail.fs.stat(abs)?.kind === "dir") names = this.jail.fs.readdir(abs).map((e) => e.name);
           } catch (e) {
             this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
@@ -37976,6 +37976,7 @@ function hasGit(dir, jail) {
 }
 function present(abs, jail) {
   try {
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== "dir";
     const st = jail.stat(abs);
     return st !== null && st.kind !== "dir";
   } catch {
@@ -38947,7 +38948,8 @@ function shown(p, cwd) {
 function printable(line) {
   const cr = line.endsWith("\r");
   const body2 = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+  const shown2 = body2.split("	").map(escapeControl).join("	");
+  return `${shown2.replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
 }
 function unifiedDiff(changed, cwd) {
   let out = "";
