@@ -11428,7 +11428,7 @@ function knownBaseImage(stage, trusted) {
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
@@ -11447,21 +11447,31 @@ function imageSh(stage) {
   if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
+    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
       { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
       { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
       { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
+      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
+      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
         match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
         note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
+      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
@@ -12275,11 +12285,20 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else {
-      return { states: [State.joinAll(states)], capped: true };
-    }
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
+}
+function joinByFacts(states, cap) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
+    const g = groups.get(key);
+    if (g) g.push(s);
+    else groups.set(key, [s]);
+  }
+  if (groups.size > cap) return [State.joinAll(states)];
+  return [...groups.values()].map((g) => State.joinAll(g));
 }
 var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
@@ -12420,6 +12439,8 @@ var init_state = __esm({
       why;
       /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
       out;
+      /** The path sourced files that are only known at run time. */
+      opaque;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -12433,6 +12454,7 @@ var init_state = __esm({
         this.last = [];
         this.why = null;
         this.out = void 0;
+        this.opaque = false;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -12450,6 +12472,7 @@ var init_state = __esm({
         s.last = this.last;
         s.why = this.why;
         s.out = this.out;
+        s.opaque = this.opaque;
         return s;
       }
       getVar(name) {
@@ -12506,12 +12529,13 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
+        s.opaque = this.opaque || o.opaque;
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -12766,14 +12790,14 @@ function simpleCommand(m, stmt, call, st) {
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "exit": {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
       const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "return":
@@ -12823,6 +12847,14 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
+        const known2 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          return { done: flowOf([]) };
+        }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(null, null);
@@ -13007,6 +13039,7 @@ function flattenTest(s) {
 function sourceFile(m, stmt, ref, argv, st) {
   const target2 = argv[1];
   if (!target2 || target2.s === null || target2.multi) {
+    st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
@@ -13056,7 +13089,8 @@ function arrayItems(m, a, st) {
   return out;
 }
 function declare(m, variant, args, st) {
-  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ""));
+  const local = variant === "local" || !global && (variant === "declare" || variant === "typeset") && m.ctx.calls.length > 0;
   let array = false;
   for (const a of args) {
     if (!a.name) {
@@ -13083,7 +13117,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -13831,6 +13865,18 @@ async function follow(item, run2, work, cache, r) {
       argv = argv.slice(1);
       continue;
     }
+    if (SUPERVISORS.has(name)) {
+      push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
+      return end();
+    }
+    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
+      const spec = argv[2]?.s ?? null;
+      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
+      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = argv.slice(3);
+      continue;
+    }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
       const sw = parseSwitch(name, argv.slice(1));
       if (!sw) {
@@ -13967,13 +14013,18 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
-    hops.push(hop);
+    hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
     return;
   }
   for (const e of endings) {
     const h = { ...hop, ending: e };
     const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" && e.opaque) {
+      chainHops2.push({ ...h, kind: "unknown", reason: "the script sources files that are only known at run time, which may hand over themselves" });
+      run2.chains.push({ hops: chainHops2, end: null });
+      continue;
+    }
     if (e.kind !== "exec" || !e.cmd) {
       const last = e.last.length === 1 ? e.last[0] : void 0;
       const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
@@ -14164,14 +14215,15 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_commands();
     init_interpreter();
     init_values();
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -15764,9 +15816,9 @@ var init_context_fs = __esm({
         if (cached) return cached;
         const abs = this.resolveInside(n);
         let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+        if (abs) {
           try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
+            if (this.jail.fs.stat(abs)?.kind === "dir") names = this.jail.fs.readdir(abs).map((e) => e.name);
           } catch (e) {
             this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
@@ -16529,7 +16581,10 @@ function mainProcesses(run2) {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
+    }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -16619,6 +16674,11 @@ function commandOf(argv) {
       i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
       continue;
     }
+    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
+      switcher = "clickhouse su";
+      i += 3;
+      continue;
+    }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
       break;
@@ -16640,12 +16700,14 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
+var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
     "use strict";
     init_invocations();
     init_values();
     init_commands();
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -16818,7 +16880,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -16829,7 +16891,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -16846,6 +16908,13 @@ function record(facts, words, inst, workdir) {
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i];
+      if (name === "install" && /^-[mogt]$/.test(w)) i++;
+      else if (name === "mkdir" && w === "-m") i++;
+      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
@@ -18999,7 +19068,10 @@ function isSupervisor2(hop) {
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
 }
-function checkEnding(ctx, hop, e, run2, done) {
+function handsOver(run2) {
+  return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
+}
+function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
@@ -19012,13 +19084,14 @@ function checkEnding(ctx, hop, e, run2, done) {
   };
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
+    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run2);
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
       report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
-    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
       report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
     }
     return;
@@ -19045,7 +19118,7 @@ function checkEnding(ctx, hop, e, run2, done) {
     report(last, { messageId: "endsNotExeced", data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
-  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -19126,13 +19199,14 @@ var init_missing_exec_args = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const done = /* @__PURE__ */ new Set();
+        const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
-              checkEnding(ctx, hop, hop.ending, run2, done);
+              checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
         }
@@ -20027,12 +20101,20 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
-        if (launch.steps.length === 0) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (launch.steps.length === 0) {
+          const inherited = base2?.rootCommand;
+          if (!inherited || user) return;
+          const fromStage2 = rootStage(stage);
+          const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
+          ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
+          return;
+        }
         if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
@@ -29332,13 +29414,18 @@ var init_image_fs = __esm({
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
         const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
+        let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
+            if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
+              remote ??= { imagePath, origin };
+              continue;
+            }
             if (origin) return { imagePath, origin };
           }
         }
-        return null;
+        return remote;
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -30333,13 +30420,14 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -30394,7 +30482,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
@@ -37902,6 +37990,7 @@ function hasGit(dir, jail) {
 }
 function present(abs, jail) {
   try {
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== "dir";
     const st = jail.stat(abs);
     return st !== null && st.kind !== "dir";
   } catch {
@@ -38317,7 +38406,7 @@ function chainHops(chain) {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         } else {
           const last = e.last[0];
@@ -38337,7 +38426,7 @@ function chainHops(chain) {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         }
         break;
@@ -38361,6 +38450,11 @@ function chainHops(chain) {
     }
   }
   return out;
+}
+function reasons(why) {
+  const out = [];
+  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
+  return out.slice(-4);
 }
 function nextUser(chain, i) {
   let user = chain.hops[i].runsAs;
@@ -38865,7 +38959,8 @@ function shown(p, cwd) {
 function printable(line) {
   const cr = line.endsWith("\r");
   const body2 = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+  const shown2 = body2.split("	").map(escapeControl).join("	");
+  return `${shown2.replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
 }
 function unifiedDiff(changed, cwd) {
   let out = "";
@@ -45043,7 +45138,7 @@ async function explain(argv, io) {
   let helpText = "";
   const fromStdin = argv.includes("-");
   if (fromStdin) argv = argv.filter((a) => a !== "-");
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).option("config", { alias: "c", type: "string", describe: "configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -45058,11 +45153,24 @@ async function explain(argv, io) {
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
   const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path23.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path23.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path23.resolve(io.cwd, target2));
+  const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const loaded = loadConfig2(startDir, args.config ? path23.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ("error" in loaded) {
+    for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+`);
+    return 2;
+  }
+  const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path23.resolve(io.cwd, String(args.root)) } : {},
-    ...args.context ? { context: String(args.context) } : {},
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...rootArg ? { root: rootArg } : {},
+    ...context ? { context } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
   if (Array.isArray(prepared)) {
@@ -45543,7 +45651,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
     append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
@@ -45567,12 +45675,13 @@ function markdownText(text) {
 function dockerfileOf(f) {
   return f.related[0]?.file ?? f.file;
 }
-async function pid1Diagrams(findings, io) {
+async function pid1Diagrams(findings, io, config) {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    const argv = ["explain", dockerfile, "--format", "mermaid", ...config ? ["--config", config] : []];
+    const code2 = await main(argv, { ...io, stdout: (s) => out += s, stderr: () => void 0 });
     diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;

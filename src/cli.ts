@@ -136,6 +136,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     // Accepted as on the lint command, so one set of flags works for both; explain prints no colour.
     .option('color', { type: 'boolean', describe: 'accepted for symmetry with the lint command (explain prints no colour)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -155,11 +156,25 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const { explainLaunch, formatExplanation } = await import('./explain.js');
   const target = fromStdin ? '-' : String(args.dockerfile ?? 'Dockerfile');
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
+  // The same configuration as a lint run, so that explain and the rules agree (trusted base
+  // images' users, context globs).
+  const rootArg = args.root ? path.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target === '-' ? io.cwd : path.resolve(io.cwd, target));
+  const { loadConfig, configMatchers } = await import('./config/load.js');
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ('error' in loaded) {
+    for (const e of [loaded.error, ...(loaded.error.more ?? [])]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+    return 2;
+  }
+  const matchers = configMatchers(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target === '-' ? null : matchers.contextFor(input.path);
+  const context = args.context ? String(args.context) : (configured?.dir ?? null);
   const prepared = await launchOf(input, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...(args.root ? { root: path.resolve(io.cwd, String(args.root)) } : {}),
-    ...(args.context ? { context: String(args.context) } : {}),
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...(rootArg ? { root: rootArg } : {}),
+    ...(context ? { context } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
   if (Array.isArray(prepared)) {

@@ -133,7 +133,7 @@ function chainHops(chain: Chain): Hop[] {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : 'same PID: hands over to its arguments',
-            why: e.why.map((d) => d.text),
+            why: reasons(e.why),
           });
         } else {
           const last = e.last[0];
@@ -153,7 +153,7 @@ function chainHops(chain: Chain): Hop[] {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === 'exit' ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
-            why: e.why.map((d) => d.text),
+            why: reasons(e.why),
           });
         }
         break;
@@ -177,6 +177,16 @@ function chainHops(chain: Chain): Hop[] {
     }
   }
   return out;
+}
+
+/**
+ * The decisions worth showing: those about the arguments and the user (`$1 = postgres (from
+ * CMD)`, `$(id -u) = 0 (no USER)`), each once, the last few.
+ */
+function reasons(why: { text: string }[]): string[] {
+  const out: string[] = [];
+  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
+  return out.slice(-4);
 }
 
 /** The user after the hops that the exec at hop `i` starts (its switchers). */
