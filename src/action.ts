@@ -187,7 +187,7 @@ export async function runAction(env: Env = process.env, io: CliIo = processIo())
   };
   append('GITHUB_OUTPUT', outputs.map(([k, v]) => `${k}=${v}\n`).join(''));
   if (env.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : undefined;
     append('GITHUB_STEP_SUMMARY', jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr, ...(fixes === undefined ? {} : { fixes }) }));
   }
@@ -234,12 +234,13 @@ interface Diagram {
 }
 
 /** The PID 1 chain of each image with findings, from `dockerlint explain --format mermaid`. */
-async function pid1Diagrams(findings: Finding[], io: CliIo): Promise<Diagram[]> {
+async function pid1Diagrams(findings: Finding[], io: CliIo, config: string | null): Promise<Diagram[]> {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== '-').slice(0, SUMMARY_DIAGRAMS);
   const diagrams: Diagram[] = [];
   for (const dockerfile of files) {
     let out = '';
-    const code = await main(['explain', dockerfile, '--format', 'mermaid'], { ...io, stdout: (s) => (out += s), stderr: () => undefined });
+    const argv = ['explain', dockerfile, '--format', 'mermaid', ...(config ? ['--config', config] : [])];
+    const code = await main(argv, { ...io, stdout: (s) => (out += s), stderr: () => undefined });
     diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith('flowchart') ? out : null });
   }
   return diagrams;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import yargs from 'yargs';
-import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize, PRESETS, type Preset } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, FAILURE_THRESHOLDS, parseSize, PRESETS, type FailureThreshold, type Preset } from './config/schema.js';
 import type { WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
@@ -26,8 +26,7 @@ import { resolveSeverities, type Selection } from './config/severities.js';
 
 export { VERSION } from './meta.js';
 import { VERSION } from './meta.js';
-export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
-export type Threshold = (typeof THRESHOLDS)[number];
+type Threshold = FailureThreshold;
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -137,6 +136,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     // Accepted as on the lint command, so one set of flags works for both; explain prints no colour.
     .option('color', { type: 'boolean', describe: 'accepted for symmetry with the lint command (explain prints no colour)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -156,11 +156,25 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const { explainLaunch, formatExplanation } = await import('./explain.js');
   const target = fromStdin ? '-' : String(args.dockerfile ?? 'Dockerfile');
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
+  // The same configuration as a lint run, so that explain and the rules agree (trusted base
+  // images' users, context globs).
+  const rootArg = args.root ? path.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target === '-' ? io.cwd : path.resolve(io.cwd, target));
+  const { loadConfig, configMatchers } = await import('./config/load.js');
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ('error' in loaded) {
+    for (const e of [loaded.error, ...(loaded.error.more ?? [])]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+    return 2;
+  }
+  const matchers = configMatchers(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target === '-' ? null : matchers.contextFor(input.path);
+  const context = args.context ? String(args.context) : (configured?.dir ?? null);
   const prepared = await launchOf(input, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...(args.root ? { root: path.resolve(io.cwd, String(args.root)) } : {}),
-    ...(args.context ? { context: String(args.context) } : {}),
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...(rootArg ? { root: rootArg } : {}),
+    ...(context ? { context } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
   if (Array.isArray(prepared)) {
@@ -199,7 +213,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)' })
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)' })
-    .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
+    .option('failure-threshold', { choices: FAILURE_THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'report errors only (warnings and info neither shown nor counted)' })
     .option('stdin-filename', { type: 'string', describe: 'the path to show for - (standard input); its folder is the default build context' })

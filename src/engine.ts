@@ -247,14 +247,17 @@ async function prepare(
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    // `COPY entrypoint.sh /opt/app` into a folder a RUN made: the file lands inside it.
+    for (let s: Stage | null = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
+
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
 function hasLinkingRun(stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === 'RUN' && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -346,7 +349,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
-    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
     await runBudgets(view, file, findings);
     contextProblems(context, options, findings);

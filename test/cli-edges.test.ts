@@ -223,3 +223,16 @@ test('a script started by several Dockerfiles: one finding per line, naming the 
     expect(f.message).toMatch(/ Also started by svc\/Dockerfile\.dev, svc\/Dockerfile\.test\.$/);
   }
 });
+
+test('explain reads the configuration as linting does (--config, or found upwards): trusted base images set the start user', async () => {
+  write('Dockerfile', 'FROM ghcr.io/acme/base:1\nCMD ["app"]\n');
+  expect((await cli(['explain', 'Dockerfile'])).out).toContain('starts as: root');
+  write('ci/dockerlint.yaml', 'trustedBaseImages:\n  - image: "ghcr.io/acme/base*"\n    user: "10001"\n');
+  expect((await cli(['explain', '--config', 'ci/dockerlint.yaml', 'Dockerfile'])).out).toContain('starts as: 10001');
+  write('.dockerlint.yaml', 'trustedBaseImages:\n  - image: "ghcr.io/acme/base*"\n    user: "10002"\n');
+  expect((await cli(['explain', 'Dockerfile'])).out).toContain('starts as: 10002');
+  write('.dockerlint.yaml', 'trustedBaseImage: []\n');
+  const bad = await cli(['explain', 'Dockerfile']);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain('trustedBaseImage: unknown key; did you mean trustedBaseImages?');
+});

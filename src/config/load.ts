@@ -411,6 +411,8 @@ function hasGit(dir: string, jail: Jail): boolean {
 /** Whether a file is there (even a FIFO: reading it then says what it is); folders are not. */
 function present(abs: string, jail: Jail): boolean {
   try {
+    // A symlink to a file outside the root is there, and refused when read (said, not skipped).
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== 'dir';
     const st = jail.stat(abs);
     return st !== null && st.kind !== 'dir';
   } catch {

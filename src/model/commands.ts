@@ -4,6 +4,7 @@
  */
 import type { Word, WordPart } from '../parsers/shell-ast.js';
 import { unwrapPrefixes, type CommandPrefix } from './prefixes.js';
+import { ROOT_USER } from '../text.js';
 
 /** Prefixes that run the command in the same process (an exec'd `env X=1 cmd` is still cmd). */
 const SAME_PROCESS: ReadonlySet<CommandPrefix> = new Set(['env', 'command']);
@@ -162,7 +163,7 @@ function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
   const make = (user: string | null, commandStart: number): UserSwitch => ({
     tool,
     user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    toRoot: user !== null && ROOT_USER.test(user),
     command: args.slice(commandStart),
     commandString: null,
   });

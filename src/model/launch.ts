@@ -17,6 +17,7 @@ import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
 import { rootStage, stagePath, type Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
+import { stripBom } from '../text.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
 interface SourcedFile {
@@ -232,11 +233,7 @@ async function loadFile(
   let bom = false;
   if (origin.kind === 'context') {
     try {
-      text = env.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 0xfeff) {
-        text = text.slice(1);
-        bom = true;
-      }
+      ({ text, bom } = stripBom(env.readContext(origin.contextPath)));
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -340,7 +337,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
     const origin = env.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === 'context') {
-        const text = env.readContext(origin.contextPath).replace(/^\uFEFF/, '');
+        const { text } = stripBom(env.readContext(origin.contextPath));
         const lf = text.replace(/\r\n/g, '\n');
         const result = parser.parse(lf, dialect);
         if (result.ok) {

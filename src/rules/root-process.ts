@@ -47,8 +47,16 @@ export default defineRule({
     const run = launch.runs.default;
     // The start user: USER, else the base image's (configuration first), else root.
     if (run.startUser.root !== true) return;
-    if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
     const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+    if (launch.steps.length === 0) {
+      // No ENTRYPOINT/CMD: the base image's own command runs; known for some bases.
+      const inherited = base?.rootCommand;
+      if (!inherited || user) return;
+      const fromStage = rootStage(stage);
+      const data = { main: `\`${inherited}\`, the command ${fromStage.base} starts`, notes: '', stages: stage.baseStage ? ' or the stages it builds on' : '', base: `\`${fromStage.base}\`` };
+      ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain: [], label: 'FROM' });
+      return;
+    }
     if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
     // Every chain of `docker run IMAGE` known to the end, and every one ends as root.
     if (!fullyKnown(run)) return;
@@ -56,6 +64,10 @@ export default defineRule({
     if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
     // A server whose master stays root while its workers drop, or a base image's REPL.
     if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+    // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
+    // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
+    // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
+    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit'))) return;
     // gosu/su without exec around the arguments: the application runs as that user (the other
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;

@@ -16,6 +16,7 @@ import type { ShellFile, Stmt, Word } from '../../parsers/shell-ast.js';
 import { bomEdit, type Edit, type Fix } from '../edits.js';
 import { copyChmodEdit, execFormText, installAfterFrom, packageManagerOf, pseudoJsonStrings, replaceCommandText, runChmodAfter, switchToolFor } from './dockerfile.js';
 import { gosuReplacement, literalCommand, prependExec, quoteArgs, type ScriptTarget } from './shell.js';
+import { ROOT_USER } from '../../text.js';
 
 function target(unit: ScriptUnit): ScriptTarget | null {
   return unit.ast ? { source: unit.source, ast: unit.ast } : null;
@@ -225,7 +226,7 @@ export function installBashFix(stage: Stage, dockerfile: SourceFile): Fix | null
 /** The stage starts as root (no earlier stage it builds on ended with another USER). */
 function rootAtFrom(stage: Stage): boolean {
   const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
+  return !user || ROOT_USER.test(user.value);
 }
 
 /** entrypoint-crlf: every CR before a LF (and a last lone CR) removed. Safe. */

@@ -24,6 +24,9 @@ export interface MainProcess {
   init: (Step & { kind: 'init' }) | null;
 }
 
+/** Servers that start as root and switch to an unprivileged user of their own by default. */
+const SELF_DROPPING = new Set(['mosquitto', 'dnsmasq', 'unbound', 'squid', 'chronyd', 'ntpd', 'named', 'avahi-daemon', 'pdns_server', 'pdns_recursor']);
+
 /** How each chain of a run ends. */
 export function mainProcesses(run: Run): MainProcess[] {
   return run.chains.flatMap((chain) => {
@@ -31,7 +34,11 @@ export function mainProcesses(run: Run): MainProcess[] {
     if (!hop) return [];
     const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
     // su/sudo fork: the command runs as their child, as the target user.
-    const user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+    let user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+    // Programs that switch to their own user when started as root.
+    if (hop.kind === 'program' && user.root === true && SELF_DROPPING.has(basename(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename(hop.name)} switches to its own user when started as root` };
+    }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -140,6 +147,11 @@ export function commandOf(argv: readonly Field[]): { tool: string | null; name: 
     if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
       switcher = b;
       i += b === 'chroot' || b === 'setpriv' || b === 'chpst' ? skipOptions(argv, i + 1) - i : 2;
+      continue;
+    }
+    if (b === 'clickhouse' && argv[i + 1]?.s === 'su' && !switcher) {
+      switcher = 'clickhouse su';
+      i += 3;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
