@@ -2602,8 +2602,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path22, { windows } = {}) => {
-      const segs = path22.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path24, { windows } = {}) => {
+      const segs = path24.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -4625,26 +4625,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path22) => {
-      const end = path22.length - 1;
-      const index = path22.lastIndexOf(
+    var basenameOf = (path24) => {
+      const end = path24.length - 1;
+      const index = path24.lastIndexOf(
         SLASH,
-        path22[end] === SLASH ? end - 1 : end
+        path24[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path22 : path22.slice(index + 1);
+      return index < 0 ? path24 : path24.slice(index + 1);
     };
-    var parentOf = (path22) => {
-      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path22.split(SLASH).filter(Boolean);
+    var parentOf = (path24) => {
+      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path24.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path22.length - 1;
-      const cut = path22.lastIndexOf(
+      const end = path24.length - 1;
+      const cut = path24.lastIndexOf(
         SLASH,
-        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -4794,7 +4794,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path22) {
+      testLiteral(path24) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -4803,7 +4803,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path22)) {
+          if (rule.checkRegex.test(path24)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -4823,15 +4823,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path22, mode) {
+      test(path24, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path22) : path22;
+        const basename4 = shortcut ? basenameOf(path24) : path24;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path22
+            shortcut && rule._basenameOnly ? basename4 : path24
           )) {
             const { negative } = rule;
             const ret = {
@@ -4853,17 +4853,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path22, originalPath, doThrow) => {
-      if (!isString(path22)) {
+    var checkPath = (path24, originalPath, doThrow) => {
+      if (!isString(path24)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path22) {
+      if (!path24) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path22)) {
+      if (checkPath.isNotRelative(path24)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -4872,25 +4872,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path22) => {
-      const first = path22.charCodeAt(0);
+    var isNotRelative = (path24) => {
+      const first = path24.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path22.length === 1) {
+      if (path24.length === 1) {
         return true;
       }
-      const second = path22.charCodeAt(1);
+      const second = path24.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -4921,59 +4921,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path22) {
+      _test(originalPath, cache, path24) {
         checkPath(
-          path22,
+          path24,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path22 ? this._t(path22, cache) : {
+        return path24 ? this._t(path24, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path22 = convertPath(target2);
-        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path22);
+        const path24 = convertPath(target2);
+        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path24);
         }
-        const dir = this._t(path22, this._testCache);
+        const dir = this._t(path24, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path22);
+        const literal = this._rules.testLiteral(path24);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path22, cache) {
-        const cached = cache[path22];
+      _t(path24, cache) {
+        const cached = cache[path24];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path22);
+        const parentPath = parentOf(path24);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+        return cache[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
       }
-      ignores(path22) {
-        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      ignores(path24) {
+        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
       }
       createFilter() {
-        return (path22) => !this.ignores(path22);
+        return (path24) => !this.ignores(path24);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path22) {
-        return this._test(path22, this._testCache, convertPath(path22));
+      test(path24) {
+        return this._test(path24, this._testCache, convertPath(path24));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
+    var isPathValid = (path24) => checkPath(convertPath(path24), path24, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+      checkPath.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -5174,11 +5174,11 @@ var init_jail = __esm({
     init_schema();
     init_file_system();
     Jail = class _Jail {
-      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs7;
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
         this.maxFileBytes = maxFileBytes;
         const abs = path5.resolve(root);
-        this.root = fs7.realpath(abs) ?? abs;
+        this.root = fs9.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -10959,9 +10959,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path22 = this.getPath();
-        if (path22 === null || path22.startsWith("/")) {
-          return path22;
+        const path24 = this.getPath();
+        if (path24 === null || path24.startsWith("/")) {
+          return path24;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -10973,7 +10973,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path22 : parent + "/" + path22;
+              return parent.endsWith("/") ? parent + path24 : parent + "/" + path24;
             }
           }
         }
@@ -13512,9 +13512,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+async function analyseNodeEntry(stage, fs9, scriptArg, read) {
   const imagePath = path9.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs7, imagePath);
+  const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -13554,17 +13554,17 @@ async function analyseNodeEntry(stage, fs7, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs7, path9.posix.resolve(path9.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path9.posix.resolve(path9.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs7, imagePath) {
+function resolveModule(stage, fs9, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs7.lookup(stage, c);
+    const origin = fs9.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -14359,8 +14359,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path22 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path22, f.message]);
+    const path24 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path24, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -14373,7 +14373,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path22, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path24, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -14713,17 +14713,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path22) {
-      const ctrl = callVisitor(key, node, visitor, path22);
+    function visit_(key, node, visitor, path24) {
+      const ctrl = callVisitor(key, node, visitor, path24);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visit_(key, ctrl, visitor, path22);
+        replaceNode(key, path24, ctrl);
+        return visit_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path22);
+            const ci = visit_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14734,13 +14734,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = visit_("key", node.key, visitor, path22);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path22);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14761,17 +14761,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path22) {
-      const ctrl = await callVisitor(key, node, visitor, path22);
+    async function visitAsync_(key, node, visitor, path24) {
+      const ctrl = await callVisitor(key, node, visitor, path24);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visitAsync_(key, ctrl, visitor, path22);
+        replaceNode(key, path24, ctrl);
+        return visitAsync_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path22);
+            const ci = await visitAsync_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14782,13 +14782,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path22);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path22);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14815,23 +14815,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path22) {
+    function callVisitor(key, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path22);
+        return visitor(key, node, path24);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path22);
+        return visitor.Map?.(key, node, path24);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path22);
+        return visitor.Seq?.(key, node, path24);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path22);
+        return visitor.Pair?.(key, node, path24);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path22);
+        return visitor.Scalar?.(key, node, path24);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path22);
+        return visitor.Alias?.(key, node, path24);
       return void 0;
     }
-    function replaceNode(key, path22, node) {
-      const parent = path22[path22.length - 1];
+    function replaceNode(key, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15443,10 +15443,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path22, value) {
+    function collectionFromPath(schema, path24, value) {
       let v = value;
-      for (let i = path22.length - 1; i >= 0; --i) {
-        const k = path22[i];
+      for (let i = path24.length - 1; i >= 0; --i) {
+        const k = path24[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15465,7 +15465,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15495,11 +15495,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path22, value) {
-        if (isEmptyPath(path22))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path22;
+          const [key, ...rest] = path24;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15513,8 +15513,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        const [key, ...rest] = path22;
+      deleteIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15528,8 +15528,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        const [key, ...rest] = path22;
+      getIn(path24, keepScalar) {
+        const [key, ...rest] = path24;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15547,8 +15547,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path22) {
-        const [key, ...rest] = path22;
+      hasIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15558,8 +15558,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        const [key, ...rest] = path22;
+      setIn(path24, value) {
+        const [key, ...rest] = path24;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -18074,9 +18074,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path22, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path22, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18151,14 +18151,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        if (Collection.isEmptyPath(path22)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18173,10 +18173,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        if (Collection.isEmptyPath(path22))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18187,10 +18187,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path22) {
-        if (Collection.isEmptyPath(path22))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18207,13 +18207,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        if (Collection.isEmptyPath(path22)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path22, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -20174,9 +20174,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path22) => {
+    visit.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field, index] of path22) {
+      for (const [field, index] of path24) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20185,23 +20185,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path22) => {
-      const parent = visit.itemAtPath(cst, path22.slice(0, -1));
-      const field = path22[path22.length - 1][0];
+    visit.parentCollection = (cst, path24) => {
+      const parent = visit.itemAtPath(cst, path24.slice(0, -1));
+      const field = path24[path24.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path22, item, visitor) {
-      let ctrl = visitor(item, path22);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path22.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20212,10 +20212,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path22);
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
     exports.visit = visit;
   }
@@ -21517,14 +21517,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs7, sep: [] });
+                map.items.push({ start, key: fs9, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               } else {
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -21652,13 +21652,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs7, sep: [] });
+                fc.items.push({ start: [], key: fs9, sep: [] });
               else if (it.sep)
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               else
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -23037,19 +23037,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs7 of byFile.values()) {
-    for (const p of fs7.problems) {
-      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs9 of byFile.values()) {
+    for (const p of fs9.problems) {
+      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs7.suppressions) {
+    for (const s of fs9.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -23060,9 +23060,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs7 = byFile.get(p.file);
-    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
-    for (const s of fs7.suppressions) {
+    const fs9 = byFile.get(p.file);
+    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
+    for (const s of fs9.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -26740,8 +26740,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path22) {
-      let input2 = path22;
+    function removeDotSegments(path24) {
+      let input2 = path24;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -26815,11 +26815,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path22) {
-      if (path22 === "" || path22[0] === "/") {
-        return removeDotSegments(path22);
+    function removeDotSegmentsRelative(path24) {
+      if (path24 === "" || path24[0] === "/") {
+        return removeDotSegments(path24);
       }
-      const segments = path22.split("/");
+      const segments = path24.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -27182,8 +27182,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path22 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path22 && path22 !== "/" ? path22 : void 0;
+        const path24 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path24 && path24 !== "/" ? path24 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -30730,6 +30730,78 @@ var init_load = __esm({
   }
 });
 
+// src/fs/recording.ts
+var recording_exports = {};
+__export(recording_exports, {
+  RecordingFileSystem: () => RecordingFileSystem,
+  observe: () => observe,
+  sha256: () => sha256
+});
+import { createHash as createHash3 } from "node:crypto";
+function statDigest(s) {
+  if (!s) return "-";
+  return s.kind === "file" ? `f:${s.size}:${s.mode}` : `${s.kind}:${s.mode}`;
+}
+function observe(key, fsys) {
+  const [op, arg, p] = key.split("\0");
+  try {
+    switch (op) {
+      case "s":
+        return statDigest(fsys.stat(p));
+      case "r":
+        return `r:${fsys.realpath(p) ?? "-"}`;
+      case "d":
+        return `d:${sha256(fsys.readdir(p).map((e) => `${e.kind}:${e.name}`).join("\0"))}`;
+      case "f":
+        return `f:${sha256(fsys.readFile(p, Number(arg)))}`;
+      default:
+        return "?";
+    }
+  } catch (e) {
+    return errorDigest(e);
+  }
+}
+var sha256, errorDigest, RecordingFileSystem;
+var init_recording = __esm({
+  "src/fs/recording.ts"() {
+    "use strict";
+    init_file_system();
+    sha256 = (data) => createHash3("sha256").update(data).digest("base64");
+    errorDigest = (e) => `E:${FsError.from(e).code}`;
+    RecordingFileSystem = class {
+      constructor(inner, log) {
+        this.inner = inner;
+        this.log = log;
+      }
+      inner;
+      log;
+      record(key, run2, digest) {
+        let value;
+        try {
+          value = run2();
+        } catch (e) {
+          this.log.set(key, errorDigest(e));
+          throw e;
+        }
+        this.log.set(key, digest(value));
+        return value;
+      }
+      stat(p) {
+        return this.record(`s\0\0${p}`, () => this.inner.stat(p), statDigest);
+      }
+      realpath(p) {
+        return this.record(`r\0\0${p}`, () => this.inner.realpath(p), (v) => `r:${v ?? "-"}`);
+      }
+      readdir(p) {
+        return this.record(`d\0\0${p}`, () => this.inner.readdir(p), (v) => `d:${sha256(v.map((e) => `${e.kind}:${e.name}`).join("\0"))}`);
+      }
+      readFile(p, maxBytes) {
+        return this.record(`f\0${maxBytes}\0${p}`, () => this.inner.readFile(p, maxBytes), (v) => `f:${sha256(v)}`);
+      }
+    };
+  }
+});
+
 // src/reporters/mermaid.ts
 var mermaid_exports = {};
 __export(mermaid_exports, {
@@ -30778,18 +30850,346 @@ var init_mermaid = __esm({
   }
 });
 
+// src/shard.ts
+var shard_exports = {};
+__export(shard_exports, {
+  inShard: () => inShard,
+  parseShard: () => parseShard,
+  shardKey: () => shardKey,
+  shardOf: () => shardOf
+});
+import { createHash as createHash4 } from "node:crypto";
+import fs3 from "node:fs";
+import path16 from "node:path";
+function parseShard(spec) {
+  const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 1e4 || index < 1 || index > count) return null;
+  return { index, count };
+}
+function shardOf(relativePath, count) {
+  const key = relativePath.split(path16.sep).join("/");
+  const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
+  return 1 + h % count;
+}
+function shardKey(file, root) {
+  if (root) {
+    const rel = path16.relative(root, file);
+    if (rel && !rel.startsWith(`..${path16.sep}`) && rel !== ".." && !path16.isAbsolute(rel)) return rel.split(path16.sep).join("/");
+  }
+  return file.split(path16.sep).join("/");
+}
+function inShard(input2, shard) {
+  if (input2.path === "-") return shard.index === 1;
+  let file = input2.path;
+  try {
+    file = path16.join(fs3.realpathSync.native(path16.dirname(input2.path)), path16.basename(input2.path));
+  } catch {
+  }
+  return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
+}
+var init_shard = __esm({
+  "src/shard.ts"() {
+    "use strict";
+  }
+});
+
+// src/cache.ts
+var cache_exports = {};
+__export(cache_exports, {
+  CACHE_FILE: () => CACHE_FILE,
+  LintCache: () => LintCache,
+  cacheFile: () => cacheFile,
+  lintCached: () => lintCached
+});
+import fs4 from "node:fs";
+import path17 from "node:path";
+function cacheFile(cwd, root, location) {
+  if (location !== void 0) {
+    const abs = path17.resolve(cwd, location);
+    let isDir = /[\\/]$/.test(location);
+    try {
+      isDir ||= fs4.statSync(abs).isDirectory();
+    } catch {
+    }
+    return isDir ? path17.join(abs, CACHE_FILE) : abs;
+  }
+  const rel = path17.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path17.isAbsolute(rel);
+  return path17.join(inside3 ? cwd : root, CACHE_FILE);
+}
+function validEntry(entry, tableSize) {
+  if (!entry || typeof entry !== "object") return false;
+  const e = entry;
+  return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
+}
+async function lintCached(linter, inputs, o) {
+  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const findings = [];
+  const todo = [];
+  for (const input2 of inputs) {
+    const hit = cache.get(input2);
+    if (hit) {
+      findings.push(...hit);
+      o.onDone?.(input2);
+    } else todo.push(input2);
+  }
+  if (todo.length > 0) {
+    const run2 = await linter.lint(todo, {
+      env: o.env,
+      ...o.onDone ? { onDone: o.onDone } : {},
+      onResult: (input2, found, reads) => cache.set(input2, found, reads)
+    });
+    findings.push(...run2.findings);
+  }
+  const problem2 = cache.save();
+  if (problem2) o.note(`dockerlint: ${problem2}
+`);
+  if (o.env.DOCKERLINT_CACHE === "report") {
+    o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ""}
+`);
+  }
+  return { findings: uniqueSorted(findings) };
+}
+var CACHE_FILE, FORMAT, FORMAT_VERSION, MAX_CACHE_BYTES, LintCache;
+var init_cache = __esm({
+  "src/cache.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_rules();
+    init_recording();
+    CACHE_FILE = ".dockerlintcache";
+    FORMAT = "dockerlint-cache";
+    FORMAT_VERSION = 1;
+    MAX_CACHE_BYTES = 512 * 1024 * 1024;
+    LintCache = class {
+      constructor(file, key, fsys, knownRules) {
+        this.file = file;
+        this.fsys = fsys;
+        this.knownRules = knownRules;
+        this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
+        this.load();
+      }
+      file;
+      fsys;
+      knownRules;
+      key;
+      entries = /* @__PURE__ */ new Map();
+      /** The read table of the loaded file. */
+      loadedReads = [];
+      /** Whether a valid cache file was loaded. */
+      loaded = false;
+      /** The loaded read table by call. */
+      loadedIndex = /* @__PURE__ */ new Map();
+      /** Digests observed now, per call (each call is run once per run). */
+      current = /* @__PURE__ */ new Map();
+      /** Entries of this run, to write. */
+      fresh = /* @__PURE__ */ new Map();
+      /** Inputs this run asked for. */
+      looked = /* @__PURE__ */ new Set();
+      stats = { hits: 0, misses: 0 };
+      /** Why the file on disk was not used, if it was not (for DOCKERLINT_CACHE=report). */
+      ignored = null;
+      /** False when the file at the location is not a dockerlint cache: it is then left alone. */
+      writable = true;
+      load() {
+        let text;
+        try {
+          const st = fs4.lstatSync(this.file, { throwIfNoEntry: false });
+          if (!st) return;
+          if (!st.isFile()) {
+            this.ignored = "not a regular file";
+            this.writable = false;
+            return;
+          }
+          if (st.size > MAX_CACHE_BYTES) {
+            this.ignored = "too large";
+            return;
+          }
+          text = fs4.readFileSync(this.file, "utf8");
+        } catch (e) {
+          this.ignored = `cannot read it (${FsError.from(e).code})`;
+          this.writable = false;
+          return;
+        }
+        let data;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          this.ignored = "not valid JSON";
+          this.writable = text.length === 0 || text.includes(`"format":"${FORMAT}"`);
+          return;
+        }
+        const file = data;
+        if (!file || typeof file !== "object" || file.format !== FORMAT) {
+          this.ignored = "not a dockerlint cache";
+          this.writable = false;
+          return;
+        }
+        if (file.formatVersion !== FORMAT_VERSION || file.key !== this.key) {
+          this.ignored = "another version, rule set or configuration";
+          return;
+        }
+        const reads = file.reads;
+        const entries = file.entries;
+        if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === "string" && typeof r[1] === "string") || !entries || typeof entries !== "object") {
+          this.ignored = "malformed";
+          return;
+        }
+        const loaded = /* @__PURE__ */ new Map();
+        for (const [input2, entry] of Object.entries(entries)) {
+          if (!validEntry(entry, reads.length) || !entry.findings.every((f) => this.validFinding(f, input2, entry.reads.map((i) => reads[i][0])))) {
+            this.ignored = `malformed entry for ${input2}`;
+            return;
+          }
+          loaded.set(input2, entry);
+        }
+        this.loaded = true;
+        this.loadedReads.push(...reads);
+        for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+        for (const [k, v] of loaded) this.entries.set(k, v);
+      }
+      /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
+      validFinding(f, input2, calls) {
+        if (!f || typeof f !== "object") return false;
+        const x = f;
+        const int = (v) => Number.isInteger(v) && v >= 0;
+        const str = (v) => typeof v === "string";
+        if (!str(x.rule) || !this.knownRules.has(x.rule)) return false;
+        if (x.severity !== "error" && x.severity !== "warning" && x.severity !== "info") return false;
+        if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
+        if (x.messageId !== void 0 && !str(x.messageId)) return false;
+        if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
+        const read = new Set(calls.filter((c) => c.startsWith("f\0")).map((c) => c.slice(c.indexOf("\0", 2) + 1)));
+        const known2 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known2(x.file)) return false;
+        if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
+        if (x.fix !== void 0) {
+          const fix = x.fix;
+          if (!fix || typeof fix !== "object" || fix.safety !== "safe" && fix.safety !== "unsafe" || !str(fix.title) || !Array.isArray(fix.edits)) return false;
+          for (const e of fix.edits) {
+            const edit = e;
+            if (!edit || typeof edit !== "object" || !str(edit.file) || !str(edit.shown) || !str(edit.text) || !Number.isInteger(edit.start) || !Number.isInteger(edit.end)) return false;
+            const span = edit.span;
+            if (!span || typeof span !== "object" || ![span.line, span.column, span.endLine, span.endColumn].every(int)) return false;
+          }
+        }
+        return true;
+      }
+      /**
+       * Whether a path that was absent is still absent because its folder lists the same entries as
+       * then (most calls are such probes: compose files, ignore files, candidates of a search). Saves
+       * one system call per probe; a folder that changed sends the probe itself to the disk.
+       */
+      impliedAbsent(call, digest) {
+        if (digest !== "-" && digest !== "r:-") return false;
+        const p = call.slice(call.indexOf("\0", 2) + 1);
+        const listing = `d\0\0${path17.dirname(p)}`;
+        const then = this.loadedIndex.get(listing);
+        return then !== void 0 && this.now(listing) === then;
+      }
+      now(call) {
+        let d = this.current.get(call);
+        if (d === void 0) {
+          d = observe(call, this.fsys);
+          this.current.set(call, d);
+        }
+        return d;
+      }
+      /** The cached findings of an input, if everything its lint read answers the same now. */
+      get(input2) {
+        if (input2.path === "-" || input2.text !== void 0) return null;
+        this.looked.add(input2.path);
+        const entry = this.entries.get(input2.path);
+        if (entry) {
+          let same = true;
+          for (const i of entry.reads) {
+            const [call, digest] = this.loadedReads[i];
+            if (this.impliedAbsent(call, digest)) continue;
+            if (this.now(call) !== digest) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            this.stats.hits++;
+            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
+            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            return entry.findings;
+          }
+        }
+        this.stats.misses++;
+        return null;
+      }
+      /** Keeps the findings of an input linted in this run and what its lint read. */
+      set(input2, findings, reads) {
+        if (input2.path === "-" || input2.text !== void 0) return;
+        this.fresh.set(input2.path, { reads, findings });
+      }
+      /**
+       * Writes the entries of this run (hits and fresh lints) and those of the inputs it did not look
+       * at. Never throws: a cache that cannot be written is a note, not a failure.
+       */
+      save() {
+        if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
+        if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
+        const table = [];
+        const index = /* @__PURE__ */ new Map();
+        const entries = {};
+        const all = new Map(this.fresh);
+        for (const [input2, entry] of this.entries) {
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+        }
+        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const ids = [];
+          let consistent = true;
+          for (const [call, digest] of reads) {
+            const id = index.get(call);
+            if (id === void 0) {
+              index.set(call, table.length);
+              ids.push(table.length);
+              table.push([call, digest]);
+            } else if (table[id][1] !== digest) {
+              consistent = false;
+              break;
+            } else ids.push(id);
+          }
+          if (consistent) entries[input2] = { reads: ids, findings };
+        }
+        const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        try {
+          fs4.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs4.renameSync(tmp, this.file);
+        } catch (e) {
+          try {
+            fs4.rmSync(tmp, { force: true });
+          } catch {
+          }
+          return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
+        }
+        return null;
+      }
+    };
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs3 from "node:fs";
-import path16 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 function inside2(root, p) {
-  const rel = path16.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
+  const rel = path18.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path18.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs3.realpathSync.native(p);
+    return fs5.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -30797,20 +31197,20 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path18.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+    fd = fs5.openSync(real, fs5.constants.O_RDONLY | (fs5.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs3.fstatSync(fd);
+    const st = fs5.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs3.readFileSync(fd);
+    const bytes = fs5.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     let text = bytes.toString("utf8");
@@ -30818,7 +31218,7 @@ function loadFixFile(file, root) {
     if (bom) text = text.slice(1);
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs3.closeSync(fd);
+    fs5.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -30836,20 +31236,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path16.dirname(realPath);
-  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path18.dirname(realPath);
+  const tmp = path18.join(dir, `.${path18.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
-    fs3.writeFileSync(fd, bytes);
-    fs3.fchmodSync(fd, mode);
-    fs3.fsyncSync(fd);
-    fs3.closeSync(fd);
+    fd = fs5.openSync(tmp, fs5.constants.O_WRONLY | fs5.constants.O_CREAT | fs5.constants.O_EXCL, 384);
+    fs5.writeFileSync(fd, bytes);
+    fs5.fchmodSync(fd, mode);
+    fs5.fsyncSync(fd);
+    fs5.closeSync(fd);
     fd = null;
-    fs3.renameSync(tmp, realPath);
+    fs5.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs3.closeSync(fd);
-    fs3.rmSync(tmp, { force: true });
+    if (fd !== null) fs5.closeSync(fd);
+    fs5.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -30861,8 +31261,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs4 from "node:fs";
-import path17 from "node:path";
+import fs6 from "node:fs";
+import path19 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -30950,15 +31350,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path17.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path19.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path19.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs4.readFileSync(c.path);
+      const now = fs6.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -31084,16 +31484,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path22, added, removed, oldPosInc, options) {
-        const last = path22.lastComponent;
+      addToPath(path24, added, removed, oldPosInc, options) {
+        const last = path24.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path22.oldPos + oldPosInc,
+            oldPos: path24.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path22.oldPos + oldPosInc,
+            oldPos: path24.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -31377,10 +31777,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path18 from "node:path";
+import path20 from "node:path";
 function shown(p, cwd) {
-  const rel = path18.relative(cwd, p);
-  return (rel.startsWith("..") || path18.isAbsolute(rel) ? p : rel).split(path18.sep).join("/");
+  const rel = path20.relative(cwd, p);
+  return (rel.startsWith("..") || path20.isAbsolute(rel) ? p : rel).split(path20.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -31419,7 +31819,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path19 from "node:path";
+import path21 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -31462,8 +31862,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path19.relative(o.cwd, p);
-    return rel.startsWith("..") || path19.isAbsolute(rel) ? p : rel.split(path19.sep).join("/");
+    const rel = path21.relative(o.cwd, p);
+    return rel.startsWith("..") || path21.isAbsolute(rel) ? p : rel.split(path21.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -31493,12 +31893,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs6 from "node:fs";
-import path21 from "node:path";
+import fs8 from "node:fs";
+import path23 from "node:path";
 
 // src/cli.ts
-import fs5 from "node:fs";
-import path20 from "node:path";
+import fs7 from "node:fs";
+import path22 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -33308,11 +33708,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path22) => {
+  require: (path24) => {
     if (typeof require2 !== "undefined") {
-      return require2(path22);
-    } else if (path22.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path22, "utf8"));
+      return require2(path24);
+    } else if (path24.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path24, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -37204,6 +37604,7 @@ var ComposeIndex = class {
 // src/linter.ts
 init_engine();
 init_findings();
+init_file_system();
 init_shell_service();
 
 // src/parallel.ts
@@ -37221,7 +37622,7 @@ function takeNext(queue) {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }
-async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
+async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
   const findings = [];
   const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
@@ -37239,6 +37640,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
         findings.push(...msg.findings);
         filesRead.push(...msg.filesRead);
         const input2 = inputs[msg.index];
+        if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
         if (input2) onDone(input2);
       });
       w.on("error", reject);
@@ -37264,7 +37666,8 @@ async function runWorkerQueue(queue, lint, post) {
 // src/linter.ts
 async function createLinter(options) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const recording = options.recordReads ? await Promise.resolve().then(() => (init_recording(), recording_exports)) : null;
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines), recording);
   const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
   return {
     lintOne,
@@ -37275,14 +37678,22 @@ async function createLinter(options) {
       const workers = workerCount(onDisk.length, hooks.env ?? {});
       const done = hooks.onDone ?? (() => {
       });
+      const onResult = options.recordReads ? hooks.onResult : void 0;
+      const mine = async (input2) => {
+        if (!onResult) return lintOne(input2, { filesRead });
+        const reads = /* @__PURE__ */ new Map();
+        const found = await lintOne(input2, { filesRead, reads });
+        onResult(input2, found, reads);
+        return found;
+      };
       if (workers > 0) {
-        const mine = (input2) => lintOne(input2, { filesRead });
-        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        const fromWorker = onResult ? (input2, found, reads) => onResult(input2, found, new Map(reads)) : void 0;
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
         findings.push(...got.findings);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        findings.push(...await lintOne(input2, { filesRead }));
+        findings.push(...await mine(input2));
         done(input2);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
@@ -37293,10 +37704,12 @@ function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
 }
-function inputLinter(setup, matchers) {
+function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra) => {
+  const shared = new ComposeIndex();
+  return (input2, { reads, ...extra }) => {
+    const compose = recording && reads ? new ComposeIndex() : shared;
+    if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input2, {
@@ -37328,7 +37741,10 @@ async function workerLoop(setup) {
       queue,
       async (input2) => {
         const filesRead = /* @__PURE__ */ new Set();
-        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        if (!setup.recordReads) return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        const reads = /* @__PURE__ */ new Map();
+        const findings = await linter.lintOne(input2, { filesRead, reads });
+        return { findings, filesRead: [...filesRead], reads: [...reads] };
       },
       (report) => port.postMessage(report)
     );
@@ -37487,8 +37903,8 @@ var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs5.readFileSync(0, "utf8"),
-  writeFile: (p, text) => fs5.writeFileSync(p, text),
+  readStdin: async () => fs7.readFileSync(0, "utf8"),
+  writeFile: (p, text) => fs7.writeFileSync(p, text),
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -37549,11 +37965,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path20.resolve(io.cwd, target2) };
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path22.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path20.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path22.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -37576,7 +37992,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, default: ["."] }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().version(VERSION);
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -37590,8 +38006,8 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path20.join(io.cwd, ".dockerlint.yaml");
-    if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path22.join(io.cwd, ".dockerlint.yaml");
+    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -37599,11 +38015,11 @@ async function run(rawArgv, io) {
   const given = list(args.paths);
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path20.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path20.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path22.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path22.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path20.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path22.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -37612,7 +38028,7 @@ async function run(rawArgv, io) {
     const line = e.line ?? 1;
     const column = e.column ?? 1;
     configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path20.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      spanFinding("input-error", "error", e.file ? displayPath(path22.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
     );
     if (printConfigFor !== void 0) {
       io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
@@ -37624,7 +38040,7 @@ async function run(rawArgv, io) {
   const configFile = "error" in loaded ? null : loaded.file;
   const configLines = "error" in loaded ? {} : loaded.lines ?? {};
   if (printConfigFor !== void 0) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path20.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
+    io.stdout(`${JSON.stringify({ file: configFile ? path22.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}
 `);
     return 0;
   }
@@ -37662,7 +38078,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path20.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path22.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -37671,12 +38087,19 @@ async function run(rawArgv, io) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(", ")}
 `);
   }
+  if (args.shard !== void 0) {
+    const { parseShard: parseShard2, inShard: inShard2 } = await Promise.resolve().then(() => (init_shard(), shard_exports));
+    const shard = parseShard2(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard2(i, shard)));
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
   const setup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args["report-unused-suppressions"],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path20.resolve(io.cwd, String(args.context)) : null,
+    context: args.context ? path22.resolve(io.cwd, String(args.context)) : null,
     config,
     configFile,
     configLines,
@@ -37699,8 +38122,17 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path20.relative(io.cwd, i.path)) });
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path22.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
+    cwd: io.cwd,
+    root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+    location: args["cache-location"],
+    key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+    env: io.env,
+    onDone,
+    note: io.stderr
+  }) : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
   for (const { format: name, output } of pairs) {
@@ -37748,9 +38180,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs5.statSync(p).isDirectory() ? p : path20.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path22.dirname(p);
   } catch {
-    return path20.dirname(p);
+    return path22.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -37885,7 +38317,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs6.writeFileSync(p, text),
+  writeFile: (p, text) => fs8.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -37905,7 +38337,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs6.mkdirSync(path21.dirname(path21.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path23.dirname(path23.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -37913,8 +38345,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path21.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path21.join(cwd, `${key}.annotations`) : null
+    json: path23.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path23.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -37946,7 +38378,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs6.appendFileSync(file, text);
+      fs8.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

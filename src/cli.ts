@@ -179,6 +179,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('unsafe-fixes', { type: 'boolean', describe: 'with --fix or --fix-dry-run: also apply the fixes that may change behaviour' })
     .option('fix-dry-run', { alias: 'diff', type: 'boolean', describe: 'print the changes --fix would make as a unified diff; write nothing' })
     .option('fix-rule', { type: 'string', describe: 'fix only the findings of this rule (repeatable)' })
+    .option('cache', { type: 'boolean', describe: 'reuse the findings of Dockerfiles whose files (and every file they read) did not change' })
+    .option('cache-location', { type: 'string', describe: 'the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)' })
+    .option('shard', { type: 'string', describe: 'lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -283,6 +286,15 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   if (inputs.length === 0 && found.problems.length === 0) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
   }
+  if (args.shard !== undefined) {
+    const { parseShard, inShard } = await import('./shard.js');
+    const shard = parseShard(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard(i, shard)));
+    // What is not about one Dockerfile (the configuration, a folder the walk could not read) is
+    // reported by shard 1 only, so that merged shards have it once.
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
 
   const setup: WorkerSetup = {
     cwd: io.cwd,
@@ -313,8 +325,19 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
 
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path)) });
+  const onDone = (i: LintInput): void => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run = args.cache
+    ? await (await import('./cache.js')).lintCached(linter, inputs, {
+        cwd: io.cwd,
+        root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+        location: args['cache-location'] as string | undefined,
+        key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+        env: io.env,
+        onDone,
+        note: io.stderr,
+      })
+    : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
 
