@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import yargs from 'yargs';
 import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize, PRESETS, type Preset } from './config/schema.js';
 import type { WorkerSetup } from './parallel.js';
@@ -43,7 +44,11 @@ const defaultIo = (): CliIo => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs.readFileSync(0, 'utf8'),
-  writeFile: (p, text) => fs.writeFileSync(p, text),
+  writeFile: (p, text) => {
+    // `-o reports/x.sarif` into a folder that does not exist yet: make it.
+    fs.mkdirSync(path.dirname(path.resolve(p)), { recursive: true });
+    fs.writeFileSync(p, text);
+  },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
   cwd: process.cwd(),
@@ -51,6 +56,23 @@ const defaultIo = (): CliIo => ({
 });
 
 class UsageError extends Error {}
+/** An --output-file that cannot be written: said in one line, exit code 2. */
+class OutputError extends Error {}
+
+function writeOutput(io: CliIo, file: string, text: string): void {
+  try {
+    io.writeFile(file, text);
+  } catch (e) {
+    throw new OutputError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** FORCE_COLOR as Node and chalk read it: `0`/`false` off, any other value on, unset: no say. */
+function forcedColor(env: Record<string, string | undefined>): boolean | undefined {
+  const v = env.FORCE_COLOR;
+  if (v === undefined) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
+}
 
 function list(value: unknown): string[] {
   if (value === undefined || value === null) return [];
@@ -63,6 +85,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`dockerlint: ${e.message}\nRun dockerlint --help for usage.\n`);
+      return 2;
+    }
+    if (e instanceof OutputError) {
+      io.stderr(`dockerlint: ${escapeControl(e.message)}\n`);
       return 2;
     }
     io.stderr(`dockerlint: internal error: ${e instanceof Error ? e.message : String(e)} (please report it)\n`);
@@ -96,6 +122,9 @@ function formatPairs(argv: string[]): { format: string; output: string | null }[
 async function explain(argv: string[], io: CliIo): Promise<number> {
   let failure: string | null = null;
   let helpText = '';
+  // yargs drops a lone `-`: it means "read the Dockerfile from stdin", as for the lint command.
+  const fromStdin = argv.includes('-');
+  if (fromStdin) argv = argv.filter((a) => a !== '-');
   const args = await yargs(argv)
     .scriptName('dockerlint explain')
     .usage('$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.')
@@ -105,12 +134,15 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .option('context', { type: 'string', describe: "build context folder (default: the Dockerfile's folder)" })
     .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)' })
     .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
+    // Accepted as on the lint command, so one set of flags works for both; explain prints no colour.
+    .option('color', { type: 'boolean', describe: 'accepted for symmetry with the lint command (explain prints no colour)' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
       failure = msg ?? err?.message ?? 'invalid arguments';
     })
     .help()
+    .alias('h', 'help')
     .parseAsync(argv, {}, (_e, _a, out) => {
       helpText = out;
     });
@@ -121,7 +153,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   }
   const { launchOf } = await import('./engine.js');
   const { explainLaunch, formatExplanation } = await import('./explain.js');
-  const target = String(args.dockerfile ?? 'Dockerfile');
+  const target = fromStdin ? '-' : String(args.dockerfile ?? 'Dockerfile');
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
   const prepared = await launchOf(input, {
     cwd: io.cwd,
@@ -157,7 +189,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
         '`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help).',
     )
     .command('$0 [paths..]', false)
-    .positional('paths', { type: 'string', array: true, default: ['.'] })
+    .positional('paths', { type: 'string', array: true, describe: 'files, folders or quoted globs (default: .)' })
     .option('format', { alias: 'f', type: 'string', describe: `output format: ${FORMATS.join(', ')} (repeatable, paired with --output-file)` })
     .option('output-file', { alias: 'o', type: 'string', describe: 'write the matching --format to this file instead of stdout' })
     .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
@@ -167,7 +199,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
     .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
-    .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this' })
+    .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'report errors only (warnings and info neither shown nor counted)' })
+    .option('stdin-filename', { type: 'string', describe: 'the path to show for - (standard input); its folder is the default build context' })
+    .option('error-on-unmatched-pattern', { type: 'boolean', default: true, describe: 'exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so' })
     .option('list-rules', { type: 'boolean', describe: 'list the rules (as a table, or JSON with --format json)' })
     .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' })
     .option('print-config', { type: 'string', describe: 'print the configuration that applies to a path, and exit' })
@@ -188,7 +223,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       failure = msg ?? err?.message ?? 'invalid arguments';
     })
     .help()
-    .version(VERSION);
+    .alias('h', 'help')
+    .version(VERSION)
+    .alias('v', 'version');
   const args = await parser.parseAsync(argv, {}, (_err, _argv, out) => {
     helpText = out;
   });
@@ -208,7 +245,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   }
 
   // Configuration: --config FILE, else the first config file from the linted folder upwards.
-  const given = list(args.paths);
+  // No path: `.`, unless `-` (stdin) was given; a value of an option (`--context .`) is no path.
+  const named_ = list(args.paths);
+  const given = named_.length > 0 || fromStdin ? named_ : ['.'];
   const printConfigFor = args['print-config'] as string | undefined;
   const firstPath = printConfigFor ?? given.find((g) => g !== '-') ?? '.';
   const startDir = configStartDir(path.resolve(io.cwd, firstPath));
@@ -236,10 +275,6 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   const config = 'error' in loaded ? defaultConfig() : loaded.config;
   const configFile = 'error' in loaded ? null : loaded.file;
   const configLines = 'error' in loaded ? {} : (loaded.lines ?? {});
-  if (printConfigFor !== undefined) {
-    io.stdout(`${JSON.stringify({ file: configFile ? path.relative(io.cwd, configFile) || configFile : null, ...config }, null, 2)}\n`);
-    return 0;
-  }
   const matchers = configMatchers(config, configFile, io.cwd, configLines);
 
   const pairs = formatPairs(argv);
@@ -249,25 +284,67 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   if (pairs.filter((p) => p.output === null).length > 1) {
     throw new UsageError('only one format can go to stdout: give the others an --output-file');
   }
-  const color = (args.color as boolean | undefined) ?? (io.isTTY && !io.env.NO_COLOR);
+  const color = (args.color as boolean | undefined) ?? forcedColor(io.env) ?? (io.isTTY && !io.env.NO_COLOR);
+  const maxWarnings = args['max-warnings'] as number | undefined;
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError('--max-warnings: expected a whole number of warnings, 0 or more');
+  }
   const severities = resolveSeverities([config, { ...parseRuleOptions(list(args.rule), list(args['ignore-rule'])), ...(args.preset ? { preset: args.preset as Preset } : {}) }]);
-  const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? 'warning';
+  // With --max-warnings (and no threshold given), warnings fail the run only past that number.
+  const threshold = (args['failure-threshold'] as Threshold | undefined) ?? config.failureThreshold ?? (maxWarnings !== undefined ? 'error' : 'warning');
   const sizeArg = sizeGiven;
   const maxFileBytes = sizeArg !== undefined ? parseSize(sizeArg) : config.maxFileSize !== undefined ? parseSize(config.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
 
+  if (printConfigFor !== undefined) {
+    // What this run would use: every rule's severity, the threshold and limits, defaults included.
+    const effective = {
+      file: configFile ? path.relative(io.cwd, configFile) || configFile : null,
+      ...config,
+      rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
+      failureThreshold: threshold,
+      format: pairs.find((p) => p.output === null)?.format ?? 'stylish',
+      maxFileSize: maxFileBytes,
+    };
+    io.stdout(`${escapeJson(JSON.stringify(effective, null, 2))}\n`);
+    return 0;
+  }
+
   if (args['list-rules']) {
-    io.stdout(await listRules(pairs.some((p) => p.format === 'json')));
+    io.stdout(await listRules(pairs.some((p) => p.format === 'json'), severities));
     return 0;
   }
 
   // With `-`, the default `.` does not apply: only paths actually given are linted besides stdin.
-  const onDisk = fromStdin ? given.filter((g) => rawArgv.includes(g)) : given;
+  const onDisk = given;
   const paths = fromStdin ? ['-', ...onDisk] : onDisk;
   const inputs: LintInput[] = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: '-', text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const found = onDisk.length > 0 ? discover(onDisk, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
+  // A quoted glob (`'services/**/Dockerfile'`, for shells that do not expand it) walks its
+  // folder and keeps the Dockerfiles it matches; a path that exists is always a path.
+  const globs = onDisk.filter((p) => !fs.existsSync(path.resolve(io.cwd, p)) && picomatch.scan(p).isGlob).map((glob) => {
+    const base = picomatch.scan(glob).base || '.';
+    const match = picomatch(path.resolve(io.cwd, glob).split(path.sep).join('/'), { dot: false });
+    return { glob, base, match, hits: 0 };
+  });
+  const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
+  const walked = [...plain, ...globs.map((g) => g.base)];
+  const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: new Map<string, string>() };
+  if (globs.length > 0) {
+    const plainAbs = plain.map((p) => path.resolve(io.cwd, p));
+    const under = (f: string, dir: string): boolean => f === dir || f.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+    found.files = found.files.filter((f) => {
+      const slashed = f.split(path.sep).join('/');
+      const hit = globs.filter((g) => g.match(slashed));
+      for (const g of hit) g.hits++;
+      return hit.length > 0 || plainAbs.some((d) => under(f, d));
+    });
+    for (const g of globs.filter((x) => x.hits === 0)) {
+      io.stderr(`dockerlint: no Dockerfile matches ${escapeControl(g.glob)}\n`);
+      if (args['error-on-unmatched-pattern'] !== false) inputProblems++;
+    }
+  }
   const findings: Finding[] = [...configProblems];
   for (const p of found.problems) {
     if (p.severity === 'warning') {
@@ -283,8 +360,10 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
   }
-  if (inputs.length === 0 && found.problems.length === 0) {
+  if (inputs.length === 0 && found.problems.length === 0 && globs.every((g) => g.hits > 0)) {
     io.stderr(`dockerlint: no Dockerfile found in ${paths.map(escapeControl).join(', ')}\n`);
+    // As ESLint: an error (exit 2) unless --no-error-on-unmatched-pattern.
+    if (args['error-on-unmatched-pattern'] !== false) inputProblems++;
   }
   if (args.shard !== undefined) {
     const { parseShard, inShard } = await import('./shard.js');
@@ -296,12 +375,21 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     if (shard.index !== 1) findings.splice(0, findings.length);
   }
 
+  const stdinFile = args['stdin-filename'] as string | undefined;
+  if (stdinFile !== undefined && !fromStdin) throw new UsageError('--stdin-filename names standard input: give - as well');
+  // Standard input alone, named: its folder is the build context (as for the file it stands for).
+  const contextDir = args.context
+    ? path.resolve(io.cwd, String(args.context))
+    : stdinFile !== undefined && onDisk.length === 0
+      ? path.dirname(path.resolve(io.cwd, stdinFile))
+      : null;
+  if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup: WorkerSetup = {
     cwd: io.cwd,
     severities,
     reportUnusedSuppressions: !!args['report-unused-suppressions'],
     target: args.target ? String(args.target) : null,
-    context: args.context ? path.resolve(io.cwd, String(args.context)) : null,
+    context: contextDir,
     config,
     configFile,
     configLines,
@@ -317,7 +405,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       pairs,
       color,
       threshold,
-      maxWarnings: args['max-warnings'] as number | undefined,
+      maxWarnings,
       inputProblems,
     });
   }
@@ -340,17 +428,21 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
+  // --quiet: errors only, in the output and in the exit code.
+  if (args.quiet) findings.splice(0, findings.length, ...findings.filter((f) => f.severity === 'error'));
+  // --stdin-filename: the name standard input's findings are shown under.
+  if (stdinFile !== undefined) findings.splice(0, findings.length, ...findings.map((f) => renameStdin(f, stdinFile)));
 
   for (const { format: name, output } of pairs) {
     const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
-    if (output) io.writeFile(output, text);
+    if (output) writeOutput(io, output, text);
     else io.stdout(text);
   }
   // In GitHub Actions, the human output also becomes annotations on the pull request.
   if (io.env.GITHUB_ACTIONS === 'true' && !pairs.some((p) => p.format === 'github') && pairs.some((p) => p.format === 'stylish' && !p.output)) {
     io.stdout(await format('github', findings, { color: false, version: VERSION, cwd: io.cwd, paths: await reportPaths('github', io) }));
   }
-  return exitCode(findings, inputProblems, threshold, args['max-warnings'] as number | undefined);
+  return exitCode(findings, inputProblems, threshold, maxWarnings);
 }
 
 /** For the formats whose paths are relative to the repository root: where that is. */
@@ -409,12 +501,26 @@ export function exitCode(findings: Finding[], inputProblems: number, threshold: 
   return 0;
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function renameStdin(f: Finding, name: string): Finding {
+  const rename = (file: string): string => (file === '-' ? name : file);
+  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+}
+
 function parseRuleOptions(rules: string[], ignored: string[]): Selection {
   const out: Required<Pick<Selection, 'rules' | 'categories'>> = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|error)$/.exec(r.trim());
+    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
-    const setting = m[3] as Severity | 'off';
+    // `warn` as ESLint and hadolint spell it.
+    const setting = (m[3] === 'warn' ? 'warning' : m[3]) as Severity | 'off';
     if (m[1]) {
       const name = m[2] as string;
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(', ')}`);
@@ -430,8 +536,12 @@ function known(id: string, flag: string): string {
   return id;
 }
 
-/** `--list-rules`: a table, or (`--format json`) every rule's metadata, then the pseudo-rules'. */
-async function listRules(json: boolean): Promise<string> {
+/**
+ * `--list-rules`: a table, or (`--format json`) every rule's metadata, then the pseudo-rules'.
+ * `effectiveSeverity` (the table's severity column) is what this run gives the rule: the preset,
+ * the configuration and the flags; `severity` is the rule's default.
+ */
+async function listRules(json: boolean, effective: Record<string, Severity | 'off'>): Promise<string> {
   const { DIAGNOSTICS } = await import('./rules/index.js');
   const { ruleDocUrl } = await import('./meta.js');
   if (json) {
@@ -440,6 +550,7 @@ async function listRules(json: boolean): Promise<string> {
       id: r.id,
       kind: 'rule',
       severity: r.severity,
+      effectiveSeverity: effective[r.id] ?? r.severity,
       category: r.category,
       recommended: r.recommended,
       fixable: r.fixable,
@@ -456,7 +567,11 @@ async function listRules(json: boolean): Promise<string> {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
-  return `${RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}`).join('\n')}\n`;
+  const row = (r: (typeof RULES)[number]): string => {
+    const now = effective[r.id] ?? r.severity;
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ''}`;
+  };
+  return `${RULES.map(row).join('\n')}\n`;
 }
 
 interface FixFlags {
@@ -494,7 +609,7 @@ async function fixCommand(io: CliIo, inputs: LintInput[], setup: WorkerSetup, be
   const findings = uniqueSorted([...before, ...result.findings]);
   for (const { format: name, output } of flags.pairs) {
     const text = await format(name as Format, findings, { color: output ? false : flags.color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
-    if (output) io.writeFile(output, text);
+    if (output) writeOutput(io, output, text);
     else io.stdout(text);
   }
   if (result.failures.length > 0) return 2;

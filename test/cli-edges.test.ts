@@ -1,0 +1,189 @@
+/** The command line's rough edges, one test each (issue: ready for users outside the repository). */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, type CliIo } from '../src/cli.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-edges-')));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(rel: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+  fs.writeFileSync(path.join(dir, rel), text, { mode });
+}
+
+async function cli(args: string[], opts: { stdin?: string; env?: Record<string, string>; isTTY?: boolean } = {}) {
+  let out = '';
+  let err = '';
+  const files: Record<string, string> = {};
+  const io: CliIo = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    readStdin: async () => opts.stdin ?? '',
+    writeFile: (p, t) => (files[p] = t),
+    isTTY: opts.isTTY ?? false,
+    cwd: dir,
+    env: opts.env ?? {},
+  };
+  const code = await main(args, io);
+  return { code, out, err, files };
+}
+
+const GOOD = 'FROM alpine:3.20\nUSER nobody\nCMD ["sleep", "infinity"]\n';
+const SHELL_FORM = 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n'; // one warning
+const ROOT = 'FROM alpine:3.20\nCMD ["sleep", "infinity"]\n'; // one error
+
+test('`dockerlint - --context .` lints standard input only, not ./Dockerfile', async () => {
+  write('Dockerfile', ROOT);
+  const r = await cli(['-', '--context', '.', '-f', 'compact'], { stdin: SHELL_FORM });
+  expect(r.out).toMatch(/^-:3:1: warning shell-form-pid1/m);
+  expect(r.out).not.toContain('root-process');
+});
+
+test('explain - reads the Dockerfile from standard input', async () => {
+  write('Dockerfile', GOOD);
+  const r = await cli(['explain', '-'], { stdin: 'FROM alpine:3.20\nUSER daemon\nCMD ["httpd", "-f"]\n' });
+  expect(r.err).toBe('');
+  expect(r.out).toContain('argv of PID 1: ["httpd","-f"]');
+  expect(r.out).toContain('starts as: daemon');
+});
+
+test('explain accepts --no-color / --color, and -h', async () => {
+  write('Dockerfile', GOOD);
+  expect((await cli(['explain', '--no-color', 'Dockerfile'])).out).toContain('argv of PID 1: ["sleep","infinity"]');
+  expect((await cli(['explain', '--color', 'Dockerfile'])).code).toBe(0);
+  expect((await cli(['explain', '-h'])).out).toContain('Print what runs when the container starts');
+});
+
+test('a --context that does not exist is a usage error (exit 2)', async () => {
+  write('Dockerfile', GOOD);
+  const r = await cli(['.', '--context', 'nope']);
+  expect(r.code).toBe(2);
+  expect(r.err).toContain('dockerlint: --context nope: no such folder');
+});
+
+test('no Dockerfile found: exit 2, or 0 with --no-error-on-unmatched-pattern (still said)', async () => {
+  fs.mkdirSync(path.join(dir, 'empty'));
+  let r = await cli(['empty']);
+  expect(r.code).toBe(2);
+  expect(r.err).toBe('dockerlint: no Dockerfile found in empty\n');
+  r = await cli(['empty', '--no-error-on-unmatched-pattern']);
+  expect(r.code).toBe(0);
+  expect(r.err).toBe('dockerlint: no Dockerfile found in empty\n');
+});
+
+test('-o into a folder that does not exist makes it; an unwritable one is one line, exit 2', async () => {
+  write('Dockerfile', GOOD);
+  // The shipped command line (npm test builds it first), with its real file writing.
+  const bin = path.resolve('bin', 'dockerlint.cjs');
+  const r = spawnSync(process.execPath, [bin, '.', '-f', 'json', '-o', 'reports/ci/dockerlint.json'], { cwd: dir, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, 'reports', 'ci', 'dockerlint.json'), 'utf8'))).toEqual([]);
+  // A file where the folder should be.
+  write('blocked', 'x');
+  let err = '';
+  const io: CliIo = {
+    stdout: () => undefined,
+    stderr: (s) => (err += s),
+    readStdin: async () => '',
+    writeFile: (p) => {
+      throw Object.assign(new Error(`ENOTDIR: not a directory, open '${p}'`), { code: 'ENOTDIR' });
+    },
+    isTTY: false,
+    cwd: dir,
+    env: {},
+  };
+  expect(await main(['.', '-f', 'json', '-o', 'blocked/x.json'], io)).toBe(2);
+  expect(err).toBe('dockerlint: cannot write blocked/x.json: ENOTDIR\n');
+});
+
+test('--max-warnings: not a number is a usage error; given, warnings fail only past it', async () => {
+  write('Dockerfile', SHELL_FORM);
+  const bad = await cli(['.', '--max-warnings', 'abc']);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain('--max-warnings: expected a whole number of warnings, 0 or more');
+  expect((await cli(['.'])).code).toBe(1); // default threshold: a warning fails
+  expect((await cli(['.', '--max-warnings', '1'])).code).toBe(0);
+  expect((await cli(['.', '--max-warnings', '0'])).code).toBe(1);
+  // An explicit threshold still applies.
+  expect((await cli(['.', '--max-warnings', '1', '--failure-threshold', 'warning'])).code).toBe(1);
+});
+
+test('--print-config prints the effective configuration: every rule, defaults and flags included', async () => {
+  write('.dockerlint.yaml', 'rules:\n  root-process: warning\n');
+  write('Dockerfile', GOOD);
+  const r = await cli(['--print-config', 'Dockerfile', '--rule', 'su-sudo=off']);
+  expect(r.code).toBe(0);
+  const cfg = JSON.parse(r.out) as { file: string; rules: Record<string, string>; failureThreshold: string; format: string; maxFileSize: number };
+  expect(cfg.file).toBe('.dockerlint.yaml');
+  expect(cfg.rules['root-process']).toBe('warning');
+  expect(cfg.rules['su-sudo']).toBe('off');
+  expect(cfg.rules['shell-form-pid1']).toBe('warning'); // a default, not in the file
+  expect(cfg).toMatchObject({ failureThreshold: 'warning', format: 'stylish', maxFileSize: 4 * 1024 * 1024 });
+});
+
+test('--list-rules shows the severities the configuration and flags set', async () => {
+  write('.dockerlint.yaml', 'rules:\n  root-process: warning\n');
+  const r = await cli(['--list-rules', '--ignore-rule', 'su-sudo']);
+  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)$/m);
+  expect(r.out).toMatch(/^su-sudo\s+off\s+/m);
+  const json = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as { id: string; severity: string; effectiveSeverity: string }[];
+  expect(json.find((x) => x.id === 'root-process')).toMatchObject({ severity: 'error', effectiveSeverity: 'warning' });
+});
+
+test('--quiet reports errors only, and warnings alone then pass', async () => {
+  write('a/Dockerfile', SHELL_FORM);
+  write('b/Dockerfile', ROOT);
+  const r = await cli(['.', '--quiet', '-f', 'compact']);
+  expect(r.out).toContain('root-process');
+  expect(r.out).not.toContain('shell-form-pid1');
+  expect((await cli(['a', '-q'])).code).toBe(0);
+});
+
+test('--stdin-filename names standard input in the output, and its folder is the context', async () => {
+  write('svc/entry.sh', '#!/bin/sh\nsu app -c "$*"\n', 0o755);
+  const stdin = 'FROM alpine:3.20\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\n';
+  const r = await cli(['-', '--stdin-filename', 'svc/Dockerfile', '-f', 'compact'], { stdin });
+  expect(r.out).toMatch(/^svc\/entry\.sh:2:1: error su-sudo/m);
+  expect(r.out).not.toMatch(/^-:/m);
+  expect(r.out).not.toContain('entrypoint-not-found');
+  expect((await cli(['.', '--stdin-filename', 'x'])).code).toBe(2);
+});
+
+test('a quoted glob finds the Dockerfiles it matches; one that matches nothing is exit 2', async () => {
+  write('services/api/Dockerfile', ROOT);
+  write('services/web/Dockerfile', SHELL_FORM);
+  write('tools/Dockerfile', ROOT);
+  const r = await cli(['services/**/Dockerfile', '-f', 'compact']);
+  expect(r.err).toBe('');
+  expect(r.out).toContain('services/api/Dockerfile');
+  expect(r.out).toContain('services/web/Dockerfile');
+  expect(r.out).not.toContain('tools/');
+  const none = await cli(['nothing/**/Dockerfile']);
+  expect(none.code).toBe(2);
+  expect(none.err).toContain('dockerlint: no Dockerfile matches nothing/**/Dockerfile');
+});
+
+test('`warn` is accepted for warning in --rule', async () => {
+  write('Dockerfile', ROOT);
+  const r = await cli(['.', '--rule', 'root-process=warn', '-f', 'compact']);
+  expect(r.out).toMatch(/warning root-process/);
+});
+
+test('-h and -v', async () => {
+  expect((await cli(['-h'])).out).toContain('Lint Dockerfiles and the entrypoint scripts they start.');
+  expect((await cli(['-v'])).out).toBe('0.1.0\n');
+});
+
+test('FORCE_COLOR colours output that is not a terminal; FORCE_COLOR=0 and --no-color do not', async () => {
+  write('Dockerfile', ROOT);
+  const esc = String.fromCharCode(27);
+  expect((await cli(['.'], { env: { FORCE_COLOR: '1' } })).out).toContain(`${esc}[`);
+  expect((await cli(['.'], { env: { FORCE_COLOR: '0' }, isTTY: true })).out).not.toContain(`${esc}[`);
+  expect((await cli(['.', '--no-color'], { env: { FORCE_COLOR: '1' } })).out).not.toContain(`${esc}[`);
+});
