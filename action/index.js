@@ -30423,6 +30423,7 @@ __export(load_exports, {
   MAX_CONFIG_BYTES: () => MAX_CONFIG_BYTES,
   PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
+  didYouMean: () => didYouMean,
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
@@ -30522,17 +30523,50 @@ function parsePackageJson(text, file, required) {
 function validate2(data) {
   if (!validator) {
     const Ajv = require_ajv().default;
-    validator = new Ajv({ allErrors: false, strict: true }).compile(configSchema());
+    validator = new Ajv({ allErrors: true, strict: true }).compile(configSchema());
   }
-  return validator(data) ? null : validator.errors?.[0] ?? null;
+  return validator(data) ? [] : validator.errors ?? [];
+}
+function warnAlias(data) {
+  const out = { ...data };
+  for (const key of ["rules", "categories"]) {
+    const table = out[key];
+    if (typeof table !== "object" || table === null || Array.isArray(table)) continue;
+    out[key] = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v === "warn" ? "warning" : v]));
+  }
+  return out;
+}
+function didYouMean(name, known2) {
+  const distance = (a, b) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length] ?? Infinity;
+  };
+  let best = null;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const k of known2) {
+    const d = distance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
 }
 function validateConfig(data, file, prefix = [], locate = () => void 0) {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return { error: { file, key: keyText(prefix), message: `expected a mapping of settings (${CONFIG_KEYS.join(", ")})`, ...locate(prefix) } };
   }
-  const err = validate2(data);
-  if (err) return { error: describe(err, file, prefix, locate) };
-  const raw = data;
+  const aliased = warnAlias(data);
+  const errs = validate2(aliased);
+  if (errs.length > 0) {
+    const seen = /* @__PURE__ */ new Set();
+    const all = errs.map((e) => describe(e, file, prefix, locate)).filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const [first, ...more] = all;
+    return { error: more.length > 0 ? { ...first, more } : first };
+  }
+  const raw = aliased;
   const config = defaultConfig();
   if (raw.preset) config.preset = raw.preset;
   if (raw.categories) config.categories = { ...raw.categories };
@@ -30580,10 +30614,12 @@ function describe(err, file, prefix, locate) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === "rules";
+      const names = known2(inner);
+      const guess = didYouMean(name, names);
       return {
         file,
         key: keyText([...at, name]),
-        message: `${isRules ? "unknown rule id" : "unknown key"}; known: ${known2(inner).join(", ")}`,
+        message: `${isRules ? "unknown rule id" : "unknown key"}; ${guess ? `did you mean ${guess}?` : `known: ${names.join(", ")}`}`,
         ...locate(at, name)
       };
     }
@@ -38050,14 +38086,16 @@ async function run(rawArgv, io) {
   });
   const configProblems = [];
   if ("error" in loaded) {
-    const e = loaded.error;
-    const line = e.line ?? 1;
-    const column = e.column ?? 1;
-    configProblems.push(
-      spanFinding("input-error", "error", e.file ? displayPath(path22.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
-    );
+    const all = [loaded.error, ...loaded.error.more ?? []];
+    for (const e of all) {
+      const line = e.line ?? 1;
+      const column = e.column ?? 1;
+      configProblems.push(
+        spanFinding("input-error", "error", e.file ? displayPath(path22.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+      );
+    }
     if (printConfigFor !== void 0) {
-      io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+      for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
     }

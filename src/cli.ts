@@ -261,14 +261,17 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
   // defaults) and printed in the format asked for.
   const configProblems: Finding[] = [];
   if ('error' in loaded) {
-    const e = loaded.error;
-    const line = e.line ?? 1;
-    const column = e.column ?? 1;
-    configProblems.push(
-      spanFinding('input-error', 'error', e.file ? displayPath(path.resolve(startDir, e.file), io.cwd) : '.', { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ''}${e.message}; the configuration was not used (defaults apply)`),
-    );
+    // Every problem of the file at once (the first carries the others in `more`).
+    const all = [loaded.error, ...(loaded.error.more ?? [])];
+    for (const e of all) {
+      const line = e.line ?? 1;
+      const column = e.column ?? 1;
+      configProblems.push(
+        spanFinding('input-error', 'error', e.file ? displayPath(path.resolve(startDir, e.file), io.cwd) : '.', { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ''}${e.message}; the configuration was not used (defaults apply)`),
+      );
+    }
     if (printConfigFor !== undefined) {
-      io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+      for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
       return 2;
     }
   }

@@ -187,3 +187,20 @@ test('FORCE_COLOR colours output that is not a terminal; FORCE_COLOR=0 and --no-
   expect((await cli(['.'], { env: { FORCE_COLOR: '0' }, isTTY: true })).out).not.toContain(`${esc}[`);
   expect((await cli(['.', '--no-color'], { env: { FORCE_COLOR: '1' } })).out).not.toContain(`${esc}[`);
 });
+
+test('every configuration problem at once, with did-you-mean, and `warn` for warning', async () => {
+  write('.dockerlint.yaml', 'rules:\n  root-procss: off\n  su-sudo: warn\nfailureTreshold: error\nformat: html\n');
+  write('Dockerfile', GOOD);
+  const r = await cli(['.', '-f', 'compact']);
+  expect(r.code).toBe(2);
+  const lines = r.out.trim().split('\n');
+  expect(lines).toEqual([
+    '.dockerlint.yaml:2:3: error input-error: rules.root-procss: unknown rule id; did you mean root-process?; the configuration was not used (defaults apply)',
+    '.dockerlint.yaml:4:1: error input-error: failureTreshold: unknown key; did you mean failureThreshold?; the configuration was not used (defaults apply)',
+    expect.stringMatching(/^\.dockerlint\.yaml:5:\d+: error input-error: format: expected one of stylish, .*; the configuration was not used \(defaults apply\)$/),
+  ]);
+  // `warn` alone is valid.
+  write('.dockerlint.yaml', 'rules:\n  root-process: warn\n');
+  write('Dockerfile', ROOT);
+  expect((await cli(['.', '-f', 'compact'])).out).toMatch(/warning root-process/);
+});

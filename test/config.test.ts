@@ -118,10 +118,10 @@ describe('errors name the file, the key and the line', () => {
     return err(loadConfig(path.join(dir, 'repo')));
   };
 
-  test('an unknown rule id lists the known ones', () => {
+  test('an unknown rule id suggests the nearest one', () => {
     const e = load('# comment\nrules:\n  root-procss: error\n');
     expect(e).toMatchObject({ file: '.dockerlint.yaml', key: 'rules.root-procss', line: 3, column: 3 });
-    expect(e.message).toBe(`unknown rule id; known: ${RULES.map((r) => r.id).join(', ')}`);
+    expect(e.message).toBe('unknown rule id; did you mean root-process?');
   });
 
   test('a bad severity', () => {
@@ -136,7 +136,7 @@ describe('errors name the file, the key and the line', () => {
 
   test('an unknown top-level key', () => {
     const e = load('format: json\nrule:\n  root-process: off\n');
-    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; known: rules, ignore, failureThreshold, format, context, trustedBaseImages, maxFileSize, preset, categories, ruleOptions' });
+    expect(e).toMatchObject({ key: 'rule', line: 2, message: 'unknown key; did you mean rules?' });
   });
 
   test('failureThreshold and format take their lists of values', () => {

@@ -45,6 +45,11 @@ export interface ConfigError {
   /** 1-based, when known (always for YAML syntax errors). */
   line?: number;
   column?: number;
+  /**
+   * The other problems of the same file, when it has several: every one is reported at once
+   * (the first is this error itself).
+   */
+  more?: ConfigError[];
 }
 
 /**
@@ -177,13 +182,45 @@ function parsePackageJson(text: string, file: string, required: boolean): { conf
 
 let validator: ValidateFunction | null = null;
 
-function validate(data: unknown): ErrorObject | null {
+/** Every schema violation, so that a file with three mistakes is fixed in one go. */
+function validate(data: unknown): ErrorObject[] {
   if (!validator) {
     // ajv is CommonJS: under NodeNext its class is the default export's `default`.
     const Ajv = (require('ajv') as typeof import('ajv')).default;
-    validator = new Ajv({ allErrors: false, strict: true }).compile(configSchema());
+    validator = new Ajv({ allErrors: true, strict: true }).compile(configSchema());
   }
-  return validator(data) ? null : (validator.errors?.[0] ?? null);
+  return validator(data) ? [] : (validator.errors ?? []);
+}
+
+/** `warn` for `warning`, as ESLint and hadolint spell it, in `rules` and `categories`. */
+function warnAlias(data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const key of ['rules', 'categories']) {
+    const table = out[key];
+    if (typeof table !== 'object' || table === null || Array.isArray(table)) continue;
+    out[key] = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v === 'warn' ? 'warning' : v]));
+  }
+  return out;
+}
+
+/** The known name closest to a misspelt one (at most a third of its letters off), if any. */
+export function didYouMean(name: string, known: readonly string[]): string | null {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length] ?? Infinity;
+  };
+  let best: string | null = null;
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const k of known) {
+    const d = distance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
 }
 
 type Locate = (segments: Segment[], keyOf?: string) => { line: number; column: number } | undefined;
@@ -198,9 +235,19 @@ export function validateConfig(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { error: { file, key: keyText(prefix), message: `expected a mapping of settings (${CONFIG_KEYS.join(', ')})`, ...locate(prefix) } };
   }
-  const err = validate(data);
-  if (err) return { error: describe(err, file, prefix, locate) };
-  const raw = data as Partial<Config> & { $schema?: string };
+  const aliased = warnAlias(data as Record<string, unknown>);
+  const errs = validate(aliased);
+  if (errs.length > 0) {
+    // One problem per place: ajv can say the same thing twice (through anyOf branches, say).
+    const seen = new Set<string>();
+    const all = errs
+      .map((e) => describe(e, file, prefix, locate))
+      .filter((e) => !seen.has(`${e.key}|${e.message}`) && !!seen.add(`${e.key}|${e.message}`))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const [first, ...more] = all as [ConfigError, ...ConfigError[]];
+    return { error: more.length > 0 ? { ...first, more } : first };
+  }
+  const raw = aliased as Partial<Config> & { $schema?: string };
   const config = defaultConfig();
   if (raw.preset) config.preset = raw.preset;
   if (raw.categories) config.categories = { ...raw.categories };
@@ -253,10 +300,12 @@ function describe(err: ErrorObject, file: string, prefix: Segment[], locate: Loc
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === 'rules';
+      const names = known(inner);
+      const guess = didYouMean(name, names);
       return {
         file,
         key: keyText([...at, name]),
-        message: `${isRules ? 'unknown rule id' : 'unknown key'}; known: ${known(inner).join(', ')}`,
+        message: `${isRules ? 'unknown rule id' : 'unknown key'}; ${guess ? `did you mean ${guess}?` : `known: ${names.join(', ')}`}`,
         ...locate(at, name),
       };
     }
