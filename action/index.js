@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path24, { windows } = {}) => {
-      const segs = path24.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path26, { windows } = {}) => {
+      const segs = path26.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1300,17 +1300,17 @@ var require_parse = __commonJS({
           let output = ")";
           if (brace.dots === true) {
             const arr = tokens.slice();
-            const range = [];
+            const range2 = [];
             for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
               if (arr[i].type === "brace") {
                 break;
               }
               if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
+                range2.unshift(arr[i].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range2, opts);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -2823,30 +2823,11 @@ function atNode(unit, node, dockerfile, label) {
     label: label ?? snippet(unit, node.p, node.e)
   };
 }
-function atCommand(unit, c, dockerfile, label) {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
-  const src = c.source;
-  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
-  }
-  return {
-    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
-    chain,
-    label: label ?? commandText(unit, c)
-  };
-}
 function withinText(e, text) {
   if (e[2] < text.length) return e;
   const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
   const line = text.slice(0, lineStart).split("\n").length;
   return [line, text.length - lineStart + 1, text.length];
-}
-function commandText(unit, c, max = 60) {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 function lastLine(unit) {
   const text = unit.source.text.replace(/\s+$/, "");
@@ -2855,9 +2836,87 @@ function lastLine(unit) {
   const lineText = text.slice(start);
   return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
 }
+function atRef(unit, c, dockerfile, label) {
+  const src = c.file;
+  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+  }
+  return {
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
+    chain,
+    label: label ?? refText(c)
+  };
+}
+function refText(c, max = 60) {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
 var init_evidence = __esm({
   "src/evidence.ts"() {
     "use strict";
+  }
+});
+
+// src/parsers/shebang.ts
+import path3 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path3.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
+      }
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (INITS.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
+          break;
+        }
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
+      }
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (name === "busybox") {
+      i++;
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
+  }
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+}
+var INITS;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
+    "use strict";
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
 
@@ -2987,6 +3046,55 @@ var init_source2 = __esm({
   }
 });
 
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+}
+var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+  }
+});
+
 // src/model/prefixes.ts
 function basename2(name) {
   const i = name.lastIndexOf("/");
@@ -2997,9 +3105,9 @@ function unwrapPrefixes(words, literal, through = ALL) {
   let i = 0;
   for (; ; ) {
     const w = words[i];
-    const lit = w === void 0 ? null : literal(w);
-    if (lit === null) return { prefixes, start: i };
-    const name = basename2(lit);
+    const lit2 = w === void 0 ? null : literal(w);
+    if (lit2 === null) return { prefixes, start: i };
+    const name = basename2(lit2);
     if (!through.has(name)) return { prefixes, start: i };
     const next = skipOptions(name, words, i + 1, literal);
     if (next === null || next >= words.length) return { prefixes, start: i };
@@ -3011,35 +3119,35 @@ function skipOptions(prefix, words, from, literal) {
   let i = from;
   while (i < words.length) {
     const w = words[i];
-    const lit = literal(w);
-    if (lit === null) return i;
-    if (lit === "--") return i + 1;
-    if (prefix === "env" && ASSIGNMENT.test(lit)) {
+    const lit2 = literal(w);
+    if (lit2 === null) return i;
+    if (lit2 === "--") return i + 1;
+    if (prefix === "env" && ASSIGNMENT.test(lit2)) {
       i++;
       continue;
     }
-    if (prefix === "env" && lit === "-") {
+    if (prefix === "env" && lit2 === "-") {
       i++;
       continue;
     }
-    if (prefix === "nice" && /^-\d+$/.test(lit)) {
+    if (prefix === "nice" && /^-\d+$/.test(lit2)) {
       i++;
       continue;
     }
-    if (lit.startsWith("--") && lit.length > 2) {
-      const eq = lit.indexOf("=");
-      const long = lit.slice(2, eq >= 0 ? eq : void 0);
+    if (lit2.startsWith("--") && lit2.length > 2) {
+      const eq = lit2.indexOf("=");
+      const long = lit2.slice(2, eq >= 0 ? eq : void 0);
       if (NO_COMMAND[prefix].has(long)) return null;
       i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
       continue;
     }
-    if (lit.startsWith("-") && lit.length > 1) {
+    if (lit2.startsWith("-") && lit2.length > 1) {
       let consumed = 1;
-      for (let k = 1; k < lit.length; k++) {
-        const c = lit[k];
+      for (let k = 1; k < lit2.length; k++) {
+        const c = lit2[k];
         if (NO_COMMAND[prefix].has(c)) return null;
         if (VALUED[prefix].has(c)) {
-          if (k === lit.length - 1) consumed = 2;
+          if (k === lit2.length - 1) consumed = 2;
           break;
         }
       }
@@ -3115,9 +3223,6 @@ function partLiteral(part) {
     default:
       return null;
   }
-}
-function wordText(word, source) {
-  return source.slice(word.p[2], word.e[2]);
 }
 function isPositionalExp(part, names) {
   return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
@@ -3249,8 +3354,8 @@ function renderWord(w) {
   return w.parts.map((p) => {
     if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
     if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
-    const lit = partLiteral(p);
-    return lit ?? "…";
+    const lit2 = partLiteral(p);
+    return lit2 ?? "…";
   }).join("");
 }
 function parseForking(tool, args) {
@@ -3332,38 +3437,6 @@ var init_commands = __esm({
   }
 });
 
-// src/model/pid1.ts
-function computePid1(stage) {
-  const { entrypoint, cmd, shell } = stage.config;
-  const words = (setting, origin) => {
-    const form = setting.form;
-    if (form.kind === "exec") {
-      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
-    }
-    return [
-      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
-      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
-    ];
-  };
-  if (entrypoint) {
-    if (entrypoint.form.kind === "shell") {
-      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
-    }
-    return {
-      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
-      entrypoint,
-      cmd,
-      cmdIgnored: null
-    };
-  }
-  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
-}
-var init_pid1 = __esm({
-  "src/model/pid1.ts"() {
-    "use strict";
-  }
-});
-
 // src/parsers/shell-walk.ts
 function childStmts(c) {
   if (!c) return [];
@@ -3435,456 +3508,2396 @@ var init_shell_walk = __esm({
   }
 });
 
-// src/model/script.ts
-function rootTest(cond, source) {
-  if (cond.length !== 1 || !source) return null;
-  const s = cond[0];
-  const text = source.slice(s.p[2], s.e[2]);
-  const m = /(\$\(\s*id\s+-u\s*\)|`id -u`|\$\{?E?UID\}?|\$\(\s*whoami\s*\))["']?\s*(!=|-ne|==|=|-eq)\s*["']?(0|root)\b|\b(0|root)["']?\s*(!=|-ne|==|=|-eq)\s*["']?(\$\(\s*id\s+-u\s*\)|\$\{?E?UID\}?)/.exec(text);
-  if (!m) return null;
-  const op = m[2] ?? m[5] ?? "";
-  let positive = op !== "!=" && op !== "-ne";
-  const negations = (text.match(/^\s*!|\[\s*!\s/g) ?? []).length;
-  if (s.negated || negations % 2 === 1) positive = !positive;
-  if (s.cmd?.type === "BinaryCmd" && s.cmd.op === "||") return null;
-  return positive ? "when-true" : "when-false";
+// src/model/evaluator/values.ts
+function lit(s) {
+  return { s };
 }
-function isQuotedAt(w) {
-  const only = w.parts[0];
-  return w.parts.length === 1 && only?.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]?.type === "ParamExp" && only.parts[0].param === "@";
+function showField(f) {
+  if (f.multi) return "…";
+  if (f.s === null) return "?";
+  if (f.s === USER_COMMAND) return "<command>";
+  return f.s.includes(USER_COMMAND) ? f.s.split(USER_COMMAND).join("<command>") : f.s;
 }
-function sliceWord(w) {
-  const lit = wordLiteral(w);
-  if (lit !== null) return lit;
-  const p = w.parts[0];
-  if (p?.type === "ParamExp") return `$${p.param}`;
-  return "…";
+function showArgv(fields) {
+  return fields.map((f) => {
+    const t = showField(f);
+    return f.s !== null && /[\s"'\\$`]/.test(t) ? JSON.stringify(t) : t;
+  }).join(" ");
 }
-function isConstant(s, value) {
-  if (!s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return false;
-  const lit = wordLiteral(s.cmd.args[0]);
-  return value ? lit === "true" || lit === ":" : lit === "false";
+function compareFields(a, b) {
+  if (a.multi || b.multi) return null;
+  if (a.s !== null && b.s !== null) return a.s === b.s;
+  if (a.s === null && b.s !== null && a.not?.includes(b.s)) return false;
+  if (b.s === null && a.s !== null && b.not?.includes(a.s)) return false;
+  return null;
 }
-function collectFunctions(stmts, into) {
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !into.has(s.cmd.name)) into.set(s.cmd.name, s.cmd);
-    childStmts(s.cmd).forEach(visit);
-  };
-  stmts.forEach(visit);
+function sameField(a, b) {
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
 }
-function stateKey(s) {
-  const k = (c) => c ? c.stmt.p[2] * 2 + (c.info.exec ? 1 : 0) : -1;
-  return `${k(s.last)}|${k(s.ranArgs)}|${k(s.userSwitch)}|${s.positional}|${s.failed}|${s.rootOnly}|${k(s.argsSwitch ?? null)}`;
+function sameFields(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameField(a[i], b[i])) return false;
+  return true;
 }
-function dedupe(states, w) {
-  if (states.length <= 1) return states;
-  const seen = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = stateKey(s);
-    if (!seen.has(key)) seen.set(key, s);
-  }
-  let out = [...seen.values()];
-  if (out.length > MAX_STATES) {
-    w.truncated = true;
-    out = out.slice(0, MAX_STATES);
-  }
-  return out;
+function joinField(a, b) {
+  if (sameField(a, b)) return a;
+  if (a.multi || b.multi) return UNKNOWN_FIELDS;
+  return UNKNOWN;
 }
-function analyseScript(file, source = "", resolve4 = null) {
-  const w = new Walker(file, source, resolve4);
-  const start = { last: null, ranArgs: null, userSwitch: null, positional: "script", failed: false, rootOnly: false };
-  const flow = w.stmts(file.stmts, [start]);
-  for (const st of dedupe([...flow.next, ...flow.returned], w)) {
-    w.endings.push({ kind: "end", last: st.last, exitStmt: null, exitCode: null, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-  }
-  const commands = [...w.commands.values()].sort(
-    (a, b) => (a.source?.path ?? "").localeCompare(b.source?.path ?? "") || a.stmt.p[2] - b.stmt.p[2]
-  );
-  const supervisor = commands.some(
-    (c) => c.info.name === "trap" && c.info.words[1] !== void 0 && !["-", ""].includes(wordLiteral(c.info.words[1]) ?? "x") && c.info.words.slice(2).some((x) => /^(SIG)?(TERM|INT|15|2)$/.test(wordLiteral(x) ?? ""))
-  ) && commands.some((c) => c.info.name === "wait");
-  return { endings: dedupeEndings(w.endings), commands, functions: w.functions, truncated: w.truncated, supervisor, unknownSources: w.unknownSources };
+function joinFieldLists(a, b) {
+  if (sameFields(a, b)) return a;
+  if (a.length !== b.length) return [UNKNOWN_FIELDS];
+  return a.map((f, i) => joinField(f, b[i]));
 }
-function dedupeEndings(endings) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const e of endings) {
-    const key = `${e.kind}|${e.exitStmt?.p[2] ?? -1}|${stateKey(e)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
-  }
-  return out;
+function userFromSpec(spec, why) {
+  if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
+  if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
+  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  const u = spec.split(":")[0] ?? spec;
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
-function isErrorExit(e) {
-  if (e.kind === "end") return e.failed;
-  if (e.kind !== "exit") return false;
-  return e.exitCode !== null && /^[0-9]+$/.test(e.exitCode) && e.exitCode !== "0";
+function showUser(u) {
+  if (u.root === true) return "root";
+  return u.name ?? u.uid ?? "unknown user";
 }
-var MAX_STATES, MAX_DEPTH, Walker;
-var init_script = __esm({
-  "src/model/script.ts"() {
+function sameUser(a, b) {
+  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+function joinUser(a, b) {
+  if (sameUser(a, b)) return a;
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+}
+function uidField(u) {
+  if (u.root === true) return lit("0");
+  if (u.uid !== null) return lit(u.uid);
+  return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
+}
+function userNameField(u) {
+  if (u.root === true) return lit("root");
+  if (u.name !== null) return lit(u.name);
+  return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
+}
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var init_values = __esm({
+  "src/model/evaluator/values.ts"() {
     "use strict";
-    init_shell_walk();
-    init_commands();
-    MAX_STATES = 64;
-    MAX_DEPTH = 12;
-    Walker = class {
-      constructor(file, source, resolve4) {
-        this.source = source;
-        this.resolve = resolve4;
-        this.rootSource = source;
-        collectFunctions(file.stmts, this.functions);
-        for (const n of this.functions.keys()) this.functionFiles.set(n, null);
+    USER_COMMAND = "\0command";
+    UNKNOWN = Object.freeze({ s: null });
+    UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
+  }
+});
+
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
       }
-      source;
-      resolve;
-      endings = [];
-      commands = /* @__PURE__ */ new Map();
-      functions = /* @__PURE__ */ new Map();
-      truncated = false;
-      stack = [];
-      /** >0 while inside a subshell or pipeline: exec and exit end that process, not the script. */
-      subshell = 0;
-      unknownSources = [];
-      /** The file being walked (null: the script itself) and the `.` statements that led there. */
-      current = null;
-      sourcedVia = [];
-      sourcing = /* @__PURE__ */ new Set();
-      functionFiles = /* @__PURE__ */ new Map();
-      rootSource;
-      stmts(list2, states) {
-        let current = states;
-        const returned = [];
-        for (const s of list2) {
-          if (current.length === 0) break;
-          const flow = this.stmtAll(s, current);
-          returned.push(...flow.returned);
-          current = dedupe(flow.next, this);
-        }
-        return { next: current, returned };
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
       }
-      stmtAll(s, states) {
-        const next = [];
-        const returned = [];
-        for (const st of states) {
-          const f = this.stmt(s, st);
-          next.push(...f.next);
-          returned.push(...f.returned);
-        }
-        return { next, returned };
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
       }
-      stmt(s, st) {
-        if (!s.cmd) return { next: [st], returned: [] };
-        if (s.background) {
-          this.subshell++;
-          const f = this.command(s, s.cmd, st);
-          this.subshell--;
-          const merged = [...f.next, ...f.returned].map((x) => ({ ...x, last: st.last }));
-          return { next: merged.length ? merged : [st], returned: [] };
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
         }
-        return this.command(s, s.cmd, st);
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
       }
-      command(s, cmd, st) {
-        switch (cmd.type) {
-          case "CallExpr":
-            return this.call(s, cmd, st);
-          case "BinaryCmd": {
-            if (cmd.op === "|" || cmd.op === "|&") {
-              this.subshell++;
-              const left3 = this.stmt(cmd.x, st);
-              this.subshell--;
-              this.subshell++;
-              const right3 = this.stmtAll(cmd.y, left3.next.length ? left3.next.map((x) => ({ ...x })) : [st]);
-              this.subshell--;
-              return { next: right3.next, returned: [] };
-            }
-            const left2 = this.stmt(cmd.x, st);
-            const right2 = this.stmtAll(cmd.y, left2.next);
-            const skipped = cmd.op === "&&" ? left2.next.map((x) => ({ ...x, failed: true })) : left2.next;
-            return { next: dedupe([...skipped, ...right2.next], this), returned: dedupe([...left2.returned, ...right2.returned], this) };
-          }
-          case "IfClause":
-            return this.ifClause(cmd, [st]);
-          case "WhileClause": {
-            const cond = this.stmts(cmd.cond, [st]);
-            const body2 = this.stmts(cmd.do, cond.next);
-            const forever = cmd.cond.length === 1 && isConstant(cmd.cond[0], !cmd.until);
-            return { next: forever ? body2.next.filter(() => false) : [...cond.next, ...body2.next], returned: [...cond.returned, ...body2.returned] };
-          }
-          case "ForClause": {
-            const body2 = this.stmts(cmd.do, [st]);
-            return { next: [st, ...body2.next], returned: body2.returned };
-          }
-          case "CaseClause": {
-            const next = [];
-            const returned = [];
-            let hasDefault = false;
-            for (const item of cmd.items) {
-              if (item.patterns.some((p) => wordLiteral(p) === "*" || p.parts.length === 1 && p.parts[0]?.type === "Lit" && p.parts[0].value === "*")) hasDefault = true;
-              const f = this.stmts(item.stmts, [st]);
-              next.push(...f.next);
-              returned.push(...f.returned);
-            }
-            if (!hasDefault) next.push(st);
-            return { next, returned };
-          }
-          case "Block":
-            return this.stmts(cmd.stmts, [st]);
-          case "Subshell": {
-            this.subshell++;
-            const f = this.stmts(cmd.stmts, [st]);
-            this.subshell--;
-            const after = [...f.next, ...f.returned];
-            return { next: after.length ? after : [st], returned: [] };
-          }
-          case "TimeClause":
-            return cmd.stmt ? this.stmt(cmd.stmt, st) : { next: [st], returned: [] };
-          case "CoprocClause": {
-            this.subshell++;
-            this.stmt(cmd.stmt, st);
-            this.subshell--;
-            return { next: [st], returned: [] };
-          }
-          default:
-            return { next: [st], returned: [] };
-        }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
       }
-      ifClause(cl, states) {
-        const known2 = this.sourcedGuard(cl.cond);
-        const root = rootTest(cl.cond, this.source) ?? this.rootFunctionTest(cl.cond);
-        const c = this.stmts(cl.cond, states);
-        const asRoot = (list2, yes) => yes ? list2.map((x) => ({ ...x, rootOnly: true })) : list2;
-        const next = [];
-        const returned = [...c.returned];
-        if (known2 !== "false") {
-          const t = this.stmts(cl.then, asRoot(c.next, root === "when-true"));
-          next.push(...t.next);
-          returned.push(...t.returned);
-        }
-        if (known2 !== "true") {
-          const elseStates = asRoot(c.next, root === "when-false");
-          if (!cl.else) next.push(...elseStates);
-          else {
-            const e = cl.else.cond.length === 0 ? this.stmts(cl.else.then, elseStates) : this.ifClause(cl.else, elseStates);
-            next.push(...e.next);
-            returned.push(...e.returned);
-          }
-        }
-        return { next, returned };
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target2 = base.scalar;
+    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      const v = st.getVar(target2.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base.list) return { kind: "scalar", field: base.list.some((f) => f.multi) ? UNKNOWN : lit(String(base.list.length)) };
+    const s = base.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base.list) {
+    let list2 = base.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base.scalar;
+  const set = base.set;
+  if (op === null) return { kind: "scalar", field: value ?? lit("") };
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
       }
-      /** `if am_i_root; then`: a call to a function whose body is a root test. */
-      rootFunctionTest(cond) {
-        const s = cond[0];
-        if (cond.length !== 1 || !s || s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        const fn = name !== null ? this.functions.get(name) : void 0;
-        if (!fn || !name) return null;
-        const file = this.functionFiles.get(name);
-        const text = file ? file.text : this.rootSource;
-        const body2 = fn.body.cmd?.type === "Block" ? fn.body.cmd.stmts : [fn.body];
-        if (body2.length !== 1) return null;
-        const inner = rootTest(body2, text);
-        if (!inner) return null;
-        return s.negated ? inner === "when-true" ? "when-false" : "when-true" : inner;
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
       }
-      /**
-       * The `_is_sourced` guard of big official entrypoints: `if ! _is_sourced; then _main "$@"; fi`.
-       * When the script runs as a container's entrypoint it is never sourced, so the condition is
-       * known: 'true' = the condition is certainly true at container start, 'false' = certainly false.
-       */
-      sourcedGuard(cond) {
-        if (cond.length !== 1) return null;
-        const s = cond[0];
-        if (!s) return null;
-        const text = this.source.slice(s.p[2], s.e[2]);
-        const self = /\$\{?BASH_SOURCE(\[0\])?\}?"?\s*(==?|!=)\s*"?\$\{?0\b|\$\{?0\}?"?\s*(==?|!=)\s*"?\$\{?BASH_SOURCE\b/.exec(text);
-        if (self && s.cmd?.type !== "BinaryCmd") {
-          const equal = (self[2] ?? self[3]) !== "!=";
-          return equal !== s.negated ? "true" : "false";
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl) {
+  const p = new Parser2(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
         }
-        if (s.cmd?.type !== "CallExpr" || s.cmd.args.length !== 1 || !s.cmd.args[0]) return null;
-        const name = wordLiteral(s.cmd.args[0]);
-        if (name === null) return null;
-        const fn = this.functions.get(name);
-        if (!fn || !/^_?is_?sourced$/i.test(name)) return null;
-        return s.negated ? "true" : "false";
+        return unknown;
       }
-      call(s, call, st) {
-        const first = call.args[0];
-        if (!first) return { next: [st], returned: [] };
-        const name = wordLiteral(first);
-        if (name === "exec") {
-          if (call.args.length === 1) return { next: [st], returned: [] };
-          const at2 = this.record(s, call, call.args.slice(1), true);
-          if (this.subshell > 0) return { next: [this.after(st, at2)], returned: [] };
-          this.endings.push({
-            kind: "exec",
-            last: at2,
-            exitStmt: null,
-            exitCode: null,
-            ranArgs: st.ranArgs,
-            userSwitch: at2.info.switcher || at2.info.forking ? at2 : at2.info.runsArgs === "quoted" && st.argsSwitch ? st.argsSwitch : st.userSwitch,
-            positional: st.positional,
-            failed: false,
-            rootOnly: st.rootOnly
-          });
-          return { next: [], returned: [] };
-        }
-        if (name === "exit") {
-          if (this.subshell > 0) return { next: [st], returned: [] };
-          const code2 = call.args[1] ? sliceWord(call.args[1]) : null;
-          this.endings.push({ kind: "exit", last: st.last, exitStmt: s, exitSource: this.current, exitCode: code2, ranArgs: st.ranArgs, userSwitch: st.userSwitch, positional: st.positional, failed: st.failed, rootOnly: st.rootOnly });
-          return { next: [], returned: [] };
-        }
-        if (name === "return") {
-          return this.stack.length > 0 ? { next: [], returned: [st] } : { next: [st], returned: [] };
-        }
-        if (name === "set" && call.args.some((w) => wordLiteral(w) === "--")) {
-          const idx = call.args.findIndex((w) => wordLiteral(w) === "--");
-          const newArgs = call.args.slice(idx + 1);
-          const keeps = st.positional === "script" && newArgs.some((w) => isQuotedAt(w));
-          const info = analyseCommand(newArgs, true);
-          const argsSwitch = info.switcher || info.forking ? { info, stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia } : null;
-          return { next: [{ ...st, positional: keeps ? "script" : "other", argsSwitch }], returned: [] };
-        }
-        if ((name === "." || name === "source") && call.args[1] && this.resolve) {
-          const target2 = wordLiteral(call.args[1]);
-          if (target2 === null) return { next: [st], returned: [] };
-          const sourced = this.resolve(target2);
-          if (!sourced || this.sourcing.has(target2) || this.sourcing.size >= 8) {
-            if (!this.unknownSources.some((u) => u.stmt === s)) {
-              this.unknownSources.push({ path: target2, stmt: s, source: this.current });
-            }
-            return { next: [st], returned: [] };
-          }
-          const fns = /* @__PURE__ */ new Map();
-          collectFunctions(sourced.file.stmts, fns);
-          for (const [n, f] of fns) {
-            this.functions.set(n, f);
-            this.functionFiles.set(n, sourced.source);
-          }
-          const saved = { current: this.current, via: this.sourcedVia, source: this.source };
-          this.sourcing.add(target2);
-          this.sourcedVia = [...this.sourcedVia, { stmt: s, source: this.current }];
-          this.current = sourced.source;
-          this.source = sourced.source.text;
-          const inner = this.stmts(sourced.file.stmts, [st]);
-          this.current = saved.current;
-          this.sourcedVia = saved.via;
-          this.source = saved.source;
-          this.sourcing.delete(target2);
-          return { next: [...inner.next, ...inner.returned], returned: [] };
-        }
-        if (name !== null && this.functions.has(name)) {
-          const fn = this.functions.get(name);
-          if (this.stack.includes(name) || this.stack.length >= MAX_DEPTH) {
-            this.truncated = true;
-            return { next: [st], returned: [] };
-          }
-          const passes = st.positional === "script" && call.args.slice(1).some((w) => isQuotedAt(w));
-          this.stack.push(name);
-          const fnFile = this.functionFiles.has(name) ? this.functionFiles.get(name) ?? null : void 0;
-          const saved = { current: this.current, source: this.source };
-          if (fnFile !== void 0) {
-            this.current = fnFile;
-            this.source = fnFile?.text ?? this.rootSource;
-          }
-          const inner = this.stmt(fn.body, { ...st, positional: passes ? "script" : "other" });
-          this.current = saved.current;
-          this.source = saved.source;
-          this.stack.pop();
-          const back = [...inner.next, ...inner.returned].map((x) => ({ ...x, positional: st.positional }));
-          return { next: back, returned: [] };
-        }
-        const at = this.record(s, call, call.args, false);
-        return { next: [this.after(st, at)], returned: [] };
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl) {
+        this.ops = ops;
+        this.dbl = dbl;
       }
-      after(st, at) {
-        const info = at.info;
-        const runsArgs = info.runsArgs !== "none" && st.positional === "script";
-        return {
-          last: at,
-          ranArgs: runsArgs ? at : st.ranArgs,
-          userSwitch: info.switcher || info.forking ? at : st.userSwitch,
-          positional: st.positional,
-          failed: false,
-          rootOnly: st.rootOnly
-        };
+      ops;
+      dbl;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
       }
-      record(s, call, words, exec2) {
-        const existing = this.commands.get(s);
-        if (existing && existing.info.exec === exec2) return existing;
-        const at = { info: analyseCommand(words, exec2), stmt: s, call, via: [...this.stack], source: this.current, sourcedVia: this.sourcedVia };
-        this.commands.set(s, at);
-        return at;
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
       }
     };
   }
 });
 
-// src/model/launch.ts
-import path3 from "node:path";
-function evidenceOf(env3, inst) {
-  return { file: env3.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
+// src/model/evaluator/state.ts
+function fieldKey(f) {
+  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
 }
-async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
-  const pid1 = computePid1(stage);
-  const launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk(pid1.argv, launch, env3);
-  return launch;
+function varKey(v) {
+  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
 }
-async function walk(argv, launch, env3) {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0];
-    const at = evidenceOf(env3, a0.setting.instruction);
-    const name = basename3(a0.value);
-    if (INITS.has(name) || a0.value === "/init") {
-      launch.steps.push({ kind: "init", name: a0.value === "/init" ? "s6-overlay /init" : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === "/init") {
-        launch.steps.push({ kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet", at });
+function textHash(text) {
+  let a = 2166136261;
+  let b = 2654435769;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 1540483477);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, b >>> 0];
+}
+function mix(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function entryHash(name, v) {
+  let vh = varHashes.get(v);
+  if (!vh) {
+    vh = textHash(varKey(v));
+    varHashes.set(v, vh);
+  }
+  let nh = nameHashes.get(name);
+  if (!nh) {
+    nh = textHash(name);
+    if (nameHashes.size < 1e5) nameHashes.set(name, nh);
+  }
+  return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function* history(a) {
+  let s = a;
+  while (s) {
+    if (s.source) {
+      s = s.source;
+      continue;
+    }
+    yield s;
+    if (s.havoc) return;
+    s = s.parent;
+  }
+}
+function havocScope(own) {
+  havocCount++;
+  const h = new Scope(null, /* @__PURE__ */ new Map(), { h1: mix(havocCount * 2654435761), h2: mix(havocCount ^ 1540483477) });
+  h.havoc = true;
+  for (const [k, v] of own) h.set(k, v);
+  return h;
+}
+function joinValues(values) {
+  let out = values[0];
+  for (const w of values.slice(1)) {
+    if (out === w) continue;
+    out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+  }
+  return out;
+}
+function valuesAbove(a, base) {
+  const out = /* @__PURE__ */ new Map();
+  if (!base) {
+    for (const [k, v] of a.flat()) out.set(k, v);
+    return out;
+  }
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const [k, v] of s.own) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+function namesAbove(a, base) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const k of s.own.keys()) names.add(k);
+  }
+  return names;
+}
+function commonAncestor(a, b) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of history(a)) seen.add(s);
+  for (const s of history(b)) if (seen.has(s)) return s;
+  return null;
+}
+function whyList(w) {
+  const out = [];
+  for (let x = w; x; x = x.prev) out.push(x.d);
+  return out.reverse();
+}
+function unionLast(a, b) {
+  if (a === b) return a;
+  const out = [...a];
+  for (const c of b) if (!out.some((x) => x.stmt === c.stmt) && out.length < 4) out.push(c);
+  return out;
+}
+function sameVar(a, b) {
+  if (a === b) return true;
+  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
+  if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
+  return false;
+}
+function joinVar(a, b) {
+  if (sameVar(a, b)) return a;
+  if (a.kind === "scalar" && b.kind === "scalar") {
+    const f = joinField(a.value, b.value);
+    return f === UNKNOWN ? UNKNOWN_VAR : { kind: "scalar", value: f };
+  }
+  if (a.kind === "array" && b.kind === "array") return { kind: "array", items: joinFieldLists(a.items, b.items) };
+  return { kind: "scalar", value: UNKNOWN };
+}
+function sameScopes(a, b) {
+  return a === b || a.h1 === b.h1 && a.h2 === b.h2;
+}
+function sameMaps(a, b, eq) {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === void 0 || !eq(v, w)) return false;
+  }
+  return true;
+}
+function sameLocals(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.size !== y.size) return false;
+    for (const [k, v] of x) {
+      if (!y.has(k)) return false;
+      const w = y.get(k);
+      if (v !== w && (!v || !w || !sameVar(v, w))) return false;
+    }
+  }
+  return true;
+}
+function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+  if (states.length <= 1) return { states, capped: false };
+  const out = [];
+  for (const s of states) {
+    const same = out.find((x) => x.sameAs(s));
+    if (same) same.absorb(s);
+    else if (out.length < cap) out.push(s);
+    else {
+      return { states: [State.joinAll(states)], capped: true };
+    }
+  }
+  return { states: out, capped: false };
+}
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+var init_state = __esm({
+  "src/model/evaluator/state.ts"() {
+    "use strict";
+    init_values();
+    Scope = class _Scope {
+      constructor(parent, own, digest) {
+        this.parent = parent;
+        this.own = own;
+        this.depth = parent ? parent.depth + 1 : 0;
+        this.h1 = digest ? digest.h1 : parent ? parent.h1 : 0;
+        this.h2 = digest ? digest.h2 : parent ? parent.h2 : 0;
+        if (!parent && !digest) {
+          for (const [k, v] of own) {
+            if (!v) continue;
+            const [a, b] = entryHash(k, v);
+            this.h1 ^= a;
+            this.h2 ^= b;
+          }
+        }
       }
+      parent;
+      own;
+      depth;
+      /**
+       * A 64-bit digest of every variable (two 32-bit halves, XOR of one hash per name and value),
+       * kept up to date on each write: equal states are found without comparing their variables.
+       */
+      h1;
+      h2;
+      /** Sets a name in this (owned) layer, keeping the digest. */
+      set(name, v) {
+        const old = this.get(name);
+        if (old) {
+          const [a, b] = entryHash(name, old);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        if (v) {
+          const [a, b] = entryHash(name, v);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        this.own.set(name, v);
+      }
+      /**
+       * A layer made when too many variables differ between paths that meet: every variable it does
+       * not list is unknown (nothing below it is read).
+       */
+      havoc = false;
+      get(name) {
+        for (let s = this; s; s = s.parent) {
+          if (s.own.has(name)) return s.own.get(name);
+          if (s.havoc) return UNKNOWN_VAR;
+        }
+        return void 0;
+      }
+      /** The scope's history ends in a havoc layer. */
+      get rootedInHavoc() {
+        for (const s of history(this)) if (s.havoc) return true;
+        return false;
+      }
+      flatCache = null;
+      /** For a flat copy: the scope it copies (same variables), to find common ancestors through it. */
+      source = null;
+      /** This scope as one flat layer, made once per scope (so paths that share it share the copy). */
+      compacted() {
+        if (!this.flatCache) {
+          this.flatCache = new _Scope(null, this.flat(), this);
+          this.flatCache.source = this;
+          for (let s = this; s; s = s.parent) {
+            if (s.havoc) {
+              this.flatCache.havoc = true;
+              break;
+            }
+          }
+        }
+        return this.flatCache;
+      }
+      /**
+       * The same variables with the layers below the top `keep` squashed into the (shared) flat
+       * copy of the layer under them, so reads stay short and forks keep a common ancestor.
+       */
+      rebased(keep) {
+        const kept = [];
+        let s = this;
+        while (kept.length < keep && s.parent) {
+          kept.push(s);
+          s = s.parent;
+        }
+        let out = s.compacted();
+        for (let i = kept.length - 1; i >= 0; i--) {
+          const layer = kept[i];
+          out = new _Scope(out, layer.own, layer);
+        }
+        return out;
+      }
+      /** Every variable, newest layer winning. */
+      flat() {
+        const out = /* @__PURE__ */ new Map();
+        const layers = [];
+        for (let s = this; s; s = s.parent) {
+          layers.push(s);
+          if (s.havoc) break;
+        }
+        for (let i = layers.length - 1; i >= 0; i--) {
+          for (const [k, v] of layers[i].own) {
+            if (v === void 0) out.delete(k);
+            else out.set(k, v);
+          }
+        }
+        return out;
+      }
+    };
+    varHashes = /* @__PURE__ */ new WeakMap();
+    nameHashes = /* @__PURE__ */ new Map();
+    UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    MAX_SCOPE_DEPTH = 64;
+    KEPT_LAYERS = 32;
+    MAX_JOINED_NAMES = 256;
+    havocCount = 0;
+    State = class _State {
+      vars;
+      varsOwned;
+      funcs;
+      funcsOwned;
+      /** Saved values of the names each active function declared `local`, innermost last. */
+      locals;
+      params;
+      user;
+      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+      status;
+      /** What the last test command decided, for the `if`/`&&` that reads its status. */
+      test;
+      /** The last foreground simple commands of the path (several after a merge). */
+      last;
+      why;
+      /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
+      out;
+      constructor(init) {
+        this.vars = new Scope(null, new Map(init.vars ?? []));
+        this.varsOwned = false;
+        this.funcs = /* @__PURE__ */ new Map();
+        this.funcsOwned = true;
+        this.locals = [];
+        this.params = init.params;
+        this.user = init.user;
+        this.status = true;
+        this.test = null;
+        this.last = [];
+        this.why = null;
+        this.out = void 0;
+      }
+      fork() {
+        const s = Object.create(_State.prototype);
+        s.vars = this.vars;
+        s.funcs = this.funcs;
+        s.locals = this.locals;
+        this.varsOwned = false;
+        this.funcsOwned = false;
+        s.varsOwned = false;
+        s.funcsOwned = false;
+        s.params = this.params;
+        s.user = this.user;
+        s.status = this.status;
+        s.test = this.test;
+        s.last = this.last;
+        s.why = this.why;
+        s.out = this.out;
+        return s;
+      }
+      getVar(name) {
+        return this.vars.get(name);
+      }
+      hasVar(name) {
+        return this.vars.get(name) !== void 0;
+      }
+      setVar(name, v) {
+        if (!this.varsOwned) {
+          this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
+          this.varsOwned = true;
+        }
+        this.vars.set(name, v);
+      }
+      /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
+      forget(names) {
+        for (const n of names) {
+          const v = this.vars.get(n);
+          this.setVar(n, v?.kind === "array" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+        }
+      }
+      getFunction(name) {
+        return this.funcs.get(name);
+      }
+      defineFunction(name, def) {
+        if (this.funcs.get(name) === def) return;
+        if (!this.funcsOwned) {
+          this.funcs = new Map(this.funcs);
+          this.funcsOwned = true;
+        }
+        if (def) this.funcs.set(name, def);
+        else this.funcs.delete(name);
+      }
+      enterFunction() {
+        this.locals = [...this.locals, /* @__PURE__ */ new Map()];
+      }
+      /** `local x`: remembers the outer value, to restore when the function returns. */
+      declareLocal(name) {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2 || top2.has(name)) return;
+        const copy = new Map(top2);
+        copy.set(name, this.vars.get(name));
+        this.locals = [...this.locals.slice(0, -1), copy];
+      }
+      leaveFunction() {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2) return;
+        this.locals = this.locals.slice(0, -1);
+        for (const [name, v] of top2) this.setVar(name, v);
+      }
+      addDecision(d) {
+        this.why = { d, prev: this.why };
+      }
+      /** Equal in everything that decides what the path does next. */
+      sameAs(o) {
+        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+      }
+      /** The join of two states: what both agree on, unknown where they differ. */
+      joinWith(o, withVars = true) {
+        const s = this.fork();
+        s.status = this.status === o.status ? this.status : null;
+        s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
+        s.user = joinUser(this.user, o.user);
+        s.params = joinFieldLists(this.params, o.params);
+        if (withVars && this.vars !== o.vars) {
+          const base = commonAncestor(this.vars, o.vars);
+          const names = base ? /* @__PURE__ */ new Set([...namesAbove(this.vars, base), ...namesAbove(o.vars, base)]) : /* @__PURE__ */ new Set([...this.vars.flat().keys(), ...o.vars.flat().keys()]);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names) {
+            const v = this.vars.get(k);
+            const w = o.vars.get(k);
+            own.set(k, v && w ? joinVar(v, w) : v || w ? UNKNOWN_VAR : void 0);
+          }
+          const joined = new Scope(base && base.depth > MAX_SCOPE_DEPTH ? base.compacted() : base, /* @__PURE__ */ new Map());
+          for (const [k, v] of own) joined.set(k, v);
+          s.vars = joined;
+          s.varsOwned = true;
+        }
+        if (this.funcs !== o.funcs) {
+          const funcs = new Map(this.funcs);
+          for (const [k, v] of o.funcs) if (!funcs.has(k)) funcs.set(k, v);
+          s.funcs = funcs;
+          s.funcsOwned = true;
+        }
+        s.last = unionLast(this.last, o.last);
+        return s;
+      }
+      /** The join of several states at once (one pass over the variables that differ). */
+      static joinAll(states) {
+        const first = states[0];
+        if (states.length === 1) return first;
+        let s = first;
+        for (const o of states.slice(1)) {
+          const vars = s.vars;
+          s = s.joinWith(o, false);
+          s.vars = vars;
+        }
+        const scopes = states.map((x) => x.vars);
+        if (scopes.every((v) => v === scopes[0])) {
+          s.vars = first.vars;
+          s.varsOwned = false;
+          return s;
+        }
+        if (scopes.some((v) => v.rootedInHavoc)) {
+          const names2 = /* @__PURE__ */ new Set();
+          for (const v of scopes) if (v.rootedInHavoc) for (const k of namesAbove(v, null)) names2.add(k);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names2) own.set(k, joinValues(scopes.map((v) => v.get(k))));
+          s.vars = havocScope(own);
+          s.varsOwned = true;
+          return s;
+        }
+        const sets = scopes.slice(1).map((v) => new Set(history(v)));
+        let base = null;
+        for (const h of history(first.vars)) {
+          if (sets.every((set) => set.has(h))) {
+            base = h;
+            break;
+          }
+        }
+        const above = scopes.map((v) => valuesAbove(v, base));
+        const names = /* @__PURE__ */ new Set();
+        for (const m of above) for (const k of m.keys()) names.add(k);
+        if (names.size > MAX_JOINED_NAMES) {
+          s.vars = havocScope(/* @__PURE__ */ new Map());
+          s.varsOwned = true;
+          return s;
+        }
+        const flatBase = base ? base.compacted() : null;
+        const joined = new Scope(flatBase, /* @__PURE__ */ new Map());
+        for (const k of names) {
+          const fromBase = flatBase ? flatBase.own.get(k) : void 0;
+          let out;
+          let firstValue = true;
+          for (const m of above) {
+            const w = m.has(k) ? m.get(k) : fromBase;
+            if (firstValue) {
+              out = w;
+              firstValue = false;
+            } else if (out !== w) out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+          }
+          joined.set(k, out);
+        }
+        s.vars = joined;
+        s.varsOwned = true;
+        return s;
+      }
+      /** Merges `o` into this equal state: only the record of the last commands differs. */
+      absorb(o) {
+        if (o.last !== this.last) this.last = unionLast(this.last, o.last);
+      }
+    };
+    MAX_STATES_PER_POINT = 8;
+  }
+});
+
+// src/model/evaluator/interpreter.ts
+function redirectsStdout(s) {
+  return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
+}
+function startCommand(m, s, c, states) {
+  switch (c.type) {
+    case "CallExpr":
+      return { push: new CallFrame(s, c, states) };
+    case "BinaryCmd":
+      if (c.op === "&&" || c.op === "||") return { push: new AndOrFrame(c.op, c.x, c.y, states) };
+      return { push: new SubshellFrame([c.x, c.y], states, true) };
+    case "IfClause":
+      return { push: new IfFrame(c, states) };
+    case "WhileClause":
+      return { push: new WhileFrame(c, states) };
+    case "ForClause":
+      return { push: new ForFrame(c, states) };
+    case "CaseClause":
+      return { push: new CaseFrame(c, states) };
+    case "Block":
+      return { push: new ListFrame(c.stmts, states) };
+    case "Subshell":
+      return { push: new SubshellFrame(c.stmts, states, false) };
+    case "FuncDecl": {
+      const def = { decl: c, file: m.ctx.file, sourcedVia: [...m.ctx.sourced] };
+      const next = states.map((st) => {
+        st.defineFunction(c.name, def);
+        st.status = true;
+        return st;
+      });
+      return { done: flowOf(next) };
+    }
+    case "DeclClause":
+      return { done: flowOf(states.map((st) => declare(m, c.variant, c.args, st))) };
+    case "TestClause":
+      return { done: flowOf(states.map((st) => doubleBracket(m, s, c, st))) };
+    case "TimeClause":
+      return c.stmt ? { push: new StmtFrame(c.stmt, states) } : { done: flowOf(states) };
+    case "CoprocClause":
+      return { push: new SubshellFrame([c.stmt], states, false) };
+    default:
+      return { done: flowOf(states.map((st) => withStatus(st, null))) };
+  }
+}
+function withStatus(st, status) {
+  st.status = status;
+  return st;
+}
+function effectsOf(node, stmts) {
+  const hit = loopEffects.get(node);
+  if (hit) return hit;
+  const names = /* @__PURE__ */ new Set();
+  let params = false;
+  const todo = [...stmts];
+  while (todo.length > 0) {
+    const s = todo.pop();
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      for (const a of c.assigns) if (c.args.length === 0) names.add(a.name);
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === "shift" || first === "set") params = true;
+      if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
+        for (const w of c.args.slice(1)) {
+          const l = literalOf(w);
+          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+        }
+        names.add("REPLY");
+        names.add("OPTARG");
+        names.add("OPTIND");
+      }
+      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
+    } else if (c.type === "DeclClause") {
+      for (const a of c.args) if (a.name) names.add(a.name);
+    } else if (c.type === "ForClause" && c.name) names.add(c.name);
+    todo.push(...childStmts(c));
+  }
+  const r = { names, params };
+  loopEffects.set(node, r);
+  return r;
+}
+function widen(states, eff, extra = []) {
+  return states.map((st) => {
+    const x = st.fork();
+    x.forget([...eff.names, ...extra]);
+    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    return x;
+  });
+}
+function wordText(m, w) {
+  return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
+}
+function literalOf(w) {
+  let out = "";
+  for (const p of w.parts) {
+    if (p.type === "Lit") out += p.value;
+    else if (p.type === "SglQuoted") out += p.value;
+    else if (p.type === "DblQuoted" && p.parts.every((x) => x.type === "Lit")) out += p.parts.map((x) => x.type === "Lit" ? x.value : "").join("");
+    else return null;
+  }
+  return out;
+}
+function simpleCommand(m, stmt, call, st) {
+  if (call.args.length === 0) {
+    let status = true;
+    for (const a of call.assigns) {
+      if (a.value && a.value.parts.some((p) => p.type === "CmdSubst")) status = null;
+      assign(m, a, st);
+    }
+    return { done: flowOf([withStatus(st, status)]) };
+  }
+  let argv = m.fields(call.args, st);
+  if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
+  while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
+  const name = argv[0];
+  const ref = m.ref(stmt, call);
+  const capturing = st.out !== void 0 && !redirectsStdout(stmt);
+  const ran = (status, output) => {
+    st.status = status;
+    if (capturing) st.out = output === void 0 ? st.out : output === null || st.out === null ? null : st.out + output;
+    return { done: flowOf([st]) };
+  };
+  if (name.s === null || name.multi) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    return ran(null, null);
+  }
+  const cmd = name.s;
+  const fn = st.getFunction(cmd);
+  if (fn && !NOT_A_COMMAND.has(cmd)) {
+    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, null);
+    }
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+  }
+  switch (cmd) {
+    case ":":
+    case "true":
+      return ran(true, "");
+    case "false":
+      return ran(false, "");
+    case "[":
+    case "test": {
+      const words = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
+      const src = cmd === "[" ? call.args.slice(1, -1) : call.args.slice(1);
+      return test(m, st, words, src, false, ref);
+    }
+    case "exec": {
+      let rest = argv.slice(1);
+      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+        const o = rest[0].s;
+        rest = rest.slice(o === "-a" ? 2 : 1);
+        if (o === "--") break;
+      }
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "exit": {
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
+      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "return":
+      if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
+        const code2 = argv[1]?.s;
+        st.status = code2 === void 0 ? st.status : code2 === "0" ? true : code2 !== null && /^\d+$/.test(code2) ? false : null;
+        return { done: { next: [], ret: [st], brk: [], cont: [] } };
+      }
+      return ran(st.status);
+    case "break":
+      return { done: { next: [], ret: [], brk: [st], cont: [] } };
+    case "continue":
+      return { done: { next: [], ret: [], brk: [], cont: [st] } };
+    case "set": {
+      const rest = argv.slice(1);
+      let i = 0;
+      while (i < rest.length) {
+        const s = rest[i]?.s;
+        if (s === "--") {
+          i++;
+          st.params = rest.slice(i);
+          return ran(true, "");
+        }
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
+        else break;
+      }
+      if (i < rest.length) {
+        if (rest[i]?.s === null || rest[i]?.multi) st.params = [UNKNOWN_FIELDS];
+        else st.params = rest.slice(i);
+      }
+      return ran(true, "");
+    }
+    case "shift": {
+      const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
+      if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        st.params = [UNKNOWN_FIELDS];
+        return ran(null, "");
+      }
+      if (n > st.params.length) return ran(false, "");
+      st.params = st.params.slice(n);
+      return ran(true, "");
+    }
+    case ".":
+    case "source":
+      return sourceFile(m, stmt, ref, argv, st);
+    case "eval": {
+      const parts = argv.slice(1);
+      if (parts.some((f) => f.s === null || f.multi)) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(null, null);
+      }
+      const text = parts.map((f) => f.s).join(" ");
+      const ast = m.host.parse(text);
+      if (!ast) return ran(false, "");
+      const outer = m.ctx.file;
+      const file = { path: outer.path, text, spanOf: () => outer.spanOf(stmt.p, stmt.e) };
+      return { push: new EvalFrame(ast, file, [st]) };
+    }
+    case "unset": {
+      const fnMode = argv[1]?.s === "-f";
+      for (const f of argv.slice(1)) {
+        if (f.s === null || f.s.startsWith("-")) continue;
+        if (fnMode) st.defineFunction(f.s, void 0);
+        else st.setVar(f.s, void 0);
+      }
+      return ran(true, "");
+    }
+    case "read":
+    case "getopts":
+    case "mapfile":
+    case "readarray": {
+      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
+        st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+      }
+      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      return ran(null, "");
+    }
+    case "echo": {
+      let args = argv.slice(1);
+      let newline = true;
+      let unknown = false;
+      while (args[0]?.s && /^-[neE]+$/.test(args[0].s)) {
+        if (args[0].s.includes("n")) newline = false;
+        if (args[0].s.includes("e")) unknown = true;
+        args = args.slice(1);
+      }
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
+      return ran(true, args.map((f) => f.s).join(" ") + (newline ? "\n" : ""));
+    }
+    case "printf": {
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      const fmt = argv[1];
+      if (!fmt || fmt.s === null || argv[1]?.s === "-v") {
+        if (argv[1]?.s === "-v" && argv[2]?.s) st.setVar(argv[2].s, { kind: "scalar", value: UNKNOWN });
+        return ran(true, null);
+      }
+      return ran(true, printf(fmt.s, argv.slice(2)));
+    }
+    case "id": {
+      const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
+      if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
+      return ran(true, null);
+    }
+    case "whoami":
+      return ran(true, fieldText(userNameField(st.user)));
+    case "cd":
+    case "umask":
+    case "ulimit":
+    case "shopt":
+    case "hash":
+    case "alias":
+    case "unalias":
+      return ran(null, "");
+    case "trap":
+    case "wait":
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, "");
+    default:
+      break;
+  }
+  m.rec.command(ref, argv, st.user, m.ctx, false);
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  return ran(null, null);
+}
+function fieldText(f) {
+  return f.s;
+}
+function userQuery(stmts, user) {
+  const only = stmts.length === 1 ? stmts[0] : void 0;
+  const c = only?.cmd;
+  if (!only || only.negated || c?.type !== "CallExpr" || c.assigns.length > 0) return null;
+  const words = c.args.map(literalOf);
+  if (words.some((w) => w === null)) return null;
+  const line = words.join(" ");
+  if (line === "id -u") return uidField(user);
+  if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
+  return null;
+}
+function printf(fmt, args) {
+  if (/%[^s%]/.test(fmt.replace(/%%/g, "")) || /\\[^n\\t]/.test(fmt)) return null;
+  if (args.some((f) => f.s === null || f.multi)) return null;
+  const esc = (s) => s.replace(/\\n/g, "\n").replace(/\\t/g, "	").replace(/\\\\/g, "\\");
+  const slots = (fmt.replace(/%%/g, "").match(/%s/g) ?? []).length;
+  let out = "";
+  let i = 0;
+  do {
+    out += esc(fmt).replace(/%s|%%/g, (x) => x === "%%" ? "%" : args[i++]?.s ?? "");
+  } while (slots > 0 && i < args.length);
+  return out;
+}
+function test(m, st, words, src, dbl, ref) {
+  const aligned = words.length === src.length;
+  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
+  const r = evalTest(ops, dbl);
+  st.status = r.value;
+  decide(m, st, r, ref);
+  return { done: flowOf([st]) };
+}
+function decide(m, st, r, ref) {
+  if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
+  const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+}
+function isUidTest(text) {
+  return /id -u|\bE?UID\b|whoami/.test(text);
+}
+function isPatternWord(w) {
+  return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
+}
+function doubleBracket(m, s, c, st) {
+  const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
+  const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
+  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
+  const ast = m.host.parse(`test ${inner}`);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  const flat = only ? flattenTest(only) : null;
+  if (!flat) return withStatus(st, null);
+  const sub = { ...m.expandEnv, text: `test ${inner}` };
+  const words = [];
+  const src = [];
+  for (const w of flat) {
+    if (w.op) {
+      src.push({ field: lit(w.op), text: w.op });
+      continue;
+    }
+    const word = w.word;
+    const f = expandScalar(word, st, sub);
+    words.push(f);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+  }
+  const r = evalTest(src, true);
+  st.status = r.value;
+  decide(m, st, r, null);
+  void s;
+  return st;
+}
+function flattenTest(s) {
+  const out = [];
+  const todo = [s];
+  let first = true;
+  while (todo.length > 0) {
+    const x = todo.shift();
+    if (typeof x === "string") {
+      out.push({ op: x });
+      continue;
+    }
+    if (x.negated) out.push({ op: "!" });
+    const c = x.cmd;
+    if (!c) return null;
+    if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
+      todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type !== "CallExpr") return null;
+    const args = first ? c.args.slice(1) : c.args;
+    first = false;
+    for (const w of args) {
+      const l = literalOf(w);
+      if (l === "!" && w.parts.length === 1 && w.parts[0]?.type === "Lit") out.push({ op: "!" });
+      else out.push({ word: w });
+    }
+  }
+  return out;
+}
+function sourceFile(m, stmt, ref, argv, st) {
+  const target2 = argv[1];
+  if (!target2 || target2.s === null || target2.multi) {
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  const found = m.host.source(target2.s);
+  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  return { push: new SourceFrame(stmt, found, [st]) };
+}
+function assign(m, a, st, local = false) {
+  if (!a.name) return;
+  if (local) st.declareLocal(a.name);
+  if (a.array) {
+    st.setVar(a.name, { kind: "array", items: arrayItems(m, a, st) });
+    return;
+  }
+  if (a.naked) {
+    if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: "scalar", value: lit("") });
+    return;
+  }
+  const value = a.value ? m.scalar(a.value, st) : lit("");
+  if (a.append) {
+    const old = st.getVar(a.name);
+    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    st.setVar(a.name, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    return;
+  }
+  st.setVar(a.name, { kind: "scalar", value });
+}
+function arrayItems(m, a, st) {
+  const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
+  const open = text.indexOf("=(");
+  if (open < 0 || !text.endsWith(")")) return [UNKNOWN_FIELDS];
+  const body2 = text.slice(open + 2, -1);
+  if (/\[[^\]]*\]=/.test(body2)) return [UNKNOWN_FIELDS];
+  const src = `: ${body2.replace(/\n/g, " ")}`;
+  const ast = m.host.parse(src);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  if (!only || only.cmd?.type !== "CallExpr") return [UNKNOWN_FIELDS];
+  const env3 = { ...m.expandEnv, text: src };
+  const out = [];
+  for (const w of only.cmd.args.slice(1)) out.push(...expandFields(w, st, env3));
+  if (a.append) {
+    const old = st.getVar(a.name);
+    return [...old?.kind === "array" ? old.items : old ? [old.value] : [], ...out];
+  }
+  return out;
+}
+function declare(m, variant, args, st) {
+  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  let array = false;
+  for (const a of args) {
+    if (!a.name) {
+      const opt = a.value ? literalOf(a.value) : null;
+      if (opt && /^-[a-zA-Z]*[aA]/.test(opt)) array = true;
+      if (opt && /g/.test(opt) && opt.startsWith("-")) continue;
+      continue;
+    }
+    if (array && a.naked) {
+      if (local) st.declareLocal(a.name);
+      if (!st.hasVar(a.name)) st.setVar(a.name, { kind: "array", items: [] });
+      continue;
+    }
+    assign(m, a, st, local);
+  }
+  st.status = true;
+  return st;
+}
+function interpret(inv, host, limits = DEFAULT_LIMITS) {
+  const rec = new Recorder();
+  const m = new Machine(inv, host, limits, rec);
+  const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
+  let budget = null;
+  try {
+    const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
+    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+    }
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    budget = e.message;
+  }
+  const commands = [...rec.commands.values()].flat();
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+}
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var init_interpreter = __esm({
+  "src/model/evaluator/interpreter.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_conditions();
+    init_state();
+    init_values();
+    init_words();
+    DEFAULT_LIMITS = { maxSteps: 4e5, maxCallDepth: 2e3, maxSourceDepth: 8, maxSubstDepth: 6 };
+    flowOf = (next) => ({ next, ret: [], brk: [], cont: [] });
+    Frame = class {
+      /** Called when the frame is pushed and when it is popped, to set and restore the context. */
+      enter(_m) {
+      }
+      leave(_m) {
+      }
+    };
+    BudgetExceeded = class extends Error {
+    };
+    Recorder = class {
+      endings = [];
+      endingKeys = /* @__PURE__ */ new Map();
+      commands = /* @__PURE__ */ new Map();
+      unknownSources = [];
+      joined = 0;
+      steps = 0;
+      ending(e) {
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
+        const seen = this.endingKeys.get(key);
+        if (seen) {
+          for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+          return;
+        }
+        if (this.endings.length >= 256) return;
+        this.endingKeys.set(key, e);
+        this.endings.push(e);
+      }
+      command(ref, argv, user, ctx, exec2) {
+        let list2 = this.commands.get(ref.stmt);
+        if (!list2) {
+          list2 = [];
+          this.commands.set(ref.stmt, list2);
+        }
+        const child = ctx.sub > 0;
+        let e = list2.find((x) => x.exec === exec2 && x.child === child && x.ref.file === ref.file);
+        if (!e) {
+          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+          list2.push(e);
+        }
+        const shown2 = argv.map(showField).join("");
+        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
+        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+      }
+    };
+    Machine = class {
+      constructor(inv, host, limits, rec) {
+        this.inv = inv;
+        this.host = host;
+        this.limits = limits;
+        this.rec = rec;
+        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+        const self = this;
+        this.expandEnv = {
+          arg0: inv.arg0,
+          get text() {
+            return self.ctx.file.text;
+          },
+          substitute: (stmts, st) => this.substitute(stmts, st),
+          bash: host.bash
+        };
+      }
+      inv;
+      host;
+      limits;
+      rec;
+      ctx;
+      expandEnv;
+      substDepth = 0;
+      step() {
+        if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
+      }
+      /** Runs a frame to completion on an explicit stack. */
+      run(root) {
+        const stack = [root];
+        root.enter(this);
+        let result = null;
+        while (stack.length > 0) {
+          const top2 = stack[stack.length - 1];
+          const action = top2.resume(this, result);
+          result = null;
+          if ("push" in action) {
+            this.step();
+            stack.push(action.push);
+            action.push.enter(this);
+          } else {
+            top2.leave(this);
+            stack.pop();
+            result = action.done;
+          }
+        }
+        return result ?? flowOf([]);
+      }
+      ref(stmt, call) {
+        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+      }
+      merge(states) {
+        const r = mergeStates(states);
+        if (r.capped) this.rec.joined++;
+        return r.states;
+      }
+      /** `$(...)`: runs the statements in a subshell that captures what they print. */
+      substitute(stmts, st) {
+        const known2 = userQuery(stmts, st.user);
+        if (known2) return known2;
+        const text = this.capture(stmts, st);
+        return text === null ? UNKNOWN : lit(text);
+      }
+      capture(stmts, st) {
+        if (this.substDepth >= this.limits.maxSubstDepth) return null;
+        this.substDepth++;
+        this.ctx.sub++;
+        try {
+          const inner = st.fork();
+          inner.out = "";
+          const flow = this.run(new ListFrame(stmts, [inner]));
+          const outs = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => s.out);
+          if (outs.length === 0) return null;
+          const first = outs[0];
+          if (typeof first !== "string" || outs.some((o) => o !== first)) return null;
+          return first.replace(/\n+$/, "");
+        } finally {
+          this.ctx.sub--;
+          this.substDepth--;
+        }
+      }
+      fields(words, st) {
+        const out = [];
+        for (const w of words) out.push(...expandFields(w, st, this.expandEnv));
+        return out;
+      }
+      scalar(w, st) {
+        return expandScalar(w, st, this.expandEnv);
+      }
+      /** A description of where a value comes from, for decisions: `from CMD`, `no USER`. */
+      origin(f, st) {
+        if (f.arg !== void 0) return this.inv.argLabel(f.arg);
+        void st;
+        return null;
+      }
+    };
+    ListFrame = class extends Frame {
+      constructor(stmts, states) {
+        super();
+        this.stmts = stmts;
+        this.cur = states;
+      }
+      stmts;
+      i = 0;
+      cur;
+      ret = [];
+      brk = [];
+      cont = [];
+      resume(m, child) {
+        if (child) {
+          this.ret.push(...child.ret);
+          this.brk.push(...child.brk);
+          this.cont.push(...child.cont);
+          this.cur = m.merge(child.next);
+        }
+        if (this.i >= this.stmts.length || this.cur.length === 0) {
+          return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
+        }
+        return { push: new StmtFrame(this.stmts[this.i++], this.cur) };
+      }
+    };
+    StmtFrame = class extends Frame {
+      constructor(stmt, states) {
+        super();
+        this.stmt = stmt;
+        this.states = states;
+      }
+      stmt;
+      states;
+      started = false;
+      enter(m) {
+        if (this.stmt.background) {
+          m.ctx.sub++;
+          m.ctx.background++;
+        }
+      }
+      leave(m) {
+        if (this.stmt.background) {
+          m.ctx.sub--;
+          m.ctx.background--;
+        }
+      }
+      resume(m, child) {
+        const s = this.stmt;
+        if (!this.started) {
+          this.started = true;
+          if (!s.cmd) return { done: flowOf(this.states) };
+          const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
+          if ("push" in action) return action;
+          child = action.done;
+        }
+        const flow = child ?? flowOf([]);
+        if (s.background) {
+          const next = this.states.map((st) => {
+            const x = st.fork();
+            x.status = true;
+            return x;
+          });
+          return { done: flowOf(next) };
+        }
+        if (s.negated) {
+          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+        }
+        return { done: flow };
+      }
+    };
+    SubshellFrame = class extends Frame {
+      constructor(stmts, states, pipeline) {
+        super();
+        this.stmts = stmts;
+        this.states = states;
+        this.pipeline = pipeline;
+      }
+      stmts;
+      states;
+      pipeline;
+      i = 0;
+      outs = [];
+      enter(m) {
+        m.ctx.sub++;
+      }
+      leave(m) {
+        m.ctx.sub--;
+      }
+      resume(_m, child) {
+        if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+        if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
+          const inner = this.states.map((st) => {
+            const x = st.fork();
+            if (x.out !== void 0) x.out = this.pipeline && this.i < this.stmts.length - 1 ? void 0 : "";
+            return x;
+          });
+          const frame = this.pipeline ? new StmtFrame(this.stmts[this.i], inner) : new ListFrame(this.stmts, inner);
+          this.i = this.pipeline ? this.i + 1 : 1;
+          return { push: frame };
+        }
+        const next = this.states.map((st) => {
+          const x = st.fork();
+          x.status = null;
+          if (x.out !== void 0) {
+            const last = this.outs.filter((o) => o !== void 0);
+            const first = last[0];
+            x.out = last.length > 0 && typeof first === "string" && last.every((o) => o === first) && x.out !== null ? x.out + first : null;
+          }
+          return x;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    AndOrFrame = class extends Frame {
+      constructor(op, x, y, states) {
+        super();
+        this.op = op;
+        this.x = x;
+        this.y = y;
+        this.states = states;
+      }
+      op;
+      x;
+      y;
+      states;
+      phase = 0;
+      skipped = [];
+      acc = flowOf([]);
+      resume(m, child) {
+        if (this.phase === 0) {
+          this.phase = 1;
+          m.ctx.cond++;
+          return { push: new StmtFrame(this.x, this.states) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const left2 = child ?? flowOf([]);
+          this.acc = { next: [], ret: left2.ret, brk: left2.brk, cont: left2.cont };
+          const go = [];
+          const want = this.op === "&&";
+          for (const st of left2.next) {
+            if (st.status === want) go.push(st);
+            else if (st.status === null) {
+              const a = st.fork();
+              a.status = want;
+              go.push(a);
+              const b = st.fork();
+              b.status = !want;
+              this.skipped.push(b);
+            } else this.skipped.push(st);
+          }
+          if (go.length === 0) return { done: { ...this.acc, next: this.skipped } };
+          return { push: new StmtFrame(this.y, go) };
+        }
+        const right2 = child ?? flowOf([]);
+        return {
+          done: {
+            next: [...this.skipped, ...right2.next],
+            ret: [...this.acc.ret, ...right2.ret],
+            brk: [...this.acc.brk, ...right2.brk],
+            cont: [...this.acc.cont, ...right2.cont]
+          }
+        };
+      }
+    };
+    IfFrame = class _IfFrame extends Frame {
+      constructor(cl, states) {
+        super();
+        this.cl = cl;
+        this.states = states;
+      }
+      cl;
+      states;
+      phase = 0;
+      elseStates = [];
+      out = flowOf([]);
+      add(f) {
+        this.out.next.push(...f.next);
+        this.out.ret.push(...f.ret);
+        this.out.brk.push(...f.brk);
+        this.out.cont.push(...f.cont);
+      }
+      resume(m, child) {
+        const cl = this.cl;
+        switch (this.phase) {
+          case 0:
+            this.phase = 1;
+            if (cl.cond.length === 0) {
+              this.phase = 3;
+              return { push: new ListFrame(cl.then, this.states) };
+            }
+            m.ctx.cond++;
+            return { push: new ListFrame(cl.cond, this.states) };
+          case 1: {
+            m.ctx.cond--;
+            const cond = child ?? flowOf([]);
+            this.add({ ...cond, next: [] });
+            const yes = [];
+            for (const st of cond.next) {
+              if (st.status === true) yes.push(st);
+              else if (st.status === false) this.elseStates.push(st);
+              else {
+                const a = st.fork();
+                a.status = true;
+                yes.push(a);
+                const b = st.fork();
+                b.status = false;
+                this.elseStates.push(b);
+              }
+            }
+            this.phase = 2;
+            if (yes.length > 0) return { push: new ListFrame(cl.then, yes) };
+            return this.resume(m, null);
+          }
+          case 2: {
+            if (child) this.add(child);
+            this.phase = 3;
+            if (this.elseStates.length === 0) return { done: this.out };
+            if (!cl.else) {
+              for (const st of this.elseStates) st.status = true;
+              this.out.next.push(...this.elseStates);
+              return { done: this.out };
+            }
+            return { push: new _IfFrame(cl.else, this.elseStates) };
+          }
+          default:
+            if (child) this.add(child);
+            return { done: this.out };
+        }
+      }
+    };
+    loopEffects = /* @__PURE__ */ new WeakMap();
+    WhileFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      exits = [];
+      forever = false;
+      acc = flowOf([]);
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, [...c.cond, ...c.do]);
+          m.ctx.cond++;
+          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const cond = child ?? flowOf([]);
+          this.acc.ret.push(...cond.ret);
+          const body3 = [];
+          const enter = !c.until;
+          this.forever = cond.next.length > 0 && cond.next.every((st) => st.status === enter);
+          for (const st of cond.next) {
+            if (st.status === enter) body3.push(st);
+            else if (st.status === null) {
+              body3.push(st.fork());
+              this.exits.push(st);
+            } else this.exits.push(st);
+          }
+          if (body3.length === 0) return { done: { ...this.acc, next: this.exits.map((s) => withStatus(s, true)) } };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        this.acc.ret.push(...body2.ret);
+        const again = [...body2.next, ...body2.cont];
+        const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
+        return { done: { ...this.acc, next } };
+      }
+    };
+    ForFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      entry = [];
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, c.do);
+          const body3 = [];
+          for (const st of this.states) {
+            let items;
+            if (c.items) items = m.fields(c.items, st);
+            else if (c.name) items = st.params;
+            else items = [UNKNOWN_FIELDS];
+            const w = widen([st], eff)[0];
+            if (c.name) {
+              const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
+              w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
+            }
+            if (items.length === 0) this.entry.push(withStatus(st, true));
+            else {
+              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              body3.push(w);
+            }
+          }
+          if (body3.length === 0) return { done: flowOf(this.entry) };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
+        return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+    };
+    CaseFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      started = false;
+      queue = [];
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        if (!this.started) {
+          this.started = true;
+          const byItem = this.c.items.map(() => []);
+          for (const st of this.states) {
+            const value = m.scalar(this.c.word, st);
+            let certain = false;
+            for (const [i, item] of this.c.items.entries()) {
+              let match = false;
+              for (const p of item.patterns) {
+                const glob = patternOf(p, st, m.expandEnv);
+                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
+                if (r === true) {
+                  match = true;
+                  break;
+                }
+                if (r === null) match = null;
+              }
+              if (match === true) {
+                const x = st.fork();
+                const origin = m.origin(value, x);
+                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
+                byItem[i]?.push(x);
+                certain = true;
+                break;
+              }
+              if (match === null) byItem[i]?.push(st.fork());
+            }
+            if (!certain) this.out.next.push(withStatus(st, true));
+          }
+          this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
+        }
+        const q = this.queue.shift();
+        if (!q) return { done: this.out };
+        return { push: new ListFrame(q.stmts, q.states) };
+      }
+    };
+    FunctionFrame = class extends Frame {
+      constructor(name, def, args, st) {
+        super();
+        this.name = name;
+        this.def = def;
+        this.args = args;
+        this.st = st;
+      }
+      name;
+      def;
+      args;
+      st;
+      started = false;
+      savedFile = null;
+      savedSourced = [];
+      enter(m) {
+        m.ctx.calls.push(this.name);
+        this.savedFile = m.ctx.file;
+        m.ctx.file = this.def.file;
+        this.savedSourced = m.ctx.sourced;
+        m.ctx.sourced = [...this.def.sourcedVia];
+      }
+      leave(m) {
+        m.ctx.calls.pop();
+        if (this.savedFile) m.ctx.file = this.savedFile;
+        m.ctx.sourced = this.savedSourced;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          const inner = this.st.fork();
+          inner.params = this.args;
+          inner.enterFunction();
+          return { push: new StmtFrame(this.def.decl.body, [inner]) };
+        }
+        const flow = child ?? flowOf([]);
+        const callerParams = this.st.params;
+        const next = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => {
+          s.leaveFunction();
+          s.params = callerParams;
+          return s;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    SourceFrame = class extends Frame {
+      constructor(stmt, target2, states) {
+        super();
+        this.stmt = stmt;
+        this.target = target2;
+        this.states = states;
+      }
+      stmt;
+      target;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
+        m.ctx.file = this.target.file;
+      }
+      leave(m) {
+        m.ctx.sourced.pop();
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.target.ast.stmts, this.states) };
+        }
+        const flow = child ?? flowOf([]);
+        return { done: { next: [...flow.next, ...flow.ret], ret: [], brk: flow.brk, cont: flow.cont } };
+      }
+    };
+    EvalFrame = class extends Frame {
+      constructor(ast, file, states) {
+        super();
+        this.ast = ast;
+        this.file = file;
+        this.states = states;
+      }
+      ast;
+      file;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.file = this.file;
+      }
+      leave(m) {
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.ast.stmts, this.states) };
+        }
+        return { done: child ?? flowOf([]) };
+      }
+    };
+    CallFrame = class extends Frame {
+      constructor(stmt, call, states) {
+        super();
+        this.stmt = stmt;
+        this.call = call;
+        this.states = states;
+      }
+      stmt;
+      call;
+      states;
+      i = 0;
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        while (this.i < this.states.length) {
+          const st = this.states[this.i++];
+          m.step();
+          const r = simpleCommand(m, this.stmt, this.call, st);
+          if ("push" in r) return r;
+          this.out.next.push(...r.done.next);
+          this.out.ret.push(...r.done.ret);
+          this.out.brk.push(...r.done.brk);
+          this.out.cont.push(...r.done.cont);
+        }
+        return { done: this.out };
+      }
+    };
+    NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
+  }
+});
+
+// src/model/evaluator/invocations.ts
+import path4 from "node:path";
+async function followRun(kind, argv, args, startUser2, r) {
+  const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
+  const first = args[0];
+  if (!first || argv.length === 0) return run2;
+  const cache = /* @__PURE__ */ new Map();
+  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  while (work.length > 0) {
+    const item = work.shift();
+    if (run2.chains.length + work.length >= MAX_CHAINS) {
+      run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
+      break;
+    }
+    await follow(item, run2, work, cache, r);
+  }
+  return run2;
+}
+function evidenceOf(r, inst) {
+  return { file: r.dockerfilePath, span: inst.keywordSpan, label: inst.keyword };
+}
+function argOf(f, item) {
+  const base = item.args[0];
+  if (f.arg !== void 0 && item.args[f.arg] && !f.mangled) return item.args[f.arg];
+  return { value: f.s ?? "", origin: base.origin, setting: base.setting, fromShell: false, script: null };
+}
+async function follow(item, run2, work, cache, r) {
+  let { argv, runsAs, pid1, at } = item;
+  const hops = item.hops;
+  const base = { why: item.why };
+  const push = (h) => {
+    hops.push(h);
+  };
+  const end = () => {
+    run2.chains.push({ hops, end: null });
+  };
+  while (argv.length > 0) {
+    if (hops.length >= MAX_HOPS) {
+      run2.truncated = `more than ${MAX_HOPS} hops`;
+      return end();
+    }
+    const a0 = argv[0];
+    const arg = argOf(a0, item);
+    const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
+    const fromDockerfile = !!word && word.value === a0.s;
+    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
+    const common = { at, runsAs, pid1, ...base, arg, argv };
+    if (a0.s === null || a0.multi) {
+      push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
+      return end();
+    }
+    if (a0.s === USER_COMMAND) {
+      push({ ...common, kind: "program", name: showField(a0), args: argv.slice(1).map(showField), resolved: null, userCommand: true });
+      return end();
+    }
+    const value = a0.s;
+    const name = basename3(value);
+    if (INITS2.has(name) || value === "/init") {
+      const { rest, group } = initOptions(name, argv.slice(1));
+      push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
+      if (rest.length === 0 && value === "/init") {
+        push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
+        return end();
+      }
+      argv = rest;
+      pid1 = false;
       continue;
     }
     if (name === "env") {
       let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? "")) i++;
-      rest = rest.slice(i);
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === "exec" || name === "nohup" || name === "nice") {
+      argv = argv.slice(1);
       continue;
     }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw = info.switcher ?? info.forking;
+      const sw = parseSwitch(name, argv.slice(1));
       if (!sw) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
+        push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+        return end();
       }
-      if (info.forking) {
-        launch.steps.push({ kind: "forking-switch", tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, "sh", at, env3);
-          launch.scripts.push(unit);
-        }
-        return;
+      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
+      if (FORKING_USER_SWITCHERS.has(name)) {
+        push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        return end();
       }
-      launch.steps.push({ kind: "switch", tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
+      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = sw.rest;
       continue;
     }
     if (SHELLS.has(name)) {
       let i = 1;
       if (name === "busybox") {
-        if (!SHELLS.has(rest[1]?.value ?? "")) {
-          launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
+        if (!SHELLS.has(argv[1]?.s ?? "")) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
         }
         i = 2;
       }
       let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? "")) {
-        const opt = rest[i]?.value ?? "";
+      while (i < argv.length && /^[-+]/.test(argv[i]?.s ?? "")) {
+        const opt = argv[i]?.s ?? "";
         if (opt === "--") {
           i++;
           break;
@@ -3893,2364 +5906,313 @@ async function walk(argv, launch, env3) {
         if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
         i++;
       }
-      const target2 = rest[i];
-      if (!target2) {
-        launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
+      const target2 = argv[i];
+      if (!target2 || target2.s === null || target2.multi) {
+        push({ ...common, kind: target2 ? "unknown" : "program", ...target2 ? { reason: "the shell runs a value dockerlint cannot know" } : { name: value, args: [], resolved: null, userCommand: false } });
+        return end();
       }
       const interp = name === "busybox" ? "sh" : name;
+      const targetArg = argOf(target2, item);
       if (inline) {
-        const unit = await inlineUnit(target2.value, target2.script ?? jsonStringText(env3, target2), interp, at, env3);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: "shell", unit, at, arg: target2, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        const next2 = mainCommandOf(unit, target2);
-        if (!next2) return;
-        rest = next2;
-        continue;
-      }
-      const resolved2 = resolveScriptPath(launch.stage, target2.value, env3);
-      if (!resolved2) {
-        launch.steps.push({ kind: "unknown", reason: `${target2.value} is not provided by any COPY or ADD in the build context`, at, missing: target2.value });
+        const unit = await r.loadInline(target2.s, targetArg, interp, at);
+        const shellArgv = argv.slice(0, i).map(showField);
+        const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
+        const arg0 = argv[i + 1] ?? lit(interp);
+        const params = argv.slice(i + 2);
+        await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
         return;
       }
-      const next = await scriptStep(resolved2, interp, rest.slice(i), launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    const resolved = env3.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env3, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: "unknown", reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
+      const resolved2 = resolveScriptPath(r, target2.s);
+      if (!resolved2) {
+        const named = target2.arg !== void 0 && item.args[target2.arg]?.value === target2.s;
+        if (!named) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
+        return end();
+      }
+      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved2));
+        return end();
+      }
+      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded, run: null, direct: false, ending: null };
+      await runScript(hop, target2, argv.slice(i + 1), item, hops, run2, work, cache, r);
       return;
     }
-    launch.steps.push({ kind: "program", name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
+    const resolved = r.resolveCommand(value);
+    if (resolved) {
+      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved));
+        return end();
+      }
+      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
+      return;
+    }
+    if (fromDockerfile && r.missingScript(value)) {
+      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      return end();
+    }
+    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    return end();
+  }
+  end();
+}
+function nonScript(common, loaded, value, argv, resolved) {
+  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
+  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+}
+function resolveScriptPath(r, value) {
+  if (value.includes("/")) return r.resolveCommand(value);
+  const inWorkdir = path4.posix.join(r.stage.config.workdir, value);
+  return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
+}
+async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
+  const unit = hop.unit;
+  const host = unit.ast ? await r.host(unit) : null;
+  if (!unit.ast || !host) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
     return;
   }
-}
-function looksLikeScriptPath(p) {
-  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
-}
-function resolveScriptPath(stage, value, env3) {
-  if (value.includes("/")) return env3.fs.resolveCommand(stage, value);
-  const inWorkdir = path3.posix.join(stage.config.workdir, value);
-  const origin = env3.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env3.fs.resolveCommand(stage, value);
-}
-function skipInitOptions(name, args) {
-  let i = 0;
-  const withValue = name === "tini" || name === "tini-static" ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.value ?? "";
-    if (v === "--") return args.slice(i + 1);
-    if (!v.startsWith("-")) break;
-    i += withValue.includes(v) ? 2 : 1;
+  const key = `${unit.source.file.displayPath}|${unit.imagePath}|${unit.source.text.length}|${showArgv([arg0, ...params])}|${hop.runsAs.name}|${hop.runsAs.uid}|${hop.runsAs.root}`;
+  if (hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.unit === unit && sameRunKey(h, arg0, params, hop))) {
+    hops.push({ ...hop, kind: "unknown", reason: "the script runs itself again with the same arguments and user" });
+    run2.chains.push({ hops, end: null });
+    return;
   }
-  return args.slice(i);
-}
-async function scriptStep(resolved, forcedInterpreter, argv, launch, env3, at) {
-  const a0 = argv[0];
-  const origin = resolved.origin;
-  if (origin.kind === "built") {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === "remote") {
-    launch.steps.push({ kind: "unknown", reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
-  let text;
-  let file;
-  let source;
-  let bom = false;
-  if (origin.kind === "context") {
-    try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
-    } catch (e) {
-      launch.steps.push({ kind: "unknown", reason: e instanceof Error ? e.message : String(e), at });
-      return null;
-    }
-    file = new SourceFile(env3.displayPath(origin.contextPath), text);
-    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
-  } else {
-    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
-    file = env3.dockerfile;
-    text = body2.text;
-    source = mappedScriptText(body2);
-  }
-  const firstLine2 = text.split("\n", 1)[0] ?? "";
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine2);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename3(shebang[1] ?? "");
-    interp = prog === "env" ? basename3(shebang[2] ?? "") : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: "program", name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
-    {
-      kind: "file",
-      source,
-      interpreter: interp ?? "sh",
-      receivesArgs: cmdArgs.some((a) => a.origin === "cmd"),
-      startedAt: at,
-      imagePath: resolved.imagePath,
-      origin,
-      crlf: /\r\n/.test(text),
-      bom
-    },
-    env3,
-    launch.stage
-  );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: "script", unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && e.positional === "script"
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-function mainCommandOf(unit, origin) {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return values.map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
-}
-function looksLikeShell(text) {
-  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
-}
-async function inlineUnit(script, mapped, interp, at, env3) {
-  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
-  return parseUnit(
-    { kind: "inline", source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
-    env3
-  );
-}
-async function parseUnit(unit, env3, stage = null) {
-  const parser2 = await env3.shell.get();
-  const dialect = unit.interpreter === "bash" || unit.interpreter === "zsh" ? "bash" : unit.interpreter === "mksh" || unit.interpreter === "ksh" ? "mksh" : "posix";
-  const result = parser2.parse(unit.source.text.replace(/\r(?=\n)/g, " "), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve4 = stage ? sourceResolver(stage, env3, parser2, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve4) };
-}
-function sourceResolver(stage, env3, parser2, dialect) {
-  const cache = /* @__PURE__ */ new Map();
-  return (p) => {
-    const imagePath = path3.posix.resolve(stage.config.workdir, p);
-    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
-    let found = null;
-    const origin = env3.fs.lookup(stage, imagePath);
-    try {
-      if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
-        const lf = text.replace(/\r\n/g, "\n");
-        const result = parser2.parse(lf, dialect);
-        if (result.ok) {
-          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
-          const st = fileScriptText(file);
-          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
-        }
-      } else if (origin?.kind === "heredoc") {
-        const body2 = origin.heredoc.body;
-        const result = parser2.parse(body2.text, dialect);
-        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
-      }
-    } catch {
-      found = null;
-    }
-    cache.set(imagePath, found);
-    return found;
-  };
-}
-function fileScriptText(file) {
-  return {
-    file,
-    text: file.text,
-    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
-  };
-}
-function mappedScriptText(m) {
-  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
-}
-function unescapeDollars(m) {
-  if (!m.text.includes("\\$")) return m;
-  const b = MappedText.builder(m.file);
-  for (let i = 0; i < m.text.length; i++) {
-    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
-    b.appendChar(m.text[i] ?? "", m.originOf(i));
-  }
-  return b.build(m.originOf(m.text.length));
-}
-function jsonStringText(env3, arg) {
-  const text = arg.setting.form.text;
-  const needle = JSON.stringify(arg.value);
-  const at = text.text.indexOf(needle);
-  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
-  void env3;
-  return text.sub(at + 1, at + needle.length - 1);
-}
-function literalWord(value) {
-  const p = [0, 0, 0];
-  return { type: "Word", p, e: p, parts: [{ type: "SglQuoted", p, e: p, value, dollar: false }] };
-}
-var INITS, SHELLS, MAX_STEPS;
-var init_launch = __esm({
-  "src/model/launch.ts"() {
-    "use strict";
-    init_source2();
-    init_commands();
-    init_pid1();
-    init_script();
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_STEPS = 24;
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
+      {
+        file: scriptFile(unit),
+        ast: unit.ast,
+        arg0,
+        params: params.map((f) => ({ ...f })),
+        user: hop.runsAs,
+        vars: environment(r, hop.runsAs),
+        argLabel: (i) => argLabel(item.args[i])
+      },
+      host
     );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path24) => {
-      const end = path24.length - 1;
-      const index = path24.lastIndexOf(
-        SLASH,
-        path24[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path24 : path24.slice(index + 1);
-    };
-    var parentOf = (path24) => {
-      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path24.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path24.length - 1;
-      const cut = path24.lastIndexOf(
-        SLASH,
-        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path24) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path24)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path24, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path24) : path24;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path24
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path24, originalPath, doThrow) => {
-      if (!isString(path24)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path24) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path24)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path24) => {
-      const first = path24.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path24.length === 1) {
-        return true;
-      }
-      const second = path24.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path24) {
-        checkPath(
-          path24,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path24 ? this._t(path24, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target2) {
-        const path24 = convertPath(target2);
-        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path24);
-        }
-        const dir = this._t(path24, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path24);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path24, cache) {
-        const cached = cache[path24];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path24);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
-      }
-      ignores(path24) {
-        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
-      }
-      createFilter() {
-        return (path24) => !this.ignores(path24);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path24) {
-        return this._test(path24, this._testCache, convertPath(path24));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path24) => checkPath(convertPath(path24), path24, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+    cache.set(key, result);
   }
-});
-
-// src/fs/file-system.ts
-import fs2 from "node:fs";
-import path4 from "node:path";
-function kindOf(st) {
-  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
-}
-var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
-var init_file_system = __esm({
-  "src/fs/file-system.ts"() {
-    "use strict";
-    FsError = class _FsError extends Error {
-      constructor(code2, message, size) {
-        super(message);
-        this.code = code2;
-        this.size = size;
-      }
-      code;
-      size;
-      static from(e) {
-        if (e instanceof _FsError) return e;
-        const code2 = e?.code ?? "EIO";
-        return new _FsError(code2, code2);
-      }
-    };
-    missing = (e) => {
-      const code2 = e?.code;
-      return code2 === "ENOENT" || code2 === "ENOTDIR";
-    };
-    DiskFileSystem = class {
-      stat(p) {
-        let st;
-        try {
-          st = fs2.statSync(p, { throwIfNoEntry: false });
-        } catch (e) {
-          if (missing(e)) return null;
-          throw FsError.from(e);
-        }
-        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
-      }
-      realpath(p) {
-        try {
-          return fs2.realpathSync.native(p);
-        } catch {
-          return null;
-        }
-      }
-      readdir(p) {
-        let entries;
-        try {
-          entries = fs2.readdirSync(p, { withFileTypes: true });
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
-        let fd;
-        try {
-          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        try {
-          const st = fs2.fstatSync(fd);
-          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
-          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
-          const chunks = [];
-          let total = 0;
-          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-          for (; ; ) {
-            const n = fs2.readSync(fd, buf, 0, buf.length, null);
-            if (n === 0) break;
-            chunks.push(buf.subarray(0, n));
-            total += n;
-            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
-            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
-          }
-          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-        } catch (e) {
-          throw FsError.from(e);
-        } finally {
-          fs2.closeSync(fd);
-        }
-      }
-    };
-    OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
-        for (const [p, text] of buffers) this.set(p, text);
-      }
-      base;
-      buffers = /* @__PURE__ */ new Map();
-      set(p, text) {
-        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
-      }
-      delete(p) {
-        this.buffers.delete(path4.resolve(p));
-      }
-      stat(p) {
-        const b = this.buffers.get(path4.resolve(p));
-        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
-        return this.base.stat(p);
-      }
-      realpath(p) {
-        const abs = path4.resolve(p);
-        if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path4.dirname(abs));
-          return dir === null ? null : path4.join(dir, path4.basename(abs));
-        }
-        return this.base.realpath(abs);
-      }
-      readdir(p) {
-        const abs = path4.resolve(p);
-        const entries = this.base.readdir(abs);
-        const names = new Set(entries.map((e) => e.name));
-        for (const file of this.buffers.keys()) {
-          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
-        }
-        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const b = this.buffers.get(path4.resolve(p));
-        if (!b) return this.base.readFile(p, maxBytes);
-        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
-        return b;
-      }
-    };
-    diskFs = new DiskFileSystem();
+  hop.run = result;
+  if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
+  const endings = result.endings.filter((e) => !e.failed);
+  if (endings.length === 0) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
+    return;
   }
-});
-
-// src/fs/jail.ts
-import path5 from "node:path";
-function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
-}
-function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
-  let start = abs;
-  try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
-  } catch {
-    start = path5.dirname(abs);
-  }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
-    let marker = null;
-    try {
-      marker = fsys.stat(path5.join(dir, ".git"));
-    } catch {
-      marker = null;
-    }
-    if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
-  }
-}
-function describeFsError(e, limit, limitText) {
-  const err = FsError.from(e);
-  switch (err.code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "ENOTREG":
-      return "not a regular file (a FIFO, device or socket): not read";
-    case "EFBIG":
-      if (limitText && err.size !== void 0) return limitText(err.size);
-      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
-    case "EOUTSIDE":
-      return `${err.message}: not read`;
-    default:
-      return `cannot read it (${err.code})`;
-  }
-}
-var Jail;
-var init_jail = __esm({
-  "src/fs/jail.ts"() {
-    "use strict";
-    init_schema();
-    init_file_system();
-    Jail = class _Jail {
-      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs9;
-        this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
-        this.root = fs9.realpath(abs) ?? abs;
-      }
-      fs;
-      maxFileBytes;
-      /** The root's real path. */
-      root;
-      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
-      static of(linted, options = {}) {
-        const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
-        return new _Jail(root, fsys, options.maxFileBytes);
-      }
-      /** A jail with the same root over another limit. */
-      withLimit(maxFileBytes) {
-        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
-      }
-      /**
-       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
-       * path exists; an absent tail is appended as written (normalised).
-       */
-      realpath(p) {
-        const abs = path5.resolve(this.root, p);
-        let existing = abs;
-        const tail = [];
-        for (; ; ) {
-          const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
-          if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
-          existing = parent;
-        }
-      }
-      /** Whether `p` (its real path) is the root or inside it. */
-      contains(p) {
-        return isWithin(this.realpath(p), this.root);
-      }
-      check(p) {
-        const real = this.realpath(p);
-        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
-        return real;
-      }
-      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
-      readFile(p, maxBytes = this.maxFileBytes) {
-        return this.fs.readFile(this.check(p), maxBytes);
-      }
-      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
-      readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-      }
-      readdir(p) {
-        return this.fs.readdir(this.check(p));
-      }
-      /** Null for what is absent or outside the jail. */
-      stat(p) {
-        const real = this.realpath(p);
-        return isWithin(real, this.root) ? this.fs.stat(real) : null;
-      }
-    };
-  }
-});
-
-// src/model/context-fs.ts
-import path6 from "node:path";
-function hasGlob(p) {
-  return /[*?[]/.test(p);
-}
-function loadDockerignore(context, outer, dockerfilePath, problems) {
-  const root = context.root;
-  const candidates = [];
-  if (dockerfilePath) {
-    const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
-    const inContext = context.contains(own);
-    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
-  }
-  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
-  for (const c of candidates) {
-    let st;
-    try {
-      st = c.jail.stat(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
-      continue;
-    }
-    if (!st) {
-      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
-      }
-      continue;
-    }
-    let text;
-    try {
-      text = c.jail.readText(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
-      continue;
-    }
-    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-      const negate = l.startsWith("!");
-      let p = negate ? l.slice(1).trim() : l;
-      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
-      return `${negate ? "!" : ""}/${p}`;
-    });
-    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
-  }
-  return null;
-}
-var import_picomatch, import_ignore, ContextFs;
-var init_context_fs = __esm({
-  "src/model/context-fs.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore = __toESM(require_ignore(), 1);
-    init_file_system();
-    init_jail();
-    ContextFs = class _ContextFs {
-      /**
-       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
-       *   context's `.dockerignore`, as BuildKit does.
-       */
-      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
-        this.root = root;
-        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
-        this.realRoot = this.jail.root;
-        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
-        this.excluded = loaded?.matcher ?? null;
-        this.dockerignore = loaded?.name ?? null;
-      }
-      root;
-      realRoot;
-      /** The context as a jail of its own: reads stay inside it. */
-      jail;
-      problems = [];
-      listings = /* @__PURE__ */ new Map();
-      excluded;
-      /** The .dockerignore file in force (context-relative name), if any. */
-      dockerignore;
-      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
-      ignoredHits = /* @__PURE__ */ new Set();
-      /** Whether .dockerignore keeps a context path out of the build context. */
-      isIgnored(rel) {
-        if (!this.excluded || rel === "") return false;
-        return this.excluded.ignores(rel);
-      }
-      /**
-       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
-       * anything outside the context.
-       */
-      static normalize(rel) {
-        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
-        if (n === "." || n === "./" || n === "") return "";
-        if (n === ".." || n.startsWith("../")) return null;
-        return n.replace(/\/+$/, "");
-      }
-      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
-      resolveInside(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return null;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
-        if (real === null || !isWithin(real, this.realRoot)) return null;
-        return real;
-      }
-      /** Whether `rel` escapes the context (by `..` or through a symlink). */
-      escapes(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return true;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
-        return real !== null && !isWithin(real, this.realRoot);
-      }
-      stats = /* @__PURE__ */ new Map();
-      stat(rel) {
-        const cached = this.stats.get(rel);
-        if (cached !== void 0) return cached;
-        const entry = this.statUncached(rel);
-        this.stats.set(rel, entry);
-        return entry;
-      }
-      statUncached(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n !== null && this.isIgnored(n)) {
-          this.ignoredHits.add(n);
-          return null;
-        }
-        if (n === null || !this.listed(n)) return null;
-        const abs = this.resolveInside(n);
-        if (!abs) return null;
-        try {
-          const st = this.jail.fs.stat(abs);
-          if (st?.kind === "dir") return { kind: "dir" };
-          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
-        } catch (e) {
-          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
-        }
-        return null;
-      }
-      /** The real path of a context file (links followed), or null when it is absent or outside. */
-      realPath(rel) {
-        return this.resolveInside(rel);
-      }
-      /**
-       * The bytes of a context file, through the jail's reader (a regular file, at most the size
-       * limit); throws FsError.
-       */
-      readBytes(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
-        return this.jail.readFile(abs);
-      }
-      readText(rel) {
-        return this.readBytes(rel).toString("utf8");
-      }
-      listingSets = /* @__PURE__ */ new Map();
-      /** Whether every segment of a normalised path appears in its folder's listing. */
-      listed(n) {
-        if (n === "") return true;
-        const slash = n.lastIndexOf("/");
-        const dir = slash < 0 ? "" : n.slice(0, slash);
-        if (dir !== "" && !this.listed(dir)) return false;
-        let names = this.listingSets.get(dir);
-        if (!names) {
-          names = new Set(this.list(dir));
-          this.listingSets.set(dir, names);
-        }
-        return names.has(n.slice(slash + 1));
-      }
-      /** Names in a folder of the context (sorted), empty when absent. */
-      list(relDir) {
-        const n = _ContextFs.normalize(relDir);
-        if (n === null) return [];
-        const cached = this.listings.get(n);
-        if (cached) return cached;
-        const abs = this.resolveInside(n);
-        let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
-          try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
-          } catch (e) {
-            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
-          }
-        }
-        this.listings.set(n, names);
-        return names;
-      }
-      /**
-       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
-       * matching within one path segment). Only the folders the pattern needs are listed.
-       */
-      glob(pattern4) {
-        const n = _ContextFs.normalize(pattern4);
-        if (n === null) return [];
-        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
-        const segments = n.split("/");
-        let current = [""];
-        for (const seg of segments) {
-          const next = [];
-          for (const dir of current) {
-            if (!hasGlob(seg)) {
-              const p = dir ? `${dir}/${seg}` : seg;
-              if (this.stat(p)) next.push(p);
-              continue;
-            }
-            const match = (0, import_picomatch.default)(seg, { dot: true });
-            for (const name of this.list(dir)) {
-              const p = dir ? `${dir}/${name}` : name;
-              if (!match(name)) continue;
-              if (this.isIgnored(p)) this.ignoredHits.add(p);
-              else next.push(p);
-            }
-          }
-          current = next;
-        }
-        return current.sort();
-      }
-    };
-  }
-});
-
-// src/fix/builders/place.ts
-function scriptEdit(source, p, e, text) {
-  const file = source.file;
-  const span = source.spanOf(p, e);
-  const start = file.offsetOf(span.line, span.column);
-  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
-  if (start < 0 || end < start || end > file.text.length) return null;
-  if (p[2] === e[2]) {
-    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
-    const got = file.text.slice(start, start + want.length);
-    if (got !== want) return null;
-  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
-    return null;
-  }
-  return { file: file.displayPath, start, end, text };
-}
-function mappedRange(text) {
-  const start = text.originOf(0);
-  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
-  return { start, end };
-}
-var init_place = __esm({
-  "src/fix/builders/place.ts"() {
-    "use strict";
-  }
-});
-
-// src/fix/builders/dockerfile.ts
-function execFormText(argv) {
-  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
-}
-function replaceCommandText(file, command2, text) {
-  const { start, end } = mappedRange(command2);
-  const slice = file.text.slice(start, end);
-  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
-  return { file: file.displayPath, start, end, text };
-}
-function pseudoJsonStrings(text) {
-  const t = text.trim();
-  if (!t.startsWith("[") || !t.endsWith("]")) return null;
-  const out = [];
-  let i = 1;
-  const end = t.length - 1;
-  const ws = () => {
-    while (i < end && /\s/.test(t[i] ?? "")) i++;
-  };
-  ws();
-  while (i < end) {
-    const open = t[i] ?? "";
-    const close = CLOSING[open];
-    if (!close) return null;
-    let j = i + 1;
-    let raw = "";
-    for (; j < end; j++) {
-      const c = t[j] ?? "";
-      if (open === '"' && c === "\\") {
-        raw += c + (t[j + 1] ?? "");
-        j++;
+  for (const e of endings) {
+    const h = { ...hop, ending: e };
+    const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" || !e.cmd) {
+      const last = e.last.length === 1 ? e.last[0] : void 0;
+      const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
+      if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
+        work.push({ hops: chainHops2, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
         continue;
       }
-      if (c === close) break;
-      raw += c;
+      run2.chains.push({ hops: chainHops2, end: { hop: h, ending: e } });
+      continue;
     }
-    if (j >= end) return null;
-    if (open === '"') {
-      try {
-        out.push(JSON.parse(`"${raw}"`));
-      } catch {
-        return null;
-      }
-    } else {
-      if (raw.includes("\\")) return null;
-      out.push(raw);
-    }
-    i = j + 1;
-    ws();
-    if (t[i] === ",") {
-      i++;
-      ws();
-    }
-  }
-  return out.length > 0 ? out : null;
-}
-function copyChmodEdit(file, op) {
-  const inst = op.instruction;
-  if (op.sources.length !== 1) return null;
-  const source = op.sources[0];
-  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
-  const existing = inst.flags.find((f) => f.name === "chmod");
-  if (existing) {
-    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
-    const mode = parseInt(existing.value, 8);
-    const withX = mode | (mode & 292) >> 2;
-    const start = file.offsetOf(existing.span.line, existing.span.column);
-    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
-    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
-    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
-  }
-  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
-  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
-}
-function runChmodAfter(file, inst, imagePath) {
-  const at = endOfInstruction(file, inst);
-  return { file: file.displayPath, start: at, end: at, text: `
-RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
-}
-function endOfInstruction(file, inst) {
-  const lastLine2 = inst.span.endLine;
-  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
-}
-function packageManagerOf(base) {
-  const b = base.toLowerCase();
-  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
-  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
-  return null;
-}
-function switchToolFor(pm) {
-  return pm === "apk" ? "su-exec" : "gosu";
-}
-function installAfterFrom(file, stage, pm, pkg) {
-  const at = endOfInstruction(file, stage.from);
-  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
-  return { file: file.displayPath, start: at, end: at, text: `
-${line}` };
-}
-var CLOSING;
-var init_dockerfile = __esm({
-  "src/fix/builders/dockerfile.ts"() {
-    "use strict";
-    init_place();
-    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
-  }
-});
-
-// src/fix/builders/shell.ts
-function contains(outer, inner) {
-  return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
-}
-function tailOf(stmts, target2, last = true) {
-  for (let i = 0; i < stmts.length; i++) {
-    const s = stmts[i];
-    const isLast = !last || i === stmts.length - 1;
-    if (s === target2) return isLast && !s.background && !s.negated;
-    if (contains(s, target2)) return isLast && !s.background && tailInCommand(s.cmd, target2, last);
-  }
-  return false;
-}
-function tailInCommand(c, target2, last = true) {
-  if (!c) return false;
-  switch (c.type) {
-    case "IfClause":
-      for (let cl = c; cl; cl = cl.else) {
-        if (cl.cond.some((s) => contains(s, target2))) return false;
-        if (cl.then.some((s) => contains(s, target2))) return tailOf(cl.then, target2, last);
-      }
-      return false;
-    case "CaseClause":
-      for (const item of c.items) if (item.stmts.some((s) => contains(s, target2))) return item.op === ";;" && tailOf(item.stmts, target2, last);
-      return false;
-    case "Block":
-      return tailOf(c.stmts, target2, last);
-    case "BinaryCmd":
-      if (c.op !== "&&" && c.op !== "||") return false;
-      return c.y === target2 ? !c.y.background && !c.y.negated : contains(c.y, target2) && !c.y.background && tailInCommand(c.y.cmd, target2, last);
-    default:
-      return false;
-  }
-}
-function functionsOf(ast) {
-  const out = /* @__PURE__ */ new Map();
-  const visit = (s) => {
-    if (s.cmd?.type === "FuncDecl" && !out.has(s.cmd.name)) out.set(s.cmd.name, { body: s.cmd.body, decl: s });
-    childStmts(s.cmd).forEach(visit);
-  };
-  ast.stmts.forEach(visit);
-  return out;
-}
-function callsOf(ast, name) {
-  const out = [];
-  forEachCall(ast.stmts, (call, stmt) => {
-    const w = call.args[0];
-    if (w && wordLiteral(w) === name) out.push(stmt);
-  });
-  return out;
-}
-function isLastOnItsPath(ast, target2, depth = 0) {
-  if (tailOf(ast.stmts, target2)) return true;
-  if (depth > 4) return false;
-  for (const [name, fn] of functionsOf(ast)) {
-    if (!contains(fn.body, target2)) continue;
-    const body2 = fn.body.cmd?.type === "Block" || fn.body.cmd?.type === "Subshell" ? fn.body.cmd : null;
-    if (!body2 || body2.type === "Subshell" || !tailOf(body2.stmts, target2)) return false;
-    const calls = callsOf(ast, name);
-    return calls.length === 1 && isLastOnItsPath(ast, calls[0], depth + 1);
-  }
-  return false;
-}
-function inScriptShell(ast, target2) {
-  return tailOf(ast.stmts, target2, false);
-}
-function assignedValues(ast, name) {
-  const values = [];
-  let unknown = false;
-  const visit = (s) => {
-    const c = s.cmd;
-    if (c?.type === "CallExpr" || c?.type === "DeclClause") {
-      const assigns = c.type === "CallExpr" ? c.assigns : c.args;
-      for (const a of assigns) {
-        if (a.name !== name) continue;
-        const v = a.value ? wordLiteral(a.value) : "";
-        if (v === null || a.array) unknown = true;
-        else values.push(v);
-      }
-    }
-    if (c?.type === "ForClause" && c.name === name) unknown = true;
-    childStmts(c).forEach(visit);
-  };
-  ast.stmts.forEach(visit);
-  return unknown ? null : values;
-}
-function execBlocker(target2, call) {
-  const head = call.args[0];
-  if (!head) return "no command";
-  const lit = wordLiteral(head);
-  const functions = functionsOf(target2.ast);
-  if (lit !== null) {
-    if (lit === "exec") return "already exec";
-    if (NOT_EXECUTABLE.has(lit)) return `${lit} is a shell builtin`;
-    if (functions.has(lit)) return `${lit} is a shell function`;
-    return null;
-  }
-  const only = head.parts.length === 1 ? head.parts[0] : null;
-  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
-  if (inner?.type !== "ParamExp" || inner.length || inner.excl || inner.op !== null) return "the command is computed";
-  if (/^[@*0-9]$/.test(inner.param)) return null;
-  const values = assignedValues(target2.ast, inner.param);
-  if (values === null || values.length === 0) return `$${inner.param} is not known`;
-  for (const v of values) {
-    const first = v.trim().split(/\s+/)[0] ?? "";
-    if (first === "" || first === "exec" || NOT_EXECUTABLE.has(first) || functions.has(first)) return `$${inner.param} holds \`${v}\``;
-  }
-  return null;
-}
-function prependExec(target2, stmt, title = "Put exec in front of the last command", reexec = false) {
-  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated) return null;
-  const call = stmt.cmd;
-  if (execBlocker(target2, call) !== null) return null;
-  if (!(isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
-  const head = call.args[0];
-  const edit = scriptEdit(target2.source, head.p, head.p, "exec ");
-  return edit ? { safety: "unsafe", title, edits: [edit] } : null;
-}
-function quoteArgs(target2, word) {
-  const only = word.parts.length === 1 ? word.parts[0] : null;
-  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
-  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param) || inner.length || inner.excl || inner.op !== null) return null;
-  const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
-  return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
-}
-function shellQuote(value) {
-  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-function literalCommand(stmt) {
-  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
-  const words = [];
-  for (const w of stmt.cmd.args) {
-    const v = strictLiteral(w);
-    if (v === null) return null;
-    words.push(v);
-  }
-  return words.length > 0 ? words : null;
-}
-function strictLiteral(w) {
-  for (const p of w.parts) {
-    if (p.type === "Lit" && /[*?[\]{}~]|\\\n/.test(p.value)) return null;
-    if (p.type === "SglQuoted" && p.dollar) return null;
-    if (p.type === "DblQuoted" && p.dollar) return null;
-  }
-  return wordLiteral(w);
-}
-function plainUser(user) {
-  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
-}
-function gosuReplacement(target2, stmt, sw, parse) {
-  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
-  if (!plainUser(sw.user)) return null;
-  const all = stmt.cmd.args;
-  const skip = all[0] && wordLiteral(all[0]) === "exec" ? 1 : 0;
-  const args = all.slice(skip + 1);
-  const toolWord = all[skip] ? wordLiteral(all[skip]) : null;
-  if (toolWord === null || toolWord.split("/").pop() !== sw.tool) return null;
-  const reexec = sw.command.length > 0 && isSelfReference(sw.command[0]);
-  if (!(skip === 1 ? inScriptShell(target2.ast, stmt) : isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
-  const lits = args.map((w) => wordLiteral(w));
-  const commandAt = sw.command.length > 0 ? args.indexOf(sw.command[0]) : args.length;
-  const options = lits.slice(0, commandAt < 0 ? args.length : commandAt);
-  if (options.some((l) => l !== null && /^(-|-l|--login|-i|-g|--group|-G|--supp-group|-b|--background|-P|--pty)$/.test(l))) return null;
-  if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
-  let command2;
-  if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
-    const at = lits.findIndex((l) => l === "-c" || l === "--command");
-    const word = at >= 0 ? args[at + 1] : void 0;
-    if (at < 0 || !word || at + 2 !== args.length) return null;
-    const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
-    const single = only && only.length === 1 ? only[0] : null;
-    const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
-    const isZero = (p) => p?.type === "ParamExp" && p.param === "0" && p.op === null && !p.length;
-    if (isArgs(single ?? void 0)) command2 = '"$@"';
-    else if (only && only.length === 3 && isZero(only[0]) && only[1]?.type === "Lit" && only[1].value === " " && isArgs(only[2])) command2 = '"$0" "$@"';
-    else {
-      const text2 = strictLiteral(word);
-      if (text2 === null) return null;
-      const parsed = parse(text2);
-      const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
-      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
-    }
-  } else {
-    if (sw.command.length === 0) return null;
-    const first = sw.command[0];
-    const last = sw.command[sw.command.length - 1];
-    command2 = target2.source.text.slice(first.p[2], last.e[2]);
-    if (command2.includes("\n")) return null;
-  }
-  const head = all[0];
-  const lastArg = all[all.length - 1];
-  if (!head || !lastArg) return null;
-  const text = `exec gosu ${sw.user} ${command2}`;
-  const edit = scriptEdit(target2.source, head.p, lastArg.e, text);
-  return edit ? { edit, text } : null;
-}
-var NOT_EXECUTABLE;
-var init_shell = __esm({
-  "src/fix/builders/shell.ts"() {
-    "use strict";
-    init_commands();
-    init_shell_walk();
-    init_place();
-    NOT_EXECUTABLE = /* @__PURE__ */ new Set([
-      ".",
-      ":",
-      "source",
-      "eval",
-      "exec",
-      "exit",
-      "return",
-      "set",
-      "unset",
-      "shift",
-      "export",
-      "readonly",
-      "local",
-      "declare",
-      "typeset",
-      "cd",
-      "wait",
-      "trap",
-      "read",
-      "break",
-      "continue",
-      "alias",
-      "unalias",
-      "ulimit",
-      "umask",
-      "builtin",
-      "command",
-      "jobs",
-      "fg",
-      "bg",
-      "hash",
-      "type",
-      "getopts",
-      "let",
-      "shopt",
-      "enable",
-      "pushd",
-      "popd",
-      "dirs",
-      "disown",
-      "suspend",
-      "times",
-      "caller",
-      "mapfile",
-      "readarray"
-    ]);
-  }
-});
-
-// src/fix/builders/pid1.ts
-function target(unit) {
-  return unit.ast ? { source: unit.source, ast: unit.ast } : null;
-}
-function unexecdEnds(unit) {
-  const endings = unit.analysis?.endings;
-  if (!endings || unit.analysis?.truncated) return null;
-  const out = /* @__PURE__ */ new Set();
-  for (const e of endings) {
-    if (isErrorExit(e) || e.kind === "exec") continue;
-    if (e.kind === "exit" || !e.last || e.last.source) return null;
-    out.add(e.last.stmt);
-  }
-  return [...out];
-}
-function shellFormFix(step, launch, dockerfile) {
-  const unit = step.unit;
-  const t = target(unit);
-  if (!t || !SHELLS.has(basename3(step.shellArgv[0] ?? ""))) return null;
-  const setting = step.arg.setting;
-  if (step.shellForm && setting.form.kind === "shell" && t.ast.stmts.length === 1) {
-    const words = literalCommand(t.ast.stmts[0]);
-    if (words && setting.form.text.text.trim() === unit.source.text.trim()) {
-      const edit = replaceCommandText(dockerfile, setting.form.text, execFormText(words));
-      const inst = setting.instruction;
-      const gainsArgs = inst.keyword === "ENTRYPOINT" && launch.pid1.cmdIgnored !== null || step.arg.origin === "cmd" && launch.pid1.entrypoint !== null;
-      if (edit) return { safety: gainsArgs ? "unsafe" : "safe", title: `Use exec form: ${inst.keyword} ${execFormText(words)}`, edits: [edit] };
-    }
-  }
-  return execEachEnd(unit, t, "Put exec in front of the last command of the string");
-}
-function execEachEnd(unit, t, title) {
-  const ends = unexecdEnds(unit);
-  if (!ends || ends.length === 0) return null;
-  const edits = [];
-  for (const stmt of ends) {
-    const fix = prependExec(t, stmt, title);
-    if (!fix) return null;
-    edits.push(...fix.edits);
-  }
-  return { safety: "unsafe", title, edits };
-}
-function execFormOf(unit) {
-  const stmt = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
-  const words = stmt ? literalCommand(stmt) : null;
-  return words ? execFormText(words) : null;
-}
-function pseudoJsonFix(inst, text, dockerfile) {
-  const strings = pseudoJsonStrings(text.text);
-  if (!strings) return null;
-  const json = execFormText(strings);
-  const edit = replaceCommandText(dockerfile, text, json);
-  return edit ? { safety: "safe", title: `Write valid JSON: ${inst.keyword} ${json}`, edits: [edit] } : null;
-}
-function execFix(unit, c) {
-  const t = target(unit);
-  if (!t || c.source) return null;
-  return prependExec(t, c.stmt, "Put exec in front of the command", c.info.reexec);
-}
-function argsFix(unit, c) {
-  const t = target(unit);
-  if (!t || c.source) return null;
-  const edits = [];
-  for (const w of c.info.words) {
-    const fix = isPositionalWord(w) ? quoteArgs(t, w) : null;
-    if (isPositionalWord(w) && !fix) return null;
-    if (fix) edits.push(...fix.edits);
-  }
-  const sourceText = (w) => unit.source.text.slice(w.p[2], w.e[2]);
-  if (edits.length === 0 || c.info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
-  return { safety: "safe", title: 'Pass the arguments on intact: "$@"', edits };
-}
-function isPositionalWord(w) {
-  const only = w.parts.length === 1 ? w.parts[0] : null;
-  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
-  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param)) return false;
-  return !(only?.type === "DblQuoted" && inner.param === "@");
-}
-function gosuFix(unit, c, stage, facts, dockerfile, parse) {
-  const t = target(unit);
-  const sw = c.info.forking;
-  if (!t || !sw || c.source) return null;
-  let root = stage;
-  while (root.baseStage) root = root.baseStage;
-  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
-  const tool = switchToolFor(pm);
-  const built = gosuReplacement(t, c.stmt, sw, parse);
-  if (!built) return null;
-  const text = tool === "gosu" ? built.text : built.text.replace(/^exec gosu /, "exec su-exec ");
-  const edits = [{ ...built.edit, text }];
-  const installed = ["gosu", "su-exec"].some((t2) => facts.installs.has(t2) || facts.words.has(t2)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
-  if (!installed && pm && rootAtFrom(stage)) edits.push(installAfterFrom(dockerfile, stage, pm, tool));
-  const note = installed ? "" : pm ? ` and install ${tool}` : ` (${tool} must be installed in the image)`;
-  return { safety: "unsafe", title: `Hand over with ${text}${note}`, edits };
-}
-function installBashFix(stage, dockerfile) {
-  let root = stage;
-  while (root.baseStage) root = root.baseStage;
-  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
-  return pm && rootAtFrom(stage) ? { safety: "unsafe", title: "Install bash in the image", edits: [installAfterFrom(dockerfile, stage, pm, "bash")] } : null;
-}
-function rootAtFrom(stage) {
-  const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
-}
-function crlfFix(unit) {
-  if (unit.kind !== "file") return null;
-  const file = unit.source.file;
-  const edits = [];
-  const text = file.text;
-  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
-    if (text[i + 1] === "\n" || i === text.length - 1) edits.push({ file: file.displayPath, start: i, end: i + 1, text: "" });
-  }
-  return edits.length > 0 ? { safety: "safe", title: "Convert the line endings to LF", edits } : null;
-}
-function bomFix(unit) {
-  if (unit.kind !== "file" || !unit.bom) return null;
-  return { safety: "safe", title: "Remove the byte order mark", edits: [bomEdit(unit.source.file.displayPath)] };
-}
-function shebangFix(unit) {
-  if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
-  const file = unit.source.file;
-  const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
-  return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
-}
-function chmodFix(origin, imagePath, stage, dockerfile) {
-  const op = origin.op;
-  const src = op.sources.length === 1 ? op.sources[0] : void 0;
-  const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
-  const copy = alone ? copyChmodEdit(dockerfile, op) : null;
-  if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
-  if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
-  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
-  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
-  return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
-}
-var init_pid12 = __esm({
-  "src/fix/builders/pid1.ts"() {
-    "use strict";
-    init_launch();
-    init_commands();
-    init_script();
-    init_context_fs();
-    init_edits();
-    init_dockerfile();
-    init_shell();
-  }
-});
-
-// src/fix/builders/report.ts
-function fixOf(fix) {
-  return fix ? { fix } : {};
-}
-async function shellParse(shell, interpreter) {
-  const parser2 = await shell.get();
-  const dialect = interpreter === "bash" ? "bash" : "posix";
-  return (text) => {
-    const r = parser2.parse(text, dialect);
-    return r.ok ? r.file : null;
-  };
-}
-var init_report = __esm({
-  "src/fix/builders/report.ts"() {
-    "use strict";
-  }
-});
-
-// src/rules/entrypoint-crlf.ts
-var entrypoint_crlf_default;
-var init_entrypoint_crlf = __esm({
-  "src/rules/entrypoint-crlf.ts"() {
-    "use strict";
-    init_evidence();
-    init_rule();
-    init_pid12();
-    init_report();
-    entrypoint_crlf_default = defineRule({
-      id: "entrypoint-crlf",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      fixable: true,
-      title: "The entrypoint script has CRLF line endings",
-      peers: { shellcheck: ["SC1017"] },
-      messages: {
-        crlf: {
-          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
-          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
-        }
-      },
-      docs: {
-        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
-        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
-        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
-        good: '#!/bin/sh\\nexec "$@"\\n',
-        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
-        autofix: [
-          { safety: "safe", what: "Deletes the carriage return of every CRLF line end of the script", why: "Only the line ends change; a CR inside a line is kept" }
-        ]
-      },
-      check(ctx) {
-        for (const unit of ctx.launch?.scripts ?? []) {
-          if (unit.kind !== "file" || !unit.crlf) continue;
-          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
-          ctx.report({
-            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
-            messageId: "crlf",
-            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
-            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
-            label: "line 1",
-            ...fixOf(crlfFix(unit))
-          });
-        }
-      }
+    const ref = e.cmd;
+    const span = ref.file.spanOf(ref.stmt.p, ref.stmt.e);
+    const label = ref.file.text.slice(ref.stmt.p[2], ref.stmt.e[2]).split("\n")[0]?.trim() ?? "exec";
+    work.push({
+      hops: chainHops2,
+      argv: e.argv,
+      args: item.args,
+      runsAs: e.user,
+      pid1: hop.pid1,
+      at: { file: ref.file.path, span: { ...span, endLine: span.line }, label },
+      why: e.why
     });
   }
-});
-
-// src/model/run-facts.ts
-import path7 from "node:path";
-async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
-  const chain = [];
-  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
-  for (const s of chain) {
-    let workdir = "/";
-    for (const inst of [s.from, ...s.instructions]) {
-      if (inst.keyword === "WORKDIR") workdir = path7.posix.resolve(workdir, inst.rest.text.trim());
-      if (inst.keyword !== "RUN") continue;
-      const raw = inst.rest.text + inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
-      const view = dockerfile.viewOf(inst);
-      if (!view) continue;
-      const run2 = await dockerfile.run(view);
-      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
-    }
+}
+function sameRunKey(h, arg0, params, hop) {
+  const argv = [arg0, ...params];
+  return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
+}
+function argLabel(a) {
+  if (!a) return "set by the script";
+  if (a.value === USER_COMMAND) return "the user command";
+  return a.origin === "cmd" ? "from CMD" : "from ENTRYPOINT";
+}
+function scriptFile(unit) {
+  return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+}
+function environment(r, user) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
+  if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
+  if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
+  vars.set("PWD", { kind: "scalar", value: lit(r.stage.config.workdir) });
+  return vars;
+}
+function initOptions(name, args) {
+  let i = 0;
+  const tini = name === "tini" || name === "tini-static" || name === "docker-init";
+  let group = name === "dumb-init";
+  const withValue = tini ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.s ?? "";
+    if (v === "--") return { rest: args.slice(i + 1), group };
+    if (!v.startsWith("-")) break;
+    if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
+    if (!tini && (v === "-c" || v === "--single-child")) group = false;
+    i += withValue.includes(v) ? 2 : 1;
   }
-  return facts;
+  return { rest: args.slice(i), group };
 }
-function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename3(words[0]) : "";
-  const rest = words.slice(1);
-  if (name === "chmod") {
-    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
-    const [mode, ...paths] = args;
-    if (mode && paths.length > 0) {
-      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path7.posix.resolve(workdir, p)) });
+function parseSwitch(tool, args) {
+  const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
+  const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      if (args.length < 1 || args[0]?.multi) return null;
+      return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case "chpst": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        if (s(i) === "-u" || s(i) === "-U") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(s(i) ?? "") ? 2 : 1;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
     }
-  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
-    const args = rest.filter((w) => !w.startsWith("-"));
-    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
-      const link = path7.posix.resolve(workdir, args[1]);
-      const target2 = path7.posix.resolve(path7.posix.dirname(link), args[0]);
-      facts.symlinks.push({ target: target2, link, instruction: inst });
-    }
-  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
-    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
-    for (const pkg of rest.slice(verbIndex + 1)) {
-      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
-    }
-  }
-}
-function addsExecute(mode) {
-  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
-  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
-}
-function addsSetuid(mode) {
-  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
-  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
-}
-function chmodCovers(pattern4, imagePath) {
-  if (pattern4 === imagePath) return true;
-  if (/[*?[]/.test(pattern4)) {
-    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
-    return re.test(imagePath);
-  }
-  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
-}
-var INSTALLERS;
-var init_run_facts = __esm({
-  "src/model/run-facts.ts"() {
-    "use strict";
-    init_commands();
-    INSTALLERS = {
-      apk: ["add"],
-      "apt-get": ["install"],
-      apt: ["install"],
-      yum: ["install"],
-      dnf: ["install"],
-      microdnf: ["install"],
-      zypper: ["install", "in"]
-    };
-  }
-});
-
-// src/rules/entrypoint-not-executable.ts
-var entrypoint_not_executable_default;
-var init_entrypoint_not_executable = __esm({
-  "src/rules/entrypoint-not-executable.ts"() {
-    "use strict";
-    init_run_facts();
-    init_evidence();
-    init_rule();
-    init_pid12();
-    init_report();
-    entrypoint_not_executable_default = defineRule({
-      id: "entrypoint-not-executable",
-      severity: "error",
-      category: "startup",
-      recommended: true,
-      fixable: true,
-      title: "The entrypoint script is not executable",
-      peers: {},
-      messages: {
-        noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
-        },
-        heredoc: {
-          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
-          hint: "Write `COPY --chmod=755 <<EOF ...`."
+    case "setpriv": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        const l = s(i) ?? "";
+        if (l === "--") {
+          i++;
+          break;
         }
-      },
-      docs: {
-        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
-        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
-        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
-        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
-        autofix: [
-          { safety: "unsafe", what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: "`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image" }
-        ]
-      },
-      async check(ctx) {
-        const launch = ctx.launch;
-        const stage = ctx.stage;
-        if (!launch) return;
-        for (const step of launch.steps) {
-          if (step.kind !== "script" || step.direct !== true) continue;
-          const unit = step.unit;
-          const origin = unit.origin;
-          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
-          const ops = [origin.op, ...origin.via];
-          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
-          if (origin.kind === "context") {
-            const entry = ctx.env.fs.context.stat(origin.contextPath);
-            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = userText = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
+    }
+    case "chroot": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(s(i) ?? "");
+        if (m) user = userText = m[1] ?? null;
+        else if (s(i) === "--userspec") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i + 1), commandString: null };
+    }
+    case "sudo": {
+      let user = "root";
+      let userText = "root";
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        if (!l.startsWith("-")) break;
+        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
+          if (l === "-u" || l === "--user") {
+            user = s(i + 1);
+            userText = text(i + 1);
           }
-          const facts = await ctx.runFacts();
-          const imagePath = unit.imagePath;
-          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
-          const place = {
-            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
-            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
-            label: origin.op.instruction.keyword
-          };
-          const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
-          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label }, ...fix });
-          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
+          i += 2;
+        } else {
+          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+          if (m) user = userText = m[1] ?? null;
+          i++;
         }
       }
-    });
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-var TABLE, PLAIN_OS, NO_BASH;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      return { user, userText, rest: args.slice(i), commandString: null };
+    }
+    default: {
+      let user = null;
+      let userText = null;
+      let commandString = null;
+      let start = args.length;
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "-c" || l === "--command") {
+          commandString = s(i + 1);
+          i += 2;
+          continue;
+        }
+        if (l === "-u" && tool === "runuser") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+          continue;
+        }
+        if (["-s", "--shell", "-g", "--group", "-G", "-w"].includes(l)) {
+          i += 2;
+          continue;
+        }
+        if (l === "--") {
+          start = i + 1;
+          break;
+        }
+        if (l.startsWith("-")) {
+          i++;
+          continue;
+        }
+        if (userText === null) {
+          user = s(i);
+          userText = text(i);
+          i++;
+          continue;
+        }
+        start = i;
+        break;
       }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+      if (userText === null) user = userText = "root";
+      return { user, userText, rest: args.slice(start), commandString };
+    }
+  }
+}
+var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var init_invocations = __esm({
+  "src/model/evaluator/invocations.ts"() {
+    "use strict";
+    init_commands();
+    init_interpreter();
+    init_values();
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_HOPS = 24;
+    MAX_CHAINS = 16;
   }
 });
 
@@ -6261,9 +6223,9 @@ var require_argument = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Argument = void 0;
     var Argument = class {
-      constructor(value, range) {
+      constructor(value, range2) {
         this.value = value;
-        this.range = range;
+        this.range = range2;
       }
       toString() {
         return this.value;
@@ -6299,8 +6261,8 @@ var require_jsonArgument = __commonJS({
     exports.JSONArgument = void 0;
     var argument_1 = require_argument();
     var JSONArgument = class extends argument_1.Argument {
-      constructor(value, range, jsonRange) {
-        super(value, range);
+      constructor(value, range2, jsonRange) {
+        super(value, range2);
         this.jsonRange = jsonRange;
       }
       getJSONRange() {
@@ -6472,8 +6434,8 @@ var init_main = __esm({
       Range2.is = is;
     })(Range || (Range = {}));
     (function(Location2) {
-      function create(uri, range) {
-        return { uri, range };
+      function create(uri, range2) {
+        return { uri, range: range2 };
       }
       Location2.create = create;
       function is(value) {
@@ -6510,9 +6472,9 @@ var init_main = __esm({
       Color2.is = is;
     })(Color || (Color = {}));
     (function(ColorInformation2) {
-      function create(range, color) {
+      function create(range2, color) {
         return {
-          range,
+          range: range2,
           color
         };
       }
@@ -6602,8 +6564,8 @@ var init_main = __esm({
       CodeDescription2.is = is;
     })(CodeDescription || (CodeDescription = {}));
     (function(Diagnostic2) {
-      function create(range, message, severity, code2, source, relatedInformation) {
-        const result = { range, message };
+      function create(range2, message, severity, code2, source, relatedInformation) {
+        const result = { range: range2, message };
         if (Is.defined(severity)) {
           result.severity = severity;
         }
@@ -6656,16 +6618,16 @@ var init_main = __esm({
       Command2.is = is;
     })(Command || (Command = {}));
     (function(TextEdit2) {
-      function replace(range, newText) {
-        return { range, newText };
+      function replace2(range2, newText) {
+        return { range: range2, newText };
       }
-      TextEdit2.replace = replace;
+      TextEdit2.replace = replace2;
       function insert(position2, newText) {
         return { range: { start: position2, end: position2 }, newText };
       }
       TextEdit2.insert = insert;
-      function del(range) {
-        return { range, newText: "" };
+      function del(range2) {
+        return { range: range2, newText: "" };
       }
       TextEdit2.del = del;
       function is(value) {
@@ -6700,16 +6662,16 @@ var init_main = __esm({
       ChangeAnnotationIdentifier2.is = is;
     })(ChangeAnnotationIdentifier || (ChangeAnnotationIdentifier = {}));
     (function(AnnotatedTextEdit2) {
-      function replace(range, newText, annotation) {
-        return { range, newText, annotationId: annotation };
+      function replace2(range2, newText, annotation) {
+        return { range: range2, newText, annotationId: annotation };
       }
-      AnnotatedTextEdit2.replace = replace;
+      AnnotatedTextEdit2.replace = replace2;
       function insert(position2, newText, annotation) {
         return { range: { start: position2, end: position2 }, newText, annotationId: annotation };
       }
       AnnotatedTextEdit2.insert = insert;
-      function del(range, annotation) {
-        return { range, newText: "", annotationId: annotation };
+      function del(range2, annotation) {
+        return { range: range2, newText: "", annotationId: annotation };
       }
       AnnotatedTextEdit2.del = del;
       function is(value) {
@@ -6829,36 +6791,36 @@ var init_main = __esm({
           return id;
         }
       }
-      replace(range, newText, annotation) {
+      replace(range2, newText, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.replace(range, newText);
+          edit = TextEdit.replace(range2, newText);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.replace(range, newText, annotation);
+          edit = AnnotatedTextEdit.replace(range2, newText, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.replace(range, newText, id);
+          edit = AnnotatedTextEdit.replace(range2, newText, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
           return id;
         }
       }
-      delete(range, annotation) {
+      delete(range2, annotation) {
         let edit;
         let id;
         if (annotation === void 0) {
-          edit = TextEdit.del(range);
+          edit = TextEdit.del(range2);
         } else if (ChangeAnnotationIdentifier.is(annotation)) {
           id = annotation;
-          edit = AnnotatedTextEdit.del(range, annotation);
+          edit = AnnotatedTextEdit.del(range2, annotation);
         } else {
           this.assertChangeAnnotations(this.changeAnnotations);
           id = this.changeAnnotations.manage(annotation);
-          edit = AnnotatedTextEdit.del(range, id);
+          edit = AnnotatedTextEdit.del(range2, id);
         }
         this.edits.push(edit);
         if (id !== void 0) {
@@ -7239,8 +7201,8 @@ var init_main = __esm({
       CompletionItemTag2.Deprecated = 1;
     })(CompletionItemTag || (CompletionItemTag = {}));
     (function(InsertReplaceEdit2) {
-      function create(newText, insert, replace) {
-        return { newText, insert, replace };
+      function create(newText, insert, replace2) {
+        return { newText, insert, replace: replace2 };
       }
       InsertReplaceEdit2.create = create;
       function is(value) {
@@ -7321,8 +7283,8 @@ var init_main = __esm({
       DocumentHighlightKind2.Write = 3;
     })(DocumentHighlightKind || (DocumentHighlightKind = {}));
     (function(DocumentHighlight2) {
-      function create(range, kind) {
-        const result = { range };
+      function create(range2, kind) {
+        const result = { range: range2 };
         if (Is.number(kind)) {
           result.kind = kind;
         }
@@ -7362,11 +7324,11 @@ var init_main = __esm({
       SymbolTag2.Deprecated = 1;
     })(SymbolTag || (SymbolTag = {}));
     (function(SymbolInformation2) {
-      function create(name, kind, range, uri, containerName) {
+      function create(name, kind, range2, uri, containerName) {
         const result = {
           name,
           kind,
-          location: { uri, range }
+          location: { uri, range: range2 }
         };
         if (containerName) {
           result.containerName = containerName;
@@ -7376,18 +7338,18 @@ var init_main = __esm({
       SymbolInformation2.create = create;
     })(SymbolInformation || (SymbolInformation = {}));
     (function(WorkspaceSymbol2) {
-      function create(name, kind, uri, range) {
-        return range !== void 0 ? { name, kind, location: { uri, range } } : { name, kind, location: { uri } };
+      function create(name, kind, uri, range2) {
+        return range2 !== void 0 ? { name, kind, location: { uri, range: range2 } } : { name, kind, location: { uri } };
       }
       WorkspaceSymbol2.create = create;
     })(WorkspaceSymbol || (WorkspaceSymbol = {}));
     (function(DocumentSymbol2) {
-      function create(name, detail, kind, range, selectionRange, children) {
+      function create(name, detail, kind, range2, selectionRange, children) {
         const result = {
           name,
           detail,
           kind,
-          range,
+          range: range2,
           selectionRange
         };
         if (children !== void 0) {
@@ -7469,8 +7431,8 @@ var init_main = __esm({
       CodeAction2.is = is;
     })(CodeAction || (CodeAction = {}));
     (function(CodeLens2) {
-      function create(range, data) {
-        const result = { range };
+      function create(range2, data) {
+        const result = { range: range2 };
         if (Is.defined(data)) {
           result.data = data;
         }
@@ -7495,8 +7457,8 @@ var init_main = __esm({
       FormattingOptions2.is = is;
     })(FormattingOptions || (FormattingOptions = {}));
     (function(DocumentLink2) {
-      function create(range, target2, data) {
-        return { range, target: target2, data };
+      function create(range2, target2, data) {
+        return { range: range2, target: target2, data };
       }
       DocumentLink2.create = create;
       function is(value) {
@@ -7506,8 +7468,8 @@ var init_main = __esm({
       DocumentLink2.is = is;
     })(DocumentLink || (DocumentLink = {}));
     (function(SelectionRange2) {
-      function create(range, parent) {
-        return { range, parent };
+      function create(range2, parent) {
+        return { range: range2, parent };
       }
       SelectionRange2.create = create;
       function is(value) {
@@ -7562,8 +7524,8 @@ var init_main = __esm({
       SemanticTokens2.is = is;
     })(SemanticTokens || (SemanticTokens = {}));
     (function(InlineValueText2) {
-      function create(range, text) {
-        return { range, text };
+      function create(range2, text) {
+        return { range: range2, text };
       }
       InlineValueText2.create = create;
       function is(value) {
@@ -7573,8 +7535,8 @@ var init_main = __esm({
       InlineValueText2.is = is;
     })(InlineValueText || (InlineValueText = {}));
     (function(InlineValueVariableLookup2) {
-      function create(range, variableName, caseSensitiveLookup) {
-        return { range, variableName, caseSensitiveLookup };
+      function create(range2, variableName, caseSensitiveLookup) {
+        return { range: range2, variableName, caseSensitiveLookup };
       }
       InlineValueVariableLookup2.create = create;
       function is(value) {
@@ -7584,8 +7546,8 @@ var init_main = __esm({
       InlineValueVariableLookup2.is = is;
     })(InlineValueVariableLookup || (InlineValueVariableLookup = {}));
     (function(InlineValueEvaluatableExpression2) {
-      function create(range, expression) {
-        return { range, expression };
+      function create(range2, expression) {
+        return { range: range2, expression };
       }
       InlineValueEvaluatableExpression2.create = create;
       function is(value) {
@@ -7651,8 +7613,8 @@ var init_main = __esm({
       StringValue2.isSnippet = isSnippet;
     })(StringValue || (StringValue = {}));
     (function(InlineCompletionItem2) {
-      function create(insertText, filterText, range, command2) {
-        return { insertText, filterText, range, command: command2 };
+      function create(insertText, filterText, range2, command2) {
+        return { insertText, filterText, range: range2, command: command2 };
       }
       InlineCompletionItem2.create = create;
     })(InlineCompletionItem || (InlineCompletionItem = {}));
@@ -7667,8 +7629,8 @@ var init_main = __esm({
       InlineCompletionTriggerKind2.Automatic = 2;
     })(InlineCompletionTriggerKind || (InlineCompletionTriggerKind = {}));
     (function(SelectedCompletionInfo2) {
-      function create(range, text) {
-        return { range, text };
+      function create(range2, text) {
+        return { range: range2, text };
       }
       SelectedCompletionInfo2.create = create;
     })(SelectedCompletionInfo || (SelectedCompletionInfo = {}));
@@ -7766,10 +7728,10 @@ var init_main = __esm({
       get version() {
         return this._version;
       }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
+      getText(range2) {
+        if (range2) {
+          const start = this.offsetAt(range2.start);
+          const end = this.offsetAt(range2.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -7892,9 +7854,9 @@ var require_line = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Line = void 0;
     var Line = class {
-      constructor(document, range) {
+      constructor(document, range2) {
         this.document = document;
-        this.range = range;
+        this.range = range2;
       }
       getRange() {
         return this.range;
@@ -7965,15 +7927,15 @@ var require_util = __commonJS({
        * @param position the position to check
        * @param range the range to see if the position is inside of
        */
-      static isInsideRange(position2, range) {
-        if (range.start.line === range.end.line) {
-          return range.start.line === position2.line && range.start.character <= position2.character && position2.character <= range.end.character;
-        } else if (range.start.line === position2.line) {
-          return range.start.character <= position2.character;
-        } else if (range.end.line === position2.line) {
-          return position2.character <= range.end.character;
+      static isInsideRange(position2, range2) {
+        if (range2.start.line === range2.end.line) {
+          return range2.start.line === position2.line && range2.start.character <= position2.character && position2.character <= range2.end.character;
+        } else if (range2.start.line === position2.line) {
+          return range2.start.character <= position2.character;
+        } else if (range2.end.line === position2.line) {
+          return position2.character <= range2.end.character;
         }
-        return range.start.line < position2.line && position2.line < range.end.line;
+        return range2.start.line < position2.line && position2.line < range2.end.line;
       }
       static parseHeredocName(value) {
         value = value.substring(2);
@@ -8012,8 +7974,8 @@ var require_comment = __commonJS({
     var line_1 = require_line();
     var util_1 = require_util();
     var Comment = class extends line_1.Line {
-      constructor(document, range) {
-        super(document, range);
+      constructor(document, range2) {
+        super(document, range2);
       }
       toString() {
         const content = this.getContent();
@@ -8028,11 +7990,11 @@ var require_comment = __commonJS({
        * consists of whitespace, the empty string will be returned.
        */
       getContent() {
-        let range = this.getContentRange();
-        if (range === null) {
+        let range2 = this.getContentRange();
+        if (range2 === null) {
           return "";
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       /**
        * Returns a range that includes the content of the comment
@@ -8041,9 +8003,9 @@ var require_comment = __commonJS({
        * characters.
        */
       getContentRange() {
-        let range = this.getRange();
-        const startOffset = this.document.offsetAt(range.start);
-        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range.end));
+        let range2 = this.getRange();
+        const startOffset = this.document.offsetAt(range2.start);
+        let raw = this.document.getText().substring(startOffset, this.document.offsetAt(range2.end));
         let start = -1;
         let end = -1;
         for (let i = 1; i < raw.length; i++) {
@@ -8117,18 +8079,18 @@ function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
 function isEOL(char) {
   return char === 13 || char === 10;
 }
-function getWellformedRange(range) {
-  const start = range.start;
-  const end = range.end;
+function getWellformedRange(range2) {
+  const start = range2.start;
+  const end = range2.end;
   if (start.line > end.line || start.line === end.line && start.character > end.character) {
     return { start: end, end: start };
   }
-  return range;
+  return range2;
 }
 function getWellformedEdit(textEdit) {
-  const range = getWellformedRange(textEdit.range);
-  if (range !== textEdit.range) {
-    return { newText: textEdit.newText, range };
+  const range2 = getWellformedRange(textEdit.range);
+  if (range2 !== textEdit.range) {
+    return { newText: textEdit.newText, range: range2 };
   }
   return textEdit;
 }
@@ -8153,10 +8115,10 @@ var init_main2 = __esm({
       get version() {
         return this._version;
       }
-      getText(range) {
-        if (range) {
-          const start = this.offsetAt(range.start);
-          const end = this.offsetAt(range.end);
+      getText(range2) {
+        if (range2) {
+          const start = this.offsetAt(range2.start);
+          const end = this.offsetAt(range2.end);
           return this._content.substring(start, end);
         }
         return this._content;
@@ -8164,9 +8126,9 @@ var init_main2 = __esm({
       update(changes, version) {
         for (const change of changes) {
           if (_FullTextDocument.isIncremental(change)) {
-            const range = getWellformedRange(change.range);
-            const startOffset = this.offsetAt(range.start);
-            const endOffset = this.offsetAt(range.end);
+            const range2 = getWellformedRange(change.range);
+            const startOffset = this.offsetAt(range2.start);
+            const endOffset = this.offsetAt(range2.end);
             this._content = this._content.substring(0, startOffset) + change.text + this._content.substring(endOffset, this._content.length);
             const insertedEndOffset = startOffset + change.text.length;
             const crlfAtStart = this._content.charCodeAt(startOffset - 1) === 13 && this._content.charCodeAt(startOffset) === 10;
@@ -8175,8 +8137,8 @@ var init_main2 = __esm({
               this._lineOffsets = void 0;
               continue;
             }
-            const startLine = Math.max(range.start.line, 0);
-            const endLine = Math.max(range.end.line, 0);
+            const startLine = Math.max(range2.start.line, 0);
+            const endLine = Math.max(range2.end.line, 0);
             let lineOffsets = this._lineOffsets;
             const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
             if (endLine - startLine === addedLineOffsets.length) {
@@ -8341,8 +8303,8 @@ var require_parserDirective = __commonJS({
     var main_1 = require_main();
     var line_1 = require_line();
     var ParserDirective = class extends line_1.Line {
-      constructor(document, range, nameRange, valueRange) {
-        super(document, range);
+      constructor(document, range2, nameRange, valueRange) {
+        super(document, range2);
         this.nameRange = nameRange;
         this.valueRange = valueRange;
       }
@@ -8445,10 +8407,10 @@ var require_variable = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Variable = void 0;
     var Variable = class {
-      constructor(name, nameRange, range, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
+      constructor(name, nameRange, range2, modifier, modifierRange, substitutionParameter, substitutionRange, defined, buildVariable, stringValue) {
         this.name = name;
         this.nameRange = nameRange;
-        this.range = range;
+        this.range = range2;
         this.modifier = modifier;
         this.modifierRange = modifierRange;
         this.substitutionParameter = substitutionParameter;
@@ -8550,8 +8512,8 @@ var require_instruction = __commonJS({
     var variable_1 = require_variable();
     var main_1 = require_main();
     var Instruction = class extends line_1.Line {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2);
         this.dockerfile = dockerfile;
         this.escapeChar = escapeChar;
         this.instruction = instruction;
@@ -8565,11 +8527,11 @@ var require_instruction = __commonJS({
         }
         return value;
       }
-      getRangeContent(range) {
-        if (range === null) {
+      getRangeContent(range2) {
+        if (range2 === null) {
           return null;
         }
-        return this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        return this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
       }
       getInstructionRange() {
         return this.instructionRange;
@@ -8598,11 +8560,11 @@ var require_instruction = __commonJS({
         let ranges = [];
         let end = -1;
         let startPosition = args[0].getRange().start;
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(startPosition) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
-        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range.start));
-        let offset = this.document.offsetAt(range.start) + extra;
+        let fullArgs = content.substring(extra, this.document.offsetAt(args[args.length - 1].getRange().end) - this.document.offsetAt(range2.start));
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         for (let i = 0; i < fullArgs.length; i++) {
@@ -8693,8 +8655,8 @@ var require_instruction = __commonJS({
         let content = "";
         let ranges = this.getArgumentsRanges();
         let documentText = this.document.getText();
-        for (let range of ranges) {
-          content += documentText.substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+        for (let range2 of ranges) {
+          content += documentText.substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
         }
         return content;
       }
@@ -8703,11 +8665,11 @@ var require_instruction = __commonJS({
       }
       getRawArguments() {
         let args = [];
-        let range = this.getInstructionRange();
-        let extra = this.document.offsetAt(range.end) - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let extra = this.document.offsetAt(range2.end) - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
-        let offset = this.document.offsetAt(range.start) + extra;
+        let offset = this.document.offsetAt(range2.start) + extra;
         let start = false;
         let comment = false;
         let found = -1;
@@ -8873,8 +8835,8 @@ var require_instruction = __commonJS({
         const variables = [];
         const args = this.getRawArguments();
         for (const arg of args) {
-          let range = arg.getRange();
-          let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+          let range2 = arg.getRange();
+          let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
           const parsedVariables = this.parseVariables(this.document.offsetAt(arg.getRange().start), rawValue);
           for (const parsedVariable of parsedVariables) {
             variables.push(parsedVariable);
@@ -9209,8 +9171,8 @@ var require_instruction = __commonJS({
           return [];
         }
         const heredocs = [];
-        const range = this.getRange();
-        if (range.start.line === range.end.line) {
+        const range2 = this.getRange();
+        if (range2.start.line === range2.end.line) {
           return this.createSingleLineHeredocs(args);
         }
         const heredocDefinitions = [];
@@ -9317,9 +9279,9 @@ var require_instruction = __commonJS({
           const nameRange = this.getNameRange(startRange);
           const name = this.getName(nameRange);
           let contentRange = null;
-          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range.end));
+          const delimiterRange = this.getDelimiterRange(arg, name, vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + lineStart), range2.end));
           if (delimiterRange === null) {
-            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range.end);
+            contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), range2.end);
           } else if (contentEnd !== -1) {
             contentRange = vscode_languageserver_types_1.Range.create(this.document.positionAt(startOffset + contentStart), this.document.positionAt(startOffset + contentEnd));
           }
@@ -9364,8 +9326,8 @@ var require_flagOption = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.FlagOption = void 0;
     var FlagOption = class {
-      constructor(range, name, nameRange, value, valueRange) {
-        this.range = range;
+      constructor(range2, name, nameRange, value, valueRange) {
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -9406,9 +9368,9 @@ var require_flag = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var flagOption_1 = require_flagOption();
     var Flag = class {
-      constructor(document, range, name, nameRange, value, valueRange) {
+      constructor(document, range2, name, nameRange, value, valueRange) {
         this.options = [];
-        this.range = range;
+        this.range = range2;
         this.name = name;
         this.nameRange = nameRange;
         this.value = value;
@@ -9535,8 +9497,8 @@ var require_modifiableInstruction = __commonJS({
     var flag_1 = require_flag();
     var instruction_1 = require_instruction();
     var ModifiableInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getFlags() {
         if (!this.flags) {
@@ -9546,8 +9508,8 @@ var require_modifiableInstruction = __commonJS({
             if (this.stopSearchingForFlags(value)) {
               return this.flags;
             } else if (value.indexOf("--") === 0) {
-              let range = arg.getRange();
-              let rawValue = this.document.getText().substring(this.document.offsetAt(range.start), this.document.offsetAt(range.end));
+              let range2 = arg.getRange();
+              let rawValue = this.document.getText().substring(this.document.offsetAt(range2.start), this.document.offsetAt(range2.end));
               let nameIndex = value.indexOf("=");
               let index = rawValue.indexOf("=");
               let firstMatch = false;
@@ -9576,15 +9538,15 @@ var require_modifiableInstruction = __commonJS({
                     break nameSearchLoop;
                 }
               }
-              let nameStart = this.document.positionAt(this.document.offsetAt(range.start) + startIndex);
+              let nameStart = this.document.positionAt(this.document.offsetAt(range2.start) + startIndex);
               if (index === -1) {
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range.end), null, null));
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2), vscode_languageserver_types_1.Range.create(nameStart, range2.end), null, null));
               } else if (index === value.length - 1) {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range.end, range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, index), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), "", vscode_languageserver_types_1.Range.create(range2.end, range2.end)));
               } else {
-                let nameEnd = this.document.positionAt(this.document.offsetAt(range.start) + index);
-                this.flags.push(new flag_1.Flag(this.document, range, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range.start) + index + 1), range.end)));
+                let nameEnd = this.document.positionAt(this.document.offsetAt(range2.start) + index);
+                this.flags.push(new flag_1.Flag(this.document, range2, value.substring(2, nameIndex), vscode_languageserver_types_1.Range.create(nameStart, nameEnd), value.substring(nameIndex + 1), vscode_languageserver_types_1.Range.create(this.document.positionAt(this.document.offsetAt(range2.start) + index + 1), range2.end)));
               }
             }
           }
@@ -9618,8 +9580,8 @@ var require_jsonInstruction = __commonJS({
     var jsonArgument_1 = require_jsonArgument();
     var modifiableInstruction_1 = require_modifiableInstruction();
     var JSONInstruction = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.openingBracket = null;
         this.closingBracket = null;
         this.jsonStrings = [];
@@ -9780,8 +9742,8 @@ var require_add = __commonJS({
     exports.Add = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Add = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -10115,8 +10077,8 @@ var require_propertyInstruction = __commonJS({
     var argument_1 = require_argument();
     var util_1 = require_util();
     var PropertyInstruction = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.properties = void 0;
       }
       getProperties() {
@@ -10196,9 +10158,9 @@ var require_propertyInstruction = __commonJS({
       }
       getPropertyArguments() {
         const args = [];
-        let range = this.getInstructionRange();
-        let instructionNameEndOffset = this.document.offsetAt(range.end);
-        let extra = instructionNameEndOffset - this.document.offsetAt(range.start);
+        let range2 = this.getInstructionRange();
+        let instructionNameEndOffset = this.document.offsetAt(range2.end);
+        let extra = instructionNameEndOffset - this.document.offsetAt(range2.start);
         let content = this.getTextContent();
         let fullArgs = content.substring(extra);
         let start = util_1.Util.findLeadingNonWhitespace(fullArgs, this.escapeChar);
@@ -10206,7 +10168,7 @@ var require_propertyInstruction = __commonJS({
           return [];
         }
         const startPosition = this.document.positionAt(instructionNameEndOffset + start);
-        let escaped = range.start.line !== startPosition.line;
+        let escaped = range2.start.line !== startPosition.line;
         let endingEscape = false;
         let mark = -1;
         let end = this.findTrailingNonWhitespace(fullArgs);
@@ -10409,8 +10371,8 @@ var require_arg = __commonJS({
     var property_1 = require_property();
     var propertyInstruction_1 = require_propertyInstruction();
     var Arg = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
         this.property = null;
         const args = this.getPropertyArguments();
         if (args.length === 1) {
@@ -10440,8 +10402,8 @@ var require_cmd = __commonJS({
     exports.Cmd = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Cmd = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Cmd = Cmd;
@@ -10456,8 +10418,8 @@ var require_copy = __commonJS({
     exports.Copy = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Copy = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -10488,8 +10450,8 @@ var require_env = __commonJS({
     exports.Env = void 0;
     var propertyInstruction_1 = require_propertyInstruction();
     var Env = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getProperties() {
         return super.getProperties();
@@ -10507,8 +10469,8 @@ var require_entrypoint = __commonJS({
     exports.Entrypoint = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Entrypoint = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Entrypoint = Entrypoint;
@@ -10524,8 +10486,8 @@ var require_from = __commonJS({
     var vscode_languageserver_types_1 = (init_main(), __toCommonJS(main_exports));
     var modifiableInstruction_1 = require_modifiableInstruction();
     var From = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -10587,22 +10549,22 @@ var require_from = __commonJS({
        *         or null if no image has been specified
        */
       getImageNameRange() {
-        let range = this.getImageRange();
-        if (range) {
+        let range2 = this.getImageRange();
+        if (range2) {
           let registryRange = this.getRegistryRange();
           if (registryRange) {
-            range.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
+            range2.start = this.document.positionAt(this.document.offsetAt(registryRange.end) + 1);
           }
           let tagRange = this.getImageTagRange();
           let digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          return range;
+          return range2;
         }
         return null;
       }
@@ -10629,16 +10591,16 @@ var require_from = __commonJS({
        *         if no tag has been specified
        */
       getImageTagRange() {
-        const range = this.getImageRange();
-        if (range) {
-          const rangeStartOffset = this.document.offsetAt(range.start);
-          const content = this.getRangeContent(range);
+        const range2 = this.getImageRange();
+        if (range2) {
+          const rangeStartOffset = this.document.offsetAt(range2.start);
+          const content = this.getRangeContent(range2);
           const atIndex = this.indexOf(rangeStartOffset, content, "@");
           const slashIndex = content.indexOf("/");
           if (atIndex === -1) {
             const colonIndex = this.lastIndexOf(rangeStartOffset, content, ":");
             if (colonIndex > slashIndex) {
-              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range.end);
+              return vscode_languageserver_types_1.Range.create(this.document.positionAt(rangeStartOffset + colonIndex + 1), range2.end);
             }
           }
           const subcontent = content.substring(0, atIndex);
@@ -10667,12 +10629,12 @@ var require_from = __commonJS({
        *         if no digest has been specified
        */
       getImageDigestRange() {
-        let range = this.getImageRange();
-        if (range) {
-          let content = this.getRangeContent(range);
-          let index = this.lastIndexOf(this.document.offsetAt(range.start), content, "@");
+        let range2 = this.getImageRange();
+        if (range2) {
+          let content = this.getRangeContent(range2);
+          let index = this.lastIndexOf(this.document.offsetAt(range2.start), content, "@");
           if (index !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start.line, range.start.character + index + 1, range.end.line, range.end.character);
+            return vscode_languageserver_types_1.Range.create(range2.start.line, range2.start.character + index + 1, range2.end.line, range2.end.character);
           }
         }
         return null;
@@ -10718,19 +10680,19 @@ var require_from = __commonJS({
         return this.getRangeContent(this.getRegistryRange());
       }
       getRegistryRange() {
-        const range = this.getImageRange();
-        if (range) {
+        const range2 = this.getImageRange();
+        if (range2) {
           const tagRange = this.getImageTagRange();
           const digestRange = this.getImageDigestRange();
           if (tagRange === null) {
             if (digestRange !== null) {
-              range.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
+              range2.end = this.document.positionAt(this.document.offsetAt(digestRange.start) - 1);
             }
           } else {
-            range.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
+            range2.end = this.document.positionAt(this.document.offsetAt(tagRange.start) - 1);
           }
-          const content = this.getRangeContent(range);
-          const rangeStart = this.document.offsetAt(range.start);
+          const content = this.getRangeContent(range2);
+          const rangeStart = this.document.offsetAt(range2.start);
           const startingSlashIndex = this.indexOf(rangeStart, content, "/");
           if (startingSlashIndex === -1) {
             return null;
@@ -10738,18 +10700,18 @@ var require_from = __commonJS({
           const portIndex = this.indexOf(rangeStart, content, ":");
           const dotIndex = this.indexOf(rangeStart, content, ".");
           if (portIndex !== -1 || dotIndex !== -1) {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
           const registry = content.substring(0, startingSlashIndex);
           if (registry === "localhost") {
-            return vscode_languageserver_types_1.Range.create(range.start, this.document.positionAt(rangeStart + startingSlashIndex));
+            return vscode_languageserver_types_1.Range.create(range2.start, this.document.positionAt(rangeStart + startingSlashIndex));
           }
         }
         return null;
       }
       getBuildStage() {
-        let range = this.getBuildStageRange();
-        return range === null ? null : this.getRangeContent(range);
+        let range2 = this.getBuildStageRange();
+        return range2 === null ? null : this.getRangeContent(range2);
       }
       getBuildStageRange() {
         let args = this.getArguments();
@@ -10775,8 +10737,8 @@ var require_healthcheck = __commonJS({
     exports.Healthcheck = void 0;
     var modifiableInstruction_1 = require_modifiableInstruction();
     var Healthcheck = class extends modifiableInstruction_1.ModifiableInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         argument = argument.toUpperCase();
@@ -10800,8 +10762,8 @@ var require_label = __commonJS({
     var propertyInstruction_1 = require_propertyInstruction();
     var util_1 = require_util();
     var Label = class extends propertyInstruction_1.PropertyInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getVariables() {
         const variables = super.getVariables();
@@ -10809,9 +10771,9 @@ var require_label = __commonJS({
         for (const property of properties) {
           const value = property.getUnescapedValue();
           if (value !== null && value.length > 2 && value.charAt(0) === "'" && value.charAt(value.length - 1) === "'") {
-            const range = property.getValueRange();
+            const range2 = property.getValueRange();
             for (let i = 0; i < variables.length; i++) {
-              if (util_1.Util.isInsideRange(variables[i].getRange().start, range)) {
+              if (util_1.Util.isInsideRange(variables[i].getRange().start, range2)) {
                 variables.splice(i, 1);
                 i--;
               }
@@ -10838,8 +10800,8 @@ var require_onbuild = __commonJS({
     var parser_1 = require_parser();
     var instruction_1 = require_instruction();
     var Onbuild = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       getTrigger() {
         let trigger = this.getTriggerWord();
@@ -10873,8 +10835,8 @@ var require_run = __commonJS({
     exports.Run = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Run = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       stopSearchingForFlags(argument) {
         return argument.indexOf("--") === -1;
@@ -10901,8 +10863,8 @@ var require_shell = __commonJS({
     exports.Shell = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Shell = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Shell = Shell;
@@ -10917,8 +10879,8 @@ var require_stopsignal = __commonJS({
     exports.Stopsignal = void 0;
     var instruction_1 = require_instruction();
     var Stopsignal = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Stopsignal = Stopsignal;
@@ -10933,8 +10895,8 @@ var require_workdir = __commonJS({
     exports.Workdir = void 0;
     var instruction_1 = require_instruction();
     var Workdir = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
       /**
        * Returns the path that has been defined. Note that this path may
@@ -10959,9 +10921,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path24 = this.getPath();
-        if (path24 === null || path24.startsWith("/")) {
-          return path24;
+        const path26 = this.getPath();
+        if (path26 === null || path26.startsWith("/")) {
+          return path26;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -10973,7 +10935,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path24 : parent + "/" + path24;
+              return parent.endsWith("/") ? parent + path26 : parent + "/" + path26;
             }
           }
         }
@@ -10992,8 +10954,8 @@ var require_user = __commonJS({
     exports.User = void 0;
     var instruction_1 = require_instruction();
     var User = class extends instruction_1.Instruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.User = User;
@@ -11008,8 +10970,8 @@ var require_volume = __commonJS({
     exports.Volume = void 0;
     var jsonInstruction_1 = require_jsonInstruction();
     var Volume = class extends jsonInstruction_1.JSONInstruction {
-      constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
-        super(document, range, dockerfile, escapeChar, instruction, instructionRange);
+      constructor(document, range2, dockerfile, escapeChar, instruction, instructionRange) {
+        super(document, range2, dockerfile, escapeChar, instruction, instructionRange);
       }
     };
     exports.Volume = Volume;
@@ -11242,11 +11204,11 @@ var require_imageTemplate = __commonJS({
         return vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
       }
       contains(position2) {
-        const range = this.getRange();
-        if (range === null) {
+        const range2 = this.getRange();
+        if (range2 === null) {
           return false;
         }
-        return util_1.Util.isInsideRange(position2, range);
+        return util_1.Util.isInsideRange(position2, range2);
       }
     };
     exports.ImageTemplate = ImageTemplate;
@@ -11289,8 +11251,8 @@ var require_dockerfile = __commonJS({
         return this.initialInstructions.getARGs();
       }
       getContainingImage(position2) {
-        let range = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
-        if (!util_1.Util.isInsideRange(position2, range)) {
+        let range2 = vscode_languageserver_types_1.Range.create(vscode_languageserver_types_1.Position.create(0, 0), this.document.positionAt(this.document.getText().length));
+        if (!util_1.Util.isInsideRange(position2, range2)) {
           return null;
         }
         if (this.initialInstructions.getComments().length > 0 || this.initialInstructions.getInstructions().length > 0) {
@@ -11329,8 +11291,8 @@ var require_dockerfile = __commonJS({
       }
       resolveVariable(variable, line) {
         for (let from of this.getFROMs()) {
-          let range = from.getRange();
-          if (range.start.line <= line && line <= range.end.line) {
+          let range2 = from.getRange();
+          if (range2.start.line <= line && line <= range2.end.line) {
             let initialARGs = new imageTemplate_1.ImageTemplate();
             for (let instruction of this.initialInstructions.getARGs()) {
               initialARGs.addInstruction(instruction);
@@ -11374,11 +11336,11 @@ var require_dockerfile = __commonJS({
         }
         for (const from of this.getFROMs()) {
           if (from.getBuildStage() === imageName) {
-            const range = from.getRange();
-            if (range.start.line === templateFrom.getRange().start.line) {
+            const range2 = from.getRange();
+            if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
             }
-            return this.getContainingImage(range.start);
+            return this.getContainingImage(range2.start);
           }
         }
         return null;
@@ -11434,13 +11396,13 @@ var require_dockerfile = __commonJS({
       getRange() {
         const comments = this.getComments();
         const instructions = this.getInstructions();
-        let range = null;
+        let range2 = null;
         if (comments.length === 0) {
           if (instructions.length > 0) {
-            range = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
+            range2 = vscode_languageserver_types_1.Range.create(instructions[0].getRange().start, instructions[instructions.length - 1].getRange().end);
           }
         } else if (instructions.length === 0) {
-          range = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
+          range2 = vscode_languageserver_types_1.Range.create(comments[0].getRange().start, comments[comments.length - 1].getRange().end);
         } else {
           const commentStart = comments[0].getRange().start;
           const commentEnd = comments[comments.length - 1].getRange().end;
@@ -11448,24 +11410,24 @@ var require_dockerfile = __commonJS({
           const instructionEnd = instructions[instructions.length - 1].getRange().end;
           if (commentStart.line < instructionStart.line) {
             if (commentEnd.line < instructionEnd.line) {
-              range = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
+              range2 = vscode_languageserver_types_1.Range.create(commentStart, instructionEnd);
             }
-            range = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(commentStart, commentEnd);
           } else if (commentEnd.line < instructionEnd.line) {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, instructionEnd);
           } else {
-            range = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
+            range2 = vscode_languageserver_types_1.Range.create(instructionStart, commentEnd);
           }
         }
-        if (range === null) {
+        if (range2 === null) {
           if (this.directives.length === 0) {
             return null;
           }
           return this.directives[0].getRange();
         } else if (this.directives.length === 0) {
-          return range;
+          return range2;
         }
-        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range.end);
+        return vscode_languageserver_types_1.Range.create(this.directives[0].getRange().start, range2.end);
       }
     };
     exports.Dockerfile = Dockerfile;
@@ -11502,7 +11464,7 @@ var require_parser = __commonJS({
     var dockerfile_1 = require_dockerfile();
     var util_1 = require_util();
     var main_1 = require_main();
-    var Parser2 = class _Parser {
+    var Parser3 = class _Parser {
       constructor() {
         this.escapeChar = null;
       }
@@ -11852,8 +11814,8 @@ var require_parser = __commonJS({
               break commentLoop;
           }
         }
-        const range = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
-        dockerfile.addComment(new comment_1.Comment(this.document, range));
+        const range2 = vscode_languageserver_types_1.Range.create(this.document.positionAt(start), this.document.positionAt(end));
+        dockerfile.addComment(new comment_1.Comment(this.document, range2));
         return end;
       }
       parseHeredoc(heredocName, offset, tabbed) {
@@ -11894,7 +11856,7 @@ var require_parser = __commonJS({
         return _Parser.createInstruction(this.document, dockerfile, this.escapeChar, lineRange, instruction, instructionRange);
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -12323,7 +12285,7 @@ function onbuildTrigger(onbuild) {
   };
 }
 var import_dockerfile_ast, MEMO, astProto, originalGetRawArguments, FLAGGED, HEREDOC_INSTRUCTIONS, HEREDOC_MARK;
-var init_dockerfile2 = __esm({
+var init_dockerfile = __esm({
   "src/parsers/dockerfile.ts"() {
     "use strict";
     import_dockerfile_ast = __toESM(require_main(), 1);
@@ -12494,7 +12456,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path8 from "node:path";
+import path5 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -12614,7 +12576,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path8.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path5.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -12681,7 +12643,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path8.posix.resolve(cfg.workdir, rawDest);
+  const dest = path5.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -12711,7 +12673,7 @@ var DEFAULT_PATH, DEFAULT_SHELL, applying, STANDARD_DIRS;
 var init_image = __esm({
   "src/model/image.ts"() {
     "use strict";
-    init_dockerfile2();
+    init_dockerfile();
     init_expand();
     DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     DEFAULT_SHELL = ["/bin/sh", "-c"];
@@ -12736,6 +12698,2735 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
+  }
+});
+
+// src/model/pid1.ts
+function computePid1(stage) {
+  const { entrypoint, cmd, shell } = stage.config;
+  const words = (setting, origin) => {
+    const form = setting.form;
+    if (form.kind === "exec") {
+      return form.argv.map((value) => ({ value, origin, setting, fromShell: false, script: null }));
+    }
+    return [
+      ...shell.argv.map((value) => ({ value, origin, setting, fromShell: true, script: null })),
+      { value: form.text.text, origin, setting, fromShell: false, script: form.text }
+    ];
+  };
+  if (entrypoint) {
+    if (entrypoint.form.kind === "shell") {
+      return { argv: words(entrypoint, "entrypoint"), entrypoint, cmd, cmdIgnored: cmd };
+    }
+    return {
+      argv: [...words(entrypoint, "entrypoint"), ...cmd ? words(cmd, "cmd") : []],
+      entrypoint,
+      cmd,
+      cmdIgnored: null
+    };
+  }
+  return { argv: cmd ? words(cmd, "cmd") : [], entrypoint: null, cmd, cmdIgnored: null };
+}
+var init_pid1 = __esm({
+  "src/model/pid1.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/launch.ts
+import path6 from "node:path";
+async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
+  const pid1 = computePid1(stage);
+  const units = /* @__PURE__ */ new Map();
+  const scripts = [];
+  const remember = (u) => {
+    if (!scripts.includes(u)) scripts.push(u);
+    return u;
+  };
+  const hosts = /* @__PURE__ */ new Map();
+  let defaultArgs = true;
+  const resolver = {
+    stage,
+    env: stage.config.env,
+    dockerfilePath: env3.dockerfile.displayPath,
+    resolveCommand: (name) => resolveInImage(stage, name, env3),
+    missingScript: looksLikeScriptPath,
+    loadFile: async (resolved, forced, at, argv2) => {
+      const key = `${resolved.imagePath}|${forced ?? ""}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const loaded = await loadFile(resolved, forced, at, argv2, stage, env3, defaultArgs);
+      if ("source" in loaded) {
+        units.set(key, loaded);
+        remember(loaded);
+      }
+      return loaded;
+    },
+    loadInline: async (text, arg, interp, at) => {
+      const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env3, arg), interp, at, env3, stage);
+      units.set(key, unit);
+      return remember(unit);
+    },
+    host: async (unit) => {
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env3, await env3.shell.get()));
+      return hosts.get(unit) ?? null;
+    }
+  };
+  const start = startUser(stage, env3.baseImageFacts);
+  const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
+  const runs = {};
+  runs.default = await followRun("default", argv, pid1.argv, start, resolver);
+  defaultArgs = false;
+  const entry = pid1.entrypoint;
+  const userArgs = [];
+  if (entry && entry.form.kind === "exec") userArgs.push(...pid1.argv.filter((a) => a.origin === "entrypoint"));
+  else if (entry) userArgs.push(...pid1.argv);
+  const cmdSetting = entry ?? pid1.cmd;
+  if (cmdSetting && !(entry && entry.form.kind === "shell")) {
+    userArgs.push({ value: USER_COMMAND, origin: "cmd", setting: cmdSetting, fromShell: false, script: null });
+  }
+  runs["user-command"] = await followRun("user-command", userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
+  runs["non-root"] = await followRun("non-root", argv, pid1.argv, userFromSpec("1000", "--user 1000"), resolver);
+  const first = runs.default.chains[0];
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
+}
+function startUser(stage, trusted) {
+  const u = stage.config.user;
+  if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const base = knownBaseImage(rootStage(stage), trusted);
+  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  return userFromSpec("root", "no USER");
+}
+function unitHost(unit, stage, env3, p) {
+  const dialect = unit.dialect;
+  const resolve4 = unit.kind === "file" ? sourceResolver(stage, env3, p, dialect) : null;
+  return {
+    bash: dialect === "bash",
+    parse: (text) => {
+      const r = p.parse(text, dialect);
+      return r.ok ? r.file : null;
+    },
+    source: (target2) => {
+      const found = resolve4?.(target2);
+      return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
+    }
+  };
+}
+function resolveInImage(stage, name, env3) {
+  const direct = env3.fs.resolveCommand(stage, name);
+  if (direct || !env3.symlinks?.length) return direct;
+  const candidates = name.includes("/") ? [path6.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path6.posix.join(d, name));
+  for (const c of candidates) {
+    let p = c;
+    for (let i = 0; i < 8; i++) {
+      const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
+      if (!link) break;
+      const target2 = path6.posix.resolve(path6.posix.dirname(link.link), link.target);
+      p = link.link === p ? target2 : target2 + p.slice(link.link.length);
+      const origin = env3.fs.lookup(stage, p);
+      if (origin) return { imagePath: p, origin };
+    }
+  }
+  return null;
+}
+function looksLikeScriptPath(p) {
+  return /\.(sh|bash)$/.test(p) || p.startsWith("./") || p.startsWith("/") && !/^\/(usr\/)?(local\/)?s?bin\//.test(p);
+}
+async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defaultRun) {
+  const origin = resolved.origin;
+  if (origin.kind === "built") return { program: true };
+  if (origin.kind === "remote") return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
+  let text;
+  let file;
+  let source;
+  let bom = false;
+  if (origin.kind === "context") {
+    try {
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
+    } catch (e) {
+      return { unknown: e instanceof Error ? e.message : String(e) };
+    }
+    file = new SourceFile(env3.displayPath(origin.contextPath), text);
+    source = /\r\n/.test(text) ? { ...fileScriptText(file), text: text.replace(/\r\n/g, "\n") } : fileScriptText(file);
+  } else {
+    const body2 = origin.heredoc.quoted ? origin.heredoc.body : unescapeDollars(origin.heredoc.body);
+    file = env3.dockerfile;
+    text = body2.text;
+    source = mappedScriptText(body2);
+  }
+  const shebang = readShebang(text);
+  const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
+  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) return { program: true };
+  const cmdArgs = argv.slice(1);
+  return parseUnit(
+    {
+      kind: "file",
+      source,
+      interpreter: interp ?? "sh",
+      shebang: forcedInterpreter ? null : shebang,
+      receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === "cmd"),
+      startedAt: at,
+      imagePath: resolved.imagePath,
+      origin,
+      crlf: /\r\n/.test(text),
+      bom
+    },
+    env3,
+    stage
+  );
+}
+function looksLikeShell(text) {
+  return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
+}
+async function inlineUnit(script, mapped, interp, at, env3, stage = null) {
+  const source = mapped ? mappedScriptText(mapped) : { file: env3.dockerfile, text: script, spanOf: () => at.span };
+  return parseUnit(
+    { kind: "inline", source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    env3,
+    stage
+  );
+}
+function shellOf(interpreter, stage) {
+  if (interpreter === "bash" || interpreter === "zsh") return { dialect: "bash", sh: null, known: true };
+  if (interpreter === "mksh" || interpreter === "ksh") return { dialect: "mksh", sh: null, known: true };
+  if (interpreter === "ash") return { dialect: "bash", sh: "ash", known: true };
+  if (interpreter === "dash" || interpreter === "posh") return { dialect: "posix", sh: "dash", known: true };
+  const image = stage ? imageSh(rootStage(stage)) : { flavour: "dash", known: false };
+  return { dialect: image.flavour === "dash" ? "posix" : "bash", sh: image.flavour, known: image.known };
+}
+async function parseUnit(unit, env3, stage = null) {
+  const parser2 = await env3.shell.get();
+  const shell = shellOf(unit.interpreter, stage);
+  const text = unit.source.text.replace(/\r(?=\n)/g, " ");
+  const result = parser2.parse(text, shell.dialect);
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
+    const loose = parser2.parse(text, "bash");
+    if (loose.ok) {
+      const base = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      return {
+        ...unit,
+        ast: loose.file,
+        syntaxError: null,
+        dialect: "bash",
+        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
+      };
+    }
+  }
+  return { ...unit, ast: null, syntaxError: result.error, dialect: shell.dialect, portability: null };
+}
+function sourceResolver(stage, env3, parser2, dialect) {
+  const cache = /* @__PURE__ */ new Map();
+  return (p) => {
+    const imagePath = path6.posix.resolve(stage.config.workdir, p);
+    if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
+    let found = null;
+    const origin = env3.fs.lookup(stage, imagePath);
+    try {
+      if (origin?.kind === "context") {
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const lf = text.replace(/\r\n/g, "\n");
+        const result = parser2.parse(lf, dialect);
+        if (result.ok) {
+          const file = new SourceFile(env3.displayPath(origin.contextPath), text);
+          const st = fileScriptText(file);
+          found = { file: result.file, source: { path: file.displayPath, text: lf, spanOf: st.spanOf } };
+        }
+      } else if (origin?.kind === "heredoc") {
+        const body2 = origin.heredoc.body;
+        const result = parser2.parse(body2.text, dialect);
+        if (result.ok) found = { file: result.file, source: { path: env3.dockerfile.displayPath, text: body2.text, spanOf: (a, b) => body2.spanOf(a[2], b[2]) } };
+      }
+    } catch {
+      found = null;
+    }
+    cache.set(imagePath, found);
+    return found;
+  };
+}
+function fileScriptText(file) {
+  return {
+    file,
+    text: file.text,
+    spanOf: (p, e) => ({ line: p[0], column: p[1], endLine: e[0], endColumn: e[1] })
+  };
+}
+function mappedScriptText(m) {
+  return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
+}
+function unescapeDollars(m) {
+  if (!m.text.includes("\\$")) return m;
+  const b = MappedText.builder(m.file);
+  for (let i = 0; i < m.text.length; i++) {
+    if (m.text[i] === "\\" && m.text[i + 1] === "$") continue;
+    b.appendChar(m.text[i] ?? "", m.originOf(i));
+  }
+  return b.build(m.originOf(m.text.length));
+}
+function jsonStringText(env3, arg) {
+  const text = arg.setting.form.text;
+  const needle = JSON.stringify(arg.value);
+  const at = text.text.indexOf(needle);
+  if (at < 0 || needle.slice(1, -1) !== arg.value) return null;
+  void env3;
+  return text.sub(at + 1, at + needle.length - 1);
+}
+var SHELLS2;
+var init_launch = __esm({
+  "src/model/launch.ts"() {
+    "use strict";
+    init_shebang();
+    init_source2();
+    init_base_images();
+    init_invocations();
+    init_values();
+    init_image();
+    init_pid1();
+    SHELLS2 = SHELLS;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES2 = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES2[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range2, close) => `\\[${range2}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path26) => {
+      const end = path26.length - 1;
+      const index = path26.lastIndexOf(
+        SLASH,
+        path26[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path26 : path26.slice(index + 1);
+    };
+    var parentOf = (path26) => {
+      if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path26.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path26.length - 1;
+      const cut = path26.lastIndexOf(
+        SLASH,
+        path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path26) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path26)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path26, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path26) : path26;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path26
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path26, originalPath, doThrow) => {
+      if (!isString(path26)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path26) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path26)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path26) => {
+      const first = path26.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path26.length === 1) {
+        return true;
+      }
+      const second = path26.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path26.length === 2 || path26.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path26) {
+        checkPath(
+          path26,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path26 ? this._t(path26, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target2) {
+        const path26 = convertPath(target2);
+        if (!path26 || path26.charCodeAt(path26.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path26);
+        }
+        const dir = this._t(path26, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path26);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path26, cache) {
+        const cached = cache[path26];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path26);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
+      }
+      ignores(path26) {
+        return this._test(path26, this._ignoreCache, convertPath(path26)).ignored;
+      }
+      createFilter() {
+        return (path26) => !this.ignores(path26);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path26) {
+        return this._test(path26, this._testCache, convertPath(path26));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path26) => checkPath(convertPath(path26), path26, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path26) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path26) || isNotRelative(path26);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fs/file-system.ts
+import fs2 from "node:fs";
+import path7 from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs2.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs2.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs2.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs2.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs2.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base, buffers = []) {
+        this.base = base;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path7.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path7.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path7.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path7.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path7.dirname(abs));
+          return dir === null ? null : path7.join(dir, path7.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path7.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path7.dirname(file) === abs && !names.has(path7.basename(file))) entries.push({ name: path7.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path7.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/fs/jail.ts
+import path8 from "node:path";
+function isWithin(p, root) {
+  return p === root || p.startsWith(root.endsWith(path8.sep) ? root : root + path8.sep);
+}
+function repositoryRoot(linted, fsys = diskFs) {
+  const abs = path8.resolve(linted);
+  let start = abs;
+  try {
+    if (fsys.stat(abs)?.kind !== "dir") start = path8.dirname(abs);
+  } catch {
+    start = path8.dirname(abs);
+  }
+  for (let dir = start; ; dir = path8.dirname(dir)) {
+    let marker = null;
+    try {
+      marker = fsys.stat(path8.join(dir, ".git"));
+    } catch {
+      marker = null;
+    }
+    if (marker && marker.kind !== "other") return dir;
+    if (path8.dirname(dir) === dir) return start;
+  }
+}
+function describeFsError(e, limit, limitText) {
+  const err = FsError.from(e);
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, device or socket): not read";
+    case "EFBIG":
+      if (limitText && err.size !== void 0) return limitText(err.size);
+      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
+    case "EOUTSIDE":
+      return `${err.message}: not read`;
+    default:
+      return `cannot read it (${err.code})`;
+  }
+}
+var Jail;
+var init_jail = __esm({
+  "src/fs/jail.ts"() {
+    "use strict";
+    init_schema();
+    init_file_system();
+    Jail = class _Jail {
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
+        this.maxFileBytes = maxFileBytes;
+        const abs = path8.resolve(root);
+        this.root = fs9.realpath(abs) ?? abs;
+      }
+      fs;
+      maxFileBytes;
+      /** The root's real path. */
+      root;
+      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
+      static of(linted, options = {}) {
+        const fsys = options.fs ?? diskFs;
+        const root = options.root ? path8.resolve(options.root) : repositoryRoot(linted, fsys);
+        return new _Jail(root, fsys, options.maxFileBytes);
+      }
+      /** A jail with the same root over another limit. */
+      withLimit(maxFileBytes) {
+        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
+      }
+      /**
+       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
+       * path exists; an absent tail is appended as written (normalised).
+       */
+      realpath(p) {
+        const abs = path8.resolve(this.root, p);
+        let existing = abs;
+        const tail = [];
+        for (; ; ) {
+          const real = this.fs.realpath(existing);
+          if (real !== null) return tail.length ? path8.join(real, ...tail.reverse()) : real;
+          const parent = path8.dirname(existing);
+          if (parent === existing) return abs;
+          tail.push(path8.basename(existing));
+          existing = parent;
+        }
+      }
+      /** Whether `p` (its real path) is the root or inside it. */
+      contains(p) {
+        return isWithin(this.realpath(p), this.root);
+      }
+      check(p) {
+        const real = this.realpath(p);
+        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
+        return real;
+      }
+      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
+      readFile(p, maxBytes = this.maxFileBytes) {
+        return this.fs.readFile(this.check(p), maxBytes);
+      }
+      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
+      readText(p, maxBytes = this.maxFileBytes) {
+        const text = this.readFile(p, maxBytes).toString("utf8");
+        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+      }
+      readdir(p) {
+        return this.fs.readdir(this.check(p));
+      }
+      /** Null for what is absent or outside the jail. */
+      stat(p) {
+        const real = this.realpath(p);
+        return isWithin(real, this.root) ? this.fs.stat(real) : null;
+      }
+    };
+  }
+});
+
+// src/model/context-fs.ts
+import path9 from "node:path";
+function hasGlob(p) {
+  return /[*?[]/.test(p);
+}
+function loadDockerignore(context, outer, dockerfilePath, problems) {
+  const root = context.root;
+  const candidates = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
+  }
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
+    let text;
+    try {
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      continue;
+    }
+    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      return `${negate ? "!" : ""}/${p}`;
+    });
+    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
+  }
+  return null;
+}
+var import_picomatch, import_ignore, ContextFs;
+var init_context_fs = __esm({
+  "src/model/context-fs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    init_file_system();
+    init_jail();
+    ContextFs = class _ContextFs {
+      /**
+       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+       *   context's `.dockerignore`, as BuildKit does.
+       */
+      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
+        this.root = root;
+        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.realRoot = this.jail.root;
+        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
+        this.excluded = loaded?.matcher ?? null;
+        this.dockerignore = loaded?.name ?? null;
+      }
+      root;
+      realRoot;
+      /** The context as a jail of its own: reads stay inside it. */
+      jail;
+      problems = [];
+      listings = /* @__PURE__ */ new Map();
+      excluded;
+      /** The .dockerignore file in force (context-relative name), if any. */
+      dockerignore;
+      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+      ignoredHits = /* @__PURE__ */ new Set();
+      /** Whether .dockerignore keeps a context path out of the build context. */
+      isIgnored(rel) {
+        if (!this.excluded || rel === "") return false;
+        return this.excluded.ignores(rel);
+      }
+      /**
+       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
+       * anything outside the context.
+       */
+      static normalize(rel) {
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        if (n === "." || n === "./" || n === "") return "";
+        if (n === ".." || n.startsWith("../")) return null;
+        return n.replace(/\/+$/, "");
+      }
+      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
+      resolveInside(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return null;
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
+        if (real === null || !isWithin(real, this.realRoot)) return null;
+        return real;
+      }
+      /** Whether `rel` escapes the context (by `..` or through a symlink). */
+      escapes(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return true;
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
+        return real !== null && !isWithin(real, this.realRoot);
+      }
+      /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
+      present(rel) {
+        const n = _ContextFs.normalize(rel);
+        return n === null || n === "" || this.listed(n);
+      }
+      stats = /* @__PURE__ */ new Map();
+      stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n !== null && this.isIgnored(n)) {
+          this.ignoredHits.add(n);
+          return null;
+        }
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
+        if (!abs) return null;
+        try {
+          const st = this.jail.fs.stat(abs);
+          if (st?.kind === "dir") return { kind: "dir" };
+          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
+        } catch (e) {
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
+        }
+        return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
+      }
+      /**
+       * The bytes of a context file, through the jail's reader (a regular file, at most the size
+       * limit); throws FsError.
+       */
+      readBytes(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
+        return this.jail.readFile(abs);
+      }
+      readText(rel) {
+        return this.readBytes(rel).toString("utf8");
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
+      }
+      /** Names in a folder of the context (sorted), empty when absent. */
+      list(relDir) {
+        const n = _ContextFs.normalize(relDir);
+        if (n === null) return [];
+        const cached = this.listings.get(n);
+        if (cached) return cached;
+        const abs = this.resolveInside(n);
+        let names = [];
+        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+          try {
+            names = this.jail.fs.readdir(abs).map((e) => e.name);
+          } catch (e) {
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+          }
+        }
+        this.listings.set(n, names);
+        return names;
+      }
+      /**
+       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
+       * matching within one path segment). Only the folders the pattern needs are listed.
+       */
+      glob(pattern4) {
+        const n = _ContextFs.normalize(pattern4);
+        if (n === null) return [];
+        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
+        const segments = n.split("/");
+        let current = [""];
+        for (const seg of segments) {
+          const next = [];
+          for (const dir of current) {
+            if (!hasGlob(seg)) {
+              const p = dir ? `${dir}/${seg}` : seg;
+              if (this.stat(p)) next.push(p);
+              continue;
+            }
+            const match = (0, import_picomatch.default)(seg, { dot: true });
+            for (const name of this.list(dir)) {
+              const p = dir ? `${dir}/${name}` : name;
+              if (!match(name)) continue;
+              if (this.isIgnored(p)) this.ignoredHits.add(p);
+              else next.push(p);
+            }
+          }
+          current = next;
+        }
+        return current.sort();
+      }
+    };
+  }
+});
+
+// src/fix/builders/place.ts
+function scriptEdit(source, p, e, text) {
+  const file = source.file;
+  const span = source.spanOf(p, e);
+  const start = file.offsetOf(span.line, span.column);
+  const end = p[2] === e[2] ? start : file.offsetOf(span.endLine, span.endColumn);
+  if (start < 0 || end < start || end > file.text.length) return null;
+  if (p[2] === e[2]) {
+    const want = (/^[^\s]*/.exec(source.text.slice(p[2], p[2] + 64))?.[0] ?? "").slice(0, 16);
+    const got = file.text.slice(start, start + want.length);
+    if (got !== want) return null;
+  } else if (file.text.slice(start, end).replace(/\r\n/g, "\n") !== source.text.slice(p[2], e[2])) {
+    return null;
+  }
+  return { file: file.displayPath, start, end, text };
+}
+function mappedRange(text) {
+  const start = text.originOf(0);
+  const end = text.text.length > 0 ? text.originOf(text.text.length - 1) + 1 : start;
+  return { start, end };
+}
+var init_place = __esm({
+  "src/fix/builders/place.ts"() {
+    "use strict";
+  }
+});
+
+// src/fix/builders/dockerfile.ts
+function execFormText(argv) {
+  return `[${argv.map((a) => JSON.stringify(a)).join(", ")}]`;
+}
+function replaceCommandText(file, command2, text) {
+  const { start, end } = mappedRange(command2);
+  const slice = file.text.slice(start, end);
+  if (slice.split("\n").slice(1).some((l) => l.trim().startsWith("#"))) return null;
+  return { file: file.displayPath, start, end, text };
+}
+function pseudoJsonStrings(text) {
+  const t = text.trim();
+  if (!t.startsWith("[") || !t.endsWith("]")) return null;
+  const out = [];
+  let i = 1;
+  const end = t.length - 1;
+  const ws = () => {
+    while (i < end && /\s/.test(t[i] ?? "")) i++;
+  };
+  ws();
+  while (i < end) {
+    const open = t[i] ?? "";
+    const close = CLOSING[open];
+    if (!close) return null;
+    let j = i + 1;
+    let raw = "";
+    for (; j < end; j++) {
+      const c = t[j] ?? "";
+      if (open === '"' && c === "\\") {
+        raw += c + (t[j + 1] ?? "");
+        j++;
+        continue;
+      }
+      if (c === close) break;
+      raw += c;
+    }
+    if (j >= end) return null;
+    if (open === '"') {
+      try {
+        out.push(JSON.parse(`"${raw}"`));
+      } catch {
+        return null;
+      }
+    } else {
+      if (raw.includes("\\")) return null;
+      out.push(raw);
+    }
+    i = j + 1;
+    ws();
+    if (t[i] === ",") {
+      i++;
+      ws();
+    }
+  }
+  return out.length > 0 ? out : null;
+}
+function copyChmodEdit(file, op) {
+  const inst = op.instruction;
+  if (op.sources.length !== 1) return null;
+  const source = op.sources[0];
+  if (!source || source.kind === "remote" || source.kind !== "heredoc" && /[*?[]/.test(source.pattern)) return null;
+  const existing = inst.flags.find((f) => f.name === "chmod");
+  if (existing) {
+    if (existing.value === null || !/^[0-7]{3,4}$/.test(existing.value)) return null;
+    const mode = parseInt(existing.value, 8);
+    const withX = mode | (mode & 292) >> 2;
+    const start = file.offsetOf(existing.span.line, existing.span.column);
+    const end = file.offsetOf(existing.span.endLine, existing.span.endColumn);
+    if (!/^--chmod=/.test(file.text.slice(start, end))) return null;
+    return { file: file.displayPath, start, end, text: `--chmod=${withX.toString(8).padStart(existing.value.length, "0")}` };
+  }
+  const at = file.offsetOf(inst.keywordSpan.endLine, inst.keywordSpan.endColumn);
+  return { file: file.displayPath, start: at, end: at, text: " --chmod=755" };
+}
+function runChmodAfter(file, inst, imagePath) {
+  const at = endOfInstruction(file, inst);
+  return { file: file.displayPath, start: at, end: at, text: `
+RUN ["chmod", "+x", ${JSON.stringify(imagePath)}]` };
+}
+function endOfInstruction(file, inst) {
+  const lastLine2 = inst.span.endLine;
+  return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
+}
+function packageManagerOf(base) {
+  const b = base.toLowerCase();
+  if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
+  if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
+  return null;
+}
+function switchToolFor(pm) {
+  return pm === "apk" ? "su-exec" : "gosu";
+}
+function installAfterFrom(file, stage, pm, pkg) {
+  const at = endOfInstruction(file, stage.from);
+  const line = pm === "apk" ? `RUN apk add --no-cache ${pkg}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pkg} && rm -rf /var/lib/apt/lists/*`;
+  return { file: file.displayPath, start: at, end: at, text: `
+${line}` };
+}
+var CLOSING;
+var init_dockerfile2 = __esm({
+  "src/fix/builders/dockerfile.ts"() {
+    "use strict";
+    init_place();
+    CLOSING = { '"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’" };
+  }
+});
+
+// src/fix/builders/shell.ts
+function contains(outer, inner) {
+  return inner.p[2] >= outer.p[2] && inner.e[2] <= outer.e[2];
+}
+function tailOf(stmts, target2, last = true) {
+  for (let i = 0; i < stmts.length; i++) {
+    const s = stmts[i];
+    const isLast = !last || i === stmts.length - 1;
+    if (s === target2) return isLast && !s.background && !s.negated;
+    if (contains(s, target2)) return isLast && !s.background && tailInCommand(s.cmd, target2, last);
+  }
+  return false;
+}
+function tailInCommand(c, target2, last = true) {
+  if (!c) return false;
+  switch (c.type) {
+    case "IfClause":
+      for (let cl = c; cl; cl = cl.else) {
+        if (cl.cond.some((s) => contains(s, target2))) return false;
+        if (cl.then.some((s) => contains(s, target2))) return tailOf(cl.then, target2, last);
+      }
+      return false;
+    case "CaseClause":
+      for (const item of c.items) if (item.stmts.some((s) => contains(s, target2))) return item.op === ";;" && tailOf(item.stmts, target2, last);
+      return false;
+    case "Block":
+      return tailOf(c.stmts, target2, last);
+    case "BinaryCmd":
+      if (c.op !== "&&" && c.op !== "||") return false;
+      return c.y === target2 ? !c.y.background && !c.y.negated : contains(c.y, target2) && !c.y.background && tailInCommand(c.y.cmd, target2, last);
+    default:
+      return false;
+  }
+}
+function functionsOf(ast) {
+  const out = /* @__PURE__ */ new Map();
+  const visit = (s) => {
+    if (s.cmd?.type === "FuncDecl" && !out.has(s.cmd.name)) out.set(s.cmd.name, { body: s.cmd.body, decl: s });
+    childStmts(s.cmd).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return out;
+}
+function callsOf(ast, name) {
+  const out = [];
+  forEachCall(ast.stmts, (call, stmt) => {
+    const w = call.args[0];
+    if (w && wordLiteral(w) === name) out.push(stmt);
+  });
+  return out;
+}
+function isLastOnItsPath(ast, target2, depth = 0) {
+  if (tailOf(ast.stmts, target2)) return true;
+  if (depth > 4) return false;
+  for (const [name, fn] of functionsOf(ast)) {
+    if (!contains(fn.body, target2)) continue;
+    const body2 = fn.body.cmd?.type === "Block" || fn.body.cmd?.type === "Subshell" ? fn.body.cmd : null;
+    if (!body2 || body2.type === "Subshell" || !tailOf(body2.stmts, target2)) return false;
+    const calls = callsOf(ast, name);
+    return calls.length === 1 && isLastOnItsPath(ast, calls[0], depth + 1);
+  }
+  return false;
+}
+function inScriptShell(ast, target2) {
+  return tailOf(ast.stmts, target2, false);
+}
+function assignedValues(ast, name) {
+  const values = [];
+  let unknown = false;
+  const visit = (s) => {
+    const c = s.cmd;
+    if (c?.type === "CallExpr" || c?.type === "DeclClause") {
+      const assigns = c.type === "CallExpr" ? c.assigns : c.args;
+      for (const a of assigns) {
+        if (a.name !== name) continue;
+        const v = a.value ? wordLiteral(a.value) : "";
+        if (v === null || a.array) unknown = true;
+        else values.push(v);
+      }
+    }
+    if (c?.type === "ForClause" && c.name === name) unknown = true;
+    childStmts(c).forEach(visit);
+  };
+  ast.stmts.forEach(visit);
+  return unknown ? null : values;
+}
+function execBlocker(target2, call) {
+  const head = call.args[0];
+  if (!head) return "no command";
+  const lit2 = wordLiteral(head);
+  const functions = functionsOf(target2.ast);
+  if (lit2 !== null) {
+    if (lit2 === "exec") return "already exec";
+    if (NOT_EXECUTABLE.has(lit2)) return `${lit2} is a shell builtin`;
+    if (functions.has(lit2)) return `${lit2} is a shell function`;
+    return null;
+  }
+  const only = head.parts.length === 1 ? head.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || inner.length || inner.excl || inner.op !== null) return "the command is computed";
+  if (/^[@*0-9]$/.test(inner.param)) return null;
+  const values = assignedValues(target2.ast, inner.param);
+  if (values === null || values.length === 0) return `$${inner.param} is not known`;
+  for (const v of values) {
+    const first = v.trim().split(/\s+/)[0] ?? "";
+    if (first === "" || first === "exec" || NOT_EXECUTABLE.has(first) || functions.has(first)) return `$${inner.param} holds \`${v}\``;
+  }
+  return null;
+}
+function prependExec(target2, stmt, title = "Put exec in front of the last command", reexec = false) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated) return null;
+  const call = stmt.cmd;
+  if (execBlocker(target2, call) !== null) return null;
+  if (!(isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const head = call.args[0];
+  const edit = scriptEdit(target2.source, head.p, head.p, "exec ");
+  return edit ? { safety: "unsafe", title, edits: [edit] } : null;
+}
+function quoteArgs(target2, word) {
+  const only = word.parts.length === 1 ? word.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param) || inner.length || inner.excl || inner.op !== null) return null;
+  const edit = scriptEdit(target2.source, word.p, word.e, '"$@"');
+  return edit ? { safety: "safe", title: 'Pass the arguments as "$@"', edits: [edit] } : null;
+}
+function shellQuote(value) {
+  if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function literalCommand(stmt) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.redirs.length > 0 || stmt.cmd.assigns.length > 0) return null;
+  const words = [];
+  for (const w of stmt.cmd.args) {
+    const v = strictLiteral(w);
+    if (v === null) return null;
+    words.push(v);
+  }
+  return words.length > 0 ? words : null;
+}
+function strictLiteral(w) {
+  for (const p of w.parts) {
+    if (p.type === "Lit" && /[*?[\]{}~]|\\\n/.test(p.value)) return null;
+    if (p.type === "SglQuoted" && p.dollar) return null;
+    if (p.type === "DblQuoted" && p.dollar) return null;
+  }
+  return wordLiteral(w);
+}
+function plainUser(user) {
+  return user !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(user) && !/^(root|0)(:|$)/.test(user);
+}
+function gosuReplacement(target2, stmt, sw, parse) {
+  if (stmt.cmd?.type !== "CallExpr" || stmt.background || stmt.negated || stmt.cmd.assigns.length > 0) return null;
+  if (!plainUser(sw.user)) return null;
+  const all = stmt.cmd.args;
+  const skip = all[0] && wordLiteral(all[0]) === "exec" ? 1 : 0;
+  const args = all.slice(skip + 1);
+  const toolWord = all[skip] ? wordLiteral(all[skip]) : null;
+  if (toolWord === null || toolWord.split("/").pop() !== sw.tool) return null;
+  const reexec = sw.command.length > 0 && isSelfReference(sw.command[0]);
+  if (!(skip === 1 ? inScriptShell(target2.ast, stmt) : isLastOnItsPath(target2.ast, stmt) || reexec && inScriptShell(target2.ast, stmt))) return null;
+  const lits = args.map((w) => wordLiteral(w));
+  const commandAt = sw.command.length > 0 ? args.indexOf(sw.command[0]) : args.length;
+  const options = lits.slice(0, commandAt < 0 ? args.length : commandAt);
+  if (options.some((l) => l !== null && /^(-|-l|--login|-i|-g|--group|-G|--supp-group|-b|--background|-P|--pty)$/.test(l))) return null;
+  if (sw.tool === "sudo" && options.some((l) => l === "-s" || l === "--shell")) return null;
+  let command2;
+  if (sw.tool === "su" || sw.tool === "runuser" && lits.includes("-c")) {
+    const at = lits.findIndex((l) => l === "-c" || l === "--command");
+    const word = at >= 0 ? args[at + 1] : void 0;
+    if (at < 0 || !word || at + 2 !== args.length) return null;
+    const only = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : null;
+    const single = only && only.length === 1 ? only[0] : null;
+    const isArgs = (p) => p?.type === "ParamExp" && ["*", "@"].includes(p.param) && p.op === null && !p.length;
+    const isZero = (p) => p?.type === "ParamExp" && p.param === "0" && p.op === null && !p.length;
+    if (isArgs(single ?? void 0)) command2 = '"$@"';
+    else if (only && only.length === 3 && isZero(only[0]) && only[1]?.type === "Lit" && only[1].value === " " && isArgs(only[2])) command2 = '"$0" "$@"';
+    else {
+      const text2 = strictLiteral(word);
+      if (text2 === null) return null;
+      const parsed = parse(text2);
+      const one = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+      command2 = one ? one.map(shellQuote).join(" ") : `sh -c ${shellQuote(text2)}`;
+    }
+  } else {
+    if (sw.command.length === 0) return null;
+    const first = sw.command[0];
+    const last = sw.command[sw.command.length - 1];
+    command2 = target2.source.text.slice(first.p[2], last.e[2]);
+    if (command2.includes("\n")) return null;
+  }
+  const head = all[0];
+  const lastArg = all[all.length - 1];
+  if (!head || !lastArg) return null;
+  const text = `exec gosu ${sw.user} ${command2}`;
+  const edit = scriptEdit(target2.source, head.p, lastArg.e, text);
+  return edit ? { edit, text } : null;
+}
+var NOT_EXECUTABLE;
+var init_shell = __esm({
+  "src/fix/builders/shell.ts"() {
+    "use strict";
+    init_commands();
+    init_shell_walk();
+    init_place();
+    NOT_EXECUTABLE = /* @__PURE__ */ new Set([
+      ".",
+      ":",
+      "source",
+      "eval",
+      "exec",
+      "exit",
+      "return",
+      "set",
+      "unset",
+      "shift",
+      "export",
+      "readonly",
+      "local",
+      "declare",
+      "typeset",
+      "cd",
+      "wait",
+      "trap",
+      "read",
+      "break",
+      "continue",
+      "alias",
+      "unalias",
+      "ulimit",
+      "umask",
+      "builtin",
+      "command",
+      "jobs",
+      "fg",
+      "bg",
+      "hash",
+      "type",
+      "getopts",
+      "let",
+      "shopt",
+      "enable",
+      "pushd",
+      "popd",
+      "dirs",
+      "disown",
+      "suspend",
+      "times",
+      "caller",
+      "mapfile",
+      "readarray"
+    ]);
+  }
+});
+
+// src/fix/builders/pid1.ts
+function target(unit) {
+  return unit.ast ? { source: unit.source, ast: unit.ast } : null;
+}
+function inUnit(unit, c) {
+  return c.file.path === unit.source.file.displayPath && c.file.text === unit.source.text;
+}
+function unexecdEnds(stmts) {
+  const functions = /* @__PURE__ */ new Map();
+  const visit = (list2) => {
+    for (const x of list2) {
+      if (x.cmd?.type === "FuncDecl" && !functions.has(x.cmd.name)) functions.set(x.cmd.name, x.cmd.body);
+      visit(childStmts(x.cmd));
+    }
+  };
+  visit(stmts);
+  const calls = /* @__PURE__ */ new Map();
+  forEachCall(stmts, (call) => {
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name !== null && functions.has(name)) calls.set(name, (calls.get(name) ?? 0) + 1);
+  });
+  const out = [];
+  const todo = [stmts];
+  while (todo.length > 0) {
+    const list2 = todo.pop();
+    const last = list2[list2.length - 1];
+    if (!last || !last.cmd || last.background || last.negated) return null;
+    const c = last.cmd;
+    if (c.type === "CallExpr") {
+      const first = c.args[0] ? wordLiteral(c.args[0]) : null;
+      if (c.args.length === 0) return null;
+      if (first === "exec" || first === "exit") continue;
+      const body2 = first !== null ? functions.get(first) : void 0;
+      if (body2 && first !== null) {
+        if (calls.get(first) !== 1) return null;
+        todo.push(body2.cmd?.type === "Block" ? body2.cmd.stmts : [body2]);
+        continue;
+      }
+      out.push(last);
+    } else if (c.type === "IfClause") {
+      for (let cl = c; cl; cl = cl.else) todo.push(cl.then);
+      if (!hasElse(c)) return null;
+    } else if (c.type === "CaseClause") {
+      for (const item of c.items) todo.push(item.stmts);
+    } else if (c.type === "BinaryCmd" && c.op === "&&") {
+      todo.push([c.y]);
+    } else if (c.type === "Block") {
+      todo.push(c.stmts);
+    } else return null;
+  }
+  return out;
+}
+function hasElse(c) {
+  for (let cl = c; cl; cl = cl.else) if (cl.cond.length === 0) return true;
+  return false;
+}
+function infoOf(c) {
+  const words = c.call.args;
+  const exec2 = words[0] !== void 0 && wordLiteral(words[0]) === "exec";
+  return analyseCommand(exec2 ? words.slice(1) : words, exec2);
+}
+function shellFormFix(step, launch, dockerfile) {
+  const unit = step.unit;
+  const t = target(unit);
+  if (!t || !SHELLS2.has(basename3(step.shellArgv[0] ?? ""))) return null;
+  const setting = step.arg.setting;
+  if (step.shellForm && setting.form.kind === "shell" && t.ast.stmts.length === 1) {
+    const words = literalCommand(t.ast.stmts[0]);
+    if (words && setting.form.text.text.trim() === unit.source.text.trim()) {
+      const edit = replaceCommandText(dockerfile, setting.form.text, execFormText(words));
+      const inst = setting.instruction;
+      const gainsArgs = inst.keyword === "ENTRYPOINT" && launch.pid1.cmdIgnored !== null || step.arg.origin === "cmd" && launch.pid1.entrypoint !== null;
+      if (edit) return { safety: gainsArgs ? "unsafe" : "safe", title: `Use exec form: ${inst.keyword} ${execFormText(words)}`, edits: [edit] };
+    }
+  }
+  return execEachEnd(t, "Put exec in front of the last command of the string");
+}
+function execEachEnd(t, title) {
+  const ends = unexecdEnds(t.ast.stmts);
+  if (!ends || ends.length === 0) return null;
+  const edits = [];
+  for (const stmt of ends) {
+    const fix = prependExec(t, stmt, title);
+    if (!fix) return null;
+    edits.push(...fix.edits);
+  }
+  return { safety: "unsafe", title, edits };
+}
+function execFormOf(unit) {
+  const stmt = unit.ast?.stmts.length === 1 ? unit.ast.stmts[0] : void 0;
+  const words = stmt ? literalCommand(stmt) : null;
+  return words ? execFormText(words) : null;
+}
+function pseudoJsonFix(inst, text, dockerfile) {
+  const strings = pseudoJsonStrings(text.text);
+  if (!strings) return null;
+  const json = execFormText(strings);
+  const edit = replaceCommandText(dockerfile, text, json);
+  return edit ? { safety: "safe", title: `Write valid JSON: ${inst.keyword} ${json}`, edits: [edit] } : null;
+}
+function execFix(unit, c) {
+  const t = target(unit);
+  if (!t || !inUnit(unit, c)) return null;
+  return prependExec(t, c.stmt, "Put exec in front of the command", infoOf(c).reexec);
+}
+function argsFix(unit, c) {
+  const t = target(unit);
+  if (!t || !inUnit(unit, c)) return null;
+  const info = infoOf(c);
+  const edits = [];
+  for (const w of info.words) {
+    const fix = isPositionalWord(w) ? quoteArgs(t, w) : null;
+    if (isPositionalWord(w) && !fix) return null;
+    if (fix) edits.push(...fix.edits);
+  }
+  const sourceText = (w) => unit.source.text.slice(w.p[2], w.e[2]);
+  if (edits.length === 0 || info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
+  return { safety: "safe", title: 'Pass the arguments on intact: "$@"', edits };
+}
+function isPositionalWord(w) {
+  const only = w.parts.length === 1 ? w.parts[0] : null;
+  const inner = only?.type === "DblQuoted" && only.parts.length === 1 ? only.parts[0] : only;
+  if (inner?.type !== "ParamExp" || !["@", "*"].includes(inner.param)) return false;
+  return !(only?.type === "DblQuoted" && inner.param === "@");
+}
+function gosuFix(unit, c, stage, facts, dockerfile, parse) {
+  const t = target(unit);
+  const sw = infoOf(c).forking;
+  if (!t || !sw || !inUnit(unit, c)) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const tool = switchToolFor(pm);
+  const built = gosuReplacement(t, c.stmt, sw, parse);
+  if (!built) return null;
+  const text = tool === "gosu" ? built.text : built.text.replace(/^exec gosu /, "exec su-exec ");
+  const edits = [{ ...built.edit, text }];
+  const installed = ["gosu", "su-exec"].some((t2) => facts.installs.has(t2) || facts.words.has(t2)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage)) edits.push(installAfterFrom(dockerfile, stage, pm, tool));
+  const note = installed ? "" : pm ? ` and install ${tool}` : ` (${tool} must be installed in the image)`;
+  return { safety: "unsafe", title: `Hand over with ${text}${note}`, edits };
+}
+function installBashFix(stage, dockerfile) {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  return pm && rootAtFrom(stage) ? { safety: "unsafe", title: "Install bash in the image", edits: [installAfterFrom(dockerfile, stage, pm, "bash")] } : null;
+}
+function rootAtFrom(stage) {
+  const user = stage.baseStage?.config.user;
+  return !user || /^(root|0)(:.*)?$/.test(user.value);
+}
+function crlfFix(unit) {
+  if (unit.kind !== "file") return null;
+  const file = unit.source.file;
+  const edits = [];
+  const text = file.text;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) {
+    if (text[i + 1] === "\n" || i === text.length - 1) edits.push({ file: file.displayPath, start: i, end: i + 1, text: "" });
+  }
+  return edits.length > 0 ? { safety: "safe", title: "Convert the line endings to LF", edits } : null;
+}
+function bomFix(unit) {
+  if (unit.kind !== "file" || !unit.bom) return null;
+  return { safety: "safe", title: "Remove the byte order mark", edits: [bomEdit(unit.source.file.displayPath)] };
+}
+function shebangFix(unit) {
+  if (unit.kind !== "file" || !unit.ast || unit.interpreter !== "sh" || unit.bom) return null;
+  const file = unit.source.file;
+  const eol = /\r\n/.test(file.text) ? "\r\n" : "\n";
+  return { safety: "unsafe", title: "Add #!/bin/sh as the first line", edits: [{ file: file.displayPath, start: 0, end: 0, text: `#!/bin/sh${eol}` }] };
+}
+function chmodFix(origin, imagePath, stage, dockerfile) {
+  const op = origin.op;
+  const src = op.sources.length === 1 ? op.sources[0] : void 0;
+  const alone = src?.kind === "heredoc" || src?.kind === "context" && origin.kind === "context" && ContextFs.normalize(src.pattern) === origin.contextPath;
+  const copy = alone ? copyChmodEdit(dockerfile, op) : null;
+  if (copy) return { safety: "unsafe", title: `Copy it executable: ${copy.text.trim()} (needs BuildKit)`, edits: [copy] };
+  if (op.instruction.heredocs.length > 0 || !stage.instructions.includes(op.instruction)) return null;
+  const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
+  if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
+  return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
+}
+var init_pid12 = __esm({
+  "src/fix/builders/pid1.ts"() {
+    "use strict";
+    init_launch();
+    init_commands();
+    init_shell_walk();
+    init_context_fs();
+    init_edits();
+    init_dockerfile2();
+    init_shell();
+  }
+});
+
+// src/fix/builders/report.ts
+function fixOf(fix) {
+  return fix ? { fix } : {};
+}
+async function shellParse(shell, interpreter) {
+  const parser2 = await shell.get();
+  const dialect = interpreter === "bash" ? "bash" : "posix";
+  return (text) => {
+    const r = parser2.parse(text, dialect);
+    return r.ok ? r.file : null;
+  };
+}
+var init_report = __esm({
+  "src/fix/builders/report.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/entrypoint-crlf.ts
+var entrypoint_crlf_default;
+var init_entrypoint_crlf = __esm({
+  "src/rules/entrypoint-crlf.ts"() {
+    "use strict";
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    entrypoint_crlf_default = defineRule({
+      id: "entrypoint-crlf",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script has CRLF line endings",
+      peers: { shellcheck: ["SC1017"] },
+      messages: {
+        crlf: {
+          message: '{file} has CRLF line endings: the kernel looks for the interpreter `{interpreter}\\r`, so the container fails at start with "no such file or directory".',
+          hint: "Convert the file to LF line endings (dos2unix) and add `*.sh text eol=lf` to .gitattributes."
+        }
+      },
+      docs: {
+        what: "A script that ENTRYPOINT or CMD runs has Windows (CRLF) line endings.",
+        why: "The kernel reads the shebang up to the newline, so `#!/bin/sh\\r` names an interpreter `/bin/sh\\r` that does not exist: the container fails at start with `exec /entrypoint.sh: no such file or directory`, an error that points nowhere near the cause. Other lines fail with `$'\\r': command not found`.",
+        bad: '#!/bin/sh\\r\\nexec "$@"\\r\\n',
+        good: '#!/bin/sh\\nexec "$@"\\n',
+        howToFix: "Convert the file to LF (`dos2unix`, or `git add --renormalize` with `*.sh text eol=lf` in .gitattributes).",
+        autofix: [
+          { safety: "safe", what: "Deletes the carriage return of every CRLF line end of the script", why: "Only the line ends change; a CR inside a line is kept" }
+        ]
+      },
+      check(ctx) {
+        for (const unit of ctx.launch?.scripts ?? []) {
+          if (unit.kind !== "file" || !unit.crlf) continue;
+          const first = (unit.source.text.split("\n", 1)[0] ?? "").replace(/\r$/, "");
+          ctx.report({
+            at: { file: unit.source.file.displayPath, span: unit.source.spanOf([1, 1, 0], [1, first.length + 1, first.length]) },
+            messageId: "crlf",
+            data: { file: unit.source.file.displayPath, interpreter: first.replace(/^#!\s*/, "").replace(/\r$/, "") },
+            chain: scriptChain(unit, ctx.env.dockerfile.displayPath),
+            label: "line 1",
+            ...fixOf(crlfFix(unit))
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/evaluator/questions.ts
+function mainProcesses(run2) {
+  return run2.chains.flatMap((chain) => {
+    const hop = chain.hops[chain.hops.length - 1];
+    if (!hop) return [];
+    const init = chain.hops.find((h) => h.kind === "init") ?? null;
+    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
+  });
+}
+function stayingUser(end) {
+  const last = end.ending.last[0];
+  const argv = last ? end.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  if (!argv) return end.ending.user;
+  const t = commandOf(argv);
+  const tool = t.switcher ?? t.forking;
+  if (!tool) return end.ending.user;
+  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
+  const sw = parseSwitch(tool, argv.slice(at + 1));
+  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
+}
+function handsOverWithoutExec(run2) {
+  const out = [];
+  for (const { hop, cmd } of commandsRun(run2)) {
+    if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+    for (const argv of cmd.argvs) {
+      const t = commandOf(argv);
+      const tool = t.switcher ?? t.forking;
+      if (!tool || !t.name) continue;
+      const self = hop.argv[0]?.s;
+      const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
+      if (!runs) continue;
+      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
+      const sw = parseSwitch(tool, argv.slice(at + 1));
+      out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
+      break;
+    }
+  }
+  return out;
+}
+function scriptHops(run2) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const chain of run2.chains) {
+    for (const h of chain.hops) {
+      if ((h.kind === "script" || h.kind === "shell") && h.run && !seen.has(h.run)) {
+        seen.add(h.run);
+        out.push({ hop: h, run: h.run });
+      }
+    }
+  }
+  return out;
+}
+function fullyKnown(run2) {
+  return !run2.truncated && run2.chains.length > 0 && run2.chains.every((c) => c.hops.every((h) => h.kind !== "unknown" && (!(h.kind === "script" || h.kind === "shell") || h.run !== null && !h.run.budget)));
+}
+function isScriptArg(f, run2) {
+  if (f.arg === void 0) return false;
+  const a = run2.args[f.arg];
+  return !!a && (a.origin === "cmd" || a.value === USER_COMMAND);
+}
+function isUserCommand(f) {
+  return f.s === USER_COMMAND || f.s !== null && f.s.includes(USER_COMMAND);
+}
+function argsUse(argv, run2) {
+  let use = "none";
+  for (const f of argv) {
+    if (f.mangled && (isScriptArg(f, run2) || isUserCommand(f) || f.mangled === "star" || f.mangled === "unquoted")) {
+      if (f.arg !== void 0 || isUserCommand(f)) return "mangled";
+    }
+    if (isScriptArg(f, run2) && !f.mangled) use = "intact";
+  }
+  return use;
+}
+function commandOf(argv) {
+  let i = 0;
+  let switcher = null;
+  let forking = null;
+  while (i < argv.length) {
+    const s = argv[i]?.s;
+    if (s === null || s === void 0) break;
+    const b = basename3(s);
+    if (b === "env") {
+      i++;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      continue;
+    }
+    if (b === "command" || b === "nohup" || b === "exec") {
+      i++;
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
+      switcher = b;
+      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
+      continue;
+    }
+    if (FORKING_USER_SWITCHERS.has(b) && !forking) {
+      forking = b;
+      break;
+    }
+    break;
+  }
+  const tool = argv[0]?.s ?? null;
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
+}
+function skipOptions2(argv, from) {
+  let i = from;
+  while (i < argv.length && (argv[i]?.s ?? "").startsWith("-")) {
+    const s = argv[i]?.s ?? "";
+    i += /^--?[a-z-]+$/.test(s) && !s.includes("=") && ["--reuid", "--regid", "--userspec", "-u", "-U", "--groups"].includes(s) ? 2 : 1;
+  }
+  if (basename3(argv[from - 1]?.s ?? "") === "chroot") i++;
+  return i;
+}
+function commandsRun(run2) {
+  return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
+}
+var init_questions = __esm({
+  "src/model/evaluator/questions.ts"() {
+    "use strict";
+    init_invocations();
+    init_values();
+    init_commands();
+  }
+});
+
+// src/rules/entrypoint-no-exec.ts
+function longRunning(argv) {
+  const name = argv[0]?.s;
+  if (!name) return false;
+  const base = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
+  const words = argv.map((f) => f.s ?? "");
+  if (base === "npm" || base === "yarn" || base === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
+  if (base === "tail") return words.includes("-f") || words.includes("-F");
+  if (base === "sleep") return words[1] === "infinity";
+  if (base === "nc") return words.some((w) => /^-\w*l/.test(w));
+  if (base === "python" || base === "node" || base === "ruby" || base === "perl" || base === "php" || base === "java") {
+    if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
+    if (base === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
+    return words.length > 1;
+  }
+  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename3(name));
+}
+function isSupervisor(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? ""))));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+var LONG_RUNNING, JOB_WORDS, entrypoint_no_exec_default;
+var init_entrypoint_no_exec = __esm({
+  "src/rules/entrypoint-no-exec.ts"() {
+    "use strict";
+    init_questions();
+    init_commands();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    LONG_RUNNING = /* @__PURE__ */ new Set([
+      "python",
+      "python2",
+      "python3",
+      "node",
+      "nodejs",
+      "java",
+      "ruby",
+      "perl",
+      "php",
+      "dotnet",
+      "deno",
+      "bun",
+      "elixir",
+      "mix",
+      "iex",
+      "erl",
+      "gunicorn",
+      "uvicorn",
+      "hypercorn",
+      "daphne",
+      "uwsgi",
+      "waitress-serve",
+      "celery",
+      "rq",
+      "dramatiq",
+      "puma",
+      "unicorn",
+      "rails",
+      "thin",
+      "passenger",
+      "nginx",
+      "httpd",
+      "apache2",
+      "apachectl",
+      "haproxy",
+      "caddy",
+      "traefik",
+      "envoy",
+      "lighttpd",
+      "php-fpm",
+      "redis-server",
+      "mongod",
+      "postgres",
+      "mysqld",
+      "mariadbd",
+      "memcached",
+      "rabbitmq-server",
+      "supervisord",
+      "catalina.sh",
+      "jetty.sh",
+      "sshd",
+      "crond",
+      "cron",
+      "tail",
+      "sleep",
+      "npm",
+      "yarn",
+      "pnpm",
+      "flask",
+      "streamlit",
+      "jupyter",
+      "nc"
+    ]);
+    JOB_WORDS = /(migrat|backup|restore|build|deploy|release|publish|\btest|lint|seed|sync|\bjob\b|task|\bonce\b|setup|install|generat|report|export|import|convert|bootstrap|provision|cleanup|\bcheck)/i;
+    entrypoint_no_exec_default = defineRule({
+      id: "entrypoint-no-exec",
+      severity: "warning",
+      category: "pid1",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script runs its main command without exec",
+      peers: {},
+      messages: {
+        shellPid1: {
+          message: "`{command}` runs as a child of the script's shell, not with `exec`: the shell stays PID 1 and does not forward SIGTERM, so `docker stop` waits and then kills the application without a clean shutdown. {startedBy} on line {startLine} of {startFile} starts this script.",
+          hint: "Write `exec {command}`{where}."
+        },
+        underInit: {
+          message: "`{command}` runs as a child of the script's shell, not with `exec`: {init} signals only its direct child, the shell, which dies on SIGTERM and leaves the application running until `docker stop` times out and kills it. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+          hint: "Write `exec {command}`{where}, or run {init} with `-g` so that it signals the whole process group."
+        }
+      },
+      docs: {
+        what: "A script that the image starts (as PID 1, or as the child of an init that signals only its child) and that is given no CMD arguments runs its final long-running command as a child without `exec`: `python app.py`, `java -jar app.jar`, `npm start`, a server. The rule decides from the default run (`docker run IMAGE`): the path must end at that command (nothing but an exit after it), the command must be a server, worker or language runtime running a program, and the image must not look like a one-shot job: a command or script name that says build, deploy, migrate, backup, test, seed, sync, job or task (with no EXPOSE or HEALTHCHECK) is taken as a job that runs to completion, and stays silent. Scripts given CMD arguments are `missing-exec-args`'s.",
+        why: "Without `exec` the shell stays in place and the application is its child. When the shell is PID 1, SIGTERM from `docker stop` goes to the shell, which does not forward it; under plain `tini`, tini signals only its direct child, the shell, which dies and leaves the application running until the container is killed. Either way the application gets SIGKILL after the timeout, with no clean shutdown.",
+        bad: "#!/bin/sh\nset -e\npython manage.py migrate\npython app.py",
+        good: "#!/bin/sh\nset -e\npython manage.py migrate\nexec python app.py",
+        autofix: [
+          { safety: "unsafe", what: "`exec` in front of the last command (inside the function that runs it, never in front of a function call or of a variable that may hold exec)", why: "The shell no longer runs anything after it (an EXIT trap included)" }
+        ],
+        howToFix: "Put `exec` in front of the last command, so that it replaces the shell (or start the container with `tini -g` or dumb-init, which signal the whole process group)."
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch || !stage) return;
+        const run2 = launch.runs.default;
+        if (run2.truncated) return;
+        const service = stage.instructions.some((i) => i.keyword === "EXPOSE" || i.keyword === "HEALTHCHECK");
+        const done = /* @__PURE__ */ new Set();
+        for (const main2 of mainProcesses(run2)) {
+          const staying = main2.staying;
+          if (!staying || staying.hop.kind !== "script" || staying.hop.unit.kind !== "file" || !staying.hop.run) continue;
+          const hop = staying.hop;
+          const e = staying.ending;
+          if (hop.argv.slice(1).some((f) => isScriptArg(f, run2) || isUserCommand(f))) continue;
+          if (e.kind === "exit" && e.code?.s !== "0" && e.code?.s !== null) continue;
+          if (main2.init?.group) continue;
+          if (e.last.length !== 1) continue;
+          const last = e.last[0];
+          if (!last) continue;
+          const cmd = staying.hop.run.commands.find((c) => c.ref.stmt === last.stmt && !c.exec && !c.child && !c.background);
+          const argv = cmd?.argvs[0];
+          if (!cmd || !argv || cmd.argvs.length !== 1 || !longRunning(argv)) continue;
+          if (isSupervisor(hop)) continue;
+          const words = [...argv.map((f) => f.s ?? ""), hop.unit.imagePath ?? ""].join(" ");
+          if (!service && JOB_WORDS.test(words)) continue;
+          const key = `${last.file.path}:${last.stmt.p[2]}`;
+          if (done.has(key)) continue;
+          done.add(key);
+          const started = { startedBy: hop.unit.startedAt.label, startLine: String(hop.unit.startedAt.span.line), startFile: hop.unit.startedAt.file };
+          const where2 = cmd.ref.via.length > 0 ? ` (inside \`${cmd.ref.via[cmd.ref.via.length - 1]}\`)` : "";
+          const place = atRef(hop.unit, last, ctx.env.dockerfile.displayPath);
+          const data = { command: refText(cmd.ref), where: where2, ...started };
+          const fix = fixOf(execFix(hop.unit, cmd.ref));
+          if (main2.init) ctx.report({ ...place, messageId: "underInit", data: { ...data, init: main2.init.name }, ...fix });
+          else ctx.report({ ...place, messageId: "shellPid1", data, ...fix });
+        }
+      }
+    });
+  }
+});
+
+// src/model/run-facts.ts
+import path10 from "node:path";
+async function collectRunFacts(stage, dockerfile) {
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const chain = [];
+  for (let s = stage; s; s = s.baseStage) chain.unshift(s);
+  for (const s of chain) {
+    let workdir = "/";
+    for (const inst of [s.from, ...s.instructions]) {
+      if (inst.keyword === "WORKDIR") workdir = path10.posix.resolve(workdir, inst.rest.text.trim());
+      if (inst.keyword !== "RUN") continue;
+      const raw = inst.rest.text + inst.heredocs.map((h) => `
+${h.body.text}`).join("");
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      const view = dockerfile.viewOf(inst);
+      if (!view) continue;
+      const run2 = await dockerfile.run(view);
+      for (const c of run2.commands) record(facts, [c.program, ...c.args].map((w) => w.value ?? "\0"), inst, workdir);
+    }
+  }
+  return facts;
+}
+function record(facts, words, inst, workdir) {
+  const name = words[0] ? basename3(words[0]) : "";
+  const rest = words.slice(1);
+  if (name === "chmod") {
+    const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
+    const [mode, ...paths] = args;
+    if (mode && paths.length > 0) {
+      facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
+    const args = rest.filter((w) => !w.startsWith("-"));
+    if (args.length === 2 && args[0] && args[1] && !args.includes("\0")) {
+      const link = path10.posix.resolve(workdir, args[1]);
+      const target2 = path10.posix.resolve(path10.posix.dirname(link), args[0]);
+      facts.symlinks.push({ target: target2, link, instruction: inst });
+    }
+  } else if (INSTALLERS[name]?.includes(rest.find((w) => !w.startsWith("-")) ?? "")) {
+    const verbIndex = rest.findIndex((w) => !w.startsWith("-"));
+    for (const pkg of rest.slice(verbIndex + 1)) {
+      if (!pkg.startsWith("-") && pkg !== "\0") facts.installs.add(pkg.replace(/[=<>~].*$/, ""));
+    }
+  }
+}
+function addsExecute(mode) {
+  if (/^[0-7]{3,4}$/.test(mode)) return (parseInt(mode.slice(-3, -2), 8) & 1) === 1;
+  return /^[ugoa]*[+=][rwXxst]*x/.test(mode) || mode.split(",").some((m) => /^[ugoa]*[+=][rwXst]*x/.test(m));
+}
+function addsSetuid(mode) {
+  if (/^[0-7]{4}$/.test(mode)) return (parseInt(mode.charAt(0), 8) & 4) === 4;
+  return mode.split(",").some((m) => /^[ua]*\+[rwxXt]*s/.test(m));
+}
+function chmodCovers(pattern4, imagePath) {
+  if (pattern4 === imagePath) return true;
+  if (/[*?[]/.test(pattern4)) {
+    const re = new RegExp(`^${pattern4.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+    return re.test(imagePath);
+  }
+  return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
+}
+var INSTALLERS;
+var init_run_facts = __esm({
+  "src/model/run-facts.ts"() {
+    "use strict";
+    init_commands();
+    INSTALLERS = {
+      apk: ["add"],
+      "apt-get": ["install"],
+      apt: ["install"],
+      yum: ["install"],
+      dnf: ["install"],
+      microdnf: ["install"],
+      zypper: ["install", "in"]
+    };
+  }
+});
+
+// src/rules/entrypoint-not-executable.ts
+var entrypoint_not_executable_default;
+var init_entrypoint_not_executable = __esm({
+  "src/rules/entrypoint-not-executable.ts"() {
+    "use strict";
+    init_run_facts();
+    init_evidence();
+    init_rule();
+    init_pid12();
+    init_report();
+    entrypoint_not_executable_default = defineRule({
+      id: "entrypoint-not-executable",
+      severity: "error",
+      category: "startup",
+      recommended: true,
+      fixable: true,
+      title: "The entrypoint script is not executable",
+      peers: {},
+      messages: {
+        noExecBit: {
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
+        },
+        heredoc: {
+          message: '{imagePath} is created by a COPY heredoc with mode 0644, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          hint: "Write `COPY --chmod=755 <<EOF ...`."
+        }
+      },
+      docs: {
+        what: "ENTRYPOINT or CMD runs a script directly (exec form, not `sh script.sh`) whose file has no execute bit in the build context (its git/file mode), with no `COPY --chmod=...x` and no `RUN chmod +x` on it. A heredoc (`COPY <<EOF /entrypoint.sh`) is created 0644 unless `--chmod` says otherwise.",
+        why: "The kernel refuses to exec a file without the execute bit: the container fails at start with `exec /entrypoint.sh: permission denied`. It often works on the author's machine and fails in CI, where the file was checked out from git without `+x`.",
+        bad: 'FROM alpine:3.20\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        good: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]',
+        howToFix: "Commit the script with its execute bit (`git update-index --chmod=+x entrypoint.sh`), or copy it with `COPY --chmod=755`, or `RUN chmod +x` it.",
+        autofix: [
+          { safety: "unsafe", what: 'Adds `--chmod=755` to the COPY that brings the script alone (or makes its `--chmod` executable); for a COPY of a folder, adds `RUN ["chmod", "+x", PATH]` after it', why: "`COPY --chmod` needs BuildKit, and `RUN chmod` needs chmod in the image" }
+        ]
+      },
+      async check(ctx) {
+        const launch = ctx.launch;
+        const stage = ctx.stage;
+        if (!launch) return;
+        for (const step of launch.steps) {
+          if (step.kind !== "script" || step.direct !== true) continue;
+          const unit = step.unit;
+          const origin = unit.origin;
+          if (!origin || origin.kind === "remote" || !unit.imagePath) continue;
+          const ops = [origin.op, ...origin.via];
+          if (ops.some((op) => op.chmod !== null && addsExecute(op.chmod))) continue;
+          if (origin.kind === "context") {
+            const entry = ctx.env.fs.context.stat(origin.contextPath);
+            if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
+            if (ops.some((op) => op.chmod !== null)) {
+            }
+          }
+          const facts = await ctx.runFacts();
+          const imagePath = unit.imagePath;
+          if (facts.chmods.some((c) => addsExecute(c.mode) && c.paths.some((p) => chmodCovers(p, imagePath)))) continue;
+          const place = {
+            at: { file: ctx.env.dockerfile.displayPath, span: origin.op.instruction.keywordSpan },
+            chain: [...scriptChain(unit, ctx.env.dockerfile.displayPath).slice(0, 1)],
+            label: origin.op.instruction.keyword
+          };
+          const fix = fixOf(stage ? chmodFix(origin, imagePath, stage, ctx.env.dockerfile) : null);
+          if (origin.kind === "heredoc") ctx.report({ ...place, messageId: "heredoc", data: { imagePath, command: step.at.label }, ...fix });
+          else ctx.report({ ...place, messageId: "noExecBit", data: { imagePath, file: unit.source.file.displayPath, command: step.at.label }, ...fix });
+        }
+      }
+    });
   }
 });
 
@@ -12899,118 +15590,12 @@ var init_entrypoint_shebang = __esm({
   }
 });
 
-// src/rules/root-process.ts
-function switchTarget(info) {
-  return info.switcher ?? info.forking;
-}
-function dropsPrivileges(steps) {
-  return steps.some((s) => (s.kind === "switch" || s.kind === "forking-switch") && !s.toRoot);
-}
-function stepLabel(s) {
-  switch (s.kind) {
-    case "init":
-      return `${s.at.label} ${s.name}`;
-    case "switch":
-    case "forking-switch":
-      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
-    case "shell":
-      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
-    case "script":
-      return `${s.at.label} ${s.arg.value}`;
-    case "program":
-      return `${s.at.label} ${s.name}`;
-    case "unknown":
-      return s.at.label;
-  }
-}
-function mainLabel(s) {
-  switch (s.kind) {
-    case "program":
-      return `\`${s.name}\``;
-    case "script":
-      return `\`${s.arg.value}\``;
-    case "shell":
-      return "`/bin/sh -c ...`";
-    default:
-      return stepLabel(s);
-  }
-}
-var ROOT_USERS, root_process_default;
-var init_root_process = __esm({
-  "src/rules/root-process.ts"() {
-    "use strict";
-    init_base_images();
-    init_image();
-    init_rule();
-    ROOT_USERS = /^(root|0)(:.*)?$/;
-    root_process_default = defineRule({
-      id: "root-process",
-      severity: "error",
-      category: "privilege",
-      recommended: true,
-      title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
-      messages: {
-        lastUserRoot: {
-          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        },
-        noUser: {
-          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.",
-          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
-        }
-      },
-      docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
-        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
-        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
-        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
-      },
-      check(ctx) {
-        const stage = ctx.stage;
-        const launch = ctx.launch;
-        if (!stage || !launch) return;
-        const user = stage.config.user;
-        if (user && !user.known) return;
-        if (user && !ROOT_USERS.test(user.value)) return;
-        if (isWindowsImage(stage, rootStage(stage))) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
-        if (launch.steps.length === 0) return;
-        if (launch.steps.some((s) => s.kind === "unknown")) return;
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-        if (dropsPrivileges(launch.steps)) return;
-        for (const unit of launch.scripts) {
-          if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-          if (!unit.analysis) return;
-        }
-        const mainStep = launch.steps[launch.steps.length - 1];
-        const chain = launch.steps.filter((s) => s.kind !== "unknown").map((s) => ({ ...s.at, label: stepLabel(s) }));
-        const fromStage = rootStage(stage);
-        const file = ctx.env.dockerfile.displayPath;
-        const main2 = mainLabel(mainStep);
-        if (user) {
-          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value }, chain, label: `USER ${user.value}` });
-        } else {
-          const data = { main: main2, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
-          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
-        }
-      }
-    });
-  }
-});
-
 // src/rules/gosu-needs-root.ts
 var gosu_needs_root_default;
 var init_gosu_needs_root = __esm({
   "src/rules/gosu-needs-root.ts"() {
     "use strict";
-    init_base_images();
-    init_image();
-    init_script();
     init_evidence();
-    init_root_process();
     init_rule();
     gosu_needs_root_default = defineRule({
       id: "gosu-needs-root",
@@ -13036,22 +15621,22 @@ var init_gosu_needs_root = __esm({
         const stage = ctx.stage;
         const launch = ctx.launch;
         if (!stage || !launch) return;
+        const run2 = launch.runs.default;
+        if (run2.startUser.root !== false || run2.truncated) return;
         const user = stage.config.user;
-        const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-        const effective = user ? user.known ? user.value : null : baseUser;
-        if (effective === null || ROOT_USERS.test(effective)) return;
-        const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-        for (const unit of launch.scripts) {
-          for (const e of unit.analysis?.endings ?? []) {
-            if (isErrorExit(e) || e.kind !== "exec" || e.rootOnly) continue;
-            const sw = e.last?.info.switcher;
-            if (!sw || !e.last) continue;
-            ctx.report({
-              ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-              messageId: "notRoot",
-              data: { tool: sw.tool, where, user: sw.user ?? "app" }
-            });
-          }
+        const where2 = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run2.startUser.name ?? run2.startUser.uid ?? ""}`.trim();
+        const done = /* @__PURE__ */ new Set();
+        for (const chain of run2.chains) {
+          chain.hops.forEach((hop, i) => {
+            if (hop.kind !== "switch" || hop.runsAs.root !== false) return;
+            const prev = chain.hops[i - 1];
+            if (!prev || prev.kind !== "script" && prev.kind !== "shell" || !prev.ending?.cmd) return;
+            const ref = prev.ending.cmd;
+            const key = `${ref.file.path}:${ref.stmt.p[2]}`;
+            if (done.has(key)) return;
+            done.add(key);
+            ctx.report({ ...atRef(prev.unit, ref, ctx.env.dockerfile.displayPath), messageId: "notRoot", data: { tool: hop.tool, where: where2, user: hop.user ?? "app" } });
+          });
         }
       }
     });
@@ -13111,7 +15696,7 @@ var gosu_without_exec_default;
 var init_gosu_without_exec = __esm({
   "src/rules/gosu-without-exec.ts"() {
     "use strict";
-    init_script();
+    init_questions();
     init_evidence();
     init_rule();
     init_pid12();
@@ -13144,22 +15729,23 @@ var init_gosu_without_exec = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const found = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) {
-            if (isErrorExit(e) || e.kind === "exec") continue;
-            if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-          }
-          for (const c of analysis.commands) {
-            if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== "none" || c.info.reexec) && !c.stmt.background) found.add(c);
-          }
-          for (const c of found) {
-            const sw = c.info.switcher;
-            if (!sw) continue;
-            const text = commandText(unit, c);
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "noExec", data: { command: text }, ...fixOf(execFix(unit, c)) });
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          const lastOfStaying = new Set(run2.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
+          for (const { hop, cmd } of commandsRun(run2)) {
+            if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+            const hands = cmd.argvs.some((argv) => {
+              const t = commandOf(argv);
+              if (!t.switcher || !t.name) return false;
+              const self = hop.argv[0]?.s;
+              return isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self || lastOfStaying.has(cmd.ref.stmt);
+            });
+            if (!hands) continue;
+            const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
+            if (done.has(key)) continue;
+            done.add(key);
+            ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "noExec", data: { command: refText(cmd.ref) }, ...fixOf(execFix(hop.unit, cmd.ref)) });
           }
         }
       }
@@ -13196,7 +15782,7 @@ var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
   "src/rules/invalid-exec-form.ts"() {
     "use strict";
-    init_dockerfile2();
+    init_dockerfile();
     init_rule();
     init_report();
     init_pid12();
@@ -13249,66 +15835,79 @@ var init_invalid_exec_form = __esm({
 });
 
 // src/rules/missing-exec-args.ts
-function checkUnit(ctx, unit) {
-  const analysis = unit.analysis;
-  if (!analysis) return;
+function receivesArgs(hop, run2) {
+  return hop.argv.slice(1).some((f) => (isScriptArg(f, run2) || isUserCommand(f)) && !f.mangled);
+}
+function isSupervisor2(hop) {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
+}
+function checkEnding(ctx, hop, e, run2, done) {
+  const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = /* @__PURE__ */ new Set();
-  const cmdLine = unit.startedAt;
-  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node, key, msg, fix = null) => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    const place = "stmt" in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  const report = (ref, msg, fix = null) => {
+    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+    if (done.has(key)) return;
+    done.add(key);
+    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
     ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) });
   };
-  const text = (c) => commandText(unit, c);
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || !!e.last && e.positional === "script" && (e.last.info.args === "quoted" || e.last.info.reexec))
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === "exec" && last) {
-      if (last.info.forking) {
-        forwards = true;
-        continue;
-      }
-      const mangled = last.info.args === "unquoted" || last.info.args === "star";
-      if (mangled && e.positional === "script") {
-        report(last, last.stmt, { messageId: last.info.args === "star" ? "starArgs" : "unquotedArgs", data: { command: text(last) } }, argsFix(unit, last));
-      }
-      if (last.info.args === "quoted" && e.positional === "script") forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
+  if (e.kind === "exec" && e.cmd) {
+    if (commandOf(e.argv).forking) return;
+    const use = argsUse(e.argv, run2);
+    if (use === "mangled") {
+      const star = e.argv.some((f) => f.mangled === "star");
+      report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      return;
     }
-    if (last?.info.switcher || last?.info.forking) continue;
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report(r, r.stmt, { messageId: "argsNotExeced", data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? " and make it the last command" : "" } }, execFix(unit, r));
-      continue;
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+      report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
     }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : last ?? lastLine(unit);
-    const passesArgs = last?.info.args === "quoted" && e.positional === "script";
-    const cmdLost = unit.receivesArgs && !passesArgs;
-    const msg = !last ? { messageId: "endsWithoutCommand", data: { cmdLost: cmdLost ? ", and the CMD it is given is never run" : "" } } : { messageId: cmdLost ? "endsIgnoringCmd" : "endsNotExeced", data: { command: text(last) } };
-    report(at, endNode ?? "end", msg, last && msg.messageId === "endsNotExeced" ? execFix(unit, last) : null);
+    return;
   }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  const handovers = analysis.endings.filter(
-    (e) => !isErrorExit(e) && !!e.last && (e.kind === "exec" || !!e.last.info.switcher || !!e.last.info.forking)
-  );
-  for (const e of handovers) {
-    report(e.last, e.last.stmt, { messageId: "ignoresArgs", data: { command: text(e.last) } });
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run2)));
+  if (child) {
+    const a = child.argvs.find((x) => runsArgs(x, run2)) ?? [];
+    const t = commandOf(a);
+    if (t.switcher || t.forking) return;
+    const last2 = e.last.some((l) => l.stmt === child.ref.stmt);
+    const makeLast = last2 ? "" : " and make it the last command";
+    const init = run2.chains.flatMap((c) => c.hops).find((h) => h.kind === "init");
+    if (!hop.pid1 && init && init.kind === "init" && !init.group) {
+      report(child.ref, { messageId: "argsNotExecedUnderInit", data: { command: refText(child.ref), makeLast, init: init.name } }, execFix(unit, child.ref));
+    } else if (hop.pid1) {
+      report(child.ref, { messageId: "argsNotExeced", data: { command: refText(child.ref), makeLast } }, execFix(unit, child.ref));
+    }
+    return;
   }
+  const last = e.last[0] ?? null;
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : void 0;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  if (last && lastArgv && e.last.length === 1 && argsUse(lastArgv, run2) === "intact" && hop.pid1) {
+    report(last, { messageId: "endsNotExeced", data: { command: refText(last) } }, execFix(unit, last));
+    return;
+  }
+  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  const at = e.kind === "exit" ? e.cmd : last;
+  report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
+}
+function reexecs(e, hop) {
+  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
+}
+function runsArgs(argv, run2) {
+  const t = commandOf(argv);
+  const name = t.name;
+  if (!name) return false;
+  if (t.forking) return argv.some((f) => isScriptArg(f, run2) || isUserCommand(f));
+  return isScriptArg(name, run2) || isUserCommand(name);
 }
 var messages, missing_exec_args_default;
 var init_missing_exec_args = __esm({
   "src/rules/missing-exec-args.ts"() {
     "use strict";
-    init_script();
+    init_questions();
     init_evidence();
     init_rule();
     init_pid12();
@@ -13330,12 +15929,16 @@ var init_missing_exec_args = __esm({
         message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: "Write `exec {command}`."
       },
+      argsNotExecedUnderInit: {
+        message: "`{command}` runs the container's command as a child of the script, not with `exec`: {init} is PID 1 and signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when `docker stop` times out. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+        hint: "Write `exec {command}`{makeLast}, or run {init} with `-g` so that it signals the whole process group."
+      },
       endsIgnoringCmd: {
         message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
       endsWithoutCommand: {
-        message: "This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
+        message: "This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
         hint: 'End the script with `exec "$@"`.'
       },
       ignoresArgs: {
@@ -13349,11 +15952,11 @@ var init_missing_exec_args = __esm({
       category: "pid1",
       recommended: true,
       fixable: true,
-      title: 'The entrypoint script does not end with exec "$@"',
+      title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
       peers: { shellcheck: [{ code: "SC2068", note: "unquoted $@ only", suppresses: false }] },
       messages,
       docs: {
-        what: 'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+        what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
@@ -13366,138 +15969,24 @@ var init_missing_exec_args = __esm({
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        for (const unit of launch.scripts) {
-          if (unit.kind !== "file" || !unit.analysis) continue;
-          if (unit.analysis.supervisor) continue;
-          checkUnit(ctx, unit);
+        const done = /* @__PURE__ */ new Set();
+        for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run2.truncated) continue;
+          for (const chain of run2.chains) {
+            for (const hop of chain.hops) {
+              if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
+              if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
+              checkEnding(ctx, hop, hop.ending, run2, done);
+            }
+          }
         }
       }
     });
   }
 });
 
-// src/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  explainLaunch: () => explainLaunch,
-  formatExplanation: () => formatExplanation
-});
-function explainLaunch(launch) {
-  const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : baseUser ?? "root";
-  const hops = [];
-  let pid1 = true;
-  const at = (s) => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case "init":
-        hops.push({ process: step.name, user, pid1, at: at(step), note: "init: forwards signals and reaps zombies; what follows is its child" });
-        pid1 = false;
-        break;
-      case "switch":
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: "switches user and execs (same PID)" });
-        break;
-      case "forking-switch":
-        hops.push({ process: `${step.tool} ${step.user ?? ""}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case "shell": {
-        const shell = step.shellArgv.join(" ");
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? "shell form: a shell runs the string" : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== "exec")) pid1 = false;
-        break;
-      }
-      case "script": {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(" "), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === "exec" && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e) => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`
-          });
-        }
-        const handover = endings.find((e) => e.kind === "exec" && e.last?.info.runsArgs === "quoted" && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== "exec");
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: "same PID: hands over to its arguments" });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : "(end of script)", user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? " PID 1" : ""} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case "program":
-        hops.push({ process: [step.name, ...step.args].join(" "), user, pid1, at: at(step), note: pid1 ? "the main process, PID 1" : "the main process" });
-        break;
-      case "unknown":
-        hops.push({ process: "?", user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
-  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? "",
-    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : baseUser ?? "root",
-    hops,
-    summary
-  };
-}
-function argsAfter(launch, step) {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === step.arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
-}
-function oneLine(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-function formatExplanation(e) {
-  const lines = [
-    `${e.dockerfile} (stage ${e.stage})`,
-    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
-    `starts as: ${e.startUser}`,
-    ""
-  ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push("", e.summary, "");
-  return lines.join("\n");
-}
-var init_explain = __esm({
-  "src/explain.ts"() {
-    "use strict";
-    init_script();
-    init_base_images();
-    init_image();
-    init_evidence();
-  }
-});
-
 // src/model/node-entry.ts
-import path9 from "node:path";
+import path11 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -13513,7 +16002,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs9, scriptArg, read) {
-  const imagePath = path9.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -13540,7 +16029,7 @@ async function analyseNodeEntry(stage, fs9, scriptArg, read) {
       result.errors.push({ file: next.contextPath, message: err.message ?? String(e), line: err.lineNumber ?? 1 });
       continue;
     }
-    walk2(ast, (node) => {
+    walk(ast, (node) => {
       if (result.handler) return;
       const found = handlerIn(node);
       if (found) {
@@ -13554,7 +16043,7 @@ async function analyseNodeEntry(stage, fs9, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs9, path9.posix.resolve(path9.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
@@ -13569,9 +16058,9 @@ function resolveModule(stage, fs9, imagePath) {
   }
   return null;
 }
-function walk2(node, visit) {
+function walk(node, visit) {
   if (Array.isArray(node)) {
-    for (const n2 of node) walk2(n2, visit);
+    for (const n2 of node) walk(n2, visit);
     return;
   }
   if (!node || typeof node !== "object") return;
@@ -13580,7 +16069,7 @@ function walk2(node, visit) {
   for (const key of Object.keys(n)) {
     if (key === "parent" || key === "loc" || key === "range") continue;
     const v = n[key];
-    if (v && typeof v === "object") walk2(v, visit);
+    if (v && typeof v === "object") walk(v, visit);
   }
 }
 function handlerIn(node) {
@@ -13645,7 +16134,7 @@ var node_pid1_signals_default;
 var init_node_pid1_signals = __esm({
   "src/rules/node-pid1-signals.ts"() {
     "use strict";
-    init_explain();
+    init_questions();
     init_node_entry();
     init_rule();
     node_pid1_signals_default = defineRule({
@@ -13677,18 +16166,18 @@ CMD ["node", "server.js"]
         const launch = ctx.launch;
         const stage = ctx.stage;
         if (!launch || !stage) return;
-        const last = launch.steps[launch.steps.length - 1];
-        if (!last || last.kind !== "program" || !isNodeRunner(last.name)) return;
-        if (launch.steps.some((s) => s.kind === "init")) return;
-        const hops = explainLaunch(launch).hops;
-        if (!hops[hops.length - 1]?.pid1) return;
+        const mains = mainProcesses(launch.runs.default);
+        const main2 = mains[0];
+        if (!main2 || mains.length !== 1 || main2.staying || main2.init || !main2.pid1) return;
+        const last = main2.hop;
+        if (last.kind !== "program" || !isNodeRunner(last.name)) return;
         const script = nodeScriptArg(last.args);
         if (!script) return;
         const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
         if (!handling || handling.handler || handling.errors.length > 0) return;
         const others = handling.files.length - 1;
         ctx.report({
-          at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+          at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
           messageId: "noHandler",
           data: {
             command: `${last.name} ${script}`,
@@ -13696,7 +16185,7 @@ CMD ["node", "server.js"]
             modules: others > 0 ? ` (with the ${others} local module${others === 1 ? "" : "s"} it imports)` : ""
           },
           chain: [{ file: handling.entry.startsWith("/") ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: "entry file" }],
-          label: last.at.label
+          label: last.arg.setting.instruction.keyword
         });
       }
     });
@@ -13708,7 +16197,7 @@ var MANAGERS, RUN_VERBS, npm_start_pid1_default;
 var init_npm_start_pid1 = __esm({
   "src/rules/npm-start-pid1.ts"() {
     "use strict";
-    init_explain();
+    init_questions();
     init_commands();
     init_rule();
     MANAGERS = /* @__PURE__ */ new Set(["npm", "yarn", "pnpm"]);
@@ -13736,20 +16225,150 @@ var init_npm_start_pid1 = __esm({
       check(ctx) {
         const launch = ctx.launch;
         if (!launch) return;
-        const hops = explainLaunch(launch).hops;
-        for (const step of launch.steps) {
+        const done = /* @__PURE__ */ new Set();
+        for (const main2 of mainProcesses(launch.runs.default)) {
+          const step = main2.hop;
           if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
           const verb = step.args.find((a) => !a.startsWith("-"));
           if (!verb || !RUN_VERBS.has(verb)) continue;
-          const hop = hops.find((h) => h.process.startsWith(step.name));
-          if (launch.steps.some((s) => s.kind === "init") || hop && !hop.pid1) continue;
-          const cmd = [step.name, ...step.args].join(" ");
+          if (main2.init || !step.pid1) continue;
+          const fromDockerfile = step.argv[0]?.arg !== void 0;
+          const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+          const key = `${at.file}:${at.span.line}`;
+          if (done.has(key)) continue;
+          done.add(key);
           ctx.report({
-            at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+            at,
             messageId: "managerPid1",
-            data: { command: cmd, manager: basename3(step.name) },
-            label: step.at.label
+            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
+            label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
           });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/root-process.ts
+function dropNotes(run2, units) {
+  const notes = [];
+  const ran = commandsRun(run2);
+  for (const { cmd } of ran) {
+    const argv = cmd.argvs[0] ?? [];
+    const t = commandOf(argv);
+    if (cmd.exec || cmd.child || !t.switcher || cmd.condition) continue;
+    notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
+    break;
+  }
+  const executed = new Set(ran.map((r) => r.cmd.ref.stmt));
+  for (const unit of units) {
+    if (!unit.ast || unit.kind !== "file") continue;
+    let found = null;
+    forEachCall(unit.ast.stmts, (call, stmt) => {
+      if (found || executed.has(stmt)) return;
+      const words = call.args.map(wordLiteral);
+      const i = words[0] === "exec" ? 1 : 0;
+      const tool = words[i];
+      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
+      found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
+    });
+    if (found) {
+      notes.push(found);
+      break;
+    }
+  }
+  return notes.length > 0 ? ` (${notes.join("; ")})` : "";
+}
+function stepLabel(s) {
+  switch (s.kind) {
+    case "init":
+      return `${s.at.label} ${s.name}`;
+    case "switch":
+    case "forking-switch":
+      return `${s.at.label} ${s.tool} ${s.user ?? ""}`.trim();
+    case "shell":
+      return `${s.at.label} ${s.shellForm ? "shell form" : "sh -c"}`;
+    case "script":
+      return `${s.at.label} ${s.arg.value}`;
+    case "program":
+      return `${s.at.label} ${s.name}`;
+    case "unknown":
+      return s.at.label;
+  }
+}
+function mainLabel(s) {
+  switch (s.kind) {
+    case "program":
+      return `\`${s.name}\``;
+    case "script":
+      return `\`${s.arg.value}\`, which does not exec its last command`;
+    case "shell":
+      return "`/bin/sh -c ...`";
+    default:
+      return stepLabel(s);
+  }
+}
+var root_process_default;
+var init_root_process = __esm({
+  "src/rules/root-process.ts"() {
+    "use strict";
+    init_base_images();
+    init_commands();
+    init_questions();
+    init_image();
+    init_shell_walk();
+    init_evidence();
+    init_rule();
+    root_process_default = defineRule({
+      id: "root-process",
+      severity: "error",
+      category: "privilege",
+      recommended: true,
+      title: "The main process runs as root",
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      messages: {
+        lastUserRoot: {
+          message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        },
+        noUser: {
+          message: "The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
+          hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.'
+        }
+      },
+      docs: {
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
+        good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
+        howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
+      },
+      check(ctx) {
+        const stage = ctx.stage;
+        const launch = ctx.launch;
+        if (!stage || !launch) return;
+        const user = stage.config.user;
+        if (isWindowsImage(stage, rootStage(stage))) return;
+        const run2 = launch.runs.default;
+        if (run2.startUser.root !== true) return;
+        if (launch.steps.length === 0) return;
+        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        if (!fullyKnown(run2)) return;
+        const mains = mainProcesses(run2);
+        if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
+        const first = mains[0];
+        const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
+        const fromStage = rootStage(stage);
+        const file = ctx.env.dockerfile.displayPath;
+        const main2 = mainLabel(first.hop);
+        const notes = dropNotes(run2, launch.scripts);
+        if (user) {
+          ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: "lastUserRoot", data: { main: main2, user: user.value, notes }, chain, label: `USER ${user.value}` });
+        } else {
+          const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
+          ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
         }
       }
     });
@@ -13765,7 +16384,6 @@ var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
   "src/rules/shell-form-pid1.ts"() {
     "use strict";
-    init_script();
     init_rule();
     init_pid12();
     init_report();
@@ -13806,8 +16424,8 @@ var init_shell_form_pid1 = __esm({
         for (const [i, step] of launch.steps.entries()) {
           if (step.kind !== "shell") continue;
           const unit = step.unit;
-          const endings = unit.analysis?.endings;
-          const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === "exec" || !e.last) : /^\s*exec\s/.test(unit.source.text);
+          const endings = step.run?.endings;
+          const execs = endings ? endings.filter((e) => !e.failed).every((e) => e.kind === "exec" || e.last.length === 0) : /^\s*exec\s/.test(unit.source.text);
           if (execs) continue;
           const setting = step.arg.setting;
           const inst = setting.instruction;
@@ -13834,13 +16452,56 @@ var init_shell_form_pid1 = __esm({
   }
 });
 
+// src/rules/shell-portability.ts
+var shell_portability_default;
+var init_shell_portability = __esm({
+  "src/rules/shell-portability.ts"() {
+    "use strict";
+    init_rule();
+    shell_portability_default = defineRule({
+      id: "shell-portability",
+      severity: "warning",
+      category: "startup",
+      recommended: true,
+      title: "The script uses syntax that the image's /bin/sh does not accept",
+      peers: { shellcheck: [{ code: "SC3057", note: "and the SC3xxx family, from the shebang alone", suppresses: false }] },
+      messages: {
+        dashRejects: {
+          message: "{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.",
+          hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+        }
+      },
+      docs: {
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
+        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
+        good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
+        howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
+      },
+      check(ctx) {
+        const launch = ctx.launch;
+        if (!launch) return;
+        for (const unit of launch.scripts) {
+          const p = unit.portability;
+          if (!p) continue;
+          const span = unit.source.spanOf(p.p, p.p);
+          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
-function gosuEquivalent(info, source) {
-  const sw = info.forking;
+function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
   let command2 = '"$@"';
-  if (sw?.commandString) command2 = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command2 = sw.command.map((w) => wordText(w, source)).join(" ");
+  const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === "exec" ? ref.call.args.slice(1) : ref.call.args;
+  const written = analyseCommand(words, false).forking?.commandString ?? null;
+  if (written !== null) command2 = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
+  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
+    command2 = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(" ");
+  }
   return `exec gosu ${user} ${command2}`;
 }
 var su_sudo_default;
@@ -13848,6 +16509,9 @@ var init_su_sudo = __esm({
   "src/rules/su-sudo.ts"() {
     "use strict";
     init_commands();
+    init_invocations();
+    init_questions();
+    init_values();
     init_evidence();
     init_rule();
     init_pid12();
@@ -13868,10 +16532,14 @@ var init_su_sudo = __esm({
         scriptForks: {
           message: "`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.",
           hint: "Replace it with `{replacement}`."
+        },
+        sudoForSetup: {
+          message: "`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.",
+          hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.'
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -13884,28 +16552,60 @@ var init_su_sudo = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const dockerfile = ctx.env.dockerfile.displayPath;
-        for (const step of launch.steps) {
-          if (step.kind !== "forking-switch") continue;
-          ctx.report({
-            at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-            messageId: "commandForks",
-            data: { command: step.at.label, tool: step.tool, user: step.user ?? "app" },
-            label: `${step.at.label} ${step.tool}`
-          });
-        }
-        for (const unit of launch.scripts) {
-          const analysis = unit.analysis;
-          if (!analysis) continue;
-          const main2 = /* @__PURE__ */ new Set();
-          for (const e of analysis.endings) if (e.last?.info.forking) main2.add(e.last);
-          for (const c of analysis.commands) if (c.info.forking && (c.info.args !== "none" || c.info.exec)) main2.add(c);
-          for (const c of main2) {
-            const sw = c.info.forking;
-            if (!sw) continue;
-            const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-            const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
-            ctx.report({ ...atCommand(unit, c, dockerfile), messageId: "scriptForks", data: { tool: sw.tool, user: sw.user ?? "another user", replacement: fix }, ...fixOf(edit) });
+        const done = /* @__PURE__ */ new Set();
+        const once = (key) => {
+          if (done.has(key)) return false;
+          done.add(key);
+          return true;
+        };
+        for (const chain of launch.runs.default.chains) {
+          for (const [i, step] of chain.hops.entries()) {
+            if (step.kind !== "forking-switch") continue;
+            const prev = chain.hops[i - 1];
+            if (prev && (prev.kind === "script" || prev.kind === "shell")) continue;
+            const inst = step.arg.setting.instruction;
+            if (!once(`df:${inst.keywordSpan.line}`)) continue;
+            ctx.report({
+              at: { file: dockerfile, span: inst.keywordSpan },
+              messageId: "commandForks",
+              data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
+              label: `${step.at.label} ${step.tool}`
+            });
           }
+        }
+        const mainRefs = /* @__PURE__ */ new Set();
+        for (const run3 of [launch.runs["user-command"], launch.runs.default]) {
+          if (run3.truncated) continue;
+          const lastOfStaying = new Set(run3.chains.flatMap((c) => c.end ? c.end.ending.last.map((l) => l.stmt) : []));
+          for (const { hop, cmd } of commandsRun(run3)) {
+            if (cmd.child || cmd.background) continue;
+            for (const argv of cmd.argvs) {
+              const t = commandOf(argv);
+              if (!t.forking) continue;
+              const sw = parseSwitch(t.forking, argv.slice(argv.indexOf(t.name) + 1));
+              const runsArgs2 = argv.some((f) => isScriptArg(f, run3) || isUserCommand(f)) || (sw?.commandString ?? "").includes(USER_COMMAND);
+              if (!(cmd.exec || runsArgs2 || lastOfStaying.has(cmd.ref.stmt))) continue;
+              mainRefs.add(cmd.ref.stmt);
+              if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+              const edit = ctx.stage ? gosuFix(hop.unit, cmd.ref, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, hop.unit.interpreter)) : null;
+              ctx.report({
+                ...atRef(hop.unit, cmd.ref, dockerfile),
+                messageId: "scriptForks",
+                data: { tool: t.forking, user: sw?.userText ?? "another user", replacement: gosuEquivalent(cmd.ref, sw) },
+                ...fixOf(edit)
+              });
+              break;
+            }
+          }
+        }
+        const run2 = launch.runs.default;
+        if (run2.truncated) return;
+        for (const { hop, cmd } of commandsRun(run2)) {
+          if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
+          const argv = cmd.argvs[0] ?? [];
+          if (commandOf(argv).forking !== "sudo") continue;
+          if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+          ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }
       }
     });
@@ -14022,6 +16722,7 @@ var init_rules = __esm({
     "use strict";
     init_cmd_ignored();
     init_entrypoint_crlf();
+    init_entrypoint_no_exec();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
@@ -14035,6 +16736,7 @@ var init_rules = __esm({
     init_npm_start_pid1();
     init_root_process();
     init_shell_form_pid1();
+    init_shell_portability();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
@@ -14042,6 +16744,7 @@ var init_rules = __esm({
     RULES = [
       cmd_ignored_default,
       entrypoint_crlf_default,
+      entrypoint_no_exec_default,
       entrypoint_not_executable_default,
       entrypoint_not_found_default,
       entrypoint_shebang_default,
@@ -14054,6 +16757,7 @@ var init_rules = __esm({
       npm_start_pid1_default,
       root_process_default,
       shell_form_pid1_default,
+      shell_portability_default,
       su_sudo_default,
       sudo_in_run_default
     ];
@@ -14359,8 +17063,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path24 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path24, f.message]);
+    const path26 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path26, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -14373,7 +17077,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path24, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path26, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -14394,14 +17098,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine2(text) {
+function oneLine(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file);
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -14713,17 +17417,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path24) {
-      const ctrl = callVisitor(key, node, visitor, path24);
+    function visit_(key, node, visitor, path26) {
+      const ctrl = callVisitor(key, node, visitor, path26);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path24, ctrl);
-        return visit_(key, ctrl, visitor, path24);
+        replaceNode(key, path26, ctrl);
+        return visit_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path24 = Object.freeze(path24.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path24);
+            const ci = visit_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14734,13 +17438,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path24 = Object.freeze(path24.concat(node));
-          const ck = visit_("key", node.key, visitor, path24);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = visit_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path24);
+          const cv = visit_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14761,17 +17465,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path24) {
-      const ctrl = await callVisitor(key, node, visitor, path24);
+    async function visitAsync_(key, node, visitor, path26) {
+      const ctrl = await callVisitor(key, node, visitor, path26);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path24, ctrl);
-        return visitAsync_(key, ctrl, visitor, path24);
+        replaceNode(key, path26, ctrl);
+        return visitAsync_(key, ctrl, visitor, path26);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path24 = Object.freeze(path24.concat(node));
+          path26 = Object.freeze(path26.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path24);
+            const ci = await visitAsync_(i, node.items[i], visitor, path26);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -14782,13 +17486,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path24 = Object.freeze(path24.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path24);
+          path26 = Object.freeze(path26.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path26);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path24);
+          const cv = await visitAsync_("value", node.value, visitor, path26);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14815,23 +17519,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path24) {
+    function callVisitor(key, node, visitor, path26) {
       if (typeof visitor === "function")
-        return visitor(key, node, path24);
+        return visitor(key, node, path26);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path24);
+        return visitor.Map?.(key, node, path26);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path24);
+        return visitor.Seq?.(key, node, path26);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path24);
+        return visitor.Pair?.(key, node, path26);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path24);
+        return visitor.Scalar?.(key, node, path26);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path24);
+        return visitor.Alias?.(key, node, path26);
       return void 0;
     }
-    function replaceNode(key, path24, node) {
-      const parent = path24[path24.length - 1];
+    function replaceNode(key, path26, node) {
+      const parent = path26[path26.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -15443,10 +18147,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path24, value) {
+    function collectionFromPath(schema, path26, value) {
       let v = value;
-      for (let i = path24.length - 1; i >= 0; --i) {
-        const k = path24[i];
+      for (let i = path26.length - 1; i >= 0; --i) {
+        const k = path26[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -15465,7 +18169,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
+    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -15495,11 +18199,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path24, value) {
-        if (isEmptyPath(path24))
+      addIn(path26, value) {
+        if (isEmptyPath(path26))
           this.add(value);
         else {
-          const [key, ...rest] = path24;
+          const [key, ...rest] = path26;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -15513,8 +18217,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path24) {
-        const [key, ...rest] = path24;
+      deleteIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -15528,8 +18232,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path24, keepScalar) {
-        const [key, ...rest] = path24;
+      getIn(path26, keepScalar) {
+        const [key, ...rest] = path26;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -15547,8 +18251,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path24) {
-        const [key, ...rest] = path24;
+      hasIn(path26) {
+        const [key, ...rest] = path26;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -15558,8 +18262,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path24, value) {
-        const [key, ...rest] = path24;
+      setIn(path26, value) {
+        const [key, ...rest] = path26;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -15971,9 +18675,9 @@ ${indent}${start}${value}${end}`;
       const str = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test2 = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        if (tags.some(test2) || compat?.some(test2))
           return quotedString(value, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -17194,7 +19898,7 @@ var require_binary = __commonJS({
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
-    var binary = {
+    var binary2 = {
       identify: (value) => value instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
@@ -17249,7 +19953,7 @@ var require_binary = __commonJS({
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary;
+    exports.binary = binary2;
   }
 });
 
@@ -17754,7 +20458,7 @@ var require_schema3 = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var binary = require_binary();
+    var binary2 = require_binary();
     var bool = require_bool2();
     var float = require_float2();
     var int = require_int2();
@@ -17777,7 +20481,7 @@ var require_schema3 = __commonJS({
       float.floatNaN,
       float.floatExp,
       float.float,
-      binary.binary,
+      binary2.binary,
       merge.merge,
       omap.omap,
       pairs.pairs,
@@ -17803,7 +20507,7 @@ var require_tags = __commonJS({
     var int = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
-    var binary = require_binary();
+    var binary2 = require_binary();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -17818,7 +20522,7 @@ var require_tags = __commonJS({
       ["yaml-1.1", schema$2.schema]
     ]);
     var tagsByName = {
-      binary: binary.binary,
+      binary: binary2.binary,
       bool: bool.boolTag,
       float: float.float,
       floatExp: float.floatExp,
@@ -17838,7 +20542,7 @@ var require_tags = __commonJS({
       timestamp: timestamp.timestamp
     };
     var coreKnownTags = {
-      "tag:yaml.org,2002:binary": binary.binary,
+      "tag:yaml.org,2002:binary": binary2.binary,
       "tag:yaml.org,2002:merge": merge.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
@@ -18074,9 +20778,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path24, value) {
+      addIn(path26, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path24, value);
+          this.contents.addIn(path26, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -18151,14 +20855,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path24) {
-        if (Collection.isEmptyPath(path24)) {
+      deleteIn(path26) {
+        if (Collection.isEmptyPath(path26)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -18173,10 +20877,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path24, keepScalar) {
-        if (Collection.isEmptyPath(path24))
+      getIn(path26, keepScalar) {
+        if (Collection.isEmptyPath(path26))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -18187,10 +20891,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path24) {
-        if (Collection.isEmptyPath(path24))
+      hasIn(path26) {
+        if (Collection.isEmptyPath(path26))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -18207,13 +20911,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path24, value) {
-        if (Collection.isEmptyPath(path24)) {
+      setIn(path26, value) {
+        if (Collection.isEmptyPath(path26)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path24, value);
+          this.contents.setIn(path26, value);
         }
       }
       /**
@@ -19454,7 +22158,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -19474,7 +22178,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type)
         scalar.type = type;
@@ -20174,9 +22878,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path24) => {
+    visit.itemAtPath = (cst, path26) => {
       let item = cst;
-      for (const [field, index] of path24) {
+      for (const [field, index] of path26) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -20185,23 +22889,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path24) => {
-      const parent = visit.itemAtPath(cst, path24.slice(0, -1));
-      const field = path24[path24.length - 1][0];
+    visit.parentCollection = (cst, path26) => {
+      const parent = visit.itemAtPath(cst, path26.slice(0, -1));
+      const field = path26[path26.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path24, item, visitor) {
-      let ctrl = visitor(item, path24);
+    function _visit(path26, item, visitor) {
+      let ctrl = visitor(item, path26);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path24.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path26.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20212,10 +22916,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path24);
+            ctrl = ctrl(item, path26);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
     }
     exports.visit = visit;
   }
@@ -20900,10 +23604,10 @@ var require_lexer = __commonJS({
         }
         return n;
       }
-      *pushUntil(test) {
+      *pushUntil(test2) {
         let i = this.pos;
         let ch = this.buffer[i];
-        while (!test(ch))
+        while (!test2(ch))
           ch = this.buffer[++i];
         return yield* this.pushToIndex(i, false);
       }
@@ -21040,7 +23744,7 @@ var require_parser2 = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -21813,7 +24517,7 @@ var require_parser2 = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -21967,7 +24671,7 @@ var require_dist = __commonJS({
 });
 
 // src/model/image-fs.ts
-import path11 from "node:path";
+import path13 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -21984,7 +24688,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path11.posix.resolve("/", imagePath);
+        const p = path13.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -21997,7 +24701,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path11.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path11.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
@@ -22007,7 +24711,7 @@ var init_image_fs = __esm({
         return null;
       }
       targets(op, name, asDir = false) {
-        const inside3 = path11.posix.join(op.dest, name);
+        const inside3 = path13.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -22032,7 +24736,7 @@ var init_image_fs = __esm({
               for (const m of matches) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path11.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path13.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -22042,27 +24746,33 @@ var init_image_fs = __esm({
                   }
                 }
               }
+              if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
+                const name = path13.posix.basename(src.pattern.replace(/\/+$/, ""));
+                if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
+                  return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
+                }
+              }
               break;
             }
             case "heredoc":
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path11.posix.resolve("/", src.pattern);
+              const sp = path13.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path11.posix.basename(p);
-                if ((0, import_picomatch2.default)(path11.posix.basename(sp), { dot: true })(base) && path11.posix.dirname(p) === op.dest) {
-                  candidates.push(path11.posix.join(path11.posix.dirname(sp), base));
+                const base = path13.posix.basename(p);
+                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base) && path13.posix.dirname(p) === op.dest) {
+                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path11.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path13.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path11.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path13.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -22074,7 +24784,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path11.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path13.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -22108,7 +24818,7 @@ function makeCommandView(words, all, prefixes, depth, span) {
   const program = words[0];
   const args = words.slice(1);
   const flagText = (w) => w.value ?? "";
-  const positional = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  const positional2 = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
   return {
     name: program.value === null ? null : basename3(program.value),
     program,
@@ -22118,8 +24828,8 @@ function makeCommandView(words, all, prefixes, depth, span) {
     words: all,
     span,
     depth,
-    subcommand: positional[0]?.value ?? null,
-    positional,
+    subcommand: positional2[0]?.value ?? null,
+    positional: positional2,
     hasFlag(...names) {
       for (const a of args) {
         if (a.value === "--") break;
@@ -22207,7 +24917,7 @@ function execFormWords(text, argv) {
   }
   return { words, scripts };
 }
-var MAX_DEPTH2, CommandCollector;
+var MAX_DEPTH, CommandCollector;
 var init_command_view = __esm({
   "src/model/command-view.ts"() {
     "use strict";
@@ -22215,7 +24925,7 @@ var init_command_view = __esm({
     init_source2();
     init_commands();
     init_prefixes();
-    MAX_DEPTH2 = 4;
+    MAX_DEPTH = 4;
     CommandCollector = class {
       constructor(parser2) {
         this.parser = parser2;
@@ -22251,7 +24961,7 @@ var init_command_view = __esm({
         const view = makeCommandView(own, words, prefixes, depth, span);
         this.commands.push(view);
         const dialect = view.name !== null ? shellDialect(view.name) : null;
-        if (dialect === null || depth >= MAX_DEPTH2 || view.name === "busybox") return;
+        if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
         const at = shellScriptIndex(view.args);
         if (at >= 0) {
           const inner = scriptOf(start + 1 + at);
@@ -22316,7 +25026,7 @@ var DockerfileView;
 var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
-    init_dockerfile2();
+    init_dockerfile();
     init_command_view();
     init_expand();
     init_image();
@@ -22843,19 +25553,7 @@ function byteToUtf16(source) {
   return map;
 }
 function dialectFromShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return "bash";
-  const nl = source.indexOf("\n", start);
-  const words = source.slice(start + 2, nl === -1 ? void 0 : nl).trim().split(/\s+/);
-  const base = (word) => (word ?? "").slice((word ?? "").lastIndexOf("/") + 1);
-  let i = 0;
-  let name = base(words[i]);
-  if (name === "env") {
-    i++;
-    while (i < words.length && (words[i].startsWith("-") || words[i].includes("="))) i++;
-    name = base(words[i]);
-  }
-  if (name === "busybox") name = base(words[i + 1]);
+  const name = readShebang(source)?.interpreter ?? "bash";
   if (POSIX_SHELLS.has(name)) return "posix";
   if (KORN_SHELLS.has(name)) return "mksh";
   return "bash";
@@ -22864,6 +25562,7 @@ var WASM_URL, GLUE_PATH, GLOBAL_NAME, loading, NO_POS, INLINE, NULL_STR, CMD_CAL
 var init_shell2 = __esm({
   "src/parsers/shell.ts"() {
     "use strict";
+    init_shebang();
     init_shell_budget();
     WASM_URL = new URL("./shparse.wasm", import.meta.url);
     GLUE_PATH = "./wasm_exec.cjs";
@@ -22935,7 +25634,9 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
   const out = { file: fileName2, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  const lastLine2 = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
+  let lastLine2 = 0;
+  for (const c of sorted) lastLine2 = Math.max(lastLine2, c.line);
+  for (const e of extents) lastLine2 = Math.max(lastLine2, e.endLine);
   const targetOf = (c) => {
     if (c.trailing) return covering(c.line);
     let t = c.line + 1;
@@ -23048,8 +25749,8 @@ function applySuppressions(findings, byFile, options) {
         if (!options.knownIds.has(id)) {
           kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
-          const where = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -23142,7 +25843,7 @@ var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
     init_findings();
-    init_dockerfile2();
+    init_dockerfile();
     init_shell_walk();
     init_source2();
     init_rules();
@@ -23170,7 +25871,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path12 from "node:path";
+import path14 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -23226,17 +25927,17 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path12.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path12.dirname(input2.path);
+  const contextDir = options.context ? path14.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path14.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
-    const where = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
+    const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
     const line = origin?.line ?? 1;
     const named = origin ? `${origin.key || "context"}` : options.context ? "--context" : "the build context";
     findings.push(
       spanFinding(
         "input-error",
         "error",
-        where,
+        where2,
         { line, column: 1, endLine: line, endColumn: 1 },
         `${named}: the build context ${displayPath(contextDir, options.cwd)} of ${file.displayPath} resolves to ${jail.realpath(contextDir)}, outside the root ${jail.root}: refused, nothing in it is read and ${file.displayPath} was not linted (give --root to lint with a wider root)`
       )
@@ -23250,7 +25951,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path12.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path14.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -23263,7 +25964,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path12.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path14.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -23276,8 +25977,18 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     );
     return { fragment: true, ast, model, env: env3, view, context };
   }
+  if (hasLinkingRun(stage)) {
+    const facts = await collectRunFacts(stage, view);
+    env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+  }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
+}
+function hasLinkingRun(stage) {
+  for (let s = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+  }
+  return false;
 }
 function readInput(input2, options, jail) {
   const shown2 = input2.path === "-" ? "-" : displayPath(input2.path, options.cwd);
@@ -23342,25 +26053,47 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
       const err = unit.syntaxError;
       const at = unit.source.spanOf(err.p, err.p);
       if (err.budget) findings.push(spanFinding("input-error", "info", unit.source.file.displayPath, at, `this script is ${err.message}`));
-      else findings.push(spanFinding("syntax-error", "error", unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
+      else {
+        findings.push(
+          spanFinding(
+            "syntax-error",
+            "error",
+            unit.source.file.displayPath,
+            at,
+            `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`
+          )
+        );
+      }
     }
   }
-  for (const unit of launch.scripts) {
-    for (const u of unit.analysis?.unknownSources ?? []) {
-      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
-      findings.push(
-        spanFinding("input-error", "info", src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`)
-      );
-    }
-  }
+  const said = /* @__PURE__ */ new Set();
+  const info = (f, span, message) => {
+    const key = `${f}:${span.line}:${message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    findings.push(spanFinding("input-error", "info", f, span, message));
+  };
   let runFacts = null;
   const facts = () => runFacts ??= collectRunFacts(stage, view);
-  for (const step of launch.steps) {
-    if (step.kind !== "unknown") continue;
-    if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
-    findings.push(
-      spanFinding("input-error", "info", file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`)
-    );
+  for (const run2 of Object.values(launch.runs)) {
+    for (const chain of run2.chains) {
+      for (const step of chain.hops) {
+        if ((step.kind === "script" || step.kind === "shell") && step.run) {
+          for (const u of step.run.unknownSources) {
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+          }
+          if (step.run.budget) {
+            info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
+          }
+        }
+        if (step.kind !== "unknown" || run2.kind !== "default" || step.at.file !== file.displayPath) continue;
+        if (step.missing !== void 0 && await isCertainlyMissing(step.missing, stage, await facts())) continue;
+        info(step.at.file, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`);
+      }
+    }
+    if (run2.truncated && run2.kind === "default" && !run2.chains.some((c) => c.hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.run?.budget))) {
+      info(file.displayPath, stage.from.keywordSpan, `the start-up analysis stopped early (${run2.truncated}); the entrypoint checks say nothing about what it could not follow`);
+    }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
   await runBudgets(view, file, findings);
@@ -23406,7 +26139,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path12.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path14.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -23421,7 +26154,7 @@ function finish(findings, file, ast, scripts, options) {
     }
   }
   const off = new Set(Object.entries(options.severities ?? {}).filter(([, v]) => v === "off").map(([k]) => k));
-  return applySuppressions(dedupe2(findings), byFile, {
+  return applySuppressions(dedupe(findings), byFile, {
     reportUnused: options.reportUnusedSuppressions ?? false,
     knownIds: KNOWN_IDS,
     offIds: off
@@ -23455,7 +26188,7 @@ function findingFix(fix, texts) {
   }
   return { safety: fix.safety, title: fix.title, edits };
 }
-function dedupe2(findings) {
+function dedupe(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
     const key = findingKey(f);
@@ -23476,7 +26209,7 @@ var init_engine = __esm({
     init_launch();
     init_instructions();
     init_shell_service();
-    init_dockerfile2();
+    init_dockerfile();
     init_source2();
     init_rules();
     init_suppressions();
@@ -23688,7 +26421,7 @@ var require_scope = __commonJS({
       let: new code_1.Name("let"),
       var: new code_1.Name("var")
     };
-    var Scope = class {
+    var Scope2 = class {
       constructor({ prefixes, parent } = {}) {
         this._names = {};
         this._prefixes = prefixes;
@@ -23712,7 +26445,7 @@ var require_scope = __commonJS({
         return this._names[prefix] = { prefix, index: 0 };
       }
     };
-    exports.Scope = Scope;
+    exports.Scope = Scope2;
     var ValueScopeName = class extends code_1.Name {
       constructor(prefix, nameStr) {
         super(nameStr);
@@ -23725,7 +26458,7 @@ var require_scope = __commonJS({
     };
     exports.ValueScopeName = ValueScopeName;
     var line = (0, code_1._)`\n`;
-    var ValueScope = class extends Scope {
+    var ValueScope = class extends Scope2 {
       constructor(opts) {
         super(opts);
         this._values = {};
@@ -26172,8 +28905,8 @@ var require_validate = __commonJS({
         if (!this.allErrors)
           this.gen.if(cond);
       }
-      setParams(obj, assign) {
-        if (assign)
+      setParams(obj, assign2) {
+        if (assign2)
           Object.assign(this.params, obj);
         else
           this.params = obj;
@@ -26740,8 +29473,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path24) {
-      let input2 = path24;
+    function removeDotSegments(path26) {
+      let input2 = path26;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -26815,11 +29548,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path24) {
-      if (path24 === "" || path24[0] === "/") {
-        return removeDotSegments(path24);
+    function removeDotSegmentsRelative(path26) {
+      if (path26 === "" || path26[0] === "/") {
+        return removeDotSegments(path26);
       }
-      const segments = path24.split("/");
+      const segments = path26.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -27182,8 +29915,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path24 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path24 && path24 !== "/" ? path24 : void 0;
+        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -29811,14 +32544,14 @@ var require_if = __commonJS({
           (0, util_1.checkStrictMode)(it, '"if" without "then" and "else" is ignored');
         }
         const hasThen = hasSchema(it, "then");
-        const hasElse = hasSchema(it, "else");
-        if (!hasThen && !hasElse)
+        const hasElse2 = hasSchema(it, "else");
+        if (!hasThen && !hasElse2)
           return;
         const valid = gen.let("valid", true);
         const schValid = gen.name("_valid");
         validateIf();
         cxt.reset();
-        if (hasThen && hasElse) {
+        if (hasThen && hasElse2) {
           const ifClause = gen.let("ifClause");
           cxt.setParams({ ifClause });
           gen.if(schValid, validateClause("then", ifClause), validateClause("else", ifClause));
@@ -30428,7 +33161,7 @@ __export(load_exports, {
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
 });
-import path13 from "node:path";
+import path15 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -30437,22 +33170,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path13.resolve(startDir);
+  const start = path15.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path13.resolve(start, explicit);
-    const own = new Jail(path13.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path15.resolve(start, explicit);
+    const own = new Jail(path15.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path13.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path15.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path13.parse(start).root);
+  const jail = given ?? new Jail(path15.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path13.join(dir, name);
+      const abs = path15.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -30460,7 +33193,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path13.join(dir, "package.json");
+    const pkg = path15.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -30469,7 +33202,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path13.basename(f.abs) + (path13.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path15.basename(f.abs) + (path15.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -30479,7 +33212,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path13.dirname(dir);
+    const parent = path15.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -30673,7 +33406,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path13.join(dir, ".git")) !== null;
+    return jail.stat(path15.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -30687,26 +33420,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path13.relative(start, abs);
-  return (rel === "" || path13.isAbsolute(rel) ? abs : rel).split(path13.sep).join("/");
+  const rel = path15.relative(start, abs);
+  return (rel === "" || path15.isAbsolute(rel) ? abs : rel).split(path15.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path13.dirname(file) : path13.resolve(cwd);
+  const dir = file ? path15.dirname(file) : path15.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path13.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path13.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path13.relative(dir, path13.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path13.isAbsolute(r)) return null;
-    return r.split(path13.sep).join("/");
+    const r = path15.relative(dir, path15.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path15.isAbsolute(r)) return null;
+    return r.split(path15.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -30738,7 +33471,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path13.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path15.basename(file)}` : ""}`
       };
     }
   };
@@ -30838,6 +33571,185 @@ var init_recording = __esm({
   }
 });
 
+// src/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  explainLaunch: () => explainLaunch,
+  formatExplanation: () => formatExplanation
+});
+function explainLaunch(launch) {
+  const stage = launch.stage;
+  const def = explainRun(launch.runs.default, "docker run IMAGE");
+  const user = explainRun(launch.runs["user-command"], "docker run IMAGE <command>");
+  return {
+    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? "",
+    stage: `${stage.name ? `${stage.name}, ` : ""}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv: def.argv,
+    startUser: `${showUser(launch.runs.default.startUser)}`,
+    hops: def.hops,
+    summary: def.summary,
+    otherPaths: def.otherPaths,
+    userCommand: user
+  };
+}
+function explainRun(run2, label) {
+  const argv = run2.args.filter((a) => a.value !== "").map((a) => a.value === "\0command" ? "<command>" : a.value);
+  const chain = run2.chains[0];
+  const hops = chain ? chainHops(chain) : [];
+  const summary = hops.length === 0 ? "No ENTRYPOINT or CMD: the base image decides what runs." : `PID 1: ${hops.map((h, i) => `${i === 0 ? "" : "-> "}${h.process} (${h.pid1 ? i === 0 ? "" : "same PID, " : "child, "}${i === 0 ? h.user : `user ${h.user}`})`).join(" ")}`;
+  return { run: label, argv, hops, summary, otherPaths: Math.max(0, run2.chains.length - 1), incomplete: run2.truncated };
+}
+function where(s) {
+  return `${s.at.file}:${s.at.span.line}`;
+}
+function chainHops(chain) {
+  const out = [];
+  const shownUnits = /* @__PURE__ */ new Set();
+  for (let i = 0; i < chain.hops.length; i++) {
+    const step = chain.hops[i];
+    const user = showUser(step.runsAs);
+    switch (step.kind) {
+      case "init":
+        out.push({ process: step.name, user, pid1: step.pid1, at: where(step), note: `init: reaps zombies and forwards signals to ${step.group ? "the whole process group of its child" : "its direct child only"}; what follows is its child`, why: [] });
+        break;
+      case "switch":
+      case "forking-switch": {
+        const prev = chain.hops[i - 1];
+        if (prev && (prev.kind === "script" || prev.kind === "shell") && prev.ending?.kind === "exec") break;
+        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        out.push({
+          process: `${step.tool} ${step.user ?? ""}`.trim(),
+          user: step.kind === "switch" ? showUser(after) : user,
+          pid1: step.pid1,
+          at: where(step),
+          note: step.kind === "switch" ? "switches user and execs (same PID)" : `${step.tool} forks and stays the parent: the command runs as its child`,
+          why: []
+        });
+        break;
+      }
+      case "shell":
+      case "script": {
+        const again = shownUnits.has(step.unit);
+        shownUnits.add(step.unit);
+        if (!again) {
+          out.push({
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            user,
+            pid1: step.pid1,
+            at: where(step),
+            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            why: []
+          });
+        }
+        const e = step.ending;
+        if (!e) break;
+        if (e.kind === "exec" && e.cmd) {
+          const next = nextUser(chain, i);
+          const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
+          const reexec = chain.hops.slice(i + 1).find((h) => h.kind === "script" || h.kind === "shell");
+          const self = reexec && (reexec.kind === "script" || reexec.kind === "shell") && reexec.unit === step.unit;
+          out.push({
+            process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
+            user: showUser(next),
+            pid1: step.pid1,
+            at: `${e.cmd.file.path}:${span.line}`,
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
+            why: e.why.map((d) => d.text)
+          });
+        } else {
+          const last = e.last[0];
+          const run2 = step.run;
+          const argv = last ? run2?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+          let childUser = step.runsAs;
+          const t = argv ? commandOf(argv) : null;
+          if (argv && t && (t.switcher || t.forking)) {
+            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
+            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
+            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
+          }
+          const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          out.push({
+            process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
+            user: showUser(childUser),
+            pid1: false,
+            at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
+            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            why: e.why.map((d) => d.text)
+          });
+        }
+        break;
+      }
+      case "program": {
+        const origin = step.arg.setting.instruction;
+        const fromDockerfile = step.argv[0]?.arg !== void 0 && !step.userCommand;
+        out.push({
+          process: [step.name, ...step.args].join(" "),
+          user,
+          pid1: step.pid1,
+          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
+          note: step.userCommand ? "the user's command" : step.pid1 ? "the main process, PID 1" : "the main process",
+          why: []
+        });
+        break;
+      }
+      case "unknown":
+        out.push({ process: "?", user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+        break;
+    }
+  }
+  return out;
+}
+function nextUser(chain, i) {
+  let user = chain.hops[i].runsAs;
+  for (let j = i + 1; j < chain.hops.length; j++) {
+    const h = chain.hops[j];
+    user = h.runsAs;
+    if (h.kind !== "switch") break;
+  }
+  return user;
+}
+function cmdText(s) {
+  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+}
+function oneLine2(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+function formatRun(lines, r) {
+  r.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? "PID 1" : "child"}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.why && h.why.length > 0) lines.push(`      because ${h.why.join(", ")}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push("", r.summary);
+  if (r.otherPaths > 0) lines.push(`(${r.otherPaths} other path${r.otherPaths === 1 ? "" : "s"} depend on conditions dockerlint cannot decide)`);
+  if (r.incomplete) lines.push(`(not fully known: ${r.incomplete})`);
+}
+function formatExplanation(e) {
+  const lines = [
+    `${e.dockerfile} (stage ${e.stage})`,
+    `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : "(none: the base image decides)"}`,
+    `starts as: ${e.startUser}`,
+    "",
+    "docker run IMAGE:"
+  ];
+  formatRun(lines, { run: "docker run IMAGE", argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  if (e.userCommand && e.userCommand.hops.length > 0) {
+    lines.push("", "docker run IMAGE <command>:");
+    formatRun(lines, e.userCommand);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+var init_explain = __esm({
+  "src/explain.ts"() {
+    "use strict";
+    init_questions();
+    init_values();
+    init_invocations();
+  }
+});
+
 // src/reporters/mermaid.ts
 var mermaid_exports = {};
 __export(mermaid_exports, {
@@ -30864,9 +33776,9 @@ function formatMermaid(e) {
   }
   e.hops.forEach((h, i) => {
     const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
-    const where = `user ${h.user} · ${h.at}`;
+    const where2 = `user ${h.user} · ${h.at}`;
     const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
-    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where)}${note}"]`);
+    lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
     const from = i === 0 ? "start" : `h${i}`;
@@ -30896,7 +33808,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs3 from "node:fs";
-import path16 from "node:path";
+import path18 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -30906,22 +33818,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path16.sep).join("/");
+  const key = relativePath.split(path18.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path16.relative(root, file);
-    if (rel && !rel.startsWith(`..${path16.sep}`) && rel !== ".." && !path16.isAbsolute(rel)) return rel.split(path16.sep).join("/");
+    const rel = path18.relative(root, file);
+    if (rel && !rel.startsWith(`..${path18.sep}`) && rel !== ".." && !path18.isAbsolute(rel)) return rel.split(path18.sep).join("/");
   }
-  return file.split(path16.sep).join("/");
+  return file.split(path18.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path16.join(fs3.realpathSync.native(path16.dirname(input2.path)), path16.basename(input2.path));
+    file = path18.join(fs3.realpathSync.native(path18.dirname(input2.path)), path18.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -30941,20 +33853,20 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs4 from "node:fs";
-import path17 from "node:path";
+import path19 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path17.resolve(cwd, location);
+    const abs = path19.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs4.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path17.join(abs, CACHE_FILE) : abs;
+    return isDir ? path19.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path17.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path17.isAbsolute(rel);
-  return path17.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path19.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path19.isAbsolute(rel);
+  return path19.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function validEntry(entry, tableSize) {
   if (!entry || typeof entry !== "object") return false;
@@ -30969,7 +33881,7 @@ async function lintCached(linter, inputs, o) {
   for (const input2 of inputs) {
     const hit = cache.get(input2);
     if (hit) {
-      findings.push(...hit);
+      for (const f of hit) findings.push(f);
       o.onDone?.(input2);
     } else todo.push(input2);
   }
@@ -30979,7 +33891,7 @@ async function lintCached(linter, inputs, o) {
       ...o.onDone ? { onDone: o.onDone } : {},
       onResult: (input2, found, reads) => cache.set(input2, found, reads)
     });
-    findings.push(...run2.findings);
+    for (const f of run2.findings) findings.push(f);
   }
   const problem2 = cache.save();
   if (problem2) o.note(`dockerlint: ${problem2}
@@ -31124,7 +34036,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path17.dirname(p)}`;
+        const listing = `d\0\0${path19.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -31218,10 +34130,10 @@ var init_cache = __esm({
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs5 from "node:fs";
-import path18 from "node:path";
+import path20 from "node:path";
 function inside2(root, p) {
-  const rel = path18.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path18.isAbsolute(rel);
+  const rel = path20.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path20.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -31233,7 +34145,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path18.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path20.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -31272,8 +34184,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path18.dirname(realPath);
-  const tmp = path18.join(dir, `.${path18.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path20.dirname(realPath);
+  const tmp = path20.join(dir, `.${path20.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs5.openSync(tmp, fs5.constants.O_WRONLY | fs5.constants.O_CREAT | fs5.constants.O_EXCL, 384);
@@ -31298,7 +34210,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs6 from "node:fs";
-import path19 from "node:path";
+import path21 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -31386,8 +34298,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path19.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path19.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path21.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path21.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -31520,16 +34432,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path24, added, removed, oldPosInc, options) {
-        const last = path24.lastComponent;
+      addToPath(path26, added, removed, oldPosInc, options) {
+        const last = path26.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path24.oldPos + oldPosInc,
+            oldPos: path26.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path24.oldPos + oldPosInc,
+            oldPos: path26.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -31813,10 +34725,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path20 from "node:path";
+import path22 from "node:path";
 function shown(p, cwd) {
-  const rel = path20.relative(cwd, p);
-  return (rel.startsWith("..") || path20.isAbsolute(rel) ? p : rel).split(path20.sep).join("/");
+  const rel = path22.relative(cwd, p);
+  return (rel.startsWith("..") || path22.isAbsolute(rel) ? p : rel).split(path22.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -31855,7 +34767,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path21 from "node:path";
+import path23 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -31881,7 +34793,7 @@ async function runFixCommand(o) {
           }
         }
         for (const p of entry.filesRead) filesRead.add(p);
-        findings.push(...entry.findings);
+        for (const f of entry.findings) findings.push(f);
       }
       return { findings: uniqueSorted(findings), filesRead };
     }
@@ -31898,8 +34810,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path21.relative(o.cwd, p);
-    return rel.startsWith("..") || path21.isAbsolute(rel) ? p : rel.split(path21.sep).join("/");
+    const rel = path23.relative(o.cwd, p);
+    return rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel.split(path23.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -31930,12 +34842,12 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs8 from "node:fs";
-import path23 from "node:path";
+import path25 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import fs7 from "node:fs";
-import path22 from "node:path";
+import path24 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -33745,11 +36657,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path24) => {
+  require: (path26) => {
     if (typeof require2 !== "undefined") {
-      return require2(path24);
-    } else if (path24.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path24, "utf8"));
+      return require2(path26);
+    } else if (path26.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path26, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -34654,9 +37566,9 @@ var CommandInstance = class {
     this.postProcessPositionals(argv, positionalMap, this.cmdToParseOptions(commandHandler.original), yargs);
     return positionalMap;
   }
-  populatePositional(positional, argv, positionalMap) {
-    const cmd = positional.cmd[0];
-    if (positional.variadic) {
+  populatePositional(positional2, argv, positionalMap) {
+    const cmd = positional2.cmd[0];
+    if (positional2.variadic) {
       positionalMap[cmd] = argv._.splice(0).map(String);
     } else {
       if (argv._.length)
@@ -34761,10 +37673,10 @@ var CommandInstance = class {
     return void 0;
   }
   extractDesc({ describe: describe2, description, desc }) {
-    for (const test of [describe2, description, desc]) {
-      if (typeof test === "string" || test === false)
-        return test;
-      assertNotStrictEqual(test, true, this.shim);
+    for (const test2 of [describe2, description, desc]) {
+      if (typeof test2 === "string" || test2 === false)
+        return test2;
+      assertNotStrictEqual(test2, true, this.shim);
     }
     return false;
   }
@@ -37527,13 +40439,13 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path14 from "node:path";
+import path16 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
 init_file_system();
 init_jail();
-import path10 from "node:path";
+import path12 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 var ComposeIndex = class {
@@ -37552,11 +40464,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path10.dirname(path10.resolve(dockerfile)))) {
-    const abs = path10.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path12.dirname(path12.resolve(dockerfile)))) {
+    const abs = path12.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path10.dirname(real); ; dir = path10.dirname(dir)) {
+    for (let dir = path12.dirname(real); ; dir = path12.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -37565,7 +40477,7 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path10.dirname(dir) === dir) return null;
+      if (dir === root || path12.dirname(dir) === dir) return null;
     }
   }
   composeFiles(dir, jail) {
@@ -37573,7 +40485,7 @@ var ComposeIndex = class {
     if (cached) return cached;
     const found = [];
     for (const name of COMPOSE_NAMES) {
-      const file = path10.join(dir, name);
+      const file = path12.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -37630,9 +40542,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path10.resolve(dir, context);
+      const ctx = path12.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path10.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path12.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -37674,8 +40586,8 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, 
           if (--running === 0) resolve4();
           return;
         }
-        findings.push(...msg.findings);
-        filesRead.push(...msg.filesRead);
+        for (const f of msg.findings) findings.push(f);
+        for (const p of msg.filesRead) filesRead.push(p);
         const input2 = inputs[msg.index];
         if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
         if (input2) onDone(input2);
@@ -37686,7 +40598,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, 
   });
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
     const input2 = inputs[i];
-    findings.push(...await lintHere(input2));
+    for (const f of await lintHere(input2)) findings.push(f);
     onDone(input2);
     await new Promise((r) => setImmediate(r));
   }
@@ -37726,11 +40638,11 @@ async function createLinter(options) {
       if (workers > 0) {
         const fromWorker = onResult ? (input2, found, reads) => onResult(input2, found, new Map(reads)) : void 0;
         const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
-        findings.push(...got.findings);
+        for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        findings.push(...await mine(input2));
+        for (const f of await mine(input2)) findings.push(f);
         done(input2);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
@@ -37738,7 +40650,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path14.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path16.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -37795,7 +40707,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path15 from "node:path";
+import path17 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -37848,7 +40760,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path15.resolve(cwd, input2);
+    const abs = path17.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -37860,10 +40772,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path15.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path17.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk3(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -37872,8 +40784,8 @@ function discover(inputs, cwd, options = {}) {
   }
   return { files: [...files].sort(), problems, roots };
 }
-function walk3(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path15.join(input2.input, path15.relative(input2.abs, abs)).split(path15.sep).join("/");
+function walk2(dir, scopes, out, top2, jail, input2, problems) {
+  const shown2 = (abs) => path17.join(input2.input, path17.relative(input2.abs, abs)).split(path17.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -37885,20 +40797,20 @@ function walk3(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path15.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path17.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path15.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path17.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path15.relative(s.dir, abs).split(path15.sep).join("/");
+    const rel = path17.relative(s.dir, abs).split(path17.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path15.join(dir, e.name);
+    const abs = path17.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-      walk3(abs, here, out, top2, jail, input2, problems);
+      walk2(abs, here, out, top2, jail, input2, problems);
     } else if ((e.kind === "file" || e.kind === "symlink") && isDockerfileName(e.name) && !ignored(abs, false)) {
       if (e.kind === "symlink") {
         const real = jail.fs.realpath(abs) ?? abs;
@@ -37942,7 +40854,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs7.mkdirSync(path22.dirname(path22.resolve(p)), { recursive: true });
+    fs7.mkdirSync(path24.dirname(path24.resolve(p)), { recursive: true });
     fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -38026,11 +40938,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path22.resolve(io.cwd, target2) };
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path24.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path22.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path24.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -38067,7 +40979,7 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path22.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path24.join(io.cwd, ".dockerlint.yaml");
     if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
@@ -38077,25 +40989,25 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path22.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path22.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path24.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path24.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path22.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path24.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
   if ("error" in loaded) {
-    const all = [loaded.error, ...loaded.error.more ?? []];
-    for (const e of all) {
+    const all2 = [loaded.error, ...loaded.error.more ?? []];
+    for (const e of all2) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path22.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path24.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
-      for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+      for (const e of all2) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
     }
@@ -38123,7 +41035,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path22.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path24.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -38143,19 +41055,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path22.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs7.existsSync(path24.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path22.resolve(io.cwd, glob).split(path22.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch4.default)(path24.resolve(io.cwd, glob).split(path24.sep).join("/"), { dot: false });
     return { glob, base, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path22.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path22.sep) ? dir : dir + path22.sep);
+    const plainAbs = plain.map((p) => path24.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path24.sep) ? dir : dir + path24.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path22.sep).join("/");
+      const slashed = f.split(path24.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -38176,7 +41088,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path22.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path24.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -38195,7 +41107,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path22.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path22.dirname(path22.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path24.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path24.dirname(path24.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -38225,7 +41137,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path22.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path24.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -38237,9 +41149,11 @@ async function run(rawArgv, io) {
     note: io.stderr
   }) : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
-  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run2.findings]));
-  if (args.quiet) findings.splice(0, findings.length, ...findings.filter((f) => f.severity === "error"));
-  if (stdinFile !== void 0) findings.splice(0, findings.length, ...findings.map((f) => renameStdin(f, stdinFile)));
+  let all = uniqueSorted([...findings, ...run2.findings]);
+  if (args.quiet) all = all.filter((f) => f.severity === "error");
+  if (stdinFile !== void 0) all = all.map((f) => renameStdin(f, stdinFile));
+  findings.length = 0;
+  for (const f of all) findings.push(f);
   for (const { format: name, output } of pairs) {
     const text = await format3(name, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });
     if (output) writeOutput(io, output, text);
@@ -38285,9 +41199,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs7.statSync(p).isDirectory() ? p : path22.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path24.dirname(p);
   } catch {
-    return path22.dirname(p);
+    return path24.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -38458,7 +41372,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs8.mkdirSync(path23.dirname(path23.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path25.dirname(path25.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -38466,8 +41380,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path23.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path23.join(cwd, `${key}.annotations`) : null
+    json: path25.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path25.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

@@ -343,7 +343,7 @@ export async function lintCached(linter: Linter, inputs: readonly LintInput[], o
   for (const input of inputs) {
     const hit = cache.get(input);
     if (hit) {
-      findings.push(...hit);
+      for (const f of hit) findings.push(f);
       o.onDone?.(input);
     } else todo.push(input);
   }
@@ -353,7 +353,7 @@ export async function lintCached(linter: Linter, inputs: readonly LintInput[], o
       ...(o.onDone ? { onDone: o.onDone } : {}),
       onResult: (input, found, reads) => cache.set(input, found, reads),
     });
-    findings.push(...run.findings);
+    for (const f of run.findings) findings.push(f);
   }
   const problem = cache.save();
   if (problem) o.note(`dockerlint: ${problem}\n`);

@@ -430,11 +430,14 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
       })
     : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
-  findings.splice(0, findings.length, ...uniqueSorted([...findings, ...run.findings]));
+  // Not splice(..., ...list): a run may have more findings than a call takes arguments.
+  let all = uniqueSorted([...findings, ...run.findings]);
   // --quiet: errors only, in the output and in the exit code.
-  if (args.quiet) findings.splice(0, findings.length, ...findings.filter((f) => f.severity === 'error'));
+  if (args.quiet) all = all.filter((f) => f.severity === 'error');
   // --stdin-filename: the name standard input's findings are shown under.
-  if (stdinFile !== undefined) findings.splice(0, findings.length, ...findings.map((f) => renameStdin(f, stdinFile)));
+  if (stdinFile !== undefined) all = all.map((f) => renameStdin(f, stdinFile));
+  findings.length = 0;
+  for (const f of all) findings.push(f);
 
   for (const { format: name, output } of pairs) {
     const text = await format(name as Format, findings, { color: output ? false : color, version: VERSION, cwd: io.cwd, paths: await reportPaths(name, io) });

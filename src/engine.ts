@@ -241,8 +241,20 @@ async function prepare(
     );
     return { fragment: true, ast, model, env, view, context };
   }
+  // Symlinks made by RUN (`ln -s`) lead to scripts too; RUNs are parsed only when one mentions ln.
+  if (hasLinkingRun(stage)) {
+    const facts = await collectRunFacts(stage, view);
+    env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+  }
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
+}
+
+function hasLinkingRun(stage: Stage): boolean {
+  for (let s: Stage | null = stage; s; s = s.baseStage) {
+    if (s.instructions.some((i) => i.keyword === 'RUN' && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+  }
+  return false;
 }
 
 /**
@@ -345,27 +357,50 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
       const at = unit.source.spanOf(err.p, err.p);
       // Over a budget is not a syntax error: said as information, the rest goes on.
       if (err.budget) findings.push(spanFinding('input-error', 'info', unit.source.file.displayPath, at, `this script is ${err.message}`));
-      else findings.push(spanFinding('syntax-error', 'error', unit.source.file.displayPath, at, `shell syntax error (as ${unit.interpreter}): ${err.message}`));
+      else {
+        findings.push(
+          spanFinding(
+            'syntax-error',
+            'error',
+            unit.source.file.displayPath,
+            at,
+            `shell syntax error (as ${unit.interpreter}): ${err.message}; the entrypoint checks (missing-exec-args, root-process, su-sudo, gosu-without-exec, gosu-needs-root, entrypoint-no-exec) were skipped for this script`,
+          ),
+        );
+      }
     }
   }
-  for (const unit of launch.scripts) {
-    for (const u of unit.analysis?.unknownSources ?? []) {
-      const src = u.source ?? { path: unit.source.file.displayPath, spanOf: unit.source.spanOf };
-      findings.push(
-        spanFinding('input-error', 'info', src.path, src.spanOf(u.stmt.p, u.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`),
-      );
-    }
-  }
-  // Steps dockerlint cannot follow are said once, as information: the checks that needed them
-  // were skipped. (A script that is certainly missing is entrypoint-not-found's finding.)
+  // What the evaluator could not follow, said once each, as information: the checks that needed
+  // it were skipped. (A script that is certainly missing is entrypoint-not-found's finding.)
+  const said = new Set<string>();
+  const info = (f: string, span: Span, message: string): void => {
+    const key = `${f}:${span.line}:${message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    findings.push(spanFinding('input-error', 'info', f, span, message));
+  };
   let runFacts: Promise<RunFacts> | null = null;
   const facts = (): Promise<RunFacts> => (runFacts ??= collectRunFacts(stage, view));
-  for (const step of launch.steps) {
-    if (step.kind !== 'unknown') continue;
-    if (step.missing !== undefined && (await isCertainlyMissing(step.missing, stage, await facts()))) continue;
-    findings.push(
-      spanFinding('input-error', 'info', file.displayPath, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`),
-    );
+  for (const run of Object.values(launch.runs)) {
+    for (const chain of run.chains) {
+      for (const step of chain.hops) {
+        if ((step.kind === 'script' || step.kind === 'shell') && step.run) {
+          for (const u of step.run.unknownSources) {
+            info(u.ref.file.path, u.ref.file.spanOf(u.ref.stmt.p, u.ref.stmt.p), `cannot follow \`. ${u.path}\`: the image does not get it from the build context (or its path is computed at runtime), so its commands were not analysed`);
+          }
+          if (step.run.budget) {
+            info(step.unit.source.file.displayPath, step.unit.source.spanOf([1, 1, 0], [1, 1, 0]), `the analysis of this script stopped early (${step.run.budget}); the entrypoint checks say nothing about what it could not follow`);
+          }
+        }
+        // A hop that a script's exec reaches through an unknown value is unknown, and not news.
+        if (step.kind !== 'unknown' || run.kind !== 'default' || step.at.file !== file.displayPath) continue;
+        if (step.missing !== undefined && (await isCertainlyMissing(step.missing, stage, await facts()))) continue;
+        info(step.at.file, step.at.span, `cannot follow ${step.at.label}: ${step.reason}; the entrypoint checks were skipped for it`);
+      }
+    }
+    if (run.truncated && run.kind === 'default' && !run.chains.some((c) => c.hops.some((h) => (h.kind === 'script' || h.kind === 'shell') && h.run?.budget))) {
+      info(file.displayPath, stage.from.keywordSpan, `the start-up analysis stopped early (${run.truncated}); the entrypoint checks say nothing about what it could not follow`);
+    }
   }
 
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts, deadline);

@@ -4,11 +4,8 @@
  */
 import type { Position } from './parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from './model/launch.js';
-import type { CommandAt } from './model/script.js';
+import type { CmdRef } from './model/evaluator/state.js';
 import type { Place } from './rules/rule.js';
-
-/** A statement and the file it is in (a command, or an `exit`). */
-export type Located = Pick<CommandAt, 'stmt' | 'source' | 'sourcedVia'>;
 
 /** Source text of a node, on one line, shortened for messages. */
 export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
@@ -39,25 +36,6 @@ export function atNode(unit: ScriptUnit, node: { p: Position; e: Position }, doc
 }
 
 /**
- * The place of a command found by the script analysis: in the script itself or in a file it
- * sources, with the `. file` statements in the chain.
- */
-export function atCommand(unit: ScriptUnit, c: Located, dockerfile: string, label?: string): Place {
-  if (!c.source) return atNode(unit, c.stmt, dockerfile, label);
-  const src = c.source;
-  const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    const vs = v.source ?? { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-    chain.push({ file: vs.path, span: vs.spanOf(v.stmt.p, v.stmt.e), label: vs.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
-  }
-  return {
-    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
-    chain,
-    label: label ?? commandText(unit, c),
-  };
-}
-
-/**
  * A node's end, kept inside the text: the shell parser puts the end of a statement that ends in
  * a backslash at end of file past the last character.
  */
@@ -68,13 +46,6 @@ function withinText(e: Position, text: string): Position {
   return [line, text.length - lineStart + 1, text.length];
 }
 
-/** Source text of a command for messages, from whichever file it is in. */
-export function commandText(unit: ScriptUnit, c: Located, max = 60): string {
-  if (!c.source) return snippet(unit, c.stmt.p, c.stmt.e, max);
-  const one = c.source.text.slice(c.stmt.p[2], c.stmt.e[2]).split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-
 /** The last line of a script that has any text, for findings about what is missing at the end. */
 export function lastLine(unit: ScriptUnit): { p: Position; e: Position } {
   const text = unit.source.text.replace(/\s+$/, '');
@@ -82,4 +53,27 @@ export function lastLine(unit: ScriptUnit): { p: Position; e: Position } {
   const line = text.slice(0, start).split('\n').length;
   const lineText = text.slice(start);
   return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
+}
+
+/**
+ * The place of a command the evaluator reached: in the script itself or in a file it sources,
+ * with the `. file` statements in the chain.
+ */
+export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourcedVia'>, dockerfile: string, label?: string): Place {
+  const src = c.file;
+  const chain = unit.kind === 'file' ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split('\n')[0] ?? '.' });
+  }
+  return {
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
+    chain,
+    label: label ?? refText(c),
+  };
+}
+
+/** Source text of a command the evaluator reached, on one line, shortened for messages. */
+export function refText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -1,16 +1,17 @@
 /**
- * `dockerlint explain`: what runs when the container starts, step by step, from the same launch
- * model the rules use: the PID 1 argv from the ENTRYPOINT x CMD table, then which process holds
- * PID 1, as which user, and where each step is.
+ * `dockerlint explain`: a formatter over the launch model's runs. For `docker run IMAGE` and for
+ * `docker run IMAGE <command>` it shows each process of the start-up chain, which of them holds
+ * PID 1, as which user, where it is started, and the conditions that chose the branch
+ * (`$1 = redis-server (from CMD)`, `$(id -u) = 0 (no USER)`). It computes nothing of its own.
  */
-import type { Launch, Step } from './model/launch.js';
-import { isErrorExit, type Ending } from './model/script.js';
-import { knownBaseImage } from './model/base-images.js';
-import { rootStage } from './model/image.js';
-import { commandText } from './evidence.js';
+import type { Launch } from './model/launch.js';
+import type { Chain, Run, Step } from './model/evaluator/invocations.js';
+import { commandOf } from './model/evaluator/questions.js';
+import { showField, showUser, type UserValue } from './model/evaluator/values.js';
+import { parseSwitch } from './model/evaluator/invocations.js';
 
 export interface Hop {
-  /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis`, ... */
+  /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis "$0" "$@"`, ... */
   process: string;
   user: string;
   /** Still PID 1 (exec), or a child of it. */
@@ -18,111 +19,194 @@ export interface Hop {
   /** Where it happens: `Dockerfile:13`, `docker-entrypoint.sh:15`. */
   at: string;
   note: string | null;
+  /** The conditions that chose the branch leading here. */
+  why?: string[];
+}
+
+export interface RunExplanation {
+  /** `docker run IMAGE` or `docker run IMAGE <command>`. */
+  run: string;
+  argv: string[];
+  hops: Hop[];
+  summary: string;
+  /** How many other start-up paths the run can take (conditions dockerlint cannot decide). */
+  otherPaths: number;
+  /** Why part of the run is not known, if it is not. */
+  incomplete: string | null;
 }
 
 export interface Explanation {
   dockerfile: string;
   stage: string;
+  /** PID 1's argv on the default run. */
   argv: string[];
   startUser: string;
+  /** The default run's chain. */
   hops: Hop[];
   summary: string;
+  otherPaths?: number;
+  userCommand?: RunExplanation;
 }
 
 export function explainLaunch(launch: Launch): Explanation {
   const stage = launch.stage;
-  const cfgUser = stage.config.user;
-  const baseUser = knownBaseImage(rootStage(stage))?.user ?? null;
-  let user = cfgUser ? cfgUser.value : (baseUser ?? 'root');
-  const hops: Hop[] = [];
-  let pid1 = true;
-  const at = (s: Step): string => `${s.at.file}:${s.at.span.line}`;
-  for (const step of launch.steps) {
-    switch (step.kind) {
-      case 'init':
-        hops.push({ process: step.name, user, pid1, at: at(step), note: 'init: forwards signals and reaps zombies; what follows is its child' });
-        pid1 = false;
-        break;
-      case 'switch':
-        user = step.user ?? user;
-        hops.push({ process: `${step.tool} ${step.user ?? ''}`.trim(), user, pid1, at: at(step), note: 'switches user and execs (same PID)' });
-        break;
-      case 'forking-switch':
-        hops.push({ process: `${step.tool} ${step.user ?? ''}`.trim(), user, pid1, at: at(step), note: `${step.tool} forks and stays the parent: the command runs as its child` });
-        user = step.user ?? user;
-        pid1 = false;
-        break;
-      case 'shell': {
-        const shell = step.shellArgv.join(' ');
-        hops.push({ process: `${shell} "${oneLine(step.unit.source.text)}"`, user, pid1, at: at(step), note: step.shellForm ? 'shell form: a shell runs the string' : null });
-        const endings = (step.unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        if (endings.length > 0 && endings.every((e) => e.kind !== 'exec')) pid1 = false;
-        break;
-      }
-      case 'script': {
-        const unit = step.unit;
-        hops.push({ process: [step.arg.value, ...argsAfter(launch, step)].join(' '), user, pid1, at: at(step), note: unit.imagePath ? `script ${unit.imagePath}` : null });
-        const endings = (unit.analysis?.endings ?? []).filter((e) => !isErrorExit(e));
-        const drop = endings.find((e) => e.kind === 'exec' && e.last?.info.switcher && !e.last.info.switcher.toRoot);
-        const where = (e: Ending): string => {
-          const src = e.last?.source;
-          const file = src ? src.path : unit.source.file.displayPath;
-          const line = e.last ? (src ? src.spanOf(e.last.stmt.p, e.last.stmt.e) : unit.source.spanOf(e.last.stmt.p, e.last.stmt.e)).line : 0;
-          return `${file}:${line}`;
-        };
-        if (drop?.last) {
-          user = drop.last.info.switcher?.user ?? user;
-          hops.push({
-            process: commandText(unit, drop.last),
-            user,
-            pid1,
-            at: where(drop),
-            note: drop.last.info.reexec ? `same PID, user ${user}: the script runs again as ${user}` : `same PID, user ${user}`,
-          });
-        }
-        const handover = endings.find((e) => e.kind === 'exec' && e.last?.info.runsArgs === 'quoted' && !e.last.info.switcher);
-        const other = endings.find((e) => e.kind !== 'exec');
-        if (handover?.last) hops.push({ process: commandText(unit, handover.last), user, pid1, at: where(handover), note: 'same PID: hands over to its arguments' });
-        else if (other) {
-          const sw = other.last?.info.switcher ?? other.last?.info.forking;
-          if (sw?.user) user = sw.user;
-          hops.push({ process: other.last ? commandText(unit, other.last) : '(end of script)', user, pid1: false, at: other.last ? where(other) : unit.source.file.displayPath, note: `not exec'd: the shell stays${pid1 ? ' PID 1' : ''} and this runs as its child` });
-          pid1 = false;
-        }
-        break;
-      }
-      case 'program':
-        hops.push({ process: [step.name, ...step.args].join(' '), user, pid1, at: at(step), note: pid1 ? 'the main process, PID 1' : 'the main process' });
-        break;
-      case 'unknown':
-        hops.push({ process: '?', user, pid1, at: at(step), note: step.reason });
-        break;
-    }
-  }
-  const argv = launch.pid1.argv.map((a) => a.value);
+  const def = explainRun(launch.runs.default, 'docker run IMAGE');
+  const user = explainRun(launch.runs['user-command'], 'docker run IMAGE <command>');
+  return {
+    dockerfile: launch.steps[0]?.at.file ?? launch.runs.default.chains[0]?.hops[0]?.at.file ?? '',
+    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
+    argv: def.argv,
+    startUser: `${showUser(launch.runs.default.startUser)}`,
+    hops: def.hops,
+    summary: def.summary,
+    otherPaths: def.otherPaths,
+    userCommand: user,
+  };
+}
+
+function explainRun(run: Run, label: string): RunExplanation {
+  const argv = run.args.filter((a) => a.value !== '').map((a) => (a.value === '\u0000command' ? '<command>' : a.value));
+  const chain = run.chains[0];
+  const hops = chain ? chainHops(chain) : [];
   const summary =
     hops.length === 0
       ? 'No ENTRYPOINT or CMD: the base image decides what runs.'
       : `PID 1: ${hops.map((h, i) => `${i === 0 ? '' : '-> '}${h.process} (${h.pid1 ? (i === 0 ? '' : 'same PID, ') : 'child, '}${i === 0 ? h.user : `user ${h.user}`})`).join(' ')}`;
-  return {
-    dockerfile: launch.steps[0]?.at.file ?? '',
-    stage: `${stage.name ? `${stage.name}, ` : ''}${stage.index + 1} of ${launch.stageCount}, FROM ${stage.base}`,
-    argv,
-    startUser: cfgUser ? cfgUser.value : (baseUser ?? 'root'),
-    hops,
-    summary,
-  };
+  return { run: label, argv, hops, summary, otherPaths: Math.max(0, run.chains.length - 1), incomplete: run.truncated };
 }
 
-function argsAfter(launch: Launch, step: Step & { arg: { value: string } }): string[] {
-  const argv = launch.pid1.argv;
-  const i = argv.findIndex((a) => a === (step as { arg: unknown }).arg);
-  return i >= 0 ? argv.slice(i + 1).filter((a) => !a.fromShell).map((a) => a.value) : [];
+function where(s: Step): string {
+  return `${s.at.file}:${s.at.span.line}`;
+}
+
+function chainHops(chain: Chain): Hop[] {
+  const out: Hop[] = [];
+  const shownUnits = new Set<unknown>();
+  for (let i = 0; i < chain.hops.length; i++) {
+    const step = chain.hops[i] as Step;
+    const user = showUser(step.runsAs);
+    switch (step.kind) {
+      case 'init':
+        out.push({ process: step.name, user, pid1: step.pid1, at: where(step), note: `init: reaps zombies and forwards signals to ${step.group ? 'the whole process group of its child' : 'its direct child only'}; what follows is its child`, why: [] });
+        break;
+      case 'switch':
+      case 'forking-switch': {
+        // A switch exec'd by a script is shown on the script's exec line.
+        const prev = chain.hops[i - 1];
+        if (prev && (prev.kind === 'script' || prev.kind === 'shell') && prev.ending?.kind === 'exec') break;
+        const after = chain.hops[i + 1]?.runsAs ?? step.runsAs;
+        out.push({
+          process: `${step.tool} ${step.user ?? ''}`.trim(),
+          user: step.kind === 'switch' ? showUser(after) : user,
+          pid1: step.pid1,
+          at: where(step),
+          note: step.kind === 'switch' ? 'switches user and execs (same PID)' : `${step.tool} forks and stays the parent: the command runs as its child`,
+          why: [],
+        });
+        break;
+      }
+      case 'shell':
+      case 'script': {
+        const again = shownUnits.has(step.unit);
+        shownUnits.add(step.unit);
+        if (!again) {
+          out.push({
+            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${oneLine(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
+            user,
+            pid1: step.pid1,
+            at: where(step),
+            note: step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            why: [],
+          });
+        }
+        const e = step.ending;
+        if (!e) break;
+        if (e.kind === 'exec' && e.cmd) {
+          const next = nextUser(chain, i);
+          const span = e.cmd.file.spanOf(e.cmd.stmt.p, e.cmd.stmt.e);
+          const reexec = chain.hops.slice(i + 1).find((h) => h.kind === 'script' || h.kind === 'shell');
+          const self = reexec && (reexec.kind === 'script' || reexec.kind === 'shell') && reexec.unit === step.unit;
+          out.push({
+            process: cmdText(e.cmd.file.text.slice(e.cmd.stmt.p[2], e.cmd.stmt.e[2])),
+            user: showUser(next),
+            pid1: step.pid1,
+            at: `${e.cmd.file.path}:${span.line}`,
+            note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : 'same PID: hands over to its arguments',
+            why: e.why.map((d) => d.text),
+          });
+        } else {
+          const last = e.last[0];
+          const run = step.run;
+          const argv = last ? run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+          let childUser = step.runsAs;
+          const t = argv ? commandOf(argv) : null;
+          if (argv && t && (t.switcher || t.forking)) {
+            const idx = argv.findIndex((f) => f.s !== null && (f.s.endsWith(t.switcher ?? t.forking ?? '\u0000')));
+            const sw = parseSwitch((t.switcher ?? t.forking) as string, argv.slice(idx + 1));
+            if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
+          }
+          const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          out.push({
+            process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : '(end of script)',
+            user: showUser(childUser),
+            pid1: false,
+            at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
+            note: e.kind === 'exit' ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
+            why: e.why.map((d) => d.text),
+          });
+        }
+        break;
+      }
+      case 'program': {
+        const origin = step.arg.setting.instruction;
+        const fromDockerfile = step.argv[0]?.arg !== undefined && !step.userCommand;
+        out.push({
+          process: [step.name, ...step.args].join(' '),
+          user,
+          pid1: step.pid1,
+          at: fromDockerfile ? `${chain.hops[0]?.at.file ?? step.at.file}:${origin.keywordSpan.line}` : where(step),
+          note: step.userCommand ? "the user's command" : step.pid1 ? 'the main process, PID 1' : 'the main process',
+          why: [],
+        });
+        break;
+      }
+      case 'unknown':
+        out.push({ process: '?', user, pid1: step.pid1, at: where(step), note: step.reason, why: [] });
+        break;
+    }
+  }
+  return out;
+}
+
+/** The user after the hops that the exec at hop `i` starts (its switchers). */
+function nextUser(chain: Chain, i: number): UserValue {
+  let user = (chain.hops[i] as Step).runsAs;
+  for (let j = i + 1; j < chain.hops.length; j++) {
+    const h = chain.hops[j] as Step;
+    user = h.runsAs;
+    if (h.kind !== 'switch') break;
+  }
+  return user;
+}
+
+function cmdText(s: string): string {
+  return oneLine(s.replace(/\\\n\s*/g, ' ').split('\n')[0] ?? s);
 }
 
 function oneLine(s: string): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+
+function formatRun(lines: string[], r: RunExplanation): void {
+  r.hops.forEach((h, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? 'PID 1' : 'child'}  ${h.process}  [user ${h.user}]  ${h.at}`);
+    if (h.why && h.why.length > 0) lines.push(`      because ${h.why.join(', ')}`);
+    if (h.note) lines.push(`      ${h.note}`);
+  });
+  lines.push('', r.summary);
+  if (r.otherPaths > 0) lines.push(`(${r.otherPaths} other path${r.otherPaths === 1 ? '' : 's'} depend on conditions dockerlint cannot decide)`);
+  if (r.incomplete) lines.push(`(not fully known: ${r.incomplete})`);
 }
 
 export function formatExplanation(e: Explanation): string {
@@ -131,11 +215,13 @@ export function formatExplanation(e: Explanation): string {
     `argv of PID 1: ${e.argv.length ? JSON.stringify(e.argv) : '(none: the base image decides)'}`,
     `starts as: ${e.startUser}`,
     '',
+    'docker run IMAGE:',
   ];
-  e.hops.forEach((h, i) => {
-    lines.push(`${String(i + 1).padStart(2)}. ${h.pid1 ? 'PID 1' : 'child'}  ${h.process}  [user ${h.user}]  ${h.at}`);
-    if (h.note) lines.push(`      ${h.note}`);
-  });
-  lines.push('', e.summary, '');
+  formatRun(lines, { run: 'docker run IMAGE', argv: e.argv, hops: e.hops, summary: e.summary, otherPaths: e.otherPaths ?? 0, incomplete: null });
+  if (e.userCommand && e.userCommand.hops.length > 0) {
+    lines.push('', 'docker run IMAGE <command>:');
+    formatRun(lines, e.userCommand);
+  }
+  lines.push('');
   return lines.join('\n');
 }

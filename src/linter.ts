@@ -76,11 +76,11 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
       if (workers > 0) {
         const fromWorker = onResult ? (input: LintInput, found: Finding[], reads: Array<[string, string]>): void => onResult(input, found, new Map(reads)) : undefined;
         const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
-        findings.push(...got.findings);
+        for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
-        findings.push(...(await mine(input)));
+        for (const f of await mine(input)) findings.push(f);
         done(input);
       }
       return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };

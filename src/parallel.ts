@@ -89,8 +89,9 @@ export async function lintInWorkers(
           if (--running === 0) resolve();
           return;
         }
-        findings.push(...msg.findings);
-        filesRead.push(...msg.filesRead);
+        // Loops, not push(...): one file may have more findings than a call takes arguments.
+        for (const f of msg.findings) findings.push(f);
+        for (const p of msg.filesRead) filesRead.push(p);
         const input = inputs[msg.index];
         if (input && onResult && msg.reads) onResult(input, msg.findings, msg.reads);
         if (input) onDone(input);
@@ -102,7 +103,7 @@ export async function lintInWorkers(
   // This thread works through the same queue while the workers start and run.
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {
     const input = inputs[i] as LintInput;
-    findings.push(...(await lintHere(input)));
+    for (const f of await lintHere(input)) findings.push(f);
     onDone(input);
     // Let worker messages (findings, progress) in between files.
     await new Promise((r) => setImmediate(r));

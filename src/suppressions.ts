@@ -134,7 +134,10 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
   const out: FileSuppressions = { file: fileName, kind, suppressions: [], problems: [] };
   const sorted = [...comments].sort((a, b) => a.line - b.line);
   const commentLines = new Set(sorted.filter((c) => !c.trailing).map((c) => c.line));
-  const lastLine = Math.max(0, ...sorted.map((c) => c.line), ...extents.map((e) => e.endLine));
+  // A loop, not Math.max(...): a file may hold more comments than a call takes arguments.
+  let lastLine = 0;
+  for (const c of sorted) lastLine = Math.max(lastLine, c.line);
+  for (const e of extents) lastLine = Math.max(lastLine, e.endLine);
 
   const targetOf = (c: CommentLine): LineRange | null => {
     if (c.trailing) return covering(c.line);

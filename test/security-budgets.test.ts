@@ -137,6 +137,22 @@ describe('parse depth: over the budget, said as information, not a stack overflo
   });
 });
 
+describe('more of anything than a function call takes arguments (about 125,000)', () => {
+  test('140,000 comment lines: no stack overflow in the suppression scan', async () => {
+    const findings = await lint(`FROM alpine:3.20\n${'# x\n'.repeat(140_000)}USER nobody\nCMD ["x"]\n`);
+    expect(findings).toEqual([]);
+  });
+
+  test('200,000 findings from one file are collected, not spread into a call', async () => {
+    const { lintInWorkers } = await import('../src/parallel.js');
+    const many: Finding[] = Array.from({ length: 200_000 }, (_, i) => ({ rule: 'x', severity: 'info', file: 'f', line: i + 1, column: 1, endLine: i + 1, endColumn: 1, message: 'm', hint: null, related: [] }) as unknown as Finding);
+    const { uniqueSorted } = await import('../src/findings.js');
+    const got = await lintInWorkers(new URL(import.meta.url), {} as never, [{ path: '/nowhere/Dockerfile' }], 0, async () => many, () => undefined);
+    expect(got.findings).toHaveLength(200_000);
+    expect(uniqueSorted(got.findings)).toHaveLength(200_000);
+  });
+});
+
 describe('the time budget of one file', () => {
   test('past it, the remaining rules are skipped and said; what ran is kept', async () => {
     const findings = await lint('FROM alpine:3.20\nCMD sleep 1\n', {}, { timeBudgetMs: 0 });

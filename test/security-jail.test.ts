@@ -225,6 +225,21 @@ describe('only regular files, checked on the open descriptor, at most the limit'
     expect(compactLines(r.out)).toEqual([expect.stringMatching(/^huge-ignore\/\.gitignore:1:1: warning input-error: file is 600 MB, larger than the 4 MB limit.*; nothing in huge-ignore was taken as ignored$/)]);
   });
 
+  // A device inside the repository (mknod needs CAP_MKNOD: skipped where it fails).
+  const device = spawnSync('mknod', [path.join(os.tmpdir(), `dockerlint-mknod-probe-${process.pid}`), 'c', '1', '5']).status === 0;
+  fs.rmSync(path.join(os.tmpdir(), `dockerlint-mknod-probe-${process.pid}`), { force: true });
+  (device ? test : test.skip)('a character device (like /dev/zero) inside the repository as Dockerfile and as entrypoint: refused, never opened', async () => {
+    write('dev-inside/Dockerfile.ok', ENTRY('run.sh'));
+    spawnSync('mknod', [path.join(repo, 'dev-inside', 'run.sh'), 'c', '1', '5']);
+    spawnSync('mknod', [path.join(repo, 'dev-inside', 'Dockerfile'), 'c', '1', '5']);
+    const { result, all } = await watchingFs(() => cli(['dev-inside/Dockerfile', 'dev-inside/Dockerfile.ok', '-f', 'compact']));
+    expect(all.filter((p) => p.endsWith('run.sh') || p.endsWith('dev-inside/Dockerfile'))).toEqual([]);
+    // Named on the command line: refused as an input (stderr, exit 2), like a missing path.
+    expect(result.code).toBe(2);
+    expect(result.err).toBe('dockerlint: dev-inside/Dockerfile: not a regular file or folder\n');
+    expect(result.out).toMatch(/run\.sh: not a regular file \(a FIFO, device or socket\): not read/);
+  });
+
   test('an entrypoint symlinked to /dev/zero: outside the context, never opened', async () => {
     const { result, all } = await watchingFs(() => cli(['dev-entry', '-f', 'compact']));
     expect(all.filter((p) => p.startsWith('/dev/'))).toEqual([]);

@@ -56,7 +56,7 @@ export async function runFixCommand(o: FixCommandOptions): Promise<FixCommandRes
           if (root) for (const p of read) if (!rootOf.has(p)) rootOf.set(p, root);
         }
         for (const p of entry.filesRead) filesRead.add(p);
-        findings.push(...entry.findings);
+        for (const f of entry.findings) findings.push(f);
       }
       return { findings: uniqueSorted(findings), filesRead };
     },

@@ -59,3 +59,22 @@ export function isWindowsImage(stage: { base: string; config: { shell: { argv: s
   const shell = (stage.config.shell.argv[0] ?? '').toLowerCase();
   return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
 }
+
+/** What `/bin/sh` is in an image: busybox ash, dash, or bash. */
+export type ShFlavour = 'ash' | 'dash' | 'bash';
+
+const ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+const BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+
+/**
+ * `/bin/sh` of the image the stage is built on: ash on Alpine and BusyBox (and the images built
+ * on them), bash on the Red Hat family, SUSE and Arch; dash elsewhere (Debian and Ubuntu, which
+ * most official images are built on). `known` is false when the base is not recognised.
+ */
+export function imageSh(stage: { base: string; baseKnown: boolean; baseStage: unknown }): { flavour: ShFlavour; known: boolean } {
+  if (!stage.baseKnown) return { flavour: 'dash', known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: 'ash', known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: 'bash', known: true };
+  return { flavour: 'dash', known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+}

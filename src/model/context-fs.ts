@@ -86,6 +86,12 @@ export class ContextFs {
     return real !== null && !isWithin(real, this.realRoot);
   }
 
+  /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
+  present(rel: string): boolean {
+    const n = ContextFs.normalize(rel);
+    return n === null || n === '' || this.listed(n);
+  }
+
   private readonly stats = new Map<string, ContextEntry>();
 
   stat(rel: string): ContextEntry {

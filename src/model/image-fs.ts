@@ -96,6 +96,15 @@ export class ImageFs {
               }
             }
           }
+          // `COPY dist/app /app` with no dist/ in the checkout (and not excluded by
+          // .dockerignore): a build output made before `docker build`. What lands there is
+          // unknown, not absent.
+          if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, '')) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, '').replace(/\/+$/, ''))) {
+            const name = path.posix.basename(src.pattern.replace(/\/+$/, ''));
+            if (name && name !== '.' && (this.targets(op, name).includes(p) || (under !== null && under !== '' && src.pattern.endsWith('/')))) {
+              return { kind: 'remote', why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
+            }
+          }
           break;
         }
         case 'heredoc':

@@ -6,17 +6,27 @@
  */
 import path from 'node:path';
 import type { Instruction } from '../parsers/dockerfile.js';
-import type { Position, ShellFile, ShellSyntaxError, Word } from '../parsers/shell-ast.js';
-import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { analyseCommand, basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, wordLiteral, type UserSwitch } from './commands.js';
-import type { FileOrigin, ImageFs, ResolvedCommand } from './image-fs.js';
-import type { Stage } from './image.js';
-import type { BaseImageFacts } from './base-images.js';
-import { computePid1, type Arg, type Pid1 } from './pid1.js';
-import { analyseScript, isErrorExit, type ScriptAnalysis, type SourcedFile, type SourceResolver } from './script.js';
+import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
-import type { Dialect } from '../parsers/shell-ast.js';
+import { readShebang, type Shebang } from '../parsers/shebang.js';
+import { MappedText, SourceFile, type Span } from '../parsers/source.js';
+import { imageSh, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import type { Host } from './evaluator/interpreter.js';
+import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
+import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
+import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
+import { rootStage, stagePath, type Stage } from './image.js';
+import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
+
+/** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
+interface SourcedFile {
+  file: ShellFile;
+  source: { path: string; text: string; spanOf(p: Position, e: Position): Span };
+}
+
+/** Finds a sourced file in the image: parsed, or null when the image does not get it from the build. */
+type SourceResolver = (path: string) => SourcedFile | null;
 
 /** A place in a file, with what happens there: `Dockerfile:14 ENTRYPOINT`. */
 export interface Evidence {
@@ -39,7 +49,12 @@ export interface ScriptUnit {
   interpreter: string;
   ast: ShellFile | null;
   syntaxError: ShellSyntaxError | null;
-  analysis: ScriptAnalysis | null;
+  /** The grammar it was parsed with (the image's /bin/sh for `sh`). */
+  dialect: Dialect;
+  /** Valid for bash or busybox ash but not for the dash that runs it: where and why. */
+  portability: { message: string; p: Position } | null;
+  /** The `#!` line, read once; null for inline scripts, scripts run by `sh x.sh`, or none. */
+  shebang: Shebang | null;
   /** It is given arguments by CMD (an ENTRYPOINT script with a CMD after it). */
   receivesArgs: boolean;
   /** Where the image starts it. */
@@ -56,27 +71,22 @@ export interface ScriptUnit {
   bom: boolean;
 }
 
-export type Step =
-  | { kind: 'init'; name: string; at: Evidence }
-  | { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence }
-  | { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; at: Evidence; arg: Arg }
-  | { kind: 'shell'; unit: ScriptUnit; at: Evidence; arg: Arg; shellForm: boolean; shellArgv: string[] }
-  | { kind: 'script'; unit: ScriptUnit; at: Evidence; arg: Arg; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean }
-  | { kind: 'program'; name: string; args: string[]; at: Evidence; resolved: ResolvedCommand | null; arg: Arg }
-  | { kind: 'unknown'; reason: string; at: Evidence; missing?: string };
+export type { Step };
 
 export interface Launch {
   stage: Stage;
   /** How many stages the Dockerfile has. */
   stageCount: number;
   pid1: Pid1;
+  /** The start-up chain of the default run (`docker run IMAGE`), the first of its chains. */
   steps: Step[];
+  /** Every script met on any run, each once. */
   scripts: ScriptUnit[];
+  /** The three runs the PID 1 questions are asked about. */
+  runs: Record<InvocationKind, Run>;
 }
 
-const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init', 's6-svscan']);
-export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
-const MAX_STEPS = 24;
+export const SHELLS = SHELL_NAMES;
 
 export interface LaunchEnv {
   fs: ImageFs;
@@ -88,6 +98,8 @@ export interface LaunchEnv {
   readContext(contextPath: string): string;
   /** Base image facts from the configuration, consulted before the built-in table. */
   baseImageFacts?: (ref: string) => BaseImageFacts | null;
+  /** Symlinks that RUN made (`ln -s target link`), for paths reached through them. */
+  symlinks?: { target: string; link: string }[];
 }
 
 export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
@@ -96,115 +108,107 @@ export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
 
 export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = stage.index + 1): Promise<Launch> {
   const pid1 = computePid1(stage);
-  const launch: Launch = { stage, stageCount, pid1, steps: [], scripts: [] };
-  await walk(pid1.argv, launch, env);
-  return launch;
+  const units = new Map<string, ScriptUnit>();
+  const scripts: ScriptUnit[] = [];
+  const remember = (u: ScriptUnit): ScriptUnit => {
+    if (!scripts.includes(u)) scripts.push(u);
+    return u;
+  };
+  const hosts = new Map<ScriptUnit, Host | null>();
+  let defaultArgs = true;
+  const resolver: Resolver = {
+    stage,
+    env: stage.config.env,
+    dockerfilePath: env.dockerfile.displayPath,
+    resolveCommand: (name) => resolveInImage(stage, name, env),
+    missingScript: looksLikeScriptPath,
+    loadFile: async (resolved, forced, at, argv) => {
+      const key = `${resolved.imagePath}|${forced ?? ''}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const loaded = await loadFile(resolved, forced, at, argv, stage, env, defaultArgs);
+      if ('source' in loaded) {
+        units.set(key, loaded);
+        remember(loaded);
+      }
+      return loaded;
+    },
+    loadInline: async (text, arg, interp, at) => {
+      const key = `inline|${interp}|${text}|${arg.setting.instruction.keywordSpan.line}`;
+      const hit = units.get(key);
+      if (hit) return remember(hit);
+      const unit = await inlineUnit(text, arg.script ?? jsonStringText(env, arg), interp, at, env, stage);
+      units.set(key, unit);
+      return remember(unit);
+    },
+    host: async (unit) => {
+      if (!hosts.has(unit)) hosts.set(unit, unitHost(unit, stage, env, await env.shell.get()));
+      return hosts.get(unit) ?? null;
+    },
+  };
+  const start = startUser(stage, env.baseImageFacts);
+  const argv = pid1.argv.map((a, i): Field => ({ s: a.value, arg: i }));
+  const runs = {} as Record<InvocationKind, Run>;
+  runs.default = await followRun('default', argv, pid1.argv, start, resolver);
+  defaultArgs = false;
+  // `docker run IMAGE <command>`: the command replaces CMD (a shell-form ENTRYPOINT ignores it).
+  const entry = pid1.entrypoint;
+  const userArgs: Arg[] = [];
+  if (entry && entry.form.kind === 'exec') userArgs.push(...pid1.argv.filter((a) => a.origin === 'entrypoint'));
+  else if (entry) userArgs.push(...pid1.argv);
+  const cmdSetting = entry ?? pid1.cmd;
+  if (cmdSetting && !(entry && entry.form.kind === 'shell')) {
+    userArgs.push({ value: USER_COMMAND, origin: 'cmd', setting: cmdSetting, fromShell: false, script: null });
+  }
+  runs['user-command'] = await followRun('user-command', userArgs.map((a, i) => ({ s: a.value, arg: i })), userArgs, start, resolver);
+  runs['non-root'] = await followRun('non-root', argv, pid1.argv, userFromSpec('1000', '--user 1000'), resolver);
+  const first = runs.default.chains[0];
+  return { stage, stageCount, pid1, steps: first ? first.hops : [], scripts, runs };
 }
 
-async function walk(argv: Arg[], launch: Launch, env: LaunchEnv): Promise<void> {
-  let rest = argv;
-  while (rest.length > 0 && launch.steps.length < MAX_STEPS) {
-    const a0 = rest[0] as Arg;
-    const at = evidenceOf(env, a0.setting.instruction);
-    const name = basename(a0.value);
+/** The user the container starts as: USER, else the base image's (configuration first), else root. */
+export function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
+  const u = stage.config.user;
+  if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
+  const base = knownBaseImage(rootStage(stage), trusted);
+  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  return userFromSpec('root', 'no USER');
+}
 
-    if (INITS.has(name) || a0.value === '/init') {
-      launch.steps.push({ kind: 'init', name: a0.value === '/init' ? 's6-overlay /init' : name, at });
-      rest = skipInitOptions(name, rest.slice(1));
-      if (rest.length === 0 && a0.value === '/init') {
-        // s6-overlay supervises the services under /etc/s6-overlay/s6-rc.d and /etc/services.d;
-        // each run script drops privileges (or not) on its own.
-        launch.steps.push({ kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet', at });
-      }
-      continue;
-    }
-    if (name === 'env') {
-      let i = 1;
-      while (i < rest.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(rest[i]?.value ?? '')) i++;
-      rest = rest.slice(i);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const info = analyseCommand(rest.map((a) => literalWord(a.value)), true);
-      const sw: UserSwitch | null = info.switcher ?? info.forking;
-      if (!sw) {
-        launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      if (info.forking) {
-        launch.steps.push({ kind: 'forking-switch', tool: name, user: sw.user, toRoot: sw.toRoot, at, arg: a0 });
-        if (sw.commandString !== null) {
-          const unit = await inlineUnit(sw.commandString, null, 'sh', at, env);
-          launch.scripts.push(unit);
-        }
-        return;
-      }
-      launch.steps.push({ kind: 'switch', tool: name, user: sw.user, toRoot: sw.toRoot, at });
-      rest = rest.slice(rest.length - sw.command.length);
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === 'busybox') {
-        if (!SHELLS.has(rest[1]?.value ?? '')) {
-          launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-          return;
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < rest.length && /^[-+]/.test(rest[i]?.value ?? '')) {
-        const opt = rest[i]?.value ?? '';
-        if (opt === '--') {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === '-o' || opt === '+o' || opt === '-O' || opt === '+O') i++;
-        i++;
-      }
-      const target = rest[i];
-      if (!target) {
-        launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-        return;
-      }
-      const interp = name === 'busybox' ? 'sh' : name;
-      if (inline) {
-        const unit = await inlineUnit(target.value, target.script ?? jsonStringText(env, target), interp, at, env);
-        launch.scripts.push(unit);
-        launch.steps.push({ kind: 'shell', unit, at, arg: target, shellForm: a0.fromShell, shellArgv: rest.slice(0, i).map((a) => a.value) });
-        // Follow the string's main command when it is plain words (`sh -c "exec gosu app server"`).
-        const next = mainCommandOf(unit, target);
-        if (!next) return;
-        rest = next;
-        continue;
-      }
-      // `bash script.sh args`: the script runs under that shell, whatever its shebang.
-      const resolved = resolveScriptPath(launch.stage, target.value, env);
-      if (!resolved) {
-        launch.steps.push({ kind: 'unknown', reason: `${target.value} is not provided by any COPY or ADD in the build context`, at, missing: target.value });
-        return;
-      }
-      const next = await scriptStep(resolved, interp, rest.slice(i), launch, env, at);
-      if (!next) return;
-      rest = next;
-      continue;
-    }
+/** How the evaluator parses `eval` strings and finds sourced files for one unit. */
+function unitHost(unit: ScriptUnit, stage: Stage, env: LaunchEnv, p: ShellParser): Host | null {
+  const dialect = unit.dialect;
+  const resolve = unit.kind === 'file' ? sourceResolver(stage, env, p, dialect) : null;
+  return {
+    bash: dialect === 'bash',
+    parse: (text) => {
+      const r = p.parse(text, dialect);
+      return r.ok ? r.file : null;
+    },
+    source: (target) => {
+      const found = resolve?.(target);
+      return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
+    },
+  };
+}
 
-    const resolved = env.fs.resolveCommand(launch.stage, a0.value);
-    if (resolved) {
-      const next = await scriptStep(resolved, null, rest, launch, env, at);
-      if (!next) return;
-      rest = next;
-      continue;
+/** A path in the image, through the symlinks RUN made (`ln -s /usr/local/bin/x.sh /x.sh`). */
+function resolveInImage(stage: Stage, name: string, env: LaunchEnv): ResolvedCommand | null {
+  const direct = env.fs.resolveCommand(stage, name);
+  if (direct || !env.symlinks?.length) return direct;
+  const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path.posix.join(d, name));
+  for (const c of candidates) {
+    let p = c;
+    for (let i = 0; i < 8; i++) {
+      const link = env.symlinks.find((l) => l.link === p || (p.startsWith(`${l.link}/`) && l.link !== '/'));
+      if (!link) break;
+      const target = path.posix.resolve(path.posix.dirname(link.link), link.target);
+      p = link.link === p ? target : target + p.slice(link.link.length);
+      const origin = env.fs.lookup(stage, p);
+      if (origin) return { imagePath: p, origin };
     }
-    if (looksLikeScriptPath(a0.value)) {
-      launch.steps.push({ kind: 'unknown', reason: `${a0.value} is not provided by any COPY or ADD in the build context`, at, missing: a0.value });
-      return;
-    }
-    launch.steps.push({ kind: 'program', name: a0.value, args: rest.slice(1).map((a) => a.value), at, resolved: null, arg: a0 });
-    return;
   }
+  return null;
 }
 
 /** Paths that name a file the image must have got from somewhere, not a system program. */
@@ -212,48 +216,20 @@ function looksLikeScriptPath(p: string): boolean {
   return /\.(sh|bash)$/.test(p) || p.startsWith('./') || (p.startsWith('/') && !/^\/(usr\/)?(local\/)?s?bin\//.test(p));
 }
 
-function resolveScriptPath(stage: Stage, value: string, env: LaunchEnv): ResolvedCommand | null {
-  if (value.includes('/')) return env.fs.resolveCommand(stage, value);
-  const inWorkdir = path.posix.join(stage.config.workdir, value);
-  const origin = env.fs.lookup(stage, inWorkdir);
-  return origin ? { imagePath: inWorkdir, origin } : env.fs.resolveCommand(stage, value);
-}
-
-function skipInitOptions(name: string, args: Arg[]): Arg[] {
-  let i = 0;
-  const withValue = name === 'tini' || name === 'tini-static' ? ['-p', '-e', '-l'] : ['-r', '--rewrite'];
-  while (i < args.length) {
-    const v = args[i]?.value ?? '';
-    if (v === '--') return args.slice(i + 1);
-    if (!v.startsWith('-')) break;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return args.slice(i);
-}
-
-/**
- * A file from the build context run as PID 1 (or by a shell). Returns the argv that runs after
- * it when the script hands over with `exec "$@"`, or null when the walk stops here.
- */
-async function scriptStep(
+/** A file from the image that a hop runs: a script unit, or a program, or why it is unknown. */
+async function loadFile(
   resolved: ResolvedCommand,
   forcedInterpreter: string | null,
-  argv: Arg[],
-  launch: Launch,
-  env: LaunchEnv,
   at: Evidence,
-): Promise<Arg[] | null> {
-  const a0 = argv[0] as Arg;
+  argv: Arg[],
+  stage: Stage,
+  env: LaunchEnv,
+  defaultRun: boolean,
+): Promise<ScriptUnit | { program: true } | { unknown: string }> {
   const origin = resolved.origin;
-  if (origin.kind === 'built') {
-    // A build artifact (usually a compiled binary): the main process, content unknown.
-    launch.steps.push({ kind: 'program', name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
-  if (origin.kind === 'remote') {
-    launch.steps.push({ kind: 'unknown', reason: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read`, at });
-    return null;
-  }
+  // A build artifact (usually a compiled binary): the main process, content unknown.
+  if (origin.kind === 'built') return { program: true };
+  if (origin.kind === 'remote') return { unknown: `${resolved.imagePath} comes from ${origin.why}, which dockerlint cannot read` };
   let text: string;
   let file: SourceFile;
   let source: ScriptText;
@@ -266,8 +242,7 @@ async function scriptStep(
         bom = true;
       }
     } catch (e) {
-      launch.steps.push({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e), at });
-      return null;
+      return { unknown: e instanceof Error ? e.message : String(e) };
     }
     file = new SourceFile(env.displayPath(origin.contextPath), text);
     // CRLF (reported by entrypoint-crlf) is parsed as LF: lines and columns are the same, and
@@ -280,25 +255,18 @@ async function scriptStep(
     text = body.text;
     source = mappedScriptText(body);
   }
-  const firstLine = text.split('\n', 1)[0] ?? '';
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(firstLine);
-  let interp = forcedInterpreter;
-  if (!interp && shebang) {
-    const prog = basename(shebang[1] ?? '');
-    interp = prog === 'env' ? basename(shebang[2] ?? '') : prog;
-  }
-  const isShell = interp !== null ? SHELLS.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
-  if (!isShell) {
-    launch.steps.push({ kind: 'program', name: a0.value, args: argv.slice(1).map((a) => a.value), at, resolved, arg: a0 });
-    return null;
-  }
+  const shebang = readShebang(text);
+  const interp = forcedInterpreter ?? shebang?.interpreter ?? null;
+  const isShell = interp !== null ? SHELL_NAMES.has(interp) : /\.(sh|bash)$/.test(resolved.imagePath) || looksLikeShell(text);
+  if (!isShell) return { program: true };
   const cmdArgs = argv.slice(1);
-  const unit = await parseUnit(
+  return parseUnit(
     {
       kind: 'file',
       source,
       interpreter: interp ?? 'sh',
-      receivesArgs: cmdArgs.some((a) => a.origin === 'cmd'),
+      shebang: forcedInterpreter ? null : shebang,
+      receivesArgs: defaultRun && cmdArgs.some((a) => a.origin === 'cmd'),
       startedAt: at,
       imagePath: resolved.imagePath,
       origin,
@@ -306,56 +274,64 @@ async function scriptStep(
       bom,
     },
     env,
-    launch.stage,
+    stage,
   );
-  launch.scripts.push(unit);
-  launch.steps.push({ kind: 'script', unit, at, arg: a0, direct: forcedInterpreter === null });
-  const forwards = unit.analysis?.endings.some(
-    (e) => e.kind === 'exec' && e.last?.info.runsArgs === 'quoted' && e.positional === 'script',
-  );
-  return forwards && cmdArgs.length > 0 ? cmdArgs : null;
-}
-
-/**
- * The words of the command an inline script ends with, when every non-error path ends with the
- * same simple command whose words are all literal.
- */
-function mainCommandOf(unit: ScriptUnit, origin: Arg): Arg[] | null {
-  const endings = unit.analysis?.endings.filter((e) => !isErrorExit(e));
-  if (!endings || endings.length === 0) return null;
-  const last = endings[0]?.last;
-  if (!last || endings.some((e) => e.last !== last)) return null;
-  const values = last.info.words.map((w) => wordLiteral(w));
-  if (values.length === 0 || values.some((v) => v === null)) return null;
-  return (values as string[]).map((value) => ({ value, origin: origin.origin, setting: origin.setting, fromShell: false, script: null }));
 }
 
 function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
 
-export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv): Promise<ScriptUnit> {
+export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv, stage: Stage | null = null): Promise<ScriptUnit> {
   const source: ScriptText = mapped
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
   return parseUnit(
-    { kind: 'inline', source, interpreter: interp, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
+    { kind: 'inline', source, interpreter: interp, shebang: null, receivesArgs: false, startedAt: at, imagePath: null, origin: null, crlf: false, bom: false },
     env,
+    stage,
   );
 }
 
+/** The dialect a shell accepts; `sh` is the image's /bin/sh. */
+function shellOf(interpreter: string, stage: Stage | null): { dialect: Dialect; sh: ShFlavour | null; known: boolean } {
+  if (interpreter === 'bash' || interpreter === 'zsh') return { dialect: 'bash', sh: null, known: true };
+  if (interpreter === 'mksh' || interpreter === 'ksh') return { dialect: 'mksh', sh: null, known: true };
+  if (interpreter === 'ash') return { dialect: 'bash', sh: 'ash', known: true };
+  if (interpreter === 'dash' || interpreter === 'posh') return { dialect: 'posix', sh: 'dash', known: true };
+  const image = stage ? imageSh(rootStage(stage)) : { flavour: 'dash' as const, known: false };
+  // busybox ash accepts `${v:0:1}`, `${v//a/b}` and `[[ ]]`: parsed with bash's grammar.
+  return { dialect: image.flavour === 'dash' ? 'posix' : 'bash', sh: image.flavour, known: image.known };
+}
+
 async function parseUnit(
-  unit: Omit<ScriptUnit, 'ast' | 'syntaxError' | 'analysis'>,
+  unit: Omit<ScriptUnit, 'ast' | 'syntaxError' | 'dialect' | 'portability'>,
   env: LaunchEnv,
   stage: Stage | null = null,
 ): Promise<ScriptUnit> {
   const parser = await env.shell.get();
-  const dialect: Dialect = unit.interpreter === 'bash' || unit.interpreter === 'zsh' ? 'bash' : unit.interpreter === 'mksh' || unit.interpreter === 'ksh' ? 'mksh' : 'posix';
+  const shell = shellOf(unit.interpreter, stage);
   // CRLF: parse as LF (same offsets), the CRLF itself is reported by its own rule.
-  const result = parser.parse(unit.source.text.replace(/\r(?=\n)/g, ' '), dialect);
-  if (!result.ok) return { ...unit, ast: null, syntaxError: result.error, analysis: null };
-  const resolve = stage ? sourceResolver(stage, env, parser, dialect) : null;
-  return { ...unit, ast: result.file, syntaxError: null, analysis: analyseScript(result.file, unit.source.text, resolve) };
+  const text = unit.source.text.replace(/\r(?=\n)/g, ' ');
+  const result = parser.parse(text, shell.dialect);
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  if (shell.dialect === 'posix' && !result.error.message.startsWith('internal error')) {
+    // Valid for bash (and busybox ash), not for dash: a portability problem of its own; the
+    // script is still analysed as the more permissive shells read it.
+    const loose = parser.parse(text, 'bash');
+    if (loose.ok) {
+      const base = stage ? rootStage(stage).base : 'the base image';
+      const where = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      return {
+        ...unit,
+        ast: loose.file,
+        syntaxError: null,
+        dialect: 'bash',
+        portability: { message: `${where}, which rejects this: ${result.error.message}`, p: result.error.p },
+      };
+    }
+  }
+  return { ...unit, ast: null, syntaxError: result.error, dialect: shell.dialect, portability: null };
 }
 
 /** `. /usr/local/bin/lib.sh`: the file the image got from the build context, parsed. */
@@ -421,7 +397,4 @@ function jsonStringText(env: LaunchEnv, arg: Arg): MappedText | null {
   return text.sub(at + 1, at + needle.length - 1);
 }
 
-function literalWord(value: string): Word {
-  const p: Position = [0, 0, 0];
-  return { type: 'Word', p, e: p, parts: [{ type: 'SglQuoted', p, e: p, value, dollar: false }] };
-}
+

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { createRequire } from 'node:module';
 import type { Assign, CaseItem, Command, Dialect, IfClause, Position, Redirect, ShellComment, ShellFile, ShellParseResult, Stmt, Word, WordPart } from './shell-ast.js';
+import { readShebang } from './shebang.js';
 import { overBudget } from './shell-budget.js';
 
 export interface ShellParser {
@@ -470,28 +471,13 @@ const POSIX_SHELLS = new Set(['sh', 'dash', 'ash', 'posh']);
 const KORN_SHELLS = new Set(['mksh', 'ksh', 'ksh93', 'pdksh', 'oksh', 'lksh']);
 
 /**
- * The dialect to parse a script with, from its `#!` line: `sh`, `dash`, `ash` (also through
- * `/usr/bin/env` or `busybox`) are POSIX; `mksh`/`ksh` are MirBSD Korn; bash, zsh, anything else
- * and no shebang at all are parsed as bash, the most permissive.
+ * The dialect to parse a script with, from its `#!` line (read by `readShebang`): `sh`, `dash`,
+ * `ash` (also through `/usr/bin/env`, `env -S`, `busybox` or an init) are POSIX; `mksh`/`ksh` are
+ * MirBSD Korn; bash, zsh, anything else and no shebang at all are parsed as bash, the most
+ * permissive.
  */
 export function dialectFromShebang(source: string): Dialect {
-  const start = source.charCodeAt(0) === 0xfeff ? 1 : 0;
-  if (!source.startsWith('#!', start)) return 'bash';
-  const nl = source.indexOf('\n', start);
-  const words = source
-    .slice(start + 2, nl === -1 ? undefined : nl)
-    .trim()
-    .split(/\s+/);
-  const base = (word: string | undefined): string => (word ?? '').slice((word ?? '').lastIndexOf('/') + 1);
-  let i = 0;
-  let name = base(words[i]);
-  if (name === 'env') {
-    // `env [-S] [-i] [NAME=value]... shell`
-    i++;
-    while (i < words.length && (words[i]!.startsWith('-') || words[i]!.includes('='))) i++;
-    name = base(words[i]);
-  }
-  if (name === 'busybox') name = base(words[i + 1]);
+  const name = readShebang(source)?.interpreter ?? 'bash';
   if (POSIX_SHELLS.has(name)) return 'posix';
   if (KORN_SHELLS.has(name)) return 'mksh';
   return 'bash';

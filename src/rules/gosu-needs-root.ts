@@ -1,8 +1,4 @@
-import { knownBaseImage } from '../model/base-images.js';
-import { rootStage } from '../model/image.js';
-import { isErrorExit } from '../model/script.js';
-import { atCommand } from '../evidence.js';
-import { ROOT_USERS } from './root-process.js';
+import { atRef } from '../evidence.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -31,22 +27,24 @@ export default defineRule({
     const stage = ctx.stage;
     const launch = ctx.launch;
     if (!stage || !launch) return;
+    const run = launch.runs.default;
+    // Known not to start as root (not merely unknown): USER, or the base image's user.
+    if (run.startUser.root !== false || run.truncated) return;
     const user = stage.config.user;
-    const baseUser = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts)?.user ?? null;
-    const effective = user ? (user.known ? user.value : null) : baseUser;
-    if (effective === null || ROOT_USERS.test(effective)) return;
-    const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${baseUser}`;
-    for (const unit of launch.scripts) {
-      for (const e of unit.analysis?.endings ?? []) {
-        if (isErrorExit(e) || e.kind !== 'exec' || e.rootOnly) continue;
-        const sw = e.last?.info.switcher;
-        if (!sw || !e.last) continue;
-        ctx.report({
-          ...atCommand(unit, e.last, ctx.env.dockerfile.displayPath),
-          messageId: 'notRoot',
-          data: { tool: sw.tool, where, user: sw.user ?? 'app' },
-        });
-      }
+    const where = user ? `\`USER ${user.value}\` (line ${user.instruction.keywordSpan.line})` : `the base image's user ${run.startUser.name ?? run.startUser.uid ?? ''}`.trim();
+    const done = new Set<string>();
+    for (const chain of run.chains) {
+      chain.hops.forEach((hop, i) => {
+        // A switch that a script execs while the process is not root.
+        if (hop.kind !== 'switch' || hop.runsAs.root !== false) return;
+        const prev = chain.hops[i - 1];
+        if (!prev || (prev.kind !== 'script' && prev.kind !== 'shell') || !prev.ending?.cmd) return;
+        const ref = prev.ending.cmd;
+        const key = `${ref.file.path}:${ref.stmt.p[2]}`;
+        if (done.has(key)) return;
+        done.add(key);
+        ctx.report({ ...atRef(prev.unit, ref, ctx.env.dockerfile.displayPath), messageId: 'notRoot', data: { tool: hop.tool, where, user: hop.user ?? 'app' } });
+      });
     }
   },
 });

@@ -1,5 +1,5 @@
-import { isErrorExit, type CommandAt } from '../model/script.js';
-import { atCommand, commandText } from '../evidence.js';
+import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
+import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { execFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
@@ -34,22 +34,24 @@ export default defineRule({
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
-    for (const unit of launch.scripts) {
-      const analysis = unit.analysis;
-      if (!analysis) continue;
-      const found = new Set<CommandAt>();
-      for (const e of analysis.endings) {
-        if (isErrorExit(e) || e.kind === 'exec') continue;
-        if (e.last?.info.switcher && !e.last.info.exec) found.add(e.last);
-      }
-      for (const c of analysis.commands) {
-        if (c.info.switcher && !c.info.exec && (c.info.runsArgs !== 'none' || c.info.reexec) && !c.stmt.background) found.add(c);
-      }
-      for (const c of found) {
-        const sw = c.info.switcher;
-        if (!sw) continue;
-        const text = commandText(unit, c);
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'noExec', data: { command: text }, ...fixOf(execFix(unit, c)) });
+    const done = new Set<string>();
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
+      for (const { hop, cmd } of commandsRun(run)) {
+        if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+        // The switch runs the script's arguments, re-runs the script, or is the last command.
+        const hands = cmd.argvs.some((argv) => {
+          const t = commandOf(argv);
+          if (!t.switcher || !t.name) return false;
+          const self = hop.argv[0]?.s;
+          return isScriptArg(t.name, run) || isUserCommand(t.name) || (self != null && t.name.s === self) || lastOfStaying.has(cmd.ref.stmt);
+        });
+        if (!hands) continue;
+        const key = `${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'noExec', data: { command: refText(cmd.ref) }, ...fixOf(execFix(hop.unit, cmd.ref)) });
       }
     }
   },

@@ -2,6 +2,7 @@
 // The rules are in id order; the documentation groups them by category.
 import cmdIgnored from './cmd-ignored.js';
 import entrypointCrlf from './entrypoint-crlf.js';
+import entrypointNoExec from './entrypoint-no-exec.js';
 import entrypointNotExecutable from './entrypoint-not-executable.js';
 import entrypointNotFound from './entrypoint-not-found.js';
 import entrypointShebang from './entrypoint-shebang.js';
@@ -15,6 +16,7 @@ import nodePid1Signals from './node-pid1-signals.js';
 import npmStartPid1 from './npm-start-pid1.js';
 import rootProcess from './root-process.js';
 import shellFormPid1 from './shell-form-pid1.js';
+import shellPortability from './shell-portability.js';
 import suSudo from './su-sudo.js';
 import sudoInRun from './sudo-in-run.js';
 import suppression from './suppression.js';
@@ -24,6 +26,7 @@ import type { DiagnosticMeta, Rule } from './rule.js';
 export const RULES: readonly Rule[] = [
   cmdIgnored,
   entrypointCrlf,
+  entrypointNoExec,
   entrypointNotExecutable,
   entrypointNotFound,
   entrypointShebang,
@@ -36,6 +39,7 @@ export const RULES: readonly Rule[] = [
   npmStartPid1,
   rootProcess,
   shellFormPid1,
+  shellPortability,
   suSudo,
   sudoInRun,
 ];

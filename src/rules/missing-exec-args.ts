@@ -1,8 +1,9 @@
-import { isErrorExit, type Ending } from '../model/script.js';
-import type { ScriptUnit } from '../model/launch.js';
-import type { Stmt } from '../parsers/shell-ast.js';
-import { atCommand, atNode, commandText, lastLine, type Located } from '../evidence.js';
-import type { CommandAt } from '../model/script.js';
+import type { Ending } from '../model/evaluator/interpreter.js';
+import type { Run } from '../model/evaluator/invocations.js';
+import { argsUse, commandOf, isScriptArg, isUserCommand, type ScriptHop } from '../model/evaluator/questions.js';
+import type { CmdRef } from '../model/evaluator/state.js';
+import type { Field } from '../model/evaluator/values.js';
+import { atNode, atRef, lastLine, refText } from '../evidence.js';
 import { defineRule, type MessageRef, type RuleContext } from './rule.js';
 import type { Fix } from '../findings.js';
 import { argsFix, execFix } from '../fix/builders/pid1.js';
@@ -25,12 +26,16 @@ const messages = {
     message: "This path of the script ends with `{command}`, not exec'd: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'Write `exec {command}`.',
   },
+  argsNotExecedUnderInit: {
+    message: "`{command}` runs the container's command as a child of the script, not with `exec`: {init} is PID 1 and signals only its direct child, the script's shell, which dies on SIGTERM and leaves the application to be killed when `docker stop` times out. {startedBy} on line {startLine} of {startFile} starts this script under {init}.",
+    hint: 'Write `exec {command}`{makeLast}, or run {init} with `-g` so that it signals the whole process group.',
+  },
   endsIgnoringCmd: {
     message: "This path of the script ends with `{command}`, not exec'd, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.",
     hint: 'End the script with `exec "$@"`.',
   },
   endsWithoutCommand: {
-    message: 'This path of the script ends without running any command{cmdLost}: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
+    message: 'This path of the script ends without running any command, and the CMD it is given is never run: the shell stays PID 1 and swallows SIGTERM. {startedBy} on line {startLine} of {startFile} makes this script PID 1.',
     hint: 'End the script with `exec "$@"`.',
   },
   ignoresArgs: {
@@ -50,12 +55,12 @@ export default defineRule({
   category: 'pid1',
   recommended: true,
   fixable: true,
-  title: 'The entrypoint script does not end with exec "$@"',
+  title: 'The entrypoint script does not hand over to its arguments with exec "$@"',
   peers: { shellcheck: [{ code: 'SC2068', note: 'unquoted $@ only', suppresses: false }] },
   messages,
   docs: {
     what:
-      'An entrypoint script that does not hand over to its arguments with `exec "$@"` (or `exec gosu user "$@"`) on every path that ends it: it ignores the CMD it is given, runs `"$@"` as a child without `exec`, mangles the arguments (`exec $@`, `exec "$*"`), or simply ends with a command that is not exec\'d.',
+      'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
     why:
       'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
     bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
@@ -69,73 +74,97 @@ export default defineRule({
   check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
-    for (const unit of launch.scripts) {
-      if (unit.kind !== 'file' || !unit.analysis) continue;
-      if (unit.analysis.supervisor) continue;
-      checkUnit(ctx, unit);
+    const done = new Set<string>();
+    // The user-command run is the one `exec "$@"` exists for; the default run adds CMD's words.
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      for (const chain of run.chains) {
+        for (const hop of chain.hops) {
+          if ((hop.kind !== 'script' && hop.kind !== 'shell') || hop.unit.kind !== 'file' || !hop.ending || !hop.run || hop.run.budget) continue;
+          if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
+          checkEnding(ctx, hop, hop.ending, run, done);
+        }
+      }
     }
   },
 });
 
-function checkUnit(ctx: Ctx, unit: ScriptUnit): void {
-  const analysis = unit.analysis;
-  if (!analysis) return;
+/** The script was started with the script's arguments (CMD words, or the user's command). */
+function receivesArgs(hop: ScriptHop, run: Run): boolean {
+  return hop.argv.slice(1).some((f) => (isScriptArg(f, run) || isUserCommand(f)) && !f.mangled);
+}
+
+/** `trap ... TERM` and `wait`: a deliberate supervisor that forwards signals itself. */
+function isSupervisor(hop: ScriptHop): boolean {
+  const cmds = hop.run?.commands ?? [];
+  const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'trap' && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? '')) && a[1]?.s !== '-' && a[1]?.s !== ''));
+  return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'));
+}
+
+function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+  const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
-  const reported = new Set<Stmt | 'end'>();
-  const cmdLine = unit.startedAt;
-  const started = { startedBy: cmdLine.label, startLine: String(cmdLine.span.line), startFile: cmdLine.file };
-  const report = (node: Located | { p: [number, number, number]; e: [number, number, number] }, key: Stmt | 'end', msg: Msg, fix: Fix | null = null): void => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    const place = 'stmt' in node ? atCommand(unit, node, dockerfile) : atNode(unit, node, dockerfile);
+  const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
+  const report = (ref: CmdRef | null, msg: Msg, fix: Fix | null = null): void => {
+    const key = ref ? `${ref.file.path}:${ref.stmt.p[2]}` : `${unit.source.file.displayPath}:end`;
+    if (done.has(key)) return;
+    done.add(key);
+    const place = ref ? atRef(unit, ref, dockerfile) : atNode(unit, lastLine(unit), dockerfile);
     ctx.report({ ...place, ...msg, data: { ...started, ...msg.data }, ...fixOf(fix) } as Parameters<Ctx['report']>[0]);
   };
-  const text = (c: CommandAt): string => commandText(unit, c);
+  if (e.kind === 'exec' && e.cmd) {
+    if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
+    const use = argsUse(e.argv, run);
+    if (use === 'mangled') {
+      const star = e.argv.some((f) => f.mangled === 'star');
+      report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
+      return;
+    }
+    if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !reexecs(e, hop)) {
+      report(e.cmd, { messageId: 'ignoresArgs', data: { command: refText(e.cmd) } });
+    }
+    return;
+  }
+  // The script stays: did it run its arguments as a child, or drop them?
+  const child = (hop.run?.commands ?? []).find((c) => !c.exec && !c.child && !c.background && c.argvs.some((a) => runsArgs(a, run)));
+  if (child) {
+    const a = child.argvs.find((x) => runsArgs(x, run)) ?? [];
+    const t = commandOf(a);
+    if (t.switcher || t.forking) return; // gosu-without-exec / su-sudo say how to hand over
+    const last = e.last.some((l) => l.stmt === child.ref.stmt);
+    const makeLast = last ? '' : ' and make it the last command';
+    const init = run.chains.flatMap((c) => c.hops).find((h) => h.kind === 'init');
+    if (!hop.pid1 && init && init.kind === 'init' && !init.group) {
+      report(child.ref, { messageId: 'argsNotExecedUnderInit', data: { command: refText(child.ref), makeLast, init: init.name } }, execFix(unit, child.ref));
+    } else if (hop.pid1) {
+      report(child.ref, { messageId: 'argsNotExeced', data: { command: refText(child.ref), makeLast } }, execFix(unit, child.ref));
+    }
+    return;
+  }
+  const last = e.last[0] ?? null;
+  // A user switch as the last command is gosu-without-exec's or su-sudo's finding.
+  const lastArgv = last ? hop.run?.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs[0] : undefined;
+  if (lastArgv && (commandOf(lastArgv).switcher || commandOf(lastArgv).forking)) return;
+  // `/app/server "$@"` at the end: the arguments are passed on, to a child that is not exec'd.
+  if (last && lastArgv && e.last.length === 1 && argsUse(lastArgv, run) === 'intact' && hop.pid1) {
+    report(last, { messageId: 'endsNotExeced', data: { command: refText(last) } }, execFix(unit, last));
+    return;
+  }
+  if (run.kind !== 'user-command' || !unit.receivesArgs) return;
+  const at = e.kind === 'exit' ? e.cmd : last;
+  report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
+}
 
-  // Some path passes the script's arguments on (with or without exec, through gosu or not).
-  let forwards = analysis.endings.some(
-    (e) => !isErrorExit(e) && (!!e.ranArgs || (!!e.last && e.positional === 'script' && (e.last.info.args === 'quoted' || e.last.info.reexec))),
-  );
-  for (const e of analysis.endings) {
-    if (isErrorExit(e)) continue;
-    const last = e.last;
-    if (e.kind === 'exec' && last) {
-      if (last.info.forking) {
-        forwards = true; // reported by su-sudo, which shows the gosu equivalent
-        continue;
-      }
-      const mangled = last.info.args === 'unquoted' || last.info.args === 'star';
-      if (mangled && e.positional === 'script') {
-        report(last, last.stmt, { messageId: last.info.args === 'star' ? 'starArgs' : 'unquotedArgs', data: { command: text(last) } }, argsFix(unit, last));
-      }
-      if (last.info.args === 'quoted' && e.positional === 'script') forwards = true;
-      if (last.info.reexec) forwards = true;
-      continue;
-    }
-    if (last?.info.switcher || last?.info.forking) continue; // reported by gosu-without-exec / su-sudo
-    if (e.ranArgs) {
-      const r = e.ranArgs;
-      forwards = true;
-      report(r, r.stmt, { messageId: 'argsNotExeced', data: { command: text(r), makeLast: r.source || r.stmt.e[0] !== lastLine(unit).p[0] ? ' and make it the last command' : '' } }, execFix(unit, r));
-      continue;
-    }
-    const endNode = e.exitStmt ?? last?.stmt ?? null;
-    const at = e.exitStmt ? { stmt: e.exitStmt, source: e.exitSource ?? null, sourcedVia: [] } : (last ?? lastLine(unit));
-    const passesArgs = last?.info.args === 'quoted' && e.positional === 'script';
-    const cmdLost = unit.receivesArgs && !passesArgs;
-    const msg: Msg = !last
-      ? { messageId: 'endsWithoutCommand', data: { cmdLost: cmdLost ? ', and the CMD it is given is never run' : '' } }
-      : { messageId: cmdLost ? 'endsIgnoringCmd' : 'endsNotExeced', data: { command: text(last) } };
-    report(at, endNode ?? 'end', msg, last && msg.messageId === 'endsNotExeced' ? execFix(unit, last) : null);
-  }
-  if (!unit.receivesArgs || forwards || analysis.truncated) return;
-  // No path runs the arguments: report where the paths hand over instead (su/gosu included,
-  // whose own rules say how they hand over, not that CMD is lost).
-  const handovers = analysis.endings.filter(
-    (e): e is Ending & { last: NonNullable<Ending['last']> } =>
-      !isErrorExit(e) && !!e.last && (e.kind === 'exec' || !!e.last.info.switcher || !!e.last.info.forking),
-  );
-  for (const e of handovers) {
-    report(e.last, e.last.stmt, { messageId: 'ignoresArgs', data: { command: text(e.last) } });
-  }
+/** `exec gosu app "$0" "$@"`: re-runs the script itself (the arguments go with it). */
+function reexecs(e: Ending, hop: ScriptHop): boolean {
+  return e.argv.some((f) => f.s !== null && hop.argv[0]?.s !== null && f.s === hop.argv[0]?.s);
+}
+
+/** The command line runs the script's arguments as its program (`"$@"`, `gosu app "$@"`). */
+function runsArgs(argv: readonly Field[], run: Run): boolean {
+  const t = commandOf(argv);
+  const name = t.name;
+  if (!name) return false;
+  if (t.forking) return argv.some((f) => isScriptArg(f, run) || isUserCommand(f));
+  return isScriptArg(name, run) || isUserCommand(name);
 }

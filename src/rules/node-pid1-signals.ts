@@ -1,4 +1,4 @@
-import { explainLaunch } from '../explain.js';
+import { mainProcesses } from '../model/evaluator/questions.js';
 import { analyseNodeEntry, isNodeRunner, nodeScriptArg } from '../model/node-entry.js';
 import { defineRule } from './rule.js';
 
@@ -29,18 +29,19 @@ export default defineRule({
     const launch = ctx.launch;
     const stage = ctx.stage;
     if (!launch || !stage) return;
-    const last = launch.steps[launch.steps.length - 1];
-    if (!last || last.kind !== 'program' || !isNodeRunner(last.name)) return;
-    if (launch.steps.some((s) => s.kind === 'init')) return;
-    const hops = explainLaunch(launch).hops;
-    if (!hops[hops.length - 1]?.pid1) return;
+    // The default run's main process, holding PID 1 with no init before it.
+    const mains = mainProcesses(launch.runs.default);
+    const main = mains[0];
+    if (!main || mains.length !== 1 || main.staying || main.init || !main.pid1) return;
+    const last = main.hop;
+    if (last.kind !== 'program' || !isNodeRunner(last.name)) return;
     const script = nodeScriptArg(last.args);
     if (!script) return;
     const handling = await analyseNodeEntry(stage, ctx.env.fs, script, ctx.env.readContext);
     if (!handling || handling.handler || handling.errors.length > 0) return;
     const others = handling.files.length - 1;
     ctx.report({
-      at: { file: ctx.env.dockerfile.displayPath, span: last.at.span },
+      at: { file: ctx.env.dockerfile.displayPath, span: last.arg.setting.instruction.keywordSpan },
       messageId: 'noHandler',
       data: {
         command: `${last.name} ${script}`,
@@ -48,7 +49,7 @@ export default defineRule({
         modules: others > 0 ? ` (with the ${others} local module${others === 1 ? '' : 's'} it imports)` : '',
       },
       chain: [{ file: handling.entry.startsWith('/') ? handling.entry : ctx.env.displayPath(handling.entry), span: { line: 1, column: 1, endLine: 1, endColumn: 1 }, label: 'entry file' }],
-      label: last.at.label,
+      label: last.arg.setting.instruction.keyword,
     });
   },
 });

@@ -1,4 +1,4 @@
-import { explainLaunch } from '../explain.js';
+import { mainProcesses } from '../model/evaluator/questions.js';
 import { basename } from '../model/commands.js';
 import { defineRule } from './rule.js';
 
@@ -29,19 +29,24 @@ export default defineRule({
   check(ctx) {
     const launch = ctx.launch;
     if (!launch) return;
-    const hops = explainLaunch(launch).hops;
-    for (const step of launch.steps) {
+    const done = new Set<string>();
+    for (const main of mainProcesses(launch.runs.default)) {
+      const step = main.hop;
       if (step.kind !== 'program' || !MANAGERS.has(basename(step.name))) continue;
       const verb = step.args.find((a) => !a.startsWith('-'));
       if (!verb || !RUN_VERBS.has(verb)) continue;
-      const hop = hops.find((h) => h.process.startsWith(step.name));
-      if (launch.steps.some((s) => s.kind === 'init') || (hop && !hop.pid1)) continue;
-      const cmd = [step.name, ...step.args].join(' ');
+      if (main.init || !step.pid1) continue;
+      // Where the word is written: the Dockerfile's CMD, or the script line that execs it.
+      const fromDockerfile = step.argv[0]?.arg !== undefined;
+      const at = fromDockerfile ? { file: ctx.env.dockerfile.displayPath, span: step.arg.setting.instruction.keywordSpan } : { file: step.at.file, span: step.at.span };
+      const key = `${at.file}:${at.span.line}`;
+      if (done.has(key)) continue;
+      done.add(key);
       ctx.report({
-        at: { file: ctx.env.dockerfile.displayPath, span: step.at.span },
+        at,
         messageId: 'managerPid1',
-        data: { command: cmd, manager: basename(step.name) },
-        label: step.at.label,
+        data: { command: [step.name, ...step.args].join(' '), manager: basename(step.name) },
+        label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label,
       });
     }
   },

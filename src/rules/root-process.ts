@@ -1,9 +1,12 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
-import type { Step } from '../model/launch.js';
+import { basename, EXEC_USER_SWITCHERS, wordLiteral } from '../model/commands.js';
+import type { Run, Step } from '../model/evaluator/invocations.js';
+import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage } from '../model/image.js';
+import type { ScriptUnit } from '../model/launch.js';
+import { forEachCall } from '../parsers/shell-walk.js';
+import { refText } from '../evidence.js';
 import { defineRule } from './rule.js';
-
-export const ROOT_USERS = /^(root|0)(:.*)?$/;
 
 export default defineRule({
   id: 'root-process',
@@ -15,12 +18,12 @@ export default defineRule({
   messages: {
     lastUserRoot: {
       message:
-        'The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.',
+        'The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.',
       hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
     },
     noUser: {
       message:
-        'The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges. As root it holds every privilege in the container and, through bind mounts, over host files.',
+        'The main process ({main}) runs as root: no USER is set in the final stage{stages}, and {base} is assumed to run as root, as Docker does for an image with no user, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.',
       hint: 'Add `USER <name>` to the final stage, or drop privileges at the end of the entrypoint with `exec gosu <user> "$@"`.',
     },
   },
@@ -39,40 +42,68 @@ export default defineRule({
     const launch = ctx.launch;
     if (!stage || !launch) return;
     const user = stage.config.user;
-    if (user && !user.known) return;
-    if (user && !ROOT_USERS.test(user.value)) return;
     if (isWindowsImage(stage, rootStage(stage))) return; // ContainerAdministrator/ContainerUser, not root
-    const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-    if (!user && base?.user && !ROOT_USERS.test(base.user)) return;
+    const run = launch.runs.default;
+    // The start user: USER, else the base image's (configuration first), else root.
+    if (run.startUser.root !== true) return;
     if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
-    if (launch.steps.some((s) => s.kind === 'unknown')) return; // a step dockerlint cannot see into
+    const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
     if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
-    if (dropsPrivileges(launch.steps)) return;
-    for (const unit of launch.scripts) {
-      if (unit.analysis?.endings.some((e) => e.userSwitch && !switchTarget(e.userSwitch.info)?.toRoot)) return;
-      if (!unit.analysis) return; // unparsable script: cannot tell
-    }
+    // Every chain of `docker run IMAGE` known to the end, and every one ends as root.
+    if (!fullyKnown(run)) return;
+    const mains = mainProcesses(run);
+    if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+    // gosu/su without exec around the arguments: the application runs as that user (the other
+    // rules say it is not exec'd).
+    if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
 
-    const mainStep = launch.steps[launch.steps.length - 1] as Step;
-    const chain = launch.steps.filter((s) => s.kind !== 'unknown').map((s) => ({ ...s.at, label: stepLabel(s) }));
+    const first = mains[0] as (typeof mains)[number];
+    const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
     const fromStage = rootStage(stage);
     const file = ctx.env.dockerfile.displayPath;
-    const main = mainLabel(mainStep);
+    const main = mainLabel(first.hop);
+    const notes = dropNotes(run, launch.scripts);
     if (user) {
-      ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value }, chain, label: `USER ${user.value}` });
+      ctx.report({ at: { file, span: user.instruction.keywordSpan }, messageId: 'lastUserRoot', data: { main, user: user.value, notes }, chain, label: `USER ${user.value}` });
     } else {
-      const data = { main, stages: stage.baseStage ? ' or the stages it builds on' : '', base: fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image' };
+      const data = { main, notes, stages: stage.baseStage ? ' or the stages it builds on' : '', base: fromStage.baseKnown ? `\`${fromStage.base}\`` : 'the base image' };
       ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain, label: 'FROM' });
     }
   },
 });
 
-function switchTarget(info: import('../model/commands.js').CommandInfo) {
-  return info.switcher ?? info.forking;
-}
-
-function dropsPrivileges(steps: Step[]): boolean {
-  return steps.some((s) => (s.kind === 'switch' || s.kind === 'forking-switch') && !s.toRoot);
+/**
+ * What the scripts do about users that does not drop the main process: a one-shot `gosu app cmd`,
+ * or a step-down the default run does not reach (gated by a variable no ENV sets, for example).
+ */
+function dropNotes(run: Run, units: ScriptUnit[]): string {
+  const notes: string[] = [];
+  const ran = commandsRun(run);
+  for (const { cmd } of ran) {
+    const argv = cmd.argvs[0] ?? [];
+    const t = commandOf(argv);
+    if (cmd.exec || cmd.child || !t.switcher || cmd.condition) continue;
+    notes.push(`\`${refText(cmd.ref)}\` (${cmd.ref.file.path}:${cmd.ref.file.spanOf(cmd.ref.stmt.p, cmd.ref.stmt.e).line}) runs only that command as another user`);
+    break;
+  }
+  const executed = new Set(ran.map((r) => r.cmd.ref.stmt));
+  for (const unit of units) {
+    if (!unit.ast || unit.kind !== 'file') continue;
+    let found: string | null = null;
+    forEachCall(unit.ast.stmts, (call, stmt) => {
+      if (found || executed.has(stmt)) return;
+      const words = call.args.map(wordLiteral);
+      const i = words[0] === 'exec' ? 1 : 0;
+      const tool = words[i];
+      if (!tool || !EXEC_USER_SWITCHERS.has(basename(tool))) return;
+      found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split('\n')[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
+    });
+    if (found) {
+      notes.push(found);
+      break;
+    }
+  }
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
 export function stepLabel(s: Step): string {
@@ -98,7 +129,7 @@ function mainLabel(s: Step): string {
     case 'program':
       return `\`${s.name}\``;
     case 'script':
-      return `\`${s.arg.value}\``;
+      return `\`${s.arg.value}\`, which does not exec its last command`;
     case 'shell':
       return '`/bin/sh -c ...`';
     default:

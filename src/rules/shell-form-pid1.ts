@@ -1,4 +1,3 @@
-import { isErrorExit } from '../model/script.js';
 import type { Step } from '../model/launch.js';
 import { defineRule } from './rule.js';
 import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
@@ -43,8 +42,9 @@ export default defineRule({
     for (const [i, step] of launch.steps.entries()) {
       if (step.kind !== 'shell') continue;
       const unit = step.unit;
-      const endings = unit.analysis?.endings;
-      const execs = endings ? endings.filter((e) => !isErrorExit(e)).every((e) => e.kind === 'exec' || !e.last) : /^\s*exec\s/.test(unit.source.text);
+      // Every way the string can end (for this run's arguments) replaces the shell by exec.
+      const endings = step.run?.endings;
+      const execs = endings ? endings.filter((e) => !e.failed).every((e) => e.kind === 'exec' || e.last.length === 0) : /^\s*exec\s/.test(unit.source.text);
       if (execs) continue;
       const setting = step.arg.setting;
       const inst = setting.instruction;

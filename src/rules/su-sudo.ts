@@ -1,6 +1,10 @@
-import { wordText, type CommandInfo } from '../model/commands.js';
-import type { CommandAt } from '../model/script.js';
-import { atCommand } from '../evidence.js';
+import { analyseCommand, wordLiteral } from '../model/commands.js';
+import { parseSwitch } from '../model/evaluator/invocations.js';
+import { commandOf, commandsRun, isScriptArg, isUserCommand } from '../model/evaluator/questions.js';
+import type { CmdRef } from '../model/evaluator/state.js';
+import { USER_COMMAND } from '../model/evaluator/values.js';
+import type { Stmt } from '../parsers/shell-ast.js';
+import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { gosuFix } from '../fix/builders/pid1.js';
 import { fixOf, shellParse } from '../fix/builders/report.js';
@@ -22,10 +26,14 @@ export default defineRule({
       message: '`{tool}` runs the main process as {user}, but {tool} forks and stays alive as its parent: {tool}, not the application, holds PID 1 (or sits between PID 1 and the application), so SIGTERM from `docker stop` does not reach it cleanly.',
       hint: 'Replace it with `{replacement}`.',
     },
+    sudoForSetup: {
+      message: '`{command}` uses sudo in the entrypoint: for it to work, the image must let its user run sudo, which leaves a way back to root for anything that runs in the container.',
+      hint: 'Do the set-up as root before the step-down (start as root and end with `exec gosu <user> "$@"`), or at build time in a RUN; then remove sudo from the image.',
+    },
   },
   docs: {
     what:
-      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD.',
+      '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
     why:
       'su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.',
     bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
@@ -39,37 +47,76 @@ export default defineRule({
     const launch = ctx.launch;
     if (!launch) return;
     const dockerfile = ctx.env.dockerfile.displayPath;
-    for (const step of launch.steps) {
-      if (step.kind !== 'forking-switch') continue;
-      ctx.report({
-        at: { file: dockerfile, span: step.arg.setting.instruction.keywordSpan },
-        messageId: 'commandForks',
-        data: { command: step.at.label, tool: step.tool, user: step.user ?? 'app' },
-        label: `${step.at.label} ${step.tool}`,
-      });
-    }
-    for (const unit of launch.scripts) {
-      const analysis = unit.analysis;
-      if (!analysis) continue;
-      const main = new Set<CommandAt>();
-      for (const e of analysis.endings) if (e.last?.info.forking) main.add(e.last);
-      for (const c of analysis.commands) if (c.info.forking && (c.info.args !== 'none' || c.info.exec)) main.add(c);
-      for (const c of main) {
-        const sw = c.info.forking;
-        if (!sw) continue;
-        const fix = gosuEquivalent(c.info, c.source?.text ?? unit.source.text);
-        const edit = ctx.stage ? gosuFix(unit, c, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, unit.interpreter)) : null;
-        ctx.report({ ...atCommand(unit, c, dockerfile), messageId: 'scriptForks', data: { tool: sw.tool, user: sw.user ?? 'another user', replacement: fix }, ...fixOf(edit) });
+    const done = new Set<string>();
+    const once = (key: string): boolean => {
+      if (done.has(key)) return false;
+      done.add(key);
+      return true;
+    };
+    for (const chain of launch.runs.default.chains) {
+      for (const [i, step] of chain.hops.entries()) {
+        if (step.kind !== 'forking-switch') continue;
+        // Only where a Dockerfile word starts it; in a script it is reported at the script's line.
+        const prev = chain.hops[i - 1];
+        if (prev && (prev.kind === 'script' || prev.kind === 'shell')) continue;
+        const inst = step.arg.setting.instruction;
+        if (!once(`df:${inst.keywordSpan.line}`)) continue;
+        ctx.report({
+          at: { file: dockerfile, span: inst.keywordSpan },
+          messageId: 'commandForks',
+          data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== 'root' ? step.user : 'app' },
+          label: `${step.at.label} ${step.tool}`,
+        });
       }
+    }
+    const mainRefs = new Set<Stmt>();
+    for (const run of [launch.runs['user-command'], launch.runs.default]) {
+      if (run.truncated) continue;
+      const lastOfStaying = new Set(run.chains.flatMap((c) => (c.end ? c.end.ending.last.map((l) => l.stmt) : [])));
+      for (const { hop, cmd } of commandsRun(run)) {
+        if (cmd.child || cmd.background) continue;
+        for (const argv of cmd.argvs) {
+          const t = commandOf(argv);
+          if (!t.forking) continue;
+          const sw = parseSwitch(t.forking, argv.slice(argv.indexOf(t.name as never) + 1));
+          const runsArgs = argv.some((f) => isScriptArg(f, run) || isUserCommand(f)) || (sw?.commandString ?? '').includes(USER_COMMAND);
+          if (!(cmd.exec || runsArgs || lastOfStaying.has(cmd.ref.stmt))) continue;
+          mainRefs.add(cmd.ref.stmt);
+          if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+          const edit = ctx.stage ? gosuFix(hop.unit, cmd.ref, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, hop.unit.interpreter)) : null;
+          ctx.report({
+            ...atRef(hop.unit, cmd.ref, dockerfile),
+            messageId: 'scriptForks',
+            data: { tool: t.forking, user: sw?.userText ?? 'another user', replacement: gosuEquivalent(cmd.ref, sw) },
+            ...fixOf(edit),
+          });
+          break;
+        }
+      }
+    }
+    // sudo for a set-up step in the entrypoint: not the hand-over, but a privilege-escalation path.
+    const run = launch.runs.default;
+    if (run.truncated) return;
+    for (const { hop, cmd } of commandsRun(run)) {
+      if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
+      const argv = cmd.argvs[0] ?? [];
+      if (commandOf(argv).forking !== 'sudo') continue;
+      if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
+      ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: 'sudoForSetup', data: { command: refText(cmd.ref) } });
     }
   },
 });
 
-function gosuEquivalent(info: CommandInfo, source: string): string {
-  const sw = info.forking;
+/** `exec gosu <user> <the same command>`, from the words as written. */
+function gosuEquivalent(ref: CmdRef, sw: ReturnType<typeof parseSwitch>): string {
   const user = sw?.user && sw.user !== 'root' ? sw.user : 'app';
   let command = '"$@"';
-  if (sw?.commandString) command = /\$[@*]/.test(sw.commandString) ? '"$@"' : sw.commandString;
-  else if (sw && sw.command.length > 0) command = sw.command.map((w) => wordText(w, source)).join(' ');
+  // The -c string as written: one that passes the arguments on becomes "$@".
+  const words = ref.call.args[0] && wordLiteral(ref.call.args[0]) === 'exec' ? ref.call.args.slice(1) : ref.call.args;
+  const written = analyseCommand(words, false).forking?.commandString ?? null;
+  if (written !== null) command = /\$[@*]|\$\{[@*]/.test(written) ? '"$@"' : written;
+  else if (sw && sw.rest.length > 0 && sw.rest.length < ref.call.args.length) {
+    command = ref.call.args.slice(ref.call.args.length - sw.rest.length).map((w) => ref.file.text.slice(w.p[2], w.e[2])).join(' ');
+  }
   return `exec gosu ${user} ${command}`;
 }

@@ -9,7 +9,10 @@ import { pseudoJsonStrings } from '../../src/fix/builders/dockerfile.js';
 import { commandForm } from '../../src/parsers/dockerfile.js';
 import { ShellService } from '../../src/model/shell-service.js';
 import { collectRunFacts } from '../../src/model/run-facts.js';
-import type { CommandAt } from '../../src/model/script.js';
+import type { CmdRef } from '../../src/model/evaluator/state.js';
+import { scriptFile } from '../../src/model/evaluator/invocations.js';
+import { wordLiteral } from '../../src/model/commands.js';
+import { forEachCall } from '../../src/parsers/shell-walk.js';
 import type { ScriptUnit } from '../../src/model/launch.js';
 import type { Stmt } from '../../src/parsers/shell-ast.js';
 import { prependExec } from '../../src/fix/builders/shell.js';
@@ -64,11 +67,33 @@ function script(p: Prepared): ScriptUnit {
   return unit;
 }
 
-function command(unit: ScriptUnit, name: string, nth = 0): CommandAt {
-  const found = (unit.analysis?.commands ?? []).filter((c) => c.info.name === name || (name === '"$@"' && c.info.runsArgs !== 'none'));
-  const c = found[nth];
+/** The commands of a script, in source order, as the evaluator refers to them. */
+function calls(unit: ScriptUnit): (CmdRef & { name: string | null })[] {
+  const out: (CmdRef & { name: string | null })[] = [];
+  if (!unit.ast) return out;
+  const file = scriptFile(unit);
+  forEachCall(unit.ast.stmts, (call, stmt) => {
+    const words = call.args.map(wordLiteral);
+    const i = words[0] === 'exec' ? 1 : 0;
+    const first = call.args[i];
+    const name = first ? (unit.source.text.slice(first.p[2], first.e[2]) === '"$@"' ? '"$@"' : (words[i] ?? null)) : null;
+    out.push({ stmt, call, file, via: [], sourcedVia: [], name });
+    // `gosu redis "$@"` also runs the arguments: listed again under '"$@"'.
+    if (name && ['gosu', 'su-exec', 'su', 'sudo'].includes(name) && call.args.some((w) => unit.source.text.slice(w.p[2], w.e[2]) === '"$@"')) out.push({ stmt, call, file, via: [], sourcedVia: [], name: '"$@"' });
+  });
+  return out;
+}
+
+function command(unit: ScriptUnit, name: string, nth = 0): CmdRef {
+  const c = calls(unit).filter((x) => x.name === name)[nth];
   if (!c) throw new Error(`no ${name}`);
   return c;
+}
+
+/** The last command of the script. */
+function lastCommand(unit: ScriptUnit): CmdRef | undefined {
+  const all = calls(unit);
+  return all[all.length - 1];
 }
 
 describe('shell form to exec form', () => {
@@ -219,7 +244,7 @@ describe('"$@" intact', () => {
   ])('%s', async (line, fixed) => {
     const p = await prepare(ENTRY, { 'entrypoint.sh': `#!/bin/sh\n${line}\n` });
     const unit = script(p);
-    const c = unit.analysis?.endings[0]?.last;
+    const c = lastCommand(unit);
     if (!c) throw new Error('no ending');
     const fix = argsFix(unit, c);
     expect(fix?.safety).toBe('safe');
@@ -229,7 +254,7 @@ describe('"$@" intact', () => {
   test('glued text has no exact equivalent', async () => {
     const p = await prepare(ENTRY, { 'entrypoint.sh': '#!/bin/sh\nexec app --args=$@\n' });
     const unit = script(p);
-    const c = unit.analysis?.endings[0]?.last;
+    const c = lastCommand(unit);
     expect(c && argsFix(unit, c)).toBeNull();
   });
 });
@@ -238,7 +263,7 @@ describe('su / sudo to gosu', () => {
   async function gosu(dockerfile: string, text: string): Promise<{ fix: Fix | null; files: Record<string, string> | null }> {
     const p = await prepare(dockerfile, { 'entrypoint.sh': text });
     const unit = script(p);
-    const c = unit.analysis?.commands.find((x) => x.info.forking);
+    const c = calls(unit).find((x) => x.name === 'su' || x.name === 'sudo' || x.name === 'runuser');
     if (!c) throw new Error('no su');
     const parser = await shell.get();
     const parse = (t: string) => {

@@ -3,9 +3,9 @@
  * found; each returns a fix, or null where no edit is certain to do what the rule asks.
  */
 import { SHELLS, type Launch, type ScriptUnit, type Step } from '../../model/launch.js';
-import { basename } from '../../model/commands.js';
-import type { CommandAt } from '../../model/script.js';
-import { isErrorExit } from '../../model/script.js';
+import { analyseCommand, basename, wordLiteral } from '../../model/commands.js';
+import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
+import type { CmdRef } from '../../model/evaluator/state.js';
 import type { Stage } from '../../model/image.js';
 import type { FileOrigin } from '../../model/image-fs.js';
 import { ContextFs } from '../../model/context-fs.js';
@@ -21,17 +21,74 @@ function target(unit: ScriptUnit): ScriptTarget | null {
   return unit.ast ? { source: unit.source, ast: unit.ast } : null;
 }
 
-/** The statements that end the paths of a script without exec (error exits left out). */
-function unexecdEnds(unit: ScriptUnit): Stmt[] | null {
-  const endings = unit.analysis?.endings;
-  if (!endings || unit.analysis?.truncated) return null;
-  const out = new Set<Stmt>();
-  for (const e of endings) {
-    if (isErrorExit(e) || e.kind === 'exec') continue;
-    if (e.kind === 'exit' || !e.last || e.last.source) return null;
-    out.add(e.last.stmt);
+/** The command is written in the unit's own text (not in a sourced file or an `eval` string). */
+function inUnit(unit: ScriptUnit, c: Pick<CmdRef, 'file'>): boolean {
+  return c.file.path === unit.source.file.displayPath && c.file.text === unit.source.text;
+}
+
+/**
+ * The commands that end the paths of a script, as written (every branch, whatever the run):
+ * the last command of the list, of each branch of an `if` or `case`, the right side of `&&`.
+ * Those already exec'd (or exits) are left out; null when a path ends in anything else.
+ */
+function unexecdEnds(stmts: Stmt[]): Stmt[] | null {
+  // Functions and how often they are called: a function called once, at the end, gets exec
+  // inside its body (never in front of the call).
+  const functions = new Map<string, Stmt>();
+  const visit = (list: Stmt[]): void => {
+    for (const x of list) {
+      if (x.cmd?.type === 'FuncDecl' && !functions.has(x.cmd.name)) functions.set(x.cmd.name, x.cmd.body);
+      visit(childStmts(x.cmd));
+    }
+  };
+  visit(stmts);
+  const calls = new Map<string, number>();
+  forEachCall(stmts, (call) => {
+    const name = call.args[0] ? wordLiteral(call.args[0]) : null;
+    if (name !== null && functions.has(name)) calls.set(name, (calls.get(name) ?? 0) + 1);
+  });
+  const out: Stmt[] = [];
+  const todo: Stmt[][] = [stmts];
+  while (todo.length > 0) {
+    const list = todo.pop() as Stmt[];
+    const last = list[list.length - 1];
+    if (!last || !last.cmd || last.background || last.negated) return null;
+    const c = last.cmd;
+    if (c.type === 'CallExpr') {
+      const first = c.args[0] ? wordLiteral(c.args[0]) : null;
+      if (c.args.length === 0) return null;
+      if (first === 'exec' || first === 'exit') continue;
+      const body = first !== null ? functions.get(first) : undefined;
+      if (body && first !== null) {
+        if (calls.get(first) !== 1) return null;
+        todo.push(body.cmd?.type === 'Block' ? body.cmd.stmts : [body]);
+        continue;
+      }
+      out.push(last);
+    } else if (c.type === 'IfClause') {
+      for (let cl: typeof c | null = c; cl; cl = cl.else) todo.push(cl.then);
+      if (!hasElse(c)) return null;
+    } else if (c.type === 'CaseClause') {
+      for (const item of c.items) todo.push(item.stmts);
+    } else if (c.type === 'BinaryCmd' && c.op === '&&') {
+      todo.push([c.y]);
+    } else if (c.type === 'Block') {
+      todo.push(c.stmts);
+    } else return null;
   }
-  return [...out];
+  return out;
+}
+
+function hasElse(c: Extract<Stmt['cmd'], { type: 'IfClause' }>): boolean {
+  for (let cl: typeof c | null = c; cl; cl = cl.else) if (cl.cond.length === 0) return true;
+  return false;
+}
+
+/** What the words of a command do (after `exec`): the user switch it makes, its words. */
+function infoOf(c: Pick<CmdRef, 'call'>): ReturnType<typeof analyseCommand> {
+  const words = c.call.args;
+  const exec = words[0] !== undefined && wordLiteral(words[0]) === 'exec';
+  return analyseCommand(exec ? words.slice(1) : words, exec);
 }
 
 /**
@@ -56,11 +113,11 @@ export function shellFormFix(step: Extract<Step, { kind: 'shell' }>, launch: Lau
       if (edit) return { safety: gainsArgs ? 'unsafe' : 'safe', title: `Use exec form: ${inst.keyword} ${execFormText(words)}`, edits: [edit] };
     }
   }
-  return execEachEnd(unit, t, 'Put exec in front of the last command of the string');
+  return execEachEnd(t, 'Put exec in front of the last command of the string');
 }
 
-function execEachEnd(unit: ScriptUnit, t: ScriptTarget, title: string): Fix | null {
-  const ends = unexecdEnds(unit);
+function execEachEnd(t: ScriptTarget, title: string): Fix | null {
+  const ends = unexecdEnds(t.ast.stmts);
   if (!ends || ends.length === 0) return null;
   const edits: Edit[] = [];
   for (const stmt of ends) {
@@ -91,24 +148,26 @@ export function pseudoJsonFix(inst: Instruction, text: MappedText, dockerfile: S
  * `exec` in front of a command that ends its path (gosu-without-exec, missing-exec-args): unsafe,
  * the shell no longer runs anything after it (an EXIT trap included).
  */
-export function execFix(unit: ScriptUnit, c: CommandAt): Fix | null {
+export function execFix(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'call' | 'file'>): Fix | null {
   const t = target(unit);
-  if (!t || c.source) return null;
-  return prependExec(t, c.stmt, 'Put exec in front of the command', c.info.reexec);
+  if (!t || !inUnit(unit, c)) return null;
+  // prependExec refuses a shell function and a variable that already holds exec.
+  return prependExec(t, c.stmt, 'Put exec in front of the command', infoOf(c).reexec);
 }
 
 /** missing-exec-args: `$@`, `$*` or `"$*"` handed over -> `"$@"`. Safe. */
-export function argsFix(unit: ScriptUnit, c: CommandAt): Fix | null {
+export function argsFix(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'call' | 'file'>): Fix | null {
   const t = target(unit);
-  if (!t || c.source) return null;
+  if (!t || !inUnit(unit, c)) return null;
+  const info = infoOf(c);
   const edits: Edit[] = [];
-  for (const w of c.info.words) {
+  for (const w of info.words) {
     const fix = isPositionalWord(w) ? quoteArgs(t, w) : null;
     if (isPositionalWord(w) && !fix) return null;
     if (fix) edits.push(...fix.edits);
   }
   const sourceText = (w: Word): string => unit.source.text.slice(w.p[2], w.e[2]);
-  if (edits.length === 0 || c.info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
+  if (edits.length === 0 || info.words.some((w) => !isPositionalWord(w) && /\$[@*]|\$\{[@*]/.test(sourceText(w)))) return null;
   return { safety: 'safe', title: 'Pass the arguments on intact: "$@"', edits };
 }
 
@@ -128,15 +187,15 @@ function isPositionalWord(w: Word): boolean {
  */
 export function gosuFix(
   unit: ScriptUnit,
-  c: CommandAt,
+  c: Pick<CmdRef, 'stmt' | 'call' | 'file'>,
   stage: Stage,
   facts: RunFacts,
   dockerfile: SourceFile,
   parse: (text: string) => ShellFile | null,
 ): Fix | null {
   const t = target(unit);
-  const sw = c.info.forking;
-  if (!t || !sw || c.source) return null;
+  const sw = infoOf(c).forking;
+  if (!t || !sw || !inUnit(unit, c)) return null;
   let root = stage;
   while (root.baseStage) root = root.baseStage;
   const pm = root.baseKnown ? packageManagerOf(root.base) : null;

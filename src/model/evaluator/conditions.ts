@@ -1,0 +1,170 @@
+/**
+ * `test` / `[ ... ]` / `[[ ... ]]` over abstract values: decided when the operands are known
+ * (`[ "$1" = server ]` against the invocation's arguments, `[ "$(id -u)" = 0 ]` against the start
+ * user, `[ -n "$OPT_IN" ]` against the ENV defaults), unknown otherwise. File tests are unknown:
+ * the evaluator does not know the container's files at run time.
+ */
+import { compareFields, lit, type Field } from './values.js';
+import { globMatch } from './words.js';
+
+export interface TestOperand {
+  field: Field;
+  /** The operand as written (`"$1"`, `'server'`), for the decision's description. */
+  text: string;
+  /** The operand came from an unquoted pattern in `[[ x == pat ]]`. */
+  pattern?: boolean;
+}
+
+export interface TestResult {
+  value: boolean | null;
+  /** What was decided, as written: `"$1" = server`. */
+  text: string;
+  /** The operands that decided it. */
+  operands: Field[];
+}
+
+const UNARY_FILE = new Set(['-e', '-f', '-d', '-r', '-w', '-x', '-s', '-L', '-h', '-b', '-c', '-p', '-S', '-g', '-u', '-k', '-O', '-G', '-N', '-t', '-a']);
+const BINARY = new Set(['=', '==', '!=', '-eq', '-ne', '-lt', '-gt', '-le', '-ge', '<', '>', '=~', '-nt', '-ot', '-ef']);
+
+/** Evaluates the words of a test (without the `[` and `]`). */
+export function evalTest(ops: TestOperand[], dbl: boolean): TestResult {
+  const p = new Parser(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(' '), operands: [] };
+  return r;
+}
+
+class Parser {
+  i = 0;
+  constructor(
+    private readonly ops: TestOperand[],
+    private readonly dbl: boolean,
+  ) {}
+
+  private peek(k = 0): TestOperand | undefined {
+    return this.ops[this.i + k];
+  }
+
+  private is(k: number, s: string): boolean {
+    const o = this.peek(k);
+    return !!o && o.field.s === s && !o.field.multi;
+  }
+
+  or(): TestResult {
+    let left = this.and();
+    while (this.is(0, this.dbl ? '||' : '-o') && this.ops.length - this.i > 1) {
+      this.i++;
+      const right = this.and();
+      left = combine(left, right, '||');
+    }
+    return left;
+  }
+
+  and(): TestResult {
+    let left = this.not();
+    while (this.is(0, this.dbl ? '&&' : '-a') && this.ops.length - this.i > 1) {
+      this.i++;
+      const right = this.not();
+      left = combine(left, right, '&&');
+    }
+    return left;
+  }
+
+  not(): TestResult {
+    if (this.is(0, '!') && this.ops.length - this.i > 1) {
+      this.i++;
+      const r = this.not();
+      return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+    }
+    return this.primary();
+  }
+
+  primary(): TestResult {
+    const a = this.peek();
+    if (!a) return { value: false, text: '', operands: [] };
+    if (a.field.s === '(' && !a.field.multi) {
+      this.i++;
+      const r = this.or();
+      if (this.is(0, ')')) this.i++;
+      return { ...r, text: `( ${r.text} )` };
+    }
+    const op = this.peek(1);
+    const b = this.peek(2);
+    if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+      this.i += 3;
+      return binary(a, op.field.s, b, this.dbl);
+    }
+    if (a.field.s !== null && !a.field.multi && (a.field.s === '-n' || a.field.s === '-z') && op) {
+      this.i += 2;
+      return unary(a.field.s, op);
+    }
+    if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+      this.i += 2;
+      return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+    }
+    if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? '')) {
+      this.i += 2;
+      return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+    }
+    // One word: true when non-empty.
+    this.i++;
+    return unary('-n', a);
+  }
+}
+
+function combine(l: TestResult, r: TestResult, op: '&&' | '||'): TestResult {
+  let value: boolean | null;
+  if (op === '&&') value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+}
+
+function unary(op: '-n' | '-z', a: TestOperand): TestResult {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes('') ? op === '-n' : null, text, operands: [] };
+  const nonEmpty = f.s !== '';
+  return { value: op === '-n' ? nonEmpty : !nonEmpty, text, operands: [f] };
+}
+
+function binary(a: TestOperand, op: string, b: TestOperand, dbl: boolean): TestResult {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown: TestResult = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value: boolean | null): TestResult => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case '=':
+    case '==':
+    case '!=': {
+      let eq: boolean | null;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === '!=' ? !eq : eq);
+    }
+    case '-eq':
+    case '-ne':
+    case '-lt':
+    case '-gt':
+    case '-le':
+    case '-ge': {
+      const n = (f: Field): number | null => (f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null);
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        // A uid known not to be 0, against 0.
+        if (op === '-eq' || op === '-ne') {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === '-ne');
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === '-ne');
+        }
+        return unknown;
+      }
+      const r = op === '-eq' ? xn === yn : op === '-ne' ? xn !== yn : op === '-lt' ? xn < yn : op === '-gt' ? xn > yn : op === '-le' ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}

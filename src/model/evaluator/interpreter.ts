@@ -1,0 +1,1357 @@
+/**
+ * The abstract interpreter of a shell script, for one invocation (its arguments, its user, its
+ * environment). It runs the script the way the shell would, over the values of `values.ts`:
+ * decided conditions take one branch, unknown ones both; functions are called with their
+ * arguments, sourced files and `eval` of known text are run in place, `$(...)` runs and its
+ * output is known when what it prints is. It records how each path ends (exec, exit, end of
+ * script) and every command that ran.
+ *
+ * No recursion follows the script's structure: statements, lists, `&&`/`||` chains, nesting and
+ * function calls are frames on an explicit stack, so a 1,000-link `&&` chain or 5,000 nested
+ * `if`s cost their size and cannot overflow. (Only `$(...)` nests a new machine, to a fixed depth.)
+ * At every join the states are merged (`state.ts`), so the work per statement is bounded.
+ */
+import type {
+  Assign,
+  CallExpr,
+  CaseClause,
+  Command,
+  ForClause,
+  IfClause,
+  ShellFile,
+  Stmt,
+  WhileClause,
+  Word,
+} from '../../parsers/shell-ast.js';
+import { childStmts } from '../../parsers/shell-walk.js';
+import { evalTest, type TestOperand } from './conditions.js';
+import { mergeStates, State, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, userNameField, type Field, type UserValue } from './values.js';
+import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
+
+export interface Limits {
+  /** Frames and commands evaluated in one run. */
+  maxSteps: number;
+  maxCallDepth: number;
+  maxSourceDepth: number;
+  /** Nesting of `$(...)` that is evaluated; deeper substitutions are unknown. */
+  maxSubstDepth: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxSteps: 400_000, maxCallDepth: 2_000, maxSourceDepth: 8, maxSubstDepth: 6 };
+
+/** What the interpreter needs from outside: parsing text and finding sourced files. */
+export interface Host {
+  /** Parses shell text in the script's dialect; null on a syntax error. */
+  parse(text: string): ShellFile | null;
+  /** `. path`: the file in the image, parsed; null when the image does not get it from the build. */
+  source(path: string): { ast: ShellFile; file: ScriptFile } | null;
+  /** The shell has bash's extensions (`$EUID`, `$BASH_SOURCE`). */
+  bash: boolean;
+}
+
+export interface ScriptInvocation {
+  file: ScriptFile;
+  ast: ShellFile;
+  /** `$0`. */
+  arg0: Field;
+  params: Field[];
+  user: UserValue;
+  /** The environment: ENV and ARG defaults, HOME, PATH; everything else unset. */
+  vars: Map<string, Var>;
+  /** Where invocation argument `i` comes from, for decisions: `from CMD`, `the user command`. */
+  argLabel(i: number): string;
+}
+
+export type EndingKind = 'exec' | 'exit' | 'end';
+
+export interface Ending {
+  kind: EndingKind;
+  /** The `exec` or `exit` command; null at the end of the script. */
+  cmd: CmdRef | null;
+  /** For exec: the command line it execs (after `exec` and its options). */
+  argv: Field[];
+  /** For exit: the status word's value. */
+  code: Field | null;
+  /** The last foreground commands before the ending (for `exec`, before it). */
+  last: CmdRef[];
+  user: UserValue;
+  /** An error path: `exit 1`, or the script ending after a failed command. */
+  failed: boolean;
+  why: Decision[];
+}
+
+export interface Executed {
+  ref: CmdRef;
+  /** `exec`'d in the script's own process (not in a subshell). */
+  exec: boolean;
+  /** Ran in a subshell, pipeline, `$(...)` or in the background: never PID 1. */
+  child: boolean;
+  background: boolean;
+  /** Ran as the condition of an `if`/`while` or the left side of `&&`/`||`. */
+  condition: boolean;
+  /** The command lines it ran with (at most a few), and as whom. */
+  argvs: Field[][];
+  users: UserValue[];
+}
+
+export interface ScriptRun {
+  endings: Ending[];
+  commands: Executed[];
+  /** `. file` that could not be followed. */
+  unknownSources: { path: string; ref: CmdRef }[];
+  /** Why the run was cut short (nothing after that point is known), or null. */
+  budget: string | null;
+  /** Program points where too many different states met and were joined. */
+  joined: number;
+  /** Frames and commands evaluated: the measure of work, linear in the script's size. */
+  steps: number;
+}
+
+interface Flow {
+  next: State[];
+  ret: State[];
+  brk: State[];
+  cont: State[];
+}
+
+const flowOf = (next: State[]): Flow => ({ next, ret: [], brk: [], cont: [] });
+
+type Action = { push: Frame } | { done: Flow };
+
+abstract class Frame {
+  /** Called when the frame is pushed and when it is popped, to set and restore the context. */
+  enter(_m: Machine): void {}
+  leave(_m: Machine): void {}
+  abstract resume(m: Machine, child: Flow | null): Action;
+}
+
+class BudgetExceeded extends Error {}
+
+/** The context that frames set while they run. */
+interface Context {
+  file: ScriptFile;
+  calls: string[];
+  sourced: { stmt: Stmt; file: ScriptFile }[];
+  /** >0 inside a subshell, pipeline, `$(...)` or background job. */
+  sub: number;
+  background: number;
+  /** >0 while evaluating a condition. */
+  cond: number;
+}
+
+class Recorder {
+  readonly endings: Ending[] = [];
+  private readonly endingKeys = new Map<string, Ending>();
+  readonly commands = new Map<Stmt, Executed[]>();
+  readonly unknownSources: ScriptRun['unknownSources'] = [];
+  joined = 0;
+  steps = 0;
+
+  ending(e: Ending): void {
+    const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ''}|${e.argv.map((f) => `${showField(f)}\u0002${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0001')}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ''}`;
+    const seen = this.endingKeys.get(key);
+    if (seen) {
+      // The same ending reached after different last commands: one ending, with both.
+      for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+      return;
+    }
+    if (this.endings.length >= 256) return;
+    this.endingKeys.set(key, e);
+    this.endings.push(e);
+  }
+
+  command(ref: CmdRef, argv: Field[], user: UserValue, ctx: Context, exec: boolean): void {
+    let list = this.commands.get(ref.stmt);
+    if (!list) {
+      list = [];
+      this.commands.set(ref.stmt, list);
+    }
+    const child = ctx.sub > 0;
+    let e = list.find((x) => x.exec === exec && x.child === child && x.ref.file === ref.file);
+    if (!e) {
+      e = { ref, exec, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+      list.push(e);
+    }
+    const shown = argv.map(showField).join('\u0001');
+    if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join('\u0001') === shown)) e.argvs.push(argv);
+    if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+  }
+}
+
+class Machine {
+  readonly ctx: Context;
+  readonly expandEnv: ExpandEnv;
+  private substDepth = 0;
+
+  constructor(
+    readonly inv: ScriptInvocation,
+    readonly host: Host,
+    readonly limits: Limits,
+    readonly rec: Recorder,
+  ) {
+    this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+    const self = this;
+    this.expandEnv = {
+      arg0: inv.arg0,
+      get text() {
+        return self.ctx.file.text;
+      },
+      substitute: (stmts, st) => this.substitute(stmts, st),
+      bash: host.bash,
+    };
+  }
+
+  step(): void {
+    if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
+  }
+
+  /** Runs a frame to completion on an explicit stack. */
+  run(root: Frame): Flow {
+    const stack: Frame[] = [root];
+    root.enter(this);
+    let result: Flow | null = null;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as Frame;
+      const action = top.resume(this, result);
+      result = null;
+      if ('push' in action) {
+        this.step();
+        stack.push(action.push);
+        action.push.enter(this);
+      } else {
+        top.leave(this);
+        stack.pop();
+        result = action.done;
+      }
+    }
+    return result ?? flowOf([]);
+  }
+
+  ref(stmt: Stmt, call: CallExpr): CmdRef {
+    return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+  }
+
+  merge(states: State[]): State[] {
+    const r = mergeStates(states);
+    if (r.capped) this.rec.joined++;
+    return r.states;
+  }
+
+  /** `$(...)`: runs the statements in a subshell that captures what they print. */
+  substitute(stmts: Stmt[], st: State): Field {
+    const known = userQuery(stmts, st.user);
+    if (known) return known;
+    const text = this.capture(stmts, st);
+    return text === null ? UNKNOWN : lit(text);
+  }
+
+  private capture(stmts: Stmt[], st: State): string | null {
+    if (this.substDepth >= this.limits.maxSubstDepth) return null;
+    this.substDepth++;
+    this.ctx.sub++;
+    try {
+      const inner = st.fork();
+      inner.out = '';
+      const flow = this.run(new ListFrame(stmts, [inner]));
+      const outs = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => s.out);
+      if (outs.length === 0) return null;
+      const first = outs[0];
+      if (typeof first !== 'string' || outs.some((o) => o !== first)) return null;
+      return first.replace(/\n+$/, '');
+    } finally {
+      this.ctx.sub--;
+      this.substDepth--;
+    }
+  }
+
+  fields(words: Word[], st: State): Field[] {
+    const out: Field[] = [];
+    for (const w of words) out.push(...expandFields(w, st, this.expandEnv));
+    return out;
+  }
+
+  scalar(w: Word, st: State): Field {
+    return expandScalar(w, st, this.expandEnv);
+  }
+
+  /** A description of where a value comes from, for decisions: `from CMD`, `no USER`. */
+  origin(f: Field, st: State): string | null {
+    if (f.arg !== undefined) return this.inv.argLabel(f.arg);
+    void st;
+    return null;
+  }
+}
+
+/** A list of statements run one after the other. */
+class ListFrame extends Frame {
+  private i = 0;
+  private cur: State[];
+  private readonly ret: State[] = [];
+  private readonly brk: State[] = [];
+  private readonly cont: State[] = [];
+
+  constructor(
+    private readonly stmts: Stmt[],
+    states: State[],
+  ) {
+    super();
+    this.cur = states;
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    if (child) {
+      this.ret.push(...child.ret);
+      this.brk.push(...child.brk);
+      this.cont.push(...child.cont);
+      this.cur = m.merge(child.next);
+    }
+    if (this.i >= this.stmts.length || this.cur.length === 0) {
+      return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
+    }
+    return { push: new StmtFrame(this.stmts[this.i++] as Stmt, this.cur) };
+  }
+}
+
+/** One statement: negation, background, then its command. */
+class StmtFrame extends Frame {
+  private started = false;
+
+  constructor(
+    private readonly stmt: Stmt,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  override enter(m: Machine): void {
+    if (this.stmt.background) {
+      m.ctx.sub++;
+      m.ctx.background++;
+    }
+  }
+
+  override leave(m: Machine): void {
+    if (this.stmt.background) {
+      m.ctx.sub--;
+      m.ctx.background--;
+    }
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const s = this.stmt;
+    if (!this.started) {
+      this.started = true;
+      if (!s.cmd) return { done: flowOf(this.states) };
+      const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
+      if ('push' in action) return action;
+      child = action.done;
+    }
+    const flow = child ?? flowOf([]);
+    if (s.background) {
+      // A background job changes nothing in this shell; it succeeds as far as the script can tell.
+      const next = this.states.map((st) => {
+        const x = st.fork();
+        x.status = true;
+        return x;
+      });
+      return { done: flowOf(next) };
+    }
+    if (s.negated) {
+      for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+    }
+    return { done: flow };
+  }
+}
+
+/** Whether a statement sends its standard output somewhere else than the captured stdout. */
+function redirectsStdout(s: Stmt): boolean {
+  return s.redirs.some((r) => (r.op === '>' || r.op === '>>' || r.op === '&>' || r.op === '>|' || (r.op === '>&' && r.word && /^[0-9]$/.test(r.word.parts.map((p) => (p.type === 'Lit' ? p.value : '')).join('')) && r.n !== '2')) && (r.n === null || r.n === '1'));
+}
+
+function startCommand(m: Machine, s: Stmt, c: Command, states: State[]): Action {
+  switch (c.type) {
+    case 'CallExpr':
+      return { push: new CallFrame(s, c, states) };
+    case 'BinaryCmd':
+      if (c.op === '&&' || c.op === '||') return { push: new AndOrFrame(c.op, c.x, c.y, states) };
+      return { push: new SubshellFrame([c.x, c.y], states, true) };
+    case 'IfClause':
+      return { push: new IfFrame(c, states) };
+    case 'WhileClause':
+      return { push: new WhileFrame(c, states) };
+    case 'ForClause':
+      return { push: new ForFrame(c, states) };
+    case 'CaseClause':
+      return { push: new CaseFrame(c, states) };
+    case 'Block':
+      return { push: new ListFrame(c.stmts, states) };
+    case 'Subshell':
+      return { push: new SubshellFrame(c.stmts, states, false) };
+    case 'FuncDecl': {
+      const def: FunctionDef = { decl: c, file: m.ctx.file, sourcedVia: [...m.ctx.sourced] };
+      const next = states.map((st) => {
+        st.defineFunction(c.name, def);
+        st.status = true;
+        return st;
+      });
+      return { done: flowOf(next) };
+    }
+    case 'DeclClause':
+      return { done: flowOf(states.map((st) => declare(m, c.variant, c.args, st))) };
+    case 'TestClause':
+      return { done: flowOf(states.map((st) => doubleBracket(m, s, c, st))) };
+    case 'TimeClause':
+      return c.stmt ? { push: new StmtFrame(c.stmt, states) } : { done: flowOf(states) };
+    case 'CoprocClause':
+      return { push: new SubshellFrame([c.stmt], states, false) };
+    default:
+      return { done: flowOf(states.map((st) => withStatus(st, null))) };
+  }
+}
+
+function withStatus(st: State, status: boolean | null): State {
+  st.status = status;
+  return st;
+}
+
+/** `( ... )`, pipelines, coprocesses: run in a child process; nothing they set comes back. */
+class SubshellFrame extends Frame {
+  private i = 0;
+  private outs: (string | null | undefined)[] = [];
+
+  constructor(
+    private readonly stmts: Stmt[],
+    private readonly states: State[],
+    private readonly pipeline: boolean,
+  ) {
+    super();
+  }
+
+  override enter(m: Machine): void {
+    m.ctx.sub++;
+  }
+
+  override leave(m: Machine): void {
+    m.ctx.sub--;
+  }
+
+  resume(_m: Machine, child: Flow | null): Action {
+    if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+    if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
+      const inner = this.states.map((st) => {
+        const x = st.fork();
+        // What the child prints is collected on its own, then added to the parent's output.
+        if (x.out !== undefined) x.out = this.pipeline && this.i < this.stmts.length - 1 ? undefined : '';
+        return x;
+      });
+      const frame = this.pipeline ? new StmtFrame(this.stmts[this.i] as Stmt, inner) : new ListFrame(this.stmts, inner);
+      this.i = this.pipeline ? this.i + 1 : 1;
+      return { push: frame };
+    }
+    const next = this.states.map((st) => {
+      const x = st.fork();
+      x.status = null;
+      if (x.out !== undefined) {
+        const last = this.outs.filter((o) => o !== undefined);
+        const first = last[0];
+        x.out = last.length > 0 && typeof first === 'string' && last.every((o) => o === first) && x.out !== null ? x.out + first : null;
+      }
+      return x;
+    });
+    return { done: flowOf(next) };
+  }
+}
+
+/** `a && b`, `a || b`: b runs when a's status says so; unknown status, both ways. */
+class AndOrFrame extends Frame {
+  private phase = 0;
+  private skipped: State[] = [];
+  private acc: Flow = flowOf([]);
+
+  constructor(
+    private readonly op: '&&' | '||',
+    private readonly x: Stmt,
+    private readonly y: Stmt,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    if (this.phase === 0) {
+      this.phase = 1;
+      m.ctx.cond++;
+      return { push: new StmtFrame(this.x, this.states) };
+    }
+    if (this.phase === 1) {
+      m.ctx.cond--;
+      this.phase = 2;
+      const left = child ?? flowOf([]);
+      this.acc = { next: [], ret: left.ret, brk: left.brk, cont: left.cont };
+      const go: State[] = [];
+      const want = this.op === '&&';
+      for (const st of left.next) {
+        if (st.status === want) go.push(st);
+        else if (st.status === null) {
+          const a = st.fork();
+          a.status = want;
+          go.push(a);
+          const b = st.fork();
+          b.status = !want;
+          this.skipped.push(b);
+        } else this.skipped.push(st);
+      }
+      if (go.length === 0) return { done: { ...this.acc, next: this.skipped } };
+      return { push: new StmtFrame(this.y, go) };
+    }
+    const right = child ?? flowOf([]);
+    return {
+      done: {
+        next: [...this.skipped, ...right.next],
+        ret: [...this.acc.ret, ...right.ret],
+        brk: [...this.acc.brk, ...right.brk],
+        cont: [...this.acc.cont, ...right.cont],
+      },
+    };
+  }
+}
+
+class IfFrame extends Frame {
+  private phase = 0;
+  private elseStates: State[] = [];
+  private readonly out: Flow = flowOf([]);
+
+  constructor(
+    private readonly cl: IfClause,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  private add(f: Flow): void {
+    this.out.next.push(...f.next);
+    this.out.ret.push(...f.ret);
+    this.out.brk.push(...f.brk);
+    this.out.cont.push(...f.cont);
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const cl = this.cl;
+    switch (this.phase) {
+      case 0:
+        this.phase = 1;
+        if (cl.cond.length === 0) {
+          // A plain `else`.
+          this.phase = 3;
+          return { push: new ListFrame(cl.then, this.states) };
+        }
+        m.ctx.cond++;
+        return { push: new ListFrame(cl.cond, this.states) };
+      case 1: {
+        m.ctx.cond--;
+        const cond = child ?? flowOf([]);
+        this.add({ ...cond, next: [] });
+        const yes: State[] = [];
+        for (const st of cond.next) {
+          if (st.status === true) yes.push(st);
+          else if (st.status === false) this.elseStates.push(st);
+          else {
+            const a = st.fork();
+            a.status = true;
+            yes.push(a);
+            const b = st.fork();
+            b.status = false;
+            this.elseStates.push(b);
+          }
+        }
+        this.phase = 2;
+        if (yes.length > 0) return { push: new ListFrame(cl.then, yes) };
+        return this.resume(m, null);
+      }
+      case 2: {
+        if (child) this.add(child);
+        this.phase = 3;
+        if (this.elseStates.length === 0) return { done: this.out };
+        if (!cl.else) {
+          // No branch ran: the status of `if` is 0.
+          for (const st of this.elseStates) st.status = true;
+          this.out.next.push(...this.elseStates);
+          return { done: this.out };
+        }
+        return { push: new IfFrame(cl.else, this.elseStates) };
+      }
+      default:
+        if (child) this.add(child);
+        return { done: this.out };
+    }
+  }
+}
+
+/** The names a loop may change, so that they are unknown on every iteration (widening). */
+const loopEffects = new WeakMap<object, { names: Set<string>; params: boolean }>();
+
+function effectsOf(node: object, stmts: Stmt[]): { names: Set<string>; params: boolean } {
+  const hit = loopEffects.get(node);
+  if (hit) return hit;
+  const names = new Set<string>();
+  let params = false;
+  const todo = [...stmts];
+  while (todo.length > 0) {
+    const s = todo.pop() as Stmt;
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === 'CallExpr') {
+      for (const a of c.assigns) if (c.args.length === 0) names.add(a.name);
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === 'shift' || first === 'set') params = true;
+      if (first === 'read' || first === 'getopts' || first === 'mapfile' || first === 'readarray' || first === 'printf') {
+        for (const w of c.args.slice(1)) {
+          const l = literalOf(w);
+          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+        }
+        names.add('REPLY');
+        names.add('OPTARG');
+        names.add('OPTIND');
+      }
+      if (first === 'unset' || first === 'eval' || first === '.' || first === 'source') params = true;
+      for (const w of c.args) for (const p of w.parts) if (p.type === 'ParamExp' && (p.op === ':=' || p.op === '=')) names.add(p.param);
+    } else if (c.type === 'DeclClause') {
+      for (const a of c.args) if (a.name) names.add(a.name);
+    } else if (c.type === 'ForClause' && c.name) names.add(c.name);
+    todo.push(...childStmts(c));
+  }
+  const r = { names, params };
+  loopEffects.set(node, r);
+  return r;
+}
+
+function widen(states: State[], eff: { names: Set<string>; params: boolean }, extra: string[] = []): State[] {
+  return states.map((st) => {
+    const x = st.fork();
+    x.forget([...eff.names, ...extra]);
+    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    return x;
+  });
+}
+
+class WhileFrame extends Frame {
+  private phase = 0;
+  private exits: State[] = [];
+  private forever = false;
+  private readonly acc: Flow = flowOf([]);
+
+  constructor(
+    private readonly c: WhileClause,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const c = this.c;
+    if (this.phase === 0) {
+      this.phase = 1;
+      const eff = effectsOf(c, [...c.cond, ...c.do]);
+      m.ctx.cond++;
+      return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+    }
+    if (this.phase === 1) {
+      m.ctx.cond--;
+      this.phase = 2;
+      const cond = child ?? flowOf([]);
+      this.acc.ret.push(...cond.ret);
+      const body: State[] = [];
+      const enter = !c.until;
+      this.forever = cond.next.length > 0 && cond.next.every((st) => st.status === enter);
+      for (const st of cond.next) {
+        if (st.status === enter) body.push(st);
+        else if (st.status === null) {
+          body.push(st.fork());
+          this.exits.push(st);
+        } else this.exits.push(st);
+      }
+      if (body.length === 0) return { done: { ...this.acc, next: this.exits.map((s) => withStatus(s, true)) } };
+      return { push: new ListFrame(c.do, body) };
+    }
+    const body = child ?? flowOf([]);
+    this.acc.ret.push(...body.ret);
+    const again = [...body.next, ...body.cont];
+    const next = [...this.exits, ...body.brk, ...(this.forever ? [] : again)].map((s) => withStatus(s, this.forever ? true : null));
+    return { done: { ...this.acc, next } };
+  }
+}
+
+class ForFrame extends Frame {
+  private phase = 0;
+  private entry: State[] = [];
+
+  constructor(
+    private readonly c: ForClause,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    const c = this.c;
+    if (this.phase === 0) {
+      this.phase = 1;
+      const eff = effectsOf(c, c.do);
+      const body: State[] = [];
+      for (const st of this.states) {
+        // The item words are expanded once, before the loop (they may run `$(...)`).
+        let items: Field[];
+        if (c.items) items = m.fields(c.items, st);
+        else if (c.name) items = st.params;
+        else items = [UNKNOWN_FIELDS];
+        const w = widen([st], eff)[0] as State;
+        if (c.name) {
+          const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
+          w.setVar(c.name, { kind: 'scalar', value: one.s !== null ? { s: one.s } : UNKNOWN });
+        }
+        if (items.length === 0) this.entry.push(withStatus(st, true));
+        else {
+          if (items.some((f) => f.multi)) this.entry.push(w.fork());
+          body.push(w);
+        }
+      }
+      if (body.length === 0) return { done: flowOf(this.entry) };
+      return { push: new ListFrame(c.do, body) };
+    }
+    const body = child ?? flowOf([]);
+    const next = [...this.entry, ...body.next, ...body.cont, ...body.brk].map((s) => withStatus(s, null));
+    return { done: { next, ret: body.ret, brk: [], cont: [] } };
+  }
+}
+
+class CaseFrame extends Frame {
+  private started = false;
+  private queue: { stmts: Stmt[]; states: State[] }[] = [];
+  private readonly out: Flow = flowOf([]);
+
+  constructor(
+    private readonly c: CaseClause,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    if (child) {
+      this.out.next.push(...child.next);
+      this.out.ret.push(...child.ret);
+      this.out.brk.push(...child.brk);
+      this.out.cont.push(...child.cont);
+    }
+    if (!this.started) {
+      this.started = true;
+      const byItem = this.c.items.map(() => [] as State[]);
+      for (const st of this.states) {
+        const value = m.scalar(this.c.word, st);
+        let certain = false;
+        for (const [i, item] of this.c.items.entries()) {
+          let match: boolean | null = false;
+          for (const p of item.patterns) {
+            const glob = patternOf(p, st, m.expandEnv);
+            const r = glob === null ? null : value.s === null || value.multi ? (/^\*+$/.test(glob) ? true : null) : globMatch(value.s, glob);
+            if (r === true) {
+              match = true;
+              break;
+            }
+            if (r === null) match = null;
+          }
+          if (match === true) {
+            const x = st.fork();
+            const origin = m.origin(value, x);
+            x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join('|')}${origin ? ` (${origin})` : ''}`, at: null });
+            byItem[i]?.push(x);
+            certain = true;
+            break;
+          }
+          if (match === null) byItem[i]?.push(st.fork());
+        }
+        if (!certain) this.out.next.push(withStatus(st, true));
+      }
+      this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q) => q.states.length > 0);
+    }
+    const q = this.queue.shift();
+    if (!q) return { done: this.out };
+    return { push: new ListFrame(q.stmts, q.states) };
+  }
+}
+
+function wordText(m: Machine, w: Word): string {
+  return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, '');
+}
+
+function literalOf(w: Word): string | null {
+  let out = '';
+  for (const p of w.parts) {
+    if (p.type === 'Lit') out += p.value;
+    else if (p.type === 'SglQuoted') out += p.value;
+    else if (p.type === 'DblQuoted' && p.parts.every((x) => x.type === 'Lit')) out += p.parts.map((x) => (x.type === 'Lit' ? x.value : '')).join('');
+    else return null;
+  }
+  return out;
+}
+
+/** A function call: its body runs with the call's arguments as positional parameters. */
+class FunctionFrame extends Frame {
+  private started = false;
+  private savedFile: ScriptFile | null = null;
+  private savedSourced: { stmt: Stmt; file: ScriptFile }[] = [];
+
+  constructor(
+    private readonly name: string,
+    private readonly def: FunctionDef,
+    private readonly args: Field[],
+    private readonly st: State,
+  ) {
+    super();
+  }
+
+  override enter(m: Machine): void {
+    m.ctx.calls.push(this.name);
+    this.savedFile = m.ctx.file;
+    m.ctx.file = this.def.file;
+    // Commands of a function from a sourced file are reached through the `. file` that defined it.
+    this.savedSourced = m.ctx.sourced;
+    m.ctx.sourced = [...this.def.sourcedVia];
+  }
+
+  override leave(m: Machine): void {
+    m.ctx.calls.pop();
+    if (this.savedFile) m.ctx.file = this.savedFile;
+    m.ctx.sourced = this.savedSourced;
+  }
+
+  resume(_m: Machine, child: Flow | null): Action {
+    if (!this.started) {
+      this.started = true;
+      const inner = this.st.fork();
+      inner.params = this.args;
+      inner.enterFunction();
+      return { push: new StmtFrame(this.def.decl.body, [inner]) };
+    }
+    const flow = child ?? flowOf([]);
+    const callerParams = this.st.params;
+    const next = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => {
+      s.leaveFunction();
+      s.params = callerParams;
+      return s;
+    });
+    return { done: flowOf(next) };
+  }
+}
+
+/** `. file`: the file's statements run in this shell. */
+class SourceFrame extends Frame {
+  private started = false;
+  private saved: ScriptFile | null = null;
+
+  constructor(
+    private readonly stmt: Stmt,
+    private readonly target: { ast: ShellFile; file: ScriptFile },
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  override enter(m: Machine): void {
+    this.saved = m.ctx.file;
+    m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
+    m.ctx.file = this.target.file;
+  }
+
+  override leave(m: Machine): void {
+    m.ctx.sourced.pop();
+    if (this.saved) m.ctx.file = this.saved;
+  }
+
+  resume(_m: Machine, child: Flow | null): Action {
+    if (!this.started) {
+      this.started = true;
+      return { push: new ListFrame(this.target.ast.stmts, this.states) };
+    }
+    const flow = child ?? flowOf([]);
+    return { done: { next: [...flow.next, ...flow.ret], ret: [], brk: flow.brk, cont: flow.cont } };
+  }
+}
+
+/** `eval "known text"`: parsed and run here; its commands are reported at the `eval`. */
+class EvalFrame extends Frame {
+  private started = false;
+  private saved: ScriptFile | null = null;
+
+  constructor(
+    private readonly ast: ShellFile,
+    private readonly file: ScriptFile,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  override enter(m: Machine): void {
+    this.saved = m.ctx.file;
+    m.ctx.file = this.file;
+  }
+
+  override leave(m: Machine): void {
+    if (this.saved) m.ctx.file = this.saved;
+  }
+
+  resume(_m: Machine, child: Flow | null): Action {
+    if (!this.started) {
+      this.started = true;
+      return { push: new ListFrame(this.ast.stmts, this.states) };
+    }
+    return { done: child ?? flowOf([]) };
+  }
+}
+
+/** A simple command, once per state. Function calls, `.` and `eval` push a frame. */
+class CallFrame extends Frame {
+  private i = 0;
+  private readonly out: Flow = flowOf([]);
+
+  constructor(
+    private readonly stmt: Stmt,
+    private readonly call: CallExpr,
+    private readonly states: State[],
+  ) {
+    super();
+  }
+
+  resume(m: Machine, child: Flow | null): Action {
+    if (child) {
+      this.out.next.push(...child.next);
+      this.out.ret.push(...child.ret);
+      this.out.brk.push(...child.brk);
+      this.out.cont.push(...child.cont);
+    }
+    while (this.i < this.states.length) {
+      const st = this.states[this.i++] as State;
+      m.step();
+      const r = simpleCommand(m, this.stmt, this.call, st);
+      if ('push' in r) return r;
+      this.out.next.push(...r.done.next);
+      this.out.ret.push(...r.done.ret);
+      this.out.brk.push(...r.done.brk);
+      this.out.cont.push(...r.done.cont);
+    }
+    return { done: this.out };
+  }
+}
+
+const NOT_A_COMMAND = new Set([':', 'true', 'false', '[', 'test', 'set', 'shift', 'return', 'break', 'continue', 'local', 'export', 'readonly', 'declare', 'typeset', 'unset', 'shopt', 'umask', 'ulimit', 'cd', 'pushd', 'popd', 'read', 'getopts', 'echo', 'printf', 'trap', 'wait', 'hash', 'type', 'alias', 'unalias', 'let', 'eval', '.', 'source', 'exec', 'exit', 'id', 'whoami', 'command', 'builtin', 'mapfile', 'readarray']);
+
+function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Action {
+  // Assignments alone set variables; before a command they only set its environment.
+  if (call.args.length === 0) {
+    let status: boolean | null = true;
+    for (const a of call.assigns) {
+      if (a.value && a.value.parts.some((p) => p.type === 'CmdSubst')) status = null;
+      assign(m, a, st);
+    }
+    return { done: flowOf([withStatus(st, status)]) };
+  }
+  let argv = m.fields(call.args, st);
+  if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
+  // `command x` and `builtin x` run x (skipping functions; close enough here).
+  while ((argv[0]?.s === 'command' || argv[0]?.s === 'builtin') && argv.length > 1 && !(argv[1]?.s ?? '').startsWith('-')) argv = argv.slice(1);
+  const name = argv[0] as Field;
+  const ref = m.ref(stmt, call);
+  const capturing = st.out !== undefined && !redirectsStdout(stmt);
+  const ran = (status: boolean | null, output?: string | null): Action => {
+    st.status = status;
+    if (capturing) st.out = output === undefined ? st.out : output === null || st.out === null ? null : (st.out as string) + output;
+    return { done: flowOf([st]) };
+  };
+  if (name.s === null || name.multi) {
+    // A command word from an unknown value: unknown, never judged.
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    return ran(null, null);
+  }
+  const cmd = name.s;
+  const fn = st.getFunction(cmd);
+  if (fn && !NOT_A_COMMAND.has(cmd)) {
+    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, null);
+    }
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+  }
+  switch (cmd) {
+    case ':':
+    case 'true':
+      return ran(true, '');
+    case 'false':
+      return ran(false, '');
+    case '[':
+    case 'test': {
+      const words = cmd === '[' ? argv.slice(1, argv[argv.length - 1]?.s === ']' ? -1 : undefined) : argv.slice(1);
+      const src = cmd === '[' ? call.args.slice(1, -1) : call.args.slice(1);
+      return test(m, st, words, src, false, ref);
+    }
+    case 'exec': {
+      let rest = argv.slice(1);
+      while (rest[0]?.s?.startsWith('-') && rest.length > 1) {
+        const o = rest[0].s;
+        rest = rest.slice(o === '-a' ? 2 : 1);
+        if (o === '--') break;
+      }
+      if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) return ran(true, '');
+      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case 'exit': {
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
+      const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case 'return':
+      if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
+        const code = argv[1]?.s;
+        st.status = code === undefined ? st.status : code === '0' ? true : code !== null && /^\d+$/.test(code) ? false : null;
+        return { done: { next: [], ret: [st], brk: [], cont: [] } };
+      }
+      return ran(st.status);
+    case 'break':
+      return { done: { next: [], ret: [], brk: [st], cont: [] } };
+    case 'continue':
+      return { done: { next: [], ret: [], brk: [], cont: [st] } };
+    case 'set': {
+      const rest = argv.slice(1);
+      let i = 0;
+      while (i < rest.length) {
+        const s = rest[i]?.s;
+        if (s === '--') {
+          i++;
+          st.params = rest.slice(i);
+          return ran(true, '');
+        }
+        // `-o name`, also combined (`set -Eeuo pipefail`).
+        if (s !== null && s !== undefined && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        else if (s !== null && s !== undefined && /^[-+]/.test(s)) i++;
+        else break;
+      }
+      if (i < rest.length) {
+        if (rest[i]?.s === null || rest[i]?.multi) st.params = [UNKNOWN_FIELDS];
+        else st.params = rest.slice(i);
+      }
+      return ran(true, '');
+    }
+    case 'shift': {
+      const n = argv[1] ? (argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null) : 1;
+      if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        st.params = [UNKNOWN_FIELDS];
+        return ran(null, '');
+      }
+      if (n > st.params.length) return ran(false, '');
+      st.params = st.params.slice(n);
+      return ran(true, '');
+    }
+    case '.':
+    case 'source':
+      return sourceFile(m, stmt, ref, argv, st);
+    case 'eval': {
+      const parts = argv.slice(1);
+      if (parts.some((f) => f.s === null || f.multi)) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(null, null);
+      }
+      const text = parts.map((f) => f.s).join(' ');
+      const ast = m.host.parse(text);
+      if (!ast) return ran(false, '');
+      const outer = m.ctx.file;
+      const file: ScriptFile = { path: outer.path, text, spanOf: () => outer.spanOf(stmt.p, stmt.e) };
+      return { push: new EvalFrame(ast, file, [st]) };
+    }
+    case 'unset': {
+      const fnMode = argv[1]?.s === '-f';
+      for (const f of argv.slice(1)) {
+        if (f.s === null || f.s.startsWith('-')) continue;
+        if (fnMode) st.defineFunction(f.s, undefined);
+        else st.setVar(f.s, undefined);
+      }
+      return ran(true, '');
+    }
+    case 'read':
+    case 'getopts':
+    case 'mapfile':
+    case 'readarray': {
+      const names = argv.slice(cmd === 'getopts' ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      for (const f of names.length > 0 ? names : [lit(cmd === 'mapfile' || cmd === 'readarray' ? 'MAPFILE' : 'REPLY')]) {
+        st.setVar(f.s as string, cmd === 'mapfile' || cmd === 'readarray' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
+      }
+      if (cmd === 'getopts') st.setVar('OPTARG', { kind: 'scalar', value: UNKNOWN });
+      return ran(null, '');
+    }
+    case 'echo': {
+      let args = argv.slice(1);
+      let newline = true;
+      let unknown = false;
+      while (args[0]?.s && /^-[neE]+$/.test(args[0].s)) {
+        if (args[0].s.includes('n')) newline = false;
+        if (args[0].s.includes('e')) unknown = true;
+        args = args.slice(1);
+      }
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
+      return ran(true, args.map((f) => f.s).join(' ') + (newline ? '\n' : ''));
+    }
+    case 'printf': {
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      const fmt = argv[1];
+      if (!fmt || fmt.s === null || argv[1]?.s === '-v') {
+        if (argv[1]?.s === '-v' && argv[2]?.s) st.setVar(argv[2].s, { kind: 'scalar', value: UNKNOWN });
+        return ran(true, null);
+      }
+      return ran(true, printf(fmt.s, argv.slice(2)));
+    }
+    case 'id': {
+      const opts = argv.slice(1).map((f) => f.s ?? '?').join('');
+      if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
+      return ran(true, null);
+    }
+    case 'whoami':
+      return ran(true, fieldText(userNameField(st.user)));
+    case 'cd':
+    case 'umask':
+    case 'ulimit':
+    case 'shopt':
+    case 'hash':
+    case 'alias':
+    case 'unalias':
+      return ran(null, '');
+    case 'trap':
+    case 'wait':
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, '');
+    default:
+      break;
+  }
+  // Any other program: it runs as a child of the shell (or of the subshell).
+  m.rec.command(ref, argv, st.user, m.ctx, false);
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  return ran(null, null);
+}
+
+function fieldText(f: Field): string | null {
+  return f.s;
+}
+
+/** `$(id -u)`, `$(id -un)`, `$(whoami)`: known from the user even when only "not root" is known. */
+function userQuery(stmts: Stmt[], user: UserValue): Field | null {
+  const only = stmts.length === 1 ? stmts[0] : undefined;
+  const c = only?.cmd;
+  if (!only || only.negated || c?.type !== 'CallExpr' || c.assigns.length > 0) return null;
+  const words = c.args.map(literalOf);
+  if (words.some((w) => w === null)) return null;
+  const line = words.join(' ');
+  if (line === 'id -u') return uidField(user);
+  if (line === 'id -un' || line === 'id -nu' || line === 'id -u -n' || line === 'whoami') return userNameField(user);
+  return null;
+}
+
+function printf(fmt: string, args: Field[]): string | null {
+  if (/%[^s%]/.test(fmt.replace(/%%/g, '')) || (/\\[^n\\t]/.test(fmt))) return null;
+  if (args.some((f) => f.s === null || f.multi)) return null;
+  const esc = (s: string): string => s.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\\\/g, '\\');
+  const slots = (fmt.replace(/%%/g, '').match(/%s/g) ?? []).length;
+  let out = '';
+  let i = 0;
+  do {
+    out += esc(fmt).replace(/%s|%%/g, (x) => (x === '%%' ? '%' : (args[i++]?.s ?? '')));
+  } while (slots > 0 && i < args.length);
+  return out;
+}
+
+function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, ref: CmdRef | null): Action {
+  const aligned = words.length === src.length;
+  const ops: TestOperand[] = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i] as Word) : showField(field), ...(dbl && aligned && src[i] && isPatternWord(src[i] as Word) ? { pattern: true } : {}) }));
+  const r = evalTest(ops, dbl);
+  st.status = r.value;
+  decide(m, st, r, ref);
+  return { done: flowOf([st]) };
+}
+
+/** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
+function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[] }, ref: CmdRef | null): void {
+  if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
+  const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : '';
+  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref });
+}
+
+function isUidTest(text: string): boolean {
+  return /id -u|\bE?UID\b|whoami/.test(text);
+}
+
+function isPatternWord(w: Word): boolean {
+  return w.parts.some((p) => p.type === 'Lit' && /[*?[]/.test(p.value));
+}
+
+/** `[[ ... ]]`: the AST does not model the expression; its words are parsed again as a command. */
+function doubleBracket(m: Machine, s: Stmt, c: Command, st: State): State {
+  const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
+  const inner = text.replace(/^\[\[/, '').replace(/\]\]$/, '');
+  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ''))) return withStatus(st, null);
+  const ast = m.host.parse(`test ${inner}`);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
+  const flat = only ? flattenTest(only) : null;
+  if (!flat) return withStatus(st, null);
+  const sub: ExpandEnv = { ...m.expandEnv, text: `test ${inner}` };
+  const words: Field[] = [];
+  const src: TestOperand[] = [];
+  for (const w of flat) {
+    if (w.op) {
+      src.push({ field: lit(w.op), text: w.op });
+      continue;
+    }
+    const word = w.word as Word;
+    // No field splitting or globbing inside [[ ]].
+    const f = expandScalar(word, st, sub);
+    words.push(f);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ''), ...(isPatternWord(word) ? { pattern: true } : {}) });
+  }
+  const r = evalTest(src, true);
+  st.status = r.value;
+  decide(m, st, r, null);
+  void s;
+  return st;
+}
+
+/** The words of `test a == b && test c != d` (parsed from `[[ a == b && c != d ]]`), with the operators. */
+function flattenTest(s: Stmt): { word?: Word; op?: string }[] | null {
+  const out: { word?: Word; op?: string }[] = [];
+  const todo: (Stmt | string)[] = [s];
+  let first = true;
+  while (todo.length > 0) {
+    const x = todo.shift() as Stmt | string;
+    if (typeof x === 'string') {
+      out.push({ op: x });
+      continue;
+    }
+    if (x.negated) out.push({ op: '!' });
+    const c = x.cmd;
+    if (!c) return null;
+    if (c.type === 'BinaryCmd' && (c.op === '&&' || c.op === '||')) {
+      todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type !== 'CallExpr') return null;
+    const args = first ? c.args.slice(1) : c.args;
+    first = false;
+    for (const w of args) {
+      const l = literalOf(w);
+      if (l === '!' && w.parts.length === 1 && w.parts[0]?.type === 'Lit') out.push({ op: '!' });
+      else out.push({ word: w });
+    }
+  }
+  return out;
+}
+
+function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: State): Action {
+  const target = argv[1];
+  if (!target || target.s === null || target.multi) {
+    // `. "$f"` in a loop over files found at run time: not a file of the build.
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  const found = m.host.source(target.s);
+  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target.s, ref });
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  return { push: new SourceFrame(stmt, found, [st]) };
+}
+
+function assign(m: Machine, a: Assign, st: State, local = false): void {
+  if (!a.name) return;
+  if (local) st.declareLocal(a.name);
+  if (a.array) {
+    st.setVar(a.name, { kind: 'array', items: arrayItems(m, a, st) });
+    return;
+  }
+  if (a.naked) {
+    if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: 'scalar', value: lit('') });
+    return;
+  }
+  const value = a.value ? m.scalar(a.value, st) : lit('');
+  if (a.append) {
+    const old = st.getVar(a.name);
+    const prev = old?.kind === 'scalar' ? old.value : old ? UNKNOWN : lit('');
+    st.setVar(a.name, { kind: 'scalar', value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    return;
+  }
+  st.setVar(a.name, { kind: 'scalar', value });
+}
+
+/** `a=("$@")`, `a=(x "${b[@]:1}")`: the AST does not keep the elements; they are parsed again as words. */
+function arrayItems(m: Machine, a: Assign, st: State): Field[] {
+  const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
+  const open = text.indexOf('=(');
+  if (open < 0 || !text.endsWith(')')) return [UNKNOWN_FIELDS];
+  const body = text.slice(open + 2, -1);
+  if (/\[[^\]]*\]=/.test(body)) return [UNKNOWN_FIELDS];
+  const src = `: ${body.replace(/\n/g, ' ')}`;
+  const ast = m.host.parse(src);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : undefined;
+  if (!only || only.cmd?.type !== 'CallExpr') return [UNKNOWN_FIELDS];
+  const env: ExpandEnv = { ...m.expandEnv, text: src };
+  const out: Field[] = [];
+  for (const w of only.cmd.args.slice(1)) out.push(...expandFields(w, st, env));
+  if (a.append) {
+    const old = st.getVar(a.name);
+    return [...(old?.kind === 'array' ? old.items : old ? [old.value] : []), ...out];
+  }
+  return out;
+}
+
+function declare(m: Machine, variant: string, args: Assign[], st: State): State {
+  const local = variant === 'local' || (variant === 'declare' && m.ctx.calls.length > 0) || (variant === 'typeset' && m.ctx.calls.length > 0);
+  let array = false;
+  for (const a of args) {
+    if (!a.name) {
+      const opt = a.value ? literalOf(a.value) : null;
+      if (opt && /^-[a-zA-Z]*[aA]/.test(opt)) array = true;
+      if (opt && /g/.test(opt) && opt.startsWith('-')) continue;
+      continue;
+    }
+    if (array && a.naked) {
+      if (local) st.declareLocal(a.name);
+      if (!st.hasVar(a.name)) st.setVar(a.name, { kind: 'array', items: [] });
+      continue;
+    }
+    assign(m, a, st, local);
+  }
+  st.status = true;
+  return st;
+}
+
+/** Runs one script for one invocation. */
+export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DEFAULT_LIMITS): ScriptRun {
+  const rec = new Recorder();
+  const m = new Machine(inv, host, limits, rec);
+  const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
+  let budget: string | null = null;
+  try {
+    const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
+    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+    }
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    budget = e.message;
+  }
+  const commands = [...rec.commands.values()].flat();
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+}

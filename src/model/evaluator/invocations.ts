@@ -1,0 +1,556 @@
+/**
+ * The concrete runs of an image that the PID 1 questions are asked about, and the chain of
+ * processes each run goes through:
+ *
+ * - `default`: `docker run IMAGE`: argv = ENTRYPOINT + CMD, the start user from USER or the base
+ *   image, the ENV defaults, every other variable unset;
+ * - `user-command`: `docker run IMAGE <command>`: argv = ENTRYPOINT + a command the image does not
+ *   know (what `exec "$@"` is for);
+ * - `non-root`: `docker run --user 1000 IMAGE`.
+ *
+ * Each run starts at PID 1's argv and follows it hop by hop: inits (`tini --`), user switches
+ * (`gosu app`), shells (`sh -c "..."`, `bash x.sh`), and the scripts the image got from the build,
+ * which the interpreter runs for exactly these arguments and this user; whatever a script execs is
+ * the next hop. A script that ends without exec'ing ends its chain: it stays the process, and its
+ * last command ran as its child.
+ */
+import path from 'node:path';
+import type { Instruction } from '../../parsers/dockerfile.js';
+import type { ShellFile } from '../../parsers/shell-ast.js';
+import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
+import type { ResolvedCommand } from '../image-fs.js';
+import type { Stage } from '../image.js';
+import type { Arg } from '../pid1.js';
+import type { Evidence, ScriptUnit } from '../launch.js';
+import { interpret, type Ending, type Host, type ScriptRun } from './interpreter.js';
+import type { Decision, ScriptFile, Var } from './state.js';
+import { lit, showArgv, showField, UNKNOWN, userFromSpec, USER_COMMAND, type Field, type UserValue } from './values.js';
+
+export type InvocationKind = 'default' | 'user-command' | 'non-root';
+
+interface HopBase {
+  at: Evidence;
+  /** The user this process runs as. */
+  runsAs: UserValue;
+  /** It holds PID 1 (every hop before it exec'd). */
+  pid1: boolean;
+  /** The decisions that chose the path to this hop: `$1 = postgres (from CMD)`. */
+  why: Decision[];
+  /** The word that started it (for Dockerfile words, their instruction). */
+  arg: Arg;
+  /** Its command line. */
+  argv: Field[];
+}
+
+export type Step =
+  | (HopBase & { kind: 'init'; name: string; /** signals reach the whole process group (`tini -g`, dumb-init) */ group: boolean })
+  | (HopBase & { kind: 'switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
+  | (HopBase & { kind: 'forking-switch'; tool: string; user: string | null; toRoot: boolean; target: UserValue })
+  | (HopBase & { kind: 'shell'; unit: ScriptUnit; run: ScriptRun | null; shellForm: boolean; shellArgv: string[]; ending: Ending | null })
+  | (HopBase & { kind: 'script'; unit: ScriptUnit; run: ScriptRun | null; /** exec'd itself (needs +x and a shebang), not run by `sh script` */ direct: boolean; ending: Ending | null })
+  | (HopBase & { kind: 'program'; name: string; args: string[]; resolved: ResolvedCommand | null; /** the user's command of the user-command run */ userCommand: boolean })
+  | (HopBase & { kind: 'unknown'; reason: string; missing?: string });
+
+export interface Chain {
+  hops: Step[];
+  /** The chain ends in a script that does not exec: how it ended. */
+  end: { hop: Step & { kind: 'script' | 'shell' }; ending: Ending } | null;
+}
+
+export interface Run {
+  kind: InvocationKind;
+  startUser: UserValue;
+  /** PID 1's words; a field's `arg` indexes them. */
+  args: Arg[];
+  chains: Chain[];
+  /** Why some of the run is not known (a budget, a loop); nothing may be concluded from the rest. */
+  truncated: string | null;
+}
+
+/** What the resolver needs from the launch model: the image, and loading scripts. */
+export interface Resolver {
+  stage: Stage;
+  env: Map<string, string | null>;
+  resolveCommand(name: string): ResolvedCommand | null;
+  /** A file from the image that is run: a parsed unit, or why it cannot be followed. */
+  loadFile(resolved: ResolvedCommand, forcedInterpreter: string | null, at: Evidence, argv: Arg[]): Promise<ScriptUnit | { program: true } | { unknown: string }>;
+  /** `sh -c "string"`. */
+  loadInline(text: string, arg: Arg, interpreter: string, at: Evidence): Promise<ScriptUnit>;
+  /** The parser and source lookup for a unit. */
+  host(unit: ScriptUnit): Promise<Host | null>;
+  dockerfilePath: string;
+  /** The path of a file that a COPY/ADD in the build context should have provided, when none does. */
+  missingScript(value: string): boolean;
+}
+
+export const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init', 's6-svscan']);
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+const MAX_HOPS = 24;
+const MAX_CHAINS = 16;
+
+interface Item {
+  hops: Step[];
+  argv: Field[];
+  args: Arg[];
+  runsAs: UserValue;
+  pid1: boolean;
+  at: Evidence;
+  why: Decision[];
+}
+
+/** Follows one run from PID 1's argv. `args` are the Dockerfile words (`argv[i].arg` indexes them). */
+export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[], startUser: UserValue, r: Resolver): Promise<Run> {
+  const run: Run = { kind, startUser, args, chains: [], truncated: null };
+  const first = args[0];
+  if (!first || argv.length === 0) return run;
+  const cache = new Map<string, ScriptRun>();
+  const work: Item[] = [{ hops: [], argv, args, runsAs: startUser, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  while (work.length > 0) {
+    const item = work.shift() as Item;
+    if (run.chains.length + work.length >= MAX_CHAINS) {
+      run.truncated = `more than ${MAX_CHAINS} different start-up chains`;
+      break;
+    }
+    await follow(item, run, work, cache, r);
+  }
+  return run;
+}
+
+function evidenceOf(r: Resolver, inst: Instruction): Evidence {
+  return { file: r.dockerfilePath, span: inst.keywordSpan, label: inst.keyword };
+}
+
+/** The Dockerfile word for a field, or a stand-in for a word a script wrote. */
+function argOf(f: Field, item: Item): Arg {
+  const base = item.args[0] as Arg;
+  if (f.arg !== undefined && item.args[f.arg] && !f.mangled) return item.args[f.arg] as Arg;
+  return { value: f.s ?? '', origin: base.origin, setting: base.setting, fromShell: false, script: null };
+}
+
+async function follow(item: Item, run: Run, work: Item[], cache: Map<string, ScriptRun>, r: Resolver): Promise<void> {
+  let { argv, runsAs, pid1, at } = item;
+  const hops = item.hops;
+  const base = { why: item.why };
+  const push = (h: Step): void => {
+    hops.push(h);
+  };
+  const end = (): void => {
+    run.chains.push({ hops, end: null });
+  };
+  while (argv.length > 0) {
+    if (hops.length >= MAX_HOPS) {
+      run.truncated = `more than ${MAX_HOPS} hops`;
+      return end();
+    }
+    const a0 = argv[0] as Field;
+    const arg = argOf(a0, item);
+    // A Dockerfile word handed on by a script (`exec "$@"` with CMD) is where that word is written.
+    const word = a0.arg !== undefined && !a0.mangled ? item.args[a0.arg] : undefined;
+    const fromDockerfile = !!word && word.value === a0.s;
+    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
+    const common = { at, runsAs, pid1, ...base, arg, argv };
+    if (a0.s === null || a0.multi) {
+      push({ ...common, kind: 'unknown', reason: 'the command comes from a value dockerlint cannot know' });
+      return end();
+    }
+    if (a0.s === USER_COMMAND) {
+      push({ ...common, kind: 'program', name: showField(a0), args: argv.slice(1).map(showField), resolved: null, userCommand: true });
+      return end();
+    }
+    const value = a0.s;
+    const name = basename(value);
+    if (INITS.has(name) || value === '/init') {
+      const { rest, group } = initOptions(name, argv.slice(1));
+      push({ ...common, kind: 'init', name: value === '/init' ? 's6-overlay /init' : name, group });
+      if (rest.length === 0 && value === '/init') {
+        push({ ...common, pid1: false, kind: 'unknown', reason: 's6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet' });
+        return end();
+      }
+      argv = rest;
+      pid1 = false;
+      continue;
+    }
+    if (name === 'env') {
+      let i = 1;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? '')) i++;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === 'exec' || name === 'nohup' || name === 'nice') {
+      argv = argv.slice(1);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const sw = parseSwitch(name, argv.slice(1));
+      if (!sw) {
+        push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+        return end();
+      }
+      const target = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
+      if (FORKING_USER_SWITCHERS.has(name)) {
+        push({ ...common, kind: 'forking-switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+        // `su app -c "..."`: the string is parsed and checked like any script (su-sudo says the rest).
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, 'sh', at);
+        return end();
+      }
+      push({ ...common, kind: 'switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+      // gosu and friends only switch when they run as root; otherwise they fail (gosu-needs-root).
+      runsAs = target;
+      argv = sw.rest;
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === 'busybox') {
+        if (!SHELLS.has(argv[1]?.s ?? '')) {
+          push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < argv.length && /^[-+]/.test(argv[i]?.s ?? '')) {
+        const opt = argv[i]?.s ?? '';
+        if (opt === '--') {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === '-o' || opt === '+o' || opt === '-O' || opt === '+O') i++;
+        i++;
+      }
+      const target = argv[i];
+      if (!target || target.s === null || target.multi) {
+        push({ ...common, kind: target ? 'unknown' : 'program', ...(target ? { reason: 'the shell runs a value dockerlint cannot know' } : { name: value, args: [], resolved: null, userCommand: false }) } as Step);
+        return end();
+      }
+      const interp = name === 'busybox' ? 'sh' : name;
+      const targetArg = argOf(target, item);
+      if (inline) {
+        const unit = await r.loadInline(target.s, targetArg, interp, at);
+        const shellArgv = argv.slice(0, i).map(showField);
+        const shellForm = a0.arg !== undefined && !a0.mangled && item.args[a0.arg]?.fromShell === true;
+        const hop = { ...common, arg: targetArg, kind: 'shell' as const, unit, run: null as ScriptRun | null, shellForm, shellArgv, ending: null as Ending | null };
+        // `sh -c 'script' arg0 args...`
+        const arg0 = argv[i + 1] ?? lit(interp);
+        const params = argv.slice(i + 2);
+        await runScript(hop, arg0, params, item, hops, run, work, cache, r);
+        return;
+      }
+      const resolved = resolveScriptPath(r, target.s);
+      if (!resolved) {
+        const named = target.arg !== undefined && item.args[target.arg]?.value === target.s;
+        if (!named) {
+          push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        push({ ...common, kind: 'unknown', reason: `${target.s} is not provided by any COPY or ADD in the build context`, missing: target.s });
+        return end();
+      }
+      const loaded = await r.loadFile(resolved, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      if (!('source' in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved));
+        return end();
+      }
+      const hop = { ...common, arg: targetArg, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: false, ending: null as Ending | null };
+      await runScript(hop, target, argv.slice(i + 1), item, hops, run, work, cache, r);
+      return;
+    }
+    const resolved = r.resolveCommand(value);
+    if (resolved) {
+      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      if (!('source' in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved));
+        return end();
+      }
+      const hop = { ...common, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: true, ending: null as Ending | null };
+      await runScript(hop, a0, argv.slice(1), item, hops, run, work, cache, r);
+      return;
+    }
+    // Only a path the Dockerfile names must come from the build; one a script names may be the
+    // base image's, or made at run time.
+    if (fromDockerfile && r.missingScript(value)) {
+      push({ ...common, kind: 'unknown', reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      return end();
+    }
+    push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    return end();
+  }
+  end();
+}
+
+function nonScript(common: HopBase, loaded: { program: true } | { unknown: string }, value: string, argv: Field[], resolved: ResolvedCommand): Step {
+  if ('unknown' in loaded) return { ...common, kind: 'unknown', reason: loaded.unknown };
+  return { ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+}
+
+function resolveScriptPath(r: Resolver, value: string): ResolvedCommand | null {
+  if (value.includes('/')) return r.resolveCommand(value);
+  const inWorkdir = path.posix.join(r.stage.config.workdir, value);
+  return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
+}
+
+/** Runs a script hop and continues the chain with what each of its paths execs. */
+async function runScript(
+  hop: Step & { kind: 'script' | 'shell' },
+  arg0: Field,
+  params: Field[],
+  item: Item,
+  hops: Step[],
+  run: Run,
+  work: Item[],
+  cache: Map<string, ScriptRun>,
+  r: Resolver,
+): Promise<void> {
+  const unit = hop.unit;
+  const host = unit.ast ? await r.host(unit) : null;
+  if (!unit.ast || !host) {
+    hops.push(hop);
+    run.chains.push({ hops, end: null });
+    return;
+  }
+  const key = `${unit.source.file.displayPath}|${unit.imagePath}|${unit.source.text.length}|${showArgv([arg0, ...params])}|${hop.runsAs.name}|${hop.runsAs.uid}|${hop.runsAs.root}`;
+  // The same script with the same arguments and user again: it would loop forever.
+  if (hops.some((h) => (h.kind === 'script' || h.kind === 'shell') && h.unit === unit && sameRunKey(h, arg0, params, hop))) {
+    hops.push({ ...hop, kind: 'unknown', reason: 'the script runs itself again with the same arguments and user' } as Step);
+    run.chains.push({ hops, end: null });
+    return;
+  }
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
+      {
+        file: scriptFile(unit),
+        ast: unit.ast as ShellFile,
+        arg0,
+        params: params.map((f) => ({ ...f })),
+        user: hop.runsAs,
+        vars: environment(r, hop.runsAs),
+        argLabel: (i) => argLabel(item.args[i]),
+      },
+      host,
+    );
+    cache.set(key, result);
+  }
+  hop.run = result;
+  if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
+  const endings = result.endings.filter((e) => !e.failed);
+  if (endings.length === 0) {
+    hops.push(hop);
+    run.chains.push({ hops, end: null });
+    return;
+  }
+  for (const e of endings) {
+    const h = { ...hop, ending: e } as Step & { kind: 'script' | 'shell' };
+    const chainHops = [...hops, h];
+    if (e.kind !== 'exec' || !e.cmd) {
+      // `sh -c "docker-entrypoint.sh redis-server"`: the string's last command is the main
+      // process, a child of the shell; follow it.
+      const last = e.last.length === 1 ? e.last[0] : undefined;
+      const argv = last && hop.kind === 'shell' && e.kind === 'end' ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : undefined;
+      if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
+        work.push({ hops: chainHops, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
+        continue;
+      }
+      run.chains.push({ hops: chainHops, end: { hop: h, ending: e } });
+      continue;
+    }
+    const ref = e.cmd;
+    const span = ref.file.spanOf(ref.stmt.p, ref.stmt.e);
+    const label = ref.file.text.slice(ref.stmt.p[2], ref.stmt.e[2]).split('\n')[0]?.trim() ?? 'exec';
+    work.push({
+      hops: chainHops,
+      argv: e.argv,
+      args: item.args,
+      runsAs: e.user,
+      pid1: hop.pid1,
+      at: { file: ref.file.path, span: { ...span, endLine: span.line }, label },
+      why: e.why,
+    });
+  }
+}
+
+function sameRunKey(h: Step, arg0: Field, params: Field[], hop: Step): boolean {
+  const argv = [arg0, ...params];
+  return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
+}
+
+function argLabel(a: Arg | undefined): string {
+  if (!a) return 'set by the script';
+  if (a.value === USER_COMMAND) return 'the user command';
+  return a.origin === 'cmd' ? 'from CMD' : 'from ENTRYPOINT';
+}
+
+export function scriptFile(unit: ScriptUnit): ScriptFile {
+  return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+}
+
+/** The environment a script starts with: ENV (values known or not), HOME, and nothing else. */
+function environment(r: Resolver, user: UserValue): Map<string, Var> {
+  const vars = new Map<string, Var>();
+  for (const [k, v] of r.env) vars.set(k, { kind: 'scalar', value: v === null ? UNKNOWN : lit(v) });
+  if (!vars.has('HOME')) vars.set('HOME', { kind: 'scalar', value: user.root === true ? lit('/root') : UNKNOWN });
+  if (!vars.has('HOSTNAME')) vars.set('HOSTNAME', { kind: 'scalar', value: UNKNOWN });
+  if (!vars.has('PATH')) vars.set('PATH', { kind: 'scalar', value: lit('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin') });
+  vars.set('PWD', { kind: 'scalar', value: lit(r.stage.config.workdir) });
+  return vars;
+}
+
+function initOptions(name: string, args: Field[]): { rest: Field[]; group: boolean } {
+  let i = 0;
+  const tini = name === 'tini' || name === 'tini-static' || name === 'docker-init';
+  // dumb-init signals the child's whole process group unless --single-child (-c).
+  let group = name === 'dumb-init';
+  const withValue = tini ? ['-p', '-e', '-l'] : ['-r', '--rewrite'];
+  while (i < args.length) {
+    const v = args[i]?.s ?? '';
+    if (v === '--') return { rest: args.slice(i + 1), group };
+    if (!v.startsWith('-')) break;
+    if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
+    if (!tini && (v === '-c' || v === '--single-child')) group = false;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return { rest: args.slice(i), group };
+}
+
+interface SwitchSpec {
+  /** Target user as known (`redis`, `1000:1000`), null when not known. */
+  user: string | null;
+  /** The user word as written, for messages. */
+  userText: string | null;
+  rest: Field[];
+  commandString: string | null;
+}
+
+/** gosu/su-exec/setpriv/chroot/s6-setuidgid/chpst and su/sudo/runuser over evaluated fields. */
+export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
+  const s = (i: number): string | null => (args[i] && !args[i]?.multi ? (args[i]?.s ?? null) : null);
+  const text = (i: number): string | null => (args[i] ? (args[i]?.s === null ? '$…' : showField(args[i] as Field)) : null);
+  switch (tool) {
+    case 'gosu':
+    case 'su-exec':
+    case 's6-setuidgid':
+    case 'setuidgid':
+      if (args.length < 1 || args[0]?.multi) return null;
+      return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case 'chpst': {
+      let user: string | null = null;
+      let userText: string | null = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? '').startsWith('-')) {
+        if (s(i) === '-u' || s(i) === '-U') {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+        } else i += ['-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t'].includes(s(i) ?? '') ? 2 : 1;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
+    }
+    case 'setpriv': {
+      let user: string | null = null;
+      let userText: string | null = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? '').startsWith('-')) {
+        const l = s(i) ?? '';
+        if (l === '--') {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = userText = m[1] ?? null;
+        else if (['--reuid', '--ruid', '--euid'].includes(l)) {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        } else if (['--regid', '--rgid', '--egid', '--groups', '--inh-caps', '--bounding-set', '--securebits', '--selinux-label', '--apparmor-profile'].includes(l)) i++;
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
+    }
+    case 'chroot': {
+      let user: string | null = null;
+      let userText: string | null = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? '').startsWith('--')) {
+        const m = /^--userspec=(.*)$/.exec(s(i) ?? '');
+        if (m) user = userText = m[1] ?? null;
+        else if (s(i) === '--userspec') {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i + 1), commandString: null };
+    }
+    case 'sudo': {
+      let user: string | null = 'root';
+      let userText: string | null = 'root';
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? '';
+        if (l === '--') {
+          i++;
+          break;
+        }
+        if (!l.startsWith('-')) break;
+        if (['-u', '--user', '-g', '--group', '-C', '-h', '-p', '-D', '-r', '-t', '-U'].includes(l)) {
+          if (l === '-u' || l === '--user') {
+            user = s(i + 1);
+            userText = text(i + 1);
+          }
+          i += 2;
+        } else {
+          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+          if (m) user = userText = m[1] ?? null;
+          i++;
+        }
+      }
+      return { user, userText, rest: args.slice(i), commandString: null };
+    }
+    default: {
+      // su [options] [-] [user [args]]; runuser [-u user] [options] [--] cmd, or runuser user -c cmd
+      let user: string | null = null;
+      let userText: string | null = null;
+      let commandString: string | null = null;
+      let start = args.length;
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? '';
+        if (l === '-c' || l === '--command') {
+          commandString = s(i + 1);
+          i += 2;
+          continue;
+        }
+        if (l === '-u' && tool === 'runuser') {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+          continue;
+        }
+        if (['-s', '--shell', '-g', '--group', '-G', '-w'].includes(l)) {
+          i += 2;
+          continue;
+        }
+        if (l === '--') {
+          start = i + 1;
+          break;
+        }
+        if (l.startsWith('-')) {
+          i++;
+          continue;
+        }
+        if (userText === null) {
+          user = s(i);
+          userText = text(i);
+          i++;
+          continue;
+        }
+        start = i;
+        break;
+      }
+      if (userText === null) user = userText = 'root';
+      return { user, userText, rest: args.slice(start), commandString };
+    }
+  }
+}

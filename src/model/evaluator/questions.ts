@@ -1,0 +1,174 @@
+/**
+ * The PID 1 questions, answered once from the runs (`invocations.ts`) for every rule and for
+ * `explain`: which process each chain ends in and as whom, whether it holds PID 1, whether the
+ * script's arguments (CMD, or the user's command) are handed over intact, and which commands ran
+ * as children on the way.
+ */
+import type { Ending, Executed, ScriptRun } from './interpreter.js';
+import type { Chain, Run, Step } from './invocations.js';
+import type { CmdRef } from './state.js';
+import { parseSwitch } from './invocations.js';
+import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
+import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
+
+export type ScriptHop = Step & { kind: 'script' | 'shell' };
+
+export interface MainProcess {
+  chain: Chain;
+  /** The last hop: the program, or the script that stays because it does not exec. */
+  hop: Step;
+  user: UserValue;
+  pid1: boolean;
+  /** The chain ends in a script that does not exec: how it ended, and its last commands. */
+  staying: { hop: ScriptHop; ending: Ending } | null;
+  /** The init the chain went through, if any. */
+  init: (Step & { kind: 'init' }) | null;
+}
+
+/** How each chain of a run ends. */
+export function mainProcesses(run: Run): MainProcess[] {
+  return run.chains.flatMap((chain) => {
+    const hop = chain.hops[chain.hops.length - 1];
+    if (!hop) return [];
+    const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
+    // su/sudo fork: the command runs as their child, as the target user.
+    const user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+    return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
+  });
+}
+
+/**
+ * The user of the main process when a script stays: its last command's, which a user switch
+ * without exec changes (`gosu app server` at the end: server runs as app, as the shell's child).
+ */
+function stayingUser(end: { hop: ScriptHop; ending: Ending }): UserValue {
+  const last = end.ending.last[0];
+  const argv = last ? end.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+  if (!argv) return end.ending.user;
+  const t = commandOf(argv);
+  const tool = t.switcher ?? t.forking;
+  if (!tool) return end.ending.user;
+  const at = argv.findIndex((f) => f.s !== null && basename(f.s) === tool);
+  const sw = parseSwitch(tool, argv.slice(at + 1));
+  return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ''}`.trim()) : end.ending.user;
+}
+
+/**
+ * A user switch on the way that hands over to the script's arguments (or re-runs the script)
+ * without exec: the application runs as that user, as a child (gosu-without-exec, su-sudo).
+ */
+export function handsOverWithoutExec(run: Run): { hop: ScriptHop; cmd: Executed; user: UserValue }[] {
+  const out: { hop: ScriptHop; cmd: Executed; user: UserValue }[] = [];
+  for (const { hop, cmd } of commandsRun(run)) {
+    if (cmd.exec || cmd.child || cmd.background || cmd.condition) continue;
+    for (const argv of cmd.argvs) {
+      const t = commandOf(argv);
+      const tool = t.switcher ?? t.forking;
+      if (!tool || !t.name) continue;
+      const self = hop.argv[0]?.s;
+      const runs = t.forking ? argv.some((f) => isScriptArg(f, run) || isUserCommand(f)) : isScriptArg(t.name, run) || isUserCommand(t.name) || (self != null && t.name.s === self);
+      if (!runs) continue;
+      const at = argv.findIndex((f) => f.s !== null && basename(f.s) === tool);
+      const sw = parseSwitch(tool, argv.slice(at + 1));
+      out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
+      break;
+    }
+  }
+  return out;
+}
+
+/** Every script hop of a run with its evaluation, each evaluation once. */
+export function scriptHops(run: Run): { hop: ScriptHop; run: ScriptRun }[] {
+  const seen = new Set<ScriptRun>();
+  const out: { hop: ScriptHop; run: ScriptRun }[] = [];
+  for (const chain of run.chains) {
+    for (const h of chain.hops) {
+      if ((h.kind === 'script' || h.kind === 'shell') && h.run && !seen.has(h.run)) {
+        seen.add(h.run);
+        out.push({ hop: h, run: h.run });
+      }
+    }
+  }
+  return out;
+}
+
+/** The run is completely known: no budget hit, no hop dockerlint could not follow. */
+export function fullyKnown(run: Run): boolean {
+  return !run.truncated && run.chains.length > 0 && run.chains.every((c) => c.hops.every((h) => h.kind !== 'unknown' && (!(h.kind === 'script' || h.kind === 'shell') || (h.run !== null && !h.run.budget))));
+}
+
+/** A field is one of the script's own arguments: a CMD word, or the user's command. */
+export function isScriptArg(f: Field, run: Run): boolean {
+  if (f.arg === undefined) return false;
+  const a = run.args[f.arg];
+  return !!a && (a.origin === 'cmd' || a.value === USER_COMMAND);
+}
+
+export function isUserCommand(f: Field): boolean {
+  return f.s === USER_COMMAND || (f.s !== null && f.s.includes(USER_COMMAND));
+}
+
+/** How a command line passes the script's arguments: intact, mangled, or not at all. */
+export function argsUse(argv: readonly Field[], run: Run): 'intact' | 'mangled' | 'none' {
+  let use: 'intact' | 'mangled' | 'none' = 'none';
+  for (const f of argv) {
+    if (f.mangled && (isScriptArg(f, run) || isUserCommand(f) || f.mangled === 'star' || f.mangled === 'unquoted')) {
+      if (f.arg !== undefined || isUserCommand(f)) return 'mangled';
+    }
+    if (isScriptArg(f, run) && !f.mangled) use = 'intact';
+  }
+  return use;
+}
+
+/** The program a command line runs after prefixes and user switches (`exec gosu app x` -> x). */
+export function commandOf(argv: readonly Field[]): { tool: string | null; name: Field | null; rest: Field[]; switcher: string | null; forking: string | null } {
+  let i = 0;
+  let switcher: string | null = null;
+  let forking: string | null = null;
+  while (i < argv.length) {
+    const s = argv[i]?.s;
+    if (s === null || s === undefined) break;
+    const b = basename(s);
+    if (b === 'env') {
+      i++;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? '')) i++;
+      continue;
+    }
+    if (b === 'command' || b === 'nohup' || b === 'exec') {
+      i++;
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
+      switcher = b;
+      i += b === 'chroot' || b === 'setpriv' || b === 'chpst' ? skipOptions(argv, i + 1) - i : 2;
+      continue;
+    }
+    if (FORKING_USER_SWITCHERS.has(b) && !forking) {
+      forking = b;
+      break;
+    }
+    break;
+  }
+  const tool = argv[0]?.s ?? null;
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1) as Field[], switcher, forking };
+}
+
+function skipOptions(argv: readonly Field[], from: number): number {
+  let i = from;
+  while (i < argv.length && (argv[i]?.s ?? '').startsWith('-')) {
+    const s = argv[i]?.s ?? '';
+    i += /^--?[a-z-]+$/.test(s) && !s.includes('=') && ['--reuid', '--regid', '--userspec', '-u', '-U', '--groups'].includes(s) ? 2 : 1;
+  }
+  // chroot's NEWROOT
+  if (basename(argv[from - 1]?.s ?? '') === 'chroot') i++;
+  return i;
+}
+
+/** The commands a script ran in a run (each statement once, with the first command line seen). */
+export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
+  return scriptHops(run).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
+}
+
+export function refKey(r: CmdRef): string {
+  return `${r.file.path}:${r.stmt.p[2]}`;
+}

@@ -1,0 +1,621 @@
+/**
+ * The state of one path through a script: variables, functions, positional parameters, the user,
+ * the exit status of the last command, and what the path has decided on the way.
+ *
+ * States are copied on write: forking a state is O(1) (both copies share their maps until one of
+ * them writes), so an `if` whose condition is unknown costs nothing until a branch assigns.
+ * At join points equal states are merged, and when more than a few different states reach the
+ * same point they are joined into one (values that differ become unknown), which keeps the work
+ * per statement bounded and the whole evaluation linear in the size of the script.
+ */
+import type { FuncDecl, Stmt, CallExpr } from '../../parsers/shell-ast.js';
+import type { Span } from '../../parsers/source.js';
+import {
+  joinField,
+  joinFieldLists,
+  joinUser,
+  sameField,
+  sameFields,
+  sameUser,
+  UNKNOWN,
+  UNKNOWN_FIELDS,
+  type Field,
+  type UserValue,
+} from './values.js';
+
+/** A file the evaluator runs: the entrypoint, a file it sources, the text of an `eval`. */
+export interface ScriptFile {
+  /** Display path of the file (the Dockerfile for heredocs and inline strings). */
+  path: string;
+  /** The text the AST's offsets index. */
+  text: string;
+  spanOf(p: [number, number, number], e: [number, number, number]): Span;
+}
+
+export type Var = { kind: 'scalar'; value: Field } | { kind: 'array'; items: Field[] };
+
+export interface FunctionDef {
+  decl: FuncDecl;
+  file: ScriptFile;
+  /** The `. file` statements that led to its definition. */
+  sourcedVia: readonly { stmt: Stmt; file: ScriptFile }[];
+}
+
+/**
+ * Variables as layers: a fork shares every layer, a write after a fork adds a small layer on
+ * top, and a long stack of layers is flattened now and then. Two paths that forked and assigned
+ * the same values compare (and join) by their top layers only.
+ */
+class Scope {
+  readonly depth: number;
+  /**
+   * A 64-bit digest of every variable (two 32-bit halves, XOR of one hash per name and value),
+   * kept up to date on each write: equal states are found without comparing their variables.
+   */
+  h1: number;
+  h2: number;
+  constructor(
+    readonly parent: Scope | null,
+    readonly own: Map<string, Var | undefined>,
+    digest?: { h1: number; h2: number },
+  ) {
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.h1 = digest ? digest.h1 : parent ? parent.h1 : 0;
+    this.h2 = digest ? digest.h2 : parent ? parent.h2 : 0;
+    if (!parent && !digest) {
+      for (const [k, v] of own) {
+        if (!v) continue;
+        const [a, b] = entryHash(k, v);
+        this.h1 ^= a;
+        this.h2 ^= b;
+      }
+    }
+  }
+
+  /** Sets a name in this (owned) layer, keeping the digest. */
+  set(name: string, v: Var | undefined): void {
+    const old = this.get(name);
+    if (old) {
+      const [a, b] = entryHash(name, old);
+      this.h1 ^= a;
+      this.h2 ^= b;
+    }
+    if (v) {
+      const [a, b] = entryHash(name, v);
+      this.h1 ^= a;
+      this.h2 ^= b;
+    }
+    this.own.set(name, v);
+  }
+
+  /**
+   * A layer made when too many variables differ between paths that meet: every variable it does
+   * not list is unknown (nothing below it is read).
+   */
+  havoc = false;
+
+  get(name: string): Var | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      if (s.own.has(name)) return s.own.get(name);
+      if (s.havoc) return UNKNOWN_VAR;
+    }
+    return undefined;
+  }
+
+  /** The scope's history ends in a havoc layer. */
+  get rootedInHavoc(): boolean {
+    for (const s of history(this)) if (s.havoc) return true;
+    return false;
+  }
+
+  private flatCache: Scope | null = null;
+  /** For a flat copy: the scope it copies (same variables), to find common ancestors through it. */
+  source: Scope | null = null;
+
+  /** This scope as one flat layer, made once per scope (so paths that share it share the copy). */
+  compacted(): Scope {
+    if (!this.flatCache) {
+      this.flatCache = new Scope(null, this.flat(), this);
+      this.flatCache.source = this;
+      for (let s: Scope | null = this; s; s = s.parent) {
+        if (s.havoc) {
+          this.flatCache.havoc = true;
+          break;
+        }
+      }
+    }
+    return this.flatCache;
+  }
+
+  /**
+   * The same variables with the layers below the top `keep` squashed into the (shared) flat
+   * copy of the layer under them, so reads stay short and forks keep a common ancestor.
+   */
+  rebased(keep: number): Scope {
+    const kept: Scope[] = [];
+    let s: Scope = this;
+    while (kept.length < keep && s.parent) {
+      kept.push(s);
+      s = s.parent;
+    }
+    let out = s.compacted();
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const layer = kept[i] as Scope;
+      out = new Scope(out, layer.own, layer);
+    }
+    return out;
+  }
+
+  /** Every variable, newest layer winning. */
+  flat(): Map<string, Var> {
+    const out = new Map<string, Var>();
+    const layers: Scope[] = [];
+    for (let s: Scope | null = this; s; s = s.parent) {
+      layers.push(s);
+      if (s.havoc) break;
+    }
+    for (let i = layers.length - 1; i >= 0; i--) {
+      for (const [k, v] of (layers[i] as Scope).own) {
+        if (v === undefined) out.delete(k);
+        else out.set(k, v);
+      }
+    }
+    return out;
+  }
+}
+
+function fieldKey(f: Field): string {
+  return `${f.s === null ? '\u0002' : f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}\u0001${f.mangled ?? ''}\u0001${f.not?.join('\u0003') ?? ''}`;
+}
+
+function varKey(v: Var): string {
+  return v.kind === 'scalar' ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join('\u0004')}`;
+}
+
+function textHash(text: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const varHashes = new WeakMap<Var, [number, number]>();
+const nameHashes = new Map<string, [number, number]>();
+
+/** Two independent 32-bit hashes of a name and its value (values are immutable: cached). */
+function entryHash(name: string, v: Var): [number, number] {
+  let vh = varHashes.get(v);
+  if (!vh) {
+    vh = textHash(varKey(v));
+    varHashes.set(v, vh);
+  }
+  let nh = nameHashes.get(name);
+  if (!nh) {
+    nh = textHash(name);
+    if (nameHashes.size < 100_000) nameHashes.set(name, nh);
+  }
+  return [mix(nh[0] ^ Math.imul(vh[0], 0x9e3779b1)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 0x7f4a7c15, 0x85ebca77)) || 1];
+}
+
+/** The value of a variable that differs between joined paths. */
+const UNKNOWN_VAR: Var = Object.freeze({ kind: 'scalar', value: UNKNOWN }) as Var;
+
+const MAX_SCOPE_DEPTH = 64;
+const KEPT_LAYERS = 32;
+
+/** The names set in `a`'s layers above `base` (a common ancestor), or null when there is none. */
+/** The layers of a scope's history, newest first; a flat copy stands for the scope it copies. */
+function* history(a: Scope): Generator<Scope> {
+  let s: Scope | null = a;
+  while (s) {
+    if (s.source) {
+      s = s.source;
+      continue;
+    }
+    yield s;
+    if (s.havoc) return;
+    s = s.parent;
+  }
+}
+
+/** More variables than this differing where paths meet: all of them become unknown at once. */
+const MAX_JOINED_NAMES = 256;
+let havocCount = 0;
+
+/** A havoc layer holding `own`: every other variable unknown. */
+function havocScope(own: Map<string, Var | undefined>): Scope {
+  havocCount++;
+  const h = new Scope(null, new Map(), { h1: mix(havocCount * 0x9e3779b1), h2: mix(havocCount ^ 0x5bd1e995) });
+  h.havoc = true;
+  for (const [k, v] of own) h.set(k, v);
+  return h;
+}
+
+function joinValues(values: (Var | undefined)[]): Var | undefined {
+  let out = values[0];
+  for (const w of values.slice(1)) {
+    if (out === w) continue;
+    out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : undefined;
+  }
+  return out;
+}
+
+/** The variables set in `a`'s history above `base`, with their newest values. */
+function valuesAbove(a: Scope, base: Scope | null): Map<string, Var | undefined> {
+  const out = new Map<string, Var | undefined>();
+  if (!base) {
+    for (const [k, v] of a.flat()) out.set(k, v);
+    return out;
+  }
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const [k, v] of s.own) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+
+function namesAbove(a: Scope, base: Scope | null): Set<string> {
+  const names = new Set<string>();
+  for (const s of history(a)) {
+    if (s === base) break;
+    for (const k of s.own.keys()) names.add(k);
+  }
+  return names;
+}
+
+function commonAncestor(a: Scope, b: Scope): Scope | null {
+  const seen = new Set<Scope>();
+  for (const s of history(a)) seen.add(s);
+  for (const s of history(b)) if (seen.has(s)) return s;
+  return null;
+}
+
+/** A simple command as reached by the evaluator: where it is and how it was reached. */
+export interface CmdRef {
+  stmt: Stmt;
+  call: CallExpr;
+  file: ScriptFile;
+  /** Functions it was reached through, outermost first. */
+  via: readonly string[];
+  /** The `. file` statements that led into `file`, outermost first. */
+  sourcedVia: readonly { stmt: Stmt; file: ScriptFile }[];
+}
+
+/** A condition the evaluator decided on a path: `$1 = server (from CMD)`. */
+export interface Decision {
+  text: string;
+  /** The command that tested it. */
+  at: CmdRef | null;
+}
+
+/** The decisions of a path, newest first (a persistent list, shared between forks). */
+export interface Why {
+  d: Decision;
+  prev: Why | null;
+}
+
+export function whyList(w: Why | null): Decision[] {
+  const out: Decision[] = [];
+  for (let x = w; x; x = x.prev) out.push(x.d);
+  return out.reverse();
+}
+
+export class State {
+  private vars: Scope;
+  private varsOwned: boolean;
+  private funcs: Map<string, FunctionDef>;
+  private funcsOwned: boolean;
+  /** Saved values of the names each active function declared `local`, innermost last. */
+  private locals: Map<string, Var | undefined>[];
+  params: Field[];
+  user: UserValue;
+  /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+  status: boolean | null;
+  /** What the last test command decided, for the `if`/`&&` that reads its status. */
+  test: Decision | null;
+  /** The last foreground simple commands of the path (several after a merge). */
+  last: CmdRef[];
+  why: Why | null;
+  /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
+  out: string | null | undefined;
+
+  constructor(init: { vars?: Map<string, Var>; params: Field[]; user: UserValue }) {
+    this.vars = new Scope(null, new Map(init.vars ?? []));
+    this.varsOwned = false;
+    this.funcs = new Map();
+    this.funcsOwned = true;
+    this.locals = [];
+    this.params = init.params;
+    this.user = init.user;
+    this.status = true;
+    this.test = null;
+    this.last = [];
+    this.why = null;
+    this.out = undefined;
+  }
+
+  fork(): State {
+    const s = Object.create(State.prototype) as State;
+    s.vars = this.vars;
+    s.funcs = this.funcs;
+    s.locals = this.locals;
+    this.varsOwned = false;
+    this.funcsOwned = false;
+    s.varsOwned = false;
+    s.funcsOwned = false;
+    s.params = this.params;
+    s.user = this.user;
+    s.status = this.status;
+    s.test = this.test;
+    s.last = this.last;
+    s.why = this.why;
+    s.out = this.out;
+    return s;
+  }
+
+  getVar(name: string): Var | undefined {
+    return this.vars.get(name);
+  }
+
+  hasVar(name: string): boolean {
+    return this.vars.get(name) !== undefined;
+  }
+
+  setVar(name: string, v: Var | undefined): void {
+    if (!this.varsOwned) {
+      this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, new Map());
+      this.varsOwned = true;
+    }
+    this.vars.set(name, v);
+  }
+
+  /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
+  forget(names: Iterable<string>): void {
+    for (const n of names) {
+      const v = this.vars.get(n);
+      this.setVar(n, v?.kind === 'array' ? { kind: 'array', items: [UNKNOWN_FIELDS] } : { kind: 'scalar', value: UNKNOWN });
+    }
+  }
+
+  getFunction(name: string): FunctionDef | undefined {
+    return this.funcs.get(name);
+  }
+
+  defineFunction(name: string, def: FunctionDef | undefined): void {
+    if (this.funcs.get(name) === def) return;
+    if (!this.funcsOwned) {
+      this.funcs = new Map(this.funcs);
+      this.funcsOwned = true;
+    }
+    if (def) this.funcs.set(name, def);
+    else this.funcs.delete(name);
+  }
+
+  enterFunction(): void {
+    this.locals = [...this.locals, new Map()];
+  }
+
+  /** `local x`: remembers the outer value, to restore when the function returns. */
+  declareLocal(name: string): void {
+    const top = this.locals[this.locals.length - 1];
+    if (!top || top.has(name)) return;
+    const copy = new Map(top);
+    copy.set(name, this.vars.get(name));
+    this.locals = [...this.locals.slice(0, -1), copy];
+  }
+
+  leaveFunction(): void {
+    const top = this.locals[this.locals.length - 1];
+    if (!top) return;
+    this.locals = this.locals.slice(0, -1);
+    for (const [name, v] of top) this.setVar(name, v);
+  }
+
+  addDecision(d: Decision): void {
+    this.why = { d, prev: this.why };
+  }
+
+  /** Equal in everything that decides what the path does next. */
+  sameAs(o: State): boolean {
+    return (
+      this.status === o.status &&
+      this.out === o.out &&
+      sameUser(this.user, o.user) &&
+      sameFields(this.params, o.params) &&
+      sameScopes(this.vars, o.vars) &&
+      sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) &&
+      sameLocals(this.locals, o.locals)
+    );
+  }
+
+  /** The join of two states: what both agree on, unknown where they differ. */
+  joinWith(o: State, withVars = true): State {
+    const s = this.fork();
+    s.status = this.status === o.status ? this.status : null;
+    s.out = this.out === o.out ? this.out : this.out === undefined ? undefined : null;
+    s.user = joinUser(this.user, o.user);
+    s.params = joinFieldLists(this.params, o.params);
+    if (withVars && this.vars !== o.vars) {
+      const base = commonAncestor(this.vars, o.vars);
+      const names = base ? new Set([...namesAbove(this.vars, base), ...namesAbove(o.vars, base)]) : new Set([...this.vars.flat().keys(), ...o.vars.flat().keys()]);
+      const own = new Map<string, Var | undefined>();
+      for (const k of names) {
+        const v = this.vars.get(k);
+        const w = o.vars.get(k);
+        own.set(k, v && w ? joinVar(v, w) : v || w ? UNKNOWN_VAR : undefined);
+      }
+      const joined = new Scope(base && base.depth > MAX_SCOPE_DEPTH ? base.compacted() : base, new Map());
+      for (const [k, v] of own) joined.set(k, v);
+      s.vars = joined;
+      s.varsOwned = true;
+    }
+    if (this.funcs !== o.funcs) {
+      const funcs = new Map(this.funcs);
+      for (const [k, v] of o.funcs) if (!funcs.has(k)) funcs.set(k, v);
+      s.funcs = funcs;
+      s.funcsOwned = true;
+    }
+    s.last = unionLast(this.last, o.last);
+    return s;
+  }
+
+  /** The join of several states at once (one pass over the variables that differ). */
+  static joinAll(states: State[]): State {
+    const first = states[0] as State;
+    if (states.length === 1) return first;
+    let s = first;
+    // Everything but the variables, pairwise (small).
+    for (const o of states.slice(1)) {
+      const vars = s.vars;
+      s = s.joinWith(o, false);
+      s.vars = vars;
+    }
+    const scopes = states.map((x) => x.vars);
+    if (scopes.every((v) => v === scopes[0])) {
+      s.vars = first.vars;
+      s.varsOwned = false;
+      return s;
+    }
+    // A path that already lost track of its variables: the join keeps only what it still knows.
+    if (scopes.some((v) => v.rootedInHavoc)) {
+      const names = new Set<string>();
+      for (const v of scopes) if (v.rootedInHavoc) for (const k of namesAbove(v, null)) names.add(k);
+      const own = new Map<string, Var | undefined>();
+      for (const k of names) own.set(k, joinValues(scopes.map((v) => v.get(k))));
+      s.vars = havocScope(own);
+      s.varsOwned = true;
+      return s;
+    }
+    const sets = scopes.slice(1).map((v) => new Set(history(v)));
+    let base: Scope | null = null;
+    for (const h of history(first.vars)) {
+      if (sets.every((set) => set.has(h))) {
+        base = h;
+        break;
+      }
+    }
+    // Per state, the values set above the common ancestor (newest layer first wins); the rest
+    // come from the ancestor, flattened once.
+    const above = scopes.map((v) => valuesAbove(v, base));
+    const names = new Set<string>();
+    for (const m of above) for (const k of m.keys()) names.add(k);
+    if (names.size > MAX_JOINED_NAMES) {
+      s.vars = havocScope(new Map());
+      s.varsOwned = true;
+      return s;
+    }
+    const flatBase = base ? base.compacted() : null;
+    const joined = new Scope(flatBase, new Map());
+    for (const k of names) {
+      const fromBase = flatBase ? flatBase.own.get(k) : undefined;
+      let out: Var | undefined;
+      let firstValue = true;
+      for (const m of above) {
+        const w = m.has(k) ? m.get(k) : fromBase;
+        if (firstValue) {
+          out = w;
+          firstValue = false;
+        } else if (out !== w) out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : undefined;
+      }
+      joined.set(k, out);
+    }
+    s.vars = joined;
+    s.varsOwned = true;
+    return s;
+  }
+
+  /** Merges `o` into this equal state: only the record of the last commands differs. */
+  absorb(o: State): void {
+    if (o.last !== this.last) this.last = unionLast(this.last, o.last);
+  }
+}
+
+function unionLast(a: CmdRef[], b: CmdRef[]): CmdRef[] {
+  if (a === b) return a;
+  const out = [...a];
+  for (const c of b) if (!out.some((x) => x.stmt === c.stmt) && out.length < 4) out.push(c);
+  return out;
+}
+
+function sameVar(a: Var, b: Var): boolean {
+  if (a === b) return true;
+  if (a.kind === 'scalar' && b.kind === 'scalar') return sameField(a.value, b.value);
+  if (a.kind === 'array' && b.kind === 'array') return sameFields(a.items, b.items);
+  return false;
+}
+
+function joinVar(a: Var, b: Var): Var {
+  if (sameVar(a, b)) return a;
+  if (a.kind === 'scalar' && b.kind === 'scalar') {
+    const f = joinField(a.value, b.value);
+    return f === UNKNOWN ? UNKNOWN_VAR : { kind: 'scalar', value: f };
+  }
+  if (a.kind === 'array' && b.kind === 'array') return { kind: 'array', items: joinFieldLists(a.items, b.items) };
+  return { kind: 'scalar', value: UNKNOWN };
+}
+
+function sameScopes(a: Scope, b: Scope): boolean {
+  return a === b || (a.h1 === b.h1 && a.h2 === b.h2);
+}
+
+function sameMaps<V>(a: Map<string, V>, b: Map<string, V>, eq: (x: V, y: V) => boolean): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !eq(v, w)) return false;
+  }
+  return true;
+}
+
+function sameLocals(a: Map<string, Var | undefined>[], b: Map<string, Var | undefined>[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Map<string, Var | undefined>;
+    const y = b[i] as Map<string, Var | undefined>;
+    if (x === y) continue;
+    if (x.size !== y.size) return false;
+    for (const [k, v] of x) {
+      if (!y.has(k)) return false;
+      const w = y.get(k);
+      if (v !== w && (!v || !w || !sameVar(v, w))) return false;
+    }
+  }
+  return true;
+}
+
+/** How many different states may reach one program point before they are joined into one. */
+export const MAX_STATES_PER_POINT = 8;
+
+/**
+ * Equal states merged; more than `cap` different ones joined into one. Returns the states and
+ * whether the cap was hit (values that differed became unknown).
+ */
+export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT): { states: State[]; capped: boolean } {
+  if (states.length <= 1) return { states, capped: false };
+  const out: State[] = [];
+  for (const s of states) {
+    const same = out.find((x) => x.sameAs(s));
+    if (same) same.absorb(s);
+    else if (out.length < cap) out.push(s);
+    else {
+      return { states: [State.joinAll(states)], capped: true };
+    }
+  }
+  return { states: out, capped: false };
+}

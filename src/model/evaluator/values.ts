@@ -1,0 +1,140 @@
+/**
+ * The values the entrypoint evaluator computes with.
+ *
+ * A shell word expands to fields. Each field is a literal string, or unknown (`s: null`), and
+ * remembers when it is exactly one of the arguments the script was started with (`arg`), so that
+ * `exec "$@"`, `exec "${args[@]}"` or `set -- server "$@"; exec "$@"` can be recognised as handing
+ * the arguments over intact, and `exec $@` or `"$*"` as mangling them.
+ */
+
+/**
+ * The command of the user-command run (`docker run IMAGE <command>`): a word the image does not
+ * know. It equals no literal the script compares it with and matches only patterns that match
+ * everything (`*`), which is what "a command the image does not know" means.
+ */
+export const USER_COMMAND = '\u0000command';
+
+/** How a field was made from the positional parameters when not intact. */
+export type Mangling = 'unquoted' | 'star' | 'glued';
+
+export interface Field {
+  /** The text; null when unknown. */
+  s: string | null;
+  /** Stands for any number of fields (0..n): an unquoted unknown expansion, an unknown array. */
+  multi?: boolean;
+  /** Exactly the invocation argument with this index, intact. */
+  arg?: number;
+  /** Made from the positional parameters by an expansion that re-splits or joins them. */
+  mangled?: Mangling;
+  /** An unknown text known to differ from these (the uid of a named non-root user is not `0`). */
+  not?: readonly string[];
+}
+
+export const UNKNOWN: Field = Object.freeze({ s: null });
+export const UNKNOWN_FIELDS: Field = Object.freeze({ s: null, multi: true });
+
+export function lit(s: string): Field {
+  return { s };
+}
+
+export function isKnown(f: Field): f is Field & { s: string } {
+  return f.s !== null && !f.multi;
+}
+
+/** The text of a field for messages and explain: `<command>` for the user command. */
+export function showField(f: Field): string {
+  if (f.multi) return '…';
+  if (f.s === null) return '?';
+  if (f.s === USER_COMMAND) return '<command>';
+  return f.s.includes(USER_COMMAND) ? f.s.split(USER_COMMAND).join('<command>') : f.s;
+}
+
+export function showArgv(fields: readonly Field[]): string {
+  return fields.map((f) => {
+    const t = showField(f);
+    return f.s !== null && /[\s"'\\$`]/.test(t) ? JSON.stringify(t) : t;
+  }).join(' ');
+}
+
+/** Whether two fields are certainly equal (true), certainly different (false), or unknown (null). */
+export function compareFields(a: Field, b: Field): boolean | null {
+  if (a.multi || b.multi) return null;
+  if (a.s !== null && b.s !== null) return a.s === b.s;
+  if (a.s === null && b.s !== null && a.not?.includes(b.s)) return false;
+  if (b.s === null && a.s !== null && b.not?.includes(a.s)) return false;
+  return null;
+}
+
+export function sameField(a: Field, b: Field): boolean {
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? '') === (b.not?.join() ?? '');
+}
+
+export function sameFields(a: readonly Field[], b: readonly Field[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameField(a[i] as Field, b[i] as Field)) return false;
+  return true;
+}
+
+/** The lattice join of two fields: equal, or unknown. */
+export function joinField(a: Field, b: Field): Field {
+  if (sameField(a, b)) return a;
+  if (a.multi || b.multi) return UNKNOWN_FIELDS;
+  return UNKNOWN;
+}
+
+export function joinFieldLists(a: readonly Field[], b: readonly Field[]): Field[] {
+  if (sameFields(a, b)) return a as Field[];
+  if (a.length !== b.length) return [UNKNOWN_FIELDS];
+  return a.map((f, i) => joinField(f, b[i] as Field));
+}
+
+/**
+ * The user a process runs as. `root` is null when it cannot be told; `name`/`uid` when known.
+ */
+export interface UserValue {
+  name: string | null;
+  uid: string | null;
+  root: boolean | null;
+  /** Where it was set: `USER app`, `no USER`, `gosu app`, `--user 1000`, the base image's... */
+  why: string;
+}
+
+export const ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
+
+/** A user as written in USER, `--user`, gosu's first argument: `app`, `1000:1000`, `root`. */
+export function userFromSpec(spec: string | null, why: string): UserValue {
+  if (spec === null || spec === '') return { name: null, uid: null, root: null, why };
+  if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
+  if (ROOT_USER_PATTERN.test(spec)) return { name: 'root', uid: '0', root: true, why };
+  const u = spec.split(':')[0] ?? spec;
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+}
+
+export function showUser(u: UserValue): string {
+  if (u.root === true) return 'root';
+  return u.name ?? u.uid ?? 'unknown user';
+}
+
+export function sameUser(a: UserValue, b: UserValue): boolean {
+  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+
+export function joinUser(a: UserValue, b: UserValue): UserValue {
+  if (sameUser(a, b)) return a;
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+}
+
+/** What `id -u` prints for a user. */
+export function uidField(u: UserValue): Field {
+  if (u.root === true) return lit('0');
+  if (u.uid !== null) return lit(u.uid);
+  return u.root === false ? { s: null, not: ['0'] } : UNKNOWN;
+}
+
+/** What `id -un` / `whoami` prints. */
+export function userNameField(u: UserValue): Field {
+  if (u.root === true) return lit('root');
+  if (u.name !== null) return lit(u.name);
+  return u.root === false ? { s: null, not: ['root'] } : UNKNOWN;
+}

@@ -1,0 +1,491 @@
+/**
+ * Word expansion as the shell does it, over abstract values: parameters (`$1`, `"$@"`,
+ * `${args[@]:1}`), default and alternative values (`${X:-d}`, `${X:=d}`, `${X:+a}`), trims
+ * (`${1#-}`, `${f%.conf}`), replacements, lengths, command substitution (through the
+ * interpreter), then field splitting of unquoted results. What cannot be known is unknown, never
+ * guessed.
+ */
+import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
+import type { State } from './state.js';
+import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, userNameField, USER_COMMAND, type Field, type Mangling } from './values.js';
+
+export interface ExpandEnv {
+  /** `$0`: the script as it was invoked. */
+  arg0: Field;
+  /** The text the word's offsets index (for `${a[@]:1}`, whose offsets the AST does not keep). */
+  text: string;
+  /** Runs `$(...)` and returns what it prints, trailing newlines removed. */
+  substitute(stmts: Stmt[], st: State): Field;
+  /** Bash or a shell with the same extensions (`$EUID`, arrays). */
+  bash: boolean;
+}
+
+/** A piece of a word: text that joins onto the current field, or a list of whole fields. */
+type Piece = { kind: 'text'; field: Field; quoted: boolean } | { kind: 'fields'; fields: Field[]; quoted: boolean };
+
+/** The fields of a word in a command line (split, `"$@"` expanded to several fields). */
+export function expandFields(word: Word, st: State, env: ExpandEnv): Field[] {
+  const pieces: Piece[] = [];
+  for (const part of word.parts) pushPart(part, false, st, env, pieces);
+  return assemble(pieces);
+}
+
+/** The value of a word where no splitting happens (assignments, `case` words, here). */
+export function expandScalar(word: Word, st: State, env: ExpandEnv): Field {
+  const pieces: Piece[] = [];
+  for (const part of word.parts) pushPart(part, true, st, env, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0] as Piece;
+    if (p.kind === 'text') return p.field;
+    if (p.fields.length === 1) return p.fields[0] as Field;
+  }
+  let acc: Field = lit('');
+  for (const p of pieces) acc = concat(acc, p.kind === 'text' ? p.field : joinFields(p.fields, ' '));
+  return acc;
+}
+
+function assemble(pieces: Piece[]): Field[] {
+  const out: Field[] = [];
+  let cur: Field | null = null;
+  const flush = (): void => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === 'text') {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      // Unquoted expansion result: split on blanks.
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === '') continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === '';
+      const trail = parts[parts.length - 1] === '';
+      const words = parts.filter((x) => x !== '');
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece: Field = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...(f.mangled ? { mangled: f.mangled } : {}) };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    // A list of fields ("$@", "${a[@]}"): the first joins the current field, the last stays open.
+    const fs = p.fields;
+    if (fs.length === 0) continue;
+    fs.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: 'glued' as Mangling };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+    // The last field stays open: text after "$@" glues onto it (and it is no longer that argument).
+  }
+  flush();
+  return out;
+}
+
+export function concat(a: Field, b: Field): Field {
+  if (a.s === '' && !a.multi) return b;
+  if (b.s === '' && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...(a.multi || b.multi ? { multi: true } : {}), ...(mangled ? { mangled } : {}) };
+  return { s: null, ...(a.multi || b.multi ? { multi: true } : {}), ...(mangled ? { mangled } : {}) };
+}
+
+export function joinFields(fs: readonly Field[], sep: string): Field {
+  if (fs.length === 0) return lit('');
+  if (fs.length === 1) return fs[0] as Field;
+  let acc: Field = fs[0] as Field;
+  for (const f of fs.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+
+function pushPart(part: WordPart, quoted: boolean, st: State, env: ExpandEnv, out: Piece[]): void {
+  switch (part.type) {
+    case 'Lit':
+      // An unquoted glob (`/docker-entrypoint.d/*`) expands to the files that match at run time.
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''))) {
+        out.push({ kind: 'text', field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: 'text', field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, '$1') : unescapeLit(part.value)), quoted: true });
+      return;
+    case 'SglQuoted':
+      out.push({ kind: 'text', field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case 'DblQuoted': {
+      // "" is an empty field of its own.
+      if (part.parts.length === 0) out.push({ kind: 'text', field: lit(''), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env, out);
+      return;
+    }
+    case 'ParamExp': {
+      const v = paramValue(part, st, env, quoted);
+      if (v.kind === 'fields') {
+        if (quoted) out.push({ kind: 'fields', fields: v.fields, quoted: true });
+        else out.push({ kind: 'fields', fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: 'text', field: v.field, quoted });
+      return;
+    }
+    case 'CmdSubst': {
+      out.push({ kind: 'text', field: env.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      // $((...)), <(...), extglobs, brace expansion: not evaluated.
+      out.push({ kind: 'text', field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+
+/** One positional parameter expanded unquoted (`$@`): re-split, and marked as mangled. */
+function splitUnquoted(f: Field): Field[] {
+  if (f.s === null) return [{ ...f, multi: true, mangled: 'unquoted' }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== '');
+  return words.map((w) => ({ ...f, s: w, mangled: 'unquoted' as Mangling }));
+}
+
+function unescapeLit(v: string): string {
+  return v.includes('\\') ? v.replace(/\\\n/g, '').replace(/\\(.)/g, '$1') : v;
+}
+
+function ansiC(v: string): Field {
+  if (!v.includes('\\')) return lit(v);
+  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', e: '\x1b', a: '\x07' };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c: string) => {
+    const r = map[c];
+    if (r === undefined) unknown = true;
+    return r ?? '';
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+
+type ParamValue = { kind: 'fields'; fields: Field[] } | { kind: 'scalar'; field: Field };
+
+/** The value of a parameter before its operator: fields for `@`/`*`/arrays, else a scalar, or unset. */
+function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | null; scalar: Field | null; set: boolean | null } {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === '@' || name === '*') return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case '#': {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case '?':
+      return { list: null, scalar: st.status === true ? lit('0') : UNKNOWN, set: true };
+    case '$':
+    case '!':
+    case '-':
+    case '_':
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (!v) {
+    if (name === 'BASH_SOURCE' && env.bash) return { list: [env.arg0], scalar: env.arg0, set: true };
+    if ((name === 'EUID' || name === 'UID') && env.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === 'USER' || name === 'LOGNAME') return { list: null, scalar: UNKNOWN, set: null };
+    if (name === 'RANDOM' || name === 'SECONDS' || name === 'LINENO' || name === 'PPID' || name === 'BASHPID') return { list: null, scalar: UNKNOWN, set: true };
+    if (index === '@' || index === '*') return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === 'array') {
+    if (index === '@' || index === '*') return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === '@' || index === '*') return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== '0') return { list: null, scalar: UNKNOWN, set: null };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+
+/** The n-th (1-based) of a list of fields, which may hold unknown-length runs. */
+function positional(items: readonly Field[], n: number): { list: null; scalar: Field | null; set: boolean | null } {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i] as Field;
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+
+function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): ParamValue {
+  const base = baseValue(pe, st, env);
+  const star = pe.param === '*' || pe.index === '*';
+  if (pe.excl) {
+    // ${!name}: indirect; ${!prefix*}: names.
+    const target = base.scalar;
+    if (pe.op === null && target && target.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target.s)) {
+      const v = st.getVar(target.s);
+      return { kind: 'scalar', field: v?.kind === 'scalar' ? v.value : v ? UNKNOWN : lit('') };
+    }
+    return { kind: 'scalar', field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base.list) return { kind: 'scalar', field: base.list.some((f) => f.multi) ? UNKNOWN : lit(String(base.list.length)) };
+    const s = base.scalar;
+    return { kind: 'scalar', field: s === null ? lit('0') : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  // A list ("$@", "${a[@]}"), possibly sliced.
+  if (base.list) {
+    let list = base.list;
+    if (op === ':') {
+      const sl = sliceOf(pe, env.text);
+      if (!sl) return { kind: 'fields', fields: [UNKNOWN_FIELDS] };
+      // ${@:1} starts at $1 (index 0 of params is $1); arrays start at 0.
+      const from = pe.param === '@' || pe.param === '*' ? sl.offset - 1 : sl.offset;
+      list = sliceFields(list, Math.max(0, from), sl.length, pe.param === '@' && sl.offset === 0 ? env.arg0 : null);
+    } else if (op !== null) {
+      const set = list.length > 0 ? true : list.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set, pe, st, env, list);
+      if (alt) return alt;
+      return { kind: 'fields', fields: list.map((f) => (f.s === null ? UNKNOWN : f)).map((f) => ({ ...f, arg: undefined })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: 'fields', fields: list.map((f) => ({ ...f, mangled: 'unquoted' as Mangling })) };
+      const joined = joinFields(list, ' ');
+      return { kind: 'scalar', field: list.length === 0 ? lit('') : { ...joined, mangled: 'star' } };
+    }
+    return { kind: 'fields', fields: list };
+  }
+  const value = base.scalar;
+  const set = base.set;
+  if (op === null) return { kind: 'scalar', field: value ?? lit('') };
+  const word = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
+  const empty = value === null ? true : value.s === null ? null : value.s === '';
+  switch (op) {
+    case ':-':
+    case '-': {
+      const useDefault = op === ':-' ? (set === false ? true : empty) : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: 'scalar', field: word() };
+      if (useDefault === false) return { kind: 'scalar', field: value as Field };
+      return { kind: 'scalar', field: UNKNOWN };
+    }
+    case ':=':
+    case '=': {
+      const useDefault = op === ':=' ? (set === false ? true : empty) : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: w });
+        return { kind: 'scalar', field: w };
+      }
+      if (useDefault === false) return { kind: 'scalar', field: value as Field };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: 'scalar', value: UNKNOWN });
+      return { kind: 'scalar', field: UNKNOWN };
+    }
+    case ':+':
+    case '+': {
+      const useAlt = op === ':+' ? (set === false ? false : empty === null ? null : !empty) : set;
+      if (useAlt === true) return { kind: 'scalar', field: word() };
+      if (useAlt === false) return { kind: 'scalar', field: lit('') };
+      return { kind: 'scalar', field: UNKNOWN };
+    }
+    case ':?':
+    case '?':
+      return { kind: 'scalar', field: value ?? UNKNOWN };
+    case '#':
+    case '##':
+    case '%':
+    case '%%': {
+      if (!value || value.s === null) return { kind: 'scalar', field: value ? UNKNOWN : lit('') };
+      const pat = pe.word ? patternOf(pe.word, st, env) : '';
+      if (pat === null) return { kind: 'scalar', field: UNKNOWN };
+      return { kind: 'scalar', field: lit(trim(value.s, pat, op)) };
+    }
+    case '/':
+    case '//': {
+      if (!value || value.s === null) return { kind: 'scalar', field: value ? UNKNOWN : lit('') };
+      return { kind: 'scalar', field: replace(pe, value.s, st, env, op === '//') };
+    }
+    case '^^':
+    case ',,':
+    case '^':
+    case ',': {
+      if (!value || value.s === null) return { kind: 'scalar', field: value ? UNKNOWN : lit('') };
+      const s = value.s;
+      const r = op === '^^' ? s.toUpperCase() : op === ',,' ? s.toLowerCase() : op === '^' ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: 'scalar', field: lit(r) };
+    }
+    case ':': {
+      if (!value || value.s === null) return { kind: 'scalar', field: value ? UNKNOWN : lit('') };
+      const sl = sliceOf(pe, env.text);
+      if (!sl) return { kind: 'scalar', field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: 'scalar', field: lit(chars.slice(from, Math.max(from, to)).join('')) };
+    }
+    default:
+      return { kind: 'scalar', field: UNKNOWN };
+  }
+}
+
+function opOnList(op: string, set: boolean | null, pe: ParamExp, st: State, env: ExpandEnv, list: Field[]): ParamValue | null {
+  const word = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
+  if (op === ':-' || op === '-') {
+    if (set === false) return { kind: 'scalar', field: word() };
+    if (set === true) return { kind: 'fields', fields: list };
+    return { kind: 'fields', fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ':+' || op === '+') {
+    if (set === false) return { kind: 'scalar', field: lit('') };
+    if (set === true) return { kind: 'scalar', field: word() };
+    return { kind: 'scalar', field: UNKNOWN };
+  }
+  return null;
+}
+
+function sliceFields(list: readonly Field[], from: number, length: number | null, zero: Field | null): Field[] {
+  const items = zero ? [zero, ...list] : [...list];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if ((items[i] as Field).multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? undefined : start + Math.max(0, length));
+}
+
+/** `${x:1}`, `${x:0:1}`, `${@:2}`: the offsets are read from the text (the AST does not keep them). */
+function sliceOf(pe: ParamExp, text: string): { offset: number; length: number | null } | null {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? '0').replace(/\s+/g, ''));
+  const length = m[3] !== undefined ? Number(m[3].replace(/\s+/g, '')) : null;
+  return { offset, length };
+}
+
+function trim(s: string, pattern: string, op: string): string {
+  const re = globToRegExp(pattern);
+  const chars = [...s];
+  if (op === '#' || op === '##') {
+    const lens = op === '#' ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens) if (re.test(chars.slice(0, n).join(''))) return chars.slice(n).join('');
+    return s;
+  }
+  const lens = op === '%' ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(''))) return chars.slice(0, chars.length - n).join('');
+  return s;
+}
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+
+function replace(pe: ParamExp, s: string, st: State, env: ExpandEnv, all: boolean): Field {
+  // The Go side keeps the original pattern as the word; the replacement is in the text.
+  const src = env.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env) : (m[1] ?? '');
+  const rep = m[2] ?? '';
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? '')) return UNKNOWN;
+  if (pat === '') return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? 'gs' : 's');
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, '')));
+}
+
+/** A pattern word (`-`, `*.conf`, `"$x"`) as a glob, quoted parts literal; null when unknown. */
+export function patternOf(word: Word, st: State, env: ExpandEnv): string | null {
+  let out = '';
+  for (const part of word.parts) {
+    if (part.type === 'Lit') out += part.value.replace(/\\(.)/g, (_m, c: string) => escapeGlob(c));
+    else if (part.type === 'SglQuoted') out += escapeGlob(part.value);
+    else if (part.type === 'DblQuoted') {
+      const v = expandScalar({ ...word, parts: [part] }, st, env);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === 'ParamExp' || part.type === 'CmdSubst') {
+      const v = expandScalar({ ...word, parts: [part] }, st, env);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/** A shell glob (`*`, `?`, `[a-z]`, `\x`) as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '\\') {
+      const n = glob[i + 1];
+      if (n !== undefined) {
+        re += escapeRe(n);
+        i++;
+      } else re += '\\\\';
+    } else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        let body = glob.slice(i + 1, end);
+        if (body.startsWith('!') || body.startsWith('^')) body = `^${body.slice(1)}`;
+        re += `[${body.replace(/\\/g, '\\\\').replace(/\[:(\w+):\]/g, (_m, cls: string) => POSIX_CLASSES[cls] ?? '')}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~',
+  xdigit: '0-9A-Fa-f',
+};
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+
+/** Whether a known text matches a glob; the user command matches only patterns that match anything. */
+export function globMatch(text: string, glob: string): boolean {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, 'x');
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+
+/** Used by the interpreter for `$(id -u)` and friends. */
+export { uidField, userNameField };

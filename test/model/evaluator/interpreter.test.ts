@@ -1,0 +1,289 @@
+/**
+ * The entrypoint evaluator, one behaviour per test. `endings()` prints how each path of a script
+ * ends for one invocation: `exec ARGV [user]@line`, `exit CODE [user]@line` or
+ * `end [user] after CMD` (error paths left out unless asked for). The default invocation is
+ * `CMD ["server"]` as root; `args: 'user'` is `docker run IMAGE <command>`.
+ */
+import type { ShellFile, Stmt } from '../../../src/parsers/shell-ast.js';
+import { endings, run, setup } from './harness.js';
+
+/** `if ...; then X=1; <the next level>; fi` nested n deep, ending in the script's last statement. */
+function nest(ast: ShellFile, n: number): ShellFile {
+  const [level, tail] = ast.stmts as [Stmt, Stmt];
+  let inner: Stmt = tail;
+  for (let i = 0; i < n; i++) {
+    const cmd = level.cmd as Extract<Stmt['cmd'], { type: 'IfClause' }>;
+    inner = { ...level, cmd: { ...cmd, then: [cmd.then[0] as Stmt, inner] } };
+  }
+  return { ...ast, stmts: [inner] };
+}
+
+beforeAll(setup);
+
+describe('values', () => {
+  test('a literal assignment is known where it is used', () => {
+    expect(endings('#!/bin/sh\napp=/opt/app/bin/server\nexec "$app" --port 80\n')).toEqual(['exec /opt/app/bin/server --port 80 [root]@3']);
+  });
+
+  test('a variable that is never set is empty: the ENV defaults are the only environment', () => {
+    expect(endings('#!/bin/sh\nexec server $EXTRA_FLAGS\n')).toEqual(['exec server [root]@2']);
+  });
+
+  test('an ENV value is known, an ENV with an unknown value is unknown', () => {
+    expect(endings('#!/bin/sh\nexec "$APP" run\n', { env: { APP: '/usr/bin/app' } })).toEqual(['exec /usr/bin/app run [root]@2']);
+    expect(endings('#!/bin/sh\nexec "$APP" run\n', { env: { APP: null } })).toEqual(['exec ? run [root]@2']);
+  });
+
+  test('${X:-default}, ${X:=default} (which assigns) and ${X:+alt}', () => {
+    const src = '#!/bin/sh\n: "${PORT:=8080}"\nexec "${BIN:-server}" --port "$PORT" ${DEBUG:+--debug}\n';
+    expect(endings(src)).toEqual(['exec server --port 8080 [root]@3']);
+    expect(endings(src, { env: { DEBUG: '1', BIN: 'srv' } })).toEqual(['exec srv --port 8080 --debug [root]@3']);
+  });
+
+  test('prefix and suffix trims: ${1#-}, ${1%.conf}', () => {
+    const src = '#!/bin/sh\nif [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then\n  set -- redis-server "$@"\nfi\nexec "$@"\n';
+    expect(endings(src, { args: ['--appendonly', 'yes'] })).toEqual(['exec redis-server --appendonly yes [root]@5']);
+    expect(endings(src, { args: ['/etc/redis.conf'] })).toEqual(['exec redis-server /etc/redis.conf [root]@5']);
+    expect(endings(src, { args: ['redis-server'] })).toEqual(['exec redis-server [root]@5']);
+  });
+
+  test('substrings and replacements in bash: ${1:0:1}, ${v//a/b}', () => {
+    const src = '#!/bin/bash\nif [ "${1:0:1}" = - ]; then set -- mysqld "$@"; fi\nv=a-b-c\nexec "$@" "${v//-/_}"\n';
+    expect(endings(src, { args: ['-v'] })).toEqual(['exec mysqld -v a_b_c [root]@4']);
+  });
+
+  test('local, export, readonly and declare assign; local is undone when the function returns', () => {
+    const src = '#!/bin/bash\nexport A=1\nreadonly B=2\ndeclare C=3\nf() { local A=inner; }\nf\nexec echo "$A$B$C"\n';
+    expect(endings(src)).toEqual(['exec echo 123 [root]@7']);
+  });
+
+  test('a value assigned in a loop body is unknown after the loop', () => {
+    const src = '#!/bin/sh\nbin=server\nfor f in /docker-entrypoint.d/*; do bin="$f"; done\nexec "$bin"\n';
+    expect(endings(src)).toEqual(['exec ? [root]@4']);
+  });
+});
+
+describe('the script arguments', () => {
+  test('exec "$@" hands over the arguments intact', () => {
+    const r = run('#!/bin/sh\nexec "$@"\n', { args: ['server', '--port', '80'] });
+    expect(r.endings[0]?.argv.map((f) => [f.s, f.arg])).toEqual([
+      ['server', 0],
+      ['--port', 1],
+      ['80', 2],
+    ]);
+  });
+
+  test('exec $@ and exec "$*" mangle them', () => {
+    expect(run('#!/bin/sh\nexec $@\n').endings[0]?.argv[0]?.mangled).toBe('unquoted');
+    expect(run('#!/bin/sh\nexec "$*"\n').endings[0]?.argv[0]?.mangled).toBe('star');
+  });
+
+  test('set -- prepends, shift drops the first', () => {
+    expect(endings('#!/bin/sh\nset -- gosu app "$@"\nexec "$@"\n')).toEqual(['exec gosu app server [root]@3']);
+    expect(endings('#!/bin/sh\nshift\nexec worker "$@"\n', { args: ['run', '-v'] })).toEqual(['exec worker -v [root]@3']);
+  });
+
+  test('set -Eeuo pipefail sets options, not the arguments', () => {
+    expect(endings('#!/bin/bash\nset -Eeuo pipefail\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+  });
+
+  test('"$#" is known', () => {
+    expect(endings('#!/bin/sh\nif [ "$#" -eq 0 ]; then set -- server; fi\nexec "$@"\n', { args: [] })).toEqual(['exec server [root]@3']);
+  });
+
+  test('arrays: args=("$@"), "${args[@]}", "${args[@]:1}", ${#args[@]}', () => {
+    const src = '#!/bin/bash\nargs=("$@")\nif [ "${#args[@]}" -gt 0 ] && [ "${args[0]}" = server ]; then\n  args=(/opt/app/bin/server --port 8080 "${args[@]:1}")\nfi\nexec "${args[@]}"\n';
+    expect(endings(src, { args: ['server', '-v'] })).toEqual(['exec /opt/app/bin/server --port 8080 -v [root]@6']);
+    const r = run(src, { args: 'user' });
+    expect(r.endings[0]?.argv.map((f) => [f.arg, f.mangled])).toEqual([[0, undefined]]);
+  });
+
+  test('"${args[*]}" unquoted mangles the array of arguments', () => {
+    const r = run('#!/bin/bash\nargs=("$@")\nexec ${args[*]}\n');
+    expect(r.endings[0]?.argv[0]?.mangled).toBe('unquoted');
+  });
+
+  test('a function gets its own arguments, and the caller keeps its own', () => {
+    const src = '#!/bin/sh\nrun() { exec "$@"; }\nshow() { echo "$1"; }\nshow other\nrun gosu app "$@"\n';
+    expect(endings(src)).toEqual(['exec gosu app server [root]@2']);
+  });
+});
+
+describe('commands held in values', () => {
+  test('a variable holding the hand-over: run="exec su-exec app"; $run "$@"', () => {
+    const src = '#!/bin/sh\nrun=exec\nif [ "$(id -u)" = 0 ]; then run="exec su-exec app"; fi\n$run "$@"\n';
+    expect(endings(src)).toEqual(['exec su-exec app server [root]@4']);
+    expect(endings(src, { user: '1000' })).toEqual(['exec server [1000]@4']);
+  });
+
+  test('command substitution of a function whose output is known', () => {
+    const src = '#!/bin/bash\ndrop() { if [ "$(id -u)" = 0 ]; then echo "gosu app"; fi; }\nexec $(drop) "$@"\n';
+    expect(endings(src)).toEqual(['exec gosu app server [root]@3']);
+    expect(endings(src, { user: '1000' })).toEqual(['exec server [1000]@3']);
+  });
+
+  test('command substitution of a program whose output is not known is unknown', () => {
+    expect(endings('#!/bin/sh\nexec $(cat /etc/cmd)\n')).toEqual(['exec … [root]@2']);
+  });
+
+  test('eval of a known string runs it', () => {
+    expect(endings('#!/bin/sh\ncmd=\'exec gosu app "$@"\'\neval "$cmd"\n')).toEqual(['exec gosu app server [root]@3']);
+  });
+
+  test('eval of an unknown string is an unknown command, not an ending', () => {
+    expect(endings('#!/bin/sh\neval "$START"\n', { env: { START: null } })).toEqual(['end [root] after eval']);
+  });
+
+  test('a command word from an unknown value is unknown', () => {
+    const r = run('#!/bin/sh\n$LAUNCHER server\n', { env: { LAUNCHER: null } });
+    expect(r.commands[0]?.argvs[0]?.[0]?.s).toBeNull();
+  });
+});
+
+describe('conditions', () => {
+  test('[ "$1" = value ] is decided from the arguments, and says why', () => {
+    const r = run('#!/bin/sh\nif [ "$1" = server ]; then exec /opt/server; fi\nexec "$@"\n');
+    expect(r.endings.map((e) => e.why.map((d) => d.text))).toEqual([['$1 = server (from CMD, word 1)']]);
+  });
+
+  test('[ "$(id -u)" = 0 ] is decided from the start user', () => {
+    const src = '#!/bin/sh\nif [ "$(id -u)" = 0 ]; then exec gosu app "$@"; fi\nexec "$@"\n';
+    expect(endings(src)).toEqual(['exec gosu app server [root]@2']);
+    expect(endings(src, { user: 'app' })).toEqual(['exec server [app]@3']);
+    expect(run(src).endings[0]?.why.map((d) => d.text)).toEqual(['$(id -u) = 0 (no USER)']);
+  });
+
+  test('$EUID and whoami in bash', () => {
+    expect(endings('#!/bin/bash\n[ "$EUID" -ne 0 ] && exec "$@"\nexec gosu app "$@"\n', { user: 'app' })).toEqual(['exec server [app]@2']);
+    expect(endings('#!/bin/bash\nif [ "$(whoami)" = root ]; then exec gosu app "$@"; fi\n')).toEqual(['exec gosu app server [root]@2']);
+  });
+
+  test('[ -n "$OPT_IN" ] is decided from the ENV defaults', () => {
+    const src = '#!/bin/sh\nif [ -n "$RUN_AS" ] && [ "$(id -u)" = 0 ]; then exec gosu "$RUN_AS" "$@"; fi\nexec "$@"\n';
+    expect(endings(src)).toEqual(['exec server [root]@3']);
+    expect(endings(src, { env: { RUN_AS: 'app' } })).toEqual(['exec gosu app server [root]@2']);
+  });
+
+  test('[[ ]] with patterns and &&', () => {
+    const src = '#!/bin/bash\nif [[ $1 == -* && -z "$SKIP" ]]; then set -- app "$@"; fi\nexec "$@"\n';
+    expect(endings(src, { args: ['-v'] })).toEqual(['exec app -v [root]@3']);
+    expect(endings(src, { args: ['sh'] })).toEqual(['exec sh [root]@3']);
+  });
+
+  test('a test on an unknown value takes both branches', () => {
+    expect(endings('#!/bin/sh\nif [ -f /data/init ]; then exec init "$@"; fi\nexec "$@"\n')).toEqual(['exec init server [root]@2', 'exec server [root]@3']);
+  });
+
+  test('case "$1" in: the matching branch only; the user command matches only *', () => {
+    const src = '#!/bin/sh\ncase "$1" in\n  -*) set -- app "$@" ;;\n  help) echo usage; exit 0 ;;\n  *) ;;\nesac\nexec "$@"\n';
+    expect(endings(src, { args: ['help'] })).toEqual(['exit 0 [root]@4']);
+    expect(endings(src, { args: ['-v'] })).toEqual(['exec app -v [root]@7']);
+    expect(endings(src, { args: 'user' })).toEqual(['exec <command> [root]@7']);
+  });
+
+  test('a && b: b is skipped when a fails; a failed last command is an error path', () => {
+    expect(endings('#!/bin/sh\n[ "$1" = x ] && exec x\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+    expect(endings('#!/bin/sh\ntest -d /data && exec "$@"\n', {}, true)).toEqual(['end [root]', 'exec server [root]@2']);
+  });
+
+  test('the _is_sourced guard of big official entrypoints is false when the script is run', () => {
+    const src = '#!/bin/bash\n_is_sourced() {\n  [ "${#FUNCNAME[@]}" -ge 2 ] && [ "${FUNCNAME[0]}" = _is_sourced ] && [ "${FUNCNAME[1]}" = source ]\n}\n_main() { exec "$@"; }\nif ! _is_sourced; then _main "$@"; fi\n';
+    expect(endings(src)).toEqual(['exec server [root]@5']);
+  });
+
+  test('the "${BASH_SOURCE[0]}" = "$0" guard is true when the script is run', () => {
+    expect(endings('#!/bin/bash\nif [ "${BASH_SOURCE[0]}" = "$0" ]; then exec "$@"; fi\n')).toEqual(['exec server [root]@2']);
+  });
+});
+
+describe('control flow', () => {
+  test('a function called at the end is followed, with "$@"', () => {
+    expect(endings('#!/bin/sh\n_main() {\n  chown app /data\n  exec gosu app "$@"\n}\n_main "$@"\n')).toEqual(['exec gosu app server [root]@4']);
+  });
+
+  test('return leaves the function, exit ends the script', () => {
+    const src = '#!/bin/sh\ncheck() { if [ "$1" = server ]; then return 0; fi; exit 3; }\ncheck "$@"\nexec "$@"\n';
+    expect(endings(src, {}, true)).toEqual(['exec server [root]@4']);
+    expect(endings(src, { args: ['other'] }, true)).toEqual(['exit 3 [root]@2']);
+  });
+
+  test('exec and exit in a subshell or a pipeline end only that child', () => {
+    expect(endings('#!/bin/sh\n( exec true )\necho x | exit 1\nexec "$@"\n')).toEqual(['exec server [root]@4']);
+  });
+
+  test('a background job changes nothing in the shell', () => {
+    expect(endings('#!/bin/sh\nX=1\n{ X=2; exec other; } &\nexec "$X"\n')).toEqual(['exec 1 [root]@4']);
+  });
+
+  test('while true without break never falls through', () => {
+    expect(endings('#!/bin/sh\nwhile true; do sleep 1; done\nexec never\n')).toEqual([]);
+  });
+
+  test('a sourced file runs in this shell: its functions and variables are seen', () => {
+    const files = { '/usr/local/lib/lib.sh': 'APP_USER=app\nstart() { exec gosu "$APP_USER" "$@"; }\n' };
+    const r = run('#!/bin/sh\n. /usr/local/lib/lib.sh\nstart "$@"\n', { files });
+    expect(r.endings.map((e) => `${e.cmd?.file.path}:${e.cmd?.stmt.p[0]} ${e.argv.map((f) => f.s).join(' ')}`)).toEqual(['/usr/local/lib/lib.sh:2 gosu app server']);
+    expect(r.endings[0]?.cmd?.sourcedVia.map((v) => v.stmt.p[0])).toEqual([2]);
+  });
+
+  test('a sourced file the image does not have is recorded once', () => {
+    const r = run('#!/bin/sh\n. /missing.sh\nexec "$@"\n');
+    expect(r.unknownSources.map((u) => u.path)).toEqual(['/missing.sh']);
+  });
+
+  test('recursion does not hang: the recursive call is unknown', () => {
+    const r = run('#!/bin/sh\nf() { f "$@"; }\nf\nexec "$@"\n');
+    expect(r.endings.map((e) => e.kind)).toEqual(['exec']);
+  });
+
+  test('a one-shot user switch is a child command, not an ending', () => {
+    const r = run('#!/bin/sh\ngosu app /opt/app/bin/migrate\nexec "$@"\n');
+    expect(r.commands.map((c) => [c.argvs[0]?.map((f) => f.s).join(' '), c.exec, c.child])).toEqual([
+      ['gosu app /opt/app/bin/migrate', false, false],
+      ['server', true, false],
+    ]);
+  });
+
+  test('comments, strings and heredoc bodies that mention exec "$@" are not commands', () => {
+    expect(endings('#!/bin/sh\n# exec "$@"\necho \'exec "$@"\'\ncat <<EOF\nexec "$@"\nEOF\n')).toEqual(['end [root] after cat']);
+  });
+});
+
+describe('size', () => {
+  const chain = (n: number): string => `#!/bin/sh\n${Array.from({ length: n }, (_, i) => `step${i}`).join(' && ')} && exec "$@"\n`;
+  test('a 1,000-link && chain: the same answer as a short one, in linear work', () => {
+    const short = run(chain(10));
+    const long = run(chain(1000));
+    expect(long.endings.filter((e) => !e.failed).map((e) => e.kind)).toEqual(['exec']);
+    expect(long.budget).toBeNull();
+    expect(long.steps / 1000).toBeLessThan((short.steps / 10) * 2);
+  });
+
+  test('a long script: linear work (the benchmark runs 10,000 lines)', () => {
+    const lines = (n: number): string => `#!/bin/sh\n${Array.from({ length: n }, (_, i) => `v${i}="x${i}"; [ -f /f${i} ] && echo "$v${i}"`).join('\n')}\nexec "$@"\n`;
+    const a = run(lines(200));
+    const b = run(lines(2000));
+    expect(b.endings.map((e) => e.kind)).toEqual(['exec']);
+    expect(b.steps / a.steps).toBeLessThan(12);
+  });
+
+  test('300 nested function calls are followed to the end', () => {
+    const fns = Array.from({ length: 300 }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n');
+    expect(endings(`#!/bin/sh\n${fns}\nf300() { exec "$@"; }\nf0 "$@"\n`)).toEqual(['exec server [root]@302']);
+  });
+
+  test('5,000 nested ifs: no recursion, linear work, the same ending as one if', () => {
+    const one = run('#!/bin/sh\nif [ -f /x ]; then X=1; fi\nexec "$@"\n');
+    const nested = run('#!/bin/sh\nif [ -f /x ]; then X=1; fi\nexec "$@"\n', { transform: (ast) => nest(ast, 5000) });
+    expect(nested.endings.filter((e) => e.kind === 'exec').map((e) => e.argv.map((f) => f.s).join(' '))).toEqual(['server']);
+    expect(nested.steps).toBeLessThan(one.steps * 5000 * 2);
+  });
+
+  test('many unknown ifs that assign: states are joined, the work stays linear', () => {
+    const src = (n: number): string => `#!/bin/sh\n${Array.from({ length: n }, (_, i) => `if [ -f /f${i} ]; then X${i}=1; fi`).join('\n')}\nexec "$@"\n`;
+    const a = run(src(100));
+    const b = run(src(1000));
+    expect(b.endings.map((e) => e.argv.map((f) => f.s).join(' '))).toEqual(['server']);
+    expect(b.steps / a.steps).toBeLessThan(12);
+  });
+});
