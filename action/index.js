@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path26, { windows } = {}) => {
-      const segs = path26.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1905,7 +1905,10 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })) };
+  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+}
+function fixShownBy(f, shown2) {
+  return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
 }
 var SEVERITY_RANK;
 var init_findings = __esm({
@@ -1944,11 +1947,12 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })) }));
+  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
     "use strict";
+    init_findings();
   }
 });
 
@@ -10921,9 +10925,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path26 = this.getPath();
-        if (path26 === null || path26.startsWith("/")) {
-          return path26;
+        const path27 = this.getPath();
+        if (path27 === null || path27.startsWith("/")) {
+          return path27;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -10935,7 +10939,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path26 : parent + "/" + path26;
+              return parent.endsWith("/") ? parent + path27 : parent + "/" + path27;
             }
           }
         }
@@ -13497,26 +13501,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path26) => {
-      const end = path26.length - 1;
-      const index = path26.lastIndexOf(
+    var basenameOf = (path27) => {
+      const end = path27.length - 1;
+      const index = path27.lastIndexOf(
         SLASH,
-        path26[end] === SLASH ? end - 1 : end
+        path27[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path26 : path26.slice(index + 1);
+      return index < 0 ? path27 : path27.slice(index + 1);
     };
-    var parentOf = (path26) => {
-      if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path26.split(SLASH).filter(Boolean);
+    var parentOf = (path27) => {
+      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path27.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path26.length - 1;
-      const cut = path26.lastIndexOf(
+      const end = path27.length - 1;
+      const cut = path27.lastIndexOf(
         SLASH,
-        path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -13666,7 +13670,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path26) {
+      testLiteral(path27) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -13675,7 +13679,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path26)) {
+          if (rule.checkRegex.test(path27)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -13695,15 +13699,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path26, mode) {
+      test(path27, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path26) : path26;
+        const basename4 = shortcut ? basenameOf(path27) : path27;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path26
+            shortcut && rule._basenameOnly ? basename4 : path27
           )) {
             const { negative } = rule;
             const ret = {
@@ -13725,17 +13729,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path26, originalPath, doThrow) => {
-      if (!isString(path26)) {
+    var checkPath = (path27, originalPath, doThrow) => {
+      if (!isString(path27)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path26) {
+      if (!path27) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path26)) {
+      if (checkPath.isNotRelative(path27)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -13744,25 +13748,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path26) => {
-      const first = path26.charCodeAt(0);
+    var isNotRelative = (path27) => {
+      const first = path27.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path26.length === 1) {
+      if (path27.length === 1) {
         return true;
       }
-      const second = path26.charCodeAt(1);
+      const second = path27.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path26.length === 2 || path26.charCodeAt(2) === SLASH_CODE;
+      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -13793,59 +13797,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path26) {
+      _test(originalPath, cache, path27) {
         checkPath(
-          path26,
+          path27,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path26 ? this._t(path26, cache) : {
+        return path27 ? this._t(path27, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path26 = convertPath(target2);
-        if (!path26 || path26.charCodeAt(path26.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path26);
+        const path27 = convertPath(target2);
+        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path27);
         }
-        const dir = this._t(path26, this._testCache);
+        const dir = this._t(path27, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path26);
+        const literal = this._rules.testLiteral(path27);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path26, cache) {
-        const cached = cache[path26];
+      _t(path27, cache) {
+        const cached = cache[path27];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path26);
+        const parentPath = parentOf(path27);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
+        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
       }
-      ignores(path26) {
-        return this._test(path26, this._ignoreCache, convertPath(path26)).ignored;
+      ignores(path27) {
+        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
       }
       createFilter() {
-        return (path26) => !this.ignores(path26);
+        return (path27) => !this.ignores(path27);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path26) {
-        return this._test(path26, this._testCache, convertPath(path26));
+      test(path27) {
+        return this._test(path27, this._testCache, convertPath(path27));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path26) => checkPath(convertPath(path26), path26, RETURN_FALSE);
+    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path26) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path26) || isNotRelative(path26);
+      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -17063,8 +17067,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path26 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path26, f.message]);
+    const path27 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path27, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -17077,7 +17081,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path26, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path27, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -17417,17 +17421,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path26) {
-      const ctrl = callVisitor(key, node, visitor, path26);
+    function visit_(key, node, visitor, path27) {
+      const ctrl = callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visit_(key, ctrl, visitor, path26);
+        replaceNode(key, path27, ctrl);
+        return visit_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path26);
+            const ci = visit_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -17438,13 +17442,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = visit_("key", node.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = visit_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path26);
+          const cv = visit_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -17465,17 +17469,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path26) {
-      const ctrl = await callVisitor(key, node, visitor, path26);
+    async function visitAsync_(key, node, visitor, path27) {
+      const ctrl = await callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visitAsync_(key, ctrl, visitor, path26);
+        replaceNode(key, path27, ctrl);
+        return visitAsync_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path26 = Object.freeze(path26.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path26);
+            const ci = await visitAsync_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -17486,13 +17490,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path26 = Object.freeze(path26.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path26);
+          const cv = await visitAsync_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -17519,23 +17523,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path26) {
+    function callVisitor(key, node, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key, node, path26);
+        return visitor(key, node, path27);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path26);
+        return visitor.Map?.(key, node, path27);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path26);
+        return visitor.Seq?.(key, node, path27);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path26);
+        return visitor.Pair?.(key, node, path27);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path26);
+        return visitor.Scalar?.(key, node, path27);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path26);
+        return visitor.Alias?.(key, node, path27);
       return void 0;
     }
-    function replaceNode(key, path26, node) {
-      const parent = path26[path26.length - 1];
+    function replaceNode(key, path27, node) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -18147,10 +18151,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path26, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path26.length - 1; i >= 0; --i) {
-        const k = path26[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -18169,7 +18173,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -18199,11 +18203,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path26, value) {
-        if (isEmptyPath(path26))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key, ...rest] = path26;
+          const [key, ...rest] = path27;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -18217,8 +18221,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        const [key, ...rest] = path26;
+      deleteIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -18232,8 +18236,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        const [key, ...rest] = path26;
+      getIn(path27, keepScalar) {
+        const [key, ...rest] = path27;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -18251,8 +18255,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path26) {
-        const [key, ...rest] = path26;
+      hasIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -18262,8 +18266,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        const [key, ...rest] = path26;
+      setIn(path27, value) {
+        const [key, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -20778,9 +20782,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path26, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path26, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -20855,14 +20859,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        if (Collection.isEmptyPath(path26)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -20877,10 +20881,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        if (Collection.isEmptyPath(path26))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -20891,10 +20895,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path26) {
-        if (Collection.isEmptyPath(path26))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -20911,13 +20915,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        if (Collection.isEmptyPath(path26)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path26, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -22878,9 +22882,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path26) => {
+    visit.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path26) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -22889,23 +22893,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path26) => {
-      const parent = visit.itemAtPath(cst, path26.slice(0, -1));
-      const field = path26[path26.length - 1][0];
+    visit.parentCollection = (cst, path27) => {
+      const parent = visit.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path26, item, visitor) {
-      let ctrl = visitor(item, path26);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path26.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22916,10 +22920,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path26);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29473,8 +29477,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path26) {
-      let input2 = path26;
+    function removeDotSegments(path27) {
+      let input2 = path27;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29548,11 +29552,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path26) {
-      if (path26 === "" || path26[0] === "/") {
-        return removeDotSegments(path26);
+    function removeDotSegmentsRelative(path27) {
+      if (path27 === "" || path27[0] === "/") {
+        return removeDotSegments(path27);
       }
-      const segments = path26.split("/");
+      const segments = path27.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -29915,8 +29919,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path26 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path26 && path26 !== "/" ? path26 : void 0;
+        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -33571,6 +33575,251 @@ var init_recording = __esm({
   }
 });
 
+// src/fix/files.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import crypto from "node:crypto";
+import fs3 from "node:fs";
+import path16 from "node:path";
+function inside2(root, p) {
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
+}
+function realPathOf(p) {
+  try {
+    return fs3.realpathSync.native(p);
+  } catch {
+    return null;
+  }
+}
+function loadFixFile(file, root) {
+  const realRoot = realPathOf(root);
+  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  const real = realPathOf(file);
+  if (!real) return { ok: false, reason: "the file does not exist" };
+  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  let fd;
+  try {
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
+  }
+  try {
+    const st = fs3.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
+    const bytes = fs3.readFileSync(fd);
+    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
+    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
+    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
+  } finally {
+    fs3.closeSync(fd);
+  }
+}
+function fixFileFromBytes(file, bytes) {
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
+  return { ...file, bom, text };
+}
+function editFile(file, edits) {
+  const eol = newlineOf(file.text);
+  const { text, removeBom } = applyEdits(file.text, edits, eol);
+  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
+}
+function bytesOf(file) {
+  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
+}
+function writeAtomic(realPath, bytes, mode) {
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let fd = null;
+  try {
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
+    fd = null;
+    fs3.renameSync(tmp, realPath);
+  } catch (e) {
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_files = __esm({
+  "src/fix/files.ts"() {
+    "use strict";
+    init_edits();
+  }
+});
+
+// src/fix/run.ts
+import fs4 from "node:fs";
+import path17 from "node:path";
+function selected(f, sel) {
+  if (!f.fix) return false;
+  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
+  return sel.rules === null || sel.rules.has(f.rule);
+}
+async function runFixLoop(options) {
+  const max = options.maxPasses ?? MAX_FIX_PASSES;
+  const originals = /* @__PURE__ */ new Map();
+  const current = /* @__PURE__ */ new Map();
+  const overlay = new Map(options.base ?? []);
+  const applied = [];
+  const refused = /* @__PURE__ */ new Map();
+  const seenStates = /* @__PURE__ */ new Set();
+  let passes = 0;
+  let converged = false;
+  let result = await options.lint(overlay);
+  while (true) {
+    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
+    const usable = [];
+    for (const c of candidates) {
+      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
+      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
+      else usable.push(c);
+    }
+    const choice = chooseFixes(usable);
+    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
+    if (choice.chosen.length === 0) {
+      converged = true;
+      break;
+    }
+    if (passes >= max) break;
+    passes++;
+    const byFile = /* @__PURE__ */ new Map();
+    for (const c of choice.chosen) {
+      for (const e of c.fix.edits) {
+        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
+        const list2 = byFile.get(real) ?? [];
+        list2.push({ ...e, file: real });
+        byFile.set(real, list2);
+      }
+      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
+    }
+    for (const [real, edits] of byFile) {
+      const file = current.get(real);
+      const next = editFile(file, edits);
+      current.set(real, next);
+      overlay.set(real, bytesOf(next));
+    }
+    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
+    if (seenStates.has(state)) {
+      result = await options.lint(overlay);
+      break;
+    }
+    seenStates.add(state);
+    result = await options.lint(overlay);
+  }
+  const changed = [];
+  for (const [real, file] of current) {
+    const before = bytesOf(originals.get(real));
+    const after = bytesOf(file);
+    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
+  }
+  changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
+}
+function checkFiles(c, filesRead, rootOf, current, originals, base) {
+  for (const e of c.fix.edits) {
+    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
+    let file = current.get(real);
+    if (!file) {
+      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
+      if (root === null) return `${e.file} is not inside the root of the run that read it`;
+      const held = base?.get(real);
+      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
+      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
+      file = loaded.file;
+      originals.set(real, file);
+      current.set(real, file);
+    }
+    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
+    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
+  }
+  return null;
+}
+function bufferFile(real, bytes, root) {
+  const realRoot = realPathOf(root) ?? root;
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
+}
+function writeChanged(changed) {
+  const out = { written: [], failed: [] };
+  for (const c of changed) {
+    try {
+      const now = fs4.readFileSync(c.path);
+      if (!now.equals(c.before)) {
+        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
+        continue;
+      }
+      writeAtomic(c.path, c.after, c.mode);
+      out.written.push(c.path);
+    } catch (e) {
+      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
+    }
+  }
+  return out;
+}
+var MAX_FIX_PASSES;
+var init_run = __esm({
+  "src/fix/run.ts"() {
+    "use strict";
+    init_edits();
+    init_files();
+    MAX_FIX_PASSES = 10;
+  }
+});
+
+// src/fix/api.ts
+var api_exports = {};
+__export(api_exports, {
+  fixBuffer: () => fixBuffer,
+  getFixes: () => getFixes
+});
+import path18 from "node:path";
+async function getFixes(linter, buffer) {
+  const findings = await linter.lintOne({ path: path18.resolve(buffer.path), text: buffer.text });
+  return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
+}
+async function fixBuffer(linter, buffer, selection) {
+  const resolved = path18.resolve(buffer.path);
+  const abs = realPathOf(resolved) ?? resolved;
+  const base = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
+  const loop = await runFixLoop({
+    root: selection.root ?? repositoryRoot(abs),
+    unsafe: selection.unsafe,
+    rules: selection.rules,
+    base,
+    lint: async (overlay) => {
+      const filesRead = /* @__PURE__ */ new Set();
+      const text = overlay.get(abs).toString("utf8");
+      const findings = await linter.lintOne({ path: abs, text }, { fs: new OverlayFileSystem(diskFs, overlay), filesRead });
+      filesRead.add(abs);
+      return { findings, filesRead };
+    }
+  });
+  const own = loop.changed.find((c) => c.path === abs);
+  const otherFiles = new Map(loop.changed.filter((c) => c.path !== abs).map((c) => [c.path, c.after.toString("utf8")]));
+  return { text: own ? own.after.toString("utf8") : buffer.text, applied: loop.applied, findings: loop.findings, otherFiles };
+}
+var init_api = __esm({
+  "src/fix/api.ts"() {
+    "use strict";
+    init_file_system();
+    init_jail();
+    init_files();
+    init_run();
+  }
+});
+
 // src/explain.ts
 var explain_exports = {};
 __export(explain_exports, {
@@ -33807,8 +34056,8 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs3 from "node:fs";
-import path18 from "node:path";
+import fs5 from "node:fs";
+import path21 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -33818,22 +34067,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path18.sep).join("/");
+  const key = relativePath.split(path21.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path18.relative(root, file);
-    if (rel && !rel.startsWith(`..${path18.sep}`) && rel !== ".." && !path18.isAbsolute(rel)) return rel.split(path18.sep).join("/");
+    const rel = path21.relative(root, file);
+    if (rel && !rel.startsWith(`..${path21.sep}`) && rel !== ".." && !path21.isAbsolute(rel)) return rel.split(path21.sep).join("/");
   }
-  return file.split(path18.sep).join("/");
+  return file.split(path21.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path18.join(fs3.realpathSync.native(path18.dirname(input2.path)), path18.basename(input2.path));
+    file = path21.join(fs5.realpathSync.native(path21.dirname(input2.path)), path21.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -33852,21 +34101,21 @@ __export(cache_exports, {
   cacheFile: () => cacheFile,
   lintCached: () => lintCached
 });
-import fs4 from "node:fs";
-import path19 from "node:path";
+import fs6 from "node:fs";
+import path22 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path19.resolve(cwd, location);
+    const abs = path22.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs4.statSync(abs).isDirectory();
+      isDir ||= fs6.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path19.join(abs, CACHE_FILE) : abs;
+    return isDir ? path22.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path19.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path19.isAbsolute(rel);
-  return path19.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path22.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
+  return path22.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function validEntry(entry, tableSize) {
   if (!entry || typeof entry !== "object") return false;
@@ -33947,7 +34196,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs4.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -33958,7 +34207,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs4.readFileSync(this.file, "utf8");
+          text = fs6.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -34036,7 +34285,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path19.dirname(p)}`;
+        const listing = `d\0\0${path22.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -34111,11 +34360,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs4.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs4.renameSync(tmp, this.file);
+          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs6.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs4.rmSync(tmp, { force: true });
+            fs6.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -34123,209 +34372,6 @@ var init_cache = __esm({
         return null;
       }
     };
-  }
-});
-
-// src/fix/files.ts
-import { isUtf8 as isUtf82 } from "node:buffer";
-import crypto from "node:crypto";
-import fs5 from "node:fs";
-import path20 from "node:path";
-function inside2(root, p) {
-  const rel = path20.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path20.isAbsolute(rel);
-}
-function realPathOf(p) {
-  try {
-    return fs5.realpathSync.native(p);
-  } catch {
-    return null;
-  }
-}
-function loadFixFile(file, root) {
-  const realRoot = realPathOf(root);
-  if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path20.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
-  const real = realPathOf(file);
-  if (!real) return { ok: false, reason: "the file does not exist" };
-  if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
-  let fd;
-  try {
-    fd = fs5.openSync(real, fs5.constants.O_RDONLY | (fs5.constants.O_NOFOLLOW ?? 0));
-  } catch (e) {
-    return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
-  }
-  try {
-    const st = fs5.fstatSync(fd);
-    if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs5.readFileSync(fd);
-    if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
-    if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
-    let text = bytes.toString("utf8");
-    const bom = text.charCodeAt(0) === 65279;
-    if (bom) text = text.slice(1);
-    return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
-  } finally {
-    fs5.closeSync(fd);
-  }
-}
-function fixFileFromBytes(file, bytes) {
-  let text = bytes.toString("utf8");
-  const bom = text.charCodeAt(0) === 65279;
-  if (bom) text = text.slice(1);
-  return { ...file, bom, text };
-}
-function editFile(file, edits) {
-  const eol = newlineOf(file.text);
-  const { text, removeBom } = applyEdits(file.text, edits, eol);
-  return { ...file, bom: file.bom && !removeBom, text: keepFinalNewline(file.text, text) };
-}
-function bytesOf(file) {
-  return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
-}
-function writeAtomic(realPath, bytes, mode) {
-  const dir = path20.dirname(realPath);
-  const tmp = path20.join(dir, `.${path20.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
-  let fd = null;
-  try {
-    fd = fs5.openSync(tmp, fs5.constants.O_WRONLY | fs5.constants.O_CREAT | fs5.constants.O_EXCL, 384);
-    fs5.writeFileSync(fd, bytes);
-    fs5.fchmodSync(fd, mode);
-    fs5.fsyncSync(fd);
-    fs5.closeSync(fd);
-    fd = null;
-    fs5.renameSync(tmp, realPath);
-  } catch (e) {
-    if (fd !== null) fs5.closeSync(fd);
-    fs5.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-var init_files = __esm({
-  "src/fix/files.ts"() {
-    "use strict";
-    init_edits();
-  }
-});
-
-// src/fix/run.ts
-import fs6 from "node:fs";
-import path21 from "node:path";
-function selected(f, sel) {
-  if (!f.fix) return false;
-  if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
-  return sel.rules === null || sel.rules.has(f.rule);
-}
-async function runFixLoop(options) {
-  const max = options.maxPasses ?? MAX_FIX_PASSES;
-  const originals = /* @__PURE__ */ new Map();
-  const current = /* @__PURE__ */ new Map();
-  const overlay = new Map(options.base ?? []);
-  const applied = [];
-  const refused = /* @__PURE__ */ new Map();
-  const seenStates = /* @__PURE__ */ new Set();
-  let passes = 0;
-  let converged = false;
-  let result = await options.lint(overlay);
-  while (true) {
-    const candidates = result.findings.filter((f) => selected(f, options)).map((f) => ({ rule: f.rule, fix: f.fix, finding: f }));
-    const usable = [];
-    for (const c of candidates) {
-      const problem2 = checkFiles(c, result.filesRead, options.root, current, originals, options.base);
-      if (problem2) refused.set(`${c.rule}|${c.fix.title}|${problem2}`, { rule: c.rule, title: c.fix.title, reason: problem2 });
-      else usable.push(c);
-    }
-    const choice = chooseFixes(usable);
-    for (const { candidate, reason } of choice.invalid) refused.set(`${candidate.rule}|${candidate.fix.title}|${reason}`, { rule: candidate.rule, title: candidate.fix.title, reason });
-    if (choice.chosen.length === 0) {
-      converged = true;
-      break;
-    }
-    if (passes >= max) break;
-    passes++;
-    const byFile = /* @__PURE__ */ new Map();
-    for (const c of choice.chosen) {
-      for (const e of c.fix.edits) {
-        const real = options.base?.has(e.file) ? e.file : realPathOf(e.file);
-        const list2 = byFile.get(real) ?? [];
-        list2.push({ ...e, file: real });
-        byFile.set(real, list2);
-      }
-      applied.push({ rule: c.rule, title: c.fix.title, safety: c.fix.safety, files: [...new Set(c.fix.edits.map((e) => options.base?.has(e.file) ? e.file : realPathOf(e.file)))], pass: passes });
-    }
-    for (const [real, edits] of byFile) {
-      const file = current.get(real);
-      const next = editFile(file, edits);
-      current.set(real, next);
-      overlay.set(real, bytesOf(next));
-    }
-    const state = [...overlay.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([p, b]) => `${p}\0${b.toString("base64")}`).join("\0");
-    if (seenStates.has(state)) {
-      result = await options.lint(overlay);
-      break;
-    }
-    seenStates.add(state);
-    result = await options.lint(overlay);
-  }
-  const changed = [];
-  for (const [real, file] of current) {
-    const before = bytesOf(originals.get(real));
-    const after = bytesOf(file);
-    if (!before.equals(after)) changed.push({ path: real, before, after, mode: file.mode });
-  }
-  changed.sort((a, b) => a.path < b.path ? -1 : 1);
-  return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
-}
-function checkFiles(c, filesRead, rootOf, current, originals, base) {
-  for (const e of c.fix.edits) {
-    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
-    if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
-    let file = current.get(real);
-    if (!file) {
-      const root = typeof rootOf === "string" ? rootOf : rootOf(real);
-      if (root === null) return `${e.file} is not inside the root of the run that read it`;
-      const held = base?.get(real);
-      const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
-      if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
-      file = loaded.file;
-      originals.set(real, file);
-      current.set(real, file);
-    }
-    if (e.end > file.text.length) return `${e.file}: an edit lies past the end of the file`;
-    if (e.start === BOM_START && !file.bom) return `${e.file}: the file has no byte order mark to remove`;
-  }
-  return null;
-}
-function bufferFile(real, bytes, root) {
-  const realRoot = realPathOf(root) ?? root;
-  const rel = path21.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path21.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
-  return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
-}
-function writeChanged(changed) {
-  const out = { written: [], failed: [] };
-  for (const c of changed) {
-    try {
-      const now = fs6.readFileSync(c.path);
-      if (!now.equals(c.before)) {
-        out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
-        continue;
-      }
-      writeAtomic(c.path, c.after, c.mode);
-      out.written.push(c.path);
-    } catch (e) {
-      out.failed.push({ path: c.path, reason: e.code ?? String(e) });
-    }
-  }
-  return out;
-}
-var MAX_FIX_PASSES;
-var init_run = __esm({
-  "src/fix/run.ts"() {
-    "use strict";
-    init_edits();
-    init_files();
-    MAX_FIX_PASSES = 10;
   }
 });
 
@@ -34432,16 +34478,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path26, added, removed, oldPosInc, options) {
-        const last = path26.lastComponent;
+      addToPath(path27, added, removed, oldPosInc, options) {
+        const last = path27.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path26.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path26.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -34725,10 +34771,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path22 from "node:path";
+import path23 from "node:path";
 function shown(p, cwd) {
-  const rel = path22.relative(cwd, p);
-  return (rel.startsWith("..") || path22.isAbsolute(rel) ? p : rel).split(path22.sep).join("/");
+  const rel = path23.relative(cwd, p);
+  return (rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel).split(path23.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -34767,7 +34813,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path23 from "node:path";
+import path24 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -34810,8 +34856,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path23.relative(o.cwd, p);
-    return rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel.split(path23.sep).join("/");
+    const rel = path24.relative(o.cwd, p);
+    return rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel.split(path24.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -34842,12 +34888,12 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs8 from "node:fs";
-import path25 from "node:path";
+import path26 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import fs7 from "node:fs";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -36657,11 +36703,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path26) => {
+  require: (path27) => {
     if (typeof require2 !== "undefined") {
-      return require2(path26);
-    } else if (path26.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path26, "utf8"));
+      return require2(path27);
+    } else if (path27.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path27, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -40439,7 +40485,7 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path16 from "node:path";
+import path19 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -40620,6 +40666,8 @@ async function createLinter(options) {
   const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
   return {
     lintOne,
+    getFixes: async (buffer) => (await Promise.resolve().then(() => (init_api(), api_exports))).getFixes({ lintOne }, buffer),
+    fixBuffer: async (buffer, selection) => (await Promise.resolve().then(() => (init_api(), api_exports))).fixBuffer({ lintOne }, buffer, selection),
     async lint(inputs, hooks = {}) {
       const findings = [];
       const filesRead = /* @__PURE__ */ new Set();
@@ -40650,8 +40698,8 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path16.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+  const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -40707,7 +40755,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path17 from "node:path";
+import path20 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -40760,7 +40808,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path17.resolve(cwd, input2);
+    const abs = path20.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -40772,7 +40820,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path17.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path20.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -40785,7 +40833,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path17.join(input2.input, path17.relative(input2.abs, abs)).split(path17.sep).join("/");
+  const shown2 = (abs) => path20.join(input2.input, path20.relative(input2.abs, abs)).split(path20.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -40797,17 +40845,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path17.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path20.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path17.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path20.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path17.relative(s.dir, abs).split(path17.sep).join("/");
+    const rel = path20.relative(s.dir, abs).split(path20.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path17.join(dir, e.name);
+    const abs = path20.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -40854,7 +40902,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs7.mkdirSync(path24.dirname(path24.resolve(p)), { recursive: true });
+    fs7.mkdirSync(path25.dirname(path25.resolve(p)), { recursive: true });
     fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -40938,11 +40986,11 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path24.resolve(io.cwd, target2) };
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path24.resolve(io.cwd, String(args.root)) } : {},
+    ...args.root ? { root: path25.resolve(io.cwd, String(args.root)) } : {},
     ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
@@ -40979,7 +41027,7 @@ async function run(rawArgv, io) {
   }
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path24.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path25.join(io.cwd, ".dockerlint.yaml");
     if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
@@ -40989,11 +41037,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path24.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path24.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path25.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path24.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -41003,7 +41051,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path24.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path25.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -41035,7 +41083,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path24.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path25.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -41055,19 +41103,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path24.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path24.resolve(io.cwd, glob).split(path24.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path24.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path24.sep) ? dir : dir + path24.sep);
+    const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path25.sep) ? dir : dir + path25.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path24.sep).join("/");
+      const slashed = f.split(path25.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -41088,7 +41136,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path24.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -41107,7 +41155,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path24.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path24.dirname(path24.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path25.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path25.dirname(path25.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -41137,7 +41185,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path24.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path25.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -41199,9 +41247,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs7.statSync(p).isDirectory() ? p : path24.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path25.dirname(p);
   } catch {
-    return path24.dirname(p);
+    return path25.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -41372,7 +41420,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs8.mkdirSync(path25.dirname(path25.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path26.dirname(path26.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -41380,8 +41428,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path25.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path25.join(cwd, `${key}.annotations`) : null
+    json: path26.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path26.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

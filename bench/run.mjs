@@ -412,7 +412,7 @@ async function main() {
     // single-threaded small run does not pay, so dividing totals by counts overstates small sizes).
     const slopes = mono.slice(1).map((k, i) => {
       const prev = mono[i];
-      return { k: `${prev}->${k}`, ms: ((s[k].dockerlint.median - s[prev].dockerlint.median) * 1000) / (Number(k) - Number(prev)) };
+      return { k: `${prev}->${k}`, ms: (s[k].dockerlint.median - s[prev].dockerlint.median) / (Number(k) - Number(prev)) };
     });
     if (slopes.length >= 2) {
       const lo = Math.min(...slopes.map((p) => p.ms));

@@ -128,5 +128,10 @@ export function displayPath(abs: string, cwd: string): string {
 /** A finding as shown to users: its paths (absolute, or relative to `cwd`) made display paths. */
 export function forDisplay(f: Finding, cwd: string): Finding {
   const shown = (file: string): string => (file === '-' ? file : displayPath(path.resolve(cwd, file), cwd));
-  return { ...f, file: shown(f.file), related: f.related.map((r) => ({ ...r, file: shown(r.file) })) };
+  return { ...f, file: shown(f.file), related: f.related.map((r) => ({ ...r, file: shown(r.file) })), ...fixShownBy(f, shown) };
+}
+
+/** The finding's fix with each edit's `shown` path made by `shown` from its real path. */
+export function fixShownBy(f: Finding, shown: (file: string) => string): { fix?: FindingFix } {
+  return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown(e.file) })) } } : {};
 }

@@ -1,6 +1,8 @@
 /**
  * The engine API: `createLinter(options).lint(inputs) -> { findings, filesRead }`, what the
- * command line, the GitHub Action (through the command line), `--fix` and an editor server call.
+ * command line, the GitHub Action (through the command line), `--fix` and an editor server call;
+ * `getFixes(buffer)` and `fixBuffer(buffer, selection)` give an editor the fixes of an unsaved
+ * buffer, and the buffer fixed, without writing.
  * It lints many Dockerfiles (on worker threads when there are many), merges what the same script
  * seen from several Dockerfiles reports once, and sorts.
  *
@@ -13,9 +15,11 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { uniqueSorted, type Finding } from './findings.js';
+import { fixShownBy, uniqueSorted, type Finding } from './findings.js';
 import { diskFs, type FileSystem } from './fs/file-system.js';
 import type { ReadLog } from './fs/recording.js';
+import type { BufferInput, FixedBuffer, OfferedFix } from './fix/api.js';
+import type { FixSelection } from './fix/run.js';
 import { ShellService } from './model/shell-service.js';
 import { lintInWorkers, runWorkerQueue, workerCount, type WorkerQueue, type WorkerSetup } from './parallel.js';
 
@@ -48,6 +52,10 @@ export interface Linter {
    * Findings keyed by absolute path.
    */
   lintOne(input: LintInput, extra?: { fs?: FileSystem; filesRead?: Set<string>; reads?: ReadLog }): Promise<Finding[]>;
+  /** The fixes an editor buffer's findings offer (safe and unsafe); nothing is written. */
+  getFixes(buffer: BufferInput): Promise<OfferedFix[]>;
+  /** The buffer with the selected fixes applied, re-linted until nothing changes; nothing is written. */
+  fixBuffer(buffer: BufferInput, selection: FixSelection & { root?: string }): Promise<FixedBuffer>;
 }
 
 /** A linter over the options of a run (`WorkerSetup`: plain data, so workers get the same). */
@@ -58,6 +66,8 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
   const lintOne = async (input: LintInput, extra: { fs?: FileSystem; filesRead?: Set<string>; reads?: ReadLog } = {}): Promise<Finding[]> => byAbsolutePath(await here(input, extra), options.cwd);
   return {
     lintOne,
+    getFixes: async (buffer) => (await import('./fix/api.js')).getFixes({ lintOne }, buffer),
+    fixBuffer: async (buffer, selection) => (await import('./fix/api.js')).fixBuffer({ lintOne }, buffer, selection),
     async lint(inputs, hooks = {}) {
       const findings: Finding[] = [];
       const filesRead = new Set<string>();
@@ -91,7 +101,7 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
 /** A finding with absolute paths (it comes from the engine with paths relative to `cwd`). */
 function byAbsolutePath(findings: Finding[], cwd: string): Finding[] {
   const abs = (file: string): string => (file === '-' ? file : path.resolve(cwd, file));
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })) }));
+  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */

@@ -23,9 +23,9 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<string> {
+async function run(args: string[], cwd = dir): Promise<string> {
   let out = '';
-  const io: CliIo = { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: dir, env: {} };
+  const io: CliIo = { stdout: (s) => (out += s), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd, env: {} };
   await main(args, io);
   return out;
 }
@@ -72,5 +72,21 @@ describe('fixes in the output formats', () => {
     const out = await run(['--format', 'github', 'app']);
     const line = out.split('\n').find((l) => l.includes('shell-form-pid1'));
     expect(line).toContain('%0Aautofix (unsafe, dockerlint --fix --unsafe-fixes): Use exec form: CMD ["python", "app.py"]%0A  app/Dockerfile:5:5: replace to 5:18 with "[\\"python\\", \\"app.py\\"]"');
+  });
+
+  test('edit paths follow the findings: relative to the current folder in json, to the repository root in sarif', async () => {
+    fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+    try {
+      const app = path.join(dir, 'app');
+      const json = JSON.parse(await run(['--format', 'json', '.'], app)) as { rule: string; file: string; fix?: { edits: { file: string }[] } }[];
+      const crlf = json.find((f) => f.rule === 'entrypoint-crlf');
+      expect([crlf?.file, crlf?.fix?.edits[0]?.file]).toEqual(['start.sh', 'start.sh']);
+      const log = JSON.parse(await run(['--format', 'sarif', '.'], app)) as Log;
+      const result = log.runs[0]?.results?.find((r) => r.ruleId === 'entrypoint-crlf');
+      expect(result?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe('app/start.sh');
+      expect(result?.fixes?.[0]?.artifactChanges[0]?.artifactLocation.uri).toBe('app/start.sh');
+    } finally {
+      fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    }
   });
 });
