@@ -567,7 +567,7 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base2 = str;
       let prefix = "";
       let glob = "";
       if (start > 0) {
@@ -575,31 +575,31 @@ var require_scan = __commonJS({
         str = str.slice(start);
         lastIndex -= start;
       }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
+      if (base2 && isGlob === true && lastIndex > 0) {
+        base2 = str.slice(0, lastIndex);
         glob = str.slice(lastIndex);
       } else if (isGlob === true) {
-        base = "";
+        base2 = "";
         glob = str;
       } else {
-        base = str;
+        base2 = str;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
+      if (base2 && base2 !== "" && base2 !== "/" && base2 !== str) {
+        if (isPathSeparator(base2.charCodeAt(base2.length - 1))) {
+          base2 = base2.slice(0, -1);
         }
       }
       if (opts.unescape === true) {
         if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
+        if (base2 && backslashes === true) {
+          base2 = utils.removeBackslashes(base2);
         }
       }
       const state = {
         prefix,
         input: input2,
         start,
-        base,
+        base: base2,
         glob,
         isBrace,
         isBracket,
@@ -1882,13 +1882,26 @@ function compareFindings(a, b) {
 function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
   return { rule, severity, message, hint, file, ...span, related };
 }
-function uniqueSorted(findings) {
+function uniqueSorted(findings, show = (f) => f) {
   const unique = /* @__PURE__ */ new Map();
   for (const f of [...findings].sort(compareFindingsTotally)) {
-    const key = findingKey(f);
-    if (!unique.has(key)) unique.set(key, f);
+    const key = scriptKey(f) ?? findingKey(f);
+    const seen = unique.get(key);
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    else {
+      const by = startedBy(f);
+      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+    }
   }
-  return [...unique.values()];
+  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+}
+function startedBy(f) {
+  const first = f.related[0];
+  return first && first.file !== f.file ? first.file : null;
+}
+function scriptKey(f) {
+  if (startedBy(f) === null || f.messageId === void 0) return null;
+  return `${f.rule}|${f.messageId}|${f.file}|${f.line}|${f.column}|${f.endLine}|${f.endColumn}`;
 }
 function compareFindingsTotally(a, b) {
   const byPlace = compareFindings(a, b);
@@ -2003,11 +2016,11 @@ function assembleStyles2() {
     },
     hexToRgb: {
       value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
+        const matches2 = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches2) {
           return [0, 0, 0];
         }
-        let [colorString] = matches;
+        let [colorString] = matches2;
         if (colorString.length === 3) {
           colorString = [...colorString].map((character) => character + character).join("");
         }
@@ -2534,7 +2547,14 @@ function formatStylish(findings, color) {
   }
   const total = counts.error + counts.warning + counts.info;
   const summary = `${total} problem${total === 1 ? "" : "s"} (${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}${counts.info ? `, ${counts.info} info` : ""})`;
-  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), "");
+  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`));
+  const safe = findings.filter((f) => f.fix?.safety === "safe").length;
+  const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+  if (safe || unsafe) {
+    const parts = [safe ? `${safe} fixable with \`--fix\`` : null, unsafe ? `${unsafe} more with \`--fix --unsafe-fixes\`` : null].filter(Boolean);
+    out.push(c.dim(`  ${parts.join(", ")} (preview: \`--fix-dry-run\`)`));
+  }
+  out.push("");
   return out.join("\n");
 }
 var init_stylish = __esm({
@@ -2727,3496 +2747,6 @@ var init_json = __esm({
     init_meta();
     init_output();
     init_escape();
-  }
-});
-
-// src/rules/rule.ts
-function defineDiagnostic(meta) {
-  return { ...meta, fixable: false, recommended: true };
-}
-function defineRule(rule) {
-  return { ...rule, fixable: rule.fixable ?? false };
-}
-function fillMessage(text, data) {
-  if (!data) return text;
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
-}
-function peersOf(rule, tool) {
-  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
-}
-var CATEGORIES;
-var init_rule = __esm({
-  "src/rules/rule.ts"() {
-    "use strict";
-    CATEGORIES = {
-      pid1: "PID 1 and signals: what runs as PID 1 and whether `docker stop` reaches the application",
-      privilege: "Privileges: the user the container runs as and how it steps down from root",
-      startup: "Start-up failures: the container cannot start (missing, non-executable or unrunnable entrypoint)",
-      build: "Build: RUN, COPY/ADD, packages and base images",
-      style: "Style and maintainability of the Dockerfile",
-      input: "Input problems: files dockerlint cannot read, parse, or suppression comments it cannot use"
-    };
-  }
-});
-
-// src/rules/cmd-ignored.ts
-var cmd_ignored_default;
-var init_cmd_ignored = __esm({
-  "src/rules/cmd-ignored.ts"() {
-    "use strict";
-    init_rule();
-    cmd_ignored_default = defineRule({
-      id: "cmd-ignored",
-      severity: "warning",
-      category: "startup",
-      recommended: true,
-      title: "CMD never runs because ENTRYPOINT is in shell form",
-      peers: {},
-      messages: {
-        ignored: {
-          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
-          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
-        }
-      },
-      docs: {
-        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
-        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
-        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
-        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
-        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
-        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
-      },
-      check(ctx) {
-        const pid1 = ctx.launch?.pid1;
-        const cmd = pid1?.cmdIgnored;
-        const entry = pid1?.entrypoint;
-        if (!cmd || !entry) return;
-        const file = ctx.env.dockerfile.displayPath;
-        ctx.report({
-          at: { file, span: cmd.instruction.keywordSpan },
-          messageId: "ignored",
-          data: { entryLine: entry.instruction.keywordSpan.line },
-          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
-          label: "CMD"
-        });
-      }
-    });
-  }
-});
-
-// src/evidence.ts
-function snippet(unit, p, e, max = 60) {
-  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-function scriptChain(unit, dockerfile) {
-  const chain = [unit.startedAt];
-  const origin = unit.origin;
-  if (origin && origin.kind !== "remote") {
-    for (const op of [origin.op, ...origin.via]) {
-      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
-    }
-  }
-  return chain;
-}
-function atNode(unit, node, dockerfile, label) {
-  return {
-    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
-    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
-    label: label ?? snippet(unit, node.p, node.e)
-  };
-}
-function withinText(e, text) {
-  if (e[2] < text.length) return e;
-  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
-  const line = text.slice(0, lineStart).split("\n").length;
-  return [line, text.length - lineStart + 1, text.length];
-}
-function lastLine(unit) {
-  const text = unit.source.text.replace(/\s+$/, "");
-  const start = text.lastIndexOf("\n") + 1;
-  const line = text.slice(0, start).split("\n").length;
-  const lineText = text.slice(start);
-  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
-}
-function atRef(unit, c, dockerfile, label) {
-  const src = c.file;
-  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
-  for (const v of c.sourcedVia) {
-    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
-  }
-  return {
-    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
-    chain,
-    label: label ?? refText(c)
-  };
-}
-function refText(c, max = 60) {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-var init_evidence = __esm({
-  "src/evidence.ts"() {
-    "use strict";
-  }
-});
-
-// src/parsers/shebang.ts
-import path3 from "node:path";
-function readShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return null;
-  const nl = source.indexOf("\n", start);
-  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  const program = words[0] ?? "";
-  let i = 0;
-  let name = path3.posix.basename(program);
-  let init = null;
-  let group = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (name === "env") {
-      i++;
-      while (i < words.length) {
-        const w = words[i];
-        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
-        else if (w.startsWith("-S")) {
-          words.splice(i, 1, w.slice(2));
-        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-        else break;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (INITS.has(name)) {
-      init = name;
-      group = name === "dumb-init";
-      i++;
-      while (i < words.length && words[i].startsWith("-")) {
-        const w = words[i];
-        if (w === "--") {
-          i++;
-          break;
-        }
-        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
-        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
-        i++;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (name === "busybox") {
-      i++;
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    break;
-  }
-  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
-}
-var INITS;
-var init_shebang = __esm({
-  "src/parsers/shebang.ts"() {
-    "use strict";
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
-  }
-});
-
-// src/parsers/source.ts
-var SourceFile, MappedText, MappedTextBuilder;
-var init_source2 = __esm({
-  "src/parsers/source.ts"() {
-    "use strict";
-    SourceFile = class {
-      constructor(displayPath2, text) {
-        this.displayPath = displayPath2;
-        this.text = text;
-        this.lineStarts = [0];
-        for (let i = 0; i < text.length; i++) {
-          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-        }
-      }
-      displayPath;
-      text;
-      /** Offsets (UTF-16) at which each line starts. */
-      lineStarts;
-      get lineCount() {
-        const n = this.lineStarts.length;
-        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
-      }
-      /** The 1-based line `n` without its line terminator. */
-      line(n) {
-        const start = this.lineStarts[n - 1];
-        if (start === void 0) return "";
-        const next = this.lineStarts[n];
-        let end = next === void 0 ? this.text.length : next - 1;
-        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-        return this.text.slice(start, end);
-      }
-      /** Offset of 1-based (line, column). */
-      offsetOf(line, column) {
-        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
-        return start + column - 1;
-      }
-      /** 1-based line and column of an offset. */
-      positionAt(offset) {
-        const clamped = Math.max(0, Math.min(offset, this.text.length));
-        let lo = 0;
-        let hi = this.lineStarts.length - 1;
-        while (lo < hi) {
-          const mid = lo + hi + 1 >> 1;
-          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
-          else hi = mid - 1;
-        }
-        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
-      }
-      spanOf(start, end) {
-        const a = this.positionAt(start);
-        const b = this.positionAt(Math.max(start, end));
-        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
-      }
-      /** The span of a whole line, from its first non-blank character. */
-      lineSpan(n) {
-        const text = this.line(n);
-        const indent = text.length - text.trimStart().length;
-        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
-      }
-    };
-    MappedText = class _MappedText {
-      constructor(file, text, origins) {
-        this.file = file;
-        this.text = text;
-        this.origins = origins;
-      }
-      file;
-      text;
-      origins;
-      static builder(file) {
-        return new MappedTextBuilder(file);
-      }
-      /** A slice of the file taken as it is. */
-      static slice(file, start, end) {
-        const b = new MappedTextBuilder(file);
-        b.appendRange(start, end);
-        return b.build(end);
-      }
-      static fromParts(file, text, origins) {
-        return new _MappedText(file, text, origins);
-      }
-      originOf(index) {
-        const i = Math.max(0, Math.min(index, this.text.length));
-        return this.origins[i] ?? 0;
-      }
-      spanOf(start, end) {
-        const from = this.originOf(start);
-        const to = end > start ? this.originOf(end - 1) + 1 : from;
-        return this.file.spanOf(from, to);
-      }
-      /** A sub-range of this text, still mapped to the file. */
-      sub(start, end) {
-        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
-      }
-      trim() {
-        const lead = this.text.length - this.text.trimStart().length;
-        const end = this.text.trimEnd().length;
-        return this.sub(lead, Math.max(lead, end));
-      }
-    };
-    MappedTextBuilder = class {
-      constructor(file) {
-        this.file = file;
-      }
-      file;
-      text = "";
-      origins = [];
-      appendRange(start, end) {
-        this.text += this.file.text.slice(start, end);
-        for (let i = start; i < end; i++) this.origins.push(i);
-      }
-      appendChar(ch, origin) {
-        this.text += ch;
-        this.origins.push(origin);
-      }
-      get length() {
-        return this.text.length;
-      }
-      build(endOrigin) {
-        const origins = Int32Array.from([...this.origins, endOrigin]);
-        return MappedText.fromParts(this.file, this.text, origins);
-      }
-    };
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-function imageSh(stage) {
-  if (!stage.baseKnown) return { flavour: "dash", known: false };
-  const ref = stage.base.toLowerCase();
-  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
-  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
-}
-var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
-    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-  }
-});
-
-// src/model/prefixes.ts
-function basename2(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
-}
-function unwrapPrefixes(words, literal, through = ALL) {
-  const prefixes = [];
-  let i = 0;
-  for (; ; ) {
-    const w = words[i];
-    const lit2 = w === void 0 ? null : literal(w);
-    if (lit2 === null) return { prefixes, start: i };
-    const name = basename2(lit2);
-    if (!through.has(name)) return { prefixes, start: i };
-    const next = skipOptions(name, words, i + 1, literal);
-    if (next === null || next >= words.length) return { prefixes, start: i };
-    prefixes.push({ name, index: i });
-    i = next;
-  }
-}
-function skipOptions(prefix, words, from, literal) {
-  let i = from;
-  while (i < words.length) {
-    const w = words[i];
-    const lit2 = literal(w);
-    if (lit2 === null) return i;
-    if (lit2 === "--") return i + 1;
-    if (prefix === "env" && ASSIGNMENT.test(lit2)) {
-      i++;
-      continue;
-    }
-    if (prefix === "env" && lit2 === "-") {
-      i++;
-      continue;
-    }
-    if (prefix === "nice" && /^-\d+$/.test(lit2)) {
-      i++;
-      continue;
-    }
-    if (lit2.startsWith("--") && lit2.length > 2) {
-      const eq = lit2.indexOf("=");
-      const long = lit2.slice(2, eq >= 0 ? eq : void 0);
-      if (NO_COMMAND[prefix].has(long)) return null;
-      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
-      continue;
-    }
-    if (lit2.startsWith("-") && lit2.length > 1) {
-      let consumed = 1;
-      for (let k = 1; k < lit2.length; k++) {
-        const c = lit2[k];
-        if (NO_COMMAND[prefix].has(c)) return null;
-        if (VALUED[prefix].has(c)) {
-          if (k === lit2.length - 1) consumed = 2;
-          break;
-        }
-      }
-      i += consumed;
-      continue;
-    }
-    return i;
-  }
-  return i;
-}
-var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
-var init_prefixes = __esm({
-  "src/model/prefixes.ts"() {
-    "use strict";
-    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
-    ALL = new Set(COMMAND_PREFIXES);
-    VALUED = {
-      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
-      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
-      command: /* @__PURE__ */ new Set(),
-      exec: /* @__PURE__ */ new Set(["a"]),
-      nice: /* @__PURE__ */ new Set(["n"]),
-      nohup: /* @__PURE__ */ new Set()
-    };
-    VALUED_LONG = {
-      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
-      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
-      command: /* @__PURE__ */ new Set(),
-      exec: /* @__PURE__ */ new Set(),
-      nice: /* @__PURE__ */ new Set(["adjustment"]),
-      nohup: /* @__PURE__ */ new Set()
-    };
-    NO_COMMAND = {
-      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
-      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
-      command: /* @__PURE__ */ new Set(["v", "V"]),
-      exec: /* @__PURE__ */ new Set(),
-      nice: /* @__PURE__ */ new Set(["help", "version"]),
-      nohup: /* @__PURE__ */ new Set(["help", "version"])
-    };
-    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-  }
-});
-
-// src/model/commands.ts
-function basename3(name) {
-  const i = name.lastIndexOf("/");
-  return i >= 0 ? name.slice(i + 1) : name;
-}
-function wordLiteral(word) {
-  let out = "";
-  for (const part of word.parts) {
-    const v = partLiteral(part);
-    if (v === null) return null;
-    out += v;
-  }
-  return out;
-}
-function partLiteral(part) {
-  switch (part.type) {
-    case "Lit":
-      return part.value.replace(/\\(.)/g, "$1");
-    case "SglQuoted":
-      return part.value;
-    case "DblQuoted": {
-      let s = "";
-      for (const p of part.parts) {
-        if (p.type !== "Lit") return null;
-        s += p.value.replace(/\\([$`"\\])/g, "$1");
-      }
-      return s;
-    }
-    default:
-      return null;
-  }
-}
-function isPositionalExp(part, names) {
-  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
-}
-function positionalUse(word) {
-  if (word.parts.length === 1) {
-    const only = word.parts[0];
-    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
-      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
-      if (isPositionalExp(only.parts[0], ["*"])) return "star";
-    }
-    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
-  }
-  for (const part of word.parts) {
-    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
-    if (part.type === "DblQuoted") {
-      for (const inner of part.parts) {
-        if (isPositionalExp(inner, ["*"])) return "star";
-        if (isPositionalExp(inner, ["@"])) return "star";
-      }
-    }
-  }
-  return "none";
-}
-function worstUse(words) {
-  let best = "none";
-  for (const w of words) {
-    const u = positionalUse(w);
-    if (u === "unquoted" || u === "star") return u;
-    if (u === "quoted") best = "quoted";
-  }
-  return best;
-}
-function isSelfReference(word) {
-  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
-  if (parts.length !== 1) return false;
-  const p = parts[0];
-  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
-}
-function analyseCommand(words, exec2) {
-  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
-  const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base = name !== null ? basename3(name) : null;
-  const switcher = base && EXEC_USER_SWITCHERS.has(base) ? parseSwitcher(base, rest.slice(1)) : null;
-  const forking = base && FORKING_USER_SWITCHERS.has(base) ? parseForking(base, rest.slice(1)) : null;
-  const target2 = switcher?.command ?? rest;
-  const head = target2[0];
-  return {
-    words: rest,
-    name,
-    exec: exec2,
-    args: worstUse(rest),
-    runsArgs: head ? positionalUse(head) : "none",
-    switcher,
-    forking,
-    reexec: !!head && isSelfReference(head)
-  };
-}
-function parseSwitcher(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  const raw = (i) => {
-    const w = args[i];
-    if (!w) return null;
-    return lits[i] ?? renderWord(w);
-  };
-  const make = (user, commandStart) => ({
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
-    command: args.slice(commandStart),
-    commandString: null
-  });
-  switch (tool) {
-    case "gosu":
-    case "su-exec":
-    case "s6-setuidgid":
-    case "setuidgid":
-      return args.length >= 1 ? make(raw(0), 1) : null;
-    case "chpst": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        if (lits[i] === "-u" || lits[i] === "-U") {
-          user = raw(i + 1);
-          i += 2;
-        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "setpriv": {
-      let user = null;
-      let i = 0;
-      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
-        const l = lits[i] ?? "";
-        if (l === "--") {
-          i++;
-          break;
-        }
-        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
-          user = raw(i + 1);
-          i++;
-        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
-        i++;
-      }
-      return user === null ? null : make(user, i);
-    }
-    case "chroot": {
-      let user = null;
-      let i = 0;
-      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
-      while (i < args.length && text(i).startsWith("--")) {
-        const m = /^--userspec=(.*)$/.exec(text(i));
-        if (m) user = m[1] ?? null;
-        else if (lits[i] === "--userspec") {
-          user = raw(i + 1);
-          i++;
-        }
-        i++;
-      }
-      return user === null ? null : make(user, i + 1);
-    }
-    default:
-      return null;
-  }
-}
-function renderWord(w) {
-  return w.parts.map((p) => {
-    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
-    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
-    const lit2 = partLiteral(p);
-    return lit2 ?? "…";
-  }).join("");
-}
-function parseForking(tool, args) {
-  const lits = args.map((w) => wordLiteral(w));
-  let user = null;
-  let commandString = null;
-  let commandStart = args.length;
-  let i = 0;
-  if (tool === "sudo") {
-    user = "root";
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "--") {
-        i++;
-        break;
-      }
-      if (!l.startsWith("-")) break;
-      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
-        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-      } else {
-        const m = /^(?:-u|--user=)(.+)$/.exec(l);
-        if (m) user = m[1] ?? null;
-        i++;
-      }
-    }
-    commandStart = i;
-  } else {
-    while (i < args.length) {
-      const l = lits[i] ?? "";
-      if (l === "-c" || l === "--command") {
-        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
-        i += 2;
-        continue;
-      }
-      if (l === "-u" && tool === "runuser") {
-        user = lits[i + 1] ?? null;
-        i += 2;
-        continue;
-      }
-      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
-        i += 2;
-        continue;
-      }
-      if (l === "--") {
-        commandStart = i + 1;
-        break;
-      }
-      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
-        i++;
-        continue;
-      }
-      if (user === null) {
-        user = lits[i] ?? renderWord(args[i]);
-        i++;
-        continue;
-      }
-      commandStart = i;
-      break;
-    }
-    if (user === null) user = "root";
-  }
-  return {
-    tool,
-    user,
-    toRoot: user !== null && /^(root|0)$/.test(user),
-    command: args.slice(commandStart),
-    commandString
-  };
-}
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
-var init_commands = __esm({
-  "src/model/commands.ts"() {
-    "use strict";
-    init_prefixes();
-    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
-    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
-    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
-  }
-});
-
-// src/parsers/shell-walk.ts
-function childStmts(c) {
-  if (!c) return [];
-  switch (c.type) {
-    case "IfClause": {
-      const out = [];
-      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
-      return out;
-    }
-    case "WhileClause":
-      return [...c.cond, ...c.do];
-    case "ForClause":
-      return c.do;
-    case "CaseClause":
-      return c.items.flatMap((item) => item.stmts);
-    case "Block":
-    case "Subshell":
-      return c.stmts;
-    case "BinaryCmd":
-      return [c.x, c.y];
-    case "FuncDecl":
-      return [c.body];
-    case "TimeClause":
-      return c.stmt ? [c.stmt] : [];
-    case "CoprocClause":
-      return [c.stmt];
-    default:
-      return [];
-  }
-}
-function forEachCall(stmts, visit) {
-  const stmt = (s) => {
-    if (s.cmd) command2(s.cmd, s);
-    for (const r of s.redirs) if (r.word) word(r.word);
-  };
-  const words = (ws) => ws.forEach(word);
-  const word = (w) => w.parts.forEach(part);
-  const part = (p) => {
-    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
-    else if (p.type === "DblQuoted") p.parts.forEach(part);
-    else if (p.type === "ParamExp" && p.word) word(p.word);
-  };
-  const command2 = (c, s) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.value) word(a.value);
-        words(c.args);
-        if (c.args.length > 0) visit(c, s);
-        return;
-      case "DeclClause":
-        for (const a of c.args) if (a.value) word(a.value);
-        return;
-      case "ForClause":
-        if (c.items) words(c.items);
-        break;
-      case "CaseClause":
-        word(c.word);
-        break;
-      default:
-        break;
-    }
-    childStmts(c).forEach(stmt);
-  };
-  stmts.forEach(stmt);
-}
-var init_shell_walk = __esm({
-  "src/parsers/shell-walk.ts"() {
-    "use strict";
-  }
-});
-
-// src/model/evaluator/values.ts
-function lit(s) {
-  return { s };
-}
-function showField(f) {
-  if (f.multi) return "…";
-  if (f.s === null) return "?";
-  if (f.s === USER_COMMAND) return "<command>";
-  return f.s.includes(USER_COMMAND) ? f.s.split(USER_COMMAND).join("<command>") : f.s;
-}
-function showArgv(fields) {
-  return fields.map((f) => {
-    const t = showField(f);
-    return f.s !== null && /[\s"'\\$`]/.test(t) ? JSON.stringify(t) : t;
-  }).join(" ");
-}
-function compareFields(a, b) {
-  if (a.multi || b.multi) return null;
-  if (a.s !== null && b.s !== null) return a.s === b.s;
-  if (a.s === null && b.s !== null && a.not?.includes(b.s)) return false;
-  if (b.s === null && a.s !== null && b.not?.includes(a.s)) return false;
-  return null;
-}
-function sameField(a, b) {
-  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
-}
-function sameFields(a, b) {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameField(a[i], b[i])) return false;
-  return true;
-}
-function joinField(a, b) {
-  if (sameField(a, b)) return a;
-  if (a.multi || b.multi) return UNKNOWN_FIELDS;
-  return UNKNOWN;
-}
-function joinFieldLists(a, b) {
-  if (sameFields(a, b)) return a;
-  if (a.length !== b.length) return [UNKNOWN_FIELDS];
-  return a.map((f, i) => joinField(f, b[i]));
-}
-function userFromSpec(spec, why) {
-  if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
-  if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
-  const u = spec.split(":")[0] ?? spec;
-  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
-}
-function showUser(u) {
-  if (u.root === true) return "root";
-  return u.name ?? u.uid ?? "unknown user";
-}
-function sameUser(a, b) {
-  return a.name === b.name && a.uid === b.uid && a.root === b.root;
-}
-function joinUser(a, b) {
-  if (sameUser(a, b)) return a;
-  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
-}
-function uidField(u) {
-  if (u.root === true) return lit("0");
-  if (u.uid !== null) return lit(u.uid);
-  return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
-}
-function userNameField(u) {
-  if (u.root === true) return lit("root");
-  if (u.name !== null) return lit(u.name);
-  return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
-}
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
-var init_values = __esm({
-  "src/model/evaluator/values.ts"() {
-    "use strict";
-    USER_COMMAND = "\0command";
-    UNKNOWN = Object.freeze({ s: null });
-    UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
-    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
-  }
-});
-
-// src/model/evaluator/words.ts
-function expandFields(word, st, env3) {
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
-  return assemble(pieces);
-}
-function expandScalar(word, st, env3) {
-  const pieces = [];
-  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
-  if (pieces.length === 1) {
-    const p = pieces[0];
-    if (p.kind === "text") return p.field;
-    if (p.fields.length === 1) return p.fields[0];
-  }
-  let acc = lit("");
-  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
-  return acc;
-}
-function assemble(pieces) {
-  const out = [];
-  let cur = null;
-  const flush = () => {
-    if (cur) out.push(cur);
-    cur = null;
-  };
-  for (const p of pieces) {
-    if (p.kind === "text") {
-      if (p.quoted) {
-        cur = cur ? concat(cur, p.field) : p.field;
-        continue;
-      }
-      const f = p.field;
-      if (f.s === null) {
-        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
-        continue;
-      }
-      if (f.s === "") continue;
-      const parts = f.s.split(/[ \t\n]+/);
-      const lead = parts[0] === "";
-      const trail = parts[parts.length - 1] === "";
-      const words = parts.filter((x) => x !== "");
-      if (words.length === 0) {
-        flush();
-        continue;
-      }
-      if (lead) flush();
-      words.forEach((w, i) => {
-        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
-        if (i === 0) cur = cur ? concat(cur, piece) : piece;
-        else {
-          flush();
-          cur = piece;
-        }
-      });
-      if (trail) flush();
-      continue;
-    }
-    const fs9 = p.fields;
-    if (fs9.length === 0) continue;
-    fs9.forEach((f, i) => {
-      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
-      else {
-        if (i > 0 || cur) flush();
-        cur = f;
-      }
-    });
-  }
-  flush();
-  return out;
-}
-function concat(a, b) {
-  if (a.s === "" && !a.multi) return b;
-  if (b.s === "" && !b.multi) return a;
-  const mangled = a.mangled ?? b.mangled;
-  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
-}
-function joinFields(fs9, sep) {
-  if (fs9.length === 0) return lit("");
-  if (fs9.length === 1) return fs9[0];
-  let acc = fs9[0];
-  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
-  return acc.multi ? { ...acc, multi: false } : acc;
-}
-function pushPart(part, quoted, st, env3, out) {
-  switch (part.type) {
-    case "Lit":
-      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
-        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
-        return;
-      }
-      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
-      return;
-    case "SglQuoted":
-      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
-      return;
-    case "DblQuoted": {
-      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
-      for (const p of part.parts) pushPart(p, true, st, env3, out);
-      return;
-    }
-    case "ParamExp": {
-      const v = paramValue(part, st, env3, quoted);
-      if (v.kind === "fields") {
-        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
-        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
-      } else out.push({ kind: "text", field: v.field, quoted });
-      return;
-    }
-    case "CmdSubst": {
-      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
-      return;
-    }
-    default:
-      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
-  }
-}
-function splitUnquoted(f) {
-  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
-  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
-  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
-}
-function unescapeLit(v) {
-  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
-}
-function ansiC(v) {
-  if (!v.includes("\\")) return lit(v);
-  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
-  let unknown = false;
-  const s = v.replace(/\\(.)/g, (_m, c) => {
-    const r = map[c];
-    if (r === void 0) unknown = true;
-    return r ?? "";
-  });
-  return unknown ? UNKNOWN : lit(s);
-}
-function baseValue(pe, st, env3) {
-  const name = pe.param;
-  const index = pe.index;
-  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
-  if (/^\d+$/.test(name)) {
-    const n = Number(name);
-    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
-    return positional(st.params, n);
-  }
-  switch (name) {
-    case "#": {
-      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
-      return { list: null, scalar: lit(String(st.params.length)), set: true };
-    }
-    case "?":
-      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
-    case "$":
-    case "!":
-    case "-":
-    case "_":
-      return { list: null, scalar: UNKNOWN, set: true };
-    default:
-      break;
-  }
-  const v = st.getVar(name);
-  if (!v) {
-    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
-    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
-    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
-    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
-    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
-    return { list: null, scalar: null, set: false };
-  }
-  if (v.kind === "array") {
-    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
-    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
-    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
-    return positional(v.items, i + 1);
-  }
-  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
-  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
-}
-function positional(items, n) {
-  for (let i = 0; i < items.length; i++) {
-    const f = items[i];
-    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
-    if (i === n - 1) return { list: null, scalar: f, set: true };
-  }
-  return { list: null, scalar: null, set: false };
-}
-function paramValue(pe, st, env3, quoted) {
-  const base = baseValue(pe, st, env3);
-  const star = pe.param === "*" || pe.index === "*";
-  if (pe.excl) {
-    const target2 = base.scalar;
-    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
-      const v = st.getVar(target2.s);
-      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
-    }
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  if (pe.length) {
-    if (base.list) return { kind: "scalar", field: base.list.some((f) => f.multi) ? UNKNOWN : lit(String(base.list.length)) };
-    const s = base.scalar;
-    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
-  }
-  const op = pe.op;
-  if (base.list) {
-    let list2 = base.list;
-    if (op === ":") {
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
-      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
-    } else if (op !== null) {
-      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
-      const alt = opOnList(op, set2, pe, st, env3, list2);
-      if (alt) return alt;
-      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
-    }
-    if (star) {
-      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
-      const joined = joinFields(list2, " ");
-      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
-    }
-    return { kind: "fields", fields: list2 };
-  }
-  const value = base.scalar;
-  const set = base.set;
-  if (op === null) return { kind: "scalar", field: value ?? lit("") };
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const empty = value === null ? true : value.s === null ? null : value.s === "";
-  switch (op) {
-    case ":-":
-    case "-": {
-      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) return { kind: "scalar", field: word() };
-      if (useDefault === false) return { kind: "scalar", field: value };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":=":
-    case "=": {
-      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
-      if (useDefault === true) {
-        const w = word();
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
-        return { kind: "scalar", field: w };
-      }
-      if (useDefault === false) return { kind: "scalar", field: value };
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":+":
-    case "+": {
-      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: word() };
-      if (useAlt === false) return { kind: "scalar", field: lit("") };
-      return { kind: "scalar", field: UNKNOWN };
-    }
-    case ":?":
-    case "?":
-      return { kind: "scalar", field: value ?? UNKNOWN };
-    case "#":
-    case "##":
-    case "%":
-    case "%%": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
-      if (pat === null) return { kind: "scalar", field: UNKNOWN };
-      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
-    }
-    case "/":
-    case "//": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
-    }
-    case "^^":
-    case ",,":
-    case "^":
-    case ",": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const s = value.s;
-      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
-      return { kind: "scalar", field: lit(r) };
-    }
-    case ":": {
-      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
-      const sl = sliceOf(pe, env3.text);
-      if (!sl) return { kind: "scalar", field: UNKNOWN };
-      const chars = [...value.s];
-      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
-      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
-      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
-    }
-    default:
-      return { kind: "scalar", field: UNKNOWN };
-  }
-}
-function opOnList(op, set, pe, st, env3, list2) {
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  if (op === ":-" || op === "-") {
-    if (set === false) return { kind: "scalar", field: word() };
-    if (set === true) return { kind: "fields", fields: list2 };
-    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
-  }
-  if (op === ":+" || op === "+") {
-    if (set === false) return { kind: "scalar", field: lit("") };
-    if (set === true) return { kind: "scalar", field: word() };
-    return { kind: "scalar", field: UNKNOWN };
-  }
-  return null;
-}
-function sliceFields(list2, from, length, zero) {
-  const items = zero ? [zero, ...list2] : [...list2];
-  const start = zero ? 0 : from;
-  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
-    if (items[i].multi) return [UNKNOWN_FIELDS];
-  }
-  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
-}
-function sliceOf(pe, text) {
-  const src = text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
-  if (!m) return null;
-  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
-  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
-  return { offset, length };
-}
-function trim(s, pattern4, op) {
-  const re = globToRegExp(pattern4);
-  const chars = [...s];
-  if (op === "#" || op === "##") {
-    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
-    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
-    return s;
-  }
-  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
-  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
-  return s;
-}
-function range(a, b) {
-  const out = [];
-  for (let i = a; i <= b; i++) out.push(i);
-  return out;
-}
-function replace(pe, s, st, env3, all) {
-  const src = env3.text.slice(pe.p[2], pe.e[2]);
-  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
-  if (!m) return UNKNOWN;
-  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
-  const rep = m[2] ?? "";
-  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
-  if (pat === "") return lit(s);
-  if (/^[#%]/.test(pat)) return UNKNOWN;
-  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
-  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
-}
-function patternOf(word, st, env3) {
-  let out = "";
-  for (const part of word.parts) {
-    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
-    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
-    else if (part.type === "DblQuoted") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += escapeGlob(v.s);
-    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
-      const v = expandScalar({ ...word, parts: [part] }, st, env3);
-      if (v.s === null) return null;
-      out += v.s;
-    } else return null;
-  }
-  return out;
-}
-function escapeGlob(s) {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "\\") {
-      const n = glob[i + 1];
-      if (n !== void 0) {
-        re += escapeRe(n);
-        i++;
-      } else re += "\\\\";
-    } else if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) re += "\\[";
-      else {
-        let body2 = glob.slice(i + 1, end);
-        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
-        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
-        i = end;
-      }
-    } else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, "s");
-}
-function escapeRe(c) {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
-}
-function globMatch(text, glob) {
-  if (text.includes(USER_COMMAND)) {
-    const stripped = glob.replace(/\\./g, "x");
-    return /^\**$/.test(stripped) && stripped.length > 0;
-  }
-  return globToRegExp(glob).test(text);
-}
-var POSIX_CLASSES;
-var init_words = __esm({
-  "src/model/evaluator/words.ts"() {
-    "use strict";
-    init_values();
-    POSIX_CLASSES = {
-      alpha: "A-Za-z",
-      digit: "0-9",
-      alnum: "A-Za-z0-9",
-      upper: "A-Z",
-      lower: "a-z",
-      space: " \\t\\n\\r\\f\\v",
-      blank: " \\t",
-      punct: "!-\\/:-@\\[-`{-~",
-      xdigit: "0-9A-Fa-f"
-    };
-  }
-});
-
-// src/model/evaluator/conditions.ts
-function evalTest(ops, dbl) {
-  const p = new Parser2(ops, dbl);
-  const r = p.or();
-  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
-  return r;
-}
-function combine(l, r, op) {
-  let value;
-  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
-  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
-}
-function unary(op, a) {
-  const f = a.field;
-  const text = `${op} ${a.text}`;
-  if (f.multi) return { value: null, text, operands: [] };
-  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
-  const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
-}
-function binary(a, op, b, dbl) {
-  const text = `${a.text} ${op} ${b.text}`;
-  const unknown = { value: null, text, operands: [] };
-  const x = a.field;
-  const y = b.field;
-  if (x.multi || y.multi) return unknown;
-  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
-  switch (op) {
-    case "=":
-    case "==":
-    case "!=": {
-      let eq;
-      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
-      else eq = compareFields(x, y);
-      return done(eq === null ? null : op === "!=" ? !eq : eq);
-    }
-    case "-eq":
-    case "-ne":
-    case "-lt":
-    case "-gt":
-    case "-le":
-    case "-ge": {
-      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
-      const xn = n(x);
-      const yn = n(y);
-      if (xn === null || yn === null) {
-        if (op === "-eq" || op === "-ne") {
-          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
-          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
-        }
-        return unknown;
-      }
-      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
-      return done(r);
-    }
-    default:
-      return unknown;
-  }
-}
-var UNARY_FILE, BINARY, Parser2;
-var init_conditions = __esm({
-  "src/model/evaluator/conditions.ts"() {
-    "use strict";
-    init_values();
-    init_words();
-    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
-    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
-    Parser2 = class {
-      constructor(ops, dbl) {
-        this.ops = ops;
-        this.dbl = dbl;
-      }
-      ops;
-      dbl;
-      i = 0;
-      peek(k = 0) {
-        return this.ops[this.i + k];
-      }
-      is(k, s) {
-        const o = this.peek(k);
-        return !!o && o.field.s === s && !o.field.multi;
-      }
-      or() {
-        let left2 = this.and();
-        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.and();
-          left2 = combine(left2, right2, "||");
-        }
-        return left2;
-      }
-      and() {
-        let left2 = this.not();
-        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
-          this.i++;
-          const right2 = this.not();
-          left2 = combine(left2, right2, "&&");
-        }
-        return left2;
-      }
-      not() {
-        if (this.is(0, "!") && this.ops.length - this.i > 1) {
-          this.i++;
-          const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
-        }
-        return this.primary();
-      }
-      primary() {
-        const a = this.peek();
-        if (!a) return { value: false, text: "", operands: [] };
-        if (a.field.s === "(" && !a.field.multi) {
-          this.i++;
-          const r = this.or();
-          if (this.is(0, ")")) this.i++;
-          return { ...r, text: `( ${r.text} )` };
-        }
-        const op = this.peek(1);
-        const b = this.peek(2);
-        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
-          this.i += 3;
-          return binary(a, op.field.s, b, this.dbl);
-        }
-        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
-          this.i += 2;
-          return unary(a.field.s, op);
-        }
-        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
-          this.i += 2;
-          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
-        }
-        this.i++;
-        return unary("-n", a);
-      }
-    };
-  }
-});
-
-// src/model/evaluator/state.ts
-function fieldKey(f) {
-  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
-}
-function varKey(v) {
-  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
-}
-function textHash(text) {
-  let a = 2166136261;
-  let b = 2654435769;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 16777619);
-    b = Math.imul(b ^ c, 1540483477);
-    b ^= b >>> 15;
-  }
-  return [a >>> 0, b >>> 0];
-}
-function mix(h) {
-  h ^= h >>> 16;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 13;
-  h = Math.imul(h, 3266489909);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-function entryHash(name, v) {
-  let vh = varHashes.get(v);
-  if (!vh) {
-    vh = textHash(varKey(v));
-    varHashes.set(v, vh);
-  }
-  let nh = nameHashes.get(name);
-  if (!nh) {
-    nh = textHash(name);
-    if (nameHashes.size < 1e5) nameHashes.set(name, nh);
-  }
-  return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
-}
-function* history(a) {
-  let s = a;
-  while (s) {
-    if (s.source) {
-      s = s.source;
-      continue;
-    }
-    yield s;
-    if (s.havoc) return;
-    s = s.parent;
-  }
-}
-function havocScope(own) {
-  havocCount++;
-  const h = new Scope(null, /* @__PURE__ */ new Map(), { h1: mix(havocCount * 2654435761), h2: mix(havocCount ^ 1540483477) });
-  h.havoc = true;
-  for (const [k, v] of own) h.set(k, v);
-  return h;
-}
-function joinValues(values) {
-  let out = values[0];
-  for (const w of values.slice(1)) {
-    if (out === w) continue;
-    out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
-  }
-  return out;
-}
-function valuesAbove(a, base) {
-  const out = /* @__PURE__ */ new Map();
-  if (!base) {
-    for (const [k, v] of a.flat()) out.set(k, v);
-    return out;
-  }
-  for (const s of history(a)) {
-    if (s === base) break;
-    for (const [k, v] of s.own) if (!out.has(k)) out.set(k, v);
-  }
-  return out;
-}
-function namesAbove(a, base) {
-  const names = /* @__PURE__ */ new Set();
-  for (const s of history(a)) {
-    if (s === base) break;
-    for (const k of s.own.keys()) names.add(k);
-  }
-  return names;
-}
-function commonAncestor(a, b) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const s of history(a)) seen.add(s);
-  for (const s of history(b)) if (seen.has(s)) return s;
-  return null;
-}
-function whyList(w) {
-  const out = [];
-  for (let x = w; x; x = x.prev) out.push(x.d);
-  return out.reverse();
-}
-function unionLast(a, b) {
-  if (a === b) return a;
-  const out = [...a];
-  for (const c of b) if (!out.some((x) => x.stmt === c.stmt) && out.length < 4) out.push(c);
-  return out;
-}
-function sameVar(a, b) {
-  if (a === b) return true;
-  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
-  if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
-  return false;
-}
-function joinVar(a, b) {
-  if (sameVar(a, b)) return a;
-  if (a.kind === "scalar" && b.kind === "scalar") {
-    const f = joinField(a.value, b.value);
-    return f === UNKNOWN ? UNKNOWN_VAR : { kind: "scalar", value: f };
-  }
-  if (a.kind === "array" && b.kind === "array") return { kind: "array", items: joinFieldLists(a.items, b.items) };
-  return { kind: "scalar", value: UNKNOWN };
-}
-function sameScopes(a, b) {
-  return a === b || a.h1 === b.h1 && a.h2 === b.h2;
-}
-function sameMaps(a, b, eq) {
-  if (a === b) return true;
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) {
-    const w = b.get(k);
-    if (w === void 0 || !eq(v, w)) return false;
-  }
-  return true;
-}
-function sameLocals(a, b) {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x.size !== y.size) return false;
-    for (const [k, v] of x) {
-      if (!y.has(k)) return false;
-      const w = y.get(k);
-      if (v !== w && (!v || !w || !sameVar(v, w))) return false;
-    }
-  }
-  return true;
-}
-function mergeStates(states, cap = MAX_STATES_PER_POINT) {
-  if (states.length <= 1) return { states, capped: false };
-  const out = [];
-  for (const s of states) {
-    const same = out.find((x) => x.sameAs(s));
-    if (same) same.absorb(s);
-    else if (out.length < cap) out.push(s);
-    else {
-      return { states: [State.joinAll(states)], capped: true };
-    }
-  }
-  return { states: out, capped: false };
-}
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
-var init_state = __esm({
-  "src/model/evaluator/state.ts"() {
-    "use strict";
-    init_values();
-    Scope = class _Scope {
-      constructor(parent, own, digest) {
-        this.parent = parent;
-        this.own = own;
-        this.depth = parent ? parent.depth + 1 : 0;
-        this.h1 = digest ? digest.h1 : parent ? parent.h1 : 0;
-        this.h2 = digest ? digest.h2 : parent ? parent.h2 : 0;
-        if (!parent && !digest) {
-          for (const [k, v] of own) {
-            if (!v) continue;
-            const [a, b] = entryHash(k, v);
-            this.h1 ^= a;
-            this.h2 ^= b;
-          }
-        }
-      }
-      parent;
-      own;
-      depth;
-      /**
-       * A 64-bit digest of every variable (two 32-bit halves, XOR of one hash per name and value),
-       * kept up to date on each write: equal states are found without comparing their variables.
-       */
-      h1;
-      h2;
-      /** Sets a name in this (owned) layer, keeping the digest. */
-      set(name, v) {
-        const old = this.get(name);
-        if (old) {
-          const [a, b] = entryHash(name, old);
-          this.h1 ^= a;
-          this.h2 ^= b;
-        }
-        if (v) {
-          const [a, b] = entryHash(name, v);
-          this.h1 ^= a;
-          this.h2 ^= b;
-        }
-        this.own.set(name, v);
-      }
-      /**
-       * A layer made when too many variables differ between paths that meet: every variable it does
-       * not list is unknown (nothing below it is read).
-       */
-      havoc = false;
-      get(name) {
-        for (let s = this; s; s = s.parent) {
-          if (s.own.has(name)) return s.own.get(name);
-          if (s.havoc) return UNKNOWN_VAR;
-        }
-        return void 0;
-      }
-      /** The scope's history ends in a havoc layer. */
-      get rootedInHavoc() {
-        for (const s of history(this)) if (s.havoc) return true;
-        return false;
-      }
-      flatCache = null;
-      /** For a flat copy: the scope it copies (same variables), to find common ancestors through it. */
-      source = null;
-      /** This scope as one flat layer, made once per scope (so paths that share it share the copy). */
-      compacted() {
-        if (!this.flatCache) {
-          this.flatCache = new _Scope(null, this.flat(), this);
-          this.flatCache.source = this;
-          for (let s = this; s; s = s.parent) {
-            if (s.havoc) {
-              this.flatCache.havoc = true;
-              break;
-            }
-          }
-        }
-        return this.flatCache;
-      }
-      /**
-       * The same variables with the layers below the top `keep` squashed into the (shared) flat
-       * copy of the layer under them, so reads stay short and forks keep a common ancestor.
-       */
-      rebased(keep) {
-        const kept = [];
-        let s = this;
-        while (kept.length < keep && s.parent) {
-          kept.push(s);
-          s = s.parent;
-        }
-        let out = s.compacted();
-        for (let i = kept.length - 1; i >= 0; i--) {
-          const layer = kept[i];
-          out = new _Scope(out, layer.own, layer);
-        }
-        return out;
-      }
-      /** Every variable, newest layer winning. */
-      flat() {
-        const out = /* @__PURE__ */ new Map();
-        const layers = [];
-        for (let s = this; s; s = s.parent) {
-          layers.push(s);
-          if (s.havoc) break;
-        }
-        for (let i = layers.length - 1; i >= 0; i--) {
-          for (const [k, v] of layers[i].own) {
-            if (v === void 0) out.delete(k);
-            else out.set(k, v);
-          }
-        }
-        return out;
-      }
-    };
-    varHashes = /* @__PURE__ */ new WeakMap();
-    nameHashes = /* @__PURE__ */ new Map();
-    UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
-    MAX_SCOPE_DEPTH = 64;
-    KEPT_LAYERS = 32;
-    MAX_JOINED_NAMES = 256;
-    havocCount = 0;
-    State = class _State {
-      vars;
-      varsOwned;
-      funcs;
-      funcsOwned;
-      /** Saved values of the names each active function declared `local`, innermost last. */
-      locals;
-      params;
-      user;
-      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
-      status;
-      /** What the last test command decided, for the `if`/`&&` that reads its status. */
-      test;
-      /** The last foreground simple commands of the path (several after a merge). */
-      last;
-      why;
-      /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
-      out;
-      constructor(init) {
-        this.vars = new Scope(null, new Map(init.vars ?? []));
-        this.varsOwned = false;
-        this.funcs = /* @__PURE__ */ new Map();
-        this.funcsOwned = true;
-        this.locals = [];
-        this.params = init.params;
-        this.user = init.user;
-        this.status = true;
-        this.test = null;
-        this.last = [];
-        this.why = null;
-        this.out = void 0;
-      }
-      fork() {
-        const s = Object.create(_State.prototype);
-        s.vars = this.vars;
-        s.funcs = this.funcs;
-        s.locals = this.locals;
-        this.varsOwned = false;
-        this.funcsOwned = false;
-        s.varsOwned = false;
-        s.funcsOwned = false;
-        s.params = this.params;
-        s.user = this.user;
-        s.status = this.status;
-        s.test = this.test;
-        s.last = this.last;
-        s.why = this.why;
-        s.out = this.out;
-        return s;
-      }
-      getVar(name) {
-        return this.vars.get(name);
-      }
-      hasVar(name) {
-        return this.vars.get(name) !== void 0;
-      }
-      setVar(name, v) {
-        if (!this.varsOwned) {
-          this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
-          this.varsOwned = true;
-        }
-        this.vars.set(name, v);
-      }
-      /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
-      forget(names) {
-        for (const n of names) {
-          const v = this.vars.get(n);
-          this.setVar(n, v?.kind === "array" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
-        }
-      }
-      getFunction(name) {
-        return this.funcs.get(name);
-      }
-      defineFunction(name, def) {
-        if (this.funcs.get(name) === def) return;
-        if (!this.funcsOwned) {
-          this.funcs = new Map(this.funcs);
-          this.funcsOwned = true;
-        }
-        if (def) this.funcs.set(name, def);
-        else this.funcs.delete(name);
-      }
-      enterFunction() {
-        this.locals = [...this.locals, /* @__PURE__ */ new Map()];
-      }
-      /** `local x`: remembers the outer value, to restore when the function returns. */
-      declareLocal(name) {
-        const top2 = this.locals[this.locals.length - 1];
-        if (!top2 || top2.has(name)) return;
-        const copy = new Map(top2);
-        copy.set(name, this.vars.get(name));
-        this.locals = [...this.locals.slice(0, -1), copy];
-      }
-      leaveFunction() {
-        const top2 = this.locals[this.locals.length - 1];
-        if (!top2) return;
-        this.locals = this.locals.slice(0, -1);
-        for (const [name, v] of top2) this.setVar(name, v);
-      }
-      addDecision(d) {
-        this.why = { d, prev: this.why };
-      }
-      /** Equal in everything that decides what the path does next. */
-      sameAs(o) {
-        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
-      }
-      /** The join of two states: what both agree on, unknown where they differ. */
-      joinWith(o, withVars = true) {
-        const s = this.fork();
-        s.status = this.status === o.status ? this.status : null;
-        s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
-        s.user = joinUser(this.user, o.user);
-        s.params = joinFieldLists(this.params, o.params);
-        if (withVars && this.vars !== o.vars) {
-          const base = commonAncestor(this.vars, o.vars);
-          const names = base ? /* @__PURE__ */ new Set([...namesAbove(this.vars, base), ...namesAbove(o.vars, base)]) : /* @__PURE__ */ new Set([...this.vars.flat().keys(), ...o.vars.flat().keys()]);
-          const own = /* @__PURE__ */ new Map();
-          for (const k of names) {
-            const v = this.vars.get(k);
-            const w = o.vars.get(k);
-            own.set(k, v && w ? joinVar(v, w) : v || w ? UNKNOWN_VAR : void 0);
-          }
-          const joined = new Scope(base && base.depth > MAX_SCOPE_DEPTH ? base.compacted() : base, /* @__PURE__ */ new Map());
-          for (const [k, v] of own) joined.set(k, v);
-          s.vars = joined;
-          s.varsOwned = true;
-        }
-        if (this.funcs !== o.funcs) {
-          const funcs = new Map(this.funcs);
-          for (const [k, v] of o.funcs) if (!funcs.has(k)) funcs.set(k, v);
-          s.funcs = funcs;
-          s.funcsOwned = true;
-        }
-        s.last = unionLast(this.last, o.last);
-        return s;
-      }
-      /** The join of several states at once (one pass over the variables that differ). */
-      static joinAll(states) {
-        const first = states[0];
-        if (states.length === 1) return first;
-        let s = first;
-        for (const o of states.slice(1)) {
-          const vars = s.vars;
-          s = s.joinWith(o, false);
-          s.vars = vars;
-        }
-        const scopes = states.map((x) => x.vars);
-        if (scopes.every((v) => v === scopes[0])) {
-          s.vars = first.vars;
-          s.varsOwned = false;
-          return s;
-        }
-        if (scopes.some((v) => v.rootedInHavoc)) {
-          const names2 = /* @__PURE__ */ new Set();
-          for (const v of scopes) if (v.rootedInHavoc) for (const k of namesAbove(v, null)) names2.add(k);
-          const own = /* @__PURE__ */ new Map();
-          for (const k of names2) own.set(k, joinValues(scopes.map((v) => v.get(k))));
-          s.vars = havocScope(own);
-          s.varsOwned = true;
-          return s;
-        }
-        const sets = scopes.slice(1).map((v) => new Set(history(v)));
-        let base = null;
-        for (const h of history(first.vars)) {
-          if (sets.every((set) => set.has(h))) {
-            base = h;
-            break;
-          }
-        }
-        const above = scopes.map((v) => valuesAbove(v, base));
-        const names = /* @__PURE__ */ new Set();
-        for (const m of above) for (const k of m.keys()) names.add(k);
-        if (names.size > MAX_JOINED_NAMES) {
-          s.vars = havocScope(/* @__PURE__ */ new Map());
-          s.varsOwned = true;
-          return s;
-        }
-        const flatBase = base ? base.compacted() : null;
-        const joined = new Scope(flatBase, /* @__PURE__ */ new Map());
-        for (const k of names) {
-          const fromBase = flatBase ? flatBase.own.get(k) : void 0;
-          let out;
-          let firstValue = true;
-          for (const m of above) {
-            const w = m.has(k) ? m.get(k) : fromBase;
-            if (firstValue) {
-              out = w;
-              firstValue = false;
-            } else if (out !== w) out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
-          }
-          joined.set(k, out);
-        }
-        s.vars = joined;
-        s.varsOwned = true;
-        return s;
-      }
-      /** Merges `o` into this equal state: only the record of the last commands differs. */
-      absorb(o) {
-        if (o.last !== this.last) this.last = unionLast(this.last, o.last);
-      }
-    };
-    MAX_STATES_PER_POINT = 8;
-  }
-});
-
-// src/model/evaluator/interpreter.ts
-function redirectsStdout(s) {
-  return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
-}
-function startCommand(m, s, c, states) {
-  switch (c.type) {
-    case "CallExpr":
-      return { push: new CallFrame(s, c, states) };
-    case "BinaryCmd":
-      if (c.op === "&&" || c.op === "||") return { push: new AndOrFrame(c.op, c.x, c.y, states) };
-      return { push: new SubshellFrame([c.x, c.y], states, true) };
-    case "IfClause":
-      return { push: new IfFrame(c, states) };
-    case "WhileClause":
-      return { push: new WhileFrame(c, states) };
-    case "ForClause":
-      return { push: new ForFrame(c, states) };
-    case "CaseClause":
-      return { push: new CaseFrame(c, states) };
-    case "Block":
-      return { push: new ListFrame(c.stmts, states) };
-    case "Subshell":
-      return { push: new SubshellFrame(c.stmts, states, false) };
-    case "FuncDecl": {
-      const def = { decl: c, file: m.ctx.file, sourcedVia: [...m.ctx.sourced] };
-      const next = states.map((st) => {
-        st.defineFunction(c.name, def);
-        st.status = true;
-        return st;
-      });
-      return { done: flowOf(next) };
-    }
-    case "DeclClause":
-      return { done: flowOf(states.map((st) => declare(m, c.variant, c.args, st))) };
-    case "TestClause":
-      return { done: flowOf(states.map((st) => doubleBracket(m, s, c, st))) };
-    case "TimeClause":
-      return c.stmt ? { push: new StmtFrame(c.stmt, states) } : { done: flowOf(states) };
-    case "CoprocClause":
-      return { push: new SubshellFrame([c.stmt], states, false) };
-    default:
-      return { done: flowOf(states.map((st) => withStatus(st, null))) };
-  }
-}
-function withStatus(st, status) {
-  st.status = status;
-  return st;
-}
-function effectsOf(node, stmts) {
-  const hit = loopEffects.get(node);
-  if (hit) return hit;
-  const names = /* @__PURE__ */ new Set();
-  let params = false;
-  const todo = [...stmts];
-  while (todo.length > 0) {
-    const s = todo.pop();
-    const c = s.cmd;
-    if (!c) continue;
-    if (c.type === "CallExpr") {
-      for (const a of c.assigns) if (c.args.length === 0) names.add(a.name);
-      const first = c.args[0] && literalOf(c.args[0]);
-      if (first === "shift" || first === "set") params = true;
-      if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
-        for (const w of c.args.slice(1)) {
-          const l = literalOf(w);
-          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
-        }
-        names.add("REPLY");
-        names.add("OPTARG");
-        names.add("OPTIND");
-      }
-      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
-      for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
-    } else if (c.type === "DeclClause") {
-      for (const a of c.args) if (a.name) names.add(a.name);
-    } else if (c.type === "ForClause" && c.name) names.add(c.name);
-    todo.push(...childStmts(c));
-  }
-  const r = { names, params };
-  loopEffects.set(node, r);
-  return r;
-}
-function widen(states, eff, extra = []) {
-  return states.map((st) => {
-    const x = st.fork();
-    x.forget([...eff.names, ...extra]);
-    if (eff.params) x.params = [UNKNOWN_FIELDS];
-    return x;
-  });
-}
-function wordText(m, w) {
-  return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
-}
-function literalOf(w) {
-  let out = "";
-  for (const p of w.parts) {
-    if (p.type === "Lit") out += p.value;
-    else if (p.type === "SglQuoted") out += p.value;
-    else if (p.type === "DblQuoted" && p.parts.every((x) => x.type === "Lit")) out += p.parts.map((x) => x.type === "Lit" ? x.value : "").join("");
-    else return null;
-  }
-  return out;
-}
-function simpleCommand(m, stmt, call, st) {
-  if (call.args.length === 0) {
-    let status = true;
-    for (const a of call.assigns) {
-      if (a.value && a.value.parts.some((p) => p.type === "CmdSubst")) status = null;
-      assign(m, a, st);
-    }
-    return { done: flowOf([withStatus(st, status)]) };
-  }
-  let argv = m.fields(call.args, st);
-  if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
-  while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
-  const name = argv[0];
-  const ref = m.ref(stmt, call);
-  const capturing = st.out !== void 0 && !redirectsStdout(stmt);
-  const ran = (status, output) => {
-    st.status = status;
-    if (capturing) st.out = output === void 0 ? st.out : output === null || st.out === null ? null : st.out + output;
-    return { done: flowOf([st]) };
-  };
-  if (name.s === null || name.multi) {
-    m.rec.command(ref, argv, st.user, m.ctx, false);
-    if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
-    return ran(null, null);
-  }
-  const cmd = name.s;
-  const fn = st.getFunction(cmd);
-  if (fn && !NOT_A_COMMAND.has(cmd)) {
-    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
-      m.rec.command(ref, argv, st.user, m.ctx, false);
-      return ran(null, null);
-    }
-    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
-  }
-  switch (cmd) {
-    case ":":
-    case "true":
-      return ran(true, "");
-    case "false":
-      return ran(false, "");
-    case "[":
-    case "test": {
-      const words = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
-      const src = cmd === "[" ? call.args.slice(1, -1) : call.args.slice(1);
-      return test(m, st, words, src, false, ref);
-    }
-    case "exec": {
-      let rest = argv.slice(1);
-      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
-        const o = rest[0].s;
-        rest = rest.slice(o === "-a" ? 2 : 1);
-        if (o === "--") break;
-      }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
-      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
-      return { done: flowOf([]) };
-    }
-    case "exit": {
-      if (m.ctx.sub > 0) return { done: flowOf([]) };
-      const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
-      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
-      return { done: flowOf([]) };
-    }
-    case "return":
-      if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
-        const code2 = argv[1]?.s;
-        st.status = code2 === void 0 ? st.status : code2 === "0" ? true : code2 !== null && /^\d+$/.test(code2) ? false : null;
-        return { done: { next: [], ret: [st], brk: [], cont: [] } };
-      }
-      return ran(st.status);
-    case "break":
-      return { done: { next: [], ret: [], brk: [st], cont: [] } };
-    case "continue":
-      return { done: { next: [], ret: [], brk: [], cont: [st] } };
-    case "set": {
-      const rest = argv.slice(1);
-      let i = 0;
-      while (i < rest.length) {
-        const s = rest[i]?.s;
-        if (s === "--") {
-          i++;
-          st.params = rest.slice(i);
-          return ran(true, "");
-        }
-        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
-        else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
-        else break;
-      }
-      if (i < rest.length) {
-        if (rest[i]?.s === null || rest[i]?.multi) st.params = [UNKNOWN_FIELDS];
-        else st.params = rest.slice(i);
-      }
-      return ran(true, "");
-    }
-    case "shift": {
-      const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
-      if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
-        st.params = [UNKNOWN_FIELDS];
-        return ran(null, "");
-      }
-      if (n > st.params.length) return ran(false, "");
-      st.params = st.params.slice(n);
-      return ran(true, "");
-    }
-    case ".":
-    case "source":
-      return sourceFile(m, stmt, ref, argv, st);
-    case "eval": {
-      const parts = argv.slice(1);
-      if (parts.some((f) => f.s === null || f.multi)) {
-        m.rec.command(ref, argv, st.user, m.ctx, false);
-        if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
-        return ran(null, null);
-      }
-      const text = parts.map((f) => f.s).join(" ");
-      const ast = m.host.parse(text);
-      if (!ast) return ran(false, "");
-      const outer = m.ctx.file;
-      const file = { path: outer.path, text, spanOf: () => outer.spanOf(stmt.p, stmt.e) };
-      return { push: new EvalFrame(ast, file, [st]) };
-    }
-    case "unset": {
-      const fnMode = argv[1]?.s === "-f";
-      for (const f of argv.slice(1)) {
-        if (f.s === null || f.s.startsWith("-")) continue;
-        if (fnMode) st.defineFunction(f.s, void 0);
-        else st.setVar(f.s, void 0);
-      }
-      return ran(true, "");
-    }
-    case "read":
-    case "getopts":
-    case "mapfile":
-    case "readarray": {
-      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
-      for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
-        st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
-      }
-      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
-      return ran(null, "");
-    }
-    case "echo": {
-      let args = argv.slice(1);
-      let newline = true;
-      let unknown = false;
-      while (args[0]?.s && /^-[neE]+$/.test(args[0].s)) {
-        if (args[0].s.includes("n")) newline = false;
-        if (args[0].s.includes("e")) unknown = true;
-        args = args.slice(1);
-      }
-      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
-      if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
-      return ran(true, args.map((f) => f.s).join(" ") + (newline ? "\n" : ""));
-    }
-    case "printf": {
-      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
-      const fmt = argv[1];
-      if (!fmt || fmt.s === null || argv[1]?.s === "-v") {
-        if (argv[1]?.s === "-v" && argv[2]?.s) st.setVar(argv[2].s, { kind: "scalar", value: UNKNOWN });
-        return ran(true, null);
-      }
-      return ran(true, printf(fmt.s, argv.slice(2)));
-    }
-    case "id": {
-      const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
-      if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
-      if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
-      return ran(true, null);
-    }
-    case "whoami":
-      return ran(true, fieldText(userNameField(st.user)));
-    case "cd":
-    case "umask":
-    case "ulimit":
-    case "shopt":
-    case "hash":
-    case "alias":
-    case "unalias":
-      return ran(null, "");
-    case "trap":
-    case "wait":
-      m.rec.command(ref, argv, st.user, m.ctx, false);
-      return ran(null, "");
-    default:
-      break;
-  }
-  m.rec.command(ref, argv, st.user, m.ctx, false);
-  if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
-  return ran(null, null);
-}
-function fieldText(f) {
-  return f.s;
-}
-function userQuery(stmts, user) {
-  const only = stmts.length === 1 ? stmts[0] : void 0;
-  const c = only?.cmd;
-  if (!only || only.negated || c?.type !== "CallExpr" || c.assigns.length > 0) return null;
-  const words = c.args.map(literalOf);
-  if (words.some((w) => w === null)) return null;
-  const line = words.join(" ");
-  if (line === "id -u") return uidField(user);
-  if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
-  return null;
-}
-function printf(fmt, args) {
-  if (/%[^s%]/.test(fmt.replace(/%%/g, "")) || /\\[^n\\t]/.test(fmt)) return null;
-  if (args.some((f) => f.s === null || f.multi)) return null;
-  const esc = (s) => s.replace(/\\n/g, "\n").replace(/\\t/g, "	").replace(/\\\\/g, "\\");
-  const slots = (fmt.replace(/%%/g, "").match(/%s/g) ?? []).length;
-  let out = "";
-  let i = 0;
-  do {
-    out += esc(fmt).replace(/%s|%%/g, (x) => x === "%%" ? "%" : args[i++]?.s ?? "");
-  } while (slots > 0 && i < args.length);
-  return out;
-}
-function test(m, st, words, src, dbl, ref) {
-  const aligned = words.length === src.length;
-  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
-  const r = evalTest(ops, dbl);
-  st.status = r.value;
-  decide(m, st, r, ref);
-  return { done: flowOf([st]) };
-}
-function decide(m, st, r, ref) {
-  if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
-  const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
-}
-function isUidTest(text) {
-  return /id -u|\bE?UID\b|whoami/.test(text);
-}
-function isPatternWord(w) {
-  return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
-}
-function doubleBracket(m, s, c, st) {
-  const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
-  const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
-  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
-  const ast = m.host.parse(`test ${inner}`);
-  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
-  const flat = only ? flattenTest(only) : null;
-  if (!flat) return withStatus(st, null);
-  const sub = { ...m.expandEnv, text: `test ${inner}` };
-  const words = [];
-  const src = [];
-  for (const w of flat) {
-    if (w.op) {
-      src.push({ field: lit(w.op), text: w.op });
-      continue;
-    }
-    const word = w.word;
-    const f = expandScalar(word, st, sub);
-    words.push(f);
-    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
-  }
-  const r = evalTest(src, true);
-  st.status = r.value;
-  decide(m, st, r, null);
-  void s;
-  return st;
-}
-function flattenTest(s) {
-  const out = [];
-  const todo = [s];
-  let first = true;
-  while (todo.length > 0) {
-    const x = todo.shift();
-    if (typeof x === "string") {
-      out.push({ op: x });
-      continue;
-    }
-    if (x.negated) out.push({ op: "!" });
-    const c = x.cmd;
-    if (!c) return null;
-    if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
-      todo.unshift(c.x, c.op, c.y);
-      continue;
-    }
-    if (c.type !== "CallExpr") return null;
-    const args = first ? c.args.slice(1) : c.args;
-    first = false;
-    for (const w of args) {
-      const l = literalOf(w);
-      if (l === "!" && w.parts.length === 1 && w.parts[0]?.type === "Lit") out.push({ op: "!" });
-      else out.push({ word: w });
-    }
-  }
-  return out;
-}
-function sourceFile(m, stmt, ref, argv, st) {
-  const target2 = argv[1];
-  if (!target2 || target2.s === null || target2.multi) {
-    return { done: flowOf([withStatus(st, null)]) };
-  }
-  const found = m.host.source(target2.s);
-  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
-    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
-    return { done: flowOf([withStatus(st, null)]) };
-  }
-  return { push: new SourceFrame(stmt, found, [st]) };
-}
-function assign(m, a, st, local = false) {
-  if (!a.name) return;
-  if (local) st.declareLocal(a.name);
-  if (a.array) {
-    st.setVar(a.name, { kind: "array", items: arrayItems(m, a, st) });
-    return;
-  }
-  if (a.naked) {
-    if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: "scalar", value: lit("") });
-    return;
-  }
-  const value = a.value ? m.scalar(a.value, st) : lit("");
-  if (a.append) {
-    const old = st.getVar(a.name);
-    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
-    st.setVar(a.name, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
-    return;
-  }
-  st.setVar(a.name, { kind: "scalar", value });
-}
-function arrayItems(m, a, st) {
-  const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
-  const open = text.indexOf("=(");
-  if (open < 0 || !text.endsWith(")")) return [UNKNOWN_FIELDS];
-  const body2 = text.slice(open + 2, -1);
-  if (/\[[^\]]*\]=/.test(body2)) return [UNKNOWN_FIELDS];
-  const src = `: ${body2.replace(/\n/g, " ")}`;
-  const ast = m.host.parse(src);
-  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
-  if (!only || only.cmd?.type !== "CallExpr") return [UNKNOWN_FIELDS];
-  const env3 = { ...m.expandEnv, text: src };
-  const out = [];
-  for (const w of only.cmd.args.slice(1)) out.push(...expandFields(w, st, env3));
-  if (a.append) {
-    const old = st.getVar(a.name);
-    return [...old?.kind === "array" ? old.items : old ? [old.value] : [], ...out];
-  }
-  return out;
-}
-function declare(m, variant, args, st) {
-  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
-  let array = false;
-  for (const a of args) {
-    if (!a.name) {
-      const opt = a.value ? literalOf(a.value) : null;
-      if (opt && /^-[a-zA-Z]*[aA]/.test(opt)) array = true;
-      if (opt && /g/.test(opt) && opt.startsWith("-")) continue;
-      continue;
-    }
-    if (array && a.naked) {
-      if (local) st.declareLocal(a.name);
-      if (!st.hasVar(a.name)) st.setVar(a.name, { kind: "array", items: [] });
-      continue;
-    }
-    assign(m, a, st, local);
-  }
-  st.status = true;
-  return st;
-}
-function interpret(inv, host, limits = DEFAULT_LIMITS) {
-  const rec = new Recorder();
-  const m = new Machine(inv, host, limits, rec);
-  const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
-  let budget = null;
-  try {
-    const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
-    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
-    }
-  } catch (e) {
-    if (!(e instanceof BudgetExceeded)) throw e;
-    budget = e.message;
-  }
-  const commands = [...rec.commands.values()].flat();
-  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
-}
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
-var init_interpreter = __esm({
-  "src/model/evaluator/interpreter.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_conditions();
-    init_state();
-    init_values();
-    init_words();
-    DEFAULT_LIMITS = { maxSteps: 4e5, maxCallDepth: 2e3, maxSourceDepth: 8, maxSubstDepth: 6 };
-    flowOf = (next) => ({ next, ret: [], brk: [], cont: [] });
-    Frame = class {
-      /** Called when the frame is pushed and when it is popped, to set and restore the context. */
-      enter(_m) {
-      }
-      leave(_m) {
-      }
-    };
-    BudgetExceeded = class extends Error {
-    };
-    Recorder = class {
-      endings = [];
-      endingKeys = /* @__PURE__ */ new Map();
-      commands = /* @__PURE__ */ new Map();
-      unknownSources = [];
-      joined = 0;
-      steps = 0;
-      ending(e) {
-        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
-        const seen = this.endingKeys.get(key);
-        if (seen) {
-          for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
-          return;
-        }
-        if (this.endings.length >= 256) return;
-        this.endingKeys.set(key, e);
-        this.endings.push(e);
-      }
-      command(ref, argv, user, ctx, exec2) {
-        let list2 = this.commands.get(ref.stmt);
-        if (!list2) {
-          list2 = [];
-          this.commands.set(ref.stmt, list2);
-        }
-        const child = ctx.sub > 0;
-        let e = list2.find((x) => x.exec === exec2 && x.child === child && x.ref.file === ref.file);
-        if (!e) {
-          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
-          list2.push(e);
-        }
-        const shown2 = argv.map(showField).join("");
-        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
-        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
-      }
-    };
-    Machine = class {
-      constructor(inv, host, limits, rec) {
-        this.inv = inv;
-        this.host = host;
-        this.limits = limits;
-        this.rec = rec;
-        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
-        const self = this;
-        this.expandEnv = {
-          arg0: inv.arg0,
-          get text() {
-            return self.ctx.file.text;
-          },
-          substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash
-        };
-      }
-      inv;
-      host;
-      limits;
-      rec;
-      ctx;
-      expandEnv;
-      substDepth = 0;
-      step() {
-        if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
-      }
-      /** Runs a frame to completion on an explicit stack. */
-      run(root) {
-        const stack = [root];
-        root.enter(this);
-        let result = null;
-        while (stack.length > 0) {
-          const top2 = stack[stack.length - 1];
-          const action = top2.resume(this, result);
-          result = null;
-          if ("push" in action) {
-            this.step();
-            stack.push(action.push);
-            action.push.enter(this);
-          } else {
-            top2.leave(this);
-            stack.pop();
-            result = action.done;
-          }
-        }
-        return result ?? flowOf([]);
-      }
-      ref(stmt, call) {
-        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
-      }
-      merge(states) {
-        const r = mergeStates(states);
-        if (r.capped) this.rec.joined++;
-        return r.states;
-      }
-      /** `$(...)`: runs the statements in a subshell that captures what they print. */
-      substitute(stmts, st) {
-        const known2 = userQuery(stmts, st.user);
-        if (known2) return known2;
-        const text = this.capture(stmts, st);
-        return text === null ? UNKNOWN : lit(text);
-      }
-      capture(stmts, st) {
-        if (this.substDepth >= this.limits.maxSubstDepth) return null;
-        this.substDepth++;
-        this.ctx.sub++;
-        try {
-          const inner = st.fork();
-          inner.out = "";
-          const flow = this.run(new ListFrame(stmts, [inner]));
-          const outs = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => s.out);
-          if (outs.length === 0) return null;
-          const first = outs[0];
-          if (typeof first !== "string" || outs.some((o) => o !== first)) return null;
-          return first.replace(/\n+$/, "");
-        } finally {
-          this.ctx.sub--;
-          this.substDepth--;
-        }
-      }
-      fields(words, st) {
-        const out = [];
-        for (const w of words) out.push(...expandFields(w, st, this.expandEnv));
-        return out;
-      }
-      scalar(w, st) {
-        return expandScalar(w, st, this.expandEnv);
-      }
-      /** A description of where a value comes from, for decisions: `from CMD`, `no USER`. */
-      origin(f, st) {
-        if (f.arg !== void 0) return this.inv.argLabel(f.arg);
-        void st;
-        return null;
-      }
-    };
-    ListFrame = class extends Frame {
-      constructor(stmts, states) {
-        super();
-        this.stmts = stmts;
-        this.cur = states;
-      }
-      stmts;
-      i = 0;
-      cur;
-      ret = [];
-      brk = [];
-      cont = [];
-      resume(m, child) {
-        if (child) {
-          this.ret.push(...child.ret);
-          this.brk.push(...child.brk);
-          this.cont.push(...child.cont);
-          this.cur = m.merge(child.next);
-        }
-        if (this.i >= this.stmts.length || this.cur.length === 0) {
-          return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
-        }
-        return { push: new StmtFrame(this.stmts[this.i++], this.cur) };
-      }
-    };
-    StmtFrame = class extends Frame {
-      constructor(stmt, states) {
-        super();
-        this.stmt = stmt;
-        this.states = states;
-      }
-      stmt;
-      states;
-      started = false;
-      enter(m) {
-        if (this.stmt.background) {
-          m.ctx.sub++;
-          m.ctx.background++;
-        }
-      }
-      leave(m) {
-        if (this.stmt.background) {
-          m.ctx.sub--;
-          m.ctx.background--;
-        }
-      }
-      resume(m, child) {
-        const s = this.stmt;
-        if (!this.started) {
-          this.started = true;
-          if (!s.cmd) return { done: flowOf(this.states) };
-          const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
-          if ("push" in action) return action;
-          child = action.done;
-        }
-        const flow = child ?? flowOf([]);
-        if (s.background) {
-          const next = this.states.map((st) => {
-            const x = st.fork();
-            x.status = true;
-            return x;
-          });
-          return { done: flowOf(next) };
-        }
-        if (s.negated) {
-          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
-        }
-        return { done: flow };
-      }
-    };
-    SubshellFrame = class extends Frame {
-      constructor(stmts, states, pipeline) {
-        super();
-        this.stmts = stmts;
-        this.states = states;
-        this.pipeline = pipeline;
-      }
-      stmts;
-      states;
-      pipeline;
-      i = 0;
-      outs = [];
-      enter(m) {
-        m.ctx.sub++;
-      }
-      leave(m) {
-        m.ctx.sub--;
-      }
-      resume(_m, child) {
-        if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
-        if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
-          const inner = this.states.map((st) => {
-            const x = st.fork();
-            if (x.out !== void 0) x.out = this.pipeline && this.i < this.stmts.length - 1 ? void 0 : "";
-            return x;
-          });
-          const frame = this.pipeline ? new StmtFrame(this.stmts[this.i], inner) : new ListFrame(this.stmts, inner);
-          this.i = this.pipeline ? this.i + 1 : 1;
-          return { push: frame };
-        }
-        const next = this.states.map((st) => {
-          const x = st.fork();
-          x.status = null;
-          if (x.out !== void 0) {
-            const last = this.outs.filter((o) => o !== void 0);
-            const first = last[0];
-            x.out = last.length > 0 && typeof first === "string" && last.every((o) => o === first) && x.out !== null ? x.out + first : null;
-          }
-          return x;
-        });
-        return { done: flowOf(next) };
-      }
-    };
-    AndOrFrame = class extends Frame {
-      constructor(op, x, y, states) {
-        super();
-        this.op = op;
-        this.x = x;
-        this.y = y;
-        this.states = states;
-      }
-      op;
-      x;
-      y;
-      states;
-      phase = 0;
-      skipped = [];
-      acc = flowOf([]);
-      resume(m, child) {
-        if (this.phase === 0) {
-          this.phase = 1;
-          m.ctx.cond++;
-          return { push: new StmtFrame(this.x, this.states) };
-        }
-        if (this.phase === 1) {
-          m.ctx.cond--;
-          this.phase = 2;
-          const left2 = child ?? flowOf([]);
-          this.acc = { next: [], ret: left2.ret, brk: left2.brk, cont: left2.cont };
-          const go = [];
-          const want = this.op === "&&";
-          for (const st of left2.next) {
-            if (st.status === want) go.push(st);
-            else if (st.status === null) {
-              const a = st.fork();
-              a.status = want;
-              go.push(a);
-              const b = st.fork();
-              b.status = !want;
-              this.skipped.push(b);
-            } else this.skipped.push(st);
-          }
-          if (go.length === 0) return { done: { ...this.acc, next: this.skipped } };
-          return { push: new StmtFrame(this.y, go) };
-        }
-        const right2 = child ?? flowOf([]);
-        return {
-          done: {
-            next: [...this.skipped, ...right2.next],
-            ret: [...this.acc.ret, ...right2.ret],
-            brk: [...this.acc.brk, ...right2.brk],
-            cont: [...this.acc.cont, ...right2.cont]
-          }
-        };
-      }
-    };
-    IfFrame = class _IfFrame extends Frame {
-      constructor(cl, states) {
-        super();
-        this.cl = cl;
-        this.states = states;
-      }
-      cl;
-      states;
-      phase = 0;
-      elseStates = [];
-      out = flowOf([]);
-      add(f) {
-        this.out.next.push(...f.next);
-        this.out.ret.push(...f.ret);
-        this.out.brk.push(...f.brk);
-        this.out.cont.push(...f.cont);
-      }
-      resume(m, child) {
-        const cl = this.cl;
-        switch (this.phase) {
-          case 0:
-            this.phase = 1;
-            if (cl.cond.length === 0) {
-              this.phase = 3;
-              return { push: new ListFrame(cl.then, this.states) };
-            }
-            m.ctx.cond++;
-            return { push: new ListFrame(cl.cond, this.states) };
-          case 1: {
-            m.ctx.cond--;
-            const cond = child ?? flowOf([]);
-            this.add({ ...cond, next: [] });
-            const yes = [];
-            for (const st of cond.next) {
-              if (st.status === true) yes.push(st);
-              else if (st.status === false) this.elseStates.push(st);
-              else {
-                const a = st.fork();
-                a.status = true;
-                yes.push(a);
-                const b = st.fork();
-                b.status = false;
-                this.elseStates.push(b);
-              }
-            }
-            this.phase = 2;
-            if (yes.length > 0) return { push: new ListFrame(cl.then, yes) };
-            return this.resume(m, null);
-          }
-          case 2: {
-            if (child) this.add(child);
-            this.phase = 3;
-            if (this.elseStates.length === 0) return { done: this.out };
-            if (!cl.else) {
-              for (const st of this.elseStates) st.status = true;
-              this.out.next.push(...this.elseStates);
-              return { done: this.out };
-            }
-            return { push: new _IfFrame(cl.else, this.elseStates) };
-          }
-          default:
-            if (child) this.add(child);
-            return { done: this.out };
-        }
-      }
-    };
-    loopEffects = /* @__PURE__ */ new WeakMap();
-    WhileFrame = class extends Frame {
-      constructor(c, states) {
-        super();
-        this.c = c;
-        this.states = states;
-      }
-      c;
-      states;
-      phase = 0;
-      exits = [];
-      forever = false;
-      acc = flowOf([]);
-      resume(m, child) {
-        const c = this.c;
-        if (this.phase === 0) {
-          this.phase = 1;
-          const eff = effectsOf(c, [...c.cond, ...c.do]);
-          m.ctx.cond++;
-          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
-        }
-        if (this.phase === 1) {
-          m.ctx.cond--;
-          this.phase = 2;
-          const cond = child ?? flowOf([]);
-          this.acc.ret.push(...cond.ret);
-          const body3 = [];
-          const enter = !c.until;
-          this.forever = cond.next.length > 0 && cond.next.every((st) => st.status === enter);
-          for (const st of cond.next) {
-            if (st.status === enter) body3.push(st);
-            else if (st.status === null) {
-              body3.push(st.fork());
-              this.exits.push(st);
-            } else this.exits.push(st);
-          }
-          if (body3.length === 0) return { done: { ...this.acc, next: this.exits.map((s) => withStatus(s, true)) } };
-          return { push: new ListFrame(c.do, body3) };
-        }
-        const body2 = child ?? flowOf([]);
-        this.acc.ret.push(...body2.ret);
-        const again = [...body2.next, ...body2.cont];
-        const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
-        return { done: { ...this.acc, next } };
-      }
-    };
-    ForFrame = class extends Frame {
-      constructor(c, states) {
-        super();
-        this.c = c;
-        this.states = states;
-      }
-      c;
-      states;
-      phase = 0;
-      entry = [];
-      resume(m, child) {
-        const c = this.c;
-        if (this.phase === 0) {
-          this.phase = 1;
-          const eff = effectsOf(c, c.do);
-          const body3 = [];
-          for (const st of this.states) {
-            let items;
-            if (c.items) items = m.fields(c.items, st);
-            else if (c.name) items = st.params;
-            else items = [UNKNOWN_FIELDS];
-            const w = widen([st], eff)[0];
-            if (c.name) {
-              const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
-              w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
-            }
-            if (items.length === 0) this.entry.push(withStatus(st, true));
-            else {
-              if (items.some((f) => f.multi)) this.entry.push(w.fork());
-              body3.push(w);
-            }
-          }
-          if (body3.length === 0) return { done: flowOf(this.entry) };
-          return { push: new ListFrame(c.do, body3) };
-        }
-        const body2 = child ?? flowOf([]);
-        const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
-        return { done: { next, ret: body2.ret, brk: [], cont: [] } };
-      }
-    };
-    CaseFrame = class extends Frame {
-      constructor(c, states) {
-        super();
-        this.c = c;
-        this.states = states;
-      }
-      c;
-      states;
-      started = false;
-      queue = [];
-      out = flowOf([]);
-      resume(m, child) {
-        if (child) {
-          this.out.next.push(...child.next);
-          this.out.ret.push(...child.ret);
-          this.out.brk.push(...child.brk);
-          this.out.cont.push(...child.cont);
-        }
-        if (!this.started) {
-          this.started = true;
-          const byItem = this.c.items.map(() => []);
-          for (const st of this.states) {
-            const value = m.scalar(this.c.word, st);
-            let certain = false;
-            for (const [i, item] of this.c.items.entries()) {
-              let match = false;
-              for (const p of item.patterns) {
-                const glob = patternOf(p, st, m.expandEnv);
-                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
-                if (r === true) {
-                  match = true;
-                  break;
-                }
-                if (r === null) match = null;
-              }
-              if (match === true) {
-                const x = st.fork();
-                const origin = m.origin(value, x);
-                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
-                byItem[i]?.push(x);
-                certain = true;
-                break;
-              }
-              if (match === null) byItem[i]?.push(st.fork());
-            }
-            if (!certain) this.out.next.push(withStatus(st, true));
-          }
-          this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
-        }
-        const q = this.queue.shift();
-        if (!q) return { done: this.out };
-        return { push: new ListFrame(q.stmts, q.states) };
-      }
-    };
-    FunctionFrame = class extends Frame {
-      constructor(name, def, args, st) {
-        super();
-        this.name = name;
-        this.def = def;
-        this.args = args;
-        this.st = st;
-      }
-      name;
-      def;
-      args;
-      st;
-      started = false;
-      savedFile = null;
-      savedSourced = [];
-      enter(m) {
-        m.ctx.calls.push(this.name);
-        this.savedFile = m.ctx.file;
-        m.ctx.file = this.def.file;
-        this.savedSourced = m.ctx.sourced;
-        m.ctx.sourced = [...this.def.sourcedVia];
-      }
-      leave(m) {
-        m.ctx.calls.pop();
-        if (this.savedFile) m.ctx.file = this.savedFile;
-        m.ctx.sourced = this.savedSourced;
-      }
-      resume(_m, child) {
-        if (!this.started) {
-          this.started = true;
-          const inner = this.st.fork();
-          inner.params = this.args;
-          inner.enterFunction();
-          return { push: new StmtFrame(this.def.decl.body, [inner]) };
-        }
-        const flow = child ?? flowOf([]);
-        const callerParams = this.st.params;
-        const next = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => {
-          s.leaveFunction();
-          s.params = callerParams;
-          return s;
-        });
-        return { done: flowOf(next) };
-      }
-    };
-    SourceFrame = class extends Frame {
-      constructor(stmt, target2, states) {
-        super();
-        this.stmt = stmt;
-        this.target = target2;
-        this.states = states;
-      }
-      stmt;
-      target;
-      states;
-      started = false;
-      saved = null;
-      enter(m) {
-        this.saved = m.ctx.file;
-        m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
-        m.ctx.file = this.target.file;
-      }
-      leave(m) {
-        m.ctx.sourced.pop();
-        if (this.saved) m.ctx.file = this.saved;
-      }
-      resume(_m, child) {
-        if (!this.started) {
-          this.started = true;
-          return { push: new ListFrame(this.target.ast.stmts, this.states) };
-        }
-        const flow = child ?? flowOf([]);
-        return { done: { next: [...flow.next, ...flow.ret], ret: [], brk: flow.brk, cont: flow.cont } };
-      }
-    };
-    EvalFrame = class extends Frame {
-      constructor(ast, file, states) {
-        super();
-        this.ast = ast;
-        this.file = file;
-        this.states = states;
-      }
-      ast;
-      file;
-      states;
-      started = false;
-      saved = null;
-      enter(m) {
-        this.saved = m.ctx.file;
-        m.ctx.file = this.file;
-      }
-      leave(m) {
-        if (this.saved) m.ctx.file = this.saved;
-      }
-      resume(_m, child) {
-        if (!this.started) {
-          this.started = true;
-          return { push: new ListFrame(this.ast.stmts, this.states) };
-        }
-        return { done: child ?? flowOf([]) };
-      }
-    };
-    CallFrame = class extends Frame {
-      constructor(stmt, call, states) {
-        super();
-        this.stmt = stmt;
-        this.call = call;
-        this.states = states;
-      }
-      stmt;
-      call;
-      states;
-      i = 0;
-      out = flowOf([]);
-      resume(m, child) {
-        if (child) {
-          this.out.next.push(...child.next);
-          this.out.ret.push(...child.ret);
-          this.out.brk.push(...child.brk);
-          this.out.cont.push(...child.cont);
-        }
-        while (this.i < this.states.length) {
-          const st = this.states[this.i++];
-          m.step();
-          const r = simpleCommand(m, this.stmt, this.call, st);
-          if ("push" in r) return r;
-          this.out.next.push(...r.done.next);
-          this.out.ret.push(...r.done.ret);
-          this.out.brk.push(...r.done.brk);
-          this.out.cont.push(...r.done.cont);
-        }
-        return { done: this.out };
-      }
-    };
-    NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
-  }
-});
-
-// src/model/evaluator/invocations.ts
-import path4 from "node:path";
-async function followRun(kind, argv, args, startUser2, r) {
-  const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
-  const first = args[0];
-  if (!first || argv.length === 0) return run2;
-  const cache = /* @__PURE__ */ new Map();
-  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
-  while (work.length > 0) {
-    const item = work.shift();
-    if (run2.chains.length + work.length >= MAX_CHAINS) {
-      run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
-      break;
-    }
-    await follow(item, run2, work, cache, r);
-  }
-  return run2;
-}
-function evidenceOf(r, inst) {
-  return { file: r.dockerfilePath, span: inst.keywordSpan, label: inst.keyword };
-}
-function argOf(f, item) {
-  const base = item.args[0];
-  if (f.arg !== void 0 && item.args[f.arg] && !f.mangled) return item.args[f.arg];
-  return { value: f.s ?? "", origin: base.origin, setting: base.setting, fromShell: false, script: null };
-}
-async function follow(item, run2, work, cache, r) {
-  let { argv, runsAs, pid1, at } = item;
-  const hops = item.hops;
-  const base = { why: item.why };
-  const push = (h) => {
-    hops.push(h);
-  };
-  const end = () => {
-    run2.chains.push({ hops, end: null });
-  };
-  while (argv.length > 0) {
-    if (hops.length >= MAX_HOPS) {
-      run2.truncated = `more than ${MAX_HOPS} hops`;
-      return end();
-    }
-    const a0 = argv[0];
-    const arg = argOf(a0, item);
-    const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
-    const fromDockerfile = !!word && word.value === a0.s;
-    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
-    const common = { at, runsAs, pid1, ...base, arg, argv };
-    if (a0.s === null || a0.multi) {
-      push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
-      return end();
-    }
-    if (a0.s === USER_COMMAND) {
-      push({ ...common, kind: "program", name: showField(a0), args: argv.slice(1).map(showField), resolved: null, userCommand: true });
-      return end();
-    }
-    const value = a0.s;
-    const name = basename3(value);
-    if (INITS2.has(name) || value === "/init") {
-      const { rest, group } = initOptions(name, argv.slice(1));
-      push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
-      if (rest.length === 0 && value === "/init") {
-        push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
-        return end();
-      }
-      argv = rest;
-      pid1 = false;
-      continue;
-    }
-    if (name === "env") {
-      let i = 1;
-      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
-      argv = argv.slice(i);
-      continue;
-    }
-    if (name === "exec" || name === "nohup" || name === "nice") {
-      argv = argv.slice(1);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
-      if (!sw) {
-        push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
-        return end();
-      }
-      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
-        push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
-        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
-        return end();
-      }
-      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
-      runsAs = target2;
-      argv = sw.rest;
-      continue;
-    }
-    if (SHELLS.has(name)) {
-      let i = 1;
-      if (name === "busybox") {
-        if (!SHELLS.has(argv[1]?.s ?? "")) {
-          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
-          return end();
-        }
-        i = 2;
-      }
-      let inline = false;
-      while (i < argv.length && /^[-+]/.test(argv[i]?.s ?? "")) {
-        const opt = argv[i]?.s ?? "";
-        if (opt === "--") {
-          i++;
-          break;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
-        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
-        i++;
-      }
-      const target2 = argv[i];
-      if (!target2 || target2.s === null || target2.multi) {
-        push({ ...common, kind: target2 ? "unknown" : "program", ...target2 ? { reason: "the shell runs a value dockerlint cannot know" } : { name: value, args: [], resolved: null, userCommand: false } });
-        return end();
-      }
-      const interp = name === "busybox" ? "sh" : name;
-      const targetArg = argOf(target2, item);
-      if (inline) {
-        const unit = await r.loadInline(target2.s, targetArg, interp, at);
-        const shellArgv = argv.slice(0, i).map(showField);
-        const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
-        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
-        const arg0 = argv[i + 1] ?? lit(interp);
-        const params = argv.slice(i + 2);
-        await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
-        return;
-      }
-      const resolved2 = resolveScriptPath(r, target2.s);
-      if (!resolved2) {
-        const named = target2.arg !== void 0 && item.args[target2.arg]?.value === target2.s;
-        if (!named) {
-          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
-          return end();
-        }
-        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
-        return end();
-      }
-      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
-      if (!("source" in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved2));
-        return end();
-      }
-      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded, run: null, direct: false, ending: null };
-      await runScript(hop, target2, argv.slice(i + 1), item, hops, run2, work, cache, r);
-      return;
-    }
-    const resolved = r.resolveCommand(value);
-    if (resolved) {
-      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
-      if (!("source" in loaded)) {
-        push(nonScript(common, loaded, value, argv, resolved));
-        return end();
-      }
-      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
-      await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
-      return;
-    }
-    if (fromDockerfile && r.missingScript(value)) {
-      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
-      return end();
-    }
-    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
-    return end();
-  }
-  end();
-}
-function nonScript(common, loaded, value, argv, resolved) {
-  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
-  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
-}
-function resolveScriptPath(r, value) {
-  if (value.includes("/")) return r.resolveCommand(value);
-  const inWorkdir = path4.posix.join(r.stage.config.workdir, value);
-  return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
-}
-async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
-  const unit = hop.unit;
-  const host = unit.ast ? await r.host(unit) : null;
-  if (!unit.ast || !host) {
-    hops.push(hop);
-    run2.chains.push({ hops, end: null });
-    return;
-  }
-  const key = `${unit.source.file.displayPath}|${unit.imagePath}|${unit.source.text.length}|${showArgv([arg0, ...params])}|${hop.runsAs.name}|${hop.runsAs.uid}|${hop.runsAs.root}`;
-  if (hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.unit === unit && sameRunKey(h, arg0, params, hop))) {
-    hops.push({ ...hop, kind: "unknown", reason: "the script runs itself again with the same arguments and user" });
-    run2.chains.push({ hops, end: null });
-    return;
-  }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
-      {
-        file: scriptFile(unit),
-        ast: unit.ast,
-        arg0,
-        params: params.map((f) => ({ ...f })),
-        user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
-        argLabel: (i) => argLabel(item.args[i])
-      },
-      host
-    );
-    cache.set(key, result);
-  }
-  hop.run = result;
-  if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
-  if (endings.length === 0) {
-    hops.push(hop);
-    run2.chains.push({ hops, end: null });
-    return;
-  }
-  for (const e of endings) {
-    const h = { ...hop, ending: e };
-    const chainHops2 = [...hops, h];
-    if (e.kind !== "exec" || !e.cmd) {
-      const last = e.last.length === 1 ? e.last[0] : void 0;
-      const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
-      if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
-        work.push({ hops: chainHops2, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
-        continue;
-      }
-      run2.chains.push({ hops: chainHops2, end: { hop: h, ending: e } });
-      continue;
-    }
-    const ref = e.cmd;
-    const span = ref.file.spanOf(ref.stmt.p, ref.stmt.e);
-    const label = ref.file.text.slice(ref.stmt.p[2], ref.stmt.e[2]).split("\n")[0]?.trim() ?? "exec";
-    work.push({
-      hops: chainHops2,
-      argv: e.argv,
-      args: item.args,
-      runsAs: e.user,
-      pid1: hop.pid1,
-      at: { file: ref.file.path, span: { ...span, endLine: span.line }, label },
-      why: e.why
-    });
-  }
-}
-function sameRunKey(h, arg0, params, hop) {
-  const argv = [arg0, ...params];
-  return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
-}
-function argLabel(a) {
-  if (!a) return "set by the script";
-  if (a.value === USER_COMMAND) return "the user command";
-  return a.origin === "cmd" ? "from CMD" : "from ENTRYPOINT";
-}
-function scriptFile(unit) {
-  return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
-}
-function environment(r, user) {
-  const vars = /* @__PURE__ */ new Map();
-  for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
-  if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
-  if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
-  if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
-  vars.set("PWD", { kind: "scalar", value: lit(r.stage.config.workdir) });
-  return vars;
-}
-function initOptions(name, args) {
-  let i = 0;
-  const tini = name === "tini" || name === "tini-static" || name === "docker-init";
-  let group = name === "dumb-init";
-  const withValue = tini ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
-  while (i < args.length) {
-    const v = args[i]?.s ?? "";
-    if (v === "--") return { rest: args.slice(i + 1), group };
-    if (!v.startsWith("-")) break;
-    if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
-    if (!tini && (v === "-c" || v === "--single-child")) group = false;
-    i += withValue.includes(v) ? 2 : 1;
-  }
-  return { rest: args.slice(i), group };
-}
-function parseSwitch(tool, args) {
-  const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
-  const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
-  switch (tool) {
-    case "gosu":
-    case "su-exec":
-    case "s6-setuidgid":
-    case "setuidgid":
-      if (args.length < 1 || args[0]?.multi) return null;
-      return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
-    case "chpst": {
-      let user = null;
-      let userText = null;
-      let i = 0;
-      while (i < args.length && (s(i) ?? "").startsWith("-")) {
-        if (s(i) === "-u" || s(i) === "-U") {
-          user = s(i + 1);
-          userText = text(i + 1);
-          i += 2;
-        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(s(i) ?? "") ? 2 : 1;
-      }
-      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
-    }
-    case "setpriv": {
-      let user = null;
-      let userText = null;
-      let i = 0;
-      while (i < args.length && (s(i) ?? "").startsWith("-")) {
-        const l = s(i) ?? "";
-        if (l === "--") {
-          i++;
-          break;
-        }
-        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
-        if (m) user = userText = m[1] ?? null;
-        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
-          user = s(i + 1);
-          userText = text(i + 1);
-          i++;
-        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
-        i++;
-      }
-      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
-    }
-    case "chroot": {
-      let user = null;
-      let userText = null;
-      let i = 0;
-      while (i < args.length && (s(i) ?? "").startsWith("--")) {
-        const m = /^--userspec=(.*)$/.exec(s(i) ?? "");
-        if (m) user = userText = m[1] ?? null;
-        else if (s(i) === "--userspec") {
-          user = s(i + 1);
-          userText = text(i + 1);
-          i++;
-        }
-        i++;
-      }
-      return userText === null ? null : { user, userText, rest: args.slice(i + 1), commandString: null };
-    }
-    case "sudo": {
-      let user = "root";
-      let userText = "root";
-      let i = 0;
-      while (i < args.length) {
-        const l = s(i) ?? "";
-        if (l === "--") {
-          i++;
-          break;
-        }
-        if (!l.startsWith("-")) break;
-        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
-          if (l === "-u" || l === "--user") {
-            user = s(i + 1);
-            userText = text(i + 1);
-          }
-          i += 2;
-        } else {
-          const m = /^(?:-u|--user=)(.+)$/.exec(l);
-          if (m) user = userText = m[1] ?? null;
-          i++;
-        }
-      }
-      return { user, userText, rest: args.slice(i), commandString: null };
-    }
-    default: {
-      let user = null;
-      let userText = null;
-      let commandString = null;
-      let start = args.length;
-      let i = 0;
-      while (i < args.length) {
-        const l = s(i) ?? "";
-        if (l === "-c" || l === "--command") {
-          commandString = s(i + 1);
-          i += 2;
-          continue;
-        }
-        if (l === "-u" && tool === "runuser") {
-          user = s(i + 1);
-          userText = text(i + 1);
-          i += 2;
-          continue;
-        }
-        if (["-s", "--shell", "-g", "--group", "-G", "-w"].includes(l)) {
-          i += 2;
-          continue;
-        }
-        if (l === "--") {
-          start = i + 1;
-          break;
-        }
-        if (l.startsWith("-")) {
-          i++;
-          continue;
-        }
-        if (userText === null) {
-          user = s(i);
-          userText = text(i);
-          i++;
-          continue;
-        }
-        start = i;
-        break;
-      }
-      if (userText === null) user = userText = "root";
-      return { user, userText, rest: args.slice(start), commandString };
-    }
-  }
-}
-var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
-var init_invocations = __esm({
-  "src/model/evaluator/invocations.ts"() {
-    "use strict";
-    init_commands();
-    init_interpreter();
-    init_values();
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
-    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
-    MAX_HOPS = 24;
-    MAX_CHAINS = 16;
   }
 });
 
@@ -12036,6 +8566,132 @@ var require_main = __commonJS({
   }
 });
 
+// src/parsers/source.ts
+var SourceFile, MappedText, MappedTextBuilder;
+var init_source2 = __esm({
+  "src/parsers/source.ts"() {
+    "use strict";
+    SourceFile = class {
+      constructor(displayPath2, text) {
+        this.displayPath = displayPath2;
+        this.text = text;
+        this.lineStarts = [0];
+        for (let i = 0; i < text.length; i++) {
+          if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+        }
+      }
+      displayPath;
+      text;
+      /** Offsets (UTF-16) at which each line starts. */
+      lineStarts;
+      get lineCount() {
+        const n = this.lineStarts.length;
+        return n > 1 && this.lineStarts[n - 1] === this.text.length ? n - 1 : n;
+      }
+      /** The 1-based line `n` without its line terminator. */
+      line(n) {
+        const start = this.lineStarts[n - 1];
+        if (start === void 0) return "";
+        const next = this.lineStarts[n];
+        let end = next === void 0 ? this.text.length : next - 1;
+        if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+        return this.text.slice(start, end);
+      }
+      /** Offset of 1-based (line, column). */
+      offsetOf(line, column) {
+        const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1] ?? 0;
+        return start + column - 1;
+      }
+      /** 1-based line and column of an offset. */
+      positionAt(offset) {
+        const clamped = Math.max(0, Math.min(offset, this.text.length));
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+          const mid = lo + hi + 1 >> 1;
+          if ((this.lineStarts[mid] ?? 0) <= clamped) lo = mid;
+          else hi = mid - 1;
+        }
+        return { line: lo + 1, column: clamped - (this.lineStarts[lo] ?? 0) + 1 };
+      }
+      spanOf(start, end) {
+        const a = this.positionAt(start);
+        const b = this.positionAt(Math.max(start, end));
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      }
+      /** The span of a whole line, from its first non-blank character. */
+      lineSpan(n) {
+        const text = this.line(n);
+        const indent = text.length - text.trimStart().length;
+        return { line: n, column: indent + 1, endLine: n, endColumn: text.trimEnd().length + 1 };
+      }
+    };
+    MappedText = class _MappedText {
+      constructor(file, text, origins) {
+        this.file = file;
+        this.text = text;
+        this.origins = origins;
+      }
+      file;
+      text;
+      origins;
+      static builder(file) {
+        return new MappedTextBuilder(file);
+      }
+      /** A slice of the file taken as it is. */
+      static slice(file, start, end) {
+        const b = new MappedTextBuilder(file);
+        b.appendRange(start, end);
+        return b.build(end);
+      }
+      static fromParts(file, text, origins) {
+        return new _MappedText(file, text, origins);
+      }
+      originOf(index) {
+        const i = Math.max(0, Math.min(index, this.text.length));
+        return this.origins[i] ?? 0;
+      }
+      spanOf(start, end) {
+        const from = this.originOf(start);
+        const to = end > start ? this.originOf(end - 1) + 1 : from;
+        return this.file.spanOf(from, to);
+      }
+      /** A sub-range of this text, still mapped to the file. */
+      sub(start, end) {
+        return new _MappedText(this.file, this.text.slice(start, end), this.origins.slice(start, end + 1));
+      }
+      trim() {
+        const lead = this.text.length - this.text.trimStart().length;
+        const end = this.text.trimEnd().length;
+        return this.sub(lead, Math.max(lead, end));
+      }
+    };
+    MappedTextBuilder = class {
+      constructor(file) {
+        this.file = file;
+      }
+      file;
+      text = "";
+      origins = [];
+      appendRange(start, end) {
+        this.text += this.file.text.slice(start, end);
+        for (let i = start; i < end; i++) this.origins.push(i);
+      }
+      appendChar(ch, origin) {
+        this.text += ch;
+        this.origins.push(origin);
+      }
+      get length() {
+        return this.text.length;
+      }
+      build(endOrigin) {
+        const origins = Int32Array.from([...this.origins, endOrigin]);
+        return MappedText.fromParts(this.file, this.text, origins);
+      }
+    };
+  }
+});
+
 // src/parsers/dockerfile.ts
 function parseDockerfile(file) {
   const problems = [];
@@ -12314,6 +8970,614 @@ var init_dockerfile = __esm({
   }
 });
 
+// src/parsers/shell-walk.ts
+function childStmts(c) {
+  if (!c) return [];
+  switch (c.type) {
+    case "IfClause": {
+      const out = [];
+      for (let cl = c; cl; cl = cl.else) out.push(...cl.cond, ...cl.then);
+      return out;
+    }
+    case "WhileClause":
+      return [...c.cond, ...c.do];
+    case "ForClause":
+      return c.do;
+    case "CaseClause":
+      return c.items.flatMap((item) => item.stmts);
+    case "Block":
+    case "Subshell":
+      return c.stmts;
+    case "BinaryCmd":
+      return [c.x, c.y];
+    case "FuncDecl":
+      return [c.body];
+    case "TimeClause":
+      return c.stmt ? [c.stmt] : [];
+    case "CoprocClause":
+      return [c.stmt];
+    default:
+      return [];
+  }
+}
+function forEachCall(stmts, visit) {
+  const stmt = (s) => {
+    if (s.cmd) command2(s.cmd, s);
+    for (const r of s.redirs) if (r.word) word(r.word);
+  };
+  const words = (ws) => ws.forEach(word);
+  const word = (w) => w.parts.forEach(part);
+  const part = (p) => {
+    if (p.type === "CmdSubst" || p.type === "ProcSubst") p.stmts.forEach(stmt);
+    else if (p.type === "DblQuoted") p.parts.forEach(part);
+    else if (p.type === "ParamExp" && p.word) word(p.word);
+  };
+  const command2 = (c, s) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.value) word(a.value);
+        words(c.args);
+        if (c.args.length > 0) visit(c, s);
+        return;
+      case "DeclClause":
+        for (const a of c.args) if (a.value) word(a.value);
+        return;
+      case "ForClause":
+        if (c.items) words(c.items);
+        break;
+      case "CaseClause":
+        word(c.word);
+        break;
+      default:
+        break;
+    }
+    childStmts(c).forEach(stmt);
+  };
+  stmts.forEach(stmt);
+}
+var init_shell_walk = __esm({
+  "src/parsers/shell-walk.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/prefixes.ts
+function basename2(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function unwrapPrefixes(words, literal, through = ALL) {
+  const prefixes = [];
+  let i = 0;
+  for (; ; ) {
+    const w = words[i];
+    const lit2 = w === void 0 ? null : literal(w);
+    if (lit2 === null) return { prefixes, start: i };
+    const name = basename2(lit2);
+    if (!through.has(name)) return { prefixes, start: i };
+    const next = skipOptions(name, words, i + 1, literal);
+    if (next === null || next >= words.length) return { prefixes, start: i };
+    prefixes.push({ name, index: i });
+    i = next;
+  }
+}
+function skipOptions(prefix, words, from, literal) {
+  let i = from;
+  while (i < words.length) {
+    const w = words[i];
+    const lit2 = literal(w);
+    if (lit2 === null) return i;
+    if (lit2 === "--") return i + 1;
+    if (prefix === "env" && ASSIGNMENT.test(lit2)) {
+      i++;
+      continue;
+    }
+    if (prefix === "env" && lit2 === "-") {
+      i++;
+      continue;
+    }
+    if (prefix === "nice" && /^-\d+$/.test(lit2)) {
+      i++;
+      continue;
+    }
+    if (lit2.startsWith("--") && lit2.length > 2) {
+      const eq = lit2.indexOf("=");
+      const long = lit2.slice(2, eq >= 0 ? eq : void 0);
+      if (NO_COMMAND[prefix].has(long)) return null;
+      i += VALUED_LONG[prefix].has(long) && eq < 0 ? 2 : 1;
+      continue;
+    }
+    if (lit2.startsWith("-") && lit2.length > 1) {
+      let consumed = 1;
+      for (let k = 1; k < lit2.length; k++) {
+        const c = lit2[k];
+        if (NO_COMMAND[prefix].has(c)) return null;
+        if (VALUED[prefix].has(c)) {
+          if (k === lit2.length - 1) consumed = 2;
+          break;
+        }
+      }
+      i += consumed;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
+var init_prefixes = __esm({
+  "src/model/prefixes.ts"() {
+    "use strict";
+    COMMAND_PREFIXES = ["sudo", "env", "command", "exec", "nice", "nohup"];
+    ALL = new Set(COMMAND_PREFIXES);
+    VALUED = {
+      sudo: /* @__PURE__ */ new Set(["u", "g", "C", "h", "p", "D", "r", "t", "U", "T", "R"]),
+      env: /* @__PURE__ */ new Set(["u", "C", "S"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(["a"]),
+      nice: /* @__PURE__ */ new Set(["n"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    VALUED_LONG = {
+      sudo: /* @__PURE__ */ new Set(["user", "group", "close-from", "host", "prompt", "chdir", "role", "type", "other-user", "command-timeout", "chroot"]),
+      env: /* @__PURE__ */ new Set(["unset", "chdir", "split-string"]),
+      command: /* @__PURE__ */ new Set(),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["adjustment"]),
+      nohup: /* @__PURE__ */ new Set()
+    };
+    NO_COMMAND = {
+      sudo: /* @__PURE__ */ new Set(["l", "v", "k", "K", "V", "e", "h", "list", "validate", "reset-timestamp", "remove-timestamp", "version", "edit", "help"]),
+      env: /* @__PURE__ */ new Set(["S", "split-string", "help", "version"]),
+      command: /* @__PURE__ */ new Set(["v", "V"]),
+      exec: /* @__PURE__ */ new Set(),
+      nice: /* @__PURE__ */ new Set(["help", "version"]),
+      nohup: /* @__PURE__ */ new Set(["help", "version"])
+    };
+    ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+  }
+});
+
+// src/model/commands.ts
+function basename3(name) {
+  const i = name.lastIndexOf("/");
+  return i >= 0 ? name.slice(i + 1) : name;
+}
+function wordLiteral(word) {
+  let out = "";
+  for (const part of word.parts) {
+    const v = partLiteral(part);
+    if (v === null) return null;
+    out += v;
+  }
+  return out;
+}
+function partLiteral(part) {
+  switch (part.type) {
+    case "Lit":
+      return part.value.replace(/\\(.)/g, "$1");
+    case "SglQuoted":
+      return part.value;
+    case "DblQuoted": {
+      let s = "";
+      for (const p of part.parts) {
+        if (p.type !== "Lit") return null;
+        s += p.value.replace(/\\([$`"\\])/g, "$1");
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}
+function isPositionalExp(part, names) {
+  return part.type === "ParamExp" && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ":");
+}
+function positionalUse(word) {
+  if (word.parts.length === 1) {
+    const only = word.parts[0];
+    if (only && only.type === "DblQuoted" && only.parts.length === 1 && only.parts[0]) {
+      if (isPositionalExp(only.parts[0], ["@"])) return "quoted";
+      if (isPositionalExp(only.parts[0], ["*"])) return "star";
+    }
+    if (only && isPositionalExp(only, ["@", "*"])) return "unquoted";
+  }
+  for (const part of word.parts) {
+    if (isPositionalExp(part, ["@", "*"])) return "unquoted";
+    if (part.type === "DblQuoted") {
+      for (const inner of part.parts) {
+        if (isPositionalExp(inner, ["*"])) return "star";
+        if (isPositionalExp(inner, ["@"])) return "star";
+      }
+    }
+  }
+  return "none";
+}
+function worstUse(words) {
+  let best = "none";
+  for (const w of words) {
+    const u = positionalUse(w);
+    if (u === "unquoted" || u === "star") return u;
+    if (u === "quoted") best = "quoted";
+  }
+  return best;
+}
+function isSelfReference(word) {
+  const parts = word.parts.length === 1 && word.parts[0]?.type === "DblQuoted" ? word.parts[0].parts : word.parts;
+  if (parts.length !== 1) return false;
+  const p = parts[0];
+  return !!p && p.type === "ParamExp" && (p.param === "0" || p.param === "BASH_SOURCE") && !p.length && p.op === null;
+}
+function analyseCommand(words, exec2) {
+  const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
+  const name = rest[0] ? wordLiteral(rest[0]) : null;
+  const base2 = name !== null ? basename3(name) : null;
+  const switcher = base2 && EXEC_USER_SWITCHERS.has(base2) ? parseSwitcher(base2, rest.slice(1)) : null;
+  const forking = base2 && FORKING_USER_SWITCHERS.has(base2) ? parseForking(base2, rest.slice(1)) : null;
+  const target2 = switcher?.command ?? rest;
+  const head = target2[0];
+  return {
+    words: rest,
+    name,
+    exec: exec2,
+    args: worstUse(rest),
+    runsArgs: head ? positionalUse(head) : "none",
+    switcher,
+    forking,
+    reexec: !!head && isSelfReference(head)
+  };
+}
+function parseSwitcher(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  const raw = (i) => {
+    const w = args[i];
+    if (!w) return null;
+    return lits[i] ?? renderWord(w);
+  };
+  const make = (user, commandStart) => ({
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    command: args.slice(commandStart),
+    commandString: null
+  });
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      return args.length >= 1 ? make(raw(0), 1) : null;
+    case "chpst": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        if (lits[i] === "-u" || lits[i] === "-U") {
+          user = raw(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(lits[i] ?? "") ? 2 : 1;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "setpriv": {
+      let user = null;
+      let i = 0;
+      while (i < args.length && (lits[i] ?? "").startsWith("-")) {
+        const l = lits[i] ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = raw(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return user === null ? null : make(user, i);
+    }
+    case "chroot": {
+      let user = null;
+      let i = 0;
+      const text = (j) => lits[j] ?? (args[j] ? renderWord(args[j]) : "");
+      while (i < args.length && text(i).startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(text(i));
+        if (m) user = m[1] ?? null;
+        else if (lits[i] === "--userspec") {
+          user = raw(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return user === null ? null : make(user, i + 1);
+    }
+    default:
+      return null;
+  }
+}
+function renderWord(w) {
+  return w.parts.map((p) => {
+    if (p.type === "ParamExp") return p.short ? `$${p.param}` : `\${${p.param}}`;
+    if (p.type === "DblQuoted") return renderWord({ ...w, parts: p.parts });
+    const lit2 = partLiteral(p);
+    return lit2 ?? "…";
+  }).join("");
+}
+function parseForking(tool, args) {
+  const lits = args.map((w) => wordLiteral(w));
+  let user = null;
+  let commandString = null;
+  let commandStart = args.length;
+  let i = 0;
+  if (tool === "sudo") {
+    user = "root";
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "--") {
+        i++;
+        break;
+      }
+      if (!l.startsWith("-")) break;
+      if (l === "-u" || l === "--user" || l === "-g" || l === "--group" || l === "-C" || l === "-h" || l === "-p" || l === "-D" || l === "-r" || l === "-t" || l === "-U") {
+        if (l === "-u" || l === "--user") user = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+      } else {
+        const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        if (m) user = m[1] ?? null;
+        i++;
+      }
+    }
+    commandStart = i;
+  } else {
+    while (i < args.length) {
+      const l = lits[i] ?? "";
+      if (l === "-c" || l === "--command") {
+        commandString = lits[i + 1] ?? (args[i + 1] ? renderWord(args[i + 1]) : null);
+        i += 2;
+        continue;
+      }
+      if (l === "-u" && tool === "runuser") {
+        user = lits[i + 1] ?? null;
+        i += 2;
+        continue;
+      }
+      if (l === "-s" || l === "--shell" || l === "-g" || l === "--group" || l === "-G" || l === "-w") {
+        i += 2;
+        continue;
+      }
+      if (l === "--") {
+        commandStart = i + 1;
+        break;
+      }
+      if (l === "-" || l === "-l" || l === "--login" || l === "-m" || l === "-p" || l === "-f" || l.startsWith("-")) {
+        i++;
+        continue;
+      }
+      if (user === null) {
+        user = lits[i] ?? renderWord(args[i]);
+        i++;
+        continue;
+      }
+      commandStart = i;
+      break;
+    }
+    if (user === null) user = "root";
+  }
+  return {
+    tool,
+    user,
+    toRoot: user !== null && /^(root|0)$/.test(user),
+    command: args.slice(commandStart),
+    commandString
+  };
+}
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var init_commands = __esm({
+  "src/model/commands.ts"() {
+    "use strict";
+    init_prefixes();
+    SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
+    EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
+    FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+  }
+});
+
+// src/model/command-view.ts
+function shellDialect(program) {
+  const b = basename3(program).toLowerCase();
+  if (b === "bash" || b === "zsh") return "bash";
+  if (b === "mksh" || b === "ksh") return "mksh";
+  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
+  return null;
+}
+function flagNames(text) {
+  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
+  if (text.startsWith("--")) {
+    const eq = text.indexOf("=");
+    return [text.slice(2, eq >= 0 ? eq : void 0)];
+  }
+  return [...text.slice(1)];
+}
+function makeCommandView(words, all, prefixes, depth, span) {
+  const program = words[0];
+  const args = words.slice(1);
+  const flagText = (w) => w.value ?? "";
+  const positional2 = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
+  return {
+    name: program.value === null ? null : basename3(program.value),
+    program,
+    args,
+    prefixes: prefixes.map((p) => p.name),
+    prefixWords: prefixes.map((p) => all[p.index]),
+    words: all,
+    span,
+    depth,
+    subcommand: positional2[0]?.value ?? null,
+    positional: positional2,
+    hasFlag(...names) {
+      for (const a of args) {
+        if (a.value === "--") break;
+        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
+      }
+      return false;
+    },
+    hasArg(...values) {
+      return args.some((a) => a.value !== null && values.includes(a.value));
+    },
+    flagValue(...names) {
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        const v = a.value;
+        if (v === null) continue;
+        if (v === "--") break;
+        if (v.startsWith("--")) {
+          const eq = v.indexOf("=");
+          const n = v.slice(2, eq >= 0 ? eq : void 0);
+          if (!names.includes(n)) continue;
+          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
+        }
+        if (v.startsWith("-") && v.length > 1) {
+          const c = v[1];
+          if (!names.includes(c)) continue;
+          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
+        }
+      }
+      return void 0;
+    }
+  };
+}
+function shellScriptIndex(args) {
+  let sawC = false;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]?.value;
+    if (v === null || v === void 0) return sawC ? i : -1;
+    if (v === "--") return sawC ? i + 1 : -1;
+    if (/^[-+]o$/.test(v)) {
+      i++;
+      continue;
+    }
+    if (/^[-+][A-Za-z]+$/.test(v)) {
+      if (v.startsWith("-") && v.includes("c")) sawC = true;
+      continue;
+    }
+    return sawC ? i : -1;
+  }
+  return -1;
+}
+function shellWord(w, text) {
+  const start = text.originOf(w.p[2]);
+  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
+  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
+}
+function innerScript(w, text) {
+  const only = w.parts.length === 1 ? w.parts[0] : void 0;
+  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
+    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
+    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
+  }
+  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
+  return null;
+}
+function execFormWords(text, argv) {
+  const words = [];
+  const scripts = [];
+  const t = text.text;
+  let i = 0;
+  for (const value of argv) {
+    const open = t.indexOf('"', i);
+    let close = open + 1;
+    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
+    i = close + 1;
+    const start = text.originOf(open);
+    const end = text.originOf(close) + 1;
+    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
+    const raw = t.slice(open + 1, close);
+    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
+    else {
+      const b = MappedText.builder(text.file);
+      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
+      scripts.push(b.build(start));
+    }
+  }
+  return { words, scripts };
+}
+function writtenAsIs(fileText, w) {
+  return fileText.slice(w.start, w.end) === w.text;
+}
+var MAX_DEPTH, CommandCollector;
+var init_command_view = __esm({
+  "src/model/command-view.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_source2();
+    init_commands();
+    init_prefixes();
+    MAX_DEPTH = 4;
+    CommandCollector = class {
+      constructor(parser2) {
+        this.parser = parser2;
+      }
+      parser;
+      commands = [];
+      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
+      syntaxErrors = [];
+      /** The pipes (`a | b`) of the top-level script, outermost first. */
+      pipes = [];
+      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
+      script(text, dialect, depth) {
+        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
+        if (!result.ok) {
+          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
+          return false;
+        }
+        if (depth === 0) this.collectPipes(result.file.stmts, text);
+        this.stmts(result.file.stmts, text, depth);
+        return true;
+      }
+      collectPipes(stmts, text) {
+        const todo = [...stmts];
+        for (let s = todo.pop(); s; s = todo.pop()) {
+          const c = s.cmd;
+          if (c?.type === "BinaryCmd" && (c.op === "|" || c.op === "|&")) {
+            const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, " ");
+            this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+            continue;
+          }
+          todo.push(...childStmts(c));
+        }
+        this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
+      }
+      stmts(stmts, text, depth) {
+        forEachCall(stmts, (call, stmt) => {
+          const words = call.args.map((w) => shellWord(w, text));
+          const callSpan = text.spanOf(call.p[2], call.e[2]);
+          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
+          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
+          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
+        });
+      }
+      /** One command's words (exec form, or a simple command of a script). */
+      argv(words, depth, span, scriptOf, stdin = null) {
+        if (words.length === 0) return;
+        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
+        const own = words.slice(start);
+        const view = makeCommandView(own, words, prefixes, depth, span);
+        this.commands.push(view);
+        const dialect = view.name !== null ? shellDialect(view.name) : null;
+        if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
+        const at = shellScriptIndex(view.args);
+        if (at >= 0) {
+          const inner = scriptOf(start + 1 + at);
+          if (inner) this.script(inner, dialect, depth + 1);
+        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
+          this.script(stdin, dialect, depth + 1);
+        }
+      }
+    };
+  }
+});
+
 // src/model/expand.ts
 function splitWords(text, escape5 = "\\") {
   const words = [];
@@ -12460,7 +9724,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path5 from "node:path";
+import path3 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -12580,7 +9844,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path5.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -12647,7 +9911,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path5.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -12702,6 +9966,4200 @@ var init_image = __esm({
       "/usr/share",
       "/usr/lib"
     ]);
+  }
+});
+
+// src/model/instructions.ts
+function viewsOf(ast, model) {
+  const out = [];
+  let stageIndex = -1;
+  let shell = DEFAULT_SHELL;
+  for (const inst of ast.instructions) {
+    if (inst.keyword === "FROM") {
+      stageIndex++;
+      const base2 = model.stages[stageIndex]?.baseStage;
+      shell = base2 ? shellAtEnd(base2) : DEFAULT_SHELL;
+    }
+    const stage = model.stages[stageIndex] ?? null;
+    if (inst.keyword === "SHELL") {
+      const form = commandForm(inst.rest);
+      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
+    }
+    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
+    if (inst.keyword === "ONBUILD") {
+      const trigger = onbuildTrigger(inst);
+      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
+    }
+  }
+  return out;
+}
+function shellAtEnd(stage) {
+  return stage.config.shell.argv;
+}
+async function runCommands(view, service) {
+  const form = commandForm(view.inst.rest);
+  const parser2 = await service.get();
+  const collector = new CommandCollector(parser2);
+  if (form.kind === "exec") {
+    const { words, scripts } = execFormWords(form.text, form.argv);
+    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
+    return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
+  }
+  const text = runShellText(view.inst);
+  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
+  const ok = collector.script(text, dialect, 0);
+  const err = ok ? null : collector.syntaxErrors[0] ?? null;
+  return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
+}
+function unquote(text, escape5) {
+  let out = "";
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else out += c;
+      continue;
+    }
+    if (c === escape5 && i + 1 < text.length) {
+      out += text[++i];
+      continue;
+    }
+    if (c === "$" && /[A-Za-z_{]/.test(text[i + 1] ?? "")) return null;
+    if (c === '"' && quote === '"') quote = null;
+    else if ((c === '"' || c === "'") && quote === null) quote = c;
+    else out += c;
+  }
+  return out;
+}
+function wordsOf(text, escape5 = "\\") {
+  return splitWords(text.text, escape5).map((w) => ({
+    text: w.text,
+    value: unquote(w.text, escape5),
+    span: text.spanOf(w.start, w.end),
+    start: text.originOf(w.start),
+    end: text.originOf(w.end - 1) + 1
+  }));
+}
+function parseImageRef(text) {
+  let rest = text;
+  let digest = null;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let registry = null;
+  const slash = rest.indexOf("/");
+  if (slash >= 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || first.includes(":") || first === "localhost") {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  let tag = null;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  return { text, registry, repository: rest, tag, digest, variable: text.includes("$") };
+}
+function fromView(inst, escape5 = "\\") {
+  const words = wordsOf(inst.rest, escape5);
+  const image = words[0] ?? null;
+  const asWord = words[1] && words[1].text.toLowerCase() === "as" ? words[1] : null;
+  return {
+    image,
+    ref: image ? parseImageRef(image.text) : null,
+    platform: inst.flags.find((f) => f.name === "platform") ?? null,
+    asWord,
+    alias: asWord ? words[2] ?? null : null,
+    scratch: image?.text.toLowerCase() === "scratch"
+  };
+}
+function copyView(inst, escape5 = "\\") {
+  const form = commandForm(inst.rest);
+  let words;
+  if (form.kind === "exec") {
+    words = execFormWords(form.text, form.argv).words.map((w) => ({ ...w, value: w.value }));
+  } else words = wordsOf(inst.rest, escape5);
+  const flag = (n) => inst.flags.find((f) => f.name === n) ?? null;
+  const heredocSources = /* @__PURE__ */ new Set();
+  for (const w of words) {
+    const m = /^<<-?["']?([A-Za-z0-9_][A-Za-z0-9_.-]*)["']?$/.exec(w.text);
+    if (m && inst.heredocs.some((h) => h.name === m[1])) heredocSources.add(w.text);
+  }
+  return {
+    json: form.kind === "exec",
+    sources: words.slice(0, -1),
+    dest: words.length >= 2 ? words[words.length - 1] ?? null : null,
+    from: flag("from"),
+    chown: flag("chown"),
+    chmod: flag("chmod"),
+    heredocSources
+  };
+}
+function userView(inst, escape5 = "\\") {
+  const word = wordsOf(inst.rest, escape5)[0] ?? null;
+  const text = word?.value ?? word?.text ?? "";
+  const colon = text.indexOf(":");
+  return { word, user: colon >= 0 ? text.slice(0, colon) : text, group: colon >= 0 ? text.slice(colon + 1) : null };
+}
+function workdirView(inst, escape5 = "\\") {
+  const form = commandForm(inst.rest);
+  if (form.kind === "exec") return { word: execFormWords(form.text, form.argv).words[0] ?? null };
+  const all = wordsOf(inst.rest, escape5);
+  if (all.length <= 1) return { word: all[0] ?? null };
+  const first = all[0];
+  const last = all[all.length - 1];
+  const text = inst.rest.text.trim();
+  return { word: { text, value: unquote(text, escape5), span: inst.rest.trim().spanOf(0, text.length), start: first.start, end: last.end } };
+}
+function exposeView(inst, escape5 = "\\") {
+  return { ports: wordsOf(inst.rest, escape5) };
+}
+function keyValues(inst, escape5 = "\\") {
+  const words = wordsOf(inst.rest, escape5);
+  const first = words[0];
+  if (!first) return [];
+  if (!first.text.includes("=")) {
+    const rest = inst.rest.text.slice(inst.rest.text.indexOf(first.text) + first.text.length).trim();
+    const key = first.value ?? first.text;
+    if (rest === "") return [{ key, keySpan: first.span, valueText: null, value: null, span: first.span, legacy: false }];
+    return [{ key, keySpan: first.span, valueText: rest, value: unquote(rest, escape5), span: inst.rest.trim().spanOf(0, inst.rest.text.trim().length), legacy: true }];
+  }
+  return words.map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { key: w.value ?? w.text, keySpan: w.span, valueText: null, value: null, span: w.span, legacy: false };
+    const rawKey = w.text.slice(0, eq);
+    const valueText = w.text.slice(eq + 1);
+    return { key: unquote(rawKey, escape5) ?? rawKey, keySpan: w.span, valueText, value: unquote(valueText, escape5), span: w.span, legacy: false };
+  });
+}
+function healthcheckView(inst) {
+  const text = inst.rest.text.trim();
+  if (/^none$/i.test(text)) return { none: true, flags: inst.flags, cmd: null };
+  const m = /^cmd\b\s*/i.exec(inst.rest.text.trimStart());
+  if (!m) return { none: false, flags: inst.flags, cmd: null };
+  const lead = inst.rest.text.length - inst.rest.text.trimStart().length;
+  return { none: false, flags: inst.flags, cmd: commandForm(inst.rest.sub(lead + m[0].length, inst.rest.text.length)) };
+}
+function maintainerView(inst) {
+  return { text: inst.rest.text.trim() };
+}
+var DockerfileView;
+var init_instructions = __esm({
+  "src/model/instructions.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_command_view();
+    init_expand();
+    init_image();
+    DockerfileView = class {
+      constructor(ast, model, shell) {
+        this.ast = ast;
+        this.model = model;
+        this.shell = shell;
+        this.instructions = viewsOf(ast, model);
+      }
+      ast;
+      model;
+      shell;
+      instructions;
+      runs = /* @__PURE__ */ new Map();
+      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
+      byKeyword(keyword, opts = {}) {
+        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
+      }
+      /** The view of an instruction of the file (not of an ONBUILD trigger). */
+      viewOf(inst) {
+        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
+        return this.byInst.get(inst);
+      }
+      byInst = null;
+      /** The commands of a RUN, parsed once. */
+      run(view) {
+        let p = this.runs.get(view.inst);
+        if (!p) {
+          p = runCommands(view, this.shell);
+          this.runs.set(view.inst, p);
+        }
+        return p;
+      }
+      /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
+      async forEachCommand(visit) {
+        for (const { view, run: run2 } of await this.allRuns()) for (const cmd of run2.commands) visit(cmd, view, run2);
+      }
+      /** Every RUN with its commands, in file order. */
+      async allRuns() {
+        const out = [];
+        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
+        return out;
+      }
+    };
+  }
+});
+
+// src/rules/rule.ts
+function defineDiagnostic(meta) {
+  return { ...meta, fixable: false, recommended: true };
+}
+function defineRule(rule) {
+  return { ...rule, fixable: rule.fixable ?? false };
+}
+function fillMessage(text, data) {
+  if (!data) return text;
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (all, name) => Object.hasOwn(data, name) ? String(data[name]) : all);
+}
+function peersOf(rule, tool) {
+  return (rule.peers[tool] ?? []).map((p) => typeof p === "string" ? { code: p } : p);
+}
+var CATEGORIES;
+var init_rule = __esm({
+  "src/rules/rule.ts"() {
+    "use strict";
+    CATEGORIES = {
+      pid1: "PID 1 and signals: what runs as PID 1 and whether `docker stop` reaches the application",
+      privilege: "Privileges: the user the container runs as and how it steps down from root",
+      startup: "Start-up failures: the container cannot start (missing, non-executable or unrunnable entrypoint)",
+      build: "Build: RUN, COPY/ADD, packages and base images",
+      style: "Style and maintainability of the Dockerfile",
+      input: "Input problems: files dockerlint cannot read, parse, or suppression comments it cannot use"
+    };
+  }
+});
+
+// src/rules/add-instead-of-copy.ts
+var ARCHIVE, REMOTE, add_instead_of_copy_default;
+var init_add_instead_of_copy = __esm({
+  "src/rules/add-instead-of-copy.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    ARCHIVE = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|txz|tzst|tlz|gz|bz2|xz|zst|lz|lzma|Z)$/i;
+    REMOTE = /^(https?:\/\/|git@|git:\/\/|ssh:\/\/)/;
+    add_instead_of_copy_default = defineRule({
+      id: "add-instead-of-copy",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "ADD for plain files and folders",
+      peers: { hadolint: ["DL3020"] },
+      messages: {
+        add: {
+          message: "`ADD {src}` copies a plain file or folder: ADD also unpacks archives and fetches URLs, so a reader (and a renamed file) cannot tell which it does; COPY does only the copy.",
+          hint: "Use `COPY`; keep ADD for a local archive it should unpack or a URL it should fetch."
+        }
+      },
+      docs: {
+        what: "ADD with a source that is neither a URL (http, https, git) nor a local tar archive ADD unpacks (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, ...; a `.zip` is not unpacked).",
+        why: "ADD's extra behaviour is implicit: the same line starts unpacking when someone renames a file to `.tar.gz`.",
+        bad: "FROM alpine:3.20\nADD app.py /app/",
+        good: "FROM alpine:3.20\nCOPY app.py /app/",
+        howToFix: "Replace ADD with COPY (the fix does it when ADD has no ADD-only option such as `--checksum`).",
+        autofix: [
+          { safety: "unsafe", what: "Replaces the ADD keyword with COPY, when ADD has no ADD-only option (`--checksum`, `--keep-git-dir`, `--unpack`)", why: "the rule fires only for sources that are not URLs or tar archives by name, but a tar archive under another name would no longer be unpacked" }
+        ]
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("ADD")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const plain = copy.sources.find((s) => {
+            const v = (s.value ?? s.text).replace(/^["']|["']$/g, "");
+            return !copy.heredocSources.has(s.text) && !REMOTE.test(v) && !ARCHIVE.test(v) && !/\.git(#.*)?$/.test(v);
+          });
+          if (!plain) continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const kw = view.inst.keywordSpan;
+          const start = ctx.env.dockerfile.offsetOf(kw.line, kw.column);
+          const addOnly = view.inst.flags.some((f) => ["checksum", "keep-git-dir", "unpack"].includes(f.name));
+          ctx.report({
+            messageId: "add",
+            data: { src: plain.text },
+            at: { file, span: kw },
+            ...addOnly || view.onbuild ? {} : { fix: { safety: "unsafe", title: "Replace ADD with COPY", edits: [{ file, start, end: start + 3, text: "COPY" }] } }
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/packages.ts
+function operands(cmd, valued = [], verbs = []) {
+  const out = [];
+  let skipNext = false;
+  let afterDashes = false;
+  for (const a of cmd.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    const v = a.value;
+    if (!afterDashes && v !== null && v.startsWith("-") && v !== "-") {
+      if (v === "--") {
+        afterDashes = true;
+        continue;
+      }
+      if (v.startsWith("--")) {
+        if (!v.includes("=") && valued.includes(v.slice(2))) skipNext = true;
+      } else {
+        const last = v[v.length - 1];
+        if (valued.includes(last)) skipNext = true;
+      }
+      continue;
+    }
+    if (v !== null && verbs.includes(v)) continue;
+    out.push(a);
+  }
+  return out;
+}
+function isAptGetInstall(cmd) {
+  return cmd.name === "apt-get" && cmd.hasArg("install");
+}
+function aptGetPackages(cmd) {
+  return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
+}
+function isApkAdd(cmd) {
+  return cmd.name === "apk" && cmd.hasArg("add");
+}
+function apkPackages(cmd) {
+  return operands(cmd, ["t", "virtual", "repository", "X", "p", "root", "keys-dir", "repositories-file", "cache-dir", "arch"], ["add"]);
+}
+function isPipInstall(cmd, opts = {}) {
+  const name = cmd.name ?? "";
+  const args = cmd.args.map((a) => a.value);
+  if (/^pip[0-9.]*$/.test(name) || opts.pipx === true && name === "pipx") return args.includes("install");
+  if (/^python[0-9.]*$/.test(name)) {
+    const m = args.indexOf("-m");
+    return m >= 0 && args[m + 1] === "pip" && args.indexOf("install", m + 2) >= 0;
+  }
+  return false;
+}
+function cacheMountCovers(flags, path27) {
+  return flags.some((f) => {
+    if (f.name !== "mount" || f.value === null) return false;
+    const opts = new Map(
+      f.value.split(",").map((kv) => {
+        const eq = kv.indexOf("=");
+        return [eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : ""];
+      })
+    );
+    const type = opts.get("type");
+    const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
+    return (type === "cache" || type === "tmpfs") && target2.includes(path27);
+  });
+}
+function removesTree(cmd, prefix) {
+  if (cmd.name !== "rm") return false;
+  if (!(cmd.hasFlag("r", "R", "recursive") && cmd.hasFlag("f", "force"))) return false;
+  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+}
+var init_packages = __esm({
+  "src/model/packages.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/apk-add-no-cache.ts
+var apk_add_no_cache_default;
+var init_apk_add_no_cache = __esm({
+  "src/rules/apk-add-no-cache.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apk_add_no_cache_default = defineRule({
+      id: "apk-add-no-cache",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apk add` without `--no-cache`",
+      peers: { hadolint: ["DL3019"] },
+      messages: {
+        noCache: {
+          message: "`apk add` without `--no-cache` keeps the package index in /var/cache/apk in the layer.",
+          hint: "Use `apk add --no-cache ...` (it also makes `apk update` and removing /var/cache/apk unnecessary)."
+        }
+      },
+      docs: {
+        what: "`apk add` without `--no-cache`, in a RUN without a cache or tmpfs mount on /var/cache/apk.",
+        why: "The index is only useful during the build; left in the layer it makes the image bigger.",
+        bad: "FROM alpine:3.20\nRUN apk update && apk add curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        howToFix: "Add `--no-cache` after `apk add`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --no-cache` after `add`", why: "apk installs the same packages; only its index is not kept in the layer" }
+        ]
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isApkAdd(cmd) || cmd.hasFlag("no-cache")) return;
+          if (cacheMountCovers(view.inst.flags, "/var/cache/apk")) return;
+          const add = cmd.args.find((a) => a.value === "add");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "noCache",
+            at: { file, span: cmd.program.span },
+            ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apk-version-pin.ts
+var apk_version_pin_default;
+var init_apk_version_pin = __esm({
+  "src/rules/apk-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apk_version_pin_default = defineRule({
+      id: "apk-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apk add` of a package without a version",
+      peers: { hadolint: ["DL3018"] },
+      messages: {
+        unpinned: {
+          message: "`apk add {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` or `{pkg}~<major.minor>`, or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package word of `apk add` without `=`, `~`, `>` or `<`, that is not a `.apk` file. The values of `--virtual`/`-t`, `--repository`/`-X` are not packages; words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; Alpine drops old versions from its repositories, so pins break too, which is why this rule is off in `recommended`.",
+        bad: "FROM alpine:3.20\nRUN apk add --no-cache curl",
+        good: "FROM alpine:3.20\nRUN apk add --no-cache curl~8",
+        howToFix: "Write `package=version` or `package~version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isApkAdd(cmd)) return;
+          for (const pkg of apkPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || /[=~<>]/.test(v) || v.endsWith(".apk")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-install-recommends.ts
+var apt_get_install_recommends_default;
+var init_apt_get_install_recommends = __esm({
+  "src/rules/apt-get-install-recommends.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_install_recommends_default = defineRule({
+      id: "apt-get-install-recommends",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt-get install` without `--no-install-recommends`",
+      peers: { hadolint: ["DL3015"] },
+      messages: {
+        recommends: {
+          message: '`apt-get install` without `--no-install-recommends` also installs every "recommended" package: often tens of megabytes the image never uses.',
+          hint: "Add `--no-install-recommends` and name the packages the image needs."
+        }
+      },
+      docs: {
+        what: "`apt-get install` without `--no-install-recommends` and without `-o APT::Install-Recommends=false`.",
+        why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
+          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-missing-yes.ts
+var apt_get_missing_yes_default;
+var init_apt_get_missing_yes = __esm({
+  "src/rules/apt-get-missing-yes.ts"() {
+    "use strict";
+    init_command_view();
+    init_packages();
+    init_rule();
+    apt_get_missing_yes_default = defineRule({
+      id: "apt-get-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`apt-get install` without `-y`",
+      peers: { hadolint: ["DL3014"] },
+      messages: {
+        missingYes: {
+          message: '`apt-get install` without `-y`: a build has no terminal, so apt-get aborts at its "Do you want to continue?" prompt as soon as an install needs confirmation.',
+          hint: "Add `-y` (or `--yes`, `-qq`): `apt-get install -y ...`."
+        }
+      },
+      docs: {
+        what: "`apt-get install` (in any RUN, `sh -c` string, heredoc or ONBUILD RUN) without `-y`, `--yes`, `--assume-yes`, `-qq` or `-q=2`.",
+        why: "Without a terminal apt-get cannot ask, so it aborts the build the first time an install pulls extra packages or needs more disk space.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Add `-y` after `apt-get`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` after `apt-get` (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install aborts" }
+        ]
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          const quiet2 = cmd.args.filter((a) => a.value === "-q" || a.value === "--quiet").length >= 2 || cmd.args.some((a) => a.value === "-q=2" || a.value === "-qq");
+          if (cmd.hasFlag("y", "yes", "assume-yes") || quiet2) return;
+          ctx.report({
+            messageId: "missingYes",
+            at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-get-version-pin.ts
+var apt_get_version_pin_default;
+var init_apt_get_version_pin = __esm({
+  "src/rules/apt-get-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    apt_get_version_pin_default = defineRule({
+      id: "apt-get-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`apt-get install` of a package without a version",
+      peers: { hadolint: ["DL3008"] },
+      messages: {
+        unpinned: {
+          message: "`apt-get install {pkg}` without a version: the build installs whatever version the mirror has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}=<version>` (see `apt-cache policy {pkg}`), or accept the drift and leave this rule off."
+        }
+      },
+      docs: {
+        what: "A package word of `apt-get install` with no `=version`, that is not a `.deb` file or a path. Words computed at build time (`$PKGS`) are not judged.",
+        why: "Unpinned packages make builds irreproducible. Pinned ones break when the mirror drops the old version, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5",
+        howToFix: "Write `package=version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isAptGetInstall(cmd)) return;
+          for (const pkg of aptGetPackages(cmd)) {
+            const v = pkg.value;
+            if (v === null || v.includes("=") || v.includes("/") || v.endsWith(".deb")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-instead-of-apt-get.ts
+var apt_instead_of_apt_get_default;
+var init_apt_instead_of_apt_get = __esm({
+  "src/rules/apt-instead-of-apt-get.ts"() {
+    "use strict";
+    init_rule();
+    apt_instead_of_apt_get_default = defineRule({
+      id: "apt-instead-of-apt-get",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`apt` in a RUN instruction",
+      peers: { hadolint: ["DL3027"] },
+      messages: {
+        apt: {
+          message: '`apt` is the interactive front end: its output and options are not stable for scripts, and it warns "apt does not have a stable CLI interface" in every build.',
+          hint: "Use `apt-get` (install, update, remove) or `apt-cache` (search, policy)."
+        }
+      },
+      docs: {
+        what: "A command named `apt` in a RUN.",
+        why: "apt's behaviour is meant for people at a terminal and may change between releases; apt-get's is kept stable for scripts.",
+        bad: "FROM debian:12\nRUN apt update && apt install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Replace `apt` with `apt-get` (or `apt-cache` for queries)."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "apt") ctx.report({ messageId: "apt", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/apt-lists-not-removed.ts
+var UPDATERS, apt_lists_not_removed_default;
+var init_apt_lists_not_removed = __esm({
+  "src/rules/apt-lists-not-removed.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    UPDATERS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
+    apt_lists_not_removed_default = defineRule({
+      id: "apt-lists-not-removed",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "apt lists left in the image after `apt-get update`",
+      peers: { hadolint: ["DL3009"] },
+      messages: {
+        lists: {
+          message: "`{cmd} update` downloads the package lists into /var/lib/apt/lists, and this RUN does not remove them: the layer keeps tens of megabytes of lists that are stale the day after the build.",
+          hint: "End the same RUN with `&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`."
+        }
+      },
+      docs: {
+        what: "A RUN of the final image (the last stage, or a stage a later FROM builds on) that runs `apt-get update` without removing `/var/lib/apt/lists` in the same RUN, and without a cache or tmpfs mount for them.",
+        why: "Files deleted in a later RUN still take space in the earlier layer; the lists only help the build itself.",
+        bad: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*",
+        howToFix: "Remove the lists in the RUN that downloaded them."
+      },
+      async check(ctx) {
+        const stages = ctx.model.stages;
+        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
+          if (!update) continue;
+          if (run2.commands.some((c) => removesTree(c, "/var/lib/apt/lists"))) continue;
+          const flags = view.inst.flags;
+          if (cacheMountCovers(flags, "/var/lib/apt/lists") || cacheMountCovers(flags, "/var/lib/apt") && cacheMountCovers(flags, "/var/cache/apt")) continue;
+          ctx.report({ messageId: "lists", data: { cmd: update.name ?? "apt-get" }, at: { file: ctx.env.dockerfile.displayPath, span: update.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/cd-in-run.ts
+var cd_in_run_default;
+var init_cd_in_run = __esm({
+  "src/rules/cd-in-run.ts"() {
+    "use strict";
+    init_rule();
+    cd_in_run_default = defineRule({
+      id: "cd-in-run",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "`cd` in a RUN instead of WORKDIR",
+      peers: { hadolint: ["DL3003"] },
+      messages: {
+        cd: {
+          message: "`cd` in RUN changes the folder for this RUN only; the next instruction starts in WORKDIR again, which is easy to forget when the file grows.",
+          hint: "Set the folder with `WORKDIR /path` before the RUN, or use the tool's own option (`make -C dir`, `git -C dir`)."
+        }
+      },
+      docs: {
+        what: "A `cd` command in a RUN.",
+        why: "A later edit that splits the RUN silently runs its second half in another folder. `cd` inside one RUN is often harmless, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nRUN cd /app && npm ci",
+        good: "FROM node:22\nWORKDIR /app\nRUN npm ci",
+        howToFix: "Use WORKDIR, or the program's option for its working folder."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === "cd") ctx.report({ messageId: "cd", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/cmd-ignored.ts
+var cmd_ignored_default;
+var init_cmd_ignored = __esm({
+  "src/rules/cmd-ignored.ts"() {
+    "use strict";
+    init_rule();
+    cmd_ignored_default = defineRule({
+      id: "cmd-ignored",
+      severity: "warning",
+      category: "startup",
+      recommended: true,
+      title: "CMD never runs because ENTRYPOINT is in shell form",
+      peers: {},
+      messages: {
+        ignored: {
+          message: "This CMD never runs: the ENTRYPOINT on line {entryLine} is in shell form, which runs `/bin/sh -c` on its own string and drops CMD and `docker run` arguments.",
+          hint: "Write ENTRYPOINT in exec form (a JSON array) so CMD is appended to it, or remove the CMD."
+        }
+      },
+      docs: {
+        what: "A CMD in an image whose ENTRYPOINT is in shell form.",
+        why: 'A shell-form ENTRYPOINT runs `/bin/sh -c "<string>"` and nothing else: CMD, and the arguments of `docker run IMAGE args`, are passed to that shell as `$0`, `$1`, ... and never used. The CMD looks like configuration but has no effect.',
+        bad: 'FROM alpine\nENTRYPOINT /usr/local/bin/server --port 80\nCMD ["--verbose"]',
+        good: 'FROM alpine\nENTRYPOINT ["/usr/local/bin/server", "--port", "80"]\nCMD ["--verbose"]',
+        howToFix: "Write ENTRYPOINT in exec form so CMD is appended to it, or remove the CMD.",
+        noPeers: "None: hadolint DL4004 (multiple ENTRYPOINT) is a different check, and BuildKit has none."
+      },
+      check(ctx) {
+        const pid1 = ctx.launch?.pid1;
+        const cmd = pid1?.cmdIgnored;
+        const entry = pid1?.entrypoint;
+        if (!cmd || !entry) return;
+        const file = ctx.env.dockerfile.displayPath;
+        ctx.report({
+          at: { file, span: cmd.instruction.keywordSpan },
+          messageId: "ignored",
+          data: { entryLine: entry.instruction.keywordSpan.line },
+          chain: [{ file, span: entry.instruction.keywordSpan, label: "ENTRYPOINT (shell form)" }],
+          label: "CMD"
+        });
+      }
+    });
+  }
+});
+
+// src/rules/consecutive-run.ts
+var consecutive_run_default;
+var init_consecutive_run = __esm({
+  "src/rules/consecutive-run.ts"() {
+    "use strict";
+    init_rule();
+    consecutive_run_default = defineRule({
+      id: "consecutive-run",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "Consecutive one-command RUN instructions",
+      peers: { hadolint: ["DL3059"] },
+      messages: {
+        consecutive: {
+          message: "This RUN follows another one-command RUN (line {previous}) with the same options: each RUN is a layer of its own, and consecutive one-command RUNs could be one.",
+          hint: "Join them with `&&` (or use one RUN with a heredoc)."
+        }
+      },
+      docs: {
+        what: "A RUN directly after another RUN (comments between them allowed) with the same flags, when each runs a single command.",
+        why: "Fewer layers make smaller, faster images; splitting is sometimes wanted for caching, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
+        howToFix: "Merge the RUNs."
+      },
+      async check(ctx) {
+        let prev = null;
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword !== "RUN") {
+            if (view.keyword !== "ONBUILD") prev = null;
+            continue;
+          }
+          const run2 = await ctx.view.run(view);
+          const count = run2.commands.filter((c) => c.depth === 0).length;
+          const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
+          if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run2.syntaxError === null) {
+            ctx.report({ messageId: "consecutive", data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          }
+          prev = { flags, count, line: view.inst.keywordSpan.line };
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-from-own-stage.ts
+var copy_from_own_stage_default;
+var init_copy_from_own_stage = __esm({
+  "src/rules/copy-from-own-stage.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_from_own_stage_default = defineRule({
+      id: "copy-from-own-stage",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`COPY --from` the stage it is in",
+      peers: { hadolint: ["DL3023"] },
+      messages: {
+        self: {
+          message: "`COPY --from={name}` inside stage `{name}` itself: a stage cannot copy from itself, so the build fails (circular dependency).",
+          hint: "Copy from an earlier stage, or use the path directly (the files are already in this stage)."
+        }
+      },
+      docs: {
+        what: "`COPY --from=NAME` (or `--from=INDEX`) in the stage named NAME.",
+        why: "BuildKit rejects the build with a circular-dependency error.",
+        bad: "FROM alpine:3.20 AS app\nCOPY --from=app /etc/os-release /x",
+        good: "FROM alpine:3.20 AS base\nFROM alpine:3.20 AS app\nCOPY --from=base /etc/os-release /x",
+        howToFix: "Point --from at another stage."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY", { onbuild: false })) {
+          const from = copyView(view.inst, ctx.dockerfile.escape).from;
+          const stage = view.stage;
+          if (!from?.value || !stage) continue;
+          const v = from.value.toLowerCase();
+          if (v !== stage.name && !(/^\d+$/.test(v) && Number(v) === stage.index)) continue;
+          ctx.report({ messageId: "self", data: { name: from.value }, at: { file: ctx.env.dockerfile.displayPath, span: from.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-from-unknown-stage.ts
+var copy_from_unknown_stage_default;
+var init_copy_from_unknown_stage = __esm({
+  "src/rules/copy-from-unknown-stage.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_from_unknown_stage_default = defineRule({
+      id: "copy-from-unknown-stage",
+      severity: "warning",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`COPY --from` a name that is no earlier stage",
+      peers: { hadolint: ["DL3022"] },
+      messages: {
+        unknown: {
+          message: "`COPY --from={name}`: no stage before this one is called `{name}`, so Docker takes it for an image on a registry and pulls `{name}:latest`; a misspelt stage name fails only at build time, or copies from the wrong image.",
+          hint: "Name an earlier stage (`FROM ... AS {name}`), or write the image with its tag (`--from={name}:<tag>`)."
+        }
+      },
+      docs: {
+        what: "`COPY --from=NAME` where NAME is no earlier stage name or index and has no `:tag` or `@digest`. Values from `$variables` are not judged.",
+        why: "A typo in a stage name silently becomes an image pull. Copying from an untagged image is legitimate but rare, which is why this rule is off in `recommended`.",
+        bad: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=biuld /app /app",
+        good: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\nCOPY --from=build /app /app",
+        howToFix: "Fix the stage name, or tag the image."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const from = copyView(view.inst, ctx.dockerfile.escape).from;
+          const name = from?.value;
+          if (!from || !name || name.includes("$") || name.includes(":") || name.includes("@")) continue;
+          const earlier = ctx.model.stages.slice(0, Math.max(0, view.onbuild ? ctx.model.stages.length : view.stageIndex));
+          if (earlier.some((s) => s.name === name.toLowerCase())) continue;
+          if (/^\d+$/.test(name) && Number(name) < earlier.length) continue;
+          ctx.report({ messageId: "unknown", data: { name }, at: { file: ctx.env.dockerfile.displayPath, span: from.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-multiple-sources-slash.ts
+var copy_multiple_sources_slash_default;
+var init_copy_multiple_sources_slash = __esm({
+  "src/rules/copy-multiple-sources-slash.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_multiple_sources_slash_default = defineRule({
+      id: "copy-multiple-sources-slash",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "COPY of several sources to a destination without a trailing `/`",
+      peers: { hadolint: ["DL3021"] },
+      messages: {
+        slash: {
+          message: '`COPY` of {count} sources to `{dest}`: with more than one source the destination must be a folder written with a trailing `/`, or the build fails ("When using COPY with more than one source file, the destination must be a directory and end with a /").',
+          hint: "Write `{dest}/`."
+        }
+      },
+      docs: {
+        what: "COPY (shell or JSON form) with two or more sources whose destination does not end with `/`.",
+        why: "Docker refuses the build.",
+        bad: "FROM alpine:3.20\nCOPY a.txt b.txt /data",
+        good: "FROM alpine:3.20\nCOPY a.txt b.txt /data/",
+        howToFix: "Add the trailing slash.",
+        autofix: [
+          { safety: "safe", what: "Appends `/` to the destination of a shell-form COPY", why: "without it the build fails; with it the sources land in the folder, as meant" }
+        ]
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const dest = copy.dest;
+          if (!dest || copy.sources.length < 2) continue;
+          const d = (dest.value ?? dest.text).replace(/^["']|["']$/g, "");
+          if (d.endsWith("/") || d.endsWith("\\")) continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const exact = ctx.env.dockerfile.text.slice(dest.start, dest.end) === dest.text && !copy.json && !/["']$/.test(dest.text);
+          ctx.report({
+            messageId: "slash",
+            data: { count: copy.sources.length, dest: d },
+            at: { file, span: dest.span },
+            ...exact ? { fix: { safety: "safe", title: "Add a trailing /", edits: [{ file, start: dest.end, end: dest.end, text: "/" }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-relative-without-workdir.ts
+var copy_relative_without_workdir_default;
+var init_copy_relative_without_workdir = __esm({
+  "src/rules/copy-relative-without-workdir.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_relative_without_workdir_default = defineRule({
+      id: "copy-relative-without-workdir",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "COPY to a relative destination with no WORKDIR set",
+      peers: { hadolint: ["DL3045"] },
+      messages: {
+        relative: {
+          message: "`{keyword} ... {dest}` copies to a relative path, and no WORKDIR is set in this stage: the files land under whatever folder the base image set, which can change with the base image.",
+          hint: "Set `WORKDIR /app` before it, or write an absolute destination."
+        }
+      },
+      docs: {
+        what: "COPY or ADD with a destination that does not start with `/`, a drive letter or a `$variable`, in a stage (and the stages it builds on) with no WORKDIR before it.",
+        why: "Relative destinations depend on the base image's WORKDIR, which the Dockerfile does not control.",
+        bad: "FROM node:22\nCOPY package.json .",
+        good: "FROM node:22\nWORKDIR /app\nCOPY package.json .",
+        howToFix: "Add a WORKDIR, or make the destination absolute."
+      },
+      check(ctx) {
+        const workdirAt = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "WORKDIR" && !workdirAt.has(view.stageIndex)) workdirAt.set(view.stageIndex, view.inst.span.line);
+          if (view.keyword !== "COPY" && view.keyword !== "ADD") continue;
+          const dest = copyView(view.inst, ctx.dockerfile.escape).dest;
+          if (!dest) continue;
+          const d = (dest.value ?? dest.text).replace(/^["']|["']$/g, "");
+          if (d.startsWith("/") || d.startsWith("$") || /^[A-Za-z]:/.test(d) || d.startsWith("\\")) continue;
+          let set = workdirAt.has(view.stageIndex);
+          for (let s = view.stage?.baseStage ?? null; s; s = s.baseStage) if (workdirAt.has(s.index)) set = true;
+          if (set) continue;
+          ctx.report({ messageId: "relative", data: { keyword: view.keyword, dest: d }, at: { file: ctx.env.dockerfile.displayPath, span: dest.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-then-extract.ts
+var ARCHIVE2, DECOMPRESSORS, base, copy_then_extract_default;
+var init_copy_then_extract = __esm({
+  "src/rules/copy-then-extract.ts"() {
+    "use strict";
+    init_instructions();
+    init_packages();
+    init_rule();
+    ARCHIVE2 = /\.(tar|tar\.(gz|bz2|xz|zst|lz|lzma|Z)|tgz|tbz2?|txz|tzst|tlz|gz|bz2|xz|zst|Z|lz|lzma|zip)$/i;
+    DECOMPRESSORS = /* @__PURE__ */ new Set(["unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat"]);
+    base = (p) => p.replace(/^["']|["']$/g, "").replace(/[/\\]+$/, "").split(/[/\\]/).pop() ?? p;
+    copy_then_extract_default = defineRule({
+      id: "copy-then-extract",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "COPY of an archive that a later RUN unpacks",
+      peers: { hadolint: ["DL3010"] },
+      messages: {
+        extract: {
+          message: "`{file}` is copied here and unpacked by a RUN on line {line}: the archive stays in this COPY's layer, so the image holds it twice (packed and unpacked).",
+          hint: "Let ADD unpack a local tar archive (`ADD {file} /dest/`), or fetch and unpack it in one RUN."
+        }
+      },
+      docs: {
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
+        good: "FROM debian:12\nADD app.tar.gz /opt/",
+        howToFix: "Use ADD for local tar archives."
+      },
+      async check(ctx) {
+        const copies = [];
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "COPY") {
+            const copy = copyView(view.inst, ctx.dockerfile.escape);
+            if (copy.from || !copy.dest) continue;
+            const dest = copy.dest.value ?? copy.dest.text;
+            const names = /* @__PURE__ */ new Set();
+            if (ARCHIVE2.test(dest)) names.add(base(dest));
+            else for (const s of copy.sources) if (ARCHIVE2.test(s.value ?? s.text)) names.add(base(s.value ?? s.text));
+            if (names.size > 0) copies.push({ stage: view.stageIndex, names, span: view.inst.keywordSpan, reported: false });
+            continue;
+          }
+          if (view.keyword !== "RUN") continue;
+          const pending = copies.filter((c) => c.stage === view.stageIndex && !c.reported);
+          if (pending.length === 0) continue;
+          const run2 = await ctx.view.run(view);
+          for (const cmd of run2.commands) {
+            const extracts = cmd.name === "tar" ? cmd.args.some((a, i) => a.value === "--extract" || a.value === "--get" || /^-[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "") || i === 0 && /^[A-Za-z]*x[A-Za-z]*$/.test(a.value ?? "")) : cmd.name !== null && DECOMPRESSORS.has(cmd.name);
+            if (!extracts) continue;
+            const args = new Set(operands(cmd).map((w) => base(w.value ?? w.text)).concat(cmd.args.map((w) => base((w.value ?? "").replace(/^-[A-Za-z]*f/, "")))));
+            for (const c of pending) {
+              const file = [...c.names].find((n) => args.has(n));
+              if (!file || c.reported) continue;
+              c.reported = true;
+              ctx.report({ messageId: "extract", data: { file, line: cmd.span.line }, at: { file: ctx.env.dockerfile.displayPath, span: c.span } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/copy-whole-filesystem.ts
+var copy_whole_filesystem_default;
+var init_copy_whole_filesystem = __esm({
+  "src/rules/copy-whole-filesystem.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    copy_whole_filesystem_default = defineRule({
+      id: "copy-whole-filesystem",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`COPY --from` of a whole filesystem onto `/`",
+      peers: { hadolint: ["DL3067"] },
+      messages: {
+        whole: {
+          message: "`COPY --from={from} / /` copies the other stage's entire filesystem over this one: its /etc/passwd, libraries and package database replace this stage's, and the image doubles in size.",
+          hint: "Copy only what the image needs (`COPY --from={from} /app /app`), or build FROM that stage."
+        }
+      },
+      docs: {
+        what: "`COPY --from=...` with `/` as a source and `/` as the destination.",
+        why: "It overwrites the system files of this stage and is almost always a shortcut that ships a whole build environment.",
+        bad: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build / /",
+        good: "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app",
+        howToFix: "Name the paths to copy."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("COPY")) {
+          const copy = copyView(view.inst, ctx.dockerfile.escape);
+          const clean = (t) => t.replace(/^["']|["']$/g, "");
+          if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== "/") continue;
+          if (!copy.sources.some((s) => clean(s.value ?? s.text) === "/")) continue;
+          ctx.report({ messageId: "whole", data: { from: copy.from.value ?? "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/dnf-cache-not-cleaned.ts
+var TOOLS, INSTALL, dnf_cache_not_cleaned_default;
+var init_dnf_cache_not_cleaned = __esm({
+  "src/rules/dnf-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    INSTALL = ["install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"];
+    dnf_cache_not_cleaned_default = defineRule({
+      id: "dnf-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without `dnf clean all` in the same RUN",
+      peers: { hadolint: ["DL3040"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `dnf clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& dnf clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/libdnf5 ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `dnf` `install` / `in` / `upgrade` / `up` / `upgrade-minimal` / `up-min` / `reinstall` / `rei` and no `dnf clean all` (or `rm -rf /var/cache/libdnf5*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM fedora:40\nRUN dnf install -y httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"].some((p) => removesTree(c, p)));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/dnf-missing-yes.ts
+var TOOLS2, VERBS, dnf_missing_yes_default;
+var init_dnf_missing_yes = __esm({
+  "src/rules/dnf-missing-yes.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
+    VERBS = ["install", "groupinstall", "localinstall"];
+    dnf_missing_yes_default = defineRule({
+      id: "dnf-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`dnf install` without its non-interactive switch",
+      peers: { hadolint: ["DL3038"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-y`: `{tool} -y {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`dnf` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM fedora:40\nRUN dnf install httpd",
+        good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/duplicate-stage-name.ts
+var duplicate_stage_name_default;
+var init_duplicate_stage_name = __esm({
+  "src/rules/duplicate-stage-name.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    duplicate_stage_name_default = defineRule({
+      id: "duplicate-stage-name",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Two stages with the same name",
+      peers: { hadolint: ["DL3024"], buildkit: ["DuplicateStageName"] },
+      messages: {
+        duplicate: {
+          message: "Stage name `{name}` is already used on line {first}: stage names are case-insensitive and must be unique, so BuildKit refuses the build.",
+          hint: "Rename one of the stages (and the `--from=` and `FROM` lines that refer to it)."
+        }
+      },
+      docs: {
+        what: "A `FROM ... AS NAME` whose NAME (compared without case, as BuildKit does) an earlier stage already has.",
+        why: 'The build fails with "duplicate stage name"; with old builders `--from` picks one of them silently.',
+        bad: "FROM node:22 AS build\nFROM golang:1.23 AS build",
+        good: "FROM node:22 AS web\nFROM golang:1.23 AS api",
+        howToFix: "Give each stage its own name."
+      },
+      check(ctx) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
+          if (!alias) continue;
+          const key = alias.text.toLowerCase();
+          const first = seen.get(key);
+          if (first !== void 0) ctx.report({ messageId: "duplicate", data: { name: alias.text, first }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+          else seen.set(key, alias.span.line);
+        }
+      }
+    });
+  }
+});
+
+// src/rules/empty-continuation.ts
+var empty_continuation_default;
+var init_empty_continuation = __esm({
+  "src/rules/empty-continuation.ts"() {
+    "use strict";
+    init_rule();
+    empty_continuation_default = defineRule({
+      id: "empty-continuation",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "Empty line inside a continued instruction",
+      peers: { buildkit: ["NoEmptyContinuation"] },
+      messages: {
+        empty: {
+          message: "Empty line inside a continued `{keyword}`: the builder skips it today, but it reads as the end of the instruction, and BuildKit plans to make it an error.",
+          hint: "Delete the empty line (a comment line is fine)."
+        }
+      },
+      docs: {
+        what: "A blank line between the lines of an instruction continued with `\\` (or the escape character); heredoc bodies are not continuations.",
+        why: "A reader stops at the blank line; the next lines still belong to the instruction.",
+        bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl",
+        good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl",
+        howToFix: "Remove the blank line (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Deletes the blank line inside the continuation", why: "the builder already skips it: the instruction stays the same" }
+        ]
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const esc = ctx.dockerfile.escape;
+        for (const inst of ctx.dockerfile.instructions) {
+          const last = inst.heredocs.length > 0 ? (inst.heredocs[0]?.span.line ?? inst.span.endLine) - 1 : inst.span.endLine;
+          let continued = false;
+          for (let n = inst.span.line; n <= last; n++) {
+            const line = src.line(n).replace(/\r$/, "");
+            if (continued && /^[ \t]*$/.test(line)) {
+              const file = ctx.env.dockerfile.displayPath;
+              const start = src.offsetOf(n, 1);
+              const end = n < src.lineCount ? src.offsetOf(n + 1, 1) : src.text.length;
+              ctx.report({ messageId: "empty", data: { keyword: inst.keyword }, at: { file, span: src.lineSpan(n) }, fix: { safety: "safe", title: "Remove the empty line", edits: [{ file, start, end, text: "" }] } });
+              continue;
+            }
+            if (continued && /^[ \t]*#/.test(line)) continue;
+            const t = line.replace(/[ \t]+$/, "");
+            continued = t.endsWith(esc) && !t.endsWith(esc + esc);
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/evidence.ts
+function snippet(unit, p, e, max = 60) {
+  const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+function scriptChain(unit, dockerfile) {
+  const chain = [unit.startedAt];
+  const origin = unit.origin;
+  if (origin && origin.kind !== "remote") {
+    for (const op of [origin.op, ...origin.via]) {
+      chain.push({ file: dockerfile, span: op.instruction.keywordSpan, label: `${op.instruction.keyword} to ${unit.imagePath ?? ""}`.trim() });
+    }
+  }
+  return chain;
+}
+function atNode(unit, node, dockerfile, label) {
+  return {
+    at: { file: unit.source.file.displayPath, span: unit.source.spanOf(node.p, withinText(node.e, unit.source.text)) },
+    chain: unit.kind === "file" ? scriptChain(unit, dockerfile) : [],
+    label: label ?? snippet(unit, node.p, node.e)
+  };
+}
+function withinText(e, text) {
+  if (e[2] < text.length) return e;
+  const lineStart = text.lastIndexOf("\n", text.length - 1) + 1;
+  const line = text.slice(0, lineStart).split("\n").length;
+  return [line, text.length - lineStart + 1, text.length];
+}
+function lastLine(unit) {
+  const text = unit.source.text.replace(/\s+$/, "");
+  const start = text.lastIndexOf("\n") + 1;
+  const line = text.slice(0, start).split("\n").length;
+  const lineText = text.slice(start);
+  return { p: [line, 1, start], e: [line, lineText.length + 1, text.length] };
+}
+function atRef(unit, c, dockerfile, label) {
+  const src = c.file;
+  const chain = unit.kind === "file" ? scriptChain(unit, dockerfile) : [];
+  for (const v of c.sourcedVia) {
+    chain.push({ file: v.file.path, span: v.file.spanOf(v.stmt.p, v.stmt.e), label: v.file.text.slice(v.stmt.p[2], v.stmt.e[2]).split("\n")[0] ?? "." });
+  }
+  return {
+    at: { file: src.path, span: src.spanOf(c.stmt.p, withinText(c.stmt.e, src.text)) },
+    chain,
+    label: label ?? refText(c)
+  };
+}
+function refText(c, max = 60) {
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+var init_evidence = __esm({
+  "src/evidence.ts"() {
+    "use strict";
+  }
+});
+
+// src/parsers/shebang.ts
+import path4 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path4.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
+      }
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (INITS.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
+          break;
+        }
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
+      }
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (name === "busybox") {
+      i++;
+      name = path4.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
+  }
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+}
+var INITS;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
+    "use strict";
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
+  }
+});
+
+// src/model/base-images.ts
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  const hit = TABLE.find((e) => e.match.test(ref));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+}
+function lacksBash(stage) {
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+}
+var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    TABLE = [
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      {
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+        user: null,
+        dropsPrivileges: true,
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
+      }
+    ];
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+  }
+});
+
+// src/model/evaluator/values.ts
+function lit(s) {
+  return { s };
+}
+function showField(f) {
+  if (f.multi) return "…";
+  if (f.s === null) return "?";
+  if (f.s === USER_COMMAND) return "<command>";
+  return f.s.includes(USER_COMMAND) ? f.s.split(USER_COMMAND).join("<command>") : f.s;
+}
+function showArgv(fields) {
+  return fields.map((f) => {
+    const t = showField(f);
+    return f.s !== null && /[\s"'\\$`]/.test(t) ? JSON.stringify(t) : t;
+  }).join(" ");
+}
+function compareFields(a, b) {
+  if (a.multi || b.multi) return null;
+  if (a.s !== null && b.s !== null) return a.s === b.s;
+  if (a.s === null && b.s !== null && a.not?.includes(b.s)) return false;
+  if (b.s === null && a.s !== null && b.not?.includes(a.s)) return false;
+  return null;
+}
+function sameField(a, b) {
+  return a.s === b.s && !!a.multi === !!b.multi && a.arg === b.arg && a.mangled === b.mangled && (a.not?.join() ?? "") === (b.not?.join() ?? "");
+}
+function sameFields(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameField(a[i], b[i])) return false;
+  return true;
+}
+function joinField(a, b) {
+  if (sameField(a, b)) return a;
+  if (a.multi || b.multi) return UNKNOWN_FIELDS;
+  return UNKNOWN;
+}
+function joinFieldLists(a, b) {
+  if (sameFields(a, b)) return a;
+  if (a.length !== b.length) return [UNKNOWN_FIELDS];
+  return a.map((f, i) => joinField(f, b[i]));
+}
+function userFromSpec(spec, why) {
+  if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
+  if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
+  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  const u = spec.split(":")[0] ?? spec;
+  return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
+}
+function showUser(u) {
+  if (u.root === true) return "root";
+  return u.name ?? u.uid ?? "unknown user";
+}
+function sameUser(a, b) {
+  return a.name === b.name && a.uid === b.uid && a.root === b.root;
+}
+function joinUser(a, b) {
+  if (sameUser(a, b)) return a;
+  return { name: null, uid: null, root: a.root === b.root ? a.root : null, why: `${a.why} or ${b.why}` };
+}
+function uidField(u) {
+  if (u.root === true) return lit("0");
+  if (u.uid !== null) return lit(u.uid);
+  return u.root === false ? { s: null, not: ["0"] } : UNKNOWN;
+}
+function userNameField(u) {
+  if (u.root === true) return lit("root");
+  if (u.name !== null) return lit(u.name);
+  return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
+}
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var init_values = __esm({
+  "src/model/evaluator/values.ts"() {
+    "use strict";
+    USER_COMMAND = "\0command";
+    UNKNOWN = Object.freeze({ s: null });
+    UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
+  }
+});
+
+// src/model/evaluator/words.ts
+function expandFields(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, false, st, env3, pieces);
+  return assemble(pieces);
+}
+function expandScalar(word, st, env3) {
+  const pieces = [];
+  for (const part of word.parts) pushPart(part, true, st, env3, pieces);
+  if (pieces.length === 1) {
+    const p = pieces[0];
+    if (p.kind === "text") return p.field;
+    if (p.fields.length === 1) return p.fields[0];
+  }
+  let acc = lit("");
+  for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
+  return acc;
+}
+function assemble(pieces) {
+  const out = [];
+  let cur = null;
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  for (const p of pieces) {
+    if (p.kind === "text") {
+      if (p.quoted) {
+        cur = cur ? concat(cur, p.field) : p.field;
+        continue;
+      }
+      const f = p.field;
+      if (f.s === null) {
+        cur = cur ? { ...concat(cur, f), multi: true } : { ...f, multi: f.multi ?? !f.not };
+        continue;
+      }
+      if (f.s === "") continue;
+      const parts = f.s.split(/[ \t\n]+/);
+      const lead = parts[0] === "";
+      const trail = parts[parts.length - 1] === "";
+      const words = parts.filter((x) => x !== "");
+      if (words.length === 0) {
+        flush();
+        continue;
+      }
+      if (lead) flush();
+      words.forEach((w, i) => {
+        const piece = words.length === 1 && !lead && !trail ? { ...f, s: w } : { s: w, ...f.mangled ? { mangled: f.mangled } : {} };
+        if (i === 0) cur = cur ? concat(cur, piece) : piece;
+        else {
+          flush();
+          cur = piece;
+        }
+      });
+      if (trail) flush();
+      continue;
+    }
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
+      if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
+      else {
+        if (i > 0 || cur) flush();
+        cur = f;
+      }
+    });
+  }
+  flush();
+  return out;
+}
+function concat(a, b) {
+  if (a.s === "" && !a.multi) return b;
+  if (b.s === "" && !b.multi) return a;
+  const mangled = a.mangled ?? b.mangled;
+  if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+  return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
+}
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+  return acc.multi ? { ...acc, multi: false } : acc;
+}
+function pushPart(part, quoted, st, env3, out) {
+  switch (part.type) {
+    case "Lit":
+      if (!quoted && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""))) {
+        out.push({ kind: "text", field: UNKNOWN_FIELDS, quoted: false });
+        return;
+      }
+      out.push({ kind: "text", field: lit(quoted ? part.value.replace(/\\([$`"\\\n])/g, "$1") : unescapeLit(part.value)), quoted: true });
+      return;
+    case "SglQuoted":
+      out.push({ kind: "text", field: part.dollar ? ansiC(part.value) : lit(part.value), quoted: true });
+      return;
+    case "DblQuoted": {
+      if (part.parts.length === 0) out.push({ kind: "text", field: lit(""), quoted: true });
+      for (const p of part.parts) pushPart(p, true, st, env3, out);
+      return;
+    }
+    case "ParamExp": {
+      const v = paramValue(part, st, env3, quoted);
+      if (v.kind === "fields") {
+        if (quoted) out.push({ kind: "fields", fields: v.fields, quoted: true });
+        else out.push({ kind: "fields", fields: v.fields.flatMap(splitUnquoted), quoted: false });
+      } else out.push({ kind: "text", field: v.field, quoted });
+      return;
+    }
+    case "CmdSubst": {
+      out.push({ kind: "text", field: env3.substitute(part.stmts, st), quoted });
+      return;
+    }
+    default:
+      out.push({ kind: "text", field: quoted ? UNKNOWN : UNKNOWN_FIELDS, quoted });
+  }
+}
+function splitUnquoted(f) {
+  if (f.s === null) return [{ ...f, multi: true, mangled: "unquoted" }];
+  const words = f.s.split(/[ \t\n]+/).filter((w) => w !== "");
+  return words.map((w) => ({ ...f, s: w, mangled: "unquoted" }));
+}
+function unescapeLit(v) {
+  return v.includes("\\") ? v.replace(/\\\n/g, "").replace(/\\(.)/g, "$1") : v;
+}
+function ansiC(v) {
+  if (!v.includes("\\")) return lit(v);
+  const map = { n: "\n", t: "	", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1B", a: "\x07" };
+  let unknown = false;
+  const s = v.replace(/\\(.)/g, (_m, c) => {
+    const r = map[c];
+    if (r === void 0) unknown = true;
+    return r ?? "";
+  });
+  return unknown ? UNKNOWN : lit(s);
+}
+function baseValue(pe, st, env3) {
+  const name = pe.param;
+  const index = pe.index;
+  if (name === "@" || name === "*") return { list: st.params, scalar: null, set: st.params.length > 0 ? true : null };
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (n === 0) return { list: null, scalar: env3.arg0, set: true };
+    return positional(st.params, n);
+  }
+  switch (name) {
+    case "#": {
+      if (st.params.some((f) => f.multi)) return { list: null, scalar: UNKNOWN, set: true };
+      return { list: null, scalar: lit(String(st.params.length)), set: true };
+    }
+    case "?":
+      return { list: null, scalar: st.status === true ? lit("0") : UNKNOWN, set: true };
+    case "$":
+    case "!":
+    case "-":
+    case "_":
+      return { list: null, scalar: UNKNOWN, set: true };
+    default:
+      break;
+  }
+  const v = st.getVar(name);
+  if (!v) {
+    if (name === "BASH_SOURCE" && env3.bash) return { list: [env3.arg0], scalar: env3.arg0, set: true };
+    if ((name === "EUID" || name === "UID") && env3.bash) return { list: null, scalar: uidField(st.user), set: true };
+    if (name === "USER" || name === "LOGNAME") return { list: null, scalar: UNKNOWN, set: null };
+    if (name === "RANDOM" || name === "SECONDS" || name === "LINENO" || name === "PPID" || name === "BASHPID") return { list: null, scalar: UNKNOWN, set: true };
+    if (index === "@" || index === "*") return { list: [], scalar: null, set: false };
+    return { list: null, scalar: null, set: false };
+  }
+  if (v.kind === "array") {
+    if (index === "@" || index === "*") return { list: v.items, scalar: null, set: v.items.length > 0 ? true : v.items.some((f) => f.multi) ? null : false };
+    const i = index === null ? 0 : /^\d+$/.test(index) ? Number(index) : null;
+    if (i === null) return { list: null, scalar: UNKNOWN, set: null };
+    return positional(v.items, i + 1);
+  }
+  if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
+  if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
+}
+function positional(items, n) {
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i];
+    if (f.multi) return { list: null, scalar: UNKNOWN, set: null };
+    if (i === n - 1) return { list: null, scalar: f, set: true };
+  }
+  return { list: null, scalar: null, set: false };
+}
+function paramValue(pe, st, env3, quoted) {
+  const base2 = baseValue(pe, st, env3);
+  const star = pe.param === "*" || pe.index === "*";
+  if (pe.excl) {
+    const target2 = base2.scalar;
+    if (pe.op === null && target2 && target2.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target2.s)) {
+      const v = st.getVar(target2.s);
+      return { kind: "scalar", field: v?.kind === "scalar" ? v.value : v ? UNKNOWN : lit("") };
+    }
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  if (pe.length) {
+    if (base2.list) return { kind: "scalar", field: base2.list.some((f) => f.multi) ? UNKNOWN : lit(String(base2.list.length)) };
+    const s = base2.scalar;
+    return { kind: "scalar", field: s === null ? lit("0") : s.s === null ? UNKNOWN : lit(String([...s.s].length)) };
+  }
+  const op = pe.op;
+  if (base2.list) {
+    let list2 = base2.list;
+    if (op === ":") {
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+      const from = pe.param === "@" || pe.param === "*" ? sl.offset - 1 : sl.offset;
+      list2 = sliceFields(list2, Math.max(0, from), sl.length, pe.param === "@" && sl.offset === 0 ? env3.arg0 : null);
+    } else if (op !== null) {
+      const set2 = list2.length > 0 ? true : list2.some((f) => f.multi) ? null : false;
+      const alt = opOnList(op, set2, pe, st, env3, list2);
+      if (alt) return alt;
+      return { kind: "fields", fields: list2.map((f) => f.s === null ? UNKNOWN : f).map((f) => ({ ...f, arg: void 0 })) };
+    }
+    if (star) {
+      if (!quoted) return { kind: "fields", fields: list2.map((f) => ({ ...f, mangled: "unquoted" })) };
+      const joined = joinFields(list2, " ");
+      return { kind: "scalar", field: list2.length === 0 ? lit("") : { ...joined, mangled: "star" } };
+    }
+    return { kind: "fields", fields: list2 };
+  }
+  const value = base2.scalar;
+  const set = base2.set;
+  if (op === null) return { kind: "scalar", field: value ?? lit("") };
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  switch (op) {
+    case ":-":
+    case "-": {
+      const useDefault = op === ":-" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) return { kind: "scalar", field: word() };
+      if (useDefault === false) return { kind: "scalar", field: value };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":=":
+    case "=": {
+      const useDefault = op === ":=" ? set === false ? true : empty : set === false ? true : set === true ? false : null;
+      if (useDefault === true) {
+        const w = word();
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: w });
+        return { kind: "scalar", field: w };
+      }
+      if (useDefault === false) return { kind: "scalar", field: value };
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param)) st.setVar(pe.param, { kind: "scalar", value: UNKNOWN });
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":+":
+    case "+": {
+      const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
+      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === false) return { kind: "scalar", field: lit("") };
+      return { kind: "scalar", field: UNKNOWN };
+    }
+    case ":?":
+    case "?":
+      return { kind: "scalar", field: value ?? UNKNOWN };
+    case "#":
+    case "##":
+    case "%":
+    case "%%": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const pat = pe.word ? patternOf(pe.word, st, env3) : "";
+      if (pat === null) return { kind: "scalar", field: UNKNOWN };
+      return { kind: "scalar", field: lit(trim(value.s, pat, op)) };
+    }
+    case "/":
+    case "//": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      return { kind: "scalar", field: replace(pe, value.s, st, env3, op === "//") };
+    }
+    case "^^":
+    case ",,":
+    case "^":
+    case ",": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const s = value.s;
+      const r = op === "^^" ? s.toUpperCase() : op === ",," ? s.toLowerCase() : op === "^" ? s.slice(0, 1).toUpperCase() + s.slice(1) : s.slice(0, 1).toLowerCase() + s.slice(1);
+      return { kind: "scalar", field: lit(r) };
+    }
+    case ":": {
+      if (!value || value.s === null) return { kind: "scalar", field: value ? UNKNOWN : lit("") };
+      const sl = sliceOf(pe, env3.text);
+      if (!sl) return { kind: "scalar", field: UNKNOWN };
+      const chars = [...value.s];
+      const from = sl.offset < 0 ? Math.max(0, chars.length + sl.offset) : sl.offset;
+      const to = sl.length === null ? chars.length : sl.length < 0 ? chars.length + sl.length : from + sl.length;
+      return { kind: "scalar", field: lit(chars.slice(from, Math.max(from, to)).join("")) };
+    }
+    default:
+      return { kind: "scalar", field: UNKNOWN };
+  }
+}
+function opOnList(op, set, pe, st, env3, list2) {
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  if (op === ":-" || op === "-") {
+    if (set === false) return { kind: "scalar", field: word() };
+    if (set === true) return { kind: "fields", fields: list2 };
+    return { kind: "fields", fields: [UNKNOWN_FIELDS] };
+  }
+  if (op === ":+" || op === "+") {
+    if (set === false) return { kind: "scalar", field: lit("") };
+    if (set === true) return { kind: "scalar", field: word() };
+    return { kind: "scalar", field: UNKNOWN };
+  }
+  return null;
+}
+function sliceFields(list2, from, length, zero) {
+  const items = zero ? [zero, ...list2] : [...list2];
+  const start = zero ? 0 : from;
+  for (let i = 0; i < Math.min(items.length, start + (length ?? items.length)); i++) {
+    if (items[i].multi) return [UNKNOWN_FIELDS];
+  }
+  return items.slice(start, length === null ? void 0 : start + Math.max(0, length));
+}
+function sliceOf(pe, text) {
+  const src = text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[^:}]*:\s*(\(\s*)?(-?\s*\d+)\s*\)?\s*(?::\s*(-?\s*\d+)\s*)?\}$/.exec(src);
+  if (!m) return null;
+  const offset = Number((m[2] ?? "0").replace(/\s+/g, ""));
+  const length = m[3] !== void 0 ? Number(m[3].replace(/\s+/g, "")) : null;
+  return { offset, length };
+}
+function trim(s, pattern4, op) {
+  const re = globToRegExp(pattern4);
+  const chars = [...s];
+  if (op === "#" || op === "##") {
+    const lens2 = op === "#" ? range(0, chars.length) : range(0, chars.length).reverse();
+    for (const n of lens2) if (re.test(chars.slice(0, n).join(""))) return chars.slice(n).join("");
+    return s;
+  }
+  const lens = op === "%" ? range(0, chars.length) : range(0, chars.length).reverse();
+  for (const n of lens) if (re.test(chars.slice(chars.length - n).join(""))) return chars.slice(0, chars.length - n).join("");
+  return s;
+}
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+function replace(pe, s, st, env3, all) {
+  const src = env3.text.slice(pe.p[2], pe.e[2]);
+  const m = /^\$\{[A-Za-z_0-9@*]+\/\/?([^/}]*)(?:\/([^}]*))?\}$/.exec(src);
+  if (!m) return UNKNOWN;
+  const pat = pe.word ? patternOf(pe.word, st, env3) : m[1] ?? "";
+  const rep = m[2] ?? "";
+  if (pat === null || /[$`\\]/.test(rep) || /[$`]/.test(m[1] ?? "")) return UNKNOWN;
+  if (pat === "") return lit(s);
+  if (/^[#%]/.test(pat)) return UNKNOWN;
+  const re = new RegExp(globToRegExp(pat).source.slice(1, -1), all ? "gs" : "s");
+  return lit(s.replace(re, () => rep.replace(/^["']|["']$/g, "")));
+}
+function patternOf(word, st, env3) {
+  let out = "";
+  for (const part of word.parts) {
+    if (part.type === "Lit") out += part.value.replace(/\\(.)/g, (_m, c) => escapeGlob(c));
+    else if (part.type === "SglQuoted") out += escapeGlob(part.value);
+    else if (part.type === "DblQuoted") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += escapeGlob(v.s);
+    } else if (part.type === "ParamExp" || part.type === "CmdSubst") {
+      const v = expandScalar({ ...word, parts: [part] }, st, env3);
+      if (v.s === null) return null;
+      out += v.s;
+    } else return null;
+  }
+  return out;
+}
+function escapeGlob(s) {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "\\") {
+      const n = glob[i + 1];
+      if (n !== void 0) {
+        re += escapeRe(n);
+        i++;
+      } else re += "\\\\";
+    } else if (c === "*") re += "[\\s\\S]*";
+    else if (c === "?") re += "[\\s\\S]";
+    else if (c === "[") {
+      const end = glob.indexOf("]", i + 2);
+      if (end < 0) re += "\\[";
+      else {
+        let body2 = glob.slice(i + 1, end);
+        if (body2.startsWith("!") || body2.startsWith("^")) body2 = `^${body2.slice(1)}`;
+        re += `[${body2.replace(/\\/g, "\\\\").replace(/\[:(\w+):\]/g, (_m, cls) => POSIX_CLASSES[cls] ?? "")}]`;
+        i = end;
+      }
+    } else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, "s");
+}
+function escapeRe(c) {
+  return c.replace(/[.*+?^${}()|[\]\\/-]/g, (x) => `\\${x}`);
+}
+function globMatch(text, glob) {
+  if (text.includes(USER_COMMAND)) {
+    const stripped = glob.replace(/\\./g, "x");
+    return /^\**$/.test(stripped) && stripped.length > 0;
+  }
+  return globToRegExp(glob).test(text);
+}
+var POSIX_CLASSES;
+var init_words = __esm({
+  "src/model/evaluator/words.ts"() {
+    "use strict";
+    init_values();
+    POSIX_CLASSES = {
+      alpha: "A-Za-z",
+      digit: "0-9",
+      alnum: "A-Za-z0-9",
+      upper: "A-Z",
+      lower: "a-z",
+      space: " \\t\\n\\r\\f\\v",
+      blank: " \\t",
+      punct: "!-\\/:-@\\[-`{-~",
+      xdigit: "0-9A-Fa-f"
+    };
+  }
+});
+
+// src/model/evaluator/conditions.ts
+function evalTest(ops, dbl) {
+  const p = new Parser2(ops, dbl);
+  const r = p.or();
+  if (p.i < ops.length) return { value: null, text: ops.map((o) => o.text).join(" "), operands: [] };
+  return r;
+}
+function combine(l, r, op) {
+  let value;
+  if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
+  else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+}
+function unary(op, a) {
+  const f = a.field;
+  const text = `${op} ${a.text}`;
+  if (f.multi) return { value: null, text, operands: [] };
+  if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
+  const nonEmpty = f.s !== "";
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+}
+function binary(a, op, b, dbl) {
+  const text = `${a.text} ${op} ${b.text}`;
+  const unknown = { value: null, text, operands: [] };
+  const x = a.field;
+  const y = b.field;
+  if (x.multi || y.multi) return unknown;
+  const done = (value) => ({ value, text, operands: value === null ? [] : [x, y] });
+  switch (op) {
+    case "=":
+    case "==":
+    case "!=": {
+      let eq;
+      if (dbl && b.pattern && y.s !== null && x.s !== null) eq = globMatch(x.s, y.s);
+      else eq = compareFields(x, y);
+      return done(eq === null ? null : op === "!=" ? !eq : eq);
+    }
+    case "-eq":
+    case "-ne":
+    case "-lt":
+    case "-gt":
+    case "-le":
+    case "-ge": {
+      const n = (f) => f.s !== null && /^\s*-?\d+\s*$/.test(f.s) ? Number(f.s) : null;
+      const xn = n(x);
+      const yn = n(y);
+      if (xn === null || yn === null) {
+        if (op === "-eq" || op === "-ne") {
+          if (yn !== null && compareFields(x, lit(String(yn))) === false) return done(op === "-ne");
+          if (xn !== null && compareFields(y, lit(String(xn))) === false) return done(op === "-ne");
+        }
+        return unknown;
+      }
+      const r = op === "-eq" ? xn === yn : op === "-ne" ? xn !== yn : op === "-lt" ? xn < yn : op === "-gt" ? xn > yn : op === "-le" ? xn <= yn : xn >= yn;
+      return done(r);
+    }
+    default:
+      return unknown;
+  }
+}
+var UNARY_FILE, BINARY, Parser2;
+var init_conditions = __esm({
+  "src/model/evaluator/conditions.ts"() {
+    "use strict";
+    init_values();
+    init_words();
+    UNARY_FILE = /* @__PURE__ */ new Set(["-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u", "-k", "-O", "-G", "-N", "-t", "-a"]);
+    BINARY = /* @__PURE__ */ new Set(["=", "==", "!=", "-eq", "-ne", "-lt", "-gt", "-le", "-ge", "<", ">", "=~", "-nt", "-ot", "-ef"]);
+    Parser2 = class {
+      constructor(ops, dbl) {
+        this.ops = ops;
+        this.dbl = dbl;
+      }
+      ops;
+      dbl;
+      i = 0;
+      peek(k = 0) {
+        return this.ops[this.i + k];
+      }
+      is(k, s) {
+        const o = this.peek(k);
+        return !!o && o.field.s === s && !o.field.multi;
+      }
+      or() {
+        let left2 = this.and();
+        while (this.is(0, this.dbl ? "||" : "-o") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.and();
+          left2 = combine(left2, right2, "||");
+        }
+        return left2;
+      }
+      and() {
+        let left2 = this.not();
+        while (this.is(0, this.dbl ? "&&" : "-a") && this.ops.length - this.i > 1) {
+          this.i++;
+          const right2 = this.not();
+          left2 = combine(left2, right2, "&&");
+        }
+        return left2;
+      }
+      not() {
+        if (this.is(0, "!") && this.ops.length - this.i > 1) {
+          this.i++;
+          const r = this.not();
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+        }
+        return this.primary();
+      }
+      primary() {
+        const a = this.peek();
+        if (!a) return { value: false, text: "", operands: [] };
+        if (a.field.s === "(" && !a.field.multi) {
+          this.i++;
+          const r = this.or();
+          if (this.is(0, ")")) this.i++;
+          return { ...r, text: `( ${r.text} )` };
+        }
+        const op = this.peek(1);
+        const b = this.peek(2);
+        if (op && b && op.field.s !== null && BINARY.has(op.field.s) && !op.field.multi) {
+          this.i += 3;
+          return binary(a, op.field.s, b, this.dbl);
+        }
+        if (a.field.s !== null && !a.field.multi && (a.field.s === "-n" || a.field.s === "-z") && op) {
+          this.i += 2;
+          return unary(a.field.s, op);
+        }
+        if (a.field.s !== null && UNARY_FILE.has(a.field.s) && op) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        if (a.field.s !== null && /^-[a-zA-Z]$/.test(a.field.s) && op && !BINARY.has(op.field.s ?? "")) {
+          this.i += 2;
+          return { value: null, text: `${a.text} ${op.text}`, operands: [] };
+        }
+        this.i++;
+        return unary("-n", a);
+      }
+    };
+  }
+});
+
+// src/model/evaluator/state.ts
+function fieldKey(f) {
+  return `${f.s === null ? "" : f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}${f.not?.join("") ?? ""}`;
+}
+function varKey(v) {
+  return v.kind === "scalar" ? `s${fieldKey(v.value)}` : `a${v.items.map(fieldKey).join("")}`;
+}
+function textHash(text) {
+  let a = 2166136261;
+  let b = 2654435769;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 1540483477);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, b >>> 0];
+}
+function mix(h) {
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function entryHash(name, v) {
+  let vh = varHashes.get(v);
+  if (!vh) {
+    vh = textHash(varKey(v));
+    varHashes.set(v, vh);
+  }
+  let nh = nameHashes.get(name);
+  if (!nh) {
+    nh = textHash(name);
+    if (nameHashes.size < 1e5) nameHashes.set(name, nh);
+  }
+  return [mix(nh[0] ^ Math.imul(vh[0], 2654435761)) || 1, mix(nh[1] ^ Math.imul(vh[1] ^ 2135587861, 2246822519)) || 1];
+}
+function* history(a) {
+  let s = a;
+  while (s) {
+    if (s.source) {
+      s = s.source;
+      continue;
+    }
+    yield s;
+    if (s.havoc) return;
+    s = s.parent;
+  }
+}
+function havocScope(own) {
+  havocCount++;
+  const h = new Scope(null, /* @__PURE__ */ new Map(), { h1: mix(havocCount * 2654435761), h2: mix(havocCount ^ 1540483477) });
+  h.havoc = true;
+  for (const [k, v] of own) h.set(k, v);
+  return h;
+}
+function joinValues(values) {
+  let out = values[0];
+  for (const w of values.slice(1)) {
+    if (out === w) continue;
+    out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+  }
+  return out;
+}
+function valuesAbove(a, base2) {
+  const out = /* @__PURE__ */ new Map();
+  if (!base2) {
+    for (const [k, v] of a.flat()) out.set(k, v);
+    return out;
+  }
+  for (const s of history(a)) {
+    if (s === base2) break;
+    for (const [k, v] of s.own) if (!out.has(k)) out.set(k, v);
+  }
+  return out;
+}
+function namesAbove(a, base2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of history(a)) {
+    if (s === base2) break;
+    for (const k of s.own.keys()) names.add(k);
+  }
+  return names;
+}
+function commonAncestor(a, b) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of history(a)) seen.add(s);
+  for (const s of history(b)) if (seen.has(s)) return s;
+  return null;
+}
+function whyList(w) {
+  const out = [];
+  for (let x = w; x; x = x.prev) out.push(x.d);
+  return out.reverse();
+}
+function unionLast(a, b) {
+  if (a === b) return a;
+  const out = [...a];
+  for (const c of b) if (!out.some((x) => x.stmt === c.stmt) && out.length < 4) out.push(c);
+  return out;
+}
+function sameVar(a, b) {
+  if (a === b) return true;
+  if (a.kind === "scalar" && b.kind === "scalar") return sameField(a.value, b.value);
+  if (a.kind === "array" && b.kind === "array") return sameFields(a.items, b.items);
+  return false;
+}
+function joinVar(a, b) {
+  if (sameVar(a, b)) return a;
+  if (a.kind === "scalar" && b.kind === "scalar") {
+    const f = joinField(a.value, b.value);
+    return f === UNKNOWN ? UNKNOWN_VAR : { kind: "scalar", value: f };
+  }
+  if (a.kind === "array" && b.kind === "array") return { kind: "array", items: joinFieldLists(a.items, b.items) };
+  return { kind: "scalar", value: UNKNOWN };
+}
+function sameScopes(a, b) {
+  return a === b || a.h1 === b.h1 && a.h2 === b.h2;
+}
+function sameMaps(a, b, eq) {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === void 0 || !eq(v, w)) return false;
+  }
+  return true;
+}
+function sameLocals(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.size !== y.size) return false;
+    for (const [k, v] of x) {
+      if (!y.has(k)) return false;
+      const w = y.get(k);
+      if (v !== w && (!v || !w || !sameVar(v, w))) return false;
+    }
+  }
+  return true;
+}
+function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+  if (states.length <= 1) return { states, capped: false };
+  const out = [];
+  for (const s of states) {
+    const same = out.find((x) => x.sameAs(s));
+    if (same) same.absorb(s);
+    else if (out.length < cap) out.push(s);
+    else {
+      return { states: [State.joinAll(states)], capped: true };
+    }
+  }
+  return { states: out, capped: false };
+}
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+var init_state = __esm({
+  "src/model/evaluator/state.ts"() {
+    "use strict";
+    init_values();
+    Scope = class _Scope {
+      constructor(parent, own, digest) {
+        this.parent = parent;
+        this.own = own;
+        this.depth = parent ? parent.depth + 1 : 0;
+        this.h1 = digest ? digest.h1 : parent ? parent.h1 : 0;
+        this.h2 = digest ? digest.h2 : parent ? parent.h2 : 0;
+        if (!parent && !digest) {
+          for (const [k, v] of own) {
+            if (!v) continue;
+            const [a, b] = entryHash(k, v);
+            this.h1 ^= a;
+            this.h2 ^= b;
+          }
+        }
+      }
+      parent;
+      own;
+      depth;
+      /**
+       * A 64-bit digest of every variable (two 32-bit halves, XOR of one hash per name and value),
+       * kept up to date on each write: equal states are found without comparing their variables.
+       */
+      h1;
+      h2;
+      /** Sets a name in this (owned) layer, keeping the digest. */
+      set(name, v) {
+        const old = this.get(name);
+        if (old) {
+          const [a, b] = entryHash(name, old);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        if (v) {
+          const [a, b] = entryHash(name, v);
+          this.h1 ^= a;
+          this.h2 ^= b;
+        }
+        this.own.set(name, v);
+      }
+      /**
+       * A layer made when too many variables differ between paths that meet: every variable it does
+       * not list is unknown (nothing below it is read).
+       */
+      havoc = false;
+      get(name) {
+        for (let s = this; s; s = s.parent) {
+          if (s.own.has(name)) return s.own.get(name);
+          if (s.havoc) return UNKNOWN_VAR;
+        }
+        return void 0;
+      }
+      /** The scope's history ends in a havoc layer. */
+      get rootedInHavoc() {
+        for (const s of history(this)) if (s.havoc) return true;
+        return false;
+      }
+      flatCache = null;
+      /** For a flat copy: the scope it copies (same variables), to find common ancestors through it. */
+      source = null;
+      /** This scope as one flat layer, made once per scope (so paths that share it share the copy). */
+      compacted() {
+        if (!this.flatCache) {
+          this.flatCache = new _Scope(null, this.flat(), this);
+          this.flatCache.source = this;
+          for (let s = this; s; s = s.parent) {
+            if (s.havoc) {
+              this.flatCache.havoc = true;
+              break;
+            }
+          }
+        }
+        return this.flatCache;
+      }
+      /**
+       * The same variables with the layers below the top `keep` squashed into the (shared) flat
+       * copy of the layer under them, so reads stay short and forks keep a common ancestor.
+       */
+      rebased(keep) {
+        const kept = [];
+        let s = this;
+        while (kept.length < keep && s.parent) {
+          kept.push(s);
+          s = s.parent;
+        }
+        let out = s.compacted();
+        for (let i = kept.length - 1; i >= 0; i--) {
+          const layer = kept[i];
+          out = new _Scope(out, layer.own, layer);
+        }
+        return out;
+      }
+      /** Every variable, newest layer winning. */
+      flat() {
+        const out = /* @__PURE__ */ new Map();
+        const layers = [];
+        for (let s = this; s; s = s.parent) {
+          layers.push(s);
+          if (s.havoc) break;
+        }
+        for (let i = layers.length - 1; i >= 0; i--) {
+          for (const [k, v] of layers[i].own) {
+            if (v === void 0) out.delete(k);
+            else out.set(k, v);
+          }
+        }
+        return out;
+      }
+    };
+    varHashes = /* @__PURE__ */ new WeakMap();
+    nameHashes = /* @__PURE__ */ new Map();
+    UNKNOWN_VAR = Object.freeze({ kind: "scalar", value: UNKNOWN });
+    MAX_SCOPE_DEPTH = 64;
+    KEPT_LAYERS = 32;
+    MAX_JOINED_NAMES = 256;
+    havocCount = 0;
+    State = class _State {
+      vars;
+      varsOwned;
+      funcs;
+      funcsOwned;
+      /** Saved values of the names each active function declared `local`, innermost last. */
+      locals;
+      params;
+      user;
+      /** Exit status of the last command: true = 0, false = non-zero, null = unknown. */
+      status;
+      /** What the last test command decided, for the `if`/`&&` that reads its status. */
+      test;
+      /** The last foreground simple commands of the path (several after a merge). */
+      last;
+      why;
+      /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
+      out;
+      constructor(init) {
+        this.vars = new Scope(null, new Map(init.vars ?? []));
+        this.varsOwned = false;
+        this.funcs = /* @__PURE__ */ new Map();
+        this.funcsOwned = true;
+        this.locals = [];
+        this.params = init.params;
+        this.user = init.user;
+        this.status = true;
+        this.test = null;
+        this.last = [];
+        this.why = null;
+        this.out = void 0;
+      }
+      fork() {
+        const s = Object.create(_State.prototype);
+        s.vars = this.vars;
+        s.funcs = this.funcs;
+        s.locals = this.locals;
+        this.varsOwned = false;
+        this.funcsOwned = false;
+        s.varsOwned = false;
+        s.funcsOwned = false;
+        s.params = this.params;
+        s.user = this.user;
+        s.status = this.status;
+        s.test = this.test;
+        s.last = this.last;
+        s.why = this.why;
+        s.out = this.out;
+        return s;
+      }
+      getVar(name) {
+        return this.vars.get(name);
+      }
+      hasVar(name) {
+        return this.vars.get(name) !== void 0;
+      }
+      setVar(name, v) {
+        if (!this.varsOwned) {
+          this.vars = new Scope(this.vars.depth >= MAX_SCOPE_DEPTH ? this.vars.rebased(KEPT_LAYERS) : this.vars, /* @__PURE__ */ new Map());
+          this.varsOwned = true;
+        }
+        this.vars.set(name, v);
+      }
+      /** Every variable becomes unknown that a loop body may assign (widening before a loop). */
+      forget(names) {
+        for (const n of names) {
+          const v = this.vars.get(n);
+          this.setVar(n, v?.kind === "array" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+        }
+      }
+      getFunction(name) {
+        return this.funcs.get(name);
+      }
+      defineFunction(name, def) {
+        if (this.funcs.get(name) === def) return;
+        if (!this.funcsOwned) {
+          this.funcs = new Map(this.funcs);
+          this.funcsOwned = true;
+        }
+        if (def) this.funcs.set(name, def);
+        else this.funcs.delete(name);
+      }
+      enterFunction() {
+        this.locals = [...this.locals, /* @__PURE__ */ new Map()];
+      }
+      /** `local x`: remembers the outer value, to restore when the function returns. */
+      declareLocal(name) {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2 || top2.has(name)) return;
+        const copy = new Map(top2);
+        copy.set(name, this.vars.get(name));
+        this.locals = [...this.locals.slice(0, -1), copy];
+      }
+      leaveFunction() {
+        const top2 = this.locals[this.locals.length - 1];
+        if (!top2) return;
+        this.locals = this.locals.slice(0, -1);
+        for (const [name, v] of top2) this.setVar(name, v);
+      }
+      addDecision(d) {
+        this.why = { d, prev: this.why };
+      }
+      /** Equal in everything that decides what the path does next. */
+      sameAs(o) {
+        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+      }
+      /** The join of two states: what both agree on, unknown where they differ. */
+      joinWith(o, withVars = true) {
+        const s = this.fork();
+        s.status = this.status === o.status ? this.status : null;
+        s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
+        s.user = joinUser(this.user, o.user);
+        s.params = joinFieldLists(this.params, o.params);
+        if (withVars && this.vars !== o.vars) {
+          const base2 = commonAncestor(this.vars, o.vars);
+          const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(this.vars, base2), ...namesAbove(o.vars, base2)]) : /* @__PURE__ */ new Set([...this.vars.flat().keys(), ...o.vars.flat().keys()]);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names) {
+            const v = this.vars.get(k);
+            const w = o.vars.get(k);
+            own.set(k, v && w ? joinVar(v, w) : v || w ? UNKNOWN_VAR : void 0);
+          }
+          const joined = new Scope(base2 && base2.depth > MAX_SCOPE_DEPTH ? base2.compacted() : base2, /* @__PURE__ */ new Map());
+          for (const [k, v] of own) joined.set(k, v);
+          s.vars = joined;
+          s.varsOwned = true;
+        }
+        if (this.funcs !== o.funcs) {
+          const funcs = new Map(this.funcs);
+          for (const [k, v] of o.funcs) if (!funcs.has(k)) funcs.set(k, v);
+          s.funcs = funcs;
+          s.funcsOwned = true;
+        }
+        s.last = unionLast(this.last, o.last);
+        return s;
+      }
+      /** The join of several states at once (one pass over the variables that differ). */
+      static joinAll(states) {
+        const first = states[0];
+        if (states.length === 1) return first;
+        let s = first;
+        for (const o of states.slice(1)) {
+          const vars = s.vars;
+          s = s.joinWith(o, false);
+          s.vars = vars;
+        }
+        const scopes = states.map((x) => x.vars);
+        if (scopes.every((v) => v === scopes[0])) {
+          s.vars = first.vars;
+          s.varsOwned = false;
+          return s;
+        }
+        if (scopes.some((v) => v.rootedInHavoc)) {
+          const names2 = /* @__PURE__ */ new Set();
+          for (const v of scopes) if (v.rootedInHavoc) for (const k of namesAbove(v, null)) names2.add(k);
+          const own = /* @__PURE__ */ new Map();
+          for (const k of names2) own.set(k, joinValues(scopes.map((v) => v.get(k))));
+          s.vars = havocScope(own);
+          s.varsOwned = true;
+          return s;
+        }
+        const sets = scopes.slice(1).map((v) => new Set(history(v)));
+        let base2 = null;
+        for (const h of history(first.vars)) {
+          if (sets.every((set) => set.has(h))) {
+            base2 = h;
+            break;
+          }
+        }
+        const above = scopes.map((v) => valuesAbove(v, base2));
+        const names = /* @__PURE__ */ new Set();
+        for (const m of above) for (const k of m.keys()) names.add(k);
+        if (names.size > MAX_JOINED_NAMES) {
+          s.vars = havocScope(/* @__PURE__ */ new Map());
+          s.varsOwned = true;
+          return s;
+        }
+        const flatBase = base2 ? base2.compacted() : null;
+        const joined = new Scope(flatBase, /* @__PURE__ */ new Map());
+        for (const k of names) {
+          const fromBase = flatBase ? flatBase.own.get(k) : void 0;
+          let out;
+          let firstValue = true;
+          for (const m of above) {
+            const w = m.has(k) ? m.get(k) : fromBase;
+            if (firstValue) {
+              out = w;
+              firstValue = false;
+            } else if (out !== w) out = out && w ? joinVar(out, w) : out || w ? UNKNOWN_VAR : void 0;
+          }
+          joined.set(k, out);
+        }
+        s.vars = joined;
+        s.varsOwned = true;
+        return s;
+      }
+      /** Merges `o` into this equal state: only the record of the last commands differs. */
+      absorb(o) {
+        if (o.last !== this.last) this.last = unionLast(this.last, o.last);
+      }
+    };
+    MAX_STATES_PER_POINT = 8;
+  }
+});
+
+// src/model/evaluator/interpreter.ts
+function redirectsStdout(s) {
+  return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
+}
+function startCommand(m, s, c, states) {
+  switch (c.type) {
+    case "CallExpr":
+      return { push: new CallFrame(s, c, states) };
+    case "BinaryCmd":
+      if (c.op === "&&" || c.op === "||") return { push: new AndOrFrame(c.op, c.x, c.y, states) };
+      return { push: new SubshellFrame([c.x, c.y], states, true) };
+    case "IfClause":
+      return { push: new IfFrame(c, states) };
+    case "WhileClause":
+      return { push: new WhileFrame(c, states) };
+    case "ForClause":
+      return { push: new ForFrame(c, states) };
+    case "CaseClause":
+      return { push: new CaseFrame(c, states) };
+    case "Block":
+      return { push: new ListFrame(c.stmts, states) };
+    case "Subshell":
+      return { push: new SubshellFrame(c.stmts, states, false) };
+    case "FuncDecl": {
+      const def = { decl: c, file: m.ctx.file, sourcedVia: [...m.ctx.sourced] };
+      const next = states.map((st) => {
+        st.defineFunction(c.name, def);
+        st.status = true;
+        return st;
+      });
+      return { done: flowOf(next) };
+    }
+    case "DeclClause":
+      return { done: flowOf(states.map((st) => declare(m, c.variant, c.args, st))) };
+    case "TestClause":
+      return { done: flowOf(states.map((st) => doubleBracket(m, s, c, st))) };
+    case "TimeClause":
+      return c.stmt ? { push: new StmtFrame(c.stmt, states) } : { done: flowOf(states) };
+    case "CoprocClause":
+      return { push: new SubshellFrame([c.stmt], states, false) };
+    default:
+      return { done: flowOf(states.map((st) => withStatus(st, null))) };
+  }
+}
+function withStatus(st, status) {
+  st.status = status;
+  return st;
+}
+function effectsOf(node, stmts) {
+  const hit = loopEffects.get(node);
+  if (hit) return hit;
+  const names = /* @__PURE__ */ new Set();
+  let params = false;
+  const todo = [...stmts];
+  while (todo.length > 0) {
+    const s = todo.pop();
+    const c = s.cmd;
+    if (!c) continue;
+    if (c.type === "CallExpr") {
+      for (const a of c.assigns) if (c.args.length === 0) names.add(a.name);
+      const first = c.args[0] && literalOf(c.args[0]);
+      if (first === "shift" || first === "set") params = true;
+      if (first === "read" || first === "getopts" || first === "mapfile" || first === "readarray" || first === "printf") {
+        for (const w of c.args.slice(1)) {
+          const l = literalOf(w);
+          if (l && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l)) names.add(l);
+        }
+        names.add("REPLY");
+        names.add("OPTARG");
+        names.add("OPTIND");
+      }
+      if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
+    } else if (c.type === "DeclClause") {
+      for (const a of c.args) if (a.name) names.add(a.name);
+    } else if (c.type === "ForClause" && c.name) names.add(c.name);
+    todo.push(...childStmts(c));
+  }
+  const r = { names, params };
+  loopEffects.set(node, r);
+  return r;
+}
+function widen(states, eff, extra = []) {
+  return states.map((st) => {
+    const x = st.fork();
+    x.forget([...eff.names, ...extra]);
+    if (eff.params) x.params = [UNKNOWN_FIELDS];
+    return x;
+  });
+}
+function wordText(m, w) {
+  return m.ctx.file.text.slice(w.p[2], w.e[2]).replace(/^["']|["']$/g, "");
+}
+function literalOf(w) {
+  let out = "";
+  for (const p of w.parts) {
+    if (p.type === "Lit") out += p.value;
+    else if (p.type === "SglQuoted") out += p.value;
+    else if (p.type === "DblQuoted" && p.parts.every((x) => x.type === "Lit")) out += p.parts.map((x) => x.type === "Lit" ? x.value : "").join("");
+    else return null;
+  }
+  return out;
+}
+function simpleCommand(m, stmt, call, st) {
+  if (call.args.length === 0) {
+    let status = true;
+    for (const a of call.assigns) {
+      if (a.value && a.value.parts.some((p) => p.type === "CmdSubst")) status = null;
+      assign(m, a, st);
+    }
+    return { done: flowOf([withStatus(st, status)]) };
+  }
+  let argv = m.fields(call.args, st);
+  if (argv.length === 0) return { done: flowOf([withStatus(st, true)]) };
+  while ((argv[0]?.s === "command" || argv[0]?.s === "builtin") && argv.length > 1 && !(argv[1]?.s ?? "").startsWith("-")) argv = argv.slice(1);
+  const name = argv[0];
+  const ref = m.ref(stmt, call);
+  const capturing = st.out !== void 0 && !redirectsStdout(stmt);
+  const ran = (status, output) => {
+    st.status = status;
+    if (capturing) st.out = output === void 0 ? st.out : output === null || st.out === null ? null : st.out + output;
+    return { done: flowOf([st]) };
+  };
+  if (name.s === null || name.multi) {
+    m.rec.command(ref, argv, st.user, m.ctx, false);
+    if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+    return ran(null, null);
+  }
+  const cmd = name.s;
+  const fn = st.getFunction(cmd);
+  if (fn && !NOT_A_COMMAND.has(cmd)) {
+    if (m.ctx.calls.includes(cmd) || m.ctx.calls.length >= m.limits.maxCallDepth) {
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, null);
+    }
+    return { push: new FunctionFrame(cmd, fn, argv.slice(1), st) };
+  }
+  switch (cmd) {
+    case ":":
+    case "true":
+      return ran(true, "");
+    case "false":
+      return ran(false, "");
+    case "[":
+    case "test": {
+      const words = cmd === "[" ? argv.slice(1, argv[argv.length - 1]?.s === "]" ? -1 : void 0) : argv.slice(1);
+      const src = cmd === "[" ? call.args.slice(1, -1) : call.args.slice(1);
+      return test(m, st, words, src, false, ref);
+    }
+    case "exec": {
+      let rest = argv.slice(1);
+      while (rest[0]?.s?.startsWith("-") && rest.length > 1) {
+        const o = rest[0].s;
+        rest = rest.slice(o === "-a" ? 2 : 1);
+        if (o === "--") break;
+      }
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "exit": {
+      if (m.ctx.sub > 0) return { done: flowOf([]) };
+      const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
+      const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      return { done: flowOf([]) };
+    }
+    case "return":
+      if (m.ctx.calls.length > 0 || m.ctx.sourced.length > 0) {
+        const code2 = argv[1]?.s;
+        st.status = code2 === void 0 ? st.status : code2 === "0" ? true : code2 !== null && /^\d+$/.test(code2) ? false : null;
+        return { done: { next: [], ret: [st], brk: [], cont: [] } };
+      }
+      return ran(st.status);
+    case "break":
+      return { done: { next: [], ret: [], brk: [st], cont: [] } };
+    case "continue":
+      return { done: { next: [], ret: [], brk: [], cont: [st] } };
+    case "set": {
+      const rest = argv.slice(1);
+      let i = 0;
+      while (i < rest.length) {
+        const s = rest[i]?.s;
+        if (s === "--") {
+          i++;
+          st.params = rest.slice(i);
+          return ran(true, "");
+        }
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
+        else break;
+      }
+      if (i < rest.length) {
+        if (rest[i]?.s === null || rest[i]?.multi) st.params = [UNKNOWN_FIELDS];
+        else st.params = rest.slice(i);
+      }
+      return ran(true, "");
+    }
+    case "shift": {
+      const n = argv[1] ? argv[1].s !== null && /^\d+$/.test(argv[1].s) ? Number(argv[1].s) : null : 1;
+      if (n === null || st.params.slice(0, n).some((f) => f.multi)) {
+        st.params = [UNKNOWN_FIELDS];
+        return ran(null, "");
+      }
+      if (n > st.params.length) return ran(false, "");
+      st.params = st.params.slice(n);
+      return ran(true, "");
+    }
+    case ".":
+    case "source":
+      return sourceFile(m, stmt, ref, argv, st);
+    case "eval": {
+      const parts = argv.slice(1);
+      if (parts.some((f) => f.s === null || f.multi)) {
+        m.rec.command(ref, argv, st.user, m.ctx, false);
+        if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(null, null);
+      }
+      const text = parts.map((f) => f.s).join(" ");
+      const ast = m.host.parse(text);
+      if (!ast) return ran(false, "");
+      const outer = m.ctx.file;
+      const file = { path: outer.path, text, spanOf: () => outer.spanOf(stmt.p, stmt.e) };
+      return { push: new EvalFrame(ast, file, [st]) };
+    }
+    case "unset": {
+      const fnMode = argv[1]?.s === "-f";
+      for (const f of argv.slice(1)) {
+        if (f.s === null || f.s.startsWith("-")) continue;
+        if (fnMode) st.defineFunction(f.s, void 0);
+        else st.setVar(f.s, void 0);
+      }
+      return ran(true, "");
+    }
+    case "read":
+    case "getopts":
+    case "mapfile":
+    case "readarray": {
+      const names = argv.slice(cmd === "getopts" ? 2 : 1).filter((f) => f.s !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(f.s));
+      for (const f of names.length > 0 ? names : [lit(cmd === "mapfile" || cmd === "readarray" ? "MAPFILE" : "REPLY")]) {
+        st.setVar(f.s, cmd === "mapfile" || cmd === "readarray" ? { kind: "array", items: [UNKNOWN_FIELDS] } : { kind: "scalar", value: UNKNOWN });
+      }
+      if (cmd === "getopts") st.setVar("OPTARG", { kind: "scalar", value: UNKNOWN });
+      return ran(null, "");
+    }
+    case "echo": {
+      let args = argv.slice(1);
+      let newline = true;
+      let unknown = false;
+      while (args[0]?.s && /^-[neE]+$/.test(args[0].s)) {
+        if (args[0].s.includes("n")) newline = false;
+        if (args[0].s.includes("e")) unknown = true;
+        args = args.slice(1);
+      }
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      if (unknown || args.some((f) => f.s === null || f.multi)) return ran(true, null);
+      return ran(true, args.map((f) => f.s).join(" ") + (newline ? "\n" : ""));
+    }
+    case "printf": {
+      if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+      const fmt = argv[1];
+      if (!fmt || fmt.s === null || argv[1]?.s === "-v") {
+        if (argv[1]?.s === "-v" && argv[2]?.s) st.setVar(argv[2].s, { kind: "scalar", value: UNKNOWN });
+        return ran(true, null);
+      }
+      return ran(true, printf(fmt.s, argv.slice(2)));
+    }
+    case "id": {
+      const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
+      if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
+      if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
+      return ran(true, null);
+    }
+    case "whoami":
+      return ran(true, fieldText(userNameField(st.user)));
+    case "cd":
+    case "umask":
+    case "ulimit":
+    case "shopt":
+    case "hash":
+    case "alias":
+    case "unalias":
+      return ran(null, "");
+    case "trap":
+    case "wait":
+      m.rec.command(ref, argv, st.user, m.ctx, false);
+      return ran(null, "");
+    default:
+      break;
+  }
+  m.rec.command(ref, argv, st.user, m.ctx, false);
+  if (m.ctx.cond === 0 && m.ctx.sub === 0 && !NOT_A_COMMAND.has(cmd)) st.last = [ref];
+  return ran(null, null);
+}
+function fieldText(f) {
+  return f.s;
+}
+function userQuery(stmts, user) {
+  const only = stmts.length === 1 ? stmts[0] : void 0;
+  const c = only?.cmd;
+  if (!only || only.negated || c?.type !== "CallExpr" || c.assigns.length > 0) return null;
+  const words = c.args.map(literalOf);
+  if (words.some((w) => w === null)) return null;
+  const line = words.join(" ");
+  if (line === "id -u") return uidField(user);
+  if (line === "id -un" || line === "id -nu" || line === "id -u -n" || line === "whoami") return userNameField(user);
+  return null;
+}
+function printf(fmt, args) {
+  if (/%[^s%]/.test(fmt.replace(/%%/g, "")) || /\\[^n\\t]/.test(fmt)) return null;
+  if (args.some((f) => f.s === null || f.multi)) return null;
+  const esc = (s) => s.replace(/\\n/g, "\n").replace(/\\t/g, "	").replace(/\\\\/g, "\\");
+  const slots = (fmt.replace(/%%/g, "").match(/%s/g) ?? []).length;
+  let out = "";
+  let i = 0;
+  do {
+    out += esc(fmt).replace(/%s|%%/g, (x) => x === "%%" ? "%" : args[i++]?.s ?? "");
+  } while (slots > 0 && i < args.length);
+  return out;
+}
+function test(m, st, words, src, dbl, ref) {
+  const aligned = words.length === src.length;
+  const ops = words.map((field, i) => ({ field, text: aligned && src[i] ? wordText(m, src[i]) : showField(field), ...dbl && aligned && src[i] && isPatternWord(src[i]) ? { pattern: true } : {} }));
+  const r = evalTest(ops, dbl);
+  st.status = r.value;
+  decide(m, st, r, ref);
+  return { done: flowOf([st]) };
+}
+function decide(m, st, r, ref) {
+  if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
+  const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+}
+function isUidTest(text) {
+  return /id -u|\bE?UID\b|whoami/.test(text);
+}
+function isPatternWord(w) {
+  return w.parts.some((p) => p.type === "Lit" && /[*?[]/.test(p.value));
+}
+function doubleBracket(m, s, c, st) {
+  const text = m.ctx.file.text.slice(c.p[2], c.e[2]);
+  const inner = text.replace(/^\[\[/, "").replace(/\]\]$/, "");
+  if (/[()<>]/.test(inner.replace(/"[^"]*"|'[^']*'/g, ""))) return withStatus(st, null);
+  const ast = m.host.parse(`test ${inner}`);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  const flat = only ? flattenTest(only) : null;
+  if (!flat) return withStatus(st, null);
+  const sub = { ...m.expandEnv, text: `test ${inner}` };
+  const words = [];
+  const src = [];
+  for (const w of flat) {
+    if (w.op) {
+      src.push({ field: lit(w.op), text: w.op });
+      continue;
+    }
+    const word = w.word;
+    const f = expandScalar(word, st, sub);
+    words.push(f);
+    src.push({ field: f, text: `test ${inner}`.slice(word.p[2], word.e[2]).replace(/^["']|["']$/g, ""), ...isPatternWord(word) ? { pattern: true } : {} });
+  }
+  const r = evalTest(src, true);
+  st.status = r.value;
+  decide(m, st, r, null);
+  void s;
+  return st;
+}
+function flattenTest(s) {
+  const out = [];
+  const todo = [s];
+  let first = true;
+  while (todo.length > 0) {
+    const x = todo.shift();
+    if (typeof x === "string") {
+      out.push({ op: x });
+      continue;
+    }
+    if (x.negated) out.push({ op: "!" });
+    const c = x.cmd;
+    if (!c) return null;
+    if (c.type === "BinaryCmd" && (c.op === "&&" || c.op === "||")) {
+      todo.unshift(c.x, c.op, c.y);
+      continue;
+    }
+    if (c.type !== "CallExpr") return null;
+    const args = first ? c.args.slice(1) : c.args;
+    first = false;
+    for (const w of args) {
+      const l = literalOf(w);
+      if (l === "!" && w.parts.length === 1 && w.parts[0]?.type === "Lit") out.push({ op: "!" });
+      else out.push({ word: w });
+    }
+  }
+  return out;
+}
+function sourceFile(m, stmt, ref, argv, st) {
+  const target2 = argv[1];
+  if (!target2 || target2.s === null || target2.multi) {
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  const found = m.host.source(target2.s);
+  if (!found || m.ctx.sourced.length >= m.limits.maxSourceDepth || m.ctx.sourced.some((x) => x.file.path === found.file.path) || found.file.path === m.inv.file.path) {
+    if (!m.rec.unknownSources.some((u) => u.ref.stmt === stmt)) m.rec.unknownSources.push({ path: target2.s, ref });
+    return { done: flowOf([withStatus(st, null)]) };
+  }
+  return { push: new SourceFrame(stmt, found, [st]) };
+}
+function assign(m, a, st, local = false) {
+  if (!a.name) return;
+  if (local) st.declareLocal(a.name);
+  if (a.array) {
+    st.setVar(a.name, { kind: "array", items: arrayItems(m, a, st) });
+    return;
+  }
+  if (a.naked) {
+    if (local && !st.hasVar(a.name)) st.setVar(a.name, { kind: "scalar", value: lit("") });
+    return;
+  }
+  const value = a.value ? m.scalar(a.value, st) : lit("");
+  if (a.append) {
+    const old = st.getVar(a.name);
+    const prev = old?.kind === "scalar" ? old.value : old ? UNKNOWN : lit("");
+    st.setVar(a.name, { kind: "scalar", value: prev.s !== null && value.s !== null ? lit(prev.s + value.s) : UNKNOWN });
+    return;
+  }
+  st.setVar(a.name, { kind: "scalar", value });
+}
+function arrayItems(m, a, st) {
+  const text = m.ctx.file.text.slice(a.p[2], a.e[2]);
+  const open = text.indexOf("=(");
+  if (open < 0 || !text.endsWith(")")) return [UNKNOWN_FIELDS];
+  const body2 = text.slice(open + 2, -1);
+  if (/\[[^\]]*\]=/.test(body2)) return [UNKNOWN_FIELDS];
+  const src = `: ${body2.replace(/\n/g, " ")}`;
+  const ast = m.host.parse(src);
+  const only = ast?.stmts.length === 1 ? ast.stmts[0] : void 0;
+  if (!only || only.cmd?.type !== "CallExpr") return [UNKNOWN_FIELDS];
+  const env3 = { ...m.expandEnv, text: src };
+  const out = [];
+  for (const w of only.cmd.args.slice(1)) out.push(...expandFields(w, st, env3));
+  if (a.append) {
+    const old = st.getVar(a.name);
+    return [...old?.kind === "array" ? old.items : old ? [old.value] : [], ...out];
+  }
+  return out;
+}
+function declare(m, variant, args, st) {
+  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  let array = false;
+  for (const a of args) {
+    if (!a.name) {
+      const opt = a.value ? literalOf(a.value) : null;
+      if (opt && /^-[a-zA-Z]*[aA]/.test(opt)) array = true;
+      if (opt && /g/.test(opt) && opt.startsWith("-")) continue;
+      continue;
+    }
+    if (array && a.naked) {
+      if (local) st.declareLocal(a.name);
+      if (!st.hasVar(a.name)) st.setVar(a.name, { kind: "array", items: [] });
+      continue;
+    }
+    assign(m, a, st, local);
+  }
+  st.status = true;
+  return st;
+}
+function interpret(inv, host, limits = DEFAULT_LIMITS) {
+  const rec = new Recorder();
+  const m = new Machine(inv, host, limits, rec);
+  const start = new State({ vars: new Map(inv.vars), params: inv.params, user: inv.user });
+  let budget = null;
+  try {
+    const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
+    for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+    }
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    budget = e.message;
+  }
+  const commands = [...rec.commands.values()].flat();
+  return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
+}
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var init_interpreter = __esm({
+  "src/model/evaluator/interpreter.ts"() {
+    "use strict";
+    init_shell_walk();
+    init_conditions();
+    init_state();
+    init_values();
+    init_words();
+    DEFAULT_LIMITS = { maxSteps: 4e5, maxCallDepth: 2e3, maxSourceDepth: 8, maxSubstDepth: 6 };
+    flowOf = (next) => ({ next, ret: [], brk: [], cont: [] });
+    Frame = class {
+      /** Called when the frame is pushed and when it is popped, to set and restore the context. */
+      enter(_m) {
+      }
+      leave(_m) {
+      }
+    };
+    BudgetExceeded = class extends Error {
+    };
+    Recorder = class {
+      endings = [];
+      endingKeys = /* @__PURE__ */ new Map();
+      commands = /* @__PURE__ */ new Map();
+      unknownSources = [];
+      joined = 0;
+      steps = 0;
+      ending(e) {
+        const key = `${e.kind}|${e.cmd?.stmt.p[2] ?? -1}|${e.cmd?.file.path ?? ""}|${e.argv.map((f) => `${showField(f)}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}|${e.user.name}|${e.user.uid}|${e.user.root}|${e.failed}|${e.code?.s ?? ""}`;
+        const seen = this.endingKeys.get(key);
+        if (seen) {
+          for (const l of e.last) if (!seen.last.some((x) => x.stmt === l.stmt) && seen.last.length < 4) seen.last = [...seen.last, l];
+          return;
+        }
+        if (this.endings.length >= 256) return;
+        this.endingKeys.set(key, e);
+        this.endings.push(e);
+      }
+      command(ref, argv, user, ctx, exec2) {
+        let list2 = this.commands.get(ref.stmt);
+        if (!list2) {
+          list2 = [];
+          this.commands.set(ref.stmt, list2);
+        }
+        const child = ctx.sub > 0;
+        let e = list2.find((x) => x.exec === exec2 && x.child === child && x.ref.file === ref.file);
+        if (!e) {
+          e = { ref, exec: exec2, child, background: ctx.background > 0, condition: ctx.cond > 0, argvs: [], users: [] };
+          list2.push(e);
+        }
+        const shown2 = argv.map(showField).join("");
+        if (e.argvs.length < 4 && !e.argvs.some((a) => a.map(showField).join("") === shown2)) e.argvs.push(argv);
+        if (e.users.length < 4 && !e.users.some((u) => u.name === user.name && u.uid === user.uid && u.root === user.root)) e.users.push(user);
+      }
+    };
+    Machine = class {
+      constructor(inv, host, limits, rec) {
+        this.inv = inv;
+        this.host = host;
+        this.limits = limits;
+        this.rec = rec;
+        this.ctx = { file: inv.file, calls: [], sourced: [], sub: 0, background: 0, cond: 0 };
+        const self = this;
+        this.expandEnv = {
+          arg0: inv.arg0,
+          get text() {
+            return self.ctx.file.text;
+          },
+          substitute: (stmts, st) => this.substitute(stmts, st),
+          bash: host.bash
+        };
+      }
+      inv;
+      host;
+      limits;
+      rec;
+      ctx;
+      expandEnv;
+      substDepth = 0;
+      step() {
+        if (++this.rec.steps > this.limits.maxSteps) throw new BudgetExceeded(`more than ${this.limits.maxSteps} evaluation steps`);
+      }
+      /** Runs a frame to completion on an explicit stack. */
+      run(root) {
+        const stack = [root];
+        root.enter(this);
+        let result = null;
+        while (stack.length > 0) {
+          const top2 = stack[stack.length - 1];
+          const action = top2.resume(this, result);
+          result = null;
+          if ("push" in action) {
+            this.step();
+            stack.push(action.push);
+            action.push.enter(this);
+          } else {
+            top2.leave(this);
+            stack.pop();
+            result = action.done;
+          }
+        }
+        return result ?? flowOf([]);
+      }
+      ref(stmt, call) {
+        return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
+      }
+      merge(states) {
+        const r = mergeStates(states);
+        if (r.capped) this.rec.joined++;
+        return r.states;
+      }
+      /** `$(...)`: runs the statements in a subshell that captures what they print. */
+      substitute(stmts, st) {
+        const known2 = userQuery(stmts, st.user);
+        if (known2) return known2;
+        const text = this.capture(stmts, st);
+        return text === null ? UNKNOWN : lit(text);
+      }
+      capture(stmts, st) {
+        if (this.substDepth >= this.limits.maxSubstDepth) return null;
+        this.substDepth++;
+        this.ctx.sub++;
+        try {
+          const inner = st.fork();
+          inner.out = "";
+          const flow = this.run(new ListFrame(stmts, [inner]));
+          const outs = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => s.out);
+          if (outs.length === 0) return null;
+          const first = outs[0];
+          if (typeof first !== "string" || outs.some((o) => o !== first)) return null;
+          return first.replace(/\n+$/, "");
+        } finally {
+          this.ctx.sub--;
+          this.substDepth--;
+        }
+      }
+      fields(words, st) {
+        const out = [];
+        for (const w of words) out.push(...expandFields(w, st, this.expandEnv));
+        return out;
+      }
+      scalar(w, st) {
+        return expandScalar(w, st, this.expandEnv);
+      }
+      /** A description of where a value comes from, for decisions: `from CMD`, `no USER`. */
+      origin(f, st) {
+        if (f.arg !== void 0) return this.inv.argLabel(f.arg);
+        void st;
+        return null;
+      }
+    };
+    ListFrame = class extends Frame {
+      constructor(stmts, states) {
+        super();
+        this.stmts = stmts;
+        this.cur = states;
+      }
+      stmts;
+      i = 0;
+      cur;
+      ret = [];
+      brk = [];
+      cont = [];
+      resume(m, child) {
+        if (child) {
+          this.ret.push(...child.ret);
+          this.brk.push(...child.brk);
+          this.cont.push(...child.cont);
+          this.cur = m.merge(child.next);
+        }
+        if (this.i >= this.stmts.length || this.cur.length === 0) {
+          return { done: { next: this.cur, ret: this.ret, brk: this.brk, cont: this.cont } };
+        }
+        return { push: new StmtFrame(this.stmts[this.i++], this.cur) };
+      }
+    };
+    StmtFrame = class extends Frame {
+      constructor(stmt, states) {
+        super();
+        this.stmt = stmt;
+        this.states = states;
+      }
+      stmt;
+      states;
+      started = false;
+      enter(m) {
+        if (this.stmt.background) {
+          m.ctx.sub++;
+          m.ctx.background++;
+        }
+      }
+      leave(m) {
+        if (this.stmt.background) {
+          m.ctx.sub--;
+          m.ctx.background--;
+        }
+      }
+      resume(m, child) {
+        const s = this.stmt;
+        if (!this.started) {
+          this.started = true;
+          if (!s.cmd) return { done: flowOf(this.states) };
+          const action = startCommand(m, s, s.cmd, s.background ? this.states.map((st) => st.fork()) : this.states);
+          if ("push" in action) return action;
+          child = action.done;
+        }
+        const flow = child ?? flowOf([]);
+        if (s.background) {
+          const next = this.states.map((st) => {
+            const x = st.fork();
+            x.status = true;
+            return x;
+          });
+          return { done: flowOf(next) };
+        }
+        if (s.negated) {
+          for (const st of flow.next) st.status = st.status === null ? null : !st.status;
+        }
+        return { done: flow };
+      }
+    };
+    SubshellFrame = class extends Frame {
+      constructor(stmts, states, pipeline) {
+        super();
+        this.stmts = stmts;
+        this.states = states;
+        this.pipeline = pipeline;
+      }
+      stmts;
+      states;
+      pipeline;
+      i = 0;
+      outs = [];
+      enter(m) {
+        m.ctx.sub++;
+      }
+      leave(m) {
+        m.ctx.sub--;
+      }
+      resume(_m, child) {
+        if (child) this.outs.push(...[...child.next, ...child.ret].map((s) => s.out));
+        if (this.pipeline ? this.i < this.stmts.length : this.i === 0) {
+          const inner = this.states.map((st) => {
+            const x = st.fork();
+            if (x.out !== void 0) x.out = this.pipeline && this.i < this.stmts.length - 1 ? void 0 : "";
+            return x;
+          });
+          const frame = this.pipeline ? new StmtFrame(this.stmts[this.i], inner) : new ListFrame(this.stmts, inner);
+          this.i = this.pipeline ? this.i + 1 : 1;
+          return { push: frame };
+        }
+        const next = this.states.map((st) => {
+          const x = st.fork();
+          x.status = null;
+          if (x.out !== void 0) {
+            const last = this.outs.filter((o) => o !== void 0);
+            const first = last[0];
+            x.out = last.length > 0 && typeof first === "string" && last.every((o) => o === first) && x.out !== null ? x.out + first : null;
+          }
+          return x;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    AndOrFrame = class extends Frame {
+      constructor(op, x, y, states) {
+        super();
+        this.op = op;
+        this.x = x;
+        this.y = y;
+        this.states = states;
+      }
+      op;
+      x;
+      y;
+      states;
+      phase = 0;
+      skipped = [];
+      acc = flowOf([]);
+      resume(m, child) {
+        if (this.phase === 0) {
+          this.phase = 1;
+          m.ctx.cond++;
+          return { push: new StmtFrame(this.x, this.states) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const left2 = child ?? flowOf([]);
+          this.acc = { next: [], ret: left2.ret, brk: left2.brk, cont: left2.cont };
+          const go = [];
+          const want = this.op === "&&";
+          for (const st of left2.next) {
+            if (st.status === want) go.push(st);
+            else if (st.status === null) {
+              const a = st.fork();
+              a.status = want;
+              go.push(a);
+              const b = st.fork();
+              b.status = !want;
+              this.skipped.push(b);
+            } else this.skipped.push(st);
+          }
+          if (go.length === 0) return { done: { ...this.acc, next: this.skipped } };
+          return { push: new StmtFrame(this.y, go) };
+        }
+        const right2 = child ?? flowOf([]);
+        return {
+          done: {
+            next: [...this.skipped, ...right2.next],
+            ret: [...this.acc.ret, ...right2.ret],
+            brk: [...this.acc.brk, ...right2.brk],
+            cont: [...this.acc.cont, ...right2.cont]
+          }
+        };
+      }
+    };
+    IfFrame = class _IfFrame extends Frame {
+      constructor(cl, states) {
+        super();
+        this.cl = cl;
+        this.states = states;
+      }
+      cl;
+      states;
+      phase = 0;
+      elseStates = [];
+      out = flowOf([]);
+      add(f) {
+        this.out.next.push(...f.next);
+        this.out.ret.push(...f.ret);
+        this.out.brk.push(...f.brk);
+        this.out.cont.push(...f.cont);
+      }
+      resume(m, child) {
+        const cl = this.cl;
+        switch (this.phase) {
+          case 0:
+            this.phase = 1;
+            if (cl.cond.length === 0) {
+              this.phase = 3;
+              return { push: new ListFrame(cl.then, this.states) };
+            }
+            m.ctx.cond++;
+            return { push: new ListFrame(cl.cond, this.states) };
+          case 1: {
+            m.ctx.cond--;
+            const cond = child ?? flowOf([]);
+            this.add({ ...cond, next: [] });
+            const yes = [];
+            for (const st of cond.next) {
+              if (st.status === true) yes.push(st);
+              else if (st.status === false) this.elseStates.push(st);
+              else {
+                const a = st.fork();
+                a.status = true;
+                yes.push(a);
+                const b = st.fork();
+                b.status = false;
+                this.elseStates.push(b);
+              }
+            }
+            this.phase = 2;
+            if (yes.length > 0) return { push: new ListFrame(cl.then, yes) };
+            return this.resume(m, null);
+          }
+          case 2: {
+            if (child) this.add(child);
+            this.phase = 3;
+            if (this.elseStates.length === 0) return { done: this.out };
+            if (!cl.else) {
+              for (const st of this.elseStates) st.status = true;
+              this.out.next.push(...this.elseStates);
+              return { done: this.out };
+            }
+            return { push: new _IfFrame(cl.else, this.elseStates) };
+          }
+          default:
+            if (child) this.add(child);
+            return { done: this.out };
+        }
+      }
+    };
+    loopEffects = /* @__PURE__ */ new WeakMap();
+    WhileFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      exits = [];
+      forever = false;
+      acc = flowOf([]);
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, [...c.cond, ...c.do]);
+          m.ctx.cond++;
+          return { push: new ListFrame(c.cond, widen(this.states, eff)) };
+        }
+        if (this.phase === 1) {
+          m.ctx.cond--;
+          this.phase = 2;
+          const cond = child ?? flowOf([]);
+          this.acc.ret.push(...cond.ret);
+          const body3 = [];
+          const enter = !c.until;
+          this.forever = cond.next.length > 0 && cond.next.every((st) => st.status === enter);
+          for (const st of cond.next) {
+            if (st.status === enter) body3.push(st);
+            else if (st.status === null) {
+              body3.push(st.fork());
+              this.exits.push(st);
+            } else this.exits.push(st);
+          }
+          if (body3.length === 0) return { done: { ...this.acc, next: this.exits.map((s) => withStatus(s, true)) } };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        this.acc.ret.push(...body2.ret);
+        const again = [...body2.next, ...body2.cont];
+        const next = [...this.exits, ...body2.brk, ...this.forever ? [] : again].map((s) => withStatus(s, this.forever ? true : null));
+        return { done: { ...this.acc, next } };
+      }
+    };
+    ForFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      phase = 0;
+      entry = [];
+      resume(m, child) {
+        const c = this.c;
+        if (this.phase === 0) {
+          this.phase = 1;
+          const eff = effectsOf(c, c.do);
+          const body3 = [];
+          for (const st of this.states) {
+            let items;
+            if (c.items) items = m.fields(c.items, st);
+            else if (c.name) items = st.params;
+            else items = [UNKNOWN_FIELDS];
+            const w = widen([st], eff)[0];
+            if (c.name) {
+              const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
+              w.setVar(c.name, { kind: "scalar", value: one.s !== null ? { s: one.s } : UNKNOWN });
+            }
+            if (items.length === 0) this.entry.push(withStatus(st, true));
+            else {
+              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              body3.push(w);
+            }
+          }
+          if (body3.length === 0) return { done: flowOf(this.entry) };
+          return { push: new ListFrame(c.do, body3) };
+        }
+        const body2 = child ?? flowOf([]);
+        const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
+        return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+    };
+    CaseFrame = class extends Frame {
+      constructor(c, states) {
+        super();
+        this.c = c;
+        this.states = states;
+      }
+      c;
+      states;
+      started = false;
+      queue = [];
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        if (!this.started) {
+          this.started = true;
+          const byItem = this.c.items.map(() => []);
+          for (const st of this.states) {
+            const value = m.scalar(this.c.word, st);
+            let certain = false;
+            for (const [i, item] of this.c.items.entries()) {
+              let match = false;
+              for (const p of item.patterns) {
+                const glob = patternOf(p, st, m.expandEnv);
+                const r = glob === null ? null : value.s === null || value.multi ? /^\*+$/.test(glob) ? true : null : globMatch(value.s, glob);
+                if (r === true) {
+                  match = true;
+                  break;
+                }
+                if (r === null) match = null;
+              }
+              if (match === true) {
+                const x = st.fork();
+                const origin = m.origin(value, x);
+                x.addDecision({ text: `${wordText(m, this.c.word)} matches ${item.patterns.map((p) => wordText(m, p)).join("|")}${origin ? ` (${origin})` : ""}`, at: null });
+                byItem[i]?.push(x);
+                certain = true;
+                break;
+              }
+              if (match === null) byItem[i]?.push(st.fork());
+            }
+            if (!certain) this.out.next.push(withStatus(st, true));
+          }
+          this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
+        }
+        const q = this.queue.shift();
+        if (!q) return { done: this.out };
+        return { push: new ListFrame(q.stmts, q.states) };
+      }
+    };
+    FunctionFrame = class extends Frame {
+      constructor(name, def, args, st) {
+        super();
+        this.name = name;
+        this.def = def;
+        this.args = args;
+        this.st = st;
+      }
+      name;
+      def;
+      args;
+      st;
+      started = false;
+      savedFile = null;
+      savedSourced = [];
+      enter(m) {
+        m.ctx.calls.push(this.name);
+        this.savedFile = m.ctx.file;
+        m.ctx.file = this.def.file;
+        this.savedSourced = m.ctx.sourced;
+        m.ctx.sourced = [...this.def.sourcedVia];
+      }
+      leave(m) {
+        m.ctx.calls.pop();
+        if (this.savedFile) m.ctx.file = this.savedFile;
+        m.ctx.sourced = this.savedSourced;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          const inner = this.st.fork();
+          inner.params = this.args;
+          inner.enterFunction();
+          return { push: new StmtFrame(this.def.decl.body, [inner]) };
+        }
+        const flow = child ?? flowOf([]);
+        const callerParams = this.st.params;
+        const next = [...flow.next, ...flow.ret, ...flow.brk, ...flow.cont].map((s) => {
+          s.leaveFunction();
+          s.params = callerParams;
+          return s;
+        });
+        return { done: flowOf(next) };
+      }
+    };
+    SourceFrame = class extends Frame {
+      constructor(stmt, target2, states) {
+        super();
+        this.stmt = stmt;
+        this.target = target2;
+        this.states = states;
+      }
+      stmt;
+      target;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.sourced.push({ stmt: this.stmt, file: m.ctx.file });
+        m.ctx.file = this.target.file;
+      }
+      leave(m) {
+        m.ctx.sourced.pop();
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.target.ast.stmts, this.states) };
+        }
+        const flow = child ?? flowOf([]);
+        return { done: { next: [...flow.next, ...flow.ret], ret: [], brk: flow.brk, cont: flow.cont } };
+      }
+    };
+    EvalFrame = class extends Frame {
+      constructor(ast, file, states) {
+        super();
+        this.ast = ast;
+        this.file = file;
+        this.states = states;
+      }
+      ast;
+      file;
+      states;
+      started = false;
+      saved = null;
+      enter(m) {
+        this.saved = m.ctx.file;
+        m.ctx.file = this.file;
+      }
+      leave(m) {
+        if (this.saved) m.ctx.file = this.saved;
+      }
+      resume(_m, child) {
+        if (!this.started) {
+          this.started = true;
+          return { push: new ListFrame(this.ast.stmts, this.states) };
+        }
+        return { done: child ?? flowOf([]) };
+      }
+    };
+    CallFrame = class extends Frame {
+      constructor(stmt, call, states) {
+        super();
+        this.stmt = stmt;
+        this.call = call;
+        this.states = states;
+      }
+      stmt;
+      call;
+      states;
+      i = 0;
+      out = flowOf([]);
+      resume(m, child) {
+        if (child) {
+          this.out.next.push(...child.next);
+          this.out.ret.push(...child.ret);
+          this.out.brk.push(...child.brk);
+          this.out.cont.push(...child.cont);
+        }
+        while (this.i < this.states.length) {
+          const st = this.states[this.i++];
+          m.step();
+          const r = simpleCommand(m, this.stmt, this.call, st);
+          if ("push" in r) return r;
+          this.out.next.push(...r.done.next);
+          this.out.ret.push(...r.done.ret);
+          this.out.brk.push(...r.done.brk);
+          this.out.cont.push(...r.done.cont);
+        }
+        return { done: this.out };
+      }
+    };
+    NOT_A_COMMAND = /* @__PURE__ */ new Set([":", "true", "false", "[", "test", "set", "shift", "return", "break", "continue", "local", "export", "readonly", "declare", "typeset", "unset", "shopt", "umask", "ulimit", "cd", "pushd", "popd", "read", "getopts", "echo", "printf", "trap", "wait", "hash", "type", "alias", "unalias", "let", "eval", ".", "source", "exec", "exit", "id", "whoami", "command", "builtin", "mapfile", "readarray"]);
+  }
+});
+
+// src/model/evaluator/invocations.ts
+import path5 from "node:path";
+async function followRun(kind, argv, args, startUser2, r) {
+  const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
+  const first = args[0];
+  if (!first || argv.length === 0) return run2;
+  const cache = /* @__PURE__ */ new Map();
+  const work = [{ hops: [], argv, args, runsAs: startUser2, pid1: true, at: evidenceOf(r, first.setting.instruction), why: [] }];
+  while (work.length > 0) {
+    const item = work.shift();
+    if (run2.chains.length + work.length >= MAX_CHAINS) {
+      run2.truncated = `more than ${MAX_CHAINS} different start-up chains`;
+      break;
+    }
+    await follow(item, run2, work, cache, r);
+  }
+  return run2;
+}
+function evidenceOf(r, inst) {
+  return { file: r.dockerfilePath, span: inst.keywordSpan, label: inst.keyword };
+}
+function argOf(f, item) {
+  const base2 = item.args[0];
+  if (f.arg !== void 0 && item.args[f.arg] && !f.mangled) return item.args[f.arg];
+  return { value: f.s ?? "", origin: base2.origin, setting: base2.setting, fromShell: false, script: null };
+}
+async function follow(item, run2, work, cache, r) {
+  let { argv, runsAs, pid1, at } = item;
+  const hops = item.hops;
+  const base2 = { why: item.why };
+  const push = (h) => {
+    hops.push(h);
+  };
+  const end = () => {
+    run2.chains.push({ hops, end: null });
+  };
+  while (argv.length > 0) {
+    if (hops.length >= MAX_HOPS) {
+      run2.truncated = `more than ${MAX_HOPS} hops`;
+      return end();
+    }
+    const a0 = argv[0];
+    const arg = argOf(a0, item);
+    const word = a0.arg !== void 0 && !a0.mangled ? item.args[a0.arg] : void 0;
+    const fromDockerfile = !!word && word.value === a0.s;
+    if (fromDockerfile && word && hops.length > 0) at = evidenceOf(r, word.setting.instruction);
+    const common = { at, runsAs, pid1, ...base2, arg, argv };
+    if (a0.s === null || a0.multi) {
+      push({ ...common, kind: "unknown", reason: "the command comes from a value dockerlint cannot know" });
+      return end();
+    }
+    if (a0.s === USER_COMMAND) {
+      push({ ...common, kind: "program", name: showField(a0), args: argv.slice(1).map(showField), resolved: null, userCommand: true });
+      return end();
+    }
+    const value = a0.s;
+    const name = basename3(value);
+    if (INITS2.has(name) || value === "/init") {
+      const { rest, group } = initOptions(name, argv.slice(1));
+      push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
+      if (rest.length === 0 && value === "/init") {
+        push({ ...common, pid1: false, kind: "unknown", reason: "s6-overlay starts the services of /etc/s6-overlay/s6-rc.d and /etc/services.d, whose run scripts dockerlint does not analyse yet" });
+        return end();
+      }
+      argv = rest;
+      pid1 = false;
+      continue;
+    }
+    if (name === "env") {
+      let i = 1;
+      while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
+      argv = argv.slice(i);
+      continue;
+    }
+    if (name === "exec" || name === "nohup" || name === "nice") {
+      argv = argv.slice(1);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const sw = parseSwitch(name, argv.slice(1));
+      if (!sw) {
+        push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+        return end();
+      }
+      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
+      if (FORKING_USER_SWITCHERS.has(name)) {
+        push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+        if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
+        return end();
+      }
+      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = sw.rest;
+      continue;
+    }
+    if (SHELLS.has(name)) {
+      let i = 1;
+      if (name === "busybox") {
+        if (!SHELLS.has(argv[1]?.s ?? "")) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        i = 2;
+      }
+      let inline = false;
+      while (i < argv.length && /^[-+]/.test(argv[i]?.s ?? "")) {
+        const opt = argv[i]?.s ?? "";
+        if (opt === "--") {
+          i++;
+          break;
+        }
+        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(opt)) inline = true;
+        if (opt === "-o" || opt === "+o" || opt === "-O" || opt === "+O") i++;
+        i++;
+      }
+      const target2 = argv[i];
+      if (!target2 || target2.s === null || target2.multi) {
+        push({ ...common, kind: target2 ? "unknown" : "program", ...target2 ? { reason: "the shell runs a value dockerlint cannot know" } : { name: value, args: [], resolved: null, userCommand: false } });
+        return end();
+      }
+      const interp = name === "busybox" ? "sh" : name;
+      const targetArg = argOf(target2, item);
+      if (inline) {
+        const unit = await r.loadInline(target2.s, targetArg, interp, at);
+        const shellArgv = argv.slice(0, i).map(showField);
+        const shellForm = a0.arg !== void 0 && !a0.mangled && item.args[a0.arg]?.fromShell === true;
+        const hop2 = { ...common, arg: targetArg, kind: "shell", unit, run: null, shellForm, shellArgv, ending: null };
+        const arg0 = argv[i + 1] ?? lit(interp);
+        const params = argv.slice(i + 2);
+        await runScript(hop2, arg0, params, item, hops, run2, work, cache, r);
+        return;
+      }
+      const resolved2 = resolveScriptPath(r, target2.s);
+      if (!resolved2) {
+        const named = target2.arg !== void 0 && item.args[target2.arg]?.value === target2.s;
+        if (!named) {
+          push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+          return end();
+        }
+        push({ ...common, kind: "unknown", reason: `${target2.s} is not provided by any COPY or ADD in the build context`, missing: target2.s });
+        return end();
+      }
+      const loaded = await r.loadFile(resolved2, interp, at, argv.slice(i).map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved2));
+        return end();
+      }
+      const hop = { ...common, arg: targetArg, kind: "script", unit: loaded, run: null, direct: false, ending: null };
+      await runScript(hop, target2, argv.slice(i + 1), item, hops, run2, work, cache, r);
+      return;
+    }
+    const resolved = r.resolveCommand(value);
+    if (resolved) {
+      const loaded = await r.loadFile(resolved, null, at, argv.map((f) => argOf(f, item)));
+      if (!("source" in loaded)) {
+        push(nonScript(common, loaded, value, argv, resolved));
+        return end();
+      }
+      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
+      return;
+    }
+    if (fromDockerfile && r.missingScript(value)) {
+      push({ ...common, kind: "unknown", reason: `${value} is not provided by any COPY or ADD in the build context`, missing: value });
+      return end();
+    }
+    push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
+    return end();
+  }
+  end();
+}
+function nonScript(common, loaded, value, argv, resolved) {
+  if ("unknown" in loaded) return { ...common, kind: "unknown", reason: loaded.unknown };
+  return { ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved, userCommand: false };
+}
+function resolveScriptPath(r, value) {
+  if (value.includes("/")) return r.resolveCommand(value);
+  const inWorkdir = path5.posix.join(r.stage.config.workdir, value);
+  return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
+}
+async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
+  const unit = hop.unit;
+  const host = unit.ast ? await r.host(unit) : null;
+  if (!unit.ast || !host) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  const key = `${unit.source.file.displayPath}|${unit.imagePath}|${unit.source.text.length}|${showArgv([arg0, ...params])}|${hop.runsAs.name}|${hop.runsAs.uid}|${hop.runsAs.root}`;
+  if (hops.some((h) => (h.kind === "script" || h.kind === "shell") && h.unit === unit && sameRunKey(h, arg0, params, hop))) {
+    hops.push({ ...hop, kind: "unknown", reason: "the script runs itself again with the same arguments and user" });
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
+      {
+        file: scriptFile(unit),
+        ast: unit.ast,
+        arg0,
+        params: params.map((f) => ({ ...f })),
+        user: hop.runsAs,
+        vars: environment(r, hop.runsAs),
+        argLabel: (i) => argLabel(item.args[i])
+      },
+      host
+    );
+    cache.set(key, result);
+  }
+  hop.run = result;
+  if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
+  const endings = result.endings.filter((e) => !e.failed);
+  if (endings.length === 0) {
+    hops.push(hop);
+    run2.chains.push({ hops, end: null });
+    return;
+  }
+  for (const e of endings) {
+    const h = { ...hop, ending: e };
+    const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" || !e.cmd) {
+      const last = e.last.length === 1 ? e.last[0] : void 0;
+      const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
+      if (last && argv && argv.length === 1 && argv[0]?.[0]?.s && !argv[0].some((f) => f.s === null)) {
+        work.push({ hops: chainHops2, argv: argv[0], args: item.args, runsAs: e.user, pid1: false, at: hop.at, why: e.why });
+        continue;
+      }
+      run2.chains.push({ hops: chainHops2, end: { hop: h, ending: e } });
+      continue;
+    }
+    const ref = e.cmd;
+    const span = ref.file.spanOf(ref.stmt.p, ref.stmt.e);
+    const label = ref.file.text.slice(ref.stmt.p[2], ref.stmt.e[2]).split("\n")[0]?.trim() ?? "exec";
+    work.push({
+      hops: chainHops2,
+      argv: e.argv,
+      args: item.args,
+      runsAs: e.user,
+      pid1: hop.pid1,
+      at: { file: ref.file.path, span: { ...span, endLine: span.line }, label },
+      why: e.why
+    });
+  }
+}
+function sameRunKey(h, arg0, params, hop) {
+  const argv = [arg0, ...params];
+  return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
+}
+function argLabel(a) {
+  if (!a) return "set by the script";
+  if (a.value === USER_COMMAND) return "the user command";
+  return a.origin === "cmd" ? "from CMD" : "from ENTRYPOINT";
+}
+function scriptFile(unit) {
+  return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
+}
+function environment(r, user) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
+  if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
+  if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
+  vars.set("PWD", { kind: "scalar", value: lit(r.stage.config.workdir) });
+  return vars;
+}
+function initOptions(name, args) {
+  let i = 0;
+  const tini = name === "tini" || name === "tini-static" || name === "docker-init";
+  let group = name === "dumb-init";
+  const withValue = tini ? ["-p", "-e", "-l"] : ["-r", "--rewrite"];
+  while (i < args.length) {
+    const v = args[i]?.s ?? "";
+    if (v === "--") return { rest: args.slice(i + 1), group };
+    if (!v.startsWith("-")) break;
+    if (tini && /^-[a-zA-Z]*g/.test(v)) group = true;
+    if (!tini && (v === "-c" || v === "--single-child")) group = false;
+    i += withValue.includes(v) ? 2 : 1;
+  }
+  return { rest: args.slice(i), group };
+}
+function parseSwitch(tool, args) {
+  const s = (i) => args[i] && !args[i]?.multi ? args[i]?.s ?? null : null;
+  const text = (i) => args[i] ? args[i]?.s === null ? "$…" : showField(args[i]) : null;
+  switch (tool) {
+    case "gosu":
+    case "su-exec":
+    case "s6-setuidgid":
+    case "setuidgid":
+      if (args.length < 1 || args[0]?.multi) return null;
+      return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
+    case "chpst": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        if (s(i) === "-u" || s(i) === "-U") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+        } else i += ["-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"].includes(s(i) ?? "") ? 2 : 1;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
+    }
+    case "setpriv": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("-")) {
+        const l = s(i) ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        const m = /^--(?:reuid|ruid|euid)=(.*)$/.exec(l);
+        if (m) user = userText = m[1] ?? null;
+        else if (["--reuid", "--ruid", "--euid"].includes(l)) {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        } else if (["--regid", "--rgid", "--egid", "--groups", "--inh-caps", "--bounding-set", "--securebits", "--selinux-label", "--apparmor-profile"].includes(l)) i++;
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i), commandString: null };
+    }
+    case "chroot": {
+      let user = null;
+      let userText = null;
+      let i = 0;
+      while (i < args.length && (s(i) ?? "").startsWith("--")) {
+        const m = /^--userspec=(.*)$/.exec(s(i) ?? "");
+        if (m) user = userText = m[1] ?? null;
+        else if (s(i) === "--userspec") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i++;
+        }
+        i++;
+      }
+      return userText === null ? null : { user, userText, rest: args.slice(i + 1), commandString: null };
+    }
+    case "sudo": {
+      let user = "root";
+      let userText = "root";
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "--") {
+          i++;
+          break;
+        }
+        if (!l.startsWith("-")) break;
+        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
+          if (l === "-u" || l === "--user") {
+            user = s(i + 1);
+            userText = text(i + 1);
+          }
+          i += 2;
+        } else {
+          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+          if (m) user = userText = m[1] ?? null;
+          i++;
+        }
+      }
+      return { user, userText, rest: args.slice(i), commandString: null };
+    }
+    default: {
+      let user = null;
+      let userText = null;
+      let commandString = null;
+      let start = args.length;
+      let i = 0;
+      while (i < args.length) {
+        const l = s(i) ?? "";
+        if (l === "-c" || l === "--command") {
+          commandString = s(i + 1);
+          i += 2;
+          continue;
+        }
+        if (l === "-u" && tool === "runuser") {
+          user = s(i + 1);
+          userText = text(i + 1);
+          i += 2;
+          continue;
+        }
+        if (["-s", "--shell", "-g", "--group", "-G", "-w"].includes(l)) {
+          i += 2;
+          continue;
+        }
+        if (l === "--") {
+          start = i + 1;
+          break;
+        }
+        if (l.startsWith("-")) {
+          i++;
+          continue;
+        }
+        if (userText === null) {
+          user = s(i);
+          userText = text(i);
+          i++;
+          continue;
+        }
+        start = i;
+        break;
+      }
+      if (userText === null) user = userText = "root";
+      return { user, userText, rest: args.slice(start), commandString };
+    }
+  }
+}
+var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var init_invocations = __esm({
+  "src/model/evaluator/invocations.ts"() {
+    "use strict";
+    init_commands();
+    init_interpreter();
+    init_values();
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
+    MAX_HOPS = 24;
+    MAX_CHAINS = 16;
   }
 });
 
@@ -12800,8 +14258,8 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
 function startUser(stage, trusted) {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
-  const base = knownBaseImage(rootStage(stage), trusted);
-  if (base?.user) return userFromSpec(base.user, `${rootStage(stage).base} runs as ${base.user}`);
+  const base2 = knownBaseImage(rootStage(stage), trusted);
+  if (base2?.user) return userFromSpec(base2.user, `${rootStage(stage).base} runs as ${base2.user}`);
   return userFromSpec("root", "no USER");
 }
 function unitHost(unit, stage, env3, p) {
@@ -12915,8 +14373,8 @@ async function parseUnit(unit, env3, stage = null) {
   if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
-      const base = stage ? rootStage(stage).base : "the base image";
-      const where2 = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      const base2 = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base2}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
       return {
         ...unit,
         ast: loose.file,
@@ -13956,8 +15414,8 @@ var init_file_system = __esm({
       }
     };
     OverlayFileSystem = class {
-      constructor(base, buffers = []) {
-        this.base = base;
+      constructor(base2, buffers = []) {
+        this.base = base2;
         for (const [p, text] of buffers) this.set(p, text);
       }
       base;
@@ -14448,8 +15906,8 @@ function endOfInstruction(file, inst) {
   const lastLine2 = inst.span.endLine;
   return file.offsetOf(lastLine2, file.line(lastLine2).length + 1);
 }
-function packageManagerOf(base) {
-  const b = base.toLowerCase();
+function packageManagerOf(base2) {
+  const b = base2.toLowerCase();
   if (/(^|\/)alpine(:|@|$)|-alpine|:alpine/.test(b)) return "apk";
   if (/(^|\/)(debian|ubuntu)(:|@|$)|-(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)(-|$)/.test(b)) return "apt";
   return null;
@@ -14909,6 +16367,67 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
+function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  if (setting.form.kind !== "exec") return null;
+  const argv = setting.form.argv;
+  const tool = basename3(argv[0] ?? "");
+  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
+  let user;
+  let command2 = null;
+  if (tool === "su" || tool === "runuser") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-s" || a === "--shell") i += 2;
+      else if (a === "-m" || a === "-p" || a === "--preserve-environment") i++;
+      else if (a === "-u" && tool === "runuser") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "--" && tool === "runuser" && user) {
+        command2 = argv.slice(i + 1);
+        break;
+      } else if (a === "-c" || a === "--command") {
+        if (i + 2 !== argv.length) return null;
+        const parsed = parse(argv[i + 1] ?? "");
+        const words = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+        command2 = words ?? ["sh", "-c", argv[i + 1] ?? ""];
+        break;
+      } else if (a.startsWith("-")) return null;
+      else if (user === void 0) {
+        user = a;
+        i++;
+      } else return null;
+    }
+  } else if (tool === "sudo") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-u" || a === "--user") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "-E" || a === "-H" || a === "-n" || a === "--preserve-env" || a === "--non-interactive") i++;
+      else if (a === "--") {
+        i++;
+        break;
+      } else if (a.startsWith("-")) return null;
+      else break;
+    }
+    command2 = argv.slice(i);
+  }
+  if (!plain(user) || !command2 || command2.length === 0) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const switcher = switchToolFor(pm);
+  const array = execFormText([switcher, user, ...command2]);
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
     "use strict";
@@ -15121,18 +16640,18 @@ var init_questions = __esm({
 function longRunning(argv) {
   const name = argv[0]?.s;
   if (!name) return false;
-  const base = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
+  const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
   const words = argv.map((f) => f.s ?? "");
-  if (base === "npm" || base === "yarn" || base === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
-  if (base === "tail") return words.includes("-f") || words.includes("-F");
-  if (base === "sleep") return words[1] === "infinity";
-  if (base === "nc") return words.some((w) => /^-\w*l/.test(w));
-  if (base === "python" || base === "node" || base === "ruby" || base === "perl" || base === "php" || base === "java") {
+  if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
+  if (base2 === "tail") return words.includes("-f") || words.includes("-F");
+  if (base2 === "sleep") return words[1] === "infinity";
+  if (base2 === "nc") return words.some((w) => /^-\w*l/.test(w));
+  if (base2 === "python" || base2 === "node" || base2 === "ruby" || base2 === "perl" || base2 === "php" || base2 === "java") {
     if (words.some((w) => w === "-c" || w === "-e" || w === "--version" || w === "-V")) return false;
-    if (base === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
+    if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
     return words.length > 1;
   }
-  return LONG_RUNNING.has(base) || LONG_RUNNING.has(basename3(name));
+  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name));
 }
 function isSupervisor(hop) {
   const cmds = hop.run?.commands ?? [];
@@ -15594,6 +17113,424 @@ var init_entrypoint_shebang = __esm({
   }
 });
 
+// src/rules/env-self-reference.ts
+var env_self_reference_default;
+var init_env_self_reference = __esm({
+  "src/rules/env-self-reference.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    env_self_reference_default = defineRule({
+      id: "env-self-reference",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "ENV that uses a variable it defines in the same instruction",
+      peers: { hadolint: ["DL3044"] },
+      messages: {
+        selfRef: {
+          message: "`{other}` uses `${name}`, which this same ENV defines: variables in an ENV are expanded with the values from before the instruction, so `${name}` there has its value from before this ENV (empty unless the base image sets it), not `{value}`.",
+          hint: "Split it: `ENV {name}={value}` first, then a second ENV that uses `${name}`."
+        }
+      },
+      docs: {
+        what: "An ENV with several pairs where one value refers (`$NAME`, `${NAME}`, `${NAME:-x}`) to a NAME set by another pair of the same ENV, when NAME was not already defined by an earlier ENV or ARG.",
+        why: "Docker expands the whole instruction before setting any of it: the reference gets the old (usually empty) value.",
+        bad: "FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=$APP_HOME/bin",
+        good: "FROM alpine:3.20\nENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin",
+        howToFix: "Define the variable in an ENV of its own before using it."
+      },
+      check(ctx) {
+        const defined = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) defined.clear();
+          if (view.keyword === "ARG") for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) defined.add(kv.key);
+          if (view.keyword !== "ENV") continue;
+          const pairs = keyValues(view.inst, ctx.dockerfile.escape);
+          for (const other of pairs) {
+            const text = other.valueText ?? "";
+            for (const pair of pairs) {
+              if (pair === other || defined.has(pair.key)) continue;
+              const k = pair.key.replace(/[^A-Za-z0-9_]/g, "\\$&");
+              const re = new RegExp(`\\$(?:\\{${k}(?=[}:])|${k}(?![A-Za-z0-9_]))`);
+              if (!re.test(text)) continue;
+              ctx.report({
+                messageId: "selfRef",
+                data: { other: `${other.key}=${text}`, name: pair.key, value: pair.valueText ?? "" },
+                at: { file: ctx.env.dockerfile.displayPath, span: other.span }
+              });
+              break;
+            }
+          }
+          for (const kv of pairs) defined.add(kv.key);
+        }
+      }
+    });
+  }
+});
+
+// src/rules/expose-port.ts
+var expose_port_default;
+var init_expose_port = __esm({
+  "src/rules/expose-port.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    expose_port_default = defineRule({
+      id: "expose-port",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
+      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
+      messages: {
+        range: {
+          message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
+          hint: "Use the port the process listens on, 0-65535."
+        },
+        mapping: {
+          message: "`EXPOSE {port}` names an IP address or a host port: EXPOSE only documents the container's port, the host side belongs to `docker run -p`, and BuildKit plans to reject this form.",
+          hint: "Write only the container port (and protocol): `EXPOSE {container}`."
+        },
+        casing: {
+          message: "`EXPOSE {port}`: the protocol is written in lower case (`tcp`, `udp`, `sctp`).",
+          hint: "Write `EXPOSE {lower}`."
+        }
+      },
+      docs: {
+        what: "An EXPOSE port above 65535 (also in a range), an `ip:host:container` or `host:container` mapping, or a protocol not in lower case. Ports from `$variables` are not judged.",
+        why: "A port out of range fails the build; a host mapping in EXPOSE is ignored on the host side and misleads the reader; BuildKit warns on both forms.",
+        bad: "FROM nginx:1.27\nEXPOSE 8080:80/TCP",
+        good: "FROM nginx:1.27\nEXPOSE 80/tcp",
+        howToFix: "Keep only the container port with a lower-case protocol; map the host port with `docker run -p`."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("EXPOSE")) {
+          for (const w of exposeView(view.inst, ctx.dockerfile.escape).ports) {
+            const port = w.value;
+            if (port === null) continue;
+            const at = { file: ctx.env.dockerfile.displayPath, span: w.span };
+            const slash = port.indexOf("/");
+            const spec = slash >= 0 ? port.slice(0, slash) : port;
+            const proto2 = slash >= 0 ? port.slice(slash + 1) : "";
+            if (spec.includes(":")) {
+              const container = spec.slice(spec.lastIndexOf(":") + 1) + (proto2 ? `/${proto2.toLowerCase()}` : "");
+              ctx.report({ messageId: "mapping", data: { port, container }, at });
+              continue;
+            }
+            if (proto2 !== proto2.toLowerCase()) ctx.report({ messageId: "casing", data: { port, lower: `${spec}/${proto2.toLowerCase()}` }, at });
+            const nums = spec.split("-").map(Number);
+            if (nums.some((n) => Number.isInteger(n) && n > 65535)) ctx.report({ messageId: "range", data: { port }, at });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/from-arg-default-invalid.ts
+function validReference(ref) {
+  let rest = ref;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const first = parts[0] ?? "";
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+var from_arg_default_invalid_default;
+var init_from_arg_default_invalid = __esm({
+  "src/rules/from-arg-default-invalid.ts"() {
+    "use strict";
+    init_instructions();
+    init_expand();
+    init_rule();
+    from_arg_default_invalid_default = defineRule({
+      id: "from-arg-default-invalid",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Global ARG defaults give FROM an empty or invalid image name",
+      peers: { buildkit: ["InvalidDefaultArgInFrom"] },
+      messages: {
+        invalid: {
+          message: "`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.",
+          hint: "Give the ARG a default that makes a valid image (`ARG {arg}=<value>`)."
+        }
+      },
+      docs: {
+        what: "A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.",
+        why: "The Dockerfile only builds when every caller passes the build argument.",
+        bad: "ARG TAG\nFROM alpine:${TAG}",
+        good: "ARG TAG=3.20\nFROM alpine:${TAG}",
+        howToFix: "Add defaults to the global ARGs FROM uses."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Map();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) {
+            for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+              const v = kv.valueText === null ? { value: "", known: true } : expandWord(kv.valueText, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+              global.set(kv.key, v.known ? v.value : null);
+            }
+          }
+          if (view.keyword !== "FROM") continue;
+          const image = fromView(view.inst, ctx.dockerfile.escape).image;
+          if (!image || !image.text.includes("$")) continue;
+          const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? "");
+          if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
+          const e = expandWord(image.text, (n) => global.get(n) ?? "", ctx.dockerfile.escape);
+          if (!e.known || validReference(e.value) || e.value.toLowerCase() === "scratch") continue;
+          const arg = names.find((n) => global.get(n) === "") ?? names[0] ?? "";
+          ctx.report({ messageId: "invalid", data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/model/suggest.ts
+function distance(a, b) {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(cur + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+function suggestion(name, known2) {
+  let best = "";
+  let bestD = Infinity;
+  for (const k of known2) {
+    const dd = distance(name.toLowerCase(), k.toLowerCase());
+    if (dd < bestD && dd <= Math.max(1, Math.floor(name.length / 3))) {
+      best = k;
+      bestD = dd;
+    }
+  }
+  return best;
+}
+var init_suggest = __esm({
+  "src/model/suggest.ts"() {
+    "use strict";
+  }
+});
+
+// src/rules/from-arg-undefined.ts
+function varsIn(text) {
+  return [...text.matchAll(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/g)].map((m) => m[1] ?? m[2] ?? "");
+}
+var PREDEFINED, from_arg_undefined_default;
+var init_from_arg_undefined = __esm({
+  "src/rules/from-arg-undefined.ts"() {
+    "use strict";
+    init_instructions();
+    init_suggest();
+    init_rule();
+    PREDEFINED = /* @__PURE__ */ new Set(["BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE", "BUILDKIT_SBOM_SCAN_STAGE"]);
+    from_arg_undefined_default = defineRule({
+      id: "from-arg-undefined",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM uses an ARG not declared before the first FROM",
+      peers: { buildkit: ["UndefinedArgInFrom"] },
+      messages: {
+        undefined: {
+          message: "`FROM` uses `${name}`, but no ARG {name} is declared before the first FROM: FROM only sees global ARGs, so it expands to an empty string{suggest}.",
+          hint: "Declare it above the first FROM: `ARG {name}=<default>`."
+        }
+      },
+      docs: {
+        what: "A variable in a FROM image or `--platform` that is neither a global ARG (declared before the first FROM) nor one BuildKit predefines (`BUILDPLATFORM`, `TARGETARCH`, ...).",
+        why: "An ARG declared inside a stage is not visible to FROM; the image name silently loses that part.",
+        bad: "FROM alpine:3.20 AS base\nARG VERSION=1.27\nFROM nginx:${VERSION}",
+        good: "ARG VERSION=1.27\nFROM nginx:${VERSION}",
+        howToFix: "Move or copy the ARG above the first FROM."
+      },
+      check(ctx) {
+        const global = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          if (view.keyword === "ARG" && view.stageIndex < 0) for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) global.add(kv.key);
+          if (view.keyword !== "FROM") continue;
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const texts = [from.image?.text ?? "", from.platform?.value ?? ""];
+          const seen = /* @__PURE__ */ new Set();
+          for (const name of texts.flatMap(varsIn)) {
+            if (global.has(name) || PREDEFINED.has(name) || seen.has(name)) continue;
+            seen.add(name);
+            const s = suggestion(name, global);
+            ctx.report({ messageId: "undefined", data: { name, suggest: s ? ` (did you mean ${s}?)` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.span.line === view.inst.keywordSpan.line ? from.image?.span ?? view.inst.keywordSpan : view.inst.keywordSpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/from-platform-constant.ts
+var from_platform_constant_default;
+var init_from_platform_constant = __esm({
+  "src/rules/from-platform-constant.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    from_platform_constant_default = defineRule({
+      id: "from-platform-constant",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`FROM --platform` with a constant value",
+      peers: { buildkit: ["FromPlatformFlagConstDisallowed"], hadolint: ["DL3029"] },
+      messages: {
+        constant: {
+          message: "`FROM --platform={platform}` pins this stage to one platform: a build for any other platform (`docker build --platform`, a multi-platform build) still gets {platform} here, and runs it under emulation or fails.",
+          hint: "Drop the flag, or use `--platform=$BUILDPLATFORM` for a stage that only runs build tools."
+        }
+      },
+      docs: {
+        what: "`FROM --platform=` with a constant value (`linux/amd64`), unless the stage name mentions its OS or architecture (`AS build-amd64`).",
+        why: "A constant platform breaks multi-platform builds; `$BUILDPLATFORM` and other variables are the intended use.",
+        bad: "FROM --platform=linux/amd64 node:22",
+        good: "FROM --platform=$BUILDPLATFORM golang:1.23 AS build",
+        howToFix: "Remove the flag, or use `$BUILDPLATFORM` for cross-compiling stages."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const flag = from.platform;
+          if (!flag || flag.value === null || flag.value === "") continue;
+          const v = flag.value;
+          const at = { file: ctx.env.dockerfile.displayPath, span: flag.span };
+          if (v.includes("$")) continue;
+          const [os3 = "", arch = ""] = v.split("/");
+          const name = from.alias?.text ?? "";
+          if (os3 && name.includes(os3) || arch && name.includes(arch)) continue;
+          ctx.report({ messageId: "constant", data: { platform: v }, at });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/gem-version-pin.ts
+var gem_version_pin_default;
+var init_gem_version_pin = __esm({
+  "src/rules/gem-version-pin.ts"() {
+    "use strict";
+    init_rule();
+    gem_version_pin_default = defineRule({
+      id: "gem-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`gem install` of a gem without a version",
+      peers: { hadolint: ["DL3028"] },
+      messages: {
+        unpinned: {
+          message: "`gem install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it: `gem install {pkg}:<version>` (or `-v <version>`), or use a Gemfile.lock with `bundle install`."
+        }
+      },
+      docs: {
+        what: "A gem of `gem install` (or `gem i`) without `:version`, when the command has no `-v`/`--version`.",
+        why: "Unpinned gems make builds irreproducible; off in `recommended`.",
+        bad: "FROM ruby:3.3\nRUN gem install bundler",
+        good: "FROM ruby:3.3\nRUN gem install bundler:2.5.22",
+        howToFix: "Write `gem:version`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "gem" || !(cmd.subcommand === "install" || cmd.subcommand === "i")) return;
+          if (cmd.hasFlag("v", "version")) return;
+          const args = cmd.args;
+          for (let i = 0; i < args.length; i++) {
+            const v = args[i]?.value;
+            if (v === "--") break;
+            if (v === null || v === void 0) continue;
+            if (v.startsWith("-")) {
+              if (!v.includes("=")) i++;
+              continue;
+            }
+            if (v === "install" || v === "i" || v.includes(":")) continue;
+            const w = args[i];
+            if (w) ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/go-install-version-pin.ts
+var go_install_version_pin_default;
+var init_go_install_version_pin = __esm({
+  "src/rules/go-install-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    go_install_version_pin_default = defineRule({
+      id: "go-install-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`go install` of a module without a version",
+      peers: { hadolint: ["DL3062"] },
+      messages: {
+        unpinned: {
+          message: "`go {verb} {pkg}` without a version (or with `@latest`): the build fetches whatever the module's newest release is that day.",
+          hint: "Pin it: `{bare}@v1.2.3`."
+        }
+      },
+      docs: {
+        what: "A package of `go install` / `go get`, or the package of `go run`, without `@version` or with `@latest`/`@none`; local paths (`.`, `./cmd/x`) are fine.",
+        why: "Unpinned tools make builds irreproducible; off in `recommended`.",
+        bad: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@latest",
+        good: "FROM golang:1.23\nRUN go install golang.org/x/tools/gopls@v0.16.2",
+        howToFix: "Name the version after `@`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "go") return;
+          const words = operands(cmd, ["C", "o", "p", "tags", "ldflags", "gcflags", "mod", "modfile", "overlay", "pkgdir", "toolexec"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "get" && verb !== "run") return;
+          const pkgs = verb === "run" ? words.slice(1, 2) : words.slice(1).filter((w) => w.value !== "tool");
+          for (const w of pkgs) {
+            const pkg = w.value;
+            if (pkg === null || pkg === "." || pkg.startsWith("/") || pkg.startsWith(".")) continue;
+            if (pkg.includes("@") && !/@(latest|none)$/.test(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { verb, pkg, bare: pkg.replace(/@.*$/, "") }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
 // src/rules/gosu-needs-root.ts
 var gosu_needs_root_default;
 var init_gosu_needs_root = __esm({
@@ -15648,14 +17585,14 @@ var init_gosu_needs_root = __esm({
 });
 
 // src/rules/gosu-setuid.ts
-var TOOLS, gosu_setuid_default;
+var TOOLS3, gosu_setuid_default;
 var init_gosu_setuid = __esm({
   "src/rules/gosu-setuid.ts"() {
     "use strict";
     init_commands();
     init_run_facts();
     init_rule();
-    TOOLS = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
+    TOOLS3 = /* @__PURE__ */ new Set(["gosu", "su-exec"]);
     gosu_setuid_default = defineRule({
       id: "gosu-setuid",
       severity: "error",
@@ -15681,7 +17618,7 @@ var init_gosu_setuid = __esm({
         const facts = await ctx.runFacts();
         for (const c of facts.chmods) {
           if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS.has(b));
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS3.has(b));
           if (!tool) continue;
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
@@ -15781,6 +17718,96 @@ var init_input_error = __esm({
   }
 });
 
+// src/rules/instruction-before-from.ts
+var instruction_before_from_default;
+var init_instruction_before_from = __esm({
+  "src/rules/instruction-before-from.ts"() {
+    "use strict";
+    init_rule();
+    instruction_before_from_default = defineRule({
+      id: "instruction-before-from",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "An instruction other than ARG before the first FROM",
+      peers: { hadolint: ["DL3061"] },
+      messages: {
+        order: {
+          message: '`{keyword}` before the first FROM: only ARG (and parser directives and comments) may come before FROM, so the build fails ("no build stage in current context").',
+          hint: "Move it after the FROM it belongs to."
+        }
+      },
+      docs: {
+        what: "Any instruction except ARG before the first FROM; once per file, at the first such instruction (a file with no FROM gets its input error instead).",
+        why: "The builder has no stage to apply it to and rejects the Dockerfile.",
+        bad: "LABEL org.opencontainers.image.title=app\nFROM alpine:3.20",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.title=app",
+        howToFix: "Put FROM first (global ARGs may stay above it)."
+      },
+      check(ctx) {
+        if (ctx.model.stages.length === 0) return;
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) return;
+          if (view.keyword === "ARG" || view.onbuild) continue;
+          ctx.report({ messageId: "order", data: { keyword: view.keyword }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          return;
+        }
+      }
+    });
+  }
+});
+
+// src/rules/instruction-casing.ts
+var instruction_casing_default;
+var init_instruction_casing = __esm({
+  "src/rules/instruction-casing.ts"() {
+    "use strict";
+    init_rule();
+    instruction_casing_default = defineRule({
+      id: "instruction-casing",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "Instruction keywords in mixed case",
+      peers: { buildkit: ["ConsistentInstructionCasing"] },
+      messages: {
+        casing: {
+          message: "`{keyword}` is not in the case of the file's other instructions ({casing}).",
+          hint: "Write `{expected}`."
+        }
+      },
+      docs: {
+        what: "An instruction keyword that is in mixed case (`Run`), or in upper case in a file written mostly in lower case (or the reverse).",
+        why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
+        bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
+        good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
+        howToFix: "Use one casing (upper case by convention)."
+      },
+      check(ctx) {
+        const src = ctx.env.dockerfile;
+        const words = ctx.dockerfile.instructions.map((inst) => {
+          const k = inst.keywordSpan;
+          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+        });
+        let lower = 0;
+        let upper = 0;
+        for (const w of words) {
+          if (w.text === w.text.toLowerCase()) lower++;
+          else if (w.text === w.text.toUpperCase()) upper++;
+        }
+        const majorityLower = lower > upper;
+        for (const w of words) {
+          const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
+          if (w.text === expected) continue;
+          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/invalid-exec-form.ts
 var COMMANDS, invalid_exec_form_default;
 var init_invalid_exec_form = __esm({
@@ -15831,6 +17858,1120 @@ var init_invalid_exec_form = __esm({
             data: { keyword: inst.keyword, problem: form.invalidJson, fate },
             label: inst.keyword,
             ...fixOf(pseudoJsonFix(inst, form.text, ctx.env.dockerfile))
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/json-args.ts
+var json_args_default;
+var init_json_args = __esm({
+  "src/rules/json-args.ts"() {
+    "use strict";
+    init_dockerfile();
+    init_instructions();
+    init_rule();
+    json_args_default = defineRule({
+      id: "json-args",
+      severity: "info",
+      category: "pid1",
+      recommended: false,
+      scope: "instructions",
+      title: "CMD, ENTRYPOINT or HEALTHCHECK in shell form",
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      messages: {
+        shellForm: {
+          message: "`{keyword}` in shell form runs through `/bin/sh -c`: the shell becomes the process that receives signals, and quoting follows shell rules.",
+          hint: 'Write it as a JSON array: `{keyword} ["program", "arg"]` (or set SHELL explicitly if a shell is what you want).'
+        }
+      },
+      docs: {
+        what: "CMD, ENTRYPOINT and `HEALTHCHECK CMD` written in shell form, in any stage, when no SHELL instruction in the stage (or the stages it builds on) says a shell is intended.",
+        why: "This is the peers' check for every instruction of every stage; `shell-form-pid1` is the precise version for the command that really runs as PID 1, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nCMD node server.js",
+        good: 'FROM node:22\nCMD ["node", "server.js"]',
+        howToFix: "Use the JSON array form."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.onbuild) continue;
+          const k = view.keyword;
+          let form;
+          if (k === "CMD" || k === "ENTRYPOINT") form = commandForm(view.inst.rest);
+          else if (k === "HEALTHCHECK") form = healthcheckView(view.inst).cmd;
+          else continue;
+          if (!form || form.kind !== "shell" || form.invalidJson !== null || form.text.text === "") continue;
+          let shellSet = false;
+          for (let s = view.stage; s; s = s.baseStage) if (s.config.shell.instruction) shellSet = true;
+          if (shellSet && k !== "HEALTHCHECK") continue;
+          ctx.report({ messageId: "shellForm", data: { keyword: k === "HEALTHCHECK" ? "HEALTHCHECK CMD" : k }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/label-key-invalid.ts
+var label_key_invalid_default;
+var init_label_key_invalid = __esm({
+  "src/rules/label-key-invalid.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    label_key_invalid_default = defineRule({
+      id: "label-key-invalid",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "LABEL key outside the label key conventions",
+      peers: { hadolint: ["DL3048"] },
+      messages: {
+        invalid: {
+          message: "Label key `{key}` {why}: label keys are lower-case reverse-DNS names (`org.example.build-date`), made of a-z, 0-9, `.`, `-`, `_` and `/`.",
+          hint: "Rename it, e.g. `org.opencontainers.image.*` for the standard ones."
+        }
+      },
+      docs: {
+        what: "A LABEL key that does not start with a-z, does not end with a-z or 0-9, has another character than a-z 0-9 `.-_/`, has `..` or `--`, or uses the namespaces reserved for Docker (`com.docker.`, `io.docker.`, `org.dockerproject.`).",
+        why: "Docker's label conventions keep keys portable across tools; a style matter, which is why this rule is off in `recommended`.",
+        bad: "FROM alpine:3.20\nLABEL Version=1.0",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0",
+        howToFix: "Use lower-case, namespaced keys."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("LABEL")) {
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            const k = kv.key;
+            const why = !/^[a-z]/.test(k) ? "does not start with a lower-case letter" : !/[a-z0-9]$/.test(k) ? "does not end with a lower-case letter or digit" : /[^a-z0-9._/-]/.test(k) ? "has characters outside a-z, 0-9, `.`, `-`, `_`, `/`" : /\.\.|--/.test(k) ? "has consecutive separators" : /^(com\.docker\.|io\.docker\.|org\.dockerproject\.)/.test(k) ? "uses a namespace reserved for Docker" : null;
+            if (why) ctx.report({ messageId: "invalid", data: { key: k, why }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+          }
+        }
+      }
+    });
+  }
+});
+
+// node_modules/spdx-license-ids/index.json
+var spdx_license_ids_default;
+var init_spdx_license_ids = __esm({
+  "node_modules/spdx-license-ids/index.json"() {
+    spdx_license_ids_default = [
+      "0BSD",
+      "3D-Slicer-1.0",
+      "AAL",
+      "ADSL",
+      "AFL-1.1",
+      "AFL-1.2",
+      "AFL-2.0",
+      "AFL-2.1",
+      "AFL-3.0",
+      "AGPL-1.0-only",
+      "AGPL-1.0-or-later",
+      "AGPL-3.0-only",
+      "AGPL-3.0-or-later",
+      "ALGLIB-Documentation",
+      "AMD-newlib",
+      "AMDPLPA",
+      "AML",
+      "AML-glslang",
+      "AMPAS",
+      "ANTLR-PD",
+      "ANTLR-PD-fallback",
+      "APAFML",
+      "APL-1.0",
+      "APSL-1.0",
+      "APSL-1.1",
+      "APSL-1.2",
+      "APSL-2.0",
+      "ASWF-Digital-Assets-1.0",
+      "ASWF-Digital-Assets-1.1",
+      "Abstyles",
+      "AdaCore-doc",
+      "Adobe-2006",
+      "Adobe-Display-PostScript",
+      "Adobe-Glyph",
+      "Adobe-Utopia",
+      "Advanced-Cryptics-Dictionary",
+      "Afmparse",
+      "Aladdin",
+      "Apache-1.0",
+      "Apache-1.1",
+      "Apache-2.0",
+      "App-s2p",
+      "Arphic-1999",
+      "Artistic-1.0",
+      "Artistic-1.0-Perl",
+      "Artistic-1.0-cl8",
+      "Artistic-2.0",
+      "Artistic-dist",
+      "Aspell-RU",
+      "BOLA-1.1",
+      "BSD-1-Clause",
+      "BSD-2-Clause",
+      "BSD-2-Clause-Darwin",
+      "BSD-2-Clause-Patent",
+      "BSD-2-Clause-Views",
+      "BSD-2-Clause-first-lines",
+      "BSD-2-Clause-pkgconf-disclaimer",
+      "BSD-2-Clause-pos-unchanged",
+      "BSD-3-Clause",
+      "BSD-3-Clause-Attribution",
+      "BSD-3-Clause-Clear",
+      "BSD-3-Clause-HP",
+      "BSD-3-Clause-LBNL",
+      "BSD-3-Clause-Modification",
+      "BSD-3-Clause-No-Military-License",
+      "BSD-3-Clause-No-Nuclear-License",
+      "BSD-3-Clause-No-Nuclear-License-2014",
+      "BSD-3-Clause-No-Nuclear-Warranty",
+      "BSD-3-Clause-Open-MPI",
+      "BSD-3-Clause-OpenWebUI",
+      "BSD-3-Clause-Sun",
+      "BSD-3-Clause-Tso",
+      "BSD-3-Clause-acpica",
+      "BSD-3-Clause-flex",
+      "BSD-4-Clause",
+      "BSD-4-Clause-Shortened",
+      "BSD-4-Clause-UC",
+      "BSD-4.3RENO",
+      "BSD-4.3TAHOE",
+      "BSD-Advertising-Acknowledgement",
+      "BSD-Attribution-HPND-disclaimer",
+      "BSD-Inferno-Nettverk",
+      "BSD-Mark-Modifications",
+      "BSD-Protection",
+      "BSD-Source-Code",
+      "BSD-Source-Code-no-disclaimer",
+      "BSD-Source-alt-GPL",
+      "BSD-Source-beginning-file",
+      "BSD-Systemics",
+      "BSD-Systemics-W3Works",
+      "BSD-ask-to-endorse",
+      "BSL-1.0",
+      "BUSL-1.1",
+      "Baekmuk",
+      "Bahyph",
+      "Barr",
+      "Beerware",
+      "BitTorrent-1.0",
+      "BitTorrent-1.1",
+      "Bitstream-Charter",
+      "Bitstream-Vera",
+      "BlueOak-1.0.0",
+      "Boehm-GC",
+      "Boehm-GC-without-fee",
+      "Borceux",
+      "Brian-Gladman-2-Clause",
+      "Brian-Gladman-3-Clause",
+      "Brian-Gladman-3-Clause-no-conversion",
+      "Buddy",
+      "Bugroff",
+      "C-UDA-1.0",
+      "CAL-1.0",
+      "CAL-1.0-Combined-Work-Exception",
+      "CAPEC-tou",
+      "CATOSL-1.1",
+      "CC-BY-1.0",
+      "CC-BY-2.0",
+      "CC-BY-2.5",
+      "CC-BY-2.5-AU",
+      "CC-BY-3.0",
+      "CC-BY-3.0-AT",
+      "CC-BY-3.0-AU",
+      "CC-BY-3.0-DE",
+      "CC-BY-3.0-IGO",
+      "CC-BY-3.0-NL",
+      "CC-BY-3.0-US",
+      "CC-BY-4.0",
+      "CC-BY-NC-1.0",
+      "CC-BY-NC-2.0",
+      "CC-BY-NC-2.5",
+      "CC-BY-NC-3.0",
+      "CC-BY-NC-3.0-DE",
+      "CC-BY-NC-3.0-IGO",
+      "CC-BY-NC-4.0",
+      "CC-BY-NC-ND-1.0",
+      "CC-BY-NC-ND-2.0",
+      "CC-BY-NC-ND-2.5",
+      "CC-BY-NC-ND-3.0",
+      "CC-BY-NC-ND-3.0-DE",
+      "CC-BY-NC-ND-3.0-IGO",
+      "CC-BY-NC-ND-4.0",
+      "CC-BY-NC-SA-1.0",
+      "CC-BY-NC-SA-2.0",
+      "CC-BY-NC-SA-2.0-DE",
+      "CC-BY-NC-SA-2.0-FR",
+      "CC-BY-NC-SA-2.0-UK",
+      "CC-BY-NC-SA-2.5",
+      "CC-BY-NC-SA-3.0",
+      "CC-BY-NC-SA-3.0-DE",
+      "CC-BY-NC-SA-3.0-IGO",
+      "CC-BY-NC-SA-4.0",
+      "CC-BY-ND-1.0",
+      "CC-BY-ND-2.0",
+      "CC-BY-ND-2.5",
+      "CC-BY-ND-3.0",
+      "CC-BY-ND-3.0-DE",
+      "CC-BY-ND-4.0",
+      "CC-BY-SA-1.0",
+      "CC-BY-SA-2.0",
+      "CC-BY-SA-2.0-UK",
+      "CC-BY-SA-2.1-JP",
+      "CC-BY-SA-2.5",
+      "CC-BY-SA-3.0",
+      "CC-BY-SA-3.0-AT",
+      "CC-BY-SA-3.0-DE",
+      "CC-BY-SA-3.0-IGO",
+      "CC-BY-SA-4.0",
+      "CC-PDDC",
+      "CC-PDM-1.0",
+      "CC-SA-1.0",
+      "CC0-1.0",
+      "CDDL-1.0",
+      "CDDL-1.1",
+      "CDL-1.0",
+      "CDLA-Permissive-1.0",
+      "CDLA-Permissive-2.0",
+      "CDLA-Sharing-1.0",
+      "CECILL-1.0",
+      "CECILL-1.1",
+      "CECILL-2.0",
+      "CECILL-2.1",
+      "CECILL-B",
+      "CECILL-C",
+      "CERN-OHL-1.1",
+      "CERN-OHL-1.2",
+      "CERN-OHL-P-2.0",
+      "CERN-OHL-S-2.0",
+      "CERN-OHL-W-2.0",
+      "CFITSIO",
+      "CMU-Mach",
+      "CMU-Mach-nodoc",
+      "CNRI-Jython",
+      "CNRI-Python",
+      "CNRI-Python-GPL-Compatible",
+      "COIL-1.0",
+      "CPAL-1.0",
+      "CPL-1.0",
+      "CPOL-1.02",
+      "CUA-OPL-1.0",
+      "Caldera",
+      "Caldera-no-preamble",
+      "Catharon",
+      "ClArtistic",
+      "Clips",
+      "Community-Spec-1.0",
+      "Condor-1.1",
+      "Cornell-Lossless-JPEG",
+      "Cronyx",
+      "Crossword",
+      "CryptoSwift",
+      "CrystalStacker",
+      "Cube",
+      "D-FSL-1.0",
+      "DEC-3-Clause",
+      "DL-DE-BY-2.0",
+      "DL-DE-ZERO-2.0",
+      "DOC",
+      "DRL-1.0",
+      "DRL-1.1",
+      "DSDP",
+      "DocBook-DTD",
+      "DocBook-Schema",
+      "DocBook-Stylesheet",
+      "DocBook-XML",
+      "Dotseqn",
+      "ECL-1.0",
+      "ECL-2.0",
+      "EFL-1.0",
+      "EFL-2.0",
+      "EPICS",
+      "EPL-1.0",
+      "EPL-2.0",
+      "ESA-PL-permissive-2.4",
+      "ESA-PL-strong-copyleft-2.4",
+      "ESA-PL-weak-copyleft-2.4",
+      "EUDatagrid",
+      "EUPL-1.0",
+      "EUPL-1.1",
+      "EUPL-1.2",
+      "Elastic-2.0",
+      "Entessa",
+      "ErlPL-1.1",
+      "Eurosym",
+      "FBM",
+      "FDK-AAC",
+      "FDK-MPEG-H",
+      "FSFAP",
+      "FSFAP-no-warranty-disclaimer",
+      "FSFUL",
+      "FSFULLR",
+      "FSFULLRSD",
+      "FSFULLRWD",
+      "FSL-1.1-ALv2",
+      "FSL-1.1-MIT",
+      "FTL",
+      "Fair",
+      "Ferguson-Twofish",
+      "Frameworx-1.0",
+      "FreeBSD-DOC",
+      "FreeImage",
+      "Furuseth",
+      "GCR-docs",
+      "GD",
+      "GFDL-1.1-invariants-only",
+      "GFDL-1.1-invariants-or-later",
+      "GFDL-1.1-no-invariants-only",
+      "GFDL-1.1-no-invariants-or-later",
+      "GFDL-1.1-only",
+      "GFDL-1.1-or-later",
+      "GFDL-1.2-invariants-only",
+      "GFDL-1.2-invariants-or-later",
+      "GFDL-1.2-no-invariants-only",
+      "GFDL-1.2-no-invariants-or-later",
+      "GFDL-1.2-only",
+      "GFDL-1.2-or-later",
+      "GFDL-1.3-invariants-only",
+      "GFDL-1.3-invariants-or-later",
+      "GFDL-1.3-no-invariants-only",
+      "GFDL-1.3-no-invariants-or-later",
+      "GFDL-1.3-only",
+      "GFDL-1.3-or-later",
+      "GL2PS",
+      "GLWTPL",
+      "GPL-1.0-only",
+      "GPL-1.0-or-later",
+      "GPL-2.0-only",
+      "GPL-2.0-or-later",
+      "GPL-3.0-only",
+      "GPL-3.0-or-later",
+      "Game-Programming-Gems",
+      "Giftware",
+      "Glide",
+      "Glulxe",
+      "Graphics-Gems",
+      "Gutmann",
+      "HDF5",
+      "HIDAPI",
+      "HP-1986",
+      "HP-1989",
+      "HPND",
+      "HPND-DEC",
+      "HPND-Fenneberg-Livingston",
+      "HPND-INRIA-IMAG",
+      "HPND-Intel",
+      "HPND-Kevlin-Henney",
+      "HPND-MIT-disclaimer",
+      "HPND-Markus-Kuhn",
+      "HPND-Netrek",
+      "HPND-Pbmplus",
+      "HPND-SMC",
+      "HPND-UC",
+      "HPND-UC-export-US",
+      "HPND-doc",
+      "HPND-doc-sell",
+      "HPND-export-US",
+      "HPND-export-US-acknowledgement",
+      "HPND-export-US-modify",
+      "HPND-export2-US",
+      "HPND-merchantability-variant",
+      "HPND-sell-MIT-disclaimer-xserver",
+      "HPND-sell-regexpr",
+      "HPND-sell-variant",
+      "HPND-sell-variant-MIT-disclaimer",
+      "HPND-sell-variant-MIT-disclaimer-rev",
+      "HPND-sell-variant-critical-systems",
+      "HTMLTIDY",
+      "HaskellReport",
+      "Hippocratic-2.1",
+      "Hippocratic-3.0-core",
+      "IBM-pibs",
+      "ICU",
+      "IEC-Code-Components-EULA",
+      "IJG",
+      "IJG-short",
+      "IPA",
+      "IPL-1.0",
+      "ISC",
+      "ISC-Veillard",
+      "ISO-permission",
+      "ImageMagick",
+      "Imlib2",
+      "Info-ZIP",
+      "Informatica",
+      "Inner-Net-2.0",
+      "InnoSetup",
+      "Intel",
+      "Intel-ACPI",
+      "Interbase-1.0",
+      "JPL-image",
+      "JPNIC",
+      "JSON",
+      "Jam",
+      "JasPer-2.0",
+      "Kastrup",
+      "Kazlib",
+      "Knuth-CTAN",
+      "LAL-1.2",
+      "LAL-1.3",
+      "LGPL-2.0-only",
+      "LGPL-2.0-or-later",
+      "LGPL-2.1-only",
+      "LGPL-2.1-or-later",
+      "LGPL-3.0-only",
+      "LGPL-3.0-or-later",
+      "LGPLLR",
+      "LOOP",
+      "LPD-document",
+      "LPL-1.0",
+      "LPL-1.02",
+      "LPPL-1.0",
+      "LPPL-1.1",
+      "LPPL-1.2",
+      "LPPL-1.3a",
+      "LPPL-1.3c",
+      "LZMA-SDK-9.11-to-9.20",
+      "LZMA-SDK-9.22",
+      "Latex2e",
+      "Latex2e-translated-notice",
+      "Leptonica",
+      "LiLiQ-P-1.1",
+      "LiLiQ-R-1.1",
+      "LiLiQ-Rplus-1.1",
+      "Libpng",
+      "Linux-OpenIB",
+      "Linux-man-pages-1-para",
+      "Linux-man-pages-copyleft",
+      "Linux-man-pages-copyleft-2-para",
+      "Linux-man-pages-copyleft-var",
+      "Lucida-Bitmap-Fonts",
+      "MIPS",
+      "MIT",
+      "MIT-0",
+      "MIT-CMU",
+      "MIT-Click",
+      "MIT-Festival",
+      "MIT-Khronos-old",
+      "MIT-Modern-Variant",
+      "MIT-STK",
+      "MIT-Wu",
+      "MIT-advertising",
+      "MIT-enna",
+      "MIT-feh",
+      "MIT-open-group",
+      "MIT-testregex",
+      "MITNFA",
+      "MMIXware",
+      "MMPL-1.0.1",
+      "MPEG-SSG",
+      "MPL-1.0",
+      "MPL-1.1",
+      "MPL-2.0",
+      "MPL-2.0-no-copyleft-exception",
+      "MS-LPL",
+      "MS-PL",
+      "MS-RL",
+      "MTLL",
+      "MVT-1.1",
+      "Mackerras-3-Clause",
+      "Mackerras-3-Clause-acknowledgment",
+      "MakeIndex",
+      "Martin-Birgmeier",
+      "McPhee-slideshow",
+      "Minpack",
+      "MirOS",
+      "Motosoto",
+      "MulanPSL-1.0",
+      "MulanPSL-2.0",
+      "Multics",
+      "Mup",
+      "NAIST-2003",
+      "NASA-1.3",
+      "NBPL-1.0",
+      "NCBI-PD",
+      "NCGL-UK-2.0",
+      "NCL",
+      "NCSA",
+      "NGPL",
+      "NICTA-1.0",
+      "NIST-PD",
+      "NIST-PD-TNT",
+      "NIST-PD-fallback",
+      "NIST-Software",
+      "NLOD-1.0",
+      "NLOD-2.0",
+      "NLPL",
+      "NOSL",
+      "NPL-1.0",
+      "NPL-1.1",
+      "NPOSL-3.0",
+      "NRL",
+      "NTIA-PD",
+      "NTP",
+      "NTP-0",
+      "Naumen",
+      "NetCDF",
+      "Newsletr",
+      "Nokia",
+      "Noweb",
+      "O-UDA-1.0",
+      "OAR",
+      "OCCT-PL",
+      "OCLC-2.0",
+      "ODC-By-1.0",
+      "ODbL-1.0",
+      "OFFIS",
+      "OFL-1.0",
+      "OFL-1.0-RFN",
+      "OFL-1.0-no-RFN",
+      "OFL-1.1",
+      "OFL-1.1-RFN",
+      "OFL-1.1-no-RFN",
+      "OGC-1.0",
+      "OGDL-Taiwan-1.0",
+      "OGL-Canada-2.0",
+      "OGL-UK-1.0",
+      "OGL-UK-2.0",
+      "OGL-UK-3.0",
+      "OGTSL",
+      "OLDAP-1.1",
+      "OLDAP-1.2",
+      "OLDAP-1.3",
+      "OLDAP-1.4",
+      "OLDAP-2.0",
+      "OLDAP-2.0.1",
+      "OLDAP-2.1",
+      "OLDAP-2.2",
+      "OLDAP-2.2.1",
+      "OLDAP-2.2.2",
+      "OLDAP-2.3",
+      "OLDAP-2.4",
+      "OLDAP-2.5",
+      "OLDAP-2.6",
+      "OLDAP-2.7",
+      "OLDAP-2.8",
+      "OLFL-1.3",
+      "OML",
+      "OPL-1.0",
+      "OPL-UK-3.0",
+      "OPUBL-1.0",
+      "OSC-1.0",
+      "OSET-PL-2.1",
+      "OSL-1.0",
+      "OSL-1.1",
+      "OSL-2.0",
+      "OSL-2.1",
+      "OSL-3.0",
+      "OSSP",
+      "OpenMDW-1.0",
+      "OpenPBS-2.3",
+      "OpenSSL",
+      "OpenSSL-standalone",
+      "OpenVision",
+      "PADL",
+      "PDDL-1.0",
+      "PHP-3.0",
+      "PHP-3.01",
+      "PPL",
+      "PSF-2.0",
+      "ParaType-Free-Font-1.3",
+      "Parity-6.0.0",
+      "Parity-7.0.0",
+      "Pixar",
+      "Plexus",
+      "PolyForm-Noncommercial-1.0.0",
+      "PolyForm-Small-Business-1.0.0",
+      "PostgreSQL",
+      "Python-2.0",
+      "Python-2.0.1",
+      "QPL-1.0",
+      "QPL-1.0-INRIA-2004",
+      "Qhull",
+      "RHeCos-1.1",
+      "RPL-1.1",
+      "RPL-1.5",
+      "RPSL-1.0",
+      "RSA-MD",
+      "RSCPL",
+      "Rdisc",
+      "Ruby",
+      "Ruby-pty",
+      "SAX-PD",
+      "SAX-PD-2.0",
+      "SCEA",
+      "SGI-B-1.0",
+      "SGI-B-1.1",
+      "SGI-B-2.0",
+      "SGI-OpenGL",
+      "SGMLUG-PM",
+      "SGP4",
+      "SHL-0.5",
+      "SHL-0.51",
+      "SISSL",
+      "SISSL-1.2",
+      "SL",
+      "SMAIL-GPL",
+      "SMLNJ",
+      "SMPPL",
+      "SNIA",
+      "SOFA",
+      "SPL-1.0",
+      "SSH-OpenSSH",
+      "SSH-short",
+      "SSLeay-standalone",
+      "SSPL-1.0",
+      "SUL-1.0",
+      "SWL",
+      "Saxpath",
+      "SchemeReport",
+      "Sendmail",
+      "Sendmail-8.23",
+      "Sendmail-Open-Source-1.1",
+      "SimPL-2.0",
+      "Sleepycat",
+      "Soundex",
+      "Spencer-86",
+      "Spencer-94",
+      "Spencer-99",
+      "SugarCRM-1.1.3",
+      "Sun-PPP",
+      "Sun-PPP-2000",
+      "SunPro",
+      "Symlinks",
+      "TAPR-OHL-1.0",
+      "TCL",
+      "TCP-wrappers",
+      "TGPPL-1.0",
+      "TMate",
+      "TORQUE-1.1",
+      "TOSL",
+      "TPDL",
+      "TPL-1.0",
+      "TTWL",
+      "TTYP0",
+      "TU-Berlin-1.0",
+      "TU-Berlin-2.0",
+      "TekHVC",
+      "TermReadKey",
+      "ThirdEye",
+      "TrustedQSL",
+      "UCAR",
+      "UCL-1.0",
+      "UMich-Merit",
+      "UPL-1.0",
+      "URT-RLE",
+      "Ubuntu-font-1.0",
+      "UnRAR",
+      "Unicode-3.0",
+      "Unicode-DFS-2015",
+      "Unicode-DFS-2016",
+      "Unicode-TOU",
+      "UnixCrypt",
+      "Unlicense",
+      "Unlicense-libtelnet",
+      "Unlicense-libwhirlpool",
+      "VOSTROM",
+      "VSL-1.0",
+      "Vim",
+      "Vixie-Cron",
+      "W3C",
+      "W3C-19980720",
+      "W3C-20150513",
+      "WTFNMFPL",
+      "WTFPL",
+      "Watcom-1.0",
+      "Widget-Workshop",
+      "WordNet",
+      "Wsuipa",
+      "X11",
+      "X11-distribute-modifications-variant",
+      "X11-no-permit-persons",
+      "X11-swapped",
+      "XFree86-1.1",
+      "XSkat",
+      "Xdebug-1.03",
+      "Xerox",
+      "Xfig",
+      "Xnet",
+      "YPL-1.0",
+      "YPL-1.1",
+      "ZPL-1.1",
+      "ZPL-2.0",
+      "ZPL-2.1",
+      "Zed",
+      "Zeeff",
+      "Zend-2.0",
+      "Zimbra-1.3",
+      "Zimbra-1.4",
+      "Zlib",
+      "any-OSI",
+      "any-OSI-perl-modules",
+      "atc-game",
+      "bcrypt-Solar-Designer",
+      "blessing",
+      "bzip2-1.0.6",
+      "check-cvs",
+      "checkmk",
+      "copyleft-next-0.3.0",
+      "copyleft-next-0.3.1",
+      "curl",
+      "cve-tou",
+      "diffmark",
+      "dtoa",
+      "dvipdfm",
+      "eGenix",
+      "etalab-2.0",
+      "fwlw",
+      "gSOAP-1.3b",
+      "generic-xts",
+      "gnuplot",
+      "gtkbook",
+      "hdparm",
+      "hyphen-bulgarian",
+      "iMatix",
+      "jove",
+      "libpng-1.6.35",
+      "libpng-2.0",
+      "libselinux-1.0",
+      "libtiff",
+      "libutil-David-Nugent",
+      "lsof",
+      "magaz",
+      "mailprio",
+      "man2html",
+      "metamail",
+      "mpi-permissive",
+      "mpich2",
+      "mplus",
+      "ngrep",
+      "pkgconf",
+      "pnmstitch",
+      "psfrag",
+      "psutils",
+      "python-ldap",
+      "radvd",
+      "snprintf",
+      "softSurfer",
+      "ssh-keyscan",
+      "swrule",
+      "threeparttable",
+      "ulem",
+      "w3m",
+      "wwl",
+      "xinetd",
+      "xkeyboard-config-Zinoviev",
+      "xlock",
+      "xpp",
+      "xzoom",
+      "zlib-acknowledgement"
+    ];
+  }
+});
+
+// node_modules/spdx-license-ids/deprecated.json
+var deprecated_default;
+var init_deprecated = __esm({
+  "node_modules/spdx-license-ids/deprecated.json"() {
+    deprecated_default = [
+      "AGPL-1.0",
+      "AGPL-3.0",
+      "BSD-2-Clause-FreeBSD",
+      "BSD-2-Clause-NetBSD",
+      "GFDL-1.1",
+      "GFDL-1.2",
+      "GFDL-1.3",
+      "GPL-1.0",
+      "GPL-2.0",
+      "GPL-2.0-with-GCC-exception",
+      "GPL-2.0-with-autoconf-exception",
+      "GPL-2.0-with-bison-exception",
+      "GPL-2.0-with-classpath-exception",
+      "GPL-2.0-with-font-exception",
+      "GPL-3.0",
+      "GPL-3.0-with-GCC-exception",
+      "GPL-3.0-with-autoconf-exception",
+      "LGPL-2.0",
+      "LGPL-2.1",
+      "LGPL-3.0",
+      "Net-SNMP",
+      "Nunit",
+      "StandardML-NJ",
+      "bzip2-1.0.5",
+      "eCos-2.0",
+      "wxWindows"
+    ];
+  }
+});
+
+// src/rules/label-schema.ts
+function isSpdx(value) {
+  spdxIds ??= /* @__PURE__ */ new Set([...spdx_license_ids_default, ...deprecated_default]);
+  return spdxIds.has(value.replace(/\+$/, ""));
+}
+var spdxIds, VALID, TYPE_TEXT, label_schema_default;
+var init_label_schema = __esm({
+  "src/rules/label-schema.ts"() {
+    "use strict";
+    init_spdx_license_ids();
+    init_deprecated();
+    init_instructions();
+    init_rule();
+    spdxIds = null;
+    VALID = {
+      url: (v) => {
+        try {
+          return new URL(v).protocol.length > 1;
+        } catch {
+          return false;
+        }
+      },
+      spdx: isSpdx,
+      hash: (v) => /^[0-9a-f]{40}$|^[0-9a-f]{7}$/.test(v),
+      rfc3339: (v) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+      semver: (v) => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/.test(v),
+      email: (v) => /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/.test(v)
+    };
+    TYPE_TEXT = {
+      url: "a URL",
+      spdx: "an SPDX license identifier (`MIT`, `Apache-2.0`)",
+      hash: "a git commit hash (7 or 40 hex digits)",
+      rfc3339: "an RFC 3339 time (`2024-05-01T12:00:00Z`)",
+      semver: "a semantic version (`1.2.3`)",
+      email: "an e-mail address"
+    };
+    label_schema_default = defineRule({
+      id: "label-schema",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      scope: "instructions",
+      title: "Labels missing, empty or not of the type the label schema asks for",
+      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            labels: { type: "object", additionalProperties: { enum: ["text", "url", "spdx", "hash", "rfc3339", "semver", "email"] }, description: "Required labels and the type of their value." },
+            strict: { type: "boolean", description: "Also report labels the schema does not name." }
+          }
+        },
+        defaults: { labels: {}, strict: false }
+      },
+      messages: {
+        missing: { message: "The image has no label `{label}`, which the label schema requires.", hint: "Add `LABEL {label}=<value>` to the final stage." },
+        empty: { message: "Label `{label}` is empty.", hint: "Give `{label}` a value, or remove it." },
+        badValue: { message: "Label `{label}` is `{value}`, which is not {type}.", hint: "Write {type} as the value of `{label}`." },
+        superfluous: { message: "Label `{label}` is not in the label schema (strict labels are on).", hint: "Remove it, or add it to the schema." }
+      },
+      docs: {
+        what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
+        good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
+        howToFix: "Set the labels the schema asks for, with values of their type."
+      },
+      check(ctx) {
+        const schema = ctx.options.labels;
+        const names = Object.keys(schema);
+        if (names.length === 0 && !ctx.options.strict) return;
+        const file = ctx.env.dockerfile.displayPath;
+        const last = ctx.model.stages[ctx.model.stages.length - 1];
+        const chain = /* @__PURE__ */ new Set();
+        for (let s = last ?? null; s; s = s.baseStage) chain.add(s.index);
+        const seen = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.byKeyword("LABEL", { onbuild: false })) {
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            if (chain.has(view.stageIndex) || view.stageIndex < 0) seen.add(kv.key);
+            const type = Object.hasOwn(schema, kv.key) ? schema[kv.key] : void 0;
+            if (!type) {
+              if (ctx.options.strict) ctx.report({ messageId: "superfluous", data: { label: kv.key }, at: { file, span: kv.keySpan } });
+              continue;
+            }
+            const value = kv.value;
+            if (value === "" || kv.valueText === "") ctx.report({ messageId: "empty", data: { label: kv.key }, at: { file, span: kv.span } });
+            else if (value !== null && type !== "text" && !VALID[type](value)) ctx.report({ messageId: "badValue", data: { label: kv.key, value, type: TYPE_TEXT[type] }, at: { file, span: kv.span } });
+          }
+        }
+        if (!last) return;
+        for (const label of names) if (!seen.has(label)) ctx.report({ messageId: "missing", data: { label }, at: { file, span: last.from.keywordSpan } });
+      }
+    });
+  }
+});
+
+// src/rules/latest-tag.ts
+var latest_tag_default;
+var init_latest_tag = __esm({
+  "src/rules/latest-tag.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    latest_tag_default = defineRule({
+      id: "latest-tag",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM an image tagged `latest`",
+      peers: { hadolint: ["DL3007"] },
+      messages: {
+        latest: {
+          message: "`FROM {image}` uses the `latest` tag: it moves to each new release, a new major version included, so the same Dockerfile builds a different image over time.",
+          hint: "Name the version you tested with (`{repo}:<version>`), or add the digest (`{image}@sha256:...`)."
+        }
+      },
+      docs: {
+        what: "A FROM image tagged `latest` without a digest.",
+        why: "`latest` is just a tag that moves; builds stop being reproducible and break on upstream releases.",
+        bad: "FROM python:latest",
+        good: "FROM python:3.12-slim",
+        howToFix: "Replace `latest` with a version tag."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const ref = from.ref;
+          if (!ref || !from.image || ref.tag !== "latest" || ref.digest !== null) continue;
+          const repo = ref.text.slice(0, ref.text.lastIndexOf(":"));
+          ctx.report({ messageId: "latest", data: { image: ref.text, repo }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/legacy-key-value.ts
+var legacy_key_value_default;
+var init_legacy_key_value = __esm({
+  "src/rules/legacy-key-value.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    legacy_key_value_default = defineRule({
+      id: "legacy-key-value",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
+      peers: { buildkit: ["LegacyKeyValueFormat"] },
+      messages: {
+        legacy: {
+          message: "`{keyword} {key} {value}` uses the legacy space-separated form: the whole rest of the line becomes the value (spaces and quotes included), and the form is deprecated.",
+          hint: "Write `{keyword} {key}={quoted}`."
+        }
+      },
+      docs: {
+        what: "ENV, ARG and LABEL written as `KEY value` instead of `KEY=value`.",
+        why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
+        bad: "FROM alpine:3.20\nENV APP_HOME /app",
+        good: "FROM alpine:3.20\nENV APP_HOME=/app",
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.keyword !== "ENV" && view.keyword !== "LABEL" && view.keyword !== "ARG") continue;
+          const [kv] = keyValues(view.inst, ctx.dockerfile.escape);
+          if (!kv?.legacy) continue;
+          const value = kv.valueText ?? "";
+          const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/ln-bin-sh.ts
+var ln_bin_sh_default;
+var init_ln_bin_sh = __esm({
+  "src/rules/ln-bin-sh.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    ln_bin_sh_default = defineRule({
+      id: "ln-bin-sh",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Replacing /bin/sh with a symlink",
+      peers: { hadolint: ["DL4005"] },
+      messages: {
+        shell: {
+          message: "`ln ... /bin/sh` swaps the system shell of the image: every script that expects the distribution's /bin/sh (package scripts included) now runs under another shell.",
+          hint: 'Use `SHELL ["/bin/bash", "-c"]` to run the Dockerfile\'s RUNs in bash instead.'
+        }
+      },
+      docs: {
+        what: "An `ln` whose link name (its last operand) is `/bin/sh`.",
+        why: "SHELL changes the shell for RUN only; a symlink changes it for the whole image, at runtime too.",
+        bad: "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh",
+        good: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]',
+        howToFix: "Use SHELL for the RUNs that need another shell."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "ln" || cmd.hasFlag("t", "target-directory")) return;
+          const ops = operands(cmd, ["S", "suffix"]);
+          if (ops.length < 2 || ops[ops.length - 1]?.value !== "/bin/sh") return;
+          ctx.report({ messageId: "shell", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/maintainer-deprecated.ts
+var maintainer_deprecated_default;
+var init_maintainer_deprecated = __esm({
+  "src/rules/maintainer-deprecated.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    maintainer_deprecated_default = defineRule({
+      id: "maintainer-deprecated",
+      severity: "warning",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "MAINTAINER instruction",
+      peers: { hadolint: ["DL4000"], buildkit: ["MaintainerDeprecated"] },
+      messages: {
+        maintainer: {
+          message: "MAINTAINER is deprecated: it sets a legacy image field that tools no longer read.",
+          hint: 'Use `LABEL org.opencontainers.image.authors="{who}"`.'
+        }
+      },
+      docs: {
+        what: "A MAINTAINER instruction.",
+        why: "The author belongs in the standard OCI label, where registries and scanners show it.",
+        bad: "FROM alpine:3.20\nMAINTAINER Jane Doe <jane@example.com>",
+        good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"',
+        howToFix: "Replace it with the label (the fix does).",
+        autofix: [
+          { safety: "safe", what: 'Replaces a one-line MAINTAINER with `LABEL org.opencontainers.image.authors="..."` (not when the text has quotes, backslashes or `$`)', why: "the author moves to the standard label; MAINTAINER's legacy field is read by nothing" }
+        ]
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("MAINTAINER", { onbuild: false })) {
+          const who = maintainerView(view.inst).text;
+          const file = ctx.env.dockerfile.displayPath;
+          const sp = view.inst.span;
+          const src = ctx.env.dockerfile;
+          const start = src.offsetOf(sp.line, sp.column);
+          const end = src.offsetOf(sp.endLine, sp.endColumn);
+          const single = sp.line === sp.endLine && !/["\\$`]/.test(who);
+          ctx.report({
+            messageId: "maintainer",
+            data: { who },
+            at: { file, span: view.inst.keywordSpan },
+            ...single ? { fix: { safety: "safe", title: "Use the OCI authors label", edits: [{ file, start, end, text: `LABEL org.opencontainers.image.authors="${who}"` }] } } : {}
           });
         }
       }
@@ -15983,6 +19124,132 @@ var init_missing_exec_args = __esm({
               checkEnding(ctx, hop, hop.ending, run2, done);
             }
           }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-cmd.ts
+var multiple_cmd_default;
+var init_multiple_cmd = __esm({
+  "src/rules/multiple-cmd.ts"() {
+    "use strict";
+    init_rule();
+    multiple_cmd_default = defineRule({
+      id: "multiple-cmd",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one CMD in a stage",
+      peers: { hadolint: ["DL4003"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This CMD is ignored: a later CMD (line {later}) in the same stage replaces it, because only the last CMD of a stage is the image's default command.",
+          hint: "Keep one CMD per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A CMD followed by another CMD in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier CMD is dead text that a reader takes for the real one.",
+        bad: 'FROM alpine:3.20\nCMD ["one"]\nCMD ["two"]',
+        good: 'FROM alpine:3.20\nCMD ["two"]',
+        howToFix: "Delete the CMD that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("CMD", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-entrypoint.ts
+var multiple_entrypoint_default;
+var init_multiple_entrypoint = __esm({
+  "src/rules/multiple-entrypoint.ts"() {
+    "use strict";
+    init_rule();
+    multiple_entrypoint_default = defineRule({
+      id: "multiple-entrypoint",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one ENTRYPOINT in a stage",
+      peers: { hadolint: ["DL4004"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This ENTRYPOINT is ignored: a later ENTRYPOINT (line {later}) in the same stage replaces it, because only the last ENTRYPOINT of a stage is the image's entrypoint.",
+          hint: "Keep one ENTRYPOINT per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A ENTRYPOINT followed by another ENTRYPOINT in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier ENTRYPOINT is dead text that a reader takes for the real one.",
+        bad: 'FROM alpine:3.20\nENTRYPOINT ["one"]\nENTRYPOINT ["two"]',
+        good: 'FROM alpine:3.20\nENTRYPOINT ["two"]',
+        howToFix: "Delete the ENTRYPOINT that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("ENTRYPOINT", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/multiple-healthcheck.ts
+var multiple_healthcheck_default;
+var init_multiple_healthcheck = __esm({
+  "src/rules/multiple-healthcheck.ts"() {
+    "use strict";
+    init_rule();
+    multiple_healthcheck_default = defineRule({
+      id: "multiple-healthcheck",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "More than one HEALTHCHECK in a stage",
+      peers: { hadolint: ["DL3012"], buildkit: ["MultipleInstructionsDisallowed"] },
+      messages: {
+        ignored: {
+          message: "This HEALTHCHECK is ignored: a later HEALTHCHECK (line {later}) in the same stage replaces it, because only the last HEALTHCHECK of a stage is the image's health check.",
+          hint: "Keep one HEALTHCHECK per stage: remove this one, or merge it into the one on line {later}."
+        }
+      },
+      docs: {
+        what: "A HEALTHCHECK followed by another HEALTHCHECK in the same stage (the finding is on the one that has no effect; ONBUILD triggers are not counted).",
+        why: "Docker keeps only the last one: the earlier HEALTHCHECK is dead text that a reader takes for the real one.",
+        bad: "FROM alpine:3.20\nHEALTHCHECK CMD true\nHEALTHCHECK CMD wget -qO- http://localhost/ || exit 1",
+        good: "FROM alpine:3.20\nHEALTHCHECK CMD wget -qO- http://localhost/ || exit 1",
+        howToFix: "Delete the HEALTHCHECK that has no effect."
+      },
+      check(ctx) {
+        const last = /* @__PURE__ */ new Map();
+        const views = ctx.view.byKeyword("HEALTHCHECK", { onbuild: false });
+        for (let i = views.length - 1; i >= 0; i--) {
+          const view = views[i];
+          if (!view) continue;
+          const later = last.get(view.stageIndex);
+          if (later) ctx.report({ messageId: "ignored", data: { later: later.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          last.set(view.stageIndex, { line: view.inst.keywordSpan.line });
         }
       }
     });
@@ -16253,6 +19520,400 @@ var init_npm_start_pid1 = __esm({
   }
 });
 
+// src/rules/npm-version-pin.ts
+function pinned(pkg) {
+  if (GIT.test(pkg)) return pkg.includes("#");
+  if (/\.(tar|tar\.gz|tgz)$/.test(pkg) || /^(\/|\.\/|\.\.\/|~\/)/.test(pkg)) return true;
+  const name = pkg.startsWith("@") ? pkg.slice(pkg.indexOf("/") + 1) : pkg;
+  return name.includes("@");
+}
+var GIT, npm_version_pin_default;
+var init_npm_version_pin = __esm({
+  "src/rules/npm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    GIT = /^(git|git\+ssh|git\+http|git\+https):\/\//;
+    npm_version_pin_default = defineRule({
+      id: "npm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`npm install` of a package without a version",
+      peers: { hadolint: ["DL3016"] },
+      messages: {
+        unpinned: {
+          message: "`npm install {pkg}` without a version: the build installs the newest release of the day.",
+          hint: "Pin it (`{pkg}@<version>`), or install from package.json with `npm ci`."
+        }
+      },
+      docs: {
+        what: "A package of `npm install` (or `npm i`, `npm add`) without `@version`, that is not a tarball, a folder, or a git URL with `#ref`. `npm install` alone (from package.json) is fine.",
+        why: "Unpinned global tools make builds irreproducible; off in `recommended` because many teams accept it for tools.",
+        bad: "FROM node:22\nRUN npm install -g typescript",
+        good: "FROM node:22\nRUN npm install -g typescript@5.6.3",
+        howToFix: "Write `name@version`, or use package.json and `npm ci`."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "npm") return;
+          const words = operands(cmd, ["loglevel", "registry", "prefix", "C", "w", "workspace"]);
+          const verb = words[0]?.value;
+          if (verb !== "install" && verb !== "i" && verb !== "add") return;
+          for (const w of words.slice(1)) {
+            const pkg = w.value;
+            if (pkg === null || pinned(pkg)) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/onbuild-forbidden-trigger.ts
+var onbuild_forbidden_trigger_default;
+var init_onbuild_forbidden_trigger = __esm({
+  "src/rules/onbuild-forbidden-trigger.ts"() {
+    "use strict";
+    init_rule();
+    onbuild_forbidden_trigger_default = defineRule({
+      id: "onbuild-forbidden-trigger",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "ONBUILD holding ONBUILD, FROM or MAINTAINER",
+      peers: { hadolint: ["DL3043"] },
+      messages: {
+        forbidden: {
+          message: "`ONBUILD {keyword}` is not allowed: Docker refuses ONBUILD triggers that are ONBUILD, FROM or MAINTAINER, so the build fails.",
+          hint: "Move the {keyword} out of the ONBUILD."
+        }
+      },
+      docs: {
+        what: "An ONBUILD whose instruction is ONBUILD, FROM or MAINTAINER.",
+        why: "The builder rejects the Dockerfile.",
+        bad: "FROM alpine:3.20\nONBUILD FROM alpine:3.20",
+        good: "FROM alpine:3.20\nONBUILD RUN echo built",
+        howToFix: "Remove the forbidden trigger."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (!view.onbuild || !["ONBUILD", "FROM", "MAINTAINER"].includes(view.keyword)) continue;
+          ctx.report({ messageId: "forbidden", data: { keyword: view.keyword }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/pip-no-cache-dir.ts
+var TRUTHY, pip_no_cache_dir_default;
+var init_pip_no_cache_dir = __esm({
+  "src/rules/pip-no-cache-dir.ts"() {
+    "use strict";
+    init_command_view();
+    init_instructions();
+    init_packages();
+    init_rule();
+    TRUTHY = /* @__PURE__ */ new Set(["1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"]);
+    pip_no_cache_dir_default = defineRule({
+      id: "pip-no-cache-dir",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`pip install` without `--no-cache-dir`",
+      peers: { hadolint: ["DL3042"] },
+      messages: {
+        cache: {
+          message: "`pip install` keeps its download and wheel cache (~/.cache/pip) in the layer: often as large as the packages themselves.",
+          hint: "Add `--no-cache-dir`, set `ENV PIP_NO_CACHE_DIR=1`, or use `RUN --mount=type=cache,target=/root/.cache/pip`."
+        }
+      },
+      docs: {
+        what: "`pip install` without `--no-cache-dir`, unless `PIP_NO_CACHE_DIR` is set truthy (ENV in the stage or its bases, or in the RUN), the RUN mounts a cache on `.cache/pip`, or the command is pipx/pipenv.",
+        why: "The cache only speeds up the next install on the same machine; in an image layer it is dead weight.",
+        bad: "FROM python:3.12\nRUN pip install -r requirements.txt",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt",
+        howToFix: "Add `--no-cache-dir` after `install`.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --no-cache-dir` after `install`", why: "pip installs the same packages; only its download cache is not kept" }
+        ]
+      },
+      async check(ctx) {
+        const envOff = /* @__PURE__ */ new Map();
+        for (const v of ctx.view.instructions) {
+          if (v.keyword !== "ENV" || v.onbuild) continue;
+          if (keyValues(v.inst, ctx.dockerfile.escape).some((kv) => kv.key === "PIP_NO_CACHE_DIR" && kv.value !== null && TRUTHY.has(kv.value))) {
+            if (!envOff.has(v.stageIndex)) envOff.set(v.stageIndex, v.inst.span.line);
+          }
+        }
+        const disabledAt = (stageIndex, line) => {
+          for (let s = ctx.model.stages[stageIndex] ?? null; s; s = s.baseStage) {
+            const at = envOff.get(s.index);
+            if (at !== void 0 && (s.index !== stageIndex || at < line)) return true;
+          }
+          return (envOff.get(-1) ?? Infinity) < line;
+        };
+        await ctx.view.forEachCommand((cmd, view) => {
+          if (!isPipInstall(cmd) || cmd.hasArg("--no-cache-dir")) return;
+          if (view.inst.rest.text.includes("PIP_NO_CACHE_DIR=") && /PIP_NO_CACHE_DIR=["']?(1|true|on|yes)\b/i.test(view.inst.rest.text)) return;
+          if (cacheMountCovers(view.inst.flags, ".cache/pip") || disabledAt(view.stageIndex, view.inst.span.line)) return;
+          const install = cmd.args.find((a) => a.value === "install");
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "cache",
+            at: { file, span: cmd.program.span },
+            ...install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "safe", title: "Add --no-cache-dir", edits: [{ file, start: install.end, end: install.end, text: " --no-cache-dir" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/pip-version-pin.ts
+var VALUED2, VCS, pip_version_pin_default;
+var init_pip_version_pin = __esm({
+  "src/rules/pip-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    VALUED2 = ["abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url", "implementation", "no-binary", "only-binary", "platform", "prefix", "progress-bar", "proxy", "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host", "upgrade-strategy", "m"];
+    VCS = /^(git|hg|svn|bzr)(\+[a-z-]+)?:/;
+    pip_version_pin_default = defineRule({
+      id: "pip-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`pip install` of a package without a version",
+      peers: { hadolint: ["DL3013"] },
+      messages: {
+        unpinned: {
+          message: "`pip install {pkg}` without a version: the build installs the newest release of the day, so two builds of the same Dockerfile can differ (or break on a new major version).",
+          hint: "Pin it (`{pkg}==<version>`), or install from a requirements or constraints file (`-r requirements.txt`, `-c constraints.txt`)."
+        }
+      },
+      docs: {
+        what: "A package of `pip install` (pip, pip3, `python -m pip`, pipx) without a version specifier (`==`, `>=`, `~=`, ...), that is not a wheel, an archive, a path or a VCS URL with `@ref`; not when the install reads a requirements file (`-r`), a constraints file (`-c`) or the current folder (`.`).",
+        why: "Unpinned packages make builds irreproducible. Many teams pin in requirements files instead, which is why this rule is off in `recommended`.",
+        bad: "FROM python:3.12\nRUN pip install --no-cache-dir requests",
+        good: "FROM python:3.12\nRUN pip install --no-cache-dir requests==2.32.3",
+        howToFix: "Pin each package, or move them to a requirements file and install that."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (!isPipInstall(cmd, { pipx: true })) return;
+          if (cmd.hasFlag("r", "requirement", "c", "constraint") || cmd.hasArg(".")) return;
+          const words = operands(cmd, VALUED2);
+          const start = words.findIndex((w) => w.value === "install");
+          for (const pkg of words.slice(start + 1)) {
+            const v = pkg.value;
+            if (v === null || v === "pip" || /(==|>=|<=|!=|~=|>|<)/.test(v) || v.endsWith(".whl") || v.endsWith(".tar.gz")) continue;
+            if (VCS.test(v) ? v.includes("@") : v.includes("/")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/pipefail.ts
+var PIPEFAIL_SHELLS, pipefail_default;
+var init_pipefail = __esm({
+  "src/rules/pipefail.ts"() {
+    "use strict";
+    init_commands();
+    init_rule();
+    PIPEFAIL_SHELLS = /* @__PURE__ */ new Set(["bash", "zsh", "ash", "ksh", "mksh"]);
+    pipefail_default = defineRule({
+      id: "pipefail",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "A pipe in RUN without `pipefail`",
+      peers: { hadolint: ["DL4006"] },
+      messages: {
+        pipe: {
+          message: "A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.",
+          hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.'
+        }
+      },
+      docs: {
+        what: "A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs.",
+        why: "A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.",
+        bad: "FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt",
+        good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+        howToFix: "Set pipefail with SHELL."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (run2.form.kind !== "shell" || run2.dialect === null || run2.pipes.length === 0) continue;
+          const argv = view.shell;
+          const shell = basename3(argv[0] ?? "");
+          if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === "pipefail" && /^-[a-z]*o$/.test(argv[i - 1] ?? ""))) continue;
+          const first = run2.pipes[0];
+          if (!first) continue;
+          const setsBefore = run2.commands.some(
+            (c) => c.name === "set" && c.depth === 0 && c.args.some((a, i) => a.value === "pipefail" && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? "")) && (c.span.line < first.span.line || c.span.line === first.span.line && c.span.column < first.span.column)
+          );
+          if (setsBefore) continue;
+          ctx.report({ messageId: "pipe", data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/pointless-command.ts
+var POINTLESS, pointless_command_default;
+var init_pointless_command = __esm({
+  "src/rules/pointless-command.ts"() {
+    "use strict";
+    init_rule();
+    POINTLESS = {
+      ssh: "the build has no keys or terminal for an interactive session",
+      vim: "nobody is at the keyboard during a build",
+      shutdown: "a build container has no init system to shut down",
+      service: "services started in a RUN stop when the RUN ends; nothing of them is kept in the image",
+      ps: "the only processes are the RUN itself",
+      free: "it prints the build machine's memory, not the future container's",
+      top: "it waits for a terminal that a build does not have",
+      kill: "every process of a RUN ends with it",
+      mount: "mounts made in a RUN are gone when it ends (use RUN --mount)"
+    };
+    pointless_command_default = defineRule({
+      id: "pointless-command",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "A command that makes no sense in a build",
+      peers: { hadolint: ["DL3001"] },
+      messages: {
+        pointless: {
+          message: "`{cmd}` in RUN has no lasting effect: {why}.",
+          hint: "Remove it; start services in the container's entrypoint, not at build time."
+        }
+      },
+      docs: {
+        what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        bad: "FROM debian:12\nRUN service nginx start",
+        good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
+        howToFix: "Drop the command, or move it to the container's start-up."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : void 0;
+          if (why) ctx.report({ messageId: "pointless", data: { cmd: cmd.name ?? "", why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/redundant-target-platform.ts
+var redundant_target_platform_default;
+var init_redundant_target_platform = __esm({
+  "src/rules/redundant-target-platform.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    redundant_target_platform_default = defineRule({
+      id: "redundant-target-platform",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      fixable: true,
+      title: "`FROM --platform=$TARGETPLATFORM`",
+      peers: { buildkit: ["RedundantTargetPlatform"], hadolint: ["DL3065"] },
+      messages: {
+        redundant: {
+          message: "`FROM --platform={platform}` is what FROM does anyway: $TARGETPLATFORM is the default platform of every stage.",
+          hint: "Remove `--platform={platform}`."
+        }
+      },
+      docs: {
+        what: "`FROM --platform=$TARGETPLATFORM` (or `${TARGETPLATFORM}`).",
+        why: "It changes nothing and suggests to a reader that the stage is special.",
+        bad: "FROM --platform=$TARGETPLATFORM alpine:3.20",
+        good: "FROM alpine:3.20",
+        howToFix: "Remove the flag (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Removes `--platform=$TARGETPLATFORM` from FROM", why: "$TARGETPLATFORM is FROM's default: the stage is built the same way" }
+        ]
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const flag = fromView(view.inst, ctx.dockerfile.escape).platform;
+          if (!flag || flag.value !== "$TARGETPLATFORM" && flag.value !== "${TARGETPLATFORM}") continue;
+          const file = ctx.env.dockerfile.displayPath;
+          const src = ctx.env.dockerfile;
+          const start = src.offsetOf(flag.span.line, flag.span.column);
+          let end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+          while (src.text[end] === " " || src.text[end] === "	") end++;
+          const oneLine3 = flag.span.line === flag.span.endLine && src.text.slice(start, end).startsWith("--");
+          ctx.report({
+            messageId: "redundant",
+            data: { platform: flag.value },
+            at: { file, span: flag.span },
+            ...oneLine3 ? { fix: { safety: "safe", title: "Remove --platform", edits: [{ file, start, end, text: "" }] } } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/reserved-stage-name.ts
+var reserved_stage_name_default;
+var init_reserved_stage_name = __esm({
+  "src/rules/reserved-stage-name.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    reserved_stage_name_default = defineRule({
+      id: "reserved-stage-name",
+      severity: "error",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Stage named `scratch` or `context`",
+      peers: { hadolint: ["DL3063"], buildkit: ["ReservedStageName"] },
+      messages: {
+        reserved: {
+          message: "Stage name `{name}` is reserved: `FROM {name}` and `--from={name}` already mean {meaning}, so this stage cannot be referred to.",
+          hint: "Rename the stage (`AS {name}-stage`, or a name that says what it builds)."
+        }
+      },
+      docs: {
+        what: "A `FROM ... AS scratch` or `AS context` (any case).",
+        why: "`scratch` is the empty image and `context` the build context; a stage with such a name is unreachable and BuildKit warns about it.",
+        bad: "FROM alpine:3.20 AS scratch",
+        good: "FROM alpine:3.20 AS base",
+        howToFix: "Choose another stage name."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const alias = fromView(view.inst, ctx.dockerfile.escape).alias;
+          const name = alias?.text.toLowerCase();
+          if (!alias || name !== "scratch" && name !== "context") continue;
+          ctx.report({ messageId: "reserved", data: { name: alias.text, meaning: name === "scratch" ? "the empty image" : "the build context" }, at: { file: ctx.env.dockerfile.displayPath, span: alias.span } });
+        }
+      }
+    });
+  }
+});
+
 // src/rules/root-process.ts
 function dropNotes(run2, units) {
   const notes = [];
@@ -16356,8 +20017,8 @@ var init_root_process = __esm({
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
         if (launch.steps.length === 0) return;
-        const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
+        const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
@@ -16373,6 +20034,99 @@ var init_root_process = __esm({
         } else {
           const data = { main: main2, notes, stages: stage.baseStage ? " or the stages it builds on" : "", base: fromStage.baseKnown ? `\`${fromStage.base}\`` : "the base image" };
           ctx.report({ at: { file, span: stage.from.keywordSpan }, messageId: "noUser", data, chain, label: "FROM" });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/rpm-version-pin.ts
+function versioned(pkg) {
+  if (pkg.endsWith(".rpm")) return true;
+  const parts = pkg.split("-").slice(1);
+  return parts.length > 0 && parts.every((p) => VERSION_CHARS.test(p)) && parts.some((p) => /^\d/.test(p));
+}
+var TOOLS4, VERSION_CHARS, rpm_version_pin_default;
+var init_rpm_version_pin = __esm({
+  "src/rules/rpm-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS4 = /* @__PURE__ */ new Set(["yum", "dnf", "microdnf"]);
+    VERSION_CHARS = /^[A-Za-z0-9.~^_:+]+$/;
+    rpm_version_pin_default = defineRule({
+      id: "rpm-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`yum`/`dnf install` of a package without a version",
+      peers: { hadolint: ["DL3033", "DL3041"] },
+      messages: {
+        unpinned: {
+          message: "`{tool} install {pkg}` without a version: the build installs whatever the repository has that day, so two builds of the same Dockerfile can differ.",
+          hint: "Pin it as `{pkg}-<version>` (see `{tool} list {pkg}`), or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package of `yum install`, `dnf install` or `microdnf install` (modules included: `dnf module install nodejs:20`) without a version (`name-1.2.3`, `name:stream`), that is not an `.rpm` file. Words computed at build time are not judged.",
+        why: "Unpinned packages make builds irreproducible; pinned ones break when the repository drops the version, which is why this rule is off in `recommended`.",
+        bad: "FROM rockylinux:9\nRUN dnf install -y httpd && dnf clean all",
+        good: "FROM rockylinux:9\nRUN dnf install -y httpd-2.4.57 && dnf clean all",
+        howToFix: "Write `name-version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS4.has(cmd.name) || !cmd.hasArg("install") || cmd.hasArg("group", "groupinstall")) return;
+          const module = cmd.hasArg("module");
+          for (const w of operands(cmd, ["c", "config", "installroot", "releasever", "setopt", "x", "exclude", "enablerepo", "disablerepo", "repo"], ["install", "module"])) {
+            const pkg = w.value;
+            if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
+            ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
+// src/rules/secret-in-arg-or-env.ts
+var SECRET_WORD, ALLOWED_WORD, secret_in_arg_or_env_default;
+var init_secret_in_arg_or_env = __esm({
+  "src/rules/secret-in-arg-or-env.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
+    ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+    secret_in_arg_or_env_default = defineRule({
+      id: "secret-in-arg-or-env",
+      severity: "warning",
+      category: "privilege",
+      recommended: true,
+      scope: "instructions",
+      title: "A secret passed through ARG or ENV",
+      peers: { buildkit: ["SecretsUsedInArgOrEnv"], hadolint: ["DL3064"] },
+      messages: {
+        secret: {
+          message: "`{keyword} {name}` looks like a secret: ARG values are recorded in the image history and ENV values in its config, so anyone who can pull the image can read it.",
+          hint: "Pass it as a build secret: `RUN --mount=type=secret,id={id},env={name} ...` and `docker build --secret id={id},env={name}`."
+        }
+      },
+      docs: {
+        what: "An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`).",
+        why: "Build arguments and environment variables persist in the image metadata; build secrets do not.",
+        bad: "FROM node:22\nARG NPM_TOKEN\nRUN npm ci",
+        good: "FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci",
+        howToFix: "Use a secret mount for the value."
+      },
+      check(ctx) {
+        for (const view of ctx.view.instructions) {
+          if (view.keyword !== "ARG" && view.keyword !== "ENV") continue;
+          for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+            if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
+            ctx.report({ messageId: "secret", data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, "-") }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+          }
         }
       }
     });
@@ -16496,6 +20250,60 @@ var init_shell_portability = __esm({
   }
 });
 
+// src/rules/stage-name-casing.ts
+var stage_name_casing_default;
+var init_stage_name_casing = __esm({
+  "src/rules/stage-name-casing.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    stage_name_casing_default = defineRule({
+      id: "stage-name-casing",
+      severity: "info",
+      category: "style",
+      recommended: true,
+      scope: "instructions",
+      title: "Stage name not in lower case, or `AS` in another case than `FROM`",
+      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
+      messages: {
+        name: {
+          message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
+          hint: "Write it `{lower}` (and every reference to it)."
+        },
+        asCasing: {
+          message: "`{as}` and `{from}` differ in case: write the keywords of one instruction the same way.",
+          hint: "Write `{expected}`."
+        }
+      },
+      docs: {
+        what: "A stage name with upper-case letters, and `FROM ... AS` where `AS` is not in the case of `FROM` (`FROM x as y`, `from x AS y`).",
+        why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
+        bad: "FROM golang:1.23 as Build",
+        good: "FROM golang:1.23 AS build",
+        howToFix: "Lower-case the stage name; match the case of AS to FROM."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const file = ctx.env.dockerfile.displayPath;
+          if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
+            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
+          }
+          if (from.asWord) {
+            const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
+            const as = from.asWord.text;
+            const fromUpper = kw === kw.toUpperCase();
+            const fromLower = kw === kw.toLowerCase();
+            if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
+              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/rules/su-sudo.ts
 function gosuEquivalent(ref, sw) {
   const user = sw?.user && sw.user !== "root" ? sw.user : "app";
@@ -16549,7 +20357,7 @@ var init_su_sudo = __esm({
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
         howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
         autofix: [
-          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
+          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before; an exec-form ENTRYPOINT or CMD that starts su or sudo becomes the same array with gosu (`["gosu", "app", "/usr/local/bin/server"]`). Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
         ]
       },
       async check(ctx) {
@@ -16573,7 +20381,8 @@ var init_su_sudo = __esm({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
               data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
-              label: `${step.at.label} ${step.tool}`
+              label: `${step.at.label} ${step.tool}`,
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
             });
           }
         }
@@ -16713,6 +20522,650 @@ var init_syntax_error = __esm({
   }
 });
 
+// src/rules/trusted-registry.ts
+function matches(allow, registry) {
+  if (allow === "*") return true;
+  if (allow.startsWith("*")) return registry.endsWith(allow.slice(1));
+  if (allow.endsWith("*")) return registry.startsWith(allow.slice(0, -1));
+  return registry === allow;
+}
+var trusted_registry_default;
+var init_trusted_registry = __esm({
+  "src/rules/trusted-registry.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    trusted_registry_default = defineRule({
+      id: "trusted-registry",
+      severity: "error",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "An image from a registry that is not in the trusted list",
+      peers: { hadolint: ["DL3026"] },
+      options: {
+        schema: {
+          type: "object",
+          additionalProperties: false,
+          properties: { registries: { type: "array", items: { type: "string", minLength: 1 }, description: "Registries images may come from (`docker.io` for Docker Hub images without a registry; `*.example.com`, `prefix*` and `*` match several)." } }
+        },
+        defaults: { registries: [] }
+      },
+      messages: {
+        untrusted: {
+          message: "`{image}` comes from `{registry}`, which is not one of the trusted registries ({trusted}).",
+          hint: "Use an image from a trusted registry (or mirror it there), or add `{registry}` to the rule's `registries` option."
+        }
+      },
+      docs: {
+        what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        bad: "FROM quay.io/example/app:1.0",
+        good: "FROM registry.example.com/example/app:1.0",
+        howToFix: "Pull the image through a trusted registry."
+      },
+      check(ctx) {
+        const trusted = ctx.options.registries;
+        if (trusted.length === 0) return;
+        const stages = new Set(ctx.model.stages.map((s) => s.name).filter((n) => n !== null));
+        const check = (text, span) => {
+          if (text.includes("$") || text.toLowerCase() === "scratch" || stages.has(text.toLowerCase()) || /^\d+$/.test(text)) return;
+          const ref = parseImageRef(text);
+          const registry = ref.registry ?? "docker.io";
+          const ok = ref.registry === null ? trusted.some((t) => matches(t, "docker.io") || matches(t, "hub.docker.com")) : trusted.some((t) => matches(t, registry));
+          if (!ok) ctx.report({ messageId: "untrusted", data: { image: text, registry, trusted: trusted.join(", ") }, at: { file: ctx.env.dockerfile.displayPath, span } });
+        };
+        for (const view of ctx.view.instructions) {
+          if (view.keyword === "FROM" && !view.onbuild) {
+            const image = fromView(view.inst, ctx.dockerfile.escape).image;
+            if (image) check(image.text, image.span);
+          } else if (view.keyword === "COPY") {
+            const from = copyView(view.inst, ctx.dockerfile.escape).from;
+            if (from?.value) check(from.value, from.span);
+          } else if (view.keyword === "RUN") {
+            for (const f of view.inst.flags) {
+              if (f.name !== "mount" || !f.value) continue;
+              const m = /(?:^|,)from=([^,]+)/.exec(f.value);
+              if (m?.[1]) check(m[1], f.span);
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/untagged-image.ts
+var untagged_image_default;
+var init_untagged_image = __esm({
+  "src/rules/untagged-image.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    untagged_image_default = defineRule({
+      id: "untagged-image",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "FROM an image without a tag or digest",
+      peers: { hadolint: ["DL3006"] },
+      messages: {
+        untagged: {
+          message: "`FROM {image}` has no tag or digest, so it means `{image}:latest`: whatever the registry calls latest the day of the build, a new major version included.",
+          hint: "Name the version: `FROM {image}:<tag>` (or pin the digest, `{image}@sha256:...`)."
+        }
+      },
+      docs: {
+        what: "A FROM image with neither a tag nor a digest; not `scratch`, an earlier stage, or an image computed from a build argument.",
+        why: "An untagged base changes under the Dockerfile without any edit: builds stop being reproducible and break on upstream major releases.",
+        bad: 'FROM node\nCMD ["node", "server.js"]',
+        good: 'FROM node:22-bookworm-slim\nCMD ["node", "server.js"]',
+        howToFix: "Add the tag (or digest) you tested with."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
+          const from = fromView(view.inst, ctx.dockerfile.escape);
+          const ref = from.ref;
+          if (!ref || !from.image || from.scratch || ref.variable || ref.tag !== null || ref.digest !== null) continue;
+          if (view.stage?.baseStage) continue;
+          ctx.report({ messageId: "untagged", data: { image: ref.text }, at: { file: ctx.env.dockerfile.displayPath, span: from.image.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/user-not-numeric.ts
+var user_not_numeric_default;
+var init_user_not_numeric = __esm({
+  "src/rules/user-not-numeric.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    user_not_numeric_default = defineRule({
+      id: "user-not-numeric",
+      severity: "info",
+      category: "privilege",
+      recommended: false,
+      scope: "instructions",
+      title: "USER by name instead of a numeric UID",
+      peers: { hadolint: ["DL3066"] },
+      messages: {
+        name: {
+          message: "`USER {user}` names the user: a runtime that enforces non-root (Kubernetes `runAsNonRoot`) cannot verify a name, only a numeric UID, and refuses to start the pod.",
+          hint: "Write the UID (and GID): `USER 10001:10001`, after creating the user with that UID."
+        }
+      },
+      docs: {
+        what: "A USER whose user part is not a number and not a `$variable`.",
+        why: "Names only resolve inside the image's /etc/passwd; policies outside the image need the number. Many images are fine with names, which is why this rule is off in `recommended`.",
+        bad: "FROM node:22\nUSER node",
+        good: "FROM node:22\nUSER 1000:1000",
+        howToFix: "Use the numeric UID."
+      },
+      check(ctx) {
+        for (const view of ctx.view.byKeyword("USER")) {
+          const u = userView(view.inst, ctx.dockerfile.escape);
+          if (!u.word || u.word.text.includes("$") || /^\d+$/.test(u.user)) continue;
+          ctx.report({ messageId: "name", data: { user: u.word.text }, at: { file: ctx.env.dockerfile.displayPath, span: u.word.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/useradd-without-no-log-init.ts
+var useradd_without_no_log_init_default;
+var init_useradd_without_no_log_init = __esm({
+  "src/rules/useradd-without-no-log-init.ts"() {
+    "use strict";
+    init_rule();
+    useradd_without_no_log_init_default = defineRule({
+      id: "useradd-without-no-log-init",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`useradd` with a high UID and without `-l`",
+      peers: { hadolint: ["DL3046"] },
+      messages: {
+        lastlog: {
+          message: "`useradd -u {uid}` without `-l`: useradd writes the user's entry into /var/log/lastlog and faillog at an offset of the UID, a sparse file that the image layer stores as gigabytes of zeros.",
+          hint: "Add `-l` (`--no-log-init`): `useradd -l -u {uid} ...`."
+        }
+      },
+      docs: {
+        what: "`useradd` with `-u`/`--uid` of six digits or more and without `-l`/`--no-log-init`.",
+        why: "Layers do not keep files sparse: a UID of 100000000 can add gigabytes to the image.",
+        bad: "FROM debian:12\nRUN useradd -u 123456789 app",
+        good: "FROM debian:12\nRUN useradd -l -u 123456789 app",
+        howToFix: "Add `-l` to the useradd."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "useradd" || cmd.hasFlag("l", "no-log-init")) return;
+          const uid = cmd.flagValue("u", "uid");
+          if (typeof uid !== "string" || uid.length <= 5) return;
+          ctx.report({ messageId: "lastlog", data: { uid }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/wget-and-curl.ts
+var wget_and_curl_default;
+var init_wget_and_curl = __esm({
+  "src/rules/wget-and-curl.ts"() {
+    "use strict";
+    init_rule();
+    wget_and_curl_default = defineRule({
+      id: "wget-and-curl",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "Both wget and curl in one stage",
+      peers: { hadolint: ["DL4001"] },
+      messages: {
+        both: {
+          message: "This stage runs `{tool}` here and `{other}` on line {line}: two download tools where one would do, each a package in the image.",
+          hint: "Use one of them throughout the stage (and install only that one)."
+        }
+      },
+      docs: {
+        what: "A RUN that uses `wget` or `curl` in a stage where an earlier RUN used the other one.",
+        why: "It is a size and consistency matter, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN curl -fsSLO https://example.com/a\nRUN wget https://example.com/b",
+        good: "FROM debian:12\nRUN curl -fsSLO https://example.com/a && curl -fsSLO https://example.com/b",
+        howToFix: "Pick one tool."
+      },
+      async check(ctx) {
+        const seen = /* @__PURE__ */ new Map();
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          const key = view.onbuild ? -2 : view.stageIndex;
+          const stage = seen.get(key) ?? /* @__PURE__ */ new Map();
+          seen.set(key, stage);
+          let reported = false;
+          for (const cmd of run2.commands) {
+            if (cmd.name !== "wget" && cmd.name !== "curl") continue;
+            const other = cmd.name === "wget" ? "curl" : "wget";
+            const line = stage.get(other);
+            if (line !== void 0 && !reported) {
+              ctx.report({ messageId: "both", data: { tool: cmd.name, other, line }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+              reported = true;
+            }
+            if (!stage.has(cmd.name)) stage.set(cmd.name, cmd.program.span.line);
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rules/wget-without-progress.ts
+var wget_without_progress_default;
+var init_wget_without_progress = __esm({
+  "src/rules/wget-without-progress.ts"() {
+    "use strict";
+    init_command_view();
+    init_rule();
+    wget_without_progress_default = defineRule({
+      id: "wget-without-progress",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      fixable: true,
+      title: "`wget` with its default progress bar",
+      peers: { hadolint: ["DL3047"] },
+      messages: {
+        progress: {
+          message: "`wget` without `--progress` writes a progress line per few kilobytes into the build log: a large download makes the log megabytes long.",
+          hint: "Use `wget --progress=dot:giga ...`, or `-q` / `-nv`."
+        }
+      },
+      docs: {
+        what: "`wget` without `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`, or an output log option (`-o`, `-a`).",
+        why: "Bloated build logs hide the lines that matter; it is cosmetic, which is why this rule is off in `recommended`.",
+        bad: "FROM debian:12\nRUN wget https://example.com/big.tar.gz",
+        good: "FROM debian:12\nRUN wget --progress=dot:giga https://example.com/big.tar.gz",
+        howToFix: "Add `--progress=dot:giga` (the fix does).",
+        autofix: [
+          { safety: "safe", what: "Inserts ` --progress=dot:giga` after `wget`", why: "it changes only what wget prints to the build log" }
+        ]
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "wget") return;
+          if (cmd.hasFlag("progress", "q", "quiet", "no-verbose", "o", "output-file", "a", "append-output") || cmd.hasArg("-nv")) return;
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "progress",
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add --progress=dot:giga", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " --progress=dot:giga" }] } } : {}
+          });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/workdir-relative.ts
+var workdir_relative_default;
+var init_workdir_relative = __esm({
+  "src/rules/workdir-relative.ts"() {
+    "use strict";
+    init_instructions();
+    init_rule();
+    workdir_relative_default = defineRule({
+      id: "workdir-relative",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "Relative WORKDIR before any absolute one",
+      peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
+      messages: {
+        relative: {
+          message: "`WORKDIR {path}` is relative, and no absolute WORKDIR comes before it in this stage: it lands under whatever folder the base image set, which can change with the base image.",
+          hint: "Write the absolute path: `WORKDIR /{path}` (or set an absolute WORKDIR first)."
+        }
+      },
+      docs: {
+        what: "A relative WORKDIR (not starting with `/`, a drive letter, or a `$variable`) in a stage that has no absolute WORKDIR before it (also in the stages it builds on). A later relative WORKDIR after an absolute one is fine: its result is known.",
+        why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
+        bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
+        good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
+        howToFix: "Start the path with `/`."
+      },
+      check(ctx) {
+        const absoluteIn = /* @__PURE__ */ new Set();
+        for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
+          const word = workdirView(view.inst, ctx.dockerfile.escape).word;
+          if (!word) continue;
+          const path27 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path27.startsWith("/") || path27.startsWith("$") || /^[A-Za-z]:/.test(path27) || path27.startsWith("\\");
+          let known2 = absoluteIn.has(view.stageIndex);
+          for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
+          if (absolute) {
+            absoluteIn.add(view.stageIndex);
+            continue;
+          }
+          if (known2) continue;
+          absoluteIn.add(view.stageIndex);
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/yarn-cache-not-cleaned.ts
+var yarn_cache_not_cleaned_default;
+var init_yarn_cache_not_cleaned = __esm({
+  "src/rules/yarn-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    yarn_cache_not_cleaned_default = defineRule({
+      id: "yarn-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yarn install` without `yarn cache clean` after it",
+      peers: { hadolint: ["DL3060"] },
+      messages: {
+        cache: {
+          message: "`yarn install` leaves its package cache in the layer: no `yarn cache clean` follows it in this RUN.",
+          hint: "End the RUN with `&& yarn cache clean`, or use `RUN --mount=type=cache,target=/usr/local/share/.cache/yarn ...`."
+        }
+      },
+      docs: {
+        what: "A RUN of the final image with `yarn install` and no `yarn cache clean` after it, without a cache or tmpfs mount on `.cache/yarn`.",
+        why: "The yarn cache holds a copy of every package, as large as node_modules itself.",
+        bad: "FROM node:22\nRUN yarn install --frozen-lockfile",
+        good: "FROM node:22\nRUN yarn install --frozen-lockfile && yarn cache clean",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        const stages = ctx.model.stages;
+        const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (!view.onbuild && !shipped(view.stageIndex)) continue;
+          if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name === "yarn" && c.hasArg("install"));
+          const install = cmds[at];
+          if (!install) continue;
+          if (cmds.slice(at + 1).some((c) => c.name === "yarn" && c.hasArg("cache") && c.hasArg("clean"))) continue;
+          ctx.report({ messageId: "cache", at: { file: ctx.env.dockerfile.displayPath, span: install.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/yum-cache-not-cleaned.ts
+var TOOLS5, INSTALL2, yum_cache_not_cleaned_default;
+var init_yum_cache_not_cleaned = __esm({
+  "src/rules/yum-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS5 = /* @__PURE__ */ new Set(["yum"]);
+    INSTALL2 = ["install"];
+    yum_cache_not_cleaned_default = defineRule({
+      id: "yum-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yum install` without `yum clean all` in the same RUN",
+      peers: { hadolint: ["DL3032"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `yum clean all` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& yum clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/yum ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `yum` `install` and no `yum clean all` (or `rm -rf /var/cache/yum*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM centos:7\nRUN yum install -y httpd",
+        good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && c.hasArg("clean") && c.hasArg("all") || ["/var/cache/yum", "/var/cache/dnf"].some((p) => removesTree(c, p)));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL2.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/yum-missing-yes.ts
+var TOOLS6, VERBS2, yum_missing_yes_default;
+var init_yum_missing_yes = __esm({
+  "src/rules/yum-missing-yes.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
+    VERBS2 = ["install", "groupinstall", "localinstall"];
+    yum_missing_yes_default = defineRule({
+      id: "yum-missing-yes",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`yum install` without its non-interactive switch",
+      peers: { hadolint: ["DL3030"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-y`: `{tool} -y {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`yum` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM centos:7\nRUN yum install httpd",
+        good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-cache-not-cleaned.ts
+var TOOLS7, INSTALL3, zypper_cache_not_cleaned_default;
+var init_zypper_cache_not_cleaned = __esm({
+  "src/rules/zypper-cache-not-cleaned.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    TOOLS7 = /* @__PURE__ */ new Set(["zypper"]);
+    INSTALL3 = ["install", "in"];
+    zypper_cache_not_cleaned_default = defineRule({
+      id: "zypper-cache-not-cleaned",
+      severity: "info",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper install` without `zypper clean` in the same RUN",
+      peers: { hadolint: ["DL3036"] },
+      messages: {
+        cache: {
+          message: "`{tool} {verb}` leaves its package cache in the layer: no `zypper clean` follows it in this RUN, and a later RUN cannot shrink this layer.",
+          hint: "End the RUN with `&& zypper clean` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/zypp ...`)."
+        }
+      },
+      docs: {
+        what: "A RUN with `zypper` `install` / `in` and no `zypper clean` (or `rm -rf /var/cache/zypp*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.",
+        why: "Metadata and downloaded packages stay in the image, often tens of megabytes.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install -y curl",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        howToFix: "Clean the cache in the RUN that filled it."
+      },
+      async check(ctx) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
+          if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+          const cmds = run2.commands;
+          const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
+          if (at < 0) continue;
+          const cmd = cmds[at];
+          if (!cmd) continue;
+          const cleaned = cmds.slice(at + 1).some((c) => c.name === cmd.name && (c.hasArg("clean") || c.hasArg("cc")) || removesTree(c, "/var/cache/zypp"));
+          if (cleaned) continue;
+          const verb = cmd.args.find((a) => a.value !== null && INSTALL3.includes(a.value))?.value ?? "install";
+          ctx.report({ messageId: "cache", data: { tool: cmd.name ?? "", verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        }
+      }
+    });
+  }
+});
+
+// src/rules/zypper-dist-upgrade.ts
+var zypper_dist_upgrade_default;
+var init_zypper_dist_upgrade = __esm({
+  "src/rules/zypper-dist-upgrade.ts"() {
+    "use strict";
+    init_rule();
+    zypper_dist_upgrade_default = defineRule({
+      id: "zypper-dist-upgrade",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper dist-upgrade` in a build",
+      peers: { hadolint: ["DL3035"] },
+      messages: {
+        dup: {
+          message: "`zypper {verb}` upgrades the whole distribution inside the image: the base image's release changes under it, which the base image's maintainers did not test.",
+          hint: "Use a newer base image tag instead, or `zypper update` for fixes within the release."
+        }
+      },
+      docs: {
+        what: "`zypper dist-upgrade` or `zypper dup`.",
+        why: "A distribution upgrade in a Dockerfile makes the image unpredictable and large.",
+        bad: "FROM opensuse/leap:15.5\nRUN zypper dup -y",
+        good: "FROM opensuse/leap:15.6\nRUN zypper update -y",
+        howToFix: "Move to the newer base image."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "zypper") return;
+          const verb = cmd.args.find((a) => a.value === "dist-upgrade" || a.value === "dup")?.value;
+          if (verb) ctx.report({ messageId: "dup", data: { verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-non-interactive.ts
+var TOOLS8, VERBS3, zypper_non_interactive_default;
+var init_zypper_non_interactive = __esm({
+  "src/rules/zypper-non-interactive.ts"() {
+    "use strict";
+    init_rule();
+    TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
+    VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
+    zypper_non_interactive_default = defineRule({
+      id: "zypper-non-interactive",
+      severity: "warning",
+      category: "build",
+      recommended: true,
+      scope: "instructions",
+      title: "`zypper install` without its non-interactive switch",
+      peers: { hadolint: ["DL3034"] },
+      messages: {
+        interactive: {
+          message: '`{tool} {verb}` without `-n`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+          hint: "Add `-n`: `{tool} -n {verb} ...`."
+        }
+      },
+      docs: {
+        what: "`zypper` with `install` / `in` / `remove` / `rm` / `source-install` / `si` / `patch` and none of `-n`, `--non-interactive`, `-y`, `--no-confirm`.",
+        why: "Without a terminal the package manager cannot ask, so it aborts.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        howToFix: "Add the non-interactive switch."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
+          const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
+          if (!verb) return;
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+        });
+      }
+    });
+  }
+});
+
+// src/rules/zypper-version-pin.ts
+var zypper_version_pin_default;
+var init_zypper_version_pin = __esm({
+  "src/rules/zypper-version-pin.ts"() {
+    "use strict";
+    init_packages();
+    init_rule();
+    zypper_version_pin_default = defineRule({
+      id: "zypper-version-pin",
+      severity: "info",
+      category: "build",
+      recommended: false,
+      scope: "instructions",
+      title: "`zypper install` of a package without a version",
+      peers: { hadolint: ["DL3037"] },
+      messages: {
+        unpinned: {
+          message: "`zypper install {pkg}` without a version: the build installs whatever the repository has that day.",
+          hint: "Pin it as `{pkg}=<version>` (or `>=`, `<`), or leave this rule off if you accept the drift."
+        }
+      },
+      docs: {
+        what: "A package of `zypper install`/`in` without `=`, `<` or `>`, that is not an `.rpm` file.",
+        why: "Unpinned packages make builds irreproducible, which pins trade for breakage when versions disappear; off in `recommended`.",
+        bad: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
+        good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl=8.6.0 && zypper clean",
+        howToFix: "Write `name=version` for each package."
+      },
+      async check(ctx) {
+        await ctx.view.forEachCommand((cmd) => {
+          if (cmd.name !== "zypper" || !cmd.hasArg("install", "in")) return;
+          for (const w of operands(cmd, ["r", "repo", "t", "type", "from"], ["install", "in"])) {
+            const pkg = w.value;
+            if (pkg === null || /[=<>]/.test(pkg) || pkg.endsWith(".rpm")) continue;
+            ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          }
+        });
+      }
+    });
+  }
+});
+
 // src/rules/index.ts
 var rules_exports = {};
 __export(rules_exports, {
@@ -16724,46 +21177,174 @@ var RULES, DIAGNOSTICS, DIAGNOSTIC_IDS;
 var init_rules = __esm({
   "src/rules/index.ts"() {
     "use strict";
+    init_add_instead_of_copy();
+    init_apk_add_no_cache();
+    init_apk_version_pin();
+    init_apt_get_install_recommends();
+    init_apt_get_missing_yes();
+    init_apt_get_version_pin();
+    init_apt_instead_of_apt_get();
+    init_apt_lists_not_removed();
+    init_cd_in_run();
     init_cmd_ignored();
+    init_consecutive_run();
+    init_copy_from_own_stage();
+    init_copy_from_unknown_stage();
+    init_copy_multiple_sources_slash();
+    init_copy_relative_without_workdir();
+    init_copy_then_extract();
+    init_copy_whole_filesystem();
+    init_dnf_cache_not_cleaned();
+    init_dnf_missing_yes();
+    init_duplicate_stage_name();
+    init_empty_continuation();
     init_entrypoint_crlf();
     init_entrypoint_no_exec();
     init_entrypoint_not_executable();
     init_entrypoint_not_found();
     init_entrypoint_shebang();
+    init_env_self_reference();
+    init_expose_port();
+    init_from_arg_default_invalid();
+    init_from_arg_undefined();
+    init_from_platform_constant();
+    init_gem_version_pin();
+    init_go_install_version_pin();
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
     init_input_error();
+    init_instruction_before_from();
+    init_instruction_casing();
     init_invalid_exec_form();
+    init_json_args();
+    init_label_key_invalid();
+    init_label_schema();
+    init_latest_tag();
+    init_legacy_key_value();
+    init_ln_bin_sh();
+    init_maintainer_deprecated();
     init_missing_exec_args();
+    init_multiple_cmd();
+    init_multiple_entrypoint();
+    init_multiple_healthcheck();
     init_node_pid1_signals();
     init_npm_start_pid1();
+    init_npm_version_pin();
+    init_onbuild_forbidden_trigger();
+    init_pip_no_cache_dir();
+    init_pip_version_pin();
+    init_pipefail();
+    init_pointless_command();
+    init_redundant_target_platform();
+    init_reserved_stage_name();
     init_root_process();
+    init_rpm_version_pin();
+    init_secret_in_arg_or_env();
     init_shell_form_pid1();
     init_shell_portability();
+    init_stage_name_casing();
     init_su_sudo();
     init_sudo_in_run();
     init_suppression();
     init_syntax_error();
+    init_trusted_registry();
+    init_untagged_image();
+    init_user_not_numeric();
+    init_useradd_without_no_log_init();
+    init_wget_and_curl();
+    init_wget_without_progress();
+    init_workdir_relative();
+    init_yarn_cache_not_cleaned();
+    init_yum_cache_not_cleaned();
+    init_yum_missing_yes();
+    init_zypper_cache_not_cleaned();
+    init_zypper_dist_upgrade();
+    init_zypper_non_interactive();
+    init_zypper_version_pin();
     RULES = [
+      add_instead_of_copy_default,
+      apk_add_no_cache_default,
+      apk_version_pin_default,
+      apt_get_install_recommends_default,
+      apt_get_missing_yes_default,
+      apt_get_version_pin_default,
+      apt_instead_of_apt_get_default,
+      apt_lists_not_removed_default,
+      cd_in_run_default,
       cmd_ignored_default,
+      consecutive_run_default,
+      copy_from_own_stage_default,
+      copy_from_unknown_stage_default,
+      copy_multiple_sources_slash_default,
+      copy_relative_without_workdir_default,
+      copy_then_extract_default,
+      copy_whole_filesystem_default,
+      dnf_cache_not_cleaned_default,
+      dnf_missing_yes_default,
+      duplicate_stage_name_default,
+      empty_continuation_default,
       entrypoint_crlf_default,
       entrypoint_no_exec_default,
       entrypoint_not_executable_default,
       entrypoint_not_found_default,
       entrypoint_shebang_default,
+      env_self_reference_default,
+      expose_port_default,
+      from_arg_default_invalid_default,
+      from_arg_undefined_default,
+      from_platform_constant_default,
+      gem_version_pin_default,
+      go_install_version_pin_default,
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
+      instruction_before_from_default,
+      instruction_casing_default,
       invalid_exec_form_default,
+      json_args_default,
+      label_key_invalid_default,
+      label_schema_default,
+      latest_tag_default,
+      legacy_key_value_default,
+      ln_bin_sh_default,
+      maintainer_deprecated_default,
       missing_exec_args_default,
+      multiple_cmd_default,
+      multiple_entrypoint_default,
+      multiple_healthcheck_default,
       node_pid1_signals_default,
       npm_start_pid1_default,
+      npm_version_pin_default,
+      onbuild_forbidden_trigger_default,
+      pip_no_cache_dir_default,
+      pip_version_pin_default,
+      pipefail_default,
+      pointless_command_default,
+      redundant_target_platform_default,
+      reserved_stage_name_default,
       root_process_default,
+      rpm_version_pin_default,
+      secret_in_arg_or_env_default,
       shell_form_pid1_default,
       shell_portability_default,
+      stage_name_casing_default,
       su_sudo_default,
-      sudo_in_run_default
+      sudo_in_run_default,
+      trusted_registry_default,
+      untagged_image_default,
+      user_not_numeric_default,
+      useradd_without_no_log_init_default,
+      wget_and_curl_default,
+      wget_without_progress_default,
+      workdir_relative_default,
+      yarn_cache_not_cleaned_default,
+      yum_cache_not_cleaned_default,
+      yum_missing_yes_default,
+      zypper_cache_not_cleaned_default,
+      zypper_dist_upgrade_default,
+      zypper_non_interactive_default,
+      zypper_version_pin_default
     ];
     DIAGNOSTICS = [input_error_default, suppression_default, syntax_error_default];
     DIAGNOSTIC_IDS = ["input-error", "suppression", "syntax-error"];
@@ -16876,7 +21457,8 @@ function rootUri(root) {
 }
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
-  return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
+  const message = f.message.replace(ALSO_STARTED_BY, "");
+  return createHash("sha256").update(JSON.stringify([f.rule, file, message])).digest("hex");
 }
 function formatSarif(findings, rules, version, root) {
   const descriptors = [
@@ -16886,9 +21468,9 @@ function formatSarif(findings, rules, version, root) {
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
-    const base = fingerprintBase(f);
-    const occurrence = (seen.get(base) ?? 0) + 1;
-    seen.set(base, occurrence);
+    const base2 = fingerprintBase(f);
+    const occurrence = (seen.get(base2) ?? 0) + 1;
+    seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
     const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
     return {
@@ -16900,7 +21482,7 @@ Fix: ${f.hint}` : f.message },
       locations: [{ physicalLocation: { artifactLocation: artifactLocation(f.file), region: region(f) } }],
       ...related.length ? { relatedLocations: related } : {},
       ...f.fix ? { fixes: [sarifFix(f.fix, artifactLocation)] } : {},
-      partialFingerprints: { [FINGERPRINT_KEY]: `${base}:${occurrence}` }
+      partialFingerprints: { [FINGERPRINT_KEY]: `${base2}:${occurrence}` }
     };
   });
   const log = {
@@ -16927,7 +21509,7 @@ Fix: ${f.hint}` : f.message },
   return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES, ALSO_STARTED_BY;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -16949,6 +21531,7 @@ var init_sarif = __esm({
       input: { error: 0, warning: 0, info: 0 }
     };
     SECURITY_CATEGORIES = ["privilege"];
+    ALSO_STARTED_BY = / Also started by [^\n]*\.$/;
   }
 });
 
@@ -17159,6 +21742,38 @@ var init_reporters = __esm({
   }
 });
 
+// src/config/rule-refs.ts
+function peerTables() {
+  if (tables) return tables;
+  const t = { hadolint: /* @__PURE__ */ new Map(), buildkit: /* @__PURE__ */ new Map() };
+  for (const tool of ["hadolint", "buildkit"]) {
+    for (const rule of RULES) for (const p of peersOf(rule, tool)) if (p.suppresses !== false) t[tool].set(p.code, [...t[tool].get(p.code) ?? [], rule.id]);
+  }
+  tables = t;
+  return t;
+}
+function ruleIdsFor(name) {
+  if (RULES.some((r) => r.id === name)) return [name];
+  const t = peerTables();
+  if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
+  for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
+  return null;
+}
+function peerCodeTable() {
+  const t = peerTables();
+  const rows = ["hadolint", "buildkit"].flatMap((tool) => [...t[tool]].map(([code2, rules]) => ({ tool, code: code2, rules })));
+  return rows.sort((a, b) => a.tool.localeCompare(b.tool) || a.code.localeCompare(b.code));
+}
+var tables;
+var init_rule_refs = __esm({
+  "src/config/rule-refs.ts"() {
+    "use strict";
+    init_rules();
+    init_rule();
+    tables = null;
+  }
+});
+
 // src/config/schema.ts
 var schema_exports = {};
 __export(schema_exports, {
@@ -17199,6 +21814,10 @@ function configSchema() {
       enum: [...SEVERITY_SETTINGS],
       default: rule.severity
     };
+  }
+  for (const row of peerCodeTable()) {
+    if (rules[row.code]) continue;
+    rules[row.code] = { description: `${row.tool === "hadolint" ? "hadolint" : "BuildKit"} ${row.code}: sets ${row.rules.join(", ")}`, enum: [...SEVERITY_SETTINGS] };
   }
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -17332,6 +21951,7 @@ var init_schema = __esm({
     "use strict";
     init_reporters();
     init_rules();
+    init_rule_refs();
     init_rule();
     PRESETS = ["recommended", "all"];
     SEVERITY_SETTINGS = ["off", "info", "warning", "error"];
@@ -24735,9 +29355,9 @@ var init_image_fs = __esm({
           if (!src) continue;
           switch (src.kind) {
             case "context": {
-              const matches = this.contextMatches(src.pattern);
-              const asDir = hasGlob(src.pattern) && matches.length > 1;
-              for (const m of matches) {
+              const matches2 = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches2.length > 1;
+              for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
                   if (this.targets(op, path13.posix.basename(m), asDir).includes(p)) {
@@ -24750,7 +29370,7 @@ var init_image_fs = __esm({
                   }
                 }
               }
-              if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
+              if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
                 const name = path13.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
                   return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
@@ -24766,9 +29386,9 @@ var init_image_fs = __esm({
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base = path13.posix.basename(p);
-                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base) && path13.posix.dirname(p) === op.dest) {
-                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base));
+                const base2 = path13.posix.basename(p);
+                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
@@ -24797,279 +29417,6 @@ var init_image_fs = __esm({
           }
         }
         return null;
-      }
-    };
-  }
-});
-
-// src/model/command-view.ts
-function shellDialect(program) {
-  const b = basename3(program).toLowerCase();
-  if (b === "bash" || b === "zsh") return "bash";
-  if (b === "mksh" || b === "ksh") return "mksh";
-  if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
-  return null;
-}
-function flagNames(text) {
-  if (text === "--" || text === "-" || !text.startsWith("-")) return [];
-  if (text.startsWith("--")) {
-    const eq = text.indexOf("=");
-    return [text.slice(2, eq >= 0 ? eq : void 0)];
-  }
-  return [...text.slice(1)];
-}
-function makeCommandView(words, all, prefixes, depth, span) {
-  const program = words[0];
-  const args = words.slice(1);
-  const flagText = (w) => w.value ?? "";
-  const positional2 = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
-  return {
-    name: program.value === null ? null : basename3(program.value),
-    program,
-    args,
-    prefixes: prefixes.map((p) => p.name),
-    prefixWords: prefixes.map((p) => all[p.index]),
-    words: all,
-    span,
-    depth,
-    subcommand: positional2[0]?.value ?? null,
-    positional: positional2,
-    hasFlag(...names) {
-      for (const a of args) {
-        if (a.value === "--") break;
-        for (const f of flagNames(flagText(a))) if (names.includes(f)) return true;
-      }
-      return false;
-    },
-    hasArg(...values) {
-      return args.some((a) => a.value !== null && values.includes(a.value));
-    },
-    flagValue(...names) {
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        const v = a.value;
-        if (v === null) continue;
-        if (v === "--") break;
-        if (v.startsWith("--")) {
-          const eq = v.indexOf("=");
-          const n = v.slice(2, eq >= 0 ? eq : void 0);
-          if (!names.includes(n)) continue;
-          return eq >= 0 ? v.slice(eq + 1) : args[i + 1]?.value ?? null;
-        }
-        if (v.startsWith("-") && v.length > 1) {
-          const c = v[1];
-          if (!names.includes(c)) continue;
-          return v.length > 2 ? v.slice(2) : args[i + 1]?.value ?? null;
-        }
-      }
-      return void 0;
-    }
-  };
-}
-function shellScriptIndex(args) {
-  let sawC = false;
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i]?.value;
-    if (v === null || v === void 0) return sawC ? i : -1;
-    if (v === "--") return sawC ? i + 1 : -1;
-    if (/^[-+]o$/.test(v)) {
-      i++;
-      continue;
-    }
-    if (/^[-+][A-Za-z]+$/.test(v)) {
-      if (v.startsWith("-") && v.includes("c")) sawC = true;
-      continue;
-    }
-    return sawC ? i : -1;
-  }
-  return -1;
-}
-function shellWord(w, text) {
-  const start = text.originOf(w.p[2]);
-  const end = w.e[2] > w.p[2] ? text.originOf(w.e[2] - 1) + 1 : start;
-  return { value: wordLiteral(w), text: text.text.slice(w.p[2], w.e[2]), span: text.spanOf(w.p[2], w.e[2]), start, end };
-}
-function innerScript(w, text) {
-  const only = w.parts.length === 1 ? w.parts[0] : void 0;
-  if (only?.type === "SglQuoted" || only?.type === "DblQuoted") {
-    const dollar = only.type === "SglQuoted" && text.text[only.p[2]] === "$" ? 1 : 0;
-    return text.sub(only.p[2] + 1 + dollar, only.e[2] - 1);
-  }
-  if (wordLiteral(w) !== null && !text.text.slice(w.p[2], w.e[2]).includes("\\")) return text.sub(w.p[2], w.e[2]);
-  return null;
-}
-function execFormWords(text, argv) {
-  const words = [];
-  const scripts = [];
-  const t = text.text;
-  let i = 0;
-  for (const value of argv) {
-    const open = t.indexOf('"', i);
-    let close = open + 1;
-    while (close < t.length && t[close] !== '"') close += t[close] === "\\" ? 2 : 1;
-    i = close + 1;
-    const start = text.originOf(open);
-    const end = text.originOf(close) + 1;
-    words.push({ value, text: t.slice(open, close + 1), span: text.spanOf(open, close + 1), start, end });
-    const raw = t.slice(open + 1, close);
-    if (!raw.includes("\\")) scripts.push(text.sub(open + 1, close));
-    else {
-      const b = MappedText.builder(text.file);
-      for (let k = 0; k < value.length; k++) b.appendChar(value[k], start);
-      scripts.push(b.build(start));
-    }
-  }
-  return { words, scripts };
-}
-var MAX_DEPTH, CommandCollector;
-var init_command_view = __esm({
-  "src/model/command-view.ts"() {
-    "use strict";
-    init_shell_walk();
-    init_source2();
-    init_commands();
-    init_prefixes();
-    MAX_DEPTH = 4;
-    CommandCollector = class {
-      constructor(parser2) {
-        this.parser = parser2;
-      }
-      parser;
-      commands = [];
-      /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
-      syntaxErrors = [];
-      /** Parses `text` in `dialect` and collects its commands. Returns false when it does not parse. */
-      script(text, dialect, depth) {
-        const result = this.parser.parse(text.text.replace(/\r(?=\n)/g, " "), dialect);
-        if (!result.ok) {
-          this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...result.error.budget ? { budget: true } : {} });
-          return false;
-        }
-        this.stmts(result.file.stmts, text, depth);
-        return true;
-      }
-      stmts(stmts, text, depth) {
-        forEachCall(stmts, (call, stmt) => {
-          const words = call.args.map((w) => shellWord(w, text));
-          const callSpan = text.spanOf(call.p[2], call.e[2]);
-          const hdoc = stmt.redirs.find((r) => (r.op === "<<" || r.op === "<<-") && r.hdoc)?.hdoc;
-          const stdin = hdoc ? text.sub(hdoc.p[2], hdoc.e[2]) : null;
-          this.argv(words, depth, callSpan, (i) => innerScript(call.args[i], text), stdin);
-        });
-      }
-      /** One command's words (exec form, or a simple command of a script). */
-      argv(words, depth, span, scriptOf, stdin = null) {
-        if (words.length === 0) return;
-        const { prefixes, start } = unwrapPrefixes(words, (w) => w.value);
-        const own = words.slice(start);
-        const view = makeCommandView(own, words, prefixes, depth, span);
-        this.commands.push(view);
-        const dialect = view.name !== null ? shellDialect(view.name) : null;
-        if (dialect === null || depth >= MAX_DEPTH || view.name === "busybox") return;
-        const at = shellScriptIndex(view.args);
-        if (at >= 0) {
-          const inner = scriptOf(start + 1 + at);
-          if (inner) this.script(inner, dialect, depth + 1);
-        } else if (stdin && view.args.every((a) => a.value !== null && /^[-+]/.test(a.value))) {
-          this.script(stdin, dialect, depth + 1);
-        }
-      }
-    };
-  }
-});
-
-// src/model/instructions.ts
-function viewsOf(ast, model) {
-  const out = [];
-  let stageIndex = -1;
-  let shell = DEFAULT_SHELL;
-  for (const inst of ast.instructions) {
-    if (inst.keyword === "FROM") {
-      stageIndex++;
-      const base = model.stages[stageIndex]?.baseStage;
-      shell = base ? shellAtEnd(base) : DEFAULT_SHELL;
-    }
-    const stage = model.stages[stageIndex] ?? null;
-    if (inst.keyword === "SHELL") {
-      const form = commandForm(inst.rest);
-      if (form.kind === "exec" && form.argv.length > 0) shell = form.argv;
-    }
-    out.push({ inst, keyword: inst.keyword, onbuild: null, stageIndex, stage, shell });
-    if (inst.keyword === "ONBUILD") {
-      const trigger = onbuildTrigger(inst);
-      if (trigger) out.push({ inst: trigger, keyword: trigger.keyword, onbuild: inst, stageIndex, stage, shell });
-    }
-  }
-  return out;
-}
-function shellAtEnd(stage) {
-  return stage.config.shell.argv;
-}
-async function runCommands(view, service) {
-  const form = commandForm(view.inst.rest);
-  const parser2 = await service.get();
-  const collector = new CommandCollector(parser2);
-  if (form.kind === "exec") {
-    const { words, scripts } = execFormWords(form.text, form.argv);
-    collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
-    return { form, dialect: null, commands: collector.commands, syntaxError: null };
-  }
-  const text = runShellText(view.inst);
-  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
-  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
-    const prog = shebang[1] ?? "";
-    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
-  }
-  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
-  const ok = collector.script(text, dialect, 0);
-  const err = ok ? null : collector.syntaxErrors[0] ?? null;
-  return { form, dialect, commands: collector.commands, syntaxError: err };
-}
-var DockerfileView;
-var init_instructions = __esm({
-  "src/model/instructions.ts"() {
-    "use strict";
-    init_dockerfile();
-    init_command_view();
-    init_expand();
-    init_image();
-    DockerfileView = class {
-      constructor(ast, model, shell) {
-        this.ast = ast;
-        this.model = model;
-        this.shell = shell;
-        this.instructions = viewsOf(ast, model);
-      }
-      ast;
-      model;
-      shell;
-      instructions;
-      runs = /* @__PURE__ */ new Map();
-      /** The views with this keyword (ONBUILD triggers included unless `onbuild: false`). */
-      byKeyword(keyword, opts = {}) {
-        return this.instructions.filter((v) => v.keyword === keyword && (opts.onbuild !== false || !v.onbuild));
-      }
-      /** The view of an instruction of the file (not of an ONBUILD trigger). */
-      viewOf(inst) {
-        this.byInst ??= new Map(this.instructions.filter((v) => !v.onbuild).map((v) => [v.inst, v]));
-        return this.byInst.get(inst);
-      }
-      byInst = null;
-      /** The commands of a RUN, parsed once. */
-      run(view) {
-        let p = this.runs.get(view.inst);
-        if (!p) {
-          p = runCommands(view, this.shell);
-          this.runs.set(view.inst, p);
-        }
-        return p;
-      }
-      /** Every RUN with its commands, in file order. */
-      async allRuns() {
-        const out = [];
-        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
-        return out;
       }
     };
   }
@@ -26104,19 +30451,22 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
 }
-async function runRules(rules, base, options, findings, texts, deadline) {
+function severityOf(rule, options) {
+  return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
+}
+async function runRules(rules, base2, options, findings, texts, deadline) {
   for (const [i, rule] of rules.entries()) {
-    const severity = options.severities?.[rule.id] ?? (rule.recommended ? rule.severity : "off");
+    const severity = severityOf(rule, options);
     if (severity === "off") continue;
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== "off").map((r) => r.id);
+      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== "off").map((r) => r.id);
       findings.push(
-        spanFinding("input-error", "info", base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
+        spanFinding("input-error", "info", base2.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1e3} s): not checked: ${skipped.join(", ")}`)
       );
       return;
     }
     const ctx = {
-      ...base,
+      ...base2,
       options: ruleOptions(rule, options.ruleOptions?.[rule.id]),
       report: (r) => findings.push(toFinding(rule, severity, r, texts))
     };
@@ -26124,7 +30474,7 @@ async function runRules(rules, base, options, findings, texts, deadline) {
       await rule.check(ctx);
     } catch (e) {
       findings.push(
-        spanFinding("input-error", "error", base.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
+        spanFinding("input-error", "error", base2.env.dockerfile.displayPath, WHOLE_FILE, `internal error in rule ${rule.id}: ${e instanceof Error ? e.message : String(e)} (please report it)`)
       );
     }
   }
@@ -26245,6 +30595,116 @@ var init_engine = __esm({
       }
     };
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
+  }
+});
+
+// src/config/hadolint.ts
+var hadolint_exports = {};
+__export(hadolint_exports, {
+  HADOLINT_CONFIG_NAMES: () => HADOLINT_CONFIG_NAMES,
+  dockerlintYamlFrom: () => dockerlintYamlFrom,
+  translateHadolint: () => translateHadolint
+});
+function translateHadolint(data) {
+  const config = defaultConfig();
+  const notes = [];
+  if (data === null || data === void 0) return { config, notes };
+  if (typeof data !== "object" || Array.isArray(data)) return { config, notes: ["not a mapping of settings; nothing was used"] };
+  const unmapped = [];
+  const codes = (key, value) => {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+      notes.push(`${key}: expected a list of rule codes; not used`);
+      return [];
+    }
+    const ids = [];
+    for (const code2 of value) {
+      const mapped = ruleIdsFor(code2);
+      if (mapped) ids.push(...mapped);
+      else unmapped.push(code2);
+    }
+    return ids;
+  };
+  const options = {};
+  for (const [key, value] of Object.entries(data)) {
+    switch (key) {
+      case "ignored":
+        for (const id of codes(key, value)) config.rules[id] = "off";
+        break;
+      case "override": {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          notes.push("override: expected a mapping of error/warning/info/style to lists of codes; not used");
+          break;
+        }
+        for (const [level, list2] of Object.entries(value)) {
+          const sev = SEVERITY[level];
+          if (!sev) {
+            notes.push(`override.${level}: unknown level (error, warning, info, style); not used`);
+            continue;
+          }
+          for (const id of codes(`override.${level}`, list2)) if (config.rules[id] !== "off") config.rules[id] = sev;
+        }
+        break;
+      }
+      case "failure-threshold": {
+        const t = typeof value === "string" ? THRESHOLD[value] : void 0;
+        if (t) config.failureThreshold = t;
+        else notes.push(`failure-threshold: ${String(value)} is not one of error, warning, info, style, ignore, none; not used`);
+        break;
+      }
+      case "no-fail":
+        if (value === true) config.failureThreshold = "none";
+        break;
+      case "trustedRegistries":
+        if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+          options["trusted-registry"] = { registries: [...value] };
+          if (config.rules["trusted-registry"] === void 0) config.rules["trusted-registry"] = "error";
+        } else notes.push("trustedRegistries: expected a list of registry names; not used");
+        break;
+      case "label-schema":
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+          options["label-schema"] = { ...options["label-schema"] ?? {}, labels: { ...value } };
+          if (config.rules["label-schema"] === void 0) config.rules["label-schema"] = "info";
+        } else notes.push("label-schema: expected a mapping of label names to types; not used");
+        break;
+      case "strict-labels":
+        options["label-schema"] = { ...options["label-schema"] ?? {}, strict: value === true };
+        break;
+      default:
+        notes.push(NOT_USED.has(key) ? `${key}: hadolint's own output setting; dockerlint does not use it` : `${key}: unknown hadolint setting; ignored`);
+    }
+  }
+  if (unmapped.length > 0) notes.push(`no dockerlint equivalent for ${unmapped.join(", ")}: nothing to change for them`);
+  if (Object.keys(options).length > 0) config.ruleOptions = options;
+  return { config, notes };
+}
+function dockerlintYamlFrom(t, source) {
+  const lines = [`# Translated from ${source} by dockerlint --init --from-hadolint.`, ""];
+  const rules = Object.entries(t.config.rules);
+  if (rules.length > 0) {
+    lines.push("rules:");
+    for (const [id, sev] of rules.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${id}: ${sev}`);
+    lines.push("");
+  }
+  if (t.config.failureThreshold) lines.push(`failureThreshold: ${t.config.failureThreshold}`, "");
+  if (t.config.ruleOptions) {
+    lines.push("ruleOptions:");
+    for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
+    lines.push("");
+  }
+  for (const n of t.notes) lines.push(`# not translated: ${n}`);
+  return `${lines.join("\n").replace(/\n+$/, "")}
+`;
+}
+var HADOLINT_CONFIG_NAMES, SEVERITY, THRESHOLD, NOT_USED;
+var init_hadolint = __esm({
+  "src/config/hadolint.ts"() {
+    "use strict";
+    init_schema();
+    init_rule_refs();
+    HADOLINT_CONFIG_NAMES = [".hadolint.yaml", ".hadolint.yml"];
+    SEVERITY = { error: "error", warning: "warning", info: "info", style: "info" };
+    THRESHOLD = { error: "error", warning: "warning", info: "info", style: "info", ignore: "none", none: "none" };
+    NOT_USED = /* @__PURE__ */ new Set(["format", "no-color", "disable-ignore-pragma", "verbose"]);
   }
 });
 
@@ -27017,9 +31477,9 @@ var require_codegen = __commonJS({
         return this;
       }
       // returns code for object literal for the passed argument list of key-value pairs
-      object(...keyValues) {
+      object(...keyValues2) {
         const code2 = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key, value] of keyValues2) {
           if (code2.length > 1)
             code2.push(",");
           code2.push(key);
@@ -27561,12 +32021,12 @@ var require_errors2 = __commonJS({
     }
     function errorObject(cxt, error, errorPaths = {}) {
       const { gen, it } = cxt;
-      const keyValues = [
+      const keyValues2 = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error, keyValues);
-      return gen.object(...keyValues);
+      extraErrorProps(cxt, error, keyValues2);
+      return gen.object(...keyValues2);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
       const instPath = instancePath ? (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(instancePath, util_1.Type.Str)}` : errorPath;
@@ -27579,18 +32039,18 @@ var require_errors2 = __commonJS({
       }
       return [E.schemaPath, schPath];
     }
-    function extraErrorProps(cxt, { params, message }, keyValues) {
+    function extraErrorProps(cxt, { params, message }, keyValues2) {
       const { keyword, data, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
-      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
+      keyValues2.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
-        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
+        keyValues2.push([E.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues2.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
       }
       if (propertyName)
-        keyValues.push([E.propertyName, propertyName]);
+        keyValues2.push([E.propertyName, propertyName]);
     }
   }
 });
@@ -29009,11 +33469,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -29932,11 +34392,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -30126,10 +34586,10 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base2, relative2, options, skipNormalization) {
       const target2 = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
+        base2 = parse(serialize(base2, options), options);
         relative2 = parse(serialize(relative2, options), options);
       }
       options = options || {};
@@ -30149,33 +34609,33 @@ var require_fast_uri = __commonJS({
           target2.query = relative2.query;
         } else {
           if (!relative2.path) {
-            target2.path = base.path;
+            target2.path = base2.path;
             if (relative2.query !== void 0) {
               target2.query = relative2.query;
             } else {
-              target2.query = base.query;
+              target2.query = base2.query;
             }
           } else {
             if (relative2.path[0] === "/") {
               target2.path = removeDotSegments(relative2.path);
             } else {
-              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
-              if (baseHasAuthority && !base.path) {
+              const baseHasAuthority = base2.userinfo !== void 0 || base2.host !== void 0 || base2.port !== void 0;
+              if (baseHasAuthority && !base2.path) {
                 target2.path = "/" + relative2.path;
-              } else if (!base.path) {
+              } else if (!base2.path) {
                 target2.path = relative2.path;
               } else {
-                target2.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target2.path = base2.path.slice(0, base2.path.lastIndexOf("/") + 1) + relative2.path;
               }
-              target2.path = base.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
+              target2.path = base2.scheme === void 0 && !baseHasAuthority && target2.path[0] !== "/" ? removeDotSegmentsRelative(target2.path) : removeDotSegments(target2.path);
             }
             target2.query = relative2.query;
           }
-          target2.userinfo = base.userinfo;
-          target2.host = base.host;
-          target2.port = base.port;
+          target2.userinfo = base2.userinfo;
+          target2.host = base2.host;
+          target2.port = base2.port;
         }
-        target2.scheme = base.scheme;
+        target2.scheme = base2.scheme;
       }
       target2.fragment = relative2.fragment;
       return target2;
@@ -30257,8 +34717,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -30280,9 +34740,9 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
     function canonicalizeHost(parsed, options, schemeHandler, isIP) {
       if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
@@ -30357,15 +34817,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -30374,14 +34834,14 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches);
+        const parseError = getParseError(parsed, matches2);
         if (parseError !== void 0) {
           parsed.error = parsed.error || parseError;
           malformedAuthorityOrPort = true;
@@ -33161,6 +37621,7 @@ __export(load_exports, {
   PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
   didYouMean: () => didYouMean,
+  findHadolintConfig: () => findHadolintConfig,
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText,
   validateConfig: () => validateConfig
@@ -33220,7 +37681,31 @@ function load2(startDir, explicit, given) {
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
-  return { config: defaultConfig(), file: null };
+  return findHadolintConfig(start, jail, shown2) ?? { config: defaultConfig(), file: null };
+}
+function findHadolintConfig(start, jail, shown2 = (a) => a) {
+  for (let dir = start; jail.contains(dir); ) {
+    for (const name of HADOLINT_CONFIG_NAMES) {
+      const abs = path15.join(dir, name);
+      if (!present(abs, jail)) continue;
+      const text = readText(abs, shown2(abs), jail);
+      if ("error" in text) return text;
+      const doc = yaml2().parseDocument(text.text, { prettyErrors: false, uniqueKeys: false, merge: false });
+      if (doc.errors[0]) return { error: { file: shown2(abs), key: "", message: `YAML syntax error: ${firstLine(doc.errors[0].message)}` } };
+      let data;
+      try {
+        data = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        return { error: { file: shown2(abs), key: "", message: `cannot read the YAML: ${firstLine(e instanceof Error ? e.message : String(e))}` } };
+      }
+      const t = translateHadolint(data);
+      return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
+    }
+    const parent = path15.dirname(dir);
+    if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
+    dir = parent;
+  }
+  return null;
 }
 function linesOf(parsed) {
   return parsed.lines && Object.keys(parsed.lines).length > 0 ? { lines: parsed.lines } : {};
@@ -33274,7 +37759,7 @@ function warnAlias(data) {
   return out;
 }
 function didYouMean(name, known2) {
-  const distance = (a, b) => {
+  const distance2 = (a, b) => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
       const row = [i];
@@ -33286,7 +37771,7 @@ function didYouMean(name, known2) {
   let best = null;
   let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
   for (const k of known2) {
-    const d = distance(name.toLowerCase(), k.toLowerCase());
+    const d = distance2(name.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
   return best;
@@ -33307,8 +37792,11 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
   const config = defaultConfig();
   if (raw.preset) config.preset = raw.preset;
   if (raw.categories) config.categories = { ...raw.categories };
-  if (raw.rules) config.rules = { ...raw.rules };
-  if (raw.ruleOptions) config.ruleOptions = { ...raw.ruleOptions };
+  if (raw.rules) {
+    for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
+    for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
+  }
+  if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -33351,7 +37839,7 @@ function describe(err, file, prefix, locate) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === "rules";
-      const names = known2(inner);
+      const names = known2(inner).filter((k) => !isRules || RULE_IDS.has(k));
       const guess = didYouMean(name, names);
       return {
         file,
@@ -33486,10 +37974,13 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, validator;
+var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
+    init_hadolint();
+    init_rule_refs();
+    init_rules();
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
@@ -33499,6 +37990,7 @@ var init_load = __esm({
     CONFIG_FILE_NAMES = [".dockerlint.yaml", ".dockerlint.yml"];
     PACKAGE_KEY = "dockerlint";
     MAX_CONFIG_BYTES = 1024 * 1024;
+    RULE_IDS = new Set(RULES.map((r) => r.id));
     validator = null;
   }
 });
@@ -33725,15 +38217,15 @@ async function runFixLoop(options) {
   changed.sort((a, b) => a.path < b.path ? -1 : 1);
   return { changed, applied, refused: [...refused.values()], passes, converged, findings: result.findings };
 }
-function checkFiles(c, filesRead, rootOf, current, originals, base) {
+function checkFiles(c, filesRead, rootOf, current, originals, base2) {
   for (const e of c.fix.edits) {
-    const real = base?.has(e.file) ? e.file : realPathOf(e.file);
+    const real = base2?.has(e.file) ? e.file : realPathOf(e.file);
     if (!real || !filesRead.has(real)) return `${e.file} was not read by this run`;
     let file = current.get(real);
     if (!file) {
       const root = typeof rootOf === "string" ? rootOf : rootOf(real);
       if (root === null) return `${e.file} is not inside the root of the run that read it`;
-      const held = base?.get(real);
+      const held = base2?.get(real);
       const loaded = held ? bufferFile(real, held, root) : loadFixFile(real, root);
       if (!loaded.ok) return `${e.file}: ${loaded.reason}`;
       file = loaded.file;
@@ -33792,12 +38284,12 @@ async function getFixes(linter, buffer) {
 async function fixBuffer(linter, buffer, selection) {
   const resolved = path18.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
-  const base = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
+  const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
     root: selection.root ?? repositoryRoot(abs),
     unsafe: selection.unsafe,
     rules: selection.rules,
-    base,
+    base: base2,
     lint: async (overlay) => {
       const filesRead = /* @__PURE__ */ new Set();
       const text = overlay.get(abs).toString("utf8");
@@ -34117,6 +38609,14 @@ function cacheFile(cwd, root, location) {
   const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
   return path22.join(inside3 ? cwd : root, CACHE_FILE);
 }
+function filesOf(entry, reads) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i of entry.reads) {
+    const call = reads[i][0];
+    if (call.startsWith("f\0")) out.add(call.slice(call.indexOf("\0", 2) + 1));
+  }
+  return out;
+}
 function validEntry(entry, tableSize) {
   if (!entry || typeof entry !== "object") return false;
   const e = entry;
@@ -34135,12 +38635,14 @@ async function lintCached(linter, inputs, o) {
     } else todo.push(input2);
   }
   if (todo.length > 0) {
-    const run2 = await linter.lint(todo, {
+    await linter.lint(todo, {
       env: o.env,
       ...o.onDone ? { onDone: o.onDone } : {},
-      onResult: (input2, found, reads) => cache.set(input2, found, reads)
+      onResult: (input2, found, reads) => {
+        cache.set(input2, found, reads);
+        for (const f of found) findings.push(f);
+      }
     });
-    for (const f of run2.findings) findings.push(f);
   }
   const problem2 = cache.save();
   if (problem2) o.note(`dockerlint: ${problem2}
@@ -34149,7 +38651,7 @@ async function lintCached(linter, inputs, o) {
     o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ""}
 `);
   }
-  return { findings: uniqueSorted(findings) };
+  return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
 }
 var CACHE_FILE, FORMAT, FORMAT_VERSION, MAX_CACHE_BYTES, LintCache;
 var init_cache = __esm({
@@ -34239,7 +38741,8 @@ var init_cache = __esm({
         }
         const loaded = /* @__PURE__ */ new Map();
         for (const [input2, entry] of Object.entries(entries)) {
-          if (!validEntry(entry, reads.length) || !entry.findings.every((f) => this.validFinding(f, input2, entry.reads.map((i) => reads[i][0])))) {
+          const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
+          if (!files || !entry.findings.every((f) => this.validFinding(f, input2, files))) {
             this.ignored = `malformed entry for ${input2}`;
             return;
           }
@@ -34251,7 +38754,7 @@ var init_cache = __esm({
         for (const [k, v] of loaded) this.entries.set(k, v);
       }
       /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
-      validFinding(f, input2, calls) {
+      validFinding(f, input2, read) {
         if (!f || typeof f !== "object") return false;
         const x = f;
         const int = (v) => Number.isInteger(v) && v >= 0;
@@ -34261,7 +38764,6 @@ var init_cache = __esm({
         if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
         if (x.messageId !== void 0 && !str(x.messageId)) return false;
         if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-        const read = new Set(calls.filter((c) => c.startsWith("f\0")).map((c) => c.slice(c.indexOf("\0", 2) + 1)));
         const known2 = (file) => file === input2 || read.has(file) || file === "-";
         if (!known2(x.file)) return false;
         if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
@@ -35501,11 +40003,11 @@ function assembleStyles() {
     },
     hexToRgb: {
       value(hex) {
-        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
-        if (!matches) {
+        const matches2 = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches2) {
           return [0, 0, 0];
         }
-        let [colorString] = matches;
+        let [colorString] = matches2;
         if (colorString.length === 3) {
           colorString = [...colorString].map((character) => character + character).join("");
         }
@@ -40300,8 +44802,8 @@ var YargsInstance = class {
     this.parsed = false;
     return this;
   }
-  [kRebase](base, dir) {
-    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base, dir);
+  [kRebase](base2, dir) {
+    return __classPrivateFieldGet(this, _YargsInstance_shim, "f").path.relative(base2, dir);
   }
   [kRunYargsParserAndExecuteCommands](args, shortCircuit, calledFromCommand, commandIndex = 0, helpOnly = false) {
     var _a2, _b2, _c2, _d;
@@ -40693,7 +45195,7 @@ async function createLinter(options) {
         for (const f of await mine(input2)) findings.push(f);
         done(input2);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     }
   };
 }
@@ -40715,6 +45217,7 @@ function inputLinter(setup, matchers, recording) {
       shell,
       compose,
       severities: setup.severities,
+      ...setup.config.ruleOptions ? { ruleOptions: setup.config.ruleOptions } : {},
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
@@ -40875,6 +45378,7 @@ init_jail();
 init_escape();
 init_reporters();
 init_rules();
+init_rule_refs();
 init_rule();
 
 // src/config/severities.ts
@@ -41013,7 +45517,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -41025,10 +45529,23 @@ async function run(rawArgv, io) {
 `);
     return 0;
   }
+  if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
     const target2 = path25.join(io.cwd, ".dockerlint.yaml");
     if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    if (args["from-hadolint"]) {
+      const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+      const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
+      if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
+      const source = path25.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
+      io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
+`);
+      return 0;
+    }
     io.writeFile(target2, starterConfig2());
     io.stdout("wrote .dockerlint.yaml (every rule at its default, commented out)\n");
     return 0;
@@ -41058,6 +45575,11 @@ async function run(rawArgv, io) {
       for (const e of all2) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
       return 2;
+    }
+  }
+  if (!("error" in loaded) && loaded.notes && loaded.file) {
+    for (const note of loaded.notes) {
+      configProblems.push(spanFinding("input-error", "warning", displayPath(loaded.file, io.cwd), { line: 1, column: 1, endLine: 1, endColumn: 1 }, `hadolint configuration: ${note}`));
     }
   }
   const config = "error" in loaded ? defaultConfig() : loaded.config;
@@ -41104,9 +45626,9 @@ async function run(rawArgv, io) {
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
   const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
-    const base = import_picomatch4.default.scan(glob).base || ".";
+    const base2 = import_picomatch4.default.scan(glob).base || ".";
     const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
-    return { glob, base, match, hits: 0 };
+    return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
@@ -41174,7 +45696,7 @@ async function run(rawArgv, io) {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args["unsafe-fixes"],
-      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).map((id) => known(id.trim(), "--fix-rule"))),
+      rules: args["fix-rule"] === void 0 ? null : new Set(list(args["fix-rule"]).flatMap((id) => known(id.trim(), "--fix-rule"))),
       pairs,
       color,
       threshold,
@@ -41272,21 +45794,22 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
       const name = m[2];
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(", ")}`);
       out.categories[name] = setting;
-    } else out.rules[known(m[2], "--rule")] = setting;
+    } else for (const id of known(m[2], "--rule")) out.rules[id] = setting;
   }
-  for (const id of ignored) out.rules[known(id.trim(), "--ignore-rule")] = "off";
+  for (const name of ignored) for (const id of known(name.trim(), "--ignore-rule")) out.rules[id] = "off";
   return out;
 }
-function known(id, flag) {
-  if (!RULES.some((r) => r.id === id)) throw new UsageError(`${flag} ${id}: unknown rule; see dockerlint --list-rules`);
-  return id;
+function known(name, flag) {
+  const ids = ruleIdsFor(name);
+  if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
+  return ids;
 }
 async function listRules(json, effective) {
   const { DIAGNOSTICS: DIAGNOSTICS2 } = await Promise.resolve().then(() => (init_rules(), rules_exports));

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LintInput } from './engine.js';
-import { uniqueSorted, type Finding } from './findings.js';
+import { displayPath, uniqueSorted, type Finding } from './findings.js';
 import type { Linter } from './linter.js';
 import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
 import { DIAGNOSTIC_IDS } from './rules/index.js';
@@ -162,7 +162,8 @@ export class LintCache {
     }
     const loaded = new Map<string, Entry>();
     for (const [input, entry] of Object.entries(entries)) {
-      if (!validEntry(entry, reads.length) || !entry.findings.every((f) => this.validFinding(f, input, entry.reads.map((i) => reads[i]![0])))) {
+      const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
+      if (!files || !entry.findings.every((f) => this.validFinding(f, input, files))) {
         this.ignored = `malformed entry for ${input}`;
         return;
       }
@@ -175,7 +176,7 @@ export class LintCache {
   }
 
   /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
-  private validFinding(f: unknown, input: string, calls: string[]): f is Finding {
+  private validFinding(f: unknown, input: string, read: ReadonlySet<string>): f is Finding {
     if (!f || typeof f !== 'object') return false;
     const x = f as Record<string, unknown>;
     const int = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
@@ -185,7 +186,6 @@ export class LintCache {
     if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
     if (x.messageId !== undefined && !str(x.messageId)) return false;
     if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
-    const read = new Set(calls.filter((c) => c.startsWith('f\0')).map((c) => c.slice(c.indexOf('\0', 2) + 1)));
     const known = (file: unknown): boolean => file === input || read.has(file as string) || file === '-';
     if (!known(x.file)) return false;
     if (!Array.isArray(x.related) || !x.related.every((r: unknown) => r && typeof r === 'object' && str((r as Related).file) && int((r as Related).line) && int((r as Related).column) && str((r as Related).message))) return false;
@@ -312,6 +312,16 @@ interface Related {
   message: string;
 }
 
+/** The files an entry's lint read (its `readFile` calls). */
+function filesOf(entry: Entry, reads: Array<[string, string]>): Set<string> {
+  const out = new Set<string>();
+  for (const i of entry.reads) {
+    const call = reads[i]![0];
+    if (call.startsWith('f\0')) out.add(call.slice(call.indexOf('\0', 2) + 1));
+  }
+  return out;
+}
+
 function validEntry(entry: unknown, tableSize: number): entry is Entry {
   if (!entry || typeof entry !== 'object') return false;
   const e = entry as Partial<Entry>;
@@ -348,17 +358,21 @@ export async function lintCached(linter: Linter, inputs: readonly LintInput[], o
     } else todo.push(input);
   }
   if (todo.length > 0) {
-    const run = await linter.lint(todo, {
+    // Each input's own findings (a script's copies per Dockerfile, not yet merged), merged with
+    // the cached ones below as one run merges them.
+    await linter.lint(todo, {
       env: o.env,
       ...(o.onDone ? { onDone: o.onDone } : {}),
-      onResult: (input, found, reads) => cache.set(input, found, reads),
+      onResult: (input, found, reads) => {
+        cache.set(input, found, reads);
+        for (const f of found) findings.push(f);
+      },
     });
-    for (const f of run.findings) findings.push(f);
   }
   const problem = cache.save();
   if (problem) o.note(`dockerlint: ${problem}\n`);
   if (o.env.DOCKERLINT_CACHE === 'report') {
     o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ''}\n`);
   }
-  return { findings: uniqueSorted(findings) };
+  return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
 }

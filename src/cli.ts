@@ -20,6 +20,7 @@ import { Jail, repositoryRoot } from './fs/jail.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
 import { RULES } from './rules/index.js';
+import { ruleIdsFor } from './config/rule-refs.js';
 import { CATEGORIES, peersOf, type Category, type DiagnosticMeta, type Peer } from './rules/rule.js';
 import { resolveSeverities, type Selection } from './config/severities.js';
 
@@ -195,9 +196,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('context', { type: 'string', describe: "build context folder (default: each Dockerfile's folder)" })
     .option('root', { type: 'string', describe: 'nothing outside this folder is read (default: the git top level of each linted path, or the path itself)' })
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
-    .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error, or category:<name>=... for a whole category (repeatable)' })
+    .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)' })
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
-    .option('ignore-rule', { type: 'string', describe: 'turn a rule off (repeatable)' })
+    .option('ignore-rule', { type: 'string', describe: 'turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)' })
     .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'report errors only (warnings and info neither shown nor counted)' })
@@ -207,6 +208,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' })
     .option('print-config', { type: 'string', describe: 'print the configuration that applies to a path, and exit' })
     .option('init', { type: 'boolean', describe: 'write a commented starter .dockerlint.yaml' })
+    .option('from-hadolint', { type: 'boolean', describe: 'with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml' })
     .option('max-file-size', { type: 'string', describe: 'do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)' })
     .option('report-unused-suppressions', { type: 'boolean', describe: 'report # dockerlint ignore= comments that suppress nothing' })
     .option('color', { type: 'boolean', describe: 'colour the output (default: when stdout is a terminal); --no-color turns it off' })
@@ -235,10 +237,22 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     return 0;
   }
 
+  if (args['from-hadolint'] && !args.init) throw new UsageError('--from-hadolint goes with --init');
   if (args.init) {
     const { starterConfig } = await import('./config/schema.js');
     const target = path.join(io.cwd, '.dockerlint.yaml');
     if (fs.existsSync(target)) throw new UsageError('.dockerlint.yaml exists already; not overwritten');
+    if (args['from-hadolint']) {
+      const { findHadolintConfig } = await import('./config/load.js');
+      const { dockerlintYamlFrom } = await import('./config/hadolint.js');
+      const found = findHadolintConfig(io.cwd, Jail.of(io.cwd, { root: args.root !== undefined ? path.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      if (!found) throw new UsageError('--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above');
+      if ('error' in found) throw new UsageError(`${found.error.file}: ${found.error.message}`);
+      const source = path.relative(io.cwd, found.file ?? '') || '.hadolint.yaml';
+      io.writeFile(target, dockerlintYamlFrom({ config: found.config, notes: found.notes ?? [] }, source));
+      io.stdout(`wrote .dockerlint.yaml from ${source}${found.notes?.length ? ` (${found.notes.length} setting(s) not translated: see the comments at its end)` : ''}\n`);
+      return 0;
+    }
     io.writeFile(target, starterConfig());
     io.stdout('wrote .dockerlint.yaml (every rule at its default, commented out)\n');
     return 0;
@@ -273,6 +287,12 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     if (printConfigFor !== undefined) {
       for (const e of all) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
       return 2;
+    }
+  }
+  if (!('error' in loaded) && loaded.notes && loaded.file) {
+    // A translated .hadolint.yaml: what was not translated is a warning, never an error.
+    for (const note of loaded.notes) {
+      configProblems.push(spanFinding('input-error', 'warning', displayPath(loaded.file, io.cwd), { line: 1, column: 1, endLine: 1, endColumn: 1 }, `hadolint configuration: ${note}`));
     }
   }
   const config = 'error' in loaded ? defaultConfig() : loaded.config;
@@ -404,7 +424,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     return fixCommand(io, inputs, setup, findings, {
       dryRun,
       unsafe: !!args['unsafe-fixes'],
-      rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).map((id) => known(id.trim(), '--fix-rule'))),
+      rules: args['fix-rule'] === undefined ? null : new Set(list(args['fix-rule']).flatMap((id) => known(id.trim(), '--fix-rule'))),
       pairs,
       color,
       threshold,
@@ -523,7 +543,7 @@ function renameStdin(f: Finding, name: string): Finding {
 function parseRuleOptions(rules: string[], ignored: string[]): Selection {
   const out: Required<Pick<Selection, 'rules' | 'categories'>> = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([a-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     // `warn` as ESLint and hadolint spell it.
     const setting = (m[3] === 'warn' ? 'warning' : m[3]) as Severity | 'off';
@@ -531,15 +551,17 @@ function parseRuleOptions(rules: string[], ignored: string[]): Selection {
       const name = m[2] as string;
       if (!Object.hasOwn(CATEGORIES, name)) throw new UsageError(`--rule ${r}: unknown category; one of ${Object.keys(CATEGORIES).join(', ')}`);
       out.categories[name as Category] = setting;
-    } else out.rules[known(m[2] as string, '--rule')] = setting;
+    } else for (const id of known(m[2] as string, '--rule')) out.rules[id] = setting;
   }
-  for (const id of ignored) out.rules[known(id.trim(), '--ignore-rule')] = 'off';
+  for (const name of ignored) for (const id of known(name.trim(), '--ignore-rule')) out.rules[id] = 'off';
   return out;
 }
 
-function known(id: string, flag: string): string {
-  if (!RULES.some((r) => r.id === id)) throw new UsageError(`${flag} ${id}: unknown rule; see dockerlint --list-rules`);
-  return id;
+/** The rules a name given on the command line stands for: a rule id, or a hadolint/BuildKit code. */
+function known(name: string, flag: string): string[] {
+  const ids = ruleIdsFor(name);
+  if (!ids) throw new UsageError(`${flag} ${name}: unknown rule; see dockerlint --list-rules`);
+  return ids;
 }
 
 /**

@@ -32,8 +32,10 @@ export interface LintOptions {
   context?: string;
   /** `--target`: lint this stage instead of the last one. */
   target?: string;
-  /** Severity per rule id; `off` disables it. */
+  /** Severity per rule id; `off` disables it. A rule not named here is on when its preset is. */
   severities?: Record<string, Severity | 'off'>;
+  /** `recommended` (default): the rules right nearly every time; `all`: every rule. */
+  preset?: 'recommended' | 'all';
   /** Options per rule id, laid over the rule's defaults. */
   ruleOptions?: Record<string, Record<string, unknown>>;
   shell?: ShellService;
@@ -409,12 +411,17 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   return finish(findings, file, ast, launch.scripts, options);
 }
 
+/** A rule's severity in a run: as configured, else its default when its preset is on. */
+function severityOf(rule: Rule, options: LintOptions): Severity | 'off' {
+  return options.severities?.[rule.id] ?? (rule.recommended || options.preset === 'all' ? rule.severity : 'off');
+}
+
 async function runRules(rules: readonly Rule[], base: Omit<RuleContext, 'report' | 'options'>, options: LintOptions, findings: Finding[], texts: FileTexts, deadline: number): Promise<void> {
   for (const [i, rule] of rules.entries()) {
-    const severity = options.severities?.[rule.id] ?? (rule.recommended ? rule.severity : 'off');
+    const severity = severityOf(rule, options);
     if (severity === 'off') continue;
     if (Date.now() >= deadline) {
-      const skipped = rules.slice(i).filter((r) => (options.severities?.[r.id] ?? r.severity) !== 'off').map((r) => r.id);
+      const skipped = rules.slice(i).filter((r) => severityOf(r, options) !== 'off').map((r) => r.id);
       findings.push(
         spanFinding('input-error', 'info', base.env.dockerfile.displayPath, WHOLE_FILE, `linting this file took longer than its time budget (${(options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS) / 1000} s): not checked: ${skipped.join(', ')}`),
       );

@@ -15,7 +15,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { fixShownBy, uniqueSorted, type Finding } from './findings.js';
+import { displayPath, fixShownBy, uniqueSorted, type Finding } from './findings.js';
 import { diskFs, type FileSystem } from './fs/file-system.js';
 import type { ReadLog } from './fs/recording.js';
 import type { BufferInput, FixedBuffer, OfferedFix } from './fix/api.js';
@@ -93,7 +93,7 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
         for (const f of await mine(input)) findings.push(f);
         done(input);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     },
   };
 }
@@ -125,6 +125,7 @@ function inputLinter(
       shell,
       compose,
       severities: setup.severities,
+      ...(setup.config.ruleOptions ? { ruleOptions: setup.config.ruleOptions } : {}),
       reportUnusedSuppressions: setup.reportUnusedSuppressions,
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,

@@ -97,11 +97,10 @@ export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules
 }
 
 /**
- * hadolint codes with an equivalent here, from the rules' `peers`. DL3025 ("use arguments JSON notation for CMD and
- * ENTRYPOINT") fires on every CMD/ENTRYPOINT that is not a valid JSON array, so it covers both
- * the shell form (shell-form-pid1) and pseudo-JSON that falls back to shell form
- * (invalid-exec-form). DL4003/DL4004 (several CMD/ENTRYPOINT instructions) and DL4006 (pipefail)
- * have no equivalent; codes not listed are hadolint's alone and are left to it.
+ * hadolint codes with an equivalent here, from the rules' `peers` (docs/migrating-from-hadolint.md
+ * has the table). DL3025 ("use arguments JSON notation for CMD and ENTRYPOINT") stands for
+ * json-args, shell-form-pid1 and invalid-exec-form; codes not listed are hadolint's alone and are
+ * left to it.
  */
 export const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('hadolint');
 

@@ -204,3 +204,22 @@ test('every configuration problem at once, with did-you-mean, and `warn` for war
   write('Dockerfile', ROOT);
   expect((await cli(['.', '-f', 'compact'])).out).toMatch(/warning root-process/);
 });
+
+test('a script started by several Dockerfiles: one finding per line, naming the other Dockerfiles', async () => {
+  write('svc/entry.sh', '#!/bin/sh\nset -e\npython /app/app.py\n', 0o755);
+  const dockerfile = 'FROM python:3.12-slim\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\n';
+  write('svc/Dockerfile', dockerfile);
+  write('svc/Dockerfile.dev', dockerfile);
+  write('svc/Dockerfile.test', dockerfile);
+  const r = await cli(['svc', '-f', 'json']);
+  const script = (JSON.parse(r.out) as { rule: string; file: string; line: number; message: string; related: { file: string }[] }[]).filter((f) => f.file === 'svc/entry.sh');
+  // The finding on the last line names its Dockerfile in the message ("... on line 3 of
+  // svc/Dockerfile ..."): once, not once per Dockerfile.
+  expect(script.length).toBeGreaterThan(0);
+  expect(new Set(script.map((f) => `${f.rule}:${f.line}`)).size).toBe(script.length);
+  expect(script.some((f) => f.line === 3 && f.message.includes('of svc/Dockerfile '))).toBe(true);
+  for (const f of script) {
+    expect(f.related[0]!.file).toBe('svc/Dockerfile');
+    expect(f.message).toMatch(/ Also started by svc\/Dockerfile\.dev, svc\/Dockerfile\.test\.$/);
+  }
+});

@@ -104,7 +104,7 @@ describe('exit codes and formats', () => {
   });
 
   test('- reads a Dockerfile from stdin, with the current folder as context', async () => {
-    const r = await cli(['-', '-f', 'compact'], 'FROM alpine\nUSER root\nCMD ["sh"]\n');
+    const r = await cli(['-', '-f', 'compact'], 'FROM alpine:3.20\nUSER root\nCMD ["sh"]\n');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^-:2:1: error root-process:/);
   });

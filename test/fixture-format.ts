@@ -34,6 +34,8 @@ export interface InlineCase extends CaseBase {
   expected: string | null;
   /** The text after `--- fixed`, null when the section is absent. */
   fixed: string | null;
+  /** The rule's options for this case (JSON after `--- options`), null when absent. */
+  options: string | null;
 }
 
 export type FixtureCase = FolderCase | InlineCase;
@@ -64,7 +66,7 @@ export function fixtureCases(fixtures = FIXTURES): FixtureCase[] {
 }
 
 export const CASE_HEADER = /^=== (bad|good): (.+)$/;
-export const SECTION = /^--- (expected|fixed)$/;
+export const SECTION = /^--- (expected|fixed|options)$/;
 
 /** The cases of a `cases.txt`; lines before the first `===` are comments on the file. */
 export function parseCasesFile(rule: string, text: string): InlineCase[] {
@@ -92,6 +94,7 @@ export function parseCasesFile(rule: string, text: string): InlineCase[] {
       dockerfile: body('dockerfile') ?? '',
       expected: body('expected'),
       fixed: body('fixed'),
+      options: body('options'),
     });
   };
   lines.forEach((line, i) => {

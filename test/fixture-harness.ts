@@ -34,7 +34,7 @@ export { fixtureCases, formatFindings, messageIdsIn, SCENARIO_SETS, type Fixture
 const shell = new ShellService();
 let emptyDir: string | null = null;
 
-/** Only `rule` on (every rule for a scenario). */
+/** Only `rule` on, at its default severity even when it is not in the recommended preset (a scenario: the default preset). */
 function severities(c: FixtureCase): LintOptions['severities'] {
   if (c.kind === 'scenario') return {};
   return Object.fromEntries(RULES.map((r) => [r.id, r.id === c.rule ? r.severity : ('off' as const)]));
@@ -54,7 +54,8 @@ export async function lintCase(c: FixtureCase): Promise<{ findings: Finding[]; r
   emptyDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-cases-'));
   const dockerfile = path.join(emptyDir, 'Dockerfile');
   const overlay = new OverlayFileSystem(diskFs, [[dockerfile, c.dockerfile]]);
-  const findings = await lintFile({ path: dockerfile }, { cwd: emptyDir, shell, fs: overlay, root: emptyDir, severities: severities(c) });
+  const ruleOptions = c.options !== null ? { [c.rule]: JSON.parse(c.options) as Record<string, unknown> } : undefined;
+  const findings = await lintFile({ path: dockerfile }, { cwd: emptyDir, shell, fs: overlay, root: emptyDir, severities: severities(c), ...(ruleOptions ? { ruleOptions } : {}) });
   return { findings, read: (file) => (file === 'Dockerfile' ? c.dockerfile : null), cwd: emptyDir };
 }
 
@@ -191,6 +192,8 @@ function rewriteInlineCase(source: string, c: InlineCase, expected: string, fixe
   const oldExpected = sectionLines(body, 'expected');
   const comments = oldExpected.filter((l) => l.startsWith('#'));
   const block = [lines[start] ?? '', dockerfile];
+  const options = sectionLines(body, 'options');
+  if (options.length) block.push('--- options', ...options);
   if (expected || comments.length) block.push('--- expected', ...comments, expected.replace(/\n$/, ''));
   if (fixed !== null) block.push('--- fixed', fixed.replace(/\n$/, ''));
   const kept = block.filter((p) => p !== '');

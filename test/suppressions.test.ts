@@ -139,7 +139,7 @@ describe('reported problems', () => {
 });
 
 describe('hadolint and BuildKit comments (migration)', () => {
-  test('# hadolint ignore= maps DL3002, DL3004, DL3025; other codes are left to hadolint', () => {
+  test('# hadolint ignore= maps DL codes through peers; codes with no equivalent are left to hadolint', () => {
     const text = [
       'FROM alpine', //                                  1
       '# hadolint ignore=DL3002', //                     2
@@ -148,15 +148,16 @@ describe('hadolint and BuildKit comments (migration)', () => {
       'RUN sudo apk add x', //                           5
       '# hadolint ignore=DL3025', //                     6
       "CMD ['nginx', '-g', 'daemon off;']", //           7
-      '# hadolint ignore=DL4003,DL4006', //              8
+      '# hadolint ignore=DL4003,DL3057', //              8
       'CMD a', //                                        9
       '',
     ].join('\n');
     const supp = dockerfile(text);
     expect(supp.suppressions.map((s) => [s.source, s.line, s.rules])).toEqual([
       ['hadolint', 2, ['root-process']],
-      ['hadolint', 4, ['sudo-in-run']],
-      ['hadolint', 6, ['invalid-exec-form', 'shell-form-pid1']],
+      ['hadolint', 4, ['sudo-in-run', 'apt-get-version-pin']],
+      ['hadolint', 6, ['invalid-exec-form', 'json-args', 'shell-form-pid1']],
+      ['hadolint', 8, ['multiple-cmd']],
     ]);
     const out = apply(
       [
@@ -186,7 +187,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
     const findings = [finding('shell-form-pid1', 'Dockerfile', 4), finding('invalid-exec-form', 'Dockerfile', 5), finding('root-process', 'Dockerfile', 3)];
     const skip = dockerfile('# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing,JSONArgsRecommended;error=true\nFROM alpine\nCMD a b\nCMD [\'a\']\n');
     expect(skip.suppressions.map((s) => [s.source, s.scope, s.line, s.written, s.rules])).toEqual([
-      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['invalid-exec-form', 'shell-form-pid1']],
+      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
     ]);
     expect(brief(apply(findings, [skip], true))).toEqual(['Dockerfile:3 root-process']);
     // skip=all skips what maps, not dockerlint's other rules

@@ -136,6 +136,17 @@ export function ruleTable(rules: readonly Rule[] = RULES): string {
   return out.join('\n').replace(/\n$/, '');
 }
 
+/** The code-to-rule table of docs/migrating-from-hadolint.md, for one peer tool. */
+export function migrationTable(tool: 'hadolint' | 'buildkit', rules: readonly Rule[] = RULES): string {
+  const rows = new Map<string, Rule[]>();
+  for (const r of rules) for (const p of peersOf(r, tool)) rows.set(p.code, [...(rows.get(p.code) ?? []), r]);
+  const head = tool === 'hadolint' ? '| hadolint | dockerlint rule | preset | default |' : '| BuildKit check | dockerlint rule | preset | default |';
+  const lines = [...rows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, rs]) => `| ${code} | ${rs.map((r) => `[\`${r.id}\`](rules/${r.id}.md)`).join(', ')} | ${rs.map((r) => (r.recommended ? 'recommended' : 'all')).join(', ')} | ${rs.map((r) => r.severity).join(', ')} |`);
+  return [head, '|---|---|---|---|', ...lines].join('\n');
+}
+
 /** A peer's suppression table for docs/suppressions.md. */
 export function peerTable(tool: 'hadolint' | 'buildkit', rules: readonly Rule[] = RULES): string {
   const rows = new Map<string, string[]>();

@@ -9,7 +9,7 @@ import { schemaText } from '../../src/config/schema.js';
 import { DIAGNOSTICS, RULES } from '../../src/rules/index.js';
 import type { DiagnosticMeta } from '../../src/rules/rule.js';
 import { CASES_FILE, fixtureCases, withoutComments, type FixtureCase } from '../../test/fixture-format.js';
-import { peerTable, replaceSection, rulePage, ruleTable, type Example } from './docs.js';
+import { migrationTable, peerTable, replaceSection, rulePage, ruleTable, type Example } from './docs.js';
 
 export interface Generated {
   /** Repository-relative path -> text. */
@@ -33,6 +33,11 @@ export function generate(root: string): Generated {
   supText = replaceSection(supText, 'peers-hadolint', peerTable('hadolint'), 'docs/suppressions.md');
   supText = replaceSection(supText, 'peers-buildkit', peerTable('buildkit'), 'docs/suppressions.md');
   files.set('docs/suppressions.md', supText);
+  const mig = path.join(root, 'docs', 'migrating-from-hadolint.md');
+  let migText = fs.readFileSync(mig, 'utf8');
+  migText = replaceSection(migText, 'migration-hadolint', migrationTable('hadolint'), 'docs/migrating-from-hadolint.md');
+  migText = replaceSection(migText, 'migration-buildkit', migrationTable('buildkit'), 'docs/migrating-from-hadolint.md');
+  files.set('docs/migrating-from-hadolint.md', migText);
   files.set('schema/dockerlint.schema.json', schemaText());
   const pages = new Set(documented.map((r) => `${r.id}.md`));
   const orphans = fs

@@ -11,6 +11,9 @@
  * for bad input: every problem comes back as a `ConfigError` naming the file, the key and, where
  * it can tell, the line.
  */
+import { HADOLINT_CONFIG_NAMES, translateHadolint } from './hadolint.js';
+import { ruleIdsFor } from './rule-refs.js';
+import { RULES } from '../rules/index.js';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
@@ -56,7 +59,7 @@ export interface ConfigError {
  * `lines`: where each `context[i].context` of the file is (key `context[i].context` -> line), so
  * that a context refused later can be reported at its line.
  */
-export type LoadResult = { config: Config; file: string | null; lines?: Record<string, number> } | { error: ConfigError };
+export type LoadResult = { config: Config; file: string | null; lines?: Record<string, number>; notes?: string[] } | { error: ConfigError };
 
 export interface LoadOptions {
   /**
@@ -67,6 +70,8 @@ export interface LoadOptions {
 }
 
 type Segment = string | number;
+
+const RULE_IDS = new Set(RULES.map((r) => r.id));
 
 /**
  * Loads the configuration for a run started in `startDir` (the current folder): the file named
@@ -133,7 +138,34 @@ function load(startDir: string, explicit: string | undefined, given: Jail | null
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
-  return { config: defaultConfig(), file: null };
+  // No dockerlint configuration: a project migrating from hadolint keeps its .hadolint.yaml.
+  return findHadolintConfig(start, jail, shown) ?? { config: defaultConfig(), file: null };
+}
+
+/** The nearest .hadolint.yaml / .hadolint.yml upwards (same search as for dockerlint's), translated. */
+export function findHadolintConfig(start: string, jail: Jail, shown: (abs: string) => string = (a) => a): LoadResult | null {
+  for (let dir = start; jail.contains(dir); ) {
+    for (const name of HADOLINT_CONFIG_NAMES) {
+      const abs = path.join(dir, name);
+      if (!present(abs, jail)) continue;
+      const text = readText(abs, shown(abs), jail);
+      if ('error' in text) return text;
+      const doc = yaml().parseDocument(text.text, { prettyErrors: false, uniqueKeys: false, merge: false });
+      if (doc.errors[0]) return { error: { file: shown(abs), key: '', message: `YAML syntax error: ${firstLine(doc.errors[0].message)}` } };
+      let data: unknown;
+      try {
+        data = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        return { error: { file: shown(abs), key: '', message: `cannot read the YAML: ${firstLine(e instanceof Error ? e.message : String(e))}` } };
+      }
+      const t = translateHadolint(data);
+      return { config: t.config, file: abs, ...(t.notes.length ? { notes: t.notes } : {}) };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
+    dir = parent;
+  }
+  return null;
 }
 
 function linesOf(parsed: { lines?: Record<string, number> }): { lines?: Record<string, number> } {
@@ -251,8 +283,12 @@ export function validateConfig(
   const config = defaultConfig();
   if (raw.preset) config.preset = raw.preset;
   if (raw.categories) config.categories = { ...raw.categories };
-  if (raw.rules) config.rules = { ...raw.rules };
-  if (raw.ruleOptions) config.ruleOptions = { ...raw.ruleOptions };
+  if (raw.rules) {
+    // Peer codes stand for the rules they map to; a rule id named as well wins over a code.
+    for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
+    for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
+  }
+  if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -300,7 +336,8 @@ function describe(err: ErrorObject, file: string, prefix: Segment[], locate: Loc
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const isRules = inner.length === 1 && inner[0] === 'rules';
-      const names = known(inner);
+      // Peer codes are accepted in rules, but the list shows the rule ids.
+      const names = known(inner).filter((k) => !isRules || RULE_IDS.has(k));
       const guess = didYouMean(name, names);
       return {
         file,

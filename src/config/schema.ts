@@ -9,6 +9,7 @@
 import type { Severity } from '../findings.js';
 import { FORMATS, type Format } from '../reporters/index.js';
 import { RULES } from '../rules/index.js';
+import { peerCodeTable } from './rule-refs.js';
 import { CATEGORIES, type Category } from '../rules/rule.js';
 
 /** `recommended` (the default): the rules marked recommended; `all`: every rule. */
@@ -106,6 +107,11 @@ export function configSchema(): JsonSchema {
       enum: [...SEVERITY_SETTINGS],
       default: rule.severity,
     };
+  }
+  // hadolint and BuildKit codes work wherever a rule id does (`DL3008: off`).
+  for (const row of peerCodeTable()) {
+    if (rules[row.code]) continue;
+    rules[row.code] = { description: `${row.tool === 'hadolint' ? 'hadolint' : 'BuildKit'} ${row.code}: sets ${row.rules.join(', ')}`, enum: [...SEVERITY_SETTINGS] };
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -8,7 +8,7 @@
  */
 import type { Dialect, Stmt, Word } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
-import { forEachCall } from '../parsers/shell-walk.js';
+import { childStmts, forEachCall } from '../parsers/shell-walk.js';
 import { MappedText, type Span } from '../parsers/source.js';
 import { basename, wordLiteral } from './commands.js';
 import { unwrapPrefixes, type CommandPrefix } from './prefixes.js';
@@ -150,6 +150,8 @@ export class CommandCollector {
   readonly commands: CommandView[] = [];
   /** Scripts that did not parse (`sh -c "..."` strings, a RUN body): where and why. */
   readonly syntaxErrors: { span: Span; message: string; budget?: true }[] = [];
+  /** The pipes (`a | b`) of the top-level script, outermost first. */
+  readonly pipes: { span: Span; text: string }[] = [];
 
   constructor(private readonly parser: ShellParser) {}
 
@@ -160,8 +162,23 @@ export class CommandCollector {
       this.syntaxErrors.push({ span: text.spanOf(result.error.p[2], result.error.p[2]), message: result.error.message, ...(result.error.budget ? { budget: true as const } : {}) });
       return false;
     }
+    if (depth === 0) this.collectPipes(result.file.stmts, text);
     this.stmts(result.file.stmts, text, depth);
     return true;
+  }
+
+  private collectPipes(stmts: Stmt[], text: MappedText): void {
+    const todo = [...stmts];
+    for (let s = todo.pop(); s; s = todo.pop()) {
+      const c = s.cmd;
+      if (c?.type === 'BinaryCmd' && (c.op === '|' || c.op === '|&')) {
+        const raw = text.text.slice(c.p[2], c.e[2]).replace(/\s+/g, ' ');
+        this.pipes.push({ span: text.spanOf(c.p[2], c.e[2]), text: raw.length > 60 ? `${raw.slice(0, 57)}...` : raw });
+        continue;
+      }
+      todo.push(...childStmts(c));
+    }
+    this.pipes.sort((a, b) => a.span.line - b.span.line || a.span.column - b.span.column);
   }
 
   private stmts(stmts: Stmt[], text: MappedText, depth: number): void {
@@ -236,4 +253,9 @@ export function execFormWords(text: MappedText, argv: readonly string[]): { word
     }
   }
   return { words, scripts };
+}
+
+/** The word sits in the file exactly as parsed (not decoded from a JSON escape): an edit at its offsets is exact. */
+export function writtenAsIs(fileText: string, w: ArgWord): boolean {
+  return fileText.slice(w.start, w.end) === w.text;
 }

@@ -48,6 +48,8 @@ export interface RunCommands {
   commands: readonly CommandView[];
   /** The body did not parse in its dialect (or was over the parse budget): no commands are known. */
   syntaxError: { span: Span; message: string; budget?: true } | null;
+  /** The pipes of the RUN's own script (not of `sh -c` strings). */
+  pipes: readonly { span: Span; text: string }[];
 }
 
 /** The views of a Dockerfile; RUN commands are parsed on the first request and kept. */
@@ -84,6 +86,11 @@ export class DockerfileView {
       this.runs.set(view.inst, p);
     }
     return p;
+  }
+
+  /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
+  async forEachCommand(visit: (cmd: CommandView, view: InstructionView, run: RunCommands) => void): Promise<void> {
+    for (const { view, run } of await this.allRuns()) for (const cmd of run.commands) visit(cmd, view, run);
   }
 
   /** Every RUN with its commands, in file order. */
@@ -129,7 +136,7 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
   if (form.kind === 'exec') {
     const { words, scripts } = execFormWords(form.text, form.argv);
     collector.argv(words, 0, form.text.spanOf(0, form.text.text.length), (i) => scripts[i] ?? null);
-    return { form, dialect: null, commands: collector.commands, syntaxError: null };
+    return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
   }
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? '/bin/sh');
@@ -139,10 +146,10 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
     const prog = shebang[1] ?? '';
     dialect = shellDialect(prog.endsWith('/env') ? (shebang[2] ?? '') : prog);
   }
-  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null };
+  if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : (collector.syntaxErrors[0] ?? null);
-  return { form, dialect, commands: collector.commands, syntaxError: err };
+  return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * The `@ts-expect-error` lines are the compile-time half: `npm run typecheck` fails if any of
  * them stops being an error.
  */
-import { CATEGORIES, defineRule, fillMessage, type RuleContext } from '../../src/rules/rule.js';
+import { CATEGORIES, defineRule, fillMessage, peersOf, type RuleContext } from '../../src/rules/rule.js';
 import { DIAGNOSTICS, RULES } from '../../src/rules/index.js';
 import { peerSuppressions } from '../../src/suppressions.js';
 
@@ -71,9 +71,14 @@ describe('metadata', () => {
 
   test('the hadolint and BuildKit suppression tables come from peers', () => {
     const hadolint = peerSuppressions('hadolint');
-    expect(hadolint).toMatchObject({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3025: ['invalid-exec-form', 'shell-form-pid1'] });
+    const buildkit = peerSuppressions('buildkit');
+    expect(hadolint).toMatchObject({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3008: ['apt-get-version-pin'], DL3025: ['invalid-exec-form', 'json-args', 'shell-form-pid1'] });
+    expect(buildkit).toMatchObject({ JSONArgsRecommended: ['invalid-exec-form', 'json-args', 'shell-form-pid1'], MultipleInstructionsDisallowed: ['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck'] });
+    // Every code maps to rules that exist, and every suppressing peer code of every rule is in the table.
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const table of [hadolint, buildkit]) for (const list of Object.values(table)) for (const id of list) expect(ids.has(id)).toBe(true);
+    for (const r of RULES) for (const p of peersOf(r, 'hadolint')) if (p.suppresses !== false) expect(hadolint[p.code]).toContain(r.id);
     // su-sudo names DL3004 as a partial peer that does not silence it.
     expect(RULES.find((r) => r.id === 'su-sudo')?.peers.hadolint).toContainEqual(expect.objectContaining({ code: 'DL3004', suppresses: false }));
-    expect(peerSuppressions('buildkit')).toMatchObject({ JSONArgsRecommended: ['invalid-exec-form', 'shell-form-pid1'] });
   });
 });

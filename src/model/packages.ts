@@ -1,0 +1,93 @@
+/**
+ * What package-manager commands do, read from command views: installs and their package words,
+ * the non-interactive switches, the cache clean-ups. The semantics follow the package managers'
+ * own option parsing where a rule depends on it (`apt-get -t RELEASE`, `apk add --virtual NAME`).
+ */
+import type { ArgWord, CommandView } from './command-view.js';
+import type { Flag } from '../parsers/dockerfile.js';
+
+/**
+ * The operands of a command: its non-option words, without the values of the options named in
+ * `valued` (`-t bookworm`, `--virtual .deps`) and without the subcommand words in `verbs`.
+ */
+export function operands(cmd: CommandView, valued: readonly string[] = [], verbs: readonly string[] = []): ArgWord[] {
+  const out: ArgWord[] = [];
+  let skipNext = false;
+  let afterDashes = false;
+  for (const a of cmd.args) {
+    if (skipNext) {
+      skipNext = false;
+      continue;
+    }
+    const v = a.value;
+    if (!afterDashes && v !== null && v.startsWith('-') && v !== '-') {
+      if (v === '--') {
+        afterDashes = true;
+        continue;
+      }
+      if (v.startsWith('--')) {
+        if (!v.includes('=') && valued.includes(v.slice(2))) skipNext = true;
+      } else {
+        const last = v[v.length - 1] as string;
+        if (valued.includes(last)) skipNext = true;
+      }
+      continue;
+    }
+    if (v !== null && verbs.includes(v)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** `apt-get install` (also `apt-get -y install`, `apt-get install -y`). */
+export function isAptGetInstall(cmd: CommandView): boolean {
+  return cmd.name === 'apt-get' && cmd.hasArg('install');
+}
+
+/** The package words of an `apt-get install`. */
+export function aptGetPackages(cmd: CommandView): ArgWord[] {
+  return operands(cmd, ['t', 'target-release', 'o', 'c', 'config-file'], ['install']);
+}
+
+export function isApkAdd(cmd: CommandView): boolean {
+  return cmd.name === 'apk' && cmd.hasArg('add');
+}
+
+export function apkPackages(cmd: CommandView): ArgWord[] {
+  return operands(cmd, ['t', 'virtual', 'repository', 'X', 'p', 'root', 'keys-dir', 'repositories-file', 'cache-dir', 'arch'], ['add']);
+}
+
+/** `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` (and `pipx install` with `pipx`). */
+export function isPipInstall(cmd: CommandView, opts: { pipx?: boolean } = {}): boolean {
+  const name = cmd.name ?? '';
+  const args = cmd.args.map((a) => a.value);
+  if (/^pip[0-9.]*$/.test(name) || (opts.pipx === true && name === 'pipx')) return args.includes('install');
+  if (/^python[0-9.]*$/.test(name)) {
+    const m = args.indexOf('-m');
+    return m >= 0 && args[m + 1] === 'pip' && args.indexOf('install', m + 2) >= 0;
+  }
+  return false;
+}
+
+/** A RUN `--mount=type=cache` or `type=tmpfs` whose target contains `path`. */
+export function cacheMountCovers(flags: readonly Flag[], path: string): boolean {
+  return flags.some((f) => {
+    if (f.name !== 'mount' || f.value === null) return false;
+    const opts = new Map(
+      f.value.split(',').map((kv) => {
+        const eq = kv.indexOf('=');
+        return [eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : ''] as const;
+      }),
+    );
+    const type = opts.get('type');
+    const target = opts.get('target') ?? opts.get('dst') ?? opts.get('destination') ?? '';
+    return (type === 'cache' || type === 'tmpfs') && target.includes(path);
+  });
+}
+
+/** `rm -rf PATH...` (any spelling of -r and -f) removing a path that starts with `prefix`. */
+export function removesTree(cmd: CommandView, prefix: string): boolean {
+  if (cmd.name !== 'rm') return false;
+  if (!(cmd.hasFlag('r', 'R', 'recursive') && cmd.hasFlag('f', 'force'))) return false;
+  return operands(cmd).some((a) => a.value !== null && a.value.startsWith(prefix));
+}

@@ -1,0 +1,34 @@
+import { copyView } from '../model/instructions.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'copy-whole-filesystem',
+  severity: 'warning',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: '`COPY --from` of a whole filesystem onto `/`',
+  peers: { hadolint: ['DL3067'] },
+  messages: {
+    whole: {
+      message: '`COPY --from={from} / /` copies the other stage\'s entire filesystem over this one: its /etc/passwd, libraries and package database replace this stage\'s, and the image doubles in size.',
+      hint: 'Copy only what the image needs (`COPY --from={from} /app /app`), or build FROM that stage.',
+    },
+  },
+  docs: {
+    what: '`COPY --from=...` with `/` as a source and `/` as the destination.',
+    why: 'It overwrites the system files of this stage and is almost always a shortcut that ships a whole build environment.',
+    bad: 'FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build / /',
+    good: 'FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --from=build /go/bin/app /usr/local/bin/app',
+    howToFix: 'Name the paths to copy.',
+  },
+  check(ctx) {
+    for (const view of ctx.view.byKeyword('COPY')) {
+      const copy = copyView(view.inst, ctx.dockerfile.escape);
+      const clean = (t: string): string => t.replace(/^["']|["']$/g, '');
+      if (!copy.from || !copy.dest || clean(copy.dest.value ?? copy.dest.text) !== '/') continue;
+      if (!copy.sources.some((s) => clean(s.value ?? s.text) === '/')) continue;
+      ctx.report({ messageId: 'whole', data: { from: copy.from.value ?? '' }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import { defineRule } from './rule.js';
+
+const TOOLS = new Set(['dnf', 'microdnf']);
+const VERBS = ['install', 'groupinstall', 'localinstall'];
+
+export default defineRule({
+  id: 'dnf-missing-yes',
+  severity: 'warning',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: '`dnf install` without its non-interactive switch',
+  peers: { hadolint: ['DL3038'] },
+  messages: {
+    interactive: {
+      message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+      hint: 'Add `-y`: `{tool} -y {verb} ...`.',
+    },
+  },
+  docs: {
+    what: '`dnf` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.',
+    why: 'Without a terminal the package manager cannot ask, so it aborts.',
+    bad: 'FROM fedora:40\nRUN dnf install httpd',
+    good: 'FROM fedora:40\nRUN dnf install -y httpd && dnf clean all',
+    howToFix: 'Add the non-interactive switch.',
+  },
+  async check(ctx) {
+    await ctx.view.forEachCommand((cmd) => {
+      if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('y', 'assumeyes')) return;
+      const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
+      if (!verb) return;
+      ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+    });
+  },
+});

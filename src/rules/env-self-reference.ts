@@ -1,0 +1,50 @@
+import { keyValues } from '../model/instructions.js';
+import { defineRule } from './rule.js';
+
+export default defineRule({
+  id: 'env-self-reference',
+  severity: 'error',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: 'ENV that uses a variable it defines in the same instruction',
+  peers: { hadolint: ['DL3044'] },
+  messages: {
+    selfRef: {
+      message: '`{other}` uses `${name}`, which this same ENV defines: variables in an ENV are expanded with the values from before the instruction, so `${name}` there has its value from before this ENV (empty unless the base image sets it), not `{value}`.',
+      hint: 'Split it: `ENV {name}={value}` first, then a second ENV that uses `${name}`.',
+    },
+  },
+  docs: {
+    what: 'An ENV with several pairs where one value refers (`$NAME`, `${NAME}`, `${NAME:-x}`) to a NAME set by another pair of the same ENV, when NAME was not already defined by an earlier ENV or ARG.',
+    why: 'Docker expands the whole instruction before setting any of it: the reference gets the old (usually empty) value.',
+    bad: 'FROM alpine:3.20\nENV APP_HOME=/app APP_BIN=$APP_HOME/bin',
+    good: 'FROM alpine:3.20\nENV APP_HOME=/app\nENV APP_BIN=$APP_HOME/bin',
+    howToFix: 'Define the variable in an ENV of its own before using it.',
+  },
+  check(ctx) {
+    const defined = new Set<string>();
+    for (const view of ctx.view.instructions) {
+      if (view.keyword === 'FROM' && !view.onbuild) defined.clear();
+      if (view.keyword === 'ARG') for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) defined.add(kv.key);
+      if (view.keyword !== 'ENV') continue;
+      const pairs = keyValues(view.inst, ctx.dockerfile.escape);
+      for (const other of pairs) {
+        const text = other.valueText ?? '';
+        for (const pair of pairs) {
+          if (pair === other || defined.has(pair.key)) continue;
+          const k = pair.key.replace(/[^A-Za-z0-9_]/g, '\\$&');
+          const re = new RegExp(`\\$(?:\\{${k}(?=[}:])|${k}(?![A-Za-z0-9_]))`);
+          if (!re.test(text)) continue;
+          ctx.report({
+            messageId: 'selfRef',
+            data: { other: `${other.key}=${text}`, name: pair.key, value: pair.valueText ?? '' },
+            at: { file: ctx.env.dockerfile.displayPath, span: other.span },
+          });
+          break;
+        }
+      }
+      for (const kv of pairs) defined.add(kv.key);
+    }
+  },
+});

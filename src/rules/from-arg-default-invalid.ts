@@ -1,0 +1,68 @@
+import { fromView, keyValues } from '../model/instructions.js';
+import { expandWord } from '../model/expand.js';
+import { defineRule } from './rule.js';
+
+/** Whether a reference parses as `[registry/]name[:tag][@digest]` (lower-case name, tag charset). */
+function validReference(ref: string): boolean {
+  let rest = ref;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(rest.slice(at + 1))) return false;
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    if (!/^[\w][\w.-]{0,127}$/.test(rest.slice(colon + 1))) return false;
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  return parts.length > 0 && parts.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p));
+}
+
+export default defineRule({
+  id: 'from-arg-default-invalid',
+  severity: 'warning',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: 'Global ARG defaults give FROM an empty or invalid image name',
+  peers: { buildkit: ['InvalidDefaultArgInFrom'] },
+  messages: {
+    invalid: {
+      message: '`FROM {image}` with the ARG defaults becomes `{result}`, which is not a valid image reference: a build without `--build-arg` fails.',
+      hint: 'Give the ARG a default that makes a valid image (`ARG {arg}=<value>`).',
+    },
+  },
+  docs: {
+    what: 'A FROM image built from global ARGs whose defaults (an ARG without one counts as empty) make an empty or invalid reference, like `alpine:` or `:3.20`.',
+    why: 'The Dockerfile only builds when every caller passes the build argument.',
+    bad: 'ARG TAG\nFROM alpine:${TAG}',
+    good: 'ARG TAG=3.20\nFROM alpine:${TAG}',
+    howToFix: 'Add defaults to the global ARGs FROM uses.',
+  },
+  check(ctx) {
+    const global = new Map<string, string | null>();
+    for (const view of ctx.view.instructions) {
+      if (view.onbuild) continue;
+      if (view.keyword === 'ARG' && view.stageIndex < 0) {
+        for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+          const v = kv.valueText === null ? { value: '', known: true } : expandWord(kv.valueText, (n) => global.get(n) ?? '', ctx.dockerfile.escape);
+          global.set(kv.key, v.known ? v.value : null);
+        }
+      }
+      if (view.keyword !== 'FROM') continue;
+      const image = fromView(view.inst, ctx.dockerfile.escape).image;
+      if (!image || !image.text.includes('$')) continue;
+      const names = [...image.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] ?? '');
+      // Only global ARGs with known defaults are judged (an undeclared one is from-arg-undefined's).
+      if (names.some((n) => !global.has(n) || global.get(n) === null)) continue;
+      const e = expandWord(image.text, (n) => global.get(n) ?? '', ctx.dockerfile.escape);
+      if (!e.known || validReference(e.value) || e.value.toLowerCase() === 'scratch') continue;
+      const arg = names.find((n) => global.get(n) === '') ?? names[0] ?? '';
+      ctx.report({ messageId: 'invalid', data: { image: image.text, result: e.value, arg }, at: { file: ctx.env.dockerfile.displayPath, span: image.span } });
+    }
+  },
+});

@@ -1,0 +1,104 @@
+import SPDX_IDS from 'spdx-license-ids/index.json' with { type: 'json' };
+import SPDX_DEPRECATED from 'spdx-license-ids/deprecated.json' with { type: 'json' };
+import type { Stage } from '../model/image.js';
+import { keyValues } from '../model/instructions.js';
+import { defineRule } from './rule.js';
+
+type LabelType = 'text' | 'url' | 'spdx' | 'hash' | 'rfc3339' | 'semver' | 'email';
+
+interface Options {
+  /** Required labels and the type of their value. */
+  labels: Record<string, LabelType>;
+  /** Labels not in `labels` are reported too. */
+  strict: boolean;
+}
+
+let spdxIds: Set<string> | null = null;
+/** An SPDX license identifier (current or deprecated), with an optional `+`. */
+function isSpdx(value: string): boolean {
+  spdxIds ??= new Set([...SPDX_IDS, ...SPDX_DEPRECATED]);
+  return spdxIds.has(value.replace(/\+$/, ''));
+}
+
+const VALID: Record<Exclude<LabelType, 'text'>, (v: string) => boolean> = {
+  url: (v) => {
+    try {
+      return new URL(v).protocol.length > 1;
+    } catch {
+      return false;
+    }
+  },
+  spdx: isSpdx,
+  hash: (v) => /^[0-9a-f]{40}$|^[0-9a-f]{7}$/.test(v),
+  rfc3339: (v) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+  semver: (v) => /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/.test(v),
+  email: (v) => /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]+$/.test(v),
+};
+
+const TYPE_TEXT: Record<Exclude<LabelType, 'text'>, string> = {
+  url: 'a URL',
+  spdx: 'an SPDX license identifier (`MIT`, `Apache-2.0`)',
+  hash: 'a git commit hash (7 or 40 hex digits)',
+  rfc3339: 'an RFC 3339 time (`2024-05-01T12:00:00Z`)',
+  semver: 'a semantic version (`1.2.3`)',
+  email: 'an e-mail address',
+};
+
+export default defineRule({
+  id: 'label-schema',
+  severity: 'info',
+  category: 'style',
+  recommended: false,
+  scope: 'instructions',
+  title: 'Labels missing, empty or not of the type the label schema asks for',
+  peers: { hadolint: ['DL3049', 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
+  options: {
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        labels: { type: 'object', additionalProperties: { enum: ['text', 'url', 'spdx', 'hash', 'rfc3339', 'semver', 'email'] }, description: 'Required labels and the type of their value.' },
+        strict: { type: 'boolean', description: 'Also report labels the schema does not name.' },
+      },
+    },
+    defaults: { labels: {}, strict: false } as Options,
+  },
+  messages: {
+    missing: { message: 'The image has no label `{label}`, which the label schema requires.', hint: 'Add `LABEL {label}=<value>` to the final stage.' },
+    empty: { message: 'Label `{label}` is empty.', hint: 'Give `{label}` a value, or remove it.' },
+    badValue: { message: 'Label `{label}` is `{value}`, which is not {type}.', hint: 'Write {type} as the value of `{label}`.' },
+    superfluous: { message: 'Label `{label}` is not in the label schema (strict labels are on).', hint: 'Remove it, or add it to the schema.' },
+  },
+  docs: {
+    what: 'With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.',
+    why: 'Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.',
+    bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url',
+    good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app',
+    howToFix: 'Set the labels the schema asks for, with values of their type.',
+  },
+  check(ctx) {
+    const schema = ctx.options.labels;
+    const names = Object.keys(schema);
+    if (names.length === 0 && !ctx.options.strict) return;
+    const file = ctx.env.dockerfile.displayPath;
+    const last = ctx.model.stages[ctx.model.stages.length - 1];
+    const chain = new Set<number>();
+    for (let s: Stage | null = last ?? null; s; s = s.baseStage) chain.add(s.index);
+    const seen = new Set<string>();
+    for (const view of ctx.view.byKeyword('LABEL', { onbuild: false })) {
+      for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+        if (chain.has(view.stageIndex) || view.stageIndex < 0) seen.add(kv.key);
+        const type = Object.hasOwn(schema, kv.key) ? schema[kv.key] : undefined;
+        if (!type) {
+          if (ctx.options.strict) ctx.report({ messageId: 'superfluous', data: { label: kv.key }, at: { file, span: kv.keySpan } });
+          continue;
+        }
+        const value = kv.value;
+        if (value === '' || kv.valueText === '') ctx.report({ messageId: 'empty', data: { label: kv.key }, at: { file, span: kv.span } });
+        else if (value !== null && type !== 'text' && !VALID[type](value)) ctx.report({ messageId: 'badValue', data: { label: kv.key, value, type: TYPE_TEXT[type] }, at: { file, span: kv.span } });
+      }
+    }
+    if (!last) return;
+    for (const label of names) if (!seen.has(label)) ctx.report({ messageId: 'missing', data: { label }, at: { file, span: last.from.keywordSpan } });
+  },
+});

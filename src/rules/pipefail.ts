@@ -1,0 +1,42 @@
+import { basename } from '../model/commands.js';
+import { defineRule } from './rule.js';
+
+const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
+
+export default defineRule({
+  id: 'pipefail',
+  severity: 'warning',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: 'A pipe in RUN without `pipefail`',
+  peers: { hadolint: ['DL4006'] },
+  messages: {
+    pipe: {
+      message: 'A pipe in RUN without `pipefail`: the RUN succeeds when the last command of the pipe does, so a failed download in `{pipe}` still builds an image, a broken one.',
+      hint: 'Put `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before this RUN (on Alpine: `["/bin/ash", "-eo", "pipefail", "-c"]`), or start the RUN with `set -o pipefail &&`.',
+    },
+  },
+  docs: {
+    what: 'A shell-form RUN with a pipe (`|`), when no SHELL of the stage (or the stages it builds on) sets `-o pipefail` with a shell that has it, and the RUN does not run `set -o pipefail` before the pipe. Not for PowerShell or cmd SHELLs.',
+    why: 'A shell reports the status of the last command of a pipe: `curl ... | tar x` passes when curl fails.',
+    bad: 'FROM debian:12\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+    good: 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt',
+    howToFix: 'Set pipefail with SHELL.',
+  },
+  async check(ctx) {
+    for (const { view, run } of await ctx.view.allRuns()) {
+      if (run.form.kind !== 'shell' || run.dialect === null || run.pipes.length === 0) continue;
+      const argv = view.shell;
+      const shell = basename(argv[0] ?? '');
+      if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === 'pipefail' && /^-[a-z]*o$/.test(argv[i - 1] ?? ''))) continue;
+      const first = run.pipes[0];
+      if (!first) continue;
+      const setsBefore = run.commands.some(
+        (c) => c.name === 'set' && c.depth === 0 && c.args.some((a, i) => a.value === 'pipefail' && /^-[a-z]*o$/.test(c.args[i - 1]?.value ?? '')) && (c.span.line < first.span.line || (c.span.line === first.span.line && c.span.column < first.span.column)),
+      );
+      if (setsBefore) continue;
+      ctx.report({ messageId: 'pipe', data: { pipe: first.text }, at: { file: ctx.env.dockerfile.displayPath, span: first.span } });
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { keyValues } from '../model/instructions.js';
+import { defineRule } from './rule.js';
+
+const SECRET_WORD = /(?:_|^)(?:apikey|auth|credentials?|key|password|pword|passwd|secret|token)(?:_|$)/i;
+const ALLOWED_WORD = /(?:_|^)(?:public|file|version)(?:_|$)/i;
+
+export default defineRule({
+  id: 'secret-in-arg-or-env',
+  severity: 'warning',
+  category: 'privilege',
+  recommended: true,
+  scope: 'instructions',
+  title: 'A secret passed through ARG or ENV',
+  peers: { buildkit: ['SecretsUsedInArgOrEnv'], hadolint: ['DL3064'] },
+  messages: {
+    secret: {
+      message: '`{keyword} {name}` looks like a secret: ARG values are recorded in the image history and ENV values in its config, so anyone who can pull the image can read it.',
+      hint: 'Pass it as a build secret: `RUN --mount=type=secret,id={id},env={name} ...` and `docker build --secret id={id},env={name}`.',
+    },
+  },
+  docs: {
+    what: 'An ARG or ENV whose name has a word (split on `_`) that means a secret: password, passwd, pword, secret, token, key, apikey, auth, credential(s); not when another word says it is not one (public, file, version: `GPG_KEY_FILE`, `PUBLIC_KEY`).',
+    why: 'Build arguments and environment variables persist in the image metadata; build secrets do not.',
+    bad: 'FROM node:22\nARG NPM_TOKEN\nRUN npm ci',
+    good: 'FROM node:22\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci',
+    howToFix: 'Use a secret mount for the value.',
+  },
+  check(ctx) {
+    for (const view of ctx.view.instructions) {
+      if (view.keyword !== 'ARG' && view.keyword !== 'ENV') continue;
+      for (const kv of keyValues(view.inst, ctx.dockerfile.escape)) {
+        if (!SECRET_WORD.test(kv.key) || ALLOWED_WORD.test(kv.key)) continue;
+        ctx.report({ messageId: 'secret', data: { keyword: view.keyword, name: kv.key, id: kv.key.toLowerCase().replace(/_/g, '-') }, at: { file: ctx.env.dockerfile.displayPath, span: kv.keySpan } });
+      }
+    }
+  },
+});

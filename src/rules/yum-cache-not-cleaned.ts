@@ -1,0 +1,42 @@
+import { cacheMountCovers, removesTree } from '../model/packages.js';
+import { defineRule } from './rule.js';
+
+const TOOLS = new Set(['yum']);
+const INSTALL = ['install'];
+
+export default defineRule({
+  id: 'yum-cache-not-cleaned',
+  severity: 'info',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: '`yum install` without `yum clean all` in the same RUN',
+  peers: { hadolint: ['DL3032'] },
+  messages: {
+    cache: {
+      message: '`{tool} {verb}` leaves its package cache in the layer: no `yum clean all` follows it in this RUN, and a later RUN cannot shrink this layer.',
+      hint: 'End the RUN with `&& yum clean all` (or mount a cache: `RUN --mount=type=cache,target=/var/cache/yum ...`).',
+    },
+  },
+  docs: {
+    what: 'A RUN with `yum` `install` and no `yum clean all` (or `rm -rf /var/cache/yum*`) after it in the same RUN, and no cache or tmpfs mount on the cache folder.',
+    why: 'Metadata and downloaded packages stay in the image, often tens of megabytes.',
+    bad: 'FROM centos:7\nRUN yum install -y httpd',
+    good: 'FROM centos:7\nRUN yum install -y httpd && yum clean all',
+    howToFix: 'Clean the cache in the RUN that filled it.',
+  },
+  async check(ctx) {
+    for (const { view, run } of await ctx.view.allRuns()) {
+      if (['/var/cache/yum'].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
+      const cmds = run.commands;
+      const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
+      if (at < 0) continue;
+      const cmd = cmds[at];
+      if (!cmd) continue;
+      const cleaned = cmds.slice(at + 1).some((c) => (c.name === cmd.name && c.hasArg('clean') && c.hasArg('all')) || ['/var/cache/yum', '/var/cache/dnf'].some((p) => removesTree(c, p)));
+      if (cleaned) continue;
+      const verb = cmd.args.find((a) => a.value !== null && INSTALL.includes(a.value))?.value ?? 'install';
+      ctx.report({ messageId: 'cache', data: { tool: cmd.name ?? '', verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+    }
+  },
+});

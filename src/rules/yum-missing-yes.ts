@@ -1,0 +1,35 @@
+import { defineRule } from './rule.js';
+
+const TOOLS = new Set(['yum']);
+const VERBS = ['install', 'groupinstall', 'localinstall'];
+
+export default defineRule({
+  id: 'yum-missing-yes',
+  severity: 'warning',
+  category: 'build',
+  recommended: true,
+  scope: 'instructions',
+  title: '`yum install` without its non-interactive switch',
+  peers: { hadolint: ['DL3030'] },
+  messages: {
+    interactive: {
+      message: '`{tool} {verb}` without `-y`: a build has no terminal, so it stops at the "Is this ok [y/N]" question and the build fails.',
+      hint: 'Add `-y`: `{tool} -y {verb} ...`.',
+    },
+  },
+  docs: {
+    what: '`yum` with `install` / `groupinstall` / `localinstall` and none of `-y`, `--assumeyes`.',
+    why: 'Without a terminal the package manager cannot ask, so it aborts.',
+    bad: 'FROM centos:7\nRUN yum install httpd',
+    good: 'FROM centos:7\nRUN yum install -y httpd && yum clean all',
+    howToFix: 'Add the non-interactive switch.',
+  },
+  async check(ctx) {
+    await ctx.view.forEachCommand((cmd) => {
+      if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('y', 'assumeyes')) return;
+      const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
+      if (!verb) return;
+      ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+    });
+  },
+});
