@@ -2571,7 +2571,6 @@ var meta_exports = {};
 __export(meta_exports, {
   PACKAGE_NAME: () => PACKAGE_NAME,
   REPOSITORY_URL: () => REPOSITORY_URL,
-  RULE_DOCS_URL: () => RULE_DOCS_URL,
   VERSION: () => VERSION,
   ruleDocUrl: () => ruleDocUrl
 });
@@ -15752,9 +15751,9 @@ var init_context_fs = __esm({
         if (cached) return cached;
         const abs = this.resolveInside(n);
         let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
+        if (abs) {
           try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
+            if (this.jail.fs.stat(abs)?.kind === "dir") names = this.jail.fs.readdir(abs).map((e) => e.name);
           } catch (e) {
             this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
           }
@@ -16933,8 +16932,6 @@ var init_entrypoint_not_executable = __esm({
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
           }
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
@@ -21643,7 +21640,6 @@ var init_checkstyle = __esm({
 // src/reporters/gitlab.ts
 var gitlab_exports = {};
 __export(gitlab_exports, {
-  GITLAB_SEVERITY: () => GITLAB_SEVERITY,
   formatGitlab: () => formatGitlab
 });
 import { createHash as createHash2 } from "node:crypto";
@@ -21781,8 +21777,6 @@ __export(schema_exports, {
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
   PRESETS: () => PRESETS,
-  SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
-  SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
   defaultConfig: () => defaultConfig,
   formatSize: () => formatSize,
@@ -30214,10 +30208,6 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
-  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
-  FileTexts: () => FileTexts,
-  decodeText: () => decodeText,
-  jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
 });
@@ -37616,15 +37606,10 @@ var require_ajv = __commonJS({
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
-  CONFIG_FILE_NAMES: () => CONFIG_FILE_NAMES,
-  MAX_CONFIG_BYTES: () => MAX_CONFIG_BYTES,
-  PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
-  didYouMean: () => didYouMean,
   findHadolintConfig: () => findHadolintConfig,
   loadConfig: () => loadConfig,
-  parseConfigText: () => parseConfigText,
-  validateConfig: () => validateConfig
+  parseConfigText: () => parseConfigText
 });
 import path15 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
@@ -37905,6 +37890,7 @@ function hasGit(dir, jail) {
 }
 function present(abs, jail) {
   try {
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== "dir";
     const st = jail.stat(abs);
     return st !== null && st.kind !== "dir";
   } catch {
@@ -39281,7 +39267,8 @@ function shown(p, cwd) {
 function printable(line) {
   const cr = line.endsWith("\r");
   const body2 = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+  const shown2 = body2.split("	").map(escapeControl).join("	");
+  return `${shown2.replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
 }
 function unifiedDiff(changed, cwd) {
   let out = "";

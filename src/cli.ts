@@ -520,7 +520,7 @@ function configStartDir(p: string): string {
   }
 }
 
-export function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {
+function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {
   if (inputProblems > 0 || findings.some((f) => f.rule === 'input-error' && f.severity === 'error')) return 2;
   if (threshold !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold])) return 1;
   if (maxWarnings !== undefined && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;

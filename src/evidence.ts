@@ -8,7 +8,7 @@ import type { CmdRef } from './model/evaluator/state.js';
 import type { Place } from './rules/rule.js';
 
 /** Source text of a node, on one line, shortened for messages. */
-export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
+function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '';
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;

@@ -26,12 +26,9 @@ export interface WorkerSetup {
   recordReads?: boolean;
 }
 
-export interface Task {
-  input: LintInput;
-}
 
 /** Below this many files, one thread is faster than starting workers. */
-export const PARALLEL_THRESHOLD = 24;
+const PARALLEL_THRESHOLD = 24;
 
 export function workerCount(files: number, env: Record<string, string | undefined>): number {
   const forced = env.DOCKERLINT_WORKERS;
@@ -53,7 +50,7 @@ export interface WorkerQueue {
 export type WorkerReport = { index: number; findings: Finding[]; filesRead: string[]; reads?: Array<[string, string]> } | { done: true };
 
 /** Takes the next input of the queue (every thread calls this; Atomics makes it race-free). */
-export function takeNext(queue: WorkerQueue): number | null {
+function takeNext(queue: WorkerQueue): number | null {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }

@@ -85,11 +85,6 @@ function partLiteral(part: WordPart): string | null {
   }
 }
 
-/** A best-effort rendering of a word for messages (`"$@"`, `$APP_USER`, `redis`). */
-export function wordText(word: Word, source: string): string {
-  return source.slice(word.p[2], word.e[2]);
-}
-
 function isPositionalExp(part: WordPart, names: string[]): boolean {
   return (
     part.type === 'ParamExp' && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ':')
@@ -97,7 +92,7 @@ function isPositionalExp(part: WordPart, names: string[]): boolean {
 }
 
 /** How one word uses the positional parameters. */
-export function positionalUse(word: Word): ArgsUse {
+function positionalUse(word: Word): ArgsUse {
   if (word.parts.length === 1) {
     const only = word.parts[0];
     if (only && only.type === 'DblQuoted' && only.parts.length === 1 && only.parts[0]) {

@@ -5,7 +5,6 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
-import type { Instruction } from '../parsers/dockerfile.js';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
@@ -102,9 +101,6 @@ export interface LaunchEnv {
   symlinks?: { target: string; link: string }[];
 }
 
-export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
-  return { file: env.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
 
 export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = stage.index + 1): Promise<Launch> {
   const pid1 = computePid1(stage);
@@ -167,7 +163,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
 }
 
 /** The user the container starts as: USER, else the base image's (configuration first), else root. */
-export function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
+function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
   const base = knownBaseImage(rootStage(stage), trusted);
@@ -282,7 +278,7 @@ function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
 
-export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv, stage: Stage | null = null): Promise<ScriptUnit> {
+async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv, stage: Stage | null = null): Promise<ScriptUnit> {
   const source: ScriptText = mapped
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
@@ -365,7 +361,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
   };
 }
 
-export function fileScriptText(file: SourceFile): ScriptText {
+function fileScriptText(file: SourceFile): ScriptText {
   return {
     file,
     text: file.text,
@@ -373,7 +369,7 @@ export function fileScriptText(file: SourceFile): ScriptText {
   };
 }
 
-export function mappedScriptText(m: MappedText): ScriptText {
+function mappedScriptText(m: MappedText): ScriptText {
   return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
 }
 

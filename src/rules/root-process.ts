@@ -106,7 +106,7 @@ function dropNotes(run: Run, units: ScriptUnit[]): string {
   return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
-export function stepLabel(s: Step): string {
+function stepLabel(s: Step): string {
   switch (s.kind) {
     case 'init':
       return `${s.at.label} ${s.name}`;

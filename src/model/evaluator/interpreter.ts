@@ -38,7 +38,7 @@ export interface Limits {
   maxSubstDepth: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxSteps: 400_000, maxCallDepth: 2_000, maxSourceDepth: 8, maxSubstDepth: 6 };
+const DEFAULT_LIMITS: Limits = { maxSteps: 400_000, maxCallDepth: 2_000, maxSourceDepth: 8, maxSubstDepth: 6 };
 
 /** What the interpreter needs from outside: parsing text and finding sourced files. */
 export interface Host {

@@ -6,7 +6,6 @@
  */
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
 import type { Chain, Run, Step } from './invocations.js';
-import type { CmdRef } from './state.js';
 import { parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
 import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
@@ -78,7 +77,7 @@ export function handsOverWithoutExec(run: Run): { hop: ScriptHop; cmd: Executed;
 }
 
 /** Every script hop of a run with its evaluation, each evaluation once. */
-export function scriptHops(run: Run): { hop: ScriptHop; run: ScriptRun }[] {
+function scriptHops(run: Run): { hop: ScriptHop; run: ScriptRun }[] {
   const seen = new Set<ScriptRun>();
   const out: { hop: ScriptHop; run: ScriptRun }[] = [];
   for (const chain of run.chains) {
@@ -169,6 +168,3 @@ export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
   return scriptHops(run).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
 
-export function refKey(r: CmdRef): string {
-  return `${r.file.path}:${r.stmt.p[2]}`;
-}

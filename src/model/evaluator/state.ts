@@ -600,7 +600,7 @@ function sameLocals(a: Map<string, Var | undefined>[], b: Map<string, Var | unde
 }
 
 /** How many different states may reach one program point before they are joined into one. */
-export const MAX_STATES_PER_POINT = 8;
+const MAX_STATES_PER_POINT = 8;
 
 /**
  * Equal states merged; more than `cap` different ones joined into one. Returns the states and

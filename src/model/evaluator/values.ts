@@ -37,9 +37,6 @@ export function lit(s: string): Field {
   return { s };
 }
 
-export function isKnown(f: Field): f is Field & { s: string } {
-  return f.s !== null && !f.multi;
-}
 
 /** The text of a field for messages and explain: `<command>` for the user command. */
 export function showField(f: Field): string {
@@ -100,7 +97,7 @@ export interface UserValue {
   why: string;
 }
 
-export const ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
+const ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
 
 /** A user as written in USER, `--user`, gosu's first argument: `app`, `1000:1000`, `root`. */
 export function userFromSpec(spec: string | null, why: string): UserValue {
