@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path25, { windows } = {}) => {
-      const segs = path25.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -7454,9 +7454,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path25 = this.getPath();
-        if (path25 === null || path25.startsWith("/")) {
-          return path25;
+        const path27 = this.getPath();
+        if (path27 === null || path27.startsWith("/")) {
+          return path27;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7468,7 +7468,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path25 : parent + "/" + path25;
+              return parent.endsWith("/") ? parent + path27 : parent + "/" + path27;
             }
           }
         }
@@ -9137,22 +9137,6 @@ var init_prefixes = __esm({
   }
 });
 
-// src/text.ts
-function stripBom(text) {
-  return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
-}
-function oneLine(text, max) {
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-var ROOT_USER;
-var init_text = __esm({
-  "src/text.ts"() {
-    "use strict";
-    ROOT_USER = /^(root|0)(:.*)?$/;
-  }
-});
-
 // src/model/commands.ts
 function basename3(name) {
   const i = name.lastIndexOf("/");
@@ -9252,7 +9236,7 @@ function parseSwitcher(tool, args) {
   const make = (user, commandStart) => ({
     tool,
     user,
-    toRoot: user !== null && ROOT_USER.test(user),
+    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
     command: args.slice(commandStart),
     commandString: null
   });
@@ -9392,7 +9376,6 @@ var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
     init_prefixes();
-    init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
@@ -9676,8 +9659,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
+  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -10362,7 +10345,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path25) {
+function cacheMountCovers(flags, path27) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10373,7 +10356,7 @@ function cacheMountCovers(flags, path25) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path25);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path27);
   });
 }
 function removesTree(cmd, prefix) {
@@ -11305,7 +11288,8 @@ var init_empty_continuation = __esm({
 // src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  return oneLine(text, max);
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
@@ -11350,12 +11334,12 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function refText(c, max = 60) {
-  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
+  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
     "use strict";
-    init_text();
   }
 });
 
@@ -11428,7 +11412,7 @@ function knownBaseImage(stage, trusted) {
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
@@ -11447,31 +11431,21 @@ function imageSh(stage) {
   if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
-    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
       { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
       { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
       { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
-      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
-      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
         match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
         note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      },
-      // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
-      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
+      }
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
@@ -11525,7 +11499,7 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
+  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
   const u = spec.split(":")[0] ?? spec;
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
@@ -11550,14 +11524,14 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
-    init_text();
     USER_COMMAND = "\0command";
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
+    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
   }
 });
 
@@ -11618,9 +11592,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs7 = p.fields;
-    if (fs7.length === 0) continue;
-    fs7.forEach((f, i) => {
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -11638,11 +11612,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs7, sep) {
-  if (fs7.length === 0) return lit("");
-  if (fs7.length === 1) return fs7[0];
-  let acc = fs7[0];
-  for (const f of fs7.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -12285,20 +12259,11 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap), capped: true };
+    else {
+      return { states: [State.joinAll(states)], capped: true };
+    }
   }
   return { states: out, capped: false };
-}
-function joinByFacts(states, cap) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const s of states) {
-    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
-    const g = groups.get(key);
-    if (g) g.push(s);
-    else groups.set(key, [s]);
-  }
-  if (groups.size > cap) return [State.joinAll(states)];
-  return [...groups.values()].map((g) => State.joinAll(g));
 }
 var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
@@ -12439,8 +12404,6 @@ var init_state = __esm({
       why;
       /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
       out;
-      /** The path sourced files that are only known at run time. */
-      opaque;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -12454,7 +12417,6 @@ var init_state = __esm({
         this.last = [];
         this.why = null;
         this.out = void 0;
-        this.opaque = false;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -12472,7 +12434,6 @@ var init_state = __esm({
         s.last = this.last;
         s.why = this.why;
         s.out = this.out;
-        s.opaque = this.opaque;
         return s;
       }
       getVar(name) {
@@ -12529,13 +12490,12 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
-        s.opaque = this.opaque || o.opaque;
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -12790,14 +12750,14 @@ function simpleCommand(m, stmt, call, st) {
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
       return { done: flowOf([]) };
     }
     case "exit": {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
       const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
       return { done: flowOf([]) };
     }
     case "return":
@@ -12847,14 +12807,6 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
-        const known2 = parts.findIndex((f) => f.s === null || f.multi);
-        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
-        if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
-          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
-          m.rec.command(ref, execArgv, st.user, m.ctx, true);
-          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
-          return { done: flowOf([]) };
-        }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(null, null);
@@ -13039,7 +12991,6 @@ function flattenTest(s) {
 function sourceFile(m, stmt, ref, argv, st) {
   const target2 = argv[1];
   if (!target2 || target2.s === null || target2.multi) {
-    st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
@@ -13089,8 +13040,7 @@ function arrayItems(m, a, st) {
   return out;
 }
 function declare(m, variant, args, st) {
-  const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ""));
-  const local = variant === "local" || !global && (variant === "declare" || variant === "typeset") && m.ctx.calls.length > 0;
+  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
   let array = false;
   for (const a of args) {
     if (!a.name) {
@@ -13117,7 +13067,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -13865,18 +13815,6 @@ async function follow(item, run2, work, cache, r) {
       argv = argv.slice(1);
       continue;
     }
-    if (SUPERVISORS.has(name)) {
-      push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
-      return end();
-    }
-    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
-      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
-      runsAs = target2;
-      argv = argv.slice(3);
-      continue;
-    }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
       const sw = parseSwitch(name, argv.slice(1));
       if (!sw) {
@@ -14013,18 +13951,13 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
-    hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
+    hops.push(hop);
     run2.chains.push({ hops, end: null });
     return;
   }
   for (const e of endings) {
     const h = { ...hop, ending: e };
     const chainHops2 = [...hops, h];
-    if (e.kind !== "exec" && e.opaque) {
-      chainHops2.push({ ...h, kind: "unknown", reason: "the script sources files that are only known at run time, which may hand over themselves" });
-      run2.chains.push({ hops: chainHops2, end: null });
-      continue;
-    }
     if (e.kind !== "exec" || !e.cmd) {
       const last = e.last.length === 1 ? e.last[0] : void 0;
       const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
@@ -14215,15 +14148,14 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_commands();
     init_interpreter();
     init_values();
-    SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -14374,7 +14306,11 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
   let bom = false;
   if (origin.kind === "context") {
     try {
-      ({ text, bom } = stripBom(env3.readContext(origin.contextPath)));
+      text = env3.readContext(origin.contextPath);
+      if (text.charCodeAt(0) === 65279) {
+        text = text.slice(1);
+        bom = true;
+      }
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -14458,7 +14394,7 @@ function sourceResolver(stage, env3, parser2, dialect) {
     const origin = env3.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === "context") {
-        const { text } = stripBom(env3.readContext(origin.contextPath));
+        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
         const lf = text.replace(/\r\n/g, "\n");
         const result = parser2.parse(lf, dialect);
         if (result.ok) {
@@ -14516,7 +14452,6 @@ var init_launch = __esm({
     init_values();
     init_image();
     init_pid1();
-    init_text();
     SHELLS2 = SHELLS;
   }
 });
@@ -15023,26 +14958,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path25) => {
-      const end = path25.length - 1;
-      const index = path25.lastIndexOf(
+    var basenameOf = (path27) => {
+      const end = path27.length - 1;
+      const index = path27.lastIndexOf(
         SLASH,
-        path25[end] === SLASH ? end - 1 : end
+        path27[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path25 : path25.slice(index + 1);
+      return index < 0 ? path27 : path27.slice(index + 1);
     };
-    var parentOf = (path25) => {
-      if (path25.charCodeAt(0) === SLASH_CODE || path25.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path25.split(SLASH).filter(Boolean);
+    var parentOf = (path27) => {
+      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path27.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path25.length - 1;
-      const cut = path25.lastIndexOf(
+      const end = path27.length - 1;
+      const cut = path27.lastIndexOf(
         SLASH,
-        path25.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path25.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -15192,7 +15127,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path25) {
+      testLiteral(path27) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -15201,7 +15136,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path25)) {
+          if (rule.checkRegex.test(path27)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -15221,15 +15156,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path25, mode) {
+      test(path27, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path25) : path25;
+        const basename4 = shortcut ? basenameOf(path27) : path27;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path25
+            shortcut && rule._basenameOnly ? basename4 : path27
           )) {
             const { negative } = rule;
             const ret = {
@@ -15251,17 +15186,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path25, originalPath, doThrow) => {
-      if (!isString(path25)) {
+    var checkPath = (path27, originalPath, doThrow) => {
+      if (!isString(path27)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path25) {
+      if (!path27) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path25)) {
+      if (checkPath.isNotRelative(path27)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -15270,25 +15205,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path25) => {
-      const first = path25.charCodeAt(0);
+    var isNotRelative = (path27) => {
+      const first = path27.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path25.length === 1) {
+      if (path27.length === 1) {
         return true;
       }
-      const second = path25.charCodeAt(1);
+      const second = path27.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path25.length === 2 || path25.charCodeAt(2) === SLASH_CODE;
+      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -15319,59 +15254,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path25) {
+      _test(originalPath, cache, path27) {
         checkPath(
-          path25,
+          path27,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path25 ? this._t(path25, cache) : {
+        return path27 ? this._t(path27, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path25 = convertPath(target2);
-        if (!path25 || path25.charCodeAt(path25.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path25);
+        const path27 = convertPath(target2);
+        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path27);
         }
-        const dir = this._t(path25, this._testCache);
+        const dir = this._t(path27, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path25);
+        const literal = this._rules.testLiteral(path27);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path25, cache) {
-        const cached = cache[path25];
+      _t(path27, cache) {
+        const cached = cache[path27];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path25);
+        const parentPath = parentOf(path27);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path25] = parent && parent.ignored ? parent : this._rules.test(path25, MODE_IGNORE);
+        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
       }
-      ignores(path25) {
-        return this._test(path25, this._ignoreCache, convertPath(path25)).ignored;
+      ignores(path27) {
+        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
       }
       createFilter() {
-        return (path25) => !this.ignores(path25);
+        return (path27) => !this.ignores(path27);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path25) {
-        return this._test(path25, this._testCache, convertPath(path25));
+      test(path27) {
+        return this._test(path27, this._testCache, convertPath(path27));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path25) => checkPath(convertPath(path25), path25, RETURN_FALSE);
+    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path25) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path25) || isNotRelative(path25);
+      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -15571,13 +15506,12 @@ var init_jail = __esm({
     "use strict";
     init_schema();
     init_file_system();
-    init_text();
     Jail = class _Jail {
-      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs7;
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
         this.maxFileBytes = maxFileBytes;
         const abs = path8.resolve(root);
-        this.root = fs7.realpath(abs) ?? abs;
+        this.root = fs9.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -15625,7 +15559,8 @@ var init_jail = __esm({
       }
       /** `readFile` decoded as UTF-8, without a leading byte order mark. */
       readText(p, maxBytes = this.maxFileBytes) {
-        return stripBom(this.readFile(p, maxBytes).toString("utf8")).text;
+        const text = this.readFile(p, maxBytes).toString("utf8");
+        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
@@ -16398,7 +16333,7 @@ function installBashFix(stage, dockerfile) {
 }
 function rootAtFrom(stage) {
   const user = stage.baseStage?.config.user;
-  return !user || ROOT_USER.test(user.value);
+  return !user || /^(root|0)(:.*)?$/.test(user.value);
 }
 function crlfFix(unit) {
   if (unit.kind !== "file") return null;
@@ -16502,7 +16437,6 @@ var init_pid12 = __esm({
     init_edits();
     init_dockerfile2();
     init_shell();
-    init_text();
   }
 });
 
@@ -16581,10 +16515,7 @@ function mainProcesses(run2) {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
-    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
-      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
-    }
+    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -16674,11 +16605,6 @@ function commandOf(argv) {
       i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
       continue;
     }
-    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
-      switcher = "clickhouse su";
-      i += 3;
-      continue;
-    }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
       break;
@@ -16700,14 +16626,12 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
-var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
     "use strict";
     init_invocations();
     init_values();
     init_commands();
-    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -16880,7 +16804,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -16891,7 +16815,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -16908,13 +16832,6 @@ function record(facts, words, inst, workdir) {
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
-    }
-  } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
-    for (let i = 0; i < rest.length; i++) {
-      const w = rest[i];
-      if (name === "install" && /^-[mogt]$/.test(w)) i++;
-      else if (name === "mkdir" && w === "-m") i++;
-      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
@@ -19068,10 +18985,7 @@ function isSupervisor2(hop) {
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
 }
-function handsOver(run2) {
-  return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
-}
-function checkEnding(ctx, hop, e, run2, done, forwards) {
+function checkEnding(ctx, hop, e, run2, done) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
@@ -19084,14 +18998,13 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
   };
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
-    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run2);
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
       report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
-    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
       report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
     }
     return;
@@ -19118,7 +19031,7 @@ function checkEnding(ctx, hop, e, run2, done, forwards) {
     report(last, { messageId: "endsNotExeced", data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
-  if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
+  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -19199,14 +19112,13 @@ var init_missing_exec_args = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const done = /* @__PURE__ */ new Set();
-        const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
-              checkEnding(ctx, hop, hop.ending, run2, done, forwards);
+              checkEnding(ctx, hop, hop.ending, run2, done);
             }
           }
         }
@@ -19357,9 +19269,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+async function analyseNodeEntry(stage, fs9, scriptArg, read) {
   const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs7, imagePath);
+  const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19399,17 +19311,17 @@ async function analyseNodeEntry(stage, fs7, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs7, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs7, imagePath) {
+function resolveModule(stage, fs9, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs7.lookup(stage, c);
+    const origin = fs9.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -20101,20 +20013,12 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
+        if (launch.steps.length === 0) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
-        if (launch.steps.length === 0) {
-          const inherited = base2?.rootCommand;
-          if (!inherited || user) return;
-          const fromStage2 = rootStage(stage);
-          const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
-          ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
-          return;
-        }
         if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
-        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
@@ -20228,7 +20132,8 @@ var init_secret_in_arg_or_env = __esm({
 
 // src/rules/shell-form-pid1.ts
 function short(s) {
-  return oneLine(s, 50);
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -20237,7 +20142,6 @@ var init_shell_form_pid1 = __esm({
     init_rule();
     init_pid12();
     init_report();
-    init_text();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -20938,8 +20842,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path25 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path25.startsWith("/") || path25.startsWith("$") || /^[A-Za-z]:/.test(path25) || path25.startsWith("\\");
+          const path27 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path27.startsWith("/") || path27.startsWith("$") || /^[A-Za-z]:/.test(path27) || path27.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -20948,7 +20852,7 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path25 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
         }
       }
     });
@@ -21550,7 +21454,8 @@ function rootUri(root) {
 }
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
-  return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
+  const message = f.message.replace(ALSO_STARTED_BY, "");
+  return createHash("sha256").update(JSON.stringify([f.rule, file, message])).digest("hex");
 }
 function formatSarif(findings, rules, version, root) {
   const descriptors = [
@@ -21601,7 +21506,7 @@ Fix: ${f.hint}` : f.message },
   return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES, ALSO_STARTED_BY;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -21623,6 +21528,7 @@ var init_sarif = __esm({
       input: { error: 0, warning: 0, info: 0 }
     };
     SECURITY_CATEGORIES = ["privilege"];
+    ALSO_STARTED_BY = / Also started by [^\n]*\.$/;
   }
 });
 
@@ -21740,8 +21646,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path25 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path25, f.message]);
+    const path27 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path27, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -21754,7 +21660,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path25, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path27, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -21775,14 +21681,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine2(text) {
+function oneLine(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file);
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -22129,17 +22035,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path25) {
-      const ctrl = callVisitor(key, node, visitor, path25);
+    function visit_(key, node, visitor, path27) {
+      const ctrl = callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visit_(key, ctrl, visitor, path25);
+        replaceNode(key, path27, ctrl);
+        return visit_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path25);
+            const ci = visit_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22150,13 +22056,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = visit_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22177,17 +22083,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path25) {
-      const ctrl = await callVisitor(key, node, visitor, path25);
+    async function visitAsync_(key, node, visitor, path27) {
+      const ctrl = await callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visitAsync_(key, ctrl, visitor, path25);
+        replaceNode(key, path27, ctrl);
+        return visitAsync_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path25);
+            const ci = await visitAsync_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22198,13 +22104,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22231,23 +22137,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path25) {
+    function callVisitor(key, node, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key, node, path25);
+        return visitor(key, node, path27);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path25);
+        return visitor.Map?.(key, node, path27);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path25);
+        return visitor.Seq?.(key, node, path27);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path25);
+        return visitor.Pair?.(key, node, path27);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path25);
+        return visitor.Scalar?.(key, node, path27);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path25);
+        return visitor.Alias?.(key, node, path27);
       return void 0;
     }
-    function replaceNode(key, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key, path27, node) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -22859,10 +22765,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path25.length - 1; i >= 0; --i) {
-        const k = path25[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22881,7 +22787,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22911,11 +22817,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key, ...rest] = path25;
+          const [key, ...rest] = path27;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -22929,8 +22835,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key, ...rest] = path25;
+      deleteIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -22944,8 +22850,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key, ...rest] = path25;
+      getIn(path27, keepScalar) {
+        const [key, ...rest] = path27;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -22963,8 +22869,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key, ...rest] = path25;
+      hasIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -22974,8 +22880,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key, ...rest] = path25;
+      setIn(path27, value) {
+        const [key, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25490,9 +25396,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25567,14 +25473,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25589,10 +25495,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25603,10 +25509,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25623,13 +25529,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -27590,9 +27496,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path25) => {
+    visit.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27601,23 +27507,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path25) => {
-      const parent = visit.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit.parentCollection = (cst, path27) => {
+      const parent = visit.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27628,10 +27534,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports.visit = visit;
   }
@@ -28933,14 +28839,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs7, sep: [] });
+                map.items.push({ start, key: fs9, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               } else {
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29068,13 +28974,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs7, sep: [] });
+                fc.items.push({ start: [], key: fs9, sep: [] });
               else if (it.sep)
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               else
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -29414,18 +29320,13 @@ var init_image_fs = __esm({
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
         const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
-        let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
-            if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
-              remote ??= { imagePath, origin };
-              continue;
-            }
             if (origin) return { imagePath, origin };
           }
         }
-        return remote;
+        return null;
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -30182,19 +30083,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs7 of byFile.values()) {
-    for (const p of fs7.problems) {
-      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs9 of byFile.values()) {
+    for (const p of fs9.problems) {
+      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs7.suppressions) {
+    for (const s of fs9.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30205,9 +30106,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs7 = byFile.get(p.file);
-    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
-    for (const s of fs7.suppressions) {
+    const fs9 = byFile.get(p.file);
+    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
+    for (const s of fs9.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -30420,14 +30321,13 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
-    for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
   }
   return false;
 }
@@ -30482,7 +30382,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
@@ -34027,8 +33927,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path25) {
-      let input2 = path25;
+    function removeDotSegments(path27) {
+      let input2 = path27;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34102,11 +34002,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path25) {
-      if (path25 === "" || path25[0] === "/") {
-        return removeDotSegments(path25);
+    function removeDotSegmentsRelative(path27) {
+      if (path27 === "" || path27[0] === "/") {
+        return removeDotSegments(path27);
       }
-      const segments = path25.split("/");
+      const segments = path27.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34469,8 +34369,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
+        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38081,6 +37981,78 @@ var init_load = __esm({
   }
 });
 
+// src/fs/recording.ts
+var recording_exports = {};
+__export(recording_exports, {
+  RecordingFileSystem: () => RecordingFileSystem,
+  observe: () => observe,
+  sha256: () => sha256
+});
+import { createHash as createHash3 } from "node:crypto";
+function statDigest(s) {
+  if (!s) return "-";
+  return s.kind === "file" ? `f:${s.size}:${s.mode}` : `${s.kind}:${s.mode}`;
+}
+function observe(key, fsys) {
+  const [op, arg, p] = key.split("\0");
+  try {
+    switch (op) {
+      case "s":
+        return statDigest(fsys.stat(p));
+      case "r":
+        return `r:${fsys.realpath(p) ?? "-"}`;
+      case "d":
+        return `d:${sha256(fsys.readdir(p).map((e) => `${e.kind}:${e.name}`).join("\0"))}`;
+      case "f":
+        return `f:${sha256(fsys.readFile(p, Number(arg)))}`;
+      default:
+        return "?";
+    }
+  } catch (e) {
+    return errorDigest(e);
+  }
+}
+var sha256, errorDigest, RecordingFileSystem;
+var init_recording = __esm({
+  "src/fs/recording.ts"() {
+    "use strict";
+    init_file_system();
+    sha256 = (data) => createHash3("sha256").update(data).digest("base64");
+    errorDigest = (e) => `E:${FsError.from(e).code}`;
+    RecordingFileSystem = class {
+      constructor(inner, log) {
+        this.inner = inner;
+        this.log = log;
+      }
+      inner;
+      log;
+      record(key, run2, digest) {
+        let value;
+        try {
+          value = run2();
+        } catch (e) {
+          this.log.set(key, errorDigest(e));
+          throw e;
+        }
+        this.log.set(key, digest(value));
+        return value;
+      }
+      stat(p) {
+        return this.record(`s\0\0${p}`, () => this.inner.stat(p), statDigest);
+      }
+      realpath(p) {
+        return this.record(`r\0\0${p}`, () => this.inner.realpath(p), (v) => `r:${v ?? "-"}`);
+      }
+      readdir(p) {
+        return this.record(`d\0\0${p}`, () => this.inner.readdir(p), (v) => `d:${sha256(v.map((e) => `${e.kind}:${e.name}`).join("\0"))}`);
+      }
+      readFile(p, maxBytes) {
+        return this.record(`f\0${maxBytes}\0${p}`, () => this.inner.readFile(p, maxBytes), (v) => `f:${sha256(v)}`);
+      }
+    };
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
@@ -38116,14 +38088,18 @@ function loadFixFile(file, root) {
     const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
-    const { text, bom } = stripBom(bytes.toString("utf8"));
+    let text = bytes.toString("utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    if (bom) text = text.slice(1);
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
     fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
-  const { text, bom } = stripBom(bytes.toString("utf8"));
+  let text = bytes.toString("utf8");
+  const bom = text.charCodeAt(0) === 65279;
+  if (bom) text = text.slice(1);
   return { ...file, bom, text };
 }
 function editFile(file, edits) {
@@ -38156,7 +38132,6 @@ var init_files = __esm({
   "src/fix/files.ts"() {
     "use strict";
     init_edits();
-    init_text();
   }
 });
 
@@ -38385,7 +38360,7 @@ function chainHops(chain) {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -38406,7 +38381,7 @@ function chainHops(chain) {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
-            why: reasons(e.why)
+            why: e.why.map((d) => d.text)
           });
         } else {
           const last = e.last[0];
@@ -38426,7 +38401,7 @@ function chainHops(chain) {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
-            why: reasons(e.why)
+            why: e.why.map((d) => d.text)
           });
         }
         break;
@@ -38451,11 +38426,6 @@ function chainHops(chain) {
   }
   return out;
 }
-function reasons(why) {
-  const out = [];
-  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
-  return out.slice(-4);
-}
 function nextUser(chain, i) {
   let user = chain.hops[i].runsAs;
   for (let j = i + 1; j < chain.hops.length; j++) {
@@ -38466,10 +38436,11 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function short2(s) {
-  return oneLine(s, 60);
+function oneLine2(s) {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }
 function formatRun(lines, r) {
   r.hops.forEach((h, i) => {
@@ -38503,7 +38474,6 @@ var init_explain = __esm({
     init_questions();
     init_values();
     init_invocations();
-    init_text();
   }
 });
 
@@ -38518,13 +38488,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short3(text, max = 80) {
+function short2(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -38532,9 +38502,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -38552,6 +38522,344 @@ var init_mermaid = __esm({
   "src/reporters/mermaid.ts"() {
     "use strict";
     SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
+// src/shard.ts
+var shard_exports = {};
+__export(shard_exports, {
+  inShard: () => inShard,
+  parseShard: () => parseShard,
+  shardKey: () => shardKey,
+  shardOf: () => shardOf
+});
+import { createHash as createHash4 } from "node:crypto";
+import fs5 from "node:fs";
+import path21 from "node:path";
+function parseShard(spec) {
+  const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 1e4 || index < 1 || index > count) return null;
+  return { index, count };
+}
+function shardOf(relativePath, count) {
+  const key = relativePath.split(path21.sep).join("/");
+  const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
+  return 1 + h % count;
+}
+function shardKey(file, root) {
+  if (root) {
+    const rel = path21.relative(root, file);
+    if (rel && !rel.startsWith(`..${path21.sep}`) && rel !== ".." && !path21.isAbsolute(rel)) return rel.split(path21.sep).join("/");
+  }
+  return file.split(path21.sep).join("/");
+}
+function inShard(input2, shard) {
+  if (input2.path === "-") return shard.index === 1;
+  let file = input2.path;
+  try {
+    file = path21.join(fs5.realpathSync.native(path21.dirname(input2.path)), path21.basename(input2.path));
+  } catch {
+  }
+  return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
+}
+var init_shard = __esm({
+  "src/shard.ts"() {
+    "use strict";
+  }
+});
+
+// src/cache.ts
+var cache_exports = {};
+__export(cache_exports, {
+  CACHE_FILE: () => CACHE_FILE,
+  LintCache: () => LintCache,
+  cacheFile: () => cacheFile,
+  lintCached: () => lintCached
+});
+import fs6 from "node:fs";
+import path22 from "node:path";
+function cacheFile(cwd, root, location) {
+  if (location !== void 0) {
+    const abs = path22.resolve(cwd, location);
+    let isDir = /[\\/]$/.test(location);
+    try {
+      isDir ||= fs6.statSync(abs).isDirectory();
+    } catch {
+    }
+    return isDir ? path22.join(abs, CACHE_FILE) : abs;
+  }
+  const rel = path22.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
+  return path22.join(inside3 ? cwd : root, CACHE_FILE);
+}
+function filesOf(entry, reads) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i of entry.reads) {
+    const call = reads[i][0];
+    if (call.startsWith("f\0")) out.add(call.slice(call.indexOf("\0", 2) + 1));
+  }
+  return out;
+}
+function validEntry(entry, tableSize) {
+  if (!entry || typeof entry !== "object") return false;
+  const e = entry;
+  return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
+}
+async function lintCached(linter, inputs, o) {
+  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const findings = [];
+  const todo = [];
+  for (const input2 of inputs) {
+    const hit = cache.get(input2);
+    if (hit) {
+      for (const f of hit) findings.push(f);
+      o.onDone?.(input2);
+    } else todo.push(input2);
+  }
+  if (todo.length > 0) {
+    await linter.lint(todo, {
+      env: o.env,
+      ...o.onDone ? { onDone: o.onDone } : {},
+      onResult: (input2, found, reads) => {
+        cache.set(input2, found, reads);
+        for (const f of found) findings.push(f);
+      }
+    });
+  }
+  const problem2 = cache.save();
+  if (problem2) o.note(`dockerlint: ${problem2}
+`);
+  if (o.env.DOCKERLINT_CACHE === "report") {
+    o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ""}
+`);
+  }
+  return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
+}
+var CACHE_FILE, FORMAT, FORMAT_VERSION, MAX_CACHE_BYTES, LintCache;
+var init_cache = __esm({
+  "src/cache.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_rules();
+    init_recording();
+    CACHE_FILE = ".dockerlintcache";
+    FORMAT = "dockerlint-cache";
+    FORMAT_VERSION = 1;
+    MAX_CACHE_BYTES = 512 * 1024 * 1024;
+    LintCache = class {
+      constructor(file, key, fsys, knownRules) {
+        this.file = file;
+        this.fsys = fsys;
+        this.knownRules = knownRules;
+        this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
+        this.load();
+      }
+      file;
+      fsys;
+      knownRules;
+      key;
+      entries = /* @__PURE__ */ new Map();
+      /** The read table of the loaded file. */
+      loadedReads = [];
+      /** Whether a valid cache file was loaded. */
+      loaded = false;
+      /** The loaded read table by call. */
+      loadedIndex = /* @__PURE__ */ new Map();
+      /** Digests observed now, per call (each call is run once per run). */
+      current = /* @__PURE__ */ new Map();
+      /** Entries of this run, to write. */
+      fresh = /* @__PURE__ */ new Map();
+      /** Inputs this run asked for. */
+      looked = /* @__PURE__ */ new Set();
+      stats = { hits: 0, misses: 0 };
+      /** Why the file on disk was not used, if it was not (for DOCKERLINT_CACHE=report). */
+      ignored = null;
+      /** False when the file at the location is not a dockerlint cache: it is then left alone. */
+      writable = true;
+      load() {
+        let text;
+        try {
+          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
+          if (!st) return;
+          if (!st.isFile()) {
+            this.ignored = "not a regular file";
+            this.writable = false;
+            return;
+          }
+          if (st.size > MAX_CACHE_BYTES) {
+            this.ignored = "too large";
+            return;
+          }
+          text = fs6.readFileSync(this.file, "utf8");
+        } catch (e) {
+          this.ignored = `cannot read it (${FsError.from(e).code})`;
+          this.writable = false;
+          return;
+        }
+        let data;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          this.ignored = "not valid JSON";
+          this.writable = text.length === 0 || text.includes(`"format":"${FORMAT}"`);
+          return;
+        }
+        const file = data;
+        if (!file || typeof file !== "object" || file.format !== FORMAT) {
+          this.ignored = "not a dockerlint cache";
+          this.writable = false;
+          return;
+        }
+        if (file.formatVersion !== FORMAT_VERSION || file.key !== this.key) {
+          this.ignored = "another version, rule set or configuration";
+          return;
+        }
+        const reads = file.reads;
+        const entries = file.entries;
+        if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === "string" && typeof r[1] === "string") || !entries || typeof entries !== "object") {
+          this.ignored = "malformed";
+          return;
+        }
+        const loaded = /* @__PURE__ */ new Map();
+        for (const [input2, entry] of Object.entries(entries)) {
+          const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
+          if (!files || !entry.findings.every((f) => this.validFinding(f, input2, files))) {
+            this.ignored = `malformed entry for ${input2}`;
+            return;
+          }
+          loaded.set(input2, entry);
+        }
+        this.loaded = true;
+        this.loadedReads.push(...reads);
+        for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+        for (const [k, v] of loaded) this.entries.set(k, v);
+      }
+      /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
+      validFinding(f, input2, read) {
+        if (!f || typeof f !== "object") return false;
+        const x = f;
+        const int = (v) => Number.isInteger(v) && v >= 0;
+        const str = (v) => typeof v === "string";
+        if (!str(x.rule) || !this.knownRules.has(x.rule)) return false;
+        if (x.severity !== "error" && x.severity !== "warning" && x.severity !== "info") return false;
+        if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
+        if (x.messageId !== void 0 && !str(x.messageId)) return false;
+        if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
+        const known2 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known2(x.file)) return false;
+        if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
+        if (x.fix !== void 0) {
+          const fix = x.fix;
+          if (!fix || typeof fix !== "object" || fix.safety !== "safe" && fix.safety !== "unsafe" || !str(fix.title) || !Array.isArray(fix.edits)) return false;
+          for (const e of fix.edits) {
+            const edit = e;
+            if (!edit || typeof edit !== "object" || !str(edit.file) || !str(edit.shown) || !str(edit.text) || !Number.isInteger(edit.start) || !Number.isInteger(edit.end)) return false;
+            const span = edit.span;
+            if (!span || typeof span !== "object" || ![span.line, span.column, span.endLine, span.endColumn].every(int)) return false;
+          }
+        }
+        return true;
+      }
+      /**
+       * Whether a path that was absent is still absent because its folder lists the same entries as
+       * then (most calls are such probes: compose files, ignore files, candidates of a search). Saves
+       * one system call per probe; a folder that changed sends the probe itself to the disk.
+       */
+      impliedAbsent(call, digest) {
+        if (digest !== "-" && digest !== "r:-") return false;
+        const p = call.slice(call.indexOf("\0", 2) + 1);
+        const listing = `d\0\0${path22.dirname(p)}`;
+        const then = this.loadedIndex.get(listing);
+        return then !== void 0 && this.now(listing) === then;
+      }
+      now(call) {
+        let d = this.current.get(call);
+        if (d === void 0) {
+          d = observe(call, this.fsys);
+          this.current.set(call, d);
+        }
+        return d;
+      }
+      /** The cached findings of an input, if everything its lint read answers the same now. */
+      get(input2) {
+        if (input2.path === "-" || input2.text !== void 0) return null;
+        this.looked.add(input2.path);
+        const entry = this.entries.get(input2.path);
+        if (entry) {
+          let same = true;
+          for (const i of entry.reads) {
+            const [call, digest] = this.loadedReads[i];
+            if (this.impliedAbsent(call, digest)) continue;
+            if (this.now(call) !== digest) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            this.stats.hits++;
+            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
+            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            return entry.findings;
+          }
+        }
+        this.stats.misses++;
+        return null;
+      }
+      /** Keeps the findings of an input linted in this run and what its lint read. */
+      set(input2, findings, reads) {
+        if (input2.path === "-" || input2.text !== void 0) return;
+        this.fresh.set(input2.path, { reads, findings });
+      }
+      /**
+       * Writes the entries of this run (hits and fresh lints) and those of the inputs it did not look
+       * at. Never throws: a cache that cannot be written is a note, not a failure.
+       */
+      save() {
+        if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
+        if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
+        const table = [];
+        const index = /* @__PURE__ */ new Map();
+        const entries = {};
+        const all = new Map(this.fresh);
+        for (const [input2, entry] of this.entries) {
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+        }
+        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const ids = [];
+          let consistent = true;
+          for (const [call, digest] of reads) {
+            const id = index.get(call);
+            if (id === void 0) {
+              index.set(call, table.length);
+              ids.push(table.length);
+              table.push([call, digest]);
+            } else if (table[id][1] !== digest) {
+              consistent = false;
+              break;
+            } else ids.push(id);
+          }
+          if (consistent) entries[input2] = { reads: ids, findings };
+        }
+        const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        try {
+          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs6.renameSync(tmp, this.file);
+        } catch (e) {
+          try {
+            fs6.rmSync(tmp, { force: true });
+          } catch {
+          }
+          return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
+        }
+        return null;
+      }
+    };
   }
 });
 
@@ -38658,16 +38966,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path25, added, removed, oldPosInc, options) {
-        const last = path25.lastComponent;
+      addToPath(path27, added, removed, oldPosInc, options) {
+        const last = path27.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path25.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path25.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -38951,10 +39259,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path21 from "node:path";
+import path23 from "node:path";
 function shown(p, cwd) {
-  const rel = path21.relative(cwd, p);
-  return (rel.startsWith("..") || path21.isAbsolute(rel) ? p : rel).split(path21.sep).join("/");
+  const rel = path23.relative(cwd, p);
+  return (rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel).split(path23.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -38994,7 +39302,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path22 from "node:path";
+import path24 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -39037,8 +39345,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path22.relative(o.cwd, p);
-    return rel.startsWith("..") || path22.isAbsolute(rel) ? p : rel.split(path22.sep).join("/");
+    const rel = path24.relative(o.cwd, p);
+    return rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel.split(path24.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -39068,13 +39376,13 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs6 from "node:fs";
-import path24 from "node:path";
+import fs8 from "node:fs";
+import path26 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import fs5 from "node:fs";
-import path23 from "node:path";
+import fs7 from "node:fs";
+import path25 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -40884,11 +41192,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path25) => {
+  require: (path27) => {
     if (typeof require2 !== "undefined") {
-      return require2(path25);
-    } else if (path25.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path25, "utf8"));
+      return require2(path27);
+    } else if (path27.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path27, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -44780,6 +45088,7 @@ var ComposeIndex = class {
 // src/linter.ts
 init_engine();
 init_findings();
+init_file_system();
 init_shell_service();
 
 // src/parallel.ts
@@ -44797,7 +45106,7 @@ function takeNext(queue) {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }
-async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
+async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
   const findings = [];
   const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
@@ -44815,6 +45124,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
         for (const f of msg.findings) findings.push(f);
         for (const p of msg.filesRead) filesRead.push(p);
         const input2 = inputs[msg.index];
+        if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
         if (input2) onDone(input2);
       });
       w.on("error", reject);
@@ -44840,7 +45150,8 @@ async function runWorkerQueue(queue, lint, post) {
 // src/linter.ts
 async function createLinter(options) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const recording = options.recordReads ? await Promise.resolve().then(() => (init_recording(), recording_exports)) : null;
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines), recording);
   const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
   return {
     lintOne,
@@ -44853,14 +45164,22 @@ async function createLinter(options) {
       const workers = workerCount(onDisk.length, hooks.env ?? {});
       const done = hooks.onDone ?? (() => {
       });
+      const onResult = options.recordReads ? hooks.onResult : void 0;
+      const mine = async (input2) => {
+        if (!onResult) return lintOne(input2, { filesRead });
+        const reads = /* @__PURE__ */ new Map();
+        const found = await lintOne(input2, { filesRead, reads });
+        onResult(input2, found, reads);
+        return found;
+      };
       if (workers > 0) {
-        const mine = (input2) => lintOne(input2, { filesRead });
-        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        const fromWorker = onResult ? (input2, found, reads) => onResult(input2, found, new Map(reads)) : void 0;
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
         for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        for (const f of await lintOne(input2, { filesRead })) findings.push(f);
+        for (const f of await mine(input2)) findings.push(f);
         done(input2);
       }
       return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
@@ -44871,10 +45190,12 @@ function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
-function inputLinter(setup, matchers) {
+function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra) => {
+  const shared = new ComposeIndex();
+  return (input2, { reads, ...extra }) => {
+    const compose = recording && reads ? new ComposeIndex() : shared;
+    if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input2, {
@@ -44907,7 +45228,10 @@ async function workerLoop(setup) {
       queue,
       async (input2) => {
         const filesRead = /* @__PURE__ */ new Set();
-        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        if (!setup.recordReads) return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        const reads = /* @__PURE__ */ new Map();
+        const findings = await linter.lintOne(input2, { filesRead, reads });
+        return { findings, filesRead: [...filesRead], reads: [...reads] };
       },
       (report) => port.postMessage(report)
     );
@@ -45063,13 +45387,14 @@ function resolveSeverities(layers, rules = RULES) {
 // src/cli.ts
 init_meta();
 init_meta();
+var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs5.mkdirSync(path23.dirname(path23.resolve(p)), { recursive: true });
-    fs5.writeFileSync(p, text);
+    fs7.mkdirSync(path25.dirname(path25.resolve(p)), { recursive: true });
+    fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -45138,7 +45463,7 @@ async function explain(argv, io) {
   let helpText = "";
   const fromStdin = argv.includes("-");
   if (fromStdin) argv = argv.filter((a) => a !== "-");
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).option("config", { alias: "c", type: "string", describe: "configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -45152,25 +45477,12 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path23.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path23.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path23.resolve(io.cwd, target2));
-  const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path23.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
-  if ("error" in loaded) {
-    for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
-`);
-    return 2;
-  }
-  const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured?.dir ?? null;
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
-    ...rootArg ? { root: rootArg } : {},
-    ...context ? { context } : {},
+    ...args.root ? { root: path25.resolve(io.cwd, String(args.root)) } : {},
+    ...args.context ? { context: String(args.context) } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
   if (Array.isArray(prepared)) {
@@ -45192,7 +45504,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -45207,15 +45519,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path23.join(io.cwd, ".dockerlint.yaml");
-    if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path25.join(io.cwd, ".dockerlint.yaml");
+    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path23.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path23.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path25.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -45229,11 +45541,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path23.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path23.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path25.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path23.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -45243,7 +45555,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path23.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path25.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -45280,7 +45592,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path23.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path25.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -45300,19 +45612,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs5.existsSync(path23.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path23.resolve(io.cwd, glob).split(path23.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path23.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path23.sep) ? dir : dir + path23.sep);
+    const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path25.sep) ? dir : dir + path25.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path23.sep).join("/");
+      const slashed = f.split(path25.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -45333,7 +45645,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path23.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -45343,9 +45655,16 @@ async function run(rawArgv, io) {
 `);
     if (args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
+  if (args.shard !== void 0) {
+    const { parseShard: parseShard2, inShard: inShard2 } = await Promise.resolve().then(() => (init_shard(), shard_exports));
+    const shard = parseShard2(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard2(i, shard)));
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path23.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path23.dirname(path23.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path25.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path25.dirname(path25.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -45375,8 +45694,17 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path23.relative(io.cwd, i.path)) });
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path25.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
+    cwd: io.cwd,
+    root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+    location: args["cache-location"],
+    key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+    env: io.env,
+    onDone,
+    note: io.stderr
+  }) : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   let all = uniqueSorted([...findings, ...run2.findings]);
   if (args.quiet) all = all.filter((f) => f.severity === "error");
@@ -45428,9 +45756,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs5.statSync(p).isDirectory() ? p : path23.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path25.dirname(p);
   } catch {
-    return path23.dirname(p);
+    return path25.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -45441,7 +45769,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs5.statSync(p).isDirectory();
+    return fs7.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -45582,7 +45910,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs6.writeFileSync(p, text),
+  writeFile: (p, text) => fs8.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -45602,7 +45930,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs6.mkdirSync(path24.dirname(path24.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path26.dirname(path26.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -45610,8 +45938,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path24.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path24.join(cwd, `${key}.annotations`) : null
+    json: path26.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path26.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -45643,7 +45971,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs6.appendFileSync(file, text);
+      fs8.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -45651,7 +45979,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
     append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
@@ -45675,13 +46003,12 @@ function markdownText(text) {
 function dockerfileOf(f) {
   return f.related[0]?.file ?? f.file;
 }
-async function pid1Diagrams(findings, io, config) {
+async function pid1Diagrams(findings, io) {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const argv = ["explain", dockerfile, "--format", "mermaid", ...config ? ["--config", config] : []];
-    const code2 = await main(argv, { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
     diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;

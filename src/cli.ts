@@ -230,6 +230,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('unsafe-fixes', { type: 'boolean', describe: 'with --fix or --fix-dry-run: also apply the fixes that may change behaviour' })
     .option('fix-dry-run', { alias: 'diff', type: 'boolean', describe: 'print the changes --fix would make as a unified diff; write nothing' })
     .option('fix-rule', { type: 'string', describe: 'fix only the findings of this rule (repeatable)' })
+    .option('cache', { type: 'boolean', describe: 'reuse the findings of Dockerfiles whose files (and every file they read) did not change' })
+    .option('cache-location', { type: 'string', describe: 'the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)' })
+    .option('shard', { type: 'string', describe: 'lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -399,6 +402,15 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     // As ESLint: an error (exit 2) unless --no-error-on-unmatched-pattern.
     if (args['error-on-unmatched-pattern'] !== false) inputProblems++;
   }
+  if (args.shard !== undefined) {
+    const { parseShard, inShard } = await import('./shard.js');
+    const shard = parseShard(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard(i, shard)));
+    // What is not about one Dockerfile (the configuration, a folder the walk could not read) is
+    // reported by shard 1 only, so that merged shards have it once.
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
 
   const stdinFile = args['stdin-filename'] as string | undefined;
   if (stdinFile !== undefined && !fromStdin) throw new UsageError('--stdin-filename names standard input: give - as well');
@@ -438,8 +450,19 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
 
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path)) });
+  const onDone = (i: LintInput): void => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run = args.cache
+    ? await (await import('./cache.js')).lintCached(linter, inputs, {
+        cwd: io.cwd,
+        root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+        location: args['cache-location'] as string | undefined,
+        key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+        env: io.env,
+        onDone,
+        note: io.stderr,
+      })
+    : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   // Not splice(..., ...list): a run may have more findings than a call takes arguments.
   let all = uniqueSorted([...findings, ...run.findings]);
