@@ -9137,6 +9137,22 @@ var init_prefixes = __esm({
   }
 });
 
+// src/text.ts
+function stripBom(text) {
+  return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function oneLine(text, max) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+var ROOT_USER;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    ROOT_USER = /^(root|0)(:.*)?$/;
+  }
+});
+
 // src/model/commands.ts
 function basename3(name) {
   const i = name.lastIndexOf("/");
@@ -9236,7 +9252,7 @@ function parseSwitcher(tool, args) {
   const make = (user, commandStart) => ({
     tool,
     user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    toRoot: user !== null && ROOT_USER.test(user),
     command: args.slice(commandStart),
     commandString: null
   });
@@ -9376,6 +9392,7 @@ var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
     init_prefixes();
+    init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
@@ -9659,8 +9676,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -11288,8 +11305,7 @@ var init_empty_continuation = __esm({
 // src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(text, max);
 }
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
@@ -11334,12 +11350,12 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function refText(c, max = 60) {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
     "use strict";
+    init_text();
   }
 });
 
@@ -11412,7 +11428,7 @@ function knownBaseImage(stage, trusted) {
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
@@ -11431,21 +11447,31 @@ function imageSh(stage) {
   if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
+    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
       { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
       { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
       { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
+      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
+      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
         match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
         note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
+      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
@@ -11499,7 +11525,7 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
   const u = spec.split(":")[0] ?? spec;
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
@@ -11524,14 +11550,14 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
+    init_text();
     USER_COMMAND = "\0command";
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
-    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
   }
 });
 
@@ -12259,11 +12285,20 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else {
-      return { states: [State.joinAll(states)], capped: true };
-    }
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
+}
+function joinByFacts(states, cap) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
+    const g = groups.get(key);
+    if (g) g.push(s);
+    else groups.set(key, [s]);
+  }
+  if (groups.size > cap) return [State.joinAll(states)];
+  return [...groups.values()].map((g) => State.joinAll(g));
 }
 var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
@@ -12404,6 +12439,8 @@ var init_state = __esm({
       why;
       /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
       out;
+      /** The path sourced files that are only known at run time. */
+      opaque;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -12417,6 +12454,7 @@ var init_state = __esm({
         this.last = [];
         this.why = null;
         this.out = void 0;
+        this.opaque = false;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -12434,6 +12472,7 @@ var init_state = __esm({
         s.last = this.last;
         s.why = this.why;
         s.out = this.out;
+        s.opaque = this.opaque;
         return s;
       }
       getVar(name) {
@@ -12490,12 +12529,13 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
+        s.opaque = this.opaque || o.opaque;
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -12750,14 +12790,14 @@ function simpleCommand(m, stmt, call, st) {
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "exit": {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
       const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "return":
@@ -12807,6 +12847,14 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
+        const known2 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          return { done: flowOf([]) };
+        }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(null, null);
@@ -12991,6 +13039,7 @@ function flattenTest(s) {
 function sourceFile(m, stmt, ref, argv, st) {
   const target2 = argv[1];
   if (!target2 || target2.s === null || target2.multi) {
+    st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
@@ -13040,7 +13089,8 @@ function arrayItems(m, a, st) {
   return out;
 }
 function declare(m, variant, args, st) {
-  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ""));
+  const local = variant === "local" || !global && (variant === "declare" || variant === "typeset") && m.ctx.calls.length > 0;
   let array = false;
   for (const a of args) {
     if (!a.name) {
@@ -13067,7 +13117,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -13815,6 +13865,18 @@ async function follow(item, run2, work, cache, r) {
       argv = argv.slice(1);
       continue;
     }
+    if (SUPERVISORS.has(name)) {
+      push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
+      return end();
+    }
+    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
+      const spec = argv[2]?.s ?? null;
+      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
+      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = argv.slice(3);
+      continue;
+    }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
       const sw = parseSwitch(name, argv.slice(1));
       if (!sw) {
@@ -13951,13 +14013,18 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
-    hops.push(hop);
+    hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
     return;
   }
   for (const e of endings) {
     const h = { ...hop, ending: e };
     const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" && e.opaque) {
+      chainHops2.push({ ...h, kind: "unknown", reason: "the script sources files that are only known at run time, which may hand over themselves" });
+      run2.chains.push({ hops: chainHops2, end: null });
+      continue;
+    }
     if (e.kind !== "exec" || !e.cmd) {
       const last = e.last.length === 1 ? e.last[0] : void 0;
       const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
@@ -14148,14 +14215,15 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_commands();
     init_interpreter();
     init_values();
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -14306,11 +14374,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
   let bom = false;
   if (origin.kind === "context") {
     try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
+      ({ text, bom } = stripBom(env3.readContext(origin.contextPath)));
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -14394,7 +14458,7 @@ function sourceResolver(stage, env3, parser2, dialect) {
     const origin = env3.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const { text } = stripBom(env3.readContext(origin.contextPath));
         const lf = text.replace(/\r\n/g, "\n");
         const result = parser2.parse(lf, dialect);
         if (result.ok) {
@@ -14452,6 +14516,7 @@ var init_launch = __esm({
     init_values();
     init_image();
     init_pid1();
+    init_text();
     SHELLS2 = SHELLS;
   }
 });
@@ -15506,6 +15571,7 @@ var init_jail = __esm({
     "use strict";
     init_schema();
     init_file_system();
+    init_text();
     Jail = class _Jail {
       constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         this.fs = fs9;
@@ -15559,8 +15625,7 @@ var init_jail = __esm({
       }
       /** `readFile` decoded as UTF-8, without a leading byte order mark. */
       readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+        return stripBom(this.readFile(p, maxBytes).toString("utf8")).text;
       }
       readdir(p) {
         return this.fs.readdir(this.check(p));
@@ -16333,7 +16398,7 @@ function installBashFix(stage, dockerfile) {
 }
 function rootAtFrom(stage) {
   const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
+  return !user || ROOT_USER.test(user.value);
 }
 function crlfFix(unit) {
   if (unit.kind !== "file") return null;
@@ -16437,6 +16502,7 @@ var init_pid12 = __esm({
     init_edits();
     init_dockerfile2();
     init_shell();
+    init_text();
   }
 });
 
@@ -16515,7 +16581,10 @@ function mainProcesses(run2) {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
+    }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -16605,6 +16674,11 @@ function commandOf(argv) {
       i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
       continue;
     }
+    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
+      switcher = "clickhouse su";
+      i += 3;
+      continue;
+    }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
       break;
@@ -16626,12 +16700,14 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
+var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
     "use strict";
     init_invocations();
     init_values();
     init_commands();
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -16804,7 +16880,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -16815,7 +16891,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -16832,6 +16908,13 @@ function record(facts, words, inst, workdir) {
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i];
+      if (name === "install" && /^-[mogt]$/.test(w)) i++;
+      else if (name === "mkdir" && w === "-m") i++;
+      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
@@ -18985,7 +19068,10 @@ function isSupervisor2(hop) {
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
 }
-function checkEnding(ctx, hop, e, run2, done) {
+function handsOver(run2) {
+  return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
+}
+function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
@@ -18998,13 +19084,14 @@ function checkEnding(ctx, hop, e, run2, done) {
   };
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
+    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run2);
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
       report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
-    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
       report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
     }
     return;
@@ -19031,7 +19118,7 @@ function checkEnding(ctx, hop, e, run2, done) {
     report(last, { messageId: "endsNotExeced", data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
-  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -19112,13 +19199,14 @@ var init_missing_exec_args = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const done = /* @__PURE__ */ new Set();
+        const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
-              checkEnding(ctx, hop, hop.ending, run2, done);
+              checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
         }
@@ -19911,6 +19999,33 @@ var init_reserved_stage_name = __esm({
   }
 });
 
+// src/model/known-programs.ts
+function rootByDesign(program, args, explicitRoot = false) {
+  const name = basename3(program);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
+  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE;
+var init_known_programs = __esm({
+  "src/model/known-programs.ts"() {
+    "use strict";
+    init_commands();
+    DROPS_ITSELF = [
+      { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
+      { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
+      { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
+      { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
+      { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
+      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" }
+    ];
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+  }
+});
+
 // src/rules/root-process.ts
 function dropNotes(run2, units) {
   const notes = [];
@@ -19978,6 +20093,7 @@ var init_root_process = __esm({
     init_commands();
     init_questions();
     init_image();
+    init_known_programs();
     init_shell_walk();
     init_evidence();
     init_rule();
@@ -19999,7 +20115,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
@@ -20013,12 +20129,21 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
-        if (launch.steps.length === 0) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (launch.steps.length === 0) {
+          const inherited = base2?.rootCommand;
+          if (!inherited || user) return;
+          const fromStage2 = rootStage(stage);
+          const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
+          ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
+          return;
+        }
         if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
@@ -20132,8 +20257,7 @@ var init_secret_in_arg_or_env = __esm({
 
 // src/rules/shell-form-pid1.ts
 function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+  return oneLine(s, 50);
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -20142,6 +20266,7 @@ var init_shell_form_pid1 = __esm({
     init_rule();
     init_pid12();
     init_report();
+    init_text();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -21681,14 +21806,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine(text) {
+function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file);
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -29320,13 +29445,18 @@ var init_image_fs = __esm({
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
         const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
+        let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
+            if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
+              remote ??= { imagePath, origin };
+              continue;
+            }
             if (origin) return { imagePath, origin };
           }
         }
-        return null;
+        return remote;
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -30321,13 +30451,14 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -30382,7 +30513,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
@@ -38088,18 +38219,14 @@ function loadFixFile(file, root) {
     const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
-    let text = bytes.toString("utf8");
-    const bom = text.charCodeAt(0) === 65279;
-    if (bom) text = text.slice(1);
+    const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
     fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
-  let text = bytes.toString("utf8");
-  const bom = text.charCodeAt(0) === 65279;
-  if (bom) text = text.slice(1);
+  const { text, bom } = stripBom(bytes.toString("utf8"));
   return { ...file, bom, text };
 }
 function editFile(file, edits) {
@@ -38132,6 +38259,7 @@ var init_files = __esm({
   "src/fix/files.ts"() {
     "use strict";
     init_edits();
+    init_text();
   }
 });
 
@@ -38360,7 +38488,7 @@ function chainHops(chain) {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -38381,7 +38509,7 @@ function chainHops(chain) {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         } else {
           const last = e.last[0];
@@ -38401,7 +38529,7 @@ function chainHops(chain) {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         }
         break;
@@ -38426,6 +38554,11 @@ function chainHops(chain) {
   }
   return out;
 }
+function reasons(why) {
+  const out = [];
+  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
+  return out.slice(-4);
+}
 function nextUser(chain, i) {
   let user = chain.hops[i].runsAs;
   for (let j = i + 1; j < chain.hops.length; j++) {
@@ -38436,11 +38569,10 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function oneLine2(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+function short2(s) {
+  return oneLine(s, 60);
 }
 function formatRun(lines, r) {
   r.hops.forEach((h, i) => {
@@ -38474,6 +38606,7 @@ var init_explain = __esm({
     init_questions();
     init_values();
     init_invocations();
+    init_text();
   }
 });
 
@@ -38488,13 +38621,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short2(text, max = 80) {
+function short3(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -38502,9 +38635,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -45387,7 +45520,6 @@ function resolveSeverities(layers, rules = RULES) {
 // src/cli.ts
 init_meta();
 init_meta();
-var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
@@ -45463,7 +45595,7 @@ async function explain(argv, io) {
   let helpText = "";
   const fromStdin = argv.includes("-");
   if (fromStdin) argv = argv.filter((a) => a !== "-");
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).option("config", { alias: "c", type: "string", describe: "configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -45478,11 +45610,24 @@ async function explain(argv, io) {
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
   const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path25.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path25.resolve(io.cwd, target2));
+  const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ("error" in loaded) {
+    for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+`);
+    return 2;
+  }
+  const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path25.resolve(io.cwd, String(args.root)) } : {},
-    ...args.context ? { context: String(args.context) } : {},
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...rootArg ? { root: rootArg } : {},
+    ...context ? { context } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
   if (Array.isArray(prepared)) {
@@ -45504,7 +45649,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -45979,7 +46124,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
     append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
@@ -46003,12 +46148,13 @@ function markdownText(text) {
 function dockerfileOf(f) {
   return f.related[0]?.file ?? f.file;
 }
-async function pid1Diagrams(findings, io) {
+async function pid1Diagrams(findings, io, config) {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    const argv = ["explain", dockerfile, "--format", "mermaid", ...config ? ["--config", config] : []];
+    const code2 = await main(argv, { ...io, stdout: (s) => out += s, stderr: () => void 0 });
     diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;
