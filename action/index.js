@@ -38707,9 +38707,6 @@ var init_shard = __esm({
 // src/cache.ts
 var cache_exports = {};
 __export(cache_exports, {
-  CACHE_FILE: () => CACHE_FILE,
-  LintCache: () => LintCache,
-  cacheFile: () => cacheFile,
   lintCached: () => lintCached
 });
 import fs6 from "node:fs";

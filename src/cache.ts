@@ -27,7 +27,7 @@ import { DIAGNOSTIC_IDS } from './rules/index.js';
 import { observe, sha256, type ReadLog } from './fs/recording.js';
 
 /** The default file name, in the current folder (or the repository root when that is outside it). */
-export const CACHE_FILE = '.dockerlintcache';
+const CACHE_FILE = '.dockerlintcache';
 const FORMAT = 'dockerlint-cache';
 const FORMAT_VERSION = 1;
 /** A cache file larger than this is not read. */
@@ -68,7 +68,7 @@ export interface CacheStats {
  * else `.dockerlintcache` in the current folder when that is inside `root` (the repository of the
  * linted paths), else in `root`.
  */
-export function cacheFile(cwd: string, root: string, location: string | undefined): string {
+function cacheFile(cwd: string, root: string, location: string | undefined): string {
   if (location !== undefined) {
     const abs = path.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
@@ -84,7 +84,7 @@ export function cacheFile(cwd: string, root: string, location: string | undefine
   return path.join(inside ? cwd : root, CACHE_FILE);
 }
 
-export class LintCache {
+class LintCache {
   private readonly key: string;
   private readonly entries = new Map<string, Entry>();
   /** The read table of the loaded file. */
