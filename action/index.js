@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path25, { windows } = {}) => {
-      const segs = path25.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1882,13 +1882,26 @@ function compareFindings(a, b) {
 function spanFinding(rule, severity, file, span, message, hint = null, related = []) {
   return { rule, severity, message, hint, file, ...span, related };
 }
-function uniqueSorted(findings) {
+function uniqueSorted(findings, show = (f) => f) {
   const unique = /* @__PURE__ */ new Map();
   for (const f of [...findings].sort(compareFindingsTotally)) {
-    const key = findingKey(f);
-    if (!unique.has(key)) unique.set(key, f);
+    const key = scriptKey(f) ?? findingKey(f);
+    const seen = unique.get(key);
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    else {
+      const by = startedBy(f);
+      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+    }
   }
-  return [...unique.values()];
+  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+}
+function startedBy(f) {
+  const first = f.related[0];
+  return first && first.file !== f.file ? first.file : null;
+}
+function scriptKey(f) {
+  if (startedBy(f) === null || f.messageId === void 0) return null;
+  return `${f.rule}|${f.messageId}|${f.file}|${f.line}|${f.column}|${f.endLine}|${f.endColumn}`;
 }
 function compareFindingsTotally(a, b) {
   const byPlace = compareFindings(a, b);
@@ -2534,7 +2547,14 @@ function formatStylish(findings, color) {
   }
   const total = counts.error + counts.warning + counts.info;
   const summary = `${total} problem${total === 1 ? "" : "s"} (${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}${counts.info ? `, ${counts.info} info` : ""})`;
-  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), "");
+  out.push("", counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`));
+  const safe = findings.filter((f) => f.fix?.safety === "safe").length;
+  const unsafe = findings.filter((f) => f.fix?.safety === "unsafe").length;
+  if (safe || unsafe) {
+    const parts = [safe ? `${safe} fixable with \`--fix\`` : null, unsafe ? `${unsafe} more with \`--fix --unsafe-fixes\`` : null].filter(Boolean);
+    out.push(c.dim(`  ${parts.join(", ")} (preview: \`--fix-dry-run\`)`));
+  }
+  out.push("");
   return out.join("\n");
 }
 var init_stylish = __esm({
@@ -2551,7 +2571,6 @@ var meta_exports = {};
 __export(meta_exports, {
   PACKAGE_NAME: () => PACKAGE_NAME,
   REPOSITORY_URL: () => REPOSITORY_URL,
-  RULE_DOCS_URL: () => RULE_DOCS_URL,
   VERSION: () => VERSION,
   ruleDocUrl: () => ruleDocUrl
 });
@@ -7435,9 +7454,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path25 = this.getPath();
-        if (path25 === null || path25.startsWith("/")) {
-          return path25;
+        const path27 = this.getPath();
+        if (path27 === null || path27.startsWith("/")) {
+          return path27;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7449,7 +7468,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path25 : parent + "/" + path25;
+              return parent.endsWith("/") ? parent + path27 : parent + "/" + path27;
             }
           }
         }
@@ -9118,6 +9137,22 @@ var init_prefixes = __esm({
   }
 });
 
+// src/text.ts
+function stripBom(text) {
+  return text.charCodeAt(0) === 65279 ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+function oneLine(text, max) {
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+var ROOT_USER;
+var init_text = __esm({
+  "src/text.ts"() {
+    "use strict";
+    ROOT_USER = /^(root|0)(:.*)?$/;
+  }
+});
+
 // src/model/commands.ts
 function basename3(name) {
   const i = name.lastIndexOf("/");
@@ -9217,7 +9252,7 @@ function parseSwitcher(tool, args) {
   const make = (user, commandStart) => ({
     tool,
     user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    toRoot: user !== null && ROOT_USER.test(user),
     command: args.slice(commandStart),
     commandString: null
   });
@@ -9357,6 +9392,7 @@ var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
     init_prefixes();
+    init_text();
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
@@ -9640,8 +9676,8 @@ function expandIn(word, vars, escape5, budget, depth) {
   return { value, known: known2 };
 }
 function readReference(word, at, budget) {
-  const short3 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
-  if (short3) return { name: short3[1] ?? "", op: null, operand: "", end: at + short3[0].length };
+  const short4 = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(word.slice(at));
+  if (short4) return { name: short4[1] ?? "", op: null, operand: "", end: at + short4[0].length };
   if (word[at + 1] !== "{") return null;
   let depth = 0;
   for (let j = at + 1; j < word.length; j++) {
@@ -10175,33 +10211,14 @@ var init_instructions = __esm({
         return p;
       }
       /** Visits every command of every RUN (ONBUILD RUN included), in file order. */
-      async forEachCommand(visit, mentions) {
-        for (const { view, run: run2 } of await this.allRuns(mentions)) for (const cmd of run2.commands) visit(cmd, view, run2);
+      async forEachCommand(visit) {
+        for (const { view, run: run2 } of await this.allRuns()) for (const cmd of run2.commands) visit(cmd, view, run2);
       }
-      /**
-       * Every RUN with its commands, in file order. With `mentions`, only the RUNs whose text contains
-       * one of those strings (a rule about `apt-get` needs no parse of the others): a filter on which
-       * RUNs to read, never a finding by itself.
-       */
-      async allRuns(mentions) {
+      /** Every RUN with its commands, in file order. */
+      async allRuns() {
         const out = [];
-        for (const view of this.instructions) {
-          if (view.keyword !== "RUN") continue;
-          if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
-          out.push({ view, run: await this.run(view) });
-        }
+        for (const view of this.instructions) if (view.keyword === "RUN") out.push({ view, run: await this.run(view) });
         return out;
-      }
-      raw = /* @__PURE__ */ new Map();
-      /** A RUN's text and heredoc bodies, as written. */
-      rawText(view) {
-        let t = this.raw.get(view.inst);
-        if (t === void 0) {
-          t = view.inst.rest.text + view.inst.heredocs.map((h) => `
-${h.body.text}`).join("");
-          this.raw.set(view.inst, t);
-        }
-        return t;
       }
     };
   }
@@ -10345,7 +10362,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path25) {
+function cacheMountCovers(flags, path27) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10356,7 +10373,7 @@ function cacheMountCovers(flags, path25) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path25);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path27);
   });
 }
 function removesTree(cmd, prefix) {
@@ -10414,7 +10431,7 @@ var init_apk_add_no_cache = __esm({
             at: { file, span: cmd.program.span },
             ...add && writtenAsIs(ctx.env.dockerfile.text, add) ? { fix: { safety: "safe", title: "Add --no-cache", edits: [{ file, start: add.end, end: add.end, text: " --no-cache" }] } } : {}
           });
-        }, ["apk"]);
+        });
       }
     });
   }
@@ -10456,7 +10473,7 @@ var init_apk_version_pin = __esm({
             if (v === null || /[=~<>]/.test(v) || v.endsWith(".apk")) continue;
             ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
           }
-        }, ["apk"]);
+        });
       }
     });
   }
@@ -10495,7 +10512,7 @@ var init_apt_get_install_recommends = __esm({
           if (!isAptGetInstall(cmd)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
           ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["apt-get"]);
+        });
       }
     });
   }
@@ -10544,7 +10561,7 @@ var init_apt_get_missing_yes = __esm({
             at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span },
             ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file: ctx.env.dockerfile.displayPath, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
           });
-        }, ["apt-get"]);
+        });
       }
     });
   }
@@ -10586,7 +10603,7 @@ var init_apt_get_version_pin = __esm({
             if (v === null || v.includes("=") || v.includes("/") || v.endsWith(".deb")) continue;
             ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
           }
-        }, ["apt-get"]);
+        });
       }
     });
   }
@@ -10622,7 +10639,7 @@ var init_apt_instead_of_apt_get = __esm({
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === "apt") ctx.report({ messageId: "apt", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["apt"]);
+        });
       }
     });
   }
@@ -10660,7 +10677,7 @@ var init_apt_lists_not_removed = __esm({
       async check(ctx) {
         const stages = ctx.model.stages;
         const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
-        for (const { view, run: run2 } of await ctx.view.allRuns(["update"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (!view.onbuild && !shipped(view.stageIndex)) continue;
           const update = run2.commands.find((c) => c.name !== null && UPDATERS.has(c.name) && c.hasArg("update"));
           if (!update) continue;
@@ -10704,7 +10721,7 @@ var init_cd_in_run = __esm({
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === "cd") ctx.report({ messageId: "cd", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["cd"]);
+        });
       }
     });
   }
@@ -10882,1404 +10899,6 @@ var init_copy_from_unknown_stage = __esm({
           if (earlier.some((s) => s.name === name.toLowerCase())) continue;
           if (/^\d+$/.test(name) && Number(name) < earlier.length) continue;
           ctx.report({ messageId: "unknown", data: { name }, at: { file: ctx.env.dockerfile.displayPath, span: from.span } });
-        }
-      }
-    });
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports, module) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES2 = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern4, start) => {
-      const { length } = pattern4;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern4[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern4[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern4[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
-          index++;
-          let to = pattern4[index];
-          if (to === ESCAPE) {
-            to = pattern4[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern4[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern4[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern4[end - 1] === ":") {
-            const name = pattern4.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES2[name];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern4[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern4) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern4;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern4[index];
-        if (char === ESCAPE) {
-          const escaped = pattern4[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern4.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern4, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern4) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range2, close) => `\\[${range2}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern4) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
-        pattern4 = "**";
-      }
-      const { source, sources } = extractBrackets(pattern4);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern4);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path25) => {
-      const end = path25.length - 1;
-      const index = path25.lastIndexOf(
-        SLASH,
-        path25[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path25 : path25.slice(index + 1);
-    };
-    var parentOf = (path25) => {
-      if (path25.charCodeAt(0) === SLASH_CODE || path25.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path25.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path25.length - 1;
-      const cut = path25.lastIndexOf(
-        SLASH,
-        path25.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path25.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
-    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern4;
-        this.mark = mark;
-        this.negative = negative;
-        define(this, "body", body2);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define(this, key, regex4);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
-    };
-    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern4,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern4, index) {
-        if (pattern4 && pattern4[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern4._rules._rules);
-          this._basenameCount += pattern4._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern4);
-        const raw = isStr ? pattern4 : pattern4.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern4.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern4) {
-        this._added = false;
-        this._split = isString(pattern4);
-        this._stripBOM = !this._split || pattern4[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern4) : pattern4
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path25) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path25)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path25, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path25) : path25;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path25
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path25, originalPath, doThrow) => {
-      if (!isString(path25)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path25) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path25)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path25) => {
-      const first = path25.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path25.length === 1) {
-        return true;
-      }
-      const second = path25.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path25.length === 2 || path25.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern4) {
-        if (this._rules.add(pattern4)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern4) {
-        return this.add(pattern4);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache, path25) {
-        checkPath(
-          path25,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path25 ? this._t(path25, cache) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target2) {
-        const path25 = convertPath(target2);
-        if (!path25 || path25.charCodeAt(path25.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path25);
-        }
-        const dir = this._t(path25, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path25);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path25, cache) {
-        const cached = cache[path25];
-        if (cached) {
-          return cached;
-        }
-        const parentPath = parentOf(path25);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path25] = parent && parent.ignored ? parent : this._rules.test(path25, MODE_IGNORE);
-      }
-      ignores(path25) {
-        return this._test(path25, this._ignoreCache, convertPath(path25)).ignored;
-      }
-      createFilter() {
-        return (path25) => !this.ignores(path25);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path25) {
-        return this._test(path25, this._testCache, convertPath(path25));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid = (path25) => checkPath(convertPath(path25), path25, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path25) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path25) || isNotRelative(path25);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module.exports = factory;
-    factory.default = factory;
-    module.exports.isPathValid = isPathValid;
-    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/fs/file-system.ts
-import fs2 from "node:fs";
-import path4 from "node:path";
-function kindOf(st) {
-  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
-}
-var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
-var init_file_system = __esm({
-  "src/fs/file-system.ts"() {
-    "use strict";
-    FsError = class _FsError extends Error {
-      constructor(code2, message, size) {
-        super(message);
-        this.code = code2;
-        this.size = size;
-      }
-      code;
-      size;
-      static from(e) {
-        if (e instanceof _FsError) return e;
-        const code2 = e?.code ?? "EIO";
-        return new _FsError(code2, code2);
-      }
-    };
-    missing = (e) => {
-      const code2 = e?.code;
-      return code2 === "ENOENT" || code2 === "ENOTDIR";
-    };
-    DiskFileSystem = class {
-      stat(p) {
-        let st;
-        try {
-          st = fs2.statSync(p, { throwIfNoEntry: false });
-        } catch (e) {
-          if (missing(e)) return null;
-          throw FsError.from(e);
-        }
-        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
-      }
-      realpath(p) {
-        try {
-          return fs2.realpathSync.native(p);
-        } catch {
-          return null;
-        }
-      }
-      readdir(p) {
-        let entries;
-        try {
-          entries = fs2.readdirSync(p, { withFileTypes: true });
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const before = this.stat(p);
-        if (!before) throw new FsError("ENOENT", "ENOENT");
-        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
-        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
-        let fd;
-        try {
-          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
-        } catch (e) {
-          throw FsError.from(e);
-        }
-        try {
-          const st = fs2.fstatSync(fd);
-          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
-          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
-          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
-          const chunks = [];
-          let total = 0;
-          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
-          for (; ; ) {
-            const n = fs2.readSync(fd, buf, 0, buf.length, null);
-            if (n === 0) break;
-            chunks.push(buf.subarray(0, n));
-            total += n;
-            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
-            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
-          }
-          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-        } catch (e) {
-          throw FsError.from(e);
-        } finally {
-          fs2.closeSync(fd);
-        }
-      }
-    };
-    OverlayFileSystem = class {
-      constructor(base2, buffers = []) {
-        this.base = base2;
-        for (const [p, text] of buffers) this.set(p, text);
-      }
-      base;
-      buffers = /* @__PURE__ */ new Map();
-      set(p, text) {
-        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
-      }
-      delete(p) {
-        this.buffers.delete(path4.resolve(p));
-      }
-      stat(p) {
-        const b = this.buffers.get(path4.resolve(p));
-        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
-        return this.base.stat(p);
-      }
-      realpath(p) {
-        const abs = path4.resolve(p);
-        if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path4.dirname(abs));
-          return dir === null ? null : path4.join(dir, path4.basename(abs));
-        }
-        return this.base.realpath(abs);
-      }
-      readdir(p) {
-        const abs = path4.resolve(p);
-        const entries = this.base.readdir(abs);
-        const names = new Set(entries.map((e) => e.name));
-        for (const file of this.buffers.keys()) {
-          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
-        }
-        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      }
-      readFile(p, maxBytes) {
-        const b = this.buffers.get(path4.resolve(p));
-        if (!b) return this.base.readFile(p, maxBytes);
-        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
-        return b;
-      }
-    };
-    diskFs = new DiskFileSystem();
-  }
-});
-
-// src/fs/jail.ts
-import path5 from "node:path";
-function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
-}
-function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
-  let start = abs;
-  try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
-  } catch {
-    start = path5.dirname(abs);
-  }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
-    let marker = null;
-    try {
-      marker = fsys.stat(path5.join(dir, ".git"));
-    } catch {
-      marker = null;
-    }
-    if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
-  }
-}
-function describeFsError(e, limit, limitText) {
-  const err = FsError.from(e);
-  switch (err.code) {
-    case "ENOENT":
-      return "no such file";
-    case "EISDIR":
-      return "is a folder, not a file";
-    case "ENOTREG":
-      return "not a regular file (a FIFO, device or socket): not read";
-    case "EFBIG":
-      if (limitText && err.size !== void 0) return limitText(err.size);
-      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
-    case "EOUTSIDE":
-      return `${err.message}: not read`;
-    default:
-      return `cannot read it (${err.code})`;
-  }
-}
-var Jail;
-var init_jail = __esm({
-  "src/fs/jail.ts"() {
-    "use strict";
-    init_schema();
-    init_file_system();
-    Jail = class _Jail {
-      constructor(root, fs7 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs7;
-        this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
-        this.root = fs7.realpath(abs) ?? abs;
-      }
-      fs;
-      maxFileBytes;
-      /** The root's real path. */
-      root;
-      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
-      static of(linted, options = {}) {
-        const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
-        return new _Jail(root, fsys, options.maxFileBytes);
-      }
-      /** A jail with the same root over another limit. */
-      withLimit(maxFileBytes) {
-        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
-      }
-      /**
-       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
-       * path exists; an absent tail is appended as written (normalised).
-       */
-      realpath(p) {
-        const abs = path5.resolve(this.root, p);
-        let existing = abs;
-        const tail = [];
-        for (; ; ) {
-          const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
-          if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
-          existing = parent;
-        }
-      }
-      /** Whether `p` (its real path) is the root or inside it. */
-      contains(p) {
-        return isWithin(this.realpath(p), this.root);
-      }
-      check(p) {
-        const real = this.realpath(p);
-        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
-        return real;
-      }
-      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
-      readFile(p, maxBytes = this.maxFileBytes) {
-        return this.fs.readFile(this.check(p), maxBytes);
-      }
-      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
-      readText(p, maxBytes = this.maxFileBytes) {
-        const text = this.readFile(p, maxBytes).toString("utf8");
-        return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-      }
-      readdir(p) {
-        return this.fs.readdir(this.check(p));
-      }
-      /** Null for what is absent or outside the jail. */
-      stat(p) {
-        const real = this.realpath(p);
-        return isWithin(real, this.root) ? this.fs.stat(real) : null;
-      }
-    };
-  }
-});
-
-// src/model/context-fs.ts
-import path6 from "node:path";
-function hasGlob(p) {
-  return /[*?[]/.test(p);
-}
-function loadDockerignore(context, outer, dockerfilePath, problems) {
-  const root = context.root;
-  const candidates = [];
-  if (dockerfilePath) {
-    const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
-    const inContext = context.contains(own);
-    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
-  }
-  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
-  for (const c of candidates) {
-    let st;
-    try {
-      st = c.jail.stat(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
-      continue;
-    }
-    if (!st) {
-      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
-        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
-      }
-      continue;
-    }
-    let text;
-    try {
-      text = c.jail.readText(c.file);
-    } catch (e) {
-      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
-      continue;
-    }
-    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
-      const negate = l.startsWith("!");
-      let p = negate ? l.slice(1).trim() : l;
-      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
-      return `${negate ? "!" : ""}/${p}`;
-    });
-    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
-  }
-  return null;
-}
-var import_picomatch, import_ignore, ContextFs;
-var init_context_fs = __esm({
-  "src/model/context-fs.ts"() {
-    "use strict";
-    import_picomatch = __toESM(require_picomatch2(), 1);
-    import_ignore = __toESM(require_ignore(), 1);
-    init_file_system();
-    init_jail();
-    ContextFs = class _ContextFs {
-      /**
-       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
-       *   context's `.dockerignore`, as BuildKit does.
-       */
-      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
-        this.root = root;
-        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
-        this.realRoot = this.jail.root;
-        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
-        this.excluded = loaded?.matcher ?? null;
-        this.dockerignore = loaded?.name ?? null;
-      }
-      root;
-      realRoot;
-      /** The context as a jail of its own: reads stay inside it. */
-      jail;
-      problems = [];
-      listings = /* @__PURE__ */ new Map();
-      excluded;
-      /** The .dockerignore file in force (context-relative name), if any. */
-      dockerignore;
-      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
-      ignoredHits = /* @__PURE__ */ new Set();
-      /** Whether .dockerignore keeps a context path out of the build context. */
-      isIgnored(rel) {
-        if (!this.excluded || rel === "") return false;
-        return this.excluded.ignores(rel);
-      }
-      /**
-       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
-       * anything outside the context.
-       */
-      static normalize(rel) {
-        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
-        if (n === "." || n === "./" || n === "") return "";
-        if (n === ".." || n.startsWith("../")) return null;
-        return n.replace(/\/+$/, "");
-      }
-      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
-      resolveInside(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return null;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
-        if (real === null || !isWithin(real, this.realRoot)) return null;
-        return real;
-      }
-      /** Whether `rel` escapes the context (by `..` or through a symlink). */
-      escapes(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n === null) return true;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
-        return real !== null && !isWithin(real, this.realRoot);
-      }
-      /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
-      present(rel) {
-        const n = _ContextFs.normalize(rel);
-        return n === null || n === "" || this.listed(n);
-      }
-      stats = /* @__PURE__ */ new Map();
-      stat(rel) {
-        const cached = this.stats.get(rel);
-        if (cached !== void 0) return cached;
-        const entry = this.statUncached(rel);
-        this.stats.set(rel, entry);
-        return entry;
-      }
-      statUncached(rel) {
-        const n = _ContextFs.normalize(rel);
-        if (n !== null && this.isIgnored(n)) {
-          this.ignoredHits.add(n);
-          return null;
-        }
-        if (n === null || !this.listed(n)) return null;
-        const abs = this.resolveInside(n);
-        if (!abs) return null;
-        try {
-          const st = this.jail.fs.stat(abs);
-          if (st?.kind === "dir") return { kind: "dir" };
-          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
-        } catch (e) {
-          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
-        }
-        return null;
-      }
-      /** The real path of a context file (links followed), or null when it is absent or outside. */
-      realPath(rel) {
-        return this.resolveInside(rel);
-      }
-      /**
-       * The bytes of a context file, through the jail's reader (a regular file, at most the size
-       * limit); throws FsError.
-       */
-      readBytes(rel) {
-        const abs = this.resolveInside(rel);
-        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
-        return this.jail.readFile(abs);
-      }
-      readText(rel) {
-        return this.readBytes(rel).toString("utf8");
-      }
-      listingSets = /* @__PURE__ */ new Map();
-      /** Whether every segment of a normalised path appears in its folder's listing. */
-      listed(n) {
-        if (n === "") return true;
-        const slash = n.lastIndexOf("/");
-        const dir = slash < 0 ? "" : n.slice(0, slash);
-        if (dir !== "" && !this.listed(dir)) return false;
-        let names = this.listingSets.get(dir);
-        if (!names) {
-          names = new Set(this.list(dir));
-          this.listingSets.set(dir, names);
-        }
-        return names.has(n.slice(slash + 1));
-      }
-      /** Names in a folder of the context (sorted), empty when absent. */
-      list(relDir) {
-        const n = _ContextFs.normalize(relDir);
-        if (n === null) return [];
-        const cached = this.listings.get(n);
-        if (cached) return cached;
-        const abs = this.resolveInside(n);
-        let names = [];
-        if (abs && this.jail.fs.stat(abs)?.kind === "dir") {
-          try {
-            names = this.jail.fs.readdir(abs).map((e) => e.name);
-          } catch (e) {
-            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
-          }
-        }
-        this.listings.set(n, names);
-        return names;
-      }
-      /**
-       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
-       * matching within one path segment). Only the folders the pattern needs are listed.
-       */
-      glob(pattern4) {
-        const n = _ContextFs.normalize(pattern4);
-        if (n === null) return [];
-        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
-        const segments = n.split("/");
-        let current = [""];
-        for (const seg of segments) {
-          const next = [];
-          for (const dir of current) {
-            if (!hasGlob(seg)) {
-              const p = dir ? `${dir}/${seg}` : seg;
-              if (this.stat(p)) next.push(p);
-              continue;
-            }
-            const match = (0, import_picomatch.default)(seg, { dot: true });
-            for (const name of this.list(dir)) {
-              const p = dir ? `${dir}/${name}` : name;
-              if (!match(name)) continue;
-              if (this.isIgnored(p)) this.ignoredHits.add(p);
-              else next.push(p);
-            }
-          }
-          current = next;
-        }
-        return current.sort();
-      }
-    };
-  }
-});
-
-// src/rules/copy-ignored-file.ts
-var copy_ignored_file_default;
-var init_copy_ignored_file = __esm({
-  "src/rules/copy-ignored-file.ts"() {
-    "use strict";
-    init_context_fs();
-    init_instructions();
-    init_rule();
-    copy_ignored_file_default = defineRule({
-      id: "copy-ignored-file",
-      severity: "warning",
-      category: "build",
-      recommended: true,
-      scope: "instructions",
-      title: "COPY or ADD of a path that .dockerignore excludes",
-      peers: { buildkit: ["CopyIgnoredFile"] },
-      messages: {
-        ignored: {
-          message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
-          hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
-        }
-      },
-      docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
-        why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
-        bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
-        good: "FROM alpine:3.20\nCOPY app.conf /app/",
-        howToFix: "Keep the path out of .dockerignore, or do not copy it."
-      },
-      check(ctx) {
-        const context = ctx.env.fs.context;
-        const name = context.dockerignore;
-        if (!name) return;
-        let text;
-        try {
-          text = ctx.env.readContext(name);
-        } catch {
-          return;
-        }
-        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
-        for (const view of ctx.view.instructions) {
-          if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
-          const copy = copyView(view.inst, ctx.dockerfile.escape);
-          if (copy.from) continue;
-          for (const s of copy.sources) {
-            const v = s.value;
-            if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
-            const rel = ContextFs.normalize(v);
-            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
-            const parts = rel.split("/");
-            const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
-            if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
-          }
         }
       }
     });
@@ -12526,7 +11145,7 @@ var init_dnf_cache_not_cleaned = __esm({
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
-        for (const { view, run: run2 } of await ctx.view.allRuns(["dnf"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (["/var/cache/libdnf5", ".cache/libdnf5", "/var/cache/dnf"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at = cmds.findIndex((c) => c.name !== null && TOOLS.has(c.name) && c.args.some((a) => a.value !== null && INSTALL.includes(a.value)));
@@ -12578,7 +11197,7 @@ var init_dnf_missing_yes = __esm({
           const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
           if (!verb) return;
           ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["dnf"]);
+        });
       }
     });
   }
@@ -12686,8 +11305,7 @@ var init_empty_continuation = __esm({
 // src/evidence.ts
 function snippet(unit, p, e, max = 60) {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "";
-  const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(text, max);
 }
 function scriptChain(unit, dockerfile) {
   const chain = [unit.startedAt];
@@ -12732,17 +11350,17 @@ function atRef(unit, c, dockerfile, label) {
   };
 }
 function refText(c, max = 60) {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0]?.replace(/\s+/g, " ").trim() ?? "";
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, " ").split("\n")[0] ?? "", max);
 }
 var init_evidence = __esm({
   "src/evidence.ts"() {
     "use strict";
+    init_text();
   }
 });
 
 // src/parsers/shebang.ts
-import path7 from "node:path";
+import path4 from "node:path";
 function readShebang(source) {
   const start = source.charCodeAt(0) === 65279 ? 1 : 0;
   if (!source.startsWith("#!", start)) return null;
@@ -12751,7 +11369,7 @@ function readShebang(source) {
   const words = text.split(/\s+/).filter((w) => w !== "");
   const program = words[0] ?? "";
   let i = 0;
-  let name = path7.posix.basename(program);
+  let name = path4.posix.basename(program);
   let init = null;
   let group = false;
   for (let guard = 0; guard < 4; guard++) {
@@ -12766,7 +11384,7 @@ function readShebang(source) {
         else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
         else break;
       }
-      name = path7.posix.basename(words[i] ?? "");
+      name = path4.posix.basename(words[i] ?? "");
       continue;
     }
     if (INITS.has(name)) {
@@ -12783,12 +11401,12 @@ function readShebang(source) {
         if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
         i++;
       }
-      name = path7.posix.basename(words[i] ?? "");
+      name = path4.posix.basename(words[i] ?? "");
       continue;
     }
     if (name === "busybox") {
       i++;
-      name = path7.posix.basename(words[i] ?? "");
+      name = path4.posix.basename(words[i] ?? "");
       continue;
     }
     break;
@@ -12810,7 +11428,7 @@ function knownBaseImage(stage, trusted) {
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 function isPlainOs(stage) {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
@@ -12829,21 +11447,31 @@ function imageSh(stage) {
   if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
   return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
+var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
+    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
       { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
       { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
       { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
+      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
+      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
         match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
         note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      }
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
+      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
     NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
@@ -12897,7 +11525,7 @@ function joinFieldLists(a, b) {
 function userFromSpec(spec, why) {
   if (spec === null || spec === "") return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER_PATTERN.test(spec)) return { name: "root", uid: "0", root: true, why };
+  if (ROOT_USER.test(spec)) return { name: "root", uid: "0", root: true, why };
   const u = spec.split(":")[0] ?? spec;
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }
@@ -12922,14 +11550,14 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS, ROOT_USER_PATTERN;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
+    init_text();
     USER_COMMAND = "\0command";
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
-    ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
   }
 });
 
@@ -12990,9 +11618,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs7 = p.fields;
-    if (fs7.length === 0) continue;
-    fs7.forEach((f, i) => {
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13010,11 +11638,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs7, sep) {
-  if (fs7.length === 0) return lit("");
-  if (fs7.length === 1) return fs7[0];
-  let acc = fs7[0];
-  for (const f of fs7.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -13657,11 +12285,20 @@ function mergeStates(states, cap = MAX_STATES_PER_POINT) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else {
-      return { states: [State.joinAll(states)], capped: true };
-    }
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
+}
+function joinByFacts(states, cap) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of states) {
+    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
+    const g = groups.get(key);
+    if (g) g.push(s);
+    else groups.set(key, [s]);
+  }
+  if (groups.size > cap) return [State.joinAll(states)];
+  return [...groups.values()].map((g) => State.joinAll(g));
 }
 var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
@@ -13802,6 +12439,8 @@ var init_state = __esm({
       why;
       /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
       out;
+      /** The path sourced files that are only known at run time. */
+      opaque;
       constructor(init) {
         this.vars = new Scope(null, new Map(init.vars ?? []));
         this.varsOwned = false;
@@ -13815,6 +12454,7 @@ var init_state = __esm({
         this.last = [];
         this.why = null;
         this.out = void 0;
+        this.opaque = false;
       }
       fork() {
         const s = Object.create(_State.prototype);
@@ -13832,6 +12472,7 @@ var init_state = __esm({
         s.last = this.last;
         s.why = this.why;
         s.out = this.out;
+        s.opaque = this.opaque;
         return s;
       }
       getVar(name) {
@@ -13888,12 +12529,13 @@ var init_state = __esm({
       }
       /** Equal in everything that decides what the path does next. */
       sameAs(o) {
-        return this.status === o.status && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
+        return this.status === o.status && this.opaque === o.opaque && this.out === o.out && sameUser(this.user, o.user) && sameFields(this.params, o.params) && sameScopes(this.vars, o.vars) && sameMaps(this.funcs, o.funcs, (a, b) => a.decl === b.decl) && sameLocals(this.locals, o.locals);
       }
       /** The join of two states: what both agree on, unknown where they differ. */
       joinWith(o, withVars = true) {
         const s = this.fork();
         s.status = this.status === o.status ? this.status : null;
+        s.opaque = this.opaque || o.opaque;
         s.out = this.out === o.out ? this.out : this.out === void 0 ? void 0 : null;
         s.user = joinUser(this.user, o.user);
         s.params = joinFieldLists(this.params, o.params);
@@ -14148,14 +12790,14 @@ function simpleCommand(m, stmt, call, st) {
       if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "exit": {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code2 = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit("0") : UNKNOWN);
       const failed = argv[1] ? code2.s !== null && /^\d+$/.test(code2.s) && code2.s !== "0" : st.status === false;
-      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      m.rec.ending({ kind: "exit", cmd: ref, argv: [], code: code2, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case "return":
@@ -14205,6 +12847,14 @@ function simpleCommand(m, stmt, call, st) {
     case "eval": {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
+        const known2 = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known2).flatMap((f) => f.s.split(/[ \t\n]+/).filter((w) => w !== ""));
+        if (head[0] === "exec" && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(" "))) {
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known2)];
+          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.ending({ kind: "exec", cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          return { done: flowOf([]) };
+        }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(null, null);
@@ -14389,6 +13039,7 @@ function flattenTest(s) {
 function sourceFile(m, stmt, ref, argv, st) {
   const target2 = argv[1];
   if (!target2 || target2.s === null || target2.multi) {
+    st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target2.s);
@@ -14438,7 +13089,8 @@ function arrayItems(m, a, st) {
   return out;
 }
 function declare(m, variant, args, st) {
-  const local = variant === "local" || variant === "declare" && m.ctx.calls.length > 0 || variant === "typeset" && m.ctx.calls.length > 0;
+  const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ""));
+  const local = variant === "local" || !global && (variant === "declare" || variant === "typeset") && m.ctx.calls.length > 0;
   let array = false;
   for (const a of args) {
     if (!a.name) {
@@ -14465,7 +13117,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+      rec.ending({ kind: "end", cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;
@@ -15136,7 +13788,7 @@ var init_interpreter = __esm({
 });
 
 // src/model/evaluator/invocations.ts
-import path8 from "node:path";
+import path5 from "node:path";
 async function followRun(kind, argv, args, startUser2, r) {
   const run2 = { kind, startUser: startUser2, args, chains: [], truncated: null };
   const first = args[0];
@@ -15211,6 +13863,18 @@ async function follow(item, run2, work, cache, r) {
     }
     if (name === "exec" || name === "nohup" || name === "nice") {
       argv = argv.slice(1);
+      continue;
+    }
+    if (SUPERVISORS.has(name)) {
+      push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
+      return end();
+    }
+    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
+      const spec = argv[2]?.s ?? null;
+      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
+      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = argv.slice(3);
       continue;
     }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
@@ -15312,7 +13976,7 @@ function nonScript(common, loaded, value, argv, resolved) {
 }
 function resolveScriptPath(r, value) {
   if (value.includes("/")) return r.resolveCommand(value);
-  const inWorkdir = path8.posix.join(r.stage.config.workdir, value);
+  const inWorkdir = path5.posix.join(r.stage.config.workdir, value);
   return r.resolveCommand(inWorkdir) ?? r.resolveCommand(value);
 }
 async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
@@ -15349,13 +14013,18 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
-    hops.push(hop);
+    hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
     return;
   }
   for (const e of endings) {
     const h = { ...hop, ending: e };
     const chainHops2 = [...hops, h];
+    if (e.kind !== "exec" && e.opaque) {
+      chainHops2.push({ ...h, kind: "unknown", reason: "the script sources files that are only known at run time, which may hand over themselves" });
+      run2.chains.push({ hops: chainHops2, end: null });
+      continue;
+    }
     if (e.kind !== "exec" || !e.cmd) {
       const last = e.last.length === 1 ? e.last[0] : void 0;
       const argv = last && hop.kind === "shell" && e.kind === "end" ? result.commands.find((c) => c.ref.stmt === last.stmt && !c.exec)?.argvs : void 0;
@@ -15546,14 +14215,15 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
     init_commands();
     init_interpreter();
     init_values();
-    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init", "s6-svscan"]);
+    SUPERVISORS = /* @__PURE__ */ new Set(["runsvdir", "runsv", "supervisord", "supervisor", "s6-svscan", "s6-rc", "monit", "circusd"]);
+    INITS2 = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init", "init"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
@@ -15593,7 +14263,7 @@ var init_pid1 = __esm({
 });
 
 // src/model/launch.ts
-import path9 from "node:path";
+import path6 from "node:path";
 async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   const pid1 = computePid1(stage);
   const units = /* @__PURE__ */ new Map();
@@ -15677,13 +14347,13 @@ function unitHost(unit, stage, env3, p) {
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
   if (direct || !env3.symlinks?.length) return direct;
-  const candidates = name.includes("/") ? [path9.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path9.posix.join(d, name));
+  const candidates = name.includes("/") ? [path6.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((d) => path6.posix.join(d, name));
   for (const c of candidates) {
     let p = c;
     for (let i = 0; i < 8; i++) {
       const link = env3.symlinks.find((l) => l.link === p || p.startsWith(`${l.link}/`) && l.link !== "/");
       if (!link) break;
-      const target2 = path9.posix.resolve(path9.posix.dirname(link.link), link.target);
+      const target2 = path6.posix.resolve(path6.posix.dirname(link.link), link.target);
       p = link.link === p ? target2 : target2 + p.slice(link.link.length);
       const origin = env3.fs.lookup(stage, p);
       if (origin) return { imagePath: p, origin };
@@ -15704,11 +14374,7 @@ async function loadFile(resolved, forcedInterpreter, at, argv, stage, env3, defa
   let bom = false;
   if (origin.kind === "context") {
     try {
-      text = env3.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 65279) {
-        text = text.slice(1);
-        bom = true;
-      }
+      ({ text, bom } = stripBom(env3.readContext(origin.contextPath)));
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -15786,13 +14452,13 @@ async function parseUnit(unit, env3, stage = null) {
 function sourceResolver(stage, env3, parser2, dialect) {
   const cache = /* @__PURE__ */ new Map();
   return (p) => {
-    const imagePath = path9.posix.resolve(stage.config.workdir, p);
+    const imagePath = path6.posix.resolve(stage.config.workdir, p);
     if (cache.has(imagePath)) return cache.get(imagePath) ?? null;
     let found = null;
     const origin = env3.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === "context") {
-        const text = env3.readContext(origin.contextPath).replace(/^\uFEFF/, "");
+        const { text } = stripBom(env3.readContext(origin.contextPath));
         const lf = text.replace(/\r\n/g, "\n");
         const result = parser2.parse(lf, dialect);
         if (result.ok) {
@@ -15850,7 +14516,1347 @@ var init_launch = __esm({
     init_values();
     init_image();
     init_pid1();
+    init_text();
     SHELLS2 = SHELLS;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES2 = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern4, start) => {
+      const { length } = pattern4;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern4[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern4[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern4[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern4[index + 1] !== "]") {
+          index++;
+          let to = pattern4[index];
+          if (to === ESCAPE) {
+            to = pattern4[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern4[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern4[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern4[end - 1] === ":") {
+            const name = pattern4.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES2[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern4[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern4) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern4;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern4[index];
+        if (char === ESCAPE) {
+          const escaped = pattern4[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern4.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern4, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern4) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern4) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range2, close) => `\\[${range2}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern4) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern4)) {
+        pattern4 = "**";
+      }
+      const { source, sources } = extractBrackets(pattern4);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern4);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern4)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path27) => {
+      const end = path27.length - 1;
+      const index = path27.lastIndexOf(
+        SLASH,
+        path27[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path27 : path27.slice(index + 1);
+    };
+    var parentOf = (path27) => {
+      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path27.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path27.length - 1;
+      const cut = path27.lastIndexOf(
+        SLASH,
+        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern4) => pattern4 && isString(pattern4);
+    var splitPattern = (pattern4) => (pattern4[pattern4.length - 1] === "\r" ? pattern4.slice(0, -1) : pattern4).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern4, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern4;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body2);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex4 = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex4);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE : body2.slice(0, end);
+    };
+    var createRule = (pattern4, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern4[0] === BOM ? pattern4.slice(1) : pattern4;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern4,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern4, index) {
+        if (pattern4 && pattern4[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern4._rules._rules);
+          this._basenameCount += pattern4._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern4);
+        const raw = isStr ? pattern4 : pattern4.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern4.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern4) {
+        this._added = false;
+        this._split = isString(pattern4);
+        this._stripBOM = !this._split || pattern4[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern4) : pattern4
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path27) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path27)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path27, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path27) : path27;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path27
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path27, originalPath, doThrow) => {
+      if (!isString(path27)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path27) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path27)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path27) => {
+      const first = path27.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path27.length === 1) {
+        return true;
+      }
+      const second = path27.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target2) => isString(target2) && checkPath.convert(target2);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern4) {
+        if (this._rules.add(pattern4)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern4) {
+        return this.add(pattern4);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path27) {
+        checkPath(
+          path27,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path27 ? this._t(path27, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target2) {
+        const path27 = convertPath(target2);
+        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path27);
+        }
+        const dir = this._t(path27, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path27);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path27, cache) {
+        const cached = cache[path27];
+        if (cached) {
+          return cached;
+        }
+        const parentPath = parentOf(path27);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
+      }
+      ignores(path27) {
+        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
+      }
+      createFilter() {
+        return (path27) => !this.ignores(path27);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path27) {
+        return this._test(path27, this._testCache, convertPath(path27));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/fs/file-system.ts
+import fs2 from "node:fs";
+import path7 from "node:path";
+function kindOf(st) {
+  return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+}
+var FsError, missing, DiskFileSystem, OverlayFileSystem, diskFs;
+var init_file_system = __esm({
+  "src/fs/file-system.ts"() {
+    "use strict";
+    FsError = class _FsError extends Error {
+      constructor(code2, message, size) {
+        super(message);
+        this.code = code2;
+        this.size = size;
+      }
+      code;
+      size;
+      static from(e) {
+        if (e instanceof _FsError) return e;
+        const code2 = e?.code ?? "EIO";
+        return new _FsError(code2, code2);
+      }
+    };
+    missing = (e) => {
+      const code2 = e?.code;
+      return code2 === "ENOENT" || code2 === "ENOTDIR";
+    };
+    DiskFileSystem = class {
+      stat(p) {
+        let st;
+        try {
+          st = fs2.statSync(p, { throwIfNoEntry: false });
+        } catch (e) {
+          if (missing(e)) return null;
+          throw FsError.from(e);
+        }
+        return st ? { kind: kindOf(st), size: st.size, mode: st.mode } : null;
+      }
+      realpath(p) {
+        try {
+          return fs2.realpathSync.native(p);
+        } catch {
+          return null;
+        }
+      }
+      readdir(p) {
+        let entries;
+        try {
+          entries = fs2.readdirSync(p, { withFileTypes: true });
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        return entries.map((e) => ({ name: e.name, kind: e.isSymbolicLink() ? "symlink" : kindOf(e) })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const before = this.stat(p);
+        if (!before) throw new FsError("ENOENT", "ENOENT");
+        if (before.kind === "dir") throw new FsError("EISDIR", "is a folder");
+        if (before.kind !== "file") throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+        if (before.size > maxBytes) throw new FsError("EFBIG", "too large", before.size);
+        let fd;
+        try {
+          fd = fs2.openSync(p, fs2.constants.O_RDONLY | (fs2.constants.O_NONBLOCK ?? 0) | (fs2.constants.O_NOCTTY ?? 0));
+        } catch (e) {
+          throw FsError.from(e);
+        }
+        try {
+          const st = fs2.fstatSync(fd);
+          if (st.isDirectory()) throw new FsError("EISDIR", "is a folder");
+          if (!st.isFile()) throw new FsError("ENOTREG", "not a regular file (a FIFO, device or socket)");
+          if (st.size > maxBytes) throw new FsError("EFBIG", "too large", st.size);
+          const chunks = [];
+          let total = 0;
+          let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+          for (; ; ) {
+            const n = fs2.readSync(fd, buf, 0, buf.length, null);
+            if (n === 0) break;
+            chunks.push(buf.subarray(0, n));
+            total += n;
+            if (total > maxBytes) throw new FsError("EFBIG", "too large", total);
+            if (n === buf.length) buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes - total + 1));
+          }
+          return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+        } catch (e) {
+          throw FsError.from(e);
+        } finally {
+          fs2.closeSync(fd);
+        }
+      }
+    };
+    OverlayFileSystem = class {
+      constructor(base2, buffers = []) {
+        this.base = base2;
+        for (const [p, text] of buffers) this.set(p, text);
+      }
+      base;
+      buffers = /* @__PURE__ */ new Map();
+      set(p, text) {
+        this.buffers.set(path7.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+      }
+      delete(p) {
+        this.buffers.delete(path7.resolve(p));
+      }
+      stat(p) {
+        const b = this.buffers.get(path7.resolve(p));
+        if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
+        return this.base.stat(p);
+      }
+      realpath(p) {
+        const abs = path7.resolve(p);
+        if (this.buffers.has(abs)) {
+          const dir = this.base.realpath(path7.dirname(abs));
+          return dir === null ? null : path7.join(dir, path7.basename(abs));
+        }
+        return this.base.realpath(abs);
+      }
+      readdir(p) {
+        const abs = path7.resolve(p);
+        const entries = this.base.readdir(abs);
+        const names = new Set(entries.map((e) => e.name));
+        for (const file of this.buffers.keys()) {
+          if (path7.dirname(file) === abs && !names.has(path7.basename(file))) entries.push({ name: path7.basename(file), kind: "file" });
+        }
+        return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      }
+      readFile(p, maxBytes) {
+        const b = this.buffers.get(path7.resolve(p));
+        if (!b) return this.base.readFile(p, maxBytes);
+        if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
+        return b;
+      }
+    };
+    diskFs = new DiskFileSystem();
+  }
+});
+
+// src/fs/jail.ts
+import path8 from "node:path";
+function isWithin(p, root) {
+  return p === root || p.startsWith(root.endsWith(path8.sep) ? root : root + path8.sep);
+}
+function repositoryRoot(linted, fsys = diskFs) {
+  const abs = path8.resolve(linted);
+  let start = abs;
+  try {
+    if (fsys.stat(abs)?.kind !== "dir") start = path8.dirname(abs);
+  } catch {
+    start = path8.dirname(abs);
+  }
+  for (let dir = start; ; dir = path8.dirname(dir)) {
+    let marker = null;
+    try {
+      marker = fsys.stat(path8.join(dir, ".git"));
+    } catch {
+      marker = null;
+    }
+    if (marker && marker.kind !== "other") return dir;
+    if (path8.dirname(dir) === dir) return start;
+  }
+}
+function describeFsError(e, limit, limitText) {
+  const err = FsError.from(e);
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ENOTREG":
+      return "not a regular file (a FIFO, device or socket): not read";
+    case "EFBIG":
+      if (limitText && err.size !== void 0) return limitText(err.size);
+      return err.size !== void 0 && limit !== void 0 ? `file is ${formatSize(err.size)}, larger than the ${formatSize(limit)} limit (maxFileSize in the configuration, or --max-file-size): not read` : "larger than the file size limit: not read";
+    case "EOUTSIDE":
+      return `${err.message}: not read`;
+    default:
+      return `cannot read it (${err.code})`;
+  }
+}
+var Jail;
+var init_jail = __esm({
+  "src/fs/jail.ts"() {
+    "use strict";
+    init_schema();
+    init_file_system();
+    init_text();
+    Jail = class _Jail {
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
+        this.maxFileBytes = maxFileBytes;
+        const abs = path8.resolve(root);
+        this.root = fs9.realpath(abs) ?? abs;
+      }
+      fs;
+      maxFileBytes;
+      /** The root's real path. */
+      root;
+      /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
+      static of(linted, options = {}) {
+        const fsys = options.fs ?? diskFs;
+        const root = options.root ? path8.resolve(options.root) : repositoryRoot(linted, fsys);
+        return new _Jail(root, fsys, options.maxFileBytes);
+      }
+      /** A jail with the same root over another limit. */
+      withLimit(maxFileBytes) {
+        return maxFileBytes === this.maxFileBytes ? this : new _Jail(this.root, this.fs, maxFileBytes);
+      }
+      /**
+       * The real path of `p` (absolute, or relative to the root), resolving symlinks as far as the
+       * path exists; an absent tail is appended as written (normalised).
+       */
+      realpath(p) {
+        const abs = path8.resolve(this.root, p);
+        let existing = abs;
+        const tail = [];
+        for (; ; ) {
+          const real = this.fs.realpath(existing);
+          if (real !== null) return tail.length ? path8.join(real, ...tail.reverse()) : real;
+          const parent = path8.dirname(existing);
+          if (parent === existing) return abs;
+          tail.push(path8.basename(existing));
+          existing = parent;
+        }
+      }
+      /** Whether `p` (its real path) is the root or inside it. */
+      contains(p) {
+        return isWithin(this.realpath(p), this.root);
+      }
+      check(p) {
+        const real = this.realpath(p);
+        if (!isWithin(real, this.root)) throw new FsError("EOUTSIDE", `outside the root ${this.root}`);
+        return real;
+      }
+      /** A regular file inside the jail, at most `maxBytes` (default: the jail's limit). */
+      readFile(p, maxBytes = this.maxFileBytes) {
+        return this.fs.readFile(this.check(p), maxBytes);
+      }
+      /** `readFile` decoded as UTF-8, without a leading byte order mark. */
+      readText(p, maxBytes = this.maxFileBytes) {
+        return stripBom(this.readFile(p, maxBytes).toString("utf8")).text;
+      }
+      readdir(p) {
+        return this.fs.readdir(this.check(p));
+      }
+      /** Null for what is absent or outside the jail. */
+      stat(p) {
+        const real = this.realpath(p);
+        return isWithin(real, this.root) ? this.fs.stat(real) : null;
+      }
+    };
+  }
+});
+
+// src/model/context-fs.ts
+import path9 from "node:path";
+function hasGlob(p) {
+  return /[*?[]/.test(p);
+}
+function loadDockerignore(context, outer, dockerfilePath, problems) {
+  const root = context.root;
+  const candidates = [];
+  if (dockerfilePath) {
+    const own = `${dockerfilePath}.dockerignore`;
+    const beside = new Jail(outer.realpath(path9.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const inContext = context.contains(own);
+    candidates.push({ file: own, name: path9.relative(root, own).split(path9.sep).join("/"), jail: inContext ? context : beside });
+  }
+  candidates.push({ file: path9.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  for (const c of candidates) {
+    let st;
+    try {
+      st = c.jail.stat(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `cannot read ${c.name} (${FsError.from(e).code}): no file of the context was taken as excluded` });
+      continue;
+    }
+    if (!st) {
+      if (!c.jail.contains(c.file) && c.jail.fs.realpath(c.file) !== null) {
+        problems.push({ kind: "ignore-file", path: c.name, message: `${c.name} is a symlink to a file outside the build context: not read, no file of the context was taken as excluded` });
+      }
+      continue;
+    }
+    let text;
+    try {
+      text = c.jail.readText(c.file);
+    } catch (e) {
+      problems.push({ kind: "ignore-file", path: c.name, message: `${c.name}: ${describeFsError(e, c.jail.maxFileBytes)}; no file of the context was taken as excluded` });
+      continue;
+    }
+    const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
+      const negate = l.startsWith("!");
+      let p = negate ? l.slice(1).trim() : l;
+      p = path9.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      return `${negate ? "!" : ""}/${p}`;
+    });
+    return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
+  }
+  return null;
+}
+var import_picomatch, import_ignore, ContextFs;
+var init_context_fs = __esm({
+  "src/model/context-fs.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    init_file_system();
+    init_jail();
+    ContextFs = class _ContextFs {
+      /**
+       * @param dockerfileName the Dockerfile's name: `<name>.dockerignore` next to it wins over the
+       *   context's `.dockerignore`, as BuildKit does.
+       */
+      constructor(root, dockerfilePath = null, outer = new Jail(root)) {
+        this.root = root;
+        this.jail = new Jail(outer.realpath(path9.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.realRoot = this.jail.root;
+        const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
+        this.excluded = loaded?.matcher ?? null;
+        this.dockerignore = loaded?.name ?? null;
+      }
+      root;
+      realRoot;
+      /** The context as a jail of its own: reads stay inside it. */
+      jail;
+      problems = [];
+      listings = /* @__PURE__ */ new Map();
+      excluded;
+      /** The .dockerignore file in force (context-relative name), if any. */
+      dockerignore;
+      /** Paths a COPY would have matched, had .dockerignore not excluded them. */
+      ignoredHits = /* @__PURE__ */ new Set();
+      /** Whether .dockerignore keeps a context path out of the build context. */
+      isIgnored(rel) {
+        if (!this.excluded || rel === "") return false;
+        return this.excluded.ignores(rel);
+      }
+      /**
+       * Normalises a context-relative path (`./a/../b` -> `b`, `` for the root). Returns null for
+       * anything outside the context.
+       */
+      static normalize(rel) {
+        const n = path9.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        if (n === "." || n === "./" || n === "") return "";
+        if (n === ".." || n.startsWith("../")) return null;
+        return n.replace(/\/+$/, "");
+      }
+      /** Absolute path on disk for a normalised relative path, or null when it escapes via a link. */
+      resolveInside(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return null;
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
+        if (real === null || !isWithin(real, this.realRoot)) return null;
+        return real;
+      }
+      /** Whether `rel` escapes the context (by `..` or through a symlink). */
+      escapes(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n === null) return true;
+        const real = this.jail.fs.realpath(path9.join(this.realRoot, n));
+        return real !== null && !isWithin(real, this.realRoot);
+      }
+      /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
+      present(rel) {
+        const n = _ContextFs.normalize(rel);
+        return n === null || n === "" || this.listed(n);
+      }
+      stats = /* @__PURE__ */ new Map();
+      stat(rel) {
+        const cached = this.stats.get(rel);
+        if (cached !== void 0) return cached;
+        const entry = this.statUncached(rel);
+        this.stats.set(rel, entry);
+        return entry;
+      }
+      statUncached(rel) {
+        const n = _ContextFs.normalize(rel);
+        if (n !== null && this.isIgnored(n)) {
+          this.ignoredHits.add(n);
+          return null;
+        }
+        if (n === null || !this.listed(n)) return null;
+        const abs = this.resolveInside(n);
+        if (!abs) return null;
+        try {
+          const st = this.jail.fs.stat(abs);
+          if (st?.kind === "dir") return { kind: "dir" };
+          if (st?.kind === "file" || st?.kind === "other") return { kind: "file", mode: st.mode, size: st.size };
+        } catch (e) {
+          this.problems.push({ kind: "stat", path: n || ".", message: `cannot stat it (${FsError.from(e).code})` });
+        }
+        return null;
+      }
+      /** The real path of a context file (links followed), or null when it is absent or outside. */
+      realPath(rel) {
+        return this.resolveInside(rel);
+      }
+      /**
+       * The bytes of a context file, through the jail's reader (a regular file, at most the size
+       * limit); throws FsError.
+       */
+      readBytes(rel) {
+        const abs = this.resolveInside(rel);
+        if (!abs) throw new FsError("EOUTSIDE", `${rel} is outside the build context`);
+        return this.jail.readFile(abs);
+      }
+      readText(rel) {
+        return this.readBytes(rel).toString("utf8");
+      }
+      listingSets = /* @__PURE__ */ new Map();
+      /** Whether every segment of a normalised path appears in its folder's listing. */
+      listed(n) {
+        if (n === "") return true;
+        const slash = n.lastIndexOf("/");
+        const dir = slash < 0 ? "" : n.slice(0, slash);
+        if (dir !== "" && !this.listed(dir)) return false;
+        let names = this.listingSets.get(dir);
+        if (!names) {
+          names = new Set(this.list(dir));
+          this.listingSets.set(dir, names);
+        }
+        return names.has(n.slice(slash + 1));
+      }
+      /** Names in a folder of the context (sorted), empty when absent. */
+      list(relDir) {
+        const n = _ContextFs.normalize(relDir);
+        if (n === null) return [];
+        const cached = this.listings.get(n);
+        if (cached) return cached;
+        const abs = this.resolveInside(n);
+        let names = [];
+        if (abs) {
+          try {
+            if (this.jail.fs.stat(abs)?.kind === "dir") names = this.jail.fs.readdir(abs).map((e) => e.name);
+          } catch (e) {
+            this.problems.push({ kind: "folder", path: n || ".", message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
+          }
+        }
+        this.listings.set(n, names);
+        return names;
+      }
+      /**
+       * Context paths matching a COPY source pattern (Go filepath.Match syntax: `*`, `?`, `[...]`,
+       * matching within one path segment). Only the folders the pattern needs are listed.
+       */
+      glob(pattern4) {
+        const n = _ContextFs.normalize(pattern4);
+        if (n === null) return [];
+        if (!hasGlob(n)) return this.stat(n) ? [n] : [];
+        const segments = n.split("/");
+        let current = [""];
+        for (const seg of segments) {
+          const next = [];
+          for (const dir of current) {
+            if (!hasGlob(seg)) {
+              const p = dir ? `${dir}/${seg}` : seg;
+              if (this.stat(p)) next.push(p);
+              continue;
+            }
+            const match = (0, import_picomatch.default)(seg, { dot: true });
+            for (const name of this.list(dir)) {
+              const p = dir ? `${dir}/${name}` : name;
+              if (!match(name)) continue;
+              if (this.isIgnored(p)) this.ignoredHits.add(p);
+              else next.push(p);
+            }
+          }
+          current = next;
+        }
+        return current.sort();
+      }
+    };
   }
 });
 
@@ -16392,7 +16398,7 @@ function installBashFix(stage, dockerfile) {
 }
 function rootAtFrom(stage) {
   const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
+  return !user || ROOT_USER.test(user.value);
 }
 function crlfFix(unit) {
   if (unit.kind !== "file") return null;
@@ -16425,6 +16431,67 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
   if (before.some((i) => i.keyword === "USER" && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: "unsafe", title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
 }
+function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
+  if (setting.form.kind !== "exec") return null;
+  const argv = setting.form.argv;
+  const tool = basename3(argv[0] ?? "");
+  const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
+  let user;
+  let command2 = null;
+  if (tool === "su" || tool === "runuser") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-s" || a === "--shell") i += 2;
+      else if (a === "-m" || a === "-p" || a === "--preserve-environment") i++;
+      else if (a === "-u" && tool === "runuser") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "--" && tool === "runuser" && user) {
+        command2 = argv.slice(i + 1);
+        break;
+      } else if (a === "-c" || a === "--command") {
+        if (i + 2 !== argv.length) return null;
+        const parsed = parse(argv[i + 1] ?? "");
+        const words = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0]) : null;
+        command2 = words ?? ["sh", "-c", argv[i + 1] ?? ""];
+        break;
+      } else if (a.startsWith("-")) return null;
+      else if (user === void 0) {
+        user = a;
+        i++;
+      } else return null;
+    }
+  } else if (tool === "sudo") {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? "";
+      if (a === "-u" || a === "--user") {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === "-E" || a === "-H" || a === "-n" || a === "--preserve-env" || a === "--non-interactive") i++;
+      else if (a === "--") {
+        i++;
+        break;
+      } else if (a.startsWith("-")) return null;
+      else break;
+    }
+    command2 = argv.slice(i);
+  }
+  if (!plain(user) || !command2 || command2.length === 0) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const switcher = switchToolFor(pm);
+  const array = execFormText([switcher, user, ...command2]);
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits = [edit];
+  const installed = ["gosu", "su-exec"].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? "" : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: "unsafe", title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
+}
 var init_pid12 = __esm({
   "src/fix/builders/pid1.ts"() {
     "use strict";
@@ -16435,6 +16502,7 @@ var init_pid12 = __esm({
     init_edits();
     init_dockerfile2();
     init_shell();
+    init_text();
   }
 });
 
@@ -16513,7 +16581,10 @@ function mainProcesses(run2) {
     const hop = chain.hops[chain.hops.length - 1];
     if (!hop) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
-    const user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
+    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
+    }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -16603,6 +16674,11 @@ function commandOf(argv) {
       i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
       continue;
     }
+    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
+      switcher = "clickhouse su";
+      i += 3;
+      continue;
+    }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
       break;
@@ -16624,12 +16700,14 @@ function skipOptions2(argv, from) {
 function commandsRun(run2) {
   return scriptHops(run2).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
+var SELF_DROPPING;
 var init_questions = __esm({
   "src/model/evaluator/questions.ts"() {
     "use strict";
     init_invocations();
     init_values();
     init_commands();
+    SELF_DROPPING = /* @__PURE__ */ new Set(["mosquitto", "dnsmasq", "unbound", "squid", "chronyd", "ntpd", "named", "avahi-daemon", "pdns_server", "pdns_recursor"]);
   }
 });
 
@@ -16802,7 +16880,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -16813,7 +16891,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -16830,6 +16908,13 @@ function record(facts, words, inst, workdir) {
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== "\0").map((p) => path10.posix.resolve(workdir, p)) });
+    }
+  } else if (name === "mkdir" || name === "install" && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === "--directory")) {
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i];
+      if (name === "install" && /^-[mogt]$/.test(w)) i++;
+      else if (name === "mkdir" && w === "-m") i++;
+      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
@@ -16930,8 +17015,6 @@ var init_entrypoint_not_executable = __esm({
           if (origin.kind === "context") {
             const entry = ctx.env.fs.context.stat(origin.contextPath);
             if (!entry || entry.kind !== "file" || (entry.mode & 73) !== 0) continue;
-            if (ops.some((op) => op.chmod !== null)) {
-            }
           }
           const facts = await ctx.runFacts();
           const imagePath = unit.imagePath;
@@ -17475,7 +17558,7 @@ var init_gem_version_pin = __esm({
             const w = args[i];
             if (w) ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
-        }, ["gem"]);
+        });
       }
     });
   }
@@ -17522,7 +17605,7 @@ var init_go_install_version_pin = __esm({
             if (pkg.includes("@") && !/@(latest|none)$/.test(pkg)) continue;
             ctx.report({ messageId: "unpinned", data: { verb, pkg, bare: pkg.replace(/@.*$/, "") }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
-        }, ["go"]);
+        });
       }
     });
   }
@@ -18917,7 +19000,7 @@ var init_ln_bin_sh = __esm({
           const ops = operands(cmd, ["S", "suffix"]);
           if (ops.length < 2 || ops[ops.length - 1]?.value !== "/bin/sh") return;
           ctx.report({ messageId: "shell", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["/bin/sh"]);
+        });
       }
     });
   }
@@ -18985,7 +19068,10 @@ function isSupervisor2(hop) {
   const trap = cmds.some((c) => c.argvs.some((a) => a[0]?.s === "trap" && a.slice(2).some((f) => /^(SIG)?(TERM|INT|15|2)$/.test(f.s ?? "")) && a[1]?.s !== "-" && a[1]?.s !== ""));
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === "wait"));
 }
-function checkEnding(ctx, hop, e, run2, done) {
+function handsOver(run2) {
+  return run2.chains.some((c) => c.hops.some((h) => h.kind === "program" && h.userCommand || (h.kind === "script" || h.kind === "shell") && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run2)))));
+}
+function checkEnding(ctx, hop, e, run2, done, forwards) {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
@@ -18998,13 +19084,14 @@ function checkEnding(ctx, hop, e, run2, done) {
   };
   if (e.kind === "exec" && e.cmd) {
     if (commandOf(e.argv).forking) return;
+    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run2);
     if (use === "mangled") {
       const star = e.argv.some((f) => f.mangled === "star");
       report(e.cmd, { messageId: star ? "starArgs" : "unquotedArgs", data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
-    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !reexecs(e, hop)) {
+    if (use === "none" && run2.kind === "user-command" && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
       report(e.cmd, { messageId: "ignoresArgs", data: { command: refText(e.cmd) } });
     }
     return;
@@ -19031,7 +19118,7 @@ function checkEnding(ctx, hop, e, run2, done) {
     report(last, { messageId: "endsNotExeced", data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
-  if (run2.kind !== "user-command" || !unit.receivesArgs) return;
+  if (run2.kind !== "user-command" || !unit.receivesArgs || forwards) return;
   const at = e.kind === "exit" ? e.cmd : last;
   report(at, last ? { messageId: "endsIgnoringCmd", data: { command: refText(last) } } : { messageId: "endsWithoutCommand", data: {} });
 }
@@ -19112,13 +19199,14 @@ var init_missing_exec_args = __esm({
         const launch = ctx.launch;
         if (!launch) return;
         const done = /* @__PURE__ */ new Set();
+        const forwards = handsOver(launch.runs["user-command"]);
         for (const run2 of [launch.runs["user-command"], launch.runs.default]) {
           if (run2.truncated) continue;
           for (const chain of run2.chains) {
             for (const hop of chain.hops) {
               if (hop.kind !== "script" && hop.kind !== "shell" || hop.unit.kind !== "file" || !hop.ending || !hop.run || hop.run.budget) continue;
               if (!receivesArgs(hop, run2) || isSupervisor2(hop)) continue;
-              checkEnding(ctx, hop, hop.ending, run2, done);
+              checkEnding(ctx, hop, hop.ending, run2, done, forwards);
             }
           }
         }
@@ -19269,9 +19357,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs7, scriptArg, read) {
+async function analyseNodeEntry(stage, fs9, scriptArg, read) {
   const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs7, imagePath);
+  const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19311,17 +19399,17 @@ async function analyseNodeEntry(stage, fs7, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs7, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs7, imagePath) {
+function resolveModule(stage, fs9, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs7.lookup(stage, c);
+    const origin = fs9.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -19563,7 +19651,7 @@ var init_npm_version_pin = __esm({
             if (pkg === null || pinned(pkg)) continue;
             ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
-        }, ["npm"]);
+        });
       }
     });
   }
@@ -19667,7 +19755,7 @@ var init_pip_no_cache_dir = __esm({
             at: { file, span: cmd.program.span },
             ...install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "safe", title: "Add --no-cache-dir", edits: [{ file, start: install.end, end: install.end, text: " --no-cache-dir" }] } } : {}
           });
-        }, ["pip"]);
+        });
       }
     });
   }
@@ -19715,7 +19803,7 @@ var init_pip_version_pin = __esm({
             if (VCS.test(v) ? v.includes("@") : v.includes("/")) continue;
             ctx.report({ messageId: "unpinned", data: { pkg: v }, at: { file: ctx.env.dockerfile.displayPath, span: pkg.span } });
           }
-        }, ["pip"]);
+        });
       }
     });
   }
@@ -19751,7 +19839,7 @@ var init_pipefail = __esm({
         howToFix: "Set pipefail with SHELL."
       },
       async check(ctx) {
-        for (const { view, run: run2 } of await ctx.view.allRuns(["|"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (run2.form.kind !== "shell" || run2.dialect === null || run2.pipes.length === 0) continue;
           const argv = view.shell;
           const shell = basename3(argv[0] ?? "");
@@ -19811,7 +19899,7 @@ var init_pointless_command = __esm({
         await ctx.view.forEachCommand((cmd) => {
           const why = cmd.name !== null && Object.hasOwn(POINTLESS, cmd.name) ? POINTLESS[cmd.name] : void 0;
           if (why) ctx.report({ messageId: "pointless", data: { cmd: cmd.name ?? "", why }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, Object.keys(POINTLESS));
+        });
       }
     });
   }
@@ -19911,6 +19999,33 @@ var init_reserved_stage_name = __esm({
   }
 });
 
+// src/model/known-programs.ts
+function rootByDesign(program, args, explicitRoot = false) {
+  const name = basename3(program);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
+  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  return null;
+}
+var DROPS_ITSELF, INTERACTIVE;
+var init_known_programs = __esm({
+  "src/model/known-programs.ts"() {
+    "use strict";
+    init_commands();
+    DROPS_ITSELF = [
+      { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
+      { match: /^nginx(-debug)?$/, how: "its workers run as the `user` of nginx.conf" },
+      { match: /^php-fpm[0-9.]*$/, how: "its pool workers run as the `user` of the pool configuration" },
+      { match: /^varnishd$/, how: "it switches to its own unprivileged users after start" },
+      { match: /^mosquitto$/, how: "it switches to the `user` of mosquitto.conf (mosquitto by default)" },
+      { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: "it drops privileges itself, per connection or after binding" },
+      { match: /^dockerd$/, how: "Docker in Docker needs root (and --privileged) by design" }
+    ];
+    INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+  }
+});
+
 // src/rules/root-process.ts
 function dropNotes(run2, units) {
   const notes = [];
@@ -19978,6 +20093,7 @@ var init_root_process = __esm({
     init_commands();
     init_questions();
     init_image();
+    init_known_programs();
     init_shell_walk();
     init_evidence();
     init_rule();
@@ -19999,7 +20115,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
@@ -20013,12 +20129,21 @@ var init_root_process = __esm({
         if (isWindowsImage(stage, rootStage(stage))) return;
         const run2 = launch.runs.default;
         if (run2.startUser.root !== true) return;
-        if (launch.steps.length === 0) return;
         const base2 = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+        if (launch.steps.length === 0) {
+          const inherited = base2?.rootCommand;
+          if (!inherited || user) return;
+          const fromStage2 = rootStage(stage);
+          const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
+          ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
+          return;
+        }
         if (!launch.pid1.entrypoint && base2?.dropsPrivileges) return;
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+        if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
         const first = mains[0];
         const chain = first.chain.hops.map((s) => ({ ...s.at, label: stepLabel(s) }));
@@ -20081,7 +20206,7 @@ var init_rpm_version_pin = __esm({
             if (pkg === null || (module ? pkg.includes(":") : versioned(pkg))) continue;
             ctx.report({ messageId: "unpinned", data: { tool: cmd.name ?? "", pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
-        }, ["yum", "dnf"]);
+        });
       }
     });
   }
@@ -20132,8 +20257,7 @@ var init_secret_in_arg_or_env = __esm({
 
 // src/rules/shell-form-pid1.ts
 function short(s) {
-  const one = s.replace(/\s+/g, " ").trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+  return oneLine(s, 50);
 }
 var shell_form_pid1_default;
 var init_shell_form_pid1 = __esm({
@@ -20142,6 +20266,7 @@ var init_shell_form_pid1 = __esm({
     init_rule();
     init_pid12();
     init_report();
+    init_text();
     shell_form_pid1_default = defineRule({
       id: "shell-form-pid1",
       severity: "warning",
@@ -20354,7 +20479,7 @@ var init_su_sudo = __esm({
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
         howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
         autofix: [
-          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
+          { safety: "unsafe", what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before; an exec-form ENTRYPOINT or CMD that starts su or sudo becomes the same array with gosu (`["gosu", "app", "/usr/local/bin/server"]`). Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: "gosu must be in the image, and sudo's environment reset and su's login session are gone" }
         ]
       },
       async check(ctx) {
@@ -20378,7 +20503,8 @@ var init_su_sudo = __esm({
               at: { file: dockerfile, span: inst.keywordSpan },
               messageId: "commandForks",
               data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== "root" ? step.user : "app" },
-              label: `${step.at.label} ${step.tool}`
+              label: `${step.at.label} ${step.tool}`,
+              ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, "sh")) : null)
             });
           }
         }
@@ -20704,7 +20830,7 @@ var init_useradd_without_no_log_init = __esm({
           const uid = cmd.flagValue("u", "uid");
           if (typeof uid !== "string" || uid.length <= 5) return;
           ctx.report({ messageId: "lastlog", data: { uid }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["useradd"]);
+        });
       }
     });
   }
@@ -20739,7 +20865,7 @@ var init_wget_and_curl = __esm({
       },
       async check(ctx) {
         const seen = /* @__PURE__ */ new Map();
-        for (const { view, run: run2 } of await ctx.view.allRuns(["wget", "curl"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           const key = view.onbuild ? -2 : view.stageIndex;
           const stage = seen.get(key) ?? /* @__PURE__ */ new Map();
           seen.set(key, stage);
@@ -20802,7 +20928,7 @@ var init_wget_without_progress = __esm({
             at: { file, span: cmd.program.span },
             ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add --progress=dot:giga", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " --progress=dot:giga" }] } } : {}
           });
-        }, ["wget"]);
+        });
       }
     });
   }
@@ -20841,8 +20967,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path25 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path25.startsWith("/") || path25.startsWith("$") || /^[A-Za-z]:/.test(path25) || path25.startsWith("\\");
+          const path27 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path27.startsWith("/") || path27.startsWith("$") || /^[A-Za-z]:/.test(path27) || path27.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -20851,7 +20977,7 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path25 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
         }
       }
     });
@@ -20889,7 +21015,7 @@ var init_yarn_cache_not_cleaned = __esm({
       async check(ctx) {
         const stages = ctx.model.stages;
         const shipped = (index) => index < 0 || index === stages.length - 1 || stages.some((s) => s.index > index && s.baseStage?.index === index);
-        for (const { view, run: run2 } of await ctx.view.allRuns(["yarn"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (!view.onbuild && !shipped(view.stageIndex)) continue;
           if (cacheMountCovers(view.inst.flags, ".cache/yarn")) continue;
           const cmds = run2.commands;
@@ -20935,7 +21061,7 @@ var init_yum_cache_not_cleaned = __esm({
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
-        for (const { view, run: run2 } of await ctx.view.allRuns(["yum"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (["/var/cache/yum"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at = cmds.findIndex((c) => c.name !== null && TOOLS5.has(c.name) && c.args.some((a) => a.value !== null && INSTALL2.includes(a.value)));
@@ -20987,7 +21113,7 @@ var init_yum_missing_yes = __esm({
           const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
           if (!verb) return;
           ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["yum"]);
+        });
       }
     });
   }
@@ -21024,7 +21150,7 @@ var init_zypper_cache_not_cleaned = __esm({
         howToFix: "Clean the cache in the RUN that filled it."
       },
       async check(ctx) {
-        for (const { view, run: run2 } of await ctx.view.allRuns(["zypper"])) {
+        for (const { view, run: run2 } of await ctx.view.allRuns()) {
           if (["/var/cache/zypp"].some((m) => cacheMountCovers(view.inst.flags, m))) continue;
           const cmds = run2.commands;
           const at = cmds.findIndex((c) => c.name !== null && TOOLS7.has(c.name) && c.args.some((a) => a.value !== null && INSTALL3.includes(a.value)));
@@ -21073,7 +21199,7 @@ var init_zypper_dist_upgrade = __esm({
           if (cmd.name !== "zypper") return;
           const verb = cmd.args.find((a) => a.value === "dist-upgrade" || a.value === "dup")?.value;
           if (verb) ctx.report({ messageId: "dup", data: { verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["zypper"]);
+        });
       }
     });
   }
@@ -21114,7 +21240,7 @@ var init_zypper_non_interactive = __esm({
           const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
           if (!verb) return;
           ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
-        }, ["zypper"]);
+        });
       }
     });
   }
@@ -21156,7 +21282,7 @@ var init_zypper_version_pin = __esm({
             if (pkg === null || /[=<>]/.test(pkg) || pkg.endsWith(".rpm")) continue;
             ctx.report({ messageId: "unpinned", data: { pkg }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
           }
-        }, ["zypper"]);
+        });
       }
     });
   }
@@ -21186,7 +21312,6 @@ var init_rules = __esm({
     init_consecutive_run();
     init_copy_from_own_stage();
     init_copy_from_unknown_stage();
-    init_copy_ignored_file();
     init_copy_multiple_sources_slash();
     init_copy_relative_without_workdir();
     init_copy_then_extract();
@@ -21273,7 +21398,6 @@ var init_rules = __esm({
       consecutive_run_default,
       copy_from_own_stage_default,
       copy_from_unknown_stage_default,
-      copy_ignored_file_default,
       copy_multiple_sources_slash_default,
       copy_relative_without_workdir_default,
       copy_then_extract_default,
@@ -21455,7 +21579,8 @@ function rootUri(root) {
 }
 function fingerprintBase(f) {
   const file = fileUri(f.file)?.uri ?? "-";
-  return createHash("sha256").update(JSON.stringify([f.rule, file, f.message])).digest("hex");
+  const message = f.message.replace(ALSO_STARTED_BY, "");
+  return createHash("sha256").update(JSON.stringify([f.rule, file, message])).digest("hex");
 }
 function formatSarif(findings, rules, version, root) {
   const descriptors = [
@@ -21506,7 +21631,7 @@ Fix: ${f.hint}` : f.message },
   return `${escapeJson(JSON.stringify(log, null, 2))}
 `;
 }
-var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES;
+var SARIF_SCHEMA, INFORMATION_URI, FINGERPRINT_KEY, SRCROOT, LEVEL, SECURITY_SEVERITY, SECURITY_CATEGORIES, ALSO_STARTED_BY;
 var init_sarif = __esm({
   "src/reporters/sarif.ts"() {
     "use strict";
@@ -21528,6 +21653,7 @@ var init_sarif = __esm({
       input: { error: 0, warning: 0, info: 0 }
     };
     SECURITY_CATEGORIES = ["privilege"];
+    ALSO_STARTED_BY = / Also started by [^\n]*\.$/;
   }
 });
 
@@ -21639,15 +21765,14 @@ var init_checkstyle = __esm({
 // src/reporters/gitlab.ts
 var gitlab_exports = {};
 __export(gitlab_exports, {
-  GITLAB_SEVERITY: () => GITLAB_SEVERITY,
   formatGitlab: () => formatGitlab
 });
 import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path25 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path25, f.message]);
+    const path27 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path27, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -21660,7 +21785,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path25, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path27, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -21681,14 +21806,14 @@ var compact_exports = {};
 __export(compact_exports, {
   formatCompact: () => formatCompact
 });
-function oneLine(text) {
+function oneLine2(text) {
   return escapeControl(text.replace(/\r\n|\r|\n/g, " "));
 }
 function fileName(file) {
   return escapeControl(file);
 }
 function formatCompact(findings) {
-  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine(f.rule)}: ${oneLine(f.message)}
+  return findings.map((f) => `${fileName(f.file)}:${f.line}:${f.column}: ${f.severity} ${oneLine2(f.rule)}: ${oneLine2(f.message)}
 `).join("");
 }
 var init_compact = __esm({
@@ -21777,8 +21902,6 @@ __export(schema_exports, {
   DEFAULT_MAX_FILE_BYTES: () => DEFAULT_MAX_FILE_BYTES,
   FAILURE_THRESHOLDS: () => FAILURE_THRESHOLDS,
   PRESETS: () => PRESETS,
-  SEVERITY_SETTINGS: () => SEVERITY_SETTINGS,
-  SIZE_PATTERN: () => SIZE_PATTERN,
   configSchema: () => configSchema,
   defaultConfig: () => defaultConfig,
   formatSize: () => formatSize,
@@ -22037,17 +22160,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path25) {
-      const ctrl = callVisitor(key, node, visitor, path25);
+    function visit_(key, node, visitor, path27) {
+      const ctrl = callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visit_(key, ctrl, visitor, path25);
+        replaceNode(key, path27, ctrl);
+        return visit_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path25);
+            const ci = visit_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22058,13 +22181,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = visit_("key", node.key, visitor, path25);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = visit_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path25);
+          const cv = visit_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22085,17 +22208,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path25) {
-      const ctrl = await callVisitor(key, node, visitor, path25);
+    async function visitAsync_(key, node, visitor, path27) {
+      const ctrl = await callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path25, ctrl);
-        return visitAsync_(key, ctrl, visitor, path25);
+        replaceNode(key, path27, ctrl);
+        return visitAsync_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path25 = Object.freeze(path25.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path25);
+            const ci = await visitAsync_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22106,13 +22229,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path25 = Object.freeze(path25.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path25);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path25);
+          const cv = await visitAsync_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22139,23 +22262,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path25) {
+    function callVisitor(key, node, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key, node, path25);
+        return visitor(key, node, path27);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path25);
+        return visitor.Map?.(key, node, path27);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path25);
+        return visitor.Seq?.(key, node, path27);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path25);
+        return visitor.Pair?.(key, node, path27);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path25);
+        return visitor.Scalar?.(key, node, path27);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path25);
+        return visitor.Alias?.(key, node, path27);
       return void 0;
     }
-    function replaceNode(key, path25, node) {
-      const parent = path25[path25.length - 1];
+    function replaceNode(key, path27, node) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -22767,10 +22890,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path25, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path25.length - 1; i >= 0; --i) {
-        const k = path25[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22789,7 +22912,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22819,11 +22942,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path25, value) {
-        if (isEmptyPath(path25))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key, ...rest] = path25;
+          const [key, ...rest] = path27;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -22837,8 +22960,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        const [key, ...rest] = path25;
+      deleteIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -22852,8 +22975,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        const [key, ...rest] = path25;
+      getIn(path27, keepScalar) {
+        const [key, ...rest] = path27;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -22871,8 +22994,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path25) {
-        const [key, ...rest] = path25;
+      hasIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -22882,8 +23005,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        const [key, ...rest] = path25;
+      setIn(path27, value) {
+        const [key, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25398,9 +25521,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path25, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path25, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25475,14 +25598,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path25) {
-        if (Collection.isEmptyPath(path25)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25497,10 +25620,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path25, keepScalar) {
-        if (Collection.isEmptyPath(path25))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25511,10 +25634,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path25) {
-        if (Collection.isEmptyPath(path25))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25531,13 +25654,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path25, value) {
-        if (Collection.isEmptyPath(path25)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path25, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -27498,9 +27621,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path25) => {
+    visit.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path25) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27509,23 +27632,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path25) => {
-      const parent = visit.itemAtPath(cst, path25.slice(0, -1));
-      const field = path25[path25.length - 1][0];
+    visit.parentCollection = (cst, path27) => {
+      const parent = visit.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path25, item, visitor) {
-      let ctrl = visitor(item, path25);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path25.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27536,10 +27659,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path25);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports.visit = visit;
   }
@@ -28841,14 +28964,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs7, sep: [] });
+                map.items.push({ start, key: fs9, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               } else {
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -28976,13 +29099,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs7 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs7, sep: [] });
+                fc.items.push({ start: [], key: fs9, sep: [] });
               else if (it.sep)
-                this.stack.push(fs7);
+                this.stack.push(fs9);
               else
-                Object.assign(it, { key: fs7, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -29322,13 +29445,18 @@ var init_image_fs = __esm({
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
         const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
+        let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
             const origin = this.lookup(stage, imagePath, 0, guess);
+            if (origin?.kind === "remote" && !name.includes("/") && candidates.length > 1) {
+              remote ??= { imagePath, origin };
+              continue;
+            }
             if (origin) return { imagePath, origin };
           }
         }
-        return null;
+        return remote;
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -30085,19 +30213,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs7 of byFile.values()) {
-    for (const p of fs7.problems) {
-      kept.push(problem(fs7.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs9 of byFile.values()) {
+    for (const p of fs9.problems) {
+      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs7.suppressions) {
+    for (const s of fs9.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
         if (!options.knownIds.has(id)) {
-          kept.push(problem(fs7.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs7.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30108,9 +30236,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs7 = byFile.get(p.file);
-    if (!fs7 || !p.own && fs7.kind !== "dockerfile") continue;
-    for (const s of fs7.suppressions) {
+    const fs9 = byFile.get(p.file);
+    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
+    for (const s of fs9.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -30210,10 +30338,6 @@ var init_suppressions = __esm({
 // src/engine.ts
 var engine_exports = {};
 __export(engine_exports, {
-  DEFAULT_TIME_BUDGET_MS: () => DEFAULT_TIME_BUDGET_MS,
-  FileTexts: () => FileTexts,
-  decodeText: () => decodeText,
-  jailOf: () => jailOf,
   launchOf: () => launchOf,
   lintFile: () => lintFile
 });
@@ -30327,13 +30451,14 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env3.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    for (let s = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
   const launch = await resolveLaunch(stage, env3, model.stages.length);
   return { file, ast, model, stage, env: env3, shell, launch, view, context };
 }
 function hasLinkingRun(stage) {
   for (let s = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === "RUN" && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+    if (s.instructions.some((i) => i.keyword === "RUN" && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -30388,7 +30513,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
@@ -33933,8 +34058,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path25) {
-      let input2 = path25;
+    function removeDotSegments(path27) {
+      let input2 = path27;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34008,11 +34133,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path25) {
-      if (path25 === "" || path25[0] === "/") {
-        return removeDotSegments(path25);
+    function removeDotSegmentsRelative(path27) {
+      if (path27 === "" || path27[0] === "/") {
+        return removeDotSegments(path27);
       }
-      const segments = path25.split("/");
+      const segments = path27.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34375,8 +34500,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path25 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path25 && path25 !== "/" ? path25 : void 0;
+        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -37612,15 +37737,10 @@ var require_ajv = __commonJS({
 // src/config/load.ts
 var load_exports = {};
 __export(load_exports, {
-  CONFIG_FILE_NAMES: () => CONFIG_FILE_NAMES,
-  MAX_CONFIG_BYTES: () => MAX_CONFIG_BYTES,
-  PACKAGE_KEY: () => PACKAGE_KEY,
   configMatchers: () => configMatchers,
-  didYouMean: () => didYouMean,
   findHadolintConfig: () => findHadolintConfig,
   loadConfig: () => loadConfig,
-  parseConfigText: () => parseConfigText,
-  validateConfig: () => validateConfig
+  parseConfigText: () => parseConfigText
 });
 import path15 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
@@ -37901,6 +38021,7 @@ function hasGit(dir, jail) {
 }
 function present(abs, jail) {
   try {
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== "dir";
     const st = jail.stat(abs);
     return st !== null && st.kind !== "dir";
   } catch {
@@ -37991,6 +38112,78 @@ var init_load = __esm({
   }
 });
 
+// src/fs/recording.ts
+var recording_exports = {};
+__export(recording_exports, {
+  RecordingFileSystem: () => RecordingFileSystem,
+  observe: () => observe,
+  sha256: () => sha256
+});
+import { createHash as createHash3 } from "node:crypto";
+function statDigest(s) {
+  if (!s) return "-";
+  return s.kind === "file" ? `f:${s.size}:${s.mode}` : `${s.kind}:${s.mode}`;
+}
+function observe(key, fsys) {
+  const [op, arg, p] = key.split("\0");
+  try {
+    switch (op) {
+      case "s":
+        return statDigest(fsys.stat(p));
+      case "r":
+        return `r:${fsys.realpath(p) ?? "-"}`;
+      case "d":
+        return `d:${sha256(fsys.readdir(p).map((e) => `${e.kind}:${e.name}`).join("\0"))}`;
+      case "f":
+        return `f:${sha256(fsys.readFile(p, Number(arg)))}`;
+      default:
+        return "?";
+    }
+  } catch (e) {
+    return errorDigest(e);
+  }
+}
+var sha256, errorDigest, RecordingFileSystem;
+var init_recording = __esm({
+  "src/fs/recording.ts"() {
+    "use strict";
+    init_file_system();
+    sha256 = (data) => createHash3("sha256").update(data).digest("base64");
+    errorDigest = (e) => `E:${FsError.from(e).code}`;
+    RecordingFileSystem = class {
+      constructor(inner, log) {
+        this.inner = inner;
+        this.log = log;
+      }
+      inner;
+      log;
+      record(key, run2, digest) {
+        let value;
+        try {
+          value = run2();
+        } catch (e) {
+          this.log.set(key, errorDigest(e));
+          throw e;
+        }
+        this.log.set(key, digest(value));
+        return value;
+      }
+      stat(p) {
+        return this.record(`s\0\0${p}`, () => this.inner.stat(p), statDigest);
+      }
+      realpath(p) {
+        return this.record(`r\0\0${p}`, () => this.inner.realpath(p), (v) => `r:${v ?? "-"}`);
+      }
+      readdir(p) {
+        return this.record(`d\0\0${p}`, () => this.inner.readdir(p), (v) => `d:${sha256(v.map((e) => `${e.kind}:${e.name}`).join("\0"))}`);
+      }
+      readFile(p, maxBytes) {
+        return this.record(`f\0${maxBytes}\0${p}`, () => this.inner.readFile(p, maxBytes), (v) => `f:${sha256(v)}`);
+      }
+    };
+  }
+});
+
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
@@ -38026,18 +38219,14 @@ function loadFixFile(file, root) {
     const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
-    let text = bytes.toString("utf8");
-    const bom = text.charCodeAt(0) === 65279;
-    if (bom) text = text.slice(1);
+    const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
     fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
-  let text = bytes.toString("utf8");
-  const bom = text.charCodeAt(0) === 65279;
-  if (bom) text = text.slice(1);
+  const { text, bom } = stripBom(bytes.toString("utf8"));
   return { ...file, bom, text };
 }
 function editFile(file, edits) {
@@ -38070,6 +38259,7 @@ var init_files = __esm({
   "src/fix/files.ts"() {
     "use strict";
     init_edits();
+    init_text();
   }
 });
 
@@ -38298,7 +38488,7 @@ function chainHops(chain) {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${oneLine2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
+            process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -38319,7 +38509,7 @@ function chainHops(chain) {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : "same PID: hands over to its arguments",
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         } else {
           const last = e.last[0];
@@ -38339,7 +38529,7 @@ function chainHops(chain) {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
-            why: e.why.map((d) => d.text)
+            why: reasons(e.why)
           });
         }
         break;
@@ -38364,6 +38554,11 @@ function chainHops(chain) {
   }
   return out;
 }
+function reasons(why) {
+  const out = [];
+  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
+  return out.slice(-4);
+}
 function nextUser(chain, i) {
   let user = chain.hops[i].runsAs;
   for (let j = i + 1; j < chain.hops.length; j++) {
@@ -38374,11 +38569,10 @@ function nextUser(chain, i) {
   return user;
 }
 function cmdText(s) {
-  return oneLine2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
+  return short2(s.replace(/\\\n\s*/g, " ").split("\n")[0] ?? s);
 }
-function oneLine2(s) {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+function short2(s) {
+  return oneLine(s, 60);
 }
 function formatRun(lines, r) {
   r.hops.forEach((h, i) => {
@@ -38412,6 +38606,7 @@ var init_explain = __esm({
     init_questions();
     init_values();
     init_invocations();
+    init_text();
   }
 });
 
@@ -38426,13 +38621,13 @@ function mermaidText(text) {
   for (const ch of text.replace(/\s+/g, " ")) out += SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
 }
-function short2(text, max = 80) {
+function short3(text, max = 80) {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
 }
 function formatMermaid(e) {
   const lines = ["flowchart TD"];
-  const argv = e.argv.length ? short2(JSON.stringify(e.argv)) : "none: the base image decides";
+  const argv = e.argv.length ? short3(JSON.stringify(e.argv)) : "none: the base image decides";
   lines.push(`  start(["${mermaidText(`docker run: ${e.dockerfile} (stage ${e.stage})`)}<br/>${mermaidText(`argv of PID 1: ${argv}`)}"])`);
   if (e.hops.length === 0) {
     lines.push(`  none["${mermaidText(e.summary)}"]`, "  start --> none");
@@ -38440,9 +38635,9 @@ function formatMermaid(e) {
 `;
   }
   e.hops.forEach((h, i) => {
-    const head = `${h.pid1 ? "PID 1" : "child"}: ${short2(h.process)}`;
+    const head = `${h.pid1 ? "PID 1" : "child"}: ${short3(h.process)}`;
     const where2 = `user ${h.user} · ${h.at}`;
-    const note = h.note ? `<br/><i>${mermaidText(short2(h.note, 100))}</i>` : "";
+    const note = h.note ? `<br/><i>${mermaidText(short3(h.note, 100))}</i>` : "";
     lines.push(`  h${i + 1}["${mermaidText(head)}<br/>${mermaidText(where2)}${note}"]`);
   });
   e.hops.forEach((h, i) => {
@@ -38460,6 +38655,341 @@ var init_mermaid = __esm({
   "src/reporters/mermaid.ts"() {
     "use strict";
     SAFE = /[A-Za-z0-9 _.,:/@+=()-]/;
+  }
+});
+
+// src/shard.ts
+var shard_exports = {};
+__export(shard_exports, {
+  inShard: () => inShard,
+  parseShard: () => parseShard,
+  shardKey: () => shardKey,
+  shardOf: () => shardOf
+});
+import { createHash as createHash4 } from "node:crypto";
+import fs5 from "node:fs";
+import path21 from "node:path";
+function parseShard(spec) {
+  const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 1e4 || index < 1 || index > count) return null;
+  return { index, count };
+}
+function shardOf(relativePath, count) {
+  const key = relativePath.split(path21.sep).join("/");
+  const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
+  return 1 + h % count;
+}
+function shardKey(file, root) {
+  if (root) {
+    const rel = path21.relative(root, file);
+    if (rel && !rel.startsWith(`..${path21.sep}`) && rel !== ".." && !path21.isAbsolute(rel)) return rel.split(path21.sep).join("/");
+  }
+  return file.split(path21.sep).join("/");
+}
+function inShard(input2, shard) {
+  if (input2.path === "-") return shard.index === 1;
+  let file = input2.path;
+  try {
+    file = path21.join(fs5.realpathSync.native(path21.dirname(input2.path)), path21.basename(input2.path));
+  } catch {
+  }
+  return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
+}
+var init_shard = __esm({
+  "src/shard.ts"() {
+    "use strict";
+  }
+});
+
+// src/cache.ts
+var cache_exports = {};
+__export(cache_exports, {
+  lintCached: () => lintCached
+});
+import fs6 from "node:fs";
+import path22 from "node:path";
+function cacheFile(cwd, root, location) {
+  if (location !== void 0) {
+    const abs = path22.resolve(cwd, location);
+    let isDir = /[\\/]$/.test(location);
+    try {
+      isDir ||= fs6.statSync(abs).isDirectory();
+    } catch {
+    }
+    return isDir ? path22.join(abs, CACHE_FILE) : abs;
+  }
+  const rel = path22.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
+  return path22.join(inside3 ? cwd : root, CACHE_FILE);
+}
+function filesOf(entry, reads) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i of entry.reads) {
+    const call = reads[i][0];
+    if (call.startsWith("f\0")) out.add(call.slice(call.indexOf("\0", 2) + 1));
+  }
+  return out;
+}
+function validEntry(entry, tableSize) {
+  if (!entry || typeof entry !== "object") return false;
+  const e = entry;
+  return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
+}
+async function lintCached(linter, inputs, o) {
+  const known2 = /* @__PURE__ */ new Set([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known2);
+  const findings = [];
+  const todo = [];
+  for (const input2 of inputs) {
+    const hit = cache.get(input2);
+    if (hit) {
+      for (const f of hit) findings.push(f);
+      o.onDone?.(input2);
+    } else todo.push(input2);
+  }
+  if (todo.length > 0) {
+    await linter.lint(todo, {
+      env: o.env,
+      ...o.onDone ? { onDone: o.onDone } : {},
+      onResult: (input2, found, reads) => {
+        cache.set(input2, found, reads);
+        for (const f of found) findings.push(f);
+      }
+    });
+  }
+  const problem2 = cache.save();
+  if (problem2) o.note(`dockerlint: ${problem2}
+`);
+  if (o.env.DOCKERLINT_CACHE === "report") {
+    o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ""}
+`);
+  }
+  return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
+}
+var CACHE_FILE, FORMAT, FORMAT_VERSION, MAX_CACHE_BYTES, LintCache;
+var init_cache = __esm({
+  "src/cache.ts"() {
+    "use strict";
+    init_findings();
+    init_file_system();
+    init_rules();
+    init_recording();
+    CACHE_FILE = ".dockerlintcache";
+    FORMAT = "dockerlint-cache";
+    FORMAT_VERSION = 1;
+    MAX_CACHE_BYTES = 512 * 1024 * 1024;
+    LintCache = class {
+      constructor(file, key, fsys, knownRules) {
+        this.file = file;
+        this.fsys = fsys;
+        this.knownRules = knownRules;
+        this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
+        this.load();
+      }
+      file;
+      fsys;
+      knownRules;
+      key;
+      entries = /* @__PURE__ */ new Map();
+      /** The read table of the loaded file. */
+      loadedReads = [];
+      /** Whether a valid cache file was loaded. */
+      loaded = false;
+      /** The loaded read table by call. */
+      loadedIndex = /* @__PURE__ */ new Map();
+      /** Digests observed now, per call (each call is run once per run). */
+      current = /* @__PURE__ */ new Map();
+      /** Entries of this run, to write. */
+      fresh = /* @__PURE__ */ new Map();
+      /** Inputs this run asked for. */
+      looked = /* @__PURE__ */ new Set();
+      stats = { hits: 0, misses: 0 };
+      /** Why the file on disk was not used, if it was not (for DOCKERLINT_CACHE=report). */
+      ignored = null;
+      /** False when the file at the location is not a dockerlint cache: it is then left alone. */
+      writable = true;
+      load() {
+        let text;
+        try {
+          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
+          if (!st) return;
+          if (!st.isFile()) {
+            this.ignored = "not a regular file";
+            this.writable = false;
+            return;
+          }
+          if (st.size > MAX_CACHE_BYTES) {
+            this.ignored = "too large";
+            return;
+          }
+          text = fs6.readFileSync(this.file, "utf8");
+        } catch (e) {
+          this.ignored = `cannot read it (${FsError.from(e).code})`;
+          this.writable = false;
+          return;
+        }
+        let data;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          this.ignored = "not valid JSON";
+          this.writable = text.length === 0 || text.includes(`"format":"${FORMAT}"`);
+          return;
+        }
+        const file = data;
+        if (!file || typeof file !== "object" || file.format !== FORMAT) {
+          this.ignored = "not a dockerlint cache";
+          this.writable = false;
+          return;
+        }
+        if (file.formatVersion !== FORMAT_VERSION || file.key !== this.key) {
+          this.ignored = "another version, rule set or configuration";
+          return;
+        }
+        const reads = file.reads;
+        const entries = file.entries;
+        if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === "string" && typeof r[1] === "string") || !entries || typeof entries !== "object") {
+          this.ignored = "malformed";
+          return;
+        }
+        const loaded = /* @__PURE__ */ new Map();
+        for (const [input2, entry] of Object.entries(entries)) {
+          const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
+          if (!files || !entry.findings.every((f) => this.validFinding(f, input2, files))) {
+            this.ignored = `malformed entry for ${input2}`;
+            return;
+          }
+          loaded.set(input2, entry);
+        }
+        this.loaded = true;
+        this.loadedReads.push(...reads);
+        for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+        for (const [k, v] of loaded) this.entries.set(k, v);
+      }
+      /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
+      validFinding(f, input2, read) {
+        if (!f || typeof f !== "object") return false;
+        const x = f;
+        const int = (v) => Number.isInteger(v) && v >= 0;
+        const str = (v) => typeof v === "string";
+        if (!str(x.rule) || !this.knownRules.has(x.rule)) return false;
+        if (x.severity !== "error" && x.severity !== "warning" && x.severity !== "info") return false;
+        if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
+        if (x.messageId !== void 0 && !str(x.messageId)) return false;
+        if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
+        const known2 = (file) => file === input2 || read.has(file) || file === "-";
+        if (!known2(x.file)) return false;
+        if (!Array.isArray(x.related) || !x.related.every((r) => r && typeof r === "object" && str(r.file) && int(r.line) && int(r.column) && str(r.message))) return false;
+        if (x.fix !== void 0) {
+          const fix = x.fix;
+          if (!fix || typeof fix !== "object" || fix.safety !== "safe" && fix.safety !== "unsafe" || !str(fix.title) || !Array.isArray(fix.edits)) return false;
+          for (const e of fix.edits) {
+            const edit = e;
+            if (!edit || typeof edit !== "object" || !str(edit.file) || !str(edit.shown) || !str(edit.text) || !Number.isInteger(edit.start) || !Number.isInteger(edit.end)) return false;
+            const span = edit.span;
+            if (!span || typeof span !== "object" || ![span.line, span.column, span.endLine, span.endColumn].every(int)) return false;
+          }
+        }
+        return true;
+      }
+      /**
+       * Whether a path that was absent is still absent because its folder lists the same entries as
+       * then (most calls are such probes: compose files, ignore files, candidates of a search). Saves
+       * one system call per probe; a folder that changed sends the probe itself to the disk.
+       */
+      impliedAbsent(call, digest) {
+        if (digest !== "-" && digest !== "r:-") return false;
+        const p = call.slice(call.indexOf("\0", 2) + 1);
+        const listing = `d\0\0${path22.dirname(p)}`;
+        const then = this.loadedIndex.get(listing);
+        return then !== void 0 && this.now(listing) === then;
+      }
+      now(call) {
+        let d = this.current.get(call);
+        if (d === void 0) {
+          d = observe(call, this.fsys);
+          this.current.set(call, d);
+        }
+        return d;
+      }
+      /** The cached findings of an input, if everything its lint read answers the same now. */
+      get(input2) {
+        if (input2.path === "-" || input2.text !== void 0) return null;
+        this.looked.add(input2.path);
+        const entry = this.entries.get(input2.path);
+        if (entry) {
+          let same = true;
+          for (const i of entry.reads) {
+            const [call, digest] = this.loadedReads[i];
+            if (this.impliedAbsent(call, digest)) continue;
+            if (this.now(call) !== digest) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            this.stats.hits++;
+            const log = new Map(entry.reads.map((i) => this.loadedReads[i]));
+            this.fresh.set(input2.path, { reads: log, findings: entry.findings });
+            return entry.findings;
+          }
+        }
+        this.stats.misses++;
+        return null;
+      }
+      /** Keeps the findings of an input linted in this run and what its lint read. */
+      set(input2, findings, reads) {
+        if (input2.path === "-" || input2.text !== void 0) return;
+        this.fresh.set(input2.path, { reads, findings });
+      }
+      /**
+       * Writes the entries of this run (hits and fresh lints) and those of the inputs it did not look
+       * at. Never throws: a cache that cannot be written is a note, not a failure.
+       */
+      save() {
+        if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
+        if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
+        const table = [];
+        const index = /* @__PURE__ */ new Map();
+        const entries = {};
+        const all = new Map(this.fresh);
+        for (const [input2, entry] of this.entries) {
+          if (!all.has(input2) && !this.looked.has(input2)) all.set(input2, { reads: new Map(entry.reads.map((i) => this.loadedReads[i])), findings: entry.findings });
+        }
+        for (const [input2, { reads, findings }] of [...all].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+          const ids = [];
+          let consistent = true;
+          for (const [call, digest] of reads) {
+            const id = index.get(call);
+            if (id === void 0) {
+              index.set(call, table.length);
+              ids.push(table.length);
+              table.push([call, digest]);
+            } else if (table[id][1] !== digest) {
+              consistent = false;
+              break;
+            } else ids.push(id);
+          }
+          if (consistent) entries[input2] = { reads: ids, findings };
+        }
+        const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        try {
+          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs6.renameSync(tmp, this.file);
+        } catch (e) {
+          try {
+            fs6.rmSync(tmp, { force: true });
+          } catch {
+          }
+          return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
+        }
+        return null;
+      }
+    };
   }
 });
 
@@ -38566,16 +39096,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path25, added, removed, oldPosInc, options) {
-        const last = path25.lastComponent;
+      addToPath(path27, added, removed, oldPosInc, options) {
+        const last = path27.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path25.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path25.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -38859,15 +39389,16 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path21 from "node:path";
+import path23 from "node:path";
 function shown(p, cwd) {
-  const rel = path21.relative(cwd, p);
-  return (rel.startsWith("..") || path21.isAbsolute(rel) ? p : rel).split(path21.sep).join("/");
+  const rel = path23.relative(cwd, p);
+  return (rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel).split(path23.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
   const body2 = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body2).replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
+  const shown2 = body2.split("	").map(escapeControl).join("	");
+  return `${shown2.replace(/\uFEFF/g, "\\ufeff")}${cr ? "\\r" : ""}`;
 }
 function unifiedDiff(changed, cwd) {
   let out = "";
@@ -38901,7 +39432,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path22 from "node:path";
+import path24 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -38944,8 +39475,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path22.relative(o.cwd, p);
-    return rel.startsWith("..") || path22.isAbsolute(rel) ? p : rel.split(path22.sep).join("/");
+    const rel = path24.relative(o.cwd, p);
+    return rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel.split(path24.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -38975,13 +39506,13 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs6 from "node:fs";
-import path24 from "node:path";
+import fs8 from "node:fs";
+import path26 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import fs5 from "node:fs";
-import path23 from "node:path";
+import fs7 from "node:fs";
+import path25 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -40791,11 +41322,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path25) => {
+  require: (path27) => {
     if (typeof require2 !== "undefined") {
-      return require2(path25);
-    } else if (path25.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path25, "utf8"));
+      return require2(path27);
+    } else if (path27.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path27, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -44687,6 +45218,7 @@ var ComposeIndex = class {
 // src/linter.ts
 init_engine();
 init_findings();
+init_file_system();
 init_shell_service();
 
 // src/parallel.ts
@@ -44704,7 +45236,7 @@ function takeNext(queue) {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }
-async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) {
+async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone, onResult) {
   const findings = [];
   const filesRead = [];
   const queue = { inputs, cursor: new Int32Array(new SharedArrayBuffer(4)) };
@@ -44722,6 +45254,7 @@ async function lintInWorkers(moduleUrl, setup, inputs, count, lintHere, onDone) 
         for (const f of msg.findings) findings.push(f);
         for (const p of msg.filesRead) filesRead.push(p);
         const input2 = inputs[msg.index];
+        if (input2 && onResult && msg.reads) onResult(input2, msg.findings, msg.reads);
         if (input2) onDone(input2);
       });
       w.on("error", reject);
@@ -44747,7 +45280,8 @@ async function runWorkerQueue(queue, lint, post) {
 // src/linter.ts
 async function createLinter(options) {
   const { configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines));
+  const recording = options.recordReads ? await Promise.resolve().then(() => (init_recording(), recording_exports)) : null;
+  const here = inputLinter(options, configMatchers2(options.config, options.configFile, options.cwd, options.configLines), recording);
   const lintOne = async (input2, extra = {}) => byAbsolutePath(await here(input2, extra), options.cwd);
   return {
     lintOne,
@@ -44760,17 +45294,25 @@ async function createLinter(options) {
       const workers = workerCount(onDisk.length, hooks.env ?? {});
       const done = hooks.onDone ?? (() => {
       });
+      const onResult = options.recordReads ? hooks.onResult : void 0;
+      const mine = async (input2) => {
+        if (!onResult) return lintOne(input2, { filesRead });
+        const reads = /* @__PURE__ */ new Map();
+        const found = await lintOne(input2, { filesRead, reads });
+        onResult(input2, found, reads);
+        return found;
+      };
       if (workers > 0) {
-        const mine = (input2) => lintOne(input2, { filesRead });
-        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        const fromWorker = onResult ? (input2, found, reads) => onResult(input2, found, new Map(reads)) : void 0;
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
         for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input2 of workers > 0 ? inputs.filter((i) => i.path === "-") : inputs) {
-        for (const f of await lintOne(input2, { filesRead })) findings.push(f);
+        for (const f of await mine(input2)) findings.push(f);
         done(input2);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     }
   };
 }
@@ -44778,10 +45320,12 @@ function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
-function inputLinter(setup, matchers) {
+function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input2, extra) => {
+  const shared = new ComposeIndex();
+  return (input2, { reads, ...extra }) => {
+    const compose = recording && reads ? new ComposeIndex() : shared;
+    if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
     const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
     const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input2, {
@@ -44814,7 +45358,10 @@ async function workerLoop(setup) {
       queue,
       async (input2) => {
         const filesRead = /* @__PURE__ */ new Set();
-        return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        if (!setup.recordReads) return { findings: await linter.lintOne(input2, { filesRead }), filesRead: [...filesRead] };
+        const reads = /* @__PURE__ */ new Map();
+        const findings = await linter.lintOne(input2, { filesRead, reads });
+        return { findings, filesRead: [...filesRead], reads: [...reads] };
       },
       (report) => port.postMessage(report)
     );
@@ -44970,14 +45517,13 @@ function resolveSeverities(layers, rules = RULES) {
 // src/cli.ts
 init_meta();
 init_meta();
-var THRESHOLDS = ["error", "warning", "info", "none"];
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs5.readFileSync(0, "utf8"),
+  readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs5.mkdirSync(path23.dirname(path23.resolve(p)), { recursive: true });
-    fs5.writeFileSync(p, text);
+    fs7.mkdirSync(path25.dirname(path25.resolve(p)), { recursive: true });
+    fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -45046,7 +45592,7 @@ async function explain(argv, io) {
   let helpText = "";
   const fromStdin = argv.includes("-");
   if (fromStdin) argv = argv.filter((a) => a !== "-");
-  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  const args = await yargs_default(argv).scriptName("dockerlint explain").usage("$0 [dockerfile]\n\nPrint what runs when the container starts: PID 1, as which user, step by step.").command("$0 [dockerfile]", false).positional("dockerfile", { type: "string", default: "Dockerfile" }).option("target", { type: "string", describe: "explain this build stage instead of the last one" }).option("context", { type: "string", describe: "build context folder (default: the Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of the Dockerfile, or its folder)" }).option("format", { alias: "f", choices: ["text", "json", "mermaid"], default: "text", describe: "text, json, or mermaid (a flowchart GitHub renders in Markdown)" }).option("color", { type: "boolean", describe: "accepted for symmetry with the lint command (explain prints no colour)" }).option("config", { alias: "c", type: "string", describe: "configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").parseAsync(argv, {}, (_e, _a2, out) => {
     helpText = out;
@@ -45060,12 +45606,25 @@ async function explain(argv, io) {
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path23.resolve(io.cwd, target2) };
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path25.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path25.resolve(io.cwd, target2));
+  const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ("error" in loaded) {
+    for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
+`);
+    return 2;
+  }
+  const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...args.root ? { root: path23.resolve(io.cwd, String(args.root)) } : {},
-    ...args.context ? { context: String(args.context) } : {},
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...rootArg ? { root: rootArg } : {},
+    ...context ? { context } : {},
     ...args.target ? { target: String(args.target) } : {}
   });
   if (Array.isArray(prepared)) {
@@ -45087,7 +45646,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -45102,15 +45661,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path23.join(io.cwd, ".dockerlint.yaml");
-    if (fs5.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path25.join(io.cwd, ".dockerlint.yaml");
+    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path23.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path23.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path25.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -45124,11 +45683,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path23.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path23.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path25.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path23.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -45138,7 +45697,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path23.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path25.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -45175,7 +45734,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path23.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path25.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -45195,19 +45754,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs5.existsSync(path23.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path23.resolve(io.cwd, glob).split(path23.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path23.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path23.sep) ? dir : dir + path23.sep);
+    const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path25.sep) ? dir : dir + path25.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path23.sep).join("/");
+      const slashed = f.split(path25.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -45228,7 +45787,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path23.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -45238,9 +45797,16 @@ async function run(rawArgv, io) {
 `);
     if (args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
+  if (args.shard !== void 0) {
+    const { parseShard: parseShard2, inShard: inShard2 } = await Promise.resolve().then(() => (init_shard(), shard_exports));
+    const shard = parseShard2(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard2(i, shard)));
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path23.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path23.dirname(path23.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path25.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path25.dirname(path25.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -45270,8 +45836,17 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run2 = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === "-" ? "-" : path23.relative(io.cwd, i.path)) });
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path25.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
+    cwd: io.cwd,
+    root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+    location: args["cache-location"],
+    key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+    env: io.env,
+    onDone,
+    note: io.stderr
+  }) : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   let all = uniqueSorted([...findings, ...run2.findings]);
   if (args.quiet) all = all.filter((f) => f.severity === "error");
@@ -45323,9 +45898,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs5.statSync(p).isDirectory() ? p : path23.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path25.dirname(p);
   } catch {
-    return path23.dirname(p);
+    return path25.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -45336,7 +45911,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs5.statSync(p).isDirectory();
+    return fs7.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -45477,7 +46052,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs6.writeFileSync(p, text),
+  writeFile: (p, text) => fs8.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -45497,7 +46072,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs6.mkdirSync(path24.dirname(path24.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path26.dirname(path26.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -45505,8 +46080,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path24.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path24.join(cwd, `${key}.annotations`) : null
+    json: path26.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path26.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -45538,7 +46113,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs6.appendFileSync(file, text);
+      fs8.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }
@@ -45546,7 +46121,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   append("GITHUB_OUTPUT", outputs.map(([k, v]) => `${k}=${v}
 `).join(""));
   if (env3.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : void 0;
     append("GITHUB_STEP_SUMMARY", jobSummary({ findings, counts, code: code2, annotations: inputs.annotations, diagrams, messages: stderr, ...fixes === void 0 ? {} : { fixes } }));
   }
@@ -45570,12 +46145,13 @@ function markdownText(text) {
 function dockerfileOf(f) {
   return f.related[0]?.file ?? f.file;
 }
-async function pid1Diagrams(findings, io) {
+async function pid1Diagrams(findings, io, config) {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== "-").slice(0, SUMMARY_DIAGRAMS);
   const diagrams = [];
   for (const dockerfile of files) {
     let out = "";
-    const code2 = await main(["explain", dockerfile, "--format", "mermaid"], { ...io, stdout: (s) => out += s, stderr: () => void 0 });
+    const argv = ["explain", dockerfile, "--format", "mermaid", ...config ? ["--config", config] : []];
+    const code2 = await main(argv, { ...io, stdout: (s) => out += s, stderr: () => void 0 });
     diagrams.push({ dockerfile, mermaid: code2 === 0 && out.startsWith("flowchart") ? out : null });
   }
   return diagrams;

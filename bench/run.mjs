@@ -13,6 +13,7 @@
 //                           defaults: 5, 5, 3, 1
 //   --no-warmup             skip the warm-up run of each command
 //   --no-compare            dockerlint only (no dockerfilelint, no shellcheck)
+//   --no-cache              skip the --cache runs (a cold run, the unchanged repository, one script changed)
 //   --seed N                corpus seed (default 42): same seed, same files
 //   --dir DIR               where the corpora are written (default: .bench/ in the repository)
 //   --root DIR              the dockerlint checkout to run (default: this one), e.g. to compare a
@@ -40,6 +41,7 @@ function parseArgs(argv) {
   const o = {
     quick: false,
     sizes: null,
+    cache: true,
     runs: null,
     runsBySize: {},
     warmup: true,
@@ -63,6 +65,7 @@ function parseArgs(argv) {
     };
     const m = /^--runs-(small|100|1000|3000)$/.exec(a);
     if (a === '--quick') o.quick = true;
+    else if (a === '--no-cache') o.cache = false;
     else if (a === '--sizes') o.sizes = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--runs') o.runs = int();
     else if (m) o.runsBySize[m[1]] = int();
@@ -106,12 +109,12 @@ const DEV_NULL = fs.openSync('/dev/null', 'w');
 let rssCounter = 0;
 
 /** Runs a command once: wall ms, peak RSS kB (or null), exit code, stderr tail. */
-function runOnce(cmd, args, { cwd, node = false }) {
+function runOnce(cmd, args, { cwd, node = false, extraEnv = {} }) {
   const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${rssCounter++}`);
   fs.rmSync(rssFile, { force: true });
   let file = cmd;
   let argv = args;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.NODE_OPTIONS;
   if (RSS_METHOD === 'time') {
     file = '/usr/bin/time';
@@ -157,16 +160,16 @@ function median(xs) {
  * A warm-up, then `runs` measured runs. `okCodes` says which exit codes are normal; anything else
  * (or a signal) stops the benchmark with the command's stderr.
  */
-async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCode = (c) => c === 0 || c === 1 }) {
+async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCode = (c) => c === 0 || c === 1, extraEnv = {} }) {
   const check = (r) => {
     if (r.signal || !okCode(r.code)) {
       throw new Error(`${label}: exit ${r.code ?? r.signal} in ${cwd}\n  ${cmd} ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' ...' : ''}\n${r.stderr}`);
     }
   };
-  if (warmup) check(await runOnce(cmd, args, { cwd, node }));
+  if (warmup) check(await runOnce(cmd, args, { cwd, node, extraEnv }));
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runOnce(cmd, args, { cwd, node });
+    const r = await runOnce(cmd, args, { cwd, node, extraEnv });
     check(r);
     results.push(r);
     process.stderr.write('.');
@@ -185,6 +188,42 @@ async function measure(label, cmd, args, { cwd, runs, warmup, node = false, okCo
     codes: [...new Set(results.map((r) => r.code))],
     stderr: results[results.length - 1]?.stderr ?? '',
   };
+}
+
+/** The counts that DOCKERLINT_CACHE=report prints on stderr. */
+function cacheCounts(stderr) {
+  const m = /(\d+) hits, (\d+) misses/.exec(stderr);
+  return m ? { hits: Number(m[1]), misses: Number(m[2]) } : { hits: NaN, misses: NaN };
+}
+
+/**
+ * `--cache` on a monorepo: a cold run fills the cache, then the unchanged repository is linted
+ * `runs` times from it; then one script changes (a comment line appended) and the Dockerfiles
+ * linted again are counted against those whose recorded reads include that script (and against
+ * the corpus: the Dockerfiles of the script's own context). The script is restored afterwards.
+ */
+async function measureCache(cli, corpusDir, stats, runs, okCode) {
+  const dir = path.resolve(corpusDir);
+  const file = path.join(dir, '.dockerlintcache');
+  fs.rmSync(file, { force: true });
+  const args = [cli, '.', '--format', 'json', '--cache'];
+  const extraEnv = { DOCKERLINT_CACHE: 'report' };
+  const cold = await measure('dockerlint --cache (cold, fills it)', process.execPath, args, { cwd: dir, runs: 1, warmup: false, node: true, okCode, extraEnv });
+  const warm = await measure('dockerlint --cache (unchanged)', process.execPath, args, { cwd: dir, runs, warmup: true, node: true, okCode, extraEnv });
+  const script = path.join(dir, stats.scripts[Math.floor(stats.scripts.length / 2)]);
+  const cache = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const readers = Object.entries(cache.entries).filter(([, e]) => e.reads.some((i) => cache.reads[i][0].startsWith('f\0') && cache.reads[i][0].endsWith(`\0${script}`))).map(([k]) => k);
+  const sameContext = stats.dockerfiles.filter((d) => path.dirname(path.join(dir, d)) === path.dirname(script)).length;
+  const original = fs.readFileSync(script);
+  let changed;
+  try {
+    fs.appendFileSync(script, '# changed\n');
+    changed = await measure('dockerlint --cache (one script changed)', process.execPath, args, { cwd: dir, runs: 1, warmup: false, node: true, okCode, extraEnv });
+  } finally {
+    fs.writeFileSync(script, original);
+    fs.rmSync(file, { force: true });
+  }
+  return { cold, warm, changed, warmCounts: cacheCounts(warm.stderr), changedCounts: cacheCounts(changed.stderr), readers: readers.length, sameContext, script: path.relative(dir, script) };
 }
 
 // ---------------------------------------------------------------- tools
@@ -298,6 +337,11 @@ async function main() {
     addRow(corpus, r.dockerlint, files);
     r.dockerlintDf = await measure('dockerlint (Dockerfiles only)', process.execPath, [cli, '.', '--format', 'json'], { cwd: dfDir, runs, warmup: o.warmup, node: true, okCode: lintOk });
     addRow(corpus, r.dockerlintDf, stats.dockerfiles.length);
+    if (size !== 'small' && o.cache) {
+      r.cache = await measureCache(cli, dir, stats, runs, lintOk);
+      addRow(corpus, r.cache.warm, files, `${r.cache.warmCounts.hits} hits`);
+      addRow(corpus, r.cache.changed, files, `${r.cache.changedCounts.misses} re-linted`);
+    }
     if (dfl) {
       r.dockerfilelint = await measure('dockerfilelint', process.execPath, [dfl.bin, '-o', 'json', ...stats.dockerfiles], { cwd: dir, runs, warmup: o.warmup, node: true, okCode: (c) => c !== null });
       if (/Invalid input/.test(r.dockerfilelint.stderr)) throw new Error(`dockerfilelint: ${r.dockerfilelint.stderr}`);
@@ -333,21 +377,34 @@ async function main() {
   }
   const s = results.sizes;
   const verdict = (name, ok, detail) => targets.push({ name, ok, detail });
-  if (s.small) verdict('one context cold within 2x of node -e 0', s.small.dockerlint.median <= 2 * floorMs, `${fmtS(s.small.dockerlint.median)} s vs ${fmtS(floorMs)} s = ${(s.small.dockerlint.median / floorMs).toFixed(1)}x`);
-  if (s['1000']) verdict('1,000 contexts under 4 s wall', s['1000'].dockerlint.median < 4000, `${fmtS(s['1000'].dockerlint.median)} s`);
-  // Throughput targets are judged on the biggest monorepo measured (one context is all start-up).
-  const big = ['3000', '1000', '100'].find((k) => s[k]?.shellcheck);
-  if (big) {
-    const x = s[big].shellcheck.median / s[big].dockerlint.median;
-    verdict('at least 10x faster than shellcheck', x >= 10, `shellcheck / dockerlint = ${x.toFixed(1)}x at ${big}`);
-  }
+  // The targets of the performance issue, each judged on what this run measured.
+  if (s.small) verdict('one build context cold at most 1.5x node -e 0', s.small.dockerlint.median <= 1.5 * floorMs, `${fmtS(s.small.dockerlint.median)} s vs ${fmtS(floorMs)} s = ${(s.small.dockerlint.median / floorMs).toFixed(2)}x`);
+  verdict('dockerlint --version at most 1.2x node -e 0', version.median <= 1.2 * floorMs, `${fmtS(version.median)} s vs ${fmtS(floorMs)} s = ${(version.median / floorMs).toFixed(2)}x`);
+  if (s['1000']) verdict('1,000 contexts (every default rule) at most 3 s wall', s['1000'].dockerlint.median <= 3000, `${fmtS(s['1000'].dockerlint.median)} s`);
   const bigDf = ['3000', '1000', '100'].find((k) => s[k]?.dockerfilelint);
   if (bigDf) {
     const x = s[bigDf].dockerfilelint.median / s[bigDf].dockerlintDf.median;
-    verdict('Dockerfile-only at least as fast as dockerfilelint per file', x >= 1, `dockerfilelint / dockerlint = ${x.toFixed(2)}x at ${bigDf}`);
+    verdict('Dockerfile-only at least as fast per file as dockerfilelint, all rules on', x >= 1, `dockerfilelint / dockerlint = ${x.toFixed(2)}x at ${bigDf} (${(s[bigDf].dockerlintDf.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} vs ${(s[bigDf].dockerfilelint.median / s[bigDf].stats.dockerfiles.length).toFixed(2)} ms per Dockerfile)`);
   }
+  const rss3000 = s['3000'] ? [s['3000'].dockerlint, s['3000'].dockerlintDf].map((r) => r.rssKB).filter((x) => x !== null) : [];
   const rssAll = [version, ...Object.values(s).flatMap((r) => [r.dockerlint, r.dockerlintDf])].map((r) => r.rssKB).filter((x) => x !== null);
-  if (rssAll.length) verdict('peak RSS under 300 MB', Math.max(...rssAll) < 300 * 1024, `max ${fmtMB(Math.max(...rssAll))} MB`);
+  if (rss3000.length) verdict('peak RSS at most 300 MB at 3,000 contexts', Math.max(...rss3000) <= 300 * 1024, `${fmtMB(Math.max(...rss3000))} MB`);
+  else if (rssAll.length) verdict('peak RSS at most 300 MB (3,000 contexts not measured)', Math.max(...rssAll) <= 300 * 1024, `max ${fmtMB(Math.max(...rssAll))} MB`);
+  const big = ['3000', '1000', '100'].find((k) => s[k]?.shellcheck);
+  if (big) {
+    const x = s[big].shellcheck.median / s[big].dockerlint.median;
+    verdict('ShellCheck on the same scripts at least 15x slower than dockerlint on the whole corpus', x >= 15, `shellcheck / dockerlint = ${x.toFixed(1)}x at ${big}`);
+  }
+  const cached = ['1000', '3000', '100'].find((k) => s[k]?.cache);
+  if (cached) {
+    const c = s[cached].cache;
+    verdict(`--cache: a second run over the unchanged ${cached}-context repository at most 0.5 s`, c.warm.median <= 500 && c.warmCounts.misses === 0, `${fmtS(c.warm.median)} s (${c.warmCounts.hits} hits, ${c.warmCounts.misses} misses; the cold run that filled it ${fmtS(c.cold.median)} s)`);
+    verdict(
+      '--cache: after one script changes, only the Dockerfiles that reach it are linted again',
+      c.changedCounts.misses === c.readers && c.readers >= 1 && c.readers === c.sameContext,
+      `${c.script} changed: ${c.changedCounts.misses} re-linted, ${c.readers} recorded reading it, ${c.sameContext} in its context; ${fmtS(c.changed.median)} s`,
+    );
+  }
   const mono = ['100', '1000', '3000'].filter((k) => s[k]);
   if (mono.length >= 2) {
     // Linear growth is a constant cost per added context. The slope between consecutive sizes
@@ -355,14 +412,14 @@ async function main() {
     // single-threaded small run does not pay, so dividing totals by counts overstates small sizes).
     const slopes = mono.slice(1).map((k, i) => {
       const prev = mono[i];
-      return { k: `${prev}->${k}`, ms: ((s[k].dockerlint.median - s[prev].dockerlint.median) * 1000) / (Number(k) - Number(prev)) };
+      return { k: `${prev}->${k}`, ms: (s[k].dockerlint.median - s[prev].dockerlint.median) / (Number(k) - Number(prev)) };
     });
     if (slopes.length >= 2) {
       const lo = Math.min(...slopes.map((p) => p.ms));
       const hi = Math.max(...slopes.map((p) => p.ms));
       const ok = lo > 0 && hi / lo <= 1.3;
       verdict(
-        `linear growth ${mono.join(' / ')}`,
+        `cost per added context flat from ${mono[0]} to ${mono[mono.length - 1]}`,
         ok,
         `cost per added context ${slopes.map((p) => `${p.k}: ${p.ms.toFixed(2)} ms`).join(', ')} (max/min ${(hi / lo).toFixed(2)}, limit 1.3)`,
       );

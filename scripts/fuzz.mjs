@@ -4,7 +4,7 @@
 //   FUZZ_CASES=10000 npm run fuzz              ten thousand
 //   FUZZ_SEED=1234567 npm run fuzz             replay from a seed a failure printed
 //   FUZZ_SECONDS=600 npm run fuzz              also the property tests of test/fuzz.test.ts for
-//                                              ten minutes (fast-check; FUZZ_KNOWN_BUGS=1 as there)
+//                                              ten minutes (fast-check)
 //
 // The corpus fuzzer (test/fuzz-corpus.test.ts) runs the command line on each case with every
 // output format, twice, and prints its figures: cases, time, slowest case, largest heap, exit

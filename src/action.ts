@@ -41,12 +41,12 @@ export interface ActionInputs {
 type Env = Record<string, string | undefined>;
 
 /** GitHub shows at most this many annotations of each level (error, warning, notice) per step. */
-export const ANNOTATION_LIMIT = 10;
+const ANNOTATION_LIMIT = 10;
 /** Rows of the findings table and PID 1 diagrams in the job summary (its size limit is 1 MiB). */
-export const SUMMARY_ROWS = 200;
-export const SUMMARY_DIAGRAMS = 10;
+const SUMMARY_ROWS = 200;
+const SUMMARY_DIAGRAMS = 10;
 
-export class InputError extends Error {}
+class InputError extends Error {}
 
 function input(env: Env, name: string): string | null {
   const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
@@ -187,7 +187,7 @@ export async function runAction(env: Env = process.env, io: CliIo = processIo())
   };
   append('GITHUB_OUTPUT', outputs.map(([k, v]) => `${k}=${v}\n`).join(''));
   if (env.GITHUB_STEP_SUMMARY) {
-    const diagrams = findings ? await pid1Diagrams(findings, io) : [];
+    const diagrams = findings ? await pid1Diagrams(findings, io, inputs.config) : [];
     const fixes = findings && inputs.fix ? await dryRunFixes(inputs, io) : undefined;
     append('GITHUB_STEP_SUMMARY', jobSummary({ findings, counts, code, annotations: inputs.annotations, diagrams, messages: stderr, ...(fixes === undefined ? {} : { fixes }) }));
   }
@@ -197,7 +197,7 @@ export async function runAction(env: Env = process.env, io: CliIo = processIo())
 
 type Counts = Record<Severity, number>;
 
-export function countBySeverity(findings: Finding[]): Counts {
+function countBySeverity(findings: Finding[]): Counts {
   const counts: Counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return counts;
@@ -217,7 +217,7 @@ function countText(c: Counts): string {
  * nor link (`:` and `@` too: GitHub links `https://...`, `www.` and e-mail addresses by itself) nor
  * end a table cell; control characters are shown as `\xNN`.
  */
-export function markdownText(text: string): string {
+function markdownText(text: string): string {
   return escapeControl(text.replace(/\r?\n/g, ' '))
     .replace(/[\\`*_{}[\]<>()#+!|~&"@:$]/g, (ch) => `&#${ch.charCodeAt(0)};`)
     .replace(/(www)\./gi, '$1&#46;');
@@ -234,12 +234,13 @@ interface Diagram {
 }
 
 /** The PID 1 chain of each image with findings, from `dockerlint explain --format mermaid`. */
-async function pid1Diagrams(findings: Finding[], io: CliIo): Promise<Diagram[]> {
+async function pid1Diagrams(findings: Finding[], io: CliIo, config: string | null): Promise<Diagram[]> {
   const files = [...new Set(findings.map(dockerfileOf))].filter((f) => f !== '-').slice(0, SUMMARY_DIAGRAMS);
   const diagrams: Diagram[] = [];
   for (const dockerfile of files) {
     let out = '';
-    const code = await main(['explain', dockerfile, '--format', 'mermaid'], { ...io, stdout: (s) => (out += s), stderr: () => undefined });
+    const argv = ['explain', dockerfile, '--format', 'mermaid', ...(config ? ['--config', config] : [])];
+    const code = await main(argv, { ...io, stdout: (s) => (out += s), stderr: () => undefined });
     diagrams.push({ dockerfile, mermaid: code === 0 && out.startsWith('flowchart') ? out : null });
   }
   return diagrams;
@@ -262,7 +263,7 @@ export function codeBlock(lang: string, text: string): string {
 }
 
 /** The summary's diff is cut here (the summary of a step may be at most 1 MiB). */
-export const SUMMARY_DIFF_BYTES = 64 * 1024;
+const SUMMARY_DIFF_BYTES = 64 * 1024;
 
 export interface SummaryInput {
   /** null: the run stopped before linting (a usage error). */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import yargs from 'yargs';
-import { DEFAULT_MAX_FILE_BYTES, defaultConfig, parseSize, PRESETS, type Preset } from './config/schema.js';
+import { DEFAULT_MAX_FILE_BYTES, defaultConfig, FAILURE_THRESHOLDS, parseSize, PRESETS, type FailureThreshold, type Preset } from './config/schema.js';
 import type { WorkerSetup } from './parallel.js';
 import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
@@ -26,8 +26,7 @@ import { resolveSeverities, type Selection } from './config/severities.js';
 
 export { VERSION } from './meta.js';
 import { VERSION } from './meta.js';
-export const THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
-export type Threshold = (typeof THRESHOLDS)[number];
+type Threshold = FailureThreshold;
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -137,6 +136,7 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     .option('format', { alias: 'f', choices: ['text', 'json', 'mermaid'] as const, default: 'text' as const, describe: 'text, json, or mermaid (a flowchart GitHub renders in Markdown)' })
     // Accepted as on the lint command, so one set of flags works for both; explain prints no colour.
     .option('color', { type: 'boolean', describe: 'accepted for symmetry with the lint command (explain prints no colour)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'configuration file (default: searched upwards, as for linting); its trustedBaseImages and context apply' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -156,11 +156,25 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
   const { explainLaunch, formatExplanation } = await import('./explain.js');
   const target = fromStdin ? '-' : String(args.dockerfile ?? 'Dockerfile');
   const input: LintInput = target === '-' ? { path: '-', text: await io.readStdin() } : { path: path.resolve(io.cwd, target) };
+  // The same configuration as a lint run, so that explain and the rules agree (trusted base
+  // images' users, context globs).
+  const rootArg = args.root ? path.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target === '-' ? io.cwd : path.resolve(io.cwd, target));
+  const { loadConfig, configMatchers } = await import('./config/load.js');
+  const loaded = loadConfig(startDir, args.config ? path.resolve(io.cwd, String(args.config)) : undefined, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  if ('error' in loaded) {
+    for (const e of [loaded.error, ...(loaded.error.more ?? [])]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ${e.key ? `${escapeControl(e.key)}: ` : ''}${escapeControl(e.message)}\n`);
+    return 2;
+  }
+  const matchers = configMatchers(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
+  const configured = args.context || target === '-' ? null : matchers.contextFor(input.path);
+  const context = args.context ? String(args.context) : (configured?.dir ?? null);
   const prepared = await launchOf(input, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
-    ...(args.root ? { root: path.resolve(io.cwd, String(args.root)) } : {}),
-    ...(args.context ? { context: String(args.context) } : {}),
+    baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
+    ...(rootArg ? { root: rootArg } : {}),
+    ...(context ? { context } : {}),
     ...(args.target ? { target: String(args.target) } : {}),
   });
   if (Array.isArray(prepared)) {
@@ -199,7 +213,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)' })
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)' })
-    .option('failure-threshold', { choices: THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
+    .option('failure-threshold', { choices: FAILURE_THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'report errors only (warnings and info neither shown nor counted)' })
     .option('stdin-filename', { type: 'string', describe: 'the path to show for - (standard input); its folder is the default build context' })
@@ -216,6 +230,9 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('unsafe-fixes', { type: 'boolean', describe: 'with --fix or --fix-dry-run: also apply the fixes that may change behaviour' })
     .option('fix-dry-run', { alias: 'diff', type: 'boolean', describe: 'print the changes --fix would make as a unified diff; write nothing' })
     .option('fix-rule', { type: 'string', describe: 'fix only the findings of this rule (repeatable)' })
+    .option('cache', { type: 'boolean', describe: 'reuse the findings of Dockerfiles whose files (and every file they read) did not change' })
+    .option('cache-location', { type: 'string', describe: 'the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)' })
+    .option('shard', { type: 'string', describe: 'lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository' })
     .strictOptions()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -385,6 +402,15 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     // As ESLint: an error (exit 2) unless --no-error-on-unmatched-pattern.
     if (args['error-on-unmatched-pattern'] !== false) inputProblems++;
   }
+  if (args.shard !== undefined) {
+    const { parseShard, inShard } = await import('./shard.js');
+    const shard = parseShard(String(args.shard));
+    if (!shard) throw new UsageError(`--shard ${String(args.shard)}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+    inputs.splice(0, inputs.length, ...inputs.filter((i) => inShard(i, shard)));
+    // What is not about one Dockerfile (the configuration, a folder the walk could not read) is
+    // reported by shard 1 only, so that merged shards have it once.
+    if (shard.index !== 1) findings.splice(0, findings.length);
+  }
 
   const stdinFile = args['stdin-filename'] as string | undefined;
   if (stdinFile !== undefined && !fromStdin) throw new UsageError('--stdin-filename names standard input: give - as well');
@@ -424,8 +450,19 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
 
   const machineOnStdout = pairs.some((p) => !p.output && !['stylish', 'compact'].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const linter = await createLinter(setup);
-  const run = await linter.lint(inputs, { env: io.env, onDone: (i) => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path)) });
+  const onDone = (i: LintInput): void => progress.update(i.path === '-' ? '-' : path.relative(io.cwd, i.path));
+  const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
+  const run = args.cache
+    ? await (await import('./cache.js')).lintCached(linter, inputs, {
+        cwd: io.cwd,
+        root: inputs.find((i) => i.root)?.root ?? rootArg ?? repositoryRoot(io.cwd),
+        location: args['cache-location'] as string | undefined,
+        key: { version: VERSION, rules: RULES.map((r) => r.id), options: setup },
+        env: io.env,
+        onDone,
+        note: io.stderr,
+      })
+    : await linter.lint(inputs, { env: io.env, onDone });
   progress.done();
   // Not splice(..., ...list): a run may have more findings than a call takes arguments.
   let all = uniqueSorted([...findings, ...run.findings]);
@@ -497,7 +534,7 @@ function configStartDir(p: string): string {
   }
 }
 
-export function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {
+function exitCode(findings: Finding[], inputProblems: number, threshold: Threshold, maxWarnings?: number): number {
   if (inputProblems > 0 || findings.some((f) => f.rule === 'input-error' && f.severity === 'error')) return 2;
   if (threshold !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold])) return 1;
   if (maxWarnings !== undefined && findings.filter((f) => f.severity === 'warning').length > maxWarnings) return 1;

@@ -19,7 +19,7 @@ const NOT_DOCKERFILE_EXT = new Set([
   'dockerignore', 'sample', 'example', 'gotmpl', 'mustache', 'hbs', 'njk',
 ]);
 
-export function isDockerfileName(name: string): boolean {
+function isDockerfileName(name: string): boolean {
   if (name === 'Dockerfile' || name === 'Containerfile') return true;
   const dotted = /^(Dockerfile|Containerfile)\.([^/]+)$/.exec(name);
   if (dotted) {

@@ -65,7 +65,7 @@ export interface LintOptions {
   timeBudgetMs?: number;
 }
 
-export const DEFAULT_TIME_BUDGET_MS = 30_000;
+const DEFAULT_TIME_BUDGET_MS = 30_000;
 
 export interface LintInput {
   /** Absolute path, or `-` for stdin (then `text` is set). */
@@ -77,7 +77,7 @@ export interface LintInput {
 }
 
 /** The jail an input is linted in. */
-export function jailOf(input: LintInput, options: LintOptions): Jail {
+function jailOf(input: LintInput, options: LintOptions): Jail {
   const root = input.root ?? options.root ?? repositoryRoot(input.path === '-' ? options.cwd : input.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
 }
@@ -94,7 +94,7 @@ function tooLarge(size: number, limit: number): string {
  * mark is kept (a script that starts with one cannot be exec'd: entrypoint-shebang says so);
  * `badUtf8Line` is the first line that is not valid UTF-8 (its bytes become U+FFFD).
  */
-export function decodeText(bytes: Buffer, maxBytes = DEFAULT_MAX_FILE_BYTES): { text: string; badUtf8Line: number | null } | { problem: string } {
+function decodeText(bytes: Buffer, maxBytes = DEFAULT_MAX_FILE_BYTES): { text: string; badUtf8Line: number | null } | { problem: string } {
   if (bytes.length > maxBytes) return { problem: tooLarge(bytes.length, maxBytes) };
   const head = bytes.subarray(0, 8000);
   if (head.includes(0)) return { problem: 'binary file (it contains NUL bytes), not a text file' };
@@ -247,14 +247,17 @@ async function prepare(
   if (hasLinkingRun(stage)) {
     const facts = await collectRunFacts(stage, view);
     env.symlinks = facts.symlinks.map((l) => ({ target: l.target, link: l.link }));
+    // `COPY entrypoint.sh /opt/app` into a folder a RUN made: the file lands inside it.
+    for (let s: Stage | null = stage; s; s = s.baseStage) for (const op of s.copies) if (facts.dirs.has(op.dest)) op.destMaybeDir = true;
   }
+
   const launch = await resolveLaunch(stage, env, model.stages.length);
   return { file, ast, model, stage, env, shell, launch, view, context };
 }
 
 function hasLinkingRun(stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.baseStage) {
-    if (s.instructions.some((i) => i.keyword === 'RUN' && /\bln\s+-[a-zA-Z]*s/.test(i.rest.text))) return true;
+    if (s.instructions.some((i) => i.keyword === 'RUN' && (/\bln\s+-[a-zA-Z]*s/.test(i.rest.text) || /\b(mkdir|install\s+-[a-zA-Z]*d)\b/.test(i.rest.text)))) return true;
   }
   return false;
 }
@@ -306,7 +309,7 @@ function readInput(input: LintInput, options: LintOptions, jail: Jail): { file: 
  * The texts of the files one lint read (after a byte order mark), by real path and by display
  * path: a fix may edit only these, and its edits get their lines and columns from them.
  */
-export class FileTexts {
+class FileTexts {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly realOf = new Map<string, string>();
   private readonly shownOf = new Map<string, string>();
@@ -346,7 +349,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
-    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set() });
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
     await runBudgets(view, file, findings);
     contextProblems(context, options, findings);

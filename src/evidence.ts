@@ -6,12 +6,12 @@ import type { Position } from './parsers/shell-ast.js';
 import type { Evidence, ScriptUnit } from './model/launch.js';
 import type { CmdRef } from './model/evaluator/state.js';
 import type { Place } from './rules/rule.js';
+import { oneLine } from './text.js';
 
 /** Source text of a node, on one line, shortened for messages. */
-export function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
+function snippet(unit: ScriptUnit, p: Position, e: Position, max = 60): string {
   const text = unit.source.text.slice(p[2], e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '';
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(text, max);
 }
 
 /** The chain that leads to a script: `Dockerfile:14 ENTRYPOINT -> Dockerfile:9 COPY`. */
@@ -74,6 +74,5 @@ export function atRef(unit: ScriptUnit, c: Pick<CmdRef, 'stmt' | 'file' | 'sourc
 
 /** Source text of a command the evaluator reached, on one line, shortened for messages. */
 export function refText(c: Pick<CmdRef, 'stmt' | 'file'>, max = 60): string {
-  const one = c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0]?.replace(/\s+/g, ' ').trim() ?? '';
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return oneLine(c.file.text.slice(c.stmt.p[2], c.stmt.e[2]).replace(/\\\n\s*/g, ' ').split('\n')[0] ?? '', max);
 }

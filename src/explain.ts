@@ -9,6 +9,7 @@ import type { Chain, Run, Step } from './model/evaluator/invocations.js';
 import { commandOf } from './model/evaluator/questions.js';
 import { showField, showUser, type UserValue } from './model/evaluator/values.js';
 import { parseSwitch } from './model/evaluator/invocations.js';
+import { oneLine } from './text.js';
 
 export interface Hop {
   /** What runs: `docker-entrypoint.sh redis-server`, `exec gosu redis "$0" "$@"`, ... */
@@ -111,7 +112,7 @@ function chainHops(chain: Chain): Hop[] {
         shownUnits.add(step.unit);
         if (!again) {
           out.push({
-            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${oneLine(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
+            process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
@@ -132,7 +133,7 @@ function chainHops(chain: Chain): Hop[] {
             pid1: step.pid1,
             at: `${e.cmd.file.path}:${span.line}`,
             note: self ? `same PID, user ${showUser(next)}: the script runs again as ${showUser(next)}` : commandOf(e.argv).switcher ? `same PID, user ${showUser(next)}` : 'same PID: hands over to its arguments',
-            why: e.why.map((d) => d.text),
+            why: reasons(e.why),
           });
         } else {
           const last = e.last[0];
@@ -152,7 +153,7 @@ function chainHops(chain: Chain): Hop[] {
             pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
             note: e.kind === 'exit' ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
-            why: e.why.map((d) => d.text),
+            why: reasons(e.why),
           });
         }
         break;
@@ -178,6 +179,16 @@ function chainHops(chain: Chain): Hop[] {
   return out;
 }
 
+/**
+ * The decisions worth showing: those about the arguments and the user (`$1 = postgres (from
+ * CMD)`, `$(id -u) = 0 (no USER)`), each once, the last few.
+ */
+function reasons(why: { text: string }[]): string[] {
+  const out: string[] = [];
+  for (const d of why) if (/\((from |the user command|no USER|USER |--user|.* runs as )/.test(d.text) && !out.includes(d.text)) out.push(d.text);
+  return out.slice(-4);
+}
+
 /** The user after the hops that the exec at hop `i` starts (its switchers). */
 function nextUser(chain: Chain, i: number): UserValue {
   let user = (chain.hops[i] as Step).runsAs;
@@ -190,12 +201,11 @@ function nextUser(chain: Chain, i: number): UserValue {
 }
 
 function cmdText(s: string): string {
-  return oneLine(s.replace(/\\\n\s*/g, ' ').split('\n')[0] ?? s);
+  return short(s.replace(/\\\n\s*/g, ' ').split('\n')[0] ?? s);
 }
 
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+function short(s: string): string {
+  return oneLine(s, 60);
 }
 
 function formatRun(lines: string[], r: RunExplanation): void {

@@ -96,16 +96,41 @@ export function spanFinding(
   return { rule, severity, message, hint, file, ...span, related };
 }
 
-/** One finding per key (a script shared by several Dockerfiles is reported once), sorted. */
-export function uniqueSorted(findings: readonly Finding[]): Finding[] {
+/**
+ * One finding per key, sorted. A script shared by several Dockerfiles is reported once per line:
+ * the copies of a finding that only differ in the Dockerfile that starts the script (its chain,
+ * and a message that may name it) become one, the first in a total order, whose message ends by
+ * naming the other Dockerfiles (through `show`: paths as users see them, when the findings' are
+ * absolute).
+ */
+export function uniqueSorted(findings: readonly Finding[], show: (file: string) => string = (f) => f): Finding[] {
   // Which copy is kept must not depend on which thread finished first (the copies of a finding in
   // a shared script differ in their evidence chain): a total order first, then the first of each.
-  const unique = new Map<string, Finding>();
+  const unique = new Map<string, { kept: Finding; others: Set<string> }>();
   for (const f of [...findings].sort(compareFindingsTotally)) {
-    const key = findingKey(f);
-    if (!unique.has(key)) unique.set(key, f);
+    const key = scriptKey(f) ?? findingKey(f);
+    const seen = unique.get(key);
+    if (!seen) unique.set(key, { kept: f, others: new Set() });
+    else {
+      const by = startedBy(f);
+      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+    }
   }
-  return [...unique.values()];
+  return [...unique.values()]
+    .map(({ kept, others }) => (others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, '')} Also started by ${[...others].map(show).sort().join(', ')}.` }))
+    .sort(compareFindings);
+}
+
+/** The Dockerfile whose chain leads to a finding in another file (a script), or null. */
+function startedBy(f: Finding): string | null {
+  const first = f.related[0];
+  return first && first.file !== f.file ? first.file : null;
+}
+
+/** For a finding in a script started by a Dockerfile: its key without that Dockerfile. */
+function scriptKey(f: Finding): string | null {
+  if (startedBy(f) === null || f.messageId === undefined) return null;
+  return `${f.rule}|${f.messageId}|${f.file}|${f.line}|${f.column}|${f.endLine}|${f.endColumn}`;
 }
 
 /** compareFindings, then every other field: no two different findings compare equal. */

@@ -15,8 +15,9 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { fixShownBy, uniqueSorted, type Finding } from './findings.js';
-import type { FileSystem } from './fs/file-system.js';
+import { displayPath, fixShownBy, uniqueSorted, type Finding } from './findings.js';
+import { diskFs, type FileSystem } from './fs/file-system.js';
+import type { ReadLog } from './fs/recording.js';
 import type { BufferInput, FixedBuffer, OfferedFix } from './fix/api.js';
 import type { FixSelection } from './fix/run.js';
 import { ShellService } from './model/shell-service.js';
@@ -31,14 +32,26 @@ export interface LintRun {
   filesRead: string[];
 }
 
+export interface LintHooks {
+  /** Called as each input finishes (for progress). */
+  onDone?: (input: LintInput) => void;
+  /**
+   * With `recordReads` in the options: each input's findings and every file system call its lint
+   * made, with a digest of the answer (what `--cache` keys an entry by).
+   */
+  onResult?: (input: LintInput, findings: Finding[], reads: ReadLog) => void;
+  env?: Record<string, string | undefined>;
+}
+
 export interface Linter {
-  /** Lints every input; `onDone` is called as each finishes (for progress). */
-  lint(inputs: readonly LintInput[], hooks?: { onDone?: (input: LintInput) => void; env?: Record<string, string | undefined> }): Promise<LintRun>;
+  /** Lints every input. */
+  lint(inputs: readonly LintInput[], hooks?: LintHooks): Promise<LintRun>;
   /**
    * Lints one input on this thread, through `fs` when given (an overlay of unsaved or fixed
-   * buffers), adding what it read to `filesRead`. Findings keyed by absolute path.
+   * buffers), adding what it read to `filesRead` (and, with `recordReads`, each call to `reads`).
+   * Findings keyed by absolute path.
    */
-  lintOne(input: LintInput, extra?: { fs?: FileSystem; filesRead?: Set<string> }): Promise<Finding[]>;
+  lintOne(input: LintInput, extra?: { fs?: FileSystem; filesRead?: Set<string>; reads?: ReadLog }): Promise<Finding[]>;
   /** The fixes an editor buffer's findings offer (safe and unsafe); nothing is written. */
   getFixes(buffer: BufferInput): Promise<OfferedFix[]>;
   /** The buffer with the selected fixes applied, re-linted until nothing changes; nothing is written. */
@@ -48,8 +61,9 @@ export interface Linter {
 /** A linter over the options of a run (`WorkerSetup`: plain data, so workers get the same). */
 export async function createLinter(options: LinterOptions): Promise<Linter> {
   const { configMatchers } = await import('./config/load.js');
-  const here = inputLinter(options, configMatchers(options.config, options.configFile, options.cwd, options.configLines));
-  const lintOne = async (input: LintInput, extra: { fs?: FileSystem; filesRead?: Set<string> } = {}): Promise<Finding[]> => byAbsolutePath(await here(input, extra), options.cwd);
+  const recording = options.recordReads ? await import('./fs/recording.js') : null;
+  const here = inputLinter(options, configMatchers(options.config, options.configFile, options.cwd, options.configLines), recording);
+  const lintOne = async (input: LintInput, extra: { fs?: FileSystem; filesRead?: Set<string>; reads?: ReadLog } = {}): Promise<Finding[]> => byAbsolutePath(await here(input, extra), options.cwd);
   return {
     lintOne,
     getFixes: async (buffer) => (await import('./fix/api.js')).getFixes({ lintOne }, buffer),
@@ -60,17 +74,26 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
       const onDisk = inputs.filter((i) => i.path !== '-');
       const workers = workerCount(onDisk.length, hooks.env ?? {});
       const done = hooks.onDone ?? ((): void => {});
+      const onResult = options.recordReads ? hooks.onResult : undefined;
+      // Lints one input here, reporting its result when reads are recorded.
+      const mine = async (input: LintInput): Promise<Finding[]> => {
+        if (!onResult) return lintOne(input, { filesRead });
+        const reads: ReadLog = new Map();
+        const found = await lintOne(input, { filesRead, reads });
+        onResult(input, found, reads);
+        return found;
+      };
       if (workers > 0) {
-        const mine = (input: LintInput): Promise<Finding[]> => lintOne(input, { filesRead });
-        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done);
+        const fromWorker = onResult ? (input: LintInput, found: Finding[], reads: Array<[string, string]>): void => onResult(input, found, new Map(reads)) : undefined;
+        const got = await lintInWorkers(workerModule(), options, onDisk, workers, mine, done, fromWorker);
         for (const f of got.findings) findings.push(f);
         for (const p of got.filesRead) filesRead.add(p);
       }
       for (const input of workers > 0 ? inputs.filter((i) => i.path === '-') : inputs) {
-        for (const f of await lintOne(input, { filesRead })) findings.push(f);
+        for (const f of await mine(input)) findings.push(f);
         done(input);
       }
-      return { findings: uniqueSorted(findings), filesRead: [...filesRead].sort() };
+      return { findings: uniqueSorted(findings, (f) => displayPath(f, options.cwd)), filesRead: [...filesRead].sort() };
     },
   };
 }
@@ -82,10 +105,18 @@ function byAbsolutePath(findings: Finding[], cwd: string): Finding[] {
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */
-function inputLinter(setup: WorkerSetup, matchers: ConfigMatchers): (input: LintInput, extra: Pick<LintOptions, 'fs' | 'filesRead'>) => Promise<Finding[]> {
+function inputLinter(
+  setup: WorkerSetup,
+  matchers: ConfigMatchers,
+  recording: typeof import('./fs/recording.js') | null,
+): (input: LintInput, extra: Pick<LintOptions, 'fs' | 'filesRead'> & { reads?: ReadLog }) => Promise<Finding[]> {
   const shell = new ShellService();
-  const compose = new ComposeIndex();
-  return (input, extra) => {
+  const shared = new ComposeIndex();
+  return (input, { reads, ...extra }) => {
+    // Recording what one input reads: through a recording file system, and with a compose index
+    // of its own (the shared one answers later inputs from memory, which would hide the read).
+    const compose = recording && reads ? new ComposeIndex() : shared;
+    if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
     const configured = setup.context || input.path === '-' ? null : matchers.contextFor(input.path);
     const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input, {
@@ -125,7 +156,10 @@ async function workerLoop(setup: WorkerSetup): Promise<void> {
       queue,
       async (input) => {
         const filesRead = new Set<string>();
-        return { findings: await linter.lintOne(input, { filesRead }), filesRead: [...filesRead] };
+        if (!setup.recordReads) return { findings: await linter.lintOne(input, { filesRead }), filesRead: [...filesRead] };
+        const reads: ReadLog = new Map();
+        const findings = await linter.lintOne(input, { filesRead, reads });
+        return { findings, filesRead: [...filesRead], reads: [...reads] };
       },
       (report) => port.postMessage(report),
     );

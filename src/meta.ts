@@ -16,7 +16,7 @@ export const VERSION = '0.1.0';
 export const REPOSITORY_URL = 'https://github.com/dockerlint-pid1/dockerlint';
 
 /** The rule documentation pages, on the default branch (never a tag that may not exist yet). */
-export const RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
+const RULE_DOCS_URL = `${REPOSITORY_URL}/blob/main/docs/rules/`;
 
 /** The documentation page of a rule (or of a finding id that is not a rule, such as `input-error`). */
 export function ruleDocUrl(id: string): string {

@@ -22,14 +22,13 @@ export interface WorkerSetup {
   /** Lines of the configuration's `context[i].context` keys. */
   configLines: Record<string, number>;
   maxFileBytes: number;
+  /** Record every file system call of each input's lint (for `--cache`). */
+  recordReads?: boolean;
 }
 
-export interface Task {
-  input: LintInput;
-}
 
 /** Below this many files, one thread is faster than starting workers. */
-export const PARALLEL_THRESHOLD = 24;
+const PARALLEL_THRESHOLD = 24;
 
 export function workerCount(files: number, env: Record<string, string | undefined>): number {
   const forced = env.DOCKERLINT_WORKERS;
@@ -48,10 +47,10 @@ export interface WorkerQueue {
 }
 
 /** What a worker posts back: the findings of one input and the files it read, or that the queue is empty. */
-export type WorkerReport = { index: number; findings: Finding[]; filesRead: string[] } | { done: true };
+export type WorkerReport = { index: number; findings: Finding[]; filesRead: string[]; reads?: Array<[string, string]> } | { done: true };
 
 /** Takes the next input of the queue (every thread calls this; Atomics makes it race-free). */
-export function takeNext(queue: WorkerQueue): number | null {
+function takeNext(queue: WorkerQueue): number | null {
   const i = Atomics.add(queue.cursor, 0, 1);
   return i < queue.inputs.length ? i : null;
 }
@@ -70,6 +69,8 @@ export async function lintInWorkers(
   count: number,
   lintHere: (input: LintInput) => Promise<Finding[]>,
   onDone: (input: LintInput) => void,
+  /** Each worker input's result, when the workers record reads. */
+  onResult?: (input: LintInput, findings: Finding[], reads: Array<[string, string]>) => void,
 ): Promise<{ findings: Finding[]; filesRead: string[] }> {
   const findings: Finding[] = [];
   const filesRead: string[] = [];
@@ -89,6 +90,7 @@ export async function lintInWorkers(
         for (const f of msg.findings) findings.push(f);
         for (const p of msg.filesRead) filesRead.push(p);
         const input = inputs[msg.index];
+        if (input && onResult && msg.reads) onResult(input, msg.findings, msg.reads);
         if (input) onDone(input);
       });
       w.on('error', reject);
@@ -110,7 +112,7 @@ export async function lintInWorkers(
 /** The worker side: lint inputs from the queue until it is empty, posting each file's findings. */
 export async function runWorkerQueue(
   queue: WorkerQueue,
-  lint: (input: LintInput) => Promise<{ findings: Finding[]; filesRead: string[] }>,
+  lint: (input: LintInput) => Promise<{ findings: Finding[]; filesRead: string[]; reads?: Array<[string, string]> }>,
   post: (report: WorkerReport) => void,
 ): Promise<void> {
   for (let i = takeNext(queue); i !== null; i = takeNext(queue)) {

@@ -30,7 +30,7 @@ import { RULES } from './rules/index.js';
 import { peersOf, type Peers, type Rule } from './rules/rule.js';
 
 /** The rule id of the findings this module adds. */
-export const SUPPRESSION_RULE = 'suppression';
+const SUPPRESSION_RULE = 'suppression';
 
 export interface CommentLine {
   /** 1-based line of the comment. */
@@ -102,14 +102,14 @@ export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules
  * json-args, shell-form-pid1 and invalid-exec-form; codes not listed are hadolint's alone and are
  * left to it.
  */
-export const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('hadolint');
+const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('hadolint');
 
 /**
  * BuildKit build checks with an equivalent here, from the rules' `peers`. JSONArgsRecommended fires on shell-form CMD and
  * ENTRYPOINT, and BuildKit parses pseudo-JSON (`CMD ['a']`) as shell form, so it covers both
  * shell-form-pid1 and invalid-exec-form. `skip=all` skips these too.
  */
-export const BUILDKIT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('buildkit');
+const BUILDKIT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = peerSuppressions('buildkit');
 
 /** Parser directives BuildKit knows: only these keep the directive block at the top open. */
 const BUILDKIT_DIRECTIVES = new Set(['syntax', 'escape', 'check']);

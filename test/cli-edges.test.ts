@@ -204,3 +204,35 @@ test('every configuration problem at once, with did-you-mean, and `warn` for war
   write('Dockerfile', ROOT);
   expect((await cli(['.', '-f', 'compact'])).out).toMatch(/warning root-process/);
 });
+
+test('a script started by several Dockerfiles: one finding per line, naming the other Dockerfiles', async () => {
+  write('svc/entry.sh', '#!/bin/sh\nset -e\npython /app/app.py\n', 0o755);
+  const dockerfile = 'FROM python:3.12-slim\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\n';
+  write('svc/Dockerfile', dockerfile);
+  write('svc/Dockerfile.dev', dockerfile);
+  write('svc/Dockerfile.test', dockerfile);
+  const r = await cli(['svc', '-f', 'json']);
+  const script = (JSON.parse(r.out) as { rule: string; file: string; line: number; message: string; related: { file: string }[] }[]).filter((f) => f.file === 'svc/entry.sh');
+  // The finding on the last line names its Dockerfile in the message ("... on line 3 of
+  // svc/Dockerfile ..."): once, not once per Dockerfile.
+  expect(script.length).toBeGreaterThan(0);
+  expect(new Set(script.map((f) => `${f.rule}:${f.line}`)).size).toBe(script.length);
+  expect(script.some((f) => f.line === 3 && f.message.includes('of svc/Dockerfile '))).toBe(true);
+  for (const f of script) {
+    expect(f.related[0]!.file).toBe('svc/Dockerfile');
+    expect(f.message).toMatch(/ Also started by svc\/Dockerfile\.dev, svc\/Dockerfile\.test\.$/);
+  }
+});
+
+test('explain reads the configuration as linting does (--config, or found upwards): trusted base images set the start user', async () => {
+  write('Dockerfile', 'FROM ghcr.io/acme/base:1\nCMD ["app"]\n');
+  expect((await cli(['explain', 'Dockerfile'])).out).toContain('starts as: root');
+  write('ci/dockerlint.yaml', 'trustedBaseImages:\n  - image: "ghcr.io/acme/base*"\n    user: "10001"\n');
+  expect((await cli(['explain', '--config', 'ci/dockerlint.yaml', 'Dockerfile'])).out).toContain('starts as: 10001');
+  write('.dockerlint.yaml', 'trustedBaseImages:\n  - image: "ghcr.io/acme/base*"\n    user: "10002"\n');
+  expect((await cli(['explain', 'Dockerfile'])).out).toContain('starts as: 10002');
+  write('.dockerlint.yaml', 'trustedBaseImage: []\n');
+  const bad = await cli(['explain', 'Dockerfile']);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain('trustedBaseImage: unknown key; did you mean trustedBaseImages?');
+});

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { THRESHOLDS } from '../src/cli.js';
 import { configMatchers, loadConfig, parseConfigText, type ConfigError, type LoadResult } from '../src/config/load.js';
-import { configSchema, defaultConfig, DEFAULT_MAX_FILE_BYTES, FAILURE_THRESHOLDS, parseSize, schemaText, starterConfig, type Config } from '../src/config/schema.js';
+import { configSchema, defaultConfig, DEFAULT_MAX_FILE_BYTES, parseSize, schemaText, starterConfig, type Config } from '../src/config/schema.js';
 import { FORMATS } from '../src/reporters/index.js';
 import { RULES } from '../src/rules/index.js';
 
@@ -219,10 +218,6 @@ describe('the schema and the starter file', () => {
     for (const r of RULES) expect(rules[r.id]?.default).toBe(r.severity);
     // The other keys are the hadolint and BuildKit codes that stand for rules.
     for (const code of Object.keys(rules).slice(ids.length)) expect(code).toMatch(/^(DL\d{4}|[A-Z][A-Za-z]+)$/);
-  });
-
-  test('failureThreshold takes the same values as --failure-threshold', () => {
-    expect([...FAILURE_THRESHOLDS]).toEqual([...THRESHOLDS]);
   });
 
   test('the starter is all comments, and uncommented it is exactly the defaults', () => {

@@ -360,59 +360,10 @@ interface Case {
 }
 
 /**
- * Known bugs (found by these properties, reported, not fixed here; each has a `test.failing`
- * reproducer at the end of this file). The properties step around them so that they keep looking
- * for other bugs; FUZZ_KNOWN_BUGS=1 turns the workarounds off.
- *  1. A lone CR (`\r` not followed by `\n`) in a Dockerfile: dockerfile-ast breaks lines there,
- *     SourceFile (like Docker) does not, so findings land on the wrong instruction or past the end
- *     of the file. Workaround: lone CRs are dropped from generated Dockerfiles.
- *  2. A COPY heredoc entrypoint with CRLF lines: entrypoint-crlf is reported at line 1 of the
- *     Dockerfile (the script's line 1), not at the heredoc's line. Workaround: the position checks
- *     skip entrypoint-crlf findings that point into a Dockerfile.
- *  3. A shell command whose text crosses a line continuation (`\` + newline, or a `\` at the end of
- *     the file): the span's end is put on its first line, past the end of that line
- *     (`echo \<newline>  hi` -> 2:1-2:8 on the 6-character line `echo \`). Workaround: the end
- *     checks are skipped for findings in a script that has a continuation.
- *  4. A path of the entrypoint that ends inside a sourced file (`. /usr/local/bin/lib.sh`, whose
- *     `exit 0` ends the script): the finding names the sourcing script but carries the sourced
- *     file's span, and its label/message text is sliced from the wrong file. Workaround: `exit` in
- *     the generated lib.sh becomes `true`.
- *  5. U+0081 in shell text: mvdan/sh uses rune 0x81 internally as its escaped-newline marker, so a
- *     literal U+0081 counts as a line break and disappears (`x\u0081y z` ends with `xy z`; after
- *     `\u0081` at the start of line 2, findings are on line 3 of a 2-line script). Workaround:
- *     U+0081 is dropped from generated text.
+ * Bugs these properties found, all fixed; each has a regression test at the end of this file:
+ * a lone CR in a Dockerfile, a CRLF heredoc entrypoint, a span that crosses a line continuation,
+ * a path that ends inside a sourced file, U+0081 in shell text.
  */
-let SKIP_KNOWN_BUGS = false; // all five were fixed; FUZZ_KNOWN_BUGS is kept for old seeds
-
-function withoutKnownBugs(c: Case): Case {
-  if (!SKIP_KNOWN_BUGS) return c;
-  const noLoneCr = (d: string | Buffer): string | Buffer => {
-    if (typeof d === 'string') return d.replace(/\r(?!\n)/g, '');
-    const out: number[] = [];
-    for (let i = 0; i < d.length; i++) if (d[i] !== 0x0d || d[i + 1] === 0x0a) out.push(d[i] as number);
-    return Buffer.from(out);
-  };
-  const noU0081 = (d: string | Buffer): string | Buffer => {
-    if (typeof d === 'string') return d.replace(/\u0081/g, '');
-    const out: number[] = [];
-    for (let i = 0; i < d.length; i++) {
-      if (d[i] === 0xc2 && d[i + 1] === 0x81) i++;
-      else out.push(d[i] as number);
-    }
-    return Buffer.from(out);
-  };
-  return {
-    dockerfile: noU0081(noLoneCr(c.dockerfile)),
-    script: noU0081(c.script),
-    ...(c.lib !== undefined ? { lib: (noU0081(c.lib) as string).replace(/\bexit\b/g, 'true') } : {}),
-  };
-}
-
-const isDockerfile = (file: string): boolean => /(^|\/)(Dockerfile|Containerfile)[^/]*$/.test(file);
-/** Findings whose whole position is left unchecked (bug 2). */
-const knownBugFinding = (f: Finding): boolean => SKIP_KNOWN_BUGS && f.rule === 'entrypoint-crlf' && isDockerfile(f.file);
-/** Whether a finding's end is left unchecked (bug 3): a script with a line continuation. */
-const knownBugEnd = (file: string, lines: string[]): boolean => SKIP_KNOWN_BUGS && !isDockerfile(file) && /\\(\r?\n|$)/.test(lines.join('\n'));
 
 /**
  * Writes a case into `dir` (created when missing). The properties reuse one folder, overwriting
@@ -451,7 +402,6 @@ function violations(findings: Finding[], dir: string): string[] {
     if (text !== undefined && column > text.length + 1) problems.push(`${what}: column ${column} past the end of line ${line} (${text.length} characters)`);
   };
   for (const f of findings) {
-    if (knownBugFinding(f)) continue;
     const id = `${f.rule} at ${f.file}:${f.line}:${f.column}`;
     if (!KNOWN_IDS.has(f.rule)) problems.push(`${id}: unknown rule id`);
     if (/internal error/.test(f.message)) problems.push(`${id}: ${f.message}`);
@@ -460,7 +410,7 @@ function violations(findings: Finding[], dir: string): string[] {
     if (f.endLine === f.line && !(f.endColumn >= f.column)) problems.push(`${id}: endColumn ${f.endColumn} < column ${f.column} on one line`);
     const fileText = linesOf(f.file);
     const endText = fileText?.[f.endLine - 1];
-    if (endText !== undefined && f.endColumn > endText.length + 1 && !knownBugEnd(f.file, fileText ?? [])) problems.push(`${id}: endColumn ${f.endColumn} past the end of line ${f.endLine} (${endText.length} characters)`);
+    if (endText !== undefined && f.endColumn > endText.length + 1) problems.push(`${id}: endColumn ${f.endColumn} past the end of line ${f.endLine} (${endText.length} characters)`);
     for (const r of f.related) where(r.file, r.line, r.column, `${id} related ${r.file}:${r.line}:${r.column}`);
   }
   return problems;
@@ -483,7 +433,7 @@ async function check(c: Case, dir?: string): Promise<void> {
  */
 async function run(name: string, arb: fc.Arbitrary<Case>, runs: number, seconds: number): Promise<void> {
   const dir = path.join(root, `prop-${caseNo++}`);
-  const prop = fc.asyncProperty(arb, (c) => check(withoutKnownBugs(c), dir));
+  const prop = fc.asyncProperty(arb, (c) => check(c, dir));
   if (!FUZZ_MODE) {
     await fc.assert(prop, { numRuns: runs, seed: BASE_SEED, endOnFailure: false });
     return;
@@ -550,15 +500,6 @@ describe('fuzz: the whole pipeline on generated build contexts', () => {
 });
 
 describe('bugs found by fuzzing, fixed (regression tests)', () => {
-  // The reproducers run without the workarounds.
-  let saved = SKIP_KNOWN_BUGS;
-  beforeAll(() => {
-    saved = SKIP_KNOWN_BUGS;
-    SKIP_KNOWN_BUGS = false;
-  });
-  afterAll(() => {
-    SKIP_KNOWN_BUGS = saved;
-  });
   const entry = 'FROM alpine:3.20\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT ["entrypoint.sh"]\n';
   // 1. cmd-ignored at line 3 of a 2-line file ("the ENTRYPOINT on line 2"): dockerfile-ast breaks lines at the lone CR.
   test('a lone CR in a Dockerfile keeps findings inside the file', async () => {

@@ -292,6 +292,7 @@ describe('start-up and configuration reads stay inside the root', () => {
     ['an oversized package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), `{"name": "x", "pad": "${'x'.repeat(1100 * 1024)}"}`), /package\.json:1:1: error input-error: larger than 1 MB; not a dockerlint configuration: not read/],
     ['an invalid package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), '{"name": '), /package\.json:1:1: error input-error: not valid JSON: /],
     ['a YAML alias bomb', (dir: string) => fs.writeFileSync(path.join(dir, '.dockerlint.yaml'), bomb()), /\.dockerlint\.yaml:1:1: error input-error: cannot read the YAML: /],
+    ['a configuration symlinked outside the root', (dir: string) => fs.symlinkSync(path.join(outer, '.dockerlint.yaml'), path.join(dir, '.dockerlint.yaml')), /\.dockerlint\.yaml:1:1: error input-error: its real path is outside the root .*: not read/],
   ])('%s: one error finding (exit 2), everything else still linted, in every format', async (_name, make, expected) => {
     const dir = fs.mkdtempSync(path.join(T, 'broken-'));
     fs.mkdirSync(path.join(dir, '.git'));

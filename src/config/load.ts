@@ -30,11 +30,11 @@ import { FsError } from '../fs/file-system.js';
 import { Jail } from '../fs/jail.js';
 import { CONFIG_KEYS, configSchema, defaultConfig, parseSize, type Config } from './schema.js';
 
-export const CONFIG_FILE_NAMES = ['.dockerlint.yaml', '.dockerlint.yml'] as const;
+const CONFIG_FILE_NAMES = ['.dockerlint.yaml', '.dockerlint.yml'] as const;
 /** The key of `package.json` that holds the configuration. */
-export const PACKAGE_KEY = 'dockerlint';
+const PACKAGE_KEY = 'dockerlint';
 /** Larger configuration files are refused (they are a mistake, or an attack on the parser). */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface ConfigError {
   /** The file, relative to the start folder (forward slashes). */
@@ -236,7 +236,7 @@ function warnAlias(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The known name closest to a misspelt one (at most a third of its letters off), if any. */
-export function didYouMean(name: string, known: readonly string[]): string | null {
+function didYouMean(name: string, known: readonly string[]): string | null {
   const distance = (a: string, b: string): number => {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
@@ -258,7 +258,7 @@ export function didYouMean(name: string, known: readonly string[]): string | nul
 type Locate = (segments: Segment[], keyOf?: string) => { line: number; column: number } | undefined;
 
 /** Validates parsed data; `prefix` is the path of the configuration inside the file. */
-export function validateConfig(
+function validateConfig(
   data: unknown,
   file: string,
   prefix: Segment[] = [],
@@ -411,6 +411,8 @@ function hasGit(dir: string, jail: Jail): boolean {
 /** Whether a file is there (even a FIFO: reading it then says what it is); folders are not. */
 function present(abs: string, jail: Jail): boolean {
   try {
+    // A symlink to a file outside the root is there, and refused when read (said, not skipped).
+    if (!jail.contains(abs)) return jail.fs.realpath(abs) !== null && jail.fs.stat(abs)?.kind !== 'dir';
     const st = jail.stat(abs);
     return st !== null && st.kind !== 'dir';
   } catch {

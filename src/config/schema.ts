@@ -16,8 +16,7 @@ import { CATEGORIES, type Category } from '../rules/rule.js';
 export const PRESETS = ['recommended', 'all'] as const;
 export type Preset = (typeof PRESETS)[number];
 
-export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
-export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
+const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** The same values as the CLI's `--failure-threshold` (a test checks they agree). */
 export const FAILURE_THRESHOLDS = ['error', 'warning', 'info', 'none'] as const;
@@ -63,7 +62,7 @@ export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 /** The pattern of a size string, for the schema and for the CLI. */
-export const SIZE_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$';
+const SIZE_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$';
 
 /**
  * Bytes from `maxFileSize` / `--max-file-size`: a number of bytes, or a number with a unit (B, KB,

@@ -27,7 +27,7 @@ export interface OfferedFix {
   fix: FindingFix;
 }
 
-/** The fixes the findings of a buffer offer, safe and unsafe, as code actions would list them. */
+/** @public (an editor server) The fixes the findings of a buffer offer, safe and unsafe, as code actions would list them. */
 export async function getFixes(linter: BufferLinter, buffer: BufferInput): Promise<OfferedFix[]> {
   const findings = await linter.lintOne({ path: path.resolve(buffer.path), text: buffer.text });
   return findings.filter((f): f is Finding & { fix: FindingFix } => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
@@ -46,6 +46,7 @@ export interface FixedBuffer {
 /**
  * Applies the selected fixes to a buffer and, in memory, to the files they reach, as ESLint's
  * `verifyAndFix`. `root` bounds the files a fix may touch (default: the buffer's repository).
+ * @public (an editor server)
  */
 export async function fixBuffer(linter: BufferLinter, buffer: BufferInput, selection: FixSelection & { root?: string }): Promise<FixedBuffer> {
   const resolved = path.resolve(buffer.path);

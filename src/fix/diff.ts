@@ -1,7 +1,7 @@
 /**
  * `--fix-dry-run` / `--diff`: the changes `--fix` would make, as a unified diff (`git apply` and
  * `patch -p1` take it for ordinary text). For review on a terminal, what cannot be seen is named:
- * control characters as `\xNN`, a carriage return at the end of a line as `\r` (so that a CRLF
+ * control characters other than tab as `\xNN`, a carriage return at the end of a line as `\r` (so that a CRLF
  * to LF fix shows), a byte order mark as `\ufeff`; such lines are for reading, not for `patch`.
  */
 import path from 'node:path';
@@ -18,7 +18,9 @@ function shown(p: string, cwd: string): string {
 function printable(line: string): string {
   const cr = line.endsWith('\r');
   const body = cr ? line.slice(0, -1) : line;
-  return `${escapeControl(body).replace(/\uFEFF/g, '\\ufeff')}${cr ? '\\r' : ''}`;
+  // Tabs stay tabs (harmless on a terminal, and the indentation of most Dockerfiles).
+  const shown = body.split('\t').map(escapeControl).join('\t');
+  return `${shown.replace(/\uFEFF/g, '\\ufeff')}${cr ? '\\r' : ''}`;
 }
 
 export function unifiedDiff(changed: readonly ChangedFile[], cwd: string): string {

@@ -41,7 +41,7 @@ export interface Choice<C extends FixCandidate> {
  * merely touch (an insertion at the end of a replaced range, two insertions at one place): the
  * order of the results would be a guess, so one waits for the next pass, as ESLint does.
  */
-export function editsConflict(a: Edit, b: Edit): boolean {
+function editsConflict(a: Edit, b: Edit): boolean {
   return a.file === b.file && a.start <= b.end && b.start <= a.end;
 }
 

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyEdits, keepFinalNewline, newlineOf, type Edit } from './edits.js';
+import { stripBom } from '../text.js';
 
 /** A file as a fix sees it. `text` is the content after the byte order mark. */
 export interface FixFile {
@@ -57,9 +58,7 @@ export function loadFixFile(file: string, root: string): Loaded {
     const bytes = fs.readFileSync(fd);
     if (bytes.subarray(0, 8000).includes(0)) return { ok: false, reason: 'a binary file' };
     if (!isUtf8(bytes)) return { ok: false, reason: 'not valid UTF-8: rewriting it would change its bytes' };
-    let text = bytes.toString('utf8');
-    const bom = text.charCodeAt(0) === 0xfeff;
-    if (bom) text = text.slice(1);
+    const { text, bom } = stripBom(bytes.toString('utf8'));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 0o7777 } };
   } finally {
     fs.closeSync(fd);
@@ -68,9 +67,7 @@ export function loadFixFile(file: string, root: string): Loaded {
 
 /** Loads a file from bytes held in memory (an overlay of files fixed in an earlier pass). */
 export function fixFileFromBytes(file: FixFile, bytes: Buffer): FixFile {
-  let text = bytes.toString('utf8');
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
+  const { text, bom } = stripBom(bytes.toString('utf8'));
   return { ...file, bom, text };
 }
 

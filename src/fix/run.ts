@@ -9,7 +9,7 @@ import type { Finding } from '../findings.js';
 import { BOM_START, chooseFixes, type Fix, type FixCandidate } from './edits.js';
 import { bytesOf, editFile, fixFileFromBytes, loadFixFile, realPathOf, writeAtomic, type FixFile } from './files.js';
 
-export const MAX_FIX_PASSES = 10;
+const MAX_FIX_PASSES = 10;
 
 export interface FixSelection {
   /** Also apply fixes marked unsafe (`--unsafe-fixes`). */

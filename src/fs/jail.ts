@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES, formatSize } from '../config/schema.js';
 import { diskFs, FsError, type DirEntry, type FileStat, type FileSystem } from './file-system.js';
+import { stripBom } from '../text.js';
 
 export class Jail {
   /** The root's real path. */
@@ -71,8 +72,7 @@ export class Jail {
 
   /** `readFile` decoded as UTF-8, without a leading byte order mark. */
   readText(p: string, maxBytes = this.maxFileBytes): string {
-    const text = this.readFile(p, maxBytes).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return stripBom(this.readFile(p, maxBytes).toString('utf8')).text;
   }
 
   readdir(p: string): DirEntry[] {

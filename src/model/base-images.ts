@@ -10,23 +10,40 @@ export interface BaseImageFacts {
   /** Its ENTRYPOINT steps down from root (gosu/su-exec) before running CMD. */
   dropsPrivileges: boolean;
   note: string;
+  /**
+   * The long-running command it starts by default (inherited CMD), as root, when a Dockerfile
+   * built on it sets neither ENTRYPOINT nor CMD nor USER; null when unknown or none.
+   */
+  rootCommand?: string | null;
 }
 
 interface Entry extends BaseImageFacts {
   match: RegExp;
 }
 
+/** An architecture suffix on a tag: `:nonroot-amd64`, `:latest-arm64`. */
+const ARCH = '(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?';
+
 const TABLE: Entry[] = [
-  { match: /^(gcr\.io\/)?distroless\/.+:(.*-)?nonroot$/, user: '65532', dropsPrivileges: false, note: 'distroless :nonroot runs as uid 65532' },
+  { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: '65532', dropsPrivileges: false, note: 'distroless :nonroot runs as uid 65532' },
   { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot by default' },
   { match: /^(docker\.io\/)?bitnami\//, user: '1001', dropsPrivileges: false, note: 'Bitnami images run as uid 1001' },
   { match: /-unprivileged(:|$)/, user: '101', dropsPrivileges: false, note: '*-unprivileged images run as a non-root user' },
+  { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: '1000', dropsPrivileges: false, note: 'the Jenkins images run as the jenkins user (uid 1000)' },
+  { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: 'app', dropsPrivileges: false, note: 'the image sets a non-root USER of its own' },
+  { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: 'the node image runs as root; its node user (uid 1000) is there to be chosen with USER node' },
   {
     match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
     user: null,
     dropsPrivileges: true,
     note: 'the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user',
   },
+  // Images whose inherited CMD is a server that runs as root (its master process, at least).
+  { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root', rootCommand: 'apache2-foreground' },
+  { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root', rootCommand: 'php-fpm' },
+  { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: 'the image runs its apache or php-fpm as root', rootCommand: 'apache2-foreground' },
+  { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: 'httpd runs httpd-foreground as root', rootCommand: 'httpd-foreground' },
+  { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: 'tomcat runs catalina.sh run as root', rootCommand: 'catalina.sh run' },
 ];
 
 export function knownBaseImage(
@@ -38,7 +55,7 @@ export function knownBaseImage(
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
   const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note } : null;
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 
 /** Plain OS images: they ship no entrypoint scripts of their own, and no bash where noted. */

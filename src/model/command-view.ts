@@ -74,7 +74,7 @@ function flagNames(text: string): string[] {
   return [...text.slice(1)];
 }
 
-export function makeCommandView(words: ArgWord[], all: ArgWord[], prefixes: { name: CommandPrefix; index: number }[], depth: number, span: Span): CommandView {
+function makeCommandView(words: ArgWord[], all: ArgWord[], prefixes: { name: CommandPrefix; index: number }[], depth: number, span: Span): CommandView {
   const program = words[0] as ArgWord;
   const args = words.slice(1);
   const flagText = (w: ArgWord): string => w.value ?? '';
@@ -124,7 +124,7 @@ export function makeCommandView(words: ArgWord[], all: ArgWord[], prefixes: { na
 }
 
 /** `sh -c SCRIPT`: the index of SCRIPT among `args` (options before it, `-o name` taking a value). */
-export function shellScriptIndex(args: readonly { value: string | null }[]): number {
+function shellScriptIndex(args: readonly { value: string | null }[]): number {
   let sawC = false;
   for (let i = 0; i < args.length; i++) {
     const v = args[i]?.value;

@@ -4,6 +4,7 @@
  */
 import type { Word, WordPart } from '../parsers/shell-ast.js';
 import { unwrapPrefixes, type CommandPrefix } from './prefixes.js';
+import { ROOT_USER } from '../text.js';
 
 /** Prefixes that run the command in the same process (an exec'd `env X=1 cmd` is still cmd). */
 const SAME_PROCESS: ReadonlySet<CommandPrefix> = new Set(['env', 'command']);
@@ -85,11 +86,6 @@ function partLiteral(part: WordPart): string | null {
   }
 }
 
-/** A best-effort rendering of a word for messages (`"$@"`, `$APP_USER`, `redis`). */
-export function wordText(word: Word, source: string): string {
-  return source.slice(word.p[2], word.e[2]);
-}
-
 function isPositionalExp(part: WordPart, names: string[]): boolean {
   return (
     part.type === 'ParamExp' && names.includes(part.param) && !part.length && !part.excl && (part.op === null || part.op === ':')
@@ -97,7 +93,7 @@ function isPositionalExp(part: WordPart, names: string[]): boolean {
 }
 
 /** How one word uses the positional parameters. */
-export function positionalUse(word: Word): ArgsUse {
+function positionalUse(word: Word): ArgsUse {
   if (word.parts.length === 1) {
     const only = word.parts[0];
     if (only && only.type === 'DblQuoted' && only.parts.length === 1 && only.parts[0]) {
@@ -167,7 +163,7 @@ function parseSwitcher(tool: string, args: Word[]): UserSwitch | null {
   const make = (user: string | null, commandStart: number): UserSwitch => ({
     tool,
     user,
-    toRoot: user !== null && /^(root|0)(:.*)?$/.test(user),
+    toRoot: user !== null && ROOT_USER.test(user),
     command: args.slice(commandStart),
     commandString: null,
   });

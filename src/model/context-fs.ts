@@ -167,9 +167,9 @@ export class ContextFs {
     if (cached) return cached;
     const abs = this.resolveInside(n);
     let names: string[] = [];
-    if (abs && this.jail.fs.stat(abs)?.kind === 'dir') {
+    if (abs) {
       try {
-        names = this.jail.fs.readdir(abs).map((e) => e.name);
+        if (this.jail.fs.stat(abs)?.kind === 'dir') names = this.jail.fs.readdir(abs).map((e) => e.name);
       } catch (e) {
         this.problems.push({ kind: 'folder', path: n || '.', message: `cannot read this folder of the build context (${FsError.from(e).code}): what COPY takes from it is unknown` });
       }

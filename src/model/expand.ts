@@ -24,8 +24,8 @@ export interface Expanded {
  */
 export const MAX_EXPANSION_LENGTH = 1024 * 1024;
 /** Characters read, nested operands and searches for a closing brace included. */
-export const MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
-export const MAX_EXPANSION_DEPTH = 64;
+const MAX_EXPANSION_STEPS = 4 * 1024 * 1024;
+const MAX_EXPANSION_DEPTH = 64;
 
 class OverBudget extends Error {}
 

@@ -47,13 +47,20 @@ export class ImageFs {
     const candidates = name.includes('/') ? [path.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path.posix.join(dir, name));
     // First what is known to be there; only then a guess that a folder copied from a build
     // stage (`COPY --from=build /out/ /app/`) holds it.
+    // A folder copied from an image (`COPY --from=eclipse-temurin $JAVA_HOME $JAVA_HOME`) is not
+    // known to hold the name: it is the answer only when no other PATH entry has it.
+    let remote: ResolvedCommand | null = null;
     for (const guess of [false, true]) {
       for (const imagePath of candidates) {
         const origin = this.lookup(stage, imagePath, 0, guess);
+        if (origin?.kind === 'remote' && !name.includes('/') && candidates.length > 1) {
+          remote ??= { imagePath, origin };
+          continue;
+        }
         if (origin) return { imagePath, origin };
       }
     }
-    return null;
+    return remote;
   }
 
   private targets(op: CopyOp, name: string, asDir = false): string[] {

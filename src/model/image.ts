@@ -7,7 +7,7 @@ import path from 'node:path';
 import { commandForm, type CommandForm, type DockerfileAst, type Heredoc, type Instruction } from '../parsers/dockerfile.js';
 import { expandWord as expandWordIn, parseKeyValues as parseKeyValuesIn, splitWords, type Expanded, type VarLookup } from './expand.js';
 
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
 export interface CommandSetting {
@@ -186,7 +186,7 @@ function startStage(from: Instruction, stages: Stage[], globalArgs: Map<string, 
 }
 
 /** An earlier stage by name or by index (`COPY --from=0`). */
-export function findStage(stages: Stage[], ref: string): Stage | null {
+function findStage(stages: Stage[], ref: string): Stage | null {
   const lower = ref.toLowerCase();
   const byName = stages.find((s) => s.name === lower);
   if (byName) return byName;

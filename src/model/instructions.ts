@@ -198,7 +198,7 @@ function unquote(text: string, escape: string): string | null {
 }
 
 /** The blank-separated words of an instruction's text (quotes respected). */
-export function wordsOf(text: MappedText, escape = '\\'): InstWord[] {
+function wordsOf(text: MappedText, escape = '\\'): InstWord[] {
   return splitWords(text.text, escape).map((w) => ({
     text: w.text,
     value: unquote(w.text, escape),
@@ -394,6 +394,7 @@ export function healthcheckView(inst: Instruction): HealthcheckView {
   const lead = inst.rest.text.length - inst.rest.text.trimStart().length;
   return { none: false, flags: inst.flags, cmd: commandForm(inst.rest.sub(lead + m[0].length, inst.rest.text.length)) };
 }
+
 
 export interface MaintainerView {
   text: string;

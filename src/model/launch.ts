@@ -5,7 +5,6 @@
  * scripts' `exec "$@"` into what CMD runs next.
  */
 import path from 'node:path';
-import type { Instruction } from '../parsers/dockerfile.js';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
@@ -18,6 +17,7 @@ import type { ImageFs, ResolvedCommand, FileOrigin } from './image-fs.js';
 import { rootStage, stagePath, type Stage } from './image.js';
 import { computePid1, type Arg, type Pid1 } from './pid1.js';
 import type { ShellService } from './shell-service.js';
+import { stripBom } from '../text.js';
 
 /** A file a script sources (`. /usr/local/bin/lib.sh`), parsed. */
 interface SourcedFile {
@@ -102,9 +102,6 @@ export interface LaunchEnv {
   symlinks?: { target: string; link: string }[];
 }
 
-export function evidenceOf(env: LaunchEnv, inst: Instruction): Evidence {
-  return { file: env.dockerfile.displayPath, span: inst.keywordSpan, label: inst.keyword };
-}
 
 export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = stage.index + 1): Promise<Launch> {
   const pid1 = computePid1(stage);
@@ -167,7 +164,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
 }
 
 /** The user the container starts as: USER, else the base image's (configuration first), else root. */
-export function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
+function startUser(stage: Stage, trusted?: (ref: string) => BaseImageFacts | null): UserValue {
   const u = stage.config.user;
   if (u) return u.known ? userFromSpec(u.value, `USER ${u.value}`) : userFromSpec(null, `USER ${u.value}`);
   const base = knownBaseImage(rootStage(stage), trusted);
@@ -236,11 +233,7 @@ async function loadFile(
   let bom = false;
   if (origin.kind === 'context') {
     try {
-      text = env.readContext(origin.contextPath);
-      if (text.charCodeAt(0) === 0xfeff) {
-        text = text.slice(1);
-        bom = true;
-      }
+      ({ text, bom } = stripBom(env.readContext(origin.contextPath)));
     } catch (e) {
       return { unknown: e instanceof Error ? e.message : String(e) };
     }
@@ -282,7 +275,7 @@ function looksLikeShell(text: string): boolean {
   return /^\s*(set -e|exec |if \[|#!)/m.test(text.slice(0, 400));
 }
 
-export async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv, stage: Stage | null = null): Promise<ScriptUnit> {
+async function inlineUnit(script: string, mapped: MappedText | null, interp: string, at: Evidence, env: LaunchEnv, stage: Stage | null = null): Promise<ScriptUnit> {
   const source: ScriptText = mapped
     ? mappedScriptText(mapped)
     : { file: env.dockerfile, text: script, spanOf: () => at.span };
@@ -344,7 +337,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
     const origin = env.fs.lookup(stage, imagePath);
     try {
       if (origin?.kind === 'context') {
-        const text = env.readContext(origin.contextPath).replace(/^\uFEFF/, '');
+        const { text } = stripBom(env.readContext(origin.contextPath));
         const lf = text.replace(/\r\n/g, '\n');
         const result = parser.parse(lf, dialect);
         if (result.ok) {
@@ -365,7 +358,7 @@ function sourceResolver(stage: Stage, env: LaunchEnv, parser: ShellParser, diale
   };
 }
 
-export function fileScriptText(file: SourceFile): ScriptText {
+function fileScriptText(file: SourceFile): ScriptText {
   return {
     file,
     text: file.text,
@@ -373,7 +366,7 @@ export function fileScriptText(file: SourceFile): ScriptText {
   };
 }
 
-export function mappedScriptText(m: MappedText): ScriptText {
+function mappedScriptText(m: MappedText): ScriptText {
   return { file: m.file, text: m.text, spanOf: (p, e) => m.spanOf(p[2], e[2]) };
 }
 

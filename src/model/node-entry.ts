@@ -8,7 +8,7 @@ import { basename } from './commands.js';
 import type { ImageFs } from './image-fs.js';
 import type { Stage } from './image.js';
 
-export const NODE_RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'tsx', 'ts-node-esm', 'bun']);
+const NODE_RUNNERS = new Set(['node', 'nodejs', 'ts-node', 'tsx', 'ts-node-esm', 'bun']);
 
 /** Libraries that install SIGTERM handling for you. */
 const SHUTDOWN_LIBRARIES = new Set([

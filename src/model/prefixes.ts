@@ -5,7 +5,7 @@
  * view, the entrypoint evaluator and the command analysis all unwrap through `unwrapPrefixes`.
  */
 
-export const COMMAND_PREFIXES = ['sudo', 'env', 'command', 'exec', 'nice', 'nohup'] as const;
+const COMMAND_PREFIXES = ['sudo', 'env', 'command', 'exec', 'nice', 'nohup'] as const;
 export type CommandPrefix = (typeof COMMAND_PREFIXES)[number];
 
 const ALL: ReadonlySet<CommandPrefix> = new Set(COMMAND_PREFIXES);

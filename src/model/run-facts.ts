@@ -21,6 +21,8 @@ export interface RunFacts {
   /** Packages named by apk add / apt-get install / yum / dnf / microdnf install. */
   installs: Set<string>;
   symlinks: { target: string; link: string; instruction: Instruction }[];
+  /** Folders made by `mkdir -p` / `install -d` (absolute). */
+  dirs: Set<string>;
   /** Every word of every RUN, split on blanks and shell operators (for "does a RUN mention this file"). */
   words: Set<string>;
 }
@@ -36,7 +38,7 @@ const INSTALLERS: Record<string, string[]> = {
 };
 
 export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView): Promise<RunFacts> {
-  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set() };
+  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set() };
   const chain: Stage[] = [];
   for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -48,7 +50,7 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
       // Only RUNs that can change a fact here are read: chmod, ln, or a package manager
       // installing bash (the parse is shared with the rules that read every RUN).
-      if (!/\b(chmod|ln)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run = await dockerfile.run(view);
@@ -66,6 +68,14 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
     const [mode, ...paths] = args;
     if (mode && paths.length > 0) {
       facts.chmods.push({ instruction: inst, mode, paths: paths.filter((p) => p !== '\u0000').map((p) => path.posix.resolve(workdir, p)) });
+    }
+  } else if (name === 'mkdir' || (name === 'install' && rest.some((w) => /^-[A-Za-z]*d/.test(w) || w === '--directory'))) {
+    // `install -d -m 0755 -o app /opt/app`: the option values are not folders.
+    for (let i = 0; i < rest.length; i++) {
+      const w = rest[i] as string;
+      if (name === 'install' && /^-[mogt]$/.test(w)) i++;
+      else if (name === 'mkdir' && w === '-m') i++;
+      else if (!w.startsWith('-') && w !== '\u0000') facts.dirs.add(path.posix.resolve(workdir, w));
     }
   } else if (name === 'ln' && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith('-'));

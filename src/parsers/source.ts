@@ -128,7 +128,7 @@ export class MappedText {
   }
 }
 
-export class MappedTextBuilder {
+class MappedTextBuilder {
   private text = '';
   private readonly origins: number[] = [];
 

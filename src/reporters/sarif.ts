@@ -178,9 +178,14 @@ function rootUri(root: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+const ALSO_STARTED_BY = / Also started by [^\n]*\.$/;
+
 export function fingerprintBase(f: Finding): string {
   const file = fileUri(f.file)?.uri ?? '-';
-  return createHash('sha256').update(JSON.stringify([f.rule, file, f.message])).digest('hex');
+  // Without the "Also started by ..." that names the other Dockerfiles starting a shared script:
+  // a new Dockerfile that starts it, or a shard with only some of them, is the same alert.
+  const message = f.message.replace(ALSO_STARTED_BY, '');
+  return createHash('sha256').update(JSON.stringify([f.rule, file, message])).digest('hex');
 }
 
 /**

@@ -5,6 +5,8 @@
  *     14:1  error  The main process ... runs as root ...  root-process
  *           fix: Add `USER <name>` ...
  *           via: Dockerfile:14 ENTRYPOINT -> docker-entrypoint.sh:22 gosu redis
+ *
+ * and, when some findings have fixes, how many `--fix` (and `--fix --unsafe-fixes`) would make.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { chainText, type Finding } from '../findings.js';
@@ -31,6 +33,14 @@ export function formatStylish(findings: Finding[], color: boolean): string {
   }
   const total = counts.error + counts.warning + counts.info;
   const summary = `${total} problem${total === 1 ? '' : 's'} (${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}${counts.info ? `, ${counts.info} info` : ''})`;
-  out.push('', counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`), '');
+  out.push('', counts.error ? c.red.bold(`✖ ${summary}`) : c.yellow.bold(`⚠ ${summary}`));
+  // As ESLint says it: how many of them `--fix` would repair.
+  const safe = findings.filter((f) => f.fix?.safety === 'safe').length;
+  const unsafe = findings.filter((f) => f.fix?.safety === 'unsafe').length;
+  if (safe || unsafe) {
+    const parts = [safe ? `${safe} fixable with \`--fix\`` : null, unsafe ? `${unsafe} more with \`--fix --unsafe-fixes\`` : null].filter(Boolean);
+    out.push(c.dim(`  ${parts.join(', ')} (preview: \`--fix-dry-run\`)`));
+  }
+  out.push('');
   return out.join('\n');
 }

@@ -48,9 +48,6 @@ export default defineRule({
       if (origin.kind === 'context') {
         const entry = ctx.env.fs.context.stat(origin.contextPath);
         if (!entry || entry.kind !== 'file' || (entry.mode & 0o111) !== 0) continue;
-        if (ops.some((op) => op.chmod !== null)) {
-          // an explicit --chmod without x: not executable whatever the file mode
-        }
       }
       const facts = await ctx.runFacts();
       const imagePath = unit.imagePath;

@@ -75,6 +75,9 @@ export default defineRule({
     const launch = ctx.launch;
     if (!launch) return;
     const done = new Set<string>();
+    // Some path of `docker run IMAGE <command>` runs the command: other paths (errors, the
+    // image's own subcommands) that do not are not a lost command.
+    const forwards = handsOver(launch.runs['user-command']);
     // The user-command run is the one `exec "$@"` exists for; the default run adds CMD's words.
     for (const run of [launch.runs['user-command'], launch.runs.default]) {
       if (run.truncated) continue;
@@ -82,7 +85,7 @@ export default defineRule({
         for (const hop of chain.hops) {
           if ((hop.kind !== 'script' && hop.kind !== 'shell') || hop.unit.kind !== 'file' || !hop.ending || !hop.run || hop.run.budget) continue;
           if (!receivesArgs(hop, run) || isSupervisor(hop)) continue;
-          checkEnding(ctx, hop, hop.ending, run, done);
+          checkEnding(ctx, hop, hop.ending, run, done, forwards);
         }
       }
     }
@@ -101,7 +104,12 @@ function isSupervisor(hop: ScriptHop): boolean {
   return trap && cmds.some((c) => c.argvs.some((a) => a[0]?.s === 'wait'));
 }
 
-function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>): void {
+/** A chain of the run ends in the user's command (intact or not) or runs it as a child. */
+function handsOver(run: Run): boolean {
+  return run.chains.some((c) => c.hops.some((h) => (h.kind === 'program' && h.userCommand) || ((h.kind === 'script' || h.kind === 'shell') && !!h.run?.commands.some((x) => !x.exec && x.argvs.some((a) => runsArgs(a, run))))));
+}
+
+function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<string>, forwards: boolean): void {
   const unit = hop.unit;
   const dockerfile = ctx.env.dockerfile.displayPath;
   const started = { startedBy: unit.startedAt.label, startLine: String(unit.startedAt.span.line), startFile: unit.startedAt.file };
@@ -114,13 +122,15 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
   };
   if (e.kind === 'exec' && e.cmd) {
     if (commandOf(e.argv).forking) return; // su-sudo's finding, with the gosu equivalent
+    // A command line with unknown words may hold the arguments: unknown, never a finding.
+    if (e.argv.some((f) => f.s === null || f.multi)) return;
     const use = argsUse(e.argv, run);
     if (use === 'mangled') {
       const star = e.argv.some((f) => f.mangled === 'star');
       report(e.cmd, { messageId: star ? 'starArgs' : 'unquotedArgs', data: { command: refText(e.cmd) } }, argsFix(unit, e.cmd));
       return;
     }
-    if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !reexecs(e, hop)) {
+    if (use === 'none' && run.kind === 'user-command' && unit.receivesArgs && !forwards && !reexecs(e, hop)) {
       report(e.cmd, { messageId: 'ignoresArgs', data: { command: refText(e.cmd) } });
     }
     return;
@@ -150,7 +160,7 @@ function checkEnding(ctx: Ctx, hop: ScriptHop, e: Ending, run: Run, done: Set<st
     report(last, { messageId: 'endsNotExeced', data: { command: refText(last) } }, execFix(unit, last));
     return;
   }
-  if (run.kind !== 'user-command' || !unit.receivesArgs) return;
+  if (run.kind !== 'user-command' || !unit.receivesArgs || forwards) return;
   const at = e.kind === 'exit' ? e.cmd : last;
   report(at, last ? { messageId: 'endsIgnoringCmd', data: { command: refText(last) } } : { messageId: 'endsWithoutCommand', data: {} });
 }

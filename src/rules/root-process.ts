@@ -3,6 +3,7 @@ import { basename, EXEC_USER_SWITCHERS, wordLiteral } from '../model/commands.js
 import type { Run, Step } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage } from '../model/image.js';
+import { rootByDesign } from '../model/known-programs.js';
 import type { ScriptUnit } from '../model/launch.js';
 import { forEachCall } from '../parsers/shell-walk.js';
 import { refText } from '../evidence.js';
@@ -29,7 +30,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -46,13 +47,27 @@ export default defineRule({
     const run = launch.runs.default;
     // The start user: USER, else the base image's (configuration first), else root.
     if (run.startUser.root !== true) return;
-    if (launch.steps.length === 0) return; // no ENTRYPOINT/CMD: the base image's own command runs
     const base = knownBaseImage(rootStage(stage), ctx.env.baseImageFacts);
+    if (launch.steps.length === 0) {
+      // No ENTRYPOINT/CMD: the base image's own command runs; known for some bases.
+      const inherited = base?.rootCommand;
+      if (!inherited || user) return;
+      const fromStage = rootStage(stage);
+      const data = { main: `\`${inherited}\`, the command ${fromStage.base} starts`, notes: '', stages: stage.baseStage ? ' or the stages it builds on' : '', base: `\`${fromStage.base}\`` };
+      ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain: [], label: 'FROM' });
+      return;
+    }
     if (!launch.pid1.entrypoint && base?.dropsPrivileges) return;
     // Every chain of `docker run IMAGE` known to the end, and every one ends as root.
     if (!fullyKnown(run)) return;
     const mains = mainProcesses(run);
     if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+    // A server whose master stays root while its workers drop, or a base image's REPL.
+    if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
+    // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
+    // (`docker run IMAGE nimbus`), and `docker run IMAGE` alone starts no main process.
+    // Likewise when every path of the script exits on purpose (`CMD ["help"]` prints and exits).
+    if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === 'exit'))) return;
     // gosu/su without exec around the arguments: the application runs as that user (the other
     // rules say it is not exec'd).
     if (handsOverWithoutExec(run).some((h) => h.user.root !== true)) return;
@@ -106,7 +121,7 @@ function dropNotes(run: Run, units: ScriptUnit[]): string {
   return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
-export function stepLabel(s: Step): string {
+function stepLabel(s: Step): string {
   switch (s.kind) {
     case 'init':
       return `${s.at.label} ${s.name}`;

@@ -2,6 +2,7 @@ import type { Step } from '../model/launch.js';
 import { defineRule } from './rule.js';
 import { execFormOf, shellFormFix } from '../fix/builders/pid1.js';
 import { fixOf } from '../fix/builders/report.js';
+import { oneLine } from '../text.js';
 
 export default defineRule({
   id: 'shell-form-pid1',
@@ -71,6 +72,5 @@ export default defineRule({
 });
 
 function short(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 50 ? `${one.slice(0, 49)}…` : one;
+  return oneLine(s, 50);
 }

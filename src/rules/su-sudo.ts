@@ -6,7 +6,7 @@ import { USER_COMMAND } from '../model/evaluator/values.js';
 import type { Stmt } from '../parsers/shell-ast.js';
 import { atRef, refText } from '../evidence.js';
 import { defineRule } from './rule.js';
-import { gosuFix } from '../fix/builders/pid1.js';
+import { execFormSwitchFix, gosuFix } from '../fix/builders/pid1.js';
 import { fixOf, shellParse } from '../fix/builders/report.js';
 
 export default defineRule({
@@ -40,7 +40,7 @@ export default defineRule({
     good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
     howToFix: 'Install gosu (or su-exec on Alpine) and hand over with `exec gosu <user> "$@"`: it switches user and then execs, so the application keeps PID 1.',
     autofix: [
-      { safety: 'unsafe', what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before. Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: 'gosu must be in the image, and sudo\'s environment reset and su\'s login session are gone' },
+      { safety: 'unsafe', what: '`su user -c "cmd"`, `sudo -u user cmd` and `runuser -u user -- cmd` as the hand-over become `exec gosu user cmd` (`exec su-exec user cmd` on Alpine); a `su -c` string of literal words becomes those words, `"$*"` becomes `"$@"`, anything else runs through `sh -c` as before; an exec-form ENTRYPOINT or CMD that starts su or sudo becomes the same array with gosu (`["gosu", "app", "/usr/local/bin/server"]`). Where no RUN installs the tool and the base image\'s package manager is known, a second edit adds the install line after FROM', why: 'gosu must be in the image, and sudo\'s environment reset and su\'s login session are gone' },
     ],
   },
   async check(ctx) {
@@ -66,6 +66,7 @@ export default defineRule({
           messageId: 'commandForks',
           data: { command: step.at.label, tool: step.tool, user: step.user && step.user !== 'root' ? step.user : 'app' },
           label: `${step.at.label} ${step.tool}`,
+          ...fixOf(ctx.stage ? execFormSwitchFix(step.arg.setting, ctx.stage, await ctx.runFacts(), ctx.env.dockerfile, await shellParse(ctx.env.shell, 'sh')) : null),
         });
       }
     }

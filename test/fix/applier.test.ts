@@ -289,6 +289,12 @@ describe('unifiedDiff', () => {
     );
   });
 
+  test('tabs stay tabs', () => {
+    const p = path.join(dir, 'Dockerfile');
+    const text = unifiedDiff([{ path: p, before: Buffer.from('RUN set -e; \\\n\tapk add x\n'), after: Buffer.from('RUN set -e; \\\n\tapk add --no-cache x\n'), mode: 0o644 }], dir);
+    expect(text).toContain('-\tapk add x\n+\tapk add --no-cache x\n');
+  });
+
   test('a diff that `patch` applies for plain text, with the no-newline marker', () => {
     const p = path.join(dir, 'Dockerfile');
     const text = unifiedDiff([{ path: p, before: Buffer.from('FROM a\nCMD x'), after: Buffer.from('FROM a\nCMD ["x"]'), mode: 0o644 }], dir);

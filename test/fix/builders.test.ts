@@ -4,7 +4,7 @@ import path from 'node:path';
 import { launchOf, type Prepared } from '../../src/engine.js';
 import type { Fix } from '../../src/findings.js';
 import { editFile, bytesOf, type FixFile } from '../../src/fix/files.js';
-import { argsFix, bomFix, chmodFix, crlfFix, execFix, gosuFix, pseudoJsonFix, shebangFix, shellFormFix } from '../../src/fix/builders/pid1.js';
+import { argsFix, bomFix, chmodFix, crlfFix, execFix, execFormSwitchFix, gosuFix, pseudoJsonFix, shebangFix, shellFormFix } from '../../src/fix/builders/pid1.js';
 import { pseudoJsonStrings } from '../../src/fix/builders/dockerfile.js';
 import { commandForm } from '../../src/parsers/dockerfile.js';
 import { ShellService } from '../../src/model/shell-service.js';
@@ -343,5 +343,37 @@ describe('file-level fixes', () => {
     expect(await chmod('FROM alpine\nCOPY . /app\nENTRYPOINT ["/app/entrypoint.sh"]\n')).toBe(
       'FROM alpine\nCOPY . /app\nRUN ["chmod", "+x", "/app/entrypoint.sh"]\nENTRYPOINT ["/app/entrypoint.sh"]\n',
     );
+  });
+});
+
+describe('an exec-form ENTRYPOINT or CMD that starts su or sudo', () => {
+  async function switchFix(line: string, base = 'debian:bookworm-slim'): Promise<string | null> {
+    const p = await prepare(`FROM ${base}\nRUN useradd -r app\n${line}\n`);
+    const inst = p.ast.instructions.find((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+    const setting = inst?.keyword === 'CMD' ? p.stage.config.cmd : p.stage.config.entrypoint;
+    if (!setting) throw new Error('no setting');
+    const parser = await shell.get();
+    const parse = (t: string) => {
+      const r = parser.parse(t, 'posix');
+      return r.ok ? r.file : null;
+    };
+    const fix = execFormSwitchFix(setting, p.stage, await collectRunFacts(p.stage, p.view), p.file, parse);
+    return fix ? (applied(fix)['Dockerfile'] ?? null) : null;
+  }
+
+  test.each([
+    ['CMD ["su", "app", "-c", "/usr/local/bin/server --port 80"]', 'CMD ["gosu", "app", "/usr/local/bin/server", "--port", "80"]'],
+    ['CMD ["su", "-s", "/bin/sh", "app", "-c", "cd /srv && ./server"]', 'CMD ["gosu", "app", "sh", "-c", "cd /srv && ./server"]'],
+    ['ENTRYPOINT ["sudo", "-E", "-u", "app", "/usr/local/bin/server"]', 'ENTRYPOINT ["gosu", "app", "/usr/local/bin/server"]'],
+    ['CMD ["runuser", "-u", "app", "--", "server", "-v"]', 'CMD ["gosu", "app", "server", "-v"]'],
+  ])('%s', async (line, fixed) => {
+    expect(await switchFix(line)).toBe(`FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*\nRUN useradd -r app\n${fixed}\n`);
+  });
+
+  test('su-exec on Alpine; nothing for a login shell, root, or a user from a variable', async () => {
+    expect(await switchFix('CMD ["su", "app", "-c", "server"]', 'alpine:3.20')).toBe('FROM alpine:3.20\nRUN apk add --no-cache su-exec\nRUN useradd -r app\nCMD ["su-exec", "app", "server"]\n');
+    expect(await switchFix('CMD ["su", "-", "app", "-c", "server"]')).toBeNull();
+    expect(await switchFix('CMD ["sudo", "server"]')).toBeNull();
+    expect(await switchFix('CMD ["su", "$APP_USER", "-c", "server"]')).toBeNull();
   });
 });

@@ -74,6 +74,11 @@ describe('fixes in the output formats', () => {
     expect(line).toContain('%0Aautofix (unsafe, dockerlint --fix --unsafe-fixes): Use exec form: CMD ["python", "app.py"]%0A  app/Dockerfile:5:5: replace to 5:18 with "[\\"python\\", \\"app.py\\"]"');
   });
 
+  test('stylish: the summary says how many findings --fix would fix, and how many more with --unsafe-fixes', async () => {
+    const out = await run(['app']);
+    expect(out).toContain('  1 fixable with `--fix`, 1 more with `--fix --unsafe-fixes` (preview: `--fix-dry-run`)\n');
+  });
+
   test('edit paths follow the findings: relative to the current folder in json, to the repository root in sarif', async () => {
     fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
     try {

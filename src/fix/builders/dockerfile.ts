@@ -107,7 +107,7 @@ export function runChmodAfter(file: SourceFile, inst: Instruction, imagePath: st
 }
 
 /** The offset just past an instruction's last line (before its newline). */
-export function endOfInstruction(file: SourceFile, inst: Instruction): number {
+function endOfInstruction(file: SourceFile, inst: Instruction): number {
   const lastLine = inst.span.endLine;
   return file.offsetOf(lastLine, file.line(lastLine).length + 1);
 }

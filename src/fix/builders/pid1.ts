@@ -6,7 +6,7 @@ import { SHELLS, type Launch, type ScriptUnit, type Step } from '../../model/lau
 import { analyseCommand, basename, wordLiteral } from '../../model/commands.js';
 import { childStmts, forEachCall } from '../../parsers/shell-walk.js';
 import type { CmdRef } from '../../model/evaluator/state.js';
-import type { Stage } from '../../model/image.js';
+import type { CommandSetting, Stage } from '../../model/image.js';
 import type { FileOrigin } from '../../model/image-fs.js';
 import { ContextFs } from '../../model/context-fs.js';
 import type { RunFacts } from '../../model/run-facts.js';
@@ -16,6 +16,7 @@ import type { ShellFile, Stmt, Word } from '../../parsers/shell-ast.js';
 import { bomEdit, type Edit, type Fix } from '../edits.js';
 import { copyChmodEdit, execFormText, installAfterFrom, packageManagerOf, pseudoJsonStrings, replaceCommandText, runChmodAfter, switchToolFor } from './dockerfile.js';
 import { gosuReplacement, literalCommand, prependExec, quoteArgs, type ScriptTarget } from './shell.js';
+import { ROOT_USER } from '../../text.js';
 
 function target(unit: ScriptUnit): ScriptTarget | null {
   return unit.ast ? { source: unit.source, ast: unit.ast } : null;
@@ -225,7 +226,7 @@ export function installBashFix(stage: Stage, dockerfile: SourceFile): Fix | null
 /** The stage starts as root (no earlier stage it builds on ended with another USER). */
 function rootAtFrom(stage: Stage): boolean {
   const user = stage.baseStage?.config.user;
-  return !user || /^(root|0)(:.*)?$/.test(user.value);
+  return !user || ROOT_USER.test(user.value);
 }
 
 /** entrypoint-crlf: every CR before a LF (and a last lone CR) removed. Safe. */
@@ -274,4 +275,77 @@ export function chmodFix(origin: FileOrigin, imagePath: string, stage: Stage, do
   const before = stage.instructions.slice(0, stage.instructions.indexOf(op.instruction));
   if (before.some((i) => i.keyword === 'USER' && !/^(root|0)(:.*)?$/.test(i.rest.text.trim()))) return null;
   return { safety: 'unsafe', title: `Make it executable: RUN chmod +x ${imagePath}`, edits: [runChmodAfter(dockerfile, op.instruction, imagePath)] };
+}
+
+/**
+ * su-sudo, where ENTRYPOINT or CMD starts su/sudo/runuser in exec form: the same array with gosu
+ * (`["su", "app", "-c", "server --port 80"]` -> `["gosu", "app", "server", "--port", "80"]`; su-exec
+ * on Alpine), and the install line where nothing installs it. Unsafe, as in scripts.
+ */
+export function execFormSwitchFix(
+  setting: CommandSetting,
+  stage: Stage,
+  facts: RunFacts,
+  dockerfile: SourceFile,
+  parse: (text: string) => ShellFile | null,
+): Fix | null {
+  if (setting.form.kind !== 'exec') return null;
+  const argv = setting.form.argv;
+  const tool = basename(argv[0] ?? '');
+  const plain = (u: string | undefined): u is string => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
+  let user: string | undefined;
+  let command: string[] | null = null;
+  if (tool === 'su' || tool === 'runuser') {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? '';
+      if (a === '-s' || a === '--shell') i += 2;
+      else if (a === '-m' || a === '-p' || a === '--preserve-environment') i++;
+      else if (a === '-u' && tool === 'runuser') {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === '--' && tool === 'runuser' && user) {
+        command = argv.slice(i + 1);
+        break;
+      } else if (a === '-c' || a === '--command') {
+        if (i + 2 !== argv.length) return null;
+        const parsed = parse(argv[i + 1] ?? '');
+        const words = parsed && parsed.stmts.length === 1 ? literalCommand(parsed.stmts[0] as Stmt) : null;
+        command = words ?? ['sh', '-c', argv[i + 1] ?? ''];
+        break;
+      } else if (a.startsWith('-')) return null;
+      else if (user === undefined) {
+        user = a;
+        i++;
+      } else return null;
+    }
+  } else if (tool === 'sudo') {
+    let i = 1;
+    while (i < argv.length) {
+      const a = argv[i] ?? '';
+      if (a === '-u' || a === '--user') {
+        user = argv[i + 1];
+        i += 2;
+      } else if (a === '-E' || a === '-H' || a === '-n' || a === '--preserve-env' || a === '--non-interactive') i++;
+      else if (a === '--') {
+        i++;
+        break;
+      } else if (a.startsWith('-')) return null;
+      else break;
+    }
+    command = argv.slice(i);
+  }
+  if (!plain(user) || !command || command.length === 0) return null;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const pm = root.baseKnown ? packageManagerOf(root.base) : null;
+  const switcher = switchToolFor(pm);
+  const array = execFormText([switcher, user, ...command]);
+  const edit = replaceCommandText(dockerfile, setting.form.text, array);
+  if (!edit) return null;
+  const edits: Edit[] = [edit];
+  const installed = ['gosu', 'su-exec'].some((t) => facts.installs.has(t) || facts.words.has(t)) || stage.copies.some((op) => /(^|\/)(gosu|su-exec)$/.test(op.dest));
+  if (!installed && pm && rootAtFrom(stage) && setting.stage === stage) edits.push(installAfterFrom(dockerfile, stage, pm, switcher));
+  const note = installed ? '' : edits.length > 1 ? ` and install ${switcher}` : ` (${switcher} must be installed in the image)`;
+  return { safety: 'unsafe', title: `Start it with ${switcher}: ${setting.instruction.keyword} ${array}${note}`, edits };
 }

@@ -94,7 +94,7 @@ function callsOf(ast: ShellFile, name: string): Stmt[] {
  * Whether nothing of the script runs after `target`: it is in tail position of the script, or of
  * a function called exactly once, from tail position.
  */
-export function isLastOnItsPath(ast: ShellFile, target: Stmt, depth = 0): boolean {
+function isLastOnItsPath(ast: ShellFile, target: Stmt, depth = 0): boolean {
   if (tailOf(ast.stmts, target)) return true;
   if (depth > 4) return false;
   for (const [name, fn] of functionsOf(ast)) {
@@ -108,7 +108,7 @@ export function isLastOnItsPath(ast: ShellFile, target: Stmt, depth = 0): boolea
 }
 
 /** Whether the script's own shell runs `target` (not a loop, pipeline, subshell, or function). */
-export function inScriptShell(ast: ShellFile, target: Stmt): boolean {
+function inScriptShell(ast: ShellFile, target: Stmt): boolean {
   return tailOf(ast.stmts, target, false);
 }
 
@@ -188,7 +188,7 @@ export function quoteArgs(target: ScriptTarget, word: Word): Fix | null {
 }
 
 /** A word quoted for a POSIX shell, as short as it can be. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -209,7 +209,7 @@ export function literalCommand(stmt: Stmt): string[] | null {
  * A word's value when the shell leaves it as written: no expansion, no globbing (`*`, `?`, `[`),
  * no tilde or brace expansion, no escaped newline.
  */
-export function strictLiteral(w: Word): string | null {
+function strictLiteral(w: Word): string | null {
   for (const p of w.parts) {
     if (p.type === 'Lit' && /[*?[\]{}~]|\\\n/.test(p.value)) return null;
     if (p.type === 'SglQuoted' && p.dollar) return null;

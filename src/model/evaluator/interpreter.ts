@@ -38,7 +38,7 @@ export interface Limits {
   maxSubstDepth: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxSteps: 400_000, maxCallDepth: 2_000, maxSourceDepth: 8, maxSubstDepth: 6 };
+const DEFAULT_LIMITS: Limits = { maxSteps: 400_000, maxCallDepth: 2_000, maxSourceDepth: 8, maxSubstDepth: 6 };
 
 /** What the interpreter needs from outside: parsing text and finding sourced files. */
 export interface Host {
@@ -79,6 +79,8 @@ export interface Ending {
   /** An error path: `exit 1`, or the script ending after a failed command. */
   failed: boolean;
   why: Decision[];
+  /** The path sourced files only known at run time (`. "$f"` over a glob): they may have exec'd. */
+  opaque: boolean;
 }
 
 export interface Executed {
@@ -1005,14 +1007,14 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) return ran(true, '');
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
-      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why) });
+      m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case 'exit': {
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       const code = argv[1] ?? (st.status === false ? UNKNOWN : st.status === true ? lit('0') : UNKNOWN);
       const failed = argv[1] ? code.s !== null && /^\d+$/.test(code.s) && code.s !== '0' : st.status === false;
-      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why) });
+      m.rec.ending({ kind: 'exit', cmd: ref, argv: [], code, last: st.last, user: st.user, failed, why: whyList(st.why), opaque: st.opaque });
       return { done: flowOf([]) };
     }
     case 'return':
@@ -1063,6 +1065,15 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
     case 'eval': {
       const parts = argv.slice(1);
       if (parts.some((f) => f.s === null || f.multi)) {
+        // `eval exec su-exec app $cmd`: still an exec, of a command line partly unknown.
+        const known = parts.findIndex((f) => f.s === null || f.multi);
+        const head = parts.slice(0, known).flatMap((f) => (f.s as string).split(/[ \t\n]+/).filter((w) => w !== ''));
+        if (head[0] === 'exec' && head.length > 1 && m.ctx.sub === 0 && !/[;&|<>()$`"'\\]/.test(head.join(' '))) {
+          const execArgv = [...head.slice(1).map(lit), ...parts.slice(known)];
+          m.rec.command(ref, execArgv, st.user, m.ctx, true);
+          m.rec.ending({ kind: 'exec', cmd: ref, argv: execArgv, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
+          return { done: flowOf([]) };
+        }
         m.rec.command(ref, argv, st.user, m.ctx, false);
         if (m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
         return ran(null, null);
@@ -1263,7 +1274,8 @@ function flattenTest(s: Stmt): { word?: Word; op?: string }[] | null {
 function sourceFile(m: Machine, stmt: Stmt, ref: CmdRef, argv: Field[], st: State): Action {
   const target = argv[1];
   if (!target || target.s === null || target.multi) {
-    // `. "$f"` in a loop over files found at run time: not a file of the build.
+    // `. "$f"` in a loop over files found at run time: whatever they do is unknown from here on.
+    st.opaque = true;
     return { done: flowOf([withStatus(st, null)]) };
   }
   const found = m.host.source(target.s);
@@ -1317,7 +1329,9 @@ function arrayItems(m: Machine, a: Assign, st: State): Field[] {
 }
 
 function declare(m: Machine, variant: string, args: Assign[], st: State): State {
-  const local = variant === 'local' || (variant === 'declare' && m.ctx.calls.length > 0) || (variant === 'typeset' && m.ctx.calls.length > 0);
+  // `declare -g NAME` inside a function sets the global NAME.
+  const global = args.some((a) => !a.name && a.value && /^-[a-zA-Z]*g/.test(literalOf(a.value) ?? ''));
+  const local = variant === 'local' || (!global && (variant === 'declare' || variant === 'typeset') && m.ctx.calls.length > 0);
   let array = false;
   for (const a of args) {
     if (!a.name) {
@@ -1346,7 +1360,7 @@ export function interpret(inv: ScriptInvocation, host: Host, limits: Limits = DE
   try {
     const flow = m.run(new ListFrame(inv.ast.stmts, [start]));
     for (const st of m.merge([...flow.next, ...flow.ret, ...flow.brk, ...flow.cont])) {
-      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why) });
+      rec.ending({ kind: 'end', cmd: null, argv: [], code: null, last: st.last, user: st.user, failed: st.status === false, why: whyList(st.why), opaque: st.opaque });
     }
   } catch (e) {
     if (!(e instanceof BudgetExceeded)) throw e;

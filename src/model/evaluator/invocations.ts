@@ -83,7 +83,9 @@ export interface Resolver {
   missingScript(value: string): boolean;
 }
 
-export const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init', 's6-svscan']);
+/** Process supervisors: the main processes are their services, configured elsewhere. */
+const SUPERVISORS = new Set(['runsvdir', 'runsv', 'supervisord', 'supervisor', 's6-svscan', 's6-rc', 'monit', 'circusd']);
+const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'catatonit', 'docker-init', 'init']);
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const MAX_HOPS = 24;
 const MAX_CHAINS = 16;
@@ -178,6 +180,20 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Scr
     }
     if (name === 'exec' || name === 'nohup' || name === 'nice') {
       argv = argv.slice(1);
+      continue;
+    }
+    // Supervisors start the services of a folder, each with its own run script and user.
+    if (SUPERVISORS.has(name)) {
+      push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
+      return end();
+    }
+    // `clickhouse su user:group cmd`: a built-in gosu.
+    if (name === 'clickhouse' && argv[1]?.s === 'su' && argv.length > 3) {
+      const spec = argv[2]?.s ?? null;
+      const target = userFromSpec(spec, `clickhouse su ${spec ?? '?'}`);
+      push({ ...common, kind: 'switch', tool: 'clickhouse su', user: spec, toRoot: target.root === true, target });
+      runsAs = target;
+      argv = argv.slice(3);
       continue;
     }
     if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
@@ -336,13 +352,21 @@ async function runScript(
   if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
-    hops.push(hop);
+    // Every path fails (or none could be followed): what runs is not known.
+    hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
     run.chains.push({ hops, end: null });
     return;
   }
   for (const e of endings) {
     const h = { ...hop, ending: e } as Step & { kind: 'script' | 'shell' };
     const chainHops = [...hops, h];
+    if (e.kind !== 'exec' && e.opaque) {
+      // It sourced files found only at run time (`for f in /startup/*; do . "$f"; done`): one of
+      // them may have handed over; what runs next is unknown.
+      chainHops.push({ ...h, kind: 'unknown', reason: 'the script sources files that are only known at run time, which may hand over themselves' } as Step);
+      run.chains.push({ hops: chainHops, end: null });
+      continue;
+    }
     if (e.kind !== 'exec' || !e.cmd) {
       // `sh -c "docker-entrypoint.sh redis-server"`: the string's last command is the main
       // process, a child of the shell; follow it.

@@ -6,7 +6,6 @@
  */
 import type { Ending, Executed, ScriptRun } from './interpreter.js';
 import type { Chain, Run, Step } from './invocations.js';
-import type { CmdRef } from './state.js';
 import { parseSwitch } from './invocations.js';
 import { USER_COMMAND, userFromSpec, type Field, type UserValue } from './values.js';
 import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
@@ -25,6 +24,9 @@ export interface MainProcess {
   init: (Step & { kind: 'init' }) | null;
 }
 
+/** Servers that start as root and switch to an unprivileged user of their own by default. */
+const SELF_DROPPING = new Set(['mosquitto', 'dnsmasq', 'unbound', 'squid', 'chronyd', 'ntpd', 'named', 'avahi-daemon', 'pdns_server', 'pdns_recursor']);
+
 /** How each chain of a run ends. */
 export function mainProcesses(run: Run): MainProcess[] {
   return run.chains.flatMap((chain) => {
@@ -32,7 +34,11 @@ export function mainProcesses(run: Run): MainProcess[] {
     if (!hop) return [];
     const init = (chain.hops.find((h) => h.kind === 'init') as (Step & { kind: 'init' }) | undefined) ?? null;
     // su/sudo fork: the command runs as their child, as the target user.
-    const user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+    let user = chain.end ? stayingUser(chain.end) : hop.kind === 'forking-switch' ? hop.target : hop.runsAs;
+    // Programs that switch to their own user when started as root.
+    if (hop.kind === 'program' && user.root === true && SELF_DROPPING.has(basename(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename(hop.name)} switches to its own user when started as root` };
+    }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
 }
@@ -78,7 +84,7 @@ export function handsOverWithoutExec(run: Run): { hop: ScriptHop; cmd: Executed;
 }
 
 /** Every script hop of a run with its evaluation, each evaluation once. */
-export function scriptHops(run: Run): { hop: ScriptHop; run: ScriptRun }[] {
+function scriptHops(run: Run): { hop: ScriptHop; run: ScriptRun }[] {
   const seen = new Set<ScriptRun>();
   const out: { hop: ScriptHop; run: ScriptRun }[] = [];
   for (const chain of run.chains) {
@@ -143,6 +149,11 @@ export function commandOf(argv: readonly Field[]): { tool: string | null; name: 
       i += b === 'chroot' || b === 'setpriv' || b === 'chpst' ? skipOptions(argv, i + 1) - i : 2;
       continue;
     }
+    if (b === 'clickhouse' && argv[i + 1]?.s === 'su' && !switcher) {
+      switcher = 'clickhouse su';
+      i += 3;
+      continue;
+    }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
       break;
@@ -169,6 +180,3 @@ export function commandsRun(run: Run): { hop: ScriptHop; cmd: Executed }[] {
   return scriptHops(run).flatMap(({ hop, run: r }) => r.commands.map((cmd) => ({ hop, cmd })));
 }
 
-export function refKey(r: CmdRef): string {
-  return `${r.file.path}:${r.stmt.p[2]}`;
-}

@@ -332,6 +332,8 @@ export class State {
   why: Why | null;
   /** Standard output captured by a command substitution: undefined when not capturing, null when unknown. */
   out: string | null | undefined;
+  /** The path sourced files that are only known at run time. */
+  opaque: boolean;
 
   constructor(init: { vars?: Map<string, Var>; params: Field[]; user: UserValue }) {
     this.vars = new Scope(null, new Map(init.vars ?? []));
@@ -346,6 +348,7 @@ export class State {
     this.last = [];
     this.why = null;
     this.out = undefined;
+    this.opaque = false;
   }
 
   fork(): State {
@@ -364,6 +367,7 @@ export class State {
     s.last = this.last;
     s.why = this.why;
     s.out = this.out;
+    s.opaque = this.opaque;
     return s;
   }
 
@@ -433,6 +437,7 @@ export class State {
   sameAs(o: State): boolean {
     return (
       this.status === o.status &&
+      this.opaque === o.opaque &&
       this.out === o.out &&
       sameUser(this.user, o.user) &&
       sameFields(this.params, o.params) &&
@@ -446,6 +451,7 @@ export class State {
   joinWith(o: State, withVars = true): State {
     const s = this.fork();
     s.status = this.status === o.status ? this.status : null;
+    s.opaque = this.opaque || o.opaque;
     s.out = this.out === o.out ? this.out : this.out === undefined ? undefined : null;
     s.user = joinUser(this.user, o.user);
     s.params = joinFieldLists(this.params, o.params);
@@ -600,7 +606,7 @@ function sameLocals(a: Map<string, Var | undefined>[], b: Map<string, Var | unde
 }
 
 /** How many different states may reach one program point before they are joined into one. */
-export const MAX_STATES_PER_POINT = 8;
+const MAX_STATES_PER_POINT = 8;
 
 /**
  * Equal states merged; more than `cap` different ones joined into one. Returns the states and
@@ -613,9 +619,24 @@ export function mergeStates(states: State[], cap = MAX_STATES_PER_POINT): { stat
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else {
-      return { states: [State.joinAll(states)], capped: true };
-    }
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
+}
+
+/**
+ * Too many states at one point: those that agree on what matters most for the hand-over (the
+ * arguments, the user) are joined together, so the join loses other variables first; when even
+ * those differ too much, everything is joined.
+ */
+function joinByFacts(states: State[], cap: number): State[] {
+  const groups = new Map<string, State[]>();
+  for (const s of states) {
+    const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}\u0001${f.multi ? 1 : 0}${f.arg ?? ''}${f.mangled ?? ''}`).join('\u0002')}`;
+    const g = groups.get(key);
+    if (g) g.push(s);
+    else groups.set(key, [s]);
+  }
+  if (groups.size > cap) return [State.joinAll(states)];
+  return [...groups.values()].map((g) => State.joinAll(g));
 }

@@ -6,6 +6,7 @@
  * `exec "$@"`, `exec "${args[@]}"` or `set -- server "$@"; exec "$@"` can be recognised as handing
  * the arguments over intact, and `exec $@` or `"$*"` as mangling them.
  */
+import { ROOT_USER } from '../../text.js';
 
 /**
  * The command of the user-command run (`docker run IMAGE <command>`): a word the image does not
@@ -37,9 +38,6 @@ export function lit(s: string): Field {
   return { s };
 }
 
-export function isKnown(f: Field): f is Field & { s: string } {
-  return f.s !== null && !f.multi;
-}
 
 /** The text of a field for messages and explain: `<command>` for the user command. */
 export function showField(f: Field): string {
@@ -100,13 +98,12 @@ export interface UserValue {
   why: string;
 }
 
-export const ROOT_USER_PATTERN = /^(root|0)(:.*)?$/;
 
 /** A user as written in USER, `--user`, gosu's first argument: `app`, `1000:1000`, `root`. */
 export function userFromSpec(spec: string | null, why: string): UserValue {
   if (spec === null || spec === '') return { name: null, uid: null, root: null, why };
   if (spec.includes(USER_COMMAND)) return { name: null, uid: null, root: null, why };
-  if (ROOT_USER_PATTERN.test(spec)) return { name: 'root', uid: '0', root: true, why };
+  if (ROOT_USER.test(spec)) return { name: 'root', uid: '0', root: true, why };
   const u = spec.split(':')[0] ?? spec;
   return /^\d+$/.test(u) ? { name: null, uid: u, root: false, why } : { name: u, uid: null, root: false, why };
 }

@@ -7,7 +7,7 @@
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import type { State } from './state.js';
-import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, userNameField, USER_COMMAND, type Field, type Mangling } from './values.js';
+import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, USER_COMMAND, type Field, type Mangling } from './values.js';
 
 export interface ExpandEnv {
   /** `$0`: the script as it was invoked. */
@@ -100,7 +100,7 @@ function assemble(pieces: Piece[]): Field[] {
   return out;
 }
 
-export function concat(a: Field, b: Field): Field {
+function concat(a: Field, b: Field): Field {
   if (a.s === '' && !a.multi) return b;
   if (b.s === '' && !b.multi) return a;
   const mangled = a.mangled ?? b.mangled;
@@ -108,7 +108,7 @@ export function concat(a: Field, b: Field): Field {
   return { s: null, ...(a.multi || b.multi ? { multi: true } : {}), ...(mangled ? { mangled } : {}) };
 }
 
-export function joinFields(fs: readonly Field[], sep: string): Field {
+function joinFields(fs: readonly Field[], sep: string): Field {
   if (fs.length === 0) return lit('');
   if (fs.length === 1) return fs[0] as Field;
   let acc: Field = fs[0] as Field;
@@ -436,7 +436,7 @@ function escapeGlob(s: string): string {
 }
 
 /** A shell glob (`*`, `?`, `[a-z]`, `\x`) as an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
@@ -487,5 +487,3 @@ export function globMatch(text: string, glob: string): boolean {
   return globToRegExp(glob).test(text);
 }
 
-/** Used by the interpreter for `$(id -u)` and friends. */
-export { uidField, userNameField };

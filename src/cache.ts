@@ -1,0 +1,378 @@
+/**
+ * `--cache` / `--cache-location` (ESLint's convention): the findings of each Dockerfile are kept
+ * with a record of everything its lint read, and reused while all of it reads the same.
+ *
+ * - What a result depends on is recorded, not guessed: every call the lint makes on its
+ *   `FileSystem` (stat, realpath, readdir, readFile) is logged with a digest of its answer (the
+ *   SHA-256 of a file's bytes; a folder's entries; a path's kind, size and mode; the error code of a
+ *   failed read). The entry is reused only if every one of those calls answers the same now, so a
+ *   changed script re-lints exactly the Dockerfiles that read it, and a script that appears where
+ *   one was missing, or loses its executable bit, does too.
+ * - The whole cache is keyed by dockerlint's version, the rule set and the run's options (the
+ *   configuration, severities, target, context, size limit): change any and every entry misses.
+ * - The file is data, never trusted: one that does not parse, is not a dockerlint cache of this
+ *   format, or holds anything that is not a well-formed finding of a known rule about a file its
+ *   lint read is ignored as a whole (and a file that is not a dockerlint cache is never
+ *   overwritten).
+ * - It is written atomically (a temporary file in the same folder, renamed over), only inside the
+ *   repository of the linted paths unless `--cache-location` names another place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LintInput } from './engine.js';
+import { displayPath, uniqueSorted, type Finding } from './findings.js';
+import type { Linter } from './linter.js';
+import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
+import { DIAGNOSTIC_IDS } from './rules/index.js';
+import { observe, sha256, type ReadLog } from './fs/recording.js';
+
+/** The default file name, in the current folder (or the repository root when that is outside it). */
+const CACHE_FILE = '.dockerlintcache';
+const FORMAT = 'dockerlint-cache';
+const FORMAT_VERSION = 1;
+/** A cache file larger than this is not read. */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/** What the cache is keyed by as a whole: a change to any of it makes every entry miss. */
+export interface CacheKey {
+  version: string;
+  /** The ids of every rule and diagnostic, in order. */
+  rules: readonly string[];
+  /** The run's options (plain data: configuration, severities, target, context, limits). */
+  options: unknown;
+}
+
+interface Entry {
+  /** Indices into the cache's read table. */
+  reads: number[];
+  findings: Finding[];
+}
+
+interface CacheFile {
+  format: typeof FORMAT;
+  formatVersion: typeof FORMAT_VERSION;
+  key: string;
+  /** [call, digest] pairs shared by the entries. */
+  reads: Array<[string, string]>;
+  /** By the input's absolute path. */
+  entries: Record<string, Entry>;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/**
+ * The cache file of a run: `--cache-location` (a file, or a folder to put `.dockerlintcache` in),
+ * else `.dockerlintcache` in the current folder when that is inside `root` (the repository of the
+ * linted paths), else in `root`.
+ */
+function cacheFile(cwd: string, root: string, location: string | undefined): string {
+  if (location !== undefined) {
+    const abs = path.resolve(cwd, location);
+    let isDir = /[\\/]$/.test(location);
+    try {
+      isDir ||= fs.statSync(abs).isDirectory();
+    } catch {
+      // absent: a file name
+    }
+    return isDir ? path.join(abs, CACHE_FILE) : abs;
+  }
+  const rel = path.relative(root, cwd);
+  const inside = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return path.join(inside ? cwd : root, CACHE_FILE);
+}
+
+class LintCache {
+  private readonly key: string;
+  private readonly entries = new Map<string, Entry>();
+  /** The read table of the loaded file. */
+  private readonly loadedReads: Array<[string, string]> = [];
+  /** Whether a valid cache file was loaded. */
+  private loaded = false;
+  /** The loaded read table by call. */
+  private readonly loadedIndex = new Map<string, string>();
+  /** Digests observed now, per call (each call is run once per run). */
+  private readonly current = new Map<string, string>();
+  /** Entries of this run, to write. */
+  private readonly fresh = new Map<string, { reads: ReadLog; findings: Finding[] }>();
+  /** Inputs this run asked for. */
+  private readonly looked = new Set<string>();
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
+  /** Why the file on disk was not used, if it was not (for DOCKERLINT_CACHE=report). */
+  ignored: string | null = null;
+  /** False when the file at the location is not a dockerlint cache: it is then left alone. */
+  private writable = true;
+
+  constructor(
+    readonly file: string,
+    key: CacheKey,
+    private readonly fsys: FileSystem,
+    private readonly knownRules: ReadonlySet<string>,
+  ) {
+    this.key = sha256(JSON.stringify([FORMAT_VERSION, key.version, key.rules, key.options]));
+    this.load();
+  }
+
+  private load(): void {
+    let text: string;
+    try {
+      const st = fs.lstatSync(this.file, { throwIfNoEntry: false });
+      if (!st) return;
+      if (!st.isFile()) {
+        this.ignored = 'not a regular file';
+        this.writable = false;
+        return;
+      }
+      if (st.size > MAX_CACHE_BYTES) {
+        this.ignored = 'too large';
+        return;
+      }
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      this.ignored = `cannot read it (${FsError.from(e).code})`;
+      this.writable = false;
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // A cache cut short (a killed run) or garbage: overwrite it only if it looks like ours.
+      this.ignored = 'not valid JSON';
+      this.writable = text.length === 0 || text.includes(`"format":"${FORMAT}"`);
+      return;
+    }
+    const file = data as Partial<CacheFile> | null;
+    if (!file || typeof file !== 'object' || file.format !== FORMAT) {
+      this.ignored = 'not a dockerlint cache';
+      this.writable = false;
+      return;
+    }
+    if (file.formatVersion !== FORMAT_VERSION || file.key !== this.key) {
+      this.ignored = 'another version, rule set or configuration';
+      return;
+    }
+    const reads = file.reads;
+    const entries = file.entries;
+    if (!Array.isArray(reads) || !reads.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && typeof r[1] === 'string') || !entries || typeof entries !== 'object') {
+      this.ignored = 'malformed';
+      return;
+    }
+    const loaded = new Map<string, Entry>();
+    for (const [input, entry] of Object.entries(entries)) {
+      const files = validEntry(entry, reads.length) ? filesOf(entry, reads) : null;
+      if (!files || !entry.findings.every((f) => this.validFinding(f, input, files))) {
+        this.ignored = `malformed entry for ${input}`;
+        return;
+      }
+      loaded.set(input, entry);
+    }
+    this.loaded = true;
+    this.loadedReads.push(...reads);
+    for (const [call, digest] of reads) this.loadedIndex.set(call, digest);
+    for (const [k, v] of loaded) this.entries.set(k, v);
+  }
+
+  /** A finding as dockerlint makes them: known rule, well-typed fields, about a file its lint read. */
+  private validFinding(f: unknown, input: string, read: ReadonlySet<string>): f is Finding {
+    if (!f || typeof f !== 'object') return false;
+    const x = f as Record<string, unknown>;
+    const int = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+    const str = (v: unknown): boolean => typeof v === 'string';
+    if (!str(x.rule) || !this.knownRules.has(x.rule as string)) return false;
+    if (x.severity !== 'error' && x.severity !== 'warning' && x.severity !== 'info') return false;
+    if (!str(x.message) || !(x.hint === null || str(x.hint)) || !str(x.file)) return false;
+    if (x.messageId !== undefined && !str(x.messageId)) return false;
+    if (![x.line, x.column, x.endLine, x.endColumn].every(int)) return false;
+    const known = (file: unknown): boolean => file === input || read.has(file as string) || file === '-';
+    if (!known(x.file)) return false;
+    if (!Array.isArray(x.related) || !x.related.every((r: unknown) => r && typeof r === 'object' && str((r as Related).file) && int((r as Related).line) && int((r as Related).column) && str((r as Related).message))) return false;
+    if (x.fix !== undefined) {
+      const fix = x.fix as Record<string, unknown> | null;
+      if (!fix || typeof fix !== 'object' || (fix.safety !== 'safe' && fix.safety !== 'unsafe') || !str(fix.title) || !Array.isArray(fix.edits)) return false;
+      for (const e of fix.edits as unknown[]) {
+        const edit = e as Record<string, unknown> | null;
+        if (!edit || typeof edit !== 'object' || !str(edit.file) || !str(edit.shown) || !str(edit.text) || !Number.isInteger(edit.start) || !Number.isInteger(edit.end)) return false;
+        const span = edit.span as Record<string, unknown> | null;
+        if (!span || typeof span !== 'object' || ![span.line, span.column, span.endLine, span.endColumn].every(int)) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a path that was absent is still absent because its folder lists the same entries as
+   * then (most calls are such probes: compose files, ignore files, candidates of a search). Saves
+   * one system call per probe; a folder that changed sends the probe itself to the disk.
+   */
+  private impliedAbsent(call: string, digest: string): boolean {
+    if (digest !== '-' && digest !== 'r:-') return false;
+    const p = call.slice(call.indexOf('\0', 2) + 1);
+    const listing = `d\0\0${path.dirname(p)}`;
+    const then = this.loadedIndex.get(listing);
+    return then !== undefined && this.now(listing) === then;
+  }
+
+  private now(call: string): string {
+    let d = this.current.get(call);
+    if (d === undefined) {
+      d = observe(call, this.fsys);
+      this.current.set(call, d);
+    }
+    return d;
+  }
+
+  /** The cached findings of an input, if everything its lint read answers the same now. */
+  get(input: LintInput): Finding[] | null {
+    if (input.path === '-' || input.text !== undefined) return null;
+    this.looked.add(input.path);
+    const entry = this.entries.get(input.path);
+    if (entry) {
+      let same = true;
+      for (const i of entry.reads) {
+        const [call, digest] = this.loadedReads[i]!;
+        if (this.impliedAbsent(call, digest)) continue;
+        if (this.now(call) !== digest) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.stats.hits++;
+        const log: ReadLog = new Map(entry.reads.map((i) => this.loadedReads[i]!));
+        this.fresh.set(input.path, { reads: log, findings: entry.findings });
+        return entry.findings;
+      }
+    }
+    this.stats.misses++;
+    return null;
+  }
+
+  /** Keeps the findings of an input linted in this run and what its lint read. */
+  set(input: LintInput, findings: Finding[], reads: ReadLog): void {
+    if (input.path === '-' || input.text !== undefined) return;
+    this.fresh.set(input.path, { reads, findings });
+  }
+
+  /**
+   * Writes the entries of this run (hits and fresh lints) and those of the inputs it did not look
+   * at. Never throws: a cache that cannot be written is a note, not a failure.
+   */
+  save(): string | null {
+    if (!this.writable) return `${this.file} is not a dockerlint cache: not overwritten`;
+    // Every input a hit, and the file was valid: it holds exactly this already.
+    if (this.stats.misses === 0 && this.ignored === null && this.loaded) return null;
+    const table: Array<[string, string]> = [];
+    const index = new Map<string, number>();
+    const entries: Record<string, Entry> = {};
+    // Entries of inputs this run did not look at (another path, another shard) are kept as read.
+    const all = new Map(this.fresh);
+    for (const [input, entry] of this.entries) {
+      if (!all.has(input) && !this.looked.has(input)) all.set(input, { reads: new Map(entry.reads.map((i) => this.loadedReads[i]!)), findings: entry.findings });
+    }
+    for (const [input, { reads, findings }] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const ids: number[] = [];
+      let consistent = true;
+      for (const [call, digest] of reads) {
+        const id = index.get(call);
+        if (id === undefined) {
+          index.set(call, table.length);
+          ids.push(table.length);
+          table.push([call, digest]);
+        } else if (table[id]![1] !== digest) {
+          consistent = false; // the file changed during the run: do not keep this entry
+          break;
+        } else ids.push(id);
+      }
+      if (consistent) entries[input] = { reads: ids, findings };
+    }
+    const data: CacheFile = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(data), { mode: 0o644, flag: 'wx' });
+      fs.renameSync(tmp, this.file);
+    } catch (e) {
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // nothing to clean
+      }
+      return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
+    }
+    return null;
+  }
+}
+
+interface Related {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The files an entry's lint read (its `readFile` calls). */
+function filesOf(entry: Entry, reads: Array<[string, string]>): Set<string> {
+  const out = new Set<string>();
+  for (const i of entry.reads) {
+    const call = reads[i]![0];
+    if (call.startsWith('f\0')) out.add(call.slice(call.indexOf('\0', 2) + 1));
+  }
+  return out;
+}
+
+function validEntry(entry: unknown, tableSize: number): entry is Entry {
+  if (!entry || typeof entry !== 'object') return false;
+  const e = entry as Partial<Entry>;
+  return Array.isArray(e.reads) && e.reads.every((i) => Number.isInteger(i) && i >= 0 && i < tableSize) && Array.isArray(e.findings);
+}
+
+export interface CachedRunOptions {
+  cwd: string;
+  /** The repository root of the linted paths (the default cache is never written above it). */
+  root: string;
+  /** `--cache-location`. */
+  location: string | undefined;
+  key: CacheKey;
+  env: Record<string, string | undefined>;
+  onDone?: (input: LintInput) => void;
+  /** Notes for stderr (a cache that could not be written; with DOCKERLINT_CACHE=report, the counts). */
+  note: (text: string) => void;
+}
+
+/**
+ * Lints `inputs` through the cache: the inputs whose recorded reads all answer the same get their
+ * cached findings, the others are linted (recording what they read) and stored.
+ */
+export async function lintCached(linter: Linter, inputs: readonly LintInput[], o: CachedRunOptions): Promise<{ findings: Finding[] }> {
+  const known = new Set<string>([...o.key.rules, ...DIAGNOSTIC_IDS]);
+  const cache = new LintCache(cacheFile(o.cwd, o.root, o.location), o.key, diskFs, known);
+  const findings: Finding[] = [];
+  const todo: LintInput[] = [];
+  for (const input of inputs) {
+    const hit = cache.get(input);
+    if (hit) {
+      for (const f of hit) findings.push(f);
+      o.onDone?.(input);
+    } else todo.push(input);
+  }
+  if (todo.length > 0) {
+    // Each input's own findings (a script's copies per Dockerfile, not yet merged), merged with
+    // the cached ones below as one run merges them.
+    await linter.lint(todo, {
+      env: o.env,
+      ...(o.onDone ? { onDone: o.onDone } : {}),
+      onResult: (input, found, reads) => {
+        cache.set(input, found, reads);
+        for (const f of found) findings.push(f);
+      },
+    });
+  }
+  const problem = cache.save();
+  if (problem) o.note(`dockerlint: ${problem}\n`);
+  if (o.env.DOCKERLINT_CACHE === 'report') {
+    o.note(`dockerlint: cache ${cache.file}: ${cache.stats.hits} hits, ${cache.stats.misses} misses${cache.ignored ? ` (the file was ignored: ${cache.ignored})` : ''}\n`);
+  }
+  return { findings: uniqueSorted(findings, (f) => displayPath(f, o.cwd)) };
+}

@@ -1,0 +1,36 @@
+/**
+ * What dockerlint knows about a few main processes that it cannot read: servers whose master
+ * process stays root by design while their workers switch to the user of their configuration,
+ * and the interactive shells and REPLs that base images (`python`, `node`, `eclipse-temurin`)
+ * leave as their CMD for the images built on them.
+ */
+import { basename } from './commands.js';
+
+/** Servers that start as root and switch their workers (or themselves) to an unprivileged user. */
+const DROPS_ITSELF: ReadonlyArray<{ match: RegExp; how: string }> = [
+  { match: /^(httpd|apache2|apache2ctl|apachectl|apache2-foreground|httpd-foreground)$/, how: "its workers run as the `User` of httpd.conf" },
+  { match: /^nginx(-debug)?$/, how: 'its workers run as the `user` of nginx.conf' },
+  { match: /^php-fpm[0-9.]*$/, how: 'its pool workers run as the `user` of the pool configuration' },
+  { match: /^varnishd$/, how: 'it switches to its own unprivileged users after start' },
+  { match: /^mosquitto$/, how: 'it switches to the `user` of mosquitto.conf (mosquitto by default)' },
+  { match: /^(sshd|postfix|dovecot|named|unbound|squid|vsftpd|pure-ftpd|cron|crond)$/, how: 'it drops privileges itself, per connection or after binding' },
+  { match: /^dockerd$/, how: 'Docker in Docker needs root (and --privileged) by design' },
+];
+
+/** Interactive shells and REPLs: the CMD of an image meant to be built on, not a service. */
+const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|irb|ruby|jshell|php|erl|iex|ghci|R|julia|groovysh|clojure|lua[0-9.]*|perl|tclsh|swift|scala|kotlinc|dotnet|mvn|gradle|psql|mysql|mongosh|redis-cli|busybox)$/;
+
+/**
+ * Why a main process that runs as root is not the image's problem: a server that drops
+ * privileges itself, or an interactive shell or REPL left as a base image's CMD. Null when
+ * nothing is known, and the root-process rule applies. An explicit `USER root` (`explicitRoot`) is a
+ * choice the REPL exception does not excuse.
+ */
+export function rootByDesign(program: string, args: readonly string[], explicitRoot = false): string | null {
+  const name = basename(program);
+  const server = DROPS_ITSELF.find((d) => d.match.test(name));
+  if (server) return `\`${name}\` starts as root by design: ${server.how}`;
+  const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l');
+  if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
+  return null;
+}
