@@ -119,6 +119,14 @@ interface Flow {
 
 const flowOf = (next: State[]): Flow => ({ next, ret: [], brk: [], cont: [] });
 
+/** Adds every state of `from` to `into`, kind by kind. */
+function addFlow(into: Flow, from: Flow): void {
+  into.next.push(...from.next);
+  into.ret.push(...from.ret);
+  into.brk.push(...from.brk);
+  into.cont.push(...from.cont);
+}
+
 type Action = { push: Frame } | { done: Flow };
 
 abstract class Frame {
@@ -532,10 +540,7 @@ class IfFrame extends Frame {
   }
 
   private add(f: Flow): void {
-    this.out.next.push(...f.next);
-    this.out.ret.push(...f.ret);
-    this.out.brk.push(...f.brk);
-    this.out.cont.push(...f.cont);
+    addFlow(this.out, f);
   }
 
   resume(m: Machine, child: Flow | null): Action {
@@ -740,12 +745,7 @@ class CaseFrame extends Frame {
   }
 
   resume(m: Machine, child: Flow | null): Action {
-    if (child) {
-      this.out.next.push(...child.next);
-      this.out.ret.push(...child.ret);
-      this.out.brk.push(...child.brk);
-      this.out.cont.push(...child.cont);
-    }
+    if (child) addFlow(this.out, child);
     if (!this.started) {
       this.started = true;
       const byItem = this.c.items.map(() => [] as State[]);
@@ -926,12 +926,7 @@ class CallFrame extends Frame {
   }
 
   resume(m: Machine, child: Flow | null): Action {
-    if (child) {
-      this.out.next.push(...child.next);
-      this.out.ret.push(...child.ret);
-      this.out.brk.push(...child.brk);
-      this.out.cont.push(...child.cont);
-    }
+    if (child) addFlow(this.out, child);
     while (this.i < this.states.length) {
       const st = this.states[this.i++] as State;
       m.step();
