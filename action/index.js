@@ -14049,6 +14049,12 @@ var init_state = __esm({
 });
 
 // src/model/evaluator/interpreter.ts
+function addFlow(into, from) {
+  into.next.push(...from.next);
+  into.ret.push(...from.ret);
+  into.brk.push(...from.brk);
+  into.cont.push(...from.cont);
+}
 function redirectsStdout(s) {
   return s.redirs.some((r) => (r.op === ">" || r.op === ">>" || r.op === "&>" || r.op === ">|" || r.op === ">&" && r.word && /^[0-9]$/.test(r.word.parts.map((p) => p.type === "Lit" ? p.value : "").join("")) && r.n !== "2") && (r.n === null || r.n === "1"));
 }
@@ -14872,10 +14878,7 @@ var init_interpreter = __esm({
       elseStates = [];
       out = flowOf([]);
       add(f) {
-        this.out.next.push(...f.next);
-        this.out.ret.push(...f.ret);
-        this.out.brk.push(...f.brk);
-        this.out.cont.push(...f.cont);
+        addFlow(this.out, f);
       }
       resume(m, child) {
         const cl = this.cl;
@@ -15024,12 +15027,7 @@ var init_interpreter = __esm({
       queue = [];
       out = flowOf([]);
       resume(m, child) {
-        if (child) {
-          this.out.next.push(...child.next);
-          this.out.ret.push(...child.ret);
-          this.out.brk.push(...child.brk);
-          this.out.cont.push(...child.cont);
-        }
+        if (child) addFlow(this.out, child);
         if (!this.started) {
           this.started = true;
           const byItem = this.c.items.map(() => []);
@@ -15181,12 +15179,7 @@ var init_interpreter = __esm({
       i = 0;
       out = flowOf([]);
       resume(m, child) {
-        if (child) {
-          this.out.next.push(...child.next);
-          this.out.ret.push(...child.ret);
-          this.out.brk.push(...child.brk);
-          this.out.cont.push(...child.cont);
-        }
+        if (child) addFlow(this.out, child);
         while (this.i < this.states.length) {
           const st = this.states[this.i++];
           m.step();
