@@ -120,7 +120,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 It would set the version in package.json, package-lock.json and src/meta.ts, and release this
 CHANGELOG.md section (a fresh, empty Unreleased section above it):
 
-${section.trim().replace(/^/gm, '  ')}
+${section.trim().replace(/^(?=.)/gm, '  ')}
 
 Then it would run:
 ${steps.map(([cmd, a]) => `  $ ${cmd} ${a.map((x) => (/\s/.test(x) ? JSON.stringify(x) : x)).join(' ')}`).join('\n')}
