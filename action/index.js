@@ -1870,6 +1870,14 @@ var require_get_caller_file = __commonJS({
 
 // src/findings.ts
 import path from "node:path";
+function mapFindingPaths(f, map) {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}
+  };
+}
 function chainText(f) {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
@@ -1887,13 +1895,21 @@ function uniqueSorted(findings, show = (f) => f) {
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]);
     }
   }
-  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+  return [...unique.values()].map(({ kept, others }) => {
+    if (others.size === 0) return kept;
+    const starts = [...kept.alsoStartedBy ?? [], ...others.values()].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      ...kept,
+      message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others.keys()].map(show).sort().join(", ")}.`,
+      alsoStartedBy: starts
+    };
+  }).sort(compareFindings);
 }
 function startedBy(f) {
   const first = f.related[0];
@@ -1918,7 +1934,7 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+  return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -1960,7 +1976,7 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
@@ -2733,6 +2749,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {},
       ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
@@ -21824,7 +21841,8 @@ function formatSarif(findings, rules, version, root) {
     const occurrence = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...ruleIndex === void 0 ? {} : { ruleIndex },
@@ -45548,7 +45566,7 @@ async function createLinter(options) {
 }
 function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -46149,7 +46167,7 @@ function isDirectory(p) {
 }
 function renameStdin(f, name) {
   const rename = (file) => file === "-" ? name : file;
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
