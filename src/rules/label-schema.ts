@@ -51,7 +51,7 @@ export default defineRule({
   recommended: false,
   scope: 'instructions',
   title: 'Labels missing, empty or not of the type the label schema asks for',
-  peers: { hadolint: ['DL3049', 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
+  peers: { hadolint: [{ code: 'DL3049', equivalent: false, note: 'hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged' }, 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
   options: {
     schema: {
       type: 'object',
