@@ -18930,7 +18930,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -19971,7 +19971,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20765,7 +20765,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -46075,11 +46075,15 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
+
+preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
