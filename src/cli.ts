@@ -611,11 +611,18 @@ async function listRules(json: boolean, effective: Record<string, Severity | 'of
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  // The peers' codes: hadolint's and ShellCheck's as they are, BuildKit's named; `~` marks a
+  // related check that is not an equivalent.
+  const peerText = (r: (typeof RULES)[number]): string =>
+    (['hadolint', 'buildkit', 'shellcheck'] as const)
+      .flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? '~' : ''}`))
+      .join(' ');
   const row = (r: (typeof RULES)[number]): string => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ''}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ''}${peers ? `  [${peers}]` : ''}`;
   };
-  return `${RULES.map(row).join('\n')}\n`;
+  return `${RULES.map(row).join('\n')}\n\npreset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)\n`;
 }
 
 interface FixFlags {

@@ -130,8 +130,13 @@ test('--print-config prints the effective configuration: every rule, defaults an
 test('--list-rules shows the severities the configuration and flags set', async () => {
   write('.dockerlint.yaml', 'rules:\n  root-process: warning\n');
   const r = await cli(['--list-rules', '--ignore-rule', 'su-sudo']);
-  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)$/m);
+  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)  \[DL3002~\]$/m);
   expect(r.out).toMatch(/^su-sudo\s+off\s+/m);
+  // the preset and the peers' codes (~: related, not an equivalent)
+  expect(r.out).toMatch(/^apt-get-version-pin\s+off\s+build\s+all\s+.*\(default: info\)\s+\[DL3008\]$/m);
+  expect(r.out).toMatch(/^json-args\s+.*\[DL3025 JSONArgsRecommended\]$/m);
+  expect(r.out).toMatch(/^root-process\s+.*\[DL3002~\]$/m);
+  expect(r.out).toMatch(/^cmd-ignored\s+warning\s+startup\s+recommended\s+[^[]*$/m);
   const json = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as { id: string; severity: string; effectiveSeverity: string }[];
   expect(json.find((x) => x.id === 'root-process')).toMatchObject({ severity: 'error', effectiveSeverity: 'warning' });
 });
