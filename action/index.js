@@ -20124,11 +20124,23 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
+  const wrapped = passThrough(name, args);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
   if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
+}
+function passThrough(name, args) {
+  let rest;
+  if (name === "dind") rest = args;
+  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
+    const dash = args.indexOf("--");
+    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
+  } else return null;
+  const [first, ...more] = rest;
+  return first ? [first, ...more] : null;
 }
 var DROPS_ITSELF, INTERACTIVE;
 var init_known_programs = __esm({
@@ -20255,6 +20267,8 @@ var init_root_process = __esm({
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
+          const [program = "", ...args] = inherited.split(" ");
+          if (rootByDesign(program, args) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });

@@ -52,6 +52,9 @@ export default defineRule({
       // No ENTRYPOINT/CMD: the base image's own command runs; known for some bases.
       const inherited = base?.rootCommand;
       if (!inherited || user) return;
+      // The base image's server that drops privileges itself (apache2-foreground, php-fpm): as silent as the same CMD written out.
+      const [program = '', ...args] = inherited.split(' ');
+      if (rootByDesign(program, args) !== null) return;
       const fromStage = rootStage(stage);
       const data = { main: `\`${inherited}\`, the command ${fromStage.base} starts`, notes: '', stages: stage.baseStage ? ' or the stages it builds on' : '', base: `\`${fromStage.base}\`` };
       ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain: [], label: 'FROM' });
