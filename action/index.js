@@ -9120,6 +9120,34 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
+function prefixOption(prefix, words, from, literal, short4, long) {
+  let value;
+  let i = from;
+  while (i < words.length) {
+    const lit2 = literal(words[i]);
+    if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
+    if (lit2.startsWith("--")) {
+      const eq = lit2.indexOf("=");
+      const name = lit2.slice(2, eq >= 0 ? eq : void 0);
+      const takes = VALUED_LONG[prefix].has(name);
+      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      i += takes && eq < 0 ? 2 : 1;
+      continue;
+    }
+    let consumed = 1;
+    for (let k = 1; k < lit2.length; k++) {
+      const c = lit2[k];
+      if (!VALUED[prefix].has(c)) continue;
+      const glued = lit2.slice(k + 1);
+      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
+      if (glued === "") consumed = 2;
+      if (c === short4) value = v;
+      break;
+    }
+    i += consumed;
+  }
+  return value;
+}
 var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
 var init_prefixes = __esm({
   "src/model/prefixes.ts"() {
@@ -12922,7 +12950,8 @@ var init_base_images = __esm({
     ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
       { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      // wolfi-base is the one Chainguard image that runs as root (it is the base to apk add on).
+      { match: /^cgr\.dev\/chainguard\/(?!wolfi-base(:|@|$))(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
       { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
       { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
       { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
@@ -12942,7 +12971,7 @@ var init_base_images = __esm({
       { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
     PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|glibc-dynamic)(:|@|$)|^(docker\.io\/)?(library\/)?(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin):[^@]*alpine/;
     ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
     BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
   }
@@ -14295,7 +14324,7 @@ function simpleCommand(m, stmt, call, st) {
           st.params = rest.slice(i);
           return ran(true, "");
         }
-        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
         else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
         else break;
       }
@@ -15617,16 +15646,28 @@ function parseSwitch(tool, args) {
           break;
         }
         if (!l.startsWith("-")) break;
-        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
-          if (l === "-u" || l === "--user") {
-            user = s(i + 1);
-            userText = text(i + 1);
-          }
+        if (l === "--user") {
+          user = s(i + 1);
+          userText = text(i + 1);
           i += 2;
-        } else {
-          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        } else if (l.startsWith("--")) {
+          const m = /^--user=(.+)$/.exec(l);
           if (m) user = userText = m[1] ?? null;
-          i++;
+          i += ["--group", "--close-from", "--host", "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"].includes(l) ? 2 : 1;
+        } else {
+          let consumed = 1;
+          for (let k = 1; k < l.length; k++) {
+            const c = l[k];
+            if (!"ugChpDrtUTR".includes(c)) continue;
+            const glued = l.slice(k + 1);
+            if (glued === "") consumed = 2;
+            if (c === "u") {
+              user = glued !== "" ? glued : s(i + 1);
+              userText = glued !== "" ? glued : text(i + 1);
+            }
+            break;
+          }
+          i += consumed;
         }
       }
       return { user, userText, rest: args.slice(i), commandString: null };
@@ -17215,6 +17256,15 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
+function mayCopyBash(stage) {
+  for (let s = stage; s; s = s.baseStage) {
+    for (const op of s.copies) {
+      if (/(^|\/)bash$/.test(op.dest)) return true;
+      if (op.sources.some((src) => (src.kind === "context" || src.kind === "stage") && /(^|\/)bash(\/|$)/.test(src.pattern))) return true;
+    }
+  }
+  return false;
+}
 var BASH_PACKAGES, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
@@ -17250,7 +17300,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -17301,6 +17351,7 @@ var init_entrypoint_shebang = __esm({
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+          if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at,
             messageId: "noBash",
@@ -20170,11 +20221,23 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
+  const wrapped = passThrough(name, args);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
   if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
+}
+function passThrough(name, args) {
+  let rest;
+  if (name === "dind") rest = args;
+  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
+    const dash = args.indexOf("--");
+    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
+  } else return null;
+  const [first, ...more] = rest;
+  return first ? [first, ...more] : null;
 }
 var DROPS_ITSELF, INTERACTIVE;
 var init_known_programs = __esm({
@@ -20253,6 +20316,15 @@ function mainLabel(s) {
       return stepLabel(s);
   }
 }
+function runsBaseEntrypoint(m, stage) {
+  const ENTRY = "docker-entrypoint.sh";
+  for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
+  if (m.hop.kind === "program") return basename3(m.hop.name) === ENTRY;
+  const last = m.staying?.ending.last[0];
+  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
+  const name = argv ? commandOf(argv).name?.s : null;
+  return !!name && basename3(name) === ENTRY;
+}
 var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
@@ -20283,7 +20355,7 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
@@ -20301,6 +20373,8 @@ var init_root_process = __esm({
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
+          const [program = "", ...args] = inherited.split(" ");
+          if (rootByDesign(program, args) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
@@ -20310,6 +20384,7 @@ var init_root_process = __esm({
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+        if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
@@ -20656,6 +20731,7 @@ var init_su_sudo = __esm({
     init_questions();
     init_values();
     init_evidence();
+    init_text();
     init_rule();
     init_pid12();
     init_report();
@@ -20682,7 +20758,7 @@ var init_su_sudo = __esm({
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that root runs as another user (`sudo -u app cmd`, `sudo -HEu app cmd` while the script still runs as root) needs no sudoers rule and is left alone.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -20747,7 +20823,10 @@ var init_su_sudo = __esm({
         for (const { hop, cmd } of commandsRun(run2)) {
           if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
           const argv = cmd.argvs[0] ?? [];
-          if (commandOf(argv).forking !== "sudo") continue;
+          const t = commandOf(argv);
+          if (t.forking !== "sudo") continue;
+          const sw = parseSwitch("sudo", argv.slice(argv.indexOf(t.name) + 1));
+          if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true) && sw?.user && !ROOT_USER.test(sw.user)) continue;
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
           ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }
@@ -20756,11 +20835,46 @@ var init_su_sudo = __esm({
   }
 });
 
+// src/model/build-user.ts
+function buildUserAt(stage, at, trusted) {
+  let s = stage;
+  let before = at;
+  for (; ; ) {
+    const upTo = before ? s.instructions.indexOf(before) : -1;
+    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
+    if (user) {
+      const spec = user.rest.text.trim();
+      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
+    }
+    if (!s.baseStage) break;
+    s = s.baseStage;
+    before = null;
+  }
+  const base2 = knownBaseImage(s, trusted);
+  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
+}
+var init_build_user = __esm({
+  "src/model/build-user.ts"() {
+    "use strict";
+    init_text();
+    init_base_images();
+  }
+});
+
 // src/rules/sudo-in-run.ts
+function stepsDown(words, word) {
+  const at = words.indexOf(word);
+  if (at < 0) return false;
+  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
+  return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
+}
 var sudo_in_run_default;
 var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
+    init_build_user();
+    init_prefixes();
+    init_text();
     init_rule();
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
@@ -20773,11 +20887,15 @@ var init_sudo_in_run = __esm({
         sudo: {
           message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
           hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
+        },
+        sudoAsUser: {
+          message: "`sudo` in RUN under `USER {user}`: it only works if the image lets {user} run sudo without a password, and that rule stays in the image, a way back to root for anything that runs in the container.",
+          hint: "Put `USER root` before this RUN (and `USER {user}` after it), or do the step in a RUN before the USER; then remove sudo and its sudoers rule from the image."
         }
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
@@ -20792,10 +20910,13 @@ var init_sudo_in_run = __esm({
             const i = cmd.prefixes.indexOf("sudo");
             const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
             if (!word) continue;
+            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
+            if (builder?.root === true && stepsDown(cmd.words, word)) continue;
+            const user = builder?.root === false ? builder.spec : null;
             const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
             ctx.report({
               at: { file: ctx.env.dockerfile.displayPath, span },
-              messageId: "sudo",
+              ...user ? { messageId: "sudoAsUser", data: { user } } : { messageId: "sudo" },
               label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
             });
           }

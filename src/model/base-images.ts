@@ -26,7 +26,8 @@ const ARCH = '(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?';
 
 const TABLE: Entry[] = [
   { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: '65532', dropsPrivileges: false, note: 'distroless :nonroot runs as uid 65532' },
-  { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot by default' },
+  // wolfi-base is the one Chainguard image that runs as root (it is the base to apk add on).
+  { match: /^cgr\.dev\/chainguard\/(?!wolfi-base(:|@|$))(?!.*-dev$).+/, user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot by default' },
   { match: /^(docker\.io\/)?bitnami\//, user: '1001', dropsPrivileges: false, note: 'Bitnami images run as uid 1001' },
   { match: /-unprivileged(:|$)/, user: '101', dropsPrivileges: false, note: '*-unprivileged images run as a non-root user' },
   { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: '1000', dropsPrivileges: false, note: 'the Jenkins images run as the jenkins user (uid 1000)' },
@@ -60,8 +61,13 @@ export function knownBaseImage(
 
 /** Plain OS images: they ship no entrypoint scripts of their own, and no bash where noted. */
 const PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-/** Images without bash unless it is installed. */
-const NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+/**
+ * Images known to ship no bash unless it is installed: the plain small images, and the Alpine
+ * variants of official images whose own scripts are POSIX sh. Other `*-alpine` images often add
+ * bash for their own entrypoint (postgres, for one), so an image not listed is not assumed to lack it.
+ */
+const NO_BASH =
+  /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|glibc-dynamic)(:|@|$)|^(docker\.io\/)?(library\/)?(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin):[^@]*alpine/;
 
 export function isPlainOs(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
   return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());

@@ -28,9 +28,24 @@ const INTERACTIVE = /^(sh|bash|ash|dash|zsh|ksh|fish|python[0-9.]*|pypy[0-9.]*|n
  */
 export function rootByDesign(program: string, args: readonly string[], explicitRoot = false): string | null {
   const name = basename(program);
+  // Wrappers that set up and exec their arguments: Docker's `dind` script, and tini as docker-init.
+  const wrapped = passThrough(name, args);
+  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || (name === 'php' && args.length === 1 && args[0] === '-a') || (/sh$/.test(name) && args.length === 1 && args[0] === '-l');
   if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
+}
+
+/** The command line a known pass-through wrapper execs, or null. */
+function passThrough(name: string, args: readonly string[]): [string, ...string[]] | null {
+  let rest: readonly string[];
+  if (name === 'dind') rest = args;
+  else if (name === 'docker-init' || name === 'tini' || name === 'tini-static') {
+    const dash = args.indexOf('--');
+    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith('-') && !/^-[sp]$/.test(args[i - 1] ?? ''));
+  } else return null;
+  const [first, ...more] = rest;
+  return first ? [first, ...more] : null;
 }

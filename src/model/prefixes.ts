@@ -127,3 +127,37 @@ function skipOptions<W>(prefix: CommandPrefix, words: readonly W[], from: number
   }
   return i;
 }
+
+/**
+ * The value of one option of a prefix (`sudo -u app`, `sudo -HEu app`, `sudo --user=app`), read
+ * from the words after the prefix's own word at `from`: undefined when absent, null when its
+ * value is computed at runtime. The last one given wins, as getopt does.
+ */
+export function prefixOption<W>(prefix: CommandPrefix, words: readonly W[], from: number, literal: (w: W) => string | null, short: string, long: string): string | null | undefined {
+  let value: string | null | undefined;
+  let i = from;
+  while (i < words.length) {
+    const lit = literal(words[i] as W);
+    if (lit === null || lit === '--' || !lit.startsWith('-') || lit === '-') break;
+    if (lit.startsWith('--')) {
+      const eq = lit.indexOf('=');
+      const name = lit.slice(2, eq >= 0 ? eq : undefined);
+      const takes = VALUED_LONG[prefix].has(name);
+      if (name === long) value = eq >= 0 ? lit.slice(eq + 1) : words[i + 1] === undefined ? null : literal(words[i + 1] as W);
+      i += takes && eq < 0 ? 2 : 1;
+      continue;
+    }
+    let consumed = 1;
+    for (let k = 1; k < lit.length; k++) {
+      const c = lit[k] as string;
+      if (!VALUED[prefix].has(c)) continue;
+      const glued = lit.slice(k + 1);
+      const v = glued !== '' ? glued : words[i + 1] === undefined ? null : literal(words[i + 1] as W);
+      if (glued === '') consumed = 2;
+      if (c === short) value = v;
+      break;
+    }
+    i += consumed;
+  }
+  return value;
+}

@@ -1,6 +1,6 @@
 import { lacksBash } from '../model/base-images.js';
 import { basename } from '../model/commands.js';
-import { rootStage } from '../model/image.js';
+import { rootStage, type Stage } from '../model/image.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
@@ -32,7 +32,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.',
+      'A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.',
     why:
       'Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.',
     bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
@@ -84,6 +84,8 @@ export default defineRule({
       if (!lacksBash(rootStage(stage))) continue;
       const facts = await ctx.runFacts();
       if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
+      // A RUN that builds, downloads or checks for bash, or a COPY of a file called bash: it may be there.
+      if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
       ctx.report({
         at,
         messageId: 'noBash',
@@ -95,3 +97,14 @@ export default defineRule({
     }
   },
 });
+
+/** Some COPY of this stage (or the stages it is built on) names a file or folder called bash. */
+function mayCopyBash(stage: Stage): boolean {
+  for (let s: Stage | null = stage; s; s = s.baseStage) {
+    for (const op of s.copies) {
+      if (/(^|\/)bash$/.test(op.dest)) return true;
+      if (op.sources.some((src) => (src.kind === 'context' || src.kind === 'stage') && /(^|\/)bash(\/|$)/.test(src.pattern))) return true;
+    }
+  }
+  return false;
+}

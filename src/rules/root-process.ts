@@ -2,7 +2,7 @@ import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
 import { basename, EXEC_USER_SWITCHERS, wordLiteral } from '../model/commands.js';
 import type { Run, Step } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
-import { rootStage } from '../model/image.js';
+import { rootStage, type Stage } from '../model/image.js';
 import { rootByDesign } from '../model/known-programs.js';
 import type { ScriptUnit } from '../model/launch.js';
 import { forEachCall } from '../parsers/shell-walk.js';
@@ -30,7 +30,7 @@ export default defineRule({
   },
   docs: {
     what:
-      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
+      'The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).',
     why:
       'A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.',
     bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
@@ -52,6 +52,9 @@ export default defineRule({
       // No ENTRYPOINT/CMD: the base image's own command runs; known for some bases.
       const inherited = base?.rootCommand;
       if (!inherited || user) return;
+      // The base image's server that drops privileges itself (apache2-foreground, php-fpm): as silent as the same CMD written out.
+      const [program = '', ...args] = inherited.split(' ');
+      if (rootByDesign(program, args) !== null) return;
       const fromStage = rootStage(stage);
       const data = { main: `\`${inherited}\`, the command ${fromStage.base} starts`, notes: '', stages: stage.baseStage ? ' or the stages it builds on' : '', base: `\`${fromStage.base}\`` };
       ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: 'noUser', data, chain: [], label: 'FROM' });
@@ -62,6 +65,9 @@ export default defineRule({
     if (!fullyKnown(run)) return;
     const mains = mainProcesses(run);
     if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
+    // The base image's own entrypoint, which steps down (`docker-entrypoint.sh postgres` on a
+    // postgres base), run last or exec'd by a script of this image: the server does not run as root.
+    if (base?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
     // A server whose master stays root while its workers drop, or a base image's REPL.
     if (mains.every((m) => m.hop.kind === 'program' && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
     // No CMD, and the entrypoint script only prepares and ends: the image is run with a command
@@ -150,4 +156,15 @@ function mainLabel(s: Step): string {
     default:
       return stepLabel(s);
   }
+}
+
+/** The main process is (or the staying script ends with) the base image's `docker-entrypoint.sh`, not one this image copies in. */
+function runsBaseEntrypoint(m: ReturnType<typeof mainProcesses>[number], stage: Stage): boolean {
+  const ENTRY = 'docker-entrypoint.sh';
+  for (let s: Stage | null = stage; s; s = s.baseStage) if (s.copies.some((op) => basename(op.dest) === ENTRY)) return false;
+  if (m.hop.kind === 'program') return basename(m.hop.name) === ENTRY;
+  const last = m.staying?.ending.last[0];
+  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : undefined;
+  const name = argv ? commandOf(argv).name?.s : null;
+  return !!name && basename(name) === ENTRY;
 }

@@ -1,6 +1,6 @@
 import { buildImageModel } from '../../src/model/image.js';
 import { DockerfileView, copyView, fromView, keyValues, parseImageRef, userView, workdirView, exposeView, healthcheckView } from '../../src/model/instructions.js';
-import { unwrapPrefixes } from '../../src/model/prefixes.js';
+import { prefixOption, unwrapPrefixes } from '../../src/model/prefixes.js';
 import { ShellService } from '../../src/model/shell-service.js';
 import type { CommandView } from '../../src/model/command-view.js';
 import { lintFile } from '../../src/engine.js';
@@ -42,6 +42,25 @@ describe('unwrapPrefixes', () => {
   });
   it('stops at a word computed at runtime', () => {
     expect(unwrapPrefixes(['sudo', null, 'x'], (w) => w).start).toBe(1);
+  });
+});
+
+describe('prefixOption', () => {
+  const user = (words: (string | null)[]): string | null | undefined => prefixOption('sudo', words, 1, (w) => w, 'u', 'user');
+  it('reads an option in every spelling: separate, glued, in a cluster, long', () => {
+    expect(user(['sudo', '-u', 'app', 'make'])).toBe('app');
+    expect(user(['sudo', '-uapp', 'make'])).toBe('app');
+    expect(user(['sudo', '-HEu', 'git', 'make'])).toBe('git');
+    expect(user(['sudo', '--user=app', 'make'])).toBe('app');
+    expect(user(['sudo', '--user', 'app', 'make'])).toBe('app');
+  });
+  it('is undefined when the option is absent and null when only the shell knows its value', () => {
+    expect(user(['sudo', 'make'])).toBeUndefined();
+    expect(user(['sudo', '-g', 'staff', 'make'])).toBeUndefined();
+    expect(user(['sudo', '-u', null, 'make'])).toBeNull();
+  });
+  it('stops at the command: its own options are not the prefix\'s', () => {
+    expect(user(['sudo', 'make', '-u', 'x'])).toBeUndefined();
   });
 });
 

@@ -25,4 +25,11 @@ describe('rootByDesign', () => {
     expect(rootByDesign('java', [])).toBeNull();
     expect(rootByDesign('gunicorn', ['app:app'])).toBeNull();
   });
+
+  it('looks through wrappers that exec their arguments: Docker\'s dind script and tini as docker-init', () => {
+    expect(rootByDesign('/usr/local/bin/dind', ['docker-init', '--', 'dockerd', '--host=unix:///var/run/docker.sock'])).toMatch(/^`dockerd` starts as root by design/);
+    expect(rootByDesign('docker-init', ['-g', '--', 'nginx', '-g', 'daemon off;'])).toMatch(/nginx.conf/);
+    expect(rootByDesign('dind', ['python3', 'app.py'])).toBeNull();
+    expect(rootByDesign('dind', [])).toBeNull();
+  });
 });

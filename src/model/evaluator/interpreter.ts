@@ -1033,8 +1033,8 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
           st.params = rest.slice(i);
           return ran(true, '');
         }
-        // `-o name`, also combined (`set -Eeuo pipefail`).
-        if (s !== null && s !== undefined && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
+        // `-o name`, also in a cluster (`set -Eeuo pipefail`, `set -eou pipefail`): each `o` takes the next word.
+        if (s !== null && s !== undefined && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
         else if (s !== null && s !== undefined && /^[-+]/.test(s)) i++;
         else break;
       }

@@ -518,16 +518,29 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
           break;
         }
         if (!l.startsWith('-')) break;
-        if (['-u', '--user', '-g', '--group', '-C', '-h', '-p', '-D', '-r', '-t', '-U'].includes(l)) {
-          if (l === '-u' || l === '--user') {
-            user = s(i + 1);
-            userText = text(i + 1);
-          }
+        if (l === '--user') {
+          user = s(i + 1);
+          userText = text(i + 1);
           i += 2;
-        } else {
-          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+        } else if (l.startsWith('--')) {
+          const m = /^--user=(.+)$/.exec(l);
           if (m) user = userText = m[1] ?? null;
-          i++;
+          i += ['--group', '--close-from', '--host', '--prompt', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot'].includes(l) ? 2 : 1;
+        } else {
+          // A cluster (`-HEu git`, `-ugit`): the first letter that takes a value takes the rest, or the next word.
+          let consumed = 1;
+          for (let k = 1; k < l.length; k++) {
+            const c = l[k] as string;
+            if (!'ugChpDrtUTR'.includes(c)) continue;
+            const glued = l.slice(k + 1);
+            if (glued === '') consumed = 2;
+            if (c === 'u') {
+              user = glued !== '' ? glued : s(i + 1);
+              userText = glued !== '' ? glued : text(i + 1);
+            }
+            break;
+          }
+          i += consumed;
         }
       }
       return { user, userText, rest: args.slice(i), commandString: null };

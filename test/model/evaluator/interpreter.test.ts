@@ -85,6 +85,9 @@ describe('the script arguments', () => {
 
   test('set -Eeuo pipefail sets options, not the arguments', () => {
     expect(endings('#!/bin/bash\nset -Eeuo pipefail\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+    expect(endings('#!/bin/bash\nset -eou pipefail\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+    expect(endings('#!/bin/bash\nset -o errexit -o nounset\nexec "$@"\n')).toEqual(['exec server [root]@3']);
+    expect(endings('#!/bin/sh\nset -e run\nexec "$@"\n')).toEqual(['exec run [root]@3']);
   });
 
   test('"$#" is known', () => {
