@@ -9,7 +9,7 @@ import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { imageSh, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import { imageSh, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
 import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
@@ -113,12 +113,14 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   };
   const hosts = new Map<ScriptUnit, Host | null>();
   let defaultArgs = true;
+  // Windows images: no Linux PID 1, shells or users; their commands are not followed into files.
+  const windows = isWindowsImage(stage, rootStage(stage));
   const resolver: Resolver = {
     stage,
     env: stage.config.env,
     dockerfilePath: env.dockerfile.displayPath,
-    resolveCommand: (name) => resolveInImage(stage, name, env),
-    missingScript: looksLikeScriptPath,
+    resolveCommand: (name) => (windows ? null : resolveInImage(stage, name, env)),
+    missingScript: (p) => !windows && looksLikeScriptPath(p),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
@@ -143,7 +145,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
       return hosts.get(unit) ?? null;
     },
   };
-  const start = startUser(stage, env.baseImageFacts);
+  const start: UserValue = windows && !stage.config.user ? { name: 'ContainerAdministrator', uid: null, root: null, why: 'the default user of Windows images' } : startUser(stage, env.baseImageFacts);
   const argv = pid1.argv.map((a, i): Field => ({ s: a.value, arg: i }));
   const runs = {} as Record<InvocationKind, Run>;
   runs.default = await followRun('default', argv, pid1.argv, start, resolver);
