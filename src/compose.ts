@@ -1,7 +1,8 @@
 /**
- * docker-compose.yml / compose.yaml files next to or above a Dockerfile may name its build
- * `context` (and `dockerfile`): then scripts are looked up there, not in the Dockerfile's
- * folder. Compose files are data: parsed as YAML, nothing in them is run. They are looked for up
+ * docker-compose.yml / compose.yaml files, and docker-bake.hcl / docker-bake.json files (see
+ * `bake.ts`), next to or above a Dockerfile may name its build `context` (and `dockerfile`): then
+ * scripts are looked up there, not in the Dockerfile's folder. Compose and bake files are data:
+ * parsed as YAML, HCL or JSON, nothing in them is run. They are looked for up
  * to the run's root only, read through its jail, and a context whose real path lies outside the
  * root is returned marked `outside` (the engine refuses it with a finding naming the file and key).
  */
@@ -9,19 +10,24 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FsError } from './fs/file-system.js';
 import { describeFsError, Jail } from './fs/jail.js';
+import { readBakeFile } from './bake.js';
 
 // Loaded only when a compose file is found: start-up stays lean for the common case.
 const require = createRequire(import.meta.url);
 let yaml: typeof import('yaml') | null = null;
 
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** The files `docker buildx bake` reads by default, overrides after the files they override. */
+const BAKE_NAMES = ['docker-bake.json', 'docker-bake.override.json', 'docker-bake.hcl', 'docker-bake.override.hcl'];
+/** The names of the files that can name build contexts and Dockerfiles. */
+export const BUILD_FILE_NAMES: ReadonlySet<string> = new Set([...COMPOSE_NAMES, ...BAKE_NAMES]);
 
 export interface ComposeContext {
   /** Absolute, as written (resolved against the compose file's folder). */
   context: string;
   composeFile: string;
   service: string;
-  /** Where the context is named: `services.<name>.build.context` (or `.build`). */
+  /** Where the context is named: `services.<name>.build.context` (or `.build`), `target.<name>.context`. */
   key: string;
   line?: number;
   /** The context's real path lies outside the root: it must not be read. */
@@ -75,11 +81,16 @@ export class ComposeIndex {
     }
   }
 
+  /** The Dockerfiles the compose and bake files of a folder name (absolute, as written). */
+  dockerfilesIn(dir: string, jail: Jail): string[] {
+    return this.composeFiles(dir, jail).flatMap((c) => c.services.map((s) => s.dockerfile));
+  }
+
   private composeFiles(dir: string, jail: Jail): { file: string; services: Service[] }[] {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
     const found: { file: string; services: Service[] }[] = [];
-    for (const name of COMPOSE_NAMES) {
+    for (const name of [...COMPOSE_NAMES, ...BAKE_NAMES]) {
       const file = path.join(dir, name);
       let text: string;
       try {
@@ -89,11 +100,23 @@ export class ComposeIndex {
         this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      const services = this.parse(file, text, dir);
+      const services = COMPOSE_NAMES.includes(name) ? this.parse(file, text, dir) : this.parseBake(file, text, dir);
       if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
+  }
+
+  private parseBake(file: string, text: string, dir: string): Service[] | null {
+    const read = readBakeFile(path.basename(file), text);
+    if ('problem' in read) {
+      this.problems.push({ file, message: `${read.problem.message}; its build contexts were not used`, ...(read.problem.line ? { line: read.problem.line } : {}) });
+      return null;
+    }
+    return read.builds.map((b) => {
+      const ctx = path.resolve(dir, b.context);
+      return { name: b.target, context: ctx, dockerfile: path.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
+    });
   }
 
   private parse(file: string, text: string, dir: string): Service[] | null {

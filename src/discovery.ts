@@ -1,5 +1,7 @@
 /**
- * Finding Dockerfiles: explicit files as given, folders walked for Dockerfile-like names,
+ * Finding Dockerfiles: explicit files as given, folders walked for Dockerfile-like names
+ * (`Dockerfile`, `dockerfile`, `Containerfile`, `Dockerfile.<variant>`, `<name>.Dockerfile`) and for
+ * the Dockerfiles that compose and bake files name (`Dockerfile-app`, `docker/app.dockerfile`),
  * skipping `.git`, `node_modules` and what `.gitignore` files ignore. Symlinked folders are
  * not followed (no loops, no escape). The result is sorted, so output order is deterministic.
  * Every input gets its jail's root (`--root`, else its repository, else itself); folders and
@@ -10,6 +12,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { diskFs, FsError, type FileSystem } from './fs/file-system.js';
 import { describeFsError, isWithin, Jail, repositoryRoot } from './fs/jail.js';
+import { BUILD_FILE_NAMES, ComposeIndex } from './compose.js';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** `Dockerfile.<ext>` names that are documentation or templates, not Dockerfiles. */
@@ -20,8 +23,8 @@ const NOT_DOCKERFILE_EXT = new Set([
 ]);
 
 function isDockerfileName(name: string): boolean {
-  if (name === 'Dockerfile' || name === 'Containerfile') return true;
-  const dotted = /^(Dockerfile|Containerfile)\.([^/]+)$/.exec(name);
+  if (/^(Dockerfile|Containerfile|dockerfile|containerfile)$/.test(name)) return true;
+  const dotted = /^(Dockerfile|Containerfile|dockerfile|containerfile)\.([^/]+)$/.exec(name);
   if (dotted) {
     const ext = (dotted[2] ?? '').toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith('.md');
@@ -80,7 +83,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
     const jail = new Jail(options.root ? path.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = new Set<string>();
     if (st.kind === 'file') found.add(abs);
-    else if (st.kind === 'dir') walk(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs }, problems);
+    else if (st.kind === 'dir') walk(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input, message: 'not a regular file or folder' });
     for (const f of found) {
       files.add(f);
@@ -95,7 +98,7 @@ export function discover(inputs: string[], cwd: string, options: DiscoverOptions
  * Dockerfile is kept only when it resolves inside `top`: a link met while walking must not make
  * dockerlint read (and quote) a file from elsewhere.
  */
-function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string }, problems: DiscoveryProblem[]): void {
+function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string, jail: Jail, input: { input: string; abs: string; builds: ComposeIndex }, problems: DiscoveryProblem[]): void {
   // Shown as the user named the folder: `sub/.gitignore` for `dockerlint sub`.
   const shown = (abs: string): string => path.join(input.input, path.relative(input.abs, abs)).split(path.sep).join('/');
   let entries;
@@ -130,6 +133,22 @@ function walk(dir: string, scopes: IgnoreScope[], out: Set<string>, top: string,
         if (!isWithin(real, top)) continue;
       }
       out.add(abs);
+    }
+  }
+  // Dockerfiles that a compose or bake file here names, whatever they are called; only those
+  // inside the folder walked and not ignored. (A file that cannot be read or parsed is reported
+  // when a Dockerfile it would give a context to is linted.)
+  if (entries.some((e) => e.kind !== 'dir' && BUILD_FILE_NAMES.has(e.name))) {
+    for (const named of input.builds.dockerfilesIn(dir, jail)) {
+      if (out.has(named) || !isWithin(named, top) || ignored(named, false)) continue;
+      if (path.relative(top, named).split(path.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      const real = jail.fs.realpath(named);
+      if (real === null || !isWithin(real, top)) continue;
+      try {
+        if (jail.stat(named)?.kind === 'file') out.add(named);
+      } catch {
+        // Unreadable: not a Dockerfile to lint here.
+      }
     }
   }
 }

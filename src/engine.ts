@@ -349,7 +349,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   if (!prepared) return findings;
   if ('fragment' in prepared) {
     const { ast, model, env, view, context } = prepared;
-    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set() });
+    const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
     await runBudgets(view, file, findings);
     contextProblems(context, options, findings);

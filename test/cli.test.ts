@@ -49,6 +49,19 @@ describe('discovery', () => {
     const found = discover(['.'], dir).files.map((f) => path.relative(dir, f));
     expect(found).toEqual(['Containerfile', 'Containerfile.dev', 'Dockerfile', 'Dockerfile.prod', 'api.Dockerfile', 'sub/Dockerfile', 'web.dockerfile']);
   });
+
+  test('finds a lowercase dockerfile, and the Dockerfiles compose and bake files name whatever their names', async () => {
+    for (const f of ['svc/dockerfile', 'docker/Dockerfile-app', 'build/worker.df', 'images/web/Dockerfile-web', 'Dockerfile-unnamed', 'outside/Dockerfile-x']) write(f, GOOD);
+    write('docker/compose.yaml', 'services:\n  app:\n    build:\n      context: .\n      dockerfile: Dockerfile-app\n  missing:\n    build:\n      context: .\n      dockerfile: Dockerfile-missing\n');
+    write('docker-bake.hcl', 'target "worker" {\n  context = "build"\n  dockerfile = "worker.df"\n}\ntarget "web" {\n  context = "images/web"\n  dockerfile = "Dockerfile-web"\n}\n');
+    // A bake file in the walked folder that names a Dockerfile outside it: not linted from here.
+    write('images/docker-bake.json', JSON.stringify({ target: { x: { context: '../outside', dockerfile: 'Dockerfile-x' } } }));
+    const { discover } = await import('../src/discovery.js');
+    expect(discover(['.'], dir).files.map((f) => path.relative(dir, f))).toEqual(['build/worker.df', 'docker/Dockerfile-app', 'images/web/Dockerfile-web', 'outside/Dockerfile-x', 'svc/dockerfile']);
+    // From images/ alone: the bake file there names only a Dockerfile outside it, and the one that
+    // names images/web/Dockerfile-web is above it.
+    expect(discover(['images'], dir).files).toEqual([]);
+  });
 });
 
 describe('exit codes and formats', () => {

@@ -73,6 +73,9 @@ beforeAll(() => {
   // A compose file whose build context escapes through the symlink.
   write('compose/compose.yaml', 'services:\n  app:\n    build:\n      context: ../etclink\n      dockerfile: ../compose/Dockerfile\n');
   write('compose/Dockerfile', ENTRY('passwd'));
+  // A bake target whose context escapes through the symlink.
+  write('bake/docker-bake.hcl', 'target "app" {\n  dockerfile = "../bake/Dockerfile"\n  context = "../etclink"\n}\n');
+  write('bake/Dockerfile', ENTRY('passwd'));
   // A Dockerfile and an entrypoint that are FIFOs (reading them would block forever).
   fs.mkdirSync(path.join(repo, 'fifo'));
   spawnSync('mkfifo', [path.join(repo, 'fifo', 'target')]);
@@ -164,6 +167,13 @@ describe('contexts outside the root are refused, with the file and the key', () 
     expect(opened).toEqual([]);
     expect(result.code).toBe(2);
     expect(compactLines(result.out)).toEqual([expect.stringMatching(/^compose\/compose\.yaml:4:1: error input-error: services\.app\.build\.context: the build context etclink of compose\/Dockerfile resolves to .*hostetc, outside the root/)]);
+  });
+
+  test('a bake target context through a committed symlink (etclink -> ../hostetc)', async () => {
+    const { result, opened } = await watchingFs(() => cli(['bake', '-f', 'compact']));
+    expect(opened).toEqual([]);
+    expect(result.code).toBe(2);
+    expect(compactLines(result.out)).toEqual([expect.stringMatching(/^bake\/docker-bake\.hcl:3:1: error input-error: target\.app\.context: the build context etclink of bake\/Dockerfile resolves to .*hostetc, outside the root/)]);
   });
 
   test('`cd / && dockerlint repo`: the contexts are judged against the repository, not the current folder', async () => {
@@ -313,11 +323,14 @@ describe('start-up and configuration reads stay inside the root', () => {
   });
 });
 
-describe('broken compose files: a warning each, the Dockerfile linted with its own folder as context', () => {
+describe('broken compose and bake files: a warning each, the Dockerfile linted with its own folder as context', () => {
   test.each([
     ['a YAML alias bomb', (dir: string) => fs.writeFileSync(path.join(dir, 'compose.yaml'), bomb()), /^compose\.yaml:1:1: warning input-error: cannot read the YAML \(Excessive alias count/],
     ['a FIFO', (dir: string) => spawnSync('mkfifo', [path.join(dir, 'compose.yaml')]), /^compose\.yaml:1:1: warning input-error: not a regular file \(a FIFO, device or socket\): not read; its build contexts were not used$/],
     ['invalid YAML', (dir: string) => fs.writeFileSync(path.join(dir, 'docker-compose.yml'), 'services: [\n'), /^docker-compose\.yml:2:1: warning input-error: YAML syntax error: /],
+    ['invalid HCL', (dir: string) => fs.writeFileSync(path.join(dir, 'docker-bake.hcl'), 'target "app" {\n  context = ".\n}\n'), /^docker-bake\.hcl:2:1: warning input-error: HCL syntax error: unterminated string; its build contexts were not used$/],
+    ['invalid bake JSON', (dir: string) => fs.writeFileSync(path.join(dir, 'docker-bake.json'), '{"target": '), /^docker-bake\.json:1:1: warning input-error: not valid JSON \(.*\); its build contexts were not used$/],
+    ['a bake FIFO', (dir: string) => spawnSync('mkfifo', [path.join(dir, 'docker-bake.hcl')]), /^docker-bake\.hcl:1:1: warning input-error: not a regular file \(a FIFO, device or socket\): not read; its build contexts were not used$/],
   ])('%s', async (_name, make, expected) => {
     const dir = fs.mkdtempSync(path.join(T, 'compose-'));
     fs.mkdirSync(path.join(dir, '.git'));

@@ -1,8 +1,15 @@
 /**
- * What dockerlint knows about a few well-known base images, since it cannot pull them: their
- * default user, and whether their own ENTRYPOINT drops root (the docker-library gosu pattern),
- * which matters when a Dockerfile only sets CMD. Unknown images are assumed to run as root
- * with no entrypoint of their own, as Docker does for an image with no config.
+ * What dockerlint knows about well-known base images, since it cannot pull them: their default
+ * user, whether their own ENTRYPOINT drops root (the docker-library gosu pattern), which matters
+ * when a Dockerfile only sets CMD, the command they start when a Dockerfile sets none, and what
+ * their `/bin/sh` is. Unknown images are assumed to run as root with no entrypoint of their own,
+ * as Docker does for an image with no config.
+ *
+ * References are matched by repository name and tag separately, after normalising what does not
+ * change the image's config: letter case, a digest (`@sha256:...`), the Docker Hub registry and
+ * `library/` prefixes, and the per-architecture namespaces of the official images
+ * (`arm64v8/postgres`, `amd64/php`). Tags are matched with their variant and architecture
+ * suffixes (`8.3-apache-bookworm`, `nonroot-amd64`, `debug-nonroot-arm64`).
  */
 export interface BaseImageFacts {
   /** Default user when it is not root. */
@@ -17,87 +24,158 @@ export interface BaseImageFacts {
   rootCommand?: string | null;
 }
 
-interface Entry extends BaseImageFacts {
-  match: RegExp;
+/** A reference split into repository name and tag (`latest` when none), normalised. */
+export interface ImageName {
+  /** `php`, `gcr.io/distroless/static-debian12`, `bitnami/redis`. */
+  name: string;
+  tag: string;
 }
 
-/** An architecture suffix on a tag: `:nonroot-amd64`, `:latest-arm64`. */
-const ARCH = '(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?';
+/** Official images built per architecture live in namespaces of their own on Docker Hub. */
+const ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+
+export function imageName(ref: string): ImageName {
+  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, '');
+  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, '');
+  r = r.replace(/^library\//, '').replace(ARCH_NAMESPACE, '');
+  // The tag is after the last `:` that follows the last `/` (a registry may have a port).
+  const slash = r.lastIndexOf('/');
+  const colon = r.indexOf(':', slash + 1);
+  return colon < 0 ? { name: r, tag: 'latest' } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
+}
+
+/** An architecture suffix on a tag: `nonroot-amd64`, `latest-arm64`, `3.20-arm64v8`. */
+const ARCH = '(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?';
+
+interface Entry extends BaseImageFacts {
+  /** The repository name, whole. */
+  name: RegExp;
+  /** The tag, whole; any tag when absent. */
+  tag?: RegExp;
+}
+
+const DROPS = 'the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server';
 
 const TABLE: Entry[] = [
-  { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: '65532', dropsPrivileges: false, note: 'distroless :nonroot runs as uid 65532' },
-  // wolfi-base is the one Chainguard image that runs as root (it is the base to apk add on).
-  { match: /^cgr\.dev\/chainguard\/(?!wolfi-base(:|@|$))(?!.*-dev$).+/, user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot by default' },
-  { match: /^(docker\.io\/)?bitnami\//, user: '1001', dropsPrivileges: false, note: 'Bitnami images run as uid 1001' },
-  { match: /-unprivileged(:|$)/, user: '101', dropsPrivileges: false, note: '*-unprivileged images run as a non-root user' },
-  { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: '1000', dropsPrivileges: false, note: 'the Jenkins images run as the jenkins user (uid 1000)' },
-  { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: 'app', dropsPrivileges: false, note: 'the image sets a non-root USER of its own' },
-  { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: 'the node image runs as root; its node user (uid 1000) is there to be chosen with USER node' },
+  // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
+  { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: '65532', dropsPrivileges: false, note: 'distroless :nonroot images run as uid 65532 (nonroot)' },
+  // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
+  { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: '65532', dropsPrivileges: false, note: 'Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root' },
+  // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
+  { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: '1001', dropsPrivileges: false, note: 'Bitnami images run as uid 1001' },
+  { name: /^(.+\/)?nginx-unprivileged$/, user: '101', dropsPrivileges: false, note: 'the *-unprivileged nginx images run as the nginx user (uid 101)' },
+  { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: 'jenkins', dropsPrivileges: false, note: 'the Jenkins images set USER jenkins (uid 1000) and start under tini' },
+  { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: 'sonarqube', dropsPrivileges: false, note: 'the sonarqube image sets USER sonarqube' },
+  { name: /^(sonatype\/)?nexus3$/, user: 'nexus', dropsPrivileges: false, note: 'the nexus3 image sets USER nexus' },
+  { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: '472', dropsPrivileges: false, note: 'the grafana image sets USER grafana (uid 472)' },
+  { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: 'nobody', dropsPrivileges: false, note: 'the Prometheus images set USER nobody' },
+  { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: '1000', dropsPrivileges: false, note: 'the keycloak image sets USER 1000' },
+  { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: '1000', dropsPrivileges: false, note: 'the Elastic images set USER 1000' },
+  { name: /^(solr|apache\/solr)$/, user: 'solr', dropsPrivileges: false, note: 'the solr image sets USER solr (uid 8983)' },
+  { name: /^memcached$/, user: 'memcache', dropsPrivileges: false, note: 'the memcached image sets USER memcache' },
+  { name: /^odoo$/, user: 'odoo', dropsPrivileges: false, note: 'the odoo image sets USER odoo' },
+  { name: /^haproxy(tech\/haproxy-\w+)?$/, user: 'haproxy', dropsPrivileges: false, note: 'the haproxy image sets USER haproxy' },
+  { name: /^jetty$/, user: 'jetty', dropsPrivileges: false, note: 'the jetty image sets USER jetty' },
+  { name: /^(apache\/)?flink$/, user: 'flink', dropsPrivileges: false, note: 'the flink image sets USER flink (older tags step down with gosu)' },
+  { name: /^varnish$/, user: 'varnish', dropsPrivileges: false, note: 'the varnish image sets USER varnish' },
+  { name: /^kong(\/kong-gateway)?$/, user: 'kong', dropsPrivileges: false, note: 'the kong image sets USER kong' },
+  // The docker-library images whose entrypoint steps down from root for their server command.
   {
-    match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
+    name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
     user: null,
     dropsPrivileges: true,
-    note: 'the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user',
+    note: DROPS,
   },
+  // linuxserver.io images: s6-overlay starts as root and runs each service as the abc user (PUID).
+  { name: /^(lscr\.io\/|ghcr\.io\/)?linuxserver\/[^/]+$/, user: null, dropsPrivileges: true, note: 'linuxserver.io images start s6-overlay as root and run their services as the abc user (PUID/PGID)' },
   // Images whose inherited CMD is a server that runs as root (its master process, at least).
-  { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root', rootCommand: 'apache2-foreground' },
-  { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root', rootCommand: 'php-fpm' },
-  { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: 'the image runs its apache or php-fpm as root', rootCommand: 'apache2-foreground' },
-  { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: 'httpd runs httpd-foreground as root', rootCommand: 'httpd-foreground' },
-  { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: 'tomcat runs catalina.sh run as root', rootCommand: 'catalina.sh run' },
+  { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground' },
+  { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm' },
+  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: 'the image runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground' },
+  { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'the image runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm' },
+  { name: /^httpd$/, user: null, dropsPrivileges: false, note: 'httpd runs httpd-foreground as root (its workers run as www-data)', rootCommand: 'httpd-foreground' },
+  { name: /^tomcat$/, user: null, dropsPrivileges: false, note: 'tomcat runs catalina.sh run as root', rootCommand: 'catalina.sh run' },
+  // Language images: root, and no entrypoint of their own that steps down.
+  { name: /^node$/, user: null, dropsPrivileges: false, note: 'the node image runs as root; its node user (uid 1000) is there to be chosen with USER node' },
+  { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: 'the language image runs as root, with no entrypoint that steps down' },
 ];
 
-export function knownBaseImage(
-  stage: { base: string; baseKnown: boolean; baseStage: unknown },
-  trusted?: (ref: string) => BaseImageFacts | null,
-): BaseImageFacts | null {
+type BaseRef = { base: string; baseKnown: boolean; baseStage: unknown };
+
+export function knownBaseImage(stage: BaseRef, trusted?: (ref: string) => BaseImageFacts | null): BaseImageFacts | null {
   if (stage.baseStage || !stage.baseKnown) return null;
   const ref = stage.base.toLowerCase();
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
+  return baseImageFacts(ref);
+}
+
+/** The table's facts about an image reference, or null when it is not in the table. */
+export function baseImageFacts(ref: string): BaseImageFacts | null {
+  const { name, tag } = imageName(ref);
+  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 
-/** Plain OS images: they ship no entrypoint scripts of their own, and no bash where noted. */
-const PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+/** Plain OS images: they ship no entrypoint scripts of their own. */
+const PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
+/** Images known to ship no bash unless it is installed (Chainguard's `-dev` variants may have it). */
+const NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
 /**
- * Images known to ship no bash unless it is installed: the plain small images, and the Alpine
- * variants of official images whose own scripts are POSIX sh. Other `*-alpine` images often add
- * bash for their own entrypoint (postgres, for one), so an image not listed is not assumed to lack it.
+ * Official images whose Alpine variants ship no bash: their own scripts are POSIX sh. Other
+ * `*-alpine` images often add bash for their own entrypoint (postgres does), so an Alpine
+ * variant not listed here is not assumed to lack it.
  */
-const NO_BASH =
-  /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|glibc-dynamic)(:|@|$)|^(docker\.io\/)?(library\/)?(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin):[^@]*alpine/;
+const NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
+/** An Alpine variant of another image: `node:20-alpine3.19`, `nginx:alpine-slim`. */
+const ALPINE_TAG = /(^|-)alpine/;
 
-export function isPlainOs(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
+export function isPlainOs(stage: BaseRef): boolean {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
 }
 
-export function lacksBash(stage: { base: string; baseKnown: boolean; baseStage: unknown }): boolean {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
+export function lacksBash(stage: BaseRef): boolean {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
+  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
 }
 
 /** Windows images: no root user or PID 1 semantics of Linux; the Linux rules do not apply. */
 export function isWindowsImage(stage: { base: string; config: { shell: { argv: string[] } } }, root: { base: string }): boolean {
   const shell = (stage.config.shell.argv[0] ?? '').toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
 }
 
 /** What `/bin/sh` is in an image: busybox ash, dash, or bash. */
 export type ShFlavour = 'ash' | 'dash' | 'bash';
 
-const ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
-const BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+/** Images whose /bin/sh is busybox ash (Alpine, BusyBox, Wolfi, and official images built on Alpine only). */
+const ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
+/** The Red Hat family, SUSE, Arch, Photon and Amazon Linux: /bin/sh is bash. */
+const BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+/** A tag naming such a base: `21-ubi9-minimal`, `17-al2023`, `8-oraclelinux9`, `8.4-oracle`. */
+const BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
+/** A tag naming a Debian or Ubuntu release. */
+const DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
+/**
+ * Images whose default tags are built on Debian or Ubuntu (their Alpine or UBI tags say so, and
+ * are matched first).
+ */
+const DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
 
 /**
- * `/bin/sh` of the image the stage is built on: ash on Alpine and BusyBox (and the images built
- * on them), bash on the Red Hat family, SUSE and Arch; dash elsewhere (Debian and Ubuntu, which
- * most official images are built on). `known` is false when the base is not recognised.
+ * `/bin/sh` of the image the stage is built on: ash on Alpine, BusyBox and Wolfi (and the tags
+ * built on them), bash on the Red Hat family, SUSE, Arch and Amazon Linux; dash on Debian and
+ * Ubuntu and the official images built on them (a Debian tag wins: `mysql:8.0-debian`; the
+ * distroless `:debug` tags have busybox). `known` is false when the base is not
+ * recognised (then dash is the guess, as most images are built on Debian or Ubuntu).
  */
-export function imageSh(stage: { base: string; baseKnown: boolean; baseStage: unknown }): { flavour: ShFlavour; known: boolean } {
-  if (!stage.baseKnown) return { flavour: 'dash', known: false };
-  const ref = stage.base.toLowerCase();
-  if (ASH_IMAGES.test(ref)) return { flavour: 'ash', known: true };
-  if (BASH_SH_IMAGES.test(ref)) return { flavour: 'bash', known: true };
-  return { flavour: 'dash', known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
+export function imageSh(stage: BaseRef): { flavour: ShFlavour; known: boolean } {
+  if (stage.baseStage || !stage.baseKnown) return { flavour: 'dash', known: false };
+  const { name, tag } = imageName(stage.base);
+  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || (/^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag))) return { flavour: 'ash', known: true };
+  if (DASH_TAG.test(tag)) return { flavour: 'dash', known: true };
+  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: 'bash', known: true };
+  return { flavour: 'dash', known: DASH_NAME.test(name) };
 }

@@ -11,6 +11,7 @@ import { commandForm, onbuildTrigger, runShellText, type CommandForm, type Docke
 import type { Dialect } from '../parsers/shell-ast.js';
 import type { MappedText, Span } from '../parsers/source.js';
 import { CommandCollector, execFormWords, shellDialect, type CommandView } from './command-view.js';
+import { readShebang } from '../parsers/shebang.js';
 import { splitWords } from './expand.js';
 import { DEFAULT_SHELL, type ImageModel, type Stage } from './image.js';
 import type { ShellService } from './shell-service.js';
@@ -161,11 +162,8 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? '/bin/sh');
   // `RUN <<EOF` with a `#!` line: the body runs with that interpreter.
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
-  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
-    const prog = shebang[1] ?? '';
-    dialect = shellDialect(prog.endsWith('/env') ? (shebang[2] ?? '') : prog);
-  }
+  const shebang = view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body ? readShebang(text.text) : null;
+  if (shebang) dialect = shebang.interpreter === null ? null : shellDialect(shebang.interpreter);
   if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : (collector.syntaxErrors[0] ?? null);

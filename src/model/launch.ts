@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { Dialect, Position, ShellFile, ShellSyntaxError } from '../parsers/shell-ast.js';
 import type { ShellParser } from '../parsers/shell.js';
 import { readShebang, type Shebang } from '../parsers/shebang.js';
+import { firstAshProblem } from '../parsers/ash-features.js';
 import { MappedText, SourceFile, type Span } from '../parsers/source.js';
-import { imageSh, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
+import { imageSh, isWindowsImage, knownBaseImage, type BaseImageFacts, type ShFlavour } from './base-images.js';
 import type { Host } from './evaluator/interpreter.js';
 import { followRun, SHELLS as SHELL_NAMES, type InvocationKind, type Resolver, type Run, type Step } from './evaluator/invocations.js';
 import { userFromSpec, USER_COMMAND, type Field, type UserValue } from './evaluator/values.js';
@@ -51,8 +52,12 @@ export interface ScriptUnit {
   syntaxError: ShellSyntaxError | null;
   /** The grammar it was parsed with (the image's /bin/sh for `sh`). */
   dialect: Dialect;
-  /** Valid for bash or busybox ash but not for the dash that runs it: where and why. */
-  portability: { message: string; p: Position } | null;
+  /**
+   * Valid for bash but not for the shell that runs it: the dash of Debian and Ubuntu (a syntax
+   * error there), or busybox ash (a bash feature it lacks); where and why. Null when the image's
+   * /bin/sh is not known.
+   */
+  portability: { shell: 'dash' | 'ash'; message: string; p: Position } | null;
   /** The `#!` line, read once; null for inline scripts, scripts run by `sh x.sh`, or none. */
   shebang: Shebang | null;
   /** It is given arguments by CMD (an ENTRYPOINT script with a CMD after it). */
@@ -113,12 +118,14 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
   };
   const hosts = new Map<ScriptUnit, Host | null>();
   let defaultArgs = true;
+  // Windows images: no Linux PID 1, shells or users; their commands are not followed into files.
+  const windows = isWindowsImage(stage, rootStage(stage));
   const resolver: Resolver = {
     stage,
     env: stage.config.env,
     dockerfilePath: env.dockerfile.displayPath,
-    resolveCommand: (name) => resolveInImage(stage, name, env),
-    missingScript: looksLikeScriptPath,
+    resolveCommand: (name) => (windows ? null : resolveInImage(stage, name, env)),
+    missingScript: (p) => !windows && looksLikeScriptPath(p),
     loadFile: async (resolved, forced, at, argv) => {
       const key = `${resolved.imagePath}|${forced ?? ''}`;
       const hit = units.get(key);
@@ -143,7 +150,7 @@ export async function resolveLaunch(stage: Stage, env: LaunchEnv, stageCount = s
       return hosts.get(unit) ?? null;
     },
   };
-  const start = startUser(stage, env.baseImageFacts);
+  const start: UserValue = windows && !stage.config.user ? { name: 'ContainerAdministrator', uid: null, root: null, why: 'the default user of Windows images' } : startUser(stage, env.baseImageFacts);
   const argv = pid1.argv.map((a, i): Field => ({ s: a.value, arg: i }));
   const runs = {} as Record<InvocationKind, Run>;
   runs.default = await followRun('default', argv, pid1.argv, start, resolver);
@@ -307,20 +314,28 @@ async function parseUnit(
   // CRLF: parse as LF (same offsets), the CRLF itself is reported by its own rule.
   const text = unit.source.text.replace(/\r(?=\n)/g, ' ');
   const result = parser.parse(text, shell.dialect);
-  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  const base = stage ? rootStage(stage).base : 'the base image';
+  if (result.ok) {
+    // busybox ash is parsed with bash's grammar: what bash has and ash lacks is said on its own.
+    const ash = shell.sh === 'ash' && shell.known ? firstAshProblem(result.file, text) : null;
+    const where = unit.interpreter === 'ash' ? 'busybox ash' : `on \`${base}\`, /bin/sh is busybox ash`;
+    const portability = ash ? { shell: 'ash' as const, message: `${where}, which has no ${ash.what}`, p: ash.p } : null;
+    return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability };
+  }
   if (shell.dialect === 'posix' && !result.error.message.startsWith('internal error')) {
-    // Valid for bash (and busybox ash), not for dash: a portability problem of its own; the
-    // script is still analysed as the more permissive shells read it.
+    // Valid for bash (and busybox ash), not for dash: a portability problem of its own where the
+    // image's /bin/sh is known to be dash (said for no other image); the script is still
+    // analysed as the more permissive shells read it.
     const loose = parser.parse(text, 'bash');
     if (loose.ok) {
-      const base = stage ? rootStage(stage).base : 'the base image';
-      const where = shell.known ? `on \`${base}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      const where = unit.interpreter === 'dash' || unit.interpreter === 'posh' ? unit.interpreter : `on \`${base}\`, /bin/sh is dash`;
+      const known = shell.known || unit.interpreter !== 'sh';
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: 'bash',
-        portability: { message: `${where}, which rejects this: ${result.error.message}`, p: result.error.p },
+        portability: known ? { shell: 'dash', message: `${where}, which rejects this: ${result.error.message}`, p: result.error.p } : null,
       };
     }
   }

@@ -25,7 +25,15 @@ export interface RunFacts {
   dirs: Set<string>;
   /** Every word of every RUN, split on blanks and shell operators (for "does a RUN mention this file"). */
   words: Set<string>;
+  /**
+   * Folders where a RUN may have written files dockerlint cannot name: the WORKDIR and the
+   * absolute paths of each RUN that downloads, unpacks, clones or copies (`/` for anywhere).
+   */
+  unknownWrites: Set<string>;
 }
+
+/** Programs whose output files are not named on their command line (or not all of them). */
+const UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
 
 const INSTALLERS: Record<string, string[]> = {
   apk: ['add'],
@@ -38,7 +46,7 @@ const INSTALLERS: Record<string, string[]> = {
 };
 
 export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView): Promise<RunFacts> {
-  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set() };
+  const facts: RunFacts = { chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() };
   const chain: Stage[] = [];
   for (let s: Stage | null = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -47,7 +55,12 @@ export async function collectRunFacts(stage: Stage, dockerfile: DockerfileView):
       if (inst.keyword === 'WORKDIR') workdir = path.posix.resolve(workdir, inst.rest.text.trim());
       if (inst.keyword !== 'RUN') continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `\n${h.body.text}`).join('');
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      const words = raw.split(/[\s;&|()<>"'=]+/).filter((w) => w !== '');
+      for (const w of words) facts.words.add(w);
+      if (words.some((w) => UNKNOWN_WRITERS.test(basename(w)))) {
+        facts.unknownWrites.add(workdir);
+        for (const w of words) if (w.startsWith('/')) facts.unknownWrites.add(path.posix.resolve(w));
+      }
       // Only RUNs that can change a fact here are read: chmod, ln, or a package manager
       // installing bash (the parse is shared with the rules that read every RUN).
       if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isPlainOs } from '../model/base-images.js';
 import { basename } from '../model/commands.js';
 import { rootStage, type Stage } from '../model/image.js';
@@ -5,14 +6,19 @@ import type { RunFacts } from '../model/run-facts.js';
 import { defineRule } from './rule.js';
 
 /**
- * A command path is certainly missing when no COPY/ADD provides it, no RUN mentions it (a RUN
- * may download or generate it), and the image is built on a plain OS image that ships no such
- * script (an official image such as `node` does ship `docker-entrypoint.sh`).
+ * A command path is certainly missing when no COPY/ADD provides it, no RUN mentions it or a
+ * folder above it (a RUN may download or generate it), no RUN that unpacks, downloads, clones or
+ * copies works in a folder above it, and the image is built on a plain OS image that ships no
+ * such script (an official image such as `node` does ship `docker-entrypoint.sh`).
  */
 export async function isCertainlyMissing(missing: string, stage: Stage, facts: RunFacts): Promise<boolean> {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename(missing);
   for (const w of facts.words) if (w === missing || basename(w) === name || w.includes(name)) return false;
+  const abs = path.posix.resolve(stage.config.workdir, missing);
+  const above = (dir: string): boolean => dir === '/' || abs.startsWith(`${dir.replace(/\/+$/, '')}/`);
+  for (const d of facts.unknownWrites) if (above(d)) return false;
+  for (const w of facts.words) if (w.startsWith('/') && w !== '/' && above(path.posix.resolve(w))) return false;
   return true;
 }
 

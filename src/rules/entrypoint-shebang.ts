@@ -1,6 +1,6 @@
 import { lacksBash } from '../model/base-images.js';
-import { basename } from '../model/commands.js';
 import { rootStage, type Stage } from '../model/image.js';
+import { readShebang } from '../parsers/shebang.js';
 import { scriptChain } from '../evidence.js';
 import { defineRule } from './rule.js';
 import { bomFix, installBashFix, shebangFix } from '../fix/builders/pid1.js';
@@ -77,10 +77,8 @@ export default defineRule({
         });
         continue;
       }
-      const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-      const prog = basename(m?.[1] ?? '');
-      const interp = prog === 'env' ? basename(m?.[2] ?? '') : prog;
-      if (interp !== 'bash') continue;
+      // `#!/bin/bash`, `#!/usr/bin/env -S bash -e`, `#!/usr/bin/dumb-init /bin/bash`: one reader.
+      if (readShebang(first)?.interpreter !== 'bash') continue;
       if (!lacksBash(rootStage(stage))) continue;
       const facts = await ctx.runFacts();
       if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;

@@ -9,14 +9,18 @@ export default defineRule({
   peers: { shellcheck: [{ code: 'SC3057', note: 'and the SC3xxx family, from the shebang alone', suppresses: false }] },
   messages: {
     dashRejects: {
-      message: '{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.',
+      message: '{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.',
       hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.',
+    },
+    ashLacks: {
+      message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
+      hint: 'Use POSIX sh on this line (`set -- a b` and `"$@"` instead of an array, a temporary file or a pipe instead of `<(...)`), or use `#!/bin/bash` with `RUN apk add --no-cache bash`.',
     },
   },
   docs: {
     what:
-      "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
-    why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+      "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that the image's /bin/sh does not have. On an image whose /bin/sh is dash (Debian, Ubuntu and the official images built on them): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`, which bash and busybox ash accept. On an image whose /bin/sh is busybox ash (Alpine, BusyBox, Wolfi, the `-alpine` tags): what bash has and ash lacks, such as arrays (`a=(x y)`, `${a[@]}`), process substitution `<(...)`, `${v^^}`, `${!v}` and C-style `for ((...))` loops. On the Red Hat family (bash) the same script is fine, and an image dockerlint does not recognise is not judged. The other rules still analyse the script as bash reads it.",
+    why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
     bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
     good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
     howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.',
@@ -28,7 +32,7 @@ export default defineRule({
       const p = unit.portability;
       if (!p) continue;
       const span = unit.source.spanOf(p.p, p.p);
-      ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: 'dashRejects', data: { script: unit.imagePath ?? 'This script', why: p.message }, label: 'sh' });
+      ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === 'ash' ? 'ashLacks' : 'dashRejects', data: { script: unit.imagePath ?? 'This script', why: p.message }, label: 'sh' });
     }
   },
 });

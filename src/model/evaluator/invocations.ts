@@ -279,7 +279,13 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Scr
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
       }
-      const hop = { ...common, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: true, ending: null as Ending | null };
+      // `#!/usr/bin/dumb-init /bin/sh`: the kernel starts the init, which runs the script as its child.
+      const init = loaded.shebang?.init;
+      if (init) {
+        push({ ...common, kind: 'init', name: init, group: loaded.shebang?.initSignalsGroup === true });
+        pid1 = false;
+      }
+      const hop = { ...common, pid1, kind: 'script' as const, unit: loaded, run: null as ScriptRun | null, direct: true, ending: null as Ending | null };
       await runScript(hop, a0, argv.slice(1), item, hops, run, work, cache, r);
       return;
     }

@@ -1,0 +1,152 @@
+import { baseImageFacts, imageName, imageSh, isPlainOs, lacksBash } from '../../src/model/base-images.js';
+
+const from = (base: string) => ({ base, baseKnown: true, baseStage: null });
+const user = (ref: string) => baseImageFacts(ref)?.user ?? null;
+
+describe('imageName', () => {
+  it('splits name and tag, with latest when there is no tag', () => {
+    expect(imageName('php:8.3-apache-bookworm')).toEqual({ name: 'php', tag: '8.3-apache-bookworm' });
+    expect(imageName('node')).toEqual({ name: 'node', tag: 'latest' });
+  });
+
+  it('keeps a registry port apart from the tag', () => {
+    expect(imageName('registry.example:5000/team/app:1.2')).toEqual({ name: 'registry.example:5000/team/app', tag: '1.2' });
+    expect(imageName('registry.example:5000/team/app')).toEqual({ name: 'registry.example:5000/team/app', tag: 'latest' });
+  });
+
+  it('drops the digest, the Docker Hub prefixes and the per-architecture namespaces', () => {
+    expect(imageName('docker.io/library/postgres:16@sha256:' + 'a'.repeat(64))).toEqual({ name: 'postgres', tag: '16' });
+    expect(imageName('arm64v8/redis:7-alpine')).toEqual({ name: 'redis', tag: '7-alpine' });
+    expect(imageName('AMD64/PHP:8-APACHE')).toEqual({ name: 'php', tag: '8-apache' });
+  });
+});
+
+describe('baseImageFacts: the default user', () => {
+  it('distroless runs as nonroot only with a nonroot tag, arch-suffixed or debug', () => {
+    expect(user('gcr.io/distroless/static-debian12:nonroot')).toBe('65532');
+    expect(user('gcr.io/distroless/base-debian12:debug-nonroot')).toBe('65532');
+    expect(user('gcr.io/distroless/static-debian12:nonroot-amd64')).toBe('65532');
+    expect(user('gcr.io/distroless/java21-debian12:debug-nonroot-arm64')).toBe('65532');
+    expect(user('gcr.io/distroless/static-debian12:nonroot@sha256:' + 'b'.repeat(64))).toBe('65532');
+  });
+
+  it('distroless without a nonroot tag runs as root', () => {
+    expect(baseImageFacts('gcr.io/distroless/static-debian12')).toBeNull();
+    expect(baseImageFacts('gcr.io/distroless/static-debian12:latest-amd64')).toBeNull();
+    expect(baseImageFacts('gcr.io/distroless/base:debug')).toBeNull();
+  });
+
+  it('chainguard runs as nonroot, except its -dev variants and wolfi-base', () => {
+    expect(user('cgr.dev/chainguard/python:latest')).toBe('65532');
+    expect(user('cgr.dev/chainguard/nginx')).toBe('65532');
+    expect(user('cgr.dev/my-org.com/node:22')).toBe('65532');
+    expect(baseImageFacts('cgr.dev/chainguard/python:latest-dev')).toBeNull();
+    expect(baseImageFacts('cgr.dev/chainguard/python:3.12-dev@sha256:' + 'c'.repeat(64))).toBeNull();
+    expect(baseImageFacts('cgr.dev/chainguard/wolfi-base')).toBeNull();
+  });
+
+  it('bitnami application images run as 1001, minideb as root', () => {
+    expect(user('bitnami/redis:7.2')).toBe('1001');
+    expect(user('docker.io/bitnami/postgresql:16-debian-12')).toBe('1001');
+    expect(baseImageFacts('bitnami/minideb:bookworm')).toBeNull();
+  });
+
+  it('jenkins and the vendor images that set a USER of their own', () => {
+    expect(user('jenkins/jenkins:lts-jdk17')).toBe('jenkins');
+    expect(user('jenkins/inbound-agent:latest-alpine-jdk21')).toBe('jenkins');
+    expect(baseImageFacts('jenkins/ssh-agent')).toBeNull(); // sshd needs root
+    expect(user('sonarqube:community')).toBe('sonarqube');
+    expect(user('sonatype/nexus3')).toBe('nexus');
+    expect(user('grafana/grafana-oss:11.0.0')).toBe('472');
+    expect(user('docker.elastic.co/elasticsearch/elasticsearch:8.15.0')).toBe('1000');
+    expect(user('memcached:1.6-alpine')).toBe('memcache');
+    expect(user('solr:9')).toBe('solr');
+    expect(user('nginxinc/nginx-unprivileged:alpine')).toBe('101');
+  });
+
+  it('language images run as root and do not step down', () => {
+    for (const ref of ['node:20-slim', 'python:3.12', 'golang:1.23-alpine', 'ruby:3.3', 'openjdk:21-jdk', 'eclipse-temurin:21-jre-alpine']) {
+      expect(baseImageFacts(ref)).toMatchObject({ user: null, dropsPrivileges: false, rootCommand: null });
+    }
+  });
+
+  it('the docker-library images that step down in their entrypoint, with any tag', () => {
+    for (const ref of ['postgres:16-alpine3.20', 'mysql:8.4-oracle', 'mariadb:11', 'redis', 'mongo:7-jammy', 'rabbitmq:3-management', 'arm64v8/postgres:16', 'cassandra:5', 'lscr.io/linuxserver/jellyfin:latest']) {
+      expect(baseImageFacts(ref)).toMatchObject({ user: null, dropsPrivileges: true });
+    }
+  });
+
+  it('knows the root server that php, httpd, tomcat and the php applications start when nothing else is set', () => {
+    expect(baseImageFacts('php:8.3-apache-bookworm')?.rootCommand).toBe('apache2-foreground');
+    expect(baseImageFacts('php:apache')?.rootCommand).toBe('apache2-foreground');
+    expect(baseImageFacts('php:8.4-fpm-alpine3.20')?.rootCommand).toBe('php-fpm');
+    expect(baseImageFacts('php:8.3-zts')).toBeNull(); // the cli: php -a
+    expect(baseImageFacts('php:8-cli')).toBeNull();
+    expect(baseImageFacts('drupal:10-apache')?.rootCommand).toBe('apache2-foreground');
+    expect(baseImageFacts('wordpress')?.rootCommand).toBe('apache2-foreground');
+    expect(baseImageFacts('wordpress:6-fpm-alpine')?.rootCommand).toBe('php-fpm');
+    expect(baseImageFacts('wordpress:cli')?.rootCommand ?? null).toBeNull();
+    expect(baseImageFacts('httpd:2.4-alpine')?.rootCommand).toBe('httpd-foreground');
+    expect(baseImageFacts('tomcat:10-jdk17')?.rootCommand).toBe('catalina.sh run');
+  });
+
+  it('knows nothing of an image it has not listed', () => {
+    expect(baseImageFacts('example.com/team/app:1')).toBeNull();
+    expect(baseImageFacts('phpmyadmin')).toBeNull();
+  });
+});
+
+describe('imageSh: what /bin/sh is', () => {
+  const sh = (ref: string) => imageSh(from(ref));
+
+  it('busybox ash on Alpine, BusyBox, Wolfi and the Alpine tags of other images', () => {
+    expect(sh('alpine:3.20')).toEqual({ flavour: 'ash', known: true });
+    expect(sh('node:20-alpine3.19')).toEqual({ flavour: 'ash', known: true });
+    expect(sh('nginx:alpine-slim')).toEqual({ flavour: 'ash', known: true });
+    expect(sh('cgr.dev/chainguard/wolfi-base')).toEqual({ flavour: 'ash', known: true });
+    expect(sh('gcr.io/distroless/base-debian12:debug-nonroot')).toEqual({ flavour: 'ash', known: true });
+    expect(sh('arm64v8/alpine')).toEqual({ flavour: 'ash', known: true });
+  });
+
+  it('bash on the Red Hat family, Amazon Linux and their tags of other images', () => {
+    expect(sh('registry.access.redhat.com/ubi9/ubi-minimal:9.4')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('rockylinux:9')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('amazonlinux:2023')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('eclipse-temurin:21-ubi9-minimal')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('amazoncorretto:21-al2023')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('jenkins/jenkins:lts-rhel-ubi9-jdk21')).toEqual({ flavour: 'bash', known: true });
+    expect(sh('mysql:8.4')).toEqual({ flavour: 'bash', known: true });
+  });
+
+  it('dash on Debian, Ubuntu and the official images built on them; a Debian tag wins', () => {
+    expect(sh('debian:12-slim')).toEqual({ flavour: 'dash', known: true });
+    expect(sh('ubuntu:24.04')).toEqual({ flavour: 'dash', known: true });
+    expect(sh('python:3.12')).toEqual({ flavour: 'dash', known: true });
+    expect(sh('php:8.3-apache')).toEqual({ flavour: 'dash', known: true });
+    expect(sh('mysql:8.0-debian')).toEqual({ flavour: 'dash', known: true });
+    expect(sh('example.com/app:1.0-bookworm')).toEqual({ flavour: 'dash', known: true });
+  });
+
+  it('an image it does not know is taken to be dash, as a guess', () => {
+    expect(sh('example.com/team/base:1')).toEqual({ flavour: 'dash', known: false });
+    expect(imageSh({ base: '${BASE}', baseKnown: false, baseStage: null })).toEqual({ flavour: 'dash', known: false });
+  });
+});
+
+describe('plain OS images and bash', () => {
+  it('plain OS images ship no entrypoint scripts; official application images do', () => {
+    expect(isPlainOs(from('debian:12'))).toBe(true);
+    expect(isPlainOs(from('arm64v8/alpine:3.20'))).toBe(true);
+    expect(isPlainOs(from('gcr.io/distroless/static-debian12:nonroot'))).toBe(true);
+    expect(isPlainOs(from('node:20'))).toBe(false);
+    expect(isPlainOs(from('alpine/git'))).toBe(false);
+  });
+
+  it('bash is missing on Alpine, BusyBox, distroless and Chainguard unless installed', () => {
+    expect(lacksBash(from('alpine:3.20'))).toBe(true);
+    expect(lacksBash(from('python:3.12-alpine'))).toBe(true);
+    expect(lacksBash(from('cgr.dev/chainguard/static'))).toBe(true);
+    expect(lacksBash(from('debian:12'))).toBe(false);
+    expect(lacksBash(from('registry.access.redhat.com/ubi9'))).toBe(false);
+  });
+});
