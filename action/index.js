@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path27, { windows } = {}) => {
-      const segs = path27.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path28, { windows } = {}) => {
+      const segs = path28.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -7454,9 +7454,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path27 = this.getPath();
-        if (path27 === null || path27.startsWith("/")) {
-          return path27;
+        const path28 = this.getPath();
+        if (path28 === null || path28.startsWith("/")) {
+          return path28;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7468,7 +7468,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path27 : parent + "/" + path27;
+              return parent.endsWith("/") ? parent + path28 : parent + "/" + path28;
             }
           }
         }
@@ -10381,7 +10381,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path27) {
+function cacheMountCovers(flags, path28) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10392,7 +10392,7 @@ function cacheMountCovers(flags, path27) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path27);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path28);
   });
 }
 function removesTree(cmd, prefix) {
@@ -11438,26 +11438,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path27) => {
-      const end = path27.length - 1;
-      const index = path27.lastIndexOf(
+    var basenameOf = (path28) => {
+      const end = path28.length - 1;
+      const index = path28.lastIndexOf(
         SLASH,
-        path27[end] === SLASH ? end - 1 : end
+        path28[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path27 : path27.slice(index + 1);
+      return index < 0 ? path28 : path28.slice(index + 1);
     };
-    var parentOf = (path27) => {
-      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path27.split(SLASH).filter(Boolean);
+    var parentOf = (path28) => {
+      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path28.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path27.length - 1;
-      const cut = path27.lastIndexOf(
+      const end = path28.length - 1;
+      const cut = path28.lastIndexOf(
         SLASH,
-        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -11607,7 +11607,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path27) {
+      testLiteral(path28) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11616,7 +11616,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path27)) {
+          if (rule.checkRegex.test(path28)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11636,15 +11636,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path27, mode) {
+      test(path28, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path27) : path27;
+        const basename4 = shortcut ? basenameOf(path28) : path28;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path27
+            shortcut && rule._basenameOnly ? basename4 : path28
           )) {
             const { negative } = rule;
             const ret = {
@@ -11666,17 +11666,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path27, originalPath, doThrow) => {
-      if (!isString(path27)) {
+    var checkPath = (path28, originalPath, doThrow) => {
+      if (!isString(path28)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path27) {
+      if (!path28) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path27)) {
+      if (checkPath.isNotRelative(path28)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11685,25 +11685,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path27) => {
-      const first = path27.charCodeAt(0);
+    var isNotRelative = (path28) => {
+      const first = path28.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path27.length === 1) {
+      if (path28.length === 1) {
         return true;
       }
-      const second = path27.charCodeAt(1);
+      const second = path28.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
+      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -11734,59 +11734,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path27) {
+      _test(originalPath, cache, path28) {
         checkPath(
-          path27,
+          path28,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path27 ? this._t(path27, cache) : {
+        return path28 ? this._t(path28, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path27 = convertPath(target2);
-        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path27);
+        const path28 = convertPath(target2);
+        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path28);
         }
-        const dir = this._t(path27, this._testCache);
+        const dir = this._t(path28, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path27);
+        const literal = this._rules.testLiteral(path28);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path27, cache) {
-        const cached = cache[path27];
+      _t(path28, cache) {
+        const cached = cache[path28];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path27);
+        const parentPath = parentOf(path28);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
+        return cache[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
       }
-      ignores(path27) {
-        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
+      ignores(path28) {
+        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
       }
       createFilter() {
-        return (path27) => !this.ignores(path27);
+        return (path28) => !this.ignores(path28);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path27) {
-        return this._test(path27, this._testCache, convertPath(path27));
+      test(path28) {
+        return this._test(path28, this._testCache, convertPath(path28));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
+    var isPathValid = (path28) => checkPath(convertPath(path28), path28, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
+      checkPath.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -11988,11 +11988,11 @@ var init_jail = __esm({
     init_file_system();
     init_text();
     Jail = class _Jail {
-      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs9;
+      constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs10;
         this.maxFileBytes = maxFileBytes;
         const abs = path5.resolve(root);
-        this.root = fs9.realpath(abs) ?? abs;
+        this.root = fs10.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -13069,9 +13069,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs9 = p.fields;
-    if (fs9.length === 0) continue;
-    fs9.forEach((f, i) => {
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13089,11 +13089,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs9, sep) {
-  if (fs9.length === 0) return lit("");
-  if (fs9.length === 1) return fs9[0];
-  let acc = fs9[0];
-  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -17879,6 +17879,44 @@ var init_gosu_without_exec = __esm({
   }
 });
 
+// src/rules/healthcheck-missing.ts
+var healthcheck_missing_default;
+var init_healthcheck_missing = __esm({
+  "src/rules/healthcheck-missing.ts"() {
+    "use strict";
+    init_rule();
+    healthcheck_missing_default = defineRule({
+      id: "healthcheck-missing",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      title: "The image has no HEALTHCHECK",
+      peers: { hadolint: [{ code: "DL3057", note: "only the image being built (the last stage, or --target) is asked, not every stage" }] },
+      messages: {
+        missing: {
+          message: "The image{stage} has no HEALTHCHECK (neither its stage nor a stage it is built on sets one): Docker reports the container as running even when the application inside has hung.",
+          hint: "Add `HEALTHCHECK CMD <a command that fails when the service is unhealthy>` to this stage, or `HEALTHCHECK NONE` to say there is none on purpose."
+        }
+      },
+      docs: {
+        what: "The stage being built (the last, or `--target`) and the stages it is built on (`FROM <stage>`) have no HEALTHCHECK instruction, not even `HEALTHCHECK NONE`. A HEALTHCHECK inside ONBUILD does not count (it applies to images built from this one); a base image's own HEALTHCHECK cannot be seen.",
+        why: "`docker ps`, Docker Swarm and compose's `depends_on: condition: service_healthy` read the health check to tell a hung container from a working one. Kubernetes ignores it (it has probes), one-shot and CLI images have nothing to check, and base images often define one, which is why this rule is off in `recommended`.",
+        bad: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/",
+        good: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1",
+        howToFix: "Add a HEALTHCHECK that fails when the service is unhealthy, or `HEALTHCHECK NONE`."
+      },
+      check(ctx) {
+        const target2 = ctx.stage;
+        if (!target2) return;
+        const chain = /* @__PURE__ */ new Set();
+        for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
+        if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
+        ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
+      }
+    });
+  }
+});
+
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -19508,9 +19546,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs9, scriptArg, read) {
+async function analyseNodeEntry(stage, fs10, scriptArg, read) {
   const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs9, imagePath);
+  const origin = resolveModule(stage, fs10, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19550,17 +19588,17 @@ async function analyseNodeEntry(stage, fs9, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs9, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs9, imagePath) {
+function resolveModule(stage, fs10, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs9.lookup(stage, c);
+    const origin = fs10.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -21184,8 +21222,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path27 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path27.startsWith("/") || path27.startsWith("$") || /^[A-Za-z]:/.test(path27) || path27.startsWith("\\");
+          const path28 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path28.startsWith("/") || path28.startsWith("$") || /^[A-Za-z]:/.test(path28) || path28.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -21195,7 +21233,7 @@ var init_workdir_relative = __esm({
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path27, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path28 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path28, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -21577,6 +21615,7 @@ var init_rules = __esm({
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
+    init_healthcheck_missing();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -21664,6 +21703,7 @@ var init_rules = __esm({
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
+      healthcheck_missing_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -21830,6 +21870,10 @@ function formatSarif(findings, rules, version, root) {
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
+  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
+    const code2 = id.slice("shellcheck/".length);
+    descriptors.push({ id, name: `ShellCheck${code2}`, shortDescription: { text: `ShellCheck ${code2}` }, helpUri: `https://www.shellcheck.net/wiki/${code2}` });
+  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
@@ -22014,8 +22058,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path27 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path27, f.message]);
+    const path28 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path28, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -22028,7 +22072,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path27, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path28, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -22118,6 +22162,8 @@ function peerTables() {
 }
 function ruleIdsFor(name) {
   if (RULES.some((r) => r.id === name)) return [name];
+  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
+  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
@@ -22193,7 +22239,13 @@ function configSchema() {
         description: "Severity per rule id: off, info, warning or error. Rules not named keep their default severity.",
         type: "object",
         additionalProperties: false,
-        properties: rules
+        properties: rules,
+        // ShellCheck's findings (with `shellcheck: true`) by their ids.
+        patternProperties: { "^shellcheck/SC[0-9]{4}$": { description: "A ShellCheck finding (with shellcheck: true)", enum: [...SEVERITY_SETTINGS] } }
+      },
+      shellcheck: {
+        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
+        type: "boolean"
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -22321,7 +22373,7 @@ var init_schema = __esm({
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions", "shellcheck"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -22403,17 +22455,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path27) {
-      const ctrl = callVisitor(key, node, visitor, path27);
+    function visit_(key, node, visitor, path28) {
+      const ctrl = callVisitor(key, node, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path27, ctrl);
-        return visit_(key, ctrl, visitor, path27);
+        replaceNode(key, path28, ctrl);
+        return visit_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path27 = Object.freeze(path27.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path27);
+            const ci = visit_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22424,13 +22476,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path27 = Object.freeze(path27.concat(node));
-          const ck = visit_("key", node.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = visit_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path27);
+          const cv = visit_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22451,17 +22503,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path27) {
-      const ctrl = await callVisitor(key, node, visitor, path27);
+    async function visitAsync_(key, node, visitor, path28) {
+      const ctrl = await callVisitor(key, node, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path27, ctrl);
-        return visitAsync_(key, ctrl, visitor, path27);
+        replaceNode(key, path28, ctrl);
+        return visitAsync_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path27 = Object.freeze(path27.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path27);
+            const ci = await visitAsync_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22472,13 +22524,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path27 = Object.freeze(path27.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path27);
+          const cv = await visitAsync_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22505,23 +22557,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path27) {
+    function callVisitor(key, node, visitor, path28) {
       if (typeof visitor === "function")
-        return visitor(key, node, path27);
+        return visitor(key, node, path28);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path27);
+        return visitor.Map?.(key, node, path28);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path27);
+        return visitor.Seq?.(key, node, path28);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path27);
+        return visitor.Pair?.(key, node, path28);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path27);
+        return visitor.Scalar?.(key, node, path28);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path27);
+        return visitor.Alias?.(key, node, path28);
       return void 0;
     }
-    function replaceNode(key, path27, node) {
-      const parent = path27[path27.length - 1];
+    function replaceNode(key, path28, node) {
+      const parent = path28[path28.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -23133,10 +23185,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path27, value) {
+    function collectionFromPath(schema, path28, value) {
       let v = value;
-      for (let i = path27.length - 1; i >= 0; --i) {
-        const k = path27[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k = path28[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -23155,7 +23207,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -23185,11 +23237,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path27, value) {
-        if (isEmptyPath(path27))
+      addIn(path28, value) {
+        if (isEmptyPath(path28))
           this.add(value);
         else {
-          const [key, ...rest] = path27;
+          const [key, ...rest] = path28;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -23203,8 +23255,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        const [key, ...rest] = path27;
+      deleteIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -23218,8 +23270,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        const [key, ...rest] = path27;
+      getIn(path28, keepScalar) {
+        const [key, ...rest] = path28;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -23237,8 +23289,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path27) {
-        const [key, ...rest] = path27;
+      hasIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -23248,8 +23300,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        const [key, ...rest] = path27;
+      setIn(path28, value) {
+        const [key, ...rest] = path28;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25764,9 +25816,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path27, value) {
+      addIn(path28, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path27, value);
+          this.contents.addIn(path28, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25841,14 +25893,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        if (Collection.isEmptyPath(path27)) {
+      deleteIn(path28) {
+        if (Collection.isEmptyPath(path28)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25863,10 +25915,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        if (Collection.isEmptyPath(path27))
+      getIn(path28, keepScalar) {
+        if (Collection.isEmptyPath(path28))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25877,10 +25929,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path27) {
-        if (Collection.isEmptyPath(path27))
+      hasIn(path28) {
+        if (Collection.isEmptyPath(path28))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25897,13 +25949,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        if (Collection.isEmptyPath(path27)) {
+      setIn(path28, value) {
+        if (Collection.isEmptyPath(path28)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path27, value);
+          this.contents.setIn(path28, value);
         }
       }
       /**
@@ -27864,9 +27916,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path27) => {
+    visit.itemAtPath = (cst, path28) => {
       let item = cst;
-      for (const [field, index] of path27) {
+      for (const [field, index] of path28) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27875,23 +27927,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path27) => {
-      const parent = visit.itemAtPath(cst, path27.slice(0, -1));
-      const field = path27[path27.length - 1][0];
+    visit.parentCollection = (cst, path28) => {
+      const parent = visit.itemAtPath(cst, path28.slice(0, -1));
+      const field = path28[path28.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path27, item, visitor) {
-      let ctrl = visitor(item, path27);
+    function _visit(path28, item, visitor) {
+      let ctrl = visitor(item, path28);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27902,10 +27954,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path27);
+            ctrl = ctrl(item, path28);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29207,14 +29259,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs9, sep: [] });
+                map.items.push({ start, key: fs10, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               } else {
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29342,13 +29394,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs9, sep: [] });
+                fc.items.push({ start: [], key: fs10, sep: [] });
               else if (it.sep)
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               else
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -30410,7 +30462,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => /^SC\d{4}$/.test(code2) ? [`shellcheck/${code2}`] : HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -30478,19 +30530,19 @@ function applySuppressions(findings, byFile, options) {
     if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs9 of byFile.values()) {
-    for (const p of fs9.problems) {
-      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs10 of byFile.values()) {
+    for (const p of fs10.problems) {
+      kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs9.suppressions) {
+    for (const s of fs10.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
-          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30501,9 +30553,9 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs9 = byFile.get(p.file);
-    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
-    for (const s of fs9.suppressions) {
+    const fs10 = byFile.get(p.file);
+    if (!fs10 || !p.own && fs10.kind !== "dockerfile") continue;
+    for (const s of fs10.suppressions) {
       if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
@@ -30578,7 +30630,7 @@ function shellExtents(stmts) {
   stmts.forEach(visit);
   return out;
 }
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, SHELLCHECK_ID, COMPOUND;
 var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
@@ -30595,8 +30647,207 @@ var init_suppressions = __esm({
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
     HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+    RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
+    SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
     COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
+  }
+});
+
+// src/shellcheck.ts
+var shellcheck_exports = {};
+__export(shellcheck_exports, {
+  DEFAULT_EXCLUDES: () => DEFAULT_EXCLUDES,
+  SHELLCHECK_ID: () => SHELLCHECK_ID2,
+  SHELLCHECK_PREFIX: () => SHELLCHECK_PREFIX,
+  findShellcheck: () => findShellcheck,
+  shellcheckFindings: () => shellcheckFindings
+});
+import { spawn } from "node:child_process";
+import fs3 from "node:fs";
+import path14 from "node:path";
+function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
+  const roots = inside3.map((r) => path14.resolve(r));
+  for (const dir of pathVar.split(path14.delimiter)) {
+    if (!dir || !path14.isAbsolute(dir)) continue;
+    let real;
+    try {
+      real = fs3.realpathSync(dir);
+    } catch {
+      continue;
+    }
+    if (roots.some((r) => real === r || real.startsWith(r + path14.sep) || dir === r || dir.startsWith(r + path14.sep))) continue;
+    const file = path14.join(real, "shellcheck");
+    try {
+      const st = fs3.statSync(file);
+      if (!st.isFile()) continue;
+      fs3.accessSync(file, fs3.constants.X_OK);
+      const resolved = fs3.realpathSync(file);
+      if (roots.some((r) => resolved.startsWith(r + path14.sep))) continue;
+      return resolved;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+function runOn(binary2, text, shell) {
+  return new Promise((resolve4) => {
+    const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
+    const child = spawn(binary2, args, { cwd: path14.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    let size = 0;
+    let err = "";
+    let done = false;
+    const finish2 = (r) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve4(r);
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish2({ error: `shellcheck took longer than ${TIMEOUT_MS / 1e3} s` });
+    }, TIMEOUT_MS);
+    child.stdout.on("data", (b) => {
+      size += b.length;
+      if (size > MAX_OUTPUT) {
+        child.kill("SIGKILL");
+        finish2({ error: "shellcheck wrote more than 8 MB" });
+      } else out.push(b);
+    });
+    child.stderr.on("data", (b) => {
+      if (err.length < 2e3) err += b.toString("utf8");
+    });
+    child.on("error", (e) => finish2({ error: e.message }));
+    child.on("close", (code2) => {
+      if (code2 !== 0 && code2 !== 1) return finish2({ error: `shellcheck exited with ${String(code2)}${err ? `: ${err.trim().split("\n")[0]}` : ""}` });
+      try {
+        const parsed = JSON.parse(Buffer.concat(out).toString("utf8"));
+        finish2(Array.isArray(parsed.comments) ? parsed.comments : []);
+      } catch {
+        finish2({ error: "shellcheck wrote output that is not JSON" });
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(text);
+  });
+}
+function lineStarts2(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+async function shellcheckFindings(view, scripts, dockerfile, run2) {
+  const whole = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (!run2.binary) {
+    return [
+      spanFinding(
+        "input-error",
+        "info",
+        dockerfile,
+        whole,
+        "ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it",
+        "Install ShellCheck (`apt-get install shellcheck`, `brew install shellcheck`), or turn the option off."
+      )
+    ];
+  }
+  const jobs = [];
+  const names = new Set(PROXY_VARS);
+  for (const v of view.instructions) {
+    if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+  }
+  const prefix = [...names].sort().map((n) => `export ${n}=1
+`).join("");
+  const prefixLines = names.size;
+  for (const v of view.instructions) {
+    if (v.keyword !== "RUN") continue;
+    const cmds = await view.run(v);
+    if (cmds.form.kind !== "shell" || cmds.dialect === null) continue;
+    const body2 = runShellText(v.inst);
+    if (body2.text.trim() === "") continue;
+    const starts = lineStarts2(body2.text);
+    jobs.push({
+      text: prefix + body2.text,
+      dialect: cmds.dialect,
+      prefixLines,
+      file: dockerfile,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at(line, column);
+        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+      },
+      chain: []
+    });
+  }
+  for (const unit of scripts) {
+    if (unit.kind !== "file" || unit.ast === null) continue;
+    const text = unit.source.text;
+    const starts = lineStarts2(text);
+    jobs.push({
+      text,
+      dialect: unit.dialect,
+      prefixLines: 0,
+      file: unit.source.file.displayPath,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const off = (l, c) => Math.min(text.length, (starts[l - 1] ?? text.length) + c - 1);
+        return unit.source.spanOf([line, column, off(line, column)], [endLine, endColumn, off(endLine, endColumn)]);
+      },
+      chain: [{ file: unit.startedAt.file, line: unit.startedAt.span.line, column: unit.startedAt.span.column, message: unit.startedAt.label }]
+    });
+  }
+  const findings = [];
+  const failures = /* @__PURE__ */ new Set();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (Date.now() >= run2.deadline) {
+        failures.add("the file's time budget ran out before every body was checked");
+        return;
+      }
+      const r = await runOn(run2.binary, job.text, SHELL_OF[job.dialect]);
+      if ("error" in r) {
+        failures.add(r.error);
+        continue;
+      }
+      for (const c of r) {
+        const line = c.line - job.prefixLines;
+        const endLine = c.endLine - job.prefixLines;
+        if (line < 1 || !Number.isInteger(c.code)) continue;
+        const id = `${SHELLCHECK_PREFIX}SC${c.code}`;
+        const severity = run2.severities?.[id] ?? LEVEL2[c.level] ?? "info";
+        if (severity === "off") continue;
+        const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
+        findings.push(
+          spanFinding(id, severity, job.file, span, `SC${c.code}: ${c.message}`, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
+            ...job.chain,
+            { file: job.file, line: span.line, column: span.column, message: "" }
+          ])
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
+  for (const f of failures) findings.push(spanFinding("input-error", "info", dockerfile, whole, `ShellCheck could not check everything: ${f}`));
+  return findings;
+}
+var SHELLCHECK_PREFIX, SHELLCHECK_ID2, DEFAULT_EXCLUDES, PROXY_VARS, SHELL_OF, LEVEL2, TIMEOUT_MS, MAX_OUTPUT, PARALLEL;
+var init_shellcheck = __esm({
+  "src/shellcheck.ts"() {
+    "use strict";
+    init_findings();
+    init_instructions();
+    init_dockerfile();
+    SHELLCHECK_PREFIX = "shellcheck/";
+    SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
+    DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
+    PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy"];
+    SHELL_OF = { posix: "sh", bash: "bash", mksh: "ksh" };
+    LEVEL2 = { error: "error", warning: "warning", info: "info", style: "info" };
+    TIMEOUT_MS = 2e4;
+    MAX_OUTPUT = 8 * 1024 * 1024;
+    PARALLEL = 4;
   }
 });
 
@@ -30607,7 +30858,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path14 from "node:path";
+import path15 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -30663,7 +30914,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path14.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path14.dirname(input2.path);
+  const contextDir = options.context ? path15.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path15.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -30687,7 +30938,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path14.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path15.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -30700,7 +30951,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path14.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path15.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -30780,6 +31031,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
@@ -30833,9 +31085,16 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  if (options.shellcheck) findings.push(...await shellcheckPass(view, launch.scripts, file, options, jail, deadline));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
+}
+async function shellcheckPass(view, scripts, file, options, jail, deadline) {
+  const sc = await Promise.resolve().then(() => (init_shellcheck(), shellcheck_exports));
+  const key = `${jail.root}\0${options.cwd}`;
+  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
+  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
@@ -30879,7 +31138,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path14.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path15.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -30937,7 +31196,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -30980,6 +31239,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -31077,6 +31337,7 @@ function dockerlintYamlFrom(t, source) {
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push("");
   }
+  if (t.config.shellcheck === void 0) lines.push("# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):", "# shellcheck: true", "");
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join("\n").replace(/\n+$/, "")}
 `;
@@ -34323,8 +34584,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path27) {
-      let input2 = path27;
+    function removeDotSegments(path28) {
+      let input2 = path28;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34398,11 +34659,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path27) {
-      if (path27 === "" || path27[0] === "/") {
-        return removeDotSegments(path27);
+    function removeDotSegmentsRelative(path28) {
+      if (path28 === "" || path28[0] === "/") {
+        return removeDotSegments(path28);
       }
-      const segments = path27.split("/");
+      const segments = path28.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -34765,8 +35026,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
+        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38007,7 +38268,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path15 from "node:path";
+import path16 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -38016,22 +38277,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path15.resolve(startDir);
+  const start = path16.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path15.resolve(start, explicit);
-    const own = new Jail(path15.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path16.resolve(start, explicit);
+    const own = new Jail(path16.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path15.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path16.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path15.parse(start).root);
+  const jail = given ?? new Jail(path16.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path15.join(dir, name);
+      const abs = path16.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38039,7 +38300,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path15.join(dir, "package.json");
+    const pkg = path16.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -38048,7 +38309,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path15.basename(f.abs) + (path15.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path16.basename(f.abs) + (path16.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -38058,7 +38319,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path15.dirname(dir);
+    const parent = path16.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38067,7 +38328,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path15.join(dir, name);
+      const abs = path16.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38082,7 +38343,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path15.dirname(dir);
+    const parent = path16.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38178,6 +38439,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
+  if (raw.shellcheck !== void 0) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -38279,7 +38541,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path15.join(dir, ".git")) !== null;
+    return jail.stat(path16.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -38294,26 +38556,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path15.relative(start, abs);
-  return (rel === "" || path15.isAbsolute(rel) ? abs : rel).split(path15.sep).join("/");
+  const rel = path16.relative(start, abs);
+  return (rel === "" || path16.isAbsolute(rel) ? abs : rel).split(path16.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path15.dirname(file) : path15.resolve(cwd);
+  const dir = file ? path16.dirname(file) : path16.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path16.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path15.relative(dir, path15.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path15.isAbsolute(r)) return null;
-    return r.split(path15.sep).join("/");
+    const r = path16.relative(dir, path16.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path16.isAbsolute(r)) return null;
+    return r.split(path16.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -38345,7 +38607,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path15.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path16.basename(file)}` : ""}`
       };
     }
   };
@@ -38452,15 +38714,15 @@ var init_recording = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs3 from "node:fs";
-import path16 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 function inside2(root, p) {
-  const rel = path16.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
+  const rel = path17.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path17.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs3.realpathSync.native(p);
+    return fs4.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -38468,26 +38730,26 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path17.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+    fd = fs4.openSync(real, fs4.constants.O_RDONLY | (fs4.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs3.fstatSync(fd);
+    const st = fs4.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs3.readFileSync(fd);
+    const bytes = fs4.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs3.closeSync(fd);
+    fs4.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -38503,20 +38765,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path16.dirname(realPath);
-  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path17.dirname(realPath);
+  const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
-    fs3.writeFileSync(fd, bytes);
-    fs3.fchmodSync(fd, mode);
-    fs3.fsyncSync(fd);
-    fs3.closeSync(fd);
+    fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
+    fs4.writeFileSync(fd, bytes);
+    fs4.fchmodSync(fd, mode);
+    fs4.fsyncSync(fd);
+    fs4.closeSync(fd);
     fd = null;
-    fs3.renameSync(tmp, realPath);
+    fs4.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs3.closeSync(fd);
-    fs3.rmSync(tmp, { force: true });
+    if (fd !== null) fs4.closeSync(fd);
+    fs4.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -38529,8 +38791,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs4 from "node:fs";
-import path17 from "node:path";
+import fs5 from "node:fs";
+import path18 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -38618,15 +38880,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path17.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path18.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path18.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs4.readFileSync(c.path);
+      const now = fs5.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -38655,13 +38917,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path18 from "node:path";
+import path19 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path18.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path19.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path18.resolve(buffer.path);
+  const resolved = path19.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -38932,8 +39194,8 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs5 from "node:fs";
-import path21 from "node:path";
+import fs6 from "node:fs";
+import path22 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -38943,22 +39205,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path21.sep).join("/");
+  const key = relativePath.split(path22.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path21.relative(root, file);
-    if (rel && !rel.startsWith(`..${path21.sep}`) && rel !== ".." && !path21.isAbsolute(rel)) return rel.split(path21.sep).join("/");
+    const rel = path22.relative(root, file);
+    if (rel && !rel.startsWith(`..${path22.sep}`) && rel !== ".." && !path22.isAbsolute(rel)) return rel.split(path22.sep).join("/");
   }
-  return file.split(path21.sep).join("/");
+  return file.split(path22.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path21.join(fs5.realpathSync.native(path21.dirname(input2.path)), path21.basename(input2.path));
+    file = path22.join(fs6.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -38974,21 +39236,21 @@ var cache_exports = {};
 __export(cache_exports, {
   lintCached: () => lintCached
 });
-import fs6 from "node:fs";
-import path22 from "node:path";
+import fs7 from "node:fs";
+import path23 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path22.resolve(cwd, location);
+    const abs = path23.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs6.statSync(abs).isDirectory();
+      isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path22.join(abs, CACHE_FILE) : abs;
+    return isDir ? path23.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path22.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
-  return path22.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path23.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path23.isAbsolute(rel);
+  return path23.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -39079,7 +39341,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs7.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -39090,7 +39352,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs6.readFileSync(this.file, "utf8");
+          text = fs7.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -39168,7 +39430,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path22.dirname(p)}`;
+        const listing = `d\0\0${path23.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -39243,11 +39505,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs6.renameSync(tmp, this.file);
+          fs7.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs7.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs6.rmSync(tmp, { force: true });
+            fs7.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -39361,16 +39623,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path27, added, removed, oldPosInc, options) {
-        const last = path27.lastComponent;
+      addToPath(path28, added, removed, oldPosInc, options) {
+        const last = path28.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path27.oldPos + oldPosInc,
+            oldPos: path28.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path27.oldPos + oldPosInc,
+            oldPos: path28.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -39654,10 +39916,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path23 from "node:path";
+import path24 from "node:path";
 function shown(p, cwd) {
-  const rel = path23.relative(cwd, p);
-  return (rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel).split(path23.sep).join("/");
+  const rel = path24.relative(cwd, p);
+  return (rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel).split(path24.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -39697,7 +39959,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path24 from "node:path";
+import path25 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -39740,8 +40002,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path24.relative(o.cwd, p);
-    return rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel.split(path24.sep).join("/");
+    const rel = path25.relative(o.cwd, p);
+    return rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel.split(path25.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -39771,13 +40033,13 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs8 from "node:fs";
-import path26 from "node:path";
+import fs9 from "node:fs";
+import path27 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import fs7 from "node:fs";
-import path25 from "node:path";
+import fs8 from "node:fs";
+import path26 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -41587,11 +41849,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path27) => {
+  require: (path28) => {
     if (typeof require2 !== "undefined") {
-      return require2(path27);
-    } else if (path27.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path27, "utf8"));
+      return require2(path28);
+    } else if (path28.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path28, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -45369,7 +45631,7 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path19 from "node:path";
+import path20 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -45582,7 +45844,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -45604,6 +45866,7 @@ function inputLinter(setup, matchers, recording) {
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
+      ...setup.shellcheck ? { shellcheck: true } : {},
       ...context ? { context } : {},
       ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
@@ -45640,7 +45903,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path20 from "node:path";
+import path21 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -45693,7 +45956,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path20.resolve(cwd, input2);
+    const abs = path21.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -45705,7 +45968,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path20.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -45718,7 +45981,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path20.join(input2.input, path20.relative(input2.abs, abs)).split(path20.sep).join("/");
+  const shown2 = (abs) => path21.join(input2.input, path21.relative(input2.abs, abs)).split(path21.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -45730,17 +45993,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path20.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path21.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path20.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path21.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path20.relative(s.dir, abs).split(path20.sep).join("/");
+    const rel = path21.relative(s.dir, abs).split(path21.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path20.join(dir, e.name);
+    const abs = path21.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -45776,6 +46039,7 @@ function resolveSeverities(layers, rules = RULES) {
     }
     out[rule.id] = setting;
   }
+  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }
 
@@ -45785,10 +46049,10 @@ init_meta();
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs7.readFileSync(0, "utf8"),
+  readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs7.mkdirSync(path25.dirname(path25.resolve(p)), { recursive: true });
-    fs7.writeFileSync(p, text);
+    fs8.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
+    fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -45868,15 +46132,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path25.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path26.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path25.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path25.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path26.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path26.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path26.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -45912,7 +46176,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("shellcheck", { type: "boolean", describe: "also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -45927,15 +46191,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path25.join(io.cwd, ".dockerlint.yaml");
-    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path26.join(io.cwd, ".dockerlint.yaml");
+    if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path25.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path26.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -45949,11 +46213,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path25.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path26.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -45963,7 +46227,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path25.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path26.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -46000,7 +46264,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path25.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path26.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -46020,19 +46284,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs8.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch4.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path25.sep) ? dir : dir + path25.sep);
+    const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path26.sep) ? dir : dir + path26.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path25.sep).join("/");
+      const slashed = f.split(path26.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -46053,7 +46317,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path26.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -46072,7 +46336,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path25.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path25.dirname(path25.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path26.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path26.dirname(path26.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -46083,7 +46347,8 @@ async function run(rawArgv, io) {
     config,
     configFile,
     configLines,
-    maxFileBytes
+    maxFileBytes,
+    shellcheck: args.shellcheck ?? config.shellcheck ?? false
   };
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
@@ -46102,7 +46367,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path25.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path26.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -46164,9 +46429,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs7.statSync(p).isDirectory() ? p : path25.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path26.dirname(p);
   } catch {
-    return path25.dirname(p);
+    return path26.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -46177,7 +46442,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs7.statSync(p).isDirectory();
+    return fs8.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -46189,7 +46454,7 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
@@ -46322,7 +46587,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs8.writeFileSync(p, text),
+  writeFile: (p, text) => fs9.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -46342,7 +46607,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs8.mkdirSync(path26.dirname(path26.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -46350,8 +46615,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path26.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path26.join(cwd, `${key}.annotations`) : null
+    json: path27.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path27.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -46383,7 +46648,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs8.appendFileSync(file, text);
+      fs9.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

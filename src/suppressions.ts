@@ -120,7 +120,9 @@ const DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
 /** Something meant as a dockerlint suppression (`dockerlint-ignore x`, `dockerlint disable=x`). */
 const DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
 const HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A rule id, or a ShellCheck finding's (`shellcheck/SC2086`). */
+const RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
+const SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
 
 function body(text: string): string {
   return text.replace(/^[\s#]+/, '').trimEnd();
@@ -197,7 +199,8 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      // hadolint's SCxxxx codes are ShellCheck's findings on RUN (`shellcheck: true`).
+      const rules = [...new Set(codes.flatMap((code) => (/^SC\d{4}$/.test(code) ? [`shellcheck/${code}`] : (HADOLINT_EQUIVALENTS[code] ?? []))))];
       if (rules.length === 0) continue;
       const scope = h[1] ? 'file' : 'next-line';
       out.suppressions.push({ source: 'hadolint', scope, ...place, written: codes, rules, target: scope === 'file' ? null : targetOf(c), reason: null });
@@ -307,7 +310,7 @@ export function applySuppressions(findings: Finding[], byFile: Map<string, FileS
       if (s.source !== 'dockerlint') continue;
       const verb = s.scope === 'file' ? 'ignore-file' : 'ignore';
       for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
+        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
           kept.push(problem(fs.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known.join(', ')}`, 'Correct the rule id (see dockerlint --list-rules), or remove it.'));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where =
