@@ -93,7 +93,8 @@ export interface FileSuppressions {
 export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
   const table: Record<string, string[]> = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+    // `rule#messageId` when the code stands for some of the rule's messages only.
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...(p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]));
   }
   return table;
 }
@@ -337,7 +338,7 @@ function matchAll(f: Finding, byFile: Map<string, FileSuppressions>, used: Map<S
     const fs = byFile.get(p.file);
     if (!fs || (!p.own && fs.kind !== 'dockerfile')) continue;
     for (const s of fs.suppressions) {
-      if (!s.rules.includes(f.rule)) continue;
+      if (!s.rules.includes(f.rule) && !(f.messageId !== undefined && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
       const hit = s.scope === 'file' || (s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine);
       if (!hit) continue;
       suppressed = true;

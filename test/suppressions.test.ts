@@ -187,11 +187,23 @@ describe('hadolint and BuildKit comments (migration)', () => {
     const findings = [finding('shell-form-pid1', 'Dockerfile', 4), finding('invalid-exec-form', 'Dockerfile', 5), finding('root-process', 'Dockerfile', 3)];
     const skip = dockerfile('# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing,JSONArgsRecommended;error=true\nFROM alpine\nCMD a b\nCMD [\'a\']\n');
     expect(skip.suppressions.map((s) => [s.source, s.scope, s.line, s.written, s.rules])).toEqual([
-      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
+      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing#name', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
     ]);
     expect(brief(apply(findings, [skip], true))).toEqual(['Dockerfile:3 root-process']);
     // skip=all skips what maps, not dockerlint's other rules
     expect(brief(apply(findings, [dockerfile('#check=skip=all\nFROM alpine\n')]))).toEqual(['Dockerfile:3 root-process']);
+  });
+
+  test('one rule for two BuildKit checks: each code silences only its own messages', () => {
+    const both = [
+      { ...finding('stage-name-casing', 'Dockerfile', 3), messageId: 'name' },
+      { ...finding('stage-name-casing', 'Dockerfile', 4), messageId: 'asCasing' },
+    ];
+    expect(brief(apply(both, [dockerfile('# check=skip=FromAsCasing\nFROM alpine\nFROM alpine AS Build\nFROM alpine as b\n')]))).toEqual(['Dockerfile:3 stage-name-casing']);
+    expect(brief(apply(both, [dockerfile('# check=skip=StageNameCasing\nFROM alpine\nFROM alpine AS Build\nFROM alpine as b\n')]))).toEqual(['Dockerfile:4 stage-name-casing']);
+    expect(apply(both, [dockerfile('# check=skip=all\nFROM alpine\n')])).toEqual([]);
+    // a dockerlint comment names the rule: all of its messages
+    expect(apply(both, [dockerfile('# dockerlint ignore-file=stage-name-casing\nFROM alpine\n')])).toEqual([]);
   });
 
   test('a check comment below the parser directives skips its checks for the next instruction only', () => {
