@@ -231,7 +231,7 @@ export async function shellcheckFindings(view: DockerfileView, scripts: readonly
         if (severity === 'off') continue;
         const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
         findings.push(
-          spanFinding(id, severity, job.file, span, `SC${c.code}: ${c.message}`, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
+          spanFinding(id, severity, job.file, span, c.message, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
             ...job.chain,
             { file: job.file, line: span.line, column: span.column, message: '' },
           ]),

@@ -38,7 +38,7 @@ describe('ShellCheck on RUN', () => {
     // (under `set -e` ShellCheck leaves the cd alone)
     expect(sc(f)).toEqual(['Dockerfile:3:5-3:12 shellcheck/SC2164 warning', 'Dockerfile:4:10-4:12 shellcheck/SC2086 info']);
     const one = f.find((x) => x.rule === 'shellcheck/SC2086');
-    expect(one?.message).toBe('SC2086: Double quote to prevent globbing and word splitting.');
+    expect(one?.message).toBe('Double quote to prevent globbing and word splitting.');
     expect(one?.hint).toBe('See https://www.shellcheck.net/wiki/SC2086');
   });
 
