@@ -84,6 +84,11 @@ export interface FileSuppressions {
   kind: SuppressionKind;
   suppressions: Suppression[];
   problems: SuppressionProblem[];
+  /**
+   * BuildKit's `# check=error=true` among the parser directives: the findings of the rules with a
+   * BuildKit equivalent are errors in this file (the build fails on them).
+   */
+  checkErrors?: boolean;
 }
 
 /**
@@ -211,6 +216,7 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
   if (kind === 'dockerfile') {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
+    if (directives.errors) out.checkErrors = true;
     // Below the parser directives, `# check=skip=...` in the comments right above an instruction
     // skips those checks for that instruction only (BuildKit reads the first `check` comment of
     // the instruction's comment block; what follows a space is a remark).
@@ -251,8 +257,9 @@ function buildkitRules(names: readonly string[]): string[] {
  * `# check=skip=...` among the parser directives at the very top of a Dockerfile (the whole file),
  * and the last line of that directive block (0 when there is none).
  */
-function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppression[]; endLine: number } {
+function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppression[]; endLine: number; errors: boolean } {
   const out: Suppression[] = [];
+  let errors = false;
   let expected = 1;
   for (const c of comments) {
     // Directives are the unbroken run of `# key=value` lines from line 1; a blank line, an
@@ -262,6 +269,7 @@ function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppressio
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? '').toLowerCase())) break;
     expected++;
     if ((d[1] ?? '').toLowerCase() !== 'check') continue;
+    if ((d[2] ?? '').split(';').some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
     const names = skipNames(d[2] ?? '');
     const rules = buildkitRules(names);
     if (rules.length === 0) continue;
@@ -277,7 +285,7 @@ function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppressio
       reason: null,
     });
   }
-  return { suppressions: out, endLine: expected - 1 };
+  return { suppressions: out, endLine: expected - 1, errors };
 }
 
 export interface ApplyOptions {
@@ -295,11 +303,22 @@ export interface ApplyOptions {
  * for a dockerlint suppression that suppressed nothing (with `reportUnused`). hadolint and
  * BuildKit comments are never reported: they are there for those tools too.
  */
+/** A finding of a rule (and message) that a BuildKit check stands for. */
+function isBuildkitCheck(f: Finding): boolean {
+  const all = (BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat()));
+  return all.has(f.rule) || (f.messageId !== undefined && all.has(`${f.rule}#${f.messageId}`));
+}
+let BUILDKIT_RULES: Set<string> | null = null;
+
 export function applySuppressions(findings: Finding[], byFile: Map<string, FileSuppressions>, options: ApplyOptions): Finding[] {
   const used = new Map<Suppression, Set<string>>();
   const kept: Finding[] = [];
   for (const f of findings) {
-    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
+    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
+    // `# check=error=true`: what BuildKit would warn about fails its build, so it is an error here.
+    const inFile = byFile.get(f.file);
+    if (inFile?.checkErrors && f.severity !== 'error' && isBuildkitCheck(f)) kept.push({ ...f, severity: 'error' });
+    else kept.push(f);
   }
 
   const known = [...options.knownIds].sort();

@@ -194,6 +194,18 @@ describe('hadolint and BuildKit comments (migration)', () => {
     expect(brief(apply(findings, [dockerfile('#check=skip=all\nFROM alpine\n')]))).toEqual(['Dockerfile:3 root-process']);
   });
 
+  test('# check=error=true: the findings BuildKit would warn about are errors in that file', () => {
+    const info = (rule: string, line: number, messageId?: string): Finding => ({ ...finding(rule, 'Dockerfile', line), severity: 'info', ...(messageId ? { messageId } : {}) });
+    const findings = [info('instruction-casing', 2), info('apt-get-version-pin', 3), info('stage-name-casing', 4, 'asCasing'), { ...info('root-process', 5), severity: 'warning' as const }];
+    const sev = (fs: Finding[]): string[] => fs.map((f) => `${f.line} ${f.rule} ${f.severity}`);
+    expect(sev(apply(findings, [dockerfile('# check=error=true\nfrom alpine\n')]))).toEqual(['2 instruction-casing error', '3 apt-get-version-pin info', '4 stage-name-casing error', '5 root-process warning']);
+    // with skip: skipped checks are gone, the others are errors
+    expect(sev(apply(findings, [dockerfile('# check=skip=ConsistentInstructionCasing;error=true\nfrom alpine\n')]))).toEqual(['3 apt-get-version-pin info', '4 stage-name-casing error', '5 root-process warning']);
+    // only among the parser directives, and only error=true
+    expect(sev(apply(findings, [dockerfile('FROM alpine\n# check=error=true\nRUN x\n')]))).toEqual(sev(findings));
+    expect(sev(apply(findings, [dockerfile('# check=error=false\nFROM alpine\n')]))).toEqual(sev(findings));
+  });
+
   test('one rule for two BuildKit checks: each code silences only its own messages', () => {
     const both = [
       { ...finding('stage-name-casing', 'Dockerfile', 3), messageId: 'name' },
