@@ -217,22 +217,25 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
     if (directives.errors) out.checkErrors = true;
-    // Below the parser directives, `# check=skip=...` in the comments right above an instruction
-    // skips those checks for that instruction only (BuildKit reads the first `check` comment of
-    // the instruction's comment block; what follows a space is a remark).
+    // Below the parser directives, `# check=skip=...` among the comments BuildKit gives an
+    // instruction skips those checks for that instruction only. Those comments are the ones since
+    // the previous instruction: blank lines do not end them, an empty `#` line drops the ones
+    // before it, and the first `check` comment among them counts (what follows a space is a remark).
+    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const empty = sorted.filter((c) => !c.trailing && body(c.text) === '').map((c) => c.line);
     const claimed = new Set<number>();
     for (const c of sorted) {
       if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
       const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ''));
       if (!m) continue;
-      const target = targetOf(c);
-      // Only the first check comment of a block counts: mark the rest of the block.
-      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const next = starts.length > 0 ? starts.find((l) => l > c.line) : targetOf(c)?.line;
+      if (next === undefined || empty.some((l) => l > c.line && l < next)) continue;
+      for (const d of sorted) if (d.line > c.line && d.line < next) claimed.add(d.line);
       const names = skipNames(m[1] ?? '');
       const rules = buildkitRules(names);
       if (rules.length === 0) continue;
       const column = c.column ?? 1;
-      out.suppressions.push({ source: 'buildkit', scope: 'next-line', line: c.line, column, endColumn: column + c.text.replace(/\s+$/, '').length, written: names, rules, target, reason: null });
+      out.suppressions.push({ source: 'buildkit', scope: 'next-line', line: c.line, column, endColumn: column + c.text.replace(/\s+$/, '').length, written: names, rules, target: covering(next), reason: null });
     }
   }
   return out;

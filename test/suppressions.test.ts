@@ -235,9 +235,14 @@ describe('hadolint and BuildKit comments (migration)', () => {
     // only the first check comment of an instruction's comment block counts
     const two = dockerfile('FROM alpine\n# check=skip=MaintainerDeprecated\n# check=skip=JSONArgsRecommended\nCMD a b\n');
     expect(two.suppressions.map((s) => [s.written, s.target?.line])).toEqual([[['MaintainerDeprecated'], 4]]);
-    // a blank line between the comment and the instruction: it skips nothing
+    // a blank line does not end an instruction's comments (BuildKit's parser keeps them); an
+    // empty `#` line drops the ones before it
     const apart = dockerfile('FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD a b\n');
-    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [apart])).toHaveLength(1);
+    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [apart])).toEqual([]);
+    const dropped = dockerfile('FROM alpine\n# check=skip=JSONArgsRecommended\n#\nCMD a b\n');
+    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [dropped])).toHaveLength(1);
+    const after = dockerfile('FROM alpine\n# check=skip=MaintainerDeprecated\n#\n# check=skip=JSONArgsRecommended\nCMD a b\n');
+    expect(after.suppressions.map((s) => [s.written, s.target?.line])).toEqual([[['JSONArgsRecommended'], 5]]);
     // skip=all: every check with an equivalent, for that instruction
     const all = dockerfile('FROM alpine\n# check=skip=all\nMAINTAINER me\nMAINTAINER you\n');
     expect(brief(apply([finding('maintainer-deprecated', 'Dockerfile', 3), finding('maintainer-deprecated', 'Dockerfile', 4)], [all]))).toEqual(['Dockerfile:4 maintainer-deprecated']);
