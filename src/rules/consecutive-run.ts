@@ -1,5 +1,18 @@
 import { defineRule } from './rule.js';
 
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'select', 'function', 'time', 'coproc', '!', '[[', ']]', '{', '}']);
+
+/**
+ * A shell-form RUN body of plain words (no quotes, escapes, operators, groupings, substitutions,
+ * redirections, comments or heredocs) whose first word is no reserved word: exactly one simple
+ * command, as a parse would find.
+ */
+function plainOneCommand(text: string, heredocs: number): boolean {
+  if (heredocs > 0 || !/^[\sA-Za-z0-9_@%+=:,./~$-]+$/.test(text)) return false;
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  return first !== '' && !first.includes('=') && !first.startsWith('$') && !RESERVED.has(first);
+}
+
 export default defineRule({
   id: 'consecutive-run',
   severity: 'info',
@@ -29,10 +42,18 @@ export default defineRule({
         if (view.keyword !== 'ONBUILD') prev = null;
         continue;
       }
-      const run = await ctx.view.run(view);
-      const count = run.commands.filter((c) => c.depth === 0).length;
       const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
-      if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run.syntaxError === null) {
+      // Plain words are one command without a parse; anything else is parsed (and cached for
+      // the other rules).
+      let count: number;
+      let ok = true;
+      if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) count = 1;
+      else {
+        const run = await ctx.view.run(view);
+        count = run.commands.filter((c) => c.depth === 0).length;
+        ok = run.syntaxError === null;
+      }
+      if (prev && prev.flags === flags && count === 1 && prev.count === 1 && ok) {
         ctx.report({ messageId: 'consecutive', data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
       }
       prev = { flags, count, line: view.inst.keywordSpan.line };
