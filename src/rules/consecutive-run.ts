@@ -35,28 +35,39 @@ export default defineRule({
     howToFix: 'Merge the RUNs.',
   },
   async check(ctx) {
-    let prev: { flags: string; count: number; line: number } | null = null;
+    // Groups of RUNs that follow each other with the same flags: a RUN outside one is never
+    // parsed for this rule.
+    const groups: { view: (typeof ctx.view.instructions)[number]; flags: string }[][] = [];
+    let group: { view: (typeof ctx.view.instructions)[number]; flags: string }[] = [];
     for (const view of ctx.view.instructions) {
       if (view.onbuild) continue;
       if (view.keyword !== 'RUN') {
-        if (view.keyword !== 'ONBUILD') prev = null;
+        if (view.keyword !== 'ONBUILD') group = [];
         continue;
       }
       const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
-      // Plain words are one command without a parse; anything else is parsed (and cached for
-      // the other rules).
-      let count: number;
-      let ok = true;
-      if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) count = 1;
-      else {
-        const run = await ctx.view.run(view);
-        count = run.commands.filter((c) => c.depth === 0).length;
-        ok = run.syntaxError === null;
+      if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+      if (group.length === 0) groups.push(group);
+      group.push({ view, flags });
+    }
+    // Plain words are one command without a parse; anything else is parsed (and cached for the
+    // other rules). A syntax error counts as no command.
+    const count = async (view: (typeof ctx.view.instructions)[number]): Promise<number> => {
+      if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
+      const run = await ctx.view.run(view);
+      return run.syntaxError === null ? run.commands.filter((c) => c.depth === 0).length : 0;
+    };
+    for (const g of groups) {
+      if (g.length < 2) continue;
+      let prev = await count((g[0] as (typeof g)[number]).view);
+      for (let i = 1; i < g.length; i++) {
+        const cur = g[i] as (typeof g)[number];
+        const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+        if (prev === 1 && n === 1) {
+          ctx.report({ messageId: 'consecutive', data: { previous: (g[i - 1] as (typeof g)[number]).view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+        }
+        prev = n;
       }
-      if (prev && prev.flags === flags && count === 1 && prev.count === 1 && ok) {
-        ctx.report({ messageId: 'consecutive', data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
-      }
-      prev = { flags, count, line: view.inst.keywordSpan.line };
     }
   },
 });
