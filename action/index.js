@@ -7035,15 +7035,15 @@ var require_from = __commonJS({
        * @return the base image's name, or null if unspecified
        */
       getImageName() {
-        const imageName2 = this.getRangeContent(this.getImageNameRange());
-        if (imageName2 === null) {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
           return null;
         }
         let commented = false;
         let escaped = false;
         let name = "";
-        for (let i = 0; i < imageName2.length; i++) {
-          const ch = imageName2.charAt(i);
+        for (let i = 0; i < imageName.length; i++) {
+          const ch = imageName.charAt(i);
           switch (ch) {
             case this.escapeChar:
               escaped = true;
@@ -7863,12 +7863,12 @@ var require_dockerfile = __commonJS({
       }
       getParentStage(image) {
         const templateFrom = image.getFROM();
-        const imageName2 = templateFrom === null ? null : templateFrom.getImageName();
-        if (imageName2 === null) {
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
           return null;
         }
         for (const from of this.getFROMs()) {
-          if (from.getBuildStage() === imageName2) {
+          if (from.getBuildStage() === imageName) {
             const range2 = from.getRange();
             if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
@@ -9594,68 +9594,6 @@ var init_command_view = __esm({
   }
 });
 
-// src/parsers/shebang.ts
-import path3 from "node:path";
-function readShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return null;
-  const nl = source.indexOf("\n", start);
-  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  const program = words[0] ?? "";
-  let i = 0;
-  let name = path3.posix.basename(program);
-  let init = null;
-  let group = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (name === "env") {
-      i++;
-      while (i < words.length) {
-        const w = words[i];
-        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
-        else if (w.startsWith("-S")) {
-          words.splice(i, 1, w.slice(2));
-        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-        else break;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (INITS.has(name)) {
-      init = name;
-      group = name === "dumb-init";
-      i++;
-      while (i < words.length && words[i].startsWith("-")) {
-        const w = words[i];
-        if (w === "--") {
-          i++;
-          break;
-        }
-        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
-        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
-        i++;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (name === "busybox") {
-      i++;
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    break;
-  }
-  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
-}
-var INITS;
-var init_shebang = __esm({
-  "src/parsers/shebang.ts"() {
-    "use strict";
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
-  }
-});
-
 // src/model/expand.ts
 function splitWords(text, escape5 = "\\") {
   const words = [];
@@ -9802,7 +9740,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path4 from "node:path";
+import path3 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -9922,7 +9860,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -9989,7 +9927,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path4.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -10085,8 +10023,11 @@ async function runCommands(view, service) {
   }
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
-  const shebang = view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body ? readShebang(text.text) : null;
-  if (shebang) dialect = shebang.interpreter === null ? null : shellDialect(shebang.interpreter);
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
   if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : collector.syntaxErrors[0] ?? null;
@@ -10236,7 +10177,6 @@ var init_instructions = __esm({
     "use strict";
     init_dockerfile();
     init_command_view();
-    init_shebang();
     init_expand();
     init_image();
     DockerfileView = class {
@@ -11863,7 +11803,7 @@ var require_ignore = __commonJS({
 
 // src/fs/file-system.ts
 import fs2 from "node:fs";
-import path5 from "node:path";
+import path4 from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
@@ -11960,35 +11900,35 @@ var init_file_system = __esm({
       base;
       buffers = /* @__PURE__ */ new Map();
       set(p, text) {
-        this.buffers.set(path5.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
       }
       delete(p) {
-        this.buffers.delete(path5.resolve(p));
+        this.buffers.delete(path4.resolve(p));
       }
       stat(p) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path4.resolve(p));
         if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
         return this.base.stat(p);
       }
       realpath(p) {
-        const abs = path5.resolve(p);
+        const abs = path4.resolve(p);
         if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path5.dirname(abs));
-          return dir === null ? null : path5.join(dir, path5.basename(abs));
+          const dir = this.base.realpath(path4.dirname(abs));
+          return dir === null ? null : path4.join(dir, path4.basename(abs));
         }
         return this.base.realpath(abs);
       }
       readdir(p) {
-        const abs = path5.resolve(p);
+        const abs = path4.resolve(p);
         const entries = this.base.readdir(abs);
         const names = new Set(entries.map((e) => e.name));
         for (const file of this.buffers.keys()) {
-          if (path5.dirname(file) === abs && !names.has(path5.basename(file))) entries.push({ name: path5.basename(file), kind: "file" });
+          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
         }
         return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path4.resolve(p));
         if (!b) return this.base.readFile(p, maxBytes);
         if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
         return b;
@@ -11999,27 +11939,27 @@ var init_file_system = __esm({
 });
 
 // src/fs/jail.ts
-import path6 from "node:path";
+import path5 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path6.resolve(linted);
+  const abs = path5.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
   } catch {
-    start = path6.dirname(abs);
+    start = path5.dirname(abs);
   }
-  for (let dir = start; ; dir = path6.dirname(dir)) {
+  for (let dir = start; ; dir = path5.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path6.join(dir, ".git"));
+      marker = fsys.stat(path5.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path6.dirname(dir) === dir) return start;
+    if (path5.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -12048,11 +11988,11 @@ var init_jail = __esm({
     init_file_system();
     init_text();
     Jail = class _Jail {
-      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs9;
+      constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs10;
         this.maxFileBytes = maxFileBytes;
-        const abs = path6.resolve(root);
-        this.root = fs9.realpath(abs) ?? abs;
+        const abs = path5.resolve(root);
+        this.root = fs10.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -12061,7 +12001,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -12073,15 +12013,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path6.resolve(this.root, p);
+        const abs = path5.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
-          const parent = path6.dirname(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path6.basename(existing));
+          tail.push(path5.basename(existing));
           existing = parent;
         }
       }
@@ -12115,7 +12055,7 @@ var init_jail = __esm({
 });
 
 // src/model/context-fs.ts
-import path7 from "node:path";
+import path6 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -12124,11 +12064,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -12153,7 +12093,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
@@ -12175,7 +12115,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -12202,7 +12142,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -12211,7 +12151,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -12219,7 +12159,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
@@ -12355,10 +12295,14 @@ var init_copy_ignored_file = __esm({
         ignored: {
           message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
           hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
+        },
+        root: {
+          message: "`{keyword} {src}` copies the context root, but `{dockerignore}` excludes every entry of it (`{pattern}`): the build sees an empty context, so nothing is copied.",
+          hint: "Narrow the `{pattern}` line of `{dockerignore}` (or add `!` lines for what the image needs), or copy named paths."
         }
       },
       docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
+        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` (the context root) counts only when a pattern excludes every entry of it (`*`, `**`, `**/*`); glob sources (`*.md`, whose matches the context listing decides) are not judged.",
         why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
         bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
         good: "FROM alpine:3.20\nCOPY app.conf /app/",
@@ -12374,7 +12318,9 @@ var init_copy_ignored_file = __esm({
         } catch {
           return;
         }
-        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
+        const lines = text.split(/\r?\n/).map((l) => l.trim());
+        if (lines.some((l) => l.startsWith("!"))) return;
+        const rootPattern = lines.find((l) => ["*", "**", "**/*"].includes(l.replace(/^(\.?\/)+/, "")));
         for (const view of ctx.view.instructions) {
           if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
           const copy = copyView(view.inst, ctx.dockerfile.escape);
@@ -12383,7 +12329,11 @@ var init_copy_ignored_file = __esm({
             const v = s.value;
             if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
             const rel = ContextFs.normalize(v);
-            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
+            if (rel === null || /[*?[]/.test(rel)) continue;
+            if (rel === "") {
+              if (rootPattern) ctx.report({ messageId: "root", data: { keyword: view.keyword, src: v, dockerignore: name, pattern: rootPattern }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
+              continue;
+            }
             const parts = rel.split("/");
             const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
             if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
@@ -12521,7 +12471,7 @@ var init_copy_then_extract = __esm({
         }
       },
       docs: {
-        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...). Paths are read as the builder reads them: with the default escape character a backslash escapes the next character (`COPY build\\app.tar.gz` copies `buildapp.tar.gz`), so Windows paths count only under `# escape=``; hadolint reads backslashes as separators either way.",
         why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
         good: "FROM debian:12\nADD app.tar.gz /opt/",
@@ -12860,197 +12810,124 @@ var init_evidence = __esm({
   }
 });
 
-// src/parsers/ash-features.ts
-function firstAshProblem(file, text) {
-  let first = null;
-  const found = (what, p) => {
-    if (!first || p[2] < first.p[2]) first = { what, p };
-  };
-  const snippet2 = (p, e) => {
-    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
-    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  };
-  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
-  const pushWords = (ws) => {
-    for (let i = ws.length - 1; i >= 0; i--) {
-      const w = ws[i];
-      if (w) stack.push({ word: w });
-    }
-  };
-  const command2 = (c) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
-        break;
-      case "DeclClause": {
-        for (const a of c.args) {
-          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
-          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
-        }
-        pushWords(c.args.map((a) => a.value));
-        break;
+// src/parsers/shebang.ts
+import path7 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path7.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
       }
-      case "CoprocClause":
-        found("`coproc`", c.p);
-        break;
-      case "ForClause":
-        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
-        if (c.items) pushWords(c.items);
-        break;
-      case "CaseClause":
-        pushWords([c.word]);
-        break;
-      default:
-        break;
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
     }
-    const kids = childStmts(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
-  };
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if ("stmt" in item) {
-      const s = item.stmt;
-      if (s.cmd) command2(s.cmd);
-      pushWords(s.redirs.map((r) => r.word));
-    } else if ("word" in item) {
-      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
-    } else {
-      const p = item.part;
-      switch (p.type) {
-        case "ProcSubst":
-          found(`process substitution (\`${p.op}...)\`)`, p.p);
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "CmdSubst":
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "DblQuoted":
-          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
-          break;
-        case "ParamExp": {
-          const show = `\`${snippet2(p.p, p.e)}\``;
-          if (p.index !== null) found(`array expansions (${show})`, p.p);
-          else if (p.excl) found(`indirect expansions (${show})`, p.p);
-          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
-          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
-          if (p.word) stack.push({ word: p.word });
+    if (INITS.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
           break;
         }
-        default:
-          break;
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
       }
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
     }
+    if (name === "busybox") {
+      i++;
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
   }
-  return first;
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
 }
-var init_ash_features = __esm({
-  "src/parsers/ash-features.ts"() {
+var INITS;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
     "use strict";
-    init_shell_walk();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
 
 // src/model/base-images.ts
-function imageName(ref) {
-  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
-  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
-  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
-  const slash = r.lastIndexOf("/");
-  const colon = r.indexOf(":", slash + 1);
-  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
-}
 function knownBaseImage(stage, trusted) {
   if (stage.baseStage || !stage.baseKnown) return null;
   const ref = stage.base.toLowerCase();
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
-  return baseImageFacts(ref);
-}
-function baseImageFacts(ref) {
-  const { name, tag } = imageName(ref);
-  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
+  const hit = TABLE.find((e) => e.match.test(ref));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
 }
 function lacksBash(stage) {
-  if (stage.baseStage || !stage.baseKnown) return false;
-  const { name, tag } = imageName(stage.base);
-  return NO_BASH_NAME.test(name) || ALPINE_TAG.test(tag);
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
 }
 function isWindowsImage(stage, root) {
   const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
 }
 function imageSh(stage) {
-  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
-  const { name, tag } = imageName(stage.base);
-  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
-  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
-  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: DASH_NAME.test(name) };
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
-    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
-    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
-    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
+    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
-      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
-      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
-      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
-      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
-      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
-      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
-      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
-      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
-      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
-      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
-      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
-      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
-      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
-      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
-      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
-      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
-      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
-      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
-      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
-      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command.
+      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
+      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
+      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
-        name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
-        note: DROPS
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
       },
-      // linuxserver.io images: s6-overlay starts as root and runs each service as the abc user (PUID).
-      { name: /^(lscr\.io\/|ghcr\.io\/)?linuxserver\/[^/]+$/, user: null, dropsPrivileges: true, note: "linuxserver.io images start s6-overlay as root and run their services as the abc user (PUID/PGID)" },
       // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground" },
-      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
-      // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
-      { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
+      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
-    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
-    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
-    ALPINE_TAG = /(^|-)alpine/;
-    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
-    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
-    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
-    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
   }
 });
 
@@ -13192,9 +13069,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs9 = p.fields;
-    if (fs9.length === 0) continue;
-    fs9.forEach((f, i) => {
+    const fs10 = p.fields;
+    if (fs10.length === 0) continue;
+    fs10.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13212,11 +13089,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs9, sep) {
-  if (fs9.length === 0) return lit("");
-  if (fs9.length === 1) return fs9[0];
-  let acc = fs9[0];
-  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs10, sep) {
+  if (fs10.length === 0) return lit("");
+  if (fs10.length === 1) return fs10[0];
+  let acc = fs10[0];
+  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -15524,12 +15401,7 @@ async function follow(item, run2, work, cache, r) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
       }
-      const init = loaded.shebang?.init;
-      if (init) {
-        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true });
-        pid1 = false;
-      }
-      const hop = { ...common, pid1, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
@@ -15846,13 +15718,12 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   };
   const hosts = /* @__PURE__ */ new Map();
   let defaultArgs = true;
-  const windows = isWindowsImage(stage, rootStage(stage));
   const resolver = {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
-    missingScript: (p) => !windows && looksLikeScriptPath(p),
+    resolveCommand: (name) => resolveInImage(stage, name, env3),
+    missingScript: looksLikeScriptPath,
     loadFile: async (resolved, forced, at, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -15877,7 +15748,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
       return hosts.get(unit) ?? null;
     }
   };
-  const start = windows && !stage.config.user ? { name: "ContainerAdministrator", uid: null, root: null, why: "the default user of Windows images" } : startUser(stage, env3.baseImageFacts);
+  const start = startUser(stage, env3.baseImageFacts);
   const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
   const runs = {};
   runs.default = await followRun("default", argv, pid1.argv, start, resolver);
@@ -16005,24 +15876,18 @@ async function parseUnit(unit, env3, stage = null) {
   const shell = shellOf(unit.interpreter, stage);
   const text = unit.source.text.replace(/\r(?=\n)/g, " ");
   const result = parser2.parse(text, shell.dialect);
-  const base2 = stage ? rootStage(stage).base : "the base image";
-  if (result.ok) {
-    const ash = shell.sh === "ash" && shell.known ? firstAshProblem(result.file, text) : null;
-    const where2 = unit.interpreter === "ash" ? "busybox ash" : `on \`${base2}\`, /bin/sh is busybox ash`;
-    const portability = ash ? { shell: "ash", message: `${where2}, which has no ${ash.what}`, p: ash.p } : null;
-    return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability };
-  }
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
   if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
-      const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
-      const known2 = shell.known || unit.interpreter !== "sh";
+      const base2 = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base2}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
+        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
       };
     }
   }
@@ -16089,7 +15954,6 @@ var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
     init_shebang();
-    init_ash_features();
     init_source2();
     init_base_images();
     init_invocations();
@@ -17121,7 +16985,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -17131,12 +16995,7 @@ async function collectRunFacts(stage, dockerfile) {
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
-      const words = raw.split(/[\s;&|()<>"'=]+/).filter((w) => w !== "");
-      for (const w of words) facts.words.add(w);
-      if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
-        facts.unknownWrites.add(workdir);
-        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
-      }
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
       if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
@@ -17192,12 +17051,11 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var UNKNOWN_WRITERS, INSTALLERS;
+var INSTALLERS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
-    UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
       "apt-get": ["install"],
@@ -17281,15 +17139,10 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
-import path11 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  const abs = path11.posix.resolve(stage.config.workdir, missing2);
-  const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
-  for (const d of facts.unknownWrites) if (above(d)) return false;
-  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path11.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -17350,8 +17203,8 @@ var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
+    init_commands();
     init_image();
-    init_shebang();
     init_evidence();
     init_rule();
     init_pid12();
@@ -17424,7 +17277,10 @@ var init_entrypoint_shebang = __esm({
             });
             continue;
           }
-          if (readShebang(first)?.interpreter !== "bash") continue;
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
@@ -17513,7 +17369,7 @@ var init_expose_port = __esm({
       recommended: true,
       scope: "instructions",
       title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
-      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
+      peers: { hadolint: [{ code: "DL3011", messages: ["range"] }], buildkit: [{ code: "ExposeInvalidFormat", messages: ["mapping"] }, { code: "ExposeProtoCasing", messages: ["casing"] }] },
       messages: {
         range: {
           message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
@@ -18023,6 +17879,44 @@ var init_gosu_without_exec = __esm({
   }
 });
 
+// src/rules/healthcheck-missing.ts
+var healthcheck_missing_default;
+var init_healthcheck_missing = __esm({
+  "src/rules/healthcheck-missing.ts"() {
+    "use strict";
+    init_rule();
+    healthcheck_missing_default = defineRule({
+      id: "healthcheck-missing",
+      severity: "info",
+      category: "style",
+      recommended: false,
+      title: "The image has no HEALTHCHECK",
+      peers: { hadolint: [{ code: "DL3057", note: "only the image being built (the last stage, or --target) is asked, not every stage" }] },
+      messages: {
+        missing: {
+          message: "The image{stage} has no HEALTHCHECK (neither its stage nor a stage it is built on sets one): Docker reports the container as running even when the application inside has hung.",
+          hint: "Add `HEALTHCHECK CMD <a command that fails when the service is unhealthy>` to this stage, or `HEALTHCHECK NONE` to say there is none on purpose."
+        }
+      },
+      docs: {
+        what: "The stage being built (the last, or `--target`) and the stages it is built on (`FROM <stage>`) have no HEALTHCHECK instruction, not even `HEALTHCHECK NONE`. A HEALTHCHECK inside ONBUILD does not count (it applies to images built from this one); a base image's own HEALTHCHECK cannot be seen.",
+        why: "`docker ps`, Docker Swarm and compose's `depends_on: condition: service_healthy` read the health check to tell a hung container from a working one. Kubernetes ignores it (it has probes), one-shot and CLI images have nothing to check, and base images often define one, which is why this rule is off in `recommended`.",
+        bad: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/",
+        good: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1",
+        howToFix: "Add a HEALTHCHECK that fails when the service is unhealthy, or `HEALTHCHECK NONE`."
+      },
+      check(ctx) {
+        const target2 = ctx.stage;
+        if (!target2) return;
+        const chain = /* @__PURE__ */ new Set();
+        for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
+        if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
+        ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
+      }
+    });
+  }
+});
+
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -18168,8 +18062,8 @@ var init_invalid_exec_form = __esm({
       fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "only for shell form in general (json-args is the equivalent)" }]
       },
       messages: {
         invalidJson: {
@@ -19091,7 +18985,7 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
@@ -19111,7 +19005,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -19482,7 +19376,6 @@ var init_missing_exec_args = __esm({
       docs: {
         what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
-        example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
@@ -19638,7 +19531,7 @@ var init_multiple_healthcheck = __esm({
 });
 
 // src/model/node-entry.ts
-import path12 from "node:path";
+import path11 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -19653,9 +19546,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs9, scriptArg, read) {
-  const imagePath = path12.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs9, imagePath);
+async function analyseNodeEntry(stage, fs10, scriptArg, read) {
+  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs10, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19695,17 +19588,17 @@ async function analyseNodeEntry(stage, fs9, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs9, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs9, imagePath) {
+function resolveModule(stage, fs10, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs9.lookup(stage, c);
+    const origin = fs10.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -20186,7 +20079,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20399,7 +20292,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -20413,7 +20306,6 @@ var init_root_process = __esm({
       docs: {
         what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
         howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
@@ -20571,7 +20463,10 @@ var init_shell_form_pid1 = __esm({
       recommended: true,
       fixable: true,
       title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      peers: {
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }]
+      },
       messages: {
         shellForm: {
           message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
@@ -20644,17 +20539,13 @@ var init_shell_portability = __esm({
       peers: { shellcheck: [{ code: "SC3057", note: "and the SC3xxx family, from the shebang alone", suppresses: false }] },
       messages: {
         dashRejects: {
-          message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
+          message: "{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.",
           hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
-        },
-        ashLacks: {
-          message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
-          hint: 'Use POSIX sh on this line (`set -- a b` and `"$@"` instead of an array, a temporary file or a pipe instead of `<(...)`), or use `#!/bin/bash` with `RUN apk add --no-cache bash`.'
         }
       },
       docs: {
-        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that the image's /bin/sh does not have. On an image whose /bin/sh is dash (Debian, Ubuntu and the official images built on them): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`, which bash and busybox ash accept. On an image whose /bin/sh is busybox ash (Alpine, BusyBox, Wolfi, the `-alpine` tags): what bash has and ash lacks, such as arrays (`a=(x y)`, `${a[@]}`), process substitution `<(...)`, `${v^^}`, `${!v}` and C-style `for ((...))` loops. On the Red Hat family (bash) the same script is fine, and an image dockerlint does not recognise is not judged. The other rules still analyse the script as bash reads it.",
-        why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
+        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
         howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
@@ -20666,7 +20557,7 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === "ash" ? "ashLacks" : "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
+          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
         }
       }
     });
@@ -20706,7 +20597,7 @@ var init_stage_name_casing = __esm({
       scope: "instructions",
       fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
-      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
+      peers: { buildkit: [{ code: "StageNameCasing", messages: ["name"] }, { code: "FromAsCasing", messages: ["asCasing"] }] },
       messages: {
         name: {
           message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
@@ -20796,7 +20687,7 @@ var init_su_sudo = __esm({
       recommended: true,
       fixable: true,
       title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      peers: { hadolint: [{ code: "DL3004", equivalent: false, note: "sudo in RUN only (sudo-in-run is the equivalent)", suppresses: false }] },
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
@@ -21020,7 +20911,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -21724,6 +21615,7 @@ var init_rules = __esm({
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
+    init_healthcheck_missing();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -21811,6 +21703,7 @@ var init_rules = __esm({
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
+      healthcheck_missing_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -21977,6 +21870,10 @@ function formatSarif(findings, rules, version, root) {
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
+  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
+    const code2 = id.slice("shellcheck/".length);
+    descriptors.push({ id, name: `ShellCheck${code2}`, shortDescription: { text: `ShellCheck ${code2}` }, helpUri: `https://www.shellcheck.net/wiki/${code2}` });
+  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
@@ -22265,6 +22162,8 @@ function peerTables() {
 }
 function ruleIdsFor(name) {
   if (RULES.some((r) => r.id === name)) return [name];
+  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
+  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
@@ -22340,7 +22239,13 @@ function configSchema() {
         description: "Severity per rule id: off, info, warning or error. Rules not named keep their default severity.",
         type: "object",
         additionalProperties: false,
-        properties: rules
+        properties: rules,
+        // ShellCheck's findings (with `shellcheck: true`) by their ids.
+        patternProperties: { "^shellcheck/SC[0-9]{4}$": { description: "A ShellCheck finding (with shellcheck: true)", enum: [...SEVERITY_SETTINGS] } }
+      },
+      shellcheck: {
+        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
+        type: "boolean"
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -22468,7 +22373,7 @@ var init_schema = __esm({
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions", "shellcheck"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -29354,14 +29259,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs9, sep: [] });
+                map.items.push({ start, key: fs10, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               } else {
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29489,13 +29394,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs9 = this.flowScalar(this.type);
+              const fs10 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs9, sep: [] });
+                fc.items.push({ start: [], key: fs10, sep: [] });
               else if (it.sep)
-                this.stack.push(fs9);
+                this.stack.push(fs10);
               else
-                Object.assign(it, { key: fs9, sep: [] });
+                Object.assign(it, { key: fs10, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -29804,7 +29709,7 @@ var require_dist = __commonJS({
 });
 
 // src/model/image-fs.ts
-import path14 from "node:path";
+import path13 from "node:path";
 var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -29821,7 +29726,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path14.posix.resolve("/", imagePath);
+        const p = path13.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -29834,7 +29739,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path14.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path14.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
         let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
@@ -29849,7 +29754,7 @@ var init_image_fs = __esm({
         return remote;
       }
       targets(op, name, asDir = false) {
-        const inside3 = path14.posix.join(op.dest, name);
+        const inside3 = path13.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -29874,7 +29779,7 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path14.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path13.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -29885,7 +29790,7 @@ var init_image_fs = __esm({
                 }
               }
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
-                const name = path14.posix.basename(src.pattern.replace(/\/+$/, ""));
+                const name = path13.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
                   return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
                 }
@@ -29896,21 +29801,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path14.posix.resolve("/", src.pattern);
+              const sp = path13.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base2 = path14.posix.basename(p);
-                if ((0, import_picomatch2.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
-                  candidates.push(path14.posix.join(path14.posix.dirname(sp), base2));
+                const base2 = path13.posix.basename(p);
+                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path14.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path13.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path14.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path13.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -29922,7 +29827,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path14.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path13.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -30488,7 +30393,7 @@ var init_shell_service = __esm({
 function peerSuppressions(tool, rules = RULES) {
   const table = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]);
   }
   return table;
 }
@@ -30557,65 +30462,97 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => /^SC\d{4}$/.test(code2) ? [`shellcheck/${code2}`] : HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
     }
   }
-  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
-  return out;
-}
-function buildkitDirectives(comments) {
-  const out = [];
-  let expected = 1;
-  for (const c of comments) {
-    if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
-    const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
-    if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
-    if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    for (const part of (d[2] ?? "").split(";")) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
+  if (kind === "dockerfile") {
+    const directives = buildkitDirectives(sorted);
+    out.suppressions.push(...directives.suppressions);
+    if (directives.errors) out.checkErrors = true;
+    const claimed = /* @__PURE__ */ new Set();
+    for (const c of sorted) {
+      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
+      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
+      if (!m) continue;
+      const target2 = targetOf(c);
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const names = skipNames(m[1] ?? "");
+      const rules = buildkitRules(names);
       if (rules.length === 0) continue;
-      out.push({
-        source: "buildkit",
-        scope: "file",
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null
-      });
+      const column = c.column ?? 1;
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
     }
   }
   return out;
+}
+function skipNames(value) {
+  for (const part of value.split(";")) {
+    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+    if (kv) return (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return [];
+}
+function buildkitRules(names) {
+  return names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
+}
+function buildkitDirectives(comments) {
+  const out = [];
+  let errors = false;
+  let expected = 1;
+  for (const c of comments) {
+    if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
+    const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
+    if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
+    expected++;
+    if ((d[1] ?? "").toLowerCase() !== "check") continue;
+    if ((d[2] ?? "").split(";").some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
+    const names = skipNames(d[2] ?? "");
+    const rules = buildkitRules(names);
+    if (rules.length === 0) continue;
+    out.push({
+      source: "buildkit",
+      scope: "file",
+      line: c.line,
+      column: 1,
+      endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+      written: names,
+      rules,
+      target: null,
+      reason: null
+    });
+  }
+  return { suppressions: out, endLine: expected - 1, errors };
+}
+function isBuildkitCheck(f) {
+  const all = BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat());
+  return all.has(f.rule) || f.messageId !== void 0 && all.has(`${f.rule}#${f.messageId}`);
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
   const kept = [];
   for (const f of findings) {
-    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
+    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
+    const inFile = byFile.get(f.file);
+    if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
+    else kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs9 of byFile.values()) {
-    for (const p of fs9.problems) {
-      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs10 of byFile.values()) {
+    for (const p of fs10.problems) {
+      kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs9.suppressions) {
+    for (const s of fs10.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
-          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
+          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30626,10 +30563,10 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs9 = byFile.get(p.file);
-    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
-    for (const s of fs9.suppressions) {
-      if (!s.rules.includes(f.rule)) continue;
+    const fs10 = byFile.get(p.file);
+    if (!fs10 || !p.own && fs10.kind !== "dockerfile") continue;
+    for (const s of fs10.suppressions) {
+      if (!s.rules.includes(f.rule) && !(f.messageId !== void 0 && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
       suppressed = true;
@@ -30703,7 +30640,7 @@ function shellExtents(stmts) {
   stmts.forEach(visit);
   return out;
 }
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, SHELLCHECK_ID, BUILDKIT_RULES, COMPOUND;
 var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
@@ -30720,8 +30657,208 @@ var init_suppressions = __esm({
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
     HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+    RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
+    SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
+    BUILDKIT_RULES = null;
     COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
+  }
+});
+
+// src/shellcheck.ts
+var shellcheck_exports = {};
+__export(shellcheck_exports, {
+  DEFAULT_EXCLUDES: () => DEFAULT_EXCLUDES,
+  SHELLCHECK_ID: () => SHELLCHECK_ID2,
+  SHELLCHECK_PREFIX: () => SHELLCHECK_PREFIX,
+  findShellcheck: () => findShellcheck,
+  shellcheckFindings: () => shellcheckFindings
+});
+import { spawn } from "node:child_process";
+import fs3 from "node:fs";
+import path14 from "node:path";
+function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
+  const roots = inside3.map((r) => path14.resolve(r));
+  for (const dir of pathVar.split(path14.delimiter)) {
+    if (!dir || !path14.isAbsolute(dir)) continue;
+    let real;
+    try {
+      real = fs3.realpathSync(dir);
+    } catch {
+      continue;
+    }
+    if (roots.some((r) => real === r || real.startsWith(r + path14.sep) || dir === r || dir.startsWith(r + path14.sep))) continue;
+    const file = path14.join(real, "shellcheck");
+    try {
+      const st = fs3.statSync(file);
+      if (!st.isFile()) continue;
+      fs3.accessSync(file, fs3.constants.X_OK);
+      const resolved = fs3.realpathSync(file);
+      if (roots.some((r) => resolved.startsWith(r + path14.sep))) continue;
+      return resolved;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+function runOn(binary2, text, shell) {
+  return new Promise((resolve4) => {
+    const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
+    const child = spawn(binary2, args, { cwd: path14.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const out = [];
+    let size = 0;
+    let err = "";
+    let done = false;
+    const finish2 = (r) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve4(r);
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish2({ error: `shellcheck took longer than ${TIMEOUT_MS / 1e3} s` });
+    }, TIMEOUT_MS);
+    child.stdout.on("data", (b) => {
+      size += b.length;
+      if (size > MAX_OUTPUT) {
+        child.kill("SIGKILL");
+        finish2({ error: "shellcheck wrote more than 8 MB" });
+      } else out.push(b);
+    });
+    child.stderr.on("data", (b) => {
+      if (err.length < 2e3) err += b.toString("utf8");
+    });
+    child.on("error", (e) => finish2({ error: e.message }));
+    child.on("close", (code2) => {
+      if (code2 !== 0 && code2 !== 1) return finish2({ error: `shellcheck exited with ${String(code2)}${err ? `: ${err.trim().split("\n")[0]}` : ""}` });
+      try {
+        const parsed = JSON.parse(Buffer.concat(out).toString("utf8"));
+        finish2(Array.isArray(parsed.comments) ? parsed.comments : []);
+      } catch {
+        finish2({ error: "shellcheck wrote output that is not JSON" });
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(text);
+  });
+}
+function lineStarts2(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+async function shellcheckFindings(view, scripts, dockerfile, run2) {
+  const whole = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (!run2.binary) {
+    return [
+      spanFinding(
+        "input-error",
+        "info",
+        dockerfile,
+        whole,
+        "ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it",
+        "Install ShellCheck (`apt-get install shellcheck`, `brew install shellcheck`), or turn the option off."
+      )
+    ];
+  }
+  const jobs = [];
+  const names = new Set(PROXY_VARS);
+  for (const v of view.instructions) {
+    if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
+    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
+  }
+  const prefix = [...names].sort().map((n) => `export ${n}=1
+`).join("");
+  const prefixLines = names.size;
+  for (const v of view.instructions) {
+    if (v.keyword !== "RUN") continue;
+    const cmds = await view.run(v);
+    if (cmds.form.kind !== "shell" || cmds.dialect === null) continue;
+    const body2 = runShellText(v.inst);
+    if (body2.text.trim() === "") continue;
+    const starts = lineStarts2(body2.text);
+    jobs.push({
+      text: prefix + body2.text,
+      dialect: cmds.dialect,
+      prefixLines,
+      file: dockerfile,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
+        const s = at(line, column);
+        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
+      },
+      chain: []
+    });
+  }
+  for (const unit of scripts) {
+    if (unit.kind !== "file" || unit.ast === null) continue;
+    const text = unit.source.text;
+    const starts = lineStarts2(text);
+    jobs.push({
+      text,
+      dialect: unit.dialect,
+      prefixLines: 0,
+      file: unit.source.file.displayPath,
+      spanOf: (_s, _e, line, column, endLine, endColumn) => {
+        const off = (l, c) => Math.min(text.length, (starts[l - 1] ?? text.length) + c - 1);
+        return unit.source.spanOf([line, column, off(line, column)], [endLine, endColumn, off(endLine, endColumn)]);
+      },
+      chain: [{ file: unit.startedAt.file, line: unit.startedAt.span.line, column: unit.startedAt.span.column, message: unit.startedAt.label }]
+    });
+  }
+  const findings = [];
+  const failures = /* @__PURE__ */ new Set();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++];
+      if (Date.now() >= run2.deadline) {
+        failures.add("the file's time budget ran out before every body was checked");
+        return;
+      }
+      const r = await runOn(run2.binary, job.text, SHELL_OF[job.dialect]);
+      if ("error" in r) {
+        failures.add(r.error);
+        continue;
+      }
+      for (const c of r) {
+        const line = c.line - job.prefixLines;
+        const endLine = c.endLine - job.prefixLines;
+        if (line < 1 || !Number.isInteger(c.code)) continue;
+        const id = `${SHELLCHECK_PREFIX}SC${c.code}`;
+        const severity = run2.severities?.[id] ?? LEVEL2[c.level] ?? "info";
+        if (severity === "off") continue;
+        const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
+        findings.push(
+          spanFinding(id, severity, job.file, span, c.message, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
+            ...job.chain,
+            { file: job.file, line: span.line, column: span.column, message: "" }
+          ])
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
+  for (const f of failures) findings.push(spanFinding("input-error", "info", dockerfile, whole, `ShellCheck could not check everything: ${f}`));
+  return findings;
+}
+var SHELLCHECK_PREFIX, SHELLCHECK_ID2, DEFAULT_EXCLUDES, PROXY_VARS, SHELL_OF, LEVEL2, TIMEOUT_MS, MAX_OUTPUT, PARALLEL;
+var init_shellcheck = __esm({
+  "src/shellcheck.ts"() {
+    "use strict";
+    init_findings();
+    init_instructions();
+    init_dockerfile();
+    SHELLCHECK_PREFIX = "shellcheck/";
+    SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
+    DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
+    PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy"];
+    SHELL_OF = { posix: "sh", bash: "bash", mksh: "ksh" };
+    LEVEL2 = { error: "error", warning: "warning", info: "info", style: "info" };
+    TIMEOUT_MS = 2e4;
+    MAX_OUTPUT = 8 * 1024 * 1024;
+    PARALLEL = 4;
   }
 });
 
@@ -30903,8 +31040,9 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
+    if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
@@ -30958,9 +31096,16 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
+  if (options.shellcheck) findings.push(...await shellcheckPass(view, launch.scripts, file, options, jail, deadline));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
+}
+async function shellcheckPass(view, scripts, file, options, jail, deadline) {
+  const sc = await Promise.resolve().then(() => (init_shellcheck(), shellcheck_exports));
+  const key = `${jail.root}\0${options.cwd}`;
+  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
+  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
@@ -31062,7 +31207,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -31105,6 +31250,7 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
+    shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -31202,6 +31348,7 @@ function dockerlintYamlFrom(t, source) {
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push("");
   }
+  if (t.config.shellcheck === void 0) lines.push("# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):", "# shellcheck: true", "");
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join("\n").replace(/\n+$/, "")}
 `;
@@ -38303,6 +38450,7 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
+  if (raw.shellcheck !== void 0) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -38577,7 +38725,7 @@ var init_recording = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs3 from "node:fs";
+import fs4 from "node:fs";
 import path17 from "node:path";
 function inside2(root, p) {
   const rel = path17.relative(root, p);
@@ -38585,7 +38733,7 @@ function inside2(root, p) {
 }
 function realPathOf(p) {
   try {
-    return fs3.realpathSync.native(p);
+    return fs4.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -38599,20 +38747,20 @@ function loadFixFile(file, root) {
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
+    fd = fs4.openSync(real, fs4.constants.O_RDONLY | (fs4.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs3.fstatSync(fd);
+    const st = fs4.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs3.readFileSync(fd);
+    const bytes = fs4.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs3.closeSync(fd);
+    fs4.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -38632,16 +38780,16 @@ function writeAtomic(realPath, bytes, mode) {
   const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
-    fs3.writeFileSync(fd, bytes);
-    fs3.fchmodSync(fd, mode);
-    fs3.fsyncSync(fd);
-    fs3.closeSync(fd);
+    fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
+    fs4.writeFileSync(fd, bytes);
+    fs4.fchmodSync(fd, mode);
+    fs4.fsyncSync(fd);
+    fs4.closeSync(fd);
     fd = null;
-    fs3.renameSync(tmp, realPath);
+    fs4.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs3.closeSync(fd);
-    fs3.rmSync(tmp, { force: true });
+    if (fd !== null) fs4.closeSync(fd);
+    fs4.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -38654,7 +38802,7 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 import path18 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
@@ -38751,7 +38899,7 @@ function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs4.readFileSync(c.path);
+      const now = fs5.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -39057,7 +39205,7 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 import path22 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
@@ -39083,7 +39231,7 @@ function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path22.join(fs5.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
+    file = path22.join(fs6.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -39099,14 +39247,14 @@ var cache_exports = {};
 __export(cache_exports, {
   lintCached: () => lintCached
 });
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import path23 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
     const abs = path23.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs6.statSync(abs).isDirectory();
+      isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
     return isDir ? path23.join(abs, CACHE_FILE) : abs;
@@ -39204,7 +39352,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs7.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -39215,7 +39363,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs6.readFileSync(this.file, "utf8");
+          text = fs7.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -39368,11 +39516,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs6.renameSync(tmp, this.file);
+          fs7.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs7.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs6.rmSync(tmp, { force: true });
+            fs7.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -39594,7 +39742,7 @@ var init_base = __esm({
 function diffLines(oldStr, newStr, options) {
   return lineDiff.diff(oldStr, newStr, options);
 }
-function tokenize2(value, options) {
+function tokenize(value, options) {
   if (options.stripTrailingCr) {
     value = value.replace(/\r\n/g, "\n");
   }
@@ -39619,7 +39767,7 @@ var init_line = __esm({
     LineDiff = class extends Diff {
       constructor() {
         super(...arguments);
-        this.tokenize = tokenize2;
+        this.tokenize = tokenize;
       }
       equals(left2, right2, options) {
         if (options.ignoreWhitespace) {
@@ -39896,12 +40044,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import path27 from "node:path";
 
 // src/cli.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import path26 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
@@ -45500,328 +45648,9 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 // src/compose.ts
 init_file_system();
 init_jail();
-import path13 from "node:path";
-
-// src/bake.ts
-function readBakeFile(name, text) {
-  const raw = name.endsWith(".json") ? readJson(text) : readHcl(text);
-  if ("problem" in raw) return raw;
-  return { builds: resolveTargets(raw.targets) };
-}
-function resolveTargets(targets) {
-  const builds = [];
-  const attr = (t, key, seen) => {
-    const own = t.attrs.get(key);
-    if (own) return own;
-    const parents = t.attrs.get("inherits")?.value;
-    const list2 = Array.isArray(parents) ? [...parents].reverse() : typeof parents === "string" ? [parents] : [];
-    for (const p of list2) {
-      const parent = targets.get(p);
-      if (!parent || seen.has(p)) continue;
-      const hit = attr(parent, key, /* @__PURE__ */ new Set([...seen, p]));
-      if (hit) return hit;
-    }
-    return void 0;
-  };
-  for (const t of targets.values()) {
-    if (t.attrs.has("inherits") && t.attrs.get("inherits")?.value === null) continue;
-    const seen = /* @__PURE__ */ new Set([t.name]);
-    const context = attr(t, "context", seen);
-    const dockerfile = attr(t, "dockerfile", seen);
-    if (attr(t, "dockerfile-inline", seen)) continue;
-    const ctx = context ? context.value : ".";
-    const df = dockerfile ? dockerfile.value : "Dockerfile";
-    if (typeof ctx !== "string" || typeof df !== "string") continue;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(ctx) || ctx.startsWith("git@")) continue;
-    builds.push({ target: t.name, context: ctx, dockerfile: df, line: context?.line ?? t.line, key: `target.${t.name}.context`, namesDockerfile: dockerfile !== void 0 });
-  }
-  return [...builds.filter((b) => b.namesDockerfile), ...builds.filter((b) => !b.namesDockerfile)];
-}
-function readJson(text) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { problem: { message: `not valid JSON (${e instanceof Error ? e.message.split("\n", 1)[0] : String(e)})` } };
-  }
-  const targets = /* @__PURE__ */ new Map();
-  const block = data?.target;
-  if (!block || typeof block !== "object") return { targets };
-  for (const [name, body2] of Object.entries(block)) {
-    if (!body2 || typeof body2 !== "object") continue;
-    const attrs = /* @__PURE__ */ new Map();
-    for (const [k, v] of Object.entries(body2)) {
-      const value = typeof v === "string" ? v : Array.isArray(v) && v.every((x) => typeof x === "string") ? v : null;
-      attrs.set(k, { value, line: lineOfKey(text, ["target", name, k]) });
-    }
-    targets.set(name, { name, line: lineOfKey(text, ["target", name]), attrs });
-  }
-  return { targets };
-}
-function lineOfKey(text, keys) {
-  let at = 0;
-  for (const k of keys) {
-    const next = text.indexOf(`${JSON.stringify(k)}`, at);
-    if (next < 0) return 1;
-    at = next;
-  }
-  return text.slice(0, at).split("\n").length;
-}
-var HclError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-  }
-  line;
-};
-var TWO_CHAR = /* @__PURE__ */ new Set(["==", "!=", "<=", ">=", "&&", "||", "=>", "..."]);
-function tokenize(text) {
-  const tokens = [];
-  let i = 0;
-  let line = 1;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === "\n") {
-      tokens.push({ kind: "newline", line });
-      line++;
-      i++;
-    } else if (c === " " || c === "	" || c === "\r") i++;
-    else if (c === "#" || c === "/" && text[i + 1] === "/") {
-      while (i < n && text[i] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      if (end < 0) throw new HclError("unterminated /* comment", line);
-      line += countLines(text, i, end);
-      i = end + 2;
-    } else if (c === '"') {
-      const start = line;
-      const r = readTemplate(text, i + 1, '"', line);
-      tokens.push({ kind: "string", parts: r.parts, line: start });
-      line = r.line;
-      i = r.end;
-    } else if (c === "<" && text[i + 1] === "<" && /[-A-Za-z_]/.test(text[i + 2] ?? "")) {
-      const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
-      if (!m) throw new HclError("a heredoc (<<NAME) must end its line", line);
-      const body2 = i + m[0].length;
-      const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*\\r?$`, "m");
-      const rest = text.slice(body2);
-      const found = close.exec(rest);
-      if (!found) throw new HclError(`unterminated heredoc <<${m[2]}`, line);
-      const start = line;
-      line += countLines(text, i, body2 + found.index + found[0].length);
-      tokens.push({ kind: "string", parts: rest.slice(0, found.index).includes("${") ? [{ expr: "" }] : [rest.slice(0, found.index)], line: start });
-      i = body2 + found.index + found[0].length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[A-Za-z0-9_-]/.test(text[j])) j++;
-      tokens.push({ kind: "ident", text: text.slice(i, j), line });
-      i = j;
-    } else if (/[0-9]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[0-9.eE+-]/.test(text[j]) && !(text[j] === "-" && !/[eE]/.test(text[j - 1]))) j++;
-      tokens.push({ kind: "other", text: text.slice(i, j), line });
-      i = j;
-    } else {
-      const three = text.slice(i, i + 3);
-      const two = text.slice(i, i + 2);
-      const p = TWO_CHAR.has(three) ? three : TWO_CHAR.has(two) ? two : c;
-      tokens.push({ kind: "punct", text: p, line });
-      i += p.length;
-    }
-  }
-  return tokens;
-}
-function countLines(text, from, to) {
-  let k = 0;
-  for (let j = from; j < to; j++) if (text[j] === "\n") k++;
-  return k;
-}
-function readTemplate(text, i, quote, line) {
-  const parts = [];
-  let lit2 = "";
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === quote) {
-      if (lit2) parts.push(lit2);
-      return { parts, end: i + 1, line };
-    }
-    if (c === "\n") throw new HclError("unterminated string", line);
-    if (c === "\\") {
-      const e = text[i + 1] ?? "";
-      lit2 += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e;
-      i += 2;
-      continue;
-    }
-    if ((c === "$" || c === "%") && text[i + 1] === "{") {
-      if (text[i - 1] === c && text[i - 2] !== c) {
-        lit2 = lit2.slice(0, -1) + c + "{";
-        i += 2;
-        continue;
-      }
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        const d = text[j];
-        if (d === '"') {
-          const inner = readTemplate(text, j + 1, '"', line);
-          j = inner.end;
-          continue;
-        }
-        if (d === "\n") line++;
-        if (d === "{") depth++;
-        else if (d === "}") depth--;
-        j++;
-      }
-      if (depth > 0) throw new HclError("unterminated ${ in a string", line);
-      if (lit2) parts.push(lit2);
-      lit2 = "";
-      parts.push({ expr: c === "%" ? "%" : text.slice(i + 2, j - 1).trim() });
-      i = j;
-      continue;
-    }
-    lit2 += c;
-    i++;
-  }
-  throw new HclError("unterminated string", line);
-}
-var OPEN = { "{": "}", "[": "]", "(": ")" };
-function readHcl(text) {
-  let tokens;
-  try {
-    tokens = tokenize(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    return { problem: e instanceof HclError ? { message: `HCL syntax error: ${e.message}`, line: e.line } : { message: String(e) } };
-  }
-  let pos = 0;
-  const variables = /* @__PURE__ */ new Map();
-  const targets = /* @__PURE__ */ new Map();
-  const fail = (message, t) => {
-    throw new HclError(message, t?.line ?? (tokens[tokens.length - 1]?.line ?? 1));
-  };
-  const expression = () => {
-    const out = [];
-    const stack = [];
-    while (pos < tokens.length) {
-      const t = tokens[pos];
-      if (stack.length === 0 && (t.kind === "newline" || t.kind === "punct" && t.text === "}")) break;
-      pos++;
-      if (t.kind === "newline") continue;
-      if (t.kind === "punct") {
-        const close = OPEN[t.text];
-        if (close) stack.push(close);
-        else if (t.text === "}" || t.text === "]" || t.text === ")") {
-          if (stack.pop() !== t.text) fail(`unexpected \`${t.text}\``, t);
-        }
-      }
-      out.push(t);
-    }
-    if (stack.length > 0) fail(`\`${stack[stack.length - 1]}\` expected before the end of the file`, tokens[tokens.length - 1]);
-    if (out.length === 0) fail("an attribute needs a value", tokens[pos]);
-    return out;
-  };
-  const body2 = (depth) => {
-    const attrs = /* @__PURE__ */ new Map();
-    if (depth > 64) fail("blocks nested too deeply", tokens[pos]);
-    for (; ; ) {
-      while (tokens[pos]?.kind === "newline") pos++;
-      const t = tokens[pos];
-      if (!t) {
-        if (depth === 0) return attrs;
-        fail("`}` expected before the end of the file", tokens[tokens.length - 1]);
-      }
-      const tok = t;
-      if (tok.kind === "punct" && tok.text === "}") {
-        if (depth === 0) fail("unexpected `}`", tok);
-        pos++;
-        return attrs;
-      }
-      if (tok.kind !== "ident") fail("an attribute or block name expected", tok);
-      const name = tok.text;
-      pos++;
-      const next = tokens[pos];
-      if (next?.kind === "punct" && (next.text === "=" || next.text === ":")) {
-        pos++;
-        attrs.set(name, { expr: expression(), line: tok.line });
-        continue;
-      }
-      const labels = [];
-      while (tokens[pos]?.kind === "string" || tokens[pos]?.kind === "ident") {
-        const l = tokens[pos];
-        labels.push(l.kind === "ident" ? l.text : l.kind === "string" ? l.parts.map((p) => typeof p === "string" ? p : "").join("") : "");
-        pos++;
-      }
-      const open = tokens[pos];
-      if (!(open?.kind === "punct" && open.text === "{")) fail(`\`=\` or \`{\` expected after \`${name}\``, open ?? tok);
-      pos++;
-      const inner = body2(depth + 1);
-      if (depth === 0 && name === "variable" && labels[0] !== void 0) {
-        const d = inner.get("default");
-        if (d) variables.set(labels[0], d.expr);
-      }
-      if (depth === 0 && name === "target" && labels[0] !== void 0) {
-        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate(v.expr, variables), line: v.line }])) });
-      }
-    }
-  };
-  try {
-    body2(0);
-  } catch (e) {
-    if (e instanceof HclError) return { problem: { message: `HCL syntax error: ${e.message}`, line: e.line } };
-    throw e;
-  }
-  return { targets };
-}
-function evaluate(expr, variables, depth = 0) {
-  if (depth > 8) return null;
-  const scalar = (t) => {
-    if (!t) return null;
-    if (t.kind === "string") {
-      let s = "";
-      for (const p of t.parts) {
-        if (typeof p === "string") s += p;
-        else {
-          if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p.expr)) return null;
-          const v = variable(p.expr);
-          if (v === null) return null;
-          s += v;
-        }
-      }
-      return s;
-    }
-    if (t.kind === "ident") return variable(t.text);
-    if (t.kind === "other" && /^[0-9.]+$/.test(t.text)) return t.text;
-    return null;
-  };
-  const variable = (name) => {
-    const d = variables.get(name);
-    if (!d) return null;
-    const v = evaluate(d, variables, depth + 1);
-    return typeof v === "string" ? v : null;
-  };
-  if (expr.length === 1) return scalar(expr[0]);
-  const first = expr[0];
-  const last = expr[expr.length - 1];
-  if (first?.kind === "punct" && first.text === "[" && last?.kind === "punct" && last.text === "]") {
-    const items = [];
-    for (let i = 1; i < expr.length - 1; i += 2) {
-      const sep = expr[i + 1];
-      if (i + 1 < expr.length - 1 && !(sep?.kind === "punct" && sep.text === ",")) return null;
-      const v = scalar(expr[i]);
-      if (v === null) return null;
-      items.push(v);
-    }
-    return items;
-  }
-  return null;
-}
-
-// src/compose.ts
+import path12 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-var BAKE_NAMES = ["docker-bake.json", "docker-bake.override.json", "docker-bake.hcl", "docker-bake.override.hcl"];
-var BUILD_FILE_NAMES = /* @__PURE__ */ new Set([...COMPOSE_NAMES, ...BAKE_NAMES]);
 var ComposeIndex = class {
   /**
    * @param root the folder the upward search stops at when `contextFor` is given no jail (the
@@ -45838,11 +45667,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path13.dirname(path13.resolve(dockerfile)))) {
-    const abs = path13.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path12.dirname(path12.resolve(dockerfile)))) {
+    const abs = path12.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path13.dirname(real); ; dir = path13.dirname(dir)) {
+    for (let dir = path12.dirname(real); ; dir = path12.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -45851,19 +45680,15 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path13.dirname(dir) === dir) return null;
+      if (dir === root || path12.dirname(dir) === dir) return null;
     }
-  }
-  /** The Dockerfiles the compose and bake files of a folder name (absolute, as written). */
-  dockerfilesIn(dir, jail) {
-    return this.composeFiles(dir, jail).flatMap((c) => c.services.map((s) => s.dockerfile));
   }
   composeFiles(dir, jail) {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
     const found = [];
-    for (const name of [...COMPOSE_NAMES, ...BAKE_NAMES]) {
-      const file = path13.join(dir, name);
+    for (const name of COMPOSE_NAMES) {
+      const file = path12.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -45872,22 +45697,11 @@ var ComposeIndex = class {
         this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      const services = COMPOSE_NAMES.includes(name) ? this.parse(file, text, dir) : this.parseBake(file, text, dir);
+      const services = this.parse(file, text, dir);
       if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
-  }
-  parseBake(file, text, dir) {
-    const read = readBakeFile(path13.basename(file), text);
-    if ("problem" in read) {
-      this.problems.push({ file, message: `${read.problem.message}; its build contexts were not used`, ...read.problem.line ? { line: read.problem.line } : {} });
-      return null;
-    }
-    return read.builds.map((b) => {
-      const ctx = path13.resolve(dir, b.context);
-      return { name: b.target, context: ctx, dockerfile: path13.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
-    });
   }
   parse(file, text, dir) {
     yaml ??= require_dist();
@@ -45931,9 +45745,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path13.resolve(dir, context);
+      const ctx = path12.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path13.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path12.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -46063,6 +45877,7 @@ function inputLinter(setup, matchers, recording) {
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
+      ...setup.shellcheck ? { shellcheck: true } : {},
       ...context ? { context } : {},
       ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
@@ -46138,8 +45953,8 @@ var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "njk"
 ]);
 function isDockerfileName(name) {
-  if (/^(Dockerfile|Containerfile|dockerfile|containerfile)$/.test(name)) return true;
-  const dotted = /^(Dockerfile|Containerfile|dockerfile|containerfile)\.([^/]+)$/.exec(name);
+  if (name === "Dockerfile" || name === "Containerfile") return true;
+  const dotted = /^(Dockerfile|Containerfile)\.([^/]+)$/.exec(name);
   if (dotted) {
     const ext = (dotted[2] ?? "").toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith(".md");
@@ -46167,7 +45982,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -46211,18 +46026,6 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
       out.add(abs);
     }
   }
-  if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
-    for (const named of input2.builds.dockerfilesIn(dir, jail)) {
-      if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path21.relative(top2, named).split(path21.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
-      try {
-        if (jail.stat(named)?.kind === "file") out.add(named);
-      } catch {
-      }
-    }
-  }
 }
 
 // src/cli.ts
@@ -46247,6 +46050,7 @@ function resolveSeverities(layers, rules = RULES) {
     }
     out[rule.id] = setting;
   }
+  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }
 
@@ -46256,10 +46060,10 @@ init_meta();
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs7.readFileSync(0, "utf8"),
+  readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs7.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
-    fs7.writeFileSync(p, text);
+    fs8.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
+    fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -46383,7 +46187,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("shellcheck", { type: "boolean", describe: "also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -46399,7 +46203,7 @@ async function run(rawArgv, io) {
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
     const target2 = path26.join(io.cwd, ".dockerlint.yaml");
-    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
@@ -46491,7 +46295,7 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs8.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch4.default.scan(glob).base || ".";
     const match = (0, import_picomatch4.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
@@ -46554,7 +46358,8 @@ async function run(rawArgv, io) {
     config,
     configFile,
     configLines,
-    maxFileBytes
+    maxFileBytes,
+    shellcheck: args.shellcheck ?? config.shellcheck ?? false
   };
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
@@ -46635,7 +46440,7 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs7.statSync(p).isDirectory() ? p : path26.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path26.dirname(p);
   } catch {
     return path26.dirname(p);
   }
@@ -46648,7 +46453,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs7.statSync(p).isDirectory();
+    return fs8.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -46660,7 +46465,7 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
@@ -46704,11 +46509,15 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
+
+preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
@@ -46789,7 +46598,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs8.writeFileSync(p, text),
+  writeFile: (p, text) => fs9.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -46809,7 +46618,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs8.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -46850,7 +46659,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs8.appendFileSync(file, text);
+      fs9.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

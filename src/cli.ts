@@ -214,6 +214,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     .option('target', { type: 'string', describe: 'lint this build stage instead of the last one' })
     .option('rule', { type: 'string', describe: 'set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)' })
     .option('preset', { choices: PRESETS, describe: 'which rules are on: recommended (default) or all' })
+    .option('shellcheck', { type: 'boolean', describe: 'also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off' })
     .option('ignore-rule', { type: 'string', describe: 'turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)' })
     .option('failure-threshold', { choices: FAILURE_THRESHOLDS, describe: 'lowest severity that makes the exit code 1 (default: warning)' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when there are more warnings than this (warnings alone then fail only past it)' })
@@ -433,6 +434,7 @@ async function run(rawArgv: string[], io: CliIo): Promise<number> {
     configFile,
     configLines,
     maxFileBytes,
+    shellcheck: (args.shellcheck as boolean | undefined) ?? config.shellcheck ?? false,
   };
   const dryRun = !!args['fix-dry-run'];
   if (args.fix || dryRun) {
@@ -559,7 +561,7 @@ function renameStdin(f: Finding, name: string): Finding {
 function parseRuleOptions(rules: string[], ignored: string[]): Selection {
   const out: Required<Pick<Selection, 'rules' | 'categories'>> = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     // `warn` as ESLint and hadolint spell it.
     const setting = (m[3] === 'warn' ? 'warning' : m[3]) as Severity | 'off';

@@ -59,6 +59,11 @@ export interface LintOptions {
   /** Receives the real path of every file read (what a fix may edit). */
   filesRead?: Set<string>;
   /**
+   * Give each shell-form RUN body and each entrypoint script to the host's `shellcheck` program
+   * (`shellcheck: true`, `--shellcheck`); its findings are `shellcheck/SCxxxx`.
+   */
+  shellcheck?: boolean;
+  /**
    * The time budget of one Dockerfile, in milliseconds (default 30 s): past it, the rules not run
    * yet are skipped and an info finding says so. Checked between rules.
    */
@@ -351,6 +356,7 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
     const { ast, model, env, view, context } = prepared;
     const runFacts = (): Promise<RunFacts> => Promise.resolve({ chmods: [], installs: new Set(), symlinks: [], words: new Set(), dirs: new Set(), unknownWrites: new Set() });
     await runRules(RULES.filter((r) => r.scope === 'instructions'), { dockerfile: ast, model, stage: null, launch: null, env, view, runFacts }, options, findings, texts, deadline);
+    if (options.shellcheck) findings.push(...(await shellcheckPass(view, [], file, options, jail, deadline)));
     await runBudgets(view, file, findings);
     contextProblems(context, options, findings);
     return finish(findings, file, ast, [], options);
@@ -409,9 +415,21 @@ async function lintSource(file: SourceFile, input: LintInput, options: LintOptio
   }
 
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env, view, runFacts: facts }, options, findings, texts, deadline);
+  if (options.shellcheck) findings.push(...(await shellcheckPass(view, launch.scripts, file, options, jail, deadline)));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
+}
+
+/** The `shellcheck` program for a jail (looked up once per root and folder). */
+const shellcheckBinaries = new Map<string, string | null>();
+
+/** ShellCheck's findings for one Dockerfile (loaded only when the option is on). */
+async function shellcheckPass(view: DockerfileView, scripts: readonly ScriptUnit[], file: SourceFile, options: LintOptions, jail: Jail, deadline: number): Promise<Finding[]> {
+  const sc = await import('./shellcheck.js');
+  const key = `${jail.root}\0${options.cwd}`;
+  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
+  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 
 /** A rule's severity in a run: as configured, else its default when its preset is on. */

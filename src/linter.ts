@@ -130,6 +130,7 @@ function inputLinter(
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
+      ...(setup.shellcheck ? { shellcheck: true } : {}),
       ...(context ? { context } : {}),
       ...(configured ? { contextOrigin: { file: configured.file, key: configured.key, ...(configured.line ? { line: configured.line } : {}) } } : {}),
       ...(setup.target ? { target: setup.target } : {}),

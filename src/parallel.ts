@@ -22,6 +22,8 @@ export interface WorkerSetup {
   /** Lines of the configuration's `context[i].context` keys. */
   configLines: Record<string, number>;
   maxFileBytes: number;
+  /** `shellcheck: true` / `--shellcheck`. */
+  shellcheck?: boolean;
   /** Record every file system call of each input's lint (for `--cache`). */
   recordReads?: boolean;
 }

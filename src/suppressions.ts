@@ -84,6 +84,11 @@ export interface FileSuppressions {
   kind: SuppressionKind;
   suppressions: Suppression[];
   problems: SuppressionProblem[];
+  /**
+   * BuildKit's `# check=error=true` among the parser directives: the findings of the rules with a
+   * BuildKit equivalent are errors in this file (the build fails on them).
+   */
+  checkErrors?: boolean;
 }
 
 /**
@@ -93,7 +98,8 @@ export interface FileSuppressions {
 export function peerSuppressions(tool: Exclude<keyof Peers, 'shellcheck'>, rules: readonly Rule[] = RULES): Record<string, string[]> {
   const table: Record<string, string[]> = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
+    // `rule#messageId` when the code stands for some of the rule's messages only.
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...(p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]));
   }
   return table;
 }
@@ -120,7 +126,9 @@ const DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
 /** Something meant as a dockerlint suppression (`dockerlint-ignore x`, `dockerlint disable=x`). */
 const DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
 const HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A rule id, or a ShellCheck finding's (`shellcheck/SC2086`). */
+const RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
+const SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
 
 function body(text: string): string {
   return text.replace(/^[\s#]+/, '').trimEnd();
@@ -197,7 +205,8 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code) => HADOLINT_EQUIVALENTS[code] ?? []))];
+      // hadolint's SCxxxx codes are ShellCheck's findings on RUN (`shellcheck: true`).
+      const rules = [...new Set(codes.flatMap((code) => (/^SC\d{4}$/.test(code) ? [`shellcheck/${code}`] : (HADOLINT_EQUIVALENTS[code] ?? []))))];
       if (rules.length === 0) continue;
       const scope = h[1] ? 'file' : 'next-line';
       out.suppressions.push({ source: 'hadolint', scope, ...place, written: codes, rules, target: scope === 'file' ? null : targetOf(c), reason: null });
@@ -207,22 +216,26 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
   if (kind === 'dockerfile') {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
-    // Below the parser directives, `# check=skip=...` in the comments right above an instruction
-    // skips those checks for that instruction only (BuildKit reads the first `check` comment of
-    // the instruction's comment block; what follows a space is a remark).
+    if (directives.errors) out.checkErrors = true;
+    // Below the parser directives, `# check=skip=...` among the comments BuildKit gives an
+    // instruction skips those checks for that instruction only. Those comments are the ones since
+    // the previous instruction: blank lines do not end them, an empty `#` line drops the ones
+    // before it, and the first `check` comment among them counts (what follows a space is a remark).
+    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const empty = sorted.filter((c) => !c.trailing && body(c.text) === '').map((c) => c.line);
     const claimed = new Set<number>();
     for (const c of sorted) {
       if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
       const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ''));
       if (!m) continue;
-      const target = targetOf(c);
-      // Only the first check comment of a block counts: mark the rest of the block.
-      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const next = starts.length > 0 ? starts.find((l) => l > c.line) : targetOf(c)?.line;
+      if (next === undefined || empty.some((l) => l > c.line && l < next)) continue;
+      for (const d of sorted) if (d.line > c.line && d.line < next) claimed.add(d.line);
       const names = skipNames(m[1] ?? '');
       const rules = buildkitRules(names);
       if (rules.length === 0) continue;
       const column = c.column ?? 1;
-      out.suppressions.push({ source: 'buildkit', scope: 'next-line', line: c.line, column, endColumn: column + c.text.replace(/\s+$/, '').length, written: names, rules, target, reason: null });
+      out.suppressions.push({ source: 'buildkit', scope: 'next-line', line: c.line, column, endColumn: column + c.text.replace(/\s+$/, '').length, written: names, rules, target: covering(next), reason: null });
     }
   }
   return out;
@@ -247,8 +260,9 @@ function buildkitRules(names: readonly string[]): string[] {
  * `# check=skip=...` among the parser directives at the very top of a Dockerfile (the whole file),
  * and the last line of that directive block (0 when there is none).
  */
-function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppression[]; endLine: number } {
+function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppression[]; endLine: number; errors: boolean } {
   const out: Suppression[] = [];
+  let errors = false;
   let expected = 1;
   for (const c of comments) {
     // Directives are the unbroken run of `# key=value` lines from line 1; a blank line, an
@@ -258,6 +272,7 @@ function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppressio
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? '').toLowerCase())) break;
     expected++;
     if ((d[1] ?? '').toLowerCase() !== 'check') continue;
+    if ((d[2] ?? '').split(';').some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
     const names = skipNames(d[2] ?? '');
     const rules = buildkitRules(names);
     if (rules.length === 0) continue;
@@ -273,7 +288,7 @@ function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppressio
       reason: null,
     });
   }
-  return { suppressions: out, endLine: expected - 1 };
+  return { suppressions: out, endLine: expected - 1, errors };
 }
 
 export interface ApplyOptions {
@@ -291,11 +306,22 @@ export interface ApplyOptions {
  * for a dockerlint suppression that suppressed nothing (with `reportUnused`). hadolint and
  * BuildKit comments are never reported: they are there for those tools too.
  */
+/** A finding of a rule (and message) that a BuildKit check stands for. */
+function isBuildkitCheck(f: Finding): boolean {
+  const all = (BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat()));
+  return all.has(f.rule) || (f.messageId !== undefined && all.has(`${f.rule}#${f.messageId}`));
+}
+let BUILDKIT_RULES: Set<string> | null = null;
+
 export function applySuppressions(findings: Finding[], byFile: Map<string, FileSuppressions>, options: ApplyOptions): Finding[] {
   const used = new Map<Suppression, Set<string>>();
   const kept: Finding[] = [];
   for (const f of findings) {
-    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
+    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
+    // `# check=error=true`: what BuildKit would warn about fails its build, so it is an error here.
+    const inFile = byFile.get(f.file);
+    if (inFile?.checkErrors && f.severity !== 'error' && isBuildkitCheck(f)) kept.push({ ...f, severity: 'error' });
+    else kept.push(f);
   }
 
   const known = [...options.knownIds].sort();
@@ -307,7 +333,7 @@ export function applySuppressions(findings: Finding[], byFile: Map<string, FileS
       if (s.source !== 'dockerlint') continue;
       const verb = s.scope === 'file' ? 'ignore-file' : 'ignore';
       for (const id of s.written) {
-        if (!options.knownIds.has(id)) {
+        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
           kept.push(problem(fs.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known.join(', ')}`, 'Correct the rule id (see dockerlint --list-rules), or remove it.'));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where =
@@ -334,7 +360,7 @@ function matchAll(f: Finding, byFile: Map<string, FileSuppressions>, used: Map<S
     const fs = byFile.get(p.file);
     if (!fs || (!p.own && fs.kind !== 'dockerfile')) continue;
     for (const s of fs.suppressions) {
-      if (!s.rules.includes(f.rule)) continue;
+      if (!s.rules.includes(f.rule) && !(f.messageId !== undefined && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
       const hit = s.scope === 'file' || (s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine);
       if (!hit) continue;
       suppressed = true;

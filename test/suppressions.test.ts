@@ -148,7 +148,7 @@ describe('hadolint and BuildKit comments (migration)', () => {
       'RUN sudo apk add x', //                           5
       '# hadolint ignore=DL3025', //                     6
       "CMD ['nginx', '-g', 'daemon off;']", //           7
-      '# hadolint ignore=DL4003,DL3057', //              8
+      '# hadolint ignore=DL4003,DL1001', //              8
       'CMD a', //                                        9
       '',
     ].join('\n');
@@ -187,11 +187,35 @@ describe('hadolint and BuildKit comments (migration)', () => {
     const findings = [finding('shell-form-pid1', 'Dockerfile', 4), finding('invalid-exec-form', 'Dockerfile', 5), finding('root-process', 'Dockerfile', 3)];
     const skip = dockerfile('# syntax=docker/dockerfile:1\n# check=skip=StageNameCasing,JSONArgsRecommended;error=true\nFROM alpine\nCMD a b\nCMD [\'a\']\n');
     expect(skip.suppressions.map((s) => [s.source, s.scope, s.line, s.written, s.rules])).toEqual([
-      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
+      ['buildkit', 'file', 2, ['StageNameCasing', 'JSONArgsRecommended'], ['stage-name-casing#name', 'invalid-exec-form', 'json-args', 'shell-form-pid1']],
     ]);
     expect(brief(apply(findings, [skip], true))).toEqual(['Dockerfile:3 root-process']);
     // skip=all skips what maps, not dockerlint's other rules
     expect(brief(apply(findings, [dockerfile('#check=skip=all\nFROM alpine\n')]))).toEqual(['Dockerfile:3 root-process']);
+  });
+
+  test('# check=error=true: the findings BuildKit would warn about are errors in that file', () => {
+    const info = (rule: string, line: number, messageId?: string): Finding => ({ ...finding(rule, 'Dockerfile', line), severity: 'info', ...(messageId ? { messageId } : {}) });
+    const findings = [info('instruction-casing', 2), info('apt-get-version-pin', 3), info('stage-name-casing', 4, 'asCasing'), { ...info('root-process', 5), severity: 'warning' as const }];
+    const sev = (fs: Finding[]): string[] => fs.map((f) => `${f.line} ${f.rule} ${f.severity}`);
+    expect(sev(apply(findings, [dockerfile('# check=error=true\nfrom alpine\n')]))).toEqual(['2 instruction-casing error', '3 apt-get-version-pin info', '4 stage-name-casing error', '5 root-process warning']);
+    // with skip: skipped checks are gone, the others are errors
+    expect(sev(apply(findings, [dockerfile('# check=skip=ConsistentInstructionCasing;error=true\nfrom alpine\n')]))).toEqual(['3 apt-get-version-pin info', '4 stage-name-casing error', '5 root-process warning']);
+    // only among the parser directives, and only error=true
+    expect(sev(apply(findings, [dockerfile('FROM alpine\n# check=error=true\nRUN x\n')]))).toEqual(sev(findings));
+    expect(sev(apply(findings, [dockerfile('# check=error=false\nFROM alpine\n')]))).toEqual(sev(findings));
+  });
+
+  test('one rule for two BuildKit checks: each code silences only its own messages', () => {
+    const both = [
+      { ...finding('stage-name-casing', 'Dockerfile', 3), messageId: 'name' },
+      { ...finding('stage-name-casing', 'Dockerfile', 4), messageId: 'asCasing' },
+    ];
+    expect(brief(apply(both, [dockerfile('# check=skip=FromAsCasing\nFROM alpine\nFROM alpine AS Build\nFROM alpine as b\n')]))).toEqual(['Dockerfile:3 stage-name-casing']);
+    expect(brief(apply(both, [dockerfile('# check=skip=StageNameCasing\nFROM alpine\nFROM alpine AS Build\nFROM alpine as b\n')]))).toEqual(['Dockerfile:4 stage-name-casing']);
+    expect(apply(both, [dockerfile('# check=skip=all\nFROM alpine\n')])).toEqual([]);
+    // a dockerlint comment names the rule: all of its messages
+    expect(apply(both, [dockerfile('# dockerlint ignore-file=stage-name-casing\nFROM alpine\n')])).toEqual([]);
   });
 
   test('a check comment below the parser directives skips its checks for the next instruction only', () => {
@@ -211,9 +235,14 @@ describe('hadolint and BuildKit comments (migration)', () => {
     // only the first check comment of an instruction's comment block counts
     const two = dockerfile('FROM alpine\n# check=skip=MaintainerDeprecated\n# check=skip=JSONArgsRecommended\nCMD a b\n');
     expect(two.suppressions.map((s) => [s.written, s.target?.line])).toEqual([[['MaintainerDeprecated'], 4]]);
-    // a blank line between the comment and the instruction: it skips nothing
+    // a blank line does not end an instruction's comments (BuildKit's parser keeps them); an
+    // empty `#` line drops the ones before it
     const apart = dockerfile('FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD a b\n');
-    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [apart])).toHaveLength(1);
+    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [apart])).toEqual([]);
+    const dropped = dockerfile('FROM alpine\n# check=skip=JSONArgsRecommended\n#\nCMD a b\n');
+    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [dropped])).toHaveLength(1);
+    const after = dockerfile('FROM alpine\n# check=skip=MaintainerDeprecated\n#\n# check=skip=JSONArgsRecommended\nCMD a b\n');
+    expect(after.suppressions.map((s) => [s.written, s.target?.line])).toEqual([[['JSONArgsRecommended'], 5]]);
     // skip=all: every check with an equivalent, for that instruction
     const all = dockerfile('FROM alpine\n# check=skip=all\nMAINTAINER me\nMAINTAINER you\n');
     expect(brief(apply([finding('maintainer-deprecated', 'Dockerfile', 3), finding('maintainer-deprecated', 'Dockerfile', 4)], [all]))).toEqual(['Dockerfile:4 maintainer-deprecated']);

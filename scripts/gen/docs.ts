@@ -116,8 +116,10 @@ function equivalents(rule: DiagnosticMeta): string {
     for (const p of peersOf(rule, tool)) {
       const comment = t.comment(p.code);
       const suppresses = comment !== null && p.suppresses !== false;
-      const how = p.equivalent === false ? ` (related, not an equivalent${p.note ? `: ${p.note}` : ''})` : p.note ? ` (${p.note})` : '';
-      lines.push(`- ${t.name} [${p.code}](${t.url(p.code)})${how}${suppresses ? `; \`${comment}\` also silences this rule` : ''}`);
+      const only = p.messages ? `its \`${p.messages.join('`, `')}\` findings` : '';
+      const detail = [only, p.note].filter(Boolean).join('; ');
+      const how = p.equivalent === false ? ` (related, not an equivalent${detail ? `: ${detail}` : ''})` : detail ? ` (${detail})` : '';
+      lines.push(`- ${t.name} [${p.code}](${t.url(p.code)})${how}${suppresses ? `; \`${comment}\` also silences ${p.messages ? 'them' : 'this rule'}` : ''}`);
     }
   }
   if (lines.length) return lines.join('\n');
@@ -161,7 +163,8 @@ export function peerTable(tool: 'hadolint' | 'buildkit', rules: readonly Rule[] 
     for (const p of peersOf(r, tool)) {
       if (p.suppresses === false) continue;
       const row = rows.get(p.code) ?? [];
-      row.push(`\`${r.id}\`${p.note ? ` (${p.note})` : ''}`);
+      const detail = [p.messages ? `its \`${p.messages.join('`, `')}\` findings` : '', p.note].filter(Boolean).join('; ');
+      row.push(`\`${r.id}\`${detail ? ` (${detail})` : ''}`);
       rows.set(p.code, row);
     }
   }

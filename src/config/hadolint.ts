@@ -111,6 +111,8 @@ export function dockerlintYamlFrom(t: HadolintTranslation, source: string): stri
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push('');
   }
+  // hadolint runs ShellCheck on every RUN; here it is a choice (it costs a process per RUN).
+  if (t.config.shellcheck === undefined) lines.push('# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):', '# shellcheck: true', '');
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -286,9 +286,11 @@ function validateConfig(
   if (raw.rules) {
     // Peer codes stand for the rules they map to; a rule id named as well wins over a code.
     for (const [name, sev] of Object.entries(raw.rules)) if (!RULE_IDS.has(name)) for (const id of ruleIdsFor(name) ?? []) config.rules[id] = sev;
+    // ShellCheck's ids keep their names (`shellcheck/SC2086: off`).
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
+  if (raw.shellcheck !== undefined) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;

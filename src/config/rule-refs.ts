@@ -24,6 +24,9 @@ function peerTables(): Record<Tool, Map<string, string[]>> {
 /** The rule ids `name` stands for, or null when it is neither a rule id nor a mapped peer code. */
 export function ruleIdsFor(name: string): string[] | null {
   if (RULES.some((r) => r.id === name)) return [name];
+  // ShellCheck's findings (`shellcheck: true`): `shellcheck/SC2086`, or the bare code as hadolint takes it.
+  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
+  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code, ids] of t.buildkit) if (code.toLowerCase() === name.toLowerCase()) return [...ids];

@@ -55,6 +55,8 @@ export interface Config {
   trustedBaseImages: TrustedBaseImage[];
   /** Files larger than this are not read: bytes, or a size such as `512KB` or `8MB`. */
   maxFileSize?: number | string;
+  /** Give RUN bodies and entrypoint scripts to the host's `shellcheck` program (default: false). */
+  shellcheck?: boolean;
 }
 
 /** The default of `maxFileSize` / `--max-file-size`. */
@@ -91,7 +93,7 @@ export function defaultConfig(): Config {
 }
 
 /** The top-level keys, in documentation order. */
-export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize', 'preset', 'categories', 'ruleOptions'] as const;
+export const CONFIG_KEYS = ['rules', 'ignore', 'failureThreshold', 'format', 'context', 'trustedBaseImages', 'maxFileSize', 'preset', 'categories', 'ruleOptions', 'shellcheck'] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -126,6 +128,12 @@ export function configSchema(): JsonSchema {
         type: 'object',
         additionalProperties: false,
         properties: rules,
+        // ShellCheck's findings (with `shellcheck: true`) by their ids.
+        patternProperties: { '^shellcheck/SC[0-9]{4}$': { description: 'A ShellCheck finding (with shellcheck: true)', enum: [...SEVERITY_SETTINGS] } },
+      },
+      shellcheck: {
+        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
+        type: 'boolean',
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',

@@ -28,5 +28,7 @@ export function resolveSeverities(layers: readonly Selection[], rules: readonly 
     }
     out[rule.id] = setting;
   }
+  // ShellCheck's findings have no rule here: their settings are kept as given.
+  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }

@@ -198,6 +198,11 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor),
   ];
+  // ShellCheck's findings (`shellcheck: true`): one descriptor per code met, pointing at its wiki.
+  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
+    const code = id.slice('shellcheck/'.length);
+    descriptors.push({ id, name: `ShellCheck${code}`, shortDescription: { text: `ShellCheck ${code}` }, helpUri: `https://www.shellcheck.net/wiki/${code}` });
+  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = new Map<string, number>();
 

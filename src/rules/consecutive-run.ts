@@ -1,5 +1,18 @@
 import { defineRule } from './rule.js';
 
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'in', 'select', 'function', 'time', 'coproc', '!', '[[', ']]', '{', '}']);
+
+/**
+ * A shell-form RUN body of plain words (no quotes, escapes, operators, groupings, substitutions,
+ * redirections, comments or heredocs) whose first word is no reserved word: exactly one simple
+ * command, as a parse would find.
+ */
+function plainOneCommand(text: string, heredocs: number): boolean {
+  if (heredocs > 0 || !/^[\sA-Za-z0-9_@%+=:,./~$-]+$/.test(text)) return false;
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  return first !== '' && !first.includes('=') && !first.startsWith('$') && !RESERVED.has(first);
+}
+
 export default defineRule({
   id: 'consecutive-run',
   severity: 'info',
@@ -22,20 +35,39 @@ export default defineRule({
     howToFix: 'Merge the RUNs.',
   },
   async check(ctx) {
-    let prev: { flags: string; count: number; line: number } | null = null;
+    // Groups of RUNs that follow each other with the same flags: a RUN outside one is never
+    // parsed for this rule.
+    const groups: { view: (typeof ctx.view.instructions)[number]; flags: string }[][] = [];
+    let group: { view: (typeof ctx.view.instructions)[number]; flags: string }[] = [];
     for (const view of ctx.view.instructions) {
       if (view.onbuild) continue;
       if (view.keyword !== 'RUN') {
-        if (view.keyword !== 'ONBUILD') prev = null;
+        if (view.keyword !== 'ONBUILD') group = [];
         continue;
       }
-      const run = await ctx.view.run(view);
-      const count = run.commands.filter((c) => c.depth === 0).length;
       const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ''}`).join(' ');
-      if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run.syntaxError === null) {
-        ctx.report({ messageId: 'consecutive', data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+      if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+      if (group.length === 0) groups.push(group);
+      group.push({ view, flags });
+    }
+    // Plain words are one command without a parse; anything else is parsed (and cached for the
+    // other rules). A syntax error counts as no command.
+    const count = async (view: (typeof ctx.view.instructions)[number]): Promise<number> => {
+      if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
+      const run = await ctx.view.run(view);
+      return run.syntaxError === null ? run.commands.filter((c) => c.depth === 0).length : 0;
+    };
+    for (const g of groups) {
+      if (g.length < 2) continue;
+      let prev = await count((g[0] as (typeof g)[number]).view);
+      for (let i = 1; i < g.length; i++) {
+        const cur = g[i] as (typeof g)[number];
+        const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+        if (prev === 1 && n === 1) {
+          ctx.report({ messageId: 'consecutive', data: { previous: (g[i - 1] as (typeof g)[number]).view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+        }
+        prev = n;
       }
-      prev = { flags, count, line: view.inst.keywordSpan.line };
     }
   },
 });

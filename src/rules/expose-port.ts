@@ -8,7 +8,7 @@ export default defineRule({
   recommended: true,
   scope: 'instructions',
   title: 'EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol',
-  peers: { hadolint: ['DL3011'], buildkit: ['ExposeInvalidFormat', 'ExposeProtoCasing'] },
+  peers: { hadolint: [{ code: 'DL3011', messages: ['range'] }], buildkit: [{ code: 'ExposeInvalidFormat', messages: ['mapping'] }, { code: 'ExposeProtoCasing', messages: ['casing'] }] },
   messages: {
     range: {
       message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',

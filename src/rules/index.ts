@@ -37,6 +37,7 @@ import goInstallVersionPin from './go-install-version-pin.js';
 import gosuNeedsRoot from './gosu-needs-root.js';
 import gosuSetuid from './gosu-setuid.js';
 import gosuWithoutExec from './gosu-without-exec.js';
+import healthcheckMissing from './healthcheck-missing.js';
 import inputError from './input-error.js';
 import instructionBeforeFrom from './instruction-before-from.js';
 import instructionCasing from './instruction-casing.js';
@@ -126,6 +127,7 @@ export const RULES: readonly Rule[] = [
   gosuNeedsRoot,
   gosuSetuid,
   gosuWithoutExec,
+  healthcheckMissing,
   instructionBeforeFrom,
   instructionCasing,
   invalidExecForm,

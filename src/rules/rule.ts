@@ -48,6 +48,12 @@ export interface Peer {
    */
   equivalent?: boolean;
   /**
+   * The rule's message ids the code stands for, when one rule covers several of the peer's checks
+   * (`FromAsCasing` is stage-name-casing's `asCasing`): its suppression comment silences only
+   * those findings. Default: every message of the rule.
+   */
+  messages?: readonly string[];
+  /**
    * Whether the peer's suppression comment (`# hadolint ignore=CODE`, `# check=skip=Name`) also
    * silences this rule. Default: true for hadolint and BuildKit; ShellCheck comments are never
    * read.

@@ -11,7 +11,7 @@ export default defineRule({
   scope: 'instructions',
   fixable: true,
   title: 'Stage name not in lower case, or `AS` in another case than `FROM`',
-  peers: { buildkit: ['StageNameCasing', 'FromAsCasing'] },
+  peers: { buildkit: [{ code: 'StageNameCasing', messages: ['name'] }, { code: 'FromAsCasing', messages: ['asCasing'] }] },
   messages: {
     name: {
       message: 'Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.',

@@ -13,11 +13,11 @@ const write = (rel: string, text: string): void => {
   fs.writeFileSync(p, text);
 };
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string; files: Record<string, string> }> {
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string; files: Record<string, string> }> {
   let out = '';
   let err = '';
   const files: Record<string, string> = {};
-  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: (p, t) => (files[p] = t), isTTY: false, cwd: dir, env: {} };
+  const io: CliIo = { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => '', writeFile: (p, t) => (files[p] = t), isTTY: false, cwd: dir, env };
   const code = await main(args, io);
   return { code, out, err, files };
 }
@@ -31,15 +31,18 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const PINS = 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nUSER nobody\nCMD ["curl"]\n';
 
 describe('peer codes name rules', () => {
-  test('a rule id, a hadolint code (any case), a BuildKit check name; null for the rest', () => {
+  test('a rule id, a hadolint code (any case), a BuildKit check name, a ShellCheck code; null for the rest', () => {
     expect(ruleIdsFor('apt-get-version-pin')).toEqual(['apt-get-version-pin']);
     expect(ruleIdsFor('DL3008')).toEqual(['apt-get-version-pin']);
     expect(ruleIdsFor('dl3008')).toEqual(['apt-get-version-pin']);
     expect(ruleIdsFor('DL3025')?.sort()).toEqual(['invalid-exec-form', 'json-args', 'shell-form-pid1']);
     expect(ruleIdsFor('JSONArgsRecommended')?.sort()).toEqual(['invalid-exec-form', 'json-args', 'shell-form-pid1']);
     expect(ruleIdsFor('MultipleInstructionsDisallowed')).toEqual(['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck']);
-    expect(ruleIdsFor('DL3057')).toBeNull();
-    expect(ruleIdsFor('SC2086')).toBeNull();
+    expect(ruleIdsFor('DL1001')).toBeNull();
+    // ShellCheck's findings keep their codes (with shellcheck: true)
+    expect(ruleIdsFor('SC2086')).toEqual(['shellcheck/SC2086']);
+    expect(ruleIdsFor('shellcheck/SC2086')).toEqual(['shellcheck/SC2086']);
+    expect(ruleIdsFor('shellcheck/2086')).toBeNull();
     expect(ruleIdsFor('no-such-rule')).toBeNull();
   });
 
@@ -69,7 +72,7 @@ describe('peer codes name rules', () => {
 describe('.hadolint.yaml', () => {
   test('translates ignored, override, failure-threshold, no-fail, trustedRegistries, label-schema, strict-labels; the rest are notes', () => {
     const t = translateHadolint({
-      ignored: ['DL3008', 'SC2086', 'DL3057'],
+      ignored: ['DL3008', 'SC2086', 'DL1001'],
       override: { error: ['DL3015'], style: ['DL3059'], warning: ['DL3008'], fatal: ['DL3000'] },
       'failure-threshold': 'style',
       trustedRegistries: ['docker.io', '*.example.com'],
@@ -84,6 +87,8 @@ describe('.hadolint.yaml', () => {
       'consecutive-run': 'info',
       'trusted-registry': 'error',
       'label-schema': 'info',
+      // ShellCheck's codes stand for its findings (with shellcheck: true)
+      'shellcheck/SC2086': 'off',
     });
     expect(t.config.failureThreshold).toBe('info');
     expect(t.config.ruleOptions).toEqual({ 'trusted-registry': { registries: ['docker.io', '*.example.com'] }, 'label-schema': { labels: { 'org.opencontainers.image.source': 'url' }, strict: true } });
@@ -91,7 +96,7 @@ describe('.hadolint.yaml', () => {
       'override.fatal: unknown level (error, warning, info, style); not used',
       "no-color: hadolint's own output setting; dockerlint does not use it",
       'made-up: unknown hadolint setting; ignored',
-      'no dockerlint equivalent for SC2086, DL3057: nothing to change for them',
+      'no dockerlint equivalent for DL1001: nothing to change for them',
     ]);
     expect(translateHadolint({ 'no-fail': true }).config.failureThreshold).toBe('none');
     expect(translateHadolint({ ignored: 'DL3008' }).notes).toEqual(['ignored: expected a list of rule codes; not used']);
@@ -105,6 +110,19 @@ describe('.hadolint.yaml', () => {
     expect(r.out).toMatch(/\.hadolint\.yaml:1:1: warning input-error: hadolint configuration: made-up: unknown hadolint setting; ignored/);
     write('.dockerlint.yaml', 'rules: {}\n');
     expect((await cli(['-f', 'compact', 'sub'])).out).toMatch(/apt-get-install-recommends/);
+  });
+
+  test('$XDG_CONFIG_HOME/hadolint.yaml is not read: it is outside the repository (nothing outside is read)', async () => {
+    const home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dockerlint-xdg-')));
+    try {
+      fs.writeFileSync(path.join(home, 'hadolint.yaml'), 'ignored: [DL3015]\n');
+      write('Dockerfile', 'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nUSER nobody\nCMD ["curl"]\n');
+      const r = await cli(['-f', 'compact', '.'], { XDG_CONFIG_HOME: home });
+      expect(r.out).toMatch(/apt-get-install-recommends/);
+      expect(r.out + r.err).not.toContain(home);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test('a broken .hadolint.yaml is one error finding, and the defaults apply', async () => {
@@ -121,6 +139,8 @@ describe('.hadolint.yaml', () => {
     const text = r.files[path.join(dir, '.dockerlint.yaml')] ?? '';
     expect(text).toMatch(/^# Translated from \.hadolint\.yaml/);
     expect(text).toMatch(/# not translated: format: hadolint's own output setting/);
+    // hadolint always runs ShellCheck; here it is offered, commented out
+    expect(text).toMatch(/^# shellcheck: true$/m);
     write('.dockerlint.yaml', text);
     const loaded = loadConfig(dir);
     expect('config' in loaded && loaded.config).toMatchObject({
