@@ -12898,6 +12898,9 @@ var init_base_images = __esm({
 });
 
 // src/model/evaluator/values.ts
+function unsetValue(name, via) {
+  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
+}
 function lit(s) {
   return { s };
 }
@@ -12967,12 +12970,13 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -13155,6 +13159,7 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13204,9 +13209,16 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  if (op === null) return { kind: "scalar", field: value ?? lit("") };
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13230,7 +13242,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13417,7 +13429,8 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13425,7 +13438,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13511,7 +13524,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
         }
         return this.primary();
       }
@@ -13717,7 +13730,7 @@ function joinByFacts(states, cap) {
   if (groups.size > cap) return [State.joinAll(states)];
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -13838,6 +13851,7 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
+    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -14395,8 +14409,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14846,9 +14860,11 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
+              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
+              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -14902,9 +14918,11 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
+                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
+                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15053,9 +15071,16 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) byItem[i]?.push(st.fork());
+              if (match === null) {
+                const x = st.fork();
+                x.addDecision(UNDECIDED);
+                byItem[i]?.push(x);
+              }
             }
-            if (!certain) this.out.next.push(withStatus(st, true));
+            if (!certain) {
+              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+              this.out.next.push(withStatus(st, true));
+            }
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15403,23 +15428,26 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
+  let cached = cache.get(key);
+  if (!cached) {
+    const runWith = (assumed) => interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
+        vars: environment(r, hop.runsAs, assumed),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cache.set(key, result);
+    cached = configuredRun(runWith);
+    cache.set(key, cached);
   }
+  const result = cached.run;
   hop.run = result;
+  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
@@ -15459,6 +15487,38 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
+function configuredRun(runWith) {
+  let assumed = /* @__PURE__ */ new Set();
+  let run2 = runWith(assumed);
+  const required = [];
+  const rejected = /* @__PURE__ */ new Set();
+  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
+    let check = null;
+    for (const e of run2.endings) {
+      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
+      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
+        const d = e.why[i];
+        if (d.undecided) break;
+        const name = d.unset?.[0];
+        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
+        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+      }
+      if (check) break;
+    }
+    if (!check) break;
+    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
+    const again = runWith(next);
+    const exit = check.exit.stmt;
+    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+      rejected.add(check.name);
+      continue;
+    }
+    required.push({ name: check.name, exit: check.exit, code: check.code });
+    assumed = next;
+    run2 = again;
+  }
+  return { run: run2, required };
+}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15471,9 +15531,10 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user) {
+function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15625,7 +15686,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -15637,6 +15698,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -38559,14 +38621,24 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
+            prev.required = [...prev.required ?? [], ...required];
+          }
+        } else {
+          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
-            why: []
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
+            why: [],
+            ...required.length > 0 ? { required } : {}
           });
         }
         const e = step.ending;
@@ -38626,6 +38698,15 @@ function chainHops(chain) {
     }
   }
   return out;
+}
+function configured(required) {
+  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
+}
+function requiredChecks(step) {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 function reasons(why) {
   const out = [];
@@ -45399,8 +45480,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured?.dir ?? null;
+    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured2?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -45413,7 +45494,7 @@ function inputLinter(setup, matchers, recording) {
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -45690,8 +45771,8 @@ async function explain(argv, io) {
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured?.dir ?? null;
+  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured2?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),

@@ -25,7 +25,7 @@ import type {
 } from '../../parsers/shell-ast.js';
 import { childStmts } from '../../parsers/shell-walk.js';
 import { evalTest, type TestOperand } from './conditions.js';
-import { mergeStates, State, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
+import { mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
 import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
@@ -506,9 +506,11 @@ class AndOrFrame extends Frame {
         else if (st.status === null) {
           const a = st.fork();
           a.status = want;
+          a.addDecision(UNDECIDED);
           go.push(a);
           const b = st.fork();
           b.status = !want;
+          b.addDecision(UNDECIDED);
           this.skipped.push(b);
         } else this.skipped.push(st);
       }
@@ -566,9 +568,11 @@ class IfFrame extends Frame {
           else {
             const a = st.fork();
             a.status = true;
+            a.addDecision(UNDECIDED);
             yes.push(a);
             const b = st.fork();
             b.status = false;
+            b.addDecision(UNDECIDED);
             this.elseStates.push(b);
           }
         }
@@ -771,9 +775,16 @@ class CaseFrame extends Frame {
             certain = true;
             break;
           }
-          if (match === null) byItem[i]?.push(st.fork());
+          if (match === null) {
+            const x = st.fork();
+            x.addDecision(UNDECIDED);
+            byItem[i]?.push(x);
+          }
         }
-        if (!certain) this.out.next.push(withStatus(st, true));
+        if (!certain) {
+          if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+          this.out.next.push(withStatus(st, true));
+        }
       }
       this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q) => q.states.length > 0);
     }
@@ -1191,11 +1202,11 @@ function test(m: Machine, st: State, words: Field[], src: Word[], dbl: boolean, 
 }
 
 /** A decided test becomes part of the path's explanation: `$1 = server (from CMD)`. */
-function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[] }, ref: CmdRef | null): void {
+function decide(m: Machine, st: State, r: { value: boolean | null; text: string; operands: Field[]; unset?: readonly string[] }, ref: CmdRef | null): void {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o): o is string => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : '';
-  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(', ')})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : '';
+  st.addDecision({ text: `${r.value ? '' : 'not '}${r.text}${why}`, at: ref, ...(r.unset ? { unset: r.unset } : {}) });
 }
 
 function isUidTest(text: string): boolean {

@@ -300,7 +300,14 @@ export interface Decision {
   text: string;
   /** The command that tested it. */
   at: CmdRef | null;
+  /** Decided because these environment variables are unset (`[ -z "$DB_HOST" ]`). */
+  unset?: readonly string[];
+  /** Not a decision: the path went one way of a condition dockerlint could not decide. */
+  undecided?: true;
 }
+
+/** The mark a path gets where it took one way of a condition that could not be decided. */
+export const UNDECIDED: Decision = Object.freeze({ text: '', at: null, undecided: true as const });
 
 /** The decisions of a path, newest first (a persistent list, shared between forks). */
 export interface Why {

@@ -7,7 +7,7 @@
  */
 import type { ParamExp, Stmt, Word, WordPart } from '../../parsers/shell-ast.js';
 import type { State } from './state.js';
-import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, USER_COMMAND, type Field, type Mangling } from './values.js';
+import { lit, UNKNOWN, UNKNOWN_FIELDS, uidField, unsetValue, USER_COMMAND, type Field, type Mangling } from './values.js';
 
 export interface ExpandEnv {
   /** `$0`: the script as it was invoked. */
@@ -220,6 +220,8 @@ function baseValue(pe: ParamExp, st: State, env: ExpandEnv): { list: Field[] | n
   }
   if (index === '@' || index === '*') return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== '0') return { list: null, scalar: UNKNOWN, set: null };
+  // Empty because of unset variables (`: "${A:=$B}"`): reading it names it first.
+  if (v.value.unset && v.value.s === '') return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 
@@ -275,9 +277,18 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
   }
   const value = base.scalar;
   const set = base.set;
-  if (op === null) return { kind: 'scalar', field: value ?? lit('') };
-  const word = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
-  const empty = value === null ? true : value.s === null ? null : value.s === '';
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  // An unset variable is empty, and remembers it was unset (a required-configuration test).
+  const unsetEmpty = (): Field => (named ? unsetValue(pe.param) : lit(''));
+  if (op === null) return { kind: 'scalar', field: value ?? unsetEmpty() };
+  const expandWord = (): Field => (pe.word ? expandScalar(pe.word, st, env) : lit(''));
+  // `${X:-}`, `${X:=$Y}`: a default that is itself empty keeps X (and Y) as the unset ones.
+  const word = (): Field => {
+    const w = expandWord();
+    if (!named || w.s !== '' || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? (value.not?.includes('') ? false : null) : value.s === '';
   switch (op) {
     case ':-':
     case '-': {
@@ -301,7 +312,7 @@ function paramValue(pe: ParamExp, st: State, env: ExpandEnv, quoted: boolean): P
     case ':+':
     case '+': {
       const useAlt = op === ':+' ? (set === false ? false : empty === null ? null : !empty) : set;
-      if (useAlt === true) return { kind: 'scalar', field: word() };
+      if (useAlt === true) return { kind: 'scalar', field: expandWord() };
       if (useAlt === false) return { kind: 'scalar', field: lit('') };
       return { kind: 'scalar', field: UNKNOWN };
     }
