@@ -48,6 +48,8 @@ export interface Host {
   source(path: string): { ast: ShellFile; file: ScriptFile } | null;
   /** The shell has bash's extensions (`$EUID`, `$BASH_SOURCE`). */
   bash: boolean;
+  /** The files an absolute pathname pattern matches in the image, sorted; null when not known. */
+  glob?(pattern: string): string[] | null;
 }
 
 export interface ScriptInvocation {
@@ -209,6 +211,7 @@ class Machine {
       },
       substitute: (stmts, st) => this.substitute(stmts, st),
       bash: host.bash,
+      glob: (pattern) => host.glob?.(pattern) ?? null,
     };
   }
 
@@ -242,8 +245,30 @@ class Machine {
     return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
   }
 
+  private cmdVars: Set<string> | null = null;
+
+  /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+  commandVars(): Set<string> {
+    if (this.cmdVars) return this.cmdVars;
+    const names = new Set<string>();
+    const todo = [...this.inv.ast.stmts];
+    while (todo.length > 0) {
+      const st = todo.pop() as Stmt;
+      const c = st.cmd;
+      if (!c) continue;
+      if (c.type === 'CallExpr') {
+        const first = c.args[0];
+        const words = first && literalOf(first) === 'exec' ? c.args.slice(1, 2) : c.args.slice(0, 1);
+        for (const w of words) for (const p of w.parts) if (p.type === 'ParamExp' && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+      } else if (c.type === 'FuncDecl') todo.push(c.body);
+      todo.push(...childStmts(c));
+    }
+    this.cmdVars = names;
+    return names;
+  }
+
   merge(states: State[]): State[] {
-    const r = mergeStates(states);
+    const r = mergeStates(states, undefined, this.commandVars());
     if (r.capped) this.rec.joined++;
     return r.states;
   }
@@ -600,13 +625,21 @@ class IfFrame extends Frame {
 }
 
 /** The names a loop may change, so that they are unknown on every iteration (widening). */
-const loopEffects = new WeakMap<object, { names: Set<string>; params: boolean }>();
+interface LoopEffects {
+  names: Set<string>;
+  params: boolean;
+  /** The body sources files (`. "$f"`): their effects are not known. */
+  sources: boolean;
+}
 
-function effectsOf(node: object, stmts: Stmt[]): { names: Set<string>; params: boolean } {
+const loopEffects = new WeakMap<object, LoopEffects>();
+
+function effectsOf(node: object, stmts: Stmt[]): LoopEffects {
   const hit = loopEffects.get(node);
   if (hit) return hit;
   const names = new Set<string>();
   let params = false;
+  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop() as Stmt;
@@ -626,18 +659,19 @@ function effectsOf(node: object, stmts: Stmt[]): { names: Set<string>; params: b
         names.add('OPTIND');
       }
       if (first === 'unset' || first === 'eval' || first === '.' || first === 'source') params = true;
+      if (first === '.' || first === 'source') sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === 'ParamExp' && (p.op === ':=' || p.op === '=')) names.add(p.param);
     } else if (c.type === 'DeclClause') {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === 'ForClause' && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params };
+  const r = { names, params, sources };
   loopEffects.set(node, r);
   return r;
 }
 
-function widen(states: State[], eff: { names: Set<string>; params: boolean }, extra: string[] = []): State[] {
+function widen(states: State[], eff: LoopEffects, extra: string[] = []): State[] {
   return states.map((st) => {
     const x = st.fork();
     x.forget([...eff.names, ...extra]);
@@ -693,9 +727,17 @@ class WhileFrame extends Frame {
   }
 }
 
+/** A `for` over this many known items or fewer is run item by item; a longer or unknown list is widened. */
+const MAX_UNROLLED_ITEMS = 32;
+
 class ForFrame extends Frame {
   private phase = 0;
   private entry: State[] = [];
+  /** Unrolled: the items, the next one, and the states that left the loop. */
+  private items: Field[] | null = null;
+  private at = 0;
+  private readonly left: State[] = [];
+  private readonly ret: State[] = [];
 
   constructor(
     private readonly c: ForClause,
@@ -708,14 +750,20 @@ class ForFrame extends Frame {
     const c = this.c;
     if (this.phase === 0) {
       this.phase = 1;
+      // The item words are expanded once, before the loop (they may run `$(...)`).
+      const lists = this.states.map((st) => (c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]));
+      const first = lists[0];
+      const known = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+      if (known && c.name) {
+        // Known items (`for f in /startup.d/*` over a folder COPY'd from the build): one pass each.
+        this.items = first.map((f) => ({ s: f.s }));
+        this.phase = 2;
+        return this.next(m, this.states);
+      }
       const eff = effectsOf(c, c.do);
       const body: State[] = [];
-      for (const st of this.states) {
-        // The item words are expanded once, before the loop (they may run `$(...)`).
-        let items: Field[];
-        if (c.items) items = m.fields(c.items, st);
-        else if (c.name) items = st.params;
-        else items = [UNKNOWN_FIELDS];
+      for (const [k, st] of this.states.entries()) {
+        const items = lists[k] as Field[];
         const w = widen([st], eff)[0] as State;
         if (c.name) {
           const one = items.length === 1 && !items[0]?.multi ? (items[0] as Field) : UNKNOWN;
@@ -723,16 +771,45 @@ class ForFrame extends Frame {
         }
         if (items.length === 0) this.entry.push(withStatus(st, true));
         else {
-          if (items.some((f) => f.multi)) this.entry.push(w.fork());
+          if (items.some((f) => f.multi)) {
+            // Perhaps no item at all; but a loop that sources files found at run time is not
+            // known to source none.
+            const none = w.fork();
+            if (eff.sources) none.opaque = true;
+            this.entry.push(none);
+          }
           body.push(w);
         }
       }
       if (body.length === 0) return { done: flowOf(this.entry) };
       return { push: new ListFrame(c.do, body) };
     }
+    if (this.phase === 2) {
+      const body = child ?? flowOf([]);
+      this.ret.push(...body.ret);
+      this.left.push(...body.brk.map((st) => withStatus(st, true)));
+      return this.next(m, m.merge([...body.next, ...body.cont]));
+    }
     const body = child ?? flowOf([]);
     const next = [...this.entry, ...body.next, ...body.cont, ...body.brk].map((s) => withStatus(s, null));
     return { done: { next, ret: body.ret, brk: [], cont: [] } };
+  }
+
+  /** The next unrolled pass, or the end of the loop. */
+  private next(_m: Machine, states: State[]): Action {
+    const items = this.items as Field[];
+    if (this.at >= items.length || states.length === 0) {
+      if (items.length === 0) for (const st of states) st.status = true;
+      return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
+    }
+    const item = items[this.at++] as Field;
+    const name = this.c.name as string;
+    const pass = states.map((st) => {
+      const x = st.fork();
+      x.setVar(name, { kind: 'scalar', value: item });
+      return x;
+    });
+    return { push: new ListFrame(this.c.do, pass) };
   }
 }
 

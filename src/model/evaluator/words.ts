@@ -18,6 +18,11 @@ export interface ExpandEnv {
   substitute(stmts: Stmt[], st: State): Field;
   /** Bash or a shell with the same extensions (`$EUID`, arrays). */
   bash: boolean;
+  /**
+   * The image paths an absolute pathname pattern (`/startup.d/*.sh`) matches when the container
+   * starts, sorted; null when the folder's content is not known.
+   */
+  glob?(pattern: string): string[] | null;
 }
 
 /** A piece of a word: text that joins onto the current field, or a list of whole fields. */
@@ -25,6 +30,7 @@ type Piece = { kind: 'text'; field: Field; quoted: boolean } | { kind: 'fields';
 
 /** The fields of a word in a command line (split, `"$@"` expanded to several fields). */
 export function expandFields(word: Word, st: State, env: ExpandEnv): Field[] {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env);
   const pieces: Piece[] = [];
   for (const part of word.parts) pushPart(part, false, st, env, pieces);
   return assemble(pieces);
@@ -42,6 +48,23 @@ export function expandScalar(word: Word, st: State, env: ExpandEnv): Field {
   let acc: Field = lit('');
   for (const p of pieces) acc = concat(acc, p.kind === 'text' ? p.field : joinFields(p.fields, ' '));
   return acc;
+}
+
+function isGlobLit(part: WordPart): boolean {
+  return part.type === 'Lit' && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ''));
+}
+
+/**
+ * A word with an unquoted glob (`/startup.d/*`): the files it matches in the image when the
+ * folder's content is known (the word itself when nothing matches, as the shell does), else any
+ * number of unknown fields.
+ */
+function pathnames(word: Word, st: State, env: ExpandEnv): Field[] {
+  const pattern = patternOf(word, st, env);
+  if (pattern === null || !pattern.startsWith('/') || !env.glob) return [UNKNOWN_FIELDS];
+  const files = env.glob(pattern);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern.replace(/\\(.)/g, '$1'))];
 }
 
 function assemble(pieces: Piece[]): Field[] {

@@ -13,7 +13,7 @@ import { mainProcesses } from '../../../src/model/evaluator/questions.js';
 import { showArgv, showUser } from '../../../src/model/evaluator/values.js';
 import type { Launch } from '../../../src/model/launch.js';
 import { ShellService } from '../../../src/model/shell-service.js';
-import { run, setup } from './harness.js';
+import { endings, run, setup } from './harness.js';
 
 const shell = new ShellService();
 const dirs: string[] = [];
@@ -114,5 +114,54 @@ describe('required configuration: an error exit because a variable is unset is n
     const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': script });
     expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server [root]']);
     expect(notes(r.explained.def)).not.toContain('unless');
+  });
+});
+
+describe('files sourced from a loop over a folder of the image', () => {
+  test('a glob over a folder whose files the build tells matches them, sorted', () => {
+    const r = run('#!/bin/sh\nfor f in /startup.d/*.sh; do chmod +x "$f"; done\n', { glob: { '/startup.d/*.sh': ['/startup.d/10-a.sh', '/startup.d/20-b.sh'] } });
+    expect(r.commands.flatMap((c) => c.argvs.map((a) => a.map((f) => f.s).join(' ')))).toEqual(['chmod +x /startup.d/10-a.sh', 'chmod +x /startup.d/20-b.sh']);
+  });
+
+  test('the loop runs once per known item: each sourced file is followed in order, and one of them hands over', () => {
+    const files = { '/startup.d/10-prep.sh': 'mkdir -p /data\n', '/startup.d/20-run.sh': 'exec gosu app "$@"\n' };
+    const src = '#!/bin/sh\nfor f in /startup.d/*; do . "$f" || exit 1; done\n';
+    expect(endings(src, { files, glob: { '/startup.d/*': Object.keys(files) } })).toEqual(['exec gosu app server [root]@1']);
+  });
+
+  test('a folder nothing is copied into matches nothing on docker run IMAGE: the word stays as written', () => {
+    const src = '#!/bin/sh\nfor f in /docker-entrypoint-initdb.d/*; do case "$f" in *.sh) . "$f" ;; esac; done\nexec "$@"\n';
+    expect(endings(src, { glob: { '/docker-entrypoint-initdb.d/*': [] } })).toEqual(['exec server [root]@3']);
+  });
+
+  test('a folder whose content is not known: the sourced files may do anything (no ending from the loop is claimed)', () => {
+    const r = run('#!/bin/sh\nfor f in /startup.d/*; do . "$f"; done\n');
+    expect(r.endings.every((e) => e.opaque)).toBe(true);
+  });
+
+  test('through the image: a COPY\'d folder on a plain OS image is listed, and the drop in it is seen', async () => {
+    const df = 'FROM alpine:3.20\nCOPY entrypoint.sh /\nCOPY startup.d /startup.d/\nENTRYPOINT ["/entrypoint.sh"]\n';
+    const files = {
+      Dockerfile: df,
+      'entrypoint.sh': '#!/bin/sh\nfor f in /startup.d/*; do . "$f"; done\n',
+      'startup.d/10-drop.sh': 'if [ "$(id -u)" = 0 ]; then exec su-exec app /entrypoint.sh "$@"; fi\n',
+      'startup.d/90-run.sh': 'exec /usr/bin/appd "$@"\n',
+    };
+    const r = await image(files);
+    expect(mains(r.launch, 'default')).toEqual(['/usr/bin/appd [app]']);
+    expect(r.findings).toEqual([]);
+    // On an image that is not a plain OS, the base may ship files there too: unknown, silent.
+    const other = await image({ ...files, Dockerfile: df.replace('alpine:3.20', 'example/base:1') });
+    expect(mains(other.launch, 'default').filter((m) => m.startsWith('(script stays)'))).toEqual([]);
+    expect(other.launch.runs.default.chains.every((c) => c.hops.some((h) => h.kind === 'unknown'))).toBe(true);
+    expect(other.findings.filter((f) => f.includes('root-process') || f.includes('exec'))).toEqual([]);
+  });
+});
+
+describe('where too many paths meet', () => {
+  test('a variable used as the command word keeps its values; counters and flags are joined first', () => {
+    const flags = Array.from({ length: 4 }, (_, i) => `if [ -f /x${i} ]; then F${i}=1; fi\n`).join('');
+    const src = `#!/bin/sh\nRUNNER=""\nif [ -d /sys/numa ]; then RUNNER="numactl --all"; fi\n${flags}exec $RUNNER "$@"\n`;
+    expect(endings(src)).toEqual(['exec numactl --all server [root]@8', 'exec server [root]@8']);
   });
 });
