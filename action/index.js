@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path28, { windows } = {}) => {
-      const segs = path28.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1176,9 +1176,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch5 = (glob, options, returnState = false) => {
+    var picomatch6 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1695,18 +1695,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
+      const posix = opts.windows;
+      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
-        const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix });
+        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex4, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1739,7 +1739,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format4 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format4 ? format4(input2) : input2;
       if (match === false) {
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex4, options, posix2);
+          match = picomatch6.matchBase(input2, regex4, options, posix);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix2 }));
+    picomatch6.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+      return regex4.test(utils.basename(input2, { windows: posix }));
     };
-    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
-    picomatch5.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch5.parse(p, options));
+    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
+    picomatch6.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch5.scan = (input2, options) => scan(input2, options);
-    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan(input2, options);
+    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch5.toRegex(source, options);
+      const regex4 = picomatch6.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch5.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants;
-    module.exports = picomatch5;
+    picomatch6.constants = constants;
+    module.exports = picomatch6;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch5(glob, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch5, pico);
-    module.exports = picomatch5;
+    Object.assign(picomatch6, pico);
+    module.exports = picomatch6;
   }
 });
 
@@ -7454,9 +7454,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path28 = this.getPath();
-        if (path28 === null || path28.startsWith("/")) {
-          return path28;
+        const path27 = this.getPath();
+        if (path27 === null || path27.startsWith("/")) {
+          return path27;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7468,7 +7468,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path28 : parent + "/" + path28;
+              return parent.endsWith("/") ? parent + path27 : parent + "/" + path27;
             }
           }
         }
@@ -10381,7 +10381,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path28) {
+function cacheMountCovers(flags, path27) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10392,7 +10392,7 @@ function cacheMountCovers(flags, path28) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path28);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path27);
   });
 }
 function removesTree(cmd, prefix) {
@@ -10503,7 +10503,6 @@ var apt_get_install_recommends_default;
 var init_apt_get_install_recommends = __esm({
   "src/rules/apt-get-install-recommends.ts"() {
     "use strict";
-    init_command_view();
     init_packages();
     init_rule();
     apt_get_install_recommends_default = defineRule({
@@ -10512,7 +10511,6 @@ var init_apt_get_install_recommends = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "`apt-get install` without `--no-install-recommends`",
       peers: { hadolint: ["DL3015"] },
       messages: {
@@ -10526,23 +10524,13 @@ var init_apt_get_install_recommends = __esm({
         why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name.",
-        autofix: [
-          {
-            safety: "unsafe",
-            what: "Inserts ` --no-install-recommends` after `install` (not in JSON strings with escapes, whose offsets are not exact)",
-            why: "the recommended packages are no longer installed: a program that relied on one of them (a CA bundle, a locale, a helper tool) may fail until that package is named"
-          }
-        ]
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (!isAptGetInstall(cmd)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
-          const file = ctx.env.dockerfile.displayPath;
-          const install = cmd.args.find((a) => a.value === "install");
-          const fix = install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "unsafe", title: "Add --no-install-recommends", edits: [{ file, start: install.end, end: install.end, text: " --no-install-recommends" }] } } : {};
-          ctx.report({ messageId: "recommends", at: { file, span: cmd.program.span }, ...fix });
+          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
         }, ["apt-get"]);
       }
     });
@@ -11438,26 +11426,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path28) => {
-      const end = path28.length - 1;
-      const index = path28.lastIndexOf(
+    var basenameOf = (path27) => {
+      const end = path27.length - 1;
+      const index = path27.lastIndexOf(
         SLASH,
-        path28[end] === SLASH ? end - 1 : end
+        path27[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path28 : path28.slice(index + 1);
+      return index < 0 ? path27 : path27.slice(index + 1);
     };
-    var parentOf = (path28) => {
-      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path28.split(SLASH).filter(Boolean);
+    var parentOf = (path27) => {
+      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path27.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path28.length - 1;
-      const cut = path28.lastIndexOf(
+      const end = path27.length - 1;
+      const cut = path27.lastIndexOf(
         SLASH,
-        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -11607,7 +11595,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path28) {
+      testLiteral(path27) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11616,7 +11604,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path28)) {
+          if (rule.checkRegex.test(path27)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11636,15 +11624,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path28, mode) {
+      test(path27, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path28) : path28;
+        const basename4 = shortcut ? basenameOf(path27) : path27;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path28
+            shortcut && rule._basenameOnly ? basename4 : path27
           )) {
             const { negative } = rule;
             const ret = {
@@ -11666,17 +11654,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path28, originalPath, doThrow) => {
-      if (!isString(path28)) {
+    var checkPath = (path27, originalPath, doThrow) => {
+      if (!isString(path27)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path28) {
+      if (!path27) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path28)) {
+      if (checkPath.isNotRelative(path27)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11685,25 +11673,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path28) => {
-      const first = path28.charCodeAt(0);
+    var isNotRelative = (path27) => {
+      const first = path27.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path28.length === 1) {
+      if (path27.length === 1) {
         return true;
       }
-      const second = path28.charCodeAt(1);
+      const second = path27.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
+      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -11734,59 +11722,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path28) {
+      _test(originalPath, cache, path27) {
         checkPath(
-          path28,
+          path27,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path28 ? this._t(path28, cache) : {
+        return path27 ? this._t(path27, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path28 = convertPath(target2);
-        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path28);
+        const path27 = convertPath(target2);
+        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path27);
         }
-        const dir = this._t(path28, this._testCache);
+        const dir = this._t(path27, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path28);
+        const literal = this._rules.testLiteral(path27);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path28, cache) {
-        const cached = cache[path28];
+      _t(path27, cache) {
+        const cached = cache[path27];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path28);
+        const parentPath = parentOf(path27);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
+        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
       }
-      ignores(path28) {
-        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
+      ignores(path27) {
+        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
       }
       createFilter() {
-        return (path28) => !this.ignores(path28);
+        return (path27) => !this.ignores(path27);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path28) {
-        return this._test(path28, this._testCache, convertPath(path28));
+      test(path27) {
+        return this._test(path27, this._testCache, convertPath(path27));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path28) => checkPath(convertPath(path28), path28, RETURN_FALSE);
+    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
+      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -11988,11 +11976,11 @@ var init_jail = __esm({
     init_file_system();
     init_text();
     Jail = class _Jail {
-      constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs10;
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
         this.maxFileBytes = maxFileBytes;
         const abs = path5.resolve(root);
-        this.root = fs10.realpath(abs) ?? abs;
+        this.root = fs9.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -12295,14 +12283,10 @@ var init_copy_ignored_file = __esm({
         ignored: {
           message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
           hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
-        },
-        root: {
-          message: "`{keyword} {src}` copies the context root, but `{dockerignore}` excludes every entry of it (`{pattern}`): the build sees an empty context, so nothing is copied.",
-          hint: "Narrow the `{pattern}` line of `{dockerignore}` (or add `!` lines for what the image needs), or copy named paths."
         }
       },
       docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` (the context root) counts only when a pattern excludes every entry of it (`*`, `**`, `**/*`); glob sources (`*.md`, whose matches the context listing decides) are not judged.",
+        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
         why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
         bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
         good: "FROM alpine:3.20\nCOPY app.conf /app/",
@@ -12318,9 +12302,7 @@ var init_copy_ignored_file = __esm({
         } catch {
           return;
         }
-        const lines = text.split(/\r?\n/).map((l) => l.trim());
-        if (lines.some((l) => l.startsWith("!"))) return;
-        const rootPattern = lines.find((l) => ["*", "**", "**/*"].includes(l.replace(/^(\.?\/)+/, "")));
+        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
         for (const view of ctx.view.instructions) {
           if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
           const copy = copyView(view.inst, ctx.dockerfile.escape);
@@ -12329,11 +12311,7 @@ var init_copy_ignored_file = __esm({
             const v = s.value;
             if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
             const rel = ContextFs.normalize(v);
-            if (rel === null || /[*?[]/.test(rel)) continue;
-            if (rel === "") {
-              if (rootPattern) ctx.report({ messageId: "root", data: { keyword: view.keyword, src: v, dockerignore: name, pattern: rootPattern }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
-              continue;
-            }
+            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
             const parts = rel.split("/");
             const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
             if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
@@ -12471,7 +12449,7 @@ var init_copy_then_extract = __esm({
         }
       },
       docs: {
-        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...). Paths are read as the builder reads them: with the default escape character a backslash escapes the next character (`COPY build\\app.tar.gz` copies `buildapp.tar.gz`), so Windows paths count only under `# escape=``; hadolint reads backslashes as separators either way.",
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
         why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
         good: "FROM debian:12\nADD app.tar.gz /opt/",
@@ -12606,7 +12584,6 @@ var TOOLS2, VERBS, dnf_missing_yes_default;
 var init_dnf_missing_yes = __esm({
   "src/rules/dnf-missing-yes.ts"() {
     "use strict";
-    init_command_view();
     init_rule();
     TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
     VERBS = ["install", "groupinstall", "localinstall"];
@@ -12616,7 +12593,6 @@ var init_dnf_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "`dnf install` without its non-interactive switch",
       peers: { hadolint: ["DL3038"] },
       messages: {
@@ -12630,24 +12606,14 @@ var init_dnf_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM fedora:40\nRUN dnf install httpd",
         good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Add the non-interactive switch.",
-        example: { bad: "dnf and microdnf without -y" },
-        autofix: [
-          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
-        ]
+        howToFix: "Add the non-interactive switch."
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
           if (!verb) return;
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "interactive",
-            data: { tool: cmd.name, verb },
-            at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
-          });
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
         }, ["dnf"]);
       }
     });
@@ -12932,6 +12898,9 @@ var init_base_images = __esm({
 });
 
 // src/model/evaluator/values.ts
+function unsetValue(name, via) {
+  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
+}
 function lit(s) {
   return { s };
 }
@@ -13001,12 +12970,13 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
+    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -13014,6 +12984,7 @@ var init_values = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
+  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
   return assemble(pieces);
@@ -13029,6 +13000,16 @@ function expandScalar(word, st, env3) {
   let acc = lit("");
   for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
   return acc;
+}
+function isGlobLit(part) {
+  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
+}
+function pathnames(word, st, env3) {
+  const pattern4 = patternOf(word, st, env3);
+  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
+  const files = env3.glob(pattern4);
+  if (files === null) return [UNKNOWN_FIELDS];
+  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
 }
 function assemble(pieces) {
   const out = [];
@@ -13069,9 +13050,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs10 = p.fields;
-    if (fs10.length === 0) continue;
-    fs10.forEach((f, i) => {
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13089,11 +13070,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs10, sep) {
-  if (fs10.length === 0) return lit("");
-  if (fs10.length === 1) return fs10[0];
-  let acc = fs10[0];
-  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -13189,6 +13170,7 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
+  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13238,9 +13220,16 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  if (op === null) return { kind: "scalar", field: value ?? lit("") };
-  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const empty = value === null ? true : value.s === null ? null : value.s === "";
+  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
+  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
+  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
+  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const word = () => {
+    const w = expandWord3();
+    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
+    return unsetValue(pe.param, w.unset ?? value?.unset);
+  };
+  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13264,7 +13253,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: word() };
+      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13451,7 +13440,8 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
+  const unset = l.unset ?? r.unset;
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13459,7 +13449,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13545,7 +13535,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
         }
         return this.primary();
       }
@@ -13729,18 +13719,18 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
   if (states.length <= 1) return { states, capped: false };
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap), capped: true };
+    else return { states: joinByFacts(states, cap, keep), capped: true };
   }
   return { states: out, capped: false };
 }
-function joinByFacts(states, cap) {
+function joinByFacts(states, cap, keep) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
@@ -13749,9 +13739,44 @@ function joinByFacts(states, cap) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
+  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
+function joinClosest(groups, cap, keep) {
+  let total = groups.reduce((n, g) => n + g.length, 0);
+  while (total > cap) {
+    let best = null;
+    for (const g of groups) {
+      for (let i = 0; i < g.length; i++) {
+        for (let j = i + 1; j < g.length; j++) {
+          const d = differing(g[i], g[j], keep);
+          if (!best || d < best.d) best = { g, i, j, d };
+        }
+      }
+    }
+    if (!best) break;
+    const joined = State.joinAll([best.g[best.i], best.g[best.j]]);
+    best.g.splice(best.j, 1);
+    best.g.splice(best.i, 1, joined);
+    total--;
+  }
+  return groups.flat();
+}
+function differing(a, b, keep) {
+  const x = a.scope();
+  const y = b.scope();
+  if (x === y) return 0;
+  const base2 = commonAncestor(x, y);
+  const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : /* @__PURE__ */ new Set([...x.flat().keys(), ...y.flat().keys()]);
+  let n = 0;
+  for (const k of names) {
+    const v = x.get(k);
+    const w = y.get(k);
+    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1e3 : 1;
+  }
+  return n;
+}
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -13872,6 +13897,7 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
+    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -13928,6 +13954,10 @@ var init_state = __esm({
       }
       getVar(name) {
         return this.vars.get(name);
+      }
+      /** The variables, for comparing states where they meet. */
+      scope() {
+        return this.vars;
       }
       hasVar(name) {
         return this.vars.get(name) !== void 0;
@@ -14079,6 +14109,8 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
+    NO_NAMES = /* @__PURE__ */ new Set();
+    MAX_PAIRWISE = 24;
   }
 });
 
@@ -14141,6 +14173,7 @@ function effectsOf(node, stmts) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   let params = false;
+  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop();
@@ -14160,13 +14193,14 @@ function effectsOf(node, stmts) {
         names.add("OPTIND");
       }
       if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
+      if (first === "." || first === "source") sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === "ForClause" && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params };
+  const r = { names, params, sources };
   loopEffects.set(node, r);
   return r;
 }
@@ -14429,8 +14463,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14583,7 +14617,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   const commands = [...rec.commands.values()].flat();
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -14652,7 +14686,8 @@ var init_interpreter = __esm({
             return self.ctx.file.text;
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash
+          bash: host.bash,
+          glob: (pattern4) => host.glob?.(pattern4) ?? null
         };
       }
       inv;
@@ -14689,8 +14724,28 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
+      cmdVars = null;
+      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
+      commandVars() {
+        if (this.cmdVars) return this.cmdVars;
+        const names = /* @__PURE__ */ new Set();
+        const todo = [...this.inv.ast.stmts];
+        while (todo.length > 0) {
+          const st = todo.pop();
+          const c = st.cmd;
+          if (!c) continue;
+          if (c.type === "CallExpr") {
+            const first = c.args[0];
+            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
+            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
+          } else if (c.type === "FuncDecl") todo.push(c.body);
+          todo.push(...childStmts(c));
+        }
+        this.cmdVars = names;
+        return names;
+      }
       merge(states) {
-        const r = mergeStates(states);
+        const r = mergeStates(states, void 0, this.commandVars());
         if (r.capped) this.rec.joined++;
         return r.states;
       }
@@ -14880,9 +14935,11 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
+              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
+              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -14936,9 +14993,11 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
+                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
+                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15009,6 +15068,7 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
+    MAX_UNROLLED_ITEMS = 32;
     ForFrame = class extends Frame {
       constructor(c, states) {
         super();
@@ -15019,17 +15079,27 @@ var init_interpreter = __esm({
       states;
       phase = 0;
       entry = [];
+      /** Unrolled: the items, the next one, and the states that left the loop. */
+      items = null;
+      at = 0;
+      left = [];
+      ret = [];
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
+          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
+          const first = lists[0];
+          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
+          if (known2 && c.name) {
+            this.items = first.map((f) => ({ s: f.s }));
+            this.phase = 2;
+            return this.next(m, this.states);
+          }
           const eff = effectsOf(c, c.do);
           const body3 = [];
-          for (const st of this.states) {
-            let items;
-            if (c.items) items = m.fields(c.items, st);
-            else if (c.name) items = st.params;
-            else items = [UNKNOWN_FIELDS];
+          for (const [k, st] of this.states.entries()) {
+            const items = lists[k];
             const w = widen([st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
@@ -15037,16 +15107,42 @@ var init_interpreter = __esm({
             }
             if (items.length === 0) this.entry.push(withStatus(st, true));
             else {
-              if (items.some((f) => f.multi)) this.entry.push(w.fork());
+              if (items.some((f) => f.multi)) {
+                const none = w.fork();
+                if (eff.sources) none.opaque = true;
+                this.entry.push(none);
+              }
               body3.push(w);
             }
           }
           if (body3.length === 0) return { done: flowOf(this.entry) };
           return { push: new ListFrame(c.do, body3) };
         }
+        if (this.phase === 2) {
+          const body3 = child ?? flowOf([]);
+          this.ret.push(...body3.ret);
+          this.left.push(...body3.brk.map((st) => withStatus(st, true)));
+          return this.next(m, m.merge([...body3.next, ...body3.cont]));
+        }
         const body2 = child ?? flowOf([]);
         const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
         return { done: { next, ret: body2.ret, brk: [], cont: [] } };
+      }
+      /** The next unrolled pass, or the end of the loop. */
+      next(_m, states) {
+        const items = this.items;
+        if (this.at >= items.length || states.length === 0) {
+          if (items.length === 0) for (const st of states) st.status = true;
+          return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
+        }
+        const item = items[this.at++];
+        const name = this.c.name;
+        const pass = states.map((st) => {
+          const x = st.fork();
+          x.setVar(name, { kind: "scalar", value: item });
+          return x;
+        });
+        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     CaseFrame = class extends Frame {
@@ -15087,9 +15183,16 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) byItem[i]?.push(st.fork());
+              if (match === null) {
+                const x = st.fork();
+                x.addDecision(UNDECIDED);
+                byItem[i]?.push(x);
+              }
             }
-            if (!certain) this.out.next.push(withStatus(st, true));
+            if (!certain) {
+              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
+              this.out.next.push(withStatus(st, true));
+            }
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15437,23 +15540,26 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let result = cache.get(key);
-  if (!result) {
-    result = interpret(
+  let cached = cache.get(key);
+  if (!cached) {
+    const runWith = (assumed) => interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs),
+        vars: environment(r, hop.runsAs, assumed),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cache.set(key, result);
+    cached = configuredRun(runWith);
+    cache.set(key, cached);
   }
+  const result = cached.run;
   hop.run = result;
+  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
@@ -15493,6 +15599,38 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
+function configuredRun(runWith) {
+  let assumed = /* @__PURE__ */ new Set();
+  let run2 = runWith(assumed);
+  const required = [];
+  const rejected = /* @__PURE__ */ new Set();
+  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
+    let check = null;
+    for (const e of run2.endings) {
+      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
+      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
+        const d = e.why[i];
+        if (d.undecided) break;
+        const name = d.unset?.[0];
+        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
+        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
+      }
+      if (check) break;
+    }
+    if (!check) break;
+    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
+    const again = runWith(next);
+    const exit = check.exit.stmt;
+    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
+      rejected.add(check.name);
+      continue;
+    }
+    required.push({ name: check.name, exit: check.exit, code: check.code });
+    assumed = next;
+    run2 = again;
+  }
+  return { run: run2, required };
+}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15505,9 +15643,10 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user) {
+function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
+  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15659,7 +15798,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -15671,6 +15810,7 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
+    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -15785,8 +15925,18 @@ function unitHost(unit, stage, env3, p) {
     source: (target2) => {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    }
+    },
+    glob: (pattern4) => globInImage(stage, env3, pattern4)
   };
+}
+function globInImage(stage, env3, pattern4) {
+  const dir = path9.posix.dirname(pattern4);
+  const base2 = path9.posix.basename(pattern4);
+  if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
+  const files = env3.fs.list(stage, dir);
+  if (files === null) return null;
+  const match = (0, import_picomatch2.default)(base2, { dot: false });
+  return files.filter((f) => match(path9.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -15949,10 +16099,11 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var SHELLS2;
+var import_picomatch2, SHELLS2, SYSTEM_DIRS;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_source2();
     init_base_images();
@@ -15962,6 +16113,7 @@ var init_launch = __esm({
     init_pid1();
     init_text();
     SHELLS2 = SHELLS;
+    SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
 });
 
@@ -17369,7 +17521,7 @@ var init_expose_port = __esm({
       recommended: true,
       scope: "instructions",
       title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
-      peers: { hadolint: [{ code: "DL3011", messages: ["range"] }], buildkit: [{ code: "ExposeInvalidFormat", messages: ["mapping"] }, { code: "ExposeProtoCasing", messages: ["casing"] }] },
+      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
       messages: {
         range: {
           message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
@@ -17879,44 +18031,6 @@ var init_gosu_without_exec = __esm({
   }
 });
 
-// src/rules/healthcheck-missing.ts
-var healthcheck_missing_default;
-var init_healthcheck_missing = __esm({
-  "src/rules/healthcheck-missing.ts"() {
-    "use strict";
-    init_rule();
-    healthcheck_missing_default = defineRule({
-      id: "healthcheck-missing",
-      severity: "info",
-      category: "style",
-      recommended: false,
-      title: "The image has no HEALTHCHECK",
-      peers: { hadolint: [{ code: "DL3057", note: "only the image being built (the last stage, or --target) is asked, not every stage" }] },
-      messages: {
-        missing: {
-          message: "The image{stage} has no HEALTHCHECK (neither its stage nor a stage it is built on sets one): Docker reports the container as running even when the application inside has hung.",
-          hint: "Add `HEALTHCHECK CMD <a command that fails when the service is unhealthy>` to this stage, or `HEALTHCHECK NONE` to say there is none on purpose."
-        }
-      },
-      docs: {
-        what: "The stage being built (the last, or `--target`) and the stages it is built on (`FROM <stage>`) have no HEALTHCHECK instruction, not even `HEALTHCHECK NONE`. A HEALTHCHECK inside ONBUILD does not count (it applies to images built from this one); a base image's own HEALTHCHECK cannot be seen.",
-        why: "`docker ps`, Docker Swarm and compose's `depends_on: condition: service_healthy` read the health check to tell a hung container from a working one. Kubernetes ignores it (it has probes), one-shot and CLI images have nothing to check, and base images often define one, which is why this rule is off in `recommended`.",
-        bad: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/",
-        good: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1",
-        howToFix: "Add a HEALTHCHECK that fails when the service is unhealthy, or `HEALTHCHECK NONE`."
-      },
-      check(ctx) {
-        const target2 = ctx.stage;
-        if (!target2) return;
-        const chain = /* @__PURE__ */ new Set();
-        for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
-        if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
-        ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
-      }
-    });
-  }
-});
-
 // src/rules/input-error.ts
 var input_error_default;
 var init_input_error = __esm({
@@ -17993,7 +18107,6 @@ var init_instruction_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "Instruction keywords in mixed case",
       peers: { buildkit: ["ConsistentInstructionCasing"] },
       messages: {
@@ -18007,19 +18120,13 @@ var init_instruction_casing = __esm({
         why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
         bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
         good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
-        howToFix: "Use one casing (upper case by convention).",
-        example: { bad: "mixed and minority casing" },
-        autofix: [
-          { safety: "safe", what: "Rewrites the keyword in the casing of the file's other instructions (`Run` -> `RUN`)", why: "Docker reads keywords in any case, so only the spelling changes" }
-        ]
+        howToFix: "Use one casing (upper case by convention)."
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
         const words = ctx.dockerfile.instructions.map((inst) => {
           const k = inst.keywordSpan;
-          const start = src.offsetOf(k.line, k.column);
-          const end = src.offsetOf(k.endLine, k.endColumn);
-          return { span: k, start, end, text: src.text.slice(start, end) };
+          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
         });
         let lower = 0;
         let upper = 0;
@@ -18031,13 +18138,7 @@ var init_instruction_casing = __esm({
         for (const w of words) {
           const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
           if (w.text === expected) continue;
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "casing",
-            data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected },
-            at: { file, span: w.span },
-            fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: w.start, end: w.end, text: expected }] }
-          });
+          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
         }
       }
     });
@@ -18062,8 +18163,8 @@ var init_invalid_exec_form = __esm({
       fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
-        hadolint: [{ code: "DL3025", equivalent: false, note: "any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)" }],
-        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "only for shell form in general (json-args is the equivalent)" }]
+        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
+        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
       },
       messages: {
         invalidJson: {
@@ -18985,7 +19086,7 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
@@ -19005,7 +19106,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -19081,23 +19182,10 @@ var init_latest_tag = __esm({
 });
 
 // src/rules/legacy-key-value.ts
-function legacyFix(text, file, inst, value, safety) {
-  if (inst.span.line !== inst.span.endLine) return {};
-  const rest = inst.rest.trim();
-  const { start, end } = mappedRange(rest);
-  if (text.slice(start, end) !== rest.text) return {};
-  const key = /^\S+/.exec(rest.text)?.[0] ?? "";
-  let written;
-  if (!/\s/.test(value) || /^"[^"\\`]*"$/.test(value) || /^'[^']*'$/.test(value)) written = value;
-  else if (!/["'\\`]/.test(value)) written = `"${value}"`;
-  else return {};
-  return { fix: { safety, title: `Write ${key}=${written}`, edits: [{ file, start, end, text: `${key}=${written}` }] } };
-}
 var legacy_key_value_default;
 var init_legacy_key_value = __esm({
   "src/rules/legacy-key-value.ts"() {
     "use strict";
-    init_place();
     init_instructions();
     init_rule();
     legacy_key_value_default = defineRule({
@@ -19106,7 +19194,6 @@ var init_legacy_key_value = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
       peers: { buildkit: ["LegacyKeyValueFormat"] },
       messages: {
@@ -19120,20 +19207,7 @@ var init_legacy_key_value = __esm({
         why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
         bad: "FROM alpine:3.20\nENV APP_HOME /app",
         good: "FROM alpine:3.20\nENV APP_HOME=/app",
-        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces.",
-        example: { bad: "ENV, ARG and LABEL with a space" },
-        autofix: [
-          {
-            safety: "safe",
-            what: "Writes `KEY=value` on a one-line instruction: the value as written when it is one word or one quoted string, in double quotes when it has spaces and no quotes or escapes (no fix otherwise)",
-            why: "For ENV and LABEL, Docker expands and unquotes the value the same way in both forms, so the key gets the same value"
-          },
-          {
-            safety: "unsafe",
-            what: "The same for ARG: `ARG NAME value` becomes `ARG NAME=value`",
-            why: "BuildKit reads `ARG NAME value` as two declarations without defaults, so the fix gives NAME the default it was meant to have: the build changes where NAME was not passed"
-          }
-        ]
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
       },
       check(ctx) {
         for (const view of ctx.view.instructions) {
@@ -19142,13 +19216,7 @@ var init_legacy_key_value = __esm({
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
           const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "legacy",
-            data: { keyword: view.keyword, key: kv.key, value, quoted },
-            at: { file, span: view.inst.keywordSpan },
-            ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === "ARG" ? "unsafe" : "safe")
-          });
+          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
         }
       }
     });
@@ -19546,9 +19614,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs10, scriptArg, read) {
+async function analyseNodeEntry(stage, fs9, scriptArg, read) {
   const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs10, imagePath);
+  const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19588,17 +19656,17 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs10, imagePath) {
+function resolveModule(stage, fs9, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs10.lookup(stage, c);
+    const origin = fs9.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -20079,7 +20147,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20292,7 +20360,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
+      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -20463,10 +20531,7 @@ var init_shell_form_pid1 = __esm({
       recommended: true,
       fixable: true,
       title: "A shell, not the application, is PID 1",
-      peers: {
-        hadolint: [{ code: "DL3025", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }],
-        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }]
-      },
+      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
       messages: {
         shellForm: {
           message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
@@ -20565,24 +20630,6 @@ var init_shell_portability = __esm({
 });
 
 // src/rules/stage-name-casing.ts
-function references(views, src, escape5, lower) {
-  const out = [];
-  for (const view of views) {
-    if (view.onbuild) continue;
-    if (view.keyword === "FROM") {
-      const image = fromView(view.inst, escape5).image;
-      if (image && image.text !== lower && image.text.toLowerCase() === lower) out.push({ file: src.displayPath, start: image.start, end: image.end, text: lower });
-    } else if (view.keyword === "COPY" || view.keyword === "ADD") {
-      const flag = copyView(view.inst, escape5).from;
-      if (!flag || flag.value === null || flag.value === lower || flag.value.toLowerCase() !== lower) continue;
-      const start = src.offsetOf(flag.span.line, flag.span.column);
-      const end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
-      const written = src.text.slice(start, end);
-      if (written === `--from=${flag.value}`) out.push({ file: src.displayPath, start, end, text: `--from=${lower}` });
-    }
-  }
-  return out;
-}
 var stage_name_casing_default;
 var init_stage_name_casing = __esm({
   "src/rules/stage-name-casing.ts"() {
@@ -20595,9 +20642,8 @@ var init_stage_name_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
-      peers: { buildkit: [{ code: "StageNameCasing", messages: ["name"] }, { code: "FromAsCasing", messages: ["asCasing"] }] },
+      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
       messages: {
         name: {
           message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
@@ -20613,27 +20659,14 @@ var init_stage_name_casing = __esm({
         why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
         bad: "FROM golang:1.23 as Build",
         good: "FROM golang:1.23 AS build",
-        howToFix: "Lower-case the stage name; match the case of AS to FROM.",
-        autofix: [
-          {
-            safety: "safe",
-            what: "Lower-cases the stage name, and the references to it in this file (`FROM Name`, `COPY --from=Name`); writes `AS` in the case of `FROM`",
-            why: "BuildKit lower-cases stage names and their references already (a `--mount=from=` or `--target` left as it was still finds the stage), and keywords are read in any case"
-          }
-        ]
+        howToFix: "Lower-case the stage name; match the case of AS to FROM."
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
           const from = fromView(view.inst, ctx.dockerfile.escape);
           const file = ctx.env.dockerfile.displayPath;
           if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
-            const lower = from.alias.text.toLowerCase();
-            ctx.report({
-              messageId: "name",
-              data: { name: from.alias.text, lower },
-              at: { file, span: from.alias.span },
-              fix: { safety: "safe", title: `Name the stage ${lower}`, edits: [{ file, start: from.alias.start, end: from.alias.end, text: lower }, ...references(ctx.view.instructions, ctx.env.dockerfile, ctx.dockerfile.escape, lower)] }
-            });
+            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
           }
           if (from.asWord) {
             const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
@@ -20641,13 +20674,7 @@ var init_stage_name_casing = __esm({
             const fromUpper = kw === kw.toUpperCase();
             const fromLower = kw === kw.toLowerCase();
             if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
-              const expected = fromUpper ? "AS" : "as";
-              ctx.report({
-                messageId: "asCasing",
-                data: { as, from: kw, expected },
-                at: { file, span: from.asWord.span },
-                fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: from.asWord.start, end: from.asWord.end, text: expected }] }
-              });
+              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
             }
           }
         }
@@ -20687,7 +20714,7 @@ var init_su_sudo = __esm({
       recommended: true,
       fixable: true,
       title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", equivalent: false, note: "sudo in RUN only (sudo-in-run is the equivalent)", suppresses: false }] },
+      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
@@ -20911,7 +20938,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -21165,27 +21192,10 @@ var init_wget_without_progress = __esm({
 });
 
 // src/rules/workdir-relative.ts
-import { posix } from "node:path";
-function absoluteFix(text, file, word, relative2, view, workdirs) {
-  const chain = /* @__PURE__ */ new Set();
-  let root = view.stage;
-  for (let s = view.stage; s; s = s.baseStage) {
-    chain.add(s.index);
-    root = s;
-  }
-  if (!root || !isPlainOs(root) || /distroless|chainguard/.test(root.base)) return {};
-  if (workdirs.some((w) => w !== view && chain.has(w.stageIndex) && (w.stageIndex !== view.stageIndex || w.inst.span.line < view.inst.span.line))) return {};
-  if (text.slice(word.start, word.end) !== word.text) return {};
-  const quote = /^["']/.test(word.text) ? word.text[0] : "";
-  if (word.text !== `${quote}${relative2}${quote}` || relative2.includes("\\")) return {};
-  const absolute = posix.resolve("/", relative2) + (relative2.endsWith("/") && relative2.replace(/\/+$/, "") !== "" ? "/" : "");
-  return { fix: { safety: "safe", title: `Write WORKDIR ${absolute}`, edits: [{ file, start: word.start, end: word.end, text: `${quote}${absolute}${quote}` }] } };
-}
 var workdir_relative_default;
 var init_workdir_relative = __esm({
   "src/rules/workdir-relative.ts"() {
     "use strict";
-    init_base_images();
     init_instructions();
     init_rule();
     workdir_relative_default = defineRule({
@@ -21194,7 +21204,6 @@ var init_workdir_relative = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "Relative WORKDIR before any absolute one",
       peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
       messages: {
@@ -21208,22 +21217,15 @@ var init_workdir_relative = __esm({
         why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
         bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
         good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
-        howToFix: "Start the path with `/`.",
-        autofix: [
-          {
-            safety: "safe",
-            what: "Writes the absolute path the relative one resolves to, where the folder it starts from is known: the stage (and the stages it builds on) has no WORKDIR before it and is built on a plain OS image or `scratch`, whose folder is `/`",
-            why: "the WORKDIR is the same folder as before; it no longer depends on the base image"
-          }
-        ]
+        howToFix: "Start the path with `/`."
       },
       check(ctx) {
         const absoluteIn = /* @__PURE__ */ new Set();
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path28 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path28.startsWith("/") || path28.startsWith("$") || /^[A-Za-z]:/.test(path28) || path28.startsWith("\\");
+          const path27 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path27.startsWith("/") || path27.startsWith("$") || /^[A-Za-z]:/.test(path27) || path27.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -21232,8 +21234,7 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path28 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path28, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
         }
       }
     });
@@ -21339,7 +21340,6 @@ var TOOLS6, VERBS2, yum_missing_yes_default;
 var init_yum_missing_yes = __esm({
   "src/rules/yum-missing-yes.ts"() {
     "use strict";
-    init_command_view();
     init_rule();
     TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
     VERBS2 = ["install", "groupinstall", "localinstall"];
@@ -21349,7 +21349,6 @@ var init_yum_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "`yum install` without its non-interactive switch",
       peers: { hadolint: ["DL3030"] },
       messages: {
@@ -21363,23 +21362,14 @@ var init_yum_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM centos:7\nRUN yum install httpd",
         good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
-        howToFix: "Add the non-interactive switch.",
-        autofix: [
-          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
-        ]
+        howToFix: "Add the non-interactive switch."
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
           if (!verb) return;
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "interactive",
-            data: { tool: cmd.name, verb },
-            at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
-          });
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
         }, ["yum"]);
       }
     });
@@ -21477,7 +21467,6 @@ var TOOLS8, VERBS3, zypper_non_interactive_default;
 var init_zypper_non_interactive = __esm({
   "src/rules/zypper-non-interactive.ts"() {
     "use strict";
-    init_command_view();
     init_rule();
     TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
     VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
@@ -21487,7 +21476,6 @@ var init_zypper_non_interactive = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
-      fixable: true,
       title: "`zypper install` without its non-interactive switch",
       peers: { hadolint: ["DL3034"] },
       messages: {
@@ -21501,24 +21489,14 @@ var init_zypper_non_interactive = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
         good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
-        howToFix: "Add the non-interactive switch.",
-        example: { bad: "install and remove without -n" },
-        autofix: [
-          { safety: "safe", what: "Inserts ` -n` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "a non-interactive build needs the default answers; without it zypper stops at its question and the build fails" }
-        ]
+        howToFix: "Add the non-interactive switch."
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
           if (!verb) return;
-          const file = ctx.env.dockerfile.displayPath;
-          ctx.report({
-            messageId: "interactive",
-            data: { tool: cmd.name, verb },
-            at: { file, span: cmd.program.span },
-            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -n", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -n" }] } } : {}
-          });
+          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
         }, ["zypper"]);
       }
     });
@@ -21615,7 +21593,6 @@ var init_rules = __esm({
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
-    init_healthcheck_missing();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -21703,7 +21680,6 @@ var init_rules = __esm({
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
-      healthcheck_missing_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -21870,10 +21846,6 @@ function formatSarif(findings, rules, version, root) {
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
-  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
-    const code2 = id.slice("shellcheck/".length);
-    descriptors.push({ id, name: `ShellCheck${code2}`, shortDescription: { text: `ShellCheck ${code2}` }, helpUri: `https://www.shellcheck.net/wiki/${code2}` });
-  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
@@ -22058,8 +22030,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path28 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path28, f.message]);
+    const path27 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path27, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -22072,7 +22044,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path28, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path27, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -22162,8 +22134,6 @@ function peerTables() {
 }
 function ruleIdsFor(name) {
   if (RULES.some((r) => r.id === name)) return [name];
-  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
-  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
@@ -22239,13 +22209,7 @@ function configSchema() {
         description: "Severity per rule id: off, info, warning or error. Rules not named keep their default severity.",
         type: "object",
         additionalProperties: false,
-        properties: rules,
-        // ShellCheck's findings (with `shellcheck: true`) by their ids.
-        patternProperties: { "^shellcheck/SC[0-9]{4}$": { description: "A ShellCheck finding (with shellcheck: true)", enum: [...SEVERITY_SETTINGS] } }
-      },
-      shellcheck: {
-        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
-        type: "boolean"
+        properties: rules
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -22373,7 +22337,7 @@ var init_schema = __esm({
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions", "shellcheck"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -22455,17 +22419,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path28) {
-      const ctrl = callVisitor(key, node, visitor, path28);
+    function visit_(key, node, visitor, path27) {
+      const ctrl = callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visit_(key, ctrl, visitor, path28);
+        replaceNode(key, path27, ctrl);
+        return visit_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path28);
+            const ci = visit_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22476,13 +22440,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = visit_("key", node.key, visitor, path28);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = visit_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path28);
+          const cv = visit_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22503,17 +22467,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path28) {
-      const ctrl = await callVisitor(key, node, visitor, path28);
+    async function visitAsync_(key, node, visitor, path27) {
+      const ctrl = await callVisitor(key, node, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path28, ctrl);
-        return visitAsync_(key, ctrl, visitor, path28);
+        replaceNode(key, path27, ctrl);
+        return visitAsync_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path27 = Object.freeze(path27.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path28);
+            const ci = await visitAsync_(i, node.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22524,13 +22488,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path28);
+          path27 = Object.freeze(path27.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path28);
+          const cv = await visitAsync_("value", node.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22557,23 +22521,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path28) {
+    function callVisitor(key, node, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key, node, path28);
+        return visitor(key, node, path27);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path28);
+        return visitor.Map?.(key, node, path27);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path28);
+        return visitor.Seq?.(key, node, path27);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path28);
+        return visitor.Pair?.(key, node, path27);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path28);
+        return visitor.Scalar?.(key, node, path27);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path28);
+        return visitor.Alias?.(key, node, path27);
       return void 0;
     }
-    function replaceNode(key, path28, node) {
-      const parent = path28[path28.length - 1];
+    function replaceNode(key, path27, node) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -23185,10 +23149,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path28, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path28.length - 1; i >= 0; --i) {
-        const k = path28[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -23207,7 +23171,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -23237,11 +23201,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path28, value) {
-        if (isEmptyPath(path28))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key, ...rest] = path28;
+          const [key, ...rest] = path27;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -23255,8 +23219,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        const [key, ...rest] = path28;
+      deleteIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -23270,8 +23234,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        const [key, ...rest] = path28;
+      getIn(path27, keepScalar) {
+        const [key, ...rest] = path27;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -23289,8 +23253,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path28) {
-        const [key, ...rest] = path28;
+      hasIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -23300,8 +23264,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        const [key, ...rest] = path28;
+      setIn(path27, value) {
+        const [key, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25816,9 +25780,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path28, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path28, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -25893,14 +25857,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        if (Collection.isEmptyPath(path28)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -25915,10 +25879,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        if (Collection.isEmptyPath(path28))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -25929,10 +25893,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path28) {
-        if (Collection.isEmptyPath(path28))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25949,13 +25913,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        if (Collection.isEmptyPath(path28)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path28, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -27916,9 +27880,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path28) => {
+    visit.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path28) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -27927,23 +27891,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path28) => {
-      const parent = visit.itemAtPath(cst, path28.slice(0, -1));
-      const field = path28[path28.length - 1][0];
+    visit.parentCollection = (cst, path27) => {
+      const parent = visit.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path28, item, visitor) {
-      let ctrl = visitor(item, path28);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -27954,10 +27918,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path28);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports.visit = visit;
   }
@@ -29259,14 +29223,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs10 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs10, sep: [] });
+                map.items.push({ start, key: fs9, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs10);
+                this.stack.push(fs9);
               } else {
-                Object.assign(it, { key: fs10, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29394,13 +29358,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs10 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs10, sep: [] });
+                fc.items.push({ start: [], key: fs9, sep: [] });
               else if (it.sep)
-                this.stack.push(fs10);
+                this.stack.push(fs9);
               else
-                Object.assign(it, { key: fs10, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -29710,11 +29674,11 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path13 from "node:path";
-var import_picomatch2, ImageFs;
+var import_picomatch3, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -29752,6 +29716,47 @@ var init_image_fs = __esm({
           }
         }
         return remote;
+      }
+      /**
+       * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
+       * when a copy from an image, a stage or a URL may put something there too. Files the base image
+       * ships are not included: the caller knows whether it has any.
+       */
+      list(stage, dir) {
+        const d = path13.posix.resolve("/", dir);
+        const out = /* @__PURE__ */ new Set();
+        for (let s = stage; s; s = s.baseStage) {
+          for (const op of s.copies) {
+            const under = op.dest === d ? "" : d.startsWith(op.dest === "/" ? "/" : op.dest + "/") ? d.slice(op.dest === "/" ? 1 : op.dest.length + 1) : null;
+            for (const src of op.sources) {
+              if (src.kind === "heredoc") {
+                const t = this.targets(op, src.heredoc.name);
+                for (const x of t) if (path13.posix.dirname(x) === d) out.add(x);
+                continue;
+              }
+              if (src.kind !== "context") {
+                if (under !== null || op.dest.startsWith(d + "/") || path13.posix.dirname(op.dest) === d) return null;
+                continue;
+              }
+              const matches2 = this.contextMatches(src.pattern);
+              const asDir = hasGlob(src.pattern) && matches2.length > 1;
+              for (const m of matches2) {
+                const entry = this.context.stat(m);
+                if (entry?.kind === "file") {
+                  for (const x of this.targets(op, path13.posix.basename(m), asDir)) if (path13.posix.dirname(x) === d) out.add(x);
+                } else if (entry?.kind === "dir" && under !== null) {
+                  const folder = [m, under].filter((x) => x !== "").join("/");
+                  for (const name of this.context.list(folder)) {
+                    const rel = folder ? `${folder}/${name}` : name;
+                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path13.posix.join(d, name));
+                  }
+                }
+              }
+              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path13.posix.dirname(op.dest) === d)) return null;
+            }
+          }
+        }
+        return [...out].sort();
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -29806,7 +29811,7 @@ var init_image_fs = __esm({
               let named = false;
               if (hasGlob(sp)) {
                 const base2 = path13.posix.basename(p);
-                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                if ((0, import_picomatch3.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
                   candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
@@ -30393,7 +30398,7 @@ var init_shell_service = __esm({
 function peerSuppressions(tool, rules = RULES) {
   const table = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]);
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
   }
   return table;
 }
@@ -30462,97 +30467,65 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code2) => /^SC\d{4}$/.test(code2) ? [`shellcheck/${code2}`] : HADOLINT_EQUIVALENTS[code2] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
     }
   }
-  if (kind === "dockerfile") {
-    const directives = buildkitDirectives(sorted);
-    out.suppressions.push(...directives.suppressions);
-    if (directives.errors) out.checkErrors = true;
-    const claimed = /* @__PURE__ */ new Set();
-    for (const c of sorted) {
-      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
-      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
-      if (!m) continue;
-      const target2 = targetOf(c);
-      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
-      const names = skipNames(m[1] ?? "");
-      const rules = buildkitRules(names);
-      if (rules.length === 0) continue;
-      const column = c.column ?? 1;
-      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
-    }
-  }
+  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
   return out;
-}
-function skipNames(value) {
-  for (const part of value.split(";")) {
-    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-    if (kv) return (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  }
-  return [];
-}
-function buildkitRules(names) {
-  return names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
 }
 function buildkitDirectives(comments) {
   const out = [];
-  let errors = false;
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
+    expected++;
     const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
-    expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    if ((d[2] ?? "").split(";").some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
-    const names = skipNames(d[2] ?? "");
-    const rules = buildkitRules(names);
-    if (rules.length === 0) continue;
-    out.push({
-      source: "buildkit",
-      scope: "file",
-      line: c.line,
-      column: 1,
-      endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-      written: names,
-      rules,
-      target: null,
-      reason: null
-    });
+    for (const part of (d[2] ?? "").split(";")) {
+      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+      if (!kv) continue;
+      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
+      if (rules.length === 0) continue;
+      out.push({
+        source: "buildkit",
+        scope: "file",
+        line: c.line,
+        column: 1,
+        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+        written: names,
+        rules,
+        target: null,
+        reason: null
+      });
+    }
   }
-  return { suppressions: out, endLine: expected - 1, errors };
-}
-function isBuildkitCheck(f) {
-  const all = BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat());
-  return all.has(f.rule) || f.messageId !== void 0 && all.has(`${f.rule}#${f.messageId}`);
+  return out;
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
   const kept = [];
   for (const f of findings) {
-    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
-    const inFile = byFile.get(f.file);
-    if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
-    else kept.push(f);
+    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs10 of byFile.values()) {
-    for (const p of fs10.problems) {
-      kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs9 of byFile.values()) {
+    for (const p of fs9.problems) {
+      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs10.suppressions) {
+    for (const s of fs9.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
-        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
-          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        if (!options.knownIds.has(id)) {
+          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30563,10 +30536,10 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs10 = byFile.get(p.file);
-    if (!fs10 || !p.own && fs10.kind !== "dockerfile") continue;
-    for (const s of fs10.suppressions) {
-      if (!s.rules.includes(f.rule) && !(f.messageId !== void 0 && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
+    const fs9 = byFile.get(p.file);
+    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
+    for (const s of fs9.suppressions) {
+      if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
       suppressed = true;
@@ -30640,7 +30613,7 @@ function shellExtents(stmts) {
   stmts.forEach(visit);
   return out;
 }
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, SHELLCHECK_ID, BUILDKIT_RULES, COMPOUND;
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
 var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
@@ -30657,208 +30630,8 @@ var init_suppressions = __esm({
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
     HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
-    SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
-    BUILDKIT_RULES = null;
+    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
     COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
-  }
-});
-
-// src/shellcheck.ts
-var shellcheck_exports = {};
-__export(shellcheck_exports, {
-  DEFAULT_EXCLUDES: () => DEFAULT_EXCLUDES,
-  SHELLCHECK_ID: () => SHELLCHECK_ID2,
-  SHELLCHECK_PREFIX: () => SHELLCHECK_PREFIX,
-  findShellcheck: () => findShellcheck,
-  shellcheckFindings: () => shellcheckFindings
-});
-import { spawn } from "node:child_process";
-import fs3 from "node:fs";
-import path14 from "node:path";
-function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path14.resolve(r));
-  for (const dir of pathVar.split(path14.delimiter)) {
-    if (!dir || !path14.isAbsolute(dir)) continue;
-    let real;
-    try {
-      real = fs3.realpathSync(dir);
-    } catch {
-      continue;
-    }
-    if (roots.some((r) => real === r || real.startsWith(r + path14.sep) || dir === r || dir.startsWith(r + path14.sep))) continue;
-    const file = path14.join(real, "shellcheck");
-    try {
-      const st = fs3.statSync(file);
-      if (!st.isFile()) continue;
-      fs3.accessSync(file, fs3.constants.X_OK);
-      const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path14.sep))) continue;
-      return resolved;
-    } catch {
-      continue;
-    }
-  }
-  return null;
-}
-function runOn(binary2, text, shell) {
-  return new Promise((resolve4) => {
-    const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path14.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
-    const out = [];
-    let size = 0;
-    let err = "";
-    let done = false;
-    const finish2 = (r) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve4(r);
-    };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      finish2({ error: `shellcheck took longer than ${TIMEOUT_MS / 1e3} s` });
-    }, TIMEOUT_MS);
-    child.stdout.on("data", (b) => {
-      size += b.length;
-      if (size > MAX_OUTPUT) {
-        child.kill("SIGKILL");
-        finish2({ error: "shellcheck wrote more than 8 MB" });
-      } else out.push(b);
-    });
-    child.stderr.on("data", (b) => {
-      if (err.length < 2e3) err += b.toString("utf8");
-    });
-    child.on("error", (e) => finish2({ error: e.message }));
-    child.on("close", (code2) => {
-      if (code2 !== 0 && code2 !== 1) return finish2({ error: `shellcheck exited with ${String(code2)}${err ? `: ${err.trim().split("\n")[0]}` : ""}` });
-      try {
-        const parsed = JSON.parse(Buffer.concat(out).toString("utf8"));
-        finish2(Array.isArray(parsed.comments) ? parsed.comments : []);
-      } catch {
-        finish2({ error: "shellcheck wrote output that is not JSON" });
-      }
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(text);
-  });
-}
-function lineStarts2(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return starts;
-}
-async function shellcheckFindings(view, scripts, dockerfile, run2) {
-  const whole = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  if (!run2.binary) {
-    return [
-      spanFinding(
-        "input-error",
-        "info",
-        dockerfile,
-        whole,
-        "ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it",
-        "Install ShellCheck (`apt-get install shellcheck`, `brew install shellcheck`), or turn the option off."
-      )
-    ];
-  }
-  const jobs = [];
-  const names = new Set(PROXY_VARS);
-  for (const v of view.instructions) {
-    if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
-    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
-  }
-  const prefix = [...names].sort().map((n) => `export ${n}=1
-`).join("");
-  const prefixLines = names.size;
-  for (const v of view.instructions) {
-    if (v.keyword !== "RUN") continue;
-    const cmds = await view.run(v);
-    if (cmds.form.kind !== "shell" || cmds.dialect === null) continue;
-    const body2 = runShellText(v.inst);
-    if (body2.text.trim() === "") continue;
-    const starts = lineStarts2(body2.text);
-    jobs.push({
-      text: prefix + body2.text,
-      dialect: cmds.dialect,
-      prefixLines,
-      file: dockerfile,
-      spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
-        const s = at(line, column);
-        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
-      },
-      chain: []
-    });
-  }
-  for (const unit of scripts) {
-    if (unit.kind !== "file" || unit.ast === null) continue;
-    const text = unit.source.text;
-    const starts = lineStarts2(text);
-    jobs.push({
-      text,
-      dialect: unit.dialect,
-      prefixLines: 0,
-      file: unit.source.file.displayPath,
-      spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const off = (l, c) => Math.min(text.length, (starts[l - 1] ?? text.length) + c - 1);
-        return unit.source.spanOf([line, column, off(line, column)], [endLine, endColumn, off(endLine, endColumn)]);
-      },
-      chain: [{ file: unit.startedAt.file, line: unit.startedAt.span.line, column: unit.startedAt.span.column, message: unit.startedAt.label }]
-    });
-  }
-  const findings = [];
-  const failures = /* @__PURE__ */ new Set();
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
-      if (Date.now() >= run2.deadline) {
-        failures.add("the file's time budget ran out before every body was checked");
-        return;
-      }
-      const r = await runOn(run2.binary, job.text, SHELL_OF[job.dialect]);
-      if ("error" in r) {
-        failures.add(r.error);
-        continue;
-      }
-      for (const c of r) {
-        const line = c.line - job.prefixLines;
-        const endLine = c.endLine - job.prefixLines;
-        if (line < 1 || !Number.isInteger(c.code)) continue;
-        const id = `${SHELLCHECK_PREFIX}SC${c.code}`;
-        const severity = run2.severities?.[id] ?? LEVEL2[c.level] ?? "info";
-        if (severity === "off") continue;
-        const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
-        findings.push(
-          spanFinding(id, severity, job.file, span, c.message, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
-            ...job.chain,
-            { file: job.file, line: span.line, column: span.column, message: "" }
-          ])
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
-  for (const f of failures) findings.push(spanFinding("input-error", "info", dockerfile, whole, `ShellCheck could not check everything: ${f}`));
-  return findings;
-}
-var SHELLCHECK_PREFIX, SHELLCHECK_ID2, DEFAULT_EXCLUDES, PROXY_VARS, SHELL_OF, LEVEL2, TIMEOUT_MS, MAX_OUTPUT, PARALLEL;
-var init_shellcheck = __esm({
-  "src/shellcheck.ts"() {
-    "use strict";
-    init_findings();
-    init_instructions();
-    init_dockerfile();
-    SHELLCHECK_PREFIX = "shellcheck/";
-    SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
-    DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
-    PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy"];
-    SHELL_OF = { posix: "sh", bash: "bash", mksh: "ksh" };
-    LEVEL2 = { error: "error", warning: "warning", info: "info", style: "info" };
-    TIMEOUT_MS = 2e4;
-    MAX_OUTPUT = 8 * 1024 * 1024;
-    PARALLEL = 4;
   }
 });
 
@@ -30869,7 +30642,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path15 from "node:path";
+import path14 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -30925,7 +30698,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path15.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path15.dirname(input2.path);
+  const contextDir = options.context ? path14.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path14.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -30949,7 +30722,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path15.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path14.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -30962,7 +30735,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path15.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path14.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -31042,7 +30815,6 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
     const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
-    if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
@@ -31096,16 +30868,9 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
-  if (options.shellcheck) findings.push(...await shellcheckPass(view, launch.scripts, file, options, jail, deadline));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
-}
-async function shellcheckPass(view, scripts, file, options, jail, deadline) {
-  const sc = await Promise.resolve().then(() => (init_shellcheck(), shellcheck_exports));
-  const key = `${jail.root}\0${options.cwd}`;
-  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
-  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
@@ -31149,7 +30914,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path15.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path14.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -31207,7 +30972,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -31250,7 +31015,6 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
-    shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -31348,7 +31112,6 @@ function dockerlintYamlFrom(t, source) {
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push("");
   }
-  if (t.config.shellcheck === void 0) lines.push("# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):", "# shellcheck: true", "");
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join("\n").replace(/\n+$/, "")}
 `;
@@ -34595,8 +34358,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path28) {
-      let input2 = path28;
+    function removeDotSegments(path27) {
+      let input2 = path27;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -34670,11 +34433,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path28) {
-      if (path28 === "" || path28[0] === "/") {
-        return removeDotSegments(path28);
+    function removeDotSegmentsRelative(path27) {
+      if (path27 === "" || path27[0] === "/") {
+        return removeDotSegments(path27);
       }
-      const segments = path28.split("/");
+      const segments = path27.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35037,8 +34800,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
+        const path27 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path27 && path27 !== "/" ? path27 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38279,7 +38042,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path16 from "node:path";
+import path15 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -38288,22 +38051,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path16.resolve(startDir);
+  const start = path15.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path16.resolve(start, explicit);
-    const own = new Jail(path16.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path15.resolve(start, explicit);
+    const own = new Jail(path15.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path16.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path15.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path16.parse(start).root);
+  const jail = given ?? new Jail(path15.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path16.join(dir, name);
+      const abs = path15.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38311,7 +38074,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path16.join(dir, "package.json");
+    const pkg = path15.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -38320,7 +38083,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path16.basename(f.abs) + (path16.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path15.basename(f.abs) + (path15.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -38330,7 +38093,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path16.dirname(dir);
+    const parent = path15.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38339,7 +38102,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path16.join(dir, name);
+      const abs = path15.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38354,7 +38117,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path16.dirname(dir);
+    const parent = path15.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38450,7 +38213,6 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
-  if (raw.shellcheck !== void 0) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -38552,7 +38314,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path16.join(dir, ".git")) !== null;
+    return jail.stat(path15.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -38567,31 +38329,31 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path16.relative(start, abs);
-  return (rel === "" || path16.isAbsolute(rel) ? abs : rel).split(path16.sep).join("/");
+  const rel = path15.relative(start, abs);
+  return (rel === "" || path15.isAbsolute(rel) ? abs : rel).split(path15.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path16.dirname(file) : path16.resolve(cwd);
+  const dir = file ? path15.dirname(file) : path15.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path16.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
+  const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path16.relative(dir, path16.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path16.isAbsolute(r)) return null;
-    return r.split(path16.sep).join("/");
+    const r = path15.relative(dir, path15.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path15.isAbsolute(r)) return null;
+    return r.split(path15.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch3.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -38618,7 +38380,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path16.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path15.basename(file)}` : ""}`
       };
     }
   };
@@ -38629,14 +38391,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -38725,15 +38487,15 @@ var init_recording = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs4 from "node:fs";
-import path17 from "node:path";
+import fs3 from "node:fs";
+import path16 from "node:path";
 function inside2(root, p) {
-  const rel = path17.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path17.isAbsolute(rel);
+  const rel = path16.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
-    return fs4.realpathSync.native(p);
+    return fs3.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -38741,26 +38503,26 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path17.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path16.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs4.openSync(real, fs4.constants.O_RDONLY | (fs4.constants.O_NOFOLLOW ?? 0));
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs4.fstatSync(fd);
+    const st = fs3.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs4.readFileSync(fd);
+    const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs4.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -38776,20 +38538,20 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path17.dirname(realPath);
-  const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path16.dirname(realPath);
+  const tmp = path16.join(dir, `.${path16.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
-    fs4.writeFileSync(fd, bytes);
-    fs4.fchmodSync(fd, mode);
-    fs4.fsyncSync(fd);
-    fs4.closeSync(fd);
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
     fd = null;
-    fs4.renameSync(tmp, realPath);
+    fs3.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs4.closeSync(fd);
-    fs4.rmSync(tmp, { force: true });
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -38802,8 +38564,8 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs5 from "node:fs";
-import path18 from "node:path";
+import fs4 from "node:fs";
+import path17 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -38891,15 +38653,15 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path18.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path18.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path17.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs5.readFileSync(c.path);
+      const now = fs4.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -38928,13 +38690,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path19 from "node:path";
+import path18 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path19.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path18.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path19.resolve(buffer.path);
+  const resolved = path18.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -39024,14 +38786,24 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
+            prev.required = [...prev.required ?? [], ...required];
+          }
+        } else {
+          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
-            why: []
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
+            why: [],
+            ...required.length > 0 ? { required } : {}
           });
         }
         const e = step.ending;
@@ -39091,6 +38863,15 @@ function chainHops(chain) {
     }
   }
   return out;
+}
+function configured(required) {
+  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
+}
+function requiredChecks(step) {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 function reasons(why) {
   const out = [];
@@ -39205,8 +38986,8 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs6 from "node:fs";
-import path22 from "node:path";
+import fs5 from "node:fs";
+import path21 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -39216,22 +38997,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path22.sep).join("/");
+  const key = relativePath.split(path21.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path22.relative(root, file);
-    if (rel && !rel.startsWith(`..${path22.sep}`) && rel !== ".." && !path22.isAbsolute(rel)) return rel.split(path22.sep).join("/");
+    const rel = path21.relative(root, file);
+    if (rel && !rel.startsWith(`..${path21.sep}`) && rel !== ".." && !path21.isAbsolute(rel)) return rel.split(path21.sep).join("/");
   }
-  return file.split(path22.sep).join("/");
+  return file.split(path21.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path22.join(fs6.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
+    file = path21.join(fs5.realpathSync.native(path21.dirname(input2.path)), path21.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -39247,21 +39028,21 @@ var cache_exports = {};
 __export(cache_exports, {
   lintCached: () => lintCached
 });
-import fs7 from "node:fs";
-import path23 from "node:path";
+import fs6 from "node:fs";
+import path22 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path23.resolve(cwd, location);
+    const abs = path22.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs7.statSync(abs).isDirectory();
+      isDir ||= fs6.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path23.join(abs, CACHE_FILE) : abs;
+    return isDir ? path22.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path23.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path23.isAbsolute(rel);
-  return path23.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path22.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path22.isAbsolute(rel);
+  return path22.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -39352,7 +39133,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs7.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -39363,7 +39144,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs7.readFileSync(this.file, "utf8");
+          text = fs6.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -39441,7 +39222,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path23.dirname(p)}`;
+        const listing = `d\0\0${path22.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -39516,11 +39297,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs7.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs7.renameSync(tmp, this.file);
+          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs6.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs7.rmSync(tmp, { force: true });
+            fs6.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -39634,16 +39415,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path28, added, removed, oldPosInc, options) {
-        const last = path28.lastComponent;
+      addToPath(path27, added, removed, oldPosInc, options) {
+        const last = path27.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path28.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path28.oldPos + oldPosInc,
+            oldPos: path27.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -39927,10 +39708,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path24 from "node:path";
+import path23 from "node:path";
 function shown(p, cwd) {
-  const rel = path24.relative(cwd, p);
-  return (rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel).split(path24.sep).join("/");
+  const rel = path23.relative(cwd, p);
+  return (rel.startsWith("..") || path23.isAbsolute(rel) ? p : rel).split(path23.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -39970,7 +39751,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path25 from "node:path";
+import path24 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -40013,8 +39794,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path25.relative(o.cwd, p);
-    return rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel.split(path25.sep).join("/");
+    const rel = path24.relative(o.cwd, p);
+    return rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel.split(path24.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -40044,13 +39825,13 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs9 from "node:fs";
-import path27 from "node:path";
-
-// src/cli.ts
-var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import fs8 from "node:fs";
 import path26 from "node:path";
+
+// src/cli.ts
+var import_picomatch5 = __toESM(require_picomatch2(), 1);
+import fs7 from "node:fs";
+import path25 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -41860,11 +41641,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path28) => {
+  require: (path27) => {
     if (typeof require2 !== "undefined") {
-      return require2(path28);
-    } else if (path28.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path28, "utf8"));
+      return require2(path27);
+    } else if (path27.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path27, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -45642,7 +45423,7 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path20 from "node:path";
+import path19 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
@@ -45855,7 +45636,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
   return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -45864,8 +45645,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured?.dir ?? null;
+    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured2?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -45877,9 +45658,8 @@ function inputLinter(setup, matchers, recording) {
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
-      ...setup.shellcheck ? { shellcheck: true } : {},
       ...context ? { context } : {},
-      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
+      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -45914,7 +45694,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path21 from "node:path";
+import path20 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -45967,7 +45747,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path21.resolve(cwd, input2);
+    const abs = path20.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -45979,7 +45759,7 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder" });
       continue;
     }
-    const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path20.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
     else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
@@ -45992,7 +45772,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path21.join(input2.input, path21.relative(input2.abs, abs)).split(path21.sep).join("/");
+  const shown2 = (abs) => path20.join(input2.input, path20.relative(input2.abs, abs)).split(path20.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -46004,17 +45784,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path21.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path20.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path21.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path20.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path21.relative(s.dir, abs).split(path21.sep).join("/");
+    const rel = path20.relative(s.dir, abs).split(path20.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path21.join(dir, e.name);
+    const abs = path20.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -46050,7 +45830,6 @@ function resolveSeverities(layers, rules = RULES) {
     }
     out[rule.id] = setting;
   }
-  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }
 
@@ -46060,10 +45839,10 @@ init_meta();
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs8.readFileSync(0, "utf8"),
+  readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
-    fs8.writeFileSync(p, text);
+    fs7.mkdirSync(path25.dirname(path25.resolve(p)), { recursive: true });
+    fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -46143,23 +45922,22 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path26.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path26.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path26.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path26.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path25.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path25.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path25.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured?.dir ?? null;
+  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured2?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
@@ -46187,7 +45965,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("shellcheck", { type: "boolean", describe: "also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -46202,15 +45980,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path26.join(io.cwd, ".dockerlint.yaml");
-    if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    const target2 = path25.join(io.cwd, ".dockerlint.yaml");
+    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path26.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path25.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -46224,11 +46002,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path26.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path25.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path25.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path25.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -46238,7 +46016,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path26.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path25.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -46275,7 +46053,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path26.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path25.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -46295,19 +46073,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch4.default.scan(glob).base || ".";
-    const match = (0, import_picomatch4.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch5.default.scan(glob).base || ".";
+    const match = (0, import_picomatch5.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
   const walked = [...plain, ...globs.map((g) => g.base)];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path26.sep) ? dir : dir + path26.sep);
+    const plainAbs = plain.map((p) => path25.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path25.sep) ? dir : dir + path25.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path26.sep).join("/");
+      const slashed = f.split(path25.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -46328,7 +46106,7 @@ async function run(rawArgv, io) {
 `);
     inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path26.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path25.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -46347,7 +46125,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path26.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path26.dirname(path26.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path25.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path25.dirname(path25.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -46358,8 +46136,7 @@ async function run(rawArgv, io) {
     config,
     configFile,
     configLines,
-    maxFileBytes,
-    shellcheck: args.shellcheck ?? config.shellcheck ?? false
+    maxFileBytes
   };
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
@@ -46378,7 +46155,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path26.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path25.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -46440,9 +46217,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path26.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path25.dirname(p);
   } catch {
-    return path26.dirname(p);
+    return path25.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -46453,7 +46230,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs8.statSync(p).isDirectory();
+    return fs7.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -46465,7 +46242,7 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
@@ -46509,15 +46286,11 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
-  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    const peers = peerText(r);
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
-
-preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
@@ -46598,7 +46371,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs9.writeFileSync(p, text),
+  writeFile: (p, text) => fs8.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -46618,7 +46391,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path26.dirname(path26.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -46626,8 +46399,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path27.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path27.join(cwd, `${key}.annotations`) : null
+    json: path26.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path26.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";
@@ -46659,7 +46432,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs9.appendFileSync(file, text);
+      fs8.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

@@ -22,6 +22,11 @@ export interface Hop {
   note: string | null;
   /** The conditions that chose the branch leading here. */
   why?: string[];
+  /**
+   * Required-configuration checks of a script: `exits 1 at entrypoint.sh:40 unless DB_HOST is
+   * set`. With every variable unset the script stops there; the hops shown are the configured run.
+   */
+  required?: string[];
 }
 
 export interface RunExplanation {
@@ -110,14 +115,26 @@ function chainHops(chain: Chain): Hop[] {
       case 'script': {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (!again) {
+        if (again) {
+          // The script run again (as another user): its required configuration goes on the exec
+          // line that re-ran it.
+          const required = requiredChecks(step);
+          const prev = out[out.length - 1];
+          if (prev && required.length > 0) {
+            prev.note = `${prev.note ? `${prev.note}; then ` : ''}${required.join('; ')} ${configured(required)}`;
+            prev.required = [...(prev.required ?? []), ...required];
+          }
+        } else {
+          const note = step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
+          const required = requiredChecks(step);
           out.push({
             process: step.kind === 'shell' ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? '?').join(' ')} "${short(step.unit.source.text)}"` : step.argv.map(showField).join(' '),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: step.kind === 'shell' ? (step.shellForm ? 'shell form: a shell runs the string' : null) : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join('; ')} ${configured(required)}` : note,
             why: [],
+            ...(required.length > 0 ? { required } : {}),
           });
         }
         const e = step.ending;
@@ -177,6 +194,18 @@ function chainHops(chain: Chain): Hop[] {
     }
   }
   return out;
+}
+
+function configured(required: string[]): string {
+  return `(what follows is the configured run, where ${required.length === 1 ? 'it is' : 'they are'} set)`;
+}
+
+/** `exits 1 at entrypoint.sh:40 unless DB_HOST is set`, for each required variable of a script hop. */
+function requiredChecks(step: Step & { kind: 'script' | 'shell' }): string[] {
+  return (step.required ?? []).map((r) => {
+    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
+    return `exits${r.code !== null ? ` ${r.code}` : ' with an error'} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
+  });
 }
 
 /**
