@@ -45833,6 +45833,7 @@ async function explain(argv, io) {
 `);
     return 0;
   }
+  if (args.context && !isDirectory(path25.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
