@@ -10377,7 +10377,7 @@ function operands(cmd, valued = [], verbs = []) {
   return out;
 }
 function isAptGetInstall(cmd) {
-  return cmd.name === "apt-get" && cmd.hasArg("install");
+  return cmd.name === "apt-get" && cmd.hasArg("install") && !cmd.hasFlag("s", "simulate", "just-print", "dry-run", "recon", "no-act");
 }
 function aptGetPackages(cmd) {
   return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
