@@ -10360,7 +10360,7 @@ function operands(cmd, valued = [], verbs = []) {
   return out;
 }
 function isAptGetInstall(cmd) {
-  return cmd.name === "apt-get" && cmd.hasArg("install");
+  return cmd.name === "apt-get" && cmd.hasArg("install") && !cmd.hasFlag("s", "simulate", "just-print", "dry-run", "recon", "no-act");
 }
 function aptGetPackages(cmd) {
   return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
@@ -17240,7 +17240,7 @@ var init_entrypoint_not_executable = __esm({
       peers: {},
       messages: {
         noExecBit: {
-          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          message: '{imagePath} (copied from {file}) has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
         },
         heredoc: {

@@ -40,8 +40,9 @@ export function operands(cmd: CommandView, valued: readonly string[] = [], verbs
 }
 
 /** `apt-get install` (also `apt-get -y install`, `apt-get install -y`). */
+/** `apt-get install`, not a simulation (`-s`, `--dry-run`, ...: it installs and asks nothing). */
 export function isAptGetInstall(cmd: CommandView): boolean {
-  return cmd.name === 'apt-get' && cmd.hasArg('install');
+  return cmd.name === 'apt-get' && cmd.hasArg('install') && !cmd.hasFlag('s', 'simulate', 'just-print', 'dry-run', 'recon', 'no-act');
 }
 
 /** The package words of an `apt-get install`. */

@@ -14,7 +14,7 @@ export default defineRule({
   peers: {},
   messages: {
     noExecBit: {
-      message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+      message: '{imagePath} (copied from {file}) has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
       hint: 'Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`.',
     },
     heredoc: {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
+import { runAction } from '../../src/action.js';
 import { main, type CliIo } from '../../src/cli.js';
 
 const require = createRequire(import.meta.url);
@@ -92,6 +93,42 @@ describe('fixes in the output formats', () => {
       expect(result?.fixes?.[0]?.artifactChanges[0]?.artifactLocation.uri).toBe('app/start.sh');
     } finally {
       fs.rmSync(path.join(dir, '.git'), { recursive: true });
+    }
+  });
+
+  test('the Action: its annotations (the github format) carry the fix and its replacement', async () => {
+    let out = '';
+    const io: CliIo = { stdout: (t) => (out += t), stderr: () => undefined, readStdin: async () => '', writeFile: () => undefined, isTTY: false, cwd: dir, env: {} };
+    await runAction({ INPUT_PATH: 'app' }, io);
+    const line = out.split('\n').find((l) => l.startsWith('::error file=app/start.sh') && l.includes('entrypoint-crlf'));
+    expect(line).toContain('%0Aautofix (safe, dockerlint --fix): Convert the line endings to LF%0A  app/start.sh:1:10: delete to 1:11%0A  app/start.sh:2:10: delete to 2:11');
+  });
+
+  test('sarif: the removal of a byte order mark is a replacement of its 3 bytes, and the fix of a script finding that edits the Dockerfile names the Dockerfile, valid SARIF 2.1.0', async () => {
+    const bom = path.join(dir, 'bom');
+    fs.mkdirSync(bom);
+    fs.writeFileSync(path.join(bom, 'Dockerfile'), 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nUSER nobody\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["sleep", "infinity"]\n');
+    fs.writeFileSync(path.join(bom, 'entrypoint.sh'), '\uFEFF#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+    const alpine = path.join(dir, 'bash-on-alpine');
+    fs.mkdirSync(alpine);
+    fs.writeFileSync(path.join(alpine, 'Dockerfile'), 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /entrypoint.sh\nUSER nobody\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["sleep", "infinity"]\n');
+    fs.writeFileSync(path.join(alpine, 'entrypoint.sh'), '#!/bin/bash\nexec "$@"\n', { mode: 0o755 });
+    try {
+      const log = JSON.parse(await run(['--format', 'sarif', 'bom', 'bash-on-alpine'])) as Log;
+      expect(validate(log)).toBe(true);
+      const fixes = (log.runs[0]?.results ?? []).filter((r) => r.ruleId === 'entrypoint-shebang').map((r) => r.fixes?.[0]);
+      expect(fixes).toContainEqual({
+        description: { text: 'Remove the byte order mark (safe)' },
+        artifactChanges: [{ artifactLocation: { uri: 'bom/entrypoint.sh', uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { byteOffset: 0, byteLength: 3 } }] }],
+        properties: { safety: 'safe' },
+      });
+      // A finding in the script whose fix edits the Dockerfile: the change names the Dockerfile.
+      const bash = fixes.find((f) => f?.description?.text?.startsWith('Install bash'));
+      expect(bash?.artifactChanges.map((c) => c.artifactLocation.uri)).toEqual(['bash-on-alpine/Dockerfile']);
+      expect(bash?.artifactChanges[0]?.replacements).toEqual([{ deletedRegion: { startLine: 1, startColumn: 17, endLine: 1, endColumn: 17 }, insertedContent: { text: '\nRUN apk add --no-cache bash' } }]);
+    } finally {
+      fs.rmSync(bom, { recursive: true });
+      fs.rmSync(alpine, { recursive: true });
     }
   });
 });
