@@ -290,6 +290,15 @@ function problems(r: RunResult, explained: boolean): [Property, string][] {
   return out;
 }
 
+/** The first output (stdout, stderr, exit code or a report file) that differs between two runs. */
+function firstDifference(x: RunResult, y: RunResult): { name: string; a: string; b: string } | null {
+  const flat = (r: RunResult): Record<string, string> => ({ stdout: r.stdout, stderr: r.stderr, code: String(r.code), ...r.files });
+  const fx = flat(x);
+  const fy = flat(y);
+  for (const name of new Set([...Object.keys(fx), ...Object.keys(fy)])) if (fx[name] !== fy[name]) return { name, a: fx[name] ?? '', b: fy[name] ?? '' };
+  return null;
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : 0;
@@ -359,18 +368,28 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
       const t0 = Date.now();
       const cpu0 = process.cpuUsage();
       const why: [Property, string][] = [];
+      /** The two outputs that differed, kept with a failing case. */
+      const diffs: [string, string][] = [];
       const rssBefore = process.memoryUsage().rss;
       try {
         const first = await runOnce(dir, env);
         const second = await runOnce(dir, env);
         why.push(...problems(first, false));
-        if (JSON.stringify(first) !== JSON.stringify(second)) why.push(['same output twice', 'a second run gave other output']);
+        const differs = firstDifference(first, second);
+        if (differs) {
+          why.push(['same output twice', `a second run gave other output (${differs.name})`]);
+          diffs.push([`first.${differs.name}`, differs.a], [`second.${differs.name}`, differs.b]);
+        }
         stats.exit[first.code] = (stats.exit[first.code] ?? 0) + 1;
         stats.findings += (JSON.parse(first.files['out.json'] ?? '[]') as unknown[]).length;
         const explained = await explainOnce(dir, env);
         const again = await explainOnce(dir, env);
         why.push(...problems(explained, true).map(([p, w]): [Property, string] => [p, `explain: ${w}`]));
-        if (JSON.stringify(explained) !== JSON.stringify(again)) why.push(['same output twice', 'explain: a second run gave other output']);
+        const explainDiffers = firstDifference(explained, again);
+        if (explainDiffers) {
+          why.push(['same output twice', `explain: a second run gave other output (${explainDiffers.name})`]);
+          diffs.push([`first.${explainDiffers.name}`, explainDiffers.a], [`second.${explainDiffers.name}`, explainDiffers.b]);
+        }
         stats.explainExit[explained.code] = (stats.explainExit[explained.code] ?? 0) + 1;
       } catch (e) {
         why.push(['no exception', `main() threw: ${(e as Error).stack ?? String(e)}`]);
@@ -406,6 +425,7 @@ test(`fuzz: ${CASES} mutated fixture contexts, every format, seed ${SEED}`, asyn
         fs.rmSync(keep, { recursive: true, force: true });
         fs.mkdirSync(path.dirname(keep), { recursive: true });
         fs.cpSync(dir, keep, { recursive: true, verbatimSymlinks: true, filter: (src) => !fs.lstatSync(src).isFIFO() });
+        for (const [name, text] of diffs) fs.writeFileSync(`${keep}.${name}`, text);
         fs.writeFileSync(`${keep}.txt`, `${c.name}\n${m.notes.join('\n')}\n\n${why.map(([p, w]) => `${p}: ${w}`).join('\n')}\n`);
         failures.push(`case ${i} (${c.name}; ${m.notes.join(', ')}): ${why.map(([, w]) => w).join('; ')} [kept in ${keep}]`);
       }

@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../src/cli.js';
 import { lintFile } from '../src/engine.js';
+import { discover } from '../src/discovery.js';
 import { DiskFileSystem, FsError, OverlayFileSystem, type FileSystem } from '../src/fs/file-system.js';
 import { Jail, repositoryRoot } from '../src/fs/jail.js';
 import { ShellService } from '../src/model/shell-service.js';
@@ -290,6 +291,7 @@ describe('start-up and configuration reads stay inside the root', () => {
   test.each([
     ['a FIFO package.json', (dir: string) => spawnSync('mkfifo', [path.join(dir, 'package.json')]), /package\.json:1:1: error input-error: not a regular file \(a FIFO, device or socket\): not read/],
     ['an oversized package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), `{"name": "x", "pad": "${'x'.repeat(1100 * 1024)}"}`), /package\.json:1:1: error input-error: larger than 1 MB; not a dockerlint configuration: not read/],
+    ['a 50 MB package.json (sparse)', (dir: string) => (fs.writeFileSync(path.join(dir, 'package.json'), '{}'), fs.truncateSync(path.join(dir, 'package.json'), 50 * 1024 * 1024)), /package\.json:1:1: error input-error: larger than 1 MB; not a dockerlint configuration: not read/],
     ['an invalid package.json', (dir: string) => fs.writeFileSync(path.join(dir, 'package.json'), '{"name": '), /package\.json:1:1: error input-error: not valid JSON: /],
     ['a YAML alias bomb', (dir: string) => fs.writeFileSync(path.join(dir, '.dockerlint.yaml'), bomb()), /\.dockerlint\.yaml:1:1: error input-error: cannot read the YAML: /],
     ['a configuration symlinked outside the root', (dir: string) => fs.symlinkSync(path.join(outer, '.dockerlint.yaml'), path.join(dir, '.dockerlint.yaml')), /\.dockerlint\.yaml:1:1: error input-error: its real path is outside the root .*: not read/],
@@ -359,6 +361,21 @@ describe('unreadable folders and ignore files are reported (file-system hook: EA
       expect.stringMatching(/^deny\/bin warning input-error: cannot read this folder of the build context \(EACCES\)/),
     );
     expect(findings.map((f) => f.rule)).not.toContain('entrypoint-not-found');
+  });
+
+  test('while walking: an unreadable .gitignore and an unreadable folder are warnings, the rest is found', () => {
+    write('deny-walk/.gitignore', 'Dockerfile.ignored\n');
+    write('deny-walk/Dockerfile', GOOD);
+    write('deny-walk/Dockerfile.ignored', GOOD);
+    write('deny-walk/locked/Dockerfile', GOOD);
+    write('deny-walk/open/Dockerfile', GOOD);
+    const found = discover(['deny-walk'], repo, { fs: denying([path.join(repo, 'deny-walk', '.gitignore'), path.join(repo, 'deny-walk', 'locked')]) });
+    // Nothing was taken as ignored (the .gitignore could not be read): Dockerfile.ignored is linted.
+    expect(found.files.map((f) => path.relative(repo, f)).sort()).toEqual(['deny-walk/Dockerfile', 'deny-walk/Dockerfile.ignored', 'deny-walk/open/Dockerfile']);
+    expect(found.problems.map((p) => `${p.severity} ${p.path}: ${p.message}`).sort()).toEqual([
+      expect.stringMatching(/^warning deny-walk\/\.gitignore: .*EACCES.*; nothing in deny-walk was taken as ignored$/),
+      expect.stringMatching(/^warning deny-walk\/locked: .*EACCES/),
+    ]);
   });
 
   test('an unreadable .dockerignore: said', async () => {
