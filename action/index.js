@@ -1176,9 +1176,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1695,7 +1695,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
@@ -1705,8 +1705,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
+        const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex4, options, { glob, posix } = {}) => {
+    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1739,7 +1739,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format4 = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format4 ? format4(input2) : input2;
       if (match === false) {
@@ -1748,16 +1748,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex4, options, posix);
+          match = picomatch5.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
+      return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
     picomatch5.parse = (pattern4, options) => {
@@ -1870,6 +1870,14 @@ var require_get_caller_file = __commonJS({
 
 // src/findings.ts
 import path from "node:path";
+function mapFindingPaths(f, map) {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}
+  };
+}
 function chainText(f) {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
@@ -1887,13 +1895,21 @@ function uniqueSorted(findings, show = (f) => f) {
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]);
     }
   }
-  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+  return [...unique.values()].map(({ kept, others }) => {
+    if (others.size === 0) return kept;
+    const starts = [...kept.alsoStartedBy ?? [], ...others.values()].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      ...kept,
+      message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others.keys()].map(show).sort().join(", ")}.`,
+      alsoStartedBy: starts
+    };
+  }).sort(compareFindings);
 }
 function startedBy(f) {
   const first = f.related[0];
@@ -1918,7 +1934,7 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+  return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -1960,7 +1976,7 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
@@ -2733,6 +2749,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {},
       ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
@@ -10503,6 +10520,7 @@ var apt_get_install_recommends_default;
 var init_apt_get_install_recommends = __esm({
   "src/rules/apt-get-install-recommends.ts"() {
     "use strict";
+    init_command_view();
     init_packages();
     init_rule();
     apt_get_install_recommends_default = defineRule({
@@ -10511,6 +10529,7 @@ var init_apt_get_install_recommends = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`apt-get install` without `--no-install-recommends`",
       peers: { hadolint: ["DL3015"] },
       messages: {
@@ -10524,13 +10543,23 @@ var init_apt_get_install_recommends = __esm({
         why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "Inserts ` --no-install-recommends` after `install` (not in JSON strings with escapes, whose offsets are not exact)",
+            why: "the recommended packages are no longer installed: a program that relied on one of them (a CA bundle, a locale, a helper tool) may fail until that package is named"
+          }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (!isAptGetInstall(cmd)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
-          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          const install = cmd.args.find((a) => a.value === "install");
+          const fix = install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "unsafe", title: "Add --no-install-recommends", edits: [{ file, start: install.end, end: install.end, text: " --no-install-recommends" }] } } : {};
+          ctx.report({ messageId: "recommends", at: { file, span: cmd.program.span }, ...fix });
         }, ["apt-get"]);
       }
     });
@@ -12283,10 +12312,14 @@ var init_copy_ignored_file = __esm({
         ignored: {
           message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
           hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
+        },
+        root: {
+          message: "`{keyword} {src}` copies the context root, but `{dockerignore}` excludes every entry of it (`{pattern}`): the build sees an empty context, so nothing is copied.",
+          hint: "Narrow the `{pattern}` line of `{dockerignore}` (or add `!` lines for what the image needs), or copy named paths."
         }
       },
       docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
+        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` (the context root) counts only when a pattern excludes every entry of it (`*`, `**`, `**/*`); glob sources (`*.md`, whose matches the context listing decides) are not judged.",
         why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
         bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
         good: "FROM alpine:3.20\nCOPY app.conf /app/",
@@ -12302,7 +12335,9 @@ var init_copy_ignored_file = __esm({
         } catch {
           return;
         }
-        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
+        const lines = text.split(/\r?\n/).map((l) => l.trim());
+        if (lines.some((l) => l.startsWith("!"))) return;
+        const rootPattern = lines.find((l) => ["*", "**", "**/*"].includes(l.replace(/^(\.?\/)+/, "")));
         for (const view of ctx.view.instructions) {
           if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
           const copy = copyView(view.inst, ctx.dockerfile.escape);
@@ -12311,7 +12346,11 @@ var init_copy_ignored_file = __esm({
             const v = s.value;
             if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
             const rel = ContextFs.normalize(v);
-            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
+            if (rel === null || /[*?[]/.test(rel)) continue;
+            if (rel === "") {
+              if (rootPattern) ctx.report({ messageId: "root", data: { keyword: view.keyword, src: v, dockerignore: name, pattern: rootPattern }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
+              continue;
+            }
             const parts = rel.split("/");
             const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
             if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
@@ -12449,7 +12488,7 @@ var init_copy_then_extract = __esm({
         }
       },
       docs: {
-        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...). Paths are read as the builder reads them: with the default escape character a backslash escapes the next character (`COPY build\\app.tar.gz` copies `buildapp.tar.gz`), so Windows paths count only under `# escape=``; hadolint reads backslashes as separators either way.",
         why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
         good: "FROM debian:12\nADD app.tar.gz /opt/",
@@ -12584,6 +12623,7 @@ var TOOLS2, VERBS, dnf_missing_yes_default;
 var init_dnf_missing_yes = __esm({
   "src/rules/dnf-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
     VERBS = ["install", "groupinstall", "localinstall"];
@@ -12593,6 +12633,7 @@ var init_dnf_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`dnf install` without its non-interactive switch",
       peers: { hadolint: ["DL3038"] },
       messages: {
@@ -12606,14 +12647,24 @@ var init_dnf_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM fedora:40\nRUN dnf install httpd",
         good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "dnf and microdnf without -y" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["dnf"]);
       }
     });
@@ -17921,6 +17972,7 @@ var init_instruction_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Instruction keywords in mixed case",
       peers: { buildkit: ["ConsistentInstructionCasing"] },
       messages: {
@@ -17934,13 +17986,19 @@ var init_instruction_casing = __esm({
         why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
         bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
         good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
-        howToFix: "Use one casing (upper case by convention)."
+        howToFix: "Use one casing (upper case by convention).",
+        example: { bad: "mixed and minority casing" },
+        autofix: [
+          { safety: "safe", what: "Rewrites the keyword in the casing of the file's other instructions (`Run` -> `RUN`)", why: "Docker reads keywords in any case, so only the spelling changes" }
+        ]
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
         const words = ctx.dockerfile.instructions.map((inst) => {
           const k = inst.keywordSpan;
-          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+          const start = src.offsetOf(k.line, k.column);
+          const end = src.offsetOf(k.endLine, k.endColumn);
+          return { span: k, start, end, text: src.text.slice(start, end) };
         });
         let lower = 0;
         let upper = 0;
@@ -17952,7 +18010,13 @@ var init_instruction_casing = __esm({
         for (const w of words) {
           const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
           if (w.text === expected) continue;
-          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "casing",
+            data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected },
+            at: { file, span: w.span },
+            fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: w.start, end: w.end, text: expected }] }
+          });
         }
       }
     });
@@ -17977,8 +18041,8 @@ var init_invalid_exec_form = __esm({
       fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "only for shell form in general (json-args is the equivalent)" }]
       },
       messages: {
         invalidJson: {
@@ -18900,7 +18964,7 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
@@ -18920,7 +18984,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -18996,10 +19060,23 @@ var init_latest_tag = __esm({
 });
 
 // src/rules/legacy-key-value.ts
+function legacyFix(text, file, inst, value, safety) {
+  if (inst.span.line !== inst.span.endLine) return {};
+  const rest = inst.rest.trim();
+  const { start, end } = mappedRange(rest);
+  if (text.slice(start, end) !== rest.text) return {};
+  const key = /^\S+/.exec(rest.text)?.[0] ?? "";
+  let written;
+  if (!/\s/.test(value) || /^"[^"\\`]*"$/.test(value) || /^'[^']*'$/.test(value)) written = value;
+  else if (!/["'\\`]/.test(value)) written = `"${value}"`;
+  else return {};
+  return { fix: { safety, title: `Write ${key}=${written}`, edits: [{ file, start, end, text: `${key}=${written}` }] } };
+}
 var legacy_key_value_default;
 var init_legacy_key_value = __esm({
   "src/rules/legacy-key-value.ts"() {
     "use strict";
+    init_place();
     init_instructions();
     init_rule();
     legacy_key_value_default = defineRule({
@@ -19008,6 +19085,7 @@ var init_legacy_key_value = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
       peers: { buildkit: ["LegacyKeyValueFormat"] },
       messages: {
@@ -19021,7 +19099,20 @@ var init_legacy_key_value = __esm({
         why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
         bad: "FROM alpine:3.20\nENV APP_HOME /app",
         good: "FROM alpine:3.20\nENV APP_HOME=/app",
-        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces.",
+        example: { bad: "ENV, ARG and LABEL with a space" },
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes `KEY=value` on a one-line instruction: the value as written when it is one word or one quoted string, in double quotes when it has spaces and no quotes or escapes (no fix otherwise)",
+            why: "For ENV and LABEL, Docker expands and unquotes the value the same way in both forms, so the key gets the same value"
+          },
+          {
+            safety: "unsafe",
+            what: "The same for ARG: `ARG NAME value` becomes `ARG NAME=value`",
+            why: "BuildKit reads `ARG NAME value` as two declarations without defaults, so the fix gives NAME the default it was meant to have: the build changes where NAME was not passed"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.instructions) {
@@ -19030,7 +19121,13 @@ var init_legacy_key_value = __esm({
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
           const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "legacy",
+            data: { keyword: view.keyword, key: kv.key, value, quoted },
+            at: { file, span: view.inst.keywordSpan },
+            ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === "ARG" ? "unsafe" : "safe")
+          });
         }
       }
     });
@@ -19961,7 +20058,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20174,7 +20271,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -20345,7 +20442,10 @@ var init_shell_form_pid1 = __esm({
       recommended: true,
       fixable: true,
       title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      peers: {
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }]
+      },
       messages: {
         shellForm: {
           message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
@@ -20444,6 +20544,24 @@ var init_shell_portability = __esm({
 });
 
 // src/rules/stage-name-casing.ts
+function references(views, src, escape5, lower) {
+  const out = [];
+  for (const view of views) {
+    if (view.onbuild) continue;
+    if (view.keyword === "FROM") {
+      const image = fromView(view.inst, escape5).image;
+      if (image && image.text !== lower && image.text.toLowerCase() === lower) out.push({ file: src.displayPath, start: image.start, end: image.end, text: lower });
+    } else if (view.keyword === "COPY" || view.keyword === "ADD") {
+      const flag = copyView(view.inst, escape5).from;
+      if (!flag || flag.value === null || flag.value === lower || flag.value.toLowerCase() !== lower) continue;
+      const start = src.offsetOf(flag.span.line, flag.span.column);
+      const end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+      const written = src.text.slice(start, end);
+      if (written === `--from=${flag.value}`) out.push({ file: src.displayPath, start, end, text: `--from=${lower}` });
+    }
+  }
+  return out;
+}
 var stage_name_casing_default;
 var init_stage_name_casing = __esm({
   "src/rules/stage-name-casing.ts"() {
@@ -20456,6 +20574,7 @@ var init_stage_name_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
       peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
       messages: {
@@ -20473,14 +20592,27 @@ var init_stage_name_casing = __esm({
         why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
         bad: "FROM golang:1.23 as Build",
         good: "FROM golang:1.23 AS build",
-        howToFix: "Lower-case the stage name; match the case of AS to FROM."
+        howToFix: "Lower-case the stage name; match the case of AS to FROM.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Lower-cases the stage name, and the references to it in this file (`FROM Name`, `COPY --from=Name`); writes `AS` in the case of `FROM`",
+            why: "BuildKit lower-cases stage names and their references already (a `--mount=from=` or `--target` left as it was still finds the stage), and keywords are read in any case"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
           const from = fromView(view.inst, ctx.dockerfile.escape);
           const file = ctx.env.dockerfile.displayPath;
           if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
-            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
+            const lower = from.alias.text.toLowerCase();
+            ctx.report({
+              messageId: "name",
+              data: { name: from.alias.text, lower },
+              at: { file, span: from.alias.span },
+              fix: { safety: "safe", title: `Name the stage ${lower}`, edits: [{ file, start: from.alias.start, end: from.alias.end, text: lower }, ...references(ctx.view.instructions, ctx.env.dockerfile, ctx.dockerfile.escape, lower)] }
+            });
           }
           if (from.asWord) {
             const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
@@ -20488,7 +20620,13 @@ var init_stage_name_casing = __esm({
             const fromUpper = kw === kw.toUpperCase();
             const fromLower = kw === kw.toLowerCase();
             if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
-              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
+              const expected = fromUpper ? "AS" : "as";
+              ctx.report({
+                messageId: "asCasing",
+                data: { as, from: kw, expected },
+                at: { file, span: from.asWord.span },
+                fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: from.asWord.start, end: from.asWord.end, text: expected }] }
+              });
             }
           }
         }
@@ -20528,7 +20666,7 @@ var init_su_sudo = __esm({
       recommended: true,
       fixable: true,
       title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      peers: { hadolint: [{ code: "DL3004", equivalent: false, note: "sudo in RUN only (sudo-in-run is the equivalent)", suppresses: false }] },
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
@@ -20752,7 +20890,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -21006,10 +21144,27 @@ var init_wget_without_progress = __esm({
 });
 
 // src/rules/workdir-relative.ts
+import { posix } from "node:path";
+function absoluteFix(text, file, word, relative2, view, workdirs) {
+  const chain = /* @__PURE__ */ new Set();
+  let root = view.stage;
+  for (let s = view.stage; s; s = s.baseStage) {
+    chain.add(s.index);
+    root = s;
+  }
+  if (!root || !isPlainOs(root) || /distroless|chainguard/.test(root.base)) return {};
+  if (workdirs.some((w) => w !== view && chain.has(w.stageIndex) && (w.stageIndex !== view.stageIndex || w.inst.span.line < view.inst.span.line))) return {};
+  if (text.slice(word.start, word.end) !== word.text) return {};
+  const quote = /^["']/.test(word.text) ? word.text[0] : "";
+  if (word.text !== `${quote}${relative2}${quote}` || relative2.includes("\\")) return {};
+  const absolute = posix.resolve("/", relative2) + (relative2.endsWith("/") && relative2.replace(/\/+$/, "") !== "" ? "/" : "");
+  return { fix: { safety: "safe", title: `Write WORKDIR ${absolute}`, edits: [{ file, start: word.start, end: word.end, text: `${quote}${absolute}${quote}` }] } };
+}
 var workdir_relative_default;
 var init_workdir_relative = __esm({
   "src/rules/workdir-relative.ts"() {
     "use strict";
+    init_base_images();
     init_instructions();
     init_rule();
     workdir_relative_default = defineRule({
@@ -21018,6 +21173,7 @@ var init_workdir_relative = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Relative WORKDIR before any absolute one",
       peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
       messages: {
@@ -21031,7 +21187,14 @@ var init_workdir_relative = __esm({
         why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
         bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
         good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
-        howToFix: "Start the path with `/`."
+        howToFix: "Start the path with `/`.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes the absolute path the relative one resolves to, where the folder it starts from is known: the stage (and the stages it builds on) has no WORKDIR before it and is built on a plain OS image or `scratch`, whose folder is `/`",
+            why: "the WORKDIR is the same folder as before; it no longer depends on the base image"
+          }
+        ]
       },
       check(ctx) {
         const absoluteIn = /* @__PURE__ */ new Set();
@@ -21048,7 +21211,8 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path27, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -21154,6 +21318,7 @@ var TOOLS6, VERBS2, yum_missing_yes_default;
 var init_yum_missing_yes = __esm({
   "src/rules/yum-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
     VERBS2 = ["install", "groupinstall", "localinstall"];
@@ -21163,6 +21328,7 @@ var init_yum_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`yum install` without its non-interactive switch",
       peers: { hadolint: ["DL3030"] },
       messages: {
@@ -21176,14 +21342,23 @@ var init_yum_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM centos:7\nRUN yum install httpd",
         good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["yum"]);
       }
     });
@@ -21281,6 +21456,7 @@ var TOOLS8, VERBS3, zypper_non_interactive_default;
 var init_zypper_non_interactive = __esm({
   "src/rules/zypper-non-interactive.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
     VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
@@ -21290,6 +21466,7 @@ var init_zypper_non_interactive = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`zypper install` without its non-interactive switch",
       peers: { hadolint: ["DL3034"] },
       messages: {
@@ -21303,14 +21480,24 @@ var init_zypper_non_interactive = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
         good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "install and remove without -n" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -n` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "a non-interactive build needs the default answers; without it zypper stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -n", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -n" }] } } : {}
+          });
         }, ["zypper"]);
       }
     });
@@ -21667,7 +21854,8 @@ function formatSarif(findings, rules, version, root) {
     const occurrence = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...ruleIndex === void 0 ? {} : { ruleIndex },
@@ -30246,38 +30434,60 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
     }
   }
-  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
+  if (kind === "dockerfile") {
+    const directives = buildkitDirectives(sorted);
+    out.suppressions.push(...directives.suppressions);
+    const claimed = /* @__PURE__ */ new Set();
+    for (const c of sorted) {
+      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
+      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
+      if (!m) continue;
+      const target2 = targetOf(c);
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const names = skipNames(m[1] ?? "");
+      const rules = buildkitRules(names);
+      if (rules.length === 0) continue;
+      const column = c.column ?? 1;
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
+    }
+  }
   return out;
+}
+function skipNames(value) {
+  for (const part of value.split(";")) {
+    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+    if (kv) return (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return [];
+}
+function buildkitRules(names) {
+  return names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
 }
 function buildkitDirectives(comments) {
   const out = [];
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
     const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
+    expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    for (const part of (d[2] ?? "").split(";")) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
-      if (rules.length === 0) continue;
-      out.push({
-        source: "buildkit",
-        scope: "file",
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null
-      });
-    }
+    const names = skipNames(d[2] ?? "");
+    const rules = buildkitRules(names);
+    if (rules.length === 0) continue;
+    out.push({
+      source: "buildkit",
+      scope: "file",
+      line: c.line,
+      column: 1,
+      endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+      written: names,
+      rules,
+      target: null,
+      reason: null
+    });
   }
-  return out;
+  return { suppressions: out, endLine: expected - 1 };
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
@@ -45391,7 +45601,7 @@ async function createLinter(options) {
 }
 function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -45676,6 +45886,7 @@ async function explain(argv, io) {
 `);
     return 0;
   }
+  if (args.context && !isDirectory(path25.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
@@ -45991,7 +46202,7 @@ function isDirectory(p) {
 }
 function renameStdin(f, name) {
   const rename = (file) => file === "-" ? name : file;
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
@@ -46040,11 +46251,15 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
+
+preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {
