@@ -92,7 +92,7 @@ describe('the program', () => {
     process.env.PATH = path.join(dir, 'nowhere');
     try {
       const f = await lint('FROM debian:12\nRUN cd /opt\nUSER nobody\nCMD ["/opt/app"]\n');
-      expect(f.filter((x) => x.rule === 'input-error').map((x) => [x.severity, x.line, x.message])).toEqual([
+      expect(f.filter((x) => x.rule === 'input-error' && x.message.includes('ShellCheck')).map((x) => [x.severity, x.line, x.message])).toEqual([
         ['info', 1, 'ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it'],
       ]);
       expect(sc(f)).toEqual([]);

@@ -76,8 +76,22 @@ describe('metadata', () => {
     expect(buildkit).toMatchObject({ JSONArgsRecommended: ['invalid-exec-form', 'json-args', 'shell-form-pid1'], MultipleInstructionsDisallowed: ['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck'] });
     // Every code maps to rules that exist, and every suppressing peer code of every rule is in the table.
     const ids = new Set(RULES.map((r) => r.id));
-    for (const table of [hadolint, buildkit]) for (const list of Object.values(table)) for (const id of list) expect(ids.has(id)).toBe(true);
-    for (const r of RULES) for (const p of peersOf(r, 'hadolint')) if (p.suppresses !== false) expect(hadolint[p.code]).toContain(r.id);
+    for (const table of [hadolint, buildkit]) {
+      for (const list of Object.values(table)) {
+        for (const entry of list) {
+          // `rule#messageId` where a code stands for some of the rule's messages only.
+          const [id = '', messageId] = entry.split('#');
+          expect(ids.has(id)).toBe(true);
+          if (messageId) expect(Object.keys(RULES.find((r) => r.id === id)?.messages ?? {})).toContain(messageId);
+        }
+      }
+    }
+    for (const r of RULES) {
+      for (const p of peersOf(r, 'hadolint')) {
+        if (p.suppresses === false) continue;
+        for (const id of p.messages ? p.messages.map((m) => `${r.id}#${m}`) : [r.id]) expect(hadolint[p.code]).toContain(id);
+      }
+    }
     // su-sudo names DL3004 as a partial peer that does not silence it.
     expect(RULES.find((r) => r.id === 'su-sudo')?.peers.hadolint).toContainEqual(expect.objectContaining({ code: 'DL3004', suppresses: false }));
   });
