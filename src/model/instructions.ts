@@ -7,8 +7,9 @@
  *
  * Each RUN is parsed once, on first use, in the dialect of the SHELL in force at it.
  */
-import { commandForm, onbuildTrigger, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
+import { commandForm, onbuildTrigger, runShellSource, runShellText, type CommandForm, type DockerfileAst, type Flag, type Instruction } from '../parsers/dockerfile.js';
 import type { Dialect } from '../parsers/shell-ast.js';
+import { overBudget } from '../parsers/shell-budget.js';
 import type { MappedText, Span } from '../parsers/source.js';
 import { CommandCollector, execFormWords, shellDialect, type CommandView } from './command-view.js';
 import { splitWords } from './expand.js';
@@ -103,6 +104,20 @@ export class DockerfileView {
     for (const view of this.instructions) {
       if (view.keyword !== 'RUN') continue;
       if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
+      out.push({ view, run: await this.run(view) });
+    }
+    return out;
+  }
+
+  /**
+   * The RUNs whose shell text is over the parse budget, with their (unparsed) commands: the same
+   * test the parser makes first, on the same text, so no RUN is parsed only to learn that.
+   */
+  async overBudgetRuns(): Promise<{ view: InstructionView; run: RunCommands }[]> {
+    const out: { view: InstructionView; run: RunCommands }[] = [];
+    for (const view of this.instructions) {
+      if (view.keyword !== 'RUN') continue;
+      if (!overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, ' '))) continue;
       out.push({ view, run: await this.run(view) });
     }
     return out;
