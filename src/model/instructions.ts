@@ -110,15 +110,18 @@ export class DockerfileView {
   }
 
   /**
-   * The RUNs whose shell text is over the parse budget, with their (unparsed) commands: the same
-   * test the parser makes first, on the same text, so no RUN is parsed only to learn that.
+   * The RUNs that can be over the parse budget, with their commands (the caller reads
+   * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+   * first test, made here on the same text, so no RUN is parsed only to learn that.
    */
   async overBudgetRuns(): Promise<{ view: InstructionView; run: RunCommands }[]> {
     const out: { view: InstructionView; run: RunCommands }[] = [];
     for (const view of this.instructions) {
       if (view.keyword !== 'RUN') continue;
-      if (!overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, ' '))) continue;
-      out.push({ view, run: await this.run(view) });
+      // A RUN some rule parsed already says so itself; the others are scanned, not parsed.
+      const parsed = this.runs.get(view.inst);
+      if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, ' '))) continue;
+      out.push({ view, run: await (parsed ?? this.run(view)) });
     }
     return out;
   }
