@@ -1176,9 +1176,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1695,7 +1695,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
@@ -1705,8 +1705,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
+        const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch5.test = (input2, regex4, options, { glob, posix } = {}) => {
+    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1739,7 +1739,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format4 = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format4 ? format4(input2) : input2;
       if (match === false) {
@@ -1748,16 +1748,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch5.matchBase(input2, regex4, options, posix);
+          match = picomatch5.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch5.matchBase = (input2, glob, options, posix = options && options.windows) => {
+    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
       const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
+      return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
     picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
     picomatch5.parse = (pattern4, options) => {
@@ -10503,6 +10503,7 @@ var apt_get_install_recommends_default;
 var init_apt_get_install_recommends = __esm({
   "src/rules/apt-get-install-recommends.ts"() {
     "use strict";
+    init_command_view();
     init_packages();
     init_rule();
     apt_get_install_recommends_default = defineRule({
@@ -10511,6 +10512,7 @@ var init_apt_get_install_recommends = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`apt-get install` without `--no-install-recommends`",
       peers: { hadolint: ["DL3015"] },
       messages: {
@@ -10524,13 +10526,23 @@ var init_apt_get_install_recommends = __esm({
         why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "Inserts ` --no-install-recommends` after `install` (not in JSON strings with escapes, whose offsets are not exact)",
+            why: "the recommended packages are no longer installed: a program that relied on one of them (a CA bundle, a locale, a helper tool) may fail until that package is named"
+          }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (!isAptGetInstall(cmd)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
-          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          const install = cmd.args.find((a) => a.value === "install");
+          const fix = install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "unsafe", title: "Add --no-install-recommends", edits: [{ file, start: install.end, end: install.end, text: " --no-install-recommends" }] } } : {};
+          ctx.report({ messageId: "recommends", at: { file, span: cmd.program.span }, ...fix });
         }, ["apt-get"]);
       }
     });
@@ -12584,6 +12596,7 @@ var TOOLS2, VERBS, dnf_missing_yes_default;
 var init_dnf_missing_yes = __esm({
   "src/rules/dnf-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
     VERBS = ["install", "groupinstall", "localinstall"];
@@ -12593,6 +12606,7 @@ var init_dnf_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`dnf install` without its non-interactive switch",
       peers: { hadolint: ["DL3038"] },
       messages: {
@@ -12606,14 +12620,24 @@ var init_dnf_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM fedora:40\nRUN dnf install httpd",
         good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "dnf and microdnf without -y" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["dnf"]);
       }
     });
@@ -17921,6 +17945,7 @@ var init_instruction_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Instruction keywords in mixed case",
       peers: { buildkit: ["ConsistentInstructionCasing"] },
       messages: {
@@ -17934,13 +17959,19 @@ var init_instruction_casing = __esm({
         why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
         bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
         good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
-        howToFix: "Use one casing (upper case by convention)."
+        howToFix: "Use one casing (upper case by convention).",
+        example: { bad: "mixed and minority casing" },
+        autofix: [
+          { safety: "safe", what: "Rewrites the keyword in the casing of the file's other instructions (`Run` -> `RUN`)", why: "Docker reads keywords in any case, so only the spelling changes" }
+        ]
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
         const words = ctx.dockerfile.instructions.map((inst) => {
           const k = inst.keywordSpan;
-          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+          const start = src.offsetOf(k.line, k.column);
+          const end = src.offsetOf(k.endLine, k.endColumn);
+          return { span: k, start, end, text: src.text.slice(start, end) };
         });
         let lower = 0;
         let upper = 0;
@@ -17952,7 +17983,13 @@ var init_instruction_casing = __esm({
         for (const w of words) {
           const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
           if (w.text === expected) continue;
-          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "casing",
+            data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected },
+            at: { file, span: w.span },
+            fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: w.start, end: w.end, text: expected }] }
+          });
         }
       }
     });
@@ -18996,10 +19033,23 @@ var init_latest_tag = __esm({
 });
 
 // src/rules/legacy-key-value.ts
+function legacyFix(text, file, inst, value, safety) {
+  if (inst.span.line !== inst.span.endLine) return {};
+  const rest = inst.rest.trim();
+  const { start, end } = mappedRange(rest);
+  if (text.slice(start, end) !== rest.text) return {};
+  const key = /^\S+/.exec(rest.text)?.[0] ?? "";
+  let written;
+  if (!/\s/.test(value) || /^"[^"\\`]*"$/.test(value) || /^'[^']*'$/.test(value)) written = value;
+  else if (!/["'\\`]/.test(value)) written = `"${value}"`;
+  else return {};
+  return { fix: { safety, title: `Write ${key}=${written}`, edits: [{ file, start, end, text: `${key}=${written}` }] } };
+}
 var legacy_key_value_default;
 var init_legacy_key_value = __esm({
   "src/rules/legacy-key-value.ts"() {
     "use strict";
+    init_place();
     init_instructions();
     init_rule();
     legacy_key_value_default = defineRule({
@@ -19008,6 +19058,7 @@ var init_legacy_key_value = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
       peers: { buildkit: ["LegacyKeyValueFormat"] },
       messages: {
@@ -19021,7 +19072,20 @@ var init_legacy_key_value = __esm({
         why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
         bad: "FROM alpine:3.20\nENV APP_HOME /app",
         good: "FROM alpine:3.20\nENV APP_HOME=/app",
-        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces.",
+        example: { bad: "ENV, ARG and LABEL with a space" },
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes `KEY=value` on a one-line instruction: the value as written when it is one word or one quoted string, in double quotes when it has spaces and no quotes or escapes (no fix otherwise)",
+            why: "For ENV and LABEL, Docker expands and unquotes the value the same way in both forms, so the key gets the same value"
+          },
+          {
+            safety: "unsafe",
+            what: "The same for ARG: `ARG NAME value` becomes `ARG NAME=value`",
+            why: "BuildKit reads `ARG NAME value` as two declarations without defaults, so the fix gives NAME the default it was meant to have: the build changes where NAME was not passed"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.instructions) {
@@ -19030,7 +19094,13 @@ var init_legacy_key_value = __esm({
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
           const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "legacy",
+            data: { keyword: view.keyword, key: kv.key, value, quoted },
+            at: { file, span: view.inst.keywordSpan },
+            ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === "ARG" ? "unsafe" : "safe")
+          });
         }
       }
     });
@@ -20444,6 +20514,24 @@ var init_shell_portability = __esm({
 });
 
 // src/rules/stage-name-casing.ts
+function references(views, src, escape5, lower) {
+  const out = [];
+  for (const view of views) {
+    if (view.onbuild) continue;
+    if (view.keyword === "FROM") {
+      const image = fromView(view.inst, escape5).image;
+      if (image && image.text !== lower && image.text.toLowerCase() === lower) out.push({ file: src.displayPath, start: image.start, end: image.end, text: lower });
+    } else if (view.keyword === "COPY" || view.keyword === "ADD") {
+      const flag = copyView(view.inst, escape5).from;
+      if (!flag || flag.value === null || flag.value === lower || flag.value.toLowerCase() !== lower) continue;
+      const start = src.offsetOf(flag.span.line, flag.span.column);
+      const end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+      const written = src.text.slice(start, end);
+      if (written === `--from=${flag.value}`) out.push({ file: src.displayPath, start, end, text: `--from=${lower}` });
+    }
+  }
+  return out;
+}
 var stage_name_casing_default;
 var init_stage_name_casing = __esm({
   "src/rules/stage-name-casing.ts"() {
@@ -20456,6 +20544,7 @@ var init_stage_name_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
       peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
       messages: {
@@ -20473,14 +20562,27 @@ var init_stage_name_casing = __esm({
         why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
         bad: "FROM golang:1.23 as Build",
         good: "FROM golang:1.23 AS build",
-        howToFix: "Lower-case the stage name; match the case of AS to FROM."
+        howToFix: "Lower-case the stage name; match the case of AS to FROM.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Lower-cases the stage name, and the references to it in this file (`FROM Name`, `COPY --from=Name`); writes `AS` in the case of `FROM`",
+            why: "BuildKit lower-cases stage names and their references already (a `--mount=from=` or `--target` left as it was still finds the stage), and keywords are read in any case"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
           const from = fromView(view.inst, ctx.dockerfile.escape);
           const file = ctx.env.dockerfile.displayPath;
           if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
-            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
+            const lower = from.alias.text.toLowerCase();
+            ctx.report({
+              messageId: "name",
+              data: { name: from.alias.text, lower },
+              at: { file, span: from.alias.span },
+              fix: { safety: "safe", title: `Name the stage ${lower}`, edits: [{ file, start: from.alias.start, end: from.alias.end, text: lower }, ...references(ctx.view.instructions, ctx.env.dockerfile, ctx.dockerfile.escape, lower)] }
+            });
           }
           if (from.asWord) {
             const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
@@ -20488,7 +20590,13 @@ var init_stage_name_casing = __esm({
             const fromUpper = kw === kw.toUpperCase();
             const fromLower = kw === kw.toLowerCase();
             if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
-              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
+              const expected = fromUpper ? "AS" : "as";
+              ctx.report({
+                messageId: "asCasing",
+                data: { as, from: kw, expected },
+                at: { file, span: from.asWord.span },
+                fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: from.asWord.start, end: from.asWord.end, text: expected }] }
+              });
             }
           }
         }
@@ -21006,10 +21114,27 @@ var init_wget_without_progress = __esm({
 });
 
 // src/rules/workdir-relative.ts
+import { posix } from "node:path";
+function absoluteFix(text, file, word, relative2, view, workdirs) {
+  const chain = /* @__PURE__ */ new Set();
+  let root = view.stage;
+  for (let s = view.stage; s; s = s.baseStage) {
+    chain.add(s.index);
+    root = s;
+  }
+  if (!root || !isPlainOs(root) || /distroless|chainguard/.test(root.base)) return {};
+  if (workdirs.some((w) => w !== view && chain.has(w.stageIndex) && (w.stageIndex !== view.stageIndex || w.inst.span.line < view.inst.span.line))) return {};
+  if (text.slice(word.start, word.end) !== word.text) return {};
+  const quote = /^["']/.test(word.text) ? word.text[0] : "";
+  if (word.text !== `${quote}${relative2}${quote}` || relative2.includes("\\")) return {};
+  const absolute = posix.resolve("/", relative2) + (relative2.endsWith("/") && relative2.replace(/\/+$/, "") !== "" ? "/" : "");
+  return { fix: { safety: "safe", title: `Write WORKDIR ${absolute}`, edits: [{ file, start: word.start, end: word.end, text: `${quote}${absolute}${quote}` }] } };
+}
 var workdir_relative_default;
 var init_workdir_relative = __esm({
   "src/rules/workdir-relative.ts"() {
     "use strict";
+    init_base_images();
     init_instructions();
     init_rule();
     workdir_relative_default = defineRule({
@@ -21018,6 +21143,7 @@ var init_workdir_relative = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Relative WORKDIR before any absolute one",
       peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
       messages: {
@@ -21031,7 +21157,14 @@ var init_workdir_relative = __esm({
         why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
         bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
         good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
-        howToFix: "Start the path with `/`."
+        howToFix: "Start the path with `/`.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes the absolute path the relative one resolves to, where the folder it starts from is known: the stage (and the stages it builds on) has no WORKDIR before it and is built on a plain OS image or `scratch`, whose folder is `/`",
+            why: "the WORKDIR is the same folder as before; it no longer depends on the base image"
+          }
+        ]
       },
       check(ctx) {
         const absoluteIn = /* @__PURE__ */ new Set();
@@ -21048,7 +21181,8 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path27, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -21154,6 +21288,7 @@ var TOOLS6, VERBS2, yum_missing_yes_default;
 var init_yum_missing_yes = __esm({
   "src/rules/yum-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
     VERBS2 = ["install", "groupinstall", "localinstall"];
@@ -21163,6 +21298,7 @@ var init_yum_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`yum install` without its non-interactive switch",
       peers: { hadolint: ["DL3030"] },
       messages: {
@@ -21176,14 +21312,23 @@ var init_yum_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM centos:7\nRUN yum install httpd",
         good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["yum"]);
       }
     });
@@ -21281,6 +21426,7 @@ var TOOLS8, VERBS3, zypper_non_interactive_default;
 var init_zypper_non_interactive = __esm({
   "src/rules/zypper-non-interactive.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
     VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
@@ -21290,6 +21436,7 @@ var init_zypper_non_interactive = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`zypper install` without its non-interactive switch",
       peers: { hadolint: ["DL3034"] },
       messages: {
@@ -21303,14 +21450,24 @@ var init_zypper_non_interactive = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
         good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "install and remove without -n" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -n` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "a non-interactive build needs the default answers; without it zypper stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -n", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -n" }] } } : {}
+          });
         }, ["zypper"]);
       }
     });
@@ -45676,6 +45833,7 @@ async function explain(argv, io) {
 `);
     return 0;
   }
+  if (args.context && !isDirectory(path25.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");

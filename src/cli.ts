@@ -152,6 +152,8 @@ async function explain(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${helpText}\n`);
     return 0;
   }
+  // As for linting: a --context that does not exist is a usage error, not a context with no files.
+  if (args.context && !isDirectory(path.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf } = await import('./engine.js');
   const { explainLaunch, formatExplanation } = await import('./explain.js');
   const target = fromStdin ? '-' : String(args.dockerfile ?? 'Dockerfile');

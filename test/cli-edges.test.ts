@@ -236,3 +236,23 @@ test('explain reads the configuration as linting does (--config, or found upward
   expect(bad.code).toBe(2);
   expect(bad.err).toContain('trustedBaseImage: unknown key; did you mean trustedBaseImages?');
 });
+
+test('explain --context: the build context COPY reads from; one that does not exist is a usage error, with - too', async () => {
+  fs.mkdirSync(path.join(dir, '.git')); // the repository root: the context is inside it
+  write('ctx/entry.sh', '#!/bin/sh\nset -e\nexec gosu app "$@"\n', 0o755);
+  const dockerfile = 'FROM alpine:3.20\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["app"]\n';
+  write('docker/Dockerfile', dockerfile);
+  // Without --context, the Dockerfile's folder has no entry.sh.
+  expect((await cli(['explain', 'docker/Dockerfile'])).out).toContain('not in the build context');
+  const r = await cli(['explain', '--context', 'ctx', 'docker/Dockerfile']);
+  expect(r.err).toBe('');
+  expect(r.out).toContain('exec gosu app "$@"');
+  expect(r.out).not.toContain('not in the build context');
+  for (const args of [['explain', '--context', 'nope', 'docker/Dockerfile'], ['explain', '-', '--context', 'nope']]) {
+    const bad = await cli(args, { stdin: dockerfile });
+    expect({ args, code: bad.code, out: bad.out }).toEqual({ args, code: 2, out: '' });
+    expect(bad.err).toContain('dockerlint: --context nope: no such folder');
+  }
+  // Standard input with a context that exists reads the script from it.
+  expect((await cli(['explain', '-', '--context', 'ctx'], { stdin: dockerfile })).out).toContain('exec gosu app "$@"');
+});
