@@ -652,7 +652,9 @@ function joinByFacts(states: State[], cap: number, keep: ReadonlySet<string>): S
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
-  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
+  // Pair by pair only where a variable used as a command word could lose its values: the
+  // distances cost work in the number of variables, which must stay linear in the script.
+  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
 
@@ -667,12 +669,27 @@ const MAX_PAIRWISE = 24;
  */
 function joinClosest(groups: State[][], cap: number, keep: ReadonlySet<string>): State[] {
   let total = groups.reduce((n, g) => n + g.length, 0);
+  // Each pair's distance is computed once; a joined state's distances to the others once more.
+  const dist = new Map<State, Map<State, number>>();
+  const distance = (a: State, b: State): number => {
+    let row = dist.get(a);
+    if (!row) dist.set(a, (row = new Map()));
+    let d = row.get(b);
+    if (d === undefined) {
+      d = differing(a, b, keep);
+      row.set(b, d);
+      let back = dist.get(b);
+      if (!back) dist.set(b, (back = new Map()));
+      back.set(a, d);
+    }
+    return d;
+  };
   while (total > cap) {
     let best: { g: State[]; i: number; j: number; d: number } | null = null;
     for (const g of groups) {
       for (let i = 0; i < g.length; i++) {
         for (let j = i + 1; j < g.length; j++) {
-          const d = differing(g[i] as State, g[j] as State, keep);
+          const d = distance(g[i] as State, g[j] as State);
           if (!best || d < best.d) best = { g, i, j, d };
         }
       }
@@ -688,16 +705,16 @@ function joinClosest(groups: State[][], cap: number, keep: ReadonlySet<string>):
 
 /** How many variables two states disagree on; one in `keep` (a command word) counts as many. */
 function differing(a: State, b: State, keep: ReadonlySet<string>): number {
+  // Only the variables used as a command word are compared: comparing every variable would cost
+  // work in their number at every join, and the analysis must stay linear in the script.
   const x = a.scope();
   const y = b.scope();
   if (x === y) return 0;
-  const base = commonAncestor(x, y);
-  const names = base ? new Set([...namesAbove(x, base), ...namesAbove(y, base)]) : new Set([...x.flat().keys(), ...y.flat().keys()]);
   let n = 0;
-  for (const k of names) {
+  for (const k of keep) {
     const v = x.get(k);
     const w = y.get(k);
-    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1000 : 1;
+    if (v !== w && (!v || !w || !sameVar(v, w))) n++;
   }
   return n;
 }

@@ -289,4 +289,18 @@ describe('size', () => {
     expect(b.endings.map((e) => e.argv.map((f) => f.s).join(' '))).toEqual(['server']);
     expect(b.steps / a.steps).toBeLessThan(12);
   });
+
+  test('many unknown ifs beside a variable used as the command word: the work stays linear, and no literal is made up', () => {
+    const src = (n: number): string =>
+      `#!/bin/sh\nRUNNER=\nif [ -f /etc/numa.conf ]; then RUNNER=numactl; fi\n${Array.from({ length: n }, (_, i) => `if [ -f /f${i} ]; then X${i}=1; fi`).join('\n')}\nexec $RUNNER "$@"\n`;
+    const a = run(src(100));
+    const b = run(src(1000));
+    for (const e of b.endings) {
+      const words = e.argv.map((f) => f.s);
+      expect(words[words.length - 1]).toBe('server');
+      expect(words.slice(0, -1).every((w) => w === null || w === 'numactl')).toBe(true);
+    }
+    expect(b.steps / a.steps).toBeLessThan(12);
+  });
+
 });
