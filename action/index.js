@@ -1176,9 +1176,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob, options, returnState = false) => {
+    var picomatch5 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1695,18 +1695,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
-      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
+      const posix2 = opts.windows;
+      const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix });
-        const result = { glob, state, regex: regex4, posix, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
+        const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex4, options, { glob, posix } = {}) => {
+    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1739,7 +1739,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format4 = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format4 = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output = match && format4 ? format4(input2) : input2;
       if (match === false) {
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex4, options, posix);
+          match = picomatch5.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch6.matchBase = (input2, glob, options, posix = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
-      return regex4.test(utils.basename(input2, { windows: posix }));
+    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
+      return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
-    picomatch6.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
+    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
+    picomatch5.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch5.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan(input2, options);
-    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch5.scan = (input2, options) => scan(input2, options);
+    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch6.toRegex(source, options);
+      const regex4 = picomatch5.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch5.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants;
-    module.exports = picomatch6;
+    picomatch5.constants = constants;
+    module.exports = picomatch5;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch6(glob, options, returnState = false) {
+    function picomatch5(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch6, pico);
-    module.exports = picomatch6;
+    Object.assign(picomatch5, pico);
+    module.exports = picomatch5;
   }
 });
 
@@ -1870,6 +1870,14 @@ var require_get_caller_file = __commonJS({
 
 // src/findings.ts
 import path from "node:path";
+function mapFindingPaths(f, map) {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}
+  };
+}
 function chainText(f) {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
@@ -1887,13 +1895,21 @@ function uniqueSorted(findings, show = (f) => f) {
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]);
     }
   }
-  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+  return [...unique.values()].map(({ kept, others }) => {
+    if (others.size === 0) return kept;
+    const starts = [...kept.alsoStartedBy ?? [], ...others.values()].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      ...kept,
+      message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others.keys()].map(show).sort().join(", ")}.`,
+      alsoStartedBy: starts
+    };
+  }).sort(compareFindings);
 }
 function startedBy(f) {
   const first = f.related[0];
@@ -1918,7 +1934,7 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+  return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -1960,7 +1976,7 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
@@ -2733,6 +2749,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {},
       ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
@@ -8859,6 +8876,15 @@ function runShellText(inst) {
   if (only && inst.heredocs[0]) return inst.heredocs[0].body;
   return b.build(line.originOf(line.text.length));
 }
+function runShellSource(inst) {
+  const line = inst.rest.text;
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body.text;
+  let out = line;
+  for (const h of inst.heredocs) out += `
+${h.rawWithTerminator.text}`;
+  return out;
+}
 function commandForm(text) {
   const trimmed = text.trim();
   const t = trimmed.text;
@@ -8966,6 +8992,136 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+  }
+});
+
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  const stack = [];
+  let chain = 0;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
+  const n = source.length;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
+    }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    const top2 = stack[stack.length - 1];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      open('"', i);
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      open(source[i] === "(" ? ")" : "}", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      close(c);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
 });
 
@@ -10176,6 +10332,7 @@ var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
     init_dockerfile();
+    init_shell_budget();
     init_command_view();
     init_expand();
     init_image();
@@ -10225,6 +10382,21 @@ var init_instructions = __esm({
           if (view.keyword !== "RUN") continue;
           if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
           out.push({ view, run: await this.run(view) });
+        }
+        return out;
+      }
+      /**
+       * The RUNs that can be over the parse budget, with their commands (the caller reads
+       * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+       * first test, made here on the same text, so no RUN is parsed only to learn that.
+       */
+      async overBudgetRuns() {
+        const out = [];
+        for (const view of this.instructions) {
+          if (view.keyword !== "RUN") continue;
+          const parsed = this.runs.get(view.inst);
+          if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, " "))) continue;
+          out.push({ view, run: await (parsed ?? this.run(view)) });
         }
         return out;
       }
@@ -10503,6 +10675,7 @@ var apt_get_install_recommends_default;
 var init_apt_get_install_recommends = __esm({
   "src/rules/apt-get-install-recommends.ts"() {
     "use strict";
+    init_command_view();
     init_packages();
     init_rule();
     apt_get_install_recommends_default = defineRule({
@@ -10511,6 +10684,7 @@ var init_apt_get_install_recommends = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`apt-get install` without `--no-install-recommends`",
       peers: { hadolint: ["DL3015"] },
       messages: {
@@ -10524,13 +10698,23 @@ var init_apt_get_install_recommends = __esm({
         why: "Recommended packages make the image larger and add software (and vulnerabilities) nothing asked for.",
         bad: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl",
-        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name."
+        howToFix: "Add `--no-install-recommends`; if a tool then misses something, install that package by name.",
+        autofix: [
+          {
+            safety: "unsafe",
+            what: "Inserts ` --no-install-recommends` after `install` (not in JSON strings with escapes, whose offsets are not exact)",
+            why: "the recommended packages are no longer installed: a program that relied on one of them (a CA bundle, a locale, a helper tool) may fail until that package is named"
+          }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (!isAptGetInstall(cmd)) return;
           if (cmd.hasFlag("no-install-recommends") || cmd.hasArg("APT::Install-Recommends=false", "APT::Install-Recommends=0")) return;
-          ctx.report({ messageId: "recommends", at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          const install = cmd.args.find((a) => a.value === "install");
+          const fix = install && writtenAsIs(ctx.env.dockerfile.text, install) ? { fix: { safety: "unsafe", title: "Add --no-install-recommends", edits: [{ file, start: install.end, end: install.end, text: " --no-install-recommends" }] } } : {};
+          ctx.report({ messageId: "recommends", at: { file, span: cmd.program.span }, ...fix });
         }, ["apt-get"]);
       }
     });
@@ -12283,10 +12467,14 @@ var init_copy_ignored_file = __esm({
         ignored: {
           message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
           hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
+        },
+        root: {
+          message: "`{keyword} {src}` copies the context root, but `{dockerignore}` excludes every entry of it (`{pattern}`): the build sees an empty context, so nothing is copied.",
+          hint: "Narrow the `{pattern}` line of `{dockerignore}` (or add `!` lines for what the image needs), or copy named paths."
         }
       },
       docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
+        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` (the context root) counts only when a pattern excludes every entry of it (`*`, `**`, `**/*`); glob sources (`*.md`, whose matches the context listing decides) are not judged.",
         why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
         bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
         good: "FROM alpine:3.20\nCOPY app.conf /app/",
@@ -12302,7 +12490,9 @@ var init_copy_ignored_file = __esm({
         } catch {
           return;
         }
-        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
+        const lines = text.split(/\r?\n/).map((l) => l.trim());
+        if (lines.some((l) => l.startsWith("!"))) return;
+        const rootPattern = lines.find((l) => ["*", "**", "**/*"].includes(l.replace(/^(\.?\/)+/, "")));
         for (const view of ctx.view.instructions) {
           if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
           const copy = copyView(view.inst, ctx.dockerfile.escape);
@@ -12311,7 +12501,11 @@ var init_copy_ignored_file = __esm({
             const v = s.value;
             if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
             const rel = ContextFs.normalize(v);
-            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
+            if (rel === null || /[*?[]/.test(rel)) continue;
+            if (rel === "") {
+              if (rootPattern) ctx.report({ messageId: "root", data: { keyword: view.keyword, src: v, dockerignore: name, pattern: rootPattern }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
+              continue;
+            }
             const parts = rel.split("/");
             const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
             if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
@@ -12449,7 +12643,7 @@ var init_copy_then_extract = __esm({
         }
       },
       docs: {
-        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...). Paths are read as the builder reads them: with the default escape character a backslash escapes the next character (`COPY build\\app.tar.gz` copies `buildapp.tar.gz`), so Windows paths count only under `# escape=``; hadolint reads backslashes as separators either way.",
         why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
         good: "FROM debian:12\nADD app.tar.gz /opt/",
@@ -12584,6 +12778,7 @@ var TOOLS2, VERBS, dnf_missing_yes_default;
 var init_dnf_missing_yes = __esm({
   "src/rules/dnf-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS2 = /* @__PURE__ */ new Set(["dnf", "microdnf"]);
     VERBS = ["install", "groupinstall", "localinstall"];
@@ -12593,6 +12788,7 @@ var init_dnf_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`dnf install` without its non-interactive switch",
       peers: { hadolint: ["DL3038"] },
       messages: {
@@ -12606,14 +12802,24 @@ var init_dnf_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM fedora:40\nRUN dnf install httpd",
         good: "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "dnf and microdnf without -y" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS2.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["dnf"]);
       }
     });
@@ -12898,9 +13104,6 @@ var init_base_images = __esm({
 });
 
 // src/model/evaluator/values.ts
-function unsetValue(name, via) {
-  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
-}
 function lit(s) {
   return { s };
 }
@@ -12970,13 +13173,12 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
-    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -12984,7 +13186,6 @@ var init_values = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
-  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
   return assemble(pieces);
@@ -13000,16 +13201,6 @@ function expandScalar(word, st, env3) {
   let acc = lit("");
   for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
   return acc;
-}
-function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
-}
-function pathnames(word, st, env3) {
-  const pattern4 = patternOf(word, st, env3);
-  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
-  const files = env3.glob(pattern4);
-  if (files === null) return [UNKNOWN_FIELDS];
-  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
 }
 function assemble(pieces) {
   const out = [];
@@ -13170,7 +13361,6 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13220,16 +13410,9 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
-  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
-  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const word = () => {
-    const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
-    return unsetValue(pe.param, w.unset ?? value?.unset);
-  };
-  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
+  if (op === null) return { kind: "scalar", field: value ?? lit("") };
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const empty = value === null ? true : value.s === null ? null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13253,7 +13436,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
+      if (useAlt === true) return { kind: "scalar", field: word() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13440,8 +13623,7 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13449,7 +13631,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13535,7 +13717,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
         }
         return this.primary();
       }
@@ -13719,18 +13901,18 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT) {
   if (states.length <= 1) return { states, capped: false };
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
 }
-function joinByFacts(states, cap, keep) {
+function joinByFacts(states, cap) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
@@ -13739,44 +13921,9 @@ function joinByFacts(states, cap, keep) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
-  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-function joinClosest(groups, cap, keep) {
-  let total = groups.reduce((n, g) => n + g.length, 0);
-  while (total > cap) {
-    let best = null;
-    for (const g of groups) {
-      for (let i = 0; i < g.length; i++) {
-        for (let j = i + 1; j < g.length; j++) {
-          const d = differing(g[i], g[j], keep);
-          if (!best || d < best.d) best = { g, i, j, d };
-        }
-      }
-    }
-    if (!best) break;
-    const joined = State.joinAll([best.g[best.i], best.g[best.j]]);
-    best.g.splice(best.j, 1);
-    best.g.splice(best.i, 1, joined);
-    total--;
-  }
-  return groups.flat();
-}
-function differing(a, b, keep) {
-  const x = a.scope();
-  const y = b.scope();
-  if (x === y) return 0;
-  const base2 = commonAncestor(x, y);
-  const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : /* @__PURE__ */ new Set([...x.flat().keys(), ...y.flat().keys()]);
-  let n = 0;
-  for (const k of names) {
-    const v = x.get(k);
-    const w = y.get(k);
-    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1e3 : 1;
-  }
-  return n;
-}
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -13897,7 +14044,6 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
-    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -13954,10 +14100,6 @@ var init_state = __esm({
       }
       getVar(name) {
         return this.vars.get(name);
-      }
-      /** The variables, for comparing states where they meet. */
-      scope() {
-        return this.vars;
       }
       hasVar(name) {
         return this.vars.get(name) !== void 0;
@@ -14109,8 +14251,6 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
-    NO_NAMES = /* @__PURE__ */ new Set();
-    MAX_PAIRWISE = 24;
   }
 });
 
@@ -14173,7 +14313,6 @@ function effectsOf(node, stmts) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   let params = false;
-  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop();
@@ -14193,14 +14332,13 @@ function effectsOf(node, stmts) {
         names.add("OPTIND");
       }
       if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
-      if (first === "." || first === "source") sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === "ForClause" && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params, sources };
+  const r = { names, params };
   loopEffects.set(node, r);
   return r;
 }
@@ -14463,8 +14601,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14617,7 +14755,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   const commands = [...rec.commands.values()].flat();
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -14686,8 +14824,7 @@ var init_interpreter = __esm({
             return self.ctx.file.text;
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash,
-          glob: (pattern4) => host.glob?.(pattern4) ?? null
+          bash: host.bash
         };
       }
       inv;
@@ -14724,28 +14861,8 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
-      cmdVars = null;
-      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
-      commandVars() {
-        if (this.cmdVars) return this.cmdVars;
-        const names = /* @__PURE__ */ new Set();
-        const todo = [...this.inv.ast.stmts];
-        while (todo.length > 0) {
-          const st = todo.pop();
-          const c = st.cmd;
-          if (!c) continue;
-          if (c.type === "CallExpr") {
-            const first = c.args[0];
-            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
-          } else if (c.type === "FuncDecl") todo.push(c.body);
-          todo.push(...childStmts(c));
-        }
-        this.cmdVars = names;
-        return names;
-      }
       merge(states) {
-        const r = mergeStates(states, void 0, this.commandVars());
+        const r = mergeStates(states);
         if (r.capped) this.rec.joined++;
         return r.states;
       }
@@ -14935,11 +15052,9 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
-              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
-              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -14993,11 +15108,9 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
-                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
-                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15068,7 +15181,6 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
-    MAX_UNROLLED_ITEMS = 32;
     ForFrame = class extends Frame {
       constructor(c, states) {
         super();
@@ -15079,27 +15191,17 @@ var init_interpreter = __esm({
       states;
       phase = 0;
       entry = [];
-      /** Unrolled: the items, the next one, and the states that left the loop. */
-      items = null;
-      at = 0;
-      left = [];
-      ret = [];
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
-          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
-          const first = lists[0];
-          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
-          if (known2 && c.name) {
-            this.items = first.map((f) => ({ s: f.s }));
-            this.phase = 2;
-            return this.next(m, this.states);
-          }
           const eff = effectsOf(c, c.do);
           const body3 = [];
-          for (const [k, st] of this.states.entries()) {
-            const items = lists[k];
+          for (const st of this.states) {
+            let items;
+            if (c.items) items = m.fields(c.items, st);
+            else if (c.name) items = st.params;
+            else items = [UNKNOWN_FIELDS];
             const w = widen([st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
@@ -15107,42 +15209,16 @@ var init_interpreter = __esm({
             }
             if (items.length === 0) this.entry.push(withStatus(st, true));
             else {
-              if (items.some((f) => f.multi)) {
-                const none = w.fork();
-                if (eff.sources) none.opaque = true;
-                this.entry.push(none);
-              }
+              if (items.some((f) => f.multi)) this.entry.push(w.fork());
               body3.push(w);
             }
           }
           if (body3.length === 0) return { done: flowOf(this.entry) };
           return { push: new ListFrame(c.do, body3) };
         }
-        if (this.phase === 2) {
-          const body3 = child ?? flowOf([]);
-          this.ret.push(...body3.ret);
-          this.left.push(...body3.brk.map((st) => withStatus(st, true)));
-          return this.next(m, m.merge([...body3.next, ...body3.cont]));
-        }
         const body2 = child ?? flowOf([]);
         const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
         return { done: { next, ret: body2.ret, brk: [], cont: [] } };
-      }
-      /** The next unrolled pass, or the end of the loop. */
-      next(_m, states) {
-        const items = this.items;
-        if (this.at >= items.length || states.length === 0) {
-          if (items.length === 0) for (const st of states) st.status = true;
-          return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
-        }
-        const item = items[this.at++];
-        const name = this.c.name;
-        const pass = states.map((st) => {
-          const x = st.fork();
-          x.setVar(name, { kind: "scalar", value: item });
-          return x;
-        });
-        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     CaseFrame = class extends Frame {
@@ -15183,16 +15259,9 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) {
-                const x = st.fork();
-                x.addDecision(UNDECIDED);
-                byItem[i]?.push(x);
-              }
+              if (match === null) byItem[i]?.push(st.fork());
             }
-            if (!certain) {
-              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
-              this.out.next.push(withStatus(st, true));
-            }
+            if (!certain) this.out.next.push(withStatus(st, true));
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15540,26 +15609,23 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let cached = cache.get(key);
-  if (!cached) {
-    const runWith = (assumed) => interpret(
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs, assumed),
+        vars: environment(r, hop.runsAs),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cached = configuredRun(runWith);
-    cache.set(key, cached);
+    cache.set(key, result);
   }
-  const result = cached.run;
   hop.run = result;
-  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
   const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
@@ -15599,38 +15665,6 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
-function configuredRun(runWith) {
-  let assumed = /* @__PURE__ */ new Set();
-  let run2 = runWith(assumed);
-  const required = [];
-  const rejected = /* @__PURE__ */ new Set();
-  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
-    let check = null;
-    for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
-      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
-        const d = e.why[i];
-        if (d.undecided) break;
-        const name = d.unset?.[0];
-        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
-      }
-      if (check) break;
-    }
-    if (!check) break;
-    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
-    const again = runWith(next);
-    const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
-      rejected.add(check.name);
-      continue;
-    }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
-    assumed = next;
-    run2 = again;
-  }
-  return { run: run2, required };
-}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15643,10 +15677,9 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
+function environment(r, user) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
-  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15798,7 +15831,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -15810,7 +15843,6 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -15925,18 +15957,8 @@ function unitHost(unit, stage, env3, p) {
     source: (target2) => {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    },
-    glob: (pattern4) => globInImage(stage, env3, pattern4)
+    }
   };
-}
-function globInImage(stage, env3, pattern4) {
-  const dir = path9.posix.dirname(pattern4);
-  const base2 = path9.posix.basename(pattern4);
-  if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
-  const files = env3.fs.list(stage, dir);
-  if (files === null) return null;
-  const match = (0, import_picomatch2.default)(base2, { dot: false });
-  return files.filter((f) => match(path9.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -16099,11 +16121,10 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var import_picomatch2, SHELLS2, SYSTEM_DIRS;
+var SHELLS2;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
     init_source2();
     init_base_images();
@@ -16113,7 +16134,6 @@ var init_launch = __esm({
     init_pid1();
     init_text();
     SHELLS2 = SHELLS;
-    SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
 });
 
@@ -17148,7 +17168,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -17156,6 +17176,11 @@ ${h.body.text}`).join("");
     }
   }
   return facts;
+}
+function mayChangeFacts(raw) {
+  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
+  return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 function record(facts, words, inst, workdir) {
   const name = words[0] ? basename3(words[0]) : "";
@@ -18107,6 +18132,7 @@ var init_instruction_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Instruction keywords in mixed case",
       peers: { buildkit: ["ConsistentInstructionCasing"] },
       messages: {
@@ -18120,13 +18146,19 @@ var init_instruction_casing = __esm({
         why: "Keywords are case-insensitive; one casing keeps the file easy to scan and grep.",
         bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
         good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
-        howToFix: "Use one casing (upper case by convention)."
+        howToFix: "Use one casing (upper case by convention).",
+        example: { bad: "mixed and minority casing" },
+        autofix: [
+          { safety: "safe", what: "Rewrites the keyword in the casing of the file's other instructions (`Run` -> `RUN`)", why: "Docker reads keywords in any case, so only the spelling changes" }
+        ]
       },
       check(ctx) {
         const src = ctx.env.dockerfile;
         const words = ctx.dockerfile.instructions.map((inst) => {
           const k = inst.keywordSpan;
-          return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+          const start = src.offsetOf(k.line, k.column);
+          const end = src.offsetOf(k.endLine, k.endColumn);
+          return { span: k, start, end, text: src.text.slice(start, end) };
         });
         let lower = 0;
         let upper = 0;
@@ -18138,7 +18170,13 @@ var init_instruction_casing = __esm({
         for (const w of words) {
           const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
           if (w.text === expected) continue;
-          ctx.report({ messageId: "casing", data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "casing",
+            data: { keyword: w.text, casing: majorityLower ? "lower case" : "upper case", expected },
+            at: { file, span: w.span },
+            fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: w.start, end: w.end, text: expected }] }
+          });
         }
       }
     });
@@ -18163,8 +18201,8 @@ var init_invalid_exec_form = __esm({
       fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "only for shell form in general (json-args is the equivalent)" }]
       },
       messages: {
         invalidJson: {
@@ -19086,7 +19124,7 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
@@ -19106,7 +19144,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -19182,10 +19220,23 @@ var init_latest_tag = __esm({
 });
 
 // src/rules/legacy-key-value.ts
+function legacyFix(text, file, inst, value, safety) {
+  if (inst.span.line !== inst.span.endLine) return {};
+  const rest = inst.rest.trim();
+  const { start, end } = mappedRange(rest);
+  if (text.slice(start, end) !== rest.text) return {};
+  const key = /^\S+/.exec(rest.text)?.[0] ?? "";
+  let written;
+  if (!/\s/.test(value) || /^"[^"\\`]*"$/.test(value) || /^'[^']*'$/.test(value)) written = value;
+  else if (!/["'\\`]/.test(value)) written = `"${value}"`;
+  else return {};
+  return { fix: { safety, title: `Write ${key}=${written}`, edits: [{ file, start, end, text: `${key}=${written}` }] } };
+}
 var legacy_key_value_default;
 var init_legacy_key_value = __esm({
   "src/rules/legacy-key-value.ts"() {
     "use strict";
+    init_place();
     init_instructions();
     init_rule();
     legacy_key_value_default = defineRule({
@@ -19194,6 +19245,7 @@ var init_legacy_key_value = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`ENV key value` and `ARG key value` (legacy form without `=`)",
       peers: { buildkit: ["LegacyKeyValueFormat"] },
       messages: {
@@ -19207,7 +19259,20 @@ var init_legacy_key_value = __esm({
         why: "The legacy form is easy to misread (`ENV A B=C` sets A to `B=C`) and BuildKit warns that it will go away.",
         bad: "FROM alpine:3.20\nENV APP_HOME /app",
         good: "FROM alpine:3.20\nENV APP_HOME=/app",
-        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces."
+        howToFix: "Add `=` between the key and the value, quoting the value if it has spaces.",
+        example: { bad: "ENV, ARG and LABEL with a space" },
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes `KEY=value` on a one-line instruction: the value as written when it is one word or one quoted string, in double quotes when it has spaces and no quotes or escapes (no fix otherwise)",
+            why: "For ENV and LABEL, Docker expands and unquotes the value the same way in both forms, so the key gets the same value"
+          },
+          {
+            safety: "unsafe",
+            what: "The same for ARG: `ARG NAME value` becomes `ARG NAME=value`",
+            why: "BuildKit reads `ARG NAME value` as two declarations without defaults, so the fix gives NAME the default it was meant to have: the build changes where NAME was not passed"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.instructions) {
@@ -19216,7 +19281,13 @@ var init_legacy_key_value = __esm({
           if (!kv?.legacy) continue;
           const value = kv.valueText ?? "";
           const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-          ctx.report({ messageId: "legacy", data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "legacy",
+            data: { keyword: view.keyword, key: kv.key, value, quoted },
+            at: { file, span: view.inst.keywordSpan },
+            ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === "ARG" ? "unsafe" : "safe")
+          });
         }
       }
     });
@@ -20147,7 +20218,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20360,7 +20431,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -20531,7 +20602,10 @@ var init_shell_form_pid1 = __esm({
       recommended: true,
       fixable: true,
       title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      peers: {
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }]
+      },
       messages: {
         shellForm: {
           message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
@@ -20630,6 +20704,24 @@ var init_shell_portability = __esm({
 });
 
 // src/rules/stage-name-casing.ts
+function references(views, src, escape5, lower) {
+  const out = [];
+  for (const view of views) {
+    if (view.onbuild) continue;
+    if (view.keyword === "FROM") {
+      const image = fromView(view.inst, escape5).image;
+      if (image && image.text !== lower && image.text.toLowerCase() === lower) out.push({ file: src.displayPath, start: image.start, end: image.end, text: lower });
+    } else if (view.keyword === "COPY" || view.keyword === "ADD") {
+      const flag = copyView(view.inst, escape5).from;
+      if (!flag || flag.value === null || flag.value === lower || flag.value.toLowerCase() !== lower) continue;
+      const start = src.offsetOf(flag.span.line, flag.span.column);
+      const end = src.offsetOf(flag.span.endLine, flag.span.endColumn);
+      const written = src.text.slice(start, end);
+      if (written === `--from=${flag.value}`) out.push({ file: src.displayPath, start, end, text: `--from=${lower}` });
+    }
+  }
+  return out;
+}
 var stage_name_casing_default;
 var init_stage_name_casing = __esm({
   "src/rules/stage-name-casing.ts"() {
@@ -20642,6 +20734,7 @@ var init_stage_name_casing = __esm({
       category: "style",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
       peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
       messages: {
@@ -20659,14 +20752,27 @@ var init_stage_name_casing = __esm({
         why: "Stage names are case-insensitive; mixed case suggests a distinction that does not exist.",
         bad: "FROM golang:1.23 as Build",
         good: "FROM golang:1.23 AS build",
-        howToFix: "Lower-case the stage name; match the case of AS to FROM."
+        howToFix: "Lower-case the stage name; match the case of AS to FROM.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Lower-cases the stage name, and the references to it in this file (`FROM Name`, `COPY --from=Name`); writes `AS` in the case of `FROM`",
+            why: "BuildKit lower-cases stage names and their references already (a `--mount=from=` or `--target` left as it was still finds the stage), and keywords are read in any case"
+          }
+        ]
       },
       check(ctx) {
         for (const view of ctx.view.byKeyword("FROM", { onbuild: false })) {
           const from = fromView(view.inst, ctx.dockerfile.escape);
           const file = ctx.env.dockerfile.displayPath;
           if (from.alias && from.alias.text !== from.alias.text.toLowerCase() && !from.alias.text.includes("$")) {
-            ctx.report({ messageId: "name", data: { name: from.alias.text, lower: from.alias.text.toLowerCase() }, at: { file, span: from.alias.span } });
+            const lower = from.alias.text.toLowerCase();
+            ctx.report({
+              messageId: "name",
+              data: { name: from.alias.text, lower },
+              at: { file, span: from.alias.span },
+              fix: { safety: "safe", title: `Name the stage ${lower}`, edits: [{ file, start: from.alias.start, end: from.alias.end, text: lower }, ...references(ctx.view.instructions, ctx.env.dockerfile, ctx.dockerfile.escape, lower)] }
+            });
           }
           if (from.asWord) {
             const kw = ctx.env.dockerfile.text.slice(ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.line, view.inst.keywordSpan.column), ctx.env.dockerfile.offsetOf(view.inst.keywordSpan.endLine, view.inst.keywordSpan.endColumn));
@@ -20674,7 +20780,13 @@ var init_stage_name_casing = __esm({
             const fromUpper = kw === kw.toUpperCase();
             const fromLower = kw === kw.toLowerCase();
             if (fromUpper && as !== as.toUpperCase() || fromLower && as !== as.toLowerCase()) {
-              ctx.report({ messageId: "asCasing", data: { as, from: kw, expected: fromUpper ? "AS" : "as" }, at: { file, span: from.asWord.span } });
+              const expected = fromUpper ? "AS" : "as";
+              ctx.report({
+                messageId: "asCasing",
+                data: { as, from: kw, expected },
+                at: { file, span: from.asWord.span },
+                fix: { safety: "safe", title: `Write ${expected}`, edits: [{ file, start: from.asWord.start, end: from.asWord.end, text: expected }] }
+              });
             }
           }
         }
@@ -20714,7 +20826,7 @@ var init_su_sudo = __esm({
       recommended: true,
       fixable: true,
       title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      peers: { hadolint: [{ code: "DL3004", equivalent: false, note: "sudo in RUN only (sudo-in-run is the equivalent)", suppresses: false }] },
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
@@ -20938,7 +21050,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -21192,10 +21304,27 @@ var init_wget_without_progress = __esm({
 });
 
 // src/rules/workdir-relative.ts
+import { posix } from "node:path";
+function absoluteFix(text, file, word, relative2, view, workdirs) {
+  const chain = /* @__PURE__ */ new Set();
+  let root = view.stage;
+  for (let s = view.stage; s; s = s.baseStage) {
+    chain.add(s.index);
+    root = s;
+  }
+  if (!root || !isPlainOs(root) || /distroless|chainguard/.test(root.base)) return {};
+  if (workdirs.some((w) => w !== view && chain.has(w.stageIndex) && (w.stageIndex !== view.stageIndex || w.inst.span.line < view.inst.span.line))) return {};
+  if (text.slice(word.start, word.end) !== word.text) return {};
+  const quote = /^["']/.test(word.text) ? word.text[0] : "";
+  if (word.text !== `${quote}${relative2}${quote}` || relative2.includes("\\")) return {};
+  const absolute = posix.resolve("/", relative2) + (relative2.endsWith("/") && relative2.replace(/\/+$/, "") !== "" ? "/" : "");
+  return { fix: { safety: "safe", title: `Write WORKDIR ${absolute}`, edits: [{ file, start: word.start, end: word.end, text: `${quote}${absolute}${quote}` }] } };
+}
 var workdir_relative_default;
 var init_workdir_relative = __esm({
   "src/rules/workdir-relative.ts"() {
     "use strict";
+    init_base_images();
     init_instructions();
     init_rule();
     workdir_relative_default = defineRule({
@@ -21204,6 +21333,7 @@ var init_workdir_relative = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "Relative WORKDIR before any absolute one",
       peers: { buildkit: ["WorkdirRelativePath"], hadolint: ["DL3000"] },
       messages: {
@@ -21217,7 +21347,14 @@ var init_workdir_relative = __esm({
         why: "The base image decides the starting folder; a relative WORKDIR makes every later COPY and RUN depend on it.",
         bad: "FROM nginx:1.27\nWORKDIR usr/share/nginx/html",
         good: "FROM nginx:1.27\nWORKDIR /usr/share/nginx/html",
-        howToFix: "Start the path with `/`."
+        howToFix: "Start the path with `/`.",
+        autofix: [
+          {
+            safety: "safe",
+            what: "Writes the absolute path the relative one resolves to, where the folder it starts from is known: the stage (and the stages it builds on) has no WORKDIR before it and is built on a plain OS image or `scratch`, whose folder is `/`",
+            why: "the WORKDIR is the same folder as before; it no longer depends on the base image"
+          }
+        ]
       },
       check(ctx) {
         const absoluteIn = /* @__PURE__ */ new Set();
@@ -21234,7 +21371,8 @@ var init_workdir_relative = __esm({
           }
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
-          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file: ctx.env.dockerfile.displayPath, span: word.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({ messageId: "relative", data: { path: path27 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path27, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -21340,6 +21478,7 @@ var TOOLS6, VERBS2, yum_missing_yes_default;
 var init_yum_missing_yes = __esm({
   "src/rules/yum-missing-yes.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS6 = /* @__PURE__ */ new Set(["yum"]);
     VERBS2 = ["install", "groupinstall", "localinstall"];
@@ -21349,6 +21488,7 @@ var init_yum_missing_yes = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`yum install` without its non-interactive switch",
       peers: { hadolint: ["DL3030"] },
       messages: {
@@ -21362,14 +21502,23 @@ var init_yum_missing_yes = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM centos:7\nRUN yum install httpd",
         good: "FROM centos:7\nRUN yum install -y httpd && yum clean all",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        autofix: [
+          { safety: "safe", what: "Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS6.has(cmd.name) || cmd.hasFlag("y", "assumeyes")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS2.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -y", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -y" }] } } : {}
+          });
         }, ["yum"]);
       }
     });
@@ -21467,6 +21616,7 @@ var TOOLS8, VERBS3, zypper_non_interactive_default;
 var init_zypper_non_interactive = __esm({
   "src/rules/zypper-non-interactive.ts"() {
     "use strict";
+    init_command_view();
     init_rule();
     TOOLS8 = /* @__PURE__ */ new Set(["zypper"]);
     VERBS3 = ["install", "in", "remove", "rm", "source-install", "si", "patch"];
@@ -21476,6 +21626,7 @@ var init_zypper_non_interactive = __esm({
       category: "build",
       recommended: true,
       scope: "instructions",
+      fixable: true,
       title: "`zypper install` without its non-interactive switch",
       peers: { hadolint: ["DL3034"] },
       messages: {
@@ -21489,14 +21640,24 @@ var init_zypper_non_interactive = __esm({
         why: "Without a terminal the package manager cannot ask, so it aborts.",
         bad: "FROM opensuse/leap:15.6\nRUN zypper install curl",
         good: "FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean",
-        howToFix: "Add the non-interactive switch."
+        howToFix: "Add the non-interactive switch.",
+        example: { bad: "install and remove without -n" },
+        autofix: [
+          { safety: "safe", what: "Inserts ` -n` right after the program name (not in JSON strings with escapes, whose offsets are not exact)", why: "a non-interactive build needs the default answers; without it zypper stops at its question and the build fails" }
+        ]
       },
       async check(ctx) {
         await ctx.view.forEachCommand((cmd) => {
           if (cmd.name === null || !TOOLS8.has(cmd.name) || cmd.hasFlag("n", "non-interactive", "y", "no-confirm")) return;
           const verb = cmd.args.find((a) => a.value !== null && VERBS3.includes(a.value))?.value;
           if (!verb) return;
-          ctx.report({ messageId: "interactive", data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+          const file = ctx.env.dockerfile.displayPath;
+          ctx.report({
+            messageId: "interactive",
+            data: { tool: cmd.name, verb },
+            at: { file, span: cmd.program.span },
+            ...writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: "safe", title: "Add -n", edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: " -n" }] } } : {}
+          });
         }, ["zypper"]);
       }
     });
@@ -21853,7 +22014,8 @@ function formatSarif(findings, rules, version, root) {
     const occurrence = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...ruleIndex === void 0 ? {} : { ruleIndex },
@@ -29674,11 +29836,11 @@ var require_dist = __commonJS({
 
 // src/model/image-fs.ts
 import path13 from "node:path";
-var import_picomatch3, ImageFs;
+var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -29716,47 +29878,6 @@ var init_image_fs = __esm({
           }
         }
         return remote;
-      }
-      /**
-       * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
-       * when a copy from an image, a stage or a URL may put something there too. Files the base image
-       * ships are not included: the caller knows whether it has any.
-       */
-      list(stage, dir) {
-        const d = path13.posix.resolve("/", dir);
-        const out = /* @__PURE__ */ new Set();
-        for (let s = stage; s; s = s.baseStage) {
-          for (const op of s.copies) {
-            const under = op.dest === d ? "" : d.startsWith(op.dest === "/" ? "/" : op.dest + "/") ? d.slice(op.dest === "/" ? 1 : op.dest.length + 1) : null;
-            for (const src of op.sources) {
-              if (src.kind === "heredoc") {
-                const t = this.targets(op, src.heredoc.name);
-                for (const x of t) if (path13.posix.dirname(x) === d) out.add(x);
-                continue;
-              }
-              if (src.kind !== "context") {
-                if (under !== null || op.dest.startsWith(d + "/") || path13.posix.dirname(op.dest) === d) return null;
-                continue;
-              }
-              const matches2 = this.contextMatches(src.pattern);
-              const asDir = hasGlob(src.pattern) && matches2.length > 1;
-              for (const m of matches2) {
-                const entry = this.context.stat(m);
-                if (entry?.kind === "file") {
-                  for (const x of this.targets(op, path13.posix.basename(m), asDir)) if (path13.posix.dirname(x) === d) out.add(x);
-                } else if (entry?.kind === "dir" && under !== null) {
-                  const folder = [m, under].filter((x) => x !== "").join("/");
-                  for (const name of this.context.list(folder)) {
-                    const rel = folder ? `${folder}/${name}` : name;
-                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path13.posix.join(d, name));
-                  }
-                }
-              }
-              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path13.posix.dirname(op.dest) === d)) return null;
-            }
-          }
-        }
-        return [...out].sort();
       }
       targets(op, name, asDir = false) {
         const inside3 = path13.posix.join(op.dest, name);
@@ -29811,7 +29932,7 @@ var init_image_fs = __esm({
               let named = false;
               if (hasGlob(sp)) {
                 const base2 = path13.posix.basename(p);
-                if ((0, import_picomatch3.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                if ((0, import_picomatch2.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
                   candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
@@ -29843,136 +29964,6 @@ var init_image_fs = __esm({
         return null;
       }
     };
-  }
-});
-
-// src/parsers/shell-budget.ts
-function shellNesting(source) {
-  const stack = [];
-  let chain = 0;
-  let wordStart = true;
-  let commandPos = true;
-  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
-  const n = source.length;
-  const open = (closer, i) => {
-    stack.push(closer);
-    if (stack.length > max.depth) {
-      max.depth = stack.length;
-      max.depthAt = i;
-    }
-  };
-  const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = source[i];
-    const top2 = stack[stack.length - 1];
-    if (c === "\\") {
-      i++;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (top2 === '"') {
-      if (c === '"') stack.pop();
-      else if (c === "`") open("`", i);
-      else if (c === "$" && source[i + 1] === "(") open(")", i++);
-      else if (c === "$" && source[i + 1] === "{") open("}", i++);
-      continue;
-    }
-    if (c === "'") {
-      const end = source.indexOf("'", i + 1);
-      i = end < 0 ? n : end;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === '"') {
-      open('"', i);
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === "#" && wordStart) {
-      const end = source.indexOf("\n", i);
-      i = (end < 0 ? n : end) - 1;
-      continue;
-    }
-    if (c === "\n" || c === ";") {
-      chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === " " || c === "	" || c === "\r") {
-      wordStart = true;
-      continue;
-    }
-    if (c === "&" || c === "|") {
-      const doubled = source[i + 1] === c;
-      if (doubled) i++;
-      if (c === "|" || doubled) {
-        chain++;
-        if (chain > max.chain) {
-          max.chain = chain;
-          max.chainAt = i;
-        }
-      } else chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "`") {
-      if (top2 === "`") stack.pop();
-      else open("`", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-      if (c === "$") i++;
-      open(source[i] === "(" ? ")" : "}", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === ")" || c === "}") {
-      close(c);
-      wordStart = true;
-      commandPos = false;
-      continue;
-    }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
-      let j = i;
-      while (j < n && /[a-z!]/.test(source[j])) j++;
-      const word = source.slice(i, j);
-      const after = source[j];
-      const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      const closer = CLOSER[word];
-      if (reserved && closer) open(closer, i);
-      else if (reserved && CLOSE_WORDS.has(word)) close(word);
-      commandPos = reserved && LEAD_WORDS.has(word);
-      wordStart = false;
-      i = j - 1;
-      continue;
-    }
-    wordStart = commandPos = false;
-  }
-  return max;
-}
-function overBudget(source) {
-  const m = shellNesting(source);
-  if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
-  }
-  if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
-  }
-  return null;
-}
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
-var init_shell_budget = __esm({
-  "src/parsers/shell-budget.ts"() {
-    "use strict";
-    MAX_SHELL_NESTING = 100;
-    MAX_SHELL_CHAIN = 1e3;
-    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
-    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
-    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
 });
 
@@ -30473,38 +30464,60 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
     }
   }
-  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
+  if (kind === "dockerfile") {
+    const directives = buildkitDirectives(sorted);
+    out.suppressions.push(...directives.suppressions);
+    const claimed = /* @__PURE__ */ new Set();
+    for (const c of sorted) {
+      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
+      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
+      if (!m) continue;
+      const target2 = targetOf(c);
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const names = skipNames(m[1] ?? "");
+      const rules = buildkitRules(names);
+      if (rules.length === 0) continue;
+      const column = c.column ?? 1;
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
+    }
+  }
   return out;
+}
+function skipNames(value) {
+  for (const part of value.split(";")) {
+    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+    if (kv) return (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return [];
+}
+function buildkitRules(names) {
+  return names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
 }
 function buildkitDirectives(comments) {
   const out = [];
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
     const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
+    expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    for (const part of (d[2] ?? "").split(";")) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
-      if (rules.length === 0) continue;
-      out.push({
-        source: "buildkit",
-        scope: "file",
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null
-      });
-    }
+    const names = skipNames(d[2] ?? "");
+    const rules = buildkitRules(names);
+    if (rules.length === 0) continue;
+    out.push({
+      source: "buildkit",
+      scope: "file",
+      line: c.line,
+      column: 1,
+      endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+      written: names,
+      rules,
+      target: null,
+      reason: null
+    });
   }
-  return out;
+  return { suppressions: out, endLine: expected - 1 };
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
@@ -30906,7 +30919,7 @@ async function runBudgets(view, file, findings) {
       spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
     );
   }
-  for (const { view: inst, run: run2 } of await view.allRuns()) {
+  for (const { view: inst, run: run2 } of await view.overBudgetRuns()) {
     if (run2.syntaxError?.budget) {
       findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
     }
@@ -38338,12 +38351,12 @@ function firstLine(s) {
 function configMatchers(config, file, cwd, lines = {}) {
   const dir = file ? path15.dirname(file) : path15.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
+  const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
   const keyPrefix = file && path15.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path15.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
     const r = path15.relative(dir, path15.resolve(cwd, abs));
@@ -38353,7 +38366,7 @@ function configMatchers(config, file, cwd, lines = {}) {
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch3.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -38391,14 +38404,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -38786,24 +38799,14 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (again) {
-          const required = requiredChecks(step);
-          const prev = out[out.length - 1];
-          if (prev && required.length > 0) {
-            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
-            prev.required = [...prev.required ?? [], ...required];
-          }
-        } else {
-          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
-          const required = requiredChecks(step);
+        if (!again) {
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
-            why: [],
-            ...required.length > 0 ? { required } : {}
+            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            why: []
           });
         }
         const e = step.ending;
@@ -38863,15 +38866,6 @@ function chainHops(chain) {
     }
   }
   return out;
-}
-function configured(required) {
-  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
-}
-function requiredChecks(step) {
-  return (step.required ?? []).map((r) => {
-    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
-  });
 }
 function reasons(why) {
   const out = [];
@@ -39829,7 +39823,7 @@ import fs8 from "node:fs";
 import path26 from "node:path";
 
 // src/cli.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import fs7 from "node:fs";
 import path25 from "node:path";
 
@@ -45637,7 +45631,7 @@ async function createLinter(options) {
 }
 function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path19.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -45645,8 +45639,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured2?.dir ?? null;
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -45659,7 +45653,7 @@ function inputLinter(setup, matchers, recording) {
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
       ...context ? { context } : {},
-      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -45922,6 +45916,7 @@ async function explain(argv, io) {
 `);
     return 0;
   }
+  if (args.context && !isDirectory(path25.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
@@ -45936,8 +45931,8 @@ async function explain(argv, io) {
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured2?.dir ?? null;
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
@@ -46073,9 +46068,9 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch5.default.scan(glob).base || ".";
-    const match = (0, import_picomatch5.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs7.existsSync(path25.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch4.default.scan(glob).base || ".";
+    const match = (0, import_picomatch4.default)(path25.resolve(io.cwd, glob).split(path25.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
@@ -46237,7 +46232,7 @@ function isDirectory(p) {
 }
 function renameStdin(f, name) {
   const rename = (file) => file === "-" ? name : file;
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
@@ -46286,11 +46281,15 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
+
+preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {

@@ -14,6 +14,8 @@
 // Until a release exists, the docs name no tag: they use `main` or a commit SHA.
 //
 //   --no-test    skip step 5 (when the tests just ran)
+//   --dry-run    check everything (clean tree, version, changelog, tag) and print what a real
+//                run would change and run; write nothing
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,37 +63,81 @@ function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 }
 
+/** The commands that publish a release made locally (the script runs none of them). */
+export function publishCommands(version) {
+  const major = `v${version.split('.')[0]}`;
+  return [
+    `git push origin HEAD v${version}`,
+    'npm publish                      # builds the package first (prepack)',
+    `git tag -f ${major} v${version}^{} && git push -f origin ${major}   # the Action's moving major tag`,
+  ];
+}
+
+function fail(message) {
+  console.error(`release: ${message}`);
+  process.exit(2);
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
+  const dryRun = args.includes('--dry-run');
+  const unknown = args.filter((a) => a.startsWith('--') && a !== '--dry-run' && a !== '--no-test');
+  if (unknown.length > 0) fail(`unknown option ${unknown.join(', ')}; usage: npm run release -- <patch|minor|major|X.Y.Z> [--dry-run] [--no-test]`);
   const spec = args.find((a) => !a.startsWith('--'));
   const status = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' });
-  if (status.trim() !== '') {
-    console.error('release: the work tree has uncommitted changes; commit or stash them first');
-    process.exit(2);
-  }
+  if (status.trim() !== '') fail('the work tree has uncommitted changes; commit or stash them first');
   const pkgFile = path.join(root, 'package.json');
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-  const version = nextVersion(pkg.version, spec);
+  let version;
+  let changelog;
+  let meta;
   const date = new Date().toISOString().slice(0, 10);
-
   const changelogFile = path.join(root, 'CHANGELOG.md');
-  const changelog = releaseChangelog(fs.readFileSync(changelogFile, 'utf8'), version, date);
   const metaFile = path.join(root, 'src', 'meta.ts');
-  const meta = releaseMeta(fs.readFileSync(metaFile, 'utf8'), version);
-  run('npm', ['version', version, '--no-git-tag-version', '--ignore-scripts']);
+  try {
+    version = nextVersion(pkg.version, spec);
+    changelog = releaseChangelog(fs.readFileSync(changelogFile, 'utf8'), version, date);
+    meta = releaseMeta(fs.readFileSync(metaFile, 'utf8'), version);
+  } catch (e) {
+    fail(e.message);
+  }
+  const tag = `v${version}`;
+  const tagged = execFileSync('git', ['tag', '--list', tag], { cwd: root, encoding: 'utf8' });
+  if (tagged.trim() !== '') fail(`the tag ${tag} exists already`);
+  const steps = [
+    ['npm', ['version', version, '--no-git-tag-version', '--ignore-scripts']],
+    ['npm', ['run', 'gen']],
+    ...(args.includes('--no-test') ? [] : [['npm', ['test']]]),
+    ['git', ['add', '-A']],
+    ['git', ['commit', '-m', `Release ${version}`]],
+    ['git', ['tag', '-a', tag, '-m', `dockerlint ${version}`]],
+  ];
+
+  if (dryRun) {
+    const section = changelog.slice(changelog.indexOf(`## [${version}]`)).split(/^## \[/m).slice(0, 2).join('## [');
+    console.log(`release (dry run, nothing is written): ${pkg.version} -> ${version}, dated ${date}
+
+It would set the version in package.json, package-lock.json and src/meta.ts, and release this
+CHANGELOG.md section (a fresh, empty Unreleased section above it):
+
+${section.trim().replace(/^(?=.)/gm, '  ')}
+
+Then it would run:
+${steps.map(([cmd, a]) => `  $ ${cmd} ${a.map((x) => (/\s/.test(x) ? JSON.stringify(x) : x)).join(' ')}`).join('\n')}
+
+and print the commands that publish it:
+${publishCommands(version).map((c) => `  ${c}`).join('\n')}
+`);
+    process.exit(0);
+  }
+
+  run(...steps[0]);
   fs.writeFileSync(changelogFile, changelog);
   fs.writeFileSync(metaFile, meta);
-  run('npm', ['run', 'gen']);
-  if (!args.includes('--no-test')) run('npm', ['test']);
-  run('git', ['add', '-A']);
-  run('git', ['commit', '-m', `Release ${version}`]);
-  run('git', ['tag', '-a', `v${version}`, '-m', `dockerlint ${version}`]);
-  const major = `v${version.split('.')[0]}`;
+  for (const step of steps.slice(1)) run(...step);
   console.log(`
-Released ${version} locally (commit and tag v${version}). To publish:
+Released ${version} locally (commit and tag ${tag}). To publish:
 
-  git push origin HEAD v${version}
-  npm publish                      # builds the package first (prepack)
-  git tag -f ${major} v${version}^{} && git push -f origin ${major}   # the Action's moving major tag
+${publishCommands(version).map((c) => `  ${c}`).join('\n')}
 `);
 }

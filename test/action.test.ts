@@ -202,6 +202,37 @@ describe('the committed bundle, end to end (node action/index.js, as the runner 
     expect(json.map((f) => `${f.file} ${f.rule}`).sort()).toEqual(['app-bad/Dockerfile node-pid1-signals', 'svc/entry.sh su-sudo']);
   }, 120_000);
 
+  test('from a folder with no node_modules: job summary (table, Mermaid, the fix input\'s diff), outputs, a usage error', () => {
+    const work = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
+    project(work);
+    // A safe fix, so that the diff module (loaded only for a dry run) runs from the bundle.
+    fs.writeFileSync(path.join(work, 'svc', 'docker', 'Dockerfile'), 'FROM alpine:3.20\nRUN apk add redis\nCOPY entry.sh /entry.sh\nENTRYPOINT ["/entry.sh"]\nCMD ["redis-server"]\n');
+    const summary = path.join(tmp, 'summary.md');
+    const output = path.join(tmp, 'output');
+    fs.writeFileSync(summary, '');
+    fs.writeFileSync(output, '');
+    const sarif = path.join(work, 'out', 'dockerlint.sarif');
+    const r = run(work, { GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output, INPUT_FIX: 'on', 'INPUT_SARIF-FILE': sarif });
+    expect(r.stderr).toBe('dockerlint: 1 error, 1 warning, 1 note\n');
+    expect(r.status).toBe(1);
+    expect(fs.readFileSync(output, 'utf8')).toBe(`errors=1\nwarnings=1\nsarif-file=${sarif}\n`);
+    expect(fs.existsSync(sarif)).toBe(true);
+    const text = fs.readFileSync(summary, 'utf8');
+    expect(text).toContain('**1 error, 1 warning, 1 note** in 3 files: the check failed');
+    expect(text).toMatch(/^\| svc\/entry\.sh \| 3 \| error \| \[su-sudo\]\(/m);
+    expect(text).toMatch(/^\| app-bad\/Dockerfile \| 5 \| warning \| \[node-pid1-signals\]\(/m);
+    expect(text).toContain('-RUN apk add redis\n+RUN apk add --no-cache redis\n');
+    expect(text).toContain('<details><summary>svc/docker/Dockerfile</summary>\n\n```mermaid\nflowchart TD\n');
+    expect(text).not.toContain('[!CAUTION]');
+    // A usage error from the bundle: a workflow command, and a summary that says so.
+    fs.writeFileSync(summary, '');
+    const bad = run(work, { GITHUB_STEP_SUMMARY: summary, INPUT_FORMAT: 'html' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('::error title=dockerlint::unknown format html; one of stylish, json, sarif, github, checkstyle, gitlab, compact\n');
+    expect(fs.readFileSync(summary, 'utf8')).toContain('> [!CAUTION]\n> dockerlint could not run:');
+  }, 120_000);
+
   test('action/dockerlint.js: the same bundle as a command line (the pre-commit hook runs it)', () => {
     const work = path.join(tmp, 'workspace');
     fs.cpSync(path.join(root, 'action'), path.join(work, 'action'), { recursive: true });
@@ -348,6 +379,22 @@ describe('the fix input: the dry-run diff in the summary', () => {
     fs.writeFileSync(summary, '');
     await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_PATH: FIXTURE }, io);
     expect(fs.readFileSync(summary, 'utf8')).not.toContain('Automatic fixes');
+  });
+
+  test('fix: on with a fixable finding puts the dry-run diff in the summary and changes no file', async () => {
+    const work = path.join(tmp, 'fixable');
+    fs.mkdirSync(work);
+    const dockerfile = 'FROM alpine:3.20\nUSER nobody\nCMD sleep infinity\n';
+    fs.writeFileSync(path.join(work, 'Dockerfile'), dockerfile);
+    const summary = path.join(tmp, 'summary.md');
+    fs.writeFileSync(summary, '');
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, readStdin: async () => '', writeFile: (p, t) => fs.writeFileSync(p, t), isTTY: false, cwd: work, env: {} };
+    expect(await runAction({ GITHUB_STEP_SUMMARY: summary, INPUT_FIX: 'on' }, io)).toBe(1);
+    expect(fs.readFileSync(summary, 'utf8')).toContain(
+      '### Automatic fixes (dry run)\n\nWhat `dockerlint --fix` would change (run it locally to apply):\n\n```diff\n--- a/Dockerfile\n+++ b/Dockerfile\n' +
+        '@@ -1,3 +1,3 @@\n FROM alpine:3.20\n USER nobody\n-CMD sleep infinity\n+CMD ["sleep", "infinity"]\n```\n',
+    );
+    expect(fs.readFileSync(path.join(work, 'Dockerfile'), 'utf8')).toBe(dockerfile);
   });
 
   test('a diff goes in a diff block that no backtick in it can close', () => {

@@ -78,9 +78,12 @@ export interface FixOutcome {
   parses: { file: string; ok: boolean; stages?: string[] }[];
 }
 
-/** The Dockerfile's stages, as `name base` (what a fix must keep). */
+/**
+ * The Dockerfile's stages, as `name base` (what a fix must keep): names in lower case, as BuildKit
+ * reads them, and a base that is an earlier stage by its index.
+ */
 export function stagesOf(text: string): string[] {
-  return buildImageModel(parseDockerfile(new SourceFile('Dockerfile', text))).stages.map((s) => `${s.name ?? '-'} ${s.base}`);
+  return buildImageModel(parseDockerfile(new SourceFile('Dockerfile', text))).stages.map((s) => `${s.name?.toLowerCase() ?? '-'} ${s.baseStage ? `stage ${s.baseStage.index}` : s.base}`);
 }
 
 /**

@@ -54,3 +54,21 @@ test('no document names another repository URL for dockerlint', () => {
     expect({ file, urls: urls.filter((u) => u !== REPOSITORY_URL.replace('https://github.com/', '')) }).toEqual({ file, urls: [] });
   }
 });
+
+test('workflow snippets and CI name the current majors of the actions they use (all on Node 24)', () => {
+  // Current majors in December 2026; each runs on Node 24 (earlier ones on the removed Node 20).
+  const CURRENT: Record<string, string> = {
+    'actions/checkout': 'v7',
+    'actions/setup-node': 'v7',
+    'actions/upload-artifact': 'v7',
+    'actions/download-artifact': 'v8',
+    'github/codeql-action/upload-sarif': 'v4',
+  };
+  const repo = REPOSITORY_URL.replace('https://github.com/', '');
+  for (const file of ['README.md', '.github/workflows/ci.yml']) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    const uses = [...text.matchAll(/uses: ([\w./-]+)@([\w.-]+)/g)].map((m) => [m[1]!, m[2]!] as const).filter(([action]) => action !== repo);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [action, ref] of uses) expect({ file, action, ref }).toEqual({ file, action, ref: CURRENT[action] });
+  }
+});

@@ -1,3 +1,4 @@
+import { writtenAsIs } from '../model/command-view.js';
 import { isAptGetInstall } from '../model/packages.js';
 import { defineRule } from './rule.js';
 
@@ -7,6 +8,7 @@ export default defineRule({
   category: 'build',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: '`apt-get install` without `--no-install-recommends`',
   peers: { hadolint: ['DL3015'] },
   messages: {
@@ -21,12 +23,25 @@ export default defineRule({
     bad: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl',
     howToFix: 'Add `--no-install-recommends`; if a tool then misses something, install that package by name.',
+    autofix: [
+      {
+        safety: 'unsafe',
+        what: 'Inserts ` --no-install-recommends` after `install` (not in JSON strings with escapes, whose offsets are not exact)',
+        why: 'the recommended packages are no longer installed: a program that relied on one of them (a CA bundle, a locale, a helper tool) may fail until that package is named',
+      },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
       if (!isAptGetInstall(cmd)) return;
       if (cmd.hasFlag('no-install-recommends') || cmd.hasArg('APT::Install-Recommends=false', 'APT::Install-Recommends=0')) return;
-      ctx.report({ messageId: 'recommends', at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+      const file = ctx.env.dockerfile.displayPath;
+      const install = cmd.args.find((a) => a.value === 'install');
+      const fix =
+        install && writtenAsIs(ctx.env.dockerfile.text, install)
+          ? { fix: { safety: 'unsafe' as const, title: 'Add --no-install-recommends', edits: [{ file, start: install.end, end: install.end, text: ' --no-install-recommends' }] } }
+          : {};
+      ctx.report({ messageId: 'recommends', at: { file, span: cmd.program.span }, ...fix });
     }, ['apt-get']);
   },
 });

@@ -1,3 +1,4 @@
+import { writtenAsIs } from '../model/command-view.js';
 import { defineRule } from './rule.js';
 
 const TOOLS = new Set(['dnf', 'microdnf']);
@@ -9,6 +10,7 @@ export default defineRule({
   category: 'build',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: '`dnf install` without its non-interactive switch',
   peers: { hadolint: ['DL3038'] },
   messages: {
@@ -23,13 +25,23 @@ export default defineRule({
     bad: 'FROM fedora:40\nRUN dnf install httpd',
     good: 'FROM fedora:40\nRUN dnf install -y httpd && dnf clean all',
     howToFix: 'Add the non-interactive switch.',
+    example: { bad: 'dnf and microdnf without -y' },
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)', why: 'answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
       if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('y', 'assumeyes')) return;
       const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
       if (!verb) return;
-      ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+      const file = ctx.env.dockerfile.displayPath;
+      ctx.report({
+        messageId: 'interactive',
+        data: { tool: cmd.name, verb },
+        at: { file, span: cmd.program.span },
+        ...(writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: 'safe' as const, title: 'Add -y', edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: ' -y' }] } } : {}),
+      });
     }, ['dnf']);
   },
 });

@@ -6,6 +6,7 @@ export default defineRule({
   category: 'style',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: 'Instruction keywords in mixed case',
   peers: { buildkit: ['ConsistentInstructionCasing'] },
   messages: {
@@ -20,12 +21,18 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nrun echo hi\nCMD ["sh"]',
     good: 'FROM alpine:3.20\nRUN echo hi\nCMD ["sh"]',
     howToFix: 'Use one casing (upper case by convention).',
+    example: { bad: 'mixed and minority casing' },
+    autofix: [
+      { safety: 'safe', what: 'Rewrites the keyword in the casing of the file\'s other instructions (`Run` -> `RUN`)', why: 'Docker reads keywords in any case, so only the spelling changes' },
+    ],
   },
   check(ctx) {
     const src = ctx.env.dockerfile;
     const words = ctx.dockerfile.instructions.map((inst) => {
       const k = inst.keywordSpan;
-      return { span: k, text: src.text.slice(src.offsetOf(k.line, k.column), src.offsetOf(k.endLine, k.endColumn)) };
+      const start = src.offsetOf(k.line, k.column);
+      const end = src.offsetOf(k.endLine, k.endColumn);
+      return { span: k, start, end, text: src.text.slice(start, end) };
     });
     let lower = 0;
     let upper = 0;
@@ -37,7 +44,13 @@ export default defineRule({
     for (const w of words) {
       const expected = majorityLower ? w.text.toLowerCase() : w.text.toUpperCase();
       if (w.text === expected) continue;
-      ctx.report({ messageId: 'casing', data: { keyword: w.text, casing: majorityLower ? 'lower case' : 'upper case', expected }, at: { file: ctx.env.dockerfile.displayPath, span: w.span } });
+      const file = ctx.env.dockerfile.displayPath;
+      ctx.report({
+        messageId: 'casing',
+        data: { keyword: w.text, casing: majorityLower ? 'lower case' : 'upper case', expected },
+        at: { file, span: w.span },
+        fix: { safety: 'safe', title: `Write ${expected}`, edits: [{ file, start: w.start, end: w.end, text: expected }] },
+      });
     }
   },
 });

@@ -1,4 +1,7 @@
+import { mappedRange } from '../fix/builders/place.js';
 import { keyValues } from '../model/instructions.js';
+import type { Fix } from '../findings.js';
+import type { Instruction } from '../parsers/dockerfile.js';
 import { defineRule } from './rule.js';
 
 export default defineRule({
@@ -7,6 +10,7 @@ export default defineRule({
   category: 'style',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: '`ENV key value` and `ARG key value` (legacy form without `=`)',
   peers: { buildkit: ['LegacyKeyValueFormat'] },
   messages: {
@@ -21,6 +25,19 @@ export default defineRule({
     bad: 'FROM alpine:3.20\nENV APP_HOME /app',
     good: 'FROM alpine:3.20\nENV APP_HOME=/app',
     howToFix: 'Add `=` between the key and the value, quoting the value if it has spaces.',
+    example: { bad: 'ENV, ARG and LABEL with a space' },
+    autofix: [
+      {
+        safety: 'safe',
+        what: 'Writes `KEY=value` on a one-line instruction: the value as written when it is one word or one quoted string, in double quotes when it has spaces and no quotes or escapes (no fix otherwise)',
+        why: 'For ENV and LABEL, Docker expands and unquotes the value the same way in both forms, so the key gets the same value',
+      },
+      {
+        safety: 'unsafe',
+        what: 'The same for ARG: `ARG NAME value` becomes `ARG NAME=value`',
+        why: 'BuildKit reads `ARG NAME value` as two declarations without defaults, so the fix gives NAME the default it was meant to have: the build changes where NAME was not passed',
+      },
+    ],
   },
   check(ctx) {
     for (const view of ctx.view.instructions) {
@@ -30,7 +47,31 @@ export default defineRule({
       // `ARG NAME` alone declares; `ARG NAME value` is the legacy form.
       const value = kv.valueText ?? '';
       const quoted = /\s/.test(value) && !/^".*"$/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
-      ctx.report({ messageId: 'legacy', data: { keyword: view.keyword, key: kv.key, value, quoted }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+      const file = ctx.env.dockerfile.displayPath;
+      ctx.report({
+        messageId: 'legacy',
+        data: { keyword: view.keyword, key: kv.key, value, quoted },
+        at: { file, span: view.inst.keywordSpan },
+        ...legacyFix(ctx.env.dockerfile.text, file, view.inst, value, view.keyword === 'ARG' ? 'unsafe' : 'safe'),
+      });
     }
   },
 });
+
+/**
+ * `KEY=value` for a one-line `KEY value`, when the new form surely gives the same value: a value
+ * of one word (quotes and escapes as written, which Docker reads the same in both forms), one
+ * quoted string, or words with no quote or escape character, put in double quotes.
+ */
+function legacyFix(text: string, file: string, inst: Instruction, value: string, safety: Fix['safety']): { fix?: Fix } {
+  if (inst.span.line !== inst.span.endLine) return {};
+  const rest = inst.rest.trim();
+  const { start, end } = mappedRange(rest);
+  if (text.slice(start, end) !== rest.text) return {};
+  const key = /^\S+/.exec(rest.text)?.[0] ?? '';
+  let written: string;
+  if (!/\s/.test(value) || /^"[^"\\`]*"$/.test(value) || /^'[^']*'$/.test(value)) written = value;
+  else if (!/["'\\`]/.test(value)) written = `"${value}"`;
+  else return {};
+  return { fix: { safety, title: `Write ${key}=${written}`, edits: [{ file, start, end, text: `${key}=${written}` }] } };
+}

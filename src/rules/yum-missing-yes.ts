@@ -1,3 +1,4 @@
+import { writtenAsIs } from '../model/command-view.js';
 import { defineRule } from './rule.js';
 
 const TOOLS = new Set(['yum']);
@@ -9,6 +10,7 @@ export default defineRule({
   category: 'build',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: '`yum install` without its non-interactive switch',
   peers: { hadolint: ['DL3030'] },
   messages: {
@@ -23,13 +25,22 @@ export default defineRule({
     bad: 'FROM centos:7\nRUN yum install httpd',
     good: 'FROM centos:7\nRUN yum install -y httpd && yum clean all',
     howToFix: 'Add the non-interactive switch.',
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` -y` right after the program name (not in JSON strings with escapes, whose offsets are not exact)', why: 'answering yes is what a non-interactive build needs; without it the install stops at its question and the build fails' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
       if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('y', 'assumeyes')) return;
       const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
       if (!verb) return;
-      ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+      const file = ctx.env.dockerfile.displayPath;
+      ctx.report({
+        messageId: 'interactive',
+        data: { tool: cmd.name, verb },
+        at: { file, span: cmd.program.span },
+        ...(writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: 'safe' as const, title: 'Add -y', edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: ' -y' }] } } : {}),
+      });
     }, ['yum']);
   },
 });

@@ -1,3 +1,4 @@
+import { writtenAsIs } from '../model/command-view.js';
 import { defineRule } from './rule.js';
 
 const TOOLS = new Set(['zypper']);
@@ -9,6 +10,7 @@ export default defineRule({
   category: 'build',
   recommended: true,
   scope: 'instructions',
+  fixable: true,
   title: '`zypper install` without its non-interactive switch',
   peers: { hadolint: ['DL3034'] },
   messages: {
@@ -23,13 +25,23 @@ export default defineRule({
     bad: 'FROM opensuse/leap:15.6\nRUN zypper install curl',
     good: 'FROM opensuse/leap:15.6\nRUN zypper install -y curl && zypper clean',
     howToFix: 'Add the non-interactive switch.',
+    example: { bad: 'install and remove without -n' },
+    autofix: [
+      { safety: 'safe', what: 'Inserts ` -n` right after the program name (not in JSON strings with escapes, whose offsets are not exact)', why: 'a non-interactive build needs the default answers; without it zypper stops at its question and the build fails' },
+    ],
   },
   async check(ctx) {
     await ctx.view.forEachCommand((cmd) => {
       if (cmd.name === null || !TOOLS.has(cmd.name) || cmd.hasFlag('n', 'non-interactive', 'y', 'no-confirm')) return;
       const verb = cmd.args.find((a) => a.value !== null && VERBS.includes(a.value))?.value;
       if (!verb) return;
-      ctx.report({ messageId: 'interactive', data: { tool: cmd.name, verb }, at: { file: ctx.env.dockerfile.displayPath, span: cmd.program.span } });
+      const file = ctx.env.dockerfile.displayPath;
+      ctx.report({
+        messageId: 'interactive',
+        data: { tool: cmd.name, verb },
+        at: { file, span: cmd.program.span },
+        ...(writtenAsIs(ctx.env.dockerfile.text, cmd.program) ? { fix: { safety: 'safe' as const, title: 'Add -n', edits: [{ file, start: cmd.program.end, end: cmd.program.end, text: ' -n' }] } } : {}),
+      });
     }, ['zypper']);
   },
 });

@@ -37,8 +37,9 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; out: st
   return { code, out, err };
 }
 
+/** Names in lower case, as BuildKit reads them; a base that is an earlier stage by its index. */
 function stages(text: string): string[] {
-  return buildImageModel(parseDockerfile(new SourceFile('Dockerfile', text))).stages.map((s) => `${s.name ?? '-'} ${s.base}`);
+  return buildImageModel(parseDockerfile(new SourceFile('Dockerfile', text))).stages.map((s) => `${s.name?.toLowerCase() ?? '-'} ${s.baseStage ? `stage ${s.baseStage.index}` : s.base}`);
 }
 
 const projects = [
