@@ -9338,6 +9338,15 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
+function execSwitcherAt(words, i) {
+  const w = words[i];
+  if (!w) return null;
+  const b = basename3(w);
+  if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
+  const sub = VENDOR_USER_SWITCHERS.get(b);
+  if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
+  return null;
+}
 function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
@@ -9571,7 +9580,7 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
@@ -9580,6 +9589,7 @@ var init_commands = __esm({
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
+    VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
   }
 });
 
@@ -14668,7 +14678,10 @@ function simpleCommand(m, stmt, call, st) {
         rest = rest.slice(o === "-a" ? 2 : 1);
         if (o === "--") break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
+        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(true, "");
+      }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -14790,6 +14803,10 @@ function simpleCommand(m, stmt, call, st) {
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case "id": {
+      const named = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
+      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
+        return ran(true, named.s === "root" ? "0" : named.s);
+      }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
@@ -15740,6 +15757,7 @@ async function followRun(kind, argv, args, startUser2, r) {
     }
     await follow(item, run2, work, cache, r);
   }
+  run2.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run2;
 }
 function evidenceOf(r, inst) {
@@ -15806,27 +15824,21 @@ async function follow(item, run2, work, cache, r) {
       push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
       return end();
     }
-    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
-      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
-      runsAs = target2;
-      argv = argv.slice(3);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
+    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
+    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
+      const tool = vendor?.tool ?? name;
+      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
       if (!sw) {
         push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
+      const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
+      if (!vendor) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
         return end();
       }
-      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
       runsAs = target2;
       argv = sw.rest;
       continue;
@@ -15956,7 +15968,7 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
   hop.run = result;
   hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
+  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
   if (endings.length === 0) {
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
@@ -16071,6 +16083,7 @@ function parseSwitch(tool, args) {
     case "su-exec":
     case "s6-setuidgid":
     case "setuidgid":
+    case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case "chpst": {
@@ -17267,8 +17280,7 @@ function stayingUser(end) {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-  const sw = parseSwitch(tool, argv.slice(at + 1));
+  const sw = parseSwitch(tool, t.switchArgs);
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
 function handsOverWithoutExec(run2) {
@@ -17282,8 +17294,7 @@ function handsOverWithoutExec(run2) {
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
       if (!runs) continue;
-      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
-      const sw = parseSwitch(tool, argv.slice(at + 1));
+      const sw = parseSwitch(tool, t.switchArgs);
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
     }
@@ -17328,6 +17339,7 @@ function commandOf(argv) {
   let i = 0;
   let switcher = null;
   let forking = null;
+  let switchArgs = [];
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
@@ -17341,24 +17353,22 @@ function commandOf(argv) {
       i++;
       continue;
     }
-    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
-      switcher = b;
-      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
-      continue;
-    }
-    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
-      switcher = "clickhouse su";
-      i += 3;
+    const sw = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
+    if (sw) {
+      switcher = sw.tool;
+      switchArgs = argv.slice(sw.args);
+      i = b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) : sw.args + 1;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
+      switchArgs = argv.slice(i + 1);
       break;
     }
     break;
   }
   const tool = argv[0]?.s ?? null;
-  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking, switchArgs };
 }
 function skipOptions2(argv, from) {
   let i = from;
@@ -20836,9 +20846,7 @@ function dropNotes(run2, units) {
     forEachCall(unit.ast.stmts, (call, stmt) => {
       if (found || executed.has(stmt)) return;
       const words = call.args.map(wordLiteral);
-      const i = words[0] === "exec" ? 1 : 0;
-      const tool = words[i];
-      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
+      if (!execSwitcherAt(words, words[0] === "exec" ? 1 : 0)) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {
@@ -39647,17 +39655,17 @@ function chainHops(chain) {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
-            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
+            const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
-            pid1: false,
+            pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
         }
@@ -39682,6 +39690,9 @@ function chainHops(chain) {
     }
   }
   return out;
+}
+function isExec(w) {
+  return !!w && w.parts.length === 1 && w.parts[0]?.type === "Lit" && w.parts[0].value === "exec";
 }
 function configured(required) {
   return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;

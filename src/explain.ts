@@ -159,17 +159,21 @@ function chainHops(chain: Chain): Hop[] {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const idx = argv.findIndex((f) => f.s !== null && (f.s.endsWith(t.switcher ?? t.forking ?? '\u0000')));
-            const sw = parseSwitch((t.switcher ?? t.forking) as string, argv.slice(idx + 1));
+            const sw = parseSwitch((t.switcher ?? t.forking) as string, t.switchArgs);
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
+          const nothing = last !== undefined && isExec(last.call.args[0]) && e.kind === 'end';
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : '(end of script)',
             user: showUser(childUser),
-            pid1: false,
+            pid1: step.pid1 && nothing,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: e.kind === 'exit' ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
+            note: nothing
+              ? 'no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)'
+              : e.kind === 'exit'
+                ? `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''}, runs this as its child, then exits`
+                : `not exec'd: the shell stays${step.pid1 ? ' PID 1' : ''} and this runs as its child`,
             why: reasons(e.why),
           });
         }
@@ -194,6 +198,11 @@ function chainHops(chain: Chain): Hop[] {
     }
   }
   return out;
+}
+
+/** The word `exec`, as written. */
+function isExec(w: { parts: { type: string; value?: string }[] } | undefined): boolean {
+  return !!w && w.parts.length === 1 && w.parts[0]?.type === 'Lit' && w.parts[0].value === 'exec';
 }
 
 function configured(required: string[]): string {

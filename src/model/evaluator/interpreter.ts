@@ -26,7 +26,7 @@ import type {
 import { childStmts } from '../../parsers/shell-walk.js';
 import { evalTest, type TestOperand } from './conditions.js';
 import { mergeStates, State, UNDECIDED, whyList, type CmdRef, type Decision, type FunctionDef, type ScriptFile, type Var } from './state.js';
-import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, userNameField, type Field, type UserValue } from './values.js';
+import { lit, showField, uidField, UNKNOWN, UNKNOWN_FIELDS, USER_COMMAND, userNameField, type Field, type UserValue } from './values.js';
 import { expandFields, expandScalar, globMatch, patternOf, type ExpandEnv } from './words.js';
 
 export interface Limits {
@@ -1087,7 +1087,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
         rest = rest.slice(o === '-a' ? 2 : 1);
         if (o === '--') break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) return ran(true, '');
+      if (rest.length === 0 || (rest[0]?.s?.startsWith('-') ?? false)) {
+        // `exec "$@"` with no arguments (`docker run IMAGE` with no CMD) runs nothing and the
+        // script goes on: it is the last command so far, one that leaves nothing running.
+        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
+        return ran(true, '');
+      }
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: 'exec', cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -1211,6 +1216,12 @@ function simpleCommand(m: Machine, stmt: Stmt, call: CallExpr, st: State): Actio
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case 'id': {
+      // `id -u clickhouse`: the uid of a named user. Its number is not known, but the name stands
+      // for it wherever a user is given (`gosu "$(id -u app)"`), and it is not root's `0`.
+      const named = argv.length === 3 && (argv[1]?.s === '-u' || argv[1]?.s === '-g') ? argv[2] : undefined;
+      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
+        return ran(true, named.s === 'root' ? '0' : named.s);
+      }
       const opts = argv.slice(1).map((f) => f.s ?? '?').join('');
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));

@@ -17,7 +17,7 @@
 import path from 'node:path';
 import type { Instruction } from '../../parsers/dockerfile.js';
 import type { ShellFile } from '../../parsers/shell-ast.js';
-import { basename, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS } from '../commands.js';
+import { basename, execSwitcherAt, FORKING_USER_SWITCHERS } from '../commands.js';
 import type { ResolvedCommand } from '../image-fs.js';
 import type { Stage } from '../image.js';
 import type { Arg } from '../pid1.js';
@@ -125,6 +125,9 @@ export async function followRun(kind: InvocationKind, argv: Field[], args: Arg[]
     }
     await follow(item, run, work, cache, r);
   }
+  // The chains that hand over first: the main path explain shows, before the scripts that stay
+  // or end (a one-shot branch, an error path whose exit status is not known).
+  run.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run;
 }
 
@@ -197,29 +200,23 @@ async function follow(item: Item, run: Run, work: Item[], cache: Map<string, Con
       push({ ...common, kind: 'unknown', reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
       return end();
     }
-    // `clickhouse su user:group cmd`: a built-in gosu.
-    if (name === 'clickhouse' && argv[1]?.s === 'su' && argv.length > 3) {
-      const spec = argv[2]?.s ?? null;
-      const target = userFromSpec(spec, `clickhouse su ${spec ?? '?'}`);
-      push({ ...common, kind: 'switch', tool: 'clickhouse su', user: spec, toRoot: target.root === true, target });
-      runsAs = target;
-      argv = argv.slice(3);
-      continue;
-    }
-    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
-      const sw = parseSwitch(name, argv.slice(1));
+    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
+    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
+      // gosu and friends, and vendor ones (`clickhouse su user:group cmd`).
+      const tool = vendor?.tool ?? name;
+      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
       if (!sw) {
         push({ ...common, kind: 'program', name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
-      if (FORKING_USER_SWITCHERS.has(name)) {
+      const target = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
+      if (!vendor) {
         push({ ...common, kind: 'forking-switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
         // `su app -c "..."`: the string is parsed and checked like any script (su-sudo says the rest).
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, 'sh', at);
         return end();
       }
-      push({ ...common, kind: 'switch', tool: name, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
+      push({ ...common, kind: 'switch', tool, user: sw.user ?? sw.userText, toRoot: target.root === true, target });
       // gosu and friends only switch when they run as root; otherwise they fail (gosu-needs-root).
       runsAs = target;
       argv = sw.rest;
@@ -370,7 +367,8 @@ async function runScript(
   hop.run = result;
   hop.required = cached.required;
   if (result.budget) run.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed);
+  // The hand-overs first (the image's main path, which explain shows), then the other endings.
+  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === 'exec' ? 0 : 1) - (b.kind === 'exec' ? 0 : 1));
   if (endings.length === 0) {
     // Every path fails (or none could be followed): what runs is not known.
     hops.push(hop, { ...hop, kind: 'unknown', reason: 'no path of the script could be followed to a hand-over or a normal end' } as Step);
@@ -533,6 +531,7 @@ export function parseSwitch(tool: string, args: Field[]): SwitchSpec | null {
     case 'su-exec':
     case 's6-setuidgid':
     case 'setuidgid':
+    case 'clickhouse su':
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case 'chpst': {

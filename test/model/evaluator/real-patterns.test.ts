@@ -165,3 +165,90 @@ describe('where too many paths meet', () => {
     expect(endings(src)).toEqual(['exec numactl --all server [root]@8', 'exec server [root]@8']);
   });
 });
+
+describe('drop tools: each exec form switches the main process to the user', () => {
+  const tools: [string, string][] = [
+    ['gosu', 'exec gosu app "$@"'],
+    ['su-exec', 'exec su-exec app:app "$@"'],
+    ['setpriv --reuid', 'exec setpriv --reuid=app --regid=app --init-groups "$@"'],
+    ['chpst -u', 'exec chpst -u app:app "$@"'],
+    ['s6-setuidgid', 'exec s6-setuidgid app "$@"'],
+    ['clickhouse su (a vendor built-in gosu)', 'exec clickhouse su "app:app" "$@"'],
+  ];
+  test.each(tools)('%s: the server runs as app, no root-process', async (_name, line) => {
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': `#!/bin/sh\nset -e\n${line}\n` });
+    expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server [app]']);
+    expect(r.findings.filter((f) => f.includes('root-process'))).toEqual([]);
+  });
+
+  test('runuser -u app -- cmd: the server runs as app, as runuser\'s child (su-sudo says so), not as root', async () => {
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': '#!/bin/sh\nexec runuser -u app -- "$@"\n' });
+    expect(mainProcesses(r.launch.runs.default).map((m) => showUser(m.user))).toEqual(['app']);
+    expect(r.findings.filter((f) => f.includes('root-process'))).toEqual([]);
+  });
+
+  test('the same tools to root (or without the drop) leave the server as root: root-process', async () => {
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': '#!/bin/sh\nexec clickhouse su "root:root" "$@"\n' });
+    expect(r.findings).toEqual(['Dockerfile:1 root-process']);
+  });
+
+  test('the user given as $(id -u name): a user by that name, never root', async () => {
+    const script = '#!/bin/bash\nif [ "$(id -u)" = 0 ]; then USER="${APP_UID:-"$(id -u app)"}"; GROUP="$(id -g app)"; else USER="$(id -u)"; GROUP="$(id -g)"; fi\nexec clickhouse su "${USER}:${GROUP}" "$@"\n';
+    const r = await image({ Dockerfile: ROOT_IMAGE, 'entrypoint.sh': script });
+    expect(mains(r.launch, 'default')).toEqual(['/usr/local/bin/app-server [app]']);
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe('argv moved into variables: JAVA="$1"; shift; exec $JAVA "$@"', () => {
+  test('the whole argv is forwarded: no missing-exec-args', async () => {
+    const df = ROOT_IMAGE.replace('CMD ["/usr/local/bin/app-server"]', 'USER 1000\nCMD ["java", "-jar", "/opt/app.jar"]');
+    const script = '#!/bin/sh\nset -e\nOPTS="-Xmx1g"\nJAVA="$1"\nshift\nexec $JAVA $OPTS "$@"\n';
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': script });
+    expect(mains(r.launch, 'default')).toEqual(['java -Xmx1g -jar /opt/app.jar [1000]']);
+    expect(mains(r.launch, 'user-command')).toEqual(['<command> -Xmx1g [1000]']);
+    expect(r.findings).toEqual([]);
+  });
+
+  test('its twin that drops the arguments after moving the first one fires', async () => {
+    const df = ROOT_IMAGE.replace('CMD ["/usr/local/bin/app-server"]', 'USER 1000\nCMD ["java", "-jar", "/opt/app.jar"]');
+    const script = '#!/bin/sh\nset -e\nJAVA="$1"\nshift\nexec /usr/bin/java -jar /opt/other.jar\n';
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': script });
+    expect(r.findings).toEqual(['entrypoint.sh:5 missing-exec-args']);
+  });
+});
+
+describe('an argv from an unknown value: set -- $(cat file), set -- $UNKNOWN', () => {
+  const df = ROOT_IMAGE.replace('CMD ["/usr/local/bin/app-server"]', 'USER 1000\nCMD ["/usr/local/bin/app-server"]');
+  test.each([
+    ['set -- $(cat /var/lib/app/start.args)'],
+    ['START_LINE="$(/usr/local/bin/app-config --start-line)"; set -- $START_LINE'],
+  ])('%s; exec "$@": the command is unknown, never a finding', async (setLine) => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': `#!/bin/sh\nset -e\nif [ -s /var/lib/app/start.args ]; then\n  ${setLine}\nfi\nexec "$@"\n` });
+    expect(r.findings).toEqual([]);
+    expect(r.launch.runs.default.chains.some((c) => c.hops.some((h) => h.kind === 'unknown'))).toBe(true);
+  });
+
+  test('with a known set -- that drops the arguments, it fires', async () => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': '#!/bin/sh\nset -e\nset -- /usr/local/bin/other-server\nexec "$@"\n' });
+    expect(r.findings).toEqual(['entrypoint.sh:4 missing-exec-args']);
+  });
+});
+
+describe('no CMD, and the script ends with exec "$@" (storm style: the image is given a command)', () => {
+  const df = 'FROM debian:12-slim\nCOPY entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n';
+  const script = '#!/bin/bash\nset -e\nif [ "$1" = worker -a "$(id -u)" = 0 ]; then exec gosu app "$0" "$@"; fi\nif [ ! -f /etc/app.yaml ]; then\n  cat << EOF > /etc/app.yaml\nworkers: 4\nEOF\nfi\nexec "$@"\n';
+  test('explain: exec "$@" has no arguments on docker run IMAGE, the container exits; no finding claims a missing exec', async () => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': script });
+    const last = r.explained.def[r.explained.def.length - 1];
+    expect(last?.process).toBe('exec "$@"');
+    expect(last?.note).toContain('no arguments to exec on this run');
+    expect(r.findings).toEqual([]);
+    expect(r.raw.map((f) => f.message).join('\n')).not.toContain('does not exec its last command');
+  });
+
+  test('the user command is exec\'d as given', async () => {
+    const r = await image({ Dockerfile: df, 'entrypoint.sh': script });
+    expect(mains(r.launch, 'user-command')).toEqual(['<command> [root]']);
+  });
+});
