@@ -9197,7 +9197,7 @@ var init_shell_walk = __esm({
 });
 
 // src/model/prefixes.ts
-function basename3(name) {
+function basename2(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
@@ -9208,7 +9208,7 @@ function unwrapPrefixes(words, literal, through = ALL) {
     const w = words[i];
     const lit2 = w === void 0 ? null : literal(w);
     if (lit2 === null) return { prefixes, start: i };
-    const name = basename3(lit2);
+    const name = basename2(lit2);
     if (!through.has(name)) return { prefixes, start: i };
     const next = skipOptions(name, words, i + 1, literal);
     if (next === null || next >= words.length) return { prefixes, start: i };
@@ -9341,13 +9341,13 @@ var init_text = __esm({
 function execSwitcherAt(words, i) {
   const w = words[i];
   if (!w) return null;
-  const b = basename4(w);
+  const b = basename3(w);
   if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
   const sub = VENDOR_USER_SWITCHERS.get(b);
   if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
   return null;
 }
-function basename4(name) {
+function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
 }
@@ -9419,7 +9419,7 @@ function isSelfReference(word) {
 function analyseCommand(words, exec2) {
   const rest = words.slice(unwrapPrefixes(words, wordLiteral, SAME_PROCESS).start);
   const name = rest[0] ? wordLiteral(rest[0]) : null;
-  const base2 = name !== null ? basename4(name) : null;
+  const base2 = name !== null ? basename3(name) : null;
   const switcher = base2 && EXEC_USER_SWITCHERS.has(base2) ? parseSwitcher(base2, rest.slice(1)) : null;
   const forking = base2 && FORKING_USER_SWITCHERS.has(base2) ? parseForking(base2, rest.slice(1)) : null;
   const target2 = switcher?.command ?? rest;
@@ -9595,7 +9595,7 @@ var init_commands = __esm({
 
 // src/model/command-view.ts
 function shellDialect(program) {
-  const b = basename4(program).toLowerCase();
+  const b = basename3(program).toLowerCase();
   if (b === "bash" || b === "zsh") return "bash";
   if (b === "mksh" || b === "ksh") return "mksh";
   if (b === "sh" || b === "dash" || b === "ash" || b === "busybox") return "posix";
@@ -9615,7 +9615,7 @@ function makeCommandView(words, all, prefixes, depth, span) {
   const flagText = (w) => w.value ?? "";
   const positional2 = args.filter((w) => w.value === null || !w.value.startsWith("-") || w.value === "-");
   return {
-    name: program.value === null ? null : basename4(program.value),
+    name: program.value === null ? null : basename3(program.value),
     program,
     args,
     prefixes: prefixes.map((p) => p.name),
@@ -11931,11 +11931,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path29) : path29;
+        const basename4 = shortcut ? basenameOf(path29) : path29;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename5 : path29
+            shortcut && rule._basenameOnly ? basename4 : path29
           )) {
             const { negative } = rule;
             const ret = {
@@ -15810,7 +15810,7 @@ async function follow(item, run2, work, cache, r) {
       return end();
     }
     const value = a0.s;
-    const name = basename4(value);
+    const name = basename3(value);
     if (INITS2.has(name) || value === "/init") {
       const { rest, group } = initOptions(name, argv.slice(1));
       push({ ...common, kind: "init", name: value === "/init" ? "s6-overlay /init" : name, group });
@@ -17009,7 +17009,7 @@ function infoOf(c) {
 function shellFormFix(step, launch, dockerfile) {
   const unit = step.unit;
   const t = target(unit);
-  if (!t || !SHELLS2.has(basename4(step.shellArgv[0] ?? ""))) return null;
+  if (!t || !SHELLS2.has(basename3(step.shellArgv[0] ?? ""))) return null;
   const setting = step.arg.setting;
   if (step.shellForm && setting.form.kind === "shell" && t.ast.stmts.length === 1) {
     const words = literalCommand(t.ast.stmts[0]);
@@ -17131,7 +17131,7 @@ function chmodFix(origin, imagePath, stage, dockerfile) {
 function execFormSwitchFix(setting, stage, facts, dockerfile, parse) {
   if (setting.form.kind !== "exec") return null;
   const argv = setting.form.argv;
-  const tool = basename4(argv[0] ?? "");
+  const tool = basename3(argv[0] ?? "");
   const plain = (u) => !!u && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(u) && !/^(root|0)(:|$)/.test(u);
   let user;
   let command2 = null;
@@ -17279,8 +17279,8 @@ function mainProcesses(run2) {
     if (!hop) return [];
     const init = chain.hops.find((h) => h.kind === "init") ?? null;
     let user = chain.end ? stayingUser(chain.end) : hop.kind === "forking-switch" ? hop.target : hop.runsAs;
-    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename4(hop.name))) {
-      user = { name: null, uid: null, root: false, why: `${basename4(hop.name)} switches to its own user when started as root` };
+    if (hop.kind === "program" && user.root === true && SELF_DROPPING.has(basename3(hop.name))) {
+      user = { name: null, uid: null, root: false, why: `${basename3(hop.name)} switches to its own user when started as root` };
     }
     return [{ chain, hop, user, pid1: hop.pid1, staying: chain.end, init }];
   });
@@ -17355,7 +17355,7 @@ function commandOf(argv) {
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
-    const b = basename4(s);
+    const b = basename3(s);
     if (b === "env") {
       i++;
       while (i < argv.length && /^(-|[A-Za-z_][A-Za-z0-9_]*=)/.test(argv[i]?.s ?? "")) i++;
@@ -17388,7 +17388,7 @@ function skipOptions2(argv, from) {
     const s = argv[i]?.s ?? "";
     i += /^--?[a-z-]+$/.test(s) && !s.includes("=") && ["--reuid", "--regid", "--userspec", "-u", "-U", "--groups"].includes(s) ? 2 : 1;
   }
-  if (basename4(argv[from - 1]?.s ?? "") === "chroot") i++;
+  if (basename3(argv[from - 1]?.s ?? "") === "chroot") i++;
   return i;
 }
 function commandsRun(run2) {
@@ -17409,7 +17409,7 @@ var init_questions = __esm({
 function longRunning(argv) {
   const name = argv[0]?.s;
   if (!name) return false;
-  const base2 = basename4(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename4(name)) ? "" : m);
+  const base2 = basename3(name).replace(/\d+(\.\d+)*$/, (m) => /^python|^php/.test(basename3(name)) ? "" : m);
   const words = argv.map((f) => f.s ?? "");
   if (base2 === "npm" || base2 === "yarn" || base2 === "pnpm") return ["start", "serve", "dev"].includes(words[1] === "run" ? words[2] ?? "" : words[1] ?? "");
   if (base2 === "tail") return words.includes("-f") || words.includes("-F");
@@ -17420,7 +17420,7 @@ function longRunning(argv) {
     if (base2 === "python" && words[1] === "-m" && /^(pip|venv|compileall|pytest|unittest)$/.test(words[2] ?? "")) return false;
     return words.length > 1;
   }
-  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename4(name));
+  return LONG_RUNNING.has(base2) || LONG_RUNNING.has(basename3(name));
 }
 function isSupervisor(hop) {
   const cmds = hop.run?.commands ?? [];
@@ -17586,7 +17586,7 @@ async function collectRunFacts(stage, dockerfile) {
 ${h.body.text}`).join("");
       const words = raw.split(/[\s;&|()<>"'=]+/).filter((w) => w !== "");
       for (const w of words) facts.words.add(w);
-      if (words.some((w) => UNKNOWN_WRITERS.test(basename4(w)))) {
+      if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
         facts.unknownWrites.add(workdir);
         for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
       }
@@ -17605,7 +17605,7 @@ function mayChangeFacts(raw) {
   return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 function record(facts, words, inst, workdir) {
-  const name = words[0] ? basename4(words[0]) : "";
+  const name = words[0] ? basename3(words[0]) : "";
   const rest = words.slice(1);
   if (name === "chmod") {
     const args = rest.filter((w) => !/^-[A-Za-z]+$/.test(w) && !w.startsWith("--"));
@@ -17742,8 +17742,8 @@ var init_entrypoint_not_executable = __esm({
 import path11 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
-  const name = basename4(missing2);
-  for (const w of facts.words) if (w === missing2 || basename4(w) === name || w.includes(name)) return false;
+  const name = basename3(missing2);
+  for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
   const abs = path11.posix.resolve(stage.config.workdir, missing2);
   const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
   for (const d of facts.unknownWrites) if (above(d)) return false;
@@ -17791,7 +17791,7 @@ var init_entrypoint_not_found = __esm({
           if (!await isCertainlyMissing(step.missing, stage, await ctx.runFacts())) continue;
           const copies = stage.copies.map((c) => c.dest);
           const context = ctx.env.fs.context;
-          const excluded = [...context.ignoredHits].find((p) => basename4(p) === basename4(step.missing ?? ""));
+          const excluded = [...context.ignoredHits].find((p) => basename3(p) === basename3(step.missing ?? ""));
           const place = { at: { file: ctx.env.dockerfile.displayPath, span: step.at.span }, label: step.at.label };
           const data = { command: step.at.label, path: String(step.missing), base: rootStage(stage).base };
           if (excluded) ctx.report({ ...place, messageId: "dockerignored", data: { ...data, dockerignore: context.dockerignore ?? ".dockerignore", excluded } });
@@ -18415,7 +18415,7 @@ var init_gosu_setuid = __esm({
         const facts = await ctx.runFacts();
         for (const c of facts.chmods) {
           if (!addsSetuid(c.mode)) continue;
-          const tool = c.paths.map((p) => basename4(p)).find((b) => TOOLS3.has(b));
+          const tool = c.paths.map((p) => basename3(p)).find((b) => TOOLS3.has(b));
           if (!tool) continue;
           ctx.report({
             at: { file: ctx.env.dockerfile.displayPath, span: c.instruction.keywordSpan },
@@ -20263,7 +20263,7 @@ function importedModule(node) {
   return null;
 }
 function isNodeRunner(name) {
-  return NODE_RUNNERS.has(basename4(name));
+  return NODE_RUNNERS.has(basename3(name));
 }
 var NODE_RUNNERS, SHUTDOWN_LIBRARIES, estree;
 var init_node_entry = __esm({
@@ -20386,7 +20386,7 @@ var init_npm_start_pid1 = __esm({
         const done = /* @__PURE__ */ new Set();
         for (const main2 of mainProcesses(launch.runs.default)) {
           const step = main2.hop;
-          if (step.kind !== "program" || !MANAGERS.has(basename4(step.name))) continue;
+          if (step.kind !== "program" || !MANAGERS.has(basename3(step.name))) continue;
           const verb = step.args.find((a) => !a.startsWith("-"));
           if (!verb || !RUN_VERBS.has(verb)) continue;
           if (main2.init || !step.pid1) continue;
@@ -20398,7 +20398,7 @@ var init_npm_start_pid1 = __esm({
           ctx.report({
             at,
             messageId: "managerPid1",
-            data: { command: [step.name, ...step.args].join(" "), manager: basename4(step.name) },
+            data: { command: [step.name, ...step.args].join(" "), manager: basename3(step.name) },
             label: fromDockerfile ? step.arg.setting.instruction.keyword : step.at.label
           });
         }
@@ -20644,7 +20644,7 @@ var init_pipefail = __esm({
         for (const { view, run: run2 } of await ctx.view.allRuns(["|"])) {
           if (run2.form.kind !== "shell" || run2.dialect === null || run2.pipes.length === 0) continue;
           const argv = view.shell;
-          const shell = basename4(argv[0] ?? "");
+          const shell = basename3(argv[0] ?? "");
           if (PIPEFAIL_SHELLS.has(shell) && argv.some((a, i) => a === "pipefail" && /^-[a-z]*o$/.test(argv[i - 1] ?? ""))) continue;
           const first = run2.pipes[0];
           if (!first) continue;
@@ -20803,7 +20803,7 @@ var init_reserved_stage_name = __esm({
 
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
-  const name = basename4(program);
+  const name = basename3(program);
   const wrapped = passThrough(name, args);
   if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
@@ -20899,12 +20899,12 @@ function mainLabel(s) {
 }
 function runsBaseEntrypoint(m, stage) {
   const ENTRY = "docker-entrypoint.sh";
-  for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename(op.dest) === ENTRY)) return false;
-  if (m.hop.kind === "program") return basename(m.hop.name) === ENTRY;
+  for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
+  if (m.hop.kind === "program") return basename3(m.hop.name) === ENTRY;
   const last = m.staying?.ending.last[0];
   const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
   const name = argv ? commandOf(argv).name?.s : null;
-  return !!name && basename(name) === ENTRY;
+  return !!name && basename3(name) === ENTRY;
 }
 var root_process_default;
 var init_root_process = __esm({
@@ -42506,7 +42506,7 @@ yargsParser.looksLikeNumber = looksLikeNumber;
 var lib_default = yargsParser;
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
-import { basename as basename2, dirname, extname, relative, resolve as resolve3, join } from "path";
+import { basename, dirname, extname, relative, resolve as resolve3, join } from "path";
 
 // node_modules/yargs/build/lib/utils/process-argv.js
 function getProcessArgvBinIndex() {
@@ -42882,7 +42882,7 @@ var esm_default = {
   mainFilename: mainFilename || process.cwd(),
   Parser: lib_default,
   path: {
-    basename: basename2,
+    basename,
     dirname,
     extname,
     relative,

@@ -1,5 +1,5 @@
 import { isWindowsImage, knownBaseImage } from '../model/base-images.js';
-import { execSwitcherAt, wordLiteral } from '../model/commands.js';
+import { basename, execSwitcherAt, wordLiteral } from '../model/commands.js';
 import type { Run, Step } from '../model/evaluator/invocations.js';
 import { commandOf, commandsRun, fullyKnown, handsOverWithoutExec, mainProcesses } from '../model/evaluator/questions.js';
 import { rootStage, type Stage } from '../model/image.js';
