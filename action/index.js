@@ -1870,6 +1870,14 @@ var require_get_caller_file = __commonJS({
 
 // src/findings.ts
 import path from "node:path";
+function mapFindingPaths(f, map) {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}
+  };
+}
 function chainText(f) {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
@@ -1887,13 +1895,21 @@ function uniqueSorted(findings, show = (f) => f) {
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]);
     }
   }
-  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+  return [...unique.values()].map(({ kept, others }) => {
+    if (others.size === 0) return kept;
+    const starts = [...kept.alsoStartedBy ?? [], ...others.values()].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      ...kept,
+      message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others.keys()].map(show).sort().join(", ")}.`,
+      alsoStartedBy: starts
+    };
+  }).sort(compareFindings);
 }
 function startedBy(f) {
   const first = f.related[0];
@@ -1918,7 +1934,7 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+  return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -1960,7 +1976,7 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
@@ -2733,6 +2749,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {},
       ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
@@ -8859,6 +8876,15 @@ function runShellText(inst) {
   if (only && inst.heredocs[0]) return inst.heredocs[0].body;
   return b.build(line.originOf(line.text.length));
 }
+function runShellSource(inst) {
+  const line = inst.rest.text;
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body.text;
+  let out = line;
+  for (const h of inst.heredocs) out += `
+${h.rawWithTerminator.text}`;
+  return out;
+}
 function commandForm(text) {
   const trimmed = text.trim();
   const t = trimmed.text;
@@ -8966,6 +8992,136 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+  }
+});
+
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  const stack = [];
+  let chain = 0;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
+  const n = source.length;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
+    }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    const top2 = stack[stack.length - 1];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      open('"', i);
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      open(source[i] === "(" ? ")" : "}", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      close(c);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
 });
 
@@ -10176,6 +10332,7 @@ var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
     init_dockerfile();
+    init_shell_budget();
     init_command_view();
     init_expand();
     init_image();
@@ -10225,6 +10382,21 @@ var init_instructions = __esm({
           if (view.keyword !== "RUN") continue;
           if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
           out.push({ view, run: await this.run(view) });
+        }
+        return out;
+      }
+      /**
+       * The RUNs that can be over the parse budget, with their commands (the caller reads
+       * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+       * first test, made here on the same text, so no RUN is parsed only to learn that.
+       */
+      async overBudgetRuns() {
+        const out = [];
+        for (const view of this.instructions) {
+          if (view.keyword !== "RUN") continue;
+          const parsed = this.runs.get(view.inst);
+          if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, " "))) continue;
+          out.push({ view, run: await (parsed ?? this.run(view)) });
         }
         return out;
       }
@@ -10804,11 +10976,17 @@ var init_cmd_ignored = __esm({
 });
 
 // src/rules/consecutive-run.ts
-var consecutive_run_default;
+function plainOneCommand(text, heredocs) {
+  if (heredocs > 0 || !/^[\sA-Za-z0-9_@%+=:,./~$-]+$/.test(text)) return false;
+  const first = text.trim().split(/\s+/)[0] ?? "";
+  return first !== "" && !first.includes("=") && !first.startsWith("$") && !RESERVED.has(first);
+}
+var RESERVED, consecutive_run_default;
 var init_consecutive_run = __esm({
   "src/rules/consecutive-run.ts"() {
     "use strict";
     init_rule();
+    RESERVED = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "select", "function", "time", "coproc", "!", "[[", "]]", "{", "}"]);
     consecutive_run_default = defineRule({
       id: "consecutive-run",
       severity: "info",
@@ -10831,20 +11009,35 @@ var init_consecutive_run = __esm({
         howToFix: "Merge the RUNs."
       },
       async check(ctx) {
-        let prev = null;
+        const groups = [];
+        let group = [];
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           if (view.keyword !== "RUN") {
-            if (view.keyword !== "ONBUILD") prev = null;
+            if (view.keyword !== "ONBUILD") group = [];
             continue;
           }
-          const run2 = await ctx.view.run(view);
-          const count = run2.commands.filter((c) => c.depth === 0).length;
           const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
-          if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run2.syntaxError === null) {
-            ctx.report({ messageId: "consecutive", data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
+          if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
+          if (group.length === 0) groups.push(group);
+          group.push({ view, flags });
+        }
+        const count = async (view) => {
+          if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
+          const run2 = await ctx.view.run(view);
+          return run2.syntaxError === null ? run2.commands.filter((c) => c.depth === 0).length : 0;
+        };
+        for (const g of groups) {
+          if (g.length < 2) continue;
+          let prev = await count(g[0].view);
+          for (let i = 1; i < g.length; i++) {
+            const cur = g[i];
+            const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
+            if (prev === 1 && n === 1) {
+              ctx.report({ messageId: "consecutive", data: { previous: g[i - 1].view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
+            }
+            prev = n;
           }
-          prev = { flags, count, line: view.inst.keywordSpan.line };
         }
       }
     });
@@ -16996,7 +17189,7 @@ async function collectRunFacts(stage, dockerfile) {
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
       for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -17004,6 +17197,11 @@ ${h.body.text}`).join("");
     }
   }
   return facts;
+}
+function mayChangeFacts(raw) {
+  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
+  return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 function record(facts, words, inst, workdir) {
   const name = words[0] ? basename3(words[0]) : "";
@@ -21881,7 +22079,8 @@ function formatSarif(findings, rules, version, root) {
     const occurrence = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...ruleIndex === void 0 ? {} : { ruleIndex },
@@ -29841,136 +30040,6 @@ var init_image_fs = __esm({
   }
 });
 
-// src/parsers/shell-budget.ts
-function shellNesting(source) {
-  const stack = [];
-  let chain = 0;
-  let wordStart = true;
-  let commandPos = true;
-  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
-  const n = source.length;
-  const open = (closer, i) => {
-    stack.push(closer);
-    if (stack.length > max.depth) {
-      max.depth = stack.length;
-      max.depthAt = i;
-    }
-  };
-  const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = source[i];
-    const top2 = stack[stack.length - 1];
-    if (c === "\\") {
-      i++;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (top2 === '"') {
-      if (c === '"') stack.pop();
-      else if (c === "`") open("`", i);
-      else if (c === "$" && source[i + 1] === "(") open(")", i++);
-      else if (c === "$" && source[i + 1] === "{") open("}", i++);
-      continue;
-    }
-    if (c === "'") {
-      const end = source.indexOf("'", i + 1);
-      i = end < 0 ? n : end;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === '"') {
-      open('"', i);
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === "#" && wordStart) {
-      const end = source.indexOf("\n", i);
-      i = (end < 0 ? n : end) - 1;
-      continue;
-    }
-    if (c === "\n" || c === ";") {
-      chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === " " || c === "	" || c === "\r") {
-      wordStart = true;
-      continue;
-    }
-    if (c === "&" || c === "|") {
-      const doubled = source[i + 1] === c;
-      if (doubled) i++;
-      if (c === "|" || doubled) {
-        chain++;
-        if (chain > max.chain) {
-          max.chain = chain;
-          max.chainAt = i;
-        }
-      } else chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "`") {
-      if (top2 === "`") stack.pop();
-      else open("`", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-      if (c === "$") i++;
-      open(source[i] === "(" ? ")" : "}", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === ")" || c === "}") {
-      close(c);
-      wordStart = true;
-      commandPos = false;
-      continue;
-    }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
-      let j = i;
-      while (j < n && /[a-z!]/.test(source[j])) j++;
-      const word = source.slice(i, j);
-      const after = source[j];
-      const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      const closer = CLOSER[word];
-      if (reserved && closer) open(closer, i);
-      else if (reserved && CLOSE_WORDS.has(word)) close(word);
-      commandPos = reserved && LEAD_WORDS.has(word);
-      wordStart = false;
-      i = j - 1;
-      continue;
-    }
-    wordStart = commandPos = false;
-  }
-  return max;
-}
-function overBudget(source) {
-  const m = shellNesting(source);
-  if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
-  }
-  if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
-  }
-  return null;
-}
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
-var init_shell_budget = __esm({
-  "src/parsers/shell-budget.ts"() {
-    "use strict";
-    MAX_SHELL_NESTING = 100;
-    MAX_SHELL_CHAIN = 1e3;
-    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
-    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
-    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
-  }
-});
-
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -30472,18 +30541,21 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
     if (directives.errors) out.checkErrors = true;
+    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
+    const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
       if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
       const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
       if (!m) continue;
-      const target2 = targetOf(c);
-      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const next = starts.length > 0 ? starts.find((l) => l > c.line) : targetOf(c)?.line;
+      if (next === void 0 || empty.some((l) => l > c.line && l < next)) continue;
+      for (const d of sorted) if (d.line > c.line && d.line < next) claimed.add(d.line);
       const names = skipNames(m[1] ?? "");
       const rules = buildkitRules(names);
       if (rules.length === 0) continue;
       const column = c.column ?? 1;
-      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: covering(next), reason: null });
     }
   }
   return out;
@@ -31141,7 +31213,7 @@ async function runBudgets(view, file, findings) {
       spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
     );
   }
-  for (const { view: inst, run: run2 } of await view.allRuns()) {
+  for (const { view: inst, run: run2 } of await view.overBudgetRuns()) {
     if (run2.syntaxError?.budget) {
       findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
     }
@@ -45856,7 +45928,7 @@ async function createLinter(options) {
 }
 function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -46460,7 +46532,7 @@ function isDirectory(p) {
 }
 function renameStdin(f, name) {
   const rename = (file) => file === "-" ? name : file;
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };

@@ -15,7 +15,7 @@ import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
 import type { LintInput } from './engine.js';
 import { ComposeIndex } from './compose.js';
-import { displayPath, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
+import { displayPath, mapFindingPaths, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
@@ -555,7 +555,7 @@ function isDirectory(p: string): boolean {
 
 function renameStdin(f: Finding, name: string): Finding {
   const rename = (file: string): string => (file === '-' ? name : file);
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 
 function parseRuleOptions(rules: string[], ignored: string[]): Selection {
