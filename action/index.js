@@ -305,8 +305,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path29, { windows } = {}) => {
-      const segs = path29.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path28, { windows } = {}) => {
+      const segs = path28.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -7052,15 +7052,15 @@ var require_from = __commonJS({
        * @return the base image's name, or null if unspecified
        */
       getImageName() {
-        const imageName2 = this.getRangeContent(this.getImageNameRange());
-        if (imageName2 === null) {
+        const imageName = this.getRangeContent(this.getImageNameRange());
+        if (imageName === null) {
           return null;
         }
         let commented = false;
         let escaped = false;
         let name = "";
-        for (let i = 0; i < imageName2.length; i++) {
-          const ch = imageName2.charAt(i);
+        for (let i = 0; i < imageName.length; i++) {
+          const ch = imageName.charAt(i);
           switch (ch) {
             case this.escapeChar:
               escaped = true;
@@ -7471,9 +7471,9 @@ var require_workdir = __commonJS({
        *         found
        */
       getAbsolutePath() {
-        const path29 = this.getPath();
-        if (path29 === null || path29.startsWith("/")) {
-          return path29;
+        const path28 = this.getPath();
+        if (path28 === null || path28.startsWith("/")) {
+          return path28;
         }
         const startLine = this.getRange().start.line;
         const hierarchy = this.dockerfile.getStageHierarchy(startLine);
@@ -7485,7 +7485,7 @@ var require_workdir = __commonJS({
               if (parent === void 0 || parent === null) {
                 return void 0;
               }
-              return parent.endsWith("/") ? parent + path29 : parent + "/" + path29;
+              return parent.endsWith("/") ? parent + path28 : parent + "/" + path28;
             }
           }
         }
@@ -7880,12 +7880,12 @@ var require_dockerfile = __commonJS({
       }
       getParentStage(image) {
         const templateFrom = image.getFROM();
-        const imageName2 = templateFrom === null ? null : templateFrom.getImageName();
-        if (imageName2 === null) {
+        const imageName = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName === null) {
           return null;
         }
         for (const from of this.getFROMs()) {
-          if (from.getBuildStage() === imageName2) {
+          if (from.getBuildStage() === imageName) {
             const range2 = from.getRange();
             if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
@@ -9259,34 +9259,6 @@ function skipOptions(prefix, words, from, literal) {
   }
   return i;
 }
-function prefixOption(prefix, words, from, literal, short4, long) {
-  let value;
-  let i = from;
-  while (i < words.length) {
-    const lit2 = literal(words[i]);
-    if (lit2 === null || lit2 === "--" || !lit2.startsWith("-") || lit2 === "-") break;
-    if (lit2.startsWith("--")) {
-      const eq = lit2.indexOf("=");
-      const name = lit2.slice(2, eq >= 0 ? eq : void 0);
-      const takes = VALUED_LONG[prefix].has(name);
-      if (name === long) value = eq >= 0 ? lit2.slice(eq + 1) : words[i + 1] === void 0 ? null : literal(words[i + 1]);
-      i += takes && eq < 0 ? 2 : 1;
-      continue;
-    }
-    let consumed = 1;
-    for (let k = 1; k < lit2.length; k++) {
-      const c = lit2[k];
-      if (!VALUED[prefix].has(c)) continue;
-      const glued = lit2.slice(k + 1);
-      const v = glued !== "" ? glued : words[i + 1] === void 0 ? null : literal(words[i + 1]);
-      if (glued === "") consumed = 2;
-      if (c === short4) value = v;
-      break;
-    }
-    i += consumed;
-  }
-  return value;
-}
 var COMMAND_PREFIXES, ALL, VALUED, VALUED_LONG, NO_COMMAND, ASSIGNMENT;
 var init_prefixes = __esm({
   "src/model/prefixes.ts"() {
@@ -9788,68 +9760,6 @@ var init_command_view = __esm({
   }
 });
 
-// src/parsers/shebang.ts
-import path3 from "node:path";
-function readShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return null;
-  const nl = source.indexOf("\n", start);
-  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  const program = words[0] ?? "";
-  let i = 0;
-  let name = path3.posix.basename(program);
-  let init = null;
-  let group = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (name === "env") {
-      i++;
-      while (i < words.length) {
-        const w = words[i];
-        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
-        else if (w.startsWith("-S")) {
-          words.splice(i, 1, w.slice(2));
-        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-        else break;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (INITS.has(name)) {
-      init = name;
-      group = name === "dumb-init";
-      i++;
-      while (i < words.length && words[i].startsWith("-")) {
-        const w = words[i];
-        if (w === "--") {
-          i++;
-          break;
-        }
-        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
-        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
-        i++;
-      }
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    if (name === "busybox") {
-      i++;
-      name = path3.posix.basename(words[i] ?? "");
-      continue;
-    }
-    break;
-  }
-  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
-}
-var INITS;
-var init_shebang = __esm({
-  "src/parsers/shebang.ts"() {
-    "use strict";
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
-  }
-});
-
 // src/model/expand.ts
 function splitWords(text, escape5 = "\\") {
   const words = [];
@@ -9996,7 +9906,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path4 from "node:path";
+import path3 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -10116,7 +10026,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -10183,7 +10093,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path4.posix.resolve(cfg.workdir, rawDest);
+  const dest = path3.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -10279,8 +10189,11 @@ async function runCommands(view, service) {
   }
   const text = runShellText(view.inst);
   let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
-  const shebang = view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body ? readShebang(text.text) : null;
-  if (shebang) dialect = shebang.interpreter === null ? null : shellDialect(shebang.interpreter);
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
+  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
+    const prog = shebang[1] ?? "";
+    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
+  }
   if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : collector.syntaxErrors[0] ?? null;
@@ -10431,7 +10344,6 @@ var init_instructions = __esm({
     init_dockerfile();
     init_shell_budget();
     init_command_view();
-    init_shebang();
     init_expand();
     init_image();
     DockerfileView = class {
@@ -10630,7 +10542,7 @@ function operands(cmd, valued = [], verbs = []) {
   return out;
 }
 function isAptGetInstall(cmd) {
-  return cmd.name === "apt-get" && cmd.hasArg("install") && !cmd.hasFlag("s", "simulate", "just-print", "dry-run", "recon", "no-act");
+  return cmd.name === "apt-get" && cmd.hasArg("install");
 }
 function aptGetPackages(cmd) {
   return operands(cmd, ["t", "target-release", "o", "c", "config-file"], ["install"]);
@@ -10651,7 +10563,7 @@ function isPipInstall(cmd, opts = {}) {
   }
   return false;
 }
-function cacheMountCovers(flags, path29) {
+function cacheMountCovers(flags, path28) {
   return flags.some((f) => {
     if (f.name !== "mount" || f.value === null) return false;
     const opts = new Map(
@@ -10662,7 +10574,7 @@ function cacheMountCovers(flags, path29) {
     );
     const type = opts.get("type");
     const target2 = opts.get("target") ?? opts.get("dst") ?? opts.get("destination") ?? "";
-    return (type === "cache" || type === "tmpfs") && target2.includes(path29);
+    return (type === "cache" || type === "tmpfs") && target2.includes(path28);
   });
 }
 function removesTree(cmd, prefix) {
@@ -11729,26 +11641,26 @@ var require_ignore = __commonJS({
       const index = body2.indexOf(SLASH);
       return index < 0 || index === body2.length - 1;
     };
-    var basenameOf = (path29) => {
-      const end = path29.length - 1;
-      const index = path29.lastIndexOf(
+    var basenameOf = (path28) => {
+      const end = path28.length - 1;
+      const index = path28.lastIndexOf(
         SLASH,
-        path29[end] === SLASH ? end - 1 : end
+        path28[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path29 : path29.slice(index + 1);
+      return index < 0 ? path28 : path28.slice(index + 1);
     };
-    var parentOf = (path29) => {
-      if (path29.charCodeAt(0) === SLASH_CODE || path29.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path29.split(SLASH).filter(Boolean);
+    var parentOf = (path28) => {
+      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path28.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path29.length - 1;
-      const cut = path29.lastIndexOf(
+      const end = path28.length - 1;
+      const cut = path28.lastIndexOf(
         SLASH,
-        path29.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path29.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern4) => pattern4 && isString(pattern4);
@@ -11898,7 +11810,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path29) {
+      testLiteral(path28) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11907,7 +11819,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path29)) {
+          if (rule.checkRegex.test(path28)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11927,15 +11839,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path29, mode) {
+      test(path28, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path29) : path29;
+        const basename4 = shortcut ? basenameOf(path28) : path28;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename4 : path29
+            shortcut && rule._basenameOnly ? basename4 : path28
           )) {
             const { negative } = rule;
             const ret = {
@@ -11957,17 +11869,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path29, originalPath, doThrow) => {
-      if (!isString(path29)) {
+    var checkPath = (path28, originalPath, doThrow) => {
+      if (!isString(path28)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path29) {
+      if (!path28) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path29)) {
+      if (checkPath.isNotRelative(path28)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11976,25 +11888,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path29) => {
-      const first = path29.charCodeAt(0);
+    var isNotRelative = (path28) => {
+      const first = path28.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path29.length === 1) {
+      if (path28.length === 1) {
         return true;
       }
-      const second = path29.charCodeAt(1);
+      const second = path28.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path29.length === 2 || path29.charCodeAt(2) === SLASH_CODE;
+      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -12025,59 +11937,59 @@ var require_ignore = __commonJS({
         return this.add(pattern4);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path29) {
+      _test(originalPath, cache, path28) {
         checkPath(
-          path29,
+          path28,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path29 ? this._t(path29, cache) : {
+        return path28 ? this._t(path28, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target2) {
-        const path29 = convertPath(target2);
-        if (!path29 || path29.charCodeAt(path29.length - 1) !== SLASH_CODE) {
-          return this._test(target2, this._testCache, path29);
+        const path28 = convertPath(target2);
+        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
+          return this._test(target2, this._testCache, path28);
         }
-        const dir = this._t(path29, this._testCache);
+        const dir = this._t(path28, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path29);
+        const literal = this._rules.testLiteral(path28);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path29, cache) {
-        const cached = cache[path29];
+      _t(path28, cache) {
+        const cached = cache[path28];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path29);
+        const parentPath = parentOf(path28);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path29] = parent && parent.ignored ? parent : this._rules.test(path29, MODE_IGNORE);
+        return cache[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
       }
-      ignores(path29) {
-        return this._test(path29, this._ignoreCache, convertPath(path29)).ignored;
+      ignores(path28) {
+        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
       }
       createFilter() {
-        return (path29) => !this.ignores(path29);
+        return (path28) => !this.ignores(path28);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path29) {
-        return this._test(path29, this._testCache, convertPath(path29));
+      test(path28) {
+        return this._test(path28, this._testCache, convertPath(path28));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path29) => checkPath(convertPath(path29), path29, RETURN_FALSE);
+    var isPathValid = (path28) => checkPath(convertPath(path28), path28, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path29) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path29) || isNotRelative(path29);
+      checkPath.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12094,7 +12006,7 @@ var require_ignore = __commonJS({
 
 // src/fs/file-system.ts
 import fs2 from "node:fs";
-import path5 from "node:path";
+import path4 from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
@@ -12191,35 +12103,35 @@ var init_file_system = __esm({
       base;
       buffers = /* @__PURE__ */ new Map();
       set(p, text) {
-        this.buffers.set(path5.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
       }
       delete(p) {
-        this.buffers.delete(path5.resolve(p));
+        this.buffers.delete(path4.resolve(p));
       }
       stat(p) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path4.resolve(p));
         if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
         return this.base.stat(p);
       }
       realpath(p) {
-        const abs = path5.resolve(p);
+        const abs = path4.resolve(p);
         if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path5.dirname(abs));
-          return dir === null ? null : path5.join(dir, path5.basename(abs));
+          const dir = this.base.realpath(path4.dirname(abs));
+          return dir === null ? null : path4.join(dir, path4.basename(abs));
         }
         return this.base.realpath(abs);
       }
       readdir(p) {
-        const abs = path5.resolve(p);
+        const abs = path4.resolve(p);
         const entries = this.base.readdir(abs);
         const names = new Set(entries.map((e) => e.name));
         for (const file of this.buffers.keys()) {
-          if (path5.dirname(file) === abs && !names.has(path5.basename(file))) entries.push({ name: path5.basename(file), kind: "file" });
+          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
         }
         return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const b = this.buffers.get(path5.resolve(p));
+        const b = this.buffers.get(path4.resolve(p));
         if (!b) return this.base.readFile(p, maxBytes);
         if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
         return b;
@@ -12230,27 +12142,27 @@ var init_file_system = __esm({
 });
 
 // src/fs/jail.ts
-import path6 from "node:path";
+import path5 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
+  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path6.resolve(linted);
+  const abs = path5.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
   } catch {
-    start = path6.dirname(abs);
+    start = path5.dirname(abs);
   }
-  for (let dir = start; ; dir = path6.dirname(dir)) {
+  for (let dir = start; ; dir = path5.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path6.join(dir, ".git"));
+      marker = fsys.stat(path5.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path6.dirname(dir) === dir) return start;
+    if (path5.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -12282,7 +12194,7 @@ var init_jail = __esm({
       constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
         this.fs = fs10;
         this.maxFileBytes = maxFileBytes;
-        const abs = path6.resolve(root);
+        const abs = path5.resolve(root);
         this.root = fs10.realpath(abs) ?? abs;
       }
       fs;
@@ -12292,7 +12204,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -12304,15 +12216,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path6.resolve(this.root, p);
+        const abs = path5.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
-          const parent = path6.dirname(existing);
+          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
+          const parent = path5.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path6.basename(existing));
+          tail.push(path5.basename(existing));
           existing = parent;
         }
       }
@@ -12346,7 +12258,7 @@ var init_jail = __esm({
 });
 
 // src/model/context-fs.ts
-import path7 from "node:path";
+import path6 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -12355,11 +12267,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -12384,7 +12296,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
@@ -12406,7 +12318,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -12433,7 +12345,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -12442,7 +12354,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -12450,7 +12362,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
@@ -13101,199 +13013,124 @@ var init_evidence = __esm({
   }
 });
 
-// src/parsers/ash-features.ts
-function firstAshProblem(file, text) {
-  let first = null;
-  const found = (what, p) => {
-    if (!first || p[2] < first.p[2]) first = { what, p };
-  };
-  const snippet2 = (p, e) => {
-    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
-    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  };
-  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
-  const pushWords = (ws) => {
-    for (let i = ws.length - 1; i >= 0; i--) {
-      const w = ws[i];
-      if (w) stack.push({ word: w });
-    }
-  };
-  const command2 = (c) => {
-    switch (c.type) {
-      case "CallExpr":
-        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
-        break;
-      case "DeclClause": {
-        for (const a of c.args) {
-          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
-          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
-          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
-        }
-        pushWords(c.args.map((a) => a.value));
-        break;
+// src/parsers/shebang.ts
+import path7 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path7.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
       }
-      case "CoprocClause":
-        found("`coproc`", c.p);
-        break;
-      case "ForClause":
-        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
-        if (c.items) pushWords(c.items);
-        break;
-      case "CaseClause":
-        pushWords([c.word]);
-        break;
-      default:
-        break;
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
     }
-    const kids = childStmts(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
-  };
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if ("stmt" in item) {
-      const s = item.stmt;
-      if (s.cmd) command2(s.cmd);
-      pushWords(s.redirs.map((r) => r.word));
-    } else if ("word" in item) {
-      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
-    } else {
-      const p = item.part;
-      switch (p.type) {
-        case "ProcSubst":
-          found(`process substitution (\`${p.op}...)\`)`, p.p);
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "CmdSubst":
-          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
-          break;
-        case "DblQuoted":
-          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
-          break;
-        case "ParamExp": {
-          const show = `\`${snippet2(p.p, p.e)}\``;
-          if (p.index !== null) found(`array expansions (${show})`, p.p);
-          else if (p.excl) found(`indirect expansions (${show})`, p.p);
-          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
-          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
-          if (p.word) stack.push({ word: p.word });
+    if (INITS.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
           break;
         }
-        default:
-          break;
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
       }
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
     }
+    if (name === "busybox") {
+      i++;
+      name = path7.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
   }
-  return first;
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
 }
-var init_ash_features = __esm({
-  "src/parsers/ash-features.ts"() {
+var INITS;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
     "use strict";
-    init_shell_walk();
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
   }
 });
 
 // src/model/base-images.ts
-function imageName(ref) {
-  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
-  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
-  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
-  const slash = r.lastIndexOf("/");
-  const colon = r.indexOf(":", slash + 1);
-  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
-}
 function knownBaseImage(stage, trusted) {
   if (stage.baseStage || !stage.baseKnown) return null;
   const ref = stage.base.toLowerCase();
   const fromConfig = trusted?.(ref);
   if (fromConfig) return fromConfig;
-  return baseImageFacts(ref);
-}
-function baseImageFacts(ref) {
-  const { name, tag } = imageName(ref);
-  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
+  const hit = TABLE.find((e) => e.match.test(ref));
   return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
 }
 function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
 }
 function lacksBash(stage) {
-  if (stage.baseStage || !stage.baseKnown) return false;
-  const { name, tag } = imageName(stage.base);
-  if (NO_BASH_NAME.test(name)) return !/^cgr\.dev\/|^chainguard\//.test(name) || !/(^|-)dev(-|$)/.test(tag);
-  return NO_BASH_ON_ALPINE.test(name) && ALPINE_TAG.test(tag);
+  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
 }
 function isWindowsImage(stage, root) {
   const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
 }
 function imageSh(stage) {
-  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
-  const { name, tag } = imageName(stage.base);
-  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
-  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
-  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: DASH_NAME.test(name) };
+  if (!stage.baseKnown) return { flavour: "dash", known: false };
+  const ref = stage.base.toLowerCase();
+  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
+  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
 }
-var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, NO_BASH_ON_ALPINE, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
 var init_base_images = __esm({
   "src/model/base-images.ts"() {
     "use strict";
-    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
-    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
-    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
+    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
     TABLE = [
-      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
-      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
-      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
-      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
-      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
-      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
-      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
-      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
-      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
-      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
-      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
-      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
-      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
-      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
-      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
-      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
-      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
-      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
-      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
-      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
-      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
-      // The docker-library images whose entrypoint steps down from root for their server command.
+      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
+      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
+      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
+      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
+      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
+      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
       {
-        name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
         user: null,
         dropsPrivileges: true,
-        note: DROPS
+        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
       },
-      // linuxserver.io images: s6-overlay starts as root and runs each service as the abc user (PUID).
-      { name: /^(lscr\.io\/|ghcr\.io\/)?linuxserver\/[^/]+$/, user: null, dropsPrivileges: true, note: "linuxserver.io images start s6-overlay as root and run their services as the abc user (PUID/PGID)" },
       // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
-      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
-      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground" },
-      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
-      // Language images: root, and no entrypoint of their own that steps down.
-      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
-      { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
+      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
+      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
     ];
-    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
-    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
-    NO_BASH_ON_ALPINE = /^(node|python|golang|nginx|redis|httpd|memcached|ruby|php|traefik|haproxy|eclipse-temurin)$/;
-    ALPINE_TAG = /(^|-)alpine/;
-    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
-    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
-    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
-    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
-    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
+    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
+    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
+    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
   }
 });
 
@@ -14139,31 +13976,17 @@ function joinByFacts(states, cap, keep) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
-  if (keep.size > 0 && states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
+  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
 function joinClosest(groups, cap, keep) {
   let total = groups.reduce((n, g) => n + g.length, 0);
-  const dist = /* @__PURE__ */ new Map();
-  const distance2 = (a, b) => {
-    let row = dist.get(a);
-    if (!row) dist.set(a, row = /* @__PURE__ */ new Map());
-    let d = row.get(b);
-    if (d === void 0) {
-      d = differing(a, b, keep);
-      row.set(b, d);
-      let back = dist.get(b);
-      if (!back) dist.set(b, back = /* @__PURE__ */ new Map());
-      back.set(a, d);
-    }
-    return d;
-  };
   while (total > cap) {
     let best = null;
     for (const g of groups) {
       for (let i = 0; i < g.length; i++) {
         for (let j = i + 1; j < g.length; j++) {
-          const d = distance2(g[i], g[j]);
+          const d = differing(g[i], g[j], keep);
           if (!best || d < best.d) best = { g, i, j, d };
         }
       }
@@ -14180,11 +14003,13 @@ function differing(a, b, keep) {
   const x = a.scope();
   const y = b.scope();
   if (x === y) return 0;
+  const base2 = commonAncestor(x, y);
+  const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : /* @__PURE__ */ new Set([...x.flat().keys(), ...y.flat().keys()]);
   let n = 0;
-  for (const k of keep) {
+  for (const k of names) {
     const v = x.get(k);
     const w = y.get(k);
-    if (v !== w && (!v || !w || !sameVar(v, w))) n++;
+    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1e3 : 1;
   }
   return n;
 }
@@ -14727,7 +14552,7 @@ function simpleCommand(m, stmt, call, st) {
           st.params = rest.slice(i);
           return ran(true, "");
         }
-        if (s !== null && s !== void 0 && /^[-+][A-Za-z]+$/.test(s)) i += 1 + (s.match(/o/g)?.length ?? 0);
+        if (s !== null && s !== void 0 && /^[-+][A-Za-z]*o$/.test(s)) i += 2;
         else if (s !== null && s !== void 0 && /^[-+]/.test(s)) i++;
         else break;
       }
@@ -15918,12 +15743,7 @@ async function follow(item, run2, work, cache, r) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
       }
-      const init = loaded.shebang?.init;
-      if (init) {
-        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true });
-        pid1 = false;
-      }
-      const hop = { ...common, pid1, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
@@ -16159,28 +15979,16 @@ function parseSwitch(tool, args) {
           break;
         }
         if (!l.startsWith("-")) break;
-        if (l === "--user") {
-          user = s(i + 1);
-          userText = text(i + 1);
-          i += 2;
-        } else if (l.startsWith("--")) {
-          const m = /^--user=(.+)$/.exec(l);
-          if (m) user = userText = m[1] ?? null;
-          i += ["--group", "--close-from", "--host", "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--chroot"].includes(l) ? 2 : 1;
-        } else {
-          let consumed = 1;
-          for (let k = 1; k < l.length; k++) {
-            const c = l[k];
-            if (!"ugChpDrtUTR".includes(c)) continue;
-            const glued = l.slice(k + 1);
-            if (glued === "") consumed = 2;
-            if (c === "u") {
-              user = glued !== "" ? glued : s(i + 1);
-              userText = glued !== "" ? glued : text(i + 1);
-            }
-            break;
+        if (["-u", "--user", "-g", "--group", "-C", "-h", "-p", "-D", "-r", "-t", "-U"].includes(l)) {
+          if (l === "-u" || l === "--user") {
+            user = s(i + 1);
+            userText = text(i + 1);
           }
-          i += consumed;
+          i += 2;
+        } else {
+          const m = /^(?:-u|--user=)(.+)$/.exec(l);
+          if (m) user = userText = m[1] ?? null;
+          i++;
         }
       }
       return { user, userText, rest: args.slice(i), commandString: null };
@@ -16290,13 +16098,12 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   };
   const hosts = /* @__PURE__ */ new Map();
   let defaultArgs = true;
-  const windows = isWindowsImage(stage, rootStage(stage));
   const resolver = {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
-    missingScript: (p) => !windows && looksLikeScriptPath(p),
+    resolveCommand: (name) => resolveInImage(stage, name, env3),
+    missingScript: looksLikeScriptPath,
     loadFile: async (resolved, forced, at, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -16321,7 +16128,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
       return hosts.get(unit) ?? null;
     }
   };
-  const start = windows && !stage.config.user ? { name: "ContainerAdministrator", uid: null, root: null, why: "the default user of Windows images" } : startUser(stage, env3.baseImageFacts);
+  const start = startUser(stage, env3.baseImageFacts);
   const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
   const runs = {};
   runs.default = await followRun("default", argv, pid1.argv, start, resolver);
@@ -16459,24 +16266,18 @@ async function parseUnit(unit, env3, stage = null) {
   const shell = shellOf(unit.interpreter, stage);
   const text = unit.source.text.replace(/\r(?=\n)/g, " ");
   const result = parser2.parse(text, shell.dialect);
-  const base2 = stage ? rootStage(stage).base : "the base image";
-  if (result.ok) {
-    const ash = shell.sh === "ash" && shell.known ? firstAshProblem(result.file, text) : null;
-    const where2 = unit.interpreter === "ash" ? "busybox ash" : `on \`${base2}\`, /bin/sh is busybox ash`;
-    const portability = ash ? { shell: "ash", message: `${where2}, which has no ${ash.what}`, p: ash.p } : null;
-    return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability };
-  }
+  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
   if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
-      const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
-      const known2 = shell.known || unit.interpreter !== "sh";
+      const base2 = stage ? rootStage(stage).base : "the base image";
+      const where2 = shell.known ? `on \`${base2}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
+        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
       };
     }
   }
@@ -16544,7 +16345,6 @@ var init_launch = __esm({
     "use strict";
     import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
-    init_ash_features();
     init_source2();
     init_base_images();
     init_invocations();
@@ -17574,7 +17374,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -17584,12 +17384,7 @@ async function collectRunFacts(stage, dockerfile) {
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
-      const words = raw.split(/[\s;&|()<>"'=]+/).filter((w) => w !== "");
-      for (const w of words) facts.words.add(w);
-      if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
-        facts.unknownWrites.add(workdir);
-        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
-      }
+      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
       if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
@@ -17650,12 +17445,11 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var UNKNOWN_WRITERS, INSTALLERS;
+var INSTALLERS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
-    UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
       "apt-get": ["install"],
@@ -17688,7 +17482,7 @@ var init_entrypoint_not_executable = __esm({
       peers: {},
       messages: {
         noExecBit: {
-          message: '{imagePath} (copied from {file}) has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
+          message: '{imagePath} {file} has no execute bit, and nothing makes it executable (no COPY --chmod, no RUN chmod +x): {command} fails at start with "permission denied".',
           hint: "Use `COPY --chmod=755`, or commit the file with `git update-index --chmod=+x`."
         },
         heredoc: {
@@ -17739,15 +17533,10 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
-import path11 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
-  const abs = path11.posix.resolve(stage.config.workdir, missing2);
-  const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
-  for (const d of facts.unknownWrites) if (above(d)) return false;
-  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path11.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -17803,22 +17592,13 @@ var init_entrypoint_not_found = __esm({
 });
 
 // src/rules/entrypoint-shebang.ts
-function mayCopyBash(stage) {
-  for (let s = stage; s; s = s.baseStage) {
-    for (const op of s.copies) {
-      if (/(^|\/)bash$/.test(op.dest)) return true;
-      if (op.sources.some((src) => (src.kind === "context" || src.kind === "stage") && /(^|\/)bash(\/|$)/.test(src.pattern))) return true;
-    }
-  }
-  return false;
-}
 var BASH_PACKAGES, entrypoint_shebang_default;
 var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
+    init_commands();
     init_image();
-    init_shebang();
     init_evidence();
     init_rule();
     init_pid12();
@@ -17847,7 +17627,7 @@ var init_entrypoint_shebang = __esm({
         }
       },
       docs: {
-        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`. Only images known to lack bash count (plain Alpine, BusyBox, distroless, and the Alpine variants of official images whose own scripts are POSIX sh, such as node or python); an image that may add bash itself (postgres:alpine does), a RUN that builds, downloads or checks for bash, or a COPY of a file called bash keep it silent.",
+        what: "A script that ENTRYPOINT or CMD execs directly has no `#!` line (or a byte order mark before it), or names an interpreter the image is unlikely to have: `#!/bin/bash` on Alpine, BusyBox or distroless with no `apk add bash`.",
         why: "Without a shebang (and the kernel sees none behind a byte order mark) the kernel cannot exec the file: Docker reports `exec format error` and the container never starts. With `#!/bin/bash` on an image that has no bash, the kernel cannot find the interpreter and Docker reports `no such file or directory`, naming the script, not bash.",
         bad: 'FROM alpine:3.20\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n# entrypoint.sh starts with #!/bin/bash',
         good: 'FROM alpine:3.20\nRUN apk add --no-cache bash\nCOPY --chmod=755 entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]',
@@ -17891,11 +17671,13 @@ var init_entrypoint_shebang = __esm({
             });
             continue;
           }
-          if (readShebang(first)?.interpreter !== "bash") continue;
+          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+          const prog = basename3(m?.[1] ?? "");
+          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
+          if (interp !== "bash") continue;
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
-          if ([...facts.words].some((w) => /(^|\/)bash([-.]|$)/.test(w)) || mayCopyBash(stage)) continue;
           ctx.report({
             at,
             messageId: "noBash",
@@ -19988,7 +19770,6 @@ var init_missing_exec_args = __esm({
       docs: {
         what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
-        example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
@@ -20144,7 +19925,7 @@ var init_multiple_healthcheck = __esm({
 });
 
 // src/model/node-entry.ts
-import path12 from "node:path";
+import path11 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -20160,7 +19941,7 @@ function nodeScriptArg(args) {
   return null;
 }
 async function analyseNodeEntry(stage, fs10, scriptArg, read) {
-  const imagePath = path12.posix.resolve(stage.config.workdir, scriptArg);
+  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
   const origin = resolveModule(stage, fs10, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
@@ -20201,7 +19982,7 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
@@ -20804,23 +20585,11 @@ var init_reserved_stage_name = __esm({
 // src/model/known-programs.ts
 function rootByDesign(program, args, explicitRoot = false) {
   const name = basename3(program);
-  const wrapped = passThrough(name, args);
-  if (wrapped) return rootByDesign(wrapped[0], wrapped.slice(1), explicitRoot);
   const server = DROPS_ITSELF.find((d) => d.match.test(name));
   if (server) return `\`${name}\` starts as root by design: ${server.how}`;
   const interactive = args.length === 0 || name === "php" && args.length === 1 && args[0] === "-a" || /sh$/.test(name) && args.length === 1 && args[0] === "-l";
   if (interactive && !explicitRoot && INTERACTIVE.test(name)) return `\`${name}\` alone is an interactive shell or REPL: a base image's CMD, for the images built on it`;
   return null;
-}
-function passThrough(name, args) {
-  let rest;
-  if (name === "dind") rest = args;
-  else if (name === "docker-init" || name === "tini" || name === "tini-static") {
-    const dash = args.indexOf("--");
-    rest = dash >= 0 ? args.slice(dash + 1) : args.filter((a, i) => !a.startsWith("-") && !/^-[sp]$/.test(args[i - 1] ?? ""));
-  } else return null;
-  const [first, ...more] = rest;
-  return first ? [first, ...more] : null;
 }
 var DROPS_ITSELF, INTERACTIVE;
 var init_known_programs = __esm({
@@ -20897,15 +20666,6 @@ function mainLabel(s) {
       return stepLabel(s);
   }
 }
-function runsBaseEntrypoint(m, stage) {
-  const ENTRY = "docker-entrypoint.sh";
-  for (let s = stage; s; s = s.baseStage) if (s.copies.some((op) => basename3(op.dest) === ENTRY)) return false;
-  if (m.hop.kind === "program") return basename3(m.hop.name) === ENTRY;
-  const last = m.staying?.ending.last[0];
-  const argv = last ? m.staying?.hop.run?.commands.find((c) => c.ref.stmt === last.stmt)?.argvs[0] : void 0;
-  const name = argv ? commandOf(argv).name?.s : null;
-  return !!name && basename3(name) === ENTRY;
-}
 var root_process_default;
 var init_root_process = __esm({
   "src/rules/root-process.ts"() {
@@ -20936,9 +20696,8 @@ var init_root_process = __esm({
         }
       },
       docs: {
-        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), the official images whose own `docker-entrypoint.sh` steps down (an entrypoint of this image that ends by running `docker-entrypoint.sh postgres` on a postgres base: postgres runs as postgres), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
+        what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
-        example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
         howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
@@ -20955,8 +20714,6 @@ var init_root_process = __esm({
         if (launch.steps.length === 0) {
           const inherited = base2?.rootCommand;
           if (!inherited || user) return;
-          const [program = "", ...args] = inherited.split(" ");
-          if (rootByDesign(program, args) !== null) return;
           const fromStage2 = rootStage(stage);
           const data = { main: `\`${inherited}\`, the command ${fromStage2.base} starts`, notes: "", stages: stage.baseStage ? " or the stages it builds on" : "", base: `\`${fromStage2.base}\`` };
           ctx.report({ at: { file: ctx.env.dockerfile.displayPath, span: stage.from.keywordSpan }, messageId: "noUser", data, chain: [], label: "FROM" });
@@ -20966,7 +20723,6 @@ var init_root_process = __esm({
         if (!fullyKnown(run2)) return;
         const mains = mainProcesses(run2);
         if (mains.length === 0 || mains.some((m) => m.user.root !== true)) return;
-        if (base2?.dropsPrivileges && mains.every((m) => runsBaseEntrypoint(m, stage))) return;
         if (mains.every((m) => m.hop.kind === "program" && !m.hop.userCommand && rootByDesign(m.hop.name, m.hop.args, !!user) !== null)) return;
         if (mains.every((m) => m.staying) && (!launch.pid1.cmd || mains.every((m) => m.staying?.ending.kind === "exit"))) return;
         if (handsOverWithoutExec(run2).some((h) => h.user.root !== true)) return;
@@ -21175,17 +20931,13 @@ var init_shell_portability = __esm({
       peers: { shellcheck: [{ code: "SC3057", note: "and the SC3xxx family, from the shebang alone", suppresses: false }] },
       messages: {
         dashRejects: {
-          message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
+          message: "{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.",
           hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
-        },
-        ashLacks: {
-          message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
-          hint: 'Use POSIX sh on this line (`set -- a b` and `"$@"` instead of an array, a temporary file or a pipe instead of `<(...)`), or use `#!/bin/bash` with `RUN apk add --no-cache bash`.'
         }
       },
       docs: {
-        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that the image's /bin/sh does not have. On an image whose /bin/sh is dash (Debian, Ubuntu and the official images built on them): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`, which bash and busybox ash accept. On an image whose /bin/sh is busybox ash (Alpine, BusyBox, Wolfi, the `-alpine` tags): what bash has and ash lacks, such as arrays (`a=(x y)`, `${a[@]}`), process substitution `<(...)`, `${v^^}`, `${!v}` and C-style `for ((...))` loops. On the Red Hat family (bash) the same script is fine, and an image dockerlint does not recognise is not judged. The other rules still analyse the script as bash reads it.",
-        why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
+        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
         howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
@@ -21197,7 +20949,7 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === "ash" ? "ashLacks" : "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
+          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
         }
       }
     });
@@ -21317,7 +21069,6 @@ var init_su_sudo = __esm({
     init_questions();
     init_values();
     init_evidence();
-    init_text();
     init_rule();
     init_pid12();
     init_report();
@@ -21344,7 +21095,7 @@ var init_su_sudo = __esm({
         }
       },
       docs: {
-        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use. A set-up step that root runs as another user (`sudo -u app cmd`, `sudo -HEu app cmd` while the script still runs as root) needs no sudoers rule and is left alone.',
+        what: '`su`, `sudo` or `runuser` used to run the main process as another user: in the entrypoint script (as its hand-over, or around `"$@"`), in ENTRYPOINT or in CMD. Also `sudo` for a set-up step of the entrypoint (`sudo chown app /data`) on `docker run IMAGE`: not the hand-over, but it needs a sudo that any process of the container can use.',
         why: "su, sudo and runuser fork: they stay alive as the parent of the application, so they (not the application) hold PID 1 or sit between PID 1 and the application. They do not pass SIGTERM on reliably, they open PAM sessions and TTY handling meant for interactive logins, and a sudo left in an image is a privilege-escalation path.",
         bad: '#!/bin/sh\nchown -R app /data\nexec su app -c "$*"',
         good: '#!/bin/sh\nchown -R app /data\nexec gosu app "$@"',
@@ -21409,10 +21160,7 @@ var init_su_sudo = __esm({
         for (const { hop, cmd } of commandsRun(run2)) {
           if (mainRefs.has(cmd.ref.stmt) || cmd.background) continue;
           const argv = cmd.argvs[0] ?? [];
-          const t = commandOf(argv);
-          if (t.forking !== "sudo") continue;
-          const sw = parseSwitch("sudo", argv.slice(argv.indexOf(t.name) + 1));
-          if (cmd.users.length > 0 && cmd.users.every((u) => u.root === true) && sw?.user && !ROOT_USER.test(sw.user)) continue;
+          if (commandOf(argv).forking !== "sudo") continue;
           if (!once(`${cmd.ref.file.path}:${cmd.ref.stmt.p[2]}`)) continue;
           ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "sudoForSetup", data: { command: refText(cmd.ref) } });
         }
@@ -21421,46 +21169,11 @@ var init_su_sudo = __esm({
   }
 });
 
-// src/model/build-user.ts
-function buildUserAt(stage, at, trusted) {
-  let s = stage;
-  let before = at;
-  for (; ; ) {
-    const upTo = before ? s.instructions.indexOf(before) : -1;
-    const user = s.instructions.slice(0, upTo < 0 ? void 0 : upTo).reverse().find((i) => i.keyword === "USER");
-    if (user) {
-      const spec = user.rest.text.trim();
-      return { root: spec.includes("$") ? null : ROOT_USER.test(spec), spec };
-    }
-    if (!s.baseStage) break;
-    s = s.baseStage;
-    before = null;
-  }
-  const base2 = knownBaseImage(s, trusted);
-  return base2?.user ? { root: ROOT_USER.test(base2.user), spec: base2.user } : { root: true, spec: null };
-}
-var init_build_user = __esm({
-  "src/model/build-user.ts"() {
-    "use strict";
-    init_text();
-    init_base_images();
-  }
-});
-
 // src/rules/sudo-in-run.ts
-function stepsDown(words, word) {
-  const at = words.indexOf(word);
-  if (at < 0) return false;
-  const user = prefixOption("sudo", words, at + 1, (w) => w.value, "u", "user");
-  return typeof user === "string" && user !== "" && !ROOT_USER.test(user) && !user.startsWith("#0");
-}
 var sudo_in_run_default;
 var init_sudo_in_run = __esm({
   "src/rules/sudo-in-run.ts"() {
     "use strict";
-    init_build_user();
-    init_prefixes();
-    init_text();
     init_rule();
     sudo_in_run_default = defineRule({
       id: "sudo-in-run",
@@ -21473,15 +21186,11 @@ var init_sudo_in_run = __esm({
         sudo: {
           message: "`sudo` in RUN: the build already runs as root unless USER says otherwise, and sudo that works here means the image ships password-less sudo, a privilege-escalation path at runtime.",
           hint: "Remove sudo; use `USER root` before this RUN (and switch back after) if an earlier USER changed it."
-        },
-        sudoAsUser: {
-          message: "`sudo` in RUN under `USER {user}`: it only works if the image lets {user} run sudo without a password, and that rule stays in the image, a way back to root for anything that runs in the container.",
-          hint: "Put `USER root` before this RUN (and `USER {user}` after it), or do the step in a RUN before the USER; then remove sudo and its sudoers rule from the image."
         }
       },
       scope: "instructions",
       docs: {
-        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN. Not a step down: `sudo -u app cmd` in a RUN that runs as root (no USER, or `USER root`, before it) needs no sudoers rule and runs the step as the app user on purpose, so it is left alone (hadolint\'s DL3004 reports it; `USER app` for that RUN is the idiom, but the RUN as written is right).',
+        what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
@@ -21496,13 +21205,10 @@ var init_sudo_in_run = __esm({
             const i = cmd.prefixes.indexOf("sudo");
             const word = i >= 0 ? cmd.prefixWords[i] : cmd.name === "sudo" ? cmd.program : void 0;
             if (!word) continue;
-            const builder = view.stage && !view.onbuild ? buildUserAt(view.stage, view.inst, ctx.env.baseImageFacts) : null;
-            if (builder?.root === true && stepsDown(cmd.words, word)) continue;
-            const user = builder?.root === false ? builder.spec : null;
             const span = run2.form.kind === "exec" && cmd.depth === 0 ? run2.form.text.spanOf(0, run2.form.text.text.length) : word.span;
             ctx.report({
               at: { file: ctx.env.dockerfile.displayPath, span },
-              ...user ? { messageId: "sudoAsUser", data: { user } } : { messageId: "sudo" },
+              messageId: "sudo",
               label: cmd.depth > 0 ? "RUN (sh -c)" : view.onbuild ? "ONBUILD RUN" : "RUN"
             });
           }
@@ -21908,8 +21614,8 @@ var init_workdir_relative = __esm({
         for (const view of ctx.view.byKeyword("WORKDIR", { onbuild: false })) {
           const word = workdirView(view.inst, ctx.dockerfile.escape).word;
           if (!word) continue;
-          const path29 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
-          const absolute = path29.startsWith("/") || path29.startsWith("$") || /^[A-Za-z]:/.test(path29) || path29.startsWith("\\");
+          const path28 = (word.value ?? word.text).replace(/^["']|["']$/g, "");
+          const absolute = path28.startsWith("/") || path28.startsWith("$") || /^[A-Za-z]:/.test(path28) || path28.startsWith("\\");
           let known2 = absoluteIn.has(view.stageIndex);
           for (let s = view.stage; s; s = s.baseStage) if (absoluteIn.has(s.index)) known2 = true;
           if (absolute) {
@@ -21919,7 +21625,7 @@ var init_workdir_relative = __esm({
           if (known2) continue;
           absoluteIn.add(view.stageIndex);
           const file = ctx.env.dockerfile.displayPath;
-          ctx.report({ messageId: "relative", data: { path: path29 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path29, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
+          ctx.report({ messageId: "relative", data: { path: path28 }, at: { file, span: word.span }, ...absoluteFix(ctx.env.dockerfile.text, file, word, path28, view, ctx.view.byKeyword("WORKDIR", { onbuild: false })) });
         }
       }
     });
@@ -22745,8 +22451,8 @@ import { createHash as createHash2 } from "node:crypto";
 function formatGitlab(findings) {
   const seen = /* @__PURE__ */ new Map();
   const issues = findings.map((f) => {
-    const path29 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-    const key = JSON.stringify([f.rule, path29, f.message]);
+    const path28 = f.file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+    const key = JSON.stringify([f.rule, path28, f.message]);
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
     const parts = [f.message];
@@ -22759,7 +22465,7 @@ function formatGitlab(findings) {
       description: parts.join(" — "),
       fingerprint: createHash2("sha256").update(`${key}#${occurrence}`).digest("hex"),
       severity: GITLAB_SEVERITY[f.severity],
-      location: { path: path29, lines: { begin, end: Math.max(begin, f.endLine) } }
+      location: { path: path28, lines: { begin, end: Math.max(begin, f.endLine) } }
     };
   });
   return `${escapeJson(JSON.stringify(issues, null, 2))}
@@ -23142,17 +22848,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path29) {
-      const ctrl = callVisitor(key, node, visitor, path29);
+    function visit_(key, node, visitor, path28) {
+      const ctrl = callVisitor(key, node, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visit_(key, ctrl, visitor, path29);
+        replaceNode(key, path28, ctrl);
+        return visit_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path29);
+            const ci = visit_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -23163,13 +22869,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = visit_("key", node.key, visitor, path29);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = visit_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path29);
+          const cv = visit_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -23190,17 +22896,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path29) {
-      const ctrl = await callVisitor(key, node, visitor, path29);
+    async function visitAsync_(key, node, visitor, path28) {
+      const ctrl = await callVisitor(key, node, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visitAsync_(key, ctrl, visitor, path29);
+        replaceNode(key, path28, ctrl);
+        return visitAsync_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path29);
+            const ci = await visitAsync_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -23211,13 +22917,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path29);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path29);
+          const cv = await visitAsync_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -23244,23 +22950,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path29) {
+    function callVisitor(key, node, visitor, path28) {
       if (typeof visitor === "function")
-        return visitor(key, node, path29);
+        return visitor(key, node, path28);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path29);
+        return visitor.Map?.(key, node, path28);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path29);
+        return visitor.Seq?.(key, node, path28);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path29);
+        return visitor.Pair?.(key, node, path28);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path29);
+        return visitor.Scalar?.(key, node, path28);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path29);
+        return visitor.Alias?.(key, node, path28);
       return void 0;
     }
-    function replaceNode(key, path29, node) {
-      const parent = path29[path29.length - 1];
+    function replaceNode(key, path28, node) {
+      const parent = path28[path28.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -23872,10 +23578,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path29, value) {
+    function collectionFromPath(schema, path28, value) {
       let v = value;
-      for (let i = path29.length - 1; i >= 0; --i) {
-        const k = path29[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k = path28[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -23894,7 +23600,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -23924,11 +23630,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path29, value) {
-        if (isEmptyPath(path29))
+      addIn(path28, value) {
+        if (isEmptyPath(path28))
           this.add(value);
         else {
-          const [key, ...rest] = path29;
+          const [key, ...rest] = path28;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -23942,8 +23648,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        const [key, ...rest] = path29;
+      deleteIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -23957,8 +23663,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        const [key, ...rest] = path29;
+      getIn(path28, keepScalar) {
+        const [key, ...rest] = path28;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -23976,8 +23682,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path29) {
-        const [key, ...rest] = path29;
+      hasIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -23987,8 +23693,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        const [key, ...rest] = path29;
+      setIn(path28, value) {
+        const [key, ...rest] = path28;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -26503,9 +26209,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path29, value) {
+      addIn(path28, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path29, value);
+          this.contents.addIn(path28, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -26580,14 +26286,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        if (Collection.isEmptyPath(path29)) {
+      deleteIn(path28) {
+        if (Collection.isEmptyPath(path28)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -26602,10 +26308,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        if (Collection.isEmptyPath(path29))
+      getIn(path28, keepScalar) {
+        if (Collection.isEmptyPath(path28))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -26616,10 +26322,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path29) {
-        if (Collection.isEmptyPath(path29))
+      hasIn(path28) {
+        if (Collection.isEmptyPath(path28))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -26636,13 +26342,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        if (Collection.isEmptyPath(path29)) {
+      setIn(path28, value) {
+        if (Collection.isEmptyPath(path28)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path29, value);
+          this.contents.setIn(path28, value);
         }
       }
       /**
@@ -28603,9 +28309,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path29) => {
+    visit.itemAtPath = (cst, path28) => {
       let item = cst;
-      for (const [field, index] of path29) {
+      for (const [field, index] of path28) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -28614,23 +28320,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path29) => {
-      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
-      const field = path29[path29.length - 1][0];
+    visit.parentCollection = (cst, path28) => {
+      const parent = visit.itemAtPath(cst, path28.slice(0, -1));
+      const field = path28[path28.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path29, item, visitor) {
-      let ctrl = visitor(item, path29);
+    function _visit(path28, item, visitor) {
+      let ctrl = visitor(item, path28);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path29.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28641,10 +28347,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path29);
+            ctrl = ctrl(item, path28);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
     }
     exports.visit = visit;
   }
@@ -30396,7 +30102,7 @@ var require_dist = __commonJS({
 });
 
 // src/model/image-fs.ts
-import path14 from "node:path";
+import path13 from "node:path";
 var import_picomatch3, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
@@ -30413,7 +30119,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path14.posix.resolve("/", imagePath);
+        const p = path13.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -30426,7 +30132,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path14.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path14.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
         let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
@@ -30446,7 +30152,7 @@ var init_image_fs = __esm({
        * ships are not included: the caller knows whether it has any.
        */
       list(stage, dir) {
-        const d = path14.posix.resolve("/", dir);
+        const d = path13.posix.resolve("/", dir);
         const out = /* @__PURE__ */ new Set();
         for (let s = stage; s; s = s.baseStage) {
           for (const op of s.copies) {
@@ -30454,11 +30160,11 @@ var init_image_fs = __esm({
             for (const src of op.sources) {
               if (src.kind === "heredoc") {
                 const t = this.targets(op, src.heredoc.name);
-                for (const x of t) if (path14.posix.dirname(x) === d) out.add(x);
+                for (const x of t) if (path13.posix.dirname(x) === d) out.add(x);
                 continue;
               }
               if (src.kind !== "context") {
-                if (under !== null || op.dest.startsWith(d + "/") || path14.posix.dirname(op.dest) === d) return null;
+                if (under !== null || op.dest.startsWith(d + "/") || path13.posix.dirname(op.dest) === d) return null;
                 continue;
               }
               const matches2 = this.contextMatches(src.pattern);
@@ -30466,23 +30172,23 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  for (const x of this.targets(op, path14.posix.basename(m), asDir)) if (path14.posix.dirname(x) === d) out.add(x);
+                  for (const x of this.targets(op, path13.posix.basename(m), asDir)) if (path13.posix.dirname(x) === d) out.add(x);
                 } else if (entry?.kind === "dir" && under !== null) {
                   const folder = [m, under].filter((x) => x !== "").join("/");
                   for (const name of this.context.list(folder)) {
                     const rel = folder ? `${folder}/${name}` : name;
-                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path14.posix.join(d, name));
+                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path13.posix.join(d, name));
                   }
                 }
               }
-              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path14.posix.dirname(op.dest) === d)) return null;
+              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path13.posix.dirname(op.dest) === d)) return null;
             }
           }
         }
         return [...out].sort();
       }
       targets(op, name, asDir = false) {
-        const inside3 = path14.posix.join(op.dest, name);
+        const inside3 = path13.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -30507,7 +30213,7 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path14.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path13.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -30518,7 +30224,7 @@ var init_image_fs = __esm({
                 }
               }
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
-                const name = path14.posix.basename(src.pattern.replace(/\/+$/, ""));
+                const name = path13.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
                   return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
                 }
@@ -30529,21 +30235,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path14.posix.resolve("/", src.pattern);
+              const sp = path13.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base2 = path14.posix.basename(p);
-                if ((0, import_picomatch3.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
-                  candidates.push(path14.posix.join(path14.posix.dirname(sp), base2));
+                const base2 = path13.posix.basename(p);
+                if ((0, import_picomatch3.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
+                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path14.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path13.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path14.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path13.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -30555,7 +30261,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path14.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path13.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -31276,25 +30982,25 @@ __export(shellcheck_exports, {
 });
 import { spawn } from "node:child_process";
 import fs3 from "node:fs";
-import path15 from "node:path";
+import path14 from "node:path";
 function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path15.resolve(r));
-  for (const dir of pathVar.split(path15.delimiter)) {
-    if (!dir || !path15.isAbsolute(dir)) continue;
+  const roots = inside3.map((r) => path14.resolve(r));
+  for (const dir of pathVar.split(path14.delimiter)) {
+    if (!dir || !path14.isAbsolute(dir)) continue;
     let real;
     try {
       real = fs3.realpathSync(dir);
     } catch {
       continue;
     }
-    if (roots.some((r) => real === r || real.startsWith(r + path15.sep) || dir === r || dir.startsWith(r + path15.sep))) continue;
-    const file = path15.join(real, "shellcheck");
+    if (roots.some((r) => real === r || real.startsWith(r + path14.sep) || dir === r || dir.startsWith(r + path14.sep))) continue;
+    const file = path14.join(real, "shellcheck");
     try {
       const st = fs3.statSync(file);
       if (!st.isFile()) continue;
       fs3.accessSync(file, fs3.constants.X_OK);
       const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path15.sep))) continue;
+      if (roots.some((r) => resolved.startsWith(r + path14.sep))) continue;
       return resolved;
     } catch {
       continue;
@@ -31305,7 +31011,7 @@ function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
 function runOn(binary2, text, shell) {
   return new Promise((resolve4) => {
     const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path15.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(binary2, args, { cwd: path14.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     let size = 0;
     let err = "";
@@ -31470,7 +31176,7 @@ __export(engine_exports, {
   lintFile: () => lintFile
 });
 import { isUtf8 } from "node:buffer";
-import path16 from "node:path";
+import path15 from "node:path";
 function jailOf(input2, options) {
   const root = input2.root ?? options.root ?? repositoryRoot(input2.path === "-" ? options.cwd : input2.path, options.fs);
   return new Jail(root, options.fs, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -31526,7 +31232,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     const line = p.line ?? 1;
     findings.push(spanFinding("input-error", "warning", displayPath(p.file, options.cwd), { line, column: 1, endLine: line, endColumn: 1 }, p.message));
   }
-  const contextDir = options.context ? path16.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path16.dirname(input2.path);
+  const contextDir = options.context ? path15.resolve(options.cwd, options.context) : input2.path === "-" ? options.cwd : composed?.context ?? path15.dirname(input2.path);
   if (!jail.contains(contextDir)) {
     const origin = options.context ? options.contextOrigin ?? null : composed ? { file: composed.composeFile, key: composed.key, ...composed.line ? { line: composed.line } : {} } : null;
     const where2 = origin?.file ? displayPath(origin.file, options.cwd) : file.displayPath;
@@ -31550,7 +31256,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
     shell,
     dockerfile: file,
     ...options.baseImageFacts ? { baseImageFacts: options.baseImageFacts } : {},
-    displayPath: (rel) => displayPath(path16.join(contextDir, rel), options.cwd),
+    displayPath: (rel) => displayPath(path15.join(contextDir, rel), options.cwd),
     readContext: (rel) => {
       let bytes;
       try {
@@ -31563,7 +31269,7 @@ async function prepare(file, input2, options, findings, jail, texts = new FileTe
       const real = context.realPath(rel);
       if (real !== null) {
         options.filesRead?.add(real);
-        texts.add(real, displayPath(path16.join(contextDir, rel), options.cwd), decoded.text);
+        texts.add(real, displayPath(path15.join(contextDir, rel), options.cwd), decoded.text);
       }
       return decoded.text;
     }
@@ -31641,7 +31347,7 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
     if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
@@ -31750,7 +31456,7 @@ async function runBudgets(view, file, findings) {
 }
 function contextProblems(context, options, findings) {
   for (const p of context.problems) {
-    findings.push(spanFinding("input-error", "warning", displayPath(path16.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
+    findings.push(spanFinding("input-error", "warning", displayPath(path15.join(context.root, p.path), options.cwd), WHOLE_FILE, p.message));
   }
   if (context.problems.some((p) => p.kind === "folder")) {
     for (let i = findings.length - 1; i >= 0; i--) if (findings[i]?.rule === "entrypoint-not-found") findings.splice(i, 1);
@@ -35196,8 +34902,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path29) {
-      let input2 = path29;
+    function removeDotSegments(path28) {
+      let input2 = path28;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -35271,11 +34977,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path29) {
-      if (path29 === "" || path29[0] === "/") {
-        return removeDotSegments(path29);
+    function removeDotSegmentsRelative(path28) {
+      if (path28 === "" || path28[0] === "/") {
+        return removeDotSegments(path28);
       }
-      const segments = path29.split("/");
+      const segments = path28.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35638,8 +35344,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path29 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path29 && path29 !== "/" ? path29 : void 0;
+        const path28 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path28 && path28 !== "/" ? path28 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -38880,7 +38586,7 @@ __export(load_exports, {
   loadConfig: () => loadConfig,
   parseConfigText: () => parseConfigText
 });
-import path17 from "node:path";
+import path16 from "node:path";
 function loadConfig(startDir, explicit, options = {}) {
   try {
     return load2(startDir, explicit, options.jail ?? null);
@@ -38889,22 +38595,22 @@ function loadConfig(startDir, explicit, options = {}) {
   }
 }
 function load2(startDir, explicit, given) {
-  const start = path17.resolve(startDir);
+  const start = path16.resolve(startDir);
   const shown2 = (abs) => displayFile(abs, start);
   if (explicit !== void 0 && explicit !== "") {
-    const abs = path17.resolve(start, explicit);
-    const own = new Jail(path17.dirname(abs), given?.fs, given?.maxFileBytes);
+    const abs = path16.resolve(start, explicit);
+    const own = new Jail(path16.dirname(abs), given?.fs, given?.maxFileBytes);
     const text = readText(abs, shown2(abs), own);
     if ("error" in text) return text;
-    const parsed = path17.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
+    const parsed = path16.basename(abs) === "package.json" ? parsePackageJson(text.text, shown2(abs), true) : parseConfigText(text.text, shown2(abs));
     if (!parsed) return { error: { file: shown2(abs), key: PACKAGE_KEY, message: `package.json has no "${PACKAGE_KEY}" key` } };
     return "error" in parsed ? parsed : { config: parsed.config, file: abs, ...linesOf(parsed) };
   }
-  const jail = given ?? new Jail(path17.parse(start).root);
+  const jail = given ?? new Jail(path16.parse(start).root);
   for (let dir = start; jail.contains(dir); ) {
     const found = [];
     for (const name of CONFIG_FILE_NAMES) {
-      const abs = path17.join(dir, name);
+      const abs = path16.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38912,7 +38618,7 @@ function load2(startDir, explicit, given) {
       if ("error" in parsed) return parsed;
       found.push({ abs, config: parsed.config, ...linesOf(parsed) });
     }
-    const pkg = path17.join(dir, "package.json");
+    const pkg = path16.join(dir, "package.json");
     if (present(pkg, jail)) {
       const text = readText(pkg, shown2(pkg), jail);
       if ("error" in text) return text;
@@ -38921,7 +38627,7 @@ function load2(startDir, explicit, given) {
       if (parsed) found.push({ abs: pkg, config: parsed.config, ...linesOf(parsed) });
     }
     if (found.length > 1) {
-      const names = found.map((f) => path17.basename(f.abs) + (path17.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
+      const names = found.map((f) => path16.basename(f.abs) + (path16.basename(f.abs) === "package.json" ? ` (key "${PACKAGE_KEY}")` : ""));
       return {
         error: {
           file: shown2(found[1].abs),
@@ -38931,7 +38637,7 @@ function load2(startDir, explicit, given) {
       };
     }
     if (found.length === 1) return { config: found[0].config, file: found[0].abs, ...found[0].lines ? { lines: found[0].lines } : {} };
-    const parent = path17.dirname(dir);
+    const parent = path16.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -38940,7 +38646,7 @@ function load2(startDir, explicit, given) {
 function findHadolintConfig(start, jail, shown2 = (a) => a) {
   for (let dir = start; jail.contains(dir); ) {
     for (const name of HADOLINT_CONFIG_NAMES) {
-      const abs = path17.join(dir, name);
+      const abs = path16.join(dir, name);
       if (!present(abs, jail)) continue;
       const text = readText(abs, shown2(abs), jail);
       if ("error" in text) return text;
@@ -38955,7 +38661,7 @@ function findHadolintConfig(start, jail, shown2 = (a) => a) {
       const t = translateHadolint(data);
       return { config: t.config, file: abs, ...t.notes.length ? { notes: t.notes } : {} };
     }
-    const parent = path17.dirname(dir);
+    const parent = path16.dirname(dir);
     if (parent === dir || dir === jail.root || hasGit(dir, jail)) break;
     dir = parent;
   }
@@ -39153,7 +38859,7 @@ function readText(abs, file, jail) {
 }
 function hasGit(dir, jail) {
   try {
-    return jail.stat(path17.join(dir, ".git")) !== null;
+    return jail.stat(path16.join(dir, ".git")) !== null;
   } catch {
     return false;
   }
@@ -39168,26 +38874,26 @@ function present(abs, jail) {
   }
 }
 function displayFile(abs, start) {
-  const rel = path17.relative(start, abs);
-  return (rel === "" || path17.isAbsolute(rel) ? abs : rel).split(path17.sep).join("/");
+  const rel = path16.relative(start, abs);
+  return (rel === "" || path16.isAbsolute(rel) ? abs : rel).split(path16.sep).join("/");
 }
 function firstLine(s) {
   return s.split("\n", 1)[0]?.trim() ?? s;
 }
 function configMatchers(config, file, cwd, lines = {}) {
-  const dir = file ? path17.dirname(file) : path17.resolve(cwd);
+  const dir = file ? path16.dirname(file) : path16.resolve(cwd);
   const opts = { dot: true };
   const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
-  const keyPrefix = file && path17.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
+  const keyPrefix = file && path16.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path17.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
-    const r = path17.relative(dir, path17.resolve(cwd, abs));
-    if (r === "" || r.startsWith("..") || path17.isAbsolute(r)) return null;
-    return r.split(path17.sep).join("/");
+    const r = path16.relative(dir, path16.resolve(cwd, abs));
+    if (r === "" || r.startsWith("..") || path16.isAbsolute(r)) return null;
+    return r.split(path16.sep).join("/");
   };
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
@@ -39219,7 +38925,7 @@ function configMatchers(config, file, cwd, lines = {}) {
       return {
         user: hit.entry.user ?? null,
         dropsPrivileges: hit.entry.dropsPrivileges ?? false,
-        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path17.basename(file)}` : ""}`
+        note: `listed in trustedBaseImages (${hit.entry.image})${file ? ` of ${path16.basename(file)}` : ""}`
       };
     }
   };
@@ -39327,10 +39033,10 @@ var init_recording = __esm({
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
 import fs4 from "node:fs";
-import path18 from "node:path";
+import path17 from "node:path";
 function inside2(root, p) {
-  const rel = path18.relative(root, p);
-  return rel !== "" && !rel.startsWith("..") && !path18.isAbsolute(rel);
+  const rel = path17.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path17.isAbsolute(rel);
 }
 function realPathOf(p) {
   try {
@@ -39342,7 +39048,7 @@ function realPathOf(p) {
 function loadFixFile(file, root) {
   const realRoot = realPathOf(root);
   if (!realRoot) return { ok: false, reason: `the repository root ${root} does not exist` };
-  if (!path18.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
+  if (!path17.isAbsolute(file)) return { ok: false, reason: "not an absolute path" };
   const real = realPathOf(file);
   if (!real) return { ok: false, reason: "the file does not exist" };
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
@@ -39377,8 +39083,8 @@ function bytesOf(file) {
   return Buffer.from(file.bom ? `\uFEFF${file.text}` : file.text, "utf8");
 }
 function writeAtomic(realPath, bytes, mode) {
-  const dir = path18.dirname(realPath);
-  const tmp = path18.join(dir, `.${path18.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  const dir = path17.dirname(realPath);
+  const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
     fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
@@ -39404,7 +39110,7 @@ var init_files = __esm({
 
 // src/fix/run.ts
 import fs5 from "node:fs";
-import path19 from "node:path";
+import path18 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
   if (f.fix.safety === "unsafe" && !sel.unsafe) return false;
@@ -39492,8 +39198,8 @@ function checkFiles(c, filesRead, rootOf, current, originals, base2) {
 }
 function bufferFile(real, bytes, root) {
   const realRoot = realPathOf(root) ?? root;
-  const rel = path19.relative(realRoot, real);
-  if (rel === "" || rel.startsWith("..") || path19.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
+  const rel = path18.relative(realRoot, real);
+  if (rel === "" || rel.startsWith("..") || path18.isAbsolute(rel)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   return { ok: true, file: fixFileFromBytes({ path: real, bom: false, text: "", mode: 420 }, bytes) };
 }
 function writeChanged(changed) {
@@ -39529,13 +39235,13 @@ __export(api_exports, {
   fixBuffer: () => fixBuffer,
   getFixes: () => getFixes
 });
-import path20 from "node:path";
+import path19 from "node:path";
 async function getFixes(linter, buffer) {
-  const findings = await linter.lintOne({ path: path20.resolve(buffer.path), text: buffer.text });
+  const findings = await linter.lintOne({ path: path19.resolve(buffer.path), text: buffer.text });
   return findings.filter((f) => !!f.fix).map((f) => ({ finding: f, fix: f.fix }));
 }
 async function fixBuffer(linter, buffer, selection) {
-  const resolved = path20.resolve(buffer.path);
+  const resolved = path19.resolve(buffer.path);
   const abs = realPathOf(resolved) ?? resolved;
   const base2 = /* @__PURE__ */ new Map([[abs, Buffer.from(buffer.text, "utf8")]]);
   const loop = await runFixLoop({
@@ -39829,7 +39535,7 @@ __export(shard_exports, {
 });
 import { createHash as createHash4 } from "node:crypto";
 import fs6 from "node:fs";
-import path23 from "node:path";
+import path22 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
   if (!m) return null;
@@ -39839,22 +39545,22 @@ function parseShard(spec) {
   return { index, count };
 }
 function shardOf(relativePath, count) {
-  const key = relativePath.split(path23.sep).join("/");
+  const key = relativePath.split(path22.sep).join("/");
   const h = createHash4("sha256").update(key, "utf8").digest().readUInt32BE(0);
   return 1 + h % count;
 }
 function shardKey(file, root) {
   if (root) {
-    const rel = path23.relative(root, file);
-    if (rel && !rel.startsWith(`..${path23.sep}`) && rel !== ".." && !path23.isAbsolute(rel)) return rel.split(path23.sep).join("/");
+    const rel = path22.relative(root, file);
+    if (rel && !rel.startsWith(`..${path22.sep}`) && rel !== ".." && !path22.isAbsolute(rel)) return rel.split(path22.sep).join("/");
   }
-  return file.split(path23.sep).join("/");
+  return file.split(path22.sep).join("/");
 }
 function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path23.join(fs6.realpathSync.native(path23.dirname(input2.path)), path23.basename(input2.path));
+    file = path22.join(fs6.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -39871,20 +39577,20 @@ __export(cache_exports, {
   lintCached: () => lintCached
 });
 import fs7 from "node:fs";
-import path24 from "node:path";
+import path23 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
-    const abs = path24.resolve(cwd, location);
+    const abs = path23.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
       isDir ||= fs7.statSync(abs).isDirectory();
     } catch {
     }
-    return isDir ? path24.join(abs, CACHE_FILE) : abs;
+    return isDir ? path23.join(abs, CACHE_FILE) : abs;
   }
-  const rel = path24.relative(root, cwd);
-  const inside3 = rel === "" || !rel.startsWith("..") && !path24.isAbsolute(rel);
-  return path24.join(inside3 ? cwd : root, CACHE_FILE);
+  const rel = path23.relative(root, cwd);
+  const inside3 = rel === "" || !rel.startsWith("..") && !path23.isAbsolute(rel);
+  return path23.join(inside3 ? cwd : root, CACHE_FILE);
 }
 function filesOf(entry, reads) {
   const out = /* @__PURE__ */ new Set();
@@ -40064,7 +39770,7 @@ var init_cache = __esm({
       impliedAbsent(call, digest) {
         if (digest !== "-" && digest !== "r:-") return false;
         const p = call.slice(call.indexOf("\0", 2) + 1);
-        const listing = `d\0\0${path24.dirname(p)}`;
+        const listing = `d\0\0${path23.dirname(p)}`;
         const then = this.loadedIndex.get(listing);
         return then !== void 0 && this.now(listing) === then;
       }
@@ -40257,16 +39963,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path29, added, removed, oldPosInc, options) {
-        const last = path29.lastComponent;
+      addToPath(path28, added, removed, oldPosInc, options) {
+        const last = path28.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path29.oldPos + oldPosInc,
+            oldPos: path28.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path29.oldPos + oldPosInc,
+            oldPos: path28.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -40365,7 +40071,7 @@ var init_base = __esm({
 function diffLines(oldStr, newStr, options) {
   return lineDiff.diff(oldStr, newStr, options);
 }
-function tokenize2(value, options) {
+function tokenize(value, options) {
   if (options.stripTrailingCr) {
     value = value.replace(/\r\n/g, "\n");
   }
@@ -40390,7 +40096,7 @@ var init_line = __esm({
     LineDiff = class extends Diff {
       constructor() {
         super(...arguments);
-        this.tokenize = tokenize2;
+        this.tokenize = tokenize;
       }
       equals(left2, right2, options) {
         if (options.ignoreWhitespace) {
@@ -40550,10 +40256,10 @@ var diff_exports = {};
 __export(diff_exports, {
   unifiedDiff: () => unifiedDiff
 });
-import path25 from "node:path";
+import path24 from "node:path";
 function shown(p, cwd) {
-  const rel = path25.relative(cwd, p);
-  return (rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel).split(path25.sep).join("/");
+  const rel = path24.relative(cwd, p);
+  return (rel.startsWith("..") || path24.isAbsolute(rel) ? p : rel).split(path24.sep).join("/");
 }
 function printable(line) {
   const cr = line.endsWith("\r");
@@ -40593,7 +40299,7 @@ var command_exports = {};
 __export(command_exports, {
   runFixCommand: () => runFixCommand
 });
-import path26 from "node:path";
+import path25 from "node:path";
 async function runFixCommand(o) {
   const cache = /* @__PURE__ */ new Map();
   const rootOf = /* @__PURE__ */ new Map();
@@ -40636,8 +40342,8 @@ function plural(n, one, many = `${one}s`) {
 function summaryLines(loop, o, failures) {
   const lines = [];
   const shown2 = (p) => {
-    const rel = path26.relative(o.cwd, p);
-    return rel.startsWith("..") || path26.isAbsolute(rel) ? p : rel.split(path26.sep).join("/");
+    const rel = path25.relative(o.cwd, p);
+    return rel.startsWith("..") || path25.isAbsolute(rel) ? p : rel.split(path25.sep).join("/");
   };
   const verb = o.dryRun ? "would fix" : "fixed";
   const files = loop.changed.length;
@@ -40668,12 +40374,12 @@ import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
 import fs9 from "node:fs";
-import path28 from "node:path";
+import path27 from "node:path";
 
 // src/cli.ts
 var import_picomatch5 = __toESM(require_picomatch2(), 1);
 import fs8 from "node:fs";
-import path27 from "node:path";
+import path26 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
 import { notStrictEqual, strictEqual } from "assert";
@@ -42483,11 +42189,11 @@ var parser = new YargsParser({
   format,
   normalize,
   resolve,
-  require: (path29) => {
+  require: (path28) => {
     if (typeof require2 !== "undefined") {
-      return require2(path29);
-    } else if (path29.match(/\.json$/)) {
-      return JSON.parse(readFileSync(path29, "utf8"));
+      return require2(path28);
+    } else if (path28.match(/\.json$/)) {
+      return JSON.parse(readFileSync(path28, "utf8"));
     } else {
       throw Error("only .json config files are supported in ESM");
     }
@@ -46266,334 +45972,15 @@ var yargs_default = Yargs;
 init_schema();
 
 // src/linter.ts
-import path21 from "node:path";
+import path20 from "node:path";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 // src/compose.ts
 init_file_system();
 init_jail();
-import path13 from "node:path";
-
-// src/bake.ts
-function readBakeFile(name, text) {
-  const raw = name.endsWith(".json") ? readJson(text) : readHcl(text);
-  if ("problem" in raw) return raw;
-  return { builds: resolveTargets(raw.targets) };
-}
-function resolveTargets(targets) {
-  const builds = [];
-  const attr = (t, key, seen) => {
-    const own = t.attrs.get(key);
-    if (own) return own;
-    const parents = t.attrs.get("inherits")?.value;
-    const list2 = Array.isArray(parents) ? [...parents].reverse() : typeof parents === "string" ? [parents] : [];
-    for (const p of list2) {
-      const parent = targets.get(p);
-      if (!parent || seen.has(p)) continue;
-      const hit = attr(parent, key, /* @__PURE__ */ new Set([...seen, p]));
-      if (hit) return hit;
-    }
-    return void 0;
-  };
-  for (const t of targets.values()) {
-    if (t.attrs.has("inherits") && t.attrs.get("inherits")?.value === null) continue;
-    const seen = /* @__PURE__ */ new Set([t.name]);
-    const context = attr(t, "context", seen);
-    const dockerfile = attr(t, "dockerfile", seen);
-    if (attr(t, "dockerfile-inline", seen)) continue;
-    const ctx = context ? context.value : ".";
-    const df = dockerfile ? dockerfile.value : "Dockerfile";
-    if (typeof ctx !== "string" || typeof df !== "string") continue;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(ctx) || ctx.startsWith("git@")) continue;
-    builds.push({ target: t.name, context: ctx, dockerfile: df, line: context?.line ?? t.line, key: `target.${t.name}.context`, namesDockerfile: dockerfile !== void 0 });
-  }
-  return [...builds.filter((b) => b.namesDockerfile), ...builds.filter((b) => !b.namesDockerfile)];
-}
-function readJson(text) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return { problem: { message: `not valid JSON (${e instanceof Error ? e.message.split("\n", 1)[0] : String(e)})` } };
-  }
-  const targets = /* @__PURE__ */ new Map();
-  const block = data?.target;
-  if (!block || typeof block !== "object") return { targets };
-  for (const [name, body2] of Object.entries(block)) {
-    if (!body2 || typeof body2 !== "object") continue;
-    const attrs = /* @__PURE__ */ new Map();
-    for (const [k, v] of Object.entries(body2)) {
-      const value = typeof v === "string" ? v : Array.isArray(v) && v.every((x) => typeof x === "string") ? v : null;
-      attrs.set(k, { value, line: lineOfKey(text, ["target", name, k]) });
-    }
-    targets.set(name, { name, line: lineOfKey(text, ["target", name]), attrs });
-  }
-  return { targets };
-}
-function lineOfKey(text, keys) {
-  let at = 0;
-  for (const k of keys) {
-    const next = text.indexOf(`${JSON.stringify(k)}`, at);
-    if (next < 0) return 1;
-    at = next;
-  }
-  return text.slice(0, at).split("\n").length;
-}
-var HclError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-  }
-  line;
-};
-var TWO_CHAR = /* @__PURE__ */ new Set(["==", "!=", "<=", ">=", "&&", "||", "=>", "..."]);
-function tokenize(text) {
-  const tokens = [];
-  let i = 0;
-  let line = 1;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === "\n") {
-      tokens.push({ kind: "newline", line });
-      line++;
-      i++;
-    } else if (c === " " || c === "	" || c === "\r") i++;
-    else if (c === "#" || c === "/" && text[i + 1] === "/") {
-      while (i < n && text[i] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      if (end < 0) throw new HclError("unterminated /* comment", line);
-      line += countLines(text, i, end);
-      i = end + 2;
-    } else if (c === '"') {
-      const start = line;
-      const r = readTemplate(text, i + 1, '"', line);
-      tokens.push({ kind: "string", parts: r.parts, line: start });
-      line = r.line;
-      i = r.end;
-    } else if (c === "<" && text[i + 1] === "<" && /[-A-Za-z_]/.test(text[i + 2] ?? "")) {
-      const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
-      if (!m) throw new HclError("a heredoc (<<NAME) must end its line", line);
-      const body2 = i + m[0].length;
-      const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*\\r?$`, "m");
-      const rest = text.slice(body2);
-      const found = close.exec(rest);
-      if (!found) throw new HclError(`unterminated heredoc <<${m[2]}`, line);
-      const start = line;
-      line += countLines(text, i, body2 + found.index + found[0].length);
-      tokens.push({ kind: "string", parts: rest.slice(0, found.index).includes("${") ? [{ expr: "" }] : [rest.slice(0, found.index)], line: start });
-      i = body2 + found.index + found[0].length;
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[A-Za-z0-9_-]/.test(text[j])) j++;
-      tokens.push({ kind: "ident", text: text.slice(i, j), line });
-      i = j;
-    } else if (/[0-9]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[0-9.eE+-]/.test(text[j]) && !(text[j] === "-" && !/[eE]/.test(text[j - 1]))) j++;
-      tokens.push({ kind: "other", text: text.slice(i, j), line });
-      i = j;
-    } else {
-      const three = text.slice(i, i + 3);
-      const two = text.slice(i, i + 2);
-      const p = TWO_CHAR.has(three) ? three : TWO_CHAR.has(two) ? two : c;
-      tokens.push({ kind: "punct", text: p, line });
-      i += p.length;
-    }
-  }
-  return tokens;
-}
-function countLines(text, from, to) {
-  let k = 0;
-  for (let j = from; j < to; j++) if (text[j] === "\n") k++;
-  return k;
-}
-function readTemplate(text, i, quote, line) {
-  const parts = [];
-  let lit2 = "";
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === quote) {
-      if (lit2) parts.push(lit2);
-      return { parts, end: i + 1, line };
-    }
-    if (c === "\n") throw new HclError("unterminated string", line);
-    if (c === "\\") {
-      const e = text[i + 1] ?? "";
-      lit2 += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e;
-      i += 2;
-      continue;
-    }
-    if ((c === "$" || c === "%") && text[i + 1] === "{") {
-      if (text[i - 1] === c && text[i - 2] !== c) {
-        lit2 = lit2.slice(0, -1) + c + "{";
-        i += 2;
-        continue;
-      }
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        const d = text[j];
-        if (d === '"') {
-          const inner = readTemplate(text, j + 1, '"', line);
-          j = inner.end;
-          continue;
-        }
-        if (d === "\n") line++;
-        if (d === "{") depth++;
-        else if (d === "}") depth--;
-        j++;
-      }
-      if (depth > 0) throw new HclError("unterminated ${ in a string", line);
-      if (lit2) parts.push(lit2);
-      lit2 = "";
-      parts.push({ expr: c === "%" ? "%" : text.slice(i + 2, j - 1).trim() });
-      i = j;
-      continue;
-    }
-    lit2 += c;
-    i++;
-  }
-  throw new HclError("unterminated string", line);
-}
-var OPEN = { "{": "}", "[": "]", "(": ")" };
-function readHcl(text) {
-  let tokens;
-  try {
-    tokens = tokenize(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    return { problem: e instanceof HclError ? { message: `HCL syntax error: ${e.message}`, line: e.line } : { message: String(e) } };
-  }
-  let pos = 0;
-  const variables = /* @__PURE__ */ new Map();
-  const targets = /* @__PURE__ */ new Map();
-  const fail = (message, t) => {
-    throw new HclError(message, t?.line ?? (tokens[tokens.length - 1]?.line ?? 1));
-  };
-  const expression = () => {
-    const out = [];
-    const stack = [];
-    while (pos < tokens.length) {
-      const t = tokens[pos];
-      if (stack.length === 0 && (t.kind === "newline" || t.kind === "punct" && t.text === "}")) break;
-      pos++;
-      if (t.kind === "newline") continue;
-      if (t.kind === "punct") {
-        const close = OPEN[t.text];
-        if (close) stack.push(close);
-        else if (t.text === "}" || t.text === "]" || t.text === ")") {
-          if (stack.pop() !== t.text) fail(`unexpected \`${t.text}\``, t);
-        }
-      }
-      out.push(t);
-    }
-    if (stack.length > 0) fail(`\`${stack[stack.length - 1]}\` expected before the end of the file`, tokens[tokens.length - 1]);
-    if (out.length === 0) fail("an attribute needs a value", tokens[pos]);
-    return out;
-  };
-  const body2 = (depth) => {
-    const attrs = /* @__PURE__ */ new Map();
-    if (depth > 64) fail("blocks nested too deeply", tokens[pos]);
-    for (; ; ) {
-      while (tokens[pos]?.kind === "newline") pos++;
-      const t = tokens[pos];
-      if (!t) {
-        if (depth === 0) return attrs;
-        fail("`}` expected before the end of the file", tokens[tokens.length - 1]);
-      }
-      const tok = t;
-      if (tok.kind === "punct" && tok.text === "}") {
-        if (depth === 0) fail("unexpected `}`", tok);
-        pos++;
-        return attrs;
-      }
-      if (tok.kind !== "ident") fail("an attribute or block name expected", tok);
-      const name = tok.text;
-      pos++;
-      const next = tokens[pos];
-      if (next?.kind === "punct" && (next.text === "=" || next.text === ":")) {
-        pos++;
-        attrs.set(name, { expr: expression(), line: tok.line });
-        continue;
-      }
-      const labels = [];
-      while (tokens[pos]?.kind === "string" || tokens[pos]?.kind === "ident") {
-        const l = tokens[pos];
-        labels.push(l.kind === "ident" ? l.text : l.kind === "string" ? l.parts.map((p) => typeof p === "string" ? p : "").join("") : "");
-        pos++;
-      }
-      const open = tokens[pos];
-      if (!(open?.kind === "punct" && open.text === "{")) fail(`\`=\` or \`{\` expected after \`${name}\``, open ?? tok);
-      pos++;
-      const inner = body2(depth + 1);
-      if (depth === 0 && name === "variable" && labels[0] !== void 0) {
-        const d = inner.get("default");
-        if (d) variables.set(labels[0], d.expr);
-      }
-      if (depth === 0 && name === "target" && labels[0] !== void 0) {
-        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate(v.expr, variables), line: v.line }])) });
-      }
-    }
-  };
-  try {
-    body2(0);
-  } catch (e) {
-    if (e instanceof HclError) return { problem: { message: `HCL syntax error: ${e.message}`, line: e.line } };
-    throw e;
-  }
-  return { targets };
-}
-function evaluate(expr, variables, depth = 0) {
-  if (depth > 8) return null;
-  const scalar = (t) => {
-    if (!t) return null;
-    if (t.kind === "string") {
-      let s = "";
-      for (const p of t.parts) {
-        if (typeof p === "string") s += p;
-        else {
-          if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p.expr)) return null;
-          const v = variable(p.expr);
-          if (v === null) return null;
-          s += v;
-        }
-      }
-      return s;
-    }
-    if (t.kind === "ident") return variable(t.text);
-    if (t.kind === "other" && /^[0-9.]+$/.test(t.text)) return t.text;
-    return null;
-  };
-  const variable = (name) => {
-    const d = variables.get(name);
-    if (!d) return null;
-    const v = evaluate(d, variables, depth + 1);
-    return typeof v === "string" ? v : null;
-  };
-  if (expr.length === 1) return scalar(expr[0]);
-  const first = expr[0];
-  const last = expr[expr.length - 1];
-  if (first?.kind === "punct" && first.text === "[" && last?.kind === "punct" && last.text === "]") {
-    const items = [];
-    for (let i = 1; i < expr.length - 1; i += 2) {
-      const sep = expr[i + 1];
-      if (i + 1 < expr.length - 1 && !(sep?.kind === "punct" && sep.text === ",")) return null;
-      const v = scalar(expr[i]);
-      if (v === null) return null;
-      items.push(v);
-    }
-    return items;
-  }
-  return null;
-}
-
-// src/compose.ts
+import path12 from "node:path";
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-var BAKE_NAMES = ["docker-bake.json", "docker-bake.override.json", "docker-bake.hcl", "docker-bake.override.hcl"];
-var BUILD_FILE_NAMES = /* @__PURE__ */ new Set([...COMPOSE_NAMES, ...BAKE_NAMES]);
 var ComposeIndex = class {
   /**
    * @param root the folder the upward search stops at when `contextFor` is given no jail (the
@@ -46610,11 +45997,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path13.dirname(path13.resolve(dockerfile)))) {
-    const abs = path13.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path12.dirname(path12.resolve(dockerfile)))) {
+    const abs = path12.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path13.dirname(real); ; dir = path13.dirname(dir)) {
+    for (let dir = path12.dirname(real); ; dir = path12.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -46623,19 +46010,15 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path13.dirname(dir) === dir) return null;
+      if (dir === root || path12.dirname(dir) === dir) return null;
     }
-  }
-  /** The Dockerfiles the compose and bake files of a folder name (absolute, as written). */
-  dockerfilesIn(dir, jail) {
-    return this.composeFiles(dir, jail).flatMap((c) => c.services.map((s) => s.dockerfile));
   }
   composeFiles(dir, jail) {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
     const found = [];
-    for (const name of [...COMPOSE_NAMES, ...BAKE_NAMES]) {
-      const file = path13.join(dir, name);
+    for (const name of COMPOSE_NAMES) {
+      const file = path12.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -46644,22 +46027,11 @@ var ComposeIndex = class {
         this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      const services = COMPOSE_NAMES.includes(name) ? this.parse(file, text, dir) : this.parseBake(file, text, dir);
+      const services = this.parse(file, text, dir);
       if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
-  }
-  parseBake(file, text, dir) {
-    const read = readBakeFile(path13.basename(file), text);
-    if ("problem" in read) {
-      this.problems.push({ file, message: `${read.problem.message}; its build contexts were not used`, ...read.problem.line ? { line: read.problem.line } : {} });
-      return null;
-    }
-    return read.builds.map((b) => {
-      const ctx = path13.resolve(dir, b.context);
-      return { name: b.target, context: ctx, dockerfile: path13.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
-    });
   }
   parse(file, text, dir) {
     yaml ??= require_dist();
@@ -46703,9 +46075,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path13.resolve(dir, context);
+      const ctx = path12.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path13.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path12.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -46813,7 +46185,7 @@ async function createLinter(options) {
   };
 }
 function byAbsolutePath(findings, cwd) {
-  const abs = (file) => file === "-" ? file : path21.resolve(cwd, file);
+  const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
   return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
@@ -46872,7 +46244,7 @@ if (!isMainThread && workerData?.dockerlintWorker) {
 var import_ignore2 = __toESM(require_ignore(), 1);
 init_file_system();
 init_jail();
-import path22 from "node:path";
+import path21 from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "md",
@@ -46911,8 +46283,8 @@ var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "njk"
 ]);
 function isDockerfileName(name) {
-  if (/^(Dockerfile|Containerfile|dockerfile|containerfile)$/.test(name)) return true;
-  const dotted = /^(Dockerfile|Containerfile|dockerfile|containerfile)\.([^/]+)$/.exec(name);
+  if (name === "Dockerfile" || name === "Containerfile") return true;
+  const dotted = /^(Dockerfile|Containerfile)\.([^/]+)$/.exec(name);
   if (dotted) {
     const ext = (dotted[2] ?? "").toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith(".md");
@@ -46925,7 +46297,7 @@ function discover(inputs, cwd, options = {}) {
   const roots = /* @__PURE__ */ new Map();
   const problems = [];
   for (const input2 of inputs) {
-    const abs = path22.resolve(cwd, input2);
+    const abs = path21.resolve(cwd, input2);
     let st;
     try {
       st = fsys.stat(abs);
@@ -46937,10 +46309,10 @@ function discover(inputs, cwd, options = {}) {
       problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
-    const jail = new Jail(options.root ? path22.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
+    const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -46950,7 +46322,7 @@ function discover(inputs, cwd, options = {}) {
   return { files: [...files].sort(), problems, roots };
 }
 function walk2(dir, scopes, out, top2, jail, input2, problems) {
-  const shown2 = (abs) => path22.join(input2.input, path22.relative(input2.abs, abs)).split(path22.sep).join("/");
+  const shown2 = (abs) => path21.join(input2.input, path21.relative(input2.abs, abs)).split(path21.sep).join("/");
   let entries;
   try {
     entries = jail.readdir(dir);
@@ -46962,17 +46334,17 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
   const gitignore = entries.find((e) => e.name === ".gitignore" && e.kind !== "dir");
   if (gitignore) {
     try {
-      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path22.join(dir, ".gitignore"))) });
+      here.push({ dir, matcher: (0, import_ignore2.default)().add(jail.readText(path21.join(dir, ".gitignore"))) });
     } catch (e) {
-      problems.push({ path: shown2(path22.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
+      problems.push({ path: shown2(path21.join(dir, ".gitignore")), severity: "warning", message: `${describeFsError(e, jail.maxFileBytes)}; nothing in ${shown2(dir)} was taken as ignored` });
     }
   }
   const ignored = (abs, isDir) => here.some((s) => {
-    const rel = path22.relative(s.dir, abs).split(path22.sep).join("/");
+    const rel = path21.relative(s.dir, abs).split(path21.sep).join("/");
     return rel !== "" && s.matcher.ignores(isDir ? `${rel}/` : rel);
   });
   for (const e of entries) {
-    const abs = path22.join(dir, e.name);
+    const abs = path21.join(dir, e.name);
     if (e.kind === "dir") {
       if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
       walk2(abs, here, out, top2, jail, input2, problems);
@@ -46982,18 +46354,6 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
         if (!isWithin(real, top2)) continue;
       }
       out.add(abs);
-    }
-  }
-  if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
-    for (const named of input2.builds.dockerfilesIn(dir, jail)) {
-      if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
-      if (path22.relative(top2, named).split(path22.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
-      const real = jail.fs.realpath(named);
-      if (real === null || !isWithin(real, top2)) continue;
-      try {
-        if (jail.stat(named)?.kind === "file") out.add(named);
-      } catch {
-      }
     }
   }
 }
@@ -47032,7 +46392,7 @@ var defaultIo = () => ({
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => fs8.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path27.dirname(path27.resolve(p)), { recursive: true });
+    fs8.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
     fs8.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
@@ -47113,15 +46473,15 @@ async function explain(argv, io) {
 `);
     return 0;
   }
-  if (args.context && !isDirectory(path27.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
+  if (args.context && !isDirectory(path26.resolve(io.cwd, String(args.context)))) throw new UsageError(`--context ${String(args.context)}: no such folder`);
   const { launchOf: launchOf2 } = await Promise.resolve().then(() => (init_engine(), engine_exports));
   const { explainLaunch: explainLaunch2, formatExplanation: formatExplanation2 } = await Promise.resolve().then(() => (init_explain(), explain_exports));
   const target2 = fromStdin ? "-" : String(args.dockerfile ?? "Dockerfile");
-  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path27.resolve(io.cwd, target2) };
-  const rootArg = args.root ? path27.resolve(io.cwd, String(args.root)) : null;
-  const startDir = configStartDir(target2 === "-" ? io.cwd : path27.resolve(io.cwd, target2));
+  const input2 = target2 === "-" ? { path: "-", text: await io.readStdin() } : { path: path26.resolve(io.cwd, target2) };
+  const rootArg = args.root ? path26.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(target2 === "-" ? io.cwd : path26.resolve(io.cwd, target2));
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
+  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, { jail: Jail.of(startDir, { root: rootArg, maxFileBytes: DEFAULT_MAX_FILE_BYTES }) });
   if ("error" in loaded) {
     for (const e of [loaded.error, ...loaded.error.more ?? []]) io.stderr(`dockerlint: ${escapeControl(e.file)}${e.line ? `:${e.line}` : ""}: ${e.key ? `${escapeControl(e.key)}: ` : ""}${escapeControl(e.message)}
 `);
@@ -47172,15 +46532,15 @@ async function run(rawArgv, io) {
   if (args["from-hadolint"] && !args.init) throw new UsageError("--from-hadolint goes with --init");
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
-    const target2 = path27.join(io.cwd, ".dockerlint.yaml");
+    const target2 = path26.join(io.cwd, ".dockerlint.yaml");
     if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
-      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
+      const found2 = findHadolintConfig2(io.cwd, Jail.of(io.cwd, { root: args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null, maxFileBytes: DEFAULT_MAX_FILE_BYTES }));
       if (!found2) throw new UsageError("--init --from-hadolint: no .hadolint.yaml or .hadolint.yml here or above");
       if ("error" in found2) throw new UsageError(`${found2.error.file}: ${found2.error.message}`);
-      const source = path27.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
+      const source = path26.relative(io.cwd, found2.file ?? "") || ".hadolint.yaml";
       io.writeFile(target2, dockerlintYamlFrom2({ config: found2.config, notes: found2.notes ?? [] }, source));
       io.stdout(`wrote .dockerlint.yaml from ${source}${found2.notes?.length ? ` (${found2.notes.length} setting(s) not translated: see the comments at its end)` : ""}
 `);
@@ -47194,11 +46554,11 @@ async function run(rawArgv, io) {
   const given = named_.length > 0 || fromStdin ? named_ : ["."];
   const printConfigFor = args["print-config"];
   const firstPath = printConfigFor ?? given.find((g) => g !== "-") ?? ".";
-  const startDir = configStartDir(path27.resolve(io.cwd, firstPath));
-  const rootArg = args.root !== void 0 ? path27.resolve(io.cwd, String(args.root)) : null;
+  const startDir = configStartDir(path26.resolve(io.cwd, firstPath));
+  const rootArg = args.root !== void 0 ? path26.resolve(io.cwd, String(args.root)) : null;
   const sizeGiven = args["max-file-size"];
   const { loadConfig: loadConfig2, configMatchers: configMatchers2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  const loaded = loadConfig2(startDir, args.config ? path27.resolve(io.cwd, String(args.config)) : void 0, {
+  const loaded = loadConfig2(startDir, args.config ? path26.resolve(io.cwd, String(args.config)) : void 0, {
     jail: Jail.of(startDir, { root: rootArg, maxFileBytes: (sizeGiven !== void 0 ? parseSize(sizeGiven) : null) ?? DEFAULT_MAX_FILE_BYTES })
   });
   const configProblems = [];
@@ -47208,7 +46568,7 @@ async function run(rawArgv, io) {
       const line = e.line ?? 1;
       const column = e.column ?? 1;
       configProblems.push(
-        spanFinding("input-error", "error", e.file ? displayPath(path27.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
+        spanFinding("input-error", "error", e.file ? displayPath(path26.resolve(startDir, e.file), io.cwd) : ".", { line, column, endLine: line, endColumn: column }, `${e.key ? `${e.key}: ` : ""}${e.message}; the configuration was not used (defaults apply)`)
       );
     }
     if (printConfigFor !== void 0) {
@@ -47245,7 +46605,7 @@ async function run(rawArgv, io) {
   if (maxFileBytes === null) throw new UsageError(`--max-file-size ${sizeArg}: expected a positive size: bytes, or a number with KB, MB or GB`);
   if (printConfigFor !== void 0) {
     const effective = {
-      file: configFile ? path27.relative(io.cwd, configFile) || configFile : null,
+      file: configFile ? path26.relative(io.cwd, configFile) || configFile : null,
       ...config,
       rules: Object.fromEntries(RULES.map((r) => [r.id, severities[r.id] ?? r.severity])),
       failureThreshold: threshold,
@@ -47265,19 +46625,19 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path27.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
+  const globs = onDisk.filter((p) => !fs8.existsSync(path26.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
     const base2 = import_picomatch5.default.scan(glob).base || ".";
-    const match = (0, import_picomatch5.default)(path27.resolve(io.cwd, glob).split(path27.sep).join("/"), { dot: false });
+    const match = (0, import_picomatch5.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path27.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path26.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
-    const plainAbs = plain.map((p) => path27.resolve(io.cwd, p));
-    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path27.sep) ? dir : dir + path27.sep);
+    const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
+    const under = (f, dir) => f === dir || f.startsWith(dir.endsWith(path26.sep) ? dir : dir + path26.sep);
     found.files = found.files.filter((f) => {
-      const slashed = f.split(path27.sep).join("/");
+      const slashed = f.split(path26.sep).join("/");
       const hit = globs.filter((g) => g.match(slashed));
       for (const g of hit) g.hits++;
       return hit.length > 0 || plainAbs.some((d) => under(f, d));
@@ -47298,7 +46658,7 @@ async function run(rawArgv, io) {
 `);
     if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
-  const named = new Set(onDisk.map((p) => path27.resolve(io.cwd, p)));
+  const named = new Set(onDisk.map((p) => path26.resolve(io.cwd, p)));
   for (const f of found.files) {
     const root = found.roots.get(f);
     if (named.has(f) || !matchers.isIgnored(f)) inputs.push(root ? { path: f, root } : { path: f });
@@ -47317,7 +46677,7 @@ async function run(rawArgv, io) {
   }
   const stdinFile = args["stdin-filename"];
   if (stdinFile !== void 0 && !fromStdin) throw new UsageError("--stdin-filename names standard input: give - as well");
-  const contextDir = args.context ? path27.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path27.dirname(path27.resolve(io.cwd, stdinFile)) : null;
+  const contextDir = args.context ? path26.resolve(io.cwd, String(args.context)) : stdinFile !== void 0 && onDisk.length === 0 ? path26.dirname(path26.resolve(io.cwd, stdinFile)) : null;
   if (contextDir && !isDirectory(contextDir)) throw new UsageError(`--context ${String(args.context ?? contextDir)}: no such folder`);
   const setup = {
     cwd: io.cwd,
@@ -47348,7 +46708,7 @@ async function run(rawArgv, io) {
   if (args["unsafe-fixes"] || args["fix-rule"] !== void 0) throw new UsageError("--unsafe-fixes and --fix-rule go with --fix or --fix-dry-run");
   const machineOnStdout = pairs.some((p) => !p.output && !["stylish", "compact"].includes(p.format));
   const progress = new Progress(io, inputs.length, !!io.stderrTTY && !io.env.CI && !machineOnStdout);
-  const onDone = (i) => progress.update(i.path === "-" ? "-" : path27.relative(io.cwd, i.path));
+  const onDone = (i) => progress.update(i.path === "-" ? "-" : path26.relative(io.cwd, i.path));
   const linter = await createLinter(args.cache ? { ...setup, recordReads: true } : setup);
   const run2 = args.cache ? await (await Promise.resolve().then(() => (init_cache(), cache_exports))).lintCached(linter, inputs, {
     cwd: io.cwd,
@@ -47410,9 +46770,9 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path27.dirname(p);
+    return fs8.statSync(p).isDirectory() ? p : path26.dirname(p);
   } catch {
-    return path27.dirname(p);
+    return path26.dirname(p);
   }
 }
 function exitCode(findings, inputProblems, threshold, maxWarnings) {
@@ -47588,7 +46948,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path28.dirname(path28.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs9.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -47596,8 +46956,8 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   const key = `.dockerlint-action-${process.pid}-${Date.now()}`;
   const captured = {
-    json: path28.join(cwd, `${key}.json`),
-    annotations: inputs.annotations && inputs.format !== "github" ? path28.join(cwd, `${key}.annotations`) : null
+    json: path27.join(cwd, `${key}.json`),
+    annotations: inputs.annotations && inputs.format !== "github" ? path27.join(cwd, `${key}.annotations`) : null
   };
   const memory = /* @__PURE__ */ new Map();
   let stderr = "";

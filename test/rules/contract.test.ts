@@ -74,23 +74,22 @@ describe('metadata', () => {
     const buildkit = peerSuppressions('buildkit');
     expect(hadolint).toMatchObject({ DL3002: ['root-process'], DL3004: ['sudo-in-run'], DL3008: ['apt-get-version-pin'], DL3025: ['invalid-exec-form', 'json-args', 'shell-form-pid1'] });
     expect(buildkit).toMatchObject({ JSONArgsRecommended: ['invalid-exec-form', 'json-args', 'shell-form-pid1'], MultipleInstructionsDisallowed: ['multiple-cmd', 'multiple-entrypoint', 'multiple-healthcheck'] });
-    // Every code maps to rules that exist, and every suppressing peer code of every rule is in the table.
-    const ids = new Set(RULES.map((r) => r.id));
+    // Every code maps to rules (or `rule#messageId`, for a code that stands for some of a rule's
+    // messages) that exist, and every suppressing peer code of every rule is in the table.
+    expect(buildkit).toMatchObject({ StageNameCasing: ['stage-name-casing#name'], FromAsCasing: ['stage-name-casing#asCasing'] });
+    const byId = new Map(RULES.map((r) => [r.id, r]));
     for (const table of [hadolint, buildkit]) {
       for (const list of Object.values(table)) {
         for (const entry of list) {
-          // `rule#messageId` where a code stands for some of the rule's messages only.
-          const [id = '', messageId] = entry.split('#');
-          expect(ids.has(id)).toBe(true);
-          if (messageId) expect(Object.keys(RULES.find((r) => r.id === id)?.messages ?? {})).toContain(messageId);
+          const [id, message] = entry.split('#') as [string, string | undefined];
+          expect(byId.has(id)).toBe(true);
+          if (message !== undefined) expect(Object.keys(byId.get(id)?.messages ?? {})).toContain(message);
         }
       }
     }
-    for (const r of RULES) {
-      for (const p of peersOf(r, 'hadolint')) {
-        if (p.suppresses === false) continue;
-        for (const id of p.messages ? p.messages.map((m) => `${r.id}#${m}`) : [r.id]) expect(hadolint[p.code]).toContain(id);
-      }
+    for (const tool of ['hadolint', 'buildkit'] as const) {
+      const table = tool === 'hadolint' ? hadolint : buildkit;
+      for (const r of RULES) for (const p of peersOf(r, tool)) if (p.suppresses !== false) for (const e of p.messages ? p.messages.map((m) => `${r.id}#${m}`) : [r.id]) expect(table[p.code]).toContain(e);
     }
     // su-sudo names DL3004 as a partial peer that does not silence it.
     expect(RULES.find((r) => r.id === 'su-sudo')?.peers.hadolint).toContainEqual(expect.objectContaining({ code: 'DL3004', suppresses: false }));
