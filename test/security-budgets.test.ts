@@ -94,6 +94,22 @@ describe('ARG/ENV expansion is capped in length, steps and nesting', () => {
   });
 });
 
+describe('rules stay linear in the size of an instruction', () => {
+  // Found by the corpus fuzzer: env-self-reference compiled one regular expression per pair of
+  // pairs of an ENV, so `ENV B=true && true && ...` (each word a pair of the legacy form) took
+  // seconds for 2,000 words and would take hours for a 4 MB file.
+  test('an ENV of 10,000 words, and one of 5,000 pairs that refer to each other: linted, the self-references still found', async () => {
+    const words = await lint(`FROM alpine:3.20\nENV B=${Array.from({ length: 5_000 }, () => 'true &&').join(' ')} true\nUSER nobody\nCMD ["x"]\n`);
+    expect(words.filter((f) => f.rule === 'env-self-reference')).toEqual([]);
+    const pairs = Array.from({ length: 5_000 }, (_, i) => (i % 1000 === 999 ? `K${i}=\${K${i - 1}}/$K${i - 2}x` : `K${i}=v`)).join(' ');
+    const refs = await lint(`FROM alpine:3.20\nENV ${pairs}\nUSER nobody\nCMD ["x"]\n`);
+    const self = refs.filter((f) => f.rule === 'env-self-reference');
+    // `$K997x` is not K997 (a word character follows): each 1000th pair refers to the one before it.
+    expect(self).toHaveLength(5);
+    expect(self[0]?.message).toMatch(/^`K999=\$\{K998\}\/\$K997x` uses `\$K998`/);
+  });
+});
+
 describe('parse depth: over the budget, said as information, not a stack overflow', () => {
   test.each([
     ['20,000 &&', chain(20_000), /19999 commands chained with &&, \|\| or \| in one statement, more than dockerlint analyses \(1000\)/],
