@@ -17160,7 +17160,9 @@ function record(facts, words, inst, workdir) {
       const w = rest[i];
       if (name === "install" && /^-[mogt]$/.test(w)) i++;
       else if (name === "mkdir" && w === "-m") i++;
-      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
+      else if (!w.startsWith("-") && w !== "\0") {
+        for (let d = path10.posix.resolve(workdir, w); d !== "/"; d = path10.posix.dirname(d)) facts.dirs.add(d);
+      }
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
