@@ -20,6 +20,7 @@ export default defineRule({
     what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
     why:
       'RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.',
+    example: { bad: 'bad-sudo', good: 'good-mentions-sudo' },
     bad: 'FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl',
     good: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
     howToFix: 'Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it.',
