@@ -1870,6 +1870,14 @@ var require_get_caller_file = __commonJS({
 
 // src/findings.ts
 import path from "node:path";
+function mapFindingPaths(f, map) {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}
+  };
+}
 function chainText(f) {
   return f.related.map((r) => `${r.file}:${r.line} ${r.message}`.trim()).join(" -> ");
 }
@@ -1887,13 +1895,21 @@ function uniqueSorted(findings, show = (f) => f) {
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Set() });
+    if (!seen) unique.set(key, { kept: f, others: /* @__PURE__ */ new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]);
     }
   }
-  return [...unique.values()].map(({ kept, others }) => others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others].map(show).sort().join(", ")}.` }).sort(compareFindings);
+  return [...unique.values()].map(({ kept, others }) => {
+    if (others.size === 0) return kept;
+    const starts = [...kept.alsoStartedBy ?? [], ...others.values()].sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+    return {
+      ...kept,
+      message: `${kept.message.replace(/\s*$/, "")} Also started by ${[...others.keys()].map(show).sort().join(", ")}.`,
+      alsoStartedBy: starts
+    };
+  }).sort(compareFindings);
 }
 function startedBy(f) {
   const first = f.related[0];
@@ -1918,7 +1934,7 @@ function displayPath(abs, cwd) {
 }
 function forDisplay(f, cwd) {
   const shown2 = (file) => file === "-" ? file : displayPath(path.resolve(cwd, file), cwd);
-  return { ...f, file: shown2(f.file), related: f.related.map((r) => ({ ...r, file: shown2(r.file) })), ...fixShownBy(f, shown2) };
+  return { ...mapFindingPaths(f, shown2), ...fixShownBy(f, shown2) };
 }
 function fixShownBy(f, shown2) {
   return f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, shown: shown2(e.file) })) } } : {};
@@ -1960,7 +1976,7 @@ function rebaseFindings(findings, cwd, root) {
     const abs = path2.resolve(cwd, file);
     return inside(abs, root) ? path2.relative(root, abs).split(path2.sep).join("/") : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }
 var init_source_root = __esm({
   "src/reporters/source-root.ts"() {
@@ -2733,6 +2749,7 @@ function formatJson(findings) {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {},
       ...f.fix ? { fix: jsonFix(f.fix) } : {}
     })),
     null,
@@ -8859,6 +8876,15 @@ function runShellText(inst) {
   if (only && inst.heredocs[0]) return inst.heredocs[0].body;
   return b.build(line.originOf(line.text.length));
 }
+function runShellSource(inst) {
+  const line = inst.rest.text;
+  const only = inst.heredocs.length === 1 && /^<<-?\s*["']?[A-Za-z0-9_.-]+["']?\s*$/.test(line.trim());
+  if (only && inst.heredocs[0]) return inst.heredocs[0].body.text;
+  let out = line;
+  for (const h of inst.heredocs) out += `
+${h.rawWithTerminator.text}`;
+  return out;
+}
 function commandForm(text) {
   const trimmed = text.trim();
   const t = trimmed.text;
@@ -8966,6 +8992,136 @@ var init_dockerfile = __esm({
     FLAGGED = /* @__PURE__ */ new Set(["COPY", "ADD", "RUN", "FROM", "HEALTHCHECK"]);
     HEREDOC_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
     HEREDOC_MARK = /<<(-?)[ \t]*(["']?)([A-Za-z0-9_][A-Za-z0-9_.-]*)\2/g;
+  }
+});
+
+// src/parsers/shell-budget.ts
+function shellNesting(source) {
+  const stack = [];
+  let chain = 0;
+  let wordStart = true;
+  let commandPos = true;
+  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
+  const n = source.length;
+  const open = (closer, i) => {
+    stack.push(closer);
+    if (stack.length > max.depth) {
+      max.depth = stack.length;
+      max.depthAt = i;
+    }
+  };
+  const close = (closer) => {
+    const at = stack.lastIndexOf(closer);
+    if (at >= 0) stack.length = at;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = source[i];
+    const top2 = stack[stack.length - 1];
+    if (c === "\\") {
+      i++;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (top2 === '"') {
+      if (c === '"') stack.pop();
+      else if (c === "`") open("`", i);
+      else if (c === "$" && source[i + 1] === "(") open(")", i++);
+      else if (c === "$" && source[i + 1] === "{") open("}", i++);
+      continue;
+    }
+    if (c === "'") {
+      const end = source.indexOf("'", i + 1);
+      i = end < 0 ? n : end;
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === '"') {
+      open('"', i);
+      wordStart = commandPos = false;
+      continue;
+    }
+    if (c === "#" && wordStart) {
+      const end = source.indexOf("\n", i);
+      i = (end < 0 ? n : end) - 1;
+      continue;
+    }
+    if (c === "\n" || c === ";") {
+      chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r") {
+      wordStart = true;
+      continue;
+    }
+    if (c === "&" || c === "|") {
+      const doubled = source[i + 1] === c;
+      if (doubled) i++;
+      if (c === "|" || doubled) {
+        chain++;
+        if (chain > max.chain) {
+          max.chain = chain;
+          max.chainAt = i;
+        }
+      } else chain = 0;
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "`") {
+      if (top2 === "`") stack.pop();
+      else open("`", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
+      if (c === "$") i++;
+      open(source[i] === "(" ? ")" : "}", i);
+      wordStart = commandPos = true;
+      continue;
+    }
+    if (c === ")" || c === "}") {
+      close(c);
+      wordStart = true;
+      commandPos = false;
+      continue;
+    }
+    if (wordStart && commandPos && /[a-z!]/.test(c)) {
+      let j = i;
+      while (j < n && /[a-z!]/.test(source[j])) j++;
+      const word = source.slice(i, j);
+      const after = source[j];
+      const reserved = after === void 0 || /[\s;&|()]/.test(after);
+      const closer = CLOSER[word];
+      if (reserved && closer) open(closer, i);
+      else if (reserved && CLOSE_WORDS.has(word)) close(word);
+      commandPos = reserved && LEAD_WORDS.has(word);
+      wordStart = false;
+      i = j - 1;
+      continue;
+    }
+    wordStart = commandPos = false;
+  }
+  return max;
+}
+function overBudget(source) {
+  const m = shellNesting(source);
+  if (m.depth > MAX_SHELL_NESTING) {
+    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
+  }
+  if (m.chain > MAX_SHELL_CHAIN) {
+    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
+  }
+  return null;
+}
+var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
+var init_shell_budget = __esm({
+  "src/parsers/shell-budget.ts"() {
+    "use strict";
+    MAX_SHELL_NESTING = 100;
+    MAX_SHELL_CHAIN = 1e3;
+    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
+    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
+    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
   }
 });
 
@@ -10341,6 +10497,7 @@ var init_instructions = __esm({
   "src/model/instructions.ts"() {
     "use strict";
     init_dockerfile();
+    init_shell_budget();
     init_command_view();
     init_shebang();
     init_expand();
@@ -10392,6 +10549,21 @@ var init_instructions = __esm({
           if (view.keyword !== "RUN") continue;
           if (mentions && !mentions.some((m) => this.rawText(view).includes(m))) continue;
           out.push({ view, run: await this.run(view) });
+        }
+        return out;
+      }
+      /**
+       * The RUNs that can be over the parse budget, with their commands (the caller reads
+       * `syntaxError.budget`): those parsed already, and those whose text fails the parser's own
+       * first test, made here on the same text, so no RUN is parsed only to learn that.
+       */
+      async overBudgetRuns() {
+        const out = [];
+        for (const view of this.instructions) {
+          if (view.keyword !== "RUN") continue;
+          const parsed = this.runs.get(view.inst);
+          if (!parsed && !overBudget(runShellSource(view.inst).replace(/\r(?=\n)/g, " "))) continue;
+          out.push({ view, run: await (parsed ?? this.run(view)) });
         }
         return out;
       }
@@ -12462,10 +12634,14 @@ var init_copy_ignored_file = __esm({
         ignored: {
           message: "`{keyword} {src}`: `{dockerignore}` excludes `{src}` from the build context, so the build does not see it (the COPY fails, or copies nothing from it).",
           hint: "Remove `{src}` from `{dockerignore}` (or add a `!{src}` line), or stop copying it."
+        },
+        root: {
+          message: "`{keyword} {src}` copies the context root, but `{dockerignore}` excludes every entry of it (`{pattern}`): the build sees an empty context, so nothing is copied.",
+          hint: "Narrow the `{pattern}` line of `{dockerignore}` (or add `!` lines for what the image needs), or copy named paths."
         }
       },
       docs: {
-        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` and glob sources (`*.md`, whose matches the context listing decides) are not judged.",
+        what: "A COPY or ADD from the build context (no `--from`) whose source path, or a folder above it, a `.dockerignore` pattern excludes. As BuildKit does, nothing is judged when the .dockerignore has exclusions (`!pattern`); `.` (the context root) counts only when a pattern excludes every entry of it (`*`, `**`, `**/*`); glob sources (`*.md`, whose matches the context listing decides) are not judged.",
         why: 'Ignored files never reach the builder: the instruction fails with "not found", or silently copies a folder without the files it was meant to bring.',
         bad: "FROM alpine:3.20\nCOPY secrets.env /app/",
         good: "FROM alpine:3.20\nCOPY app.conf /app/",
@@ -12481,7 +12657,9 @@ var init_copy_ignored_file = __esm({
         } catch {
           return;
         }
-        if (text.split(/\r?\n/).some((l) => l.trim().startsWith("!"))) return;
+        const lines = text.split(/\r?\n/).map((l) => l.trim());
+        if (lines.some((l) => l.startsWith("!"))) return;
+        const rootPattern = lines.find((l) => ["*", "**", "**/*"].includes(l.replace(/^(\.?\/)+/, "")));
         for (const view of ctx.view.instructions) {
           if (view.keyword !== "COPY" && view.keyword !== "ADD" || view.onbuild) continue;
           const copy = copyView(view.inst, ctx.dockerfile.escape);
@@ -12490,7 +12668,11 @@ var init_copy_ignored_file = __esm({
             const v = s.value;
             if (v === null || copy.heredocSources.has(s.text) || /^(https?:\/\/|git@|git:\/\/)/.test(v)) continue;
             const rel = ContextFs.normalize(v);
-            if (rel === null || rel === "" || /[*?[]/.test(rel)) continue;
+            if (rel === null || /[*?[]/.test(rel)) continue;
+            if (rel === "") {
+              if (rootPattern) ctx.report({ messageId: "root", data: { keyword: view.keyword, src: v, dockerignore: name, pattern: rootPattern }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
+              continue;
+            }
             const parts = rel.split("/");
             const hit = parts.some((_, i) => context.isIgnored(parts.slice(0, i + 1).join("/")) || (i < parts.length - 1 || !/\.[^/]+$/.test(rel) ? context.isIgnored(`${parts.slice(0, i + 1).join("/")}/`) : false));
             if (hit) ctx.report({ messageId: "ignored", data: { keyword: view.keyword, src: v, dockerignore: name }, at: { file: ctx.env.dockerfile.displayPath, span: s.span } });
@@ -12628,7 +12810,7 @@ var init_copy_then_extract = __esm({
         }
       },
       docs: {
-        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...).",
+        what: "A COPY (from the context) of an archive (`.tar`, `.tar.gz`, `.zip`, ...) whose file name a later RUN of the same stage passes to `tar -x`/`--extract` or a decompressor (`unzip`, `gunzip`, ...). Paths are read as the builder reads them: with the default escape character a backslash escapes the next character (`COPY build\\app.tar.gz` copies `buildapp.tar.gz`), so Windows paths count only under `# escape=``; hadolint reads backslashes as separators either way.",
         why: "A file removed in a later layer still takes its space in the earlier one. Often the archive is needed as is, which is why this rule is off in `recommended`.",
         bad: "FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
         good: "FROM debian:12\nADD app.tar.gz /opt/",
@@ -17142,7 +17324,7 @@ ${h.body.text}`).join("");
         facts.unknownWrites.add(workdir);
         for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
       }
-      if (!/\b(chmod|ln|mkdir|install)\b/.test(raw) && !(/\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw))) continue;
+      if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
       const run2 = await dockerfile.run(view);
@@ -17150,6 +17332,11 @@ ${h.body.text}`).join("");
     }
   }
   return facts;
+}
+function mayChangeFacts(raw) {
+  if (/\b(chmod|ln|mkdir)\b/.test(raw)) return true;
+  if (/\binstall\b[^;&|]*?\s(?:-[A-Za-z]*d|--directory)/.test(raw)) return true;
+  return /\bbash\b/.test(raw) && /\b(apk|apt-get|apt|yum|dnf|microdnf|zypper)\b/.test(raw);
 }
 function record(facts, words, inst, workdir) {
   const name = words[0] ? basename3(words[0]) : "";
@@ -18175,8 +18362,8 @@ var init_invalid_exec_form = __esm({
       fixable: true,
       title: "An exec-form array that is not valid JSON runs as shell form",
       peers: {
-        hadolint: [{ code: "DL3025", note: "any CMD/ENTRYPOINT that is not a JSON array" }],
-        buildkit: [{ code: "JSONArgsRecommended", note: "only for shell form in general" }]
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "only for shell form in general (json-args is the equivalent)" }]
       },
       messages: {
         invalidJson: {
@@ -19098,7 +19285,7 @@ var init_label_schema = __esm({
       recommended: false,
       scope: "instructions",
       title: "Labels missing, empty or not of the type the label schema asks for",
-      peers: { hadolint: ["DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
+      peers: { hadolint: [{ code: "DL3049", equivalent: false, note: "hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged" }, "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3058"] },
       options: {
         schema: {
           type: "object",
@@ -19118,7 +19305,7 @@ var init_label_schema = __esm({
       },
       docs: {
         what: "With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.",
-        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.",
+        why: "Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.",
         bad: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app",
         howToFix: "Set the labels the schema asks for, with values of their type."
@@ -20193,7 +20380,7 @@ var init_pointless_command = __esm({
       },
       docs: {
         what: "One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.",
-        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.",
+        why: "A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.",
         bad: "FROM debian:12\nRUN service nginx start",
         good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
         howToFix: "Drop the command, or move it to the container's start-up."
@@ -20406,7 +20593,7 @@ var init_root_process = __esm({
       category: "privilege",
       recommended: true,
       title: "The main process runs as root",
-      peers: { hadolint: [{ code: "DL3002", note: "only an explicit last `USER root`" }] },
+      peers: { hadolint: [{ code: "DL3002", equivalent: false, note: "hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image's main process running as root, from USER, the base image and the entrypoint" }] },
       messages: {
         lastUserRoot: {
           message: "The main process ({main}) runs as root: `USER {user}` is the last USER of the image, and nothing between ENTRYPOINT/CMD and the main process drops privileges{notes}. As root it holds every privilege in the container and, through bind mounts, over host files.",
@@ -20578,7 +20765,10 @@ var init_shell_form_pid1 = __esm({
       recommended: true,
       fixable: true,
       title: "A shell, not the application, is PID 1",
-      peers: { hadolint: ["DL3025"], buildkit: ["JSONArgsRecommended"] },
+      peers: {
+        hadolint: [{ code: "DL3025", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }],
+        buildkit: [{ code: "JSONArgsRecommended", equivalent: false, note: "any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)" }]
+      },
       messages: {
         shellForm: {
           message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',
@@ -20803,7 +20993,7 @@ var init_su_sudo = __esm({
       recommended: true,
       fixable: true,
       title: "su, sudo or runuser starts the main process",
-      peers: { hadolint: [{ code: "DL3004", note: "sudo in RUN only", suppresses: false }] },
+      peers: { hadolint: [{ code: "DL3004", equivalent: false, note: "sudo in RUN only (sudo-in-run is the equivalent)", suppresses: false }] },
       messages: {
         commandForks: {
           message: "{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.",
@@ -21028,7 +21218,7 @@ var init_trusted_registry = __esm({
       },
       docs: {
         what: "With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.",
-        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.",
+        why: "Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.",
         bad: "FROM quay.io/example/app:1.0",
         good: "FROM registry.example.com/example/app:1.0",
         howToFix: "Pull the image through a trusted registry."
@@ -21992,7 +22182,8 @@ function formatSarif(findings, rules, version, root) {
     const occurrence = (seen.get(base2) ?? 0) + 1;
     seen.set(base2, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...ruleIndex === void 0 ? {} : { ruleIndex },
@@ -29944,136 +30135,6 @@ var init_image_fs = __esm({
   }
 });
 
-// src/parsers/shell-budget.ts
-function shellNesting(source) {
-  const stack = [];
-  let chain = 0;
-  let wordStart = true;
-  let commandPos = true;
-  const max = { depth: 0, chain: 0, depthAt: 0, chainAt: 0 };
-  const n = source.length;
-  const open = (closer, i) => {
-    stack.push(closer);
-    if (stack.length > max.depth) {
-      max.depth = stack.length;
-      max.depthAt = i;
-    }
-  };
-  const close = (closer) => {
-    const at = stack.lastIndexOf(closer);
-    if (at >= 0) stack.length = at;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = source[i];
-    const top2 = stack[stack.length - 1];
-    if (c === "\\") {
-      i++;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (top2 === '"') {
-      if (c === '"') stack.pop();
-      else if (c === "`") open("`", i);
-      else if (c === "$" && source[i + 1] === "(") open(")", i++);
-      else if (c === "$" && source[i + 1] === "{") open("}", i++);
-      continue;
-    }
-    if (c === "'") {
-      const end = source.indexOf("'", i + 1);
-      i = end < 0 ? n : end;
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === '"') {
-      open('"', i);
-      wordStart = commandPos = false;
-      continue;
-    }
-    if (c === "#" && wordStart) {
-      const end = source.indexOf("\n", i);
-      i = (end < 0 ? n : end) - 1;
-      continue;
-    }
-    if (c === "\n" || c === ";") {
-      chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === " " || c === "	" || c === "\r") {
-      wordStart = true;
-      continue;
-    }
-    if (c === "&" || c === "|") {
-      const doubled = source[i + 1] === c;
-      if (doubled) i++;
-      if (c === "|" || doubled) {
-        chain++;
-        if (chain > max.chain) {
-          max.chain = chain;
-          max.chainAt = i;
-        }
-      } else chain = 0;
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "`") {
-      if (top2 === "`") stack.pop();
-      else open("`", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === "(" || c === "{" || c === "$" && (source[i + 1] === "(" || source[i + 1] === "{")) {
-      if (c === "$") i++;
-      open(source[i] === "(" ? ")" : "}", i);
-      wordStart = commandPos = true;
-      continue;
-    }
-    if (c === ")" || c === "}") {
-      close(c);
-      wordStart = true;
-      commandPos = false;
-      continue;
-    }
-    if (wordStart && commandPos && /[a-z!]/.test(c)) {
-      let j = i;
-      while (j < n && /[a-z!]/.test(source[j])) j++;
-      const word = source.slice(i, j);
-      const after = source[j];
-      const reserved = after === void 0 || /[\s;&|()]/.test(after);
-      const closer = CLOSER[word];
-      if (reserved && closer) open(closer, i);
-      else if (reserved && CLOSE_WORDS.has(word)) close(word);
-      commandPos = reserved && LEAD_WORDS.has(word);
-      wordStart = false;
-      i = j - 1;
-      continue;
-    }
-    wordStart = commandPos = false;
-  }
-  return max;
-}
-function overBudget(source) {
-  const m = shellNesting(source);
-  if (m.depth > MAX_SHELL_NESTING) {
-    return { message: `nested ${m.depth} levels deep, more than dockerlint analyses (${MAX_SHELL_NESTING}): not parsed, its checks were skipped`, at: m.depthAt };
-  }
-  if (m.chain > MAX_SHELL_CHAIN) {
-    return { message: `${m.chain} commands chained with &&, || or | in one statement, more than dockerlint analyses (${MAX_SHELL_CHAIN}): not parsed, its checks were skipped`, at: m.chainAt };
-  }
-  return null;
-}
-var MAX_SHELL_NESTING, MAX_SHELL_CHAIN, CLOSER, CLOSE_WORDS, LEAD_WORDS;
-var init_shell_budget = __esm({
-  "src/parsers/shell-budget.ts"() {
-    "use strict";
-    MAX_SHELL_NESTING = 100;
-    MAX_SHELL_CHAIN = 1e3;
-    CLOSER = { if: "fi", case: "esac", while: "done", until: "done", for: "done", select: "done" };
-    CLOSE_WORDS = /* @__PURE__ */ new Set(["fi", "esac", "done"]);
-    LEAD_WORDS = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "while", "until", "do", "time", "!"]);
-  }
-});
-
 // src/parsers/shell.ts
 var shell_exports = {};
 __export(shell_exports, {
@@ -30571,38 +30632,60 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
     }
   }
-  if (kind === "dockerfile") out.suppressions.push(...buildkitDirectives(sorted));
+  if (kind === "dockerfile") {
+    const directives = buildkitDirectives(sorted);
+    out.suppressions.push(...directives.suppressions);
+    const claimed = /* @__PURE__ */ new Set();
+    for (const c of sorted) {
+      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
+      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
+      if (!m) continue;
+      const target2 = targetOf(c);
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const names = skipNames(m[1] ?? "");
+      const rules = buildkitRules(names);
+      if (rules.length === 0) continue;
+      const column = c.column ?? 1;
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
+    }
+  }
   return out;
+}
+function skipNames(value) {
+  for (const part of value.split(";")) {
+    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+    if (kv) return (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  return [];
+}
+function buildkitRules(names) {
+  return names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
 }
 function buildkitDirectives(comments) {
   const out = [];
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
     const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ""));
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
+    expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    for (const part of (d[2] ?? "").split(";")) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = names.includes("all") ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
-      if (rules.length === 0) continue;
-      out.push({
-        source: "buildkit",
-        scope: "file",
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null
-      });
-    }
+    const names = skipNames(d[2] ?? "");
+    const rules = buildkitRules(names);
+    if (rules.length === 0) continue;
+    out.push({
+      source: "buildkit",
+      scope: "file",
+      line: c.line,
+      column: 1,
+      endColumn: 1 + c.text.length + (c.text.startsWith("#") ? 0 : 1),
+      written: names,
+      rules,
+      target: null,
+      reason: null
+    });
   }
-  return out;
+  return { suppressions: out, endLine: expected - 1 };
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
@@ -31004,7 +31087,7 @@ async function runBudgets(view, file, findings) {
       spanFinding("input-error", "info", file.displayPath, inst.keywordSpan, `expanding the variables of this ${inst.keyword} goes over dockerlint's budget (values of at most 1 MB, 4 million steps, 64 nested \`\${...}\`): the value is taken as unknown`)
     );
   }
-  for (const { view: inst, run: run2 } of await view.allRuns()) {
+  for (const { view: inst, run: run2 } of await view.overBudgetRuns()) {
     if (run2.syntaxError?.budget) {
       findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
     } else if (run2.syntaxError && !run2.syntaxError.lenient) {
@@ -46052,7 +46135,7 @@ async function createLinter(options) {
 }
 function byAbsolutePath(findings, cwd) {
   const abs = (file) => file === "-" ? file : path20.resolve(cwd, file);
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 function inputLinter(setup, matchers, recording) {
   const shell = new ShellService();
@@ -46665,7 +46748,7 @@ function isDirectory(p) {
 }
 function renameStdin(f, name) {
   const rename = (file) => file === "-" ? name : file;
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
@@ -46714,11 +46797,15 @@ async function listRules(json, effective) {
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  const peerText = (r) => ["hadolint", "buildkit", "shellcheck"].flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? "~" : ""}`)).join(" ");
   const row = (r) => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? "recommended" : "all        "}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ""}${peers ? `  [${peers}]` : ""}`;
   };
   return `${RULES.map(row).join("\n")}
+
+preset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)
 `;
 }
 async function fixCommand(io, inputs, setup, before, flags) {

@@ -15,7 +15,7 @@ import { createLinter } from './linter.js';
 import { discover } from './discovery.js';
 import type { LintInput } from './engine.js';
 import { ComposeIndex } from './compose.js';
-import { displayPath, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
+import { displayPath, mapFindingPaths, SEVERITY_RANK, uniqueSorted, spanFinding, type Finding, type Severity } from './findings.js';
 import { Jail, repositoryRoot } from './fs/jail.js';
 import { escapeControl, escapeJson, escapeStrings } from './reporters/escape.js';
 import { format, FORMATS, isFormat, type Format } from './reporters/index.js';
@@ -553,7 +553,7 @@ function isDirectory(p: string): boolean {
 
 function renameStdin(f: Finding, name: string): Finding {
   const rename = (file: string): string => (file === '-' ? name : file);
-  return { ...f, file: rename(f.file), related: f.related.map((r) => ({ ...r, file: rename(r.file) })) };
+  return mapFindingPaths(f, rename);
 }
 
 function parseRuleOptions(rules: string[], ignored: string[]): Selection {
@@ -611,11 +611,18 @@ async function listRules(json: boolean, effective: Record<string, Severity | 'of
   }
   const width = Math.max(...RULES.map((r) => r.id.length));
   const cat = Math.max(...RULES.map((r) => r.category.length));
+  // The peers' codes: hadolint's and ShellCheck's as they are, BuildKit's named; `~` marks a
+  // related check that is not an equivalent.
+  const peerText = (r: (typeof RULES)[number]): string =>
+    (['hadolint', 'buildkit', 'shellcheck'] as const)
+      .flatMap((t) => peersOf(r, t).map((p) => `${p.code}${p.equivalent === false ? '~' : ''}`))
+      .join(' ');
   const row = (r: (typeof RULES)[number]): string => {
     const now = effective[r.id] ?? r.severity;
-    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ''}`;
+    const peers = peerText(r);
+    return `${r.id.padEnd(width)}  ${now.padEnd(7)}  ${r.category.padEnd(cat)}  ${r.recommended ? 'recommended' : 'all        '}  ${r.title}${now !== r.severity ? ` (default: ${r.severity})` : ''}${peers ? `  [${peers}]` : ''}`;
   };
-  return `${RULES.map(row).join('\n')}\n`;
+  return `${RULES.map(row).join('\n')}\n\npreset: recommended = on by default, all = only with --preset all or its own setting; [codes]: the hadolint, BuildKit and ShellCheck checks it stands for (~ related, not an equivalent)\n`;
 }
 
 interface FixFlags {

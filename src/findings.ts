@@ -50,6 +50,21 @@ export interface Finding {
   related: Related[];
   /** The fix, when the rule has one (edits in offsets and, for reporters, in lines and columns). */
   fix?: FindingFix;
+  /**
+   * In a script that several Dockerfiles start: the place in each other Dockerfile that starts
+   * it (the first link of its chain; `related` holds the first Dockerfile's), sorted by file.
+   */
+  alsoStartedBy?: Related[];
+}
+
+/** The finding with every path it holds (its file, its chains) passed through `map`. */
+export function mapFindingPaths(f: Finding, map: (file: string) => string): Finding {
+  return {
+    ...f,
+    file: map(f.file),
+    related: f.related.map((r) => ({ ...r, file: map(r.file) })),
+    ...(f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy.map((r) => ({ ...r, file: map(r.file) })) } : {}),
+  };
 }
 
 /**
@@ -106,18 +121,26 @@ export function spanFinding(
 export function uniqueSorted(findings: readonly Finding[], show: (file: string) => string = (f) => f): Finding[] {
   // Which copy is kept must not depend on which thread finished first (the copies of a finding in
   // a shared script differ in their evidence chain): a total order first, then the first of each.
-  const unique = new Map<string, { kept: Finding; others: Set<string> }>();
+  const unique = new Map<string, { kept: Finding; others: Map<string, Related> }>();
   for (const f of [...findings].sort(compareFindingsTotally)) {
     const key = scriptKey(f) ?? findingKey(f);
     const seen = unique.get(key);
-    if (!seen) unique.set(key, { kept: f, others: new Set() });
+    if (!seen) unique.set(key, { kept: f, others: new Map() });
     else {
       const by = startedBy(f);
-      if (by !== null && by !== startedBy(seen.kept)) seen.others.add(by);
+      if (by !== null && by !== startedBy(seen.kept) && !seen.others.has(by)) seen.others.set(by, f.related[0]!);
     }
   }
   return [...unique.values()]
-    .map(({ kept, others }) => (others.size === 0 ? kept : { ...kept, message: `${kept.message.replace(/\s*$/, '')} Also started by ${[...others].map(show).sort().join(', ')}.` }))
+    .map(({ kept, others }) => {
+      if (others.size === 0) return kept;
+      const starts = [...(kept.alsoStartedBy ?? []), ...others.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+      return {
+        ...kept,
+        message: `${kept.message.replace(/\s*$/, '')} Also started by ${[...others.keys()].map(show).sort().join(', ')}.`,
+        alsoStartedBy: starts,
+      };
+    })
     .sort(compareFindings);
 }
 
@@ -153,7 +176,7 @@ export function displayPath(abs: string, cwd: string): string {
 /** A finding as shown to users: its paths (absolute, or relative to `cwd`) made display paths. */
 export function forDisplay(f: Finding, cwd: string): Finding {
   const shown = (file: string): string => (file === '-' ? file : displayPath(path.resolve(cwd, file), cwd));
-  return { ...f, file: shown(f.file), related: f.related.map((r) => ({ ...r, file: shown(r.file) })), ...fixShownBy(f, shown) };
+  return { ...mapFindingPaths(f, shown), ...fixShownBy(f, shown) };
 }
 
 /** The finding's fix with each edit's `shown` path made by `shown` from its real path. */

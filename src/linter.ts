@@ -15,7 +15,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ComposeIndex } from './compose.js';
 import type { ConfigMatchers } from './config/load.js';
 import { lintFile, type LintInput, type LintOptions } from './engine.js';
-import { displayPath, fixShownBy, uniqueSorted, type Finding } from './findings.js';
+import { displayPath, fixShownBy, mapFindingPaths, uniqueSorted, type Finding } from './findings.js';
 import { diskFs, type FileSystem } from './fs/file-system.js';
 import type { ReadLog } from './fs/recording.js';
 import type { BufferInput, FixedBuffer, OfferedFix } from './fix/api.js';
@@ -101,7 +101,7 @@ export async function createLinter(options: LinterOptions): Promise<Linter> {
 /** A finding with absolute paths (it comes from the engine with paths relative to `cwd`). */
 function byAbsolutePath(findings: Finding[], cwd: string): Finding[] {
   const abs = (file: string): string => (file === '-' ? file : path.resolve(cwd, file));
-  return findings.map((f) => ({ ...f, file: abs(f.file), related: f.related.map((r) => ({ ...r, file: abs(r.file) })), ...fixShownBy(f, abs) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, abs), ...fixShownBy(f, abs) }));
 }
 
 /** How this thread lints one input: the same options on the main thread and in every worker. */

@@ -11,6 +11,8 @@
  *   # hadolint ignore=DL3002,DL3025                 the next line, for the codes that have an
  *   # hadolint global ignore=DL3002                 equivalent rule here (HADOLINT_EQUIVALENTS)
  *   # check=skip=JSONArgsRecommended                BuildKit's parser directive: the whole file
+ *                                                  (below the directives, right above an
+ *                                                  instruction: that instruction only)
  *
  * In a Dockerfile, a suppression also covers the findings whose evidence chain passes through the
  * line it targets (or, file-wide, through the file): the Dockerfile is where every chain starts,
@@ -202,45 +204,76 @@ export function parseSuppressions(fileName: string, comments: CommentLine[], kin
     }
   }
 
-  if (kind === 'dockerfile') out.suppressions.push(...buildkitDirectives(sorted));
+  if (kind === 'dockerfile') {
+    const directives = buildkitDirectives(sorted);
+    out.suppressions.push(...directives.suppressions);
+    // Below the parser directives, `# check=skip=...` in the comments right above an instruction
+    // skips those checks for that instruction only (BuildKit reads the first `check` comment of
+    // the instruction's comment block; what follows a space is a remark).
+    const claimed = new Set<number>();
+    for (const c of sorted) {
+      if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
+      const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ''));
+      if (!m) continue;
+      const target = targetOf(c);
+      // Only the first check comment of a block counts: mark the rest of the block.
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
+      const names = skipNames(m[1] ?? '');
+      const rules = buildkitRules(names);
+      if (rules.length === 0) continue;
+      const column = c.column ?? 1;
+      out.suppressions.push({ source: 'buildkit', scope: 'next-line', line: c.line, column, endColumn: column + c.text.replace(/\s+$/, '').length, written: names, rules, target, reason: null });
+    }
+  }
   return out;
 }
 
-/** `# check=skip=...` among the parser directives at the very top of a Dockerfile. */
-function buildkitDirectives(comments: CommentLine[]): Suppression[] {
+/** The check names of a `check=` value's `skip=` part (`skip=A,B;error=true`). */
+function skipNames(value: string): string[] {
+  for (const part of value.split(';')) {
+    const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
+    if (kv) return (kv[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  return [];
+}
+
+/** The dockerlint rules that BuildKit check names stand for (`all`: every one with a BuildKit peer). */
+function buildkitRules(names: readonly string[]): string[] {
+  // Check names are case-sensitive (PascalCase), as BuildKit reads them.
+  return names.includes('all') ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())] : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
+}
+
+/**
+ * `# check=skip=...` among the parser directives at the very top of a Dockerfile (the whole file),
+ * and the last line of that directive block (0 when there is none).
+ */
+function buildkitDirectives(comments: CommentLine[]): { suppressions: Suppression[]; endLine: number } {
   const out: Suppression[] = [];
   let expected = 1;
   for (const c of comments) {
     // Directives are the unbroken run of `# key=value` lines from line 1; a blank line, an
     // instruction, or any other comment ends it.
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
-    expected++;
     const d = /^\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.*?)\s*$/.exec(c.text.replace(/^#/, ''));
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? '').toLowerCase())) break;
+    expected++;
     if ((d[1] ?? '').toLowerCase() !== 'check') continue;
-    for (const part of (d[2] ?? '').split(';')) {
-      const kv = /^\s*skip\s*=\s*(.*?)\s*$/.exec(part);
-      if (!kv) continue;
-      const names = (kv[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      // Check names are case-sensitive (PascalCase), as BuildKit reads them.
-      const rules = names.includes('all')
-        ? [...new Set(Object.values(BUILDKIT_EQUIVALENTS).flat())]
-        : [...new Set(names.flatMap((n) => BUILDKIT_EQUIVALENTS[n] ?? []))];
-      if (rules.length === 0) continue;
-      out.push({
-        source: 'buildkit',
-        scope: 'file',
-        line: c.line,
-        column: 1,
-        endColumn: 1 + c.text.length + (c.text.startsWith('#') ? 0 : 1),
-        written: names,
-        rules,
-        target: null,
-        reason: null,
-      });
-    }
+    const names = skipNames(d[2] ?? '');
+    const rules = buildkitRules(names);
+    if (rules.length === 0) continue;
+    out.push({
+      source: 'buildkit',
+      scope: 'file',
+      line: c.line,
+      column: 1,
+      endColumn: 1 + c.text.length + (c.text.startsWith('#') ? 0 : 1),
+      written: names,
+      rules,
+      target: null,
+      reason: null,
+    });
   }
-  return out;
+  return { suppressions: out, endLine: expected - 1 };
 }
 
 export interface ApplyOptions {

@@ -130,8 +130,13 @@ test('--print-config prints the effective configuration: every rule, defaults an
 test('--list-rules shows the severities the configuration and flags set', async () => {
   write('.dockerlint.yaml', 'rules:\n  root-process: warning\n');
   const r = await cli(['--list-rules', '--ignore-rule', 'su-sudo']);
-  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)$/m);
+  expect(r.out).toMatch(/^root-process\s+warning\s+privilege\s+recommended\s+The main process runs as root \(default: error\)  \[DL3002~\]$/m);
   expect(r.out).toMatch(/^su-sudo\s+off\s+/m);
+  // the preset and the peers' codes (~: related, not an equivalent)
+  expect(r.out).toMatch(/^apt-get-version-pin\s+off\s+build\s+all\s+.*\(default: info\)\s+\[DL3008\]$/m);
+  expect(r.out).toMatch(/^json-args\s+.*\[DL3025 JSONArgsRecommended\]$/m);
+  expect(r.out).toMatch(/^root-process\s+.*\[DL3002~\]$/m);
+  expect(r.out).toMatch(/^cmd-ignored\s+warning\s+startup\s+recommended\s+[^[]*$/m);
   const json = JSON.parse((await cli(['--list-rules', '-f', 'json'])).out) as { id: string; severity: string; effectiveSeverity: string }[];
   expect(json.find((x) => x.id === 'root-process')).toMatchObject({ severity: 'error', effectiveSeverity: 'warning' });
 });
@@ -212,7 +217,8 @@ test('a script started by several Dockerfiles: one finding per line, naming the 
   write('svc/Dockerfile.dev', dockerfile);
   write('svc/Dockerfile.test', dockerfile);
   const r = await cli(['svc', '-f', 'json']);
-  const script = (JSON.parse(r.out) as { rule: string; file: string; line: number; message: string; related: { file: string }[] }[]).filter((f) => f.file === 'svc/entry.sh');
+  type Json = { rule: string; file: string; line: number; message: string; related: { file: string }[]; alsoStartedBy?: { file: string; line: number; message: string }[] };
+  const script = (JSON.parse(r.out) as Json[]).filter((f) => f.file === 'svc/entry.sh');
   // The finding on the last line names its Dockerfile in the message ("... on line 3 of
   // svc/Dockerfile ..."): once, not once per Dockerfile.
   expect(script.length).toBeGreaterThan(0);
@@ -221,7 +227,26 @@ test('a script started by several Dockerfiles: one finding per line, naming the 
   for (const f of script) {
     expect(f.related[0]!.file).toBe('svc/Dockerfile');
     expect(f.message).toMatch(/ Also started by svc\/Dockerfile\.dev, svc\/Dockerfile\.test\.$/);
+    // Every Dockerfile is in the finding's evidence: the first one's chain, and where each other one starts the script.
+    expect(f.alsoStartedBy).toEqual([
+      { file: 'svc/Dockerfile.dev', line: 3, column: 1, message: 'ENTRYPOINT' },
+      { file: 'svc/Dockerfile.test', line: 3, column: 1, message: 'ENTRYPOINT' },
+    ]);
   }
+  // SARIF: the other Dockerfiles are related locations, after the first one's chain.
+  type Sarif = { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } }[] }[] }[] };
+  const sarif = JSON.parse((await cli(['svc', '-f', 'sarif'])).out) as Sarif;
+  const results = sarif.runs[0]!.results.filter((x) => x.locations[0]!.physicalLocation.artifactLocation.uri === 'svc/entry.sh');
+  expect(results.length).toBe(script.length);
+  for (const x of results) {
+    const related = (x.relatedLocations ?? []).map((l) => `${l.physicalLocation.artifactLocation.uri}:${l.physicalLocation.region.startLine} ${l.message.text}`);
+    expect(related.slice(-2)).toEqual(['svc/Dockerfile.dev:3 also starts it: ENTRYPOINT', 'svc/Dockerfile.test:3 also starts it: ENTRYPOINT']);
+    expect(related[0]).toBe('svc/Dockerfile:3 ENTRYPOINT');
+  }
+  // One Dockerfile alone: no alsoStartedBy.
+  const alone = JSON.parse((await cli(['svc/Dockerfile', '-f', 'json'])).out) as Json[];
+  expect(alone.filter((f) => f.file === 'svc/entry.sh').length).toBe(script.length);
+  expect(alone.filter((f) => f.file === 'svc/entry.sh').every((f) => f.alsoStartedBy === undefined && !f.message.includes('Also started by'))).toBe(true);
 });
 
 test('explain reads the configuration as linting does (--config, or found upwards): trusted base images set the start user', async () => {

@@ -194,17 +194,31 @@ describe('hadolint and BuildKit comments (migration)', () => {
     expect(brief(apply(findings, [dockerfile('#check=skip=all\nFROM alpine\n')]))).toEqual(['Dockerfile:3 root-process']);
   });
 
-  test('a check directive that is not a parser directive is an ordinary comment', () => {
-    const not = [
-      'FROM alpine\n# check=skip=JSONArgsRecommended\n', // after an instruction
-      '\n# check=skip=JSONArgsRecommended\nFROM alpine\n', // after a blank line
-      '# a comment\n# check=skip=JSONArgsRecommended\nFROM alpine\n', // after another comment
-      '# check=skip=jsonargsrecommended\nFROM alpine\n', // check names are case-sensitive
-      ' # check=skip=JSONArgsRecommended\nFROM alpine\n', // indented
+  test('a check comment below the parser directives skips its checks for the next instruction only', () => {
+    const local = [
+      'FROM alpine\n# check=skip=JSONArgsRecommended\nCMD a b\n', // after an instruction
+      '\n# check=skip=JSONArgsRecommended\nCMD a b\n', // after a blank line
+      '# a comment\n# check=skip=JSONArgsRecommended\nCMD a b\n', // after another comment
+      'FROM alpine\n  # check=skip=JSONArgsRecommended // a remark\nCMD a b\n', // indented, with a remark
     ];
-    for (const text of not) expect(dockerfile(text).suppressions).toEqual([]);
-    // the directive key itself is case-insensitive, and escape/syntax keep the block open
-    expect(dockerfile('# escape=`\n# CHECK = skip=JSONArgsRecommended\nFROM alpine\n').suppressions).toHaveLength(1);
+    for (const text of local) {
+      const supp = dockerfile(text);
+      expect(supp.suppressions.map((s) => [s.source, s.scope, s.written, s.target?.line])).toEqual([['buildkit', 'next-line', ['JSONArgsRecommended'], 3]]);
+      expect(brief(apply([finding('shell-form-pid1', 'Dockerfile', 3), finding('shell-form-pid1', 'Dockerfile', 5)], [supp]))).toEqual(['Dockerfile:5 shell-form-pid1']);
+    }
+    // check names are case-sensitive
+    expect(dockerfile('FROM alpine\n# check=skip=jsonargsrecommended\nCMD a b\n').suppressions).toEqual([]);
+    // only the first check comment of an instruction's comment block counts
+    const two = dockerfile('FROM alpine\n# check=skip=MaintainerDeprecated\n# check=skip=JSONArgsRecommended\nCMD a b\n');
+    expect(two.suppressions.map((s) => [s.written, s.target?.line])).toEqual([[['MaintainerDeprecated'], 4]]);
+    // a blank line between the comment and the instruction: it skips nothing
+    const apart = dockerfile('FROM alpine\n# check=skip=JSONArgsRecommended\n\nCMD a b\n');
+    expect(apply([finding('shell-form-pid1', 'Dockerfile', 4)], [apart])).toHaveLength(1);
+    // skip=all: every check with an equivalent, for that instruction
+    const all = dockerfile('FROM alpine\n# check=skip=all\nMAINTAINER me\nMAINTAINER you\n');
+    expect(brief(apply([finding('maintainer-deprecated', 'Dockerfile', 3), finding('maintainer-deprecated', 'Dockerfile', 4)], [all]))).toEqual(['Dockerfile:4 maintainer-deprecated']);
+    // the directive key itself is case-insensitive, and escape/syntax keep the top block open
+    expect(dockerfile('# escape=`\n# CHECK = skip=JSONArgsRecommended\nFROM alpine\n').suppressions.map((s) => s.scope)).toEqual(['file']);
   });
 });
 

@@ -116,7 +116,8 @@ function equivalents(rule: DiagnosticMeta): string {
     for (const p of peersOf(rule, tool)) {
       const comment = t.comment(p.code);
       const suppresses = comment !== null && p.suppresses !== false;
-      lines.push(`- ${t.name} [${p.code}](${t.url(p.code)})${p.note ? ` (${p.note})` : ''}${suppresses ? `; \`${comment}\` also silences this rule` : ''}`);
+      const how = p.equivalent === false ? ` (related, not an equivalent${p.note ? `: ${p.note}` : ''})` : p.note ? ` (${p.note})` : '';
+      lines.push(`- ${t.name} [${p.code}](${t.url(p.code)})${how}${suppresses ? `; \`${comment}\` also silences this rule` : ''}`);
     }
   }
   if (lines.length) return lines.join('\n');
@@ -139,11 +140,17 @@ export function ruleTable(rules: readonly Rule[] = RULES): string {
 /** The code-to-rule table of docs/migrating-from-hadolint.md, for one peer tool. */
 export function migrationTable(tool: 'hadolint' | 'buildkit', rules: readonly Rule[] = RULES): string {
   const rows = new Map<string, Rule[]>();
-  for (const r of rules) for (const p of peersOf(r, tool)) rows.set(p.code, [...(rows.get(p.code) ?? []), r]);
+  const related = new Set<string>();
+  for (const r of rules) {
+    for (const p of peersOf(r, tool)) {
+      rows.set(p.code, [...(rows.get(p.code) ?? []), r]);
+      if (p.equivalent === false) related.add(`${p.code} ${r.id}`);
+    }
+  }
   const head = tool === 'hadolint' ? '| hadolint | dockerlint rule | preset | default |' : '| BuildKit check | dockerlint rule | preset | default |';
   const lines = [...rows.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([code, rs]) => `| ${code} | ${rs.map((r) => `[\`${r.id}\`](rules/${r.id}.md)`).join(', ')} | ${rs.map((r) => (r.recommended ? 'recommended' : 'all')).join(', ')} | ${rs.map((r) => r.severity).join(', ')} |`);
+    .map(([code, rs]) => `| ${code} | ${rs.map((r) => `[\`${r.id}\`](rules/${r.id}.md)${related.has(`${code} ${r.id}`) ? ' (related)' : ''}`).join(', ')} | ${rs.map((r) => (r.recommended ? 'recommended' : 'all')).join(', ')} | ${rs.map((r) => r.severity).join(', ')} |`);
   return [head, '|---|---|---|---|', ...lines].join('\n');
 }
 

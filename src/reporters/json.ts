@@ -3,6 +3,8 @@
  * rule's message (null for input and syntax errors), `url` its documentation page, and `fix`
  * (when there is one) its title, safety and edits: the file as findings show it, offsets of the
  * file's text (after a byte order mark; -1 is the mark), lines and columns, and the new text.
+ * `alsoStartedBy` (in a script several Dockerfiles start) lists where each Dockerfile other than
+ * the one in `related` starts it.
  */
 import type { Finding } from '../findings.js';
 import { ruleDocUrl } from '../meta.js';
@@ -24,6 +26,7 @@ export function formatJson(findings: Finding[]): string {
       endLine: f.endLine,
       endColumn: f.endColumn,
       related: f.related,
+      ...(f.alsoStartedBy ? { alsoStartedBy: f.alsoStartedBy } : {}),
       ...(f.fix ? { fix: jsonFix(f.fix) } : {}),
     })),
     null,

@@ -17,7 +17,8 @@
  * - Columns count UTF-16 code units (`run.columnKind`), as dockerlint's own columns do, and the
  *   region end is exclusive, as in SARIF.
  * - The evidence chain (`related`, all but the last link, which is the result's own place)
- *   becomes `relatedLocations`.
+ *   becomes `relatedLocations`; in a script several Dockerfiles start, the place in each other
+ *   Dockerfile that starts it (`alsoStartedBy`) follows, its message prefixed "also starts it:".
  * - `partialFingerprints["dockerlint/v1"]` hashes rule + file + message, never line numbers, so
  *   a finding keeps its identity when lines move; identical findings in one file are told apart
  *   by a `:N` occurrence suffix (as GitHub's own `primaryLocationLineHash` does).
@@ -205,7 +206,8 @@ export function formatSarif(findings: Finding[], rules: readonly RuleMeta[], ver
     const occurrence = (seen.get(base) ?? 0) + 1;
     seen.set(base, occurrence);
     const ruleIndex = index.get(f.rule);
-    const related = f.related.slice(0, -1).map((r, i) => relatedLocation(r, i + 1));
+    const chain = f.related.slice(0, -1);
+    const related = [...chain, ...(f.alsoStartedBy ?? []).map((r) => ({ ...r, message: `also starts it: ${r.message}` }))].map((r, i) => relatedLocation(r, i + 1));
     return {
       ruleId: f.rule,
       ...(ruleIndex === undefined ? {} : { ruleIndex }),

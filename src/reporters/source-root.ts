@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fixShownBy, type Finding } from '../findings.js';
+import { fixShownBy, mapFindingPaths, type Finding } from '../findings.js';
 
 function inside(dir: string, root: string): boolean {
   const rel = path.relative(root, dir);
@@ -41,5 +41,5 @@ export function rebaseFindings(findings: Finding[], cwd: string, root: string): 
     const abs = path.resolve(cwd, file);
     return inside(abs, root) ? path.relative(root, abs).split(path.sep).join('/') : abs;
   };
-  return findings.map((f) => ({ ...f, file: rebase(f.file), related: f.related.map((r) => ({ ...r, file: rebase(r.file) })), ...fixShownBy(f, rebase) }));
+  return findings.map((f) => ({ ...mapFindingPaths(f, rebase), ...fixShownBy(f, rebase) }));
 }

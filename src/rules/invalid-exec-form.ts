@@ -13,8 +13,8 @@ export default defineRule({
   fixable: true,
   title: 'An exec-form array that is not valid JSON runs as shell form',
   peers: {
-    hadolint: [{ code: 'DL3025', note: 'any CMD/ENTRYPOINT that is not a JSON array' }],
-    buildkit: [{ code: 'JSONArgsRecommended', note: 'only for shell form in general' }],
+    hadolint: [{ code: 'DL3025', equivalent: false, note: 'any CMD/ENTRYPOINT that is not a JSON array (json-args is the equivalent)' }],
+    buildkit: [{ code: 'JSONArgsRecommended', equivalent: false, note: 'only for shell form in general (json-args is the equivalent)' }],
   },
   messages: {
     invalidJson: {

@@ -51,7 +51,7 @@ export default defineRule({
   recommended: false,
   scope: 'instructions',
   title: 'Labels missing, empty or not of the type the label schema asks for',
-  peers: { hadolint: ['DL3049', 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
+  peers: { hadolint: [{ code: 'DL3049', equivalent: false, note: 'hadolint asks every stage that no later stage builds on for the labels; this rule asks the image being built (the last stage, or --target), so a builder stage without labels is not flagged' }, 'DL3050', 'DL3051', 'DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'] },
   options: {
     schema: {
       type: 'object',
@@ -71,7 +71,7 @@ export default defineRule({
   },
   docs: {
     what: 'With the `labels` option (a label schema: label name -> text, url, spdx, hash, rfc3339, semver, email): a required label the final image does not set, a label set empty, a value not of its type, and with `strict`, a label the schema does not name.',
-    why: 'Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed.',
+    why: 'Teams that rely on labels for provenance (source URL, revision, licence) want every image to carry them, well-formed. It needs a schema (the `labels` option, or `label-schema` in a .hadolint.yaml), so it is off in `recommended` and does nothing without one.',
     bad: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=not-a-url',
     good: 'FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app',
     howToFix: 'Set the labels the schema asks for, with values of their type.',

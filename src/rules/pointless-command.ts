@@ -28,7 +28,7 @@ export default defineRule({
   },
   docs: {
     what: 'One of `ssh`, `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount` run in a RUN.',
-    why: 'A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image.',
+    why: 'A RUN is a one-shot process in a throw-away container: interactive tools hang or do nothing, and services or mounts do not survive into the image. Such a command usually wastes a line rather than breaks the build, and `ps` or `free` is often a deliberate debugging line, so the rule is off in `recommended`.',
     bad: 'FROM debian:12\nRUN service nginx start',
     good: 'FROM debian:12\nCMD ["nginx", "-g", "daemon off;"]',
     howToFix: 'Drop the command, or move it to the container\'s start-up.',

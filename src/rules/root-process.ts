@@ -15,7 +15,7 @@ export default defineRule({
   category: 'privilege',
   recommended: true,
   title: 'The main process runs as root',
-  peers: { hadolint: [{ code: 'DL3002', note: 'only an explicit last `USER root`' }] },
+  peers: { hadolint: [{ code: 'DL3002', equivalent: false, note: 'hadolint flags a last `USER root` in any stage, by its text; this rule flags the built image\'s main process running as root, from USER, the base image and the entrypoint' }] },
   messages: {
     lastUserRoot: {
       message:

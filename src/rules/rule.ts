@@ -42,6 +42,12 @@ export interface Peer {
   /** How it differs, in a few words (`only an explicit last USER root`). */
   note?: string;
   /**
+   * False for a related check that is not an equivalent (it flags something else about the same
+   * instructions): dockerlint claims no agreement with it, and the docs say so. Its suppression
+   * comment still silences this rule unless `suppresses` is false. Default: true.
+   */
+  equivalent?: boolean;
+  /**
    * Whether the peer's suppression comment (`# hadolint ignore=CODE`, `# check=skip=Name`) also
    * silences this rule. Default: true for hadolint and BuildKit; ShellCheck comments are never
    * read.

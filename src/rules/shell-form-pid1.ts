@@ -11,7 +11,10 @@ export default defineRule({
   recommended: true,
   fixable: true,
   title: 'A shell, not the application, is PID 1',
-  peers: { hadolint: ['DL3025'], buildkit: ['JSONArgsRecommended'] },
+  peers: {
+    hadolint: [{ code: 'DL3025', equivalent: false, note: 'any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)' }],
+    buildkit: [{ code: 'JSONArgsRecommended', equivalent: false, note: 'any shell-form CMD/ENTRYPOINT; this rule only when the shell stays PID 1 (json-args is the equivalent)' }],
+  },
   messages: {
     shellForm: {
       message: '{keyword} is in shell form, so it runs as `{shell} "{text}"`{afterScript}: the shell is PID 1 and does not forward SIGTERM to the application, so `docker stop` waits and then kills it without a clean shutdown.',

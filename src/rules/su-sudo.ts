@@ -16,7 +16,7 @@ export default defineRule({
   recommended: true,
   fixable: true,
   title: 'su, sudo or runuser starts the main process',
-  peers: { hadolint: [{ code: 'DL3004', note: 'sudo in RUN only', suppresses: false }] },
+  peers: { hadolint: [{ code: 'DL3004', equivalent: false, note: 'sudo in RUN only (sudo-in-run is the equivalent)', suppresses: false }] },
   messages: {
     commandForks: {
       message: '{command} starts the container with `{tool}`, which forks and stays PID 1 as the parent of the application: signals are not passed on and a login session is opened.',

@@ -37,7 +37,7 @@ export default defineRule({
   },
   docs: {
     what: 'With the `registries` option set: a FROM image, `COPY --from=<image>` or `RUN --mount=from=<image>` whose registry is not in the list. An image without a registry is from `docker.io`. Stages and `scratch` are always fine; without the option the rule checks nothing.',
-    why: 'Organisations that mirror or vet their base images want builds to fail on an image from anywhere else.',
+    why: 'Organisations that mirror or vet their base images want builds to fail on an image from anywhere else. It is a policy that needs a list (the `registries` option, or `trustedRegistries` in a .hadolint.yaml), so it is off in `recommended`.',
     bad: 'FROM quay.io/example/app:1.0',
     good: 'FROM registry.example.com/example/app:1.0',
     howToFix: 'Pull the image through a trusted registry.',
