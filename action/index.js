@@ -42000,12 +42000,13 @@ import { format as format2 } from "util";
 import { resolve as resolve2 } from "path";
 var node_default = {
   fs: {
-    readFileSync: readFileSync2,
+    readFileSync: void 0,
     writeFile
   },
   format: format2,
   resolve: resolve2,
   exists: (file) => {
+    return false;
     try {
       return statSync(file).isFile();
     } catch (err) {
@@ -46254,7 +46255,7 @@ function discover(inputs, cwd, options = {}) {
       continue;
     }
     if (!st) {
-      problems.push({ path: input2, message: "no such file or folder" });
+      problems.push({ path: input2, message: "no such file or folder", missing: true });
       continue;
     }
     const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
@@ -46590,7 +46591,7 @@ async function run(rawArgv, io) {
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base)];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path25.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
@@ -46615,7 +46616,7 @@ async function run(rawArgv, io) {
     }
     io.stderr(`dockerlint: ${escapeControl(p.path)}: ${escapeControl(p.message)}
 `);
-    inputProblems++;
+    if (!p.missing || args["error-on-unmatched-pattern"] !== false) inputProblems++;
   }
   const named = new Set(onDisk.map((p) => path26.resolve(io.cwd, p)));
   for (const f of found.files) {
