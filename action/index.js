@@ -46591,7 +46591,7 @@ async function run(rawArgv, io) {
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path25.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path26.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
