@@ -30086,7 +30086,7 @@ var init_image_fs = __esm({
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
                 const name = path14.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
-                  return { kind: "remote", why: `${src.pattern}, a build output that is not in the checkout (made before \`docker build\`?)`, op, via: [] };
+                  return { kind: "remote", why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
                 }
               }
               break;
