@@ -1678,9 +1678,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch6 = (glob, options, returnState = false) => {
+    var picomatch5 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch5(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1696,16 +1696,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex4 = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
+      const regex4 = isState ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
       const state = regex4.state;
       delete regex4.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch5(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch6.test(input2, regex4, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch5.test(input2, regex4, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex4, posix: posix2, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
+    picomatch5.test = (input2, regex4, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1748,24 +1748,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex4, options, posix2);
+          match = picomatch5.matchBase(input2, regex4, options, posix2);
         } else {
           match = regex4.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch6.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex4 = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+    picomatch5.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex4 = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
       return regex4.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch6.isMatch = (str, patterns, options) => picomatch6(patterns, options)(str);
-    picomatch6.parse = (pattern4, options) => {
-      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch6.parse(p, options));
+    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
+    picomatch5.parse = (pattern4, options) => {
+      if (Array.isArray(pattern4)) return pattern4.map((p) => picomatch5.parse(p, options));
       return parse(pattern4, { ...options, fastpaths: false });
     };
-    picomatch6.scan = (input2, options) => scan(input2, options);
-    picomatch6.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch5.scan = (input2, options) => scan(input2, options);
+    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -1776,13 +1776,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex4 = picomatch6.toRegex(source, options);
+      const regex4 = picomatch5.toRegex(source, options);
       if (returnState === true) {
         regex4.state = state;
       }
       return regex4;
     };
-    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch5.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1793,9 +1793,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input2, options);
       }
-      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch6.toRegex = (source, options) => {
+    picomatch5.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1804,8 +1804,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch6.constants = constants;
-    module.exports = picomatch6;
+    picomatch5.constants = constants;
+    module.exports = picomatch5;
   }
 });
 
@@ -1815,14 +1815,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch6(glob, options, returnState = false) {
+    function picomatch5(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch6, pico);
-    module.exports = picomatch6;
+    Object.assign(picomatch5, pico);
+    module.exports = picomatch5;
   }
 });
 
@@ -7052,15 +7052,15 @@ var require_from = __commonJS({
        * @return the base image's name, or null if unspecified
        */
       getImageName() {
-        const imageName = this.getRangeContent(this.getImageNameRange());
-        if (imageName === null) {
+        const imageName2 = this.getRangeContent(this.getImageNameRange());
+        if (imageName2 === null) {
           return null;
         }
         let commented = false;
         let escaped = false;
         let name = "";
-        for (let i = 0; i < imageName.length; i++) {
-          const ch = imageName.charAt(i);
+        for (let i = 0; i < imageName2.length; i++) {
+          const ch = imageName2.charAt(i);
           switch (ch) {
             case this.escapeChar:
               escaped = true;
@@ -7880,12 +7880,12 @@ var require_dockerfile = __commonJS({
       }
       getParentStage(image) {
         const templateFrom = image.getFROM();
-        const imageName = templateFrom === null ? null : templateFrom.getImageName();
-        if (imageName === null) {
+        const imageName2 = templateFrom === null ? null : templateFrom.getImageName();
+        if (imageName2 === null) {
           return null;
         }
         for (const from of this.getFROMs()) {
-          if (from.getBuildStage() === imageName) {
+          if (from.getBuildStage() === imageName2) {
             const range2 = from.getRange();
             if (range2.start.line === templateFrom.getRange().start.line) {
               return null;
@@ -9310,15 +9310,6 @@ var init_text = __esm({
 });
 
 // src/model/commands.ts
-function execSwitcherAt(words, i) {
-  const w = words[i];
-  if (!w) return null;
-  const b = basename3(w);
-  if (EXEC_USER_SWITCHERS.has(b)) return { tool: b, args: i + 1 };
-  const sub = VENDOR_USER_SWITCHERS.get(b);
-  if (sub && words[i + 1] === sub) return { tool: `${b} ${sub}`, args: i + 2 };
-  return null;
-}
 function basename3(name) {
   const i = name.lastIndexOf("/");
   return i >= 0 ? name.slice(i + 1) : name;
@@ -9552,7 +9543,7 @@ function parseForking(tool, args) {
     commandString
   };
 }
-var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS, VENDOR_USER_SWITCHERS;
+var SAME_PROCESS, EXEC_USER_SWITCHERS, FORKING_USER_SWITCHERS;
 var init_commands = __esm({
   "src/model/commands.ts"() {
     "use strict";
@@ -9561,7 +9552,6 @@ var init_commands = __esm({
     SAME_PROCESS = /* @__PURE__ */ new Set(["env", "command"]);
     EXEC_USER_SWITCHERS = /* @__PURE__ */ new Set(["gosu", "su-exec", "setpriv", "chroot", "s6-setuidgid", "chpst", "setuidgid"]);
     FORKING_USER_SWITCHERS = /* @__PURE__ */ new Set(["su", "sudo", "runuser"]);
-    VENDOR_USER_SWITCHERS = /* @__PURE__ */ new Map([["clickhouse", "su"]]);
   }
 });
 
@@ -9760,6 +9750,68 @@ var init_command_view = __esm({
   }
 });
 
+// src/parsers/shebang.ts
+import path3 from "node:path";
+function readShebang(source) {
+  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
+  if (!source.startsWith("#!", start)) return null;
+  const nl = source.indexOf("\n", start);
+  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
+  const words = text.split(/\s+/).filter((w) => w !== "");
+  const program = words[0] ?? "";
+  let i = 0;
+  let name = path3.posix.basename(program);
+  let init = null;
+  let group = false;
+  for (let guard = 0; guard < 4; guard++) {
+    if (name === "env") {
+      i++;
+      while (i < words.length) {
+        const w = words[i];
+        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
+        else if (w.startsWith("-S")) {
+          words.splice(i, 1, w.slice(2));
+        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
+        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
+        else break;
+      }
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (INITS.has(name)) {
+      init = name;
+      group = name === "dumb-init";
+      i++;
+      while (i < words.length && words[i].startsWith("-")) {
+        const w = words[i];
+        if (w === "--") {
+          i++;
+          break;
+        }
+        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
+        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
+        i++;
+      }
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    if (name === "busybox") {
+      i++;
+      name = path3.posix.basename(words[i] ?? "");
+      continue;
+    }
+    break;
+  }
+  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+}
+var INITS;
+var init_shebang = __esm({
+  "src/parsers/shebang.ts"() {
+    "use strict";
+    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
+  }
+});
+
 // src/model/expand.ts
 function splitWords(text, escape5 = "\\") {
   const words = [];
@@ -9906,7 +9958,7 @@ var init_expand = __esm({
 });
 
 // src/model/image.ts
-import path3 from "node:path";
+import path4 from "node:path";
 function noteBudget(e) {
   if (e?.budget && applying?.inst && !applying.hits.includes(applying.inst)) applying.hits.push(applying.inst);
 }
@@ -10026,7 +10078,7 @@ function applyInstruction(stage, inst, stages, globalArgs, escape5) {
     }
     case "WORKDIR": {
       const e = expand(inst.rest.text.trim());
-      if (e.known) cfg.workdir = path3.posix.resolve(cfg.workdir, e.value);
+      if (e.known) cfg.workdir = path4.posix.resolve(cfg.workdir, e.value);
       stage.dirs.add(cfg.workdir);
       break;
     }
@@ -10093,7 +10145,7 @@ function copyOp(stage, inst, stages, lookup, escape5) {
     } else sources.push({ kind: "context", pattern: w });
   }
   const cfg = stage.config;
-  const dest = path3.posix.resolve(cfg.workdir, rawDest);
+  const dest = path4.posix.resolve(cfg.workdir, rawDest);
   const trailing = rawDest.endsWith("/") || rawDest === "." || rawDest.endsWith("/.");
   const multi = srcWords.length > 1;
   return {
@@ -10151,6 +10203,106 @@ var init_image = __esm({
   }
 });
 
+// src/model/base-images.ts
+function imageName(ref) {
+  let r = ref.trim().toLowerCase().replace(/@[a-z0-9]+:[a-f0-9]+$/, "");
+  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com)\//, "");
+  r = r.replace(/^library\//, "").replace(ARCH_NAMESPACE, "");
+  const slash = r.lastIndexOf("/");
+  const colon = r.indexOf(":", slash + 1);
+  return colon < 0 ? { name: r, tag: "latest" } : { name: r.slice(0, colon), tag: r.slice(colon + 1) };
+}
+function knownBaseImage(stage, trusted) {
+  if (stage.baseStage || !stage.baseKnown) return null;
+  const ref = stage.base.toLowerCase();
+  const fromConfig = trusted?.(ref);
+  if (fromConfig) return fromConfig;
+  return baseImageFacts(ref);
+}
+function baseImageFacts(ref) {
+  const { name, tag } = imageName(ref);
+  const hit = TABLE.find((e) => e.name.test(name) && (!e.tag || e.tag.test(tag)));
+  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
+}
+function isPlainOs(stage) {
+  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(imageName(stage.base).name);
+}
+function lacksBash(stage) {
+  if (stage.baseStage || !stage.baseKnown) return false;
+  const { name, tag } = imageName(stage.base);
+  return NO_BASH_NAME.test(name) || ALPINE_TAG.test(tag);
+}
+function isWindowsImage(stage, root) {
+  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
+  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver|windowsservercore/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
+}
+function imageSh(stage) {
+  if (stage.baseStage || !stage.baseKnown) return { flavour: "dash", known: false };
+  const { name, tag } = imageName(stage.base);
+  if (ASH_NAME.test(name) || ALPINE_TAG.test(tag) || /^gcr\.io\/distroless\//.test(name) && /(^|-)debug(-|$)/.test(tag)) return { flavour: "ash", known: true };
+  if (DASH_TAG.test(tag)) return { flavour: "dash", known: true };
+  if (BASH_NAME.test(name) || BASH_TAG.test(tag)) return { flavour: "bash", known: true };
+  return { flavour: "dash", known: DASH_NAME.test(name) };
+}
+var ARCH_NAMESPACE, ARCH, DROPS, TABLE, PLAIN_OS, NO_BASH_NAME, ALPINE_TAG, ASH_NAME, BASH_NAME, BASH_TAG, DASH_TAG, DASH_NAME;
+var init_base_images = __esm({
+  "src/model/base-images.ts"() {
+    "use strict";
+    ARCH_NAMESPACE = /^(amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|mips64le|ppc64le|riscv64|s390x|windows-amd64)\//;
+    ARCH = "(-(amd64|arm64|arm64v8|arm|armv7|arm32v7|armhf|ppc64le|s390x|riscv64|386|i386))?";
+    DROPS = "the official image ENTRYPOINT re-runs itself with gosu (or su-exec) as an unprivileged user before it starts the server";
+    TABLE = [
+      // Distroless: root unless the tag is a `nonroot` one (`nonroot`, `debug-nonroot`, `latest-nonroot`, with an arch suffix).
+      { name: /^gcr\.io\/distroless\/.+$/, tag: new RegExp(`^(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot images run as uid 65532 (nonroot)" },
+      // Chainguard: nonroot by default, except the `-dev` variants and wolfi-base, which run as root.
+      { name: /^(cgr\.dev\/[^/]+|chainguard)\/(?!wolfi-base$)[^/]+$/, tag: new RegExp(`^(?!(.*-)?dev${ARCH}$).*$`), user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot (uid 65532) by default; their -dev variants run as root" },
+      // Bitnami application images run as uid 1001; minideb is a plain Debian base and runs as root.
+      { name: /^(public\.ecr\.aws\/)?bitnami(legacy)?\/(?!minideb$)[^/]+$/, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
+      { name: /^(.+\/)?nginx-unprivileged$/, user: "101", dropsPrivileges: false, note: "the *-unprivileged nginx images run as the nginx user (uid 101)" },
+      { name: /^jenkins\/(jenkins|inbound-agent|agent)$/, user: "jenkins", dropsPrivileges: false, note: "the Jenkins images set USER jenkins (uid 1000) and start under tini" },
+      { name: /^(sonarqube|sonarsource\/sonarqube)$/, user: "sonarqube", dropsPrivileges: false, note: "the sonarqube image sets USER sonarqube" },
+      { name: /^(sonatype\/)?nexus3$/, user: "nexus", dropsPrivileges: false, note: "the nexus3 image sets USER nexus" },
+      { name: /^grafana\/grafana(-oss|-enterprise)?$/, user: "472", dropsPrivileges: false, note: "the grafana image sets USER grafana (uid 472)" },
+      { name: /^(quay\.io\/)?prom\/(prometheus|alertmanager|node-exporter|pushgateway)$/, user: "nobody", dropsPrivileges: false, note: "the Prometheus images set USER nobody" },
+      { name: /^(quay\.io\/)?keycloak\/keycloak$/, user: "1000", dropsPrivileges: false, note: "the keycloak image sets USER 1000" },
+      { name: /^(docker\.elastic\.co\/(elasticsearch|kibana|logstash)\/)?(elasticsearch|kibana|logstash)$/, user: "1000", dropsPrivileges: false, note: "the Elastic images set USER 1000" },
+      { name: /^(solr|apache\/solr)$/, user: "solr", dropsPrivileges: false, note: "the solr image sets USER solr (uid 8983)" },
+      { name: /^memcached$/, user: "memcache", dropsPrivileges: false, note: "the memcached image sets USER memcache" },
+      { name: /^odoo$/, user: "odoo", dropsPrivileges: false, note: "the odoo image sets USER odoo" },
+      { name: /^haproxy(tech\/haproxy-\w+)?$/, user: "haproxy", dropsPrivileges: false, note: "the haproxy image sets USER haproxy" },
+      { name: /^jetty$/, user: "jetty", dropsPrivileges: false, note: "the jetty image sets USER jetty" },
+      { name: /^(apache\/)?flink$/, user: "flink", dropsPrivileges: false, note: "the flink image sets USER flink (older tags step down with gosu)" },
+      { name: /^varnish$/, user: "varnish", dropsPrivileges: false, note: "the varnish image sets USER varnish" },
+      { name: /^kong(\/kong-gateway)?$/, user: "kong", dropsPrivileges: false, note: "the kong image sets USER kong" },
+      // The docker-library images whose entrypoint steps down from root for their server command.
+      {
+        name: /^(redis|postgres|mysql|mariadb|mongo|rabbitmq|cassandra|couchdb|zookeeper|ghost|redmine|percona|neo4j|storm|znc|clickhouse(\/clickhouse-server)?)$/,
+        user: null,
+        dropsPrivileges: true,
+        note: DROPS
+      },
+      // Images whose inherited CMD is a server that runs as root (its master process, at least).
+      { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
+      { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /^(?!.*(^|-)(fpm|cli)(-|$))/, user: null, dropsPrivileges: false, note: "the image runs apache2-foreground as root (its workers run as www-data)", rootCommand: "apache2-foreground" },
+      { name: /^(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki|postfixadmin)$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: "the image runs php-fpm as root (its pool workers run as www-data)", rootCommand: "php-fpm" },
+      { name: /^httpd$/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root (its workers run as www-data)", rootCommand: "httpd-foreground" },
+      { name: /^tomcat$/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" },
+      // Language images: root, and no entrypoint of their own that steps down.
+      { name: /^node$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
+      { name: /^(python|pypy|golang|ruby|openjdk|eclipse-temurin|amazoncorretto|ibm-semeru-runtimes|sapmachine|perl|rust|gcc|maven|gradle|composer|buildpack-deps|elixir|erlang|julia|swift|dart|bash)$/, user: null, dropsPrivileges: false, note: "the language image runs as root, with no entrypoint that steps down" }
+    ];
+    PLAIN_OS = /^(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/[\w.-]+|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/(static|wolfi-base))$/;
+    NO_BASH_NAME = /^(alpine|busybox|scratch|gcr\.io\/distroless\/.+|(cgr\.dev\/[^/]+|chainguard)\/.+)$/;
+    ALPINE_TAG = /(^|-)alpine/;
+    ASH_NAME = /^(alpine|busybox|(cgr\.dev\/[^/]+|chainguard)\/.+|docker|traefik|caddy|registry|nats)$/;
+    BASH_NAME = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/[\w.-]+|sles\d*|amazoncorretto|mysql)$|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+    BASH_TAG = /(^|-)(ubi\d*|ubi\d*-minimal|rhel-ubi\d*|centos\d*|rockylinux\d*|almalinux\d*|fedora\d*|al2(023)?|amazonlinux\d*|oraclelinux\d*|oracle)(-|$)/;
+    DASH_TAG = /(^|-)(slim|bookworm|bullseye|buster|stretch|trixie|sid|jammy|noble|focal|bionic|oracular|plucky|debian\d*|ubuntu[\d.]*)(-|$)/;
+    DASH_NAME = /^(debian|ubuntu|node|python|pypy|ruby|golang|php|perl|rust|gcc|buildpack-deps|openjdk|eclipse-temurin|maven|gradle|tomcat|httpd|nginx|redis|postgres|mongo|mariadb|rabbitmq|memcached|cassandra|elasticsearch|solr|zookeeper|ghost|wordpress|drupal|joomla|nextcloud|matomo|redmine|haproxy|jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent|bitnami\/[^/]+|gcr\.io\/distroless\/.+)$/;
+  }
+});
+
 // src/model/instructions.ts
 function viewsOf(ast, model) {
   const out = [];
@@ -10188,15 +10340,18 @@ async function runCommands(view, service) {
     return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
   }
   const text = runShellText(view.inst);
-  let dialect = shellDialect(view.shell[0] ?? "/bin/sh");
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text.text);
-  if (shebang && view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body) {
-    const prog = shebang[1] ?? "";
-    dialect = shellDialect(prog.endsWith("/env") ? shebang[2] ?? "" : prog);
-  }
+  const program = view.shell[0] ?? "/bin/sh";
+  let dialect = shellDialect(program);
+  if (dialect === "posix" && /^(\/bin\/)?sh$/.test(program) && view.stage && imageSh(rootStage(view.stage)).flavour !== "dash") dialect = "bash";
+  const shebang = view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body ? readShebang(text.text) : null;
+  if (shebang) dialect = shebang.interpreter === null ? null : shellDialect(shebang.interpreter);
   if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : collector.syntaxErrors[0] ?? null;
+  if (!ok && dialect === "posix" && err && !err.budget) {
+    const lenient = new CommandCollector(parser2);
+    if (lenient.script(text, "bash", 0)) return { form, dialect, commands: lenient.commands, syntaxError: { ...err, lenient: true }, pipes: lenient.pipes };
+  }
   return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
 }
 function unquote(text, escape5) {
@@ -10344,8 +10499,10 @@ var init_instructions = __esm({
     init_dockerfile();
     init_shell_budget();
     init_command_view();
+    init_shebang();
     init_expand();
     init_image();
+    init_base_images();
     DockerfileView = class {
       constructor(ast, model, shell) {
         this.ast = ast;
@@ -10986,17 +11143,11 @@ var init_cmd_ignored = __esm({
 });
 
 // src/rules/consecutive-run.ts
-function plainOneCommand(text, heredocs) {
-  if (heredocs > 0 || !/^[\sA-Za-z0-9_@%+=:,./~$-]+$/.test(text)) return false;
-  const first = text.trim().split(/\s+/)[0] ?? "";
-  return first !== "" && !first.includes("=") && !first.startsWith("$") && !RESERVED.has(first);
-}
-var RESERVED, consecutive_run_default;
+var consecutive_run_default;
 var init_consecutive_run = __esm({
   "src/rules/consecutive-run.ts"() {
     "use strict";
     init_rule();
-    RESERVED = /* @__PURE__ */ new Set(["if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in", "select", "function", "time", "coproc", "!", "[[", "]]", "{", "}"]);
     consecutive_run_default = defineRule({
       id: "consecutive-run",
       severity: "info",
@@ -11019,35 +11170,20 @@ var init_consecutive_run = __esm({
         howToFix: "Merge the RUNs."
       },
       async check(ctx) {
-        const groups = [];
-        let group = [];
+        let prev = null;
         for (const view of ctx.view.instructions) {
           if (view.onbuild) continue;
           if (view.keyword !== "RUN") {
-            if (view.keyword !== "ONBUILD") group = [];
+            if (view.keyword !== "ONBUILD") prev = null;
             continue;
           }
-          const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
-          if (group.length > 0 && group[group.length - 1]?.flags !== flags) group = [];
-          if (group.length === 0) groups.push(group);
-          group.push({ view, flags });
-        }
-        const count = async (view) => {
-          if (plainOneCommand(view.inst.rest.text, view.inst.heredocs.length)) return 1;
           const run2 = await ctx.view.run(view);
-          return run2.syntaxError === null ? run2.commands.filter((c) => c.depth === 0).length : 0;
-        };
-        for (const g of groups) {
-          if (g.length < 2) continue;
-          let prev = await count(g[0].view);
-          for (let i = 1; i < g.length; i++) {
-            const cur = g[i];
-            const n = prev === 1 || i + 1 < g.length ? await count(cur.view) : 0;
-            if (prev === 1 && n === 1) {
-              ctx.report({ messageId: "consecutive", data: { previous: g[i - 1].view.inst.keywordSpan.line }, at: { file: ctx.env.dockerfile.displayPath, span: cur.view.inst.keywordSpan } });
-            }
-            prev = n;
+          const count = run2.commands.filter((c) => c.depth === 0).length;
+          const flags = view.inst.flags.map((f) => `${f.name}=${f.value ?? ""}`).join(" ");
+          if (prev && prev.flags === flags && count === 1 && prev.count === 1 && run2.syntaxError === null) {
+            ctx.report({ messageId: "consecutive", data: { previous: prev.line }, at: { file: ctx.env.dockerfile.displayPath, span: view.inst.keywordSpan } });
           }
+          prev = { flags, count, line: view.inst.keywordSpan.line };
         }
       }
     });
@@ -12006,7 +12142,7 @@ var require_ignore = __commonJS({
 
 // src/fs/file-system.ts
 import fs2 from "node:fs";
-import path4 from "node:path";
+import path5 from "node:path";
 function kindOf(st) {
   return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
@@ -12103,35 +12239,35 @@ var init_file_system = __esm({
       base;
       buffers = /* @__PURE__ */ new Map();
       set(p, text) {
-        this.buffers.set(path4.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
+        this.buffers.set(path5.resolve(p), typeof text === "string" ? Buffer.from(text) : text);
       }
       delete(p) {
-        this.buffers.delete(path4.resolve(p));
+        this.buffers.delete(path5.resolve(p));
       }
       stat(p) {
-        const b = this.buffers.get(path4.resolve(p));
+        const b = this.buffers.get(path5.resolve(p));
         if (b) return { kind: "file", size: b.length, mode: this.base.stat(p)?.mode ?? 33188 };
         return this.base.stat(p);
       }
       realpath(p) {
-        const abs = path4.resolve(p);
+        const abs = path5.resolve(p);
         if (this.buffers.has(abs)) {
-          const dir = this.base.realpath(path4.dirname(abs));
-          return dir === null ? null : path4.join(dir, path4.basename(abs));
+          const dir = this.base.realpath(path5.dirname(abs));
+          return dir === null ? null : path5.join(dir, path5.basename(abs));
         }
         return this.base.realpath(abs);
       }
       readdir(p) {
-        const abs = path4.resolve(p);
+        const abs = path5.resolve(p);
         const entries = this.base.readdir(abs);
         const names = new Set(entries.map((e) => e.name));
         for (const file of this.buffers.keys()) {
-          if (path4.dirname(file) === abs && !names.has(path4.basename(file))) entries.push({ name: path4.basename(file), kind: "file" });
+          if (path5.dirname(file) === abs && !names.has(path5.basename(file))) entries.push({ name: path5.basename(file), kind: "file" });
         }
         return entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       }
       readFile(p, maxBytes) {
-        const b = this.buffers.get(path4.resolve(p));
+        const b = this.buffers.get(path5.resolve(p));
         if (!b) return this.base.readFile(p, maxBytes);
         if (b.length > maxBytes) throw new FsError("EFBIG", "too large", b.length);
         return b;
@@ -12142,27 +12278,27 @@ var init_file_system = __esm({
 });
 
 // src/fs/jail.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function isWithin(p, root) {
-  return p === root || p.startsWith(root.endsWith(path5.sep) ? root : root + path5.sep);
+  return p === root || p.startsWith(root.endsWith(path6.sep) ? root : root + path6.sep);
 }
 function repositoryRoot(linted, fsys = diskFs) {
-  const abs = path5.resolve(linted);
+  const abs = path6.resolve(linted);
   let start = abs;
   try {
-    if (fsys.stat(abs)?.kind !== "dir") start = path5.dirname(abs);
+    if (fsys.stat(abs)?.kind !== "dir") start = path6.dirname(abs);
   } catch {
-    start = path5.dirname(abs);
+    start = path6.dirname(abs);
   }
-  for (let dir = start; ; dir = path5.dirname(dir)) {
+  for (let dir = start; ; dir = path6.dirname(dir)) {
     let marker = null;
     try {
-      marker = fsys.stat(path5.join(dir, ".git"));
+      marker = fsys.stat(path6.join(dir, ".git"));
     } catch {
       marker = null;
     }
     if (marker && marker.kind !== "other") return dir;
-    if (path5.dirname(dir) === dir) return start;
+    if (path6.dirname(dir) === dir) return start;
   }
 }
 function describeFsError(e, limit, limitText) {
@@ -12191,11 +12327,11 @@ var init_jail = __esm({
     init_file_system();
     init_text();
     Jail = class _Jail {
-      constructor(root, fs10 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
-        this.fs = fs10;
+      constructor(root, fs9 = diskFs, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
+        this.fs = fs9;
         this.maxFileBytes = maxFileBytes;
-        const abs = path5.resolve(root);
-        this.root = fs10.realpath(abs) ?? abs;
+        const abs = path6.resolve(root);
+        this.root = fs9.realpath(abs) ?? abs;
       }
       fs;
       maxFileBytes;
@@ -12204,7 +12340,7 @@ var init_jail = __esm({
       /** The jail of a linted path (file or folder): `explicitRoot`, else its repository, else its folder. */
       static of(linted, options = {}) {
         const fsys = options.fs ?? diskFs;
-        const root = options.root ? path5.resolve(options.root) : repositoryRoot(linted, fsys);
+        const root = options.root ? path6.resolve(options.root) : repositoryRoot(linted, fsys);
         return new _Jail(root, fsys, options.maxFileBytes);
       }
       /** A jail with the same root over another limit. */
@@ -12216,15 +12352,15 @@ var init_jail = __esm({
        * path exists; an absent tail is appended as written (normalised).
        */
       realpath(p) {
-        const abs = path5.resolve(this.root, p);
+        const abs = path6.resolve(this.root, p);
         let existing = abs;
         const tail = [];
         for (; ; ) {
           const real = this.fs.realpath(existing);
-          if (real !== null) return tail.length ? path5.join(real, ...tail.reverse()) : real;
-          const parent = path5.dirname(existing);
+          if (real !== null) return tail.length ? path6.join(real, ...tail.reverse()) : real;
+          const parent = path6.dirname(existing);
           if (parent === existing) return abs;
-          tail.push(path5.basename(existing));
+          tail.push(path6.basename(existing));
           existing = parent;
         }
       }
@@ -12258,7 +12394,7 @@ var init_jail = __esm({
 });
 
 // src/model/context-fs.ts
-import path6 from "node:path";
+import path7 from "node:path";
 function hasGlob(p) {
   return /[*?[]/.test(p);
 }
@@ -12267,11 +12403,11 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
   const candidates = [];
   if (dockerfilePath) {
     const own = `${dockerfilePath}.dockerignore`;
-    const beside = new Jail(outer.realpath(path6.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
+    const beside = new Jail(outer.realpath(path7.dirname(dockerfilePath)), outer.fs, outer.maxFileBytes);
     const inContext = context.contains(own);
-    candidates.push({ file: own, name: path6.relative(root, own).split(path6.sep).join("/"), jail: inContext ? context : beside });
+    candidates.push({ file: own, name: path7.relative(root, own).split(path7.sep).join("/"), jail: inContext ? context : beside });
   }
-  candidates.push({ file: path6.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
+  candidates.push({ file: path7.join(root, ".dockerignore"), name: ".dockerignore", jail: context });
   for (const c of candidates) {
     let st;
     try {
@@ -12296,7 +12432,7 @@ function loadDockerignore(context, outer, dockerfilePath, problems) {
     const rules = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#")).map((l) => {
       const negate = l.startsWith("!");
       let p = negate ? l.slice(1).trim() : l;
-      p = path6.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
+      p = path7.posix.normalize(p.replace(/^(\.\/)+/, "").replace(/^\/+/, ""));
       return `${negate ? "!" : ""}/${p}`;
     });
     return { matcher: (0, import_ignore.default)().add(rules), name: c.name };
@@ -12318,7 +12454,7 @@ var init_context_fs = __esm({
        */
       constructor(root, dockerfilePath = null, outer = new Jail(root)) {
         this.root = root;
-        this.jail = new Jail(outer.realpath(path6.resolve(root)), outer.fs, outer.maxFileBytes);
+        this.jail = new Jail(outer.realpath(path7.resolve(root)), outer.fs, outer.maxFileBytes);
         this.realRoot = this.jail.root;
         const loaded = loadDockerignore(this.jail, outer, dockerfilePath, this.problems);
         this.excluded = loaded?.matcher ?? null;
@@ -12345,7 +12481,7 @@ var init_context_fs = __esm({
        * anything outside the context.
        */
       static normalize(rel) {
-        const n = path6.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
+        const n = path7.posix.normalize(rel.replace(/\\/g, "/").replace(/^\/+/, ""));
         if (n === "." || n === "./" || n === "") return "";
         if (n === ".." || n.startsWith("../")) return null;
         return n.replace(/\/+$/, "");
@@ -12354,7 +12490,7 @@ var init_context_fs = __esm({
       resolveInside(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return null;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
         if (real === null || !isWithin(real, this.realRoot)) return null;
         return real;
       }
@@ -12362,7 +12498,7 @@ var init_context_fs = __esm({
       escapes(rel) {
         const n = _ContextFs.normalize(rel);
         if (n === null) return true;
-        const real = this.jail.fs.realpath(path6.join(this.realRoot, n));
+        const real = this.jail.fs.realpath(path7.join(this.realRoot, n));
         return real !== null && !isWithin(real, this.realRoot);
       }
       /** Whether anything at all is at `rel` in the checkout (a file, a folder, a link), inside or not. */
@@ -13013,131 +13149,99 @@ var init_evidence = __esm({
   }
 });
 
-// src/parsers/shebang.ts
-import path7 from "node:path";
-function readShebang(source) {
-  const start = source.charCodeAt(0) === 65279 ? 1 : 0;
-  if (!source.startsWith("#!", start)) return null;
-  const nl = source.indexOf("\n", start);
-  const text = source.slice(start + 2, nl === -1 ? void 0 : nl).replace(/\r$/, "").trim();
-  const words = text.split(/\s+/).filter((w) => w !== "");
-  const program = words[0] ?? "";
-  let i = 0;
-  let name = path7.posix.basename(program);
-  let init = null;
-  let group = false;
-  for (let guard = 0; guard < 4; guard++) {
-    if (name === "env") {
-      i++;
-      while (i < words.length) {
-        const w = words[i];
-        if (w === "-S" || w === "--split-string" || w === "-i" || w === "--ignore-environment" || w === "-") i++;
-        else if (w.startsWith("-S")) {
-          words.splice(i, 1, w.slice(2));
-        } else if (w === "-u" || w === "--unset" || w === "-C" || w === "--chdir") i += 2;
-        else if (w.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-        else break;
-      }
-      name = path7.posix.basename(words[i] ?? "");
-      continue;
+// src/parsers/ash-features.ts
+function firstAshProblem(file, text) {
+  let first = null;
+  const found = (what, p) => {
+    if (!first || p[2] < first.p[2]) first = { what, p };
+  };
+  const snippet2 = (p, e) => {
+    const s = text.slice(p[2], e[2]).split("\n", 1)[0] ?? "";
+    return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  };
+  const stack = file.stmts.map((stmt) => ({ stmt })).reverse();
+  const pushWords = (ws) => {
+    for (let i = ws.length - 1; i >= 0; i--) {
+      const w = ws[i];
+      if (w) stack.push({ word: w });
     }
-    if (INITS.has(name)) {
-      init = name;
-      group = name === "dumb-init";
-      i++;
-      while (i < words.length && words[i].startsWith("-")) {
-        const w = words[i];
-        if (w === "--") {
-          i++;
+  };
+  const command2 = (c) => {
+    switch (c.type) {
+      case "CallExpr":
+        for (const a of c.assigns) if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+        pushWords([...c.assigns.map((a) => a.value), ...c.args]);
+        break;
+      case "DeclClause": {
+        for (const a of c.args) {
+          if (a.array) found(`array assignments (\`${snippet2(a.p, a.e)}\`)`, a.p);
+          const opt = a.naked && a.name === "" && a.value?.parts.length === 1 && a.value.parts[0]?.type === "Lit" ? a.value.parts[0].value : "";
+          if ((c.variant === "declare" || c.variant === "typeset" || c.variant === "local") && /^-[a-zA-Z]*[aA]/.test(opt)) found(`array declarations (\`${c.variant} ${opt}\`)`, a.p);
+        }
+        pushWords(c.args.map((a) => a.value));
+        break;
+      }
+      case "CoprocClause":
+        found("`coproc`", c.p);
+        break;
+      case "ForClause":
+        if (c.name === null) found(`C-style for loops (\`${snippet2(c.p, c.e)}\`)`, c.p);
+        if (c.items) pushWords(c.items);
+        break;
+      case "CaseClause":
+        pushWords([c.word]);
+        break;
+      default:
+        break;
+    }
+    const kids = childStmts(c);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ stmt: kids[i] });
+  };
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if ("stmt" in item) {
+      const s = item.stmt;
+      if (s.cmd) command2(s.cmd);
+      pushWords(s.redirs.map((r) => r.word));
+    } else if ("word" in item) {
+      for (let i = item.word.parts.length - 1; i >= 0; i--) stack.push({ part: item.word.parts[i] });
+    } else {
+      const p = item.part;
+      switch (p.type) {
+        case "ProcSubst":
+          found(`process substitution (\`${p.op}...)\`)`, p.p);
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "CmdSubst":
+          for (let i = p.stmts.length - 1; i >= 0; i--) stack.push({ stmt: p.stmts[i] });
+          break;
+        case "DblQuoted":
+          for (let i = p.parts.length - 1; i >= 0; i--) stack.push({ part: p.parts[i] });
+          break;
+        case "ParamExp": {
+          const show = `\`${snippet2(p.p, p.e)}\``;
+          if (p.index !== null) found(`array expansions (${show})`, p.p);
+          else if (p.excl) found(`indirect expansions (${show})`, p.p);
+          else if (p.op === "^" || p.op === "^^" || p.op === "," || p.op === ",,") found(`case-changing expansions (${show})`, p.p);
+          else if (p.op === "@") found(`transformation expansions (${show})`, p.p);
+          if (p.word) stack.push({ word: p.word });
           break;
         }
-        if (name !== "dumb-init" && /^-[a-zA-Z]*g/.test(w)) group = true;
-        if (name === "dumb-init" && (w === "-c" || w === "--single-child")) group = false;
-        i++;
+        default:
+          break;
       }
-      name = path7.posix.basename(words[i] ?? "");
-      continue;
     }
-    if (name === "busybox") {
-      i++;
-      name = path7.posix.basename(words[i] ?? "");
-      continue;
-    }
-    break;
   }
-  return { text, program, interpreter: name === "" ? null : name, init, initSignalsGroup: group };
+  return first;
 }
-var INITS;
-var init_shebang = __esm({
-  "src/parsers/shebang.ts"() {
+var init_ash_features = __esm({
+  "src/parsers/ash-features.ts"() {
     "use strict";
-    INITS = /* @__PURE__ */ new Set(["tini", "tini-static", "dumb-init", "catatonit", "docker-init"]);
-  }
-});
-
-// src/model/base-images.ts
-function knownBaseImage(stage, trusted) {
-  if (stage.baseStage || !stage.baseKnown) return null;
-  const ref = stage.base.toLowerCase();
-  const fromConfig = trusted?.(ref);
-  if (fromConfig) return fromConfig;
-  const hit = TABLE.find((e) => e.match.test(ref));
-  return hit ? { user: hit.user, dropsPrivileges: hit.dropsPrivileges, note: hit.note, rootCommand: hit.rootCommand ?? null } : null;
-}
-function isPlainOs(stage) {
-  return !stage.baseStage && stage.baseKnown && PLAIN_OS.test(stage.base.toLowerCase());
-}
-function lacksBash(stage) {
-  return !stage.baseStage && stage.baseKnown && NO_BASH.test(stage.base.toLowerCase());
-}
-function isWindowsImage(stage, root) {
-  const shell = (stage.config.shell.argv[0] ?? "").toLowerCase();
-  return /(^|\/)(windows|nanoserver|servercore)|windows\/|:ltsc|nanoserver/i.test(root.base) || /(^|\\|\/)(cmd|powershell|pwsh)(\.exe)?$/.test(shell);
-}
-function imageSh(stage) {
-  if (!stage.baseKnown) return { flavour: "dash", known: false };
-  const ref = stage.base.toLowerCase();
-  if (ASH_IMAGES.test(ref)) return { flavour: "ash", known: true };
-  if (BASH_SH_IMAGES.test(ref)) return { flavour: "bash", known: true };
-  return { flavour: "dash", known: /^(docker\.io\/)?(library\/)?(debian|ubuntu)(:|@|$)|-(bookworm|bullseye|buster|trixie|slim|jammy|noble|focal)\b|:(bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(ref) };
-}
-var ARCH, TABLE, PLAIN_OS, NO_BASH, ASH_IMAGES, BASH_SH_IMAGES;
-var init_base_images = __esm({
-  "src/model/base-images.ts"() {
-    "use strict";
-    ARCH = "(-(amd64|arm64|arm|armv7|ppc64le|s390x|riscv64))?";
-    TABLE = [
-      { match: new RegExp(`^(gcr\\.io/)?distroless/.+:(.*-)?nonroot${ARCH}$`), user: "65532", dropsPrivileges: false, note: "distroless :nonroot runs as uid 65532" },
-      { match: /^cgr\.dev\/chainguard\/(?!.*-dev$).+/, user: "65532", dropsPrivileges: false, note: "Chainguard images run as nonroot by default" },
-      { match: /^(docker\.io\/)?bitnami\//, user: "1001", dropsPrivileges: false, note: "Bitnami images run as uid 1001" },
-      { match: /-unprivileged(:|$)/, user: "101", dropsPrivileges: false, note: "*-unprivileged images run as a non-root user" },
-      { match: /^(docker\.io\/)?(library\/)?(jenkins\/jenkins|jenkins\/inbound-agent|jenkins\/agent)(:|@|$)/, user: "1000", dropsPrivileges: false, note: "the Jenkins images run as the jenkins user (uid 1000)" },
-      { match: /^(docker\.io\/)?(library\/)?(sonarqube|nexus3|sonatype\/nexus3|grafana\/grafana(-oss)?|prom\/prometheus|keycloak\/keycloak|quay\.io\/keycloak\/keycloak)(:|@|$)/, user: "app", dropsPrivileges: false, note: "the image sets a non-root USER of its own" },
-      { match: /^(docker\.io\/)?(library\/)?(node):[^@]*$/, user: null, dropsPrivileges: false, note: "the node image runs as root; its node user (uid 1000) is there to be chosen with USER node" },
-      {
-        match: /^(docker\.io\/)?(library\/)?(redis|postgres|mysql|mariadb|mongo|rabbitmq|memcached|cassandra|couchdb|elasticsearch|zookeeper|solr|ghost|redmine|percona|neo4j)(:|@|$)/,
-        user: null,
-        dropsPrivileges: true,
-        note: "the official image ENTRYPOINT re-runs itself with gosu as an unprivileged user"
-      },
-      // Images whose inherited CMD is a server that runs as root (its master process, at least).
-      { match: /^(docker\.io\/)?(library\/)?php:[^@]*apache/, user: null, dropsPrivileges: false, note: "php:*-apache runs apache2-foreground as root", rootCommand: "apache2-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?php:[^@]*fpm/, user: null, dropsPrivileges: false, note: "php:*-fpm runs php-fpm as root", rootCommand: "php-fpm" },
-      { match: /^(docker\.io\/)?(library\/)?(wordpress|drupal|joomla|nextcloud|matomo|yourls|mediawiki)(:|@|$)/, user: null, dropsPrivileges: false, note: "the image runs its apache or php-fpm as root", rootCommand: "apache2-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?httpd(:|@|$)/, user: null, dropsPrivileges: false, note: "httpd runs httpd-foreground as root", rootCommand: "httpd-foreground" },
-      { match: /^(docker\.io\/)?(library\/)?tomcat(:|@|$)/, user: null, dropsPrivileges: false, note: "tomcat runs catalina.sh run as root", rootCommand: "catalina.sh run" }
-    ];
-    PLAIN_OS = /^(docker\.io\/)?(library\/)?(scratch|alpine|debian|ubuntu|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/\w+)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/(static|wolfi-base)/;
-    NO_BASH = /^(docker\.io\/)?(library\/)?(alpine|busybox|scratch)(:|@|$)|^(gcr\.io\/)?distroless\/|^cgr\.dev\/chainguard\/|-alpine|:alpine/;
-    ASH_IMAGES = /^(docker\.io\/)?(library\/)?(alpine|busybox)(:|@|$)|-alpine|:alpine|^cgr\.dev\/chainguard\/|^(docker\.io\/)?(library\/)?(docker|traefik|caddy|registry)(:|@|$)/;
-    BASH_SH_IMAGES = /(^|\/)(ubi\d*(-\w+)?|ubi-minimal|ubi-micro|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|rhel\d*|photon|archlinux|opensuse\/\w+|sles\d*)(:|@|$)|^registry\.access\.redhat\.com\/|^quay\.io\/centos\//;
+    init_shell_walk();
   }
 });
 
 // src/model/evaluator/values.ts
-function unsetValue(name, via) {
-  return { s: "", unset: via ? [name, ...via.filter((n) => n !== name)] : [name] };
-}
 function lit(s) {
   return { s };
 }
@@ -13207,13 +13311,12 @@ function userNameField(u) {
   if (u.name !== null) return lit(u.name);
   return u.root === false ? { s: null, not: ["root"] } : UNKNOWN;
 }
-var USER_COMMAND, CONFIGURED, UNKNOWN, UNKNOWN_FIELDS;
+var USER_COMMAND, UNKNOWN, UNKNOWN_FIELDS;
 var init_values = __esm({
   "src/model/evaluator/values.ts"() {
     "use strict";
     init_text();
     USER_COMMAND = "\0command";
-    CONFIGURED = Object.freeze({ s: null, not: Object.freeze([""]) });
     UNKNOWN = Object.freeze({ s: null });
     UNKNOWN_FIELDS = Object.freeze({ s: null, multi: true });
   }
@@ -13221,7 +13324,6 @@ var init_values = __esm({
 
 // src/model/evaluator/words.ts
 function expandFields(word, st, env3) {
-  if (word.parts.some(isGlobLit)) return pathnames(word, st, env3);
   const pieces = [];
   for (const part of word.parts) pushPart(part, false, st, env3, pieces);
   return assemble(pieces);
@@ -13237,16 +13339,6 @@ function expandScalar(word, st, env3) {
   let acc = lit("");
   for (const p of pieces) acc = concat(acc, p.kind === "text" ? p.field : joinFields(p.fields, " "));
   return acc;
-}
-function isGlobLit(part) {
-  return part.type === "Lit" && /[*?]|\[[^\]]*\]/.test(part.value.replace(/\\./g, ""));
-}
-function pathnames(word, st, env3) {
-  const pattern4 = patternOf(word, st, env3);
-  if (pattern4 === null || !pattern4.startsWith("/") || !env3.glob) return [UNKNOWN_FIELDS];
-  const files = env3.glob(pattern4);
-  if (files === null) return [UNKNOWN_FIELDS];
-  return files.length > 0 ? files.map(lit) : [lit(pattern4.replace(/\\(.)/g, "$1"))];
 }
 function assemble(pieces) {
   const out = [];
@@ -13287,9 +13379,9 @@ function assemble(pieces) {
       if (trail) flush();
       continue;
     }
-    const fs10 = p.fields;
-    if (fs10.length === 0) continue;
-    fs10.forEach((f, i) => {
+    const fs9 = p.fields;
+    if (fs9.length === 0) continue;
+    fs9.forEach((f, i) => {
       if (i === 0 && cur) cur = { ...concat(cur, f), mangled: "glued" };
       else {
         if (i > 0 || cur) flush();
@@ -13307,11 +13399,11 @@ function concat(a, b) {
   if (a.s !== null && b.s !== null) return { s: a.s + b.s, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
   return { s: null, ...a.multi || b.multi ? { multi: true } : {}, ...mangled ? { mangled } : {} };
 }
-function joinFields(fs10, sep) {
-  if (fs10.length === 0) return lit("");
-  if (fs10.length === 1) return fs10[0];
-  let acc = fs10[0];
-  for (const f of fs10.slice(1)) acc = concat(concat(acc, lit(sep)), f);
+function joinFields(fs9, sep) {
+  if (fs9.length === 0) return lit("");
+  if (fs9.length === 1) return fs9[0];
+  let acc = fs9[0];
+  for (const f of fs9.slice(1)) acc = concat(concat(acc, lit(sep)), f);
   return acc.multi ? { ...acc, multi: false } : acc;
 }
 function pushPart(part, quoted, st, env3, out) {
@@ -13407,7 +13499,6 @@ function baseValue(pe, st, env3) {
   }
   if (index === "@" || index === "*") return { list: [v.value], scalar: null, set: true };
   if (index !== null && index !== "0") return { list: null, scalar: UNKNOWN, set: null };
-  if (v.value.unset && v.value.s === "") return { list: null, scalar: unsetValue(name, v.value.unset), set: true };
   return { list: null, scalar: v.value, set: v.value.s === null ? null : true };
 }
 function positional(items, n) {
@@ -13457,16 +13548,9 @@ function paramValue(pe, st, env3, quoted) {
   }
   const value = base2.scalar;
   const set = base2.set;
-  const named = /^[A-Za-z_][A-Za-z0-9_]*$/.test(pe.param) && pe.index === null;
-  const unsetEmpty = () => named ? unsetValue(pe.param) : lit("");
-  if (op === null) return { kind: "scalar", field: value ?? unsetEmpty() };
-  const expandWord3 = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
-  const word = () => {
-    const w = expandWord3();
-    if (!named || w.s !== "" || w.multi || !(set === false || value?.unset)) return w;
-    return unsetValue(pe.param, w.unset ?? value?.unset);
-  };
-  const empty = value === null ? true : value.s === null ? value.not?.includes("") ? false : null : value.s === "";
+  if (op === null) return { kind: "scalar", field: value ?? lit("") };
+  const word = () => pe.word ? expandScalar(pe.word, st, env3) : lit("");
+  const empty = value === null ? true : value.s === null ? null : value.s === "";
   switch (op) {
     case ":-":
     case "-": {
@@ -13490,7 +13574,7 @@ function paramValue(pe, st, env3, quoted) {
     case ":+":
     case "+": {
       const useAlt = op === ":+" ? set === false ? false : empty === null ? null : !empty : set;
-      if (useAlt === true) return { kind: "scalar", field: expandWord3() };
+      if (useAlt === true) return { kind: "scalar", field: word() };
       if (useAlt === false) return { kind: "scalar", field: lit("") };
       return { kind: "scalar", field: UNKNOWN };
     }
@@ -13677,8 +13761,7 @@ function combine(l, r, op) {
   let value;
   if (op === "&&") value = l.value === false || r.value === false ? false : l.value === true && r.value === true ? true : null;
   else value = l.value === true || r.value === true ? true : l.value === false && r.value === false ? false : null;
-  const unset = l.unset ?? r.unset;
-  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands], ...unset ? { unset } : {} };
+  return { value, text: `${l.text} ${op} ${r.text}`, operands: [...l.operands, ...r.operands] };
 }
 function unary(op, a) {
   const f = a.field;
@@ -13686,7 +13769,7 @@ function unary(op, a) {
   if (f.multi) return { value: null, text, operands: [] };
   if (f.s === null) return { value: f.not?.includes("") ? op === "-n" : null, text, operands: [] };
   const nonEmpty = f.s !== "";
-  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f], ...f.unset && !nonEmpty ? { unset: f.unset } : {} };
+  return { value: op === "-n" ? nonEmpty : !nonEmpty, text, operands: [f] };
 }
 function binary(a, op, b, dbl) {
   const text = `${a.text} ${op} ${b.text}`;
@@ -13772,7 +13855,7 @@ var init_conditions = __esm({
         if (this.is(0, "!") && this.ops.length - this.i > 1) {
           this.i++;
           const r = this.not();
-          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands, ...r.unset ? { unset: r.unset } : {} };
+          return { value: r.value === null ? null : !r.value, text: `! ${r.text}`, operands: r.operands };
         }
         return this.primary();
       }
@@ -13956,18 +14039,18 @@ function sameLocals(a, b) {
   }
   return true;
 }
-function mergeStates(states, cap = MAX_STATES_PER_POINT, keep = NO_NAMES) {
+function mergeStates(states, cap = MAX_STATES_PER_POINT) {
   if (states.length <= 1) return { states, capped: false };
   const out = [];
   for (const s of states) {
     const same = out.find((x) => x.sameAs(s));
     if (same) same.absorb(s);
     else if (out.length < cap) out.push(s);
-    else return { states: joinByFacts(states, cap, keep), capped: true };
+    else return { states: joinByFacts(states, cap), capped: true };
   }
   return { states: out, capped: false };
 }
-function joinByFacts(states, cap, keep) {
+function joinByFacts(states, cap) {
   const groups = /* @__PURE__ */ new Map();
   for (const s of states) {
     const key = `${s.user.name}|${s.user.uid}|${s.user.root}|${s.params.map((f) => `${f.s}${f.multi ? 1 : 0}${f.arg ?? ""}${f.mangled ?? ""}`).join("")}`;
@@ -13976,44 +14059,9 @@ function joinByFacts(states, cap, keep) {
     else groups.set(key, [s]);
   }
   if (groups.size > cap) return [State.joinAll(states)];
-  if (states.length <= MAX_PAIRWISE) return joinClosest([...groups.values()], cap, keep);
   return [...groups.values()].map((g) => State.joinAll(g));
 }
-function joinClosest(groups, cap, keep) {
-  let total = groups.reduce((n, g) => n + g.length, 0);
-  while (total > cap) {
-    let best = null;
-    for (const g of groups) {
-      for (let i = 0; i < g.length; i++) {
-        for (let j = i + 1; j < g.length; j++) {
-          const d = differing(g[i], g[j], keep);
-          if (!best || d < best.d) best = { g, i, j, d };
-        }
-      }
-    }
-    if (!best) break;
-    const joined = State.joinAll([best.g[best.i], best.g[best.j]]);
-    best.g.splice(best.j, 1);
-    best.g.splice(best.i, 1, joined);
-    total--;
-  }
-  return groups.flat();
-}
-function differing(a, b, keep) {
-  const x = a.scope();
-  const y = b.scope();
-  if (x === y) return 0;
-  const base2 = commonAncestor(x, y);
-  const names = base2 ? /* @__PURE__ */ new Set([...namesAbove(x, base2), ...namesAbove(y, base2)]) : /* @__PURE__ */ new Set([...x.flat().keys(), ...y.flat().keys()]);
-  let n = 0;
-  for (const k of names) {
-    const v = x.get(k);
-    const w = y.get(k);
-    if (v !== w && (!v || !w || !sameVar(v, w))) n += keep.has(k) ? 1e3 : 1;
-  }
-  return n;
-}
-var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, UNDECIDED, State, MAX_STATES_PER_POINT, NO_NAMES, MAX_PAIRWISE;
+var Scope, varHashes, nameHashes, UNKNOWN_VAR, MAX_SCOPE_DEPTH, KEPT_LAYERS, MAX_JOINED_NAMES, havocCount, State, MAX_STATES_PER_POINT;
 var init_state = __esm({
   "src/model/evaluator/state.ts"() {
     "use strict";
@@ -14134,7 +14182,6 @@ var init_state = __esm({
     KEPT_LAYERS = 32;
     MAX_JOINED_NAMES = 256;
     havocCount = 0;
-    UNDECIDED = Object.freeze({ text: "", at: null, undecided: true });
     State = class _State {
       vars;
       varsOwned;
@@ -14191,10 +14238,6 @@ var init_state = __esm({
       }
       getVar(name) {
         return this.vars.get(name);
-      }
-      /** The variables, for comparing states where they meet. */
-      scope() {
-        return this.vars;
       }
       hasVar(name) {
         return this.vars.get(name) !== void 0;
@@ -14346,8 +14389,6 @@ var init_state = __esm({
       }
     };
     MAX_STATES_PER_POINT = 8;
-    NO_NAMES = /* @__PURE__ */ new Set();
-    MAX_PAIRWISE = 24;
   }
 });
 
@@ -14410,7 +14451,6 @@ function effectsOf(node, stmts) {
   if (hit) return hit;
   const names = /* @__PURE__ */ new Set();
   let params = false;
-  let sources = false;
   const todo = [...stmts];
   while (todo.length > 0) {
     const s = todo.pop();
@@ -14430,14 +14470,13 @@ function effectsOf(node, stmts) {
         names.add("OPTIND");
       }
       if (first === "unset" || first === "eval" || first === "." || first === "source") params = true;
-      if (first === "." || first === "source") sources = true;
       for (const w of c.args) for (const p of w.parts) if (p.type === "ParamExp" && (p.op === ":=" || p.op === "=")) names.add(p.param);
     } else if (c.type === "DeclClause") {
       for (const a of c.args) if (a.name) names.add(a.name);
     } else if (c.type === "ForClause" && c.name) names.add(c.name);
     todo.push(...childStmts(c));
   }
-  const r = { names, params, sources };
+  const r = { names, params };
   loopEffects.set(node, r);
   return r;
 }
@@ -14515,10 +14554,7 @@ function simpleCommand(m, stmt, call, st) {
         rest = rest.slice(o === "-a" ? 2 : 1);
         if (o === "--") break;
       }
-      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) {
-        if (rest.length === 0 && m.ctx.cond === 0 && m.ctx.sub === 0) st.last = [ref];
-        return ran(true, "");
-      }
+      if (rest.length === 0 || (rest[0]?.s?.startsWith("-") ?? false)) return ran(true, "");
       m.rec.command(ref, rest, st.user, m.ctx, m.ctx.sub === 0);
       if (m.ctx.sub > 0) return { done: flowOf([]) };
       m.rec.ending({ kind: "exec", cmd: ref, argv: rest, code: null, last: st.last, user: st.user, failed: false, why: whyList(st.why), opaque: st.opaque });
@@ -14640,10 +14676,6 @@ function simpleCommand(m, stmt, call, st) {
       return ran(true, printf(fmt.s, argv.slice(2)));
     }
     case "id": {
-      const named = argv.length === 3 && (argv[1]?.s === "-u" || argv[1]?.s === "-g") ? argv[2] : void 0;
-      if (named && named.s !== null && !named.multi && /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(named.s) && !named.s.includes(USER_COMMAND)) {
-        return ran(true, named.s === "root" ? "0" : named.s);
-      }
       const opts = argv.slice(1).map((f) => f.s ?? "?").join("");
       if (/^-u$/.test(opts)) return ran(true, fieldText(uidField(st.user)));
       if (/^(-un|-nu|-u-n|-n-u)$/.test(opts)) return ran(true, fieldText(userNameField(st.user)));
@@ -14707,8 +14739,8 @@ function test(m, st, words, src, dbl, ref) {
 function decide(m, st, r, ref) {
   if (r.value === null || r.operands.length === 0 || m.ctx.sub > 0) return;
   const origins = r.operands.map((f) => m.origin(f, st)).filter((o) => o !== null);
-  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : r.unset ? ` (${r.unset[0]} unset)` : "";
-  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref, ...r.unset ? { unset: r.unset } : {} });
+  const why = origins.length > 0 ? ` (${[...new Set(origins)].join(", ")})` : isUidTest(r.text) ? ` (${st.user.why})` : "";
+  st.addDecision({ text: `${r.value ? "" : "not "}${r.text}${why}`, at: ref });
 }
 function isUidTest(text) {
   return /id -u|\bE?UID\b|whoami/.test(text);
@@ -14861,7 +14893,7 @@ function interpret(inv, host, limits = DEFAULT_LIMITS) {
   const commands = [...rec.commands.values()].flat();
   return { endings: rec.endings, commands, unknownSources: rec.unknownSources, budget, joined: rec.joined, steps: rec.steps };
 }
-var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, MAX_UNROLLED_ITEMS, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
+var DEFAULT_LIMITS, flowOf, Frame, BudgetExceeded, Recorder, Machine, ListFrame, StmtFrame, SubshellFrame, AndOrFrame, IfFrame, loopEffects, WhileFrame, ForFrame, CaseFrame, FunctionFrame, SourceFrame, EvalFrame, CallFrame, NOT_A_COMMAND;
 var init_interpreter = __esm({
   "src/model/evaluator/interpreter.ts"() {
     "use strict";
@@ -14930,8 +14962,7 @@ var init_interpreter = __esm({
             return self.ctx.file.text;
           },
           substitute: (stmts, st) => this.substitute(stmts, st),
-          bash: host.bash,
-          glob: (pattern4) => host.glob?.(pattern4) ?? null
+          bash: host.bash
         };
       }
       inv;
@@ -14968,28 +14999,8 @@ var init_interpreter = __esm({
       ref(stmt, call) {
         return { stmt, call, file: this.ctx.file, via: [...this.ctx.calls], sourcedVia: [...this.ctx.sourced] };
       }
-      cmdVars = null;
-      /** Variables the script uses as a command word (`$run "$@"`, `exec $NUMACTL "$@"`): joined last. */
-      commandVars() {
-        if (this.cmdVars) return this.cmdVars;
-        const names = /* @__PURE__ */ new Set();
-        const todo = [...this.inv.ast.stmts];
-        while (todo.length > 0) {
-          const st = todo.pop();
-          const c = st.cmd;
-          if (!c) continue;
-          if (c.type === "CallExpr") {
-            const first = c.args[0];
-            const words = first && literalOf(first) === "exec" ? c.args.slice(1, 2) : c.args.slice(0, 1);
-            for (const w of words) for (const p of w.parts) if (p.type === "ParamExp" && /^[A-Za-z_]\w*$/.test(p.param)) names.add(p.param);
-          } else if (c.type === "FuncDecl") todo.push(c.body);
-          todo.push(...childStmts(c));
-        }
-        this.cmdVars = names;
-        return names;
-      }
       merge(states) {
-        const r = mergeStates(states, void 0, this.commandVars());
+        const r = mergeStates(states);
         if (r.capped) this.rec.joined++;
         return r.states;
       }
@@ -15179,11 +15190,9 @@ var init_interpreter = __esm({
             else if (st.status === null) {
               const a = st.fork();
               a.status = want;
-              a.addDecision(UNDECIDED);
               go.push(a);
               const b = st.fork();
               b.status = !want;
-              b.addDecision(UNDECIDED);
               this.skipped.push(b);
             } else this.skipped.push(st);
           }
@@ -15237,11 +15246,9 @@ var init_interpreter = __esm({
               else {
                 const a = st.fork();
                 a.status = true;
-                a.addDecision(UNDECIDED);
                 yes.push(a);
                 const b = st.fork();
                 b.status = false;
-                b.addDecision(UNDECIDED);
                 this.elseStates.push(b);
               }
             }
@@ -15312,7 +15319,6 @@ var init_interpreter = __esm({
         return { done: { ...this.acc, next } };
       }
     };
-    MAX_UNROLLED_ITEMS = 32;
     ForFrame = class extends Frame {
       constructor(c, states) {
         super();
@@ -15323,27 +15329,17 @@ var init_interpreter = __esm({
       states;
       phase = 0;
       entry = [];
-      /** Unrolled: the items, the next one, and the states that left the loop. */
-      items = null;
-      at = 0;
-      left = [];
-      ret = [];
       resume(m, child) {
         const c = this.c;
         if (this.phase === 0) {
           this.phase = 1;
-          const lists = this.states.map((st) => c.items ? m.fields(c.items, st) : c.name ? st.params : [UNKNOWN_FIELDS]);
-          const first = lists[0];
-          const known2 = first && first.length <= MAX_UNROLLED_ITEMS && first.every((f) => f.s !== null && !f.multi) && lists.every((l) => l.length === first.length && l.every((f, i) => f.s === first[i]?.s));
-          if (known2 && c.name) {
-            this.items = first.map((f) => ({ s: f.s }));
-            this.phase = 2;
-            return this.next(m, this.states);
-          }
           const eff = effectsOf(c, c.do);
           const body3 = [];
-          for (const [k, st] of this.states.entries()) {
-            const items = lists[k];
+          for (const st of this.states) {
+            let items;
+            if (c.items) items = m.fields(c.items, st);
+            else if (c.name) items = st.params;
+            else items = [UNKNOWN_FIELDS];
             const w = widen([st], eff)[0];
             if (c.name) {
               const one = items.length === 1 && !items[0]?.multi ? items[0] : UNKNOWN;
@@ -15351,42 +15347,16 @@ var init_interpreter = __esm({
             }
             if (items.length === 0) this.entry.push(withStatus(st, true));
             else {
-              if (items.some((f) => f.multi)) {
-                const none = w.fork();
-                if (eff.sources) none.opaque = true;
-                this.entry.push(none);
-              }
+              if (items.some((f) => f.multi)) this.entry.push(w.fork());
               body3.push(w);
             }
           }
           if (body3.length === 0) return { done: flowOf(this.entry) };
           return { push: new ListFrame(c.do, body3) };
         }
-        if (this.phase === 2) {
-          const body3 = child ?? flowOf([]);
-          this.ret.push(...body3.ret);
-          this.left.push(...body3.brk.map((st) => withStatus(st, true)));
-          return this.next(m, m.merge([...body3.next, ...body3.cont]));
-        }
         const body2 = child ?? flowOf([]);
         const next = [...this.entry, ...body2.next, ...body2.cont, ...body2.brk].map((s) => withStatus(s, null));
         return { done: { next, ret: body2.ret, brk: [], cont: [] } };
-      }
-      /** The next unrolled pass, or the end of the loop. */
-      next(_m, states) {
-        const items = this.items;
-        if (this.at >= items.length || states.length === 0) {
-          if (items.length === 0) for (const st of states) st.status = true;
-          return { done: { next: [...this.left, ...states], ret: this.ret, brk: [], cont: [] } };
-        }
-        const item = items[this.at++];
-        const name = this.c.name;
-        const pass = states.map((st) => {
-          const x = st.fork();
-          x.setVar(name, { kind: "scalar", value: item });
-          return x;
-        });
-        return { push: new ListFrame(this.c.do, pass) };
       }
     };
     CaseFrame = class extends Frame {
@@ -15427,16 +15397,9 @@ var init_interpreter = __esm({
                 certain = true;
                 break;
               }
-              if (match === null) {
-                const x = st.fork();
-                x.addDecision(UNDECIDED);
-                byItem[i]?.push(x);
-              }
+              if (match === null) byItem[i]?.push(st.fork());
             }
-            if (!certain) {
-              if (this.c.items.length > 0) st.addDecision(UNDECIDED);
-              this.out.next.push(withStatus(st, true));
-            }
+            if (!certain) this.out.next.push(withStatus(st, true));
           }
           this.queue = this.c.items.map((item, i) => ({ stmts: item.stmts, states: byItem[i] ?? [] })).filter((q2) => q2.states.length > 0);
         }
@@ -15594,7 +15557,6 @@ async function followRun(kind, argv, args, startUser2, r) {
     }
     await follow(item, run2, work, cache, r);
   }
-  run2.chains.sort((a, b) => (a.end ? 1 : 0) - (b.end ? 1 : 0));
   return run2;
 }
 function evidenceOf(r, inst) {
@@ -15661,21 +15623,27 @@ async function follow(item, run2, work, cache, r) {
       push({ ...common, kind: "unknown", reason: `${name} starts the services it is configured with, whose run scripts dockerlint does not analyse` });
       return end();
     }
-    const vendor = execSwitcherAt([name, ...argv.slice(1).map((f) => f.s)], 0);
-    if (vendor || FORKING_USER_SWITCHERS.has(name)) {
-      const tool = vendor?.tool ?? name;
-      const sw = parseSwitch(tool, argv.slice(vendor?.args ?? 1));
+    if (name === "clickhouse" && argv[1]?.s === "su" && argv.length > 3) {
+      const spec = argv[2]?.s ?? null;
+      const target2 = userFromSpec(spec, `clickhouse su ${spec ?? "?"}`);
+      push({ ...common, kind: "switch", tool: "clickhouse su", user: spec, toRoot: target2.root === true, target: target2 });
+      runsAs = target2;
+      argv = argv.slice(3);
+      continue;
+    }
+    if (EXEC_USER_SWITCHERS.has(name) || FORKING_USER_SWITCHERS.has(name)) {
+      const sw = parseSwitch(name, argv.slice(1));
       if (!sw) {
         push({ ...common, kind: "program", name: value, args: argv.slice(1).map(showField), resolved: null, userCommand: false });
         return end();
       }
-      const target2 = sw.user === null ? userFromSpec(null, `${tool} ${sw.userText}`) : userFromSpec(sw.user, `${tool} ${sw.user}`);
-      if (!vendor) {
+      const target2 = sw.user === null ? userFromSpec(null, `${name} ${sw.userText}`) : userFromSpec(sw.user, `${name} ${sw.user}`);
+      if (FORKING_USER_SWITCHERS.has(name)) {
         push({ ...common, kind: "forking-switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
         if (sw.commandString !== null) await r.loadInline(sw.commandString, arg, "sh", at);
         return end();
       }
-      push({ ...common, kind: "switch", tool, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
+      push({ ...common, kind: "switch", tool: name, user: sw.user ?? sw.userText, toRoot: target2.root === true, target: target2 });
       runsAs = target2;
       argv = sw.rest;
       continue;
@@ -15743,7 +15711,12 @@ async function follow(item, run2, work, cache, r) {
         push(nonScript(common, loaded, value, argv, resolved));
         return end();
       }
-      const hop = { ...common, kind: "script", unit: loaded, run: null, direct: true, ending: null };
+      const init = loaded.shebang?.init;
+      if (init) {
+        push({ ...common, kind: "init", name: init, group: loaded.shebang?.initSignalsGroup === true });
+        pid1 = false;
+      }
+      const hop = { ...common, pid1, kind: "script", unit: loaded, run: null, direct: true, ending: null };
       await runScript(hop, a0, argv.slice(1), item, hops, run2, work, cache, r);
       return;
     }
@@ -15779,28 +15752,25 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     run2.chains.push({ hops, end: null });
     return;
   }
-  let cached = cache.get(key);
-  if (!cached) {
-    const runWith = (assumed) => interpret(
+  let result = cache.get(key);
+  if (!result) {
+    result = interpret(
       {
         file: scriptFile(unit),
         ast: unit.ast,
         arg0,
         params: params.map((f) => ({ ...f })),
         user: hop.runsAs,
-        vars: environment(r, hop.runsAs, assumed),
+        vars: environment(r, hop.runsAs),
         argLabel: (i) => argLabel(item.args[i])
       },
       host
     );
-    cached = configuredRun(runWith);
-    cache.set(key, cached);
+    cache.set(key, result);
   }
-  const result = cached.run;
   hop.run = result;
-  hop.required = cached.required;
   if (result.budget) run2.truncated = `${unit.source.file.displayPath}: ${result.budget}`;
-  const endings = result.endings.filter((e) => !e.failed).sort((a, b) => (a.kind === "exec" ? 0 : 1) - (b.kind === "exec" ? 0 : 1));
+  const endings = result.endings.filter((e) => !e.failed);
   if (endings.length === 0) {
     hops.push(hop, { ...hop, kind: "unknown", reason: "no path of the script could be followed to a hand-over or a normal end" });
     run2.chains.push({ hops, end: null });
@@ -15838,38 +15808,6 @@ async function runScript(hop, arg0, params, item, hops, run2, work, cache, r) {
     });
   }
 }
-function configuredRun(runWith) {
-  let assumed = /* @__PURE__ */ new Set();
-  let run2 = runWith(assumed);
-  const required = [];
-  const rejected = /* @__PURE__ */ new Set();
-  for (let tries = 0; tries < MAX_CONFIG_TRIES && !run2.budget; tries++) {
-    let check = null;
-    for (const e of run2.endings) {
-      if (e.kind !== "exit" || !e.failed || !e.cmd) continue;
-      for (let i = e.why.length - 1; i >= 0 && !check; i--) {
-        const d = e.why[i];
-        if (d.undecided) break;
-        const name = d.unset?.[0];
-        if (!d.unset || !name || assumed.has(name) || rejected.has(name)) continue;
-        check = { name, exit: e.cmd, code: e.code?.s ?? null, names: d.unset };
-      }
-      if (check) break;
-    }
-    if (!check) break;
-    const next = /* @__PURE__ */ new Set([...assumed, ...check.names]);
-    const again = runWith(next);
-    const exit = check.exit.stmt;
-    if (again.budget || again.endings.some((e) => e.kind === "exit" && e.failed && e.cmd?.stmt === exit)) {
-      rejected.add(check.name);
-      continue;
-    }
-    required.push({ name: check.name, exit: check.exit, code: check.code });
-    assumed = next;
-    run2 = again;
-  }
-  return { run: run2, required };
-}
 function sameRunKey(h, arg0, params, hop) {
   const argv = [arg0, ...params];
   return showArgv(h.argv.slice(h.argv.length - argv.length)) === showArgv(argv) && h.runsAs.name === hop.runsAs.name && h.runsAs.uid === hop.runsAs.uid && h.runsAs.root === hop.runsAs.root && h.argv.length >= argv.length;
@@ -15882,10 +15820,9 @@ function argLabel(a) {
 function scriptFile(unit) {
   return { path: unit.source.file.displayPath, text: unit.source.text, spanOf: unit.source.spanOf };
 }
-function environment(r, user, assumed = /* @__PURE__ */ new Set()) {
+function environment(r, user) {
   const vars = /* @__PURE__ */ new Map();
   for (const [k, v] of r.env) vars.set(k, { kind: "scalar", value: v === null ? UNKNOWN : lit(v) });
-  for (const k of assumed) if (!vars.has(k)) vars.set(k, { kind: "scalar", value: CONFIGURED });
   if (!vars.has("HOME")) vars.set("HOME", { kind: "scalar", value: user.root === true ? lit("/root") : UNKNOWN });
   if (!vars.has("HOSTNAME")) vars.set("HOSTNAME", { kind: "scalar", value: UNKNOWN });
   if (!vars.has("PATH")) vars.set("PATH", { kind: "scalar", value: lit("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") });
@@ -15915,7 +15852,6 @@ function parseSwitch(tool, args) {
     case "su-exec":
     case "s6-setuidgid":
     case "setuidgid":
-    case "clickhouse su":
       if (args.length < 1 || args[0]?.multi) return null;
       return { user: s(0), userText: text(0), rest: args.slice(1), commandString: null };
     case "chpst": {
@@ -16038,7 +15974,7 @@ function parseSwitch(tool, args) {
     }
   }
 }
-var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS, MAX_CONFIG_TRIES;
+var SUPERVISORS, INITS2, SHELLS, MAX_HOPS, MAX_CHAINS;
 var init_invocations = __esm({
   "src/model/evaluator/invocations.ts"() {
     "use strict";
@@ -16050,7 +15986,6 @@ var init_invocations = __esm({
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"]);
     MAX_HOPS = 24;
     MAX_CHAINS = 16;
-    MAX_CONFIG_TRIES = 6;
   }
 });
 
@@ -16098,12 +16033,13 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
   };
   const hosts = /* @__PURE__ */ new Map();
   let defaultArgs = true;
+  const windows = isWindowsImage(stage, rootStage(stage));
   const resolver = {
     stage,
     env: stage.config.env,
     dockerfilePath: env3.dockerfile.displayPath,
-    resolveCommand: (name) => resolveInImage(stage, name, env3),
-    missingScript: looksLikeScriptPath,
+    resolveCommand: (name) => windows ? null : resolveInImage(stage, name, env3),
+    missingScript: (p) => !windows && looksLikeScriptPath(p),
     loadFile: async (resolved, forced, at, argv2) => {
       const key = `${resolved.imagePath}|${forced ?? ""}`;
       const hit = units.get(key);
@@ -16128,7 +16064,7 @@ async function resolveLaunch(stage, env3, stageCount = stage.index + 1) {
       return hosts.get(unit) ?? null;
     }
   };
-  const start = startUser(stage, env3.baseImageFacts);
+  const start = windows && !stage.config.user ? { name: "ContainerAdministrator", uid: null, root: null, why: "the default user of Windows images" } : startUser(stage, env3.baseImageFacts);
   const argv = pid1.argv.map((a, i) => ({ s: a.value, arg: i }));
   const runs = {};
   runs.default = await followRun("default", argv, pid1.argv, start, resolver);
@@ -16165,18 +16101,8 @@ function unitHost(unit, stage, env3, p) {
     source: (target2) => {
       const found = resolve4?.(target2);
       return found ? { ast: found.file, file: { path: found.source.path, text: found.source.text, spanOf: found.source.spanOf } } : null;
-    },
-    glob: (pattern4) => globInImage(stage, env3, pattern4)
+    }
   };
-}
-function globInImage(stage, env3, pattern4) {
-  const dir = path9.posix.dirname(pattern4);
-  const base2 = path9.posix.basename(pattern4);
-  if (!pattern4.startsWith("/") || /[*?[\\]/.test(dir) || SYSTEM_DIRS.test(dir) || dir === "/" || !isPlainOs(rootStage(stage))) return null;
-  const files = env3.fs.list(stage, dir);
-  if (files === null) return null;
-  const match = (0, import_picomatch2.default)(base2, { dot: false });
-  return files.filter((f) => match(path9.posix.basename(f)));
 }
 function resolveInImage(stage, name, env3) {
   const direct = env3.fs.resolveCommand(stage, name);
@@ -16266,18 +16192,24 @@ async function parseUnit(unit, env3, stage = null) {
   const shell = shellOf(unit.interpreter, stage);
   const text = unit.source.text.replace(/\r(?=\n)/g, " ");
   const result = parser2.parse(text, shell.dialect);
-  if (result.ok) return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability: null };
+  const base2 = stage ? rootStage(stage).base : "the base image";
+  if (result.ok) {
+    const ash = shell.sh === "ash" && shell.known ? firstAshProblem(result.file, text) : null;
+    const where2 = unit.interpreter === "ash" ? "busybox ash" : `on \`${base2}\`, /bin/sh is busybox ash`;
+    const portability = ash ? { shell: "ash", message: `${where2}, which has no ${ash.what}`, p: ash.p } : null;
+    return { ...unit, ast: result.file, syntaxError: null, dialect: shell.dialect, portability };
+  }
   if (shell.dialect === "posix" && !result.error.message.startsWith("internal error")) {
     const loose = parser2.parse(text, "bash");
     if (loose.ok) {
-      const base2 = stage ? rootStage(stage).base : "the base image";
-      const where2 = shell.known ? `on \`${base2}\`, /bin/sh is dash` : `/bin/sh may be dash (as on Debian and Ubuntu, the base of most images)`;
+      const where2 = unit.interpreter === "dash" || unit.interpreter === "posh" ? unit.interpreter : `on \`${base2}\`, /bin/sh is dash`;
+      const known2 = shell.known || unit.interpreter !== "sh";
       return {
         ...unit,
         ast: loose.file,
         syntaxError: null,
         dialect: "bash",
-        portability: { message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p }
+        portability: known2 ? { shell: "dash", message: `${where2}, which rejects this: ${result.error.message}`, p: result.error.p } : null
       };
     }
   }
@@ -16339,12 +16271,12 @@ function jsonStringText(env3, arg) {
   void env3;
   return text.sub(at + 1, at + needle.length - 1);
 }
-var import_picomatch2, SHELLS2, SYSTEM_DIRS;
+var SHELLS2;
 var init_launch = __esm({
   "src/model/launch.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_shebang();
+    init_ash_features();
     init_source2();
     init_base_images();
     init_invocations();
@@ -16353,7 +16285,6 @@ var init_launch = __esm({
     init_pid1();
     init_text();
     SHELLS2 = SHELLS;
-    SYSTEM_DIRS = /^\/(etc|usr|lib|lib32|lib64|libx32|bin|sbin|var|proc|sys|dev|run|boot|root|home|tmp)(\/|$)/;
   }
 });
 
@@ -17092,7 +17023,8 @@ function stayingUser(end) {
   const t = commandOf(argv);
   const tool = t.switcher ?? t.forking;
   if (!tool) return end.ending.user;
-  const sw = parseSwitch(tool, t.switchArgs);
+  const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
+  const sw = parseSwitch(tool, argv.slice(at + 1));
   return sw ? userFromSpec(sw.user, `${tool} ${sw.userText ?? ""}`.trim()) : end.ending.user;
 }
 function handsOverWithoutExec(run2) {
@@ -17106,7 +17038,8 @@ function handsOverWithoutExec(run2) {
       const self = hop.argv[0]?.s;
       const runs = t.forking ? argv.some((f) => isScriptArg(f, run2) || isUserCommand(f)) : isScriptArg(t.name, run2) || isUserCommand(t.name) || self != null && t.name.s === self;
       if (!runs) continue;
-      const sw = parseSwitch(tool, t.switchArgs);
+      const at = argv.findIndex((f) => f.s !== null && basename3(f.s) === tool);
+      const sw = parseSwitch(tool, argv.slice(at + 1));
       out.push({ hop, cmd, user: userFromSpec(sw?.user ?? null, tool) });
       break;
     }
@@ -17151,7 +17084,6 @@ function commandOf(argv) {
   let i = 0;
   let switcher = null;
   let forking = null;
-  let switchArgs = [];
   while (i < argv.length) {
     const s = argv[i]?.s;
     if (s === null || s === void 0) break;
@@ -17165,22 +17097,24 @@ function commandOf(argv) {
       i++;
       continue;
     }
-    const sw = switcher ? null : execSwitcherAt(argv.map((f) => f.s), i);
-    if (sw) {
-      switcher = sw.tool;
-      switchArgs = argv.slice(sw.args);
-      i = b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) : sw.args + 1;
+    if (EXEC_USER_SWITCHERS.has(b) && !switcher) {
+      switcher = b;
+      i += b === "chroot" || b === "setpriv" || b === "chpst" ? skipOptions2(argv, i + 1) - i : 2;
+      continue;
+    }
+    if (b === "clickhouse" && argv[i + 1]?.s === "su" && !switcher) {
+      switcher = "clickhouse su";
+      i += 3;
       continue;
     }
     if (FORKING_USER_SWITCHERS.has(b) && !forking) {
       forking = b;
-      switchArgs = argv.slice(i + 1);
       break;
     }
     break;
   }
   const tool = argv[0]?.s ?? null;
-  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking, switchArgs };
+  return { tool, name: argv[i] ?? null, rest: argv.slice(i + 1), switcher, forking };
 }
 function skipOptions2(argv, from) {
   let i = from;
@@ -17374,7 +17308,7 @@ var init_entrypoint_no_exec = __esm({
 // src/model/run-facts.ts
 import path10 from "node:path";
 async function collectRunFacts(stage, dockerfile) {
-  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() };
+  const facts = { chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() };
   const chain = [];
   for (let s = stage; s; s = s.baseStage) chain.unshift(s);
   for (const s of chain) {
@@ -17384,7 +17318,12 @@ async function collectRunFacts(stage, dockerfile) {
       if (inst.keyword !== "RUN") continue;
       const raw = inst.rest.text + inst.heredocs.map((h) => `
 ${h.body.text}`).join("");
-      for (const w of raw.split(/[\s;&|()<>"'=]+/)) if (w) facts.words.add(w);
+      const words = raw.split(/[\s;&|()<>"'=]+/).filter((w) => w !== "");
+      for (const w of words) facts.words.add(w);
+      if (words.some((w) => UNKNOWN_WRITERS.test(basename3(w)))) {
+        facts.unknownWrites.add(workdir);
+        for (const w of words) if (w.startsWith("/")) facts.unknownWrites.add(path10.posix.resolve(w));
+      }
       if (!mayChangeFacts(raw)) continue;
       const view = dockerfile.viewOf(inst);
       if (!view) continue;
@@ -17413,7 +17352,9 @@ function record(facts, words, inst, workdir) {
       const w = rest[i];
       if (name === "install" && /^-[mogt]$/.test(w)) i++;
       else if (name === "mkdir" && w === "-m") i++;
-      else if (!w.startsWith("-") && w !== "\0") facts.dirs.add(path10.posix.resolve(workdir, w));
+      else if (!w.startsWith("-") && w !== "\0") {
+        for (let d = path10.posix.resolve(workdir, w); d !== "/"; d = path10.posix.dirname(d)) facts.dirs.add(d);
+      }
     }
   } else if (name === "ln" && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith("-"));
@@ -17445,11 +17386,12 @@ function chmodCovers(pattern4, imagePath) {
   }
   return imagePath.startsWith(pattern4.endsWith("/") ? pattern4 : `${pattern4}/`);
 }
-var INSTALLERS;
+var UNKNOWN_WRITERS, INSTALLERS;
 var init_run_facts = __esm({
   "src/model/run-facts.ts"() {
     "use strict";
     init_commands();
+    UNKNOWN_WRITERS = /^(tar|bsdtar|unzip|7z|7za|gunzip|unxz|bunzip2|zstd|cpio|curl|wget|git|svn|hg|rsync|cp|mv|jar|unsquashfs|dpkg|rpm)$/;
     INSTALLERS = {
       apk: ["add"],
       "apt-get": ["install"],
@@ -17533,10 +17475,15 @@ var init_entrypoint_not_executable = __esm({
 });
 
 // src/rules/entrypoint-not-found.ts
+import path11 from "node:path";
 async function isCertainlyMissing(missing2, stage, facts) {
   if (!isPlainOs(rootStage(stage))) return false;
   const name = basename3(missing2);
   for (const w of facts.words) if (w === missing2 || basename3(w) === name || w.includes(name)) return false;
+  const abs = path11.posix.resolve(stage.config.workdir, missing2);
+  const above = (dir) => dir === "/" || abs.startsWith(`${dir.replace(/\/+$/, "")}/`);
+  for (const d of facts.unknownWrites) if (above(d)) return false;
+  for (const w of facts.words) if (w.startsWith("/") && w !== "/" && above(path11.posix.resolve(w))) return false;
   return true;
 }
 var entrypoint_not_found_default;
@@ -17597,8 +17544,8 @@ var init_entrypoint_shebang = __esm({
   "src/rules/entrypoint-shebang.ts"() {
     "use strict";
     init_base_images();
-    init_commands();
     init_image();
+    init_shebang();
     init_evidence();
     init_rule();
     init_pid12();
@@ -17671,10 +17618,7 @@ var init_entrypoint_shebang = __esm({
             });
             continue;
           }
-          const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
-          const prog = basename3(m?.[1] ?? "");
-          const interp = prog === "env" ? basename3(m?.[2] ?? "") : prog;
-          if (interp !== "bash") continue;
+          if (readShebang(first)?.interpreter !== "bash") continue;
           if (!lacksBash(rootStage(stage))) continue;
           const facts = await ctx.runFacts();
           if ([...facts.installs].some((p) => BASH_PACKAGES.has(p))) continue;
@@ -17763,7 +17707,7 @@ var init_expose_port = __esm({
       recommended: true,
       scope: "instructions",
       title: "EXPOSE with a port outside 0-65535, a host mapping or an upper-case protocol",
-      peers: { hadolint: [{ code: "DL3011", messages: ["range"] }], buildkit: [{ code: "ExposeInvalidFormat", messages: ["mapping"] }, { code: "ExposeProtoCasing", messages: ["casing"] }] },
+      peers: { hadolint: ["DL3011"], buildkit: ["ExposeInvalidFormat", "ExposeProtoCasing"] },
       messages: {
         range: {
           message: '`EXPOSE {port}`: a port number is 0-65535, so the build fails ("invalid containerPort").',
@@ -18268,44 +18212,6 @@ var init_gosu_without_exec = __esm({
             ctx.report({ ...atRef(hop.unit, cmd.ref, dockerfile), messageId: "noExec", data: { command: refText(cmd.ref) }, ...fixOf(execFix(hop.unit, cmd.ref)) });
           }
         }
-      }
-    });
-  }
-});
-
-// src/rules/healthcheck-missing.ts
-var healthcheck_missing_default;
-var init_healthcheck_missing = __esm({
-  "src/rules/healthcheck-missing.ts"() {
-    "use strict";
-    init_rule();
-    healthcheck_missing_default = defineRule({
-      id: "healthcheck-missing",
-      severity: "info",
-      category: "style",
-      recommended: false,
-      title: "The image has no HEALTHCHECK",
-      peers: { hadolint: [{ code: "DL3057", note: "only the image being built (the last stage, or --target) is asked, not every stage" }] },
-      messages: {
-        missing: {
-          message: "The image{stage} has no HEALTHCHECK (neither its stage nor a stage it is built on sets one): Docker reports the container as running even when the application inside has hung.",
-          hint: "Add `HEALTHCHECK CMD <a command that fails when the service is unhealthy>` to this stage, or `HEALTHCHECK NONE` to say there is none on purpose."
-        }
-      },
-      docs: {
-        what: "The stage being built (the last, or `--target`) and the stages it is built on (`FROM <stage>`) have no HEALTHCHECK instruction, not even `HEALTHCHECK NONE`. A HEALTHCHECK inside ONBUILD does not count (it applies to images built from this one); a base image's own HEALTHCHECK cannot be seen.",
-        why: "`docker ps`, Docker Swarm and compose's `depends_on: condition: service_healthy` read the health check to tell a hung container from a working one. Kubernetes ignores it (it has probes), one-shot and CLI images have nothing to check, and base images often define one, which is why this rule is off in `recommended`.",
-        bad: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/",
-        good: "FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1",
-        howToFix: "Add a HEALTHCHECK that fails when the service is unhealthy, or `HEALTHCHECK NONE`."
-      },
-      check(ctx) {
-        const target2 = ctx.stage;
-        if (!target2) return;
-        const chain = /* @__PURE__ */ new Set();
-        for (let s = target2; s && !chain.has(s.index); s = s.baseStage) chain.add(s.index);
-        if (ctx.view.byKeyword("HEALTHCHECK", { onbuild: false }).some((v) => chain.has(v.stageIndex))) return;
-        ctx.report({ messageId: "missing", data: { stage: target2.name ? ` built from stage \`${target2.name}\`` : "" }, at: { file: ctx.env.dockerfile.displayPath, span: target2.from.keywordSpan } });
       }
     });
   }
@@ -19770,6 +19676,7 @@ var init_missing_exec_args = __esm({
       docs: {
         what: 'An entrypoint script that is given arguments (CMD, or the command after `docker run IMAGE`) and does not hand over to them with `exec "$@"` (or `exec gosu user "$@"`): it ignores them, runs `"$@"` as a child without `exec`, or mangles them (`exec $@`, `exec "$*"`). dockerlint runs the script for `docker run IMAGE <command>` and checks what it does with that command; branches the script takes only for its own subcommands (`help`, `version`) are its interface, not a lost command. (A script given no arguments that runs its server without exec is `entrypoint-no-exec`\'s.)',
         why: 'The arguments of an ENTRYPOINT script are CMD, or what the user typed after `docker run IMAGE`: a script that ignores them makes `docker run image bash` start the server instead of a shell. Without `exec`, the script\'s shell stays PID 1 and swallows SIGTERM, so the application never shuts down cleanly. `$@` unquoted and `"$*"` re-split or join the arguments, breaking any argument that contains a space.',
+        example: { bad: "bad-eval-known-string" },
         bad: '#!/bin/sh\nset -e\nchown -R app /data\n"$@"',
         good: '#!/bin/sh\nset -e\nchown -R app /data\nexec "$@"',
         howToFix: 'End the script with `exec "$@"` (quoted), or `exec gosu <user> "$@"` to drop root at the same time.',
@@ -19925,7 +19832,7 @@ var init_multiple_healthcheck = __esm({
 });
 
 // src/model/node-entry.ts
-import path11 from "node:path";
+import path12 from "node:path";
 function nodeScriptArg(args) {
   const withValue = /* @__PURE__ */ new Set(["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval", "-p", "--print", "--env-file", "--title", "--conditions", "-C"]);
   for (let i = 0; i < args.length; i++) {
@@ -19940,9 +19847,9 @@ function nodeScriptArg(args) {
   }
   return null;
 }
-async function analyseNodeEntry(stage, fs10, scriptArg, read) {
-  const imagePath = path11.posix.resolve(stage.config.workdir, scriptArg);
-  const origin = resolveModule(stage, fs10, imagePath);
+async function analyseNodeEntry(stage, fs9, scriptArg, read) {
+  const imagePath = path12.posix.resolve(stage.config.workdir, scriptArg);
+  const origin = resolveModule(stage, fs9, imagePath);
   if (!origin) return null;
   estree ??= import("./typescript-eslint-typescript-estree.cjs");
   const { parse } = await estree;
@@ -19982,17 +19889,17 @@ async function analyseNodeEntry(stage, fs10, scriptArg, read) {
         const line = node.loc?.start.line ?? 1;
         result.handler = `${next.contextPath}:${line} uses ${spec}`;
       } else if (spec.startsWith(".")) {
-        const target2 = resolveModule(stage, fs10, path11.posix.resolve(path11.posix.dirname(next.imagePath), spec));
+        const target2 = resolveModule(stage, fs9, path12.posix.resolve(path12.posix.dirname(next.imagePath), spec));
         if (target2) queue.push(target2);
       }
     });
   }
   return result;
 }
-function resolveModule(stage, fs10, imagePath) {
+function resolveModule(stage, fs9, imagePath) {
   const candidates = [imagePath, ...[".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx"].map((e) => imagePath + e), ...["index.js", "index.ts", "index.mjs"].map((i) => `${imagePath}/${i}`)];
   for (const c of candidates) {
-    const origin = fs10.lookup(stage, c);
+    const origin = fs9.lookup(stage, c);
     if (origin?.kind === "context") return { imagePath: c, contextPath: origin.contextPath };
   }
   return null;
@@ -20627,7 +20534,9 @@ function dropNotes(run2, units) {
     forEachCall(unit.ast.stmts, (call, stmt) => {
       if (found || executed.has(stmt)) return;
       const words = call.args.map(wordLiteral);
-      if (!execSwitcherAt(words, words[0] === "exec" ? 1 : 0)) return;
+      const i = words[0] === "exec" ? 1 : 0;
+      const tool = words[i];
+      if (!tool || !EXEC_USER_SWITCHERS.has(basename3(tool))) return;
       found = `the step-down \`${unit.source.text.slice(stmt.p[2], stmt.e[2]).split("\n")[0]?.trim()}\` (${unit.source.file.displayPath}:${unit.source.spanOf(stmt.p, stmt.e).line}) is not reached on \`docker run IMAGE\``;
     });
     if (found) {
@@ -20698,6 +20607,7 @@ var init_root_process = __esm({
       docs: {
         what: "The final stage leaves the user as root (`USER root`, `USER 0`, `USER root:*`, or no USER at all after inheritance) and nothing on the way from ENTRYPOINT/CMD to the main process drops privileges (no `gosu`, `su-exec`, `setpriv`, ... in the entrypoint script or the command). It stays silent where root is the design rather than a mistake: a server whose master process starts as root and switches its workers to the user of its configuration (httpd, nginx, php-fpm, varnishd, mosquitto, sshd, postfix, cron, ...), Docker in Docker (`dockerd`), and, when no USER is set, an interactive shell or REPL left alone as CMD (`bash`, `python3`, `node`, `jshell`: a base image, whose derived images are checked when they set their own command). For such servers, an image that does not need a port below 1024 can still run them unprivileged (`nginxinc/nginx-unprivileged`, `USER www-data` with a high port).",
         why: "A process running as root in a container holds every privilege inside it and, through bind-mounted volumes, over host files. A bug or an exploit in the server then owns the container. Docker runs as root when nothing says otherwise: an image whose base sets no user runs as uid 0.",
+        example: { bad: "bad-user-from-arg", good: "good-user-from-arg" },
         bad: 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]',
         good: 'FROM node:20-slim\nWORKDIR /app\nCOPY --chown=node:node . .\nUSER node\nCMD ["node", "server.js"]',
         howToFix: 'Add `USER <name>` (or a numeric uid) to the final stage, or keep root for set-up only and hand over with `exec gosu <user> "$@"` at the end of the entrypoint script (the docker-library official-image pattern, which this rule recognises).'
@@ -20931,13 +20841,17 @@ var init_shell_portability = __esm({
       peers: { shellcheck: [{ code: "SC3057", note: "and the SC3xxx family, from the shebang alone", suppresses: false }] },
       messages: {
         dashRejects: {
-          message: "{script} is run by sh, and {why}. bash and busybox ash accept it; dash stops here when the container starts.",
+          message: "{script} is run by sh, and {why}. bash accepts it; dash stops here when the container starts.",
           hint: 'Use POSIX sh syntax on this line (for example `case "$1" in -*)` instead of a substring expansion), or use `#!/bin/bash` with bash installed.'
+        },
+        ashLacks: {
+          message: '{script} is run by sh, and {why}, a bash feature: busybox ash stops with "syntax error" or "bad substitution" when it reaches this line.',
+          hint: 'Use POSIX sh on this line (`set -- a b` and `"$@"` instead of an array, a temporary file or a pipe instead of `<(...)`), or use `#!/bin/bash` with `RUN apk add --no-cache bash`.'
         }
       },
       docs: {
-        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that bash and busybox ash accept but dash rejects, on an image whose /bin/sh is dash (Debian, Ubuntu and the images built on them; an image dockerlint does not recognise is taken to be one of these): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`. On Alpine (busybox ash) and on the Red Hat family (bash) the same script is fine and this rule stays silent. The other rules still analyse the script as bash reads it.",
-        why: 'dash stops at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
+        what: "A script run by `sh` (its `#!/bin/sh` line, or `sh script.sh`) uses syntax that the image's /bin/sh does not have. On an image whose /bin/sh is dash (Debian, Ubuntu and the official images built on them): `${v:0:1}`, `${v//a/b}`, `[[ ]]`, arrays, `function f {`, which bash and busybox ash accept. On an image whose /bin/sh is busybox ash (Alpine, BusyBox, Wolfi, the `-alpine` tags): what bash has and ash lacks, such as arrays (`a=(x y)`, `${a[@]}`), process substitution `<(...)`, `${v^^}`, `${!v}` and C-style `for ((...))` loops. On the Red Hat family (bash) the same script is fine, and an image dockerlint does not recognise is not judged. The other rules still analyse the script as bash reads it.",
+        why: 'dash and busybox ash stop at the line with a syntax error ("Bad substitution", "unexpected token"), so the container fails at start, or, for an expansion that only fails when it runs, part of the script never does what it says.',
         bad: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\nif [ "${1:0:1}" = - ]; then set -- server "$@"; fi',
         good: 'FROM debian:12\n# entrypoint.sh, #!/bin/sh:\ncase "$1" in -*) set -- server "$@" ;; esac',
         howToFix: 'Rewrite the line in POSIX sh (`case "$1" in -*)` instead of `${1:0:1}`, `${v%%x*}` instead of replacements), or start the script with `#!/bin/bash` and make sure the image has bash.'
@@ -20949,7 +20863,7 @@ var init_shell_portability = __esm({
           const p = unit.portability;
           if (!p) continue;
           const span = unit.source.spanOf(p.p, p.p);
-          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
+          ctx.report({ at: { file: unit.source.file.displayPath, span }, messageId: p.shell === "ash" ? "ashLacks" : "dashRejects", data: { script: unit.imagePath ?? "This script", why: p.message }, label: "sh" });
         }
       }
     });
@@ -20989,7 +20903,7 @@ var init_stage_name_casing = __esm({
       scope: "instructions",
       fixable: true,
       title: "Stage name not in lower case, or `AS` in another case than `FROM`",
-      peers: { buildkit: [{ code: "StageNameCasing", messages: ["name"] }, { code: "FromAsCasing", messages: ["asCasing"] }] },
+      peers: { buildkit: ["StageNameCasing", "FromAsCasing"] },
       messages: {
         name: {
           message: "Stage name `{name}` is not lower case: BuildKit lower-cases stage names, so `--from={name}` and `--target {name}` work only by that conversion, and two names that differ only in case collide.",
@@ -21192,6 +21106,7 @@ var init_sudo_in_run = __esm({
       docs: {
         what: '`sudo` anywhere in a RUN instruction: shell form, exec form, heredoc, inside `sh -c "..."`, behind `env X=1` or `command`, and in ONBUILD RUN.',
         why: "RUN already runs as root unless a USER says otherwise, so sudo is pointless there; where USER is not root, sudo only works if the image ships sudo with a password-less rule, which leaves a privilege-escalation path in the final image.",
+        example: { bad: "bad-sudo", good: "good-mentions-sudo" },
         bad: "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl",
         good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl",
         howToFix: "Drop sudo; if an earlier USER switched away from root, put `USER root` before the RUN and switch back after it."
@@ -22007,7 +21922,6 @@ var init_rules = __esm({
     init_gosu_needs_root();
     init_gosu_setuid();
     init_gosu_without_exec();
-    init_healthcheck_missing();
     init_input_error();
     init_instruction_before_from();
     init_instruction_casing();
@@ -22095,7 +22009,6 @@ var init_rules = __esm({
       gosu_needs_root_default,
       gosu_setuid_default,
       gosu_without_exec_default,
-      healthcheck_missing_default,
       instruction_before_from_default,
       instruction_casing_default,
       invalid_exec_form_default,
@@ -22262,10 +22175,6 @@ function formatSarif(findings, rules, version, root) {
     ...rules.map(ruleDescriptor),
     ...DIAGNOSTICS.filter((d) => !rules.some((r) => r.id === d.id)).map(ruleDescriptor)
   ];
-  for (const id of [...new Set(findings.map((f) => f.rule).filter((r) => /^shellcheck\/SC\d{4}$/.test(r)))].sort()) {
-    const code2 = id.slice("shellcheck/".length);
-    descriptors.push({ id, name: `ShellCheck${code2}`, shortDescription: { text: `ShellCheck ${code2}` }, helpUri: `https://www.shellcheck.net/wiki/${code2}` });
-  }
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const seen = /* @__PURE__ */ new Map();
   const results = findings.map((f) => {
@@ -22555,8 +22464,6 @@ function peerTables() {
 }
 function ruleIdsFor(name) {
   if (RULES.some((r) => r.id === name)) return [name];
-  if (/^shellcheck\/SC\d{4}$/.test(name)) return [name];
-  if (/^SC\d{4}$/.test(name)) return [`shellcheck/${name}`];
   const t = peerTables();
   if (/^DL\d{4}$/i.test(name)) return t.hadolint.get(name.toUpperCase()) ?? null;
   for (const [code2, ids] of t.buildkit) if (code2.toLowerCase() === name.toLowerCase()) return [...ids];
@@ -22632,13 +22539,7 @@ function configSchema() {
         description: "Severity per rule id: off, info, warning or error. Rules not named keep their default severity.",
         type: "object",
         additionalProperties: false,
-        properties: rules,
-        // ShellCheck's findings (with `shellcheck: true`) by their ids.
-        patternProperties: { "^shellcheck/SC[0-9]{4}$": { description: "A ShellCheck finding (with shellcheck: true)", enum: [...SEVERITY_SETTINGS] } }
-      },
-      shellcheck: {
-        description: "Give each shell-form RUN body and each entrypoint script to the host's shellcheck program (found on PATH outside the repository); its findings are shellcheck/SCxxxx. Default: false.",
-        type: "boolean"
+        properties: rules
       },
       ignore: {
         description: 'Globs of paths not to lint, relative to the folder of this file (e.g. "vendor/**").',
@@ -22766,7 +22667,7 @@ var init_schema = __esm({
     DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
     SIZE_UNITS = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
     SIZE_PATTERN = "^\\s*[0-9]+(\\.[0-9]+)?\\s*([kKmMgG]?[iI]?[bB]?)\\s*$";
-    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions", "shellcheck"];
+    CONFIG_KEYS = ["rules", "ignore", "failureThreshold", "format", "context", "trustedBaseImages", "maxFileSize", "preset", "categories", "ruleOptions"];
     nonEmptyString = (description) => ({ type: "string", minLength: 1, description });
   }
 });
@@ -29652,14 +29553,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs10 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs10, sep: [] });
+                map.items.push({ start, key: fs9, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs10);
+                this.stack.push(fs9);
               } else {
-                Object.assign(it, { key: fs10, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29787,13 +29688,13 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs10 = this.flowScalar(this.type);
+              const fs9 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs10, sep: [] });
+                fc.items.push({ start: [], key: fs9, sep: [] });
               else if (it.sep)
-                this.stack.push(fs10);
+                this.stack.push(fs9);
               else
-                Object.assign(it, { key: fs10, sep: [] });
+                Object.assign(it, { key: fs9, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -30102,12 +30003,12 @@ var require_dist = __commonJS({
 });
 
 // src/model/image-fs.ts
-import path13 from "node:path";
-var import_picomatch3, ImageFs;
+import path14 from "node:path";
+var import_picomatch2, ImageFs;
 var init_image_fs = __esm({
   "src/model/image-fs.ts"() {
     "use strict";
-    import_picomatch3 = __toESM(require_picomatch2(), 1);
+    import_picomatch2 = __toESM(require_picomatch2(), 1);
     init_context_fs();
     init_image();
     ImageFs = class {
@@ -30119,7 +30020,7 @@ var init_image_fs = __esm({
       /** Where the file at `imagePath` of `stage` came from, or null if no COPY/ADD provides it. */
       lookup(stage, imagePath, depth = 0, guess = false) {
         if (depth > 16) return null;
-        const p = path13.posix.resolve("/", imagePath);
+        const p = path14.posix.resolve("/", imagePath);
         for (let s = stage; s; s = s.baseStage) {
           for (let i = s.copies.length - 1; i >= 0; i--) {
             const op = s.copies[i];
@@ -30132,7 +30033,7 @@ var init_image_fs = __esm({
       }
       /** `argv[0]` resolved as the shell would: relative to WORKDIR when it has a slash, else PATH. */
       resolveCommand(stage, name) {
-        const candidates = name.includes("/") ? [path13.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path13.posix.join(dir, name));
+        const candidates = name.includes("/") ? [path14.posix.resolve(stage.config.workdir, name)] : stagePath(stage).map((dir) => path14.posix.join(dir, name));
         let remote = null;
         for (const guess of [false, true]) {
           for (const imagePath of candidates) {
@@ -30146,49 +30047,8 @@ var init_image_fs = __esm({
         }
         return remote;
       }
-      /**
-       * The files COPY/ADD put directly in folder `dir` of the image (absolute paths, sorted), or null
-       * when a copy from an image, a stage or a URL may put something there too. Files the base image
-       * ships are not included: the caller knows whether it has any.
-       */
-      list(stage, dir) {
-        const d = path13.posix.resolve("/", dir);
-        const out = /* @__PURE__ */ new Set();
-        for (let s = stage; s; s = s.baseStage) {
-          for (const op of s.copies) {
-            const under = op.dest === d ? "" : d.startsWith(op.dest === "/" ? "/" : op.dest + "/") ? d.slice(op.dest === "/" ? 1 : op.dest.length + 1) : null;
-            for (const src of op.sources) {
-              if (src.kind === "heredoc") {
-                const t = this.targets(op, src.heredoc.name);
-                for (const x of t) if (path13.posix.dirname(x) === d) out.add(x);
-                continue;
-              }
-              if (src.kind !== "context") {
-                if (under !== null || op.dest.startsWith(d + "/") || path13.posix.dirname(op.dest) === d) return null;
-                continue;
-              }
-              const matches2 = this.contextMatches(src.pattern);
-              const asDir = hasGlob(src.pattern) && matches2.length > 1;
-              for (const m of matches2) {
-                const entry = this.context.stat(m);
-                if (entry?.kind === "file") {
-                  for (const x of this.targets(op, path13.posix.basename(m), asDir)) if (path13.posix.dirname(x) === d) out.add(x);
-                } else if (entry?.kind === "dir" && under !== null) {
-                  const folder = [m, under].filter((x) => x !== "").join("/");
-                  for (const name of this.context.list(folder)) {
-                    const rel = folder ? `${folder}/${name}` : name;
-                    if (this.context.stat(rel)?.kind === "file" && !this.context.isIgnored(rel)) out.add(path13.posix.join(d, name));
-                  }
-                }
-              }
-              if (matches2.length === 0 && !hasGlob(src.pattern) && (under !== null || path13.posix.dirname(op.dest) === d)) return null;
-            }
-          }
-        }
-        return [...out].sort();
-      }
       targets(op, name, asDir = false) {
-        const inside3 = path13.posix.join(op.dest, name);
+        const inside3 = path14.posix.join(op.dest, name);
         if (op.destIsDir || asDir) return [inside3];
         if (op.destMaybeDir) return [inside3, op.dest];
         return [op.dest];
@@ -30213,7 +30073,7 @@ var init_image_fs = __esm({
               for (const m of matches2) {
                 const entry = this.context.stat(m);
                 if (entry?.kind === "file") {
-                  if (this.targets(op, path13.posix.basename(m), asDir).includes(p)) {
+                  if (this.targets(op, path14.posix.basename(m), asDir).includes(p)) {
                     return { kind: "context", contextPath: m, op, via: [] };
                   }
                 } else if (entry?.kind === "dir" && under !== null && under !== "") {
@@ -30224,9 +30084,9 @@ var init_image_fs = __esm({
                 }
               }
               if (matches2.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, "")) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, "").replace(/\/+$/, ""))) {
-                const name = path13.posix.basename(src.pattern.replace(/\/+$/, ""));
+                const name = path14.posix.basename(src.pattern.replace(/\/+$/, ""));
                 if (name && name !== "." && (this.targets(op, name).includes(p) || under !== null && under !== "" && src.pattern.endsWith("/"))) {
-                  return { kind: "remote", why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
+                  return { kind: "remote", why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
                 }
               }
               break;
@@ -30235,21 +30095,21 @@ var init_image_fs = __esm({
               if (this.targets(op, src.heredoc.name).includes(p)) return { kind: "heredoc", heredoc: src.heredoc, op, via: [] };
               break;
             case "stage": {
-              const sp = path13.posix.resolve("/", src.pattern);
+              const sp = path14.posix.resolve("/", src.pattern);
               const candidates = [];
               let named = false;
               if (hasGlob(sp)) {
-                const base2 = path13.posix.basename(p);
-                if ((0, import_picomatch3.default)(path13.posix.basename(sp), { dot: true })(base2) && path13.posix.dirname(p) === op.dest) {
-                  candidates.push(path13.posix.join(path13.posix.dirname(sp), base2));
+                const base2 = path14.posix.basename(p);
+                if ((0, import_picomatch2.default)(path14.posix.basename(sp), { dot: true })(base2) && path14.posix.dirname(p) === op.dest) {
+                  candidates.push(path14.posix.join(path14.posix.dirname(sp), base2));
                   named = true;
                 }
               } else {
-                if (this.targets(op, path13.posix.basename(sp)).includes(p)) {
+                if (this.targets(op, path14.posix.basename(sp)).includes(p)) {
                   candidates.push(sp);
                   named = true;
                 }
-                if (under !== null && under !== "") candidates.push(path13.posix.join(sp, under));
+                if (under !== null && under !== "") candidates.push(path14.posix.join(sp, under));
               }
               for (const c of candidates) {
                 const inner = this.lookup(src.stage, c, depth + 1, guess);
@@ -30261,7 +30121,7 @@ var init_image_fs = __esm({
               break;
             }
             case "remote": {
-              const name = path13.posix.basename(src.ref.replace(/[?#].*$/, ""));
+              const name = path14.posix.basename(src.ref.replace(/[?#].*$/, ""));
               if (this.targets(op, name).includes(p) || under !== null && under !== "" && !name.includes(".")) {
                 return { kind: "remote", why: src.why, op, via: [] };
               }
@@ -30697,7 +30557,7 @@ var init_shell_service = __esm({
 function peerSuppressions(tool, rules = RULES) {
   const table = {};
   for (const rule of rules) {
-    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(...p.messages ? p.messages.map((m) => `${rule.id}#${m}`) : [rule.id]);
+    for (const p of peersOf(rule, tool)) if (p.suppresses !== false) (table[p.code] ??= []).push(rule.id);
   }
   return table;
 }
@@ -30766,7 +30626,7 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
     const h = HADOLINT.exec(text);
     if (h) {
       const codes = (h[2] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      const rules = [...new Set(codes.flatMap((code2) => /^SC\d{4}$/.test(code2) ? [`shellcheck/${code2}`] : HADOLINT_EQUIVALENTS[code2] ?? []))];
+      const rules = [...new Set(codes.flatMap((code2) => HADOLINT_EQUIVALENTS[code2] ?? []))];
       if (rules.length === 0) continue;
       const scope = h[1] ? "file" : "next-line";
       out.suppressions.push({ source: "hadolint", scope, ...place, written: codes, rules, target: scope === "file" ? null : targetOf(c), reason: null });
@@ -30775,22 +30635,18 @@ function parseSuppressions(fileName2, comments, kind, extents = []) {
   if (kind === "dockerfile") {
     const directives = buildkitDirectives(sorted);
     out.suppressions.push(...directives.suppressions);
-    if (directives.errors) out.checkErrors = true;
-    const starts = extents.map((e) => e.line).sort((a, b) => a - b);
-    const empty = sorted.filter((c) => !c.trailing && body(c.text) === "").map((c) => c.line);
     const claimed = /* @__PURE__ */ new Set();
     for (const c of sorted) {
       if (c.trailing || c.line <= directives.endLine || claimed.has(c.line)) continue;
       const m = /^\s*check\s*=\s*(\S*)/i.exec(c.text.replace(/^#/, ""));
       if (!m) continue;
-      const next = starts.length > 0 ? starts.find((l) => l > c.line) : targetOf(c)?.line;
-      if (next === void 0 || empty.some((l) => l > c.line && l < next)) continue;
-      for (const d of sorted) if (d.line > c.line && d.line < next) claimed.add(d.line);
+      const target2 = targetOf(c);
+      for (let l = c.line + 1; commentLines.has(l); l++) claimed.add(l);
       const names = skipNames(m[1] ?? "");
       const rules = buildkitRules(names);
       if (rules.length === 0) continue;
       const column = c.column ?? 1;
-      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: covering(next), reason: null });
+      out.suppressions.push({ source: "buildkit", scope: "next-line", line: c.line, column, endColumn: column + c.text.replace(/\s+$/, "").length, written: names, rules, target: target2, reason: null });
     }
   }
   return out;
@@ -30807,7 +30663,6 @@ function buildkitRules(names) {
 }
 function buildkitDirectives(comments) {
   const out = [];
-  let errors = false;
   let expected = 1;
   for (const c of comments) {
     if (c.line !== expected || c.trailing || (c.column ?? 1) !== 1) break;
@@ -30815,7 +30670,6 @@ function buildkitDirectives(comments) {
     if (!d || !BUILDKIT_DIRECTIVES.has((d[1] ?? "").toLowerCase())) break;
     expected++;
     if ((d[1] ?? "").toLowerCase() !== "check") continue;
-    if ((d[2] ?? "").split(";").some((part) => /^\s*error\s*=\s*true\s*$/i.test(part))) errors = true;
     const names = skipNames(d[2] ?? "");
     const rules = buildkitRules(names);
     if (rules.length === 0) continue;
@@ -30831,35 +30685,28 @@ function buildkitDirectives(comments) {
       reason: null
     });
   }
-  return { suppressions: out, endLine: expected - 1, errors };
-}
-function isBuildkitCheck(f) {
-  const all = BUILDKIT_RULES ??= new Set(Object.values(BUILDKIT_EQUIVALENTS).flat());
-  return all.has(f.rule) || f.messageId !== void 0 && all.has(`${f.rule}#${f.messageId}`);
+  return { suppressions: out, endLine: expected - 1 };
 }
 function applySuppressions(findings, byFile, options) {
   const used = /* @__PURE__ */ new Map();
   const kept = [];
   for (const f of findings) {
-    if (f.rule !== SUPPRESSION_RULE && matchAll(f, byFile, used)) continue;
-    const inFile = byFile.get(f.file);
-    if (inFile?.checkErrors && f.severity !== "error" && isBuildkitCheck(f)) kept.push({ ...f, severity: "error" });
-    else kept.push(f);
+    if (f.rule === SUPPRESSION_RULE || !matchAll(f, byFile, used)) kept.push(f);
   }
   const known2 = [...options.knownIds].sort();
-  for (const fs10 of byFile.values()) {
-    for (const p of fs10.problems) {
-      kept.push(problem(fs10.file, p, p.message, "Fix the comment, or remove it."));
+  for (const fs9 of byFile.values()) {
+    for (const p of fs9.problems) {
+      kept.push(problem(fs9.file, p, p.message, "Fix the comment, or remove it."));
     }
-    for (const s of fs10.suppressions) {
+    for (const s of fs9.suppressions) {
       if (s.source !== "dockerlint") continue;
       const verb = s.scope === "file" ? "ignore-file" : "ignore";
       for (const id of s.written) {
-        if (!options.knownIds.has(id) && !SHELLCHECK_ID.test(id)) {
-          kept.push(problem(fs10.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
+        if (!options.knownIds.has(id)) {
+          kept.push(problem(fs9.file, s, `unknown rule id \`${id}\` in \`# dockerlint ${verb}=\`; known: ${known2.join(", ")}`, "Correct the rule id (see dockerlint --list-rules), or remove it."));
         } else if (options.reportUnused && !options.offIds?.has(id) && !used.get(s)?.has(id)) {
           const where2 = s.scope === "file" ? "in this file" : s.target === null ? "after it (nothing follows the comment)" : s.target.endLine > s.target.line ? `on lines ${s.target.line}-${s.target.endLine}` : `on line ${s.target.line}`;
-          kept.push(problem(fs10.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
+          kept.push(problem(fs9.file, s, `unused suppression: no \`${id}\` finding ${where2}`, `Remove \`${id}\` from the comment (or the whole comment if it names nothing else).`));
         }
       }
     }
@@ -30870,10 +30717,10 @@ function matchAll(f, byFile, used) {
   let suppressed = false;
   const places = [{ file: f.file, line: f.line, own: true }, ...f.related.map((r) => ({ file: r.file, line: r.line, own: false }))];
   for (const p of places) {
-    const fs10 = byFile.get(p.file);
-    if (!fs10 || !p.own && fs10.kind !== "dockerfile") continue;
-    for (const s of fs10.suppressions) {
-      if (!s.rules.includes(f.rule) && !(f.messageId !== void 0 && s.rules.includes(`${f.rule}#${f.messageId}`))) continue;
+    const fs9 = byFile.get(p.file);
+    if (!fs9 || !p.own && fs9.kind !== "dockerfile") continue;
+    for (const s of fs9.suppressions) {
+      if (!s.rules.includes(f.rule)) continue;
       const hit = s.scope === "file" || s.target !== null && p.line >= s.target.line && p.line <= s.target.endLine;
       if (!hit) continue;
       suppressed = true;
@@ -30947,7 +30794,7 @@ function shellExtents(stmts) {
   stmts.forEach(visit);
   return out;
 }
-var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, SHELLCHECK_ID, BUILDKIT_RULES, COMPOUND;
+var SUPPRESSION_RULE, HADOLINT_EQUIVALENTS, BUILDKIT_EQUIVALENTS, BUILDKIT_DIRECTIVES, DOCKERLINT, DOCKERLINT_LIKE, HADOLINT, RULE_ID, COMPOUND;
 var init_suppressions = __esm({
   "src/suppressions.ts"() {
     "use strict";
@@ -30964,208 +30811,8 @@ var init_suppressions = __esm({
     DOCKERLINT = /^dockerlint\s+(ignore|ignore-file)\s*=\s*(.*)$/;
     DOCKERLINT_LIKE = /^dockerlint[\s:_-]*(ignore|disable|skip)(?![a-z])/i;
     HADOLINT = /^hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9\s,]+?)\s*(#.*)?$/;
-    RULE_ID = /^([A-Za-z0-9][A-Za-z0-9_-]*|shellcheck\/SC\d{4})$/;
-    SHELLCHECK_ID = /^shellcheck\/SC\d{4}$/;
-    BUILDKIT_RULES = null;
+    RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
     COMPOUND = /* @__PURE__ */ new Set(["IfClause", "WhileClause", "ForClause", "CaseClause", "Block", "Subshell", "FuncDecl"]);
-  }
-});
-
-// src/shellcheck.ts
-var shellcheck_exports = {};
-__export(shellcheck_exports, {
-  DEFAULT_EXCLUDES: () => DEFAULT_EXCLUDES,
-  SHELLCHECK_ID: () => SHELLCHECK_ID2,
-  SHELLCHECK_PREFIX: () => SHELLCHECK_PREFIX,
-  findShellcheck: () => findShellcheck,
-  shellcheckFindings: () => shellcheckFindings
-});
-import { spawn } from "node:child_process";
-import fs3 from "node:fs";
-import path14 from "node:path";
-function findShellcheck(inside3, pathVar = process.env.PATH ?? "") {
-  const roots = inside3.map((r) => path14.resolve(r));
-  for (const dir of pathVar.split(path14.delimiter)) {
-    if (!dir || !path14.isAbsolute(dir)) continue;
-    let real;
-    try {
-      real = fs3.realpathSync(dir);
-    } catch {
-      continue;
-    }
-    if (roots.some((r) => real === r || real.startsWith(r + path14.sep) || dir === r || dir.startsWith(r + path14.sep))) continue;
-    const file = path14.join(real, "shellcheck");
-    try {
-      const st = fs3.statSync(file);
-      if (!st.isFile()) continue;
-      fs3.accessSync(file, fs3.constants.X_OK);
-      const resolved = fs3.realpathSync(file);
-      if (roots.some((r) => resolved.startsWith(r + path14.sep))) continue;
-      return resolved;
-    } catch {
-      continue;
-    }
-  }
-  return null;
-}
-function runOn(binary2, text, shell) {
-  return new Promise((resolve4) => {
-    const args = ["--norc", "-f", "json1", "-s", shell, "-e", DEFAULT_EXCLUDES.join(","), "-"];
-    const child = spawn(binary2, args, { cwd: path14.parse(process.cwd()).root, env: { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, stdio: ["pipe", "pipe", "pipe"] });
-    const out = [];
-    let size = 0;
-    let err = "";
-    let done = false;
-    const finish2 = (r) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve4(r);
-    };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      finish2({ error: `shellcheck took longer than ${TIMEOUT_MS / 1e3} s` });
-    }, TIMEOUT_MS);
-    child.stdout.on("data", (b) => {
-      size += b.length;
-      if (size > MAX_OUTPUT) {
-        child.kill("SIGKILL");
-        finish2({ error: "shellcheck wrote more than 8 MB" });
-      } else out.push(b);
-    });
-    child.stderr.on("data", (b) => {
-      if (err.length < 2e3) err += b.toString("utf8");
-    });
-    child.on("error", (e) => finish2({ error: e.message }));
-    child.on("close", (code2) => {
-      if (code2 !== 0 && code2 !== 1) return finish2({ error: `shellcheck exited with ${String(code2)}${err ? `: ${err.trim().split("\n")[0]}` : ""}` });
-      try {
-        const parsed = JSON.parse(Buffer.concat(out).toString("utf8"));
-        finish2(Array.isArray(parsed.comments) ? parsed.comments : []);
-      } catch {
-        finish2({ error: "shellcheck wrote output that is not JSON" });
-      }
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(text);
-  });
-}
-function lineStarts2(text) {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return starts;
-}
-async function shellcheckFindings(view, scripts, dockerfile, run2) {
-  const whole = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-  if (!run2.binary) {
-    return [
-      spanFinding(
-        "input-error",
-        "info",
-        dockerfile,
-        whole,
-        "ShellCheck is on (`shellcheck: true` or `--shellcheck`) but no `shellcheck` program was found on PATH outside the repository: RUN bodies and entrypoint scripts were not given to it",
-        "Install ShellCheck (`apt-get install shellcheck`, `brew install shellcheck`), or turn the option off."
-      )
-    ];
-  }
-  const jobs = [];
-  const names = new Set(PROXY_VARS);
-  for (const v of view.instructions) {
-    if (v.keyword !== "ARG" && v.keyword !== "ENV") continue;
-    for (const kv of keyValues(v.inst, view.ast.escape)) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv.key)) names.add(kv.key);
-  }
-  const prefix = [...names].sort().map((n) => `export ${n}=1
-`).join("");
-  const prefixLines = names.size;
-  for (const v of view.instructions) {
-    if (v.keyword !== "RUN") continue;
-    const cmds = await view.run(v);
-    if (cmds.form.kind !== "shell" || cmds.dialect === null) continue;
-    const body2 = runShellText(v.inst);
-    if (body2.text.trim() === "") continue;
-    const starts = lineStarts2(body2.text);
-    jobs.push({
-      text: prefix + body2.text,
-      dialect: cmds.dialect,
-      prefixLines,
-      file: dockerfile,
-      spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const at = (l, c) => Math.min(body2.text.length, (starts[l - 1] ?? body2.text.length) + c - 1);
-        const s = at(line, column);
-        return body2.spanOf(s, Math.max(s, at(endLine, endColumn)));
-      },
-      chain: []
-    });
-  }
-  for (const unit of scripts) {
-    if (unit.kind !== "file" || unit.ast === null) continue;
-    const text = unit.source.text;
-    const starts = lineStarts2(text);
-    jobs.push({
-      text,
-      dialect: unit.dialect,
-      prefixLines: 0,
-      file: unit.source.file.displayPath,
-      spanOf: (_s, _e, line, column, endLine, endColumn) => {
-        const off = (l, c) => Math.min(text.length, (starts[l - 1] ?? text.length) + c - 1);
-        return unit.source.spanOf([line, column, off(line, column)], [endLine, endColumn, off(endLine, endColumn)]);
-      },
-      chain: [{ file: unit.startedAt.file, line: unit.startedAt.span.line, column: unit.startedAt.span.column, message: unit.startedAt.label }]
-    });
-  }
-  const findings = [];
-  const failures = /* @__PURE__ */ new Set();
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
-      if (Date.now() >= run2.deadline) {
-        failures.add("the file's time budget ran out before every body was checked");
-        return;
-      }
-      const r = await runOn(run2.binary, job.text, SHELL_OF[job.dialect]);
-      if ("error" in r) {
-        failures.add(r.error);
-        continue;
-      }
-      for (const c of r) {
-        const line = c.line - job.prefixLines;
-        const endLine = c.endLine - job.prefixLines;
-        if (line < 1 || !Number.isInteger(c.code)) continue;
-        const id = `${SHELLCHECK_PREFIX}SC${c.code}`;
-        const severity = run2.severities?.[id] ?? LEVEL2[c.level] ?? "info";
-        if (severity === "off") continue;
-        const span = job.spanOf(0, 0, line, c.column, Math.max(line, endLine), c.endColumn);
-        findings.push(
-          spanFinding(id, severity, job.file, span, c.message, `See https://www.shellcheck.net/wiki/SC${c.code}`, [
-            ...job.chain,
-            { file: job.file, line: span.line, column: span.column, message: "" }
-          ])
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker));
-  for (const f of failures) findings.push(spanFinding("input-error", "info", dockerfile, whole, `ShellCheck could not check everything: ${f}`));
-  return findings;
-}
-var SHELLCHECK_PREFIX, SHELLCHECK_ID2, DEFAULT_EXCLUDES, PROXY_VARS, SHELL_OF, LEVEL2, TIMEOUT_MS, MAX_OUTPUT, PARALLEL;
-var init_shellcheck = __esm({
-  "src/shellcheck.ts"() {
-    "use strict";
-    init_findings();
-    init_instructions();
-    init_dockerfile();
-    SHELLCHECK_PREFIX = "shellcheck/";
-    SHELLCHECK_ID2 = /^shellcheck\/SC\d{4}$/;
-    DEFAULT_EXCLUDES = ["SC2187", "SC1090", "SC1091"];
-    PROXY_VARS = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy"];
-    SHELL_OF = { posix: "sh", bash: "bash", mksh: "ksh" };
-    LEVEL2 = { error: "error", warning: "warning", info: "info", style: "info" };
-    TIMEOUT_MS = 2e4;
-    MAX_OUTPUT = 8 * 1024 * 1024;
-    PARALLEL = 4;
   }
 });
 
@@ -31347,9 +30994,8 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
   if (!prepared) return findings;
   if ("fragment" in prepared) {
     const { ast: ast2, model: model2, env: env4, view: view2, context: context2 } = prepared;
-    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set() });
+    const runFacts2 = () => Promise.resolve({ chmods: [], installs: /* @__PURE__ */ new Set(), symlinks: [], words: /* @__PURE__ */ new Set(), dirs: /* @__PURE__ */ new Set(), unknownWrites: /* @__PURE__ */ new Set() });
     await runRules(RULES.filter((r) => r.scope === "instructions"), { dockerfile: ast2, model: model2, stage: null, launch: null, env: env4, view: view2, runFacts: runFacts2 }, options, findings, texts, deadline);
-    if (options.shellcheck) findings.push(...await shellcheckPass(view2, [], file, options, jail, deadline));
     await runBudgets(view2, file, findings);
     contextProblems(context2, options, findings);
     return finish(findings, file, ast2, [], options);
@@ -31403,16 +31049,9 @@ async function lintSource(file, input2, options, jail, texts, deadline) {
     }
   }
   await runRules(RULES, { dockerfile: ast, model, stage, launch, env: env3, view, runFacts: facts }, options, findings, texts, deadline);
-  if (options.shellcheck) findings.push(...await shellcheckPass(view, launch.scripts, file, options, jail, deadline));
   await runBudgets(view, file, findings);
   contextProblems(context, options, findings);
   return finish(findings, file, ast, launch.scripts, options);
-}
-async function shellcheckPass(view, scripts, file, options, jail, deadline) {
-  const sc = await Promise.resolve().then(() => (init_shellcheck(), shellcheck_exports));
-  const key = `${jail.root}\0${options.cwd}`;
-  if (!shellcheckBinaries.has(key)) shellcheckBinaries.set(key, sc.findShellcheck([jail.root, options.cwd]));
-  return sc.shellcheckFindings(view, scripts, file.displayPath, { binary: shellcheckBinaries.get(key) ?? null, severities: options.severities, deadline });
 }
 function severityOf(rule, options) {
   return options.severities?.[rule.id] ?? (rule.recommended || options.preset === "all" ? rule.severity : "off");
@@ -31451,6 +31090,8 @@ async function runBudgets(view, file, findings) {
   for (const { view: inst, run: run2 } of await view.overBudgetRuns()) {
     if (run2.syntaxError?.budget) {
       findings.push(spanFinding("input-error", "info", file.displayPath, inst.inst.keywordSpan, `this RUN is ${run2.syntaxError.message}`));
+    } else if (run2.syntaxError && !run2.syntaxError.lenient) {
+      findings.push(spanFinding("input-error", "info", file.displayPath, run2.syntaxError.span, `this RUN does not parse as ${run2.dialect === "bash" ? "bash" : "sh"} (${run2.syntaxError.message}): the checks of its commands were skipped`));
     }
   }
 }
@@ -31514,7 +31155,7 @@ function dedupe(findings) {
     return true;
   });
 }
-var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, shellcheckBinaries, KNOWN_IDS;
+var DEFAULT_TIME_BUDGET_MS, WHOLE_FILE, FileTexts, KNOWN_IDS;
 var init_engine = __esm({
   "src/engine.ts"() {
     "use strict";
@@ -31557,7 +31198,6 @@ var init_engine = __esm({
         return this.byPath.get(file) ?? this.byPath.get(this.realOf.get(file) ?? "") ?? null;
       }
     };
-    shellcheckBinaries = /* @__PURE__ */ new Map();
     KNOWN_IDS = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...DIAGNOSTIC_IDS]);
   }
 });
@@ -31655,7 +31295,6 @@ function dockerlintYamlFrom(t, source) {
     for (const [id, opts] of Object.entries(t.config.ruleOptions)) lines.push(`  ${id}: ${JSON.stringify(opts)}`);
     lines.push("");
   }
-  if (t.config.shellcheck === void 0) lines.push("# hadolint runs ShellCheck on RUN bodies; to keep that (with shellcheck installed):", "# shellcheck: true", "");
   for (const n of t.notes) lines.push(`# not translated: ${n}`);
   return `${lines.join("\n").replace(/\n+$/, "")}
 `;
@@ -38757,7 +38396,6 @@ function validateConfig(data, file, prefix = [], locate = () => void 0) {
     for (const [name, sev] of Object.entries(raw.rules)) if (RULE_IDS.has(name)) config.rules[name] = sev;
   }
   if (raw.ruleOptions) config.ruleOptions = structuredClone(raw.ruleOptions);
-  if (raw.shellcheck !== void 0) config.shellcheck = raw.shellcheck;
   if (raw.ignore) config.ignore = [...raw.ignore];
   if (raw.failureThreshold) config.failureThreshold = raw.failureThreshold;
   if (raw.format) config.format = raw.format;
@@ -38883,12 +38521,12 @@ function firstLine(s) {
 function configMatchers(config, file, cwd, lines = {}) {
   const dir = file ? path16.dirname(file) : path16.resolve(cwd);
   const opts = { dot: true };
-  const ignores = config.ignore.map((g) => (0, import_picomatch4.default)(stripSlashes(g), opts));
+  const ignores = config.ignore.map((g) => (0, import_picomatch3.default)(stripSlashes(g), opts));
   const keyPrefix = file && path16.basename(file) === "package.json" ? `${PACKAGE_KEY}.` : "";
   const contexts = config.context.map((c, i) => {
     const key = `${keyPrefix}context[${i}].context`;
     const line = lines[key];
-    return { match: (0, import_picomatch4.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
+    return { match: (0, import_picomatch3.default)(stripSlashes(c.dockerfile), opts), context: { dir: path16.resolve(dir, c.context), file, key, ...line ? { line } : {} } };
   });
   const rel = (abs) => {
     const r = path16.relative(dir, path16.resolve(cwd, abs));
@@ -38898,7 +38536,7 @@ function configMatchers(config, file, cwd, lines = {}) {
   const images = config.trustedBaseImages.map((t) => {
     const pattern4 = normalizeImage(t.image);
     const glob = /[*?[\]{}!]/.test(pattern4);
-    const match = glob ? (0, import_picomatch4.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
+    const match = glob ? (0, import_picomatch3.default)(pattern4) : (ref) => ref === pattern4 || ref.startsWith(pattern4) && (/[/:@]$/.test(pattern4) || /^[/:@]/.test(ref.slice(pattern4.length)));
     return { match, entry: t };
   });
   return {
@@ -38936,14 +38574,14 @@ function stripSlashes(glob) {
 function normalizeImage(ref) {
   return ref.trim().toLowerCase().replace(/^(index\.)?docker\.io\//, "").replace(/^library\//, "");
 }
-var import_picomatch4, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
+var import_picomatch3, yamlLib, yaml2, CONFIG_FILE_NAMES, PACKAGE_KEY, MAX_CONFIG_BYTES, RULE_IDS, validator;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     init_hadolint();
     init_rule_refs();
     init_rules();
-    import_picomatch4 = __toESM(require_picomatch2(), 1);
+    import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_file_system();
     init_jail();
     init_schema();
@@ -39032,7 +38670,7 @@ var init_recording = __esm({
 // src/fix/files.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import crypto from "node:crypto";
-import fs4 from "node:fs";
+import fs3 from "node:fs";
 import path17 from "node:path";
 function inside2(root, p) {
   const rel = path17.relative(root, p);
@@ -39040,7 +38678,7 @@ function inside2(root, p) {
 }
 function realPathOf(p) {
   try {
-    return fs4.realpathSync.native(p);
+    return fs3.realpathSync.native(p);
   } catch {
     return null;
   }
@@ -39054,20 +38692,20 @@ function loadFixFile(file, root) {
   if (!inside2(realRoot, real)) return { ok: false, reason: `outside the repository root ${realRoot}` };
   let fd;
   try {
-    fd = fs4.openSync(real, fs4.constants.O_RDONLY | (fs4.constants.O_NOFOLLOW ?? 0));
+    fd = fs3.openSync(real, fs3.constants.O_RDONLY | (fs3.constants.O_NOFOLLOW ?? 0));
   } catch (e) {
     return { ok: false, reason: `cannot open it: ${e.code ?? String(e)}` };
   }
   try {
-    const st = fs4.fstatSync(fd);
+    const st = fs3.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: "not a regular file" };
-    const bytes = fs4.readFileSync(fd);
+    const bytes = fs3.readFileSync(fd);
     if (bytes.subarray(0, 8e3).includes(0)) return { ok: false, reason: "a binary file" };
     if (!isUtf82(bytes)) return { ok: false, reason: "not valid UTF-8: rewriting it would change its bytes" };
     const { text, bom } = stripBom(bytes.toString("utf8"));
     return { ok: true, file: { path: real, bom, text, mode: st.mode & 4095 } };
   } finally {
-    fs4.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function fixFileFromBytes(file, bytes) {
@@ -39087,16 +38725,16 @@ function writeAtomic(realPath, bytes, mode) {
   const tmp = path17.join(dir, `.${path17.basename(realPath)}.dockerlint-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
   let fd = null;
   try {
-    fd = fs4.openSync(tmp, fs4.constants.O_WRONLY | fs4.constants.O_CREAT | fs4.constants.O_EXCL, 384);
-    fs4.writeFileSync(fd, bytes);
-    fs4.fchmodSync(fd, mode);
-    fs4.fsyncSync(fd);
-    fs4.closeSync(fd);
+    fd = fs3.openSync(tmp, fs3.constants.O_WRONLY | fs3.constants.O_CREAT | fs3.constants.O_EXCL, 384);
+    fs3.writeFileSync(fd, bytes);
+    fs3.fchmodSync(fd, mode);
+    fs3.fsyncSync(fd);
+    fs3.closeSync(fd);
     fd = null;
-    fs4.renameSync(tmp, realPath);
+    fs3.renameSync(tmp, realPath);
   } catch (e) {
-    if (fd !== null) fs4.closeSync(fd);
-    fs4.rmSync(tmp, { force: true });
+    if (fd !== null) fs3.closeSync(fd);
+    fs3.rmSync(tmp, { force: true });
     throw e;
   }
 }
@@ -39109,7 +38747,7 @@ var init_files = __esm({
 });
 
 // src/fix/run.ts
-import fs5 from "node:fs";
+import fs4 from "node:fs";
 import path18 from "node:path";
 function selected(f, sel) {
   if (!f.fix) return false;
@@ -39206,7 +38844,7 @@ function writeChanged(changed) {
   const out = { written: [], failed: [] };
   for (const c of changed) {
     try {
-      const now = fs5.readFileSync(c.path);
+      const now = fs4.readFileSync(c.path);
       if (!now.equals(c.before)) {
         out.failed.push({ path: c.path, reason: "it changed on disk while dockerlint ran; not written" });
         continue;
@@ -39331,24 +38969,14 @@ function chainHops(chain) {
       case "script": {
         const again = shownUnits.has(step.unit);
         shownUnits.add(step.unit);
-        if (again) {
-          const required = requiredChecks(step);
-          const prev = out[out.length - 1];
-          if (prev && required.length > 0) {
-            prev.note = `${prev.note ? `${prev.note}; then ` : ""}${required.join("; ")} ${configured(required)}`;
-            prev.required = [...prev.required ?? [], ...required];
-          }
-        } else {
-          const note = step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null;
-          const required = requiredChecks(step);
+        if (!again) {
           out.push({
             process: step.kind === "shell" ? `${step.argv.slice(0, step.shellArgv.length).map((f) => f.s ?? "?").join(" ")} "${short2(step.unit.source.text)}"` : step.argv.map(showField).join(" "),
             user,
             pid1: step.pid1,
             at: where(step),
-            note: required.length > 0 ? `${[note, ...required].filter((x) => x !== null).join("; ")} ${configured(required)}` : note,
-            why: [],
-            ...required.length > 0 ? { required } : {}
+            note: step.kind === "shell" ? step.shellForm ? "shell form: a shell runs the string" : null : step.unit.imagePath ? `script ${step.unit.imagePath}` : null,
+            why: []
           });
         }
         const e = step.ending;
@@ -39373,17 +39001,17 @@ function chainHops(chain) {
           let childUser = step.runsAs;
           const t = argv ? commandOf(argv) : null;
           if (argv && t && (t.switcher || t.forking)) {
-            const sw = parseSwitch(t.switcher ?? t.forking, t.switchArgs);
+            const idx = argv.findIndex((f) => f.s !== null && f.s.endsWith(t.switcher ?? t.forking ?? "\0"));
+            const sw = parseSwitch(t.switcher ?? t.forking, argv.slice(idx + 1));
             if (sw?.user) childUser = { ...childUser, name: sw.user, uid: null, root: /^(root|0)$/.test(sw.user) };
           }
           const span = last ? last.file.spanOf(last.stmt.p, last.stmt.e) : null;
-          const nothing = last !== void 0 && isExec(last.call.args[0]) && e.kind === "end";
           out.push({
             process: last ? cmdText(last.file.text.slice(last.stmt.p[2], last.stmt.e[2])) : "(end of script)",
             user: showUser(childUser),
-            pid1: step.pid1 && nothing,
+            pid1: false,
             at: last && span ? `${last.file.path}:${span.line}` : step.unit.source.file.displayPath,
-            note: nothing ? "no arguments to exec on this run: the script ends and the container exits (it is meant to be given a command)" : e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
+            note: e.kind === "exit" ? `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""}, runs this as its child, then exits` : `not exec'd: the shell stays${step.pid1 ? " PID 1" : ""} and this runs as its child`,
             why: reasons(e.why)
           });
         }
@@ -39408,18 +39036,6 @@ function chainHops(chain) {
     }
   }
   return out;
-}
-function isExec(w) {
-  return !!w && w.parts.length === 1 && w.parts[0]?.type === "Lit" && w.parts[0].value === "exec";
-}
-function configured(required) {
-  return `(what follows is the configured run, where ${required.length === 1 ? "it is" : "they are"} set)`;
-}
-function requiredChecks(step) {
-  return (step.required ?? []).map((r) => {
-    const line = r.exit.file.spanOf(r.exit.stmt.p, r.exit.stmt.e).line;
-    return `exits${r.code !== null ? ` ${r.code}` : " with an error"} at ${r.exit.file.path}:${line} unless ${r.name} is set`;
-  });
 }
 function reasons(why) {
   const out = [];
@@ -39534,7 +39150,7 @@ __export(shard_exports, {
   shardOf: () => shardOf
 });
 import { createHash as createHash4 } from "node:crypto";
-import fs6 from "node:fs";
+import fs5 from "node:fs";
 import path22 from "node:path";
 function parseShard(spec) {
   const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(spec);
@@ -39560,7 +39176,7 @@ function inShard(input2, shard) {
   if (input2.path === "-") return shard.index === 1;
   let file = input2.path;
   try {
-    file = path22.join(fs6.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
+    file = path22.join(fs5.realpathSync.native(path22.dirname(input2.path)), path22.basename(input2.path));
   } catch {
   }
   return shardOf(shardKey(file, input2.root), shard.count) === shard.index;
@@ -39576,14 +39192,14 @@ var cache_exports = {};
 __export(cache_exports, {
   lintCached: () => lintCached
 });
-import fs7 from "node:fs";
+import fs6 from "node:fs";
 import path23 from "node:path";
 function cacheFile(cwd, root, location) {
   if (location !== void 0) {
     const abs = path23.resolve(cwd, location);
     let isDir = /[\\/]$/.test(location);
     try {
-      isDir ||= fs7.statSync(abs).isDirectory();
+      isDir ||= fs6.statSync(abs).isDirectory();
     } catch {
     }
     return isDir ? path23.join(abs, CACHE_FILE) : abs;
@@ -39681,7 +39297,7 @@ var init_cache = __esm({
       load() {
         let text;
         try {
-          const st = fs7.lstatSync(this.file, { throwIfNoEntry: false });
+          const st = fs6.lstatSync(this.file, { throwIfNoEntry: false });
           if (!st) return;
           if (!st.isFile()) {
             this.ignored = "not a regular file";
@@ -39692,7 +39308,7 @@ var init_cache = __esm({
             this.ignored = "too large";
             return;
           }
-          text = fs7.readFileSync(this.file, "utf8");
+          text = fs6.readFileSync(this.file, "utf8");
         } catch (e) {
           this.ignored = `cannot read it (${FsError.from(e).code})`;
           this.writable = false;
@@ -39845,11 +39461,11 @@ var init_cache = __esm({
         const data = { format: FORMAT, formatVersion: FORMAT_VERSION, key: this.key, reads: table, entries };
         const tmp = `${this.file}.${process.pid}.tmp`;
         try {
-          fs7.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
-          fs7.renameSync(tmp, this.file);
+          fs6.writeFileSync(tmp, JSON.stringify(data), { mode: 420, flag: "wx" });
+          fs6.renameSync(tmp, this.file);
         } catch (e) {
           try {
-            fs7.rmSync(tmp, { force: true });
+            fs6.rmSync(tmp, { force: true });
           } catch {
           }
           return `cannot write the cache ${this.file} (${FsError.from(e).code})`;
@@ -40071,7 +39687,7 @@ var init_base = __esm({
 function diffLines(oldStr, newStr, options) {
   return lineDiff.diff(oldStr, newStr, options);
 }
-function tokenize(value, options) {
+function tokenize2(value, options) {
   if (options.stripTrailingCr) {
     value = value.replace(/\r\n/g, "\n");
   }
@@ -40096,7 +39712,7 @@ var init_line = __esm({
     LineDiff = class extends Diff {
       constructor() {
         super(...arguments);
-        this.tokenize = tokenize;
+        this.tokenize = tokenize2;
       }
       equals(left2, right2, options) {
         if (options.ignoreWhitespace) {
@@ -40373,12 +39989,12 @@ var init_command = __esm({
 import { isMainThread as isMainThread2 } from "node:worker_threads";
 
 // src/action.ts
-import fs9 from "node:fs";
+import fs8 from "node:fs";
 import path27 from "node:path";
 
 // src/cli.ts
-var import_picomatch5 = __toESM(require_picomatch2(), 1);
-import fs8 from "node:fs";
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
+import fs7 from "node:fs";
 import path26 from "node:path";
 
 // node_modules/yargs/lib/platform-shims/esm.mjs
@@ -45978,9 +45594,328 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 // src/compose.ts
 init_file_system();
 init_jail();
-import path12 from "node:path";
+import path13 from "node:path";
+
+// src/bake.ts
+function readBakeFile(name, text) {
+  const raw = name.endsWith(".json") ? readJson(text) : readHcl(text);
+  if ("problem" in raw) return raw;
+  return { builds: resolveTargets(raw.targets) };
+}
+function resolveTargets(targets) {
+  const builds = [];
+  const attr = (t, key, seen) => {
+    const own = t.attrs.get(key);
+    if (own) return own;
+    const parents = t.attrs.get("inherits")?.value;
+    const list2 = Array.isArray(parents) ? [...parents].reverse() : typeof parents === "string" ? [parents] : [];
+    for (const p of list2) {
+      const parent = targets.get(p);
+      if (!parent || seen.has(p)) continue;
+      const hit = attr(parent, key, /* @__PURE__ */ new Set([...seen, p]));
+      if (hit) return hit;
+    }
+    return void 0;
+  };
+  for (const t of targets.values()) {
+    if (t.attrs.has("inherits") && t.attrs.get("inherits")?.value === null) continue;
+    const seen = /* @__PURE__ */ new Set([t.name]);
+    const context = attr(t, "context", seen);
+    const dockerfile = attr(t, "dockerfile", seen);
+    if (attr(t, "dockerfile-inline", seen)) continue;
+    const ctx = context ? context.value : ".";
+    const df = dockerfile ? dockerfile.value : "Dockerfile";
+    if (typeof ctx !== "string" || typeof df !== "string") continue;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ctx) || ctx.startsWith("git@")) continue;
+    builds.push({ target: t.name, context: ctx, dockerfile: df, line: context?.line ?? t.line, key: `target.${t.name}.context`, namesDockerfile: dockerfile !== void 0 });
+  }
+  return [...builds.filter((b) => b.namesDockerfile), ...builds.filter((b) => !b.namesDockerfile)];
+}
+function readJson(text) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { problem: { message: `not valid JSON (${e instanceof Error ? e.message.split("\n", 1)[0] : String(e)})` } };
+  }
+  const targets = /* @__PURE__ */ new Map();
+  const block = data?.target;
+  if (!block || typeof block !== "object") return { targets };
+  for (const [name, body2] of Object.entries(block)) {
+    if (!body2 || typeof body2 !== "object") continue;
+    const attrs = /* @__PURE__ */ new Map();
+    for (const [k, v] of Object.entries(body2)) {
+      const value = typeof v === "string" ? v : Array.isArray(v) && v.every((x) => typeof x === "string") ? v : null;
+      attrs.set(k, { value, line: lineOfKey(text, ["target", name, k]) });
+    }
+    targets.set(name, { name, line: lineOfKey(text, ["target", name]), attrs });
+  }
+  return { targets };
+}
+function lineOfKey(text, keys) {
+  let at = 0;
+  for (const k of keys) {
+    const next = text.indexOf(`${JSON.stringify(k)}`, at);
+    if (next < 0) return 1;
+    at = next;
+  }
+  return text.slice(0, at).split("\n").length;
+}
+var HclError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+  }
+  line;
+};
+var TWO_CHAR = /* @__PURE__ */ new Set(["==", "!=", "<=", ">=", "&&", "||", "=>", "..."]);
+function tokenize(text) {
+  const tokens = [];
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === "\n") {
+      tokens.push({ kind: "newline", line });
+      line++;
+      i++;
+    } else if (c === " " || c === "	" || c === "\r") i++;
+    else if (c === "#" || c === "/" && text[i + 1] === "/") {
+      while (i < n && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0) throw new HclError("unterminated /* comment", line);
+      line += countLines(text, i, end);
+      i = end + 2;
+    } else if (c === '"') {
+      const start = line;
+      const r = readTemplate(text, i + 1, '"', line);
+      tokens.push({ kind: "string", parts: r.parts, line: start });
+      line = r.line;
+      i = r.end;
+    } else if (c === "<" && text[i + 1] === "<" && /[-A-Za-z_]/.test(text[i + 2] ?? "")) {
+      const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(text.slice(i, i + 200));
+      if (!m) throw new HclError("a heredoc (<<NAME) must end its line", line);
+      const body2 = i + m[0].length;
+      const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*\\r?$`, "m");
+      const rest = text.slice(body2);
+      const found = close.exec(rest);
+      if (!found) throw new HclError(`unterminated heredoc <<${m[2]}`, line);
+      const start = line;
+      line += countLines(text, i, body2 + found.index + found[0].length);
+      tokens.push({ kind: "string", parts: rest.slice(0, found.index).includes("${") ? [{ expr: "" }] : [rest.slice(0, found.index)], line: start });
+      i = body2 + found.index + found[0].length;
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_-]/.test(text[j])) j++;
+      tokens.push({ kind: "ident", text: text.slice(i, j), line });
+      i = j;
+    } else if (/[0-9]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[0-9.eE+-]/.test(text[j]) && !(text[j] === "-" && !/[eE]/.test(text[j - 1]))) j++;
+      tokens.push({ kind: "other", text: text.slice(i, j), line });
+      i = j;
+    } else {
+      const three = text.slice(i, i + 3);
+      const two = text.slice(i, i + 2);
+      const p = TWO_CHAR.has(three) ? three : TWO_CHAR.has(two) ? two : c;
+      tokens.push({ kind: "punct", text: p, line });
+      i += p.length;
+    }
+  }
+  return tokens;
+}
+function countLines(text, from, to) {
+  let k = 0;
+  for (let j = from; j < to; j++) if (text[j] === "\n") k++;
+  return k;
+}
+function readTemplate(text, i, quote, line) {
+  const parts = [];
+  let lit2 = "";
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === quote) {
+      if (lit2) parts.push(lit2);
+      return { parts, end: i + 1, line };
+    }
+    if (c === "\n") throw new HclError("unterminated string", line);
+    if (c === "\\") {
+      const e = text[i + 1] ?? "";
+      lit2 += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e;
+      i += 2;
+      continue;
+    }
+    if ((c === "$" || c === "%") && text[i + 1] === "{") {
+      if (text[i - 1] === c && text[i - 2] !== c) {
+        lit2 = lit2.slice(0, -1) + c + "{";
+        i += 2;
+        continue;
+      }
+      let depth = 1;
+      let j = i + 2;
+      while (j < n && depth > 0) {
+        const d = text[j];
+        if (d === '"') {
+          const inner = readTemplate(text, j + 1, '"', line);
+          j = inner.end;
+          continue;
+        }
+        if (d === "\n") line++;
+        if (d === "{") depth++;
+        else if (d === "}") depth--;
+        j++;
+      }
+      if (depth > 0) throw new HclError("unterminated ${ in a string", line);
+      if (lit2) parts.push(lit2);
+      lit2 = "";
+      parts.push({ expr: c === "%" ? "%" : text.slice(i + 2, j - 1).trim() });
+      i = j;
+      continue;
+    }
+    lit2 += c;
+    i++;
+  }
+  throw new HclError("unterminated string", line);
+}
+var OPEN = { "{": "}", "[": "]", "(": ")" };
+function readHcl(text) {
+  let tokens;
+  try {
+    tokens = tokenize(text.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    return { problem: e instanceof HclError ? { message: `HCL syntax error: ${e.message}`, line: e.line } : { message: String(e) } };
+  }
+  let pos = 0;
+  const variables = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  const fail = (message, t) => {
+    throw new HclError(message, t?.line ?? (tokens[tokens.length - 1]?.line ?? 1));
+  };
+  const expression = () => {
+    const out = [];
+    const stack = [];
+    while (pos < tokens.length) {
+      const t = tokens[pos];
+      if (stack.length === 0 && (t.kind === "newline" || t.kind === "punct" && t.text === "}")) break;
+      pos++;
+      if (t.kind === "newline") continue;
+      if (t.kind === "punct") {
+        const close = OPEN[t.text];
+        if (close) stack.push(close);
+        else if (t.text === "}" || t.text === "]" || t.text === ")") {
+          if (stack.pop() !== t.text) fail(`unexpected \`${t.text}\``, t);
+        }
+      }
+      out.push(t);
+    }
+    if (stack.length > 0) fail(`\`${stack[stack.length - 1]}\` expected before the end of the file`, tokens[tokens.length - 1]);
+    if (out.length === 0) fail("an attribute needs a value", tokens[pos]);
+    return out;
+  };
+  const body2 = (depth) => {
+    const attrs = /* @__PURE__ */ new Map();
+    if (depth > 64) fail("blocks nested too deeply", tokens[pos]);
+    for (; ; ) {
+      while (tokens[pos]?.kind === "newline") pos++;
+      const t = tokens[pos];
+      if (!t) {
+        if (depth === 0) return attrs;
+        fail("`}` expected before the end of the file", tokens[tokens.length - 1]);
+      }
+      const tok = t;
+      if (tok.kind === "punct" && tok.text === "}") {
+        if (depth === 0) fail("unexpected `}`", tok);
+        pos++;
+        return attrs;
+      }
+      if (tok.kind !== "ident") fail("an attribute or block name expected", tok);
+      const name = tok.text;
+      pos++;
+      const next = tokens[pos];
+      if (next?.kind === "punct" && (next.text === "=" || next.text === ":")) {
+        pos++;
+        attrs.set(name, { expr: expression(), line: tok.line });
+        continue;
+      }
+      const labels = [];
+      while (tokens[pos]?.kind === "string" || tokens[pos]?.kind === "ident") {
+        const l = tokens[pos];
+        labels.push(l.kind === "ident" ? l.text : l.kind === "string" ? l.parts.map((p) => typeof p === "string" ? p : "").join("") : "");
+        pos++;
+      }
+      const open = tokens[pos];
+      if (!(open?.kind === "punct" && open.text === "{")) fail(`\`=\` or \`{\` expected after \`${name}\``, open ?? tok);
+      pos++;
+      const inner = body2(depth + 1);
+      if (depth === 0 && name === "variable" && labels[0] !== void 0) {
+        const d = inner.get("default");
+        if (d) variables.set(labels[0], d.expr);
+      }
+      if (depth === 0 && name === "target" && labels[0] !== void 0) {
+        targets.set(labels[0], { name: labels[0], line: tok.line, attrs: new Map([...inner].map(([k, v]) => [k, { value: evaluate(v.expr, variables), line: v.line }])) });
+      }
+    }
+  };
+  try {
+    body2(0);
+  } catch (e) {
+    if (e instanceof HclError) return { problem: { message: `HCL syntax error: ${e.message}`, line: e.line } };
+    throw e;
+  }
+  return { targets };
+}
+function evaluate(expr, variables, depth = 0) {
+  if (depth > 8) return null;
+  const scalar = (t) => {
+    if (!t) return null;
+    if (t.kind === "string") {
+      let s = "";
+      for (const p of t.parts) {
+        if (typeof p === "string") s += p;
+        else {
+          if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(p.expr)) return null;
+          const v = variable(p.expr);
+          if (v === null) return null;
+          s += v;
+        }
+      }
+      return s;
+    }
+    if (t.kind === "ident") return variable(t.text);
+    if (t.kind === "other" && /^[0-9.]+$/.test(t.text)) return t.text;
+    return null;
+  };
+  const variable = (name) => {
+    const d = variables.get(name);
+    if (!d) return null;
+    const v = evaluate(d, variables, depth + 1);
+    return typeof v === "string" ? v : null;
+  };
+  if (expr.length === 1) return scalar(expr[0]);
+  const first = expr[0];
+  const last = expr[expr.length - 1];
+  if (first?.kind === "punct" && first.text === "[" && last?.kind === "punct" && last.text === "]") {
+    const items = [];
+    for (let i = 1; i < expr.length - 1; i += 2) {
+      const sep = expr[i + 1];
+      if (i + 1 < expr.length - 1 && !(sep?.kind === "punct" && sep.text === ",")) return null;
+      const v = scalar(expr[i]);
+      if (v === null) return null;
+      items.push(v);
+    }
+    return items;
+  }
+  return null;
+}
+
+// src/compose.ts
 var yaml = null;
 var COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+var BAKE_NAMES = ["docker-bake.json", "docker-bake.override.json", "docker-bake.hcl", "docker-bake.override.hcl"];
+var BUILD_FILE_NAMES = /* @__PURE__ */ new Set([...COMPOSE_NAMES, ...BAKE_NAMES]);
 var ComposeIndex = class {
   /**
    * @param root the folder the upward search stops at when `contextFor` is given no jail (the
@@ -45997,11 +45932,11 @@ var ComposeIndex = class {
    * The compose build context of a Dockerfile, searching its folder and those above it up to the
    * jail's root; with the compose files' problems met on the way.
    */
-  contextFor(dockerfile, jail = new Jail(this.root ?? path12.dirname(path12.resolve(dockerfile)))) {
-    const abs = path12.resolve(dockerfile);
+  contextFor(dockerfile, jail = new Jail(this.root ?? path13.dirname(path13.resolve(dockerfile)))) {
+    const abs = path13.resolve(dockerfile);
     const root = jail.root;
     const real = jail.realpath(abs);
-    for (let dir = path12.dirname(real); ; dir = path12.dirname(dir)) {
+    for (let dir = path13.dirname(real); ; dir = path13.dirname(dir)) {
       if (!jail.contains(dir)) return null;
       for (const compose of this.composeFiles(dir, jail)) {
         for (const s of compose.services) {
@@ -46010,15 +45945,19 @@ var ComposeIndex = class {
           }
         }
       }
-      if (dir === root || path12.dirname(dir) === dir) return null;
+      if (dir === root || path13.dirname(dir) === dir) return null;
     }
+  }
+  /** The Dockerfiles the compose and bake files of a folder name (absolute, as written). */
+  dockerfilesIn(dir, jail) {
+    return this.composeFiles(dir, jail).flatMap((c) => c.services.map((s) => s.dockerfile));
   }
   composeFiles(dir, jail) {
     const cached = this.byFolder.get(dir);
     if (cached) return cached;
     const found = [];
-    for (const name of COMPOSE_NAMES) {
-      const file = path12.join(dir, name);
+    for (const name of [...COMPOSE_NAMES, ...BAKE_NAMES]) {
+      const file = path13.join(dir, name);
       let text;
       try {
         if (!jail.stat(file)) continue;
@@ -46027,11 +45966,22 @@ var ComposeIndex = class {
         this.problems.push({ file, message: `${describeFsError(e, jail.maxFileBytes)}; its build contexts were not used` });
         continue;
       }
-      const services = this.parse(file, text, dir);
+      const services = COMPOSE_NAMES.includes(name) ? this.parse(file, text, dir) : this.parseBake(file, text, dir);
       if (services) found.push({ file, services });
     }
     this.byFolder.set(dir, found);
     return found;
+  }
+  parseBake(file, text, dir) {
+    const read = readBakeFile(path13.basename(file), text);
+    if ("problem" in read) {
+      this.problems.push({ file, message: `${read.problem.message}; its build contexts were not used`, ...read.problem.line ? { line: read.problem.line } : {} });
+      return null;
+    }
+    return read.builds.map((b) => {
+      const ctx = path13.resolve(dir, b.context);
+      return { name: b.target, context: ctx, dockerfile: path13.resolve(ctx, b.dockerfile), key: b.key, line: b.line };
+    });
   }
   parse(file, text, dir) {
     yaml ??= require_dist();
@@ -46075,9 +46025,9 @@ var ComposeIndex = class {
         if (typeof b.dockerfile === "string") dockerfile = b.dockerfile;
       }
       if (context === null || /^[a-z]+:\/\//i.test(context) || context.startsWith("git@")) continue;
-      const ctx = path12.resolve(dir, context);
+      const ctx = path13.resolve(dir, context);
       const line = lineOf(keys);
-      list2.push({ name, context: ctx, dockerfile: path12.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
+      list2.push({ name, context: ctx, dockerfile: path13.resolve(ctx, dockerfile), key: keys.join("."), ...line ? { line } : {} });
     }
     return list2;
   }
@@ -46194,8 +46144,8 @@ function inputLinter(setup, matchers, recording) {
   return (input2, { reads, ...extra }) => {
     const compose = recording && reads ? new ComposeIndex() : shared;
     if (recording && reads) extra.fs = new recording.RecordingFileSystem(extra.fs ?? diskFs, reads);
-    const configured2 = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
-    const context = setup.context ?? configured2?.dir ?? null;
+    const configured = setup.context || input2.path === "-" ? null : matchers.contextFor(input2.path);
+    const context = setup.context ?? configured?.dir ?? null;
     return lintFile(input2, {
       ...extra,
       cwd: setup.cwd,
@@ -46207,9 +46157,8 @@ function inputLinter(setup, matchers, recording) {
       baseImageFacts: (ref) => matchers.trustedBaseImage(ref),
       maxFileBytes: setup.maxFileBytes,
       ruleOptions: setup.config.ruleOptions,
-      ...setup.shellcheck ? { shellcheck: true } : {},
       ...context ? { context } : {},
-      ...configured2 ? { contextOrigin: { file: configured2.file, key: configured2.key, ...configured2.line ? { line: configured2.line } : {} } } : {},
+      ...configured ? { contextOrigin: { file: configured.file, key: configured.key, ...configured.line ? { line: configured.line } : {} } } : {},
       ...setup.target ? { target: setup.target } : {}
     });
   };
@@ -46283,8 +46232,8 @@ var NOT_DOCKERFILE_EXT = /* @__PURE__ */ new Set([
   "njk"
 ]);
 function isDockerfileName(name) {
-  if (name === "Dockerfile" || name === "Containerfile") return true;
-  const dotted = /^(Dockerfile|Containerfile)\.([^/]+)$/.exec(name);
+  if (/^(Dockerfile|Containerfile|dockerfile|containerfile)$/.test(name)) return true;
+  const dotted = /^(Dockerfile|Containerfile|dockerfile|containerfile)\.([^/]+)$/.exec(name);
   if (dotted) {
     const ext = (dotted[2] ?? "").toLowerCase();
     return !NOT_DOCKERFILE_EXT.has(ext) && !ext.endsWith(".md");
@@ -46312,7 +46261,7 @@ function discover(inputs, cwd, options = {}) {
     const jail = new Jail(options.root ? path21.resolve(cwd, options.root) : repositoryRoot(abs, fsys), fsys, options.maxFileBytes);
     const found = /* @__PURE__ */ new Set();
     if (st.kind === "file") found.add(abs);
-    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs }, problems);
+    else if (st.kind === "dir") walk2(abs, [], found, fsys.realpath(abs) ?? abs, jail, { input: input2, abs, builds: new ComposeIndex() }, problems);
     else problems.push({ path: input2, message: "not a regular file or folder" });
     for (const f of found) {
       files.add(f);
@@ -46356,6 +46305,18 @@ function walk2(dir, scopes, out, top2, jail, input2, problems) {
       out.add(abs);
     }
   }
+  if (entries.some((e) => e.kind !== "dir" && BUILD_FILE_NAMES.has(e.name))) {
+    for (const named of input2.builds.dockerfilesIn(dir, jail)) {
+      if (out.has(named) || !isWithin(named, top2) || ignored(named, false)) continue;
+      if (path21.relative(top2, named).split(path21.sep).some((seg) => SKIP_DIRS.has(seg))) continue;
+      const real = jail.fs.realpath(named);
+      if (real === null || !isWithin(real, top2)) continue;
+      try {
+        if (jail.stat(named)?.kind === "file") out.add(named);
+      } catch {
+      }
+    }
+  }
 }
 
 // src/cli.ts
@@ -46380,7 +46341,6 @@ function resolveSeverities(layers, rules = RULES) {
     }
     out[rule.id] = setting;
   }
-  for (const layer of layers) for (const [id, setting] of Object.entries(layer.rules ?? {})) if (/^shellcheck\/SC\d{4}$/.test(id)) out[id] = setting;
   return out;
 }
 
@@ -46390,10 +46350,10 @@ init_meta();
 var defaultIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => fs8.readFileSync(0, "utf8"),
+  readStdin: async () => fs7.readFileSync(0, "utf8"),
   writeFile: (p, text) => {
-    fs8.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
-    fs8.writeFileSync(p, text);
+    fs7.mkdirSync(path26.dirname(path26.resolve(p)), { recursive: true });
+    fs7.writeFileSync(p, text);
   },
   isTTY: !!process.stdout.isTTY,
   stderrTTY: !!process.stderr.isTTY,
@@ -46488,8 +46448,8 @@ async function explain(argv, io) {
     return 2;
   }
   const matchers = configMatchers2(loaded.config, loaded.file, io.cwd, loaded.lines ?? {});
-  const configured2 = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
-  const context = args.context ? String(args.context) : configured2?.dir ?? null;
+  const configured = args.context || target2 === "-" ? null : matchers.contextFor(input2.path);
+  const context = args.context ? String(args.context) : configured?.dir ?? null;
   const prepared = await launchOf2(input2, {
     cwd: io.cwd,
     compose: new ComposeIndex(),
@@ -46517,7 +46477,7 @@ async function run(rawArgv, io) {
   let helpText = "";
   const parser2 = yargs_default(argv).scriptName("dockerlint").usage(
     "$0 [paths..]\n$0 explain [Dockerfile]\n\nLint Dockerfiles and the entrypoint scripts they start.\nPaths are files or folders (default: .); - reads one Dockerfile from stdin.\n`dockerlint explain` prints what runs when the container starts (see dockerlint explain --help)."
-  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("shellcheck", { type: "boolean", describe: "also give RUN bodies and entrypoint scripts to the shellcheck program (findings: shellcheck/SCxxxx); --no-shellcheck turns it off" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
+  ).command("$0 [paths..]", false).positional("paths", { type: "string", array: true, describe: "files, folders or quoted globs (default: .)" }).option("format", { alias: "f", type: "string", describe: `output format: ${FORMATS.join(", ")} (repeatable, paired with --output-file)` }).option("output-file", { alias: "o", type: "string", describe: "write the matching --format to this file instead of stdout" }).option("context", { type: "string", describe: "build context folder (default: each Dockerfile's folder)" }).option("root", { type: "string", describe: "nothing outside this folder is read (default: the git top level of each linted path, or the path itself)" }).option("target", { type: "string", describe: "lint this build stage instead of the last one" }).option("rule", { type: "string", describe: "set a rule severity: id=off|info|warning|error (a hadolint or BuildKit code works too), or category:<name>=... for a whole category (repeatable)" }).option("preset", { choices: PRESETS, describe: "which rules are on: recommended (default) or all" }).option("ignore-rule", { type: "string", describe: "turn a rule off: a rule id, or a hadolint/BuildKit code (repeatable)" }).option("failure-threshold", { choices: FAILURE_THRESHOLDS, describe: "lowest severity that makes the exit code 1 (default: warning)" }).option("max-warnings", { type: "number", describe: "exit 1 when there are more warnings than this (warnings alone then fail only past it)" }).option("quiet", { alias: "q", type: "boolean", describe: "report errors only (warnings and info neither shown nor counted)" }).option("stdin-filename", { type: "string", describe: "the path to show for - (standard input); its folder is the default build context" }).option("error-on-unmatched-pattern", { type: "boolean", default: true, describe: "exit 2 when a path or glob finds no Dockerfile; --no-error-on-unmatched-pattern only says so" }).option("list-rules", { type: "boolean", describe: "list the rules (as a table, or JSON with --format json)" }).option("config", { alias: "c", type: "string", describe: 'configuration file (default: .dockerlint.yaml/.yml or package.json "dockerlint", searched upwards)' }).option("print-config", { type: "string", describe: "print the configuration that applies to a path, and exit" }).option("init", { type: "boolean", describe: "write a commented starter .dockerlint.yaml" }).option("from-hadolint", { type: "boolean", describe: "with --init: translate the .hadolint.yaml (or .yml) found from here upwards into the .dockerlint.yaml" }).option("max-file-size", { type: "string", describe: "do not read files larger than this: bytes, or e.g. 512KB, 16MB (default: 4MB)" }).option("report-unused-suppressions", { type: "boolean", describe: "report # dockerlint ignore= comments that suppress nothing" }).option("color", { type: "boolean", describe: "colour the output (default: when stdout is a terminal); --no-color turns it off" }).option("fix", { type: "boolean", describe: "apply the safe fixes in place, then report what is left" }).option("unsafe-fixes", { type: "boolean", describe: "with --fix or --fix-dry-run: also apply the fixes that may change behaviour" }).option("fix-dry-run", { alias: "diff", type: "boolean", describe: "print the changes --fix would make as a unified diff; write nothing" }).option("fix-rule", { type: "string", describe: "fix only the findings of this rule (repeatable)" }).option("cache", { type: "boolean", describe: "reuse the findings of Dockerfiles whose files (and every file they read) did not change" }).option("cache-location", { type: "string", describe: "the cache file, or a folder for it (default: .dockerlintcache in the current folder, inside the repository)" }).option("shard", { type: "string", describe: "lint only shard i of n (i/n): each Dockerfile is in one shard, by a hash of its path in the repository" }).strictOptions().exitProcess(false).fail((msg, err) => {
     failure = msg ?? err?.message ?? "invalid arguments";
   }).help().alias("h", "help").version(VERSION).alias("v", "version");
   const args = await parser2.parseAsync(argv, {}, (_err, _argv, out) => {
@@ -46533,7 +46493,7 @@ async function run(rawArgv, io) {
   if (args.init) {
     const { starterConfig: starterConfig2 } = await Promise.resolve().then(() => (init_schema(), schema_exports));
     const target2 = path26.join(io.cwd, ".dockerlint.yaml");
-    if (fs8.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
+    if (fs7.existsSync(target2)) throw new UsageError(".dockerlint.yaml exists already; not overwritten");
     if (args["from-hadolint"]) {
       const { findHadolintConfig: findHadolintConfig2 } = await Promise.resolve().then(() => (init_load(), load_exports));
       const { dockerlintYamlFrom: dockerlintYamlFrom2 } = await Promise.resolve().then(() => (init_hadolint(), hadolint_exports));
@@ -46625,13 +46585,13 @@ async function run(rawArgv, io) {
   const inputs = [];
   let inputProblems = 0;
   if (fromStdin) inputs.push({ path: "-", text: await io.readStdin(), root: rootArg ?? repositoryRoot(io.cwd) });
-  const globs = onDisk.filter((p) => !fs8.existsSync(path26.resolve(io.cwd, p)) && import_picomatch5.default.scan(p).isGlob).map((glob) => {
-    const base2 = import_picomatch5.default.scan(glob).base || ".";
-    const match = (0, import_picomatch5.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
+  const globs = onDisk.filter((p) => !fs7.existsSync(path26.resolve(io.cwd, p)) && import_picomatch4.default.scan(p).isGlob).map((glob) => {
+    const base2 = import_picomatch4.default.scan(glob).base || ".";
+    const match = (0, import_picomatch4.default)(path26.resolve(io.cwd, glob).split(path26.sep).join("/"), { dot: false });
     return { glob, base: base2, match, hits: 0 };
   });
   const plain = onDisk.filter((p) => !globs.some((g) => g.glob === p));
-  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs8.existsSync(path26.resolve(io.cwd, b)))];
+  const walked = [...plain, ...globs.map((g) => g.base).filter((b) => fs7.existsSync(path26.resolve(io.cwd, b)))];
   const found = walked.length > 0 ? discover(walked, io.cwd, { root: rootArg, maxFileBytes }) : { files: [], problems: [], roots: /* @__PURE__ */ new Map() };
   if (globs.length > 0) {
     const plainAbs = plain.map((p) => path26.resolve(io.cwd, p));
@@ -46688,8 +46648,7 @@ async function run(rawArgv, io) {
     config,
     configFile,
     configLines,
-    maxFileBytes,
-    shellcheck: args.shellcheck ?? config.shellcheck ?? false
+    maxFileBytes
   };
   const dryRun = !!args["fix-dry-run"];
   if (args.fix || dryRun) {
@@ -46770,7 +46729,7 @@ var Progress = class {
 };
 function configStartDir(p) {
   try {
-    return fs8.statSync(p).isDirectory() ? p : path26.dirname(p);
+    return fs7.statSync(p).isDirectory() ? p : path26.dirname(p);
   } catch {
     return path26.dirname(p);
   }
@@ -46783,7 +46742,7 @@ function exitCode(findings, inputProblems, threshold, maxWarnings) {
 }
 function isDirectory(p) {
   try {
-    return fs8.statSync(p).isDirectory();
+    return fs7.statSync(p).isDirectory();
   } catch {
     return false;
   }
@@ -46795,7 +46754,7 @@ function renameStdin(f, name) {
 function parseRuleOptions(rules, ignored) {
   const out = { rules: {}, categories: {} };
   for (const r of rules) {
-    const m = /^(category:)?([A-Za-z0-9-]+(?:\/SC[0-9]{4})?)=(off|info|warning|warn|error)$/.exec(r.trim());
+    const m = /^(category:)?([A-Za-z0-9-]+)=(off|info|warning|warn|error)$/.exec(r.trim());
     if (!m) throw new UsageError(`--rule ${r}: expected id=off|info|warning|error or category:<name>=...`);
     const setting = m[3] === "warn" ? "warning" : m[3];
     if (m[1]) {
@@ -46928,7 +46887,7 @@ var processIo = () => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   readStdin: async () => "",
-  writeFile: (p, text) => fs9.writeFileSync(p, text),
+  writeFile: (p, text) => fs8.writeFileSync(p, text),
   isTTY: false,
   stderrTTY: false,
   cwd: process.cwd(),
@@ -46948,7 +46907,7 @@ async function runAction(env3 = process.env, io = processIo()) {
   }
   if (inputs.sarifFile) {
     try {
-      fs9.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      fs8.mkdirSync(path27.dirname(path27.resolve(cwd, inputs.sarifFile)), { recursive: true });
     } catch (e) {
       command2("error", `cannot create the folder of sarif-file ${inputs.sarifFile}: ${e.code ?? e.message}`);
       return 2;
@@ -46989,7 +46948,7 @@ async function runAction(env3 = process.env, io = processIo()) {
     const file = env3[variable];
     if (!file) return;
     try {
-      fs9.appendFileSync(file, text);
+      fs8.appendFileSync(file, text);
     } catch (e) {
       problems.push(`cannot write ${variable} (${file}): ${e.code ?? e.message}`);
     }

@@ -476,6 +476,9 @@ async function runBudgets(view: DockerfileView, file: SourceFile, findings: Find
   for (const { view: inst, run } of await view.overBudgetRuns()) {
     if (run.syntaxError?.budget) {
       findings.push(spanFinding('input-error', 'info', file.displayPath, inst.inst.keywordSpan, `this RUN is ${run.syntaxError.message}`));
+    } else if (run.syntaxError && !run.syntaxError.lenient) {
+      // Said, not silent: the rules that read RUN commands had nothing to read here.
+      findings.push(spanFinding('input-error', 'info', file.displayPath, run.syntaxError.span, `this RUN does not parse as ${run.dialect === 'bash' ? 'bash' : 'sh'} (${run.syntaxError.message}): the checks of its commands were skipped`));
     }
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readBakeFile, type BakeBuild } from '../src/bake.js';
 
 const builds = (name: string, text: string): BakeBuild[] => {
@@ -135,5 +136,19 @@ describe('readBakeFile (JSON)', () => {
 
   it('says why a file that is not JSON was not used', () => {
     expect(problem('docker-bake.json', '{"target": ')).toMatchObject({ message: expect.stringMatching(/^not valid JSON/) });
+  });
+});
+
+describe('readBakeFile on any input', () => {
+  it('never throws: a list of builds or one problem, for random text and for mangled bake files', () => {
+    const sample = 'variable "D" {\n  default = "app"\n}\ntarget "a" {\n  context = "${D}"\n  dockerfile = <<EOT\nx\nEOT\n  args = { A = [1, "b", {c = d}] }\n}\n/* c */ # c\n';
+    const mangled = fc.tuple(fc.nat(sample.length), fc.nat(sample.length), fc.string({ maxLength: 8 })).map(([a, b, s]) => sample.slice(0, Math.min(a, b)) + s + sample.slice(Math.max(a, b)));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), mangled), fc.constantFrom('docker-bake.hcl', 'docker-bake.json'), (text, name) => {
+        const r = readBakeFile(name, text);
+        expect('builds' in r || 'problem' in r).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -86,8 +86,6 @@ const TABLE: Entry[] = [
     dropsPrivileges: true,
     note: DROPS,
   },
-  // linuxserver.io images: s6-overlay starts as root and runs each service as the abc user (PUID).
-  { name: /^(lscr\.io\/|ghcr\.io\/)?linuxserver\/[^/]+$/, user: null, dropsPrivileges: true, note: 'linuxserver.io images start s6-overlay as root and run their services as the abc user (PUID/PGID)' },
   // Images whose inherited CMD is a server that runs as root (its master process, at least).
   { name: /^php$/, tag: /(^|-)apache(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-apache runs apache2-foreground as root (its workers run as www-data)', rootCommand: 'apache2-foreground' },
   { name: /^php$/, tag: /(^|-)fpm(-|$)/, user: null, dropsPrivileges: false, note: 'php:*-fpm runs php-fpm as root (its pool workers run as www-data)', rootCommand: 'php-fpm' },

@@ -152,7 +152,7 @@ export class ImageFs {
           if (matches.length === 0 && !hasGlob(src.pattern) && !this.context.present(src.pattern.replace(/\/+$/, '')) && !this.context.isIgnored(src.pattern.replace(/^\.?\/+/, '').replace(/\/+$/, ''))) {
             const name = path.posix.basename(src.pattern.replace(/\/+$/, ''));
             if (name && name !== '.' && (this.targets(op, name).includes(p) || (under !== null && under !== '' && src.pattern.endsWith('/')))) {
-              return { kind: 'remote', why: `${src.pattern}, which is not in the build context (a build output made before \`docker build\`?)`, op, via: [] };
+              return { kind: 'remote', why: `${src.pattern}, a build output that is not in the build context (made before \`docker build\`?)`, op, via: [] };
             }
           }
           break;

@@ -14,7 +14,8 @@ import type { MappedText, Span } from '../parsers/source.js';
 import { CommandCollector, execFormWords, shellDialect, type CommandView } from './command-view.js';
 import { readShebang } from '../parsers/shebang.js';
 import { splitWords } from './expand.js';
-import { DEFAULT_SHELL, type ImageModel, type Stage } from './image.js';
+import { DEFAULT_SHELL, rootStage, type ImageModel, type Stage } from './image.js';
+import { imageSh } from './base-images.js';
 import type { ShellService } from './shell-service.js';
 
 /** A word of an instruction's arguments. */
@@ -48,8 +49,11 @@ export interface RunCommands {
   dialect: Dialect | null;
   /** Every simple command, `sh -c` scripts included, in source order. */
   commands: readonly CommandView[];
-  /** The body did not parse in its dialect (or was over the parse budget): no commands are known. */
-  syntaxError: { span: Span; message: string; budget?: true } | null;
+  /**
+   * The body did not parse in its dialect (or was over the parse budget): no commands are known,
+   * unless `lenient` (it is not POSIX sh but bash reads it, and `commands` are bash's reading).
+   */
+  syntaxError: { span: Span; message: string; budget?: true; lenient?: true } | null;
   /** The pipes of the RUN's own script (not of `sh -c` strings). */
   pipes: readonly { span: Span; text: string }[];
 }
@@ -178,13 +182,22 @@ async function runCommands(view: InstructionView, service: ShellService): Promis
     return { form, dialect: null, commands: collector.commands, syntaxError: null, pipes: [] };
   }
   const text = runShellText(view.inst);
-  let dialect = shellDialect(view.shell[0] ?? '/bin/sh');
+  const program = view.shell[0] ?? '/bin/sh';
+  let dialect = shellDialect(program);
+  // The image's /bin/sh: busybox ash (Alpine) and bash (UBI) accept `${v:0:1}`, `${v//a/b}`.
+  if (dialect === 'posix' && /^(\/bin\/)?sh$/.test(program) && view.stage && imageSh(rootStage(view.stage)).flavour !== 'dash') dialect = 'bash';
   // `RUN <<EOF` with a `#!` line: the body runs with that interpreter.
   const shebang = view.inst.heredocs.length > 0 && text === view.inst.heredocs[0]?.body ? readShebang(text.text) : null;
   if (shebang) dialect = shebang.interpreter === null ? null : shellDialect(shebang.interpreter);
   if (dialect === null) return { form, dialect: null, commands: [], syntaxError: null, pipes: [] };
   const ok = collector.script(text, dialect, 0);
   const err = ok ? null : (collector.syntaxErrors[0] ?? null);
+  if (!ok && dialect === 'posix' && err && !err.budget) {
+    // Not POSIX, but bash reads it: its commands are still checked as bash reads them, so a
+    // syntax error does not turn the RUN rules off.
+    const lenient = new CommandCollector(parser);
+    if (lenient.script(text, 'bash', 0)) return { form, dialect, commands: lenient.commands, syntaxError: { ...err, lenient: true }, pipes: lenient.pipes };
+  }
   return { form, dialect, commands: collector.commands, syntaxError: err, pipes: collector.pipes };
 }
 

@@ -21,7 +21,7 @@ export interface RunFacts {
   /** Packages named by apk add / apt-get install / yum / dnf / microdnf install. */
   installs: Set<string>;
   symlinks: { target: string; link: string; instruction: Instruction }[];
-  /** Folders made by `mkdir -p` / `install -d` (absolute). */
+  /** Folders made by `mkdir -p` / `install -d`, and the folders above them (absolute). */
   dirs: Set<string>;
   /** Every word of every RUN, split on blanks and shell operators (for "does a RUN mention this file"). */
   words: Set<string>;
@@ -100,7 +100,10 @@ function record(facts: RunFacts, words: string[], inst: Instruction, workdir: st
       const w = rest[i] as string;
       if (name === 'install' && /^-[mogt]$/.test(w)) i++;
       else if (name === 'mkdir' && w === '-m') i++;
-      else if (!w.startsWith('-') && w !== '\u0000') facts.dirs.add(path.posix.resolve(workdir, w));
+      else if (!w.startsWith('-') && w !== '\u0000') {
+        // The folders above are folders too (made by `-p`, or there already).
+        for (let d = path.posix.resolve(workdir, w); d !== '/'; d = path.posix.dirname(d)) facts.dirs.add(d);
+      }
     }
   } else if (name === 'ln' && rest.some((w) => /^-[A-Za-z]*s/.test(w))) {
     const args = rest.filter((w) => !w.startsWith('-'));

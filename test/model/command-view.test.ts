@@ -110,6 +110,22 @@ describe('command view', () => {
     expect(results.map((r) => r.syntaxError === null)).toEqual([false, true, true, false]);
     expect(names([...(results[1]?.commands ?? [])])).toEqual(['make']);
   });
+  it("parses a RUN in the grammar of the image's /bin/sh: bash's for Alpine (busybox ash) and UBI, POSIX for Debian", async () => {
+    const run = async (text: string) => {
+      const v = viewOf(text);
+      const [r] = v.byKeyword('RUN');
+      if (!r) throw new Error('no RUN');
+      return v.run(r);
+    };
+    const alpine = await run('FROM alpine:3.20\nRUN v=abc; echo "${v:0:1}" && sudo make\n');
+    expect(alpine).toMatchObject({ dialect: 'bash', syntaxError: null });
+    expect((await run('FROM registry.access.redhat.com/ubi9\nRUN echo "${v//a/b}"\n')).dialect).toBe('bash');
+    // Not POSIX on Debian: the error is kept, and the commands are still known, as bash reads them.
+    const debian = await run('FROM debian:12\nRUN v=abc; echo "${v:0:1}" && sudo make\n');
+    expect(debian).toMatchObject({ dialect: 'posix', syntaxError: { lenient: true } });
+    expect(names([...debian.commands])).toEqual(['echo', 'make']);
+    expect(debian.commands[1]?.prefixes).toEqual(['sudo']);
+  });
   it('parses each RUN once', async () => {
     const v = viewOf('FROM debian\nRUN make\n');
     const [r] = v.byKeyword('RUN');

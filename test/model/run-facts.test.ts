@@ -25,7 +25,8 @@ describe('RUN facts', () => {
     );
     expect(f.chmods.map((c) => [c.mode, c.paths])).toEqual([['+x', ['/app/run.sh']]]);
     expect(f.symlinks.map((l) => [l.link, l.target])).toEqual([['/usr/local/bin/run', '/app/run.sh']]);
-    expect([...f.dirs].sort()).toEqual(['/app/data', '/var/lib/app']);
+    // The folders above a made folder are folders too.
+    expect([...f.dirs].sort()).toEqual(['/app', '/app/data', '/var', '/var/lib', '/var/lib/app']);
     expect([...f.installs].sort()).toEqual(['bash', 'ca-certificates']);
   });
 
